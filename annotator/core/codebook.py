@@ -1,0 +1,141 @@
+"""The codebook: the project's labels, their shortcuts, colours and meanings (DESIGN.md §2.3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from annotator.core.model import Label
+from annotator.errors import FormatError
+
+#: Okabe–Ito colours, distinct for the common colour-vision deficiencies, in the order new labels take them
+PALETTE: tuple[str, ...] = (
+    "#d55e00",  # vermillion
+    "#0072b2",  # blue
+    "#009e73",  # bluish green
+    "#cc79a7",  # reddish purple
+    "#e69f00",  # orange
+    "#56b4e9",  # sky blue
+    "#f0e442",  # yellow
+    "#000000",  # black
+    "#999999",  # grey
+)
+
+DEFAULT_LABELS: tuple[Label, ...] = (
+    Label(
+        "threat",
+        "Threat",
+        "1",
+        PALETTE[0],
+        "a statement that something endangers, or an actor menaces, security or interests",
+    ),
+    Label("commitment", "Commitment", "2", PALETTE[1], "a pledge by the speaker to act or to maintain a position"),
+    Label(
+        "call_to_action",
+        "Call to action",
+        "3",
+        PALETTE[2],
+        "a demand or appeal that someone else act or cease acting",
+    ),
+)
+
+SHORTCUTS = tuple("123456789")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+CODEBOOK_FORMAT = "annotator-codebook"
+
+
+def label_problems(labels: Iterable[Label]) -> list[str]:
+    """Every reason this list of labels is not a valid codebook (empty list if it is)."""
+    problems: list[str] = []
+    keys: set[str] = set()
+    shortcuts: dict[str, str] = {}
+    for i, label in enumerate(labels, 1):
+        where = f"label {i} ({label.key!r})"
+        if not isinstance(label.key, str) or not label.key.strip():
+            problems.append(f"label {i}: the key must be a non-empty string")
+        elif label.key in keys:
+            problems.append(f"{where}: the key is used twice")
+        keys.add(label.key)
+        if not isinstance(label.name, str) or not label.name.strip():
+            problems.append(f"{where}: the name must be a non-empty string")
+        if label.shortcut:
+            if label.shortcut not in SHORTCUTS:
+                problems.append(f"{where}: the shortcut must be one of 1-9, not {label.shortcut!r}")
+            elif label.shortcut in shortcuts:
+                problems.append(f"{where}: shortcut {label.shortcut} is already used by {shortcuts[label.shortcut]!r}")
+            else:
+                shortcuts[label.shortcut] = label.key
+        if not isinstance(label.color, str) or not _COLOR.match(label.color):
+            problems.append(f"{where}: the colour must look like #rrggbb, not {label.color!r}")
+        if not isinstance(label.description, str):
+            problems.append(f"{where}: the description must be a string")
+    return problems
+
+
+def free_shortcut(labels: Iterable[Label]) -> str:
+    used = {label.shortcut for label in labels}
+    return next((s for s in SHORTCUTS if s not in used), "")
+
+
+def next_color(labels: Iterable[Label]) -> str:
+    used = {label.color.lower() for label in labels}
+    return next((c for c in PALETTE if c not in used), PALETTE[len(used) % len(PALETTE)])
+
+
+def codebook_to_json(labels: Iterable[Label]) -> bytes:
+    data = {
+        "format": CODEBOOK_FORMAT,
+        "version": 1,
+        "labels": [
+            {
+                "key": lb.key,
+                "name": lb.name,
+                "shortcut": lb.shortcut,
+                "color": lb.color,
+                "description": lb.description,
+            }
+            for lb in labels
+        ],
+    }
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def codebook_from_json(data: bytes) -> list[Label]:
+    """Read a codebook exported by :func:`codebook_to_json`; every problem is reported at once."""
+    try:
+        doc: Any = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise FormatError(f"not a codebook: the file is not valid JSON ({exc})") from None
+    if isinstance(doc, dict) and "labels" in doc:
+        items = doc["labels"]
+    else:
+        items = doc
+    if not isinstance(items, list) or not items:
+        raise FormatError("not a codebook: expected a JSON object with a non-empty list 'labels'")
+    labels: list[Label] = []
+    problems: list[str] = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            problems.append(f"label {i}: expected an object, got {type(item).__name__}")
+            continue
+        unknown = set(item) - {"key", "name", "shortcut", "color", "description"}
+        if unknown:
+            problems.append(f"label {i}: unknown field(s) {', '.join(sorted(unknown))}")
+        key = item.get("key")
+        shortcut = item.get("shortcut") or ""
+        labels.append(
+            Label(
+                key=key if isinstance(key, str) else "",
+                name=item.get("name", key) if isinstance(item.get("name", key), str) else "",
+                shortcut=str(shortcut) if isinstance(shortcut, (str, int)) else "?",
+                color=item.get("color", "#888888"),
+                description=item.get("description", ""),
+            )
+        )
+    problems.extend(label_problems(labels))
+    if problems:
+        raise FormatError("the codebook is invalid; nothing was changed", problems)
+    return labels

@@ -1,0 +1,149 @@
+"""Text in and out: decoding files, normalising line endings, document identity, word snapping.
+
+Offsets everywhere are Unicode code points (Python ``str`` indices), end exclusive (DESIGN.md §2.1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+
+from annotator.errors import FormatError
+
+#: a plain-text statement larger than this is refused (a whole library of statements is not one statement)
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str  # the codec used, e.g. "utf-8", "utf-16", "cp1252"
+    legacy: bool  # True when the encoding was guessed (no BOM, not UTF-8): worth telling the user
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a plain-text file: BOM-marked UTF-8/16/32, else UTF-8, else a detected legacy encoding.
+
+    The BOM is dropped. Raises :class:`FormatError` for empty or binary content.
+    """
+    if not data:
+        raise FormatError("the file is empty")
+    if len(data) > MAX_TEXT_BYTES:
+        raise FormatError(f"the file is too large for one statement ({len(data) // 2**20} MB)")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise FormatError(f"the file starts with a {codec} byte-order mark but is not {codec}: {exc.reason}") from None
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            return Decoded(_checked(text), codec.replace("-sig", ""), legacy=False)
+    try:
+        return Decoded(_checked(data.decode("utf-8")), "utf-8", legacy=False)
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise FormatError("the file is binary, not text (it holds NUL bytes)")
+    from charset_normalizer import from_bytes  # imported here: only legacy files need it
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise FormatError("the file is not text in any known encoding")
+    return Decoded(_checked(str(best)), best.encoding, legacy=True)
+
+
+def _checked(text: str) -> str:
+    if "\x00" in text:
+        raise FormatError("the file is binary, not text (it holds NUL characters)")
+    if not text.strip():
+        raise FormatError("the file holds no text (only whitespace)")
+    return text
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF. Other separators (U+2028, U+2029, NEL) are left as they are."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def sha256_text(text: str) -> str:
+    """A document's identity across files: SHA-256 of its stored text as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def storable_problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored as UTF-8 (a lone surrogate), or None if it can."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"text holds a lone surrogate U+{ord(text[exc.start]):04X} at offset {exc.start}, which is not valid Unicode"
+    return None
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters, digits, combining marks, ZWJ/ZWNJ and connector punctuation belong to words."""
+    if ch.isalnum() or ch in "_\u200c\u200d":
+        return True
+    cat = unicodedata.category(ch)
+    return cat[0] == "M" or cat == "Pc"
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim whitespace from both ends; None if nothing but whitespace is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim whitespace, then grow each end outward to the boundary of the word it cuts.
+
+    Returns None when the selection holds only whitespace.
+    """
+    trimmed = trim_span(text, start, end)
+    if trimmed is None:
+        return None
+    start, end = trimmed
+    if is_word_char(text[start]):
+        while start > 0 and is_word_char(text[start - 1]):
+            start -= 1
+    if is_word_char(text[end - 1]):
+        while end < len(text) and is_word_char(text[end]):
+            end += 1
+    return start, end
+
+
+def next_word_end(text: str, pos: int) -> int:
+    """The end of the next word at or after ``pos`` (skipping non-word characters first)."""
+    n = len(text)
+    while pos < n and not is_word_char(text[pos]):
+        pos += 1
+    while pos < n and is_word_char(text[pos]):
+        pos += 1
+    return pos
+
+
+def prev_word_end(text: str, pos: int, floor: int) -> int:
+    """Where a span ending at ``pos`` ends when its last word is dropped (never below ``floor``+1)."""
+    p = pos
+    while p > floor and not is_word_char(text[p - 1]):
+        p -= 1
+    while p > floor and is_word_char(text[p - 1]):
+        p -= 1
+    while p > floor and not is_word_char(text[p - 1]):
+        p -= 1
+    return max(p, floor + 1)

@@ -1,0 +1,36 @@
+"""The one error type the user sees.
+
+Storage and input problems split in two (DESIGN.md §4): an :class:`AnnotatorError` is about the user's file, disk
+or input and carries a message fit to show as is; anything else is our bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """A problem with the user's input, file or disk, with a clear one-line message."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: every individual problem (e.g. one per bad line), each one line
+        self.problems: list[str] = problems or []
+
+    def lines(self) -> list[str]:
+        """The message and each problem as separate lines, for stderr or a dialog."""
+        return [self.message, *self.problems]
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+class ProjectFileError(AnnotatorError):
+    """The project file cannot be opened or written (not SQLite, not a project, newer schema, disk full...)."""
+
+
+class FormatError(AnnotatorError):
+    """An input file is malformed; ``problems`` lists every bad line."""
+
+
+class ReadOnlyError(ProjectFileError):
+    """A change was attempted on a project opened read-only."""

@@ -1,0 +1,209 @@
+"""Opening, creating and validating project files, and the one transaction helper.
+
+Storage errors split in two (DESIGN.md §4): problems with the user's file or disk become a
+:class:`~annotator.errors.ProjectFileError` with a clear message; anything else is our bug and propagates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from annotator.errors import ProjectFileError, ReadOnlyError
+from annotator.store import schema
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+# SQLite's messages for conditions that are the user's disk or file, not our bug
+_USER_CONDITIONS = (
+    ("disk is full", "the disk is full"),
+    ("database or disk is full", "the disk is full"),
+    ("readonly database", "the project file or its folder is read-only"),
+    ("database is locked", "the project is busy in another window or process; try again in a moment"),
+    ("disk i/o error", "the disk reported an input/output error"),
+    ("malformed", "the project file is damaged (database disk image is malformed)"),
+    ("file is not a database", "the file is not an Annotator project (not a SQLite database)"),
+    ("unable to open database", "the project file cannot be opened"),
+)
+
+
+def user_problem(exc: BaseException) -> str | None:
+    """The user-facing description of a SQLite or OS error that is about the user's file or disk."""
+    if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
+        return f"{exc.strerror or exc} ({exc.filename})" if getattr(exc, "filename", None) else str(exc)
+    if isinstance(exc, (sqlite3.OperationalError, sqlite3.DatabaseError)) and not isinstance(
+        exc, sqlite3.IntegrityError
+    ):
+        text = str(exc).lower()
+        for needle, message in _USER_CONDITIONS:
+            if needle in text:
+                return message
+    return None
+
+
+@contextlib.contextmanager
+def translated(action: str, path: Path) -> Iterator[None]:
+    """Turn user-side SQLite/OS errors inside the block into one clear ProjectFileError."""
+    try:
+        yield
+    except ProjectFileError:
+        raise
+    except (sqlite3.Error, OSError) as exc:
+        problem = user_problem(exc)
+        if problem is None:
+            raise
+        raise ProjectFileError(f"cannot {action} {path}: {problem}") from exc
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _configure_writable(conn: sqlite3.Connection) -> None:
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":  # e.g. a file system without shared memory: still safe with a rollback journal
+        conn.execute("PRAGMA journal_mode = DELETE")
+    # WAL + NORMAL: a commit survives a killed process (it is in the WAL before COMMIT returns)
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def check_header(path: Path) -> None:
+    """Refuse, with a clear message, a file that is not SQLite at all."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except IsADirectoryError:
+        raise ProjectFileError(f"{path} is a folder, not a project file") from None
+    except OSError as exc:
+        raise ProjectFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if head != SQLITE_HEADER:
+        what = "an empty file" if not head else "not a SQLite database"
+        raise ProjectFileError(f"{path} is not an Annotator project ({what})")
+
+
+def validate(conn: sqlite3.Connection, path: Path) -> int:
+    """Check the file is an Annotator project we can read; return its schema version."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != schema.APPLICATION_ID:
+        raise ProjectFileError(f"{path} is a SQLite database but not an Annotator project")
+    if version > schema.SCHEMA_VERSION:
+        raise ProjectFileError(
+            f"{path} was made by a newer Annotator (schema {version}; this version reads up to "
+            f"{schema.SCHEMA_VERSION}); update Annotator to open it"
+        )
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise ProjectFileError(f"{path} is damaged ({result}); restore it from a backup")
+    return int(version)
+
+
+def create_file(path: Path, populate: callable | None = None) -> None:  # type: ignore[valid-type]
+    """Create a new empty project at ``path`` atomically: built beside it under a temporary name, then renamed.
+
+    A kill during creation leaves either no file or a complete project, never a half-made one.
+    ``populate(conn)``, if given, fills it inside the creating transaction (e.g. the sample statements).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = _connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")  # single file while building
+            conn.execute("BEGIN IMMEDIATE")
+            schema.migrate(conn, 0)
+            if populate is not None:
+                populate(conn)
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if path.exists():
+            raise ProjectFileError(f"{path} already exists")
+        os.replace(tmp, path)
+    except BaseException:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
+
+
+def open_writable(path: Path) -> sqlite3.Connection:
+    check_header(path)
+    conn = _connect(path)
+    try:
+        version = validate(conn, path)
+        _configure_writable(conn)
+        if version < schema.SCHEMA_VERSION:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                schema.migrate(conn, version)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_readonly_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
+    """Open a colleague's file without touching it: copy it (and a WAL beside it) to a private folder.
+
+    SQLite's read-only modes still create ``-wal``/``-shm`` files beside a WAL-mode database (DESIGN.md §7);
+    a copy leaves the original's bytes, and its folder, exactly as they were. Returns the connection and the
+    private folder, which the caller removes on close.
+    """
+    check_header(path)
+    workdir = Path(tempfile.mkdtemp(prefix="annotator-readonly-"))
+    try:
+        copy = workdir / "project.sqlite"
+        shutil.copyfile(path, copy)
+        wal = Path(f"{path}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{copy}-wal"))
+        conn = _connect(copy)
+        try:
+            version = validate(conn, path)
+            if version < schema.SCHEMA_VERSION:  # migrate the private copy, never the colleague's file
+                conn.execute("BEGIN IMMEDIATE")
+                schema.migrate(conn, version)
+                conn.execute("COMMIT")
+            conn.execute("PRAGMA query_only = ON")
+        except BaseException:
+            conn.close()
+            raise
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    return conn, workdir
+
+
+@contextlib.contextmanager
+def write_transaction(conn: sqlite3.Connection, path: Path, readonly: bool, action: str) -> Iterator[None]:
+    """One user action = one ``BEGIN IMMEDIATE`` … ``COMMIT``; on any error, rolled back whole."""
+    if readonly:
+        raise ReadOnlyError(f"cannot {action}: {path} is open read-only")
+    with translated(action, path):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise

@@ -1,0 +1,478 @@
+"""A project: documents, codebook, spans, statuses, settings and an append-only history, in one SQLite file.
+
+Every public method that changes something is one transaction, committed before it returns (there is no Save),
+and appends who/when/before/after to ``history``. Methods return what changed so callers (the undo stack, the
+UI) need not re-read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlite_utils
+
+from annotator.core import codebook
+from annotator.core.model import (
+    STATUSES,
+    Document,
+    DocumentSummary,
+    IncomingDocument,
+    Label,
+    Span,
+)
+from annotator.core.text import sha256_text, storable_problem
+from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.store import connection
+
+_SPAN_COLUMNS = 'id, doc_id, start, "end", label, annotator, note, origin, created, updated'
+_DOC_COLUMNS = "id, title, source, text, sha256, status"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): the analyst is asked in the GUI anyway
+        return "analyst"
+
+
+def _span(row: tuple[Any, ...]) -> Span:
+    return Span(*row)
+
+
+def _json(obj: Any) -> str | None:
+    if obj is None:
+        return None
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        obj = dataclasses.asdict(obj)
+    return orjson.dumps(obj).decode()
+
+
+class Project:
+    """An open project file. Use :meth:`open`; close with :meth:`close` or a ``with`` block."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, user: str, workdir: Path | None):
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.path = path
+        self.readonly = readonly
+        self.user = user
+        self._workdir = workdir
+        self._lengths: dict[int, int] = {}
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = False,
+        readonly: bool = False,
+        user: str | None = None,
+        populate: Iterable[IncomingDocument] | None = None,
+    ) -> Project:
+        """Open a project file.
+
+        ``create``: make it (atomically) if it does not exist, filled with ``populate`` documents if given.
+        ``readonly``: a colleague's file: opened from a private copy, never migrated, written or touched.
+        """
+        path = Path(path)
+        user = user or default_user()
+        with connection.translated("open", path):
+            if readonly:
+                if not path.exists():
+                    raise ProjectFileError(f"no such project: {path}")
+                conn, workdir = connection.open_readonly_copy(path)
+                return cls(conn, path, True, user, workdir)
+            if not path.exists():
+                if not create:
+                    raise ProjectFileError(f"no such project: {path}")
+                docs = list(populate or [])
+                connection.create_file(path, lambda c: _populate(c, docs, user))
+            return cls(connection.open_writable(path), path, False, user, None)
+
+    def close(self) -> None:
+        self.conn.close()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self, action: str):  # type: ignore[no-untyped-def]
+        return connection.write_transaction(self.conn, self.path, self.readonly, action)
+
+    def _log(self, action: str, doc_id: int | None, span_id: int | None, before: Any, after: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO history (at, actor, action, doc_id, span_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now(), self.user, action, doc_id, span_id, _json(before), _json(after)),
+        )
+
+    # ------------------------------------------------------------------ documents
+    def documents(self, status: str | None = None, search: str | None = None) -> list[DocumentSummary]:
+        """Documents in import order, without their text; optionally by status and containing ``search``."""
+        where, params = [], []
+        if status:
+            where.append("d.status = ?")
+            params.append(status)
+        if search:
+            where.append("(instr(lower(d.text), ?) > 0 OR instr(lower(d.title), ?) > 0)")
+            params += [search.lower(), search.lower()]
+        sql = (
+            "SELECT d.id, d.title, d.status, (SELECT count(*) FROM spans s WHERE s.doc_id = d.id), d.length, d.sha256"
+            " FROM documents d" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.id"
+        )
+        with connection.translated("read", self.path):
+            return [DocumentSummary(*row) for row in self.conn.execute(sql, params)]
+
+    def document(self, doc_id: int) -> Document:
+        row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise AnnotatorError(f"no document {doc_id} in {self.path}")
+        return Document(*row)
+
+    def progress(self) -> tuple[int, int]:
+        """(documents done, documents in all)."""
+        done, total = self.conn.execute(
+            "SELECT count(*) FILTER (WHERE status = 'done'), count(*) FROM documents"
+        ).fetchone()
+        return int(done), int(total)
+
+    def next_unfinished(self, after: int | None = None) -> int | None:
+        """The next document to do or in progress after ``after`` (wrapping round), or None if all are finished."""
+        rows = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM documents WHERE status IN ('todo', 'in_progress') ORDER BY id"
+            )
+        ]
+        if not rows:
+            return None
+        if after is None:
+            return rows[0]
+        return next((r for r in rows if r > after), rows[0] if rows[0] != after else None)
+
+    def set_status(self, doc_id: int, status: str) -> str:
+        """Set a document's status; returns the previous one."""
+        if status not in STATUSES:
+            raise AnnotatorError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        with self._write("set the status"):
+            old = self.document(doc_id).status
+            if old != status:
+                self.conn.execute(
+                    "UPDATE documents SET status = ?, updated = ? WHERE id = ?", (status, now(), doc_id)
+                )
+                self._log("set_status", doc_id, None, {"status": old}, {"status": status})
+        return old
+
+    def _length(self, doc_id: int) -> int:
+        length = self._lengths.get(doc_id)
+        if length is None:
+            row = self.conn.execute("SELECT length FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise AnnotatorError(f"no document {doc_id} in {self.path}")
+            length = self._lengths[doc_id] = int(row[0])
+        return length
+
+    def _touch(self, doc_id: int) -> None:
+        """A document whose spans change is at least in progress."""
+        self.conn.execute(
+            "UPDATE documents SET status = 'in_progress', updated = ? WHERE id = ? AND status = 'todo'",
+            (now(), doc_id),
+        )
+
+    # ------------------------------------------------------------------ import
+    def import_documents(self, docs: Iterable[IncomingDocument], source: str = "") -> dict[str, Any]:
+        """Add documents and their spans in one transaction; documents whose text is already here are skipped.
+
+        Returns ``{"imported": [titles], "duplicates": [titles], "spans": n, "new_labels": [keys]}``.
+        """
+        with self._write("import"):
+            return _populate(self.conn, list(docs), self.user, source)
+
+    # ------------------------------------------------------------------ spans
+    def spans(self, doc_id: int) -> list[Span]:
+        """A document's spans sorted by (start, end, label, id)."""
+        return [
+            _span(r)
+            for r in self.conn.execute(
+                f'SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id', (doc_id,)
+            )
+        ]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None:
+            raise AnnotatorError(f"no span {span_id} in {self.path}")
+        return _span(row)
+
+    def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
+        length = self._length(doc_id)
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+            raise AnnotatorError(f"span {start}-{end} is outside the document (0-{length}) or empty")
+        if self.conn.execute("SELECT 1 FROM labels WHERE key = ?", (label,)).fetchone() is None:
+            raise AnnotatorError(f"unknown label {label!r}: add it to the codebook first")
+
+    def add_span(
+        self, doc_id: int, start: int, end: int, label: str, note: str = "", origin: str = "",
+        annotator: str | None = None,
+    ) -> Span:
+        with self._write("add the span"):
+            self._check_span(doc_id, start, end, label)
+            stamp = now()
+            cur = self.conn.execute(
+                'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, start, end, label, annotator or self.user, note, origin, stamp, stamp),
+            )
+            span = Span(cur.lastrowid or 0, doc_id, start, end, label, annotator or self.user, note, origin, stamp, stamp)
+            self._touch(doc_id)
+            self._log("add_span", doc_id, span.id, None, span)
+        return span
+
+    def update_span(self, span_id: int, **changes: Any) -> tuple[Span, Span]:
+        """Change a span's ``label``, ``start``, ``end`` and/or ``note``; returns (before, after)."""
+        unknown = set(changes) - {"label", "start", "end", "note"}
+        if unknown:
+            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a span")
+        with self._write("change the span"):
+            before = self.span(span_id)
+            after = dataclasses.replace(before, **changes, updated=now())
+            self._check_span(after.doc_id, after.start, after.end, after.label)
+            self.conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, updated = ? WHERE id = ?',
+                (after.start, after.end, after.label, after.note, after.updated, span_id),
+            )
+            self._touch(after.doc_id)
+            self._log("update_span", after.doc_id, span_id, before, after)
+        return before, after
+
+    def delete_span(self, span_id: int) -> Span:
+        with self._write("delete the span"):
+            span = self.span(span_id)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._log("delete_span", span.doc_id, span_id, span, None)
+        return span
+
+    def restore_spans(self, spans: Iterable[Span]) -> None:
+        """Put back deleted spans exactly as they were, ids included (the undo of a delete)."""
+        spans = list(spans)
+        with self._write("restore the span"):
+            for span in spans:
+                self._check_span(span.doc_id, span.start, span.end, span.label)
+                self.conn.execute(
+                    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    dataclasses.astuple(span),
+                )
+                self._log("restore_span", span.doc_id, span.id, None, span)
+
+    def restore_span_state(self, span: Span) -> None:
+        """Put a span back to a previous state (the undo of an update)."""
+        with self._write("restore the span"):
+            before = self.span(span.id)
+            self._check_span(span.doc_id, span.start, span.end, span.label)
+            self.conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, updated = ? WHERE id = ?',
+                (span.start, span.end, span.label, span.note, span.updated, span.id),
+            )
+            self._log("update_span", span.doc_id, span.id, before, span)
+
+    # ------------------------------------------------------------------ codebook
+    def labels(self) -> list[Label]:
+        return [
+            Label(*r)
+            for r in self.conn.execute(
+                "SELECT key, name, shortcut, color, description FROM labels ORDER BY position, key"
+            )
+        ]
+
+    def label_counts(self, doc_id: int | None = None) -> dict[str, int]:
+        sql, params = "SELECT label, count(*) FROM spans", ()
+        if doc_id is not None:
+            sql, params = sql + " WHERE doc_id = ?", (doc_id,)
+        return dict(self.conn.execute(sql + " GROUP BY label", params).fetchall())
+
+    def set_codebook(self, labels: list[Label]) -> list[Label]:
+        """Replace the codebook's labels, their order and properties at once (add, rename, recolour, re-key,
+        describe, reorder). Labels still used by spans cannot be dropped here (see :meth:`delete_label`).
+        Returns the previous codebook."""
+        problems = codebook.label_problems(labels)
+        if problems:
+            raise AnnotatorError("the codebook is invalid; nothing was changed", problems)
+        with self._write("change the codebook"):
+            before = self.labels()
+            used = set(self.label_counts())
+            dropped = used - {lb.key for lb in labels}
+            if dropped:
+                raise AnnotatorError(
+                    "labels in use cannot be dropped from the codebook: " + ", ".join(sorted(dropped))
+                )
+            self.conn.execute("DELETE FROM labels WHERE key NOT IN (SELECT label FROM spans)")
+            _write_labels(self.conn, labels)
+            self._log("set_codebook", None, None, {"labels": before}, {"labels": labels})
+        return before
+
+    def delete_label(self, key: str, relabel_to: str | None = None) -> tuple[list[Label], list[Span]]:
+        """Remove a label; its spans are deleted, or relabeled to ``relabel_to``.
+
+        Returns (the codebook before, the spans as they were) so the change can be undone.
+        """
+        with self._write("delete the label"):
+            before = self.labels()
+            if key not in {lb.key for lb in before}:
+                raise AnnotatorError(f"no label {key!r} in the codebook")
+            if relabel_to is not None and (relabel_to == key or relabel_to not in {lb.key for lb in before}):
+                raise AnnotatorError(f"cannot move the spans of {key!r} to {relabel_to!r}")
+            spans = [
+                _span(r)
+                for r in self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE label = ? ORDER BY id", (key,))
+            ]
+            if relabel_to is None:
+                self.conn.execute("DELETE FROM spans WHERE label = ?", (key,))
+            else:
+                self.conn.execute(
+                    "UPDATE spans SET label = ?, updated = ? WHERE label = ?", (relabel_to, now(), key)
+                )
+            self.conn.execute("DELETE FROM labels WHERE key = ?", (key,))
+            self._log("delete_label", None, None, {"label": key, "spans": len(spans)}, {"relabel_to": relabel_to})
+        return before, spans
+
+    def restore_label(self, codebook_before: list[Label], spans: list[Span]) -> None:
+        """Undo :meth:`delete_label`: the codebook as it was and the label's spans as they were."""
+        with self._write("restore the label"):
+            self.conn.execute("DELETE FROM labels WHERE key NOT IN (SELECT label FROM spans)")
+            _write_labels(self.conn, codebook_before)
+            for span in spans:
+                self.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
+                self.conn.execute(
+                    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    dataclasses.astuple(span),
+                )
+            self._log("restore_label", None, None, None, {"labels": codebook_before, "spans": len(spans)})
+
+    # ------------------------------------------------------------------ settings
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write("save the setting"):
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # ------------------------------------------------------------------ reading for export and stats
+    def iter_documents(self, status: str | None = None) -> Iterator[tuple[Document, list[Span]]]:
+        """Each document with its sorted spans, one at a time (constant memory for any project size)."""
+        ids = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT id FROM documents" + (" WHERE status = ?" if status else "") + " ORDER BY id",
+                (status,) if status else (),
+            )
+        ]
+        for doc_id in ids:
+            yield self.document(doc_id), self.spans(doc_id)
+
+    def stats(self) -> dict[str, Any]:
+        statuses = dict(self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status").fetchall())
+        counts = self.label_counts()
+        return {
+            "documents": sum(statuses.values()),
+            "status": {s: int(statuses.get(s, 0)) for s in STATUSES},
+            "spans": sum(counts.values()),
+            "labels": {lb.key: int(counts.get(lb.key, 0)) for lb in self.labels()},
+        }
+
+    def history(self, limit: int = 100) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM history ORDER BY id DESC LIMIT ?", [limit]))
+
+
+def _write_labels(conn: sqlite3.Connection, labels: Iterable[Label]) -> None:
+    conn.executemany(
+        "INSERT INTO labels (key, name, shortcut, color, description, position) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET name = excluded.name, shortcut = excluded.shortcut,"
+        " color = excluded.color, description = excluded.description, position = excluded.position",
+        [(lb.key, lb.name, lb.shortcut, lb.color, lb.description, i) for i, lb in enumerate(labels)],
+    )
+
+
+def _populate(
+    conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, source: str = ""
+) -> dict[str, Any]:
+    """Insert documents, their spans and any new labels; the caller holds the transaction."""
+    labels = {r[0] for r in conn.execute("SELECT key FROM labels")}
+    if not labels and conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
+        _write_labels(conn, codebook.DEFAULT_LABELS)
+        labels = {lb.key for lb in codebook.DEFAULT_LABELS}
+    stamp = now()
+    result: dict[str, Any] = {"imported": [], "duplicates": [], "spans": 0, "new_labels": [], "doc_ids": []}
+    seen: set[str] = set()
+    span_rows: list[tuple[Any, ...]] = []
+    history_rows: list[tuple[Any, ...]] = []
+    for doc in docs:
+        problem = storable_problem(doc.text) or storable_problem(doc.title)
+        if problem:
+            raise AnnotatorError(f"cannot store {doc.title!r}: {problem}")
+        sha = sha256_text(doc.text)
+        if sha in seen or conn.execute("SELECT 1 FROM documents WHERE sha256 = ?", (sha,)).fetchone():
+            result["duplicates"].append(doc.title)
+            continue
+        seen.add(sha)
+        status = doc.status if doc.status in STATUSES else ("in_progress" if doc.spans else "todo")
+        cur = conn.execute(
+            "INSERT INTO documents (title, source, text, length, sha256, status, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp, stamp),
+        )
+        doc_id = cur.lastrowid
+        result["imported"].append(doc.title)
+        result["doc_ids"].append(doc_id)
+        for sp in doc.spans:
+            if sp.label not in labels:
+                labels.add(sp.label)
+                result["new_labels"].append(sp.label)
+            span_rows.append((doc_id, sp.start, sp.end, sp.label, sp.annotator, sp.note, "", stamp, stamp))
+        history_rows.append(
+            (stamp, user, "import_document", doc_id, None, None,
+             _json({"title": doc.title, "sha256": sha, "spans": len(doc.spans), "source": doc.source or source}))
+        )
+    if result["new_labels"]:
+        existing = [
+            Label(*r) for r in conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")
+        ]
+        added: list[Label] = []
+        for key in result["new_labels"]:
+            everything = existing + added
+            added.append(Label(key, key, codebook.free_shortcut(everything), codebook.next_color(everything), ""))
+        conn.executemany(
+            "INSERT INTO labels (key, name, shortcut, color, description, position) VALUES (?, ?, ?, ?, ?, ?)",
+            [(lb.key, lb.name, lb.shortcut, lb.color, lb.description, len(existing) + i) for i, lb in enumerate(added)],
+        )
+    conn.executemany(
+        'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        span_rows,
+    )
+    result["spans"] = len(span_rows)
+    conn.executemany(
+        "INSERT INTO history (at, actor, action, doc_id, span_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        history_rows,
+    )
+    return result

@@ -1,0 +1,80 @@
+"""Schema of the project file and its migrations.
+
+``PRAGMA application_id`` marks a file as an Annotator project; ``PRAGMA user_version`` is its schema version.
+Each migration takes the schema from version N-1 to N inside the caller's transaction. A file whose version is
+newer than :data:`SCHEMA_VERSION` is refused. ``tests/store/frozen/`` holds a database of every past version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+APPLICATION_ID = 0x414E4E54  # "ANNT"
+SCHEMA_VERSION = 1
+
+_V1 = [
+    """CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        text TEXT NOT NULL,
+        length INTEGER NOT NULL,  -- len(text) in code points, so span checks need not read the text
+        sha256 TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL DEFAULT 'todo' CHECK (status IN ('todo', 'in_progress', 'done', 'skipped')),
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    )""",
+    """CREATE TABLE labels (
+        key TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        shortcut TEXT NOT NULL DEFAULT '',
+        color TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        position INTEGER NOT NULL
+    )""",
+    """CREATE TABLE spans (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT NOT NULL REFERENCES labels(key),
+        annotator TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        origin TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        CHECK (0 <= start AND start < "end")
+    )""",
+    'CREATE INDEX spans_by_doc ON spans(doc_id, start, "end", label)',
+    "CREATE INDEX spans_by_label ON spans(label)",
+    """CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        doc_id INTEGER,
+        span_id INTEGER,
+        before TEXT,
+        after TEXT
+    )""",
+    """CREATE TRIGGER history_append_only_update BEFORE UPDATE ON history
+       BEGIN SELECT RAISE(ABORT, 'history is append-only'); END""",
+    """CREATE TRIGGER history_append_only_delete BEFORE DELETE ON history
+       BEGIN SELECT RAISE(ABORT, 'history is append-only'); END""",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE INDEX documents_by_status ON documents(status)",
+]
+
+#: MIGRATIONS[n] takes a database from version n-1 to version n
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: lambda conn: [conn.execute(sql) for sql in _V1] and None,
+}
+
+
+def migrate(conn: sqlite3.Connection, current: int) -> None:
+    """Bring the schema from ``current`` to :data:`SCHEMA_VERSION`; the caller holds the transaction."""
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](conn)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
