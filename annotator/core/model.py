@@ -117,7 +117,8 @@ class ImportReport:
             lines.append("added label(s) to the codebook: " + ", ".join(self.new_labels))
         lines.extend(self.notes)
         for path, problems in self.rejected:
-            lines.append(f"rejected {path}: {problems[0] if problems else 'invalid'}")
+            first = problems[0] if problems else "invalid"
+            lines.append(f"rejected {first}" if first.startswith(path) else f"rejected {path}: {first}")
             lines.extend(f"  {p}" for p in problems[1:])
         if self.cancelled:
             lines.append("cancelled: files not yet reached were not imported")

@@ -57,9 +57,14 @@ def decode_bytes(data: bytes) -> Decoded:
         raise FormatError("the file is binary, not text (it holds NUL bytes)")
     from charset_normalizer import from_bytes  # imported here: only legacy files need it
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None or best.encoding is None:
         raise FormatError("the file is not text in any known encoding")
+    # Single-byte Latin code pages often tie; statements in Western languages are far more often cp1252.
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
+            best = match
     return Decoded(_checked(str(best)), best.encoding, legacy=True)
 
 

@@ -1,0 +1,152 @@
+"""The ``annotator`` command (DESIGN.md §2.5). Sub-commands never import Qt, so they start fast.
+
+Exit status: 0 success; 1 bad input (one clear line per problem on stderr, no traceback); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.errors import AnnotatorError
+
+COMMANDS = ("import", "export", "agree", "stats")
+STATUS_CHOICES = ("todo", "in_progress", "done", "skipped")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description=(
+            "Label threats, commitments and calls to action in official statements.\n\n"
+            "  annotator              open the GUI on the default project\n"
+            "  annotator PROJECT      open the GUI on PROJECT (created if missing)"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", help="import statements (.txt, .md, .jsonl, ...) and their spans into a project")
+    p.add_argument("project", type=Path, help="the project file (created if missing)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; each file goes in whole or not at all")
+
+    from annotator import formats  # no Qt; cheap
+
+    p = sub.add_parser("export", help="export documents and spans")
+    p.add_argument("project", type=Path)
+    p.add_argument("-o", "--output", default=None, help="output file (or folder for brat); '-' or none: stdout")
+    p.add_argument("--format", default="jsonl", choices=formats.EXPORT_FORMATS)
+    p.add_argument("--status", choices=STATUS_CHOICES, help="only documents with this status")
+
+    p = sub.add_parser("agree", help="agreement between annotation files (projects or JSONL exports)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--by-annotator", action="store_true", help="split files holding several annotators")
+
+    p = sub.add_parser("stats", help="documents, status and spans per label")
+    p.add_argument("project", type=Path)
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
+        return _gui(args_list)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(_COMMANDS[args.command](args))
+    except AnnotatorError as exc:
+        for line in exc.lines():
+            print(f"annotator: {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("annotator: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `annotator export p | head`
+        return 0
+
+
+def _gui(args: list[str]) -> int:
+    if len(args) > 1:
+        print("usage: annotator [PROJECT] | annotator COMMAND ... (see annotator --help)", file=sys.stderr)
+        return 2
+    from annotator.ui.app import run  # the only path that imports Qt
+
+    return run(Path(args[0]) if args else None)
+
+
+def _progress(label: str):  # type: ignore[no-untyped-def]
+    """Progress on stderr, only when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int, name: str) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r\x1b[K{label} {done}/{total} {name}", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from annotator.store import Project
+    from annotator.store.transfer import import_paths
+
+    with Project.open(args.project, create=True) as project:
+        report = import_paths(project, args.paths, progress=_progress("importing"))
+    for line in report.summary_lines():
+        stream = sys.stderr if line.startswith(("rejected", "  ")) else sys.stdout
+        print(line, file=stream)
+    return 1 if report.rejected else 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from annotator.store import Project
+    from annotator.store.transfer import export_project
+
+    with Project.open(args.project) as project:
+        n = export_project(project, args.format, args.output, args.status)
+    if args.output not in (None, "-"):
+        print(f"exported {n} record(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from annotator.store import Project
+
+    with Project.open(args.project, readonly=True) as project:
+        stats = project.stats()
+        names = {lb.key: lb.name for lb in project.labels()}
+    if args.json:
+        import orjson
+
+        sys.stdout.write(orjson.dumps(stats, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return 0
+    print(f"documents  {stats['documents']}")
+    for status, n in stats["status"].items():
+        print(f"  {status:<12}{n}")
+    print(f"spans      {stats['spans']}")
+    for key, n in stats["labels"].items():
+        print(f"  {names.get(key, key):<24}{n}")
+    return 0
+
+
+def _cmd_agree(args: argparse.Namespace) -> int:
+    from annotator.agree_cli import run_agree
+
+    return run_agree(args)
+
+
+_COMMANDS = {"import": _cmd_import, "export": _cmd_export, "stats": _cmd_stats, "agree": _cmd_agree}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""What every format shares: span validation with line numbers, and atomic output files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from annotator.core.model import IncomingSpan
+from annotator.core.text import storable_problem
+from annotator.errors import AnnotatorError, FormatError
+
+#: characters JSON allows raw in strings but that line splitters (``str.splitlines``, some JSONL readers) treat
+#: as line breaks: NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR. Their UTF-8 bytes only ever encode these characters.
+_LINE_BREAKERS = ((b"\xc2\x85", b"\\u0085"), (b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+def dumps_line(obj: Any) -> bytes:
+    """One JSONL line: UTF-8, non-ASCII kept as is (``ensure_ascii=False``), ending in ``\\n``; the three
+    Unicode line breaks are escaped so that every reader sees exactly one record per line."""
+    data = orjson.dumps(obj)
+    for raw, escaped in _LINE_BREAKERS:
+        if raw in data:
+            data = data.replace(raw, escaped)
+    return data + b"\n"
+
+
+#: more bad lines than this are summarised, so a wrong file gives a readable message
+MAX_PROBLEMS = 50
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def span_problem(text: str, start: Any, end: Any, label: Any) -> str | None:
+    """Why (start, end, label) is not a valid span of ``text`` (DESIGN.md §2.4), or None."""
+    if not is_int(start) or not is_int(end):
+        return f"start and end must be integers, got {start!r} and {end!r}"
+    if not 0 <= start < end <= len(text):
+        return f"span {start}-{end} is outside the text (length {len(text)}) or empty"
+    if not isinstance(label, str) or not label.strip():
+        return f"the label must be a non-empty string, got {label!r}"
+    return None
+
+
+def text_problem(text: Any) -> str | None:
+    if not isinstance(text, str):
+        return f"'text' must be a string, got {type(text).__name__}"
+    if not text:
+        return "'text' is empty"
+    return storable_problem(text)
+
+
+def check_span(text: str, start: Any, end: Any, label: Any, annotator: Any = "", note: Any = "") -> IncomingSpan:
+    """Validate one span; raise ValueError with the reason."""
+    problem = span_problem(text, start, end, label)
+    if problem:
+        raise ValueError(problem)
+    if not isinstance(annotator, str):
+        raise ValueError(f"the annotator must be a string, got {annotator!r}")
+    if not isinstance(note, str):
+        raise ValueError(f"the note must be a string, got {note!r}")
+    for value in (label, annotator, note):
+        bad = storable_problem(value)
+        if bad:
+            raise ValueError(bad)
+    return IncomingSpan(start, end, label, annotator, note)
+
+
+class Problems:
+    """Collects every bad line of a file, then rejects the file whole."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self.items: list[str] = []
+        self.count = 0
+
+    def add(self, where: str, message: str) -> None:
+        self.count += 1
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(f"{where}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.count:
+            items = list(self.items)
+            if self.count > len(items):
+                items.append(f"... and {self.count - len(items)} more")
+            raise FormatError(f"{self.path}: {self.count} problem(s); nothing from this file was imported", items)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise FormatError(f"{path} is a folder") from None
+    except OSError as exc:
+        raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]]:
+    """Write to ``target`` through a temporary file renamed into place on success; ``-``/None is stdout.
+
+    A reader (or a crash) sees the old file or the whole new one, never a torn one.
+    """
+    if target is None or str(target) == "-":
+        stream = sys.stdout.buffer if "b" in mode else sys.stdout
+        yield stream
+        stream.flush()
+        return
+    target = Path(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    except OSError as exc:
+        raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise

@@ -1,0 +1,150 @@
+"""``jsonl``: one document per line, spaCy / Prodigy compatible (DESIGN.md §2.4).
+
+Write: ``{"text", "spans": [{"start", "end", "label", "text", "annotator", "note", "id"}], "meta": {"doc_id",
+"title", "source", "sha256", "status"}}``, spans sorted by (start, end, label).
+
+Read: our own exports, Prodigy ``db-out`` files (``spans``, ``_annotator_id``; ``answer`` reject/ignore skipped and
+counted) and plain ``{"text": ...}`` lines. Text is stored verbatim so the offsets stay valid. A file with any
+invalid line is rejected whole, with every bad line number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from annotator.core.model import STATUSES, Document, IncomingDocument, ReadResult, Span
+from annotator.core.text import sha256_text
+from annotator.formats.common import Problems, check_span, dumps_line, read_bytes, text_problem
+
+EXTENSIONS = (".jsonl", ".ndjson")
+
+
+def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+    text = doc.text
+    return {
+        "text": text,
+        "spans": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "label": s.label,
+                "text": text[s.start : s.end],
+                "annotator": s.annotator,
+                "note": s.note,
+                "id": s.id,
+            }
+            for s in sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
+        ],
+        "meta": {
+            "doc_id": doc.id,
+            "title": doc.title,
+            "source": doc.source,
+            "sha256": doc.sha256,
+            "status": doc.status,
+        },
+    }
+
+
+def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:
+    """Stream one line per document; returns the number of documents written."""
+    n = 0
+    for doc, spans in items:
+        out.write(dumps_line(record(doc, spans)))
+        n += 1
+    return n
+
+
+def split_lines(data: bytes) -> Iterable[tuple[int, bytes]]:
+    """(line number, line) for each non-blank line; a BOM and CRLF line terminators are tolerated."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for number, line in enumerate(data.split(b"\n"), 1):
+        line = line.rstrip(b"\r")
+        if line.strip():
+            yield number, line
+
+
+def parse_object(line: bytes) -> Any:
+    """orjson, which also rejects invalid UTF-8 and lone surrogates (``"\\ud800"``) that SQLite cannot store."""
+    return orjson.loads(line)
+
+
+def read(path: Path) -> ReadResult:
+    data = read_bytes(path)
+    problems = Problems(path)
+    docs: list[IncomingDocument] = []
+    skipped = 0
+    for number, line in split_lines(data):
+        where = f"line {number}"
+        try:
+            obj = parse_object(line)
+        except orjson.JSONDecodeError as exc:
+            problems.add(where, f"not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(obj, dict):
+            problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
+            continue
+        if obj.get("answer") in ("reject", "ignore"):
+            skipped += 1
+            continue
+        try:
+            docs.append(document_from(obj, path, number))
+        except ValueError as exc:
+            problems.add(where, str(exc))
+    if not docs and not problems.count and not skipped:
+        problems.add("file", "no documents (the file is empty)")
+    problems.raise_if_any()
+    return ReadResult(docs, skipped_tasks=skipped)
+
+
+def document_from(obj: dict[str, Any], path: Path, number: int) -> IncomingDocument:
+    """One JSONL object → a validated document; raises ValueError naming the first problem."""
+    text = obj.get("text")
+    problem = text_problem(text)
+    if problem:
+        raise ValueError(problem)
+    assert isinstance(text, str)
+    meta = obj.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("'meta' must be an object")
+    sha = meta.get("sha256")
+    if sha is not None and sha != sha256_text(text):
+        raise ValueError("meta.sha256 does not match the text: the text was changed after export")
+    line_annotator = obj.get("_annotator_id") or obj.get("_session_id") or ""
+    if not isinstance(line_annotator, str):
+        raise ValueError("'_annotator_id' must be a string")
+    raw_spans = obj.get("spans") or []
+    if not isinstance(raw_spans, list):
+        raise ValueError("'spans' must be a list")
+    spans = []
+    for i, sp in enumerate(raw_spans, 1):
+        if not isinstance(sp, dict):
+            raise ValueError(f"span {i}: expected an object")
+        try:
+            span = check_span(
+                text, sp.get("start"), sp.get("end"), sp.get("label"),
+                sp.get("annotator") or line_annotator, sp.get("note") or "",
+            )
+        except ValueError as exc:
+            raise ValueError(f"span {i}: {exc}") from None
+        quoted = sp.get("text")
+        if quoted is not None and quoted != text[span.start : span.end]:
+            raise ValueError(
+                f"span {i}: its text {quoted!r} is not text[{span.start}:{span.end}] "
+                f"{text[span.start : span.end]!r} (offsets must be in code points)"
+            )
+        spans.append(span)
+    title = meta.get("title") if isinstance(meta.get("title"), str) and meta.get("title") else None
+    status = meta.get("status") if meta.get("status") in STATUSES else None
+    source = meta.get("source") if isinstance(meta.get("source"), str) else path.name
+    return IncomingDocument(
+        text=text,
+        title=title or f"{path.stem} #{number}",
+        source=source or path.name,
+        spans=spans,
+        status=status,
+    )

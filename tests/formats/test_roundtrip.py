@@ -1,0 +1,129 @@
+"""Offsets survive import → store → export exactly, on hostile text (DESIGN.md §2.1, §2.4)."""
+
+import csv
+import io
+import json
+
+import orjson
+import pytest
+from hypothesis import given, settings
+
+from annotator.store import Project
+from annotator.store.transfer import export_project, import_paths
+from tests.hostile import hostile_text, text_and_spans
+
+
+def jsonl_line(text, spans, annotator="ann"):
+    return json.dumps(
+        {"text": text, "spans": [{"start": s, "end": e, "label": lb} for s, e, lb in spans],
+         "_annotator_id": annotator},
+        ensure_ascii=False,
+    )
+
+
+def export(project, fmt, path):
+    export_project(project, fmt, path)
+    return path.read_bytes()
+
+
+@settings(max_examples=40)
+@given(text_and_spans())
+def test_jsonl_import_export_keeps_text_and_offsets_exactly(tmp_path_factory, case):
+    text, spans = case
+    tmp = tmp_path_factory.mktemp("rt")
+    src = tmp / "in.jsonl"
+    src.write_text(jsonl_line(text, spans) + "\n", encoding="utf-8")
+    with Project.open(tmp / "p.sqlite", create=True) as p:
+        report = import_paths(p, [src])
+        assert not report.rejected, report.rejected
+        (line,) = export(p, "jsonl", tmp / "out.jsonl").decode("utf-8").splitlines()
+        rows = [orjson.loads(x) for x in export(p, "spans", tmp / "spans.jsonl").splitlines()]
+        csv_rows = list(csv.DictReader(io.StringIO(export(p, "csv", tmp / "o.csv").decode("utf-8"), newline="")))
+    out = json.loads(line)
+    assert out["text"] == text  # stored verbatim: CRLF, CR, BOM-like characters and all
+    got = sorted((s["start"], s["end"], s["label"]) for s in out["spans"])
+    assert got == sorted(spans)
+    for s in out["spans"]:
+        assert out["text"][s["start"] : s["end"]] == s["text"]
+        assert s["annotator"] == "ann"
+    assert [(s["start"], s["end"], s["label"]) for s in out["spans"]] == sorted(got)
+    for row in rows:
+        assert text[row["start"] : row["end"]] == row["text"]
+    assert len(csv_rows) == len(spans)
+    for row in csv_rows:
+        assert text[int(row["start"]) : int(row["end"])] == row["text"]
+
+
+@settings(max_examples=30)
+@given(hostile_text)
+def test_plain_text_import_normalises_line_endings_and_exports_it(tmp_path_factory, text):
+    tmp = tmp_path_factory.mktemp("txt")
+    src = tmp / "s.txt"
+    src.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    with Project.open(tmp / "p.sqlite", create=True) as p:
+        report = import_paths(p, [src])
+        if not text.replace("\ufeff", "").strip() or "\x00" in text:
+            assert report.rejected
+            return
+        assert not report.rejected, report.rejected
+        stored = p.document(p.documents()[0].id).text
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert stored == expected
+
+
+def test_export_is_atomic_old_file_stays_on_failure(tmp_path, monkeypatch):
+    with Project.open(tmp_path / "p.sqlite", create=True) as p:
+        import_paths(p, ["sample_docs"])
+        target = tmp_path / "out.jsonl"
+        target.write_bytes(b"old export\n")
+
+        def broken(items, out):
+            out.write(b"partial")
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setitem(__import__("annotator.formats").formats.STREAM_WRITERS, "jsonl", broken)
+        with pytest.raises(Exception, match="No space left"):
+            export_project(p, "jsonl", target)
+    assert target.read_bytes() == b"old export\n"
+    assert sorted(x.name for x in tmp_path.iterdir() if x.name.startswith(".out")) == []
+
+
+def test_prodigy_db_out_answers_and_annotators(tmp_path):
+    lines = [
+        {"text": "We urge calm.", "spans": [{"start": 3, "end": 7, "label": "CALL", "token_start": 1}],
+         "_annotator_id": "proj-alice", "answer": "accept"},
+        {"text": "Rejected one.", "spans": [], "answer": "reject"},
+        {"text": "Ignored one.", "answer": "ignore"},
+    ]
+    src = tmp_path / "db.jsonl"
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    with Project.open(tmp_path / "p.sqlite", create=True) as p:
+        report = import_paths(p, [src])
+        assert report.skipped_tasks == 2 and len(report.imported) == 1
+        assert report.new_labels == ["CALL"]
+        (span,) = p.spans(p.documents()[0].id)
+        assert (span.start, span.end, span.label, span.annotator) == (3, 7, "CALL", "proj-alice")
+
+
+def test_invalid_lines_reject_the_whole_file_naming_each_line(tmp_path):
+    src = tmp_path / "bad.jsonl"
+    src.write_text(
+        "\n".join([
+            json.dumps({"text": "fine", "spans": [{"start": 0, "end": 2, "label": "x"}]}),
+            "{broken",
+            json.dumps({"text": "abc", "spans": [{"start": 1, "end": 9, "label": "x"}]}),
+            json.dumps({"text": "abc", "spans": [{"start": "1", "end": 2, "label": "x"}]}),
+            json.dumps({"text": "abc", "spans": [{"start": 0, "end": 2, "label": ""}]}),
+            json.dumps({"text": "abc", "spans": [{"start": 0, "end": 2, "label": "x", "text": "bc"}]}),
+            json.dumps(["not", "an", "object"]),
+            '{"text": "lone \\ud800 surrogate"}',
+        ]) + "\n"
+    )
+    with Project.open(tmp_path / "p.sqlite", create=True) as p:
+        report = import_paths(p, [src])
+        assert p.documents() == []
+    (path, problems) = report.rejected[0]
+    text = "\n".join(problems)
+    for n in range(2, 9):
+        assert f"line {n}:" in text
+    assert "line 1:" not in text
