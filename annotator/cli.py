@@ -140,9 +140,28 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_agree(args: argparse.Namespace) -> int:
-    from annotator.agree_cli import run_agree
+    import orjson
 
-    return run_agree(args)
+    from annotator.core import agreement
+    from annotator.store import sources
+
+    sets = sources.load(args.files, by_annotator=args.by_annotator)
+    if len(sets) < 2:
+        raise AnnotatorError(
+            f"need at least two annotators to compare, found {len(sets)}"
+            + ("" if args.by_annotator else " (give two files, or --by-annotator for a file holding several)")
+        )
+    if len(sets) == 2:
+        result = agreement.compare(sets[0], sets[1])
+        text = agreement.format_compare(result, sets[0].name, sets[1].name)
+    else:
+        result = agreement.agree_many(sets)
+        text = agreement.format_many(result)
+    if args.json:
+        sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(text)
+    return 0
 
 
 _COMMANDS = {"import": _cmd_import, "export": _cmd_export, "stats": _cmd_stats, "agree": _cmd_agree}

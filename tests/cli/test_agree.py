@@ -1,0 +1,76 @@
+"""`annotator agree`: projects and exports mixed, read-only, the JSON shape of DESIGN.md §2.5."""
+
+import hashlib
+import json
+import os
+
+import pytest
+
+from annotator.store import Project
+from annotator.store.transfer import import_paths
+from tests.helpers import run_cli
+
+
+@pytest.fixture
+def two_projects(tmp_path):
+    made = []
+    for name, spans in (("a", [(0, 6, "threat"), (10, 15, "commitment")]), ("b", [(0, 6, "threat"), (11, 15, "commitment")])):
+        path = tmp_path / f"{name}.sqlite"
+        with Project.open(path, create=True, user=name) as p:
+            import_paths(p, ["sample_docs"])
+            doc = p.documents()[0].id
+            for s, e, lb in spans:
+                p.add_span(doc, s, e, lb)
+        made.append(path)
+    return made
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_agree_json_shape_and_read_only(two_projects, tmp_path):
+    a, b = two_projects
+    before = {p: digest(p) for p in two_projects}
+    listing = sorted(os.listdir(tmp_path))
+    result = run_cli("agree", a, b, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["documents"] == 2
+    assert set(data["overall"]) >= {"exact", "overlap", "kappa"}
+    assert set(data["overall"]["exact"]) == {"precision", "recall", "f1"}
+    threat = data["labels"]["threat"]
+    assert threat["exact"]["f1"] == 1.0 and threat["a"] == 1 and threat["b"] == 1
+    commitment = data["labels"]["commitment"]
+    assert commitment["exact"]["f1"] == 0.0 and commitment["overlap"]["f1"] == 1.0
+    assert {p: digest(p) for p in two_projects} == before
+    assert sorted(os.listdir(tmp_path)) == listing  # no -wal / -shm left beside them
+
+
+def test_agree_project_against_its_own_export_is_perfect(two_projects, tmp_path):
+    a, _ = two_projects
+    out = tmp_path / "a.jsonl"
+    assert run_cli("export", a, "-o", out).returncode == 0
+    data = json.loads(run_cli("agree", a, out, "--json").stdout)
+    assert data["overall"]["exact"]["f1"] == 1.0 and data["overall"]["kappa"] == 1.0
+
+
+def test_agree_three_files_gives_pairwise_and_fleiss(two_projects, tmp_path):
+    a, b = two_projects
+    out = tmp_path / "a.jsonl"
+    run_cli("export", a, "-o", out)
+    result = run_cli("agree", a, b, out, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["pairwise"]) == 3 and "kappa" in data["fleiss"]["overall"]
+    table = run_cli("agree", a, b, out).stdout.decode()
+    assert "Fleiss" in table
+
+
+def test_agree_bad_inputs(tmp_path, two_projects):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{nope\n")
+    for args in ((two_projects[0], bad), (two_projects[0], tmp_path / "missing.jsonl"), (two_projects[0],)):
+        result = run_cli("agree", *args)
+        assert result.returncode == 1, args
+        assert b"Traceback" not in result.stderr and result.stderr.strip()
