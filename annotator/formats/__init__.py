@@ -50,7 +50,7 @@ if _brat is not None:
 
 
 def _looks_like_doccano(path: Path) -> bool:
-    """A JSONL file whose first object has a ``label`` list and no ``spans`` is a doccano export."""
+    """A JSONL file whose first object has a ``label``/``labels``/``entities`` list and no ``spans`` is doccano's."""
     try:
         with open(path, "rb") as fh:
             for raw in fh:
@@ -61,7 +61,8 @@ def _looks_like_doccano(path: Path) -> bool:
                     obj = orjson.loads(line)
                 except orjson.JSONDecodeError:
                     return False
-                return isinstance(obj, dict) and isinstance(obj.get("label"), list) and "spans" not in obj
+                return (isinstance(obj, dict) and "spans" not in obj
+                        and any(isinstance(obj.get(k), list) for k in ("label", "labels", "entities")))
     except OSError:
         return False
     return False

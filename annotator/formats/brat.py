@@ -1,0 +1,427 @@
+"""``brat``: brat standoff, a folder of ``NAME.txt`` + ``NAME.ann`` per document (DESIGN.md §2.4).
+
+A ``.ann`` file holds ``T1<TAB>label start end<TAB>text`` per span and ``#1<TAB>AnnotatorNotes T1<TAB>note`` per
+note. Offsets are code points into the ``.txt`` exactly as stored (``\\r\\n`` kept, written in binary), so
+``txt[start:end]`` is always the phrase. brat's format cannot hold everything a span can; what we do about each
+limit, chosen so that export → import gives back the same spans (start, end, label, note) exactly:
+
+- **Line breaks inside a span.** A ``.ann`` line cannot hold one (brat splits lines on every Unicode line boundary:
+  ``\\n``, ``\\r``, VT, FF, FS/GS/RS, NEL, U+2028, U+2029). Like brat itself we write the span as discontinuous
+  fragments ``start end;start end`` that leave the line breaks out, with the text field the fragments joined by a
+  space. A span that begins or ends with a line break gets a zero-length fragment at that end (brat's parser
+  accepts ``start == end``), so the first fragment's start and the last fragment's end are always the span's.
+- **Reading fragments.** When the gaps between fragments hold only whitespace (which is what brat and we write for
+  a span across lines), the fragments are one span from the first start to the last end. Fragments with words
+  between them are a genuinely discontinuous annotation, which a span cannot be: each fragment is imported as its
+  own span with the same label and note, and the import report counts them.
+- **Labels.** A brat type cannot contain whitespace (the type ends at the first space). Rather than replace it
+  (``a b`` and ``a_b`` would merge) or refuse the export, the label is percent-encoded as in URLs: whitespace,
+  control characters and ``%`` itself become ``%XX`` of their UTF-8 bytes (``call to action`` →
+  ``call%20to%20action``), and reading decodes ``%XX`` again. Labels made of letters, digits, ``_`` and ``-``
+  (the default codebook) are written unchanged. ``annotation.conf`` lists the types brat's configuration accepts
+  (``[A-Za-z0-9_-]``), so the folder opens in brat as is.
+- **Notes.** A note may hold line breaks, which are escaped: ``\\n``, ``\\r``, the other line boundaries as
+  ``\\uXXXX``, and a backslash as ``\\\\``; reading undoes exactly these escapes (so a foreign note with a literal
+  ``\\n`` in it reads as a line break). Several ``AnnotatorNotes`` on one span are joined by a line break.
+- **File names** come from titles: path separators, characters Windows forbids, control and bidirectional-override
+  characters become spaces; runs of whitespace collapse; leading dots (hidden files) and trailing dots go; the
+  name is cut to 100 UTF-8 bytes; Windows device names get a ``_`` prefix; duplicates (compared case-insensitively,
+  as macOS and Windows do) get ``_2``, ``_3``, ... A title, an annotator, a status or a document id has no place in
+  brat, so those do not survive the round trip (export ``jsonl`` for them); the imported title is ``NAME``.
+- **CRLF.** brat itself reads ``.txt`` with universal newlines, so in brat's own UI a ``\\r\\n`` counts as one
+  character and offsets after it shift; so do tools that open the file in text mode. Our offsets follow the bytes,
+  which is what the contract (and any reader opening the file with ``newline=""``) needs.
+
+Read: ``NAME.ann`` or ``NAME.txt`` with its sibling. The text is decoded strictly as UTF-8 and kept as is (a BOM
+stays a character: brat's offsets count it). Every ``T`` line's offsets must lie in the text, in order, and its
+text field must equal the text at those offsets (fragments joined by a space; as in brat, trailing whitespace is
+tolerated and a blank or missing text field is taken from the text). ``R``/``E``/``A``/``M``/``N``/``*`` lines and
+comments other than ``AnnotatorNotes`` are not spans: they are counted in the import report. Any problem rejects
+the pair whole, naming every bad ``.ann`` line.
+
+Write: ``write_folder`` fills a temporary sibling folder and renames it into place, so the target is either absent
+(or the empty folder it was) or complete. A non-empty target is refused rather than mixed with other files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
+from annotator.core.text import MAX_TEXT_BYTES
+from annotator.errors import AnnotatorError, FormatError
+from annotator.formats.common import Problems, check_span, read_bytes
+
+#: the characters ``str.splitlines`` (and so brat) breaks lines at; none may appear inside a ``.ann`` line
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_RUN = re.compile(f"[^{re.escape(LINE_BREAKS)}]+")
+_NOTE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r"} | {
+    ch: f"\\u{ord(ch):04x}" for ch in LINE_BREAKS if ch not in "\n\r"
+}
+_NOTE_UNESCAPE = re.compile(r"\\(\\|n|r|u(?:000[bBcC]|001[cCdDeE]|0085|202[89]))")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_BRAT_CONFIG_TYPE = re.compile(r"[A-Za-z0-9_-]+")
+_OFFSET = re.compile(r"[0-9]+")
+#: kinds of .ann line that are not spans, by id prefix, for the import report
+_IGNORED_KINDS = {
+    "R": "relation",
+    "E": "event",
+    "A": "attribute",
+    "M": "attribute",
+    "N": "normalization",
+    "*": "equivalence",
+}
+#: characters that cannot be in a file name on some system (``/`` and ``\\`` separate paths)
+_FORBIDDEN_IN_NAMES = set('<>:"/\\|?*')
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_NAME_BYTES = 100
+
+
+# ---------------------------------------------------------------------------------------------- encodings
+def encode_label(label: str) -> str:
+    """The brat type for a label: whitespace, control characters and ``%`` percent-encoded (UTF-8)."""
+    if not any(ch == "%" or ch.isspace() or unicodedata.category(ch) == "Cc" for ch in label):
+        return label
+    return "".join(
+        "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+        if ch == "%" or ch.isspace() or unicodedata.category(ch) == "Cc"
+        else ch
+        for ch in label
+    )
+
+
+def decode_label(brat_type: str) -> str:
+    """Undo :func:`encode_label`; a ``%XX`` run that is not UTF-8 is kept as written (a foreign type)."""
+    if "%" not in brat_type:
+        return brat_type
+
+    def decode(match: re.Match[str]) -> str:
+        try:
+            return bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return match.group()
+
+    return _PERCENT_RUN.sub(decode, brat_type)
+
+
+def escape_note(note: str) -> str:
+    """A note on one ``.ann`` line: backslash and line breaks escaped."""
+    if not any(ch in _NOTE_ESCAPES for ch in note):
+        return note
+    return "".join(_NOTE_ESCAPES.get(ch, ch) for ch in note)
+
+
+def unescape_note(text: str) -> str:
+    def undo(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code == "\\":
+            return "\\"
+        if code == "n":
+            return "\n"
+        if code == "r":
+            return "\r"
+        return chr(int(code[1:], 16))
+
+    return _NOTE_UNESCAPE.sub(undo, text) if "\\" in text else text
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` as brat fragments without line breaks; zero-length fragments pin a span that begins or
+    ends with a line break, so ``(fragments[0][0], fragments[-1][1]) == (start, end)`` always."""
+    frags = [m.span() for m in _RUN.finditer(text, start, end)]
+    if not frags or frags[0][0] != start:
+        frags.insert(0, (start, start))
+    if frags[-1][1] != end:
+        frags.append((end, end))
+    return frags
+
+
+def safe_name(title: str, used: set[str]) -> str:
+    """A readable file name (without extension) for ``title``, unique among ``used`` (casefolded; updated)."""
+    chars = []
+    for ch in unicodedata.normalize("NFC", title):
+        bad = ch in _FORBIDDEN_IN_NAMES or ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs")
+        chars.append(" " if bad or ch.isspace() else ch)
+    name = " ".join("".join(chars).split()).strip(" .")
+    name = name.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")  # cut at a character boundary
+    name = name.rstrip(" .") or "document"
+    if name.split(".")[0].upper() in _WINDOWS_DEVICES:
+        name = f"_{name}"
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{name}_{n}"
+    used.add(candidate.casefold())
+    return candidate
+
+
+# ---------------------------------------------------------------------------------------------- write
+def ann_text(text: str, spans: list[Span]) -> str:
+    """The ``.ann`` file for one document: T lines in (start, end, label) order, each followed by its note."""
+    lines = []
+    notes = 0
+    for t, s in enumerate(sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id)), 1):
+        frags = fragments(text, s.start, s.end)
+        offsets = ";".join(f"{a} {b}" for a, b in frags)
+        quoted = " ".join(text[a:b] for a, b in frags)
+        lines.append(f"T{t}\t{encode_label(s.label)} {offsets}\t{quoted}\n")
+        if s.note:
+            notes += 1
+            lines.append(f"#{notes}\tAnnotatorNotes T{t}\t{escape_note(s.note)}\n")
+    return "".join(lines)
+
+
+def annotation_conf(types: Iterable[str]) -> str:
+    """brat's collection configuration, so the exported folder opens in brat without "unknown type" warnings."""
+    listed = sorted(t for t in set(types) if _BRAT_CONFIG_TYPE.fullmatch(t))
+    others = sorted(t for t in set(types) if not _BRAT_CONFIG_TYPE.fullmatch(t))
+    head = ["# brat configuration written by Annotator: the labels of this export."]
+    if others:
+        head.append(
+            "# Not listed, as brat's configuration allows only [A-Za-z0-9_-] in type names: " + " ".join(others)
+        )
+    return "\n".join([*head, "[entities]", *listed, "", "[relations]", "", "[events]", "", "[attributes]", ""])
+
+
+def write_folder(items: Iterable[tuple[Document, list[Span]]], folder: Path) -> int:
+    """Write each document as ``NAME.txt`` + ``NAME.ann`` (plus ``annotation.conf``) into ``folder``, which must
+    not exist or be empty; returns the number of documents written."""
+    folder = Path(os.path.abspath(folder))
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise AnnotatorError(f"cannot export to {folder}: it exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise AnnotatorError(
+            f"cannot export to {folder}: the folder is not empty (a brat export is written into a new or empty "
+            "folder, never mixed with other files)"
+        )
+    if not folder.parent.is_dir():
+        raise AnnotatorError(f"cannot export to {folder}: the folder {folder.parent} does not exist")
+    tmp = _make_temp_sibling(folder)
+    try:
+        n = _write_files(items, tmp)
+        if hasattr(os, "sync"):
+            os.sync()  # one flush for every file instead of an fsync each: the rename must not outrun the data
+        if folder.exists():
+            folder.rmdir()  # empty (checked above); fails, and we stop, if something was put there meanwhile
+        os.rename(tmp, folder)
+        _fsync_dir(folder.parent)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise AnnotatorError(f"cannot write {folder}: {exc.strerror or exc}") from None
+        raise
+    return n
+
+
+def _make_temp_sibling(folder: Path) -> Path:
+    """A new hidden folder beside ``folder`` (same file system, so the final rename is atomic); made with
+    ``os.mkdir`` rather than ``mkdtemp`` so it gets the user's usual permissions, not 0700."""
+    for _ in range(100):
+        tmp = folder.parent / f".{folder.name}.{secrets.token_hex(4)}.part"
+        try:
+            os.mkdir(tmp)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise AnnotatorError(f"cannot write {folder}: {exc.strerror or exc}") from None
+        return tmp
+    raise AnnotatorError(f"cannot write {folder}: no free temporary name beside it")
+
+
+def _write_files(items: Iterable[tuple[Document, list[Span]]], tmp: Path) -> int:
+    used: set[str] = set()
+    types: set[str] = set()
+    n = 0
+    for doc, spans in items:
+        name = safe_name(doc.title, used)
+        (tmp / f"{name}.txt").write_bytes(doc.text.encode("utf-8"))
+        (tmp / f"{name}.ann").write_bytes(ann_text(doc.text, spans).encode("utf-8"))
+        types.update(encode_label(s.label) for s in spans)
+        n += 1
+    (tmp / "annotation.conf").write_bytes(annotation_conf(types).encode("utf-8"))
+    return n
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make the rename durable where the platform allows opening a directory (not on Windows)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# ---------------------------------------------------------------------------------------------- read
+@dataclass
+class _Textbound:
+    line: int
+    label: str
+    frags: list[tuple[int, int]]
+    notes: list[str] = field(default_factory=list)
+
+
+def pair(path: Path) -> tuple[Path, Path]:
+    """(text file, annotation file) for ``NAME.ann`` or ``NAME.txt``."""
+    if path.suffix.lower() == ".ann":
+        return path.with_suffix(".txt"), path
+    return path, path.with_suffix(".ann")
+
+
+def read(path: Path) -> ReadResult:
+    """One brat document; rejected whole on any problem, naming every bad ``.ann`` line."""
+    txt, ann = pair(path)
+    for missing, other in ((txt, ann), (ann, txt)):
+        if not missing.exists():
+            raise FormatError(
+                f"{other}: its brat partner {missing.name} is missing (brat keeps NAME.txt beside "
+                "NAME.ann); nothing from it was imported"
+            )
+    text = _read_text(txt)
+    problems = Problems(ann)
+    ignored: Counter[str] = Counter()
+    textbounds: dict[str, _Textbound | None] = {}  # None: defined on a bad line (reported there)
+    notes: list[tuple[int, str, str]] = []
+    seen_comments: set[str] = set()
+    for number, line in _ann_lines(read_bytes(ann), problems):
+        ident, tab, rest = line.partition("\t")
+        where = f"line {number}"
+        if not tab:
+            problems.add(where, "expected ID<TAB>..., found no tab")
+        elif ident.startswith("T"):
+            if ident in textbounds:
+                problems.add(where, f"{ident} is defined twice")
+                continue
+            try:
+                textbounds[ident] = _parse_textbound(text, rest, number)
+            except ValueError as exc:
+                textbounds[ident] = None
+                problems.add(where, f"{ident}: {exc}")
+        elif ident.startswith("#"):
+            if ident in seen_comments:
+                problems.add(where, f"{ident} is defined twice")
+                continue
+            seen_comments.add(ident)
+            data, _, body = rest.partition("\t")
+            parts = data.split()
+            if len(parts) != 2:
+                problems.add(where, f"{ident}: expected 'AnnotatorNotes TARGET', got {data!r}")
+            elif parts[0] == "AnnotatorNotes" and parts[1].startswith("T"):
+                notes.append((number, parts[1], unescape_note(body)))
+            else:
+                ignored["comment"] += 1
+        elif ident[:1] in _IGNORED_KINDS:
+            ignored[_IGNORED_KINDS[ident[:1]]] += 1
+        else:
+            problems.add(where, f"unknown annotation id {ident!r} (brat ids start with T, R, E, A, M, N, * or #)")
+    for number, target, note in notes:
+        if target not in textbounds:
+            problems.add(f"line {number}", f"the note is on {target}, which is not defined")
+        elif (tb := textbounds[target]) is not None:
+            tb.notes.append(note)
+    spans, split = _spans(text, textbounds, problems)
+    problems.raise_if_any()
+    report = []
+    if split:
+        report.append(f"{ann.name}: {split} discontinuous brat annotation(s) imported as one span per fragment")
+    if ignored:
+        kinds = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(ignored.items()))
+        report.append(f"{ann.name}: not imported (not spans): {kinds}")
+    doc = IncomingDocument(text=text, title=txt.stem, source=txt.name, spans=spans)
+    return ReadResult([doc], notes=report)
+
+
+def _read_text(txt: Path) -> str:
+    data = read_bytes(txt)
+    if len(data) > MAX_TEXT_BYTES:
+        raise FormatError(f"{txt}: the file is too large for one statement ({len(data) // 2**20} MB)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(
+            f"{txt}: not valid UTF-8 (line {line}, byte {exc.start}); brat offsets count the characters of a UTF-8 "
+            "text, so it cannot be imported; nothing from it was imported"
+        ) from None
+    if not text:
+        raise FormatError(f"{txt}: the file is empty; nothing was imported")
+    return text
+
+
+def _ann_lines(data: bytes, problems: Problems) -> Iterator[tuple[int, str]]:
+    """(line number, line) for each non-blank line of a ``.ann`` file; a BOM and CRLF terminators are tolerated,
+    and a line that is not UTF-8 is a problem on that line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        raw = raw.removesuffix(b"\r")
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problems.add(f"line {number}", f"not valid UTF-8 (byte {exc.start} of the line)")
+            continue
+        if line.strip():
+            yield number, line
+
+
+def _parse_textbound(text: str, rest: str, number: int) -> _Textbound:
+    """``label start end[;start end...][<TAB>text]`` → a textbound; ValueError with the reason."""
+    data, _, quoted = rest.partition("\t")
+    brat_type, _, offsets = data.partition(" ")
+    if not brat_type or not offsets.strip():
+        raise ValueError(f"expected 'TYPE START END', got {data!r}")
+    frags: list[tuple[int, int]] = []
+    for frag in offsets.split(";"):
+        parts = frag.split()
+        if len(parts) != 2 or not all(_OFFSET.fullmatch(p) for p in parts):
+            raise ValueError(f"offsets must be 'START END' integers separated by ';', got {offsets!r}")
+        start, end = int(parts[0]), int(parts[1])
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"fragment {start}-{end} is outside the text (length {len(text)}) or reversed")
+        if frags and start < frags[-1][1]:
+            raise ValueError(f"fragments {offsets.strip()!r} overlap or are out of order")
+        frags.append((start, end))
+    if frags[0][0] == frags[-1][1]:
+        raise ValueError(f"the annotation {offsets.strip()!r} is empty")
+    if quoted.strip():  # a blank or missing text field is filled from the text, as brat does
+        expected = " ".join(text[a:b] for a, b in frags)
+        if not (quoted == expected or (quoted.startswith(expected) and not quoted[len(expected) :].strip())):
+            raise ValueError(
+                f"its text {quoted!r} is not the text at {offsets.strip()} {expected!r} "
+                "(offsets must be in code points of the .txt as is)"
+            )
+    return _Textbound(number, decode_label(brat_type), frags)
+
+
+def _spans(text: str, textbounds: dict[str, _Textbound | None], problems: Problems) -> tuple[list[IncomingSpan], int]:
+    """Textbounds → validated spans (see the module docstring for fragments); also the number split apart."""
+    spans: list[IncomingSpan] = []
+    split = 0
+    for ident, tb in textbounds.items():
+        if tb is None:
+            continue
+        gaps = (text[a[1] : b[0]] for a, b in pairwise(tb.frags))
+        if all(not gap or gap.isspace() for gap in gaps):
+            ranges = [(tb.frags[0][0], tb.frags[-1][1])]
+        else:
+            ranges = [(a, b) for a, b in tb.frags if a < b]
+            split += 1
+        note = "\n".join(tb.notes)
+        for start, end in ranges:
+            try:
+                spans.append(check_span(text, start, end, tb.label, "", note))
+            except ValueError as exc:
+                problems.add(f"line {tb.line}", f"{ident}: {exc}")
+                break
+    return spans, split
