@@ -1,0 +1,216 @@
+"""A sorted interval index over one document's spans, so the view paints only what is on screen.
+
+DESIGN.md §5/§7: with 10 000 spans on a 1 M-character statement, a paint must find the spans of a screenful
+in microseconds and applying a label must update the index in well under a millisecond. Spans are kept in one
+list sorted by ``(start, end, id)``, with parallel lists of starts and ends for ``bisect``. Overlap queries
+need more than the starts (a long span that began far earlier still covers the screen), so the list is cut
+into blocks of :data:`BLOCK` spans, each with the largest end it holds, plus the running maximum of those: a
+query skips every block before the first that reaches the window and every block in between whose spans all
+end before it. An insert or removal is a ``list.insert``/``del`` (a memmove) plus recomputing the block maxima
+from the touched block on with C-level ``max`` over slices: about 0.1 ms for 10 000 spans.
+
+Positions are code points (DESIGN.md §2.1); spans are half-open ``[start, end)``. Qt-free (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, compress, islice
+from operator import attrgetter, eq, le
+
+from annotator.core.model import Span
+
+#: spans per block of the overlap index; small enough to scan, large enough that blocks are few
+BLOCK = 64
+
+
+def _key(span: Span) -> tuple[int, int, int]:
+    return (span.start, span.end, span.id)
+
+
+_ID = attrgetter("id")
+
+
+def _is_sorted(spans: list[Span], starts: list[int], ends: list[int]) -> bool:
+    """Whether ``spans`` is in (start, end, id) order, in C-level passes (the store hands them sorted)."""
+    if not all(map(le, starts, islice(starts, 1, None))):
+        return False
+    ties = compress(range(len(starts) - 1), map(eq, starts, islice(starts, 1, None)))
+    return all(_key(spans[i]) < _key(spans[i + 1]) for i in ties)
+
+
+class IntervalIndex:
+    """Spans of one document, sorted by ``(start, end, id)``, with fast overlap and neighbour queries."""
+
+    __slots__ = ("_spans", "_starts", "_ends", "_by_id", "_bmax", "_pmax")
+
+    def __init__(self, spans: Iterable[Span] = ()) -> None:
+        """Build in O(n) when ``spans`` is already sorted by (start, end, id) (as the store returns them)."""
+        items = spans if isinstance(spans, list) else list(spans)
+        self._by_id: dict[int, Span] = dict(zip(map(_ID, items), items, strict=True))
+        if len(self._by_id) != len(items):  # duplicate ids: the last one wins, as with add()
+            items = list(self._by_id.values())
+        starts = [s.start for s in items]
+        ends = [s.end for s in items]
+        if not _is_sorted(items, starts, ends):
+            items = sorted(items, key=_key)
+            starts = [s.start for s in items]
+            ends = [s.end for s in items]
+        self._spans: list[Span] = items if items is not spans else list(items)
+        self._starts: list[int] = starts
+        self._ends: list[int] = ends
+        self._bmax: list[int] = []
+        self._pmax: list[int] = []
+        self._reblock(0)
+
+    # ------------------------------------------------------------------ container protocol
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __iter__(self) -> Iterator[Span]:
+        return iter(self._spans)
+
+    def __contains__(self, span_id: object) -> bool:
+        return span_id in self._by_id
+
+    def get(self, span_id: int) -> Span | None:
+        return self._by_id.get(span_id)
+
+    @property
+    def starts(self) -> list[int]:
+        """Start of each span, in order: the index's own list, for bulk reads (do not modify)."""
+        return self._starts
+
+    def spans(self) -> list[Span]:
+        """All spans in order (a copy)."""
+        return list(self._spans)
+
+    def index_of(self, span_id: int) -> int:
+        """Position of the span in the sorted order; ValueError if absent."""
+        span = self._by_id.get(span_id)
+        if span is None:
+            raise ValueError(f"no span {span_id}")
+        return self._find(span)
+
+    # ------------------------------------------------------------------ updates
+    def add(self, span: Span) -> None:
+        """Insert ``span`` (replacing a span with the same id)."""
+        if span.id in self._by_id:
+            self.remove(span.id)
+        i = bisect_left(self._spans, _key(span), key=_key)
+        self._spans.insert(i, span)
+        self._starts.insert(i, span.start)
+        self._ends.insert(i, span.end)
+        self._by_id[span.id] = span
+        self._reblock(i // BLOCK)
+
+    def remove(self, span_id: int) -> Span | None:
+        """Remove and return the span with this id (None if there is none)."""
+        span = self._by_id.pop(span_id, None)
+        if span is None:
+            return None
+        i = self._find(span)
+        del self._spans[i], self._starts[i], self._ends[i]
+        self._reblock(i // BLOCK)
+        return span
+
+    def replace(self, span: Span) -> Span | None:
+        """Put ``span`` in place of the span with its id; returns the old one (None if it was new)."""
+        old = self.remove(span.id)
+        self.add(span)
+        return old
+
+    def _find(self, span: Span) -> int:
+        i = bisect_left(self._spans, _key(span), key=_key)
+        if i >= len(self._spans) or self._spans[i].id != span.id:
+            raise ValueError(f"span {span.id} is not where its key says")  # pragma: no cover - our bug
+        return i
+
+    def _reblock(self, first_block: int) -> None:
+        """Recompute the block maxima from ``first_block`` on (everything after an insert point shifted)."""
+        ends = self._ends
+        start = first_block * BLOCK
+        del self._bmax[first_block:]
+        self._bmax.extend(max(ends[i : i + BLOCK]) for i in range(start, len(ends), BLOCK))
+        del self._pmax[first_block:]
+        seed = self._pmax[-1] if self._pmax else -1
+        self._pmax.extend(accumulate(self._bmax[first_block:], max, initial=seed))
+        self._pmax.pop(first_block)  # the seed itself
+
+    # ------------------------------------------------------------------ queries
+    def overlapping(self, a: int, b: int) -> list[Span]:
+        """Spans sharing a code point with ``[a, b)`` (for ``a == b``: containing ``a``), in order."""
+        if b <= a:
+            b = a + 1
+        hi = bisect_left(self._starts, b)  # spans [0, hi) start before b
+        if hi == 0:
+            return []
+        # first block holding a span that ends after a (every earlier span ends at or before a)
+        block = bisect_right(self._pmax, a)
+        ends, spans, bmax = self._ends, self._spans, self._bmax
+        out: list[Span] = []
+        last_block = (hi - 1) // BLOCK
+        while block <= last_block:
+            if bmax[block] > a:
+                lo = block * BLOCK
+                for i in range(lo, min(lo + BLOCK, hi)):
+                    if ends[i] > a:
+                        out.append(spans[i])
+            block += 1
+        return out
+
+    def starting_in(self, a: int, b: int) -> list[Span]:
+        """Spans whose start is in ``[a, b)``, in order."""
+        lo = bisect_left(self._starts, a)
+        return self._spans[lo : bisect_left(self._starts, b, lo)]
+
+    def at(self, pos: int) -> list[Span]:
+        """Spans containing code point ``pos``, innermost (shortest) first."""
+        found = self.overlapping(pos, pos + 1)
+        found.sort(key=lambda s: (s.end - s.start, s.start, s.id))
+        return found
+
+    def innermost_at(self, pos: int) -> Span | None:
+        found = self.at(pos)
+        return found[0] if found else None
+
+    def next_span(self, pos: int, after_id: int | None = None) -> Span | None:
+        """The span after span ``after_id`` in order, or (no such span) the first from ``pos`` on."""
+        if after_id is not None and after_id in self._by_id:
+            i = self.index_of(after_id) + 1
+        else:
+            i = bisect_left(self._starts, pos)
+        return self._spans[i] if i < len(self._spans) else None
+
+    def previous_span(self, pos: int, before_id: int | None = None) -> Span | None:
+        """The span before span ``before_id`` in order, or (no such span) the last starting before ``pos``."""
+        if before_id is not None and before_id in self._by_id:
+            i = self.index_of(before_id) - 1
+        else:
+            i = bisect_left(self._starts, pos) - 1
+        return self._spans[i] if i >= 0 else None
+
+
+def assign_lanes(spans: Iterable[Span]) -> dict[int, int]:
+    """Give overlapping spans different lanes (0, 1, 2, ...) so each can be drawn at its own height.
+
+    Greedy interval colouring in order of ``(start, -end)``: the outer of two nested spans gets the lower lane
+    and a lane is reused as soon as its span has ended, so the number of lanes is the greatest overlap depth.
+    """
+    lanes: dict[int, int] = {}
+    active: list[tuple[int, int]] = []  # (end, lane) of spans still open
+    free: list[int] = []
+    used = 0
+    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.id)):
+        while active and active[0][0] <= span.start:
+            heapq.heappush(free, heapq.heappop(active)[1])
+        if free:
+            lane = heapq.heappop(free)
+        else:
+            lane = used
+            used += 1
+        lanes[span.id] = lane
+        heapq.heappush(active, (span.end, lane))
+    return lanes

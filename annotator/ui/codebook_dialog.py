@@ -1,0 +1,185 @@
+"""The codebook editor: add, rename, recolour, re-key, describe, reorder and delete labels.
+
+The dialog edits a copy; OK applies it as undoable commands (deletions first, each asking what to do with the
+label's spans, then the new codebook as one change). Cancel changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import codebook
+from annotator.core.model import Label
+from annotator.ui.panels import swatch
+
+COLUMNS = ("Name", "Key", "Shortcut", "Colour", "Description")
+
+
+class CodebookDialog(QDialog):
+    def __init__(self, parent: QWidget, labels: list[Label], counts: dict[str, int]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Codebook")
+        self.counts = counts
+        self.original = {lb.key for lb in labels}
+        #: label key -> key to move its spans to (None: delete them)
+        self.deletions: dict[str, str | None] = {}
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        for i in range(4):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.cellDoubleClicked.connect(self._double_clicked)
+        for label in labels:
+            self._append(label)
+
+        buttons = QHBoxLayout()
+        for text, slot in (("Add", self.add_label), ("Delete…", self.delete_label), ("Move up", self.move_up),
+                           ("Move down", self.move_down), ("Colour…", self.pick_color)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        box.accepted.connect(self._accept)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(box)
+        self.resize(820, 380)
+
+    # ------------------------------------------------------------------ rows
+    def _append(self, label: Label, row: int | None = None) -> None:
+        row = self.table.rowCount() if row is None else row
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(label.name))
+        key = QTableWidgetItem(label.key)
+        if label.key in self.original:  # a key is the label's identity in exports: fixed once in use
+            key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            key.setToolTip("The key identifies the label in exports and cannot change; rename the label instead.")
+        self.table.setItem(row, 1, key)
+        combo = QComboBox()
+        combo.addItem("none", "")
+        for s in codebook.SHORTCUTS:
+            combo.addItem(s, s)
+        combo.setCurrentIndex(max(0, combo.findData(label.shortcut)))
+        self.table.setCellWidget(row, 2, combo)
+        color = QTableWidgetItem(label.color)
+        color.setIcon(swatch(label.color))
+        color.setFlags(color.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(row, 3, color)
+        self.table.setItem(row, 4, QTableWidgetItem(label.description))
+
+    def _row_label(self, row: int) -> Label:
+        def text(col: int) -> str:
+            item = self.table.item(row, col)
+            return item.text() if item else ""
+
+        combo = self.table.cellWidget(row, 2)
+        shortcut = combo.currentData() if isinstance(combo, QComboBox) else ""
+        return Label(text(1).strip(), text(0).strip(), shortcut, text(3), text(4))
+
+    def labels(self) -> list[Label]:
+        return [self._row_label(r) for r in range(self.table.rowCount())]
+
+    def _selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    # ------------------------------------------------------------------ buttons
+    def add_label(self) -> None:
+        current = self.labels()
+        name, ok = QInputDialog.getText(self, "New label", "Name of the new label:")
+        if not ok or not name.strip():
+            return
+        key = re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "label"
+        taken = {lb.key for lb in current} | set(self.deletions)
+        base, n = key, 2
+        while key in taken:
+            key, n = f"{base}_{n}", n + 1
+        self._append(Label(key, name.strip(), codebook.free_shortcut(current), codebook.next_color(current), ""))
+        self.table.selectRow(self.table.rowCount() - 1)
+
+    def delete_label(self) -> None:
+        row = self._selected_row()
+        if row < 0:
+            return
+        label = self._row_label(row)
+        used = self.counts.get(label.key, 0) if label.key in self.original else 0
+        if used:
+            others = [lb for i, lb in enumerate(self.labels()) if i != row and lb.key in self.original]
+            choices = ["Delete its spans"] + [f"Move its spans to “{lb.name}”" for lb in others]
+            choice, ok = QInputDialog.getItem(
+                self, "Delete label",
+                f"“{label.name}” labels {used} span(s). What should happen to them?", choices, 0, False,
+            )
+            if not ok:
+                return
+            index = choices.index(choice)
+            self.deletions[label.key] = None if index == 0 else others[index - 1].key
+        elif label.key in self.original:
+            self.deletions[label.key] = None
+        self.table.removeRow(row)
+
+    def _move(self, delta: int) -> None:
+        row = self._selected_row()
+        target = row + delta
+        if row < 0 or not 0 <= target < self.table.rowCount():
+            return
+        label = self._row_label(row)
+        self.table.removeRow(row)
+        self._append(label, target)
+        self.table.selectRow(target)
+
+    def move_up(self) -> None:
+        self._move(-1)
+
+    def move_down(self) -> None:
+        self._move(1)
+
+    def pick_color(self, row: int | None = None) -> None:
+        row = self._selected_row() if row is None or isinstance(row, bool) else row
+        if row < 0:
+            return
+        item = self.table.item(row, 3)
+        color = QColorDialog.getColor(QColor(item.text()), self, "Label colour")
+        if color.isValid():
+            item.setText(color.name())
+            item.setIcon(swatch(color.name()))
+
+    def _double_clicked(self, row: int, column: int) -> None:
+        if column == 3:
+            self.pick_color(row)
+
+    def _accept(self) -> None:
+        problems = codebook.label_problems(self.labels())
+        if problems:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Codebook", "The codebook is not valid:\n" +
+                              "\n".join(problems), QMessageBox.StandardButton.Ok, self)
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.exec()
+            return
+        self.accept()

@@ -1,0 +1,205 @@
+"""Dialogs: export options, the import summary, keyboard shortcuts, and the find bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import formats
+from annotator.core.model import STATUS_NAMES, STATUSES, ImportReport
+from annotator.ui.panels import plain
+
+FORMAT_NAMES = {
+    "jsonl": "JSONL — one line per document (spaCy, Prodigy)",
+    "spans": "Spans JSONL — one line per span (pandas)",
+    "csv": "CSV — one row per span (spreadsheets, pandas)",
+    "doccano": "doccano JSONL",
+    "brat": "brat standoff (a folder of .txt + .ann)",
+}
+
+
+class ExportDialog(QDialog):
+    """Format, which documents, and where."""
+
+    def __init__(self, parent: QWidget, project_path: Path) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.format = QComboBox()
+        for fmt in formats.EXPORT_FORMATS:
+            self.format.addItem(FORMAT_NAMES.get(fmt, fmt), fmt)
+        self.status = QComboBox()
+        self.status.addItem("All documents", None)
+        for status in STATUSES:
+            self.status.addItem(f"Only {STATUS_NAMES[status].lower()}", status)
+        self.target = QLineEdit(str(project_path.with_suffix(".jsonl")))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.target, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Format:", self.format)
+        form.addRow("Documents:", self.status)
+        form.addRow("Save to:", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self.resize(560, self.sizeHint().height())
+
+    def _format_changed(self) -> None:
+        fmt = self.format.currentData()
+        path = Path(self.target.text() or "export")
+        ext = formats.EXTENSIONS.get(fmt, ".jsonl")
+        base = path.with_suffix("") if path.suffix else path
+        self.target.setText(str(base.with_name(base.name + ext) if ext else base))
+
+    def _browse(self) -> None:
+        fmt = self.format.currentData()
+        if fmt == "brat":
+            chosen = QFileDialog.getExistingDirectory(self, "Export to folder", self.target.text())
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.target.text())
+        if chosen:
+            self.target.setText(chosen)
+
+    def _accept(self) -> None:
+        if not self.target.text().strip():
+            QMessageBox.warning(self, "Export", "Choose where to save the export.")
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str | None, Path]:
+        return self.format.currentData(), self.status.currentData(), Path(self.target.text().strip())
+
+
+def show_import_report(parent: QWidget, report: ImportReport) -> None:
+    """What was imported, skipped and rejected, and why; the full list in the details."""
+    lines = report.summary_lines()
+    box = QMessageBox(parent)
+    box.setWindowTitle("Import")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setIcon(QMessageBox.Icon.Warning if report.rejected else QMessageBox.Icon.Information)
+    box.setText("\n".join(line for line in lines if not line.startswith("  "))[:2000])
+    if report.rejected or report.duplicates:
+        details = list(lines)
+        if report.duplicates:
+            details += ["", "Already in the project:", *(f"  {t}" for t in report.duplicates)]
+        box.setDetailedText("\n".join(details))
+    box.exec()
+
+
+def error(parent: QWidget, title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget, rows: list[tuple[str, str]]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        for i, (keys, what) in enumerate(rows):
+            table.setItem(i, 0, QTableWidgetItem(keys))
+            table.setItem(i, 1, QTableWidgetItem(what))
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.table = table
+        self.resize(640, 560)
+
+
+class FindBar(QWidget):
+    """Ctrl+F: find in the statement. Enter finds the next match and selects it; Escape returns to the text with
+    the match still selected, so a label key labels it."""
+
+    findRequested = Signal(str, bool)  # text, backwards
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("Find in statement (Enter: next, Shift+Enter: previous, Esc: back to text)")
+        self.status = plain(QLabel(""))
+        close = QToolButton()
+        close.setText("✕")
+        close.setToolTip("Close (Esc)")
+        close.clicked.connect(self.close_bar)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(plain(QLabel("Find:")))
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(close)
+        self.edit.returnPressed.connect(lambda: self.findRequested.emit(self.edit.text(), False))
+        self.edit.textEdited.connect(lambda text: self.findRequested.emit(text, False) if text else None)
+        self.edit.installEventFilter(self)
+        self.hide()
+
+    def open(self) -> None:
+        self.show()
+        self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.edit.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.closed.emit()
+
+    def eventFilter(self, obj, event) -> bool:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QEvent
+
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape:
+                self.close_bar()
+                return True
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                self.findRequested.emit(self.edit.text(), True)
+                return True
+        if obj is self.edit and event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return True
+        return False
+
+
+class AboutDialog(QMessageBox):
+    def __init__(self, parent: QWidget) -> None:
+        from annotator import __version__
+
+        super().__init__(QMessageBox.Icon.Information, "About Annotator",
+                         f"Annotator {__version__}\n\nLabel threats, commitments and calls to action in official "
+                         "statements; export exact spans as JSONL.", QMessageBox.StandardButton.Ok, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+

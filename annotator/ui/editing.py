@@ -1,0 +1,215 @@
+"""What the analyst's keys do to the statement: label, relabel, resize, delete, annotate, navigate, finish.
+
+The editor reads the view's selection (in code points), asks the core where word boundaries are, and pushes
+undoable commands; it never edits spans itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from annotator.core.model import Span
+from annotator.core.text import next_word_end, prev_word_end, snap_to_words
+from annotator.ui import commands
+from annotator.ui.session import Session
+
+
+class Editor(QObject):
+    def __init__(self, session: Session, view, window: QWidget) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(window)
+        self.session = session
+        self.view = view
+        self.window = window
+
+        view.cursorPositionChanged.connect(self._caret_moved)
+
+    def _caret_moved(self) -> None:
+        """Moving the caret out of the selected span leaves it: the next keys act on the text again."""
+        span = self.selected_span()
+        if span is not None and not span.start <= self.view.cursor_cp() <= span.end:
+            self.view.set_selected_span(None)
+
+    def rebind(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def text(self) -> str:
+        return self.session.document.text if self.session.document else ""
+
+    def selected_span(self) -> Span | None:
+        span_id = self.view.selected_span_id
+        return self.session.span_by_id(span_id) if span_id is not None else None
+
+    # ------------------------------------------------------------------ labels
+    def apply_label(self, key: str, exact: bool = False) -> None:
+        """With text selected: a new span (snapped to words unless ``exact``). Else with a span selected: relabel."""
+        doc = self.session.document
+        if doc is None:
+            return
+        selection = self.view.selection_cp()
+        if selection is not None and selection[0] < selection[1]:
+            start, end = selection
+            bounds = (start, end) if exact else snap_to_words(doc.text, start, end)
+            if bounds is None:
+                self.window.statusBar().showMessage("Nothing to label: the selection is only whitespace", 4000)
+                return
+            command = commands.AddSpan(self.session, doc.id, bounds[0], bounds[1], key)
+            if self.session.push(command) and command.span is not None:
+                self.view.set_selected_span(command.span.id)
+            return
+        span = self.selected_span()
+        if span is not None and span.label != key:
+            self.session.push(commands.ChangeSpan(self.session, span, f"Relabel as “{key}”", label=key))
+            self.view.set_selected_span(span.id)
+        elif span is None:
+            self.window.statusBar().showMessage("Select a phrase (Shift+arrows or the mouse), then press a label key",
+                                                4000)
+
+    def delete_span(self) -> None:
+        span = self.selected_span()
+        if span is not None:
+            self.session.push(commands.DeleteSpan(self.session, span))
+            self.view.set_selected_span(None)
+
+    def edit_note(self) -> None:
+        span = self.selected_span()
+        if span is None:
+            self.window.statusBar().showMessage("Select a span (click it or press Tab) to edit its note", 4000)
+            return
+        label = next((lb.name for lb in self.session.labels if lb.key == span.label), span.label)
+        phrase = self.text[span.start : span.end]
+        phrase = phrase if len(phrase) <= 80 else phrase[:77] + "…"
+        note, ok = QInputDialog.getMultiLineText(self.window, "Note", f"Note on {label}: “{phrase}”", span.note)
+        if ok and note != span.note:
+            self.set_note(span, note)
+
+    def set_note(self, span: Span, note: str) -> None:
+        self.session.push(commands.ChangeSpan(self.session, span, "Edit note", note=note))
+
+    # ------------------------------------------------------------------ span navigation and resizing
+    def _step(self, forward: bool) -> None:
+        spans = self.session.spans
+        if not spans:
+            return
+        current = self.selected_span()
+        keys = [(s.start, s.end, s.label, s.id) for s in spans]
+        if current is not None:
+            i = bisect.bisect_left(keys, (current.start, current.end, current.label, current.id))
+            i = (i + 1) % len(spans) if forward else (i - 1) % len(spans)
+        else:
+            pos = self.view.cursor_cp()
+            i = bisect.bisect_left(keys, (pos,))
+            if not forward:
+                i -= 1
+            i %= len(spans)
+        self.view.set_selected_span(spans[i].id)
+
+    def next_span(self) -> None:
+        self._step(True)
+
+    def prev_span(self) -> None:
+        self._step(False)
+
+    def _resize(self, start: int, end: int, what: str) -> None:
+        span = self.selected_span()
+        if span is None or (start, end) == (span.start, span.end) or not 0 <= start < end <= len(self.text):
+            return
+        self.session.push(commands.ChangeSpan(self.session, span, what, start=start, end=end))
+        self.view.set_selected_span(span.id)
+
+    def grow(self) -> None:
+        span = self.selected_span()
+        if span is not None:
+            self._resize(span.start, next_word_end(self.text, span.end), "Grow span")
+
+    def shrink(self) -> None:
+        span = self.selected_span()
+        if span is not None:
+            self._resize(span.start, prev_word_end(self.text, span.end, span.start), "Shrink span")
+
+    def grow_start(self) -> None:
+        span = self.selected_span()
+        if span is not None:
+            reversed_text = self.text[::-1]
+            n = len(self.text)
+            self._resize(n - next_word_end(reversed_text, n - span.start), span.end, "Grow span")
+
+    def shrink_start(self) -> None:
+        span = self.selected_span()
+        if span is not None:
+            reversed_text = self.text[::-1]
+            n = len(self.text)
+            self._resize(n - prev_word_end(reversed_text, n - span.start, n - span.end), span.end, "Shrink span")
+
+    def clear_selection(self) -> None:
+        self.view.set_selected_span(None)
+        cp = self.view.cursor_cp()
+        self.view.select_cp(cp, cp)
+
+    # ------------------------------------------------------------------ documents
+    def set_status(self, status: str) -> None:
+        if self.session.document is not None:
+            self.session.push(commands.SetStatus(self.session, self.session.document.id, status))
+
+    def done_and_next(self) -> None:
+        doc = self.session.document
+        if doc is None:
+            return
+        if doc.status != "done" and not self.session.push(commands.SetStatus(self.session, doc.id, "done")):
+            return
+        following = self.session.project.next_unfinished(doc.id)
+        if following is None:
+            done, total = self.session.project.progress()
+            self.window.statusBar().showMessage(f"All statements are finished ({done} of {total} done)", 6000)
+            return
+        self.window.open_document(following)
+
+    def next_unfinished(self) -> None:
+        doc = self.session.document
+        following = self.session.project.next_unfinished(doc.id if doc else None)
+        if following is not None:
+            self.window.open_document(following)
+
+    def step_document(self, delta: int) -> None:
+        self.window.step_document(delta)
+
+    def find(self) -> None:
+        self.window.find_bar.open()
+
+
+class ShortcutGuard(QObject):
+    """Lets the window's actions have keys the text view would otherwise keep for itself.
+
+    A read-only QPlainTextEdit claims Ctrl+Shift+arrows (select by word) and friends through ShortcutOverride;
+    for the keys of our actions we decline the override, so the action's shortcut fires instead. Keys listed in
+    ``only_when`` are taken only while their condition holds (Ctrl+Shift+arrows resize a selected span, and
+    otherwise select by word as everywhere else).
+    """
+
+    def __init__(self, view: QWidget, only_when: dict[str, Callable[[], bool]] | None = None) -> None:
+        super().__init__(view)
+        self.keys: set[str] = set()
+        self.only_when = {QKeySequence(k).toString(): cond for k, cond in (only_when or {}).items()}
+        view.installEventFilter(self)
+
+    def set_keys(self, keys: list[QKeySequence]) -> None:
+        self.keys = {k.toString() for k in keys if not k.isEmpty()}
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            combo = QKeySequence(event.keyCombination()).toString()
+            if combo in self.keys:
+                condition = self.only_when.get(combo)
+                if condition is not None and not condition():
+                    event.accept()  # the view keeps the key as a key press; the action does not fire
+                    return False
+                event.ignore()
+                return True
+        return False
+
+

@@ -1,0 +1,175 @@
+"""The File and codebook commands: new, open, recent, import (menu and drop), export, codebook files.
+
+Long imports show a cancellable progress dialog and end with a summary of what was imported, skipped and
+rejected, and why. Every failure is shown to the user; nothing is swallowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from annotator.core import codebook
+from annotator.errors import AnnotatorError
+from annotator.store import Project
+from annotator.store.transfer import export_project, import_paths
+from annotator.ui import commands
+from annotator.ui.codebook_dialog import CodebookDialog
+from annotator.ui.dialogs import ExportDialog, error, show_import_report
+
+IMPORT_FILTER = "Statements and annotations (*.txt *.md *.jsonl *.ndjson *.json *.ann);;All files (*)"
+PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
+
+
+class Files:
+    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+        self.window = window
+
+    @property
+    def session(self):  # type: ignore[no-untyped-def]
+        return self.window.session
+
+    def _start_dir(self) -> str:
+        return str(self.session.project.path.parent)
+
+    # ------------------------------------------------------------------ projects
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "New project", self._start_dir(), PROJECT_FILTER)
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".sqlite")
+        if target.exists():
+            error(self.window, "New project", f"{target} already exists; open it with File ▸ Open instead.")
+            return
+        self.window.open_project(target, create=True)
+
+    def open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", self._start_dir(), PROJECT_FILTER)
+        if path:
+            self.window.open_project(Path(path))
+
+    # ------------------------------------------------------------------ import
+    def import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import files", self._start_dir(), IMPORT_FILTER)
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self.window, "Import folder", self._start_dir())
+        if path:
+            self.import_paths([path])
+
+    def import_paths(self, paths: Iterable[str | Path]) -> None:
+        paths = list(paths)
+        dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
+        dialog.setWindowTitle("Import")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+
+        def progress(done: int, total: int, name: str) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(f"Importing {name}…" if name else "Finishing…")
+            QApplication.processEvents()
+
+        try:
+            report = import_paths(self.session.project, paths, progress, dialog.wasCanceled)
+        except AnnotatorError as exc:
+            dialog.close()
+            error(self.window, "Import failed", str(exc))
+            self.window.documents_changed()
+            return
+        dialog.close()
+        if report.new_labels:
+            self.session.labels_set()
+        self.window.documents_changed()
+        show_import_report(self.window, report)
+
+    # ------------------------------------------------------------------ export
+    def export(self) -> None:
+        dialog = ExportDialog(self.window, self.session.project.path)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        fmt, status, target = dialog.values()
+        if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
+            return
+        try:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                n = export_project(self.session.project, fmt, target, status)
+            finally:
+                QApplication.restoreOverrideCursor()
+        except AnnotatorError as exc:
+            error(self.window, "Export failed", str(exc))
+            return
+        self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
+
+    def _confirm_overwrite(self, target: Path) -> bool:
+        answer = QMessageBox.question(self.window, "Export", f"{target.name} exists. Replace it?")
+        return answer == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------------------ codebook
+    def edit_codebook(self) -> None:
+        session = self.session
+        dialog = CodebookDialog(self.window, session.labels, session.project.label_counts())
+        if dialog.exec() != CodebookDialog.DialogCode.Accepted:
+            return
+        self.apply_codebook(dialog.labels(), dialog.deletions)
+
+    def apply_codebook(self, labels, deletions: dict[str, str | None] | None = None) -> None:  # type: ignore[no-untyped-def]
+        session = self.session
+        stack = session.undo_stack
+        stack.beginMacro("Edit codebook")
+        try:
+            for key, relabel_to in (deletions or {}).items():
+                if not session.push(commands.DeleteLabel(session, key, relabel_to)):
+                    return
+            if labels != session.project.labels():
+                session.push(commands.SetCodebook(session, labels))
+        finally:
+            stack.endMacro()
+
+    def export_codebook(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export codebook", str(
+            self.session.project.path.with_suffix(".codebook.json")), "Codebook (*.json)")
+        if not path:
+            return
+        from annotator.formats.common import output_file
+
+        try:
+            with output_file(path) as out:
+                out.write(codebook.codebook_to_json(self.session.labels))
+        except AnnotatorError as exc:
+            error(self.window, "Export codebook", str(exc))
+            return
+        self.window.statusBar().showMessage(f"Codebook saved to {path}", 6000)
+
+    def import_codebook(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import codebook", self._start_dir(), "Codebook (*.json)")
+        if not path:
+            return
+        try:
+            labels = codebook.codebook_from_json(Path(path).read_bytes())
+        except (AnnotatorError, OSError) as exc:
+            error(self.window, "Import codebook", str(exc))
+            return
+        # labels in use but missing from the shared codebook are kept at the end, so no span loses its label
+        keys = {lb.key for lb in labels}
+        kept = [lb for lb in self.session.labels if lb.key not in keys and self.session.project.label_counts().get(lb.key)]
+        for lb in kept:
+            if lb.shortcut in {x.shortcut for x in labels}:
+                lb = type(lb)(lb.key, lb.name, "", lb.color, lb.description)
+            labels.append(lb)
+        self.apply_codebook(labels)
+
+
+def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]
+    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+
+
+_ = (Project, QWidget)

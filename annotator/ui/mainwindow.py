@@ -1,0 +1,324 @@
+"""The main window: composes the statement view, the panels, the menus and the status bar. It decides nothing:
+keys go to the editor, files to ``files.py``, and every change through the session's undoable commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
+
+from annotator.core.model import Document, Span
+from annotator.errors import AnnotatorError
+from annotator.store import Project
+from annotator.ui import actions as action_table
+from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
+from annotator.ui.docview import StatementView
+from annotator.ui.editing import Editor, ShortcutGuard
+from annotator.ui.files import Files, drop_paths
+from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, plain
+from annotator.ui.session import Session
+
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project, settings: QSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.setObjectName("MainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+
+        self.view = StatementView()
+        self.find_bar = FindBar()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.view)
+        self.setCentralWidget(central)
+
+        self.documents = DocumentsPanel()
+        self.spans_panel = SpansPanel()
+        self.labels_bar = LabelsBar()
+        left = self._dock("Documents", "documents_dock", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
+        right = self._dock("Spans", "spans_dock", self.spans_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([left, right], [280, 360], Qt.Orientation.Horizontal)
+        toolbar = QToolBar("Labels")
+        toolbar.setObjectName("labels_toolbar")
+        toolbar.addWidget(self.labels_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.progress_label = plain(QLabel())
+        self.statusBar().addPermanentWidget(self.progress_label)
+
+        self.undo_group = QUndoGroup(self)
+        self.session = Session(project, self)
+        self.editor = Editor(self.session, self.view, self)
+        self.files = Files(self)
+        self.menus = {name: self.menuBar().addMenu(name) for name in action_table.MENUS}
+        self.actions_ = action_table.build(action_table.SPECS, {"files": self.files, "editor": self.editor,
+                                                                  "window": self}, self, self.view)
+        self._build_menus()
+        self.label_actions: list[QAction] = []
+        span_selected = lambda: self.view.selected_span_id is not None  # noqa: E731
+        self.guard = ShortcutGuard(self.view, {k: span_selected for k in (
+            "Ctrl+Shift+Left", "Ctrl+Shift+Right", "Ctrl+Alt+Shift+Left", "Ctrl+Alt+Shift+Right", "Escape")})
+
+        self.documents.documentActivated.connect(self.open_document)
+        self.documents.filtersChanged.connect(self.documents_changed)
+        self.spans_panel.spanActivated.connect(self._span_activated_in_panel)
+        self.spans_panel.model.noteEdited.connect(lambda span, note: self.editor.set_note(span, note))
+        self.labels_bar.labelClicked.connect(lambda key: self.editor.apply_label(key))
+        self.view.spanSelected.connect(self.spans_panel.select)
+        self.find_bar.findRequested.connect(self._find)
+        self.find_bar.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
+
+        self._bind(self.session)
+        self._restore_window_state()
+
+    # ------------------------------------------------------------------ building
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        file_menu = self.menus["&File"]
+        action_table.fill_menus(self.menus, action_table.SPECS, self.actions_)
+        self.recent_menu = QMenu("Open &Recent", self)
+        file_menu.insertMenu(self.actions_["import"], self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        edit = self.menus["&Edit"]
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        first = edit.actions()[0] if edit.actions() else None
+        edit.insertActions(first, [undo, redo])
+        edit.insertSeparator(first)
+        self.addActions([undo, redo])
+        view_menu = self.menus["&View"]
+        for dock in self.findChildren(QDockWidget):
+            view_menu.addAction(dock.toggleViewAction())
+        for toolbar in self.findChildren(QToolBar):
+            view_menu.addAction(toolbar.toggleViewAction())
+        self.menus["&Review"].menuAction().setVisible(False)  # filled by the review feature when present
+
+    def _rebuild_label_actions(self) -> None:
+        """One action per label in the Labels menu with its key; Ctrl+key applies it with character precision."""
+        menu = self.menus["&Labels"]
+        for action in self.label_actions:
+            menu.removeAction(action)
+            self.view.removeAction(action)
+            action.deleteLater()
+        self.label_actions = []
+        first = menu.actions()[0] if menu.actions() else None
+        group = QActionGroup(self)
+        group.setExclusive(False)
+        for label in self.session.labels:
+            for exact in (False, True):
+                text = f"Apply “{label.name}”" + (" (exact characters)" if exact else "")
+                action = QAction(text, self)
+                if label.shortcut:
+                    action.setShortcut(QKeySequence(("Ctrl+" if exact else "") + label.shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                action.triggered.connect(lambda _=False, k=label.key, e=exact: self.editor.apply_label(k, e))
+                self.view.addAction(action)
+                if not exact:
+                    menu.insertAction(first, action)
+                self.label_actions.append(action)
+        if first is not None and self.label_actions:
+            menu.insertSeparator(first)
+        keys = [k for a in (*self.label_actions, *self.actions_.values()) for k in a.shortcuts()]
+        self.guard.set_keys(keys)
+
+    # ------------------------------------------------------------------ session
+    def _bind(self, session: Session) -> None:
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        session.documentOpened.connect(self._document_opened)
+        session.spanAdded.connect(self._span_added)
+        session.spanRemoved.connect(self._span_removed)
+        session.spanChanged.connect(self._span_changed)
+        session.spansReset.connect(lambda _doc_id: self._show_document(session.document))
+        session.labelsChanged.connect(self._labels_changed)
+        session.statusChanged.connect(self._status_changed)
+        session.failed.connect(lambda message: error(self, "Not saved", message))
+        self.editor.rebind(session)
+        self._labels_changed()
+        self.documents_changed()
+        self._update_title()
+        first = session.project.next_unfinished() or next(iter(r.id for r in self.documents.model.rows), None)
+        if first is not None:
+            self.open_document(first)
+        else:
+            self.view.set_document("", [], session.labels)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_project(self, path: Path, create: bool = False) -> bool:
+        try:
+            project = Project.open(path, create=create, user=self.session.project.user)
+        except AnnotatorError as exc:
+            error(self, "Cannot open project", str(exc))
+            return False
+        old = self.session
+        self.undo_group.removeStack(old.undo_stack)
+        old.blockSignals(True)
+        old.project.close()
+        old.deleteLater()
+        self.session = Session(project, self)
+        self._bind(self.session)
+        self.remember_recent(project.path)
+        return True
+
+    def open_document(self, doc_id: int) -> None:
+        try:
+            self.session.open_document(doc_id)
+        except AnnotatorError as exc:
+            error(self, "Cannot open the statement", str(exc))
+        self.documents.select(doc_id)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def step_document(self, delta: int) -> None:
+        rows = self.documents.model.rows
+        if not rows:
+            return
+        current = self.session.document.id if self.session.document else None
+        i = self.documents.model.row_of(current) if current is not None else -1
+        self.open_document(rows[(i + delta) % len(rows)].id)
+
+    def documents_changed(self) -> None:
+        status, search = self.documents.filters()
+        self.documents.model.set_rows(self.session.project.documents(status, search))
+        if self.session.document is not None:
+            self.documents.select(self.session.document.id)
+        self._update_progress()
+
+    def _document_opened(self, doc: Document) -> None:
+        self._show_document(doc)
+        self.documents.select(doc.id)
+
+    def _show_document(self, doc: Document | None) -> None:
+        session = self.session
+        if doc is None:
+            return
+        self.view.set_document(doc.text, session.spans, session.labels)
+        self.spans_panel.model.reset(doc.text, session.spans, session.labels)
+        self.labels_bar.set_counts(self._counts())
+        self._update_title()
+
+    def _counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for span in self.session.spans:
+            counts[span.label] = counts.get(span.label, 0) + 1
+        return counts
+
+    def _is_current(self, span: Span) -> bool:
+        return self.session.document is not None and span.doc_id == self.session.document.id
+
+    def _span_added(self, span: Span) -> None:
+        if self._is_current(span):
+            self.view.add_span(span)
+            self.spans_panel.model.insert(span)
+            self.labels_bar.set_counts(self._counts())
+        self.documents.model.update(span.doc_id, span_count=self._span_count(span.doc_id))
+
+    def _span_removed(self, span: Span) -> None:
+        if self._is_current(span):
+            self.view.remove_span(span.id)
+            self.spans_panel.model.remove(span.id)
+            self.labels_bar.set_counts(self._counts())
+        self.documents.model.update(span.doc_id, span_count=self._span_count(span.doc_id))
+
+    def _span_changed(self, _before: Span, after: Span) -> None:
+        if self._is_current(after):
+            self.view.replace_span(after)
+            self.spans_panel.model.replace(after)
+            self.labels_bar.set_counts(self._counts())
+
+    def _span_count(self, doc_id: int) -> int:
+        if self.session.document is not None and doc_id == self.session.document.id:
+            return len(self.session.spans)
+        return len(self.session.project.spans(doc_id))
+
+    def _labels_changed(self) -> None:
+        self.labels_bar.set_labels(self.session.labels, self._counts())
+        self.view.set_labels(self.session.labels)
+        self.spans_panel.model.labels = {lb.key: lb for lb in self.session.labels}
+        self._rebuild_label_actions()
+
+    def _status_changed(self, doc_id: int, status: str) -> None:
+        self.documents.model.update(doc_id, status=status)
+        self._update_progress()
+        self._update_title()
+
+    def _span_activated_in_panel(self, span_id: int) -> None:
+        self.view.set_selected_span(span_id)
+
+    def _find(self, text: str, backwards: bool) -> None:
+        found = self.view.find_text(text, backwards)
+        self.find_bar.status.setText("" if found or not text else "not found")
+
+    # ------------------------------------------------------------------ status bar, title, recent
+    def _update_progress(self) -> None:
+        done, total = self.session.project.progress()
+        self.progress_label.setText(f"{done} of {total} done  ·  analyst: {self.session.project.user}")
+
+    def _update_title(self) -> None:
+        doc = self.session.document
+        name = self.session.project.path.name
+        self.setWindowTitle(f"{doc.title} — {name} — Annotator" if doc else f"{name} — Annotator")
+
+    def remember_recent(self, path: Path) -> None:
+        recent = [p for p in self.recent_projects() if p != str(path)]
+        self.settings.setValue("recent_projects", [str(path), *recent][:MAX_RECENT])
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recent_projects", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_projects():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    # ------------------------------------------------------------------ help
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self, action_table.shortcut_rows(action_table.SPECS)).exec()
+
+    def show_about(self) -> None:
+        AboutDialog(self).exec()
+
+    # ------------------------------------------------------------------ window state, drops
+    def _restore_window_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        self.session.project.close()
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and drop_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = drop_paths(event.mimeData().urls())
+        if paths:
+            event.acceptProposedAction()
+            self.files.import_paths(paths)

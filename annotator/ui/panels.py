@@ -1,0 +1,208 @@
+"""The side panels: documents (with filters), spans of this document, and the labels bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import STATUS_NAMES, STATUSES, Label
+from annotator.ui.models import DocumentsModel, SpansModel
+
+
+def plain(widget: QLabel) -> QLabel:
+    """Labels never interpret text as rich text (DESIGN.md §6)."""
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    return widget
+
+
+class DocumentsPanel(QWidget):
+    """The project's documents: title, status, span count; filter by status and by text."""
+
+    documentActivated = Signal(int)
+    filtersChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = QComboBox()
+        self.status.addItem("All statuses", None)
+        for status in STATUSES:
+            self.status.addItem(STATUS_NAMES[status], status)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search text…")
+        self.search.setClearButtonEnabled(True)
+        self.model = DocumentsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.status)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table)
+        self._debounce = QTimer(self, singleShot=True, interval=200)
+        self._debounce.timeout.connect(self.filtersChanged)
+        self.search.textChanged.connect(self._debounce.start)
+        self.status.currentIndexChanged.connect(self.filtersChanged)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+    def filters(self) -> tuple[str | None, str | None]:
+        return self.status.currentData(), (self.search.text().strip() or None)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        doc_id = current.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole) if current.isValid() else None
+        if doc_id is not None:
+            self.documentActivated.emit(int(doc_id))
+
+    def select(self, doc_id: int) -> None:
+        row = self.model.row_of(doc_id)
+        if row < 0:
+            return
+        index = self.model.index(row, 0)
+        selection = self.table.selectionModel()
+        if selection.currentIndex().row() != row:
+            selection.blockSignals(True)
+            selection.setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            selection.blockSignals(False)
+            self.table.viewport().update()
+        self.table.scrollTo(index)
+
+
+class SpansPanel(QWidget):
+    """The open document's spans: label, phrase, note (editable in place). Selecting one scrolls to it."""
+
+    spanActivated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = SpansModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 112)
+        header.resizeSection(2, 90)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._quiet = False
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        span_id = current.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole)
+        if span_id is not None:
+            self.spanActivated.emit(int(span_id))
+
+    def select(self, span_id: int | None) -> None:
+        """Follow the selection made in the statement, without echoing it back."""
+        self._quiet = True
+        try:
+            row = self.model.row_of(span_id) if span_id is not None else -1
+            selection = self.table.selectionModel()
+            if row < 0:
+                selection.clearSelection()
+            else:
+                index = self.model.index(row, 0)
+                selection.setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+                self.table.scrollTo(index)
+        finally:
+            self._quiet = False
+
+
+def swatch(color: str, size: int = 12) -> QPixmap:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(color))
+    painter.setPen(QColor(color).darker(140))
+    painter.drawRoundedRect(0, 0, size - 1, size - 1, 3, 3)
+    painter.end()
+    return pixmap
+
+
+class LabelsBar(QWidget):
+    """One button per label: colour, name, shortcut and count in this document; the description as tooltip."""
+
+    labelClicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QHBoxLayout(self)
+        self.layout_.setContentsMargins(4, 2, 4, 2)
+        self.layout_.setSpacing(6)
+        self.buttons: dict[str, QToolButton] = {}
+        self.labels: list[Label] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_labels(self, labels: list[Label], counts: dict[str, int]) -> None:
+        for button in self.buttons.values():
+            button.deleteLater()
+        while self.layout_.count():
+            self.layout_.takeAt(0)
+        self.buttons = {}
+        self.labels = list(labels)
+        for label in labels:
+            button = QToolButton(self)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setIcon(swatch(label.color))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicking keeps the keyboard in the statement
+            button.setAutoRaise(False)
+            button.clicked.connect(lambda _=False, key=label.key: self.labelClicked.emit(key))
+            # tooltips are escaped by Qt only if they are not detected as rich text: make them plain
+            button.setToolTip(_plain_tooltip(f"{label.name}: {label.description}" if label.description else label.name))
+            self.buttons[label.key] = button
+            self.layout_.addWidget(button)
+        self.layout_.addStretch(1)
+        self.set_counts(counts)
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        for label in self.labels:
+            button = self.buttons.get(label.key)
+            if button is not None:
+                key = f"[{label.shortcut}] " if label.shortcut else ""
+                button.setText(f"{key}{label.name}  {counts.get(label.key, 0)}")
+
+
+def _plain_tooltip(text: str) -> str:
+    """A tooltip that Qt shows literally: escaped inside a rich-text wrapper we control."""
+    import html
+
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"

@@ -1,0 +1,106 @@
+"""The open project as the widgets see it: the current document, its spans, the undo stack, and what changed.
+
+Widgets call the session; the session calls the core (``Project``) and says what changed through signals, so each
+widget updates only what it shows. Every change goes through an undoable command (``ui/commands.py``) and is
+committed by the store before the signal is sent: there is no Save.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from annotator.core.model import Document, Label, Span
+from annotator.errors import AnnotatorError
+from annotator.store import Project
+
+
+class Session(QObject):
+    documentOpened = Signal(object)  # Document
+    spanAdded = Signal(object)  # Span
+    spanRemoved = Signal(object)  # Span
+    spanChanged = Signal(object, object)  # before, after
+    spansReset = Signal(int)  # doc id: many spans changed at once (label deleted, adjudication)
+    labelsChanged = Signal()
+    statusChanged = Signal(int, str)  # doc id, new status
+    documentsChanged = Signal()  # documents added (import)
+    failed = Signal(str)  # a user-facing message: the store refused (disk full, read-only, ...)
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = QUndoStack(self)
+        self.document: Document | None = None
+        self.spans: list[Span] = []  # of the current document, sorted by (start, end, label, id)
+        self.labels: list[Label] = project.labels()
+
+    # ------------------------------------------------------------------ documents
+    def open_document(self, doc_id: int) -> None:
+        if self.document is not None and self.document.id == doc_id:
+            return
+        self.document = self.project.document(doc_id)
+        self.spans = self.project.spans(doc_id)
+        self.documentOpened.emit(self.document)
+
+    def reload_document(self) -> None:
+        if self.document is not None:
+            doc_id = self.document.id
+            self.document = self.project.document(doc_id)
+            self.spans = self.project.spans(doc_id)
+            self.spansReset.emit(doc_id)
+
+    def span_by_id(self, span_id: int) -> Span | None:
+        return next((s for s in self.spans if s.id == span_id), None)
+
+    def _key(self, span: Span) -> tuple[int, int, str, int]:
+        return (span.start, span.end, span.label, span.id)
+
+    # ------------------------------------------------------------------ applying changes (called by commands)
+    def push(self, command: QUndoCommand) -> bool:
+        """Run a command and keep it for undo; False (and a message) if the store refused it."""
+        self.undo_stack.push(command)  # a command the store refused makes itself obsolete and is dropped
+        return not getattr(command, "failure", None)
+
+    def report(self, exc: AnnotatorError) -> None:
+        self.failed.emit(str(exc))
+
+    def show_doc(self, doc_id: int) -> None:
+        """Undo/redo of a change in another document first brings that document into view."""
+        if self.document is None or self.document.id != doc_id:
+            self.open_document(doc_id)
+
+    def added(self, span: Span) -> None:
+        if self.document is not None and span.doc_id == self.document.id:
+            bisect.insort(self.spans, span, key=self._key)
+        self._touch_status(span.doc_id)
+        self.spanAdded.emit(span)
+
+    def removed(self, span: Span) -> None:
+        if self.document is not None and span.doc_id == self.document.id:
+            self.spans = [s for s in self.spans if s.id != span.id]
+        self.spanRemoved.emit(span)
+
+    def changed(self, before: Span, after: Span) -> None:
+        if self.document is not None and after.doc_id == self.document.id:
+            self.spans = [s for s in self.spans if s.id != before.id]
+            bisect.insort(self.spans, after, key=self._key)
+        self._touch_status(after.doc_id)
+        self.spanChanged.emit(before, after)
+
+    def _touch_status(self, doc_id: int) -> None:
+        """The store moves a 'to do' document to 'in progress' on its first span; mirror it."""
+        if self.document is not None and self.document.id == doc_id and self.document.status == "todo":
+            self.document = self.project.document(doc_id)
+            self.statusChanged.emit(doc_id, self.document.status)
+
+    def status_set(self, doc_id: int, status: str) -> None:
+        if self.document is not None and self.document.id == doc_id:
+            self.document = self.project.document(doc_id)
+        self.statusChanged.emit(doc_id, status)
+
+    def labels_set(self) -> None:
+        self.labels = self.project.labels()
+        self.labelsChanged.emit()
+        self.reload_document()

@@ -1,0 +1,75 @@
+"""Fixtures for driving the real window offscreen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QTextCursor
+
+from annotator.core.model import IncomingDocument
+from annotator.store import Project
+
+HOSTILE = (
+    "Seoul 😀 said:\r\n"
+    "The 𝐃𝐏𝐑𝐊 threatens peace. 한국어 문장입니다.\r\n"
+    "We urge restraint; <b>bold</b> &amp; <img src=x onerror=alert(1)> stays literal.\r\n"
+)
+SECOND = "Second statement: we commit to defend our allies."
+
+
+@pytest.fixture
+def project(tmp_path):
+    docs = [IncomingDocument(HOSTILE, "hostile"), IncomingDocument(SECOND, "second")]
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=docs)
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def window(qtbot, project, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(project, settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.view.setFocus()
+    return win
+
+
+def point_of(view, cp: int) -> QPoint:
+    """The viewport point at the left edge of code point ``cp`` (vertically centred in its line)."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.position_map.to_qt(cp))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.left() + 1, rect.center().y())
+
+
+def drag(qtbot, view, start_cp: int, end_cp: int) -> None:
+    """Select from ``start_cp`` to ``end_cp`` with the mouse, as a user drags."""
+    viewport = view.viewport()
+    a, b = point_of(view, start_cp), point_of(view, end_cp)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    move = QMouseEvent(QMouseEvent.Type.MouseMove, b, viewport.mapToGlobal(b), Qt.MouseButton.NoButton,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, move)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+
+
+def key_select(qtbot, view, start_cp: int, length_cp: int) -> None:
+    """Put the cursor at ``start_cp`` with the keyboard (Ctrl+Home, Right…), then Shift+Right ``length_cp`` times."""
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    while view.textCursor().position() < view.position_map.to_qt(start_cp):
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+    target = view.position_map.to_qt(start_cp + length_cp)
+    while view.textCursor().position() < target:
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def spans_in_db(project, doc_id):
+    return [(s.start, s.end, s.label, s.note) for s in project.spans(doc_id)]

@@ -1,0 +1,199 @@
+"""The annotation workbench driven by real key presses and mouse drags, then the database read."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.store.transfer import export_project
+from tests.ui.conftest import HOSTILE, SECOND, drag, key_select, spans_in_db
+
+
+def export_spans(project, tmp_path):
+    out = tmp_path / "export.jsonl"
+    export_project(project, "jsonl", out)
+    return {json.loads(line)["meta"]["title"]: json.loads(line) for line in out.read_text("utf-8").splitlines()}
+
+
+def test_opens_on_first_unfinished_statement_with_keyboard_focus(window, project):
+    assert window.session.document.title == "hostile"
+    assert window.view.toPlainText().replace("\u2029", "\n") == HOSTILE.replace("\r\n", "\n")
+    assert QApplication.focusWidget() is window.view
+
+
+def test_keyboard_label_on_astral_letters_is_exact_in_export(window, project, qtbot, tmp_path):
+    start = HOSTILE.index("𝐃𝐏𝐑𝐊")
+    key_select(qtbot, window.view, start, 2)  # part of the word: snapping takes the whole word
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    doc = window.session.document
+    assert spans_in_db(project, doc.id) == [(start, start + 4, "threat", "")]
+    (span,) = export_spans(project, tmp_path)["hostile"]["spans"]
+    assert span["text"] == "𝐃𝐏𝐑𝐊" and span["annotator"] == "tester"
+
+
+def test_mouse_drag_across_crlf_and_hangul(window, project, qtbot, tmp_path):
+    start = HOSTILE.index("threatens")
+    end = HOSTILE.index("문장입니다") + 5
+    drag(qtbot, window.view, start, end)
+    assert window.view.selection_cp() == (start, end)
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    (span,) = export_spans(project, tmp_path)["hostile"]["spans"]
+    assert span["text"] == HOSTILE[start:end] == "threatens peace. 한국어 문장입니다"
+    assert span["label"] == "commitment"
+
+
+def test_selection_across_a_windows_line_break(window, project, qtbot, tmp_path):
+    start = HOSTILE.index("said")
+    end = HOSTILE.index("threatens") - 1
+    drag(qtbot, window.view, start, end)
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    (span,) = export_spans(project, tmp_path)["hostile"]["spans"]
+    assert span["text"] == HOSTILE[span["start"] : span["end"]]
+    assert "\r\n" in span["text"] and span["text"].startswith("said:")
+
+
+def test_exact_modifier_keeps_character_precision(window, project, qtbot):
+    start = HOSTILE.index("threatens")
+    key_select(qtbot, window.view, start + 1, 3)
+    qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert spans_in_db(project, window.session.document.id) == [(start + 1, start + 4, "threat", "")]
+
+
+def test_whitespace_is_trimmed_and_emoji_label(window, project, qtbot):
+    start = HOSTILE.index("😀") - 1
+    key_select(qtbot, window.view, start, 3)  # " 😀 "
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    ((s, e, *_),) = spans_in_db(project, window.session.document.id)
+    assert HOSTILE[s:e] == "😀"
+
+
+def test_relabel_delete_resize_note_and_undo_redo_across_documents(window, project, qtbot, monkeypatch):
+    view = window.view
+    doc1 = window.session.document.id
+    start = HOSTILE.index("threatens")
+    key_select(qtbot, view, start, 9)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # create
+    states = [spans_in_db(project, doc1)]
+    assert states[-1] == [(start, start + 9, "threat", "")]
+    qtbot.keyClick(view, Qt.Key.Key_2)  # the new span is selected: relabel
+    states.append(spans_in_db(project, doc1))
+    assert states[-1][0][2] == "commitment"
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    states.append(spans_in_db(project, doc1))
+    assert HOSTILE[states[-1][0][0] : states[-1][0][1]] == "threatens peace"
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    states.append(spans_in_db(project, doc1))
+    assert HOSTILE[states[-1][0][0] : states[-1][0][1]] == "threatens"
+    monkeypatch.setattr("annotator.ui.editing.QInputDialog.getMultiLineText", lambda *a, **k: ("why it counts", True))
+    qtbot.keyClick(view, Qt.Key.Key_N)
+    states.append(spans_in_db(project, doc1))
+    assert states[-1][0][3] == "why it counts"
+
+    # move to the second statement (Ctrl+Enter marks the first done) and label there
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    doc2 = window.session.document.id
+    assert doc2 != doc1 and project.document(doc1).status == "done"
+    key_select(qtbot, view, SECOND.index("commit"), 6)
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    assert spans_in_db(project, doc2) == [(SECOND.index("commit"), SECOND.index("commit") + 6, "commitment", "")]
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert spans_in_db(project, doc2) == []
+
+    undo = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    redo = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(view, *undo)  # undo delete
+    assert len(spans_in_db(project, doc2)) == 1
+    qtbot.keyClick(view, *undo)  # undo create in doc 2
+    assert spans_in_db(project, doc2) == []
+    qtbot.keyClick(view, *undo)  # undo "done": brings statement 1 back into view
+    assert window.session.document.id == doc1 and project.document(doc1).status == "in_progress"
+    for expected in reversed(states[:-1]):
+        qtbot.keyClick(window.view, *undo)
+        assert spans_in_db(project, doc1) == expected
+    qtbot.keyClick(window.view, *undo)
+    assert spans_in_db(project, doc1) == []
+    for expected in states:
+        qtbot.keyClick(window.view, *redo)
+        assert spans_in_db(project, doc1) == expected
+    assert len(window.view.spans_in_order()) == 1
+
+
+def test_tab_moves_between_spans_and_panel_follows(window, project, qtbot):
+    view = window.view
+    doc = window.session.document.id
+    for word, key in (("Seoul", Qt.Key.Key_1), ("peace", Qt.Key.Key_2), ("restraint", Qt.Key.Key_3)):
+        key_select(qtbot, view, HOSTILE.index(word), len(word))
+        qtbot.keyClick(view, key)
+    ids = [s.id for s in project.spans(doc)]
+    view.set_selected_span(None)
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    seen = []
+    for _ in range(3):
+        qtbot.keyClick(view, Qt.Key.Key_Tab)
+        seen.append(view.selected_span_id)
+    assert seen == ids
+    assert QApplication.focusWidget() is view
+    qtbot.keyClick(view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selected_span_id == ids[1]
+    current = window.spans_panel.table.currentIndex()
+    assert current.data(Qt.ItemDataRole.UserRole) == ids[1]
+
+
+def test_find_then_escape_then_label(window, project, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.edit, "restraint")
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Return)
+    qtbot.keyClick(window.find_bar.edit, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+    assert QApplication.focusWidget() is window.view
+    qtbot.keyClick(window.view, Qt.Key.Key_3)
+    start = HOSTILE.index("restraint")
+    assert spans_in_db(project, window.session.document.id) == [(start, start + 9, "call_to_action", "")]
+
+
+def test_typing_digits_in_search_does_not_label(window, project, qtbot):
+    key_select(qtbot, window.view, 0, 5)
+    window.documents.search.setFocus()
+    qtbot.keyClicks(window.documents.search, "1")
+    assert window.documents.search.text() == "1"
+    assert project.spans(window.session.document.id) == []
+
+
+def test_markup_is_shown_literally(window, qtbot):
+    text = window.view.toPlainText()
+    assert "<b>bold</b> &amp; <img src=x onerror=alert(1)>" in text
+    assert window.view.document().toRawText().count("<b>") == 1
+
+
+def test_status_bar_progress_and_documents_panel(window, project, qtbot):
+    assert "0 of 2 done" in window.progress_label.text()
+    qtbot.keyClick(window.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "1 of 2 done" in window.progress_label.text()
+    model = window.documents.model
+    assert [model.data(model.index(r, 1)) for r in range(2)] == ["Done", "To do"]
+    window.documents.status.setCurrentIndex(window.documents.status.findData("done"))
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    window.documents.status.setCurrentIndex(0)
+    window.documents.search.setText("allies")
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.rows[0].title == "second", timeout=2000)
+
+
+def test_note_edited_in_spans_panel(window, project, qtbot):
+    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    model = window.spans_panel.model
+    model.setData(model.index(0, 2), "edited in place")
+    assert project.spans(window.session.document.id)[0].note == "edited in place"
+    assert model.data(model.index(0, 2)) == "edited in place"
+
+
+def test_shortcuts_help_lists_every_key(window, qtbot, monkeypatch):
+    from annotator.ui import actions
+
+    rows = actions.shortcut_rows(actions.SPECS)
+    text = "\n".join(k for k, _ in rows)
+    for key in ("Ctrl+Z", "Tab", "Del", "Ctrl+Shift+Right", "Ctrl+Return", "Ctrl+F", "N", "1 … 9"):
+        assert key in text, key
