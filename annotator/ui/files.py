@@ -117,9 +117,10 @@ class Files:
     def edit_codebook(self) -> None:
         session = self.session
         dialog = CodebookDialog(self.window, session.labels, session.project.label_counts())
-        if dialog.exec() != CodebookDialog.DialogCode.Accepted:
-            return
-        self.apply_codebook(dialog.labels(), dialog.deletions)
+        accepted = dialog.exec() == CodebookDialog.DialogCode.Accepted
+        if accepted:
+            self.apply_codebook(dialog.labels(), dialog.deletions)
+        self.window.focus_statement()
 
     def apply_codebook(self, labels, deletions: dict[str, str | None] | None = None) -> None:  # type: ignore[no-untyped-def]
         session = self.session

@@ -176,6 +176,11 @@ class MainWindow(QMainWindow):
         self.remember_recent(project.path)
         return True
 
+    def focus_statement(self) -> None:
+        """After a dialog, the keys go back to the statement, so labelling goes on without the mouse."""
+        self.activateWindow()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def open_document(self, doc_id: int) -> None:
         try:
             self.session.open_document(doc_id)

@@ -1,0 +1,235 @@
+"""Codebook editor, import (menu and drop), export dialog, store errors: real dialogs, then the database read."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QDropEvent
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from annotator.core.codebook import codebook_to_json
+from annotator.core.model import Label
+from annotator.errors import ProjectFileError
+from tests.ui.conftest import HOSTILE, key_select, spans_in_db
+
+
+def close_message_boxes(found: list[str]):
+    """Accept every message box that opens, remembering its text (the tests' stand-in for the user)."""
+
+    def sweep():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                found.append(widget.text() + "\n" + (widget.detailedText() or ""))
+                widget.accept()
+
+    timer = QTimer()
+    timer.timeout.connect(sweep)
+    timer.start(20)
+    return timer
+
+
+def test_codebook_editor_add_rename_recolour_rekey_reorder(window, project, qtbot, monkeypatch):
+    from annotator.ui import codebook_dialog
+
+    monkeypatch.setattr(codebook_dialog.QInputDialog, "getText", lambda *a, **k: ("Sanction threat", True))
+    monkeypatch.setattr(codebook_dialog.QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
+    opened = []
+
+    def drive():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, codebook_dialog.CodebookDialog))
+        opened.append(dialog)
+        dialog.add_label()
+        dialog.table.item(0, 0).setText("Menace")  # rename
+        dialog.table.selectRow(0)
+        dialog.pick_color()  # recolour
+        dialog.table.cellWidget(0, 2).setCurrentIndex(dialog.table.cellWidget(0, 2).findData("9"))  # re-key
+        dialog.table.item(0, 4).setText("danger to security")
+        dialog.table.selectRow(3)
+        dialog.move_up()  # reorder: the new label before call_to_action
+        dialog.accept()
+
+    QTimer.singleShot(50, drive)
+    window.files.edit_codebook()
+    assert opened
+    labels = project.labels()
+    assert [lb.key for lb in labels] == ["threat", "commitment", "sanction_threat", "call_to_action"]
+    assert labels[0] == Label("threat", "Menace", "9", "#123456", "danger to security")
+    assert labels[2].shortcut == "4"
+    assert window.labels_bar.buttons["threat"].text().startswith("[9] Menace")
+    # the new keys work at once (focus is back on the statement), and the whole edit is one undo step
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window and QApplication.focusWidget() is window.view)
+    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_9)
+    assert spans_in_db(project, window.session.document.id)[0][2] == "threat"
+    window.session.undo_stack.undo()
+    window.session.undo_stack.undo()
+    assert [lb.key for lb in project.labels()] == ["threat", "commitment", "call_to_action"]
+    assert window.labels_bar.buttons["threat"].text().startswith("[1] Threat")
+
+
+def test_delete_used_label_asks_and_moves_its_spans(window, project, qtbot, monkeypatch):
+    from annotator.ui import codebook_dialog
+
+    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    asked = []
+
+    def choose(parent, title, label, items, *a, **k):
+        asked.append(items)
+        return items[1], True  # move to the first other label
+
+    monkeypatch.setattr(codebook_dialog.QInputDialog, "getItem", choose)
+
+    def drive():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, codebook_dialog.CodebookDialog))
+        dialog.table.selectRow(0)
+        dialog.delete_label()
+        dialog.accept()
+
+    QTimer.singleShot(50, drive)
+    window.files.edit_codebook()
+    assert asked and asked[0][0] == "Delete its spans"
+    assert [lb.key for lb in project.labels()] == ["commitment", "call_to_action"]
+    assert spans_in_db(project, window.session.document.id)[0][2] == "commitment"
+    window.session.undo_stack.undo()
+    assert [lb.key for lb in project.labels()][0] == "threat"
+    assert spans_in_db(project, window.session.document.id)[0][2] == "threat"
+
+
+def test_cancel_codebook_changes_nothing(window, project, qtbot):
+    from annotator.ui import codebook_dialog
+
+    before = project.labels()
+
+    def drive():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, codebook_dialog.CodebookDialog))
+        dialog.table.item(0, 0).setText("Changed")
+        dialog.reject()
+
+    QTimer.singleShot(50, drive)
+    window.files.edit_codebook()
+    assert project.labels() == before
+
+
+def test_codebook_export_and_import(window, project, tmp_path, monkeypatch):
+    from annotator.ui import files
+
+    target = tmp_path / "team.codebook.json"
+    monkeypatch.setattr(files.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.files.export_codebook()
+    data = json.loads(target.read_text())
+    assert [lb["key"] for lb in data["labels"]] == ["threat", "commitment", "call_to_action"]
+    shared = tmp_path / "shared.json"
+    shared.write_bytes(codebook_to_json([Label("threat", "Threat", "1", "#d55e00", "x"),
+                                         Label("denial", "Denial", "2", "#0072b2", "y")]))
+    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(shared), ""))
+    window.files.import_codebook()
+    assert [lb.key for lb in project.labels()] == ["threat", "denial"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"labels": [{"key": ""}]}')
+    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    shown = []
+    monkeypatch.setattr(files, "error", lambda parent, title, message: shown.append(message))
+    window.files.import_codebook()
+    assert shown and "invalid" in shown[0]
+    assert [lb.key for lb in project.labels()] == ["threat", "denial"]
+
+
+def test_drop_files_imports_with_summary(window, project, qtbot, tmp_path):
+    good = tmp_path / "new statement.txt"
+    good.write_bytes("We urge 😀 calm.\r\n".encode())
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "spans": [{"start": 0, "end": 9, "label": "y"}]}\n')
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(good)), QUrl.fromLocalFile(str(bad))])
+    found: list[str] = []
+    timer = close_message_boxes(found)
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    timer.stop()
+    titles = [r.title for r in window.documents.model.rows]
+    assert "new statement" in titles
+    assert found and "imported 1 document(s)" in found[0] and "rejected" in found[0] and "line 1" in found[0]
+    assert "2 done" not in window.progress_label.text() and "of 3" in window.progress_label.text()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "spans", "csv", "doccano", "brat"])
+def test_export_dialog_every_format(window, project, qtbot, tmp_path, fmt):
+    from annotator.ui import dialogs
+
+    key_select(qtbot, window.view, HOSTILE.index("𝐃𝐏𝐑𝐊"), 4)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    target = tmp_path / f"out-{fmt}"
+
+    def drive():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, dialogs.ExportDialog))
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        dialog.target.setText(str(target))
+        dialog.accept()
+
+    QTimer.singleShot(50, drive)
+    window.files.export()
+    assert target.exists()
+    if fmt == "brat":
+        ann = next(target.glob("*.ann")).read_text("utf-8")
+        assert "𝐃𝐏𝐑𝐊" in ann
+    else:
+        assert "𝐃𝐏𝐑𝐊" in target.read_text("utf-8")
+    assert "Exported" in window.statusBar().currentMessage()
+
+
+def test_export_dialog_cancel_writes_nothing(window, tmp_path):
+    from annotator.ui import dialogs
+
+    QTimer.singleShot(50, lambda: next(w for w in QApplication.topLevelWidgets()
+                                       if isinstance(w, dialogs.ExportDialog)).reject())
+    window.files.export()
+    assert list(tmp_path.glob("*.jsonl")) == []
+
+
+def test_store_error_is_shown_and_nothing_half_done(window, project, qtbot, monkeypatch):
+    doc = window.session.document.id
+    shown = []
+    monkeypatch.setattr("annotator.ui.mainwindow.error", lambda parent, title, message: shown.append(message))
+
+    def disk_full(*args, **kwargs):
+        raise ProjectFileError("cannot add the span to p.sqlite: the disk is full")
+
+    monkeypatch.setattr(project, "add_span", disk_full)
+    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert shown and "disk is full" in shown[0]
+    assert project.spans(doc) == [] and window.view.spans_in_order() == []
+    assert window.session.undo_stack.count() == 0 and not window.session.undo_stack.canUndo()
+    monkeypatch.undo()
+    qtbot.keyClick(window.view, Qt.Key.Key_1)  # work continues once the disk has room
+    assert len(project.spans(doc)) == 1
+
+
+def test_open_and_new_project_from_file_menu(window, tmp_path, monkeypatch):
+    from annotator.ui import files
+
+    target = tmp_path / "second.sqlite"
+    monkeypatch.setattr(files.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.files.new_project()
+    assert window.session.project.path == target and window.documents.model.rows == []
+    assert window.recent_projects()[0] == str(target)
+    not_project = tmp_path / "x.sqlite"
+    not_project.write_text("hello")
+    shown = []
+    monkeypatch.setattr("annotator.ui.mainwindow.error", lambda parent, title, message: shown.append(message))
+    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(not_project), ""))
+    window.files.open_project()
+    assert shown and "not an Annotator project" in shown[0]
+    assert window.session.project.path == target  # still working on the project that was open
+
+
+def test_shortcuts_dialog_opens(window, qtbot):
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    QTimer.singleShot(50, lambda: next(w for w in QApplication.topLevelWidgets()
+                                       if isinstance(w, ShortcutsDialog)).done(QDialog.DialogCode.Accepted))
+    window.show_shortcuts()
