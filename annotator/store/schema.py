@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = [
     """CREATE TABLE documents (
@@ -66,9 +66,27 @@ _V1 = [
     "CREATE INDEX documents_by_status ON documents(status)",
 ]
 
+# v2: review decisions (annotator/store/review.py). A reviewer's "reject"/"keep mine" changes no span, so it
+# is kept here to survive closing the app; an "accept" is recorded too, as the audit trail of the copy it made.
+# ``item_key`` is the review item's content key (annotator/core/review.py), ``origin`` the colleague
+# ("name@file") whose item it was; one decision per item and colleague.
+_V2 = [
+    """CREATE TABLE review_decisions (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),
+        origin TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        UNIQUE (doc_id, origin, item_key)
+    )""",
+]
+
 #: MIGRATIONS[n] takes a database from version n-1 to version n
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: lambda conn: [conn.execute(sql) for sql in _V1] and None,
+    2: lambda conn: [conn.execute(sql) for sql in _V2] and None,
 }
 
 

@@ -1,0 +1,496 @@
+"""Review: colleagues' files beside my project, and adjudication of their spans into mine (DESIGN.md §3 "Review").
+
+A :class:`ColleagueFile` is read once and kept in memory: a project is opened read-only (a private copy, so the
+colleague's file keeps its bytes and nothing appears beside it), an export through the format readers. Its
+documents align with mine by SHA-256 of the text only — a document whose text differs is never aligned.
+
+Adjudication changes only MY project, each operation in one transaction with history rows, and returns an
+:class:`Adjudication` that :func:`undo` and :func:`redo` replay exactly (same span and decision ids), so the UI's
+undo commands stay valid for commands stacked after them.
+
+- **accept** takes their side of an item: their span is copied into mine (``annotator`` = the colleague's name,
+  ``origin`` = ``"name@file"``, their note kept; their label added to my codebook if missing, with their colour
+  when their file is a project) and my conflicting span is removed; on a mine-only item it removes my span.
+  The item then reads "agreed" (or vanishes), so an accept needs no decision to count as settled; it is still
+  recorded in ``review_decisions`` as the audit trail.
+- **reject** (= **keep mine**) changes no span: the decision is what persists, under the item's content key and
+  the colleague's origin. A rejected item is settled for as long as both of its spans stay as they were.
+- **accept all agreed** takes the spans every colleague holding the document agrees on (at least two colleagues,
+  identical start, end and label) and that I lack, where nothing of mine overlaps them in conflict and nobody
+  rejected them; with one colleague there is no such consensus, and what mine and theirs agree on is already in
+  my project, so it does nothing. The copy's origin lists every colleague (``"a@x; b@y"``), its annotator is the
+  first of them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator import formats
+from annotator.core import codebook
+from annotator.core import review as core
+from annotator.core.model import Label, Span
+from annotator.core.text import sha256_text
+from annotator.errors import AnnotatorError
+from annotator.formats import jsonl
+from annotator.formats.common import dumps_line, output_file
+from annotator.store.project import Project, now
+from annotator.store.sources import is_project
+
+ACCEPT, REJECT = "accept", "reject"
+
+
+# -- colleague files ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Colleague:
+    """One colleague in one file: the provenance an accepted span carries."""
+
+    name: str
+    file: str
+    codebook: tuple[Label, ...] = field(default=(), compare=False)  # their labels, when the file is a project
+
+    @property
+    def origin(self) -> str:
+        return f"{self.name}@{self.file}"
+
+
+@dataclass(frozen=True, slots=True)
+class TheirDocument:
+    sha256: str
+    title: str
+    text: str
+    spans: tuple[core.TheirSpan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """How a colleague file's documents line up with my project's."""
+
+    pairs: list[tuple[int, str]]  # (my doc_id, sha256), in my project's order
+    only_theirs: list[TheirDocument]
+    only_mine: list[int]
+    #: my doc_id and their document with the same title but a different text: never aligned, worth a warning
+    text_differs: list[tuple[int, TheirDocument]]
+
+
+class ColleagueFile:
+    """A colleague's project or export, loaded read-only; documents keyed by SHA-256 of their text."""
+
+    def __init__(self, path: Path, documents: Mapping[str, TheirDocument], labels: Iterable[Label] = ()) -> None:
+        self.path = path
+        self.name = path.name
+        self.documents = dict(documents)
+        found = dict.fromkeys(s.annotator for d in self.documents.values() for s in d.spans)
+        labels = tuple(labels)
+        names = [n or self.default_name for n in found] or [self.default_name]
+        self.colleagues = [Colleague(n, self.name, labels) for n in dict.fromkeys(names)]
+
+    @property
+    def default_name(self) -> str:
+        """Whose spans carry no annotator: the file's stem (``bob.jsonl`` → ``bob``)."""
+        return self.path.stem or self.path.name
+
+    @classmethod
+    def load(cls, path: str | Path) -> ColleagueFile:
+        """Read a project (never written, migrated or touched) or an export (jsonl, doccano, brat, text)."""
+        path = Path(path)
+        if not path.exists():
+            raise AnnotatorError(f"no such file: {path}")
+        docs: dict[str, TheirDocument] = {}
+
+        def add(sha: str, title: str, text: str, spans: Iterable[core.TheirSpan]) -> None:
+            old = docs.get(sha)
+            docs[sha] = TheirDocument(sha, old.title if old else title, text, (old.spans if old else ()) + tuple(spans))
+
+        labels: list[Label] = []
+        if is_project(path):
+            with Project.open(path, readonly=True) as project:
+                labels = project.labels()
+                for doc, spans in project.iter_documents():
+                    add(
+                        doc.sha256,
+                        doc.title,
+                        doc.text,
+                        (core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in spans),
+                    )
+        else:
+            for file in formats.collect([path]):
+                for incoming in formats.read(file).documents:
+                    add(
+                        sha256_text(incoming.text),
+                        incoming.title,
+                        incoming.text,
+                        (core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in incoming.spans),
+                    )
+        return cls(path, docs, labels)
+
+    def colleague_of(self, span: core.TheirSpan) -> Colleague:
+        name = span.annotator or self.default_name
+        return next(c for c in self.colleagues if c.name == name)
+
+    def spans(self, sha256: str, colleague: Colleague | None = None) -> list[core.TheirSpan]:
+        """Their spans of a document: one colleague's, or everyone's in the file (None); [] if they lack it."""
+        doc = self.documents.get(sha256)
+        if doc is None:
+            return []
+        if colleague is None:
+            return list(doc.spans)
+        return [s for s in doc.spans if (s.annotator or self.default_name) == colleague.name]
+
+    def align(self, project: Project) -> Alignment:
+        mine = project.documents()
+        by_sha = {d.sha256: d.id for d in mine}
+        by_title = {d.title: d.id for d in mine}
+        pairs = [(d.id, d.sha256) for d in mine if d.sha256 in self.documents]
+        only_theirs = [d for sha, d in self.documents.items() if sha not in by_sha]
+        differs = [(by_title[d.title], d) for d in only_theirs if d.title in by_title]
+        return Alignment(pairs, only_theirs, [d.id for d in mine if d.sha256 not in self.documents], differs)
+
+
+# -- reading the review state ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: int
+    doc_id: int
+    item_key: str
+    decision: str  # accept | reject
+    origin: str
+    at: str
+    actor: str
+
+
+def decisions(project: Project, doc_id: int | None = None) -> list[Decision]:
+    """Stored decisions, oldest first; of one document or of all."""
+    sql = "SELECT id, doc_id, item_key, decision, origin, at, actor FROM review_decisions"
+    rows = project.conn.execute(
+        sql + (" WHERE doc_id = ?" if doc_id is not None else "") + " ORDER BY id",
+        (doc_id,) if doc_id is not None else (),
+    )
+    return [Decision(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentReview:
+    """One document of mine against one colleague: every item, and which disagreements are settled."""
+
+    doc_id: int
+    colleague: Colleague
+    items: list[core.Item]
+    rejected: frozenset[str]  # keys of present items I rejected (kept mine)
+
+    @property
+    def open_items(self) -> list[core.Item]:
+        return [i for i in self.items if i.is_disagreement and i.key not in self.rejected]
+
+
+def review_document(
+    project: Project, doc_id: int, colleague_file: ColleagueFile, colleague: Colleague
+) -> DocumentReview:
+    sha = project.document(doc_id).sha256
+    items = core.classify(project.spans(doc_id), colleague_file.spans(sha, colleague))
+    keys = {d.item_key for d in decisions(project, doc_id) if d.decision == REJECT and d.origin == colleague.origin}
+    return DocumentReview(doc_id, colleague, items, frozenset(i.key for i in items if i.key in keys))
+
+
+def review_report(project: Project, colleague_file: ColleagueFile, colleague: Colleague | None = None) -> core.Report:
+    """The agreement report of one colleague (or the whole file) against my project, over aligned documents."""
+    alignment = colleague_file.align(project)
+    docs = []
+    for doc_id, sha in alignment.pairs:
+        doc = project.document(doc_id)
+        docs.append(
+            core.ReportDoc(sha, doc.title, doc.text, project.spans(doc_id), colleague_file.spans(sha, colleague))
+        )
+    labels = project.labels()
+    return core.build_report(
+        docs,
+        labels=[lb.key for lb in labels],
+        mine=f"{project.user}@{project.path.name}",
+        theirs=colleague.origin if colleague else colleague_file.name,
+        label_names={lb.key: lb.name for lb in labels},
+        only_mine=[project.document(i).title for i in alignment.only_mine],
+        only_theirs=[d.title for d in alignment.only_theirs],
+    )
+
+
+# -- adjudication ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Adjudication:
+    """What one adjudication did to my project, for :func:`undo` / :func:`redo`."""
+
+    action: str  # accept | reject | accept_all_agreed
+    added: tuple[Span, ...] = ()
+    removed: tuple[Span, ...] = ()
+    new_labels: tuple[Label, ...] = ()
+    decided: tuple[Decision, ...] = ()
+    replaced: tuple[Decision, ...] = ()  # earlier decisions on the same items, overwritten
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.decided)
+
+
+def _check_mine(project: Project, span: Span) -> None:
+    """The item was computed from my spans as they were; refuse to act on a span changed since."""
+    row = project.conn.execute('SELECT start, "end", label FROM spans WHERE id = ?', (span.id,)).fetchone()
+    if row is None or tuple(row) != (span.start, span.end, span.label):
+        raise AnnotatorError("the span changed since the review was shown; look at the document again")
+
+
+def _ensure_label(project: Project, key: str, theirs: Sequence[Label]) -> Label | None:
+    """Add a label my codebook lacks (their definition if known, a free shortcut and colour); None if present."""
+    mine = project.labels()
+    if any(lb.key == key for lb in mine):
+        return None
+    template = next((lb for lb in theirs if lb.key == key), None)
+    shortcut = template.shortcut if template and template.shortcut not in {lb.shortcut for lb in mine} else ""
+    label = Label(
+        key,
+        template.name if template else key,
+        shortcut or codebook.free_shortcut(mine),
+        template.color if template else codebook.next_color(mine),
+        template.description if template else "",
+    )
+    _insert_label(project, label)
+    return label
+
+
+def _insert_label(project: Project, label: Label) -> None:
+    position = project.conn.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
+    project.conn.execute(
+        "INSERT INTO labels (key, name, shortcut, color, description, position) VALUES (?, ?, ?, ?, ?, ?)",
+        (label.key, label.name, label.shortcut, label.color, label.description, position),
+    )
+    project._log("review_add_label", None, None, None, label)
+
+
+def _add_copy(project: Project, doc_id: int, theirs: core.TheirSpan, colleague: Colleague, origin: str) -> Span:
+    project._check_span(doc_id, theirs.start, theirs.end, theirs.label)
+    stamp = now()
+    span = Span(0, doc_id, theirs.start, theirs.end, theirs.label, colleague.name, theirs.note, origin, stamp, stamp)
+    cur = project.conn.execute(
+        'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        dataclasses.astuple(span)[1:],
+    )
+    span = dataclasses.replace(span, id=cur.lastrowid or 0)
+    project._touch(doc_id)
+    project._log("add_span", doc_id, span.id, None, span)
+    return span
+
+
+def _remove(project: Project, span: Span) -> None:
+    project.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
+    project._log("delete_span", span.doc_id, span.id, span, None)
+
+
+def _restore(project: Project, span: Span) -> None:
+    project.conn.execute(
+        'INSERT INTO spans (id, doc_id, start, "end", label, annotator, note, origin, created, updated)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        dataclasses.astuple(span),
+    )
+    project._log("restore_span", span.doc_id, span.id, None, span)
+
+
+def _decide(project: Project, doc_id: int, key: str, decision: str, origin: str) -> tuple[Decision, Decision | None]:
+    """Record a decision, replacing an earlier one on the same item and colleague; returns (new, replaced)."""
+    old_row = project.conn.execute(
+        "SELECT id, doc_id, item_key, decision, origin, at, actor FROM review_decisions"
+        " WHERE doc_id = ? AND origin = ? AND item_key = ?",
+        (doc_id, origin, key),
+    ).fetchone()
+    old = Decision(*old_row) if old_row else None
+    if old is not None:
+        project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (old.id,))
+    stamp = now()
+    cur = project.conn.execute(
+        "INSERT INTO review_decisions (doc_id, item_key, decision, origin, at, actor) VALUES (?, ?, ?, ?, ?, ?)",
+        (doc_id, key, decision, origin, stamp, project.user),
+    )
+    new = Decision(cur.lastrowid or 0, doc_id, key, decision, origin, stamp, project.user)
+    project._log(f"review_{decision}", doc_id, None, old, new)
+    return new, old
+
+
+def _put_decision(project: Project, d: Decision) -> None:
+    project.conn.execute(
+        "INSERT INTO review_decisions (id, doc_id, item_key, decision, origin, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        dataclasses.astuple(d),
+    )
+
+
+def accept(project: Project, doc_id: int, item: core.Item, colleague: Colleague) -> Adjudication:
+    """Take their side of a disagreement (see the module docstring); one transaction."""
+    if item.kind == core.AGREED:
+        raise AnnotatorError("nothing to accept: both sides already agree on this span")
+    with project._write("accept the colleague's span"):
+        removed: tuple[Span, ...] = ()
+        if item.mine is not None:
+            _check_mine(project, item.mine)
+            _remove(project, item.mine)
+            removed = (item.mine,)
+        added: tuple[Span, ...] = ()
+        labels: tuple[Label, ...] = ()
+        if item.theirs is not None:
+            new_label = _ensure_label(project, item.theirs.label, colleague.codebook)
+            labels = (new_label,) if new_label else ()
+            added = (_add_copy(project, doc_id, item.theirs, colleague, colleague.origin),)
+        new, old = _decide(project, doc_id, item.key, ACCEPT, colleague.origin)
+    return Adjudication(ACCEPT, added, removed, labels, (new,), (old,) if old else ())
+
+
+def reject(project: Project, doc_id: int, item: core.Item, colleague: Colleague) -> Adjudication:
+    """Keep my side of a disagreement: no span changes, the decision persists; one transaction."""
+    if item.kind == core.AGREED:
+        raise AnnotatorError("nothing to reject: both sides already agree on this span")
+    with project._write("reject the colleague's span"):
+        if item.mine is not None:
+            _check_mine(project, item.mine)
+        new, old = _decide(project, doc_id, item.key, REJECT, colleague.origin)
+    return Adjudication(REJECT, decided=(new,), replaced=(old,) if old else ())
+
+
+#: "keep mine" and "reject theirs" are one decision: my project stays as it is for this item
+keep_mine = reject
+
+
+def accept_all_agreed(
+    project: Project, colleague_files: Sequence[ColleagueFile], doc_ids: Iterable[int] | None = None
+) -> Adjudication:
+    """Copy in the colleagues' consensus spans I lack (see the module docstring); one transaction, one undo."""
+    targets = set(doc_ids) if doc_ids is not None else None
+    with project._write("accept all agreed spans"):
+        added: list[Span] = []
+        labels: list[Label] = []
+        decided: list[Decision] = []
+        replaced: list[Decision] = []
+        for doc in project.documents():
+            if targets is not None and doc.id not in targets:
+                continue
+            holders = [(f, c) for f in colleague_files if doc.sha256 in f.documents for c in f.colleagues]
+            if len(holders) < 2:
+                continue
+            mine = project.spans(doc.id)
+            rejected = {(d.origin, d.item_key) for d in decisions(project, doc.id) if d.decision == REJECT}
+            offers: list[dict[tuple[int, int, str], list[core.Item]]] = []
+            for f, c in holders:
+                by_triple: dict[tuple[int, int, str], list[core.Item]] = {}
+                for item in core.classify(mine, f.spans(doc.sha256, c)):
+                    if item.kind == core.THEIRS_ONLY and (c.origin, item.key) not in rejected:
+                        by_triple.setdefault((item.theirs.start, item.theirs.end, item.theirs.label), []).append(item)
+                offers.append(by_triple)
+            for triple in sorted(offers[0]):
+                count = min(len(o.get(triple, ())) for o in offers)
+                for n in range(count):
+                    first = holders[0][1]
+                    theirs = offers[0][triple][n].theirs
+                    new_label = _ensure_label(project, triple[2], first.codebook)
+                    labels += [new_label] if new_label else []
+                    origin = "; ".join(c.origin for _, c in holders)
+                    added.append(_add_copy(project, doc.id, theirs, first, origin))
+                    for (_, c), o in zip(holders, offers, strict=True):
+                        new, old = _decide(project, doc.id, o[triple][n].key, ACCEPT, c.origin)
+                        decided.append(new)
+                        replaced += [old] if old else []
+    return Adjudication("accept_all_agreed", tuple(added), (), tuple(labels), tuple(decided), tuple(replaced))
+
+
+def undo(project: Project, done: Adjudication) -> None:
+    """Put my project back as it was before ``done``; one transaction."""
+    with project._write("undo the review decision"):
+        for span in done.added:
+            _remove(project, span)
+        for span in done.removed:
+            _restore(project, span)
+        for d in done.decided:
+            project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
+        for d in done.replaced:
+            _put_decision(project, d)
+        for label in done.new_labels:
+            if not project.conn.execute("SELECT 1 FROM spans WHERE label = ? LIMIT 1", (label.key,)).fetchone():
+                project.conn.execute("DELETE FROM labels WHERE key = ?", (label.key,))
+                project._log("review_remove_label", None, None, label, None)
+        project._log("review_undo", None, None, _summary(done), None)
+
+
+def redo(project: Project, done: Adjudication) -> None:
+    """Apply ``done`` again exactly as it was first applied (same ids); one transaction."""
+    with project._write("redo the review decision"):
+        for label in done.new_labels:
+            if not any(lb.key == label.key for lb in project.labels()):
+                _insert_label(project, label)
+        for span in done.removed:
+            _remove(project, span)
+        for span in done.added:
+            _restore(project, span)
+        for d in done.replaced:
+            project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
+        for d in done.decided:
+            _put_decision(project, d)
+        project._log("review_redo", None, None, None, _summary(done))
+
+
+def _summary(done: Adjudication) -> dict[str, Any]:
+    return {
+        "action": done.action,
+        "added": [s.id for s in done.added],
+        "removed": [s.id for s in done.removed],
+        "decisions": [d.id for d in done.decided],
+    }
+
+
+# -- the adjudicated result --------------------------------------------------------------------------------------
+
+
+def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()) -> Iterator[dict[str, Any]]:
+    """My project after adjudication as ``jsonl`` records (DESIGN.md §2.4), one per document, with provenance.
+
+    Each span gains ``"origin"`` ("" for my own, ``"name@file"`` for an accepted copy). ``meta`` gains
+    ``"reviewed_against"`` (the origins of the colleagues whose file holds the document), ``"open_disagreements"``
+    (items neither agreed, accepted nor rejected) and ``"adjudicated"``: true when the document was reviewed
+    against at least one colleague and nothing is left open — so a consumer can keep only settled documents.
+    """
+    for doc, spans in project.iter_documents():
+        rec = jsonl.record(doc, spans)
+        origins = {s.id: s.origin for s in spans}
+        for entry in rec["spans"]:
+            entry["origin"] = origins[entry["id"]]
+        rejected = {(d.origin, d.item_key) for d in decisions(project, doc.id) if d.decision == REJECT}
+        against: list[str] = []
+        open_count = 0
+        for f in colleague_files:
+            if doc.sha256 not in f.documents:
+                continue
+            for c in f.colleagues:
+                against.append(c.origin)
+                items = core.classify(spans, f.spans(doc.sha256, c))
+                open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
+        rec["meta"].update(
+            {
+                "adjudicated": bool(against) and open_count == 0,
+                "reviewed_against": against,
+                "open_disagreements": open_count,
+            }
+        )
+        yield rec
+
+
+def write_gold(project: Project, target: str | Path | None, colleague_files: Sequence[ColleagueFile] = ()) -> int:
+    """Write :func:`gold_records` as JSONL, atomically (the old file or the whole new one); returns the lines."""
+    n = 0
+    with output_file(target) as out:
+        for rec in gold_records(project, colleague_files):
+            out.write(dumps_line(rec))
+            n += 1
+    return n

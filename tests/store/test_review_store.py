@@ -1,0 +1,330 @@
+"""Review against colleague files: loading read-only, alignment, adjudication with undo/redo, persistence, gold."""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core import review as core
+from annotator.core.model import IncomingDocument, Label
+from annotator.errors import AnnotatorError
+from annotator.formats import jsonl
+from annotator.store import Project, schema
+from annotator.store import review as rv
+from tests.helpers import content
+
+ONE = "The DPRK threatens peace. We commit to act. They must stop."
+TWO = "Second statement about 😀 allies."
+THREE = "Only mine."
+FROZEN = Path(__file__).parent / "frozen"
+
+
+def at(text, phrase):
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+@pytest.fixture
+def mine(tmp_path):
+    docs = [IncomingDocument(ONE, "one"), IncomingDocument(TWO, "two"), IncomingDocument(THREE, "three")]
+    with Project.open(tmp_path / "mine.sqlite", create=True, user="me", populate=docs) as p:
+        p.add_span(1, *at(ONE, "The DPRK"), "threat")  # agreed
+        p.add_span(1, *at(ONE, "We commit to act."), "commitment", note="mine")  # boundary conflict
+        p.add_span(1, *at(ONE, "They must stop."), "call_to_action")  # mine only
+        yield p
+
+
+@pytest.fixture
+def bob_path(tmp_path):
+    """Bob's project: the same two statements, a changed third one, a label my codebook lacks."""
+    folder = tmp_path / "from_bob"
+    folder.mkdir()
+    path = folder / "bob.sqlite"
+    docs = [IncomingDocument(ONE, "one"), IncomingDocument(TWO, "two"), IncomingDocument("Only mine!", "three")]
+    with Project.open(path, create=True, user="bob", populate=docs) as p:
+        p.set_codebook([*p.labels(), Label("sanction", "Sanction", "4", "#123456", "a penalty")])
+        p.add_span(1, *at(ONE, "The DPRK"), "threat")
+        p.add_span(1, *at(ONE, "commit to act."), "commitment", note="bob's")
+        p.add_span(1, *at(ONE, "threatens"), "sanction", note="why")
+        p.add_span(2, *at(TWO, "allies"), "threat")
+    return path
+
+
+@pytest.fixture
+def bob(bob_path):
+    return rv.ColleagueFile.load(bob_path)
+
+
+def state(project):
+    """What adjudication may change: spans, codebook, decisions (a touched document stays in progress, as with
+    any span edit and its undo)."""
+    return ([s for d in project.documents() for s in project.spans(d.id)], project.labels(), rv.decisions(project))
+
+
+def kinds(project, cfile, doc_id=1):
+    r = rv.review_document(project, doc_id, cfile, cfile.colleagues[0])
+    return [(i.kind, core.triple(i.mine), core.triple(i.theirs)) for i in r.items]
+
+
+def test_loading_a_colleague_project_leaves_it_byte_identical_and_nothing_beside_it(bob_path):
+    digest = hashlib.sha256(bob_path.read_bytes()).hexdigest()
+    listing = sorted(os.listdir(bob_path.parent))
+    cfile = rv.ColleagueFile.load(bob_path)
+    assert len(cfile.documents) == 3
+    assert sorted(os.listdir(bob_path.parent)) == listing
+    assert not Path(f"{bob_path}-wal").exists() and not Path(f"{bob_path}-shm").exists()
+    assert hashlib.sha256(bob_path.read_bytes()).hexdigest() == digest
+
+
+def test_colleague_names_and_origins(bob, tmp_path):
+    assert [(c.name, c.file, c.origin) for c in bob.colleagues] == [("bob", "bob.sqlite", "bob@bob.sqlite")]
+    assert any(lb.key == "sanction" for lb in bob.colleagues[0].codebook)
+    # an export whose spans carry no annotator: the colleague is named after the file
+    path = tmp_path / "carol.jsonl"
+    path.write_text(json.dumps({"text": ONE, "spans": [{"start": 0, "end": 8, "label": "threat"}]}) + "\n")
+    carol = rv.ColleagueFile.load(path)
+    assert [c.origin for c in carol.colleagues] == ["carol@carol.jsonl"]
+    # several annotators in one file (a Prodigy db-out): one colleague each, spans split between them
+    path = tmp_path / "team.jsonl"
+    path.write_text(
+        json.dumps({"text": ONE, "spans": [{"start": 0, "end": 8, "label": "threat"}], "_annotator_id": "x"}) + "\n"
+        + json.dumps({"text": ONE, "spans": [{"start": 4, "end": 8, "label": "threat"}], "_annotator_id": "y"}) + "\n"
+    )
+    team = rv.ColleagueFile.load(path)
+    x, y = team.colleagues
+    sha = next(iter(team.documents))
+    assert (x.name, y.name) == ("x", "y")
+    assert [s.start for s in team.spans(sha, x)] == [0] and [s.start for s in team.spans(sha, y)] == [4]
+    assert len(team.spans(sha)) == 2 and team.spans("nope") == []
+    with pytest.raises(AnnotatorError, match="no such file"):
+        rv.ColleagueFile.load(tmp_path / "missing.jsonl")
+
+
+def test_alignment_by_sha256_only(mine, bob):
+    a = bob.align(mine)
+    assert a.pairs == [(1, mine.document(1).sha256), (2, mine.document(2).sha256)]
+    assert [d.title for d in a.only_theirs] == ["three"]
+    assert a.only_mine == [3]
+    assert [(doc_id, d.text) for doc_id, d in a.text_differs] == [(3, "Only mine!")]
+
+
+def test_classification_in_the_project(mine, bob):
+    assert kinds(mine, bob) == [
+        ("agreed", (0, 8, "threat"), (0, 8, "threat")),
+        ("theirs_only", None, (*at(ONE, "threatens"), "sanction")),
+        ("conflict", (*at(ONE, "We commit to act."), "commitment"), (*at(ONE, "commit to act."), "commitment")),
+        ("mine_only", (*at(ONE, "They must stop."), "call_to_action"), None),
+    ]
+
+
+def test_accept_theirs_only_copies_with_provenance_and_their_label_then_undo_redo(mine, bob):
+    before = state(mine)
+    r = rv.review_document(mine, 1, bob, bob.colleagues[0])
+    item = next(i for i in r.items if i.kind == core.THEIRS_ONLY)
+    done = rv.accept(mine, 1, item, bob.colleagues[0])
+    [copy] = done.added
+    assert (copy.label, copy.annotator, copy.origin, copy.note) == ("sanction", "bob", "bob@bob.sqlite", "why")
+    assert mine.span(copy.id) == copy
+    [label] = done.new_labels
+    assert (label.key, label.name, label.color, label.description) == ("sanction", "Sanction", "#123456", "a penalty")
+    assert label.shortcut == "4" and mine.labels()[-1] == label
+    assert [d.decision for d in done.decided] == ["accept"]
+    assert ("agreed", (*at(ONE, "threatens"), "sanction"), (*at(ONE, "threatens"), "sanction")) in kinds(mine, bob)
+    actions = [h["action"] for h in mine.history(5)]
+    assert {"add_span", "review_accept", "review_add_label"} <= set(actions)
+    assert all(h["actor"] == "me" for h in mine.history(5))
+
+    rv.undo(mine, done)
+    assert [s for s in mine.spans(1) if s.label == "sanction"] == []
+    assert "sanction" not in {lb.key for lb in mine.labels()}
+    assert rv.decisions(mine) == []
+    rv.redo(mine, done)
+    assert mine.span(copy.id) == copy and mine.labels()[-1] == label
+    assert rv.decisions(mine) == list(done.decided)
+    rv.undo(mine, done)
+    assert state(mine) == before
+
+
+def test_accept_a_conflict_replaces_my_span_and_undo_restores_it(mine, bob):
+    item = next(i for i in rv.review_document(mine, 1, bob, bob.colleagues[0]).items if i.kind == core.CONFLICT)
+    original = item.mine
+    done = rv.accept(mine, 1, item, bob.colleagues[0])
+    assert done.removed == (original,) and done.new_labels == ()
+    [copy] = done.added
+    assert ONE[copy.start : copy.end] == "commit to act." and copy.note == "bob's"
+    assert original.id not in {s.id for s in mine.spans(1)}
+    rv.undo(mine, done)
+    assert mine.span(original.id) == original and copy.id not in {s.id for s in mine.spans(1)}
+
+
+def test_accept_on_mine_only_removes_my_span(mine, bob):
+    item = next(i for i in rv.review_document(mine, 1, bob, bob.colleagues[0]).items if i.kind == core.MINE_ONLY)
+    done = rv.accept(mine, 1, item, bob.colleagues[0])
+    assert done.added == () and done.removed == (item.mine,)
+    assert all(k[0] != "mine_only" for k in kinds(mine, bob))
+    rv.undo(mine, done)
+    assert mine.span(item.mine.id) == item.mine
+
+
+def test_reject_persists_across_reopen_and_undo(mine, bob):
+    colleague = bob.colleagues[0]
+    r = rv.review_document(mine, 1, bob, colleague)
+    assert len(r.open_items) == 3
+    item = next(i for i in r.items if i.kind == core.CONFLICT)
+    spans_before = mine.spans(1)
+    done = rv.reject(mine, 1, item, colleague)
+    assert mine.spans(1) == spans_before and done.added == done.removed == ()
+    path = mine.path
+    mine.close()
+    with Project.open(path, user="me") as again:
+        r = rv.review_document(again, 1, bob, colleague)
+        assert r.rejected == {item.key} and item.key not in {i.key for i in r.open_items}
+        [d] = rv.decisions(again, 1)
+        assert (d.decision, d.origin, d.item_key, d.actor) == ("reject", "bob@bob.sqlite", item.key, "me")
+        # changing my mind: accept replaces the rejection, and its undo brings the rejection back
+        changed = rv.accept(again, 1, item, colleague)
+        assert changed.replaced == (d,)
+        rv.undo(again, changed)
+        assert rv.decisions(again, 1) == [d]
+        rv.undo(again, done)
+        assert rv.decisions(again) == []
+        rv.redo(again, done)
+        assert rv.decisions(again) == list(done.decided)
+        assert [h["action"] for h in again.history(3)] == ["review_redo", "review_undo", "review_undo"]
+
+
+def test_keep_mine_is_reject(mine, bob):
+    item = next(i for i in rv.review_document(mine, 1, bob, bob.colleagues[0]).items if i.kind == core.MINE_ONLY)
+    assert rv.keep_mine(mine, 1, item, bob.colleagues[0]).decided[0].decision == "reject"
+
+
+def test_stale_or_agreed_items_are_refused_and_nothing_changes(mine, bob):
+    items = rv.review_document(mine, 1, bob, bob.colleagues[0]).items
+    agreed = next(i for i in items if i.kind == core.AGREED)
+    conflict = next(i for i in items if i.kind == core.CONFLICT)
+    with pytest.raises(AnnotatorError, match="agree"):
+        rv.accept(mine, 1, agreed, bob.colleagues[0])
+    with pytest.raises(AnnotatorError, match="agree"):
+        rv.reject(mine, 1, agreed, bob.colleagues[0])
+    mine.update_span(conflict.mine.id, note="edited elsewhere", start=conflict.mine.start + 1)
+    before = content(mine.path)
+    with pytest.raises(AnnotatorError, match="changed"):
+        rv.accept(mine, 1, conflict, bob.colleagues[0])
+    with pytest.raises(AnnotatorError, match="changed"):
+        rv.reject(mine, 1, conflict, bob.colleagues[0])
+    assert content(mine.path) == before
+
+
+def export(project, path):
+    with open(path, "wb") as out:
+        jsonl.write(project.iter_documents(), out)
+
+
+def test_accept_all_agreed_takes_the_consensus_of_colleagues(mine, bob, bob_path, tmp_path):
+    # a single colleague: what we agree on is already mine, there is no consensus to take
+    assert rv.accept_all_agreed(mine, [bob]).empty
+    # carol agrees with bob on "threatens" (which I lack) and on "allies" in document two
+    carol_project = tmp_path / "carol.sqlite"
+    shutil.copyfile(bob_path, carol_project)
+    with Project.open(carol_project, user="carol") as p:
+        for s in [s for d in p.documents() for s in p.spans(d.id)]:
+            if s.label == "commitment":
+                p.delete_span(s.id)
+        p.conn.execute("UPDATE spans SET annotator = 'carol'")
+        export(p, tmp_path / "carol.jsonl")
+    carol = rv.ColleagueFile.load(tmp_path / "carol.jsonl")
+    before = state(mine)
+    done = rv.accept_all_agreed(mine, [bob, carol])
+    assert [(s.doc_id, s.label, s.annotator, s.origin) for s in done.added] == [
+        (1, "sanction", "bob", "bob@bob.sqlite; carol@carol.jsonl"),
+        (2, "threat", "bob", "bob@bob.sqlite; carol@carol.jsonl"),
+    ]
+    assert [d.origin for d in done.decided] == ["bob@bob.sqlite", "carol@carol.jsonl"] * 2
+    # my conflicting and mine-only spans are left to me
+    assert mine.span(2).note == "mine" and len(mine.spans(1)) == 4
+    assert rv.accept_all_agreed(mine, [bob, carol]).empty
+    rv.undo(mine, done)
+    assert state(mine) == before
+    # a rejected item is not taken back by the bulk action; limiting to documents works
+    item = next(i for i in rv.review_document(mine, 2, bob, bob.colleagues[0]).items)
+    rv.reject(mine, 2, item, bob.colleagues[0])
+    assert [s.doc_id for s in rv.accept_all_agreed(mine, [bob, carol]).added] == [1]
+    assert rv.accept_all_agreed(mine, [bob, carol], doc_ids=[2]).empty
+
+
+def test_gold_export(mine, bob, tmp_path):
+    target = tmp_path / "gold.jsonl"
+    assert rv.write_gold(mine, target, [bob]) == 3
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    meta = [(r["meta"]["title"], r["meta"]["adjudicated"], r["meta"]["open_disagreements"]) for r in lines]
+    assert meta == [("one", False, 3), ("two", False, 1), ("three", False, 0)]
+    assert lines[0]["meta"]["reviewed_against"] == ["bob@bob.sqlite"] and lines[2]["meta"]["reviewed_against"] == []
+    colleague = bob.colleagues[0]
+    for doc_id in (1, 2):
+        for item in rv.review_document(mine, doc_id, bob, colleague).open_items:
+            (rv.reject if item.kind == core.MINE_ONLY else rv.accept)(mine, doc_id, item, colleague)
+    assert rv.write_gold(mine, target, [bob]) == 3
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [(r["meta"]["adjudicated"], r["meta"]["open_disagreements"]) for r in lines] == [
+        (True, 0), (True, 0), (False, 0)]
+    for rec in lines:
+        assert set(rec) == {"text", "spans", "meta"}
+        for s in rec["spans"]:
+            assert rec["text"][s["start"] : s["end"]] == s["text"]
+            assert set(s) == {"start", "end", "label", "text", "annotator", "note", "id", "origin"}
+    one = {(s["text"], s["origin"], s["annotator"]) for s in lines[0]["spans"]}
+    assert one == {("The DPRK", "", "me"), ("threatens", "bob@bob.sqlite", "bob"),
+                   ("commit to act.", "bob@bob.sqlite", "bob"), ("They must stop.", "", "me")}
+    assert [s["text"] for s in lines[1]["spans"]] == ["allies"]
+    assert lines[1]["meta"]["sha256"] == mine.document(2).sha256
+
+
+def test_gold_export_is_atomic(mine, bob, tmp_path, monkeypatch):
+    target = tmp_path / "gold.jsonl"
+    target.write_bytes(b"old\n")
+
+    def broken(project, files):
+        yield {"text": "x"}
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(rv, "gold_records", broken)
+    with pytest.raises(RuntimeError):
+        rv.write_gold(mine, target, [bob])
+    assert target.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".gold")) == []
+
+
+def test_report_from_the_project(mine, bob):
+    report = rv.review_report(mine, bob, bob.colleagues[0])
+    assert (report.mine, report.theirs) == ("me@mine.sqlite", "bob@bob.sqlite")
+    assert (report.only_mine, report.only_theirs) == (["three"], ["three"])
+    assert [row["title"] for row in report.documents] == ["one", "two"]
+    assert [row["key"] for row in report.labels] == ["threat", "commitment", "call_to_action", "sanction"]
+    assert report.overall["mine"] == 3 and report.overall["theirs"] == 4
+    rows = list(csv.DictReader(io.StringIO(core.report_to_csv(report).decode(), newline="")))
+    assert rows[1]["title"] == "Threat" and rows[1]["exact_f1"] == str(2 * 1 / (1 + 2))
+    data = json.loads(core.report_to_json(report))
+    assert data["documents"][1]["theirs"] == 1 and data["documents"][1]["mine"] == 0
+
+
+def test_decisions_table_arrives_by_migration_from_the_frozen_v1(tmp_path):
+    path = tmp_path / "v1.sqlite"
+    shutil.copyfile(FROZEN / "v1.sqlite", path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    with Project.open(path) as p:
+        assert rv.decisions(p) == []
+        doc = p.documents()[0]
+        item = core.classify([], [core.TheirSpan(0, 1, "threat")])[0]
+        rv.reject(p, doc.id, item, rv.Colleague("bob", "bob.jsonl"))
+        assert len(rv.decisions(p, doc.id)) == 1
+    assert schema.SCHEMA_VERSION == 2
+    # a colleague's v1 file is read (its private copy migrated), the file itself untouched
+    shutil.copyfile(FROZEN / "v1.sqlite", path)
+    assert len(rv.ColleagueFile.load(path).documents) == 2
+    assert path.read_bytes() == (FROZEN / "v1.sqlite").read_bytes()
