@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -192,6 +194,38 @@ class FindBar(QWidget):
             event.accept()
             return True
         return False
+
+
+class NoteDialog(QDialog):
+    """A span's note: Ctrl+Enter saves, Escape cancels, Tab leaves the text box (it never types a tab)."""
+
+    def __init__(self, parent: QWidget, prompt: str, note: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Note")
+        self.edit = QPlainTextEdit(note)
+        self.edit.setTabChangesFocus(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        save = QShortcut(QKeySequence("Ctrl+Return"), self)
+        save.activated.connect(self.accept)
+        QShortcut(QKeySequence("Ctrl+Enter"), self).activated.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(plain(QLabel(prompt)))
+        layout.addWidget(self.edit)
+        layout.addWidget(plain(QLabel("Ctrl+Enter saves · Esc cancels")))
+        layout.addWidget(buttons)
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
+        self.resize(460, 240)
+
+    def note(self) -> str:
+        return self.edit.toPlainText()
+
+
+def ask_note(parent: QWidget, prompt: str, note: str) -> str | None:
+    """The edited note, or None if the user cancelled."""
+    dialog = NoteDialog(parent, prompt, note)
+    return dialog.note() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class AboutDialog(QMessageBox):

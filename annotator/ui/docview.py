@@ -3,9 +3,14 @@
 Why it paints spans itself: ExtraSelections hold a live QTextCursor each and slow every repaint, a
 QSyntaxHighlighter keeps one format per character (no overlaps), and char-format edits change the document and
 re-lay out whole paragraphs. Instead ``paintEvent`` asks the interval index for the spans on the visible
-lines only and draws them: translucent bands under the text (so glyphs stay opaque and legible, overlaps
-blend), a 2-px underline per span stacked by overlap lane, then Qt draws the text, then the selected span
-gets an outline.
+lines only and draws them *before* the text: a translucent band per label over the stretches its spans cover
+(different labels blend; a pile of same-label spans never darkens the text), a 2-px underline per span
+stacked in lanes by overlap depth (spans deeper than :data:`MAX_LANES` share a thin line at the top of the
+text), then Qt draws the text opaque on top, then the selected span gets a dark outline.
+
+Repaints stay local: a span change repaints the lines it is on, unless it moves other visible spans to other
+lanes (then the whole view); a scroll blits, unless spans coming in or going out move lanes. Nothing here
+moves the scroll position from a paint or scroll handler.
 
 All Qt positions go through :class:`~annotator.ui.positions.PositionMap`; everything outside this module
 speaks code points.
@@ -15,18 +20,14 @@ from __future__ import annotations
 
 import html
 import re
-import struct
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
-from itertools import repeat
-from operator import floordiv, mul
+from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QHelpEvent,
-    QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
+from annotator.ui.overview import STRIP_WIDTH, OverviewStrip
 from annotator.ui.positions import PositionMap, set_plain_text
 
 #: paragraphs longer than this keep their shaped glyphs between paints (a 1 M-char paragraph: 20 ms -> 1-2 ms)
@@ -49,9 +51,9 @@ LONG_BLOCK = 20_000
 BAND_ALPHA = 56  # translucent enough that three overlapping bands still leave black text legible
 UNDERLINE = 2  # px
 LANE_PITCH = 3  # px between stacked underlines
-MAX_LANES = 3  # deeper overlaps share the top lane (their bands still blend)
+MAX_LANES = 3  # spans deeper than this share a thin line along the top of the text
 SEPARATOR_STUB = 5.0  # px shown after a line's text when a span runs on over the line break
-STRIP_WIDTH = 10
+TOOLTIP_SPANS = 12  # innermost first; a tooltip taller than the screen helps nobody
 UNKNOWN_COLOR = "#888888"
 
 
@@ -67,6 +69,7 @@ class _Line:
     qa: int
     qb: int  # end of the line's text (the block separator, for the last line of a block)
     block_end: bool
+    xs: dict[int, float] = field(default_factory=dict)  # x of Qt positions, asked for in this paint
 
 
 def _cursor_x(line: QTextLine, pos: int) -> float:
@@ -293,7 +296,10 @@ class StatementView(QPlainTextEdit):
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
         while block.isValid():
-            geo = self.blockBoundingGeometry(block).translated(offset)  # lays the block out if needed
+            # as QPlainTextEdit.paintEvent walks: each block's own rect (laid out on demand), stacked from the
+            # content offset (blockBoundingGeometry would re-add every block from the top one on each call)
+            geo = self.blockBoundingRect(block).translated(offset)
+            offset.setY(offset.y() + geo.height())
             if geo.top() > height:
                 break
             if block.isVisible():
@@ -329,11 +335,19 @@ class StatementView(QPlainTextEdit):
         qs, qe = max(qs, line.qa), min(qe, end)
         if qe <= qs:
             return None
-        x1 = _cursor_x(line.line, qs - line.block_pos)
+        memo = line.xs
+        x1 = memo.get(qs)
+        if x1 is None:
+            x1 = memo[qs] = _cursor_x(line.line, qs - line.block_pos)
         if qe > line.qb:  # runs on over the line break
-            x2 = line.line.x() + line.line.naturalTextWidth() + SEPARATOR_STUB
-        else:
-            x2 = _cursor_x(line.line, qe - line.block_pos)
+            qe = -1
+        x2 = memo.get(qe)
+        if x2 is None:
+            if qe < 0:
+                x2 = line.line.x() + line.line.naturalTextWidth() + SEPARATOR_STUB
+            else:
+                x2 = _cursor_x(line.line, qe - line.block_pos)
+            memo[qe] = x2
         if x2 < x1:  # right-to-left run
             x1, x2 = x2, x1
         return line.left + x1, line.left + x2
@@ -373,7 +387,8 @@ class StatementView(QPlainTextEdit):
     def _lanes_for(self, lines: list[_Line]) -> dict[int, int]:
         """Underline lane of each span on those lines: a function of what is on screen, never cached, so a
         grab or a partial repaint can never leave stale lanes behind."""
-        return assign_lanes(self._visible_spans(lines))
+        visible = self._visible_spans(lines)
+        return dict(zip([s.id for s in visible], assign_lanes(visible, MAX_LANES), strict=True))
 
     def _qt_at(self, point: QPoint) -> int | None:
         """Qt position of the character under ``point`` (viewport coordinates), None off the text."""
@@ -410,37 +425,70 @@ class StatementView(QPlainTextEdit):
             self._painting = False
 
     def _paint_spans(self, lines: list[_Line], rect: QRect) -> None:
-        to_qt = self._map.to_qt
-        # Lanes over everything on screen (not just the rect), so partial repaints agree with full ones.
+        """Bands and underlines of the spans on screen, drawn before the text.
+
+        Bands: one per label per stretch of text its spans cover (the union, in one pass over the spans in
+        start order), so overlapping spans of different labels blend while a pile of same-label spans never
+        darkens the text into illegibility. Underlines: one per span in lanes 0..MAX_LANES-1 (lanes over the
+        whole screen, not just ``rect``, so partial repaints agree with full ones); spans deeper than that
+        share a thin dark line along the top of the text (the tooltip lists them all). A screenful of the
+        densest statement (hundreds of spans per line) thus costs a few primitives per line.
+        """
         visible = self._visible_spans(lines)
-        lanes = assign_lanes(visible)
-        bands: list[tuple[QRectF, QColor]] = []
-        underlines: list[tuple[QRectF, QColor]] = []
-        top, bottom = rect.top() - 1, rect.bottom() + 1
-        line_starts = [line.qa for line in lines]
-        for span in visible:
-            qs, qe = to_qt(span.start), to_qt(span.end)
-            band, colour = self._color(span.label)
-            lane = min(lanes[span.id], MAX_LANES - 1)
-            # the lines this span is on: from the one holding its start to the last starting before its end
-            for i in range(max(0, bisect_right(line_starts, qs) - 1), bisect_left(line_starts, qe)):
-                line = lines[i]
-                if line.top + line.height < top or line.top > bottom:
-                    continue
-                xs = self._x_range(line, qs, qe)
-                if xs is None:
-                    continue
-                width = xs[1] - xs[0]
-                bands.append((QRectF(xs[0], line.top, width, line.height), band))
-                y = line.top + line.height - UNDERLINE - lane * LANE_PITCH
-                underlines.append((QRectF(xs[0], y, width, UNDERLINE), colour))
-        if not bands:
+        if not visible:
             return
+        lanes = assign_lanes(visible, MAX_LANES)
+        to_qt = self._map.to_qt
+        top, bottom = rect.top() - 1, rect.bottom() + 1
+        first = bisect_right([ln.top + ln.height for ln in lines], top)
+        shown = [ln for ln in lines[first:] if ln.top <= bottom]
+        if not shown:
+            return
+        starts = [ln.qa for ln in shown]
+        fills: list[tuple[QRectF, QColor]] = []
+
+        def put(
+            qs: int, qe: int, colour: QColor, rise: float | None, height: float | None, trim: int = 0
+        ) -> None:
+            """Fill [qs, qe) on each line it is on: ``rise`` px above the line's bottom (None: from its top),
+            ``height`` px tall (None: the line's height), ``trim`` px short at the end."""
+            for i in range(max(0, bisect_right(starts, qs) - 1), bisect_left(starts, qe)):
+                line = shown[i]
+                xs = self._x_range(line, qs, qe)
+                if xs is not None:
+                    y = line.top if rise is None else line.top + line.height - rise
+                    h = line.height if height is None else height
+                    fills.append((QRectF(xs[0], y, max(1.0, xs[1] - xs[0] - trim), h), colour))
+
+        unions: dict[str, list[list[int]]] = {}
+        deep: list[list[int]] = []
+        for span, lane in zip(visible, lanes, strict=True):
+            segments = unions.setdefault(span.label, [])
+            if segments and span.start <= segments[-1][1]:
+                segments[-1][1] = max(segments[-1][1], span.end)
+            else:
+                segments.append([span.start, span.end])
+            if lane >= MAX_LANES:
+                if deep and span.start <= deep[-1][1]:
+                    deep[-1][1] = max(deep[-1][1], span.end)
+                else:
+                    deep.append([span.start, span.end])
+        for label, segments in unions.items():
+            band = self._color(label)[0]
+            for a, b in segments:
+                put(to_qt(a), to_qt(b), band, None, None)
+        for span, lane in zip(visible, lanes, strict=True):
+            if lane < MAX_LANES:  # 1 px short: two abutting spans show a break between their underlines
+                colour = self._color(span.label)[1]
+                put(to_qt(span.start), to_qt(span.end), colour, UNDERLINE + lane * LANE_PITCH, UNDERLINE, 1)
+        if deep:
+            shade = QColor(self.palette().color(QPalette.ColorRole.Text))
+            shade.setAlpha(150)
+            for a, b in deep:
+                put(to_qt(a), to_qt(b), shade, None, 1)
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)
-        for r, colour in bands:
-            painter.fillRect(r, colour)
-        for r, colour in underlines:
+        for r, colour in fills:
             painter.fillRect(r, colour)
         painter.end()
 
@@ -476,11 +524,12 @@ class StatementView(QPlainTextEdit):
         else:
             self._scrolling = True
             try:
-                lines = self._visible_lines()
-                if abs(dy) >= len(lines):  # dy counts lines: nothing stays, Qt repaints it all anyway
+                if 2 * abs(dy) > self.verticalScrollBar().pageStep():
+                    # dy counts lines: little stays on screen, so repainting all of it costs about the same
                     super().scrollContentsBy(dx, dy)
+                    self.viewport().update()
                 else:
-                    before = self._lanes_for(lines)
+                    before = self._lanes_for(self._visible_lines())
                     super().scrollContentsBy(dx, dy)
                     after = self._lanes_for(self._visible_lines())
                     if any(after.get(k, lane) != lane for k, lane in before.items()):
@@ -522,161 +571,12 @@ class StatementView(QPlainTextEdit):
             return None
         names = {label.key: label.name for label in self._labels}
         parts = []
-        for span in spans:
+        for span in spans[:TOOLTIP_SPANS]:
             head = html.escape(names.get(span.label, span.label))
             if span.annotator:
                 head += " — " + html.escape(span.annotator)
             note = f"<br>{html.escape(span.note)}" if span.note else ""
             parts.append(f"<p style='white-space:pre-wrap'><b>{head}</b>{note}</p>")
+        if len(spans) > TOOLTIP_SPANS:
+            parts.append(f"<p>… and {len(spans) - TOOLTIP_SPANS} more overlapping spans</p>")
         return "".join(parts)
-
-
-class OverviewStrip(QWidget):
-    """A thin map beside the scrollbar: one tick per span at its place in the whole statement.
-
-    Each pixel row shows the labels of the spans starting in its share of the text, side by side in codebook
-    order. The ticks are written straight into the bytes of a cached image: building it costs C-level passes
-    over the index's starts plus a little work per occupied row (not per span), a span change rewrites the
-    rows it touches, and a paint is one image blit. A shade marks the part of the statement on screen; a
-    click or drag scrolls there.
-    """
-
-    def __init__(self, view: StatementView) -> None:
-        super().__init__(view)
-        self._view = view
-        self._buf = bytearray()
-        self._image: QImage | None = None
-        self._patterns: dict[frozenset[str], bytes] = {}
-        self._pending = False
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Where this statement's spans lie; click to go there")
-
-    def invalidate(self) -> None:
-        self._image = None
-        self.update()
-
-    def _row(self, cp: int) -> int:
-        h = max(1, self.height())
-        return min(h - 1, cp * h // max(1, len(self._view.text)))
-
-    def _row_start(self, row: int) -> int:
-        """First code point whose tick is in ``row`` (rows are ``cp * h // n``)."""
-        return -(-row * max(1, len(self._view.text)) // max(1, self.height()))
-
-    def span_changed(self, old: Span | None, new: Span | None) -> None:
-        if not self.built:
-            self.invalidate()
-            return
-        for span in (old, new):
-            if span is not None:
-                row = self._row(span.start)
-                self._draw_rows(row, row + 1)
-                self.update(0, row - 1, self.width(), 4)
-        self._image = self._to_image()
-
-    def _build(self) -> QImage:
-        h = max(1, self.height())
-        n = max(1, len(self._view.text))
-        index = self._view.index
-        starts = index.starts
-        labels = [s.label for s in index]
-        self._patterns = {}
-        self._buf = bytearray(self._pattern(frozenset()) * h)
-        stride = 4 * STRIP_WIDTH
-        buf = self._buf
-        for y in sorted(set(map(floordiv, map(mul, starts, repeat(h)), repeat(n)))):  # start < n: y < h
-            lo = bisect_left(starts, -(-y * n // h))
-            hi = bisect_left(starts, -(-(y + 1) * n // h), lo)
-            pattern = self._pattern(frozenset(labels[lo:hi]))
-            buf[y * stride : min(y + 2, h) * stride] = pattern if y + 1 == h else pattern * 2
-        self._image = self._to_image()
-        return self._image
-
-    def _to_image(self) -> QImage:
-        h = len(self._buf) // (4 * STRIP_WIDTH)
-        return QImage(bytes(self._buf), STRIP_WIDTH, h, 4 * STRIP_WIDTH, QImage.Format.Format_RGB32).copy()
-
-    def _pattern(self, keys: frozenset[str]) -> bytes:
-        """One image row (RGB32 as little-endian BGRA) with the ``keys`` side by side in codebook order."""
-        found = self._patterns.get(keys)
-        if found is None:
-            rank = {label.key: i for i, label in enumerate(self._view.labels)}
-            ordered = sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))  # unknown labels go last
-            pixels = [self.palette().color(QPalette.ColorRole.AlternateBase).rgb()] * STRIP_WIDTH
-            for i, key in enumerate(ordered):
-                colour = self._view._color(key)[1].rgb()
-                lo, hi = i * STRIP_WIDTH // len(ordered), (i + 1) * STRIP_WIDTH // len(ordered)
-                pixels[lo:hi] = [colour] * (hi - lo)
-            found = self._patterns[keys] = struct.pack(f"<{STRIP_WIDTH}I", *pixels)
-        return found
-
-    def _draw_rows(self, first: int, last: int) -> None:
-        """Rewrite pixel rows ``first..last``: a tick is 2 px tall, so row y shows in rows y and y + 1."""
-        stride = 4 * STRIP_WIDTH
-        h = len(self._buf) // stride
-        first, last = max(0, first), min(h - 1, last)
-        buf, index = self._buf, self._view.index
-        buf[first * stride : (last + 1) * stride] = self._pattern(frozenset()) * (last - first + 1)
-        for y in range(max(0, first - 1), last + 1):
-            keys = frozenset(s.label for s in index.starting_in(self._row_start(y), self._row_start(y + 1)))
-            if keys:
-                pattern = self._pattern(keys)
-                for row in range(max(y, first), min(y + 1, last) + 1):
-                    buf[row * stride : (row + 1) * stride] = pattern
-
-    @property
-    def built(self) -> bool:
-        """Whether the ticks for the current document, codebook and height are drawn."""
-        return self._image is not None and self._image.height() == max(1, self.height())
-
-    def _build_later(self) -> None:
-        if not self._pending:
-            self._pending = True
-            QTimer.singleShot(0, self._build_now)
-
-    def _build_now(self) -> None:
-        self._pending = False
-        if not self.built:
-            self._build()
-            self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        if self.built:
-            assert self._image is not None
-            painter.drawImage(0, 0, self._image)
-        else:
-            # Opening a statement shows its text first; the ticks (a few ms for 10 000 spans) follow at once.
-            painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.AlternateBase))
-            self._build_later()
-        view = self._view
-        if view.text:
-            corner = QPoint(view.viewport().width(), view.viewport().height())
-            top = view.cursorForPosition(QPoint(0, 0)).position()
-            bottom = view.cursorForPosition(corner).position()
-            to_cp = view.position_map.to_cp
-            y1, y2 = self._row(to_cp(top)), self._row(to_cp(bottom))
-            frame = QColor(self.palette().color(QPalette.ColorRole.Text))
-            frame.setAlpha(50)
-            box = QRectF(0.5, y1 + 0.5, self.width() - 1, max(3, y2 - y1))
-            painter.fillRect(box, frame)
-            frame.setAlpha(170)
-            painter.setPen(QPen(frame, 1))
-            painter.drawRect(box)
-        painter.end()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._jump(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if event.buttons() & Qt.MouseButton.LeftButton:
-            self._jump(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        event.accept()
-
-    def _jump(self, event: QMouseEvent) -> None:
-        event.accept()
-        if self.height() > 0:
-            y = min(max(event.position().y(), 0), self.height())
-            self._view.scroll_to_cp(int(y * len(self._view.text) / self.height()))

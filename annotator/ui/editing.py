@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from annotator.core.model import Span
 from annotator.core.text import next_word_end, prev_word_end, snap_to_words
 from annotator.ui import commands
+from annotator.ui.dialogs import ask_note
 from annotator.ui.session import Session
 
 
@@ -84,8 +85,9 @@ class Editor(QObject):
         label = next((lb.name for lb in self.session.labels if lb.key == span.label), span.label)
         phrase = self.text[span.start : span.end]
         phrase = phrase if len(phrase) <= 80 else phrase[:77] + "…"
-        note, ok = QInputDialog.getMultiLineText(self.window, "Note", f"Note on {label}: “{phrase}”", span.note)
-        if ok and note != span.note:
+        note = ask_note(self.window, f"Note on {label}: “{phrase}”", span.note)
+        self.window.focus_statement()
+        if note is not None and note != span.note:
             self.set_note(span, note)
 
     def set_note(self, span: Span, note: str) -> None:

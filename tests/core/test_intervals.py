@@ -61,8 +61,10 @@ def test_add_remove_replace_keep_order_and_ids():
 
 
 def test_unsorted_input_and_duplicate_ids():
-    index = IntervalIndex([span(1, 50, 60), span(2, 0, 5), span(1, 10, 12)])
-    assert [(s.id, s.start) for s in index] == [(2, 0), (1, 10)]
+    index = IntervalIndex([span(1, 50, 60), span(2, 0, 5), span(3, 0, 4), span(4, 0, 4)])
+    assert [(s.id, s.start) for s in index] == [(3, 0), (4, 0), (2, 0), (1, 50)]
+    index = IntervalIndex([span(1, 50, 60), span(2, 0, 5), span(1, 10, 12)])  # a repeated id: one is kept
+    assert 1 in index and len(index) == 2 and [s.id for s in index] in ([2, 1],)
 
 
 def test_next_and_previous_span_for_tab_navigation():
@@ -86,13 +88,25 @@ def test_empty_index():
 
 def test_lanes_separate_overlapping_spans_and_reuse_free_lanes():
     spans = [span(1, 0, 100), span(2, 10, 20), span(3, 15, 30), span(4, 25, 40), span(5, 200, 210)]
-    lanes = assign_lanes(spans)
+    lanes = dict(zip([s.id for s in spans], assign_lanes(spans), strict=True))
     assert lanes[1] == 0 and lanes[5] == 0
     for x in spans:
         for y in spans:
             if x.id != y.id and x.start < y.end and y.start < x.end:
                 assert lanes[x.id] != lanes[y.id]
     assert max(lanes.values()) == 2  # the greatest overlap depth is 3
+
+
+def test_outer_span_of_a_shared_start_takes_the_lower_lane():
+    spans = [span(1, 0, 5), span(2, 0, 50), span(3, 0, 9)]  # index order: (start, end, id)
+    ordered = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+    assert dict(zip([s.id for s in ordered], assign_lanes(ordered), strict=True)) == {2: 0, 3: 1, 1: 2}
+
+
+def test_capped_lanes_put_deeper_spans_on_the_cap():
+    spans = [span(i, i, 100) for i in range(6)]
+    assert assign_lanes(spans, cap=3) == [0, 1, 2, 3, 3, 3]
+    assert assign_lanes(spans) == [0, 1, 2, 3, 4, 5]
 
 
 # ---------------------------------------------------------------------- properties
@@ -128,15 +142,22 @@ def test_updates_agree_with_brute_force(spans: list[Span], ops: list[tuple[bool,
             assert index.overlapping(a, a + 25) == brute_overlapping(everything, a, a + 25)
 
 
-@given(span_lists)
-def test_lanes_never_collide(spans: list[Span]):
-    lanes = assign_lanes(spans)
-    events = sorted(spans, key=lambda s: s.start)
-    for i, x in enumerate(events):
-        for y in events[i + 1 :]:
-            if y.start >= x.end:
-                break
-            assert lanes[x.id] != lanes[y.id]
+@given(span_lists, st.integers(1, 5))
+def test_lanes_never_collide_below_the_cap(spans: list[Span], cap: int):
+    ordered = sorted(spans, key=lambda s: (s.start, s.end, s.id))
+    for limit in (None, cap):
+        lanes = assign_lanes(ordered, limit)
+        assert len(lanes) == len(ordered)
+        for i, x in enumerate(ordered):
+            for j in range(i + 1, len(ordered)):
+                y = ordered[j]
+                if y.start >= x.end:
+                    break
+                if limit is None or (lanes[i] < limit and lanes[j] < limit):
+                    assert lanes[i] != lanes[j]
+        if limit is None and ordered:  # as many lanes as the greatest overlap depth
+            depth = max(sum(1 for s in ordered if s.start <= p < s.end) for p in {s.start for s in ordered})
+            assert max(lanes) + 1 == depth
 
 
 # ---------------------------------------------------------------------- speed (generous bounds; timings print

@@ -186,6 +186,25 @@ def test_partial_repaints_agree_with_a_full_paint_when_lanes_shift(view: Stateme
     qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
 
 
+def test_empty_document(view: StatementView):
+    view.set_document("", [], LABELS)
+    grab(view)
+    assert view.selection_cp() is None and view.cursor_cp() == 0 and not view.find_text("x")
+    assert view.spans_in_order() == [] and view.span_at_cp(0) is None
+
+
+def test_removing_the_selected_span_clears_the_selection(view: StatementView, qtbot):
+    view.set_document("alpha beta gamma", [span(1, 0, 5), span(2, 6, 10)], LABELS)
+    view.set_selected_span(2)
+    view.replace_span(span(2, 6, 16, "commitment"))
+    assert view.selected_span_id == 2
+    with qtbot.waitSignal(view.spanSelected) as blocker:
+        view.remove_span(2)
+    assert blocker.args == [None] and view.selected_span_id is None
+    view.remove_span(99)  # unknown: nothing happens
+    assert [s.id for s in view.spans_in_order()] == [1]
+
+
 def test_unknown_label_is_painted_grey(view: StatementView):
     view.set_document("xxxx xxxx", [span(1, 0, 4, "not_in_codebook")], LABELS)
     c = tint(grab(view), band_probe(view, 1))
@@ -268,12 +287,19 @@ def test_tooltip_lists_spans_as_escaped_text(view: StatementView):
     assert tip.index("Commitment") < tip.index("Threat")  # innermost first
     assert "&lt;i&gt;bob&lt;/i&gt;" in tip and "a &amp; b &lt;script&gt;" in tip and "<script>" not in tip
     assert view.tooltip_at(char_point(view, 1)).count("<p") == 1
+    assert "Commitment" not in (view.tooltip_at(char_point(view, 12)) or "")
     event = QHelpEvent(
         QEvent.Type.ToolTip, char_point(view, 6), view.viewport().mapToGlobal(char_point(view, 6))
     )
     assert view.viewportEvent(event)
     assert QToolTip.isVisible() and QToolTip.text() == tip
     QToolTip.hideText()
+
+
+def test_tooltip_of_a_deep_pile_is_capped(view: StatementView):
+    view.set_document("xxxx xxxx", [span(i, 0, 9 - i % 4) for i in range(30)], LABELS)
+    tip = view.tooltip_at(char_point(view, 2))
+    assert tip is not None and tip.count("<b>") == 12 and "18 more" in tip
 
 
 def test_find_text_selects_matches_and_wraps(view: StatementView):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator.store.transfer import export_project
+from annotator.ui.dialogs import NoteDialog
 from tests.ui.conftest import HOSTILE, SECOND, drag, key_select, spans_in_db
 
 
@@ -86,8 +87,14 @@ def test_relabel_delete_resize_note_and_undo_redo_across_documents(window, proje
     qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     states.append(spans_in_db(project, doc1))
     assert HOSTILE[states[-1][0][0] : states[-1][0][1]] == "threatens"
-    monkeypatch.setattr("annotator.ui.editing.QInputDialog.getMultiLineText", lambda *a, **k: ("why it counts", True))
+    def type_note():
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NoteDialog) and w.isVisible())
+        qtbot.keyClicks(dialog.edit, "why it counts")
+        qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    QTimer.singleShot(50, type_note)
     qtbot.keyClick(view, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
     states.append(spans_in_db(project, doc1))
     assert states[-1][0][3] == "why it counts"
 

@@ -1,0 +1,308 @@
+"""The Review dock's widgets: colleague selector, legend, the combined statement and the disagreements table.
+
+The combined statement is a second, read-only :class:`~annotator.ui.docview.StatementView` fed with pseudo spans:
+one per painting layer of :func:`annotator.core.review.layers`, labelled with the four review categories, whose
+pseudo labels carry the legend colours. So the view paints "mine / theirs / agreed / conflicting" with no change
+of its own, and its tooltip names the category, whose span it is and its real label.
+
+Everything taken from files (phrases, names, notes) is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import review as core
+from annotator.core.model import Label, Span
+from annotator.ui.docview import BAND_ALPHA, StatementView
+from annotator.ui.panels import plain
+
+#: legend colours (Okabe–Ito, told apart with the common colour-vision deficiencies), in CATEGORIES order
+COLORS: dict[str, str] = {
+    core.MINE_ONLY: "#0072b2",  # blue
+    core.THEIRS_ONLY: "#e69f00",  # orange
+    core.AGREED: "#009e73",  # bluish green
+    core.CONFLICT: "#cc3d8f",  # reddish purple, darkened a little so its underline stands out
+}
+KIND_TEXT = {core.MINE_ONLY: "Mine only", core.THEIRS_ONLY: "Theirs only", core.CONFLICT: "Conflict"}
+DIFFERENCE_TEXT = {"boundary": "Conflict: boundary", "label": "Conflict: label",
+                   "label+boundary": "Conflict: label + boundary"}
+OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
+COLUMNS = ("Kind", "Label", "Mine", "Theirs", "Status")
+PHRASE_MAX = 70
+
+
+def review_labels() -> list[Label]:
+    """The pseudo codebook of the combined view: one label per category, in the legend's colours."""
+    return [Label(cat, name, "", COLORS[cat]) for cat, name in core.CATEGORIES.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the disagreements table: an open or rejected item, or an accepted decision still in effect."""
+
+    key: str
+    kind: str  # conflict | mine_only | theirs_only
+    difference: str
+    mine: tuple[int, int, str] | None
+    theirs: tuple[int, int, str] | None
+    status: str  # open | accepted | rejected
+    item: core.Item | None = None  # the live item (None for an accepted row: it is no longer a disagreement)
+
+    @property
+    def start(self) -> int:
+        return min(t[0] for t in (self.mine, self.theirs) if t is not None)
+
+    @property
+    def end(self) -> int:
+        return max(t[1] for t in (self.mine, self.theirs) if t is not None)
+
+
+def phrase(text: str, triple: tuple[int, int, str] | None) -> str:
+    if triple is None:
+        return "—"
+    words = " ".join(text[triple[0] : triple[1]].split())
+    return words if len(words) <= PHRASE_MAX else words[: PHRASE_MAX - 1] + "…"
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip Qt shows literally: the text escaped inside a rich-text wrapper we control."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+
+
+def chip(color: str, size: int = 16) -> QPixmap:
+    """What a category looks like in the view: a light band with a strong underline."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor("white"))
+    painter = QPainter(pixmap)
+    band = QColor(color)
+    band.setAlpha(BAND_ALPHA * 2)
+    painter.fillRect(0, 0, size, size, band)
+    painter.fillRect(0, size - 4, size, 4, QColor(color))
+    painter.setPen(QColor(color).darker(150))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    return pixmap
+
+
+class Legend(QWidget):
+    """Four colour chips with the category names and how many items of each this statement has."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.names: dict[str, QLabel] = {}
+        for cat, name in core.CATEGORIES.items():
+            swatch = QLabel()
+            swatch.setPixmap(chip(COLORS[cat]))
+            swatch.setObjectName(f"chip_{cat}")
+            text = plain(QLabel(name))
+            text.setObjectName(f"legend_{cat}")
+            layout.addWidget(swatch)
+            layout.addWidget(text)
+            layout.addSpacing(10)
+            self.names[cat] = text
+        layout.addStretch(1)
+
+    def set_counts(self, counts: dict[str, int] | None) -> None:
+        for cat, name in core.CATEGORIES.items():
+            n = (counts or {}).get(cat)
+            self.names[cat].setText(name if n is None else f"{name} ({n})")
+
+
+class ReviewPanel(QWidget):
+    """The dock's contents. Emits ``rowSelected(key)`` when the user picks a disagreement (table or view)."""
+
+    rowSelected = Signal(str)
+    colleagueChosen = Signal(int)
+
+    def __init__(self, buttons: list[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colleague = QComboBox()
+        self.colleague.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.colleague_label = plain(QLabel("Colleague:"))
+        self.info = plain(QLabel(""))
+        self.info.setWordWrap(True)
+        self.info.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.legend = Legend()
+        self.view = StatementView()
+        self.view.setObjectName("review_view")
+        self.view.setMinimumWidth(220)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("review_table")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
+                                    QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch,
+                                    QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(col, mode)
+
+        top = QHBoxLayout()
+        top.addWidget(self.colleague_label)
+        top.addWidget(self.colleague)
+        top.addSpacing(12)
+        top.addWidget(self.legend, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        row = QHBoxLayout()
+        self.buttons: dict[str, QToolButton] = {}
+        for action in buttons:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setObjectName(f"button_{action.objectName()}")
+            self.buttons[action.objectName()] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.info)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(row)
+
+        self.rows: list[Row] = []
+        self._span_keys: dict[int, str] = {}
+        self._key_spans: dict[str, list[int]] = {}
+        self._quiet = False
+        self.table.currentCellChanged.connect(self._cell_changed)
+        self.view.spanSelected.connect(self._span_clicked)
+        self.colleague.currentIndexChanged.connect(lambda i: None if self._quiet else self.colleagueChosen.emit(i))
+
+    # ------------------------------------------------------------------ colleague selector
+    def set_colleagues(self, names: list[str], current: int) -> None:
+        self._quiet = True
+        try:
+            self.colleague.clear()
+            self.colleague.addItems(names)
+            self.colleague.setCurrentIndex(current)
+        finally:
+            self._quiet = False
+        several = len(names) > 1
+        self.colleague.setVisible(several)
+        self.colleague_label.setVisible(several)
+
+    # ------------------------------------------------------------------ content
+    def clear(self, message: str = "") -> None:
+        self.show_document("", [], {}, "")
+        self.set_rows("", [], None, {})
+        self.legend.set_counts(None)
+        self.info.setText(message)
+
+    def show_document(self, text: str, items: list[core.Item], names: dict[str, str], colleague: str) -> None:
+        """The combined layers of ``items`` over ``text``."""
+        spans: list[Span] = []
+        self._span_keys, self._key_spans = {}, {}
+        by_key = {i.key: i for i in items}
+        for n, layer in enumerate(core.layers(items), start=1):
+            item = by_key.get(layer.key)
+            whose = {"both": "both", "mine": "mine", "theirs": colleague or "theirs"}[layer.side]
+            source = None if item is None else item.theirs if layer.side == "theirs" else item.mine
+            note = getattr(source, "note", "") or ""
+            spans.append(Span(n, 0, layer.start, layer.end, layer.category,
+                              f"{whose}: {names.get(layer.label, layer.label)}", note))
+            self._span_keys[n] = layer.key
+            self._key_spans.setdefault(layer.key, []).append(n)
+        spans.sort(key=lambda s: (s.start, s.end, s.id))
+        self._quiet = True
+        try:
+            self.view.set_document(text, spans, review_labels())
+        finally:
+            self._quiet = False
+        self.legend.set_counts({cat: sum(1 for i in items if i.kind == cat) for cat in core.CATEGORIES})
+
+    def set_rows(self, text: str, rows: list[Row], current: str | None, names: dict[str, str]) -> None:
+        self._quiet = True
+        try:
+            self.rows = list(rows)
+            self.table.clearContents()
+            self.table.setRowCount(len(rows))
+            muted = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            for r, row in enumerate(rows):
+                labels = [names.get(t[2], t[2]) for t in (row.mine, row.theirs) if t is not None]
+                label_text = labels[0] if len(set(labels)) == 1 else " → ".join(labels)
+                cells = (
+                    DIFFERENCE_TEXT.get(row.difference, KIND_TEXT.get(row.kind, row.kind)),
+                    label_text,
+                    phrase(text, row.mine),
+                    phrase(text, row.theirs),
+                    row.status,
+                )
+                for c, value in enumerate(cells):
+                    cell = QTableWidgetItem(value)
+                    if c in (2, 3):
+                        triple = row.mine if c == 2 else row.theirs
+                        if triple is not None:
+                            cell.setToolTip(plain_tooltip(text[triple[0] : triple[1]]))
+                    if c == 0:
+                        cell.setData(Qt.ItemDataRole.UserRole, row.key)
+                    if row.status != OPEN:
+                        cell.setForeground(QBrush(muted))
+                    self.table.setItem(r, c, cell)
+            self._select_row(self.row_of(current))
+        finally:
+            self._quiet = False
+
+    def row_of(self, key: str | None) -> int:
+        return next((i for i, row in enumerate(self.rows) if row.key == key), -1)
+
+    # ------------------------------------------------------------------ selection
+    def select_key(self, key: str | None) -> None:
+        """Show ``key`` as the current row and outline its spans in the combined view, without echoing it."""
+        self._quiet = True
+        try:
+            self._select_row(self.row_of(key))
+            ids = self._key_spans.get(key or "", [])
+            self.view.set_selected_span(ids[0] if ids else None)  # scrolls there if it is off screen
+        finally:
+            self._quiet = False
+
+    def _select_row(self, row: int) -> None:
+        if row < 0:
+            self.table.clearSelection()
+            self.table.setCurrentCell(-1, -1)
+            return
+        self.table.setCurrentCell(row, 0)
+        self.table.selectRow(row)
+        self.table.scrollToItem(self.table.item(row, 0))
+
+    def _cell_changed(self, row: int, _col: int, previous: int, _pcol: int) -> None:
+        if self._quiet or row < 0 or row == previous or row >= len(self.rows):
+            return
+        self.rowSelected.emit(self.rows[row].key)
+
+    def _span_clicked(self, span_id: int | None) -> None:
+        if self._quiet or span_id is None:
+            return
+        key = self._span_keys.get(span_id)
+        if key is not None and self.row_of(key) >= 0:
+            self.rowSelected.emit(key)

@@ -1,0 +1,212 @@
+"""Review ▸ Agreement Report: per-label and per-document tables, a bar chart, CSV and JSON export.
+
+The figures are :func:`annotator.store.review.review_report` (my project against one colleague); the chart is
+painted with QPainter (no plotting dependency): per label, a bar for the overlap F1 and one for Cohen's κ, each
+with its value written beside it ("n/a" where the figure is undefined).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import review as core
+from annotator.errors import AnnotatorError
+from annotator.formats.common import output_file
+from annotator.ui.dialogs import error
+from annotator.ui.panels import plain
+
+#: (column title, row key, is a figure) of both tables
+TABLE = (
+    ("Mine", "mine", False),
+    ("Theirs", "theirs", False),
+    ("Agreed", "agreed", False),
+    ("Conflicts", "conflict", False),
+    ("Mine only", "mine_only", False),
+    ("Theirs only", "theirs_only", False),
+    ("Exact F1", "exact_f1", True),
+    ("Overlap F1", "overlap_f1", True),
+    ("Overlap P", "overlap_precision", True),
+    ("Overlap R", "overlap_recall", True),
+    ("κ", "kappa", True),
+)
+#: the chart's series: (row key, legend text, colour-blind-safe colour)
+SERIES = (("overlap_f1", "Overlap F1", "#0072b2"), ("kappa", "Cohen's κ", "#e69f00"))
+
+
+def figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+class BarChart(QWidget):
+    """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1."""
+
+    BAR = 14
+    GAP = 10
+    PAD = 8
+
+    def __init__(self, rows: list[dict], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = rows
+        self.setObjectName("report_chart")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(self.sizeHint().height())
+
+    def values(self) -> list[tuple[str, list[float | None]]]:
+        return [(row["title"] or row["key"], [row[key] for key, _, _ in SERIES]) for row in self.rows]
+
+    def sizeHint(self) -> QSize:
+        legend = self.fontMetrics().height() + self.GAP
+        per_label = len(SERIES) * self.BAR + self.GAP
+        return QSize(480, 2 * self.PAD + legend + max(1, len(self.rows)) * per_label)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        metrics = QFontMetrics(self.font())
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        # legend
+        x, y = float(self.PAD), float(self.PAD)
+        for _, name, colour in SERIES:
+            painter.fillRect(QRectF(x, y + 2, 12, metrics.height() - 4), QColor(colour))
+            painter.setPen(text_color)
+            painter.drawText(QRectF(x + 16, y, metrics.horizontalAdvance(name) + 4, metrics.height()),
+                             Qt.AlignmentFlag.AlignVCenter, name)
+            x += 16 + metrics.horizontalAdvance(name) + 20
+        y += metrics.height() + self.GAP
+        values = self.values()
+        if not values:
+            painter.setPen(text_color)
+            painter.drawText(QRectF(self.PAD, y, self.width() - 2 * self.PAD, self.BAR * 2),
+                             Qt.AlignmentFlag.AlignLeft, "No labels to compare")
+            painter.end()
+            return
+        names_width = min(max(metrics.horizontalAdvance(name) for name, _ in values) + 12, self.width() // 3)
+        value_width = metrics.horizontalAdvance("-0.00 ") + 8
+        left = self.PAD + names_width
+        width = max(40.0, self.width() - left - value_width - self.PAD)
+        low = min([0.0, *(v for _, vs in values for v in vs if v is not None)])
+        scale = width / (1.0 - low)
+        zero = left + (-low) * scale
+        top = y
+        for name, vs in values:
+            painter.setPen(text_color)
+            label_rect = QRectF(self.PAD, y, names_width - 8, len(SERIES) * self.BAR)
+            painter.drawText(label_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(label_rect.width())))
+            for (_, _, colour), value in zip(SERIES, vs, strict=True):
+                bar = QRectF(zero, y + 1, 0, self.BAR - 2)
+                if value is not None:
+                    a, b = sorted((zero, zero + value * scale))
+                    bar = QRectF(a, y + 1, max(1.0, b - a), self.BAR - 2)
+                    painter.fillRect(bar, QColor(colour))
+                painter.setPen(text_color)
+                painter.drawText(QRectF(max(bar.right(), zero) + 4, y, value_width, self.BAR),
+                                 Qt.AlignmentFlag.AlignVCenter, figure(value))
+                y += self.BAR
+            y += self.GAP
+        painter.setPen(QColor(text_color.red(), text_color.green(), text_color.blue(), 120))
+        painter.drawLine(int(zero), int(top) - 2, int(zero), int(y - self.GAP) + 2)
+        painter.end()
+
+
+def _table(rows: list[dict], first: str) -> QTableWidget:
+    table = QTableWidget(len(rows), len(TABLE) + 1)
+    table.setHorizontalHeaderLabels([first, *(title for title, _, _ in TABLE)])
+    for r, row in enumerate(rows):
+        table.setItem(r, 0, QTableWidgetItem(str(row["title"] or row["key"])))
+        for c, (_, key, is_figure) in enumerate(TABLE, start=1):
+            cell = QTableWidgetItem(figure(row[key]) if is_figure else str(row[key]))
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, cell)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for c in range(1, len(TABLE) + 1):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class ReportDialog(QDialog):
+    """The report of one colleague against my project, with its export buttons."""
+
+    def __init__(self, parent: QWidget, report: core.Report, start_dir: Path) -> None:
+        super().__init__(parent)
+        self.report = report
+        self.start_dir = start_dir
+        self.setObjectName("review_report")
+        self.setWindowTitle("Agreement report")
+        o = report.overall
+        lines = [
+            f"Mine: {report.mine}    Theirs: {report.theirs}",
+            f"{o['title']} compared · {o['mine']} of my spans, {o['theirs']} of theirs · agreed {o['agreed']}, "
+            f"conflicts {o['conflict']}, mine only {o['mine_only']}, theirs only {o['theirs_only']}",
+            f"Overall: exact F1 {figure(o['exact_f1'])} · overlap F1 {figure(o['overlap_f1'])} · "
+            f"κ {figure(o['kappa'])}",
+        ]
+        if report.only_mine or report.only_theirs:
+            lines.append(f"Not compared: {len(report.only_mine)} statement(s) only in mine, "
+                         f"{len(report.only_theirs)} only in theirs (their text differs or is missing)")
+        self.summary = plain(QLabel("\n".join(lines)))
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.chart = BarChart(report.labels)
+        self.labels_table = _table(report.labels, "Label")
+        self.documents_table = _table(report.documents, "Statement")
+        tabs = QTabWidget()
+        tabs.addTab(self.labels_table, "Per label")
+        tabs.addTab(self.documents_table, "Per statement")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.csv_button = QPushButton("Export CSV…")
+        self.json_button = QPushButton("Export JSON…")
+        buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.json_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.csv_button.clicked.connect(lambda: self.export("csv"))
+        self.json_button.clicked.connect(lambda: self.export("json"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(plain(QLabel("Agreement per label")))
+        layout.addWidget(self.chart)
+        layout.addWidget(tabs, 1)
+        layout.addWidget(buttons)
+        self.resize(860, 640)
+
+    def export(self, fmt: str) -> Path | None:
+        """Ask where, then write the report atomically; the path written, or None (cancelled or failed)."""
+        name = "agreement-report." + fmt
+        kind = "CSV (*.csv)" if fmt == "csv" else "JSON (*.json)"
+        chosen, _ = QFileDialog.getSaveFileName(self, f"Export the report as {fmt.upper()}",
+                                                str(self.start_dir / name), f"{kind};;All files (*)")
+        if not chosen:
+            return None
+        data = core.report_to_csv(self.report) if fmt == "csv" else core.report_to_json(self.report)
+        try:
+            with output_file(chosen) as out:
+                out.write(data)
+        except AnnotatorError as exc:
+            error(self, "Export the report", str(exc))
+            return None
+        parent = self.parentWidget()
+        if parent is not None and hasattr(parent, "statusBar"):
+            parent.statusBar().showMessage(f"Report saved to {chosen}", 6000)
+        return Path(chosen)
