@@ -109,10 +109,7 @@ def codebook_from_json(data: bytes) -> list[Label]:
         doc: Any = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise FormatError(f"not a codebook: the file is not valid JSON ({exc})") from None
-    if isinstance(doc, dict) and "labels" in doc:
-        items = doc["labels"]
-    else:
-        items = doc
+    items = doc["labels"] if isinstance(doc, dict) and "labels" in doc else doc
     if not isinstance(items, list) or not items:
         raise FormatError("not a codebook: expected a JSON object with a non-empty list 'labels'")
     labels: list[Label] = []
@@ -125,11 +122,12 @@ def codebook_from_json(data: bytes) -> list[Label]:
         if unknown:
             problems.append(f"label {i}: unknown field(s) {', '.join(sorted(unknown))}")
         key = item.get("key")
+        name = item.get("name", key)
         shortcut = item.get("shortcut") or ""
         labels.append(
             Label(
                 key=key if isinstance(key, str) else "",
-                name=item.get("name", key) if isinstance(item.get("name", key), str) else "",
+                name=name if isinstance(name, str) else "",
                 shortcut=str(shortcut) if isinstance(shortcut, (str, int)) else "?",
                 color=item.get("color", "#888888"),
                 description=item.get("description", ""),

@@ -45,7 +45,9 @@ def decode_bytes(data: bytes) -> Decoded:
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError as exc:
-                raise FormatError(f"the file starts with a {codec} byte-order mark but is not {codec}: {exc.reason}") from None
+                raise FormatError(
+                    f"the file starts with a {codec} byte-order mark but is not {codec}: {exc.reason}"
+                ) from None
             if text.startswith("\ufeff"):
                 text = text[1:]
             return Decoded(_checked(text), codec.replace("-sig", ""), legacy=False)
@@ -93,7 +95,8 @@ def storable_problem(text: str) -> str | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return f"text holds a lone surrogate U+{ord(text[exc.start]):04X} at offset {exc.start}, which is not valid Unicode"
+        code = ord(text[exc.start])
+        return f"text holds a lone surrogate U+{code:04X} at offset {exc.start}, which is not valid Unicode"
     return None
 
 

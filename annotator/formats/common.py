@@ -121,7 +121,8 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
     except OSError as exc:
         raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as fh:
+        text_args: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -240,7 +240,8 @@ class Project:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, start, end, label, annotator or self.user, note, origin, stamp, stamp),
             )
-            span = Span(cur.lastrowid or 0, doc_id, start, end, label, annotator or self.user, note, origin, stamp, stamp)
+            who = annotator or self.user
+            span = Span(cur.lastrowid or 0, doc_id, start, end, label, who, note, origin, stamp, stamp)
             self._touch(doc_id)
             self._log("add_span", doc_id, span.id, None, span)
         return span
@@ -302,9 +303,9 @@ class Project:
         ]
 
     def label_counts(self, doc_id: int | None = None) -> dict[str, int]:
-        sql, params = "SELECT label, count(*) FROM spans", ()
+        sql, params = "SELECT label, count(*) FROM spans", []
         if doc_id is not None:
-            sql, params = sql + " WHERE doc_id = ?", (doc_id,)
+            sql, params = sql + " WHERE doc_id = ?", [doc_id]
         return dict(self.conn.execute(sql + " GROUP BY label", params).fetchall())
 
     def set_codebook(self, labels: list[Label]) -> list[Label]:
@@ -454,9 +455,8 @@ def _populate(
              _json({"title": doc.title, "sha256": sha, "spans": len(doc.spans), "source": doc.source or source}))
         )
     if result["new_labels"]:
-        existing = [
-            Label(*r) for r in conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")
-        ]
+        rows = conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")
+        existing = [Label(*r) for r in rows]
         added: list[Label] = []
         for key in result["new_labels"]:
             everything = existing + added

@@ -84,10 +84,15 @@ _V2 = [
 ]
 
 #: MIGRATIONS[n] takes a database from version n-1 to version n
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: lambda conn: [conn.execute(sql) for sql in _V1] and None,
-    2: lambda conn: [conn.execute(sql) for sql in _V2] and None,
-}
+def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
+    def step(conn: sqlite3.Connection) -> None:
+        for sql in statements:
+            conn.execute(sql)
+
+    return step
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2)}
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:

@@ -10,11 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
 
 from annotator.core import codebook
 from annotator.errors import AnnotatorError
-from annotator.store import Project
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import commands
 from annotator.ui.codebook_dialog import CodebookDialog
@@ -161,7 +160,8 @@ class Files:
             return
         # labels in use but missing from the shared codebook are kept at the end, so no span loses its label
         keys = {lb.key for lb in labels}
-        kept = [lb for lb in self.session.labels if lb.key not in keys and self.session.project.label_counts().get(lb.key)]
+        used = self.session.project.label_counts()
+        kept = [lb for lb in self.session.labels if lb.key not in keys and used.get(lb.key)]
         for lb in kept:
             if lb.shortcut in {x.shortcut for x in labels}:
                 lb = type(lb)(lb.key, lb.name, "", lb.color, lb.description)
@@ -172,5 +172,3 @@ class Files:
 def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]
     return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
 
-
-_ = (Project, QWidget)

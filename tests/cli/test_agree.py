@@ -14,7 +14,8 @@ from tests.helpers import run_cli
 @pytest.fixture
 def two_projects(tmp_path):
     made = []
-    for name, spans in (("a", [(0, 6, "threat"), (10, 15, "commitment")]), ("b", [(0, 6, "threat"), (11, 15, "commitment")])):
+    cases = (("a", [(0, 6, "threat"), (10, 15, "commitment")]), ("b", [(0, 6, "threat"), (11, 15, "commitment")]))
+    for name, spans in cases:
         path = tmp_path / f"{name}.sqlite"
         with Project.open(path, create=True, user=name) as p:
             import_paths(p, ["sample_docs"])

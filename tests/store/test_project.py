@@ -181,7 +181,8 @@ def test_readonly_copy_includes_a_wal_left_beside_the_file(tmp_path):
         "import sqlite3, os\n"
         f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
         "c.execute('PRAGMA wal_autocheckpoint=0')\n"
-        "c.execute(\"INSERT INTO spans (doc_id,start,\\\"end\\\",label,created,updated) VALUES (1,0,1,'threat','','')\")\n"
+        "c.execute(\"INSERT INTO spans (doc_id,start,\\\"end\\\",label,created,updated) \"\n"
+        "          \"VALUES (1,0,1,'threat','','')\")\n"
         "os._exit(0)\n"  # no close: the change stays in the -wal
     )
     subprocess.run([sys.executable, "-c", code], check=True)

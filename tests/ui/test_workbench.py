@@ -204,3 +204,21 @@ def test_shortcuts_help_lists_every_key(window, qtbot, monkeypatch):
     text = "\n".join(k for k, _ in rows)
     for key in ("Ctrl+Z", "Tab", "Del", "Ctrl+Shift+Right", "Ctrl+Return", "Ctrl+F", "N", "1 … 9"):
         assert key in text, key
+
+
+def test_leaving_a_span_with_the_caret_lets_keys_select_and_label_again(window, project, qtbot):
+    view = window.view
+    doc = window.session.document.id
+    key_select(qtbot, view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert view.selected_span_id is not None
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # the caret leaves the span: it is no longer selected
+    assert view.selected_span_id is None
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_Right, ctrl_shift)  # select by word, as in any text view
+    qtbot.keyClick(view, Qt.Key.Key_Right, ctrl_shift)
+    assert view.selection_cp() is not None
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    labels = sorted(s[2] for s in spans_in_db(project, doc))
+    assert labels == ["call_to_action", "threat"]
