@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core import codebook
 from annotator.core.model import Label
 from annotator.ui.panels import swatch
+from annotator.ui.text import plain_tooltip
 
 COLUMNS = ("Name", "Key", "Shortcut", "Colour", "Description")
 
@@ -134,7 +135,7 @@ class CodebookDialog(QDialog):
             choices = ["Delete its spans"] + [f"Move its spans to “{lb.name}”" for lb in others]
             choice, ok = QInputDialog.getItem(
                 self, "Delete label",
-                f"“{label.name}” labels {used} span(s). What should happen to them?", choices, 0, False,
+                plain_tooltip(f"“{label.name}” labels {used} span(s). What should happen to them?"), choices, 0, False,
             )
             if not ok:
                 return

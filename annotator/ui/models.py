@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
+from annotator.ui.text import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 STATUS_COLORS = {"todo": "#6b6b6b", "in_progress": "#b36b00", "done": "#1a7f37", "skipped": "#8250df"}
@@ -44,7 +45,7 @@ class DocumentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, STATUS_NAMES.get(row.status, row.status), row.span_count)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return row.title
+            return plain_tooltip(row.title)
         if role == Qt.ItemDataRole.ForegroundRole and col == 1:
             return QBrush(QColor(STATUS_COLORS.get(row.status, "#000000")))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:

@@ -20,12 +20,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import STATUS_NAMES, STATUSES, Label
 from annotator.ui.models import DocumentsModel, SpansModel
-
-
-def plain(widget: QLabel) -> QLabel:
-    """Labels never interpret text as rich text (DESIGN.md §6)."""
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    return widget
+from annotator.ui.text import plain, plain_tooltip
 
 
 class DocumentsPanel(QWidget):
@@ -187,7 +182,7 @@ class LabelsBar(QWidget):
             button.setAutoRaise(False)
             button.clicked.connect(lambda _=False, key=label.key: self.labelClicked.emit(key))
             # tooltips are escaped by Qt only if they are not detected as rich text: make them plain
-            button.setToolTip(_plain_tooltip(f"{label.name}: {label.description}" if label.description else label.name))
+            button.setToolTip(plain_tooltip(f"{label.name}: {label.description}" if label.description else label.name))
             self.buttons[label.key] = button
             self.layout_.addWidget(button)
         self.layout_.addStretch(1)
@@ -199,10 +194,3 @@ class LabelsBar(QWidget):
             if button is not None:
                 key = f"[{label.shortcut}] " if label.shortcut else ""
                 button.setText(f"{key}{label.name}  {counts.get(label.key, 0)}")
-
-
-def _plain_tooltip(text: str) -> str:
-    """A tooltip that Qt shows literally: escaped inside a rich-text wrapper we control."""
-    import html
-
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
