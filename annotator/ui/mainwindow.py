@@ -218,10 +218,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def _counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for span in self.session.spans:
-            counts[span.label] = counts.get(span.label, 0) + 1
-        return counts
+        return self.session.counts
 
     def _is_current(self, span: Span) -> bool:
         return self.session.document is not None and span.doc_id == self.session.document.id

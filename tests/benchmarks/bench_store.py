@@ -1,0 +1,117 @@
+"""Import 10 000 statements (≈ 20 MB) vs a raw ``executemany`` of the same rows in one transaction (≤ 2×).
+
+Three ways in: the store's own bulk import (``Project.import_documents``), a JSONL file through ``import_paths``
+(what ``annotator import`` does: parse, validate, store), and a folder of ``.txt`` files (one transaction per
+file, as the contract asks). The baseline inserts the very rows the import stored into a fresh file with the same
+schema and the same pragmas (WAL, synchronous=NORMAL), in one transaction.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import orjson
+
+from annotator.store import Project
+from annotator.store.connection import create_file
+from annotator.store.transfer import import_paths
+from tests.benchmarks import data
+from tests.benchmarks.common import Context, Row, Target, interleaved, median, timed
+
+NAME = "store"
+MEASURES = (
+    "import 10 000 statements (store)",
+    "import 10 000 statements (one JSONL file)",
+    "import 10 000 statements (folder of .txt)",
+)
+TARGET = Target(max_ratio=2.0)
+_DOC_COLUMNS = "title, source, text, length, sha256, status, created, updated"
+
+
+def _fresh(path: Path) -> Path:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    return path
+
+
+def _baseline_db(path: Path) -> sqlite3.Connection:
+    """An empty file with the project's schema (made the way a project is), opened with the project's pragmas."""
+    create_file(_fresh(path))
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def run(ctx: Context) -> list[Row]:
+    n = ctx.size(10_000)
+    docs = list(data.statements(n, 2000, seed=11))
+    megabytes = sum(len(d.text.encode()) for d in docs) / 1e6
+    ctx.note(f"store: {n} statements, {megabytes:.1f} MB of text")
+    work = ctx.workdir / "store"
+    work.mkdir(exist_ok=True)
+
+    # the rows exactly as the import stores them, for the baseline
+    probe = work / "probe.sqlite"
+    with Project.open(_fresh(probe), create=True, user="bench") as project:
+        project.import_documents(docs)
+        rows = project.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY id").fetchall()
+    _fresh(probe)
+    placeholders = ", ".join("?" * len(_DOC_COLUMNS.split(",")))
+
+    state: dict[str, object] = {}
+
+    def setup() -> None:
+        for key in ("project", "conn"):
+            obj = state.pop(key, None)
+            if obj is not None:
+                obj.close()  # type: ignore[attr-defined]
+        state["project"] = Project.open(_fresh(work / "store.sqlite"), create=True, user="bench")
+        state["conn"] = _baseline_db(work / "raw.sqlite")
+
+    def store_import() -> None:
+        project = state["project"]
+        assert isinstance(project, Project)
+        project.import_documents(docs)
+
+    def raw_import() -> None:
+        conn = state["conn"]
+        assert isinstance(conn, sqlite3.Connection)
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({placeholders})", rows)
+        conn.execute("COMMIT")
+
+    store_t, raw_t = interleaved([store_import, raw_import], ctx.repeats(5, 2), setup=setup)
+    setup()
+    state["project"].close()  # type: ignore[attr-defined]
+    state["conn"].close()  # type: ignore[attr-defined]
+    raw = median(raw_t)
+    out = [Row(MEASURES[0], median(store_t), "s", raw, "executemany", TARGET)]
+
+    # one JSONL file, as `annotator import project file.jsonl`
+    jsonl = work / "statements.jsonl"
+    with open(jsonl, "wb") as fh:
+        for d in docs:
+            fh.write(orjson.dumps({"text": d.text, "meta": {"title": d.title}}) + b"\n")
+    file_t = []
+    for _ in range(ctx.repeats(3, 1)):
+        with Project.open(_fresh(work / "file.sqlite"), create=True, user="bench") as project:
+            file_t.append(timed(lambda p=project: import_paths(p, [jsonl])))
+            assert project.progress()[1] == n
+    out.append(Row(MEASURES[1], median(file_t), "s", raw, "executemany", TARGET))
+
+    # a folder of text files, one transaction per file
+    folder = work / "txt"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    for d in docs:
+        (folder / f"{d.title}.txt").write_text(d.text, encoding="utf-8", newline="")
+    with Project.open(_fresh(work / "folder.sqlite"), create=True, user="bench") as project:
+        folder_t = timed(lambda: import_paths(project, [folder]))
+        assert project.progress()[1] == n
+    out.append(Row(MEASURES[2], folder_t, "s", raw, "executemany", Target()))
+    shutil.rmtree(work, ignore_errors=True)
+    return out

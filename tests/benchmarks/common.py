@@ -1,0 +1,204 @@
+"""What every benchmark shares: the run context, timing helpers, targets and the result rows."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Context:
+    """One run: quick or full, a scratch folder, and notes to print under the table."""
+
+    quick: bool
+    workdir: Path
+    notes: list[str] = field(default_factory=list)
+    cache: dict[str, object] = field(default_factory=dict)
+
+    def size(self, full: int, quick: int | None = None) -> int:
+        """``full`` in a full run; in quick mode ``quick`` (default: 1/50 of it, at least 1)."""
+        if not self.quick:
+            return full
+        return quick if quick is not None else max(1, full // 50)
+
+    def repeats(self, full: int, quick: int = 2) -> int:
+        return quick if self.quick else full
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        print(f"    {text}", file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target of DESIGN.md §5: a ceiling on the figure, on the ratio to the baseline, or a floor on the ratio."""
+
+    max_figure: float | None = None
+    max_ratio: float | None = None
+    min_ratio: float | None = None
+    unit: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.max_figure is not None:
+            parts.append(f"≤ {_num(self.max_figure)} {self.unit}".rstrip())
+        if self.max_ratio is not None:
+            parts.append(f"≤ {_num(self.max_ratio)}×")
+        if self.min_ratio is not None:
+            parts.append(f"≥ {_num(self.min_ratio)}×")
+        return ", ".join(parts) or "(info)"
+
+    def met(self, figure: float | None, ratio: float | None) -> bool | None:
+        if self.max_figure is None and self.max_ratio is None and self.min_ratio is None:
+            return None
+        checks = []
+        if self.max_figure is not None:
+            checks.append(figure is not None and figure <= self.max_figure)
+        if self.max_ratio is not None:
+            checks.append(ratio is not None and ratio <= self.max_ratio)
+        if self.min_ratio is not None:
+            checks.append(ratio is not None and ratio >= self.min_ratio)
+        return all(checks)
+
+
+INFO = Target()
+
+
+@dataclass
+class Row:
+    """One line of the table. ``ratio`` is figure / baseline unless the row says otherwise (throughput)."""
+
+    measure: str
+    figure: float | None
+    unit: str
+    baseline: float | None = None
+    baseline_what: str = ""
+    target: Target = INFO
+    ratio: float | None = None
+    error: str = ""
+
+    def __post_init__(self) -> None:
+        if self.ratio is None and self.figure is not None and self.baseline:
+            self.ratio = self.figure / self.baseline
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.error else self.target.met(self.figure, self.ratio)
+
+    def cells(self) -> list[str]:
+        if self.error:
+            return [self.measure, "—", "—", "—", self.target.describe(), f"ERROR: {self.error}"]
+        base = "—" if self.baseline is None else f"{_num(self.baseline)} {self.unit}".rstrip()
+        if self.baseline_what:
+            base += f" ({self.baseline_what})"
+        met = {True: "yes", False: "**NO**", None: "—"}[self.met]
+        figure = "—" if self.figure is None else f"{_num(self.figure)} {self.unit}".rstrip()
+        ratio = "—" if self.ratio is None else f"{self.ratio:.2f}×"
+        return [self.measure, figure, base, ratio, self.target.describe(), met]
+
+
+def _num(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    if abs(x) >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3g}"
+
+
+HEADERS = ("measure", "figure", "baseline", "ratio", "target", "met")
+
+
+def table(rows: Sequence[Row]) -> str:
+    """A Markdown table, readable as plain text too."""
+    cells = [list(HEADERS), *[r.cells() for r in rows]]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(HEADERS))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------- timing
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Collect first, then keep the cyclic collector out of the timed section (as ``timeit`` does)."""
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds one call of ``fn`` takes."""
+    with quiet_gc():
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0
+
+
+def best(times: Sequence[float]) -> float:
+    return min(times)
+
+
+def median(times: Sequence[float]) -> float:
+    return statistics.median(times)
+
+
+def interleaved(
+    fns: Sequence[Callable[[], object]], repeats: int, setup: Callable[[], object] | None = None
+) -> list[list[float]]:
+    """Time each of ``fns`` ``repeats`` times, alternating them so drift on a noisy machine hits all alike."""
+    out: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            if setup is not None:
+                setup()
+            out[i].append(timed(fn))
+    return out
+
+
+def run_wall(argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
+    """Wall seconds of one subprocess run; it must succeed."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(list(argv), capture_output=True, env=env, cwd=cwd or ROOT, timeout=600)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {proc.returncode}: {proc.stderr.decode()[-800:]}")
+    return elapsed
+
+
+def run_probe(argv: Sequence[str], env: dict[str, str] | None = None) -> dict[str, str]:
+    """Run a probe subprocess that prints ``key=value`` lines; returns them (with ``_wall`` and ``_t0``)."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(list(argv), capture_output=True, env=env, cwd=ROOT, timeout=600, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"probe {' '.join(map(str, argv[-3:]))} exited {proc.returncode}: {proc.stderr[-1500:]}")
+    values = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
+    values["_wall"] = repr(wall)
+    values["_t0"] = repr(t0)
+    if proc.stderr.strip():
+        values["_stderr"] = proc.stderr.strip()
+    return values
+
+
+def annotator_cmd() -> list[str]:
+    """The installed ``annotator`` console script beside this interpreter (as users start it), else ``-m``."""
+    script = Path(sys.executable).parent / "annotator"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "annotator"]

@@ -1,0 +1,50 @@
+"""The benchmarks keep working: the quick mode runs every benchmark and prints a row for each measure.
+
+Nothing here looks at a time (DESIGN.md §4: the benchmarks measure, they do not assert wall-clock times); a row
+that could not be measured shows ``ERROR`` and fails this test, and so does a Qt warning during the run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.benchmarks.common import HEADERS, ROOT
+from tests.benchmarks.run import LAST_RUN, MODULES
+
+pytestmark = pytest.mark.benchmark
+
+
+def test_quick_mode_runs_every_benchmark_and_prints_its_rows() -> None:
+    before = LAST_RUN.stat().st_mtime_ns if LAST_RUN.exists() else None
+    proc = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "tests.benchmarks.run", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    rows = [line.split("|")[1:-1] for line in proc.stdout.splitlines() if line.startswith("| ")]
+    assert [c.strip() for c in rows[0]] == list(HEADERS)
+    printed = {cells[0].strip(): cells for cells in rows[1:]}
+    for module in MODULES:
+        for measure in module.MEASURES:
+            assert measure in printed, f"{module.NAME}: no row for {measure!r}"
+            assert "ERROR" not in printed[measure][-1], printed[measure]
+            assert printed[measure][1].strip() != "—", f"{measure!r} has no figure"
+    assert (LAST_RUN.stat().st_mtime_ns if LAST_RUN.exists() else None) == before  # quick runs leave it alone
+
+
+def test_unknown_benchmark_is_a_usage_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.run", "--only", "nonsense"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "unknown benchmark nonsense" in proc.stderr
