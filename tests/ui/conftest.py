@@ -73,3 +73,28 @@ def key_select(qtbot, view, start_cp: int, length_cp: int) -> None:
 
 def spans_in_db(project, doc_id):
     return [(s.start, s.end, s.label, s.note) for s in project.spans(doc_id)]
+
+
+def on_dialog(cls, action, timeout_ms: int = 10_000):
+    """Run ``action(dialog)`` as soon as a visible ``cls`` dialog is open (the user's stand-in for a modal dialog).
+
+    Polls instead of firing once: under load a dialog may open later than a fixed delay, and a missed dialog
+    would wait for input forever.
+    """
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer()
+
+    def poll():
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
+        if found or clock.elapsed() > timeout_ms:
+            timer.stop()
+            if found:
+                action(found[-1])
+
+    timer.timeout.connect(poll)
+    timer.start(20)
+    return timer

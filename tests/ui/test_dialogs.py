@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from annotator.core.codebook import codebook_to_json
 from annotator.core.model import Label
 from annotator.errors import ProjectFileError
-from tests.ui.conftest import HOSTILE, key_select, spans_in_db
+from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db
 
 
 def close_message_boxes(found: list[str]):
@@ -37,8 +37,7 @@ def test_codebook_editor_add_rename_recolour_rekey_reorder(window, project, qtbo
     monkeypatch.setattr(codebook_dialog.QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
     opened = []
 
-    def drive():
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, codebook_dialog.CodebookDialog))
+    def drive(dialog):
         opened.append(dialog)
         dialog.add_label()
         dialog.table.item(0, 0).setText("Menace")  # rename
@@ -50,7 +49,7 @@ def test_codebook_editor_add_rename_recolour_rekey_reorder(window, project, qtbo
         dialog.move_up()  # reorder: the new label before call_to_action
         dialog.accept()
 
-    QTimer.singleShot(50, drive)
+    timer = on_dialog(codebook_dialog.CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
     window.files.edit_codebook()
     assert opened
     labels = project.labels()
@@ -82,13 +81,12 @@ def test_delete_used_label_asks_and_moves_its_spans(window, project, qtbot, monk
 
     monkeypatch.setattr(codebook_dialog.QInputDialog, "getItem", choose)
 
-    def drive():
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, codebook_dialog.CodebookDialog))
+    def drive(dialog):
         dialog.table.selectRow(0)
         dialog.delete_label()
         dialog.accept()
 
-    QTimer.singleShot(50, drive)
+    timer = on_dialog(codebook_dialog.CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
     window.files.edit_codebook()
     assert asked and asked[0][0] == "Delete its spans"
     assert [lb.key for lb in project.labels()] == ["commitment", "call_to_action"]
@@ -103,12 +101,11 @@ def test_cancel_codebook_changes_nothing(window, project, qtbot):
 
     before = project.labels()
 
-    def drive():
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, codebook_dialog.CodebookDialog))
+    def drive(dialog):
         dialog.table.item(0, 0).setText("Changed")
         dialog.reject()
 
-    QTimer.singleShot(50, drive)
+    timer = on_dialog(codebook_dialog.CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
     window.files.edit_codebook()
     assert project.labels() == before
 
@@ -164,13 +161,12 @@ def test_export_dialog_every_format(window, project, qtbot, tmp_path, fmt):
     qtbot.keyClick(window.view, Qt.Key.Key_1)
     target = tmp_path / f"out-{fmt}"
 
-    def drive():
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, dialogs.ExportDialog))
+    def drive(dialog):
         dialog.format.setCurrentIndex(dialog.format.findData(fmt))
         dialog.target.setText(str(target))
         dialog.accept()
 
-    QTimer.singleShot(50, drive)
+    timer = on_dialog(dialogs.ExportDialog, drive)  # noqa: F841 - kept alive while the dialog runs
     window.files.export()
     assert target.exists()
     if fmt == "brat":
@@ -184,8 +180,7 @@ def test_export_dialog_every_format(window, project, qtbot, tmp_path, fmt):
 def test_export_dialog_cancel_writes_nothing(window, tmp_path):
     from annotator.ui import dialogs
 
-    QTimer.singleShot(50, lambda: next(w for w in QApplication.topLevelWidgets()
-                                       if isinstance(w, dialogs.ExportDialog)).reject())
+    timer = on_dialog(dialogs.ExportDialog, lambda dialog: dialog.reject())  # noqa: F841
     window.files.export()
     assert list(tmp_path.glob("*.jsonl")) == []
 
@@ -230,6 +225,5 @@ def test_open_and_new_project_from_file_menu(window, tmp_path, monkeypatch):
 def test_shortcuts_dialog_opens(window, qtbot):
     from annotator.ui.dialogs import ShortcutsDialog
 
-    QTimer.singleShot(50, lambda: next(w for w in QApplication.topLevelWidgets()
-                                       if isinstance(w, ShortcutsDialog)).done(QDialog.DialogCode.Accepted))
+    timer = on_dialog(ShortcutsDialog, lambda dialog: dialog.done(QDialog.DialogCode.Accepted))  # noqa: F841
     window.show_shortcuts()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.store.transfer import export_project
 from annotator.ui.dialogs import NoteDialog
-from tests.ui.conftest import HOSTILE, SECOND, drag, key_select, spans_in_db
+from tests.ui.conftest import HOSTILE, SECOND, drag, key_select, on_dialog, spans_in_db
 
 
 def export_spans(project, tmp_path):
@@ -87,12 +87,11 @@ def test_relabel_delete_resize_note_and_undo_redo_across_documents(window, proje
     qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     states.append(spans_in_db(project, doc1))
     assert HOSTILE[states[-1][0][0] : states[-1][0][1]] == "threatens"
-    def type_note():
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, NoteDialog) and w.isVisible())
+    def type_note(dialog):
         qtbot.keyClicks(dialog.edit, "why it counts")
         qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
-    QTimer.singleShot(50, type_note)
+    timer = on_dialog(NoteDialog, type_note)  # noqa: F841 - kept alive while the dialog runs
     qtbot.keyClick(view, Qt.Key.Key_N)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
     states.append(spans_in_db(project, doc1))
