@@ -1,13 +1,13 @@
 """A sorted interval index over one document's spans, so the view paints only what is on screen.
 
-DESIGN.md §5/§7: with 10 000 spans on a 1 M-character statement, a paint must find the spans of a screenful
-in microseconds and applying a label must update the index in well under a millisecond. Spans are kept in one
-list sorted by ``(start, end, id)``, with parallel lists of starts and ends for ``bisect``. Overlap queries
-need more than the starts (a long span that began far earlier still covers the screen), so the list is cut
-into blocks of :data:`BLOCK` spans, each with the largest end it holds, plus the running maximum of those: a
-query skips every block before the first that reaches the window and every block in between whose spans all
-end before it. An insert or removal is a ``list.insert``/``del`` (a memmove) plus recomputing the block maxima
-from the touched block on with C-level ``max`` over slices: about 0.1 ms for 10 000 spans.
+DESIGN.md §5/§7: with 10 000 spans on a 1 M-character statement, a paint must find the spans of a screenful in
+microseconds and applying a label must update the index in well under a millisecond. Spans are kept in one list
+sorted by ``(start, end, label, id)`` (the store's order), with parallel lists of starts and ends for ``bisect``.
+Overlap queries need more than the starts (a long span that began far earlier still covers the screen), so the
+list is cut into blocks of :data:`BLOCK` spans, each with the largest end it holds, plus the running maximum of
+those: a query skips every block before the first that reaches the window and every block in between whose spans
+all end before it. An insert or removal is a ``list.insert``/``del`` (a memmove) plus recomputing the block
+maxima from the touched block on with C-level ``max`` over slices: about 0.1 ms for 10 000 spans.
 
 Positions are code points (DESIGN.md §2.1); spans are half-open ``[start, end)``. Qt-free (DESIGN.md §4).
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, compress, islice
-from operator import and_, attrgetter, eq, le
+from operator import attrgetter, eq, le
 
 from annotator.core.model import Span
 
@@ -25,33 +25,34 @@ from annotator.core.model import Span
 BLOCK = 64
 
 
-def _key(span: Span) -> tuple[int, int, int]:
-    return (span.start, span.end, span.id)
+def _key(span: Span) -> tuple[int, int, str, int]:
+    return (span.start, span.end, span.label, span.id)
 
 
 _ID = attrgetter("id")
 
 
-def _is_sorted(spans: list[Span], starts: list[int], ends: list[int]) -> bool:
-    """Whether ``spans`` is in (start, end, id) order, in C-level passes (the store hands them sorted)."""
-    if not all(map(le, starts, islice(starts, 1, None))):
+def _is_sorted(starts: list[int], ends: list[int]) -> bool:
+    """Whether the spans are in (start, end) order, in C-level passes only (timsort on a sorted list is one
+    linear compare). Spans with the same start and end are taken in the order given -- the store's order is
+    (label, id) -- rather than checked one by one: a dense statement has thousands of such ties."""
+    if starts != sorted(starts):
         return False
-    same_start = list(map(eq, starts, islice(starts, 1, None)))
-    if not any(same_start):
-        return True
-    if not all(compress(map(le, ends, islice(ends, 1, None)), same_start)):
-        return False
-    same_both = compress(range(len(starts) - 1), map(and_, same_start, map(eq, ends, islice(ends, 1, None))))
-    return all(spans[i].id < spans[i + 1].id for i in same_both)
+    same = list(map(eq, starts, islice(starts, 1, None)))
+    return True not in same or all(compress(map(le, ends, islice(ends, 1, None)), same))
 
 
 class IntervalIndex:
-    """Spans of one document, sorted by ``(start, end, id)``, with fast overlap and neighbour queries."""
+    """Spans of one document, sorted by ``(start, end, label, id)``, with fast overlap and neighbour queries.
+
+    Spans with the same start and end that were handed over in another order keep that order among themselves
+    (nothing here depends on it; the store and the session always give (label, id) order).
+    """
 
     __slots__ = ("_spans", "_starts", "_ends", "_by_id", "_bmax", "_pmax")
 
     def __init__(self, spans: Iterable[Span] = ()) -> None:
-        """Build in O(n) when ``spans`` is already sorted by (start, end, id), as the store returns them.
+        """Build in O(n) when ``spans`` is already sorted by (start, end, label, id), as the store returns them.
 
         Span ids must be unique (they are the store's keys). The id lookup is built on first use: opening a
         statement and painting it never needs it.
@@ -60,7 +61,7 @@ class IntervalIndex:
         self._by_id: dict[int, Span] | None = None
         starts = [s.start for s in items]
         ends = [s.end for s in items]
-        if not _is_sorted(items, starts, ends):
+        if not _is_sorted(starts, ends):
             items = sorted(items, key=_key)
             starts = [s.start for s in items]
             ends = [s.end for s in items]
@@ -141,10 +142,16 @@ class IntervalIndex:
         return old
 
     def _find(self, span: Span) -> int:
-        i = bisect_left(self._spans, _key(span), key=_key)
-        if i >= len(self._spans) or self._spans[i].id != span.id:
-            raise ValueError(f"span {span.id} is not where its key says")  # pragma: no cover - our bug
-        return i
+        spans = self._spans
+        i = bisect_left(spans, _key(span), key=_key)
+        if i < len(spans) and spans[i].id == span.id:
+            return i
+        # spans sharing its start and end, given in another order than (label, id): look through them
+        lo = bisect_left(self._starts, span.start)
+        for j in range(lo, bisect_right(self._starts, span.start, lo)):
+            if spans[j].id == span.id:
+                return j
+        raise ValueError(f"span {span.id} is not where its key says")  # pragma: no cover - our bug
 
     def _reblock(self, first_block: int) -> None:
         """Recompute the block maxima from ``first_block`` on (everything after an insert point shifted)."""
@@ -214,7 +221,7 @@ class IntervalIndex:
 def assign_lanes(spans: Sequence[Span], cap: int | None = None) -> list[int]:
     """Give overlapping spans different lanes (0, 1, 2, ...) so each can be drawn at its own height.
 
-    ``spans`` must be in index order (start, end, id); the result is parallel to it. Greedy first fit: each
+    ``spans`` must be in index order (start, end, label, id); the result is parallel to it. Greedy first fit: each
     span takes the lowest lane whose span has ended, so the number of lanes is the greatest overlap depth;
     spans sharing a start are taken longest first, so the outer of two nested spans gets the lower lane. With
     ``cap``, only lanes ``0..cap-1`` are tracked and deeper spans get ``cap``: O(cap) per span however dense

@@ -48,8 +48,7 @@ def decode_bytes(data: bytes) -> Decoded:
                 raise FormatError(
                     f"the file starts with a {codec} byte-order mark but is not {codec}: {exc.reason}"
                 ) from None
-            if text.startswith("\ufeff"):
-                text = text[1:]
+            # the utf-8-sig/16/32 codecs drop exactly the one byte-order mark; a U+FEFF after it is text
             return Decoded(_checked(text), codec.replace("-sig", ""), legacy=False)
     try:
         return Decoded(_checked(data.decode("utf-8")), "utf-8", legacy=False)

@@ -30,11 +30,14 @@ _USER_CONDITIONS = (
     ("malformed", "the project file is damaged (database disk image is malformed)"),
     ("file is not a database", "the file is not an Annotator project (not a SQLite database)"),
     ("unable to open database", "the project file cannot be opened"),
+    ("could not decode to utf-8", "the project file is damaged (it holds text that is not valid UTF-8)"),
 )
 
 
 def user_problem(exc: BaseException) -> str | None:
     """The user-facing description of a SQLite or OS error that is about the user's file or disk."""
+    if isinstance(exc, UnicodeDecodeError):  # SQLite's own message quoting bytes of a damaged file
+        return "the project file is damaged (it holds bytes that are not valid UTF-8)"
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
         return f"{exc.strerror or exc} ({exc.filename})" if getattr(exc, "filename", None) else str(exc)
     if isinstance(exc, (sqlite3.OperationalError, sqlite3.DatabaseError)) and not isinstance(
@@ -54,7 +57,7 @@ def translated(action: str, path: Path) -> Iterator[None]:
         yield
     except ProjectFileError:
         raise
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
         problem = user_problem(exc)
         if problem is None:
             raise
@@ -101,10 +104,51 @@ def validate(conn: sqlite3.Connection, path: Path) -> int:
             f"{path} was made by a newer Annotator (schema {version}; this version reads up to "
             f"{schema.SCHEMA_VERSION}); update Annotator to open it"
         )
-    result = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if result != "ok":
-        raise ProjectFileError(f"{path} is damaged ({result}); restore it from a backup")
+    factory = conn.text_factory
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the report may quote the file's bad bytes
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    finally:
+        conn.text_factory = factory
+    if result != "ok":  # SQLite's report spans lines ("*** in database main ***\nPage 14: ..."): one line
+        detail = " ".join(str(result).replace("*** in database main ***", "").split())[:200]
+        raise ProjectFileError(f"{path} is damaged ({detail}); restore it from a backup")
+    if version >= 1:  # marked as a project: its tables must be there, or every read fails later
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = sorted(set(schema.TABLES.get(int(version), ())) - tables)
+        if missing:
+            raise ProjectFileError(
+                f"{path} is damaged (table(s) {', '.join(missing)} missing); restore it from a backup"
+            )
+        for what, sql in _TYPE_CHECKS:
+            try:
+                wrong = conn.execute(sql).fetchone()[0]
+            except sqlite3.OperationalError as exc:  # "no such column": the schema itself is damaged
+                if user_problem(exc) is not None:
+                    raise
+                raise ProjectFileError(f"{path} is damaged (its schema: {exc}); restore it from a backup") from None
+            if wrong:
+                raise ProjectFileError(f"{path} is damaged ({what}); restore it from a backup")
     return int(version)
+
+
+#: damage that passes quick_check (a flipped type byte in a record): values of the wrong type where the code
+#: relies on the type. Cheap (the record headers only): ~45 ms for 10 000 documents and 100 000 spans.
+_TYPE_CHECKS = (
+    ("a document's text, title or length has the wrong type",
+     "SELECT EXISTS (SELECT 1 FROM documents WHERE typeof(text) != 'text' OR typeof(title) != 'text'"
+     " OR typeof(source) != 'text' OR typeof(length) != 'integer' OR typeof(sha256) != 'text'"
+     " OR typeof(status) != 'text')"),
+    ("a span's offsets or label have the wrong type",
+     "SELECT EXISTS (SELECT 1 FROM spans WHERE typeof(start) != 'integer' OR typeof(\"end\") != 'integer'"
+     " OR typeof(doc_id) != 'integer' OR typeof(label) != 'text' OR typeof(annotator) != 'text'"
+     " OR typeof(note) != 'text' OR typeof(origin) != 'text' OR typeof(created) != 'text'"
+     " OR typeof(updated) != 'text')"),
+    ("a label has the wrong type",
+     "SELECT EXISTS (SELECT 1 FROM labels WHERE typeof(key) != 'text' OR typeof(name) != 'text'"
+     " OR typeof(shortcut) != 'text' OR typeof(color) != 'text' OR typeof(description) != 'text'"
+     " OR typeof(position) != 'integer')"),
+)
 
 
 def create_file(path: Path, populate: callable | None = None) -> None:  # type: ignore[valid-type]
@@ -141,8 +185,15 @@ def create_file(path: Path, populate: callable | None = None) -> None:  # type: 
         raise
 
 
+def writable(path: Path) -> bool:
+    """Whether the project file and its folder (where SQLite keeps ``-wal``/``-shm``) can be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 def open_writable(path: Path) -> sqlite3.Connection:
     check_header(path)
+    if not writable(path):
+        raise ProjectFileError(f"cannot open {path} for editing: the file or its folder is read-only")
     conn = _connect(path)
     try:
         version = validate(conn, path)

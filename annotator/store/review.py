@@ -215,7 +215,11 @@ def review_report(project: Project, colleague_file: ColleagueFile, colleague: Co
         labels=[lb.key for lb in labels],
         mine=f"{project.user}@{project.path.name}",
         theirs=colleague.origin if colleague else colleague_file.name,
-        label_names={lb.key: lb.name for lb in labels},
+        # their names for the labels my codebook lacks, mine for the rest
+        label_names={
+            **{lb.key: lb.name for c in colleague_file.colleagues for lb in c.codebook},
+            **{lb.key: lb.name for lb in labels},
+        },
         only_mine=[project.document(i).title for i in alignment.only_mine],
         only_theirs=[d.title for d in alignment.only_theirs],
     )

@@ -94,6 +94,12 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2)}
 
+#: the tables a project of each schema version must hold (a file marked as a project without them is damaged)
+TABLES: dict[int, tuple[str, ...]] = {
+    1: ("documents", "labels", "spans", "history", "settings"),
+    2: ("documents", "labels", "spans", "history", "settings", "review_decisions"),
+}
+
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:
     """Bring the schema from ``current`` to :data:`SCHEMA_VERSION`; the caller holds the transaction."""

@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QHelpEvent,
@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QResizeEvent,
+    QTextBlock,
     QTextCursor,
     QTextLine,
     QTextOption,
@@ -107,15 +108,18 @@ class StatementView(QPlainTextEdit):
         self._selected: int | None = None
         self._painting = False
         self._scrolling = False
+        self._lines_key: tuple[object, ...] | None = None
+        self._lines: list[_Line] = []
         self.overview = OverviewStrip(self)
         self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
 
     # ------------------------------------------------------------------ content
     def set_document(self, text: str, spans: list[Span], labels: list[Label]) -> None:
-        """Show ``text`` with ``spans`` (cheapest when sorted by start, end, id, as the store gives them)."""
+        """Show ``text`` with ``spans`` (cheapest when sorted by start, end, label, id, as the store gives them)."""
         changed = self._selected is not None
         self._selected = None
         self._text = text
+        self._forget_lines()
         self._map = PositionMap(text)
         self._index = IntervalIndex(spans)
         self._set_colors(labels)
@@ -195,7 +199,7 @@ class StatementView(QPlainTextEdit):
 
     @property
     def index(self) -> IntervalIndex:
-        """The spans shown, in (start, end, id) order; read it, change spans through add/remove/replace."""
+        """The spans shown, in (start, end, label, id) order; read it, change spans through add/remove/replace."""
         return self._index
 
     @property
@@ -290,11 +294,29 @@ class StatementView(QPlainTextEdit):
 
     # ------------------------------------------------------------------ geometry
     def _visible_lines(self) -> list[_Line]:
-        """The laid-out lines intersecting the viewport, top to bottom. Changes no scroll position."""
-        out: list[_Line] = []
-        height = self.viewport().height()
+        """The laid-out lines intersecting the viewport, top to bottom. Changes no scroll position.
+
+        Kept while the top block, content offset, viewport size and document revision stay the same (one key
+        press asks for them several times: lanes before and after, the span's lines, its visibility, the paint);
+        scrolling, resizing, a font change and a new document drop them.
+        """
         offset = self.contentOffset()
         block = self.firstVisibleBlock()
+        size = self.viewport().size()
+        key = (block.blockNumber(), offset.x(), offset.y(), size.width(), size.height(), self.document().revision())
+        if key == self._lines_key:
+            return self._lines
+        self._lines_key = None
+        out = self._lines = self._compute_lines(block, offset, size.height())
+        self._lines_key = key
+        return out
+
+    def _forget_lines(self) -> None:
+        self._lines_key = None
+        self._lines = []
+
+    def _compute_lines(self, block: QTextBlock, offset: QPointF, height: int) -> list[_Line]:
+        out: list[_Line] = []
         while block.isValid():
             # as QPlainTextEdit.paintEvent walks: each block's own rect (laid out on demand), stacked from the
             # content offset (blockBoundingGeometry would re-add every block from the top one on each call)
@@ -360,6 +382,11 @@ class StatementView(QPlainTextEdit):
             if xs is not None:
                 rects.append(QRectF(xs[0], line.top, xs[1] - xs[0], line.height))
         return rects
+
+    def visible_qt_range(self) -> tuple[int, int] | None:
+        """Qt positions of the first and last character on screen (None: nothing laid out on screen)."""
+        lines = self._visible_lines()
+        return (lines[0].qa, lines[-1].qb) if lines else None
 
     def _is_visible(self, q: int) -> bool:
         height = self.viewport().height()
@@ -445,34 +472,45 @@ class StatementView(QPlainTextEdit):
         if not shown:
             return
         starts = [ln.qa for ln in shown]
-        fills: list[tuple[QRectF, QColor]] = []
+        # rectangles per colour, colours in first-use order (all bands, then underlines, then the deep shade):
+        # one drawRects call per colour paints the same pixels as a fillRect per rectangle, in a few calls
+        fills: dict[int, tuple[QColor, list[QRectF]]] = {}
 
         def put(
             qs: int, qe: int, colour: QColor, rise: float | None, height: float | None, trim: int = 0
         ) -> None:
             """Fill [qs, qe) on each line it is on: ``rise`` px above the line's bottom (None: from its top),
             ``height`` px tall (None: the line's height), ``trim`` px short at the end."""
+            found = fills.get(id(colour))
+            rects = found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]
             for i in range(max(0, bisect_right(starts, qs) - 1), bisect_left(starts, qe)):
                 line = shown[i]
                 xs = self._x_range(line, qs, qe)
                 if xs is not None:
                     y = line.top if rise is None else line.top + line.height - rise
                     h = line.height if height is None else height
-                    fills.append((QRectF(xs[0], y, max(1.0, xs[1] - xs[0] - trim), h), colour))
+                    rects.append(QRectF(xs[0], y, max(1.0, xs[1] - xs[0] - trim), h))
 
         unions: dict[str, list[list[int]]] = {}
         deep: list[list[int]] = []
+        last_deep: list[int] = [-1, -1]
         for span, lane in zip(visible, lanes, strict=True):
-            segments = unions.setdefault(span.label, [])
-            if segments and span.start <= segments[-1][1]:
-                segments[-1][1] = max(segments[-1][1], span.end)
+            start, end = span.start, span.end
+            segments = unions.get(span.label)
+            if segments is None:
+                unions[span.label] = [[start, end]]
             else:
-                segments.append([span.start, span.end])
+                last = segments[-1]
+                if start > last[1]:
+                    segments.append([start, end])
+                elif end > last[1]:
+                    last[1] = end
             if lane >= MAX_LANES:
-                if deep and span.start <= deep[-1][1]:
-                    deep[-1][1] = max(deep[-1][1], span.end)
-                else:
-                    deep.append([span.start, span.end])
+                if not deep or start > last_deep[1]:
+                    last_deep = [start, end]
+                    deep.append(last_deep)
+                elif end > last_deep[1]:
+                    last_deep[1] = end
         for label, segments in unions.items():
             band = self._color(label)[0]
             for a, b in segments:
@@ -488,8 +526,11 @@ class StatementView(QPlainTextEdit):
                 put(to_qt(a), to_qt(b), shade, None, 1)
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)
-        for r, colour in fills:
-            painter.fillRect(r, colour)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for colour, rects in fills.values():
+            if rects:
+                painter.setBrush(colour)
+                painter.drawRects(rects)
         painter.end()
 
     def _paint_outline(self, lines: list[_Line], rect: QRect) -> None:
@@ -511,7 +552,9 @@ class StatementView(QPlainTextEdit):
 
     # ------------------------------------------------------------------ events
     def resizeEvent(self, event: QResizeEvent) -> None:
+        self._forget_lines()
         super().resizeEvent(event)
+        self._forget_lines()
         vp = self.viewport().geometry()
         self.overview.setGeometry(vp.right() + 1, vp.top(), STRIP_WIDTH, vp.height())
 
@@ -519,6 +562,7 @@ class StatementView(QPlainTextEdit):
         """Qt blits what stays on screen and repaints only what scrolled in; if the spans coming in or going
         out change the lanes of spans that stay, repaint everything. Only reads geometry and schedules paints:
         never moves the scroll position (re-entrant calls just scroll)."""
+        self._forget_lines()
         if self._scrolling or dy == 0 or not len(self._index):
             super().scrollContentsBy(dx, dy)
         else:
@@ -531,11 +575,13 @@ class StatementView(QPlainTextEdit):
                 else:
                     before = self._lanes_for(self._visible_lines())
                     super().scrollContentsBy(dx, dy)
+                    self._forget_lines()
                     after = self._lanes_for(self._visible_lines())
                     if any(after.get(k, lane) != lane for k, lane in before.items()):
                         self.viewport().update()
             finally:
                 self._scrolling = False
+        self._forget_lines()
         self.overview.update()  # only schedules a paint
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -552,6 +598,11 @@ class StatementView(QPlainTextEdit):
         super().keyPressEvent(event)
         if self._selected is not None and self.textCursor().hasSelection():
             self._select_span(None)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._forget_lines()
+        super().changeEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

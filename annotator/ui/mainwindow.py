@@ -17,7 +17,7 @@ from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.docview import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
-from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, plain
+from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, plain
 from annotator.ui.session import Session
 
 MAX_RECENT = 8
@@ -224,6 +224,9 @@ class MainWindow(QMainWindow):
         return self.session.document is not None and span.doc_id == self.session.document.id
 
     def _span_added(self, span: Span) -> None:
+        # the panels' models change now, their pixels on the next turn of the event loop (hold_paint): the key
+        # press returns once the span is saved and the statement painted
+        hold_paint(self.spans_panel, self.labels_bar, self.documents)
         if self._is_current(span):
             self.view.add_span(span)
             self.spans_panel.model.insert(span)
@@ -231,6 +234,7 @@ class MainWindow(QMainWindow):
         self.documents.model.update(span.doc_id, span_count=self._span_count(span.doc_id))
 
     def _span_removed(self, span: Span) -> None:
+        hold_paint(self.spans_panel, self.labels_bar, self.documents)
         if self._is_current(span):
             self.view.remove_span(span.id)
             self.spans_panel.model.remove(span.id)
@@ -239,6 +243,7 @@ class MainWindow(QMainWindow):
 
     def _span_changed(self, _before: Span, after: Span) -> None:
         if self._is_current(after):
+            hold_paint(self.spans_panel, self.labels_bar)
             self.view.replace_span(after)
             self.spans_panel.model.replace(after)
             self.labels_bar.set_counts(self._counts())

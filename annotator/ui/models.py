@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -20,10 +22,12 @@ class DocumentsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[DocumentSummary] = []
+        self._row_by_id: dict[int, int] = {}
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
         self.beginResetModel()
         self.rows = rows
+        self._row_by_id = {r.id: i for i, r in enumerate(rows)}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -55,16 +59,22 @@ class DocumentsModel(QAbstractTableModel):
         return None
 
     def row_of(self, doc_id: int) -> int:
-        return next((i for i, r in enumerate(self.rows) if r.id == doc_id), -1)
+        """Row of ``doc_id``: a dict lookup (10 000 documents), checked, with a scan if ``rows`` was set directly."""
+        i = self._row_by_id.get(doc_id, -1)
+        if 0 <= i < len(self.rows) and self.rows[i].id == doc_id:
+            return i
+        self._row_by_id = {r.id: j for j, r in enumerate(self.rows)}
+        return self._row_by_id.get(doc_id, -1)
 
     def update(self, doc_id: int, **changes: Any) -> None:
         """Change one row in place (status, span count) without resetting the view."""
         i = self.row_of(doc_id)
         if i < 0:
             return
-        from dataclasses import replace
-
-        self.rows[i] = replace(self.rows[i], **changes)
+        row = self.rows[i]
+        if all(getattr(row, k) == v for k, v in changes.items()):
+            return
+        self.rows[i] = replace(row, **changes)
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
 
@@ -77,6 +87,7 @@ class SpansModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.spans: list[Span] = []
+        self._by_id: dict[int, Span] = {}
         self.text = ""
         self.labels: dict[str, Label] = {}
 
@@ -84,6 +95,7 @@ class SpansModel(QAbstractTableModel):
         self.beginResetModel()
         self.text = text
         self.spans = list(spans)
+        self._by_id = {s.id: s for s in self.spans}
         self.labels = {lb.key: lb for lb in labels}
         self.endResetModel()
 
@@ -135,14 +147,22 @@ class SpansModel(QAbstractTableModel):
         return False  # the session's change signal updates the row once the store has saved it
 
     def row_of(self, span_id: int) -> int:
-        return next((i for i, s in enumerate(self.spans) if s.id == span_id), -1)
+        """Row of span ``span_id``: a bisect on the row order (start, end, label, id), not a scan."""
+        span = self._by_id.get(span_id)
+        if span is None:
+            return -1
+        i = bisect_left(self.spans, _key(span), key=_key)
+        if i < len(self.spans) and self.spans[i].id == span_id:
+            return i
+        return next((i for i, s in enumerate(self.spans) if s.id == span_id), -1)  # rows set out of order
 
     def insert(self, span: Span) -> None:
-        i = next((i for i, s in enumerate(self.spans) if (s.start, s.end, s.label, s.id) > (span.start, span.end,
-                                                                                             span.label, span.id)),
-                 len(self.spans))
+        if span.id in self._by_id:
+            self.remove(span.id)
+        i = bisect_left(self.spans, _key(span), key=_key)
         self.beginInsertRows(QModelIndex(), i, i)
         self.spans.insert(i, span)
+        self._by_id[span.id] = span
         self.endInsertRows()
 
     def remove(self, span_id: int) -> None:
@@ -150,8 +170,25 @@ class SpansModel(QAbstractTableModel):
         if i >= 0:
             self.beginRemoveRows(QModelIndex(), i, i)
             del self.spans[i]
+            self._by_id.pop(span_id, None)
             self.endRemoveRows()
 
     def replace(self, span: Span) -> None:
+        """Put ``span`` in place of the span with its id: one changed row when its place stays the same."""
+        i = self.row_of(span.id)
+        key = _key(span)
+        if (
+            i >= 0
+            and (i == 0 or _key(self.spans[i - 1]) < key)
+            and (i + 1 == len(self.spans) or key < _key(self.spans[i + 1]))
+        ):
+            self.spans[i] = span
+            self._by_id[span.id] = span
+            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+            return
         self.remove(span.id)
         self.insert(span)
+
+
+def _key(span: Span) -> tuple[int, int, str, int]:
+    return (span.start, span.end, span.label, span.id)

@@ -8,7 +8,7 @@ from itertools import repeat
 from operator import floordiv, mul
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -139,12 +139,10 @@ class OverviewStrip(QWidget):
             painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.AlternateBase))
             self._build_later()
         view = self._view
-        if view.text:
-            corner = QPoint(view.viewport().width(), view.viewport().height())
-            top = view.cursorForPosition(QPoint(0, 0)).position()
-            bottom = view.cursorForPosition(corner).position()
+        shown = view.visible_qt_range() if view.text else None  # the view's own line walk: no hit tests
+        if shown is not None:
             to_cp = view.position_map.to_cp
-            y1, y2 = self._row(to_cp(top)), self._row(to_cp(bottom))
+            y1, y2 = self._row(to_cp(shown[0])), self._row(to_cp(shown[1]))
             frame = QColor(self.palette().color(QPalette.ColorRole.Text))
             frame.setAlpha(50)
             box = QRectF(0.5, y1 + 0.5, self.width() - 1, max(3, y2 - y1))

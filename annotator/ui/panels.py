@@ -23,6 +23,20 @@ from annotator.ui.models import DocumentsModel, SpansModel
 from annotator.ui.text import plain, plain_tooltip
 
 
+def hold_paint(*widgets: QWidget) -> None:
+    """Let ``widgets`` repaint only once the event loop runs again (a zero-delay timer), not inside the caller.
+
+    A ``repaint()`` of the statement paints every dirty widget of the window with it, so a key press that also
+    changed a panel would pay for painting the panel before it returns. Their models change at once (everything
+    that reads them sees the new rows); only the pixels wait. A widget whose updates are already held, or were
+    turned off by someone else, is left alone.
+    """
+    for widget in widgets:
+        if widget.updatesEnabled():
+            widget.setUpdatesEnabled(False)
+            QTimer.singleShot(0, widget, lambda w=widget: w.setUpdatesEnabled(True))  # repaints it whole
+
+
 class DocumentsPanel(QWidget):
     """The project's documents: title, status, span count; filter by status and by text."""
 

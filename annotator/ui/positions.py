@@ -139,6 +139,7 @@ class PositionMap:
         "_qt_length",
         "_identity",
         "_chunk",
+        "_count",
         "_qt_starts",
         "_straddles",
         "_astral",
@@ -148,18 +149,21 @@ class PositionMap:
     def __init__(self, text: str, chunk: int = CHUNK) -> None:
         self._text = text
         self._chunk = max(4, chunk)
-        self._qt_starts: list[int] = []
+        self._count = max(1, -(-len(text) // self._chunk))  # chunks
+        self._qt_starts: list[int] = []  # of the chunks prepared so far (a prefix: chunk starts add up)
         self._straddles: list[bool] = []
         self._astral: list[bool] = []
         self._tables: list[_Tables | None] = []
-        # Plain texts stop here: isascii() is a flag lookup, a "\r" search runs at memchr speed, and the
-        # UTF-16 encode of a text without astral characters is a widening copy (~1 ms per 1 M characters).
-        no_crlf = "\r" not in text or "\r\n" not in text
-        no_astral = text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
-        self._identity = no_crlf and no_astral
         self._qt_length = len(text)
-        if not self._identity:
-            self._prepare()
+        # Plain texts stop here: isascii() is a flag lookup and a "\r" search runs at memchr speed. A text with
+        # a CRLF can never be the identity: its chunks are measured on first use, those before the position
+        # asked for only (opening a statement and painting its first screen measures one or two). Without a
+        # CRLF, one UTF-16 encode (a widening copy, ~1 ms per 1 M characters) tells whether there is any
+        # astral character at all.
+        no_crlf = "\r" not in text or "\r\n" not in text
+        self._identity: bool | None = None  # None: not decided until every chunk is measured
+        if no_crlf and (text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)):
+            self._identity = True
 
     # ------------------------------------------------------------------ properties
     @property
@@ -173,11 +177,15 @@ class PositionMap:
     @property
     def qt_length(self) -> int:
         """Qt positions run from 0 to this (``QTextDocument.characterCount() - 1``)."""
+        if self._identity is None:
+            self._prepare(self._count - 1)
         return self._qt_length
 
     @property
     def is_identity(self) -> bool:
-        return self._identity
+        if self._identity is None:
+            self._prepare(self._count - 1)
+        return bool(self._identity)
 
     @property
     def display_text(self) -> str:
@@ -189,7 +197,11 @@ class PositionMap:
         cp = 0 if cp < 0 else min(cp, len(self._text))
         if self._identity:
             return cp
-        k = min(cp // self._chunk, len(self._qt_starts) - 1)
+        k = min(cp // self._chunk, self._count - 1)
+        if k >= len(self._qt_starts):
+            self._prepare(k)
+            if self._identity:
+                return cp
         base = k * self._chunk
         return self._qt_starts[k] + self._chunk_tables(k).to_qt(cp - base)
 
@@ -199,10 +211,18 @@ class PositionMap:
         Inside a surrogate pair: the code point it is in, or with ``ceil`` the one after it (use for the end
         of a range so a half-selected astral character is included whole).
         """
-        qt = 0 if qt < 0 else min(qt, self._qt_length)
+        if qt < 0:
+            qt = 0
         if self._identity:
-            return qt
-        k = bisect_right(self._qt_starts, qt) - 1
+            return min(qt, self._qt_length)
+        starts = self._qt_starts
+        if len(starts) < self._count and (not starts or starts[-1] <= qt):
+            self._prepare_to_qt(qt)  # the chunk holding qt, and the next one's start if there is one
+            if self._identity:
+                return min(qt, self._qt_length)
+        if len(starts) == self._count:
+            qt = min(qt, self._qt_length)
+        k = bisect_right(starts, qt) - 1
         local = qt - self._qt_starts[k]
         base = k * self._chunk
         if local == 0 and self._straddles[k]:
@@ -219,29 +239,33 @@ class PositionMap:
         return self.to_cp(qt_start), self.to_cp(qt_end, ceil=True)
 
     # ------------------------------------------------------------------ tables
-    def _prepare(self) -> None:
-        """Qt start of every chunk from its UTF-16 length and CRLF count (C-level: ~1-3 ms per 1 M
-        characters). Decides whether the map is the identity after all."""
+    def _prepare(self, last: int) -> None:
+        """Measure chunks up to ``last``: the Qt start of each from its UTF-16 length and CRLF count (C-level:
+        ~0.1-0.2 ms a chunk). Once every chunk is measured, decides whether the map is the identity after all."""
         text, size = self._text, self._chunk
-        starts: list[int] = []
-        straddles: list[bool] = []
-        astral: list[bool] = []
-        q = 0
-        for base in range(0, max(1, len(text)), size):
+        starts, straddles, astral = self._qt_starts, self._straddles, self._astral
+        q = self._qt_length if starts else 0  # the running Qt start: the length so far once chunks exist
+        for k in range(len(starts), min(last, self._count - 1) + 1):
+            base = k * size
             piece = text[base : base + size]
-            units = len(piece.encode("utf-16-le", "surrogatepass")) // 2
-            straddle = bool(straddles) and text[base - 1] == "\r" and piece.startswith("\n")
+            units = len(piece) if piece.isascii() else len(piece.encode("utf-16-le", "surrogatepass")) // 2
+            straddle = k > 0 and text[base - 1] == "\r" and piece.startswith("\n")
             q -= straddle  # the CRLF cut by this boundary is one Qt position, counted here
             starts.append(q)
             straddles.append(straddle)
             astral.append(units != len(piece))
+            self._tables.append(None)
             q += units - piece.count("\r\n")
-        self._qt_length = q
-        if q == len(text) and not any(astral):  # no astral characters, and then no CRLF either
-            self._identity = True
-            return
-        self._qt_starts, self._straddles, self._astral = starts, straddles, astral
-        self._tables = [None] * len(starts)
+            self._qt_length = q  # while chunks are missing: the Qt end of the last one measured
+        if len(starts) == self._count and self._identity is None:
+            self._identity = q == len(text) and not any(astral)  # no astral characters, and then no CRLF
+            if self._identity:
+                self._qt_starts, self._straddles, self._astral, self._tables = [], [], [], []
+
+    def _prepare_to_qt(self, qt: int) -> None:
+        """Measure chunks until one starts after Qt position ``qt`` (or all are measured)."""
+        while len(self._qt_starts) < self._count and (not self._qt_starts or self._qt_starts[-1] <= qt):
+            self._prepare(len(self._qt_starts))
 
     def _chunk_tables(self, k: int) -> _Tables:
         tables = self._tables[k]
