@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -207,9 +207,9 @@ class NoteDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        save = QShortcut(QKeySequence("Ctrl+Return"), self)
-        save.activated.connect(self.accept)
-        QShortcut(QKeySequence("Ctrl+Enter"), self).activated.connect(self.accept)
+        # Ctrl+Enter is caught on the text box itself: a QShortcut only fires once the dialog is the active
+        # window, which a busy window manager grants late (the keystroke then typed a newline instead).
+        self.edit.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.addWidget(plain(QLabel(prompt)))
         layout.addWidget(self.edit)
@@ -217,6 +217,15 @@ class NoteDialog(QDialog):
         layout.addWidget(buttons)
         self.edit.moveCursor(QTextCursor.MoveOperation.End)
         self.resize(460, 240)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.edit and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def note(self) -> str:
         return self.edit.toPlainText()

@@ -17,6 +17,39 @@ HOSTILE = (
 SECOND = "Second statement: we commit to defend our allies."
 
 
+MODAL_LIMIT_S = 60
+
+
+@pytest.fixture(autouse=True)
+def modal_watchdog(qapp):
+    """Fail, never hang: a modal dialog left open by a test (its driver missed it) is closed after a minute.
+
+    pytest-timeout's signal cannot interrupt Qt's own event loop inside ``exec()``, so a forgotten dialog would
+    otherwise wait for input until CI's own limit.
+    """
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    clock = QElapsedTimer()
+    clock.start()
+    closed: list[str] = []
+
+    def check():
+        if clock.elapsed() < MODAL_LIMIT_S * 1000:
+            return
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                closed.append(f"{type(widget).__name__} {widget.windowTitle()!r}")
+                widget.reject()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(250)
+    yield
+    timer.stop()
+    assert not closed, f"modal dialogs left open for {MODAL_LIMIT_S} s were closed: {closed}"
+
+
 @pytest.fixture
 def project(tmp_path):
     docs = [IncomingDocument(HOSTILE, "hostile"), IncomingDocument(SECOND, "second")]
