@@ -113,12 +113,18 @@ def validate(conn: sqlite3.Connection, path: Path) -> int:
     if result != "ok":  # SQLite's report spans lines ("*** in database main ***\nPage 14: ..."): one line
         detail = " ".join(str(result).replace("*** in database main ***", "").split())[:200]
         raise ProjectFileError(f"{path} is damaged ({detail}); restore it from a backup")
-    if version >= 1:  # marked as a project: its tables must be there, or every read fails later
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        missing = sorted(set(schema.TABLES.get(int(version), ())) - tables)
+    if version >= 1:  # marked as a project: its tables and columns must be there, or every read fails later
+        found = schema.table_columns(conn)
+        expected = schema.columns(int(version))
+        missing = sorted(t for t in expected if t not in found)
         if missing:
             raise ProjectFileError(
                 f"{path} is damaged (table(s) {', '.join(missing)} missing); restore it from a backup"
+            )
+        altered = sorted(t for t, cols in expected.items() if not cols <= found[t])
+        if altered:
+            raise ProjectFileError(
+                f"{path} is damaged (the columns of {', '.join(altered)} are not as written); restore it from a backup"
             )
         for what, sql in _TYPE_CHECKS:
             try:

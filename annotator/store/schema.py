@@ -7,6 +7,7 @@ newer than :data:`SCHEMA_VERSION` is refused. ``tests/store/frozen/`` holds a da
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 
@@ -94,11 +95,26 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2)}
 
-#: the tables a project of each schema version must hold (a file marked as a project without them is damaged)
-TABLES: dict[int, tuple[str, ...]] = {
-    1: ("documents", "labels", "spans", "history", "settings"),
-    2: ("documents", "labels", "spans", "history", "settings", "review_decisions"),
-}
+
+@functools.cache
+def columns(version: int) -> dict[str, frozenset[str]]:
+    """Each table a project of schema ``version`` must hold, with its columns (from the migrations themselves).
+
+    A file marked as a project whose tables or columns differ is damaged (a flipped byte in ``sqlite_master``
+    passes ``quick_check``), and every read of it would fail later.
+    """
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in range(1, version + 1):
+            MIGRATIONS[step](conn)
+        return table_columns(conn)
+    finally:
+        conn.close()
+
+
+def table_columns(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: frozenset(r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))) for t in tables}
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:

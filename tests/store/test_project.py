@@ -149,6 +149,23 @@ def test_newer_schema_is_refused(project, tmp_path):
         Project.open(path)
 
 
+@pytest.mark.parametrize("damage, message", [
+    ('ALTER TABLE spans RENAME COLUMN id TO ie', "columns of spans"),  # found by fuzzing: one flipped byte
+    ("DROP TABLE settings", "settings missing"),
+])
+def test_project_with_damaged_schema_is_refused_before_any_read(project, damage, message):
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)
+    conn.execute(damage)
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectFileError, match=message):
+        Project.open(path)
+    assert path.read_bytes() == before
+
+
 def test_truncated_project_is_refused(project):
     path = project.path
     project.close()
