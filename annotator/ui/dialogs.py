@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator import formats
 from annotator.core.model import STATUS_NAMES, STATUSES, ImportReport
-from annotator.ui.panels import plain
+from annotator.ui.text import plain
 
 FORMAT_NAMES = {
     "jsonl": "JSONL — one line per document (spaCy, Prodigy)",

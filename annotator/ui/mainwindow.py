@@ -13,12 +13,14 @@ from annotator.core.model import Document, Span
 from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.ui import actions as action_table
+from annotator.ui import review
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.docview import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
-from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, plain
+from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint
 from annotator.ui.session import Session
+from annotator.ui.text import plain
 
 MAX_RECENT = 8
 
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.find_bar.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
 
         self._bind(self.session)
+        # features that add their own menus, keys and docks; before the layout is restored, so their docks are too
+        self.review = review.install(self)
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
@@ -107,7 +111,6 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         for toolbar in self.findChildren(QToolBar):
             view_menu.addAction(toolbar.toggleViewAction())
-        self.menus["&Review"].menuAction().setVisible(False)  # filled by the review feature when present
 
     def _rebuild_label_actions(self) -> None:
         """One action per label in the Labels menu with its key; Ctrl+key applies it with character precision."""

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QSizePolicy,
     QTableView,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import STATUS_NAMES, STATUSES, Label
 from annotator.ui.models import DocumentsModel, SpansModel
-from annotator.ui.text import plain, plain_tooltip
+from annotator.ui.text import plain_tooltip
 
 
 def hold_paint(*widgets: QWidget) -> None:

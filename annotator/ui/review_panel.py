@@ -11,9 +11,12 @@ Everything taken from files (phrases, names, notes) is shown as plain text.
 from __future__ import annotations
 
 import html
+import json
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,8 +35,9 @@ from PySide6.QtWidgets import (
 
 from annotator.core import review as core
 from annotator.core.model import Label, Span
+from annotator.store.review import ACCEPT, Decision, DocumentReview
 from annotator.ui.docview import BAND_ALPHA, StatementView
-from annotator.ui.panels import plain
+from annotator.ui.text import plain
 
 #: legend colours (Okabe–Ito, told apart with the common colour-vision deficiencies), in CATEGORIES order
 COLORS: dict[str, str] = {
@@ -74,6 +78,36 @@ class Row:
     @property
     def end(self) -> int:
         return max(t[1] for t in (self.mine, self.theirs) if t is not None)
+
+
+def _triples(key: str) -> tuple[Any, Any]:
+    """(mine, theirs) triples from an item key (``[mine, theirs]`` JSON, maybe ``#n`` for a repeated pair)."""
+    try:
+        value = json.loads(key)
+    except ValueError:
+        value = json.loads(key.rsplit("#", 1)[0])
+    return tuple(value[0]) if value[0] else None, tuple(value[1]) if value[1] else None
+
+
+def build_rows(review: DocumentReview, decided: list[Decision], my_spans: list[Span]) -> list[Row]:
+    """The table of one statement against one colleague, in text order: every disagreement still there (open or
+    rejected), and every accept of theirs still in effect (their span still in mine, or my dropped span still
+    gone) — an accept turns its item into an agreed one, and the list should still show it was settled."""
+    origin = review.colleague.origin
+    mine_now = Counter(core.triple(s) for s in my_spans)
+    rows = [Row(i.key, i.kind, i.difference, core.triple(i.mine), core.triple(i.theirs),
+                REJECTED if i.key in review.rejected else OPEN, i) for i in review.items if i.is_disagreement]
+    seen = {r.key for r in rows}
+    for d in decided:
+        if d.decision != ACCEPT or d.origin != origin or d.item_key in seen:
+            continue
+        m, t = _triples(d.item_key)
+        if (t is not None and t in mine_now) or (t is None and m not in mine_now):
+            kind = core.CONFLICT if m and t else core.MINE_ONLY if m else core.THEIRS_ONLY
+            differs = (("label", m and t and m[2] != t[2]), ("boundary", m and t and m[:2] != t[:2]))
+            diff = "+".join(part for part, yes in differs if yes)
+            rows.append(Row(d.item_key, kind, diff, m, t, ACCEPTED))
+    return sorted(rows, key=lambda r: (r.start, r.end))
 
 
 def phrase(text: str, triple: tuple[int, int, str] | None) -> str:
@@ -156,11 +190,13 @@ class ReviewPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
+        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
                                     QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch,
                                     QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(col, mode)
+        header.resizeSection(1, 120)  # "Commitment → Call to action" elides; the tooltip and the view show it all
 
         top = QHBoxLayout()
         top.addWidget(self.colleague_label)
@@ -170,8 +206,8 @@ class ReviewPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.view)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         row = QHBoxLayout()
         self.buttons: dict[str, QToolButton] = {}
@@ -233,12 +269,24 @@ class ReviewPanel(QWidget):
             self._span_keys[n] = layer.key
             self._key_spans.setdefault(layer.key, []).append(n)
         spans.sort(key=lambda s: (s.start, s.end, s.id))
+        top = self.view.cursorForPosition(QPoint(0, 0)).position() if text == self.view.text else None
         self._quiet = True
         try:
             self.view.set_document(text, spans, review_labels())
+            if top:  # a refresh after an edit keeps the place the reviewer is looking at
+                self._scroll_to_top(top)
         finally:
             self._quiet = False
         self.legend.set_counts({cat: sum(1 for i in items if i.kind == cat) for cat in core.CATEGORIES})
+
+    def _scroll_to_top(self, qt_pos: int) -> None:
+        """Put the line holding Qt position ``qt_pos`` at the top of the combined view."""
+        block = self.view.document().findBlock(qt_pos)
+        if not block.isValid():
+            return
+        self.view.blockBoundingGeometry(block)  # lays the block out, so its lines are known
+        line = block.layout().lineForTextPosition(qt_pos - block.position())
+        self.view.verticalScrollBar().setValue(block.firstLineNumber() + (line.lineNumber() if line.isValid() else 0))
 
     def set_rows(self, text: str, rows: list[Row], current: str | None, names: dict[str, str]) -> None:
         self._quiet = True
@@ -246,7 +294,7 @@ class ReviewPanel(QWidget):
             self.rows = list(rows)
             self.table.clearContents()
             self.table.setRowCount(len(rows))
-            muted = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            muted = self.palette().color(QPalette.ColorRole.PlaceholderText)  # settled: still legible, set back
             for r, row in enumerate(rows):
                 labels = [names.get(t[2], t[2]) for t in (row.mine, row.theirs) if t is not None]
                 label_text = labels[0] if len(set(labels)) == 1 else " → ".join(labels)
@@ -259,6 +307,8 @@ class ReviewPanel(QWidget):
                 )
                 for c, value in enumerate(cells):
                     cell = QTableWidgetItem(value)
+                    if c == 1:
+                        cell.setToolTip(plain_tooltip(value))
                     if c in (2, 3):
                         triple = row.mine if c == 2 else row.theirs
                         if triple is not None:

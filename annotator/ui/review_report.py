@@ -1,4 +1,5 @@
-"""Review ▸ Agreement Report: per-label and per-document tables, a bar chart, CSV and JSON export.
+"""Review ▸ Agreement Report (per-label and per-document tables, a bar chart, CSV and JSON export) and
+Review ▸ Export Gold JSONL.
 
 The figures are :func:`annotator.store.review.review_report` (my project against one colleague); the chart is
 painted with QPainter (no plotting dependency): per label, a bar for the overlap F1 and one for Cohen's κ, each
@@ -8,10 +9,12 @@ with its value written beside it ("n/a" where the figure is undefined).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -29,8 +32,10 @@ from PySide6.QtWidgets import (
 from annotator.core import review as core
 from annotator.errors import AnnotatorError
 from annotator.formats.common import output_file
+from annotator.store import Project
+from annotator.store import review as store
 from annotator.ui.dialogs import error
-from annotator.ui.panels import plain
+from annotator.ui.text import plain
 
 #: (column title, row key, is a figure) of both tables
 TABLE = (
@@ -210,3 +215,22 @@ class ReportDialog(QDialog):
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(f"Report saved to {chosen}", 6000)
         return Path(chosen)
+
+
+def export_gold(parent: Any, project: Project, files: list[store.ColleagueFile]) -> Path | None:
+    """Ask where, then write the adjudicated project as gold JSONL (atomically); the path, or None."""
+    default = project.path.with_name(project.path.stem + ".gold.jsonl")
+    chosen, _ = QFileDialog.getSaveFileName(parent, "Export the adjudicated result as gold JSONL", str(default),
+                                            "JSONL (*.jsonl);;All files (*)")
+    if not chosen:
+        return None
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        n = store.write_gold(project, chosen, files)
+    except AnnotatorError as exc:
+        QApplication.restoreOverrideCursor()
+        error(parent, "Export gold JSONL", str(exc))
+        return None
+    QApplication.restoreOverrideCursor()
+    parent.statusBar().showMessage(f"Wrote {n} statement(s) to {chosen}", 8000)
+    return Path(chosen)

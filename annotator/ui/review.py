@@ -1,0 +1,418 @@
+"""Review ▸ …: colleagues' files read-only beside my project, their disagreements settled by key (DESIGN.md §3).
+
+:func:`install` adds the Review menu and the "Review" dock to the main window and returns the
+:class:`ReviewController`. The review follows the document the window shows; each accept or reject is a command
+on the session's undo stack (so Ctrl+Z / Ctrl+Shift+Z undo and redo it like any edit), which calls the store's
+adjudication (``annotator.store.review``) and then refreshes the window. Colleague files are loaded once into
+memory (a project through a private copy): the review never writes them.
+
+Keys (listed in Help ▸ Review Keys), active while the keyboard is in the statement or the review dock:
+``A`` accept theirs, ``R`` reject theirs / keep mine, ``J`` or ``F8`` next disagreement, ``K`` or ``Shift+F8``
+previous one (on to the next or previous statement that has any); ``Ctrl+Shift+O`` opens a colleague file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog
+
+from annotator.core import review as core
+from annotator.errors import AnnotatorError
+from annotator.store import review as store
+from annotator.ui.dialogs import ShortcutsDialog, error
+from annotator.ui.review_commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
+from annotator.ui.review_panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
+from annotator.ui.review_report import ReportDialog, export_gold
+from annotator.ui.session import Session
+
+
+def install(window: Any) -> ReviewController:
+    """Add the Review menu and dock to ``window`` (a MainWindow), after its ``__init__``; a second call returns
+    the controller the first one installed."""
+    existing = getattr(window, "_review_controller", None)
+    if existing is None:
+        existing = window._review_controller = ReviewController(window)
+    return existing
+
+
+IDLE = "Open a colleague's project or export with Review ▸ Open Colleague File… (Ctrl+Shift+O)."
+
+
+class ReviewController(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.files: list[store.ColleagueFile] = []
+        self.choice = 0  # index into self.colleagues()
+        self.review: store.DocumentReview | None = None
+        self.rows: list[Row] = []
+        self.current_key: str | None = None
+        self.report_dialog: ReportDialog | None = None
+        self._session: Session | None = None
+        self._doc_id: int | None = None
+
+        self.actions = build_actions(self, window)
+        self.panel = ReviewPanel([self.actions[k] for k in BUTTONS])
+        self.dock = QDockWidget("Review", window)
+        self.dock.setObjectName("review_dock")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        window.restoreDockWidget(self.dock)
+        self.dock.hide()
+        install_actions(window, self.actions, self.dock)
+        self.panel.clear(IDLE)
+
+        self.panel.rowSelected.connect(self.go_to)
+        self.panel.colleagueChosen.connect(self._colleague_chosen)
+        window.view.spanSelected.connect(self._main_span_selected)
+        window.undo_group.activeStackChanged.connect(lambda _stack: self._sync_session())
+        self._sync_session()
+        self._update_actions()
+
+    # ------------------------------------------------------------------ the window's session
+    @property
+    def session(self) -> Session:
+        self._sync_session()
+        return self.window.session
+
+    def _sync_session(self) -> None:
+        """Follow a project switch (File ▸ Open): the review of the old project closes."""
+        session = self.window.session
+        if session is self._session:
+            return
+        if self._session is not None and self.files:
+            self.close_review()
+            self.window.statusBar().showMessage("Review closed: another project was opened", 6000)
+        self._session = session
+        session.documentOpened.connect(lambda _doc: self.refresh())
+        for signal in (session.spansReset, session.spanAdded, session.spanRemoved):
+            signal.connect(lambda *_: self.refresh())
+        session.spanChanged.connect(lambda *_: self.refresh())
+        session.labelsChanged.connect(self.refresh)
+
+    # ------------------------------------------------------------------ colleague files
+    def colleagues(self) -> list[tuple[store.ColleagueFile, store.Colleague]]:
+        return [(f, c) for f in self.files for c in f.colleagues]
+
+    def colleague(self) -> tuple[store.ColleagueFile, store.Colleague] | None:
+        pairs = self.colleagues()
+        return pairs[min(self.choice, len(pairs) - 1)] if pairs else None
+
+    def _start_dir(self) -> str:
+        return str(self.session.project.path.parent)
+
+    def open_colleague_file(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Open colleague files (read-only)", self._start_dir(),
+                                                OPEN_FILTER)
+        if paths:
+            self.open_paths(paths)
+        self.window.focus_statement()
+
+    def open_colleague_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self.window, "Open a colleague's brat folder (read-only)",
+                                                self._start_dir())
+        if path:
+            self.open_paths([path])
+        self.window.focus_statement()
+
+    def open_paths(self, paths: list[str | Path]) -> int:
+        """Load each file read-only and show the review; the number opened (failures are shown, one by one)."""
+        project = self.session.project
+        opened = 0
+        for raw in paths:
+            path = Path(raw)
+            if path.resolve() == project.path.resolve():
+                error(self.window, "Open colleague file", f"{path} is your own project; open a colleague's file.")
+                continue
+            if any(f.path.resolve() == path.resolve() for f in self.files):
+                self.window.statusBar().showMessage(f"{path.name} is already open for review", 6000)
+                continue
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                loaded = store.ColleagueFile.load(path)
+            except (AnnotatorError, OSError, ValueError) as exc:
+                QApplication.restoreOverrideCursor()
+                error(self.window, "Cannot open the colleague file", f"{path}:\n{exc}")
+                continue
+            QApplication.restoreOverrideCursor()
+            self.choice = len(self.colleagues())  # show the newly opened colleague
+            self.files.append(loaded)
+            opened += 1
+            self._warn_if_unaligned(loaded)
+        if opened:
+            self._colleagues_changed()
+            self.dock.show()
+            self.dock.raise_()
+        return opened
+
+    def _warn_if_unaligned(self, loaded: store.ColleagueFile) -> None:
+        """Documents align by their exact text only: say so when some (or all) of theirs do not."""
+        alignment = loaded.align(self.session.project)
+        if not alignment.pairs:
+            message = (f"None of the {len(loaded.documents)} statement(s) in {loaded.name} has the exact text of one "
+                       "of yours: nothing to compare")
+        elif alignment.text_differs:
+            message = (f"{len(alignment.text_differs)} statement(s) in {loaded.name} have one of your titles but a "
+                       "different text: they are not compared")
+        else:
+            return
+        self.window.statusBar().showMessage(message, 15000)
+
+    def close_review(self) -> None:
+        self.files = []
+        self.choice = 0
+        self.review, self.rows, self.current_key = None, [], None
+        if self.report_dialog is not None:
+            self.report_dialog.close()
+            self.report_dialog = None
+        self.panel.set_colleagues([], 0)
+        self.panel.clear(IDLE)
+        self.dock.setWindowTitle("Review")
+        self.dock.hide()
+        self._update_actions()
+
+    def _colleagues_changed(self) -> None:
+        self.panel.set_colleagues([f"{c.name} — {f.name}" for f, c in self.colleagues()], self.choice)
+        self.refresh()
+
+    def _colleague_chosen(self, index: int) -> None:
+        self.choice = max(0, index)
+        self.current_key = None
+        self.refresh()
+
+    # ------------------------------------------------------------------ what the dock shows
+    def names(self) -> dict[str, str]:
+        """Label names: mine, then the colleague's for labels my codebook lacks."""
+        chosen = self.colleague()
+        theirs = {lb.key: lb.name for lb in chosen[1].codebook} if chosen else {}
+        return {**theirs, **{lb.key: lb.name for lb in self.session.labels}}
+
+    def refresh(self) -> None:
+        """Re-classify the current statement against the chosen colleague and show it."""
+        chosen = self.colleague()
+        session = self.session
+        doc = session.document
+        if chosen is None:
+            return
+        cfile, colleague = chosen
+        self.dock.setWindowTitle(f"Review — {colleague.name} ({cfile.name})")
+        if doc is None or doc.sha256 not in cfile.documents:
+            self.review, self.rows, self.current_key = None, [], None
+            missing = "No statement is open." if doc is None else (
+                f"“{doc.title}” is not in {cfile.name} (its text differs or it is missing): nothing to compare.")
+            self.panel.clear(missing)
+            self._update_actions()
+            return
+        if doc.id != self._doc_id:
+            self._doc_id, self.current_key = doc.id, None
+        review = store.review_document(session.project, doc.id, cfile, colleague)
+        self.review = review
+        decided = store.decisions(session.project, doc.id)
+        self.rows = build_rows(review, decided, session.project.spans(doc.id))
+        if self.current_key is not None and self._row(self.current_key) is None:
+            self.current_key = None
+        names = self.names()
+        self.panel.show_document(doc.text, review.items, names, colleague.name)
+        self.panel.set_rows(doc.text, self.rows, self.current_key, names)
+        self.panel.select_key(self.current_key)
+        counts = Counter(r.status for r in self.rows)
+        alignment = f"{len(cfile.documents)} statement(s) in {cfile.name}"
+        self.panel.info.setText(
+            f"“{doc.title}”: {counts[OPEN]} open, {counts[REJECTED]} rejected, {counts[ACCEPTED]} accepted, "
+            f"{sum(1 for i in review.items if i.kind == core.AGREED)} agreed  ·  {alignment}")
+        self._update_actions()
+
+    def _row(self, key: str | None) -> Row | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def _update_actions(self) -> None:
+        reviewing = bool(self.files)
+        row = self._row(self.current_key)
+        for ident in ("review_close", "review_next", "review_prev", "review_report", "review_gold"):
+            self.actions[ident].setEnabled(reviewing)
+        self.actions["review_accept"].setEnabled(row is not None and row.status != ACCEPTED)
+        self.actions["review_reject"].setEnabled(row is not None and row.status == OPEN)
+        self.actions["review_accept_agreed"].setEnabled(len(self.colleagues()) >= 2)
+
+    # ------------------------------------------------------------------ selecting and stepping
+    def go_to(self, key: str | None) -> None:
+        """Make ``key`` the current disagreement: select it in the table and in both statements."""
+        self.current_key = key
+        row = self._row(key)
+        self.panel.select_key(key if row is not None else None)
+        view = self.window.view
+        if row is not None:
+            mine = row.item.mine if row.item is not None else None
+            if mine is None and row.status == ACCEPTED and row.theirs is not None:
+                mine = next((s for s in self.session.spans if core.triple(s) == row.theirs), None)
+            if mine is not None:
+                view.set_selected_span(mine.id)
+            else:
+                view.set_selected_span(None)
+                view.select_cp(row.start, row.end)
+                view.scroll_to_cp(row.start)
+        self._update_actions()
+
+    def _main_span_selected(self, span_id: int | None) -> None:
+        """A click on one of my spans in the statement selects its disagreement, if it has one."""
+        if span_id is None or not self.rows:
+            return
+        row = next((r for r in self.rows if r.item is not None and r.item.mine is not None
+                    and r.item.mine.id == span_id), None)
+        if row is not None and row.key != self.current_key:
+            self.current_key = row.key
+            self.panel.select_key(row.key)
+            self._update_actions()
+
+    def next(self) -> None:
+        self._step(True)
+
+    def previous(self) -> None:
+        self._step(False)
+
+    def _step(self, forward: bool) -> None:
+        """The next open disagreement here; past the last one, the first of the next statement that has any."""
+        if not self.files:
+            return
+        open_rows = [i for i, r in enumerate(self.rows) if r.status == OPEN]
+        here = self.rows.index(self._row(self.current_key)) if self._row(self.current_key) else None
+        if here is None:
+            ahead = open_rows if forward else open_rows[::-1]
+        else:
+            ahead = [i for i in open_rows if i > here] if forward else [i for i in open_rows[::-1] if i < here]
+        if ahead:
+            self.go_to(self.rows[ahead[0]].key)
+            return
+        other = self._other_document(forward)
+        if other is not None:
+            self.window.open_document(other)
+            rows = [r for r in self.rows if r.status == OPEN]
+            if rows:
+                self.go_to(rows[0 if forward else -1].key)
+            return
+        if open_rows:
+            self.go_to(self.rows[open_rows[0] if forward else open_rows[-1]].key)
+            return
+        chosen = self.colleague()
+        who = chosen[1].name if chosen else "your colleague"
+        self.window.statusBar().showMessage(f"No open disagreements left with {who}", 6000)
+
+    def _other_document(self, forward: bool) -> int | None:
+        """The next (previous) aligned statement, after the current one and wrapping, with an open item."""
+        chosen = self.colleague()
+        session = self.session
+        if chosen is None or session.document is None:
+            return None
+        cfile, colleague = chosen
+        ids = [doc_id for doc_id, _sha in cfile.align(session.project).pairs]
+        if not forward:
+            ids.reverse()
+        current = session.document.id
+        if current in ids:
+            i = ids.index(current)
+            ids = ids[i + 1 :] + ids[:i]
+        for doc_id in ids:
+            if store.review_document(session.project, doc_id, cfile, colleague).open_items:
+                return doc_id
+        return None
+
+    # ------------------------------------------------------------------ adjudication
+    def accept(self) -> None:
+        self._decide(store.ACCEPT)
+
+    def reject(self) -> None:
+        self._decide(store.REJECT)
+
+    def _decide(self, decision: str) -> None:
+        row = self._row(self.current_key)
+        chosen = self.colleague()
+        session = self.session
+        if row is None or chosen is None or session.document is None:
+            self.window.statusBar().showMessage("Pick a disagreement first (J / K or the list)", 4000)
+            return
+        if row.item is None or (decision == store.REJECT and row.status == REJECTED):
+            self.window.statusBar().showMessage(f"Already {row.status}; Ctrl+Z undoes it", 4000)
+            return
+        colleague = chosen[1]
+        item, doc_id, project = row.item, session.document.id, session.project
+        names = self.names()
+        label = names.get(item.theirs.label if item.theirs else item.mine.label, "")
+        if decision == store.ACCEPT:
+            text = f"Accept {colleague.name}'s “{label}”" if item.theirs else f"Drop my “{label}” as {colleague.name}"
+            run = lambda: store.accept(project, doc_id, item, colleague)  # noqa: E731
+        else:
+            text = f"Keep mine over {colleague.name}'s “{label}”" if item.theirs else f"Keep my “{label}”"
+            run = lambda: store.reject(project, doc_id, item, colleague)  # noqa: E731
+        if not session.push(Adjudicate(self, session, text, doc_id, run, row.key)):
+            self.refresh()  # the store refused (the span changed?): show what is there now
+
+    def accept_all_agreed(self) -> None:
+        session = self.session
+        if len(self.colleagues()) < 2:
+            self.window.statusBar().showMessage(
+                "Accept all agreed takes what at least two colleagues agree on: open a second colleague's file", 6000)
+            return
+        project, files = session.project, list(self.files)
+        command = Adjudicate(self, session, "Accept all agreed spans", None,
+                             lambda: store.accept_all_agreed(project, files), None)
+        if session.push(command) and command.done is not None and command.done.empty:
+            self.window.statusBar().showMessage("Nothing to accept: no span all colleagues agree on is missing", 6000)
+
+    def adjudicated(self, command: Adjudicate, undone: bool) -> None:
+        """After a command ran (or was undone/redone): the window shows the project as it is now."""
+        session, done = command.session, command.done
+        if session is not self.window.session or done is None:
+            return
+        if done.new_labels:
+            session.labels_set()  # re-reads the document as well
+        else:
+            session.reload_document()
+        self.window.documents_changed()
+        self.refresh()
+        if command.key is None:
+            n = len(done.added)
+            self.window.statusBar().showMessage(
+                f"{'Undid' if undone else 'Accepted'} {n} agreed span(s)" if n else "", 6000)
+            return
+        if undone:
+            self.go_to(command.key if self._row(command.key) else None)
+            return
+        decided = self._row(command.key)
+        position = (decided.start, decided.end) if decided else None
+        following = [r for r in self.rows if r.status == OPEN and position is not None
+                     and (r.start, r.end) > position] or [r for r in self.rows if r.status == OPEN]
+        self.go_to(following[0].key if following else command.key if decided else None)
+        if not following:
+            self.window.statusBar().showMessage("Every disagreement in this statement is settled; "
+                                                "J goes on to the next statement", 6000)
+
+    # ------------------------------------------------------------------ report, gold, help
+    def show_report(self) -> None:
+        chosen = self.colleague()
+        if chosen is None:
+            return
+        try:
+            report = store.review_report(self.session.project, *chosen)
+        except AnnotatorError as exc:
+            error(self.window, "Agreement report", str(exc))
+            return
+        if self.report_dialog is not None:
+            self.report_dialog.close()
+        self.report_dialog = ReportDialog(self.window, report, Path(self._start_dir()))
+        self.report_dialog.finished.connect(lambda _r: self.window.focus_statement())
+        self.report_dialog.open()
+
+    def export_gold(self) -> Path | None:
+        path = export_gold(self.window, self.session.project, self.files)
+        self.window.focus_statement()
+        return path
+
+    def show_keys(self) -> None:
+        dialog = ShortcutsDialog(self.window, key_rows())
+        dialog.setWindowTitle("Review keys")
+        dialog.exec()
+        self.window.focus_statement()

@@ -1,0 +1,128 @@
+"""The Review menu's actions and keys, and the undoable decisions: accept, reject (keep mine) and accept all
+agreed are commands on the session's undo stack, so Ctrl+Z / Ctrl+Shift+Z take them back and forth like any edit,
+across documents.
+
+Keys: the letters act only while the keyboard is in the statement or the Review dock (so they never fire while
+typing in a search box) and clash with none of the window's (1–9, Delete, Tab, N, Ctrl+…); Help ▸ Review Keys
+lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from annotator.store import review as store
+from annotator.ui.commands import _Command
+from annotator.ui.session import Session
+
+OPEN_FILTER = ("Colleague projects and exports (*.sqlite *.db *.jsonl *.ndjson *.json *.ann);;"
+               "Annotator projects (*.sqlite *.db);;Exports (*.jsonl *.ndjson *.json *.ann);;All files (*)")
+
+#: (id, menu text, shortcuts, handler, on the dock and statement only, separator before)
+ACTIONS: tuple[tuple[str, str, tuple[str, ...], str, bool, bool], ...] = (
+    ("review_open", "Open &Colleague File…", ("Ctrl+Shift+O",), "open_colleague_file", False, False),
+    ("review_open_folder", "Open Colleague &Folder (brat)…", (), "open_colleague_folder", False, False),
+    ("review_close", "&Close Review", (), "close_review", False, False),
+    ("review_accept", "&Accept Theirs", ("A",), "accept", True, True),
+    ("review_reject", "&Reject Theirs (Keep Mine)", ("R",), "reject", True, False),
+    ("review_next", "&Next Disagreement", ("J", "F8"), "next", True, False),
+    ("review_prev", "&Previous Disagreement", ("K", "Shift+F8"), "previous", True, False),
+    ("review_accept_agreed", "Accept All A&greed (2+ Colleagues)", (), "accept_all_agreed", False, True),
+    ("review_report", "Agreement &Report…", (), "show_report", False, True),
+    ("review_gold", "Export &Gold JSONL…", (), "export_gold", False, False),
+)
+#: the dock's buttons and their text (the key in brackets)
+BUTTONS = {
+    "review_accept": "Accept theirs (A)",
+    "review_reject": "Reject / keep mine (R)",
+    "review_prev": "Previous (K)",
+    "review_next": "Next (J)",
+    "review_accept_agreed": "Accept all agreed",
+    "review_report": "Report…",
+    "review_gold": "Export gold JSONL…",
+}
+
+
+def build_actions(controller: Any, window: QWidget) -> dict[str, QAction]:
+    """The Review actions, each calling the controller method named in :data:`ACTIONS`."""
+    actions: dict[str, QAction] = {}
+    for ident, text, keys, handler, _local, _sep in ACTIONS:
+        action = QAction(text, window)
+        action.setObjectName(ident)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.setIconText(BUTTONS.get(ident, text.replace("&", "")))  # the dock's button text
+        slot = getattr(controller, handler)
+        action.triggered.connect(lambda _=False, h=slot: h())
+        actions[ident] = action
+    keys = QAction("&Review Keys", window)
+    keys.setObjectName("review_keys")
+    keys.triggered.connect(controller.show_keys)
+    actions["review_keys"] = keys
+    return actions
+
+
+def install_actions(window: Any, actions: dict[str, QAction], dock: QDockWidget) -> None:
+    """Keys where they belong, entries in the Review menu (made visible), View ▸ Review, Help ▸ Review Keys."""
+    menu = window.menus["&Review"]
+    for ident, _text, _keys, _handler, local, separator in ACTIONS:
+        action = actions[ident]
+        if local:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            window.view.addAction(action)
+            dock.addAction(action)
+        else:
+            window.addAction(action)
+        if separator:
+            menu.addSeparator()
+        menu.addAction(action)
+    menu.menuAction().setVisible(True)
+    window.menus["&View"].addAction(dock.toggleViewAction())
+    window.menus["&Help"].addAction(actions["review_keys"])
+
+
+def key_rows() -> list[tuple[str, str]]:
+    """(keys, what they do) for Help ▸ Review Keys."""
+    rows = []
+    for _ident, text, keys, _handler, local, _sep in ACTIONS:
+        if keys:
+            shown = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+            where = " (in the statement or the Review dock)" if local else ""
+            rows.append((shown, text.replace("&", "").rstrip("…") + where))
+    rows.append(("Ctrl+Z, Ctrl+Shift+Z", "Undo, redo an accept or reject"))
+    return rows
+
+
+class Adjudicate(_Command):
+    """One adjudication: the first redo runs it, later ones replay it with the same ids (``store.redo``), undo
+    puts the project back (``store.undo``); each then tells the controller, which refreshes the window.
+
+    A store refusal (the span changed since it was shown, disk full, read-only) is reported by ``_Command`` and
+    makes the command obsolete; an accept-all that found nothing to accept is obsolete too (no empty undo step).
+    """
+
+    def __init__(self, controller: Any, session: Session, text: str, doc_id: int | None,
+                 run: Callable[[], store.Adjudication], key: str | None) -> None:
+        super().__init__(session, text, doc_id)
+        self.controller = controller
+        self.run = run
+        self.key = key  # the item decided (None: accept all agreed)
+        self.done: store.Adjudication | None = None
+
+    def do(self) -> None:
+        if self.done is None:
+            self.done = self.run()
+            if self.done.empty:
+                self.setObsolete(True)
+        else:
+            store.redo(self.session.project, self.done)
+        self.controller.adjudicated(self, undone=False)
+
+    def undo_step(self) -> None:
+        assert self.done is not None
+        store.undo(self.session.project, self.done)
+        self.controller.adjudicated(self, undone=True)

@@ -1,0 +1,492 @@
+"""The Review GUI driven by real key presses and actions, then the database and the exported files read.
+
+Two analysts (me: "ana"; a colleague: "bob", and for the consensus a third: "carol") labeled the sample
+statements separately; I open their files read-only beside my project, step through the disagreements by key,
+accept and reject with undo and redo, read the agreement report and export the gold JSONL.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QLabel
+
+from annotator.core import review as core
+from annotator.core.model import Label
+from annotator.paths import sample_docs_dir
+from annotator.store import Project
+from annotator.store import review as rv
+from annotator.store.transfer import export_project, import_paths
+from annotator.ui import review as review_ui
+from annotator.ui.dialogs import ShortcutsDialog
+from annotator.ui.review_commands import key_rows
+from annotator.ui.review_panel import COLORS, phrase
+
+ARMS, MISSILES = 1, 2  # document ids after importing the two sample statements, in title order
+CONDEMN = "strongly condemn"
+WORK = "We will continue to work together with the international community"
+WORK_BOB = "continue to work together with the international community to expose Russia’s attempts"
+RESOLVED = "we remain resolved to support Ukraine’s sovereignty"
+URGE = "We urge the DPRK and Russia to abide by relevant UN Security Council resolutions"
+TOLL = "will significantly increase the human toll"
+GRAVE = "grave threat"
+BLATANT = "blatant violations"
+CYBER = "malicious cyber activities"
+BOB_NOTE = "<b>escalation</b> & more"
+
+
+def cut(text):
+    """A phrase as the table shows it (long ones shortened)."""
+    return phrase(text, (0, len(text), ""))
+
+
+def make(path, user, spans, labels=()):
+    """A project holding the sample statements with ``spans``: (doc id, phrase, label, note)."""
+    project = Project.open(path, create=True, user=user)
+    import_paths(project, [sample_docs_dir()])
+    if labels:
+        project.set_codebook([*project.labels(), *labels])
+    for doc_id, words, label, note in spans:
+        text = project.document(doc_id).text
+        start = text.index(words)
+        project.add_span(doc_id, start, start + len(words), label, note)
+    return project
+
+
+MINE = [
+    (ARMS, CONDEMN, "threat", ""),  # agreed
+    (ARMS, WORK, "commitment", "mine"),  # boundary conflict
+    (ARMS, RESOLVED, "commitment", ""),  # label conflict
+    (ARMS, URGE, "call_to_action", ""),  # mine only
+    (MISSILES, GRAVE, "threat", ""),  # agreed
+]
+BOB = [
+    (ARMS, CONDEMN, "threat", ""),
+    (ARMS, WORK_BOB, "commitment", ""),
+    (ARMS, RESOLVED, "call_to_action", ""),
+    (ARMS, TOLL, "threat", BOB_NOTE),  # theirs only
+    (MISSILES, GRAVE, "threat", ""),
+    (MISSILES, BLATANT, "threat", ""),  # theirs only
+    (MISSILES, CYBER, "sanction", "a label I lack"),  # theirs only, with his own label
+]
+CAROL = [(ARMS, TOLL, "threat", ""), (MISSILES, BLATANT, "threat", ""), (MISSILES, GRAVE, "threat", "")]
+SANCTION = Label("sanction", "Sanction", "4", "#117733", "a penalty")
+
+
+@pytest.fixture
+def project(tmp_path):
+    """My project (overrides the conftest one, so its ``window`` fixture opens mine)."""
+    p = make(tmp_path / "ana.sqlite", "ana", MINE)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def bob_path(tmp_path):
+    folder = tmp_path / "from_bob"
+    folder.mkdir()
+    make(folder / "bob.sqlite", "bob", BOB, [SANCTION]).close()
+    return folder / "bob.sqlite"
+
+
+@pytest.fixture
+def carol_path(tmp_path):
+    with make(tmp_path / "carol-project.sqlite", "carol", CAROL) as p:
+        export_project(p, "jsonl", tmp_path / "carol.jsonl")
+    return tmp_path / "carol.jsonl"
+
+
+@pytest.fixture
+def review(window):
+    return review_ui.install(window)
+
+
+def open_files(monkeypatch, qtbot, window, *paths):
+    """Review ▸ Open Colleague File… by its key, the file dialog answered with ``paths``."""
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], ""))
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def table(review):
+    t = review.panel.table
+    return [tuple(t.item(r, c).text() for c in range(t.columnCount())) for r in range(t.rowCount())]
+
+
+def current_row(review):
+    t = review.panel.table
+    row = t.currentRow()
+    return tuple(t.item(row, c).text() for c in range(t.columnCount())) if row >= 0 else None
+
+
+def spans(project, doc_id=ARMS):
+    return [(s.start, s.end, s.label, s.annotator, s.note, s.origin) for s in project.spans(doc_id)]
+
+
+def at(project, doc_id, phrase):
+    start = project.document(doc_id).text.index(phrase)
+    return start, start + len(phrase)
+
+
+def key(qtbot, widget, k, modifier=Qt.KeyboardModifier.NoModifier):
+    qtbot.keyClick(widget, k, modifier)
+
+
+def undo(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def redo(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_menu_and_dock_are_installed(window, review):
+    menu = window.menus["&Review"]
+    assert menu.menuAction().isVisible()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert "Open &Colleague File…" in texts and "&Accept Theirs" in texts and "Export &Gold JSONL…" in texts
+    dock = window.findChild(QDockWidget, "review_dock")
+    assert dock is review.dock and not dock.isVisible()
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert "Open Colleague File" in review.panel.info.text()
+    assert [a.objectName() for a in window.menus["&Help"].actions()][-1] == "review_keys"
+    assert dock.toggleViewAction() in window.menus["&View"].actions()
+    keys = dict((what, keys) for keys, what in key_rows())
+    assert keys["Accept Theirs (in the statement or the Review dock)"] == "A"
+    assert keys["Next Disagreement (in the statement or the Review dock)"] == "J, F8"
+    # no review key clashes with a key the window already uses
+    taken = {k.toString() for a in window.findChildren(type(menu.actions()[0])) if a.objectName()
+             and not a.objectName().startswith("review") for k in a.shortcuts()}
+    mine = {k.toString() for a in review.actions.values() for k in a.shortcuts()}
+    assert not taken & mine
+
+
+def test_open_colleague_project_shows_every_difference_and_leaves_the_file_untouched(
+    window, review, project, bob_path, qtbot, monkeypatch
+):
+    before_digest = digest(bob_path)
+    before_files = sorted(p.name for p in bob_path.parent.iterdir())
+    open_files(monkeypatch, qtbot, window, bob_path)
+    assert review.dock.isVisible()
+    assert review.dock.windowTitle() == "Review — bob (bob.sqlite)"
+    assert window.session.document.id == ARMS
+    assert table(review) == [  # in the order of the text
+        ("Theirs only", "Threat", "—", TOLL, "open"),
+        ("Conflict: boundary", "Commitment", WORK, cut(WORK_BOB), "open"),
+        ("Conflict: label", "Commitment → Call to action", RESOLVED, RESOLVED, "open"),
+        ("Mine only", "Call to action", cut(URGE), "—", "open"),
+    ]
+    # the legend: four distinct colours, names from the core, counts of this statement
+    legend = review.panel.legend
+    assert [legend.names[c].text() for c in core.CATEGORIES] == [
+        "Mine only (1)", "Theirs only (1)", "Agreed (1)", "Conflicting (2)"]
+    assert all(lb.textFormat() == Qt.TextFormat.PlainText for lb in legend.names.values())
+    assert len(set(COLORS.values())) == 4
+    # the combined view: one band per agreed pair, one per side of everything else, coloured by category
+    shown = [(s.start, s.end, s.label) for s in review.panel.view.spans_in_order()]
+    text = window.session.document.text
+    cat = {(text[s:e], c) for s, e, c in shown}
+    assert (CONDEMN, core.AGREED) in cat and (TOLL, core.THEIRS_ONLY) in cat and (URGE, core.MINE_ONLY) in cat
+    assert (WORK, core.CONFLICT) in cat and (WORK_BOB, core.CONFLICT) in cat and len(shown) == 7
+    assert {lb.key: lb.color for lb in review.panel.view.labels} == COLORS
+    tip = [s for s in review.panel.view.spans_in_order() if s.label == core.THEIRS_ONLY][0]
+    assert tip.annotator == "bob: Threat" and tip.note == BOB_NOTE
+
+    # the other statement follows the main window
+    window.open_document(MISSILES)
+    assert [r[:2] for r in table(review)] == [("Theirs only", "Threat"), ("Theirs only", "Sanction")]
+
+    key(qtbot, window.view, Qt.Key.Key_J)
+    key(qtbot, window.view, Qt.Key.Key_A)  # adjudicate: accepting writes to mine, never to theirs
+    key(qtbot, window.view, Qt.Key.Key_R)
+    assert len(rv.decisions(project)) == 2
+    review.actions["review_close"].trigger()
+    assert not review.dock.isVisible() and review.files == []
+    assert digest(bob_path) == before_digest
+    assert sorted(p.name for p in bob_path.parent.iterdir()) == before_files  # no -wal, -shm, -journal
+
+
+def test_step_by_keyboard_accept_reject_undo_redo(window, review, project, bob_path, qtbot, monkeypatch):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    original = spans(project)
+    view = window.view
+    assert current_row(review) is None
+    key(qtbot, view, Qt.Key.Key_J)  # the first disagreement: bob's phrase, selected in my statement
+    assert current_row(review)[:2] == ("Theirs only", "Threat")
+    assert view.selection_cp() == at(project, ARMS, TOLL)
+    key(qtbot, view, Qt.Key.Key_F8)  # the boundary conflict: my span selected in the statement
+    assert current_row(review)[0] == "Conflict: boundary"
+    selected = view.index.get(view.selected_span_id)
+    assert (selected.start, selected.end) == at(project, ARMS, WORK)
+    key(qtbot, view, Qt.Key.Key_K)
+    assert current_row(review)[3] == TOLL
+    key(qtbot, view, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)  # before the first: the other statement
+    assert window.session.document.id == MISSILES and current_row(review)[:2] == ("Theirs only", "Sanction")
+    key(qtbot, view, Qt.Key.Key_J)  # after the last one there: back to this one
+    assert window.session.document.id == ARMS and current_row(review)[3] == TOLL
+
+    # A: accept bob's span; the copy carries his name, his note and where it came from
+    key(qtbot, view, Qt.Key.Key_A)
+    copy = (*at(project, ARMS, TOLL), "threat", "bob", BOB_NOTE, "bob@bob.sqlite")
+    assert copy in spans(project)
+    assert [(d.decision, d.origin) for d in rv.decisions(project)] == [("accept", "bob@bob.sqlite")]
+    assert ("Theirs only", "Threat", "—", TOLL, "accepted") in table(review)
+    assert current_row(review)[0] == "Conflict: boundary"  # moved on to the next open one
+    assert any(s.label == "threat" and s.origin for s in window.session.spans)  # the statement shows the copy
+    key(qtbot, view, Qt.Key.Key_J)
+    key(qtbot, view, Qt.Key.Key_J)
+    assert current_row(review)[0] == "Mine only"
+
+    # R: keep mine; nothing changes but the decision
+    key(qtbot, view, Qt.Key.Key_R)
+    assert ("Mine only", "Call to action", cut(URGE), "—", "rejected") in table(review)
+    assert [d.decision for d in rv.decisions(project)] == ["accept", "reject"]
+    after = spans(project)
+    assert sorted(after) == sorted([*original, copy])
+
+    # Ctrl+Z twice: back to the start; Ctrl+Shift+Z twice: the same again, same ids
+    ids = [s.id for s in project.spans(ARMS)]
+    undo(qtbot, window)
+    assert [d.decision for d in rv.decisions(project)] == ["accept"]
+    assert ("Mine only", "Call to action", cut(URGE), "—", "open") in table(review)
+    assert current_row(review)[0] == "Mine only"  # the undone item is selected again
+    undo(qtbot, window)
+    assert spans(project) == original and rv.decisions(project) == []
+    assert [r[-1] for r in table(review)] == ["open"] * 4
+    redo(qtbot, window)
+    redo(qtbot, window)
+    assert spans(project) == after and [s.id for s in project.spans(ARMS)] == ids
+    assert [d.decision for d in rv.decisions(project)] == ["accept", "reject"]
+    assert [r[-1] for r in table(review)] == ["accepted", "open", "open", "rejected"]
+
+
+def test_keys_act_in_the_dock_and_accepting_a_conflict_replaces_my_span(
+    window, review, project, bob_path, qtbot, monkeypatch
+):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    table_widget = review.panel.table
+    table_widget.setFocus()
+    qtbot.mouseClick(table_widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table_widget.visualItemRect(table_widget.item(2, 0)).center())
+    assert current_row(review)[0] == "Conflict: label"
+    assert QApplication.focusWidget() is table_widget
+    key(qtbot, table_widget, Qt.Key.Key_A)
+    labels = {(s.start, s.end): (s.label, s.origin) for s in project.spans(ARMS)}
+    assert labels[at(project, ARMS, RESOLVED)] == ("call_to_action", "bob@bob.sqlite")
+    assert ("Conflict: label", "Commitment → Call to action", RESOLVED, RESOLVED, "accepted") in table(review)
+    undo(qtbot, window)
+    labels = {(s.start, s.end): (s.label, s.origin) for s in project.spans(ARMS)}
+    assert labels[at(project, ARMS, RESOLVED)] == ("commitment", "")
+    # the keys also act in the combined view
+    review.panel.view.setFocus()
+    assert current_row(review)[0] == "Conflict: label"  # the undone one, selected again
+    key(qtbot, review.panel.view, Qt.Key.Key_J)
+    assert current_row(review)[0] == "Mine only"
+
+
+def test_accepting_their_label_adds_it_to_my_codebook_and_undo_removes_it(
+    window, review, project, bob_path, qtbot, monkeypatch
+):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    window.open_document(MISSILES)
+    key(qtbot, window.view, Qt.Key.Key_K)  # the last one: bob's "sanction"
+    assert current_row(review)[:2] == ("Theirs only", "Sanction")
+    key(qtbot, window.view, Qt.Key.Key_A)
+    assert "sanction" in [lb.key for lb in window.session.labels]
+    assert ("sanction", "bob@bob.sqlite") in [(s.label, s.origin) for s in project.spans(MISSILES)]
+    undo(qtbot, window)
+    assert "sanction" not in [lb.key for lb in project.labels()]
+    assert "sanction" not in [lb.key for lb in window.session.labels]
+
+
+def test_stepping_goes_on_to_the_next_statement_with_open_disagreements(
+    window, review, project, bob_path, qtbot, monkeypatch
+):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    key(qtbot, window.view, Qt.Key.Key_J)
+    for _ in range(4):  # settle all four here by keeping mine: each R moves on to the next open one
+        key(qtbot, window.view, Qt.Key.Key_R)
+    assert [r[-1] for r in table(review)] == ["rejected"] * 4
+    key(qtbot, window.view, Qt.Key.Key_J)
+    assert window.session.document.id == MISSILES
+    assert current_row(review)[3] == BLATANT
+    # an undo in another statement brings that statement back
+    undo(qtbot, window)
+    assert window.session.document.id == ARMS
+    assert [r[-1] for r in table(review)] == ["rejected"] * 3 + ["open"]
+
+
+def test_accept_all_agreed_with_two_colleagues(window, review, project, bob_path, carol_path, qtbot, monkeypatch):
+    digests = digest(bob_path), digest(carol_path)
+    open_files(monkeypatch, qtbot, window, bob_path, carol_path)
+    assert review.panel.colleague.isVisible()
+    assert [review.panel.colleague.itemText(i) for i in range(2)] == ["bob — bob.sqlite", "carol — carol.jsonl"]
+    assert review.dock.windowTitle() == "Review — carol (carol.jsonl)"  # the one just opened
+    assert len(table(review)) == 5  # carol labeled only the toll here: my four spans are mine only
+    before = {d: spans(project, d) for d in (ARMS, MISSILES)}
+    review.actions["review_accept_agreed"].trigger()
+    both = "bob@bob.sqlite; carol@carol.jsonl"
+    added = {(d, project.document(d).text[s[0] : s[1]], s[2], s[3], s[5])
+             for d in (ARMS, MISSILES) for s in spans(project, d) if s not in before[d]}
+    assert added == {(ARMS, TOLL, "threat", "bob", both), (MISSILES, BLATANT, "threat", "bob", both)}
+    assert window.session.undo_stack.undoText() == "Accept all agreed spans"
+    undo(qtbot, window)
+    assert {d: spans(project, d) for d in (ARMS, MISSILES)} == before
+    # switching colleague in the selector shows bob's view of the same statement
+    review.panel.colleague.setCurrentIndex(0)
+    assert review.dock.windowTitle() == "Review — bob (bob.sqlite)"
+    assert len(table(review)) == 4
+    redo(qtbot, window)
+    review.actions["review_close"].trigger()
+    assert (digest(bob_path), digest(carol_path)) == digests
+
+
+def test_accept_all_agreed_needs_two_colleagues(window, review, bob_path, qtbot, monkeypatch):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    assert not review.actions["review_accept_agreed"].isEnabled()
+    review.accept_all_agreed()
+    assert "second colleague" in window.statusBar().currentMessage()
+    assert window.session.undo_stack.count() == 0
+
+
+def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_path, tmp_path, qtbot, monkeypatch):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    review.actions["review_report"].trigger()
+    dialog = review.report_dialog
+    assert dialog is not None and dialog.isVisible()
+    labels = [dialog.labels_table.item(r, 0).text() for r in range(dialog.labels_table.rowCount())]
+    assert labels == ["Threat", "Commitment", "Call to action", "Sanction"]  # bob's label: mine lacks it
+    documents = [dialog.documents_table.item(r, 0).text() for r in range(dialog.documents_table.rowCount())]
+    assert documents == [d.title for d in project.documents()]
+    chart = dict(dialog.chart.values())
+    assert set(chart) == {"Threat", "Commitment", "Call to action", "Sanction"}
+    assert chart["Commitment"][0] == pytest.approx(2 / 3)  # overlap F1: the boundary pair matches, 1 of 2 each
+    assert not dialog.chart.grab().isNull()
+    assert "bob@bob.sqlite" in dialog.summary.text()
+
+    out_csv, out_json = tmp_path / "report.csv", tmp_path / "report.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out_csv), ""))
+    dialog.csv_button.click()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out_json), ""))
+    dialog.json_button.click()
+    rows = list(csv.DictReader(io.StringIO(out_csv.read_text("utf-8"))))
+    assert [r["scope"] for r in rows] == ["overall", *["label"] * 4, "document", "document"]
+    by_label = {r["key"]: r for r in rows if r["scope"] == "label"}
+    assert by_label["threat"]["agreed"] == "2" and by_label["threat"]["theirs_only"] == "2"
+    assert by_label["call_to_action"]["conflict"] == "1" and by_label["call_to_action"]["mine_only"] == "1"
+    data = json.loads(out_json.read_text("utf-8"))
+    assert data["theirs"] == "bob@bob.sqlite" and data["mine"] == "ana@ana.sqlite"
+    assert [r["key"] for r in data["labels"]] == ["threat", "commitment", "call_to_action", "sanction"]
+    assert data["overall"]["agreed"] == 2 and data["overall"]["conflict"] == 2
+    # Cancel in the file dialog writes nothing
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    assert dialog.export("csv") is None
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_gold_export_holds_the_adjudicated_result(window, review, project, bob_path, tmp_path, qtbot, monkeypatch):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    view = window.view
+    key(qtbot, view, Qt.Key.Key_J)
+    key(qtbot, view, Qt.Key.Key_A)  # bob's toll
+    key(qtbot, view, Qt.Key.Key_A)  # then bob's boundary (the next open one is selected after each decision)
+    key(qtbot, view, Qt.Key.Key_R)  # keep my label on "resolved"
+    key(qtbot, view, Qt.Key.Key_R)  # keep my call to action
+    assert [r[-1] for r in table(review)] == ["accepted", "accepted", "rejected", "rejected"]
+    gold = tmp_path / "gold.jsonl"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(gold), ""))
+    review.actions["review_gold"].trigger()
+    records = [json.loads(line) for line in gold.read_text("utf-8").splitlines()]
+    arms = next(r for r in records if r["meta"]["title"].startswith("2023-10-26"))
+    missiles = next(r for r in records if r["meta"]["title"].startswith("2023-12-21"))
+    got = sorted((s["text"], s["label"], s["annotator"], s["origin"]) for s in arms["spans"])
+    assert got == sorted([
+        (CONDEMN, "threat", "ana", ""),
+        (WORK_BOB, "commitment", "bob", "bob@bob.sqlite"),
+        (TOLL, "threat", "bob", "bob@bob.sqlite"),
+        (RESOLVED, "commitment", "ana", ""),
+        (URGE, "call_to_action", "ana", ""),
+    ])
+    assert arms["meta"]["adjudicated"] is True and arms["meta"]["open_disagreements"] == 0
+    assert arms["meta"]["reviewed_against"] == ["bob@bob.sqlite"]
+    assert missiles["meta"]["adjudicated"] is False and missiles["meta"]["open_disagreements"] == 2
+    text = arms["text"]
+    assert all(text[s["start"] : s["end"]] == s["text"] for s in arms["spans"])
+    assert str(gold) in window.statusBar().currentMessage()
+
+
+def test_a_store_refusal_is_shown_and_nothing_is_claimed(window, review, project, bob_path, qtbot, monkeypatch):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    shown = []
+    monkeypatch.setattr("annotator.ui.mainwindow.error", lambda parent, title, message: shown.append(message))
+    key(qtbot, window.view, Qt.Key.Key_J)
+    key(qtbot, window.view, Qt.Key.Key_J)  # the boundary conflict: it involves my span
+    item = review._row(review.current_key).item
+    project.delete_span(item.mine.id)  # changed behind the review's back (another window, say)
+    key(qtbot, window.view, Qt.Key.Key_A)
+    assert shown and "changed" in shown[0]
+    assert window.session.undo_stack.count() == 0
+    assert rv.decisions(project) == []
+
+
+def test_unreadable_file_and_own_project_are_refused_with_a_message(
+    window, review, project, tmp_path, qtbot, monkeypatch
+):
+    shown = []
+    monkeypatch.setattr(review_ui, "error", lambda parent, title, message: shown.append((title, message)))
+    bad = tmp_path / "broken.jsonl"
+    bad.write_text("{not json\n", "utf-8")
+    open_files(monkeypatch, qtbot, window, bad, project.path, tmp_path / "missing.sqlite")
+    assert [t for t, _ in shown] == ["Cannot open the colleague file", "Open colleague file",
+                                     "Cannot open the colleague file"]
+    assert "your own project" in shown[1][1]
+    assert not review.dock.isVisible() and review.files == []
+
+
+def test_opening_another_project_closes_the_review(window, review, bob_path, tmp_path, qtbot, monkeypatch):
+    open_files(monkeypatch, qtbot, window, bob_path)
+    assert review.files
+    assert window.open_project(tmp_path / "other.sqlite", create=True)
+    assert review.files == [] and not review.dock.isVisible()
+    assert window.statusBar().currentMessage() == "Review closed: another project was opened"
+    open_files(monkeypatch, qtbot, window, bob_path)  # the review works on the new (empty) project
+    assert review.files and review.dock.isVisible()
+    assert "nothing to compare" in window.statusBar().currentMessage()
+    assert review.panel.info.text() == "No statement is open." and table(review) == []
+
+
+def test_names_from_files_are_shown_as_plain_text(window, review, tmp_path, qtbot, monkeypatch):
+    with make(tmp_path / "eve-project.sqlite", "<b>eve</b>", CAROL) as p:
+        export_project(p, "jsonl", tmp_path / "eve.jsonl")
+    open_files(monkeypatch, qtbot, window, tmp_path / "eve.jsonl")
+    assert review.dock.windowTitle() == "Review — <b>eve</b> (eve.jsonl)"
+    assert {s.annotator for s in review.panel.view.spans_in_order() if s.label == core.THEIRS_ONLY} == {
+        "<b>eve</b>: Threat"}  # the view's tooltip escapes it (tests/ui/test_docview.py)
+    review.actions["review_report"].trigger()
+    labels = review.panel.findChildren(QLabel) + review.report_dialog.findChildren(QLabel)
+    assert "<b>eve</b>" in review.report_dialog.summary.text()
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels if label.text())
+
+
+def test_help_lists_the_review_keys(window, review, monkeypatch):
+    shown = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(
+        [(self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())]))
+    review.actions["review_keys"].trigger()
+    (rows,) = shown
+    assert ("R", "Reject Theirs (Keep Mine) (in the statement or the Review dock)") in rows
+    assert ("K, Shift+F8", "Previous Disagreement (in the statement or the Review dock)") in rows
+    assert ("Ctrl+Shift+O", "Open Colleague File") in rows
