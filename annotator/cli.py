@@ -6,6 +6,7 @@ Exit status: 0 success; 1 bad input (one clear line per problem on stderr, no tr
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.errors import AnnotatorError
 
-COMMANDS = ("import", "export", "agree", "stats")
+COMMANDS = ("import", "export", "agree", "stats", "restore")
 STATUS_CHOICES = ("todo", "in_progress", "done", "skipped")
 
 
@@ -50,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="documents, status and spans per label")
     p.add_argument("project", type=Path)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    p = sub.add_parser(
+        "restore",
+        help="list a project's backups, or restore one",
+        description="Backups are made when the GUI opens a project and every few minutes of work, and kept in "
+        "the user data folder. With no BACKUP (or --list), list them; with BACKUP (its number in the list, "
+        "1 = newest, its file name or a path), replace the project with it. The project as it is now is backed "
+        "up first, so a restore can itself be undone.",
+    )
+    p.add_argument("project", type=Path)
+    p.add_argument("backup", nargs="?", metavar="BACKUP", help="number in the list (1 = newest), file name or path")
+    p.add_argument("--list", action="store_true", help="list the backups (the default without BACKUP)")
     return parser
 
 
@@ -67,6 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AnnotatorError as exc:
         for line in exc.lines():
             print(f"annotator: {line}", file=sys.stderr)
+        return 1
+    except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
+        # a read the store did not wrap failed on the user's disk or file: one clear line, not a traceback
+        from annotator.store.connection import user_problem
+
+        problem = user_problem(exc)
+        if problem is None or isinstance(exc, BrokenPipeError):
+            raise
+        where = getattr(args, "project", None) or getattr(args, "output", None) or ""
+        print(f"annotator: cannot {args.command} {where}: {problem}".replace("  ", " "), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
@@ -164,7 +187,42 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"import": _cmd_import, "export": _cmd_export, "stats": _cmd_stats, "agree": _cmd_agree}
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from annotator.store import backups
+
+    if args.list or args.backup is None:
+        infos = backups.list_backups(args.project)
+        if not infos:
+            raise AnnotatorError(
+                f"no backups of {args.project} yet (they are made when the GUI opens a project, "
+                "and every few minutes of work)"
+            )
+        print(f"backups of {args.project} (in {backups.folder_for(args.project)}), newest first:")
+        print(f"  {'#':>3}  {'time':<19}  {'size':>9}  {'documents':>9}  {'spans':>7}  why")
+        for n, item in enumerate(infos, 1):
+            docs = "?" if item.documents is None else str(item.documents)
+            spans = "?" if item.spans is None else str(item.spans)
+            why = item.why + (f" (unreadable: {item.problem})" if item.problem else "")
+            size = backups.human_size(item.size)
+            print(f"  {n:>3}  {item.local_time():<19}  {size:>9}  {docs:>9}  {spans:>7}  {why}")
+        return 0
+    chosen = backups.find(args.project, args.backup)
+    done = backups.restore(args.project, chosen)
+    print(f"restored {args.project} from {chosen.name}")
+    if done.previous is not None:
+        print(f"the project as it was is kept as backup {done.previous.name}")
+    if done.damaged_copy is not None:
+        print(f"the project was unreadable; its bytes are kept in {done.damaged_copy}")
+    return 0
+
+
+_COMMANDS = {
+    "import": _cmd_import,
+    "export": _cmd_export,
+    "stats": _cmd_stats,
+    "agree": _cmd_agree,
+    "restore": _cmd_restore,
+}
 
 
 if __name__ == "__main__":

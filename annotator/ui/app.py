@@ -1,20 +1,30 @@
-"""Starting the GUI: the application object, remembered settings, the analyst's name, the project to open."""
+"""Starting the GUI: the application object, remembered settings, the analyst's name, the project to open.
+
+A project is opened for editing by one window at a time (``store/editlock.py``): a second window on the same
+project opens it read-only and says so.
+"""
 
 from __future__ import annotations
 
+import re
+import sqlite3
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit, QMessageBox
 
 from annotator import formats, paths
 from annotator.core.model import IncomingDocument
 from annotator.errors import AnnotatorError
 from annotator.store import Project
+from annotator.store.connection import user_problem
+from annotator.store.editlock import open_for_editing
 from annotator.store.project import default_user
+from annotator.ui.autobackup import AutoBackup
 from annotator.ui.dialogs import error
 from annotator.ui.mainwindow import MainWindow
+from annotator.ui.text import plain, plain_tooltip
 
 
 def settings() -> QSettings:
@@ -34,11 +44,15 @@ def sample_documents() -> list[IncomingDocument]:
 
 
 def open_startup_project(path: Path | None, analyst: str) -> Project:
-    """The given project (created empty if missing), or the default one (created with the samples)."""
+    """The given project (created empty if missing), or the default one (created with the samples).
+
+    Opened for editing, or read-only when another window already edits it (``project.readonly_reason`` says so).
+    """
     if path is not None:
-        return Project.open(path, create=True, user=analyst)
+        return open_for_editing(path, analyst, create=True)
     default = paths.default_project()
-    return Project.open(default, create=True, user=analyst, populate=None if default.exists() else sample_documents())
+    return open_for_editing(default, analyst, create=True,
+                            populate=None if default.exists() else sample_documents())
 
 
 def analyst_name(store: QSettings, ask: bool = True) -> str:
@@ -56,12 +70,60 @@ def analyst_name(store: QSettings, ask: bool = True) -> str:
     return name
 
 
+_OVERRIDE_PREFIX = re.compile(r"^Error calling Python override of [^:]*\(\): ")
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The clear message of an error that is about the user's file or disk, or None if it is our bug."""
+    if isinstance(exc, AnnotatorError):
+        return _OVERRIDE_PREFIX.sub("", str(exc))
+    if isinstance(exc, (sqlite3.Error, OSError)):
+        return user_problem(exc)
+    return None
+
+
+def install_error_hook(window: MainWindow) -> None:
+    """A problem with the user's disk or file that surfaces where no code expected one (a read refreshing a panel
+    after the disk failed, inside a Qt slot) is shown as a message, not a traceback on stderr; any other
+    exception is our bug and goes to the previous hook with its traceback (DESIGN.md §4)."""
+    previous = sys.excepthook
+
+    def hook(kind, exc, tb):  # type: ignore[no-untyped-def]
+        message = user_message(exc)
+        if message is None:
+            previous(kind, exc, tb)
+            return
+        print(f"annotator: {message}", file=sys.stderr)
+        try:
+            error(window, "Annotator", message)
+        except RuntimeError:  # the window is gone
+            error(None, "Annotator", message)  # type: ignore[arg-type]
+
+    sys.excepthook = hook
+
+
+def show_readonly_reason(window: MainWindow) -> QLabel | None:
+    """A second window on a project says, in its status bar, that it shows the project read-only."""
+    reason = getattr(window.session.project, "readonly_reason", None)
+    if not reason:
+        return None
+    label = plain(QLabel("Read-only: open in another window"))
+    label.setToolTip(plain_tooltip(reason))
+    label.setStyleSheet("color: #b00020; font-weight: bold")
+    window.statusBar().addPermanentWidget(label)
+    window.readonly_label = label  # type: ignore[attr-defined]
+    return label
+
+
 def create_window(path: Path | None, ask_name: bool = True) -> MainWindow:
     store = settings()
     analyst = analyst_name(store, ask_name)
     project = open_startup_project(path, analyst)
     window = MainWindow(project, store)
     window.remember_recent(project.path)
+    install_error_hook(window)
+    window.backups = AutoBackup(window)  # type: ignore[attr-defined]
+    show_readonly_reason(window)
     return window
 
 
@@ -76,4 +138,10 @@ def run(path: Path | None = None) -> int:
         print(f"annotator: {exc}", file=sys.stderr)
         return 1
     window.show()
+    reason = getattr(window.session.project, "readonly_reason", None)
+    if reason:
+        box = QMessageBox(QMessageBox.Icon.Information, "Opened read-only", reason, QMessageBox.StandardButton.Ok,
+                          window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.open()
     return int(app.exec())

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QProgressDialog
 
 from annotator.core import codebook
 from annotator.errors import AnnotatorError
@@ -18,6 +18,7 @@ from annotator.store.transfer import export_project, import_paths
 from annotator.ui import commands
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
+from annotator.ui.text import plain
 
 IMPORT_FILTER = "Statements and annotations (*.txt *.md *.jsonl *.ndjson *.json *.ann);;All files (*)"
 PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
@@ -66,6 +67,7 @@ class Files:
     def import_paths(self, paths: Iterable[str | Path]) -> None:
         paths = list(paths)
         dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
+        dialog.setLabel(plain(QLabel("Importing…")))  # it shows file names: never as rich text
         dialog.setWindowTitle("Import")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)
@@ -109,8 +111,10 @@ class Files:
         self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
 
     def _confirm_overwrite(self, target: Path) -> bool:
-        answer = QMessageBox.question(self.window, "Export", f"{target.name} exists. Replace it?")
-        return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, "Export", f"{target.name} exists. Replace it?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never rich text
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     # ------------------------------------------------------------------ codebook
     def edit_codebook(self) -> None:

@@ -1,0 +1,483 @@
+"""Rotating backups of project files, made through SQLite's backup API (DESIGN.md §2.2), and restoring them.
+
+Backups live in the user data directory (``paths.backups_dir()``), never beside the project: one folder per
+project, named by a readable part of the project's name and a hash of its absolute path
+(``statements-3f2a9c…``). Each backup is a complete single-file database (rollback-journal mode, so it can be
+read without leaving ``-wal``/``-shm`` files), written to a temporary file in that folder, synced and then renamed
+into place: a backup file is complete or absent, never torn. The newest :data:`KEEP` are kept.
+
+File names sort by time: ``20250301T101500.123456Z-open.sqlite`` — the UTC time, then why it was made
+(``open``, ``periodic``, ``before-restore``, ``manual``).
+
+:func:`restore` replaces a project with one of its backups, atomically: the project as it is now is backed up
+first; the backup is copied into a temporary file beside the project and renamed over it. The old file's
+``-wal`` is folded into it and removed first (by leaving WAL mode), which needs the project closed everywhere:
+when another window or process still has it open, the restore is refused with a message saying so, because a
+stale ``-wal`` beside the restored file would be replayed into it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from annotator import paths
+from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.store import connection
+
+#: how many backups of one project are kept (the oldest beyond this are deleted)
+KEEP = 10
+#: why a backup was made, as written in its file name, and as shown to the user
+REASONS = {
+    "open": "on open",
+    "periodic": "during work",
+    "before-restore": "before a restore",
+    "manual": "by hand",
+}
+SUFFIX = ".sqlite"
+_NAME = re.compile(r"^(\d{8}T\d{6}\.\d{6})Z-([a-z-]+)(?:-(\d+))?\.sqlite$")
+_TEMP_PREFIX = ".backup-"
+#: a temporary file older than this is a leftover of a killed process, not a backup in progress
+_STALE_TEMP_SECONDS = 600
+#: how long a restore waits for other connections to let go of the project
+RESTORE_WAIT_SECONDS = 2.0
+
+
+class BackupError(AnnotatorError):
+    """A backup could not be made or read (the backup folder is full, read-only, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup file of a project, as listed to the user."""
+
+    path: Path
+    created: datetime  # UTC
+    reason: str  # a key of REASONS
+    size: int  # bytes
+    documents: int | None  # None when the backup cannot be read
+    spans: int | None
+    problem: str | None = None  # why it cannot be read, if it cannot
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def why(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+    def local_time(self) -> str:
+        return self.created.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+# -- where ----------------------------------------------------------------------------------------------------------
+
+
+def _absolute(project_path: str | Path) -> str:
+    return os.path.realpath(os.path.abspath(os.fspath(project_path)))
+
+
+def folder_for(project_path: str | Path) -> Path:
+    """The backup folder of one project: a readable name plus a hash of the project's absolute path."""
+    absolute = _absolute(project_path)
+    digest = hashlib.sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    stem = Path(absolute).stem
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._")[:40] or "project"
+    return paths.backups_dir() / f"{readable}-{digest}"
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+# -- errors ---------------------------------------------------------------------------------------------------------
+
+_SQLITE_CODES = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_READONLY": "the folder is read-only",
+    "SQLITE_CANTOPEN": "the file cannot be created there",
+    "SQLITE_IOERR": "the disk reported an input/output error",
+    "SQLITE_PERM": "permission denied",
+}
+
+
+def _problem(exc: BaseException) -> str | None:
+    """A user-facing description of an OS or SQLite error about a disk or file, or None (our bug)."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        for prefix, message in _SQLITE_CODES.items():
+            if name.startswith(prefix):
+                return message
+        return connection.user_problem(exc)
+    return None
+
+
+@contextlib.contextmanager
+def _translated(what: str) -> Iterator[None]:
+    try:
+        yield
+    except AnnotatorError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        problem = _problem(exc)
+        if problem is None:
+            raise
+        raise BackupError(f"{what}: {problem}") from exc
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform or file system can sync a folder
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _remove(*files: Path) -> None:
+    for file in files:
+        with contextlib.suppress(OSError):
+            file.unlink()
+
+
+# -- making backups -------------------------------------------------------------------------------------------------
+
+
+def _stamp(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
+
+
+def _copy_into(source: sqlite3.Connection, target: Path) -> None:
+    """Copy a consistent snapshot of ``source`` into the new file ``target`` as one rollback-journal database."""
+    dest = sqlite3.connect(str(target), isolation_level=None)
+    try:
+        source.backup(dest)
+        # the copy carries the source's WAL flag in its header; a backup is one self-contained file
+        dest.execute("PRAGMA journal_mode = DELETE")
+        result = dest.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise BackupError(f"the copy did not verify ({result})")
+    finally:
+        dest.close()
+    _fsync_file(target)
+
+
+def backup_connection(
+    source: sqlite3.Connection, project_path: str | Path, reason: str = "manual", keep: int = KEEP
+) -> Path:
+    """Back up the database open on ``source`` (a project's connection) into the project's backup folder.
+
+    Returns the new backup's path. Raises :class:`BackupError` with a clear message when the backup folder cannot
+    take it (full, read-only, ...); the backups already there are left as they were.
+    """
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    folder = folder_for(project_path)
+    with _translated(f"cannot back up {Path(project_path).name} to {folder}"):
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".part", dir=folder)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            _copy_into(source, tmp)
+            target = _unique(folder, f"{_stamp()}-{reason}")
+            os.replace(tmp, target)
+        except BaseException:
+            _remove(tmp, Path(f"{tmp}-journal"))
+            raise
+        _fsync_dir(folder)
+    rotate(project_path, keep)
+    return target
+
+
+def backup_project(project, reason: str = "manual", keep: int = KEEP) -> Path:  # type: ignore[no-untyped-def]
+    """Back up an open :class:`~annotator.store.project.Project` (through its own connection)."""
+    if project.readonly:
+        raise BackupError(f"{project.path} is open read-only here; it is backed up where it is open for editing")
+    return backup_connection(project.conn, project.path, reason, keep)
+
+
+def backup_file(project_path: str | Path, reason: str = "manual", keep: int = KEEP) -> Path:
+    """Back up a project file that is not open in this process."""
+    path = Path(project_path)
+    connection.check_header(path)
+    with connection.translated("read", path):
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=connection.BUSY_TIMEOUT_MS / 1000)
+    try:
+        with connection.translated("read", path):
+            connection.validate(conn, path)
+        return backup_connection(conn, path, reason, keep)
+    finally:
+        conn.close()
+
+
+def backup_in_own_connection(project_path: str | Path, reason: str = "manual", keep: int = KEEP) -> Path:
+    """Back up a project this process has open, through a connection of its own (e.g. in a background thread).
+
+    The file is only ever opened through SQLite: opening and closing it directly would drop the POSIX locks the
+    process's other connections hold on it."""
+    path = Path(project_path)
+    with _translated(f"cannot back up {path.name}"):
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=connection.BUSY_TIMEOUT_MS / 1000)
+    try:
+        return backup_connection(conn, path, reason, keep)
+    finally:
+        conn.close()
+
+
+def _unique(folder: Path, base: str) -> Path:
+    target = folder / f"{base}{SUFFIX}"
+    n = 2
+    while target.exists():
+        target = folder / f"{base}-{n}{SUFFIX}"
+        n += 1
+    return target
+
+
+def rotate(project_path: str | Path, keep: int = KEEP) -> list[Path]:
+    """Delete the oldest backups beyond ``keep`` and stale temporary files; returns what was deleted."""
+    folder = folder_for(project_path)
+    deleted: list[Path] = []
+    files = _backup_files(folder)
+    for old in files[: max(0, len(files) - keep)]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+            deleted.append(old)
+    with contextlib.suppress(OSError):
+        now = time.time()
+        for tmp in folder.glob(f"{_TEMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                if now - tmp.stat().st_mtime > _STALE_TEMP_SECONDS:
+                    tmp.unlink()
+    return deleted
+
+
+# -- listing --------------------------------------------------------------------------------------------------------
+
+
+def _backup_files(folder: Path) -> list[Path]:
+    """Backup files in a folder, oldest first (temporary and foreign files are not backups)."""
+    try:
+        names = [p for p in folder.iterdir() if _NAME.match(p.name)]
+    except OSError:
+        return []
+    return sorted(names, key=lambda p: p.name)
+
+
+def _read_only_uri(path: Path) -> str:
+    # immutable: a backup is never written, and reading it must leave nothing beside it
+    return path.resolve().as_uri() + "?mode=ro&immutable=1"
+
+
+def info(path: Path) -> BackupInfo:
+    """What one backup file holds (documents, spans), or why it cannot be read."""
+    match = _NAME.match(path.name)
+    if match is None:
+        raise BackupError(f"{path.name} is not a backup file")
+    created = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC)
+    reason = match.group(2)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return BackupInfo(path, created, reason, 0, None, None, exc.strerror or str(exc))
+    try:
+        connection.check_header(path)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            connection.validate(conn, path)
+            documents = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            spans = conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+        finally:
+            conn.close()
+    except ProjectFileError as exc:
+        return BackupInfo(path, created, reason, size, None, None, exc.message)
+    except sqlite3.Error as exc:
+        return BackupInfo(path, created, reason, size, None, None, connection.user_problem(exc) or str(exc))
+    return BackupInfo(path, created, reason, size, int(documents), int(spans))
+
+
+def list_backups(project_path: str | Path) -> list[BackupInfo]:
+    """The project's backups, newest first."""
+    return [info(p) for p in reversed(_backup_files(folder_for(project_path)))]
+
+
+def find(project_path: str | Path, which: str) -> Path:
+    """A backup named on the command line: its number in the list (1 = newest), its file name, or a path."""
+    listed = list(reversed(_backup_files(folder_for(project_path))))
+    if which.isdigit() and not Path(which).exists():
+        n = int(which)
+        if not 1 <= n <= len(listed):
+            raise BackupError(
+                f"no backup {n}: {Path(project_path).name} has {len(listed)} backup(s)"
+                + (" (see `annotator restore PROJECT --list`)" if listed else "")
+            )
+        return listed[n - 1]
+    for path in listed:
+        if path.name == which:
+            return path
+    candidate = Path(which)
+    if candidate.is_file():
+        return candidate
+    raise BackupError(f"no backup {which!r} of {Path(project_path).name} (see `annotator restore PROJECT --list`)")
+
+
+# -- restoring ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    project: Path
+    backup: Path
+    #: the project as it was just before, itself kept as a backup (None when there was no file, or it was
+    #: unreadable and was kept as raw bytes instead: see ``damaged_copy``)
+    previous: Path | None
+    damaged_copy: Path | None = None
+
+
+def restore(project_path: str | Path, backup_path: str | Path, keep: int = KEEP) -> Restored:
+    """Replace the project file with a backup, atomically (see the module docstring).
+
+    Raises :class:`~annotator.errors.ProjectFileError` / :class:`BackupError` with a clear message, leaving the
+    project as it was, when the backup is not a readable project, when the project is open elsewhere, or when
+    the disk refuses.
+    """
+    project = Path(project_path)
+    backup = Path(backup_path)
+    if not backup.is_file():
+        raise BackupError(f"no such backup: {backup}")
+    if project.is_dir():
+        raise ProjectFileError(f"{project} is a folder, not a project file")
+    if project.exists() and os.path.samefile(project, backup):
+        raise BackupError(f"{backup} is the project itself, not a backup of it")
+    # 1. the backup must be a project this version can open (read from a private copy: never touched)
+    with connection.translated("read the backup", backup):
+        source, workdir = connection.open_readonly_copy(backup)
+    tmp: Path | None = None
+    try:
+        # 2. the new file, complete and synced, beside the project (so the rename is atomic)
+        with _translated(f"cannot restore {project.name}"):
+            project.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{project.name}.", suffix=".restoring", dir=project.parent)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            _copy_into(source, tmp)
+        # 3. keep the project as it is now, and take it over: fold its -wal in, hold it exclusively, rename
+        return _replace(project, tmp, backup, keep)
+    finally:
+        source.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+        if tmp is not None:
+            _remove(tmp, Path(f"{tmp}-journal"))
+
+
+def _replace(project: Path, tmp: Path, backup: Path, keep: int) -> Restored:
+    wal, shm = Path(f"{project}-wal"), Path(f"{project}-shm")
+    if not project.exists():
+        if wal.exists() and wal.stat().st_size:
+            raise ProjectFileError(f"{project} is missing but its {wal.name} is there; move {wal.name} away first")
+        _remove(wal, shm)
+        with _translated(f"cannot restore {project.name}"):
+            os.replace(tmp, project)
+            _fsync_dir(project.parent)
+        return Restored(project, backup, None)
+
+    with contextlib.suppress(OSError):  # the restored file keeps the permissions the project had
+        os.chmod(tmp, stat.S_IMODE(project.stat().st_mode))
+    previous: Path | None = None
+    damaged: Path | None = None
+    opened = sqlite3.connect(str(project), isolation_level=None, timeout=RESTORE_WAIT_SECONDS)
+    conn: sqlite3.Connection | None = opened
+    try:
+        try:
+            connection.validate(opened, project)
+            readable = True
+        except (ProjectFileError, sqlite3.DatabaseError, UnicodeDecodeError):
+            readable = False
+        if readable:
+            # keep one more than usual until the next backup, so the one being restored is not rotated away
+            previous = backup_connection(opened, project, "before-restore", keep + 1)
+            _take_over(opened, project)
+        else:
+            opened.close()
+            conn = None
+            damaged = _keep_damaged(project)
+            _remove(wal, shm)
+        with _translated(f"cannot restore {project.name}"):
+            os.replace(tmp, project)
+            _fsync_dir(project.parent)
+    finally:
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            conn.close()
+    return Restored(project, backup, previous, damaged)
+
+
+def _take_over(conn: sqlite3.Connection, project: Path) -> None:
+    """Leave WAL mode (which folds the ``-wal`` into the file and removes it, and is only possible when no other
+    connection has the project open), then hold the file exclusively until it has been replaced."""
+    busy = ProjectFileError(
+        f"cannot restore {project.name}: it is open in another window or process; close it there, then restore"
+    )
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise busy
+        conn.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise busy from exc
+        problem = connection.user_problem(exc)
+        if problem is None:
+            raise
+        raise ProjectFileError(f"cannot restore {project.name}: {problem}") from exc
+
+
+def _keep_damaged(project: Path) -> Path:
+    """An unreadable project cannot go through SQLite: keep its raw bytes (and its -wal) before replacing it."""
+    folder = folder_for(project)
+    base = f"{_stamp()}-damaged"
+    with _translated(f"cannot keep a copy of {project.name} in {folder}"):
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{base}.bin"
+        tmp = folder / f"{_TEMP_PREFIX}{base}.part"
+        try:
+            shutil.copyfile(project, tmp)
+            _fsync_file(tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            _remove(tmp)
+            raise
+        wal = Path(f"{project}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, folder / f"{base}.bin-wal")
+        _fsync_dir(folder)
+    return target

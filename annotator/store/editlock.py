@@ -1,0 +1,150 @@
+"""One editing window per project (DESIGN.md §6): a second window on the same project opens it read-only.
+
+SQLite already keeps two writers from corrupting the file (the command line waits for its turn, see
+``connection.BUSY_TIMEOUT_MS``), but two *windows* editing one project would each show a stale picture of it and
+undo each other's changes by id. So the GUI holds an advisory lock per project while it edits it: an ``flock``
+on a small file in the user data directory (``locks/<hash of the absolute path>.lock``), never beside the project
+and never on the project file itself (closing another descriptor of the database file would drop SQLite's own
+POSIX locks). The kernel releases the lock when the process ends, however it ends (a killed window leaves no
+stale lock behind).
+
+Where locking is not available (no ``fcntl``, an unwritable data directory) the project opens for editing as
+before: SQLite's locking still keeps the file whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator import paths
+from annotator.core.model import IncomingDocument
+from annotator.errors import ProjectFileError
+from annotator.store import connection
+from annotator.store.project import Project
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def lock_file(project_path: str | Path) -> Path:
+    absolute = os.path.realpath(os.path.abspath(os.fspath(project_path)))
+    digest = hashlib.sha256(absolute.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return paths.data_dir() / "locks" / f"{digest}.lock"
+
+
+class EditorLock:
+    """An exclusive, process-lifetime advisory lock on one project. Use :meth:`acquire`."""
+
+    def __init__(self, fd: int | None, path: Path) -> None:
+        self._fd = fd
+        self.path = path
+
+    @classmethod
+    def acquire(cls, project_path: str | Path) -> EditorLock | str:
+        """The lock, or (when another window holds it) a description of who holds it."""
+        path = lock_file(project_path)
+        if fcntl is None:
+            return cls(None, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return cls(None, path)  # cannot lock: edit anyway, SQLite keeps the file whole
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            return holder
+        except OSError:
+            os.close(fd)
+            return cls(None, path)
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n{os.fspath(project_path)}\n".encode(errors="replace"), 0)
+        return cls(fd, path)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)  # closing the descriptor releases the flock
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 64, 0).decode(errors="replace").split("\n", 1)[0].strip()
+    except OSError:
+        pid = ""
+    return f"another Annotator window (process {pid})" if pid.isdigit() else "another Annotator window"
+
+
+class EditedProject(Project):
+    """A project opened by a window: holds the editing lock until it is closed.
+
+    ``readonly_reason`` says why it opened read-only (another window edits it), or is None.
+    """
+
+    lock: EditorLock | None = None
+    readonly_reason: str | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
+
+
+def open_for_editing(
+    path: str | Path,
+    user: str | None = None,
+    *,
+    create: bool = False,
+    populate: Iterable[IncomingDocument] | None = None,
+) -> EditedProject:
+    """Open a project in a window: for editing, or read-only (saying why) when another window edits it."""
+    path = Path(path)
+    lock = EditorLock.acquire(path)
+    if isinstance(lock, str):
+        project = EditedProject.open(path, readonly=True, user=user)
+        assert isinstance(project, EditedProject)
+        project.readonly_reason = (
+            f"{path.name} is open for editing in {lock}; it is shown here read-only and nothing you do here is "
+            "saved. Close the other window and open it again to edit it."
+        )
+        return project
+    try:
+        project = EditedProject.open(path, create=create, user=user, populate=populate)
+    except ProjectFileError:
+        lock.release()
+        if not (path.is_file() and not connection.writable(path)):
+            raise
+        # a read-only file or folder (a read-only disk, a CD, a share mounted read-only): show it read-only
+        project = EditedProject.open(path, readonly=True, user=user)
+        assert isinstance(project, EditedProject)
+        project.readonly_reason = (
+            f"{path.name} is on a read-only disk or in a read-only folder; it is shown here read-only and nothing "
+            "you do here is saved. Copy it somewhere writable to edit it."
+        )
+        return project
+    except BaseException:
+        lock.release()
+        raise
+    assert isinstance(project, EditedProject)
+    project.lock = lock
+    return project
