@@ -25,9 +25,13 @@ def dumps_line(obj: Any) -> bytes:
     """One JSONL line: UTF-8, non-ASCII kept as is (``ensure_ascii=False``), ending in ``\\n``; the three
     Unicode line breaks are escaped so that every reader sees exactly one record per line."""
     data = orjson.dumps(obj)
-    for raw, escaped in _LINE_BREAKERS:
-        if raw in data:
-            data = data.replace(raw, escaped)
+    # most lines are ASCII (checked at C speed); otherwise a search in the decoded text costs a fifth of three
+    # byte searches through the whole line (it was a fifth of an export's time)
+    if not data.isascii():
+        text = data.decode()
+        if "\u2028" in text or "\u2029" in text or "\x85" in text:
+            for raw, escaped in _LINE_BREAKERS:
+                data = data.replace(raw, escaped)
     return data + b"\n"
 
 

@@ -24,20 +24,18 @@ EXTENSIONS = (".jsonl", ".ndjson")
 
 
 def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+    ordered = sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
+    return record_of_rows(doc, [(s.start, s.end, s.label, s.annotator, s.note, s.id) for s in ordered])
+
+
+def record_of_rows(doc: Document, rows: Iterable[tuple[Any, ...]]) -> dict[str, Any]:
+    """A document's ``jsonl`` record from its spans as rows of :data:`ROW_FIELDS`, in the order given."""
     text = doc.text
     return {
         "text": text,
         "spans": [
-            {
-                "start": s.start,
-                "end": s.end,
-                "label": s.label,
-                "text": text[s.start : s.end],
-                "annotator": s.annotator,
-                "note": s.note,
-                "id": s.id,
-            }
-            for s in sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
+            {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i}
+            for a, b, lb, who, note, i in rows
         ],
         "meta": {
             "doc_id": doc.id,
@@ -49,16 +47,20 @@ def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     }
 
 
+#: the span fields a ``jsonl`` line holds, as :func:`write_rows` takes them
+ROW_FIELDS = ("start", "end", "label", "annotator", "note", "id")
+
+
 def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:
     """Stream one line per document; returns the number of documents written.
 
-    ``items`` from ``Project.iter_documents`` also offer ``export_rows()``: the same documents with each span as
-    a row of the Span fields, already in (start, end, label, id) order; the lines are then built straight from
-    those rows (the same bytes, without a Span object per span).
+    ``items`` from ``Project.iter_documents`` also offer ``export_rows(fields)``: the same documents with each
+    span as a row of just those fields, already in (start, end, label, id) order; the lines are then built
+    straight from those rows (the same bytes, without a Span object per span).
     """
     fast = getattr(items, "export_rows", None)
     if fast is not None:
-        return write_rows(fast(), out)
+        return write_rows(fast(ROW_FIELDS), out)
     n = 0
     for doc, spans in items:
         out.write(dumps_line(record(doc, spans)))
@@ -67,26 +69,11 @@ def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:
 
 
 def write_rows(items: Iterable[tuple[Document, list[tuple[Any, ...]]]], out: IO[bytes]) -> int:
-    """:func:`write` for spans given as rows of the :class:`Span` fields (id, doc_id, start, end, label,
-    annotator, note, origin, created, updated), sorted by (start, end, label, id) as the store reads them."""
+    """:func:`write` for spans given as rows of :data:`ROW_FIELDS`, sorted by (start, end, label, id)."""
     n = 0
+    write = out.write
     for doc, rows in items:
-        text = doc.text
-        rec = {
-            "text": text,
-            "spans": [
-                {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i}
-                for i, _doc, a, b, lb, who, note, _origin, _created, _updated in rows
-            ],
-            "meta": {
-                "doc_id": doc.id,
-                "title": doc.title,
-                "source": doc.source,
-                "sha256": doc.sha256,
-                "status": doc.status,
-            },
-        }
-        out.write(dumps_line(rec))
+        write(dumps_line(record_of_rows(doc, rows)))
         n += 1
     return n
 

@@ -41,8 +41,8 @@ def _fast_rows(items: Iterable[tuple[Document, list[Span]]]) -> Iterator[tuple[A
         return None
     return (
         (doc.id, doc.sha256, doc.title, a, b, lb, doc.text[a:b], who, note, created, updated)
-        for doc, span_rows in fast()
-        for _i, _doc, a, b, lb, who, note, _origin, created, updated in span_rows
+        for doc, span_rows in fast(("start", "end", "label", "annotator", "note", "created", "updated"))
+        for a, b, lb, who, note, created, updated in span_rows
     )
 
 

@@ -127,3 +127,38 @@ def test_invalid_lines_reject_the_whole_file_naming_each_line(tmp_path):
     for n in range(2, 9):
         assert f"line {n}:" in text
     assert "line 1:" not in text
+
+
+class _Plain:
+    """``iter_documents`` without its fast read: the writers take the generic path over Span objects."""
+
+    def __init__(self, items):
+        self._items = list(items)
+
+    def __iter__(self):
+        return iter(self._items)
+
+
+@pytest.mark.parametrize("status", [None, "done", "todo"])
+def test_fast_export_read_writes_the_same_bytes_as_the_generic_path(tmp_path, status):
+    from annotator import formats
+    from annotator.core.model import IncomingDocument, IncomingSpan
+
+    docs = [
+        IncomingDocument(f"statement {i}: we \u2028urge 😀 restraint\r\nnow", f"d{i}",
+                         spans=[IncomingSpan(s, s + 3, lb, "kim", "note\u2029") for s, lb in spans])
+        for i, spans in enumerate([[(0, "threat"), (4, "threat"), (0, "commitment")], [], [(2, "call")], [(1, "x")]])
+    ]
+    with Project.open(tmp_path / "p.sqlite", create=True, user="ann", populate=docs) as p:
+        p.set_status(1, "done")
+        p.set_status(3, "done")
+        p.delete_span(p.spans(4)[0].id)
+        for fmt, writer in formats.STREAM_WRITERS.items():
+            fast, slow = io.BytesIO(), io.BytesIO()
+            n_fast = writer(p.iter_documents(status), fast)
+            n_slow = writer(_Plain(p.iter_documents(status)), slow)
+            assert (n_fast, fast.getvalue()) == (n_slow, slow.getvalue()), fmt
+            if fmt != "csv":  # JSON lines escape the Unicode line breaks; a CSV field keeps them as they are
+                assert b"\xe2\x80\xa8" not in fast.getvalue() and b"\xe2\x80\xa9" not in fast.getvalue()
+        expected = {None: 4, "done": 2, "todo": 1}[status]  # deleting a span put statement 4 in progress
+        assert formats.STREAM_WRITERS["jsonl"](p.iter_documents(status), io.BytesIO()) == expected
