@@ -465,7 +465,7 @@ class StatementView(QPlainTextEdit):
         if not visible:
             return
         lanes = assign_lanes(visible, MAX_LANES)
-        to_qt = self._map.to_qt
+        to_qt_many = self._map.to_qt_many
         top, bottom = rect.top() - 1, rect.bottom() + 1
         first = bisect_right([ln.top + ln.height for ln in lines], top)
         shown = [ln for ln in lines[first:] if ln.top <= bottom]
@@ -513,17 +513,20 @@ class StatementView(QPlainTextEdit):
                     last_deep[1] = end
         for label, segments in unions.items():
             band = self._color(label)[0]
-            for a, b in segments:
-                put(to_qt(a), to_qt(b), band, None, None)
-        for span, lane in zip(visible, lanes, strict=True):
-            if lane < MAX_LANES:  # 1 px short: two abutting spans show a break between their underlines
-                colour = self._color(span.label)[1]
-                put(to_qt(span.start), to_qt(span.end), colour, UNDERLINE + lane * LANE_PITCH, UNDERLINE, 1)
+            qt = to_qt_many([p for segment in segments for p in segment])
+            for i in range(0, len(qt), 2):
+                put(qt[i], qt[i + 1], band, None, None)
+        lined = [(span, lane) for span, lane in zip(visible, lanes, strict=True) if lane < MAX_LANES]
+        qt = to_qt_many([p for span, _lane in lined for p in (span.start, span.end)])
+        for i, (span, lane) in enumerate(lined):  # 1 px short: two abutting spans show a break between them
+            colour = self._color(span.label)[1]
+            put(qt[2 * i], qt[2 * i + 1], colour, UNDERLINE + lane * LANE_PITCH, UNDERLINE, 1)
         if deep:
             shade = QColor(self.palette().color(QPalette.ColorRole.Text))
             shade.setAlpha(150)
-            for a, b in deep:
-                put(to_qt(a), to_qt(b), shade, None, 1)
+            qt = to_qt_many([p for segment in deep for p in segment])
+            for i in range(0, len(qt), 2):
+                put(qt[i], qt[i + 1], shade, None, 1)
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)
         painter.setPen(Qt.PenStyle.NoPen)

@@ -229,6 +229,36 @@ class PositionMap:
             return base - 1  # the separator of a CRLF cut by the chunk boundary: the block end, before its \r
         return base + self._chunk_tables(k).to_cp(local, ceil)
 
+    def to_qt_many(self, cps: list[int]) -> list[int]:
+        """``[to_qt(cp) for cp in cps]`` at half the cost, for a paint's thousands of span ends (the chunk's
+        tables are looked up once per run of positions in the same chunk)."""
+        n = len(self._text)
+        if self._identity:
+            return [0 if cp < 0 else cp if cp < n else n for cp in cps]
+        out: list[int] = []
+        append = out.append
+        chunk, last = self._chunk, self._count - 1
+        current = -1
+        thr: list[int] = []
+        off: list[int] = []
+        base = qbase = 0
+        for cp in cps:
+            cp = 0 if cp < 0 else cp if cp < n else n
+            k = cp // chunk
+            if k > last:
+                k = last
+            if k != current:
+                if k >= len(self._qt_starts):
+                    self._prepare(k)
+                    if self._identity:
+                        return self.to_qt_many(cps)
+                tables = self._chunk_tables(k)
+                thr, off, base, qbase, current = tables.cp_thr, tables.off, k * chunk, self._qt_starts[k], k
+            local = cp - base
+            i = bisect_right(thr, local) - 1
+            append(qbase + (local + off[i] if i >= 0 else local))
+        return out
+
     def to_qt_range(self, start: int, end: int) -> tuple[int, int]:
         return self.to_qt(start), self.to_qt(end)
 

@@ -190,6 +190,13 @@ def test_round_trips_and_brute_force(text: str, chunk: int):
             assert m.to_cp(q, ceil=True) == i
 
 
+@given(hostile_text, chunks, st.lists(st.integers(-3, 400), max_size=60))
+def test_batch_conversion_equals_one_at_a_time(text: str, chunk: int, cps: list[int]):
+    fresh, warm = PositionMap(text, chunk), PositionMap(text, chunk)
+    assert fresh.to_qt_many(cps) == [warm.to_qt(cp) for cp in cps]  # also from a map with no chunk measured yet
+    assert warm.to_qt_many(sorted(cps)) == [warm.to_qt(cp) for cp in sorted(cps)]
+
+
 @given(hostile_text, chunks)
 def test_to_cp_is_total_and_monotone(text: str, chunk: int):
     m = PositionMap(text, chunk)
