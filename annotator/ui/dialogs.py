@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator import formats
 from annotator.core.model import STATUS_NAMES, STATUSES, ImportReport
+from annotator.ui.positions import set_plain_text
 from annotator.ui.text import plain
 
 FORMAT_NAMES = {
@@ -202,7 +203,8 @@ class NoteDialog(QDialog):
     def __init__(self, parent: QWidget, prompt: str, note: str) -> None:
         super().__init__(parent)
         self.setWindowTitle("Note")
-        self.edit = QPlainTextEdit(note)
+        self.edit = QPlainTextEdit()
+        set_plain_text(self.edit, note)  # a note starting with U+FEFF/U+FFFE reaches the editor intact
         self.edit.setTabChangesFocus(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

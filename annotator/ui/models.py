@@ -10,13 +10,45 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
-from annotator.ui.text import plain_tooltip
+from annotator.ui.text import from_qt, plain_tooltip, to_qt
 
 Index = QModelIndex | QPersistentModelIndex
 STATUS_COLORS = {"todo": "#6b6b6b", "in_progress": "#b36b00", "done": "#1a7f37", "skipped": "#8250df"}
 
 
-class DocumentsModel(QAbstractTableModel):
+class _Table(QAbstractTableModel):
+    """A table of ``HEADERS`` columns over a list; subclasses give the list's length and each cell's value.
+
+    Every string goes to Qt through :func:`to_qt` (a note or title starting with U+FEFF/U+FFFE reaches it
+    intact), and an edited one comes back through :func:`from_qt`.
+    """
+
+    HEADERS: tuple[str, ...] = ()
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def _value(self, row: int, col: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count():
+            return None
+        return to_qt(self._value(index.row(), index.column(), role))
+
+
+class DocumentsModel(_Table):
     HEADERS = ("Title", "Status", "Spans")
 
     def __init__(self, parent: Any = None) -> None:
@@ -30,22 +62,11 @@ class DocumentsModel(QAbstractTableModel):
         self._row_by_id = {r.id: i for i, r in enumerate(rows)}
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
+    def _count(self) -> int:
+        return len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        col = index.column()
+    def _value(self, r: int, col: int, role: int) -> Any:
+        row = self.rows[r]
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, STATUS_NAMES.get(row.status, row.status), row.span_count)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
@@ -78,7 +99,7 @@ class DocumentsModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
 
-class SpansModel(QAbstractTableModel):
+class SpansModel(_Table):
     """The spans of the open document; the note column is editable in place."""
 
     HEADERS = ("Label", "Phrase", "Note")
@@ -99,16 +120,8 @@ class SpansModel(QAbstractTableModel):
         self.labels = {lb.key: lb for lb in labels}
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.spans)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def _count(self) -> int:
+        return len(self.spans)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -116,11 +129,8 @@ class SpansModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.spans):
-            return None
-        span = self.spans[index.row()]
-        col = index.column()
+    def _value(self, row: int, col: int, role: int) -> Any:
+        span = self.spans[row]
         label = self.labels.get(span.label)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
@@ -142,8 +152,9 @@ class SpansModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.EditRole or index.column() != 2 or not index.isValid():
             return False
         span = self.spans[index.row()]
-        if str(value) != span.note:
-            self.noteEdited.emit(span, str(value))
+        note = from_qt(str(value))
+        if note != span.note:
+            self.noteEdited.emit(span, note)
         return False  # the session's change signal updates the row once the store has saved it
 
     def row_of(self, span_id: int) -> int:

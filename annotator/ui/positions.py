@@ -40,6 +40,8 @@ from operator import add, and_, mul, rshift, sub
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
+from annotator.ui.text import BOM_LIKE
+
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 #: Qt's block separator, as ``QTextCursor.selectedText()`` returns line breaks
@@ -54,7 +56,6 @@ def display_text(text: str) -> str:
 
 
 #: a Python str starting with one of these reaches Qt mangled (read as a byte-order mark)
-_BOM_LIKE = ("\ufeff", "\ufffe")
 
 
 def set_plain_text(target: QPlainTextEdit | QTextDocument, text: str) -> None:
@@ -63,7 +64,7 @@ def set_plain_text(target: QPlainTextEdit | QTextDocument, text: str) -> None:
     A text starting with U+FEFF/U+FFFE is loaded behind a sacrificial first character that is then deleted
     (with undo off), because PySide6 would otherwise read it as a byte-order mark.
     """
-    if not text.startswith(_BOM_LIKE):
+    if not text.startswith(BOM_LIKE):
         target.setPlainText(text)
         return
     target.setPlainText("x" + text)

@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
+
+#: first characters PySide6 takes for a byte-order mark when it converts a ``str`` for Qt (measured with 6.11.3):
+#: a leading U+FEFF is dropped, a leading U+FFFE byte-swaps the whole string
+BOM_LIKE = ("\ufeff", "\ufffe")
+_SHIELD = "\u2060"  # WORD JOINER: invisible, and not a byte-order mark
+
+
+def to_qt(value: Any) -> Any:
+    """``value`` as it can be handed to Qt: a string starting like a byte-order mark gets an invisible word
+    joiner in front, so Qt receives it intact; anything else is returned as is."""
+    if isinstance(value, str) and value.startswith(BOM_LIKE):
+        return _SHIELD + value
+    return value
+
+
+def from_qt(text: str) -> str:
+    """A string back from a Qt editor that was given :func:`to_qt`'s form: without the word joiner."""
+    if text.startswith(_SHIELD) and text[1:].startswith(BOM_LIKE):
+        return text[1:]
+    return text
 
 
 def plain(widget: QLabel) -> QLabel:

@@ -307,6 +307,8 @@ CONSTANT_NAMES = {"_SPAN_COLUMNS", "_DOC_COLUMNS", "BUSY_TIMEOUT_MS", "APPLICATI
 SQL_ALLOWED = {
     # the WHERE clause is joined from constant fragments ("d.status = ?", ...); values are parameters
     ("annotator/store/project.py", "documents"): "WHERE joined from constant fragments",
+    # columns are Span field names (checked against SPAN_FIELDS), WHERE is "" or a constant; the status is a parameter
+    ("annotator/store/project.py", "export_rows"): "columns from SPAN_FIELDS, constant WHERE",
     # a list of "?" placeholders, one per value of the chunk; the values are parameters
     ("annotator/store/project.py", "_populate"): "IN (?, ?, ...) placeholders",
     # the migrations run their own constant DDL statements, one by one

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -194,6 +195,40 @@ def test_note_edited_in_spans_panel(window, project, qtbot):
     model.setData(model.index(0, 2), "edited in place")
     assert project.spans(window.session.document.id)[0].note == "edited in place"
     assert model.data(model.index(0, 2)) == "edited in place"
+
+
+@pytest.mark.parametrize("note", ["\ufeffstarts with a BOM", "\ufffebyte-swapped by PySide", "plain"])
+def test_notes_starting_like_a_byte_order_mark_survive_both_editors(window, project, qtbot, note):
+    """PySide6 drops a leading U+FEFF and byte-swaps a string led by U+FFFE: opening either note editor and
+    saving without a change must leave the note as it was."""
+    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    doc = window.session.document.id
+    window.editor.set_note(project.spans(doc)[0], note)
+    assert project.spans(doc)[0].note == note
+
+    table = window.spans_panel.table
+    cell = window.spans_panel.model.index(0, 2)
+    table.setFocus()
+    table.setCurrentIndex(cell)
+    qtbot.keyClick(table, Qt.Key.Key_F2)  # the in-place editor, then Enter without typing
+    editor = QApplication.focusWidget()
+    assert editor is not table and editor.text().endswith(note)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is table)  # the editor closed, as for the user
+    assert project.spans(doc)[0].note == note
+
+    window.view.setFocus()
+    window.view.set_selected_span(project.spans(doc)[0].id)
+    seen = []
+
+    def save_unchanged(dialog):
+        seen.append(dialog.note())
+        qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    timer = on_dialog(NoteDialog, save_unchanged)  # noqa: F841 - kept alive while the dialog runs
+    qtbot.keyClick(window.view, Qt.Key.Key_N)
+    assert seen == [note] and project.spans(doc)[0].note == note
 
 
 def test_shortcuts_help_lists_every_key(window, qtbot, monkeypatch):
