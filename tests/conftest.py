@@ -21,3 +21,43 @@ def user_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     path = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(path))
     return path
+
+
+MODAL_LIMIT_S = 60
+
+
+@pytest.fixture(autouse=True)
+def modal_watchdog(request):
+    """Fail, never hang: a dialog left open for a minute (its driver missed it) is closed, and the test fails.
+
+    pytest-timeout's signal cannot interrupt Qt's own event loop inside ``exec()``, so a forgotten dialog would
+    otherwise wait for input until CI's own limit.
+    """
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield  # no Qt in this test (the core's tests never load it)
+        return
+    request.getfixturevalue("qapp")
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    clock = QElapsedTimer()
+    clock.start()
+    first_seen: dict[int, int] = {}  # id of each visible dialog -> when it was first seen open (ms)
+    closed: list[str] = []
+
+    def check():
+        now = clock.elapsed()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                if now - first_seen.setdefault(id(widget), now) > MODAL_LIMIT_S * 1000:
+                    closed.append(f"{type(widget).__name__} {widget.windowTitle()!r}")
+                    widget.reject()
+            else:
+                first_seen.pop(id(widget), None)
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(250)
+    yield
+    timer.stop()
+    assert not closed, f"modal dialogs left open for {MODAL_LIMIT_S} s were closed: {closed}"

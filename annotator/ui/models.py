@@ -26,10 +26,12 @@ class _Table(QAbstractTableModel):
     HEADERS: tuple[str, ...] = ()
 
     def _count(self) -> int:
-        raise NotImplementedError
+        """The number of rows (the base is an empty table)."""
+        return 0
 
     def _value(self, row: int, col: int, role: int) -> Any:
-        raise NotImplementedError
+        """The cell's value for ``role`` (None: nothing)."""
+        return None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else self._count()

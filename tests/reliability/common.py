@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sqlite3
@@ -12,6 +13,14 @@ from annotator.store import Project
 from tests.helpers import content
 
 CI = bool(os.environ.get("CI"))
+
+
+def report(test: str, **figures: object) -> None:
+    """Append one line of figures to ``ANNOTATOR_RELIABILITY_REPORT`` (the README's table), if it is set."""
+    target = os.environ.get("ANNOTATOR_RELIABILITY_REPORT")
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"test": test, **figures}) + "\n")
 
 
 def env_int(name: str, ci: int, full: int) -> int:
@@ -80,5 +89,6 @@ def dump(path: Path) -> list[str]:
 
 
 __all__ = [
-    "settled", "CI", "FUZZ", "KILLS", "LABELS", "dump", "env_int", "incoming", "integrity", "make_project", "statement",
+    "settled", "CI", "report", "FUZZ", "KILLS", "LABELS", "dump", "env_int", "incoming", "integrity",
+    "make_project", "statement",
 ]

@@ -15,6 +15,7 @@ from annotator import cli, paths
 from annotator.errors import AnnotatorError, ProjectFileError
 from annotator.store import Project, backups
 from tests.reliability.common import dump, integrity, make_project, settled
+from tests.ui.conftest import record_messages, show_window
 
 
 def spans_of(path: Path) -> int:
@@ -276,31 +277,13 @@ def test_cli_restore_in_a_subprocess_by_file_name(tmp_path):
 # -- the GUI --------------------------------------------------------------------------------------------------------
 
 
-def shown(qtbot, window):
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
-
-
 @pytest.fixture
 def no_dialogs(monkeypatch):
     """Error boxes are recorded instead of shown (a modal box would wait for a click)."""
-    shown: list[tuple[str, str]] = []
-
-    def record(_parent, title, message):
-        shown.append((title, message))
-
     import annotator.ui.mainwindow as mainwindow
     import annotator.ui.restore as restore
 
-    monkeypatch.setattr(mainwindow, "error", record)
-    monkeypatch.setattr(restore, "error", record)
-    monkeypatch.setattr(restore, "inform", record)
-    return shown
+    return record_messages(monkeypatch, mainwindow, restore)
 
 
 def test_gui_backs_up_on_open_and_every_few_minutes_of_work(qtbot, tmp_path, monkeypatch, no_dialogs):
@@ -310,7 +293,7 @@ def test_gui_backs_up_on_open_and_every_few_minutes_of_work(qtbot, tmp_path, mon
 
     monkeypatch.setenv("ANNOTATOR_BACKUP_MINUTES", str(0.15 / 60))  # every 150 ms
     project = make_project(tmp_path / "p.sqlite")
-    window = shown(qtbot, create_window(project, ask_name=False))
+    window = show_window(qtbot, create_window(project, ask_name=False))
     settled(qtbot, window)
     listed = backups.list_backups(project)
     assert [i.reason for i in listed] == ["open"]
@@ -330,7 +313,7 @@ def test_gui_periodic_backup_failure_says_so_and_work_goes_on(qtbot, tmp_path, m
     from annotator.ui.app import create_window
 
     project = make_project(tmp_path / "p.sqlite")
-    window = shown(qtbot, create_window(project, ask_name=False))
+    window = show_window(qtbot, create_window(project, ask_name=False))
 
     def full(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
@@ -356,7 +339,7 @@ def test_gui_restore_from_backup_menu(qtbot, tmp_path, monkeypatch, no_dialogs):
     from annotator.ui.app import create_window
 
     project = make_project(tmp_path / "p.sqlite", docs=3, spans=1)
-    window = shown(qtbot, create_window(project, ask_name=False))
+    window = show_window(qtbot, create_window(project, ask_name=False))
     settled(qtbot, window)
     action = restore.install(window)
     assert restore.install(window) is action, "installing twice adds one action"
@@ -416,7 +399,7 @@ def test_gui_restore_failure_leaves_the_project_open_and_as_it_was(qtbot, tmp_pa
     from annotator.ui.app import create_window
 
     project = make_project(tmp_path / "p.sqlite")
-    window = shown(qtbot, create_window(project, ask_name=False))
+    window = show_window(qtbot, create_window(project, ask_name=False))
     settled(qtbot, window)
     infos = backups.list_backups(project)
     infos[0].path.write_bytes(b"garbage")
@@ -456,7 +439,7 @@ def test_gui_backups_run_in_the_background_while_labelling_goes_on(qtbot, tmp_pa
     project = tmp_path / "big.sqlite"
     with Project.open(project, create=True, user="t", populate=incoming(random.Random(5), 600, spans=5)):
         pass
-    window = shown(qtbot, create_window(project, ask_name=False))
+    window = show_window(qtbot, create_window(project, ask_name=False))
     settled(qtbot, window)
     keeper = window.backups
     window.view.select_cp(0, 5)

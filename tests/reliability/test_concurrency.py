@@ -17,6 +17,7 @@ from annotator import cli
 from annotator.store import Project
 from annotator.store.editlock import EditorLock, open_for_editing
 from tests.reliability.common import integrity, make_project
+from tests.ui.conftest import record_messages, show_window
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,13 +134,10 @@ WINDOW = textwrap.dedent(
 
 @pytest.fixture
 def recorded(monkeypatch):
-    shown: list[tuple[str, str]] = []
     import annotator.ui.app as app
     import annotator.ui.mainwindow as mainwindow
 
-    monkeypatch.setattr(mainwindow, "error", lambda _p, title, message: shown.append((title, message)))
-    monkeypatch.setattr(app, "error", lambda _p, title, message: shown.append((title, message)))
-    return shown
+    return record_messages(monkeypatch, mainwindow, app)
 
 
 def test_a_second_window_in_another_process_opens_read_only_and_says_so(tmp_path, qtbot, recorded):
@@ -228,13 +226,7 @@ def test_a_window_and_the_command_line_at_once(tmp_path, qtbot, recorded):
     folder.mkdir()
     for i in range(40):
         (folder / f"s{i}.txt").write_text(f"Statement {i}: the allies condemn the launches. " * 20)
-    window = create_window(project, ask_name=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = show_window(qtbot, create_window(project, ask_name=False))
     result: dict[str, subprocess.CompletedProcess] = {}
     importer = threading.Thread(target=lambda: result.update(run=subprocess.run(
         [sys.executable, "-m", "annotator", "import", str(project), str(folder)], capture_output=True, cwd=ROOT,

@@ -38,7 +38,7 @@ import pytest
 from annotator.core.text import sha256_text
 from annotator.store import Project, backups
 from annotator.store.transfer import export_project
-from tests.reliability.common import KILLS, LABELS, WORDS, integrity, make_project
+from tests.reliability.common import KILLS, LABELS, WORDS, integrity, make_project, report
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,13 +48,6 @@ WORKERS = 2
 
 def kills_for(mode: str) -> int:
     return max(2, round(KILLS * SHARES[mode] / 100))
-
-
-def report(mode: str, **figures: object) -> None:
-    target = os.environ.get("ANNOTATOR_RELIABILITY_REPORT")
-    if target:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": "crash", "mode": mode, **figures}) + "\n")
 
 
 # -- a child process and its acknowledgements -----------------------------------------------------------------------
@@ -229,7 +222,7 @@ def run_series(mode: str, tmp_path: Path, user_data_dir: Path, one: Callable[...
     with ThreadPoolExecutor(WORKERS) as pool:
         for future in [pool.submit(worker, w) for w in range(WORKERS)]:
             future.result()
-    report(mode, kills=tally.kills, finished=tally.finished, acknowledged=tally.acknowledged,
+    report("crash", mode=mode, kills=tally.kills, finished=tally.finished, acknowledged=tally.acknowledged,
            inflight=tally.inflight, seconds=round(time.monotonic() - started, 1))
     return tally
 

@@ -23,6 +23,7 @@ from annotator.store import Project, backups
 from annotator.store.transfer import export_project, import_paths
 from tests.reliability.common import dump, make_project, settled
 from tests.reliability.faults import FaultyConnection
+from tests.ui.conftest import record_messages, show_window
 
 
 class Disk:
@@ -73,19 +74,11 @@ def disk(tmp_path):
 
 @pytest.fixture
 def messages(monkeypatch):
-    shown: list[tuple[str, str]] = []
-
-    def record(_parent, title, message):
-        shown.append((title, message))
-
     import annotator.ui.app as app
     import annotator.ui.files as files
     import annotator.ui.mainwindow as mainwindow
 
-    for module in (app, files, mainwindow):
-        monkeypatch.setattr(module, "error", record)
-    monkeypatch.setattr(files, "show_import_report", lambda _p, report: shown.append(("report", str(report))))
-    return shown
+    return record_messages(monkeypatch, app, files, mainwindow)
 
 
 def big_jsonl(path: Path, documents: int = 6, size: int = 60_000) -> Path:
@@ -139,13 +132,8 @@ def test_labelling_in_the_window_on_a_full_disk(disk, qtbot, tmp_path, messages)
     from annotator.ui.mainwindow import MainWindow
 
     project = make_project(disk.root / "p.sqlite", docs=3)
-    window = MainWindow(Project.open(project, user="t"), QSettings(str(tmp_path / "s.ini"),
-                                                                    QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = show_window(qtbot, MainWindow(Project.open(project, user="t"),
+                                           QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     disk.fill()
     # the write-ahead log still has room for a few changes; each one is saved or refused whole
     text = window.session.document.text
@@ -308,13 +296,8 @@ def test_injected_read_only_error_in_the_window(qtbot, tmp_path, messages):
     from annotator.ui.mainwindow import MainWindow
 
     project = make_project(tmp_path / "p.sqlite", docs=2)
-    window = MainWindow(Project.open(project, user="t"), QSettings(str(tmp_path / "s.ini"),
-                                                                    QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = show_window(qtbot, MainWindow(Project.open(project, user="t"),
+                                           QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     store = window.session.project
     before = dump(project)
     spans_before = window.view.spans_in_order()

@@ -8,8 +8,6 @@ the project usable: once the fault is gone the same operation succeeds on the sa
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import random
 import shutil
 from collections.abc import Callable
@@ -25,17 +23,10 @@ from annotator.core.model import Label
 from annotator.errors import ProjectFileError
 from annotator.store import Project, connection, review
 from annotator.store.transfer import import_paths
-from tests.reliability.common import LABELS, dump, make_project
+from tests.reliability.common import LABELS, dump, make_project, report
 from tests.reliability.faults import FaultyConnection, disk_full_error
 
 IO_ERROR = "the disk reported an input/output error"
-
-
-def report(**figures: object) -> None:
-    target = os.environ.get("ANNOTATOR_RELIABILITY_REPORT")
-    if target:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": "faults", **figures}) + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +172,7 @@ def test_every_database_call_failing_leaves_the_project_as_it_was(op, template, 
         op.run(project, args)
         assert dump(path) != before
         project.close()
-    report(operation=op.name, faults=total)
+    report("faults", operation=op.name, faults=total)
 
 
 def test_disk_full_in_the_middle_of_an_import_is_reported_as_such(template, tmp_path):
@@ -244,4 +235,4 @@ def test_cli_says_what_failed_in_one_line(command, template, tmp_path, monkeypat
         assert dump(project) == before
         assert out.read_bytes() == b"the previous export\n", "a failed export leaves the old file"
         assert not list(tmp_path.glob(".out.jsonl.*")), "and no temporary file"
-    report(operation=f"cli {command}", faults=total)
+    report("faults", operation=f"cli {command}", faults=total)

@@ -9,8 +9,6 @@ away and the same action works in the same window.
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,50 +22,28 @@ from annotator.core.codebook import DEFAULT_LABELS as CODEBOOK
 from annotator.core.model import Label
 from annotator.store import Project
 from annotator.ui.app import install_error_hook
-from tests.reliability.common import dump, make_project
+from tests.reliability.common import dump, make_project, report
 from tests.reliability.faults import FaultyConnection
+from tests.ui.conftest import record_messages, show_window
 
 IO_ERROR = "the disk reported an input/output error"
-
-
-def report(**figures: object) -> None:
-    target = os.environ.get("ANNOTATOR_RELIABILITY_REPORT")
-    if target:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": "faults-gui", **figures}) + "\n")
 
 
 @pytest.fixture
 def errors(monkeypatch):
     """Every message box the window would show, recorded instead of shown."""
-    shown: list[tuple[str, str]] = []
-
-    def record(_parent, title, message):
-        shown.append((title, message))
-
     import annotator.ui.app as app
     import annotator.ui.files as files
     import annotator.ui.mainwindow as mainwindow
 
-    monkeypatch.setattr(mainwindow, "error", record)
-    monkeypatch.setattr(app, "error", record)
-    monkeypatch.setattr(files, "error", record)
-    monkeypatch.setattr(files, "show_import_report", lambda _parent, report: shown.append(("report", str(report))))
-    return shown
+    return record_messages(monkeypatch, mainwindow, app, files)
 
 
 def open_window(qtbot, path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     from annotator.ui.mainwindow import MainWindow
 
-    window = MainWindow(Project.open(path, user="tester"),
-                        QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.view.setFocus()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
+    return show_window(qtbot, MainWindow(Project.open(path, user="tester"),
+                                         QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
 
 
 def shown_spans(window) -> set[tuple]:  # type: ignore[no-untyped-def]
@@ -211,7 +187,7 @@ def test_every_call_failing_in_a_window_action(action, gui_template, qtbot, tmp_
     doc = window.session.document
     assert shown_spans(window) == stored_spans(path, doc.id)
     window.close()
-    report(action=action.name, faults=n - 1, after_commit=committed_failures)
+    report("faults-gui", action=action.name, faults=n - 1, after_commit=committed_failures)
 
 
 def _same_change(a: list[str], b: list[str]) -> bool:

@@ -9,7 +9,6 @@ Nothing else escapes. ``ANNOTATOR_FUZZ`` sets the examples per test (60 in CI; 2
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 from pathlib import Path
@@ -27,7 +26,7 @@ from annotator.formats import brat, doccano, jsonl, plaintext
 from annotator.formats.common import is_int
 from annotator.store import Project
 from tests.hostile import PIECES, hostile_text
-from tests.reliability.common import FUZZ, make_project
+from tests.reliability.common import FUZZ, make_project, report
 
 FUZZ_SETTINGS = settings(
     max_examples=FUZZ, deadline=None, derandomize=False,
@@ -130,10 +129,7 @@ def read_or_refuse(reader, path: Path, sink: Project) -> None:  # type: ignore[n
 
 
 def count(name: str) -> None:
-    target = os.environ.get("ANNOTATOR_RELIABILITY_REPORT")
-    if target:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": "fuzz", "reader": name, "examples": FUZZ}) + "\n")
+    report("fuzz", reader=name, examples=FUZZ)
 
 
 # -- JSONL ----------------------------------------------------------------------------------------------------------

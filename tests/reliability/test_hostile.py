@@ -3,8 +3,6 @@ project — through the command line (in-process and in a real subprocess) and t
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from annotator.errors import FormatError
 from annotator.store import Project
 from tests.helpers import run_cli
 from tests.reliability import corpus
-from tests.reliability.common import dump, make_project
+from tests.reliability.common import dump, make_project, report
 
 IMPORT_NAMES = [name for name, *_ in corpus.import_cases()]
 PROJECT_NAMES = [
@@ -27,20 +25,13 @@ PROJECT_NAMES = [
 ]
 
 
-def report(**figures: object) -> None:
-    target = os.environ.get("ANNOTATOR_RELIABILITY_REPORT")
-    if target:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": "hostile", **figures}) + "\n")
-
-
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory) -> dict[str, corpus.Case]:
     built = corpus.build(tmp_path_factory.mktemp("corpus"))
     by_name = {c.name: c for c in built}
     assert sorted(by_name) == sorted(IMPORT_NAMES + PROJECT_NAMES)
     assert len(built) >= 40
-    report(corpus=len(built), imports=len(IMPORT_NAMES), projects=len(PROJECT_NAMES),
+    report("hostile", corpus=len(built), imports=len(IMPORT_NAMES), projects=len(PROJECT_NAMES),
            huge_line_mb=corpus.HUGE_MB)
     return by_name
 

@@ -4,7 +4,6 @@ content, SQL only with parameters — each checked here."""
 from __future__ import annotations
 
 import ast
-import json
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMessageB
 
 from annotator.core.model import IncomingDocument, IncomingSpan, Label
 from annotator.store import Project
+from tests.reliability.common import report
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "annotator"
@@ -466,7 +466,4 @@ def test_no_widget_is_told_to_render_rich_text_or_follow_links():
 
 
 def test_figures():
-    target = os.environ.get("ANNOTATOR_RELIABILITY_REPORT")
-    if target:
-        with open(target, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": "security", "sql_allowed": len(SQL_ALLOWED)}) + "\n")
+    report("security", sql_allowed=len(SQL_ALLOWED))

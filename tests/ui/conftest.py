@@ -17,39 +17,6 @@ HOSTILE = (
 SECOND = "Second statement: we commit to defend our allies."
 
 
-MODAL_LIMIT_S = 60
-
-
-@pytest.fixture(autouse=True)
-def modal_watchdog(qapp):
-    """Fail, never hang: a modal dialog left open by a test (its driver missed it) is closed after a minute.
-
-    pytest-timeout's signal cannot interrupt Qt's own event loop inside ``exec()``, so a forgotten dialog would
-    otherwise wait for input until CI's own limit.
-    """
-    from PySide6.QtCore import QElapsedTimer, QTimer
-    from PySide6.QtWidgets import QApplication, QDialog
-
-    clock = QElapsedTimer()
-    clock.start()
-    closed: list[str] = []
-
-    def check():
-        if clock.elapsed() < MODAL_LIMIT_S * 1000:
-            return
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
-                closed.append(f"{type(widget).__name__} {widget.windowTitle()!r}")
-                widget.reject()
-
-    timer = QTimer()
-    timer.timeout.connect(check)
-    timer.start(250)
-    yield
-    timer.stop()
-    assert not closed, f"modal dialogs left open for {MODAL_LIMIT_S} s were closed: {closed}"
-
-
 @pytest.fixture
 def project(tmp_path):
     docs = [IncomingDocument(HOSTILE, "hostile"), IncomingDocument(SECOND, "second")]
@@ -62,14 +29,33 @@ def project(tmp_path):
 def window(qtbot, project, tmp_path):
     from annotator.ui.mainwindow import MainWindow
 
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(project, settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    win.view.setFocus()
-    return win
+    return show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "settings.ini"),
+                                                            QSettings.Format.IniFormat)))
+
+
+def show_window(qtbot, window):
+    """Show ``window`` as the app does, active with the keyboard in the statement (so its shortcuts work)."""
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def record_messages(monkeypatch, *modules) -> list[tuple[str, str]]:
+    """Message boxes of ``modules`` (their ``error``, ``inform`` and ``show_import_report``) recorded as
+    (title, message) instead of shown: a modal box would wait for a click."""
+    shown: list[tuple[str, str]] = []
+    for module in modules:
+        for name in ("error", "inform"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, lambda _parent, title, message: shown.append((title, message)))
+        if hasattr(module, "show_import_report"):
+            monkeypatch.setattr(module, "show_import_report", lambda _parent, report: shown.append(("report",
+                                                                                                     str(report))))
+    return shown
 
 
 def point_of(view, cp: int) -> QPoint:
