@@ -110,6 +110,13 @@ class EditedProject(Project):
                 self.lock = None
 
 
+def _read_only(path: Path, user: str | None, reason: str) -> EditedProject:
+    project = EditedProject.open(path, readonly=True, user=user)
+    assert isinstance(project, EditedProject)
+    project.readonly_reason = reason
+    return project
+
+
 def open_for_editing(
     path: str | Path,
     user: str | None = None,
@@ -121,13 +128,8 @@ def open_for_editing(
     path = Path(path)
     lock = EditorLock.acquire(path)
     if isinstance(lock, str):
-        project = EditedProject.open(path, readonly=True, user=user)
-        assert isinstance(project, EditedProject)
-        project.readonly_reason = (
-            f"{path.name} is open for editing in {lock}; it is shown here read-only and nothing you do here is "
-            "saved. Close the other window and open it again to edit it."
-        )
-        return project
+        return _read_only(path, user, f"{path.name} is open for editing in {lock}; it is shown here read-only and "
+                          "nothing you do here is saved. Close the other window and open it again to edit it.")
     try:
         project = EditedProject.open(path, create=create, user=user, populate=populate)
     except ProjectFileError:
@@ -135,13 +137,8 @@ def open_for_editing(
         if not (path.is_file() and not connection.writable(path)):
             raise
         # a read-only file or folder (a read-only disk, a CD, a share mounted read-only): show it read-only
-        project = EditedProject.open(path, readonly=True, user=user)
-        assert isinstance(project, EditedProject)
-        project.readonly_reason = (
-            f"{path.name} is on a read-only disk or in a read-only folder; it is shown here read-only and nothing "
-            "you do here is saved. Copy it somewhere writable to edit it."
-        )
-        return project
+        return _read_only(path, user, f"{path.name} is on a read-only disk or in a read-only folder; it is shown "
+                          "here read-only and nothing you do here is saved. Copy it somewhere writable to edit it.")
     except BaseException:
         lock.release()
         raise

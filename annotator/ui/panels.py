@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,13 +52,7 @@ class DocumentsPanel(QWidget):
         self.search.setPlaceholderText("Search text…")
         self.search.setClearButtonEnabled(True)
         self.model = DocumentsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        self.table = row_table(self.model, QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.horizontalHeader()
         # fixed widths: resizing to contents asks every row of a 10 000-document project on each change
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -109,17 +103,12 @@ class SpansPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = SpansModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
+        self.table = row_table(
+            self.model,
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked,
         )
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -155,6 +144,18 @@ class SpansPanel(QWidget):
                 self.table.scrollTo(index)
         finally:
             self._quiet = False
+
+
+def row_table(model: QAbstractItemModel, triggers: QAbstractItemView.EditTrigger) -> QTableView:
+    """A table of one-line rows over ``model``, selected a whole row at a time."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(triggers)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    return table
 
 
 def swatch(color: str, size: int = 12) -> QPixmap:
