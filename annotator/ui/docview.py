@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QHelpEvent,
@@ -35,7 +34,6 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QResizeEvent,
-    QTextBlock,
     QTextCursor,
     QTextLine,
     QTextOption,
@@ -46,37 +44,11 @@ from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
 from annotator.ui.overview import STRIP_WIDTH, OverviewStrip
 from annotator.ui.positions import PositionMap, set_plain_text
+from annotator.ui.span_layer import MAX_LANES, Line, lines_on_screen, span_fills, x_range
 
-#: paragraphs longer than this keep their shaped glyphs between paints (a 1 M-char paragraph: 20 ms -> 1-2 ms)
-LONG_BLOCK = 20_000
 BAND_ALPHA = 56  # translucent enough that three overlapping bands still leave black text legible
-UNDERLINE = 2  # px
-LANE_PITCH = 3  # px between stacked underlines
-MAX_LANES = 3  # spans deeper than this share a thin line along the top of the text
-SEPARATOR_STUB = 5.0  # px shown after a line's text when a span runs on over the line break
 TOOLTIP_SPANS = 12  # innermost first; a tooltip taller than the screen helps nobody
 UNKNOWN_COLOR = "#888888"
-
-
-@dataclass(slots=True)
-class _Line:
-    """One laid-out line on screen: viewport geometry and its Qt position range."""
-
-    top: float
-    height: float
-    left: float  # viewport x of the block's layout origin; x of a position = left + line.cursorToX(pos)
-    line: QTextLine
-    block_pos: int
-    qa: int
-    qb: int  # end of the line's text (the block separator, for the last line of a block)
-    block_end: bool
-    xs: dict[int, float] = field(default_factory=dict)  # x of Qt positions, asked for in this paint
-
-
-def _cursor_x(line: QTextLine, pos: int) -> float:
-    """``QTextLine.cursorToX``: PySide6 returns ``(x, pos)`` for the C++ in/out argument."""
-    x = line.cursorToX(pos)
-    return float(x[0] if isinstance(x, tuple) else x)  # type: ignore[arg-type]
 
 
 class StatementView(QPlainTextEdit):
@@ -109,7 +81,7 @@ class StatementView(QPlainTextEdit):
         self._painting = False
         self._scrolling = False
         self._lines_key: tuple[object, ...] | None = None
-        self._lines: list[_Line] = []
+        self._lines: list[Line] = []
         self.overview = OverviewStrip(self)
         self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
 
@@ -293,7 +265,7 @@ class StatementView(QPlainTextEdit):
         return True
 
     # ------------------------------------------------------------------ geometry
-    def _visible_lines(self) -> list[_Line]:
+    def _visible_lines(self) -> list[Line]:
         """The laid-out lines intersecting the viewport, top to bottom. Changes no scroll position.
 
         Kept while the top block, content offset, viewport size and document revision stay the same (one key
@@ -307,7 +279,7 @@ class StatementView(QPlainTextEdit):
         if key == self._lines_key:
             return self._lines
         self._lines_key = None
-        out = self._lines = self._compute_lines(block, offset, size.height())
+        out = self._lines = lines_on_screen(block, offset, size.height(), self.blockBoundingRect)
         self._lines_key = key
         return out
 
@@ -315,70 +287,11 @@ class StatementView(QPlainTextEdit):
         self._lines_key = None
         self._lines = []
 
-    def _compute_lines(self, block: QTextBlock, offset: QPointF, height: int) -> list[_Line]:
-        out: list[_Line] = []
-        while block.isValid():
-            # as QPlainTextEdit.paintEvent walks: each block's own rect (laid out on demand), stacked from the
-            # content offset (blockBoundingGeometry would re-add every block from the top one on each call)
-            geo = self.blockBoundingRect(block).translated(offset)
-            offset.setY(offset.y() + geo.height())
-            if geo.top() > height:
-                break
-            if block.isVisible():
-                layout = block.layout()
-                if block.length() > LONG_BLOCK:
-                    layout.setCacheEnabled(True)
-                top = geo.top()
-                n = layout.lineCount()
-                # first line whose bottom is below the viewport top (binary search: 1 M-char paragraphs)
-                lo, hi = 0, n
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    line = layout.lineAt(mid)
-                    if top + line.y() + line.height() <= 0:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                pos = block.position()
-                for i in range(lo, n):
-                    line = layout.lineAt(i)
-                    y = top + line.y()
-                    if y > height:
-                        break
-                    start = pos + line.textStart()
-                    end = start + line.textLength()
-                    out.append(_Line(y, line.height(), geo.left(), line, pos, start, end, i == n - 1))
-            block = block.next()
-        return out
-
-    def _x_range(self, line: _Line, qs: int, qe: int) -> tuple[float, float] | None:
-        """Viewport x range of Qt range [qs, qe) on ``line``; None if they do not meet."""
-        end = line.qb + 1 if line.block_end else line.qb
-        qs, qe = max(qs, line.qa), min(qe, end)
-        if qe <= qs:
-            return None
-        memo = line.xs
-        x1 = memo.get(qs)
-        if x1 is None:
-            x1 = memo[qs] = _cursor_x(line.line, qs - line.block_pos)
-        if qe > line.qb:  # runs on over the line break
-            qe = -1
-        x2 = memo.get(qe)
-        if x2 is None:
-            if qe < 0:
-                x2 = line.line.x() + line.line.naturalTextWidth() + SEPARATOR_STUB
-            else:
-                x2 = _cursor_x(line.line, qe - line.block_pos)
-            memo[qe] = x2
-        if x2 < x1:  # right-to-left run
-            x1, x2 = x2, x1
-        return line.left + x1, line.left + x2
-
-    def _span_rects(self, span: Span, lines: list[_Line]) -> list[QRectF]:
+    def _span_rects(self, span: Span, lines: list[Line]) -> list[QRectF]:
         qs, qe = self._map.to_qt(span.start), self._map.to_qt(span.end)
         rects = []
         for line in lines:
-            xs = self._x_range(line, qs, qe)
+            xs = x_range(line, qs, qe)
             if xs is not None:
                 rects.append(QRectF(xs[0], line.top, xs[1] - xs[0], line.height))
         return rects
@@ -395,7 +308,7 @@ class StatementView(QPlainTextEdit):
             for ln in self._visible_lines()
         )
 
-    def _update_span(self, span: Span, lines: list[_Line] | None = None) -> None:
+    def _update_span(self, span: Span, lines: list[Line] | None = None) -> None:
         """Repaint only the lines ``span`` is on."""
         if not self.isVisible():
             return
@@ -405,13 +318,13 @@ class StatementView(QPlainTextEdit):
             bottom = max(r.bottom() for r in rects)
             self.viewport().update(QRect(0, int(top) - 2, self.viewport().width(), int(bottom - top) + 5))
 
-    def _visible_spans(self, lines: list[_Line]) -> list[Span]:
+    def _visible_spans(self, lines: list[Line]) -> list[Span]:
         if not lines:
             return []
         to_cp = self._map.to_cp
         return self._index.overlapping(to_cp(lines[0].qa), to_cp(lines[-1].qb + 1, ceil=True))
 
-    def _lanes_for(self, lines: list[_Line]) -> dict[int, int]:
+    def _lanes_for(self, lines: list[Line]) -> dict[int, int]:
         """Underline lane of each span on those lines: a function of what is on screen, never cached, so a
         grab or a partial repaint can never leave stale lanes behind."""
         visible = self._visible_spans(lines)
@@ -451,92 +364,31 @@ class StatementView(QPlainTextEdit):
         finally:
             self._painting = False
 
-    def _paint_spans(self, lines: list[_Line], rect: QRect) -> None:
-        """Bands and underlines of the spans on screen, drawn before the text.
-
-        Bands: one per label per stretch of text its spans cover (the union, in one pass over the spans in
-        start order), so overlapping spans of different labels blend while a pile of same-label spans never
-        darkens the text into illegibility. Underlines: one per span in lanes 0..MAX_LANES-1 (lanes over the
-        whole screen, not just ``rect``, so partial repaints agree with full ones); spans deeper than that
-        share a thin dark line along the top of the text (the tooltip lists them all). A screenful of the
-        densest statement (hundreds of spans per line) thus costs a few primitives per line.
-        """
+    def _paint_spans(self, lines: list[Line], rect: QRect) -> None:
+        """Bands and underlines of the spans on screen (:func:`span_fills`), drawn before the text; lanes are
+        assigned over the whole screen, not just ``rect``, so partial repaints agree with full ones."""
         visible = self._visible_spans(lines)
         if not visible:
             return
         lanes = assign_lanes(visible, MAX_LANES)
-        to_qt_many = self._map.to_qt_many
         top, bottom = rect.top() - 1, rect.bottom() + 1
         first = bisect_right([ln.top + ln.height for ln in lines], top)
         shown = [ln for ln in lines[first:] if ln.top <= bottom]
         if not shown:
             return
-        starts = [ln.qa for ln in shown]
-        # rectangles per colour, colours in first-use order (all bands, then underlines, then the deep shade):
-        # one drawRects call per colour paints the same pixels as a fillRect per rectangle, in a few calls
-        fills: dict[int, tuple[QColor, list[QRectF]]] = {}
-
-        def put(
-            qs: int, qe: int, colour: QColor, rise: float | None, height: float | None, trim: int = 0
-        ) -> None:
-            """Fill [qs, qe) on each line it is on: ``rise`` px above the line's bottom (None: from its top),
-            ``height`` px tall (None: the line's height), ``trim`` px short at the end."""
-            found = fills.get(id(colour))
-            rects = found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]
-            for i in range(max(0, bisect_right(starts, qs) - 1), bisect_left(starts, qe)):
-                line = shown[i]
-                xs = self._x_range(line, qs, qe)
-                if xs is not None:
-                    y = line.top if rise is None else line.top + line.height - rise
-                    h = line.height if height is None else height
-                    rects.append(QRectF(xs[0], y, max(1.0, xs[1] - xs[0] - trim), h))
-
-        unions: dict[str, list[list[int]]] = {}
-        deep: list[list[int]] = []
-        last_deep: list[int] = [-1, -1]
-        for span, lane in zip(visible, lanes, strict=True):
-            start, end = span.start, span.end
-            segments = unions.get(span.label)
-            if segments is None:
-                unions[span.label] = [[start, end]]
-            else:
-                last = segments[-1]
-                if start > last[1]:
-                    segments.append([start, end])
-                elif end > last[1]:
-                    last[1] = end
-            if lane >= MAX_LANES:
-                if not deep or start > last_deep[1]:
-                    last_deep = [start, end]
-                    deep.append(last_deep)
-                elif end > last_deep[1]:
-                    last_deep[1] = end
-        for label, segments in unions.items():
-            band = self._color(label)[0]
-            qt = to_qt_many([p for segment in segments for p in segment])
-            for i in range(0, len(qt), 2):
-                put(qt[i], qt[i + 1], band, None, None)
-        lined = [(span, lane) for span, lane in zip(visible, lanes, strict=True) if lane < MAX_LANES]
-        qt = to_qt_many([p for span, _lane in lined for p in (span.start, span.end)])
-        for i, (span, lane) in enumerate(lined):  # 1 px short: two abutting spans show a break between them
-            colour = self._color(span.label)[1]
-            put(qt[2 * i], qt[2 * i + 1], colour, UNDERLINE + lane * LANE_PITCH, UNDERLINE, 1)
-        if deep:
-            shade = QColor(self.palette().color(QPalette.ColorRole.Text))
-            shade.setAlpha(150)
-            qt = to_qt_many([p for segment in deep for p in segment])
-            for i in range(0, len(qt), 2):
-                put(qt[i], qt[i + 1], shade, None, 1)
+        shade = QColor(self.palette().color(QPalette.ColorRole.Text))
+        shade.setAlpha(150)
+        fills = span_fills(shown, visible, lanes, self._map.to_qt_many, self._color, shade)
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)
         painter.setPen(Qt.PenStyle.NoPen)
-        for colour, rects in fills.values():
+        for colour, rects in fills:
             if rects:
                 painter.setBrush(colour)
                 painter.drawRects(rects)
         painter.end()
 
-    def _paint_outline(self, lines: list[_Line], rect: QRect) -> None:
+    def _paint_outline(self, lines: list[Line], rect: QRect) -> None:
         span = self._index.get(self._selected) if self._selected is not None else None
         if span is None:
             return

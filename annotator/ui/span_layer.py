@@ -1,0 +1,183 @@
+"""Where spans go on screen: the laid-out lines of the statement view, the x range of a Qt position range on a
+line, and the rectangles a paint fills for the spans on screen (:mod:`annotator.ui.docview` draws them).
+
+Everything here is in Qt positions; the view converts code points with its PositionMap.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QTextBlock, QTextLine
+
+from annotator.core.model import Span
+
+#: paragraphs longer than this keep their shaped glyphs between paints (a 1 M-char paragraph: 20 ms -> 1-2 ms)
+LONG_BLOCK = 20_000
+UNDERLINE = 2  # px
+LANE_PITCH = 3  # px between stacked underlines
+MAX_LANES = 3  # spans deeper than this share a thin line along the top of the text
+SEPARATOR_STUB = 5.0  # px shown after a line's text when a span runs on over the line break
+
+
+@dataclass(slots=True)
+class Line:
+    """One laid-out line on screen: viewport geometry and its Qt position range."""
+
+    top: float
+    height: float
+    left: float  # viewport x of the block's layout origin; x of a position = left + line.cursorToX(pos)
+    line: QTextLine
+    block_pos: int
+    qa: int
+    qb: int  # end of the line's text (the block separator, for the last line of a block)
+    block_end: bool
+    xs: dict[int, float] = field(default_factory=dict)  # x of Qt positions, asked for in this paint
+
+
+def cursor_x(line: QTextLine, pos: int) -> float:
+    """``QTextLine.cursorToX``: PySide6 returns ``(x, pos)`` for the C++ in/out argument."""
+    x = line.cursorToX(pos)
+    return float(x[0] if isinstance(x, tuple) else x)  # type: ignore[arg-type]
+
+
+def lines_on_screen(
+    block: QTextBlock, offset: QPointF, height: int, bounding_rect: Callable[[QTextBlock], QRectF]
+) -> list[Line]:
+    """The laid-out lines from ``block`` (the first visible one) down to ``height`` px, placed from the view's
+    content ``offset``; ``bounding_rect`` is the view's ``blockBoundingRect``."""
+    out: list[Line] = []
+    while block.isValid():
+        # as QPlainTextEdit.paintEvent walks: each block's own rect (laid out on demand), stacked from the
+        # content offset (blockBoundingGeometry would re-add every block from the top one on each call)
+        geo = bounding_rect(block).translated(offset)
+        offset.setY(offset.y() + geo.height())
+        if geo.top() > height:
+            break
+        if block.isVisible():
+            layout = block.layout()
+            if block.length() > LONG_BLOCK:
+                layout.setCacheEnabled(True)
+            top = geo.top()
+            n = layout.lineCount()
+            # first line whose bottom is below the viewport top (binary search: 1 M-char paragraphs)
+            lo, hi = 0, n
+            while lo < hi:
+                mid = (lo + hi) // 2
+                line = layout.lineAt(mid)
+                if top + line.y() + line.height() <= 0:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            pos = block.position()
+            for i in range(lo, n):
+                line = layout.lineAt(i)
+                y = top + line.y()
+                if y > height:
+                    break
+                start = pos + line.textStart()
+                end = start + line.textLength()
+                out.append(Line(y, line.height(), geo.left(), line, pos, start, end, i == n - 1))
+        block = block.next()
+    return out
+
+
+def x_range(line: Line, qs: int, qe: int) -> tuple[float, float] | None:
+    """Viewport x range of Qt range [qs, qe) on ``line``; None if they do not meet."""
+    end = line.qb + 1 if line.block_end else line.qb
+    qs, qe = max(qs, line.qa), min(qe, end)
+    if qe <= qs:
+        return None
+    memo = line.xs
+    x1 = memo.get(qs)
+    if x1 is None:
+        x1 = memo[qs] = cursor_x(line.line, qs - line.block_pos)
+    if qe > line.qb:  # runs on over the line break
+        qe = -1
+    x2 = memo.get(qe)
+    if x2 is None:
+        if qe < 0:
+            x2 = line.line.x() + line.line.naturalTextWidth() + SEPARATOR_STUB
+        else:
+            x2 = cursor_x(line.line, qe - line.block_pos)
+        memo[qe] = x2
+    if x2 < x1:  # right-to-left run
+        x1, x2 = x2, x1
+    return line.left + x1, line.left + x2
+
+
+def span_fills(
+    shown: list[Line],
+    visible: list[Span],
+    lanes: list[int],
+    to_qt_many: Callable[[list[int]], list[int]],
+    color_of: Callable[[str], tuple[QColor, QColor]],
+    shade: QColor,
+) -> list[tuple[QColor, list[QRectF]]]:
+    """The rectangles to fill, per colour, for the ``visible`` spans (in start order, with their underline
+    ``lanes``) on the ``shown`` lines: bands, then underlines, then the deep-overlap shade.
+
+    Bands: one per label per stretch of text its spans cover (the union, in one pass over the spans in start
+    order), so overlapping spans of different labels blend while a pile of same-label spans never darkens the
+    text into illegibility. Underlines: one per span in lanes 0..MAX_LANES-1; spans deeper than that share a
+    thin line (``shade``) along the top of the text. A screenful of the densest statement (hundreds of spans
+    per line) thus costs a few primitives per line. ``color_of(label)`` is (band, underline).
+    """
+    starts = [ln.qa for ln in shown]
+    # rectangles per colour, colours in first-use order (all bands, then underlines, then the deep shade):
+    # one drawRects call per colour paints the same pixels as a fillRect per rectangle, in a few calls
+    fills: dict[int, tuple[QColor, list[QRectF]]] = {}
+
+    def put(
+        qs: int, qe: int, colour: QColor, rise: float | None, height: float | None, trim: int = 0
+    ) -> None:
+        """Fill [qs, qe) on each line it is on: ``rise`` px above the line's bottom (None: from its top),
+        ``height`` px tall (None: the line's height), ``trim`` px short at the end."""
+        found = fills.get(id(colour))
+        rects = found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]
+        for i in range(max(0, bisect_right(starts, qs) - 1), bisect_left(starts, qe)):
+            line = shown[i]
+            xs = x_range(line, qs, qe)
+            if xs is not None:
+                y = line.top if rise is None else line.top + line.height - rise
+                h = line.height if height is None else height
+                rects.append(QRectF(xs[0], y, max(1.0, xs[1] - xs[0] - trim), h))
+
+    unions: dict[str, list[list[int]]] = {}
+    deep: list[list[int]] = []
+    last_deep: list[int] = [-1, -1]
+    for span, lane in zip(visible, lanes, strict=True):
+        start, end = span.start, span.end
+        segments = unions.get(span.label)
+        if segments is None:
+            unions[span.label] = [[start, end]]
+        else:
+            last = segments[-1]
+            if start > last[1]:
+                segments.append([start, end])
+            elif end > last[1]:
+                last[1] = end
+        if lane >= MAX_LANES:
+            if not deep or start > last_deep[1]:
+                last_deep = [start, end]
+                deep.append(last_deep)
+            elif end > last_deep[1]:
+                last_deep[1] = end
+    for label, segments in unions.items():
+        band = color_of(label)[0]
+        qt = to_qt_many([p for segment in segments for p in segment])
+        for i in range(0, len(qt), 2):
+            put(qt[i], qt[i + 1], band, None, None)
+    lined = [(span, lane) for span, lane in zip(visible, lanes, strict=True) if lane < MAX_LANES]
+    qt = to_qt_many([p for span, _lane in lined for p in (span.start, span.end)])
+    for i, (span, lane) in enumerate(lined):  # 1 px short: two abutting spans show a break between them
+        colour = color_of(span.label)[1]
+        put(qt[2 * i], qt[2 * i + 1], colour, UNDERLINE + lane * LANE_PITCH, UNDERLINE, 1)
+    if deep:
+        qt = to_qt_many([p for segment in deep for p in segment])
+        for i in range(0, len(qt), 2):
+            put(qt[i], qt[i + 1], shade, None, 1)
+    return list(fills.values())
