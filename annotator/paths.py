@@ -46,3 +46,22 @@ def sample_docs_dir() -> Path:
 
 def resources_dir() -> Path:
     return _bundled("resources")
+
+
+def new_file_mode(target: Path) -> int:
+    """The permissions a file written to ``target`` through a temporary file should get: the old file's when it
+    replaces one, else what a plain ``open()`` would give under the user's umask (``mkstemp`` makes 0600, which
+    would hide an export or a project from colleagues on a shared drive)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: done once, at import, before any thread starts
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 import orjson
 
+from annotator import paths
 from annotator.core.model import IncomingSpan
 from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError, FormatError
@@ -130,6 +131,7 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, paths.new_file_mode(target))
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):

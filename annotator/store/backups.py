@@ -208,6 +208,7 @@ def backup_connection(
         try:
             _copy_into(source, tmp)
             target = _unique(folder, f"{_stamp()}-{reason}")
+            os.chmod(tmp, paths.new_file_mode(target))
             os.replace(tmp, target)
         except BaseException:
             _remove(tmp, Path(f"{tmp}-journal"))
@@ -388,6 +389,7 @@ def restore(project_path: str | Path, backup_path: str | Path, keep: int = KEEP)
             os.close(fd)
             tmp = Path(tmp_name)
             _copy_into(source, tmp)
+            os.chmod(tmp, paths.new_file_mode(project))  # the restored project keeps the project's permissions
         # 3. keep the project as it is now, and take it over: fold its -wal in, hold it exclusively, rename
         return _replace(project, tmp, backup, keep)
     finally:

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator import paths
 from annotator.errors import ProjectFileError, ReadOnlyError
 from annotator.store import schema
 
@@ -183,6 +184,7 @@ def create_file(path: Path, populate: callable | None = None) -> None:  # type: 
             os.fsync(fh.fileno())
         if path.exists():
             raise ProjectFileError(f"{path} already exists")
+        os.chmod(tmp, paths.new_file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):

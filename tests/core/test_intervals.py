@@ -19,7 +19,7 @@ def span(i: int, start: int, end: int, label: str = "threat") -> Span:
 def brute_overlapping(spans: list[Span], a: int, b: int) -> list[Span]:
     if b <= a:
         b = a + 1
-    return sorted((s for s in spans if s.start < b and s.end > a), key=lambda s: (s.start, s.end, s.id))
+    return sorted((s for s in spans if s.start < b and s.end > a), key=lambda s: (s.start, s.end, s.label, s.id))
 
 
 span_lists = st.lists(st.tuples(st.integers(0, 300), st.integers(1, 120)), max_size=3 * BLOCK + 5).map(
@@ -136,7 +136,7 @@ def test_updates_agree_with_brute_force(spans: list[Span], ops: list[tuple[bool,
             else:
                 current[victim] = span(victim, pos, pos + length, "commitment")
                 index.replace(current[victim])
-        everything = sorted(current.values(), key=lambda s: (s.start, s.end, s.id))
+        everything = sorted(current.values(), key=lambda s: (s.start, s.end, s.label, s.id))  # the index order
         assert list(index) == everything
         for a in range(0, 500, 37):
             assert index.overlapping(a, a + 25) == brute_overlapping(everything, a, a + 25)

@@ -162,3 +162,24 @@ def test_fast_export_read_writes_the_same_bytes_as_the_generic_path(tmp_path, st
                 assert b"\xe2\x80\xa8" not in fast.getvalue() and b"\xe2\x80\xa9" not in fast.getvalue()
         expected = {None: 4, "done": 2, "todo": 1}[status]  # deleting a span put statement 4 in progress
         assert formats.STREAM_WRITERS["jsonl"](p.iter_documents(status), io.BytesIO()) == expected
+
+
+def test_exports_projects_and_backups_get_the_usual_permissions(tmp_path):
+    """Written through mkstemp (0600), they would be unreadable to colleagues on a shared drive."""
+    import os
+    import stat
+
+    from annotator.store import backups
+
+    mask = os.umask(0o022)
+    os.umask(mask)  # read, and put back as it was
+    usual = 0o666 & ~mask
+    with Project.open(tmp_path / "p.sqlite", create=True, user="ann") as p:
+        export_project(p, "jsonl", tmp_path / "out.jsonl")
+        made = backups.backup_project(p)
+    mode = lambda path: stat.S_IMODE(path.stat().st_mode)  # noqa: E731
+    assert mode(tmp_path / "p.sqlite") == mode(tmp_path / "out.jsonl") == mode(made) == usual
+    (tmp_path / "out.jsonl").chmod(0o640)  # an export over an existing file keeps that file's permissions
+    with Project.open(tmp_path / "p.sqlite", user="ann") as p:
+        export_project(p, "jsonl", tmp_path / "out.jsonl")
+    assert mode(tmp_path / "out.jsonl") == 0o640
