@@ -387,7 +387,10 @@ def agree_many(sets: Sequence[AnnotationSet], labels: Sequence[str] | None = Non
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"
+    if value is None:
+        return "-"
+    text = f"{value:.3f}"
+    return "0.000" if text == "-0.000" else text  # a kappa a hair below zero reads 0.000, not -0.000
 
 
 def _table(rows: Sequence[Sequence[str]], left: int = 1) -> list[str]:

@@ -49,7 +49,7 @@ class _Command(QUndoCommand):
 class AddSpan(_Command):
     def __init__(self, session: Session, doc_id: int, start: int, end: int, label: str, note: str = "",
                  origin: str = "", annotator: str | None = None) -> None:
-        super().__init__(session, f"Label “{label}”", doc_id)
+        super().__init__(session, f"Label “{session.label_name(label)}”", doc_id)
         self.args = (doc_id, start, end, label, note, origin, annotator)
         self.span: Span | None = None
 
@@ -146,7 +146,7 @@ class DeleteLabel(_Command):
     """Remove a label; its spans are deleted or moved to another label."""
 
     def __init__(self, session: Session, key: str, relabel_to: str | None) -> None:
-        super().__init__(session, f"Delete label “{key}”", None)
+        super().__init__(session, f"Delete label “{session.label_name(key)}”", None)
         self.key = key
         self.relabel_to = relabel_to
         self.saved: tuple[list[Label], list[Span]] | None = None

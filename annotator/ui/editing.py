@@ -65,7 +65,8 @@ class Editor(QObject):
             return
         span = self.selected_span()
         if span is not None and span.label != key:
-            self.session.push(commands.ChangeSpan(self.session, span, f"Relabel as “{key}”", label=key))
+            text = f"Relabel as “{self.session.label_name(key)}”"
+            self.session.push(commands.ChangeSpan(self.session, span, text, label=key))
             self.view.set_selected_span(span.id)
         elif span is None:
             self.window.statusBar().showMessage("Select a phrase (Shift+arrows or the mouse), then press a label key",
@@ -82,7 +83,7 @@ class Editor(QObject):
         if span is None:
             self.window.statusBar().showMessage("Select a span (click it or press Tab) to edit its note", 4000)
             return
-        label = next((lb.name for lb in self.session.labels if lb.key == span.label), span.label)
+        label = self.session.label_name(span.label)
         phrase = self.text[span.start : span.end]
         phrase = phrase if len(phrase) <= 80 else phrase[:77] + "…"
         note = ask_note(self.window, f"Note on {label}: “{phrase}”", span.note)

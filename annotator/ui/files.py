@@ -93,22 +93,24 @@ class Files:
 
     # ------------------------------------------------------------------ export
     def export(self) -> None:
+        """File ▸ Export: until it succeeds or is cancelled, the same dialog comes back with the user's choices
+        (after a refused overwrite or a failed write, nothing typed is lost)."""
         dialog = ExportDialog(self.window, self.session.project.path)
-        if dialog.exec() != ExportDialog.DialogCode.Accepted:
-            return
-        fmt, status, target = dialog.values()
-        if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
-            return
-        try:
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        while dialog.exec() == ExportDialog.DialogCode.Accepted:
+            fmt, status, target = dialog.values()
+            if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
+                continue
             try:
-                n = export_project(self.session.project, fmt, target, status)
-            finally:
-                QApplication.restoreOverrideCursor()
-        except AnnotatorError as exc:
-            error(self.window, "Export failed", str(exc))
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    n = export_project(self.session.project, fmt, target, status)
+                finally:
+                    QApplication.restoreOverrideCursor()
+            except AnnotatorError as exc:
+                error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
+                continue
+            self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
             return
-        self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
 
     def _confirm_overwrite(self, target: Path) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, "Export", f"{target.name} exists. Replace it?",

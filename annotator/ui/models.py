@@ -141,6 +141,8 @@ class SpansModel(_Table):
                 phrase = self.text[span.start : span.end]
                 phrase = " ".join(phrase.split())
                 return phrase if len(phrase) <= 120 else phrase[:117] + "…"
+            if role == Qt.ItemDataRole.DisplayRole and "\n" in span.note:  # one row: its lines shown joined
+                return " ⏎ ".join(span.note.splitlines())
             return span.note
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and label:
             return QColor(label.color)

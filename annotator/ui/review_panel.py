@@ -192,11 +192,11 @@ class ReviewPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Interactive,
+        # the label column fits its text: in a label conflict ("Commitment → Call to action") it is the point
+        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
                                     QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch,
                                     QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(col, mode)
-        header.resizeSection(1, 120)  # "Commitment → Call to action" elides; the tooltip and the view show it all
 
         top = QHBoxLayout()
         top.addWidget(self.colleague_label)

@@ -56,7 +56,11 @@ SERIES = (("overlap_f1", "Overlap F1", "#0072b2"), ("kappa", "Cohen's κ", "#e69
 
 
 def figure(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
+    """Two decimals; a value that rounds to zero reads 0.00, never -0.00."""
+    if value is None:
+        return "n/a"
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
 class BarChart(QWidget):

@@ -55,6 +55,10 @@ class Session(QObject):
             self.counts = Counter(s.label for s in self.spans)
             self.spansReset.emit(doc_id)
 
+    def label_name(self, key: str) -> str:
+        """The name the analyst gave label ``key`` (the key itself for a label not in the codebook)."""
+        return next((lb.name for lb in self.labels if lb.key == key), key)
+
     def span_by_id(self, span_id: int) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
 

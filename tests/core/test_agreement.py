@@ -547,3 +547,9 @@ def test_thousand_documents_by_two_annotators_is_fast():
     print(f"\ncompare(): 1000 documents x 2 annotators, 10 spans each: {elapsed * 1000:.0f} ms")
     assert result["documents"] == 1000
     assert elapsed < 10
+
+
+def test_figures_a_hair_below_zero_read_as_zero():
+    from annotator.core.agreement import _num
+
+    assert (_num(-0.0004), _num(-0.004), _num(None), _num(0.5)) == ("0.000", "-0.004", "-", "0.500")

@@ -94,11 +94,12 @@ def spans_in_db(project, doc_id):
     return [(s.start, s.end, s.label, s.note) for s in project.spans(doc_id)]
 
 
-def on_dialog(cls, action, timeout_ms: int = 10_000):
-    """Run ``action(dialog)`` as soon as a visible ``cls`` dialog is open (the user's stand-in for a modal dialog).
+def on_dialog(cls, *actions, timeout_ms: int = 10_000):
+    """Run each of ``actions`` (``action(dialog)``) on a visible ``cls`` dialog, one per opening: the user's
+    stand-in for a modal dialog, shown again after an error keeps the next action for its next opening.
 
     Polls instead of firing once: under load a dialog may open later than a fixed delay, and a missed dialog
-    would wait for input forever.
+    would wait for input (until the modal watchdog closes it).
     """
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
@@ -106,13 +107,19 @@ def on_dialog(cls, action, timeout_ms: int = 10_000):
     clock = QElapsedTimer()
     clock.start()
     timer = QTimer()
+    pending = list(actions)
+    handled: list[object] = []  # the dialog acted on, until it finishes (its next exec() is a new opening)
 
     def poll():
         found = [w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()]
-        if found or clock.elapsed() > timeout_ms:
+        if found and not handled and pending:
+            dialog = found[-1]
+            handled.append(dialog)
+            dialog.finished.connect(lambda _result: handled.clear())
+            clock.restart()
+            pending.pop(0)(dialog)
+        if not pending or clock.elapsed() > timeout_ms:
             timer.stop()
-            if found:
-                action(found[-1])
 
     timer.timeout.connect(poll)
     timer.start(20)

@@ -177,6 +177,38 @@ def test_export_dialog_every_format(window, project, qtbot, tmp_path, fmt):
     assert "Exported" in window.statusBar().currentMessage()
 
 
+def test_a_failed_export_brings_the_dialog_back_with_the_choices_made(window, tmp_path, monkeypatch):
+    from annotator.ui import dialogs, files
+
+    shown = []
+    monkeypatch.setattr(files, "error", lambda _parent, title, message: shown.append(message))
+    missing = tmp_path / "no such folder" / "out.csv"
+    again = []
+
+    def first(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+        dialog.target.setText(str(missing))
+        qtbot_click(dialog)
+
+    def second(dialog):
+        again.append((dialog.format.currentData(), dialog.target.text()))
+        dialog.target.setText(str(tmp_path / "out.csv"))
+        qtbot_click(dialog)
+
+    timer = on_dialog(dialogs.ExportDialog, first, second)  # noqa: F841 - kept alive while the dialogs run
+    window.files.export()
+    assert len(shown) == 1 and "no such folder" in shown[0]
+    assert again == [("csv", str(missing))]
+    assert (tmp_path / "out.csv").read_text("utf-8").startswith("doc_id,")
+
+
+def qtbot_click(dialog):
+    """Press the dialog's Export button, as the user does."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+
 def test_export_dialog_cancel_writes_nothing(window, tmp_path):
     from annotator.ui import dialogs
 
