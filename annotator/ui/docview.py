@@ -86,14 +86,15 @@ class StatementView(QPlainTextEdit):
         self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
 
     # ------------------------------------------------------------------ content
-    def set_document(self, text: str, spans: list[Span], labels: list[Label]) -> None:
-        """Show ``text`` with ``spans`` (cheapest when sorted by start, end, label, id, as the store gives them)."""
+    def set_document(self, text: str, spans: list[Span], labels: list[Label], presorted: bool = False) -> None:
+        """Show ``text`` with ``spans`` (cheapest when sorted by start, end, label, id, as the store gives them;
+        ``presorted``: the caller guarantees that order, as the session does)."""
         changed = self._selected is not None
         self._selected = None
         self._text = text
         self._forget_lines()
         self._map = PositionMap(text)
-        self._index = IntervalIndex(spans)
+        self._index = IntervalIndex(spans, presorted)
         self._set_colors(labels)
         set_plain_text(self, text)
         self.overview.invalidate()

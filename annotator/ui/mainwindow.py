@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         session = self.session
         if doc is None:
             return
-        self.view.set_document(doc.text, session.spans, session.labels)
+        self.view.set_document(doc.text, session.spans, session.labels, presorted=True)  # the session keeps them so
         self.spans_panel.model.reset(doc.text, session.spans, session.labels)
         self.labels_bar.set_counts(self._counts())
         self._update_title()
