@@ -146,6 +146,8 @@ def restore_from_backup(window, chosen: BackupInfo | None = None) -> bool:  # ty
         return False
 
     path = project.path
+    review = getattr(window, "review", None)
+    reviewing = bool(review is not None and review.files)  # reopening the project closes the review
     keeper = getattr(window, "backups", None)
     if keeper is not None:
         keeper.join()  # a backup in progress holds the project open
@@ -177,7 +179,8 @@ def restore_from_backup(window, chosen: BackupInfo | None = None) -> bool:  # ty
         return False
     assert done is not None
     kept = f" The project as it was is kept as the backup {done.previous.name}." if done.previous else ""
-    window.statusBar().showMessage(f"Restored {name} from the backup of {chosen.local_time()}.{kept}", 15000)
+    closed = " The review was closed: open the colleague files again to go on." if reviewing else ""
+    window.statusBar().showMessage(f"Restored {name} from the backup of {chosen.local_time()}.{kept}{closed}", 20000)
     window.focus_statement()
     return True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -459,3 +460,20 @@ def test_gui_backups_run_in_the_background_while_labelling_goes_on(qtbot, tmp_pa
     if keeper._thread is not None:
         keeper._thread.join(30)
     assert integrity(backups.list_backups(project)[0].path) == "ok"
+
+
+def test_gui_restore_says_it_closed_the_review(qtbot, tmp_path, monkeypatch, no_dialogs):
+    from annotator.ui import restore
+    from annotator.ui.app import create_window
+
+    project = make_project(tmp_path / "p.sqlite", docs=3, spans=1)
+    colleague = tmp_path / "colleague.sqlite"
+    shutil.copyfile(project, colleague)
+    window = show_window(qtbot, create_window(project, ask_name=False))
+    settled(qtbot, window)
+    assert window.review.open_paths([colleague]) == 1 and window.review.files
+    monkeypatch.setattr(restore, "confirm", lambda *_a: True)
+    assert restore.restore_from_backup(window, backups.list_backups(project)[0])
+    assert not window.review.files
+    assert "The review was closed" in window.statusBar().currentMessage()
+    window.close()
