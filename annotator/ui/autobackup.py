@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -73,7 +74,7 @@ class AutoBackup(QObject):
         project = self._current()
         try:
             changed = self.marker is None or self._marker(project) != self.marker
-        except Exception:  # a closed or broken project: nothing to back up now
+        except (sqlite3.Error, AnnotatorError):  # a closed or broken project: nothing to back up now
             return
         if changed:
             self.backup("periodic")
@@ -85,7 +86,7 @@ class AutoBackup(QObject):
             return None
         try:
             self._pending = self._marker(project)
-        except Exception:  # the project cannot be read now: the next action will say why
+        except (sqlite3.Error, AnnotatorError):  # the project cannot be read now: the next action will say why
             return None
         path = project.path
 
