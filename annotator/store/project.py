@@ -63,10 +63,6 @@ def _reading(method):  # type: ignore[no-untyped-def]
     return read
 
 
-def _span(row: tuple[Any, ...]) -> Span:
-    return Span(*row)
-
-
 def _json(obj: Any) -> str | None:
     if obj is None:
         return None
@@ -246,7 +242,7 @@ class Project:
         row = self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", (span_id,)).fetchone()
         if row is None:
             raise AnnotatorError(f"no span {span_id} in {self.path}")
-        return _span(row)
+        return Span(*row)
 
     def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
         length = self._length(doc_id)
@@ -369,7 +365,7 @@ class Project:
             if relabel_to is not None and (relabel_to == key or relabel_to not in {lb.key for lb in before}):
                 raise AnnotatorError(f"cannot move the spans of {key!r} to {relabel_to!r}")
             spans = [
-                _span(r)
+                Span(*r)
                 for r in self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE label = ? ORDER BY id", (key,))
             ]
             if relabel_to is None:

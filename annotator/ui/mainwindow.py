@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
-        review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows() if not keys.startswith("Ctrl+Z")]
+        review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
         ShortcutsDialog(self, action_table.shortcut_rows(action_table.SPECS) + review_rows).exec()
 
     def show_about(self) -> None:

@@ -146,8 +146,7 @@ def restore_from_backup(window, chosen: BackupInfo | None = None) -> bool:  # ty
         return False
 
     path = project.path
-    review = getattr(window, "review", None)
-    reviewing = bool(review is not None and review.files)  # reopening the project closes the review
+    reviewing = bool(window.review.files)  # reopening the project closes the review
     keeper = getattr(window, "backups", None)
     if keeper is not None:
         keeper.join()  # a backup in progress holds the project open

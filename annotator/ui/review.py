@@ -412,7 +412,7 @@ class ReviewController(QObject):
         return path
 
     def show_keys(self) -> None:
-        dialog = ShortcutsDialog(self.window, key_rows())
+        dialog = ShortcutsDialog(self.window, [*key_rows(), ("Ctrl+Z, Ctrl+Shift+Z", "Undo, redo an accept or reject")])
         dialog.setWindowTitle("Review keys")
         dialog.exec()
         self.window.focus_statement()

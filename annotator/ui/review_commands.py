@@ -86,14 +86,13 @@ def install_actions(window: Any, actions: dict[str, QAction], dock: QDockWidget)
 
 
 def key_rows() -> list[tuple[str, str]]:
-    """(keys, what they do) for Help ▸ Review Keys."""
+    """(keys, what they do) of every review action that has keys (Help ▸ Review Keys, and F1)."""
     rows = []
     for _ident, text, keys, _handler, local, _sep in ACTIONS:
         if keys:
             shown = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
             where = " (in the statement or the Review dock)" if local else ""
             rows.append((shown, text.replace("&", "").rstrip("…") + where))
-    rows.append(("Ctrl+Z, Ctrl+Shift+Z", "Undo, redo an accept or reject"))
     return rows
 
 

@@ -196,34 +196,24 @@ def project_cases(folder: Path) -> list[Case]:
     case("byte-flipped project", "flipped.sqlite", bytes(flipped), "damaged")
     case("empty project file", "empty.sqlite", b"", "empty file")
     case("text file as project", "text.sqlite", b"just some notes\n", "not a SQLite database")
-    foreign = folder / "foreign.sqlite"
-    conn = sqlite3.connect(foreign)
-    conn.execute("CREATE TABLE recipes (name TEXT)")
-    conn.commit()
-    conn.close()
-    cases.append(Case("another program's SQLite", foreign, "not an Annotator project", "project"))
-    newer = folder / "newer.sqlite"
-    newer.write_bytes(data)
-    conn = sqlite3.connect(newer)
-    conn.execute("PRAGMA user_version = 99")
-    conn.commit()
-    conn.close()
-    cases.append(Case("newer schema", newer, "newer Annotator (schema 99", "project"))
-    hollow = folder / "hollow.sqlite"
-    conn = sqlite3.connect(hollow)
-    conn.execute("PRAGMA application_id = 1095650900")
-    conn.execute("PRAGMA user_version = 2")
-    conn.execute("CREATE TABLE other (x)")
-    conn.commit()
-    conn.close()
-    cases.append(Case("project without its tables", hollow, "missing", "project"))
-    bad_text = folder / "bad_utf8.sqlite"
-    bad_text.write_bytes(data)
-    conn = sqlite3.connect(bad_text)
-    conn.execute("UPDATE documents SET text = CAST(X'66ff6f' AS TEXT)")
-    conn.commit()
-    conn.close()
-    cases.append(Case("text that is not UTF-8 inside", bad_text, "not valid UTF-8", "project"))
+    def altered(name: str, file: str, base: bytes, statements: tuple[str, ...], expect: str) -> None:
+        """A project (or, from b"", a fresh SQLite file) changed by ``statements`` behind Annotator's back."""
+        path = folder / file
+        path.write_bytes(base)
+        conn = sqlite3.connect(path)
+        for sql in statements:
+            conn.execute(sql)
+        conn.commit()
+        conn.close()
+        cases.append(Case(name, path, expect, "project"))
+
+    altered("another program's SQLite", "foreign.sqlite", b"", ("CREATE TABLE recipes (name TEXT)",),
+            "not an Annotator project")
+    altered("newer schema", "newer.sqlite", data, ("PRAGMA user_version = 99",), "newer Annotator (schema 99")
+    altered("project without its tables", "hollow.sqlite", b"",
+            ("PRAGMA application_id = 1095650900", "PRAGMA user_version = 2", "CREATE TABLE other (x)"), "missing")
+    altered("text that is not UTF-8 inside", "bad_utf8.sqlite", data,
+            ("UPDATE documents SET text = CAST(X'66ff6f' AS TEXT)",), "not valid UTF-8")
     stray = folder / "stray.sqlite"
     stray.write_bytes(data)
     Path(f"{stray}-wal").write_bytes(os.urandom(5000))
