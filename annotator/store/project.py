@@ -143,6 +143,7 @@ class Project:
         )
 
     # ------------------------------------------------------------------ documents
+    @_reading
     def documents(self, status: str | None = None, search: str | None = None) -> list[DocumentSummary]:
         """Documents in import order, without their text; optionally by status and containing ``search``."""
         where, params = [], []
@@ -156,8 +157,7 @@ class Project:
             "SELECT d.id, d.title, d.status, (SELECT count(*) FROM spans s WHERE s.doc_id = d.id), d.length, d.sha256"
             " FROM documents d" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.id"
         )
-        with connection.translated("read", self.path):
-            return [DocumentSummary(*row) for row in self.conn.execute(sql, params)]
+        return [DocumentSummary(*row) for row in self.conn.execute(sql, params)]
 
     @_reading
     def document(self, doc_id: int) -> Document:
