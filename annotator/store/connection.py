@@ -31,6 +31,8 @@ _USER_CONDITIONS = (
     ("malformed", "the project file is damaged (database disk image is malformed)"),
     ("file is not a database", "the file is not an Annotator project (not a SQLite database)"),
     ("unable to open database", "the project file cannot be opened"),
+    ("unsupported file format", "the project file is damaged (its header names an unsupported file format)"),
+    ("string or blob too big", "the project file is damaged (it claims a value larger than SQLite allows)"),
     ("could not decode to utf-8", "the project file is damaged (it holds text that is not valid UTF-8)"),
 )
 
