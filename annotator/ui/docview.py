@@ -44,7 +44,7 @@ from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
 from annotator.ui.overview import STRIP_WIDTH, OverviewStrip
 from annotator.ui.positions import PositionMap, set_plain_text
-from annotator.ui.span_layer import MAX_LANES, Line, lines_on_screen, span_fills, x_range
+from annotator.ui.span_layer import MAX_LANES, Line, lines_on_screen, right_to_left, span_fills, x_ranges
 
 BAND_ALPHA = 56  # translucent enough that three overlapping bands still leave black text legible
 TOOLTIP_SPANS = 12  # innermost first; a tooltip taller than the screen helps nobody
@@ -281,6 +281,10 @@ class StatementView(QPlainTextEdit):
             return self._lines
         self._lines_key = None
         out = self._lines = lines_on_screen(block, offset, size.height(), self.blockBoundingRect)
+        if not self._text.isascii():
+            to_cp, text = self._map.to_cp, self._text
+            for line in out:
+                line.rtl = right_to_left(text, to_cp(line.qa), to_cp(line.qb, ceil=True))
         self._lines_key = key
         return out
 
@@ -292,9 +296,8 @@ class StatementView(QPlainTextEdit):
         qs, qe = self._map.to_qt(span.start), self._map.to_qt(span.end)
         rects = []
         for line in lines:
-            xs = x_range(line, qs, qe)
-            if xs is not None:
-                rects.append(QRectF(xs[0], line.top, xs[1] - xs[0], line.height))
+            for x1, x2 in x_ranges(line, qs, qe):
+                rects.append(QRectF(x1, line.top, x2 - x1, line.height))
         return rects
 
     def visible_qt_range(self) -> tuple[int, int] | None:

@@ -6,6 +6,7 @@ Everything here is in Qt positions; the view converts code points with its Posit
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,12 @@ from annotator.core.model import Span
 
 #: paragraphs longer than this keep their shaped glyphs between paints (a 1 M-char paragraph: 20 ms -> 1-2 ms)
 LONG_BLOCK = 20_000
+#: right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, their presentation forms and
+#: the astral RTL blocks) and the marks and embeddings that make text run right to left
+_RTL = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff"
+    "\u200f\u202b\u202e\u2067]"
+)
 UNDERLINE = 2  # px
 LANE_PITCH = 3  # px between stacked underlines
 MAX_LANES = 3  # spans deeper than this share a thin line along the top of the text
@@ -35,6 +42,7 @@ class Line:
     qa: int
     qb: int  # end of the line's text (the block separator, for the last line of a block)
     block_end: bool
+    rtl: bool = False  # holds right-to-left text: x ranges come from Qt's glyph runs (see x_ranges)
     xs: dict[int, float] = field(default_factory=dict)  # x of Qt positions, asked for in this paint
 
 
@@ -85,28 +93,62 @@ def lines_on_screen(
     return out
 
 
-def x_range(line: Line, qs: int, qe: int) -> tuple[float, float] | None:
-    """Viewport x range of Qt range [qs, qe) on ``line``; None if they do not meet."""
+def x_ranges(line: Line, qs: int, qe: int) -> list[tuple[float, float]]:
+    """Viewport x ranges of Qt range [qs, qe) on ``line``, left to right; none if they do not meet.
+
+    A line of left-to-right text needs the x of the two ends (``cursorToX``). A line holding right-to-left
+    text (``line.rtl``) asks Qt for the glyph runs of the range, as a logical range of mixed-direction text may
+    be several pieces on screen. A range that runs on over the line break covers the rest of the line, plus a
+    short stub past the text's right edge when it reaches it; one covering the whole line is its whole width,
+    found without asking Qt.
+    """
     end = line.qb + 1 if line.block_end else line.qb
     qs, qe = max(qs, line.qa), min(qe, end)
     if qe <= qs:
-        return None
-    memo = line.xs
-    x1 = memo.get(qs)
-    if x1 is None:
-        x1 = memo[qs] = cursor_x(line.line, qs - line.block_pos)
+        return []
+    text_line, left = line.line, line.left
+    right: float | None = None
     if qe > line.qb:  # runs on over the line break
-        qe = -1
-    x2 = memo.get(qe)
-    if x2 is None:
-        if qe < 0:
-            x2 = line.line.x() + line.line.naturalTextWidth() + SEPARATOR_STUB
+        right = text_line.x() + text_line.naturalTextWidth()
+        if qs == line.qa:
+            return [(left + text_line.x(), left + right + SEPARATOR_STUB)]
+        qe = line.qb
+    pieces = _glyph_pieces(line, qs, qe) if line.rtl else None
+    if not pieces:
+        memo = line.xs
+        x1 = memo.get(qs)
+        if x1 is None:
+            x1 = memo[qs] = cursor_x(text_line, qs - line.block_pos)
+        x2 = memo.get(qe)
+        if x2 is None:
+            x2 = memo[qe] = cursor_x(text_line, qe - line.block_pos)
+        pieces = [(x1, x2) if x1 <= x2 else (x2, x1)]
+    if right is not None and pieces[-1][1] >= right - 0.5:  # reaches the text's right edge: show the run-on
+        pieces[-1] = (pieces[-1][0], right + SEPARATOR_STUB)
+    return [(left + a, left + b) for a, b in pieces]
+
+
+def _glyph_pieces(line: Line, qs: int, qe: int) -> list[tuple[float, float]]:
+    """Layout x ranges of the glyphs of [qs, qe) on a line holding right-to-left text, merged where they touch."""
+    if qe <= qs:
+        return []
+    spans = sorted(
+        (r.left(), r.right())
+        for r in (run.boundingRect() for run in line.line.glyphRuns(qs - line.block_pos, qe - qs))
+        if r.width() > 0
+    )
+    out: list[tuple[float, float]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1] + 0.5:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
         else:
-            x2 = cursor_x(line.line, qe - line.block_pos)
-        memo[qe] = x2
-    if x2 < x1:  # right-to-left run
-        x1, x2 = x2, x1
-    return line.left + x1, line.left + x2
+            out.append((a, b))
+    return out
+
+
+def right_to_left(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds a right-to-left letter or direction mark."""
+    return _RTL.search(text, start, end) is not None
 
 
 def span_fills(
@@ -140,11 +182,10 @@ def span_fills(
         rects = found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]
         for i in range(max(0, bisect_right(starts, qs) - 1), bisect_left(starts, qe)):
             line = shown[i]
-            xs = x_range(line, qs, qe)
-            if xs is not None:
+            for x1, x2 in x_ranges(line, qs, qe):
                 y = line.top if rise is None else line.top + line.height - rise
                 h = line.height if height is None else height
-                rects.append(QRectF(xs[0], y, max(1.0, xs[1] - xs[0] - trim), h))
+                rects.append(QRectF(x1, y, max(1.0, x2 - x1 - trim), h))
 
     unions: dict[str, list[list[int]]] = {}
     deep: list[list[int]] = []

@@ -129,6 +129,30 @@ def test_overlapping_spans_both_show_their_colour(view: StatementView):
     assert any(closest(c, RED.color) for c in only_red) and not any(closest(c, BLUE.color) for c in only_red)
 
 
+ARABIC = "بيان مشترك صادر عن وزراء الخارجية"  # "a joint statement issued by the foreign ministers"
+
+
+@pytest.mark.parametrize("text", [ARABIC + "\nsecond line", "intro " + ARABIC + "\nsecond line"])
+def test_right_to_left_text_is_banded_where_its_characters_are(view: StatementView, text: str):
+    """Bands follow the glyphs of right-to-left text: a span over a whole line covers all of it, one over the
+    logical tail of an Arabic line covers the tail's characters (on the left) and not the head's."""
+    head = text.index(ARABIC)
+    line_end = text.index("\n")
+
+    def banded(img: QImage, cp: int) -> bool:  # an orange pixel in the character's column (glyphs are grey)
+        x, top = band_probe(view, cp).x(), band_probe(view, cp).y() - 2
+        return any(tint(img, QPoint(x, y)).red() > tint(img, QPoint(x, y)).blue() + 40 for y in range(top, top + 14))
+
+    view.set_document(text, [span(1, head, line_end + 3, "threat")], LABELS)
+    img = grab(view)
+    assert all(banded(img, cp) for cp in range(head, line_end))
+    tail = line_end - 8  # "الخارجية", the last word, drawn leftmost
+    view.set_document(text, [span(1, tail, line_end + 3, "threat")], LABELS)
+    img = grab(view)
+    assert all(banded(img, cp) for cp in range(tail, line_end))
+    assert not any(banded(img, cp) for cp in range(head, tail - 1))
+
+
 def test_selected_span_is_outlined_and_deselecting_clears_it(view: StatementView, qtbot):
     text = "xxxx xxxx xxxx"
     view.set_document(text, [span(1, 5, 9)], LABELS)
