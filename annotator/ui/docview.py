@@ -86,15 +86,18 @@ class StatementView(QPlainTextEdit):
         self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
 
     # ------------------------------------------------------------------ content
-    def set_document(self, text: str, spans: list[Span], labels: list[Label], presorted: bool = False) -> None:
-        """Show ``text`` with ``spans`` (cheapest when sorted by start, end, label, id, as the store gives them;
-        ``presorted``: the caller guarantees that order, as the session does)."""
+    def set_document(
+        self, text: str, spans: list[Span] | IntervalIndex, labels: list[Label], presorted: bool = False
+    ) -> None:
+        """Show ``text`` with ``spans``: an index (the session's; the view takes a copy of it, cheaper than
+        building one) or a list (cheapest when sorted by start, end, label, id, as the store gives them;
+        ``presorted``: the caller guarantees that order)."""
         changed = self._selected is not None
         self._selected = None
         self._text = text
         self._forget_lines()
         self._map = PositionMap(text)
-        self._index = IntervalIndex(spans, presorted)
+        self._index = spans.copy() if isinstance(spans, IntervalIndex) else IntervalIndex(spans, presorted)
         self._set_colors(labels)
         set_plain_text(self, text)
         self.overview.invalidate()
@@ -281,12 +284,18 @@ class StatementView(QPlainTextEdit):
             return self._lines
         self._lines_key = None
         out = self._lines = lines_on_screen(block, offset, size.height(), self.blockBoundingRect)
-        if not self._text.isascii():
-            to_cp, text = self._map.to_cp, self._text
-            for line in out:
-                line.rtl = right_to_left(text, to_cp(line.qa), to_cp(line.qb, ceil=True))
         self._lines_key = key
         return out
+
+    def _find_directions(self, lines: list[Line]) -> None:
+        """Mark the lines holding right-to-left text (:func:`x_ranges` places their spans by glyph runs); only
+        before placing spans on them, as the lines themselves are asked for several times per key press."""
+        if self._text.isascii():
+            return
+        to_cp, text = self._map.to_cp, self._text
+        for line in lines:
+            if line.rtl is None:
+                line.rtl = right_to_left(text, to_cp(line.qa), to_cp(line.qb, ceil=True))
 
     def _forget_lines(self) -> None:
         self._lines_key = None
@@ -294,6 +303,8 @@ class StatementView(QPlainTextEdit):
 
     def _span_rects(self, span: Span, lines: list[Line]) -> list[QRectF]:
         qs, qe = self._map.to_qt(span.start), self._map.to_qt(span.end)
+        lines = [line for line in lines if line.qa <= qe and qs <= line.qb + 1]
+        self._find_directions(lines)
         rects = []
         for line in lines:
             for x1, x2 in x_ranges(line, qs, qe):
@@ -382,6 +393,7 @@ class StatementView(QPlainTextEdit):
             return
         shade = QColor(self.palette().color(QPalette.ColorRole.Text))
         shade.setAlpha(150)
+        self._find_directions(shown)
         fills = span_fills(shown, visible, lanes, self._map.to_qt_many, self._color, shade)
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)

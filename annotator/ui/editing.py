@@ -6,7 +6,6 @@ undoable commands; it never edits spans itself.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject
@@ -96,21 +95,19 @@ class Editor(QObject):
 
     # ------------------------------------------------------------------ span navigation and resizing
     def _step(self, forward: bool) -> None:
-        spans = self.session.spans
-        if not spans:
+        """Select the next (previous) span in order after the selected one, or from the caret; wraps around."""
+        index = self.session.index
+        if not len(index):
             return
         current = self.selected_span()
-        keys = [(s.start, s.end, s.label, s.id) for s in spans]
-        if current is not None:
-            i = bisect.bisect_left(keys, (current.start, current.end, current.label, current.id))
-            i = (i + 1) % len(spans) if forward else (i - 1) % len(spans)
+        after = current.id if current is not None else None
+        pos = self.view.cursor_cp()
+        if forward:
+            span = index.next_span(pos, after) or index.next_span(0)
         else:
-            pos = self.view.cursor_cp()
-            i = bisect.bisect_left(keys, (pos,))
-            if not forward:
-                i -= 1
-            i %= len(spans)
-        self.view.set_selected_span(spans[i].id)
+            span = index.previous_span(pos, after) or index.previous_span(len(self.text) + 1)
+        if span is not None:
+            self.view.set_selected_span(span.id)
 
     def next_span(self) -> None:
         self._step(True)

@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         session = self.session
         if doc is None:
             return
-        self.view.set_document(doc.text, session.spans, session.labels, presorted=True)  # the session keeps them so
+        self.view.set_document(doc.text, session.index, session.labels)
         self.spans_panel.model.reset(doc.text, session.spans, session.labels)
         self.labels_bar.set_counts(self._counts())
         self._update_title()
@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
 
     def _span_count(self, doc_id: int) -> int:
         if self.session.document is not None and doc_id == self.session.document.id:
-            return len(self.session.spans)
+            return len(self.session.index)
         return len(self.session.project.spans(doc_id))
 
     def _labels_changed(self) -> None:

@@ -248,7 +248,7 @@ class ReviewController(QObject):
         if row is not None:
             mine = row.item.mine if row.item is not None else None
             if mine is None and row.status == ACCEPTED and row.theirs is not None:
-                mine = next((s for s in self.session.spans if core.triple(s) == row.theirs), None)
+                mine = next((s for s in self.session.index if core.triple(s) == row.theirs), None)
             if mine is not None:
                 view.set_selected_span(mine.id)
             else:

@@ -7,12 +7,12 @@ committed by the store before the signal is sent: there is no Save.
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from annotator.core.intervals import IntervalIndex
 from annotator.core.model import Document, Label, Span
 from annotator.errors import AnnotatorError
 from annotator.store import Project
@@ -34,7 +34,7 @@ class Session(QObject):
         self.project = project
         self.undo_stack = QUndoStack(self)
         self.document: Document | None = None
-        self.spans: list[Span] = []  # of the current document, sorted by (start, end, label, id)
+        self.index = IntervalIndex()  # the current document's spans, sorted by (start, end, label, id)
         self.counts: Counter[str] = Counter()  # spans per label in the current document
         self.labels: list[Label] = project.labels()
 
@@ -43,34 +43,29 @@ class Session(QObject):
         if self.document is not None and self.document.id == doc_id:
             return
         self.document = self.project.document(doc_id)
-        self.spans = self.project.spans(doc_id)
-        self.counts = Counter(s.label for s in self.spans)
+        self.index = IntervalIndex(self.project.spans(doc_id))
+        self.counts = Counter(s.label for s in self.index)
         self.documentOpened.emit(self.document)
 
     def reload_document(self) -> None:
         if self.document is not None:
             doc_id = self.document.id
             self.document = self.project.document(doc_id)
-            self.spans = self.project.spans(doc_id)
-            self.counts = Counter(s.label for s in self.spans)
+            self.index = IntervalIndex(self.project.spans(doc_id))
+            self.counts = Counter(s.label for s in self.index)
             self.spansReset.emit(doc_id)
 
     def label_name(self, key: str) -> str:
         """The name the analyst gave label ``key`` (the key itself for a label not in the codebook)."""
         return next((lb.name for lb in self.labels if lb.key == key), key)
 
+    @property
+    def spans(self) -> list[Span]:
+        """The current document's spans in order (a copy)."""
+        return self.index.spans()
+
     def span_by_id(self, span_id: int) -> Span | None:
-        return next((s for s in self.spans if s.id == span_id), None)
-
-    def _key(self, span: Span) -> tuple[int, int, str, int]:
-        return (span.start, span.end, span.label, span.id)
-
-    def _position(self, span: Span) -> int:
-        """Where ``span`` (as last seen) is in the sorted list: a bisect, not a scan of 10 000 spans."""
-        i = bisect.bisect_left(self.spans, self._key(span), key=self._key)
-        if i < len(self.spans) and self.spans[i].id == span.id:
-            return i
-        return next(j for j, s in enumerate(self.spans) if s.id == span.id)
+        return self.index.get(span_id)
 
     # ------------------------------------------------------------------ applying changes (called by commands)
     def push(self, command: QUndoCommand) -> bool:
@@ -88,21 +83,21 @@ class Session(QObject):
 
     def added(self, span: Span) -> None:
         if self.document is not None and span.doc_id == self.document.id:
-            bisect.insort(self.spans, span, key=self._key)
+            self.index.add(span)
             self.counts[span.label] += 1
         self._touch_status(span.doc_id)
         self.spanAdded.emit(span)
 
     def removed(self, span: Span) -> None:
         if self.document is not None and span.doc_id == self.document.id:
-            self.spans.pop(self._position(span))
+            self.index.remove(span.id)
             self.counts[span.label] -= 1
         self.spanRemoved.emit(span)
 
     def changed(self, before: Span, after: Span) -> None:
         if self.document is not None and after.doc_id == self.document.id:
-            self.spans.pop(self._position(before))
-            bisect.insort(self.spans, after, key=self._key)
+            self.index.remove(before.id)
+            self.index.add(after)
             self.counts[before.label] -= 1
             self.counts[after.label] += 1
         self._touch_status(after.doc_id)

@@ -42,7 +42,8 @@ class Line:
     qa: int
     qb: int  # end of the line's text (the block separator, for the last line of a block)
     block_end: bool
-    rtl: bool = False  # holds right-to-left text: x ranges come from Qt's glyph runs (see x_ranges)
+    rtl: bool | None = None  # holds right-to-left text (None: not yet looked): x ranges from Qt's glyph runs
+    extent: tuple[float, float] | None = None  # viewport x range of all its text, once asked for
     xs: dict[int, float] = field(default_factory=dict)  # x of Qt positions, asked for in this paint
 
 
@@ -102,17 +103,24 @@ def x_ranges(line: Line, qs: int, qe: int) -> list[tuple[float, float]]:
     short stub past the text's right edge when it reaches it; one covering the whole line is its whole width,
     found without asking Qt.
     """
-    end = line.qb + 1 if line.block_end else line.qb
-    qs, qe = max(qs, line.qa), min(qe, end)
+    qa, qb = line.qa, line.qb
+    if qs <= qa and qe >= qb and qe > qa:  # all of the line's text: its whole width, in either direction
+        extent = line.extent
+        if extent is None:
+            x = line.line.x()
+            extent = line.extent = (line.left + x, line.left + x + line.line.naturalTextWidth())
+        if qe > qb and line.block_end:
+            return [(extent[0], extent[1] + SEPARATOR_STUB)]
+        return [extent]
+    end = qb + 1 if line.block_end else qb
+    qs, qe = max(qs, qa), min(qe, end)
     if qe <= qs:
         return []
     text_line, left = line.line, line.left
     right: float | None = None
-    if qe > line.qb:  # runs on over the line break
+    if qe > qb:  # runs on over the line break
         right = text_line.x() + text_line.naturalTextWidth()
-        if qs == line.qa:
-            return [(left + text_line.x(), left + right + SEPARATOR_STUB)]
-        qe = line.qb
+        qe = qb
     pieces = _glyph_pieces(line, qs, qe) if line.rtl else None
     if not pieces:
         memo = line.xs

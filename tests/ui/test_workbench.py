@@ -125,7 +125,7 @@ def test_relabel_delete_resize_note_and_undo_redo_across_documents(window, proje
         qtbot.keyClick(window.view, *redo)
         assert spans_in_db(project, doc1) == expected
     assert len(window.view.spans_in_order()) == 1
-    # the view trusts the session's order (set_document(presorted=True)): it must hold after every kind of edit
+    # the session's index keeps (start, end, label, id) order after every kind of edit, as the view's copy does
     spans = window.session.spans
     assert spans == sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
 
