@@ -75,8 +75,8 @@ class IntervalIndex:
         self._complete_blocks()
 
     def copy(self) -> IntervalIndex:
-        """An independent index of the same spans: list copies (memcpy), not a rebuild -- a third of the cost of
-        building one for a dense statement, which the view pays on every open (the session keeps the original)."""
+        """An independent index of the same spans: list copies (memcpy) rather than a rebuild, a fraction of its
+        cost; the view takes one of the session's on every open."""
         new = IntervalIndex.__new__(IntervalIndex)
         new._spans, new._starts, new._ends = self._spans.copy(), self._starts.copy(), self._ends.copy()
         new._bmax, new._pmax = self._bmax.copy(), self._pmax.copy()
