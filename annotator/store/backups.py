@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from annotator import paths
@@ -174,6 +174,22 @@ def _stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
+def _created(name: str) -> datetime | None:
+    match = _NAME.match(name)
+    return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC) if match else None
+
+
+def _next_stamp(folder: Path) -> str:
+    """Now -- or, if the clock has gone back, just after the newest backup there: names must keep sorting from
+    oldest to newest, or rotation would delete the new backup as the oldest."""
+    now = datetime.now(UTC)
+    files = _backup_files(folder)
+    newest = _created(files[-1].name) if files else None
+    if newest is not None and newest >= now:
+        now = newest + timedelta(microseconds=1)
+    return _stamp(now)
+
+
 def _copy_into(source: sqlite3.Connection, target: Path) -> None:
     """Copy a consistent snapshot of ``source`` into the new file ``target`` as one rollback-journal database."""
     dest = sqlite3.connect(str(target), isolation_level=None)
@@ -207,7 +223,7 @@ def backup_connection(
         tmp = Path(tmp_name)
         try:
             _copy_into(source, tmp)
-            target = _unique(folder, f"{_stamp()}-{reason}")
+            target = _unique(folder, f"{_next_stamp(folder)}-{reason}")
             os.chmod(tmp, paths.new_file_mode(target))
             os.replace(tmp, target)
         except BaseException:
@@ -300,9 +316,9 @@ def _read_only_uri(path: Path) -> str:
 def info(path: Path) -> BackupInfo:
     """What one backup file holds (documents, spans), or why it cannot be read."""
     match = _NAME.match(path.name)
-    if match is None:
+    created = _created(path.name)
+    if match is None or created is None:
         raise BackupError(f"{path.name} is not a backup file")
-    created = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC)
     reason = match.group(2)
     try:
         size = path.stat().st_size

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,25 @@ def test_keeps_the_last_n(tmp_path):
             made.append(backups.backup_project(p, "periodic", keep=10))
     left = sorted(backups.folder_for(project).iterdir())
     assert left == made[3:]
+
+
+def test_a_clock_set_back_never_makes_rotation_delete_the_newest_backup(tmp_path, monkeypatch):
+    project = make_project(tmp_path / "p.sqlite")
+    with Project.open(project) as p:
+        made = [backups.backup_project(p, "periodic", keep=3) for _ in range(3)]
+
+        class Yesterday(datetime):
+            @classmethod
+            def now(cls, tz=None):  # type: ignore[override]
+                return datetime.now(tz) - timedelta(days=1)
+
+        monkeypatch.setattr(backups, "datetime", Yesterday)
+        p.add_span(p.documents()[0].id, 0, 1, "threat")
+        newest = backups.backup_project(p, "periodic", keep=3)
+    left = sorted(backups.folder_for(project).iterdir())
+    assert left == [*made[1:], newest]  # the oldest went, the one just made stayed
+    assert backups.list_backups(project)[0].path == newest
+    assert spans_of(newest) == spans_of(project)
 
 
 def test_a_failed_backup_leaves_no_temporary_file_and_keeps_the_others(tmp_path, monkeypatch):
