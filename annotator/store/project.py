@@ -10,17 +10,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import getpass
-import hashlib
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from itertools import groupby, starmap
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from annotator.core import codebook
 from annotator.core.model import (
@@ -31,18 +27,14 @@ from annotator.core.model import (
     Label,
     Span,
 )
-from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection
+from annotator.store import connection, writing
+from annotator.store.writing import json_cell, now, write_labels
 
 #: the fields of :class:`Span`, in order: the columns of a span row
 SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Span))
 _SPAN_COLUMNS = ", ".join(f'"{f}"' for f in SPAN_FIELDS)
 _DOC_COLUMNS = "id, title, source, text, sha256, status"
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def default_user() -> str:
@@ -61,14 +53,6 @@ def _reading(method):  # type: ignore[no-untyped-def]
             return method(self, *args, **kwargs)
 
     return read
-
-
-def _json(obj: Any) -> str | None:
-    if obj is None:
-        return None
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        obj = dataclasses.asdict(obj)
-    return orjson.dumps(obj).decode()
 
 
 class Project:
@@ -110,7 +94,7 @@ class Project:
                 if not create:
                     raise ProjectFileError(f"no such project: {path}")
                 docs = list(populate or [])
-                connection.create_file(path, lambda c: _populate(c, docs, user))
+                connection.create_file(path, lambda c: writing.populate(c, docs, user))
             return cls(connection.open_writable(path), path, False, user, None)
 
     def close(self) -> None:
@@ -139,7 +123,7 @@ class Project:
     def _log(self, action: str, doc_id: int | None, span_id: int | None, before: Any, after: Any) -> None:
         self.conn.execute(
             "INSERT INTO history (at, actor, action, doc_id, span_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now(), self.user, action, doc_id, span_id, _json(before), _json(after)),
+            (now(), self.user, action, doc_id, span_id, json_cell(before), json_cell(after)),
         )
 
     # ------------------------------------------------------------------ documents
@@ -226,7 +210,7 @@ class Project:
         Returns ``{"imported": [titles], "duplicates": [titles], "spans": n, "new_labels": [keys]}``.
         """
         with self._write("import"):
-            return _populate(self.conn, list(docs), self.user, source)
+            return writing.populate(self.conn, list(docs), self.user, source)
 
     # ------------------------------------------------------------------ spans
     @_reading
@@ -349,7 +333,7 @@ class Project:
                     "labels in use cannot be dropped from the codebook: " + ", ".join(sorted(dropped))
                 )
             self.conn.execute("DELETE FROM labels WHERE key NOT IN (SELECT label FROM spans)")
-            _write_labels(self.conn, labels)
+            write_labels(self.conn, labels)
             self._log("set_codebook", None, None, {"labels": before}, {"labels": labels})
         return before
 
@@ -382,7 +366,7 @@ class Project:
         """Undo :meth:`delete_label`: the codebook as it was and the label's spans as they were."""
         with self._write("restore the label"):
             self.conn.execute("DELETE FROM labels WHERE key NOT IN (SELECT label FROM spans)")
-            _write_labels(self.conn, codebook_before)
+            write_labels(self.conn, codebook_before)
             for span in spans:
                 self.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
                 self.conn.execute(
@@ -483,95 +467,3 @@ class _DocumentWalk:
 
     def export_rows(self, fields: Sequence[str] = SPAN_FIELDS) -> Iterator[tuple[Document, list[tuple[Any, ...]]]]:
         return self._project.export_rows(self._status, fields)
-
-
-def _write_labels(conn: sqlite3.Connection, labels: Iterable[Label]) -> None:
-    conn.executemany(
-        "INSERT INTO labels (key, name, shortcut, color, description, position) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(key) DO UPDATE SET name = excluded.name, shortcut = excluded.shortcut,"
-        " color = excluded.color, description = excluded.description, position = excluded.position",
-        [(lb.key, lb.name, lb.shortcut, lb.color, lb.description, i) for i, lb in enumerate(labels)],
-    )
-
-
-def _populate(
-    conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, source: str = ""
-) -> dict[str, Any]:
-    """Insert documents, their spans and any new labels; the caller holds the transaction."""
-    labels = {r[0] for r in conn.execute("SELECT key FROM labels")}
-    if not labels and conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
-        _write_labels(conn, codebook.DEFAULT_LABELS)
-        labels = {lb.key for lb in codebook.DEFAULT_LABELS}
-    stamp = now()
-    result: dict[str, Any] = {"imported": [], "duplicates": [], "spans": 0, "new_labels": [], "doc_ids": []}
-    # Every text is encoded once: the UTF-8 bytes both prove it storable (no lone surrogate) and give its hash.
-    shas: list[str] = []
-    for doc in docs:
-        try:
-            data = doc.text.encode("utf-8")
-        except UnicodeEncodeError:
-            data = None
-        problem = (storable_problem(doc.text) if data is None else None) or storable_problem(doc.title)
-        if problem or data is None:
-            raise AnnotatorError(f"cannot store {doc.title!r}: {problem}")
-        shas.append(hashlib.sha256(data).hexdigest())
-    # one query per 500 texts for the duplicates already in the project
-    known: set[str] = set()
-    distinct = list(dict.fromkeys(shas))
-    for i in range(0, len(distinct), 500):
-        chunk = distinct[i : i + 500]
-        marks = ", ".join("?" * len(chunk))
-        known.update(r[0] for r in conn.execute(f"SELECT sha256 FROM documents WHERE sha256 IN ({marks})", chunk))
-    # ids as SQLite would give them one INSERT at a time (max + 1): the caller holds the transaction
-    next_id = conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0] + 1
-    doc_rows: list[tuple[Any, ...]] = []
-    span_rows: list[tuple[Any, ...]] = []
-    history_rows: list[tuple[Any, ...]] = []
-    for doc, sha in zip(docs, shas, strict=True):
-        if sha in known:
-            result["duplicates"].append(doc.title)
-            continue
-        known.add(sha)
-        status = doc.status if doc.status in STATUSES else ("in_progress" if doc.spans else "todo")
-        doc_id = next_id
-        next_id += 1
-        doc_rows.append((doc_id, doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp, stamp))
-        result["imported"].append(doc.title)
-        result["doc_ids"].append(doc_id)
-        for sp in doc.spans:
-            if sp.label not in labels:
-                labels.add(sp.label)
-                result["new_labels"].append(sp.label)
-            span_rows.append((doc_id, sp.start, sp.end, sp.label, sp.annotator, sp.note, "", stamp, stamp))
-        history_rows.append(
-            (stamp, user, "import_document", doc_id, None, None,
-             _json({"title": doc.title, "sha256": sha, "spans": len(doc.spans), "source": doc.source or source}))
-        )
-    conn.executemany(
-        "INSERT INTO documents (id, title, source, text, length, sha256, status, created, updated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        doc_rows,
-    )
-    del doc_rows
-    if result["new_labels"]:
-        rows = conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")
-        existing = [Label(*r) for r in rows]
-        added: list[Label] = []
-        for key in result["new_labels"]:
-            everything = existing + added
-            added.append(Label(key, key, codebook.free_shortcut(everything), codebook.next_color(everything), ""))
-        conn.executemany(
-            "INSERT INTO labels (key, name, shortcut, color, description, position) VALUES (?, ?, ?, ?, ?, ?)",
-            [(lb.key, lb.name, lb.shortcut, lb.color, lb.description, len(existing) + i) for i, lb in enumerate(added)],
-        )
-    conn.executemany(
-        'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        span_rows,
-    )
-    result["spans"] = len(span_rows)
-    conn.executemany(
-        "INSERT INTO history (at, actor, action, doc_id, span_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        history_rows,
-    )
-    return result

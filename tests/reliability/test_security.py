@@ -310,7 +310,7 @@ SQL_ALLOWED = {
     # columns are Span field names (checked against SPAN_FIELDS), WHERE is "" or a constant; the status is a parameter
     ("annotator/store/project.py", "export_rows"): "columns from SPAN_FIELDS, constant WHERE",
     # a list of "?" placeholders, one per value of the chunk; the values are parameters
-    ("annotator/store/project.py", "_populate"): "IN (?, ?, ...) placeholders",
+    ("annotator/store/writing.py", "populate"): "IN (?, ?, ...) placeholders",
     # the migrations run their own constant DDL statements, one by one
     ("annotator/store/schema.py", "step"): "constant DDL from the schema module",
     # constant checks declared in _TYPE_CHECKS

@@ -216,7 +216,7 @@ def test_creation_is_atomic_no_partial_file_on_failure(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("killed")
 
-    monkeypatch.setattr("annotator.store.project._populate", boom)
+    monkeypatch.setattr("annotator.store.writing.populate", boom)
     with pytest.raises(RuntimeError):
         Project.open(path, create=True)
     assert os.listdir(tmp_path) == []
