@@ -174,17 +174,17 @@ def _stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
-def _created(name: str) -> datetime | None:
-    match = _NAME.match(name)
-    return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC) if match else None
+def _created(match: re.Match[str]) -> datetime:
+    """The UTC time in a backup's name (matched by ``_NAME``)."""
+    return datetime.strptime(match.group(1), "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC)
 
 
 def _next_stamp(folder: Path) -> str:
     """Now -- or, if the clock has gone back, just after the newest backup there: names must keep sorting from
     oldest to newest, or rotation would delete the new backup as the oldest."""
     now = datetime.now(UTC)
-    files = _backup_files(folder)
-    newest = _created(files[-1].name) if files else None
+    files = _backup_files(folder)  # names that match _NAME, oldest first
+    newest = _created(_NAME.match(files[-1].name)) if files else None  # type: ignore[arg-type]
     if newest is not None and newest >= now:
         now = newest + timedelta(microseconds=1)
     return _stamp(now)
@@ -316,10 +316,9 @@ def _read_only_uri(path: Path) -> str:
 def info(path: Path) -> BackupInfo:
     """What one backup file holds (documents, spans), or why it cannot be read."""
     match = _NAME.match(path.name)
-    created = _created(path.name)
-    if match is None or created is None:
+    if match is None:
         raise BackupError(f"{path.name} is not a backup file")
-    reason = match.group(2)
+    created, reason = _created(match), match.group(2)
     try:
         size = path.stat().st_size
     except OSError as exc:
