@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
         if doc is None:
             return
         self.view.set_document(doc.text, session.index, session.labels)
-        self.spans_panel.model.reset(doc.text, session.spans, session.labels)
+        self.spans_panel.model.reset(doc.text, session.index, session.labels)
         self.labels_bar.set_counts(self._counts())
         self._update_title()
 

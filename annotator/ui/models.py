@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -114,7 +115,7 @@ class SpansModel(_Table):
         self.text = ""
         self.labels: dict[str, Label] = {}
 
-    def reset(self, text: str, spans: list[Span], labels: list[Label]) -> None:
+    def reset(self, text: str, spans: Iterable[Span], labels: list[Label]) -> None:
         self.beginResetModel()
         self.text = text
         self.spans = list(spans)

@@ -248,7 +248,10 @@ class ReviewController(QObject):
         if row is not None:
             mine = row.item.mine if row.item is not None else None
             if mine is None and row.status == ACCEPTED and row.theirs is not None:
-                mine = next((s for s in self.session.index if core.triple(s) == row.theirs), None)
+                start = row.theirs[0]
+                mine = next(
+                    (s for s in self.session.index.starting_in(start, start + 1) if core.triple(s) == row.theirs), None
+                )
             if mine is not None:
                 view.set_selected_span(mine.id)
             else:
