@@ -14,7 +14,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.errors import AnnotatorError
 
-COMMANDS = ("import", "export", "agree", "stats", "restore")
+COMMANDS = ("import", "export", "agree", "stats", "check", "restore")
 STATUS_CHOICES = ("todo", "in_progress", "done", "skipped")
 
 
@@ -51,6 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="documents, status and spans per label")
     p.add_argument("project", type=Path)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    p = sub.add_parser(
+        "check",
+        help="check a project whole: integrity, schema, stored hashes against texts, spans inside their texts",
+        description="Reads the project (never changes it) and prints one line per problem found; exit status 1 "
+        "if there is any. Opening a project checks only what every read needs; this checks everything.",
+    )
+    p.add_argument("project", type=Path)
 
     p = sub.add_parser(
         "restore",
@@ -121,8 +129,10 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.store import Project
+    from annotator.store.editlock import check_command_may_write
     from annotator.store.transfer import import_paths
 
+    check_command_may_write(args.project)
     with Project.open(args.project, create=True) as project:
         report = import_paths(project, args.paths, progress=_progress("importing"))
     for line in report.summary_lines():
@@ -135,7 +145,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from annotator.store import Project
     from annotator.store.transfer import export_project
 
-    with Project.open(args.project) as project:
+    # read-only, in place: never migrates, writes or checkpoints the project, while a window may be editing it
+    with Project.open(args.project, readonly=True, trusted=True) as project:
         n = export_project(project, args.format, args.output, args.status)
     if args.output not in (None, "-"):
         print(f"exported {n} record(s) to {args.output}", file=sys.stderr)
@@ -145,7 +156,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from annotator.store import Project
 
-    with Project.open(args.project, readonly=True) as project:
+    with Project.open(args.project, readonly=True, trusted=True) as project:
         stats = project.stats()
         names = {lb.key: lb.name for lb in project.labels()}
     if args.json:
@@ -187,6 +198,18 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from annotator.store.check import check_project
+
+    problems, counted = check_project(args.project)
+    for line in problems:
+        print(f"annotator: {args.project}: {line}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{args.project}: ok ({counted['documents']} statement(s), {counted['spans']} span(s) checked)")
+    return 0
+
+
 def _cmd_restore(args: argparse.Namespace) -> int:
     from annotator.store import backups
 
@@ -221,6 +244,7 @@ _COMMANDS = {
     "export": _cmd_export,
     "stats": _cmd_stats,
     "agree": _cmd_agree,
+    "check": _cmd_check,
     "restore": _cmd_restore,
 }
 

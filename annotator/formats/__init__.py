@@ -11,6 +11,7 @@ from typing import IO
 
 import orjson
 
+from annotator import inuse
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
 from annotator.formats import jsonl, plaintext, spans
@@ -113,6 +114,7 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read(path: Path) -> ReadResult:
+    inuse.refuse_if_open_here(path)  # reading our own project's files would drop our locks on them
     return reader_for(path)(path)
 
 

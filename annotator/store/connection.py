@@ -10,13 +10,15 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from annotator import paths
-from annotator.errors import ProjectFileError, ReadOnlyError
-from annotator.store import schema
+from annotator import inuse, paths
+from annotator.errors import AnnotatorError, ProjectFileError, ReadOnlyError
+from annotator.store import locks, schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -67,10 +69,12 @@ def translated(action: str, path: Path) -> Iterator[None]:
         raise ProjectFileError(f"cannot {action} {path}: {problem}") from exc
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+def _connect(target: Path | str, uri: bool = False) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(target), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, uri=uri)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    # functions in a file's schema (views, triggers, defaults) never run with our privileges; our schema has none
+    conn.execute("PRAGMA trusted_schema = OFF")
     return conn
 
 
@@ -82,13 +86,31 @@ def _configure_writable(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+def check_regular(path: Path) -> os.stat_result:
+    """Refuse what is not a regular file (a folder, a named pipe, a device, a socket) without opening it:
+    opening a pipe would wait for a writer forever, a device would never end."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ProjectFileError(f"no such project: {path}") from None
+    except OSError as exc:
+        raise ProjectFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ProjectFileError(f"{path} is a folder, not a project file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ProjectFileError(f"{path} is not a regular file (a pipe, a device or a socket), not a project file")
+    return st
+
+
 def check_header(path: Path) -> None:
-    """Refuse, with a clear message, a file that is not SQLite at all."""
+    """Refuse, with a clear message, a file that is not SQLite at all (or that this process has open: reading it
+    again through another descriptor would drop our own locks on it, see ``annotator/inuse.py``)."""
+    if _open_here(path):
+        return  # checked when this process opened it; SQLite opens it again without dropping locks
+    check_regular(path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(len(SQLITE_HEADER))
-    except IsADirectoryError:
-        raise ProjectFileError(f"{path} is a folder, not a project file") from None
     except OSError as exc:
         raise ProjectFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     if head != SQLITE_HEADER:
@@ -96,8 +118,26 @@ def check_header(path: Path) -> None:
         raise ProjectFileError(f"{path} is not an Annotator project ({what})")
 
 
-def validate(conn: sqlite3.Connection, path: Path) -> int:
-    """Check the file is an Annotator project we can read; return its schema version."""
+def _open_here(path: Path) -> bool:
+    """Whether this process already has ``path`` open as a project (True), or none of its files (False).
+
+    Refuses a path that is the ``-wal``/``-shm``/``-journal`` of a project open here: reading it would drop our
+    locks."""
+    project = inuse.open_project_of(path)
+    if project is None:
+        return False
+    if project == Path(os.path.abspath(path)) or os.path.samefile(project, path):
+        return True
+    raise ProjectFileError(f"cannot open {path}: it is a file of the project open in this window ({project.name})")
+
+
+def check_identity(conn: sqlite3.Connection, path: Path) -> int:
+    """The file is an Annotator project of a version we read, and its schema is exactly ours: return the version.
+
+    Cheap (the header and ``sqlite_master`` only) and run before any other read or write: a foreign trigger would
+    run with our writes, a view or a virtual table would answer our reads, a foreign CHECK constraint would make
+    ``quick_check`` run for minutes (DESIGN.md §2.2 "Only our schema", §7).
+    """
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id != schema.APPLICATION_ID:
@@ -107,38 +147,99 @@ def validate(conn: sqlite3.Connection, path: Path) -> int:
             f"{path} was made by a newer Annotator (schema {version}; this version reads up to "
             f"{schema.SCHEMA_VERSION}); update Annotator to open it"
         )
-    factory = conn.text_factory
-    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the report may quote the file's bad bytes
+    if version < 1:
+        raise ProjectFileError(f"{path} is damaged (it is marked as a project but its schema version is {version})")
     try:
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-    finally:
-        conn.text_factory = factory
-    if result != "ok":  # SQLite's report spans lines ("*** in database main ***\nPage 14: ..."): one line
-        detail = " ".join(str(result).replace("*** in database main ***", "").split())[:200]
-        raise ProjectFileError(f"{path} is damaged ({detail}); restore it from a backup")
-    if version >= 1:  # marked as a project: its tables and columns must be there, or every read fails later
-        found = schema.table_columns(conn)
-        expected = schema.columns(int(version))
-        missing = sorted(t for t in expected if t not in found)
-        if missing:
-            raise ProjectFileError(
-                f"{path} is damaged (table(s) {', '.join(missing)} missing); restore it from a backup"
-            )
-        altered = sorted(t for t, cols in expected.items() if not cols <= found[t])
-        if altered:
-            raise ProjectFileError(
-                f"{path} is damaged (the columns of {', '.join(altered)} are not as written); restore it from a backup"
-            )
-        for what, sql in _TYPE_CHECKS:
-            try:
-                wrong = conn.execute(sql).fetchone()[0]
-            except sqlite3.OperationalError as exc:  # "no such column": the schema itself is damaged
-                if user_problem(exc) is not None:
-                    raise
-                raise ProjectFileError(f"{path} is damaged (its schema: {exc}); restore it from a backup") from None
-            if wrong:
-                raise ProjectFileError(f"{path} is damaged ({what}); restore it from a backup")
+        found = schema.objects(conn)
+    except sqlite3.DatabaseError as exc:
+        if user_problem(exc) is not None and "malformed" not in str(exc).lower():
+            raise
+        raise ProjectFileError(f"{path} is damaged or not an Annotator project (its schema: {exc})") from None
+    problem = schema.difference(found, schema.expected_objects(int(version)))
+    if problem:
+        raise ProjectFileError(f"{path} is not an Annotator project as written ({problem}); nothing was changed")
     return int(version)
+
+
+def check_contents(conn: sqlite3.Connection, path: Path, budget: int | None = None) -> None:
+    """``quick_check`` and the type checks, bounded by ``budget`` virtual-machine steps (None: unbounded)."""
+    with bounded(conn, budget, path):
+        factory = conn.text_factory
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the report may quote the file's bad bytes
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.text_factory = factory
+        if result != "ok":  # SQLite's report spans lines ("*** in database main ***\nPage 14: ..."): one line
+            detail = " ".join(str(result).replace("*** in database main ***", "").split())[:200]
+            raise ProjectFileError(f"{path} is damaged ({detail}); restore it from a backup")
+        for what, sql in _TYPE_CHECKS:
+            if conn.execute(sql).fetchone()[0]:
+                raise ProjectFileError(f"{path} is damaged ({what}); restore it from a backup")
+
+
+def validate(conn: sqlite3.Connection, path: Path, budget: int | None = None) -> int:
+    """Check the file is an Annotator project we can read, whole; return its schema version."""
+    version = check_identity(conn, path)
+    check_contents(conn, path, budget)
+    return version
+
+
+#: the work allowed to check an untrusted file, in SQLite virtual-machine steps per byte of the file (plus a floor):
+#: a real project checks in a few steps per byte; a hostile one is stopped with a clear message instead of
+#: freezing the window for minutes
+STEPS_PER_BYTE = 50
+MIN_STEPS = 20_000_000
+_PROGRESS_EVERY = 10_000
+
+
+def budget_for(path: Path) -> int:
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    return MIN_STEPS + STEPS_PER_BYTE * size
+
+
+@contextlib.contextmanager
+def bounded(conn: sqlite3.Connection, budget: int | None, path: Path,
+            cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
+    """Run the block with at most ``budget`` SQLite steps (and stop when ``cancelled()``), with one clear message."""
+    if budget is None and cancelled is None:
+        yield
+        return
+    left = [budget if budget is not None else -1]
+    why: list[str] = []
+
+    def tick() -> int:
+        if cancelled is not None and cancelled():
+            why.append("cancelled")
+            return 1
+        if left[0] >= 0:
+            left[0] -= _PROGRESS_EVERY
+            if left[0] < 0:
+                why.append("budget")
+                return 1
+        return 0
+
+    conn.set_progress_handler(tick, _PROGRESS_EVERY)
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "interrupted" not in str(exc).lower() or not why:
+            raise
+        if why[0] == "cancelled":
+            raise Cancelled(f"reading {path} was cancelled") from None
+        raise ProjectFileError(
+            f"{path} takes far more work to read than a project of its size should; it was not opened "
+            "(it may be damaged or made to stall readers)"
+        ) from None
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+class Cancelled(AnnotatorError):
+    """The user cancelled a long read."""
 
 
 #: damage that passes quick_check (a flipped type byte in a record): values of the wrong type where the code
@@ -153,11 +254,85 @@ _TYPE_CHECKS = (
      " OR typeof(doc_id) != 'integer' OR typeof(label) != 'text' OR typeof(annotator) != 'text'"
      " OR typeof(note) != 'text' OR typeof(origin) != 'text' OR typeof(created) != 'text'"
      " OR typeof(updated) != 'text')"),
+    # the index copies of the same values are read by the export's ordered walk: a flipped byte there passes
+    # quick_check (it does not compare indexes with their tables) and the table scan above (found by fuzzing)
+    ("an index of the spans holds values of the wrong type",
+     "SELECT EXISTS (SELECT 1 FROM spans INDEXED BY spans_by_doc WHERE typeof(doc_id) != 'integer'"
+     " OR typeof(start) != 'integer' OR typeof(\"end\") != 'integer' OR typeof(label) != 'text')"
+     " OR EXISTS (SELECT 1 FROM spans INDEXED BY spans_by_label WHERE typeof(label) != 'text')"),
     ("a label has the wrong type",
      "SELECT EXISTS (SELECT 1 FROM labels WHERE typeof(key) != 'text' OR typeof(name) != 'text'"
      " OR typeof(shortcut) != 'text' OR typeof(color) != 'text' OR typeof(description) != 'text'"
      " OR typeof(position) != 'integer')"),
 )
+
+
+# -- a -wal beside the project -------------------------------------------------------------------------------------
+
+
+def wal_pending(path: Path) -> bool:
+    """Whether a ``-wal`` beside ``path`` may hold frames SQLite would apply (more than its 32-byte header)."""
+    try:
+        st = os.stat(f"{path}-wal")
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size > 32
+
+
+def wal_live(path: Path) -> bool:
+    """Whether another process has the project open now (its SQLite locks are on the file or its ``-shm``):
+    then the ``-wal`` is that connection's own, already checked when it opened."""
+    for target in (path, Path(f"{path}-shm")):
+        found = locks.others(target)
+        if found:
+            return True
+    return False
+
+
+def check_wal(path: Path) -> None:
+    """Refuse a ``-wal`` beside the project that is not the project's (a copied pair, a synced folder).
+
+    SQLite applies any ``-wal`` whose header and checksums are valid, whatever database wrote it, and a refused
+    open would still fold it into the project at close (DESIGN.md §7). A ``-wal`` no live connection owns (left
+    by a crash, or foreign) is tried on a private copy first; the real files are opened only if the pair reads as
+    a project, and are left exactly as they were otherwise.
+    """
+    if not wal_pending(path) or inuse.open_project_of(path) is not None or wal_live(path):
+        return
+    workdir = Path(tempfile.mkdtemp(prefix=READONLY_PREFIX))
+    try:
+        copy = workdir / "project.sqlite"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        try:
+            _identify_copy(copy, path)
+        except ProjectFileError:
+            os.unlink(f"{copy}-wal")
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{copy}-shm")
+            try:
+                _identify_copy(copy, path)
+            except ProjectFileError:
+                raise  # the file itself is not a project: say that, as without a -wal
+            raise ProjectFileError(
+                f"{path.name}-wal beside {path} is not this project's journal (it would replace the project with "
+                f"other data); nothing was changed. Move {path.name}-wal out of the folder to open the project as "
+                "it was last saved in full, or restore a backup"
+            ) from None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _identify_copy(copy: Path, shown: Path) -> None:
+    conn = _connect(copy)
+    try:
+        with translated("open", shown):
+            check_identity(conn, shown)
+    finally:
+        conn.close()
+
+
+READONLY_PREFIX = "annotator-readonly-"
 
 
 def create_file(path: Path, populate: callable | None = None) -> None:  # type: ignore[valid-type]
@@ -204,6 +379,7 @@ def open_writable(path: Path) -> sqlite3.Connection:
     check_header(path)
     if not writable(path):
         raise ProjectFileError(f"cannot open {path} for editing: the file or its folder is read-only")
+    check_wal(path)
     conn = _connect(path)
     try:
         version = validate(conn, path)
@@ -222,24 +398,67 @@ def open_writable(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_readonly_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
-    """Open a colleague's file without touching it: copy it (and a WAL beside it) to a private folder.
+def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection, Path | None]:
+    """Open a project for reading only; it is never migrated, written or checkpointed.
 
-    SQLite's read-only modes still create ``-wal``/``-shm`` files beside a WAL-mode database (DESIGN.md §7);
-    a copy leaves the original's bytes, and its folder, exactly as they were. Returns the connection and the
-    private folder, which the caller removes on close.
+    ``trusted`` (the user's own project, read by a command while a window may edit it): opened in place with
+    SQLite's locking (``mode=ro``), so the read is one consistent snapshot beside the window's writes.
+    Otherwise (a colleague's file) nothing may be left beside it: opened ``immutable`` (no locks, no ``-shm``)
+    and checked with bounded work. A file that needs its ``-wal`` applied, or an older schema, is read through a
+    private copy instead (copied ``-wal`` included), never changed in place. Returns the connection and the
+    private folder to remove on close (or None).
     """
     check_header(path)
-    workdir = Path(tempfile.mkdtemp(prefix="annotator-readonly-"))
+    here = _open_here(path)
+    if here and not trusted:
+        raise ProjectFileError(f"{path} is your own project, open in this window; open a colleague's file")
+    if trusted and not here:
+        check_wal(path)
+    # immutable: no locks and nothing created beside the file. For the user's own project only when nobody can
+    # be writing it (a read-only folder, where SQLite could not make its -shm anyway)
+    immutable = not trusted or (not here and not writable(path))
+    if not here and ((immutable and wal_pending(path)) or _version_of(path) < schema.SCHEMA_VERSION):
+        return _open_private_copy(path, trusted)
+    uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+    conn = _connect(uri, uri=True)
+    try:
+        validate(conn, path, None if trusted else budget_for(path))
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn, None
+
+
+def _version_of(path: Path) -> int:
+    """The schema version in the header (``user_version``, bytes 60-63), read without SQLite."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(60)
+            return int.from_bytes(fh.read(4), "big", signed=True)
+    except OSError as exc:
+        raise ProjectFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _open_private_copy(path: Path, trusted: bool) -> tuple[sqlite3.Connection, Path]:
+    workdir = Path(tempfile.mkdtemp(prefix=READONLY_PREFIX))
     try:
         copy = workdir / "project.sqlite"
         shutil.copyfile(path, copy)
         wal = Path(f"{path}-wal")
-        if wal.exists():
+        if wal_pending(path):
             shutil.copyfile(wal, Path(f"{copy}-wal"))
         conn = _connect(copy)
         try:
-            version = validate(conn, path)
+            try:
+                version = check_identity(conn, path)
+            except ProjectFileError:
+                if not wal_pending(path):
+                    raise
+                conn.close()
+                check_wal(path)  # says whether the -wal is the problem
+                raise
+            check_contents(conn, path, None if trusted else budget_for(path))
             if version < schema.SCHEMA_VERSION:  # migrate the private copy, never the colleague's file
                 conn.execute("BEGIN IMMEDIATE")
                 schema.migrate(conn, version)
@@ -252,6 +471,86 @@ def open_readonly_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
     return conn, workdir
+
+
+def open_readonly_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
+    """A colleague's file (or a backup) read through a private copy; see :func:`open_readonly`."""
+    return _open_private_copy(path, trusted=False)
+
+
+class FileWatch:
+    """The identity of an open project's files, to notice when another program deletes or replaces them.
+
+    A cleaning tool or a sync client that deletes ``-wal``/``-shm`` while the window is open leaves SQLite
+    committing into the deleted files, lost at close; a file dialog that sniffed the project dropped our locks
+    (DESIGN.md §7). :meth:`changed` says what happened, cheaply (three ``stat`` calls, and ``/proc/locks``).
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.ids = self._ids()
+        # a WAL-mode connection holds a shared lock on the file for as long as it is open; a rollback journal
+        # (a file system without shared memory) holds none between transactions
+        self.locks = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+
+    def _ids(self) -> tuple[tuple[int, int] | None, ...]:
+        out = []
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                st = os.stat(f"{self.path}{suffix}")
+                out.append((st.st_dev, st.st_ino))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
+    def changed(self) -> str | None:
+        """What went wrong with the project's files since they were opened, or None."""
+        now = self._ids()
+        names = (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm")
+        for name, before, after in zip(names, self.ids, now, strict=True):
+            if before is not None and after != before:
+                return f"{name} was {'deleted' if after is None else 'replaced'} by another program"
+        if self.locks and locks.held_by(self.path, os.getpid()) is False:
+            return f"the locks on {self.path.name} were dropped"
+        return None
+
+
+def recover(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
+    """Write what ``conn`` sees (every committed change, the ones in a deleted ``-wal`` included) back to
+    ``path`` as a complete project, and return a fresh connection on it. The old connection is closed.
+
+    Refused (the work is kept in a file beside the project and named) when another process has the project open:
+    replacing the file under it could lose that process's work instead.
+    """
+    others = locks.others(path)
+    tmp = path.with_name(f".{path.name}.recovered-{os.getpid()}")
+    dest = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+        result = dest.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise ProjectFileError(f"cannot recover {path}: the copy did not verify ({result})")
+    finally:
+        dest.close()
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    if others:
+        kept = path.with_name(f"{path.stem}.recovered-{int(time.time())}{path.suffix}")
+        os.replace(tmp, kept)
+        raise ProjectFileError(
+            f"the files of {path} were changed by another program while it was open here, and another process "
+            f"has it open now; your work up to now is saved in {kept}. Close the other programs, then open that file"
+        )
+    inuse.unregister(path)
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+    os.replace(tmp, path)
+    fresh = open_writable(path)
+    inuse.register(path)
+    return fresh
 
 
 @contextlib.contextmanager

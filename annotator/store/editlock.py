@@ -23,7 +23,7 @@ from pathlib import Path
 from annotator import paths
 from annotator.core.model import IncomingDocument
 from annotator.errors import ProjectFileError
-from annotator.store import connection
+from annotator.store import connection, locks
 from annotator.store.project import Project
 
 try:
@@ -84,6 +84,53 @@ class EditorLock:
         self.release()
 
 
+def window_holding(project_path: str | Path) -> tuple[int | None, str] | None:
+    """Whether a window edits the project now: (its process id if known, a description), or None."""
+    if fcntl is None:
+        return None
+    path = lock_file(project_path)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # no lock file: no window has ever edited it from this user data folder
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            who = _read_holder(fd)
+            pid_text = os.pread(fd, 64, 0).decode(errors="replace").split("\n", 1)[0].strip()
+            return (int(pid_text) if pid_text.isdigit() else None), who
+        except OSError:
+            return None
+        return None  # we got it: nobody holds it (released when the descriptor closes)
+    finally:
+        os.close(fd)
+
+
+def check_command_may_write(project_path: str | Path) -> None:
+    """A writing command (``import``, ``restore``) on a project a window edits goes ahead only while that window
+    still holds SQLite's locks on it; then SQLite keeps the two apart, and the window sees the change.
+
+    A window that lost its locks (DESIGN.md §7) would go on writing into a ``-wal`` this command would checkpoint
+    and delete at its end: refused, with one clear line, and nothing changes.
+    """
+    path = Path(project_path)
+    holding = window_holding(path)
+    if holding is None or not path.exists():
+        return
+    pid, who = holding
+    found = locks.holders(path)
+    if found is None or pid is None:
+        raise ProjectFileError(
+            f"{path} is open for editing in {who}; do this from that window (File menu), or close it first"
+        )
+    if pid not in found:
+        raise ProjectFileError(
+            f"{path} is open for editing in {who}, which no longer holds the project's file locks; nothing was "
+            "changed. Close that window (its work is saved) and run the command again"
+        )
+
+
 def _read_holder(fd: int) -> str:
     try:
         pid = os.pread(fd, 64, 0).decode(errors="replace").split("\n", 1)[0].strip()
@@ -111,7 +158,7 @@ class EditedProject(Project):
 
 
 def _read_only(path: Path, user: str | None, reason: str) -> EditedProject:
-    project = EditedProject.open(path, readonly=True, user=user)
+    project = EditedProject.open(path, readonly=True, trusted=True, user=user)
     assert isinstance(project, EditedProject)
     project.readonly_reason = reason
     return project

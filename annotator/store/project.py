@@ -18,6 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from annotator import inuse
 from annotator.core import codebook
 from annotator.core.model import (
     STATUSES,
@@ -27,6 +28,7 @@ from annotator.core.model import (
     Label,
     Span,
 )
+from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError, ProjectFileError
 from annotator.store import connection, writing
 from annotator.store.writing import json_cell, now, write_labels
@@ -58,13 +60,24 @@ def _reading(method):  # type: ignore[no-untyped-def]
 class Project:
     """An open project file. Use :meth:`open`; close with :meth:`close` or a ``with`` block."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, user: str, workdir: Path | None):
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, user: str, workdir: Path | None,
+                 trusted_read: bool = False):
         self.conn = conn
         self.path = path
         self.readonly = readonly
         self.user = user
         self._workdir = workdir
         self._lengths: dict[int, int] = {}
+        #: a connection that holds SQLite's locks on the real file (not a private copy, not immutable) is
+        #: registered, so nothing else in this process opens the file again (``annotator/inuse.py``)
+        #: a colleague's file: its stored hashes are recomputed, never trusted (DESIGN.md §2.2)
+        self.untrusted = readonly and not trusted_read
+        self._registered = workdir is None and (not readonly or trusted_read)
+        if self._registered:
+            inuse.register(path)
+        self._watch = None if readonly else connection.FileWatch(path, conn)
+        #: set when the project's files had to be recovered (see :meth:`check_files`); the window says so
+        self.recovered: str | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -74,13 +87,16 @@ class Project:
         *,
         create: bool = False,
         readonly: bool = False,
+        trusted: bool = False,
         user: str | None = None,
         populate: Iterable[IncomingDocument] | None = None,
     ) -> Project:
         """Open a project file.
 
         ``create``: make it (atomically) if it does not exist, filled with ``populate`` documents if given.
-        ``readonly``: a colleague's file: opened from a private copy, never migrated, written or touched.
+        ``readonly``: never migrated, written, checkpointed or touched; a colleague's file by default (bounded
+        checks, nothing left beside it), or with ``trusted`` the user's own project read by a command while a
+        window may be editing it (SQLite's shared locks, one consistent snapshot).
         """
         path = Path(path)
         user = user or default_user()
@@ -88,8 +104,8 @@ class Project:
             if readonly:
                 if not path.exists():
                     raise ProjectFileError(f"no such project: {path}")
-                conn, workdir = connection.open_readonly_copy(path)
-                return cls(conn, path, True, user, workdir)
+                conn, workdir = connection.open_readonly(path, trusted=trusted)
+                return cls(conn, path, True, user, workdir, trusted_read=trusted)
             if not path.exists():
                 if not create:
                     raise ProjectFileError(f"no such project: {path}")
@@ -99,6 +115,9 @@ class Project:
 
     def close(self) -> None:
         self.conn.close()
+        if self._registered:
+            self._registered = False
+            inuse.unregister(self.path)
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
             self._workdir = None
@@ -118,7 +137,26 @@ class Project:
         self.close()
 
     def _write(self, action: str):  # type: ignore[no-untyped-def]
+        if not self.readonly:
+            self.check_files()
         return connection.write_transaction(self.conn, self.path, self.readonly, action)
+
+    def check_files(self) -> str | None:
+        """Notice another program deleting or replacing the project's files (or our locks on them being dropped)
+        and recover before anything is lost: every committed change is written back from this connection's view.
+        Returns what happened (also kept in :attr:`recovered`), or None when all is well."""
+        if self._watch is None:
+            return None
+        problem = self._watch.changed()
+        if problem is None:
+            return None
+        with connection.translated("recover", self.path):
+            self.conn = connection.recover(self.conn, self.path)
+        self._watch = connection.FileWatch(self.path, self.conn)
+        self._lengths.clear()
+        self.__dict__.pop("db", None)
+        self.recovered = f"{problem}; every saved change was recovered and the project file rewritten whole"
+        return self.recovered
 
     def _log(self, action: str, doc_id: int | None, span_id: int | None, before: Any, after: Any) -> None:
         self.conn.execute(
@@ -421,7 +459,7 @@ class Project:
         groups = groupby(spans, itemgetter(0))
         pending = next(groups, None)
         for row in docs:
-            doc = Document(*row)
+            doc = self._checked(Document(*row))
             while pending is not None and pending[0] < doc.id:  # a document deleted between the two reads
                 pending = next(groups, None)
             if pending is not None and pending[0] == doc.id:
@@ -429,6 +467,20 @@ class Project:
                 pending = next(groups, None)
             else:
                 yield doc, []
+
+    def _checked(self, doc: Document) -> Document:
+        """A document whose stored SHA-256 is checked against its text: a colleague's file gets the hash
+        recomputed (a forged one must not align their spans with a different text of mine); in my own project a
+        mismatch is damage (a flipped byte in a statement), refused with a clear message."""
+        real = sha256_text(doc.text)
+        if real == doc.sha256:
+            return doc
+        if self.untrusted:
+            return dataclasses.replace(doc, sha256=real)
+        raise ProjectFileError(
+            f"{self.path} is damaged: the text of statement {doc.id} ({doc.title[:60]!r}) no longer matches its "
+            "stored SHA-256; run `annotator check` and restore a backup"
+        )
 
     @_reading
     def stats(self) -> dict[str, Any]:

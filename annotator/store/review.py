@@ -79,6 +79,10 @@ class Alignment:
     text_differs: list[tuple[int, TheirDocument]]
 
 
+#: problems listed one by one in a message; more are counted
+MAX_LISTED = 20
+
+
 class ColleagueFile:
     """A colleague's project or export, loaded read-only; documents keyed by SHA-256 of their text."""
 
@@ -112,13 +116,20 @@ class ColleagueFile:
         if is_project(path):
             with Project.open(path, readonly=True) as project:
                 labels = project.labels()
-                for doc, spans in project.iter_documents():
+                bad: list[str] = []
+                for doc, spans in project.iter_documents():  # hashes recomputed (Project._checked)
+                    bad += [f"span {s.id}: {s.start}-{s.end} in statement {doc.id} of {len(doc.text)} characters"
+                            for s in spans if not 0 <= s.start < s.end <= len(doc.text)]
                     add(
                         doc.sha256,
                         doc.title,
                         doc.text,
                         (core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in spans),
                     )
+                if bad:
+                    raise AnnotatorError(
+                        f"{path} is damaged: {len(bad)} span(s) lie outside their statement's text; "
+                        "nothing of it was opened", bad[:MAX_LISTED])
         else:
             for file in formats.collect([path]):
                 for incoming in formats.read(file).documents:

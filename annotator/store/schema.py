@@ -96,30 +96,60 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2)}
 
 
-@functools.cache
-def columns(version: int) -> dict[str, frozenset[str]]:
-    """Each table a project of schema ``version`` must hold, with its columns (from the migrations themselves).
-
-    A file marked as a project whose tables or columns differ is damaged (a flipped byte in ``sqlite_master``
-    passes ``quick_check``), and every read of it would fail later.
-    """
-    conn = sqlite3.connect(":memory:")
-    try:
-        for step in range(1, version + 1):
-            MIGRATIONS[step](conn)
-        return table_columns(conn)
-    finally:
-        conn.close()
-
-
-def table_columns(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {t: frozenset(r[0] for r in conn.execute("SELECT name FROM pragma_table_info(?)", (t,))) for t in tables}
-
-
 def migrate(conn: sqlite3.Connection, current: int) -> None:
     """Bring the schema from ``current`` to :data:`SCHEMA_VERSION`; the caller holds the transaction."""
     for version in range(current + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[version](conn)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+# -- the exact schema ----------------------------------------------------------------------------------------------
+
+#: (type, name, table, sql with whitespace collapsed) of one object in ``sqlite_master``
+SchemaObject = tuple[str, str, str, str]
+
+#: tables SQLite itself may add to any database (ANALYZE, PRAGMA optimize); their SQL is SQLite's own
+_SQLITE_OWN = frozenset({
+    ("table", "sqlite_stat1", "sqlite_stat1", "CREATE TABLE sqlite_stat1(tbl,idx,stat)"),
+    ("table", "sqlite_stat4", "sqlite_stat4", "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)"),
+})
+
+
+def objects(conn: sqlite3.Connection) -> frozenset[SchemaObject]:
+    """Every table, index, trigger and view of a database, as :data:`SchemaObject` tuples."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    return frozenset((str(t), str(n), str(tb), " ".join(str(sql or "").split())) for t, n, tb, sql in rows)
+
+
+@functools.cache
+def expected_objects(version: int) -> frozenset[SchemaObject]:
+    """What ``sqlite_master`` of a project of schema ``version`` holds: what the migrations create, nothing else."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in range(1, version + 1):
+            MIGRATIONS[step](conn)
+        return objects(conn)
+    finally:
+        conn.close()
+
+
+def difference(found: frozenset[SchemaObject], expected: frozenset[SchemaObject]) -> str | None:
+    """A short description of how ``found`` differs from ``expected`` (None if it does not)."""
+    extra = sorted(found - expected - _SQLITE_OWN)
+    missing = sorted(expected - found)
+    if not extra and not missing:
+        return None
+    missing_names = {(o[0], o[1]) for o in missing}
+    changed = [o for o in extra if (o[0], o[1]) in missing_names]
+    foreign = [o for o in extra if (o[0], o[1]) not in missing_names]
+    gone = [o for o in missing if (o[0], o[1]) not in {(x[0], x[1]) for x in extra}]
+    parts = []
+    if foreign:
+        parts.append("it holds " + ", ".join(f"{'an' if t == 'index' else 'a'} {t} {n!r}" for t, n, _, _ in foreign[:3])
+                     + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "") + " that Annotator did not make")
+    if changed:
+        parts.append("the definition of " + ", ".join(f"{t} {n!r}" for t, n, _, _ in changed[:3]) + " was altered")
+    if gone:
+        parts.append(", ".join(f"{t} {n!r}" for t, n, _, _ in gone[:3]) + " missing")
+    return "; ".join(parts)

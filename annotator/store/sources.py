@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotator import formats
+from annotator import formats, inuse
 from annotator.core.agreement import AnnotationSet, split_by_annotator
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
@@ -20,6 +20,8 @@ Row = tuple[str, str, list[tuple[int, int, str, str]]]
 
 
 def is_project(path: Path) -> bool:
+    if inuse.open_project_of(path) is not None:
+        return True  # a file of the project open here: never read it raw (Project.open refuses it clearly)
     try:
         with open(path, "rb") as fh:
             return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER

@@ -6,13 +6,15 @@ and renamed into place, so the target is the old file or the complete new one.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from annotator import formats
+from annotator import formats, inuse
 from annotator.core.model import ImportReport
 from annotator.errors import AnnotatorError, ProjectFileError
 from annotator.formats.common import output_file
+from annotator.store.connection import SQLITE_HEADER
 from annotator.store.project import Project
 
 #: progress(done, total, current file name)
@@ -58,8 +60,35 @@ def import_paths(
     return report
 
 
+def refuse_project_target(project: Project, target: str | Path | None) -> None:
+    """An export never overwrites the project it reads, its ``-wal``/``-shm``, nor any other SQLite file
+    (DESIGN.md §6): ``annotator export P -o P`` would replace the project with JSONL."""
+    if target is None or str(target) == "-":
+        return
+    path = Path(target)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        own = Path(f"{project.path}{suffix}")
+        if (path.exists() and own.exists() and os.path.samefile(path, own)) or (
+                not path.exists() and os.path.abspath(path) == os.path.abspath(own)):
+            raise AnnotatorError(f"cannot export to {path}: it is the project being exported (choose another file)")
+    if inuse.open_project_of(path) is not None:
+        raise AnnotatorError(f"cannot export to {path}: it is a project open in this window (choose another file)")
+    if path.is_file():
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(len(SQLITE_HEADER))
+        except OSError:
+            return
+        if head == SQLITE_HEADER:
+            raise AnnotatorError(
+                f"cannot export to {path}: it is a SQLite database (perhaps a project), which an export never "
+                "replaces; choose another file"
+            )
+
+
 def export_project(project: Project, fmt: str, target: str | Path | None, status: str | None = None) -> int:
     """Write the project (or the documents with ``status``) as ``fmt``; returns the number of records."""
+    refuse_project_target(project, target)
     items = project.iter_documents(status)
     if fmt in formats.STREAM_WRITERS:
         with output_file(target) as out:

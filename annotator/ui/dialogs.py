@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator import formats
 from annotator.core.model import STATUS_NAMES, STATUSES, ImportReport
+from annotator.ui import filedialogs
 from annotator.ui.positions import set_plain_text
 from annotator.ui.text import plain
 
@@ -53,7 +53,8 @@ class ExportDialog(QDialog):
         self.status.addItem("All documents", None)
         for status in STATUSES:
             self.status.addItem(f"Only {STATUS_NAMES[status].lower()}", status)
-        self.target = QLineEdit(str(project_path.with_suffix(".jsonl")))
+        # in the folder the user last chose (never beside the default project, in the user data folder)
+        self.target = QLineEdit(str(Path(filedialogs.start_folder()) / f"{project_path.stem}.jsonl"))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -83,9 +84,9 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         fmt = self.format.currentData()
         if fmt == "brat":
-            chosen = QFileDialog.getExistingDirectory(self, "Export to folder", self.target.text())
+            chosen = filedialogs.existing_folder(self, "Export to folder", self.target.text())
         else:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.target.text())
+            chosen = filedialogs.save_file(self, "Export to", self.target.text())
         if chosen:
             self.target.setText(chosen)
 

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from annotator.core import codebook
 from annotator.errors import AnnotatorError
 from annotator.store.transfer import export_project, import_paths
-from annotator.ui import commands
+from annotator.ui import commands, filedialogs
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
 from annotator.ui.text import plain
@@ -32,12 +32,9 @@ class Files:
     def session(self):  # type: ignore[no-untyped-def]
         return self.window.session
 
-    def _start_dir(self) -> str:
-        return str(self.session.project.path.parent)
-
     # ------------------------------------------------------------------ projects
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "New project", self._start_dir(), PROJECT_FILTER)
+        path = filedialogs.save_file(self.window, "New project", "", PROJECT_FILTER)
         if not path:
             return
         target = Path(path)
@@ -49,18 +46,18 @@ class Files:
         self.window.open_project(target, create=True)
 
     def open_project(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", self._start_dir(), PROJECT_FILTER)
+        path = filedialogs.open_file(self.window, "Open project", PROJECT_FILTER)
         if path:
             self.window.open_project(Path(path))
 
     # ------------------------------------------------------------------ import
     def import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import files", self._start_dir(), IMPORT_FILTER)
+        paths = filedialogs.open_files(self.window, "Import files", IMPORT_FILTER)
         if paths:
             self.import_paths(paths)
 
     def import_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.window, "Import folder", self._start_dir())
+        path = filedialogs.existing_folder(self.window, "Import folder")
         if path:
             self.import_paths([path])
 
@@ -141,8 +138,8 @@ class Files:
             stack.endMacro()
 
     def export_codebook(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "Export codebook", str(
-            self.session.project.path.with_suffix(".codebook.json")), "Codebook (*.json)")
+        path = filedialogs.save_file(self.window, "Export codebook", self.session.project.path.stem + ".codebook.json",
+                                     "Codebook (*.json)")
         if not path:
             return
         from annotator.formats.common import output_file
@@ -156,7 +153,7 @@ class Files:
         self.window.statusBar().showMessage(f"Codebook saved to {path}", 6000)
 
     def import_codebook(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Import codebook", self._start_dir(), "Codebook (*.json)")
+        path = filedialogs.open_file(self.window, "Import codebook", "Codebook (*.json)")
         if not path:
             return
         try:

@@ -3,6 +3,7 @@ keys go to the editor, files to ``files.py``, and every change through the sessi
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -12,12 +13,14 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolBar,
 from annotator.core.model import Document, Span
 from annotator.errors import AnnotatorError
 from annotator.store import Project
+from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
 from annotator.ui import restore, review
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.docview import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
+from annotator.ui.filewatch import FileWatcher
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint
 from annotator.ui.session import Session
 from annotator.ui.text import plain
@@ -60,6 +63,7 @@ class MainWindow(QMainWindow):
         self.session = Session(project, self)
         self.editor = Editor(self.session, self.view, self)
         self.files = Files(self)
+        self.file_watch = FileWatcher(self)
         self.menus = {name: self.menuBar().addMenu(name) for name in action_table.MENUS}
         self.actions_ = action_table.build(action_table.SPECS, {"files": self.files, "editor": self.editor,
                                                                   "window": self}, self, self.view)
@@ -165,11 +169,16 @@ class MainWindow(QMainWindow):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_project(self, path: Path, create: bool = False) -> bool:
-        try:
-            project = Project.open(path, create=create, user=self.session.project.user)
+        if os.path.exists(path) and os.path.samefile(path, self.session.project.path):
+            self.statusBar().showMessage(f"{path.name} is the project open in this window", 6000)
+            return False
+        try:  # with the editing lock, like the first project: a writing command then knows a window edits it
+            project = open_for_editing(path, self.session.project.user, create=create)
         except AnnotatorError as exc:
             error(self, "Cannot open project", str(exc))
             return False
+        if getattr(project, "readonly_reason", None):
+            self.statusBar().showMessage(project.readonly_reason, 15000)  # type: ignore[attr-defined]
         old = self.session
         self.undo_group.removeStack(old.undo_stack)
         old.blockSignals(True)

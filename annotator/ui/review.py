@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog
+from PySide6.QtWidgets import QApplication, QDockWidget
 
+from annotator import inuse
 from annotator.core import review as core
 from annotator.errors import AnnotatorError
 from annotator.store import review as store
+from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.review_commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review_panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
@@ -102,31 +104,26 @@ class ReviewController(QObject):
         pairs = self.colleagues()
         return pairs[min(self.choice, len(pairs) - 1)] if pairs else None
 
-    def _start_dir(self) -> str:
-        return str(self.session.project.path.parent)
-
     def open_colleague_file(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Open colleague files (read-only)", self._start_dir(),
-                                                OPEN_FILTER)
+        paths = filedialogs.open_files(self.window, "Open colleague files (read-only)", OPEN_FILTER)
         if paths:
             self.open_paths(paths)
         self.window.focus_statement()
 
     def open_colleague_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.window, "Open a colleague's brat folder (read-only)",
-                                                self._start_dir())
+        path = filedialogs.existing_folder(self.window, "Open a colleague's brat folder (read-only)")
         if path:
             self.open_paths([path])
         self.window.focus_statement()
 
     def open_paths(self, paths: list[str | Path]) -> int:
         """Load each file read-only and show the review; the number opened (failures are shown, one by one)."""
-        project = self.session.project
         opened = 0
         for raw in paths:
             path = Path(raw)
-            if path.resolve() == project.path.resolve():
-                error(self.window, "Open colleague file", f"{path} is your own project; open a colleague's file.")
+            if inuse.open_project_of(path) is not None:  # by inode: a link or a -wal of it too; never read raw
+                error(self.window, "Open colleague file", f"{path} is your own project (or one of its files), open "
+                      "in this window; open a colleague's file.")
                 continue
             if any(f.path.resolve() == path.resolve() for f in self.files):
                 self.window.statusBar().showMessage(f"{path.name} is already open for review", 6000)
@@ -405,7 +402,7 @@ class ReviewController(QObject):
             return
         if self.report_dialog is not None:
             self.report_dialog.close()
-        self.report_dialog = ReportDialog(self.window, report, Path(self._start_dir()))
+        self.report_dialog = ReportDialog(self.window, report)
         self.report_dialog.finished.connect(lambda _r: self.window.focus_statement())
         self.report_dialog.open()
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -34,6 +33,7 @@ from annotator.errors import AnnotatorError
 from annotator.formats.common import output_file
 from annotator.store import Project
 from annotator.store import review as store
+from annotator.ui import filedialogs
 from annotator.ui.dialogs import error
 from annotator.ui.text import plain
 
@@ -158,10 +158,9 @@ def _table(rows: list[dict], first: str) -> QTableWidget:
 class ReportDialog(QDialog):
     """The report of one colleague against my project, with its export buttons."""
 
-    def __init__(self, parent: QWidget, report: core.Report, start_dir: Path) -> None:
+    def __init__(self, parent: QWidget, report: core.Report) -> None:
         super().__init__(parent)
         self.report = report
-        self.start_dir = start_dir
         self.setObjectName("review_report")
         self.setWindowTitle("Agreement report")
         o = report.overall
@@ -204,8 +203,7 @@ class ReportDialog(QDialog):
         """Ask where, then write the report atomically; the path written, or None (cancelled or failed)."""
         name = "agreement-report." + fmt
         kind = "CSV (*.csv)" if fmt == "csv" else "JSON (*.json)"
-        chosen, _ = QFileDialog.getSaveFileName(self, f"Export the report as {fmt.upper()}",
-                                                str(self.start_dir / name), f"{kind};;All files (*)")
+        chosen = filedialogs.save_file(self, f"Export the report as {fmt.upper()}", name, f"{kind};;All files (*)")
         if not chosen:
             return None
         data = core.report_to_csv(self.report) if fmt == "csv" else core.report_to_json(self.report)
@@ -223,9 +221,8 @@ class ReportDialog(QDialog):
 
 def export_gold(parent: Any, project: Project, files: list[store.ColleagueFile]) -> Path | None:
     """Ask where, then write the adjudicated project as gold JSONL (atomically); the path, or None."""
-    default = project.path.with_name(project.path.stem + ".gold.jsonl")
-    chosen, _ = QFileDialog.getSaveFileName(parent, "Export the adjudicated result as gold JSONL", str(default),
-                                            "JSONL (*.jsonl);;All files (*)")
+    chosen = filedialogs.save_file(parent, "Export the adjudicated result as gold JSONL",
+                                   project.path.stem + ".gold.jsonl", "JSONL (*.jsonl);;All files (*)")
     if not chosen:
         return None
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -21,7 +21,7 @@ from tests.ui.conftest import record_messages, show_window
 
 
 def spans_of(path: Path) -> int:
-    with Project.open(path, readonly=True) as p:
+    with Project.open(path, readonly=True, trusted=True) as p:
         return int(p.stats()["spans"])
 
 

@@ -316,7 +316,7 @@ def test_kill_the_import_command(tmp_path, user_data_dir):
 def _colleague_file(project: Path, folder: Path, rng: random.Random) -> Path:
     """A colleague's JSONL export of the same statements with some spans moved, relabeled, dropped or added."""
     target = folder / "colleague.jsonl"
-    with Project.open(project, readonly=True) as p, open(target, "wb") as out:
+    with Project.open(project, readonly=True, trusted=True) as p, open(target, "wb") as out:
         for doc, spans in p.iter_documents():
             theirs = []
             for s in spans:
@@ -367,7 +367,7 @@ def _big_project(path: Path, rng: random.Random, docs: int = 1500) -> None:
 
 def _export_bytes(project: Path, fmt: str, folder: Path) -> bytes | dict[str, bytes]:
     target = folder / f"expected.{fmt}"
-    with Project.open(project, readonly=True) as p:
+    with Project.open(project, readonly=True, trusted=True) as p:
         export_project(p, fmt, target)
     if fmt == "brat":
         return {f.name: f.read_bytes() for f in sorted(target.iterdir())}
@@ -429,7 +429,7 @@ def test_kill_backups(tmp_path, user_data_dir):
         project = folder / "p.sqlite"
         if not project.exists():
             _big_project(project, rng, docs=1200)
-        with Project.open(project, readonly=True) as p:
+        with Project.open(project, readonly=True, trusted=True) as p:
             expected = p.stats()
         child = Child([str(CHILD), "backup", str(project), str(rng.randrange(10**9))], child_env(user_data_dir),
                       folder / "stderr.log")
@@ -443,7 +443,7 @@ def test_kill_backups(tmp_path, user_data_dir):
         for item in listed:
             assert item.problem is None, (item.name, item.problem)
             assert integrity(item.path) == "ok"
-            with Project.open(item.path, readonly=True) as b:
+            with Project.open(item.path, readonly=True, trusted=True) as b:
                 assert b.stats() == expected, item.name
         names = [i.name for i in listed]
         # a backup made after the last acknowledgement (killed between its rotation and its "ack") may have
@@ -467,7 +467,7 @@ def test_kill_restores(tmp_path, user_data_dir):
             for name, docs in (("a", 600), ("b", 900), ("p", 300)):
                 path = folder / f"{name}.sqlite"
                 _big_project(path, random.Random(f"{name}{rng.random()}"), docs=docs)
-                with Project.open(path, readonly=True) as p:
+                with Project.open(path, readonly=True, trusted=True) as p:
                     states[name] = p.stats()
             setups[folder] = states
         states = setups[folder]

@@ -90,7 +90,7 @@ def big_jsonl(path: Path, documents: int = 6, size: int = 60_000) -> Path:
 
 
 def stored(path: Path) -> dict:
-    with Project.open(path, readonly=True) as p:
+    with Project.open(path, readonly=True, trusted=True) as p:
         return p.stats()
 
 

@@ -44,7 +44,7 @@ def template(tmp_path_factory) -> dict[str, Path]:
                 {"start": 10, "end": 19, "label": "brand new label"},
             ]}) + b"\n")
     colleagues = []
-    with Project.open(project, readonly=True) as p:
+    with Project.open(project, readonly=True, trusted=True) as p:
         docs = list(p.iter_documents())
     for name in ("ann", "bob"):
         path = folder / f"{name}.jsonl"
@@ -192,8 +192,8 @@ def test_disk_full_in_the_middle_of_an_import_is_reported_as_such(template, tmp_
 def _cli_faults(monkeypatch, argv: list[str], fail_at: int | None, counter: list[int]) -> None:
     real_connect = connection._connect
 
-    def connect(path: Path):  # type: ignore[no-untyped-def]
-        return FaultyConnection(real_connect(path), fail_at=fail_at, counter=counter)
+    def connect(path: Path, **kwargs):  # type: ignore[no-untyped-def]
+        return FaultyConnection(real_connect(path, **kwargs), fail_at=fail_at, counter=counter)
 
     monkeypatch.setattr(connection, "_connect", connect)
 

@@ -51,7 +51,7 @@ def shown_spans(window) -> set[tuple]:  # type: ignore[no-untyped-def]
 
 
 def stored_spans(path: Path, doc_id: int) -> set[tuple]:
-    with Project.open(path, readonly=True) as p:
+    with Project.open(path, readonly=True, trusted=True) as p:
         return {(s.id, s.start, s.end, s.label) for s in p.spans(doc_id)}
 
 

@@ -314,7 +314,7 @@ SQL_ALLOWED = {
     # the migrations run their own constant DDL statements, one by one
     ("annotator/store/schema.py", "step"): "constant DDL from the schema module",
     # constant checks declared in _TYPE_CHECKS
-    ("annotator/store/connection.py", "validate"): "constant type checks",
+    ("annotator/store/connection.py", "check_contents"): "constant type checks",
 }
 
 

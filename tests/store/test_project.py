@@ -150,8 +150,11 @@ def test_newer_schema_is_refused(project, tmp_path):
 
 
 @pytest.mark.parametrize("damage, message", [
-    ('ALTER TABLE spans RENAME COLUMN id TO ie', "columns of spans"),  # found by fuzzing: one flipped byte
-    ("DROP TABLE settings", "settings missing"),
+    ('ALTER TABLE spans RENAME COLUMN id TO ie', "definition of table 'spans' was altered"),  # found by fuzzing
+    ("DROP TABLE settings", "table 'settings' missing"),
+    ("CREATE TRIGGER t AFTER INSERT ON spans BEGIN DELETE FROM spans; END", "a trigger 't' that Annotator did not"),
+    ("CREATE VIEW v AS SELECT 1", "a view 'v'"),
+    ("CREATE INDEX i ON documents(title)", "an index 'i'"),
 ])
 def test_project_with_damaged_schema_is_refused_before_any_read(project, damage, message):
     path = project.path

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from annotator.core.codebook import codebook_to_json
 from annotator.core.model import Label
 from annotator.errors import ProjectFileError
+from annotator.ui import filedialogs
 from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db
 
 
@@ -114,19 +115,19 @@ def test_codebook_export_and_import(window, project, tmp_path, monkeypatch):
     from annotator.ui import files
 
     target = tmp_path / "team.codebook.json"
-    monkeypatch.setattr(files.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(target))
     window.files.export_codebook()
     data = json.loads(target.read_text())
     assert [lb["key"] for lb in data["labels"]] == ["threat", "commitment", "call_to_action"]
     shared = tmp_path / "shared.json"
     shared.write_bytes(codebook_to_json([Label("threat", "Threat", "1", "#d55e00", "x"),
                                          Label("denial", "Denial", "2", "#0072b2", "y")]))
-    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(shared), ""))
+    monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(shared))
     window.files.import_codebook()
     assert [lb.key for lb in project.labels()] == ["threat", "denial"]
     bad = tmp_path / "bad.json"
     bad.write_text('{"labels": [{"key": ""}]}')
-    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(bad))
     shown = []
     monkeypatch.setattr(files, "error", lambda parent, title, message: shown.append(message))
     window.files.import_codebook()
@@ -237,10 +238,9 @@ def test_store_error_is_shown_and_nothing_half_done(window, project, qtbot, monk
 
 
 def test_open_and_new_project_from_file_menu(window, tmp_path, monkeypatch):
-    from annotator.ui import files
 
     target = tmp_path / "second.sqlite"
-    monkeypatch.setattr(files.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(target))
     window.files.new_project()
     assert window.session.project.path == target and window.documents.model.rows == []
     assert window.recent_projects()[0] == str(target)
@@ -248,7 +248,7 @@ def test_open_and_new_project_from_file_menu(window, tmp_path, monkeypatch):
     not_project.write_text("hello")
     shown = []
     monkeypatch.setattr("annotator.ui.mainwindow.error", lambda parent, title, message: shown.append(message))
-    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(not_project), ""))
+    monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(not_project))
     window.files.open_project()
     assert shown and "not an Annotator project" in shown[0]
     assert window.session.project.path == target  # still working on the project that was open

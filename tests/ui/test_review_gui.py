@@ -14,7 +14,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
 
 from annotator.core import review as core
 from annotator.core.model import Label
@@ -22,6 +22,7 @@ from annotator.paths import sample_docs_dir
 from annotator.store import Project
 from annotator.store import review as rv
 from annotator.store.transfer import export_project, import_paths
+from annotator.ui import filedialogs
 from annotator.ui import review as review_ui
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review_commands import key_rows
@@ -108,7 +109,7 @@ def review(window):
 
 def open_files(monkeypatch, qtbot, window, *paths):
     """Review ▸ Open Colleague File… by its key, the file dialog answered with ``paths``."""
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(p) for p in paths], ""))
+    monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(p) for p in paths])
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
 
@@ -377,9 +378,9 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     assert "bob@bob.sqlite" in dialog.summary.text()
 
     out_csv, out_json = tmp_path / "report.csv", tmp_path / "report.json"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out_csv), ""))
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(out_csv))
     dialog.csv_button.click()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out_json), ""))
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(out_json))
     dialog.json_button.click()
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text("utf-8"))))
     assert [r["scope"] for r in rows] == ["overall", *["label"] * 4, "document", "document"]
@@ -391,7 +392,7 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     assert [r["key"] for r in data["labels"]] == ["threat", "commitment", "call_to_action", "sanction"]
     assert data["overall"]["agreed"] == 2 and data["overall"]["conflict"] == 2
     # Cancel in the file dialog writes nothing
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: "")
     assert dialog.export("csv") is None
     dialog.reject()
     assert not dialog.isVisible()
@@ -407,7 +408,7 @@ def test_gold_export_holds_the_adjudicated_result(window, review, project, bob_p
     key(qtbot, view, Qt.Key.Key_R)  # keep my call to action
     assert [r[-1] for r in table(review)] == ["accepted", "accepted", "rejected", "rejected"]
     gold = tmp_path / "gold.jsonl"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(gold), ""))
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(gold))
     review.actions["review_gold"].trigger()
     records = [json.loads(line) for line in gold.read_text("utf-8").splitlines()]
     arms = next(r for r in records if r["meta"]["title"].startswith("2023-10-26"))

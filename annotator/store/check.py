@@ -1,0 +1,58 @@
+"""``annotator check PROJECT``: the whole-file checks that opening skips or does only in part.
+
+``PRAGMA integrity_check`` (indexes against their tables, every page), the schema, the value types, and every
+statement's stored SHA-256 and length against its text, every span inside its text and with a label of the
+codebook. Each problem is one line; the project is opened read-only and never changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.core.text import sha256_text
+from annotator.errors import ProjectFileError
+from annotator.store import connection
+from annotator.store.project import Project
+
+#: problems listed one by one; more are counted
+MAX_PROBLEMS = 50
+
+
+def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
+    """Every problem found (empty: the project is sound), and what was checked (documents, spans)."""
+    path = Path(path)
+    try:
+        project = Project.open(path, readonly=True, trusted=True)
+    except ProjectFileError as exc:
+        return [exc.message], {"documents": 0, "spans": 0}
+    problems: list[str] = []
+    counted = {"documents": 0, "spans": 0}
+    try:
+        with connection.translated("check", path):
+            rows = project.conn.execute("PRAGMA integrity_check(100)").fetchall()
+            problems += [f"integrity: {' '.join(str(r[0]).split())}" for r in rows if r[0] != "ok"]
+            labels = {lb.key for lb in project.labels()}
+            docs = project.conn.execute("SELECT id, title, text, length, sha256 FROM documents ORDER BY id")
+            for doc_id, title, text, length, stored in docs:
+                counted["documents"] += 1
+                if sha256_text(text) != stored:
+                    problems.append(f"statement {doc_id} ({title[:60]!r}): its text does not match its stored SHA-256 "
+                                    "(the text or the hash was changed outside Annotator)")
+                if len(text) != length:
+                    problems.append(f"statement {doc_id} ({title[:60]!r}): stored length {length}, "
+                                    f"text has {len(text)}")
+                for span_id, start, end, label in project.conn.execute(
+                        'SELECT id, start, "end", label FROM spans WHERE doc_id = ? ORDER BY id', (doc_id,)):
+                    counted["spans"] += 1
+                    if not 0 <= start < end <= len(text):
+                        problems.append(f"span {span_id} of statement {doc_id}: {start}-{end} lies outside its text "
+                                        f"({len(text)} characters)")
+                    if label not in labels:
+                        problems.append(f"span {span_id} of statement {doc_id}: label {label!r} is not in the codebook")
+    except ProjectFileError as exc:
+        problems.append(exc.message)
+    finally:
+        project.close()
+    if len(problems) > MAX_PROBLEMS:
+        problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more"]
+    return problems, counted

@@ -1,0 +1,145 @@
+"""File dialogs that never detach the window from its project (DESIGN.md §2.2 "Lock hygiene", §7).
+
+Qt's file dialog asks its icon provider for each listed file's icon and type, and the stock provider sniffs the
+file's contents (``QMimeDatabase``) to answer: it opens and closes ``annotator.sqlite``, ``-wal`` and ``-shm``,
+and closing any descriptor of a file drops every POSIX lock this process holds on it, SQLite's included. The next
+command-line run would then believe it is alone, checkpoint and delete the ``-wal`` the window still writes to.
+
+So every dialog here is Qt's own (a native one may sniff in-process too), with an icon provider that answers from
+the file's name and kind alone, and it starts in the folder the user last chose (or their documents folder),
+never in the user data folder that holds the default project.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QFileInfo, QSettings, QStandardPaths
+from PySide6.QtGui import QAbstractFileIconProvider, QIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
+
+from annotator import paths
+
+_LAST_DIR_KEY = "dialogs/last_folder"
+
+
+class PlainIcons(QAbstractFileIconProvider):
+    """Icons and type names from the name and kind of a file only: nothing is opened or read."""
+
+    def icon(self, what):  # type: ignore[no-untyped-def, override]
+        style = QApplication.style()
+        if isinstance(what, QFileInfo):
+            if what.isDir():
+                return style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
+            return style.standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        if what == QAbstractFileIconProvider.IconType.Folder:
+            return style.standardIcon(QStyle.StandardPixmap.SP_DirIcon)
+        if what == QAbstractFileIconProvider.IconType.Drive:
+            return style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon)
+        if what == QAbstractFileIconProvider.IconType.Computer:
+            return style.standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+        return QIcon(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+
+    def type(self, info: QFileInfo) -> str:  # type: ignore[override]
+        if info.isDir():
+            return "Folder"
+        suffix = info.suffix()
+        return f"{suffix.upper()} file" if suffix else "File"
+
+
+_ICONS: PlainIcons | None = None
+
+
+def _icons() -> PlainIcons:
+    global _ICONS
+    if _ICONS is None:
+        _ICONS = PlainIcons()
+    return _ICONS
+
+
+def _settings() -> QSettings:
+    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+
+
+def _inside(folder: Path, parent: Path) -> bool:
+    try:
+        folder.resolve().relative_to(parent.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def start_folder() -> str:
+    """The folder the user last chose in a dialog, else their documents folder; never the user data folder."""
+    data = paths.data_dir()
+    last = str(_settings().value(_LAST_DIR_KEY, "") or "")
+    for candidate in (last, QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation),
+                      str(Path.home())):
+        if candidate and os.path.isdir(candidate) and not _inside(Path(candidate), data):
+            return candidate
+    return str(Path.home())
+
+
+def remember(chosen: str | Path) -> None:
+    folder = Path(chosen) if os.path.isdir(chosen) else Path(chosen).parent
+    if not _inside(folder, paths.data_dir()):
+        store = _settings()
+        store.setValue(_LAST_DIR_KEY, str(folder))
+        store.sync()
+
+
+def make_dialog(parent: QWidget | None, caption: str, mode: QFileDialog.FileMode, name_filter: str = "",
+                suggested: str = "") -> QFileDialog:
+    """A Qt file dialog that does not sniff files, in :func:`start_folder` (or ``suggested``'s folder)."""
+    dialog = QFileDialog(parent, caption)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setIconProvider(_icons())
+    dialog.setFileMode(mode)
+    if mode == QFileDialog.FileMode.Directory:
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    if name_filter:
+        dialog.setNameFilter(name_filter)
+    folder = start_folder()
+    if suggested:
+        suggested_path = Path(suggested)
+        if suggested_path.parent != Path(".") and suggested_path.parent.is_dir() and not _inside(
+                suggested_path.parent, paths.data_dir()):
+            folder = str(suggested_path.parent)
+        dialog.selectFile(suggested_path.name)
+    dialog.setDirectory(folder)
+    return dialog
+
+
+def _run(dialog: QFileDialog) -> list[str]:
+    if dialog.exec() != QFileDialog.DialogCode.Accepted:
+        return []
+    chosen = dialog.selectedFiles()
+    if chosen:
+        remember(chosen[0])
+    return chosen
+
+
+def open_files(parent: QWidget | None, caption: str, name_filter: str = "") -> list[str]:
+    return _run(make_dialog(parent, caption, QFileDialog.FileMode.ExistingFiles, name_filter))
+
+
+def open_file(parent: QWidget | None, caption: str, name_filter: str = "") -> str:
+    chosen = _run(make_dialog(parent, caption, QFileDialog.FileMode.ExistingFile, name_filter))
+    return chosen[0] if chosen else ""
+
+
+def existing_folder(parent: QWidget | None, caption: str, suggested: str = "") -> str:
+    dialog = make_dialog(parent, caption, QFileDialog.FileMode.Directory)
+    if suggested and os.path.isdir(suggested) and not _inside(Path(suggested), paths.data_dir()):
+        dialog.setDirectory(suggested)
+    chosen = _run(dialog)
+    return chosen[0] if chosen else ""
+
+
+def save_file(parent: QWidget | None, caption: str, suggested: str = "", name_filter: str = "") -> str:
+    """A file name to write; ``suggested`` may be a bare name (put in :func:`start_folder`) or a full path."""
+    dialog = make_dialog(parent, caption, QFileDialog.FileMode.AnyFile, name_filter, suggested)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    chosen = _run(dialog)
+    return chosen[0] if chosen else ""

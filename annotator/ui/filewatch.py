@@ -1,0 +1,50 @@
+"""Watching the open project's files for another program's hand (DESIGN.md §2.2 "Lock hygiene").
+
+Every write already checks the files first (``Project.check_files``); this timer also checks while the analyst
+only reads, so a deleted ``-wal`` or dropped locks are repaired before the next command-line run could act on
+them, and the analyst is told what happened and that nothing was lost.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.errors import AnnotatorError
+
+INTERVAL_MS = 2000
+
+
+class FileWatcher(QObject):
+    def __init__(self, window, interval_ms: int = INTERVAL_MS) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(window)
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+        self.box: QMessageBox | None = None
+
+    def check(self) -> str | None:
+        """Check now; returns what was repaired (also shown), or None."""
+        project = self.window.session.project
+        if project.readonly:
+            return None
+        try:
+            project.check_files()
+        except AnnotatorError as exc:
+            self.timer.stop()  # one message, not one every two seconds
+            self._tell("The project's files", str(exc), QMessageBox.Icon.Warning)
+            return str(exc)
+        message, project.recovered = project.recovered, None
+        if message:
+            self.window.statusBar().showMessage(f"{project.path.name}: {message}", 15000)
+            self._tell("The project's files were repaired", f"{project.path}: {message}.", QMessageBox.Icon.Information)
+        return message
+
+    def _tell(self, title: str, text: str, icon: QMessageBox.Icon) -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # never blocks the analyst's work
+        self.box = box
