@@ -143,11 +143,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from annotator.store import Project
-    from annotator.store.transfer import export_project
+    from annotator.store.transfer import ChangedWhileReading, export_project
 
     # read-only, in place: never migrates, writes or checkpoints the project, while a window may be editing it
-    with Project.open(args.project, readonly=True, trusted=True) as project:
-        n = export_project(project, args.format, args.output, args.status)
+    for attempt in (1, 2):
+        try:
+            with Project.open(args.project, readonly=True, trusted=True) as project:
+                n = export_project(project, args.format, args.output, args.status)
+            break
+        except ChangedWhileReading:
+            if attempt == 2:
+                raise  # a window opened it meanwhile: the second read takes SQLite's locks beside it
     if args.output not in (None, "-"):
         print(f"exported {n} record(s) to {args.output}", file=sys.stderr)
     return 0
@@ -156,9 +162,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from annotator.store import Project
 
-    with Project.open(args.project, readonly=True, trusted=True) as project:
-        stats = project.stats()
-        names = {lb.key: lb.name for lb in project.labels()}
+    for _attempt in (1, 2):  # a second read takes SQLite's locks if a window opened it meanwhile
+        with Project.open(args.project, readonly=True, trusted=True) as project:
+            stats = project.stats()
+            names = {lb.key: lb.name for lb in project.labels()}
+            if not project.changed_while_reading():
+                break
     if args.json:
         import orjson
 

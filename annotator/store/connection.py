@@ -154,7 +154,9 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> int:
     except sqlite3.DatabaseError as exc:
         if user_problem(exc) is not None and "malformed" not in str(exc).lower():
             raise
-        raise ProjectFileError(f"{path} is damaged or not an Annotator project (its schema: {exc})") from None
+        detail = " ".join(str(exc).split())  # SQLite quotes the file's bytes: one printable line
+        detail = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in detail)
+        raise ProjectFileError(f"{path} is damaged or not an Annotator project (its schema: {detail})") from None
     problem = schema.difference(found, schema.expected_objects(int(version)))
     if problem:
         raise ProjectFileError(f"{path} is not an Annotator project as written ({problem}); nothing was changed")
@@ -307,9 +309,10 @@ def check_wal(path: Path) -> None:
         try:
             _identify_copy(copy, path)
         except ProjectFileError:
-            os.unlink(f"{copy}-wal")
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(f"{copy}-shm")
+            for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+            shutil.copyfile(path, copy)  # afresh: closing the first copy may have folded the -wal into it
             try:
                 _identify_copy(copy, path)
             except ProjectFileError:
@@ -398,15 +401,32 @@ def open_writable(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection, Path | None]:
+def file_stamp(path: Path) -> tuple[object, ...]:
+    """What changes when anyone writes the project: the file's identity, size and time, and its ``-wal``'s."""
+    out: list[object] = []
+    for name in (str(path), f"{path}-wal"):
+        try:
+            st = os.stat(name)
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection, Path | None, bool]:
     """Open a project for reading only; it is never migrated, written or checkpointed.
 
     ``trusted`` (the user's own project, read by a command while a window may edit it): opened in place with
     SQLite's locking (``mode=ro``), so the read is one consistent snapshot beside the window's writes.
     Otherwise (a colleague's file) nothing may be left beside it: opened ``immutable`` (no locks, no ``-shm``)
     and checked with bounded work. A file that needs its ``-wal`` applied, or an older schema, is read through a
-    private copy instead (copied ``-wal`` included), never changed in place. Returns the connection and the
-    private folder to remove on close (or None).
+    private copy instead (copied ``-wal`` included), never changed in place.
+
+    The user's own project is read in place with SQLite's locks only when a connection already made its ``-wal``
+    and ``-shm`` (a window has it open); otherwise ``immutable`` too, so a command leaves nothing beside a file it
+    reads, and the caller checks :func:`file_stamp` afterwards (a window that opened and wrote meanwhile makes the
+    read void, see ``Project.changed_while_reading``). Returns the connection, the private folder to remove on
+    close (or None), and whether the read is immutable.
     """
     check_header(path)
     here = _open_here(path)
@@ -416,9 +436,11 @@ def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection
         check_wal(path)
     # immutable: no locks and nothing created beside the file. For the user's own project only when nobody can
     # be writing it (a read-only folder, where SQLite could not make its -shm anyway)
-    immutable = not trusted or (not here and not writable(path))
+    immutable = not here and (not trusted or not writable(path) or not (
+        os.path.exists(f"{path}-wal") and os.path.exists(f"{path}-shm")))
     if not here and ((immutable and wal_pending(path)) or _version_of(path) < schema.SCHEMA_VERSION):
-        return _open_private_copy(path, trusted)
+        conn, workdir = _open_private_copy(path, trusted)
+        return conn, workdir, False
     uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     conn = _connect(uri, uri=True)
     try:
@@ -427,7 +449,7 @@ def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection
     except BaseException:
         conn.close()
         raise
-    return conn, None
+    return conn, None, immutable
 
 
 def _version_of(path: Path) -> int:

@@ -78,6 +78,7 @@ class Project:
         self._watch = None if readonly else connection.FileWatch(path, conn)
         #: set when the project's files had to be recovered (see :meth:`check_files`); the window says so
         self.recovered: str | None = None
+        self._stamp: tuple[object, ...] | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -104,8 +105,11 @@ class Project:
             if readonly:
                 if not path.exists():
                     raise ProjectFileError(f"no such project: {path}")
-                conn, workdir = connection.open_readonly(path, trusted=trusted)
-                return cls(conn, path, True, user, workdir, trusted_read=trusted)
+                stamp = connection.file_stamp(path)
+                conn, workdir, immutable = connection.open_readonly(path, trusted=trusted)
+                project = cls(conn, path, True, user, workdir, trusted_read=trusted)
+                project._stamp = stamp if immutable else None
+                return project
             if not path.exists():
                 if not create:
                     raise ProjectFileError(f"no such project: {path}")
@@ -114,6 +118,7 @@ class Project:
             return cls(connection.open_writable(path), path, False, user, None)
 
     def close(self) -> None:
+        self._watch = None  # nothing to watch or recover once closed
         self.conn.close()
         if self._registered:
             self._registered = False
@@ -140,6 +145,11 @@ class Project:
         if not self.readonly:
             self.check_files()
         return connection.write_transaction(self.conn, self.path, self.readonly, action)
+
+    def changed_while_reading(self) -> bool:
+        """Whether someone wrote the file since this lock-free (``immutable``) read began: the read may then mix
+        two states and must be done again (it will take SQLite's locks then, the writer's ``-wal`` being there)."""
+        return self._stamp is not None and connection.file_stamp(self.path) != self._stamp
 
     def check_files(self) -> str | None:
         """Notice another program deleting or replacing the project's files (or our locks on them being dropped)

@@ -92,7 +92,21 @@ def export_project(project: Project, fmt: str, target: str | Path | None, status
     items = project.iter_documents(status)
     if fmt in formats.STREAM_WRITERS:
         with output_file(target) as out:
-            return formats.STREAM_WRITERS[fmt](items, out)
+            n = formats.STREAM_WRITERS[fmt](items, out)
+            _check_snapshot(project)  # before the output is put in place
+            return n
     if target is None or str(target) == "-":
         raise AnnotatorError(f"the {fmt} format is a folder of files: give one with -o FOLDER")
-    return formats.write_folder(fmt, items, Path(target))
+    n = formats.write_folder(fmt, items, Path(target))
+    _check_snapshot(project)
+    return n
+
+
+class ChangedWhileReading(AnnotatorError):
+    """The project was written while a lock-free read of it ran; the read is void (nothing was written)."""
+
+
+def _check_snapshot(project: Project) -> None:
+    if project.changed_while_reading():
+        raise ChangedWhileReading(f"{project.path} changed while it was being read (a window opened it and saved "
+                                  "a change); nothing was written: run the command again")

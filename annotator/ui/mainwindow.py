@@ -3,13 +3,13 @@ keys go to the editor, files to ``files.py``, and every change through the sessi
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget
 
+from annotator import inuse
 from annotator.core.model import Document, Span
 from annotator.errors import AnnotatorError
 from annotator.store import Project
@@ -169,7 +169,7 @@ class MainWindow(QMainWindow):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_project(self, path: Path, create: bool = False) -> bool:
-        if os.path.exists(path) and os.path.samefile(path, self.session.project.path):
+        if inuse.open_project_of(path) is not None:  # already open here (by inode): nothing to do
             self.statusBar().showMessage(f"{path.name} is the project open in this window", 6000)
             return False
         try:  # with the editing lock, like the first project: a writing command then knows a window edits it
@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
+        self.file_watch.timer.stop()
         self.session.project.close()
         super().closeEvent(event)
 

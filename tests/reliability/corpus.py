@@ -17,6 +17,8 @@ from pathlib import Path
 
 import orjson
 
+from annotator.core.text import sha256_text
+
 #: the single long line: 50 MB, generated at test time (ANNOTATOR_HUGE_MB overrides it)
 HUGE_MB = int(os.environ.get("ANNOTATOR_HUGE_MB", "50"))
 
@@ -171,7 +173,7 @@ def _project(path: Path) -> Path:
         p.import_documents([])
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO documents (title, source, text, length, sha256, status, created, updated)"
-                 " VALUES ('t', '', 'text', 4, 'x', 'todo', 'now', 'now')")
+                 " VALUES ('t', '', 'text', 4, ?, 'todo', 'now', 'now')", (sha256_text("text"),))
     conn.commit()
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.close()
