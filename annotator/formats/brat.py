@@ -343,9 +343,7 @@ def read(path: Path) -> ReadResult:
 
 
 def _read_text(txt: Path) -> str:
-    data = read_bytes(txt)
-    if len(data) > MAX_TEXT_BYTES:
-        raise FormatError(f"{txt}: the file is too large for one statement ({len(data) // 2**20} MB)")
+    data = read_bytes(txt, MAX_TEXT_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
