@@ -77,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        from annotator import leftovers
+
+        leftovers.clean_temp_folder()  # private copies that killed commands and windows left in the temp folder
         return int(_COMMANDS[args.command](args))
     except AnnotatorError as exc:
         for line in exc.lines():

@@ -13,7 +13,7 @@ from typing import IO, Any, BinaryIO
 
 import orjson
 
-from annotator import paths
+from annotator import leftovers, paths
 from annotator.core.model import IncomingSpan
 from annotator.core.text import MAX_TEXT_BYTES, storable_problem
 from annotator.errors import AnnotatorError, FormatError
@@ -173,7 +173,8 @@ def statement_size_problem(text: str) -> str | None:
 def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]]:
     """Write to ``target`` through a temporary file renamed into place on success; ``-``/None is stdout.
 
-    A reader (or a crash) sees the old file or the whole new one, never a torn one.
+    A reader (or a crash) sees the old file or the whole new one, never a torn one. The temporary file is named
+    with this process (``.NAME.HOST-PID-….part``); those of killed runs writing the same target are removed first.
     """
     if target is None or str(target) == "-":
         stream = sys.stdout.buffer if "b" in mode else sys.stdout
@@ -181,8 +182,9 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
         stream.flush()
         return
     target = Path(target)
+    leftovers.clean_beside(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+        fd, tmp = tempfile.mkstemp(prefix=leftovers.temp_prefix(target), suffix=".part", dir=target.parent or ".")
     except OSError as exc:
         raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator import paths
+from annotator import leftovers, paths
 from annotator.errors import ProjectFileError, ReadOnlyError
 from annotator.store import schema
 
@@ -230,7 +230,7 @@ def open_readonly_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
     private folder, which the caller removes on close.
     """
     check_header(path)
-    workdir = Path(tempfile.mkdtemp(prefix="annotator-readonly-"))
+    workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
     try:
         copy = workdir / "project.sqlite"
         shutil.copyfile(path, copy)
