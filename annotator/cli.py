@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator.core.neutral import terminal_lines, terminal_safe
 from annotator.errors import AnnotatorError
 
 COMMANDS = ("import", "export", "agree", "stats", "check", "restore")
@@ -84,10 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        from annotator import leftovers
+
+        leftovers.clean_temp_folder()  # private copies that killed commands and windows left in the temp folder
         return int(_COMMANDS[args.command](args))
     except AnnotatorError as exc:
         for line in exc.lines():
-            print(f"annotator: {line}", file=sys.stderr)
+            print(f"annotator: {terminal_safe(line)}", file=sys.stderr)
         return 1
     except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
         # a read the store did not wrap failed on the user's disk or file: one clear line, not a traceback
@@ -97,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem is None or isinstance(exc, BrokenPipeError):
             raise
         where = getattr(args, "project", None) or getattr(args, "output", None) or ""
-        print(f"annotator: cannot {args.command} {where}: {problem}".replace("  ", " "), file=sys.stderr)
+        print(terminal_safe(f"annotator: cannot {args.command} {where}: {problem}".replace("  ", " ")), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
@@ -122,7 +126,7 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
 
     def report(done: int, total: int, name: str) -> None:
         end = "\n" if done >= total else ""
-        print(f"\r\x1b[K{label} {done}/{total} {name}", end=end, file=sys.stderr, flush=True)
+        print(f"\r\x1b[K{label} {done}/{total} {terminal_safe(name)}", end=end, file=sys.stderr, flush=True)
 
     return report
 
@@ -137,7 +141,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         report = import_paths(project, args.paths, progress=_progress("importing"))
     for line in report.summary_lines():
         stream = sys.stderr if line.startswith(("rejected", "  ")) else sys.stdout
-        print(line, file=stream)
+        print(terminal_safe(line), file=stream)
     return 1 if report.rejected else 0
 
 
@@ -175,10 +179,10 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         return 0
     print(f"documents  {stats['documents']}")
     for status, n in stats["status"].items():
-        print(f"  {status:<12}{n}")
+        print(terminal_safe(f"  {status:<12}{n}"))
     print(f"spans      {stats['spans']}")
     for key, n in stats["labels"].items():
-        print(f"  {names.get(key, key):<24}{n}")
+        print(terminal_safe(f"  {names.get(key, key):<24}{n}"))
     return 0
 
 
@@ -203,7 +207,7 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        print(text)
+        print(terminal_lines(text))
     return 0
 
 

@@ -45,6 +45,8 @@ DEFAULT_LABELS: tuple[Label, ...] = (
 SHORTCUTS = tuple("123456789")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 CODEBOOK_FORMAT = "annotator-codebook"
+#: a codebook file larger than this is refused before it is read (a few hundred labels take a few kilobytes)
+MAX_CODEBOOK_BYTES = 16 * 2**20
 
 
 def label_problems(labels: Iterable[Label]) -> list[str]:

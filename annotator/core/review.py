@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
 from annotator.core.agreement import AnnotationSet, DocSpans, SpanTuple, compare, overlap_pairs
+from annotator.core.neutral import csv_cell
 
 AGREED, CONFLICT, MINE_ONLY, THEIRS_ONLY = "agreed", "conflict", "mine_only", "theirs_only"
 #: item kinds / painting categories, in legend order, with their legend text
@@ -363,10 +364,11 @@ def report_to_json(report: Report) -> bytes:
 
 def report_to_csv(report: Report) -> bytes:
     """RFC 4180 CSV in UTF-8 without a BOM (like the ``csv`` export): the :data:`COLUMNS` header, then the overall,
-    label and document rows; undefined figures are empty cells."""
+    label and document rows; undefined figures are empty cells; text a spreadsheet would run as a formula gets a
+    ``'`` in front (:func:`~annotator.core.neutral.csv_cell`)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in report.rows():
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else csv_cell(v) for k, v in row.items()})
     return buffer.getvalue().encode("utf-8")

@@ -15,6 +15,7 @@ from annotator import inuse
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
 from annotator.formats import jsonl, plaintext, spans
+from annotator.formats.common import open_input
 
 Items = Iterable[tuple[Document, list[Span]]]
 Reader = Callable[[Path], ReadResult]
@@ -53,7 +54,7 @@ if _brat is not None:
 def _looks_like_doccano(path: Path) -> bool:
     """A JSONL file whose first object has a ``label``/``labels``/``entities`` list and no ``spans`` is doccano's."""
     try:
-        with open(path, "rb") as fh:
+        with open_input(path) as fh:  # a pipe or device is refused here, never waited on
             for raw in fh:
                 line = raw.strip().lstrip(b"\xef\xbb\xbf")
                 if not line:

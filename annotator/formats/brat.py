@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from annotator import leftovers
 from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
 from annotator.core.text import MAX_TEXT_BYTES
 from annotator.errors import AnnotatorError, FormatError
@@ -207,6 +208,7 @@ def write_folder(items: Iterable[tuple[Document, list[Span]]], folder: Path) -> 
         )
     if not folder.parent.is_dir():
         raise AnnotatorError(f"cannot export to {folder}: the folder {folder.parent} does not exist")
+    leftovers.clean_beside(folder)  # hidden folders of killed exports to the same folder
     tmp = _make_temp_sibling(folder)
     try:
         n = _write_files(items, tmp)
@@ -228,7 +230,7 @@ def _make_temp_sibling(folder: Path) -> Path:
     """A new hidden folder beside ``folder`` (same file system, so the final rename is atomic); made with
     ``os.mkdir`` rather than ``mkdtemp`` so it gets the user's usual permissions, not 0700."""
     for _ in range(100):
-        tmp = folder.parent / f".{folder.name}.{secrets.token_hex(4)}.part"
+        tmp = folder.parent / f"{leftovers.temp_prefix(folder)}{secrets.token_hex(4)}.part"
         try:
             os.mkdir(tmp)
         except FileExistsError:
@@ -343,9 +345,7 @@ def read(path: Path) -> ReadResult:
 
 
 def _read_text(txt: Path) -> str:
-    data = read_bytes(txt)
-    if len(data) > MAX_TEXT_BYTES:
-        raise FormatError(f"{txt}: the file is too large for one statement ({len(data) // 2**20} MB)")
+    data = read_bytes(txt, MAX_TEXT_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import orjson
 
-from annotator import paths
+from annotator import leftovers, paths
 from annotator.core.model import IncomingSpan
-from annotator.core.text import storable_problem
+from annotator.core.text import MAX_TEXT_BYTES, storable_problem
 from annotator.errors import AnnotatorError, FormatError
 
 #: characters JSON allows raw in strings but that line splitters (``str.splitlines``, some JSONL readers) treat
@@ -60,7 +61,7 @@ def text_problem(text: Any) -> str | None:
         return f"'text' must be a string, got {type(text).__name__}"
     if not text:
         return "'text' is empty"
-    return storable_problem(text)
+    return statement_size_problem(text) or storable_problem(text)
 
 
 def check_span(text: str, start: Any, end: Any, label: Any, annotator: Any = "", note: Any = "") -> IncomingSpan:
@@ -100,20 +101,80 @@ class Problems:
             raise FormatError(f"{self.path}: {self.count} problem(s); nothing from this file was imported", items)
 
 
-def read_bytes(path: Path) -> bytes:
+#: a whole input file larger than this is refused before it is read (a statement is at most 64 MB, and a file of
+#: statements that size is a library, not an import; a 4 GiB sparse file is refused without reading it)
+MAX_INPUT_BYTES = 1 << 30
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n} bytes"
+
+
+def open_input(path: str | Path, limit: int = MAX_INPUT_BYTES) -> BinaryIO:
+    """Open an input file for reading: a regular file (a symlink counts as its target) of at most ``limit`` bytes.
+
+    Anything else is refused with one clear line (FormatError) before a byte is read: a named pipe (opening it
+    would wait for a writer forever), a device (``/dev/zero`` never ends), a socket, a folder, a file over the
+    limit. The open itself cannot block (``O_NONBLOCK``) and the opened descriptor is checked again, so a file
+    swapped for a pipe in between is refused too. Every reader of an untrusted file opens it here.
+    """
+    path = Path(path)
     try:
-        return path.read_bytes()
+        st = os.stat(path)  # follows a symlink: its target must be a regular file
+        _check_input(path, st, limit)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
         raise FormatError(f"{path} is a folder") from None
     except OSError as exc:
         raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        _check_input(path, os.fstat(fd), limit)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _check_input(path: Path, st: os.stat_result, limit: int) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise FormatError(f"{path} is a folder")
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a named pipe" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a file")
+        raise FormatError(f"{path} is not a regular file ({kind}); only regular files are read")
+    if st.st_size > limit:
+        raise FormatError(f"{path} is too large ({_megabytes(st.st_size)}; the limit is {_megabytes(limit)})")
+
+
+def read_bytes(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The whole of an input file, through :func:`open_input` (regular files only, at most ``limit`` bytes)."""
+    with open_input(path, limit) as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:  # it grew while being read
+        raise FormatError(f"{path} is too large (over {_megabytes(limit)}, the limit)")
+    return data
+
+
+def statement_size_problem(text: str) -> str | None:
+    """A statement over :data:`MAX_TEXT_BYTES` in UTF-8 (the limit of a ``.txt`` statement), or None."""
+    if len(text) * 4 <= MAX_TEXT_BYTES:  # cheap: no statement this short can be over the limit
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_TEXT_BYTES:
+        return f"the statement is too large ({_megabytes(size)}; the limit is {_megabytes(MAX_TEXT_BYTES)})"
+    return None
 
 
 @contextlib.contextmanager
 def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]]:
     """Write to ``target`` through a temporary file renamed into place on success; ``-``/None is stdout.
 
-    A reader (or a crash) sees the old file or the whole new one, never a torn one.
+    A reader (or a crash) sees the old file or the whole new one, never a torn one. The temporary file is named
+    with this process (``.NAME.HOST-PID-….part``); those of killed runs writing the same target are removed first.
     """
     if target is None or str(target) == "-":
         stream = sys.stdout.buffer if "b" in mode else sys.stdout
@@ -121,8 +182,9 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
         stream.flush()
         return
     target = Path(target)
+    leftovers.clean_beside(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+        fd, tmp = tempfile.mkstemp(prefix=leftovers.temp_prefix(target), suffix=".part", dir=target.parent or ".")
     except OSError as exc:
         raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:

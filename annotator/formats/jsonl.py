@@ -18,7 +18,14 @@ import orjson
 
 from annotator.core.model import STATUSES, Document, IncomingDocument, ReadResult, Span
 from annotator.core.text import sha256_text
-from annotator.formats.common import Problems, check_span, dumps_line, read_bytes, text_problem
+from annotator.formats.common import (
+    Problems,
+    check_span,
+    dumps_line,
+    read_bytes,
+    statement_size_problem,
+    text_problem,
+)
 
 EXTENSIONS = (".jsonl", ".ndjson")
 
@@ -137,6 +144,8 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
     if problem:
         raise ValueError(problem)
     assert isinstance(text, str)
+    if parsed and (problem := statement_size_problem(text)):  # text_problem checks it otherwise
+        raise ValueError(problem)
     meta = obj.get("meta") or {}
     if not isinstance(meta, dict):
         raise ValueError("'meta' must be an object")

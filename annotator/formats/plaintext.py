@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.model import IncomingDocument, ReadResult
-from annotator.core.text import decode_bytes, normalise_newlines
+from annotator.core.text import MAX_TEXT_BYTES, decode_bytes, normalise_newlines
 from annotator.errors import FormatError
 from annotator.formats.common import read_bytes
 
@@ -17,8 +17,9 @@ def title_for(path: Path) -> str:
 
 
 def read(path: Path) -> ReadResult:
+    data = read_bytes(path, MAX_TEXT_BYTES)  # its errors name the file already
     try:
-        decoded = decode_bytes(read_bytes(path))
+        decoded = decode_bytes(data)
     except FormatError as exc:
         raise FormatError(f"{path}: {exc.message}", exc.problems) from None
     notes = []

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from annotator.core.model import Document, Span
+from annotator.core.neutral import csv_row
 from annotator.formats.common import dumps_line
 
 COLUMNS = (
@@ -63,7 +64,7 @@ def write_jsonl(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) ->
 
 def write_csv(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:
     """RFC 4180 CSV in UTF-8 without a BOM (so ``csv``/pandas read the header as is); newlines stay inside quoted
-    fields."""
+    fields. A text cell a spreadsheet would run as a formula gets a ``'`` in front (``core.neutral.csv_cell``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -73,7 +74,7 @@ def write_csv(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> i
     plain = writer.writer
     values = fast if fast is not None else (tuple(row[c] for c in COLUMNS) for row in rows(items))
     for row in values:
-        plain.writerow(row)
+        plain.writerow(csv_row(row))
         n += 1
         if buffer.tell() > 1 << 16:
             out.write(buffer.getvalue().encode("utf-8"))

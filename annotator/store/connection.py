@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from annotator import inuse, paths
+from annotator import inuse, leftovers, paths
 from annotator.errors import AnnotatorError, ProjectFileError, ReadOnlyError
 from annotator.store import locks, schema
 
@@ -301,7 +301,7 @@ def check_wal(path: Path) -> None:
     """
     if not wal_pending(path) or inuse.open_project_of(path) is not None or wal_live(path):
         return
-    workdir = Path(tempfile.mkdtemp(prefix=READONLY_PREFIX))
+    workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
     try:
         copy = workdir / "project.sqlite"
         shutil.copyfile(path, copy)
@@ -335,17 +335,17 @@ def _identify_copy(copy: Path, shown: Path) -> None:
         conn.close()
 
 
-READONLY_PREFIX = "annotator-readonly-"
-
-
-def create_file(path: Path, populate: callable | None = None) -> None:  # type: ignore[valid-type]
-    """Create a new empty project at ``path`` atomically: built beside it under a temporary name, then renamed.
+def create_file(path: Path, populate: callable | None = None) -> bool:  # type: ignore[valid-type]
+    """Create a new empty project at ``path`` atomically: built beside it under a temporary name, then put in place
+    only if ``path`` is still free. Returns False when another process created ``path`` first (then it is theirs,
+    complete, and ours is discarded: the caller opens theirs and waits its turn to write).
 
     A kill during creation leaves either no file or a complete project, never a half-made one.
     ``populate(conn)``, if given, fills it inside the creating transaction (e.g. the sample statements).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".creating", dir=path.parent)
+    leftovers.clean_beside(path, (".creating",))  # projects whose creation was killed
+    fd, tmp_name = tempfile.mkstemp(prefix=leftovers.temp_prefix(path), suffix=".creating", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -362,15 +362,39 @@ def create_file(path: Path, populate: callable | None = None) -> None:  # type: 
             conn.close()
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
-        if path.exists():
-            raise ProjectFileError(f"{path} already exists")
         os.chmod(tmp, paths.new_file_mode(path))
-        os.replace(tmp, path)
+        created = _place_new(tmp, path)
     except BaseException:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
         raise
+    if not created:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return created
+
+
+def _place_new(tmp: Path, path: Path) -> bool:
+    """Give the complete file ``tmp`` the name ``path`` unless that exists; False if it does (another process
+    made it first). Never replaces a file: a project another import already writes into must stay the project."""
+    try:
+        os.link(tmp, path)  # atomic, and fails if the name is taken
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links here (FAT, some network shares): a rename that does not replace
+        if os.name == "nt":
+            try:
+                os.rename(tmp, path)  # refuses an existing target on Windows
+            except FileExistsError:
+                return False
+            return True
+        if os.path.lexists(path):
+            return False
+        os.replace(tmp, path)
+        return True
+    os.unlink(tmp)
+    return True
 
 
 def writable(path: Path) -> bool:
@@ -463,7 +487,7 @@ def _version_of(path: Path) -> int:
 
 
 def _open_private_copy(path: Path, trusted: bool) -> tuple[sqlite3.Connection, Path]:
-    workdir = Path(tempfile.mkdtemp(prefix=READONLY_PREFIX))
+    workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
     try:
         copy = workdir / "project.sqlite"
         shutil.copyfile(path, copy)

@@ -114,6 +114,7 @@ class Project:
                 if not create:
                     raise ProjectFileError(f"no such project: {path}")
                 docs = list(populate or [])
+                # False: another process made it meanwhile; then it is opened below and written in turn
                 connection.create_file(path, lambda c: writing.populate(c, docs, user))
             return cls(connection.open_writable(path), path, False, user, None)
 

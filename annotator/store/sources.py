@@ -13,6 +13,7 @@ from annotator import formats, inuse
 from annotator.core.agreement import AnnotationSet, split_by_annotator
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
+from annotator.formats.common import open_input
 from annotator.store.connection import SQLITE_HEADER
 from annotator.store.project import Project
 
@@ -20,13 +21,23 @@ Row = tuple[str, str, list[tuple[int, int, str, str]]]
 
 
 def is_project(path: Path) -> bool:
+    """Whether ``path`` is a SQLite file (read as a project) rather than an export or a folder of them.
+
+    The file, and a ``-wal`` beside it (the read-only open copies both), must be regular files within the size
+    limit: a named pipe, a device or a 4 GiB file is refused with one line before anything is read or copied.
+    A file of the project open in this process is never read raw (``Project.open`` refuses it clearly).
+    """
     if inuse.open_project_of(path) is not None:
-        return True  # a file of the project open here: never read it raw (Project.open refuses it clearly)
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
+        return True
+    if path.is_dir():
         return False
+    with open_input(path) as fh:
+        if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            return False
+    wal = Path(f"{path}-wal")
+    if wal.exists():
+        open_input(wal).close()
+    return True
 
 
 def rows_of(path: Path) -> list[Row]:

@@ -128,6 +128,9 @@ def create_window(path: Path | None, ask_name: bool = True) -> MainWindow:
 
 
 def run(path: Path | None = None) -> int:
+    from annotator import leftovers
+
+    leftovers.clean_temp_folder()  # private copies that killed commands and windows left in the temp folder
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from annotator.core import codebook
 from annotator.errors import AnnotatorError
+from annotator.formats.common import read_bytes
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import commands, filedialogs
 from annotator.ui.codebook_dialog import CodebookDialog
@@ -157,7 +158,7 @@ class Files:
         if not path:
             return
         try:
-            labels = codebook.codebook_from_json(Path(path).read_bytes())
+            labels = codebook.codebook_from_json(read_bytes(Path(path), codebook.MAX_CODEBOOK_BYTES))
         except (AnnotatorError, OSError) as exc:
             error(self.window, "Import codebook", str(exc))
             return
