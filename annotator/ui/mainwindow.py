@@ -19,6 +19,7 @@ from annotator.ui.docview import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint
+from annotator.ui.reading import columns
 from annotator.ui.session import Session
 from annotator.ui.text import plain
 
@@ -49,6 +50,8 @@ class MainWindow(QMainWindow):
         left = self._dock("Documents", "documents_dock", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
         right = self._dock("Spans", "spans_dock", self.spans_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([left, right], [280, 360], Qt.Orientation.Horizontal)
+        columns.remember(self.documents.table.horizontalHeader(), settings, "documents")
+        columns.remember(self.spans_panel.table.horizontalHeader(), settings, "spans")
         toolbar = QToolBar("Labels")
         toolbar.setObjectName("labels_toolbar")
         toolbar.addWidget(self.labels_bar)
