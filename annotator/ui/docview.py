@@ -4,9 +4,14 @@ Why it paints spans itself: ExtraSelections hold a live QTextCursor each and slo
 QSyntaxHighlighter keeps one format per character (no overlaps), and char-format edits change the document and
 re-lay out whole paragraphs. Instead ``paintEvent`` asks the interval index for the spans on the visible
 lines only and draws them *before* the text: a translucent band per label over the stretches its spans cover
-(different labels blend; a pile of same-label spans never darkens the text), a 2-px underline per span
-stacked in lanes by overlap depth (spans deeper than :data:`MAX_LANES` share a thin line at the top of the
-text), then Qt draws the text opaque on top, then the selected span gets a dark outline.
+(a pile of same-label spans never darkens the text), and a coloured underline per span in lanes *below* the
+line, one lane per level of overlap (up to :data:`MAX_LANES`; deeper spans share a thin line below them), in the
+room the line spacing keeps there (:class:`~annotator.ui.reading.layout.SpacedLayout`; the room grows when a
+statement's overlaps need more lanes). Then Qt draws the text opaque on top, then the selected span gets a
+dark outline. Nothing crosses the glyphs, so deep overlaps never read as strikethrough.
+
+Font, line spacing and line width come from the reading settings (:meth:`StatementView.set_reading`); colours
+follow the palette (a dark one too).
 
 Repaints stay local: a span change repaints the lines it is on, unless it moves other visible spans to other
 lanes (then the whole view); a scroll blits, unless spans coming in or going out move lanes. Nothing here
@@ -18,7 +23,6 @@ speaks code points.
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -26,6 +30,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFont,
+    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -34,9 +40,12 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QResizeEvent,
+    QTextBlock,
     QTextCursor,
+    QTextDocument,
     QTextLine,
     QTextOption,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -44,11 +53,23 @@ from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
 from annotator.ui.overview import STRIP_WIDTH, OverviewStrip
 from annotator.ui.positions import PositionMap, set_plain_text
-from annotator.ui.span_layer import MAX_LANES, Line, lines_on_screen, right_to_left, span_fills, x_ranges
+from annotator.ui.reading.layout import SpacedLayout
+from annotator.ui.reading.palette import BAND_ALPHA, span_colours
+from annotator.ui.span_layer import (
+    MAX_LANES,
+    MIN_LANES,
+    Line,
+    lane_metrics,
+    lane_room,
+    lines_on_screen,
+    max_depth,
+    right_to_left,
+    span_fills,
+    tooltip_html,
+    x_ranges,
+)
 
-BAND_ALPHA = 56  # translucent enough that three overlapping bands still leave black text legible
-TOOLTIP_SPANS = 12  # innermost first; a tooltip taller than the screen helps nobody
-UNKNOWN_COLOR = "#888888"
+__all__ = ["BAND_ALPHA", "StatementView"]
 
 
 class StatementView(QPlainTextEdit):
@@ -60,6 +81,7 @@ class StatementView(QPlainTextEdit):
     """
 
     spanSelected = Signal(object)
+    zoomRequested = Signal(int)  # Ctrl+wheel: steps in (+) or out (-); the reading settings decide the size
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,7 +93,17 @@ class StatementView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setUndoRedoEnabled(False)
-        self.document().setDocumentMargin(8)
+        document = QTextDocument(self)
+        self._layout = SpacedLayout(document)
+        document.setDocumentLayout(self._layout)
+        self.setDocument(document)
+        document.setDocumentMargin(8)
+        self._spacing = 1.0  # line spacing asked for (1.0: single)
+        self._max_chars = 0  # longest line in average characters (0: the view's width)
+        self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
+        self._layout.room = self._room
+        self._line_height = QFontMetricsF(self.font()).height()
+        self._side = 0  # px of blank margin on each side when the line width is limited
         self._text = ""
         self._map = PositionMap("")
         self._index = IntervalIndex()
@@ -99,7 +131,11 @@ class StatementView(QPlainTextEdit):
         self._map = PositionMap(text)
         self._index = spans.copy() if isinstance(spans, IntervalIndex) else IntervalIndex(spans, presorted)
         self._set_colors(labels)
+        self._block_lanes = {}
         set_plain_text(self, text)
+        if self._block_lanes:  # counted on the way (Qt lays out an emptied document first): count again
+            self._block_lanes = {}
+            self._forget_lines()
         self.overview.invalidate()
         if changed:
             self.spanSelected.emit(None)
@@ -111,26 +147,111 @@ class StatementView(QPlainTextEdit):
 
     def _set_colors(self, labels: list[Label]) -> None:
         self._labels = list(labels)
-        self._colors = {}
-        for label in labels:
-            line = QColor(label.color)
-            if not line.isValid():
-                line = QColor(UNKNOWN_COLOR)
-            band = QColor(line)
-            band.setAlpha(BAND_ALPHA)
-            self._colors[label.key] = (band, line)
+        palette = self.palette()
+        self._colors = {label.key: span_colours(label.color, palette) for label in labels}
 
     def _color(self, key: str) -> tuple[QColor, QColor]:
         found = self._colors.get(key)
         if found is None:
-            line = QColor(UNKNOWN_COLOR)
-            band = QColor(line)
-            band.setAlpha(BAND_ALPHA)
-            found = self._colors[key] = (band, line)
+            found = self._colors[key] = span_colours("", self.palette())
         return found
+
+    # ------------------------------------------------------------------ reading settings
+    def set_reading(self, font: QFont, spacing: float, max_chars: int) -> None:
+        """Show the text in ``font``, lines ``spacing`` apart (1.0: single), at most ``max_chars`` average
+        characters wide (0: as wide as the view), centred. Spans, the overview and the caret follow."""
+        self._spacing = max(1.0, float(spacing))
+        self._max_chars = max(0, int(max_chars))
+        if font != self.font():
+            self.setFont(font)  # Qt lays the text out again (changeEvent drops our line geometry)
+        self._update_gap()
+        self._update_margins()
+        self.viewport().update()
+        self.overview.update()
+
+    @property
+    def reading(self) -> tuple[QFont, float, int]:
+        return QFont(self.font()), self._spacing, self._max_chars
+
+    def line_gap(self) -> int:
+        """px of room below each line (line spacing, and the underline lanes)."""
+        return self._layout.gap
+
+    def _update_gap(self) -> None:
+        """Room below each line: what the line spacing asks for, and at least the lanes of :data:`MIN_LANES`
+        (a paragraph with deeper overlaps gets more: :meth:`_room`)."""
+        height = self._line_height = QFontMetricsF(self.font()).height()
+        wanted = max(round(height * (self._spacing - 1.0)), lane_room(MIN_LANES, height))
+        if self._layout.set_gap(wanted):
+            self._forget_lines()
+            self.viewport().update()
+
+    def _lanes_of(self, block: QTextBlock) -> int:
+        """Underline lanes the spans over ``block`` need (at least :data:`MIN_LANES`); kept until a span
+        there changes, and never fewer than before while the statement is open (the text does not jump back
+        when a span is deleted)."""
+        number = block.blockNumber()
+        lanes = self._block_lanes.get(number)
+        if lanes is None:
+            depth = 0
+            if len(self._index):
+                to_cp = self._map.to_cp
+                a, b = to_cp(block.position()), to_cp(block.position() + block.length(), ceil=True)
+                spans = self._index.overlapping(a, b)
+                if spans:  # with the spans reaching into it from before: their lanes were given there
+                    spans = self._index.overlapping(min(a, spans[0].start), b)
+                    depth = max_depth(spans, MAX_LANES + 1)
+            lanes = self._block_lanes[number] = max(MIN_LANES, depth)
+        return lanes
+
+    def _room(self, block: QTextBlock) -> int:
+        return lane_room(self._lanes_of(block), self._line_height)
+
+    def _make_room(self, span: Span) -> None:
+        """A new or moved span: if it overlaps deeper than the lanes of the paragraphs it is on hold, their
+        lines move apart (the layout sees it on the next paint) and everything below is repainted. Only the
+        spans around it are counted (a 1 M-character paragraph holds thousands)."""
+        around = self._index.overlapping(span.start, span.end)
+        if len(around) <= MIN_LANES:
+            return
+        around = self._index.overlapping(min(span.start, around[0].start), span.end)
+        depth = max_depth(around, MAX_LANES + 1)
+        doc = self.document()
+        block, last = doc.findBlock(self._map.to_qt(span.start)), doc.findBlock(self._map.to_qt(span.end))
+        grew = False
+        while block.isValid():
+            number = block.blockNumber()
+            before = self._block_lanes.get(number)
+            if before is not None and depth > before:
+                self._block_lanes[number] = depth
+                grew = True
+            if block == last:
+                break
+            block = block.next()
+        if grew:
+            self._forget_lines()
+            self.viewport().update()
+
+    def _update_margins(self) -> None:
+        """Centre a column of at most ``max_chars`` characters; the overview strip stays at the right edge."""
+        avail = self.viewport().width() + 2 * self._side  # the width the margins share with the text
+        side = 0
+        if self._max_chars:
+            column = self._max_chars * QFontMetricsF(self.font()).averageCharWidth()
+            column += 2 * self.document().documentMargin()
+            side = max(0, int((avail - column) / 2))
+        if side != self._side:
+            self._side = side
+            self.setViewportMargins(side, 0, STRIP_WIDTH + side, 0)
+        self._place_overview()
+
+    def _place_overview(self) -> None:
+        vp = self.viewport().geometry()
+        self.overview.setGeometry(vp.right() + 1 + self._side, vp.top(), STRIP_WIDTH, vp.height())
 
     def add_span(self, span: Span) -> None:
         self._change(lambda: self._index.add(span), None, span)
+        self._make_room(span)
 
     def remove_span(self, span_id: int) -> None:
         old = self._index.get(span_id)
@@ -143,6 +264,7 @@ class StatementView(QPlainTextEdit):
 
     def replace_span(self, span: Span) -> None:
         self._change(lambda: self._index.replace(span), self._index.get(span.id), span)
+        self._make_room(span)
 
     def _change(self, mutate: Callable[[], object], old: Span | None, new: Span | None) -> None:
         """Apply one index change and repaint what it touches: the lines of the old and new span, or the whole
@@ -330,7 +452,7 @@ class StatementView(QPlainTextEdit):
         rects = self._span_rects(span, self._visible_lines() if lines is None else lines)
         if rects:
             top = min(r.top() for r in rects)
-            bottom = max(r.bottom() for r in rects)
+            bottom = max(r.bottom() for r in rects) + self._layout.gap  # with the lanes below the lines
             self.viewport().update(QRect(0, int(top) - 2, self.viewport().width(), int(bottom - top) + 5))
 
     def _visible_spans(self, lines: list[Line]) -> list[Span]:
@@ -387,14 +509,16 @@ class StatementView(QPlainTextEdit):
             return
         lanes = assign_lanes(visible, MAX_LANES)
         top, bottom = rect.top() - 1, rect.bottom() + 1
-        first = bisect_right([ln.top + ln.height for ln in lines], top)
+        gap = self._layout.gap
+        first = bisect_right([ln.top + ln.height + gap for ln in lines], top)
         shown = [ln for ln in lines[first:] if ln.top <= bottom]
         if not shown:
             return
         shade = QColor(self.palette().color(QPalette.ColorRole.Text))
         shade.setAlpha(150)
         self._find_directions(shown)
-        fills = span_fills(shown, visible, lanes, self._map.to_qt_many, self._color, shade)
+        fills = span_fills(shown, visible, lanes, self._map.to_qt_many, self._color, shade,
+                           lane_metrics(shown[0].height))
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -426,8 +550,7 @@ class StatementView(QPlainTextEdit):
         self._forget_lines()
         super().resizeEvent(event)
         self._forget_lines()
-        vp = self.viewport().geometry()
-        self.overview.setGeometry(vp.right() + 1, vp.top(), STRIP_WIDTH, vp.height())
+        self._update_margins()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         """Qt blits what stays on screen and repaints only what scrolled in; if the spans coming in or going
@@ -465,6 +588,15 @@ class StatementView(QPlainTextEdit):
         under = self.spans_at_point(event.position().toPoint())
         self._select_span(under[0] if under else None)
 
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # not Qt's own zoom: the settings' one
+            steps = event.angleDelta().y() // 120
+            if steps:
+                self.zoomRequested.emit(steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         super().keyPressEvent(event)
         if self._selected is not None and self.textCursor().hasSelection():
@@ -474,6 +606,12 @@ class StatementView(QPlainTextEdit):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._forget_lines()
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._update_gap()  # the lanes and the spacing scale with the text
+        elif event.type() == QEvent.Type.PaletteChange:  # a dark palette: colours that read on it
+            self._set_colors(self._labels)
+            self.overview.invalidate()
+            self.viewport().update()
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -491,14 +629,4 @@ class StatementView(QPlainTextEdit):
         spans = self.spans_at_point(point)
         if not spans:
             return None
-        names = {label.key: label.name for label in self._labels}
-        parts = []
-        for span in spans[:TOOLTIP_SPANS]:
-            head = html.escape(names.get(span.label, span.label))
-            if span.annotator:
-                head += " — " + html.escape(span.annotator)
-            note = f"<br>{html.escape(span.note)}" if span.note else ""
-            parts.append(f"<p style='white-space:pre-wrap'><b>{head}</b>{note}</p>")
-        if len(spans) > TOOLTIP_SPANS:
-            parts.append(f"<p>… and {len(spans) - TOOLTIP_SPANS} more overlapping spans</p>")
-        return "".join(parts)
+        return tooltip_html(spans, {label.key: label.name for label in self._labels})

@@ -20,6 +20,7 @@ from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint
 from annotator.ui.reading import columns
+from annotator.ui.reading import control as reading
 from annotator.ui.session import Session
 from annotator.ui.text import plain
 
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.review = review.install(self)
         restore.install(self)
         self.outside = watch.install(self)  # changes by other processes show up by themselves
+        self.reading = reading.install(self)  # zoom, font, spacing, line width of every statement view
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
@@ -308,7 +310,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
         review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
-        ShortcutsDialog(self, action_table.shortcut_rows(action_table.SPECS) + review_rows).exec()
+        rows = action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + review_rows
+        ShortcutsDialog(self, rows).exec()
 
     def show_about(self) -> None:
         AboutDialog(self).exec()

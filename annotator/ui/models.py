@@ -8,10 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
 from annotator.ui.reading import columns
+from annotator.ui.reading.palette import readable
 from annotator.ui.text import from_qt, plain_tooltip, to_qt
 
 Index = QModelIndex | QPersistentModelIndex
@@ -75,8 +76,8 @@ class DocumentsModel(_Table):
             return (row.title, STATUS_NAMES.get(row.status, row.status), row.span_count)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return plain_tooltip(row.title)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QBrush(QColor(STATUS_COLORS.get(row.status, "#000000")))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:  # on a dark palette, lightened to read on it
+            return QBrush(readable(QColor(STATUS_COLORS.get(row.status, "#000000")), QGuiApplication.palette()))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
