@@ -12,8 +12,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from annotator.core.model import Span
 from annotator.core import wordstep
+from annotator.core.model import Span
 from annotator.core.text import snap_to_words
 from annotator.ui import commands
 from annotator.ui.dialogs import ask_note
