@@ -30,8 +30,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -40,29 +38,23 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QResizeEvent,
-    QTextBlock,
     QTextCursor,
-    QTextDocument,
     QTextLine,
     QTextOption,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
-from annotator.ui.overview import STRIP_WIDTH, OverviewStrip
+from annotator.ui.overview import OverviewStrip
 from annotator.ui.positions import PositionMap, set_plain_text
-from annotator.ui.reading.layout import SpacedLayout
 from annotator.ui.reading.palette import BAND_ALPHA, span_colours
+from annotator.ui.reading.view import ReadingMixin
 from annotator.ui.span_layer import (
     MAX_LANES,
-    MIN_LANES,
     Line,
     lane_metrics,
-    lane_room,
     lines_on_screen,
-    max_depth,
     right_to_left,
     span_fills,
     tooltip_html,
@@ -72,7 +64,7 @@ from annotator.ui.span_layer import (
 __all__ = ["BAND_ALPHA", "StatementView"]
 
 
-class StatementView(QPlainTextEdit):
+class StatementView(ReadingMixin, QPlainTextEdit):
     """Shows one statement and its spans; selection and hit-testing in code points.
 
     ``spanSelected(span_id | None)`` is emitted whenever the selected span changes, by a click (the innermost
@@ -93,17 +85,6 @@ class StatementView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setUndoRedoEnabled(False)
-        document = QTextDocument(self)
-        self._layout = SpacedLayout(document)
-        document.setDocumentLayout(self._layout)
-        self.setDocument(document)
-        document.setDocumentMargin(8)
-        self._spacing = 1.0  # line spacing asked for (1.0: single)
-        self._max_chars = 0  # longest line in average characters (0: the view's width)
-        self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
-        self._layout.room = self._room
-        self._line_height = QFontMetricsF(self.font()).height()
-        self._side = 0  # px of blank margin on each side when the line width is limited
         self._text = ""
         self._map = PositionMap("")
         self._index = IntervalIndex()
@@ -115,7 +96,7 @@ class StatementView(QPlainTextEdit):
         self._lines_key: tuple[object, ...] | None = None
         self._lines: list[Line] = []
         self.overview = OverviewStrip(self)
-        self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
+        self._init_reading()
 
     # ------------------------------------------------------------------ content
     def set_document(
@@ -155,99 +136,6 @@ class StatementView(QPlainTextEdit):
         if found is None:
             found = self._colors[key] = span_colours("", self.palette())
         return found
-
-    # ------------------------------------------------------------------ reading settings
-    def set_reading(self, font: QFont, spacing: float, max_chars: int) -> None:
-        """Show the text in ``font``, lines ``spacing`` apart (1.0: single), at most ``max_chars`` average
-        characters wide (0: as wide as the view), centred. Spans, the overview and the caret follow."""
-        self._spacing = max(1.0, float(spacing))
-        self._max_chars = max(0, int(max_chars))
-        if font != self.font():
-            self.setFont(font)  # Qt lays the text out again (changeEvent drops our line geometry)
-        self._update_gap()
-        self._update_margins()
-        self.viewport().update()
-        self.overview.update()
-
-    @property
-    def reading(self) -> tuple[QFont, float, int]:
-        return QFont(self.font()), self._spacing, self._max_chars
-
-    def line_gap(self) -> int:
-        """px of room below each line (line spacing, and the underline lanes)."""
-        return self._layout.gap
-
-    def _update_gap(self) -> None:
-        """Room below each line: what the line spacing asks for, and at least the lanes of :data:`MIN_LANES`
-        (a paragraph with deeper overlaps gets more: :meth:`_room`)."""
-        height = self._line_height = QFontMetricsF(self.font()).height()
-        wanted = max(round(height * (self._spacing - 1.0)), lane_room(MIN_LANES, height))
-        if self._layout.set_gap(wanted):
-            self._forget_lines()
-            self.viewport().update()
-
-    def _lanes_of(self, block: QTextBlock) -> int:
-        """Underline lanes the spans over ``block`` need (at least :data:`MIN_LANES`); kept until a span
-        there changes, and never fewer than before while the statement is open (the text does not jump back
-        when a span is deleted)."""
-        number = block.blockNumber()
-        lanes = self._block_lanes.get(number)
-        if lanes is None:
-            depth = 0
-            if len(self._index):
-                to_cp = self._map.to_cp
-                a, b = to_cp(block.position()), to_cp(block.position() + block.length(), ceil=True)
-                spans = self._index.overlapping(a, b)
-                if spans:  # with the spans reaching into it from before: their lanes were given there
-                    spans = self._index.overlapping(min(a, spans[0].start), b)
-                    depth = max_depth(spans, MAX_LANES + 1)
-            lanes = self._block_lanes[number] = max(MIN_LANES, depth)
-        return lanes
-
-    def _room(self, block: QTextBlock) -> int:
-        return lane_room(self._lanes_of(block), self._line_height)
-
-    def _make_room(self, span: Span) -> None:
-        """A new or moved span: if it overlaps deeper than the lanes of the paragraphs it is on hold, their
-        lines move apart (the layout sees it on the next paint) and everything below is repainted. Only the
-        spans around it are counted (a 1 M-character paragraph holds thousands)."""
-        around = self._index.overlapping(span.start, span.end)
-        if len(around) <= MIN_LANES:
-            return
-        around = self._index.overlapping(min(span.start, around[0].start), span.end)
-        depth = max_depth(around, MAX_LANES + 1)
-        doc = self.document()
-        block, last = doc.findBlock(self._map.to_qt(span.start)), doc.findBlock(self._map.to_qt(span.end))
-        grew = False
-        while block.isValid():
-            number = block.blockNumber()
-            before = self._block_lanes.get(number)
-            if before is not None and depth > before:
-                self._block_lanes[number] = depth
-                grew = True
-            if block == last:
-                break
-            block = block.next()
-        if grew:
-            self._forget_lines()
-            self.viewport().update()
-
-    def _update_margins(self) -> None:
-        """Centre a column of at most ``max_chars`` characters; the overview strip stays at the right edge."""
-        avail = self.viewport().width() + 2 * self._side  # the width the margins share with the text
-        side = 0
-        if self._max_chars:
-            column = self._max_chars * QFontMetricsF(self.font()).averageCharWidth()
-            column += 2 * self.document().documentMargin()
-            side = max(0, int((avail - column) / 2))
-        if side != self._side:
-            self._side = side
-            self.setViewportMargins(side, 0, STRIP_WIDTH + side, 0)
-        self._place_overview()
-
-    def _place_overview(self) -> None:
-        vp = self.viewport().geometry()
-        self.overview.setGeometry(vp.right() + 1 + self._side, vp.top(), STRIP_WIDTH, vp.height())
 
     def add_span(self, span: Span) -> None:
         self._change(lambda: self._index.add(span), None, span)
@@ -587,15 +475,6 @@ class StatementView(QPlainTextEdit):
             return
         under = self.spans_at_point(event.position().toPoint())
         self._select_span(under[0] if under else None)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # not Qt's own zoom: the settings' one
-            steps = event.angleDelta().y() // 120
-            if steps:
-                self.zoomRequested.emit(steps)
-            event.accept()
-            return
-        super().wheelEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         super().keyPressEvent(event)

@@ -1,0 +1,148 @@
+"""The reading side of the statement view: font, line spacing, line width, and the room below each line where
+the spans' underline lanes go (:class:`~annotator.ui.docview.StatementView` mixes it in).
+
+The room below a paragraph's lines is what the line spacing asks for, and at least what the deepest overlap
+of spans in that paragraph needs for one underline lane per span (:func:`~annotator.ui.span_layer.lane_room`),
+counted lazily per paragraph as Qt lays it out and grown when a new span overlaps deeper. It never shrinks
+while a statement is open, so deleting a span does not make the text jump.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QWheelEvent
+
+from annotator.core.model import Span
+from annotator.ui.overview import STRIP_WIDTH
+from annotator.ui.reading.layout import SpacedLayout
+from annotator.ui.span_layer import MAX_LANES, MIN_LANES, lane_room, max_depth
+
+if TYPE_CHECKING:
+    _Base = Any
+else:
+    _Base = object
+
+MARGIN = 8  # px around the text (Qt's document margin)
+
+
+class ReadingMixin(_Base):
+    """Reading settings and lane room for a ``QPlainTextEdit`` that has ``_index``, ``_map``, ``overview``,
+    ``zoomRequested`` and ``_forget_lines`` (the statement view)."""
+
+    def _init_reading(self) -> None:
+        document = QTextDocument(self)
+        self._layout = SpacedLayout(document)
+        document.setDocumentLayout(self._layout)
+        self.setDocument(document)
+        document.setDocumentMargin(MARGIN)
+        self._spacing = 1.0  # line spacing asked for (1.0: single)
+        self._max_chars = 0  # longest line in average characters (0: the view's width)
+        self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
+        self._layout.room = self._room
+        self._line_height = QFontMetricsF(self.font()).height()
+        self._side = 0  # px of blank margin on each side when the line width is limited
+        self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
+
+    def set_reading(self, font: QFont, spacing: float, max_chars: int) -> None:
+        """Show the text in ``font``, lines ``spacing`` apart (1.0: single), at most ``max_chars`` average
+        characters wide (0: as wide as the view), centred. Spans, the overview and the caret follow."""
+        self._spacing = max(1.0, float(spacing))
+        self._max_chars = max(0, int(max_chars))
+        if font != self.font():
+            self.setFont(font)  # Qt lays the text out again (changeEvent drops our line geometry)
+        self._update_gap()
+        self._update_margins()
+        self.viewport().update()
+        self.overview.update()
+
+    @property
+    def reading(self) -> tuple[QFont, float, int]:
+        return QFont(self.font()), self._spacing, self._max_chars
+
+    def line_gap(self) -> int:
+        """px of room below each line (line spacing, and the underline lanes)."""
+        return self._layout.gap
+
+    def _update_gap(self) -> None:
+        """Room below each line: what the line spacing asks for, and at least the lanes of :data:`MIN_LANES`
+        (a paragraph with deeper overlaps gets more: :meth:`_room`)."""
+        height = self._line_height = QFontMetricsF(self.font()).height()
+        wanted = max(round(height * (self._spacing - 1.0)), lane_room(MIN_LANES, height))
+        if self._layout.set_gap(wanted):
+            self._forget_lines()
+            self.viewport().update()
+
+    def _lanes_of(self, block: QTextBlock) -> int:
+        """Underline lanes the spans over ``block`` need (at least :data:`MIN_LANES`); kept until a span
+        there changes, and never fewer than before while the statement is open (the text does not jump back
+        when a span is deleted)."""
+        number = block.blockNumber()
+        lanes = self._block_lanes.get(number)
+        if lanes is None:
+            depth = 0
+            if len(self._index):
+                to_cp = self._map.to_cp
+                a, b = to_cp(block.position()), to_cp(block.position() + block.length(), ceil=True)
+                spans = self._index.overlapping(a, b)
+                if spans:  # with the spans reaching into it from before: their lanes were given there
+                    spans = self._index.overlapping(min(a, spans[0].start), b)
+                    depth = max_depth(spans, MAX_LANES + 1)
+            lanes = self._block_lanes[number] = max(MIN_LANES, depth)
+        return lanes
+
+    def _room(self, block: QTextBlock) -> int:
+        return lane_room(self._lanes_of(block), self._line_height)
+
+    def _make_room(self, span: Span) -> None:
+        """A new or moved span: if it overlaps deeper than the lanes of the paragraphs it is on hold, their
+        lines move apart (the layout sees it on the next paint) and everything below is repainted. Only the
+        spans around it are counted (a 1 M-character paragraph holds thousands)."""
+        around = self._index.overlapping(span.start, span.end)
+        if len(around) <= MIN_LANES:
+            return
+        around = self._index.overlapping(min(span.start, around[0].start), span.end)
+        depth = max_depth(around, MAX_LANES + 1)
+        doc = self.document()
+        block, last = doc.findBlock(self._map.to_qt(span.start)), doc.findBlock(self._map.to_qt(span.end))
+        grew = False
+        while block.isValid():
+            number = block.blockNumber()
+            before = self._block_lanes.get(number)
+            if before is not None and depth > before:
+                self._block_lanes[number] = depth
+                grew = True
+            if block == last:
+                break
+            block = block.next()
+        if grew:
+            self._forget_lines()
+            self.viewport().update()
+
+    def _update_margins(self) -> None:
+        """Centre a column of at most ``max_chars`` characters; the overview strip stays at the right edge."""
+        avail = self.viewport().width() + 2 * self._side  # the width the margins share with the text
+        side = 0
+        if self._max_chars:
+            column = self._max_chars * QFontMetricsF(self.font()).averageCharWidth()
+            column += 2 * self.document().documentMargin()
+            side = max(0, int((avail - column) / 2))
+        if side != self._side:
+            self._side = side
+            self.setViewportMargins(side, 0, STRIP_WIDTH + side, 0)
+        self._place_overview()
+
+    def _place_overview(self) -> None:
+        vp = self.viewport().geometry()
+        self.overview.setGeometry(vp.right() + 1 + self._side, vp.top(), STRIP_WIDTH, vp.height())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # not Qt's own zoom: the settings' one
+            steps = event.angleDelta().y() // 120
+            if steps:
+                self.zoomRequested.emit(steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
