@@ -368,9 +368,11 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         return None
 
     def spans_at_point(self, point: QPoint) -> list[Span]:
-        """Spans under ``point`` (viewport coordinates), innermost first."""
+        """Spans under ``point`` (viewport coordinates), innermost first; on an underline lane, its span."""
         q = self._qt_at(point)
-        return self._index.at(self._map.to_cp(q)) if q is not None else []
+        if q is None:
+            return self._span_in_lane(point)
+        return self._index.at(self._map.to_cp(q))
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event: QPaintEvent) -> None:

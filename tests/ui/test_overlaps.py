@@ -92,3 +92,27 @@ def test_a_span_that_deepens_the_overlap_moves_the_lines_apart(qtbot, tmp_path):
     finally:
         window.close()
         project.close()
+
+
+def test_clicking_a_lane_selects_its_span_and_its_tooltip_names_it(qtbot, tmp_path):
+    from PySide6.QtCore import QPoint, Qt
+
+    window, project = window_with(qtbot, tmp_path, 5)
+    try:
+        view = window.view
+        view.viewport().repaint()
+        spans = view.spans_in_order()
+        lines = view._visible_lines()
+        last_start = view._span_rects(spans[-1], lines)[0]
+        line = next(ln for ln in lines if abs(ln.top - last_start.top()) < 0.5)
+        thickness, pitch = lane_metrics(line.height)
+        x = int(last_start.left() + 3)
+        for lane in (3, 1):
+            y = int(line.top + line.height + LANE_TOP + lane * pitch + thickness / 2)
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+            assert view.selected_span_id == spans[lane].id
+            names = {"threat": "Threat", "commitment": "Commitment", "call_to_action": "Call to action"}
+            assert names[spans[lane].label] in view.tooltip_at(QPoint(x, y))
+    finally:
+        window.close()
+        project.close()

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QWheelEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLine, QWheelEvent
 
 from annotator.core.model import Span
 from annotator.ui.overview import STRIP_WIDTH
 from annotator.ui.reading.layout import SpacedLayout
-from annotator.ui.span_layer import MAX_LANES, MIN_LANES, lane_room, max_depth
+from annotator.ui.span_layer import LANE_TOP, MAX_LANES, MIN_LANES, lane_metrics, lane_room, max_depth
 
 if TYPE_CHECKING:
     _Base = Any
@@ -146,3 +146,24 @@ class ReadingMixin(_Base):
             return
         super().wheelEvent(event)
 
+
+    def _span_in_lane(self, point: QPoint) -> list[Span]:
+        """The span whose underline lane is under ``point`` (the room below a line), as a one-item list: a
+        hover there shows its tooltip, a click selects it."""
+        y, x = point.y(), point.x()
+        lines = self._visible_lines()
+        for i, line in enumerate(lines):
+            below = line.top + line.height + LANE_TOP
+            following = lines[i + 1].top if i + 1 < len(lines) else below + self._layout.gap
+            if not below <= y < following:
+                continue
+            _thickness, pitch = lane_metrics(line.height)
+            lane = int((y - below) // pitch)
+            left = line.left + line.line.x()
+            if not left <= x < left + line.line.naturalTextWidth() or lane >= MAX_LANES:
+                return []
+            q = line.block_pos + line.line.xToCursor(x - line.left, QTextLine.CursorPosition.CursorOnCharacter)
+            cp = self._map.to_cp(min(q, max(line.qb - 1, line.qa)))
+            lanes = self._lanes_for(lines)
+            return [s for s in self._index.at(cp) if lanes.get(s.id) == lane][:1]
+        return []
