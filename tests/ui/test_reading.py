@@ -152,3 +152,23 @@ def test_ctrl_wheel_zooms_through_the_settings(window, qtbot, steps):
 def test_minimum_lane_room_is_kept_without_spans(window):
     view = window.view
     assert view.line_gap() >= lane_room(MIN_LANES, QFontMetricsF(view.font()).height())
+
+
+def test_a_dark_system_scheme_gets_a_dark_palette_and_back(window, qtbot):
+    from annotator.ui.reading.palette import follow_system_scheme, is_dark
+
+    view = window.view
+    label(qtbot, window, "threatens", Qt.Key.Key_2)
+    follower = follow_system_scheme()
+    assert follower is not None and not is_dark()
+    try:
+        follower.follow(Qt.ColorScheme.Dark)  # what colorSchemeChanged says when the desktop turns dark
+        assert is_dark()
+        qtbot.waitUntil(lambda: is_dark(view.palette()))
+        qtbot.waitUntil(lambda: view._color("commitment")[0].alpha() == BAND_ALPHA_DARK)
+        image = view.viewport().grab().toImage()
+        assert QColor(image.pixel(2, 2)).lightnessF() < 0.3
+    finally:
+        follower.follow(Qt.ColorScheme.Light)
+    assert not is_dark()
+    qtbot.waitUntil(lambda: view._color("commitment")[0].alpha() != BAND_ALPHA_DARK)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from annotator.ui.docview import StatementView
 from annotator.ui.reading import settings as stored
 from annotator.ui.reading.dialog import ReadingDialog
+from annotator.ui.reading.palette import follow_system_scheme
 from annotator.ui.reading.settings import Reading
 
 #: (id, text, keys, steps) of the zoom actions; steps 0 resets
@@ -48,6 +49,7 @@ class ReadingControl(QObject):
         for view in self.views():
             view.zoomRequested.connect(self.zoom)
         self.apply()
+        follow_system_scheme()  # a dark system scheme: a dark palette, if the style does not give one
 
     def views(self) -> list[StatementView]:
         return [self.window.view, *(v for v in self.window.findChildren(StatementView) if v is not self.window.view)]

@@ -7,6 +7,7 @@ invisible, so it is lightened until it stands out from the background; the hue s
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 BAND_ALPHA = 56  # light paper: three overlapping bands still leave black text legible
@@ -40,3 +41,58 @@ def span_colours(colour: str, palette: QPalette) -> tuple[QColor, QColor]:
     band = QColor(line)
     band.setAlpha(BAND_ALPHA_DARK if is_dark(palette) else BAND_ALPHA)
     return band, line
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for where the system asks for a dark scheme but its style paints light (Qt's generic
+    Linux theme, Fusion without a platform theme)."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#2b2b2b", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1e1e", QPalette.ColorRole.AlternateBase: "#262626",
+        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.BrightText: "#ff6b6b",
+        QPalette.ColorRole.Highlight: "#3d6fb4", QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2b2b2b", QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a", QPalette.ColorRole.Link: "#7aa7e6",
+        QPalette.ColorRole.Light: "#4a4a4a", QPalette.ColorRole.Midlight: "#3e3e3e",
+        QPalette.ColorRole.Mid: "#303030", QPalette.ColorRole.Dark: "#1a1a1a", QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return palette
+
+
+class SchemeFollower:
+    """Keeps the application's palette in step with the system's light or dark scheme: when the system says
+    dark and the style still paints light, a dark palette; when it says light again, the palette from before."""
+
+    def __init__(self, app: QGuiApplication) -> None:
+        self.app = app
+        self.replaced: QPalette | None = None  # the palette ours stands in for
+        app.styleHints().colorSchemeChanged.connect(self.follow)
+        self.follow()
+
+    def follow(self, scheme: Qt.ColorScheme | None = None) -> None:
+        """Follow ``scheme`` (what the system says now, by default)."""
+        dark = (scheme if scheme is not None else self.app.styleHints().colorScheme()) == Qt.ColorScheme.Dark
+        if dark and self.replaced is None and not is_dark(self.app.palette()):
+            self.replaced = QPalette(self.app.palette())
+            self.app.setPalette(dark_palette())
+        elif not dark and self.replaced is not None:
+            self.app.setPalette(self.replaced)
+            self.replaced = None
+
+
+_follower: SchemeFollower | None = None
+
+
+def follow_system_scheme() -> SchemeFollower | None:
+    """Start following the system's colour scheme (once per application)."""
+    global _follower
+    app = QGuiApplication.instance()
+    if _follower is None and isinstance(app, QGuiApplication):
+        _follower = SchemeFollower(app)
+    return _follower
