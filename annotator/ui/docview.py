@@ -112,11 +112,12 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self._map = PositionMap(text)
         self._index = spans.copy() if isinstance(spans, IntervalIndex) else IntervalIndex(spans, presorted)
         self._set_colors(labels)
-        self._block_lanes = {}
-        set_plain_text(self, text)
-        if self._block_lanes:  # counted on the way (Qt lays out an emptied document first): count again
-            self._block_lanes = {}
-            self._forget_lines()
+        self._block_lanes, self._ends = {}, None
+        self._counting_off = True  # Qt lays out an emptied document first: nothing to count yet
+        try:
+            set_plain_text(self, text)
+        finally:
+            self._counting_off = False
         self.overview.invalidate()
         if changed:
             self.spanSelected.emit(None)
@@ -158,6 +159,7 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         """Apply one index change and repaint what it touches: the lines of the old and new span, or the whole
         view when the change moves other visible spans to other underline lanes (a nested span shifts the
         spans that overlap it, which may run on over lines far from it)."""
+        self._ends = None  # the sorted ends are made again when a paragraph is next counted
         if not self.isVisible():
             mutate()
             self.overview.span_changed(old, new)

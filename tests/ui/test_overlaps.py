@@ -116,3 +116,25 @@ def test_clicking_a_lane_selects_its_span_and_its_tooltip_names_it(qtbot, tmp_pa
     finally:
         window.close()
         project.close()
+
+
+def test_a_span_running_on_into_the_next_paragraph_keeps_its_lane_room(qtbot, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    text = TEXT + "\n" + TEXT
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=[IncomingDocument(text, "t")])
+    doc = project.documents()[0].id
+    cut = len(TEXT)
+    for k in range(4):  # four nested spans inside paragraph one
+        project.add_span(doc, 10 + k, 60 - k, LABELS[k % 3], "")
+    project.add_span(doc, 20, cut + 30, "threat", "")  # the fifth lane, running on into paragraph two
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    try:
+        view = window.view
+        view.viewport().repaint()
+        second = view.document().findBlockByNumber(1)
+        height = view._visible_lines()[0].height
+        assert view._room(second) >= lane_room(5, height)
+    finally:
+        window.close()
+        project.close()
