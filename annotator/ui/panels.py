@@ -55,7 +55,7 @@ class DocumentsPanel(QWidget):
         self.table = row_table(self.model, QAbstractItemView.EditTrigger.NoEditTriggers)
         # widths set, not fitted (fitting asks every row of a 10 000-document project on each change); the user
         # resizes them, long titles are elided in the middle and shown whole in the tooltip
-        columns.resizable(self.table.horizontalHeader(), {0: 140, 1: 84, 2: 48})
+        columns.resizable(self.table.horizontalHeader(), {0: 124, 1: 84, 2: 48})
         columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -106,7 +106,7 @@ class SpansPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked,
         )
-        columns.resizable(self.table.horizontalHeader(), {0: 112, 1: 180, 2: 90})
+        columns.resizable(self.table.horizontalHeader(), {0: 124, 1: 140, 2: 90})
         columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
