@@ -176,7 +176,6 @@ class ReadingMixin(_Base):
             return
         super().wheelEvent(event)
 
-
     def _span_in_lane(self, point: QPoint) -> list[Span]:
         """The span whose underline lane is under ``point`` (the room below a line), as a one-item list: a
         hover there shows its tooltip, a click selects it."""
