@@ -26,6 +26,7 @@ else:
     _Base = object
 
 MARGIN = 8  # px around the text (Qt's document margin)
+WALK_BACK = 4  # paragraphs looked back at for spans running on into one (beyond: room for every lane)
 
 
 class ReadingMixin(_Base):
@@ -84,7 +85,8 @@ class ReadingMixin(_Base):
     def _lanes_of(self, block: QTextBlock) -> int:
         """Underline lanes the spans over ``block`` need (at least :data:`MIN_LANES`): the deepest overlap at
         the paragraph's start or at a span starting in it, and at least the lanes of the paragraph before when
-        spans run on into this one (their lanes were given there). Kept until a span there overlaps deeper,
+        spans run on into this one (their lanes were given there; past :data:`WALK_BACK` paragraphs of such
+        spans, room for every lane). Kept until a span there overlaps deeper,
         never fewer while the statement is open (the text does not jump back when a span is deleted).
 
         Counted with bisects on the index's starts and a sorted copy of the ends, O(spans starting in the
@@ -104,6 +106,9 @@ class ReadingMixin(_Base):
         while True:
             pending.append(block)
             if block.blockNumber() == 0 or self._depth_at(to_cp(block.position()), ends) == 0:
+                break
+            if len(pending) > WALK_BACK:  # spans run on over many paragraphs (a dense statement): room for all
+                before = cap
                 break
             block = block.previous()
             known = self._block_lanes.get(block.blockNumber())
