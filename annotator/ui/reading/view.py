@@ -99,7 +99,7 @@ class ReadingMixin(_Base):
             return MIN_LANES  # during setPlainText, Qt lays out an emptied document first: not worth keeping
         ends = self._ends
         if ends is None:
-            ends = self._ends = sorted(s.end for s in self._index)
+            ends = self._ends = sorted(self._index.ends)  # nearly sorted already unless spans are long
         starts, to_cp, cap = self._index.starts, self._map.to_cp, MAX_LANES + 1
         pending = []  # this paragraph and the ones before it that spans run on from, not yet counted
         before = MIN_LANES
