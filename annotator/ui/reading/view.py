@@ -26,6 +26,7 @@ else:
     _Base = object
 
 MARGIN = 8  # px around the text (Qt's document margin)
+FAR = 200  # paragraphs from the first one on screen beyond which the lanes are not counted yet
 WALK_BACK = 4  # paragraphs looked back at for spans running on into one (beyond: room for every lane)
 
 
@@ -34,7 +35,7 @@ class ReadingMixin(_Base):
     ``zoomRequested`` and ``_forget_lines`` (the statement view)."""
 
     def _init_reading(self) -> None:
-        document = QTextDocument(self)
+        document = self._document = QTextDocument(self)  # both kept referenced for as long as the view lives
         self._layout = SpacedLayout(document)
         document.setDocumentLayout(self._layout)
         self.setDocument(document)
@@ -97,6 +98,10 @@ class ReadingMixin(_Base):
             return lanes
         if self._counting_off or not len(self._index):
             return MIN_LANES  # during setPlainText, Qt lays out an emptied document first: not worth keeping
+        if abs(number - self.firstVisibleBlock().blockNumber()) > FAR:
+            # Qt measures the last paragraphs for its scroll bar: counting there would convert positions
+            # across the whole text (a 1 M-character statement: +13 ms to open); counted when scrolled to
+            return MIN_LANES
         ends = self._ends
         if ends is None:
             ends = self._ends = sorted(self._index.ends)  # nearly sorted already unless spans are long
