@@ -113,6 +113,11 @@ class IntervalIndex:
         """Start of each span, in order: the index's own list, for bulk reads (do not modify)."""
         return self._starts
 
+    @property
+    def ends(self) -> list[int]:
+        """End of each span, in the spans' order: the index's own list, for bulk reads (do not modify)."""
+        return self._ends
+
     def spans(self) -> list[Span]:
         """All spans in order (a copy)."""
         return list(self._spans)

@@ -142,6 +142,11 @@ class Project:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version``: changes when *another* connection or process commits to the file
+        (this connection's own commits leave it as is). A few microseconds: cheap enough to poll."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def _write(self, action: str):  # type: ignore[no-untyped-def]
         if not self.readonly:
             self.check_files()

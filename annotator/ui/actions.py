@@ -47,7 +47,10 @@ SPECS: tuple[ActionSpec, ...] = (
                separator_before=True),
     ActionSpec("note", "Edit &Note…", "editor.edit_note", ("N",), "&Edit", "view"),
     ActionSpec("next_span", "Next Span", "editor.next_span", ("Tab",), "&Edit", "view", separator_before=True),
-    ActionSpec("prev_span", "Previous Span", "editor.prev_span", ("Shift+Tab", "Backtab"), "&Edit", "view"),
+    # one key only: X reports Shift+Tab as Backtab *and* Shift+Tab, so a second shortcut "Backtab" makes the
+    # press ambiguous there ("Ambiguous shortcut overload: Backtab") and nothing fires; Qt maps Shift+Backtab
+    # to Shift+Tab on every platform
+    ActionSpec("prev_span", "Previous Span", "editor.prev_span", ("Shift+Tab",), "&Edit", "view"),
     ActionSpec("grow", "Grow Span by a Word", "editor.grow", ("Ctrl+Shift+Right",), "&Edit", "view"),
     ActionSpec("shrink", "Shrink Span by a Word", "editor.shrink", ("Ctrl+Shift+Left",), "&Edit", "view"),
     ActionSpec("grow_start", "Grow Span Start by a Word", "editor.grow_start", ("Ctrl+Alt+Shift+Left",), "&Edit",
@@ -121,10 +124,7 @@ def shortcut_rows(specs: tuple[ActionSpec, ...]) -> list[tuple[str, str]]:
     ]
     for spec in specs:
         if spec.shortcuts:
-            keys = ", ".join(
-                QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts
-                if k != "Backtab"
-            )
+            keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)
             rows.append((keys, spec.text.replace("&", "").rstrip("…")))
     rows.append(("Ctrl+Z, Ctrl+Shift+Z", "Undo, redo (every kind of change, across documents)"))
     return rows

@@ -4,9 +4,14 @@ Why it paints spans itself: ExtraSelections hold a live QTextCursor each and slo
 QSyntaxHighlighter keeps one format per character (no overlaps), and char-format edits change the document and
 re-lay out whole paragraphs. Instead ``paintEvent`` asks the interval index for the spans on the visible
 lines only and draws them *before* the text: a translucent band per label over the stretches its spans cover
-(different labels blend; a pile of same-label spans never darkens the text), a 2-px underline per span
-stacked in lanes by overlap depth (spans deeper than :data:`MAX_LANES` share a thin line at the top of the
-text), then Qt draws the text opaque on top, then the selected span gets a dark outline.
+(a pile of same-label spans never darkens the text), and a coloured underline per span in lanes *below* the
+line, one lane per level of overlap (up to :data:`MAX_LANES`; deeper spans share a thin line below them), in the
+room the line spacing keeps there (:class:`~annotator.ui.reading.layout.SpacedLayout`; the room grows when a
+statement's overlaps need more lanes). Then Qt draws the text opaque on top, then the selected span gets a
+dark outline. Nothing crosses the glyphs, so deep overlaps never read as strikethrough.
+
+Font, line spacing and line width come from the reading settings (:meth:`StatementView.set_reading`); colours
+follow the palette (a dark one too).
 
 Repaints stay local: a span change repaints the lines it is on, unless it moves other visible spans to other
 lanes (then the whole view); a scroll blits, unless spans coming in or going out move lanes. Nothing here
@@ -18,7 +23,6 @@ speaks code points.
 
 from __future__ import annotations
 
-import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -42,16 +46,25 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
-from annotator.ui.overview import STRIP_WIDTH, OverviewStrip
+from annotator.ui.overview import OverviewStrip
 from annotator.ui.positions import PositionMap, set_plain_text
-from annotator.ui.span_layer import MAX_LANES, Line, lines_on_screen, right_to_left, span_fills, x_ranges
+from annotator.ui.reading.palette import BAND_ALPHA, span_colours
+from annotator.ui.reading.view import ReadingMixin
+from annotator.ui.span_layer import (
+    MAX_LANES,
+    Line,
+    lane_metrics,
+    lines_on_screen,
+    right_to_left,
+    span_fills,
+    tooltip_html,
+    x_ranges,
+)
 
-BAND_ALPHA = 56  # translucent enough that three overlapping bands still leave black text legible
-TOOLTIP_SPANS = 12  # innermost first; a tooltip taller than the screen helps nobody
-UNKNOWN_COLOR = "#888888"
+__all__ = ["BAND_ALPHA", "StatementView"]
 
 
-class StatementView(QPlainTextEdit):
+class StatementView(ReadingMixin, QPlainTextEdit):
     """Shows one statement and its spans; selection and hit-testing in code points.
 
     ``spanSelected(span_id | None)`` is emitted whenever the selected span changes, by a click (the innermost
@@ -60,6 +73,7 @@ class StatementView(QPlainTextEdit):
     """
 
     spanSelected = Signal(object)
+    zoomRequested = Signal(int)  # Ctrl+wheel: steps in (+) or out (-); the reading settings decide the size
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,7 +85,6 @@ class StatementView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setUndoRedoEnabled(False)
-        self.document().setDocumentMargin(8)
         self._text = ""
         self._map = PositionMap("")
         self._index = IntervalIndex()
@@ -83,7 +96,7 @@ class StatementView(QPlainTextEdit):
         self._lines_key: tuple[object, ...] | None = None
         self._lines: list[Line] = []
         self.overview = OverviewStrip(self)
-        self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
+        self._init_reading()
 
     # ------------------------------------------------------------------ content
     def set_document(
@@ -99,7 +112,12 @@ class StatementView(QPlainTextEdit):
         self._map = PositionMap(text)
         self._index = spans.copy() if isinstance(spans, IntervalIndex) else IntervalIndex(spans, presorted)
         self._set_colors(labels)
-        set_plain_text(self, text)
+        self._block_lanes, self._ends = {}, None
+        self._counting_off = True  # Qt lays out an emptied document first: nothing to count yet
+        try:
+            set_plain_text(self, text)
+        finally:
+            self._counting_off = False
         self.overview.invalidate()
         if changed:
             self.spanSelected.emit(None)
@@ -111,26 +129,18 @@ class StatementView(QPlainTextEdit):
 
     def _set_colors(self, labels: list[Label]) -> None:
         self._labels = list(labels)
-        self._colors = {}
-        for label in labels:
-            line = QColor(label.color)
-            if not line.isValid():
-                line = QColor(UNKNOWN_COLOR)
-            band = QColor(line)
-            band.setAlpha(BAND_ALPHA)
-            self._colors[label.key] = (band, line)
+        palette = self.palette()
+        self._colors = {label.key: span_colours(label.color, palette) for label in labels}
 
     def _color(self, key: str) -> tuple[QColor, QColor]:
         found = self._colors.get(key)
         if found is None:
-            line = QColor(UNKNOWN_COLOR)
-            band = QColor(line)
-            band.setAlpha(BAND_ALPHA)
-            found = self._colors[key] = (band, line)
+            found = self._colors[key] = span_colours("", self.palette())
         return found
 
     def add_span(self, span: Span) -> None:
         self._change(lambda: self._index.add(span), None, span)
+        self._make_room(span)
 
     def remove_span(self, span_id: int) -> None:
         old = self._index.get(span_id)
@@ -143,11 +153,13 @@ class StatementView(QPlainTextEdit):
 
     def replace_span(self, span: Span) -> None:
         self._change(lambda: self._index.replace(span), self._index.get(span.id), span)
+        self._make_room(span)
 
     def _change(self, mutate: Callable[[], object], old: Span | None, new: Span | None) -> None:
         """Apply one index change and repaint what it touches: the lines of the old and new span, or the whole
         view when the change moves other visible spans to other underline lanes (a nested span shifts the
         spans that overlap it, which may run on over lines far from it)."""
+        self._ends = None  # the sorted ends are made again when a paragraph is next counted
         if not self.isVisible():
             mutate()
             self.overview.span_changed(old, new)
@@ -330,7 +342,7 @@ class StatementView(QPlainTextEdit):
         rects = self._span_rects(span, self._visible_lines() if lines is None else lines)
         if rects:
             top = min(r.top() for r in rects)
-            bottom = max(r.bottom() for r in rects)
+            bottom = max(r.bottom() for r in rects) + self._layout.gap  # with the lanes below the lines
             self.viewport().update(QRect(0, int(top) - 2, self.viewport().width(), int(bottom - top) + 5))
 
     def _visible_spans(self, lines: list[Line]) -> list[Span]:
@@ -358,9 +370,11 @@ class StatementView(QPlainTextEdit):
         return None
 
     def spans_at_point(self, point: QPoint) -> list[Span]:
-        """Spans under ``point`` (viewport coordinates), innermost first."""
+        """Spans under ``point`` (viewport coordinates), innermost first; on an underline lane, its span."""
         q = self._qt_at(point)
-        return self._index.at(self._map.to_cp(q)) if q is not None else []
+        if q is None:
+            return self._span_in_lane(point)
+        return self._index.at(self._map.to_cp(q))
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -387,14 +401,16 @@ class StatementView(QPlainTextEdit):
             return
         lanes = assign_lanes(visible, MAX_LANES)
         top, bottom = rect.top() - 1, rect.bottom() + 1
-        first = bisect_right([ln.top + ln.height for ln in lines], top)
+        gap = self._layout.gap
+        first = bisect_right([ln.top + ln.height + gap for ln in lines], top)
         shown = [ln for ln in lines[first:] if ln.top <= bottom]
         if not shown:
             return
         shade = QColor(self.palette().color(QPalette.ColorRole.Text))
         shade.setAlpha(150)
         self._find_directions(shown)
-        fills = span_fills(shown, visible, lanes, self._map.to_qt_many, self._color, shade)
+        fills = span_fills(shown, visible, lanes, self._map.to_qt_many, self._color, shade,
+                           lane_metrics(shown[0].height))
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -426,8 +442,7 @@ class StatementView(QPlainTextEdit):
         self._forget_lines()
         super().resizeEvent(event)
         self._forget_lines()
-        vp = self.viewport().geometry()
-        self.overview.setGeometry(vp.right() + 1, vp.top(), STRIP_WIDTH, vp.height())
+        self._update_margins()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         """Qt blits what stays on screen and repaints only what scrolled in; if the spans coming in or going
@@ -474,6 +489,12 @@ class StatementView(QPlainTextEdit):
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._forget_lines()
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._update_gap()  # the lanes and the spacing scale with the text
+        elif event.type() == QEvent.Type.PaletteChange:  # a dark palette: colours that read on it
+            self._set_colors(self._labels)
+            self.overview.invalidate()
+            self.viewport().update()
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -491,14 +512,4 @@ class StatementView(QPlainTextEdit):
         spans = self.spans_at_point(point)
         if not spans:
             return None
-        names = {label.key: label.name for label in self._labels}
-        parts = []
-        for span in spans[:TOOLTIP_SPANS]:
-            head = html.escape(names.get(span.label, span.label))
-            if span.annotator:
-                head += " — " + html.escape(span.annotator)
-            note = f"<br>{html.escape(span.note)}" if span.note else ""
-            parts.append(f"<p style='white-space:pre-wrap'><b>{head}</b>{note}</p>")
-        if len(spans) > TOOLTIP_SPANS:
-            parts.append(f"<p>… and {len(spans) - TOOLTIP_SPANS} more overlapping spans</p>")
-        return "".join(parts)
+        return tooltip_html(spans, {label.key: label.name for label in self._labels})

@@ -12,8 +12,9 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from annotator.core import wordstep
 from annotator.core.model import Span
-from annotator.core.text import next_word_end, prev_word_end, snap_to_words
+from annotator.core.text import snap_to_words
 from annotator.ui import commands
 from annotator.ui.dialogs import ask_note
 from annotator.ui.session import Session
@@ -122,29 +123,24 @@ class Editor(QObject):
         self.session.push(commands.ChangeSpan(self.session, span, what, start=start, end=end))
         self.view.set_selected_span(span.id)
 
-    def grow(self) -> None:
+    def _word_step(self, step: Callable[[str, int, int], tuple[int, int]], what: str) -> None:
+        """Move an end of the selected span by a word; brackets and quotes stay whole (core/wordstep.py)."""
         span = self.selected_span()
         if span is not None:
-            self._resize(span.start, next_word_end(self.text, span.end), "Grow span")
+            start, end = step(self.text, span.start, span.end)
+            self._resize(start, end, what)
+
+    def grow(self) -> None:
+        self._word_step(wordstep.grow_end, "Grow span")
 
     def shrink(self) -> None:
-        span = self.selected_span()
-        if span is not None:
-            self._resize(span.start, prev_word_end(self.text, span.end, span.start), "Shrink span")
+        self._word_step(wordstep.shrink_end, "Shrink span")
 
     def grow_start(self) -> None:
-        span = self.selected_span()
-        if span is not None:
-            reversed_text = self.text[::-1]
-            n = len(self.text)
-            self._resize(n - next_word_end(reversed_text, n - span.start), span.end, "Grow span")
+        self._word_step(wordstep.grow_start, "Grow span")
 
     def shrink_start(self) -> None:
-        span = self.selected_span()
-        if span is not None:
-            reversed_text = self.text[::-1]
-            n = len(self.text)
-            self._resize(n - prev_word_end(reversed_text, n - span.start, n - span.end), span.end, "Shrink span")
+        self._word_step(wordstep.shrink_start, "Shrink span")
 
     def clear_selection(self) -> None:
         self.view.set_selected_span(None)

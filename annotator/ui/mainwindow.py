@@ -15,13 +15,15 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
-from annotator.ui import restore, review
+from annotator.ui import restore, review, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.docview import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint
+from annotator.ui.reading import columns
+from annotator.ui.reading import control as reading
 from annotator.ui.session import Session
 from annotator.ui.text import plain
 
@@ -52,6 +54,8 @@ class MainWindow(QMainWindow):
         left = self._dock("Documents", "documents_dock", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
         right = self._dock("Spans", "spans_dock", self.spans_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([left, right], [280, 360], Qt.Orientation.Horizontal)
+        columns.remember(self.documents.table.horizontalHeader(), settings, "documents")
+        columns.remember(self.spans_panel.table.horizontalHeader(), settings, "spans")
         toolbar = QToolBar("Labels")
         toolbar.setObjectName("labels_toolbar")
         toolbar.addWidget(self.labels_bar)
@@ -86,6 +90,8 @@ class MainWindow(QMainWindow):
         # features that add their own menus, keys and docks; before the layout is restored, so their docks are too
         self.review = review.install(self)
         restore.install(self)
+        self.outside = watch.install(self)  # changes by other processes show up by themselves
+        self.reading = reading.install(self)  # zoom, font, spacing, line width of every statement view
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
@@ -313,7 +319,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
         review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
-        ShortcutsDialog(self, action_table.shortcut_rows(action_table.SPECS) + review_rows).exec()
+        rows = action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + review_rows
+        ShortcutsDialog(self, rows).exec()
 
     def show_about(self) -> None:
         AboutDialog(self).exec()

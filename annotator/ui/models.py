@@ -8,9 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
+from annotator.ui.reading import columns
+from annotator.ui.reading.palette import readable
 from annotator.ui.text import from_qt, plain_tooltip, to_qt
 
 Index = QModelIndex | QPersistentModelIndex
@@ -74,8 +76,8 @@ class DocumentsModel(_Table):
             return (row.title, STATUS_NAMES.get(row.status, row.status), row.span_count)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
             return plain_tooltip(row.title)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1:
-            return QBrush(QColor(STATUS_COLORS.get(row.status, "#000000")))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1:  # on a dark palette, lightened to read on it
+            return QBrush(readable(QColor(STATUS_COLORS.get(row.status, "#000000")), QGuiApplication.palette()))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -138,17 +140,19 @@ class SpansModel(_Table):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
                 return label.name if label else span.label
-            if col == 1:
-                phrase = self.text[span.start : span.end]
-                phrase = " ".join(phrase.split())
-                return phrase if len(phrase) <= 120 else phrase[:117] + "…"
+            if col == 1:  # on one line; the view elides it in the middle, the tooltip shows it whole
+                return columns.clip(self.text, columns.CELL_CHARS, span.start, span.end)
             if role == Qt.ItemDataRole.DisplayRole and "\n" in span.note:  # one row: its lines shown joined
                 return " ⏎ ".join(span.note.splitlines())
             return span.note
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and label:
             return QColor(label.color)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return None  # no tooltips from document text: nothing from a document is interpreted as rich text
+        if role == Qt.ItemDataRole.ToolTipRole:  # escaped: nothing from a document is interpreted as rich text
+            if col == 1:
+                return plain_tooltip(columns.clip(self.text, columns.TIP_CHARS, span.start, span.end))
+            if col == 0:
+                return plain_tooltip(label.name if label else span.label)
+            return plain_tooltip(span.note) if span.note else None
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None

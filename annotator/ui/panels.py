@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QSizePolicy,
     QTableView,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import STATUS_NAMES, STATUSES, Label
 from annotator.ui.models import DocumentsModel, SpansModel
+from annotator.ui.reading import columns
 from annotator.ui.text import plain_tooltip
 
 
@@ -53,13 +53,10 @@ class DocumentsPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.model = DocumentsModel(self)
         self.table = row_table(self.model, QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        # fixed widths: resizing to contents asks every row of a 10 000-document project on each change
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, 84)
-        header.resizeSection(2, 48)
+        # widths set, not fitted (fitting asks every row of a 10 000-document project on each change); the user
+        # resizes them, long titles are elided in the middle and shown whole in the tooltip
+        columns.resizable(self.table.horizontalHeader(), {0: 124, 1: 84, 2: 48})
+        columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.status)
@@ -109,12 +106,8 @@ class SpansPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked,
         )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(0, 112)
-        header.resizeSection(2, 90)
+        columns.resizable(self.table.horizontalHeader(), {0: 124, 1: 140, 2: 90})
+        columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table)

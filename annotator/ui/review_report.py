@@ -11,13 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -35,7 +34,8 @@ from annotator.store import Project
 from annotator.store import review as store
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import error
-from annotator.ui.text import plain
+from annotator.ui.reading import columns
+from annotator.ui.text import plain, plain_tooltip
 
 #: (column title, row key, is a figure) of both tables
 TABLE = (
@@ -136,11 +136,13 @@ class BarChart(QWidget):
         painter.end()
 
 
-def _table(rows: list[dict], first: str) -> QTableWidget:
+def _table(rows: list[dict], first: str, settings: QSettings | None = None) -> QTableWidget:
     table = QTableWidget(len(rows), len(TABLE) + 1)
     table.setHorizontalHeaderLabels([first, *(title for title, _, _ in TABLE)])
     for r, row in enumerate(rows):
-        table.setItem(r, 0, QTableWidgetItem(str(row["title"] or row["key"])))
+        name = QTableWidgetItem(str(row["title"] or row["key"]))
+        name.setToolTip(plain_tooltip(name.text()))  # whole; the cell elides it in the middle
+        table.setItem(r, 0, name)
         for c, (_, key, is_figure) in enumerate(TABLE, start=1):
             cell = QTableWidgetItem(figure(row[key]) if is_figure else str(row[key]))
             cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -149,9 +151,12 @@ def _table(rows: list[dict], first: str) -> QTableWidget:
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    columns.resizable(header, {0: 260})
+    columns.elide_middle(table)
     for c in range(1, len(TABLE) + 1):
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        table.resizeColumnToContents(c)
+    if settings is not None:
+        columns.remember(header, settings, "report_" + first.lower())
     return table
 
 
@@ -178,8 +183,10 @@ class ReportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.chart = BarChart(report.labels)
-        self.labels_table = _table(report.labels, "Label")
-        self.documents_table = _table(report.documents, "Statement")
+        settings = getattr(parent, "settings", None)
+        settings = settings if isinstance(settings, QSettings) else None
+        self.labels_table = _table(report.labels, "Label", settings)
+        self.documents_table = _table(report.documents, "Statement", settings)
         tabs = QTabWidget()
         tabs.addTab(self.labels_table, "Per label")
         tabs.addTab(self.documents_table, "Per statement")

@@ -6,6 +6,8 @@ Everything here is in Qt positions; the view converts code points with its Posit
 
 from __future__ import annotations
 
+import heapq
+import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -16,6 +18,8 @@ from PySide6.QtGui import QColor, QTextBlock, QTextLine
 
 from annotator.core.model import Span
 
+TOOLTIP_SPANS = 12  # innermost first; a tooltip taller than the screen helps nobody
+
 #: paragraphs longer than this keep their shaped glyphs between paints (a 1 M-char paragraph: 20 ms -> 1-2 ms)
 LONG_BLOCK = 20_000
 #: right-to-left letters (Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, their presentation forms and
@@ -24,9 +28,10 @@ _RTL = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff"
     "\u200f\u202b\u202e\u2067]"
 )
-UNDERLINE = 2  # px
-LANE_PITCH = 3  # px between stacked underlines
-MAX_LANES = 3  # spans deeper than this share a thin line along the top of the text
+MAX_LANES = 8  # underline lanes below a line; spans deeper than this share a thin line below the last lane
+MIN_LANES = 2  # lanes of room kept below every line, so the first overlaps do not move the text
+LANE_TOP = 1  # px between a line's text box and its first lane
+INNERMOST_BANDS = 600  # up to this many spans on screen, bands take the innermost span's colour; beyond, a union
 SEPARATOR_STUB = 5.0  # px shown after a line's text when a span runs on over the line break
 
 
@@ -159,6 +164,34 @@ def right_to_left(text: str, start: int, end: int) -> bool:
     return _RTL.search(text, start, end) is not None
 
 
+def lane_metrics(line_height: float) -> tuple[int, int]:
+    """(thickness, pitch) of the underline lanes for lines ``line_height`` px tall: 2/3 px at reading sizes,
+    thicker as the text is zoomed."""
+    thickness = max(2, round(line_height / 8))
+    return thickness, thickness + max(1, thickness // 2)
+
+
+def lane_room(lanes: int, line_height: float) -> int:
+    """px of room below a line for ``lanes`` underline lanes (one more slot for the shared deep line)."""
+    _thickness, pitch = lane_metrics(line_height)
+    slots = min(lanes, MAX_LANES) + (1 if lanes > MAX_LANES else 0)
+    return LANE_TOP + slots * pitch + 1
+
+
+def max_depth(spans: list[Span], cap: int) -> int:
+    """The greatest number of ``spans`` (in start order) covering one character, counted up to ``cap``."""
+    ends = sorted(s.end for s in spans)
+    depth, j = 0, 0
+    for i, span in enumerate(spans):
+        while ends[j] <= span.start:
+            j += 1
+        if i + 1 - j > depth:
+            depth = i + 1 - j
+            if depth >= cap:
+                return cap
+    return depth
+
+
 def span_fills(
     shown: list[Line],
     visible: list[Span],
@@ -166,50 +199,60 @@ def span_fills(
     to_qt_many: Callable[[list[int]], list[int]],
     color_of: Callable[[str], tuple[QColor, QColor]],
     shade: QColor,
+    lane: tuple[int, int] = (2, 3),
 ) -> list[tuple[QColor, list[QRectF]]]:
     """The rectangles to fill, per colour, for the ``visible`` spans (in start order, with their underline
-    ``lanes``) on the ``shown`` lines: bands, then underlines, then the deep-overlap shade.
+    ``lanes``) on the ``shown`` lines: bands, then underlines, then the deep-overlap line.
 
-    Bands: one per label per stretch of text its spans cover (the union, in one pass over the spans in start
-    order), so overlapping spans of different labels blend while a pile of same-label spans never darkens the
-    text into illegibility. Underlines: one per span in lanes 0..MAX_LANES-1; spans deeper than that share a
-    thin line (``shade``) along the top of the text. A screenful of the densest statement (hundreds of spans
-    per line) thus costs a few primitives per line. ``color_of(label)`` is (band, underline).
+    Bands: each stretch of text in the colour of the innermost span over it (:func:`innermost_stretches`),
+    never a blend of labels; on a screen of more than :data:`INNERMOST_BANDS` spans, one band per label per
+    stretch its spans cover (the union, in one pass). Bands never pile up, so the text stays legible.
+
+    Underlines: one per span, in the room *below* the line's text (the view's line spacing keeps it free),
+    lane 0 nearest the text, each ``lane`` = (thickness, pitch) px: every span stays identifiable by its own
+    coloured line however many overlap, and nothing is drawn through the glyphs. Spans deeper than
+    :data:`MAX_LANES` share a thin line (``shade``) below the last lane. A screenful of the densest statement
+    (hundreds of spans per line) thus costs a few primitives per line. ``color_of(label)``: (band, underline).
     """
     starts = [ln.qa for ln in shown]
+    thickness, pitch = lane
     # rectangles per colour, colours in first-use order (all bands, then underlines, then the deep shade):
     # one drawRects call per colour paints the same pixels as a fillRect per rectangle, in a few calls
     fills: dict[int, tuple[QColor, list[QRectF]]] = {}
 
-    def put(
-        qs: int, qe: int, colour: QColor, rise: float | None, height: float | None, trim: int = 0
-    ) -> None:
-        """Fill [qs, qe) on each line it is on: ``rise`` px above the line's bottom (None: from its top),
-        ``height`` px tall (None: the line's height), ``trim`` px short at the end."""
+    def put(qs: int, qe: int, colour: QColor, below: float | None, height: float, trim: int = 0) -> None:
+        """Fill [qs, qe) on each line it is on: the line's text box (``below`` None), or a ``height`` px
+        stripe ``below`` px under it; ``trim`` px short at the end."""
         found = fills.get(id(colour))
         rects = found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]
         for i in range(max(0, bisect_right(starts, qs) - 1), bisect_left(starts, qe)):
             line = shown[i]
             for x1, x2 in x_ranges(line, qs, qe):
-                y = line.top if rise is None else line.top + line.height - rise
-                h = line.height if height is None else height
-                rects.append(QRectF(x1, y, max(1.0, x2 - x1 - trim), h))
+                if below is None:
+                    rects.append(QRectF(x1, line.top, max(1.0, x2 - x1 - trim), line.height))
+                else:
+                    rects.append(QRectF(x1, line.top + line.height + below, max(1.0, x2 - x1 - trim), height))
 
     unions: dict[str, list[list[int]]] = {}
+    innermost = len(visible) <= INNERMOST_BANDS
+    if innermost:
+        for start, end, label in innermost_stretches(visible):
+            unions.setdefault(label, []).append([start, end])
     deep: list[list[int]] = []
     last_deep: list[int] = [-1, -1]
-    for span, lane in zip(visible, lanes, strict=True):
+    for span, depth in zip(visible, lanes, strict=True):
         start, end = span.start, span.end
-        segments = unions.get(span.label)
-        if segments is None:
-            unions[span.label] = [[start, end]]
-        else:
-            last = segments[-1]
-            if start > last[1]:
-                segments.append([start, end])
-            elif end > last[1]:
-                last[1] = end
-        if lane >= MAX_LANES:
+        if not innermost:
+            segments = unions.get(span.label)
+            if segments is None:
+                unions[span.label] = [[start, end]]
+            else:
+                last = segments[-1]
+                if start > last[1]:
+                    segments.append([start, end])
+                elif end > last[1]:
+                    last[1] = end
+        if depth >= MAX_LANES:
             if not deep or start > last_deep[1]:
                 last_deep = [start, end]
                 deep.append(last_deep)
@@ -219,14 +262,55 @@ def span_fills(
         band = color_of(label)[0]
         qt = to_qt_many([p for segment in segments for p in segment])
         for i in range(0, len(qt), 2):
-            put(qt[i], qt[i + 1], band, None, None)
-    lined = [(span, lane) for span, lane in zip(visible, lanes, strict=True) if lane < MAX_LANES]
-    qt = to_qt_many([p for span, _lane in lined for p in (span.start, span.end)])
-    for i, (span, lane) in enumerate(lined):  # 1 px short: two abutting spans show a break between them
+            put(qt[i], qt[i + 1], band, None, 0)
+    lined = [(span, depth) for span, depth in zip(visible, lanes, strict=True) if depth < MAX_LANES]
+    qt = to_qt_many([p for span, _depth in lined for p in (span.start, span.end)])
+    for i, (span, depth) in enumerate(lined):  # 1 px short: two abutting spans show a break between them
         colour = color_of(span.label)[1]
-        put(qt[2 * i], qt[2 * i + 1], colour, UNDERLINE + lane * LANE_PITCH, UNDERLINE, 1)
+        put(qt[2 * i], qt[2 * i + 1], colour, LANE_TOP + depth * pitch, thickness, 1)
     if deep:
         qt = to_qt_many([p for segment in deep for p in segment])
         for i in range(0, len(qt), 2):
-            put(qt[i], qt[i + 1], shade, None, 1)
+            put(qt[i], qt[i + 1], shade, LANE_TOP + MAX_LANES * pitch, 1)
     return list(fills.values())
+
+
+def innermost_stretches(spans: list[Span]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each stretch of text covered by ``spans`` (in start order), coloured by the
+    innermost span over it (the one that started last; of those, the one ending first): bands of one colour
+    each, never a blend of several labels into grey."""
+    out: list[tuple[int, int, str]] = []
+    if not spans:
+        return out
+    bounds = sorted({p for s in spans for p in (s.start, s.end)})
+    active: list[tuple[int, int, int, str]] = []  # (-start, end, order, label): the innermost on top
+    i, n = 0, len(spans)
+    for pos, following in zip(bounds, bounds[1:], strict=False):
+        while i < n and spans[i].start <= pos:
+            span = spans[i]
+            heapq.heappush(active, (-span.start, span.end, i, span.label))
+            i += 1
+        while active and active[0][1] <= pos:
+            heapq.heappop(active)
+        if not active:
+            continue
+        label = active[0][3]
+        if out and out[-1][1] == pos and out[-1][2] == label:
+            out[-1] = (out[-1][0], following, label)
+        else:
+            out.append((pos, following, label))
+    return out
+
+
+def tooltip_html(spans: list[Span], names: dict[str, str]) -> str:
+    """Label, annotator and note of each of ``spans`` (innermost first): rich text with every part escaped."""
+    parts = []
+    for span in spans[:TOOLTIP_SPANS]:
+        head = html.escape(names.get(span.label, span.label))
+        if span.annotator:
+            head += " — " + html.escape(span.annotator)
+        note = f"<br>{html.escape(span.note)}" if span.note else ""
+        parts.append(f"<p style='white-space:pre-wrap'><b>{head}</b>{note}</p>")
+    if len(spans) > TOOLTIP_SPANS:
+        parts.append(f"<p>… and {len(spans) - TOOLTIP_SPANS} more overlapping spans</p>")
+    return "".join(parts)

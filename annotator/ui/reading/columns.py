@@ -1,0 +1,73 @@
+"""Tables of titles and phrases: long text elided in the middle (its start and its distinguishing end both
+show: "2023-10-26-joi…arms-transfers"), every column resizable by the user, and the widths remembered.
+
+Widths are remembered per column *title* ("columns/documents/Title"), not as one ``QHeaderView.saveState``
+blob: a column added in a later version (or by another feature) neither drops the widths of the others nor
+gets one that was meant for another column.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+#: longest text a cell or tooltip is given: eliding or showing a 1 M-character phrase helps nobody
+CELL_CHARS = 400
+TIP_CHARS = 2000
+
+
+def clip(text: str, limit: int = CELL_CHARS, start: int = 0, end: int | None = None) -> str:
+    """``text[start:end]`` on one line, at most ``limit`` characters: its start and end with " … " between
+    them. Only the ends of a long range are read (a span may cover a 1 M-character statement)."""
+    end = len(text) if end is None else end
+    if end - start > 4 * limit:
+        part = text[start : start + 2 * limit] + " " + text[end - 2 * limit : end]
+    else:
+        part = text[start:end]
+    part = " ".join(part.split())
+    if len(part) <= limit:
+        return part
+    half = (limit - 3) // 2
+    return part[:half] + " … " + part[-half:]
+
+
+def elide_middle(view: QAbstractItemView) -> None:
+    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+
+
+def _title(header: QHeaderView, section: int) -> str:
+    model = header.model()
+    value = model.headerData(section, header.orientation()) if model is not None else None
+    return str(value) if value not in (None, "") else str(section)
+
+
+def resizable(header: QHeaderView, widths: dict[int, int]) -> None:
+    """Every column resizable by dragging its edge, the last one taking what is left; ``widths``: the
+    default width of some columns."""
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for section, width in widths.items():
+        if section < header.count():
+            header.resizeSection(section, width)
+
+
+def remember(header: QHeaderView, settings: QSettings, name: str) -> None:
+    """Give ``header``'s columns the widths the user left them at, and remember every change from now on."""
+    prefix = f"columns/{name}/"
+    last = header.count() - 1 if header.stretchLastSection() else -1
+    for section in range(header.count()):
+        if section == last:
+            continue
+        value = settings.value(prefix + _title(header, section))
+        try:
+            width = int(value) if value is not None else 0
+        except (TypeError, ValueError):
+            width = 0  # a hand-edited settings file: the default width
+        if 16 <= width <= 4000:
+            header.resizeSection(section, width)
+
+    def resized(section: int, _old: int, new: int) -> None:
+        if section != header.count() - 1 or not header.stretchLastSection():
+            settings.setValue(prefix + _title(header, section), new)
+
+    header.sectionResized.connect(resized)

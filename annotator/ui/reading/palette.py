@@ -1,0 +1,98 @@
+"""Colours that follow the palette: a dark system palette gets bands and underlines that read on dark paper.
+
+The label colours of the codebook are chosen for white paper (colour-blind-safe, DESIGN.md §2.3). On a dark
+palette a band needs more opacity to be seen at all, and a dark underline (navy, purple) on near-black is
+invisible, so it is lightened until it stands out from the background; the hue stays the label's.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+BAND_ALPHA = 56  # light paper: three overlapping bands still leave black text legible
+BAND_ALPHA_DARK = 96  # dark paper: a translucent band needs more body to show against near-black
+UNKNOWN_COLOR = "#888888"
+MIN_CONTRAST = 0.35  # difference in lightness an underline keeps from the paper
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    """Whether ``palette`` (the application's by default) paints light text on dark paper."""
+    palette = palette if palette is not None else QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+def readable(colour: QColor, palette: QPalette) -> QColor:
+    """``colour`` made to stand out from ``palette``'s paper: lightened on dark paper until it does."""
+    paper = palette.color(QPalette.ColorRole.Base).lightnessF()
+    out = QColor(colour)
+    if paper < 0.5:
+        while out.lightnessF() - paper < MIN_CONTRAST and out.lightnessF() < 0.95:
+            out = out.lighter(125)
+    return out
+
+
+def span_colours(colour: str, palette: QPalette) -> tuple[QColor, QColor]:
+    """(band, underline) for a label colour on ``palette``."""
+    line = QColor(colour)
+    if not line.isValid():
+        line = QColor(UNKNOWN_COLOR)
+    line = readable(line, palette)
+    band = QColor(line)
+    band.setAlpha(BAND_ALPHA_DARK if is_dark(palette) else BAND_ALPHA)
+    return band, line
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for where the system asks for a dark scheme but its style paints light (Qt's generic
+    Linux theme, Fusion without a platform theme)."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#2b2b2b", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1e1e", QPalette.ColorRole.AlternateBase: "#262626",
+        QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.BrightText: "#ff6b6b",
+        QPalette.ColorRole.Highlight: "#3d6fb4", QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#2b2b2b", QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a", QPalette.ColorRole.Link: "#7aa7e6",
+        QPalette.ColorRole.Light: "#4a4a4a", QPalette.ColorRole.Midlight: "#3e3e3e",
+        QPalette.ColorRole.Mid: "#303030", QPalette.ColorRole.Dark: "#1a1a1a", QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
+    return palette
+
+
+class SchemeFollower:
+    """Keeps the application's palette in step with the system's light or dark scheme: when the system says
+    dark and the style still paints light, a dark palette; when it says light again, the palette from before."""
+
+    def __init__(self, app: QGuiApplication) -> None:
+        self.app = app
+        self.replaced: QPalette | None = None  # the palette ours stands in for
+        app.styleHints().colorSchemeChanged.connect(self.follow)
+        self.follow()
+
+    def follow(self, scheme: Qt.ColorScheme | None = None) -> None:
+        """Follow ``scheme`` (what the system says now, by default)."""
+        dark = (scheme if scheme is not None else self.app.styleHints().colorScheme()) == Qt.ColorScheme.Dark
+        if dark and self.replaced is None and not is_dark(self.app.palette()):
+            self.replaced = QPalette(self.app.palette())
+            self.app.setPalette(dark_palette())
+        elif not dark and self.replaced is not None:
+            self.app.setPalette(self.replaced)
+            self.replaced = None
+
+
+_follower: SchemeFollower | None = None
+
+
+def follow_system_scheme() -> SchemeFollower | None:
+    """Start following the system's colour scheme (once per application)."""
+    global _follower
+    app = QGuiApplication.instance()
+    if _follower is None and isinstance(app, QGuiApplication):
+        _follower = SchemeFollower(app)
+    return _follower

@@ -1,0 +1,208 @@
+"""The reading side of the statement view: font, line spacing, line width, and the room below each line where
+the spans' underline lanes go (:class:`~annotator.ui.docview.StatementView` mixes it in).
+
+The room below a paragraph's lines is what the line spacing asks for, and at least what the deepest overlap
+of spans in that paragraph needs for one underline lane per span (:func:`~annotator.ui.span_layer.lane_room`),
+counted lazily per paragraph as Qt lays it out and grown when a new span overlaps deeper. It never shrinks
+while a statement is open, so deleting a span does not make the text jump.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLine, QWheelEvent
+
+from annotator.core.model import Span
+from annotator.ui.overview import STRIP_WIDTH
+from annotator.ui.reading.layout import SpacedLayout
+from annotator.ui.span_layer import LANE_TOP, MAX_LANES, MIN_LANES, lane_metrics, lane_room, max_depth
+
+if TYPE_CHECKING:
+    _Base = Any
+else:
+    _Base = object
+
+MARGIN = 8  # px around the text (Qt's document margin)
+FAR = 200  # paragraphs from the first one on screen beyond which the lanes are not counted yet
+WALK_BACK = 4  # paragraphs looked back at for spans running on into one (beyond: room for every lane)
+
+
+class ReadingMixin(_Base):
+    """Reading settings and lane room for a ``QPlainTextEdit`` that has ``_index``, ``_map``, ``overview``,
+    ``zoomRequested`` and ``_forget_lines`` (the statement view)."""
+
+    def _init_reading(self) -> None:
+        document = self._document = QTextDocument(self)  # both kept referenced for as long as the view lives
+        self._layout = SpacedLayout(document)
+        document.setDocumentLayout(self._layout)
+        self.setDocument(document)
+        document.setDocumentMargin(MARGIN)
+        self._spacing = 1.0  # line spacing asked for (1.0: single)
+        self._max_chars = 0  # longest line in average characters (0: the view's width)
+        self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
+        self._ends: list[int] | None = None  # the spans' ends, sorted, while no span changes
+        self._counting_off = False
+        self._layout.room = self._room
+        self._line_height = QFontMetricsF(self.font()).height()
+        self._side = 0  # px of blank margin on each side when the line width is limited
+        self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
+
+    def set_reading(self, font: QFont, spacing: float, max_chars: int) -> None:
+        """Show the text in ``font``, lines ``spacing`` apart (1.0: single), at most ``max_chars`` average
+        characters wide (0: as wide as the view), centred. Spans, the overview and the caret follow."""
+        self._spacing = max(1.0, float(spacing))
+        self._max_chars = max(0, int(max_chars))
+        if font != self.font():
+            self.setFont(font)  # Qt lays the text out again (changeEvent drops our line geometry)
+        self._update_gap()
+        self._update_margins()
+        self.viewport().update()
+        self.overview.update()
+
+    @property
+    def reading(self) -> tuple[QFont, float, int]:
+        return QFont(self.font()), self._spacing, self._max_chars
+
+    def line_gap(self) -> int:
+        """px of room below each line (line spacing, and the underline lanes)."""
+        return self._layout.gap
+
+    def _update_gap(self) -> None:
+        """Room below each line: what the line spacing asks for, and at least the lanes of :data:`MIN_LANES`
+        (a paragraph with deeper overlaps gets more: :meth:`_room`)."""
+        height = self._line_height = QFontMetricsF(self.font()).height()
+        wanted = max(round(height * (self._spacing - 1.0)), lane_room(MIN_LANES, height))
+        if self._layout.set_gap(wanted):
+            self._forget_lines()
+            self.viewport().update()
+
+    def _depth_at(self, pos: int, ends: list[int]) -> int:
+        """How many spans cover code point ``pos``: those started by it less those ended by it (two bisects)."""
+        return bisect_right(self._index.starts, pos) - bisect_right(ends, pos)
+
+    def _lanes_of(self, block: QTextBlock) -> int:
+        """Underline lanes the spans over ``block`` need (at least :data:`MIN_LANES`): the deepest overlap at
+        the paragraph's start or at a span starting in it, and at least the lanes of the paragraph before when
+        spans run on into this one (their lanes were given there; past :data:`WALK_BACK` paragraphs of such
+        spans, room for every lane). Kept until a span there overlaps deeper,
+        never fewer while the statement is open (the text does not jump back when a span is deleted).
+
+        Counted with bisects on the index's starts and a sorted copy of the ends, O(spans starting in the
+        paragraph x log n): a paragraph of a dense statement holds hundreds of overlapping spans."""
+        number = block.blockNumber()
+        lanes = self._block_lanes.get(number)
+        if lanes is not None:
+            return lanes
+        if self._counting_off or not len(self._index):
+            return MIN_LANES  # during setPlainText, Qt lays out an emptied document first: not worth keeping
+        if abs(number - self.firstVisibleBlock().blockNumber()) > FAR:
+            # Qt measures the last paragraphs for its scroll bar: counting there would convert positions
+            # across the whole text (a 1 M-character statement: +13 ms to open); counted when scrolled to
+            return MIN_LANES
+        ends = self._ends
+        if ends is None:
+            ends = self._ends = sorted(self._index.ends)  # nearly sorted already unless spans are long
+        starts, to_cp, cap = self._index.starts, self._map.to_cp, MAX_LANES + 1
+        pending = []  # this paragraph and the ones before it that spans run on from, not yet counted
+        before = MIN_LANES
+        while True:
+            pending.append(block)
+            if block.blockNumber() == 0 or self._depth_at(to_cp(block.position()), ends) == 0:
+                break
+            if len(pending) > WALK_BACK:  # spans run on over many paragraphs (a dense statement): room for all
+                before = cap
+                break
+            block = block.previous()
+            known = self._block_lanes.get(block.blockNumber())
+            if known is not None:
+                before = known
+                break
+        for block in reversed(pending):
+            a, b = to_cp(block.position()), to_cp(block.position() + block.length(), ceil=True)
+            depth = self._depth_at(a, ends)
+            if depth:
+                depth = max(depth, before)
+            for i in range(bisect_left(starts, a), bisect_left(starts, b)):
+                if depth >= cap:
+                    break
+                depth = max(depth, self._depth_at(starts[i], ends))
+            before = self._block_lanes[block.blockNumber()] = max(MIN_LANES, min(depth, cap))
+        return self._block_lanes[number]
+
+    def _room(self, block: QTextBlock) -> int:
+        return lane_room(self._lanes_of(block), self._line_height)
+
+    def _make_room(self, span: Span) -> None:
+        """A new or moved span: if it overlaps deeper than the lanes of the paragraphs it is on hold, their
+        lines move apart (the layout sees it on the next paint) and everything below is repainted. Only the
+        spans around it are counted (a 1 M-character paragraph holds thousands)."""
+        around = self._index.overlapping(span.start, span.end)
+        if len(around) <= MIN_LANES:
+            return
+        around = self._index.overlapping(min(span.start, around[0].start), span.end)
+        depth = max_depth(around, MAX_LANES + 1)
+        doc = self.document()
+        block, last = doc.findBlock(self._map.to_qt(span.start)), doc.findBlock(self._map.to_qt(span.end))
+        grew = False
+        while block.isValid():
+            number = block.blockNumber()
+            before = self._block_lanes.get(number)
+            if before is not None and depth > before:
+                self._block_lanes[number] = depth
+                grew = True
+            if block == last:
+                break
+            block = block.next()
+        if grew:
+            self._forget_lines()
+            self.viewport().update()
+
+    def _update_margins(self) -> None:
+        """Centre a column of at most ``max_chars`` characters; the overview strip stays at the right edge."""
+        avail = self.viewport().width() + 2 * self._side  # the width the margins share with the text
+        side = 0
+        if self._max_chars:
+            column = self._max_chars * QFontMetricsF(self.font()).averageCharWidth()
+            column += 2 * self.document().documentMargin()
+            side = max(0, int((avail - column) / 2))
+        if side != self._side:
+            self._side = side
+            self.setViewportMargins(side, 0, STRIP_WIDTH + side, 0)
+        self._place_overview()
+
+    def _place_overview(self) -> None:
+        vp = self.viewport().geometry()
+        self.overview.setGeometry(vp.right() + 1 + self._side, vp.top(), STRIP_WIDTH, vp.height())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # not Qt's own zoom: the settings' one
+            steps = event.angleDelta().y() // 120
+            if steps:
+                self.zoomRequested.emit(steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def _span_in_lane(self, point: QPoint) -> list[Span]:
+        """The span whose underline lane is under ``point`` (the room below a line), as a one-item list: a
+        hover there shows its tooltip, a click selects it."""
+        y, x = point.y(), point.x()
+        lines = self._visible_lines()
+        for i, line in enumerate(lines):
+            below = line.top + line.height + LANE_TOP
+            following = lines[i + 1].top if i + 1 < len(lines) else below + self._layout.gap
+            if not below <= y < following:
+                continue
+            _thickness, pitch = lane_metrics(line.height)
+            lane = int((y - below) // pitch)
+            left = line.left + line.line.x()
+            if not left <= x < left + line.line.naturalTextWidth() or lane >= MAX_LANES:
+                return []
+            q = line.block_pos + line.line.xToCursor(x - line.left, QTextLine.CursorPosition.CursorOnCharacter)
+            cp = self._map.to_cp(min(q, max(line.qb - 1, line.qa)))
+            lanes = self._lanes_for(lines)
+            return [s for s in self._index.at(cp) if lanes.get(s.id) == lane][:1]
+        return []

@@ -1,0 +1,70 @@
+"""Changes made to the open project by other processes (``annotator import``, ``annotator vars``, a script) show
+up in the window by themselves (issue 15, item 6).
+
+A timer asks SQLite's ``PRAGMA data_version`` once a second: a few microseconds, and it moves only when another
+connection committed (the window's own commits leave it as is). When it moves, the Documents list, the counts and
+the progress are read again, and the codebook if it changed. Nothing the analyst is doing is disturbed: the
+open statement, its selection and the undo stack are left alone; the Documents list keeps its current row
+(without opening anything) and its scroll position.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+
+from annotator.errors import AnnotatorError
+
+POLL_MS = 1000
+
+
+class OutsideChanges(QObject):
+    """Polls the window's project; ``refresh`` re-reads what other processes may have changed."""
+
+    def __init__(self, window: Any, interval_ms: int = POLL_MS) -> None:
+        super().__init__(window)
+        self.window = window
+        self._seen: tuple[int, int] | None = None  # (id of the project, its data_version)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+        self.poll()
+
+    def poll(self) -> bool:
+        """Look once; True if another process changed the project since the last look (and it was refreshed)."""
+        project = self.window.session.project
+        try:
+            version = project.data_version()
+        except (sqlite3.Error, AnnotatorError):  # closed, or the disk went away: the next action will say so
+            return False
+        key = (id(project), version)
+        seen, self._seen = self._seen, key
+        if seen is None or seen[0] != key[0] or seen == key:
+            return False  # the first look at this project, or nothing new
+        self.refresh()
+        return True
+
+    def refresh(self) -> None:
+        window = self.window
+        session = window.session
+        table = window.documents.table
+        bars = (table.verticalScrollBar(), table.horizontalScrollBar())
+        scrolled = [bar.value() for bar in bars]
+        try:
+            window.documents_changed()  # keeps the current row, without opening anything
+            labels = session.project.labels()
+        except AnnotatorError as exc:
+            window.statusBar().showMessage(f"Could not read the changes made elsewhere: {exc}", 6000)
+            return
+        for bar, value in zip(bars, scrolled, strict=True):
+            bar.setValue(value)
+        if labels != session.labels:
+            session.labels = labels
+            session.labelsChanged.emit()
+
+
+def install(window: Any) -> OutsideChanges:
+    return OutsideChanges(window)

@@ -1,0 +1,109 @@
+"""Long titles and phrases show their start and end (elided in the middle), whole in the tooltip; columns are
+resizable by dragging and remembered (issue 15, item 5)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QFontMetrics, QMouseEvent
+from PySide6.QtWidgets import QApplication, QHeaderView
+
+from annotator.core import review as core
+from annotator.core.model import IncomingDocument
+from annotator.store import Project
+from annotator.ui.review_report import ReportDialog
+from tests.ui.conftest import key_select, show_window
+
+TITLE_A = "2023-10-26-joint-statement-condemning-dprk-russia-arms-transfers"
+TITLE_B = "2023-10-26-joint-statement-condemning-dprk-missile-launches"
+PHRASE = ("Deterrence of the Democratic People's Republic of Korea through the trilateral security cooperation "
+          "of the three countries remains essential to peace")
+TEXT = f"Opening words. {PHRASE}. Closing words."
+
+
+@pytest.fixture
+def paths(tmp_path):
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester",
+                           populate=[IncomingDocument(TEXT, TITLE_A), IncomingDocument(TEXT + " Two.", TITLE_B)])
+    project.close()
+    return tmp_path / "p.sqlite", tmp_path / "settings.ini"
+
+
+def open_window(qtbot, paths):
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(paths[0], user="tester")
+    return show_window(qtbot, MainWindow(project, QSettings(str(paths[1]), QSettings.Format.IniFormat)))
+
+
+def shown(table, row: int, col: int) -> str:
+    """The text the table paints in a cell: Qt's elision of the cell's text at the column's width."""
+    index = table.model().index(row, col)
+    width = table.columnWidth(col) - 2 * (table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin)
+                                          + 1)
+    return QFontMetrics(table.font()).elidedText(index.data(), table.textElideMode(), width)
+
+
+def drag_edge(qtbot, header: QHeaderView, section: int, dx: int) -> None:
+    """Drag the right edge of ``section`` by ``dx`` px, as the user does."""
+    viewport = header.viewport()
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) - 1
+    y = header.height() // 2
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    to = QPoint(x + dx, y)
+    QApplication.sendEvent(viewport, QMouseEvent(QMouseEvent.Type.MouseMove, to, viewport.mapToGlobal(to),
+                                                 Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
+                                                 Qt.KeyboardModifier.NoModifier))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=to)
+
+
+def test_documents_list_shows_both_ends_of_a_title_and_remembers_widths(qtbot, paths):
+    window = open_window(qtbot, paths)
+    table = window.documents.table
+    rows = {table.model().index(r, 0).data(): r for r in range(table.model().rowCount())}
+    a, b = shown(table, rows[TITLE_A], 0), shown(table, rows[TITLE_B], 0)
+    assert "…" in a and a.startswith("2023") and a.endswith("transfers"[-4:])
+    assert a != b  # the two titles differ only at the end: both ends show, so they can be told apart
+    assert TITLE_A in table.model().index(rows[TITLE_A], 0).data(Qt.ItemDataRole.ToolTipRole)
+    header = table.horizontalHeader()
+    before = header.sectionSize(0)
+    drag_edge(qtbot, header, 0, 60)
+    assert header.sectionSize(0) == before + 60
+    window.documents_changed()  # a refresh of the list keeps the width
+    assert header.sectionSize(0) == before + 60
+    window.close()
+    again = open_window(qtbot, paths)
+    assert again.documents.table.horizontalHeader().sectionSize(0) == before + 60
+    again.close()
+
+
+def test_spans_panel_phrase_elided_in_the_middle_whole_in_the_tooltip(qtbot, paths):
+    window = open_window(qtbot, paths)
+    view = window.view
+    key_select(qtbot, view, TEXT.index(PHRASE), len(PHRASE))
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    table = window.spans_panel.table
+    text = shown(table, 0, 1)
+    assert text.startswith("Deter") and text.endswith("peace") and "…" in text  # both ends show
+    tip = table.model().index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert PHRASE.replace("'", "&#x27;") in tip
+    header = table.horizontalHeader()
+    drag_edge(qtbot, header, 1, -40)
+    width = header.sectionSize(1)
+    window.close()
+    again = open_window(qtbot, paths)
+    assert again.spans_panel.table.horizontalHeader().sectionSize(1) == width
+    again.close()
+
+
+def test_report_statement_column_elided_in_the_middle(qtbot, window):
+    docs = [core.ReportDoc(f"{i:064x}", title, TEXT, [], []) for i, title in enumerate((TITLE_A, TITLE_B))]
+    dialog = ReportDialog(window, core.build_report(docs), window.session.project.path.parent)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.documents_table
+    table.horizontalHeader().resizeSection(0, 200)
+    a, b = shown(table, 0, 0), shown(table, 1, 0)
+    assert a.startswith("2023") and a.endswith("fers") and b.endswith("ches")
+    assert TITLE_A in table.item(0, 0).toolTip()
+    assert window.settings.value("columns/report_statement/Statement") == 200
