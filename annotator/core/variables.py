@@ -205,3 +205,32 @@ def display(type_: str, value: Any) -> str:
     if type_ == "bool":
         return "yes" if value else "no"
     return str(value)
+
+
+def from_codebook_json(data: bytes) -> list[Variable] | None:
+    """The document variables of a codebook JSON file (``codebook_to_json``), or None when it has none.
+
+    Raises ValueError naming every problem.
+    """
+    import orjson
+
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc})") from None
+    if not isinstance(doc, dict) or "variables" not in doc:
+        return None
+    items = doc["variables"]
+    if not isinstance(items, list):
+        raise ValueError("'variables' must be a list")
+    found: list[Variable] = []
+    problems: list[str] = []
+    for i, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            problems.append(f"variable {i}: expected an object with a 'name'")
+            continue
+        found.append(Variable(item["name"], item.get("type", "text")))
+    problems += definition_problems(found)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return found

@@ -113,7 +113,13 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read(path: Path) -> ReadResult:
-    return reader_for(path)(path)
+    """Read one file; each document keeps its provenance (the file, its SHA-256, the reader; DESIGN.md §2.6)."""
+    from annotator import __version__
+    from annotator.sources.provenance import stamp
+
+    reader = reader_for(path)
+    result = reader(path)
+    return stamp(path, result, reader.__module__.rsplit(".", 1)[-1], __version__)
 
 
 def write_folder(fmt: str, items: Items, folder: Path) -> int:
