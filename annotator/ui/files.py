@@ -13,14 +13,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QProgressDialog
 
 from annotator.core import codebook
+from annotator.core import variables as cv
 from annotator.errors import AnnotatorError
+from annotator.store import variables as sv
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import commands
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
 from annotator.ui.text import plain
 
-IMPORT_FILTER = "Statements and annotations (*.txt *.md *.jsonl *.ndjson *.json *.ann);;All files (*)"
+IMPORT_FILTER = ("Statements and annotations (*.txt *.md *.html *.htm *.pdf *.docx *.jsonl *.ndjson *.json *.ann)"
+                 ";;All files (*)")
 PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
 
 
@@ -149,7 +152,7 @@ class Files:
 
         try:
             with output_file(path) as out:
-                out.write(codebook.codebook_to_json(self.session.labels))
+                out.write(codebook.codebook_to_json(self.session.labels, sv.definitions(self.session.project)))
         except AnnotatorError as exc:
             error(self.window, "Export codebook", str(exc))
             return
@@ -160,7 +163,12 @@ class Files:
         if not path:
             return
         try:
-            labels = codebook.codebook_from_json(Path(path).read_bytes())
+            data = Path(path).read_bytes()
+            labels = codebook.codebook_from_json(data)
+            shared = cv.from_codebook_json(data)
+        except ValueError as exc:
+            error(self.window, "Import codebook", f"the codebook's variables are invalid: {exc}")
+            return
         except (AnnotatorError, OSError) as exc:
             error(self.window, "Import codebook", str(exc))
             return
@@ -173,6 +181,17 @@ class Files:
                 lb = type(lb)(lb.key, lb.name, "", lb.color, lb.description)
             labels.append(lb)
         self.apply_codebook(labels)
+        self._add_shared_variables(shared or [])
+
+    def _add_shared_variables(self, shared: list) -> None:  # type: ignore[type-arg]
+        """The codebook's document variables the project lacks are added (one undoable step each); none is
+        removed or retyped, so no value is lost."""
+        from annotator.ui.properties.commands import AddVariable
+
+        have = {v.name.lower() for v in sv.definitions(self.session.project)}
+        for variable in shared:
+            if variable.name.lower() not in have:
+                self.session.push(AddVariable(self.window.properties, variable))
 
 
 def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]

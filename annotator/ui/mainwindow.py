@@ -13,7 +13,7 @@ from annotator.core.model import Document, Span
 from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.ui import actions as action_table
-from annotator.ui import restore, review
+from annotator.ui import properties, restore, review
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.docview import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         # features that add their own menus, keys and docks; before the layout is restored, so their docks are too
         self.review = review.install(self)
         restore.install(self)
+        self.properties = properties.install(self)
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
