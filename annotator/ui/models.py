@@ -84,8 +84,14 @@ class DocumentsModel(_Table):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._order = (column, order)
         self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()  # the selection follows its documents to their new rows
+        ids = [self.rows[i.row()].id if 0 <= i.row() < len(self.rows) else None for i in persistent]
         self._sort_rows()
         self._row_by_id = {r.id: i for i, r in enumerate(self.rows)}
+        self.changePersistentIndexList(persistent, [
+            self.index(self._row_by_id[d], i.column()) if d in self._row_by_id else QModelIndex()
+            for i, d in zip(persistent, ids, strict=True)
+        ])
         self.layoutChanged.emit()
 
     def _sort_rows(self) -> None:

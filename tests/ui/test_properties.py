@@ -93,6 +93,8 @@ def test_date_column_sorts_by_date_and_filters_narrow_the_list(qtbot, window, pr
     assert [header.model().headerData(i, Qt.Orientation.Horizontal) for i in range(5)][3:] == ["Date", "Issuer"]
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_center(header, 3))
     assert [r[3] for r in _rows(window)] == ["2023-02-01", "2023-12-01"]
+    current = window.session.document.id  # the open statement stays the selected row where it moved
+    assert window.documents.table.currentIndex().row() == window.documents.model.row_of(current) == 1
     filters = window.properties.filters
     filters.issuer.setCurrentIndex(filters.issuer.findText("MOFA"))
     qtbot.waitUntil(lambda: [r[4] for r in _rows(window)] == ["MOFA"])

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QHeaderView
 
 from annotator.core import variables as cv
 from annotator.core.model import Document
@@ -25,6 +25,7 @@ from annotator.ui.properties.panel import PropertiesPanel
 
 VARS_FILTER = "Document variables (*.csv *.json);;All files (*)"
 DEFAULT_COLUMNS = ("date", "issuer")
+COLUMN_WIDTHS = {"date": 84, "issuer": 130}
 
 
 def install(window: Any) -> PropertiesController:
@@ -55,6 +56,9 @@ class PropertiesController(QObject):
         self.panel.edited.connect(self.edit)
         self.panel.manageRequested.connect(self.manage)
 
+        documents_dock = window.documents.parentWidget()
+        if isinstance(documents_dock, QDockWidget):  # room for the Date and Issuer columns
+            window.resizeDocks([documents_dock], [480], Qt.Orientation.Horizontal)
         self.filters = FilterBar()
         window.documents.layout().insertWidget(2, self.filters)
         self.filters.changed.connect(window.documents.filtersChanged)
@@ -150,6 +154,10 @@ class PropertiesController(QObject):
         model.extra = [Column(n, types.get(n, "date" if n == "date" else "text"), self.fields)
                        for n in self.shown_columns]
         self.window.documents_changed()
+        header = self.window.documents.table.horizontalHeader()
+        for i, name in enumerate(self.shown_columns, 3):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(i, COLUMN_WIDTHS.get(name, 90))
 
     @property
     def _predicate(self):  # type: ignore[no-untyped-def]
