@@ -8,6 +8,7 @@ plain extraction follows the page's content order, which for statements (one col
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from pathlib import Path
@@ -16,6 +17,10 @@ from annotator.core.model import ReadResult
 from annotator.errors import FormatError
 from annotator.sources import MAX_FILE_BYTES, webtext
 from annotator.sources.common import document, file_bytes, tidy, wrong_type
+
+#: pypdf reports what it repairs through logging ("EOF marker not found"): the import's one line says what matters,
+#: so nothing reaches a terminal through logging's last-resort handler
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 EXTRACTOR = "pypdf"
 ENCRYPTED = "the PDF is encrypted (password-protected); save an unprotected copy first"
