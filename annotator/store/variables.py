@@ -95,7 +95,12 @@ def check_value(conn: sqlite3.Connection, name: str, raw: Any) -> Any:
 
 def _write_value(conn: sqlite3.Connection, doc_id: int, name: str, value: Any) -> None:
     if name in cv.FIXED:
-        conn.execute(f"UPDATE documents SET {name} = ?, updated = ? WHERE id = ?", (value or "", now(), doc_id))
+        conn.execute(  # one constant statement for the four (SQL text is never built from a value)
+            "UPDATE documents SET date = CASE ?1 WHEN 'date' THEN ?2 ELSE date END,"
+            " issuer = CASE ?1 WHEN 'issuer' THEN ?2 ELSE issuer END, url = CASE ?1 WHEN 'url' THEN ?2 ELSE url END,"
+            " note = CASE ?1 WHEN 'note' THEN ?2 ELSE note END, updated = ?3 WHERE id = ?4",
+            (name, value or "", now(), doc_id),
+        )
         return
     type_ = conn.execute("SELECT type FROM variables WHERE name = ?", (name,)).fetchone()[0]
     if value is None:
@@ -250,10 +255,10 @@ def set_definitions(project: Project, variables: list[Variable]) -> list[Variabl
         retyped = [v.name for v in variables if v.name in used and old_types.get(v.name) not in (None, v.type)]
         if retyped:
             raise AnnotatorError("the type of a variable with values cannot change: " + ", ".join(retyped))
-        keep = [v.name for v in variables]
-        marks = ", ".join("?" * len(keep))
-        conn.execute(f"DELETE FROM variables WHERE name NOT IN ({marks})", keep)
-        conn.execute(f"DELETE FROM document_values WHERE variable NOT IN ({marks})", keep)
+        keep = {v.name for v in variables}
+        dropped = [(v.name,) for v in before if v.name not in keep]
+        conn.executemany("DELETE FROM document_values WHERE variable = ?", dropped)
+        conn.executemany("DELETE FROM variables WHERE name = ?", dropped)
         _write_definitions(conn, variables)
         _log(project, "set_variables_defined", None, {"variables": [[v.name, v.type] for v in before]},
              {"variables": [[v.name, v.type] for v in variables]})
