@@ -100,9 +100,7 @@ def _walk(element: ElementTree.Element, blocks: list[str]) -> None:
 def _table(table: ElementTree.Element, blocks: list[str]) -> None:
     """A row whose text is in one cell (a layout table) gives that cell's paragraphs; a row of several cells one
     line, the cells separated by tabs."""
-    for row in table.iter(f"{_W}tr"):
-        if _parent_table(table, row) is not table:
-            continue
+    for row in _rows(table):
         cells = []
         for cell in row.findall(f"{_W}tc"):
             inner: list[str] = []
@@ -115,12 +113,13 @@ def _table(table: ElementTree.Element, blocks: list[str]) -> None:
             blocks.append("\t".join(" ".join(c) for c in cells))
 
 
-def _parent_table(table: ElementTree.Element, row: ElementTree.Element) -> ElementTree.Element | None:
-    """The table a row belongs to (a nested table's rows are read through their own cell)."""
-    for tbl in table.iter(f"{_W}tbl"):
-        if row in list(tbl):
-            return tbl
-    return None
+def _rows(element: ElementTree.Element):  # type: ignore[no-untyped-def]
+    """The rows of a table (through content controls), not those of the tables nested in its cells."""
+    for child in element:
+        if child.tag == f"{_W}tr":
+            yield child
+        elif child.tag != f"{_W}tbl":
+            yield from _rows(child)
 
 
 def _paragraph(p: ElementTree.Element) -> str:

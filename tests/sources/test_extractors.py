@@ -152,3 +152,20 @@ def test_unknown_types_are_still_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04")
     with pytest.raises(FormatError, match=r"unknown file type .odt; expected .txt, .md, .html, .pdf, .docx"):
         formats.read(path)
+
+
+def test_a_docx_data_table_row_is_one_line_and_a_layout_cell_keeps_its_paragraphs(tmp_path):
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def p(text):
+        return f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+    def row(*cells):
+        return "<w:tr>" + "".join(f"<w:tc>{''.join(p(x) for x in c)}</w:tc>" for c in cells) + "</w:tr>"
+
+    body = (p("Before") + "<w:tbl>" + row(["Country"], ["Position"]) + row(["Japan"], ["condemns"]) + "</w:tbl>"
+            + "<w:tbl>" + row(["First paragraph.", "Second paragraph."], []) + "</w:tbl>" + p("After"))
+    path = _zip({"word/document.xml": f"<w:document {w}><w:body>{body}</w:body></w:document>"}, tmp_path / "t.docx")
+    doc = formats.read(path).documents[0]
+    assert doc.text == ("Before\n\nCountry\tPosition\n\nJapan\tcondemns\n\nFirst paragraph.\n\nSecond paragraph."
+                        "\n\nAfter")
