@@ -75,5 +75,5 @@ def document(path: Path, data: bytes, text: str, extractor: str, version: str, *
     title = (fields.pop("title", "") or path.stem).strip()[:300] or path.stem
     provenance = Provenance(path.name, hashlib.sha256(data).hexdigest(), extractor, version)
     doc = IncomingDocument(text=text, title=" ".join(title.split()), source=path.name, provenance=provenance,
-                           **{k: v for k, v in fields.items() if v})
+                           date=fields.get("date", ""), issuer=fields.get("issuer", ""), url=fields.get("url", ""))
     return ReadResult([doc])

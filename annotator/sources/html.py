@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from annotator.core.model import ReadResult
 from annotator.core.variables import parse_date
@@ -26,7 +27,7 @@ def read(path: Path) -> ReadResult:
     import trafilatura  # 0.3 s to import: only when a page is read
 
     try:
-        found = trafilatura.bare_extraction(
+        found: Any = trafilatura.bare_extraction(
             data, include_comments=False, include_tables=True, with_metadata=True, deduplicate=False
         )
     except Exception as exc:  # lxml/trafilatura on a damaged page: one line, not a traceback

@@ -12,6 +12,7 @@ import logging
 import re
 import statistics
 from pathlib import Path
+from typing import Any
 
 from annotator.core.model import ReadResult
 from annotator.errors import FormatError
@@ -45,7 +46,7 @@ def read(path: Path) -> ReadResult:
         if len(reader.pages) > MAX_PAGES:
             raise FormatError(f"{path}: the PDF has {len(reader.pages)} pages (at most {MAX_PAGES})")
         pages = [page.extract_text(extraction_mode="plain") or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
         title = str(info.get("/Title") or "").strip().strip("\x00")
     except FormatError:
         raise

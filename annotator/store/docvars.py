@@ -10,9 +10,15 @@ import sqlite3
 from typing import Any
 
 from annotator.core import variables as cv
-from annotator.core.model import IncomingDocument
+from annotator.core.model import Document, IncomingDocument
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
+
+
+def document_of(row: tuple[Any, ...], variables: dict[str, Any]) -> Document:
+    """A document from a row of ``project._DOC_COLUMNS`` (id, title, source, text, sha256, status, date, issuer,
+    url, note) and its own variables."""
+    return Document(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], variables)
 
 
 def definitions_of(conn: sqlite3.Connection) -> list[Variable]:

@@ -148,7 +148,7 @@ class Project:
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise AnnotatorError(f"no document {doc_id} in {self.path}")
-        return Document(*row, variables=docvars.values_of(self.conn, doc_id).get(doc_id, {}))
+        return docvars.document_of(row, docvars.values_of(self.conn, doc_id).get(doc_id, {}))
 
     @_reading
     def progress(self) -> tuple[int, int]:
@@ -422,7 +422,7 @@ class Project:
         pending = next(groups, None)
         values = docvars.values_of(self.conn)
         for row in docs:
-            doc = Document(*row, variables=values.get(row[0], {}))
+            doc = docvars.document_of(row, values.get(row[0], {}))
             while pending is not None and pending[0] < doc.id:  # a document deleted between the two reads
                 pending = next(groups, None)
             if pending is not None and pending[0] == doc.id:

@@ -50,7 +50,7 @@ def fields(project: Project, doc_id: int) -> Fields:
     row = project.conn.execute("SELECT date, issuer, url, note FROM documents WHERE id = ?", (doc_id,)).fetchone()
     if row is None:
         raise AnnotatorError(f"no document {doc_id} in {project.path}")
-    return Fields(*row, values=values_of(project.conn, doc_id).get(doc_id, {}))
+    return Fields(row[0], row[1], row[2], row[3], values=values_of(project.conn, doc_id).get(doc_id, {}))
 
 
 @_reading
@@ -58,7 +58,7 @@ def all_fields(project: Project) -> dict[int, Fields]:
     """Every document's variables by id (for the Documents list: one read for all)."""
     values = values_of(project.conn)
     return {
-        r[0]: Fields(*r[1:], values=values.get(r[0], {}))
+        r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {}))
         for r in project.conn.execute("SELECT id, date, issuer, url, note FROM documents")
     }
 

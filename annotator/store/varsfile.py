@@ -109,8 +109,8 @@ def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]]
         if problem:
             problems.add(f"column {col!r}", problem)
             continue
-        values = [row.get(col) for _, row in rows if isinstance(row, dict)]
-        new[low] = Variable(name, cv.guess_type(values, cells=cells))
+        column = [row.get(col) for _, row in rows if isinstance(row, dict)]
+        new[low] = Variable(name, cv.guess_type(column, cells=cells))
     types = {**{k: v.type for k, v in known.items()}, **{k: v.type for k, v in new.items()}}
     names = {**{k: v.name for k, v in known.items()}, **{k: v.name for k, v in new.items()}}
     docs = project.documents()
