@@ -158,3 +158,33 @@ def test_set_document_variables_from_a_file(qtbot, window, project, tmp_path, mo
     assert "line 2: date" in shown[-1][1] and "line 3" in shown[-1][1]
     assert sv.fields(project, doc).date == "2023-10-26"
     assert window.properties.vars_action in window.menus["&File"].actions()
+
+
+def test_the_codebook_json_shares_the_variables(qtbot, window, project, tmp_path, monkeypatch):
+    import json
+
+    from annotator.ui import files
+
+    window.session.push(properties.commands.AddVariable(window.properties, Variable("wave", "number")))
+    target = tmp_path / "team.codebook.json"
+    monkeypatch.setattr(files.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.files.export_codebook()
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["variables"] == [{"name": "wave", "type": "number"}]
+    data["variables"].append({"name": "joint", "type": "bool"})
+    target.write_text(json.dumps(data), encoding="utf-8")
+    window.session.push(properties.commands.DeleteVariable(window.properties, "wave"))
+    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    window.files.import_codebook()
+    assert sv.definitions(project) == [Variable("wave", "number"), Variable("joint", "bool")]
+    assert "joint" in window.properties.panel.editors
+
+
+def test_ctrl_enter_in_the_memo_saves_it_and_does_not_mark_the_statement_done(qtbot, window, project):
+    doc = window.session.document.id
+    memo = window.properties.panel.editors["note"]
+    memo.setFocus()
+    qtbot.keyClicks(memo, "first line")
+    qtbot.keyClick(memo, Qt.Key.Key_Return, CTRL)
+    assert sv.fields(project, doc).note == "first line"
+    assert window.session.document.id == doc and project.document(doc).status == "todo"
