@@ -305,7 +305,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
         review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
-        ShortcutsDialog(self, action_table.shortcut_rows(action_table.SPECS) + review_rows).exec()
+        rows = action_table.shortcut_rows(action_table.SPECS) + self.properties.key_rows() + review_rows
+        ShortcutsDialog(self, rows).exec()
 
     def show_about(self) -> None:
         AboutDialog(self).exec()

@@ -52,6 +52,17 @@ def test_the_keyboard_reaches_the_dock_and_each_change_is_saved_and_undoable(qtb
     assert window.undo_group.undoText() == "Set Issuer to “Ministry of Foreign Affairs”"
 
 
+def test_f1_lists_the_properties_keys(qtbot, window, monkeypatch):
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    shown = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self))
+    window.show_shortcuts()
+    table = shown[0].findChild(__import__("PySide6.QtWidgets").QtWidgets.QTableWidget)
+    keys = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "Ctrl+Shift+P" in keys
+
+
 def test_an_impossible_date_is_refused_with_a_message_and_nothing_saved(qtbot, window, project):
     doc = window.session.document.id
     panel = window.properties.panel

@@ -178,6 +178,13 @@ class PropertiesController(QObject):
         self.panel.show_fields(doc_id, sv.fields(project, doc_id), sv.provenance(project, doc_id))
         self.panel.setEnabled(not project.readonly)
 
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for Help ▸ Keyboard Shortcuts."""
+        return [
+            ("Ctrl+Shift+P", "Document Properties: the statement's date, issuer, URL, memo and variables"),
+            ("Tab, Enter (Ctrl+Enter in the memo)", "Document Properties: next field; save the field (undoable)"),
+        ]
+
     # ------------------------------------------------------------------ actions
     def edit(self, doc_id: int, name: str, raw: Any) -> None:
         project = self.session.project
