@@ -199,3 +199,15 @@ def test_ctrl_enter_in_the_memo_saves_it_and_does_not_mark_the_statement_done(qt
     qtbot.keyClick(memo, Qt.Key.Key_Return, CTRL)
     assert sv.fields(project, doc).note == "first line"
     assert window.session.document.id == doc and project.document(doc).status == "todo"
+
+
+def test_columns_on_demand_are_remembered(qtbot, window, project):
+    window.session.push(properties.commands.AddVariable(window.properties, Variable("wave", "number")))
+    sv.set_value(project, window.session.document.id, "wave", "3")
+    window.properties.show_column("wave", True)
+    window.properties.show_column("issuer", False)
+    model = window.documents.model
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert headers[3:] == ["Date", "wave"]
+    assert "3" in [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert window.settings.value("documents/columns") == ["date", "wave"]

@@ -42,7 +42,9 @@ class PropertiesController(QObject):
         self._fields: dict[int, Fields] | None = None
         self._session: Any = None
         self.variables: list[cv.Variable] = []
-        self.shown_columns: list[str] = list(DEFAULT_COLUMNS)
+        saved = window.settings.value("documents/columns", None)
+        saved = [saved] if isinstance(saved, str) else saved
+        self.shown_columns: list[str] = [str(c) for c in saved] if saved is not None else list(DEFAULT_COLUMNS)
 
         self.panel = PropertiesPanel()
         self.dock = QDockWidget("Document Properties", window)
@@ -146,6 +148,7 @@ class PropertiesController(QObject):
                 model.dataChanged.emit(model.index(row, 0), model.index(row, model.columnCount() - 1))
 
     def _refresh_lists(self) -> None:
+        self._fields = None  # one read of every document's variables
         types = {v.name: v.type for v in self.variables}
         self._issuers = sorted({f.issuer for f in self.all_fields().values() if f.issuer}, key=str.casefold)
         self.filters.set_choices(self._issuers, self.variables)
@@ -245,6 +248,7 @@ class PropertiesController(QObject):
             self.shown_columns.append(name)
         elif not shown and name in self.shown_columns:
             self.shown_columns.remove(name)
+        self.window.settings.setValue("documents/columns", list(self.shown_columns))  # remembered, like the layout
         self._refresh_lists()
 
 
