@@ -191,7 +191,10 @@ def meta_variables(meta: dict[str, Any]) -> dict[str, Any]:
     """``meta.date``/``issuer``/``url``/``note``/``variables`` validated (DESIGN.md §2.6); raises ValueError."""
     out: dict[str, Any] = {}
     try:
-        out["date"] = parse_date(meta.get("date"))
+        date = meta.get("date")
+        if isinstance(date, str) and len(date) > 10 and date[10:11] in ("T", " "):
+            date = date[:10]  # an ISO 8601 date and time (other tools' meta): its date
+        out["date"] = parse_date(date)
         for name in ("issuer", "url", "note"):
             out[name] = parse_text(meta.get(name), f"meta.{name}")
     except ValueError as exc:

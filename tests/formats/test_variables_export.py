@@ -141,3 +141,11 @@ def test_codebook_json_carries_the_variables():
     assert cv.from_codebook_json(b'{"labels": []}') is None
     with pytest.raises(ValueError, match="type"):
         cv.from_codebook_json(b'{"variables": [{"name": "x", "type": "colour"}]}')
+
+
+def test_an_iso_date_and_time_in_meta_keeps_its_date(tmp_path):
+    path = tmp_path / "other.jsonl"
+    path.write_text(json.dumps({"text": "x y", "meta": {"date": "2023-10-26T09:30:00Z"}}) + "\n", encoding="utf-8")
+    with Project.open(tmp_path / "p.sqlite", create=True) as p:
+        assert not import_paths(p, [path]).rejected
+        assert p.document(p.documents()[0].id).date == "2023-10-26"
