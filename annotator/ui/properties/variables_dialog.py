@@ -89,6 +89,9 @@ class VariablesDialog(QDialog):
         name = self.current()
         if name is not None:
             self.name.setText(to_qt(name))
+            found = next((v for v in self.variables() if v.name == name), None)
+            if found is not None:
+                self.type.setCurrentIndex(self.type.findData(found.type))
 
     def _push(self, command: Any, select: str | None) -> None:
         ok = self.controller.session.push(command)
