@@ -15,7 +15,7 @@ from annotator import __version__
 from annotator.core.neutral import terminal_lines, terminal_safe
 from annotator.errors import AnnotatorError
 
-COMMANDS = ("import", "export", "agree", "stats", "check", "restore")
+COMMANDS = ("import", "export", "agree", "stats", "check", "restore", "vars")
 STATUS_CHOICES = ("todo", "in_progress", "done", "skipped")
 
 
@@ -72,6 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", type=Path)
     p.add_argument("backup", nargs="?", metavar="BACKUP", help="number in the list (1 = newest), file name or path")
     p.add_argument("--list", action="store_true", help="list the backups (the default without BACKUP)")
+
+    p = sub.add_parser(
+        "vars", help="set document variables (date, issuer, url, note, your own) from a CSV or JSON file",
+        description="Each row names a document by its 'sha256' or 'title' column; the other columns are variables. "
+        "The file is applied whole or not at all; every bad row is named. A column naming a variable the project "
+        "lacks adds it.",
+    )
+    p.add_argument("project", type=Path)
+    p.add_argument("file", type=Path, metavar="FILE", help="CSV with a header row, or a JSON list of objects")
     return parser
 
 
@@ -252,6 +261,17 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_vars(args: argparse.Namespace) -> int:
+    from annotator.store import Project
+    from annotator.store.varsfile import apply
+
+    with Project.open(args.project) as project:
+        report = apply(project, args.file)
+    for line in report.summary_lines():
+        print(line)
+    return 0
+
+
 _COMMANDS = {
     "import": _cmd_import,
     "export": _cmd_export,
@@ -259,6 +279,7 @@ _COMMANDS = {
     "agree": _cmd_agree,
     "check": _cmd_check,
     "restore": _cmd_restore,
+    "vars": _cmd_vars,
 }
 
 

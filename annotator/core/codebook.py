@@ -87,8 +87,10 @@ def next_color(labels: Iterable[Label]) -> str:
     return next((c for c in PALETTE if c not in used), PALETTE[len(used) % len(PALETTE)])
 
 
-def codebook_to_json(labels: Iterable[Label]) -> bytes:
-    data = {
+def codebook_to_json(labels: Iterable[Label], variables: Iterable[Any] = ()) -> bytes:
+    """The codebook as JSON, with the project's document variables (``core.variables.Variable``) so a team shares
+    one set (DESIGN.md §2.6)."""
+    data: dict[str, Any] = {
         "format": CODEBOOK_FORMAT,
         "version": 1,
         "labels": [
@@ -102,6 +104,7 @@ def codebook_to_json(labels: Iterable[Label]) -> bytes:
             for lb in labels
         ],
     }
+    data["variables"] = [{"name": v.name, "type": v.type} for v in variables]
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 
 

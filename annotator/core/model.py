@@ -47,6 +47,12 @@ class Document:
     text: str
     sha256: str
     status: str = "todo"
+    # document variables (DESIGN.md §2.6): ISO date or "", issuer, url, memo, the project's own variables
+    date: str = ""
+    issuer: str = ""
+    url: str = ""
+    note: str = ""
+    variables: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,24 @@ class IncomingDocument:
     source: str = ""
     spans: list[IncomingSpan] = field(default_factory=list)
     status: str | None = None
+    # document variables (DESIGN.md §2.6), validated by the reader: ISO date or "", issuer, url, memo, and the
+    # project's own variables by name (str, int/float, bool; a date as an ISO string)
+    date: str = ""
+    issuer: str = ""
+    url: str = ""
+    note: str = ""
+    variables: dict[str, object] = field(default_factory=dict)
+    provenance: Provenance | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where an imported statement came from: the file as it was, and what extracted its text."""
+
+    file_name: str
+    file_sha256: str
+    extractor: str  # e.g. "plaintext", "trafilatura", "pypdf", "python-docx", "jsonl"
+    extractor_version: str
 
 
 @dataclass(slots=True)

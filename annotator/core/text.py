@@ -66,7 +66,28 @@ def decode_bytes(data: bytes) -> Decoded:
     for match in matches:
         if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
             best = match
+    if best.encoding in _DOS_OR_CENTRAL_EUROPEAN and _decodes_cleanly(data, "cp1252"):
+        # A short Windows text with a curly quote (0x92) was read as cp775, a German one as cp1250: cp1252 is
+        # preferred when the detector's own measure rates it at least as well as its DOS/Central-European pick.
+        western = from_bytes(data, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos and western.coherence >= best.coherence:
+            best = western
     return Decoded(_checked(str(best)), best.encoding, legacy=True)
+
+
+#: the detector's picks that lose to cp1252 when it decodes as cleanly (DOS code pages, Central European ones)
+_DOS_OR_CENTRAL_EUROPEAN = frozenset({
+    "cp437", "cp737", "cp775", "cp850", "cp852", "cp855", "cp857", "cp858", "cp860", "cp861", "cp862", "cp863",
+    "cp864", "cp865", "cp866", "cp869", "cp1250", "iso8859_2", "latin_2", "mac_latin2", "iso8859_16",
+})
+
+
+def _decodes_cleanly(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _checked(text: str) -> str:

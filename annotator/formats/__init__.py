@@ -11,7 +11,7 @@ from typing import IO
 
 import orjson
 
-from annotator import inuse
+from annotator import inuse, sources
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
 from annotator.formats import jsonl, plaintext, spans
@@ -81,13 +81,16 @@ def reader_for(path: Path) -> Reader:
         return jsonl.read
     if suffix == ".ann" and _brat is not None:
         return _brat.read  # type: ignore[attr-defined,no-any-return]
+    if suffix in sources.EXTENSIONS:  # saved web pages, PDFs, Word files (annotator/sources)
+        return sources.reader(suffix)
     if suffix in plaintext.EXTENSIONS:
         if _brat is not None and path.with_suffix(".ann").exists():
             return _brat.read  # type: ignore[attr-defined,no-any-return]
         return plaintext.read
     raise FormatError(
         f"{path}: unknown file type {suffix or '(no extension)'}; "
-        "expected .txt, .md, .jsonl" + (", .json (doccano)" if _doccano else "") + (", .ann (brat)" if _brat else "")
+        "expected .txt, .md, .html, .pdf, .docx, .jsonl"
+        + (", .json (doccano)" if _doccano else "") + (", .ann (brat)" if _brat else "")
     )
 
 
@@ -105,7 +108,7 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
                     suffix = child.suffix.lower()
                     if suffix == ".ann" and child.with_suffix(".txt").exists():
                         continue
-                    if suffix in (*plaintext.EXTENSIONS, ".jsonl", ".ndjson", ".json", ".ann"):
+                    if suffix in (*plaintext.EXTENSIONS, *sources.EXTENSIONS, ".jsonl", ".ndjson", ".json", ".ann"):
                         files.append(child)
         elif path.exists():
             files.append(path)
@@ -115,8 +118,14 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def read(path: Path) -> ReadResult:
+    """Read one file; each document keeps its provenance (the file, its SHA-256, the reader; DESIGN.md §2.6)."""
+    from annotator import __version__
+    from annotator.sources.provenance import stamp
+
     inuse.refuse_if_open_here(path)  # reading our own project's files would drop our locks on them
-    return reader_for(path)(path)
+    reader = reader_for(path)
+    result = reader(path)
+    return stamp(path, result, reader.__module__.rsplit(".", 1)[-1], __version__)
 
 
 def write_folder(fmt: str, items: Items, folder: Path) -> int:

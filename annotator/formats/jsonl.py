@@ -1,7 +1,8 @@
 """``jsonl``: one document per line, spaCy / Prodigy compatible (DESIGN.md §2.4).
 
 Write: ``{"text", "spans": [{"start", "end", "label", "text", "annotator", "note", "id"}], "meta": {"doc_id",
-"title", "source", "sha256", "status"}}``, spans sorted by (start, end, label).
+"title", "source", "sha256", "status", "date", "issuer", "url", "note", "variables"}}``, spans sorted by
+(start, end, label).
 
 Read: our own exports, Prodigy ``db-out`` files (``spans``, ``_annotator_id``; ``answer`` reject/ignore skipped and
 counted) and plain ``{"text": ...}`` lines. Text is stored verbatim so the offsets stay valid. A file with any
@@ -18,6 +19,7 @@ import orjson
 
 from annotator.core.model import STATUSES, Document, IncomingDocument, ReadResult, Span
 from annotator.core.text import sha256_text
+from annotator.core.variables import name_problem, parse_date, parse_text
 from annotator.formats.common import (
     Problems,
     check_span,
@@ -50,6 +52,11 @@ def record_of_rows(doc: Document, rows: Iterable[tuple[Any, ...]]) -> dict[str, 
             "source": doc.source,
             "sha256": doc.sha256,
             "status": doc.status,
+            "date": doc.date,
+            "issuer": doc.issuer,
+            "url": doc.url,
+            "note": doc.note,
+            "variables": doc.variables,
         },
     }
 
@@ -185,4 +192,31 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
         source=source or path.name,
         spans=spans,
         status=status,
+        **meta_variables(meta),
     )
+
+
+def meta_variables(meta: dict[str, Any]) -> dict[str, Any]:
+    """``meta.date``/``issuer``/``url``/``note``/``variables`` validated (DESIGN.md §2.6); raises ValueError."""
+    out: dict[str, Any] = {}
+    try:
+        date = meta.get("date")
+        if isinstance(date, str) and len(date) > 10 and date[10:11] in ("T", " "):
+            date = date[:10]  # an ISO 8601 date and time (other tools' meta): its date
+        out["date"] = parse_date(date)
+        for name in ("issuer", "url", "note"):
+            out[name] = parse_text(meta.get(name), f"meta.{name}")
+    except ValueError as exc:
+        raise ValueError(f"meta: {exc}") from None
+    found = meta.get("variables")
+    found = {} if found is None else found
+    if not isinstance(found, dict):
+        raise ValueError("meta.variables must be an object")
+    for name, value in found.items():
+        problem = name_problem(name)
+        if problem:
+            raise ValueError(f"meta.variables: {problem}")
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise ValueError(f"meta.variables.{name}: expected text, a number, true/false or null")
+    out["variables"] = {k: v for k, v in found.items() if v is not None and v != ""}
+    return out

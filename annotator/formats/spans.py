@@ -13,6 +13,7 @@ from annotator.formats.common import dumps_line
 
 COLUMNS = (
     "doc_id", "doc_sha256", "title", "start", "end", "label", "text", "annotator", "note", "created", "updated",
+    "date", "issuer",
 )
 
 
@@ -31,6 +32,8 @@ def rows(items: Iterable[tuple[Document, list[Span]]]) -> Iterator[dict[str, Any
                 "note": s.note,
                 "created": s.created,
                 "updated": s.updated,
+                "date": doc.date,
+                "issuer": doc.issuer,
             }
 
 
@@ -41,7 +44,7 @@ def _fast_rows(items: Iterable[tuple[Document, list[Span]]]) -> Iterator[tuple[A
     if fast is None:
         return None
     return (
-        (doc.id, doc.sha256, doc.title, a, b, lb, doc.text[a:b], who, note, created, updated)
+        (doc.id, doc.sha256, doc.title, a, b, lb, doc.text[a:b], who, note, created, updated, doc.date, doc.issuer)
         for doc, span_rows in fast(("start", "end", "label", "annotator", "note", "created", "updated"))
         for a, b, lb, who, note, created, updated in span_rows
     )

@@ -30,13 +30,13 @@ from annotator.core.model import (
 )
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection, writing
+from annotator.store import connection, docvars, writing
 from annotator.store.writing import json_cell, now, write_labels
 
 #: the fields of :class:`Span`, in order: the columns of a span row
 SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Span))
 _SPAN_COLUMNS = ", ".join(f'"{f}"' for f in SPAN_FIELDS)
-_DOC_COLUMNS = "id, title, source, text, sha256, status"
+_DOC_COLUMNS = "id, title, source, text, sha256, status, date, issuer, url, note"
 
 
 def default_user() -> str:
@@ -202,7 +202,7 @@ class Project:
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise AnnotatorError(f"no document {doc_id} in {self.path}")
-        return Document(*row)
+        return docvars.document_of(row, docvars.values_of(self.conn, doc_id).get(doc_id, {}))
 
     @_reading
     def progress(self) -> tuple[int, int]:
@@ -474,8 +474,9 @@ class Project:
         )
         groups = groupby(spans, itemgetter(0))
         pending = next(groups, None)
+        values = docvars.values_of(self.conn)
         for row in docs:
-            doc = self._checked(Document(*row))
+            doc = self._checked(docvars.document_of(row, values.get(row[0], {})))
             while pending is not None and pending[0] < doc.id:  # a document deleted between the two reads
                 pending = next(groups, None)
             if pending is not None and pending[0] == doc.id:

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = [
     """CREATE TABLE documents (
@@ -84,6 +84,39 @@ _V2 = [
     )""",
 ]
 
+# v3: document variables (DESIGN.md §2.6, annotator/store/variables.py). Every statement has a date (ISO 8601
+# ``YYYY-MM-DD`` or empty), an issuer, a url and a memo (``note``); the project's own typed variables are defined in
+# ``variables`` (in order, like the codebook) and a document's values are in ``document_values`` (no row: empty).
+# A value is stored in its type (number: INTEGER/REAL, yes/no: 0/1, text and date: TEXT) so it sorts as it
+# should. ``imports`` is each imported document's provenance.
+_V3 = [
+    "ALTER TABLE documents ADD COLUMN date TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE documents ADD COLUMN issuer TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE documents ADD COLUMN url TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE documents ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX documents_by_date ON documents(date)",
+    """CREATE TABLE variables (
+        name TEXT PRIMARY KEY,
+        type TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', 'bool')),
+        position INTEGER NOT NULL
+    )""",
+    """CREATE TABLE document_values (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        variable TEXT NOT NULL REFERENCES variables(name) ON DELETE CASCADE ON UPDATE CASCADE,
+        value NOT NULL,
+        PRIMARY KEY (doc_id, variable)
+    )""",
+    "CREATE INDEX document_values_by_variable ON document_values(variable, value)",
+    """CREATE TABLE imports (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        file_name TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        extractor TEXT NOT NULL,
+        extractor_version TEXT NOT NULL,
+        imported TEXT NOT NULL
+    )""",
+]
+
 #: MIGRATIONS[n] takes a database from version n-1 to version n
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(conn: sqlite3.Connection) -> None:
@@ -93,7 +126,7 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2)}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2), 3: _run(_V3)}
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:

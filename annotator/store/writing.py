@@ -17,6 +17,7 @@ from annotator.core import codebook
 from annotator.core.model import STATUSES, IncomingDocument, Label
 from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError
+from annotator.store.docvars import write_document_variables
 
 
 def now() -> str:
@@ -75,6 +76,7 @@ def populate(
     doc_rows: list[tuple[Any, ...]] = []
     span_rows: list[tuple[Any, ...]] = []
     history_rows: list[tuple[Any, ...]] = []
+    stored: list[tuple[int, IncomingDocument]] = []
     for doc, sha in zip(docs, shas, strict=True):
         if sha in known:
             result["duplicates"].append(doc.title)
@@ -83,7 +85,9 @@ def populate(
         status = doc.status if doc.status in STATUSES else ("in_progress" if doc.spans else "todo")
         doc_id = next_id
         next_id += 1
-        doc_rows.append((doc_id, doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp, stamp))
+        doc_rows.append((doc_id, doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp, stamp,
+                         doc.date, doc.issuer, doc.url, doc.note))
+        stored.append((doc_id, doc))
         result["imported"].append(doc.title)
         result["doc_ids"].append(doc_id)
         for sp in doc.spans:
@@ -96,10 +100,11 @@ def populate(
              json_cell({"title": doc.title, "sha256": sha, "spans": len(doc.spans), "source": doc.source or source}))
         )
     conn.executemany(
-        "INSERT INTO documents (id, title, source, text, length, sha256, status, created, updated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (id, title, source, text, length, sha256, status, created, updated,"
+        " date, issuer, url, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         doc_rows,
     )
+    result["new_variables"] = write_document_variables(conn, stored, stamp)
     del doc_rows
     if result["new_labels"]:
         rows = conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")

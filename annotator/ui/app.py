@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit, QMessageBox
 
-from annotator import formats, paths
+from annotator import paths
 from annotator.core.model import IncomingDocument
 from annotator.errors import AnnotatorError
 from annotator.store import Project
@@ -36,11 +36,9 @@ def settings() -> QSettings:
 
 def sample_documents() -> list[IncomingDocument]:
     """The sample statements the default project starts with, so the app opens on something real."""
-    docs: list[IncomingDocument] = []
-    folder = paths.sample_docs_dir()
-    for path in formats.collect([folder]) if folder.is_dir() else []:
-        docs.extend(formats.read(path).documents)
-    return docs
+    from annotator.sources.samples import sample_documents as read_samples
+
+    return read_samples(paths.sample_docs_dir())
 
 
 def open_startup_project(path: Path | None, analyst: str) -> Project:

@@ -13,15 +13,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 
 from annotator.core import codebook
+from annotator.core import variables as cv
 from annotator.errors import AnnotatorError
 from annotator.formats.common import read_bytes
+from annotator.store import variables as sv
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import commands, filedialogs
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
 from annotator.ui.text import plain
 
-IMPORT_FILTER = "Statements and annotations (*.txt *.md *.jsonl *.ndjson *.json *.ann);;All files (*)"
+IMPORT_FILTER = ("Statements and annotations (*.txt *.md *.html *.htm *.pdf *.docx *.jsonl *.ndjson *.json *.ann)"
+                 ";;All files (*)")
 PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
 
 
@@ -147,7 +150,7 @@ class Files:
 
         try:
             with output_file(path) as out:
-                out.write(codebook.codebook_to_json(self.session.labels))
+                out.write(codebook.codebook_to_json(self.session.labels, sv.definitions(self.session.project)))
         except AnnotatorError as exc:
             error(self.window, "Export codebook", str(exc))
             return
@@ -158,7 +161,12 @@ class Files:
         if not path:
             return
         try:
-            labels = codebook.codebook_from_json(read_bytes(Path(path), codebook.MAX_CODEBOOK_BYTES))
+            data = read_bytes(Path(path), codebook.MAX_CODEBOOK_BYTES)
+            labels = codebook.codebook_from_json(data)
+            shared = cv.from_codebook_json(data)
+        except ValueError as exc:
+            error(self.window, "Import codebook", f"the codebook's variables are invalid: {exc}")
+            return
         except (AnnotatorError, OSError) as exc:
             error(self.window, "Import codebook", str(exc))
             return
@@ -171,6 +179,17 @@ class Files:
                 lb = type(lb)(lb.key, lb.name, "", lb.color, lb.description)
             labels.append(lb)
         self.apply_codebook(labels)
+        self._add_shared_variables(shared or [])
+
+    def _add_shared_variables(self, shared: list) -> None:  # type: ignore[type-arg]
+        """The codebook's document variables the project lacks are added (one undoable step each); none is
+        removed or retyped, so no value is lost."""
+        from annotator.ui.properties.commands import AddVariable
+
+        have = {v.name.lower() for v in sv.definitions(self.session.project)}
+        for variable in shared:
+            if variable.name.lower() not in have:
+                self.session.push(AddVariable(self.window.properties, variable))
 
 
 def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
-from annotator.ui import restore, review, watch
+from annotator.ui import properties, restore, review, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.docview import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         restore.install(self)
         self.outside = watch.install(self)  # changes by other processes show up by themselves
         self.reading = reading.install(self)  # zoom, font, spacing, line width of every statement view
+        self.properties = properties.install(self)
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
@@ -319,7 +320,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
         review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
-        rows = action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + review_rows
+        rows = (action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + self.properties.key_rows()
+                + review_rows)
         ShortcutsDialog(self, rows).exec()
 
     def show_about(self) -> None:

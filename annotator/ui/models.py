@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -54,24 +54,66 @@ class _Table(QAbstractTableModel):
 
 
 class DocumentsModel(_Table):
+    """The documents list. Columns after the first three come from ``extra`` (the document variables,
+    ``ui/properties``: each has ``header``, ``display(doc_id)`` and ``sort_key(doc_id)``); ``keep(doc_id)`` filters
+    rows; clicking a header sorts by that column (``sort``), and the order holds when the rows are set again."""
+
     HEADERS = ("Title", "Status", "Spans")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[DocumentSummary] = []
         self._row_by_id: dict[int, int] = {}
+        self.extra: list[Any] = []
+        self.keep: Callable[[int], bool] | None = None
+        self._order: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: list[DocumentSummary]) -> None:
         self.beginResetModel()
-        self.rows = rows
-        self._row_by_id = {r.id: i for i, r in enumerate(rows)}
+        self.rows = rows if self.keep is None else [r for r in rows if self.keep(r.id)]
+        self._sort_rows()
+        self._row_by_id = {r.id: i for i, r in enumerate(self.rows)}
         self.endResetModel()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS) + len(self.extra)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section >= 3:
+            return self.extra[section - 3].header if section - 3 < len(self.extra) else None
+        return super().headerData(section, orientation, role)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._order = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()  # the selection follows its documents to their new rows
+        ids = [self.rows[i.row()].id if 0 <= i.row() < len(self.rows) else None for i in persistent]
+        self._sort_rows()
+        self._row_by_id = {r.id: i for i, r in enumerate(self.rows)}
+        self.changePersistentIndexList(persistent, [
+            self.index(self._row_by_id[d], i.column()) if d in self._row_by_id else QModelIndex()
+            for i, d in zip(persistent, ids, strict=True)
+        ])
+        self.layoutChanged.emit()
+
+    def _sort_rows(self) -> None:
+        if self._order is None or not 0 <= self._order[0] < self.columnCount():
+            return
+        column, order = self._order
+        if column >= 3:
+            key = self.extra[column - 3].sort_key
+            self.rows.sort(key=lambda r: key(r.id), reverse=order == Qt.SortOrder.DescendingOrder)
+        else:
+            field = ("title", "status", "span_count")[column]
+            self.rows.sort(key=lambda r: (getattr(r, field), r.id), reverse=order == Qt.SortOrder.DescendingOrder)
 
     def _count(self) -> int:
         return len(self.rows)
 
     def _value(self, r: int, col: int, role: int) -> Any:
         row = self.rows[r]
+        if col >= 3:
+            return self.extra[col - 3].display(row.id) if role == Qt.ItemDataRole.DisplayRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, STATUS_NAMES.get(row.status, row.status), row.span_count)[col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:

@@ -94,7 +94,8 @@ BAD_INPUTS = {
     "surrogate.jsonl": (b'{"text": "a\\ud800b"}\n', "line 1"),
     "deep.jsonl": (b"[" * 5000 + b"]" * 5000 + b"\n", "line 1"),
     "badutf8.jsonl": (b'{"text": "\xff\xfe"}\n', "line 1"),
-    "unknown.pdf": (b"%PDF-1.4", "unknown file type"),
+    "truncated.pdf": (b"%PDF-1.4", "the PDF is damaged"),
+    "unknown.odt": (b"PK\x03\x04", "unknown file type"),
 }
 
 

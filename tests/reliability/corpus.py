@@ -147,8 +147,12 @@ def import_cases() -> list[tuple[str, str, bytes | bytearray | None, str]]:
         ("brat binary .ann", "brat_binary.ann", b"\xff\xfe\x00T1\x00", "brat_binary"),
         # -- the size of things
         ("50 MB single line", "huge.jsonl", None, "not valid JSON"),
+        # -- published forms (annotator/sources): damaged, or not what the name says
+        ("a truncated PDF", "report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "the PDF is damaged"),
+        ("a web page that is an image", "page.html", b"\x89PNG\r\n\x1a\n\x00\x00", "not a web page"),
+        ("a Word file that is not a ZIP", "memo.docx", b"Dear colleague,", "not a Word .docx file"),
         # -- a file type we do not read
-        ("a PDF", "report.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "unknown file type .pdf"),
+        ("an OpenDocument file", "report.odt", b"PK\x03\x04\x14\x00", "unknown file type .odt"),
     ]
 
 

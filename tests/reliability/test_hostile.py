@@ -126,8 +126,8 @@ def test_the_whole_corpus_in_real_subprocesses(cases, template, tmp_path):
     err = result.stderr.decode()
     assert result.returncode == 1 and "Traceback" not in err
     rejected = [line for line in err.splitlines() if line.startswith("rejected ")]
-    files = {c.path for c in cases.values() if c.kind == "import" and c.path.suffix != ".pdf"}
-    assert len(rejected) == len(files), (len(rejected), len(files))  # a folder's .pdf is not an import
+    files = {c.path for c in cases.values() if c.kind == "import" and c.path.suffix != ".odt"}
+    assert len(rejected) == len(files), (len(rejected), len(files))  # a folder's .odt is not an import
     assert dump(project) == before
     for name in PROJECT_NAMES:
         case = cases[name]
@@ -156,7 +156,7 @@ def test_the_window_rejects_the_corpus_and_refuses_the_bad_projects(cases, templ
     window.files.import_paths([imports])
     (kind, got), = shown
     assert kind == "report" and not got.imported
-    assert len(got.rejected) == sum(1 for c in cases.values() if c.kind == "import" and c.path.suffix != ".pdf")
+    assert len(got.rejected) == sum(1 for c in cases.values() if c.kind == "import" and c.path.suffix != ".odt")
     assert dump(project) == before
     unreadable_text = "text that is not UTF-8 inside"
     for name in PROJECT_NAMES:

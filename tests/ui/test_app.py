@@ -20,7 +20,11 @@ def test_first_launch_creates_default_project_with_samples(qtbot, user_data_dir)
     qtbot.addWidget(window)
     assert paths.default_project().exists()
     titles = [r.title for r in window.documents.model.rows]
-    assert len(titles) == 2 and all(t.startswith("2023-") for t in titles)
+    assert len(titles) == 2 and all("Joint Statement" in t for t in titles)  # the titles the pages state
+    model = window.documents.model  # with their date and issuer (columns 3 and 4), the page chrome removed
+    assert [model.index(r, 3).data() for r in range(2)] == ["2023-10-26", "2023-12-21"]
+    assert {model.index(r, 4).data() for r in range(2)} == {"U.S. Department of State"}
+    assert "An official website" not in window.session.document.text
     assert window.session.document is not None  # opens on the first unfinished statement
     assert window.recent_projects()[0] == str(paths.default_project())
     window.close()

@@ -411,8 +411,8 @@ def test_gold_export_holds_the_adjudicated_result(window, review, project, bob_p
     monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(gold))
     review.actions["review_gold"].trigger()
     records = [json.loads(line) for line in gold.read_text("utf-8").splitlines()]
-    arms = next(r for r in records if r["meta"]["title"].startswith("2023-10-26"))
-    missiles = next(r for r in records if r["meta"]["title"].startswith("2023-12-21"))
+    arms = next(r for r in records if r["meta"]["source"].startswith("2023-10-26"))
+    missiles = next(r for r in records if r["meta"]["source"].startswith("2023-12-21"))
     got = sorted((s["text"], s["label"], s["annotator"], s["origin"]) for s in arms["spans"])
     assert got == sorted([
         (CONDEMN, "threat", "ana", ""),

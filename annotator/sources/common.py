@@ -1,0 +1,79 @@
+"""What the published-form readers share: reading the file within limits, naming its real type, paragraphs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from annotator.core.model import IncomingDocument, Provenance, ReadResult
+from annotator.core.text import storable_problem
+from annotator.errors import FormatError
+
+
+def file_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes; refused when it is not a regular file, empty or larger than ``limit``."""
+    try:
+        if not path.is_file():
+            raise FormatError(f"{path}: not a regular file")
+        size = path.stat().st_size
+        if size > limit:
+            raise FormatError(f"{path}: the file is too large ({size // 2**20} MB; at most {limit // 2**20} MB)")
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise FormatError(f"{path}: the file is empty")
+    if len(data) > limit:
+        raise FormatError(f"{path}: the file is too large (more than {limit // 2**20} MB)")
+    return data
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes really are, for the message when they are not what the name says."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF-"):
+        return "a PDF file"
+    if head.startswith(b"PK\x03\x04"):
+        return "a ZIP archive (e.g. a .docx)"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "an old Office (.doc) or password-protected Office file"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "an image"
+    lowered = head[:512].lower()
+    if b"<html" in lowered or b"<!doctype html" in lowered:
+        return "a web page (HTML)"
+    if b"\x00" in data[:4096]:
+        return "a binary file"
+    return "plain text"
+
+
+def wrong_type(path: Path, data: bytes, expected: str) -> FormatError:
+    return FormatError(f"{path}: not {expected}: the file is {sniff(data)}")
+
+
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st", "\u00ad": None})
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def tidy(text: str) -> str:
+    """Typographic ligatures spelled out, soft hyphens dropped, trailing spaces and extra blank lines removed."""
+    text = text.translate(_LIGATURES).replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip("\n")
+
+
+def document(path: Path, data: bytes, text: str, extractor: str, version: str, **fields: str) -> ReadResult:
+    """One statement read from a published form, with its provenance; refused when no text is left."""
+    if not text.strip():
+        raise FormatError(f"{path}: no text found in the file")
+    problem = storable_problem(text)
+    if problem:
+        raise FormatError(f"{path}: {problem}")
+    title = (fields.pop("title", "") or path.stem).strip()[:300] or path.stem
+    provenance = Provenance(path.name, hashlib.sha256(data).hexdigest(), extractor, version)
+    doc = IncomingDocument(text=text, title=" ".join(title.split()), source=path.name, provenance=provenance,
+                           date=fields.get("date", ""), issuer=fields.get("issuer", ""), url=fields.get("url", ""))
+    return ReadResult([doc])

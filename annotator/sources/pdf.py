@@ -1,0 +1,109 @@
+"""A PDF with a text layer: its text in reading order, lines joined into paragraphs, words split by an end-of-line
+hyphen rejoined. A scanned PDF (no text layer), an encrypted one or a damaged one gets one clear line.
+
+The library is pypdf (BSD-3-Clause; the project is MIT, so an AGPL one such as PyMuPDF is not an option). Its
+plain extraction follows the page's content order, which for statements (one column) is the reading order.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import statistics
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import ReadResult
+from annotator.errors import FormatError
+from annotator.sources import MAX_FILE_BYTES, webtext
+from annotator.sources.common import document, file_bytes, tidy, wrong_type
+
+#: pypdf reports what it repairs through logging ("EOF marker not found"): the import's one line says what matters,
+#: so nothing reaches a terminal through logging's last-resort handler
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
+
+EXTRACTOR = "pypdf"
+ENCRYPTED = "the PDF is encrypted (password-protected); save an unprotected copy first"
+#: more pages than this is a book, not a statement
+MAX_PAGES = 2000
+
+_HYPHENATED = re.compile(r"(\w)-$")
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
+
+
+def read(path: Path) -> ReadResult:
+    data = file_bytes(path, MAX_FILE_BYTES)
+    if b"%PDF-" not in data[:1024]:
+        raise wrong_type(path, data, "a PDF")
+    import pypdf
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not _opens_without_password(reader):
+            raise FormatError(f"{path}: {ENCRYPTED}")
+        if len(reader.pages) > MAX_PAGES:
+            raise FormatError(f"{path}: the PDF has {len(reader.pages)} pages (at most {MAX_PAGES})")
+        pages = [page.extract_text(extraction_mode="plain") or "" for page in reader.pages]
+        info: Any = reader.metadata or {}
+        title = str(info.get("/Title") or "").strip().strip("\x00")
+    except FormatError:
+        raise
+    except (FileNotDecryptedError, DependencyError):
+        raise FormatError(f"{path}: {ENCRYPTED}") from None
+    except Exception as exc:  # pypdf on a damaged file raises many kinds: one line, not a traceback
+        raise FormatError(f"{path}: the PDF is damaged and cannot be read ({type(exc).__name__}: {exc})") from None
+    text = join_pages(pages)
+    if not text.strip():
+        raise FormatError(f"{path}: the PDF has no text layer (a scanned image?); run OCR on it first")
+    if title.lower().startswith(("microsoft word - ", "untitled")) or title.lower().endswith((".doc", ".docx")):
+        title = ""
+    header = webtext.clean(text)
+    return document(path, data, text, EXTRACTOR, pypdf.__version__,
+                    title=title or (header.title if header.date else ""), date=header.date, issuer=header.issuer)
+
+
+def _opens_without_password(reader) -> bool:  # type: ignore[no-untyped-def]
+    """An encrypted PDF with an empty user password (restrictions only) opens as is."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:
+        return False
+
+
+def join_pages(pages: list[str]) -> str:
+    """The pages' lines as paragraphs: a line ends its paragraph when it is blank, or short and ends a sentence;
+    a word broken by a hyphen at a line end is joined again (a hyphen before a capital is kept: ``U.S.-Japan``)."""
+    paragraphs: list[str] = []
+    current = ""
+    for page in pages:
+        lines = [line.strip() for line in tidy(page).split("\n")]
+        widths = [len(line) for line in lines if line]
+        full = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 2 else (widths[0] if widths else 0)
+        for i, line in enumerate(lines):
+            if not line:
+                if current:
+                    paragraphs.append(current)
+                    current = ""
+                continue
+            current = _join(current, line)
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            ends_sentence = len(line) < 0.75 * full and _SENTENCE_END.search(line)
+            heading = len(line) < 0.6 * full and following[:1].isupper() and not line.endswith((",", "-"))
+            if ends_sentence or heading:
+                paragraphs.append(current)
+                current = ""
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
+
+
+def _join(current: str, line: str) -> str:
+    if not current:
+        return line
+    if _HYPHENATED.search(current) and line[:1].islower():
+        return current[:-1] + line
+    if current.endswith("-") and line[:1].isupper():
+        return current + line
+    return f"{current} {line}"

@@ -1,0 +1,155 @@
+"""Text as copied from a web page (the sample statements): the page's chrome lines dropped, and the date, title and
+issuer read from the header lines when the page states them (DESIGN.md §2.6).
+
+Only the header is looked at (the lines before the statement's first long paragraph), so a sentence of the
+statement is never dropped; every line removed is returned so the import summary can list it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+#: lines a government web page puts above its content (U.S. .gov/.mil banners, skip links, share bars);
+#: matched whole, case-insensitively, after collapsing spaces and straightening quotes
+CHROME = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"an official website of the (united states|u\.s\.) government",
+        r"here's how you know\.?",
+        r"official websites use \.(gov|mil)",
+        r"a \.(gov|mil) website belongs to an official .*(organization|agency).*",
+        r"secure \.(gov|mil) websites use https",
+        r"a lock \(.*\) or https:// means you.ve safely connected to the \.(gov|mil) website\..*",
+        r"share sensitive information only on official, secure websites\.?",
+        r"skip to (main )?content",
+        r"(share|print|email|tweet|facebook|linkedin|subscribe|menu|search|close)( this( page)?)?",
+        r"(you are here|breadcrumb)s?:?.*",
+        r"back to top",
+        r"official websites use \.gov\s*a \.gov website belongs to .*",
+    )
+)
+
+#: a header line holding the date: "NEWS | Oct. 26, 2023", "December 21, 2023", "26 October 2023", "2023-10-26"
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+         ("november", "nov"), ("december", "dec")),
+        1,
+    )
+    for m in names
+}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_DATE_FORMS = (
+    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),
+    re.compile(rf"(?P<day>\d{{1,2}})\.?\s+{_MONTH}\s+(?P<year>\d{{4}})"),
+    re.compile(r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})"),
+)
+#: a date line may carry a short section name before a bar ("NEWS |", "Press Release |")
+_DATE_LINE = re.compile(r"(?:(?P<section>[^|]{1,40}?)(?:\s*\|\s*|\s+[•·–-]\s+))?(?P<date>.+?)\s*")
+#: a short header line naming who issued the statement
+_ISSUER = re.compile(
+    r"(?:the\s+)?(?:(?:u\.s\.|united states|federal|royal)\s+)?"
+    r"(?:department|ministry|office|embassy|mission|government|council|secretariat|commission|white house|"
+    r"cabinet|presidency|chancellery|foreign ministry|state department)\b.{0,60}",
+    re.IGNORECASE,
+)
+
+#: the header is the lines before the statement's first paragraph this long
+_LONG = 200
+_HEADER_LINES = 15
+
+
+@dataclass(slots=True)
+class Cleaned:
+    text: str
+    title: str = ""
+    date: str = ""
+    issuer: str = ""
+    removed: list[str] = field(default_factory=list)
+
+
+def parse_header_date(line: str) -> str:
+    """The ISO date a header line states (the whole line is the date, maybe after "SECTION |"), or ""."""
+    match = _DATE_LINE.fullmatch(line.strip())
+    if not match:
+        return ""
+    candidate = match.group("date")
+    for form in _DATE_FORMS:
+        found = form.fullmatch(candidate)
+        if not found:
+            continue
+        parts = found.groupdict()
+        month = int(parts["mon"]) if parts.get("mon") else _MONTHS.get(parts["month"].lower())
+        if month is None:
+            return ""
+        try:
+            return _dt.date(int(parts["year"]), month, int(parts["day"])).isoformat()
+        except ValueError:
+            return ""
+    return ""
+
+
+def _normal(line: str) -> str:
+    return " ".join(line.replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+def is_chrome(line: str) -> bool:
+    text = _normal(line)
+    return bool(text) and any(p.fullmatch(text) for p in CHROME)
+
+
+def clean(text: str) -> Cleaned:
+    """Drop the header's chrome lines and read its date, title and issuer. ``text`` has ``\\n`` line ends."""
+    lines = text.split("\n")
+    header_end = next((i for i, line in enumerate(lines) if len(line.strip()) >= _LONG), len(lines))
+    kept: list[str] = []
+    removed: list[str] = []
+    for i, line in enumerate(lines):
+        if i < header_end and is_chrome(line):
+            removed.append(line.strip())
+            continue
+        kept.append(line)
+    result = Cleaned(text, removed=removed)
+    if removed:  # the blank lines the chrome stood between collapse to one, and none is left at the top
+        while kept and not kept[0].strip():
+            kept.pop(0)
+        result.text = _collapse_blank_runs("\n".join(kept), header_end)
+    header = [line.strip() for line in result.text.split("\n")[: header_end + 1] if line.strip()][:_HEADER_LINES]
+    header = [line for line in header if len(line) < _LONG]
+    before: list[str] = []
+    for i, line in enumerate(header):
+        date = parse_header_date(line)
+        if date:
+            result.date = date
+            before, rest = header[i - 1 : i] if i else [], header[i + 1 :]
+            break
+    else:
+        rest = header
+    if rest and _title_like(rest[0]):
+        result.title = rest[0]
+        rest = rest[1:]
+    elif before and _title_like(before[0]):  # the title above the date ("The Crazy Ones / October 14, 1998")
+        result.title = before[0]
+    for line in rest[:2]:
+        if len(line) <= 80 and _ISSUER.fullmatch(line):
+            result.issuer = line
+            break
+    return result
+
+
+def _title_like(line: str) -> bool:
+    return not line.endswith((".", ":", ",")) and not parse_header_date(line) and not is_chrome(line)
+
+
+def _collapse_blank_runs(text: str, within: int) -> str:
+    """Where dropped chrome left several blank lines in a row in the header, keep one."""
+    out: list[str] = []
+    for i, line in enumerate(text.split("\n")):
+        if i < within and not line.strip() and out and not out[-1].strip():
+            continue
+        out.append(line)
+    return "\n".join(out)

@@ -1,0 +1,265 @@
+"""Document variables in the project file (DESIGN.md §2.6; schema v3): each statement's date, issuer, url and memo,
+the project's own typed variables (defined like the codebook: add, rename, delete, order) with their values, and
+each imported statement's provenance.
+
+Every change is one transaction with a history row, committed before the function returns, and returns what the
+undo needs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core import variables as cv
+from annotator.core.model import Provenance
+from annotator.core.variables import Variable
+from annotator.errors import AnnotatorError
+from annotator.store.docvars import definitions_of, values_of
+from annotator.store.project import Project, _reading
+from annotator.store.writing import now
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """A statement's variables: the fixed ones and the project's own (by name, in their type; absent = empty)."""
+
+    date: str = ""
+    issuer: str = ""
+    url: str = ""
+    note: str = ""
+    values: dict[str, Any] = field(default_factory=dict, compare=True, hash=False)
+
+    def get(self, name: str) -> Any:
+        if name in cv.FIXED:
+            return getattr(self, name)
+        return self.values.get(name)
+
+
+# ---------------------------------------------------------------------- reading
+@_reading
+def definitions(project: Project) -> list[Variable]:
+    """The project's own variables, in order."""
+    return definitions_of(project.conn)
+
+
+@_reading
+def fields(project: Project, doc_id: int) -> Fields:
+    row = project.conn.execute("SELECT date, issuer, url, note FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    if row is None:
+        raise AnnotatorError(f"no document {doc_id} in {project.path}")
+    return Fields(row[0], row[1], row[2], row[3], values=values_of(project.conn, doc_id).get(doc_id, {}))
+
+
+@_reading
+def all_fields(project: Project) -> dict[int, Fields]:
+    """Every document's variables by id (for the Documents list: one read for all)."""
+    values = values_of(project.conn)
+    return {
+        r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {}))
+        for r in project.conn.execute("SELECT id, date, issuer, url, note FROM documents")
+    }
+
+
+@_reading
+def provenance(project: Project, doc_id: int) -> tuple[Provenance, str] | None:
+    """Where an imported statement came from, and when it was imported; None for one made otherwise."""
+    row = project.conn.execute(
+        "SELECT file_name, file_sha256, extractor, extractor_version, imported FROM imports WHERE doc_id = ?",
+        (doc_id,),
+    ).fetchone()
+    return None if row is None else (Provenance(*row[:4]), row[4])
+
+
+# ---------------------------------------------------------------------- writing values
+def _log(project: Project, action: str, doc_id: int | None, before: Any, after: Any) -> None:
+    project._log(action, doc_id, None, before, after)
+
+
+def check_value(conn: sqlite3.Connection, name: str, raw: Any) -> Any:
+    """``raw`` parsed for variable ``name`` (fixed or the project's); raises AnnotatorError naming the problem."""
+    try:
+        if name == "date":
+            return cv.parse_date(raw)
+        if name in cv.FIXED:
+            return cv.parse_text(raw, f"the {cv.FIXED_NAMES[name].lower()}")
+        row = conn.execute("SELECT type FROM variables WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise AnnotatorError(f"no variable {name!r} in this project")
+        return cv.parse_value(row[0], raw)
+    except ValueError as exc:
+        raise AnnotatorError(f"{name}: {exc}") from None
+
+
+def _write_value(conn: sqlite3.Connection, doc_id: int, name: str, value: Any) -> None:
+    if name in cv.FIXED:
+        conn.execute(  # one constant statement for the four (SQL text is never built from a value)
+            "UPDATE documents SET date = CASE ?1 WHEN 'date' THEN ?2 ELSE date END,"
+            " issuer = CASE ?1 WHEN 'issuer' THEN ?2 ELSE issuer END, url = CASE ?1 WHEN 'url' THEN ?2 ELSE url END,"
+            " note = CASE ?1 WHEN 'note' THEN ?2 ELSE note END, updated = ?3 WHERE id = ?4",
+            (name, value or "", now(), doc_id),
+        )
+        return
+    type_ = conn.execute("SELECT type FROM variables WHERE name = ?", (name,)).fetchone()[0]
+    if value is None:
+        conn.execute("DELETE FROM document_values WHERE doc_id = ? AND variable = ?", (doc_id, name))
+    else:
+        conn.execute(
+            "INSERT INTO document_values (doc_id, variable, value) VALUES (?, ?, ?)"
+            " ON CONFLICT(doc_id, variable) DO UPDATE SET value = excluded.value",
+            (doc_id, name, cv.to_store(type_, value)),
+        )
+
+
+def set_value(project: Project, doc_id: int, name: str, raw: Any) -> tuple[Any, Any]:
+    """Set one variable of one statement (``date``, ``issuer``, ``url``, ``note`` or a project variable).
+
+    Returns (before, after) in the variable's type; an empty value is "" for the fixed ones, None for the others.
+    """
+    with project._write("set the document variable"):
+        value = check_value(project.conn, name, raw)
+        before = fields(project, doc_id).get(name)
+        if before != value:
+            _write_value(project.conn, doc_id, name, value)
+            _log(project, "set_variable", doc_id, {name: before}, {name: value})
+    return before, value
+
+
+def set_many(
+    project: Project, rows: Iterable[tuple[int, Mapping[str, Any]]], new_variables: Iterable[Variable] = ()
+) -> int:
+    """Set variables of many statements at once (a vars file), adding ``new_variables`` first; one transaction.
+
+    The values must already be parsed (:func:`check_value` or ``core.variables.parse_value``). Returns the number of
+    values that changed.
+    """
+    changed = 0
+    with project._write("set the document variables"):
+        conn = project.conn
+        added = list(new_variables)
+        if added:
+            existing = definitions_of(conn)
+            problems = cv.definition_problems(existing + added)
+            if problems:
+                raise AnnotatorError("cannot add the variables", problems)
+            _write_definitions(conn, existing + added)
+            _log(project, "add_variables", None, None, {"variables": [[v.name, v.type] for v in added]})
+        current = all_fields(project)
+        for doc_id, values in rows:
+            if doc_id not in current:
+                raise AnnotatorError(f"no document {doc_id} in {project.path}")
+            before = {n: current[doc_id].get(n) for n in values}
+            after = {n: v for n, v in values.items() if before[n] != v}
+            for name, value in after.items():
+                _write_value(conn, doc_id, name, value)
+            if after:
+                changed += len(after)
+                _log(project, "set_variables", doc_id, {n: before[n] for n in after}, after)
+    return changed
+
+
+# ---------------------------------------------------------------------- definitions
+def _write_definitions(conn: sqlite3.Connection, variables: list[Variable]) -> None:
+    conn.executemany(
+        "INSERT INTO variables (name, type, position) VALUES (?, ?, ?)"
+        " ON CONFLICT(name) DO UPDATE SET type = excluded.type, position = excluded.position",
+        [(v.name, v.type, i) for i, v in enumerate(variables)],
+    )
+
+
+def add_variable(project: Project, variable: Variable, position: int | None = None) -> None:
+    with project._write("add the variable"):
+        existing = definitions_of(project.conn)
+        ordered = list(existing)
+        ordered.insert(len(existing) if position is None else position, variable)
+        problems = cv.definition_problems(ordered)
+        if problems:
+            raise AnnotatorError(f"cannot add the variable {variable.name!r}", problems)
+        _write_definitions(project.conn, ordered)
+        _log(project, "add_variable", None, None, {"name": variable.name, "type": variable.type})
+
+
+def rename_variable(project: Project, old: str, new: str) -> None:
+    """Rename a variable; its values follow it (``ON UPDATE CASCADE``)."""
+    with project._write("rename the variable"):
+        existing = definitions_of(project.conn)
+        if old not in {v.name for v in existing}:
+            raise AnnotatorError(f"no variable {old!r} in this project")
+        renamed = [Variable(new, v.type) if v.name == old else v for v in existing]
+        problems = cv.definition_problems(renamed)
+        if problems:
+            raise AnnotatorError(f"cannot rename {old!r} to {new!r}", problems)
+        if old != new:
+            project.conn.execute("UPDATE variables SET name = ? WHERE name = ?", (new, old))
+            _log(project, "rename_variable", None, {"name": old}, {"name": new})
+
+
+def delete_variable(project: Project, name: str) -> tuple[Variable, int, dict[int, Any]]:
+    """Remove a variable and its values. Returns (the variable, its position, its values by document) for undo."""
+    with project._write("delete the variable"):
+        existing = definitions_of(project.conn)
+        found = [i for i, v in enumerate(existing) if v.name == name]
+        if not found:
+            raise AnnotatorError(f"no variable {name!r} in this project")
+        variable = existing[found[0]]
+        values = {d: v[name] for d, v in values_of(project.conn).items() if name in v}
+        project.conn.execute("DELETE FROM variables WHERE name = ?", (name,))  # values go by ON DELETE CASCADE
+        project.conn.execute("DELETE FROM document_values WHERE variable = ?", (name,))
+        _write_definitions(project.conn, [v for v in existing if v.name != name])
+        _log(project, "delete_variable", None, {"name": name, "type": variable.type, "values": len(values)}, None)
+    return variable, found[0], values
+
+
+def restore_variable(project: Project, variable: Variable, position: int, values: Mapping[int, Any]) -> None:
+    """Undo :func:`delete_variable`: the variable where it was, with its values."""
+    with project._write("restore the variable"):
+        ordered = [v for v in definitions_of(project.conn) if v.name != variable.name]
+        ordered.insert(min(position, len(ordered)), variable)
+        _write_definitions(project.conn, ordered)
+        project.conn.executemany(
+            "INSERT OR REPLACE INTO document_values (doc_id, variable, value) VALUES (?, ?, ?)",
+            [(d, variable.name, cv.to_store(variable.type, v)) for d, v in values.items()],
+        )
+        _log(project, "restore_variable", None, None, {"name": variable.name, "values": len(values)})
+
+
+def reorder_variables(project: Project, names: list[str]) -> list[str]:
+    """Put the variables in the order of ``names`` (all of them); returns the order before."""
+    with project._write("reorder the variables"):
+        existing = definitions_of(project.conn)
+        if sorted(names) != sorted(v.name for v in existing):
+            raise AnnotatorError("the new order must name every variable once")
+        by_name = {v.name: v for v in existing}
+        _write_definitions(project.conn, [by_name[n] for n in names])
+        before = [v.name for v in existing]
+        _log(project, "reorder_variables", None, {"order": before}, {"order": names})
+    return before
+
+
+def set_definitions(project: Project, variables: list[Variable]) -> list[Variable]:
+    """Make the project's variables exactly ``variables`` (as the codebook JSON states them): variables not named
+    are deleted with their values, new ones added, types and order as given. Returns the definitions before.
+
+    A type change of a variable that has values is refused (their values would no longer be of their type).
+    """
+    problems = cv.definition_problems(variables)
+    if problems:
+        raise AnnotatorError("the variable definitions are invalid; nothing was changed", problems)
+    with project._write("change the variables"):
+        conn = project.conn
+        before = definitions_of(conn)
+        old_types = {v.name: v.type for v in before}
+        used = {r[0] for r in conn.execute("SELECT DISTINCT variable FROM document_values")}
+        retyped = [v.name for v in variables if v.name in used and old_types.get(v.name) not in (None, v.type)]
+        if retyped:
+            raise AnnotatorError("the type of a variable with values cannot change: " + ", ".join(retyped))
+        keep = {v.name for v in variables}
+        dropped = [(v.name,) for v in before if v.name not in keep]
+        conn.executemany("DELETE FROM document_values WHERE variable = ?", dropped)
+        conn.executemany("DELETE FROM variables WHERE name = ?", dropped)
+        _write_definitions(conn, variables)
+        _log(project, "set_variables_defined", None, {"variables": [[v.name, v.type] for v in before]},
+             {"variables": [[v.name, v.type] for v in variables]})
+    return before

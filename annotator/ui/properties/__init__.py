@@ -1,0 +1,260 @@
+"""Document variables in the window (DESIGN.md §3): the Document Properties dock, the Date and Issuer columns and
+the filters of the Documents list, the variables dialog, and File ▸ Set Document Variables… for a vars file.
+
+``install(window)`` adds them to a MainWindow after its ``__init__``, like ``ui/review.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QHeaderView
+
+from annotator.core import variables as cv
+from annotator.core.model import Document
+from annotator.errors import AnnotatorError
+from annotator.store import variables as sv
+from annotator.store.variables import Fields
+from annotator.ui import filedialogs
+from annotator.ui.dialogs import error
+from annotator.ui.properties import commands
+from annotator.ui.properties.columns import Column, FilterBar
+from annotator.ui.properties.panel import PropertiesPanel
+
+VARS_FILTER = "Document variables (*.csv *.json);;All files (*)"
+DEFAULT_COLUMNS = ("date", "issuer")
+COLUMN_WIDTHS = {"date": 84, "issuer": 130}
+
+
+def install(window: Any) -> PropertiesController:
+    existing = getattr(window, "_properties_controller", None)
+    if existing is None:
+        existing = window._properties_controller = PropertiesController(window)
+    return existing
+
+
+class PropertiesController(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self._fields: dict[int, Fields] | None = None
+        self._session: Any = None
+        self.variables: list[cv.Variable] = []
+        saved = window.settings.value("documents/columns", None)
+        saved = [saved] if isinstance(saved, str) else saved
+        self.shown_columns: list[str] = [str(c) for c in saved] if saved is not None else list(DEFAULT_COLUMNS)
+
+        self.panel = PropertiesPanel()
+        self.dock = QDockWidget("Document Properties", window)
+        self.dock.setObjectName("properties_dock")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        spans_dock = next((d for d in window.findChildren(QDockWidget) if d.objectName() == "spans_dock"), None)
+        if spans_dock is not None:
+            window.splitDockWidget(spans_dock, self.dock, Qt.Orientation.Vertical)
+        window.restoreDockWidget(self.dock)
+        self.panel.edited.connect(self.edit)
+        self.panel.manageRequested.connect(self.manage)
+
+        documents_dock = window.documents.parentWidget()
+        if isinstance(documents_dock, QDockWidget):  # room for the Date and Issuer columns
+            window.resizeDocks([documents_dock], [480], Qt.Orientation.Horizontal)
+        self.filters = FilterBar()
+        window.documents.layout().insertWidget(2, self.filters)
+        self.filters.changed.connect(window.documents.filtersChanged)
+        model = window.documents.model
+        model.keep = self._keep
+        # unsorted (import order) until a header is clicked; then the model sorts (a date column by date)
+        window.documents.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        window.documents.table.setSortingEnabled(True)
+
+        self.focus_action = QAction("Document &Properties", window)
+        self.focus_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.focus_action.setStatusTip("Edit the statement's date, issuer, URL, memo and variables")
+        self.focus_action.triggered.connect(self.focus)
+        self.manage_action = QAction("Document &Variables…", window)
+        self.manage_action.triggered.connect(self.manage)
+        self.vars_action = QAction("Set Document &Variables…", window)
+        self.vars_action.setStatusTip("Set dates, issuers and variables from a CSV or JSON file (by sha256 or title)")
+        self.vars_action.triggered.connect(self.set_from_file)
+        window.addAction(self.focus_action)
+        document_menu = window.menus["&Document"]
+        document_menu.addSeparator()
+        document_menu.addAction(self.focus_action)
+        document_menu.addAction(self.manage_action)
+        file_menu = window.menus["&File"]
+        file_menu.insertAction(window.actions_["quit"], self.vars_action)
+        window.menus["&View"].addAction(self.dock.toggleViewAction())
+        self.columns_menu = window.menus["&View"].addMenu("Documents &Columns")
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+
+        window.undo_group.activeStackChanged.connect(lambda _stack: self._sync_session())
+        self._sync_session()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def session(self) -> Any:
+        return self.window.session
+
+    def all_fields(self) -> dict[int, Fields]:
+        if self._fields is None:
+            self._fields = sv.all_fields(self.session.project)
+        return self._fields
+
+    def fields(self, doc_id: int) -> Fields:
+        found = self.all_fields().get(doc_id)
+        if found is None:  # a document imported since the last read
+            self._fields = None
+            found = self.all_fields().get(doc_id, Fields())
+        return found
+
+    def _sync_session(self) -> None:
+        session = self.window.session
+        if session is self._session:
+            return
+        if self._session is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # a session already deleted with its project
+                self._session.documentOpened.disconnect(self._document_opened)
+        self._session = session
+        session.documentOpened.connect(self._document_opened)
+        self.definitions_changed()
+
+    def _keep(self, doc_id: int) -> bool:
+        keep = self._predicate
+        return True if keep is None else keep(self.fields(doc_id))
+
+    # ------------------------------------------------------------------ refreshing
+    def definitions_changed(self) -> None:
+        """The project's variables changed (or the project did): the form, the columns, the filters."""
+        self._fields = None
+        self.variables = sv.definitions(self.session.project)
+        names = {v.name for v in self.variables}
+        self.shown_columns = [c for c in self.shown_columns if c in cv.FIXED or c in names]
+        self.panel.set_variables(self.variables)
+        self._refresh_lists()
+        self._show_current()
+
+    def values_changed(self, doc_id: int) -> None:
+        self._fields = None
+        self._show_current()
+        if self.fields(doc_id).issuer not in self._issuers:
+            self._refresh_lists()
+        else:
+            model = self.window.documents.model
+            row = model.row_of(doc_id)
+            if row >= 0:
+                model.dataChanged.emit(model.index(row, 0), model.index(row, model.columnCount() - 1))
+
+    def _refresh_lists(self) -> None:
+        self._fields = None  # one read of every document's variables
+        types = {v.name: v.type for v in self.variables}
+        self._issuers = sorted({f.issuer for f in self.all_fields().values() if f.issuer}, key=str.casefold)
+        self.filters.set_choices(self._issuers, self.variables)
+        model = self.window.documents.model
+        self._types = types
+        model.extra = [Column(n, types.get(n, "date" if n == "date" else "text"), self.fields)
+                       for n in self.shown_columns]
+        self.window.documents_changed()
+        header = self.window.documents.table.horizontalHeader()
+        for i, name in enumerate(self.shown_columns, 3):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(i, COLUMN_WIDTHS.get(name, 90))
+
+    @property
+    def _predicate(self):  # type: ignore[no-untyped-def]
+        return self.filters.predicate(getattr(self, "_types", {}))
+
+    def _document_opened(self, doc: Document) -> None:
+        self._show(doc.id)
+
+    def _show_current(self) -> None:
+        doc = self.session.document
+        self._show(doc.id if doc is not None else None)
+
+    def _show(self, doc_id: int | None) -> None:
+        if doc_id is None:
+            self.panel.show_fields(None, None)
+            return
+        project = self.session.project
+        self.panel.show_fields(doc_id, sv.fields(project, doc_id), sv.provenance(project, doc_id))
+        self.panel.setEnabled(not project.readonly)
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for Help ▸ Keyboard Shortcuts."""
+        return [
+            ("Ctrl+Shift+P", "Document Properties: the statement's date, issuer, URL, memo and variables"),
+            ("Tab, Enter (Ctrl+Enter in the memo)", "Document Properties: next field; save the field (undoable)"),
+        ]
+
+    # ------------------------------------------------------------------ actions
+    def edit(self, doc_id: int, name: str, raw: Any) -> None:
+        project = self.session.project
+        try:
+            value = sv.check_value(project.conn, name, raw)
+        except AnnotatorError as exc:
+            self.panel.refuse(name, str(exc))
+            return
+        try:
+            before = sv.fields(project, doc_id).get(name)
+        except AnnotatorError:  # the statement is gone (another project opened)
+            return
+        if value == before or (value in ("", None) and before in ("", None)):
+            return
+        command = commands.SetValue(self, doc_id, name, before, value)
+        if not self.session.push(command):
+            self.panel.refuse(name, command.failure or "")
+
+    def focus(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
+        self.panel.editors["date"].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def manage(self) -> None:
+        from annotator.ui.properties.variables_dialog import VariablesDialog
+
+        VariablesDialog(self, self.window).exec()
+        self.window.focus_statement()
+
+    def set_from_file(self) -> None:
+        path = filedialogs.open_file(self.window, "Set document variables", VARS_FILTER)
+        if path:
+            self.apply_file(path)
+
+    def apply_file(self, path: str) -> None:
+        """A vars file, whole or nothing (``store/varsfile.py``); the summary says what was set and added."""
+        from annotator.store.varsfile import apply
+
+        try:
+            report = apply(self.session.project, path)
+        except AnnotatorError as exc:
+            error(self.window, "Set document variables", "\n".join(exc.lines()))
+            return
+        self.definitions_changed()
+        inform(self.window, "Set document variables", "\n".join(report.summary_lines()))
+
+    def _fill_columns_menu(self) -> None:
+        self.columns_menu.clear()
+        for name, label in [(n, cv.FIXED_NAMES[n]) for n in cv.FIXED] + [(v.name, v.name) for v in self.variables]:
+            action = self.columns_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(name in self.shown_columns)
+            action.toggled.connect(lambda on, n=name: self.show_column(n, on))
+
+    def show_column(self, name: str, shown: bool) -> None:
+        if shown and name not in self.shown_columns:
+            self.shown_columns.append(name)
+        elif not shown and name in self.shown_columns:
+            self.shown_columns.remove(name)
+        self.window.settings.setValue("documents/columns", list(self.shown_columns))  # remembered, like the layout
+        self._refresh_lists()
+
+
+def inform(parent: Any, title: str, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Information, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()

@@ -1,0 +1,99 @@
+"""Undoable changes of document variables: each is one saved transaction (``store/variables.py``) and one step of
+the window's undo stack, like every other change (``ui/commands.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.core import variables as cv
+from annotator.core.variables import Variable
+from annotator.store import variables as sv
+from annotator.ui.commands import _Command
+
+
+def field_name(name: str) -> str:
+    return cv.FIXED_NAMES.get(name, name)
+
+
+class SetValue(_Command):
+    """Set one variable of one statement; undo puts the value before back."""
+
+    def __init__(self, controller: Any, doc_id: int, name: str, before: Any, after: Any) -> None:
+        shown = cv.display("bool", after) if isinstance(after, bool) else str(after or "")
+        shown = shown if len(shown) <= 30 else shown[:29] + "…"
+        text = f"Set {field_name(name)} to “{shown}”" if shown else f"Clear {field_name(name)}"
+        super().__init__(controller.session, text, doc_id)
+        self.controller = controller
+        self.name, self.before, self.after = name, before, after
+
+    def do(self) -> None:
+        sv.set_value(self.session.project, self.doc_id, self.name, self.after)  # type: ignore[arg-type]
+        self.controller.values_changed(self.doc_id)
+
+    def undo_step(self) -> None:
+        sv.set_value(self.session.project, self.doc_id, self.name, self.before)  # type: ignore[arg-type]
+        self.controller.values_changed(self.doc_id)
+
+
+class AddVariable(_Command):
+    def __init__(self, controller: Any, variable: Variable) -> None:
+        super().__init__(controller.session, f"Add variable “{variable.name}”", None)
+        self.controller = controller
+        self.variable = variable
+
+    def do(self) -> None:
+        sv.add_variable(self.session.project, self.variable)
+        self.controller.definitions_changed()
+
+    def undo_step(self) -> None:
+        sv.delete_variable(self.session.project, self.variable.name)
+        self.controller.definitions_changed()
+
+
+class RenameVariable(_Command):
+    def __init__(self, controller: Any, old: str, new: str) -> None:
+        super().__init__(controller.session, f"Rename variable “{old}” to “{new}”", None)
+        self.controller = controller
+        self.old, self.new = old, new
+
+    def do(self) -> None:
+        sv.rename_variable(self.session.project, self.old, self.new)
+        self.controller.definitions_changed()
+
+    def undo_step(self) -> None:
+        sv.rename_variable(self.session.project, self.new, self.old)
+        self.controller.definitions_changed()
+
+
+class DeleteVariable(_Command):
+    """Delete a variable and its values; undo brings both back where they were."""
+
+    def __init__(self, controller: Any, name: str) -> None:
+        super().__init__(controller.session, f"Delete variable “{name}”", None)
+        self.controller = controller
+        self.name = name
+        self.saved: tuple[Variable, int, dict[int, Any]] | None = None
+
+    def do(self) -> None:
+        self.saved = sv.delete_variable(self.session.project, self.name)
+        self.controller.definitions_changed()
+
+    def undo_step(self) -> None:
+        assert self.saved is not None
+        sv.restore_variable(self.session.project, *self.saved)
+        self.controller.definitions_changed()
+
+
+class ReorderVariables(_Command):
+    def __init__(self, controller: Any, before: list[str], after: list[str]) -> None:
+        super().__init__(controller.session, "Reorder variables", None)
+        self.controller = controller
+        self.before, self.after = before, after
+
+    def do(self) -> None:
+        sv.reorder_variables(self.session.project, self.after)
+        self.controller.definitions_changed()
+
+    def undo_step(self) -> None:
+        sv.reorder_variables(self.session.project, self.before)
+        self.controller.definitions_changed()

@@ -1,0 +1,187 @@
+"""The Document Properties panel: the open statement's date, issuer, URL, memo and the project's own variables,
+each edited by keyboard (Tab from field to field) and saved as one undoable change when the field is left or
+Enter is pressed; where it came from (the import's provenance) below them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core import variables as cv
+from annotator.core.model import Provenance
+from annotator.core.variables import Variable
+from annotator.store.variables import Fields
+from annotator.ui.text import from_qt, plain, to_qt
+
+PLACEHOLDERS = {"date": "YYYY-MM-DD", "number": "a number", "text": "", "url": "https://…"}
+
+
+class MemoEdit(QPlainTextEdit):
+    """The memo: several lines; saved when the keyboard leaves it or on Ctrl+Enter; Tab moves on."""
+
+    committed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setMaximumHeight(90)
+
+    def event(self, event: QEvent) -> bool:
+        # Ctrl+Enter saves the memo here: the window's "Mark Done and Open Next" must not take it
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.committed.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
+            self.committed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class PropertiesPanel(QWidget):
+    """Emits ``edited(doc_id, name, raw)`` when the user leaves a changed field: the controller checks and saves
+    it for the statement the panel showed (a field left by opening another statement is saved for its own)."""
+
+    edited = Signal(int, str, object)
+    manageRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editors: dict[str, QWidget] = {}
+        self.shown: dict[str, Any] = {}
+        self.types: dict[str, str] = {}
+        self.doc_id: int | None = None
+        self.form_host = QWidget()
+        self.form = QFormLayout(self.form_host)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form_host)
+        self.message = plain(QLabel())
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
+        self.origin = plain(QLabel())
+        self.origin.setWordWrap(True)
+        self.origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.manage = QPushButton("Variables…")
+        self.manage.setToolTip("Add, rename, delete or reorder the project's own variables")
+        self.manage.clicked.connect(self.manageRequested)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(scroll)
+        layout.addWidget(self.message)
+        layout.addWidget(self.origin)
+        layout.addWidget(self.manage, 0, Qt.AlignmentFlag.AlignLeft)
+        self.set_variables([])
+        self.setEnabled(False)
+
+    # ------------------------------------------------------------------ building
+    def set_variables(self, variables: list[Variable]) -> None:
+        """One field per fixed variable, then one per project variable, in order."""
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.editors = {}
+        self.types = {"date": "date", "issuer": "text", "url": "text", "note": "memo"}
+        for name in cv.FIXED:
+            self._add(name, cv.FIXED_NAMES[name], self.types[name])
+        for var in variables:
+            self.types[var.name] = var.type
+            self._add(var.name, var.name, var.type)
+
+    def _add(self, name: str, label: str, type_: str) -> None:
+        editor: QWidget
+        if type_ == "memo":
+            editor = MemoEdit()
+            editor.committed.connect(lambda n=name: self._commit(n))
+        elif type_ == "bool":
+            editor = QComboBox()
+            editor.addItem("", None)
+            editor.addItem("yes", True)
+            editor.addItem("no", False)
+            editor.activated.connect(lambda _i, n=name: self._commit(n))
+        else:
+            editor = QLineEdit()
+            editor.setPlaceholderText(PLACEHOLDERS.get("url" if name == "url" else type_, ""))
+            editor.editingFinished.connect(lambda n=name: self._commit(n))
+        editor.setObjectName(f"property_{name}")
+        editor.setAccessibleName(label)
+        caption = plain(QLabel(f"{label}:"))
+        caption.setBuddy(editor)
+        self.form.addRow(caption, editor)
+        self.editors[name] = editor
+
+    # ------------------------------------------------------------------ showing
+    def show_fields(self, doc_id: int | None, fields: Fields | None,
+                    provenance: tuple[Provenance, str] | None = None) -> None:
+        if doc_id != self.doc_id:
+            for name in list(self.editors):  # a field being edited when another statement opens is kept
+                self._commit(name)
+        self.doc_id = doc_id
+        self.setEnabled(fields is not None)
+        self.message.clear()
+        fields = fields or Fields()
+        for name in self.editors:
+            self._show(name, fields.get(name))
+        if provenance is None:
+            self.origin.setText("")
+        else:
+            prov, when = provenance
+            self.origin.setText(to_qt(f"Imported {when[:16].replace('T', ' ')} UTC from {prov.file_name} by "
+                                      f"{prov.extractor} {prov.extractor_version} (SHA-256 {prov.file_sha256[:12]}…)"))
+
+    def _show(self, name: str, value: Any) -> None:
+        self.shown[name] = value
+        editor = self.editors[name]
+        editor.blockSignals(True)
+        try:
+            if isinstance(editor, QComboBox):
+                editor.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+            elif isinstance(editor, QPlainTextEdit):
+                editor.setPlainText(to_qt(value or ""))
+            elif isinstance(editor, QLineEdit):
+                editor.setText(to_qt(cv.display(self.types[name], value)))
+        finally:
+            editor.blockSignals(False)
+
+    def value_of(self, name: str) -> Any:
+        editor = self.editors[name]
+        if isinstance(editor, QComboBox):
+            return editor.currentData()
+        if isinstance(editor, QPlainTextEdit):
+            return from_qt(editor.toPlainText())
+        return from_qt(editor.text())  # type: ignore[attr-defined]
+
+    def _commit(self, name: str) -> None:
+        if not self.isEnabled() or name not in self.editors or self.doc_id is None:
+            return
+        raw = self.value_of(name)
+        shown = self.shown.get(name)
+        if raw == cv.display(self.types[name], shown) or raw == shown or (raw in ("", None) and shown in ("", None)):
+            return
+        self.edited.emit(self.doc_id, name, raw)
+
+    def refuse(self, name: str, message: str) -> None:
+        """A value that cannot be saved: say why and show the saved value again."""
+        self._show(name, self.shown.get(name))
+        self.message.setText(to_qt(message))

@@ -1,0 +1,212 @@
+"""Document variables in the window, through the real widgets: the Document Properties dock (keyboard, undo, saved
+at once), the Date/Issuer columns (a date column sorts by date), the filters, the variables dialog, File ▸ Set
+Document Variables…"""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from annotator.core.variables import Variable
+from annotator.store import variables as sv
+from annotator.ui import filedialogs, properties
+from annotator.ui.properties.variables_dialog import VariablesDialog
+from tests.ui.conftest import on_dialog, record_messages
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _type_into(qtbot, editor, text):
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def _rows(window):
+    model = window.documents.model
+    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def test_the_keyboard_reaches_the_dock_and_each_change_is_saved_and_undoable(qtbot, window, project):
+    doc = window.session.document.id
+    qtbot.keyClick(window.view, Qt.Key.Key_P, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.properties.panel
+    date = panel.editors["date"]
+    qtbot.waitUntil(date.hasFocus)
+    qtbot.keyClicks(date, "2023-10-26")
+    qtbot.keyClick(date, Qt.Key.Key_Tab)  # leaving the field saves it, and Tab goes on to the issuer
+    assert sv.fields(project, doc).date == "2023-10-26"
+    issuer = panel.editors["issuer"]
+    assert issuer.hasFocus()
+    qtbot.keyClicks(issuer, "Ministry of Foreign Affairs")
+    qtbot.keyClick(issuer, Qt.Key.Key_Return)
+    assert sv.fields(project, doc).issuer == "Ministry of Foreign Affairs"
+    assert [h["action"] for h in project.history(2)] == ["set_variable", "set_variable"]
+    assert _rows(window)[0][3:] == ["2023-10-26", "Ministry of Foreign Affairs"]
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert sv.fields(project, doc).issuer == ""
+    assert issuer.text() == ""
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert sv.fields(project, doc).issuer == "Ministry of Foreign Affairs"
+    assert window.undo_group.undoText() == "Set Issuer to “Ministry of Foreign Affairs”"
+
+
+def test_f1_lists_the_properties_keys(qtbot, window, monkeypatch):
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    shown = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self))
+    window.show_shortcuts()
+    table = shown[0].findChild(__import__("PySide6.QtWidgets").QtWidgets.QTableWidget)
+    keys = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "Ctrl+Shift+P" in keys
+
+
+def test_an_impossible_date_is_refused_with_a_message_and_nothing_saved(qtbot, window, project):
+    doc = window.session.document.id
+    panel = window.properties.panel
+    _type_into(qtbot, panel.editors["date"], "2023-02-30")
+    assert "exists" in panel.message.text()
+    assert panel.editors["date"].text() == ""
+    assert sv.fields(project, doc).date == ""
+    assert not window.undo_group.canUndo()
+
+
+def test_memo_and_own_variables_of_each_type(qtbot, window, project):
+    doc = window.session.document.id
+    controller = window.properties
+    for var in (Variable("pages", "number"), Variable("joint", "bool")):
+        window.session.push(properties.commands.AddVariable(controller, var))
+    panel = controller.panel
+    _type_into(qtbot, panel.editors["pages"], "12")
+    joint = panel.editors["joint"]
+    assert isinstance(joint, QComboBox)
+    joint.setFocus()
+    qtbot.keyClick(joint, Qt.Key.Key_Down)  # "yes"
+    memo = panel.editors["note"]
+    memo.setFocus()
+    qtbot.keyClicks(memo, "check the date")
+    qtbot.keyClick(memo, Qt.Key.Key_Return, CTRL)
+    assert sv.fields(project, doc) == sv.Fields(note="check the date", values={"pages": 12, "joint": True})
+    _type_into(qtbot, panel.editors["pages"], "many")
+    assert "not a number" in panel.message.text() and panel.editors["pages"].text() == "12"
+
+
+def test_date_column_sorts_by_date_and_filters_narrow_the_list(qtbot, window, project):
+    first, second = (d.id for d in project.documents())
+    sv.set_value(project, first, "date", "2023-12-01")
+    sv.set_value(project, second, "date", "2023-02-01")
+    sv.set_value(project, first, "issuer", "MOFA")
+    sv.set_value(project, second, "issuer", "State")
+    window.properties.definitions_changed()
+    header = window.documents.table.horizontalHeader()
+    assert [header.model().headerData(i, Qt.Orientation.Horizontal) for i in range(5)][3:] == ["Date", "Issuer"]
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=_section_center(header, 3))
+    assert [r[3] for r in _rows(window)] == ["2023-02-01", "2023-12-01"]
+    current = window.session.document.id  # the open statement stays the selected row where it moved
+    assert window.documents.table.currentIndex().row() == window.documents.model.row_of(current) == 1
+    filters = window.properties.filters
+    filters.issuer.setCurrentIndex(filters.issuer.findText("MOFA"))
+    qtbot.waitUntil(lambda: [r[4] for r in _rows(window)] == ["MOFA"])
+    filters.issuer.setCurrentIndex(0)
+    _type_into(qtbot, filters.date_from, "2023-06-01")
+    qtbot.waitUntil(lambda: [r[3] for r in _rows(window)] == ["2023-12-01"])
+    _type_into(qtbot, filters.date_from, "")
+    _type_into(qtbot, filters.date_to, "2023-06-01")
+    qtbot.waitUntil(lambda: [r[3] for r in _rows(window)] == ["2023-02-01"])
+
+
+def _section_center(header, section):
+    from PySide6.QtCore import QPoint
+
+    return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2)
+
+
+def test_variables_dialog_adds_renames_reorders_and_deletes_undoably(qtbot, window, project):
+    controller = window.properties
+
+    def work(dialog):
+        dialog.type.setCurrentIndex(dialog.type.findData("number"))
+        _type_into(qtbot, dialog.name, "wave")  # Enter in the name field adds it
+        dialog.type.setCurrentIndex(dialog.type.findData("text"))
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, "region")
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, "area")
+        qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+        _type_into(qtbot, dialog.name, "date")
+        assert "built-in" in dialog.message.text()
+        dialog.reject()
+
+    timer = on_dialog(VariablesDialog, work)
+    controller.manage()
+    timer.stop()
+    assert sv.definitions(project) == [Variable("area", "text"), Variable("wave", "number")]
+    assert isinstance(controller.panel.editors["area"], QLineEdit)
+    doc = window.session.document.id
+    _type_into(qtbot, controller.panel.editors["area"], "Asia")
+    window.session.push(properties.commands.DeleteVariable(controller, "area"))
+    assert "area" not in controller.panel.editors and sv.fields(project, doc).values == {}
+    window.undo_group.undo()
+    assert sv.fields(project, doc).values == {"area": "Asia"}
+    assert controller.panel.editors["area"].text() == "Asia"
+
+
+def test_set_document_variables_from_a_file(qtbot, window, project, tmp_path, monkeypatch):
+    shown = record_messages(monkeypatch, properties)
+    path = tmp_path / "vars.csv"
+    path.write_text("title,date,issuer,wave\nhostile,2023-10-26,MOFA,2\n", encoding="utf-8")
+    window.properties.apply_file(str(path))
+    doc = next(d.id for d in project.documents() if d.title == "hostile")
+    assert sv.fields(project, doc) == sv.Fields(date="2023-10-26", issuer="MOFA", values={"wave": 2})
+    assert shown[-1][0] == "Set document variables" and "added variable(s) to the project: wave" in shown[-1][1]
+    assert "wave" in window.properties.panel.editors
+    path.write_text("title,date\nhostile,2023-02-30\nnobody,2023-01-01\n", encoding="utf-8")
+    window.properties.apply_file(str(path))
+    assert "line 2: date" in shown[-1][1] and "line 3" in shown[-1][1]
+    assert sv.fields(project, doc).date == "2023-10-26"
+    assert window.properties.vars_action in window.menus["&File"].actions()
+
+
+def test_the_codebook_json_shares_the_variables(qtbot, window, project, tmp_path, monkeypatch):
+    import json
+
+
+    window.session.push(properties.commands.AddVariable(window.properties, Variable("wave", "number")))
+    target = tmp_path / "team.codebook.json"
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(target))
+    window.files.export_codebook()
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["variables"] == [{"name": "wave", "type": "number"}]
+    data["variables"].append({"name": "joint", "type": "bool"})
+    target.write_text(json.dumps(data), encoding="utf-8")
+    window.session.push(properties.commands.DeleteVariable(window.properties, "wave"))
+    monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(target))
+    window.files.import_codebook()
+    assert sv.definitions(project) == [Variable("wave", "number"), Variable("joint", "bool")]
+    assert "joint" in window.properties.panel.editors
+
+
+def test_ctrl_enter_in_the_memo_saves_it_and_does_not_mark_the_statement_done(qtbot, window, project):
+    doc = window.session.document.id
+    memo = window.properties.panel.editors["note"]
+    memo.setFocus()
+    qtbot.keyClicks(memo, "first line")
+    qtbot.keyClick(memo, Qt.Key.Key_Return, CTRL)
+    assert sv.fields(project, doc).note == "first line"
+    assert window.session.document.id == doc and project.document(doc).status == "todo"
+
+
+def test_columns_on_demand_are_remembered(qtbot, window, project):
+    window.session.push(properties.commands.AddVariable(window.properties, Variable("wave", "number")))
+    sv.set_value(project, window.session.document.id, "wave", "3")
+    window.properties.show_column("wave", True)
+    window.properties.show_column("issuer", False)
+    model = window.documents.model
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    assert headers[3:] == ["Date", "wave"]
+    assert "3" in [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert window.settings.value("documents/columns") == ["date", "wave"]
