@@ -23,10 +23,17 @@ from types import ModuleType
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from tests.benchmarks import bench_agree, bench_export, bench_gui, bench_start, bench_store  # noqa: E402
+from tests.benchmarks import (  # noqa: E402
+    bench_agree,
+    bench_corpus,
+    bench_export,
+    bench_gui,
+    bench_start,
+    bench_store,
+)
 from tests.benchmarks.common import Context, Row, table  # noqa: E402
 
-MODULES: tuple[ModuleType, ...] = (bench_store, bench_export, bench_agree, bench_start, bench_gui)
+MODULES: tuple[ModuleType, ...] = (bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_corpus)
 LAST_RUN = Path(__file__).with_name("last_run.md")
 
 
