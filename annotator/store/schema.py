@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = [
     """CREATE TABLE documents (
@@ -84,6 +84,35 @@ _V2 = [
     )""",
 ]
 
+# v3, listing a team's corpus (issue 14): the Documents list, its status filter and Ctrl+U read only these, never a
+# row of ``documents`` itself -- a row holds its text, and ``length``/``sha256``/``status`` come after it, so reading
+# them walks the text's overflow pages. ``documents_listing`` covers what a list row shows (ordered by id, so pages of
+# the list are index seeks); ``document_span_counts`` holds each document's number of spans, kept by triggers on
+# ``spans`` (a document without a row here has none), so a list does not count the spans of every document.
+_V3_SCALE = [
+    "CREATE INDEX documents_listing ON documents(id, title, status, length, sha256)",
+    """CREATE TABLE document_span_counts (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        spans INTEGER NOT NULL CHECK (spans >= 0)
+    )""",
+    """CREATE TRIGGER span_counts_insert AFTER INSERT ON spans BEGIN
+        INSERT INTO document_span_counts (doc_id, spans) VALUES (NEW.doc_id, 1)
+            ON CONFLICT (doc_id) DO UPDATE SET spans = spans + 1;
+    END""",
+    """CREATE TRIGGER span_counts_delete AFTER DELETE ON spans BEGIN
+        UPDATE document_span_counts SET spans = spans - 1 WHERE doc_id = OLD.doc_id;
+    END""",
+    """CREATE TRIGGER span_counts_move AFTER UPDATE OF doc_id ON spans WHEN OLD.doc_id IS NOT NEW.doc_id BEGIN
+        UPDATE document_span_counts SET spans = spans - 1 WHERE doc_id = OLD.doc_id;
+        INSERT INTO document_span_counts (doc_id, spans) VALUES (NEW.doc_id, 1)
+            ON CONFLICT (doc_id) DO UPDATE SET spans = spans + 1;
+    END""",
+    "INSERT INTO document_span_counts (doc_id, spans) SELECT doc_id, count(*) FROM spans GROUP BY doc_id",
+]
+
+# v3 is the sources team's statements and the ones above (joined at merge).
+_V3 = [*_V3_SCALE]
+
 #: MIGRATIONS[n] takes a database from version n-1 to version n
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(conn: sqlite3.Connection) -> None:
@@ -93,7 +122,7 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2)}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2), 3: _run(_V3)}
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -56,14 +56,21 @@ class DocumentsModel(_Table):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[DocumentSummary] = []
+        self.rows: Sequence[DocumentSummary] = []
         self._row_by_id: dict[int, int] = {}
 
-    def set_rows(self, rows: list[DocumentSummary]) -> None:
+    def set_rows(self, rows: Sequence[DocumentSummary]) -> None:
+        """``rows`` may be a store ``DocumentList`` (100 000 statements): only its ids are read here, each row
+        when the view shows it."""
         self.beginResetModel()
         self.rows = rows
-        self._row_by_id = {r.id: i for i, r in enumerate(rows)}
+        ids = self._ids()
+        self._row_by_id = dict(zip(ids, range(len(ids))))
         self.endResetModel()
+
+    def _ids(self) -> Sequence[int]:
+        ids = getattr(self.rows, "ids", None)
+        return ids if ids is not None else [r.id for r in self.rows]
 
     def _count(self) -> int:
         return len(self.rows)
@@ -87,7 +94,8 @@ class DocumentsModel(_Table):
         i = self._row_by_id.get(doc_id, -1)
         if 0 <= i < len(self.rows) and self.rows[i].id == doc_id:
             return i
-        self._row_by_id = {r.id: j for j, r in enumerate(self.rows)}
+        ids = self._ids()
+        self._row_by_id = dict(zip(ids, range(len(ids))))
         return self._row_by_id.get(doc_id, -1)
 
     def update(self, doc_id: int, **changes: Any) -> None:
