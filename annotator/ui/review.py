@@ -27,6 +27,7 @@ from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.review_commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review_panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review_report import ReportDialog, export_gold
+from annotator.ui.review_worker import ReportJob
 from annotator.ui.session import Session
 
 
@@ -52,6 +53,7 @@ class ReviewController(QObject):
         self.rows: list[Row] = []
         self.current_key: str | None = None
         self.report_dialog: ReportDialog | None = None
+        self.report_job: ReportJob | None = None
         self._session: Session | None = None
         self._doc_id: int | None = None
 
@@ -166,6 +168,8 @@ class ReviewController(QObject):
         self.files = []
         self.choice = 0
         self.review, self.rows, self.current_key = None, [], None
+        if self.report_job is not None:
+            self.report_job.wait()
         if self.report_dialog is not None:
             self.report_dialog.close()
             self.report_dialog = None
@@ -395,14 +399,31 @@ class ReviewController(QObject):
 
     # ------------------------------------------------------------------ report, gold, help
     def show_report(self) -> None:
+        """Compute the report in the background (progress, cancel); the dialog opens when it is ready."""
         chosen = self.colleague()
         if chosen is None:
             return
+        if self.report_job is not None:
+            self.report_job.wait()
         try:
-            report = store.review_report(self.session.project, *chosen)
+            job = ReportJob(self.window, self.session.project, *chosen)
         except AnnotatorError as exc:
             error(self.window, "Agreement report", str(exc))
             return
+        self.report_job = job
+        job.done.connect(self._report_ready)
+        job.failed.connect(lambda message: error(self.window, "Agreement report", message))
+        job.ended.connect(lambda: self._report_ended(job))
+        job.start()
+
+    def _report_ended(self, job: ReportJob) -> None:
+        if self.report_job is job:
+            self.report_job = None
+            if job.thread.cancelled:
+                self.window.statusBar().showMessage("Agreement report cancelled", 4000)
+        job.deleteLater()
+
+    def _report_ready(self, report: core.Report) -> None:
         if self.report_dialog is not None:
             self.report_dialog.close()
         self.report_dialog = ReportDialog(self.window, report, Path(self._start_dir()))

@@ -12,6 +12,8 @@ import hashlib
 import io
 import json
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QLabel
@@ -364,6 +366,7 @@ def test_accept_all_agreed_needs_two_colleagues(window, review, bob_path, qtbot,
 def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_path, tmp_path, qtbot, monkeypatch):
     open_files(monkeypatch, qtbot, window, bob_path)
     review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
     dialog = review.report_dialog
     assert dialog is not None and dialog.isVisible()
     labels = [dialog.labels_table.item(r, 0).text() for r in range(dialog.labels_table.rowCount())]
@@ -476,6 +479,7 @@ def test_names_from_files_are_shown_as_plain_text(window, review, tmp_path, qtbo
     assert {s.annotator for s in review.panel.view.spans_in_order() if s.label == core.THEIRS_ONLY} == {
         "<b>eve</b>: Threat"}  # the view's tooltip escapes it (tests/ui/test_docview.py)
     review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None)
     labels = review.panel.findChildren(QLabel) + review.report_dialog.findChildren(QLabel)
     assert "<b>eve</b>" in review.report_dialog.summary.text()
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels if label.text())
@@ -490,3 +494,44 @@ def test_help_lists_the_review_keys(window, review, monkeypatch):
     assert ("R", "Reject Theirs (Keep Mine) (in the statement or the Review dock)") in rows
     assert ("K, Shift+F8", "Previous Disagreement (in the statement or the Review dock)") in rows
     assert ("Ctrl+Shift+O", "Open Colleague File") in rows
+
+
+def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(window, review, bob_path, qtbot,
+                                                                           monkeypatch):
+    import threading
+
+    from annotator.store import review as store_review
+
+    open_files(monkeypatch, qtbot, window, bob_path)
+    real = store_review.review_report
+    threads, seen = [], []
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_review, "review_report", recorded)
+    review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
+    assert threads and threads[0] != threading.get_ident()
+    review.report_dialog.close()
+    review.report_dialog = None
+
+    def endless(_project, _file, _colleague, progress):
+        for i in range(10**9):  # a report that never ends: only a cancel stops it
+            progress(i, 10**9)
+            seen.append(i)
+            time.sleep(0.002)
+
+    monkeypatch.setattr(store_review, "review_report", endless)
+    review.actions["review_report"].trigger()
+    job = review.report_job
+    qtbot.waitUntil(lambda: len(seen) > 20)
+    qtbot.waitUntil(lambda: job.dialog.value() > 0)  # progress reaches the dialog while the window runs
+    from PySide6.QtWidgets import QPushButton
+
+    (cancel,) = job.dialog.findChildren(QPushButton)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review.report_job is None)
+    assert not job.thread.isRunning() and review.report_dialog is None
+    assert "cancelled" in window.statusBar().currentMessage()

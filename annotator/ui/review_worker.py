@@ -1,0 +1,109 @@
+"""Whole-project review work off the GUI thread: the agreement report, with progress and cancel.
+
+A :class:`ReportJob` computes :func:`annotator.store.review.review_report` in a ``QThread`` on its own read-only
+connection to the project file (:func:`annotator.store.review.reader`), so the window keeps painting and taking
+keys while 100 000 statements are compared; a progress dialog shows how far it is and cancels it. The colleague
+file is only read by the job (the controller does not change a loaded file, it replaces it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from annotator.core import review as core
+from annotator.errors import AnnotatorError
+from annotator.store import review as store
+from annotator.store.project import Project
+
+
+class Cancelled(Exception):
+    """Raised inside the job's progress callback when the user cancels: it unwinds the report."""
+
+
+class _Thread(QThread):
+    progressed = Signal(int, int)
+    finishedWith = Signal(object, str)  # report or None, error message ("" when cancelled or done)
+
+    def __init__(self, reader: Project, colleague_file: store.ColleagueFile, colleague: store.Colleague | None) -> None:
+        super().__init__()
+        self._reader, self._file, self._colleague = reader, colleague_file, colleague
+        self.cancelled = False
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.cancelled or self.isInterruptionRequested():
+            raise Cancelled
+        self.progressed.emit(done, total)
+
+    def run(self) -> None:
+        report: core.Report | None = None
+        problem = ""
+        try:
+            report = store.review_report(self._reader, self._file, self._colleague, progress=self._progress)
+        except Cancelled:
+            self.cancelled = True
+        except AnnotatorError as exc:
+            problem = str(exc)
+        finally:
+            self._reader.close()
+        self.finishedWith.emit(report, problem)
+
+
+class ReportJob(QObject):
+    """One report being computed; ``done(report)`` when ready, ``failed(message)``, or nothing if cancelled."""
+
+    done = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(self, parent: QWidget, project: Project, colleague_file: store.ColleagueFile,
+                 colleague: store.Colleague | None) -> None:
+        super().__init__(parent)
+        self.thread = _Thread(store.reader(project), colleague_file, colleague)
+        self.dialog = QProgressDialog("Comparing the statements…", "Cancel", 0, 0, parent)
+        self.dialog.setObjectName("report_progress")
+        self.dialog.setWindowTitle("Agreement report")
+        self.dialog.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable meanwhile
+        self.dialog.setMinimumDuration(300)
+        self.dialog.canceled.connect(self.cancel)
+        self.thread.progressed.connect(self._progressed)
+        self.thread.finishedWith.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        parent.installEventFilter(self)  # closing the window stops the job first
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and self.thread.isRunning():
+            self.wait()
+        return False
+
+    def start(self) -> None:
+        self.thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self.thread.isRunning()
+
+    def cancel(self) -> None:
+        self.thread.cancelled = True
+        self.thread.requestInterruption()
+
+    def wait(self) -> None:
+        """Stop and wait for the thread (closing the window or the project)."""
+        self.cancel()
+        self.thread.wait()
+
+    def _progressed(self, done: int, total: int) -> None:
+        if self.dialog.maximum() != total:
+            self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+
+    def _finished(self, report: Any, problem: str) -> None:
+        self.thread.wait()
+        self.dialog.reset()
+        self.dialog.hide()
+        if report is not None and not self.thread.cancelled:
+            self.done.emit(report)
+        elif problem:
+            self.failed.emit(problem)
+        self.ended.emit()
