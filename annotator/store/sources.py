@@ -11,7 +11,6 @@ not 2 × 100 000 texts (issue 14: 3.1 GB before).
 
 from __future__ import annotations
 
-import sys
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
@@ -84,24 +83,44 @@ class ProjectDocs(Mapping[str, DocSpans]):
     def __init__(self, project: Project, texts: _Texts) -> None:
         self._project = project
         self._texts = texts
+        self._cursor: Iterator[tuple[int, str]] | None = None
+        self._ahead: tuple[int, str] | None = None
         conn = project.conn
         with translated("read", project.path):
+            bad = conn.execute(
+                "SELECT s.start, s.\"end\", s.label, d.length FROM spans s LEFT JOIN documents d ON d.id = s.doc_id"
+                " WHERE d.id IS NULL OR typeof(s.start) != 'integer' OR typeof(s.\"end\") != 'integer'"
+                " OR NOT (0 <= s.start AND s.start < s.\"end\" AND s.\"end\" <= d.length)"
+                " OR typeof(s.label) != 'text' OR s.label = '' LIMIT 1"
+            ).fetchone()
+            if bad is not None:
+                raise ValueError(f"invalid span ({bad[0]}, {bad[1]}, {bad[2]!r}) for a text of {bad[3]} characters")
             # sha -> (id, length): the listing index covers these, no text is read
             self._docs = {sha: (doc_id, length) for doc_id, sha, length in conn.execute(
                 "SELECT id, sha256, length FROM documents ORDER BY id")}
-            lengths = {doc_id: length for doc_id, length in self._docs.values()}
             self._spans: dict[int, tuple[tuple[int, int, str], ...]] = {}
             labels: dict[str, str] = {}
+            intern = labels.setdefault  # one str per label, not one per span
             rows = conn.execute('SELECT doc_id, start, "end", label FROM spans ORDER BY doc_id, start, "end", label, id')
             for doc_id, group in groupby(rows, itemgetter(0)):
-                n = lengths.get(doc_id, -1)
-                spans = []
-                for _, s, e, label in group:
-                    if not (type(s) is int and type(e) is int and 0 <= s < e <= n and type(label) is str and label):
-                        raise ValueError(f"invalid span ({s}, {e}, {label!r}) for a text of {n} characters")
-                    spans.append((s, e, labels.setdefault(label, sys.intern(label))))
-                self._spans[doc_id] = tuple(spans)
+                self._spans[doc_id] = tuple([(s, e, intern(label, label)) for _, s, e, label in group])
         self._closer = weakref.finalize(self, project.close)
+
+    def _text(self, doc_id: int) -> str:
+        """A text by id. Documents are compared in import order, so one cursor walks the texts in id order; an id
+        behind it is read by a query of its own."""
+        conn = self._project.conn
+        if self._cursor is None:
+            self._cursor = iter(conn.execute("SELECT id, text FROM documents ORDER BY id"))
+        ahead = self._ahead
+        while ahead is None or ahead[0] < doc_id:
+            ahead = next(self._cursor, None)
+            if ahead is None:
+                break
+        self._ahead = ahead
+        if ahead is not None and ahead[0] == doc_id:
+            return ahead[1]
+        return conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
 
     def close(self) -> None:
         self._closer()
@@ -120,7 +139,7 @@ class ProjectDocs(Mapping[str, DocSpans]):
         text = self._texts.get(sha, length)
         if text is None:
             with translated("read", self._project.path):
-                text = self._project.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+                text = self._text(doc_id)
             self._texts.put(sha, text)
         return DocSpans(text, self._spans.get(doc_id, ()))
 

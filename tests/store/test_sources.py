@@ -69,3 +69,22 @@ def test_a_shared_text_is_taken_only_when_its_length_matches(tmp_path):
     texts.put("y", "1")
     texts.put("z", "2")
     assert texts.get("x", 3) is None  # only the last few are kept
+
+
+def test_texts_read_in_any_order_are_the_documents_texts(tmp_path):
+    a = project(tmp_path / "a.sqlite", 3)
+    (lazy,) = sources.load([a])
+    whole = eager(a)
+    keys = list(lazy.docs)
+    for sha in [keys[2], keys[0], keys[3], keys[1], keys[3], keys[0]]:  # behind and ahead of the cursor
+        assert lazy.docs[sha] == whole.docs[sha]
+
+
+def test_a_span_of_no_document_is_refused_when_loaded(tmp_path):
+    a = project(tmp_path / "a.sqlite", 1)
+    conn = sqlite3.connect(a)  # foreign keys are off in this plain connection: the file is damaged on purpose
+    with conn:
+        conn.execute("UPDATE spans SET doc_id = 999 WHERE id = (SELECT min(id) FROM spans)")
+    conn.close()
+    with pytest.raises(AnnotatorError, match="invalid span"):
+        sources.load([a])

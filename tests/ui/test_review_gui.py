@@ -369,9 +369,10 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     qtbot.waitUntil(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
     dialog = review.report_dialog
     assert dialog is not None and dialog.isVisible()
-    labels = [dialog.labels_table.item(r, 0).text() for r in range(dialog.labels_table.rowCount())]
+    labels = [dialog.labels_table.model().index(r, 0).data() for r in range(dialog.labels_table.model().rowCount())]
     assert labels == ["Threat", "Commitment", "Call to action", "Sanction"]  # bob's label: mine lacks it
-    documents = [dialog.documents_table.item(r, 0).text() for r in range(dialog.documents_table.rowCount())]
+    table = dialog.documents_table.model()
+    documents = [table.index(r, 0).data() for r in range(table.rowCount())]
     assert documents == [d.title for d in project.documents()]
     chart = dict(dialog.chart.values())
     assert set(chart) == {"Threat", "Commitment", "Call to action", "Sanction"}
