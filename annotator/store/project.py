@@ -22,7 +22,6 @@ from annotator.core import codebook
 from annotator.core.model import (
     STATUSES,
     Document,
-    DocumentSummary,
     IncomingDocument,
     Label,
     Span,

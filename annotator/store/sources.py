@@ -101,7 +101,9 @@ class ProjectDocs(Mapping[str, DocSpans]):
             self._spans: dict[int, tuple[tuple[int, int, str], ...]] = {}
             labels: dict[str, str] = {}
             intern = labels.setdefault  # one str per label, not one per span
-            rows = conn.execute('SELECT doc_id, start, "end", label FROM spans ORDER BY doc_id, start, "end", label, id')
+            rows = conn.execute(
+                'SELECT doc_id, start, "end", label FROM spans ORDER BY doc_id, start, "end", label, id'
+            )
             for doc_id, group in groupby(rows, itemgetter(0)):
                 self._spans[doc_id] = tuple([(s, e, intern(label, label)) for _, s, e, label in group])
         self._closer = weakref.finalize(self, project.close)

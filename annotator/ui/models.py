@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
+from annotator.store.listing import DocumentList
 from annotator.ui.text import from_qt, plain_tooltip, to_qt
 
 Index = QModelIndex | QPersistentModelIndex
@@ -56,16 +57,16 @@ class DocumentsModel(_Table):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: Sequence[DocumentSummary] = []
+        self.rows: list[DocumentSummary] | DocumentList = []
         self._row_by_id: dict[int, int] = {}
 
-    def set_rows(self, rows: Sequence[DocumentSummary]) -> None:
+    def set_rows(self, rows: list[DocumentSummary] | DocumentList) -> None:
         """``rows`` may be a store ``DocumentList`` (100 000 statements): only its ids are read here, each row
         when the view shows it."""
         self.beginResetModel()
         self.rows = rows
         ids = self._ids()
-        self._row_by_id = dict(zip(ids, range(len(ids))))
+        self._row_by_id = dict(zip(ids, range(len(ids)), strict=True))
         self.endResetModel()
 
     def _ids(self) -> Sequence[int]:
@@ -95,7 +96,7 @@ class DocumentsModel(_Table):
         if 0 <= i < len(self.rows) and self.rows[i].id == doc_id:
             return i
         ids = self._ids()
-        self._row_by_id = dict(zip(ids, range(len(ids))))
+        self._row_by_id = dict(zip(ids, range(len(ids)), strict=True))
         return self._row_by_id.get(doc_id, -1)
 
     def update(self, doc_id: int, **changes: Any) -> None:

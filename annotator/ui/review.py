@@ -419,7 +419,7 @@ class ReviewController(QObject):
     def _report_ended(self, job: ReportJob) -> None:
         if self.report_job is job:
             self.report_job = None
-            if job.thread.cancelled:
+            if job.worker.cancelled:
                 self.window.statusBar().showMessage("Agreement report cancelled", 4000)
         job.deleteLater()
 

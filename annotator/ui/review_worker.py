@@ -61,37 +61,37 @@ class ReportJob(QObject):
     def __init__(self, parent: QWidget, project: Project, colleague_file: store.ColleagueFile,
                  colleague: store.Colleague | None) -> None:
         super().__init__(parent)
-        self.thread = _Thread(store.reader(project), colleague_file, colleague)
+        self.worker = _Thread(store.reader(project), colleague_file, colleague)
         self.dialog = QProgressDialog("Comparing the statements…", "Cancel", 0, 0, parent)
         self.dialog.setObjectName("report_progress")
         self.dialog.setWindowTitle("Agreement report")
         self.dialog.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable meanwhile
         self.dialog.setMinimumDuration(300)
         self.dialog.canceled.connect(self.cancel)
-        self.thread.progressed.connect(self._progressed)
-        self.thread.finishedWith.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        self.worker.progressed.connect(self._progressed)
+        self.worker.finishedWith.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         parent.installEventFilter(self)  # closing the window stops the job first
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close and self.thread.isRunning():
+        if event.type() == QEvent.Type.Close and self.worker.isRunning():
             self.wait()
         return False
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker.start()
 
     @property
     def running(self) -> bool:
-        return self.thread.isRunning()
+        return self.worker.isRunning()
 
     def cancel(self) -> None:
-        self.thread.cancelled = True
-        self.thread.requestInterruption()
+        self.worker.cancelled = True
+        self.worker.requestInterruption()
 
     def wait(self) -> None:
         """Stop and wait for the thread (closing the window or the project)."""
         self.cancel()
-        self.thread.wait()
+        self.worker.wait()
 
     def _progressed(self, done: int, total: int) -> None:
         if self.dialog.maximum() != total:
@@ -99,10 +99,10 @@ class ReportJob(QObject):
         self.dialog.setValue(done)
 
     def _finished(self, report: Any, problem: str) -> None:
-        self.thread.wait()
+        self.worker.wait()
         self.dialog.reset()
         self.dialog.hide()
-        if report is not None and not self.thread.cancelled:
+        if report is not None and not self.worker.cancelled:
             self.done.emit(report)
         elif problem:
             self.failed.emit(problem)

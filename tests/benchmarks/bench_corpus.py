@@ -37,7 +37,10 @@ MEASURES = (
 FAST = Target(max_figure=50, unit="ms")
 
 #: the raw GROUP BY of the stats rows
-STATS_SQL = ("SELECT status, count(*) FROM documents GROUP BY status", "SELECT label, count(*) FROM spans GROUP BY label")
+STATS_SQL = (
+    "SELECT status, count(*) FROM documents GROUP BY status",
+    "SELECT label, count(*) FROM spans GROUP BY label",
+)
 
 #: the agree baseline, run in a fresh interpreter: python -c AGREE_FLOOR A B
 AGREE_FLOOR = """
@@ -96,7 +99,9 @@ def _store_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
                 lambda: project.documents(),
                 lambda: raw.execute("SELECT id FROM documents ORDER BY id").fetchall(),
                 lambda: project.documents("in_progress"),
-                lambda: raw.execute("SELECT id FROM documents WHERE status = ? ORDER BY id", ("in_progress",)).fetchall(),
+                lambda: raw.execute(
+                    "SELECT id FROM documents WHERE status = ? ORDER BY id", ("in_progress",)
+                ).fetchall(),
             ],
             repeats,
         )

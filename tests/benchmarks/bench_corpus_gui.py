@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import corpus_data
-from tests.benchmarks.common import Context, Row, Target, interleaved, median, timed
+from tests.benchmarks.common import Context, Row, Target, median, timed
 
 NAME = "corpus_gui"
 MEASURES = (

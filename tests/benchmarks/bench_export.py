@@ -28,7 +28,9 @@ MEASURES = ("export 100 000 spans as JSONL",)
 SPANS_PER_DOC = 100
 
 _DOCS_SQL = "SELECT id, title, source, sha256, status, text FROM documents ORDER BY id"
-_SPANS_SQL = 'SELECT doc_id, start, "end", label, annotator, note, id FROM spans ORDER BY doc_id, start, "end", label, id'
+_SPANS_SQL = (
+    'SELECT doc_id, start, "end", label, annotator, note, id FROM spans ORDER BY doc_id, start, "end", label, id'
+)
 
 
 def cursor_and_orjson(project_file: Path, out_file: Path) -> int:

@@ -68,7 +68,7 @@ def _make(path: Path, n: int, side: int, user: str, bodies: list) -> None:  # ty
         leftover.unlink(missing_ok=True)
     docs = _statements(n, side, bodies)
     with Project.open(tmp, create=True, user=user) as project:
-        while chunk := [d for _, d in zip(range(CHUNK), docs)]:
+        while chunk := [d for _, d in zip(range(CHUNK), docs, strict=False)]:
             project.import_documents(chunk)
     conn = sqlite3.connect(tmp)  # statuses spread through the corpus, as a team's work in progress leaves them
     with conn:

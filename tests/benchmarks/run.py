@@ -34,7 +34,9 @@ from tests.benchmarks import (  # noqa: E402
 )
 from tests.benchmarks.common import Context, Row, table  # noqa: E402
 
-MODULES: tuple[ModuleType, ...] = (bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_corpus, bench_corpus_gui)
+MODULES: tuple[ModuleType, ...] = (
+    bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_corpus, bench_corpus_gui
+)
 LAST_RUN = Path(__file__).with_name("last_run.md")
 
 

@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import json
-
 import time
 
 import pytest
@@ -534,5 +533,5 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     (cancel,) = job.dialog.findChildren(QPushButton)
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.report_job is None)
-    assert not job.thread.isRunning() and review.report_dialog is None
+    assert not job.worker.isRunning() and review.report_dialog is None
     assert "cancelled" in window.statusBar().currentMessage()
