@@ -22,7 +22,7 @@ import sys
 
 from annotator.store import Project
 from tests.benchmarks import corpus_data
-from tests.benchmarks.common import Context, Row, Target, annotator_cmd, interleaved, median, run_probe
+from tests.benchmarks.common import Context, Row, Target, annotator_cmd, interleaved, median, run_probe, timed
 
 NAME = "corpus"
 MEASURES = (
@@ -33,6 +33,8 @@ MEASURES = (
     "100 000 statements: annotator stats",
     "100 000 statements: annotator agree, two projects",
     "100 000 statements: annotator agree, peak memory",
+    "100 000 statements: list the backups (manifest)",
+    "100 000 statements: backup on open, nothing changed",
 )
 FAST = Target(max_figure=50, unit="ms")
 
@@ -82,8 +84,38 @@ def run(ctx: Context) -> list[Row]:
     corpus = corpus_data.build(ctx)
     rows: list[Row] = []
     rows += _store_rows(ctx, corpus)
+    rows += _backup_rows(ctx, corpus)
     rows += _command_rows(ctx, corpus)
     return rows
+
+
+def _backup_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
+    """Backups of the corpus in a data folder of the run, as the window makes them (its own connection): one full
+    backup (timed, the baseline of the skipped one), more on open with nothing changed (skipped), and listing
+    them from the manifest vs ``os.stat`` of each backup file (the least a listing can do)."""
+    import os
+
+    from annotator.store import backups
+
+    os.environ["ANNOTATOR_DATA_DIR"] = str(ctx.workdir / "data")
+    try:
+        made: list[object] = []
+        full = timed(lambda: made.append(backups.backup_in_own_connection(corpus.mine, "open")))
+        skip = [timed(lambda: made.append(backups.backup_in_own_connection(corpus.mine, "open"))) for _ in range(ctx.repeats(5))]
+        if len(set(made)) != 1:
+            raise RuntimeError("an unchanged project was backed up again")
+        folder = backups.folder_for(corpus.mine)
+        listed, stats = interleaved(
+            [lambda: backups.list_backups(corpus.mine),
+             lambda: [p.stat() for p in folder.iterdir() if p.suffix == ".sqlite"]],
+            ctx.repeats(15, 3),
+        )
+        return [
+            Row(MEASURES[7], _ms(listed), "ms", _ms(stats), "os.stat of each", Target(max_figure=100, unit="ms")),
+            Row(MEASURES[8], _ms(skip), "ms", full * 1000, "a full backup"),
+        ]
+    finally:
+        os.environ.pop("ANNOTATOR_DATA_DIR", None)
 
 
 def _store_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
