@@ -100,8 +100,11 @@ class ColleagueFile:
         return self.path.stem or self.path.name
 
     @classmethod
-    def load(cls, path: str | Path) -> ColleagueFile:
-        """Read a project (never written, migrated or touched) or an export (jsonl, doccano, brat, text)."""
+    def load(cls, path: str | Path, progress: core.Progress | None = None) -> ColleagueFile:
+        """Read a project (never written, migrated or touched) or an export (jsonl, doccano, brat, text).
+
+        ``progress(done, total)``: documents of a project read (or files of an export); an exception it raises (a
+        cancel) stops the load."""
         path = Path(path)
         if not path.exists():
             raise AnnotatorError(f"no such file: {path}")
@@ -115,11 +118,18 @@ class ColleagueFile:
         if is_project(path):
             with Project.open(path, readonly=True) as project:
                 labels = project.labels()
+                total = project.progress()[1]
                 # the span fields a TheirSpan holds, as tuples straight from SQLite (no Span object per span)
-                for doc, rows in project.export_rows(fields=("start", "end", "label", "annotator", "note")):
+                rows_of = project.export_rows(fields=("start", "end", "label", "annotator", "note"))
+                for n, (doc, rows) in enumerate(rows_of, 1):
                     add(doc.sha256, doc.title, starmap(core.TheirSpan, rows))
+                    if progress is not None and (n % 500 == 0 or n == total):
+                        progress(n, total)
         else:
-            for file in formats.collect([path]):
+            files = formats.collect([path])
+            for n, file in enumerate(files, 1):
+                if progress is not None:
+                    progress(n - 1, len(files))
                 for incoming in formats.read(file).documents:
                     add(
                         sha256_text(incoming.text),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog
+from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from annotator.core import review as core
 from annotator.errors import AnnotatorError
@@ -27,7 +27,7 @@ from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.review_commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review_panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review_report import ReportDialog, export_gold
-from annotator.ui.review_worker import ReportJob
+from annotator.ui.review_worker import ReportJob, load_colleague_file
 from annotator.ui.session import Session
 
 
@@ -133,14 +133,13 @@ class ReviewController(QObject):
             if any(f.path.resolve() == path.resolve() for f in self.files):
                 self.window.statusBar().showMessage(f"{path.name} is already open for review", 6000)
                 continue
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                loaded = store.ColleagueFile.load(path)
-            except (AnnotatorError, OSError, ValueError) as exc:
-                QApplication.restoreOverrideCursor()
-                error(self.window, "Cannot open the colleague file", f"{path}:\n{exc}")
+            loaded, problem = load_colleague_file(self.window, path)
+            if problem is not None:
+                error(self.window, "Cannot open the colleague file", f"{path}:\n{problem}")
                 continue
-            QApplication.restoreOverrideCursor()
+            if loaded is None:  # cancelled
+                self.window.statusBar().showMessage(f"Opening {path.name} was cancelled", 6000)
+                continue
             self.choice = len(self.colleagues())  # show the newly opened colleague
             self.files.append(loaded)
             opened += 1

@@ -535,3 +535,43 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     qtbot.waitUntil(lambda: review.report_job is None)
     assert not job.worker.isRunning() and review.report_dialog is None
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_a_colleague_file_is_read_off_the_gui_thread_and_can_be_cancelled(window, review, bob_path, qtbot,
+                                                                            monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    real = rv.ColleagueFile.load
+    threads, ticks = [], []
+
+    def recorded(path, progress=None):
+        threads.append(threading.get_ident())
+        return real(path, progress)
+
+    monkeypatch.setattr(rv.ColleagueFile, "load", staticmethod(recorded))
+    assert review.open_paths([bob_path]) == 1 and review.files
+    assert threads and threads[0] != threading.get_ident()
+    review.close_review()
+
+    def endless(path, progress=None):
+        for i in range(10**9):  # a file that never ends: only a cancel stops it
+            progress(i, 10**9)
+            time.sleep(0.002)
+
+    def press_cancel():
+        ticks.append(1)  # the window's event loop runs while the file is read
+        dialog = window.findChild(QProgressDialog, "colleague_progress")
+        if dialog is None or dialog.value() <= 0:
+            QTimer.singleShot(20, press_cancel)
+            return
+        (button,) = dialog.findChildren(QPushButton)
+        button.click()
+
+    monkeypatch.setattr(rv.ColleagueFile, "load", staticmethod(endless))
+    QTimer.singleShot(20, press_cancel)
+    assert review.open_paths([bob_path]) == 0
+    assert ticks and review.files == []
+    assert "cancelled" in window.statusBar().currentMessage()
