@@ -100,8 +100,11 @@ def _backup_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
     os.environ["ANNOTATOR_DATA_DIR"] = str(ctx.workdir / "data")
     try:
         made: list[object] = []
-        full = timed(lambda: made.append(backups.backup_in_own_connection(corpus.mine, "open")))
-        skip = [timed(lambda: made.append(backups.backup_in_own_connection(corpus.mine, "open"))) for _ in range(ctx.repeats(5))]
+        def backup() -> None:
+            made.append(backups.backup_in_own_connection(corpus.mine, "open"))
+
+        full = timed(backup)
+        skip = [timed(backup) for _ in range(ctx.repeats(5))]
         if len(set(made)) != 1:
             raise RuntimeError("an unchanged project was backed up again")
         folder = backups.folder_for(corpus.mine)
