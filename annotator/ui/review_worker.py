@@ -51,6 +51,7 @@ class _Thread(QThread):
             problem = str(exc)
         finally:
             self._reader.close()
+            self._file = None  # type: ignore[assignment]  # a closed review gives its colleague file's memory back
         self.finishedWith.emit(report, problem)
 
 
@@ -108,6 +109,9 @@ class ReportJob(QObject):
         self.worker.wait()
         self.dialog.reset()
         self.dialog.hide()
+        owner = self.parent()
+        if owner is not None:
+            owner.removeEventFilter(self)
         if report is not None and not self.worker.cancelled:
             self.done.emit(report)
         elif problem:
