@@ -28,7 +28,7 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -295,6 +295,33 @@ def _triples(spans: Iterable[SpanLike]) -> tuple[SpanTuple, ...]:
     return tuple((s.start, s.end, s.label) for s in spans)
 
 
+class _Side(Mapping[str, DocSpans]):
+    """One side of the report's documents as a mapping for ``compare``, each built when compared: ``docs`` may
+    read its documents on access (the store's does), so no text is held for the whole report."""
+
+    def __init__(self, docs: Sequence[ReportDoc], index: Mapping[str, int], mine: bool, tick: Any) -> None:
+        self._docs, self._index, self._mine, self._tick = docs, index, mine, tick
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __contains__(self, sha: object) -> bool:
+        return sha in self._index
+
+    def __getitem__(self, sha: str) -> DocSpans:
+        d = self._docs[self._index[sha]]
+        if self._mine:
+            self._tick()
+        return DocSpans(d.text, _triples(d.mine if self._mine else d.theirs))
+
+
+class Progress(Protocol):
+    def __call__(self, done: int, total: int) -> None: ...
+
+
 def build_report(
     docs: Sequence[ReportDoc],
     labels: Sequence[str] | None = None,
@@ -303,6 +330,7 @@ def build_report(
     label_names: Mapping[str, str] | None = None,
     only_mine: Sequence[str] = (),
     only_theirs: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> Report:
     """The report over aligned documents; figures are :func:`annotator.core.agreement.compare` with A = mine.
 
@@ -310,15 +338,35 @@ def build_report(
     per-document rows are ``compare`` on one-document sets. Item counts per label: an agreed pair, a mine-only
     and a theirs-only span count under their label; a conflict counts under each label it involves (once if
     both spans share it), so a label conflict shows in both labels' bars.
+
+    ``docs`` is read twice, one document at a time (the whole comparison, then the rows), so a sequence that
+    reads each document when asked keeps one in memory; it may give its keys as ``docs.sha256s`` so none is
+    read to list them. ``progress(done, total)`` is called as documents are read (total: twice their number);
+    an exception it raises (a cancel) stops the report.
     """
     names = dict(label_names or {})
-    set_mine = AnnotationSet(mine, {d.sha256: DocSpans(d.text, _triples(d.mine)) for d in docs})
-    set_theirs = AnnotationSet(theirs, {d.sha256: DocSpans(d.text, _triples(d.theirs)) for d in docs})
-    whole = compare(set_mine, set_theirs, labels)
+    n = len(docs)
+    keys: Sequence[str] = getattr(docs, "sha256s", None) or [d.sha256 for d in docs]
+    index = {sha: i for i, sha in enumerate(keys)}
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % 64 == 0 or done == 2 * n):
+            progress(done, 2 * n)
+
+    whole = compare(AnnotationSet(mine, _Side(docs, index, True, tick)),
+                    AnnotationSet(theirs, _Side(docs, index, False, tick)), labels)
     per_label: dict[str, Counter[str]] = defaultdict(Counter)
     total: Counter[str] = Counter()
     doc_rows = []
-    for d in docs:
+    n_mine = n_theirs = 0
+    for i in range(n):
+        d = docs[i]
+        tick()
+        n_mine += len(d.mine)
+        n_theirs += len(d.theirs)
         items = classify(d.mine, d.theirs)
         counts = Counter(item.kind for item in items)
         total.update(counts)
@@ -326,8 +374,8 @@ def build_report(
             for label in {s.label for s in (item.mine, item.theirs) if s is not None}:
                 per_label[label][item.kind] += 1
         one = compare(
-            AnnotationSet(mine, {d.sha256: set_mine.docs[d.sha256]}),
-            AnnotationSet(theirs, {d.sha256: set_theirs.docs[d.sha256]}),
+            AnnotationSet(mine, {d.sha256: DocSpans(d.text, _triples(d.mine))}),
+            AnnotationSet(theirs, {d.sha256: DocSpans(d.text, _triples(d.theirs))}),
             labels,
         )
         doc_rows.append(_row("document", d.sha256, d.title, one["overall"], len(d.mine), len(d.theirs), counts))
@@ -335,9 +383,7 @@ def build_report(
         _row("label", label, names.get(label, label), entry, entry["a"], entry["b"], per_label.get(label, {}))
         for label, entry in whole["labels"].items()
     ]
-    n_mine = sum(len(d.mine) for d in docs)
-    n_theirs = sum(len(d.theirs) for d in docs)
-    overall = _row("overall", "", f"{len(docs)} document(s)", whole["overall"], n_mine, n_theirs, total)
+    overall = _row("overall", "", f"{n} document(s)", whole["overall"], n_mine, n_theirs, total)
     return Report(mine, theirs, overall, label_rows, doc_rows, list(only_mine), list(only_theirs))
 
 

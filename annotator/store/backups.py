@@ -4,7 +4,16 @@ Backups live in the user data directory (``paths.backups_dir()``), never beside 
 project, named by a readable part of the project's name and a hash of its absolute path
 (``statements-3f2a9c…``). Each backup is a complete single-file database (rollback-journal mode, so it can be
 read without leaving ``-wal``/``-shm`` files), written to a temporary file in that folder, synced and then renamed
-into place: a backup file is complete or absent, never torn. The newest :data:`KEEP` are kept.
+into place: a backup file is complete or absent, never torn.
+
+Backups are kept by age, not by count (:func:`kept_by_age`): every one of the last hour, then the newest of each
+hour of the last day, of each day of the last week, of each week of the last month; older ones go, the newest
+always stays. A backup on open or during work is skipped when the project has not changed since the last one (the
+project's *fingerprint* -- its history, span and document counters, settings, decisions -- equals the one stored
+with it), so reopening a project ten times makes one backup, not ten copies that push older restore points out.
+Each folder has a ``manifest.json`` (written atomically after each change) with every backup's time, reason,
+size, counts and fingerprint: listing reads it instead of opening each backup (a file it does not describe, or
+describes with another size, is opened and checked as before).
 
 File names sort by time: ``20250301T101500.123456Z-open.sqlite`` — the UTC time, then why it was made
 (``open``, ``periodic``, ``before-restore``, ``manual``).
@@ -35,9 +44,9 @@ from pathlib import Path
 from annotator import paths
 from annotator.errors import AnnotatorError, ProjectFileError
 from annotator.store import connection
+from annotator.store.backup_policy import MANIFEST as MANIFEST  # retention and the manifest live in backup_policy
+from annotator.store.backup_policy import SKIP_UNCHANGED, fingerprint, kept_by_age, read_manifest, write_manifest
 
-#: how many backups of one project are kept (the oldest beyond this are deleted)
-KEEP = 10
 #: why a backup was made, as written in its file name, and as shown to the user
 REASONS = {
     "open": "on open",
@@ -190,8 +199,9 @@ def _next_stamp(folder: Path) -> str:
     return _stamp(now)
 
 
-def _copy_into(source: sqlite3.Connection, target: Path) -> None:
-    """Copy a consistent snapshot of ``source`` into the new file ``target`` as one rollback-journal database."""
+def _copy_into(source: sqlite3.Connection, target: Path) -> tuple[int, int]:
+    """Copy a consistent snapshot of ``source`` into the new file ``target`` as one rollback-journal database;
+    returns its (documents, spans), for the manifest."""
     dest = sqlite3.connect(str(target), isolation_level=None)
     try:
         source.backup(dest)
@@ -200,29 +210,41 @@ def _copy_into(source: sqlite3.Connection, target: Path) -> None:
         result = dest.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
             raise BackupError(f"the copy did not verify ({result})")
+        documents = dest.execute("SELECT count(*) FROM documents").fetchone()[0]
+        spans = dest.execute("SELECT count(*) FROM spans").fetchone()[0]
     finally:
         dest.close()
     _fsync_file(target)
+    return int(documents), int(spans)
 
 
 def backup_connection(
-    source: sqlite3.Connection, project_path: str | Path, reason: str = "manual", keep: int = KEEP
+    source: sqlite3.Connection, project_path: str | Path, reason: str = "manual", keep: int | None = None
 ) -> Path:
     """Back up the database open on ``source`` (a project's connection) into the project's backup folder.
 
-    Returns the new backup's path. Raises :class:`BackupError` with a clear message when the backup folder cannot
-    take it (full, read-only, ...); the backups already there are left as they were.
+    Returns the new backup's path -- or, for a backup on open or during work of a project unchanged since its
+    newest backup, that backup's path (no copy is made). ``keep``: also keep at most this many (tests, stress
+    runs); retention is otherwise by age (:func:`kept_by_age`). Raises :class:`BackupError` with a clear message
+    when the backup folder cannot take it (full, read-only, ...); the backups already there are left as they were.
     """
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
     folder = folder_for(project_path)
+    with _translated(f"cannot read {Path(project_path).name}"):
+        # read before the copy: a change made meanwhile makes the next backup run again, never skip one
+        mark = fingerprint(source)
+    if reason in SKIP_UNCHANGED:
+        same = _unchanged(folder, mark)
+        if same is not None:
+            return same
     with _translated(f"cannot back up {Path(project_path).name} to {folder}"):
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".part", dir=folder)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            _copy_into(source, tmp)
+            documents, spans = _copy_into(source, tmp)
             target = _unique(folder, f"{_next_stamp(folder)}-{reason}")
             os.chmod(tmp, paths.new_file_mode(target))
             os.replace(tmp, target)
@@ -230,18 +252,45 @@ def backup_connection(
             _remove(tmp, Path(f"{tmp}-journal"))
             raise
         _fsync_dir(folder)
+    entries = _read_manifest(folder)
+    entries[target.name] = {"size": target.stat().st_size, "documents": documents, "spans": spans,
+                            "fingerprint": mark}
+    _write_manifest(folder, entries)
     rotate(project_path, keep)
     return target
 
 
-def backup_project(project, reason: str = "manual", keep: int = KEEP) -> Path:  # type: ignore[no-untyped-def]
+def _read_manifest(folder: Path) -> dict[str, dict]:  # type: ignore[type-arg]
+    return read_manifest(folder, _NAME.match)
+
+
+def _write_manifest(folder: Path, entries: dict[str, dict]) -> None:  # type: ignore[type-arg]
+    write_manifest(folder, entries, {p.name for p in _backup_files(folder)}, _TEMP_PREFIX)
+
+
+def _unchanged(folder: Path, mark: str) -> Path | None:
+    """The newest backup, if the manifest says it holds the project as ``mark`` describes it."""
+    files = _backup_files(folder)
+    if not files:
+        return None
+    entry = _read_manifest(folder).get(files[-1].name)
+    try:
+        size = files[-1].stat().st_size
+    except OSError:
+        return None
+    if entry is not None and entry.get("fingerprint") == mark and entry.get("size") == size:
+        return files[-1]
+    return None
+
+
+def backup_project(project, reason: str = "manual", keep: int | None = None) -> Path:  # type: ignore[no-untyped-def]
     """Back up an open :class:`~annotator.store.project.Project` (through its own connection)."""
     if project.readonly:
         raise BackupError(f"{project.path} is open read-only here; it is backed up where it is open for editing")
     return backup_connection(project.conn, project.path, reason, keep)
 
 
-def backup_file(project_path: str | Path, reason: str = "manual", keep: int = KEEP) -> Path:
+def backup_file(project_path: str | Path, reason: str = "manual", keep: int | None = None) -> Path:
     """Back up a project file that is not open in this process."""
     path = Path(project_path)
     connection.check_header(path)
@@ -255,7 +304,7 @@ def backup_file(project_path: str | Path, reason: str = "manual", keep: int = KE
         conn.close()
 
 
-def backup_in_own_connection(project_path: str | Path, reason: str = "manual", keep: int = KEEP) -> Path:
+def backup_in_own_connection(project_path: str | Path, reason: str = "manual", keep: int | None = None) -> Path:
     """Back up a project this process has open, through a connection of its own (e.g. in a background thread).
 
     The file is only ever opened through SQLite: opening and closing it directly would drop the POSIX locks the
@@ -278,15 +327,24 @@ def _unique(folder: Path, base: str) -> Path:
     return target
 
 
-def rotate(project_path: str | Path, keep: int = KEEP) -> list[Path]:
-    """Delete the oldest backups beyond ``keep`` and stale temporary files; returns what was deleted."""
+def rotate(project_path: str | Path, keep: int | None = None) -> list[Path]:
+    """Delete the backups age-based retention does not keep (and beyond the newest ``keep``, if given) and stale
+    temporary files; returns what was deleted."""
     folder = folder_for(project_path)
     deleted: list[Path] = []
     files = _backup_files(folder)
-    for old in files[: max(0, len(files) - keep)]:
+    created = {p: _created(_NAME.match(p.name)) for p in files}  # type: ignore[arg-type]
+    kept = kept_by_age(created, datetime.now(UTC))
+    if keep is not None:
+        kept &= set(files[max(0, len(files) - keep):])
+    for old in files:
+        if old in kept:
+            continue
         with contextlib.suppress(OSError):
             old.unlink()
             deleted.append(old)
+    if deleted:
+        _write_manifest(folder, _read_manifest(folder))
     with contextlib.suppress(OSError):
         now = time.time()
         for tmp in folder.glob(f"{_TEMP_PREFIX}*"):
@@ -340,8 +398,23 @@ def info(path: Path) -> BackupInfo:
 
 
 def list_backups(project_path: str | Path) -> list[BackupInfo]:
-    """The project's backups, newest first."""
-    return [info(p) for p in reversed(_backup_files(folder_for(project_path)))]
+    """The project's backups, newest first: as the manifest describes them, without opening them; a backup it does
+    not describe (or with another size: replaced since) is opened and checked (:func:`info`)."""
+    folder = folder_for(project_path)
+    entries = _read_manifest(folder)
+    listed = []
+    for path in reversed(_backup_files(folder)):
+        entry = entries.get(path.name)
+        match = _NAME.match(path.name)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = -1
+        if entry is not None and match is not None and entry["size"] == size:
+            listed.append(BackupInfo(path, _created(match), match.group(2), size, entry["documents"], entry["spans"]))
+        else:
+            listed.append(info(path))
+    return listed
 
 
 def find(project_path: str | Path, which: str) -> Path:
@@ -377,7 +450,7 @@ class Restored:
     damaged_copy: Path | None = None
 
 
-def restore(project_path: str | Path, backup_path: str | Path, keep: int = KEEP) -> Restored:
+def restore(project_path: str | Path, backup_path: str | Path, keep: int | None = None) -> Restored:
     """Replace the project file with a backup, atomically (see the module docstring).
 
     Raises :class:`~annotator.errors.ProjectFileError` / :class:`BackupError` with a clear message, leaving the
@@ -414,7 +487,7 @@ def restore(project_path: str | Path, backup_path: str | Path, keep: int = KEEP)
             _remove(tmp, Path(f"{tmp}-journal"))
 
 
-def _replace(project: Path, tmp: Path, backup: Path, keep: int) -> Restored:
+def _replace(project: Path, tmp: Path, backup: Path, keep: int | None) -> Restored:
     wal, shm = Path(f"{project}-wal"), Path(f"{project}-shm")
     if not project.exists():
         if wal.exists() and wal.stat().st_size:
@@ -439,7 +512,7 @@ def _replace(project: Path, tmp: Path, backup: Path, keep: int) -> Restored:
             readable = False
         if readable:
             # keep one more than usual until the next backup, so the one being restored is not rotated away
-            previous = backup_connection(opened, project, "before-restore", keep + 1)
+            previous = backup_connection(opened, project, "before-restore", None if keep is None else keep + 1)
             _take_over(opened, project)
         else:
             opened.close()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import starmap
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,11 @@ class Colleague:
 
 @dataclass(frozen=True, slots=True)
 class TheirDocument:
+    """A colleague's document as the review needs it: aligned by ``sha256`` to mine, whose text is the same, so
+    theirs is not kept (100 000 statements: the texts were most of the 3 GB a colleague file took)."""
+
     sha256: str
     title: str
-    text: str
     spans: tuple[core.TheirSpan, ...]
 
 
@@ -101,42 +104,49 @@ class ColleagueFile:
         return self.path.stem or self.path.name
 
     @classmethod
-    def load(cls, path: str | Path) -> ColleagueFile:
-        """Read a project (never written, migrated or touched) or an export (jsonl, doccano, brat, text)."""
+    def load(cls, path: str | Path, progress: core.Progress | None = None) -> ColleagueFile:
+        """Read a project (never written, migrated or touched) or an export (jsonl, doccano, brat, text).
+
+        ``progress(done, total)``: documents of a project read (or files of an export); an exception it raises (a
+        cancel) stops the load."""
         path = Path(path)
         if not path.exists():
             raise AnnotatorError(f"no such file: {path}")
         docs: dict[str, TheirDocument] = {}
 
-        def add(sha: str, title: str, text: str, spans: Iterable[core.TheirSpan]) -> None:
+        def add(sha: str, title: str, spans: Iterable[core.TheirSpan]) -> None:
             old = docs.get(sha)
-            docs[sha] = TheirDocument(sha, old.title if old else title, text, (old.spans if old else ()) + tuple(spans))
+            docs[sha] = TheirDocument(sha, old.title if old else title, (old.spans if old else ()) + tuple(spans))
 
         labels: list[Label] = []
         if is_project(path):
             with Project.open(path, readonly=True) as project:
                 labels = project.labels()
+                total = project.progress()[1]
                 bad: list[str] = []
-                for doc, spans in project.iter_documents():  # hashes recomputed (Project._checked)
-                    bad += [f"span {s.id}: {s.start}-{s.end} in statement {doc.id} of {len(doc.text)} characters"
-                            for s in spans if not 0 <= s.start < s.end <= len(doc.text)]
-                    add(
-                        doc.sha256,
-                        doc.title,
-                        doc.text,
-                        (core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in spans),
-                    )
+                # the span fields a TheirSpan holds, as tuples straight from SQLite (no Span object per span);
+                # hashes recomputed (Project._checked), spans checked against their text
+                rows_of = project.export_rows(fields=("start", "end", "label", "annotator", "note"))
+                for n, (doc, rows) in enumerate(rows_of, 1):
+                    length = len(doc.text)
+                    bad += [f"{s}-{e} in statement {doc.id} of {length} characters"
+                            for s, e, *_ in rows if not 0 <= s < e <= length]
+                    add(doc.sha256, doc.title, starmap(core.TheirSpan, rows))
+                    if progress is not None and (n % 500 == 0 or n == total):
+                        progress(n, total)
                 if bad:
                     raise AnnotatorError(
                         f"{path} is damaged: {len(bad)} span(s) lie outside their statement's text; "
                         "nothing of it was opened", bad[:MAX_LISTED])
         else:
-            for file in formats.collect([path]):
+            files = formats.collect([path])
+            for n, file in enumerate(files, 1):
+                if progress is not None:
+                    progress(n - 1, len(files))
                 for incoming in formats.read(file).documents:
                     add(
                         sha256_text(incoming.text),
                         incoming.title,
-                        incoming.text,
                         (core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in incoming.spans),
                     )
         return cls(path, docs, labels)
@@ -209,31 +219,6 @@ def review_document(
     items = core.classify(project.spans(doc_id), colleague_file.spans(sha, colleague))
     keys = {d.item_key for d in decisions(project, doc_id) if d.decision == REJECT and d.origin == colleague.origin}
     return DocumentReview(doc_id, colleague, items, frozenset(i.key for i in items if i.key in keys))
-
-
-def review_report(project: Project, colleague_file: ColleagueFile, colleague: Colleague | None = None) -> core.Report:
-    """The agreement report of one colleague (or the whole file) against my project, over aligned documents."""
-    alignment = colleague_file.align(project)
-    docs = []
-    for doc_id, sha in alignment.pairs:
-        doc = project.document(doc_id)
-        docs.append(
-            core.ReportDoc(sha, doc.title, doc.text, project.spans(doc_id), colleague_file.spans(sha, colleague))
-        )
-    labels = project.labels()
-    return core.build_report(
-        docs,
-        labels=[lb.key for lb in labels],
-        mine=f"{project.user}@{project.path.name}",
-        theirs=colleague.origin if colleague else colleague_file.name,
-        # their names for the labels my codebook lacks, mine for the rest
-        label_names={
-            **{lb.key: lb.name for c in colleague_file.colleagues for lb in c.codebook},
-            **{lb.key: lb.name for lb in labels},
-        },
-        only_mine=[project.document(i).title for i in alignment.only_mine],
-        only_theirs=[d.title for d in alignment.only_theirs],
-    )
 
 
 # -- adjudication ------------------------------------------------------------------------------------------------
@@ -509,3 +494,9 @@ def write_gold(project: Project, target: str | Path | None, colleague_files: Seq
             out.write(dumps_line(rec))
             n += 1
     return n
+
+
+# the agreement report (and the read-only connection it runs on) live in store/review_report.py; re-exported here,
+# where the window and the tests reach them
+from annotator.store.review_report import reader as reader  # noqa: E402
+from annotator.store.review_report import review_report as review_report  # noqa: E402

@@ -89,7 +89,7 @@ _V2 = [
 # ``variables`` (in order, like the codebook) and a document's values are in ``document_values`` (no row: empty).
 # A value is stored in its type (number: INTEGER/REAL, yes/no: 0/1, text and date: TEXT) so it sorts as it
 # should. ``imports`` is each imported document's provenance.
-_V3 = [
+_V3_SOURCES = [
     "ALTER TABLE documents ADD COLUMN date TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE documents ADD COLUMN issuer TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE documents ADD COLUMN url TEXT NOT NULL DEFAULT ''",
@@ -116,6 +116,35 @@ _V3 = [
         imported TEXT NOT NULL
     )""",
 ]
+
+# v3, listing a team's corpus (issue 14): the Documents list, its status filter and Ctrl+U read only these, never a
+# row of ``documents`` itself -- a row holds its text, and ``length``/``sha256``/``status`` come after it, so reading
+# them walks the text's overflow pages. ``documents_listing`` covers what a list row shows (ordered by id, so pages of
+# the list are index seeks); ``document_span_counts`` holds each document's number of spans, kept by triggers on
+# ``spans`` (a document without a row here has none), so a list does not count the spans of every document.
+_V3_SCALE = [
+    "CREATE INDEX documents_listing ON documents(id, title, status, length, sha256, date, issuer)",
+    """CREATE TABLE document_span_counts (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        spans INTEGER NOT NULL CHECK (spans >= 0)
+    )""",
+    """CREATE TRIGGER span_counts_insert AFTER INSERT ON spans BEGIN
+        INSERT INTO document_span_counts (doc_id, spans) VALUES (NEW.doc_id, 1)
+            ON CONFLICT (doc_id) DO UPDATE SET spans = spans + 1;
+    END""",
+    """CREATE TRIGGER span_counts_delete AFTER DELETE ON spans BEGIN
+        UPDATE document_span_counts SET spans = spans - 1 WHERE doc_id = OLD.doc_id;
+    END""",
+    """CREATE TRIGGER span_counts_move AFTER UPDATE OF doc_id ON spans WHEN OLD.doc_id IS NOT NEW.doc_id BEGIN
+        UPDATE document_span_counts SET spans = spans - 1 WHERE doc_id = OLD.doc_id;
+        INSERT INTO document_span_counts (doc_id, spans) VALUES (NEW.doc_id, 1)
+            ON CONFLICT (doc_id) DO UPDATE SET spans = spans + 1;
+    END""",
+    "INSERT INTO document_span_counts (doc_id, spans) SELECT doc_id, count(*) FROM spans GROUP BY doc_id",
+]
+
+# v3 = document variables, then the listing (whose index covers the date and issuer columns too)
+_V3 = [*_V3_SOURCES, *_V3_SCALE]
 
 #: MIGRATIONS[n] takes a database from version n-1 to version n
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:

@@ -2,19 +2,28 @@
 
 Each file becomes one annotation set, or one per annotator when asked to split. Documents are keyed by the SHA-256
 of their text, so a project and a colleague's export of the same statements line up.
+
+A project becomes a set whose documents are read when the comparison reaches them (:class:`ProjectDocs`): only
+the four span fields agreement needs are held (start, end, label -- no ``Span`` objects), and each text is read
+from the file when its document is compared, then dropped. Two 100 000-statement projects hold 2 M small tuples,
+not 2 × 100 000 texts (issue 14: 3.1 GB before).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from annotator import formats, inuse
-from annotator.core.agreement import AnnotationSet, split_by_annotator
+from annotator.core.agreement import AnnotationSet, DocSpans, split_by_annotator
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
 from annotator.formats.common import open_input
-from annotator.store.connection import SQLITE_HEADER
+from annotator.store.connection import SQLITE_HEADER, translated
 from annotator.store.project import Project
 
 Row = tuple[str, str, list[tuple[int, int, str, str]]]
@@ -47,8 +56,8 @@ def rows_of(path: Path) -> list[Row]:
     if is_project(path):
         with Project.open(path, readonly=True) as project:
             return [
-                (doc.sha256, doc.text, [(s.start, s.end, s.label, s.annotator) for s in spans])
-                for doc, spans in project.iter_documents()
+                (doc.sha256, doc.text, list(spans))
+                for doc, spans in project.export_rows(fields=("start", "end", "label", "annotator"))
             ]
     files = formats.collect([path])
     rows: list[Row] = []
@@ -58,19 +67,125 @@ def rows_of(path: Path) -> list[Row]:
     return rows
 
 
+class _Texts:
+    """The last few texts read, by SHA-256, shared by the sets of one :func:`load`: comparing a document reads
+    its text from one project, and the other sets holding that document (same SHA-256 and length) take it."""
+
+    def __init__(self, keep: int = 8) -> None:
+        self._keep = keep
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, sha: str, length: int) -> str | None:
+        text = self._texts.get(sha)
+        return text if text is not None and len(text) == length else None
+
+    def put(self, sha: str, text: str) -> None:
+        self._texts[sha] = text
+        self._texts.move_to_end(sha)
+        while len(self._texts) > self._keep:
+            self._texts.popitem(last=False)
+
+
+class ProjectDocs(Mapping[str, DocSpans]):
+    """A project's documents for agreement, by SHA-256, in import order: spans held, texts read on access.
+
+    The spans are checked here, as :class:`DocSpans` would (within the text, non-empty label), so a bad file is
+    refused when it is loaded, not halfway through a comparison. The project stays open while this lives.
+    """
+
+    def __init__(self, project: Project, texts: _Texts) -> None:
+        self._project = project
+        self._texts = texts
+        self._cursor: Iterator[tuple[int, str]] | None = None
+        self._ahead: tuple[int, str] | None = None
+        conn = project.conn
+        with translated("read", project.path):
+            bad = conn.execute(
+                "SELECT s.start, s.\"end\", s.label, d.length FROM spans s LEFT JOIN documents d ON d.id = s.doc_id"
+                " WHERE d.id IS NULL OR typeof(s.start) != 'integer' OR typeof(s.\"end\") != 'integer'"
+                " OR NOT (0 <= s.start AND s.start < s.\"end\" AND s.\"end\" <= d.length)"
+                " OR typeof(s.label) != 'text' OR s.label = '' LIMIT 1"
+            ).fetchone()
+            if bad is not None:
+                raise ValueError(f"invalid span ({bad[0]}, {bad[1]}, {bad[2]!r}) for a text of {bad[3]} characters")
+            # sha -> (id, length): the listing index covers these, no text is read
+            self._docs = {sha: (doc_id, length) for doc_id, sha, length in conn.execute(
+                "SELECT id, sha256, length FROM documents ORDER BY id")}
+            self._spans: dict[int, tuple[tuple[int, int, str], ...]] = {}
+            labels: dict[str, str] = {}
+            intern = labels.setdefault  # one str per label, not one per span
+            rows = conn.execute(
+                'SELECT doc_id, start, "end", label FROM spans ORDER BY doc_id, start, "end", label, id'
+            )
+            for doc_id, group in groupby(rows, itemgetter(0)):
+                self._spans[doc_id] = tuple([(s, e, intern(label, label)) for _, s, e, label in group])
+        self._closer = weakref.finalize(self, project.close)
+
+    def _text(self, doc_id: int) -> str:
+        """A text by id. Documents are compared in import order, so one cursor walks the texts in id order; an id
+        behind it is read by a query of its own."""
+        conn = self._project.conn
+        if self._cursor is None:
+            self._cursor = iter(conn.execute("SELECT id, text FROM documents ORDER BY id"))
+        ahead = self._ahead
+        while ahead is None or ahead[0] < doc_id:
+            ahead = next(self._cursor, None)
+            if ahead is None:
+                break
+        self._ahead = ahead
+        if ahead is not None and ahead[0] == doc_id:
+            return ahead[1]
+        return conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+
+    def close(self) -> None:
+        self._closer()
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __contains__(self, sha: object) -> bool:
+        return sha in self._docs
+
+    def __getitem__(self, sha: str) -> DocSpans:
+        doc_id, length = self._docs[sha]
+        text = self._texts.get(sha, length)
+        if text is None:
+            with translated("read", self._project.path):
+                text = self._text(doc_id)
+            self._texts.put(sha, text)
+        return DocSpans(text, self._spans.get(doc_id, ()))
+
+
+def _project_set(path: Path, texts: _Texts) -> AnnotationSet:
+    project = Project.open(path, readonly=True)
+    try:
+        return AnnotationSet(path.name, ProjectDocs(project, texts))
+    except BaseException:
+        project.close()
+        raise
+
+
 def load(paths: Iterable[Path], by_annotator: bool = False) -> list[AnnotationSet]:
     """One set per file (named by the file), or per annotator in each file (``FILE:annotator``)."""
     sets: list[AnnotationSet] = []
     names: set[str] = set()
+    texts = _Texts()
     for path in paths:
-        rows = rows_of(Path(path))
+        path = Path(path)
         try:
-            if by_annotator:
-                found = split_by_annotator(rows, unnamed="(unnamed)")
-                new = [AnnotationSet(f"{path.name}:{name}", s.docs) for name, s in found.items()]
+            if not by_annotator and is_project(path):
+                new = [_project_set(path, texts)]
             else:
-                new = [AnnotationSet.from_rows(path.name, ((sha, text, [sp[:3] for sp in spans])
-                                                           for sha, text, spans in rows))]
+                rows = rows_of(path)
+                if by_annotator:
+                    found = split_by_annotator(rows, unnamed="(unnamed)")
+                    new = [AnnotationSet(f"{path.name}:{name}", s.docs) for name, s in found.items()]
+                else:
+                    new = [AnnotationSet.from_rows(path.name, ((sha, text, [sp[:3] for sp in spans])
+                                                               for sha, text, spans in rows))]
         except ValueError as exc:
             raise AnnotatorError(f"{path}: {exc}") from None
         for s in new:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
+from annotator.store.listing import DocumentList
 from annotator.ui.reading import columns
 from annotator.ui.reading.palette import readable
 from annotator.ui.text import from_qt, plain_tooltip, to_qt
@@ -62,18 +63,26 @@ class DocumentsModel(_Table):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.rows: list[DocumentSummary] = []
+        self.rows: list[DocumentSummary] | DocumentList = []
         self._row_by_id: dict[int, int] = {}
         self.extra: list[Any] = []
         self.keep: Callable[[int], bool] | None = None
         self._order: tuple[int, Qt.SortOrder] | None = None
 
-    def set_rows(self, rows: list[DocumentSummary]) -> None:
+    def set_rows(self, rows: list[DocumentSummary] | DocumentList) -> None:
+        """``rows`` may be a store ``DocumentList`` (100 000 statements): only its ids are read here, each row
+        when the view shows it."""
         self.beginResetModel()
+        # a filter or a sort by a column reads every row; the plain list in import order reads only the ids
         self.rows = rows if self.keep is None else [r for r in rows if self.keep(r.id)]
         self._sort_rows()
-        self._row_by_id = {r.id: i for i, r in enumerate(self.rows)}
+        ids = self._ids()
+        self._row_by_id = dict(zip(ids, range(len(ids)), strict=True))
         self.endResetModel()
+
+    def _ids(self) -> Sequence[int]:
+        ids = getattr(self.rows, "ids", None)
+        return ids if ids is not None else [r.id for r in self.rows]
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS) + len(self.extra)
@@ -100,6 +109,8 @@ class DocumentsModel(_Table):
         if self._order is None or not 0 <= self._order[0] < self.columnCount():
             return
         column, order = self._order
+        if not isinstance(self.rows, list):
+            self.rows = list(self.rows)
         if column >= 3:
             key = self.extra[column - 3].sort_key
             self.rows.sort(key=lambda r: key(r.id), reverse=order == Qt.SortOrder.DescendingOrder)
@@ -131,7 +142,8 @@ class DocumentsModel(_Table):
         i = self._row_by_id.get(doc_id, -1)
         if 0 <= i < len(self.rows) and self.rows[i].id == doc_id:
             return i
-        self._row_by_id = {r.id: j for j, r in enumerate(self.rows)}
+        ids = self._ids()
+        self._row_by_id = dict(zip(ids, range(len(ids)), strict=True))
         return self._row_by_id.get(doc_id, -1)
 
     def update(self, doc_id: int, **changes: Any) -> None:

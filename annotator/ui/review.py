@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
 from annotator.core import review as core
@@ -29,6 +29,7 @@ from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.review_commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review_panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review_report import ReportDialog, export_gold
+from annotator.ui.review_worker import ReportJob, load_colleague_file
 from annotator.ui.session import Session
 
 
@@ -54,6 +55,7 @@ class ReviewController(QObject):
         self.rows: list[Row] = []
         self.current_key: str | None = None
         self.report_dialog: ReportDialog | None = None
+        self.report_job: ReportJob | None = None
         self._session: Session | None = None
         self._doc_id: int | None = None
 
@@ -128,14 +130,13 @@ class ReviewController(QObject):
             if any(f.path.resolve() == path.resolve() for f in self.files):
                 self.window.statusBar().showMessage(f"{path.name} is already open for review", 6000)
                 continue
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                loaded = store.ColleagueFile.load(path)
-            except (AnnotatorError, OSError, ValueError) as exc:
-                QApplication.restoreOverrideCursor()
-                error(self.window, "Cannot open the colleague file", f"{path}:\n{exc}")
+            loaded, problem = load_colleague_file(self.window, path)
+            if problem is not None:
+                error(self.window, "Cannot open the colleague file", f"{path}:\n{problem}")
                 continue
-            QApplication.restoreOverrideCursor()
+            if loaded is None:  # cancelled
+                self.window.statusBar().showMessage(f"Opening {path.name} was cancelled", 6000)
+                continue
             self.choice = len(self.colleagues())  # show the newly opened colleague
             self.files.append(loaded)
             opened += 1
@@ -163,6 +164,8 @@ class ReviewController(QObject):
         self.files = []
         self.choice = 0
         self.review, self.rows, self.current_key = None, [], None
+        if self.report_job is not None:
+            self.report_job.wait()
         if self.report_dialog is not None:
             self.report_dialog.close()
             self.report_dialog = None
@@ -392,14 +395,31 @@ class ReviewController(QObject):
 
     # ------------------------------------------------------------------ report, gold, help
     def show_report(self) -> None:
+        """Compute the report in the background (progress, cancel); the dialog opens when it is ready."""
         chosen = self.colleague()
         if chosen is None:
             return
+        if self.report_job is not None:
+            self.report_job.wait()
         try:
-            report = store.review_report(self.session.project, *chosen)
+            job = ReportJob(self.window, self.session.project, *chosen)
         except AnnotatorError as exc:
             error(self.window, "Agreement report", str(exc))
             return
+        self.report_job = job
+        job.done.connect(self._report_ready)
+        job.failed.connect(lambda message: error(self.window, "Agreement report", message))
+        job.ended.connect(lambda: self._report_ended(job))
+        job.start()
+
+    def _report_ended(self, job: ReportJob) -> None:
+        if self.report_job is job:
+            self.report_job = None
+            if job.worker.cancelled:
+                self.window.statusBar().showMessage("Agreement report cancelled", 4000)
+        job.deleteLater()
+
+    def _report_ready(self, report: core.Report) -> None:
         if self.report_dialog is not None:
             self.report_dialog.close()
         self.report_dialog = ReportDialog(self.window, report)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSettings, QSize, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,8 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,7 +34,7 @@ from annotator.store import review as store
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import error
 from annotator.ui.reading import columns
-from annotator.ui.text import plain, plain_tooltip
+from annotator.ui.text import plain, plain_tooltip, to_qt
 
 #: (column title, row key, is a figure) of both tables
 TABLE = (
@@ -136,25 +135,59 @@ class BarChart(QWidget):
         painter.end()
 
 
-def _table(rows: list[dict], first: str, settings: QSettings | None = None) -> QTableWidget:
-    table = QTableWidget(len(rows), len(TABLE) + 1)
-    table.setHorizontalHeaderLabels([first, *(title for title, _, _ in TABLE)])
-    for r, row in enumerate(rows):
-        name = QTableWidgetItem(str(row["title"] or row["key"]))
-        name.setToolTip(plain_tooltip(name.text()))  # whole; the cell elides it in the middle
-        table.setItem(r, 0, name)
-        for c, (_, key, is_figure) in enumerate(TABLE, start=1):
-            cell = QTableWidgetItem(figure(row[key]) if is_figure else str(row[key]))
-            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, cell)
+class _RowsModel(QAbstractTableModel):
+    """The report's rows as a table, each cell formatted when shown: a 100 000-statement report opens at once
+    (a QTableWidget made an item per cell, a million of them, on the GUI thread)."""
+
+    def __init__(self, rows: list[dict], first: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = rows
+        self.headers = [first, *(title for title, _, _ in TABLE)]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def text(self, r: int, c: int) -> str:
+        row = self.rows[r]
+        if c == 0:
+            return to_qt(str(row["title"] or row["key"]))
+        _, key, is_figure = TABLE[c - 1]
+        return figure(row[key]) if is_figure else str(row[key])
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:  # whole; the cell elides it in the middle
+            return plain_tooltip(self.text(index.row(), 0))
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def _table(rows: list[dict], first: str, settings: QSettings | None = None) -> QTableView:
+    table = QTableView()
+    table.setModel(_RowsModel(rows, first, table))
     table.verticalHeader().hide()
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
     header = table.horizontalHeader()
     columns.resizable(header, {0: 260})
     columns.elide_middle(table)
-    for c in range(1, len(TABLE) + 1):
-        table.resizeColumnToContents(c)
+    # widths from the header and the widest figure ("0.000", a count of the overall row), never every row
+    metrics = QFontMetrics(table.font())
+    widest = max([len(str(r.get(k, ""))) for r in rows[:200] for _, k, f in TABLE if not f] + [5])
+    for c, (title, _, _) in enumerate(TABLE, start=1):
+        header.resizeSection(c, max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("8" * widest)) + 16)
     if settings is not None:
         columns.remember(header, settings, "report_" + first.lower())
     return table

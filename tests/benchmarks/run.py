@@ -25,6 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.benchmarks import (  # noqa: E402
     bench_agree,
+    bench_corpus,
+    bench_corpus_gui,
     bench_export,
     bench_gui,
     bench_sources,
@@ -33,7 +35,9 @@ from tests.benchmarks import (  # noqa: E402
 )
 from tests.benchmarks.common import Context, Row, table  # noqa: E402
 
-MODULES: tuple[ModuleType, ...] = (bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_sources)
+MODULES: tuple[ModuleType, ...] = (
+    bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_corpus, bench_corpus_gui, bench_sources
+)
 LAST_RUN = Path(__file__).with_name("last_run.md")
 
 

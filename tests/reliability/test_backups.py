@@ -45,7 +45,7 @@ def test_backup_is_one_complete_file_in_the_user_data_dir(tmp_path, user_data_di
     assert made.parent.name.startswith("my_statements-")
     assert not list(project.parent.glob("*backup*")), "nothing is written beside the project"
     assert made.name.endswith("-open.sqlite")
-    assert sorted(p.name for p in made.parent.iterdir()) == [made.name], "no -wal, -shm or temporary file"
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name, backups.MANIFEST], "no -wal, -shm or temp file"
     assert made.read_bytes()[18:20] == b"\x01\x01", "a rollback-journal file, readable without a -wal"
     assert integrity(made) == "ok"
     assert dump(made) == dump(project)
@@ -74,20 +74,20 @@ def test_folder_is_per_project_by_absolute_path(tmp_path):
     assert hostile.parent == paths.backups_dir() and "/" not in hostile.name and ".." not in hostile.name
 
 
-def test_keeps_the_last_n(tmp_path):
+def test_keeps_the_last_n_when_asked(tmp_path):
     project = make_project(tmp_path / "p.sqlite")
     made = []
     with Project.open(project) as p:
         for _ in range(13):
-            made.append(backups.backup_project(p, "periodic", keep=10))
-    left = sorted(backups.folder_for(project).iterdir())
+            made.append(backups.backup_project(p, "manual", keep=10))
+    left = sorted(p for p in backups.folder_for(project).iterdir() if p.name != backups.MANIFEST)
     assert left == made[3:]
 
 
 def test_a_clock_set_back_never_makes_rotation_delete_the_newest_backup(tmp_path, monkeypatch):
     project = make_project(tmp_path / "p.sqlite")
     with Project.open(project) as p:
-        made = [backups.backup_project(p, "periodic", keep=3) for _ in range(3)]
+        made = [backups.backup_project(p, "manual", keep=3) for _ in range(3)]
 
         class Yesterday(datetime):
             @classmethod
@@ -97,7 +97,7 @@ def test_a_clock_set_back_never_makes_rotation_delete_the_newest_backup(tmp_path
         monkeypatch.setattr(backups, "datetime", Yesterday)
         p.add_span(p.documents()[0].id, 0, 1, "threat")
         newest = backups.backup_project(p, "periodic", keep=3)
-    left = sorted(backups.folder_for(project).iterdir())
+    left = sorted(p for p in backups.folder_for(project).iterdir() if p.name != backups.MANIFEST)
     assert left == [*made[1:], newest]  # the oldest went, the one just made stayed
     assert backups.list_backups(project)[0].path == newest
     assert spans_of(newest) == spans_of(project)

@@ -184,13 +184,17 @@ def test_backups_to_a_full_disk(disk, tmp_path, monkeypatch, qtbot, messages):
     with pytest.raises(backups.BackupError, match=r"^cannot back up p.sqlite to .*: the disk is full$"):
         backups.backup_file(project)
     assert [i.path for i in backups.list_backups(project)] == [first]
-    assert sorted(f.name for f in first.parent.iterdir()) == [first.name], "no temporary file left"
+    left = sorted(f.name for f in first.parent.iterdir())
+    assert left == sorted([first.name, backups.MANIFEST]), "no temporary file left"
     # a restore needs a backup of the project as it is: refused, the project untouched
     before = project.read_bytes()
     with pytest.raises(AnnotatorError, match="the disk is full"):
         backups.restore(project, first)
     assert project.read_bytes() == before
     # the window: a backup on open fails, says so in the status bar, and labelling goes on
+    # (after a change: a backup on open of a project unchanged since its last backup is skipped, needing no disk)
+    with Project.open(project, user="tester") as p:
+        p.add_span(p.documents()[0].id, 0, 2, "threat")
     from annotator.ui.app import create_window
 
     window = create_window(project, ask_name=False)

@@ -305,8 +305,12 @@ SQL_CALLS = {"execute", "executemany", "executescript", "query"}
 CONSTANT_NAMES = {"_SPAN_COLUMNS", "_DOC_COLUMNS", "BUSY_TIMEOUT_MS", "APPLICATION_ID", "SCHEMA_VERSION"}
 #: (file, function): SQL built from constant fragments where a plain scan cannot see it, each reviewed
 SQL_ALLOWED = {
-    # the WHERE clause is joined from constant fragments ("d.status = ?", ...); values are parameters
-    ("annotator/store/project.py", "documents"): "WHERE joined from constant fragments",
+    # the WHERE clause is joined from constant fragments ("status = ?", ...); values are parameters
+    ("annotator/store/listing.py", "ids"): "WHERE joined from constant fragments",
+    # a constant query per schema with a list of "?" placeholders, one per id of the page; the ids are parameters
+    ("annotator/store/listing.py", "read"): "IN (?, ?, ...) placeholders",
+    # table names from a constant tuple in the function, checked against sqlite_master
+    ("annotator/store/backup_policy.py", "fingerprint"): "table names from a constant tuple",
     # columns are Span field names (checked against SPAN_FIELDS), WHERE is "" or a constant; the status is a parameter
     ("annotator/store/project.py", "export_rows"): "columns from SPAN_FIELDS, constant WHERE",
     # a list of "?" placeholders, one per value of the chunk; the values are parameters

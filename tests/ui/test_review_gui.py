@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -365,11 +366,13 @@ def test_accept_all_agreed_needs_two_colleagues(window, review, bob_path, qtbot,
 def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_path, tmp_path, qtbot, monkeypatch):
     open_files(monkeypatch, qtbot, window, bob_path)
     review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
     dialog = review.report_dialog
     assert dialog is not None and dialog.isVisible()
-    labels = [dialog.labels_table.item(r, 0).text() for r in range(dialog.labels_table.rowCount())]
+    labels = [dialog.labels_table.model().index(r, 0).data() for r in range(dialog.labels_table.model().rowCount())]
     assert labels == ["Threat", "Commitment", "Call to action", "Sanction"]  # bob's label: mine lacks it
-    documents = [dialog.documents_table.item(r, 0).text() for r in range(dialog.documents_table.rowCount())]
+    table = dialog.documents_table.model()
+    documents = [table.index(r, 0).data() for r in range(table.rowCount())]
     assert documents == [d.title for d in project.documents()]
     chart = dict(dialog.chart.values())
     assert set(chart) == {"Threat", "Commitment", "Call to action", "Sanction"}
@@ -477,6 +480,7 @@ def test_names_from_files_are_shown_as_plain_text(window, review, tmp_path, qtbo
     assert {s.annotator for s in review.panel.view.spans_in_order() if s.label == core.THEIRS_ONLY} == {
         "<b>eve</b>: Threat"}  # the view's tooltip escapes it (tests/ui/test_docview.py)
     review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None)
     labels = review.panel.findChildren(QLabel) + review.report_dialog.findChildren(QLabel)
     assert "<b>eve</b>" in review.report_dialog.summary.text()
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels if label.text())
@@ -491,3 +495,84 @@ def test_help_lists_the_review_keys(window, review, monkeypatch):
     assert ("R", "Reject Theirs (Keep Mine) (in the statement or the Review dock)") in rows
     assert ("K, Shift+F8", "Previous Disagreement (in the statement or the Review dock)") in rows
     assert ("Ctrl+Shift+O", "Open Colleague File") in rows
+
+
+def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(window, review, bob_path, qtbot,
+                                                                           monkeypatch):
+    import threading
+
+    from annotator.store import review as store_review
+
+    open_files(monkeypatch, qtbot, window, bob_path)
+    real = store_review.review_report
+    threads, seen = [], []
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store_review, "review_report", recorded)
+    review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
+    assert threads and threads[0] != threading.get_ident()
+    review.report_dialog.close()
+    review.report_dialog = None
+
+    def endless(_project, _file, _colleague, progress):
+        for i in range(10**9):  # a report that never ends: only a cancel stops it
+            progress(i, 10**9)
+            seen.append(i)
+            time.sleep(0.002)
+
+    monkeypatch.setattr(store_review, "review_report", endless)
+    review.actions["review_report"].trigger()
+    job = review.report_job
+    qtbot.waitUntil(lambda: len(seen) > 20)
+    qtbot.waitUntil(lambda: job.dialog.value() > 0)  # progress reaches the dialog while the window runs
+    from PySide6.QtWidgets import QPushButton
+
+    (cancel,) = job.dialog.findChildren(QPushButton)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: review.report_job is None)
+    assert not job.worker.isRunning() and review.report_dialog is None
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_a_colleague_file_is_read_off_the_gui_thread_and_can_be_cancelled(window, review, bob_path, qtbot,
+                                                                            monkeypatch):
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    real = rv.ColleagueFile.load
+    threads, ticks = [], []
+
+    def recorded(path, progress=None):
+        threads.append(threading.get_ident())
+        return real(path, progress)
+
+    monkeypatch.setattr(rv.ColleagueFile, "load", staticmethod(recorded))
+    assert review.open_paths([bob_path]) == 1 and review.files
+    assert threads and threads[0] != threading.get_ident()
+    review.close_review()
+
+    def endless(path, progress=None):
+        for i in range(10**9):  # a file that never ends: only a cancel stops it
+            progress(i, 10**9)
+            time.sleep(0.002)
+
+    def press_cancel():
+        ticks.append(1)  # the window's event loop runs while the file is read
+        dialog = window.findChild(QProgressDialog, "colleague_progress")
+        if dialog is None or dialog.value() <= 0:
+            QTimer.singleShot(20, press_cancel)
+            return
+        (button,) = dialog.findChildren(QPushButton)
+        button.click()
+
+    monkeypatch.setattr(rv.ColleagueFile, "load", staticmethod(endless))
+    QTimer.singleShot(20, press_cancel)
+    assert review.open_paths([bob_path]) == 0
+    assert ticks and review.files == []
+    assert "cancelled" in window.statusBar().currentMessage()

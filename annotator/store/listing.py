@@ -1,0 +1,137 @@
+"""The documents of a project as a list that costs the same at 10 and at 100 000 statements.
+
+:class:`DocumentList` holds only the ids of the listed documents (read in one aggregate, no Python object per row)
+and reads the rows -- :class:`DocumentSummary` -- a page at a time when they are looked at: a list view shows a
+screenful, so listing, filtering and clearing a filter never build 100 000 objects. Pages are read from the
+``documents_listing`` covering index and ``document_span_counts`` (schema v3), never from a ``documents`` row,
+whose text comes before ``status``, ``length`` and ``sha256``. A file of an older schema (a colleague's file is
+opened read-only and never migrated) is read the old way: each row, with its spans counted.
+
+A page read later than the ids shows the document as it is then (a status changed meanwhile shows the new one).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import overload
+
+import orjson
+
+from annotator.core.model import DocumentSummary
+
+PAGE = 256
+
+_PAGE_SQL = {
+    True: "SELECT d.id, d.title, d.status, coalesce(c.spans, 0), d.length, d.sha256"
+    " FROM documents d INDEXED BY documents_listing LEFT JOIN document_span_counts c ON c.doc_id = d.id"
+    " WHERE d.id IN ({})",
+    False: "SELECT d.id, d.title, d.status, (SELECT count(*) FROM spans s WHERE s.doc_id = d.id), d.length, d.sha256"
+    " FROM documents d WHERE d.id IN ({})",
+}
+
+
+def has_listing(conn: sqlite3.Connection) -> bool:
+    """Whether the file holds the v3 listing index and span counts (a read-only old file does not)."""
+    return conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('documents_listing', 'document_span_counts')"
+    ).fetchone()[0] == 2
+
+
+def ids(conn: sqlite3.Connection, status: str | None, search: str | None) -> list[int]:
+    """Ids of the documents listed, in import (id) order: one aggregate read (as JSON), not a row per document."""
+    where, params = [], []
+    if status:
+        where.append("status = ?")  # documents_by_status: (status, id), a covering index for this
+        params.append(status)
+    if search:
+        where.append("(instr(lower(text), ?) > 0 OR instr(lower(title), ?) > 0)")
+        params += [search.lower(), search.lower()]
+    # Without a text search, the small (status, id) index holds every id: read in its order (by status, then id),
+    # one aggregate (JSON, no Python object per row), then sorted -- a merge of sorted runs, one pass.
+    source = "documents" if search else "documents INDEXED BY documents_by_status"
+    sql = f"SELECT json_group_array(id) FROM {source}" + (" WHERE " + " AND ".join(where) if where else "")
+    found: list[int] = orjson.loads(conn.execute(sql, params).fetchone()[0])
+    found.sort()
+    return found
+
+
+class DocumentList(Sequence[DocumentSummary]):
+    """A list of :class:`DocumentSummary` whose rows are read a page at a time, when first looked at.
+
+    ``read_page(ids)`` returns the rows of those ids (in any order). Rows can be replaced (``rows[i] = summary``)
+    as a list's can, so a view can show a change without reading the list again.
+    """
+
+    __slots__ = ("_ids", "_pages", "_read")
+
+    def __init__(self, doc_ids: list[int], read_page: Callable[[Sequence[int]], Iterable[tuple]]) -> None:  # type: ignore[type-arg]
+        self._ids = doc_ids
+        self._read = read_page
+        self._pages: dict[int, list[DocumentSummary]] = {}
+
+    @property
+    def ids(self) -> list[int]:
+        """The listed ids, in order (no row is read)."""
+        return self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _page(self, number: int) -> list[DocumentSummary]:
+        page = self._pages.get(number)
+        if page is None:
+            wanted = self._ids[number * PAGE : (number + 1) * PAGE]
+            found = {row[0]: DocumentSummary(*row) for row in self._read(wanted)}
+            # a document deleted since the ids were read is listed as it was known: by its id alone
+            page = [found.get(i) or DocumentSummary(i, "", "todo", 0, 0, "") for i in wanted]
+            self._pages[number] = page
+        return page
+
+    @overload
+    def __getitem__(self, index: int) -> DocumentSummary: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[DocumentSummary]: ...
+    def __getitem__(self, index: int | slice) -> DocumentSummary | list[DocumentSummary]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._ids)))]
+        if index < 0:
+            index += len(self._ids)
+        if not 0 <= index < len(self._ids):
+            raise IndexError("document list index out of range")
+        return self._page(index // PAGE)[index % PAGE]
+
+    def __setitem__(self, index: int, summary: DocumentSummary) -> None:
+        if index < 0:
+            index += len(self._ids)
+        if self._ids[index] != summary.id:
+            raise ValueError(f"row {index} lists document {self._ids[index]}, not {summary.id}")
+        self._page(index // PAGE)[index % PAGE] = summary
+
+    def __iter__(self) -> Iterator[DocumentSummary]:
+        for number in range((len(self._ids) + PAGE - 1) // PAGE):
+            kept = number in self._pages
+            yield from self._page(number)
+            if not kept:  # a walk over the whole list keeps one page in memory (pages looked at stay)
+                self._pages.pop(number, None)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DocumentList | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"DocumentList({len(self._ids)} documents)"
+
+
+def page_reader(conn: sqlite3.Connection, covered: bool) -> Callable[[Sequence[int]], list[tuple]]:  # type: ignore[type-arg]
+    template = _PAGE_SQL[covered]
+
+    def read(doc_ids: Sequence[int]) -> list[tuple]:  # type: ignore[type-arg]
+        if not doc_ids:
+            return []
+        return conn.execute(template.format(", ".join("?" * len(doc_ids))), list(doc_ids)).fetchall()
+
+    return read

@@ -1,0 +1,181 @@
+"""Whole-project review work off the GUI thread, with progress and cancel: the agreement report, and reading a
+colleague's file (:func:`load_colleague_file`).
+
+A :class:`ReportJob` computes :func:`annotator.store.review.review_report` in a ``QThread`` on its own read-only
+connection to the project file (:func:`annotator.store.review.reader`), so the window keeps painting and taking
+keys while 100 000 statements are compared; a progress dialog shows how far it is and cancels it. The colleague
+file is only read by the job (the controller does not change a loaded file, it replaces it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+
+from annotator.core import review as core
+from annotator.errors import AnnotatorError
+from annotator.store import review as store
+from annotator.store.project import Project
+from annotator.ui.text import plain
+
+
+class Cancelled(Exception):
+    """Raised inside the job's progress callback when the user cancels: it unwinds the report."""
+
+
+class _Thread(QThread):
+    progressed = Signal(int, int)
+    finishedWith = Signal(object, str)  # report or None, error message ("" when cancelled or done)
+
+    def __init__(self, reader: Project, colleague_file: store.ColleagueFile, colleague: store.Colleague | None) -> None:
+        super().__init__()
+        self._reader, self._file, self._colleague = reader, colleague_file, colleague
+        self.cancelled = False
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.cancelled or self.isInterruptionRequested():
+            raise Cancelled
+        self.progressed.emit(done, total)
+
+    def run(self) -> None:
+        report: core.Report | None = None
+        problem = ""
+        try:
+            report = store.review_report(self._reader, self._file, self._colleague, progress=self._progress)
+        except Cancelled:
+            self.cancelled = True
+        except AnnotatorError as exc:
+            problem = str(exc)
+        finally:
+            self._reader.close()
+            self._file = None  # type: ignore[assignment]  # a closed review gives its colleague file's memory back
+        self.finishedWith.emit(report, problem)
+
+
+class ReportJob(QObject):
+    """One report being computed; ``done(report)`` when ready, ``failed(message)``, or nothing if cancelled."""
+
+    done = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(self, parent: QWidget, project: Project, colleague_file: store.ColleagueFile,
+                 colleague: store.Colleague | None) -> None:
+        super().__init__(parent)
+        self.worker = _Thread(store.reader(project), colleague_file, colleague)
+        self.dialog = QProgressDialog(parent)
+        self.dialog.setLabel(plain(QLabel("Comparing the statements…")))
+        self.dialog.setCancelButtonText("Cancel")
+        self.dialog.setRange(0, 0)
+        self.dialog.setObjectName("report_progress")
+        self.dialog.setWindowTitle("Agreement report")
+        self.dialog.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable meanwhile
+        self.dialog.setMinimumDuration(300)
+        self.dialog.canceled.connect(self.cancel)
+        self.worker.progressed.connect(self._progressed)
+        self.worker.finishedWith.connect(self._finished, Qt.ConnectionType.QueuedConnection)
+        parent.installEventFilter(self)  # closing the window stops the job first
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and self.worker.isRunning():
+            self.wait()
+        return False
+
+    def start(self) -> None:
+        self.worker.start()
+
+    @property
+    def running(self) -> bool:
+        return self.worker.isRunning()
+
+    def cancel(self) -> None:
+        self.worker.cancelled = True
+        self.worker.requestInterruption()
+
+    def wait(self) -> None:
+        """Stop and wait for the thread (closing the window or the project)."""
+        self.cancel()
+        self.worker.wait()
+
+    def _progressed(self, done: int, total: int) -> None:
+        if self.dialog.maximum() != total:
+            self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+
+    def _finished(self, report: Any, problem: str) -> None:
+        self.worker.wait()
+        self.dialog.reset()
+        self.dialog.hide()
+        owner = self.parent()
+        if owner is not None:
+            owner.removeEventFilter(self)
+        if report is not None and not self.worker.cancelled:
+            self.done.emit(report)
+        elif problem:
+            self.failed.emit(problem)
+        self.ended.emit()
+
+
+class _LoadThread(QThread):
+    progressed = Signal(int, int)
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.cancelled = False
+        self.loaded: store.ColleagueFile | None = None
+        self.problem: str | None = None
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.cancelled:
+            raise Cancelled
+        self.progressed.emit(done, total)
+
+    def run(self) -> None:
+        try:
+            self.loaded = store.ColleagueFile.load(self.path, progress=self._progress)
+        except Cancelled:
+            self.cancelled = True
+        except (AnnotatorError, OSError, ValueError) as exc:
+            self.problem = str(exc)
+
+
+def load_colleague_file(parent: QWidget, path: Path) -> tuple[store.ColleagueFile | None, str | None]:
+    """Read a colleague file in a thread (its own read-only connection) while the window keeps running, with a
+    progress dialog that cancels it; returns (the file, None), (None, the problem), or (None, None) if cancelled.
+
+    The caller waits in a local event loop, so it reads like a plain call; the window paints and answers meanwhile.
+    """
+    worker = _LoadThread(path)
+    dialog = QProgressDialog(parent)
+    dialog.setLabel(plain(QLabel(f"Reading {path.name}…")))  # a file name is shown as it is, never as rich text
+    dialog.setCancelButtonText("Cancel")
+    dialog.setRange(0, 0)
+    dialog.setObjectName("colleague_progress")
+    dialog.setWindowTitle("Open colleague file")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no second open or edit while it is read
+    dialog.setMinimumDuration(300)
+
+    def cancel() -> None:
+        worker.cancelled = True
+
+    def progressed(done: int, total: int) -> None:
+        if dialog.maximum() != total:
+            dialog.setMaximum(total)
+        dialog.setValue(done)
+
+    dialog.canceled.connect(cancel)
+    worker.progressed.connect(progressed)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    worker.start()
+    if not worker.isFinished():
+        loop.exec()
+    worker.wait()
+    dialog.reset()
+    dialog.hide()
+    dialog.deleteLater()
+    return worker.loaded, worker.problem

@@ -1,0 +1,234 @@
+"""The corpus rows in the real window (``corpus_data``: 100 000 statements, 1 M spans; quick mode 1 000).
+
+- the Documents list: choose a status in its filter, then "All statuses" again (combo box + the table's repaint),
+  ≤ 50 ms; baseline a plain cursor fetching the same documents' ids;
+- Ctrl+U (next unfinished) and Ctrl+Enter (mark done, open the next unfinished), key press to the statement
+  painted, ≤ 16 ms; baseline Ctrl+PgDown (open the next statement in the list), the same work without a search;
+- Review ▸ Agreement Report against the colleague's project: from the action to the report dialog shown, ≤ 3 s,
+  with the worst event-loop stall meanwhile (a 1 ms timer's largest gap; a frame is 16 ms); baseline exact
+  matching of the same two projects by set intersection (plain cursors);
+- Review ▸ Open Colleague File: from the call to the first disagreement shown, ≤ 2 s; the memory it takes (RSS
+  growth while open, ≤ 500 MB) and what closing gives back (info).
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks import corpus_data
+from tests.benchmarks.common import Context, Row, Target, median, timed
+
+NAME = "corpus_gui"
+MEASURES = (
+    "100 000 statements: status filter in the window",
+    "100 000 statements: clear the filter in the window",
+    "100 000 statements: Ctrl+U (next unfinished, painted)",
+    "100 000 statements: Ctrl+Enter (done + next, painted)",
+    "100 000 statements: Agreement Report (to the dialog)",
+    "100 000 statements: worst event-loop stall during the report",
+    "100 000 statements: Open Colleague File (to the first disagreement)",
+    "100 000 statements: colleague file memory (RSS growth while open)",
+    "100 000 statements: memory left after closing the review (info)",
+)
+FRAME = Target(max_figure=16, unit="ms")
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096 / 1e6
+
+
+def _ms(times: list[float]) -> float:
+    return median(times) * 1000
+
+
+def exact_floor(a: Path, b: Path) -> int:
+    """Exact matches of two projects by set intersection: the least any comparison of them reads."""
+
+    def spans(path: Path) -> set[tuple[str, int, int, str]]:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        sha = dict(conn.execute("SELECT id, sha256 FROM documents"))
+        found = {(sha[d], s, e, lb) for d, s, e, lb in conn.execute('SELECT doc_id, start, "end", label FROM spans')}
+        conn.close()
+        return found
+
+    return len(spans(a) & spans(b))
+
+
+class Window:
+    def __init__(self, ctx: Context, path: Path) -> None:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtTest import QTest
+        from PySide6.QtWidgets import QApplication
+
+        from annotator.store import Project
+        from annotator.ui.mainwindow import MainWindow
+
+        self.app = QApplication.instance() or QApplication(sys.argv[:1])
+        self.project = Project.open(path, user="bench")
+        settings = QSettings(str(ctx.workdir / "corpus-bench.ini"), QSettings.Format.IniFormat)
+        self.window = MainWindow(self.project, settings)
+        self.window.show()
+        QTest.qWaitForWindowExposed(self.window)
+        self.window.activateWindow()
+        QTest.qWaitForWindowActive(self.window)
+        self.flush()
+
+    def flush(self) -> None:
+        for _ in range(3):
+            self.app.sendPostedEvents()
+            self.app.processEvents()
+
+    def close(self) -> None:
+        self.window.close()
+        self.window.deleteLater()
+        self.flush()
+        self.project.close()
+
+    def key(self, key: Any, modifier: Any) -> float:
+        from PySide6.QtTest import QTest
+
+        view = self.window.view
+        view.setFocus()
+        self.flush()
+
+        def press() -> None:
+            QTest.keyClick(view, key, modifier)
+            view.viewport().repaint()
+
+        took = timed(press)
+        self.flush()
+        return took
+
+    def wait_for(self, done: Any, limit: float = 600.0) -> tuple[float, float]:
+        """Run the event loop (idle as a window waits, not spinning) until ``done()``; (seconds, the worst delay of
+        a 4 ms timer's tick beyond its interval, in ms: how long the window could not answer)."""
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        interval = 0.004
+        worst = [0.0]
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            worst[0] = max(worst[0], now - last[0] - interval)
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(int(interval * 1000))
+        timer.timeout.connect(tick)
+        t0 = time.perf_counter()
+        last[0] = t0
+        timer.start()
+        while not done():
+            self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            if time.perf_counter() - t0 > limit:
+                timer.stop()
+                raise TimeoutError("gave up waiting")
+        timer.stop()
+        return time.perf_counter() - t0, max(0.0, worst[0]) * 1000
+
+
+def run(ctx: Context) -> list[Row]:
+    corpus = corpus_data.build(ctx)
+    mine = ctx.workdir / "corpus-gui-mine.sqlite"
+    shutil.copyfile(corpus.mine, mine)  # keys change statuses: on a copy
+    win = Window(ctx, mine)
+    rows: list[Row] = []
+    try:
+        rows += _list_rows(ctx, win, mine)
+        rows += _key_rows(ctx, win)
+        rows += _review_rows(ctx, win, corpus)
+    finally:
+        win.close()
+    return rows
+
+
+def _list_rows(ctx: Context, win: Window, path: Path) -> list[Row]:
+    panel = win.window.documents
+    combo, table = panel.status, panel.table
+    target = combo.findData("in_progress")
+    raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+    def choose(index: int) -> None:
+        combo.setCurrentIndex(index)
+        table.viewport().repaint()
+
+    filt, clear, base = [], [], []
+    for _ in range(ctx.repeats(9, 2)):
+        filt.append(timed(lambda: choose(target)))
+        win.flush()
+        assert len(panel.model.rows) < corpus_rows(raw)
+        clear.append(timed(lambda: choose(0)))
+        win.flush()
+        assert len(panel.model.rows) == corpus_rows(raw)
+        base.append(timed(lambda: raw.execute("SELECT id FROM documents ORDER BY id").fetchall()))
+    raw.close()
+    return [
+        Row(MEASURES[0], _ms(filt), "ms", _ms(base), "cursor: all ids", Target(max_figure=50, unit="ms")),
+        Row(MEASURES[1], _ms(clear), "ms", _ms(base), "cursor: all ids", Target(max_figure=50, unit="ms")),
+    ]
+
+
+def corpus_rows(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+
+def _key_rows(ctx: Context, win: Window) -> list[Row]:
+    from PySide6.QtCore import Qt
+
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    first = win.project.next_unfinished()
+    win.window.open_document(first)
+    win.flush()
+    u, enter, down = [], [], []
+    for _ in range(ctx.repeats(21, 3)):
+        before = win.window.session.document.id
+        u.append(win.key(Qt.Key.Key_U, ctrl))
+        assert win.window.session.document.id != before
+        before = win.window.session.document.id
+        enter.append(win.key(Qt.Key.Key_Return, ctrl))
+        assert win.project.document(before).status == "done" and win.window.session.document.id != before
+        down.append(win.key(Qt.Key.Key_PageDown, ctrl))
+    return [
+        Row(MEASURES[2], _ms(u), "ms", _ms(down), "Ctrl+PgDown", FRAME),
+        Row(MEASURES[3], _ms(enter), "ms", _ms(down), "Ctrl+PgDown", FRAME),
+    ]
+
+
+def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[Row]:
+    review = win.window.review
+    gc.collect()
+    before = _rss_mb()
+    t0 = time.perf_counter()
+    assert review.open_paths([corpus.theirs]) == 1
+    review.next()  # J: the first disagreement
+    win.flush()
+    opened = time.perf_counter() - t0
+    if review.current_key is None:
+        raise RuntimeError("no disagreement shown after opening the colleague file")
+    growth = _rss_mb() - before
+
+    review.actions["review_report"].trigger()
+    took, stall = win.wait_for(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
+    floor = timed(lambda: exact_floor(corpus.mine, corpus.theirs))
+    review.report_dialog.close()
+    review.close_review()
+    win.flush()
+    gc.collect()
+    left = _rss_mb() - before
+    ctx.note(f"corpus review: colleague open {opened:.2f} s (+{growth:.0f} MB, {left:.0f} MB left after closing); "
+             f"report {took:.2f} s, worst stall {stall:.1f} ms")
+    return [
+        Row(MEASURES[4], took, "s", floor, "set intersection", Target(max_figure=3, unit="s")),
+        Row(MEASURES[5], stall, "ms", None, "", FRAME),
+        Row(MEASURES[6], opened, "s", floor, "set intersection", Target(max_figure=2, unit="s")),
+        Row(MEASURES[7], growth, "MB", None, "", Target(max_figure=500, unit="MB")),
+        Row(MEASURES[8], left, "MB"),
+    ]
