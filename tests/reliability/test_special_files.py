@@ -263,12 +263,12 @@ def test_codebook_import_refuses_a_pipe(tmp_path, qtbot, monkeypatch):
     pipe = tmp_path / "codebook.json"
     os.mkfifo(pipe)
     before = project.labels()
-    monkeypatch.setattr(files.QFileDialog, "getOpenFileName", lambda *a, **k: (str(pipe), ""))
+    monkeypatch.setattr(files.filedialogs, "open_file", lambda *a, **k: str(pipe))
     with unblocked(pipe):
         window.files.import_codebook()
     assert len(shown) == 1 and "named pipe" in shown[0][1], shown
     assert project.labels() == before
-    monkeypatch.setattr(files.QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(pipe)], ""))
+    monkeypatch.setattr(files.filedialogs, "open_files", lambda *a, **k: [str(pipe)])
     with unblocked(pipe):
         window.files.import_files()
     assert shown[-1][0] == "report" and "named pipe" in shown[-1][1], shown

@@ -98,7 +98,7 @@ def test_spans_panel_phrase_elided_in_the_middle_whole_in_the_tooltip(qtbot, pat
 
 def test_report_statement_column_elided_in_the_middle(qtbot, window):
     docs = [core.ReportDoc(f"{i:064x}", title, TEXT, [], []) for i, title in enumerate((TITLE_A, TITLE_B))]
-    dialog = ReportDialog(window, core.build_report(docs), window.session.project.path.parent)
+    dialog = ReportDialog(window, core.build_report(docs))
     qtbot.addWidget(dialog)
     dialog.show()
     table = dialog.documents_table
