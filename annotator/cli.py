@@ -36,12 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; each file goes in whole or not at all")
 
     from annotator import formats  # no Qt; cheap
+    from annotator.formats.common import OFFSET_UNITS
+
+    offsets_help = "how the file counts offsets (doccano: utf16 by default, as doccano's editor does)"
+    p.add_argument("--format", choices=formats.IMPORT_FORMATS, help="read every file as this (default: by each file)")
+    p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
 
     p = sub.add_parser("export", help="export documents and spans")
     p.add_argument("project", type=Path)
     p.add_argument("-o", "--output", default=None, help="output file (or folder for brat); '-' or none: stdout")
     p.add_argument("--format", default="jsonl", choices=formats.EXPORT_FORMATS)
     p.add_argument("--status", choices=STATUS_CHOICES, help="only documents with this status")
+    p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
 
     p = sub.add_parser("agree", help="agreement between annotation files (projects or JSONL exports)")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -81,12 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines():
             print(f"annotator: {line}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. `annotator stats p | head -3`: the reader has what it wanted
+        _quiet_stdout()
+        return 0
     except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
         # a read the store did not wrap failed on the user's disk or file: one clear line, not a traceback
         from annotator.store.connection import user_problem
 
         problem = user_problem(exc)
-        if problem is None or isinstance(exc, BrokenPipeError):
+        if problem is None:
             raise
         where = getattr(args, "project", None) or getattr(args, "output", None) or ""
         print(f"annotator: cannot {args.command} {where}: {problem}".replace("  ", " "), file=sys.stderr)
@@ -94,8 +103,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # e.g. `annotator export p | head`
-        return 0
+
+
+def _quiet_stdout() -> None:
+    """After the reader of our output closed the pipe, point stdout at the null device, so that the flush at exit
+    does not fail again (Python would print "Exception ignored ... BrokenPipeError")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (embedded): nothing to flush
+        pass
 
 
 def _gui(args: list[str]) -> int:
@@ -124,7 +144,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.store.transfer import import_paths
 
     with Project.open(args.project, create=True) as project:
-        report = import_paths(project, args.paths, progress=_progress("importing"))
+        report = import_paths(
+            project, args.paths, progress=_progress("importing"), fmt=args.format, offsets=args.offsets
+        )
     for line in report.summary_lines():
         stream = sys.stderr if line.startswith(("rejected", "  ")) else sys.stdout
         print(line, file=stream)
@@ -132,13 +154,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from annotator.formats.common import ExportOptions
     from annotator.store import Project
     from annotator.store.transfer import export_project
 
+    options = ExportOptions(offsets=args.offsets)
     with Project.open(args.project) as project:
-        n = export_project(project, args.format, args.output, args.status)
+        n = export_project(project, args.format, args.output, args.status, options)
     if args.output not in (None, "-"):
         print(f"exported {n} record(s) to {args.output}", file=sys.stderr)
+    for note in options.notes:
+        print(f"annotator: {note}", file=sys.stderr)
     return 0
 
 
