@@ -71,13 +71,11 @@ def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options:
         out.write(dumps_line(record(doc, spans, offsets)))
         overlapping += has_overlap(spans)
         n += 1
-    if options is not None:
-        options.notes.append(f"doccano offsets count {'UTF-16 code units' if offsets == 'utf16' else 'code points'}")
-        if overlapping:
-            options.notes.append(
-                f"{overlapping} document(s) hold overlapping spans: doccano imports them only into a project whose "
-                "settings allow overlapping spans ('Allow overlapping spans' when creating the project)"
-            )
+    if options is not None and overlapping:
+        options.notes.append(
+            f"{overlapping} document(s) hold overlapping spans: doccano imports them only into a project whose "
+            "settings allow overlapping spans ('Allow overlapping spans' when creating the project)"
+        )
     return n
 
 

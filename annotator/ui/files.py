@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QP
 
 from annotator.core import codebook
 from annotator.errors import AnnotatorError
+from annotator.formats.common import ExportOptions
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import commands
 from annotator.ui.codebook_dialog import CodebookDialog
@@ -27,6 +28,7 @@ PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
 class Files:
     def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
         self.window = window
+        self.export_notes: QMessageBox | None = None  # what the last export could not hold as is
 
     @property
     def session(self):  # type: ignore[no-untyped-def]
@@ -100,16 +102,25 @@ class Files:
             fmt, status, target = dialog.values()
             if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
                 continue
+            options = ExportOptions()
             try:
                 QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
                 try:
-                    n = export_project(self.session.project, fmt, target, status)
+                    n = export_project(self.session.project, fmt, target, status, options)
                 finally:
                     QApplication.restoreOverrideCursor()
             except AnnotatorError as exc:
                 error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
                 continue
             self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
+            if options.notes:  # what the format could not hold as is, or warns of: said, not hidden
+                self.export_notes = QMessageBox(
+                    QMessageBox.Icon.Information, "Export",
+                    f"Exported {n} record(s) to {target}.\n\n" + "\n".join(options.notes),
+                    QMessageBox.StandardButton.Ok, self.window,
+                )
+                self.export_notes.setTextFormat(Qt.TextFormat.PlainText)
+                self.export_notes.open()  # window-modal, not blocking: the export is done
             return
 
     def _confirm_overwrite(self, target: Path) -> bool:
