@@ -49,7 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=STATUS_CHOICES, help="only documents with this status")
     p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
 
-    p = sub.add_parser("agree", help="agreement between annotation files (projects or JSONL exports)")
+    p = sub.add_parser(
+        "agree",
+        help="agreement between annotation files (projects or JSONL exports)",
+        description="Precision, recall and F1 of FILE 2.. against FILE 1, per label and overall, and Cohen's kappa "
+        "over non-whitespace characters. exact: same document, start, end and label. overlap: a maximum "
+        "one-to-one pairing of same-label spans sharing at least one character (ties: the larger total overlap). "
+        "Spans count as a multiset (a duplicate counts twice); kappa is 1 when both label every character alike.",
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--by-annotator", action="store_true", help="split files holding several annotators")

@@ -13,7 +13,11 @@ Conventions for undefined values (the JSON carries them as ``null``):
 - κ is ``None`` for a label no compared document uses, and when the compared documents hold no non-whitespace
   character; when both annotators are constant (chance agreement pe == 1, which forces po == 1) κ is 1.0;
 - the overall κ is the mean of the per-label κ that are not ``None`` (``None`` if there is none);
-- the overall P/R/F1 are micro-averaged over all spans of all labels.
+- the overall P/R/F1 are micro-averaged over all spans of all labels;
+- spans are a multiset: a span given twice by one annotator counts twice (and matches at most twice);
+- an overlap match pairs spans one-to-one: a maximum matching of same-label spans sharing at least one
+  character, ties broken by the larger total of shared characters (until 2026-11 a greedy pairing, longest
+  overlap first, which undercounts when spans cross).
 
 κ counts characters through a per-document prefix of non-whitespace counts taken only at span boundaries, so the
 cost is a few C-level passes over each text plus Python work per span, never per character.
@@ -105,35 +109,117 @@ def _by_label(spans: Iterable[SpanTuple]) -> dict[str, list[SpanTuple]]:
 
 
 def _label_overlap_pairs(a: Sequence[SpanTuple], b: Sequence[SpanTuple]) -> list[tuple[int, int]]:
-    """Greedy one-to-one pairing of overlapping spans (one label): indices into ``a`` and ``b``."""
+    """A maximum one-to-one pairing of overlapping spans (one label), as indices into ``a`` and ``b``: as many
+    pairs as possible, and among those the largest total overlap (characters shared).
+
+    A greedy pairing (longest overlap first) undercounts when spans cross: A = [0,10) [8,12), B = [2,10) [0,3)
+    pairs A0-B0 (8 shared) first and leaves A1 and B1 apart, where A0-B1, A1-B0 pairs both.
+    """
     if not a or not b:
         return []
     # Sweep by start: a span arriving pairs with every still-open span of the other side, so each overlapping
     # pair is produced once and non-overlapping ones cost nothing (no |A|·|B| scan on long documents).
     events = sorted([(s, 0, i, e) for i, (s, e, _) in enumerate(a)] + [(s, 1, j, e) for j, (s, e, _) in enumerate(b)])
     still_open: list[list[tuple[int, int, int]]] = [[], []]  # (end, start, index) per side
-    candidates: list[tuple[int, int, int, int, int, int, int]] = []
+    edges: list[tuple[int, int, int]] = []  # (i in a, j in b, characters shared)
     for start, side, idx, end in events:
         # every open span of the other side started at or before ``start``: the overlap is [start, min(ends))
         others = still_open[1 - side] = [o for o in still_open[1 - side] if o[0] > start]
         if side == 0:
-            candidates.extend((start - min(end, oe), start, os_, end, oe, idx, oi) for oe, os_, oi in others)
+            edges.extend((idx, oi, min(end, oe) - start) for oe, _, oi in others)
         else:
-            candidates.extend((start - min(end, oe), os_, start, oe, end, oi, idx) for oe, os_, oi in others)
+            edges.extend((oi, idx, min(end, oe) - start) for oe, _, oi in others)
         still_open[side].append((end, start, idx))
-    # Longest overlap first; ties: earlier start in A, then in B, then ends, then input order (deterministic).
-    candidates.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
     pairs: list[tuple[int, int]] = []
-    most = min(len(a), len(b))
-    for *_, i, j in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            pairs.append((i, j))
-            if len(pairs) == most:  # one side is used up: nothing further can pair
+    for component in _components(edges):
+        if len(component) == 1:
+            pairs.append(component[0][:2])
+        else:
+            pairs.extend(_best_matching(component))
+    return pairs
+
+
+def _components(edges: list[tuple[int, int, int]]) -> list[list[tuple[int, int, int]]]:
+    """The edges grouped by connected component of the bipartite overlap graph (each is matched on its own)."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def root(node: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for i, j, _ in edges:
+        ra, rb = root((0, i)), root((1, j))
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    for edge in sorted(edges):
+        groups[root((0, edge[0]))].append(edge)
+    return list(groups.values())
+
+
+def _best_matching(edges: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Maximum-cardinality matching of one component, ties broken by the largest total overlap: a maximum-weight
+    assignment (Hungarian algorithm, exact integers) with weight ``big + shared`` per edge, ``big`` exceeding any
+    total overlap, so one more pair always outweighs any gain in overlap."""
+    rows = sorted({i for i, _, _ in edges})
+    cols = sorted({j for _, j, _ in edges})
+    transpose = len(rows) > len(cols)
+    if transpose:
+        rows, cols = cols, rows
+    big = sum(w for _, _, w in edges) + 1
+    weight: dict[tuple[int, int], int] = {}
+    for i, j, w in edges:
+        weight[(j, i) if transpose else (i, j)] = big + w
+    n, m = len(rows), len(cols)
+    # cost[r][c] = -weight (0 for spans that do not overlap); minimise over assignments of every row
+    cost = [[0] + [-weight.get((rows[r], cols[c]), 0) for c in range(m)] for r in range(n)]
+    cost.insert(0, [0] * (m + 1))
+    inf = float("inf")
+    u = [0] * (n + 1)
+    v = [0] * (m + 1)
+    match = [0] * (m + 1)  # match[c] = row assigned to column c (1-based; 0 = none)
+    way = [0] * (m + 1)
+    for r in range(1, n + 1):
+        match[0] = r
+        c0 = 0
+        minv = [inf] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[c0] = True
+            r0 = match[c0]
+            delta = inf
+            c1 = 0
+            row = cost[r0]
+            for c in range(1, m + 1):
+                if not used[c]:
+                    cur = row[c] - u[r0] - v[c]
+                    if cur < minv[c]:
+                        minv[c] = cur
+                        way[c] = c0
+                    if minv[c] < delta:
+                        delta = minv[c]
+                        c1 = c
+            for c in range(m + 1):
+                if used[c]:
+                    u[match[c]] += delta
+                    v[c] -= delta
+                else:
+                    minv[c] -= delta
+            c0 = c1
+            if match[c0] == 0:
                 break
+        while c0:
+            c1 = way[c0]
+            match[c0] = match[c1]
+            c0 = c1
+    pairs = []
+    for c in range(1, m + 1):
+        r = match[c]
+        if r and (rows[r - 1], cols[c - 1]) in weight:
+            i, j = rows[r - 1], cols[c - 1]
+            pairs.append((j, i) if transpose else (i, j))
     return pairs
 
 
