@@ -14,7 +14,7 @@ import orjson
 
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats import brat, doccano, jsonl, plaintext, spans
+from annotator.formats import brat, conll, doccano, jsonl, plaintext, spans
 from annotator.formats.common import ExportOptions
 
 Items = Iterable[tuple[Document, list[Span]]]
@@ -27,14 +27,15 @@ STREAM_WRITERS: dict[str, Callable[..., int]] = {
     "spans": spans.write_jsonl,
     "csv": spans.write_csv,
     "doccano": doccano.write,
+    "conll": conll.write,
 }
-TAKE_OPTIONS = {"doccano"}
+TAKE_OPTIONS = {"doccano", "conll"}
 #: export formats that are a folder of files: ``writer(items, folder, options)``
 FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
-EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv", "doccano", "brat")
-EXTENSIONS = {"jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv", "doccano": ".jsonl", "brat": ""}
+EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv", "doccano", "brat", "conll")
+EXTENSIONS = {"jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv", "doccano": ".jsonl", "brat": "", "conll": ".conll"}
 #: formats ``import --format`` can force (otherwise the reader is chosen from the file)
-IMPORT_FORMATS: tuple[str, ...] = ("jsonl", "doccano", "brat", "spans", "csv", "text")
+IMPORT_FORMATS: tuple[str, ...] = ("jsonl", "doccano", "brat", "spans", "csv", "conll", "text")
 #: formats whose reader / writer counts offsets in a unit ``--offsets`` can choose
 OFFSET_READERS = {"doccano"}
 OFFSET_WRITERS = {"doccano"}
@@ -146,9 +147,10 @@ READERS: dict[str, Reader] = {
     "brat": brat.read,
     "spans": spans.read_jsonl,
     "csv": spans.read_csv,
+    "conll": conll.read,
     "text": plaintext.read,
 }
-READERS_BY_SUFFIX: dict[str, Reader] = {}
+READERS_BY_SUFFIX: dict[str, Reader] = {".conll": conll.read, ".iob": conll.read, ".bio": conll.read}
 IMPORTABLE_SUFFIXES = {*plaintext.EXTENSIONS, *JSON_SUFFIXES, ".ann", ".csv"}
 
 

@@ -37,6 +37,7 @@ FORMAT_NAMES = {
     "csv": "CSV — one row per span (spreadsheets, pandas)",
     "doccano": "doccano JSONL",
     "brat": "brat standoff (a folder of .txt + .ann)",
+    "conll": "CoNLL IOB2 — token and tag per line (overlaps: the longest kept)",
 }
 
 
