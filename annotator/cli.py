@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator import formats  # no Qt; cheap
     from annotator.formats.common import OFFSET_UNITS
 
-    offsets_help = "how the file counts offsets (doccano: utf16 by default, as doccano's editor does)"
+    offsets_help = "offset unit of doccano (default utf16, as its editor counts) and labelstudio (default codepoints)"
     p.add_argument("--format", choices=formats.IMPORT_FORMATS, help="read every file as this (default: by each file)")
     p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
 

@@ -14,7 +14,7 @@ import orjson
 
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats import brat, conll, doccano, jsonl, plaintext, spans
+from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, spans
 from annotator.formats.common import ExportOptions
 
 Items = Iterable[tuple[Document, list[Span]]]
@@ -28,17 +28,21 @@ STREAM_WRITERS: dict[str, Callable[..., int]] = {
     "csv": spans.write_csv,
     "doccano": doccano.write,
     "conll": conll.write,
+    "labelstudio": labelstudio.write,
 }
-TAKE_OPTIONS = {"doccano", "conll"}
+TAKE_OPTIONS = {"doccano", "conll", "labelstudio"}
 #: export formats that are a folder of files: ``writer(items, folder, options)``
 FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
-EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv", "doccano", "brat", "conll")
-EXTENSIONS = {"jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv", "doccano": ".jsonl", "brat": "", "conll": ".conll"}
+EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv", "doccano", "brat", "conll", "labelstudio")
+EXTENSIONS = {
+    "jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv", "doccano": ".jsonl", "brat": "", "conll": ".conll",
+    "labelstudio": ".json",
+}
 #: formats ``import --format`` can force (otherwise the reader is chosen from the file)
-IMPORT_FORMATS: tuple[str, ...] = ("jsonl", "doccano", "brat", "spans", "csv", "conll", "text")
+IMPORT_FORMATS: tuple[str, ...] = ("jsonl", "doccano", "brat", "spans", "csv", "conll", "labelstudio", "text")
 #: formats whose reader / writer counts offsets in a unit ``--offsets`` can choose
-OFFSET_READERS = {"doccano"}
-OFFSET_WRITERS = {"doccano"}
+OFFSET_READERS = {"doccano", "labelstudio"}
+OFFSET_WRITERS = {"doccano", "labelstudio"}
 
 JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
@@ -99,8 +103,6 @@ def kind_of_record(obj: Any) -> str | None:
 
 def _refuse_foreign(path: Path, kind: str | None, obj: Any) -> None:
     """One clear line for a file recognised as another tool's, in a shape we do not read."""
-    if kind == "labelstudio" and "labelstudio" not in READERS:
-        raise FormatError(f"{path}: this is a Label Studio export, which this version cannot import")
     if kind == "doccano-columns":
         text_key = next((k for k, v in obj.items() if isinstance(v, str)), "?")
         label_key = next((k for k, v in obj.items() if isinstance(v, list)), "?")
@@ -148,6 +150,7 @@ READERS: dict[str, Reader] = {
     "spans": spans.read_jsonl,
     "csv": spans.read_csv,
     "conll": conll.read,
+    "labelstudio": labelstudio.read,
     "text": plaintext.read,
 }
 READERS_BY_SUFFIX: dict[str, Reader] = {".conll": conll.read, ".iob": conll.read, ".bio": conll.read}

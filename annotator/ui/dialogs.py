@@ -38,6 +38,7 @@ FORMAT_NAMES = {
     "doccano": "doccano JSONL",
     "brat": "brat standoff (a folder of .txt + .ann)",
     "conll": "CoNLL IOB2 — token and tag per line (overlaps: the longest kept)",
+    "labelstudio": "Label Studio JSON (tasks with annotations)",
 }
 
 
