@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="jsonl", choices=formats.EXPORT_FORMATS)
     p.add_argument("--status", choices=STATUS_CHOICES, help="only documents with this status")
     p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
+    p.add_argument("--spans-key", default="sc", help="spacy: the doc.spans key the spans go in (default: sc)")
 
     p = sub.add_parser(
         "agree",
@@ -165,7 +166,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from annotator.store import Project
     from annotator.store.transfer import export_project
 
-    options = ExportOptions(offsets=args.offsets)
+    options = ExportOptions(offsets=args.offsets, spans_key=args.spans_key)
     with Project.open(args.project) as project:
         n = export_project(project, args.format, args.output, args.status, options)
     if args.output not in (None, "-"):

@@ -14,7 +14,7 @@ import orjson
 
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, spans
+from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, spacy_docbin, spans
 from annotator.formats.common import ExportOptions
 
 Items = Iterable[tuple[Document, list[Span]]]
@@ -29,17 +29,20 @@ STREAM_WRITERS: dict[str, Callable[..., int]] = {
     "doccano": doccano.write,
     "conll": conll.write,
     "labelstudio": labelstudio.write,
+    "spacy": spacy_docbin.write,
 }
-TAKE_OPTIONS = {"doccano", "conll", "labelstudio"}
+TAKE_OPTIONS = {"doccano", "conll", "labelstudio", "spacy"}
 #: export formats that are a folder of files: ``writer(items, folder, options)``
 FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
-EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv", "doccano", "brat", "conll", "labelstudio")
+EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv", "doccano", "brat", "conll", "labelstudio", "spacy")
 EXTENSIONS = {
     "jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv", "doccano": ".jsonl", "brat": "", "conll": ".conll",
-    "labelstudio": ".json",
+    "labelstudio": ".json", "spacy": ".spacy",
 }
 #: formats ``import --format`` can force (otherwise the reader is chosen from the file)
-IMPORT_FORMATS: tuple[str, ...] = ("jsonl", "doccano", "brat", "spans", "csv", "conll", "labelstudio", "text")
+IMPORT_FORMATS: tuple[str, ...] = (
+    "jsonl", "doccano", "brat", "spans", "csv", "conll", "labelstudio", "spacy", "text",
+)
 #: formats whose reader / writer counts offsets in a unit ``--offsets`` can choose
 OFFSET_READERS = {"doccano", "labelstudio"}
 OFFSET_WRITERS = {"doccano", "labelstudio"}
@@ -151,9 +154,12 @@ READERS: dict[str, Reader] = {
     "csv": spans.read_csv,
     "conll": conll.read,
     "labelstudio": labelstudio.read,
+    "spacy": spacy_docbin.read,
     "text": plaintext.read,
 }
-READERS_BY_SUFFIX: dict[str, Reader] = {".conll": conll.read, ".iob": conll.read, ".bio": conll.read}
+READERS_BY_SUFFIX: dict[str, Reader] = {
+    ".conll": conll.read, ".iob": conll.read, ".bio": conll.read, ".spacy": spacy_docbin.read,
+}
 IMPORTABLE_SUFFIXES = {*plaintext.EXTENSIONS, *JSON_SUFFIXES, ".ann", ".csv"}
 
 

@@ -39,6 +39,7 @@ FORMAT_NAMES = {
     "brat": "brat standoff (a folder of .txt + .ann)",
     "conll": "CoNLL IOB2 — token and tag per line (overlaps: the longest kept)",
     "labelstudio": "Label Studio JSON (tasks with annotations)",
+    "spacy": "spaCy DocBin (.spacy; spans in doc.spans[\"sc\"])",
 }
 
 
