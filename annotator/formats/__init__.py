@@ -14,7 +14,7 @@ import orjson
 
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, spacy_docbin, spans
+from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, prodigy, spacy_docbin, spans
 from annotator.formats.common import ExportOptions
 
 Items = Iterable[tuple[Document, list[Span]]]
@@ -30,18 +30,21 @@ STREAM_WRITERS: dict[str, Callable[..., int]] = {
     "conll": conll.write,
     "labelstudio": labelstudio.write,
     "spacy": spacy_docbin.write,
+    "prodigy": prodigy.write,
 }
-TAKE_OPTIONS = {"doccano", "conll", "labelstudio", "spacy"}
+TAKE_OPTIONS = {"doccano", "conll", "labelstudio", "spacy", "prodigy"}
 #: export formats that are a folder of files: ``writer(items, folder, options)``
 FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
-EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv", "doccano", "brat", "conll", "labelstudio", "spacy")
+EXPORT_FORMATS: tuple[str, ...] = (
+    "jsonl", "spans", "csv", "doccano", "brat", "conll", "labelstudio", "spacy", "prodigy",
+)
 EXTENSIONS = {
     "jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv", "doccano": ".jsonl", "brat": "", "conll": ".conll",
-    "labelstudio": ".json", "spacy": ".spacy",
+    "labelstudio": ".json", "spacy": ".spacy", "prodigy": ".jsonl",
 }
 #: formats ``import --format`` can force (otherwise the reader is chosen from the file)
 IMPORT_FORMATS: tuple[str, ...] = (
-    "jsonl", "doccano", "brat", "spans", "csv", "conll", "labelstudio", "spacy", "text",
+    "jsonl", "doccano", "brat", "spans", "csv", "conll", "labelstudio", "spacy", "prodigy", "text",
 )
 #: formats whose reader / writer counts offsets in a unit ``--offsets`` can choose
 OFFSET_READERS = {"doccano", "labelstudio"}
@@ -155,6 +158,7 @@ READERS: dict[str, Reader] = {
     "conll": conll.read,
     "labelstudio": labelstudio.read,
     "spacy": spacy_docbin.read,
+    "prodigy": jsonl.read,  # a Prodigy task file is our jsonl with tokens: read as that
     "text": plaintext.read,
 }
 READERS_BY_SUFFIX: dict[str, Reader] = {

@@ -40,6 +40,7 @@ FORMAT_NAMES = {
     "conll": "CoNLL IOB2 — token and tag per line (overlaps: the longest kept)",
     "labelstudio": "Label Studio JSON (tasks with annotations)",
     "spacy": "spaCy DocBin (.spacy; spans in doc.spans[\"sc\"])",
+    "prodigy": "Prodigy JSONL with tokens (db-in, spans.manual)",
 }
 
 

@@ -62,7 +62,7 @@ def test_spacy_reads_our_docbin_with_exact_overlapping_spans(tmp_path):
         assert sorted((s.start, s.end, s.label, s.annotator, s.note) for s in q.spans(doc_id)) == sorted(spans)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(text_and_spans())
 def test_docbin_round_trip_on_hostile_text(tmp_path_factory, case):
     text, raw = case
