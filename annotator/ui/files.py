@@ -102,7 +102,7 @@ class Files:
             fmt, status, target = dialog.values()
             if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
                 continue
-            options = ExportOptions()
+            options = ExportOptions(offsets=dialog.offset_unit())
             try:
                 QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
                 try:
