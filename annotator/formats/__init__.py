@@ -94,7 +94,7 @@ def kind_of_record(obj: Any) -> str | None:
         for v in obj.values()
     ):
         return "labelstudio"  # JSON-min: the control's name holds [{"start", "end", "text", "labels"}]
-    if "doc_sha256" in obj and "start" in obj and "text" not in obj.get("meta", {}):
+    if "doc_sha256" in obj and "start" in obj:
         return "spans"
     if "spans" not in obj and any(isinstance(obj.get(k), list) for k in doccano.SPAN_KEYS):
         return "doccano"

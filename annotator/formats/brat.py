@@ -37,9 +37,11 @@ limit, chosen so that export → import gives back the same spans (start, end, l
   validator accepts nested and crossing spans, which a project may hold.
 
 Read: ``NAME.ann`` or ``NAME.txt`` with its sibling. The text is decoded strictly as UTF-8 and kept as is (a BOM
-stays a character: brat's offsets count it). Every ``T`` line's offsets must lie in the text, in order, and its
-text field must equal the text at those offsets (fragments joined by a space; as in brat, trailing whitespace is
-tolerated and a blank or missing text field is taken from the text). ``R``/``E``/``A``/``M``/``N``/``*`` lines and
+stays a character: brat's offsets count it), unless its ``.ann`` fits only the text as brat reads it (``\\r\\n`` as
+one ``\\n``, an annotation made in brat on a CRLF text): then the text is read that way and the report says so.
+Every ``T`` line's offsets must lie in the text, in order, and its text field must equal the text at those offsets
+(fragments joined by a space; as in brat, trailing whitespace is tolerated and a blank or missing text field is
+taken from the text). ``R``/``E``/``A``/``M``/``N``/``*`` lines and
 comments other than ``AnnotatorNotes`` are not spans: they are counted in the import report. Any problem rejects
 the pair whole, naming every bad ``.ann`` line.
 
@@ -345,12 +347,38 @@ def read(path: Path) -> ReadResult:
                 "NAME.ann); nothing from it was imported"
             )
     text = _read_text(txt)
+    ann_data = read_bytes(ann)
+    problems, spans, split, ignored = _parse(text, ann_data, ann)
+    report = []
+    if problems.count and "\r" in text:
+        # brat itself reads the .txt with universal newlines: an .ann made by brat counts \r\n as one character
+        brat_text = text.replace("\r\n", "\n").replace("\r", "\n")
+        again = _parse(brat_text, ann_data, ann)
+        if not again[0].count:
+            problems, spans, split, ignored = again
+            text = brat_text
+            report.append(
+                f"{txt.name}: its offsets count line ends as brat reads them (\\r\\n as one), so the text was "
+                "read so too, with \\n line ends"
+            )
+    problems.raise_if_any()
+    if split:
+        report.append(f"{ann.name}: {split} discontinuous brat annotation(s) imported as one span per fragment")
+    if ignored:
+        kinds = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(ignored.items()))
+        report.append(f"{ann.name}: not imported (not spans): {kinds}")
+    doc = IncomingDocument(text=text, title=txt.stem, source=txt.name, spans=spans)
+    return ReadResult([doc], notes=report)
+
+
+def _parse(text: str, data: bytes, ann: Path) -> tuple[Problems, list[IncomingSpan], int, Counter[str]]:
+    """The ``.ann`` lines against ``text``: (problems, spans, fragments split apart, kinds not imported)."""
     problems = Problems(ann)
     ignored: Counter[str] = Counter()
     textbounds: dict[str, _Textbound | None] = {}  # None: defined on a bad line (reported there)
     notes: list[tuple[int, str, str]] = []
     seen_comments: set[str] = set()
-    for number, line in _ann_lines(read_bytes(ann), problems):
+    for number, line in _ann_lines(data, problems):
         ident, tab, rest = line.partition("\t")
         where = f"line {number}"
         if not tab:
@@ -387,15 +415,7 @@ def read(path: Path) -> ReadResult:
         elif (tb := textbounds[target]) is not None:
             tb.notes.append(note)
     spans, split = _spans(text, textbounds, problems)
-    problems.raise_if_any()
-    report = []
-    if split:
-        report.append(f"{ann.name}: {split} discontinuous brat annotation(s) imported as one span per fragment")
-    if ignored:
-        kinds = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(ignored.items()))
-        report.append(f"{ann.name}: not imported (not spans): {kinds}")
-    doc = IncomingDocument(text=text, title=txt.stem, source=txt.name, spans=spans)
-    return ReadResult([doc], notes=report)
+    return problems, spans, split, ignored
 
 
 def _read_text(txt: Path) -> str:

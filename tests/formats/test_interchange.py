@@ -313,8 +313,9 @@ def test_other_tools_files_get_one_clear_line(tmp_path):
         assert "doccano" in problems[0] and "'column_data'" in problems[0] and "rename" in problems[0]
         # pretty-printed JSON in a .jsonl file is read for what it is, not 49 per-line errors
         assert len(report.imported) == 1 and report.spans == 1
+        # a Label Studio export is read as one (not "'text' must be a string, got dict")
         report = import_paths(p, [studio])
-        assert "Label Studio" in "\n".join(report.rejected[0][1]) or report.imported
+        assert not report.rejected and report.imported == ["studio #1"]
 
 
 # ------------------------------------------------------------------ 9. a closed pipe is not an error
@@ -346,3 +347,16 @@ def test_csv_file_of_another_shape_is_named(tmp_path):
         assert "doc_sha256" in problems[0] and "sentence" in problems[0]
     with pytest.raises(FormatError):
         spans.read_csv(other)
+
+
+def test_brat_annotation_made_in_brat_on_a_crlf_text_is_read_as_brat_counts(tmp_path):
+    raw = "First line.\r\nThey threaten us.\r\n"
+    as_brat = raw.replace("\r\n", "\n")  # what brat's server reads (universal newlines)
+    start = as_brat.index("threaten")
+    (tmp_path / "doc.txt").write_bytes(raw.encode("utf-8"))
+    (tmp_path / "doc.ann").write_text(f"T1\tthreat {start} {start + 8}\tthreaten\n", encoding="utf-8")
+    with Project.open(tmp_path / "p.sqlite", create=True) as p:
+        report = import_paths(p, [tmp_path / "doc.txt"])
+        assert not report.rejected, report.rejected
+        assert spans_by_text(p) == {as_brat: [(start, start + 8, "threat", "")]}
+        assert any("as brat reads them" in n for n in report.notes)
