@@ -140,11 +140,11 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
     if sha is not None and sha != sha256_text(text):
         raise ValueError("meta.sha256 does not match the text: the text was changed after export")
     # whose spans these are: the span's own ``annotator`` (our exports always write it), else the task's
-    # ``_annotator_id``, else its ``_session_id`` (Prodigy), else the file's name (DESIGN.md §2.4)
+    # ``_annotator_id``, else its ``_session_id`` (Prodigy), else the file's stem (DESIGN.md §2.4)
     for key in ("_annotator_id", "_session_id"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ValueError(f"{key!r} must be a string")
-    line_annotator = obj.get("_annotator_id") or obj.get("_session_id") or path.name
+    line_annotator = obj.get("_annotator_id") or obj.get("_session_id") or path.stem
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         raise ValueError("'spans' must be a list")

@@ -13,8 +13,9 @@ Write: a JSON array of tasks for the standard named-entity configuration
 one annotation per annotator of the document. Notes and statuses have no place in it (export ``jsonl`` for them).
 
 Read: the full export (``annotations[].result[]`` with ``type: "labels"``; each annotation's spans get its
-annotator: ``completed_by``'s email, else ``user N``, else the file's name; cancelled annotations are skipped and
-counted) and JSON-min (``{"text", "<control name>": [{"start", "end", "text", "labels"}], "annotator"}``).
+annotator: ``completed_by``'s email, else ``user N``, else the file's name without extension; cancelled
+annotations are skipped and counted) and JSON-min
+(``{"text", "<control name>": [{"start", "end", "text", "labels"}], "annotator"}``).
 ``choices`` results are document-level labels (counted and named, a project holds spans); ``predictions`` and
 other result types are counted. Offsets: Label Studio stores code points since its 1.x frontend fix for emoji
 (label-studio-frontend #308); ``offsets="utf16"`` reads older exports that counted UTF-16 code units. Every span's
@@ -27,14 +28,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
 from annotator.formats.common import (
     ExportOptions,
     Problems,
     Utf16Offsets,
     check_span,
+    dumps_line,
     json_entries,
     read_bytes,
     text_problem,
@@ -79,7 +79,8 @@ def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options:
     n = 0
     out.write(b"[")
     for doc, spans in items:
-        out.write((b",\n" if n else b"\n") + orjson.dumps(task(doc, spans, offsets)))
+        # dumps_line escapes U+2028/U+2029/U+0085, which some readers split lines at
+        out.write((b",\n" if n else b"\n") + dumps_line(task(doc, spans, offsets))[:-1])
         n += 1
     out.write(b"\n]\n")
     return n
@@ -166,7 +167,7 @@ def _document(obj: dict[str, Any], path: Path, number: int, offsets: str, counts
             if annotation.get("was_cancelled"):
                 counts.cancelled += 1
                 continue
-            who = _annotator(annotation.get("completed_by"), path.name)
+            who = _annotator(annotation.get("completed_by"), path.stem)
             results = annotation.get("result") or []
             if not isinstance(results, list):
                 raise ValueError(f"annotations[{k}].result must be a list")
@@ -183,7 +184,7 @@ def _document(obj: dict[str, Any], path: Path, number: int, offsets: str, counts
                 else:
                     counts.other[str(kind)] = counts.other.get(str(kind), 0) + 1
     else:  # JSON-min: the control's name holds the regions
-        who = _annotator(obj.get("annotator"), path.name)
+        who = _annotator(obj.get("annotator"), path.stem)
         for key, regions in obj.items():
             if isinstance(regions, list) and regions and isinstance(regions[0], dict) and "labels" in regions[0]:
                 for r, region in enumerate(regions):

@@ -135,7 +135,7 @@ def read(path: Path, spans_key: str | None = None) -> ReadResult:
         spans = []
         try:
             for i, span in enumerate(found):
-                who = annotators[i] if parallel else path.name  # type: ignore[index]
+                who = annotators[i] if parallel else path.stem  # type: ignore[index]
                 note = notes[i] if parallel else ""  # type: ignore[index]
                 spans.append(check_span(sdoc.text, span.start_char, span.end_char, span.label_, who, note))
         except ValueError as exc:

@@ -71,7 +71,7 @@ def test_prodigy_db_out_of_two_annotators_keeps_every_accepted_span(tmp_path):
             "_session_id": "proj-bob",
             "answer": "accept",
         },
-        # no annotator named: the file's name
+        # no annotator named: the file's name (without extension)
         {"text": text, "spans": [{"start": 0, "end": 2, "label": "ACTOR"}], "answer": "accept"},
     ]
     src = write_lines(tmp_path / "dbout.jsonl", alice + bob)
@@ -80,14 +80,14 @@ def test_prodigy_db_out_of_two_annotators_keeps_every_accepted_span(tmp_path):
         assert not report.rejected
         assert spans_by_text(p) == {
             text: [
-                (0, 2, "ACTOR", "dbout.jsonl"),
+                (0, 2, "ACTOR", "dbout"),
                 (3, 7, "CALL", "proj-alice"),
                 (3, 7, "CALL", "proj-bob"),
                 (32, 38, "PLEDGE", "proj-bob"),
             ]
         }
         assert len(report.imported) == 1 and report.merged_tasks == 3 and report.skipped_tasks == 1
-        assert report.spans_by_annotator == {"proj-alice": 1, "proj-bob": 2, "dbout.jsonl": 1}
+        assert report.spans_by_annotator == {"proj-alice": 1, "proj-bob": 2, "dbout": 1}
         assert report.present_spans == 1
         lines = "\n".join(report.summary_lines())
         assert "proj-alice 1" in lines and "proj-bob 2" in lines and "1 span(s) already present" in lines
