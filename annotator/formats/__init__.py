@@ -36,15 +36,39 @@ TAKE_OPTIONS = {"doccano", "conll", "labelstudio", "spacy", "prodigy"}
 #: export formats that are a folder of files: ``writer(items, folder, options)``
 FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
 EXPORT_FORMATS: tuple[str, ...] = (
-    "jsonl", "spans", "csv", "doccano", "brat", "conll", "labelstudio", "spacy", "prodigy",
+    "jsonl",
+    "spans",
+    "csv",
+    "doccano",
+    "brat",
+    "conll",
+    "labelstudio",
+    "spacy",
+    "prodigy",
 )
 EXTENSIONS = {
-    "jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv", "doccano": ".jsonl", "brat": "", "conll": ".conll",
-    "labelstudio": ".json", "spacy": ".spacy", "prodigy": ".jsonl",
+    "jsonl": ".jsonl",
+    "spans": ".jsonl",
+    "csv": ".csv",
+    "doccano": ".jsonl",
+    "brat": "",
+    "conll": ".conll",
+    "labelstudio": ".json",
+    "spacy": ".spacy",
+    "prodigy": ".jsonl",
 }
 #: formats ``import --format`` can force (otherwise the reader is chosen from the file)
 IMPORT_FORMATS: tuple[str, ...] = (
-    "jsonl", "doccano", "brat", "spans", "csv", "conll", "labelstudio", "spacy", "prodigy", "text",
+    "jsonl",
+    "doccano",
+    "brat",
+    "spans",
+    "csv",
+    "conll",
+    "labelstudio",
+    "spacy",
+    "prodigy",
+    "text",
 )
 #: formats whose reader / writer counts offsets in a unit ``--offsets`` can choose
 OFFSET_READERS = {"doccano", "labelstudio"}
@@ -162,7 +186,10 @@ READERS: dict[str, Reader] = {
     "text": plaintext.read,
 }
 READERS_BY_SUFFIX: dict[str, Reader] = {
-    ".conll": conll.read, ".iob": conll.read, ".bio": conll.read, ".spacy": spacy_docbin.read,
+    ".conll": conll.read,
+    ".iob": conll.read,
+    ".bio": conll.read,
+    ".spacy": spacy_docbin.read,
 }
 IMPORTABLE_SUFFIXES = {*plaintext.EXTENSIONS, *JSON_SUFFIXES, ".ann", ".csv"}
 
