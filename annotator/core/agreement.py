@@ -132,8 +132,12 @@ def _label_overlap_pairs(a: Sequence[SpanTuple], b: Sequence[SpanTuple]) -> list
         else:
             edges.extend((oi, idx, min(end, oe) - start) for oe, _, oi in others)
         still_open[side].append((end, start, idx))
-    pairs: list[tuple[int, int]] = []
-    for component in matching.components(edges):
+    # most spans overlap one span of the other side at most: those pairs are their own component, matched as is
+    degree_a = Counter(i for i, _, _ in edges)
+    degree_b = Counter(j for _, j, _ in edges)
+    pairs: list[tuple[int, int]] = [(i, j) for i, j, _ in edges if degree_a[i] == 1 and degree_b[j] == 1]
+    crowded = [e for e in edges if degree_a[e[0]] > 1 or degree_b[e[1]] > 1]
+    for component in matching.components(crowded):
         if len(component) == 1:
             pairs.append(component[0][:2])
         else:
