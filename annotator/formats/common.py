@@ -206,6 +206,14 @@ def split_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
             yield number, line
 
 
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
 def json_entries(data: bytes, path: Path, problems: Problems) -> Iterator[tuple[str, int, Any]]:
     """(where, number, parsed value) for each line of JSON Lines, or for each item of a JSON array, or once for a
     JSON object spread over several lines (pretty-printed, which is not JSON Lines but is read as what it is).
@@ -216,13 +224,15 @@ def json_entries(data: bytes, path: Path, problems: Problems) -> Iterator[tuple[
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     stripped = body.lstrip()
     first = stripped[:1]
-    if first in (b"[", b"{"):
-        first_line = stripped.split(b"\n", 1)[0].strip()
+    first_line = stripped[: stripped.find(b"\n")] if b"\n" in stripped[: 1 << 20] else stripped
+    if first == b"[" or (first == b"{" and not _parses(first_line)):
+        # an array, or an object over several lines; a JSON Lines file (first line a whole object) is never
+        # parsed whole, which would cost a pass over all of it
         whole: Any = None
         try:
             whole = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
-            if first == b"[" and (path.suffix.lower() == ".json" or first_line == b"["):
+            if first == b"[" and (path.suffix.lower() == ".json" or first_line.strip() == b"["):
                 problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})")
                 return
         if isinstance(whole, list):
@@ -230,11 +240,8 @@ def json_entries(data: bytes, path: Path, problems: Problems) -> Iterator[tuple[
                 yield f"item {i + 1} (index {i})", i + 1, item
             return
         if isinstance(whole, dict):
-            try:
-                orjson.loads(first_line)
-            except orjson.JSONDecodeError:
-                yield "item 1", 1, whole  # one pretty-printed object
-                return
+            yield "item 1", 1, whole  # one pretty-printed object
+            return
     for number, line in split_lines(data):
         try:
             yield f"line {number}", number, orjson.loads(line)

@@ -106,6 +106,7 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     added_to: dict[int, int] = {}  # existing document id -> spans added to it
     titles: dict[int, str] = {}
     by_annotator: dict[str, int] = result["by_annotator"]
+    repeated = {sha for sha, n in Counter(shas).items() if n > 1}
     for doc, sha in zip(docs, shas, strict=True):
         doc_id = known.get(sha)
         if doc_id is None:
@@ -113,7 +114,6 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             next_id += 1
             known[sha] = doc_id
             new_ids.add(doc_id)
-            held[doc_id] = Counter()
             status = doc.status if doc.status in STATUSES else ("in_progress" if doc.spans else "todo")
             doc_rows.append(
                 (doc_id, doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp, stamp)
@@ -133,6 +133,15 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
                     ),
                 )
             )
+            if sha not in repeated:  # the usual case: a text read once, new here: every span goes in as is
+                for sp in doc.spans:
+                    if sp.label not in labels:
+                        labels.add(sp.label)
+                        result["new_labels"].append(sp.label)
+                    span_rows.append((doc_id, sp.start, sp.end, sp.label, sp.annotator, sp.note, "", stamp, stamp))
+                    by_annotator[sp.annotator] = by_annotator.get(sp.annotator, 0) + 1
+                continue
+            held[doc_id] = Counter()
         elif doc_id in new_ids:
             result["merged"] += 1
         elif doc_id not in held:
@@ -143,7 +152,7 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             result["duplicates"].append(doc.title)
         else:
             result["merged"] += 1
-        keys = held[doc_id]
+        keys = held.setdefault(doc_id, Counter())
         used: Counter[tuple[int, int, str, str]] = Counter()
         for sp in doc.spans:
             key = (sp.start, sp.end, sp.label, sp.annotator)
