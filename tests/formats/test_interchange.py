@@ -360,3 +360,13 @@ def test_brat_annotation_made_in_brat_on_a_crlf_text_is_read_as_brat_counts(tmp_
         assert not report.rejected, report.rejected
         assert spans_by_text(p) == {as_brat: [(start, start + 8, "threat", "")]}
         assert any("as brat reads them" in n for n in report.notes)
+
+
+def test_real_prodigy_binary_textcat_file_counts_its_document_labels(tmp_path):
+    # Prodigy's own example data (see data/README.md): label on tasks without spans, accept/reject answers
+    src = DATA / "prodigy" / "github-issues-DOCUMENTATION-textcat-head.jsonl"
+    with Project.open(tmp_path / "p.sqlite", create=True) as p:
+        report = import_paths(p, [src])
+        assert not report.rejected and report.skipped_tasks == 3 and len(report.imported) == 2
+        assert report.doc_labels == {"DOCUMENTATION": 2}
+        assert any("2 document-level label(s)" in x and "DOCUMENTATION (2)" in x for x in report.summary_lines())
