@@ -21,7 +21,10 @@ from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
 from annotator.ui.text import plain
 
-IMPORT_FILTER = "Statements and annotations (*.txt *.md *.jsonl *.ndjson *.json *.ann);;All files (*)"
+IMPORT_FILTER = (
+    "Statements and annotations (*.txt *.md *.jsonl *.ndjson *.json *.ann *.csv *.conll *.iob *.bio *.spacy)"
+    ";;All files (*)"
+)
 PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
 
 
