@@ -37,14 +37,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; each file goes in whole or not at all")
 
     from annotator import formats  # no Qt; cheap
+    from annotator.formats.common import OFFSET_UNITS
+
+    offsets_help = "offset unit of doccano (default utf16, as its editor counts) and labelstudio (default codepoints)"
+    p.add_argument("--format", choices=formats.IMPORT_FORMATS, help="read every file as this (default: by each file)")
+    p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
 
     p = sub.add_parser("export", help="export documents and spans")
     p.add_argument("project", type=Path)
     p.add_argument("-o", "--output", default=None, help="output file (or folder for brat); '-' or none: stdout")
     p.add_argument("--format", default="jsonl", choices=formats.EXPORT_FORMATS)
     p.add_argument("--status", choices=STATUS_CHOICES, help="only documents with this status")
+    p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
+    p.add_argument("--spans-key", default="sc", help="spacy: the doc.spans key the spans go in (default: sc)")
 
-    p = sub.add_parser("agree", help="agreement between annotation files (projects or JSONL exports)")
+    p = sub.add_parser(
+        "agree",
+        help="agreement between annotation files (projects or JSONL exports)",
+        description="Precision, recall and F1 of FILE 2.. against FILE 1, per label and overall, and Cohen's kappa "
+        "over non-whitespace characters. exact: same document, start, end and label. overlap: a maximum "
+        "one-to-one pairing of same-label spans sharing at least one character (ties: the larger total overlap). "
+        "Spans count as a multiset (a duplicate counts twice); kappa is 1 when both label every character alike.",
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--by-annotator", action="store_true", help="split files holding several annotators")
@@ -102,12 +116,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines():
             print(f"annotator: {terminal_safe(line)}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # e.g. `annotator stats p | head -3`: the reader has what it wanted
+        _quiet_stdout()
+        return 0
     except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
         # a read the store did not wrap failed on the user's disk or file: one clear line, not a traceback
         from annotator.store.connection import user_problem
 
         problem = user_problem(exc)
-        if problem is None or isinstance(exc, BrokenPipeError):
+        if problem is None:
             raise
         where = getattr(args, "project", None) or getattr(args, "output", None) or ""
         print(terminal_safe(f"annotator: cannot {args.command} {where}: {problem}".replace("  ", " ")), file=sys.stderr)
@@ -115,8 +132,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # e.g. `annotator export p | head`
-        return 0
+
+
+def _quiet_stdout() -> None:
+    """After the reader of our output closed the pipe, point stdout at the null device, so that the flush at exit
+    does not fail again (Python would print "Exception ignored ... BrokenPipeError")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (embedded): nothing to flush
+        pass
 
 
 def _gui(args: list[str]) -> int:
@@ -147,7 +175,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     check_command_may_write(args.project)
     with Project.open(args.project, create=True) as project:
-        report = import_paths(project, args.paths, progress=_progress("importing"))
+        report = import_paths(
+            project, args.paths, progress=_progress("importing"), fmt=args.format, offsets=args.offsets
+        )
     for line in report.summary_lines():
         stream = sys.stderr if line.startswith(("rejected", "  ")) else sys.stdout
         print(terminal_safe(line), file=stream)
@@ -155,20 +185,24 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from annotator.formats.common import ExportOptions
     from annotator.store import Project
     from annotator.store.transfer import ChangedWhileReading, export_project
 
+    options = ExportOptions(offsets=args.offsets, spans_key=args.spans_key)
     # read-only, in place: never migrates, writes or checkpoints the project, while a window may be editing it
     for attempt in (1, 2):
         try:
             with Project.open(args.project, readonly=True, trusted=True) as project:
-                n = export_project(project, args.format, args.output, args.status)
+                n = export_project(project, args.format, args.output, args.status, options)
             break
         except ChangedWhileReading:
             if attempt == 2:
                 raise  # a window opened it meanwhile: the second read takes SQLite's locks beside it
     if args.output not in (None, "-"):
         print(f"exported {n} record(s) to {args.output}", file=sys.stderr)
+    for note in options.notes:
+        print(f"annotator: {note}", file=sys.stderr)
     return 0
 
 

@@ -13,7 +13,11 @@ Conventions for undefined values (the JSON carries them as ``null``):
 - κ is ``None`` for a label no compared document uses, and when the compared documents hold no non-whitespace
   character; when both annotators are constant (chance agreement pe == 1, which forces po == 1) κ is 1.0;
 - the overall κ is the mean of the per-label κ that are not ``None`` (``None`` if there is none);
-- the overall P/R/F1 are micro-averaged over all spans of all labels.
+- the overall P/R/F1 are micro-averaged over all spans of all labels;
+- spans are a multiset: a span given twice by one annotator counts twice (and matches at most twice);
+- an overlap match pairs spans one-to-one: a maximum matching of same-label spans sharing at least one
+  character, ties broken by the larger total of shared characters (until 2026-11 a greedy pairing, longest
+  overlap first, which undercounts when spans cross).
 
 κ counts characters through a per-document prefix of non-whitespace counts taken only at span boundaries, so the
 cost is a few C-level passes over each text plus Python work per span, never per character.
@@ -27,6 +31,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 from typing import Any
+
+from annotator.core import matching
 
 SpanTuple = tuple[int, int, str]
 
@@ -105,35 +111,37 @@ def _by_label(spans: Iterable[SpanTuple]) -> dict[str, list[SpanTuple]]:
 
 
 def _label_overlap_pairs(a: Sequence[SpanTuple], b: Sequence[SpanTuple]) -> list[tuple[int, int]]:
-    """Greedy one-to-one pairing of overlapping spans (one label): indices into ``a`` and ``b``."""
+    """A maximum one-to-one pairing of overlapping spans (one label), as indices into ``a`` and ``b``: as many
+    pairs as possible, and among those the largest total overlap (characters shared).
+
+    A greedy pairing (longest overlap first) undercounts when spans cross: A = [0,10) [8,12), B = [2,10) [0,3)
+    pairs A0-B0 (8 shared) first and leaves A1 and B1 apart, where A0-B1, A1-B0 pairs both.
+    """
     if not a or not b:
         return []
     # Sweep by start: a span arriving pairs with every still-open span of the other side, so each overlapping
     # pair is produced once and non-overlapping ones cost nothing (no |A|·|B| scan on long documents).
     events = sorted([(s, 0, i, e) for i, (s, e, _) in enumerate(a)] + [(s, 1, j, e) for j, (s, e, _) in enumerate(b)])
     still_open: list[list[tuple[int, int, int]]] = [[], []]  # (end, start, index) per side
-    candidates: list[tuple[int, int, int, int, int, int, int]] = []
+    edges: list[tuple[int, int, int]] = []  # (i in a, j in b, characters shared)
     for start, side, idx, end in events:
         # every open span of the other side started at or before ``start``: the overlap is [start, min(ends))
         others = still_open[1 - side] = [o for o in still_open[1 - side] if o[0] > start]
         if side == 0:
-            candidates.extend((start - min(end, oe), start, os_, end, oe, idx, oi) for oe, os_, oi in others)
+            edges.extend((idx, oi, min(end, oe) - start) for oe, _, oi in others)
         else:
-            candidates.extend((start - min(end, oe), os_, start, oe, end, oi, idx) for oe, os_, oi in others)
+            edges.extend((oi, idx, min(end, oe) - start) for oe, _, oi in others)
         still_open[side].append((end, start, idx))
-    # Longest overlap first; ties: earlier start in A, then in B, then ends, then input order (deterministic).
-    candidates.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    pairs: list[tuple[int, int]] = []
-    most = min(len(a), len(b))
-    for *_, i, j in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            pairs.append((i, j))
-            if len(pairs) == most:  # one side is used up: nothing further can pair
-                break
+    # most spans overlap one span of the other side at most: those pairs are their own component, matched as is
+    degree_a = Counter(i for i, _, _ in edges)
+    degree_b = Counter(j for _, j, _ in edges)
+    pairs: list[tuple[int, int]] = [(i, j) for i, j, _ in edges if degree_a[i] == 1 and degree_b[j] == 1]
+    crowded = [e for e in edges if degree_a[e[0]] > 1 or degree_b[e[1]] > 1]
+    for component in matching.components(crowded):
+        if len(component) == 1:
+            pairs.append(component[0][:2])
+        else:
+            pairs.extend(matching.best_matching(component))
     return pairs
 
 

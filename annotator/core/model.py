@@ -116,6 +116,12 @@ class ReadResult:
     skipped_tasks: int = 0
     #: e.g. the legacy encoding a text file was decoded from
     notes: list[str] = field(default_factory=list)
+    #: document-level (text-classification) labels found, which a project cannot hold: label -> count
+    doc_labels: dict[str, int] = field(default_factory=dict)
+    #: spans for documents named by the SHA-256 of their text and not carried in the file (our ``spans``/``csv``
+    #: exports): (where in the file, {"doc_sha256", "title", "start", "end", "label", "text", "annotator",
+    #: "note"}), checked against the project's texts when imported
+    attached: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -123,18 +129,45 @@ class ImportReport:
     """The outcome of importing some files: what went in, what was skipped, what was rejected and why."""
 
     imported: list[str] = field(default_factory=list)  # titles
-    spans: int = 0
-    duplicates: list[str] = field(default_factory=list)  # titles skipped because the same text is present
+    spans: int = 0  # spans added, to new documents and to documents already in the project
+    duplicates: list[str] = field(default_factory=list)  # titles whose text was already in the project
+    extended: list[str] = field(default_factory=list)  # of those, the titles that received new spans
+    merged_tasks: int = 0  # records whose text an earlier record of the same file already held
+    present_spans: int = 0  # spans read that the document already held (same start, end, label, annotator)
+    spans_by_annotator: dict[str, int] = field(default_factory=dict)  # spans added, per annotator
+    doc_labels: dict[str, int] = field(default_factory=dict)  # document-level labels not kept: label -> count
     skipped_tasks: int = 0
     rejected: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, problems)
     new_labels: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
+    extended_spans: int = 0  # of ``spans``, those added to documents already in the project
 
     def summary_lines(self) -> list[str]:
-        lines = [f"imported {len(self.imported)} document(s) with {self.spans} span(s)"]
-        if self.duplicates:
-            lines.append(f"skipped {len(self.duplicates)} document(s) already in the project (same text)")
+        new_spans = self.spans - self.extended_spans
+        lines = [f"imported {len(self.imported)} document(s) with {new_spans} span(s)"]
+        if self.merged_tasks:
+            lines.append(f"merged {self.merged_tasks} record(s) on a text already read into its document")
+        if self.extended:
+            lines.append(
+                f"added {self.extended_spans} span(s) to {len(self.extended)} document(s) already in the project"
+            )
+        unchanged = len(self.duplicates) - len(self.extended)
+        if unchanged:
+            lines.append(f"skipped {unchanged} document(s) already in the project (same text, no new spans)")
+        if self.spans_by_annotator:
+            who = ", ".join(f"{name or '(no annotator)'} {n}" for name, n in sorted(self.spans_by_annotator.items()))
+            lines.append(f"spans added per annotator: {who}")
+        if self.present_spans:
+            lines.append(
+                f"{self.present_spans} span(s) already present (same start, end, label, annotator) not added again"
+            )
+        if self.doc_labels:
+            named = ", ".join(f"{label} ({n})" for label, n in sorted(self.doc_labels.items()))
+            lines.append(
+                f"not imported: {sum(self.doc_labels.values())} document-level label(s), which a project cannot hold"
+                f" (it holds spans): {named}"
+            )
         if self.skipped_tasks:
             lines.append(f"skipped {self.skipped_tasks} rejected or ignored task(s)")
         if self.new_labels:

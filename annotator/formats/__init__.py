@@ -1,97 +1,201 @@
 """File formats: one module per format, each with its reader and/or writer (DESIGN.md §2.4).
 
-This module only dispatches: which reader takes a file, which writer makes an export format.
+This module only dispatches: which reader takes a file (by its extension and what its first record looks like),
+which writer makes an export format.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import orjson
 
 from annotator import inuse, sources
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats import jsonl, plaintext, spans
-from annotator.formats.common import open_input
+from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, prodigy, spacy_docbin, spans
+from annotator.formats.common import ExportOptions, open_input
 
 Items = Iterable[tuple[Document, list[Span]]]
-Reader = Callable[[Path], ReadResult]
+Reader = Callable[..., ReadResult]
 
-#: export formats written to one stream
-STREAM_WRITERS: dict[str, Callable[[Items, IO[bytes]], int]] = {
+#: export formats written to one stream: ``writer(items, out)``, or ``writer(items, out, options)`` for those
+#: in :data:`TAKE_OPTIONS`
+STREAM_WRITERS: dict[str, Callable[..., int]] = {
     "jsonl": jsonl.write,
     "spans": spans.write_jsonl,
     "csv": spans.write_csv,
+    "doccano": doccano.write,
+    "conll": conll.write,
+    "labelstudio": labelstudio.write,
+    "spacy": spacy_docbin.write,
+    "prodigy": prodigy.write,
 }
-EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spans", "csv")
-EXTENSIONS = {"jsonl": ".jsonl", "spans": ".jsonl", "csv": ".csv"}
+TAKE_OPTIONS = {"doccano", "conll", "labelstudio", "spacy", "prodigy"}
+#: export formats that are a folder of files: ``writer(items, folder, options)``
+FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
+EXPORT_FORMATS: tuple[str, ...] = (
+    "jsonl",
+    "spans",
+    "csv",
+    "doccano",
+    "brat",
+    "conll",
+    "labelstudio",
+    "spacy",
+    "prodigy",
+)
+EXTENSIONS = {
+    "jsonl": ".jsonl",
+    "spans": ".jsonl",
+    "csv": ".csv",
+    "doccano": ".jsonl",
+    "brat": "",
+    "conll": ".conll",
+    "labelstudio": ".json",
+    "spacy": ".spacy",
+    "prodigy": ".jsonl",
+}
+#: formats ``import --format`` can force (otherwise the reader is chosen from the file)
+IMPORT_FORMATS: tuple[str, ...] = (
+    "jsonl",
+    "doccano",
+    "brat",
+    "spans",
+    "csv",
+    "conll",
+    "labelstudio",
+    "spacy",
+    "prodigy",
+    "text",
+)
+#: formats whose reader / writer counts offsets in a unit ``--offsets`` can choose
+OFFSET_READERS = {"doccano", "labelstudio"}
+OFFSET_WRITERS = {"doccano", "labelstudio"}
+
+JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
 
-def _optional(name: str) -> object | None:
-    """Formats added by later modules (doccano, brat) register themselves when present."""
-    try:
-        return __import__(f"annotator.formats.{name}", fromlist=[name])
-    except ModuleNotFoundError as exc:
-        if exc.name != f"annotator.formats.{name}":
-            raise
-        return None
-
-
-_doccano = _optional("doccano")
-_brat = _optional("brat")
-if _doccano is not None:
-    STREAM_WRITERS["doccano"] = _doccano.write  # type: ignore[attr-defined]
-    EXPORT_FORMATS += ("doccano",)
-    EXTENSIONS["doccano"] = ".jsonl"
-if _brat is not None:
-    EXPORT_FORMATS += ("brat",)
-    EXTENSIONS["brat"] = ""
-
-
-def _looks_like_doccano(path: Path) -> bool:
-    """A JSONL file whose first object has a ``label``/``labels``/``entities`` list and no ``spans`` is doccano's."""
+def first_record(path: Path) -> Any:
+    """The first JSON value of a JSON Lines file, or the first item of a JSON array (pretty-printed or not), or a
+    whole JSON object; None when the file holds none of these."""
     try:
         with open_input(path) as fh:  # a pipe or device is refused here, never waited on
-            for raw in fh:
-                line = raw.strip().lstrip(b"\xef\xbb\xbf")
-                if not line:
-                    continue
-                try:
-                    obj = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    return False
-                return (isinstance(obj, dict) and "spans" not in obj
-                        and any(isinstance(obj.get(k), list) for k in ("label", "labels", "entities")))
+            head = fh.read(1 << 16)
     except OSError:
-        return False
-    return False
+        return None
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    for raw in head.split(b"\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            break  # not one record per line: maybe pretty-printed JSON
+        return obj[0] if isinstance(obj, list) and obj else obj
+    try:
+        with open_input(path) as fh:
+            whole = orjson.loads(fh.read().removeprefix(b"\xef\xbb\xbf"))
+    except (orjson.JSONDecodeError, OSError):
+        return None
+    return whole[0] if isinstance(whole, list) and whole else whole
 
 
-def reader_for(path: Path) -> Reader:
-    """The reader for one file, by its extension (and, for JSONL, its first line)."""
+def kind_of_record(obj: Any) -> str | None:
+    """Which tool's record ``obj`` looks like: ``labelstudio``, ``doccano``, ``spans`` (ours, one per span),
+    ``jsonl`` (ours, spaCy, Prodigy), ``doccano-columns`` (doccano with renamed columns) or None."""
+    if not isinstance(obj, dict):
+        return None
+    if (
+        isinstance(obj.get("annotations"), list)
+        or isinstance(obj.get("predictions"), list)
+        or (isinstance(obj.get("data"), dict))
+    ):
+        return "labelstudio"
+    if any(
+        isinstance(v, list) and v and isinstance(v[0], dict) and "labels" in v[0] and "start" in v[0]
+        for v in obj.values()
+    ):
+        return "labelstudio"  # JSON-min: the control's name holds [{"start", "end", "text", "labels"}]
+    if "doc_sha256" in obj and "start" in obj:
+        return "spans"
+    if "spans" not in obj and any(isinstance(obj.get(k), list) for k in doccano.SPAN_KEYS):
+        return "doccano"
+    if (
+        "text" not in obj
+        and "data" not in obj
+        and any(isinstance(v, list) and v and isinstance(v[0], list) and len(v[0]) == 3 for v in obj.values())
+    ):
+        return "doccano-columns"
+    return "jsonl"
+
+
+def _refuse_foreign(path: Path, kind: str | None, obj: Any) -> None:
+    """One clear line for a file recognised as another tool's, in a shape we do not read."""
+    if kind == "doccano-columns":
+        text_key = next((k for k, v in obj.items() if isinstance(v, str)), "?")
+        label_key = next((k for k, v in obj.items() if isinstance(v, list)), "?")
+        raise FormatError(
+            f"{path}: this looks like a doccano file whose columns are named {text_key!r} and {label_key!r}; "
+            "rename them to 'text' and 'label' (doccano's defaults), then import it again"
+        )
+
+
+def reader_for(path: Path, fmt: str | None = None) -> Reader:
+    """The reader for one file: ``fmt`` when given, else by its extension (and, for JSON, its first record)."""
+    if fmt is not None:
+        if fmt not in READERS:
+            raise AnnotatorError(f"unknown import format {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}")
+        return READERS[fmt]
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        if _doccano is not None and _looks_like_doccano(path):
-            return _doccano.read  # type: ignore[attr-defined,no-any-return]
-        if suffix == ".json" and _doccano is not None:
-            return _doccano.read  # type: ignore[attr-defined,no-any-return]
-        return jsonl.read
-    if suffix == ".ann" and _brat is not None:
-        return _brat.read  # type: ignore[attr-defined,no-any-return]
+    if suffix in READERS_BY_SUFFIX:
+        return READERS_BY_SUFFIX[suffix]
+    if suffix in JSON_SUFFIXES:
+        obj = first_record(path)
+        kind = kind_of_record(obj)
+        _refuse_foreign(path, kind, obj)
+        if kind in READERS:
+            return READERS[kind]
+        return doccano.read if suffix == ".json" and kind is None else jsonl.read
+    if suffix == ".csv":
+        return spans.read_csv
+    if suffix == ".ann":
+        return brat.read
     if suffix in sources.EXTENSIONS:  # saved web pages, PDFs, Word files (annotator/sources)
         return sources.reader(suffix)
     if suffix in plaintext.EXTENSIONS:
-        if _brat is not None and path.with_suffix(".ann").exists():
-            return _brat.read  # type: ignore[attr-defined,no-any-return]
+        if path.with_suffix(".ann").exists():
+            return brat.read
         return plaintext.read
     raise FormatError(
-        f"{path}: unknown file type {suffix or '(no extension)'}; "
-        "expected .txt, .md, .html, .pdf, .docx, .jsonl"
-        + (", .json (doccano)" if _doccano else "") + (", .ann (brat)" if _brat else "")
+        f"{path}: unknown file type {suffix or '(no extension)'}; expected .txt, .md, .html, .pdf, .docx, .jsonl, "
+        ".json, .csv, .ann (brat)" + "".join(f", {s}" for s in READERS_BY_SUFFIX)
     )
+
+
+#: readers by format name, and by an extension only one format uses
+READERS: dict[str, Reader] = {
+    "jsonl": jsonl.read,
+    "doccano": doccano.read,
+    "brat": brat.read,
+    "spans": spans.read_jsonl,
+    "csv": spans.read_csv,
+    "conll": conll.read,
+    "labelstudio": labelstudio.read,
+    "spacy": spacy_docbin.read,
+    "prodigy": jsonl.read,  # a Prodigy task file is our jsonl with tokens: read as that
+    "text": plaintext.read,
+}
+READERS_BY_SUFFIX: dict[str, Reader] = {
+    ".conll": conll.read,
+    ".iob": conll.read,
+    ".bio": conll.read,
+    ".spacy": spacy_docbin.read,
+}
+IMPORTABLE_SUFFIXES = {*plaintext.EXTENSIONS, *sources.EXTENSIONS, *JSON_SUFFIXES, ".ann", ".csv"}
 
 
 def collect(paths: Iterable[str | Path]) -> list[Path]:
@@ -108,7 +212,7 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
                     suffix = child.suffix.lower()
                     if suffix == ".ann" and child.with_suffix(".txt").exists():
                         continue
-                    if suffix in (*plaintext.EXTENSIONS, *sources.EXTENSIONS, ".jsonl", ".ndjson", ".json", ".ann"):
+                    if suffix in IMPORTABLE_SUFFIXES or suffix in READERS_BY_SUFFIX:
                         files.append(child)
         elif path.exists():
             files.append(path)
@@ -117,19 +221,28 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def read(path: Path) -> ReadResult:
-    """Read one file; each document keeps its provenance (the file, its SHA-256, the reader; DESIGN.md §2.6)."""
+def read(path: Path, fmt: str | None = None, offsets: str | None = None) -> ReadResult:
+    """Read one file; ``offsets`` (``codepoints``/``utf16``) overrides the unit of formats that count in one.
+    Each document keeps its provenance (the file, its SHA-256, the reader; DESIGN.md §2.6)."""
     from annotator import __version__
     from annotator.sources.provenance import stamp
 
     inuse.refuse_if_open_here(path)  # reading our own project's files would drop our locks on them
-    reader = reader_for(path)
-    result = reader(path)
+    reader = reader_for(path, fmt)
+    if offsets is not None and reader in (READERS[f] for f in OFFSET_READERS):
+        result = reader(path, offsets=offsets)
+    else:
+        result = reader(path)
     return stamp(path, result, reader.__module__.rsplit(".", 1)[-1], __version__)
 
 
-def write_folder(fmt: str, items: Items, folder: Path) -> int:
+def write_stream(fmt: str, items: Items, out: IO[bytes], options: ExportOptions) -> int:
+    writer = STREAM_WRITERS[fmt]
+    return writer(items, out, options) if fmt in TAKE_OPTIONS else writer(items, out)
+
+
+def write_folder(fmt: str, items: Items, folder: Path, options: ExportOptions | None = None) -> int:
     """Formats that are folders of files (brat)."""
-    if fmt == "brat" and _brat is not None:
-        return int(_brat.write_folder(items, folder))  # type: ignore[attr-defined]
+    if fmt in FOLDER_WRITERS:
+        return FOLDER_WRITERS[fmt](items, folder, options or ExportOptions())
     raise AnnotatorError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")

@@ -28,14 +28,20 @@ limit, chosen so that export → import gives back the same spans (start, end, l
   name is cut to 100 UTF-8 bytes; Windows device names get a ``_`` prefix; duplicates (compared case-insensitively,
   as macOS and Windows do) get ``_2``, ``_3``, ... A title, an annotator, a status or a document id has no place in
   brat, so those do not survive the round trip (export ``jsonl`` for them); the imported title is ``NAME``.
-- **CRLF.** brat itself reads ``.txt`` with universal newlines, so in brat's own UI a ``\\r\\n`` counts as one
-  character and offsets after it shift; so do tools that open the file in text mode. Our offsets follow the bytes,
-  which is what the contract (and any reader opening the file with ``newline=""``) needs.
+- **CRLF.** brat reads ``.txt`` with universal newlines (``open_textfile(..., 'rU')`` in brat's server), so for
+  brat, and for any tool opening the file in text mode, ``\\r\\n`` is one character and a lone ``\\r`` is ``\\n``. So we
+  write what brat reads: such a text's ``.txt`` has ``\\n`` line ends and its offsets count them, the export
+  summary names the texts normalised, and the ``jsonl`` export stays the exact record (its text keeps every
+  ``\\r``). Read back, a normalised text is a different text (another SHA-256) from the project's.
+- **Overlaps.** ``annotation.conf`` declares ``<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>``, so brat's
+  validator accepts nested and crossing spans, which a project may hold.
 
 Read: ``NAME.ann`` or ``NAME.txt`` with its sibling. The text is decoded strictly as UTF-8 and kept as is (a BOM
-stays a character: brat's offsets count it). Every ``T`` line's offsets must lie in the text, in order, and its
-text field must equal the text at those offsets (fragments joined by a space; as in brat, trailing whitespace is
-tolerated and a blank or missing text field is taken from the text). ``R``/``E``/``A``/``M``/``N``/``*`` lines and
+stays a character: brat's offsets count it), unless its ``.ann`` fits only the text as brat reads it (``\\r\\n`` as
+one ``\\n``, an annotation made in brat on a CRLF text): then the text is read that way and the report says so.
+Every ``T`` line's offsets must lie in the text, in order, and its text field must equal the text at those offsets
+(fragments joined by a space; as in brat, trailing whitespace is tolerated and a blank or missing text field is
+taken from the text). ``R``/``E``/``A``/``M``/``N``/``*`` lines and
 comments other than ``AnnotatorNotes`` are not spans: they are counted in the import report. Any problem rejects
 the pair whole, naming every bad ``.ann`` line.
 
@@ -45,7 +51,9 @@ Write: ``write_folder`` fills a temporary sibling folder and renames it into pla
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import dataclasses
 import os
 import re
 import secrets
@@ -61,7 +69,7 @@ from annotator import leftovers
 from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
 from annotator.core.text import MAX_TEXT_BYTES
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats.common import Problems, check_span, read_bytes
+from annotator.formats.common import ExportOptions, Problems, check_span, read_bytes
 
 #: the characters ``str.splitlines`` (and so brat) breaks lines at; none may appear inside a ``.ann`` line
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -87,6 +95,8 @@ _FORBIDDEN_IN_NAMES = set('<>:"/\\|?*')
 _BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 MAX_NAME_BYTES = 100
+#: brat's declaration that any entity may overlap any other in any way (contain, equal, cross)
+OVERLAP_RULE = "<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>"
 
 
 # ---------------------------------------------------------------------------------------------- encodings
@@ -192,12 +202,30 @@ def annotation_conf(types: Iterable[str]) -> str:
         head.append(
             "# Not listed, as brat's configuration allows only [A-Za-z0-9_-] in type names: " + " ".join(others)
         )
-    return "\n".join([*head, "[entities]", *listed, "", "[relations]", "", "[events]", "", "[attributes]", ""])
+    return "\n".join(
+        [
+            *head,
+            "[entities]",
+            *listed,
+            "",
+            "[relations]",
+            "# spans may nest and cross (brat's validator would report each one otherwise)",
+            OVERLAP_RULE,
+            "",
+            "[events]",
+            "",
+            "[attributes]",
+            "",
+        ]
+    )
 
 
-def write_folder(items: Iterable[tuple[Document, list[Span]]], folder: Path) -> int:
+def write_folder(
+    items: Iterable[tuple[Document, list[Span]]], folder: Path, options: ExportOptions | None = None
+) -> int:
     """Write each document as ``NAME.txt`` + ``NAME.ann`` (plus ``annotation.conf``) into ``folder``, which must
-    not exist or be empty; returns the number of documents written."""
+    not exist or be empty; returns the number of documents written. The texts whose line ends were normalised
+    for brat are named in ``options.notes``."""
     folder = Path(os.path.abspath(folder))
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise AnnotatorError(f"cannot export to {folder}: it exists and is not a folder")
@@ -211,7 +239,7 @@ def write_folder(items: Iterable[tuple[Document, list[Span]]], folder: Path) -> 
     leftovers.clean_beside(folder)  # hidden folders of killed exports to the same folder
     tmp = _make_temp_sibling(folder)
     try:
-        n = _write_files(items, tmp)
+        n = _write_files(items, tmp, options if options is not None else ExportOptions())
         if hasattr(os, "sync"):
             os.sync()  # one flush for every file instead of an fsync each: the rename must not outrun the data
         if folder.exists():
@@ -241,17 +269,47 @@ def _make_temp_sibling(folder: Path) -> Path:
     raise AnnotatorError(f"cannot write {folder}: no free temporary name beside it")
 
 
-def _write_files(items: Iterable[tuple[Document, list[Span]]], tmp: Path) -> int:
+def as_brat_reads(text: str, spans: list[Span]) -> tuple[str, list[Span]]:
+    """The text as brat reads it (universal newlines: ``\\r\\n`` and a lone ``\\r`` become ``\\n``) and the spans
+    moved onto it, each covering the same phrase as brat reads it (a span holding only the ``\\r`` of a ``\\r\\n``
+    holds that line break)."""
+    if "\r" not in text:
+        return text, spans
+    crlf = [m.start() for m in re.finditer("\r\n", text)]
+
+    def moved(offset: int) -> int:
+        return offset - bisect.bisect_left(crlf, offset)
+
+    def inside_pair(offset: int) -> bool:  # between the CR and the LF of a pair
+        i = bisect.bisect_left(crlf, offset - 1)
+        return i < len(crlf) and crlf[i] == offset - 1
+
+    # a span ending between CR and LF held the line break (the CR): it keeps it (the LF)
+    out = [dataclasses.replace(s, start=moved(s.start), end=moved(s.end) + inside_pair(s.end)) for s in spans]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), out
+
+
+def _write_files(items: Iterable[tuple[Document, list[Span]]], tmp: Path, options: ExportOptions) -> int:
     used: set[str] = set()
     types: set[str] = set()
+    normalised: list[str] = []
     n = 0
     for doc, spans in items:
         name = safe_name(doc.title, used)
-        (tmp / f"{name}.txt").write_bytes(doc.text.encode("utf-8"))
-        (tmp / f"{name}.ann").write_bytes(ann_text(doc.text, spans).encode("utf-8"))
+        text, spans = as_brat_reads(doc.text, spans)
+        if text is not doc.text:
+            normalised.append(f"{name}.txt")
+        (tmp / f"{name}.txt").write_bytes(text.encode("utf-8"))
+        (tmp / f"{name}.ann").write_bytes(ann_text(text, spans).encode("utf-8"))
         types.update(encode_label(s.label) for s in spans)
         n += 1
     (tmp / "annotation.conf").write_bytes(annotation_conf(types).encode("utf-8"))
+    if normalised:
+        shown = ", ".join(normalised[:20]) + (f" and {len(normalised) - 20} more" if len(normalised) > 20 else "")
+        options.notes.append(
+            f"{len(normalised)} text(s) had \\r\\n or \\r line ends, written as \\n because brat reads them so "
+            f"(their offsets count that; the jsonl export keeps the exact text): {shown}"
+        )
     return n
 
 
@@ -291,12 +349,38 @@ def read(path: Path) -> ReadResult:
                 "NAME.ann); nothing from it was imported"
             )
     text = _read_text(txt)
+    ann_data = read_bytes(ann)
+    problems, spans, split, ignored = _parse(text, ann_data, ann)
+    report = []
+    if problems.count and "\r" in text:
+        # brat itself reads the .txt with universal newlines: an .ann made by brat counts \r\n as one character
+        brat_text = text.replace("\r\n", "\n").replace("\r", "\n")
+        again = _parse(brat_text, ann_data, ann)
+        if not again[0].count:
+            problems, spans, split, ignored = again
+            text = brat_text
+            report.append(
+                f"{txt.name}: its offsets count line ends as brat reads them (\\r\\n as one), so the text was "
+                "read so too, with \\n line ends"
+            )
+    problems.raise_if_any()
+    if split:
+        report.append(f"{ann.name}: {split} discontinuous brat annotation(s) imported as one span per fragment")
+    if ignored:
+        kinds = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(ignored.items()))
+        report.append(f"{ann.name}: not imported (not spans): {kinds}")
+    doc = IncomingDocument(text=text, title=txt.stem, source=txt.name, spans=spans)
+    return ReadResult([doc], notes=report)
+
+
+def _parse(text: str, data: bytes, ann: Path) -> tuple[Problems, list[IncomingSpan], int, Counter[str]]:
+    """The ``.ann`` lines against ``text``: (problems, spans, fragments split apart, kinds not imported)."""
     problems = Problems(ann)
     ignored: Counter[str] = Counter()
     textbounds: dict[str, _Textbound | None] = {}  # None: defined on a bad line (reported there)
     notes: list[tuple[int, str, str]] = []
     seen_comments: set[str] = set()
-    for number, line in _ann_lines(read_bytes(ann), problems):
+    for number, line in _ann_lines(data, problems):
         ident, tab, rest = line.partition("\t")
         where = f"line {number}"
         if not tab:
@@ -333,15 +417,7 @@ def read(path: Path) -> ReadResult:
         elif (tb := textbounds[target]) is not None:
             tb.notes.append(note)
     spans, split = _spans(text, textbounds, problems)
-    problems.raise_if_any()
-    report = []
-    if split:
-        report.append(f"{ann.name}: {split} discontinuous brat annotation(s) imported as one span per fragment")
-    if ignored:
-        kinds = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(ignored.items()))
-        report.append(f"{ann.name}: not imported (not spans): {kinds}")
-    doc = IncomingDocument(text=text, title=txt.stem, source=txt.name, spans=spans)
-    return ReadResult([doc], notes=report)
+    return problems, spans, split, ignored
 
 
 def _read_text(txt: Path) -> str:

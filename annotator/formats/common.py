@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -201,3 +203,109 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
         if isinstance(exc, OSError):
             raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
         raise
+
+
+#: how a format counts offsets: Unicode code points (Python ``str`` indices, our contract) or UTF-16 code units
+#: (JavaScript string indices: doccano's and Label Studio's editors)
+OFFSET_UNITS = ("codepoints", "utf16")
+
+
+class Utf16Offsets:
+    """Offsets of one text in UTF-16 code units ↔ code points. Only characters beyond U+FFFF (emoji, rare CJK)
+    take two units, so a text without them maps to itself at no cost."""
+
+    __slots__ = ("_astral", "_astral_u16")
+
+    def __init__(self, text: str) -> None:
+        self._astral = [] if text.isascii() else [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        # where each of those characters starts, in code units
+        self._astral_u16 = [cp + n for n, cp in enumerate(self._astral)]
+
+    def to_utf16(self, cp: int) -> int:
+        return cp + bisect.bisect_left(self._astral, cp) if self._astral else cp
+
+    def to_codepoints(self, unit: Any) -> Any:
+        """The code point offset of a code unit offset; ValueError if it falls inside a surrogate pair. Anything
+        that is not an integer is returned as is, for the span check to name it."""
+        if not self._astral or not is_int(unit):
+            return unit
+        before = bisect.bisect_left(self._astral_u16, unit)  # astral characters starting before ``unit``
+        if before and self._astral_u16[before - 1] + 1 == unit:
+            raise ValueError(
+                f"offset {unit} falls between the two UTF-16 units of a character beyond U+FFFF (an emoji?); "
+                "if the file counts code points, import it with --offsets codepoints"
+            )
+        return unit - before
+
+
+@dataclass
+class ExportOptions:
+    """What an export may be asked beyond its format: the offset unit (None: the format's own), the spaCy spans
+    key, and the notes the writer leaves for the export summary (what it normalised, left out or warns of)."""
+
+    offsets: str | None = None
+    spans_key: str = "sc"
+    notes: list[str] = field(default_factory=list)
+
+
+def has_overlap(spans: Iterable[Any]) -> bool:
+    """Whether two of ``spans`` (objects with ``start``/``end``) share a character."""
+    reach = -1
+    for start, end in sorted((s.start, s.end) for s in spans):
+        if start < reach:
+            return True
+        reach = max(reach, end)
+    return False
+
+
+def split_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for each non-blank line; a BOM and CRLF line terminators are tolerated."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for number, line in enumerate(data.split(b"\n"), 1):
+        line = line.rstrip(b"\r")
+        if line.strip():
+            yield number, line
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def json_entries(data: bytes, path: Path, problems: Problems) -> Iterator[tuple[str, int, Any]]:
+    """(where, number, parsed value) for each line of JSON Lines, or for each item of a JSON array, or once for a
+    JSON object spread over several lines (pretty-printed, which is not JSON Lines but is read as what it is).
+
+    Invalid JSON is added to ``problems`` and skipped, so every bad line is still reported. ``number`` is the
+    line number (JSONL) or the 1-based item number (array), used for titles of documents without an id.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    stripped = body.lstrip()
+    first = stripped[:1]
+    first_line = stripped[: stripped.find(b"\n")] if b"\n" in stripped[: 1 << 20] else stripped
+    if first == b"[" or (first == b"{" and not _parses(first_line)):
+        # an array, or an object over several lines; a JSON Lines file (first line a whole object) is never
+        # parsed whole, which would cost a pass over all of it
+        whole: Any = None
+        try:
+            whole = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            if first == b"[" and (path.suffix.lower() == ".json" or first_line.strip() == b"["):
+                problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})")
+                return
+        if isinstance(whole, list):
+            for i, item in enumerate(whole):
+                yield f"item {i + 1} (index {i})", i + 1, item
+            return
+        if isinstance(whole, dict):
+            yield "item 1", 1, whole  # one pretty-printed object
+            return
+    for number, line in split_lines(data):
+        try:
+            yield f"line {number}", number, orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            problems.add(f"line {number}", f"not valid JSON ({exc.msg})")

@@ -15,55 +15,84 @@ file holding one object is read as one document):
   not spans and are counted in the import report instead;
 - the text under ``"text"`` (or ``"data"``, which some doccano 1.x exports used).
 
-Offsets are code points and the text is stored verbatim, so they stay valid. Every line (or array item) is
-validated like ``jsonl`` (integer start and end, ``0 <= start < end <= len(text)``, a non-empty string label,
-text SQLite can store); a file with any bad line is rejected whole, naming every bad line (or item).
+Offsets count UTF-16 code units both ways, as doccano's editor does (JavaScript string indices; doccano issue
+#2290): a character beyond U+FFFF such as an emoji counts two. ``offsets="codepoints"`` (``--offsets codepoints``)
+reads and writes code points instead, for files made by scripts that count Python ``str`` indices. The text is
+stored verbatim, so the offsets stay valid.
+
+Document-level labels (a text-classification project's ``"label": ["positive"]``, or ``cats``) cannot be held by
+a project, which holds spans: they are counted and named in the import report, never dropped silently.
+
+Every line (or array item) is validated like ``jsonl`` (integer start and end, ``0 <= start < end <= len(text)``,
+a non-empty string label, text SQLite can store); a file with any bad line is rejected whole, naming every bad
+line (or item).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
-from annotator.formats.common import Problems, check_span, dumps_line, read_bytes, text_problem
-from annotator.formats.jsonl import split_lines
+from annotator.formats.common import (
+    ExportOptions,
+    Problems,
+    Utf16Offsets,
+    check_span,
+    dumps_line,
+    has_overlap,
+    json_entries,
+    read_bytes,
+    text_problem,
+)
 
 #: where doccano puts the spans, newest first
 SPAN_KEYS = ("label", "labels", "entities")
 
 
-def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
+def record(doc: Document, spans: list[Span], offsets: str = "utf16") -> dict[str, Any]:
     """One doccano line; the key order matches doccano's own export so diffs against it stay small."""
     ordered = sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
-    return {"id": doc.id, "text": doc.text, "label": [[s.start, s.end, s.label] for s in ordered]}
+    if offsets == "utf16":
+        units = Utf16Offsets(doc.text)
+        label = [[units.to_utf16(s.start), units.to_utf16(s.end), s.label] for s in ordered]
+    else:
+        label = [[s.start, s.end, s.label] for s in ordered]
+    return {"id": doc.id, "text": doc.text, "label": label}
 
 
-def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:
-    """Stream one line per document; returns the number of documents written."""
-    n = 0
+def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options: ExportOptions | None = None) -> int:
+    """Stream one line per document; returns the number of documents written. Documents with overlapping spans
+    are counted in the options' notes: doccano refuses them unless its project allows overlapping spans."""
+    offsets = (options.offsets if options else None) or "utf16"
+    n = overlapping = 0
     for doc, spans in items:
-        out.write(dumps_line(record(doc, spans)))
+        out.write(dumps_line(record(doc, spans, offsets)))
+        overlapping += has_overlap(spans)
         n += 1
+    if options is not None and overlapping:
+        options.notes.append(
+            f"{overlapping} document(s) hold overlapping spans: doccano imports them only into a project whose "
+            "settings allow overlapping spans ('Allow overlapping spans' when creating the project)"
+        )
     return n
 
 
-def read(path: Path) -> ReadResult:
+def read(path: Path, offsets: str = "utf16") -> ReadResult:
     """A doccano JSONL file, or a ``.json`` array of the same objects; rejected whole on any bad line or item."""
     data = read_bytes(path)
     problems = Problems(path)
-    entries = list(_entries(data, path, problems))
+    entries = list(json_entries(data, path, problems))
     docs: list[IncomingDocument] = []
     relations = 0
+    doc_labels: dict[str, int] = {}
     for where, number, obj in entries:
         if not isinstance(obj, dict):
             problems.add(where, f"expected a JSON object, got {_kind(obj)}")
             continue
         try:
-            docs.append(document_from(obj, path, number))
+            docs.append(document_from(obj, path, number, offsets, doc_labels))
         except ValueError as exc:
             problems.add(where, str(exc))
             continue
@@ -73,52 +102,44 @@ def read(path: Path) -> ReadResult:
         problems.add("file", "no documents (the file is empty)")
     problems.raise_if_any()
     notes = [f"{path.name}: {relations} doccano relation(s) not imported (only spans are)"] if relations else []
-    return ReadResult(docs, notes=notes)
-
-
-def _entries(data: bytes, path: Path, problems: Problems) -> Iterator[tuple[str, int, Any]]:
-    """(where, number, parsed object) for each line of JSONL, or for each item of a JSON array.
-
-    Invalid JSON is added to ``problems`` and skipped, so every bad line is still reported. ``number`` is the
-    line number (JSONL) or the 1-based item number (array), used for titles of documents without an id.
-    """
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    first = body.lstrip()[:1]
-    is_json = path.suffix.lower() == ".json"
-    if first == b"[" or (is_json and first == b"{"):
-        try:
-            whole = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            if is_json and first == b"[":
-                problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})")
-                return
-            whole = None  # JSONL after all (a .json file of lines, or a .jsonl whose first line is bad)
-        if isinstance(whole, list):
-            for i, item in enumerate(whole):
-                yield f"item {i + 1} (index {i})", i + 1, item
-            return
-        if isinstance(whole, dict) and is_json:
-            yield "item 1", 1, whole
-            return
-    for number, line in split_lines(data):
-        try:
-            yield f"line {number}", number, orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            problems.add(f"line {number}", f"not valid JSON ({exc.msg})")
+    return ReadResult(docs, notes=notes, doc_labels=doc_labels)
 
 
 def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def document_from(obj: dict[str, Any], path: Path, number: int) -> IncomingDocument:
-    """One doccano object → a validated document; raises ValueError naming the first problem."""
+def document_from(
+    obj: dict[str, Any], path: Path, number: int, offsets: str = "utf16", doc_labels: dict[str, int] | None = None
+) -> IncomingDocument:
+    """One doccano object → a validated document; raises ValueError naming the first problem. Document-level
+    labels are counted into ``doc_labels``."""
+    if "text" not in obj and "data" not in obj:
+        raise ValueError(
+            "no 'text' key (doccano's default text column); found keys "
+            + ", ".join(repr(k) for k in list(obj)[:8])
+            + ": a doccano export made with other column names needs them renamed to 'text' and 'label'"
+        )
     text = obj["text"] if "text" in obj else obj.get("data")
     problem = text_problem(text)
     if problem:
         raise ValueError(problem)
     assert isinstance(text, str)
-    spans = [_span(text, raw, key, i) for key, raw_spans in _span_lists(obj) for i, raw in enumerate(raw_spans, 1)]
+    units = Utf16Offsets(text) if offsets == "utf16" else None
+    spans = []
+    labels_here: list[str] = []
+    for key, raw_spans in _span_lists(obj):
+        for i, raw in enumerate(raw_spans, 1):
+            if isinstance(raw, str) and key in ("label", "labels"):
+                labels_here.append(raw)  # text classification: a label of the whole document
+            else:
+                spans.append(_span(text, raw, key, i, units))
+    cats = obj.get("cats")
+    if isinstance(cats, dict):
+        labels_here += [str(k) for k, v in cats.items() if isinstance(v, (int, float)) and v >= 0.5]
+    if doc_labels is not None:
+        for label in labels_here:
+            doc_labels[label] = doc_labels.get(label, 0) + 1
     doc_id = obj.get("id")
     name = (
         doc_id
@@ -145,7 +166,7 @@ def _span_lists(obj: dict[str, Any]) -> list[tuple[str, list[Any]]]:
     return found
 
 
-def _span(text: str, raw: Any, key: str, i: int) -> IncomingSpan:
+def _span(text: str, raw: Any, key: str, i: int, units: Utf16Offsets | None = None) -> IncomingSpan:
     where = f"{key}[{i - 1}]"
     if isinstance(raw, dict):
         start, end, label = raw.get("start_offset"), raw.get("end_offset"), raw.get("label")
@@ -153,14 +174,11 @@ def _span(text: str, raw: Any, key: str, i: int) -> IncomingSpan:
             start, end = raw.get("start"), raw.get("end")
     elif isinstance(raw, list) and len(raw) == 3:
         start, end, label = raw
-    elif isinstance(raw, str):
-        raise ValueError(
-            f"{where}: {raw!r} is a document label (text classification); only sequence-labelling (span) "
-            "exports can be imported"
-        )
     else:
         raise ValueError(f"{where}: expected [start, end, label] or an object with start_offset, end_offset, label")
     try:
+        if units is not None:
+            start, end = units.to_codepoints(start), units.to_codepoints(end)
         return check_span(text, start, end, label)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None

@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-
 from annotator.core.model import STATUSES, Document, IncomingDocument, ReadResult, Span
 from annotator.core.text import sha256_text
 from annotator.core.variables import name_problem, parse_date, parse_text
@@ -24,6 +22,7 @@ from annotator.formats.common import (
     Problems,
     check_span,
     dumps_line,
+    json_entries,
     read_bytes,
     statement_size_problem,
     text_problem,
@@ -92,33 +91,13 @@ def write_rows(items: Iterable[tuple[Document, list[tuple[Any, ...]]]], out: IO[
     return n
 
 
-def split_lines(data: bytes) -> Iterable[tuple[int, bytes]]:
-    """(line number, line) for each non-blank line; a BOM and CRLF line terminators are tolerated."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for number, line in enumerate(data.split(b"\n"), 1):
-        line = line.rstrip(b"\r")
-        if line.strip():
-            yield number, line
-
-
-def parse_object(line: bytes) -> Any:
-    """orjson, which also rejects invalid UTF-8 and lone surrogates (``"\\ud800"``) that SQLite cannot store."""
-    return orjson.loads(line)
-
-
 def read(path: Path) -> ReadResult:
     data = read_bytes(path)
     problems = Problems(path)
     docs: list[IncomingDocument] = []
     skipped = 0
-    for number, line in split_lines(data):
-        where = f"line {number}"
-        try:
-            obj = parse_object(line)
-        except orjson.JSONDecodeError as exc:
-            problems.add(where, f"not valid JSON ({exc.msg})")
-            continue
+    doc_labels: dict[str, int] = {}
+    for where, number, obj in json_entries(data, path, problems):
         if not isinstance(obj, dict):
             problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
             continue
@@ -127,18 +106,36 @@ def read(path: Path) -> ReadResult:
             continue
         try:
             docs.append(document_from(obj, path, number, parsed=True))
+            for label in document_labels(obj):
+                doc_labels[label] = doc_labels.get(label, 0) + 1
         except ValueError as exc:
             problems.add(where, str(exc))
     if not docs and not problems.count and not skipped:
         problems.add("file", "no documents (the file is empty)")
     problems.raise_if_any()
-    return ReadResult(docs, skipped_tasks=skipped)
+    return ReadResult(docs, skipped_tasks=skipped, doc_labels=doc_labels)
+
+
+def document_labels(obj: dict[str, Any]) -> list[str]:
+    """The document-level (text-classification) labels of a task: Prodigy's ``accept`` list (choice interface),
+    a ``label`` on a task without spans (binary ``textcat``), spaCy's ``cats`` scored 0.5 or more."""
+    found: list[str] = []
+    accept = obj.get("accept")
+    if isinstance(accept, list):
+        found += [str(x) for x in accept if isinstance(x, (str, int)) and not isinstance(x, bool)]
+    label = obj.get("label")
+    if isinstance(label, str) and label.strip() and not obj.get("spans"):
+        found.append(label)
+    cats = obj.get("cats")
+    if isinstance(cats, dict):
+        found += [str(k) for k, v in cats.items() if isinstance(v, (int, float)) and v >= 0.5]
+    return found
 
 
 def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = False) -> IncomingDocument:
     """One JSONL object → a validated document; raises ValueError naming the first problem.
 
-    ``parsed``: ``obj`` comes from :func:`parse_object`, whose strings are valid Unicode already (orjson rejects
+    ``parsed``: ``obj`` was parsed by orjson, whose strings are valid Unicode already (orjson rejects
     lone surrogates), so the text is not encoded again just to check that; the store encodes it once to hash it.
     """
     text = obj.get("text")
@@ -159,9 +156,12 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
     sha = meta.get("sha256")
     if sha is not None and sha != sha256_text(text):
         raise ValueError("meta.sha256 does not match the text: the text was changed after export")
-    line_annotator = obj.get("_annotator_id") or obj.get("_session_id") or ""
-    if not isinstance(line_annotator, str):
-        raise ValueError("'_annotator_id' must be a string")
+    # whose spans these are: the span's own ``annotator`` (our exports always write it), else the task's
+    # ``_annotator_id``, else its ``_session_id`` (Prodigy), else the file's stem (DESIGN.md §2.4)
+    for key in ("_annotator_id", "_session_id"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise ValueError(f"{key!r} must be a string")
+    line_annotator = obj.get("_annotator_id") or obj.get("_session_id") or path.stem
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         raise ValueError("'spans' must be a list")
@@ -171,8 +171,12 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
             raise ValueError(f"span {i}: expected an object")
         try:
             span = check_span(
-                text, sp.get("start"), sp.get("end"), sp.get("label"),
-                sp.get("annotator") or line_annotator, sp.get("note") or "",
+                text,
+                sp.get("start"),
+                sp.get("end"),
+                sp.get("label"),
+                line_annotator if sp.get("annotator") is None else sp["annotator"],
+                sp.get("note") or "",
             )
         except ValueError as exc:
             raise ValueError(f"span {i}: {exc}") from None

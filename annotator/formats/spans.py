@@ -1,19 +1,43 @@
-"""``spans`` (JSONL, one line per span) and ``csv`` (the same rows): for pandas and spreadsheets."""
+"""``spans`` (JSONL, one line per span) and ``csv`` (the same rows): for pandas and spreadsheets.
+
+Read back, a file of these rows carries no texts, only each document's ``doc_sha256``: its spans are attached to the
+project's documents with that hash (:func:`resolve`), and a file naming a document the project lacks is refused
+whole, naming those documents. Each row is validated against the project's text like any span, and its ``text``
+column, when present, must equal ``text[start:end]``.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any
 
-from annotator.core.model import Document, Span
-from annotator.core.neutral import csv_row
-from annotator.formats.common import dumps_line
+from annotator.core.model import Document, IncomingDocument, ReadResult, Span
+from annotator.core.neutral import csv_cell_original, csv_row
+from annotator.errors import FormatError
+from annotator.formats.common import Problems, check_span, dumps_line, json_entries, read_bytes
+
+_SHA = re.compile(r"[0-9a-f]{64}")
+#: the columns a row needs to be attached to a document
+REQUIRED = ("doc_sha256", "start", "end", "label")
 
 COLUMNS = (
-    "doc_id", "doc_sha256", "title", "start", "end", "label", "text", "annotator", "note", "created", "updated",
-    "date", "issuer",
+    "doc_id",
+    "doc_sha256",
+    "title",
+    "start",
+    "end",
+    "label",
+    "text",
+    "annotator",
+    "note",
+    "created",
+    "updated",
+    "date",
+    "issuer",
 )
 
 
@@ -85,3 +109,116 @@ def write_csv(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> i
             buffer.truncate()
     out.write(buffer.getvalue().encode("utf-8"))
     return n
+
+
+# ---------------------------------------------------------------------------------------------- read
+def _row_problem(row: dict[str, Any]) -> str | None:
+    missing = [c for c in REQUIRED if row.get(c) in (None, "")]
+    if missing:
+        return f"no {', '.join(missing)} (a spans row needs {', '.join(REQUIRED)})"
+    if not isinstance(row["doc_sha256"], str) or not _SHA.fullmatch(row["doc_sha256"]):
+        return f"doc_sha256 must be 64 lowercase hex digits, got {row['doc_sha256']!r}"
+    return None
+
+
+def read_jsonl(path: Path) -> ReadResult:
+    """Our ``spans`` export: one object per span, attached by ``doc_sha256``."""
+    problems = Problems(path)
+    attached: list[tuple[str, dict[str, Any]]] = []
+    for where, _, obj in json_entries(read_bytes(path), path, problems):
+        if not isinstance(obj, dict):
+            problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
+            continue
+        problem = _row_problem(obj)
+        if problem:
+            problems.add(where, problem)
+            continue
+        attached.append((where, obj))
+    if not attached and not problems.count:
+        problems.add("file", "no spans (the file is empty)")
+    problems.raise_if_any()
+    return ReadResult([], attached=attached)  # type: ignore[arg-type]
+
+
+def read_csv(path: Path) -> ReadResult:
+    """Our ``csv`` export (RFC 4180, UTF-8): the same rows as ``spans``; ``start``/``end`` are read as integers."""
+    data = read_bytes(path)
+    try:
+        decoded = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path}: not valid UTF-8 (byte {exc.start}); nothing from it was imported") from None
+    reader = csv.DictReader(io.StringIO(decoded, newline=""))
+    header = reader.fieldnames or []
+    if not all(c in header for c in REQUIRED):
+        raise FormatError(
+            f"{path}: a CSV file is imported as our csv export, which has the columns {', '.join(COLUMNS)}; "
+            f"this one has {', '.join(header[:12]) or 'none'} (import texts as .txt or .jsonl instead)"
+        )
+    problems = Problems(path)
+    attached: list[tuple[str, dict[str, Any]]] = []
+    for row in reader:
+        where = f"line {reader.line_num}"
+        # a cell the export neutralised against formulas ('=...) comes back as it was written
+        values: dict[str, Any] = {k: csv_cell_original(v) if isinstance(v, str) else v for k, v in row.items()}
+        for key in ("start", "end"):
+            raw = values.get(key)
+            if isinstance(raw, str) and raw.strip().isdigit():
+                values[key] = int(raw)
+        problem = _row_problem(values)
+        if problem:
+            problems.add(where, problem)
+            continue
+        attached.append((where, values))
+    if not attached and not problems.count:
+        problems.add("file", "no spans (the file has only its header)")
+    problems.raise_if_any()
+    return ReadResult([], attached=attached)  # type: ignore[arg-type]
+
+
+def resolve(
+    path: Path | str, attached: list[tuple[str, dict[str, Any]]], texts: dict[str, tuple[str, str]]
+) -> list[IncomingDocument]:
+    """The rows as documents of the project: ``texts`` maps a SHA-256 to the project's (title, text). A file
+    naming a document the project does not hold, or holding a row that does not fit its text, is refused whole."""
+    missing: dict[str, str] = {}
+    for _, row in attached:
+        sha = row["doc_sha256"]
+        if sha not in texts and sha not in missing:
+            title = row.get("title")
+            missing[sha] = f"{title!r} (sha256 {sha[:12]}…)" if isinstance(title, str) and title else f"sha256 {sha}"
+    if missing:
+        raise FormatError(
+            f"{path}: {len(missing)} document(s) it names are not in this project (a spans/csv export is re-imported"
+            " onto the documents it came from: import their texts first); nothing from it was imported",
+            list(missing.values())[:50],
+        )
+    problems = Problems(path)
+    docs: dict[str, IncomingDocument] = {}
+    for where, row in attached:
+        sha = row["doc_sha256"]
+        title, text = texts[sha]
+        note = row.get("note")
+        who = row.get("annotator")
+        try:
+            span = check_span(
+                text,
+                row["start"],
+                row["end"],
+                row["label"],
+                "" if who is None else who,
+                "" if note is None else note,
+            )
+        except ValueError as exc:
+            problems.add(where, str(exc))
+            continue
+        quoted = row.get("text")
+        if quoted is not None and quoted != text[span.start : span.end]:
+            problems.add(
+                where,
+                f"its text {quoted!r} is not text[{span.start}:{span.end}] {text[span.start : span.end]!r} of "
+                f"{title!r}",
+            )
+            continue
+        docs.setdefault(sha, IncomingDocument(text=text, title=title)).spans.append(span)
+    problems.raise_if_any()
+    return list(docs.values())

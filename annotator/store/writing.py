@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -43,16 +44,38 @@ def write_labels(conn: sqlite3.Connection, labels: Iterable[Label], first_positi
     )
 
 
-def populate(
-    conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, source: str = ""
-) -> dict[str, Any]:
-    """Insert documents, their spans and any new labels; the caller holds the transaction."""
+def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, source: str = "") -> dict[str, Any]:
+    """Insert documents, their spans and any new labels; the caller holds the transaction.
+
+    Records with the same text are one document (DESIGN.md §2.4): the first makes it (title, status), every
+    record's spans go onto it. A text already in the project is not stored again, but the spans it brings are
+    added to the document there. Spans are a multiset keyed by (start, end, label, annotator): a record's span is
+    added unless the document already holds as many copies of it (from the project or an earlier record of the
+    same text), in which case it is counted in ``present``. So importing a file twice adds nothing, the same span
+    from two tasks is held once, and a record that itself holds a span twice keeps both.
+
+    Returns ``{"imported": [titles], "duplicates": [titles of texts already here], "extended": [those of them that
+    received spans], "merged": records folded into an earlier record's document, "spans": n added,
+    "extended_spans": n of them added to documents already here, "present": n, "by_annotator": {name: n added},
+    "new_labels": [keys], "doc_ids": [ids of new documents]}``.
+    """
     labels = {r[0] for r in conn.execute("SELECT key FROM labels")}
     if not labels and conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
         write_labels(conn, codebook.DEFAULT_LABELS)
         labels = {lb.key for lb in codebook.DEFAULT_LABELS}
     stamp = now()
-    result: dict[str, Any] = {"imported": [], "duplicates": [], "spans": 0, "new_labels": [], "doc_ids": []}
+    result: dict[str, Any] = {
+        "imported": [],
+        "duplicates": [],
+        "extended": [],
+        "merged": 0,
+        "spans": 0,
+        "extended_spans": 0,
+        "present": 0,
+        "by_annotator": {},
+        "new_labels": [],
+        "doc_ids": [],
+    }
     # Every text is encoded once: the UTF-8 bytes both prove it storable (no lone surrogate) and give its hash.
     shas: list[str] = []
     for doc in docs:
@@ -64,40 +87,94 @@ def populate(
         if problem or data is None:
             raise AnnotatorError(f"cannot store {doc.title!r}: {problem}")
         shas.append(hashlib.sha256(data).hexdigest())
-    # one query per 500 texts for the duplicates already in the project
-    known: set[str] = set()
+    # one query per 500 texts for the documents already in the project
+    known: dict[str, int] = {}
     distinct = list(dict.fromkeys(shas))
     for i in range(0, len(distinct), 500):
         chunk = distinct[i : i + 500]
         marks = ", ".join("?" * len(chunk))
-        known.update(r[0] for r in conn.execute(f"SELECT sha256 FROM documents WHERE sha256 IN ({marks})", chunk))
+        known.update(
+            (r[0], r[1]) for r in conn.execute(f"SELECT sha256, id FROM documents WHERE sha256 IN ({marks})", chunk)
+        )
     # ids as SQLite would give them one INSERT at a time (max + 1): the caller holds the transaction
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0] + 1
     doc_rows: list[tuple[Any, ...]] = []
     span_rows: list[tuple[Any, ...]] = []
     history_rows: list[tuple[Any, ...]] = []
-    stored: list[tuple[int, IncomingDocument]] = []
+    stored: list[tuple[int, IncomingDocument]] = []  # new documents, for their variables
+    #: per document this import touches: the (start, end, label, annotator) it holds
+    held: dict[int, Counter[tuple[int, int, str, str]]] = {}
+    new_ids: set[int] = set()
+    added_to: dict[int, int] = {}  # existing document id -> spans added to it
+    titles: dict[int, str] = {}
+    by_annotator: dict[str, int] = result["by_annotator"]
+    repeated = {sha for sha, n in Counter(shas).items() if n > 1}
     for doc, sha in zip(docs, shas, strict=True):
-        if sha in known:
+        doc_id = known.get(sha)
+        if doc_id is None:
+            doc_id = next_id
+            next_id += 1
+            known[sha] = doc_id
+            new_ids.add(doc_id)
+            status = doc.status if doc.status in STATUSES else ("in_progress" if doc.spans else "todo")
+            doc_rows.append((doc_id, doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp,
+                             stamp, doc.date, doc.issuer, doc.url, doc.note))
+            stored.append((doc_id, doc))
+            result["imported"].append(doc.title)
+            result["doc_ids"].append(doc_id)
+            history_rows.append(
+                (
+                    stamp,
+                    user,
+                    "import_document",
+                    doc_id,
+                    None,
+                    None,
+                    json_cell(
+                        {"title": doc.title, "sha256": sha, "spans": len(doc.spans), "source": doc.source or source}
+                    ),
+                )
+            )
+            if sha not in repeated:  # the usual case: a text read once, new here: every span goes in as is
+                for sp in doc.spans:
+                    if sp.label not in labels:
+                        labels.add(sp.label)
+                        result["new_labels"].append(sp.label)
+                    span_rows.append((doc_id, sp.start, sp.end, sp.label, sp.annotator, sp.note, "", stamp, stamp))
+                    by_annotator[sp.annotator] = by_annotator.get(sp.annotator, 0) + 1
+                continue
+            held[doc_id] = Counter()
+        elif doc_id in new_ids:
+            result["merged"] += 1
+        elif doc_id not in held:
+            held[doc_id] = Counter(
+                conn.execute('SELECT start, "end", label, annotator FROM spans WHERE doc_id = ?', (doc_id,))
+            )
+            titles[doc_id] = doc.title
             result["duplicates"].append(doc.title)
-            continue
-        known.add(sha)
-        status = doc.status if doc.status in STATUSES else ("in_progress" if doc.spans else "todo")
-        doc_id = next_id
-        next_id += 1
-        doc_rows.append((doc_id, doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp, stamp,
-                         doc.date, doc.issuer, doc.url, doc.note))
-        stored.append((doc_id, doc))
-        result["imported"].append(doc.title)
-        result["doc_ids"].append(doc_id)
+        else:
+            result["merged"] += 1
+        keys = held.setdefault(doc_id, Counter())
+        used: Counter[tuple[int, int, str, str]] = Counter()
         for sp in doc.spans:
+            key = (sp.start, sp.end, sp.label, sp.annotator)
+            used[key] += 1
+            if used[key] <= keys[key]:
+                result["present"] += 1
+                continue
+            keys[key] += 1
             if sp.label not in labels:
                 labels.add(sp.label)
                 result["new_labels"].append(sp.label)
             span_rows.append((doc_id, sp.start, sp.end, sp.label, sp.annotator, sp.note, "", stamp, stamp))
+            by_annotator[sp.annotator] = by_annotator.get(sp.annotator, 0) + 1
+            if doc_id not in new_ids:
+                added_to[doc_id] = added_to.get(doc_id, 0) + 1
+    for doc_id, n in added_to.items():
+        result["extended"].append(titles[doc_id])
+        result["extended_spans"] += n
         history_rows.append(
-            (stamp, user, "import_document", doc_id, None, None,
-             json_cell({"title": doc.title, "sha256": sha, "spans": len(doc.spans), "source": doc.source or source}))
+            (stamp, user, "import_spans", doc_id, None, None, json_cell({"spans": n, "source": source}))
         )
     conn.executemany(
         "INSERT INTO documents (id, title, source, text, length, sha256, status, created, updated,"
@@ -106,6 +183,8 @@ def populate(
     )
     result["new_variables"] = write_document_variables(conn, stored, stamp)
     del doc_rows
+    if added_to:
+        conn.executemany("UPDATE documents SET updated = ? WHERE id = ?", [(stamp, i) for i in added_to])
     if result["new_labels"]:
         rows = conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")
         existing = [Label(*r) for r in rows]

@@ -37,6 +37,10 @@ FORMAT_NAMES = {
     "csv": "CSV — one row per span (spreadsheets, pandas)",
     "doccano": "doccano JSONL",
     "brat": "brat standoff (a folder of .txt + .ann)",
+    "conll": "CoNLL IOB2 — token and tag per line (overlaps: the longest kept)",
+    "labelstudio": "Label Studio JSON (tasks with annotations)",
+    "spacy": "spaCy DocBin (.spacy; spans in doc.spans[\"sc\"])",
+    "prodigy": "Prodigy JSONL with tokens (db-in, spans.manual)",
 }
 
 
@@ -53,6 +57,11 @@ class ExportDialog(QDialog):
         self.status.addItem("All documents", None)
         for status in STATUSES:
             self.status.addItem(f"Only {STATUS_NAMES[status].lower()}", status)
+        # doccano and Label Studio count offsets their own way by default; a choice only for those formats
+        self.offsets = QComboBox()
+        self.offsets.addItem("As the tool counts them", None)
+        self.offsets.addItem("Code points (Python str indices)", "codepoints")
+        self.offsets.addItem("UTF-16 code units (JavaScript indices)", "utf16")
         # in the folder the user last chose (never beside the default project, in the user data folder)
         self.target = QLineEdit(str(Path(filedialogs.start_folder()) / f"{project_path.stem}.jsonl"))
         browse = QPushButton("Browse…")
@@ -63,6 +72,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Format:", self.format)
         form.addRow("Documents:", self.status)
+        form.addRow("Offsets:", self.offsets)
         form.addRow("Save to:", row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
@@ -72,10 +82,12 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.format.currentIndexChanged.connect(self._format_changed)
+        self.offsets.setEnabled(self.format.currentData() in formats.OFFSET_WRITERS)
         self.resize(560, self.sizeHint().height())
 
     def _format_changed(self) -> None:
         fmt = self.format.currentData()
+        self.offsets.setEnabled(fmt in formats.OFFSET_WRITERS)
         path = Path(self.target.text() or "export")
         ext = formats.EXTENSIONS.get(fmt, ".jsonl")
         base = path.with_suffix("") if path.suffix else path
@@ -95,6 +107,10 @@ class ExportDialog(QDialog):
             QMessageBox.warning(self, "Export", "Choose where to save the export.")
             return
         self.accept()
+
+    def offset_unit(self) -> str | None:
+        """The offset unit chosen, or None for the format's own (also for formats that count code points only)."""
+        return self.offsets.currentData() if self.format.currentData() in formats.OFFSET_WRITERS else None
 
     def values(self) -> tuple[str, str | None, Path]:
         return self.format.currentData(), self.status.currentData(), Path(self.target.text().strip())

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
 from annotator.core import codebook
 from annotator.core import variables as cv
 from annotator.errors import AnnotatorError
-from annotator.formats.common import read_bytes
+from annotator.formats.common import ExportOptions, read_bytes
 from annotator.store import variables as sv
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import commands, filedialogs
@@ -23,14 +23,17 @@ from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
 from annotator.ui.text import plain
 
-IMPORT_FILTER = ("Statements and annotations (*.txt *.md *.html *.htm *.pdf *.docx *.jsonl *.ndjson *.json *.ann)"
-                 ";;All files (*)")
+IMPORT_FILTER = (
+    "Statements and annotations (*.txt *.md *.html *.htm *.pdf *.docx *.jsonl *.ndjson *.json *.ann *.csv *.conll"
+    " *.iob *.bio *.spacy);;All files (*)"
+)
 PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
 
 
 class Files:
     def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
         self.window = window
+        self.export_notes: QMessageBox | None = None  # what the last export could not hold as is
 
     @property
     def session(self):  # type: ignore[no-untyped-def]
@@ -101,16 +104,25 @@ class Files:
             fmt, status, target = dialog.values()
             if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
                 continue
+            options = ExportOptions(offsets=dialog.offset_unit())
             try:
                 QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
                 try:
-                    n = export_project(self.session.project, fmt, target, status)
+                    n = export_project(self.session.project, fmt, target, status, options)
                 finally:
                     QApplication.restoreOverrideCursor()
             except AnnotatorError as exc:
                 error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
                 continue
             self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
+            if options.notes:  # what the format could not hold as is, or warns of: said, not hidden
+                self.export_notes = QMessageBox(
+                    QMessageBox.Icon.Information, "Export",
+                    f"Exported {n} record(s) to {target}.\n\n" + "\n".join(options.notes),
+                    QMessageBox.StandardButton.Ok, self.window,
+                )
+                self.export_notes.setTextFormat(Qt.TextFormat.PlainText)
+                self.export_notes.open()  # window-modal, not blocking: the export is done
             return
 
     def _confirm_overwrite(self, target: Path) -> bool:

@@ -144,23 +144,22 @@ def test_overlapping_spans_within_one_annotator():
     assert result["labels"]["threat"]["kappa"] == pytest.approx(0.5)
 
 
-def test_greedy_pairing_is_longest_first_not_maximum():
+def test_pairing_is_a_maximum_matching_not_greedy():
     # A0 = [0,10) overlaps B0 = [2,10) by 8 and B1 = [0,3) by 3; A1 = [8,12) overlaps B0 by 2.
-    # Greedy takes (A0, B0) first, which leaves A1 and B1 without a partner: 1 pair (a maximum matching has 2).
+    # Greedy (longest overlap first) took (A0, B0) and left A1 and B1 apart: 1 pair, F1 0.5. Both pair one-to-one.
     a = [(0, 10, "t"), (8, 12, "t")]
     b = [(2, 10, "t"), (0, 3, "t")]
-    assert overlap_pairs(a, b) == [(0, 0)]
+    assert overlap_pairs(a, b) == [(0, 1), (1, 0)]
     result = compare(one_doc("a", "y" * 12, *a), one_doc("b", "y" * 12, *b))
-    assert prf(result, "overlap") == (0.5, 0.5, 0.5)
+    assert prf(result, "overlap") == (1.0, 1.0, 1.0)
+    assert prf(result, "exact") == (0.0, 0.0, 0.0)  # exact figures do not change
 
 
-def test_greedy_ties_break_by_start_in_a_then_in_b_then_end():
-    # one B span overlapping two A spans by 2 each: the A span starting earlier (index 1) wins
-    assert overlap_pairs([(4, 8, "t"), (0, 4, "t")], [(2, 6, "t")]) == [(1, 0)]
-    # one A span overlapping two B spans by 2 each: the B span starting earlier wins
-    assert overlap_pairs([(0, 10, "t")], [(6, 8, "t"), (2, 4, "t")]) == [(0, 1)]
-    # same overlap and same start in B: the earlier end wins
-    assert overlap_pairs([(0, 4, "t")], [(2, 5, "t"), (2, 4, "t")]) == [(0, 1)]
+def test_ties_in_pair_count_go_to_the_larger_total_overlap():
+    # one A span, two B spans: the one sharing more characters
+    assert overlap_pairs([(0, 10, "t")], [(0, 3, "t"), (2, 10, "t")]) == [(0, 1)]
+    # two pairs either way: A0-B0 (9) + A1-B1 (11) = 20 shared beats A0-B1 (1) + A1-B0 (1) = 2
+    assert overlap_pairs([(0, 10, "t"), (8, 20, "t")], [(0, 9, "t"), (9, 20, "t")]) == [(0, 0), (1, 1)]
     # pairing never crosses labels
     assert overlap_pairs([(0, 4, "t"), (0, 4, "u")], [(0, 4, "u")]) == [(1, 0)]
 
@@ -497,26 +496,44 @@ def test_fleiss_equals_the_character_by_character_definition(sets):
 
 span_lists = st.lists(
     st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from("xy")).map(lambda t: (t[0], t[0] + t[1], t[2])),
-    max_size=12,
+    max_size=9,
 )
 
 
+def _best_by_brute_force(a, b):
+    """(pairs, characters shared) of the best one-to-one pairing of same-label overlapping spans, by trying every
+    assignment (a dynamic programme over the subsets of B already used)."""
+    from functools import cache
+
+    def shared(i, j):
+        (sa, ea, la), (sb, eb, lb) = a[i], b[j]
+        return min(ea, eb) - max(sa, sb) if la == lb and min(ea, eb) > max(sa, sb) else 0
+
+    @cache
+    def best(i, used):
+        if i == len(a):
+            return (0, 0)
+        options = [best(i + 1, used)]
+        for j in range(len(b)):
+            if not used >> j & 1 and shared(i, j):
+                n, total = best(i + 1, used | 1 << j)
+                options.append((n + 1, total + shared(i, j)))
+        return max(options)
+
+    return best(0, 0)
+
+
 @given(span_lists, span_lists)
-def test_overlap_pairs_equal_the_all_pairs_greedy(a, b):
-    """The sweep must find every overlapping pair and pick exactly what sorting all |A|·|B| pairs would."""
-    candidates = sorted(
-        (-(min(ea, eb) - max(sa, sb)), sa, sb, ea, eb, i, j)
-        for i, (sa, ea, la) in enumerate(a)
-        for j, (sb, eb, lb) in enumerate(b)
-        if la == lb and min(ea, eb) > max(sa, sb)
-    )
-    used_a, used_b, expected = set(), set(), []
-    for *_, i, j in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-            expected.append((i, j))
-    assert overlap_pairs(a, b) == sorted(expected)
+def test_overlap_pairs_are_a_maximum_matching_with_the_largest_total_overlap(a, b):
+    """Against trying every pairing: as many pairs as possible, then as many shared characters; one-to-one."""
+    pairs = overlap_pairs(a, b)
+    assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
+    total = 0
+    for i, j in pairs:
+        (sa, ea, la), (sb, eb, lb) = a[i], b[j]
+        assert la == lb and min(ea, eb) > max(sa, sb)
+        total += min(ea, eb) - max(sa, sb)
+    assert (len(pairs), total) == _best_by_brute_force(a, b)
 
 
 # -- speed -----------------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from annotator.errors import AnnotatorError, FormatError
 from annotator.formats import brat
+from annotator.formats.common import ExportOptions
 from annotator.store import Project
 from annotator.store.transfer import export_project, import_paths
 from tests.helpers import run_cli
@@ -57,6 +58,11 @@ def spans_of(project):
     return out
 
 
+def universal_newlines(text: str) -> str:
+    """``text`` as a text-mode reader (brat) sees it; of a slice that splits a CRLF, its half is that line break."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def parse_ann(ann: str, txt: str):
     """An independent reading of our .ann: every T line's text field is the text at its fragments, no line holds a
     line break; returns [(first start, last end, brat type, T id)] and {T id: raw note}."""
@@ -87,17 +93,27 @@ def test_export_import_keeps_text_spans_and_notes_exactly(tmp_path_factory, case
     with project_with(tmp, [("statement", text, spans)]) as p:
         assert export_project(p, "brat", tmp / "out") == 1
     txt = (tmp / "out" / "statement.txt").read_bytes()
-    assert txt == text.encode("utf-8")  # written in binary: CRLF, lone CR, U+2028 all as they were
+    brat_text = universal_newlines(text)  # what brat (and Python's text mode) reads
+    assert txt == brat_text.encode("utf-8")  # U+2028 and the rest as they were
     ann = (tmp / "out" / "statement.ann").read_bytes().decode("utf-8")
-    textbounds, notes = parse_ann(ann, text)
-    assert sorted((s, e, brat.decode_label(t)) for s, e, t, _ in textbounds) == sorted(
-        (s, e, lb) for s, e, lb, _ in spans
+    textbounds, notes = parse_ann(ann, brat_text)
+    # each span covers the phrase brat reads, and where the text has no CR, the very same offsets
+    assert sorted((brat_text[s:e], brat.decode_label(t)) for s, e, t, _ in textbounds) == sorted(
+        (universal_newlines(text[s:e]), lb) for s, e, lb, _ in spans
     )
+    if "\r" not in text:
+        assert sorted((s, e, brat.decode_label(t)) for s, e, t, _ in textbounds) == sorted(
+            (s, e, lb) for s, e, lb, _ in spans
+        )
     assert len(notes) == sum(1 for *_, n in spans if n)
     with Project.open(tmp / "q.sqlite", create=True) as q:
         report = import_paths(q, [tmp / "out"])
         assert not report.rejected, report.rejected
-        assert spans_of(q) == {text: sorted(spans)}
+        (got,) = spans_of(q).items()
+        assert got[0] == brat_text
+        assert sorted((brat_text[s:e], lb, n) for s, e, lb, n in got[1]) == sorted(
+            (universal_newlines(text[s:e]), lb, n) for s, e, lb, n in spans
+        )
 
 
 def test_crlf_emoji_and_spans_across_lines(tmp_path):
@@ -108,17 +124,33 @@ def test_crlf_emoji_and_spans_across_lines(tmp_path):
         (text.index("\r"), text.index("p"), "call to action", "only the line break"),
         (text.index(";") + 1, len(text), "commitment", "starts and ends with a break\nsecond line"),
     ]
+    options = ExportOptions()
     with project_with(tmp_path, [("Joint statement", text, spans)]) as p:
-        export_project(p, "brat", tmp_path / "out")
+        export_project(p, "brat", tmp_path / "out", options=options)
+    # brat reads the .txt with universal newlines: we write it so, and say so
+    brat_text = text.replace("\r\n", "\n")
+    assert (tmp_path / "out" / "Joint statement.txt").read_bytes() == brat_text.encode("utf-8")
+    assert any("Joint statement.txt" in note and "brat" in note for note in options.notes), options.notes
     ann = (tmp_path / "out" / "Joint statement.ann").read_bytes().decode("utf-8")
-    assert f"T1\tthreat {start} {start + 9};{start + 11} {start + 17}\tthreatens peace;\n" in ann
-    assert "T2\tcall%20to%20action 20 20;22 22\t \n" in ann  # only "\r\n": two zero-length fragments
+    assert f"T1\tthreat {start} {start + 9};{start + 10} {start + 16}\tthreatens peace;\n" in ann
+    assert "T2\tcall%20to%20action 20 20;21 21\t \n" in ann  # only the line break: two zero-length fragments
     assert "#3\tAnnotatorNotes T3\tstarts and ends with a break\\nsecond line\n" in ann
+    # read as brat reads it (text mode), each T line's text is the phrase at its offsets
+    with open(tmp_path / "out" / "Joint statement.txt", encoding="utf-8") as fh:
+        as_brat = fh.read()
+    assert as_brat[start : start + 9] == "threatens"
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     assert "[entities]\ncommitment\nthreat\n" in conf and "call%20to%20action" in conf
+    assert "<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>" in conf.split("[relations]")[1].split("[events]")[0]
     with Project.open(tmp_path / "q.sqlite", create=True) as q:
         assert not import_paths(q, [tmp_path / "out"]).rejected
-        assert spans_of(q) == {text: sorted(spans)}
+        semi = brat_text.index(";")
+        moved = [
+            (start, semi + 1, "threat", "across CRLF"),
+            (20, 21, "call to action", "only the line break"),
+            (semi + 1, len(brat_text), "commitment", "starts and ends with a break\nsecond line"),
+        ]
+        assert spans_of(q) == {brat_text: sorted(moved)}
         assert [d.title for d in q.documents()] == ["Joint statement"]
 
 
@@ -304,4 +336,6 @@ def test_cli_export_and_import_brat(tmp_path):
     assert result.returncode == 0, result.stderr
     assert b"imported 1 document(s) with 2 span(s)" in result.stdout
     with Project.open(tmp_path / "q.sqlite") as q:
-        assert spans_of(q) == {text: sorted(spans)}
+        # the CRLF became the LF brat reads, and every span after it moved back one
+        assert spans_of(q) == {text.replace("\r\n", "\n"): sorted([(5, 17, "threat", "note\nhere"),
+                                                                    (22, 28, "commitment", "")])}

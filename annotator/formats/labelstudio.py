@@ -1,0 +1,219 @@
+"""``labelstudio``: Label Studio's JSON export (and JSON-min), read and written.
+
+Write: a JSON array of tasks for the standard named-entity configuration
+(``<Labels name="label" toName="text">`` + ``<Text name="text" value="$text"/>``)::
+
+    [{"id": 7, "data": {"text": "...", "title": "...", "sha256": "..."},
+      "annotations": [{"completed_by": {"email": "kim"}, "was_cancelled": false, "ground_truth": false,
+                       "result": [{"id": "s12", "from_name": "label", "to_name": "text", "type": "labels",
+                                   "origin": "manual",
+                                   "value": {"start": 3, "end": 7, "text": "urge", "labels": ["call"]}}]}],
+      "predictions": []}]
+
+one annotation per annotator of the document. Notes and statuses have no place in it (export ``jsonl`` for them).
+
+Read: the full export (``annotations[].result[]`` with ``type: "labels"``; each annotation's spans get its
+annotator: ``completed_by``'s email, else ``user N``, else the file's name without extension; cancelled
+annotations are skipped and counted) and JSON-min
+(``{"text", "<control name>": [{"start", "end", "text", "labels"}], "annotator"}``).
+``choices`` results are document-level labels (counted and named, a project holds spans); ``predictions`` and
+other result types are counted. Offsets: Label Studio stores code points since its 1.x frontend fix for emoji
+(label-studio-frontend #308); ``offsets="utf16"`` reads older exports that counted UTF-16 code units. Every span's
+``value.text``, when present, must equal the text at its offsets, so a wrong unit is caught, not imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
+from annotator.formats.common import (
+    ExportOptions,
+    Problems,
+    Utf16Offsets,
+    check_span,
+    dumps_line,
+    json_entries,
+    read_bytes,
+    text_problem,
+)
+
+
+def task(doc: Document, spans: list[Span], offsets: str = "codepoints") -> dict[str, Any]:
+    units = Utf16Offsets(doc.text) if offsets == "utf16" else None
+    by_annotator: dict[str, list[Span]] = {}
+    for s in sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id)):
+        by_annotator.setdefault(s.annotator, []).append(s)
+    annotations = []
+    for who, group in by_annotator.items():
+        result = []
+        for s in group:
+            start, end = (units.to_utf16(s.start), units.to_utf16(s.end)) if units else (s.start, s.end)
+            result.append(
+                {
+                    "id": f"s{s.id}",
+                    "from_name": "label",
+                    "to_name": "text",
+                    "type": "labels",
+                    "origin": "manual",
+                    "value": {"start": start, "end": end, "text": doc.text[s.start : s.end], "labels": [s.label]},
+                }
+            )
+        annotation: dict[str, Any] = {"was_cancelled": False, "ground_truth": False, "result": result}
+        if who:
+            annotation["completed_by"] = {"email": who}
+        annotations.append(annotation)
+    return {
+        "id": doc.id,
+        "data": {"text": doc.text, "title": doc.title, "sha256": doc.sha256},
+        "annotations": annotations,
+        "predictions": [],
+    }
+
+
+def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options: ExportOptions | None = None) -> int:
+    """A JSON array, one task per line so a large export stays diffable and streamable."""
+    offsets = (options.offsets if options else None) or "codepoints"
+    n = 0
+    out.write(b"[")
+    for doc, spans in items:
+        # dumps_line escapes U+2028/U+2029/U+0085, which some readers split lines at
+        out.write((b",\n" if n else b"\n") + dumps_line(task(doc, spans, offsets))[:-1])
+        n += 1
+    out.write(b"\n]\n")
+    return n
+
+
+# ---------------------------------------------------------------------------------------------- read
+class _Counts:
+    def __init__(self) -> None:
+        self.cancelled = 0
+        self.predictions = 0
+        self.other: dict[str, int] = {}
+        self.doc_labels: dict[str, int] = {}
+
+
+def read(path: Path, offsets: str = "codepoints") -> ReadResult:
+    problems = Problems(path)
+    counts = _Counts()
+    docs: list[IncomingDocument] = []
+    for where, number, obj in json_entries(read_bytes(path), path, problems):
+        if not isinstance(obj, dict):
+            problems.add(where, f"expected a Label Studio task (a JSON object), got {type(obj).__name__}")
+            continue
+        try:
+            docs.append(_document(obj, path, number, offsets, counts))
+        except ValueError as exc:
+            problems.add(where, str(exc))
+    if not docs and not problems.count:
+        problems.add("file", "no tasks (the file is empty)")
+    problems.raise_if_any()
+    notes = []
+    if counts.cancelled:
+        notes.append(f"{path.name}: {counts.cancelled} cancelled Label Studio annotation(s) skipped")
+    if counts.predictions:
+        notes.append(f"{path.name}: {counts.predictions} prediction(s) not imported (only annotations are)")
+    if counts.other:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.other.items()))
+        notes.append(f"{path.name}: Label Studio results that are not spans, not imported: {kinds}")
+    return ReadResult(docs, notes=notes, doc_labels=counts.doc_labels)
+
+
+def _text_of(obj: dict[str, Any]) -> Any:
+    data = obj.get("data")
+    if not isinstance(data, dict):
+        return obj.get("text")  # JSON-min
+    if "text" in data:
+        return data["text"]
+    strings = [k for k, v in data.items() if isinstance(v, str)]
+    if len(strings) == 1:
+        return data[strings[0]]
+    raise ValueError(
+        "the task's data has no 'text' and not exactly one string to label (keys: "
+        + ", ".join(repr(k) for k in list(data)[:8])
+        + ")"
+    )
+
+
+def _annotator(value: Any, fallback: str) -> str:
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("id")
+    if isinstance(value, str) and value.strip():
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"user {value}"
+    return fallback
+
+
+def _document(obj: dict[str, Any], path: Path, number: int, offsets: str, counts: _Counts) -> IncomingDocument:
+    text = _text_of(obj)
+    problem = text_problem(text)
+    if problem:
+        raise ValueError(problem)
+    assert isinstance(text, str)
+    units = Utf16Offsets(text) if offsets == "utf16" else None
+    spans: list[IncomingSpan] = []
+    if "annotations" in obj or "data" in obj:
+        annotations = obj.get("annotations") or obj.get("completions") or []
+        if not isinstance(annotations, list):
+            raise ValueError("'annotations' must be a list")
+        predictions = obj.get("predictions")
+        counts.predictions += len(predictions) if isinstance(predictions, list) else 0
+        for k, annotation in enumerate(annotations):
+            if not isinstance(annotation, dict):
+                raise ValueError(f"annotations[{k}]: expected an object")
+            if annotation.get("was_cancelled"):
+                counts.cancelled += 1
+                continue
+            who = _annotator(annotation.get("completed_by"), path.stem)
+            results = annotation.get("result") or []
+            if not isinstance(results, list):
+                raise ValueError(f"annotations[{k}].result must be a list")
+            for r, item in enumerate(results):
+                where = f"annotations[{k}].result[{r}]"
+                if not isinstance(item, dict) or not isinstance(item.get("value"), dict):
+                    raise ValueError(f"{where}: expected an object with a 'value'")
+                kind = item.get("type")
+                if kind == "choices":
+                    for choice in item["value"].get("choices") or []:
+                        counts.doc_labels[str(choice)] = counts.doc_labels.get(str(choice), 0) + 1
+                elif kind == "labels" or (kind is None and "labels" in item["value"]):
+                    spans += _spans(text, item["value"], who, where, units)
+                else:
+                    counts.other[str(kind)] = counts.other.get(str(kind), 0) + 1
+    else:  # JSON-min: the control's name holds the regions
+        who = _annotator(obj.get("annotator"), path.stem)
+        for key, regions in obj.items():
+            if isinstance(regions, list) and regions and isinstance(regions[0], dict) and "labels" in regions[0]:
+                for r, region in enumerate(regions):
+                    if not isinstance(region, dict):
+                        raise ValueError(f"{key}[{r}]: expected an object")
+                    spans += _spans(text, region, who, f"{key}[{r}]", units)
+    task_id = obj.get("id")
+    name = task_id if isinstance(task_id, (int, str)) and not isinstance(task_id, bool) else number
+    data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
+    title = data.get("title") if isinstance(data.get("title"), str) and data.get("title") else f"{path.stem} #{name}"
+    return IncomingDocument(text=text, title=title, source=path.name, spans=spans)
+
+
+def _spans(text: str, value: dict[str, Any], who: str, where: str, units: Utf16Offsets | None) -> list[IncomingSpan]:
+    labels = value.get("labels")
+    if not isinstance(labels, list) or not labels:
+        raise ValueError(f"{where}: 'labels' must be a non-empty list")
+    start, end = value.get("start"), value.get("end")
+    try:
+        if units is not None:
+            start, end = units.to_codepoints(start), units.to_codepoints(end)
+        spans = [check_span(text, start, end, label, who) for label in labels]
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    quoted = value.get("text")
+    if isinstance(quoted, str) and quoted != text[spans[0].start : spans[0].end]:
+        hint = "--offsets codepoints" if units is not None else "--offsets utf16 (an export from before 2022?)"
+        raise ValueError(
+            f"{where}: its text {quoted!r} is not the text at {start}-{end} "
+            f"{text[spans[0].start : spans[0].end]!r}; if the offsets count another unit, import with {hint}"
+        )
+    return spans
