@@ -201,7 +201,8 @@ IMPORTABLE_SUFFIXES = {*plaintext.EXTENSIONS, *sources.EXTENSIONS, *JSON_SUFFIXE
 def collect(paths: Iterable[str | Path]) -> list[Path]:
     """Files to import: each file given, and the importable files inside each folder (recursively, sorted).
 
-    A brat pair ``NAME.txt`` + ``NAME.ann`` counts once (as the ``.txt``). Hidden files are skipped.
+    A brat pair ``NAME.txt`` + ``NAME.ann`` counts once (as the ``.txt``). Hidden files are skipped, and so are
+    ``.csv`` files inside folders (named one by one, they are read as our csv export).
     """
     files: list[Path] = []
     for raw in paths:
@@ -212,7 +213,9 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
                     suffix = child.suffix.lower()
                     if suffix == ".ann" and child.with_suffix(".txt").exists():
                         continue
-                    if suffix in IMPORTABLE_SUFFIXES or suffix in READERS_BY_SUFFIX:
+                    # a .csv in a folder is more often a table of its own (sample_docs/sources.csv: the
+                    # samples' issuers) than our csv export: read only when given by name
+                    if suffix != ".csv" and (suffix in IMPORTABLE_SUFFIXES or suffix in READERS_BY_SUFFIX):
                         files.append(child)
         elif path.exists():
             files.append(path)
