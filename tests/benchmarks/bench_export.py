@@ -27,7 +27,7 @@ NAME = "export"
 MEASURES = ("export 100 000 spans as JSONL",)
 SPANS_PER_DOC = 100
 
-_DOCS_SQL = "SELECT id, title, source, sha256, status, text FROM documents ORDER BY id"
+_DOCS_SQL = "SELECT id, title, source, sha256, status, date, issuer, url, note, text FROM documents ORDER BY id"
 _SPANS_SQL = (
     'SELECT doc_id, start, "end", label, annotator, note, id FROM spans ORDER BY doc_id, start, "end", label, id'
 )
@@ -40,10 +40,13 @@ def cursor_and_orjson(project_file: Path, out_file: Path) -> int:
     dumps = orjson.dumps
     n = 0
     try:
+        values: dict[int, dict] = {}  # the project's own variables (schema 3), as the export reads them
+        for doc_id, name, value in conn.execute("SELECT doc_id, variable, value FROM document_values"):
+            values.setdefault(doc_id, {})[name] = value
         groups = groupby(conn.execute(_SPANS_SQL), itemgetter(0))
         pending = next(groups, None)
         with open(out_file, "wb") as out:
-            for doc_id, title, source, sha, status, text in conn.execute(_DOCS_SQL):
+            for doc_id, title, source, sha, status, date, issuer, url, note, text in conn.execute(_DOCS_SQL):
                 spans: list[tuple] = []
                 if pending is not None and pending[0] == doc_id:
                     spans = list(pending[1])
@@ -54,7 +57,9 @@ def cursor_and_orjson(project_file: Path, out_file: Path) -> int:
                         {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i}
                         for _, a, b, lb, who, note, i in spans
                     ],
-                    "meta": {"doc_id": doc_id, "title": title, "source": source, "sha256": sha, "status": status},
+                    "meta": {"doc_id": doc_id, "title": title, "source": source, "sha256": sha, "status": status,
+                             "date": date, "issuer": issuer, "url": url, "note": note,
+                             "variables": values.get(doc_id, {})},
                 }
                 out.write(dumps(record))
                 out.write(b"\n")

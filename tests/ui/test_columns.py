@@ -105,5 +105,5 @@ def test_report_statement_column_elided_in_the_middle(qtbot, window):
     table.horizontalHeader().resizeSection(0, 200)
     a, b = shown(table, 0, 0), shown(table, 1, 0)
     assert a.startswith("2023") and a.endswith("fers") and b.endswith("ches")
-    assert TITLE_A in table.item(0, 0).toolTip()
+    assert TITLE_A in table.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert window.settings.value("columns/report_statement/Statement") == 200

@@ -82,6 +82,8 @@ def test_zoom_keys_resize_the_text_and_everything_follows(window, qtbot, tmp_pat
 
 
 def test_reading_settings_font_spacing_and_width(window, qtbot):
+    window.resize(1600, 900)  # the docks (documents, spans, properties) leave the statement room for a margin
+    qtbot.wait(50)
     view = window.view
     span = label(qtbot, window, "restraint", Qt.Key.Key_3)
 
