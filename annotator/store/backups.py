@@ -43,7 +43,7 @@ from pathlib import Path
 
 from annotator import paths
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection
+from annotator.store import connection, readonly
 from annotator.store.backup_policy import MANIFEST as MANIFEST  # retention and the manifest live in backup_policy
 from annotator.store.backup_policy import SKIP_UNCHANGED, fingerprint, kept_by_age, read_manifest, write_manifest
 
@@ -467,7 +467,7 @@ def restore(project_path: str | Path, backup_path: str | Path, keep: int | None 
         raise BackupError(f"{backup} is the project itself, not a backup of it")
     # 1. the backup must be a project this version can open (read from a private copy: never touched)
     with connection.translated("read the backup", backup):
-        source, workdir = connection.open_readonly_copy(backup)
+        source, workdir = readonly.open_readonly_copy(backup)
     tmp: Path | None = None
     try:
         # 2. the new file, complete and synced, beside the project (so the rename is atomic)

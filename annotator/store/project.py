@@ -29,7 +29,8 @@ from annotator.core.model import (
 )
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection, docvars, listing, writing
+from annotator.store import connection, docvars, listing, recovery, writing
+from annotator.store import readonly as readonly_open
 from annotator.store.writing import json_cell, now, write_labels
 
 #: the fields of :class:`Span`, in order: the columns of a span row
@@ -74,7 +75,7 @@ class Project:
         self._registered = workdir is None and (not readonly or trusted_read)
         if self._registered:
             inuse.register(path)
-        self._watch = None if readonly else connection.FileWatch(path, conn)
+        self._watch = None if readonly else recovery.FileWatch(path, conn)
         #: set when the project's files had to be recovered (see :meth:`check_files`); the window says so
         self.recovered: str | None = None
         self._stamp: tuple[object, ...] | None = None
@@ -105,8 +106,8 @@ class Project:
             if readonly:
                 if not path.exists():
                     raise ProjectFileError(f"no such project: {path}")
-                stamp = connection.file_stamp(path)
-                conn, workdir, immutable = connection.open_readonly(path, trusted=trusted)
+                stamp = readonly_open.file_stamp(path)
+                conn, workdir, immutable = readonly_open.open_readonly(path, trusted=trusted)
                 project = cls(conn, path, True, user, workdir, trusted_read=trusted)
                 project._stamp = stamp if immutable else None
                 return project
@@ -155,7 +156,7 @@ class Project:
     def changed_while_reading(self) -> bool:
         """Whether someone wrote the file since this lock-free (``immutable``) read began: the read may then mix
         two states and must be done again (it will take SQLite's locks then, the writer's ``-wal`` being there)."""
-        return self._stamp is not None and connection.file_stamp(self.path) != self._stamp
+        return self._stamp is not None and readonly_open.file_stamp(self.path) != self._stamp
 
     def check_files(self) -> str | None:
         """Notice another program deleting or replacing the project's files (or our locks on them being dropped)
@@ -167,8 +168,8 @@ class Project:
         if problem is None:
             return None
         with connection.translated("recover", self.path):
-            self.conn = connection.recover(self.conn, self.path)
-        self._watch = connection.FileWatch(self.path, self.conn)
+            self.conn = recovery.recover(self.conn, self.path)
+        self._watch = recovery.FileWatch(self.path, self.conn)
         self._lengths.clear()
         self.__dict__.pop("db", None)
         self._page_reader = None  # bound to the old connection

@@ -42,8 +42,8 @@ elif what == "brat":
         ready()
     formats.write_folder("brat", items(), target)
 elif what == "copy":  # a read through a private copy (a backup, a colleague's file with its -wal, an old schema)
-    from annotator.store import connection
-    conn, workdir = connection.open_readonly_copy(target)
+    from annotator.store import readonly
+    conn, workdir = readonly.open_readonly_copy(target)
     conn.execute("SELECT count(*) FROM documents").fetchone()
     ready()
 """

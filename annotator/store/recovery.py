@@ -1,0 +1,90 @@
+"""Noticing another program's hand on an open project's files, and recovering from it without losing work
+(DESIGN.md §2.2 "Lock hygiene", §7)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from annotator import inuse
+from annotator.errors import ProjectFileError
+from annotator.store import locks
+from annotator.store.connection import open_writable
+
+
+class FileWatch:
+    """The identity of an open project's files, to notice when another program deletes or replaces them.
+
+    A cleaning tool or a sync client that deletes ``-wal``/``-shm`` while the window is open leaves SQLite
+    committing into the deleted files, lost at close; a file dialog that sniffed the project dropped our locks
+    (DESIGN.md §7). :meth:`changed` says what happened, cheaply (three ``stat`` calls, and ``/proc/locks``).
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.ids = self._ids()
+        # a WAL-mode connection holds a shared lock on the file for as long as it is open; a rollback journal
+        # (a file system without shared memory) holds none between transactions
+        self.locks = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+
+    def _ids(self) -> tuple[tuple[int, int] | None, ...]:
+        out = []
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                st = os.stat(f"{self.path}{suffix}")
+                out.append((st.st_dev, st.st_ino))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
+    def changed(self) -> str | None:
+        """What went wrong with the project's files since they were opened, or None."""
+        now = self._ids()
+        names = (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm")
+        for name, before, after in zip(names, self.ids, now, strict=True):
+            if before is not None and after != before:
+                return f"{name} was {'deleted' if after is None else 'replaced'} by another program"
+        if self.locks and locks.held_by(self.path, os.getpid()) is False:
+            return f"the locks on {self.path.name} were dropped"
+        return None
+
+
+def recover(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
+    """Write what ``conn`` sees (every committed change, the ones in a deleted ``-wal`` included) back to
+    ``path`` as a complete project, and return a fresh connection on it. The old connection is closed.
+
+    Refused (the work is kept in a file beside the project and named) when another process has the project open:
+    replacing the file under it could lose that process's work instead.
+    """
+    others = locks.others(path)
+    tmp = path.with_name(f".{path.name}.recovered-{os.getpid()}")
+    dest = sqlite3.connect(str(tmp), isolation_level=None)
+    try:
+        conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+        result = dest.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise ProjectFileError(f"cannot recover {path}: the copy did not verify ({result})")
+    finally:
+        dest.close()
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    if others:
+        kept = path.with_name(f"{path.stem}.recovered-{int(time.time())}{path.suffix}")
+        os.replace(tmp, kept)
+        raise ProjectFileError(
+            f"the files of {path} were changed by another program while it was open here, and another process "
+            f"has it open now; your work up to now is saved in {kept}. Close the other programs, then open that file"
+        )
+    inuse.unregister(path)
+    conn.close()
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{path}{suffix}")
+    os.replace(tmp, path)
+    fresh = open_writable(path)
+    inuse.register(path)
+    return fresh
