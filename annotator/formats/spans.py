@@ -38,6 +38,7 @@ COLUMNS = (
     "updated",
     "date",
     "issuer",
+    "origin",  # "" for the analyst's own span, "name@file" for a colleague's span accepted in review
 )
 
 
@@ -58,6 +59,7 @@ def rows(items: Iterable[tuple[Document, list[Span]]]) -> Iterator[dict[str, Any
                 "updated": s.updated,
                 "date": doc.date,
                 "issuer": doc.issuer,
+                "origin": s.origin,
             }
 
 
@@ -68,9 +70,10 @@ def _fast_rows(items: Iterable[tuple[Document, list[Span]]]) -> Iterator[tuple[A
     if fast is None:
         return None
     return (
-        (doc.id, doc.sha256, doc.title, a, b, lb, doc.text[a:b], who, note, created, updated, doc.date, doc.issuer)
-        for doc, span_rows in fast(("start", "end", "label", "annotator", "note", "created", "updated"))
-        for a, b, lb, who, note, created, updated in span_rows
+        (doc.id, doc.sha256, doc.title, a, b, lb, doc.text[a:b], who, note, created, updated, doc.date, doc.issuer,
+         origin)
+        for doc, span_rows in fast(("start", "end", "label", "annotator", "note", "created", "updated", "origin"))
+        for a, b, lb, who, note, created, updated, origin in span_rows
     )
 
 

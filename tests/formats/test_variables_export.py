@@ -149,3 +149,17 @@ def test_an_iso_date_and_time_in_meta_keeps_its_date(tmp_path):
     with Project.open(tmp_path / "p.sqlite", create=True) as p:
         assert not import_paths(p, [path]).rejected
         assert p.document(p.documents()[0].id).date == "2023-10-26"
+
+
+def test_spans_and_csv_carry_the_origin_of_an_accepted_span(project, tmp_path):
+    """DESIGN §2.4: spans/csv carry ``origin`` like jsonl (issue #15 item 11): "" for mine, name@file for theirs."""
+    doc_id = project.documents()[0].id
+    project.add_span(doc_id, 12, 16, "threat", origin="bob@bob.jsonl", annotator="bob")
+    for fmt in ("spans", "csv"):
+        out = tmp_path / f"out.{fmt}"
+        export_project(project, fmt, out)
+        data = out.read_text(encoding="utf-8")
+        rows = ([json.loads(line) for line in data.splitlines()] if fmt == "spans"
+                else list(csv.DictReader(io.StringIO(data, newline=""))))
+        assert sorted(r["origin"] for r in rows) == ["", "bob@bob.jsonl"], fmt
+        assert list(rows[0])[-1] == "origin"
