@@ -234,6 +234,9 @@ class Adjudication:
     new_labels: tuple[Label, ...] = ()
     decided: tuple[Decision, ...] = ()
     replaced: tuple[Decision, ...] = ()  # earlier decisions on the same items, overwritten
+    #: (doc_id, status before, status after) of the statements the adjudication moved (a "to do" statement that
+    #: got an accepted span is "in progress"); undo puts them back, so undoing leaves no "in progress" with 0 spans
+    statuses: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -335,6 +338,7 @@ def accept(project: Project, doc_id: int, item: core.Item, colleague: Colleague)
     if item.kind == core.AGREED:
         raise AnnotatorError("nothing to accept: both sides already agree on this span")
     with project._write("accept the colleague's span"):
+        before = _status(project, doc_id)
         removed: tuple[Span, ...] = ()
         if item.mine is not None:
             _check_mine(project, item.mine)
@@ -347,7 +351,8 @@ def accept(project: Project, doc_id: int, item: core.Item, colleague: Colleague)
             labels = (new_label,) if new_label else ()
             added = (_add_copy(project, doc_id, item.theirs, colleague, colleague.origin),)
         new, old = _decide(project, doc_id, item.key, ACCEPT, colleague.origin)
-    return Adjudication(ACCEPT, added, removed, labels, (new,), (old,) if old else ())
+        statuses = _moved(project, {doc_id: before})
+    return Adjudication(ACCEPT, added, removed, labels, (new,), (old,) if old else (), statuses)
 
 
 def reject(project: Project, doc_id: int, item: core.Item, colleague: Colleague) -> Adjudication:
@@ -375,6 +380,7 @@ def accept_all_agreed(
         labels: list[Label] = []
         decided: list[Decision] = []
         replaced: list[Decision] = []
+        befores: dict[int, str] = {}
         for doc in project.documents():
             if targets is not None and doc.id not in targets:
                 continue
@@ -398,12 +404,32 @@ def accept_all_agreed(
                     new_label = _ensure_label(project, triple[2], first.codebook)
                     labels += [new_label] if new_label else []
                     origin = "; ".join(c.origin for _, c in holders)
+                    befores.setdefault(doc.id, doc.status)
                     added.append(_add_copy(project, doc.id, theirs, first, origin))
                     for (_, c), o in zip(holders, offers, strict=True):
                         new, old = _decide(project, doc.id, o[triple][n].key, ACCEPT, c.origin)
                         decided.append(new)
                         replaced += [old] if old else []
-    return Adjudication("accept_all_agreed", tuple(added), (), tuple(labels), tuple(decided), tuple(replaced))
+        statuses = _moved(project, befores)
+    return Adjudication("accept_all_agreed", tuple(added), (), tuple(labels), tuple(decided), tuple(replaced),
+                        statuses)
+
+
+def _status(project: Project, doc_id: int) -> str:
+    return str(project.conn.execute("SELECT status FROM documents WHERE id = ?", (doc_id,)).fetchone()[0])
+
+
+def _moved(project: Project, befores: dict[int, str]) -> tuple[tuple[int, str, str], ...]:
+    """The statements whose status the adjudication changed, as (doc_id, before, after)."""
+    return tuple((i, b, a) for i, b in befores.items() if (a := _status(project, i)) != b)
+
+
+def _set_statuses(project: Project, moves: Iterable[tuple[int, str, str]]) -> None:
+    """Each statement from one status to the other, only if it still has the first (the analyst's own status
+    change since is kept)."""
+    for doc_id, old, new in moves:
+        project.conn.execute("UPDATE documents SET status = ?, updated = ? WHERE id = ? AND status = ?",
+                             (new, now(), doc_id, old))
 
 
 def undo(project: Project, done: Adjudication) -> None:
@@ -417,6 +443,7 @@ def undo(project: Project, done: Adjudication) -> None:
             project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
         for d in done.replaced:
             _put_decision(project, d)
+        _set_statuses(project, ((i, after, before) for i, before, after in done.statuses))
         for label in done.new_labels:
             if not project.conn.execute("SELECT 1 FROM spans WHERE label = ? LIMIT 1", (label.key,)).fetchone():
                 project.conn.execute("DELETE FROM labels WHERE key = ?", (label.key,))
@@ -438,6 +465,7 @@ def redo(project: Project, done: Adjudication) -> None:
             project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
         for d in done.decided:
             _put_decision(project, d)
+        _set_statuses(project, done.statuses)
         project._log("review_redo", None, None, None, _summary(done))
 
 

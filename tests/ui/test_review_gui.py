@@ -576,3 +576,19 @@ def test_a_colleague_file_is_read_off_the_gui_thread_and_can_be_cancelled(window
     assert review.open_paths([bob_path]) == 0
     assert ticks and review.files == []
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_undoing_an_accept_puts_the_statement_status_back(window, review, project, bob_path, carol_path, qtbot,
+                                                          monkeypatch):
+    """Issue #15 item 11: a "to do" statement that got an accepted span is "in progress"; undo makes it "to do"
+    again (it was left "in progress" with no span of its own), redo moves it again."""
+    project.set_status(MISSILES, "todo")
+    open_files(monkeypatch, qtbot, window, bob_path, carol_path)
+    review.actions["review_accept_agreed"].trigger()
+    assert project.document(MISSILES).status == "in_progress"
+    undo(qtbot, window)
+    assert project.document(MISSILES).status == "todo"
+    model = window.documents.model
+    assert model.rows[model.row_of(MISSILES)].status == "todo"  # the list shows it as well
+    redo(qtbot, window)
+    assert project.document(MISSILES).status == "in_progress"
