@@ -80,22 +80,13 @@ def _partner(text: str, i: int) -> int | None:
     if kind is None:
         return None
     side, key = kind
+    # an opening mark looks forward for its closing one, a closing mark backward; marks of its own side nest
+    steps = range(i + 1, min(len(text), i + REACH)) if side == "open" else range(i - 1, max(-1, i - REACH), -1)
     depth = 0
-    if side == "open":
-        for j in range(i + 1, min(len(text), i + REACH)):
-            k = _kind(text, j)
-            if k is not None and k[1] == key:
-                if k[0] == "open":
-                    depth += 1
-                elif depth == 0:
-                    return j
-                else:
-                    depth -= 1
-        return None
-    for j in range(i - 1, max(-1, i - REACH), -1):
+    for j in steps:
         k = _kind(text, j)
         if k is not None and k[1] == key:
-            if k[0] == "close":
+            if k[0] == side:
                 depth += 1
             elif depth == 0:
                 return j

@@ -127,18 +127,27 @@ def _row_problem(row: dict[str, Any]) -> str | None:
 def read_jsonl(path: Path) -> ReadResult:
     """Our ``spans`` export: one object per span, attached by ``doc_sha256``."""
     problems = Problems(path)
-    attached: list[tuple[str, dict[str, Any]]] = []
+    rows: list[tuple[str, Any]] = []
     for where, _, obj in json_entries(read_bytes(path), path, problems):
         if not isinstance(obj, dict):
             problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
             continue
-        problem = _row_problem(obj)
+        rows.append((where, obj))
+    return _attached(rows, problems, "no spans (the file is empty)")
+
+
+def _attached(rows: Iterable[tuple[str, dict[str, Any]]], problems: Problems, empty: str) -> ReadResult:
+    """The rows that name a document and a span (each bad one named in ``problems``); the whole file refused if any
+    is bad, or if there are none."""
+    attached: list[tuple[str, dict[str, Any]]] = []
+    for where, row in rows:
+        problem = _row_problem(row)
         if problem:
             problems.add(where, problem)
             continue
-        attached.append((where, obj))
+        attached.append((where, row))
     if not attached and not problems.count:
-        problems.add("file", "no spans (the file is empty)")
+        problems.add("file", empty)
     problems.raise_if_any()
     return ReadResult([], attached=attached)  # type: ignore[arg-type]
 
@@ -157,25 +166,17 @@ def read_csv(path: Path) -> ReadResult:
             f"{path}: a CSV file is imported as our csv export, which has the columns {', '.join(COLUMNS)}; "
             f"this one has {', '.join(header[:12]) or 'none'} (import texts as .txt or .jsonl instead)"
         )
-    problems = Problems(path)
-    attached: list[tuple[str, dict[str, Any]]] = []
-    for row in reader:
-        where = f"line {reader.line_num}"
-        # a cell the export neutralised against formulas ('=...) comes back as it was written
-        values: dict[str, Any] = {k: csv_cell_original(v) if isinstance(v, str) else v for k, v in row.items()}
-        for key in ("start", "end"):
-            raw = values.get(key)
-            if isinstance(raw, str) and raw.strip().isdigit():
-                values[key] = int(raw)
-        problem = _row_problem(values)
-        if problem:
-            problems.add(where, problem)
-            continue
-        attached.append((where, values))
-    if not attached and not problems.count:
-        problems.add("file", "no spans (the file has only its header)")
-    problems.raise_if_any()
-    return ReadResult([], attached=attached)  # type: ignore[arg-type]
+    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        for row in reader:
+            # a cell the export neutralised against formulas ('=...) comes back as it was written
+            values: dict[str, Any] = {k: csv_cell_original(v) if isinstance(v, str) else v for k, v in row.items()}
+            for key in ("start", "end"):
+                raw = values.get(key)
+                if isinstance(raw, str) and raw.strip().isdigit():
+                    values[key] = int(raw)
+            yield f"line {reader.line_num}", values
+
+    return _attached(rows(), Problems(path), "no spans (the file has only its header)")
 
 
 def resolve(
