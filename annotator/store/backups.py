@@ -199,7 +199,7 @@ def _next_stamp(folder: Path) -> str:
     return _stamp(now)
 
 
-def _copy_into(source: sqlite3.Connection, target: Path) -> tuple[int, int]:
+def copy_into(source: sqlite3.Connection, target: Path) -> tuple[int, int]:
     """Copy a consistent snapshot of ``source`` into the new file ``target`` as one rollback-journal database;
     returns its (documents, spans), for the manifest."""
     dest = sqlite3.connect(str(target), isolation_level=None)
@@ -244,7 +244,7 @@ def backup_connection(
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            documents, spans = _copy_into(source, tmp)
+            documents, spans = copy_into(source, tmp)
             target = _unique(folder, f"{_next_stamp(folder)}-{reason}")
             os.chmod(tmp, paths.new_file_mode(target))
             os.replace(tmp, target)
@@ -476,7 +476,7 @@ def restore(project_path: str | Path, backup_path: str | Path, keep: int | None 
             fd, tmp_name = tempfile.mkstemp(prefix=f".{project.name}.", suffix=".restoring", dir=project.parent)
             os.close(fd)
             tmp = Path(tmp_name)
-            _copy_into(source, tmp)
+            copy_into(source, tmp)
             os.chmod(tmp, paths.new_file_mode(project))  # the restored project keeps the project's permissions
         # 3. keep the project as it is now, and take it over: fold its -wal in, hold it exclusively, rename
         return _replace(project, tmp, backup, keep)

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from annotator import inuse
-from annotator.errors import ProjectFileError
-from annotator.store import locks
+from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.store import backups, locks
 from annotator.store.connection import open_writable
 
 
@@ -61,17 +61,10 @@ def recover(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
     """
     others = locks.others(path)
     tmp = path.with_name(f".{path.name}.recovered-{os.getpid()}")
-    dest = sqlite3.connect(str(tmp), isolation_level=None)
     try:
-        conn.backup(dest)
-        dest.execute("PRAGMA journal_mode = DELETE")
-        result = dest.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise ProjectFileError(f"cannot recover {path}: the copy did not verify ({result})")
-    finally:
-        dest.close()
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
+        backups.copy_into(conn, tmp)  # the backup API, verified and synced, as every backup is made
+    except AnnotatorError as exc:
+        raise ProjectFileError(f"cannot recover {path}: {exc.message}") from None
     if others:
         kept = path.with_name(f"{path.stem}.recovered-{int(time.time())}{path.suffix}")
         os.replace(tmp, kept)
