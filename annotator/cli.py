@@ -15,7 +15,10 @@ from annotator import __version__
 from annotator.core.neutral import terminal_lines, terminal_safe
 from annotator.errors import AnnotatorError
 
-COMMANDS = ("import", "export", "agree", "stats", "check", "restore", "vars")
+from annotator import commands as _commands_package
+
+_PLUGGED = _commands_package.load()
+COMMANDS = ("import", "export", "agree", "stats", "check", "restore", "vars", *(m.NAME for m in _PLUGGED))
 STATUS_CHOICES = ("todo", "in_progress", "done", "skipped")
 
 
@@ -95,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("project", type=Path)
     p.add_argument("file", type=Path, metavar="FILE", help="CSV with a header row, or a JSON list of objects")
+    for module in _PLUGGED:
+        module.add_parser(sub)
     return parser
 
 
@@ -314,6 +319,7 @@ _COMMANDS = {
     "check": _cmd_check,
     "restore": _cmd_restore,
     "vars": _cmd_vars,
+    **{module.NAME: module.run for module in _PLUGGED},
 }
 
 
