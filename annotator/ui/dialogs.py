@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from annotator import formats
 from annotator.core.model import STATUS_NAMES, STATUSES, ImportReport
 from annotator.ui import filedialogs
-from annotator.ui.positions import set_plain_text
+from annotator.ui.statement.positions import set_plain_text
 from annotator.ui.text import plain
 
 FORMAT_NAMES = {

@@ -17,7 +17,7 @@ from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
 from annotator.ui import properties, restore, review, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
-from annotator.ui.docview import StatementView
+from annotator.ui.statement.view import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher

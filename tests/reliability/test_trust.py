@@ -172,7 +172,7 @@ def test_own_project_as_colleague_file_or_import_keeps_the_locks(qtbot, tmp_path
     """Picking my own project (or its -wal/-shm) as a colleague file or as a file to import is refused by inode,
     without reading it: the window keeps its locks."""
     import annotator.ui.files as files_ui
-    import annotator.ui.review as review_ui
+    import annotator.ui.review.controller as review_ui
     from annotator.ui import app as app_module
 
     project = make(tmp_path / "mine.sqlite")

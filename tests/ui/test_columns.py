@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QHeaderView
 from annotator.core import review as core
 from annotator.core.model import IncomingDocument
 from annotator.store import Project
-from annotator.ui.review_report import ReportDialog
+from annotator.ui.review.report import ReportDialog
 from tests.ui.conftest import key_select, show_window
 
 TITLE_A = "2023-10-26-joint-statement-condemning-dprk-russia-arms-transfers"

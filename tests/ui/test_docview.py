@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
 from annotator.core.model import Label, Span
-from annotator.ui.docview import StatementView
+from annotator.ui.statement.view import StatementView
 
 RED = Label("threat", "Threat", "1", "#d55e00")
 BLUE = Label("commitment", "Commitment", "2", "#0072b2")

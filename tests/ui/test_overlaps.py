@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 
 from annotator.core.model import IncomingDocument
 from annotator.store import Project
-from annotator.ui.span_layer import LANE_TOP, MAX_LANES, lane_metrics, lane_room
+from annotator.ui.statement.span_layer import LANE_TOP, MAX_LANES, lane_metrics, lane_room
 from tests.ui.conftest import show_window
 
 TEXT = (

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
-from annotator.ui.positions import CHUNK, PositionMap, display_text, set_plain_text
+from annotator.ui.statement.positions import CHUNK, PositionMap, display_text, set_plain_text
 from tests.hostile import hostile_text
 
 SEP = "\u2029"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.ui.reading.dialog import ReadingDialog
 from annotator.ui.reading.palette import BAND_ALPHA_DARK
-from annotator.ui.span_layer import MIN_LANES, lane_room
+from annotator.ui.statement.span_layer import MIN_LANES, lane_room
 from tests.ui.conftest import HOSTILE, key_select, on_dialog, show_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier

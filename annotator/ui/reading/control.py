@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
-from annotator.ui.docview import StatementView
+from annotator.ui.statement.view import StatementView
 from annotator.ui.reading import settings as stored
 from annotator.ui.reading.dialog import ReadingDialog
 from annotator.ui.reading.palette import follow_system_scheme

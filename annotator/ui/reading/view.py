@@ -1,8 +1,8 @@
 """The reading side of the statement view: font, line spacing, line width, and the room below each line where
-the spans' underline lanes go (:class:`~annotator.ui.docview.StatementView` mixes it in).
+the spans' underline lanes go (:class:`~annotator.ui.statement.view.StatementView` mixes it in).
 
 The room below a paragraph's lines is what the line spacing asks for, and at least what the deepest overlap
-of spans in that paragraph needs for one underline lane per span (:func:`~annotator.ui.span_layer.lane_room`),
+of spans in that paragraph needs for one underline lane per span (:func:`~annotator.ui.statement.span_layer.lane_room`),
 counted lazily per paragraph as Qt lays it out and grown when a new span overlaps deeper. It never shrinks
 while a statement is open, so deleting a span does not make the text jump.
 """
@@ -16,9 +16,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLine, QWheelEvent
 
 from annotator.core.model import Span
-from annotator.ui.overview import STRIP_WIDTH
+from annotator.ui.statement.overview import STRIP_WIDTH
 from annotator.ui.reading.layout import SpacedLayout
-from annotator.ui.span_layer import LANE_TOP, MAX_LANES, MIN_LANES, lane_metrics, lane_room, max_depth
+from annotator.ui.statement.span_layer import LANE_TOP, MAX_LANES, MIN_LANES, lane_metrics, lane_room, max_depth
 
 if TYPE_CHECKING:
     _Base = Any

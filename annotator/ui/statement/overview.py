@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 from annotator.core.model import Span
 
 if TYPE_CHECKING:
-    from annotator.ui.docview import StatementView
+    from annotator.ui.statement.view import StatementView
 
 STRIP_WIDTH = 10
 

@@ -1,6 +1,6 @@
 """The Review dock's widgets: colleague selector, legend, the combined statement and the disagreements table.
 
-The combined statement is a second, read-only :class:`~annotator.ui.docview.StatementView` fed with pseudo spans:
+The combined statement is a second, read-only :class:`~annotator.ui.statement.view.StatementView` fed with pseudo spans:
 one per painting layer of :func:`annotator.core.review.layers`, labelled with the four review categories, whose
 pseudo labels carry the legend colours. So the view paints "mine / theirs / agreed / conflicting" with no change
 of its own, and its tooltip names the category, whose span it is and its real label.
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from annotator.core import review as core
 from annotator.core.model import Label, Span
 from annotator.store.review import ACCEPT, Decision, DocumentReview
-from annotator.ui.docview import BAND_ALPHA, StatementView
+from annotator.ui.statement.view import BAND_ALPHA, StatementView
 from annotator.ui.text import plain
 
 #: legend colours (Okabe–Ito, told apart with the common colour-vision deficiencies), in CATEGORIES order

@@ -17,7 +17,7 @@ Repaints stay local: a span change repaints the lines it is on, unless it moves 
 lanes (then the whole view); a scroll blits, unless spans coming in or going out move lanes. Nothing here
 moves the scroll position from a paint or scroll handler.
 
-All Qt positions go through :class:`~annotator.ui.positions.PositionMap`; everything outside this module
+All Qt positions go through :class:`~annotator.ui.statement.positions.PositionMap`; everything outside this module
 speaks code points.
 """
 
@@ -46,11 +46,11 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
-from annotator.ui.overview import OverviewStrip
-from annotator.ui.positions import PositionMap, set_plain_text
+from annotator.ui.statement.overview import OverviewStrip
+from annotator.ui.statement.positions import PositionMap, set_plain_text
 from annotator.ui.reading.palette import BAND_ALPHA, span_colours
 from annotator.ui.reading.view import ReadingMixin
-from annotator.ui.span_layer import (
+from annotator.ui.statement.span_layer import (
     MAX_LANES,
     Line,
     lane_metrics,

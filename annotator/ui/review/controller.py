@@ -26,10 +26,10 @@ from annotator.errors import AnnotatorError
 from annotator.store import review as store
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
-from annotator.ui.review_commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
-from annotator.ui.review_panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
-from annotator.ui.review_report import ReportDialog, export_gold
-from annotator.ui.review_worker import ReportJob, load_colleague_file
+from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
+from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
+from annotator.ui.review.report import ReportDialog, export_gold
+from annotator.ui.review.worker import ReportJob, load_colleague_file
 from annotator.ui.session import Session
 
 

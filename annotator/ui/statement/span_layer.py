@@ -1,5 +1,5 @@
 """Where spans go on screen: the laid-out lines of the statement view, the x range of a Qt position range on a
-line, and the rectangles a paint fills for the spans on screen (:mod:`annotator.ui.docview` draws them).
+line, and the rectangles a paint fills for the spans on screen (:mod:`annotator.ui.statement.view` draws them).
 
 Everything here is in Qt positions; the view converts code points with its PositionMap.
 """
