@@ -90,6 +90,10 @@ class IntervalIndex:
     def __iter__(self) -> Iterator[Span]:
         return iter(self._spans)
 
+    def __getitem__(self, i: int) -> Span:
+        """The ``i``-th span in order (a table row reads its span so, without a copy of the list)."""
+        return self._spans[i]
+
     def __contains__(self, span_id: object) -> bool:
         return span_id in self._ids()
 
@@ -128,6 +132,11 @@ class IntervalIndex:
         if span is None:
             raise ValueError(f"no span {span_id}")
         return self._find(span)
+
+    def rank(self, span: Span) -> int:
+        """How many spans come before ``span``'s (start, end, label, id) key: its place if it is here, where it
+        would go if it is not (a bisect)."""
+        return bisect_left(self._spans, _key(span), key=_key)
 
     # ------------------------------------------------------------------ updates
     def add(self, span: Span) -> None:

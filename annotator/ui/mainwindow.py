@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
         hold_paint(self.spans_panel, self.labels_bar, self.documents)
         if self._is_current(span):
             self.view.add_span(span)
-            self.spans_panel.model.insert(span)
+            self.spans_panel.model.inserted(span)
             self.labels_bar.set_counts(self._counts())
         self.documents.model.update(span.doc_id, span_count=self._span_count(span.doc_id))
 
@@ -257,15 +257,15 @@ class MainWindow(QMainWindow):
         hold_paint(self.spans_panel, self.labels_bar, self.documents)
         if self._is_current(span):
             self.view.remove_span(span.id)
-            self.spans_panel.model.remove(span.id)
+            self.spans_panel.model.removed(span)
             self.labels_bar.set_counts(self._counts())
         self.documents.model.update(span.doc_id, span_count=self._span_count(span.doc_id))
 
-    def _span_changed(self, _before: Span, after: Span) -> None:
+    def _span_changed(self, before: Span, after: Span) -> None:
         if self._is_current(after):
             hold_paint(self.spans_panel, self.labels_bar)
             self.view.replace_span(after)
-            self.spans_panel.model.replace(after)
+            self.spans_panel.model.changed(before, after)
             self.labels_bar.set_counts(self._counts())
 
     def _span_count(self, doc_id: int) -> int:

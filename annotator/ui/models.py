@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
+from annotator.core.intervals import IntervalIndex
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
 from annotator.store.listing import DocumentList
+from annotator.ui.palette import readable
 from annotator.ui.reading import columns
-from annotator.ui.reading.palette import readable
 from annotator.ui.text import from_qt, plain_tooltip, to_qt
 
 Index = QModelIndex | QPersistentModelIndex
@@ -159,28 +159,37 @@ class DocumentsModel(_Table):
 
 
 class SpansModel(_Table):
-    """The spans of the open document; the note column is editable in place."""
+    """The spans of the open document, read straight from the session's index (DESIGN.md §4: the session keeps
+    the one sorted list; this model keeps no copy of it); the note column is editable in place.
+
+    The session changes its index first and then says what changed; :meth:`inserted`, :meth:`removed` and
+    :meth:`changed` turn that into row signals. Until they do, the model reports the rows its views were last
+    told of (``_rows``): Qt's model contract lets the row count change only between the begin and end signals.
+    """
 
     HEADERS = ("Label", "Phrase", "Note")
     noteEdited = Signal(object, str)  # span, new note
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.spans: list[Span] = []
-        self._by_id: dict[int, Span] = {}
+        self.spans = IntervalIndex()
+        self._rows = 0
+        self._shown: Callable[[int], Span] | None = None  # while a row signal runs: what each row showed/shows
         self.text = ""
         self.labels: dict[str, Label] = {}
 
-    def reset(self, text: str, spans: Iterable[Span], labels: list[Label]) -> None:
+    def reset(self, text: str, spans: IntervalIndex, labels: list[Label]) -> None:
+        """Show ``spans``, the session's index itself (not a copy): later changes to it come through the
+        session's signals to :meth:`inserted`, :meth:`removed` and :meth:`changed`."""
         self.beginResetModel()
         self.text = text
-        self.spans = list(spans)
-        self._by_id = {s.id: s for s in self.spans}
+        self.spans = spans
+        self._rows = len(spans)
         self.labels = {lb.key: lb for lb in labels}
         self.endResetModel()
 
     def _count(self) -> int:
-        return len(self.spans)
+        return self._rows
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
@@ -188,8 +197,18 @@ class SpansModel(_Table):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
+    def _span(self, row: int) -> Span | None:
+        """The span shown in ``row``: during a row signal, the rows as the views know them (before or after the
+        change the signal announces); otherwise the index's."""
+        try:
+            return self._shown(row) if self._shown is not None else self.spans[row]
+        except IndexError:  # asked between the index's change and the session's signal
+            return None
+
     def _value(self, row: int, col: int, role: int) -> Any:
-        span = self.spans[row]
+        span = self._span(row)
+        if span is None:
+            return None
         label = self.labels.get(span.label)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
@@ -214,54 +233,79 @@ class SpansModel(_Table):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != 2 or not index.isValid():
             return False
-        span = self.spans[index.row()]
+        span = self._span(index.row())
+        if span is None:
+            return False
         note = from_qt(str(value))
         if note != span.note:
             self.noteEdited.emit(span, note)
         return False  # the session's change signal updates the row once the store has saved it
 
     def row_of(self, span_id: int) -> int:
-        """Row of span ``span_id``: a bisect on the row order (start, end, label, id), not a scan."""
-        span = self._by_id.get(span_id)
-        if span is None:
-            return -1
-        i = bisect_left(self.spans, _key(span), key=_key)
-        if i < len(self.spans) and self.spans[i].id == span_id:
-            return i
-        return next((i for i, s in enumerate(self.spans) if s.id == span_id), -1)  # rows set out of order
+        """Row of span ``span_id`` (-1 if it is not shown): the index's bisect, not a scan."""
+        return self.spans.index_of(span_id) if span_id in self.spans else -1
 
-    def insert(self, span: Span) -> None:
-        if span.id in self._by_id:
-            self.remove(span.id)
-        i = bisect_left(self.spans, _key(span), key=_key)
+    def inserted(self, span: Span) -> None:
+        """``span`` was added to the index: one new row where it now is."""
+        if len(self.spans) != self._rows + 1 or span.id not in self.spans:
+            self._resync()
+            return
+        i = self.spans.index_of(span.id)
+        self._shown = self._without(i)
         self.beginInsertRows(QModelIndex(), i, i)
-        self.spans.insert(i, span)
-        self._by_id[span.id] = span
+        self._rows += 1
+        self._shown = None
         self.endInsertRows()
 
-    def remove(self, span_id: int) -> None:
-        i = self.row_of(span_id)
-        if i >= 0:
-            self.beginRemoveRows(QModelIndex(), i, i)
-            del self.spans[i]
-            self._by_id.pop(span_id, None)
-            self.endRemoveRows()
-
-    def replace(self, span: Span) -> None:
-        """Put ``span`` in place of the span with its id: one changed row when its place stays the same."""
-        i = self.row_of(span.id)
-        key = _key(span)
-        if (
-            i >= 0
-            and (i == 0 or _key(self.spans[i - 1]) < key)
-            and (i + 1 == len(self.spans) or key < _key(self.spans[i + 1]))
-        ):
-            self.spans[i] = span
-            self._by_id[span.id] = span
-            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+    def removed(self, span: Span) -> None:
+        """``span`` was taken out of the index: its row (where its key would go now) goes."""
+        if len(self.spans) != self._rows - 1 or span.id in self.spans:
+            self._resync()
             return
-        self.remove(span.id)
-        self.insert(span)
+        i = self.spans.rank(span)
+        self._shown = _put(self.spans.__getitem__, i, span)
+        self.beginRemoveRows(QModelIndex(), i, i)
+        self._rows -= 1
+        self._shown = None
+        self.endRemoveRows()
+
+    def changed(self, before: Span, after: Span) -> None:
+        """``before`` was replaced by ``after`` in the index: one changed row when its place stays the same,
+        otherwise the row moves (removed where it was, inserted where it is now)."""
+        if len(self.spans) != self._rows or after.id not in self.spans:
+            self._resync()
+            return
+        new = self.spans.index_of(after.id)
+        old = self.spans.rank(before) - (1 if _key(after) < _key(before) else 0)
+        if old == new:
+            self.dataChanged.emit(self.index(new, 0), self.index(new, self.columnCount() - 1))
+            return
+        between = self._without(new)  # neither span: the rows after the removal, before the insertion
+        self._shown = _put(between, old, before)
+        self.beginRemoveRows(QModelIndex(), old, old)
+        self._rows -= 1
+        self._shown = between
+        self.endRemoveRows()
+        self.beginInsertRows(QModelIndex(), new, new)
+        self._rows += 1
+        self._shown = None
+        self.endInsertRows()
+
+    def _without(self, i: int) -> Callable[[int], Span]:
+        """The index's rows with row ``i`` left out."""
+        spans = self.spans
+        return lambda r: spans[r if r < i else r + 1]
+
+    def _resync(self) -> None:
+        """The index changed in a way no single row signal says (a span replaced under its id): show it anew."""
+        self.beginResetModel()
+        self._rows = len(self.spans)
+        self.endResetModel()
+
+
+def _put(rows: Callable[[int], Span], i: int, span: Span) -> Callable[[int], Span]:
+    """``rows`` with ``span`` put in at row ``i``."""
+    return lambda r: rows(r) if r < i else span if r == i else rows(r - 1)
 
 
 def _key(span: Span) -> tuple[int, int, str, int]:

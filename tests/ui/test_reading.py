@@ -8,8 +8,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPalette, QTextCursor
 from PySide6.QtWidgets import QApplication
 
+from annotator.ui.palette import BAND_ALPHA_DARK
 from annotator.ui.reading.dialog import ReadingDialog
-from annotator.ui.reading.palette import BAND_ALPHA_DARK
 from annotator.ui.statement.span_layer import MIN_LANES, lane_room
 from tests.ui.conftest import HOSTILE, key_select, on_dialog, show_window
 
@@ -157,7 +157,7 @@ def test_minimum_lane_room_is_kept_without_spans(window):
 
 
 def test_a_dark_system_scheme_gets_a_dark_palette_and_back(window, qtbot):
-    from annotator.ui.reading.palette import follow_system_scheme, is_dark
+    from annotator.ui.palette import follow_system_scheme, is_dark
 
     view = window.view
     label(qtbot, window, "threatens", Qt.Key.Key_2)

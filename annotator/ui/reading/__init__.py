@@ -1,2 +1,3 @@
-"""Reading comfort: zoom, font, spacing and line width of the statement, the palette, and table columns that
-show whole titles (issue 15, items 1 and 5)."""
+"""Reading comfort: View ▸ Zoom and Reading Settings (``control``, ``dialog``, ``settings``) applied to every
+statement view, and table columns that show whole titles (``columns``) (issue 15, items 1 and 5). The statement
+view's own side of it (spacing, layout) lives in ``ui/statement``; this package uses it, never the reverse."""

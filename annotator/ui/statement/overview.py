@@ -6,18 +6,40 @@ import struct
 from bisect import bisect_left
 from itertools import repeat
 from operator import floordiv, mul
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
-from annotator.core.model import Span
-
-if TYPE_CHECKING:
-    from annotator.ui.statement.view import StatementView
+from annotator.core.intervals import IntervalIndex
+from annotator.core.model import Label, Span
+from annotator.ui.statement.positions import PositionMap
 
 STRIP_WIDTH = 10
+
+
+class Mapped(Protocol):
+    """What the strip reads of the view it sits beside (the statement view is one): the strip knows this much
+    and no more, so the view depends on the strip and not the other way round."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def labels(self) -> list[Label]: ...
+
+    @property
+    def index(self) -> IntervalIndex: ...
+
+    @property
+    def position_map(self) -> PositionMap: ...
+
+    def _color(self, key: str) -> tuple[QColor, QColor]: ...
+
+    def visible_qt_range(self) -> tuple[int, int] | None: ...
+
+    def scroll_to_cp(self, pos: int) -> None: ...
 
 
 class OverviewStrip(QWidget):
@@ -30,8 +52,8 @@ class OverviewStrip(QWidget):
     click or drag scrolls there.
     """
 
-    def __init__(self, view: StatementView) -> None:
-        super().__init__(view)
+    def __init__(self, view: Mapped, parent: QWidget) -> None:
+        super().__init__(parent)
         self._view = view
         self._buf = bytearray()
         self._image: QImage | None = None

@@ -6,7 +6,7 @@ re-lay out whole paragraphs. Instead ``paintEvent`` asks the interval index for 
 lines only and draws them *before* the text: a translucent band per label over the stretches its spans cover
 (a pile of same-label spans never darkens the text), and a coloured underline per span in lanes *below* the
 line, one lane per level of overlap (up to :data:`MAX_LANES`; deeper spans share a thin line below them), in the
-room the line spacing keeps there (:class:`~annotator.ui.reading.layout.SpacedLayout`; the room grows when a
+room the line spacing keeps there (:class:`~annotator.ui.statement.layout.SpacedLayout`; the room grows when a
 statement's overlaps need more lanes). Then Qt draws the text opaque on top, then the selected span gets a
 dark outline. Nothing crosses the glyphs, so deep overlaps never read as strikethrough.
 
@@ -46,10 +46,10 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
+from annotator.ui.palette import BAND_ALPHA, span_colours
 from annotator.ui.statement.overview import OverviewStrip
 from annotator.ui.statement.positions import PositionMap, set_plain_text
-from annotator.ui.reading.palette import BAND_ALPHA, span_colours
-from annotator.ui.reading.view import ReadingMixin
+from annotator.ui.statement.spacing import ReadingMixin
 from annotator.ui.statement.span_layer import (
     MAX_LANES,
     Line,
@@ -95,7 +95,7 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self._scrolling = False
         self._lines_key: tuple[object, ...] | None = None
         self._lines: list[Line] = []
-        self.overview = OverviewStrip(self)
+        self.overview = OverviewStrip(self, self)
         self._init_reading()
 
     # ------------------------------------------------------------------ content
