@@ -89,6 +89,17 @@ def _zip(members, path):
     return path
 
 
+def _bad_deflate(path: Path) -> bytes:
+    """A Word file whose document.xml stream starts with deflate block type 3, which does not exist: zlib itself
+    refuses it (zlib.error, not a zipfile error; found by the fuzz test)."""
+    data = bytearray(_zip({"word/document.xml": b"<w:document/>" * 50}, path).read_bytes())
+    header = data.index(b"PK\x03\x04")
+    name_len, extra_len = int.from_bytes(data[header + 26:header + 28], "little"), int.from_bytes(
+        data[header + 28:header + 30], "little")
+    data[header + 30 + name_len + extra_len] = 0x07  # BFINAL=1, BTYPE=11
+    return bytes(data)
+
+
 def _bad_files(tmp_path):
     truncated_pdf = (FILES / "crazyones.pdf").read_bytes()[:3000]
     docx = (FILES / "blk-inner-content.docx").read_bytes()
@@ -102,6 +113,7 @@ def _bad_files(tmp_path):
         "encrypted.pdf": ((FILES / "libreoffice-writer-password.pdf").read_bytes(), "encrypted"),
         "damaged.pdf": (truncated_pdf[:400], "damaged"),
         "damaged.docx": (docx[: len(docx) // 2], "damaged"),
+        "bad_deflate.docx": (_bad_deflate(tmp_path / "d"), "damaged"),
         "zip_not_word.docx": (_zip({"a.txt": "x"}, tmp_path / "z").read_bytes(), "without word/document.xml"),
         "bomb.docx": (_zip({"word/document.xml": b"<" + b" " * 8_000_000}, tmp_path / "b").read_bytes(),
                       "ZIP bomb"),
