@@ -44,6 +44,9 @@ def _run(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[t
         problem = _malformed(exc)
         if problem is not None:
             raise problem from None
+        if any(w in str(exc).lower() for w in ("malformed", "corrupt")):
+            raise AnnotatorError(f"the search index is damaged ({' '.join(str(exc).split())}); choose Edit ▸ "
+                                 "Rebuild Search Index in the window, or restore a backup") from None
         raise
 
 
