@@ -63,7 +63,7 @@ def hits(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEX
         _fts_batches(conn, query, context, cancelled, progress, batch)
     for found in source:
         if found:
-            _add_labels(conn, found)
+            add_labels(conn, found)
         yield found
 
 
@@ -143,7 +143,7 @@ def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancell
         yield found
 
 
-def _add_labels(conn: sqlite3.Connection, found: list[Hit]) -> None:
+def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> None:
     doc_ids = sorted({h.doc_id for h in found if not h.in_memo})
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for i in range(0, len(doc_ids), 500):
