@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from annotator.core.search import hits as core_hits
 from annotator.core.search.hits import Hit
-from annotator.core.search.query import REGEX_TIMEOUT_S, Query
+from annotator.core.search.query import REGEX_TIMEOUT_S, Query, locate
 from annotator.errors import AnnotatorError
 from annotator.store import connection
 
@@ -97,12 +97,13 @@ def _fts_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled
                     conn, "SELECT highlight(search_fts, 1, ?, ?), highlight(search_fts, 2, ?, ?) FROM search_fts"
                     " WHERE search_fts MATCH ? AND rowid = ?", (opener, closer, opener, closer, query.fts, doc_id))[0]
             for field_name, value, marked in ((core_hits.TEXT, text, marked_text), (core_hits.MEMO, note, marked_note)):
-                if marked is None or core_hits.unmark(marked, opener, closer) != value:
-                    continue  # the index does not hold this statement as it is (see ``annotator check``)
-                for start, end in core_hits.marked_regions(marked, opener, closer):
-                    if query.keeps(value[start:end]):
-                        found.append(core_hits.make_hit(doc_id, sha, title, date, value, start, end, context,
-                                                        field_name))
+                if marked is not None and core_hits.unmark(marked, opener, closer) == value:
+                    regions = [r for r in core_hits.marked_regions(marked, opener, closer)
+                               if query.keeps(value[r[0] : r[1]])]
+                else:  # highlight() cannot give this text back whole (a NUL in it): found here instead
+                    regions = locate(value or "", query)
+                found += [core_hits.make_hit(doc_id, sha, title, date, value, start, end, context, field_name)
+                          for start, end in regions]
         after = rows[-1][0]
         done += len(rows)
         if progress is not None:

@@ -22,10 +22,10 @@ _OPERATORS = {"AND", "OR", "NOT"}
 
 
 def is_token_char(ch: str) -> bool:
-    """A character FTS5's ``unicode61`` tokenizer keeps in a token (letters, digits, private use, and the
-    combining marks it folds away with ``remove_diacritics``)."""
+    """A character FTS5's ``unicode61`` tokenizer keeps in a token (letters, digits, private use, unassigned
+    code points, and the combining marks it folds away with ``remove_diacritics``)."""
     cat = unicodedata.category(ch)
-    return cat[0] in "LNM" or cat == "Co"
+    return cat[0] in "LNM" or cat in ("Co", "Cn")
 
 
 def tokens(text: str) -> list[str]:
@@ -45,6 +45,27 @@ def tokens(text: str) -> list[str]:
 def fold(word: str) -> str:
     """Case folded, diacritics kept: "ÉVIAN" and "e\u0301vian" are both "évian"."""
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", word).lower())
+
+
+def bare(word: str) -> str:
+    """Case and diacritics folded, as the index folds them: "ÉVIAN" and "evian" are both "evian"."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of ``text``, in code points."""
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if is_token_char(ch):
+            if start is None:
+                start = i
+        elif start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(text)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,26 @@ class Query:
             return True
         region = tokens(region_text)
         return any(p.found_in(region) for p in self.phrases)
+
+
+def locate(text: str, query: Query) -> list[tuple[int, int]]:
+    """Where ``query``'s phrases occur in ``text``, found here rather than by the index: for a statement whose
+    text SQLite's ``highlight()`` cannot give back whole (it stops at a NUL character). Folding as the index
+    folds (or keeping diacritics with ``exact_diacritics``); each phrase instance is one region."""
+    spans = word_spans(text)
+    fold_word = fold if query.exact_diacritics else bare
+    words = [fold_word(text[s:e]) for s, e in spans]
+    found: set[tuple[int, int]] = set()
+    for phrase in query.phrases:
+        wanted = [fold_word(w) for w in phrase.words]
+        n = len(wanted)
+        for i in range(len(words) - n + 1):
+            window = words[i : i + n]
+            if window[:-1] == wanted[:-1] and (
+                window[-1].startswith(wanted[-1]) if phrase.prefix else window[-1] == wanted[-1]
+            ):
+                found.add((spans[i][0], spans[i + n - 1][1]))
+    return sorted(found)
 
 
 def parse(text: str, *, regex: bool = False, exact_diacritics: bool = False, ignore_case: bool = False) -> Query:
