@@ -21,8 +21,9 @@ from annotator.core.search.query import REGEX_TIMEOUT_S, Query, locate
 from annotator.errors import AnnotatorError
 from annotator.store import connection
 
-#: statements read per batch (a first page of hits needs one batch)
-BATCH = 64
+#: statements read in the first batch (a first page of hits), then twice as many each batch up to :data:`BATCH`
+FIRST_BATCH = 16
+BATCH = 256
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"  # noncharacters: a statement holding one is highlighted again with others
 _FTS_PROBLEMS = ("fts5:", "syntax error", "unterminated string", "no such column", "unknown special query")
 
@@ -78,14 +79,15 @@ def _fts_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled
                  progress: Progress | None, batch: int) -> Iterator[list[Hit]]:
     check(conn, query)
     total = statements_matching(conn, query) if progress is not None else 0
-    after, done = 0, 0
+    after, done, size = 0, 0, min(FIRST_BATCH, batch)
     sql = ("SELECT f.rowid, d.sha256, d.title, d.date, d.text, d.note, highlight(search_fts, 1, ?, ?),"
            " highlight(search_fts, 2, ?, ?) FROM search_fts f JOIN documents d ON d.id = f.rowid"
            " WHERE search_fts MATCH ? AND f.rowid > ? ORDER BY f.rowid LIMIT ?")
     while True:
         if cancelled is not None and cancelled():
             return
-        rows = _run(conn, sql, (_OPEN, _CLOSE, _OPEN, _CLOSE, query.fts, after, batch))
+        rows = _run(conn, sql, (_OPEN, _CLOSE, _OPEN, _CLOSE, query.fts, after, size))
+        size = min(size * 2, batch)
         if not rows:
             return
         found: list[Hit] = []
