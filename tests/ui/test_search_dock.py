@@ -161,3 +161,20 @@ def test_typing_in_the_box_never_waits_for_the_search(qtbot, win):
     tick.stop()
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert gaps and max(gaps) < 0.1, max(gaps)
+
+
+def test_the_hits_model_passes_qtmodeltester_and_sorts_by_left_context(qtmodeltester):
+    from annotator.core.search.hits import make_hit
+    from annotator.ui.search.model import LEFT, RIGHT, HitsModel
+
+    text = "b ironclad z. a ironclad y. c ironclad x."
+    model = HitsModel()
+    model.append([make_hit(1, "s", "t", "2024-01-01", text, i, i + 8, 2) for i in (2, 16, 30)])
+    qtmodeltester.check(model)
+    model.sort(LEFT)
+    assert [model.index(r, LEFT).data() for r in range(3)] == ["a ", "b ", "c "]
+    model.sort(RIGHT, Qt.SortOrder.DescendingOrder)
+    assert [model.index(r, RIGHT).data() for r in range(3)] == [" z", " y", " x"]
+    model.append([make_hit(2, "s", "u", "", "d ironclad w", 2, 10, 2)])  # arrives while sorted: in its place
+    assert [model.index(r, RIGHT).data() for r in range(4)] == [" z", " y", " x", " w"]
+    assert model.statements() == 2

@@ -261,6 +261,7 @@ class SearchController(QObject):
         self.panel.table.selectAll()
 
     def label_selected(self, key: str) -> None:
+        self.bind()  # hits of a project the window has since closed are dropped, never labelled in the new one
         hits = self.selected_hits()
         if not hits:
             self.window.statusBar().showMessage("Select hits (Ctrl+A for all), then press a label key", 5000)

@@ -35,6 +35,7 @@ class HitsModel(QAbstractTableModel):
         super().__init__()
         self.all: list[Hit] = []
         self.rows: list[Hit] = []
+        self._docs: set[int] = set()  # the statements of ``rows``, kept as rows arrive (counted on every batch)
         self.labelled: str | None = None  # the filter: None every hit, "" not yet labelled, a key labelled with it
         self.label_names: dict[str, str] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -45,6 +46,7 @@ class HitsModel(QAbstractTableModel):
     def clear(self) -> None:
         self.beginResetModel()
         self.all, self.rows = [], []
+        self._docs = set()
         self.endResetModel()
 
     def append(self, found: Iterable[Hit]) -> None:
@@ -53,6 +55,7 @@ class HitsModel(QAbstractTableModel):
         shown_rows = [h for h in found if keep(h, self.labelled)]
         if not shown_rows:
             return
+        self._docs.update(h.doc_id for h in shown_rows)
         if self._sort is None:
             first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(shown_rows) - 1)
@@ -72,12 +75,13 @@ class HitsModel(QAbstractTableModel):
         """Apply the filter again (after the hits' labels changed)."""
         self.beginResetModel()
         self.rows = [h for h in self.all if keep(h, self.labelled)]
+        self._docs = {h.doc_id for h in self.rows}
         if self._sort is not None:
             self._order()
         self.endResetModel()
 
     def statements(self) -> int:
-        return len({h.doc_id for h in self.rows})
+        return len(self._docs)
 
     def _order(self) -> None:
         assert self._sort is not None
