@@ -23,7 +23,7 @@ from annotator.store import connection
 
 #: statements read in the first batch (a first page of hits), then twice as many each batch up to :data:`BATCH`
 FIRST_BATCH = 16
-BATCH = 256
+BATCH = 64
 _OPEN, _CLOSE = "\ufdd0", "\ufdd1"  # noncharacters: a statement holding one is highlighted again with others
 _FTS_PROBLEMS = ("fts5:", "syntax error", "unterminated string", "no such column", "unknown special query")
 
@@ -63,9 +63,7 @@ def hits(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEX
     source = _regex_batches(conn, query, context, cancelled, progress, batch) if query.regex else \
         _fts_batches(conn, query, context, cancelled, progress, batch)
     for found in source:
-        if found:
-            add_labels(conn, found)
-        yield found
+        yield add_labels(conn, found) if found else found
 
 
 def check(conn: sqlite3.Connection, query: Query) -> None:
@@ -146,7 +144,8 @@ def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancell
         yield found
 
 
-def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> None:
+def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> list[Hit]:
+    """The hits with the labels of the spans that cover them now (memo hits have none)."""
     doc_ids = sorted({h.doc_id for h in found if not h.in_memo})
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for i in range(0, len(doc_ids), 500):
@@ -155,9 +154,8 @@ def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> None:
             f'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN ({", ".join("?" * len(chunk))})', chunk
         ):
             spans[doc_id].append((start, end, label))
-    for hit in found:
-        if not hit.in_memo and hit.doc_id in spans:
-            hit.labels = core_hits.covering(spans[hit.doc_id], hit.start, hit.end)
+    return [h._replace(labels=core_hits.covering(spans[h.doc_id], h.start, h.end))
+            if not h.in_memo and h.doc_id in spans else h._replace(labels=()) for h in found]
 
 
 def keep(hit: Hit, labelled: str | None) -> bool:

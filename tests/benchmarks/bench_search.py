@@ -30,6 +30,8 @@ MEASURES = (
     "search: label 1 000 hits in one step",
     "search: import with the full-text index",
     "search: index size",
+    "100 000 statements: search box, slowest key press while searches run",
+    "100 000 statements: search box, worst event-loop stall while a search runs",
 )
 FAST = Target(max_figure=50, unit="ms")
 OLD_FILTER = ("SELECT json_group_array(id) FROM documents WHERE instr(lower(text), ?) > 0"
@@ -99,6 +101,8 @@ def run(ctx: Context) -> list[Row]:
                         Target(max_figure=1.0, unit="s")))
         ctx.note(f"search: labelled {len(many)} hits: {added} spans added, {done[0].skipped} skipped")
 
+    rows += _window_rows(ctx, work, word)
+
     # import: the same statements with and without the index's insert
     count = ctx.size(10_000, 300)
     docs = list(data.statements(count, corpus_data.BODY_SIZE, seed=11))
@@ -129,3 +133,40 @@ def run(ctx: Context) -> list[Row]:
     ctx.note(f"search: the index of {count} statements takes {grown / 1e6:.1f} MB beside a "
              f"{sizes['False'] / 1e6:.1f} MB project ({100 * grown / sizes['False']:.0f} %)")
     return rows
+
+
+def _window_rows(ctx: Context, path, word: str) -> list[Row]:  # type: ignore[no-untyped-def]
+    """The real window: typing in the Search box while searches start and are cancelled behind it (each key press
+    timed, against the same keys in a bare QLineEdit), then the worst stall of the event loop (a 4 ms timer's
+    largest delay) while a search of a word in every statement runs to its end."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.benchmarks.bench_corpus_gui import FRAME, Window
+
+    win = Window(ctx, path)
+    try:
+        controller = win.window.search
+        controller.focus()
+        win.flush()
+        box = controller.panel.query
+        bare = QLineEdit()
+        bare.show()
+        presses, baseline = [], []
+        for ch in f"{word} the":
+            for target, out in ((box, presses), (bare, baseline)):
+                target.setFocus()
+                out.append(timed(lambda t=target, c=ch: QTest.keyClick(t, c)))
+            win.wait_for(lambda: controller.running is not None or not controller.timer.isActive(), 5)
+        took, stall = win.wait_for(lambda: controller.running is None and not controller.timer.isActive())
+        hits = controller.model.rowCount()
+        ctx.note(f"search box: {hits} hits of {box.text()!r} shown after {took:.2f} s; worst stall {stall:.1f} ms")
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+        bare.close()
+    finally:
+        win.close()
+    return [
+        Row(MEASURES[6], max(presses) * 1e3, "ms", max(baseline) * 1e3, "the same keys in a bare QLineEdit", FRAME),
+        Row(MEASURES[7], stall, "ms", None, "", FRAME),
+    ]

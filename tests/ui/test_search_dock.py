@@ -4,11 +4,10 @@ a malformed query is one line in the dock; typing is never held up by a search."
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 
 from annotator.core.model import IncomingDocument
 from annotator.store import Project
@@ -137,30 +136,34 @@ def test_a_malformed_query_is_one_line_in_the_dock(qtbot, win):
     qtbot.waitUntil(lambda: "regular expression is malformed" in controller.panel.problem.text(), timeout=5000)
 
 
-def test_typing_in_the_box_never_waits_for_the_search(qtbot, win):
-    """Each key press returns within a frame, while searches start and are cancelled behind it."""
+def test_typing_in_the_box_never_waits_for_the_search(qtbot, win, monkeypatch):
+    """A key press only restarts a timer: the search runs after a pause, in another thread, and a new key cancels
+    the one running (the time a key press takes is measured by ``bench_search``, not asserted here)."""
+    import threading
+
+    from annotator.store import search as store_search
+
+    threads: list[str] = []
+    real = store_search.hits
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(store_search, "hits", spy)
     qtbot.keyClick(win.view, Qt.Key.Key_F, CTRL | SHIFT)
-    box = win.search.panel.query
+    controller = win.search
+    box = controller.panel.query
     qtbot.waitUntil(box.hasFocus)
-    worst = 0
-    timer = QElapsedTimer()
-    for ch in "ironclad commitment defend":
-        timer.start()
+    for ch in "ironclad":
         qtbot.keyClick(box, ch)
-        worst = max(worst, timer.elapsed())
-        qtbot.wait(60 if ch != " " else 260)  # a pause long enough for a search to start now and then
-    qtbot.waitUntil(lambda: win.search.running is None, timeout=10000)
-    assert worst <= 16, worst
-    # the event loop was never blocked long either: a 5 ms timer keeps firing while searches run
-    ticks: list[float] = []
-    tick = QTimer()
-    tick.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    tick.start(5)
-    box.setText("the")
-    qtbot.wait(400)
-    tick.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
-    assert gaps and max(gaps) < 0.1, max(gaps)
+        assert controller.running is None and controller.timer.isActive()  # nothing ran in the key press
+    qtbot.waitUntil(lambda: controller.running is not None or controller.model.rowCount() > 0, timeout=5000)
+    qtbot.keyClick(box, "s")  # a key while it runs: that run is cancelled, its late hits dropped
+    qtbot.waitUntil(lambda: controller.running is None and not controller.timer.isActive(), timeout=10000)
+    assert controller.model.rowCount() == 0  # "ironclads" is nowhere: the first run's hits were dropped
+    assert controller.panel.counts.text().startswith("0 hit(s) in 0 statement(s)")
+    assert threads and threading.main_thread().name not in threads
 
 
 def test_the_hits_model_passes_qtmodeltester_and_sorts_by_left_context(qtmodeltester):

@@ -274,11 +274,11 @@ class SearchController(QObject):
         window = self.window
         session = window.session
         touched = set(done.doc_ids)
-        hits = [h for h in self.model.all if h.doc_id in touched and not h.in_memo]
-        for h in hits:
-            h.labels = frozenset()
-        search.add_labels(session.project.conn, hits)
-        selected = {id(h) for h in self.selected_hits()}
+        where = [i for i, h in enumerate(self.model.all) if h.doc_id in touched and not h.in_memo]
+        fresh = search.add_labels(session.project.conn, [self.model.all[i] for i in where])
+        for i, hit in zip(where, fresh, strict=True):
+            self.model.all[i] = hit
+        selected = {h.key for h in self.selected_hits()}
         self.model.refilter()
         self._reselect(selected)
         if session.document is not None and session.document.id in touched:
@@ -296,11 +296,11 @@ class SearchController(QObject):
         window.statusBar().showMessage(message + " (Ctrl+Z undoes)" if not undone else message, 8000)
         self._update_counts()
 
-    def _reselect(self, wanted: set[int]) -> None:
+    def _reselect(self, wanted: set[tuple[int, str, int, int]]) -> None:
         chosen = QItemSelection()
         last = self.model.columnCount() - 1
         for row, hit in enumerate(self.model.rows):
-            if id(hit) in wanted:
+            if hit.key in wanted:
                 chosen.select(self.model.index(row, 0), self.model.index(row, last))
         self.panel.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
