@@ -20,7 +20,8 @@ TABLE = "search_fts"
 
 
 def has_index(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone() is not None
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone()
+    return found is not None
 
 
 def index_new(conn: sqlite3.Connection, first_id: int) -> None:

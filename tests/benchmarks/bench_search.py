@@ -81,8 +81,8 @@ def run(ctx: Context) -> list[Row]:
             if len(many) >= 1000:
                 break
         many = many[:1000]
-        conn.execute("DELETE FROM spans WHERE label = 'commitment' AND doc_id IN (%s)"
-                     % ",".join(str(h.doc_id) for h in many))
+        conn.execute("DELETE FROM spans WHERE label = 'commitment' AND doc_id IN "
+                     f"({','.join(str(h.doc_id) for h in many)})")
         done: list[hit_labels.Labelled] = []
         took = timed(lambda: done.append(hit_labels.label_hits(project, many, "commitment")))
         added = len(done[0].spans)

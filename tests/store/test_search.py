@@ -18,7 +18,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project, connection, hit_labels, search, search_index
 from annotator.store import variables as sv
 from annotator.store.check import check_project
-from tests.hostile import PIECES, hostile_text
+from tests.hostile import hostile_text
 
 FROZEN = Path(__file__).parent / "frozen"
 
@@ -201,9 +201,8 @@ def test_check_runs_the_index_check_and_names_a_stale_index(tmp_path, one):
 
 def test_a_damaged_index_is_one_clear_line_and_rebuild_repairs_it(one):
     one.conn.execute("UPDATE search_fts_data SET block = x'00ff00ff' WHERE id > 10")  # the segments' pages
-    with pytest.raises(AnnotatorError) as info:
-        with connection.translated("search", one.path):
-            _hits(one, "ironclad")
+    with pytest.raises(AnnotatorError) as info, connection.translated("search", one.path):
+        _hits(one, "ironclad")
     assert "search index" in str(info.value) and "\n" not in str(info.value)
     assert one.documents(search="ironclad").ids == [1]  # the list falls back to its scan
     with one._write("rebuild"):

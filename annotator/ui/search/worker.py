@@ -4,6 +4,7 @@ wait for the old one: each run has a generation number and the dock drops what a
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -33,10 +34,8 @@ class SearchThread(QThread):
         self.cancelled = True
         conn = self._conn
         if conn is not None:
-            try:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
                 conn.interrupt()  # a long statement inside SQLite stops now
-            except sqlite3.ProgrammingError:  # closed meanwhile
-                pass
 
     def run(self) -> None:
         problem, truncated, count = "", False, 0
