@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import orjson
+
 from annotator.core.model import Span
 from annotator.core.search.hits import Hit
 from annotator.core.text import snap_to_words
@@ -22,7 +24,6 @@ from annotator.errors import AnnotatorError
 from annotator.store.project import Project
 from annotator.store.writing import json_cell, now
 
-_CHUNK = 500
 _SPAN_COLUMNS = 'id, doc_id, start, "end", label, annotator, note, origin, created, updated'
 
 
@@ -39,9 +40,12 @@ class Labelled:
         return sorted({s.doc_id for s in self.spans})
 
 
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
-    ids = list(ids)
-    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+def _ids(ids: Sequence[int]) -> str:
+    """Ids as one JSON array parameter, read in SQL with ``json_each`` (constant SQL, any number of ids)."""
+    return orjson.dumps(list(ids)).decode()
+
+
+_IN = "IN (SELECT value FROM json_each(?))"
 
 
 def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str | None = None) -> Labelled:
@@ -52,15 +56,13 @@ def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str
         wanted = [h for h in hits if not h.in_memo]
         done.in_memo = len(hits) - len(wanted)
         doc_ids = sorted({h.doc_id for h in wanted})
-        texts: dict[int, str] = {}
+        texts: dict[int, str] = dict(
+            project.conn.execute("SELECT id, text FROM documents WHERE id " + _IN, (_ids(doc_ids),)))
         covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for chunk in _chunks(doc_ids):
-            marks = ", ".join("?" * len(chunk))
-            texts.update(project.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk))
-            for doc_id, start, end in project.conn.execute(
-                f'SELECT doc_id, start, "end" FROM spans WHERE label = ? AND doc_id IN ({marks})', [label, *chunk]
-            ):
-                covered[doc_id].append((start, end))
+        for doc_id, start, end in project.conn.execute(
+            'SELECT doc_id, start, "end" FROM spans WHERE label = ? AND doc_id ' + _IN, (label, _ids(doc_ids))
+        ):
+            covered[doc_id].append((start, end))
         stamp = now()
         who = annotator or project.user
         next_id = int(project.conn.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0]) + 1
@@ -80,10 +82,8 @@ def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str
             done.spans.append(Span(next_id, hit.doc_id, start, end, label, who, "", "search", stamp, stamp))
             next_id += 1
         _insert(project, done.spans, "add_span")
-        for chunk in _chunks(done.doc_ids):
-            marks = ", ".join("?" * len(chunk))
-            done.started += [r[0] for r in project.conn.execute(
-                f"SELECT id FROM documents WHERE status = 'todo' AND id IN ({marks})", chunk)]
+        done.started = [r[0] for r in project.conn.execute(
+            "SELECT id FROM documents WHERE status = 'todo' AND id " + _IN, (_ids(done.doc_ids),))]
         _set_status(project.conn, done.started, "todo", "in_progress", stamp)
     return done
 
@@ -104,17 +104,14 @@ def _history(project: Project, rows: list[tuple[int, int, str | None, str | None
 
 
 def _set_status(conn: sqlite3.Connection, doc_ids: list[int], old: str, new: str, stamp: str) -> None:
-    for chunk in _chunks(doc_ids):
-        conn.execute(f"UPDATE documents SET status = ?, updated = ? WHERE status = ? AND id IN "
-                     f"({', '.join('?' * len(chunk))})", [new, stamp, old, *chunk])
+    conn.execute("UPDATE documents SET status = ?, updated = ? WHERE status = ? AND id " + _IN,
+                 (new, stamp, old, _ids(doc_ids)))
 
 
 def undo(project: Project, done: Labelled) -> None:
     """Take the step back: its spans deleted, its statements "to do" again (unless they hold other spans)."""
     with project._write("undo labelling the hits"):
-        ids = [s.id for s in done.spans]
-        for chunk in _chunks(ids):
-            project.conn.execute(f"DELETE FROM spans WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+        project.conn.execute("DELETE FROM spans WHERE id " + _IN, (_ids([s.id for s in done.spans]),))
         _history(project, [(s.doc_id, s.id, json_cell(s), None) for s in done.spans], "delete_span")
         empty = [i for i in done.started
                  if project.conn.execute("SELECT 1 FROM spans WHERE doc_id = ? LIMIT 1", (i,)).fetchone() is None]

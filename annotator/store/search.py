@@ -15,11 +15,14 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+import orjson
+
 from annotator.core.search import hits as core_hits
 from annotator.core.search.hits import Hit
 from annotator.core.search.query import REGEX_TIMEOUT_S, Query, locate
 from annotator.errors import AnnotatorError
 from annotator.store import connection
+from annotator.store.connection import BUSY_TIMEOUT_MS
 
 #: statements read in the first batch (a first page of hits), then twice as many each batch up to :data:`BATCH`
 FIRST_BATCH = 16
@@ -148,12 +151,11 @@ def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> list[Hit]:
     """The hits with the labels of the spans that cover them now (memo hits have none)."""
     doc_ids = sorted({h.doc_id for h in found if not h.in_memo})
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for i in range(0, len(doc_ids), 500):
-        chunk = doc_ids[i : i + 500]
-        for doc_id, start, end, label in conn.execute(
-            f'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN ({", ".join("?" * len(chunk))})', chunk
-        ):
-            spans[doc_id].append((start, end, label))
+    for doc_id, start, end, label in conn.execute(
+        'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN (SELECT value FROM json_each(?))',
+        (orjson.dumps(doc_ids).decode(),),
+    ):
+        spans[doc_id].append((start, end, label))
     return [h._replace(labels=core_hits.covering(spans[h.doc_id], h.start, h.end))
             if not h.in_memo and h.doc_id in spans else h._replace(labels=()) for h in found]
 
@@ -176,8 +178,8 @@ def reader(path: Path) -> sqlite3.Connection:
     """A read-only connection to the user's own project for a search off the GUI thread (any thread may use it)."""
     with connection.translated("open", path):
         conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, isolation_level=None,
-                               timeout=connection.BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA query_only = ON")
     return conn
