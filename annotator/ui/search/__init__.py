@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.core.search.hits import Hit
@@ -48,7 +48,6 @@ class SearchController(QObject):
         self.generation = 0
         self.running: SearchThread | None = None
         self._threads: set[SearchThread] = set()
-        self._label_actions: list[QAction] = []
         self._session: Any = None
         self._last: tuple[str, bool, bool] | None = None  # the search the hits are of
         self._to_hits = False  # Enter was pressed in the box: the keyboard goes to the first hits
@@ -81,11 +80,17 @@ class SearchController(QObject):
         window.menus["&Edit"].addAction(self.rebuild_action)
         window.restoreDockWidget(self.dock)
         window.installEventFilter(self)  # closing the window stops a running search first
+        self.panel.table.installEventFilter(self)  # a label key in the hits labels the selected ones
         self.bind()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close and watched is self.window:
             self.wait()
+        elif watched is self.panel.table and event.type() == QEvent.Type.KeyPress:
+            key = self._label_key(event)  # type: ignore[arg-type]
+            if key is not None:
+                self.label_selected(key)
+                return True
         return False
 
     # ------------------------------------------------------------------ the session
@@ -102,21 +107,19 @@ class SearchController(QObject):
         self._update_counts()
 
     def _labels_changed(self) -> None:
-        labels = self.window.session.labels
-        self.panel.set_labels(labels)
-        for action in self._label_actions:
-            self.panel.table.removeAction(action)
-            action.deleteLater()
-        self._label_actions = []
-        for label in labels:
-            if not label.shortcut:
-                continue
-            action = QAction(f"Label the selected hits “{label.name}”", self.panel.table)
-            action.setShortcut(QKeySequence(label.shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(lambda _=False, k=label.key: self.label_selected(k))
-            self.panel.table.addAction(action)
-            self._label_actions.append(action)
+        self.panel.set_labels(self.window.session.labels)
+
+    def _label_key(self, event: QKeyEvent) -> str | None:
+        """The label whose key was pressed in the hits (no Ctrl/Alt/Meta), or None. A key press, not a second
+        QAction on the statement's label keys: one physical key bound twice is ambiguous to Qt under X11."""
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                | Qt.KeyboardModifier.MetaModifier):
+            return None
+        text = event.text()
+        if not text:
+            return None
+        return next((lb.key for lb in self.window.session.labels
+                     if lb.shortcut and lb.shortcut.casefold() == text.casefold()), None)
 
     # ------------------------------------------------------------------ searching
     def focus(self) -> None:
