@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator.core.text import sha256_text
 from annotator.errors import ProjectFileError
-from annotator.store import connection
+from annotator.store import connection, search_index
 from annotator.store.project import Project
 
 #: problems listed one by one; more are counted
@@ -31,6 +31,8 @@ def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
         with connection.translated("check", path):
             rows = project.conn.execute("PRAGMA integrity_check(100)").fetchall()
             problems += [f"integrity: {' '.join(str(r[0]).split())}" for r in rows if r[0] != "ok"]
+            if not problems:  # the full-text index against the statements (FTS5's own 'integrity-check')
+                problems += [p for p in [search_index.check_readonly(project.conn)] if p]
             labels = {lb.key for lb in project.labels()}
             docs = project.conn.execute("SELECT id, title, text, length, sha256 FROM documents ORDER BY id")
             for doc_id, title, text, length, stored in docs:

@@ -35,6 +35,7 @@ _USER_CONDITIONS = (
     ("unsupported file format", "the project file is damaged (its header names an unsupported file format)"),
     ("string or blob too big", "the project file is damaged (it claims a value larger than SQLite allows)"),
     ("could not decode to utf-8", "the project file is damaged (it holds text that is not valid UTF-8)"),
+    ("vtable constructor failed", "the project's search index is damaged; choose Edit ▸ Rebuild Search Index"),
 )
 
 

@@ -19,6 +19,7 @@ from typing import overload
 import orjson
 
 from annotator.core.model import DocumentSummary
+from annotator.store import search_index
 
 PAGE = 256
 
@@ -44,12 +45,18 @@ def ids(conn: sqlite3.Connection, status: str | None, search: str | None) -> lis
     if status:
         where.append("status = ?")  # documents_by_status: (status, id), a covering index for this
         params.append(status)
-    if search:
+    indexed = search_index.filter_ids(conn, search) if search else None  # the full-text index (schema v4)
+    if indexed is not None and not status:
+        return sorted(orjson.loads(indexed))
+    if indexed is not None:
+        where.append("id IN (SELECT value FROM json_each(?))")
+        params.append(indexed)
+    elif search:  # no word in it, or a file without the index: the scan
         where.append("(instr(lower(text), ?) > 0 OR instr(lower(title), ?) > 0)")
         params += [search.lower(), search.lower()]
     # Without a text search, the small (status, id) index holds every id: read in its order (by status, then id),
     # one aggregate (JSON, no Python object per row), then sorted -- a merge of sorted runs, one pass.
-    source = "documents" if search else "documents INDEXED BY documents_by_status"
+    source = "documents" if search and indexed is None else "documents INDEXED BY documents_by_status"
     sql = f"SELECT json_group_array(id) FROM {source}" + (" WHERE " + " AND ".join(where) if where else "")
     found: list[int] = orjson.loads(conn.execute(sql, params).fetchone()[0])
     found.sort()

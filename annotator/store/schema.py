@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = [
     """CREATE TABLE documents (
@@ -146,6 +146,20 @@ _V3_SCALE = [
 # v3 = document variables, then the listing (whose index covers the date and issuer columns too)
 _V3 = [*_V3_SOURCES, *_V3_SCALE]
 
+# v4, search (issue 12, annotator/store/search.py): a full-text index of each statement's title, text and memo.
+# External content (the text is stored once, in ``documents``); ``unicode61`` folds case across Unicode and, with
+# ``remove_diacritics 2``, diacritics ("ÉVIAN" finds "évian"; the exact-diacritics option filters the hits after).
+# Kept in step by the store in the writing transaction (``search_index.index_new`` on import, ``reindex`` when a
+# memo changes), not by triggers: with ``trusted_schema=OFF`` SQLite refuses a trigger that writes to FTS5
+# ("unsafe use of virtual table"). ``rebuild`` fills it for a project made before.
+_V4_SEARCH = [
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, text, note, content='documents', content_rowid='id',"
+    " tokenize='unicode61 remove_diacritics 2')",
+    "INSERT INTO search_fts(search_fts) VALUES ('rebuild')",
+]
+_V4 = [*_V4_SEARCH]
+
+
 #: MIGRATIONS[n] takes a database from version n-1 to version n
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(conn: sqlite3.Connection) -> None:
@@ -155,7 +169,8 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     return step
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2), 3: _run(_V3)}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2), 3: _run(_V3),
+                                                               4: _run(_V4)}
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:

@@ -17,6 +17,7 @@ from annotator.core import variables as cv
 from annotator.core.model import Provenance
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
+from annotator.store import search_index
 from annotator.store.docvars import definitions_of, values_of
 from annotator.store.project import Project, _reading
 from annotator.store.writing import now
@@ -95,12 +96,16 @@ def check_value(conn: sqlite3.Connection, name: str, raw: Any) -> Any:
 
 def _write_value(conn: sqlite3.Connection, doc_id: int, name: str, value: Any) -> None:
     if name in cv.FIXED:
+        if name == "note":  # the memo is searchable: out of the full-text index as it was, back in as it is
+            search_index.forget(conn, [doc_id])
         conn.execute(  # one constant statement for the four (SQL text is never built from a value)
             "UPDATE documents SET date = CASE ?1 WHEN 'date' THEN ?2 ELSE date END,"
             " issuer = CASE ?1 WHEN 'issuer' THEN ?2 ELSE issuer END, url = CASE ?1 WHEN 'url' THEN ?2 ELSE url END,"
             " note = CASE ?1 WHEN 'note' THEN ?2 ELSE note END, updated = ?3 WHERE id = ?4",
             (name, value or "", now(), doc_id),
         )
+        if name == "note":
+            search_index.remember(conn, [doc_id])
         return
     type_ = conn.execute("SELECT type FROM variables WHERE name = ?", (name,)).fetchone()[0]
     if value is None:

@@ -18,6 +18,7 @@ from annotator.core import codebook
 from annotator.core.model import STATUSES, IncomingDocument, Label
 from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError
+from annotator.store import search_index
 from annotator.store.docvars import write_document_variables
 
 
@@ -181,6 +182,8 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
         " date, issuer, url, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         doc_rows,
     )
+    if doc_rows:
+        search_index.index_new(conn, doc_rows[0][0])  # the full-text index, in the same transaction
     result["new_variables"] = write_document_variables(conn, stored, stamp)
     del doc_rows
     if added_to:

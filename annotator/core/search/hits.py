@@ -1,0 +1,103 @@
+"""A hit: where a query matched a statement's text (or its memo), in code points, with its context.
+
+``text[start:end] == match`` always (DESIGN.md §2.1): offsets come from the stored text itself -- FTS5 marks the
+matched tokens with ``highlight()`` and :func:`marked_regions` reads the marks back into offsets -- never from a
+count in another unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+#: characters of context each side of a hit, unless asked otherwise
+CONTEXT = 40
+#: the fields a hit can be in
+TEXT, MEMO = "text", "note"
+
+
+class Hit(NamedTuple):
+    """One hit. A tuple of strings and numbers only, so Python's garbage collector stops tracking it at once: a
+    search holding 100 000 hits then costs a full collection nothing (a tracked object each made collections of
+    the whole heap stall the window for 200 ms, measured)."""
+
+    doc_id: int
+    sha256: str
+    title: str
+    date: str
+    start: int
+    end: int
+    left: str
+    match: str
+    right: str
+    field: str = TEXT  # "text", or "note" for the statement's memo
+    labels: tuple[str, ...] = ()  # labels of the spans that cover the hit, sorted
+
+    @property
+    def in_memo(self) -> bool:
+        return self.field == MEMO
+
+    @property
+    def key(self) -> tuple[int, str, int, int]:
+        """What identifies a hit across searches and label changes."""
+        return (self.doc_id, self.field, self.start, self.end)
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"doc_id": self.doc_id, "sha256": self.sha256, "title": self.title,
+                                  "start": self.start, "end": self.end, "left": self.left, "match": self.match,
+                                  "right": self.right}
+        if self.in_memo:
+            out["field"] = MEMO
+        return out
+
+
+def marked_regions(marked: str, opener: str, closer: str) -> Iterator[tuple[int, int]]:
+    """(start, end) in code points of the original text of each region ``marked`` holds between ``opener`` and
+    ``closer`` (single characters the original does not contain)."""
+    removed = 0
+    pos = 0
+    while True:
+        i = marked.find(opener, pos)
+        if i < 0:
+            return
+        j = marked.find(closer, i + 1)
+        if j < 0:
+            return
+        start = i - removed
+        end = j - removed - 1
+        removed += 2
+        pos = j + 1
+        if end > start:
+            yield start, end
+
+
+def unmark(marked: str, opener: str, closer: str) -> str:
+    return marked.replace(opener, "").replace(closer, "")
+
+
+def free_markers(*texts: str) -> tuple[str, str]:
+    """Two characters none of ``texts`` holds: noncharacters first, then private-use ones."""
+    candidates = (chr(c) for c in (*range(0xFDD0, 0xFDF0), *range(0xF0000, 0xFFFFE)))
+    chosen: list[str] = []
+    for ch in candidates:
+        if not any(ch in t for t in texts):
+            chosen.append(ch)
+            if len(chosen) == 2:
+                return chosen[0], chosen[1]
+    raise ValueError("no free marker characters")  # a text holding 65 000 private-use characters: not a statement
+
+
+def make_hit(doc_id: int, sha256: str, title: str, date: str, text: str, start: int, end: int,
+             context: int = CONTEXT, field_name: str = TEXT) -> Hit:
+    return Hit(doc_id, sha256, title, date, start, end, text[max(0, start - context) : start], text[start:end],
+               text[end : end + context], field_name)
+
+
+def covering(spans: Iterable[tuple[int, int, str]], start: int, end: int) -> tuple[str, ...]:
+    """The labels of the spans (start, end, label) that cover ``start``-``end`` whole, sorted, each once."""
+    return tuple(sorted({label for s, e, label in spans if s <= start and e >= end}))
+
+
+def shown(context: str) -> str:
+    """A context as one line (line breaks and tabs as spaces) for a table cell; offsets are not taken from it."""
+    return "".join(" " if ch in "\r\n\t\u2028\u2029\x0b\x0c\x85" else ch for ch in context)

@@ -1,0 +1,229 @@
+"""A search as the analyst types it: FTS5's query syntax (words, "phrases", prefix*, AND/OR/NOT, NEAR) checked
+before SQLite sees it, or a regular expression (the third-party ``regex`` module, whose matching takes a timeout,
+so a runaway pattern is stopped instead of hanging the window).
+
+A malformed query is one :class:`~annotator.errors.AnnotatorError` line, never a traceback. The words of a query
+(its phrases) are kept too: with ``exact_diacritics`` a hit FTS5 found with its diacritics folded away ("Évian" for
+évian) is kept only if it has the query's own diacritics (case still folded).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.errors import AnnotatorError
+
+#: how long one statement may take a regular expression before the search stops with a clear message
+REGEX_TIMEOUT_S = 0.5
+MAX_QUERY = 2000
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def is_token_char(ch: str) -> bool:
+    """A character FTS5's ``unicode61`` tokenizer keeps in a token (letters, digits, private use, unassigned
+    code points, and the combining marks it folds away with ``remove_diacritics``)."""
+    cat = unicodedata.category(ch)
+    return cat[0] in "LNM" or cat in ("Co", "Cn")
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of ``text`` as the index sees their boundaries, lower-cased and NFC (diacritics kept)."""
+    out, word = [], []
+    for ch in text:
+        if is_token_char(ch):
+            word.append(ch)
+        elif word:
+            out.append(fold("".join(word)))
+            word = []
+    if word:
+        out.append(fold("".join(word)))
+    return out
+
+
+def fold(word: str) -> str:
+    """Case folded, diacritics kept: "ÉVIAN" and "e\u0301vian" are both "évian"."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", word).lower())
+
+
+def bare(word: str) -> str:
+    """Case and diacritics folded, as the index folds them: "ÉVIAN" and "evian" are both "evian"."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of ``text``, in code points."""
+    out, start = [], None
+    for i, ch in enumerate(text):
+        if is_token_char(ch):
+            if start is None:
+                start = i
+        elif start is not None:
+            out.append((start, i))
+            start = None
+    if start is not None:
+        out.append((start, len(text)))
+    return out
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    prefix: bool = False  # the last word is a prefix ("iron*")
+
+    def found_in(self, region: list[str]) -> bool:
+        """Whether ``region``'s tokens hold this phrase, diacritics as written."""
+        n = len(self.words)
+        if not n:
+            return False
+        for i in range(len(region) - n + 1):
+            window = region[i : i + n]
+            if window[:-1] == list(self.words[:-1]) and (
+                window[-1].startswith(self.words[-1]) if self.prefix else window[-1] == self.words[-1]
+            ):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Query:
+    """A checked query: ``text`` as typed, ``fts`` the MATCH expression (restricted to the statement's text and
+    memo), ``phrases`` its positive words, or ``pattern`` a compiled regular expression."""
+
+    text: str
+    regex: bool = False
+    exact_diacritics: bool = False
+    fts: str = ""
+    phrases: tuple[Phrase, ...] = ()
+    pattern: Any = field(default=None, compare=False)
+
+    def keeps(self, region_text: str) -> bool:
+        """Whether a hit region FTS5 marked is a hit under this query's diacritics rule."""
+        if not self.exact_diacritics or self.regex:
+            return True
+        region = tokens(region_text)
+        return any(p.found_in(region) for p in self.phrases)
+
+
+def locate(text: str, query: Query) -> list[tuple[int, int]]:
+    """Where ``query``'s phrases occur in ``text``, found here rather than by the index: for a statement whose
+    text SQLite's ``highlight()`` cannot give back whole (it stops at a NUL character). Folding as the index
+    folds (or keeping diacritics with ``exact_diacritics``); each phrase instance is one region."""
+    spans = word_spans(text)
+    fold_word = fold if query.exact_diacritics else bare
+    words = [fold_word(text[s:e]) for s, e in spans]
+    found: set[tuple[int, int]] = set()
+    for phrase in query.phrases:
+        wanted = [fold_word(w) for w in phrase.words]
+        n = len(wanted)
+        for i in range(len(words) - n + 1):
+            window = words[i : i + n]
+            if window[:-1] == wanted[:-1] and (
+                window[-1].startswith(wanted[-1]) if phrase.prefix else window[-1] == wanted[-1]
+            ):
+                found.add((spans[i][0], spans[i + n - 1][1]))
+    return sorted(found)
+
+
+def parse(text: str, *, regex: bool = False, exact_diacritics: bool = False, ignore_case: bool = False) -> Query:
+    """Check ``text`` and make a :class:`Query`; a malformed one raises AnnotatorError with one clear line."""
+    if not text.strip():
+        raise AnnotatorError("the search is empty: type a word, a \"phrase\", a prefix* or a pattern")
+    if len(text) > MAX_QUERY:
+        raise AnnotatorError(f"the search is too long ({len(text)} characters; at most {MAX_QUERY})")
+    if "\x00" in text:
+        raise AnnotatorError("the search holds a NUL character")
+    if regex:
+        return Query(text, regex=True, pattern=compile_pattern(text, ignore_case))
+    phrases = _check_fts(text)
+    return Query(text, exact_diacritics=exact_diacritics, fts=f"{{text note}} : ({text})", phrases=phrases)
+
+
+def compile_pattern(text: str, ignore_case: bool = False) -> Any:
+    import regex as re_module  # imported here: only a regular-expression search needs it
+
+    flags = re_module.IGNORECASE if ignore_case else 0
+    try:
+        return re_module.compile(text, flags | re_module.VERSION0)
+    except (re_module.error, ValueError, OverflowError, RecursionError) as exc:
+        raise AnnotatorError(f"the regular expression is malformed: {exc}") from None
+
+
+def _check_fts(text: str) -> tuple[Phrase, ...]:
+    """Walk the query as FTS5 reads it: quotes closed, brackets balanced (so the query cannot step out of the
+    text-and-memo restriction it is wrapped in), no column names. Returns its phrases."""
+    phrases: list[Phrase] = []
+    depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            buf = []
+            while True:
+                if j >= n:
+                    raise AnnotatorError("the search has an unclosed quote (\"); close the phrase")
+                if text[j] == '"':
+                    if j + 1 < n and text[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(text[j])
+                j += 1
+            i = j + 1
+            prefix = i < n and text[i] == "*"
+            if prefix:
+                i += 1
+            words = tuple(tokens("".join(buf)))
+            if words:
+                phrases.append(Phrase(words, prefix))
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise AnnotatorError("the search has a ')' without its '('")
+        elif ch in ":{}^":
+            raise AnnotatorError(f"the search has a {ch!r}: put a word holding it in quotes (\"...\")")
+        elif ch == "-" and (i == 0 or text[i - 1] in " ("):
+            raise AnnotatorError("the search has a '-' before a word: use NOT, or put the word in quotes")
+        elif is_token_char(ch):
+            j = i
+            while j < n and (is_token_char(text[j]) or text[j] == "_"):
+                j += 1
+            word = text[i:j]
+            i = j
+            prefix = i < n and text[i] == "*"
+            if prefix:
+                i += 1
+            if word in _OPERATORS or (word == "NEAR" and i < n and text[i] == "("):
+                continue
+            if prefix or not word.isdigit() or not _after_comma(text, i - len(word)):
+                phrases.append(Phrase(tuple(tokens(word)), prefix))
+            continue
+        i += 1
+    if depth:
+        raise AnnotatorError("the search has a '(' without its ')'")
+    if not phrases:
+        raise AnnotatorError("the search has no word to look for")
+    return tuple(phrases)
+
+
+def _after_comma(text: str, i: int) -> bool:
+    """Whether position ``i`` follows a comma (the distance of ``NEAR(a b, 5)``)."""
+    j = i - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    return j >= 0 and text[j] == ","
+
+
+def filter_query(typed: str) -> str | None:
+    """The Documents list's filter box as an FTS5 query: what was typed as one phrase whose last word is a prefix
+    (so the list narrows while a word is typed), over title, text and memo; None if it has no word at all."""
+    if not tokens(typed):
+        return None
+    return '"' + typed.replace('"', '""') + '"*'

@@ -1,0 +1,185 @@
+"""Searching the statements (issue 12): the full-text index (``search_fts``, schema v4) for words, phrases,
+prefixes, OR/NOT/NEAR, and a scan for regular expressions; both give :class:`~annotator.core.search.hits.Hit`
+batches in statement (id) order, so the first page is ready long before the last.
+
+Offsets are found in the statements themselves: FTS5 marks each matched token run with ``highlight()`` (its own
+tokenizer and folding, so the hits are exactly what the index matched) and the marks are read back as code points.
+Each hit carries the labels of the spans that cover it (for "not yet labelled" / "labelled with L").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+import orjson
+
+from annotator.core.search import hits as core_hits
+from annotator.core.search.hits import Hit
+from annotator.core.search.query import REGEX_TIMEOUT_S, Query, locate
+from annotator.errors import AnnotatorError
+from annotator.store import connection
+from annotator.store.connection import BUSY_TIMEOUT_MS
+
+#: statements read in the first batch (a first page of hits), then twice as many each batch up to :data:`BATCH`
+FIRST_BATCH = 16
+BATCH = 64
+_OPEN, _CLOSE = "\ufdd0", "\ufdd1"  # noncharacters: a statement holding one is highlighted again with others
+_FTS_PROBLEMS = ("fts5:", "syntax error", "unterminated string", "no such column", "unknown special query")
+
+Progress = Callable[[int, int], None]
+
+
+def _malformed(exc: sqlite3.Error) -> AnnotatorError | None:
+    text = " ".join(str(exc).split())
+    if isinstance(exc, sqlite3.OperationalError) and any(p in text.lower() for p in _FTS_PROBLEMS):
+        return AnnotatorError(f"the search is malformed ({text.removeprefix('fts5: ')}); put words with "
+                              "punctuation in quotes, e.g. \"U.S.-Japan\"")
+    return None
+
+
+def _run(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[tuple]:  # type: ignore[type-arg]
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.Error as exc:
+        problem = _malformed(exc)
+        if problem is not None:
+            raise problem from None
+        if any(w in str(exc).lower() for w in ("malformed", "corrupt")):
+            raise AnnotatorError(f"the search index is damaged ({' '.join(str(exc).split())}); choose Edit ▸ "
+                                 "Rebuild Search Index in the window, or restore a backup") from None
+        raise
+
+
+def statements_matching(conn: sqlite3.Connection, query: Query) -> int:
+    """How many statements the index finds (before the exact-diacritics filter, if any)."""
+    return int(_run(conn, "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (query.fts,))[0][0])
+
+
+def hits(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEXT,
+         cancelled: Callable[[], bool] | None = None, progress: Progress | None = None,
+         batch: int = BATCH) -> Iterator[list[Hit]]:
+    """Batches of hits, in statement order, each hit with its covering labels."""
+    source = _regex_batches(conn, query, context, cancelled, progress, batch) if query.regex else \
+        _fts_batches(conn, query, context, cancelled, progress, batch)
+    for found in source:
+        yield add_labels(conn, found) if found else found
+
+
+def check(conn: sqlite3.Connection, query: Query) -> None:
+    """Raise the clear line for a malformed query, as typed (before it is restricted to text and memo)."""
+    if not query.regex:
+        _run(conn, "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT 1)", (query.text,))
+        _run(conn, "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT 1)", (query.fts,))
+
+
+def _fts_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled: Callable[[], bool] | None,
+                 progress: Progress | None, batch: int) -> Iterator[list[Hit]]:
+    check(conn, query)
+    total = statements_matching(conn, query) if progress is not None else 0
+    after, done, size = 0, 0, min(FIRST_BATCH, batch)
+    sql = ("SELECT f.rowid, d.sha256, d.title, d.date, d.text, d.note, highlight(search_fts, 1, ?, ?),"
+           " highlight(search_fts, 2, ?, ?) FROM search_fts f JOIN documents d ON d.id = f.rowid"
+           " WHERE search_fts MATCH ? AND f.rowid > ? ORDER BY f.rowid LIMIT ?")
+    while True:
+        if cancelled is not None and cancelled():
+            return
+        rows = _run(conn, sql, (_OPEN, _CLOSE, _OPEN, _CLOSE, query.fts, after, size))
+        size = min(size * 2, batch)
+        if not rows:
+            return
+        found: list[Hit] = []
+        for doc_id, sha, title, date, text, note, marked_text, marked_note in rows:
+            opener, closer = _OPEN, _CLOSE
+            if any(m in s for m in (_OPEN, _CLOSE) for s in (text, note)):
+                opener, closer = core_hits.free_markers(text, note)
+                marked_text, marked_note = _run(
+                    conn, "SELECT highlight(search_fts, 1, ?, ?), highlight(search_fts, 2, ?, ?) FROM search_fts"
+                    " WHERE search_fts MATCH ? AND rowid = ?", (opener, closer, opener, closer, query.fts, doc_id))[0]
+            for field_name, value, marked in ((core_hits.TEXT, text, marked_text), (core_hits.MEMO, note, marked_note)):
+                if marked is not None and core_hits.unmark(marked, opener, closer) == value:
+                    regions = [r for r in core_hits.marked_regions(marked, opener, closer)
+                               if query.keeps(value[r[0] : r[1]])]
+                else:  # highlight() cannot give this text back whole (a NUL in it): found here instead
+                    regions = locate(value or "", query)
+                found += [core_hits.make_hit(doc_id, sha, title, date, value, start, end, context, field_name)
+                          for start, end in regions]
+        after = rows[-1][0]
+        done += len(rows)
+        if progress is not None:
+            progress(done, total)
+        yield found
+
+
+def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled: Callable[[], bool] | None,
+                   progress: Progress | None, batch: int) -> Iterator[list[Hit]]:
+    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0]) if progress is not None else 0
+    after, done = 0, 0
+    batch = max(batch, 256)
+    while True:
+        rows = conn.execute("SELECT id, sha256, title, date, text, note FROM documents WHERE id > ? ORDER BY id"
+                            " LIMIT ?", (after, batch)).fetchall()
+        if not rows:
+            return
+        found: list[Hit] = []
+        for doc_id, sha, title, date, text, note in rows:
+            if cancelled is not None and cancelled():
+                return
+            for field_name, value in ((core_hits.TEXT, text), (core_hits.MEMO, note)):
+                if not value:
+                    continue
+                try:
+                    for m in query.pattern.finditer(value, timeout=REGEX_TIMEOUT_S):
+                        if m.end() > m.start():  # an empty match marks nothing that could be labelled
+                            found.append(core_hits.make_hit(doc_id, sha, title, date, value, m.start(), m.end(),
+                                                            context, field_name))
+                except TimeoutError:
+                    raise AnnotatorError(
+                        f"the regular expression takes too long on statement {doc_id} ({title[:60]!r}); "
+                        "make it more specific (nested repeats such as (a+)+ can run for ever)") from None
+        after = rows[-1][0]
+        done += len(rows)
+        if progress is not None:
+            progress(done, total)
+        yield found
+
+
+def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> list[Hit]:
+    """The hits with the labels of the spans that cover them now (memo hits have none)."""
+    doc_ids = sorted({h.doc_id for h in found if not h.in_memo})
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for doc_id, start, end, label in conn.execute(
+        'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN (SELECT value FROM json_each(?))',
+        (orjson.dumps(doc_ids).decode(),),
+    ):
+        spans[doc_id].append((start, end, label))
+    return [h._replace(labels=core_hits.covering(spans[h.doc_id], h.start, h.end))
+            if not h.in_memo and h.doc_id in spans else h._replace(labels=()) for h in found]
+
+
+def keep(hit: Hit, labelled: str | None) -> bool:
+    """The results filter: None keeps every hit, "" those no span covers yet, a label key those it covers."""
+    if labelled is None:
+        return True
+    if labelled == "":
+        return not hit.labels and not hit.in_memo
+    return labelled in hit.labels
+
+
+def search_all(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEXT,
+               labelled: str | None = None) -> list[Hit]:
+    return [h for found in hits(conn, query, context) for h in found if keep(h, labelled)]
+
+
+def reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the user's own project for a search off the GUI thread (any thread may use it)."""
+    with connection.translated("open", path):
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA query_only = ON")
+    return conn

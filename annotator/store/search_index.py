@@ -1,0 +1,98 @@
+"""Keeping the full-text index (``search_fts``, schema v4) in step with the statements, inside the caller's
+transaction: every write that adds a statement or changes its title, text or memo calls here.
+
+Not triggers: with ``trusted_schema=OFF`` (every connection, ``store/connection.py``) SQLite refuses a trigger that
+writes to an FTS5 table. ``annotator check`` runs FTS5's ``integrity-check`` against the statements, so an index
+that fell out of step is found, and :func:`rebuild` puts it right.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import leftovers
+
+TABLE = "search_fts"
+
+
+def has_index(conn: sqlite3.Connection) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone()
+    return found is not None
+
+
+def index_new(conn: sqlite3.Connection, first_id: int) -> None:
+    """Index the statements with id >= ``first_id`` (just inserted; ids grow)."""
+    conn.execute(
+        "INSERT INTO search_fts(rowid, title, text, note) SELECT id, title, text, note FROM documents WHERE id >= ?",
+        (first_id,),
+    )
+
+
+def forget(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> None:
+    """Take statements out of the index as they are now (before their title, text or memo changes): an external
+    content index is told the old values, which are still in ``documents`` at this point."""
+    conn.executemany(
+        "INSERT INTO search_fts(search_fts, rowid, title, text, note)"
+        " SELECT 'delete', id, title, text, note FROM documents WHERE id = ?",
+        [(i,) for i in doc_ids],
+    )
+
+
+def remember(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> None:
+    """Index statements as they are now (after the change :func:`forget` came before)."""
+    conn.executemany(
+        "INSERT INTO search_fts(rowid, title, text, note) SELECT id, title, text, note FROM documents WHERE id = ?",
+        [(i,) for i in doc_ids],
+    )
+
+
+def filter_ids(conn: sqlite3.Connection, typed: str) -> str | None:
+    """The Documents filter box through the index: the ids (a JSON array) of the statements whose title, text or
+    memo holds what was typed as a phrase, its last word a prefix. None when the index cannot answer (nothing to
+    match in what was typed, no index in an old file read as it is, or a damaged index): the caller scans."""
+    from annotator.core.search.query import filter_query
+
+    match = filter_query(typed)
+    if match is None or not has_index(conn):
+        return None
+    try:
+        return str(conn.execute("SELECT json_group_array(rowid) FROM search_fts WHERE search_fts MATCH ?",
+                                (match,)).fetchone()[0])
+    except sqlite3.DatabaseError:
+        return None
+
+
+def check(conn: sqlite3.Connection) -> str | None:
+    """FTS5's own check of the index against the statements; None if sound, else one line."""
+    try:
+        conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        return (f"the search index does not match the statements ({' '.join(str(exc).split())}); "
+                "open the project in Annotator and choose Edit ▸ Rebuild Search Index")
+    return None
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+
+
+def check_readonly(conn: sqlite3.Connection) -> str | None:
+    """:func:`check` for a project opened read-only (FTS5 runs its check as a write, which a read-only connection
+    refuses): on a private copy made with SQLite's backup API, removed afterwards. None if sound or no index."""
+    if not has_index(conn):
+        return None
+    workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
+    try:
+        copy = sqlite3.connect(workdir / "check.sqlite", isolation_level=None)
+        try:
+            copy.execute("PRAGMA trusted_schema = OFF")
+            conn.backup(copy)
+            return check(copy)
+        finally:
+            copy.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)

@@ -1,0 +1,318 @@
+"""The Search dock (issue 12, DESIGN.md §3): keyword in context across the statements and their memos, open a
+hit in its statement, label selected hits in one undoable step, filter to hits not yet labelled / labelled with L.
+
+``install(window)`` adds it to a MainWindow (View ▸ Search, ``Ctrl+Shift+F``; Edit ▸ Rebuild Search Index).
+Typing never waits for a search: the query runs 200 ms after the last key, in a thread (``worker.py``), and its
+hits arrive in batches; a new key cancels the run before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget
+
+from annotator.core.search.hits import Hit
+from annotator.core.search.query import parse
+from annotator.errors import AnnotatorError
+from annotator.store import hit_labels, search, search_index
+from annotator.ui.dialogs import error
+from annotator.ui.search.commands import LabelHits
+from annotator.ui.search.panel import SearchPanel
+from annotator.ui.search.worker import MAX_HITS, SearchThread
+
+#: how long after the last key the query runs
+DEBOUNCE_MS = 200
+
+
+def install(window: Any) -> SearchController:
+    existing = getattr(window, "_search_controller", None)
+    if existing is None:
+        existing = window._search_controller = SearchController(window)
+    return existing
+
+
+class SearchController(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.panel = SearchPanel()
+        self.model = self.panel.model
+        self.dock = QDockWidget("Search", window)
+        self.dock.setObjectName("search_dock")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.generation = 0
+        self.running: SearchThread | None = None
+        self._threads: set[SearchThread] = set()
+        self._session: Any = None
+        self._last: tuple[str, bool, bool] | None = None  # the search the hits are of
+        self._to_hits = False  # Enter was pressed in the box: the keyboard goes to the first hits
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(DEBOUNCE_MS)
+        self.timer.timeout.connect(self.run)
+        self.panel.query.textChanged.connect(lambda _t: self.timer.start())
+        self.panel.query.returnPressed.connect(self._enter_in_query)
+        self.panel.regex.toggled.connect(lambda _on: self.timer.start())
+        self.panel.exact.toggled.connect(lambda _on: self.timer.start())
+        self.panel.cancel.clicked.connect(self.cancel)
+        self.panel.filterChanged.connect(self._filter)
+        self.panel.table.activated.connect(lambda index: self.open_hit(index.row(), focus_statement=True))
+        self.panel.table.clicked.connect(lambda index: self.open_hit(index.row(), focus_statement=False))
+
+        self.show_action = QAction("&Search…", window)
+        self.show_action.setObjectName("search_show")
+        self.show_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.show_action.setStatusTip("Find every place the statements say something; label the hits")
+        self.show_action.triggered.connect(self.focus)
+        window.addAction(self.show_action)
+        self.rebuild_action = QAction("Rebuild Search &Index", window)
+        self.rebuild_action.setObjectName("search_rebuild")
+        self.rebuild_action.triggered.connect(self.rebuild_index)
+        view = window.menus["&View"]
+        view.addAction(self.show_action)
+        view.addAction(self.dock.toggleViewAction())
+        window.menus["&Edit"].addAction(self.rebuild_action)
+        window.restoreDockWidget(self.dock)
+        window.installEventFilter(self)  # closing the window stops a running search first
+        self.panel.table.installEventFilter(self)  # a label key in the hits labels the selected ones
+        self.bind()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close and watched is self.window:
+            self.wait()
+        elif watched is self.panel.table and event.type() == QEvent.Type.KeyPress:
+            key = self._label_key(event)  # type: ignore[arg-type]
+            if key is not None:
+                self.label_selected(key)
+                return True
+        return False
+
+    # ------------------------------------------------------------------ the session
+    def bind(self) -> None:
+        """(Re)attach to the window's session (a project opened in the window gets a new one)."""
+        session = self.window.session
+        if session is self._session:
+            return
+        self._session = session
+        session.labelsChanged.connect(self._labels_changed)
+        self._labels_changed()
+        self.cancel()
+        self.model.clear()
+        self._update_counts()
+
+    def _labels_changed(self) -> None:
+        self.panel.set_labels(self.window.session.labels)
+
+    def _label_key(self, event: QKeyEvent) -> str | None:
+        """The label whose key was pressed in the hits (no Ctrl/Alt/Meta), or None. A key press, not a second
+        QAction on the statement's label keys: one physical key bound twice is ambiguous to Qt under X11."""
+        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                | Qt.KeyboardModifier.MetaModifier):
+            return None
+        text = event.text()
+        if not text:
+            return None
+        return next((lb.key for lb in self.window.session.labels
+                     if lb.shortcut and lb.shortcut.casefold() == text.casefold()), None)
+
+    # ------------------------------------------------------------------ searching
+    def focus(self) -> None:
+        self.bind()
+        self.dock.show()
+        self.dock.raise_()
+        self.panel.query.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.panel.query.selectAll()
+
+    def _asked(self) -> tuple[str, bool, bool]:
+        return self.panel.query.text(), self.panel.regex.isChecked(), self.panel.exact.isChecked()
+
+    def _enter_in_query(self) -> None:
+        """Enter: search now (unless this search already ran) and take the keyboard to the hits once there are."""
+        self.timer.stop()
+        if self._asked() != self._last:
+            self.run()
+        self._to_hits = True
+        self._focus_hits()
+
+    def _focus_hits(self) -> None:
+        if self._to_hits and self.model.rowCount():
+            self._to_hits = False
+            self.panel.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.panel.table.setCurrentIndex(self.model.index(0, 0))
+
+    def cancel(self) -> None:
+        if self.running is not None:
+            self.running.cancel()
+            self.running = None
+        self.panel.progress.hide()
+        self.panel.cancel.hide()
+
+    def run(self) -> None:
+        """Start the search the box holds (the one before is cancelled; its late batches are dropped)."""
+        self.bind()
+        self.timer.stop()
+        self.cancel()
+        self.generation += 1
+        self.model.clear()
+        self._last, self._to_hits = self._asked(), False
+        text = self.panel.query.text()
+        if not text.strip():
+            self.panel.show_problem("")
+            self._update_counts()
+            return
+        try:
+            query = parse(text, regex=self.panel.regex.isChecked(), exact_diacritics=self.panel.exact.isChecked())
+        except AnnotatorError as exc:
+            self.panel.show_problem(str(exc))
+            self._update_counts()
+            return
+        self.panel.show_problem("")
+        thread = SearchThread(self.window.session.project.path, query, self.generation, 60)
+        thread.found.connect(self._found)
+        thread.progressed.connect(self._progressed)
+        thread.ended.connect(self._ended)
+        thread.finished.connect(lambda t=thread: self._finished(t))
+        self._threads.add(thread)
+        self.running = thread
+        self.panel.counts.setText("Searching…")
+        thread.start()
+
+    def _finished(self, thread: SearchThread) -> None:
+        self._threads.discard(thread)
+        thread.deleteLater()
+
+    def wait(self) -> None:
+        """Stop every search and wait for it (closing the window or the project)."""
+        for thread in list(self._threads):
+            thread.cancel()
+            thread.wait()
+
+    def _found(self, generation: int, batch: list[Hit]) -> None:
+        if generation == self.generation:
+            self.model.append(batch)
+            self._update_counts(running=True)
+            self._focus_hits()
+
+    def _progressed(self, generation: int, done: int, total: int) -> None:
+        if generation != self.generation or total <= 0:
+            return
+        self.panel.progress.setMaximum(total)
+        self.panel.progress.setValue(done)
+        if done < total:
+            self.panel.progress.show()
+            self.panel.cancel.show()
+
+    def _ended(self, generation: int, problem: str, truncated: bool) -> None:
+        if generation != self.generation:
+            return
+        self.running = None
+        self.panel.progress.hide()
+        self.panel.cancel.hide()
+        self.panel.show_problem(problem)
+        self._update_counts(truncated=truncated)
+
+    def _update_counts(self, running: bool = False, truncated: bool = False) -> None:
+        hits, statements = self.model.rowCount(), self.model.statements()
+        if not self.panel.query.text().strip():
+            self.panel.counts.setText("")
+            return
+        text = f"{hits:,} hit(s) in {statements:,} statement(s)"
+        hidden = len(self.model.all) - hits
+        if hidden:
+            text += f" ({hidden:,} more hidden by the filter)"
+        if truncated:
+            text += f" — stopped at the first {MAX_HITS:,}: narrow the search"
+        if running:
+            text += " — searching…"
+        elif hits:
+            text += " — select hits (Ctrl+A: all) and press a label key"
+        self.panel.counts.setText(text)
+
+    def _filter(self, labelled: str | None) -> None:
+        self.model.set_filter(labelled)
+        self._update_counts(running=self.running is not None)
+
+    # ------------------------------------------------------------------ opening and labelling
+    def open_hit(self, row: int, focus_statement: bool) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        hit = self.model.hit(row)
+        window = self.window
+        window.open_document(hit.doc_id)
+        if hit.in_memo:
+            window.statusBar().showMessage("The hit is in the statement's memo (Document Properties)", 5000)
+        else:
+            window.view.set_selected_span(None)
+            window.view.select_cp(hit.start, hit.end)
+            window.view.scroll_to_cp(hit.start)
+        if focus_statement:
+            window.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.panel.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def selected_hits(self) -> list[Hit]:
+        rows = sorted({i.row() for i in self.panel.table.selectionModel().selectedRows()})
+        return [self.model.hit(r) for r in rows]
+
+    def select_all(self) -> None:
+        self.panel.table.selectAll()
+
+    def label_selected(self, key: str) -> None:
+        self.bind()  # hits of a project the window has since closed are dropped, never labelled in the new one
+        hits = self.selected_hits()
+        if not hits:
+            self.window.statusBar().showMessage("Select hits (Ctrl+A for all), then press a label key", 5000)
+            return
+        session = self.window.session
+        session.push(LabelHits(session, hits, key, self._labelled))
+
+    def _labelled(self, done: hit_labels.Labelled, undone: bool) -> None:
+        """After the step (or its undo): the hits' labels from the project, the window's lists, a summary."""
+        window = self.window
+        session = window.session
+        touched = set(done.doc_ids)
+        where = [i for i, h in enumerate(self.model.all) if h.doc_id in touched and not h.in_memo]
+        fresh = search.add_labels(session.project.conn, [self.model.all[i] for i in where])
+        for i, hit in zip(where, fresh, strict=True):
+            self.model.all[i] = hit
+        selected = {h.key for h in self.selected_hits()}
+        self.model.refilter()
+        self._reselect(selected)
+        if session.document is not None and session.document.id in touched:
+            session.reload_document()
+        window.documents_changed()
+        name = session.label_name(done.label)
+        if undone:
+            message = f"Took back {len(done.spans)} “{name}” span(s)"
+        else:
+            message = f"Labelled {len(done.spans)} hit(s) “{name}”"
+            if done.skipped:
+                message += f"; {done.skipped} already labelled, skipped"
+            if done.in_memo:
+                message += f"; {done.in_memo} in memos, not labelled"
+        window.statusBar().showMessage(message + " (Ctrl+Z undoes)" if not undone else message, 8000)
+        self._update_counts()
+
+    def _reselect(self, wanted: set[tuple[int, str, int, int]]) -> None:
+        chosen = QItemSelection()
+        last = self.model.columnCount() - 1
+        for row, hit in enumerate(self.model.rows):
+            if hit.key in wanted:
+                chosen.select(self.model.index(row, 0), self.model.index(row, last))
+        self.panel.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def rebuild_index(self) -> None:
+        project = self.window.session.project
+        try:
+            with project._write("rebuild the search index"):
+                search_index.rebuild(project.conn)
+        except AnnotatorError as exc:
+            error(self.window, "Cannot rebuild the search index", str(exc))
+            return
+        self.window.statusBar().showMessage("The search index was rebuilt from the statements", 6000)

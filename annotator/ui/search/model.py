@@ -1,0 +1,149 @@
+"""The hits of a search as a table: statement, date, left context, hit, right context, labels -- the contexts
+aligned on the hit (the left one right-aligned and elided on its left). Sortable by any column; filtered to every
+hit, hits no span covers yet, or hits a label covers. Rows arrive in batches while the search runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+from annotator.core.search.hits import Hit, shown
+from annotator.store.search import keep
+from annotator.ui.text import to_qt
+
+Index = QModelIndex | QPersistentModelIndex
+STATEMENT, DATE, LEFT, MATCH, RIGHT, LABELS = range(6)
+
+_KEYS: dict[int, Callable[[Hit], Any]] = {
+    STATEMENT: lambda h: (h.title.casefold(), h.doc_id, h.field, h.start),
+    DATE: lambda h: (h.date, h.doc_id, h.field, h.start),
+    LEFT: lambda h: (shown(h.left).casefold()[::-1], h.doc_id, h.start),  # read leftwards from the hit
+    MATCH: lambda h: (h.match.casefold(), h.doc_id, h.start),
+    RIGHT: lambda h: (shown(h.right).casefold(), h.doc_id, h.start),
+    LABELS: lambda h: (sorted(h.labels), h.doc_id, h.start),
+}
+
+
+class HitsModel(QAbstractTableModel):
+    HEADERS = ("Statement", "Date", "Left", "Hit", "Right", "Labels")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all: list[Hit] = []
+        self.rows: list[Hit] = []
+        self._docs: set[int] = set()  # the statements of ``rows``, kept as rows arrive (counted on every batch)
+        self.labelled: str | None = None  # the filter: None every hit, "" not yet labelled, a key labelled with it
+        self.label_names: dict[str, str] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ------------------------------------------------------------------ contents
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.all, self.rows = [], []
+        self._docs = set()
+        self.endResetModel()
+
+    def append(self, found: Iterable[Hit]) -> None:
+        found = list(found)
+        self.all.extend(found)
+        shown_rows = [h for h in found if keep(h, self.labelled)]
+        if not shown_rows:
+            return
+        self._docs.update(h.doc_id for h in shown_rows)
+        if self._sort is None:
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(shown_rows) - 1)
+            self.rows.extend(shown_rows)
+            self.endInsertRows()
+        else:
+            self.layoutAboutToBeChanged.emit()
+            self.rows.extend(shown_rows)
+            self._order()
+            self.layoutChanged.emit()
+
+    def set_filter(self, labelled: str | None) -> None:
+        self.labelled = labelled
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Apply the filter again (after the hits' labels changed)."""
+        self.beginResetModel()
+        self.rows = [h for h in self.all if keep(h, self.labelled)]
+        self._docs = {h.doc_id for h in self.rows}
+        if self._sort is not None:
+            self._order()
+        self.endResetModel()
+
+    def statements(self) -> int:
+        return len(self._docs)
+
+    def _order(self) -> None:
+        assert self._sort is not None
+        column, order = self._sort
+        self.rows.sort(key=_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._order()
+        self.layoutChanged.emit()
+
+    # ------------------------------------------------------------------ Qt
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        hit, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return to_qt(self._text(hit, col))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            side = Qt.AlignmentFlag.AlignRight if col == LEFT else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and col == MATCH:
+            return self._bold
+        if role == Qt.ItemDataRole.ToolTipRole:
+            where = "memo of " if hit.in_memo else ""
+            return to_qt(f"{where}{hit.title}\n…{shown(hit.left)}[{shown(hit.match)}]{shown(hit.right)}…")
+        return None
+
+    def _text(self, hit: Hit, col: int) -> str:
+        if col == STATEMENT:
+            return f"{hit.title} (memo)" if hit.in_memo else hit.title
+        if col == DATE:
+            return hit.date
+        if col == LEFT:
+            return shown(hit.left)
+        if col == MATCH:
+            return shown(hit.match)
+        if col == RIGHT:
+            return shown(hit.right)
+        return ", ".join(sorted(self.label_names.get(k, k) for k in hit.labels))
+
+    def hit(self, row: int) -> Hit:
+        return self.rows[row]
+
+
+class LeftElided(QStyledItemDelegate):
+    """The left context keeps its end (next to the hit) and loses its start when the column is narrow."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft

@@ -1,0 +1,115 @@
+"""The Search dock's widget: the query box and its options, the results filter, the counts, progress with a
+cancel, and the keyword-in-context table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Label
+from annotator.ui.search.model import LEFT, HitsModel, LeftElided
+from annotator.ui.text import plain
+
+HELP = ('words, "a phrase", prefix*, OR, NOT, NEAR(a b, 10) — case and diacritics folded; '
+        "or a regular expression")
+
+
+class SearchPanel(QWidget):
+    filterChanged = Signal(object)  # None, "" or a label key
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query = QLineEdit()
+        self.query.setObjectName("search_query")
+        self.query.setPlaceholderText("Search the statements: " + HELP)
+        self.query.setClearButtonEnabled(True)
+        self.regex = QCheckBox("Regular e&xpression")
+        self.exact = QCheckBox("Exact &diacritics")
+        self.exact.setToolTip("évian does not find Evian")
+        self.filter = QComboBox()
+        self.filter.setObjectName("search_filter")
+        self.filter.currentIndexChanged.connect(lambda _i: self.filterChanged.emit(self.filter.currentData()))
+        self.counts = plain(QLabel())
+        self.counts.setObjectName("search_counts")
+        self.problem = plain(QLabel())
+        self.problem.setObjectName("search_problem")
+        self.problem.setStyleSheet("color: #b3261e;")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.progress = QProgressBar()
+        self.progress.setMaximumHeight(14)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel = QPushButton("Cancel")
+        self.cancel.hide()
+
+        self.model = HitsModel()
+        self.table = QTableView()
+        self.table.setObjectName("search_hits")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.setItemDelegateForColumn(LEFT, LeftElided(self.table))
+        # in statement order (as found) until a header is clicked
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((220, 84, 300, 110, 300, 120)):
+            self.table.setColumnWidth(col, width)
+        self.table.setAlternatingRowColors(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(self.regex)
+        top.addWidget(self.exact)
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self.filter)
+        status = QHBoxLayout()
+        status.addWidget(self.counts, 1)
+        status.addWidget(self.progress)
+        status.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.problem)
+        layout.addLayout(status)
+        layout.addWidget(self.table, 1)
+        self.set_labels([])
+
+    def set_labels(self, labels: list[Label]) -> None:
+        current = self.filter.currentData()
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        self.filter.addItem("All hits", None)
+        self.filter.addItem("Not yet labelled", "")
+        for label in labels:
+            self.filter.addItem(f"Labelled {label.name}", label.key)
+        found = self.filter.findData(current) if current is not None else 0
+        self.filter.setCurrentIndex(max(found, 0))
+        self.filter.blockSignals(False)
+        self.model.label_names = {lb.key: lb.name for lb in labels}
+        if found < 0:
+            self.filterChanged.emit(None)
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))

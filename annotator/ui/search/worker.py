@@ -1,0 +1,65 @@
+"""A search run off the GUI thread on its own read-only connection: batches of hits as they are found, progress,
+and a cancel that stops it within one batch (or one statement for a regular expression). A new search does not
+wait for the old one: each run has a generation number and the dock drops what an old one still sends."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal
+
+from annotator.core.search.query import Query
+from annotator.errors import AnnotatorError
+from annotator.store import search
+from annotator.store.connection import user_problem
+
+#: a search shows at most this many hits (a word in every statement would otherwise fill memory)
+MAX_HITS = 100_000
+
+
+class SearchThread(QThread):
+    found = Signal(int, object)  # generation, list[Hit]
+    progressed = Signal(int, int, int)  # generation, statements read, of
+    ended = Signal(int, str, bool)  # generation, problem ("" if none), stopped at MAX_HITS
+
+    def __init__(self, path: Path, query: Query, generation: int, context: int) -> None:
+        super().__init__()
+        self.path, self.query, self.generation, self.context = path, query, generation, context
+        self.cancelled = False
+        self._conn: sqlite3.Connection | None = None
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        conn = self._conn
+        if conn is not None:
+            with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
+                conn.interrupt()  # a long statement inside SQLite stops now
+
+    def run(self) -> None:
+        problem, truncated, count = "", False, 0
+        try:
+            self._conn = search.reader(self.path)
+            batches = search.hits(self._conn, self.query, self.context, cancelled=lambda: self.cancelled,
+                                  progress=lambda done, total: self.progressed.emit(self.generation, done, total))
+            for batch in batches:
+                if self.cancelled:
+                    break
+                if count + len(batch) > MAX_HITS:
+                    batch, truncated = batch[: MAX_HITS - count], True
+                count += len(batch)
+                if batch:
+                    self.found.emit(self.generation, batch)
+                if truncated:
+                    break
+        except AnnotatorError as exc:
+            problem = str(exc)
+        except sqlite3.Error as exc:
+            if not (self.cancelled and "interrupt" in str(exc).lower()):
+                problem = user_problem(exc) or f"the search failed ({' '.join(str(exc).split())})"
+        finally:
+            conn, self._conn = self._conn, None
+            if conn is not None:
+                conn.close()
+        self.ended.emit(self.generation, "" if self.cancelled else problem, truncated)

@@ -1,0 +1,172 @@
+"""Search (issue 12) on a team's corpus (``corpus_data``: 100 000 statements, 1 M spans; quick mode 1 000).
+
+- first page of hits (the first batch ``store.search.hits`` yields: 64 statements' hits, with their contexts and
+  labels) for a word and for a phrase, against the old Documents filter in the same run: a full scan with
+  ``instr(lower(text), ?)`` (what ``listing.ids`` did before the index); target ≤ 50 ms;
+- the Documents filter box through the index (``Project.documents(search=...)``), same baseline;
+- labelling 1 000 hits in one step (``hit_labels.label_hits``: one transaction, one undo step), against a raw
+  ``executemany`` of the same 1 000 span rows; target ≤ 1 s;
+- import of statements like the corpus's with the index against the same import without it (the index's insert
+  left out); target ≤ 1.5×; and the index's size beside the project's.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from collections import Counter
+
+from annotator.core.search.query import parse
+from annotator.store import Project, hit_labels, search, search_index
+from tests.benchmarks import corpus_data, data
+from tests.benchmarks.common import Context, Row, Target, interleaved, median, timed
+
+NAME = "search"
+MEASURES = (
+    "100 000 statements: search, first page of hits for a word",
+    "100 000 statements: search, first page of hits for a phrase",
+    "100 000 statements: Documents filter through the index",
+    "search: label 1 000 hits in one step",
+    "search: import with the full-text index",
+    "search: index size",
+    "100 000 statements: search box, slowest key press while searches run",
+    "100 000 statements: search box, worst event-loop stall while a search runs",
+)
+FAST = Target(max_figure=50, unit="ms")
+OLD_FILTER = ("SELECT json_group_array(id) FROM documents WHERE instr(lower(text), ?) > 0"
+              " OR instr(lower(title), ?) > 0")
+
+
+def _words(conn: sqlite3.Connection) -> tuple[str, str]:
+    """A word of middling frequency from the first statement, and the phrase of it and the word after it."""
+    text = conn.execute("SELECT text FROM documents WHERE id = 1").fetchone()[0]
+    words = re.findall(r"[A-Za-z]{6,}", text)
+    counts = Counter(w.lower() for w in words)
+    word = min(counts, key=lambda w: (counts[w], w))
+    after = re.search(rf"\b{word}\b\W+(\w+)", text, re.IGNORECASE)
+    return word, f'"{word} {after.group(1)}"' if after else f'"{word}"'
+
+
+def _first_page(conn: sqlite3.Connection, text: str) -> int:
+    return len(next(search.hits(conn, parse(text)), []))
+
+
+def run(ctx: Context) -> list[Row]:
+    corpus = corpus_data.build(ctx)
+    work = ctx.workdir / "search.sqlite"
+    shutil.copyfile(corpus.mine, work)
+    rows: list[Row] = []
+    with Project.open(work, user="kim") as project:
+        conn = project.conn
+        word, phrase = _words(conn)
+        ctx.note(f"search: word {word!r}, phrase {phrase}; {len(search.search_all(conn, parse(word)))} hits of the "
+                 f"word in {search.statements_matching(conn, parse(word))} statements")
+        old = phrase.strip('"').lower()
+        reps = ctx.repeats(7, 2)
+        for what, query in (("a word", word), ("a phrase", phrase)):
+            fast, slow = interleaved([lambda q=query: _first_page(conn, q),
+                                      lambda q=query: conn.execute(OLD_FILTER, (q.strip('"').lower(),) * 2).fetchone()],
+                                     reps)
+            rows.append(Row(f"100 000 statements: search, first page of hits for {what}",
+                            median(fast) * 1e3, "ms", median(slow) * 1e3, "old filter: full scan", FAST))
+        fast, slow = interleaved([lambda: project.documents(search=old),
+                                  lambda: conn.execute(OLD_FILTER, (old, old)).fetchone()], reps)
+        rows.append(Row("100 000 statements: Documents filter through the index",
+                        median(fast) * 1e3, "ms", median(slow) * 1e3, "old filter: full scan", FAST))
+
+        many = []
+        for batch in search.hits(conn, parse(word)):
+            many += [h for h in batch if not h.in_memo]
+            if len(many) >= 1000:
+                break
+        many = many[:1000]
+        conn.execute("DELETE FROM spans WHERE label = 'commitment' AND doc_id IN "
+                     f"({','.join(str(h.doc_id) for h in many)})")
+        done: list[hit_labels.Labelled] = []
+        took = timed(lambda: done.append(hit_labels.label_hits(project, many, "commitment")))
+        added = len(done[0].spans)
+        hit_labels.undo(project, done[0])
+        stamp = "2026-01-01T00:00:00.000Z"
+        span_rows = [(h.doc_id, h.start, h.end, "commitment", "kim", "", "", stamp, stamp) for h in many]
+
+        def raw() -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany('INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, '
+                             'updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', span_rows)
+            conn.execute("ROLLBACK")
+
+        base = timed(raw)
+        rows.append(Row("search: label 1 000 hits in one step", took, "s", base, "raw executemany",
+                        Target(max_figure=1.0, unit="s")))
+        ctx.note(f"search: labelled {len(many)} hits: {added} spans added, {done[0].skipped} skipped")
+
+    rows += _window_rows(ctx, work, word)
+
+    # import: the same statements with and without the index's insert
+    count = ctx.size(10_000, 300)
+    docs = list(data.statements(count, corpus_data.BODY_SIZE, seed=11))
+    sizes: dict[str, int] = {}
+
+    def importer(with_index: bool):  # type: ignore[no-untyped-def]
+        def go() -> None:
+            path = ctx.workdir / f"import-{with_index}.sqlite"
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            saved = search_index.index_new
+            if not with_index:
+                search_index.index_new = lambda conn, first_id: None  # type: ignore[assignment]
+            try:
+                with Project.open(path, create=True, user="kim") as p:
+                    p.import_documents(docs)
+                    p.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    sizes[str(with_index)] = path.stat().st_size
+            finally:
+                search_index.index_new = saved
+        return go
+
+    with_index, without = interleaved([importer(True), importer(False)], ctx.repeats(3, 1))
+    rows.append(Row("search: import with the full-text index", median(with_index), "s", median(without),
+                    f"the same import without the index, {count} statements", Target(max_ratio=1.5)))
+    grown = sizes["True"] - sizes["False"]
+    rows.append(Row("search: index size", grown / 1e6, "MB", sizes["False"] / 1e6, "the project without it"))
+    ctx.note(f"search: the index of {count} statements takes {grown / 1e6:.1f} MB beside a "
+             f"{sizes['False'] / 1e6:.1f} MB project ({100 * grown / sizes['False']:.0f} %)")
+    return rows
+
+
+def _window_rows(ctx: Context, path, word: str) -> list[Row]:  # type: ignore[no-untyped-def]
+    """The real window: typing in the Search box while searches start and are cancelled behind it (each key press
+    timed, against the same keys in a bare QLineEdit), then the worst stall of the event loop (a 4 ms timer's
+    largest delay) while a search of a word in every statement runs to its end."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.benchmarks.bench_corpus_gui import FRAME, Window
+
+    win = Window(ctx, path)
+    try:
+        controller = win.window.search
+        controller.focus()
+        win.flush()
+        box = controller.panel.query
+        bare = QLineEdit()
+        bare.show()
+        presses, baseline = [], []
+        for ch in f"{word} the":
+            for target, out in ((box, presses), (bare, baseline)):
+                target.setFocus()
+                out.append(timed(lambda t=target, c=ch: QTest.keyClick(t, c)))
+            win.wait_for(lambda: controller.running is not None or not controller.timer.isActive(), 5)
+        took, stall = win.wait_for(lambda: controller.running is None and not controller.timer.isActive())
+        hits = controller.model.rowCount()
+        ctx.note(f"search box: {hits} hits of {box.text()!r} shown after {took:.2f} s; worst stall {stall:.1f} ms")
+        QTest.keyClick(box, Qt.Key.Key_Escape)
+        bare.close()
+    finally:
+        win.close()
+    return [
+        Row(MEASURES[6], max(presses) * 1e3, "ms", max(baseline) * 1e3, "the same keys in a bare QLineEdit", FRAME),
+        Row(MEASURES[7], stall, "ms", None, "", FRAME),
+    ]

@@ -1,0 +1,183 @@
+"""The Search dock through the real widgets (issue 12): find every statement saying "ironclad", label every hit
+as Commitment with one key press, undo it; open a hit with Enter and label it from the statement; filters;
+a malformed query is one line in the dock; typing is never held up by a search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from annotator.core.model import IncomingDocument
+from annotator.store import Project
+from annotator.store.transfer import import_paths
+from tests.ui.conftest import show_window
+
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_docs"
+EXTRA = [
+    IncomingDocument("Our alliance is IRONCLAD. Ironclad, and again ironclad.", "extra one"),
+    IncomingDocument("Nothing here says it.\r\nStill nothing 😀.", "extra two", note="memo: ironclad pledge"),
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester")
+    import_paths(project, [str(SAMPLES)])
+    project.import_documents(EXTRA)
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def win(qtbot, corpus, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    return show_window(qtbot, MainWindow(corpus, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+
+
+def _search(qtbot, win, text):
+    qtbot.keyClick(win.view, Qt.Key.Key_F, CTRL | SHIFT)
+    controller = win.search
+    box = controller.panel.query
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClicks(box, text)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: controller.running is None, timeout=10000)
+    return controller
+
+
+def _spans(project, label):
+    return project.conn.execute('SELECT doc_id, start, "end" FROM spans WHERE label = ? ORDER BY doc_id, start',
+                                (label,)).fetchall()
+
+
+def test_find_every_ironclad_label_all_hits_in_one_key_press_and_undo(qtbot, win, corpus):
+    controller = _search(qtbot, win, "ironclad")
+    model = controller.model
+    texts = {d.id: corpus.document(d.id).text for d in corpus.documents()}
+    expected = sorted((i, t.lower().find("ironclad", s)) for i, t in texts.items()
+                      for s in range(len(t)) if t.lower().startswith("ironclad", s) and
+                      (s == 0 or not t[s - 1].isalnum()) and t.lower().find("ironclad", s) == s)
+    text_hits = [(h.doc_id, h.start) for h in model.rows if not h.in_memo]
+    assert sorted(text_hits) == expected and len(expected) == 4  # 1 in the samples, 3 in "extra one"
+    assert any(h.in_memo for h in model.rows)  # the memo of "extra two" is searched, and marked
+    assert "(memo)" in [model.index(r, 0).data() for r in range(model.rowCount())][-1]
+    assert controller.panel.counts.text().startswith(f"{model.rowCount()} hit(s) in 3 statement(s)")
+    for h in model.rows:  # the contexts and the hit are the statement's own characters
+        source = texts[h.doc_id] if not h.in_memo else corpus.document(h.doc_id).note
+        assert source[h.start : h.end] == h.match and source[: h.start].endswith(h.left)
+    assert controller.panel.table.hasFocus()  # Enter in the box took the keyboard to the hits
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_A, CTRL)
+    before = corpus.conn.execute("SELECT count(*) FROM history").fetchone()[0]
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_2)  # Commitment
+    assert [(d, s) for d, s, _e in _spans(corpus, "commitment")] == expected
+    assert all(texts[d][s:e].lower() == "ironclad" for d, s, e in _spans(corpus, "commitment"))
+    assert "Labelled 4 hit(s)" in win.statusBar().currentMessage()
+    assert "1 in memos" in win.statusBar().currentMessage()
+    assert corpus.conn.execute("SELECT count(*) FROM history").fetchone()[0] == before + 4
+    assert win.undo_group.undoText().startswith("Label 5 hit(s)")
+    # the filter: not yet labelled leaves none of the text hits; labelled Commitment shows them
+    combo = controller.panel.filter
+    combo.setCurrentIndex(combo.findData("commitment"))
+    assert model.rowCount() == 4
+    combo.setCurrentIndex(combo.findData(""))
+    assert model.rowCount() == 0
+    combo.setCurrentIndex(0)
+    # pressing the key again skips every hit: nothing is added, no undo step
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_2)
+    assert len(_spans(corpus, "commitment")) == 4
+    assert "4 already labelled, skipped" in win.statusBar().currentMessage()
+    # one undo takes the whole step back
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_Z, CTRL)
+    assert _spans(corpus, "commitment") == []
+    assert {d.status for d in corpus.documents()} == {"todo"}
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert [(d, s) for d, s, _e in _spans(corpus, "commitment")] == expected
+
+
+def test_enter_opens_the_hit_selected_and_a_label_key_labels_it(qtbot, win, corpus):
+    controller = _search(qtbot, win, '"again ironclad"')
+    assert controller.model.rowCount() == 1
+    hit = controller.model.hit(0)
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_Return)
+    assert win.session.document.id == hit.doc_id
+    assert win.view.hasFocus() and win.view.selection_cp() == (hit.start, hit.end)
+    qtbot.keyClick(win.view, Qt.Key.Key_1)  # Threat, from the statement itself
+    assert _spans(corpus, "threat") == [(hit.doc_id, hit.start, hit.end)]
+
+
+def test_diacritics_folded_or_exact_and_a_regex(qtbot, win, corpus):
+    corpus.import_documents([IncomingDocument("Il boit de l'évian. Puis de l'EVIAN.", "eau")])
+    controller = _search(qtbot, win, "ÉVIAN")
+    assert [h.match for h in controller.model.rows] == ["évian", "EVIAN"]
+    controller.panel.exact.setChecked(True)
+    qtbot.waitUntil(lambda: controller.model.rowCount() == 1 and controller.running is None, timeout=10000)
+    assert controller.model.hit(0).match == "évian"
+    controller.panel.exact.setChecked(False)
+    controller.panel.regex.setChecked(True)
+    controller.panel.query.setText(r"iron\w+ and")
+    qtbot.waitUntil(lambda: controller.running is None and [h.match for h in controller.model.rows]
+                    == ["ironclad and"], timeout=10000)
+
+
+def test_a_malformed_query_is_one_line_in_the_dock(qtbot, win):
+    controller = _search(qtbot, win, "ironclad AND")
+    assert controller.panel.problem.isVisible()
+    assert "malformed" in controller.panel.problem.text() and "\n" not in controller.panel.problem.text()
+    assert controller.model.rowCount() == 0
+    controller.panel.query.setText('"ironclad')
+    qtbot.waitUntil(lambda: "unclosed quote" in controller.panel.problem.text(), timeout=5000)
+    controller.panel.regex.setChecked(True)
+    controller.panel.query.setText("(a")
+    qtbot.waitUntil(lambda: "regular expression is malformed" in controller.panel.problem.text(), timeout=5000)
+
+
+def test_typing_in_the_box_never_waits_for_the_search(qtbot, win, monkeypatch):
+    """A key press only restarts a timer: the search runs after a pause, in another thread, and a new key cancels
+    the one running (the time a key press takes is measured by ``bench_search``, not asserted here)."""
+    import threading
+
+    from annotator.store import search as store_search
+
+    threads: list[str] = []
+    real = store_search.hits
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(store_search, "hits", spy)
+    qtbot.keyClick(win.view, Qt.Key.Key_F, CTRL | SHIFT)
+    controller = win.search
+    box = controller.panel.query
+    qtbot.waitUntil(box.hasFocus)
+    for ch in "ironclad":
+        qtbot.keyClick(box, ch)
+        assert controller.running is None and controller.timer.isActive()  # nothing ran in the key press
+    qtbot.waitUntil(lambda: controller.running is not None or controller.model.rowCount() > 0, timeout=5000)
+    qtbot.keyClick(box, "s")  # a key while it runs: that run is cancelled, its late hits dropped
+    qtbot.waitUntil(lambda: controller.running is None and not controller.timer.isActive(), timeout=10000)
+    assert controller.model.rowCount() == 0  # "ironclads" is nowhere: the first run's hits were dropped
+    assert controller.panel.counts.text().startswith("0 hit(s) in 0 statement(s)")
+    assert threads and threading.main_thread().name not in threads
+
+
+def test_the_hits_model_passes_qtmodeltester_and_sorts_by_left_context(qtmodeltester):
+    from annotator.core.search.hits import make_hit
+    from annotator.ui.search.model import LEFT, RIGHT, HitsModel
+
+    text = "b ironclad z. a ironclad y. c ironclad x."
+    model = HitsModel()
+    model.append([make_hit(1, "s", "t", "2024-01-01", text, i, i + 8, 2) for i in (2, 16, 30)])
+    qtmodeltester.check(model)
+    model.sort(LEFT)
+    assert [model.index(r, LEFT).data() for r in range(3)] == ["a ", "b ", "c "]
+    model.sort(RIGHT, Qt.SortOrder.DescendingOrder)
+    assert [model.index(r, RIGHT).data() for r in range(3)] == [" z", " y", " x"]
+    model.append([make_hit(2, "s", "u", "", "d ironclad w", 2, 10, 2)])  # arrives while sorted: in its place
+    assert [model.index(r, RIGHT).data() for r in range(4)] == [" z", " y", " x", " w"]
+    assert model.statements() == 2
