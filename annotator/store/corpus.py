@@ -1,0 +1,252 @@
+"""The corpus at a glance (issue 12, "See the corpus"): label × group tables and timelines, computed in SQLite.
+
+A *grouping* puts every statement in one group:
+
+- ``document``: the statement itself (its id; the title names the column);
+- ``date``, ``issuer``, ``url``, ``note``: the value of that column of ``documents``;
+- a project variable's name: its value (``document_values``);
+- ``date:year``, ``date:quarter``, ``date:month`` (also ``VAR:year`` … for a date-typed variable): the period.
+
+Dates are ISO strings (``YYYY-MM-DD``; the importers and the Properties panel enforce that, but files made elsewhere
+may hold less). A period needs the parts it names: ``2023-05-04`` is ``2023``, ``2023-Q2``, ``2023-05``; a date with
+only a year (``2023``) is ``2023`` by year and ``2023-Q?`` / ``2023-??`` by quarter or month (so it sorts beside its
+year, after its known periods); an empty or unreadable date is the group ``None``, shown as "(no date)". Any empty
+value is ``None`` ("(no issuer)", "(no VAR)").
+
+The table's cells count spans, or statements with at least one span of the label (both are computed in one query:
+the count toggle costs nothing). Column percentages are against the column total: its spans, or in statement mode
+the number of statements in the group (with or without spans); row percentages against the row total (a label's
+spans, or its statements; statements are in one group each, so a row adds up).
+
+Everything reads only: these run on a read-only connection beside a window, or from ``annotator report``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core import variables as cv
+from annotator.errors import AnnotatorError
+from annotator.store.docvars import definitions_of
+
+PERIODS = ("year", "quarter", "month")
+#: the groupings every project has (a project variable's name is one too)
+BUILTIN = ("document", "issuer", "date", "url", "note", *(f"date:{p}" for p in PERIODS))
+
+_YEAR = "{c} GLOB '[0-9][0-9][0-9][0-9]*'"
+_MONTH = "{c} GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]*'"
+
+
+def _period_sql(column: str, period: str) -> str:
+    """SQL for the period of the ISO date in ``column`` (NULL when it has no year)."""
+    year, month = _YEAR.format(c=column), _MONTH.format(c=column)
+    if period == "year":
+        return f"CASE WHEN {year} THEN substr({column}, 1, 4) END"
+    if period == "month":
+        return (f"CASE WHEN {month} THEN substr({column}, 1, 7) "
+                f"WHEN {year} THEN substr({column}, 1, 4) || '-??' END")
+    return (f"CASE WHEN {month} THEN substr({column}, 1, 4) || '-Q' || ((CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3) "
+            f"WHEN {year} THEN substr({column}, 1, 4) || '-Q?' END")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """A grouping resolved against a project: ``sql`` selects ``(id, k)`` for every statement."""
+
+    by: str
+    title: str  # what the columns are, for headers ("Issuer", "Date by quarter", "region")
+    empty: str  # the name of the None group ("(no issuer)")
+    sql: str
+    params: tuple[Any, ...] = ()
+    titles: bool = False  # the group key is a document id, its name the statement's title
+    type: str = "text"  # the variable's type (its values are shown as the Properties panel shows them)
+
+
+def groupings(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every grouping this project offers, as (``by``, title), in the order a chooser lists them."""
+    out = [("document", "Statement"), ("issuer", "Issuer"), ("date:year", "Date by year"),
+           ("date:quarter", "Date by quarter"), ("date:month", "Date by month"), ("date", "Date"), ("url", "URL"),
+           ("note", "Memo")]
+    for var in definitions_of(conn):
+        out.append((var.name, var.name))
+        if var.type == "date":
+            out += [(f"{var.name}:{p}", f"{var.name} by {p}") for p in PERIODS]
+    return out
+
+
+def grouping(conn: sqlite3.Connection, by: str) -> Grouping:
+    """Resolve ``by``; an unknown one is an AnnotatorError naming the choices."""
+    name, _, period = by.partition(":")
+    variables = {v.name: v for v in definitions_of(conn)}
+    if by == "document":
+        return Grouping(by, "Statement", "", "SELECT id, id AS k FROM documents", titles=True)
+    if period and period not in PERIODS:
+        raise AnnotatorError(f"unknown period {period!r} in --by {by!r}; expected year, quarter or month")
+    if name in cv.FIXED:
+        if period and name != "date":
+            raise AnnotatorError(f"{name!r} is not a date: it cannot be grouped by {period}")
+        title = cv.FIXED_NAMES[name] + (f" by {period}" if period else "")
+        column = _period_sql(name, period) if period else f"NULLIF({name}, '')"
+        return Grouping(by, title, f"(no {cv.FIXED_NAMES[name].lower()})", f"SELECT id, {column} AS k FROM documents")
+    if name in variables:
+        var = variables[name]
+        if period and var.type != "date":
+            raise AnnotatorError(f"variable {name!r} is of type {var.type}, not a date: it cannot be grouped by {period}")
+        column = _period_sql("v.value", period) if period else "v.value"
+        sql = (f"SELECT d.id, {column} AS k FROM documents d "
+               "LEFT JOIN document_values v ON v.doc_id = d.id AND v.variable = ?")
+        return Grouping(by, name + (f" by {period}" if period else ""), f"(no {name})", sql, (name,),
+                        type="text" if period else var.type)
+    choices = ", ".join(b for b, _ in groupings(conn))
+    raise AnnotatorError(f"cannot group by {by!r}: it is not a grouping of this project; choose one of {choices}")
+
+
+@dataclass
+class LabelTable:
+    """Labels × groups. ``spans[i][j]``/``statements[i][j]``: label ``labels[i]`` in group ``groups[j]``."""
+
+    grouping: Grouping
+    labels: list[str]  # label keys, in codebook order (labels without spans included)
+    names: dict[str, str]  # label key -> name
+    groups: list[Any]  # group keys, sorted, None (the empty group) last
+    group_names: list[str]
+    spans: list[list[int]]
+    statements: list[list[int]]
+    group_statements: list[int]  # statements in each group, with or without spans
+    total_statements: int = 0
+    label_statements: list[int] = field(default_factory=list)  # statements with at least one span of each label
+
+    def cells(self, count: str = "spans") -> list[list[int]]:
+        return self.spans if count == "spans" else self.statements
+
+    def row_totals(self, count: str = "spans") -> list[int]:
+        return [sum(row) for row in self.cells(count)]
+
+    def column_totals(self, count: str = "spans") -> list[int]:
+        if count == "statements":
+            return list(self.group_statements)
+        cells = self.cells(count)
+        return [sum(cells[i][j] for i in range(len(self.labels))) for j in range(len(self.groups))]
+
+    def percent(self, count: str, of: str) -> list[list[float | None]]:
+        """Each cell as a percentage of its row (``of="row"``) or column total; None where the total is 0."""
+        cells = self.cells(count)
+        if of == "row":
+            totals = self.row_totals(count)
+            return [[100.0 * c / totals[i] if totals[i] else None for c in row] for i, row in enumerate(cells)]
+        totals = self.column_totals(count)
+        return [[100.0 * c / totals[j] if totals[j] else None for j, c in enumerate(row)] for row in cells]
+
+
+def _group_name(g: Grouping, key: Any, titles: dict[int, str]) -> str:
+    if key is None:
+        return g.empty
+    if g.titles:
+        return titles.get(key, str(key))
+    return cv.display(g.type, cv.from_store(g.type, key)) if g.type in ("number", "bool") else str(key)
+
+
+def _sort_key(key: Any) -> tuple[int, Any]:
+    if key is None:
+        return (2, 0)
+    if isinstance(key, (int, float)):
+        return (0, key)
+    return (1, str(key))
+
+
+def codebook(conn: sqlite3.Connection) -> tuple[list[str], dict[str, str]]:
+    """Label keys in codebook order, then labels only spans use (a label deleted from a file made elsewhere)."""
+    rows = conn.execute("SELECT key, name FROM labels ORDER BY position, key").fetchall()
+    return [r[0] for r in rows], {r[0]: r[1] for r in rows}
+
+
+def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
+    """The label × group table for grouping ``by``: two aggregate queries (cells, group sizes)."""
+    g = grouping(conn, by)
+    # spans are counted per (statement, label) first, from the covering index spans_by_doc; the statements' groups
+    # come from documents' small columns (a covering index), never from a row that holds the text
+    sql = (f"WITH g AS MATERIALIZED ({g.sql}), "
+           "per AS (SELECT doc_id, label, count(*) AS n FROM spans GROUP BY doc_id, label) "
+           "SELECT per.label, g.k, sum(per.n), count(*) FROM per JOIN g ON g.id = per.doc_id GROUP BY per.label, g.k")
+    found = conn.execute(sql, g.params).fetchall()
+    sizes = conn.execute(f"SELECT k, count(*) FROM ({g.sql}) GROUP BY k", g.params).fetchall()
+    labels, names = codebook(conn)
+    extra = sorted({r[0] for r in found} - set(labels))
+    labels += extra
+    names.update({k: k for k in extra})
+    groups = sorted({k for k, _ in sizes}, key=_sort_key)
+    col = {k: j for j, k in enumerate(groups)}
+    row = {k: i for i, k in enumerate(labels)}
+    spans = [[0] * len(groups) for _ in labels]
+    statements = [[0] * len(groups) for _ in labels]
+    for label, k, n_spans, n_docs in found:
+        spans[row[label]][col[k]] = n_spans
+        statements[row[label]][col[k]] = n_docs
+    size = dict(sizes)
+    titles: dict[int, str] = {}
+    if g.titles:
+        titles = dict(conn.execute("SELECT id, title FROM documents"))
+    return LabelTable(
+        g, labels, names, groups, [_group_name(g, k, titles) for k in groups], spans, statements,
+        [size[k] for k in groups], sum(size.values()), [sum(r) for r in statements],
+    )
+
+
+@dataclass
+class Timeline:
+    """Spans per label per period (``counts[i][j]``: label i in period j), periods in order without gaps between
+    the first and the last known one; statements without a date are left out and counted in ``undated``."""
+
+    period: str
+    labels: list[str]
+    names: dict[str, str]
+    periods: list[str]
+    counts: list[list[int]]
+    undated: int
+
+
+def _fill(periods: list[str], period: str) -> list[str]:
+    """Every period from the first to the last known one (a quarter without spans is a zero on the chart)."""
+    known = [p for p in periods if "?" not in p]
+    if not known:
+        return periods
+    first, last = known[0], known[-1]
+    out: list[str] = []
+    y = int(first[:4])
+    step = {"year": 1, "quarter": 4, "month": 12}[period]
+    n = 1 if period == "year" else (int(first[6:]) if period == "quarter" else int(first[5:7]))
+    while True:
+        key = (f"{y:04d}" if period == "year" else f"{y:04d}-Q{n}" if period == "quarter" else f"{y:04d}-{n:02d}")
+        out.append(key)
+        if key >= last or len(out) > 12 * 10_000:
+            break
+        if period == "year":
+            y += 1
+        else:
+            n += 1
+            if n > step:
+                n, y = 1, y + 1
+    return sorted(set(out) | set(periods))
+
+
+def timeline(conn: sqlite3.Connection, period: str = "quarter", variable: str = "date") -> Timeline:
+    """Spans per label per ``period`` (year, quarter, month) of the statements' ``variable`` (a date)."""
+    if period not in PERIODS:
+        raise AnnotatorError(f"unknown period {period!r}; expected year, quarter or month")
+    table = label_table(conn, f"{variable}:{period}")
+    cols = [j for j, k in enumerate(table.groups) if k is not None]
+    undated = sum(table.spans[i][j] for i in range(len(table.labels)) for j, k in enumerate(table.groups) if k is None)
+    periods = _fill([str(table.groups[j]) for j in cols], period)
+    at = {str(table.groups[j]): j for j in cols}
+    counts = [[table.spans[i][at[p]] if p in at else 0 for p in periods] for i in range(len(table.labels))]
+    return Timeline(period, table.labels, table.names, periods, counts, undated)
+
+
+def group_filter(conn: sqlite3.Connection, by: str, key: Any) -> tuple[str, tuple[Any, ...]]:
+    """An SQL condition on ``s.doc_id`` selecting the statements of group ``key`` of grouping ``by``."""
+    g = grouping(conn, by)
+    if key is None:
+        return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k IS NULL)", g.params
+    return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k = ?)", (*g.params, key)
