@@ -47,7 +47,8 @@ def _period_sql(column: str, period: str) -> str:
     if period == "month":
         return (f"CASE WHEN {month} THEN substr({column}, 1, 7) "
                 f"WHEN {year} THEN substr({column}, 1, 4) || '-??' END")
-    return (f"CASE WHEN {month} THEN substr({column}, 1, 4) || '-Q' || ((CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3) "
+    quarter = f"(CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3"
+    return (f"CASE WHEN {month} THEN substr({column}, 1, 4) || '-Q' || ({quarter}) "
             f"WHEN {year} THEN substr({column}, 1, 4) || '-Q?' END")
 
 
@@ -93,7 +94,8 @@ def grouping(conn: sqlite3.Connection, by: str) -> Grouping:
     if name in variables:
         var = variables[name]
         if period and var.type != "date":
-            raise AnnotatorError(f"variable {name!r} is of type {var.type}, not a date: it cannot be grouped by {period}")
+            raise AnnotatorError(
+                f"variable {name!r} is of type {var.type}, not a date: it cannot be grouped by {period}")
         column = _period_sql("v.value", period) if period else "v.value"
         sql = (f"SELECT d.id, {column} AS k FROM documents d "
                "LEFT JOIN document_values v ON v.doc_id = d.id AND v.variable = ?")
@@ -117,6 +119,8 @@ class LabelTable:
     group_statements: list[int]  # statements in each group, with or without spans
     total_statements: int = 0
     label_statements: list[int] = field(default_factory=list)  # statements with at least one span of each label
+    rows_grouping: Grouping | None = None  # a crosstab's rows (None: the rows are labels)
+    label: str = ""  # a crosstab's label
 
     def cells(self, count: str = "spans") -> list[list[int]]:
         return self.spans if count == "spans" else self.statements
@@ -191,6 +195,36 @@ def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
     return LabelTable(
         g, labels, names, groups, [_group_name(g, k, titles) for k in groups], spans, statements,
         [size[k] for k in groups], sum(size.values()), [sum(r) for r in statements],
+    )
+
+
+def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str) -> LabelTable:
+    """One label's spans with groups on both sides (Commitments per issuer per quarter): rows are the groups of
+    ``rows_by``, columns those of ``cols_by``; ``labels`` holds the row keys and ``names`` their names. Column
+    totals in statement mode are the statements in the column group, as in :func:`label_table`."""
+    r, c = grouping(conn, rows_by), grouping(conn, cols_by)
+    sql = (f"WITH r AS MATERIALIZED ({r.sql}), c AS MATERIALIZED ({c.sql}), "
+           "per AS (SELECT doc_id, count(*) AS n FROM spans WHERE label = ? GROUP BY doc_id) "
+           "SELECT r.k, c.k, sum(per.n), count(*) FROM per JOIN r ON r.id = per.doc_id JOIN c ON c.id = per.doc_id "
+           "GROUP BY 1, 2")
+    found = conn.execute(sql, (*r.params, *c.params, label)).fetchall()
+    rsizes = conn.execute(f"SELECT k, count(*) FROM ({r.sql}) GROUP BY k", r.params).fetchall()
+    csizes = conn.execute(f"SELECT k, count(*) FROM ({c.sql}) GROUP BY k", c.params).fetchall()
+    titles: dict[int, str] = dict(conn.execute("SELECT id, title FROM documents")) if (r.titles or c.titles) else {}
+    rows = sorted({k for k, _ in rsizes}, key=_sort_key)
+    groups = sorted({k for k, _ in csizes}, key=_sort_key)
+    ri = {k: i for i, k in enumerate(rows)}
+    ci = {k: j for j, k in enumerate(groups)}
+    spans = [[0] * len(groups) for _ in rows]
+    statements = [[0] * len(groups) for _ in rows]
+    for rk, ck, n_spans, n_docs in found:
+        spans[ri[rk]][ci[ck]] = n_spans
+        statements[ri[rk]][ci[ck]] = n_docs
+    size = dict(csizes)
+    return LabelTable(
+        c, rows, {k: _group_name(r, k, titles) for k in rows}, groups, [_group_name(c, k, titles) for k in groups],
+        spans, statements, [size[k] for k in groups], sum(size.values()), [sum(x) for x in statements],
+        rows_grouping=r, label=label,
     )
 
 

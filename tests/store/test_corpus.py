@@ -12,9 +12,8 @@ from annotator.core.model import IncomingDocument, IncomingSpan
 from annotator.core.neutral import csv_cell_original
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
-from annotator.store import Project
+from annotator.store import Project, corpus, retrieval
 from annotator.store import cooccurrence as co
-from annotator.store import corpus, retrieval
 from annotator.store import variables as sv
 
 TEXT = "Japan will act. We warn them!\nA new line here. 👍🏽 Évian est là."
@@ -178,3 +177,13 @@ def test_reads_work_on_a_read_only_connection(project):
         assert retrieval.spans(ro, retrieval.SpanQuery(text="japan"))
     finally:
         ro.close()
+
+
+def test_crosstab_commitments_per_issuer_per_quarter(project):
+    t = corpus.crosstab(project.conn, "issuer", "date:quarter", "commitment")
+    assert t.labels == ["Japan", "Korea", None]
+    assert [t.names[k] for k in t.labels] == ["Japan", "Korea", "(no issuer)"]
+    assert t.groups == ["2023-Q1", "2023-Q2", "2024-Q4", None]
+    assert t.spans == [[3, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
+    assert t.statements[0] == [2, 0, 0, 0]
+    assert t.percent("spans", "column")[0][0] == pytest.approx(100.0)
