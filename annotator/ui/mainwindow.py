@@ -17,6 +17,7 @@ from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
 from annotator.ui import properties, restore, review, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
+from annotator.ui.statement.view import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
@@ -24,7 +25,6 @@ from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_pain
 from annotator.ui.reading import columns
 from annotator.ui.reading import control as reading
 from annotator.ui.session import Session
-from annotator.ui.statement.view import StatementView
 from annotator.ui.text import plain
 
 MAX_RECENT = 8

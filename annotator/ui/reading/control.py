@@ -8,11 +8,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from annotator.ui.statement.view import StatementView
 from annotator.ui.reading import settings as stored
 from annotator.ui.reading.dialog import ReadingDialog
 from annotator.ui.reading.palette import follow_system_scheme
 from annotator.ui.reading.settings import Reading
-from annotator.ui.statement.view import StatementView
 
 #: (id, text, keys, steps) of the zoom actions; steps 0 resets
 ZOOM = (

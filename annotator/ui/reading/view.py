@@ -16,8 +16,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QTextLine, QWheelEvent
 
 from annotator.core.model import Span
-from annotator.ui.reading.layout import SpacedLayout
 from annotator.ui.statement.overview import STRIP_WIDTH
+from annotator.ui.reading.layout import SpacedLayout
 from annotator.ui.statement.span_layer import LANE_TOP, MAX_LANES, MIN_LANES, lane_metrics, lane_room, max_depth
 
 if TYPE_CHECKING:

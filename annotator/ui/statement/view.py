@@ -46,10 +46,10 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
-from annotator.ui.reading.palette import BAND_ALPHA, span_colours
-from annotator.ui.reading.view import ReadingMixin
 from annotator.ui.statement.overview import OverviewStrip
 from annotator.ui.statement.positions import PositionMap, set_plain_text
+from annotator.ui.reading.palette import BAND_ALPHA, span_colours
+from annotator.ui.reading.view import ReadingMixin
 from annotator.ui.statement.span_layer import (
     MAX_LANES,
     Line,
