@@ -284,3 +284,33 @@ def group_filter(conn: sqlite3.Connection, by: str, key: Any) -> tuple[str, tupl
     if key is None:
         return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k IS NULL)", g.params
     return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k = ?)", (*g.params, key)
+
+
+@dataclass(frozen=True)
+class CodelineRow:
+    """One statement of the codeline: where each of its spans falls (code points; ``length`` is the text's)."""
+
+    doc_id: int
+    title: str
+    length: int
+    spans: list[tuple[str, int, int]]  # (label, start, end) in text order
+
+
+def codeline(conn: sqlite3.Connection, offset: int = 0, count: int = 50,
+             labels: tuple[str, ...] = ()) -> tuple[int, list[CodelineRow]]:
+    """A page of statements (in id order, from ``offset``) with their spans (of ``labels`` only, if given), and the
+    number of statements (MAXQDA's Codeline, one strip per statement)."""
+    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    docs = conn.execute("SELECT id, title, length FROM documents ORDER BY id LIMIT ? OFFSET ?",
+                        (count, max(0, offset))).fetchall()
+    by_doc: dict[int, list[tuple[str, int, int]]] = {d[0]: [] for d in docs}
+    if docs:
+        marks = ",".join("?" * len(docs))
+        sql = f'SELECT doc_id, label, start, "end" FROM spans WHERE doc_id IN ({marks})'
+        params: list[Any] = [d[0] for d in docs]
+        if labels:
+            sql += f" AND label IN ({','.join('?' * len(labels))})"
+            params += labels
+        for doc_id, label, start, end in conn.execute(sql + ' ORDER BY doc_id, start, "end"', params):
+            by_doc[doc_id].append((label, start, end))
+    return total, [CodelineRow(d, t, n, by_doc[d]) for d, t, n in docs]

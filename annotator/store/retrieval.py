@@ -32,7 +32,7 @@ class SpanQuery:
     text: str = ""
     note: str = ""
     variables: dict[str, Any] = field(default_factory=dict)  # name (date, issuer, ..., or own) -> exact value
-    group: tuple[str, Any] | None = None  # (grouping, key): the statements of one column of a label table
+    groups: tuple[tuple[str, Any], ...] = ()  # (grouping, key): the statements of one group (a table's cell)
 
 
 def _fold(value: Any) -> str | None:
@@ -66,8 +66,8 @@ def _where(conn: sqlite3.Connection, q: SpanQuery) -> tuple[str, list[Any]]:
             params += [name, cv.to_store(own[name].type, value)]
         else:
             raise AnnotatorError(f"no variable {name!r} in this project")
-    if q.group is not None:
-        sql, group_params = corpus.group_filter(conn, *q.group)
+    for by, key in q.groups:
+        sql, group_params = corpus.group_filter(conn, by, key)
         parts.append(sql)
         params += group_params
     return (" WHERE " + " AND ".join(parts)) if parts else "", params

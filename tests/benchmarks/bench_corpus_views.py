@@ -50,7 +50,7 @@ def run(ctx: Context) -> list[Row]:
         table = corpus.label_table(conn, "date:quarter")
         ctx.note(f"corpus views: {len(table.groups)} quarters, {sum(table.row_totals())} spans in the table")
         key = table.groups[len(table.groups) // 2]
-        cell = retrieval.SpanQuery(labels=(table.labels[1],), group=("date:quarter", key))
+        cell = retrieval.SpanQuery(labels=(table.labels[1],), groups=(("date:quarter", key),))
         t_table, t_over, t_sent, t_cell, base = interleaved(
             [
                 lambda: corpus.label_table(conn, "date:quarter"),

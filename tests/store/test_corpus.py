@@ -146,9 +146,9 @@ def test_retrieve_spans_by_label_text_note_and_variables(project, tmp_path):
     assert len(retrieval.spans(conn, retrieval.SpanQuery(variables={"region": "Asia"}))) == 4
     assert len(retrieval.spans(conn, retrieval.SpanQuery(note="hyperlink"))) == 1
     assert len(retrieval.spans(conn, retrieval.SpanQuery(annotator="nobody"))) == 0
-    cell = retrieval.SpanQuery(labels=("commitment",), group=("date:quarter", "2023-Q1"))
+    cell = retrieval.SpanQuery(labels=("commitment",), groups=(("date:quarter", "2023-Q1"),))
     assert len(retrieval.spans(conn, cell)) == 3
-    undated = retrieval.SpanQuery(group=("date:quarter", None))
+    undated = retrieval.SpanQuery(groups=(("date:quarter", None), ("issuer", None)))
     assert [r[1] for r in retrieval.spans(conn, undated)] == [4]
     with pytest.raises(AnnotatorError):
         retrieval.spans(conn, retrieval.SpanQuery(variables={"nope": 1}))
@@ -187,3 +187,12 @@ def test_crosstab_commitments_per_issuer_per_quarter(project):
     assert t.spans == [[3, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]]
     assert t.statements[0] == [2, 0, 0, 0]
     assert t.percent("spans", "column")[0][0] == pytest.approx(100.0)
+
+
+def test_codeline_pages_statements_with_their_spans(project):
+    total, rows = corpus.codeline(project.conn, offset=1, count=2)
+    assert total == 5 and [r.doc_id for r in rows] == [2, 3]
+    assert rows[0].spans == [(s.label, s.start, s.end) for s in project.spans(2)]
+    assert rows[0].length == len(project.document(2).text)
+    _, only = corpus.codeline(project.conn, 0, 5, labels=("threat",))
+    assert sum(len(r.spans) for r in only) == 3
