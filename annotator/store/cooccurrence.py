@@ -11,9 +11,10 @@ Two spans of one statement co-occur
 Each unordered pair of spans counts once; ``cells[i][j] == cells[j][i]``; the diagonal counts pairs of two spans of
 the same label. :func:`statements` lists the statements where two labels co-occur, with the number of pairs.
 
-The overlap pairs come from one range join on the index ``spans_by_doc`` (for each span, the spans starting inside
-it); the sentence pairs from the same join over the spans starting within :data:`SENTENCE_REACH`, then a look at the
-text between the two starts (only for those nearby pairs).
+The overlap pairs are kept by triggers in ``span_overlaps`` (schema v4): the table reads those pairs and their two
+spans' labels. The sentence pairs come from a range join on the index ``spans_by_doc`` (the spans starting within
+:data:`SENTENCE_REACH` of each span), then a look at the text between the two starts: slower (the text of each
+statement is read for each nearby pair), so the window computes it off the GUI thread.
 """
 
 from __future__ import annotations
@@ -67,9 +68,17 @@ class Cooccurrence:
         return sum(self.cells[i][j] for i in range(n) for j in range(i, n))
 
 
+def _pairs_from(mode: str) -> str:
+    """``FROM ...`` giving the co-occurring pairs as spans ``a`` and ``b``."""
+    condition = _condition(mode)  # an unknown mode is refused here
+    if mode == "overlap":
+        return "FROM span_overlaps p JOIN spans a ON a.id = p.a JOIN spans b ON b.id = p.b"
+    return f"FROM spans a JOIN spans b ON {condition}"
+
+
 def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap") -> Cooccurrence:
     """The labels × labels table of co-occurring pairs of spans (one aggregate query)."""
-    sql = f"SELECT a.label, b.label, count(*) FROM spans a JOIN spans b ON {_condition(mode)} GROUP BY 1, 2"
+    sql = f"SELECT a.label, b.label, count(*) {_pairs_from(mode)} GROUP BY 1, 2"
     found = conn.execute(sql).fetchall()
     labels, names = codebook(conn)
     extra = sorted({x for r in found for x in r[:2]} - set(labels))
@@ -87,7 +96,7 @@ def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap") -> Cooccurrenc
 
 def statements(conn: sqlite3.Connection, x: str, y: str, mode: str = "overlap") -> list[dict[str, Any]]:
     """The statements where labels ``x`` and ``y`` co-occur: ``{"doc_id", "title", "pairs"}``, most pairs first."""
-    sql = (f"SELECT a.doc_id, count(*) FROM spans a JOIN spans b ON {_condition(mode)} "
+    sql = (f"SELECT a.doc_id, count(*) {_pairs_from(mode)} "
            "WHERE (a.label = ? AND b.label = ?) OR (a.label = ? AND b.label = ?) GROUP BY a.doc_id")
     counts = conn.execute(sql, (x, y, y, x)).fetchall()
     titles = {}

@@ -54,15 +54,31 @@ def _period_sql(column: str, period: str) -> str:
 
 @dataclass(frozen=True)
 class Grouping:
-    """A grouping resolved against a project: ``sql`` selects ``(id, k)`` for every statement."""
+    """A grouping resolved against a project, in two steps: ``raw`` is an SQL expression of a statement's stored
+    value (over ``documents d`` and the ``join``, whose ``?`` take ``params``), ``key`` maps that value (``raw``) to its
+    group. Counting by the stored value first and mapping the few distinct values after is what keeps a period
+    grouping cheap (the period's SQL runs once per distinct date, not once per statement)."""
 
     by: str
     title: str  # what the columns are, for headers ("Issuer", "Date by quarter", "region")
     empty: str  # the name of the None group ("(no issuer)")
-    sql: str
+    raw: str
+    key: str = "raw"
+    join: str = ""
     params: tuple[Any, ...] = ()
     titles: bool = False  # the group key is a document id, its name the statement's title
     type: str = "text"  # the variable's type (its values are shown as the Properties panel shows them)
+    covered: bool = False  # ``raw`` reads only columns of the index documents_listing (not the row with the text)
+
+    def documents_sql(self, on: str = "") -> str:
+        """``documents d [ON on] ...``: the statements with what ``raw`` needs."""
+        listing = " INDEXED BY documents_listing" if self.covered else ""
+        return f"documents d{listing}{' ON ' + on if on else ''}{self.join}"
+
+    @property
+    def sql(self) -> str:
+        """Every statement's ``(id, k)``."""
+        return f"SELECT id, {self.key} AS k FROM (SELECT d.id, {self.raw} AS raw FROM {self.documents_sql()})"
 
 
 def groupings(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -77,29 +93,29 @@ def groupings(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     return out
 
 
-def grouping(conn: sqlite3.Connection, by: str) -> Grouping:
-    """Resolve ``by``; an unknown one is an AnnotatorError naming the choices."""
+def grouping(conn: sqlite3.Connection, by: str, alias: str = "v") -> Grouping:
+    """Resolve ``by``; an unknown one is an AnnotatorError naming the choices. ``alias`` names the join of a project
+    variable's values (two groupings in one query need two)."""
     name, _, period = by.partition(":")
     variables = {v.name: v for v in definitions_of(conn)}
     if by == "document":
-        return Grouping(by, "Statement", "", "SELECT id, id AS k FROM documents", titles=True)
+        return Grouping(by, "Statement", "", "d.id", titles=True)
     if period and period not in PERIODS:
         raise AnnotatorError(f"unknown period {period!r} in --by {by!r}; expected year, quarter or month")
     if name in cv.FIXED:
         if period and name != "date":
             raise AnnotatorError(f"{name!r} is not a date: it cannot be grouped by {period}")
         title = cv.FIXED_NAMES[name] + (f" by {period}" if period else "")
-        column = _period_sql(name, period) if period else f"NULLIF({name}, '')"
-        return Grouping(by, title, f"(no {cv.FIXED_NAMES[name].lower()})", f"SELECT id, {column} AS k FROM documents")
+        return Grouping(by, title, f"(no {cv.FIXED_NAMES[name].lower()})", f"NULLIF(d.{name}, '')",
+                        _period_sql("raw", period) if period else "raw", covered=name in ("date", "issuer"))
     if name in variables:
         var = variables[name]
         if period and var.type != "date":
             raise AnnotatorError(
                 f"variable {name!r} is of type {var.type}, not a date: it cannot be grouped by {period}")
-        column = _period_sql("v.value", period) if period else "v.value"
-        sql = (f"SELECT d.id, {column} AS k FROM documents d "
-               "LEFT JOIN document_values v ON v.doc_id = d.id AND v.variable = ?")
-        return Grouping(by, name + (f" by {period}" if period else ""), f"(no {name})", sql, (name,),
+        join = f" LEFT JOIN document_values {alias} ON {alias}.doc_id = d.id AND {alias}.variable = ?"
+        return Grouping(by, name + (f" by {period}" if period else ""), f"(no {name})", f"{alias}.value",
+                        _period_sql("raw", period) if period else "raw", join, (name,),
                         type="text" if period else var.type)
     choices = ", ".join(b for b, _ in groupings(conn))
     raise AnnotatorError(f"cannot group by {by!r}: it is not a grouping of this project; choose one of {choices}")
@@ -166,16 +182,23 @@ def codebook(conn: sqlite3.Connection) -> tuple[list[str], dict[str, str]]:
     return [r[0] for r in rows], {r[0]: r[1] for r in rows}
 
 
+def _sizes(conn: sqlite3.Connection, g: Grouping) -> list[tuple[Any, int]]:
+    """Statements per group (with or without spans)."""
+    sql = (f"SELECT {g.key} AS k, sum(n) FROM (SELECT {g.raw} AS raw, count(*) AS n FROM {g.documents_sql()} "
+           "GROUP BY raw) GROUP BY k")
+    return conn.execute(sql, g.params).fetchall()
+
+
 def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
-    """The label × group table for grouping ``by``: two aggregate queries (cells, group sizes)."""
+    """The label × group table for grouping ``by``: two aggregate queries (cells, group sizes) over the per-statement
+    label counts (``label_doc_counts``, kept by triggers), never over every span."""
     g = grouping(conn, by)
-    # spans are counted per (statement, label) first, from the covering index spans_by_doc; the statements' groups
-    # come from documents' small columns (a covering index), never from a row that holds the text
-    sql = (f"WITH g AS MATERIALIZED ({g.sql}), "
-           "per AS (SELECT doc_id, label, count(*) AS n FROM spans GROUP BY doc_id, label) "
-           "SELECT per.label, g.k, sum(per.n), count(*) FROM per JOIN g ON g.id = per.doc_id GROUP BY per.label, g.k")
+    sql = (f"SELECT label, {g.key} AS k, sum(n), sum(docs) FROM ("
+           f"SELECT c.label, {g.raw} AS raw, sum(c.spans) AS n, count(*) AS docs "
+           f"FROM label_doc_counts c JOIN {g.documents_sql('d.id = c.doc_id')} GROUP BY raw, c.label"
+           ") GROUP BY label, k")
     found = conn.execute(sql, g.params).fetchall()
-    sizes = conn.execute(f"SELECT k, count(*) FROM ({g.sql}) GROUP BY k", g.params).fetchall()
+    sizes = _sizes(conn, g)
     labels, names = codebook(conn)
     extra = sorted({r[0] for r in found} - set(labels))
     labels += extra
@@ -202,14 +225,15 @@ def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str) -
     """One label's spans with groups on both sides (Commitments per issuer per quarter): rows are the groups of
     ``rows_by``, columns those of ``cols_by``; ``labels`` holds the row keys and ``names`` their names. Column
     totals in statement mode are the statements in the column group, as in :func:`label_table`."""
-    r, c = grouping(conn, rows_by), grouping(conn, cols_by)
-    sql = (f"WITH r AS MATERIALIZED ({r.sql}), c AS MATERIALIZED ({c.sql}), "
-           "per AS (SELECT doc_id, count(*) AS n FROM spans WHERE label = ? GROUP BY doc_id) "
-           "SELECT r.k, c.k, sum(per.n), count(*) FROM per JOIN r ON r.id = per.doc_id JOIN c ON c.id = per.doc_id "
-           "GROUP BY 1, 2")
+    r, c = grouping(conn, rows_by, "v1"), grouping(conn, cols_by, "v2")
+    covered = " INDEXED BY documents_listing" if r.covered and c.covered else ""
+    sql = (f"SELECT {r.key} AS rk, ck, sum(n), sum(docs) FROM ("
+           f"SELECT raw, {c.key.replace('raw', 'raw2')} AS ck, n, docs FROM ("
+           f"SELECT {r.raw} AS raw, {c.raw} AS raw2, sum(x.spans) AS n, count(*) AS docs "
+           f"FROM label_doc_counts x JOIN documents d{covered} ON d.id = x.doc_id{r.join}{c.join} "
+           "WHERE x.label = ? GROUP BY raw, raw2)) GROUP BY rk, ck")
     found = conn.execute(sql, (*r.params, *c.params, label)).fetchall()
-    rsizes = conn.execute(f"SELECT k, count(*) FROM ({r.sql}) GROUP BY k", r.params).fetchall()
-    csizes = conn.execute(f"SELECT k, count(*) FROM ({c.sql}) GROUP BY k", c.params).fetchall()
+    rsizes, csizes = _sizes(conn, r), _sizes(conn, c)
     titles: dict[int, str] = dict(conn.execute("SELECT id, title FROM documents")) if (r.titles or c.titles) else {}
     rows = sorted({k for k, _ in rsizes}, key=_sort_key)
     groups = sorted({k for k, _ in csizes}, key=_sort_key)
@@ -278,9 +302,9 @@ def timeline(conn: sqlite3.Connection, period: str = "quarter", variable: str = 
     return Timeline(period, table.labels, table.names, periods, counts, undated)
 
 
-def group_filter(conn: sqlite3.Connection, by: str, key: Any) -> tuple[str, tuple[Any, ...]]:
+def group_filter(conn: sqlite3.Connection, by: str, key: Any, alias: str = "v") -> tuple[str, tuple[Any, ...]]:
     """An SQL condition on ``s.doc_id`` selecting the statements of group ``key`` of grouping ``by``."""
-    g = grouping(conn, by)
+    g = grouping(conn, by, alias)
     if key is None:
         return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k IS NULL)", g.params
     return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k = ?)", (*g.params, key)

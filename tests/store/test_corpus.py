@@ -196,3 +196,52 @@ def test_codeline_pages_statements_with_their_spans(project):
     assert rows[0].length == len(project.document(2).text)
     _, only = corpus.codeline(project.conn, 0, 5, labels=("threat",))
     assert sum(len(r.spans) for r in only) == 3
+
+
+def _summaries_by_hand(conn):
+    counts = dict(((d, lb), n) for d, lb, n in conn.execute(
+        "SELECT doc_id, label, count(*) FROM spans GROUP BY doc_id, label"))
+    rows = conn.execute('SELECT id, doc_id, start, "end" FROM spans').fetchall()
+    pairs = {(min(a[0], b[0]), max(a[0], b[0])) for a in rows for b in rows
+             if a[0] != b[0] and a[1] == b[1] and a[2] < b[3] and b[2] < a[3]}
+    return counts, pairs
+
+
+def test_the_summaries_follow_every_change_of_spans(project):
+    conn = project.conn
+
+    def check():
+        counts, pairs = _summaries_by_hand(conn)
+        assert dict(((d, lb), n) for d, lb, n in conn.execute(
+            "SELECT doc_id, label, spans FROM label_doc_counts")) == counts
+        assert set(conn.execute("SELECT a, b FROM span_overlaps")) == pairs
+
+    check()
+    span = project.add_span(1, 0, 12, "call_to_action")
+    check()
+    project.update_span(span.id, start=20, end=30)
+    check()
+    project.update_span(span.id, label="threat")
+    check()
+    project.delete_span(span.id)
+    check()
+    project.delete_label("commitment", relabel_to="threat")
+    check()
+    project.restore_spans([span])
+    check()
+    conn.execute("DELETE FROM documents WHERE id = 1")
+    check()
+
+
+def test_the_migration_fills_the_summaries_of_an_older_project(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    frozen = Path(__file__).parent / "frozen" / "v3.sqlite"
+    path = tmp_path / "old.sqlite"
+    shutil.copyfile(frozen, path)
+    with Project.open(path, user="kim") as p:
+        counts, pairs = _summaries_by_hand(p.conn)
+        assert counts
+        assert sum(n for (n,) in p.conn.execute("SELECT spans FROM label_doc_counts")) == sum(counts.values())
+        assert set(p.conn.execute("SELECT a, b FROM span_overlaps")) == pairs
