@@ -189,7 +189,8 @@ _V4_CORPUS = [
         INSERT INTO span_overlaps (a, b) SELECT min(s.id, NEW.id), max(s.id, NEW.id) FROM spans s
             WHERE s.doc_id = NEW.doc_id AND s.start < NEW."end" AND s."end" > NEW.start AND s.id != NEW.id;
     END""",
-    "INSERT INTO label_doc_counts (doc_id, label, spans) SELECT doc_id, label, count(*) FROM spans GROUP BY doc_id, label",
+    """INSERT INTO label_doc_counts (doc_id, label, spans)
+        SELECT doc_id, label, count(*) FROM spans GROUP BY doc_id, label""",
     # each overlapping pair found once: b starts inside a (ties on the start broken by id)
     """INSERT INTO span_overlaps (a, b) SELECT min(x.id, y.id), max(x.id, y.id) FROM spans x JOIN spans y
         ON y.doc_id = x.doc_id AND y.start >= x.start AND y.start < x."end" AND (y.start > x.start OR y.id > x.id)""",
