@@ -180,3 +180,16 @@ def test_cooccurrence_timeline_and_codeline(qtbot, window, tmp_path, monkeypatch
     monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(tmp_path / "codeline.png"))
     corpus.findChild(type(corpus.find_button), "codeline_png").click()
     assert not QImage(str(tmp_path / "codeline.png")).isNull()
+
+
+def test_a_crosstab_cell_says_which_spans_it_lists(qtbot, window):
+    corpus = window.corpus_views.show("table")
+    _pick(qtbot, corpus.rows_by, "Issuer")
+    _pick(qtbot, corpus.columns_by, "Date by quarter")
+    _wait_idle(qtbot, corpus)
+    corpus.table_view.setFocus()
+    corpus.table_view.setCurrentIndex(corpus.table_model.index(1, 3))  # Korea, (no date)
+    qtbot.keyClick(corpus.table_view, Qt.Key.Key_Return)
+    _wait_idle(qtbot, corpus)
+    assert [r[2] for r in corpus.spans_model.rows] == ["statement 4"]
+    assert corpus.spans_note.text() == "1 span(s) in Date by quarter: (no date); Issuer: Korea"

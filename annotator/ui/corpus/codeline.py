@@ -37,6 +37,7 @@ class CodelineChart(charts.Chart):
         self.rows, self.names = rows, names
         legend = self._legend()
         order = list(names) + sorted({lb for r in rows for lb, _, _ in r.spans} - set(names))
+        band = 0.8 / max(1, len(order))  # each label its own band of the strip, so overlapping spans stay visible
         for k, label in enumerate(order):
             x0, widths, ys = [], [], []
             for i, row in enumerate(rows):
@@ -45,8 +46,8 @@ class CodelineChart(charts.Chart):
                     if lb == label:
                         x0.append(100.0 * start / n)
                         widths.append(max(0.4, 100.0 * (end - start) / n))
-                        ys.append(i)
-            item = pg.BarGraphItem(x0=x0, y=ys, width=widths, height=0.7,
+                        ys.append(i - 0.4 + band * (k + 0.5))
+            item = pg.BarGraphItem(x0=x0, y=ys, width=widths, height=band * 0.9,
                                    brush=charts.colour(k, [colours.get(lb) for lb in order]), pen=None)
             self.plotItem.addItem(item)
             legend.addItem(item, html.escape(names.get(label, label)))

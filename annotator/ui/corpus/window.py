@@ -237,7 +237,9 @@ class CorpusWindow(QDialog):
         form.addRow("&Annotator:", self.find_annotator)
         form.addRow("Te&xt contains:", self.find_text)
         form.addRow("&Note contains:", self.find_note)
-        form.addRow("&Variable is:", var_row)
+        var_label = QLabel("&Variable is:")
+        var_label.setBuddy(self.find_variable)
+        form.addRow(var_label, var_row)
         for edit in (self.find_annotator, self.find_text, self.find_note, self.find_value):
             edit.returnPressed.connect(self.find_spans)
         self.find_button = QPushButton("&Find")
@@ -250,6 +252,7 @@ class CorpusWindow(QDialog):
         self.spans_view.activated.connect(self._span_activated)
         self.spans_note = plain(QLabel())
         self.query = retrieval.SpanQuery()
+        self._scope = ""  # the table cell whose spans are listed, in words
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(self.find_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -350,6 +353,7 @@ class CorpusWindow(QDialog):
             text=self.find_text.text(), note=self.find_note.text(),
             variables={variable: value} if variable and value else {},
         )
+        self._scope = ""
         self._run_query()
 
     def _run_query(self) -> None:
@@ -374,7 +378,8 @@ class CorpusWindow(QDialog):
             self.spans_model.set_rows(rows, self.names)
             self.spans_view.resizeColumnsToContents()
             shown = f" (the first {len(rows):,} shown)" if n > len(rows) else ""
-            self.spans_note.setText(f"{n:,} span(s){shown}")
+            scope = f" in {self._scope}" if self._scope else ""
+            self.spans_note.setText(f"{n:,} span(s){scope}{shown}")
         elif kind == "co_statements":
             self._show_co_statements(result)
         elif kind == "export_spans":
@@ -434,12 +439,26 @@ class CorpusWindow(QDialog):
     def show_spans(self, query: retrieval.SpanQuery) -> None:
         """The Spans tab with ``query``'s spans (a table cell's), its filters cleared to say so."""
         self.query = query
+        self._scope = "; ".join(f"{self._grouping_title(by)}: {self._group_name(by, key)}" for by, key in query.groups)
         for edit in (self.find_annotator, self.find_text, self.find_note, self.find_value):
             edit.clear()
         self._choose(self.find_label, query.labels[0] if len(query.labels) == 1 else None, None)
         self.tabs.setCurrentIndex(self.TABS.index("spans"))
         self._run_query()
         self.spans_view.setFocus()
+
+    def _grouping_title(self, by: str) -> str:
+        at = self.columns_by.findData(by)
+        return self.columns_by.itemText(at) if at >= 0 else by
+
+    def _group_name(self, by: str, key: Any) -> str:
+        t = self.table_result
+        for g, keys, names in ((t.grouping, t.groups, t.group_names),) if t is not None else ():
+            if g.by == by and key in keys:
+                return names[keys.index(key)]
+        if t is not None and t.rows_grouping is not None and t.rows_grouping.by == by and key in t.names:
+            return t.names[key]
+        return "(none)" if key is None else str(key)
 
     def _span_activated(self, index: QModelIndex) -> None:
         if index.isValid():
