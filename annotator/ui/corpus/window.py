@@ -16,62 +16,38 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.errors import AnnotatorError
-from annotator.formats.common import output_file
 from annotator.store import cooccurrence as co
 from annotator.store import corpus, retrieval
 from annotator.ui import charts, filedialogs
 from annotator.ui.corpus.codeline import CodelineChart
 from annotator.ui.corpus.jobs import Jobs
-from annotator.ui.corpus.models import MatrixModel, SpansModel
+from annotator.ui.corpus.models import MatrixModel
+from annotator.ui.corpus.spans_tab import SpansTab
+from annotator.ui.corpus.widgets import make_table_view, save_widget_png
 from annotator.ui.dialogs import error
 from annotator.ui.text import plain
 
-#: the spans list shows this many rows; the CSV export writes them all
-SHOWN_SPANS = 10_000
 LABELS_ROWS = ""  # the Rows chooser's "Labels" entry
 
 
-def save_widget_png(widget: QWidget, target: str | Path) -> None:
-    """A widget as drawn, as PNG, through a temporary file renamed into place."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    widget.grab().save(buffer, "PNG")
-    buffer.close()
-    with output_file(target) as out:
-        out.write(bytes(data.data()))
-
-
-def _table_view(name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    return view
-
-
-class CorpusWindow(QDialog):
+class CorpusWindow(SpansTab, QDialog):
     TABS = ("table", "cooccurrence", "timeline", "codeline", "spans")
 
     def __init__(self, main: Any) -> None:
@@ -129,7 +105,7 @@ class CorpusWindow(QDialog):
         form.addRow("Co&unt:", self.count_by)
         form.addRow("S&how:", self.percent_by)
         self.table_model = MatrixModel(self)
-        self.table_view = _table_view("corpus_table")
+        self.table_view = make_table_view("corpus_table")
         self.table_view.setModel(self.table_model)
         self.table_view.activated.connect(self._table_cell_activated)
         self.table_chart = charts.GroupedBars()
@@ -161,11 +137,11 @@ class CorpusWindow(QDialog):
         form = QFormLayout()
         form.addRow("&Count:", self.co_mode)
         self.co_model = MatrixModel(self)
-        self.co_view = _table_view("co_table")
+        self.co_view = make_table_view("co_table")
         self.co_view.setModel(self.co_model)
         self.co_view.activated.connect(self._co_cell_activated)
         self.co_docs_model = MatrixModel(self)
-        self.co_docs = _table_view("co_statements")
+        self.co_docs = make_table_view("co_statements")
         self.co_docs.setModel(self.co_docs_model)
         self.co_docs.activated.connect(self._co_statement_activated)
         self._co_doc_ids: list[int] = []
@@ -219,46 +195,6 @@ class CorpusWindow(QDialog):
             ("codeline_csv", "As CSV…", lambda: self._export(self.codeline_chart.save_csv, "csv", "codeline")),
             ("codeline_png", "As PNG…", lambda: self._export(self.codeline_chart.save_png, "png", "codeline")),
         ))
-        return page
-
-    def _build_spans(self) -> QWidget:
-        page = QWidget()
-        self.find_label = QComboBox(objectName="spans_label")
-        self.find_annotator = QLineEdit(objectName="spans_annotator")
-        self.find_text = QLineEdit(objectName="spans_text")
-        self.find_note = QLineEdit(objectName="spans_note")
-        self.find_variable = QComboBox(objectName="spans_variable")
-        self.find_value = QLineEdit(objectName="spans_value")
-        var_row = QHBoxLayout()
-        var_row.addWidget(self.find_variable)
-        var_row.addWidget(self.find_value, 1)
-        form = QFormLayout()
-        form.addRow("La&bel:", self.find_label)
-        form.addRow("&Annotator:", self.find_annotator)
-        form.addRow("Te&xt contains:", self.find_text)
-        form.addRow("&Note contains:", self.find_note)
-        var_label = QLabel("&Variable is:")
-        var_label.setBuddy(self.find_variable)
-        form.addRow(var_label, var_row)
-        for edit in (self.find_annotator, self.find_text, self.find_note, self.find_value):
-            edit.returnPressed.connect(self.find_spans)
-        self.find_button = QPushButton("&Find")
-        self.find_button.setObjectName("spans_find")
-        self.find_button.clicked.connect(self.find_spans)
-        self.spans_model = SpansModel(self)
-        self.spans_view = _table_view("spans_table")
-        self.spans_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.spans_view.setModel(self.spans_model)
-        self.spans_view.activated.connect(self._span_activated)
-        self.spans_note = plain(QLabel())
-        self.query = retrieval.SpanQuery()
-        self._scope = ""  # the table cell whose spans are listed, in words
-        layout = QVBoxLayout(page)
-        layout.addLayout(form)
-        layout.addWidget(self.find_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.spans_view, 1)
-        layout.addWidget(self.spans_note)
-        layout.addLayout(self._exports(("spans_csv", "Spans as CSV…", self.export_spans)))
         return page
 
     # ------------------------------------------------------------------ filling
@@ -345,23 +281,6 @@ class CorpusWindow(QDialog):
         self.jobs.start("codeline", self.project,
                         lambda conn: corpus.codeline(conn, offset, CodelineChart.PAGE))
 
-    def find_spans(self) -> None:
-        label = self.find_label.currentData()
-        variable, value = self.find_variable.currentData(), self.find_value.text()
-        self.query = retrieval.SpanQuery(
-            labels=(label,) if label else (), annotator=self.find_annotator.text().strip(),
-            text=self.find_text.text(), note=self.find_note.text(),
-            variables={variable: value} if variable and value else {},
-        )
-        self._scope = ""
-        self._run_query()
-
-    def _run_query(self) -> None:
-        q = self.query
-        self.spans_note.setText("Finding…")
-        self.jobs.start("spans", self.project,
-                        lambda conn: (retrieval.spans(conn, q, SHOWN_SPANS), retrieval.count(conn, q)))
-
     def _done(self, kind: str, result: Any) -> None:
         if kind == "table":
             self.table_result = result
@@ -436,35 +355,6 @@ class CorpusWindow(QDialog):
             labels = (t.labels[index.row()],)
         self.show_spans(retrieval.SpanQuery(labels=labels, groups=tuple(groups)))
 
-    def show_spans(self, query: retrieval.SpanQuery) -> None:
-        """The Spans tab with ``query``'s spans (a table cell's), its filters cleared to say so."""
-        self.query = query
-        self._scope = "; ".join(f"{self._grouping_title(by)}: {self._group_name(by, key)}" for by, key in query.groups)
-        for edit in (self.find_annotator, self.find_text, self.find_note, self.find_value):
-            edit.clear()
-        self._choose(self.find_label, query.labels[0] if len(query.labels) == 1 else None, None)
-        self.tabs.setCurrentIndex(self.TABS.index("spans"))
-        self._run_query()
-        self.spans_view.setFocus()
-
-    def _grouping_title(self, by: str) -> str:
-        at = self.columns_by.findData(by)
-        return self.columns_by.itemText(at) if at >= 0 else by
-
-    def _group_name(self, by: str, key: Any) -> str:
-        t = self.table_result
-        for g, keys, names in ((t.grouping, t.groups, t.group_names),) if t is not None else ():
-            if g.by == by and key in keys:
-                return names[keys.index(key)]
-        if t is not None and t.rows_grouping is not None and t.rows_grouping.by == by and key in t.names:
-            return t.names[key]
-        return "(none)" if key is None else str(key)
-
-    def _span_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            span_id, doc_id = self.spans_model.span_at(index.row())
-            self._open(doc_id, span_id)
-
     def _open(self, doc_id: int, span_id: int | None) -> None:
         """Open the statement in the main window, the span selected, and bring the window forward."""
         self.main.open_document(doc_id)
@@ -515,16 +405,6 @@ class CorpusWindow(QDialog):
             error(self, "Export", str(exc))
             return None
         self._status(f"Saved {chosen}")
-        return Path(chosen)
-
-    def export_spans(self) -> Path | None:
-        """Every span of the current query as CSV, written by a job (a million spans take seconds)."""
-        chosen = self._ask("csv", "spans")
-        if not chosen:
-            return None
-        q = self.query
-        self._status("Writing the spans…")
-        self.jobs.start("export_spans", self.project, lambda conn: (retrieval.write_csv(conn, q, chosen), chosen))
         return Path(chosen)
 
     def closeEvent(self, event: QCloseEvent) -> None:
