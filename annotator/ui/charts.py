@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.core.neutral import csv_row
@@ -71,7 +71,11 @@ class Chart(pg.PlotWidget):
 
     def _category_axis(self, axis: str, every: int = 1) -> None:
         ticks = [(i, c if len(c) <= 24 else c[:23] + "…") for i, c in enumerate(self.categories) if i % every == 0]
-        self.plotItem.getAxis(axis).setTicks([ticks, []])
+        item = self.plotItem.getAxis(axis)
+        item.setTicks([ticks, []])
+        if axis == "left":  # wide enough for the names at once (pyqtgraph widens it only after a first paint)
+            metrics = QFontMetrics(item.style.get("tickFont") or self.font())
+            item.setWidth(max([metrics.horizontalAdvance(t) for _, t in ticks] + [20]) + 16)
 
     def save_png(self, target: str | Path) -> None:
         """The chart as drawn, written through a temporary file renamed into place."""
@@ -168,10 +172,10 @@ class HorizontalBars(Chart):
                 text.setFont(font)
                 text.setPos(v or 0, y)
                 self.plotItem.addItem(text)
-        axis = self.plotItem.getAxis("left")
-        axis.setTicks([[(i, c if len(c) <= 24 else c[:23] + "…") for i, c in enumerate(self.categories)], []])
+        self._category_axis("left")
         self.plotItem.invertY(True)
-        self.plotItem.setXRange(low, 1.25, padding=0.02)
+        # room on the left for a negative value's figure, on the right for the legend (figures here are ≤ 1)
+        self.plotItem.setXRange(low - 0.2 if low < 0 else 0, 1.45, padding=0.02)
         self.plotItem.setYRange(-0.6, max(0.6, len(self.categories) - 0.4), padding=0)
         self.setMinimumHeight(max(160, 60 + len(self.categories) * n * self.BAR))
         if not self.categories:
