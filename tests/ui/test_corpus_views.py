@@ -53,8 +53,10 @@ def window(qtbot, project, tmp_path):
 
 
 def _pick(qtbot, box, text):
-    """Choose ``text`` in a combo box with the keyboard (Down until it is current)."""
+    """Choose ``text`` in a combo box with the keyboard (Up to the first item, then Down until it is current)."""
     box.setFocus()
+    while box.currentIndex() > 0 and box.currentText() != text:
+        qtbot.keyClick(box, Qt.Key.Key_Up)
     for _ in range(box.count()):
         if box.currentText() == text:
             return
@@ -193,3 +195,15 @@ def test_a_crosstab_cell_says_which_spans_it_lists(qtbot, window):
     _wait_idle(qtbot, corpus)
     assert [r[2] for r in corpus.spans_model.rows] == ["statement 4"]
     assert corpus.spans_note.text() == "1 span(s) in Date by quarter: (no date); Issuer: Korea"
+
+
+def test_one_column_per_statement_stays_quick_to_show(qtbot, window, monkeypatch):
+    from annotator.ui.corpus import window as corpus_window
+
+    monkeypatch.setattr(corpus_window, "CHART_GROUPS", 3)
+    corpus = window.corpus_views.show("table")
+    _pick(qtbot, corpus.columns_by, "Statement")
+    _wait_idle(qtbot, corpus)
+    assert corpus.table_model.column_names == [f"statement {i}" for i in range(5)]
+    assert corpus.table_chart.categories == ["statement 0", "statement 1", "statement 2"]
+    assert "the first 3 of 5" in corpus.table_chart.category_title

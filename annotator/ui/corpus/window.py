@@ -47,6 +47,11 @@ from annotator.ui.text import plain
 LABELS_ROWS = ""  # the Rows chooser's "Labels" entry
 
 
+#: the table's columns are fitted to their contents up to this many; the chart shows at most this many groups
+FIT_COLUMNS = 300
+CHART_GROUPS = 60
+
+
 class CorpusWindow(SpansTab, QDialog):
     TABS = ("table", "cooccurrence", "timeline", "codeline", "spans")
 
@@ -318,12 +323,16 @@ class CorpusWindow(SpansTab, QDialog):
         cells = t.cells(count)
         self.table_model.set_matrix(corner, rows, t.group_names, cells,
                                     t.percent(count, percent) if percent else None, t.row_totals(count))
-        self.table_view.resizeColumnsToContents()
+        if len(t.groups) <= FIT_COLUMNS:  # fitting 100 000 statement columns would measure each one
+            self.table_view.resizeColumnsToContents()
         values = t.percent(count, percent) if percent else cells
         colours = [None if crosstab else self.colours.get(k) for k in t.labels]
+        shown = min(len(t.groups), CHART_GROUPS)
+        values = [row[:shown] for row in values]
         what = "statements" if count == "statements" else "spans"
-        self.table_chart.show_data(t.group_names, list(zip(rows, values, strict=True)), colours,
-                                   title=f"{t.grouping.title} ({what}{', %' if percent else ''})")
+        more = f"; the first {shown:,} of {len(t.groups):,}" if shown < len(t.groups) else ""
+        self.table_chart.show_data(t.group_names[:shown], list(zip(rows, values, strict=True)), colours,
+                                   title=f"{t.grouping.title} ({what}{', %' if percent else ''}{more})")
         self._status(f"{sum(t.row_totals(count)):,} {what} in {t.total_statements:,} statement(s); "
                      "Enter on a cell lists its spans")
 
