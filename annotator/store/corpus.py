@@ -305,9 +305,12 @@ def timeline(conn: sqlite3.Connection, period: str = "quarter", variable: str = 
 def group_filter(conn: sqlite3.Connection, by: str, key: Any, alias: str = "v") -> tuple[str, tuple[Any, ...]]:
     """An SQL condition on ``s.doc_id`` selecting the statements of group ``key`` of grouping ``by``."""
     g = grouping(conn, by, alias)
-    if key is None:
-        return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k IS NULL)", g.params
-    return f"s.doc_id IN (SELECT id FROM ({g.sql}) WHERE k = ?)", (*g.params, key)
+    # the group's stored values first (the period's SQL once per distinct value), then the statements holding them
+    values = (f"SELECT raw FROM (SELECT DISTINCT {g.raw} AS raw FROM {g.documents_sql()}) "
+              f"WHERE {g.key} {'IS NULL' if key is None else '= ?'}")
+    either = f"{g.raw} IS NULL OR " if key is None else ""
+    sql = f"s.doc_id IN (SELECT d.id FROM {g.documents_sql()} WHERE {either}{g.raw} IN ({values}))"
+    return sql, (*g.params, *g.params, *(() if key is None else (key,)))
 
 
 @dataclass(frozen=True)

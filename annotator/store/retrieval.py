@@ -43,7 +43,7 @@ def _where(conn: sqlite3.Connection, q: SpanQuery) -> tuple[str, list[Any]]:
     parts: list[str] = []
     params: list[Any] = []
     if q.labels:
-        parts.append(f"s.label IN ({','.join('?' * len(q.labels))})")
+        parts.append(f"+s.label IN ({','.join('?' * len(q.labels))})")  # unary +: seek by statement, not label
         params += q.labels
     if q.annotator:
         parts.append("s.annotator = ?")
