@@ -69,6 +69,7 @@ class Grouping:
     titles: bool = False  # the group key is a document id, its name the statement's title
     type: str = "text"  # the variable's type (its values are shown as the Properties panel shows them)
     covered: bool = False  # ``raw`` reads only columns of the index documents_listing (not the row with the text)
+    summary: str = ""  # the column of ``label_doc_counts`` holding the stored value (date, issuer), if it has one
 
     def documents_sql(self, on: str = "") -> str:
         """``documents d [ON on] ...``: the statements with what ``raw`` needs."""
@@ -107,7 +108,8 @@ def grouping(conn: sqlite3.Connection, by: str, alias: str = "v") -> Grouping:
             raise AnnotatorError(f"{name!r} is not a date: it cannot be grouped by {period}")
         title = cv.FIXED_NAMES[name] + (f" by {period}" if period else "")
         return Grouping(by, title, f"(no {cv.FIXED_NAMES[name].lower()})", f"NULLIF(d.{name}, '')",
-                        _period_sql("raw", period) if period else "raw", covered=name in ("date", "issuer"))
+                        _period_sql("raw", period) if period else "raw", covered=name in ("date", "issuer"),
+                        summary=name if name in ("date", "issuer") else "")
     if name in variables:
         var = variables[name]
         if period and var.type != "date":
@@ -184,8 +186,11 @@ def codebook(conn: sqlite3.Connection) -> tuple[list[str], dict[str, str]]:
 
 def _sizes(conn: sqlite3.Connection, g: Grouping) -> list[tuple[Any, int]]:
     """Statements per group (with or without spans)."""
-    sql = (f"SELECT {g.key} AS k, sum(n) FROM (SELECT {g.raw} AS raw, count(*) AS n FROM {g.documents_sql()} "
-           "GROUP BY raw) GROUP BY k")
+    if g.summary == "date":  # in the order of the index documents_by_date: no sort
+        inner = "SELECT NULLIF(date, '') AS raw, count(*) AS n FROM documents GROUP BY date"
+    else:
+        inner = f"SELECT {g.raw} AS raw, count(*) AS n FROM {g.documents_sql()} GROUP BY raw"
+    sql = f"SELECT {g.key} AS k, sum(n) FROM ({inner}) GROUP BY k"
     return conn.execute(sql, g.params).fetchall()
 
 
@@ -193,10 +198,13 @@ def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
     """The label × group table for grouping ``by``: two aggregate queries (cells, group sizes) over the per-statement
     label counts (``label_doc_counts``, kept by triggers), never over every span."""
     g = grouping(conn, by)
-    sql = (f"SELECT label, {g.key} AS k, sum(n), sum(docs) FROM ("
-           f"SELECT c.label, {g.raw} AS raw, sum(c.spans) AS n, count(*) AS docs "
-           f"FROM label_doc_counts c JOIN {g.documents_sql('d.id = c.doc_id')} GROUP BY raw, c.label"
-           ") GROUP BY label, k")
+    if g.summary:  # the summary holds the value: one ordered scan of its index, no statement read
+        inner = (f"SELECT label, NULLIF({g.summary}, '') AS raw, sum(spans) AS n, count(*) AS docs "
+                 f"FROM label_doc_counts GROUP BY {g.summary}, label")
+    else:
+        inner = (f"SELECT c.label, {g.raw} AS raw, sum(c.spans) AS n, count(*) AS docs "
+                 f"FROM label_doc_counts c JOIN {g.documents_sql('d.id = c.doc_id')} GROUP BY raw, c.label")
+    sql = f"SELECT label, {g.key} AS k, sum(n), sum(docs) FROM ({inner}) GROUP BY label, k"
     found = conn.execute(sql, g.params).fetchall()
     sizes = _sizes(conn, g)
     labels, names = codebook(conn)
@@ -227,12 +235,17 @@ def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str) -
     totals in statement mode are the statements in the column group, as in :func:`label_table`."""
     r, c = grouping(conn, rows_by, "v1"), grouping(conn, cols_by, "v2")
     covered = " INDEXED BY documents_listing" if r.covered and c.covered else ""
+    if r.summary and c.summary:
+        inner = (f"SELECT NULLIF({r.summary}, '') AS raw, NULLIF({c.summary}, '') AS raw2, sum(spans) AS n, "
+                 f"count(*) AS docs FROM label_doc_counts WHERE label = ? GROUP BY {r.summary}, {c.summary}")
+    else:
+        inner = (f"SELECT {r.raw} AS raw, {c.raw} AS raw2, sum(x.spans) AS n, count(*) AS docs "
+                 f"FROM label_doc_counts x JOIN documents d{covered} ON d.id = x.doc_id{r.join}{c.join} "
+                 "WHERE x.label = ? GROUP BY raw, raw2")
     sql = (f"SELECT {r.key} AS rk, ck, sum(n), sum(docs) FROM ("
-           f"SELECT raw, {c.key.replace('raw', 'raw2')} AS ck, n, docs FROM ("
-           f"SELECT {r.raw} AS raw, {c.raw} AS raw2, sum(x.spans) AS n, count(*) AS docs "
-           f"FROM label_doc_counts x JOIN documents d{covered} ON d.id = x.doc_id{r.join}{c.join} "
-           "WHERE x.label = ? GROUP BY raw, raw2)) GROUP BY rk, ck")
-    found = conn.execute(sql, (*r.params, *c.params, label)).fetchall()
+           f"SELECT raw, {c.key.replace('raw', 'raw2')} AS ck, n, docs FROM ({inner})) GROUP BY rk, ck")
+    params = (label,) if r.summary and c.summary else (*r.params, *c.params, label)
+    found = conn.execute(sql, params).fetchall()
     rsizes, csizes = _sizes(conn, r), _sizes(conn, c)
     titles: dict[int, str] = dict(conn.execute("SELECT id, title FROM documents")) if (r.titles or c.titles) else {}
     rows = sorted({k for k, _ in rsizes}, key=_sort_key)

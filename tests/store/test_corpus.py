@@ -199,8 +199,9 @@ def test_codeline_pages_statements_with_their_spans(project):
 
 
 def _summaries_by_hand(conn):
-    counts = dict(((d, lb), n) for d, lb, n in conn.execute(
-        "SELECT doc_id, label, count(*) FROM spans GROUP BY doc_id, label"))
+    counts = dict(((d, lb, date, issuer), n) for d, lb, n, date, issuer in conn.execute(
+        "SELECT s.doc_id, s.label, count(*), d.date, d.issuer FROM spans s JOIN documents d ON d.id = s.doc_id"
+        " GROUP BY s.doc_id, s.label"))
     rows = conn.execute('SELECT id, doc_id, start, "end" FROM spans').fetchall()
     pairs = {(min(a[0], b[0]), max(a[0], b[0])) for a in rows for b in rows
              if a[0] != b[0] and a[1] == b[1] and a[2] < b[3] and b[2] < a[3]}
@@ -212,8 +213,8 @@ def test_the_summaries_follow_every_change_of_spans(project):
 
     def check():
         counts, pairs = _summaries_by_hand(conn)
-        assert dict(((d, lb), n) for d, lb, n in conn.execute(
-            "SELECT doc_id, label, spans FROM label_doc_counts")) == counts
+        assert dict(((d, lb, date, issuer), n) for d, lb, n, date, issuer in conn.execute(
+            "SELECT doc_id, label, spans, date, issuer FROM label_doc_counts")) == counts
         assert set(conn.execute("SELECT a, b FROM span_overlaps")) == pairs
 
     check()
@@ -229,6 +230,10 @@ def test_the_summaries_follow_every_change_of_spans(project):
     check()
     project.restore_spans([span])
     check()
+    sv.set_value(project, 2, "date", "2020-02-02")
+    sv.set_value(project, 2, "issuer", "Vietnam")
+    check()
+    assert corpus.label_table(conn, "issuer").group_names[-2] == "Vietnam"
     conn.execute("DELETE FROM documents WHERE id = 1")
     check()
 
