@@ -157,8 +157,8 @@ _NEW_LABEL_ROW = """INSERT INTO label_doc_counts (doc_id, label, spans, date, is
         SELECT d.id, NEW.label, 1, d.date, d.issuer FROM documents d INDEXED BY documents_listing
         WHERE d.id = NEW.doc_id AND NOT EXISTS (SELECT 1 FROM label_doc_counts x
                                                 WHERE x.doc_id = NEW.doc_id AND x.label = NEW.label);"""
-_COUNT_SPAN = ("UPDATE label_doc_counts SET spans = spans + 1 WHERE doc_id = NEW.doc_id AND label = NEW.label;\n        "
-               + _NEW_LABEL_ROW)
+_COUNT_SPAN = ("UPDATE label_doc_counts SET spans = spans + 1 WHERE doc_id = NEW.doc_id AND label = NEW.label;"
+               "\n        " + _NEW_LABEL_ROW)
 _UNCOUNT_SPAN = """DELETE FROM label_doc_counts WHERE doc_id = OLD.doc_id AND label = OLD.label AND spans = 1;
         UPDATE label_doc_counts SET spans = spans - 1 WHERE doc_id = OLD.doc_id AND label = OLD.label AND spans > 1;"""
 _NEW_OVERLAPS = """INSERT INTO span_overlaps (a, b) SELECT min(s.id, NEW.id), max(s.id, NEW.id) FROM spans s
