@@ -172,8 +172,8 @@ _V4_CORPUS = [
         issuer TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (doc_id, label)
     ) WITHOUT ROWID""",
-    "CREATE INDEX label_doc_counts_by_date ON label_doc_counts(date, label, spans)",
-    "CREATE INDEX label_doc_counts_by_issuer ON label_doc_counts(issuer, label, spans)",
+    "CREATE INDEX label_doc_counts_by_date ON label_doc_counts(date, label, issuer, spans)",
+    "CREATE INDEX label_doc_counts_by_issuer ON label_doc_counts(issuer, label, date, spans)",
     """CREATE TABLE span_overlaps (
         a INTEGER NOT NULL,
         b INTEGER NOT NULL,
