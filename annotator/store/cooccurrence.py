@@ -11,8 +11,9 @@ Two spans of one statement co-occur
 Each unordered pair of spans counts once; ``cells[i][j] == cells[j][i]``; the diagonal counts pairs of two spans of
 the same label. :func:`statements` lists the statements where two labels co-occur, with the number of pairs.
 
-The overlap pairs are kept by triggers in ``span_overlaps`` (schema v4): the table reads those pairs and their two
-spans' labels. The sentence pairs come from a range join on the index ``spans_by_doc`` (the spans starting within
+The overlap pairs come from a range join on the covering index ``spans_by_doc`` (doc_id, start, end, label): each
+span, then the spans of its statement starting inside it, without reading a table row. (A table of the pairs kept by
+triggers answered faster, but grows with the square of a dense statement's spans.) The sentence pairs come from a range join on the index ``spans_by_doc`` (the spans starting within
 :data:`SENTENCE_REACH` of each span), then a look at the text between the two starts: slower (the text of each
 statement is read for each nearby pair), so the window computes it off the GUI thread.
 """
@@ -71,8 +72,8 @@ class Cooccurrence:
 def _pairs_from(mode: str) -> str:
     """``FROM ...`` giving the co-occurring pairs as spans ``a`` and ``b``."""
     condition = _condition(mode)  # an unknown mode is refused here
-    if mode == "overlap":
-        return "FROM span_overlaps p JOIN spans a ON a.id = p.a JOIN spans b ON b.id = p.b"
+    if mode == "overlap":  # both sides from the covering index: a scan of it, and a seek per span
+        return f"FROM spans a INDEXED BY spans_by_doc JOIN spans b INDEXED BY spans_by_doc ON {condition}"
     return f"FROM spans a JOIN spans b ON {condition}"
 
 

@@ -146,23 +146,22 @@ _V3_SCALE = [
 # v3 = document variables, then the listing (whose index covers the date and issuer columns too)
 _V3 = [*_V3_SOURCES, *_V3_SCALE]
 
-# v4, the corpus at a glance (issue 12, annotator/store/corpus.py and cooccurrence.py): two summaries kept by triggers
-# so that a label × quarter table and the co-occurrence table over 1 M spans read a few hundred thousand small rows
-# instead of joining every span to its statement. ``label_doc_counts``: each statement's number of spans per label
+# v4, the corpus at a glance (issue 12, annotator/store/corpus.py): a summary kept by triggers so that a label ×
+# quarter table over 1 M spans reads a few hundred thousand small rows instead of joining every span to its
+# statement. ``label_doc_counts``: each statement's number of spans per label
 # (no row: none), with the statement's date and issuer (kept in step by a trigger on ``documents``), indexed by
 # date so a label × date table is one ordered scan (a second index by issuer doubled the cost of adding a span).
-# ``span_overlaps``: every pair of spans of one statement that share a character, once, as (lower id, higher id);
-# labels are read from ``spans``. Adding a span is one upsert whose date and issuer come from the index
+# Adding a span is one upsert whose date and issuer come from the index
 # ``documents_listing`` (never the row with the text): measured 2.5× cheaper per span than an UPDATE then an
-# INSERT ... WHERE NOT EXISTS. All told, importing spans costs 1.9× what it did without these triggers.
+# INSERT ... WHERE NOT EXISTS. Overlapping pairs are NOT kept: a table of them grows with the square of a dense
+# statement's spans (10 000 spans on 50 000 characters: 1 M pairs, its import 0.9 s -> 115 s, a label key 5 -> 63 ms);
+# co-occurrence by overlap is a range join on the covering index ``spans_by_doc`` instead (cooccurrence.py).
 _COUNT_SPAN = """INSERT INTO label_doc_counts (doc_id, label, spans, date, issuer) VALUES (NEW.doc_id, NEW.label, 1,
             coalesce((SELECT date FROM documents INDEXED BY documents_listing WHERE id = NEW.doc_id), ''),
             coalesce((SELECT issuer FROM documents INDEXED BY documents_listing WHERE id = NEW.doc_id), ''))
             ON CONFLICT (doc_id, label) DO UPDATE SET spans = spans + 1;"""
 _UNCOUNT_SPAN = """DELETE FROM label_doc_counts WHERE doc_id = OLD.doc_id AND label = OLD.label AND spans = 1;
         UPDATE label_doc_counts SET spans = spans - 1 WHERE doc_id = OLD.doc_id AND label = OLD.label AND spans > 1;"""
-_NEW_OVERLAPS = """INSERT INTO span_overlaps (a, b) SELECT min(s.id, NEW.id), max(s.id, NEW.id) FROM spans s
-            WHERE s.doc_id = NEW.doc_id AND s.start < NEW."end" AND s."end" > NEW.start AND s.id != NEW.id;"""
 _V4_CORPUS = [
     """CREATE TABLE label_doc_counts (
         doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -173,30 +172,16 @@ _V4_CORPUS = [
         PRIMARY KEY (doc_id, label)
     ) WITHOUT ROWID""",
     "CREATE INDEX label_doc_counts_by_date ON label_doc_counts(date, label, issuer, spans)",
-    """CREATE TABLE span_overlaps (
-        a INTEGER NOT NULL,
-        b INTEGER NOT NULL,
-        PRIMARY KEY (a, b),
-        CHECK (a < b)
-    ) WITHOUT ROWID""",
-    "CREATE INDEX span_overlaps_by_b ON span_overlaps(b)",
     f"""CREATE TRIGGER corpus_span_insert AFTER INSERT ON spans BEGIN
         {_COUNT_SPAN}
-        {_NEW_OVERLAPS}
     END""",
     f"""CREATE TRIGGER corpus_span_delete AFTER DELETE ON spans BEGIN
         {_UNCOUNT_SPAN}
-        DELETE FROM span_overlaps WHERE a = OLD.id OR b = OLD.id;
     END""",
     f"""CREATE TRIGGER corpus_span_relabel AFTER UPDATE OF label, doc_id ON spans
        WHEN OLD.label IS NOT NEW.label OR OLD.doc_id IS NOT NEW.doc_id BEGIN
         {_UNCOUNT_SPAN}
         {_COUNT_SPAN}
-    END""",
-    f"""CREATE TRIGGER corpus_span_move AFTER UPDATE OF start, "end", doc_id ON spans
-       WHEN OLD.start IS NOT NEW.start OR OLD."end" IS NOT NEW."end" OR OLD.doc_id IS NOT NEW.doc_id BEGIN
-        DELETE FROM span_overlaps WHERE a = OLD.id OR b = OLD.id;
-        {_NEW_OVERLAPS}
     END""",
     """CREATE TRIGGER corpus_document_fields AFTER UPDATE OF date, issuer ON documents
        WHEN OLD.date IS NOT NEW.date OR OLD.issuer IS NOT NEW.issuer BEGIN
@@ -205,9 +190,6 @@ _V4_CORPUS = [
     """INSERT INTO label_doc_counts (doc_id, label, spans, date, issuer)
         SELECT s.doc_id, s.label, count(*), d.date, d.issuer FROM spans s JOIN documents d ON d.id = s.doc_id
         GROUP BY s.doc_id, s.label""",
-    # each overlapping pair found once: b starts inside a (ties on the start broken by id)
-    """INSERT INTO span_overlaps (a, b) SELECT min(x.id, y.id), max(x.id, y.id) FROM spans x JOIN spans y
-        ON y.doc_id = x.doc_id AND y.start >= x.start AND y.start < x."end" AND (y.start > x.start OR y.id > x.id)""",
 ]
 
 _V4 = [*_V4_CORPUS]
