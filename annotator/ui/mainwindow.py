@@ -16,6 +16,7 @@ from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
 from annotator.ui import properties, restore, review, search, watch
+from annotator.ui import corpus as corpus_views
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.statement.view import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.reading = reading.install(self)  # zoom, font, spacing, line width of every statement view
         self.properties = properties.install(self)
         self.search = search.install(self)  # the Search dock (Ctrl+Shift+F)
+        self.corpus_views = corpus_views.install(self)  # the Corpus menu: tables, charts, span retrieval
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building

@@ -27,6 +27,7 @@ from tests.benchmarks import (  # noqa: E402
     bench_agree,
     bench_corpus,
     bench_corpus_gui,
+    bench_corpus_views,
     bench_export,
     bench_gui,
     bench_search,
@@ -39,6 +40,7 @@ from tests.benchmarks.common import Context, Row, table  # noqa: E402
 MODULES: tuple[ModuleType, ...] = (
     bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_corpus, bench_corpus_gui, bench_sources,
     bench_search,
+    bench_corpus_views,
 )
 LAST_RUN = Path(__file__).with_name("last_run.md")
 

@@ -319,6 +319,18 @@ SQL_ALLOWED = {
     # the search's one runner of its queries (to turn a malformed MATCH into one line); every caller passes a
     # constant query, the user's text is a parameter
     ("annotator/store/search.py", "_run"): "constant queries from the callers, the MATCH text a parameter",
+    # the corpus views (issue 12): SQL from corpus.grouping's constant fragments (a period's CASE, a fixed column's
+    # name from core.variables.FIXED, a variable's join whose name is a parameter), "?" lists, constant joins;
+    # labels, keys, variable names and values are parameters
+    ("annotator/store/cooccurrence.py", "cooccurrence"): "constant pair joins",
+    ("annotator/store/cooccurrence.py", "statements"): "constant pair joins, IN (?, ?, ...) placeholders",
+    ("annotator/store/corpus.py", "_sizes"): "grouping fragments",
+    ("annotator/store/corpus.py", "label_table"): "grouping fragments",
+    ("annotator/store/corpus.py", "crosstab"): "grouping fragments",
+    ("annotator/store/corpus.py", "codeline"): "IN (?, ?, ...) placeholders",
+    ("annotator/store/retrieval.py", "spans"): "WHERE joined from constant fragments and grouping fragments",
+    ("annotator/store/retrieval.py", "count"): "WHERE joined from constant fragments and grouping fragments",
+    ("annotator/store/retrieval.py", "write_csv"): "WHERE joined from constant fragments and grouping fragments",
 }
 
 

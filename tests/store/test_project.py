@@ -150,7 +150,7 @@ def test_newer_schema_is_refused(project, tmp_path):
 
 
 @pytest.mark.parametrize("damage, message", [
-    ('ALTER TABLE spans RENAME COLUMN id TO ie', "definition of table 'spans' was altered"),  # found by fuzzing
+    ('ALTER TABLE spans RENAME COLUMN id TO ie', "definition of table 'spans'(, .*)? was altered"),  # found by fuzzing
     ("DROP TABLE settings", "table 'settings' missing"),
     ("CREATE TRIGGER t AFTER INSERT ON spans BEGIN DELETE FROM spans; END", "a trigger 't' that Annotator did not"),
     ("CREATE VIEW v AS SELECT 1", "a view 'v'"),

@@ -2,7 +2,7 @@
 Review ▸ Export Gold JSONL.
 
 The figures are :func:`annotator.store.review.review_report` (my project against one colleague); the chart is
-painted with QPainter (no plotting dependency): per label, a bar for the overlap F1 and one for Cohen's κ, each
+drawn with pyqtgraph (``annotator/ui/charts.py``): per label, a bar for the overlap F1 and one for Cohen's κ, each
 with its value written beside it ("n/a" where the figure is undefined).
 """
 
@@ -11,15 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, QSettings, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -31,7 +30,7 @@ from annotator.errors import AnnotatorError
 from annotator.formats.common import output_file
 from annotator.store import Project
 from annotator.store import review as store
-from annotator.ui import filedialogs
+from annotator.ui import charts, filedialogs
 from annotator.ui.dialogs import error
 from annotator.ui.reading import columns
 from annotator.ui.text import plain, plain_tooltip, to_qt
@@ -62,77 +61,16 @@ def figure(value: float | None) -> str:
     return "0.00" if text == "-0.00" else text
 
 
-class BarChart(QWidget):
-    """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1."""
-
-    BAR = 14
-    GAP = 10
-    PAD = 8
+class BarChart(charts.HorizontalBars):
+    """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1 (pyqtgraph)."""
 
     def __init__(self, rows: list[dict], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows = rows
         self.setObjectName("report_chart")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(self.sizeHint().height())
-
-    def values(self) -> list[tuple[str, list[float | None]]]:
-        return [(row["title"] or row["key"], [row[key] for key, _, _ in SERIES]) for row in self.rows]
-
-    def sizeHint(self) -> QSize:
-        legend = self.fontMetrics().height() + self.GAP
-        per_label = len(SERIES) * self.BAR + self.GAP
-        return QSize(480, 2 * self.PAD + legend + max(1, len(self.rows)) * per_label)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        text_color = self.palette().color(QPalette.ColorRole.WindowText)
-        metrics = QFontMetrics(self.font())
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
-        # legend
-        x, y = float(self.PAD), float(self.PAD)
-        for _, name, colour in SERIES:
-            painter.fillRect(QRectF(x, y + 2, 12, metrics.height() - 4), QColor(colour))
-            painter.setPen(text_color)
-            painter.drawText(QRectF(x + 16, y, metrics.horizontalAdvance(name) + 4, metrics.height()),
-                             Qt.AlignmentFlag.AlignVCenter, name)
-            x += 16 + metrics.horizontalAdvance(name) + 20
-        y += metrics.height() + self.GAP
-        values = self.values()
-        if not values:
-            painter.setPen(text_color)
-            painter.drawText(QRectF(self.PAD, y, self.width() - 2 * self.PAD, self.BAR * 2),
-                             Qt.AlignmentFlag.AlignLeft, "No labels to compare")
-            painter.end()
-            return
-        names_width = min(max(metrics.horizontalAdvance(name) for name, _ in values) + 12, self.width() // 3)
-        value_width = metrics.horizontalAdvance("-0.00 ") + 8
-        left = self.PAD + names_width
-        width = max(40.0, self.width() - left - value_width - self.PAD)
-        low = min([0.0, *(v for _, vs in values for v in vs if v is not None)])
-        scale = width / (1.0 - low)
-        zero = left + (-low) * scale
-        top = y
-        for name, vs in values:
-            painter.setPen(text_color)
-            label_rect = QRectF(self.PAD, y, names_width - 8, len(SERIES) * self.BAR)
-            painter.drawText(label_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(name, Qt.TextElideMode.ElideRight, int(label_rect.width())))
-            for (_, _, colour), value in zip(SERIES, vs, strict=True):
-                bar = QRectF(zero, y + 1, 0, self.BAR - 2)
-                if value is not None:
-                    a, b = sorted((zero, zero + value * scale))
-                    bar = QRectF(a, y + 1, max(1.0, b - a), self.BAR - 2)
-                    painter.fillRect(bar, QColor(colour))
-                painter.setPen(text_color)
-                painter.drawText(QRectF(max(bar.right(), zero) + 4, y, value_width, self.BAR),
-                                 Qt.AlignmentFlag.AlignVCenter, figure(value))
-                y += self.BAR
-            y += self.GAP
-        painter.setPen(QColor(text_color.red(), text_color.green(), text_color.blue(), 120))
-        painter.drawLine(int(zero), int(top) - 2, int(zero), int(y - self.GAP) + 2)
-        painter.end()
+        self.show_data([row["title"] or row["key"] for row in rows],
+                       [(name, [row[key] for row in rows]) for key, name, _ in SERIES],
+                       [c for _, _, c in SERIES], fmt=figure)
 
 
 class _RowsModel(QAbstractTableModel):

@@ -1,0 +1,132 @@
+"""Item models of the corpus views: a matrix of counts (label × group, crosstab, co-occurrence) shown as counts or
+percentages, and the retrieved spans. Each wraps a core result; cells are formatted when shown."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from annotator.core.neutral import csv_row
+from annotator.formats.common import output_file
+
+_INDEX = QModelIndex()
+Display = Qt.ItemDataRole.DisplayRole
+
+
+class MatrixModel(QAbstractTableModel):
+    """Rows × columns of numbers; ``percent`` (None, "row" or "column") shows percentages instead of counts. The
+    last column holds the row totals (counts) unless ``totals`` is False."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.corner = ""
+        self.row_names: list[str] = []
+        self.column_names: list[str] = []
+        self.counts: list[list[int]] = []
+        self.percents: list[list[float | None]] | None = None
+        self.totals: list[int] | None = None
+
+    def set_matrix(self, corner: str, rows: list[str], columns: list[str], counts: list[list[int]],
+                   percents: list[list[float | None]] | None = None, totals: list[int] | None = None) -> None:
+        self.beginResetModel()
+        self.corner, self.row_names, self.column_names = corner, rows, columns
+        self.counts, self.percents, self.totals = counts, percents, totals
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _INDEX) -> int:
+        return 0 if parent.isValid() else len(self.row_names)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _INDEX) -> int:
+        return 0 if parent.isValid() else len(self.column_names) + (1 if self.totals is not None else 0)
+
+    def headers(self) -> list[str]:
+        return [*self.column_names, *(["Total"] if self.totals is not None else [])]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Display) -> Any:
+        if role != Display:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            heads = self.headers()
+            return heads[section] if section < len(heads) else None
+        return self.row_names[section] if section < len(self.row_names) else None
+
+    def value(self, r: int, c: int) -> float | int | None:
+        if c >= len(self.column_names):
+            return self.totals[r] if self.totals is not None else None
+        if self.percents is not None:
+            return self.percents[r][c]
+        return self.counts[r][c]
+
+    def text(self, r: int, c: int) -> str:
+        v = self.value(r, c)
+        if v is None:
+            return "–"
+        if self.percents is not None and c < len(self.column_names):
+            return f"{v:.1f}%"
+        return f"{v:,}".replace(",", "\u2009")
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Display) -> Any:
+        if not index.isValid():
+            return None
+        if role == Display:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{self.row_names[index.row()]} · {self.headers()[index.column()]}"
+        return None
+
+    def save_csv(self, target: str | Path) -> None:
+        """The table as shown (counts, or percentages rounded to 0.1), written atomically."""
+        with output_file(target, "w") as out:
+            writer = csv.writer(out)
+            writer.writerow(csv_row([self.corner, *self.headers()]))
+            for r, name in enumerate(self.row_names):
+                cells = []
+                for c in range(self.columnCount()):
+                    v = self.value(r, c)
+                    cells.append("" if v is None else round(v, 1) if isinstance(v, float) else v)
+                writer.writerow(csv_row([name, *cells]))
+
+
+SPAN_HEADERS = ("Statement", "Date", "Issuer", "Label", "Text", "Annotator", "Note")
+
+
+class SpansModel(QAbstractTableModel):
+    """Retrieved spans (rows of ``retrieval.COLUMNS``)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[tuple[Any, ...]] = []
+        self.names: dict[str, str] = {}
+
+    def set_rows(self, rows: list[tuple[Any, ...]], names: dict[str, str]) -> None:
+        self.beginResetModel()
+        self.rows, self.names = rows, names
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _INDEX) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _INDEX) -> int:
+        return 0 if parent.isValid() else len(SPAN_HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Display) -> Any:
+        if role == Display and orientation == Qt.Orientation.Horizontal and section < len(SPAN_HEADERS):
+            return SPAN_HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Display) -> Any:
+        if not index.isValid() or role not in (Display, Qt.ItemDataRole.ToolTipRole):
+            return None
+        _sid, _doc, title, date, issuer, _s, _e, label, text, annotator, note = self.rows[index.row()]
+        value = (title, date, issuer, self.names.get(label, label), text, annotator, note)[index.column()]
+        value = " ".join(str(value).split())  # one line per row: line breaks of the text shown as spaces
+        return value if role == Display or len(value) < 80 else value[:500]
+
+    def span_at(self, row: int) -> tuple[int, int]:
+        """(span id, statement id) of a row."""
+        return self.rows[row][0], self.rows[row][1]

@@ -1,0 +1,80 @@
+"""The corpus views of issue 12 at 100 000 statements / 1 M spans (``corpus_data``; quick mode 1 000 statements).
+
+The corpus gets dates spread over ten years and five issuers (on a copy: the corpus files are shared by the run).
+Each row stands beside the plain ``SELECT label, count(*) FROM spans GROUP BY label`` on a plain cursor in the same
+run: the least any per-label figure over all spans costs.
+
+- label × quarter table (``corpus.label_table(conn, "date:quarter")``): spans and statements per cell, group sizes,
+  from the per-statement label counts that triggers keep (schema v4);
+- co-occurrence by overlap (the overlapping pairs the triggers keep) and by sentence (a join over spans and the text
+  between them, measured once: it takes about a minute at full size);
+- the span list of one table cell (``retrieval.spans``, the first 1 000 rows: what the list shows first).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from annotator.store import cooccurrence, corpus, retrieval
+from tests.benchmarks import corpus_data
+from tests.benchmarks.common import Context, Row, Target, interleaved, median
+
+NAME = "corpus_views"
+MEASURES = (
+    "100 000 statements: label × quarter table",
+    "100 000 statements: co-occurrence, overlap",
+    "100 000 statements: co-occurrence, same sentence",
+    "100 000 statements: spans of one table cell (first 1 000)",
+)
+BASELINE = "SELECT label, count(*) FROM spans GROUP BY label"
+SECOND = Target(max_figure=1000, unit="ms")
+
+
+def _ms(times: list[float]) -> float:
+    return median(times) * 1000
+
+
+def run(ctx: Context) -> list[Row]:
+    source = corpus_data.build(ctx)
+    path = ctx.workdir / "corpus-views.sqlite"
+    shutil.copyfile(source.mine, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE documents SET date = printf('%04d-%02d-%02d', 2015 + id % 10, 1 + id % 12, 1 + id % 28),"
+            " issuer = CASE id % 5 WHEN 0 THEN 'Japan' WHEN 1 THEN 'Korea' WHEN 2 THEN 'United States'"
+            " WHEN 3 THEN 'Trilateral' ELSE '' END"
+        )
+    conn.close()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    repeats = ctx.repeats(5, 1)
+    try:
+        table = corpus.label_table(conn, "date:quarter")
+        ctx.note(f"corpus views: {len(table.groups)} quarters, {sum(table.row_totals())} spans in the table")
+        key = table.groups[len(table.groups) // 2]
+        cell = retrieval.SpanQuery(labels=(table.labels[1],), groups=(("date:quarter", key),))
+        t_table, t_over, t_cell, base = interleaved(
+            [
+                lambda: corpus.label_table(conn, "date:quarter"),
+                lambda: cooccurrence.cooccurrence(conn, "overlap"),
+                lambda: retrieval.spans(conn, cell, limit=1000),
+                lambda: conn.execute(BASELINE).fetchall(),
+            ],
+            repeats,
+        )
+        # the sentence pairs read the text: once is enough to see where it stands (about a minute at full size)
+        t_sent, base_sent = interleaved(
+            [lambda: cooccurrence.cooccurrence(conn, "sentence"), lambda: conn.execute(BASELINE).fetchall()], 1)
+        over = cooccurrence.cooccurrence(conn, "overlap").total()
+        sent = cooccurrence.cooccurrence(conn, "sentence").total() if ctx.quick else "(not counted again)"
+        ctx.note(f"co-occurring pairs: {over} overlapping, {sent} in one sentence")
+    finally:
+        conn.close()
+        path.unlink(missing_ok=True)
+    b = _ms(base)
+    return [
+        Row(MEASURES[0], _ms(t_table), "ms", b, "raw GROUP BY label", SECOND),
+        Row(MEASURES[1], _ms(t_over), "ms", b, "raw GROUP BY label", SECOND),
+        Row(MEASURES[2], _ms(t_sent), "ms", _ms(base_sent), "raw GROUP BY label", SECOND),
+        Row(MEASURES[3], _ms(t_cell), "ms", b, "raw GROUP BY label", Target(max_figure=100, unit="ms")),
+    ]

@@ -1,0 +1,209 @@
+"""The Corpus menu through the real widgets (issue 12, "Done when"): a new user sees Commitments per issuer per
+quarter as a table and a chart and exports both; a cell lists its spans and Enter opens one in its statement."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from annotator.core.model import IncomingDocument, IncomingSpan
+from annotator.store import Project
+from annotator.ui import filedialogs
+from tests.ui.conftest import show_window
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+TEXT = "We commit to peace. 👍🏽 We will defend our allies.\r\nThey threaten the region."
+#: (date, issuer, commitments, threats) per statement
+STATEMENTS = (
+    ("2023-01-10", "Japan", 2, 1),
+    ("2023-02-11", "Japan", 1, 0),
+    ("2023-04-02", "Korea", 1, 1),
+    ("2023-07-30", "Japan", 0, 1),
+    ("", "Korea", 1, 0),
+)
+
+
+@pytest.fixture
+def project(tmp_path):
+    commit = [(TEXT.index(w), TEXT.index(w) + len(w)) for w in ("commit", "defend")]
+    threat = (TEXT.index("threaten"), TEXT.index("threaten") + len("threaten"))
+    docs = []
+    for i, (date, issuer, n_commit, n_threat) in enumerate(STATEMENTS):
+        spans = [IncomingSpan(s, e, "commitment", "kim") for s, e in commit[:n_commit]]
+        spans += [IncomingSpan(*threat, "threat", "kim")] * n_threat
+        docs.append(IncomingDocument(f"{TEXT} #{i}", f"statement {i}", "t", spans, date=date, issuer=issuer))
+    with Project.open(tmp_path / "c.sqlite", create=True, user="kim") as p:
+        p.import_documents(docs)
+    project = Project.open(tmp_path / "c.sqlite", user="kim")
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def window(qtbot, project, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from annotator.ui.mainwindow import MainWindow
+
+    return show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+
+
+def _pick(qtbot, box, text):
+    """Choose ``text`` in a combo box with the keyboard (Up to the first item, then Down until it is current)."""
+    box.setFocus()
+    while box.currentIndex() > 0 and box.currentText() != text:
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+    for _ in range(box.count()):
+        if box.currentText() == text:
+            return
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    assert box.currentText() == text
+
+
+def _wait_idle(qtbot, corpus):
+    qtbot.waitUntil(lambda: not corpus.jobs.busy(), timeout=10_000)
+
+
+def test_commitments_per_issuer_per_quarter_as_table_and_chart_exported(qtbot, window, tmp_path, monkeypatch):
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)  # Corpus ▸ Label × Group Table
+    corpus = window.corpus_views.corpus_window
+    assert corpus is not None and corpus.isVisible()
+    _wait_idle(qtbot, corpus)
+    _pick(qtbot, corpus.rows_by, "Issuer")
+    _pick(qtbot, corpus.table_label, "Commitment")
+    _pick(qtbot, corpus.columns_by, "Date by quarter")
+    _wait_idle(qtbot, corpus)
+    model = corpus.table_model
+    assert model.headers() == ["2023-Q1", "2023-Q2", "2023-Q3", "(no date)", "Total"]
+    assert model.row_names == ["Japan", "Korea"]
+    assert model.counts == [[3, 0, 0, 0], [0, 1, 0, 1]]
+    chart = dict(corpus.table_chart.values())
+    assert chart == {"Japan": [3, 0, 0, 0], "Korea": [0, 1, 0, 1]}
+    assert corpus.table_chart.categories == model.column_names
+
+    targets = iter([tmp_path / "table.csv", tmp_path / "chart.png", tmp_path / "chart.csv"])
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(next(targets)))
+    qtbot.waitUntil(corpus.isActiveWindow)
+    qtbot.keyClick(corpus.focusWidget(), Qt.Key.Key_V, ALT)  # Table as CS&V… (a mnemonic clicks after 100 ms)
+    qtbot.waitUntil((tmp_path / "table.csv").exists)
+    qtbot.keyClick(corpus.focusWidget(), Qt.Key.Key_G, ALT)  # Chart as PN&G…
+    qtbot.waitUntil((tmp_path / "chart.png").exists)
+    corpus.findChild(type(corpus.find_button), "chart_csv").click()
+    with open(tmp_path / "table.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [
+        ["Commitment by Issuer", "2023-Q1", "2023-Q2", "2023-Q3", "(no date)", "Total"],
+        ["Japan", "3", "0", "0", "0", "3"],
+        ["Korea", "0", "1", "0", "1", "2"],
+    ]
+    image = QImage(str(tmp_path / "chart.png"))
+    assert not image.isNull() and image.width() > 200 and image.height() > 150
+    with open(tmp_path / "chart.csv", newline="", encoding="utf-8") as fh:
+        assert list(csv.reader(fh))[1] == ["2023-Q1", "3", "0"]
+
+    # statements instead of spans, as column percentages
+    _pick(qtbot, corpus.count_by, "Statements with at least one")
+    _pick(qtbot, corpus.percent_by, "Column percentages")
+    assert model.text(0, 0) == "100.0%"  # both Q1 statements are Japan's, each with a commitment
+    assert model.text(1, 3) == "100.0%"
+
+
+def test_a_cell_lists_its_spans_and_enter_opens_one_selected(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
+    corpus = window.corpus_views.corpus_window
+    _pick(qtbot, corpus.columns_by, "Date by quarter")
+    _wait_idle(qtbot, corpus)
+    table = corpus.table_view
+    assert corpus.table_model.row_names[:2] == ["Threat", "Commitment"]
+    table.setFocus()
+    table.setCurrentIndex(corpus.table_model.index(1, 0))  # Commitment, 2023-Q1
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    _wait_idle(qtbot, corpus)
+    assert corpus.tabs.currentIndex() == corpus.TABS.index("spans")
+    rows = corpus.spans_model.rows
+    assert [(r[2], r[7], r[8]) for r in rows] == [
+        ("statement 0", "commitment", "commit"), ("statement 0", "commitment", "defend"),
+        ("statement 1", "commitment", "commit"),
+    ]
+    view = corpus.spans_view
+    view.setCurrentIndex(corpus.spans_model.index(2, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.session.document.title == "statement 1"
+    assert window.view.selected_span_id == rows[2][0]
+
+
+def test_retrieve_spans_by_text_and_export_them(qtbot, window, tmp_path, monkeypatch):
+    qtbot.keyClick(window.view, Qt.Key.Key_R, CTRL_SHIFT)  # Corpus ▸ Retrieve Spans
+    corpus = window.corpus_views.corpus_window
+    assert corpus.tabs.currentIndex() == corpus.TABS.index("spans")
+    corpus.find_text.setFocus()
+    qtbot.keyClicks(corpus.find_text, "THREAT")
+    qtbot.keyClick(corpus.find_text, Qt.Key.Key_Return)
+    _wait_idle(qtbot, corpus)
+    assert len(corpus.spans_model.rows) == 3 and corpus.spans_note.text() == "3 span(s)"
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(tmp_path / "spans.csv"))
+    corpus.findChild(type(corpus.find_button), "spans_csv").click()
+    _wait_idle(qtbot, corpus)
+    with open(tmp_path / "spans.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == 4 and {r[8] for r in rows[1:]} == {"threaten"}
+
+
+def test_cooccurrence_timeline_and_codeline(qtbot, window, tmp_path, monkeypatch):
+    ctl = window.corpus_views
+    corpus = ctl.show("cooccurrence")
+    _wait_idle(qtbot, corpus)
+    names = corpus.co_model.row_names
+    c, t = names.index("Commitment"), names.index("Threat")
+    assert corpus.co_model.counts[c][t] == 0  # no commitment overlaps a threat
+    _pick(qtbot, corpus.co_mode, "Spans that start in the same sentence")
+    _wait_idle(qtbot, corpus)
+    assert corpus.co_model.counts[c][c] == 0  # the two commitments are in two sentences
+    corpus.co_view.setFocus()
+    corpus.co_view.setCurrentIndex(corpus.co_model.index(c, c))
+    qtbot.keyClick(corpus.co_view, Qt.Key.Key_Return)
+    _wait_idle(qtbot, corpus)
+    assert corpus.co_docs_model.row_names == []
+
+    corpus = ctl.show("timeline")
+    _wait_idle(qtbot, corpus)
+    series = dict(corpus.timeline_chart.values())
+    assert corpus.timeline_chart.categories == ["2023-Q1", "2023-Q2", "2023-Q3"]
+    assert series["Commitment"] == [3, 1, 0] and series["Threat"] == [1, 1, 1]
+    assert "1 span(s) in statements without a date" in corpus.timeline_note.text()
+
+    corpus = ctl.show("codeline")
+    _wait_idle(qtbot, corpus)
+    assert [r.title for r in corpus.codeline_chart.rows] == [f"statement {i}" for i in range(5)]
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(tmp_path / "codeline.png"))
+    corpus.findChild(type(corpus.find_button), "codeline_png").click()
+    assert not QImage(str(tmp_path / "codeline.png")).isNull()
+
+
+def test_a_crosstab_cell_says_which_spans_it_lists(qtbot, window):
+    corpus = window.corpus_views.show("table")
+    _pick(qtbot, corpus.rows_by, "Issuer")
+    _pick(qtbot, corpus.columns_by, "Date by quarter")
+    _wait_idle(qtbot, corpus)
+    corpus.table_view.setFocus()
+    corpus.table_view.setCurrentIndex(corpus.table_model.index(1, 3))  # Korea, (no date)
+    qtbot.keyClick(corpus.table_view, Qt.Key.Key_Return)
+    _wait_idle(qtbot, corpus)
+    assert [r[2] for r in corpus.spans_model.rows] == ["statement 4"]
+    assert corpus.spans_note.text() == "1 span(s) in Date by quarter: (no date); Issuer: Korea"
+
+
+def test_one_column_per_statement_stays_quick_to_show(qtbot, window, monkeypatch):
+    from annotator.ui.corpus import window as corpus_window
+
+    monkeypatch.setattr(corpus_window, "CHART_GROUPS", 3)
+    corpus = window.corpus_views.show("table")
+    _pick(qtbot, corpus.columns_by, "Statement")
+    _wait_idle(qtbot, corpus)
+    assert corpus.table_model.column_names == [f"statement {i}" for i in range(5)]
+    assert corpus.table_chart.categories == ["statement 0", "statement 1", "statement 2"]
+    assert "the first 3 of 5" in corpus.table_chart.category_title
