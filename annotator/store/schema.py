@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = [
     """CREATE TABLE documents (
@@ -146,6 +146,29 @@ _V3_SCALE = [
 # v3 = document variables, then the listing (whose index covers the date and issuer columns too)
 _V3 = [*_V3_SOURCES, *_V3_SCALE]
 
+# v4, suggestions (issue 13, annotator/store/suggest.py). A suggestion is never stored: it is computed from the
+# codebook's cue patterns and a model trained on the spans. ``suggest_cues`` holds a label's cue patterns as JSON
+# (no row: the default codebook's cues for that key); ``suggest_rejections`` the suggestions the analyst rejected,
+# by document, extent and label, so they are not offered again.
+_V4_SUGGEST = [
+    """CREATE TABLE suggest_cues (
+        label TEXT PRIMARY KEY,
+        cues TEXT NOT NULL
+    )""",
+    """CREATE TABLE suggest_rejections (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        UNIQUE (doc_id, start, "end", label)
+    )""",
+]
+_V4 = [*_V4_SUGGEST]
+
 #: MIGRATIONS[n] takes a database from version n-1 to version n
 def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
     def step(conn: sqlite3.Connection) -> None:
@@ -156,6 +179,7 @@ def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2), 3: _run(_V3)}
+MIGRATIONS[4] = _run(_V4)
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:
