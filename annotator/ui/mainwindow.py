@@ -15,7 +15,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
-from annotator.ui import properties, restore, review, watch
+from annotator.ui import properties, restore, review, suggest, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.statement.view import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.outside = watch.install(self)  # changes by other processes show up by themselves
         self.reading = reading.install(self)  # zoom, font, spacing, line width of every statement view
         self.properties = properties.install(self)
+        self.suggestions = suggest.install(self)  # ghost spans, their keys, the Suggestions dock (issue 13)
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
@@ -321,7 +322,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
         rows = (action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + self.properties.key_rows()
-                + review_rows)
+                + review_rows + suggest.key_rows())
         ShortcutsDialog(self, rows).exec()
 
     def show_about(self) -> None:
@@ -341,6 +342,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.file_watch.timer.stop()
+        self.suggestions.retrainer.stop()
         self.session.project.close()
         super().closeEvent(event)
 
