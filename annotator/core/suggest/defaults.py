@@ -22,7 +22,7 @@ DEFAULT_CUES: dict[str, tuple[Cue, ...]] = {
         Cue("threat-danger", "tokens", "danger*|risk|risks|unlawful|illicit|malicious"),
     ),
     "commitment": (
-        Cue("commitment-will", "tokens", "we|i will|shall continue to|remain|stand"),
+        Cue("commitment-will", "tokens", "we|i will|shall continue|remain|stand|work|maintain"),
         Cue("commitment-commit", "tokens", "commitment*|committed|commit|pledge*|vow*|ironclad|unwavering"),
         Cue("commitment-resolved", "tokens", "remain|are|is resolved|determined|steadfast|resolute"),
         Cue("commitment-reaffirm", "tokens", "reaffirm*|reiterate*"),
@@ -35,7 +35,7 @@ DEFAULT_CUES: dict[str, tuple[Cue, ...]] = {
         Cue("call-call-on", "tokens", "call|calls on|upon"),
         Cue("call-must", "tokens", "must|should cease|stop|refrain|abide|comply|halt|release|withdraw|return"),
         Cue("call-cease", "tokens", "cease|refrain|desist from|all"),
-        Cue("call-abide", "tokens", "abide by|comply with"),
+        Cue("call-abide", "regex", r"\b(?:abide\s+by|comply\s+with|adhere\s+to)\b"),
         Cue("call-encourage", "tokens", "encourage*|appeal*|invite* ... to"),
     ),
 }

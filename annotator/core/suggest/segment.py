@@ -82,6 +82,10 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
             start += 1
         elif text[end - 1] in ")\"”’]" and _balanced(text, start, end - 1):
             end -= 1
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
     return (start, end) if start < end else None
 
 

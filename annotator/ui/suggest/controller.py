@@ -43,7 +43,8 @@ class SuggestController(QObject):
         self.retrainer.trained.connect(self._trained)
         self.retrainer.failed.connect(lambda msg: self.window.statusBar().showMessage(f"Retraining failed: {msg}",
                                                                                       8000))
-        self.retrainer.started.connect(lambda: self._note("retraining…"))
+        # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
+        self.retrainer.started.connect(lambda: self.panel.count.setText("retraining…"))
         self.actions = self._build_actions()
         self.panel.thresholdChanged.connect(self.set_threshold)
         self.panel.filtersChanged.connect(self._fill_panel)
