@@ -148,11 +148,29 @@ def find(cues: Iterable[Cue], text: str) -> list[tuple[int, int, Cue]]:
     """Every match of every cue in ``text``: (start, end, cue), in order of start."""
     out: list[tuple[int, int, Cue]] = []
     for cue in cues:
-        for m in compile_cached(cue).finditer(text):
-            if m.end() > m.start():
-                out.append((m.start(), m.end(), cue))
+        out.extend(_matches(cue, text))
     out.sort(key=lambda t: (t[0], t[1], t[2].name))
     return out
+
+
+#: matches of a cue in the texts seen last (a retrain and its cross-validation search the same statements)
+_FOUND: dict[tuple[Cue, str], tuple[tuple[int, int, Cue], ...]] = {}
+FOUND_SIZE = 50000
+
+
+def _matches(cue: Cue, text: str) -> tuple[tuple[int, int, Cue], ...]:
+    key = (cue, text)
+    found = _FOUND.get(key)
+    if found is None:
+        if len(_FOUND) >= FOUND_SIZE:
+            _FOUND.clear()
+        found = _FOUND[key] = tuple((m.start(), m.end(), cue) for m in compile_cached(cue).finditer(text)
+                                    if m.end() > m.start())
+    return found
+
+
+def clear_cache() -> None:
+    _FOUND.clear()
 
 
 _COMPILED: dict[Cue, re.Pattern[str]] = {}

@@ -93,8 +93,26 @@ def _words(text: str, start: int, end: int) -> int:
     return len(text[start:end].split())
 
 
+#: clauses of the texts seen last (a retrain and its cross-validation cut the same statements again and again)
+_CACHE: dict[str, tuple[Unit, ...]] = {}
+CACHE_SIZE = 5000
+
+
 def clauses(text: str) -> list[Unit]:
     """The clauses of ``text``, trimmed (see the module's docstring), in order."""
+    cached = _CACHE.get(text)
+    if cached is None:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.clear()
+        cached = _CACHE[text] = tuple(_clauses(text))
+    return list(cached)
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def _clauses(text: str) -> list[Unit]:
     units: list[Unit] = []
     for index, (s_start, s_end) in enumerate(sentences(text)):
         cuts = [s_start]
