@@ -145,3 +145,57 @@ def test_threshold_hides_suggestions_and_next_suggested_statement(sample_window,
     assert names.index("suggest_next_doc") == names.index("next_unfinished") + 1
     ctl.actions["suggest_next_doc"].trigger()
     assert window.session.document.id != first and ctl.shown
+
+
+def test_cue_patterns_edited_in_their_dialog_checked_saved_undoable_and_used(sample_window, qtbot):
+    from annotator.core.suggest.cues import Cue
+    from annotator.store import suggest as store
+    from annotator.ui.suggest.cues_dialog import CuesDialog
+
+    window = sample_window
+    ctl = window.suggestions
+    project = window.session.project
+    qtbot.waitUntil(lambda: _settled(ctl), timeout=120_000)
+    dialog = CuesDialog(window, window.session.labels, store.cues(project))
+    qtbot.addWidget(dialog)
+    assert "threat-condemn\ttokens\tcondemn*|deplore*|denounce*" in dialog.editor.toPlainText()
+    dialog.editor.setPlainText("bad name!  phrase  x\nr  regex  (unclosed\nonly-two  phrase\n")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    problems = dialog.problems.text()
+    assert dialog.result() == 0 and "Nothing was saved" in problems
+    assert "line 3" in problems and "not a valid regular expression" in problems and "the name must be" in problems
+    dialog.editor.setPlainText("# mine\nblatant  phrase  blatant violations\n")
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    assert dialog.result() == 1
+    ctl.set_cues(dialog.result_cues)
+    assert store.cues(project)["threat"] == (Cue("blatant", "phrase", "blatant violations"),)
+    qtbot.waitUntil(lambda: _settled(ctl), timeout=120_000)
+    window.open_document(2)
+    assert {g.source for g in ctl.shown if g.label == "threat"} <= {"pattern:blatant"} | {
+        g.source for g in ctl.shown if g.source.startswith("model:")}
+    assert any(g.source == "pattern:blatant" for g in ctl.shown)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert store.cues(project)["threat"][0].name == "threat-threaten"
+
+
+def test_codebook_export_and_import_carry_cue_patterns(sample_window, tmp_path, monkeypatch):
+    from annotator.core.codebook import DEFAULT_LABELS, codebook_to_json
+    from annotator.core.suggest.cues import Cue
+    from annotator.core.suggest.defaults import DEFAULT_CUES
+    from annotator.store import suggest as store
+    from annotator.ui import filedialogs
+
+    window = sample_window
+    project = window.session.project
+    target = tmp_path / "team.codebook.json"
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(target))
+    window.files.export_codebook()
+    exported = orjson.loads(target.read_bytes())
+    assert exported["labels"][0]["cues"][0] == {"name": DEFAULT_CUES["threat"][0].name, "kind": "tokens",
+                                                "pattern": DEFAULT_CUES["threat"][0].pattern}
+    shared = tmp_path / "shared.json"
+    shared.write_bytes(codebook_to_json(DEFAULT_LABELS, (), {"commitment": [Cue("pledge", "phrase", "we pledge")]}))
+    monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(shared))
+    window.files.import_codebook()
+    assert store.cues(project)["commitment"] == (Cue("pledge", "phrase", "we pledge"),)
+    assert store.cues(project)["threat"] == DEFAULT_CUES["threat"]  # a label without cues in the file keeps its own

@@ -76,3 +76,24 @@ class Reject(_Command):
     def undo_step(self) -> None:
         store.unreject(self.session.project, self.ids)
         self.controller.rejections_changed(self.suggestions, rejected=False)
+
+
+class SetCues(_Command):
+    """Replace the cue patterns of some labels (label key -> cues); undo puts the previous ones back."""
+
+    def __init__(self, controller: Any, session: Session, changes: dict[str, list[Any]]) -> None:
+        super().__init__(session, "Change cue patterns", None)
+        self.controller = controller
+        self.changes = changes
+        self.before: dict[str, Any] | None = None
+
+    def do(self) -> None:
+        before = store.set_cues(self.session.project, self.changes)
+        if self.before is None:
+            self.before = {k: list(before[k]) for k in self.changes}
+        self.controller.cues_changed()
+
+    def undo_step(self) -> None:
+        assert self.before is not None
+        store.set_cues(self.session.project, self.before)
+        self.controller.cues_changed()

@@ -79,6 +79,13 @@ class SuggestController(QObject):
             actions[ident] = action
         menu.addSeparator()
         menu.addAction(self.dock.toggleViewAction())
+        edit_cues = QAction("Edit Cue &Patterns…", self.window)
+        edit_cues.setObjectName("suggest_edit_cues")
+        edit_cues.triggered.connect(self.edit_cues)
+        menu.addAction(edit_cues)
+        labels_menu = self.window.menus["&Labels"]
+        labels_menu.insertAction(self.window.actions_["codebook_export"], edit_cues)  # beside Edit Codebook
+        actions["suggest_edit_cues"] = edit_cues
         self.window.menus["&View"].addAction(self.dock.toggleViewAction())
         # beside Next Unfinished in the Document menu
         document = self.window.menus["&Document"]
@@ -358,6 +365,27 @@ class SuggestController(QObject):
         if best is None:
             return self._note("no unfinished statement has suggestions at this threshold")
         self.window.open_document(best)
+
+    def edit_cues(self) -> None:
+        from annotator.store import suggest as store
+        from annotator.ui.suggest.cues_dialog import CuesDialog
+
+        dialog = CuesDialog(self.window, self.session.labels, store.cues(self.session.project))
+        if dialog.exec() == CuesDialog.DialogCode.Accepted:
+            self.set_cues(dialog.result_cues)
+        self.window.focus_statement()
+
+    def set_cues(self, changes: dict[str, list[Any]]) -> None:
+        """Store cue patterns (label key -> cues) as one undoable change, then retrain."""
+        from annotator.store import suggest as store
+
+        current = store.cues(self.session.project)
+        changed = {k: v for k, v in changes.items() if tuple(v) != current.get(k)}
+        if changed:
+            self.session.push(commands.SetCues(self, self.session, changed))
+
+    def cues_changed(self) -> None:
+        self.retrainer.schedule()
 
     def retrain_now(self) -> None:
         self.retrainer.start_now()
