@@ -102,10 +102,11 @@ def _event_loop(ctx: Context, docs: list[TrainingDoc]) -> Row:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from annotator.core.suggest import batch
     from annotator.ui.suggest import worker
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    snap = worker.Snapshot(LABELS, dict(DEFAULT_CUES), docs, [(d.doc_id, d.text, [], set()) for d in docs])
+    snap = batch.Snapshot(LABELS, dict(DEFAULT_CUES), docs, [(d.doc_id, d.text, [], set()) for d in docs])
 
     def worst(busy: bool) -> float:
         gaps: list[float] = []

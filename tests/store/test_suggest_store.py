@@ -8,6 +8,7 @@ import io
 import orjson
 import pytest
 
+from annotator.core.model import IncomingDocument
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.defaults import DEFAULT_CUES
 from annotator.errors import AnnotatorError
@@ -15,7 +16,6 @@ from annotator.formats import jsonl
 from annotator.store import Project
 from annotator.store import suggest as store
 from tests.core.suggest.fixtures import PHRASES_1, SAMPLE_1, SAMPLE_2, spans_of
-from annotator.core.model import IncomingDocument
 
 
 @pytest.fixture
@@ -41,7 +41,8 @@ def test_cues_default_by_key_then_stored_validated_and_kept(project):
 def test_rejected_suggestions_are_remembered_and_the_undo_forgets_them(project):
     suggester, _docs, _cues = store.train(project)
     found = store.suggest_corpus(project, suggester)
-    assert found and all(text == (SAMPLE_1 if sg.doc_id == 1 else SAMPLE_2)[sg.start : sg.end] for sg, _s, text in found)
+    texts = {1: SAMPLE_1, 2: SAMPLE_2}
+    assert found and all(text == texts[sg.doc_id][sg.start : sg.end] for sg, _s, text in found)
     target = found[0][0]
     ids = store.reject(project, [target])
     assert store.rejected(project) == {target.key}

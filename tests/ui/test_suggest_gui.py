@@ -44,7 +44,7 @@ def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next statement
     second = window.session.document
     assert second.id != first.id
-    qtbot.waitUntil(lambda: _settled(ctl) and ctl.trained.suggester.model is not None, timeout=120_000)
+    qtbot.waitUntil(lambda: _settled(ctl) and ctl.trained.version != "", timeout=120_000)
 
     # dashed ghosts with their confidences, drawn by the layer over the statement; none is a span
     ghosts = ctl.layer.suggestions
@@ -140,7 +140,7 @@ def test_threshold_hides_suggestions_and_next_suggested_statement(sample_window,
     assert window.session.project.setting("suggest.threshold") == "0.95"
     ctl.panel.threshold.setValue(0.5)
     first = window.session.document.id
-    window.actions_  # the action sits in the Document menu beside Next Unfinished
+    # the action sits in the Document menu beside Next Unfinished
     names = [a.objectName() for a in window.menus["&Document"].actions()]
     assert names.index("suggest_next_doc") == names.index("next_unfinished") + 1
     ctl.actions["suggest_next_doc"].trigger()

@@ -121,6 +121,8 @@ def format_figures(figures: Mapping[str, Mapping[str, Any]], names: Mapping[str,
         rows.append((names.get(lb, lb), _num(o["precision"]), _num(o["recall"]), _num(o["f1"]),
                      _num(e["precision"]), _num(e["recall"]), _num(e["f1"]), str(f["spans"]), str(f["suggested"])))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    return "\n".join(
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows
-    )
+    lines = []
+    for r in rows:
+        cells = zip(r, widths, strict=True)
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(cells)))
+    return "\n".join(lines)

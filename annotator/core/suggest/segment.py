@@ -3,9 +3,10 @@
 A sentence ends at ``.``, ``!`` or ``?`` (with any closing quotes or brackets) followed by whitespace and a
 capital, digit or opening quote, or at a line break; a period after an abbreviation ("U.S.", "Mr.", "Oct.",
 a single capital) ends nothing. A sentence is cut into clauses at ``;`` and ``:`` and before ", and", ", but",
-", while" and ", whereas" (not after a comma of the same clause: "A, B, and C" is a list); a clause shorter than three words joins its neighbour. Each unit is
-trimmed to whole words: leading conjunctions, surrounding spaces and the final punctuation are left out, and a
-bracket or quotation is never cut in half (a cut inside one is not made).
+", while" and ", whereas" (not after a comma of the same clause: "A, B, and C" is a list); a clause shorter
+than three words joins its neighbour. Each unit is trimmed to whole words: leading conjunctions, surrounding
+spaces and the final punctuation are left out, and a bracket or quotation is never cut in half (a cut inside one
+is not made).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from annotator.core.wordstep import CLOSERS, OPENERS, STRAIGHT, is_balanced
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n\s*")
 _CUT = re.compile(r"\s*[;:](?=\s)|,\s+(?=(?:and|but|while|whereas)\b)", re.IGNORECASE)
 _LEAD = re.compile(r"^(?:(?:and|but|while|whereas|or|as well as)\b[\s,]*)+", re.IGNORECASE)
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st no vs jan feb mar apr jun jul aug sep sept oct nov dec gen col lt sgt adm gov sen rep jr sr"
-    " inc corp co dept".split()
-)
+_ABBREVIATIONS = frozenset((
+    "mr", "mrs", "ms", "dr", "st", "no", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "gen", "col", "lt", "sgt", "adm", "gov", "sen", "rep", "jr", "sr", "inc", "corp", "co", "dept",
+))
 MIN_WORDS = 3
 _PAIRED = re.compile("[" + re.escape("".join(OPENERS) + "".join(CLOSERS) + STRAIGHT) + "]")
 
@@ -123,7 +124,7 @@ def _clauses(text: str) -> list[Unit]:
                 continue
             cuts.append(m.start())
         cuts.append(s_end)
-        pieces = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+        pieces = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
         merged: list[list[int]] = []
         for a, b in pieces:
             if merged and (_words(text, a, b) < MIN_WORDS or _words(text, *merged[-1]) < MIN_WORDS):

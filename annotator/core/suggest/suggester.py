@@ -124,7 +124,7 @@ class Suggester:
             for label, cues in self.cues.items():
                 if label not in self.labels:
                     continue
-                for s, e, cue in find(cues, text):
+                for s, _e, cue in find(cues, text):
                     i = bisect.bisect_right(starts, s) - 1
                     if i < 0 or s >= units[i].end:
                         continue
@@ -186,7 +186,7 @@ def train(
         spans_seen += len(spans)
         units = [u for u in clauses(doc.text) if not _inside(regions, u.start, u.end)]
         unit_labels = [unit_targets(u, spans, labels, doc.done) for u in units]
-        for u, ys in zip(units, unit_labels):
+        for u, ys in zip(units, unit_labels, strict=True):
             if all(y is None for y in ys.values()):
                 continue
             texts.append(doc.text[u.start : u.end])

@@ -11,12 +11,13 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING
+from annotator.core.suggest.batch import Trained
 from annotator.core.suggest.suggester import Suggestion
 from annotator.errors import AnnotatorError
 from annotator.ui.suggest import commands
 from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
-from annotator.ui.suggest.worker import Retrainer, Trained
+from annotator.ui.suggest.worker import Retrainer
 
 _ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
@@ -67,7 +68,8 @@ class SuggestController(QObject):
             action = QAction(text, self.window)
             action.setObjectName(ident)
             action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(lambda _=False, h=getattr(self, handler): h())
+            slot = getattr(self, handler)
+            action.triggered.connect(lambda _=False, h=slot: h())
             if local:
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 self.view.addAction(action)
@@ -211,7 +213,7 @@ class SuggestController(QObject):
             return
         ev = self.trained.evaluation
         note = (f"cross-validated on {ev.documents} statement(s) marked done (folds by {ev.by}) at threshold "
-                f"{self.threshold:.2f}; model {self.trained.suggester.version or 'not trained (too few labels)'}, "
+                f"{self.threshold:.2f}; model {self.trained.version or 'not trained (too few labels)'}, "
                 f"retrained in {self.trained.seconds:.2f} s")
         if not ev.documents:
             self.panel.set_figures(None, {}, "Mark statements done to see how good the suggestions are. " + note)

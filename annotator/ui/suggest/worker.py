@@ -1,19 +1,17 @@
 """Retraining off the GUI thread (issue 13): a snapshot of the project read on the GUI thread (one query; the
-project's connection never leaves it), then training, cross-validation and the corpus's suggestions in a QThread.
+project's connection never leaves it), then training, cross-validation and the corpus's suggestions in the retrain
+process (``core/suggest/batch.py``), waited for by a QThread.
 Changes restart a debounce timer; a retrain asked for while one runs starts when it ends, on the newest data.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from annotator.core.suggest.cues import Cue
-from annotator.core.suggest.evaluate import Evaluation, cross_validate
-from annotator.core.suggest.suggester import Suggester, Suggestion, TrainingDoc, train
+from annotator.core.suggest.batch import Snapshot, Trained, run_elsewhere
+from annotator.core.suggest.suggester import TrainingDoc
 from annotator.store import Project
 from annotator.store import suggest as store
 
@@ -21,24 +19,6 @@ DEBOUNCE_MS = 800
 #: running threads, held here rather than by a Qt parent: a window deleted while its retrain runs must not take
 #: a running QThread down with it (Qt aborts the process then); each leaves this set when it has finished
 _RUNNING: set[QThread] = set()
-
-
-@dataclass
-class Snapshot:
-    labels: list[str]
-    cues: dict[str, tuple[Cue, ...]]
-    training: list[TrainingDoc]
-    #: (doc_id, text, spans, rejected (start, end, label)) of every statement not skipped
-    candidates: list[tuple[int, str, list[tuple[int, int, str]], set[tuple[int, int, str]]]]
-
-
-@dataclass
-class Trained:
-    suggester: Suggester
-    evaluation: Evaluation
-    #: doc_id -> its suggestions (every confidence above the floor; the threshold filters when shown)
-    suggestions: dict[int, list[Suggestion]] = field(default_factory=dict)
-    seconds: float = 0.0
 
 
 def snapshot(project: Project) -> Snapshot:
@@ -60,14 +40,6 @@ def snapshot(project: Project) -> Snapshot:
     return Snapshot(list(label_cues), label_cues, training, candidates)
 
 
-def run(snap: Snapshot) -> Trained:
-    started = time.perf_counter()
-    suggester = train(snap.training, snap.labels, snap.cues)
-    evaluation = cross_validate(snap.training, snap.labels, snap.cues)
-    out = {doc_id: suggester.suggest(doc_id, text, spans, refused) for doc_id, text, spans, refused in snap.candidates}
-    return Trained(suggester, evaluation, out, time.perf_counter() - started)
-
-
 class _Thread(QThread):
     def __init__(self, snap: Snapshot) -> None:
         super().__init__()
@@ -77,7 +49,7 @@ class _Thread(QThread):
 
     def run(self) -> None:  # the worker thread: no Qt widget, no project connection here
         try:
-            self.result = run(self.snap)
+            self.result = run_elsewhere(self.snap)
         except Exception as exc:  # reported in the window's status bar; the last good model stays
             self.error = f"{type(exc).__name__}: {exc}"
 

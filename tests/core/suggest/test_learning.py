@@ -6,8 +6,8 @@ import time
 
 from annotator.core.suggest.defaults import DEFAULT_CUES
 from annotator.core.suggest.evaluate import cross_validate, folds_of, format_figures
-from annotator.core.suggest.suggester import TrainingDoc, train, unit_targets
 from annotator.core.suggest.segment import Unit
+from annotator.core.suggest.suggester import TrainingDoc, train, unit_targets
 from tests.core.suggest.fixtures import LABELS, SAMPLE_1, SAMPLE_2, sample_docs
 
 

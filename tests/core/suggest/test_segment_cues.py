@@ -18,9 +18,11 @@ from tests.hostile import hostile_text
 
 def test_clauses_are_whole_words_without_final_punctuation_and_lists_stay_whole():
     units = [SAMPLE_1[u.start : u.end] for u in clauses(SAMPLE_1)]
-    assert any(u.startswith("The United States, Japan, and the Republic of Korea (ROK) strongly condemn") for u in units)
-    assert "We urge the DPRK and Russia to abide by relevant UN Security Council resolutions and immediately cease all" \
-        " activities that violate them" in units
+    lead = "The United States, Japan, and the Republic of Korea (ROK) strongly condemn"
+    assert any(u.startswith(lead) for u in units)
+    urge = ("We urge the DPRK and Russia to abide by relevant UN Security Council resolutions and immediately cease"
+            " all activities that violate them")
+    assert urge in units
     assert "U.S. Department of State" in units  # "U.S." ends no sentence
     for u in units:
         assert u == u.strip() and not u.endswith((".", ",", ";"))
@@ -45,7 +47,8 @@ def test_clauses_lie_inside_the_text_in_order_on_hostile_text(text):
 
 def test_default_cues_are_valid_and_find_each_label_in_the_samples():
     assert cue_problems(DEFAULT_CUES) == []
-    found = {label: [SAMPLE_2[s:e].lower() for s, e, _c in find(cues, SAMPLE_2)] for label, cues in DEFAULT_CUES.items()}
+    found = {label: [SAMPLE_2[s:e].lower() for s, e, _c in find(cues, SAMPLE_2)]
+             for label, cues in DEFAULT_CUES.items()}
     assert "condemn" in found["threat"] and "grave threat" not in found["threat"] and "threat" in found["threat"]
     assert any(f.startswith("commitments") for f in found["commitment"])
     assert "ironclad" in found["commitment"]
