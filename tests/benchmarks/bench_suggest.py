@@ -94,9 +94,9 @@ def run(ctx: Context) -> list[Row]:
 
 
 def _event_loop(ctx: Context, docs: list[TrainingDoc]) -> Row:
-    """A 5 ms timer on the GUI thread while :class:`~annotator.ui.suggest.worker.Retrainer`'s thread trains,
-    cross-validates and suggests for the corpus; the worst gap beyond the timer's period, against the same
-    timer idle."""
+    """A 5 ms timer on the GUI thread while a retrain runs as the window runs it (its QThread waiting for the
+    retrain process to train, cross-validate and suggest for the corpus); the worst gap beyond the timer's period,
+    against the same timer idle."""
     import sys
 
     from PySide6.QtCore import QEventLoop, QTimer
@@ -134,12 +134,13 @@ def _event_loop(ctx: Context, docs: list[TrainingDoc]) -> Row:
         if busy:
             thread.wait()
             assert thread.result is not None, thread.error
-            ctx.note(f"suggest: the retrain in its thread (train, cross-validate, suggest for {len(docs)} "
+            ctx.note(f"suggest: the retrain in its process (train, cross-validate, suggest for {len(docs)} "
                      f"statements) took {thread.result.seconds:.2f} s")
         app.processEvents()
         return max(gaps[1:] or [0.0]) - 0.005
 
-    idle = worst(False)
+    batch.run_elsewhere(batch.Snapshot(LABELS, dict(DEFAULT_CUES), docs[:3], []))  # the process started, as in
+    idle = worst(False)  # a window that has retrained once (its start and imports are not a retrain's)
     busy = worst(True)
     return Row(MEASURES[2], busy, "s", max(idle, 1e-4), "the same timer, idle", Target(max_figure=1 / 60, unit="s"))
 
