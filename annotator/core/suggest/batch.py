@@ -1,20 +1,27 @@
 """One retrain as the window runs it (issue 13): train, cross-validate and suggest for the corpus, from a
 :class:`Snapshot` of the project -- plain data, so it can run in another process.
 
-It runs in a process of its own (:func:`submit`): training is numpy, scipy and scikit-learn work, and in a thread
+It runs in a process of its own (:func:`run_elsewhere`): training is numpy, scipy and scikit-learn work, and in a thread
 of the window's process their calls that hold the GIL stalled the event loop for up to 0.1 s (measured); a second
 process leaves the window's interpreter alone and puts the second core to work. The process is started once, on
-the first retrain, and kept for the next ones (scikit-learn is imported there once).
+the first retrain, and kept for the next ones (scikit-learn is imported there once). It is a plain subprocess
+talking through its own pipes (not multiprocessing, whose workers hold their queue's both ends and outlive a killed
+window, keeping its pipes open).
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import atexit
+import os
+import pickle
+import struct
+import subprocess
+import sys
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
 
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.evaluate import Evaluation, cross_validate
@@ -51,29 +58,105 @@ def run(snap: Snapshot) -> Trained:
 
 
 _LOCK = threading.Lock()
-_POOL: ProcessPoolExecutor | None = None
+_SERVER: subprocess.Popen[bytes] | None = None
+_HEADER = struct.Struct("!Q")
 
 
-def _pool() -> ProcessPoolExecutor:
-    global _POOL
-    with _LOCK:
-        if _POOL is None:
-            # spawn: the window's process has threads (Qt's), which a fork would copy in an unknown state
-            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return _POOL
+def _send(stream: IO[bytes], obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
 
 
-def submit(snap: Snapshot) -> Future[Trained]:
-    return _pool().submit(run, snap)
+def _receive(stream: IO[bytes]) -> object:
+    head = stream.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        raise EOFError("the retrain process ended")
+    size = _HEADER.unpack(head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the retrain process ended")
+    return pickle.loads(data)  # noqa: S301 - our own process's answer, through a pipe only we hold
+
+
+def _start() -> subprocess.Popen[bytes]:
+    """The retrain process: ``python -m annotator.core.suggest.batch``, talking through its own stdin and stdout
+    only (nothing else of ours is inherited), so it ends by itself when this process ends, even killed."""
+    package_root = str(Path(__file__).resolve().parents[3])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+    return subprocess.Popen(
+        [sys.executable, "-m", "annotator.core.suggest.batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, env=env, close_fds=True,
+    )
 
 
 def run_elsewhere(snap: Snapshot) -> Trained:
-    """:func:`run` in the retrain process, waited for (the calling thread releases the GIL while it waits); a
-    process that died is replaced once."""
-    global _POOL
-    try:
-        return submit(snap).result()
-    except BrokenProcessPool:
-        with _LOCK:
-            _POOL = None
-        return submit(snap).result()
+    """:func:`run` in the retrain process, waited for (the calling thread releases the GIL while it waits); the
+    process is started on first use and kept; one that died is replaced once."""
+    global _SERVER
+    with _LOCK:
+        for attempt in (1, 2):
+            if _SERVER is None or _SERVER.poll() is not None:
+                _SERVER = _start()
+            assert _SERVER.stdin is not None and _SERVER.stdout is not None
+            try:
+                _send(_SERVER.stdin, snap)
+                answer = _receive(_SERVER.stdout)
+            except (OSError, EOFError):
+                _SERVER.kill()
+                _SERVER.wait()
+                for stream in (_SERVER.stdin, _SERVER.stdout):
+                    stream.close()
+                _SERVER = None
+                if attempt == 2:
+                    raise
+                continue
+            if isinstance(answer, BaseException):
+                raise answer
+            assert isinstance(answer, Trained)
+            return answer
+    raise AssertionError("unreachable")
+
+
+def stop() -> None:
+    """End the retrain process (it also ends by itself when this process does)."""
+    global _SERVER
+    with _LOCK:
+        if _SERVER is not None:
+            if _SERVER.stdin is not None:
+                _SERVER.stdin.close()
+            try:
+                _SERVER.wait(5)
+            except subprocess.TimeoutExpired:
+                _SERVER.kill()
+                _SERVER.wait()
+            if _SERVER.stdout is not None:
+                _SERVER.stdout.close()
+            _SERVER = None
+
+
+atexit.register(stop)
+
+
+def serve() -> None:
+    """The retrain process: a snapshot in, a :class:`Trained` (or the exception) out, until its stdin ends."""
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing printed may mix with the answers
+    while True:
+        try:
+            snap = _receive(stdin)
+        except EOFError:
+            return
+        try:
+            answer: object = run(snap)  # type: ignore[arg-type]
+        except Exception as exc:  # the window reports it; the process goes on
+            answer = RuntimeError(f"{type(exc).__name__}: {exc}")
+        _send(stdout, answer)
+
+
+if __name__ == "__main__":
+    # through the module's own name, so what is sent back pickles as annotator.core.suggest.batch.Trained
+    from annotator.core.suggest import batch
+
+    batch.serve()
