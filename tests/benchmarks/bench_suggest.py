@@ -62,15 +62,15 @@ def _cold_train(docs: list[TrainingDoc]) -> None:
 
 
 def run(ctx: Context) -> list[Row]:
-    n_spans = ctx.size(1000, 200)
+    n_spans = ctx.size(1000, 30)
     docs = _training_docs(n_spans)
     started = time.perf_counter()
     import sklearn.linear_model  # noqa: F401  (its first import is not part of a retrain in a running window)
 
     ctx.note(f"suggest: first import of scikit-learn {time.perf_counter() - started:.2f} s (once per process)")
-    retrain, floor = interleaved([lambda: _cold_train(docs), lambda: _features_only(docs)], ctx.repeats(5, 2))
+    retrain, floor = interleaved([lambda: _cold_train(docs), lambda: _features_only(docs)], ctx.repeats(5, 1))
     train(docs, LABELS, DEFAULT_CUES)
-    (warm,) = interleaved([lambda: train(docs, LABELS, DEFAULT_CUES)], ctx.repeats(5, 2))
+    (warm,) = interleaved([lambda: train(docs, LABELS, DEFAULT_CUES)], ctx.repeats(5, 1))
     ctx.note(f"suggest: a retrain after a change (statements cut and searched before, as in a running window) "
              f"{median(warm):.2f} s")
     spans = sum(len(d.spans) for d in docs)
@@ -85,7 +85,7 @@ def run(ctx: Context) -> list[Row]:
     segment.clear_cache()  # a statement not seen before: cut and searched each time
     cues.clear_cache()
     one, cut = interleaved([lambda: (segment.clear_cache(), cues.clear_cache(), suggester.suggest(0, text)),
-                            lambda: (segment.clear_cache(), clauses(text))], ctx.repeats(21, 5))
+                            lambda: (segment.clear_cache(), clauses(text))], ctx.repeats(21, 2))
     rows.append(Row(MEASURES[1], median(one), "s", median(cut), "cutting it into clauses",
                     Target(max_figure=0.05, unit="s")))
     rows.append(_event_loop(ctx, docs))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import pickle
 import struct
 import subprocess
 import sys
@@ -21,7 +20,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+import orjson
 
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.evaluate import Evaluation, cross_validate
@@ -62,13 +63,13 @@ _SERVER: subprocess.Popen[bytes] | None = None
 _HEADER = struct.Struct("!Q")
 
 
-def _send(stream: IO[bytes], obj: object) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+def _send(stream: IO[bytes], obj: dict[str, Any]) -> None:
+    data = orjson.dumps(obj)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _receive(stream: IO[bytes]) -> object:
+def _receive(stream: IO[bytes]) -> dict[str, Any]:
     head = stream.read(_HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError("the retrain process ended")
@@ -76,7 +77,61 @@ def _receive(stream: IO[bytes]) -> object:
     data = stream.read(size)
     if len(data) < size:
         raise EOFError("the retrain process ended")
-    return pickle.loads(data)  # noqa: S301 - our own process's answer, through a pipe only we hold
+    obj = orjson.loads(data)
+    if not isinstance(obj, dict):
+        raise EOFError("the retrain process answered nonsense")
+    return obj
+
+
+# -- JSON both ways (plain data; never pickle) --------------------------------------------------------------------
+
+
+def _sg(s: Suggestion) -> list[Any]:
+    return [s.doc_id, s.start, s.end, s.label, s.confidence, s.source]
+
+
+def _span(x: list[Any]) -> tuple[int, int, str]:
+    return (int(x[0]), int(x[1]), str(x[2]))
+
+
+def snapshot_to_json(snap: Snapshot) -> dict[str, Any]:
+    return {
+        "labels": snap.labels,
+        "cues": {k: [[c.name, c.kind, c.pattern] for c in v] for k, v in snap.cues.items()},
+        "training": [[d.doc_id, d.text, [list(sp) for sp in d.spans], d.done] for d in snap.training],
+        "candidates": [[i, t, [list(sp) for sp in spans], [list(r) for r in sorted(refused)]]
+                       for i, t, spans, refused in snap.candidates],
+    }
+
+
+def snapshot_from_json(obj: dict[str, Any]) -> Snapshot:
+    return Snapshot(
+        [str(x) for x in obj["labels"]],
+        {k: tuple(Cue(*c) for c in v) for k, v in obj["cues"].items()},
+        [TrainingDoc(int(i), t, tuple(_span(x) for x in spans), bool(done)) for i, t, spans, done in obj["training"]],
+        [(int(i), t, [_span(x) for x in spans], {_span(x) for x in refused})
+         for i, t, spans, refused in obj["candidates"]],
+    )
+
+
+def trained_to_json(t: Trained) -> dict[str, Any]:
+    ev = t.evaluation
+    return {
+        "version": t.version,
+        "evaluation": {"labels": list(ev.labels), "documents": ev.documents, "by": ev.by,
+                       "regions": [[[list(g) for g in gold], [_sg(s) for s in sugg]] for gold, sugg in ev.regions]},
+        "suggestions": [[doc_id, [_sg(s) for s in sugg]] for doc_id, sugg in t.suggestions.items()],
+        "seconds": t.seconds,
+    }
+
+
+def trained_from_json(obj: dict[str, Any]) -> Trained:
+    e = obj["evaluation"]
+    evaluation = Evaluation(tuple(e["labels"]), documents=int(e["documents"]), by=str(e["by"]))
+    evaluation.regions = [(tuple(_span(g) for g in gold), tuple(Suggestion(*s) for s in sugg))
+                          for gold, sugg in e["regions"]]
+    suggestions = {int(doc_id): [Suggestion(*s) for s in sugg] for doc_id, sugg in obj["suggestions"]}
+    return Trained(str(obj["version"]), evaluation, suggestions, float(obj["seconds"]))
 
 
 def _start() -> subprocess.Popen[bytes]:
@@ -101,7 +156,7 @@ def run_elsewhere(snap: Snapshot) -> Trained:
                 _SERVER = _start()
             assert _SERVER.stdin is not None and _SERVER.stdout is not None
             try:
-                _send(_SERVER.stdin, snap)
+                _send(_SERVER.stdin, snapshot_to_json(snap))
                 answer = _receive(_SERVER.stdout)
             except (OSError, EOFError):
                 _SERVER.kill()
@@ -112,10 +167,9 @@ def run_elsewhere(snap: Snapshot) -> Trained:
                 if attempt == 2:
                     raise
                 continue
-            if isinstance(answer, BaseException):
-                raise answer
-            assert isinstance(answer, Trained)
-            return answer
+            if "error" in answer:
+                raise RuntimeError(str(answer["error"]))
+            return trained_from_json(answer)
     raise AssertionError("unreachable")
 
 
@@ -145,18 +199,17 @@ def serve() -> None:
     sys.stdout = sys.stderr  # nothing printed may mix with the answers
     while True:
         try:
-            snap = _receive(stdin)
+            request = _receive(stdin)
         except EOFError:
             return
         try:
-            answer: object = run(snap)  # type: ignore[arg-type]
+            answer = trained_to_json(run(snapshot_from_json(request)))
         except Exception as exc:  # the window reports it; the process goes on
-            answer = RuntimeError(f"{type(exc).__name__}: {exc}")
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
         _send(stdout, answer)
 
 
 if __name__ == "__main__":
-    # through the module's own name, so what is sent back pickles as annotator.core.suggest.batch.Trained
-    from annotator.core.suggest import batch
+    from annotator.core.suggest import batch  # the module under its own name (its classes, its caches)
 
     batch.serve()

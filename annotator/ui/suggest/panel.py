@@ -3,10 +3,10 @@ label and source, every suggestion of the corpus at or above the threshold, and 
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,15 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.suggest.evaluate import format_figures
 from annotator.core.suggest.suggester import Suggestion
 
 #: rows the list shows at most (a bulk accept takes every suggestion that passes the filters, listed or not)
 MAX_ROWS = 2000
 SOURCES = (("", "All sources"), ("pattern:", "Cue patterns"), ("model:", "Model"))
-
-
-def _num(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
 
 
 class SuggestionsPanel(QWidget):
@@ -61,7 +58,8 @@ class SuggestionsPanel(QWidget):
         top.addStretch(1)
         self.figures = QLabel("Not trained yet")
         self.figures.setObjectName("suggest_figures")
-        self.figures.setTextFormat(Qt.TextFormat.RichText)
+        self.figures.setTextFormat(Qt.TextFormat.PlainText)
+        self.figures.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.figures.setWordWrap(True)
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("suggest_table")
@@ -128,19 +126,11 @@ class SuggestionsPanel(QWidget):
         self.accept_listed.setEnabled(bool(rows))
 
     def set_figures(self, figures: dict[str, dict[str, Any]] | None, names: dict[str, str], note: str) -> None:
+        """The figures per label as a plain table (no rich text: a label's name is shown as typed)."""
         if figures is None:
-            self.figures.setText(escape(note))
+            self.figures.setText(note)
             return
-        head = ("<tr><th align=left>label</th><th>overlap P</th><th>R</th><th>F1</th><th>exact P</th><th>R</th>"
-                "<th>F1</th><th>spans</th></tr>")
-        body = []
-        for key, f in figures.items():
-            o, e = f["overlap"], f["exact"]
-            cells = [_num(o["precision"]), _num(o["recall"]), _num(o["f1"]), _num(e["precision"]),
-                     _num(e["recall"]), _num(e["f1"]), str(f["spans"])]
-            body.append(f"<tr><td>{escape(names.get(key, key))}</td>"
-                        + "".join(f"<td align=right>&nbsp;{c}&nbsp;</td>" for c in cells) + "</tr>")
-        self.figures.setText(f"<table cellspacing=0>{head}{''.join(body)}</table><small>{escape(note)}</small>")
+        self.figures.setText(format_figures(figures, names) + "\n" + note)
 
     def _activated(self, item: QTableWidgetItem) -> None:
         row = item.row()

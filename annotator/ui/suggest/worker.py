@@ -6,12 +6,14 @@ Changes restart a debounce timer; a retrain asked for while one runs starts when
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from annotator.core.suggest.batch import Snapshot, Trained, run_elsewhere
 from annotator.core.suggest.suggester import TrainingDoc
+from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store import suggest as store
 
@@ -82,7 +84,12 @@ class Retrainer(QObject):
             self.pending = True
             return
         self.pending = False
-        thread = self.thread = _Thread(snapshot(self.project_of()))
+        try:
+            snap = snapshot(self.project_of())
+        except (AnnotatorError, sqlite3.Error) as exc:  # a text SQLite cannot read, a disk error: no retrain
+            self.failed.emit(str(exc))
+            return
+        thread = self.thread = _Thread(snap)
         _RUNNING.add(thread)
         thread.finished.connect(self._finished)
         self.started.emit()
