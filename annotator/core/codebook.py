@@ -87,9 +87,11 @@ def next_color(labels: Iterable[Label]) -> str:
     return next((c for c in PALETTE if c not in used), PALETTE[len(used) % len(PALETTE)])
 
 
-def codebook_to_json(labels: Iterable[Label], variables: Iterable[Any] = ()) -> bytes:
+def codebook_to_json(labels: Iterable[Label], variables: Iterable[Any] = (), cues: Any = None) -> bytes:
     """The codebook as JSON, with the project's document variables (``core.variables.Variable``) so a team shares
-    one set (DESIGN.md §2.6)."""
+    one set (DESIGN.md §2.6), and each label's cue patterns when ``cues`` (label key -> cues) is given (issue 13)."""
+    from annotator.core.suggest.cues import cues_to_items
+
     data: dict[str, Any] = {
         "format": CODEBOOK_FORMAT,
         "version": 1,
@@ -100,6 +102,7 @@ def codebook_to_json(labels: Iterable[Label], variables: Iterable[Any] = ()) -> 
                 "shortcut": lb.shortcut,
                 "color": lb.color,
                 "description": lb.description,
+                **({"cues": cues_to_items(cues[lb.key])} if cues is not None and lb.key in cues else {}),
             }
             for lb in labels
         ],
@@ -123,7 +126,7 @@ def codebook_from_json(data: bytes) -> list[Label]:
         if not isinstance(item, dict):
             problems.append(f"label {i}: expected an object, got {type(item).__name__}")
             continue
-        unknown = set(item) - {"key", "name", "shortcut", "color", "description"}
+        unknown = set(item) - {"key", "name", "shortcut", "color", "description", "cues"}
         if unknown:
             problems.append(f"label {i}: unknown field(s) {', '.join(sorted(unknown))}")
         key = item.get("key")
@@ -139,6 +142,32 @@ def codebook_from_json(data: bytes) -> list[Label]:
             )
         )
     problems.extend(label_problems(labels))
+    problems.extend(_cue_problems(items))
     if problems:
         raise FormatError("the codebook is invalid; nothing was changed", problems)
     return labels
+
+
+def cues_from_json(data: bytes) -> dict[str, list[Any]]:
+    """The cue patterns of a codebook file read by :func:`codebook_from_json` (label key -> cues); a label without
+    ``cues`` (every codebook before issue 13) is left out."""
+    from annotator.core.suggest.cues import cues_from_items
+
+    codebook_from_json(data)  # every problem, cues included, is reported there
+    doc: Any = orjson.loads(data)
+    items = doc["labels"] if isinstance(doc, dict) else doc
+    return {item["key"]: cues_from_items(item["key"], item["cues"])[0] for item in items if "cues" in item}
+
+
+def _cue_problems(items: list[Any]) -> list[str]:
+    from annotator.core.suggest.cues import cue_problems, cues_from_items
+
+    problems: list[str] = []
+    found = {}
+    for item in items:
+        if isinstance(item, dict) and "cues" in item:
+            key = str(item.get("key"))
+            cues, bad = cues_from_items(key, item["cues"])
+            problems.extend(bad)
+            found[key] = cues
+    return problems + cue_problems(found)

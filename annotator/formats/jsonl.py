@@ -2,7 +2,8 @@
 
 Write: ``{"text", "spans": [{"start", "end", "label", "text", "annotator", "note", "id"}], "meta": {"doc_id",
 "title", "source", "sha256", "status", "date", "issuer", "url", "note", "variables"}}``, spans sorted by
-(start, end, label).
+(start, end, label). A span with an ``origin`` (a colleague's span accepted in review, ``name@file``; an accepted
+suggestion, ``suggested:pattern:NAME`` or ``suggested:model:VERSION``) carries it as ``"origin"``.
 
 Read: our own exports, Prodigy ``db-out`` files (``spans``, ``_annotator_id``; ``answer`` reject/ignore skipped and
 counted) and plain ``{"text": ...}`` lines. Text is stored verbatim so the offsets stay valid. A file with any
@@ -33,7 +34,7 @@ EXTENSIONS = (".jsonl", ".ndjson")
 
 def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     ordered = sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
-    return record_of_rows(doc, [(s.start, s.end, s.label, s.annotator, s.note, s.id) for s in ordered])
+    return record_of_rows(doc, [(s.start, s.end, s.label, s.annotator, s.note, s.id, s.origin) for s in ordered])
 
 
 def record_of_rows(doc: Document, rows: Iterable[tuple[Any, ...]]) -> dict[str, Any]:
@@ -42,8 +43,9 @@ def record_of_rows(doc: Document, rows: Iterable[tuple[Any, ...]]) -> dict[str, 
     return {
         "text": text,
         "spans": [
-            {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i}
-            for a, b, lb, who, note, i in rows
+            {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i,
+             **({"origin": origin} if origin else {})}
+            for a, b, lb, who, note, i, origin in rows
         ],
         "meta": {
             "doc_id": doc.id,
@@ -61,7 +63,7 @@ def record_of_rows(doc: Document, rows: Iterable[tuple[Any, ...]]) -> dict[str, 
 
 
 #: the span fields a ``jsonl`` line holds, as :func:`write_rows` takes them
-ROW_FIELDS = ("start", "end", "label", "annotator", "note", "id")
+ROW_FIELDS = ("start", "end", "label", "annotator", "note", "id", "origin")
 
 
 def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:

@@ -204,8 +204,30 @@ _V4_CORPUS = [
         GROUP BY s.doc_id, s.label""",
 ]
 
+
+# v4, suggestions (issue 13, annotator/store/suggest.py). A suggestion is never stored: it is computed from the
+# codebook's cue patterns and a model trained on the spans. ``suggest_cues`` holds a label's cue patterns as JSON
+# (no row: the default codebook's cues for that key); ``suggest_rejections`` the suggestions the analyst rejected,
+# by document, extent and label, so they are not offered again.
+_V4_SUGGEST = [
+    """CREATE TABLE suggest_cues (
+        label TEXT PRIMARY KEY,
+        cues TEXT NOT NULL
+    )""",
+    """CREATE TABLE suggest_rejections (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        UNIQUE (doc_id, start, "end", label)
+    )""",
+]
 # v4 = the search index, the corpus summaries, what suggestions remember
-_V4 = [*_V4_SEARCH, *_V4_CORPUS]
+_V4 = [*_V4_SEARCH, *_V4_CORPUS, *_V4_SUGGEST]
 
 
 #: MIGRATIONS[n] takes a database from version n-1 to version n

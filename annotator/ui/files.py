@@ -162,7 +162,10 @@ class Files:
 
         try:
             with output_file(path) as out:
-                out.write(codebook.codebook_to_json(self.session.labels, sv.definitions(self.session.project)))
+                from annotator.store import suggest as cue_store  # each label's cue patterns travel too
+
+                out.write(codebook.codebook_to_json(self.session.labels, sv.definitions(self.session.project),
+                                                    cue_store.cues(self.session.project)))
         except AnnotatorError as exc:
             error(self.window, "Export codebook", str(exc))
             return
@@ -176,6 +179,7 @@ class Files:
             data = read_bytes(Path(path), codebook.MAX_CODEBOOK_BYTES)
             labels = codebook.codebook_from_json(data)
             shared = cv.from_codebook_json(data)
+            shared_cues = codebook.cues_from_json(data)
         except ValueError as exc:
             error(self.window, "Import codebook", f"the codebook's variables are invalid: {exc}")
             return
@@ -192,6 +196,8 @@ class Files:
             labels.append(lb)
         self.apply_codebook(labels)
         self._add_shared_variables(shared or [])
+        have = {lb.key for lb in self.session.labels}  # the labels' cue patterns, for the labels now in the codebook
+        self.window.suggestions.set_cues({k: v for k, v in shared_cues.items() if k in have})
 
     def _add_shared_variables(self, shared: list) -> None:  # type: ignore[type-arg]
         """The codebook's document variables the project lacks are added (one undoable step each); none is

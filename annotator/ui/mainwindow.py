@@ -15,7 +15,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
-from annotator.ui import properties, restore, review, search, watch
+from annotator.ui import properties, restore, review, search, suggest, watch
 from annotator.ui import corpus as corpus_views
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.statement.view import StatementView
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.properties = properties.install(self)
         self.search = search.install(self)  # the Search dock (Ctrl+Shift+F)
         self.corpus_views = corpus_views.install(self)  # the Corpus menu: tables, charts, span retrieval
+        self.suggestions = suggest.install(self)  # ghost spans, their keys, the Suggestions dock (issue 13)
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
@@ -324,7 +325,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
         rows = (action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + self.properties.key_rows()
-                + review_rows)
+                + review_rows + suggest.key_rows())
         ShortcutsDialog(self, rows).exec()
 
     def show_about(self) -> None:
@@ -344,6 +345,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.file_watch.timer.stop()
+        self.suggestions.retrainer.stop()
         self.session.project.close()
         super().closeEvent(event)
 

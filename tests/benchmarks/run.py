@@ -34,6 +34,7 @@ from tests.benchmarks import (  # noqa: E402
     bench_sources,
     bench_start,
     bench_store,
+    bench_suggest,
 )
 from tests.benchmarks.common import Context, Row, table  # noqa: E402
 
@@ -41,6 +42,7 @@ MODULES: tuple[ModuleType, ...] = (
     bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_corpus, bench_corpus_gui, bench_sources,
     bench_search,
     bench_corpus_views,
+    bench_suggest,
 )
 LAST_RUN = Path(__file__).with_name("last_run.md")
 

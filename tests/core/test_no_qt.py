@@ -8,7 +8,8 @@ from pathlib import Path
 import annotator
 
 PACKAGE = Path(annotator.__file__).parent
-CORE = [*PACKAGE.glob("core/*.py"), *PACKAGE.glob("store/*.py"), *PACKAGE.glob("formats/*.py"),
+CORE = [*PACKAGE.glob("core/*.py"), *PACKAGE.glob("core/*/*.py"), *PACKAGE.glob("commands/*.py"),
+        *PACKAGE.glob("store/*.py"), *PACKAGE.glob("formats/*.py"),
         PACKAGE / "cli.py", PACKAGE / "paths.py", PACKAGE / "errors.py"]
 
 

@@ -323,6 +323,10 @@ class StatementView(ReadingMixin, QPlainTextEdit):
                 rects.append(QRectF(x1, line.top, x2 - x1, line.height))
         return rects
 
+    def cp_rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles of ``text[start:end]`` on screen, one per line (for layers drawn over the view)."""
+        return self._span_rects(Span(0, 0, start, end, ""), self._visible_lines())
+
     def visible_qt_range(self) -> tuple[int, int] | None:
         """Qt positions of the first and last character on screen (None: nothing laid out on screen)."""
         lines = self._visible_lines()

@@ -1,0 +1,214 @@
+"""Training data, the combined suggester, and what it suggests (issue 13).
+
+Training data come from the project itself: a clause (:mod:`.segment`) is a **positive** for a label when a span of
+that label covers at least half of the clause or half of the span lies in it, and a **negative** when it lies in a
+statement marked done and no span of that label touches it (a statement not done may still lack labels, so its
+other clauses teach nothing). The spans' own texts are positives too.
+
+A cue's confidence is its precision on the clauses of the statements marked done, smoothed towards 0.6 (a cue
+never seen at work suggests with 0.6). The model's confidence is its probability. With both, a clause takes the
+larger of the two, and the source that gave it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from annotator.core.suggest import learned
+from annotator.core.suggest.cues import Cue, find
+from annotator.core.suggest.segment import Unit, clauses
+
+SpanTuple = tuple[int, int, str]
+MODES = ("patterns", "model", "both")
+#: below this a suggestion is not made at all (the user's threshold hides more)
+FLOOR = 0.2
+PRIOR_HITS, PRIOR_RIGHT = 2.0, 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    doc_id: int
+    start: int
+    end: int
+    label: str
+    confidence: float
+    source: str  # "pattern:NAME" or "model:VERSION"
+
+    @property
+    def origin(self) -> str:
+        """What an accepted suggestion's span carries as its origin."""
+        return f"suggested:{self.source}"
+
+    @property
+    def key(self) -> tuple[int, int, int, str]:
+        return (self.doc_id, self.start, self.end, self.label)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingDoc:
+    """A statement as training sees it: its spans, and whether it is marked done."""
+
+    doc_id: int
+    text: str
+    spans: tuple[SpanTuple, ...]
+    done: bool
+
+
+#: regions of documents left out of training (cross-validation): doc_id -> [(start, end)]
+Regions = Mapping[int, Sequence[tuple[int, int]]]
+
+
+def _inside(regions: Sequence[tuple[int, int]] | None, start: int, end: int) -> bool:
+    return bool(regions) and any(a <= start and end <= b for a, b in regions or ())
+
+
+def unit_targets(unit: Unit, spans: Sequence[SpanTuple], labels: Iterable[str], done: bool) -> dict[str, int | None]:
+    """1, 0 or None (unknown) per label for one clause of a statement with ``spans``."""
+    out: dict[str, int | None] = {}
+    length = unit.end - unit.start
+    for label in labels:
+        target: int | None = 0 if done else None
+        for s, e, lb in spans:
+            if lb != label or e <= unit.start or s >= unit.end:
+                continue
+            shared = min(e, unit.end) - max(s, unit.start)
+            if shared * 2 >= length or shared * 2 >= e - s:
+                target = 1
+                break
+            target = None  # touched, not covered: neither
+        out[label] = target
+    return out
+
+
+def model_version(docs: Sequence[TrainingDoc]) -> str:
+    digest = hashlib.sha256()
+    n = 0
+    for doc in sorted(docs, key=lambda d: d.doc_id):
+        digest.update(f"{doc.doc_id}:{int(doc.done)}:{sorted(doc.spans)}|".encode())
+        n += len(doc.spans)
+    return f"{n}s-{digest.hexdigest()[:8]}"
+
+
+@dataclass
+class Suggester:
+    labels: tuple[str, ...]
+    cues: dict[str, tuple[Cue, ...]]
+    cue_confidence: dict[str, float] = field(default_factory=dict)  # cue name -> confidence
+    model: learned.LearnedModel | None = None
+    mode: str = "both"
+    spans_seen: int = 0
+
+    @property
+    def version(self) -> str:
+        return self.model.version if self.model else ""
+
+    def suggest(
+        self,
+        doc_id: int,
+        text: str,
+        existing: Iterable[SpanTuple] = (),
+        rejected: Iterable[tuple[int, int, str]] = (),
+        units: Sequence[Unit] | None = None,
+    ) -> list[Suggestion]:
+        """Suggestions for one statement, sorted by (start, end, label): one per clause and label at most, none
+        for a clause a span of that label already touches or that was rejected for that label."""
+        units = list(units if units is not None else clauses(text))
+        if not units:
+            return []
+        best: dict[tuple[int, str], tuple[float, str]] = {}
+        if self.mode in ("patterns", "both"):
+            starts = [u.start for u in units]
+            for label, cues in self.cues.items():
+                if label not in self.labels:
+                    continue
+                for s, _e, cue in find(cues, text):
+                    i = bisect.bisect_right(starts, s) - 1
+                    if i < 0 or s >= units[i].end:
+                        continue
+                    conf = self.cue_confidence.get(cue.name, PRIOR_RIGHT / PRIOR_HITS)
+                    if conf > best.get((i, label), (-1.0, ""))[0]:
+                        best[(i, label)] = (conf, f"pattern:{cue.name}")
+        if self.mode in ("model", "both") and self.model is not None:
+            probs = self.model.probabilities([text[u.start : u.end] for u in units])
+            source = f"model:{self.model.version}"
+            for label, ps in probs.items():
+                for i, p in enumerate(ps):
+                    if p > best.get((i, label), (-1.0, ""))[0]:
+                        best[(i, label)] = (p, source)
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for s, e, lb in existing:
+            taken.setdefault(lb, []).append((s, e))
+        refused = set(rejected)
+        out: list[Suggestion] = []
+        for (i, label), (conf, source) in best.items():
+            if conf < FLOOR:
+                continue
+            unit = units[i]
+            if (unit.start, unit.end, label) in refused:
+                continue
+            if any(s < unit.end and unit.start < e for s, e in taken.get(label, ())):
+                continue
+            out.append(Suggestion(doc_id, unit.start, unit.end, label, round(conf, 4), source))
+        out.sort(key=lambda sg: (sg.start, sg.end, sg.label))
+        return out
+
+
+def train(
+    docs: Sequence[TrainingDoc],
+    labels: Sequence[str],
+    cues: Mapping[str, Sequence[Cue]],
+    mode: str = "both",
+    exclude: Regions | None = None,
+) -> Suggester:
+    """A suggester trained on ``docs`` (spans and clauses inside ``exclude`` left out)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    labels = tuple(labels)
+    exclude = exclude or {}
+    cue_map = {lb: tuple(cs) for lb, cs in cues.items() if lb in labels}
+    texts: list[str] = []
+    targets: dict[str, list[int | None]] = {lb: [] for lb in labels}
+    hits: dict[str, float] = {}
+    right: dict[str, float] = {}
+    spans_seen = 0
+    kept_docs: list[TrainingDoc] = []
+    for doc in docs:
+        regions = exclude.get(doc.doc_id)
+        spans = tuple(sp for sp in doc.spans if sp[2] in labels and not _inside(regions, sp[0], sp[1]))
+        if regions and any(a == 0 and b >= len(doc.text) for a, b in regions):
+            continue
+        if not spans and not doc.done:
+            continue
+        kept_docs.append(TrainingDoc(doc.doc_id, doc.text, spans, doc.done))
+        spans_seen += len(spans)
+        units = [u for u in clauses(doc.text) if not _inside(regions, u.start, u.end)]
+        unit_labels = [unit_targets(u, spans, labels, doc.done) for u in units]
+        for u, ys in zip(units, unit_labels, strict=True):
+            if all(y is None for y in ys.values()):
+                continue
+            texts.append(doc.text[u.start : u.end])
+            for lb in labels:
+                targets[lb].append(ys[lb])
+        for s, e, lb in spans:
+            texts.append(doc.text[s:e])
+            for other in labels:
+                targets[other].append(1 if other == lb else None)
+        if doc.done and mode != "model":
+            starts = [u.start for u in units]
+            for label, label_cues in cue_map.items():
+                seen: set[tuple[int, str]] = set()
+                for s, _e, cue in find(label_cues, doc.text):
+                    i = bisect.bisect_right(starts, s) - 1
+                    if i < 0 or s >= units[i].end or (i, cue.name) in seen:
+                        continue
+                    seen.add((i, cue.name))
+                    hits[cue.name] = hits.get(cue.name, 0) + 1
+                    right[cue.name] = right.get(cue.name, 0) + (unit_labels[i][label] == 1)
+    confidence = {name: (right.get(name, 0) + PRIOR_RIGHT) / (n + PRIOR_HITS) for name, n in hits.items()}
+    model = None
+    if mode != "patterns" and texts:
+        model = learned.fit(texts, targets, model_version(kept_docs))
+    return Suggester(labels, cue_map, confidence, model, mode, spans_seen)

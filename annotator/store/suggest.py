@@ -1,0 +1,150 @@
+"""What the project keeps for suggestions (issue 13): each label's cue patterns, and the rejected suggestions.
+
+Suggestions themselves are never stored, so no export, agreement figure, statistic or span count can see them;
+an accepted suggestion is an ordinary span whose ``origin`` says where it came from (``suggested:pattern:NAME``,
+``suggested:model:VERSION``). A project older than schema 4 read by a command (read-only, not migrated) has the
+default cues and no rejections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+
+from annotator.core.model import Span
+from annotator.core.suggest.cues import Cue, cue_problems, cues_from_items, cues_to_items
+from annotator.core.suggest.defaults import DEFAULT_CUES
+from annotator.core.suggest.suggester import Suggestion, TrainingDoc
+from annotator.errors import AnnotatorError
+from annotator.store.project import Project, now
+
+
+def _has_tables(project: Project) -> bool:
+    row = project.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'suggest_cues'").fetchone()
+    return row is not None
+
+
+def cues(project: Project) -> dict[str, tuple[Cue, ...]]:
+    """Each label's cue patterns (label key -> cues), in the codebook's order: those stored, else the default
+    codebook's for that key, else none."""
+    stored: dict[str, str] = {}
+    if _has_tables(project):
+        stored = dict(project.conn.execute("SELECT label, cues FROM suggest_cues").fetchall())
+    out: dict[str, tuple[Cue, ...]] = {}
+    for label in project.labels():
+        if label.key in stored:
+            try:
+                items: Any = orjson.loads(stored[label.key])
+            except orjson.JSONDecodeError:
+                items = None
+            found, problems = cues_from_items(label.key, items)
+            out[label.key] = tuple(found) if not problems else ()
+        else:
+            out[label.key] = DEFAULT_CUES.get(label.key, ())
+    return out
+
+
+def set_cues(project: Project, changes: dict[str, Sequence[Cue]]) -> dict[str, tuple[Cue, ...]]:
+    """Store the cue patterns of some labels (label key -> cues) in one transaction; returns all cues before."""
+    before = cues(project)
+    unknown = set(changes) - set(before)
+    if unknown:
+        raise AnnotatorError(f"no label {', '.join(sorted(unknown))} in the codebook")
+    merged = {**before, **{k: tuple(v) for k, v in changes.items()}}
+    problems = cue_problems(merged)
+    if problems:
+        raise AnnotatorError("the cue patterns are invalid; nothing was changed", problems)
+    with project._write("save the cue patterns"):
+        for label, label_cues in changes.items():
+            project.conn.execute(
+                "INSERT INTO suggest_cues (label, cues) VALUES (?, ?)"
+                " ON CONFLICT(label) DO UPDATE SET cues = excluded.cues",
+                (label, orjson.dumps(cues_to_items(label_cues)).decode()),
+            )
+        project._log("set_cues", None, None, {k: cues_to_items(before[k]) for k in changes},
+                     {k: cues_to_items(v) for k, v in changes.items()})
+    return before
+
+
+def rejected(project: Project, doc_id: int | None = None) -> set[tuple[int, int, int, str]]:
+    """The rejected suggestions as (doc_id, start, end, label)."""
+    if not _has_tables(project):
+        return set()
+    sql, params = 'SELECT doc_id, start, "end", label FROM suggest_rejections', ()
+    if doc_id is not None:
+        sql, params = sql + " WHERE doc_id = ?", (doc_id,)
+    return {tuple(r) for r in project.conn.execute(sql, params)}  # type: ignore[misc]
+
+
+def reject(project: Project, suggestions: Iterable[Suggestion]) -> list[int]:
+    """Remember suggestions as rejected (not offered again); returns the ids of the rows made (for the undo)."""
+    ids: list[int] = []
+    with project._write("reject the suggestion"):
+        for sg in suggestions:
+            cur = project.conn.execute(
+                'INSERT OR IGNORE INTO suggest_rejections (doc_id, start, "end", label, source, at, actor)'
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (sg.doc_id, sg.start, sg.end, sg.label, sg.source, now(), project.user),
+            )
+            if cur.rowcount:
+                ids.append(int(cur.lastrowid or 0))
+                project._log("reject_suggestion", sg.doc_id, None, None,
+                             {"start": sg.start, "end": sg.end, "label": sg.label, "source": sg.source})
+    return ids
+
+
+def unreject(project: Project, ids: Iterable[int]) -> None:
+    """Forget rejections (the undo of :func:`reject`)."""
+    ids = list(ids)
+    with project._write("undo the rejection"):
+        for rid in ids:
+            project.conn.execute("DELETE FROM suggest_rejections WHERE id = ?", (rid,))
+        project._log("unreject_suggestion", None, None, {"ids": ids}, None)
+
+
+def accept(project: Project, suggestion: Suggestion) -> Span:
+    """The suggestion as a span of the project, with its origin."""
+    return project.add_span(suggestion.doc_id, suggestion.start, suggestion.end, suggestion.label,
+                            origin=suggestion.origin)
+
+
+def training_docs(project: Project) -> list[TrainingDoc]:
+    """Every statement that can teach: those marked done and those holding spans, with their spans."""
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, label in project.conn.execute('SELECT doc_id, start, "end", label FROM spans'):
+        spans.setdefault(doc_id, []).append((start, end, label))
+    rows = project.conn.execute(
+        "SELECT id, text, status FROM documents WHERE status = 'done' OR id IN (SELECT doc_id FROM spans)"
+        " ORDER BY id"
+    ).fetchall()
+    return [TrainingDoc(i, text, tuple(sorted(spans.get(i, ()))), status == "done") for i, text, status in rows]
+
+
+def train(project: Project, mode: str = "both") -> tuple[Any, list[TrainingDoc], dict[str, tuple[Cue, ...]]]:
+    """A suggester trained on the project's labels, with what it was trained on: (suggester, docs, cues)."""
+    from annotator.core.suggest.suggester import train as train_on
+
+    docs = training_docs(project)
+    label_cues = cues(project)
+    return train_on(docs, list(label_cues), label_cues, mode), docs, label_cues
+
+
+def suggest_corpus(project: Project, suggester: Any, label: str | None = None,
+                   min_confidence: float = 0.0) -> list[tuple[Suggestion, str, str]]:
+    """Every suggestion for the project's statements (not skipped) not rejected and not already labelled:
+    (suggestion, the statement's sha256, the suggested text), by statement and offset."""
+    refused = rejected(project)
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, lb in project.conn.execute('SELECT doc_id, start, "end", label FROM spans'):
+        spans.setdefault(doc_id, []).append((start, end, lb))
+    out: list[tuple[Suggestion, str, str]] = []
+    for doc_id, text, sha in project.conn.execute(
+        "SELECT id, text, sha256 FROM documents WHERE status != 'skipped' ORDER BY id"
+    ).fetchall():
+        mine = {(s, e, lb) for d, s, e, lb in refused if d == doc_id}
+        for sg in suggester.suggest(doc_id, text, spans.get(doc_id, ()), mine):
+            if sg.confidence >= min_confidence and (label is None or sg.label == label):
+                out.append((sg, sha, text[sg.start : sg.end]))
+    return out

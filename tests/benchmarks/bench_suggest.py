@@ -1,0 +1,200 @@
+"""Suggestions (issue 13): retraining on 1 000 labelled spans (≤ 2 s), suggesting for a 5 000-character statement
+(≤ 50 ms), the window's worst event-loop delay while a retrain runs in its QThread, and -- when the labelled
+evaluation set ``tests/data/suggest_eval/statements.jsonl`` is there -- the learning curve: precision, recall and
+F1 per label (overlap and exact) at 25, 50, 100 and 200 labelled spans, for the cue patterns alone, the model
+alone, and both.
+
+Baselines: for the retrain, turning the same clauses into TF-IDF features (the floor of any model over them); for
+a statement, cutting it into clauses; for the event loop, the same timer with nothing running beside it.
+The learning curve trains on the set's statements in file order (two of every three) until the number of
+labelled spans is reached, whole statements at a time, and evaluates on every third statement, at threshold 0.5.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from annotator.core.codebook import DEFAULT_LABELS
+from annotator.core.suggest import cues, segment
+from annotator.core.suggest.defaults import DEFAULT_CUES
+from annotator.core.suggest.evaluate import Evaluation, format_figures
+from annotator.core.suggest.segment import clauses
+from annotator.core.suggest.suggester import MODES, TrainingDoc, train
+from tests.benchmarks import data
+from tests.benchmarks.common import ROOT, Context, Row, Target, interleaved, median
+
+NAME = "suggest"
+MEASURES = (
+    "suggest: retrain on 1 000 labelled spans",
+    "suggest: one 5 000-character statement",
+    "suggest: worst event-loop delay during a retrain",
+)
+EVAL_SET = ROOT / "tests" / "data" / "suggest_eval" / "statements.jsonl"
+SIZES = (25, 50, 100, 200)
+THRESHOLD = 0.5
+LABELS = [lb.key for lb in DEFAULT_LABELS]
+
+
+def _training_docs(spans: int, seed: int = 13) -> list[TrainingDoc]:
+    """Statements of about 2 000 characters with 10 spans each, marked done, ``spans`` spans in all."""
+    docs = []
+    for i, doc in enumerate(data.statements(max(1, spans // 10), 2000, seed=seed, spans_each=10)):
+        labelled = tuple(sorted((s.start, s.end, s.label) for s in doc.spans))
+        docs.append(TrainingDoc(i + 1, doc.text, labelled, True))
+    return docs
+
+
+def _features_only(docs: list[TrainingDoc]) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [d.text[u.start : u.end] for d in docs for u in clauses(d.text)]
+    TfidfVectorizer(ngram_range=(1, 2)).fit_transform(texts)
+    TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), min_df=2).fit_transform(texts)
+
+
+def _cold_train(docs: list[TrainingDoc]) -> None:
+    """A retrain as the first one after opening: nothing cut or searched before (the caches emptied)."""
+    segment.clear_cache()
+    cues.clear_cache()
+    train(docs, LABELS, DEFAULT_CUES)
+
+
+def run(ctx: Context) -> list[Row]:
+    n_spans = ctx.size(1000, 30)
+    docs = _training_docs(n_spans)
+    started = time.perf_counter()
+    import sklearn.linear_model  # noqa: F401  (its first import is not part of a retrain in a running window)
+
+    ctx.note(f"suggest: first import of scikit-learn {time.perf_counter() - started:.2f} s (once per process)")
+    retrain, floor = interleaved([lambda: _cold_train(docs), lambda: _features_only(docs)], ctx.repeats(5, 1))
+    train(docs, LABELS, DEFAULT_CUES)
+    (warm,) = interleaved([lambda: train(docs, LABELS, DEFAULT_CUES)], ctx.repeats(5, 1))
+    ctx.note(f"suggest: a retrain after a change (statements cut and searched before, as in a running window) "
+             f"{median(warm):.2f} s")
+    spans = sum(len(d.spans) for d in docs)
+    ctx.note(f"suggest: {len(docs)} statements marked done, {spans} spans, "
+             f"{sum(len(clauses(d.text)) for d in docs)} clauses")
+    rows = [Row(MEASURES[0], median(retrain), "s", median(floor), "TF-IDF features of the same clauses",
+                Target(max_figure=2.0, unit="s"))]
+
+    suggester = train(docs, LABELS, DEFAULT_CUES)
+    text = next(data.statements(1, 5000, seed=99)).text[:5000]
+    suggester.suggest(0, text)
+    segment.clear_cache()  # a statement not seen before: cut and searched each time
+    cues.clear_cache()
+    one, cut = interleaved([lambda: (segment.clear_cache(), cues.clear_cache(), suggester.suggest(0, text)),
+                            lambda: (segment.clear_cache(), clauses(text))], ctx.repeats(21, 2))
+    rows.append(Row(MEASURES[1], median(one), "s", median(cut), "cutting it into clauses",
+                    Target(max_figure=0.05, unit="s")))
+    rows.append(_event_loop(ctx, docs))
+    rows += _learning_curve(ctx)
+    return rows
+
+
+def _event_loop(ctx: Context, docs: list[TrainingDoc]) -> Row:
+    """A 5 ms timer on the GUI thread while a retrain runs as the window runs it (its QThread waiting for the
+    retrain process to train, cross-validate and suggest for the corpus); the worst gap beyond the timer's period,
+    against the same timer idle."""
+    import sys
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.core.suggest import batch
+    from annotator.ui.suggest import worker
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    snap = batch.Snapshot(LABELS, dict(DEFAULT_CUES), docs, [(d.doc_id, d.text, [], set()) for d in docs])
+
+    def worst(busy: bool) -> float:
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(tick)
+        loop = QEventLoop()
+        if busy:
+            thread = worker._Thread(snap)
+            thread.finished.connect(loop.quit)
+        timer.start()
+        if busy:
+            thread.start(worker.QThread.Priority.LowPriority)
+        else:
+            QTimer.singleShot(1000, loop.quit)
+        loop.exec()
+        timer.stop()
+        if busy:
+            thread.wait()
+            assert thread.result is not None, thread.error
+            ctx.note(f"suggest: the retrain in its process (train, cross-validate, suggest for {len(docs)} "
+                     f"statements) took {thread.result.seconds:.2f} s")
+        app.processEvents()
+        return max(gaps[1:] or [0.0]) - 0.005
+
+    batch.run_elsewhere(batch.Snapshot(LABELS, dict(DEFAULT_CUES), docs[:3], []))  # the process started, as in
+    idle = worst(False)  # a window that has retrained once (its start and imports are not a retrain's)
+    busy = worst(True)
+    return Row(MEASURES[2], busy, "s", max(idle, 1e-4), "the same timer, idle", Target(max_figure=1 / 60, unit="s"))
+
+
+# -- the learning curve --------------------------------------------------------------------------------------------
+
+
+def read_eval_set(path: Path = EVAL_SET) -> list[TrainingDoc]:
+    """The evaluation set's statements with their spans, labels by key or by the default codebook's names."""
+    from annotator.formats import jsonl
+
+    by_name = {lb.name.lower(): lb.key for lb in DEFAULT_LABELS} | {lb.key: lb.key for lb in DEFAULT_LABELS}
+    docs = []
+    for i, doc in enumerate(jsonl.read(path).documents, 1):
+        spans = tuple(sorted((s.start, s.end, by_name.get(s.label.lower(), s.label)) for s in doc.spans))
+        docs.append(TrainingDoc(i, doc.text, spans, True))
+    return docs
+
+
+def learning_curve(docs: list[TrainingDoc], sizes: tuple[int, ...] = SIZES) -> list[tuple[int, int, str, Any]]:
+    """(spans asked, spans used, mode, figures per label) for each size and mode."""
+    test = [d for i, d in enumerate(docs) if i % 3 == 2]
+    pool = [d for i, d in enumerate(docs) if i % 3 != 2]
+    out = []
+    for size in sizes:
+        chosen, used = [], 0
+        for doc in pool:
+            if used >= size:
+                break
+            chosen.append(doc)
+            used += len(doc.spans)
+        for mode in MODES:
+            suggester = train(chosen, LABELS, DEFAULT_CUES, mode)
+            evaluation = Evaluation(tuple(LABELS), documents=len(test))
+            for doc in test:
+                evaluation.regions.append((doc.spans, tuple(suggester.suggest(doc.doc_id, doc.text))))
+            out.append((size, used, mode, evaluation.figures(THRESHOLD)))
+    return out
+
+
+def _learning_curve(ctx: Context) -> list[Row]:
+    if not EVAL_SET.exists():
+        ctx.note(f"suggest: learning curve skipped: no evaluation set at {EVAL_SET.relative_to(ROOT)}")
+        return []
+    docs = read_eval_set()
+    ctx.note(f"suggest: learning curve on {len(docs)} statements, {sum(len(d.spans) for d in docs)} spans "
+             f"(test: every third statement; threshold {THRESHOLD})")
+    rows = []
+    names = {lb.key: lb.name for lb in DEFAULT_LABELS}
+    for size, used, mode, figures in learning_curve(docs):
+        ctx.note(f"--- {size} labelled spans asked, {used} used; {mode}")
+        for line in format_figures(figures, names).splitlines():
+            ctx.note(line)
+        f1s = [f["overlap"]["f1"] for f in figures.values() if f["overlap"]["f1"] is not None]
+        rows.append(Row(f"suggest: learning curve, {mode}, {size} spans (mean overlap F1)",
+                        sum(f1s) / len(f1s) if f1s else None, ""))
+    return rows

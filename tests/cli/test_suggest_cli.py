@@ -1,0 +1,60 @@
+"""``annotator suggest`` (issue 13): read-only, JSON in code points, figures per label."""
+
+from __future__ import annotations
+
+import orjson
+
+from annotator.core.model import IncomingDocument
+from annotator.store import Project
+from tests.core.suggest.fixtures import PHRASES_1, SAMPLE_1, SAMPLE_2, spans_of
+from tests.helpers import content, run_cli
+
+
+def _project(tmp_path, done=True):
+    path = tmp_path / "p.sqlite"
+    docs = [IncomingDocument(SAMPLE_1, "one"), IncomingDocument(SAMPLE_2 + "\n😀\nWe urge all to act.", "two")]
+    with Project.open(path, create=True, populate=docs) as p:
+        for s, e, label in spans_of(SAMPLE_1, PHRASES_1):
+            p.add_span(1, s, e, label)
+        if done:
+            p.set_status(1, "done")
+    return path
+
+
+def test_json_suggestions_in_code_points_and_nothing_written(tmp_path):
+    path = _project(tmp_path)
+    before = content(path)
+    proc = run_cli("suggest", path, "--json", "--min-confidence", "0.3")
+    assert proc.returncode == 0, proc.stderr
+    rows = orjson.loads(proc.stdout)["suggestions"]
+    assert rows and set(rows[0]) == {"doc_id", "sha256", "start", "end", "label", "text", "confidence", "source"}
+    texts = {1: SAMPLE_1, 2: SAMPLE_2 + "\n😀\nWe urge all to act."}
+    for r in rows:
+        assert texts[r["doc_id"]][r["start"] : r["end"]] == r["text"] and r["confidence"] >= 0.3
+    assert any(r["text"] == "We urge all to act" for r in rows)  # after an astral character: code points
+    assert content(path) == before
+    only = orjson.loads(run_cli("suggest", path, "--json", "--label", "threat").stdout)["suggestions"]
+    assert only and {r["label"] for r in only} == {"threat"}
+
+
+def test_evaluate_prints_figures_per_label_the_same_as_json(tmp_path):
+    path = _project(tmp_path)
+    text = run_cli("suggest", path, "--evaluate")
+    assert text.returncode == 0, text.stderr
+    out = text.stdout.decode()
+    assert "cross-validated on 1 statement(s) marked done" in out and "Call to action" in out
+    figures = orjson.loads(run_cli("suggest", path, "--evaluate", "--json").stdout)
+    assert figures["threshold"] == 0.5 and figures["documents"] == 1
+    threat = figures["labels"]["threat"]
+    row = next(line for line in out.splitlines() if line.startswith("Threat"))
+    assert row.split()[1:4] == [f"{threat['overlap'][k]:.2f}" for k in ("precision", "recall", "f1")]
+
+
+def test_bad_input_is_one_clear_line(tmp_path):
+    path = _project(tmp_path, done=False)
+    proc = run_cli("suggest", path, "--label", "nonsense")
+    assert proc.returncode == 1 and b"no label 'nonsense'" in proc.stderr and b"Traceback" not in proc.stderr
+    proc = run_cli("suggest", path, "--min-confidence", "2")
+    assert proc.returncode == 1 and b"between 0 and 1" in proc.stderr
+    proc = run_cli("suggest", tmp_path / "missing.sqlite")
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
