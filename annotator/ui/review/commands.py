@@ -49,9 +49,9 @@ BUTTONS = {
 
 #: what the stepping keys do, in Help ▸ Review Keys and F1 (issue #15, item 10: predictable review navigation)
 HOW = {
-    "review_accept": "settles the selected disagreement; the selection stays on it",
-    "review_reject": "settles the selected disagreement; the selection stays on it",
-    "review_next": "the next open one after the selected, then the next statement's; going round says so",
+    "review_accept": "settles the selected one and stays on it",
+    "review_reject": "settles the selected one and stays on it",
+    "review_next": "the open one after the selected, then the next statement's; going round says so",
     "review_prev": "the open one before the selected, then the previous statement's; going round says so",
 }
 
