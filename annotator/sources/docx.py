@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -44,7 +45,8 @@ def read(path: Path) -> ReadResult:
             core = _inflate(path, archive, "docProps/core.xml") if "docProps/core.xml" in names else b""
     except FormatError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError) as exc:  # zlib.error: a damaged deflate stream inside an intact archive
         raise FormatError(f"{path}: the Word file is damaged and cannot be read ({exc})") from None
     try:
         root = ElementTree.fromstring(body)
