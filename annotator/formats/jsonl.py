@@ -47,18 +47,23 @@ def record_of_rows(doc: Document, rows: Iterable[tuple[Any, ...]]) -> dict[str, 
              **({"origin": origin} if origin else {})}
             for a, b, lb, who, note, i, origin in rows
         ],
-        "meta": {
-            "doc_id": doc.id,
-            "title": doc.title,
-            "source": doc.source,
-            "sha256": doc.sha256,
-            "status": doc.status,
-            "date": doc.date,
-            "issuer": doc.issuer,
-            "url": doc.url,
-            "note": doc.note,
-            "variables": doc.variables,
-        },
+        "meta": meta(doc),
+    }
+
+
+def meta(doc: Document) -> dict[str, Any]:
+    """A document's ``meta``: where it is and came from, its status, and its variables (memo in ``note``)."""
+    return {
+        "doc_id": doc.id,
+        "title": doc.title,
+        "source": doc.source,
+        "sha256": doc.sha256,
+        "status": doc.status,
+        "date": doc.date,
+        "issuer": doc.issuer,
+        "url": doc.url,
+        "note": doc.note,
+        "variables": doc.variables,
     }
 
 

@@ -5,7 +5,10 @@ One line per document and annotator (``_annotator_id``; a document without spans
     {"text": "...", "tokens": [{"text": "We", "start": 0, "end": 2, "id": 0, "ws": true}, ...],
      "spans": [{"start": 3, "end": 7, "token_start": 1, "token_end": 1, "label": "call", "text": "urge",
                 "note": ""}],
-     "answer": "accept", "_annotator_id": "kim", "meta": {"doc_id", "title", "source", "sha256", "status"}}
+     "answer": "accept", "_annotator_id": "kim", "meta": {"doc_id", "title", "source", "sha256", "status",
+     "date", "issuer", "url", "note", "variables"}}
+
+``meta`` is the ``jsonl`` export's (the document's variables and memo travel with it, DESIGN.md §2.4).
 
 ``token_end`` is inclusive, as Prodigy counts. The tokens are a blank spaCy tokenizer's (``spacy.blank("xx")``),
 split further at span boundaries so every span is whole tokens. Read back by the ``jsonl`` reader: the lines of one
@@ -18,6 +21,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from annotator.core.model import Document, Span
+from annotator.formats import jsonl
 from annotator.formats.common import ExportOptions, dumps_line
 from annotator.formats.spacy_docbin import LANGUAGE, _spacy, words_for
 
@@ -42,7 +46,7 @@ def records(nlp: Any, doc: Document, spans: list[Span]) -> list[dict[str, Any]]:
     ordered = sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
     words, spaces = words_for(nlp, doc.text, ((s.start, s.end) for s in ordered))
     tokens, by_start, by_end = tokens_of(words, spaces)
-    meta = {"doc_id": doc.id, "title": doc.title, "source": doc.source, "sha256": doc.sha256, "status": doc.status}
+    meta = jsonl.meta(doc)
     groups: dict[str, list[Span]] = {}
     for s in ordered:
         groups.setdefault(s.annotator, []).append(s)

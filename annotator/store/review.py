@@ -9,7 +9,8 @@ Adjudication changes only MY project, each operation in one transaction with his
 undo commands stay valid for commands stacked after them.
 
 - **accept** takes their side of an item: their span is copied into mine (``annotator`` = the colleague's name,
-  ``origin`` = ``"name@file"``, their note kept; their label added to my codebook if missing, with their colour
+  ``origin`` = ``"name@file"``, their note kept (beside mine, each marked, when theirs replaces mine:
+  ``core/review_notes.py``); their label added to my codebook if missing, with their colour
   when their file is a project) and my conflicting span is removed; on a mine-only item it removes my span.
   The item then reads "agreed" (or vanishes), so an accept needs no decision to count as settled; it is still
   recorded in ``review_decisions`` as the audit trail.
@@ -35,6 +36,7 @@ from annotator import formats
 from annotator.core import codebook
 from annotator.core import review as core
 from annotator.core.model import Label, Span
+from annotator.core.review_notes import kept_note
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
 from annotator.formats import jsonl
@@ -243,11 +245,16 @@ class Adjudication:
         return not (self.added or self.removed or self.decided)
 
 
-def _check_mine(project: Project, span: Span) -> None:
-    """The item was computed from my spans as they were; refuse to act on a span changed since."""
-    row = project.conn.execute('SELECT start, "end", label FROM spans WHERE id = ?', (span.id,)).fetchone()
-    if row is None or tuple(row) != (span.start, span.end, span.label):
+def _check_mine(project: Project, span: Span) -> Span:
+    """The item was computed from my spans as they were; refuse to act on a span changed since. Returns the span as
+    stored now (its note may have been edited since: what an undo must put back)."""
+    row = project.conn.execute(
+        'SELECT id, doc_id, start, "end", label, annotator, note, origin, created, updated FROM spans WHERE id = ?',
+        (span.id,),
+    ).fetchone()
+    if row is None or tuple(row[2:5]) != (span.start, span.end, span.label):
         raise AnnotatorError("the span changed since the review was shown; look at the document again")
+    return Span(*row)
 
 
 def _ensure_label(project: Project, key: str, theirs: Sequence[Label]) -> Label | None:
@@ -341,15 +348,19 @@ def accept(project: Project, doc_id: int, item: core.Item, colleague: Colleague)
         before = _status(project, doc_id)
         removed: tuple[Span, ...] = ()
         if item.mine is not None:
-            _check_mine(project, item.mine)
-            _remove(project, item.mine)
-            removed = (item.mine,)
+            mine = _check_mine(project, item.mine)
+            _remove(project, mine)
+            removed = (mine,)
         added: tuple[Span, ...] = ()
         labels: tuple[Label, ...] = ()
         if item.theirs is not None:
             new_label = _ensure_label(project, item.theirs.label, colleague.codebook)
             labels = (new_label,) if new_label else ()
-            added = (_add_copy(project, doc_id, item.theirs, colleague, colleague.origin),)
+            theirs = item.theirs
+            if removed:  # their span replaces mine: the copy keeps both notes, each marked (core/review_notes.py)
+                note = kept_note(theirs.note, colleague.name, removed[0].note, removed[0].annotator or project.user)
+                theirs = dataclasses.replace(theirs, note=note)
+            added = (_add_copy(project, doc_id, theirs, colleague, colleague.origin),)
         new, old = _decide(project, doc_id, item.key, ACCEPT, colleague.origin)
         statuses = _moved(project, {doc_id: before})
     return Adjudication(ACCEPT, added, removed, labels, (new,), (old,) if old else (), statuses)

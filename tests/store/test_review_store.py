@@ -159,7 +159,7 @@ def test_accept_a_conflict_replaces_my_span_and_undo_restores_it(mine, bob):
     done = rv.accept(mine, 1, item, bob.colleagues[0])
     assert done.removed == (original,) and done.new_labels == ()
     [copy] = done.added
-    assert ONE[copy.start : copy.end] == "commit to act." and copy.note == "bob's"
+    assert ONE[copy.start : copy.end] == "commit to act." and copy.note == "bob: bob's\n\nme: mine"  # both, marked
     assert original.id not in {s.id for s in mine.spans(1)}
     rv.undo(mine, done)
     assert mine.span(original.id) == original and copy.id not in {s.id for s in mine.spans(1)}

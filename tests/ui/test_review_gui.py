@@ -24,9 +24,9 @@ from annotator.store import Project
 from annotator.store import review as rv
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import filedialogs
-from annotator.ui.review import controller as review_ui
 from annotator.ui.dialogs import ShortcutsDialog
-from annotator.ui.review.commands import key_rows
+from annotator.ui.review import controller as review_ui
+from annotator.ui.review.commands import HOW, key_rows
 from annotator.ui.review.panel import COLORS, phrase
 
 ARMS, MISSILES = 1, 2  # document ids after importing the two sample statements, in title order
@@ -166,8 +166,8 @@ def test_menu_and_dock_are_installed(window, review):
     assert [a.objectName() for a in window.menus["&Help"].actions()][-1] == "review_keys"
     assert dock.toggleViewAction() in window.menus["&View"].actions()
     keys = dict((what, keys) for keys, what in key_rows())
-    assert keys["Accept Theirs (in the statement or the Review dock)"] == "A"
-    assert keys["Next Disagreement (in the statement or the Review dock)"] == "J, F8"
+    assert keys[f"Accept Theirs: {HOW['review_accept']} (in the statement or the Review dock)"] == "A"
+    assert keys[f"Next Disagreement: {HOW['review_next']} (in the statement or the Review dock)"] == "J, F8"
     # no review key clashes with a key the window already uses
     taken = {k.toString() for a in window.findChildren(type(menu.actions()[0])) if a.objectName()
              and not a.objectName().startswith("review") for k in a.shortcuts()}
@@ -212,6 +212,7 @@ def test_open_colleague_project_shows_every_difference_and_leaves_the_file_untou
 
     key(qtbot, window.view, Qt.Key.Key_J)
     key(qtbot, window.view, Qt.Key.Key_A)  # adjudicate: accepting writes to mine, never to theirs
+    key(qtbot, window.view, Qt.Key.Key_J)
     key(qtbot, window.view, Qt.Key.Key_R)
     assert len(rv.decisions(project)) == 2
     review.actions["review_close"].trigger()
@@ -245,8 +246,9 @@ def test_step_by_keyboard_accept_reject_undo_redo(window, review, project, bob_p
     assert copy in spans(project)
     assert [(d.decision, d.origin) for d in rv.decisions(project)] == [("accept", "bob@bob.sqlite")]
     assert ("Theirs only", "Threat", "—", TOLL, "accepted") in table(review)
-    assert current_row(review)[0] == "Conflict: boundary"  # moved on to the next open one
+    assert current_row(review)[3:] == (TOLL, "accepted")  # the selection stays on the settled item
     assert any(s.label == "threat" and s.origin for s in window.session.spans)  # the statement shows the copy
+    key(qtbot, view, Qt.Key.Key_J)
     key(qtbot, view, Qt.Key.Key_J)
     key(qtbot, view, Qt.Key.Key_J)
     assert current_row(review)[0] == "Mine only"
@@ -318,8 +320,10 @@ def test_stepping_goes_on_to_the_next_statement_with_open_disagreements(
 ):
     open_files(monkeypatch, qtbot, window, bob_path)
     key(qtbot, window.view, Qt.Key.Key_J)
-    for _ in range(4):  # settle all four here by keeping mine: each R moves on to the next open one
+    for n in range(4):  # settle all four here by keeping mine: R settles, J moves on
         key(qtbot, window.view, Qt.Key.Key_R)
+        if n < 3:
+            key(qtbot, window.view, Qt.Key.Key_J)
     assert [r[-1] for r in table(review)] == ["rejected"] * 4
     key(qtbot, window.view, Qt.Key.Key_J)
     assert window.session.document.id == MISSILES
@@ -405,10 +409,10 @@ def test_gold_export_holds_the_adjudicated_result(window, review, project, bob_p
     open_files(monkeypatch, qtbot, window, bob_path)
     view = window.view
     key(qtbot, view, Qt.Key.Key_J)
-    key(qtbot, view, Qt.Key.Key_A)  # bob's toll
-    key(qtbot, view, Qt.Key.Key_A)  # then bob's boundary (the next open one is selected after each decision)
-    key(qtbot, view, Qt.Key.Key_R)  # keep my label on "resolved"
-    key(qtbot, view, Qt.Key.Key_R)  # keep my call to action
+    for n, decision in enumerate((Qt.Key.Key_A, Qt.Key.Key_A, Qt.Key.Key_R, Qt.Key.Key_R)):  # toll, boundary, ...
+        key(qtbot, view, decision)  # settles the selected one
+        if n < 3:
+            key(qtbot, view, Qt.Key.Key_J)  # and J goes on to the next open one
     assert [r[-1] for r in table(review)] == ["accepted", "accepted", "rejected", "rejected"]
     gold = tmp_path / "gold.jsonl"
     monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(gold))
@@ -492,8 +496,8 @@ def test_help_lists_the_review_keys(window, review, monkeypatch):
         [(self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())]))
     review.actions["review_keys"].trigger()
     (rows,) = shown
-    assert ("R", "Reject Theirs (Keep Mine) (in the statement or the Review dock)") in rows
-    assert ("K, Shift+F8", "Previous Disagreement (in the statement or the Review dock)") in rows
+    assert ("R", f"Reject Theirs (Keep Mine): {HOW['review_reject']} (in the statement or the Review dock)") in rows
+    assert ("K, Shift+F8", f"Previous Disagreement: {HOW['review_prev']} (in the statement or the Review dock)") in rows
     assert ("Ctrl+Shift+O", "Open Colleague File") in rows
 
 

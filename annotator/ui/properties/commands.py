@@ -7,6 +7,7 @@ from typing import Any
 
 from annotator.core import variables as cv
 from annotator.core.variables import Variable
+from annotator.errors import AnnotatorError
 from annotator.store import variables as sv
 from annotator.ui.commands import _Command
 
@@ -20,11 +21,28 @@ class SetValue(_Command):
 
     def __init__(self, controller: Any, doc_id: int, name: str, before: Any, after: Any) -> None:
         shown = cv.display("bool", after) if isinstance(after, bool) else str(after or "")
+        shown = " ".join(shown.split())  # one line: Qt's undo text is what follows a line break (a memo's "…")
         shown = shown if len(shown) <= 30 else shown[:29] + "…"
         text = f"Set {field_name(name)} to “{shown}”" if shown else f"Clear {field_name(name)}"
         super().__init__(controller.session, text, doc_id)
         self.controller = controller
         self.name, self.before, self.after = name, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        """The first time, save where the edit was made without bringing its statement back: a field left by
+        opening another statement is saved for its own statement while the window goes on to the other one.
+        Undo and redo later bring the statement into view, as every change does."""
+        if not self._first:
+            super().redo()
+            return
+        self._first = False
+        try:
+            self.do()
+        except AnnotatorError as exc:  # as _Command._run: said once, and no undo step for what was not saved
+            self.failure = str(exc)
+            self.setObsolete(True)
+            self.session.report(exc)
 
     def do(self) -> None:
         sv.set_value(self.session.project, self.doc_id, self.name, self.after)  # type: ignore[arg-type]

@@ -47,6 +47,14 @@ BUTTONS = {
     "review_gold": "Export gold JSONL…",
 }
 
+#: what the stepping keys do, in Help ▸ Review Keys and F1 (issue #15, item 10: predictable review navigation)
+HOW = {
+    "review_accept": "settles the selected one and stays on it",
+    "review_reject": "settles the selected one and stays on it",
+    "review_next": "the open one after the selected, then the next statement's; going round says so",
+    "review_prev": "the open one before the selected, then the previous statement's; going round says so",
+}
+
 
 def build_actions(controller: Any, window: QWidget) -> dict[str, QAction]:
     """The Review actions, each calling the controller method named in :data:`ACTIONS`."""
@@ -88,11 +96,12 @@ def install_actions(window: Any, actions: dict[str, QAction], dock: QDockWidget)
 def key_rows() -> list[tuple[str, str]]:
     """(keys, what they do) of every review action that has keys (Help ▸ Review Keys, and F1)."""
     rows = []
-    for _ident, text, keys, _handler, local, _sep in ACTIONS:
+    for ident, text, keys, _handler, local, _sep in ACTIONS:
         if keys:
             shown = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
             where = " (in the statement or the Review dock)" if local else ""
-            rows.append((shown, text.replace("&", "").rstrip("…") + where))
+            how = f": {HOW[ident]}" if ident in HOW else ""
+            rows.append((shown, text.replace("&", "").rstrip("…") + how + where))
     return rows
 
 

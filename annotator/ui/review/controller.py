@@ -6,9 +6,11 @@ on the session's undo stack (so Ctrl+Z / Ctrl+Shift+Z undo and redo it like any 
 adjudication (``annotator.store.review``) and then refreshes the window. Colleague files are loaded once into
 memory (a project through a private copy): the review never writes them.
 
-Keys (listed in Help ▸ Review Keys), active while the keyboard is in the statement or the review dock:
-``A`` accept theirs, ``R`` reject theirs / keep mine, ``J`` or ``F8`` next disagreement, ``K`` or ``Shift+F8``
-previous one (on to the next or previous statement that has any); ``Ctrl+Shift+O`` opens a colleague file.
+Keys (listed in Help ▸ Review Keys and F1), active while the keyboard is in the statement or the review dock:
+``A`` accept theirs, ``R`` reject theirs / keep mine -- each settles the selected item and stays on it; ``J`` or
+``F8`` the next open disagreement after the selected one, ``K`` or ``Shift+F8`` the previous one (on to the next or
+previous statement that has any; going round the end says so in the status bar); ``Ctrl+Shift+O`` opens a
+colleague file.
 """
 
 from __future__ import annotations
@@ -278,7 +280,9 @@ class ReviewController(QObject):
         self._step(False)
 
     def _step(self, forward: bool) -> None:
-        """The next open disagreement here; past the last one, the first of the next statement that has any."""
+        """The next (previous) open disagreement after (before) the selected one, in text order; past the last
+        (first) one, the first (last) of the next (previous) statement that has any. Going round -- past the end
+        of the statements, or back to the top of this one -- always says so in the status bar."""
         if not self.files:
             return
         open_rows = [i for i, r in enumerate(self.rows) if r.status == OPEN]
@@ -290,22 +294,35 @@ class ReviewController(QObject):
         if ahead:
             self.go_to(self.rows[ahead[0]].key)
             return
+        chosen = self.colleague()
+        who = chosen[1].name if chosen else "your colleague"
+        status = self.window.statusBar()
         other = self._other_document(forward)
         if other is not None:
-            self.window.open_document(other)
+            doc_id, wrapped = other
+            self.window.open_document(doc_id)
             rows = [r for r in self.rows if r.status == OPEN]
             if rows:
                 self.go_to(rows[0 if forward else -1].key)
+            doc = self.session.document
+            title = doc.title if doc is not None else ""
+            went = (f"Went round past the {'last' if forward else 'first'} statement to " if wrapped else "On to ")
+            status.showMessage(f"{went}“{title}”: {len(rows)} open disagreement(s) with {who}", 6000)
             return
         if open_rows:
-            self.go_to(self.rows[open_rows[0] if forward else open_rows[-1]].key)
+            target = open_rows[0] if forward else open_rows[-1]
+            self.go_to(self.rows[target].key)
+            if target == here:
+                status.showMessage(f"This is the only open disagreement left with {who}", 6000)
+            else:
+                status.showMessage(f"Went round to the {'first' if forward else 'last'} open disagreement of this "
+                                   "statement (no other statement has any)", 6000)
             return
-        chosen = self.colleague()
-        who = chosen[1].name if chosen else "your colleague"
-        self.window.statusBar().showMessage(f"No open disagreements left with {who}", 6000)
+        status.showMessage(f"No open disagreements left with {who}", 6000)
 
-    def _other_document(self, forward: bool) -> int | None:
-        """The next (previous) aligned statement, after the current one and wrapping, with an open item."""
+    def _other_document(self, forward: bool) -> tuple[int, bool] | None:
+        """The next (previous) aligned statement with an open item, after the current one and going round, and
+        whether it is reached by going round the end (the start) of the statements."""
         chosen = self.colleague()
         session = self.session
         if chosen is None or session.document is None:
@@ -315,12 +332,13 @@ class ReviewController(QObject):
         if not forward:
             ids.reverse()
         current = session.document.id
+        order = [(doc_id, False) for doc_id in ids]
         if current in ids:
             i = ids.index(current)
-            ids = ids[i + 1 :] + ids[:i]
-        for doc_id in ids:
+            order = [(doc_id, False) for doc_id in ids[i + 1 :]] + [(doc_id, True) for doc_id in ids[:i]]
+        for doc_id, wrapped in order:
             if store.review_document(session.project, doc_id, cfile, colleague).open_items:
-                return doc_id
+                return doc_id, wrapped
         return None
 
     # ------------------------------------------------------------------ adjudication
@@ -381,15 +399,10 @@ class ReviewController(QObject):
             self.window.statusBar().showMessage(
                 f"{'Undid' if undone else 'Accepted'} {n} agreed span(s)" if n else "", 6000)
             return
-        if undone:
-            self.go_to(command.key if self._row(command.key) else None)
-            return
-        decided = self._row(command.key)
-        position = (decided.start, decided.end) if decided else None
-        following = [r for r in self.rows if r.status == OPEN and position is not None
-                     and (r.start, r.end) > position] or [r for r in self.rows if r.status == OPEN]
-        self.go_to(following[0].key if following else command.key if decided else None)
-        if not following:
+        # A and R settle the selected item and the selection stays on it (now accepted or rejected); J and K move
+        # on from there, so no open item is ever passed over (Help ▸ Review Keys says so)
+        self.go_to(command.key if self._row(command.key) else None)
+        if not undone and not any(r.status == OPEN for r in self.rows):
             self.window.statusBar().showMessage("Every disagreement in this statement is settled; "
                                                 "J goes on to the next statement", 6000)
 
