@@ -9,12 +9,12 @@ compared, and its spans count nowhere.
 - :mod:`.pairing`: exact and overlap matching of spans;
 - :mod:`.characters`: character coverage and Cohen's / Fleiss' κ;
 - :mod:`.unitizing`: Krippendorff's α_u;
-- :mod:`.compare`: the figures of two sets or many, summed per document (:class:`Tally`);
+- :mod:`.tally`: the figures of two sets or many, summed per document (:class:`Tally`);
 - :mod:`.diagnostics`: when a label's figures need a warning;
 - :mod:`.render`: the plain-text tables.
 """
 
-from annotator.core.agreement.compare import Tally, agree_many, compare, fleiss_kappa, pairwise
+from annotator.core.agreement.tally import Tally, agree_many, compare, fleiss_kappa, pairwise
 from annotator.core.agreement.pairing import overlap_pairs
 from annotator.core.agreement.render import MEASURES, format_compare, format_many
 from annotator.core.agreement.render import num as _num
