@@ -181,4 +181,4 @@ def test_gaps_end_at_document_ends():
     u.add(20, [{"t": list(s2a)}, {"t": list(s2b)}])
     d_o, _ = u.disagreements()["t"]
     assert d_o == pytest.approx((1 + 16) / 2500, abs=0)
-    assert sorted(u.labels["t"].gaps) == [2, 3, 3, 8, 15, 20, 20]
+    assert u.labels["t"].gaps == {2: 1, 3: 2, 8: 1, 15: 1, 20: 2}

@@ -233,9 +233,7 @@ class Tally:
             else:
                 for k in range(7):
                     mine[k] += row[k]
-            sums.observed += row[OBSERVED]
-            sums.lengths += doc.lengths[label]
-            sums.gaps += doc.gaps[label]
+            sums.add_counts(row[OBSERVED], doc.lengths[label], doc.gaps[label])
 
     def result(self, labels: Sequence[str] | None = None) -> dict[str, Any]:
         """``{"overall": {...}, "labels": {...}, "diagnostics": [...]}`` in the shape of ``agree --json``."""

@@ -28,7 +28,6 @@ that only touch stay two units). Everything is summed in integers and divided on
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from itertools import accumulate, combinations
@@ -86,19 +85,29 @@ def observed(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     return total
 
 
+def _count(into: dict[int, int], values: Iterable[int]) -> None:
+    # a Python loop, not Counter.update: the report sums in a thread, and a C call over a million values holds
+    # the GIL for as long as it runs, freezing the window
+    get = into.get
+    for v in values:
+        into[v] = get(v, 0) + 1
+
+
 class LabelSums:
-    """One label's sums over the documents added: observed distance, unit lengths, gap lengths."""
+    """One label's sums over the documents added: observed distance, and how many units and gaps of each length
+    (a few thousand distinct lengths, however many spans)."""
 
     __slots__ = ("observed", "lengths", "gaps")
 
     def __init__(self) -> None:
         self.observed = 0
-        self.lengths: list[int] = []
-        self.gaps: list[int] = []
+        self.lengths: dict[int, int] = {}
+        self.gaps: dict[int, int] = {}
 
     def add_document(self, length: int, layers: Sequence[Sequence[Interval]]) -> None:
         """One document of ``length`` code points; ``layers``: each annotator's units of the label in it."""
-        lengths, gaps = self.lengths, self.gaps
+        lengths: list[int] = []
+        gaps: list[int] = []
         for layer in layers:
             last = 0
             for s, e in layer:
@@ -108,27 +117,35 @@ class LabelSums:
                 last = e
             if length > last:
                 gaps.append(length - last)
+        self.add_counts(0, lengths, gaps)
         for x, y in combinations(layers, 2):
             self.observed += observed(x, y)
 
+    def add_counts(self, observed_distance: int, lengths: Iterable[int], gaps: Iterable[int]) -> None:
+        self.observed += observed_distance
+        _count(self.lengths, lengths)
+        _count(self.gaps, gaps)
+
     def merge(self, other: LabelSums) -> None:
         self.observed += other.observed
-        self.lengths += other.lengths
-        self.gaps += other.gaps
+        for mine, theirs in ((self.lengths, other.lengths), (self.gaps, other.gaps)):
+            for value, n in theirs.items():
+                mine[value] = mine.get(value, 0) + n
 
     def disagreement(self, length: int, raters: int) -> tuple[Fraction, Fraction]:
         """(D_o, D_e) over a continuum of ``length`` code points and ``raters`` annotators."""
         if length <= 0 or raters < 2:
             return Fraction(0), Fraction(0)
         d_o = Fraction(2 * self.observed, raters * (raters - 1) * length * length)
-        n = len(self.lengths)
-        gaps = sorted(self.gaps)
-        # tail[k]: sum of gaps[k:], so Σ_{g ≥ l} (g − l + 1) = tail[k] − (len − k)(l − 1) with k the first g ≥ l
-        tail = list(accumulate(reversed(gaps), initial=0))[::-1]
+        n = sum(self.lengths.values())
+        keys = sorted(self.gaps)
+        # over gaps g ≥ l: Σ (g − l + 1) = (Σ g) − (their number)(l − 1); suffix sums over the distinct lengths
+        sums = list(accumulate((g * self.gaps[g] for g in reversed(keys)), initial=0))[::-1]
+        numbers = list(accumulate((self.gaps[g] for g in reversed(keys)), initial=0))[::-1]
         expected = squares = 0
-        for l, count in Counter(self.lengths).items():
-            k = bisect_left(gaps, l)
-            fits = tail[k] - (len(gaps) - k) * (l - 1)
+        for l, count in self.lengths.items():
+            k = bisect_left(keys, l)
+            fits = sums[k] - numbers[k] * (l - 1)
             expected += count * ((n - 1) * (l * (l - 1) * (2 * l - 1) // 3) + l * l * fits)
             squares += count * l * (l - 1)
         denominator = raters * length * (raters * length - 1) - squares
