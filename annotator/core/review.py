@@ -28,7 +28,7 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
@@ -351,10 +351,6 @@ class _Side:
         ]
         overall = _row("overall", "", f"{n} document(s)", whole["overall"], self.n_mine, n_theirs, self.total)
         return overall, label_rows, whole["diagnostics"]
-
-
-class Progress(Protocol):
-    def __call__(self, done: int, total: int) -> None: ...
 
 
 def build_report(

@@ -116,13 +116,13 @@ def test_observed_sweep_equals_the_sum_over_intersecting_sections():
     for _ in range(300):
         n = rng.randint(1, 40)
 
-        def layer() -> list[tuple[int, int]]:
+        def layer(n: int = n) -> list[tuple[int, int]]:
             return units((s, s + rng.randint(1, 6)) for s in rng.sample(range(n), rng.randint(0, min(n, 6)))
                          if s + 1 <= n)
 
         a, b = [[(s, min(e, n)) for s, e in layer()] for _ in range(2)]
 
-        def sections(us: list[tuple[int, int]]) -> list[tuple[tuple[int, int], bool]]:
+        def sections(us: list[tuple[int, int]], n: int = n) -> list[tuple[tuple[int, int], bool]]:
             out, last = [], 0
             for s, e in us:
                 if s > last:

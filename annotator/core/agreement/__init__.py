@@ -14,11 +14,11 @@ compared, and its spans count nowhere.
 - :mod:`.render`: the plain-text tables.
 """
 
-from annotator.core.agreement.tally import Tally, agree_many, compare, fleiss_kappa, pairwise
 from annotator.core.agreement.pairing import overlap_pairs
 from annotator.core.agreement.render import MEASURES, format_compare, format_many
 from annotator.core.agreement.render import num as _num
 from annotator.core.agreement.sets import AnnotationSet, DocSpans, SpanTuple, split_by_annotator
+from annotator.core.agreement.tally import Tally, agree_many, compare, fleiss_kappa, pairwise
 
 __all__ = [
     "MEASURES",

@@ -226,14 +226,13 @@ class Tally:
         u.length += doc.length
         for label, row in doc.counts.items():
             mine = self.counts.get(label)
-            sums = u.labels.get(label)
             if mine is None:
                 self.counts[label] = row[:7]
-                sums = u.labels[label] = LabelSums()
+                u.labels[label] = LabelSums()
             else:
                 for k in range(7):
                     mine[k] += row[k]
-            sums.add_counts(row[OBSERVED], doc.lengths[label], doc.gaps[label])
+            u.labels[label].add_counts(row[OBSERVED], doc.lengths[label], doc.gaps[label])
 
     def result(self, labels: Sequence[str] | None = None) -> dict[str, Any]:
         """``{"overall": {...}, "labels": {...}, "diagnostics": [...]}`` in the shape of ``agree --json``."""

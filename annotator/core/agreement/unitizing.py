@@ -126,12 +126,6 @@ class LabelSums:
         _count(self.lengths, lengths)
         _count(self.gaps, gaps)
 
-    def merge(self, other: LabelSums) -> None:
-        self.observed += other.observed
-        for mine, theirs in ((self.lengths, other.lengths), (self.gaps, other.gaps)):
-            for value, n in theirs.items():
-                mine[value] = mine.get(value, 0) + n
-
     def disagreement(self, length: int, raters: int) -> tuple[Fraction, Fraction]:
         """(D_o, D_e) over a continuum of ``length`` code points and ``raters`` annotators."""
         if length <= 0 or raters < 2:
@@ -143,18 +137,19 @@ class LabelSums:
         sums = list(accumulate((g * self.gaps[g] for g in reversed(keys)), initial=0))[::-1]
         numbers = list(accumulate((self.gaps[g] for g in reversed(keys)), initial=0))[::-1]
         expected = squares = 0
-        for l, count in self.lengths.items():
-            k = bisect_left(keys, l)
-            fits = sums[k] - numbers[k] * (l - 1)
-            expected += count * ((n - 1) * (l * (l - 1) * (2 * l - 1) // 3) + l * l * fits)
-            squares += count * l * (l - 1)
+        for unit, count in self.lengths.items():
+            k = bisect_left(keys, unit)
+            fits = sums[k] - numbers[k] * (unit - 1)
+            expected += count * ((n - 1) * (unit * (unit - 1) * (2 * unit - 1) // 3) + unit * unit * fits)
+            squares += count * unit * (unit - 1)
         denominator = raters * length * (raters * length - 1) - squares
         d_e = Fraction(2 * expected, length * denominator) if denominator else Fraction(0)
         return d_o, d_e
 
 
 class Unitizing:
-    """α_u of ``raters`` annotators, summed document by document (:meth:`add`), merged across parts (:meth:`merge`)."""
+    """α_u of ``raters`` annotators, summed document by document (:meth:`add`, or a
+    :class:`~annotator.core.agreement.tally.Tally` adding its own sums to :attr:`labels` and :attr:`length`)."""
 
     def __init__(self, raters: int = 2) -> None:
         self.raters = raters
@@ -170,14 +165,6 @@ class Unitizing:
                 sums = self.labels[label] = LabelSums()
             sums.add_document(length, [units((s, e) for s, e, _ in g.get(label, ())) for g in per_rater])
         self.length += length
-
-    def merge(self, other: Unitizing) -> None:
-        self.length += other.length
-        for label, sums in other.labels.items():
-            mine = self.labels.get(label)
-            if mine is None:
-                mine = self.labels[label] = LabelSums()
-            mine.merge(sums)
 
     def disagreements(self) -> dict[str, tuple[Fraction, Fraction]]:
         """(D_o, D_e) per label anyone used."""
