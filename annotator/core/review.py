@@ -377,7 +377,9 @@ def build_report(
     """
     names = dict(label_names or {})
     n = len(docs)
-    after, before = _Side(), _Side()
+    after = _Side()
+    # a sequence that knows no document has a ``before`` (the store's, with no standing accept) saves the second sum
+    before = _Side() if getattr(docs, "has_before", True) else None
     changed = n_theirs = 0
     doc_rows = []
     for i in range(n):
@@ -388,8 +390,11 @@ def build_report(
         after.add(measured, len(d.mine), counts)
         n_theirs += len(d.theirs)
         if d.before is None:
-            before.add(measured, len(d.mine), counts)
+            if before is not None:
+                before.add(measured, len(d.mine), counts)
         else:
+            if before is None:
+                raise ValueError("a document has spans before adjudication where the documents said none had")
             changed += 1
             before.add(measure(d.text, _triples(d.before), theirs_t), len(d.before), _counts(d.before, d.theirs))
         figures = document_figures(measured, labels)["overall"]
@@ -398,7 +403,7 @@ def build_report(
             progress(i + 1, n)
     overall, label_rows, found = after.rows(labels, names, n, n_theirs)
     earlier = None
-    if changed:
+    if changed and before is not None:
         b_overall, b_labels, b_found = before.rows(labels, names, n, n_theirs)
         earlier = {"overall": b_overall, "labels": b_labels, "diagnostics": b_found, "changed": changed}
     return Report(mine, theirs, overall, label_rows, doc_rows, list(only_mine), list(only_theirs), found, earlier)

@@ -26,6 +26,7 @@ class _ReportDocs(Sequence[core.ReportDoc]):
                  colleague: Colleague | None) -> None:
         self._project, self._pairs, self._file, self._colleague = project, pairs, colleague_file, colleague
         self._undone = original.changes(project.conn)
+        self.has_before = bool(self._undone)  # build_report sums the figures before adjudication only then
         self.sha256s = [sha for _, sha in pairs]
         self._last: tuple[int, core.ReportDoc] | None = None
 

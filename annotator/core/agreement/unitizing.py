@@ -28,6 +28,7 @@ that only touch stay two units). Everything is summed in integers and divided on
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from itertools import accumulate, combinations
@@ -85,24 +86,43 @@ def observed(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     return total
 
 
-def _count(into: dict[int, int], values: Iterable[int]) -> None:
-    # a Python loop, not Counter.update: the report sums in a thread, and a C call over a million values holds
-    # the GIL for as long as it runs, freezing the window
-    get = into.get
-    for v in values:
-        into[v] = get(v, 0) + 1
+#: values gathered before they are counted in one C call: a few thousand at a time, so the count never holds the
+#: GIL long (the report sums in a thread; a call over a million values would freeze the window meanwhile)
+_CHUNK = 4096
 
 
 class LabelSums:
     """One label's sums over the documents added: observed distance, and how many units and gaps of each length
-    (a few thousand distinct lengths, however many spans)."""
+    (a few thousand distinct lengths, however many spans; counted a chunk at a time)."""
 
-    __slots__ = ("observed", "lengths", "gaps")
+    __slots__ = ("observed", "_lengths", "_gaps", "_pending_lengths", "_pending_gaps")
 
     def __init__(self) -> None:
         self.observed = 0
-        self.lengths: dict[int, int] = {}
-        self.gaps: dict[int, int] = {}
+        self._lengths: Counter[int] = Counter()
+        self._gaps: Counter[int] = Counter()
+        self._pending_lengths: list[int] = []
+        self._pending_gaps: list[int] = []
+
+    @property
+    def lengths(self) -> Counter[int]:
+        """How many units of each length."""
+        self._flush()
+        return self._lengths
+
+    @property
+    def gaps(self) -> Counter[int]:
+        """How many gaps of each length."""
+        self._flush()
+        return self._gaps
+
+    def _flush(self) -> None:
+        if self._pending_lengths:
+            self._lengths.update(self._pending_lengths)
+            self._pending_lengths.clear()
+        if self._pending_gaps:
+            self._gaps.update(self._pending_gaps)
+            self._pending_gaps.clear()
 
     def add_document(self, length: int, layers: Sequence[Sequence[Interval]]) -> None:
         """One document of ``length`` code points; ``layers``: each annotator's units of the label in it."""
@@ -121,10 +141,12 @@ class LabelSums:
         for x, y in combinations(layers, 2):
             self.observed += observed(x, y)
 
-    def add_counts(self, observed_distance: int, lengths: Iterable[int], gaps: Iterable[int]) -> None:
+    def add_counts(self, observed_distance: int, lengths: list[int], gaps: list[int]) -> None:
         self.observed += observed_distance
-        _count(self.lengths, lengths)
-        _count(self.gaps, gaps)
+        self._pending_lengths += lengths
+        self._pending_gaps += gaps
+        if len(self._pending_lengths) > _CHUNK or len(self._pending_gaps) > _CHUNK:
+            self._flush()
 
     def disagreement(self, length: int, raters: int) -> tuple[Fraction, Fraction]:
         """(D_o, D_e) over a continuum of ``length`` code points and ``raters`` annotators."""
