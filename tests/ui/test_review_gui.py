@@ -24,8 +24,8 @@ from annotator.store import Project
 from annotator.store import review as rv
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import filedialogs
-from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review import controller as review_ui
+from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review.commands import key_rows
 from annotator.ui.review.panel import COLORS, phrase
 from annotator.ui.review.report import figure
