@@ -54,17 +54,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
     p.add_argument("--spans-key", default="sc", help="spacy: the doc.spans key the spans go in (default: sc)")
 
+    import textwrap
+
+    from annotator.core.agreement.render import MEASURES as AGREE_MEASURES  # no Qt; cheap
+
     p = sub.add_parser(
         "agree",
         help="agreement between annotation files (projects or JSONL exports)",
-        description="Precision, recall and F1 of FILE 2.. against FILE 1, per label and overall, and Cohen's kappa "
-        "over non-whitespace characters. exact: same document, start, end and label. overlap: a maximum "
-        "one-to-one pairing of same-label spans sharing at least one character (ties: the larger total overlap). "
-        "Spans count as a multiset (a duplicate counts twice); kappa is 1 when both label every character alike.",
+        description="Agreement of FILE 2.. against FILE 1, per label and overall, over the statements both hold "
+        "(by text). Spans count as a multiset (a duplicate counts twice). What each measure counts:\n"
+        + "\n".join(textwrap.fill(m, 100, initial_indent="  ", subsequent_indent="    ") for m in AGREE_MEASURES)
+        + "\nWarnings follow the table when a label's figures need care: too few spans (< 5 from each), one "
+        "annotator using it twice as often, a label covering under 2 % of the text (kappa understates), or overlap "
+        "F1 far above exact F1 (boundaries differ) -- each with one line of advice.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--by-annotator", action="store_true", help="split files holding several annotators")
+    p.add_argument(
+        "--before-adjudication", action="store_true",
+        help="compare each project's annotations as they were before its review decisions (accepted copies "
+        "taken out, the spans they replaced put back); exports are read as they are",
+    )
 
     p = sub.add_parser("stats", help="documents, status and spans per label")
     p.add_argument("project", type=Path)
@@ -240,19 +252,25 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     from annotator.core import agreement
     from annotator.store import sources
 
-    sets = sources.load(args.files, by_annotator=args.by_annotator)
+    sets = sources.load(args.files, by_annotator=args.by_annotator, before_adjudication=args.before_adjudication)
     if len(sets) < 2:
         raise AnnotatorError(
             f"need at least two annotators to compare, found {len(sets)}"
             + ("" if args.by_annotator else " (give two files, or --by-annotator for a file holding several)")
         )
+    title = ""
+    if args.before_adjudication:
+        rebuilt = sum(getattr(s.docs, "reconstructed", 0) for s in sets)
+        title = f"before adjudication: {rebuilt} statement(s) put back as they were before the review decisions"
     if len(sets) == 2:
         result = agreement.compare(sets[0], sets[1])
-        text = agreement.format_compare(result, sets[0].name, sets[1].name)
+        text = agreement.format_compare(result, sets[0].name, sets[1].name, title)
     else:
         result = agreement.agree_many(sets)
-        text = agreement.format_many(result)
+        text = (title + "\n" if title else "") + agreement.format_many(result)
     if args.json:
+        if args.before_adjudication:
+            result["before_adjudication"] = True
         sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
         print(terminal_lines(text))

@@ -28,11 +28,12 @@ import csv
 import io
 import json
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from annotator.core.agreement import AnnotationSet, DocSpans, SpanTuple, compare, overlap_pairs
+from annotator.core.agreement import SpanTuple, overlap_pairs
+from annotator.core.agreement.tally import Tally, document_figures, measure
 from annotator.core.neutral import csv_cell
 
 AGREED, CONFLICT, MINE_ONLY, THEIRS_ONLY = "agreed", "conflict", "mine_only", "theirs_only"
@@ -117,8 +118,11 @@ def _difference(mine: SpanLike, theirs: SpanLike) -> str:
     return "+".join(parts)
 
 
-def classify(mine: Sequence[SpanLike], theirs: Sequence[SpanLike]) -> list[Item]:
-    """Items of one document in position order (start, end, kind, spans); see the module docstring."""
+def classify(mine: Sequence[SpanLike], theirs: Sequence[SpanLike], keys: bool = True) -> list[Item]:
+    """Items of one document in position order (start, end, kind, spans); see the module docstring.
+
+    ``keys=False`` leaves every key empty (the report only counts kinds, and the keys' JSON is a tenth of its
+    time)."""
     pairs: list[tuple[int, int]] = []
     # 1. exact: a multiset match, each triple's occurrences paired in input order
     waiting: dict[SpanTuple, list[int]] = defaultdict(list)
@@ -156,9 +160,11 @@ def classify(mine: Sequence[SpanLike], theirs: Sequence[SpanLike]) -> list[Item]
     seen: Counter[str] = Counter()
     items: list[Item] = []
     for kind, m, t in raw:
-        base = json.dumps([triple(m), triple(t)], ensure_ascii=False, separators=(",", ":"))
-        seen[base] += 1
-        key = base if seen[base] == 1 else f"{base}#{seen[base]}"  # the same pair twice (duplicate spans)
+        key = ""
+        if keys:
+            base = json.dumps([triple(m), triple(t)], ensure_ascii=False, separators=(",", ":"))
+            seen[base] += 1
+            key = base if seen[base] == 1 else f"{base}#{seen[base]}"  # the same pair twice (duplicate spans)
         diff = _difference(m, t) if kind == CONFLICT and m is not None and t is not None else ""
         items.append(Item(key, kind, m, t, diff))
     return items
@@ -235,6 +241,7 @@ COLUMNS: tuple[str, ...] = (
     "overlap_recall",
     "overlap_f1",
     "kappa",
+    "alpha_u",
 )
 _COUNTS = (AGREED, CONFLICT, MINE_ONLY, THEIRS_ONLY)
 
@@ -248,6 +255,8 @@ class ReportDoc:
     text: str
     mine: Sequence[SpanLike]
     theirs: Sequence[SpanLike]
+    #: my spans before adjudication, where a standing accept changed them (store/original.py); None: as ``mine``
+    before: Sequence[SpanLike] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,9 +274,20 @@ class Report:
     documents: list[dict[str, Any]] = field(default_factory=list)
     only_mine: list[str] = field(default_factory=list)
     only_theirs: list[str] = field(default_factory=list)
+    #: warnings on the figures (annotator/core/agreement/diagnostics.py): label, kind, finding, advice
+    diagnostics: list[dict[str, str]] = field(default_factory=list)
+    #: the same figures for my annotations before adjudication (``{"overall": row, "labels": [rows],
+    #: "diagnostics": [...], "changed": statements an accept changed}``); None when no accept changed a span
+    before: dict[str, Any] | None = None
 
     def rows(self) -> list[dict[str, Any]]:
-        return [self.overall, *self.labels, *self.documents]
+        """Every row (CSV): adjudicated overall, labels, documents, then the rows before adjudication, if any, with
+        their scope marked ``before:overall`` / ``before:label``."""
+        earlier = []
+        if self.before is not None:
+            earlier = [{**row, "scope": "before:" + row["scope"]} for row in (self.before["overall"],
+                                                                              *self.before["labels"])]
+        return [self.overall, *self.labels, *self.documents, *earlier]
 
 
 def _row(
@@ -288,6 +308,7 @@ def _row(
         "overlap_recall": overlap["recall"],
         "overlap_f1": overlap["f1"],
         "kappa": figures["kappa"],
+        "alpha_u": figures.get("alpha_u"),
     }
 
 
@@ -295,31 +316,46 @@ def _triples(spans: Iterable[SpanLike]) -> tuple[SpanTuple, ...]:
     return tuple((s.start, s.end, s.label) for s in spans)
 
 
-class _Side(Mapping[str, DocSpans]):
-    """One side of the report's documents as a mapping for ``compare``, each built when compared: ``docs`` may
-    read its documents on access (the store's does), so no text is held for the whole report."""
-
-    def __init__(self, docs: Sequence[ReportDoc], index: Mapping[str, int], mine: bool, tick: Any) -> None:
-        self._docs, self._index, self._mine, self._tick = docs, index, mine, tick
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
-
-    def __contains__(self, sha: object) -> bool:
-        return sha in self._index
-
-    def __getitem__(self, sha: str) -> DocSpans:
-        d = self._docs[self._index[sha]]
-        if self._mine:
-            self._tick()
-        return DocSpans(d.text, _triples(d.mine if self._mine else d.theirs))
-
-
 class Progress(Protocol):
     def __call__(self, done: int, total: int) -> None: ...
+
+
+def _counts(mine: Sequence[SpanLike], theirs: Sequence[SpanLike]) -> tuple[Counter[str], dict[str, Counter[str]]]:
+    """Item counts of one document, overall and per label: an agreed pair, a mine-only and a theirs-only span
+    count under their label; a conflict under each label it involves (once if both spans share it)."""
+    items = classify(mine, theirs, keys=False)
+    per_label: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in items:
+        for label in {s.label for s in (item.mine, item.theirs) if s is not None}:
+            per_label[label][item.kind] += 1
+    return Counter(item.kind for item in items), per_label
+
+
+class _Side:
+    """One figure set of the report (adjudicated, or before adjudication) as it is summed."""
+
+    def __init__(self) -> None:
+        self.tally = Tally()
+        self.total: Counter[str] = Counter()
+        self.per_label: dict[str, Counter[str]] = defaultdict(Counter)
+        self.n_mine = 0
+
+    def add(self, measured: Any, n_mine: int, counts: tuple[Counter[str], dict[str, Counter[str]]]) -> None:
+        self.tally.add(measured)
+        self.n_mine += n_mine
+        self.total.update(counts[0])
+        for label, c in counts[1].items():
+            self.per_label[label].update(c)
+
+    def rows(self, labels: Sequence[str] | None, names: Mapping[str, str], n: int, n_theirs: int
+             ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+        whole = self.tally.result(labels)
+        label_rows = [
+            _row("label", label, names.get(label, label), entry, entry["a"], entry["b"], self.per_label.get(label, {}))
+            for label, entry in whole["labels"].items()
+        ]
+        overall = _row("overall", "", f"{n} document(s)", whole["overall"], self.n_mine, n_theirs, self.total)
+        return overall, label_rows, whole["diagnostics"]
 
 
 def build_report(
@@ -332,59 +368,50 @@ def build_report(
     only_theirs: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> Report:
-    """The report over aligned documents; figures are :func:`annotator.core.agreement.compare` with A = mine.
+    """The report over aligned documents; figures are those of :func:`annotator.core.agreement.compare` with
+    A = mine, summed in one pass (:class:`~annotator.core.agreement.tally.Tally`): the per-document rows are each
+    document's own sums, the label and overall rows the whole's.
 
-    So precision is the share of their spans my spans confirm, recall the share of mine they found; the
-    per-document rows are ``compare`` on one-document sets. Item counts per label: an agreed pair, a mine-only
-    and a theirs-only span count under their label; a conflict counts under each label it involves (once if
-    both spans share it), so a label conflict shows in both labels' bars.
+    So precision is the share of their spans my spans confirm, recall the share of mine they found. Item counts
+    per label: see :func:`_counts`. Where a document's ``before`` is given (my spans before adjudication), the
+    report also carries the figures of my annotations before adjudication (:attr:`Report.before`).
 
-    ``docs`` is read twice, one document at a time (the whole comparison, then the rows), so a sequence that
-    reads each document when asked keeps one in memory; it may give its keys as ``docs.sha256s`` so none is
-    read to list them. ``progress(done, total)`` is called as documents are read (total: twice their number);
-    an exception it raises (a cancel) stops the report.
+    ``docs`` is read once, one document at a time, so a sequence that reads each document when asked keeps one
+    in memory. ``progress(done, total)`` is called as documents are read; an exception it raises (a cancel) stops
+    the report.
     """
     names = dict(label_names or {})
     n = len(docs)
-    keys: Sequence[str] = getattr(docs, "sha256s", None) or [d.sha256 for d in docs]
-    index = {sha: i for i, sha in enumerate(keys)}
-    done = 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress is not None and (done % 64 == 0 or done == 2 * n):
-            progress(done, 2 * n)
-
-    whole = compare(AnnotationSet(mine, _Side(docs, index, True, tick)),
-                    AnnotationSet(theirs, _Side(docs, index, False, tick)), labels)
-    per_label: dict[str, Counter[str]] = defaultdict(Counter)
-    total: Counter[str] = Counter()
+    after = _Side()
+    # a sequence that knows no document has a ``before`` (the store's, with no standing accept) saves the second sum
+    before = _Side() if getattr(docs, "has_before", True) else None
+    changed = n_theirs = 0
     doc_rows = []
-    n_mine = n_theirs = 0
     for i in range(n):
         d = docs[i]
-        tick()
-        n_mine += len(d.mine)
+        theirs_t = _triples(d.theirs)
+        measured = measure(d.text, _triples(d.mine), theirs_t)
+        counts = _counts(d.mine, d.theirs)
+        after.add(measured, len(d.mine), counts)
         n_theirs += len(d.theirs)
-        items = classify(d.mine, d.theirs)
-        counts = Counter(item.kind for item in items)
-        total.update(counts)
-        for item in items:
-            for label in {s.label for s in (item.mine, item.theirs) if s is not None}:
-                per_label[label][item.kind] += 1
-        one = compare(
-            AnnotationSet(mine, {d.sha256: DocSpans(d.text, _triples(d.mine))}),
-            AnnotationSet(theirs, {d.sha256: DocSpans(d.text, _triples(d.theirs))}),
-            labels,
-        )
-        doc_rows.append(_row("document", d.sha256, d.title, one["overall"], len(d.mine), len(d.theirs), counts))
-    label_rows = [
-        _row("label", label, names.get(label, label), entry, entry["a"], entry["b"], per_label.get(label, {}))
-        for label, entry in whole["labels"].items()
-    ]
-    overall = _row("overall", "", f"{n} document(s)", whole["overall"], n_mine, n_theirs, total)
-    return Report(mine, theirs, overall, label_rows, doc_rows, list(only_mine), list(only_theirs))
+        if d.before is None:
+            if before is not None:
+                before.add(measured, len(d.mine), counts)
+        else:
+            if before is None:
+                raise ValueError("a document has spans before adjudication where the documents said none had")
+            changed += 1
+            before.add(measure(d.text, _triples(d.before), theirs_t), len(d.before), _counts(d.before, d.theirs))
+        figures = document_figures(measured, labels)["overall"]
+        doc_rows.append(_row("document", d.sha256, d.title, figures, len(d.mine), len(d.theirs), counts[0]))
+        if progress is not None and ((i + 1) % 64 == 0 or i + 1 == n):
+            progress(i + 1, n)
+    overall, label_rows, found = after.rows(labels, names, n, n_theirs)
+    earlier = None
+    if changed and before is not None:
+        b_overall, b_labels, b_found = before.rows(labels, names, n, n_theirs)
+        earlier = {"overall": b_overall, "labels": b_labels, "diagnostics": b_found, "changed": changed}
+    return Report(mine, theirs, overall, label_rows, doc_rows, list(only_mine), list(only_theirs), found, earlier)
 
 
 def bars(report: Report, scope: str = "label", metric: str = "overlap_f1") -> list[tuple[str, float | None]]:
@@ -395,7 +422,8 @@ def bars(report: Report, scope: str = "label", metric: str = "overlap_f1") -> li
 
 def report_to_json(report: Report) -> bytes:
     """UTF-8 JSON: ``{"mine", "theirs", "overall": row, "labels": [rows], "documents": [rows], "only_mine",
-    "only_theirs"}``; undefined figures are ``null``."""
+    "only_theirs", "diagnostics": [...], "before_adjudication": {"overall", "labels", "diagnostics", "changed"} or
+    null}``; undefined figures are ``null``."""
     data = {
         "mine": report.mine,
         "theirs": report.theirs,
@@ -404,6 +432,8 @@ def report_to_json(report: Report) -> bytes:
         "documents": report.documents,
         "only_mine": report.only_mine,
         "only_theirs": report.only_theirs,
+        "diagnostics": report.diagnostics,
+        "before_adjudication": report.before,
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

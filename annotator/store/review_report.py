@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from annotator.core import review as core
+from annotator.store import original
 from annotator.store.connection import BUSY_TIMEOUT_MS, translated
 from annotator.store.project import Project
 
@@ -18,11 +19,14 @@ if TYPE_CHECKING:
 
 class _ReportDocs(Sequence[core.ReportDoc]):
     """The aligned documents of a report, each read from my project when the report reaches it (its text, my
-    spans, their spans): a 100 000-statement report holds one text at a time, not all of them."""
+    spans, their spans, and my spans before adjudication where an accept changed them): a 100 000-statement
+    report holds one text at a time, not all of them."""
 
     def __init__(self, project: Project, pairs: list[tuple[int, str]], colleague_file: ColleagueFile,
                  colleague: Colleague | None) -> None:
         self._project, self._pairs, self._file, self._colleague = project, pairs, colleague_file, colleague
+        self._undone = original.changes(project.conn)
+        self.has_before = bool(self._undone)  # build_report sums the figures before adjudication only then
         self.sha256s = [sha for _, sha in pairs]
         self._last: tuple[int, core.ReportDoc] | None = None
 
@@ -34,8 +38,12 @@ class _ReportDocs(Sequence[core.ReportDoc]):
             return self._last[1]
         doc_id, sha = self._pairs[i]
         doc = self._project.document(doc_id)
-        found = core.ReportDoc(sha, doc.title, doc.text, self._project.spans(doc_id),
-                               self._file.spans(sha, self._colleague))
+        mine = self._project.spans(doc_id)
+        undone = self._undone.get(doc_id)
+        earlier = None
+        if undone is not None:
+            earlier = [core.TheirSpan(*t) for t in original.before_sequence(mine, undone)]
+        found = core.ReportDoc(sha, doc.title, doc.text, mine, self._file.spans(sha, self._colleague), earlier)
         self._last = (i, found)
         return found
 

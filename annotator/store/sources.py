@@ -23,6 +23,7 @@ from annotator.core.agreement import AnnotationSet, DocSpans, split_by_annotator
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
 from annotator.formats.common import open_input
+from annotator.store import original
 from annotator.store.connection import SQLITE_HEADER, translated
 from annotator.store.project import Project
 
@@ -93,7 +94,7 @@ class ProjectDocs(Mapping[str, DocSpans]):
     refused when it is loaded, not halfway through a comparison. The project stays open while this lives.
     """
 
-    def __init__(self, project: Project, texts: _Texts) -> None:
+    def __init__(self, project: Project, texts: _Texts, before_adjudication: bool = False) -> None:
         self._project = project
         self._texts = texts
         self._cursor: Iterator[tuple[int, str]] | None = None
@@ -119,6 +120,13 @@ class ProjectDocs(Mapping[str, DocSpans]):
             )
             for doc_id, group in groupby(rows, itemgetter(0)):
                 self._spans[doc_id] = tuple([(s, e, intern(label, label)) for _, s, e, label in group])
+            #: statements whose spans were put back as they were before adjudication (store/original.py)
+            self.reconstructed = 0
+            if before_adjudication:
+                for doc_id, undone in original.changes(conn).items():
+                    rows = conn.execute('SELECT id, start, "end", label FROM spans WHERE doc_id = ?', (doc_id,))
+                    self._spans[doc_id] = tuple(original.before(((i, (s, e, lb)) for i, s, e, lb in rows), undone))
+                    self.reconstructed += 1
         self._closer = weakref.finalize(self, project.close)
 
     def _text(self, doc_id: int) -> str:
@@ -156,20 +164,25 @@ class ProjectDocs(Mapping[str, DocSpans]):
             with translated("read", self._project.path):
                 text = self._text(doc_id)
             self._texts.put(sha, text)
-        return DocSpans(text, self._spans.get(doc_id, ()))
+        return DocSpans.checked(text, self._spans.get(doc_id, ()))
 
 
-def _project_set(path: Path, texts: _Texts) -> AnnotationSet:
+def _project_set(path: Path, texts: _Texts, before_adjudication: bool) -> AnnotationSet:
     project = Project.open(path, readonly=True)
     try:
-        return AnnotationSet(path.name, ProjectDocs(project, texts))
+        return AnnotationSet(path.name, ProjectDocs(project, texts, before_adjudication))
     except BaseException:
         project.close()
         raise
 
 
-def load(paths: Iterable[Path], by_annotator: bool = False) -> list[AnnotationSet]:
-    """One set per file (named by the file), or per annotator in each file (``FILE:annotator``)."""
+def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication: bool = False) -> list[AnnotationSet]:
+    """One set per file (named by the file), or per annotator in each file (``FILE:annotator``).
+
+    ``before_adjudication``: a project's spans as they were before its review decisions (store/original.py);
+    exports keep no decisions and are read as they are. Not with ``by_annotator``."""
+    if before_adjudication and by_annotator:
+        raise AnnotatorError("--before-adjudication compares whole projects; it cannot be used with --by-annotator")
     sets: list[AnnotationSet] = []
     names: set[str] = set()
     texts = _Texts()
@@ -177,7 +190,7 @@ def load(paths: Iterable[Path], by_annotator: bool = False) -> list[AnnotationSe
         path = Path(path)
         try:
             if not by_annotator and is_project(path):
-                new = [_project_set(path, texts)]
+                new = [_project_set(path, texts, before_adjudication)]
             else:
                 rows = rows_of(path)
                 if by_annotator:

@@ -75,3 +75,41 @@ def test_agree_bad_inputs(tmp_path, two_projects):
         result = run_cli("agree", *args)
         assert result.returncode == 1, args
         assert b"Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_agree_before_adjudication_equals_the_figures_before_any_decision(tmp_path):
+    """Accepting the colleague's spans into mine makes them mine (the adjudicated figures rise); with
+    --before-adjudication the command measures my annotations as they were, exactly as before the accepts."""
+    from annotator.core import review as core
+    from annotator.store import review as rv
+
+    mine_path, theirs_path = tmp_path / "ana.sqlite", tmp_path / "bob.sqlite"
+    cases = ((mine_path, "ana", [(0, 6, "threat"), (10, 15, "commitment"), (20, 30, "threat")]),
+             (theirs_path, "bob", [(0, 6, "threat"), (11, 15, "commitment"), (40, 50, "threat")]))
+    for path, user, spans in cases:
+        with Project.open(path, create=True, user=user) as p:
+            import_paths(p, ["sample_docs"])
+            doc = p.documents()[0].id
+            for s, e, lb in spans:
+                p.add_span(doc, s, e, lb)
+    before = json.loads(run_cli("agree", mine_path, theirs_path, "--json").stdout)
+    colleague_file = rv.ColleagueFile.load(theirs_path)
+    with Project.open(mine_path, user="ana") as p:
+        doc = p.documents()[0]
+        colleague = colleague_file.colleagues[0]
+        open_items = [i for i in rv.review_document(p, doc.id, colleague_file, colleague).items
+                      if i.kind != core.AGREED]
+        assert len(open_items) == 3  # the boundary conflict, my [20, 30), their [40, 50)
+        for item in open_items:
+            if item.kind in (core.CONFLICT, core.THEIRS_ONLY):
+                rv.accept(p, doc.id, item, colleague)
+    after = json.loads(run_cli("agree", mine_path, theirs_path, "--json").stdout)
+    assert after["labels"]["commitment"]["exact"]["f1"] == 1.0 != before["labels"]["commitment"]["exact"]["f1"]
+    result = run_cli("agree", mine_path, theirs_path, "--json", "--before-adjudication")
+    assert result.returncode == 0, result.stderr
+    reconstructed = json.loads(result.stdout)
+    assert reconstructed.pop("before_adjudication") is True
+    assert reconstructed == before
+    text = run_cli("agree", mine_path, theirs_path, "--before-adjudication").stdout.decode()
+    assert text.startswith("before adjudication: 1 statement(s) put back")
+    assert run_cli("agree", mine_path, theirs_path, "--before-adjudication", "--by-annotator").returncode == 1

@@ -62,11 +62,11 @@ def test_identical_sets_agree_completely():
 def test_result_has_exactly_the_documented_shape_and_is_json():
     a = one_doc("a", TEXT, (4, 26, "threat"))
     result = compare(a, a, LABELS)
-    assert set(result) == {"documents", "overall", "labels", "only_in_a", "only_in_b"}
-    assert set(result["overall"]) == {"exact", "overlap", "kappa"}
+    assert set(result) == {"documents", "overall", "labels", "diagnostics", "only_in_a", "only_in_b"}
+    assert set(result["overall"]) == {"exact", "overlap", "kappa", "alpha_u"}
     assert set(result["overall"]["exact"]) == {"precision", "recall", "f1"}
     assert list(result["labels"]) == LABELS
-    assert set(result["labels"]["threat"]) == {"exact", "overlap", "kappa", "a", "b"}
+    assert set(result["labels"]["threat"]) == {"exact", "overlap", "kappa", "alpha_u", "a", "b"}
     assert json.loads(json.dumps(result)) == result
 
 
@@ -190,6 +190,7 @@ def test_label_used_by_neither_has_null_kappa_and_is_left_out_of_the_overall():
         "exact": {"precision": None, "recall": None, "f1": None},
         "overlap": {"precision": None, "recall": None, "f1": None},
         "kappa": None,
+        "alpha_u": None,
         "a": 0,
         "b": 0,
     }
@@ -296,7 +297,7 @@ def test_fleiss_kappa_worked_by_hand():
     result = fleiss_kappa(FLEISS_SETS, ["t", "u"])
     assert result["labels"]["t"]["kappa"] == pytest.approx(1 / 3)
     assert result["labels"]["t"]["spans"] == [1, 1, 1]
-    assert result["labels"]["u"] == {"kappa": None, "spans": [0, 0, 0]}
+    assert result["labels"]["u"] == {"kappa": None, "alpha_u": None, "spans": [0, 0, 0]}
     assert result["overall"]["kappa"] == pytest.approx(1 / 3)
     assert result["annotators"] == ["r1", "r2", "r3"]
     assert result["documents"] == 1 and result["excluded"] == []
@@ -363,9 +364,9 @@ def test_format_compare_is_an_aligned_table():
     out = format_compare(compare(a, b, LABELS), "alice.jsonl", "bob.sqlite")
     lines = out.splitlines()
     assert "alice.jsonl" in lines[0] and "bob.sqlite" in lines[1]
-    table = lines[4:]
+    table = lines[4:lines.index("", 4)]  # the diagnostics follow after a blank line
     assert table[0].split()[:3] == ["label", "A", "B"]
-    assert table[1].split() == ["threat", "1", "1", *["1.000"] * 7]
+    assert table[1].split() == ["threat", "1", "1", *["1.000"] * 8]
     assert table[2].split()[:5] == ["commitment", "0", "1", "0.000", "-"]
     assert table[-1].startswith("(overall)")
     assert len({len(line) for line in table[1:]}) == 1  # right-aligned numbers end in one column

@@ -208,7 +208,8 @@ def test_report_csv():
 
 def test_report_json():
     data = json.loads(review.report_to_json(report()))
-    assert set(data) == {"mine", "theirs", "overall", "labels", "documents", "only_mine", "only_theirs"}
+    assert set(data) == {"mine", "theirs", "overall", "labels", "documents", "only_mine", "only_theirs", "diagnostics",
+                         "before_adjudication"}
     assert data["labels"][2]["kappa"] is None
     assert data["documents"][0]["overlap_f1"] == 1.0
     assert data["only_theirs"] == ["Three"]

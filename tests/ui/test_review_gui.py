@@ -28,6 +28,7 @@ from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review import controller as review_ui
 from annotator.ui.review.commands import HOW, key_rows
 from annotator.ui.review.panel import COLORS, phrase
+from annotator.ui.review.report import figure
 
 ARMS, MISSILES = 1, 2  # document ids after importing the two sample statements, in title order
 CONDEMN = "strongly condemn"
@@ -596,3 +597,82 @@ def test_undoing_an_accept_puts_the_statement_status_back(window, review, projec
     assert model.rows[model.row_of(MISSILES)].status == "todo"  # the list shows it as well
     redo(qtbot, window)
     assert project.document(MISSILES).status == "in_progress"
+
+
+FIGURES = ("mine", "agreed", "conflict", "mine_only", "theirs_only", "exact_precision", "exact_recall", "exact_f1",
+           "overlap_precision", "overlap_recall", "overlap_f1", "kappa", "alpha_u")
+
+
+def report_now(review, qtbot):
+    """Review ▸ Agreement Report; the dialog once it is shown."""
+    review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
+    return review.report_dialog
+
+
+def test_report_shows_agreement_before_and_after_adjudication(window, review, project, bob_path, qtbot,
+                                                              monkeypatch):
+    """Issue #15 item 9: accepting bob's spans makes them mine, so the adjudicated figures rise; the report also
+    shows my original annotations against his, which stay what they were before any decision."""
+    open_files(monkeypatch, qtbot, window, bob_path)
+    first = report_now(review, qtbot)
+    assert first.report.before is None and "Before adjudication: the same figures" in first.summary.text()
+    assert first.before_table is None
+    untouched = first.report
+    first.reject()
+    view = window.view
+    window.activateWindow()  # the closed dialog was the active window
+    view.setFocus()
+    qtbot.waitUntil(window.isActiveWindow)
+    key(qtbot, view, Qt.Key.Key_J)
+    key(qtbot, view, Qt.Key.Key_A)  # bob's toll (theirs only): copied into mine
+    key(qtbot, view, Qt.Key.Key_A)  # bob's boundary on "work": mine replaced by his
+    key(qtbot, view, Qt.Key.Key_R)  # keep my label on "resolved": no span changes
+    assert [r[-1] for r in table(review)][:3] == ["accepted", "accepted", "rejected"]
+    dialog = report_now(review, qtbot)
+    report = dialog.report
+    assert report.before is not None and report.before["changed"] == 1
+    # before adjudication = the report before any decision, row for row
+    for mine_row, then_row in zip([report.before["overall"], *report.before["labels"]],
+                                  [untouched.overall, *untouched.labels], strict=True):
+        assert {k: mine_row[k] for k in FIGURES} == {k: then_row[k] for k in FIGURES}
+    # adjudicated: the accepted copies count as mine
+    threat = {r["key"]: r for r in report.labels}["threat"]
+    threat_then = {r["key"]: r for r in untouched.labels}["threat"]
+    assert threat["agreed"] == threat_then["agreed"] + 1 and threat["exact_f1"] > threat_then["exact_f1"]
+    assert report.overall["exact_f1"] > untouched.overall["exact_f1"]
+    text = dialog.summary.text()
+    assert "Adjudicated (my project now" in text and "Before adjudication (my original annotations" in text
+    assert f"exact F1 {figure(untouched.overall['exact_f1'])}" in text.split("Before adjudication")[1]
+    assert f"exact F1 {figure(report.overall['exact_f1'])}" in text.split("Before adjudication")[0]
+    # the tab of the figures before adjudication shows them, labelled
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+        "Per label (adjudicated)", "Per label (before adjudication)", "Per statement (adjudicated)"]
+    model = dialog.before_table.model()
+    f1_column = model.headers.index("Exact F1")
+    assert model.index(0, f1_column).data() == figure(threat_then["exact_f1"])
+    assert "α_u" in model.headers and "whitespace" in dialog.counts_note.text()
+    dialog.reject()
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(window.isActiveWindow)
+    # undoing both accepts puts my annotations back: nothing before adjudication differs any more
+    key(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    key(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    again = report_now(review, qtbot)
+    assert again.report.before is None
+    assert {k: again.report.overall[k] for k in FIGURES} == {k: untouched.overall[k] for k in FIGURES}
+    again.reject()
+
+
+def test_report_diagnostics_say_what_to_do(window, review, bob_path, qtbot, monkeypatch):
+    """Every label here has fewer than 5 spans from each of us: each gets the 'too sparse' line and its advice."""
+    open_files(monkeypatch, qtbot, window, bob_path)
+    dialog = report_now(review, qtbot)
+    kinds = {(d["label"], d["kind"]) for d in dialog.report.diagnostics}
+    assert ("threat", "sparse") in kinds and ("commitment", "sparse") in kinds
+    assert dialog.diagnostics.isVisibleTo(dialog)
+    assert "Threat: only 2 and 4 span(s)" in dialog.diagnostics.text()
+    assert "Label more statements" in dialog.diagnostics.text()
+    dialog.reject()

@@ -48,6 +48,16 @@ TABLE = (
     ("Overlap P", "overlap_precision", True),
     ("Overlap R", "overlap_recall", True),
     ("κ", "kappa", True),
+    ("α_u", "alpha_u", True),
+)
+#: the per-statement table leaves α_u out: it is a figure of the whole continuum (core/agreement/unitizing.py)
+DOCUMENT_TABLE = TABLE[:-1]
+#: what each figure counts, shown under the summary (core/agreement/render.py says the same for the CLI)
+COUNTS_NOTE = (
+    "Exact: same start, end and label. Overlap: same label, sharing a character, paired one to one. "
+    "κ: per label over the non-whitespace characters (whitespace not counted; text neither of you labelled "
+    "counts as agreeing on \u201cnot this label\u201d). α_u: Krippendorff\u2019s unitizing alpha over every "
+    "character, whitespace included; span boundaries and lengths count, uncoded text enters as the gaps."
 )
 #: the chart's series: (row key, legend text, colour-blind-safe colour)
 SERIES = (("overlap_f1", "Overlap F1", "#0072b2"), ("kappa", "Cohen's κ", "#e69f00"))
@@ -77,10 +87,12 @@ class _RowsModel(QAbstractTableModel):
     """The report's rows as a table, each cell formatted when shown: a 100 000-statement report opens at once
     (a QTableWidget made an item per cell, a million of them, on the GUI thread)."""
 
-    def __init__(self, rows: list[dict], first: str, parent: QWidget | None = None) -> None:
+    def __init__(self, rows: list[dict], first: str, parent: QWidget | None = None,
+                 table: tuple[tuple[str, str, bool], ...] = TABLE) -> None:
         super().__init__(parent)
         self.rows = rows
-        self.headers = [first, *(title for title, _, _ in TABLE)]
+        self.table = table
+        self.headers = [first, *(title for title, _, _ in table)]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -97,7 +109,7 @@ class _RowsModel(QAbstractTableModel):
         row = self.rows[r]
         if c == 0:
             return to_qt(str(row["title"] or row["key"]))
-        _, key, is_figure = TABLE[c - 1]
+        _, key, is_figure = self.table[c - 1]
         return figure(row[key]) if is_figure else str(row[key])
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -112,9 +124,10 @@ class _RowsModel(QAbstractTableModel):
         return None
 
 
-def _table(rows: list[dict], first: str, settings: QSettings | None = None) -> QTableView:
+def _table(rows: list[dict], first: str, settings: QSettings | None = None,
+           spec: tuple[tuple[str, str, bool], ...] = TABLE, key: str = "") -> QTableView:
     table = QTableView()
-    table.setModel(_RowsModel(rows, first, table))
+    table.setModel(_RowsModel(rows, first, table, spec))
     table.verticalHeader().hide()
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
@@ -123,12 +136,17 @@ def _table(rows: list[dict], first: str, settings: QSettings | None = None) -> Q
     columns.elide_middle(table)
     # widths from the header and the widest figure ("0.000", a count of the overall row), never every row
     metrics = QFontMetrics(table.font())
-    widest = max([len(str(r.get(k, ""))) for r in rows[:200] for _, k, f in TABLE if not f] + [5])
-    for c, (title, _, _) in enumerate(TABLE, start=1):
+    widest = max([len(str(r.get(k, ""))) for r in rows[:200] for _, k, f in spec if not f] + [5])
+    for c, (title, _, _) in enumerate(spec, start=1):
         header.resizeSection(c, max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("8" * widest)) + 16)
     if settings is not None:
-        columns.remember(header, settings, "report_" + first.lower())
+        columns.remember(header, settings, "report_" + (key or first.lower()))
     return table
+
+
+def _figures_line(row: dict) -> str:
+    return (f"exact F1 {figure(row['exact_f1'])} · overlap F1 {figure(row['overlap_f1'])} · "
+            f"κ {figure(row['kappa'])} · α_u {figure(row.get('alpha_u'))}")
 
 
 class ReportDialog(QDialog):
@@ -144,23 +162,49 @@ class ReportDialog(QDialog):
             f"Mine: {report.mine}    Theirs: {report.theirs}",
             f"{o['title']} compared · {o['mine']} of my spans, {o['theirs']} of theirs · agreed {o['agreed']}, "
             f"conflicts {o['conflict']}, mine only {o['mine_only']}, theirs only {o['theirs_only']}",
-            f"Overall: exact F1 {figure(o['exact_f1'])} · overlap F1 {figure(o['overlap_f1'])} · "
-            f"κ {figure(o['kappa'])}",
+            "Adjudicated (my project now, accepted spans counted as mine): " + _figures_line(o),
         ]
+        if report.before is not None:
+            lines.append(f"Before adjudication (my original annotations; {report.before['changed']} statement(s) "
+                         "changed by accepts): " + _figures_line(report.before["overall"]))
+        else:
+            lines.append("Before adjudication: the same figures (no accepted span has changed my annotations)")
         if report.only_mine or report.only_theirs:
             lines.append(f"Not compared: {len(report.only_mine)} statement(s) only in mine, "
                          f"{len(report.only_theirs)} only in theirs (their text differs or is missing)")
         self.summary = plain(QLabel("\n".join(lines)))
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts_note = plain(QLabel(COUNTS_NOTE))
+        self.counts_note.setWordWrap(True)
+        self.counts_note.setEnabled(False)  # secondary text, in the palette's disabled colour
+        names = {row["key"]: row["title"] or row["key"] for row in report.labels}
+        warnings = [f"\u26a0 {names.get(d['label'], d['label'])}: {d['finding']}. {d['advice']}"
+                    for d in report.diagnostics]
+        self.diagnostics = plain(QLabel("\n".join(warnings)))
+        self.diagnostics.setObjectName("report_diagnostics")
+        self.diagnostics.setWordWrap(True)
+        self.diagnostics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.diagnostics.setVisible(bool(warnings))
         self.chart = BarChart(report.labels)
         settings = getattr(parent, "settings", None)
         settings = settings if isinstance(settings, QSettings) else None
         self.labels_table = _table(report.labels, "Label", settings)
-        self.documents_table = _table(report.documents, "Statement", settings)
+        self.before_table: QTableView | None = None
+        self._settings = settings
+        self._documents_table: QTableView | None = None
         tabs = QTabWidget()
-        tabs.addTab(self.labels_table, "Per label")
-        tabs.addTab(self.documents_table, "Per statement")
+        tabs.addTab(self.labels_table, "Per label (adjudicated)")
+        if report.before is not None:
+            self.before_table = _table(report.before["labels"], "Label", settings, key="label_before")
+            tabs.addTab(self.before_table, "Per label (before adjudication)")
+        # one row per statement (100 000 of them) is made into a table when its tab is first opened, so showing
+        # the report never sizes a 100 000-row view on the GUI thread (issue 14: a 45 ms stall)
+        self._documents_page = QWidget()
+        QVBoxLayout(self._documents_page).setContentsMargins(0, 0, 0, 0)
+        tabs.addTab(self._documents_page, "Per statement (adjudicated)")
+        tabs.currentChanged.connect(lambda i: self.documents_table if tabs.widget(i) is self._documents_page else None)
+        self.tabs = tabs
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.csv_button = QPushButton("Export CSV…")
         self.json_button = QPushButton("Export JSON…")
@@ -171,11 +215,23 @@ class ReportDialog(QDialog):
         self.json_button.clicked.connect(lambda: self.export("json"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addWidget(self.counts_note)
+        layout.addWidget(self.diagnostics)
         layout.addWidget(plain(QLabel("Agreement per label")))
         layout.addWidget(self.chart)
         layout.addWidget(tabs, 1)
         layout.addWidget(buttons)
         self.resize(860, 640)
+
+    @property
+    def documents_table(self) -> QTableView:
+        """The per-statement table, made on first use (its tab opened, or asked for)."""
+        if self._documents_table is None:
+            self._documents_table = _table(self.report.documents, "Statement", self._settings, DOCUMENT_TABLE)
+            layout = self._documents_page.layout()
+            assert layout is not None
+            layout.addWidget(self._documents_table)
+        return self._documents_table
 
     def export(self, fmt: str) -> Path | None:
         """Ask where, then write the report atomically; the path written, or None (cancelled or failed)."""
