@@ -11,6 +11,9 @@ Each row has a baseline measured in the same run, the least work its answer need
   matching plus the character count any κ needs). Peak memory (``ru_maxrss`` of the command, run under a small
   intermediate interpreter so the runner's own peak is not carried across ``execve``) has a ceiling of 1 GB.
 
+- opening the project, for editing and read-only (``annotator stats`` and every command): a plain connection
+  reading the header and the schema; ≤ 50 ms at any size.
+
 The window rows (the status filter, clearing it, Ctrl+U, Ctrl+Enter on the real ``MainWindow``) are in
 ``bench_corpus_gui``.
 """
@@ -35,6 +38,8 @@ MEASURES = (
     "100 000 statements: annotator agree, peak memory",
     "100 000 statements: list the backups (manifest)",
     "100 000 statements: backup on open, nothing changed",
+    "100 000 statements: open the project (validation)",
+    "100 000 statements: open read-only (a command's open)",
 )
 FAST = Target(max_figure=50, unit="ms")
 
@@ -86,7 +91,32 @@ def run(ctx: Context) -> list[Row]:
     rows += _store_rows(ctx, corpus)
     rows += _backup_rows(ctx, corpus)
     rows += _command_rows(ctx, corpus)
+    rows += _open_rows(ctx, corpus)
     return rows
+
+
+def _open_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
+    """Opening the project for editing and read-only (what every command does), against a plain connection
+    reading the header and the schema: what must be true before the first read (issue #14). Independent of the
+    data's size: the same figure at 1 000 statements (quick mode) and 100 000."""
+
+    def plain() -> None:
+        conn = sqlite3.connect(f"file:{corpus.mine}?mode=ro", uri=True)
+        conn.execute("PRAGMA user_version").fetchone()
+        conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+        conn.close()
+
+    def open_close(**kwargs: object) -> None:
+        Project.open(corpus.mine, user="bench", **kwargs).close()  # type: ignore[arg-type]
+
+    opened, ro, base = interleaved(
+        [open_close, lambda: open_close(readonly=True, trusted=True), plain], ctx.repeats(9, 3)
+    )
+    target = Target(max_figure=50, unit="ms")
+    return [
+        Row(MEASURES[9], _ms(opened), "ms", _ms(base), "header + schema", target),
+        Row(MEASURES[10], _ms(ro), "ms", _ms(base), "header + schema", target),
+    ]
 
 
 def _backup_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
