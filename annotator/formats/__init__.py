@@ -61,6 +61,8 @@ def first_record(path: Path) -> Any:
     try:
         with open_input(path) as fh:  # a pipe or device is refused here, never waited on
             head = fh.read(1 << 16)
+            if b"\n" not in head.lstrip():  # a first line past 64 KB (one long statement): read on to its end,
+                head += fh.readline(1 << 28)  # never the whole file (a large import parsed it all to say "jsonl")
     except OSError:
         return None
     head = head.removeprefix(b"\xef\xbb\xbf")

@@ -294,6 +294,17 @@ class Project:
         with self._write("import"):
             return writing.populate(self.conn, list(docs), self.user, source)
 
+    def import_batches(self, batches: Iterable[list[IncomingDocument]], source: str = "") -> dict[str, Any]:
+        """:meth:`import_documents` for one file read in batches: one transaction for all of them (the file goes
+        in whole or not at all: an error from the reader after any batch rolls every batch back), one batch in
+        memory at a time. Returns what :meth:`import_documents` returns, for the whole file."""
+        total: dict[str, Any] | None = None
+        with self._write("import"):
+            for docs in batches:
+                outcome = writing.populate(self.conn, docs, self.user, source)
+                total = outcome if total is None else writing.merge_outcomes(total, outcome)
+        return total if total is not None else writing.populate(self.conn, [], self.user, source)
+
     # ------------------------------------------------------------------ spans
     @_reading
     def spans(self, doc_id: int) -> list[Span]:
