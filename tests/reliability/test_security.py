@@ -316,6 +316,7 @@ SQL_ALLOWED = {
     ("annotator/store/schema.py", "step"): "constant DDL from the schema module",
     # constant checks declared in _TYPE_CHECKS
     ("annotator/store/connection.py", "check_contents"): "constant type checks",
+    ("annotator/store/check.py", "check_project"): "the same constant type checks (connection._TYPE_CHECKS)",
 }
 
 
