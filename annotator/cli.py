@@ -39,8 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", type=Path, help="the project file (created if missing)")
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders; each file goes in whole or not at all")
 
-    from annotator import formats  # no Qt; cheap
-    from annotator.formats.common import OFFSET_UNITS
+    from annotator import format_names as formats  # the names only: the readers are imported when used
+    from annotator.format_names import OFFSET_UNITS
 
     offsets_help = "offset unit of doccano (default utf16, as its editor counts) and labelstudio (default codepoints)"
     p.add_argument("--format", choices=formats.IMPORT_FORMATS, help="read every file as this (default: by each file)")
@@ -142,13 +142,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         problem = user_problem(exc)
         if problem is None:
-            raise
+            return _damaged(args, exc)
         where = getattr(args, "project", None) or getattr(args, "output", None) or ""
         print(terminal_safe(f"annotator: cannot {args.command} {where}: {problem}".replace("  ", " ")), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        return _damaged(args, exc)
+
+
+def _damaged(args: argparse.Namespace, exc: Exception) -> int:
+    """A command failed as no sound project makes it fail: a large project is not checked whole when opened
+    (issue #14), so its damage is named here in one line; with none found, it is our bug and ``exc`` goes on."""
+    from annotator.store.connection import damage_of
+
+    project = getattr(args, "project", None)
+    damage = damage_of(Path(project)) if isinstance(project, (str, Path)) else None
+    if damage is None:
+        raise exc
+    print(terminal_safe(f"annotator: {damage.message}"), file=sys.stderr)
+    return 1
 
 
 def _quiet_stdout() -> None:

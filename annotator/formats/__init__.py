@@ -15,6 +15,7 @@ import orjson
 from annotator import inuse, sources
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
+from annotator.format_names import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: F401 - re-exported
 from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, prodigy, spacy_docbin, spans
 from annotator.formats.common import ExportOptions, open_input
 
@@ -36,17 +37,6 @@ STREAM_WRITERS: dict[str, Callable[..., int]] = {
 TAKE_OPTIONS = {"doccano", "conll", "labelstudio", "spacy", "prodigy"}
 #: export formats that are a folder of files: ``writer(items, folder, options)``
 FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
-EXPORT_FORMATS: tuple[str, ...] = (
-    "jsonl",
-    "spans",
-    "csv",
-    "doccano",
-    "brat",
-    "conll",
-    "labelstudio",
-    "spacy",
-    "prodigy",
-)
 EXTENSIONS = {
     "jsonl": ".jsonl",
     "spans": ".jsonl",
@@ -58,19 +48,6 @@ EXTENSIONS = {
     "spacy": ".spacy",
     "prodigy": ".jsonl",
 }
-#: formats ``import --format`` can force (otherwise the reader is chosen from the file)
-IMPORT_FORMATS: tuple[str, ...] = (
-    "jsonl",
-    "doccano",
-    "brat",
-    "spans",
-    "csv",
-    "conll",
-    "labelstudio",
-    "spacy",
-    "prodigy",
-    "text",
-)
 #: formats whose reader / writer counts offsets in a unit ``--offsets`` can choose
 OFFSET_READERS = {"doccano", "labelstudio"}
 OFFSET_WRITERS = {"doccano", "labelstudio"}
@@ -84,6 +61,8 @@ def first_record(path: Path) -> Any:
     try:
         with open_input(path) as fh:  # a pipe or device is refused here, never waited on
             head = fh.read(1 << 16)
+            if b"\n" not in head.lstrip():  # a first line past 64 KB (one long statement): read on to its end,
+                head += fh.readline(1 << 28)  # never the whole file (a large import parsed it all to say "jsonl")
     except OSError:
         return None
     head = head.removeprefix(b"\xef\xbb\xbf")

@@ -207,7 +207,7 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
 
 #: how a format counts offsets: Unicode code points (Python ``str`` indices, our contract) or UTF-16 code units
 #: (JavaScript string indices: doccano's and Label Studio's editors)
-OFFSET_UNITS = ("codepoints", "utf16")
+from annotator.format_names import OFFSET_UNITS  # noqa: E402, F401 - re-exported
 
 
 class Utf16Offsets:

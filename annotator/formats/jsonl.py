@@ -12,9 +12,11 @@ invalid line is rejected whole, with every bad line number.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from annotator.core.model import STATUSES, Document, IncomingDocument, ReadResult, Span
 from annotator.core.text import sha256_text
@@ -24,6 +26,7 @@ from annotator.formats.common import (
     check_span,
     dumps_line,
     json_entries,
+    open_input,
     read_bytes,
     statement_size_problem,
     text_problem,
@@ -231,3 +234,75 @@ def meta_variables(meta: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"meta.variables.{name}: expected text, a number, true/false or null")
     out["variables"] = {k: v for k, v in found.items() if v is not None and v != ""}
     return out
+
+
+#: documents per batch of a :class:`Stream` (2 000 statements of a few KB: some 10 MB at a time)
+STREAM_BATCH = 2000
+
+
+class Stream:
+    """:func:`read` of a large JSON Lines file in batches, the file read line by line and never held whole (100 000
+    statements, 450 MB, held 2.35 GB read at once). Iterating gives lists of at most ``size`` documents; the
+    problems of every line are collected as :func:`read` collects them and raised (FormatError) after the last
+    batch, so a caller writing the batches inside one transaction rolls the file back whole. ``skipped_tasks`` and
+    ``doc_labels`` are complete once the iteration ends."""
+
+    def __init__(self, path: Path, size: int | None = None) -> None:
+        self.path = path
+        self.size = size or STREAM_BATCH
+        self.skipped_tasks = 0
+        self.doc_labels: dict[str, int] = {}
+
+    @staticmethod
+    def takes(path: Path) -> bool:
+        """Whether ``path`` is JSON Lines (its first line one whole object), which can be read line by line."""
+        with open_input(path) as fh:
+            for raw in fh:
+                line = raw.removeprefix(b"\xef\xbb\xbf").strip()
+                if line:
+                    try:
+                        return isinstance(orjson.loads(line), dict)
+                    except orjson.JSONDecodeError:
+                        return False
+        return False
+
+    def __iter__(self) -> Iterator[list[IncomingDocument]]:
+        path, problems = self.path, Problems(self.path)
+        batch: list[IncomingDocument] = []
+        found = False
+        with open_input(path) as fh:
+            for number, raw in enumerate(fh, 1):
+                line = (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).rstrip(b"\n").rstrip(b"\r")
+                if not line.strip():
+                    continue
+                where = f"line {number}"
+                try:
+                    obj = orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    problems.add(where, f"not valid JSON ({exc.msg})")
+                    continue
+                if not isinstance(obj, dict):
+                    problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
+                    continue
+                if obj.get("answer") in ("reject", "ignore"):
+                    self.skipped_tasks += 1
+                    continue
+                try:
+                    doc = document_from(obj, path, number, parsed=True)
+                    for label in document_labels(obj):
+                        self.doc_labels[label] = self.doc_labels.get(label, 0) + 1
+                except ValueError as exc:
+                    problems.add(where, str(exc))
+                    continue
+                found = True
+                if problems.count:
+                    continue  # the file is refused: only its other problems are still looked for
+                batch.append(doc)
+                if len(batch) >= self.size:
+                    yield batch
+                    batch = []
+        if not found and not problems.count and not self.skipped_tasks:
+            problems.add("file", "no documents (the file is empty)")
+        problems.raise_if_any()
+        if batch:
+            yield batch

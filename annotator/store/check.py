@@ -7,6 +7,8 @@ codebook. Each problem is one line; the project is opened read-only and never ch
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.text import sha256_text
@@ -31,6 +33,9 @@ def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
         with connection.translated("check", path):
             rows = project.conn.execute("PRAGMA integrity_check(100)").fetchall()
             problems += [f"integrity: {' '.join(str(r[0]).split())}" for r in rows if r[0] != "ok"]
+            # values of the wrong type pass integrity_check (opening a large project no longer looks for them)
+            problems += [f"damaged: {what}" for what, sql in connection._TYPE_CHECKS
+                         if project.conn.execute(sql).fetchone()[0]]
             if not problems:  # the full-text index against the statements (FTS5's own 'integrity-check')
                 problems += [p for p in [search_index.check_readonly(project.conn)] if p]
             labels = {lb.key for lb in project.labels()}
@@ -58,3 +63,26 @@ def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more"]
     return problems, counted
+
+
+def contents_problem(path: str | Path, cancelled: Callable[[], bool] | None = None) -> str | None:
+    """What opening a large project no longer checks (``quick_check`` and the type checks, see
+    ``connection.validate_on_open``), through a read-only connection of its own, so it can run in a background
+    thread beside the window's writes: the problem in one line, or None when the file is sound (or the check was
+    cancelled, or the file is gone)."""
+    path = Path(path)
+    try:
+        conn = connection._connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        with connection.translated("check", path), connection.bounded(conn, None, path, cancelled):
+            connection.check_contents(conn, path)
+    except connection.Cancelled:
+        return None
+    except ProjectFileError as exc:
+        return exc.message
+    finally:
+        conn.close()
+    return None

@@ -187,6 +187,61 @@ def validate(conn: sqlite3.Connection, path: Path, budget: int | None = None) ->
     return version
 
 
+#: a file up to this size (with its ``-wal``) is also checked whole when it is opened, which takes a few
+#: milliseconds; a larger one is checked where waiting is cheap (issue #14): in the background once the window is
+#: up (``ui/integrity``), by ``annotator check``, on every backup's copy, and when a read of it fails (:func:`diagnose`)
+FULL_CHECK_BYTES = 8 * 1024 * 1024
+
+
+def validate_on_open(conn: sqlite3.Connection, path: Path) -> int:
+    """What must be true before the first read of the user's own project: its identity (header, version, schema),
+    and its contents only when that costs no more than a small file's check (:data:`FULL_CHECK_BYTES`)."""
+    version = check_identity(conn, path)
+    check_if_small(conn, path)
+    return version
+
+
+def check_if_small(conn: sqlite3.Connection, path: Path) -> None:
+    """:func:`check_contents` when ``path`` (with its ``-wal``) is at most :data:`FULL_CHECK_BYTES`."""
+    size = 0
+    for name in (path, f"{path}-wal"):
+        with contextlib.suppress(OSError):
+            size += os.stat(name).st_size
+    if size <= FULL_CHECK_BYTES:
+        check_contents(conn, path)
+
+
+def diagnose(conn: sqlite3.Connection, path: Path) -> ProjectFileError | None:
+    """After a read failed in a way a sound project cannot make it fail (a value of the wrong type, an index
+    that disagrees with its table): the damage that explains it, as one clear error, or None (then it is a bug)."""
+    try:
+        with translated("read", path):
+            check_contents(conn, path, budget_for(path))
+    except ProjectFileError as exc:
+        return exc
+    except sqlite3.Error:
+        return None
+    return None
+
+
+def damage_of(path: Path) -> ProjectFileError | None:
+    """:func:`diagnose` through a read-only connection of its own (a command whose read failed)."""
+    try:
+        if not os.path.isfile(path) or _open_here(path):
+            return None
+    except ProjectFileError:
+        return None
+    try:
+        conn = _connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        return diagnose(conn, path)
+    finally:
+        conn.close()
+
+
 #: the work allowed to check an untrusted file, in SQLite virtual-machine steps per byte of the file (plus a floor):
 #: a real project checks in a few steps per byte; a hostile one is stopped with a clear message instead of
 #: freezing the window for minutes
@@ -409,7 +464,7 @@ def open_writable(path: Path) -> sqlite3.Connection:
     check_wal(path)
     conn = _connect(path)
     try:
-        version = validate(conn, path)
+        version = validate_on_open(conn, path)
         _configure_writable(conn)
         if version < schema.SCHEMA_VERSION:
             conn.execute("BEGIN IMMEDIATE")

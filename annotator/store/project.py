@@ -52,7 +52,14 @@ def _reading(method):  # type: ignore[no-untyped-def]
     @functools.wraps(method)
     def read(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         with connection.translated("read", self.path):
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except (TypeError, ValueError, AttributeError, sqlite3.DatabaseError) as exc:
+                # not checked whole at open when large (issue #14): damage is named here, or it is our bug
+                damage = connection.diagnose(self.conn, self.path)
+                if damage is None:
+                    raise
+                raise damage from exc
 
     return read
 
@@ -80,6 +87,7 @@ class Project:
         self.recovered: str | None = None
         self._stamp: tuple[object, ...] | None = None
         self._page_reader: Any = None
+        self._progress: tuple[tuple[int, int], tuple[int, int]] | None = None  # (when, (done, total))
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -171,6 +179,7 @@ class Project:
             self.conn = recovery.recover(self.conn, self.path)
         self._watch = recovery.FileWatch(self.path, self.conn)
         self._lengths.clear()
+        self._progress = None
         self.__dict__.pop("db", None)
         self._page_reader = None  # bound to the old connection
         self.recovered = f"{problem}; every saved change was recovered and the project file rewritten whole"
@@ -209,10 +218,18 @@ class Project:
         """(documents done, documents in all)."""
         # two counts an index answers (a range of documents_by_status, and count(*)'s own fast path), not one
         # scan testing each row's status: 5 ms instead of 27 at 100 000 statements, on every Ctrl+Enter
+        key = self._progress_key()
+        if self._progress is not None and self._progress[0] == key:
+            return self._progress[1]  # counting 'done' walks its index (3 ms at 100 000): once per change
         done, total = self.conn.execute(
             "SELECT (SELECT count(*) FROM documents WHERE status = 'done'), (SELECT count(*) FROM documents)"
         ).fetchone()
+        self._progress = (key, (int(done), int(total)))
         return int(done), int(total)
+
+    def _progress_key(self) -> tuple[int, int]:
+        """Changes with every commit: ours (total_changes) and another connection's (data_version)."""
+        return self.data_version(), self.conn.total_changes
 
     @_reading
     def next_unfinished(self, after: int | None = None) -> int | None:
@@ -238,6 +255,7 @@ class Project:
         """Set a document's status; returns the previous one."""
         if status not in STATUSES:
             raise AnnotatorError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+        counted = self._progress if self._progress is not None and self._progress[0] == self._progress_key() else None
         with self._write("set the status"):
             old = self.document(doc_id).status
             if old != status:
@@ -245,6 +263,9 @@ class Project:
                     "UPDATE documents SET status = ?, updated = ? WHERE id = ?", (status, now(), doc_id)
                 )
                 self._log("set_status", doc_id, None, {"status": old}, {"status": status})
+        if counted is not None:  # the progress counted before, moved by this one change
+            done, total = counted[1]
+            self._progress = (self._progress_key(), (done + (status == "done") - (old == "done"), total))
         return old
 
     @_reading
@@ -272,6 +293,17 @@ class Project:
         """
         with self._write("import"):
             return writing.populate(self.conn, list(docs), self.user, source)
+
+    def import_batches(self, batches: Iterable[list[IncomingDocument]], source: str = "") -> dict[str, Any]:
+        """:meth:`import_documents` for one file read in batches: one transaction for all of them (the file goes
+        in whole or not at all: an error from the reader after any batch rolls every batch back), one batch in
+        memory at a time. Returns what :meth:`import_documents` returns, for the whole file."""
+        total: dict[str, Any] | None = None
+        with self._write("import"):
+            for docs in batches:
+                outcome = writing.populate(self.conn, docs, self.user, source)
+                total = outcome if total is None else writing.merge_outcomes(total, outcome)
+        return total if total is not None else writing.populate(self.conn, [], self.user, source)
 
     # ------------------------------------------------------------------ spans
     @_reading

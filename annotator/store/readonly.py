@@ -19,9 +19,11 @@ from annotator.store.connection import (
     budget_for,
     check_contents,
     check_header,
+    check_if_small,
     check_identity,
     check_wal,
     validate,
+    validate_on_open,
     wal_pending,
     writable,
 )
@@ -70,7 +72,10 @@ def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection
     uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     conn = _connect(uri, uri=True)
     try:
-        validate(conn, path, None if trusted else budget_for(path))
+        if trusted:  # the user's own project: as when opened for editing
+            validate_on_open(conn, path)
+        else:  # a colleague's file: checked whole before any read, with bounded work
+            validate(conn, path, budget_for(path))
         conn.execute("PRAGMA query_only = ON")
     except BaseException:
         conn.close()
@@ -106,7 +111,10 @@ def _open_private_copy(path: Path, trusted: bool) -> tuple[sqlite3.Connection, P
                 conn.close()
                 check_wal(path)  # says whether the -wal is the problem
                 raise
-            check_contents(conn, path, None if trusted else budget_for(path))
+            if trusted:
+                check_if_small(conn, path)
+            else:
+                check_contents(conn, path, budget_for(path))
             if version < schema.SCHEMA_VERSION:  # migrate the private copy, never the colleague's file
                 conn.execute("BEGIN IMMEDIATE")
                 schema.migrate(conn, version)

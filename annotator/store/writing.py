@@ -207,3 +207,16 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
         history_rows,
     )
     return result
+
+
+def merge_outcomes(total: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    """Two :func:`populate` results of one file read in batches, as one (``total`` is extended and returned)."""
+    for key, value in more.items():
+        if key == "by_annotator":
+            for who, n in value.items():
+                total[key][who] = total[key].get(who, 0) + n
+        elif key == "new_labels":
+            total[key] += [k for k in value if k not in total[key]]
+        else:
+            total[key] += value
+    return total

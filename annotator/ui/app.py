@@ -21,6 +21,7 @@ from annotator.store import Project
 from annotator.store.connection import user_problem
 from annotator.store.editlock import open_for_editing
 from annotator.store.project import default_user
+from annotator.ui import integrity
 from annotator.ui.autobackup import AutoBackup
 from annotator.ui.dialogs import error
 from annotator.ui.mainwindow import MainWindow
@@ -121,6 +122,7 @@ def create_window(path: Path | None, ask_name: bool = True) -> MainWindow:
     window.remember_recent(project.path)
     install_error_hook(window)
     window.backups = AutoBackup(window)  # type: ignore[attr-defined]
+    integrity.install(window)  # a large project's whole-file check, after the first paint (issue #14)
     show_readonly_reason(window)
     return window
 

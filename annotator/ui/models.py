@@ -67,6 +67,8 @@ class DocumentsModel(_Table):
         self._row_by_id: dict[int, int] = {}
         self.extra: list[Any] = []
         self.keep: Callable[[int], bool] | None = None
+        #: whether ``keep`` filters now: with no filter chosen only the ids are read (100 000 statements)
+        self.keeping: Callable[[], bool] = lambda: True
         self._order: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: list[DocumentSummary] | DocumentList) -> None:
@@ -74,7 +76,7 @@ class DocumentsModel(_Table):
         when the view shows it."""
         self.beginResetModel()
         # a filter or a sort by a column reads every row; the plain list in import order reads only the ids
-        self.rows = rows if self.keep is None else [r for r in rows if self.keep(r.id)]
+        self.rows = rows if self.keep is None or not self.keeping() else [r for r in rows if self.keep(r.id)]
         self._sort_rows()
         ids = self._ids()
         self._row_by_id = dict(zip(ids, range(len(ids)), strict=True))
@@ -98,7 +100,8 @@ class DocumentsModel(_Table):
         persistent = self.persistentIndexList()  # the selection follows its documents to their new rows
         ids = [self.rows[i.row()].id if 0 <= i.row() < len(self.rows) else None for i in persistent]
         self._sort_rows()
-        self._row_by_id = {r.id: i for i, r in enumerate(self.rows)}
+        order = self._ids()  # in import order (no column chosen) a DocumentList's ids: no row read
+        self._row_by_id = dict(zip(order, range(len(order)), strict=True))
         self.changePersistentIndexList(persistent, [
             self.index(self._row_by_id[d], i.column()) if d in self._row_by_id else QModelIndex()
             for i, d in zip(persistent, ids, strict=True)

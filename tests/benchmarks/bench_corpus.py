@@ -11,12 +11,16 @@ Each row has a baseline measured in the same run, the least work its answer need
   matching plus the character count any κ needs). Peak memory (``ru_maxrss`` of the command, run under a small
   intermediate interpreter so the runner's own peak is not carried across ``execve``) has a ceiling of 1 GB.
 
+- opening the project, for editing and read-only (``annotator stats`` and every command): a plain connection
+  reading the header and the schema; ≤ 50 ms at any size.
+
 The window rows (the status filter, clearing it, Ctrl+U, Ctrl+Enter on the real ``MainWindow``) are in
 ``bench_corpus_gui``.
 """
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import sys
 
@@ -35,6 +39,10 @@ MEASURES = (
     "100 000 statements: annotator agree, peak memory",
     "100 000 statements: list the backups (manifest)",
     "100 000 statements: backup on open, nothing changed",
+    "100 000 statements: open the project (validation)",
+    "100 000 statements: open read-only (a command's open)",
+    "100 000 statements: annotator import of one JSONL file",
+    "100 000 statements: annotator import, peak memory",
 )
 FAST = Target(max_figure=50, unit="ms")
 
@@ -86,7 +94,94 @@ def run(ctx: Context) -> list[Row]:
     rows += _store_rows(ctx, corpus)
     rows += _backup_rows(ctx, corpus)
     rows += _command_rows(ctx, corpus)
+    rows += _open_rows(ctx, corpus)
+    rows += _import_rows(ctx, corpus)
     return rows
+
+
+_DOC_COLUMNS = "title, source, text, length, sha256, status, created, updated"
+_SPAN_COLUMNS = 'doc_id, start, "end", label, annotator, note, origin, created, updated'
+
+
+def _import_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
+    """``annotator import`` of the whole corpus as one JSONL file (each statement with its 10 spans), in a fresh
+    process (wall time, and its peak RSS through an intermediate interpreter), against a raw ``executemany`` of
+    the rows the import stores (documents, then spans) in one transaction into a file with the same schema and
+    pragmas (as ``bench_store``), in process. Targets: ≤ 2×, ≤ 300 MB (the file is streamed, issue #14)."""
+    import orjson
+
+    from tests.benchmarks.bench_store import _baseline_db, _fresh
+
+    work = ctx.workdir / "corpus-import"
+    work.mkdir(exist_ok=True)
+    source = work / "corpus.jsonl"
+    raw = sqlite3.connect(f"file:{corpus.mine}?mode=ro", uri=True)
+    spans = raw.execute('SELECT doc_id, start, "end", label, annotator FROM spans ORDER BY doc_id, id')
+    pending = spans.fetchone()
+    with open(source, "wb") as fh:
+        for doc_id, title, text in raw.execute("SELECT id, title, text FROM documents ORDER BY id"):
+            mine = []
+            while pending is not None and pending[0] == doc_id:
+                mine.append({"start": pending[1], "end": pending[2], "label": pending[3], "annotator": pending[4]})
+                pending = spans.fetchone()
+            fh.write(orjson.dumps({"text": text, "spans": mine, "meta": {"title": title}}) + b"\n")
+    target = work / "imported.sqlite"
+    out = run_probe([sys.executable, "-c", PEAK, *annotator_cmd(), "import", str(_fresh(target)), str(source)])
+    if out["rc"] != "0":
+        raise RuntimeError(f"annotator import exited {out['rc']}: {out.get('_stderr', '')}")
+    took = float(out["_wall"])
+    check = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    stored = check.execute("SELECT count(*) FROM documents").fetchone()[0]
+    docs = check.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY id").fetchall()
+    span_rows = check.execute(f"SELECT {_SPAN_COLUMNS} FROM spans ORDER BY id").fetchall()
+    labels = check.execute("SELECT key, name, shortcut, color, description, position FROM labels").fetchall()
+    check.close()
+    raw.close()
+    assert stored == corpus.statements, (stored, corpus.statements)
+    conn = _baseline_db(work / "raw.sqlite")
+
+    def insert() -> None:
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO labels (key, name, shortcut, color, description, position)"
+                         " VALUES (?, ?, ?, ?, ?, ?)", labels)
+        conn.executemany(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({', '.join('?' * 8)})", docs)
+        conn.executemany(f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES ({', '.join('?' * 9)})", span_rows)
+        conn.execute("COMMIT")
+
+    base = timed(insert)
+    conn.close()
+    del docs, span_rows
+    size = source.stat().st_size
+    shutil.rmtree(work, ignore_errors=True)
+    ctx.note(f"corpus import: {size / 1e6:.0f} MB of JSONL, {stored} statements; peak RSS {out['maxrss_kb']} kB")
+    return [
+        Row(MEASURES[11], took, "s", base, "executemany", Target(max_ratio=2)),
+        Row(MEASURES[12], int(out["maxrss_kb"]) / 1024, "MB", None, "", Target(max_figure=300, unit="MB")),
+    ]
+
+
+def _open_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
+    """Opening the project for editing and read-only (what every command does), against a plain connection
+    reading the header and the schema: what must be true before the first read (issue #14). Independent of the
+    data's size: the same figure at 1 000 statements (quick mode) and 100 000."""
+
+    def plain() -> None:
+        conn = sqlite3.connect(f"file:{corpus.mine}?mode=ro", uri=True)
+        conn.execute("PRAGMA user_version").fetchone()
+        conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+        conn.close()
+
+    def open_close(**kwargs: object) -> None:
+        Project.open(corpus.mine, user="bench", **kwargs).close()  # type: ignore[arg-type]
+
+    opened, ro, base = interleaved(
+        [open_close, lambda: open_close(readonly=True, trusted=True), plain], ctx.repeats(9, 3)
+    )
+    target = Target(max_figure=50, unit="ms")
+    return [
+        Row(MEASURES[9], _ms(opened), "ms", _ms(base), "header + schema", target),
+        Row(MEASURES[10], _ms(ro), "ms", _ms(base), "header + schema", target),
+    ]
 
 
 def _backup_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:

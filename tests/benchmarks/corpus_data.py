@@ -7,11 +7,12 @@ labels 10 spans per statement; ``sato`` is the colleague of ``data.second_annota
 relabel, miss or add). Statuses are spread: 6 in 10 done, 1 skipped, 1 in progress, 2 to do.
 
 Made once per run. ``ANNOTATOR_BENCH_CACHE=DIR`` keeps the two files in DIR between runs (keyed by size and schema
-version), which saves the minute it takes to make them at full size; they are copied, never used in place.
+version and shape), which saves the minute it takes to make them at full size; they are copied, never used in place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from annotator.core.model import IncomingDocument, IncomingSpan
 from annotator.store import Project
-from annotator.store.schema import SCHEMA_VERSION
+from annotator.store.schema import SCHEMA_VERSION, expected_objects
 from tests.benchmarks import data
 from tests.benchmarks.common import Context
 
@@ -91,7 +92,9 @@ def build(ctx: Context) -> Corpus:
     cache = os.environ.get("ANNOTATOR_BENCH_CACHE")
     store = Path(cache) if cache else ctx.workdir
     store.mkdir(parents=True, exist_ok=True)
-    key = f"corpus-{n}-v{SCHEMA_VERSION}"
+    # keyed by the schema's objects too: a schema version changed in place (before it ships) must not reuse a file
+    shape = hashlib.sha256(repr(sorted(expected_objects(SCHEMA_VERSION))).encode()).hexdigest()[:8]
+    key = f"corpus-{n}-v{SCHEMA_VERSION}-{shape}"
     files = [store / f"{key}-kim.sqlite", store / f"{key}-sato.sqlite"]
     bodies = None
     for side, (path, user) in enumerate(zip(files, data.ANNOTATORS, strict=True)):

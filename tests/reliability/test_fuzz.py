@@ -24,7 +24,7 @@ from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError
 from annotator.formats import brat, doccano, jsonl, plaintext
 from annotator.formats.common import is_int
-from annotator.store import Project
+from annotator.store import Project, connection
 from tests.hostile import PIECES, hostile_text
 from tests.reliability.common import CI, FUZZ, make_project, report
 
@@ -263,6 +263,19 @@ def good_project(workdir) -> Path:
 @FUZZ_SETTINGS
 @given(seed=st.integers(0, 2**32), how=st.sampled_from(["flip", "truncate", "smear", "page"]))
 def test_project_open(seed, how, good_project, workdir, capsys):
+    open_damaged(seed, how, good_project, workdir, capsys)
+
+
+@FUZZ_SETTINGS
+@given(seed=st.integers(0, 2**32), how=st.sampled_from(["flip", "truncate", "smear", "page"]))
+def test_project_open_as_a_large_one(seed, how, good_project, workdir, capsys, monkeypatch):
+    """A large project is not checked whole when opened (issue #14): the same damage, met only by the reads,
+    still gives one clear line and never a traceback (the failed read names the damage)."""
+    monkeypatch.setattr(connection, "FULL_CHECK_BYTES", 0)
+    open_damaged(seed, how, good_project, workdir, capsys)
+
+
+def open_damaged(seed, how, good_project, workdir, capsys) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
     data = bytearray(good_project.read_bytes())
     if how == "flip":
@@ -303,5 +316,6 @@ def test_project_open(seed, how, good_project, workdir, capsys):
 
 def test_fuzz_figures():
     """Records how many examples each fuzzed reader ran (for the figures in README.md)."""
-    for name in ("jsonl bytes", "jsonl records", "doccano", "brat", "plaintext", "codebook", "project open"):
+    for name in ("jsonl bytes", "jsonl records", "doccano", "brat", "plaintext", "codebook", "project open",
+                 "project open (large)"):
         count(name)

@@ -331,6 +331,7 @@ SQL_ALLOWED = {
     ("annotator/store/retrieval.py", "spans"): "WHERE joined from constant fragments and grouping fragments",
     ("annotator/store/retrieval.py", "count"): "WHERE joined from constant fragments and grouping fragments",
     ("annotator/store/retrieval.py", "write_csv"): "WHERE joined from constant fragments and grouping fragments",
+    ("annotator/store/check.py", "check_project"): "the same constant type checks (connection._TYPE_CHECKS)",
 }
 
 

@@ -41,6 +41,7 @@ class PropertiesController(QObject):
         super().__init__(window)
         self.window = window
         self._fields: dict[int, Fields] | None = None
+        self._some: dict[int, Fields] = {}  # the rows shown while ``_fields`` is not read
         self._session: Any = None
         self.variables: list[cv.Variable] = []
         saved = window.settings.value("documents/columns", None)
@@ -67,6 +68,7 @@ class PropertiesController(QObject):
         self.filters.changed.connect(window.documents.filtersChanged)
         model = window.documents.model
         model.keep = self._keep
+        model.keeping = lambda: self._predicate is not None
         # unsorted (import order) until a header is clicked; then the model sorts (a date column by date)
         window.documents.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         window.documents.table.setSortingEnabled(True)
@@ -105,11 +107,23 @@ class PropertiesController(QObject):
         return self._fields
 
     def fields(self, doc_id: int) -> Fields:
+        if self._fields is None:  # the rows on screen, one by one: every document's only for a filter or a sort
+            found = self._some.get(doc_id)
+            if found is None:
+                try:
+                    found = self._some[doc_id] = sv.fields(self.session.project, doc_id)
+                except AnnotatorError:  # deleted meanwhile
+                    found = Fields()
+            return found
         found = self.all_fields().get(doc_id)
         if found is None:  # a document imported since the last read
             self._fields = None
             found = self.all_fields().get(doc_id, Fields())
         return found
+
+    def _forget(self) -> None:
+        self._fields = None
+        self._some = {}
 
     def _sync_session(self) -> None:
         session = self.window.session
@@ -124,12 +138,15 @@ class PropertiesController(QObject):
 
     def _keep(self, doc_id: int) -> bool:
         keep = self._predicate
-        return True if keep is None else keep(self.fields(doc_id))
+        if keep is None:
+            return True
+        self.all_fields()  # a filter reads every row: every document's variables in one query
+        return keep(self.fields(doc_id))
 
     # ------------------------------------------------------------------ refreshing
     def definitions_changed(self) -> None:
         """The project's variables changed (or the project did): the form, the columns, the filters."""
-        self._fields = None
+        self._forget()
         self.variables = sv.definitions(self.session.project)
         names = {v.name for v in self.variables}
         self.shown_columns = [c for c in self.shown_columns if c in cv.FIXED or c in names]
@@ -138,7 +155,7 @@ class PropertiesController(QObject):
         self._show_current()
 
     def values_changed(self, doc_id: int) -> None:
-        self._fields = None
+        self._forget()
         self._show_current()
         if self.fields(doc_id).issuer not in self._issuers:
             self._refresh_lists()
@@ -149,13 +166,13 @@ class PropertiesController(QObject):
                 model.dataChanged.emit(model.index(row, 0), model.index(row, model.columnCount() - 1))
 
     def _refresh_lists(self) -> None:
-        self._fields = None  # one read of every document's variables
+        self._forget()  # read again as the rows are shown (at 100 000 statements, reading all took seconds)
         types = {v.name: v.type for v in self.variables}
-        self._issuers = sorted({f.issuer for f in self.all_fields().values() if f.issuer}, key=str.casefold)
+        self._issuers = sorted(sv.issuers(self.session.project), key=str.casefold)
         self.filters.set_choices(self._issuers, self.variables)
         model = self.window.documents.model
         self._types = types
-        model.extra = [Column(n, types.get(n, "date" if n == "date" else "text"), self.fields)
+        model.extra = [Column(n, types.get(n, "date" if n == "date" else "text"), self.fields, self.all_fields)
                        for n in self.shown_columns]
         self.window.documents_changed()
         header = self.window.documents.table.horizontalHeader()

@@ -19,11 +19,14 @@ from annotator.ui.text import from_qt, to_qt
 class Column:
     """A Documents list column showing variable ``name`` of each document (``fields(doc_id)``)."""
 
-    def __init__(self, name: str, type_: str, fields: Callable[[int], Fields]) -> None:
+    def __init__(self, name: str, type_: str, fields: Callable[[int], Fields],
+                 all_fields: Callable[[], dict[int, Fields]] | None = None) -> None:
         self.name = name
         self.type = type_
         self.header = cv.FIXED_NAMES.get(name, name)
         self._fields = fields
+        #: every document's at once, for a sort (which reads them all): one query, not one per row
+        self._all = all_fields
 
     def display(self, doc_id: int) -> str:
         return to_qt(cv.display(self.type, self._fields(doc_id).get(self.name)).replace("\n", " ⏎ "))
@@ -31,7 +34,8 @@ class Column:
     def sort_key(self, doc_id: int) -> tuple[Any, ...]:
         """Empty values last whichever the direction would put first is not possible with one key; empty sort
         after every value ascending, as spreadsheets do."""
-        value = self._fields(doc_id).get(self.name)
+        fields = self._all().get(doc_id) if self._all is not None else None
+        value = (fields if fields is not None else self._fields(doc_id)).get(self.name)
         if value is None or value == "":
             return (1, 0, "", doc_id)
         if self.type in ("number", "bool"):
