@@ -7,8 +7,8 @@ Not run by the tests; run by hand after editing ``labels.txt``:
 Texts: each statement is read from the White House briefing-room archive kept by the public repository
 ``brian14708/wh-briefings`` (markdown files, one per page of whitehouse.gov / bidenwhitehouse.archives.gov), at the
 pinned commit :data:`COMMIT`, and turned back into the page's plain text by :func:`plain_text` — the only changes are
-undoing the markdown conversion (hard-wrapped lines joined, backslash escapes, link and emphasis markup removed,
-the closing ``###`` dropped); no word is added, removed or changed. Without ``--mirror`` (a bare git directory of that
+undoing the markdown conversion (hard-wrapped lines joined, backslash escapes, link, emphasis and inline HTML markup removed,
+list bullets and the closing ``###`` dropped); no word is added, removed or changed. Without ``--mirror`` (a bare git directory of that
 repository) the texts already in ``statements.jsonl`` are reused, so the spans can be rebuilt anywhere.
 
 Spans: ``labels.txt`` has one block per statement::
@@ -88,6 +88,7 @@ def front_matter(md: str) -> tuple[dict[str, str], str]:
 
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_TAG = re.compile(r"</?(?:u|b|i|em|strong|span|sup|sub)>")  # inline HTML the markdown conversion kept
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ASTERISK = re.compile(r"(?<!\\)\*+")  # emphasis markup (the archive has ``**`` runs that do not pair up)
 
@@ -111,12 +112,14 @@ def plain_text(body: str) -> str:
             text += line
             if i < len(lines) - 1:
                 text += "\n" if hard else " "
+        text = _TAG.sub("", text)
         text = _LINK.sub(r"\1", text)
         text = _ASTERISK.sub("", text)
         text = _ESCAPE.sub(r"\1", text)
         text = "\n".join(part.strip(" \u00a0") for part in text.split("\n"))
-        if text.strip() == "###":
+        if text.strip() in ("###", "<!-- -->"):  # the page's end mark; the converter's list separator
             continue
+        text = re.sub(r"^-   ", "", text)  # the converter's bullet (the page has an HTML list item, no character)
         out.append(text)
     return "\n\n".join(out)
 
