@@ -119,7 +119,7 @@ def plain_text(body: str) -> str:
         text = "\n".join(part.strip(" \u00a0") for part in text.split("\n"))
         if text.strip() in ("###", "<!-- -->"):  # the page's end mark; the converter's list separator
             continue
-        text = re.sub(r"^-   ", "", text)  # the converter's bullet (the page has an HTML list item, no character)
+        text = re.sub(r"^(?:-   |\d+\.  )", "", text)  # the converter's bullet (the page has an HTML list item, no character)
         out.append(text)
     return "\n\n".join(out)
 
