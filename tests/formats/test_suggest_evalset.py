@@ -37,7 +37,7 @@ def test_every_statement_has_text_meta_and_sorted_spans_inside_it():
         for field in META:
             assert isinstance(rec["meta"][field], str) and rec["meta"][field].strip(), (n, field)
         assert date.fromisoformat(rec["meta"]["date"]).isoformat() == rec["meta"]["date"], n
-        assert re.match(r"^https://", rec["meta"]["url"]) and re.match(r"^https://", rec["meta"]["source"]), n
+        assert re.match(r"^https://", rec["meta"]["url"]), n
         spans = rec["spans"]
         assert spans, f"statement {n} has no span at all"
         assert spans == sorted(spans, key=lambda s: (s["start"], s["end"], s["label"])), n

@@ -39,6 +39,17 @@ COMMIT = "737ca03a271adc205c67766074ec8d0070f7ad95"
 FOLDERS = ("statements-releases", "briefings-statements")
 LABELS = {"T": "threat", "C": "commitment", "A": "call_to_action"}
 ISSUER = "The White House"
+ROOT = HERE.parents[2]
+#: statements taken from this repository's own files (the app's sample statements), with where they were published
+LOCAL = {
+    "sample_docs/2023-10-26-joint-statement-dprk-russia-arms-transfers.txt": {
+        "title": "U.S.-Japan-ROK Joint Statement Condemning DPRK-Russia Arms Transfers",
+        "date": "2023-10-26",
+        "issuer": "U.S. Department of State",
+        "url": "https://www.pacom.mil/Media/News/Spotlight/Article/3570711/"
+        "us-japan-rok-joint-statement-condemning-dprk-russia-arms-transfers/",
+    },
+}
 
 
 def git_show(mirror: str, path: str) -> str:
@@ -174,13 +185,18 @@ def main() -> int:
     if target.exists():
         for line in target.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line)
-            old[rec["meta"]["source"].rsplit("/", 1)[-1].removesuffix(".md")] = rec
+            source = rec["meta"]["source"]
+            key = source.split(": ", 1)[1] if source.startswith("annotator repository: ") else source
+            old[key if key in LOCAL else key.rsplit("/", 1)[-1].removesuffix(".md")] = rec
     records = []
     unlabelled = [stem for stem, entries in blocks.items() if not entries]
     for stem, entries in blocks.items():
         if not entries:  # not labelled yet: left out rather than passed off as a statement without spans
             continue
-        if args.mirror:
+        if stem in LOCAL:  # a statement this repository already holds
+            text = (ROOT / stem).read_text(encoding="utf-8").rstrip()
+            meta = {**LOCAL[stem], "source": f"annotator repository: {stem}"}
+        elif args.mirror:
             path = find_path(args.mirror, stem)
             fields, body = front_matter(git_show(args.mirror, path))
             text = plain_text(body)
@@ -194,7 +210,7 @@ def main() -> int:
         else:
             text, meta = old[stem]["text"], old[stem]["meta"]
         if args.dump:
-            Path(args.dump, stem + ".txt").write_text(text, encoding="utf-8")
+            Path(args.dump, stem.replace("/", "_") + ".txt").write_text(text, encoding="utf-8")
         spans = []
         for label, phrase, occurrence in entries:
             start, end = locate(text, phrase, occurrence, stem)
