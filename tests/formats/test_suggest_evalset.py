@@ -65,9 +65,7 @@ def test_annotator_import_keeps_every_span(tmp_path, capsys):
     project = tmp_path / "eval.sqlite"
     assert main(["import", str(project), str(EVALSET)]) == 0
     capsys.readouterr()
-    expected = {
-        rec["text"]: sorted((s["start"], s["end"], s["label"]) for s in rec["spans"]) for rec in records()
-    }
+    expected = {rec["text"]: sorted((s["start"], s["end"], s["label"]) for s in rec["spans"]) for rec in records()}
     meta = {rec["text"]: rec["meta"] for rec in records()}
     with Project.open(project) as p:
         assert {label.key for label in p.labels()} == {label.key for label in DEFAULT_LABELS}  # no label added
@@ -87,3 +85,14 @@ def test_each_label_occurs_in_several_statements_and_is_absent_from_some(label):
     having = [any(s["label"] == label for s in rec["spans"]) for rec in records()]
     assert sum(having) >= 10, label
     assert not all(having), label
+
+
+def test_readme_figures_match_the_file():
+    """The README's counts are written by build.py; a hand edit of statements.jsonl without a rebuild shows here."""
+    readme = (EVALSET.parent / "README.md").read_text(encoding="utf-8")
+    recs = records()
+    total = sum(len(rec["spans"]) for rec in recs)
+    assert f"**{len(recs)} statements, {total} spans**" in readme
+    for label in DEFAULT_LABELS:
+        n = sum(s["label"] == label.key for rec in recs for s in rec["spans"])
+        assert f"| `{label.key}` | {n} |" in readme
