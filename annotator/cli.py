@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator import __version__
+from annotator import commands as _commands_package
 from annotator.core.neutral import terminal_lines, terminal_safe
 from annotator.errors import AnnotatorError
-
-from annotator import commands as _commands_package
 
 _PLUGGED = _commands_package.load()
 COMMANDS = ("import", "export", "agree", "stats", "check", "restore", "vars", *(m.NAME for m in _PLUGGED))

@@ -13,9 +13,10 @@ the same label. :func:`statements` lists the statements where two labels co-occu
 
 The overlap pairs come from a range join on the covering index ``spans_by_doc`` (doc_id, start, end, label): each
 span, then the spans of its statement starting inside it, without reading a table row. (A table of the pairs kept by
-triggers answered faster, but grows with the square of a dense statement's spans.) The sentence pairs come from a range join on the index ``spans_by_doc`` (the spans starting within
-:data:`SENTENCE_REACH` of each span), then a look at the text between the two starts: slower (the text of each
-statement is read for each nearby pair), so the window computes it off the GUI thread.
+triggers answered faster, but grows with the square of a dense statement's spans.) The sentence pairs come from a
+range join on the index ``spans_by_doc`` (the spans starting within :data:`SENTENCE_REACH` of each span), then a look
+at the text between the two starts: slower (the text of each statement is read for each nearby pair), so the window
+computes it off the GUI thread.
 """
 
 from __future__ import annotations

@@ -15,10 +15,9 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
-from annotator.ui import properties, restore, review, search, suggest, watch
 from annotator.ui import corpus as corpus_views
+from annotator.ui import properties, restore, review, search, suggest, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
-from annotator.ui.statement.view import StatementView
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
@@ -26,6 +25,7 @@ from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_pain
 from annotator.ui.reading import columns
 from annotator.ui.reading import control as reading
 from annotator.ui.session import Session
+from annotator.ui.statement.view import StatementView
 from annotator.ui.text import plain
 
 MAX_RECENT = 8

@@ -93,10 +93,8 @@ class BackgroundCheck(QObject):
 def _size(path: Path) -> int:
     total = 0
     for name in (path, Path(f"{path}-wal")):
-        try:
+        with contextlib.suppress(OSError):  # a missing -wal adds nothing
             total += name.stat().st_size
-        except OSError:
-            pass
     return total
 
 
