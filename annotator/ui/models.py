@@ -20,7 +20,7 @@ Index = QModelIndex | QPersistentModelIndex
 STATUS_COLORS = {"todo": "#6b6b6b", "in_progress": "#b36b00", "done": "#1a7f37", "skipped": "#8250df"}
 
 
-class _Table(QAbstractTableModel):
+class Table(QAbstractTableModel):
     """A table of ``HEADERS`` columns over a list; subclasses give the list's length and each cell's value.
 
     Every string goes to Qt through :func:`to_qt` (a note or title starting with U+FEFF/U+FFFE reaches it
@@ -54,7 +54,7 @@ class _Table(QAbstractTableModel):
         return to_qt(self._value(index.row(), index.column(), role))
 
 
-class DocumentsModel(_Table):
+class DocumentsModel(Table):
     """The documents list. Columns after the first three come from ``extra`` (the document variables,
     ``ui/properties``: each has ``header``, ``display(doc_id)`` and ``sort_key(doc_id)``); ``keep(doc_id)`` filters
     rows; clicking a header sorts by that column (``sort``), and the order holds when the rows are set again."""
@@ -161,7 +161,7 @@ class DocumentsModel(_Table):
         self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
 
-class SpansModel(_Table):
+class SpansModel(Table):
     """The spans of the open document, read straight from the session's index (DESIGN.md §4: the session keeps
     the one sorted list; this model keeps no copy of it); the note column is editable in place.
 

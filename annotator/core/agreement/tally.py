@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from annotator.core.agreement import characters, diagnostics, pairing
 from annotator.core.agreement.sets import AnnotationSet, SpanTuple
-from annotator.core.agreement.unitizing import LabelSums, Unitizing, units
+from annotator.core.agreement.unitizing import LabelSums, Unitizing, sections, units
 from annotator.core.agreement.unitizing import observed as unitizing_observed
 
 #: per-label counts of a Tally: spans of A, of B, exact matches, overlap matches, characters A covers, B covers,
@@ -85,17 +85,6 @@ def _disjoint(spans: Sequence[SpanTuple]) -> list[tuple[int, int]] | None:
             return None
         last = e
     return intervals
-
-
-def _sections(intervals: Sequence[tuple[int, int]], length: int, lengths: list[int], gaps: list[int]) -> None:
-    last = 0
-    for s, e in intervals:
-        if s > last:
-            gaps.append(s - last)
-        lengths.append(e - s)
-        last = e
-    if length > last:
-        gaps.append(length - last)
 
 
 class _NonSpace(dict[tuple[int, int], int]):
@@ -177,7 +166,7 @@ def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple
         ia = _disjoint(sa)
         if ia is not None and sa == sb:
             cov = sum([nonspace[iv] for iv in ia])
-            _sections(ia, length, lengths, gaps)
+            sections(ia, length, lengths, gaps)
             lengths += lengths
             gaps += gaps
             counts[label] = [len(sa), len(sa), len(sa), len(sa), cov, cov, cov, 0]
@@ -200,8 +189,8 @@ def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple
             exact, overlap = pairing.exact_matches(sa, sb), len(pairing.label_overlap_pairs(sa, sb))
             ia, ib = units((s, e) for s, e, _ in sa), units((s, e) for s, e, _ in sb)
             observed = unitizing_observed(ia, ib)
-        _sections(ia, length, lengths, gaps)
-        _sections(ib, length, lengths, gaps)
+        sections(ia, length, lengths, gaps)
+        sections(ib, length, lengths, gaps)
         counts[label] = [len(sa), len(sb), exact, overlap, cov_a, cov_b, both, observed]
         all_lengths[label] = lengths
         all_gaps[label] = gaps

@@ -129,14 +129,7 @@ class LabelSums:
         lengths: list[int] = []
         gaps: list[int] = []
         for layer in layers:
-            last = 0
-            for s, e in layer:
-                if s > last:
-                    gaps.append(s - last)
-                lengths.append(e - s)
-                last = e
-            if length > last:
-                gaps.append(length - last)
+            sections(layer, length, lengths, gaps)
         self.add_counts(0, lengths, gaps)
         for x, y in combinations(layers, 2):
             self.observed += observed(x, y)
@@ -214,3 +207,16 @@ def category_alpha(d_o: Fraction, d_e: Fraction) -> float | None:
     if d_e == 0:
         return None
     return float(1 - d_o / d_e)
+
+
+def sections(intervals: Sequence[tuple[int, int]], length: int, lengths: list[int], gaps: list[int]) -> None:
+    """Add one annotator's sorted, disjoint units in a document of ``length`` code points: each unit's length to
+    ``lengths``, each stretch of uncoded text between, before and after them (a gap) to ``gaps``."""
+    last = 0
+    for s, e in intervals:
+        if s > last:
+            gaps.append(s - last)
+        lengths.append(e - s)
+        last = e
+    if length > last:
+        gaps.append(length - last)

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from annotator.core.search.hits import Hit, shown
 from annotator.store.search import keep
-from annotator.ui.text import to_qt
+from annotator.ui.models import Table
 
 Index = QModelIndex | QPersistentModelIndex
 STATEMENT, DATE, LEFT, MATCH, RIGHT, LABELS = range(6)
@@ -28,7 +28,7 @@ _KEYS: dict[int, Callable[[Hit], Any]] = {
 }
 
 
-class HitsModel(QAbstractTableModel):
+class HitsModel(Table):
     HEADERS = ("Statement", "Date", "Left", "Hit", "Right", "Labels")
 
     def __init__(self) -> None:
@@ -97,23 +97,13 @@ class HitsModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     # ------------------------------------------------------------------ Qt
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.rows)
+    def _count(self) -> int:
+        return len(self.rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        hit, col = self.rows[index.row()], index.column()
+    def _value(self, row: int, col: int, role: int) -> Any:
+        hit = self.rows[row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return to_qt(self._text(hit, col))
+            return self._text(hit, col)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             side = Qt.AlignmentFlag.AlignRight if col == LEFT else Qt.AlignmentFlag.AlignLeft
             return int(side | Qt.AlignmentFlag.AlignVCenter)
@@ -121,7 +111,7 @@ class HitsModel(QAbstractTableModel):
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             where = "memo of " if hit.in_memo else ""
-            return to_qt(f"{where}{hit.title}\n…{shown(hit.left)}[{shown(hit.match)}]{shown(hit.right)}…")
+            return f"{where}{hit.title}\n…{shown(hit.left)}[{shown(hit.match)}]{shown(hit.right)}…"
         return None
 
     def _text(self, hit: Hit, col: int) -> str:
