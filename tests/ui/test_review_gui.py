@@ -624,9 +624,12 @@ def test_report_shows_agreement_before_and_after_adjudication(window, review, pr
     window.activateWindow()  # the closed dialog was the active window
     view.setFocus()
     qtbot.waitUntil(window.isActiveWindow)
+    # A and R settle the selected item and stay on it; J moves to the next (issue #15 item 10)
     key(qtbot, view, Qt.Key.Key_J)
     key(qtbot, view, Qt.Key.Key_A)  # bob's toll (theirs only): copied into mine
+    key(qtbot, view, Qt.Key.Key_J)
     key(qtbot, view, Qt.Key.Key_A)  # bob's boundary on "work": mine replaced by his
+    key(qtbot, view, Qt.Key.Key_J)
     key(qtbot, view, Qt.Key.Key_R)  # keep my label on "resolved": no span changes
     assert [r[-1] for r in table(review)][:3] == ["accepted", "accepted", "rejected"]
     dialog = report_now(review, qtbot)

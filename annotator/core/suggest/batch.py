@@ -146,11 +146,22 @@ def _start() -> subprocess.Popen[bytes]:
     )
 
 
+def abort() -> None:
+    """End a retrain under way at once: its process is killed, :func:`run_elsewhere` raises instead of starting
+    another, and the next retrain starts a new process. A closing window calls this rather than wait for a training
+    (minutes on a large project)."""
+    _ABORT.set()
+    server = _SERVER
+    if server is not None and server.poll() is None:
+        server.kill()
+
+
 def run_elsewhere(snap: Snapshot) -> Trained:
     """:func:`run` in the retrain process, waited for (the calling thread releases the GIL while it waits); the
-    process is started on first use and kept; one that died is replaced once."""
+    process is started on first use and kept; one that died is replaced once (unless :func:`abort` killed it)."""
     global _SERVER
     with _LOCK:
+        _ABORT.clear()
         for attempt in (1, 2):
             if _SERVER is None or _SERVER.poll() is not None:
                 _SERVER = _start()
@@ -164,13 +175,16 @@ def run_elsewhere(snap: Snapshot) -> Trained:
                 for stream in (_SERVER.stdin, _SERVER.stdout):
                     stream.close()
                 _SERVER = None
-                if attempt == 2:
+                if attempt == 2 or _ABORT.is_set():
                     raise
                 continue
             if "error" in answer:
                 raise RuntimeError(str(answer["error"]))
             return trained_from_json(answer)
     raise AssertionError("unreachable")
+
+
+_ABORT = threading.Event()
 
 
 def stop() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from annotator.core.suggest.batch import Snapshot, Trained, run_elsewhere
+from annotator.core.suggest.batch import Snapshot, Trained, abort, run_elsewhere
 from annotator.core.suggest.suggester import TrainingDoc
 from annotator.errors import AnnotatorError
 from annotator.store import Project
@@ -89,6 +89,10 @@ class Retrainer(QObject):
         except (AnnotatorError, sqlite3.Error) as exc:  # a text SQLite cannot read, a disk error: no retrain
             self.failed.emit(str(exc))
             return
+        except TypeError:  # a span whose offsets are not numbers: the background check names it; no retrain
+            self.failed.emit("the project file is damaged (a span's values are of the wrong type); "
+                             "run annotator check")
+            return
         thread = self.thread = _Thread(snap)
         _RUNNING.add(thread)
         thread.finished.connect(self._finished)
@@ -112,6 +116,7 @@ class Retrainer(QObject):
         self.timer.stop()
         self.pending = False
         if self.thread is not None:
+            abort()  # a training under way is dropped, not waited for: the window closes at once
             self.thread.wait()
             _RUNNING.discard(self.thread)
             self.thread = None
