@@ -146,6 +146,15 @@ def _start() -> subprocess.Popen[bytes]:
     )
 
 
+def _discard(server: subprocess.Popen[bytes]) -> None:
+    """Kill a retrain process (if still running), reap it and close our ends of its pipes."""
+    server.kill()
+    server.wait()
+    for stream in (server.stdin, server.stdout):
+        if stream is not None:
+            stream.close()
+
+
 def abort() -> None:
     """End a retrain under way at once: its process is killed, :func:`run_elsewhere` raises instead of starting
     another, and the next retrain starts a new process. A closing window calls this rather than wait for a training
@@ -163,17 +172,17 @@ def run_elsewhere(snap: Snapshot) -> Trained:
     with _LOCK:
         _ABORT.clear()
         for attempt in (1, 2):
-            if _SERVER is None or _SERVER.poll() is not None:
+            if _SERVER is not None and _SERVER.poll() is not None:  # died, or killed by abort()
+                _discard(_SERVER)
+                _SERVER = None
+            if _SERVER is None:
                 _SERVER = _start()
             assert _SERVER.stdin is not None and _SERVER.stdout is not None
             try:
                 _send(_SERVER.stdin, snapshot_to_json(snap))
                 answer = _receive(_SERVER.stdout)
             except (OSError, EOFError):
-                _SERVER.kill()
-                _SERVER.wait()
-                for stream in (_SERVER.stdin, _SERVER.stdout):
-                    stream.close()
+                _discard(_SERVER)
                 _SERVER = None
                 if attempt == 2 or _ABORT.is_set():
                     raise
