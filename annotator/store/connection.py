@@ -360,7 +360,10 @@ def check_wal(path: Path) -> None:
     try:
         copy = workdir / "project.sqlite"
         shutil.copyfile(path, copy)
-        shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        try:
+            shutil.copyfile(f"{path}-wal", f"{copy}-wal")
+        except FileNotFoundError:  # its connection closed meanwhile and folded it into the project: none left
+            return
         try:
             _identify_copy(copy, path)
         except ProjectFileError:

@@ -254,6 +254,18 @@ def test_a_wal_left_by_a_crash_is_still_applied(tmp_path):
         assert len(p.spans(1)) == 2
 
 
+def test_a_wal_that_vanishes_while_it_is_checked_was_folded_in(tmp_path, monkeypatch):
+    """Another process closing the project checkpoints and deletes its -wal between our look (a -wal with frames, no
+    locks) and our copy of it (seen in CI: six `annotator import` racing to create one project, one failed with
+    "No such file or directory (...-wal)"). A -wal gone by then has been folded into the project: the open goes on."""
+    project = make(tmp_path / "p.sqlite")
+    monkeypatch.setattr(connection, "wal_pending", lambda path: True)  # it was there when we looked
+    assert not Path(f"{project}-wal").exists()  # and is gone when we copy it
+    with Project.open(project) as p:
+        p.add_span(1, 0, 2, "threat")
+        assert len(p.spans(1)) == 2
+
+
 # -- 3. an export never replaces a project -------------------------------------------------------------------------
 
 
