@@ -212,13 +212,7 @@ def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
     labels += extra
     names.update({k: k for k in extra})
     groups = sorted({k for k, _ in sizes}, key=_sort_key)
-    col = {k: j for j, k in enumerate(groups)}
-    row = {k: i for i, k in enumerate(labels)}
-    spans = [[0] * len(groups) for _ in labels]
-    statements = [[0] * len(groups) for _ in labels]
-    for label, k, n_spans, n_docs in found:
-        spans[row[label]][col[k]] = n_spans
-        statements[row[label]][col[k]] = n_docs
+    spans, statements = _cells(found, labels, groups)
     size = dict(sizes)
     titles: dict[int, str] = {}
     if g.titles:
@@ -227,6 +221,19 @@ def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
         g, labels, names, groups, [_group_name(g, k, titles) for k in groups], spans, statements,
         [size[k] for k in groups], sum(size.values()), [sum(r) for r in statements],
     )
+
+
+def _cells(found: list[Any], rows: list[str], groups: list[str]) -> tuple[list[list[int]], list[list[int]]]:
+    """The spans and statements matrices (rows × groups, zero where nothing was found) from the rows of a
+    ``row key, group key, spans, statements`` query."""
+    ri = {k: i for i, k in enumerate(rows)}
+    ci = {k: j for j, k in enumerate(groups)}
+    spans = [[0] * len(groups) for _ in rows]
+    statements = [[0] * len(groups) for _ in rows]
+    for rk, ck, n_spans, n_docs in found:
+        spans[ri[rk]][ci[ck]] = n_spans
+        statements[ri[rk]][ci[ck]] = n_docs
+    return spans, statements
 
 
 def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str) -> LabelTable:
@@ -250,13 +257,7 @@ def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str) -
     titles: dict[int, str] = dict(conn.execute("SELECT id, title FROM documents")) if (r.titles or c.titles) else {}
     rows = sorted({k for k, _ in rsizes}, key=_sort_key)
     groups = sorted({k for k, _ in csizes}, key=_sort_key)
-    ri = {k: i for i, k in enumerate(rows)}
-    ci = {k: j for j, k in enumerate(groups)}
-    spans = [[0] * len(groups) for _ in rows]
-    statements = [[0] * len(groups) for _ in rows]
-    for rk, ck, n_spans, n_docs in found:
-        spans[ri[rk]][ci[ck]] = n_spans
-        statements[ri[rk]][ci[ck]] = n_docs
+    spans, statements = _cells(found, rows, groups)
     size = dict(csizes)
     return LabelTable(
         c, rows, {k: _group_name(r, k, titles) for k in rows}, groups, [_group_name(c, k, titles) for k in groups],
