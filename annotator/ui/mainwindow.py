@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         review_rows = [(keys, f"Review: {what}") for keys, what in review.key_rows()]
         rows = (action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + self.properties.key_rows()
-                + review_rows + suggest.key_rows())
+                + review_rows + search.key_rows() + corpus_views.key_rows() + suggest.key_rows())
         ShortcutsDialog(self, rows).exec()
 
     def show_about(self) -> None:

@@ -259,3 +259,23 @@ def test_shortcuts_dialog_opens(window, qtbot):
 
     timer = on_dialog(ShortcutsDialog, lambda dialog: dialog.done(QDialog.DialogCode.Accepted))  # noqa: F841
     window.show_shortcuts()
+
+
+def test_f1_lists_the_search_and_corpus_shortcuts(window, qtbot):
+    """Every feature's shortcuts are in F1: the Search dock's and the Corpus menu's were missing from it."""
+    from PySide6.QtWidgets import QTableWidget
+
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    seen: list[str] = []
+
+    def read(dialog):
+        table = dialog.findChild(QTableWidget)
+        seen.extend(f"{table.item(i, 0).text()} | {table.item(i, 1).text()}" for i in range(table.rowCount()))
+        dialog.done(QDialog.DialogCode.Accepted)
+
+    timer = on_dialog(ShortcutsDialog, read)  # noqa: F841
+    window.show_shortcuts()
+    for keys, what in (("Ctrl+Shift+F", "Search"), ("Ctrl+Shift+C", "Corpus: Label × Group Table"),
+                       ("Ctrl+Shift+R", "Corpus: Retrieve Spans")):
+        assert any(row.startswith(keys) and what in row for row in seen), (keys, seen)

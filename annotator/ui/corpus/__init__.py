@@ -19,6 +19,12 @@ ENTRIES = (
 )
 
 
+def key_rows() -> list[tuple[str, str]]:
+    """The Corpus menu's shortcuts, for the F1 list."""
+    return [(QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText), "Corpus: " + text.replace("&", "")
+             .rstrip("…")) for _tab, text, keys in ENTRIES if keys]
+
+
 class CorpusController(QObject):
     """The Corpus menu; opens the one corpus window on a tab, computing its figures afresh."""
 

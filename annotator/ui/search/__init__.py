@@ -27,6 +27,16 @@ from annotator.ui.search.worker import MAX_HITS, SearchThread
 DEBOUNCE_MS = 200
 
 
+def key_rows() -> list[tuple[str, str]]:
+    """The Search dock's keys, for the F1 list."""
+    return [
+        (QKeySequence("Ctrl+Shift+F").toString(QKeySequence.SequenceFormat.NativeText), "Search: show the Search dock"),
+        ("Enter (in the search box)", "Search: go to the hits"),
+        ("Enter (on a hit)", "Search: open its statement with the hit selected"),
+        ("Ctrl+A, then 1 … 9 (in the hits)", "Search: label every selected hit, one undoable step"),
+    ]
+
+
 def install(window: Any) -> SearchController:
     existing = getattr(window, "_search_controller", None)
     if existing is None:
