@@ -32,8 +32,8 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol
 
-from annotator.core.agreement import SpanTuple, overlap_pairs
-from annotator.core.agreement.tally import Tally, document_figures, measure
+from annotator.core.agreement import SpanTuple, lean, overlap_pairs
+from annotator.core.agreement.tally import Tally
 from annotator.core.neutral import csv_cell
 
 AGREED, CONFLICT, MINE_ONLY, THEIRS_ONLY = "agreed", "conflict", "mine_only", "theirs_only"
@@ -312,8 +312,11 @@ def _row(
     }
 
 
-def _triples(spans: Iterable[SpanLike]) -> tuple[SpanTuple, ...]:
-    return tuple((s.start, s.end, s.label) for s in spans)
+def _triples(spans: Iterable[SpanLike] | Sequence[SpanTuple]) -> Sequence[SpanTuple]:
+    """``(start, end, label)`` of each span; a list or tuple of plain tuples (the store's) is taken as it is."""
+    if isinstance(spans, (list, tuple)) and (not spans or type(spans[0]) is tuple):
+        return spans  # type: ignore[return-value]
+    return tuple((s.start, s.end, s.label) for s in spans)  # type: ignore[union-attr]
 
 
 class Progress(Protocol):
@@ -331,30 +334,53 @@ def _counts(mine: Sequence[SpanLike], theirs: Sequence[SpanLike]) -> tuple[Count
     return Counter(item.kind for item in items), per_label
 
 
+Counts = tuple[list[int], dict[str, list[int]]]  # per kind in _COUNTS order: overall, and per label
+
+
+def _item_counts(mine: Sequence[SpanTuple], theirs: Sequence[SpanTuple]) -> Counts:
+    """:func:`_counts` as lists, by :func:`~annotator.core.agreement.lean.item_counts` where it can tell, else by
+    classifying the document."""
+    found = lean.item_counts(mine, theirs)
+    if found is not None:
+        return found
+    total, per_label = _counts([TheirSpan(*t) for t in mine], [TheirSpan(*t) for t in theirs])
+    return ([total[k] for k in _COUNTS], {label: [c[k] for k in _COUNTS] for label, c in per_label.items()})
+
+
 class _Side:
     """One figure set of the report (adjudicated, or before adjudication) as it is summed."""
 
     def __init__(self) -> None:
         self.tally = Tally()
-        self.total: Counter[str] = Counter()
-        self.per_label: dict[str, Counter[str]] = defaultdict(Counter)
+        self.total = [0, 0, 0, 0]
+        self.per_label: dict[str, list[int]] = {}
         self.n_mine = 0
 
-    def add(self, measured: Any, n_mine: int, counts: tuple[Counter[str], dict[str, Counter[str]]]) -> None:
+    def add(self, measured: Any, n_mine: int, counts: Counts) -> None:
         self.tally.add(measured)
         self.n_mine += n_mine
-        self.total.update(counts[0])
+        total = self.total
+        for k, v in enumerate(counts[0]):
+            total[k] += v
+        per_label = self.per_label
         for label, c in counts[1].items():
-            self.per_label[label].update(c)
+            row = per_label.get(label)
+            if row is None:
+                per_label[label] = list(c)
+            else:
+                for k in range(4):
+                    row[k] += c[k]
 
     def rows(self, labels: Sequence[str] | None, names: Mapping[str, str], n: int, n_theirs: int
              ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
         whole = self.tally.result(labels)
         label_rows = [
-            _row("label", label, names.get(label, label), entry, entry["a"], entry["b"], self.per_label.get(label, {}))
+            _row("label", label, names.get(label, label), entry, entry["a"], entry["b"],
+                 dict(zip(_COUNTS, self.per_label.get(label, (0, 0, 0, 0)), strict=True)))
             for label, entry in whole["labels"].items()
         ]
-        overall = _row("overall", "", f"{n} document(s)", whole["overall"], self.n_mine, n_theirs, self.total)
+        overall = _row("overall", "", f"{n} document(s)", whole["overall"], self.n_mine, n_theirs,
+                       dict(zip(_COUNTS, self.total, strict=True)))
         return overall, label_rows, whole["diagnostics"]
 
 
@@ -376,9 +402,10 @@ def build_report(
     per label: see :func:`_counts`. Where a document's ``before`` is given (my spans before adjudication), the
     report also carries the figures of my annotations before adjudication (:attr:`Report.before`).
 
-    ``docs`` is read once, one document at a time, so a sequence that reads each document when asked keeps one
-    in memory. ``progress(done, total)`` is called as documents are read; an exception it raises (a cancel) stops
-    the report.
+    ``docs`` is iterated once, one document at a time, so a sequence that reads its documents as it is walked
+    keeps one in memory; spans may be Span-like objects or plain ``(start, end, label)`` tuples. Each document
+    takes the lean path (:mod:`annotator.core.agreement.lean`), whose figures equal the reference functions'.
+    ``progress(done, total)`` is called as documents are read; an exception it raises (a cancel) stops the report.
     """
     names = dict(label_names or {})
     n = len(docs)
@@ -387,25 +414,27 @@ def build_report(
     before = _Side() if getattr(docs, "has_before", True) else None
     changed = n_theirs = 0
     doc_rows = []
-    for i in range(n):
-        d = docs[i]
-        theirs_t = _triples(d.theirs)
-        measured = measure(d.text, _triples(d.mine), theirs_t)
-        counts = _counts(d.mine, d.theirs)
-        after.add(measured, len(d.mine), counts)
-        n_theirs += len(d.theirs)
+    overall_of = lean.Overall(labels)
+    measure, item_counts = lean.measure, _item_counts
+    for i, d in enumerate(docs, 1):
+        mine_t, theirs_t = _triples(d.mine), _triples(d.theirs)
+        measured = measure(d.text, mine_t, theirs_t)
+        counts = item_counts(mine_t, theirs_t)
+        after.add(measured, len(mine_t), counts)
+        n_theirs += len(theirs_t)
         if d.before is None:
             if before is not None:
-                before.add(measured, len(d.mine), counts)
+                before.add(measured, len(mine_t), counts)
         else:
             if before is None:
                 raise ValueError("a document has spans before adjudication where the documents said none had")
             changed += 1
-            before.add(measure(d.text, _triples(d.before), theirs_t), len(d.before), _counts(d.before, d.theirs))
-        figures = document_figures(measured, labels)["overall"]
-        doc_rows.append(_row("document", d.sha256, d.title, figures, len(d.mine), len(d.theirs), counts[0]))
-        if progress is not None and ((i + 1) % 64 == 0 or i + 1 == n):
-            progress(i + 1, n)
+            before_t = _triples(d.before)
+            before.add(measure(d.text, before_t, theirs_t), len(before_t), item_counts(before_t, theirs_t))
+        doc_rows.append(_row("document", d.sha256, d.title, overall_of(measured), len(mine_t), len(theirs_t),
+                             dict(zip(_COUNTS, counts[0], strict=True))))
+        if progress is not None and (i % 64 == 0 or i == n):
+            progress(i, n)
     overall, label_rows, found = after.rows(labels, names, n, n_theirs)
     earlier = None
     if changed and before is not None:

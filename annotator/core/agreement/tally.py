@@ -150,7 +150,8 @@ def _sweep(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]], nonspace:
 def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple]) -> DocTally:
     """One document's :class:`DocTally`. Per label: the same spans on both sides (often) are counted at once; a
     sweep when neither side's spans overlap each other (usually); the general matching and coverage otherwise.
-    All three give the same figures."""
+    All three give the same figures. The reference of :func:`.lean.measure`, which :func:`compare` and the review
+    report use (tests/core/test_agreement_lean.py holds them equal)."""
     length = len(text)
     chars = characters.nonspace(text)
     nonspace = _NonSpace(text)
@@ -268,12 +269,14 @@ def compare(a: AnnotationSet, b: AnnotationSet, labels: Sequence[str] | None = N
     ``labels`` (e.g. the codebook) are reported even when unused; labels found in the files but not listed are
     reported after them. Precision is B's spans that A confirms, recall A's spans that B found.
     """
+    from annotator.core.agreement import lean  # the lean path (it builds on this module's DocTally)
+
     shared = [sha for sha in a.docs if sha in b.docs]
     whole = Tally()
     for sha in shared:
         doc_a, doc_b = a.docs[sha], b.docs[sha]
         text = _check_same_text(sha, (doc_a.text, doc_b.text))
-        whole.add(measure(text, doc_a.spans, doc_b.spans))
+        whole.add(lean.measure(text, doc_a.spans, doc_b.spans))
     return {
         "documents": len(shared),
         **whole.result(labels),

@@ -1,0 +1,283 @@
+"""The lean path of agreement over a whole corpus (issue 14): the same figures as :func:`.tally.measure` and the
+review's item counts (:func:`annotator.core.review.classify`), with fewer Python operations per span.
+
+- :func:`measure` makes one document's :class:`~.tally.DocTally` from ``(start, end, label)`` tuples. The text is
+  cut once at every span boundary (the ends of two spans' intersection are span boundaries too), so each
+  non-whitespace count is a difference of two prefix counts, and the whole text is split once, in pieces; per
+  label, identical span sets are counted at once, disjoint ones in one sweep, and only a label whose spans
+  overlap each other takes the general matching.
+- :func:`item_counts` counts a document's review items per kind (agreed, conflict, mine only, theirs only) by a
+  multiset merge and, for what is left, the overlaps between the two sides: where each left-over span overlaps
+  at most one span of the other side, every stage of ``classify`` has one possible outcome and the counts follow;
+  otherwise it answers ``None`` and the caller classifies the document.
+- :func:`document_overall` is :func:`.tally.document_figures`' overall row without the entries of unused labels.
+
+The existing functions stay the reference: tests/core/test_agreement_lean.py compares both on hostile text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from operator import itemgetter
+from typing import Any
+
+from annotator.core.agreement import characters, pairing
+from annotator.core.agreement.sets import SpanTuple
+from annotator.core.agreement.tally import DocTally, _prf
+from annotator.core.agreement.unitizing import observed as unitizing_observed
+from annotator.core.agreement.unitizing import sections, units
+
+_START, _END = itemgetter(0), itemgetter(1)
+Interval = tuple[int, int]
+
+#: beyond this many left-over pairs to test, :func:`item_counts` leaves the document to ``classify`` (a sweep)
+_MAX_PAIRS = 1024
+
+
+def prefix_counts(text: str, spans: Sequence[SpanTuple], other: Sequence[SpanTuple]) -> tuple[dict[int, int], int]:
+    """Non-whitespace characters before each boundary of ``spans`` and ``other``, and in the whole text: the text
+    is split once, in the pieces between boundaries (``str.split`` splits on exactly the ``str.isspace``
+    characters)."""
+    points = sorted({*map(_START, spans), *map(_END, spans), *map(_START, other), *map(_END, other)})
+    prefix: dict[int, int] = {}
+    count = prev = 0
+    for p in points:
+        if p > prev:
+            count += sum(map(len, text[prev:p].split()))
+            prev = p
+        prefix[p] = count
+    return prefix, count + sum(map(len, text[prev:].split()))
+
+
+def _grouped(spans: Sequence[SpanTuple]) -> dict[str, list[Interval]]:
+    groups: dict[str, list[Interval]] = {}
+    for s, e, label in spans:
+        found = groups.get(label)
+        if found is None:
+            groups[label] = [(s, e)]
+        else:
+            found.append((s, e))
+    return groups
+
+
+def _is_disjoint(intervals: list[Interval]) -> bool:
+    """Whether sorted intervals are disjoint (touching is disjoint; a duplicate is not)."""
+    last = -1
+    for s, e in intervals:
+        if s < last:
+            return False
+        last = e
+    return True
+
+
+def _covered(intervals: Sequence[Interval], prefix: dict[int, int]) -> int:
+    return sum([prefix[e] - prefix[s] for s, e in intervals])
+
+
+def _sweep(a: Sequence[Interval], b: Sequence[Interval], prefix: dict[int, int]) -> tuple[int, int, int, int]:
+    """(exact, overlap, both, observed) of two disjoint sorted interval lists: :func:`.tally._sweep` on prefix
+    counts."""
+    exact = overlap = both = observed = 0
+    n_a, n_b = len(a), len(b)
+    used_a, used_b = bytearray(n_a), bytearray(n_b)
+    hit_a, hit_b = bytearray(n_a), bytearray(n_b)
+    i = j = 0
+    while i < n_a and j < n_b:
+        sa, ea = a[i]
+        sb, eb = b[j]
+        if ea <= sb:
+            i += 1
+            continue
+        if eb <= sa:
+            j += 1
+            continue
+        observed += (sa - sb) ** 2 + (ea - eb) ** 2
+        hit_a[i] = hit_b[j] = 1
+        both += prefix[ea if ea < eb else eb] - prefix[sa if sa > sb else sb]
+        if not used_a[i] and not used_b[j]:
+            used_a[i] = used_b[j] = 1
+            overlap += 1
+            if sa == sb and ea == eb:
+                exact += 1
+        if ea < eb:
+            i += 1
+        elif eb < ea:
+            j += 1
+        else:
+            i += 1
+            j += 1
+    if hit_a.count(0):
+        observed += sum([(e - s) ** 2 for (s, e), hit in zip(a, hit_a, strict=True) if not hit])
+    if hit_b.count(0):
+        observed += sum([(e - s) ** 2 for (s, e), hit in zip(b, hit_b, strict=True) if not hit])
+    return exact, overlap, both, observed
+
+
+def _both(a: Sequence[Interval], b: Sequence[Interval], prefix: dict[int, int]) -> int:
+    """Non-whitespace characters inside both of two disjoint sorted interval lists."""
+    both = i = j = 0
+    n_a, n_b = len(a), len(b)
+    while i < n_a and j < n_b:
+        sa, ea = a[i]
+        sb, eb = b[j]
+        lo, hi = (sa if sa > sb else sb), (ea if ea < eb else eb)
+        if lo < hi:
+            both += prefix[hi] - prefix[lo]
+        if ea < eb:
+            i += 1
+        else:
+            j += 1
+    return both
+
+
+def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple]) -> DocTally:
+    """One document's :class:`~.tally.DocTally`, equal to :func:`.tally.measure`'s (its ``lengths`` and ``gaps``
+    lists may hold the same numbers in another order: they are counted, never read in order)."""
+    length = len(text)
+    prefix, chars = prefix_counts(text, spans_a, spans_b)
+    group_a, group_b = _grouped(spans_a), _grouped(spans_b)
+    counts: dict[str, list[int]] = {}
+    all_lengths: dict[str, list[int]] = {}
+    all_gaps: dict[str, list[int]] = {}
+    for label in group_a.keys() | group_b.keys():
+        ia, ib = group_a.get(label), group_b.get(label)
+        lengths: list[int] = []
+        gaps: list[int] = []
+        if ia is not None:
+            ia.sort()
+        if ib is not None:
+            ib.sort()
+        if ia == ib:  # the same spans (the usual case for most labels): all exact, no disagreement
+            assert ia is not None
+            ua = ia if _is_disjoint(ia) else units(ia)
+            cov = _covered(ua, prefix)
+            sections(ua, length, lengths, gaps)
+            lengths += lengths
+            gaps += gaps
+            n = len(ia)
+            counts[label] = [n, n, n, n, cov, cov, cov, 0]
+        else:
+            ia, ib = ia or [], ib or []
+            dis_a, dis_b = _is_disjoint(ia), _is_disjoint(ib)
+            ua = ia if dis_a else units(ia)
+            ub = ib if dis_b else units(ib)
+            cov_a, cov_b = _covered(ua, prefix), _covered(ub, prefix)
+            if dis_a and dis_b:
+                exact, overlap, both, observed = _sweep(ia, ib, prefix)
+            else:  # a side's spans overlap each other: the general matching (rare)
+                both = _both(ua, ub, prefix)
+                exact = sum((Counter(ia) & Counter(ib)).values()) if ia and ib else 0
+                overlap = len(pairing.label_overlap_pairs([(s, e, label) for s, e in ia],
+                                                          [(s, e, label) for s, e in ib]))
+                observed = unitizing_observed(ua, ub)
+            sections(ua, length, lengths, gaps)
+            sections(ub, length, lengths, gaps)
+            counts[label] = [len(ia), len(ib), exact, overlap, cov_a, cov_b, both, observed]
+        all_lengths[label] = lengths
+        all_gaps[label] = gaps
+    return DocTally(length, chars, counts, all_lengths, all_gaps)
+
+
+# item kinds, in the order of annotator.core.review's counts: agreed, conflict, mine only, theirs only
+AGREED, CONFLICT, MINE_ONLY, THEIRS_ONLY = range(4)
+
+
+def item_counts(mine: Sequence[SpanTuple], theirs: Sequence[SpanTuple]
+                ) -> tuple[list[int], dict[str, list[int]]] | None:
+    """The review items of one document counted per kind, overall and per label (see
+    :func:`annotator.core.review._counts`: a conflict counts under each label it involves, once if both spans
+    share it); ``None`` when a left-over span overlaps two spans of the other side (then which pairs ``classify``
+    makes depends on its tie-breaking, and the caller asks it)."""
+    sm, st = sorted(mine), sorted(theirs)
+    total = [0, 0, 0, 0]
+    per_label: dict[str, list[int]] = {}
+    rest_m: list[SpanTuple] = []
+    rest_t: list[SpanTuple] = []
+    i = j = 0
+    n_m, n_t = len(sm), len(st)
+    while i < n_m and j < n_t:  # a multiset intersection by merging the sorted lists
+        x, y = sm[i], st[j]
+        if x == y:
+            row = per_label.get(x[2])
+            if row is None:
+                row = per_label[x[2]] = [0, 0, 0, 0]
+            row[AGREED] += 1
+            i += 1
+            j += 1
+        elif x < y:
+            rest_m.append(x)
+            i += 1
+        else:
+            rest_t.append(y)
+            j += 1
+    rest_m += sm[i:]
+    rest_t += st[j:]
+    total[AGREED] = n_m - len(rest_m)
+    partner_m = [-1] * len(rest_m)
+    partner_t = [-1] * len(rest_t)
+    if rest_m and rest_t:
+        if len(rest_m) * len(rest_t) > _MAX_PAIRS:
+            return None
+        for a, (s1, e1, _) in enumerate(rest_m):
+            for b, (s2, e2, _) in enumerate(rest_t):
+                if s2 >= e1:
+                    break  # sorted by start: the rest start later still
+                if s1 < e2:
+                    if partner_m[a] != -1 or partner_t[b] != -1:
+                        return None
+                    partner_m[a], partner_t[b] = b, a
+    for a, span in enumerate(rest_m):
+        b = partner_m[a]
+        if b == -1:
+            kind, labels = MINE_ONLY, (span[2],)
+        else:
+            kind, other = CONFLICT, rest_t[b][2]
+            labels = (span[2],) if other == span[2] else (span[2], other)
+        total[kind] += 1
+        for label in labels:
+            row = per_label.get(label)
+            if row is None:
+                row = per_label[label] = [0, 0, 0, 0]
+            row[kind] += 1
+    for b, span in enumerate(rest_t):
+        if partner_t[b] == -1:
+            total[THEIRS_ONLY] += 1
+            row = per_label.get(span[2])
+            if row is None:
+                row = per_label[span[2]] = [0, 0, 0, 0]
+            row[THEIRS_ONLY] += 1
+    return total, per_label
+
+
+class Overall:
+    """Per-document overall figures (:func:`.tally.document_figures`' ``"overall"``) for one label order: the
+    caller's labels first, then others sorted, so κ's mean adds the same floats in the same order."""
+
+    def __init__(self, labels: Sequence[str] | None) -> None:
+        self._order = list(dict.fromkeys(labels or ()))
+        self._known = set(self._order)
+
+    def __call__(self, doc: DocTally) -> dict[str, Any]:
+        counts, chars = doc.counts, doc.chars
+        used = [label for label in self._order if label in counts]
+        if len(used) < len(counts):
+            used += sorted(set(counts) - self._known)
+        kappas = []
+        n_a = n_b = exact = overlap = 0
+        for label in used:
+            row = counts[label]
+            n_a += row[0]
+            n_b += row[1]
+            exact += row[2]
+            overlap += row[3]
+            if row[0] or row[1]:
+                kappa = characters.cohen(chars, row[4], row[5], row[6])
+                if kappa is not None:
+                    kappas.append(kappa)
+        return {
+            "exact": _prf(exact, n_a, n_b),
+            "overlap": _prf(overlap, n_a, n_b),
+            "kappa": sum(kappas) / len(kappas) if kappas else None,
+            "alpha_u": None,
+        }
