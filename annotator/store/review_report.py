@@ -4,7 +4,7 @@ review), computed from documents read one at a time, and the read-only connectio
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 
 
 class _ReportDocs(Sequence[core.ReportDoc]):
-    """The aligned documents of a report, each read from my project when the report reaches it (its text, my
-    spans, their spans, and my spans before adjudication where an accept changed them): a 100 000-statement
-    report holds one text at a time, not all of them."""
+    """The aligned documents of a report, read from my project as the report walks them: its text, my spans,
+    their spans, and my spans before adjudication where an accept changed them. A 100 000-statement report holds
+    one text at a time, not all of them.
+
+    Walked in order (:meth:`__iter__`, what :func:`~annotator.core.review.build_report` does), it reads in bulk:
+    one cursor over the documents (id, title, text) and one over my spans as plain ``(start, end, label)`` tuples
+    (the covering index ``spans_by_doc``, in its order), side by side; their spans come from the colleague file.
+    Indexing one document reads it alone."""
 
     def __init__(self, project: Project, pairs: list[tuple[int, str]], colleague_file: ColleagueFile,
                  colleague: Colleague | None) -> None:
@@ -28,24 +33,49 @@ class _ReportDocs(Sequence[core.ReportDoc]):
         self._undone = original.changes(project.conn)
         self.has_before = bool(self._undone)  # build_report sums the figures before adjudication only then
         self.sha256s = [sha for _, sha in pairs]
-        self._last: tuple[int, core.ReportDoc] | None = None
 
     def __len__(self) -> int:
         return len(self._pairs)
 
-    def __getitem__(self, i: int) -> core.ReportDoc:  # type: ignore[override]
-        if self._last is not None and self._last[0] == i:
-            return self._last[1]
-        doc_id, sha = self._pairs[i]
-        doc = self._project.document(doc_id)
-        mine = self._project.spans(doc_id)
+    def _doc(self, doc_id: int, sha: str, title: str, text: str, mine: list[tuple[int, tuple[int, int, str]]]
+             ) -> core.ReportDoc:
         undone = self._undone.get(doc_id)
-        earlier = None
-        if undone is not None:
-            earlier = [core.TheirSpan(*t) for t in original.before_sequence(mine, undone)]
-        found = core.ReportDoc(sha, doc.title, doc.text, mine, self._file.spans(sha, self._colleague), earlier)
-        self._last = (i, found)
-        return found
+        earlier = None if undone is None else original.before(mine, undone)
+        return core.ReportDoc(sha, title, text, [t for _, t in mine], self._file.spans(sha, self._colleague), earlier)
+
+    def __getitem__(self, i: int) -> core.ReportDoc:  # type: ignore[override]
+        doc_id, sha = self._pairs[i]
+        conn = self._project.conn
+        with translated("read", self._project.path):
+            title, text = conn.execute("SELECT title, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            mine = [(span_id, (s, e, label)) for span_id, s, e, label in conn.execute(
+                'SELECT id, start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id',
+                (doc_id,))]
+        return self._doc(doc_id, sha, title, text, mine)
+
+    def __iter__(self) -> Iterator[core.ReportDoc]:
+        ids = [doc_id for doc_id, _ in self._pairs]
+        if any(a >= b for a, b in zip(ids, ids[1:])):  # not in id order (never from align): one at a time
+            yield from (self[i] for i in range(len(self._pairs)))
+            return
+        conn = self._project.conn
+        wanted = dict(self._pairs)
+        intern: dict[str, str] = {}
+        with translated("read", self._project.path):
+            docs = conn.execute("SELECT id, title, text FROM documents ORDER BY id")
+            spans = conn.execute('SELECT doc_id, id, start, "end", label FROM spans ORDER BY doc_id, start, "end",'
+                                 " label, id")
+            ahead = next(spans, None)
+            for doc_id, title, text in docs:
+                mine: list[tuple[int, tuple[int, int, str]]] = []
+                while ahead is not None and ahead[0] <= doc_id:
+                    if ahead[0] == doc_id:
+                        label = ahead[4]
+                        mine.append((ahead[1], (ahead[2], ahead[3], intern.setdefault(label, label))))
+                    ahead = next(spans, None)
+                sha = wanted.get(doc_id)
+                if sha is not None:
+                    yield self._doc(doc_id, sha, title, text, mine)
 
 
 def review_report(

@@ -88,6 +88,9 @@ def test_item_counts_leave_crowded_overlaps_to_classify() -> None:
     assert lean.item_counts([(0, 10, "x")], [(0, 4, "x"), (5, 9, "y")]) is None
     assert lean.item_counts([(0, 10, "x")], [(0, 4, "x"), (10, 12, "y")]) == (
         [0, 1, 0, 1], {"x": [0, 1, 0, 0], "y": [0, 0, 0, 1]})
+    # one label in the group: a maximum matching (two pairs where a greedy one finds one), and no stage 3
+    assert lean.item_counts([(0, 10, "x"), (8, 12, "x"), (20, 22, "y")], [(2, 10, "x"), (0, 3, "x"), (21, 23, "z")]
+                            ) == ([0, 3, 0, 0], {"x": [0, 2, 0, 0], "y": [0, 1, 0, 0], "z": [0, 1, 0, 0]})
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,8 +8,8 @@ review's item counts (:func:`annotator.core.review.classify`), with fewer Python
   overlap each other takes the general matching.
 - :func:`item_counts` counts a document's review items per kind (agreed, conflict, mine only, theirs only) by a
   multiset merge and, for what is left, the overlaps between the two sides: where each left-over span overlaps
-  at most one span of the other side, every stage of ``classify`` has one possible outcome and the counts follow;
-  otherwise it answers ``None`` and the caller classifies the document.
+  at most one span of the other side, or a group of overlapping ones shares one label, every stage of
+  ``classify`` has one possible count and it follows; otherwise it answers ``None`` and the caller classifies.
 - :func:`document_overall` is :func:`.tally.document_figures`' overall row without the entries of unused labels.
 
 The existing functions stay the reference: tests/core/test_agreement_lean.py compares both on hostile text.
@@ -44,10 +44,10 @@ def prefix_counts(text: str, spans: Sequence[SpanTuple], other: Sequence[SpanTup
     count = prev = 0
     for p in points:
         if p > prev:
-            count += sum(map(len, text[prev:p].split()))
+            count += len("".join(text[prev:p].split()))
             prev = p
         prefix[p] = count
-    return prefix, count + sum(map(len, text[prev:].split()))
+    return prefix, count + len("".join(text[prev:].split()))
 
 
 def _grouped(spans: Sequence[SpanTuple]) -> dict[str, list[Interval]]:
@@ -187,8 +187,8 @@ def item_counts(mine: Sequence[SpanTuple], theirs: Sequence[SpanTuple]
                 ) -> tuple[list[int], dict[str, list[int]]] | None:
     """The review items of one document counted per kind, overall and per label (see
     :func:`annotator.core.review._counts`: a conflict counts under each label it involves, once if both spans
-    share it); ``None`` when a left-over span overlaps two spans of the other side (then which pairs ``classify``
-    makes depends on its tie-breaking, and the caller asks it)."""
+    share it); ``None`` when left-over spans of several labels overlap in a chain (a span overlapping two of the
+    other side): which pairs ``classify`` makes then depends on its tie-breaking, and the caller asks it."""
     sm, st = sorted(mine), sorted(theirs)
     total = [0, 0, 0, 0]
     per_label: dict[str, list[int]] = {}
@@ -214,21 +214,28 @@ def item_counts(mine: Sequence[SpanTuple], theirs: Sequence[SpanTuple]
     rest_m += sm[i:]
     rest_t += st[j:]
     total[AGREED] = n_m - len(rest_m)
-    partner_m = [-1] * len(rest_m)
+    partner_m = [-1] * len(rest_m)  # the one span of theirs it pairs with; -1: none; -2: counted already
     partner_t = [-1] * len(rest_t)
     if rest_m and rest_t:
         if len(rest_m) * len(rest_t) > _MAX_PAIRS:
             return None
+        edges: list[tuple[int, int]] = []
+        crowded = False
         for a, (s1, e1, _) in enumerate(rest_m):
             for b, (s2, e2, _) in enumerate(rest_t):
                 if s2 >= e1:
                     break  # sorted by start: the rest start later still
                 if s1 < e2:
+                    edges.append((a, b))
                     if partner_m[a] != -1 or partner_t[b] != -1:
-                        return None
+                        crowded = True
                     partner_m[a], partner_t[b] = b, a
+        if crowded and not _crowded(rest_m, rest_t, edges, partner_m, partner_t, total, per_label):
+            return None
     for a, span in enumerate(rest_m):
         b = partner_m[a]
+        if b == -2:
+            continue
         if b == -1:
             kind, labels = MINE_ONLY, (span[2],)
         else:
@@ -241,13 +248,58 @@ def item_counts(mine: Sequence[SpanTuple], theirs: Sequence[SpanTuple]
                 row = per_label[label] = [0, 0, 0, 0]
             row[kind] += 1
     for b, span in enumerate(rest_t):
-        if partner_t[b] == -1:
+        if partner_t[b] == -1:  # (-2: counted already)
             total[THEIRS_ONLY] += 1
             row = per_label.get(span[2])
             if row is None:
                 row = per_label[span[2]] = [0, 0, 0, 0]
             row[THEIRS_ONLY] += 1
     return total, per_label
+
+
+def _crowded(rest_m: list[SpanTuple], rest_t: list[SpanTuple], edges: list[tuple[int, int]], partner_m: list[int],
+             partner_t: list[int], total: list[int], per_label: dict[str, list[int]]) -> bool:
+    """Where a left-over span overlaps two of the other side: each connected group of overlapping left-overs is
+    paired on its own by ``classify``. A group of one pair is left to the caller (``partner_*`` say which); a
+    group of one label is a maximum matching of that label in stage 2, nothing left in it can pair in stage 3, so
+    its counts follow from the matching's size (counted here, its spans marked -2). False for a group of several
+    labels: which labels pair then depends on ``classify``'s tie-breaking."""
+    parent = list(range(len(rest_m) + len(rest_t)))  # mine: a; theirs: len(rest_m) + b
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[root(a)] = root(len(rest_m) + b)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for a, b in edges:
+        groups.setdefault(root(a), []).append((a, b))
+    for group in groups.values():
+        if len(group) == 1:
+            a, b = group[0]
+            partner_m[a], partner_t[b] = b, a
+            continue
+        ms = sorted({a for a, _ in group})
+        ts = sorted({b for _, b in group})
+        labels = {rest_m[a][2] for a in ms} | {rest_t[b][2] for b in ts}
+        if len(labels) > 1:
+            return False
+        label = labels.pop()
+        paired = len(pairing.label_overlap_pairs([rest_m[a] for a in ms], [rest_t[b] for b in ts]))
+        row = per_label.get(label)
+        if row is None:
+            row = per_label[label] = [0, 0, 0, 0]
+        for kind, n in ((CONFLICT, paired), (MINE_ONLY, len(ms) - paired), (THEIRS_ONLY, len(ts) - paired)):
+            total[kind] += n
+            row[kind] += n
+        for a in ms:
+            partner_m[a] = -2
+        for b in ts:
+            partner_t[b] = -2
+    return True
 
 
 class Overall:
