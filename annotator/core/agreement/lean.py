@@ -1,9 +1,9 @@
 """The lean path of agreement over a whole corpus (issue 14): the same figures as :func:`.tally.measure` and the
 review's item counts (:func:`annotator.core.review.classify`), with fewer Python operations per span.
 
-- :func:`measure` makes one document's :class:`~.tally.DocTally` from ``(start, end, label)`` tuples. The text is
-  cut once at every span boundary (the ends of two spans' intersection are span boundaries too), so each
-  non-whitespace count is a difference of two prefix counts, and the whole text is split once, in pieces; per
+- :func:`measure` makes one document's :class:`~.tally.DocTally` from ``(start, end, label)`` tuples. The text
+  inside spans is cut at every span boundary (the ends of two spans' intersection are span boundaries too), so
+  each non-whitespace count is a difference of two prefix counts, and the whole text is split once; per
   label, identical span sets are counted at once, disjoint ones in one sweep, and only a label whose spans
   overlap each other takes the general matching.
 - :func:`item_counts` counts a document's review items per kind (agreed, conflict, mine only, theirs only) by a
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from operator import itemgetter
 from typing import Any
 
 from annotator.core.agreement import characters, pairing
@@ -28,7 +27,6 @@ from annotator.core.agreement.tally import DocTally, _prf
 from annotator.core.agreement.unitizing import observed as unitizing_observed
 from annotator.core.agreement.unitizing import sections, units
 
-_START, _END = itemgetter(0), itemgetter(1)
 Interval = tuple[int, int]
 
 #: beyond this many left-over pairs to test, :func:`item_counts` leaves the document to ``classify`` (a sweep)
@@ -36,18 +34,27 @@ _MAX_PAIRS = 1024
 
 
 def prefix_counts(text: str, spans: Sequence[SpanTuple], other: Sequence[SpanTuple]) -> tuple[dict[int, int], int]:
-    """Non-whitespace characters before each boundary of ``spans`` and ``other``, and in the whole text: the text
-    is split once, in the pieces between boundaries (``str.split`` splits on exactly the ``str.isspace``
-    characters)."""
-    points = sorted({*map(_START, spans), *map(_END, spans), *map(_START, other), *map(_END, other)})
+    """Non-whitespace characters in the whole text, and a count at each boundary of ``spans`` and ``other`` whose
+    differences give the characters between two boundaries covered by a span (``str.split`` splits on exactly
+    the ``str.isspace`` characters): the text is split once, and the pieces inside spans once more; the text
+    between spans is never counted piece by piece (no difference spans it)."""
+    delta: dict[int, int] = {}
+    get = delta.get
+    for s, e, _ in spans:
+        delta[s] = get(s, 0) + 1
+        delta[e] = get(e, 0) - 1
+    for s, e, _ in other:
+        delta[s] = get(s, 0) + 1
+        delta[e] = get(e, 0) - 1
     prefix: dict[int, int] = {}
-    count = prev = 0
-    for p in points:
-        if p > prev:
+    count = depth = prev = 0
+    for p in sorted(delta):
+        if depth:  # [prev, p) lies inside a span
             count += len("".join(text[prev:p].split()))
-            prev = p
         prefix[p] = count
-    return prefix, count + len("".join(text[prev:].split()))
+        depth += delta[p]
+        prev = p
+    return prefix, len("".join(text.split()))
 
 
 def _grouped(spans: Sequence[SpanTuple]) -> dict[str, list[Interval]]:
