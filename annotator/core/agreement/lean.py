@@ -68,16 +68,6 @@ def _grouped(spans: Sequence[SpanTuple]) -> dict[str, list[Interval]]:
     return groups
 
 
-def _is_disjoint(intervals: list[Interval]) -> bool:
-    """Whether sorted intervals are disjoint (touching is disjoint; a duplicate is not)."""
-    last = -1
-    for s, e in intervals:
-        if s < last:
-            return False
-        last = e
-    return True
-
-
 def _covered(intervals: Sequence[Interval], prefix: dict[int, int]) -> int:
     return sum([prefix[e] - prefix[s] for s, e in intervals])
 
@@ -138,6 +128,29 @@ def _both(a: Sequence[Interval], b: Sequence[Interval], prefix: dict[int, int]) 
     return both
 
 
+def _layer(intervals: list[Interval], length: int, prefix: dict[int, int], lengths: list[int], gaps: list[int]
+           ) -> tuple[list[Interval], bool, int]:
+    """One annotator's sorted spans of one label in one pass: (their units, whether they were disjoint already,
+    the non-whitespace characters they cover), their sections added to ``lengths`` and ``gaps``
+    (:func:`.unitizing.sections`)."""
+    last = cov = 0
+    n_lengths, n_gaps = len(lengths), len(gaps)
+    for s, e in intervals:
+        if s < last:  # overlaps one of its own: units join them (rare)
+            del lengths[n_lengths:], gaps[n_gaps:]
+            found = units(intervals)
+            sections(found, length, lengths, gaps)
+            return found, False, _covered(found, prefix)
+        if s > last:
+            gaps.append(s - last)
+        lengths.append(e - s)
+        cov += prefix[e] - prefix[s]
+        last = e
+    if length > last:
+        gaps.append(length - last)
+    return intervals, True, cov
+
+
 def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple]) -> DocTally:
     """One document's :class:`~.tally.DocTally`, equal to :func:`.tally.measure`'s (its ``lengths`` and ``gaps``
     lists may hold the same numbers in another order: they are counted, never read in order)."""
@@ -151,25 +164,23 @@ def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple
         ia, ib = group_a.get(label), group_b.get(label)
         lengths: list[int] = []
         gaps: list[int] = []
-        if ia is not None:
+        if ia is None:
+            ia = []
+        else:
             ia.sort()
-        if ib is not None:
+        if ib is None:
+            ib = []
+        else:
             ib.sort()
-        if ia == ib:  # the same spans (the usual case for most labels): all exact, no disagreement
-            assert ia is not None
-            ua = ia if _is_disjoint(ia) else units(ia)
-            cov = _covered(ua, prefix)
-            sections(ua, length, lengths, gaps)
+        if ia == ib:  # the same spans (often): all exact, no disagreement
+            _, _, cov = _layer(ia, length, prefix, lengths, gaps)
             lengths += lengths
             gaps += gaps
             n = len(ia)
             counts[label] = [n, n, n, n, cov, cov, cov, 0]
         else:
-            ia, ib = ia or [], ib or []
-            dis_a, dis_b = _is_disjoint(ia), _is_disjoint(ib)
-            ua = ia if dis_a else units(ia)
-            ub = ib if dis_b else units(ib)
-            cov_a, cov_b = _covered(ua, prefix), _covered(ub, prefix)
+            ua, dis_a, cov_a = _layer(ia, length, prefix, lengths, gaps)
+            ub, dis_b, cov_b = _layer(ib, length, prefix, lengths, gaps)
             if dis_a and dis_b:
                 exact, overlap, both, observed = _sweep(ia, ib, prefix)
             else:  # a side's spans overlap each other: the general matching (rare)
@@ -178,8 +189,6 @@ def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple
                 overlap = len(pairing.label_overlap_pairs([(s, e, label) for s, e in ia],
                                                           [(s, e, label) for s, e in ib]))
                 observed = unitizing_observed(ua, ub)
-            sections(ua, length, lengths, gaps)
-            sections(ub, length, lengths, gaps)
             counts[label] = [len(ia), len(ib), exact, overlap, cov_a, cov_b, both, observed]
         all_lengths[label] = lengths
         all_gaps[label] = gaps
