@@ -110,6 +110,11 @@ def reference_compare(a: AnnotationSet, b: AnnotationSet, labels: list[str] | No
     return whole.result(labels)
 
 
+def as_objects(spans: Any) -> list[Any]:
+    """Span-like objects for ``classify`` (the store gives plain tuples)."""
+    return [review.TheirSpan(*s) if isinstance(s, tuple) else s for s in spans]
+
+
 def reference_report(docs: list[review.ReportDoc], labels: list[str] | None) -> dict[str, Any]:
     """The report's figures as build_report summed them before the lean path (reference measure, classify)."""
     after, before = Tally(), Tally()
@@ -121,7 +126,7 @@ def reference_report(docs: list[review.ReportDoc], labels: list[str] | None) -> 
         theirs = review._triples(d.theirs)
         for k, spans in enumerate((d.mine, d.mine if d.before is None else d.before)):
             measured = measure(d.text, review._triples(spans), theirs)
-            total, labelled = review._counts(spans, d.theirs)
+            total, labelled = review._counts(as_objects(spans), as_objects(d.theirs))
             (after, before)[k].add(measured)
             totals[k].update(total)
             for label, c in labelled.items():
