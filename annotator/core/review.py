@@ -253,10 +253,11 @@ class ReportDoc:
     sha256: str
     title: str
     text: str
-    mine: Sequence[SpanLike]
-    theirs: Sequence[SpanLike]
+    #: span-like objects, or plain ``(start, end, label)`` tuples (the store's)
+    mine: Sequence[SpanLike] | Sequence[SpanTuple]
+    theirs: Sequence[SpanLike] | Sequence[SpanTuple]
     #: my spans before adjudication, where a standing accept changed them (store/original.py); None: as ``mine``
-    before: Sequence[SpanLike] | None = None
+    before: Sequence[SpanLike] | Sequence[SpanTuple] | None = None
 
 
 @dataclass(frozen=True, slots=True)

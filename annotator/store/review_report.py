@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -56,7 +57,7 @@ class _ReportDocs(Sequence[core.ReportDoc]):
 
     def __iter__(self) -> Iterator[core.ReportDoc]:
         ids = [doc_id for doc_id, _ in self._pairs]
-        if any(a >= b for a, b in zip(ids, ids[1:])):  # not in id order (never from align): one at a time
+        if any(a >= b for a, b in pairwise(ids)):  # not in id order (never from align): one at a time
             yield from (self[i] for i in range(len(self._pairs)))
             return
         conn = self._project.conn

@@ -248,6 +248,7 @@ def item_counts(mine: Sequence[SpanTuple], theirs: Sequence[SpanTuple]
                     partner_m[a], partner_t[b] = b, a
         if crowded and not _crowded(rest_m, rest_t, edges, partner_m, partner_t, total, per_label):
             return None
+    labels: tuple[str, ...]
     for a, span in enumerate(rest_m):
         b = partner_m[a]
         if b == -2:
