@@ -86,9 +86,14 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
     conn = cfile.connect()
     try:
         rejected = _rejections(reader)
-        source = "documents INDEXED BY documents_listing" if has_listing(reader.conn) else "documents"
-        forward = reader.conn.execute(f"SELECT id, sha256 FROM {source} WHERE id >= ? ORDER BY id", (start,))
-        backward = reader.conn.execute(f"SELECT id, sha256 FROM {source} WHERE id < ? ORDER BY id DESC", (start,))
+        if has_listing(reader.conn):  # (id, ..., sha256) in a small index: the texts' pages are never read
+            forward = reader.conn.execute("SELECT id, sha256 FROM documents INDEXED BY documents_listing"
+                                          " WHERE id >= ? ORDER BY id", (start,))
+            backward = reader.conn.execute("SELECT id, sha256 FROM documents INDEXED BY documents_listing"
+                                           " WHERE id < ? ORDER BY id DESC", (start,))
+        else:
+            forward = reader.conn.execute("SELECT id, sha256 FROM documents WHERE id >= ? ORDER BY id", (start,))
+            backward = reader.conn.execute("SELECT id, sha256 FROM documents WHERE id < ? ORDER BY id DESC", (start,))
         batch = Batch(reached=(start - 1, start))
         ahead: Iterator[tuple[int, str]] | None = iter(forward)
         behind: Iterator[tuple[int, str]] | None = iter(backward)
