@@ -209,7 +209,7 @@ class ReviewIndex:
         for (doc_id, n), is_open in self.overrides.items():
             if n != colleague:
                 continue
-            walked = self.walked(doc_id, n) if self.examined_id(doc_id) and doc_id not in self.stale_ids else None
+            walked = self.walked(doc_id, n) if self.examined_id(doc_id) else None  # what the bytes above hold
             count += int(is_open) - int(bool(walked))
         return count
 
