@@ -1,20 +1,36 @@
-"""Colleagues' files for review (annotator/store/review.py holds the rest of the review): a :class:`ColleagueFile`
-is read once and kept in memory — a project opened read-only (a private copy, so the colleague's file keeps its
-bytes and nothing appears beside it), an export through the format readers. Its documents align with mine by
-SHA-256 of the text only: a document whose text differs is never aligned."""
+"""Colleagues' files for review (annotator/store/review.py holds the rest of the review). Documents align with mine
+by SHA-256 of the text only: a document whose text differs is never aligned.
+
+A colleague's *project* is never read whole into memory (100 000 statements and a million spans took 3 GB that
+way): a :class:`ColleagueFile` keeps one read-only connection to it (``immutable`` in place, or a private copy when
+its ``-wal`` must be applied or its schema is older, as ``store/readonly.py`` does) and reads one document at a
+time, found through the file's unique index on ``sha256``. Their stored hash is never trusted: the text it names
+is hashed again before its spans are used (a forged hash names a different text: that document counts as
+missing), and their spans are checked against that text. What is checked whole before any read stays the same
+for a small file; a large file's whole check (``quick_check`` and the type checks, seconds at 600 MB) is
+:meth:`ColleagueFile.check_whole`, which the review runs in the background (``store/review_index.py``).
+
+An *export* (jsonl, doccano, brat, text) is read through the format readers, which hold it whole anyway.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import shutil
+import sqlite3
+import threading
+import time
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import starmap
 from pathlib import Path
+from typing import Any
 
 from annotator import formats
 from annotator.core import review as core
 from annotator.core.model import Label
 from annotator.core.text import sha256_text
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.store import connection, readonly, schema
 from annotator.store.project import Project
 from annotator.store.sources import is_project
 
@@ -35,7 +51,7 @@ class Colleague:
 @dataclass(frozen=True, slots=True)
 class TheirDocument:
     """A colleague's document as the review needs it: aligned by ``sha256`` to mine, whose text is the same, so
-    theirs is not kept (100 000 statements: the texts were most of the 3 GB a colleague file took)."""
+    theirs is not kept."""
 
     sha256: str
     title: str
@@ -55,93 +71,383 @@ class Alignment:
 
 #: problems listed one by one in a message; more are counted
 MAX_LISTED = 20
+#: a thread's own connection (the background walk) looks at the file's stamp at most this often (seconds)
+STAMP_EVERY = 0.2
+_SPAN_SQL = 'SELECT start, "end", label, annotator, note FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id'
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    """A read-only connection usable from any thread (one at a time: :class:`_Rows` holds a lock), with the
+    pragmas of ``connection._connect``: no function of the file's schema runs with our privileges."""
+    conn = sqlite3.connect(target, isolation_level=None, uri=target.startswith("file:"), check_same_thread=False,
+                           timeout=connection.BUSY_TIMEOUT_MS / 1000)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+class _Rows:
+    """A colleague project's rows, read on demand through one connection (one thread at a time: a lock)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, target: str, workdir: Path | None,
+                 stamp: tuple[object, ...] | None) -> None:
+        self.path, self.conn, self.target, self.workdir, self.stamp = path, conn, target, workdir, stamp
+        self.lock = threading.RLock()
+        self._stamped = 0.0
+        #: their ids whose text does not hash to the stored sha256 (damage or forgery): never aligned
+        self.forged: set[int] = set()
+        self.checked: set[int] = set()  # their ids whose text was hashed again and matched
+
+    def connect(self) -> sqlite3.Connection:
+        """A second connection to the same bytes, for another thread (the caller closes it)."""
+        return _connect(self.target)
+
+    def read(self, sql: str, params: tuple[Any, ...] = (), conn: sqlite3.Connection | None = None) -> list[Any]:
+        if self.stamp is not None and (conn is None or time.monotonic() - self._stamped > STAMP_EVERY):
+            self._stamped = time.monotonic()
+            self._check_stamp()
+        with connection.translated("read", self.path):
+            try:
+                if conn is not None:
+                    return conn.execute(sql, params).fetchall()
+                with self.lock:
+                    return self.conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise ProjectFileError(f"{self.path} is damaged ({exc}); nothing more of it is read") from None
+
+    def _check_stamp(self) -> None:
+        if readonly.file_stamp(self.path) != self.stamp:
+            raise AnnotatorError(f"{self.path} was written while it was open for review (by its owner?): "
+                                 "open it again to see it as it is now")
+
+    def their_id(self, sha: str, conn: sqlite3.Connection | None = None) -> int | None:
+        """Their document whose text has this SHA-256 (hashed again, not taken from the file), or None."""
+        found = self.find(sha, conn)
+        return found[0] if found is not None else None
+
+    def find(self, sha: str, conn: sqlite3.Connection | None = None) -> tuple[int, int | None] | None:
+        """(their id, the text's length when it was read to be hashed, else None) of the document whose text has
+        this SHA-256, or None."""
+        if not isinstance(sha, str):
+            return None
+        rows = self.read("SELECT id FROM documents WHERE sha256 = ?", (sha,), conn)
+        if not rows or type(rows[0][0]) is not int or rows[0][0] in self.forged:
+            return None
+        doc_id = rows[0][0]
+        if doc_id in self.checked:
+            return doc_id, None
+        (text,) = self.read("SELECT text FROM documents WHERE id = ?", (doc_id,), conn)[0]
+        if not isinstance(text, str) or sha256_text(text) != sha:
+            self.forged.add(doc_id)
+            return None
+        self.checked.add(doc_id)  # ints only, at most one per document: a few MB at 100 000
+        return doc_id, len(text)
+
+    def verify(self, found: list[tuple[int, str]], conn: sqlite3.Connection | None = None) -> None:
+        """Hash again the texts of ``found`` (their id, stored sha256) not hashed yet, a batch at a time."""
+        todo = [(i, s) for i, s in found if i not in self.checked and i not in self.forged]
+        for n in range(0, len(todo), 256):
+            batch = dict(todo[n : n + 256])
+            marks = ",".join("?" * len(batch))
+            for doc_id, text in self.read(f"SELECT id, text FROM documents WHERE id IN ({marks})", tuple(batch), conn):
+                ok = isinstance(text, str) and sha256_text(text) == batch[doc_id]
+                (self.checked if ok else self.forged).add(doc_id)
+
+    def spans(self, doc_id: int, conn: sqlite3.Connection | None = None, length: int | None = None,
+              sql: str = _SPAN_SQL) -> list[tuple[Any, ...]]:
+        """Their span rows of a document (``sql``: the fields, start and end first), checked against its text."""
+        if length is None:
+            length = self.read("SELECT length(text) FROM documents WHERE id = ?", (doc_id,), conn)[0][0]
+        rows = self.read(sql, (doc_id,), conn)
+        for row in rows:
+            start, end, *rest = row
+            if not (type(start) is int and type(end) is int and 0 <= start < end <= length
+                    and all(isinstance(v, str) for v in rest)):
+                raise AnnotatorError(f"{self.path} is damaged: a span ({start!r}-{end!r}) lies outside its "
+                                     f"statement's text or has the wrong type; nothing more of it is read")
+        return rows
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+        self.checked, self.forged = set(), set()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+
+def _check_bounds(rows: _Rows, conn: sqlite3.Connection | None = None) -> None:
+    """Every span inside its statement (by the stored lengths; each document's read checks its real text)."""
+    bad = rows.read(
+        'SELECT g.doc_id, g.a, g.b FROM (SELECT doc_id, min(start) a, max("end") b, min("end" - start) w'
+        " FROM spans GROUP BY doc_id) g LEFT JOIN documents AS d INDEXED BY documents_listing ON d.id = g.doc_id"
+        " WHERE d.id IS NULL OR g.a < 0 OR g.w <= 0 OR g.b > d.length", conn=conn)
+    if bad:
+        raise AnnotatorError(
+            f"{rows.path} is damaged: span(s) in {len(bad)} statement(s) lie outside their statement's text; "
+            "nothing of it was opened", [f"statement {d}: spans from {a} to {b}" for d, a, b in bad[:MAX_LISTED]])
+
+
+class _Documents(Mapping[str, TheirDocument]):
+    """``ColleagueFile.documents``: their documents by the SHA-256 of their text, read when looked up."""
+
+    def __init__(self, owner: ColleagueFile) -> None:
+        self._owner = owner
+
+    def __contains__(self, sha: object) -> bool:
+        return isinstance(sha, str) and self._owner.has(sha)
+
+    def __getitem__(self, sha: str) -> TheirDocument:
+        doc = self._owner.document(sha)
+        if doc is None:
+            raise KeyError(sha)
+        return doc
+
+    def __len__(self) -> int:
+        return self._owner.count
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._owner.shas())
 
 
 class ColleagueFile:
-    """A colleague's project or export, loaded read-only; documents keyed by SHA-256 of their text."""
+    """A colleague's project or export, read-only; documents keyed by the SHA-256 of their text.
 
-    def __init__(self, path: Path, documents: Mapping[str, TheirDocument], labels: Iterable[Label] = ()) -> None:
+    For a project, :meth:`close` gives its connection (and private copy, if any) back; an unreferenced file is
+    closed when it is collected."""
+
+    def __init__(self, path: Path, documents: Mapping[str, TheirDocument], labels: Iterable[Label] = (),
+                 rows: _Rows | None = None, names: Iterable[str] = (), count: int = 0) -> None:
         self.path = path
         self.name = path.name
-        self.documents = dict(documents)
-        found = dict.fromkeys(s.annotator for d in self.documents.values() for s in d.spans)
+        self._memory = dict(documents)
+        self._rows = rows
+        self.count = count if rows is not None else len(self._memory)
+        found = dict.fromkeys(names) if rows is not None else dict.fromkeys(
+            s.annotator for d in self._memory.values() for s in d.spans)
         labels = tuple(labels)
-        names = [n or self.default_name for n in found] or [self.default_name]
-        self.colleagues = [Colleague(n, self.name, labels) for n in dict.fromkeys(names)]
+        listed = [n or self.default_name for n in found] or [self.default_name]
+        self.colleagues = [Colleague(n, self.name, labels) for n in dict.fromkeys(listed)]
+        self.documents: Mapping[str, TheirDocument] = _Documents(self) if rows is not None else self._memory
+        #: a large project's whole check is still to run (:meth:`check_whole`)
+        self.unchecked = False
+        self._finalizer = weakref.finalize(self, rows.close) if rows is not None else None
 
     @property
     def default_name(self) -> str:
         """Whose spans carry no annotator: the file's stem (``bob.jsonl`` → ``bob``)."""
         return self.path.stem or self.path.name
 
+    @property
+    def lazy(self) -> bool:
+        """Whether documents are read from the file when needed (a project) rather than held (an export)."""
+        return self._rows is not None
+
+    def close(self) -> None:
+        """Give the file back (its connection, its private copy); an export's documents are dropped."""
+        if self._finalizer is not None:
+            self._finalizer()
+        self._memory = {}
+
+    # ------------------------------------------------------------------ loading
     @classmethod
     def load(cls, path: str | Path, progress: core.Progress | None = None) -> ColleagueFile:
-        """Read a project (never written, migrated or touched) or an export (jsonl, doccano, brat, text).
+        """Open a project (never written, migrated or touched) or read an export (jsonl, doccano, brat, text).
 
-        ``progress(done, total)``: documents of a project read (or files of an export); an exception it raises (a
+        ``progress(done, total)``: steps of a project's open (or files of an export); an exception it raises (a
         cancel) stops the load."""
         path = Path(path)
         if not path.exists():
             raise AnnotatorError(f"no such file: {path}")
-        docs: dict[str, TheirDocument] = {}
-
-        def add(sha: str, title: str, spans: Iterable[core.TheirSpan]) -> None:
-            old = docs.get(sha)
-            docs[sha] = TheirDocument(sha, old.title if old else title, (old.spans if old else ()) + tuple(spans))
-
-        labels: list[Label] = []
         if is_project(path):
-            with Project.open(path, readonly=True) as project:
-                labels = project.labels()
-                total = project.progress()[1]
-                bad: list[str] = []
-                # the span fields a TheirSpan holds, as tuples straight from SQLite (no Span object per span);
-                # hashes recomputed (Project._checked), spans checked against their text
-                rows_of = project.export_rows(fields=("start", "end", "label", "annotator", "note"))
-                for n, (doc, rows) in enumerate(rows_of, 1):
-                    length = len(doc.text)
-                    bad += [f"{s}-{e} in statement {doc.id} of {length} characters"
-                            for s, e, *_ in rows if not 0 <= s < e <= length]
-                    add(doc.sha256, doc.title, starmap(core.TheirSpan, rows))
-                    if progress is not None and (n % 500 == 0 or n == total):
-                        progress(n, total)
-                if bad:
-                    raise AnnotatorError(
-                        f"{path} is damaged: {len(bad)} span(s) lie outside their statement's text; "
-                        "nothing of it was opened", bad[:MAX_LISTED])
-        else:
-            files = formats.collect([path])
-            for n, file in enumerate(files, 1):
-                if progress is not None:
-                    progress(n - 1, len(files))
-                for incoming in formats.read(file).documents:
-                    add(
-                        sha256_text(incoming.text),
-                        incoming.title,
-                        (core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in incoming.spans),
-                    )
-        return cls(path, docs, labels)
+            return cls._open_project(path, progress)
+        docs: dict[str, TheirDocument] = {}
+        files = formats.collect([path])
+        for n, file in enumerate(files, 1):
+            if progress is not None:
+                progress(n - 1, len(files))
+            for incoming in formats.read(file).documents:
+                sha = sha256_text(incoming.text)
+                old = docs.get(sha)
+                spans = tuple(core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in incoming.spans)
+                docs[sha] = TheirDocument(sha, old.title if old else incoming.title, (old.spans if old else ()) + spans)
+        return cls(path, docs)
+
+    @classmethod
+    def _open_project(cls, path: Path, progress: core.Progress | None) -> ColleagueFile:
+        step = progress or (lambda _done, _total: None)
+        step(0, 4)
+        with connection.translated("open", path):
+            stamp = readonly.file_stamp(path)
+            connection.check_header(path)
+            small = path.stat().st_size <= connection.FULL_CHECK_BYTES
+            if (connection.wal_pending(path) or readonly._version_of(path) < schema.SCHEMA_VERSION) or small:
+                # the whole file checked before any read (and a private copy where it must be): as any read-only
+                # open of a colleague's file
+                with Project.open(path, readonly=True) as probe:
+                    workdir = probe._workdir
+                    probe._workdir = None  # ours now: removed when this file is closed
+                    target = str(workdir / "project.sqlite") if workdir is not None else \
+                        path.resolve().as_uri() + "?mode=ro&immutable=1"
+                    probe_stamp = probe._stamp
+                conn = _connect(target)
+                unchecked, stamp_kept = False, probe_stamp
+            else:  # large: its identity now, its whole check in the background (check_whole)
+                target = path.resolve().as_uri() + "?mode=ro&immutable=1"
+                conn = _connect(target)
+                workdir, unchecked, stamp_kept = None, True, stamp
+                try:
+                    connection.check_identity(conn, path)
+                except BaseException:
+                    conn.close()
+                    raise
+        rows = _Rows(path, conn, target, workdir, stamp_kept)
+        try:
+            step(1, 4)
+            labels = [Label(*r) for r in rows.read(
+                "SELECT key, name, shortcut, color, description FROM labels ORDER BY position, key")]
+            if any(not all(isinstance(v, str) for v in lb.__dict__.values()) if hasattr(lb, "__dict__") else False
+                   for lb in labels):
+                raise AnnotatorError(f"{path} is damaged: a label has the wrong type")
+            step(2, 4)
+            names = cls._names(rows)
+            step(3, 4)
+            if not unchecked:
+                _check_bounds(rows)
+            count = rows.read("SELECT count(*) FROM documents")[0][0]
+            step(4, 4)
+        except BaseException:
+            rows.close()
+            raise
+        loaded = cls(path, {}, labels, rows=rows, names=names, count=count)
+        loaded.unchecked = unchecked
+        return loaded
+
+    @staticmethod
+    def _names(rows: _Rows) -> list[str]:
+        """Annotators in the order their first span appears (by document, then position)."""
+        found = [a for (a,) in rows.read("SELECT DISTINCT annotator FROM spans")]
+        if len(found) < 2:  # the usual file: one annotator, no order to find (a scan less)
+            return [a if isinstance(a, str) else str(a) for a in found]
+        firsts = [(a, rows.read("SELECT min(doc_id) FROM spans WHERE annotator = ?", (a,))[0][0]) for a in found]
+        ordered: list[str] = []
+        for doc_id in sorted({d for _, d in firsts}):
+            here = {a for a, d in firsts if d == doc_id}
+            if len(here) == 1:
+                ordered += here
+                continue
+            for (a,) in rows.read("SELECT annotator FROM spans WHERE doc_id = ? ORDER BY start, \"end\", label, id",
+                                  (doc_id,)):
+                if a in here and a not in ordered:
+                    ordered.append(a)
+        return [a if isinstance(a, str) else str(a) for a in ordered]
+
+    def check_whole(self, cancelled: Any = None) -> None:
+        """A large project's whole check (``quick_check`` and the type checks), on its own connection (run it in
+        the background); raises ProjectFileError on damage, ``connection.Cancelled`` when ``cancelled()``."""
+        if self._rows is None or not self.unchecked:
+            return
+        conn = self._rows.connect()
+        try:
+            with connection.translated("read", self.path), connection.bounded(
+                    conn, connection.budget_for(self.path), self.path, cancelled=cancelled):
+                connection.check_contents(conn, self.path, None)
+                _check_bounds(self._rows, conn)
+        finally:
+            conn.close()
+        self.unchecked = False
+
+    def connect(self) -> sqlite3.Connection | None:
+        """A connection of its own for another thread's reads (:meth:`spans` with ``conn``); None for an export.
+        The caller closes it before the file is closed."""
+        return self._rows.connect() if self._rows is not None else None
+
+    # ------------------------------------------------------------------ reading
+    def has(self, sha256: str, conn: sqlite3.Connection | None = None) -> bool:
+        if self._rows is None:
+            return sha256 in self._memory
+        return self._rows.their_id(sha256, conn) is not None
+
+    def document(self, sha256: str) -> TheirDocument | None:
+        if self._rows is None:
+            return self._memory.get(sha256)
+        found = self._rows.find(sha256)
+        if found is None:
+            return None
+        title = self._rows.read("SELECT title FROM documents WHERE id = ?", (found[0],))[0][0]
+        rows = self._rows.spans(found[0], None, found[1])
+        return TheirDocument(sha256, str(title), tuple(core.TheirSpan(*r) for r in rows))
+
+    def shas(self) -> list[str]:
+        """The SHA-256 of each of their texts (each text read and hashed: a walk of the whole file)."""
+        if self._rows is None:
+            return list(self._memory)
+        out = []
+        last = 0
+        while batch := self._rows.read("SELECT id, text FROM documents WHERE id > ? ORDER BY id LIMIT 256", (last,)):
+            out += [sha256_text(t) for _, t in batch if isinstance(t, str)]
+            last = batch[-1][0]
+        return out
 
     def colleague_of(self, span: core.TheirSpan) -> Colleague:
         name = span.annotator or self.default_name
         return next(c for c in self.colleagues if c.name == name)
 
-    def spans(self, sha256: str, colleague: Colleague | None = None) -> list[core.TheirSpan]:
-        """Their spans of a document: one colleague's, or everyone's in the file (None); [] if they lack it."""
-        doc = self.documents.get(sha256)
-        if doc is None:
-            return []
+    def spans(self, sha256: str, colleague: Colleague | None = None,
+              conn: sqlite3.Connection | None = None) -> list[core.TheirSpan]:
+        """Their spans of a document: one colleague's, or everyone's in the file (None); [] if they lack it.
+        ``conn``: a connection from :meth:`connect`, for a thread of its own."""
+        if self._rows is None:
+            doc = self._memory.get(sha256)
+            found = list(doc.spans) if doc is not None else []
+        else:
+            where = self._rows.find(sha256, conn)
+            found = [] if where is None else [core.TheirSpan(*r) for r in self._rows.spans(where[0], conn, where[1])]
         if colleague is None:
-            return list(doc.spans)
-        return [s for s in doc.spans if (s.annotator or self.default_name) == colleague.name]
+            return found
+        return [s for s in found if (s.annotator or self.default_name) == colleague.name]
+
+    def triples(self, sha256: str, conn: sqlite3.Connection | None = None
+                ) -> list[tuple[int, int, str]] | list[tuple[int, int, str, str]] | None:
+        """Their (start, end, label) of a document, sorted -- with the annotator as a fourth field when the file
+        holds more than one colleague -- or None if they lack it: the least a comparison reads (the background
+        walk, ``store/review_index.py``)."""
+        if self._rows is None:
+            doc = self._memory.get(sha256)
+            if doc is None:
+                return None
+            return sorted((s.start, s.end, s.label, s.annotator) if len(self.colleagues) > 1
+                          else (s.start, s.end, s.label) for s in doc.spans)
+        where = self._rows.find(sha256, conn)
+        if where is None:
+            return None
+        sql = ('SELECT start, "end", label, annotator FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id'
+               if len(self.colleagues) > 1 else
+               'SELECT start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label')
+        return self._rows.spans(where[0], conn, where[1], sql)
 
     def align(self, project: Project) -> Alignment:
-        mine = project.documents()
-        by_sha = {d.sha256: d.id for d in mine}
-        by_title = {d.title: d.id for d in mine}
-        pairs = [(d.id, d.sha256) for d in mine if d.sha256 in self.documents]
-        only_theirs = [d for sha, d in self.documents.items() if sha not in by_sha]
+        """Which of my documents they have (by the hash of the text; each hash recomputed), in my order."""
+        mine = project.conn.execute("SELECT id, sha256, title FROM documents ORDER BY id").fetchall()
+        by_title = {title: doc_id for doc_id, _sha, title in mine}
+        if self._rows is None:
+            theirs_by_sha = {sha: d.title for sha, d in self._memory.items()}
+            pairs = [(i, s) for i, s, _t in mine if s in self._memory]
+        else:
+            held: dict[str, tuple[int, str]] = {}
+            for sha, doc_id, title in self._rows.read(
+                    "SELECT sha256, id, title FROM documents INDEXED BY documents_listing"):
+                if isinstance(sha, str) and type(doc_id) is int:
+                    held[sha] = (doc_id, str(title))
+            self._rows.verify([(held[s][0], s) for _i, s, _t in mine if s in held])
+            forged = self._rows.forged
+            theirs_by_sha = {sha: title for sha, (doc_id, title) in held.items() if doc_id not in forged}
+            del held
+            pairs = [(i, s) for i, s, _t in mine if s in theirs_by_sha]
+        mine_shas = {s for _i, s, _t in mine}
+        paired = {s for _i, s in pairs}
+        only_theirs = [self.document(s) or TheirDocument(s, t, ()) for s, t in theirs_by_sha.items()
+                       if s not in mine_shas] if self._rows is None else [
+            TheirDocument(s, t, ()) for s, t in theirs_by_sha.items() if s not in mine_shas]
         differs = [(by_title[d.title], d) for d in only_theirs if d.title in by_title]
-        return Alignment(pairs, only_theirs, [d.id for d in mine if d.sha256 not in self.documents], differs)
-
-
+        return Alignment(pairs, only_theirs, [i for i, s, _t in mine if s not in paired], differs)

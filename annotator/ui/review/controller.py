@@ -3,8 +3,14 @@
 :func:`install` adds the Review menu and the "Review" dock to the main window and returns the
 :class:`ReviewController`. The review follows the document the window shows; each accept or reject is a command
 on the session's undo stack (so Ctrl+Z / Ctrl+Shift+Z undo and redo it like any edit), which calls the store's
-adjudication (``annotator.store.review``) and then refreshes the window. Colleague files are loaded once into
-memory (a project through a private copy): the review never writes them.
+adjudication (``annotator.store.review``) and then refreshes the window. A colleague's project is read one
+statement at a time from its read-only connection (an export is held in memory): the review never writes it.
+
+Opening a file shows its review of the statement at once; an :class:`IndexJob` then compares every statement
+in the background, from the one shown onwards (``store/review_index.py``), with its progress and a Cancel in the
+dock. J / K use what it found; when the next open disagreement lies where it has not been yet, J says so in the
+status bar and goes on by itself as soon as it is found (pressing J or K again, or going to another statement,
+drops that wish). Closing the review stops the walk and gives the file's connection and memory back.
 
 Keys (listed in Help ▸ Review Keys and F1), active while the keyboard is in the statement or the review dock:
 ``A`` accept theirs, ``R`` reject theirs / keep mine -- each settles the selected item and stays on it; ``J`` or
@@ -19,19 +25,20 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
 from annotator.core import review as core
 from annotator.errors import AnnotatorError
 from annotator.store import review as store
+from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review.report import ReportDialog, export_gold
-from annotator.ui.review.worker import ReportJob, load_colleague_file
+from annotator.ui.review.worker import IndexJob, ReportJob, load_colleague_file
 from annotator.ui.session import Session
 
 
@@ -44,6 +51,10 @@ def install(window: Any) -> ReviewController:
     return existing
 
 
+#: files and projects up to this many statements are compared whole (and checked for alignment) when opened
+SMALL = 500
+#: what _other_document says when the background comparison has not reached the next statement yet
+WAIT = "wait"
 IDLE = "Open a colleague's project or export with Review ▸ Open Colleague File… (Ctrl+Shift+O)."
 
 
@@ -60,6 +71,10 @@ class ReviewController(QObject):
         self.report_job: ReportJob | None = None
         self._session: Session | None = None
         self._doc_id: int | None = None
+        self.indexes: dict[int, ReviewIndex] = {}  # by id() of the colleague file
+        self.index_jobs: dict[int, IndexJob] = {}
+        #: a J / K that waits for the background comparison: (forward, from doc id, colleague choice)
+        self.pending: tuple[bool, int, int] | None = None
 
         self.actions = build_actions(self, window)
         self.panel = ReviewPanel([self.actions[k] for k in BUTTONS])
@@ -73,6 +88,7 @@ class ReviewController(QObject):
         self.panel.clear(IDLE)
 
         self.panel.rowSelected.connect(self.go_to)
+        self.panel.cancelComparing.connect(self.cancel_comparing)
         self.panel.colleagueChosen.connect(self._colleague_chosen)
         window.view.spanSelected.connect(self._main_span_selected)
         window.undo_group.activeStackChanged.connect(lambda _stack: self._sync_session())
@@ -142,7 +158,10 @@ class ReviewController(QObject):
             self.choice = len(self.colleagues())  # show the newly opened colleague
             self.files.append(loaded)
             opened += 1
-            self._warn_if_unaligned(loaded)
+            self._start_comparing(loaded)
+            if loaded.count <= SMALL and self.session.project.progress()[1] <= SMALL:
+                self._wait_comparing(loaded)  # a fraction of a second: J and the counts are whole from the start
+                self._warn_if_unaligned(loaded)  # at once when it is cheap; else when the comparison ends
         if opened:
             self._colleagues_changed()
             self.dock.show()
@@ -162,17 +181,140 @@ class ReviewController(QObject):
             return
         self.window.statusBar().showMessage(message, 15000)
 
+    # ------------------------------------------------------------------ the background comparison
+    def _start_comparing(self, loaded: store.ColleagueFile) -> None:
+        session = self.session
+        doc = session.document
+        first = session.project.conn.execute("SELECT min(id) FROM documents").fetchone()[0] or 1
+        start = doc.id if doc is not None else first
+        index = self.indexes[id(loaded)] = ReviewIndex(start, session.project.progress()[1], len(loaded.colleagues))
+        try:
+            job = IndexJob(self, session.project, loaded, start)
+        except AnnotatorError as exc:
+            index.stopped = True
+            self.window.statusBar().showMessage(f"Cannot compare {loaded.name} in the background: {exc}", 10000)
+            return
+        self.index_jobs[id(loaded)] = job
+        job.batch.connect(lambda batch: self._compared(loaded, batch))
+        job.failed.connect(lambda message: self._comparing_failed(loaded, message))
+        job.ended.connect(lambda: self._comparing_ended(loaded, job))
+        job.start()
+
+    def _wait_comparing(self, cfile: store.ColleagueFile) -> None:
+        """Let the comparison of a small file end (the window's events run meanwhile)."""
+        job = self.index_jobs.get(id(cfile))
+        if job is None:
+            return
+        loop = QEventLoop()
+        job.ended.connect(loop.quit)
+        if job.running:
+            loop.exec()
+        job.worker.wait()
+        QCoreApplication.sendPostedEvents(job)  # its last batch and its end, when it ended before the loop began
+
+    def _compared(self, cfile: store.ColleagueFile, batch: Any) -> None:
+        index = self.indexes.get(id(cfile))
+        if index is None:
+            return
+        index.add(batch)
+        self._show_progress()
+        if self.pending is not None:
+            forward, doc_id, choice = self.pending
+            doc = self.session.document
+            if doc is None or doc.id != doc_id or choice != self.choice:
+                self.pending = None
+            else:
+                self._step(forward, waited=True)
+
+    def _comparing_failed(self, cfile: store.ColleagueFile, message: str) -> None:
+        if cfile not in self.files:
+            return
+        self._drop_file(cfile)
+        error(self.window, "Cannot review the colleague file", f"{cfile.path}:\n{message}\nIts review was closed.")
+
+    def _comparing_ended(self, cfile: store.ColleagueFile, job: IndexJob) -> None:
+        if self.index_jobs.get(id(cfile)) is job:
+            del self.index_jobs[id(cfile)]
+            index = self.indexes.get(id(cfile))
+            if index is not None and not index.finished:
+                index.stopped = True
+            if index is not None and index.finished and (cfile.count > SMALL or
+                                                          self.session.project.progress()[1] > SMALL):
+                if index.aligned == 0:
+                    self.window.statusBar().showMessage(
+                        f"None of the {cfile.count} statement(s) in {cfile.name} has the exact text of one of yours: "
+                        "nothing to compare", 15000)
+            if self.pending is not None and index is not None and index.stopped:
+                self.pending = None
+                self.window.statusBar().showMessage(self._stopped_message(cfile, index), 8000)
+            self._show_progress()
+            self.refresh()
+        job.deleteLater()
+
+    def cancel_comparing(self) -> None:
+        """The dock's Cancel: stop comparing the chosen colleague's file (J and K stay among what was compared)."""
+        chosen = self.colleague()
+        if chosen is not None and (job := self.index_jobs.get(id(chosen[0]))) is not None:
+            job.cancel()
+
+    def _stopped_message(self, cfile: store.ColleagueFile, index: ReviewIndex) -> str:
+        return (f"Comparing {cfile.name} was stopped after {index.examined} of {index.total} statement(s): J and K "
+                "stay among the statements compared (open the file again to compare the rest)")
+
+    def _show_progress(self) -> None:
+        chosen = self.colleague()
+        index = self.indexes.get(id(chosen[0])) if chosen else None
+        running = chosen is not None and id(chosen[0]) in self.index_jobs
+        if index is None or not running or index.total == 0:
+            self.panel.show_comparing("", 0, 0)
+            return
+        self.panel.show_comparing(f"Comparing with your statements: {index.examined} of {index.total}",
+                                  index.examined, index.total)
+
+    def _index_of(self, cfile: store.ColleagueFile, colleague: store.Colleague) -> tuple[ReviewIndex | None, int]:
+        index = self.indexes.get(id(cfile))
+        return index, cfile.colleagues.index(colleague) if colleague in cfile.colleagues else 0
+
+    def _drop_file(self, cfile: store.ColleagueFile) -> None:
+        """Stop comparing one file and give it back (a damaged file found in the background)."""
+        job = self.index_jobs.pop(id(cfile), None)
+        if job is not None:
+            job.wait()
+        index = self.indexes.pop(id(cfile), None)
+        if index is not None:
+            index.release()
+        if self.report_job is not None:
+            self.report_job.wait()
+        self.files = [f for f in self.files if f is not cfile]
+        cfile.close()
+        self.pending = None
+        if not self.files:
+            self.close_review()
+            return
+        self.choice = 0
+        self._colleagues_changed()
+
     def close_review(self) -> None:
+        for job in self.index_jobs.values():
+            job.wait()
+        self.index_jobs = {}
+        for index in self.indexes.values():
+            index.release()
+        self.indexes = {}
+        self.pending = None
+        if self.report_job is not None:
+            self.report_job.wait()
+        for cfile in self.files:
+            cfile.close()
         self.files = []
         self.choice = 0
         self.review, self.rows, self.current_key = None, [], None
-        if self.report_job is not None:
-            self.report_job.wait()
         if self.report_dialog is not None:
             self.report_dialog.close()
             self.report_dialog = None
         self.panel.set_colleagues([], 0)
         self.panel.clear(IDLE)
+        self.panel.show_comparing("", 0, 0)
         self.dock.setWindowTitle("Review")
         self.dock.hide()
         self._update_actions()
@@ -184,6 +326,7 @@ class ReviewController(QObject):
     def _colleague_chosen(self, index: int) -> None:
         self.choice = max(0, index)
         self.current_key = None
+        self.pending = None
         self.refresh()
 
     # ------------------------------------------------------------------ what the dock shows
@@ -201,7 +344,14 @@ class ReviewController(QObject):
         if chosen is None:
             return
         cfile, colleague = chosen
+        self._show_progress()
+        if self.pending is not None and (doc is None or doc.id != self.pending[1]):
+            self.pending = None  # the reviewer went elsewhere: a waiting J no longer applies
+            self.window.statusBar().clearMessage()
         self.dock.setWindowTitle(f"Review — {colleague.name} ({cfile.name})")
+        if doc is not None:  # what the window shows now wins over what the background comparison found
+            for other in self.indexes.values():
+                other.stale(doc.id)
         if doc is None or doc.sha256 not in cfile.documents:
             self.review, self.rows, self.current_key = None, [], None
             missing = "No statement is open." if doc is None else (
@@ -213,6 +363,9 @@ class ReviewController(QObject):
             self._doc_id, self.current_key = doc.id, None
         review = store.review_document(session.project, doc.id, cfile, colleague)
         self.review = review
+        index, n = self._index_of(cfile, colleague)
+        if index is not None:
+            index.settle(doc.id, n, bool(review.open_items))
         decided = store.decisions(session.project, doc.id)
         self.rows = build_rows(review, decided, session.project.spans(doc.id))
         if self.current_key is not None and self._row(self.current_key) is None:
@@ -222,7 +375,11 @@ class ReviewController(QObject):
         self.panel.set_rows(doc.text, self.rows, self.current_key, names)
         self.panel.select_key(self.current_key)
         counts = Counter(r.status for r in self.rows)
-        alignment = f"{len(cfile.documents)} statement(s) in {cfile.name}"
+        alignment = f"{cfile.count} statement(s) in {cfile.name}"
+        if index is not None and index.finished:
+            alignment += f"; {index.open_count(n)} of yours with open disagreements"
+        elif index is not None:
+            alignment += f"; {index.open_count(n)} with open disagreements so far"
         self.panel.info.setText(
             f"“{doc.title}”: {counts[OPEN]} open, {counts[REJECTED]} rejected, {counts[ACCEPTED]} accepted, "
             f"{sum(1 for i in review.items if i.kind == core.AGREED)} agreed  ·  {alignment}")
@@ -279,12 +436,14 @@ class ReviewController(QObject):
     def previous(self) -> None:
         self._step(False)
 
-    def _step(self, forward: bool) -> None:
+    def _step(self, forward: bool, waited: bool = False) -> None:
         """The next (previous) open disagreement after (before) the selected one, in text order; past the last
         (first) one, the first (last) of the next (previous) statement that has any. Going round -- past the end
         of the statements, or back to the top of this one -- always says so in the status bar."""
         if not self.files:
             return
+        if not waited:
+            self.pending = None
         open_rows = [i for i, r in enumerate(self.rows) if r.status == OPEN]
         here = self.rows.index(self._row(self.current_key)) if self._row(self.current_key) else None
         if here is None:
@@ -298,6 +457,19 @@ class ReviewController(QObject):
         who = chosen[1].name if chosen else "your colleague"
         status = self.window.statusBar()
         other = self._other_document(forward)
+        if other == WAIT:
+            doc = self.session.document
+            if doc is not None:
+                self.pending = (forward, doc.id, self.choice)
+                index = self.indexes.get(id(chosen[0])) if chosen else None
+                how_far = f" ({index.examined} of {index.total} compared)" if index is not None else ""
+                status.showMessage(f"Still comparing your statements with {who}{how_far}: "
+                                   f"{'J' if forward else 'K'} goes on by itself when the "
+                                   f"{'next' if forward else 'previous'} disagreement is found", 0)
+            return
+        if isinstance(other, str):  # the comparison was stopped before it got there
+            status.showMessage(other, 8000)
+            return
         if other is not None:
             doc_id, wrapped = other
             self.window.open_document(doc_id)
@@ -320,25 +492,29 @@ class ReviewController(QObject):
             return
         status.showMessage(f"No open disagreements left with {who}", 6000)
 
-    def _other_document(self, forward: bool) -> tuple[int, bool] | None:
+    def _other_document(self, forward: bool) -> tuple[int, bool] | str | None:
         """The next (previous) aligned statement with an open item, after the current one and going round, and
-        whether it is reached by going round the end (the start) of the statements."""
+        whether it is reached by going round the end (the start) of the statements; :data:`WAIT` when the
+        background comparison has not reached where it would be yet; a message when it was stopped before."""
         chosen = self.colleague()
         session = self.session
         if chosen is None or session.document is None:
             return None
         cfile, colleague = chosen
-        ids = [doc_id for doc_id, _sha in cfile.align(session.project).pairs]
-        if not forward:
-            ids.reverse()
-        current = session.document.id
-        order = [(doc_id, False) for doc_id in ids]
-        if current in ids:
-            i = ids.index(current)
-            order = [(doc_id, False) for doc_id in ids[i + 1 :]] + [(doc_id, True) for doc_id in ids[:i]]
-        for doc_id, wrapped in order:
-            if store.review_document(session.project, doc_id, cfile, colleague).open_items:
-                return doc_id, wrapped
+        index, n = self._index_of(cfile, colleague)
+        if index is None:
+            return None
+
+        def exact(doc_id: int) -> bool:
+            is_open = bool(store.review_document(session.project, doc_id, cfile, colleague).open_items)
+            index.settle(doc_id, n, is_open)
+            return is_open
+
+        found, doc_id, wrapped = index.step(session.document.id, forward, n, exact)
+        if found == "found" and doc_id is not None:
+            return doc_id, wrapped
+        if found == "wait":
+            return self._stopped_message(cfile, index) if index.stopped else WAIT
         return None
 
     # ------------------------------------------------------------------ adjudication
@@ -388,6 +564,10 @@ class ReviewController(QObject):
         session, done = command.session, command.done
         if session is not self.window.session or done is None:
             return
+        touched = {s.doc_id for s in (*done.added, *done.removed)} | {d.doc_id for d in (*done.decided, *done.replaced)}
+        for index in self.indexes.values():  # looked at again when J reaches them
+            for doc_id in touched:
+                index.stale(doc_id)
         if done.new_labels:
             session.labels_set()  # re-reads the document as well
         else:

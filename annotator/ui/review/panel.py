@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
+    QPushButton,
     QSizePolicy,
     QSplitter,
     QTableWidget,
@@ -169,6 +171,7 @@ class ReviewPanel(QWidget):
 
     rowSelected = Signal(str)
     colleagueChosen = Signal(int)
+    cancelComparing = Signal()
 
     def __init__(self, buttons: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -223,6 +226,25 @@ class ReviewPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.info)
+        # a colleague file is compared with every statement in the background: how far, and a way to stop it
+        self.comparing = QWidget()
+        self.comparing.setObjectName("review_comparing")
+        progress_row = QHBoxLayout(self.comparing)
+        progress_row.setContentsMargins(0, 0, 0, 0)
+        self.progress_text = plain(QLabel(""))
+        self.progress = QProgressBar()
+        self.progress.setObjectName("review_progress")
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(12)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setObjectName("review_cancel_comparing")
+        self.cancel.setToolTip("Stop comparing: J and K then stay among the statements already compared")
+        self.cancel.clicked.connect(self.cancelComparing)
+        progress_row.addWidget(self.progress_text)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel)
+        self.comparing.hide()
+        layout.addWidget(self.comparing)
         layout.addWidget(splitter, 1)
         layout.addLayout(row)
 
@@ -246,6 +268,14 @@ class ReviewPanel(QWidget):
         several = len(names) > 1
         self.colleague.setVisible(several)
         self.colleague_label.setVisible(several)
+
+    def show_comparing(self, text: str, done: int, total: int) -> None:
+        """The background comparison's progress (``total`` 0: none running, the row hides)."""
+        self.comparing.setVisible(total > 0)
+        if total > 0:
+            self.progress_text.setText(text)
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
 
     # ------------------------------------------------------------------ content
     def clear(self, message: str = "") -> None:

@@ -1,5 +1,5 @@
-"""Whole-project review work off the GUI thread, with progress and cancel: the agreement report, and reading a
-colleague's file (:func:`load_colleague_file`).
+"""Whole-project review work off the GUI thread, with progress and cancel: the agreement report, opening a
+colleague's file (:func:`load_colleague_file`) and comparing it with my statements (:class:`IndexJob`).
 
 A :class:`ReportJob` computes :func:`annotator.store.review.review_report` in a ``QThread`` on its own read-only
 connection to the project file (:func:`annotator.store.review.reader`), so the window keeps painting and taking
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from annotator.core import review as core
 from annotator.errors import AnnotatorError
+from annotator.store import connection, review_index
 from annotator.store import review as store
 from annotator.store.project import Project
 from annotator.ui.text import plain
@@ -179,3 +180,61 @@ def load_colleague_file(parent: QWidget, path: Path) -> tuple[store.ColleagueFil
     dialog.hide()
     dialog.deleteLater()
     return worker.loaded, worker.problem
+
+
+class _IndexThread(QThread):
+    batch = Signal(object)  # a review_index.Batch
+    failed = Signal(str)
+
+    def __init__(self, reader: Project, colleague_file: store.ColleagueFile, start: int) -> None:
+        super().__init__()
+        self._reader, self._file, self._start = reader, colleague_file, start
+        self.cancelled = False
+
+    def _stop(self) -> bool:
+        return self.cancelled or self.isInterruptionRequested()
+
+    def run(self) -> None:
+        try:
+            review_index.walk(self._reader, self._file, self._start, self.batch.emit, self._stop)
+            if not self._stop():
+                self._file.check_whole(cancelled=self._stop)  # a large file's whole check, now that J is served
+        except connection.Cancelled:
+            self.cancelled = True
+        except AnnotatorError as exc:
+            self.failed.emit(str(exc))
+        finally:
+            self._reader.close()
+            self._file = None  # type: ignore[assignment]
+
+
+class IndexJob(QObject):
+    """The background walk of one colleague file (``store/review_index.py``): ``batch(Batch)`` as it goes,
+    ``failed(message)`` when the file turns out damaged, ``ended`` when it stops (done, cancelled or failed)."""
+
+    batch = Signal(object)
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(self, parent: QObject, project: Project, colleague_file: store.ColleagueFile, start: int) -> None:
+        super().__init__(parent)
+        self.worker = _IndexThread(store.reader(project), colleague_file, start)
+        self.worker.batch.connect(self.batch, Qt.ConnectionType.QueuedConnection)
+        self.worker.failed.connect(self.failed, Qt.ConnectionType.QueuedConnection)
+        self.worker.finished.connect(self.ended, Qt.ConnectionType.QueuedConnection)
+
+    def start(self) -> None:
+        self.worker.start(QThread.Priority.LowPriority)
+
+    @property
+    def running(self) -> bool:
+        return self.worker.isRunning()
+
+    def cancel(self) -> None:
+        self.worker.cancelled = True
+        self.worker.requestInterruption()
+
+    def wait(self) -> None:
+        """Stop and wait for the thread (closing the review, the window or the project)."""
+        self.cancel()
+        self.worker.wait()
