@@ -251,29 +251,30 @@ class MainWindow(QMainWindow):
         return self.session.document is not None and span.doc_id == self.session.document.id
 
     def _span_added(self, span: Span) -> None:
-        # the panels' models change now, their pixels on the next turn of the event loop (hold_paint): the key
-        # press returns once the span is saved and the statement painted
-        hold_paint(self.spans_panel, self.labels_bar, self.documents)
+        # the panels' models change now, their pixels on the next turn of the event loop: the key press returns
+        # once the span is saved and the statement painted. The spans table (rows move) is held whole
+        # (hold_paint); the documents list's row and the label counts are told of the change then.
         if self._is_current(span):
+            hold_paint(self.spans_panel)
             self.view.add_span(span)
             self.spans_panel.model.inserted(span)
-            self.labels_bar.set_counts(self._counts())
+            self.labels_bar.counts_later(self._counts())
         self.documents.model.update(span.doc_id, span_count=self._span_count(span.doc_id))
 
     def _span_removed(self, span: Span) -> None:
-        hold_paint(self.spans_panel, self.labels_bar, self.documents)
         if self._is_current(span):
+            hold_paint(self.spans_panel)
             self.view.remove_span(span.id)
             self.spans_panel.model.removed(span)
-            self.labels_bar.set_counts(self._counts())
+            self.labels_bar.counts_later(self._counts())
         self.documents.model.update(span.doc_id, span_count=self._span_count(span.doc_id))
 
     def _span_changed(self, before: Span, after: Span) -> None:
         if self._is_current(after):
-            hold_paint(self.spans_panel, self.labels_bar)
+            hold_paint(self.spans_panel)
             self.view.replace_span(after)
             self.spans_panel.model.changed(before, after)
-            self.labels_bar.set_counts(self._counts())
+            self.labels_bar.counts_later(self._counts())
 
     def _span_count(self, doc_id: int) -> int:
         if self.session.document is not None and doc_id == self.session.document.id:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from annotator.core.intervals import IntervalIndex
@@ -70,6 +70,7 @@ class DocumentsModel(Table):
         #: whether ``keep`` filters now: with no filter chosen only the ids are read (100 000 statements)
         self.keeping: Callable[[], bool] = lambda: True
         self._order: tuple[int, Qt.SortOrder] | None = None
+        self._changed: set[int] = set()  # ids of rows changed by :meth:`update` whose views are not told yet
 
     def set_rows(self, rows: list[DocumentSummary] | DocumentList) -> None:
         """``rows`` may be a store ``DocumentList`` (100 000 statements): only its ids are read here, each row
@@ -150,7 +151,11 @@ class DocumentsModel(Table):
         return self._row_by_id.get(doc_id, -1)
 
     def update(self, doc_id: int, **changes: Any) -> None:
-        """Change one row in place (status, span count) without resetting the view."""
+        """Change one row in place (status, span count) without resetting the view.
+
+        The row changes now (anything reading the model sees it); the views are told on the next turn of the
+        event loop, once for all the rows changed meanwhile, so a label key press never paints the list: the
+        statement is painted first (issue #14), the list's row right after it."""
         i = self.row_of(doc_id)
         if i < 0:
             return
@@ -158,7 +163,17 @@ class DocumentsModel(Table):
         if all(getattr(row, k) == v for k, v in changes.items()):
             return
         self.rows[i] = replace(row, **changes)
-        self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+        if not self._changed:
+            QTimer.singleShot(0, self, self._announce)
+        self._changed.add(doc_id)
+
+    def _announce(self) -> None:
+        changed, self._changed = self._changed, set()
+        last = self.columnCount() - 1
+        for doc_id in changed:
+            i = self.row_of(doc_id)
+            if i >= 0:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
 
 
 class SpansModel(Table):
