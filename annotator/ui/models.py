@@ -33,8 +33,9 @@ class Table(QAbstractTableModel):
     """
 
     HEADERS: tuple[str, ...] = ()
-    #: the roles :meth:`_value` answers: a view asks each cell for ten, and this is Python (issue #14)
-    ROLES: frozenset[int] = frozenset()
+    #: the roles :meth:`_value` answers (None: it is asked for every role): a view asks each cell for ten, and
+    #: this is Python, so the others are turned away first (issue #14)
+    ROLES: frozenset[int] | None = None
 
     def _count(self) -> int:
         """The number of rows (the base is an empty table)."""
@@ -56,7 +57,8 @@ class Table(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in self.ROLES:
+        roles = self.ROLES
+        if roles is not None and role not in roles:
             return None
         row = index.row()
         if not 0 <= row < self._count() or not index.isValid():
