@@ -66,6 +66,8 @@ def ids(conn: sqlite3.Connection, status: str | None, search: str | None) -> lis
 class DocumentList(Sequence[DocumentSummary]):
     """A list of :class:`DocumentSummary` whose rows are read a page at a time, when first looked at.
 
+    ``doc_ids`` ascending (the listing order is id order): the window finds a document's row by bisect.
+
     ``read_page(ids)`` returns the rows of those ids (in any order). Rows can be replaced (``rows[i] = summary``)
     as a list's can, so a view can show a change without reading the list again.
     """

@@ -175,6 +175,7 @@ class LabelsBar(QWidget):
         self.layout_.setSpacing(6)
         self.buttons: dict[str, QToolButton] = {}
         self.labels: list[Label] = []
+        self._counts: dict[str, int] | None = None  # counts to show on the next turn of the event loop
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_labels(self, labels: list[Label], counts: dict[str, int]) -> None:
@@ -198,7 +199,19 @@ class LabelsBar(QWidget):
         self.layout_.addStretch(1)
         self.set_counts(counts)
 
+    def counts_later(self, counts: dict[str, int]) -> None:
+        """Show ``counts`` on the next turn of the event loop (once for all the changes meanwhile): a label key
+        press paints the statement, not the buttons (issue #14)."""
+        if self._counts is None:
+            QTimer.singleShot(0, self, self._show_counts)
+        self._counts = dict(counts)
+
+    def _show_counts(self) -> None:
+        if self._counts is not None:
+            self.set_counts(self._counts)
+
     def set_counts(self, counts: dict[str, int]) -> None:
+        self._counts = None
         for label in self.labels:
             button = self.buttons.get(label.key)
             if button is not None:

@@ -23,7 +23,16 @@ class SpacedLayout(QPlainTextDocumentLayout):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self.gap = 0  # px of room below each line
-        self.room: Callable[[QTextBlock], int] | None = None  # px a paragraph needs below its lines
+        #: px a paragraph needs below its lines, and whether that is final (False: counted later, not kept)
+        self.room: Callable[[QTextBlock], tuple[int, bool]] | None = None
+        # block number -> (line count, Qt's height and width of the spaced block, the rectangle reported): Qt asks
+        # for the same rectangles dozens of times per key press (moving the caret walks from the top block to it),
+        # and this method is Python; a block Qt laid out again has other lines, a shorter or narrower rectangle
+        self._known: dict[int, tuple[int, float, float, QRectF]] = {}
+
+    def forget(self) -> None:
+        """Drop the remembered rectangles (the room below some paragraphs changed)."""
+        self._known.clear()
 
     def set_gap(self, gap: int) -> bool:
         """Change the room below each line; True if it changed (the view then repaints and rescales)."""
@@ -31,19 +40,29 @@ class SpacedLayout(QPlainTextDocumentLayout):
         if gap == self.gap:
             return False
         self.gap = gap
+        self._known.clear()
         self.documentSizeChanged.emit(self.documentSize())  # the view recomputes its scroll bars
         self.requestUpdate()
         return True
 
+    def documentChanged(self, position: int, removed: int, added: int) -> None:
+        self._known.clear()  # block numbers now name other paragraphs
+        super().documentChanged(position, removed, added)
+
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)
-        gap = self.gap
-        if self.room is not None and block.isValid():
-            gap = max(gap, self.room(block))
-        if not gap or rect.isNull():
-            return rect
         layout = block.layout()
         n = layout.lineCount()
+        number = block.blockNumber()
+        known = self._known.get(number)
+        if known is not None and known[0] == n and known[1] == rect.height() and known[2] == rect.width():
+            return QRectF(known[3])
+        gap, final = self.gap, True
+        if self.room is not None and block.isValid():
+            room, final = self.room(block)
+            gap = max(gap, room)
+        if not gap or rect.isNull():
+            return rect
         if n == 0:
             return rect
         first = layout.lineAt(0)
@@ -55,8 +74,12 @@ class SpacedLayout(QPlainTextDocumentLayout):
                     line = layout.lineAt(i)
                     line.setPosition(QPointF(line.x(), y))
                     y += line.height() + gap
+                rect = super().blockBoundingRect(block)  # Qt's rectangle of the lines where they are now
         last = layout.lineAt(n - 1)
         bottom = last.y() + last.height() + gap
         if not block.next().isValid():
             bottom += self.document().documentMargin()
-        return QRectF(rect.x(), rect.y(), rect.width(), bottom)
+        out = QRectF(rect.x(), rect.y(), rect.width(), bottom)
+        if final:
+            self._known[number] = (n, rect.height(), rect.width(), QRectF(out))
+        return out

@@ -45,7 +45,7 @@ class ReadingMixin(_Base):
         self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
         self._ends: list[int] | None = None  # the spans' ends, sorted, while no span changes
         self._counting_off = False
-        self._layout.room = self._room
+        self._layout.room = self._room_kept
         self._line_height = QFontMetricsF(self.font()).height()
         self._side = 0  # px of blank margin on each side when the line width is limited
         self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
@@ -135,6 +135,11 @@ class ReadingMixin(_Base):
     def _room(self, block: QTextBlock) -> int:
         return lane_room(self._lanes_of(block), self._line_height)
 
+    def _room_kept(self, block: QTextBlock) -> tuple[int, bool]:
+        """:meth:`_room`, and whether it is final (the paragraph's lanes are counted and kept): the layout
+        remembers the paragraph's rectangle then."""
+        return self._room(block), block.blockNumber() in self._block_lanes
+
     def _make_room(self, span: Span) -> None:
         """A new or moved span: if it overlaps deeper than the lanes of the paragraphs it is on hold, their
         lines move apart (the layout sees it on the next paint) and everything below is repainted. Only the
@@ -157,6 +162,7 @@ class ReadingMixin(_Base):
                 break
             block = block.next()
         if grew:
+            self._layout.forget()
             self._forget_lines()
             self.viewport().update()
 

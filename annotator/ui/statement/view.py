@@ -90,6 +90,7 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self._index = IntervalIndex()
         self._labels: list[Label] = []
         self._colors: dict[str, tuple[QColor, QColor]] = {}
+        self._colors_key: tuple[object, ...] | None = None
         self._selected: int | None = None
         self._painting = False
         self._scrolling = False
@@ -130,6 +131,10 @@ class StatementView(ReadingMixin, QPlainTextEdit):
     def _set_colors(self, labels: list[Label]) -> None:
         self._labels = list(labels)
         palette = self.palette()
+        key = (tuple((label.key, label.color) for label in labels), palette.cacheKey())
+        if key == self._colors_key:  # opening the next statement: the same codebook, the same palette
+            return
+        self._colors_key = key
         self._colors = {label.key: span_colours(label.color, palette) for label in labels}
 
     def _color(self, key: str) -> tuple[QColor, QColor]:

@@ -1,0 +1,125 @@
+"""What a label key press does at once and what follows on the next turn of the event loop (issue #14): the span is
+saved and in the statement before the press returns; the Documents row and the label counts are told after it; the
+spaced layout's remembered rectangles follow a relayout; the Documents list finds rows by bisect."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import IncomingDocument
+from annotator.store import Project
+from tests.ui.conftest import show_window
+
+PARAGRAPH = (
+    "The ministers reaffirmed their commitment to a free and open region, and they condemned the launches "
+    "in the strongest terms, calling on all parties to refrain from further provocations. "
+)
+
+
+def _window(qtbot, tmp_path, docs):
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=docs)
+    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window.resize(1100, 700)
+    return show_window(qtbot, window), project
+
+
+def _stored(path, doc_id):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute('SELECT start, "end", label FROM spans WHERE doc_id = ? ORDER BY id', (doc_id,)).fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_label_key_saves_and_paints_at_once_and_the_panels_follow(qtbot, tmp_path):
+    window, project = _window(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 3, "one"),
+                                                IncomingDocument("Another statement.", "two")])
+    try:
+        qtbot.waitUntil(lambda: window.session.document is not None)
+        doc = window.session.document.id
+        label = window.session.labels[0]
+        window.view.select_cp(4, 13)  # "ministers"
+        qtbot.keyClick(window.view, label.shortcut)  # no event loop turn after this until we wait below
+        assert _stored(project.path, doc) == [(4, 13, label.key)]  # saved before the press returned
+        assert [(s.start, s.end) for s in window.view.index] == [(4, 13)]  # in the statement
+        model = window.documents.model
+        row = model.row_of(doc)
+        assert model.index(row, 2).data() == 1  # the list's model has the new count at once
+        button = window.labels_bar.buttons[label.key]
+        qtbot.waitUntil(lambda: button.text().endswith("  1"))  # the counts follow on the next turn
+        changed: list[int] = []
+        model.dataChanged.connect(lambda a, _b: changed.append(a.row()))
+        window.view.select_cp(18, 26)
+        qtbot.keyClick(window.view, label.shortcut)
+        assert changed == []  # the list's views are told after the press, not inside it
+        qtbot.waitUntil(lambda: changed == [row])
+        assert model.index(row, 2).data() == 2 and button.text().endswith("  2")
+        # undo goes through the same path
+        qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert len(_stored(project.path, doc)) == 1
+        qtbot.waitUntil(lambda: button.text().endswith("  1") and model.index(row, 2).data() == 1)
+    finally:
+        window.close()
+        project.close()
+
+
+def test_remembered_paragraph_rectangles_follow_a_relayout(qtbot, tmp_path):
+    text = "\n".join(PARAGRAPH * (1 + k % 3) for k in range(12))
+    window, project = _window(qtbot, tmp_path, [IncomingDocument(text, "long")])
+    try:
+        view = window.view
+        doc = window.session.document.id
+        for k in range(6):  # nested spans: the first paragraph needs more lanes than the minimum
+            project.add_span(doc, 4 + k, 150 - k, window.session.labels[k % 3].key, "")
+        window.session.reload_document()
+        layout = view.document().documentLayout()
+
+        def rects():
+            block, out = view.document().firstBlock(), []
+            while block.isValid():
+                r = layout.blockBoundingRect(block)
+                out.append((round(r.width(), 2), round(r.height(), 2)))
+                block = block.next()
+            return out
+
+        for width in (1100, 640, 900):
+            window.resize(width, 700)
+            QApplication.processEvents()
+            view.viewport().repaint()
+            remembered = rects()
+            layout.forget()
+            assert rects() == remembered  # what was remembered is what a fresh look gives
+            lines = view._visible_lines()
+            for a, b in zip(lines, lines[1:], strict=False):  # the lines stay apart by the room below them
+                assert b.top >= a.top + a.height + view.line_gap() - 0.5
+    finally:
+        window.close()
+        project.close()
+
+
+def test_the_documents_list_finds_rows_by_id_after_filters(qtbot, tmp_path):
+    docs = [IncomingDocument(f"Statement number {i}.", f"s{i}") for i in range(40)]
+    window, project = _window(qtbot, tmp_path, docs)
+    try:
+        ids = [d.id for d in project.documents()]
+        for doc_id in ids[::3]:
+            project.set_status(doc_id, "done")
+        model = window.documents.model
+        combo = window.documents.status
+        combo.setCurrentIndex(combo.findData("done"))
+        done = ids[::3]
+        assert [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount())] == done
+        assert [model.row_of(d) for d in done] == list(range(len(done)))
+        assert model.row_of(ids[1]) == -1 and model.row_of(10**9) == -1
+        combo.setCurrentIndex(0)
+        assert [model.row_of(d) for d in ids] == list(range(len(ids)))
+        window.open_document(ids[7])
+        assert window.documents.table.currentIndex().row() == 7
+    finally:
+        window.close()
+        project.close()
