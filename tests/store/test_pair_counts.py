@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from annotator.core.model import IncomingDocument, IncomingSpan
 from annotator.core.search.hits import Hit
 from annotator.core.suggest.suggester import Suggestion
-from annotator.store import Project, hit_labels, sentences
+from annotator.store import Project, hit_labels, pair_counts, sentences
 from annotator.store import cooccurrence as co
 from annotator.store import review as rv
 from annotator.store import suggest as ss
@@ -54,6 +54,7 @@ def _kept(project: Project) -> dict[str, Counter[tuple[int, str, str]]]:
 def _assert_counts(project: Project) -> None:
     kept, expected = _kept(project), _recount(project)
     assert kept == expected
+    assert pair_counts.pending(project.conn) == 0  # an import's deferral ends in its transaction
     for mode in co.MODES:
         table = co.cooccurrence(project.conn, mode)
         by_labels: Counter[tuple[str, str]] = Counter()
@@ -162,7 +163,7 @@ def _as_v4(path: Path) -> None:
     with conn:
         for name, kind in conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'trigger')"
                                        " AND (name LIKE 'pairs_span_%' OR name IN ('overlap_pairs', 'sentence_pairs',"
-                                       " 'span_reach', 'sentence_starts'))").fetchall():
+                                       " 'span_reach', 'sentence_starts', 'pairs_deferred'))").fetchall():
             conn.execute(f'DROP {kind.upper()} "{name}"')
         conn.execute("PRAGMA user_version = 4")
     conn.close()
