@@ -90,7 +90,7 @@ def _rows(result: dict[str, Any]) -> list[list[Any]]:
         head = ["label", *result["names"]]
         return [head, *([name, *row] for name, row in zip(result["names"], result["cells"], strict=True))]
     names = result["row_names"] if "rows" in result else result["names"]
-    head = [result["rows"] if "rows" in result else "label", *result["group_names"], "total"]
+    head = [result.get("rows", "label"), *result["group_names"], "total"]
     rows = [[name, *row, total] for name, row, total in
             zip(names, result["cells"], result["row_totals"], strict=True)]
     rows.append(["total", *result["column_totals"], sum(result["row_totals"])])

@@ -46,8 +46,11 @@ def recount_deferred(conn: sqlite3.Connection) -> None:
     """Count the pairs of the deferred statements afresh, and end their deferral."""
     if conn.execute("SELECT 1 FROM pairs_deferred LIMIT 1").fetchone() is None:
         return
-    for sql in (_FORGET_OVERLAP, _FORGET_SENTENCE, _COUNT_OVERLAP, _COUNT_SENTENCE, _DONE):
-        conn.execute(sql)
+    conn.execute(_FORGET_OVERLAP)
+    conn.execute(_FORGET_SENTENCE)
+    conn.execute(_COUNT_OVERLAP)
+    conn.execute(_COUNT_SENTENCE)
+    conn.execute(_DONE)
 
 
 def recount_all(conn: sqlite3.Connection) -> None:

@@ -335,7 +335,10 @@ def _fill(conn: sqlite3.Connection) -> None:
 
 
 #: MIGRATIONS[n] takes a database from version n-1 to version n
-def _run(statements: list[str] | list[str | Callable[[sqlite3.Connection], None]]) -> Callable[[sqlite3.Connection], None]:
+_Step = Callable[[sqlite3.Connection], None]
+
+
+def _run(statements: list[str] | list[str | _Step]) -> _Step:
     def step(conn: sqlite3.Connection) -> None:
         for sql in statements:
             if callable(sql):  # a step SQL alone cannot do (filling a new table from Python)

@@ -115,7 +115,8 @@ class CodelineChart(charts.Chart):
             return (f"{r.title}: {len(r.spans)} span(s); Left/Right move between them, Enter opens the statement")
         label, start, end = r.spans[mark]
         n = max(1, r.length)
-        return (f"{r.title}: {self.names.get(label, label)} {start}–{end} ({100 * start / n:.0f}–{100 * end / n:.0f} %),"
+        where = f"{100 * start / n:.0f}–{100 * end / n:.0f} %"
+        return (f"{r.title}: {self.names.get(label, label)} {start}–{end} ({where}),"
                 f" span {mark + 1} of {len(r.spans)}; Enter opens it")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
