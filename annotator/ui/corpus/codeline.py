@@ -94,13 +94,13 @@ class CodelineChart(charts.Chart):
             label, start, end = r.spans[mark]
             band = self._band()
             k = self.order.index(label) if label in self.order else 0
-            x0, width = 100.0 * start / n, max(0.4, 100.0 * (end - start) / n)
-            y, height = row - 0.4 + band * (k + 0.5), band * 1.1
+            x0, width = 100.0 * start / n - 0.6, max(0.4, 100.0 * (end - start) / n) + 1.2  # a margin round it
+            y, height = row - 0.4 + band * (k + 0.5), band * 1.5
         if self._cursor is not None:
             self.plotItem.removeItem(self._cursor)
         highlight = QApplication.palette().color(QPalette.ColorRole.Highlight)
         self._cursor = pg.BarGraphItem(x0=[x0], y=[y], width=[width], height=[height], brush=None,
-                                       pen=pg.mkPen(highlight, width=2))
+                                       pen=pg.mkPen(highlight, width=3))
         self._cursor.setZValue(10)
         self.plotItem.addItem(self._cursor)
         self.currentChanged.emit(self.describe())
