@@ -1,6 +1,7 @@
 """``annotator report PROJECT``: the corpus at a glance on the command line (issue 12).
 
-Labels × a grouping (``--by``; spans per cell, or statements with at least one with ``--documents``), or the labels ×
+Labels × a grouping (``--by``; spans per cell, or statements with at least one with ``--documents``), one label's
+crosstab (``--rows issuer --label commitment --by date:quarter``: the window's Corpus ▸ Crosstab), or the labels ×
 labels co-occurrence (``--cooccurrence``, by overlap or ``--same-sentence``); as an aligned table, ``--csv`` or
 ``--json``. It only reads: it opens the project read-only beside a window that edits it, as ``stats`` does.
 """
@@ -24,6 +25,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("project", type=Path)
     p.add_argument("--by", default="issuer", metavar="GROUPING",
                    help="issuer, date:month, date:quarter, date:year, document, or a variable's name (default issuer)")
+    p.add_argument("--rows", metavar="GROUPING",
+                   help="with --label: a crosstab of that label, rows by this grouping (same choices as --by), "
+                        "columns by --by; e.g. --rows issuer --label commitment --by date:quarter")
+    p.add_argument("--label", metavar="KEY", help="with --rows: the label (its key) the crosstab counts")
     p.add_argument("--documents", action="store_true",
                    help="count statements with at least one span of the label, not spans")
     p.add_argument("--cooccurrence", action="store_true", help="labels × labels: pairs of spans that overlap")
@@ -46,6 +51,8 @@ def _read(args: argparse.Namespace) -> dict[str, Any]:
                 c = co.cooccurrence(project.conn, mode)
                 result = {"cooccurrence": mode, "labels": c.labels, "names": [c.names[k] for k in c.labels],
                           "cells": c.cells}
+            elif args.rows:
+                result = _crosstab(project, args)
             else:
                 t = corpus.label_table(project.conn, args.by)
                 count = "statements" if args.documents else "spans"
@@ -60,13 +67,32 @@ def _read(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _crosstab(project: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from annotator.errors import AnnotatorError
+    from annotator.store import corpus
+
+    keys = [lb.key for lb in project.labels()]
+    if args.label not in keys:
+        raise AnnotatorError(f"no label {args.label!r} in the codebook; its labels are: {', '.join(keys)}")
+    t = corpus.crosstab(project.conn, args.rows, args.by, args.label)
+    count = "statements" if args.documents else "spans"
+    return {
+        "rows": args.rows, "label": args.label, "by": args.by, "count": count,
+        "row_groups": t.labels, "row_names": [t.names[k] for k in t.labels],
+        "groups": t.groups, "group_names": t.group_names, "cells": t.cells(count),
+        "row_totals": t.row_totals(count), "column_totals": t.column_totals(count),
+        "statements": t.group_statements,
+    }
+
+
 def _rows(result: dict[str, Any]) -> list[list[Any]]:
     if "cooccurrence" in result:
         head = ["label", *result["names"]]
         return [head, *([name, *row] for name, row in zip(result["names"], result["cells"], strict=True))]
-    head = ["label", *result["group_names"], "total"]
+    names = result["row_names"] if "rows" in result else result["names"]
+    head = [result.get("rows", "label"), *result["group_names"], "total"]
     rows = [[name, *row, total] for name, row, total in
-            zip(result["names"], result["cells"], result["row_totals"], strict=True)]
+            zip(names, result["cells"], result["row_totals"], strict=True)]
     rows.append(["total", *result["column_totals"], sum(result["row_totals"])])
     return [head, *rows]
 
@@ -76,6 +102,10 @@ def run(args: argparse.Namespace) -> int:
         from annotator.errors import AnnotatorError
 
         raise AnnotatorError("--same-sentence goes with --cooccurrence")
+    if bool(args.rows) != bool(args.label) or (args.rows and args.cooccurrence):
+        from annotator.errors import AnnotatorError
+
+        raise AnnotatorError("--rows and --label go together (a crosstab of one label), without --cooccurrence")
     result = _read(args)
     if args.json:
         import orjson

@@ -335,6 +335,7 @@ class CodelineRow:
     title: str
     length: int
     spans: list[tuple[str, int, int]]  # (label, start, end) in text order
+    span_ids: list[int] = field(default_factory=list)  # the spans' ids, in the same order
 
 
 def codeline(conn: sqlite3.Connection, offset: int = 0, count: int = 50,
@@ -345,13 +346,15 @@ def codeline(conn: sqlite3.Connection, offset: int = 0, count: int = 50,
     docs = conn.execute("SELECT id, title, length FROM documents ORDER BY id LIMIT ? OFFSET ?",
                         (count, max(0, offset))).fetchall()
     by_doc: dict[int, list[tuple[str, int, int]]] = {d[0]: [] for d in docs}
+    ids: dict[int, list[int]] = {d[0]: [] for d in docs}
     if docs:
         marks = ",".join("?" * len(docs))
-        sql = f'SELECT doc_id, label, start, "end" FROM spans WHERE doc_id IN ({marks})'
+        sql = f'SELECT doc_id, label, start, "end", id FROM spans WHERE doc_id IN ({marks})'
         params: list[Any] = [d[0] for d in docs]
         if labels:
             sql += f" AND label IN ({','.join('?' * len(labels))})"
             params += labels
-        for doc_id, label, start, end in conn.execute(sql + ' ORDER BY doc_id, start, "end"', params):
+        for doc_id, label, start, end, span_id in conn.execute(sql + ' ORDER BY doc_id, start, "end", id', params):
             by_doc[doc_id].append((label, start, end))
-    return total, [CodelineRow(d, t, n, by_doc[d]) for d, t, n in docs]
+            ids[doc_id].append(span_id)
+    return total, [CodelineRow(d, t, n, by_doc[d], ids[d]) for d, t, n in docs]

@@ -9,7 +9,6 @@ replays it with the same ids.
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from annotator.core.search.hits import Hit
 from annotator.core.text import snap_to_words
 from annotator.errors import AnnotatorError
 from annotator.store.project import Project
-from annotator.store.writing import json_cell, now
+from annotator.store.writing import now
 
 _SPAN_COLUMNS = 'id, doc_id, start, "end", label, annotator, note, origin, created, updated'
 
@@ -59,8 +58,10 @@ def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str
         texts: dict[int, str] = dict(
             project.conn.execute("SELECT id, text FROM documents WHERE id " + _IN, (_ids(doc_ids),)))
         covered: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # by statement through the covering index (the label's index walked all its spans: 0.39 of 0.6 s at 100 000)
         for doc_id, start, end in project.conn.execute(
-            'SELECT doc_id, start, "end" FROM spans WHERE label = ? AND doc_id ' + _IN, (label, _ids(doc_ids))
+            'SELECT doc_id, start, "end" FROM spans INDEXED BY spans_by_doc WHERE label = ? AND doc_id ' + _IN,
+            (label, _ids(doc_ids)),
         ):
             covered[doc_id].append((start, end))
         stamp = now()
@@ -88,10 +89,21 @@ def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str
     return done
 
 
+def _row(s: Span) -> tuple[int, int, int, int, str, str, str, str, str, str]:
+    """A span as its row (``dataclasses.astuple`` deep-copies each field: 0.4 ms a span, most of the step)."""
+    return (s.id, s.doc_id, s.start, s.end, s.label, s.annotator, s.note, s.origin, s.created, s.updated)
+
+
+def _cell(s: Span) -> str:
+    """A span as its history cell: what ``json_cell`` writes (orjson serialises the dataclass itself, fields in
+    order), without ``dataclasses.asdict``'s deep copy."""
+    return orjson.dumps(s).decode()
+
+
 def _insert(project: Project, spans: list[Span], action: str) -> None:
     project.conn.executemany(f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [dataclasses.astuple(s) for s in spans])
-    _history(project, [(s.doc_id, s.id, None, json_cell(s)) for s in spans], action)
+                             [_row(s) for s in spans])
+    _history(project, [(s.doc_id, s.id, None, _cell(s)) for s in spans], action)
 
 
 def _history(project: Project, rows: list[tuple[int, int, str | None, str | None]], action: str) -> None:
@@ -112,7 +124,7 @@ def undo(project: Project, done: Labelled) -> None:
     """Take the step back: its spans deleted, its statements "to do" again (unless they hold other spans)."""
     with project._write("undo labelling the hits"):
         project.conn.execute("DELETE FROM spans WHERE id " + _IN, (_ids([s.id for s in done.spans]),))
-        _history(project, [(s.doc_id, s.id, json_cell(s), None) for s in done.spans], "delete_span")
+        _history(project, [(s.doc_id, s.id, _cell(s), None) for s in done.spans], "delete_span")
         empty = [i for i in done.started
                  if project.conn.execute("SELECT 1 FROM spans WHERE doc_id = ? LIMIT 1", (i,)).fetchone() is None]
         _set_status(project.conn, empty, "in_progress", "todo", now())

@@ -13,8 +13,7 @@ import getpass
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import groupby, starmap
-from operator import itemgetter
+from itertools import starmap
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +26,13 @@ from annotator.core.model import (
     Label,
     Span,
 )
-from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection, docvars, listing, recovery, writing
+from annotator.store import connection, docvars, exporting, importing, listing, recovery, writing
 from annotator.store import readonly as readonly_open
+from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS  # SPAN_FIELDS: part of this module's API
 from annotator.store.writing import json_cell, now, write_labels
 
-#: the fields of :class:`Span`, in order: the columns of a span row
-SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Span))
 _SPAN_COLUMNS = ", ".join(f'"{f}"' for f in SPAN_FIELDS)
-_DOC_COLUMNS = "id, title, source, text, sha256, status, date, issuer, url, note"
 
 
 def default_user() -> str:
@@ -285,25 +281,18 @@ class Project:
             (now(), doc_id),
         )
 
-    # ------------------------------------------------------------------ import
+    # ------------------------------------------------------------------ import (annotator/store/importing.py)
     def import_documents(self, docs: Iterable[IncomingDocument], source: str = "") -> dict[str, Any]:
         """Add documents and their spans in one transaction; documents whose text is already here are skipped.
 
         Returns ``{"imported": [titles], "duplicates": [titles], "spans": n, "new_labels": [keys]}``.
         """
-        with self._write("import"):
-            return writing.populate(self.conn, list(docs), self.user, source)
+        return importing.import_documents(self, docs, source)
 
     def import_batches(self, batches: Iterable[list[IncomingDocument]], source: str = "") -> dict[str, Any]:
-        """:meth:`import_documents` for one file read in batches: one transaction for all of them (the file goes
-        in whole or not at all: an error from the reader after any batch rolls every batch back), one batch in
-        memory at a time. Returns what :meth:`import_documents` returns, for the whole file."""
-        total: dict[str, Any] | None = None
-        with self._write("import"):
-            for docs in batches:
-                outcome = writing.populate(self.conn, docs, self.user, source)
-                total = outcome if total is None else writing.merge_outcomes(total, outcome)
-        return total if total is not None else writing.populate(self.conn, [], self.user, source)
+        """:meth:`import_documents` for one file read in batches, in one transaction (see
+        :func:`annotator.store.importing.import_batches`)."""
+        return importing.import_batches(self, batches, source)
 
     # ------------------------------------------------------------------ spans
     @_reading
@@ -488,55 +477,14 @@ class Project:
         The iterator also has ``export_rows()``: the same walk with each span as a plain row (:meth:`export_rows`),
         which the export writers take when they get it (no Span object per span).
         """
-        return _DocumentWalk(self, status)
+        return exporting.DocumentWalk(self, status)
 
     def export_rows(
         self, status: str | None = None, fields: Sequence[str] = SPAN_FIELDS
     ) -> Iterator[tuple[Document, list[tuple[Any, ...]]]]:
-        """The export's fast read: each document (by id) with its spans as rows of the :class:`Span` ``fields``
-        (all of them by default, in order) -- tuples straight from SQLite -- sorted by (start, end, label, id).
-
-        One cursor over the documents and one over all their spans, walked side by side: a query per document
-        costs more than its rows, and every column read costs time (reading the rows is most of an export), so
-        a writer asks only for the fields it writes. One document's rows are in memory at a time.
-        """
-        unknown = [f for f in fields if f not in SPAN_FIELDS]
-        if unknown:
-            raise ValueError(f"not span fields: {unknown}")
-        where, params = (" WHERE status = ?", (status,)) if status else ("", ())
-        columns = ", ".join(["doc_id", *(f'"{f}"' for f in fields)])
-        docs = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents{where} ORDER BY id", params)
-        spans = self.conn.execute(
-            f'SELECT {columns} FROM spans WHERE doc_id IN (SELECT id FROM documents{where})'
-            ' ORDER BY doc_id, start, "end", label, id',
-            params,
-        )
-        groups = groupby(spans, itemgetter(0))
-        pending = next(groups, None)
-        values = docvars.values_of(self.conn)
-        for row in docs:
-            doc = self._checked(docvars.document_of(row, values.get(row[0], {})))
-            while pending is not None and pending[0] < doc.id:  # a document deleted between the two reads
-                pending = next(groups, None)
-            if pending is not None and pending[0] == doc.id:
-                yield doc, [r[1:] for r in pending[1]]
-                pending = next(groups, None)
-            else:
-                yield doc, []
-
-    def _checked(self, doc: Document) -> Document:
-        """A document whose stored SHA-256 is checked against its text: a colleague's file gets the hash
-        recomputed (a forged one must not align their spans with a different text of mine); in my own project a
-        mismatch is damage (a flipped byte in a statement), refused with a clear message."""
-        real = sha256_text(doc.text)
-        if real == doc.sha256:
-            return doc
-        if self.untrusted:
-            return dataclasses.replace(doc, sha256=real)
-        raise ProjectFileError(
-            f"{self.path} is damaged: the text of statement {doc.id} ({doc.title[:60]!r}) no longer matches its "
-            "stored SHA-256; run `annotator check` and restore a backup"
-        )
+        """The export's fast read: each document with its spans as rows of the :class:`Span` ``fields``, sorted by
+        (start, end, label, id), one document in memory at a time (see :func:`annotator.store.exporting.rows`)."""
+        return exporting.rows(self, status, fields)
 
     @_reading
     def stats(self) -> dict[str, Any]:
@@ -552,26 +500,3 @@ class Project:
     @_reading
     def history(self, limit: int = 100) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM history ORDER BY id DESC LIMIT ?", [limit]))
-
-
-class _DocumentWalk:
-    """What :meth:`Project.iter_documents` returns: an iterator of (document, [Span]) that also offers the
-    export's fast read of the same documents (``export_rows()``)."""
-
-    __slots__ = ("_project", "_status", "_walk")
-
-    def __init__(self, project: Project, status: str | None) -> None:
-        self._project = project
-        self._status = status
-        self._walk: Iterator[tuple[Document, list[Span]]] | None = None
-
-    def __iter__(self) -> _DocumentWalk:
-        return self
-
-    def __next__(self) -> tuple[Document, list[Span]]:
-        if self._walk is None:
-            self._walk = ((doc, list(starmap(Span, rows))) for doc, rows in self._project.export_rows(self._status))
-        return next(self._walk)
-
-    def export_rows(self, fields: Sequence[str] = SPAN_FIELDS) -> Iterator[tuple[Document, list[tuple[Any, ...]]]]:
-        return self._project.export_rows(self._status, fields)

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = [
     """CREATE TABLE documents (
@@ -230,17 +230,128 @@ _V4_SUGGEST = [
 _V4 = [*_V4_SEARCH, *_V4_CORPUS, *_V4_SUGGEST]
 
 
+
+# v5, co-occurrence kept as counts (issue 12, annotator/store/cooccurrence.py and sentences.py). Co-occurrence by
+# overlap was a range join over 1 M spans (1-3 s) and by sentence a join reading the text between spans (39 s); both
+# are now per-statement counts of co-occurring pairs by label pair, kept by triggers on ``spans``, so the labels ×
+# labels table is a GROUP BY over a few hundred thousand small rows. A trigger finds a span's partners with a range
+# seek in ``spans_by_doc``: for overlap the spans starting less than the statement's longest span before it
+# (``span_reach``: only grows, so it stays a bound), for a sentence the spans starting between its sentence's start
+# and the next one's. ``sentence_starts`` holds where each statement's sentences start (all but the first, which
+# starts the text), as ``core.suggest.segment.sentences`` cuts it: written with the statement at import (its text
+# never changes), filled here for older projects by ``sentences.fill`` in batches. A span is in the sentence where
+# it starts (one starting in the blank between two sentences is in the one before).
+_REACH = "(SELECT longest FROM span_reach WHERE doc_id = {R}.doc_id)"
+_SENTENCE_START = ("coalesce((SELECT start FROM sentence_starts WHERE doc_id = {R}.doc_id AND start <= {R}.start"
+                   " ORDER BY start DESC LIMIT 1), 0)")
+_NEXT_SENTENCE = ("coalesce((SELECT start FROM sentence_starts WHERE doc_id = {R}.doc_id AND start > {R}.start"
+                  " ORDER BY start LIMIT 1), 9223372036854775807)")
+#: the other spans of {R}'s statement that co-occur with it, by mode (b: a span of spans_by_doc)
+_PARTNERS = {
+    "overlap": ('b.doc_id = {R}.doc_id AND b.start > {R}.start - coalesce(' + _REACH + ', {R}.start + 1)'
+                ' AND b.start < {R}."end" AND b."end" > {R}.start AND b.id <> {R}.id'),
+    "sentence": ("b.doc_id = {R}.doc_id AND b.start >= " + _SENTENCE_START + " AND b.start < " + _NEXT_SENTENCE
+                 + " AND b.id <> {R}.id"),
+}
+
+
+def _count_pairs(mode: str, row: str) -> str:
+    """Add the pairs the span ``row`` (NEW) makes with the others of its statement."""
+    return (f"INSERT INTO {mode}_pairs (doc_id, x, y, pairs) SELECT {row}.doc_id, min({row}.label, b.label),"
+            f" max({row}.label, b.label), count(*) FROM spans b INDEXED BY spans_by_doc"
+            f" WHERE {_PARTNERS[mode].format(R=row)} GROUP BY 2, 3"
+            " ON CONFLICT (doc_id, x, y) DO UPDATE SET pairs = pairs + excluded.pairs;")
+
+
+def _uncount_pairs(mode: str, row: str) -> str:
+    """Take away the pairs the span ``row`` (OLD) made with the others of its statement (an UPDATE of the few rows
+    of its statement: nothing happens to a statement whose rows are already gone)."""
+    other = f"CASE WHEN {mode}_pairs.x = {row}.label THEN {mode}_pairs.y ELSE {mode}_pairs.x END"
+    return (f"UPDATE {mode}_pairs SET pairs = pairs - (SELECT count(*) FROM spans b INDEXED BY spans_by_doc"
+            f" WHERE {_PARTNERS[mode].format(R=row)} AND b.label = {other})"
+            f" WHERE doc_id = {row}.doc_id AND (x = {row}.label OR y = {row}.label);"
+            f" DELETE FROM {mode}_pairs WHERE doc_id = {row}.doc_id AND pairs = 0;")
+
+
+_REACH_SPAN = """INSERT INTO span_reach (doc_id, longest) VALUES (NEW.doc_id, NEW."end" - NEW.start)
+            ON CONFLICT (doc_id) DO UPDATE SET longest = max(longest, excluded.longest);"""
+#: a statement listed in ``pairs_deferred`` has its pairs counted in bulk at the end of the writing transaction
+#: (``pair_counts.recount_deferred``): an import, where counting span by span costs the square of a dense
+#: statement's spans (10 000 spans, one of them the whole text: 0.4 -> 13.6 s) and one range join costs its pairs
+_COUNTED = "NOT EXISTS (SELECT 1 FROM pairs_deferred WHERE doc_id = {R}.doc_id)"
+_V5_CORPUS: list[str | Callable[[sqlite3.Connection], None]] = [
+    """CREATE TABLE sentence_starts (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL CHECK (start > 0),
+        PRIMARY KEY (doc_id, start)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE span_reach (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        longest INTEGER NOT NULL CHECK (longest > 0)
+    )""",
+    *(f"""CREATE TABLE {mode}_pairs (
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        x TEXT NOT NULL,
+        y TEXT NOT NULL,
+        pairs INTEGER NOT NULL CHECK (pairs >= 0),
+        PRIMARY KEY (doc_id, x, y),
+        CHECK (x <= y)
+    ) WITHOUT ROWID""" for mode in ("overlap", "sentence")),
+    # empty outside a writing transaction (``annotator check`` says so if not)
+    "CREATE TABLE pairs_deferred (doc_id INTEGER PRIMARY KEY)",
+    f"""CREATE TRIGGER pairs_span_reach AFTER INSERT ON spans BEGIN
+        {_REACH_SPAN}
+    END""",
+    f"""CREATE TRIGGER pairs_span_insert AFTER INSERT ON spans WHEN {_COUNTED.format(R="NEW")} BEGIN
+        {_count_pairs("overlap", "NEW")}
+        {_count_pairs("sentence", "NEW")}
+    END""",
+    f"""CREATE TRIGGER pairs_span_delete AFTER DELETE ON spans WHEN {_COUNTED.format(R="OLD")} BEGIN
+        {_uncount_pairs("overlap", "OLD")}
+        {_uncount_pairs("sentence", "OLD")}
+    END""",
+    f"""CREATE TRIGGER pairs_span_move AFTER UPDATE OF doc_id, start, "end", label ON spans
+       WHEN (OLD.doc_id IS NOT NEW.doc_id OR OLD.start IS NOT NEW.start OR OLD."end" IS NOT NEW."end"
+         OR OLD.label IS NOT NEW.label) AND {_COUNTED.format(R="OLD")} AND {_COUNTED.format(R="NEW")} BEGIN
+        {_REACH_SPAN}
+        {_uncount_pairs("overlap", "OLD")}
+        {_uncount_pairs("sentence", "OLD")}
+        {_count_pairs("overlap", "NEW")}
+        {_count_pairs("sentence", "NEW")}
+    END""",
+    # an older project: where its statements' sentences start (Python's segmentation, in batches), then the counts
+    lambda conn: _fill(conn),
+    """INSERT INTO span_reach (doc_id, longest) SELECT doc_id, max("end" - start) FROM spans GROUP BY doc_id""",
+]
+_V5 = [*_V5_CORPUS]
+
+
+def _fill(conn: sqlite3.Connection) -> None:
+    """The v5 migration's filling of what an older project holds (imported here: it needs the segmentation)."""
+    from annotator.store import pair_counts, sentences
+
+    sentences.fill(conn)
+    pair_counts.recount_all(conn)
+
+
 #: MIGRATIONS[n] takes a database from version n-1 to version n
-def _run(statements: list[str]) -> Callable[[sqlite3.Connection], None]:
+_Step = Callable[[sqlite3.Connection], None]
+
+
+def _run(statements: list[str] | list[str | _Step]) -> _Step:
     def step(conn: sqlite3.Connection) -> None:
         for sql in statements:
-            conn.execute(sql)
+            if callable(sql):  # a step SQL alone cannot do (filling a new table from Python)
+                sql(conn)
+            else:
+                conn.execute(sql)
 
     return step
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2), 3: _run(_V3)}
 MIGRATIONS[4] = _run(_V4)
+MIGRATIONS[5] = _run(_V5)
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:

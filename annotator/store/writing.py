@@ -18,7 +18,7 @@ from annotator.core import codebook
 from annotator.core.model import STATUSES, IncomingDocument, Label
 from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError
-from annotator.store import search_index
+from annotator.store import pair_counts, search_index, sentences
 from annotator.store.docvars import write_document_variables
 
 
@@ -184,6 +184,7 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     )
     if doc_rows:
         search_index.index_new(conn, doc_rows[0][0])  # the full-text index, in the same transaction
+        sentences.index_new(conn, ((row[0], row[3]) for row in doc_rows))  # before the spans: their triggers read it
     result["new_variables"] = write_document_variables(conn, stored, stamp)
     del doc_rows
     if added_to:
@@ -196,11 +197,13 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             everything = existing + added
             added.append(Label(key, key, codebook.free_shortcut(everything), codebook.next_color(everything), ""))
         write_labels(conn, added, first_position=len(existing))
+    pair_counts.defer(conn, {row[0] for row in span_rows})  # pairs counted in bulk below, not span by span
     conn.executemany(
         'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         span_rows,
     )
+    pair_counts.recount_deferred(conn)
     result["spans"] = len(span_rows)
     conn.executemany(
         "INSERT INTO history (at, actor, action, doc_id, span_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",

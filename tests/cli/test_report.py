@@ -77,6 +77,26 @@ def test_cooccurrence_overlap_and_sentence(project):
     assert sent["cells"][c][c] == 0  # "commit" and "defend" are two sentences apart
 
 
+def test_crosstab_commitments_per_issuer_per_quarter(project):
+    """The window's Corpus crosstab (rows issuer, label Commitment, columns date by quarter) on the command line."""
+    args = ("report", project, "--rows", "issuer", "--label", "commitment", "--by", "date:quarter")
+    data = json.loads(run_cli(*args, "--json").stdout)
+    assert (data["rows"], data["label"], data["by"], data["count"]) == ("issuer", "commitment", "date:quarter", "spans")
+    assert data["row_names"] == ["=Japan", "Korea"] and data["group_names"] == ["2023-Q1", "2023-Q2", "(no date)"]
+    assert data["cells"] == [[2, 0, 0], [0, 1, 0]]
+    assert data["row_totals"] == [2, 1] and data["column_totals"] == [2, 1, 0]
+    docs = json.loads(run_cli(*args, "--documents", "--json").stdout)
+    assert docs["cells"] == [[1, 0, 0], [0, 1, 0]]
+    rows = list(csv.reader(io.StringIO(run_cli(*args, "--csv").stdout.decode("utf-8"))))
+    assert rows[0] == ["issuer", "2023-Q1", "2023-Q2", "(no date)", "total"]
+    assert rows[1] == ["'=Japan", "2", "0", "0", "2"]  # neutralised for a spreadsheet
+    assert rows[-1] == ["total", "2", "1", "0", "3"]
+    table = run_cli(*args).stdout.decode().splitlines()
+    assert table[0].split()[:3] == ["issuer", "2023-Q1", "2023-Q2"]
+    assert table[2].split() == ["Korea", "0", "1", "0", "1"]
+    assert b"--rows" in run_cli("report", "--help").stdout
+
+
 def test_table_output_is_aligned_text(project):
     result = run_cli("report", project, "--by", "date:year")
     assert result.returncode == 0
@@ -90,6 +110,10 @@ def test_table_output_is_aligned_text(project):
     (["--by", "issuer:quarter"], b"'issuer' is not a date"),
     (["--by", "date:week"], b"unknown period 'week'"),
     (["--same-sentence"], b"--same-sentence goes with --cooccurrence"),
+    (["--rows", "issuer"], b"--rows and --label go together"),
+    (["--label", "threat"], b"--rows and --label go together"),
+    (["--rows", "issuer", "--label", "nope"], b"no label 'nope' in the codebook"),
+    (["--rows", "colour", "--label", "threat"], b"cannot group by 'colour'"),
 ])
 def test_bad_input_is_one_clear_line_exit_1(project, args, message):
     result = run_cli("report", project, *args)

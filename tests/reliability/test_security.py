@@ -309,7 +309,7 @@ SQL_ALLOWED = {
     # table names from a constant tuple in the function, checked against sqlite_master
     ("annotator/store/backup_policy.py", "fingerprint"): "table names from a constant tuple",
     # columns are Span field names (checked against SPAN_FIELDS), WHERE is "" or a constant; the status is a parameter
-    ("annotator/store/project.py", "export_rows"): "columns from SPAN_FIELDS, constant WHERE",
+    ("annotator/store/exporting.py", "rows"): "columns from SPAN_FIELDS, constant WHERE",
     # a list of "?" placeholders, one per value of the chunk; the values are parameters
     ("annotator/store/writing.py", "populate"): "IN (?, ?, ...) placeholders",
     # the migrations run their own constant DDL statements, one by one

@@ -162,12 +162,14 @@ def test_cooccurrence_timeline_and_codeline(qtbot, window, tmp_path, monkeypatch
     assert corpus.co_model.counts[c][t] == 0  # no commitment overlaps a threat
     _pick(qtbot, corpus.co_mode, "Spans that start in the same sentence")
     _wait_idle(qtbot, corpus)
-    assert corpus.co_model.counts[c][c] == 0  # the two commitments are in two sentences
+    # "commit" and "defend" of statement 0 are one sentence as suggestions cut it: a period before an emoji ends none
+    assert corpus.co_model.counts[c][c] == 1
+    assert corpus.co_model.counts[c][t] == 0  # "threaten" is after the line break
     corpus.co_view.setFocus()
     corpus.co_view.setCurrentIndex(corpus.co_model.index(c, c))
     qtbot.keyClick(corpus.co_view, Qt.Key.Key_Return)
     _wait_idle(qtbot, corpus)
-    assert corpus.co_docs_model.row_names == []
+    assert corpus.co_docs_model.row_names == ["statement 0"]
 
     corpus = ctl.show("timeline")
     _wait_idle(qtbot, corpus)
@@ -207,3 +209,56 @@ def test_one_column_per_statement_stays_quick_to_show(qtbot, window, monkeypatch
     assert corpus.table_model.column_names == [f"statement {i}" for i in range(5)]
     assert corpus.table_chart.categories == ["statement 0", "statement 1", "statement 2"]
     assert "the first 3 of 5" in corpus.table_chart.category_title
+
+
+def test_the_codeline_works_from_the_keyboard(qtbot, window, monkeypatch):
+    """Tab into the strip, arrows between statements and their spans, Page Down/Up (and Down past the last statement)
+    turn the page, Enter opens the span in its statement, selected; the status line says where the cursor is."""
+    from annotator.ui.corpus.codeline import CodelineChart
+
+    monkeypatch.setattr(CodelineChart, "PAGE", 2)
+    corpus = window.corpus_views.show("codeline")
+    corpus.code_from.setSingleStep(2)
+    _wait_idle(qtbot, corpus)
+    chart = corpus.codeline_chart
+    assert chart.focusPolicy() & Qt.FocusPolicy.TabFocus
+    corpus.code_from.setFocus()
+    qtbot.keyClick(corpus.code_from, Qt.Key.Key_Tab)  # from the spin box to the strip
+    qtbot.waitUntil(chart.hasFocus, timeout=5000)
+    assert [r.title for r in chart.rows] == ["statement 0", "statement 1"] and chart.current == (0, -1)
+    assert corpus.status.text().startswith("statement 0: 3 span(s)")
+    qtbot.keyClick(chart, Qt.Key.Key_Right)
+    qtbot.keyClick(chart, Qt.Key.Key_Right)
+    assert chart.current == (0, 1)
+    assert corpus.status.text().startswith("statement 0: Commitment")
+    qtbot.keyClick(chart, Qt.Key.Key_End)
+    assert chart.current == (0, 2) and "Threat" in corpus.status.text()
+    qtbot.keyClick(chart, Qt.Key.Key_Right)  # no further
+    assert chart.current == (0, 2)
+    qtbot.keyClick(chart, Qt.Key.Key_Down)
+    assert chart.current == (1, -1)
+    qtbot.keyClick(chart, Qt.Key.Key_Down)  # past the page's last statement: the next page
+    _wait_idle(qtbot, corpus)
+    assert [r.title for r in chart.rows] == ["statement 2", "statement 3"] and chart.current == (0, -1)
+    qtbot.keyClick(chart, Qt.Key.Key_Up)  # before its first: the page before, on its last statement
+    _wait_idle(qtbot, corpus)
+    assert [r.title for r in chart.rows] == ["statement 0", "statement 1"] and chart.current == (1, -1)
+    qtbot.keyClick(chart, Qt.Key.Key_PageDown)
+    _wait_idle(qtbot, corpus)
+    qtbot.keyClick(chart, Qt.Key.Key_PageDown)
+    _wait_idle(qtbot, corpus)
+    assert [r.title for r in chart.rows] == ["statement 4"]
+    qtbot.keyClick(chart, Qt.Key.Key_PageDown)  # the last page: stays
+    _wait_idle(qtbot, corpus)
+    assert [r.title for r in chart.rows] == ["statement 4"]
+    qtbot.keyClick(chart, Qt.Key.Key_PageUp)
+    _wait_idle(qtbot, corpus)
+    qtbot.keyClick(chart, Qt.Key.Key_Right)  # statement 2's first span: "commit"
+    row = chart.rows[0]
+    assert row.title == "statement 2"
+    span_id = row.span_ids[0]
+    qtbot.keyClick(chart, Qt.Key.Key_Return)
+    assert window.session.document.title == "statement 2"
+    assert window.view.selected_span_id == span_id
+    span = window.session.project.span(span_id)
+    assert window.session.document.text[span.start:span.end] == "commit"

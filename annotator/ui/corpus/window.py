@@ -76,6 +76,7 @@ class CorpusWindow(SpansTab, QDialog):
         self.tabs.addTab(self._build_spans(), "&Spans")
         self.status = plain(QLabel())
         self.status.setObjectName("corpus_status")
+        self.codeline_chart.currentChanged.connect(self.status.setText)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
@@ -191,6 +192,8 @@ class CorpusWindow(SpansTab, QDialog):
         self.code_from.valueChanged.connect(self.refresh_codeline)
         self.codeline_chart = CodelineChart()
         self.codeline_chart.rowActivated.connect(lambda doc_id: self._open(doc_id, None))
+        self.codeline_chart.spanActivated.connect(self._open)
+        self.codeline_chart.pageRequested.connect(self._codeline_page)
         form = QFormLayout()
         form.addRow("&From statement:", self.code_from)
         layout = QVBoxLayout(page)
@@ -276,6 +279,15 @@ class CorpusWindow(SpansTab, QDialog):
     def refresh_cooccurrence(self) -> None:
         mode = self.co_mode.currentData()
         self.jobs.start("cooccurrence", self.project, lambda conn: co.cooccurrence(conn, mode))
+
+    def _codeline_page(self, step: int) -> None:
+        """The page before (-1) or after (+1), from the codeline's keys; nothing at either end."""
+        before = self.code_from.value()
+        after = max(1, before + step * CodelineChart.PAGE)
+        if after > self.code_from.maximum() or after == before:  # the last or first page already: stay
+            self.codeline_chart.land_last = False
+            return
+        self.code_from.setValue(after)
 
     def refresh_timeline(self) -> None:
         period = self.period.currentData()
