@@ -26,7 +26,7 @@ def sample_window(qtbot, tmp_path):
 
 
 def _settled(ctl) -> bool:
-    return ctl.trained is not None and not ctl.retrainer.busy() and not ctl.retrainer.timer.isActive()
+    return ctl.version is not None and ctl.retrainer.idle()
 
 
 def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_window, qtbot, tmp_path):
@@ -44,7 +44,7 @@ def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next statement
     second = window.session.document
     assert second.id != first.id
-    qtbot.waitUntil(lambda: _settled(ctl) and ctl.trained.version != "", timeout=120_000)
+    qtbot.waitUntil(lambda: _settled(ctl) and ctl.version != "", timeout=120_000)
 
     # dashed ghosts with their confidences, drawn by the layer over the statement; none is a span
     ghosts = ctl.layer.suggestions
