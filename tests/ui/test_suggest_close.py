@@ -44,7 +44,7 @@ def test_closing_the_window_mid_retrain_leaves_nothing_behind(qtbot, qtlog, tmp_
     thread = ctl.retrainer.thread
     window.close()
     assert not thread.isRunning()
-    assert worker._RUNNING == set()
+    assert not worker._RUNNING
     assert batch._SERVER is None or batch._SERVER.poll() is not None
     if os.path.exists("/proc/self/status"):
         assert not _alive(pid), "the retrain process outlived the window"

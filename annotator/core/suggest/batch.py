@@ -22,6 +22,7 @@ the next request a training, and the corpus's batches stop being asked for.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import struct
 import subprocess
@@ -287,10 +288,8 @@ def serve() -> None:
     window is gone."""
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True, name="exit-with-window").start()
     if hasattr(os, "nice"):
-        try:
+        with contextlib.suppress(OSError):
             os.nice(5)  # the window's process comes first on a busy machine
-        except OSError:
-            pass
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing printed may mix with the answers
     while True:

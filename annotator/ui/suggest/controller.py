@@ -53,6 +53,7 @@ class SuggestController(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.visibilityChanged.connect(lambda shown: self._fill_panel() if shown else None)
         self.retrainer = Retrainer(lambda: self.window.session.project.path, self)
         self.retrainer.trained.connect(self._trained)
         self.retrainer.suggested.connect(self._suggested)
@@ -240,6 +241,9 @@ class SuggestController(QObject):
         changed since their suggestions were made."""
         self.panel_clock.start()
         if self.session is None:
+            return
+        if not self.dock.isVisible():  # filled when shown (the corpus's batches need not rebuild a hidden list)
+            self._show_figures()
             return
         project = self.session.project
         rows = []
