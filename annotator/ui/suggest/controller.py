@@ -427,13 +427,8 @@ class SuggestController(QObject):
             self._note("the best among the statements suggested for so far (still suggesting for the corpus)")
 
     def edit_cues(self) -> None:
-        from annotator.store import suggest as store
-        from annotator.ui.suggest.cues_dialog import CuesDialog
-
-        dialog = CuesDialog(self.window, self.session.labels, store.cues(self.session.project))
-        if dialog.exec() == CuesDialog.DialogCode.Accepted:
-            self.set_cues(dialog.result_cues)
-        self.window.focus_statement()
+        """Cue patterns are edited in the codebook editor, beside their label."""
+        self.window.files.edit_codebook()
 
     def set_cues(self, changes: dict[str, list[Any]]) -> None:
         """Store cue patterns (label key -> cues) as one undoable change, then retrain."""
