@@ -160,10 +160,16 @@ def suggest_corpus(project: Project, suggester: Any, label: str | None = None,
 def reader(path: Path) -> Project:
     """A read-only connection of its own to the project file at ``path`` (as ``review_report.reader``): it sees
     what the window has committed, never writes, and leaves the window's connection alone."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
     with translated("open", path):
-        conn = sqlite3.connect(f"file:{quote(str(Path(path).resolve()))}?mode=ro", uri=True, isolation_level=None,
-                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:  # a file on read-only media (no -shm can be made): nobody writes it
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
     return Project(conn, Path(path), True, "", None, trusted_read=False)
 
 

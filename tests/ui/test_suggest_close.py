@@ -59,3 +59,17 @@ def test_closing_the_window_mid_retrain_leaves_nothing_behind(qtbot, qtlog, tmp_
         conn.close()
     with Project.open(path, user="tester") as again:
         assert [(s.start, s.label) for s in again.spans(doc.id)] == [(start, "threat")]
+
+
+def test_a_read_only_window_gets_suggestions_read_from_the_file_it_shows(qtbot, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    path = tmp_path / "p.sqlite"
+    Project.open(path, create=True, user="tester", populate=sample_documents()).close()
+    project = Project.open(path, readonly=True, user="tester")
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    ctl = window.suggestions
+    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
+    assert ctl.shown and all(g.source.startswith("pattern:") for g in ctl.shown)
+    window.close()
+    project.close()

@@ -54,7 +54,7 @@ class SuggestController(QObject):
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.visibilityChanged.connect(lambda shown: self._fill_panel() if shown else None)
-        self.retrainer = Retrainer(lambda: self.window.session.project.path, self)
+        self.retrainer = Retrainer(self._database_file, self)
         self.retrainer.trained.connect(self._trained)
         self.retrainer.suggested.connect(self._suggested)
         self.retrainer.evaluated.connect(self._evaluated)
@@ -163,6 +163,12 @@ class SuggestController(QObject):
         if doc is not None and doc.id not in self.suggestions:
             self.retrainer.focus(self._focus_ids(doc.id))
         self.refresh(reset_current=True)
+
+    def _database_file(self) -> str:
+        """The file the window's connection reads (a read-only project may be a private copy of ``path``)."""
+        project = self.window.session.project
+        row = project.conn.execute("PRAGMA database_list").fetchone()
+        return str(row[2]) if row and row[2] else str(project.path)
 
     @property
     def names(self) -> dict[str, str]:
