@@ -1,4 +1,5 @@
-"""Closing the window in the middle of a retrain (issue 13): no crash, no retrain process or thread left behind,
+"""The retrain off the GUI thread (issue 13): nothing read on the GUI thread, the open statement first; closing the
+window in the middle of a retrain: no crash, no retrain process or thread left behind,
 no Qt warning, and the project file intact."""
 
 from __future__ import annotations
@@ -71,5 +72,36 @@ def test_a_read_only_window_gets_suggestions_read_from_the_file_it_shows(qtbot, 
     ctl = window.suggestions
     qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
     assert ctl.shown and all(g.source.startswith("pattern:") for g in ctl.shown)
+    window.close()
+    project.close()
+
+
+def test_a_retrain_reads_nothing_on_the_gui_thread_and_asks_the_open_statement_first(qtbot, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=sample_documents())
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    ctl = window.suggestions
+    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
+    asked: list[str] = []
+    original = worker._Thread.__init__
+
+    def spy(self, kind, request, generation):
+        asked.append(kind)
+        assert set(request) <= {"op", "path", "doc_ids", "after", "limit"}  # a path, never texts
+        original(self, kind, request, generation)
+
+    statements: list[str] = []
+    project.conn.set_trace_callback(statements.append)
+    try:
+        worker._Thread.__init__ = spy
+        ctl.retrainer.start_now()
+        qtbot.waitUntil(ctl.retrainer.idle, timeout=120_000)
+    finally:
+        worker._Thread.__init__ = original
+        project.conn.set_trace_callback(None)
+    assert asked[:3] == ["train", "focus", "evaluate"] and set(asked[3:]) == {"corpus"}
+    assert not [s for s in statements if "documents" in s or "spans" in s], statements
+    assert ctl.shown and ctl.figures() is not None
     window.close()
     project.close()
