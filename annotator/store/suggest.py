@@ -8,8 +8,11 @@ default cues and no rejections.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -18,6 +21,7 @@ from annotator.core.suggest.cues import Cue, cue_problems, cues_from_items, cues
 from annotator.core.suggest.defaults import DEFAULT_CUES
 from annotator.core.suggest.suggester import Suggestion, TrainingDoc
 from annotator.errors import AnnotatorError
+from annotator.store.connection import BUSY_TIMEOUT_MS, translated
 from annotator.store.project import Project, now
 
 
@@ -148,3 +152,55 @@ def suggest_corpus(project: Project, suggester: Any, label: str | None = None,
             if sg.confidence >= min_confidence and (label is None or sg.label == label):
                 out.append((sg, sha, text[sg.start : sg.end]))
     return out
+
+
+# -- what the retrain process reads itself (never the window's connection, never on the GUI thread) ----------------
+
+
+def reader(path: Path) -> Project:
+    """A read-only connection of its own to the project file at ``path`` (as ``review_report.reader``): it sees
+    what the window has committed, never writes, and leaves the window's connection alone."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    with translated("open", path):
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:  # a file on read-only media (no -shm can be made): nobody writes it
+            conn.close()
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+    return Project(conn, Path(path), True, "", None, trusted_read=False)
+
+
+def candidates(project: Project, doc_ids: Sequence[int] | None = None, after: int = 0, limit: int = 0,
+               ) -> list[tuple[int, str, str, list[tuple[int, int, str]], set[tuple[int, int, str]]]]:
+    """Statements to suggest for (never skipped ones): ``doc_ids`` (in that order), or the next ``limit`` by id
+    after ``after``; each as (doc_id, title, text, its spans, its rejected (start, end, label))."""
+    if doc_ids is not None:
+        ids = [int(i) for i in doc_ids]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = project.conn.execute(
+            f"SELECT id, title, text FROM documents WHERE status != 'skipped' AND id IN ({marks})", ids).fetchall()
+        order = {d: i for i, d in enumerate(ids)}
+        rows.sort(key=lambda r: order[r[0]])
+    else:
+        rows = project.conn.execute(
+            "SELECT id, title, text FROM documents WHERE status != 'skipped' AND id > ? ORDER BY id LIMIT ?",
+            (after, limit)).fetchall()
+    if not rows:
+        return []
+    marks = ",".join("?" * len(rows))
+    ids = [r[0] for r in rows]
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for doc_id, start, end, label in project.conn.execute(
+            f'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN ({marks})', ids):
+        spans.setdefault(doc_id, []).append((start, end, label))
+    refused: dict[int, set[tuple[int, int, str]]] = {}
+    if _has_tables(project):
+        for doc_id, start, end, label in project.conn.execute(
+                f'SELECT doc_id, start, "end", label FROM suggest_rejections WHERE doc_id IN ({marks})', ids):
+            refused.setdefault(doc_id, set()).add((start, end, label))
+    return [(i, title, text, sorted(spans.get(i, ())), refused.get(i, set())) for i, title, text in rows]

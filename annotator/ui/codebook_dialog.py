@@ -1,4 +1,6 @@
-"""The codebook editor: add, rename, recolour, re-key, describe, reorder and delete labels.
+"""The codebook editor: add, rename, recolour, re-key, describe, reorder and delete labels, and edit each label's
+cue patterns (issue 13: below the table, for the selected label; they belong to the row, so they stay with the
+label whatever its name, key or shortcut becomes).
 
 The dialog edits a copy; OK applies it as undoable commands (deletions first, each asking what to do with the
 label's spans, then the new codebook as one change). Cancel changes nothing.
@@ -9,7 +11,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,14 +33,19 @@ from PySide6.QtWidgets import (
 
 from annotator.core import codebook
 from annotator.core.model import Label
+from annotator.core.suggest.cues import Cue, cue_problems
 from annotator.ui.panels import swatch
+from annotator.ui.suggest.cues_text import HELP, cues_to_text, parse
 from annotator.ui.text import plain_tooltip
 
 COLUMNS = ("Name", "Key", "Shortcut", "Colour", "Description")
+#: where a row keeps its cue patterns (as the editor's text), on its Name item
+CUES_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class CodebookDialog(QDialog):
-    def __init__(self, parent: QWidget, labels: list[Label], counts: dict[str, int]) -> None:
+    def __init__(self, parent: QWidget, labels: list[Label], counts: dict[str, int],
+                 cues: dict[str, tuple[Cue, ...]] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Codebook")
         self.counts = counts
@@ -53,8 +62,23 @@ class CodebookDialog(QDialog):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._double_clicked)
+        self.cue_title = QLabel("")
+        self.cue_editor = QPlainTextEdit()
+        self.cue_editor.setObjectName("codebook_cues")
+        self.cue_editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.cue_editor.setToolTip(HELP)
+        self.cue_editor.setPlaceholderText("No cue patterns. " + HELP)
+        self.cue_errors = QLabel("")
+        self.cue_errors.setObjectName("codebook_cue_problems")
+        self.cue_errors.setTextFormat(Qt.TextFormat.PlainText)
+        self.cue_errors.setWordWrap(True)
+        self.cue_errors.setStyleSheet("color: #b00020")
+        self._loading = False
         for label in labels:
-            self._append(label)
+            self._append(label, cues_text=cues_to_text((cues or {}).get(label.key, ())))
+        self.table.currentCellChanged.connect(lambda row, _c, _pr, _pc: self._show_cues(row))
+        self.cue_editor.textChanged.connect(self._cues_edited)
+        self._show_cues(-1)
 
         buttons = QHBoxLayout()
         for text, slot in (("Add", self.add_label), ("Delete…", self.delete_label), ("Move up", self.move_up),
@@ -67,16 +91,21 @@ class CodebookDialog(QDialog):
         box.accepted.connect(self._accept)
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
+        layout.addWidget(self.cue_title)
+        layout.addWidget(self.cue_editor, 2)
+        layout.addWidget(self.cue_errors)
         layout.addWidget(box)
-        self.resize(820, 380)
+        self.resize(820, 560)
 
     # ------------------------------------------------------------------ rows
-    def _append(self, label: Label, row: int | None = None) -> None:
+    def _append(self, label: Label, row: int | None = None, cues_text: str = "") -> None:
         row = self.table.rowCount() if row is None else row
         self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(label.name))
+        name = QTableWidgetItem(label.name)
+        name.setData(CUES_ROLE, cues_text)
+        self.table.setItem(row, 0, name)
         key = QTableWidgetItem(label.key)
         if label.key in self.original:  # a key is the label's identity in exports: fixed once in use
             key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -151,8 +180,9 @@ class CodebookDialog(QDialog):
         if row < 0 or not 0 <= target < self.table.rowCount():
             return
         label = self._row_label(row)
+        cues_text = self.cues_text(row)
         self.table.removeRow(row)
-        self._append(label, target)
+        self._append(label, target, cues_text)
         self.table.selectRow(target)
 
     def move_up(self) -> None:
@@ -175,11 +205,51 @@ class CodebookDialog(QDialog):
         if column == 3:
             self.pick_color(row)
 
+    # ------------------------------------------------------------------ cue patterns
+    def cues_text(self, row: int) -> str:
+        item = self.table.item(row, 0)
+        return str(item.data(CUES_ROLE) or "") if item is not None else ""
+
+    def _show_cues(self, row: int) -> None:
+        """The cue editor shows the cues of the current row (and edits them in place)."""
+        self._loading = True
+        try:
+            has_row = 0 <= row < self.table.rowCount()
+            self.cue_editor.setEnabled(has_row)
+            self.cue_editor.setPlainText(self.cues_text(row) if has_row else "")
+            name = self.table.item(row, 0).text() if has_row and self.table.item(row, 0) else ""
+            self.cue_title.setText(f"Cue patterns of “{name}”" if has_row else "Cue patterns (select a label)")
+        finally:
+            self._loading = False
+
+    def _cues_edited(self) -> None:
+        row = self.table.currentRow()
+        if self._loading or row < 0 or self.table.item(row, 0) is None:
+            return
+        self.table.item(row, 0).setData(CUES_ROLE, self.cue_editor.toPlainText())
+
+    def cues(self) -> dict[str, list[Cue]]:
+        """Each label's cue patterns as edited (label key, as the table now gives it -> cues)."""
+        return {self._row_label(r).key: parse(self._row_label(r).name, self.cues_text(r))[0]
+                for r in range(self.table.rowCount())}
+
+    def cue_issues(self) -> list[str]:
+        found: dict[str, list[Cue]] = {}
+        problems: list[str] = []
+        for r in range(self.table.rowCount()):
+            label = self._row_label(r)
+            cues, bad = parse(label.name, self.cues_text(r))
+            found.setdefault(label.key, cues)
+            problems += bad
+        return problems + cue_problems(found)
+
     def _accept(self) -> None:
-        problems = codebook.label_problems(self.labels())
+        cue_problems_found = self.cue_issues()
+        self.cue_errors.setText("\n".join(cue_problems_found[:12]))
+        problems = codebook.label_problems(self.labels()) + cue_problems_found
         if problems:
             box = QMessageBox(QMessageBox.Icon.Warning, "Codebook", "The codebook is not valid:\n" +
-                              "\n".join(problems), QMessageBox.StandardButton.Ok, self)
+                              "\n".join(problems[:20]), QMessageBox.StandardButton.Ok, self)
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.exec()
             return

@@ -134,13 +134,17 @@ class Files:
     # ------------------------------------------------------------------ codebook
     def edit_codebook(self) -> None:
         session = self.session
-        dialog = CodebookDialog(self.window, session.labels, session.project.label_counts())
+        from annotator.store import suggest as cue_store  # each label's cue patterns are edited there too
+
+        dialog = CodebookDialog(self.window, session.labels, session.project.label_counts(),
+                                cue_store.cues(session.project))
         accepted = dialog.exec() == CodebookDialog.DialogCode.Accepted
         if accepted:
-            self.apply_codebook(dialog.labels(), dialog.deletions)
+            self.apply_codebook(dialog.labels(), dialog.deletions, dialog.cues())
         self.window.focus_statement()
 
-    def apply_codebook(self, labels, deletions: dict[str, str | None] | None = None) -> None:  # type: ignore[no-untyped-def]
+    def apply_codebook(self, labels, deletions: dict[str, str | None] | None = None,  # type: ignore[no-untyped-def]
+                       cues: dict | None = None) -> None:
         session = self.session
         stack = session.undo_stack
         stack.beginMacro("Edit codebook")
@@ -148,8 +152,10 @@ class Files:
             for key, relabel_to in (deletions or {}).items():
                 if not session.push(commands.DeleteLabel(session, key, relabel_to)):
                     return
-            if labels != session.project.labels():
-                session.push(commands.SetCodebook(session, labels))
+            if labels != session.project.labels() and not session.push(commands.SetCodebook(session, labels)):
+                return
+            if cues is not None:  # after the labels: a label's cues are stored under its key as it now is
+                self.window.suggestions.set_cues(cues)
         finally:
             stack.endMacro()
 

@@ -26,7 +26,7 @@ def sample_window(qtbot, tmp_path):
 
 
 def _settled(ctl) -> bool:
-    return ctl.trained is not None and not ctl.retrainer.busy() and not ctl.retrainer.timer.isActive()
+    return ctl.version is not None and ctl.retrainer.idle()
 
 
 def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_window, qtbot, tmp_path):
@@ -44,7 +44,7 @@ def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_
     qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done, next statement
     second = window.session.document
     assert second.id != first.id
-    qtbot.waitUntil(lambda: _settled(ctl) and ctl.trained.version != "", timeout=120_000)
+    qtbot.waitUntil(lambda: _settled(ctl) and ctl.version != "", timeout=120_000)
 
     # dashed ghosts with their confidences, drawn by the layer over the statement; none is a span
     ghosts = ctl.layer.suggestions
@@ -147,35 +147,85 @@ def test_threshold_hides_suggestions_and_next_suggested_statement(sample_window,
     assert window.session.document.id != first and ctl.shown
 
 
-def test_cue_patterns_edited_in_their_dialog_checked_saved_undoable_and_used(sample_window, qtbot):
+def _type(qtbot, editor, text: str) -> None:
+    """Type ``text`` into ``editor``, a line at a time (QTest cannot type a line break as a character)."""
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            qtbot.keyClick(editor, Qt.Key.Key_Return)
+        if line:
+            qtbot.keyClicks(editor, line)
+
+
+def test_cue_patterns_edited_in_the_codebook_editor_kept_through_renames_and_rekeys(sample_window, qtbot,
+                                                                                   monkeypatch):
     from annotator.core.suggest.cues import Cue
     from annotator.store import suggest as store
-    from annotator.ui.suggest.cues_dialog import CuesDialog
+    from annotator.ui import codebook_dialog
+    from tests.ui.conftest import on_dialog
+    from tests.ui.test_dialogs import close_message_boxes
 
     window = sample_window
     ctl = window.suggestions
     project = window.session.project
     qtbot.waitUntil(lambda: _settled(ctl), timeout=120_000)
-    dialog = CuesDialog(window, window.session.labels, store.cues(project))
-    qtbot.addWidget(dialog)
-    assert "threat-condemn\ttokens\tcondemn*|deplore*|denounce*" in dialog.editor.toPlainText()
-    dialog.editor.setPlainText("bad name!  phrase  x\nr  regex  (unclosed\nonly-two  phrase\n")
-    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    problems = dialog.problems.text()
-    assert dialog.result() == 0 and "Nothing was saved" in problems
-    assert "line 3" in problems and "not a valid regular expression" in problems and "the name must be" in problems
-    dialog.editor.setPlainText("# mine\nblatant  phrase  blatant violations\n")
-    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-    assert dialog.result() == 1
-    ctl.set_cues(dialog.result_cues)
-    assert store.cues(project)["threat"] == (Cue("blatant", "phrase", "blatant violations"),)
+    monkeypatch.setattr(codebook_dialog.QInputDialog, "getText", lambda *a, **k: ("Sanction threat", True))
+    seen: dict[str, object] = {}
+    found: list[str] = []
+
+    def bad(dialog):  # every problem named; nothing saved
+        dialog.table.setCurrentCell(0, 0)
+        seen["threat"] = dialog.cue_editor.toPlainText()
+        dialog.cue_editor.clear()
+        _type(qtbot, dialog.cue_editor, "bad name!  phrase  x\nr  regex  (unclosed\nonly-two  phrase\n")
+        boxes = close_message_boxes(found)  # noqa: F841 - kept alive while the box runs
+        dialog.findChild(codebook_dialog.QDialogButtonBox).button(
+            codebook_dialog.QDialogButtonBox.StandardButton.Ok).click()
+        seen["problems"] = dialog.cue_errors.text()
+        seen["open"] = dialog.isVisible()
+        dialog.reject()
+
+    timer = on_dialog(codebook_dialog.CodebookDialog, bad)  # noqa: F841 - kept alive while the dialog runs
+    ctl.actions["suggest_edit_cues"].trigger()  # Suggestions ▸ Edit Cue Patterns… opens the codebook editor
+    assert "threat-condemn\ttokens\t" in seen["threat"]
+    assert seen["open"] and found and "line 3" in seen["problems"]
+    assert "not a valid regular expression" in seen["problems"] and "the name must be" in seen["problems"]
+    assert store.cues(project)["threat"][0].name == "threat-threaten"  # nothing saved
+
+    def good(dialog):
+        dialog.table.setCurrentCell(0, 0)
+        dialog.cue_editor.clear()
+        _type(qtbot, dialog.cue_editor, "# mine\nblatant  phrase  blatant violations\n")
+        dialog.table.item(0, 0).setText("Menace")  # renamed
+        dialog.table.cellWidget(0, 2).setCurrentIndex(dialog.table.cellWidget(0, 2).findData("9"))  # re-keyed
+        dialog.table.selectRow(0)
+        dialog.move_down()  # moved: its cues go with it
+        dialog.add_label()  # a new label: its key is edited after its cues were typed
+        new = dialog.table.rowCount() - 1
+        dialog.table.setCurrentCell(new, 0)
+        _type(qtbot, dialog.cue_editor, "sanctions  tokens  sanction*\n")
+        dialog.table.item(new, 1).setText("sanctions_threat")
+        dialog.table.setCurrentCell(1, 0)
+        seen["moved"] = dialog.cue_editor.toPlainText()
+        dialog.findChild(codebook_dialog.QDialogButtonBox).button(
+            codebook_dialog.QDialogButtonBox.StandardButton.Ok).click()
+
+    timer = on_dialog(codebook_dialog.CodebookDialog, good)  # noqa: F841
+    window.files.edit_codebook()
+    assert seen["moved"] == "# mine\nblatant  phrase  blatant violations\n"
+    labels = {lb.key: lb for lb in project.labels()}
+    assert labels["threat"].name == "Menace" and labels["threat"].shortcut == "9"
+    cues = store.cues(project)
+    assert cues["threat"] == (Cue("blatant", "phrase", "blatant violations"),)
+    assert cues["sanctions_threat"] == (Cue("sanctions", "tokens", "sanction*"),)
+    assert cues["commitment"][0].name == "commitment-will"  # untouched labels keep theirs
     qtbot.waitUntil(lambda: _settled(ctl), timeout=120_000)
     window.open_document(2)
-    assert {g.source for g in ctl.shown if g.label == "threat"} <= {"pattern:blatant"} | {
-        g.source for g in ctl.shown if g.source.startswith("model:")}
-    assert any(g.source == "pattern:blatant" for g in ctl.shown)
-    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(g.source == "pattern:blatant" for g in ctl.shown), timeout=60_000)
+    assert not any(g.source.startswith("pattern:threat-") for g in ctl.shown)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo: labels and cues
     assert store.cues(project)["threat"][0].name == "threat-threaten"
+    assert [lb.key for lb in project.labels()] == ["threat", "commitment", "call_to_action"]
+    assert project.labels()[0].name == "Threat"
 
 
 def test_codebook_export_and_import_carry_cue_patterns(sample_window, tmp_path, monkeypatch):

@@ -1,61 +1,135 @@
-"""One retrain as the window runs it (issue 13): train, cross-validate and suggest for the corpus, from a
-:class:`Snapshot` of the project -- plain data, so it can run in another process.
+"""The retrain process (issue 13): it reads the project itself, trains, suggests and cross-validates, one request at a
+time, so the window neither reads nor computes any of it.
 
-It runs in a process of its own (:func:`run_elsewhere`): training is numpy, scipy and scikit-learn work, and in a thread
-of the window's process their calls that hold the GIL stalled the event loop for up to 0.1 s (measured); a second
-process leaves the window's interpreter alone and puts the second core to work. The process is started once, on
-the first retrain, and kept for the next ones (scikit-learn is imported there once). It is a plain subprocess
-talking through its own pipes (not multiprocessing, whose workers hold their queue's both ends and outlive a killed
-window, keeping its pipes open).
+Requests (JSON, length-prefixed, on the process's stdin; answers on its stdout):
+
+- ``{"op": "train", "path"}``: read the labelled statements (those holding spans and those marked done: never
+  the whole corpus) and the cue patterns through a read-only connection of its own, train, keep the suggester;
+- ``{"op": "suggest", "path", "doc_ids"}`` or ``{"op": "suggest", "path", "after", "limit"}``: suggestions for
+  those statements (the open one and the next few), or for the next batch of the corpus by id, with the kept
+  suggester (trained first if there is none for that file);
+- ``{"op": "evaluate", "path"}``: cross-validate on what the last training read.
+
+It runs in a process of its own: training is numpy, scipy and scikit-learn work, and in a thread of the window's
+process their calls that hold the GIL stalled the event loop for up to 0.1 s (measured); a second process leaves
+the window's interpreter alone and puts the second core to work (at a lower priority than the window). The process
+is started once and kept (scikit-learn is imported there once). It is a plain subprocess talking through its own
+pipes (not multiprocessing, whose workers hold their queue's both ends and outlive a killed window, keeping its
+pipes open). The window asks one request at a time and decides the order (``ui/suggest/worker.py``): a change makes
+the next request a training, and the corpus's batches stop being asked for.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import struct
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import orjson
 
+from annotator.core.suggest import learned
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.evaluate import Evaluation, cross_validate
 from annotator.core.suggest.suggester import Suggestion, TrainingDoc, train
 
-
-@dataclass
-class Snapshot:
-    labels: list[str]
-    cues: dict[str, tuple[Cue, ...]]
-    training: list[TrainingDoc]
-    #: (doc_id, text, spans, rejected (start, end, label)) of every statement not skipped
-    candidates: list[tuple[int, str, list[tuple[int, int, str]], set[tuple[int, int, str]]]]
+#: the characters of a suggested text the window is sent (for the Suggestions list)
+TEXT_SENT = 300
 
 
 @dataclass
-class Trained:
-    """What the window needs of a retrain; the model itself stays in the retrain process (bringing it back would
-    import scikit-learn into the window's process)."""
+class Suggested:
+    """Suggestions for some statements: doc_id -> (title, [(suggestion, its text)])."""
 
-    version: str  # the model's version ("" when no label had enough examples for one)
-    evaluation: Evaluation
-    #: doc_id -> its suggestions (every confidence above the floor; the threshold filters when shown)
-    suggestions: dict[int, list[Suggestion]] = field(default_factory=dict)
-    seconds: float = 0.0
+    docs: dict[int, tuple[str, list[tuple[Suggestion, str]]]]
+    last: int  # the highest doc_id read (the next batch starts after it)
+    more: bool  # whether the corpus has statements after ``last``
+    version: str
 
 
-def run(snap: Snapshot) -> Trained:
+class _State:
+    """What the process keeps between requests: the last training, for the file it read."""
+
+    def __init__(self) -> None:
+        self.path = ""
+        self.suggester: Any = None
+        self.docs: list[TrainingDoc] = []
+        self.labels: list[str] = []
+        self.cues: dict[str, tuple[Cue, ...]] = {}
+
+
+_STATE = _State()
+
+
+def _train(path: str) -> dict[str, Any]:
+    from annotator.store import suggest as store  # the process reads the project itself
+
+    learned.load()  # scikit-learn's first import (once per process) is not part of a retrain's time
+    started, cpu = time.perf_counter(), time.process_time()
+    project = store.reader(Path(path))
+    try:
+        label_cues = store.cues(project)
+        docs = store.training_docs(project)
+    finally:
+        project.conn.close()
+    labels = list(label_cues)
+    suggester = train(docs, labels, label_cues)
+    _STATE.path, _STATE.suggester, _STATE.docs, _STATE.labels, _STATE.cues = path, suggester, docs, labels, label_cues
+    return {"version": suggester.version, "spans": suggester.spans_seen, "documents": len(docs),
+            "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
+
+
+def _suggest(request: dict[str, Any]) -> dict[str, Any]:
+    from annotator.store import suggest as store
+
+    path = str(request["path"])
+    if _STATE.path != path or _STATE.suggester is None:
+        _train(path)
+    project = store.reader(Path(path))
+    try:
+        if "doc_ids" in request:
+            rows = store.candidates(project, doc_ids=[int(i) for i in request["doc_ids"]])
+            more = False
+        else:
+            limit = int(request["limit"])
+            rows = store.candidates(project, after=int(request["after"]), limit=limit + 1)
+            more = len(rows) > limit
+            rows = rows[:limit]
+    finally:
+        project.conn.close()
+    out: dict[int, tuple[str, list[tuple[Suggestion, str]]]] = {}
+    for doc_id, title, text, spans, refused in rows:
+        found = _STATE.suggester.suggest(doc_id, text, spans, refused)
+        out[doc_id] = (title, [(sg, text[sg.start : sg.end][:TEXT_SENT]) for sg in found])
+    last = max((r[0] for r in rows), default=int(request.get("after", 0)))
+    return suggested_to_json(Suggested(out, last, more, _STATE.suggester.version))
+
+
+def _evaluate(path: str) -> dict[str, Any]:
+    if _STATE.path != path or _STATE.suggester is None:
+        _train(path)
     started = time.perf_counter()
-    suggester = train(snap.training, snap.labels, snap.cues)
-    evaluation = cross_validate(snap.training, snap.labels, snap.cues)
-    out = {doc_id: suggester.suggest(doc_id, text, spans, refused) for doc_id, text, spans, refused in snap.candidates}
-    return Trained(suggester.version, evaluation, out, time.perf_counter() - started)
+    evaluation = cross_validate(_STATE.docs, _STATE.labels, _STATE.cues)
+    return {"evaluation": evaluation_to_json(evaluation), "version": _STATE.suggester.version,
+            "seconds": time.perf_counter() - started}
+
+
+def handle(request: dict[str, Any]) -> dict[str, Any]:
+    op = request.get("op")
+    if op == "train":
+        return _train(str(request["path"]))
+    if op == "suggest":
+        return _suggest(request)
+    if op == "evaluate":
+        return _evaluate(str(request["path"]))
+    raise ValueError(f"unknown request {op!r}")
 
 
 _LOCK = threading.Lock()
@@ -94,44 +168,28 @@ def _span(x: list[Any]) -> tuple[int, int, str]:
     return (int(x[0]), int(x[1]), str(x[2]))
 
 
-def snapshot_to_json(snap: Snapshot) -> dict[str, Any]:
-    return {
-        "labels": snap.labels,
-        "cues": {k: [[c.name, c.kind, c.pattern] for c in v] for k, v in snap.cues.items()},
-        "training": [[d.doc_id, d.text, [list(sp) for sp in d.spans], d.done] for d in snap.training],
-        "candidates": [[i, t, [list(sp) for sp in spans], [list(r) for r in sorted(refused)]]
-                       for i, t, spans, refused in snap.candidates],
-    }
+def evaluation_to_json(ev: Evaluation) -> dict[str, Any]:
+    return {"labels": list(ev.labels), "documents": ev.documents, "by": ev.by,
+            "regions": [[[list(g) for g in gold], [_sg(s) for s in sugg]] for gold, sugg in ev.regions]}
 
 
-def snapshot_from_json(obj: dict[str, Any]) -> Snapshot:
-    return Snapshot(
-        [str(x) for x in obj["labels"]],
-        {k: tuple(Cue(*c) for c in v) for k, v in obj["cues"].items()},
-        [TrainingDoc(int(i), t, tuple(_span(x) for x in spans), bool(done)) for i, t, spans, done in obj["training"]],
-        [(int(i), t, [_span(x) for x in spans], {_span(x) for x in refused})
-         for i, t, spans, refused in obj["candidates"]],
-    )
-
-
-def trained_to_json(t: Trained) -> dict[str, Any]:
-    ev = t.evaluation
-    return {
-        "version": t.version,
-        "evaluation": {"labels": list(ev.labels), "documents": ev.documents, "by": ev.by,
-                       "regions": [[[list(g) for g in gold], [_sg(s) for s in sugg]] for gold, sugg in ev.regions]},
-        "suggestions": [[doc_id, [_sg(s) for s in sugg]] for doc_id, sugg in t.suggestions.items()],
-        "seconds": t.seconds,
-    }
-
-
-def trained_from_json(obj: dict[str, Any]) -> Trained:
-    e = obj["evaluation"]
+def evaluation_from_json(e: dict[str, Any]) -> Evaluation:
     evaluation = Evaluation(tuple(e["labels"]), documents=int(e["documents"]), by=str(e["by"]))
     evaluation.regions = [(tuple(_span(g) for g in gold), tuple(Suggestion(*s) for s in sugg))
                           for gold, sugg in e["regions"]]
-    suggestions = {int(doc_id): [Suggestion(*s) for s in sugg] for doc_id, sugg in obj["suggestions"]}
-    return Trained(str(obj["version"]), evaluation, suggestions, float(obj["seconds"]))
+    return evaluation
+
+
+def suggested_to_json(s: Suggested) -> dict[str, Any]:
+    return {"docs": [[doc_id, title, [[*_sg(sg), text] for sg, text in found]]
+                     for doc_id, (title, found) in s.docs.items()],
+            "last": s.last, "more": s.more, "version": s.version}
+
+
+def suggested_from_json(obj: dict[str, Any]) -> Suggested:
+    docs = {int(doc_id): (str(title), [(Suggestion(*row[:6]), str(row[6])) for row in found])
+            for doc_id, title, found in obj["docs"]}
+    return Suggested(docs, int(obj["last"]), bool(obj["more"]), str(obj["version"]))
 
 
 def _start() -> subprocess.Popen[bytes]:
@@ -165,9 +223,10 @@ def abort() -> None:
         server.kill()
 
 
-def run_elsewhere(snap: Snapshot) -> Trained:
-    """:func:`run` in the retrain process, waited for (the calling thread releases the GIL while it waits); the
-    process is started on first use and kept; one that died is replaced once (unless :func:`abort` killed it)."""
+def ask(request: dict[str, Any]) -> dict[str, Any]:
+    """One request answered by the retrain process, waited for (the calling thread releases the GIL while it
+    waits); the process is started on first use and kept; one that died is replaced once (unless :func:`abort`
+    killed it). Raises RuntimeError with the process's message when the request failed there."""
     global _SERVER
     with _LOCK:
         _ABORT.clear()
@@ -179,7 +238,7 @@ def run_elsewhere(snap: Snapshot) -> Trained:
                 _SERVER = _start()
             assert _SERVER.stdin is not None and _SERVER.stdout is not None
             try:
-                _send(_SERVER.stdin, snapshot_to_json(snap))
+                _send(_SERVER.stdin, request)
                 answer = _receive(_SERVER.stdout)
             except (OSError, EOFError):
                 _discard(_SERVER)
@@ -189,7 +248,7 @@ def run_elsewhere(snap: Snapshot) -> Trained:
                 continue
             if "error" in answer:
                 raise RuntimeError(str(answer["error"]))
-            return trained_from_json(answer)
+            return answer
     raise AssertionError("unreachable")
 
 
@@ -227,9 +286,12 @@ def _exit_with(parent: int) -> None:
 
 
 def serve() -> None:
-    """The retrain process: a snapshot in, a :class:`Trained` (or the exception) out, until its stdin ends or the
+    """The retrain process: a request in, its answer (or the exception's message) out, until its stdin ends or the
     window is gone."""
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True, name="exit-with-window").start()
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(5)  # the window's process comes first on a busy machine
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing printed may mix with the answers
     while True:
@@ -238,7 +300,7 @@ def serve() -> None:
         except EOFError:
             return
         try:
-            answer = trained_to_json(run(snapshot_from_json(request)))
+            answer = handle(request)
         except Exception as exc:  # the window reports it; the process goes on
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         _send(stdout, answer)

@@ -107,6 +107,22 @@ def cross_validate(
     return evaluation
 
 
+def cue_precision(docs: Sequence[TrainingDoc], label: str, cue: Cue) -> tuple[int, int]:
+    """(clauses ``cue`` matches in ``docs``, those of them overlapping a span of ``label``): how the default
+    cues' starting confidences are measured (:data:`annotator.core.suggest.defaults.MEASURED`)."""
+    from annotator.core.suggest.cues import find
+    from annotator.core.suggest.segment import clauses, is_heading
+
+    hits = right = 0
+    for doc in docs:
+        units = [u for u in clauses(doc.text) if not is_heading(doc.text, u)]
+        for unit in units:
+            if any(unit.start <= s < unit.end for s, _e, _c in find([cue], doc.text)):
+                hits += 1
+                right += any(lb == label and s < unit.end and unit.start < e for s, e, lb in doc.spans)
+    return hits, right
+
+
 def _num(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}"
 

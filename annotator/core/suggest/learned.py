@@ -44,6 +44,13 @@ class LearnedModel:
         return {label: probs[:, j].tolist() for j, label in enumerate(self.labels)}
 
 
+def load() -> None:
+    """Import what :func:`fit` needs (seconds, once per process), so it can be done before a timed training."""
+    import scipy.sparse  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+
+
 def fit(texts: Sequence[str], targets: Mapping[str, Sequence[int | None]], version: str) -> LearnedModel | None:
     """Fit on ``texts`` (clauses); ``targets[label][i]`` is 1, 0, or None (unknown: not used for that label).
 

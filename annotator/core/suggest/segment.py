@@ -90,6 +90,25 @@ def trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if start < end else None
 
 
+#: a line this short, standing alone and not ending as a sentence does, is a title or heading ("NEWS | Oct. 26,
+#: 2023", "U.S.-Japan-ROK Joint Statement Condemning ...", "Background"): never suggested over
+HEADING_WORDS = 25
+_SENTENCE_END = frozenset(".!?:;\"”’)]…")
+
+
+def is_heading(text: str, unit: Unit) -> bool:
+    """Whether ``unit`` is a whole line of its own that reads as a title or heading, not a sentence: at most
+    :data:`HEADING_WORDS` words, not ending in sentence punctuation, with a line break (or the text's edge) on
+    both sides."""
+    line_start = text.rfind("\n", 0, unit.start) + 1
+    line_end = text.find("\n", unit.end)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    if not line or line[-1] in _SENTENCE_END or len(line.split()) > HEADING_WORDS:
+        return False
+    return not text[line_start : unit.start].strip() and not text[unit.end : line_end].strip()
+
+
 def _words(text: str, start: int, end: int) -> int:
     return len(text[start:end].split())
 

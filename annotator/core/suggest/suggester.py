@@ -19,13 +19,20 @@ from dataclasses import dataclass, field
 
 from annotator.core.suggest import learned
 from annotator.core.suggest.cues import Cue, find
-from annotator.core.suggest.segment import Unit, clauses
+from annotator.core.suggest.defaults import DEFAULT_PRIOR
+from annotator.core.suggest.segment import Unit, clauses, is_heading
 
 SpanTuple = tuple[int, int, str]
 MODES = ("patterns", "model", "both")
 #: below this a suggestion is not made at all (the user's threshold hides more)
 FLOOR = 0.2
 PRIOR_HITS, PRIOR_RIGHT = 2.0, 1.2
+
+
+def prior(cue: Cue) -> float:
+    """The confidence a cue starts at before the project's finished statements say more: a default cue's measured
+    precision, else PRIOR_RIGHT / PRIOR_HITS."""
+    return DEFAULT_PRIOR.get(cue, PRIOR_RIGHT / PRIOR_HITS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +122,7 @@ class Suggester:
     ) -> list[Suggestion]:
         """Suggestions for one statement, sorted by (start, end, label): one per clause and label at most, none
         for a clause a span of that label already touches or that was rejected for that label."""
-        units = list(units if units is not None else clauses(text))
+        units = [u for u in (units if units is not None else clauses(text)) if not is_heading(text, u)]
         if not units:
             return []
         best: dict[tuple[int, str], tuple[float, str]] = {}
@@ -128,7 +135,7 @@ class Suggester:
                     i = bisect.bisect_right(starts, s) - 1
                     if i < 0 or s >= units[i].end:
                         continue
-                    conf = self.cue_confidence.get(cue.name, PRIOR_RIGHT / PRIOR_HITS)
+                    conf = self.cue_confidence.get(cue.name, prior(cue))
                     if conf > best.get((i, label), (-1.0, ""))[0]:
                         best[(i, label)] = (conf, f"pattern:{cue.name}")
         if self.mode in ("model", "both") and self.model is not None:
@@ -207,7 +214,9 @@ def train(
                     seen.add((i, cue.name))
                     hits[cue.name] = hits.get(cue.name, 0) + 1
                     right[cue.name] = right.get(cue.name, 0) + (unit_labels[i][label] == 1)
-    confidence = {name: (right.get(name, 0) + PRIOR_RIGHT) / (n + PRIOR_HITS) for name, n in hits.items()}
+    priors = {c.name: prior(c) for cs in cue_map.values() for c in cs}
+    confidence = {name: (right.get(name, 0) + PRIOR_HITS * priors[name]) / (n + PRIOR_HITS)
+                  for name, n in hits.items()}
     model = None
     if mode != "patterns" and texts:
         model = learned.fit(texts, targets, model_version(kept_docs))

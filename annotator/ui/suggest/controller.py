@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING
-from annotator.core.suggest.batch import Trained
+from annotator.core.suggest.batch import Suggested
+from annotator.core.suggest.evaluate import Evaluation
 from annotator.core.suggest.suggester import Suggestion
 from annotator.errors import AnnotatorError
 from annotator.ui.suggest import commands
@@ -19,6 +20,10 @@ from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
 from annotator.ui.suggest.worker import Retrainer
 
+#: statements suggested for at once when one opens: it and the next few
+FOCUS_AHEAD = 3
+#: the Suggestions list is refilled at most this often while the corpus's batches come in
+PANEL_EVERY_MS = 1500
 _ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
@@ -28,8 +33,16 @@ class SuggestController(QObject):
         super().__init__(window)
         self.window = window
         self.view = window.view
-        self.trained: Trained | None = None
-        self.rejected: set[tuple[int, int, int, str]] = set()
+        self.version: str | None = None  # the model's version once trained ("" without a model)
+        self.train_info: dict[str, Any] = {}
+        self.evaluation: Evaluation | None = None
+        #: doc_id -> its suggestions (every confidence above the floor; the threshold filters when shown)
+        self.suggestions: dict[int, list[Suggestion]] = {}
+        self.titles: dict[int, str] = {}
+        self.texts: dict[tuple[int, int, int, str], str] = {}
+        #: statements whose spans changed since their suggestions were made (their spans are read when listed)
+        self.touched: set[int] = set()
+        self.rejected: set[tuple[int, int, int, str]] = set()  # rejected since the suggestions were made
         self.current: Suggestion | None = None
         self.shown: list[Suggestion] = []
         self.threshold = DEFAULT_THRESHOLD
@@ -40,8 +53,16 @@ class SuggestController(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
-        self.retrainer = Retrainer(lambda: self.window.session.project, self)
+        self.dock.visibilityChanged.connect(lambda shown: self._fill_panel() if shown else None)
+        self.retrainer = Retrainer(self._database_file, self)
         self.retrainer.trained.connect(self._trained)
+        self.retrainer.suggested.connect(self._suggested)
+        self.retrainer.evaluated.connect(self._evaluated)
+        self.retrainer.corpusDone.connect(self._fill_panel)
+        self.panel_clock = QElapsedTimer()
+        self.panel_timer = QTimer(self)
+        self.panel_timer.setSingleShot(True)
+        self.panel_timer.timeout.connect(self._fill_panel)
         self.retrainer.failed.connect(lambda msg: self.window.statusBar().showMessage(f"Retraining failed: {msg}",
                                                                                       8000))
         # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
@@ -100,15 +121,17 @@ class SuggestController(QObject):
         if session is self.session:
             return
         self.session = session
-        self.trained = None
+        self.version, self.evaluation, self.train_info = None, None, {}
+        self.suggestions, self.titles, self.texts = {}, {}, {}
+        self.touched, self.rejected = set(), set()
         self.current = None
         for signal in (session.spanAdded, session.spanRemoved):
-            signal.connect(self._spans_changed)
-        session.spanChanged.connect(self._spans_changed)
+            signal.connect(lambda span: self._spans_changed(span.doc_id))
+        session.spanChanged.connect(lambda before, after: self._spans_changed(before.doc_id, after.doc_id))
         session.spansReset.connect(self._spans_changed)
         session.statusChanged.connect(lambda *_: self.retrainer.schedule())
         session.labelsChanged.connect(self._labels_changed)
-        session.documentOpened.connect(lambda _doc: self.refresh(reset_current=True))
+        session.documentOpened.connect(self._opened)
         try:
             value = float(session.project.setting(THRESHOLD_SETTING) or DEFAULT_THRESHOLD)
         except ValueError:
@@ -118,6 +141,8 @@ class SuggestController(QObject):
         self.panel.threshold.setValue(self.threshold)
         self.panel.threshold.blockSignals(False)
         self._labels_changed()
+        if session.document is not None:
+            self.retrainer.focused = self._focus_ids(session.document.id)
         self.retrainer.start_now()
 
     def _labels_changed(self) -> None:
@@ -125,35 +150,66 @@ class SuggestController(QObject):
         self.retrainer.schedule()
         self.refresh()
 
-    def _spans_changed(self, *_args: object) -> None:
+    def _spans_changed(self, *doc_ids: int) -> None:
+        self.touched.update(doc_ids)
         self.retrainer.schedule()
         self.refresh()
+
+    @staticmethod
+    def _focus_ids(doc_id: int) -> list[int]:
+        return [doc_id + i for i in range(FOCUS_AHEAD + 1)]  # ids the file lacks or skipped are passed over
+
+    def _opened(self, doc: Any) -> None:
+        if doc is not None and doc.id not in self.suggestions:
+            self.retrainer.focus(self._focus_ids(doc.id))
+        self.refresh(reset_current=True)
+
+    def _database_file(self) -> str:
+        """The file the window's connection reads (a read-only project may be a private copy of ``path``)."""
+        project = self.window.session.project
+        row = project.conn.execute("PRAGMA database_list").fetchone()
+        return str(row[2]) if row and row[2] else str(project.path)
 
     @property
     def names(self) -> dict[str, str]:
         return {lb.key: lb.name for lb in self.session.labels}
 
     # ------------------------------------------------------------------ what is shown
-    def _trained(self, trained: Trained) -> None:
-        self.trained = trained
-        self.rejected = {key for key in self._stored_rejections()}
-        self.refresh()
-        self._fill_panel()
+    def _trained(self, info: dict[str, Any]) -> None:
+        self.version = str(info.get("version", ""))
+        self.train_info = info
+        self._show_figures()
 
-    def _stored_rejections(self) -> set[tuple[int, int, int, str]]:
-        from annotator.store import suggest as store
+    def _suggested(self, result: Suggested, corpus: bool) -> None:
+        for doc_id, (title, found) in result.docs.items():
+            self.suggestions[doc_id] = [sg for sg, _text in found]
+            self.titles[doc_id] = title
+            self.texts.update((sg.key, text) for sg, text in found)
+            self.touched.discard(doc_id)
+            self.rejected = {k for k in self.rejected if k[0] != doc_id}  # the answer left them out already
+        doc = self.session.document if self.session is not None else None
+        if doc is not None and doc.id in result.docs:
+            self.refresh()
+        if not corpus:
+            self._fill_panel()
+        elif not self.panel_timer.isActive():  # the list follows the batches without being rebuilt for each
+            wait = PANEL_EVERY_MS - self.panel_clock.elapsed() if self.panel_clock.isValid() else 0
+            self.panel_timer.start(max(0, wait))
 
-        return store.rejected(self.session.project)
+    def _evaluated(self, evaluation: Evaluation) -> None:
+        self.evaluation = evaluation
+        self._show_figures()
 
     def visible(self, doc_id: int, spans: list[tuple[int, int, str]] | None = None) -> list[Suggestion]:
         """A statement's suggestions as they are shown: at or above the threshold, not rejected, not touching a
         span of their label (``spans``: the statement's, read from the project when not given)."""
-        if self.trained is None:
+        found = self.suggestions.get(doc_id, ())
+        if not found:
             return []
         if spans is None:
             spans = [(s.start, s.end, s.label) for s in self.session.project.spans(doc_id)]
         out = []
-        for sg in self.trained.suggestions.get(doc_id, ()):
+        for sg in found:
             if sg.confidence < self.threshold or sg.key in self.rejected:
                 continue
             if any(lb == sg.label and s < sg.end and sg.start < e for s, e, lb in spans):
@@ -187,42 +243,45 @@ class SuggestController(QObject):
         self.layer.show_suggestions(self.shown, self.current, self.names if self.session else {}, colors)
 
     def _fill_panel(self) -> None:
-        if self.trained is None or self.session is None:
-            self.panel.set_rows([], {}, {}, lambda sg: "")
+        """The corpus's suggestions, as far as they have come: nothing is read but the spans of the statements
+        changed since their suggestions were made."""
+        self.panel_clock.start()
+        if self.session is None:
+            return
+        if not self.dock.isVisible():  # filled when shown (the corpus's batches need not rebuild a hidden list)
+            self._show_figures()
             return
         project = self.session.project
-        spans: dict[int, list[tuple[int, int, str]]] = {}
-        for doc_id, start, end, label in project.conn.execute('SELECT doc_id, start, "end", label FROM spans'):
-            spans.setdefault(doc_id, []).append((start, end, label))
-        rows = [sg for doc_id in sorted(self.trained.suggestions) for sg in self.visible(doc_id, spans.get(doc_id, []))
-                if self.panel.passes(sg)]
-        titles = dict(project.conn.execute("SELECT id, title FROM documents").fetchall())
-        texts: dict[int, str] = {}
-
-        def text_of(sg: Suggestion) -> str:
-            if sg.doc_id not in texts:
-                texts[sg.doc_id] = project.document(sg.doc_id).text
-            return texts[sg.doc_id][sg.start : sg.end]
-
-        self.panel.set_rows(rows, titles, self.names, text_of)
+        rows = []
+        for doc_id in sorted(self.suggestions):
+            spans = ([(s.start, s.end, s.label) for s in project.spans(doc_id)] if doc_id in self.touched else [])
+            rows += [sg for sg in self.visible(doc_id, spans) if self.panel.passes(sg)]
+        self.panel.set_rows(rows, self.titles, self.names, lambda sg: self.texts.get(sg.key, ""))
+        if not self.retrainer.corpus_done:
+            self.panel.count.setText(self.panel.count.text() + " so far; still suggesting…")
         self._show_figures()
 
     def _show_figures(self) -> None:
-        if self.trained is None:
+        if self.version is None:
             self.panel.set_figures(None, {}, "Not trained yet")
             return
-        ev = self.trained.evaluation
+        info = self.train_info
+        model = (f"model {self.version or 'not trained (too few labels)'} on {info.get('spans', 0)} span(s), "
+                 f"retrained in {info.get('seconds', 0.0):.2f} s")
+        ev = self.evaluation
+        if ev is None:
+            self.panel.set_figures(None, {}, f"Cross-validating…; {model}")
+            return
         note = (f"cross-validated on {ev.documents} statement(s) marked done (folds by {ev.by}) at threshold "
-                f"{self.threshold:.2f}; model {self.trained.version or 'not trained (too few labels)'}, "
-                f"retrained in {self.trained.seconds:.2f} s")
+                f"{self.threshold:.2f}; {model}")
         if not ev.documents:
             self.panel.set_figures(None, {}, "Mark statements done to see how good the suggestions are. " + note)
             return
         self.panel.set_figures(ev.figures(self.threshold), self.names, note)
 
     def figures(self) -> dict[str, Any] | None:
-        """The last retrain's figures per label at the current threshold (what the dock shows)."""
-        return self.trained.evaluation.figures(self.threshold) if self.trained else None
+        """The last cross-validation's figures per label at the current threshold (what the dock shows)."""
+        return self.evaluation.figures(self.threshold) if self.evaluation is not None else None
 
     def _note(self, text: str) -> None:
         self.window.statusBar().showMessage(f"Suggestions: {text}", 3000)
@@ -317,6 +376,10 @@ class SuggestController(QObject):
     def rejections_changed(self, suggestions: list[Suggestion], rejected: bool) -> None:
         for sg in suggestions:
             (self.rejected.add if rejected else self.rejected.discard)(sg.key)
+        if not rejected:  # suggested again: the open statement's suggestions are made anew (they left it out)
+            doc = self.session.document
+            if doc is not None:
+                self.retrainer.focus(self._focus_ids(doc.id))
         self.refresh()
         self._fill_panel()
 
@@ -329,12 +392,10 @@ class SuggestController(QObject):
         self._note(f"accepted {n} suggestion(s) in this statement")
 
     def accept_listed(self) -> None:
-        if self.trained is None:
-            return
         project = self.session.project
         chosen = []
-        for doc_id in sorted(self.trained.suggestions):
-            spans = [(s.start, s.end, s.label) for s in project.spans(doc_id)]
+        for doc_id in sorted(self.suggestions):
+            spans = [(s.start, s.end, s.label) for s in project.spans(doc_id)] if doc_id in self.touched else []
             chosen += [sg for sg in self.visible(doc_id, spans) if self.panel.passes(sg)]
         if not chosen:
             return
@@ -354,28 +415,26 @@ class SuggestController(QObject):
 
     def next_suggested_statement(self) -> None:
         """The unfinished statement (not the open one) whose shown suggestions add up to the most confidence."""
-        if self.trained is None:
+        if not self.suggestions:
             return self._note("not trained yet")
         here = self.session.document.id if self.session.document else None
         unfinished = {r[0] for r in self.session.project.conn.execute(
             "SELECT id FROM documents WHERE status IN ('todo', 'in_progress')")}
         best, best_score = None, 0.0
-        for doc_id in sorted(unfinished - {here}):
-            score = sum(sg.confidence for sg in self.visible(doc_id))
+        for doc_id in sorted((unfinished & set(self.suggestions)) - {here}):
+            score = sum(sg.confidence for sg in self.visible(doc_id, None if doc_id in self.touched else []))
             if score > best_score:
                 best, best_score = doc_id, score
         if best is None:
-            return self._note("no unfinished statement has suggestions at this threshold")
+            more = "" if self.retrainer.corpus_done else " yet (still suggesting for the corpus)"
+            return self._note(f"no unfinished statement has suggestions at this threshold{more}")
         self.window.open_document(best)
+        if not self.retrainer.corpus_done:
+            self._note("the best among the statements suggested for so far (still suggesting for the corpus)")
 
     def edit_cues(self) -> None:
-        from annotator.store import suggest as store
-        from annotator.ui.suggest.cues_dialog import CuesDialog
-
-        dialog = CuesDialog(self.window, self.session.labels, store.cues(self.session.project))
-        if dialog.exec() == CuesDialog.DialogCode.Accepted:
-            self.set_cues(dialog.result_cues)
-        self.window.focus_statement()
+        """Cue patterns are edited in the codebook editor, beside their label."""
+        self.window.files.edit_codebook()
 
     def set_cues(self, changes: dict[str, list[Any]]) -> None:
         """Store cue patterns (label key -> cues) as one undoable change, then retrain."""

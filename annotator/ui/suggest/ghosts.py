@@ -52,33 +52,80 @@ class GhostLayer(QWidget):
         font.setPointSizeF(max(6.0, font.pointSizeF() * 0.72))
         painter.setFont(font)
         metrics = QFontMetricsF(font)
+        drawn: list[tuple[Suggestion, list[QRectF], int]] = []
+        extents: dict[tuple[int, int], int] = {}
         for sg in self.suggestions:
             rects = self.view.cp_rects(sg.start, sg.end)
-            if not rects:
-                continue
+            if rects:
+                nth = extents.get((sg.start, sg.end), 0)  # ghosts of one clause, nested so each outline shows
+                extents[(sg.start, sg.end)] = nth + 1
+                drawn.append((sg, rects, nth))
+        boxes = place_tags([(rects[0], metrics.horizontalAdvance(self.tag(sg)) + 6) for sg, rects, _n in drawn],
+                           metrics.height(), self.width())
+        for sg, rects, nth in drawn:
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
             pen = QPen(colour, 2.5 if current else 1.4, Qt.PenStyle.DashLine)
             pen.setDashPattern([4, 3] if current else [3, 3])
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            inset = 2.0 * nth
             for r in rects:
-                painter.drawRect(r.adjusted(0, 1, 0, -1))
-            first = rects[0]
-            text = self.tag(sg)
-            box = QRectF(first.left(), first.top() - metrics.height() + 1, metrics.horizontalAdvance(text) + 6,
-                         metrics.height())
-            if box.top() < 0:
-                box.moveTop(first.top() + 1)
+                painter.drawRect(r.adjusted(inset, 1 + inset, -inset, -1 - inset))
+        for (sg, _rects, _nth), box in zip(drawn, boxes, strict=True):  # the tags over every outline
+            colour = QColor(self.colors.get(sg.label, "#888888"))
+            current = sg == self.current
             painter.setPen(Qt.PenStyle.NoPen)
             fill = QColor(colour)
             fill.setAlpha(255 if current else 215)
             painter.setBrush(fill)
             painter.drawRoundedRect(box, 3, 3)
             painter.setPen(QColor("#ffffff") if colour.lightnessF() < 0.6 else QColor("#000000"))
-            painter.drawText(box.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(box.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, self.tag(sg))
         painter.end()
+
+    def tag_boxes(self) -> list[QRectF]:
+        """Where the tags of the ghosts are drawn now (in the layer's coordinates), in the ghosts' order; for tests."""
+        font = QFont(self.view.font())
+        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.72))
+        metrics = QFontMetricsF(font)
+        anchors = []
+        for sg in self.suggestions:
+            rects = self.view.cp_rects(sg.start, sg.end)
+            if rects:
+                anchors.append((rects[0], metrics.horizontalAdvance(self.tag(sg)) + 6))
+        return place_tags(anchors, metrics.height(), self.width())
 
     def rect_of(self, sg: Suggestion) -> QRect | None:
         rects = self.view.cp_rects(sg.start, sg.end)
         return rects[0].toRect() if rects else None
+
+
+GAP = 3.0
+
+
+def place_tags(anchors: list[tuple[QRectF, float]], height: float, width: float) -> list[QRectF]:
+    """A tag box for each (first line rectangle of a ghost, tag width), none overlapping another: each sits just
+    above its ghost's first line, at its start; one that would cover a tag placed before moves right past it, and
+    when the line has no room left, a row up; none runs off the right edge (``width``)."""
+    placed: list[QRectF] = []
+    for anchor, tag_width in anchors:
+        top = anchor.top() - height + 1
+        if top < 0:
+            top = anchor.top() + 1
+        box = QRectF(0, top, tag_width, height)
+        for row in range(8):
+            box.moveTop(top - row * (height + 1))
+            x = min(anchor.left(), max(0.0, width - tag_width - 2))
+            for _ in range(len(placed) + 1):
+                box.moveLeft(x)
+                hit = [p for p in placed if p.adjusted(-GAP, 0, GAP, 0).intersects(box)]
+                if not hit:
+                    break
+                x = max(p.right() for p in hit) + GAP
+            else:
+                continue
+            if not hit and box.right() <= max(width, tag_width + 2):
+                break
+        placed.append(QRectF(box))
+    return placed

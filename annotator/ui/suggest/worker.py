@@ -1,102 +1,145 @@
-"""Retraining off the GUI thread (issue 13): a snapshot of the project read on the GUI thread (one query; the
-project's connection never leaves it), then training, cross-validation and the corpus's suggestions in the retrain
-process (``core/suggest/batch.py``), waited for by a QThread.
-Changes restart a debounce timer; a retrain asked for while one runs starts when it ends, on the newest data.
+"""Suggestions off the GUI thread (issue 13): the window sends the retrain process (``core/suggest/batch.py``) one
+request at a time -- the project file's path, never its texts -- and a QThread waits for the answer. Nothing is
+read on the GUI thread: the process opens the file read-only itself.
+
+The order, newest data first: after a change (debounced) the next request is a training on the labelled
+statements; then the statements in :meth:`Retrainer.focus` (the open one and the next few); then the
+cross-validation; then, while :attr:`Retrainer.corpus_wanted`, the corpus in batches by id. A change met half-way
+drops what was under way at the next request (a training, a batch: seconds at most) and starts over; a request's
+answer made before the change is dropped.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from annotator.core.suggest.batch import Snapshot, Trained, abort, run_elsewhere
-from annotator.core.suggest.suggester import TrainingDoc
-from annotator.errors import AnnotatorError
-from annotator.store import Project
-from annotator.store import suggest as store
+from annotator.core.suggest import batch
 
 DEBOUNCE_MS = 800
+#: statements per corpus batch (about a second of suggesting at 2 000 characters a statement)
+BATCH = 100
 #: running threads, held here rather than by a Qt parent: a window deleted while its retrain runs must not take
 #: a running QThread down with it (Qt aborts the process then); each leaves this set when it has finished
 _RUNNING: set[QThread] = set()
 
 
-def snapshot(project: Project) -> Snapshot:
-    label_cues = store.cues(project)
-    spans: dict[int, list[tuple[int, int, str]]] = {}
-    for doc_id, start, end, label in project.conn.execute('SELECT doc_id, start, "end", label FROM spans'):
-        spans.setdefault(doc_id, []).append((start, end, label))
-    refused: dict[int, set[tuple[int, int, str]]] = {}
-    for doc_id, start, end, label in store.rejected(project):
-        refused.setdefault(doc_id, set()).add((start, end, label))
-    rows = project.conn.execute("SELECT id, text, status FROM documents WHERE status != 'skipped' ORDER BY id")
-    training: list[TrainingDoc] = []
-    candidates = []
-    for doc_id, text, status in rows:
-        mine = sorted(spans.get(doc_id, ()))
-        if status == "done" or mine:
-            training.append(TrainingDoc(doc_id, text, tuple(mine), status == "done"))
-        candidates.append((doc_id, text, mine, refused.get(doc_id, set())))
-    return Snapshot(list(label_cues), label_cues, training, candidates)
-
-
 class _Thread(QThread):
-    def __init__(self, snap: Snapshot) -> None:
+    def __init__(self, kind: str, request: dict[str, Any], generation: int) -> None:
         super().__init__()
-        self.snap = snap
-        self.result: Trained | None = None
+        self.kind = kind
+        self.request = request
+        self.generation = generation
+        self.answer: dict[str, Any] | None = None
         self.error: str | None = None
 
     def run(self) -> None:  # the worker thread: no Qt widget, no project connection here
         try:
-            self.result = run_elsewhere(self.snap)
+            self.answer = batch.ask(self.request)
         except Exception as exc:  # reported in the window's status bar; the last good model stays
             self.error = f"{type(exc).__name__}: {exc}"
 
 
 class Retrainer(QObject):
-    """``schedule()`` after a change; ``trained(Trained)`` when a retrain has finished."""
+    """``schedule()`` after a change, ``focus(doc_ids)`` when a statement opens; the answers come as signals."""
 
-    trained = Signal(object)
+    trained = Signal(object)  # {"version", "spans", "documents", "seconds", "cpu"}
+    suggested = Signal(object, bool)  # batch.Suggested, whether it is a corpus batch
+    evaluated = Signal(object)  # Evaluation
     failed = Signal(str)
     started = Signal()
+    corpusDone = Signal()
 
-    def __init__(self, project_of: Any, parent: QObject) -> None:
+    def __init__(self, path_of: Any, parent: QObject) -> None:
         super().__init__(parent)
-        self.project_of = project_of  # () -> the window's current Project
+        self.path_of = path_of  # () -> the project file's path
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.start_now)
         self.thread: _Thread | None = None
-        self.pending = False
+        self.generation = 0
+        self.need_train = False
+        self.need_eval = False
+        self.focused: list[int] = []
+        self.need_focus = False
+        self.corpus_wanted = True
+        self.cursor = 0  # the corpus's batches go on after this doc_id
+        self.corpus_done = False
+        self.stopped = False
 
+    # ------------------------------------------------------------------ asked by the controller
     def schedule(self) -> None:
         self.timer.start()
 
     def busy(self) -> bool:
         return self.thread is not None
 
+    def idle(self) -> bool:
+        """Nothing under way and nothing left to ask (the corpus included, when wanted)."""
+        return (self.thread is None and not self.timer.isActive() and not self.need_train and not self.need_eval
+                and not self.need_focus and (self.corpus_done or not self.corpus_wanted))
+
     def start_now(self) -> None:
+        """Newest data wins: a training next, then everything after it again."""
+        self.timer.stop()
+        self.stopped = False
+        self.generation += 1
+        self.need_train = self.need_eval = True
+        self.need_focus = bool(self.focused)
+        self.cursor, self.corpus_done = 0, False
+        self._kick()
+
+    def focus(self, doc_ids: list[int]) -> None:
+        """Suggest for these statements next (before the cross-validation and the corpus)."""
+        self.focused = list(doc_ids)
+        self.need_focus = bool(doc_ids)
+        self._kick()
+
+    def want_corpus(self, wanted: bool) -> None:
+        self.corpus_wanted = wanted
+        self._kick()
+
+    def stop(self) -> None:
+        """Drop everything: a request under way is ended by killing the retrain process, not waited for (the
+        window closes at once)."""
+        self.stopped = True
+        self.timer.stop()
+        self.need_train = self.need_eval = self.need_focus = False
+        self.corpus_wanted = False
         if self.thread is not None:
-            self.pending = True
+            batch.abort()
+            self.thread.wait()
+            _RUNNING.discard(self.thread)
+            self.thread = None
+
+    # ------------------------------------------------------------------ the requests, one at a time
+    def _next(self) -> tuple[str, dict[str, Any]] | None:
+        path = str(Path(self.path_of()))
+        if self.need_train:
+            return "train", {"op": "train", "path": path}
+        if self.need_focus:
+            return "focus", {"op": "suggest", "path": path, "doc_ids": self.focused}
+        if self.need_eval:
+            return "evaluate", {"op": "evaluate", "path": path}
+        if self.corpus_wanted and not self.corpus_done:
+            return "corpus", {"op": "suggest", "path": path, "after": self.cursor, "limit": BATCH}
+        return None
+
+    def _kick(self) -> None:
+        if self.thread is not None or self.stopped:
             return
-        self.pending = False
-        try:
-            snap = snapshot(self.project_of())
-        except (AnnotatorError, sqlite3.Error) as exc:  # a text SQLite cannot read, a disk error: no retrain
-            self.failed.emit(str(exc))
+        job = self._next()
+        if job is None:
             return
-        except TypeError:  # a span whose offsets are not numbers: the background check names it; no retrain
-            self.failed.emit("the project file is damaged (a span's values are of the wrong type); "
-                             "run annotator check")
-            return
-        thread = self.thread = _Thread(snap)
+        kind, request = job
+        if kind == "train":
+            self.started.emit()
+        thread = self.thread = _Thread(kind, request, self.generation)
         _RUNNING.add(thread)
         thread.finished.connect(self._finished)
-        self.started.emit()
         thread.start(QThread.Priority.LowPriority)
 
     def _finished(self) -> None:
@@ -105,18 +148,32 @@ class Retrainer(QObject):
             return
         thread.wait()
         _RUNNING.discard(thread)
+        if thread.generation != self.generation:  # made before the newest change: dropped
+            self._kick()
+            return
         if thread.error:
+            # the same request is not asked again until the next change (a damaged file would loop)
+            self.need_train = self.need_eval = self.need_focus = False
+            self.corpus_done = True
             self.failed.emit(thread.error)
-        elif thread.result is not None:
-            self.trained.emit(thread.result)
-        if self.pending:
-            self.start_now()
-
-    def stop(self) -> None:
-        self.timer.stop()
-        self.pending = False
-        if self.thread is not None:
-            abort()  # a training under way is dropped, not waited for: the window closes at once
-            self.thread.wait()
-            _RUNNING.discard(self.thread)
-            self.thread = None
+            return
+        answer = thread.answer or {}
+        if thread.kind == "train":
+            self.need_train = False
+            self.need_focus = bool(self.focused)
+            self.trained.emit(answer)
+        elif thread.kind == "focus":
+            if thread.request.get("doc_ids") == self.focused:
+                self.need_focus = False
+            self.suggested.emit(batch.suggested_from_json(answer), False)
+        elif thread.kind == "evaluate":
+            self.need_eval = False
+            self.evaluated.emit(batch.evaluation_from_json(answer["evaluation"]))
+        else:
+            result = batch.suggested_from_json(answer)
+            self.cursor = result.last
+            self.corpus_done = not result.more
+            self.suggested.emit(result, True)
+            if self.corpus_done:
+                self.corpusDone.emit()
+        self._kick()

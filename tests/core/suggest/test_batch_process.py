@@ -54,3 +54,37 @@ def test_the_retrain_process_stops_when_its_window_is_killed():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         window.stdout.close()
+
+
+def test_the_process_reads_the_file_itself_and_suggests_as_the_command_does(tmp_path):
+    """train, suggest (some statements; the corpus in batches) and evaluate, through the requests the window
+    sends, agree with the command's in-process reading of the same file."""
+    from annotator.core.suggest import batch
+    from annotator.core.suggest.evaluate import cross_validate
+    from annotator.store import Project
+    from annotator.store import suggest as store
+    from annotator.ui.app import sample_documents
+
+    path = tmp_path / "p.sqlite"
+    with Project.open(path, create=True, user="t", populate=sample_documents()) as project:
+        first = project.document(project.documents()[0].id)
+        start = first.text.index("strongly condemn")
+        project.add_span(first.id, start, start + 16, "threat")
+        project.set_status(first.id, "done")
+        expected = store.suggest_corpus(project, store.train(project)[0])
+        figures = cross_validate(store.training_docs(project), [lb.key for lb in project.labels()],
+                                 store.cues(project)).figures(0.5)
+    trained = batch.handle({"op": "train", "path": str(path)})
+    assert trained["spans"] == 1 and trained["documents"] == 1 and trained["cpu"] >= 0
+    got, after, more = [], 0, True
+    while more:  # one statement a batch
+        answer = batch.suggested_from_json(batch.handle({"op": "suggest", "path": str(path), "after": after,
+                                                         "limit": 1}))
+        assert len(answer.docs) <= 1
+        got += [(sg, text) for _title, found in answer.docs.values() for sg, text in found]
+        after, more = answer.last, answer.more
+    assert [(sg, text[: batch.TEXT_SENT]) for sg, _sha, text in expected] == got
+    some = batch.suggested_from_json(batch.handle({"op": "suggest", "path": str(path), "doc_ids": [2, 99]}))
+    assert list(some.docs) == [2] and some.docs[2][0] == sample_documents()[1].title
+    evaluation = batch.evaluation_from_json(batch.handle({"op": "evaluate", "path": str(path)})["evaluation"])
+    assert evaluation.figures(0.5) == figures

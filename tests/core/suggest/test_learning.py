@@ -34,11 +34,12 @@ def test_model_learns_from_one_done_statement_and_suggests_in_the_next():
 def test_pattern_confidence_is_the_cues_smoothed_precision_on_done_statements():
     suggester = train(sample_docs(), LABELS, DEFAULT_CUES, mode="patterns")
     assert suggester.model is None
-    # "urge" fired once in the done statement, on a clause labelled call to action: (1 + 1.2) / (1 + 2)
-    assert abs(suggester.cue_confidence["call-urge-plain"] - 2.2 / 3) < 1e-9
+    # "urge" fired once in the done statement, on a clause labelled call to action; it starts at its measured
+    # precision (0.89, two pseudo-hits): (1 + 2 * 0.89) / (1 + 2)
+    assert abs(suggester.cue_confidence["call-urge-plain"] - (1 + 2 * 0.89) / 3) < 1e-9
     fresh = train([], LABELS, DEFAULT_CUES, mode="patterns")
     urge = [s for s in fresh.suggest(2, SAMPLE_2) if s.source == "pattern:call-urge-plain"]
-    assert [round(s.confidence, 2) for s in urge] == [0.6]
+    assert [round(s.confidence, 2) for s in urge] == [0.89]
     assert urge[0].origin == "suggested:pattern:call-urge-plain"
 
 

@@ -1,0 +1,107 @@
+"""The retrain off the GUI thread (issue 13): nothing read on the GUI thread, the open statement first; closing the
+window in the middle of a retrain: no crash, no retrain process or thread left behind,
+no Qt warning, and the project file intact."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+from PySide6.QtCore import QSettings, Qt
+
+from annotator.core.suggest import batch
+from annotator.store import Project
+from annotator.ui.app import sample_documents
+from annotator.ui.suggest import worker
+from tests.ui.conftest import show_window
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return "\nState:\tZ" not in f.read()
+    except FileNotFoundError:
+        return False
+
+
+def test_closing_the_window_mid_retrain_leaves_nothing_behind(qtbot, qtlog, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    path = tmp_path / "p.sqlite"
+    project = Project.open(path, create=True, user="tester", populate=sample_documents())
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    ctl = window.suggestions
+    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
+    before = len(qtlog.records)  # the offscreen platform's own notes on showing the window are not ours
+    server = batch._SERVER
+    assert server is not None and server.poll() is None
+    pid = server.pid
+    view, doc = window.view, window.session.document
+    start = doc.text.index("strongly condemn")
+    view.select_cp(start, start + len("strongly condemn"))
+    qtbot.keyClick(view, Qt.Key.Key_1)  # a change: a retrain follows
+    ctl.retrainer.start_now()  # no debounce: the training is under way now
+    assert ctl.retrainer.busy()
+    thread = ctl.retrainer.thread
+    window.close()
+    assert not thread.isRunning()
+    assert not worker._RUNNING
+    assert batch._SERVER is None or batch._SERVER.poll() is not None
+    if os.path.exists("/proc/self/status"):
+        assert not _alive(pid), "the retrain process outlived the window"
+    warnings = [r.message for r in qtlog.records[before:] if r.type.name != "QtDebugMsg"]
+    assert warnings == []
+    qtbot.wait(50)  # the closed window's deferred deletes run
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT start, label FROM spans").fetchall() == [(start, "threat")]
+    finally:
+        conn.close()
+    with Project.open(path, user="tester") as again:
+        assert [(s.start, s.label) for s in again.spans(doc.id)] == [(start, "threat")]
+
+
+def test_a_read_only_window_gets_suggestions_read_from_the_file_it_shows(qtbot, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    path = tmp_path / "p.sqlite"
+    Project.open(path, create=True, user="tester", populate=sample_documents()).close()
+    project = Project.open(path, readonly=True, user="tester")
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    ctl = window.suggestions
+    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
+    assert ctl.shown and all(g.source.startswith("pattern:") for g in ctl.shown)
+    window.close()
+    project.close()
+
+
+def test_a_retrain_reads_nothing_on_the_gui_thread_and_asks_the_open_statement_first(qtbot, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=sample_documents())
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    ctl = window.suggestions
+    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
+    asked: list[str] = []
+    original = worker._Thread.__init__
+
+    def spy(self, kind, request, generation):
+        asked.append(kind)
+        assert set(request) <= {"op", "path", "doc_ids", "after", "limit"}  # a path, never texts
+        original(self, kind, request, generation)
+
+    statements: list[str] = []
+    project.conn.set_trace_callback(statements.append)
+    try:
+        worker._Thread.__init__ = spy
+        ctl.retrainer.start_now()
+        qtbot.waitUntil(ctl.retrainer.idle, timeout=120_000)
+    finally:
+        worker._Thread.__init__ = original
+        project.conn.set_trace_callback(None)
+    assert asked[:3] == ["train", "focus", "evaluate"] and set(asked[3:]) == {"corpus"}
+    assert not [s for s in statements if "documents" in s or "spans" in s], statements
+    assert ctl.shown and ctl.figures() is not None
+    window.close()
+    project.close()
