@@ -74,13 +74,15 @@ STATS_FLOOR = (
     "    print(conn.execute(sql).fetchall())\n"
 )
 
-#: run a command and print its peak RSS (children's ru_maxrss, in kB on Linux)
+#: run a command and print its peak RSS (children's ru_maxrss, in kB on Linux) and its CPU time (user + system)
 PEAK = (
     "import resource, subprocess, sys\n"
     "proc = subprocess.run(sys.argv[1:], capture_output=True)\n"
     "sys.stderr.write(proc.stderr.decode()[-1500:])\n"
     "print(f'rc={proc.returncode}')\n"
-    "print(f'maxrss_kb={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}')\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(f'maxrss_kb={usage.ru_maxrss}')\n"
+    "print(f'cpu_s={usage.ru_utime + usage.ru_stime}')\n"
 )
 
 
@@ -282,20 +284,27 @@ def _command_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
     agree_floor = [sys.executable, "-c", AGREE_FLOOR, str(corpus.mine), str(corpus.theirs)]
     peaks: list[float] = []
     floor_peaks: list[float] = []
+    cpu: list[float] = []
+    floor_cpu: list[float] = []
 
     def agree() -> None:
         out = run_probe([sys.executable, "-c", PEAK, *agree_cmd])
         if out["rc"] != "0":
             raise RuntimeError(f"annotator agree exited {out['rc']}: {out.get('_stderr', '')}")
         peaks.append(int(out["maxrss_kb"]) / 1024)
+        cpu.append(float(out["cpu_s"]))
 
     def floor() -> None:
         out = run_probe([sys.executable, "-c", PEAK, *agree_floor])
         if out["rc"] != "0":
             raise RuntimeError(f"the agree baseline exited {out['rc']}: {out.get('_stderr', '')}")
         floor_peaks.append(int(out["maxrss_kb"]) / 1024)
+        floor_cpu.append(float(out["cpu_s"]))
 
     agree_t, afloor_t = interleaved([agree, floor], repeats)
+    # CPU time beside the wall time: on a loaded machine the wall time is mostly waiting for a core
+    ctx.note(f"corpus agree: CPU {median(cpu):.2f} s (set intersection {median(floor_cpu):.2f} s, "
+             f"{median(cpu) / max(median(floor_cpu), 1e-9):.2f}×)")
     rows.append(Row(MEASURES[5], median(agree_t), "s", median(afloor_t), "set intersection", Target(max_ratio=2)))
     rows.append(
         Row(MEASURES[6], max(peaks), "MB", max(floor_peaks), "set intersection", Target(max_figure=1024, unit="MB"))
