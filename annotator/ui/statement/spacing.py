@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextBlock, QTextDocument, QText
 from annotator.core.model import Span
 from annotator.ui.statement.layout import SpacedLayout
 from annotator.ui.statement.overview import STRIP_WIDTH
-from annotator.ui.statement.span_layer import LANE_TOP, MAX_LANES, MIN_LANES, lane_metrics, lane_room, max_depth
+from annotator.ui.statement.span_layer import LANE_TOP, MAX_LANES, MIN_LANES, lane_metrics, lane_room
 
 if TYPE_CHECKING:
     _Base = Any
@@ -79,6 +79,12 @@ class ReadingMixin(_Base):
             self._forget_lines()
             self.viewport().update()
 
+    def _sorted_ends(self) -> list[int]:
+        """The spans' ends, sorted (kept in step by the view as spans change)."""
+        if self._ends is None:
+            self._ends = sorted(self._index.ends)  # nearly sorted already unless spans are long
+        return self._ends
+
     def _depth_at(self, pos: int, ends: list[int]) -> int:
         """How many spans cover code point ``pos``: those started by it less those ended by it (two bisects)."""
         return bisect_right(self._index.starts, pos) - bisect_right(ends, pos)
@@ -102,9 +108,7 @@ class ReadingMixin(_Base):
             # Qt measures the last paragraphs for its scroll bar: counting there would convert positions
             # across the whole text (a 1 M-character statement: +13 ms to open); counted when scrolled to
             return MIN_LANES
-        ends = self._ends
-        if ends is None:
-            ends = self._ends = sorted(self._index.ends)  # nearly sorted already unless spans are long
+        ends = self._sorted_ends()
         starts, to_cp, cap = self._index.starts, self._map.to_cp, MAX_LANES + 1
         pending = []  # this paragraph and the ones before it that spans run on from, not yet counted
         before = MIN_LANES
@@ -143,12 +147,18 @@ class ReadingMixin(_Base):
     def _make_room(self, span: Span) -> None:
         """A new or moved span: if it overlaps deeper than the lanes of the paragraphs it is on hold, their
         lines move apart (the layout sees it on the next paint) and everything below is repainted. Only the
-        spans around it are counted (a 1 M-character paragraph holds thousands)."""
-        around = self._index.overlapping(span.start, span.end)
-        if len(around) <= MIN_LANES:
+        depth inside the span changed: counted at its start and at each span starting in it, with bisects
+        (a dense statement's span holds hundreds of others; listing them took milliseconds)."""
+        ends = self._sorted_ends()
+        starts, cap = self._index.starts, MAX_LANES + 1
+        depth = self._depth_at(span.start, ends)
+        for i in range(bisect_right(starts, span.start), bisect_left(starts, span.end)):
+            if depth >= cap:
+                break
+            depth = max(depth, self._depth_at(starts[i], ends))
+        depth = min(depth, cap)
+        if depth <= MIN_LANES:
             return
-        around = self._index.overlapping(min(span.start, around[0].start), span.end)
-        depth = max_depth(around, MAX_LANES + 1)
         doc = self.document()
         block, last = doc.findBlock(self._map.to_qt(span.start)), doc.findBlock(self._map.to_qt(span.end))
         grew = False
