@@ -44,3 +44,61 @@ def others(path: str | os.PathLike[str]) -> set[int] | None:
     """Processes other than this one holding locks on ``path`` (None: unknown)."""
     found = holders(path)
     return None if found is None else found - {os.getpid()}
+
+
+class OwnLocks:
+    """Whether this process still holds its POSIX locks on one file, read from ``/proc/self/fdinfo`` of the
+    descriptors open on it: Linux lists there the locks taken through each open file. About 0.3 ms, steadily --
+    ``/proc/locks`` often costs that too but waits out an RCU grace period now and then (6-8 ms measured here),
+    which on every write was most of a label key press.
+
+    The answer is trusted only once it has been seen to agree with ``/proc/locks`` (:meth:`calibrate`): a kernel
+    that does not list locks in fdinfo would otherwise look like one whose locks were dropped.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.path.realpath(path)
+        self.usable = False
+        self._fds: list[int] = []
+
+    def calibrate(self) -> None:
+        """Use fdinfo from now on if it shows the locks ``/proc/locks`` says this process holds."""
+        self.usable = held_by(self.path, os.getpid()) is True and self._look() is True
+
+    def held(self) -> bool | None:
+        """True or False when fdinfo can tell (after a successful :meth:`calibrate`), else None."""
+        return self._look() if self.usable else None
+
+    def _look(self) -> bool | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        for rescan in (False, True):
+            if rescan:
+                self._fds = self._scan()
+            for fd in self._fds:
+                try:
+                    same = os.fstat(fd)
+                    if (same.st_dev, same.st_ino) != (st.st_dev, st.st_ino):
+                        continue
+                    info = Path(f"/proc/self/fdinfo/{fd}").read_text(errors="replace")
+                except OSError:
+                    continue
+                if any(line.startswith("lock:") and " POSIX " in line for line in info.splitlines()):
+                    return True
+        return False
+
+    def _scan(self) -> list[int]:
+        found = []
+        try:
+            names = os.listdir("/proc/self/fd")
+        except OSError:
+            return found
+        for name in names:
+            try:
+                if os.readlink(f"/proc/self/fd/{name}") == self.path:
+                    found.append(int(name))
+            except (OSError, ValueError):
+                continue
+        return found

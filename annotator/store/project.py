@@ -154,7 +154,7 @@ class Project:
 
     def _write(self, action: str):  # type: ignore[no-untyped-def]
         if not self.readonly:
-            self.check_files(recovery.LOCKS_AGE_ON_WRITE)
+            self.check_files()
         return connection.write_transaction(self.conn, self.path, self.readonly, action)
 
     def changed_while_reading(self) -> bool:
@@ -162,13 +162,13 @@ class Project:
         two states and must be done again (it will take SQLite's locks then, the writer's ``-wal`` being there)."""
         return self._stamp is not None and readonly_open.file_stamp(self.path) != self._stamp
 
-    def check_files(self, locks_age: float = 0.0) -> str | None:
+    def check_files(self) -> str | None:
         """Notice another program deleting or replacing the project's files (or our locks on them being dropped)
         and recover before anything is lost: every committed change is written back from this connection's view.
         Returns what happened (also kept in :attr:`recovered`), or None when all is well."""
         if self._watch is None:
             return None
-        problem = self._watch.changed(locks_age)
+        problem = self._watch.changed()
         if problem is None:
             return None
         with connection.translated("recover", self.path):
