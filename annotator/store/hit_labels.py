@@ -90,7 +90,7 @@ def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str
 
 
 def _row(s: Span) -> tuple[int, int, int, int, str, str, str, str, str, str]:
-    """A span as its row (``dataclasses.astuple`` deep-copies each field: 0.4 ms a span, most of the step)."""
+    """A span as its row, without ``dataclasses.astuple``'s deep copy of every field."""
     return (s.id, s.doc_id, s.start, s.end, s.label, s.annotator, s.note, s.origin, s.created, s.updated)
 
 

@@ -230,7 +230,6 @@ _V4_SUGGEST = [
 _V4 = [*_V4_SEARCH, *_V4_CORPUS, *_V4_SUGGEST]
 
 
-
 # v5, co-occurrence kept as counts (issue 12, annotator/store/cooccurrence.py and sentences.py). Co-occurrence by
 # overlap was a range join over 1 M spans (1-3 s) and by sentence a join reading the text between spans (39 s); both
 # are now per-statement counts of co-occurring pairs by label pair, kept by triggers on ``spans``, so the labels ×
@@ -240,7 +239,8 @@ _V4 = [*_V4_SEARCH, *_V4_CORPUS, *_V4_SUGGEST]
 # and the next one's. ``sentence_starts`` holds where each statement's sentences start (all but the first, which
 # starts the text), as ``core.suggest.segment.sentences`` cuts it: written with the statement at import (its text
 # never changes), filled here for older projects by ``sentences.fill`` in batches. A span is in the sentence where
-# it starts (one starting in the blank between two sentences is in the one before).
+# it starts (one starting in the blank between two sentences is in the one before). An import (and this migration)
+# counts its statements' pairs in bulk instead (``pairs_deferred``, ``store/pair_counts.py``).
 _REACH = "(SELECT longest FROM span_reach WHERE doc_id = {R}.doc_id)"
 _SENTENCE_START = ("coalesce((SELECT start FROM sentence_starts WHERE doc_id = {R}.doc_id AND start <= {R}.start"
                    " ORDER BY start DESC LIMIT 1), 0)")
