@@ -181,9 +181,9 @@ def candidates(project: Project, doc_ids: Sequence[int] | None = None, after: in
         ids = [int(i) for i in doc_ids]
         if not ids:
             return []
-        marks = ",".join("?" * len(ids))
         rows = project.conn.execute(
-            f"SELECT id, title, text FROM documents WHERE status != 'skipped' AND id IN ({marks})", ids).fetchall()
+            "SELECT id, title, text FROM documents WHERE status != 'skipped'"
+            " AND id IN (SELECT value FROM json_each(?))", (orjson.dumps(ids).decode(),)).fetchall()
         order = {d: i for i, d in enumerate(ids)}
         rows.sort(key=lambda r: order[r[0]])
     else:
@@ -192,15 +192,15 @@ def candidates(project: Project, doc_ids: Sequence[int] | None = None, after: in
             (after, limit)).fetchall()
     if not rows:
         return []
-    marks = ",".join("?" * len(rows))
-    ids = [r[0] for r in rows]
+    ids = (orjson.dumps([r[0] for r in rows]).decode(),)  # one parameter: a JSON list the query unpacks
     spans: dict[int, list[tuple[int, int, str]]] = {}
     for doc_id, start, end, label in project.conn.execute(
-            f'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN ({marks})', ids):
+            'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN (SELECT value FROM json_each(?))', ids):
         spans.setdefault(doc_id, []).append((start, end, label))
     refused: dict[int, set[tuple[int, int, str]]] = {}
     if _has_tables(project):
         for doc_id, start, end, label in project.conn.execute(
-                f'SELECT doc_id, start, "end", label FROM suggest_rejections WHERE doc_id IN ({marks})', ids):
+                'SELECT doc_id, start, "end", label FROM suggest_rejections'
+                " WHERE doc_id IN (SELECT value FROM json_each(?))", ids):
             refused.setdefault(doc_id, set()).add((start, end, label))
     return [(i, title, text, sorted(spans.get(i, ())), refused.get(i, set())) for i, title, text in rows]

@@ -163,7 +163,7 @@ def _event_loop(ctx: Context, unlabelled: int, n_spans: int) -> Row:
 
     try:
         run_until(retrainer.idle, 600)  # the first retrain: the process started, scikit-learn imported in it
-        start_at = time.monotonic() + 1.0
+        start_at = time.monotonic() + 3.0
         idle, _ = run_until(lambda: time.monotonic() > start_at, 5)
         first_ghosts: list[float] = []
         ctl.suggestions.clear()

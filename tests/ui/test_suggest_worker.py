@@ -25,13 +25,19 @@ def _alive(pid: int) -> bool:
 
 
 def test_closing_the_window_mid_retrain_leaves_nothing_behind(qtbot, qtlog, tmp_path):
+    import dataclasses
+
+    from annotator.formats import jsonl
     from annotator.ui.mainwindow import MainWindow
+    from tests.benchmarks.bench_suggest import EVAL_SET
 
     path = tmp_path / "p.sqlite"
-    project = Project.open(path, create=True, user="tester", populate=sample_documents())
+    # the evaluation set's 68 statements, labelled and done: a training long enough to be under way at the close
+    labelled = [dataclasses.replace(d, status="done") for d in jsonl.read(EVAL_SET).documents]
+    project = Project.open(path, create=True, user="tester", populate=sample_documents() + labelled)
     window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     ctl = window.suggestions
-    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
+    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=180_000)
     before = len(qtlog.records)  # the offscreen platform's own notes on showing the window are not ours
     server = batch._SERVER
     assert server is not None and server.poll() is None
@@ -45,6 +51,7 @@ def test_closing_the_window_mid_retrain_leaves_nothing_behind(qtbot, qtlog, tmp_
     thread = ctl.retrainer.thread
     window.close()
     assert not thread.isRunning()
+    assert thread.result is None and "Cancelled" in (thread.error or "")  # ended mid-request, not finished
     assert not worker._RUNNING
     assert batch._SERVER is None or batch._SERVER.poll() is not None
     if os.path.exists("/proc/self/status"):
@@ -55,7 +62,9 @@ def test_closing_the_window_mid_retrain_leaves_nothing_behind(qtbot, qtlog, tmp_
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("SELECT start, label FROM spans").fetchall() == [(start, "threat")]
+        assert conn.execute("SELECT start, label FROM spans WHERE doc_id = ?", (doc.id,)).fetchall() == [
+            (start, "threat")]
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 1 + sum(len(d.spans) for d in labelled)
     finally:
         conn.close()
     with Project.open(path, user="tester") as again:
@@ -86,10 +95,10 @@ def test_a_retrain_reads_nothing_on_the_gui_thread_and_asks_the_open_statement_f
     asked: list[str] = []
     original = worker._Thread.__init__
 
-    def spy(self, kind, request, generation):
+    def spy(self, kind, request, *rest):
         asked.append(kind)
         assert set(request) <= {"op", "path", "doc_ids", "after", "limit"}  # a path, never texts
-        original(self, kind, request, generation)
+        original(self, kind, request, *rest)
 
     statements: list[str] = []
     project.conn.set_trace_callback(statements.append)

@@ -213,46 +213,64 @@ def _discard(server: subprocess.Popen[bytes]) -> None:
             stream.close()
 
 
-def abort() -> None:
-    """End a retrain under way at once: its process is killed, :func:`run_elsewhere` raises instead of starting
-    another, and the next retrain starts a new process. A closing window calls this rather than wait for a training
-    (minutes on a large project)."""
-    _ABORT.set()
-    server = _SERVER
-    if server is not None and server.poll() is None:
-        server.kill()
+#: held while a request's process is made sure of, and while :func:`abort` kills it: a request either sees its
+#: cancellation before it starts a process, or its process is killed after
+_STARTING = threading.Lock()
 
 
-def ask(request: dict[str, Any]) -> dict[str, Any]:
+class Cancelled(Exception):
+    """The request was cancelled by :func:`abort` (the window is closing)."""
+
+
+def abort(cancel: threading.Event) -> None:
+    """End the request that ``cancel`` belongs to at once, asked or about to be: its process is killed, and
+    :func:`ask` raises :class:`Cancelled` instead of starting another; the next request starts a new process. A
+    closing window calls this rather than wait for a training (minutes on a large project)."""
+    with _STARTING:
+        cancel.set()
+        server = _SERVER
+        if server is not None and server.poll() is None:
+            server.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.wait(5)  # reaped now: no process of ours is left once the window has closed
+
+
+def ask(request: dict[str, Any], cancel: threading.Event | None = None) -> dict[str, Any]:
     """One request answered by the retrain process, waited for (the calling thread releases the GIL while it
     waits); the process is started on first use and kept; one that died is replaced once (unless :func:`abort`
-    killed it). Raises RuntimeError with the process's message when the request failed there."""
+    killed it: then :class:`Cancelled`). Raises RuntimeError with the process's message when the request failed
+    there."""
     global _SERVER
+    cancel = cancel or threading.Event()
     with _LOCK:
-        _ABORT.clear()
         for attempt in (1, 2):
-            if _SERVER is not None and _SERVER.poll() is not None:  # died, or killed by abort()
-                _discard(_SERVER)
-                _SERVER = None
-            if _SERVER is None:
-                _SERVER = _start()
-            assert _SERVER.stdin is not None and _SERVER.stdout is not None
+            with _STARTING:
+                if cancel.is_set():
+                    raise Cancelled("the request was cancelled")
+                if _SERVER is not None and _SERVER.poll() is not None:  # died, or killed by abort()
+                    _discard(_SERVER)
+                    _SERVER = None
+                if _SERVER is None:
+                    _SERVER = _start()
+                server = _SERVER
+            assert server.stdin is not None and server.stdout is not None
             try:
-                _send(_SERVER.stdin, request)
-                answer = _receive(_SERVER.stdout)
+                _send(server.stdin, request)
+                answer = _receive(server.stdout)
             except (OSError, EOFError):
-                _discard(_SERVER)
-                _SERVER = None
-                if attempt == 2 or _ABORT.is_set():
+                with _STARTING:
+                    _discard(server)
+                    if _SERVER is server:
+                        _SERVER = None
+                if cancel.is_set():
+                    raise Cancelled("the request was cancelled") from None
+                if attempt == 2:
                     raise
                 continue
             if "error" in answer:
                 raise RuntimeError(str(answer["error"]))
             return answer
     raise AssertionError("unreachable")
-
-
-_ABORT = threading.Event()
 
 
 def stop() -> None:

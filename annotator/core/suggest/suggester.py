@@ -16,6 +16,7 @@ import bisect
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.core.suggest import learned
 from annotator.core.suggest.cues import Cue, find
@@ -35,8 +36,11 @@ def prior(cue: Cue) -> float:
     return DEFAULT_PRIOR.get(cue, PRIOR_RIGHT / PRIOR_HITS)
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
+class Suggestion(NamedTuple):
+    """A suggested span. A named tuple of plain values, not a dataclass: the window keeps thousands of them (the
+    corpus's suggestions), and the cycle collector stops tracking tuples of plain values, so they do not lengthen its
+    full passes (which stall whichever thread triggers them)."""
+
     doc_id: int
     start: int
     end: int

@@ -36,13 +36,14 @@ class SuggestController(QObject):
         self.version: str | None = None  # the model's version once trained ("" without a model)
         self.train_info: dict[str, Any] = {}
         self.evaluation: Evaluation | None = None
+        self._figures: dict[float, dict[str, Any]] = {}  # the evaluation's figures by threshold, once computed
         #: doc_id -> its suggestions (every confidence above the floor; the threshold filters when shown)
         self.suggestions: dict[int, list[Suggestion]] = {}
         self.titles: dict[int, str] = {}
         self.texts: dict[tuple[int, int, int, str], str] = {}
-        #: statements whose spans changed since their suggestions were made (their spans are read when listed)
+        #: statements whose spans changed in this session (their spans are read when listed)
         self.touched: set[int] = set()
-        self.rejected: set[tuple[int, int, int, str]] = set()  # rejected since the suggestions were made
+        self.rejected: set[tuple[int, int, int, str]] = set()  # rejected in this session (and not undone)
         self.current: Suggestion | None = None
         self.shown: list[Suggestion] = []
         self.threshold = DEFAULT_THRESHOLD
@@ -121,7 +122,7 @@ class SuggestController(QObject):
         if session is self.session:
             return
         self.session = session
-        self.version, self.evaluation, self.train_info = None, None, {}
+        self.version, self.evaluation, self.train_info, self._figures = None, None, {}, {}
         self.suggestions, self.titles, self.texts = {}, {}, {}
         self.touched, self.rejected = set(), set()
         self.current = None
@@ -136,7 +137,7 @@ class SuggestController(QObject):
             value = float(session.project.setting(THRESHOLD_SETTING) or DEFAULT_THRESHOLD)
         except ValueError:
             value = DEFAULT_THRESHOLD
-        self.threshold = min(max(value, 0.2), 1.0)
+        self.threshold = self.retrainer.threshold = min(max(value, 0.2), 1.0)
         self.panel.threshold.blockSignals(True)
         self.panel.threshold.setValue(self.threshold)
         self.panel.threshold.blockSignals(False)
@@ -160,8 +161,11 @@ class SuggestController(QObject):
         return [doc_id + i for i in range(FOCUS_AHEAD + 1)]  # ids the file lacks or skipped are passed over
 
     def _opened(self, doc: Any) -> None:
-        if doc is not None and doc.id not in self.suggestions:
-            self.retrainer.focus(self._focus_ids(doc.id))
+        if doc is not None:
+            if doc.id in self.suggestions:  # shown now; made anew first after the next change
+                self.retrainer.focused = self._focus_ids(doc.id)
+            else:
+                self.retrainer.focus(self._focus_ids(doc.id))
         self.refresh(reset_current=True)
 
     def _database_file(self) -> str:
@@ -185,8 +189,7 @@ class SuggestController(QObject):
             self.suggestions[doc_id] = [sg for sg, _text in found]
             self.titles[doc_id] = title
             self.texts.update((sg.key, text) for sg, text in found)
-            self.touched.discard(doc_id)
-            self.rejected = {k for k in self.rejected if k[0] != doc_id}  # the answer left them out already
+            # ``touched`` and ``rejected`` stay: this answer may have read the file before the latest change
         doc = self.session.document if self.session is not None else None
         if doc is not None and doc.id in result.docs:
             self.refresh()
@@ -196,8 +199,8 @@ class SuggestController(QObject):
             wait = PANEL_EVERY_MS - self.panel_clock.elapsed() if self.panel_clock.isValid() else 0
             self.panel_timer.start(max(0, wait))
 
-    def _evaluated(self, evaluation: Evaluation) -> None:
-        self.evaluation = evaluation
+    def _evaluated(self, evaluation: Evaluation, figures: dict[float, dict[str, Any]]) -> None:
+        self.evaluation, self._figures = evaluation, dict(figures)
         self._show_figures()
 
     def visible(self, doc_id: int, spans: list[tuple[int, int, str]] | None = None) -> list[Suggestion]:
@@ -249,7 +252,6 @@ class SuggestController(QObject):
         if self.session is None:
             return
         if not self.dock.isVisible():  # filled when shown (the corpus's batches need not rebuild a hidden list)
-            self._show_figures()
             return
         project = self.session.project
         rows = []
@@ -259,7 +261,6 @@ class SuggestController(QObject):
         self.panel.set_rows(rows, self.titles, self.names, lambda sg: self.texts.get(sg.key, ""))
         if not self.retrainer.corpus_done:
             self.panel.count.setText(self.panel.count.text() + " so far; still suggesting…")
-        self._show_figures()
 
     def _show_figures(self) -> None:
         if self.version is None:
@@ -277,23 +278,28 @@ class SuggestController(QObject):
         if not ev.documents:
             self.panel.set_figures(None, {}, "Mark statements done to see how good the suggestions are. " + note)
             return
-        self.panel.set_figures(ev.figures(self.threshold), self.names, note)
+        self.panel.set_figures(self.figures(), self.names, note)
 
     def figures(self) -> dict[str, Any] | None:
         """The last cross-validation's figures per label at the current threshold (what the dock shows)."""
-        return self.evaluation.figures(self.threshold) if self.evaluation is not None else None
+        if self.evaluation is None:
+            return None
+        if self.threshold not in self._figures:
+            self._figures[self.threshold] = self.evaluation.figures(self.threshold)
+        return self._figures[self.threshold]
 
     def _note(self, text: str) -> None:
         self.window.statusBar().showMessage(f"Suggestions: {text}", 3000)
 
     def set_threshold(self, value: float) -> None:
-        self.threshold = value
+        self.threshold = self.retrainer.threshold = value
         try:
             self.session.project.set_setting(THRESHOLD_SETTING, f"{value:.2f}")
         except AnnotatorError as exc:
             self.window.statusBar().showMessage(str(exc), 6000)
         self.refresh()
         self._fill_panel()
+        self._show_figures()
 
     # ------------------------------------------------------------------ keys
     def _takes(self, event: QKeyEvent) -> str | None:

@@ -11,6 +11,8 @@ answer made before the change is dropped.
 
 from __future__ import annotations
 
+import gc
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,17 +29,30 @@ _RUNNING: set[QThread] = set()
 
 
 class _Thread(QThread):
-    def __init__(self, kind: str, request: dict[str, Any], generation: int) -> None:
+    def __init__(self, kind: str, request: dict[str, Any], generation: int, threshold: float = 0.5) -> None:
         super().__init__()
         self.kind = kind
         self.request = request
         self.generation = generation
+        self.threshold = threshold
         self.answer: dict[str, Any] | None = None
+        self.result: Any = None
         self.error: str | None = None
+        self.cancel = threading.Event()
 
     def run(self) -> None:  # the worker thread: no Qt widget, no project connection here
         try:
-            self.answer = batch.ask(self.request)
+            self.answer = batch.ask(self.request, self.cancel)
+            # the answer made into objects here, not on the GUI thread (a corpus batch: thousands of them; the
+            # figures: a matching per statement, 50 ms on 100 statements)
+            if self.kind in ("focus", "corpus"):
+                self.result = batch.suggested_from_json(self.answer)
+            elif self.kind == "evaluate":
+                evaluation = batch.evaluation_from_json(self.answer["evaluation"])
+                self.result = (evaluation, {self.threshold: evaluation.figures(self.threshold)})
+            else:
+                self.result = self.answer
+            self.answer = None  # its lists are garbage now, not old objects the cycle collector keeps scanning
         except Exception as exc:  # reported in the window's status bar; the last good model stays
             self.error = f"{type(exc).__name__}: {exc}"
 
@@ -47,7 +62,7 @@ class Retrainer(QObject):
 
     trained = Signal(object)  # {"version", "spans", "documents", "seconds", "cpu"}
     suggested = Signal(object, bool)  # batch.Suggested, whether it is a corpus batch
-    evaluated = Signal(object)  # Evaluation
+    evaluated = Signal(object, object)  # Evaluation, {threshold: its figures}
     failed = Signal(str)
     started = Signal()
     corpusDone = Signal()
@@ -69,6 +84,7 @@ class Retrainer(QObject):
         self.cursor = 0  # the corpus's batches go on after this doc_id
         self.corpus_done = False
         self.stopped = False
+        self.threshold = 0.5  # the figures come computed at this threshold
 
     # ------------------------------------------------------------------ asked by the controller
     def schedule(self) -> None:
@@ -106,11 +122,12 @@ class Retrainer(QObject):
         """Drop everything: a request under way is ended by killing the retrain process, not waited for (the
         window closes at once)."""
         self.stopped = True
+        _thaw()
         self.timer.stop()
         self.need_train = self.need_eval = self.need_focus = False
         self.corpus_wanted = False
         if self.thread is not None:
-            batch.abort()
+            batch.abort(self.thread.cancel)
             self.thread.wait()
             _RUNNING.discard(self.thread)
             self.thread = None
@@ -137,7 +154,7 @@ class Retrainer(QObject):
         kind, request = job
         if kind == "train":
             self.started.emit()
-        thread = self.thread = _Thread(kind, request, self.generation)
+        thread = self.thread = _Thread(kind, request, self.generation, self.threshold)
         _RUNNING.add(thread)
         thread.finished.connect(self._finished)
         thread.start(QThread.Priority.LowPriority)
@@ -157,23 +174,46 @@ class Retrainer(QObject):
             self.corpus_done = True
             self.failed.emit(thread.error)
             return
-        answer = thread.answer or {}
         if thread.kind == "train":
+            _freeze_old_objects()
             self.need_train = False
             self.need_focus = bool(self.focused)
-            self.trained.emit(answer)
+            self.trained.emit(thread.result)
         elif thread.kind == "focus":
             if thread.request.get("doc_ids") == self.focused:
                 self.need_focus = False
-            self.suggested.emit(batch.suggested_from_json(answer), False)
+            self.suggested.emit(thread.result, False)
         elif thread.kind == "evaluate":
             self.need_eval = False
-            self.evaluated.emit(batch.evaluation_from_json(answer["evaluation"]))
+            self.evaluated.emit(*thread.result)
         else:
-            result = batch.suggested_from_json(answer)
+            result = thread.result
             self.cursor = result.last
             self.corpus_done = not result.more
             self.suggested.emit(result, True)
             if self.corpus_done:
                 self.corpusDone.emit()
         self._kick()
+
+
+#: whether this process's objects of before the first training are kept out of the cycle collector's passes
+_FROZEN = False
+
+
+def _freeze_old_objects() -> None:
+    """Keep the objects the window has made so far (its widgets' wrappers, modules: about 100 000) out of the cycle
+    collector's full passes (``gc.freeze``). A full pass is started by whichever thread allocates at that moment --
+    here the retrain's thread decoding an answer -- and holds every thread meanwhile: over those objects it took
+    150-250 ms on a loaded machine, the event loop's worst stall during a retrain (measured). They are long-lived;
+    :func:`_thaw` gives them back to the collector when the window closes."""
+    global _FROZEN
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True
+
+
+def _thaw() -> None:
+    global _FROZEN
+    if _FROZEN:
+        gc.unfreeze()
+        _FROZEN = False
