@@ -222,7 +222,7 @@ class SuggestController(QObject):
 
     def refresh(self, reset_current: bool = False) -> None:
         doc = self.session.document if self.session is not None else None
-        if doc is None or self.trained is None:  # untrained: nothing to show (no 10 000-span copy per key)
+        if doc is None or not self.suggestions.get(doc.id):  # none for it: no 10 000-span copy per key press
             self.shown = []
         else:
             self.shown = self.visible(doc.id, [(s.start, s.end, s.label) for s in self.session.index])
