@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from annotator.core import review as core
-from annotator.store.colleague import Colleague, ColleagueFile
+from annotator.store.colleague import ColleagueFile
 from annotator.store.listing import has_listing
 from annotator.store.project import Project
 
