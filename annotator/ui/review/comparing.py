@@ -67,12 +67,14 @@ class Comparing:
         job = self.index_jobs.get(id(cfile))
         if job is None:
             return
+        worker = job.worker  # the job may be gone (deleteLater) once the loop ran
         loop = QEventLoop()
-        job.worker.finished.connect(loop.quit)  # the thread's own: a failure disconnects the job's
-        if job.running:
+        worker.finished.connect(loop.quit)  # the thread's own: a failure disconnects the job's
+        if worker.isRunning():
             loop.exec()
-        job.worker.wait()
-        QCoreApplication.sendPostedEvents(job)  # its last batch and its end, when it ended before the loop began
+        worker.wait()
+        if self.index_jobs.get(id(cfile)) is job:  # it ended before the loop began: its last batch and its end
+            QCoreApplication.sendPostedEvents(job)  # its last batch and its end, when it ended before the loop began
 
     def _compared(self, cfile: store.ColleagueFile, batch: Any) -> None:
         index = self.indexes.get(id(cfile))
