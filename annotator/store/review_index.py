@@ -118,6 +118,7 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
                 batch.aligned += 1
                 (batch.backward if go_back else batch.forward).append((doc_id, bits))
             batch.examined += 1
+            time.sleep(0)  # hands the GIL to the window's thread if it waits: a key press never queues behind us
             batch.reached = (batch.reached[0], doc_id) if go_back else (doc_id, batch.reached[1])
             if time.monotonic() - last >= every:
                 emit(batch)
