@@ -178,7 +178,7 @@ class ReviewIndex:
             if i < len(self.fwd_ids) and self.fwd_ids[i] == doc_id:
                 return bool(self.fwd_bits[colleague][i])
             return None
-        i = self._bwd_above(doc_id - 1)  # bwd_ids descending: the first entry <= doc_id
+        i = self._bwd_above(doc_id)  # bwd_ids descending: the first entry <= doc_id
         if i < len(self.bwd_ids) and self.bwd_ids[i] == doc_id:
             return bool(self.bwd_bits[colleague][i])
         return None
