@@ -166,3 +166,20 @@ def test_a_damage_found_in_the_background_closes_that_file_with_a_message(window
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert shown[0][0] == "Cannot review the colleague file" and "outside" in shown[0][1]
     assert review.files == [] and not review.dock.isVisible()
+
+
+def test_k_reaches_the_statements_before_the_one_shown_when_the_file_was_opened(
+        window, review, bob_path, qtbot, monkeypatch):  # noqa: F811
+    window.open_document(MISSILES)  # the walk starts here: ARMS is compared going backward
+    open_held(monkeypatch, qtbot, window, review, bob_path).release()
+    qtbot.waitUntil(lambda: not review.index_jobs, timeout=10000)
+    view = window.view
+    key(qtbot, view, Qt.Key.Key_K)  # the last open item of MISSILES
+    assert window.session.document.id == MISSILES
+    for _ in range(8):  # past MISSILES' first open item: on to ARMS (never "wait": the walk is done)
+        key(qtbot, view, Qt.Key.Key_K)
+        assert review.pending is None
+        if window.session.document.id != MISSILES:
+            break
+    assert window.session.document.id == ARMS and current_row(review)[4] == "open"
+    assert "On to" in window.statusBar().currentMessage()
