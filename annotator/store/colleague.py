@@ -407,8 +407,7 @@ class ColleagueFile:
             return found
         return [s for s in found if (s.annotator or self.default_name) == colleague.name]
 
-    def triples(self, sha256: str, conn: sqlite3.Connection | None = None
-                ) -> list[tuple[int, int, str]] | list[tuple[int, int, str, str]] | None:
+    def triples(self, sha256: str, conn: sqlite3.Connection | None = None) -> list[tuple[Any, ...]] | None:
         """Their (start, end, label) of a document, sorted -- with the annotator as a fourth field when the file
         holds more than one colleague -- or None if they lack it: the least a comparison reads (the background
         walk, ``store/review_index.py``)."""

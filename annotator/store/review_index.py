@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from annotator.core import review as core
-from annotator.store.colleague import Colleague, ColleagueFile
+from annotator.store.colleague import ColleagueFile
 from annotator.store.listing import has_listing
 from annotator.store.project import Project
 
@@ -118,6 +118,7 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
                 batch.aligned += 1
                 (batch.backward if go_back else batch.forward).append((doc_id, bits))
             batch.examined += 1
+            time.sleep(0)  # hands the GIL to the window's thread if it waits: a key press never queues behind us
             batch.reached = (batch.reached[0], doc_id) if go_back else (doc_id, batch.reached[1])
             if time.monotonic() - last >= every:
                 emit(batch)
@@ -177,7 +178,7 @@ class ReviewIndex:
             if i < len(self.fwd_ids) and self.fwd_ids[i] == doc_id:
                 return bool(self.fwd_bits[colleague][i])
             return None
-        i = self._bwd_above(doc_id - 1)  # bwd_ids descending: the first entry <= doc_id
+        i = self._bwd_above(doc_id)  # bwd_ids descending: the first entry <= doc_id
         if i < len(self.bwd_ids) and self.bwd_ids[i] == doc_id:
             return bool(self.bwd_bits[colleague][i])
         return None

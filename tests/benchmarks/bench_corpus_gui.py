@@ -8,8 +8,9 @@
   with the worst event-loop stall meanwhile (a 1 ms timer's largest gap; a frame is 16 ms); baseline exact
   matching of the same two projects by set intersection (plain cursors);
 - open the project in the window (``Project.open``, ``MainWindow``, shown and exposed: the first paint), ≤ 0.5 s;
-- Review ▸ Open Colleague File: from the call to the first disagreement shown, ≤ 2 s; the memory it takes (RSS
-  growth while open, ≤ 500 MB) and what closing gives back (info).
+- Review ▸ Open Colleague File: from the call to the first disagreement shown, ≤ 2 s; the rest of the file is
+  compared in the background, with the worst event-loop stall meanwhile (≤ 16 ms); the memory it takes (RSS growth
+  once compared, ≤ 500 MB) and what closing gives back (info).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ MEASURES = (
     "100 000 statements: colleague file memory (RSS growth while open)",
     "100 000 statements: memory left after closing the review (info)",
     "100 000 statements: open in the window to first paint",
+    "100 000 statements: worst event-loop stall while the colleague file is compared",
 )
 FRAME = Target(max_figure=16, unit="ms")
 
@@ -213,12 +215,16 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
     gc.collect()
     before = _rss_mb()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     assert review.open_paths([corpus.theirs]) == 1
     review.next()  # J: the first disagreement
     win.flush()
     opened = time.perf_counter() - t0
+    opened_cpu = time.process_time() - c0
     if review.current_key is None:
         raise RuntimeError("no disagreement shown after opening the colleague file")
+    # the rest is compared in the background (issue #14): the window answers meanwhile
+    compared, compare_stall = win.wait_for(lambda: not review.index_jobs)
     growth = _rss_mb() - before
 
     cpu = time.process_time()  # both threads: the report's and the window's
@@ -233,12 +239,15 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
     win.flush()
     gc.collect()
     left = _rss_mb() - before
-    ctx.note(f"corpus review: colleague open {opened:.2f} s (+{growth:.0f} MB, {left:.0f} MB left after closing); "
-             f"report {took:.2f} s (CPU {cpu:.2f} s; set intersection {floor_cpu:.2f} s), worst stall {stall:.1f} ms")
+    ctx.note(f"corpus review: colleague open {opened:.2f} s ({opened_cpu:.2f} s CPU) to the first disagreement, the "
+             f"rest compared in the background in {compared:.1f} s (worst stall {compare_stall:.1f} ms; +{growth:.0f} MB, "
+             f"{left:.0f} MB left after closing); report {took:.2f} s (CPU {cpu:.2f} s; set intersection "
+             f"{floor_cpu:.2f} s), worst stall {stall:.1f} ms")
     return [
         Row(MEASURES[4], took, "s", floor, "set intersection", Target(max_figure=3, unit="s")),
         Row(MEASURES[5], stall, "ms", None, "", FRAME),
         Row(MEASURES[6], opened, "s", floor, "set intersection", Target(max_figure=2, unit="s")),
         Row(MEASURES[7], growth, "MB", None, "", Target(max_figure=500, unit="MB")),
         Row(MEASURES[8], left, "MB"),
+        Row(MEASURES[10], compare_stall, "ms", None, "", FRAME),
     ]

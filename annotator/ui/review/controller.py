@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
@@ -36,6 +36,7 @@ from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
+from annotator.ui.review.comparing import WAIT, Comparing
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review.report import ReportDialog, export_gold
 from annotator.ui.review.worker import IndexJob, ReportJob, load_colleague_file
@@ -51,14 +52,10 @@ def install(window: Any) -> ReviewController:
     return existing
 
 
-#: files and projects up to this many statements are compared whole (and checked for alignment) when opened
-SMALL = 500
-#: what _other_document says when the background comparison has not reached the next statement yet
-WAIT = "wait"
 IDLE = "Open a colleague's project or export with Review ▸ Open Colleague File… (Ctrl+Shift+O)."
 
 
-class ReviewController(QObject):
+class ReviewController(Comparing, QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
@@ -159,8 +156,11 @@ class ReviewController(QObject):
             self.files.append(loaded)
             opened += 1
             self._start_comparing(loaded)
-            if loaded.count <= SMALL and self.session.project.progress()[1] <= SMALL:
+            if self._small(loaded):
                 self._wait_comparing(loaded)  # a fraction of a second: J and the counts are whole from the start
+                if loaded not in self.files:  # found damaged meanwhile: closed, with a message
+                    opened -= 1
+                    continue
                 self._warn_if_unaligned(loaded)  # at once when it is cheap; else when the comparison ends
         if opened:
             self._colleagues_changed()
@@ -181,122 +181,9 @@ class ReviewController(QObject):
             return
         self.window.statusBar().showMessage(message, 15000)
 
-    # ------------------------------------------------------------------ the background comparison
-    def _start_comparing(self, loaded: store.ColleagueFile) -> None:
-        session = self.session
-        doc = session.document
-        first = session.project.conn.execute("SELECT min(id) FROM documents").fetchone()[0] or 1
-        start = doc.id if doc is not None else first
-        index = self.indexes[id(loaded)] = ReviewIndex(start, session.project.progress()[1], len(loaded.colleagues))
-        try:
-            job = IndexJob(self, session.project, loaded, start)
-        except AnnotatorError as exc:
-            index.stopped = True
-            self.window.statusBar().showMessage(f"Cannot compare {loaded.name} in the background: {exc}", 10000)
-            return
-        self.index_jobs[id(loaded)] = job
-        job.batch.connect(lambda batch: self._compared(loaded, batch))
-        job.failed.connect(lambda message: self._comparing_failed(loaded, message))
-        job.ended.connect(lambda: self._comparing_ended(loaded, job))
-        job.start()
-
-    def _wait_comparing(self, cfile: store.ColleagueFile) -> None:
-        """Let the comparison of a small file end (the window's events run meanwhile)."""
-        job = self.index_jobs.get(id(cfile))
-        if job is None:
-            return
-        loop = QEventLoop()
-        job.ended.connect(loop.quit)
-        if job.running:
-            loop.exec()
-        job.worker.wait()
-        QCoreApplication.sendPostedEvents(job)  # its last batch and its end, when it ended before the loop began
-
-    def _compared(self, cfile: store.ColleagueFile, batch: Any) -> None:
-        index = self.indexes.get(id(cfile))
-        if index is None:
-            return
-        index.add(batch)
-        self._show_progress()
-        if self.pending is not None:
-            forward, doc_id, choice = self.pending
-            doc = self.session.document
-            if doc is None or doc.id != doc_id or choice != self.choice:
-                self.pending = None
-            else:
-                self._step(forward, waited=True)
-
-    def _comparing_failed(self, cfile: store.ColleagueFile, message: str) -> None:
-        if cfile not in self.files:
-            return
-        self._drop_file(cfile)
-        error(self.window, "Cannot review the colleague file", f"{cfile.path}:\n{message}\nIts review was closed.")
-
-    def _comparing_ended(self, cfile: store.ColleagueFile, job: IndexJob) -> None:
-        if self.index_jobs.get(id(cfile)) is job:
-            del self.index_jobs[id(cfile)]
-            index = self.indexes.get(id(cfile))
-            if index is not None and not index.finished:
-                index.stopped = True
-            if index is not None and index.finished and (cfile.count > SMALL or
-                                                          self.session.project.progress()[1] > SMALL):
-                if index.aligned == 0:
-                    self.window.statusBar().showMessage(
-                        f"None of the {cfile.count} statement(s) in {cfile.name} has the exact text of one of yours: "
-                        "nothing to compare", 15000)
-            if self.pending is not None and index is not None and index.stopped:
-                self.pending = None
-                self.window.statusBar().showMessage(self._stopped_message(cfile, index), 8000)
-            self._show_progress()
-            self.refresh()
-        job.deleteLater()
-
-    def cancel_comparing(self) -> None:
-        """The dock's Cancel: stop comparing the chosen colleague's file (J and K stay among what was compared)."""
-        chosen = self.colleague()
-        if chosen is not None and (job := self.index_jobs.get(id(chosen[0]))) is not None:
-            job.cancel()
-
-    def _stopped_message(self, cfile: store.ColleagueFile, index: ReviewIndex) -> str:
-        return (f"Comparing {cfile.name} was stopped after {index.examined} of {index.total} statement(s): J and K "
-                "stay among the statements compared (open the file again to compare the rest)")
-
-    def _show_progress(self) -> None:
-        chosen = self.colleague()
-        index = self.indexes.get(id(chosen[0])) if chosen else None
-        running = chosen is not None and id(chosen[0]) in self.index_jobs
-        if index is None or not running or index.total == 0:
-            self.panel.show_comparing("", 0, 0)
-            return
-        self.panel.show_comparing(f"Comparing with your statements: {index.examined} of {index.total}",
-                                  index.examined, index.total)
-
-    def _index_of(self, cfile: store.ColleagueFile, colleague: store.Colleague) -> tuple[ReviewIndex | None, int]:
-        index = self.indexes.get(id(cfile))
-        return index, cfile.colleagues.index(colleague) if colleague in cfile.colleagues else 0
-
-    def _drop_file(self, cfile: store.ColleagueFile) -> None:
-        """Stop comparing one file and give it back (a damaged file found in the background)."""
-        job = self.index_jobs.pop(id(cfile), None)
-        if job is not None:
-            job.wait()
-        index = self.indexes.pop(id(cfile), None)
-        if index is not None:
-            index.release()
-        if self.report_job is not None:
-            self.report_job.wait()
-        self.files = [f for f in self.files if f is not cfile]
-        cfile.close()
-        self.pending = None
-        if not self.files:
-            self.close_review()
-            return
-        self.choice = 0
-        self._colleagues_changed()
-
     def close_review(self) -> None:
         for job in self.index_jobs.values():
-            job.wait()
+            job.dispose()
         self.index_jobs = {}
         for index in self.indexes.values():
             index.release()

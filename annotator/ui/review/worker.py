@@ -9,6 +9,7 @@ file is only read by the job (the controller does not change a loaded file, it r
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,8 @@ def load_colleague_file(parent: QWidget, path: Path) -> tuple[store.ColleagueFil
     dialog.reset()
     dialog.hide()
     dialog.deleteLater()
-    return worker.loaded, worker.problem
+    loaded, worker.loaded = worker.loaded, None  # the dialog's slots keep the thread a while: not the file
+    return loaded, worker.problem
 
 
 class _IndexThread(QThread):
@@ -238,3 +240,11 @@ class IndexJob(QObject):
         """Stop and wait for the thread (closing the review, the window or the project)."""
         self.cancel()
         self.worker.wait()
+
+    def dispose(self) -> None:
+        """Stop, wait, and let go of everything its slots hold (the colleague file): the review is closing."""
+        self.wait()
+        for signal in (self.batch, self.failed, self.ended):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect()
+        self.deleteLater()

@@ -1,0 +1,114 @@
+"""Issue #14: what the background comparison keeps (``store/review_index.py``) and how J / K read it, and a
+colleague's project read one statement at a time (``store/colleague.py``)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from annotator.core.model import IncomingDocument, Label
+from annotator.errors import AnnotatorError
+from annotator.store import Project
+from annotator.store import review as rv
+from annotator.store.review_index import Batch, ReviewIndex, walk
+
+
+def index(done=(True, True)):
+    """My statements 1..8, the walk started at 5: aligned 2, 4, 5, 6, 8; open (one colleague) at 2, 5 and 8."""
+    ix = ReviewIndex(5, 8, 1)
+    ix.add(Batch(forward=[(5, 1), (6, 0), (8, 1)], backward=[(4, 0), (2, 1)], reached=(8, 1), done=done,
+                 examined=8, aligned=5))
+    return ix
+
+
+def never(_doc_id):
+    raise AssertionError("nothing is stale")
+
+
+def test_steps_forward_backward_and_round_the_end():
+    ix = index()
+    assert ix.step(5, True, 0, never) == ("found", 8, False)
+    assert ix.step(8, True, 0, never) == ("found", 2, True)
+    assert ix.step(5, False, 0, never) == ("found", 2, False)
+    assert ix.step(2, False, 0, never) == ("found", 8, True)
+    assert ix.step(6, False, 0, never) == ("found", 5, False)
+    assert ix.open_count(0) == 3
+
+
+def test_where_the_walk_has_not_been_yet_j_waits():
+    ix = ReviewIndex(5, 8, 1)
+    ix.add(Batch(forward=[(5, 1), (6, 0)], backward=[(4, 0)], reached=(6, 4), done=(False, False), examined=3))
+    assert ix.step(5, True, 0, never) == ("wait", None, False)  # 7 and 8 not compared yet
+    assert ix.step(5, False, 0, never) == ("wait", None, False)  # 1..3 not compared yet
+    assert ix.step(2, True, 0, never) == ("wait", None, False)  # the statement shown itself is unknown
+    ix.add(Batch(forward=[(8, 1)], reached=(8, 4), done=(True, False), examined=2))
+    assert ix.step(5, True, 0, never) == ("found", 8, False)
+    assert ix.step(8, True, 0, never) == ("wait", None, False)  # round the end: the start is not known yet
+
+
+def test_what_the_window_saw_since_wins():
+    ix = index()
+    ix.settle(8, 0, False)  # settled in the window after the walk saw it open
+    assert ix.step(5, True, 0, never) == ("found", 2, True)
+    assert ix.open_count(0) == 2
+    looked = []
+
+    def exact(doc_id):
+        looked.append(doc_id)
+        return False
+
+    ix.stale(2)  # changed by a bulk adjudication: looked at again when J gets there
+    assert ix.step(5, True, 0, exact) == ("none", None, False)
+    assert looked == [2]
+    ix.settle(6, 0, True)
+    assert ix.step(5, True, 0, exact) == ("found", 6, False)
+
+
+def test_several_colleagues_each_have_their_bit():
+    ix = ReviewIndex(1, 3, 2)
+    ix.add(Batch(forward=[(1, 0b01), (2, 0b10), (3, 0b11)], reached=(3, 1), done=(True, True), examined=3))
+    assert ix.step(1, True, 0, never) == ("found", 3, False)
+    assert ix.step(1, True, 1, never) == ("found", 2, False)
+    assert (ix.open_count(0), ix.open_count(1)) == (2, 2)
+
+
+def make(path, spans, texts=("A first statement about arms.", "A second statement about missiles.")):
+    """A project of ``texts`` with ``spans``: (doc id, start, end, label), labels added as needed."""
+    with Project.open(path, create=True, user=path.stem) as p:
+        p.import_documents([IncomingDocument(text, f"doc {n}", "test", []) for n, text in enumerate(texts)])
+        for doc_id, start, end, label in spans:
+            if label not in {lb.key for lb in p.labels()}:
+                p.set_codebook([*p.labels(), Label(label, label.title(), str(len(p.labels()) + 1), "#117733")])
+            p.add_span(doc_id, start, end, label)
+    return path
+
+
+def test_the_walk_finds_the_open_statements_and_reads_no_span_twice(tmp_path):
+    mine = make(tmp_path / "mine.sqlite", [(1, 2, 7, "threat"), (2, 2, 8, "threat")])
+    theirs = make(tmp_path / "theirs.sqlite", [(1, 2, 7, "threat"), (2, 2, 9, "threat")])
+    cfile = rv.ColleagueFile.load(theirs)
+    assert cfile.lazy and cfile._memory == {}  # nothing of theirs held
+    with Project.open(mine) as project:
+        batches = []
+        walk(rv.reader(project), cfile, 1, batches.append, lambda: False)
+    ix = ReviewIndex(1, 2, 1)
+    for b in batches:
+        ix.add(b)
+    assert ix.finished and ix.aligned == 2 and ix.open_count(0) == 1
+    assert ix.step(1, True, 0, never) == ("found", 2, False)
+    cfile.close()
+
+
+def test_a_forged_length_does_not_let_a_span_past_its_text(tmp_path):
+    theirs = make(tmp_path / "theirs.sqlite", [(1, 2, 7, "threat")])
+    conn = sqlite3.connect(theirs)
+    conn.execute('UPDATE spans SET "end" = 500 WHERE doc_id = 1')
+    conn.execute("UPDATE documents SET length = 1000")  # the stored length says it fits: it does not
+    conn.commit()
+    conn.close()
+    cfile = rv.ColleagueFile.load(theirs)
+    sha = next(iter(cfile.documents))
+    with pytest.raises(AnnotatorError, match="outside its statement's text"):
+        cfile.spans(sha)
+    cfile.close()
