@@ -3,13 +3,13 @@ review), computed from documents read one at a time, and the read-only connectio
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from annotator import gcpause
 from annotator.core import review as core
 from annotator.store import original
 from annotator.store.connection import BUSY_TIMEOUT_MS, translated
@@ -91,8 +91,7 @@ def review_report(
     # Objects that exist before the report are frozen out of the cyclic collector while it runs: a full
     # collection halfway through would walk every one of them (a colleague file's million spans) holding the GIL,
     # and the window, whose thread waits for it, froze for a second (measured at 10 000 statements).
-    gc.freeze()
-    try:
+    with gcpause.held():
         alignment = colleague_file.align(project)
         labels = project.labels()
         titles = project.conn.execute  # a title comes before the text in its row: no text is read for it
@@ -111,8 +110,6 @@ def review_report(
             only_theirs=[d.title for d in alignment.only_theirs],
             progress=progress,
         )
-    finally:
-        gc.unfreeze()
 
 
 def reader(project: Project) -> Project:

@@ -11,13 +11,13 @@ answer made before the change is dropped.
 
 from __future__ import annotations
 
-import gc
 import threading
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from annotator import gcpause
 from annotator.core.suggest import batch
 
 DEBOUNCE_MS = 800
@@ -208,12 +208,12 @@ def _freeze_old_objects() -> None:
     :func:`_thaw` gives them back to the collector when the window closes."""
     global _FROZEN
     if not _FROZEN:
-        gc.freeze()
+        gcpause.hold()
         _FROZEN = True
 
 
 def _thaw() -> None:
     global _FROZEN
     if _FROZEN:
-        gc.unfreeze()
+        gcpause.release()
         _FROZEN = False

@@ -1,0 +1,50 @@
+"""Objects that live long kept out of the cycle collector's full passes while background work runs (``gc.freeze``).
+
+A full pass is started by whichever thread allocates at that moment and holds every thread meanwhile: over the
+window's objects (about 100 000) or a colleague file's spans it took 150 ms to 1 s, the window's worst stalls during
+a retrain or an agreement report (measured, issue #14). ``gc.freeze`` is process-wide, so it is counted here: the
+objects are given back to the collector when the last holder lets go, not when the first one does (a report ending
+must not thaw what the suggestions' retrain still relies on, and the other way round).
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_lock = threading.Lock()
+_holds = 0
+
+
+def hold() -> None:
+    """Freeze every object tracked now (those made since an earlier hold too) until the matching :func:`release`."""
+    global _holds
+    with _lock:
+        gc.freeze()
+        _holds += 1
+
+
+def release() -> None:
+    """Let go of one :func:`hold`; the last one gives the frozen objects back to the collector."""
+    global _holds
+    with _lock:
+        if _holds == 0:
+            return
+        _holds -= 1
+        if _holds == 0:
+            gc.unfreeze()
+
+
+def holders() -> int:
+    return _holds
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    hold()
+    try:
+        yield
+    finally:
+        release()
