@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget
@@ -38,9 +38,11 @@ from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review.comparing import WAIT, Comparing
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
-from annotator.ui.review.report import ReportDialog, export_gold
 from annotator.ui.review.worker import IndexJob, ReportJob, load_colleague_file
 from annotator.ui.session import Session
+
+if TYPE_CHECKING:
+    from annotator.ui.review.report import ReportDialog
 
 
 def install(window: Any) -> ReviewController:
@@ -502,11 +504,15 @@ class ReviewController(Comparing, QObject):
     def _report_ready(self, report: core.Report) -> None:
         if self.report_dialog is not None:
             self.report_dialog.close()
+        from annotator.ui.review.report import ReportDialog  # its charts (pyqtgraph, numpy) load when first shown
+
         self.report_dialog = ReportDialog(self.window, report)
         self.report_dialog.finished.connect(lambda _r: self.window.focus_statement())
         self.report_dialog.open()
 
     def export_gold(self) -> Path | None:
+        from annotator.ui.review.report import export_gold
+
         path = export_gold(self.window, self.session.project, self.files)
         self.window.focus_statement()
         return path
