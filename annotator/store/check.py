@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotator.core.text import sha256_text
 from annotator.errors import ProjectFileError
-from annotator.store import connection, search_index
+from annotator.store import connection, pair_counts, search_index
 from annotator.store.project import Project
 
 #: problems listed one by one; more are counted
@@ -38,6 +38,8 @@ def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
                          if project.conn.execute(sql).fetchone()[0]]
             if not problems:  # the full-text index against the statements (FTS5's own 'integrity-check')
                 problems += [p for p in [search_index.check_readonly(project.conn)] if p]
+            if not problems:  # the co-occurrence counts the triggers keep, against a recount (schema v5)
+                problems += [p for p in [_pair_counts_problem(project.conn)] if p]
             labels = {lb.key for lb in project.labels()}
             docs = project.conn.execute("SELECT id, title, text, length, sha256 FROM documents ORDER BY id")
             for doc_id, title, text, length, stored in docs:
@@ -63,6 +65,18 @@ def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more"]
     return problems, counted
+
+
+def _pair_counts_problem(conn: sqlite3.Connection) -> str | None:
+    pending = pair_counts.pending(conn)
+    if pending:
+        return (f"co-occurrence: {pending} statement(s) left waiting for their pair counts outside a transaction "
+                "(the corpus views' co-occurrence may be wrong)")
+    off = {kind: n for kind, n in pair_counts.differing(conn).items() if n}
+    if off:
+        said = ", ".join(f"{n} statement(s) by {kind}" for kind, n in off.items())
+        return f"co-occurrence: the kept pair counts differ from a recount for {said}"
+    return None
 
 
 def contents_problem(path: str | Path, cancelled: Callable[[], bool] | None = None) -> str | None:

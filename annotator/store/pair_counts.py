@@ -61,3 +61,22 @@ def recount_all(conn: sqlite3.Connection) -> None:
 def pending(conn: sqlite3.Connection) -> int:
     """Statements left deferred (none, outside a writing transaction: a count that stayed behind is damage)."""
     return int(conn.execute("SELECT count(*) FROM pairs_deferred").fetchone()[0])
+
+
+#: every statement's counts afresh, as rows (doc_id, x, y, pairs), for :func:`differing` to hold the kept ones to
+_ALL = "(SELECT id AS doc_id FROM documents) d"
+_RECOUNT_OVERLAP = _COUNT_OVERLAP.split("\n", 1)[1].replace("pairs_deferred d", _ALL)
+_RECOUNT_SENTENCE = _COUNT_SENTENCE.split("\n", 1)[1].replace("pairs_deferred d", _ALL)
+_DIFFER_OVERLAP = ("SELECT count(DISTINCT doc_id) FROM (SELECT * FROM (" + _RECOUNT_OVERLAP
+                   + ") EXCEPT SELECT doc_id, x, y, pairs FROM overlap_pairs UNION ALL SELECT * FROM ("
+                   + "SELECT doc_id, x, y, pairs FROM overlap_pairs EXCEPT SELECT * FROM (" + _RECOUNT_OVERLAP + ")))")
+_DIFFER_SENTENCE = ("SELECT count(DISTINCT doc_id) FROM (SELECT * FROM (" + _RECOUNT_SENTENCE
+                    + ") EXCEPT SELECT doc_id, x, y, pairs FROM sentence_pairs UNION ALL SELECT * FROM ("
+                    + "SELECT doc_id, x, y, pairs FROM sentence_pairs EXCEPT SELECT * FROM (" + _RECOUNT_SENTENCE
+                    + ")))")
+
+
+def differing(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many statements' kept pair counts differ from a recount, per kind (``annotator check``; read-only)."""
+    return {"overlap": int(conn.execute(_DIFFER_OVERLAP).fetchone()[0]),
+            "sentence": int(conn.execute(_DIFFER_SENTENCE).fetchone()[0])}

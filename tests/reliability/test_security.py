@@ -331,6 +331,9 @@ SQL_ALLOWED = {
     ("annotator/store/retrieval.py", "spans"): "WHERE joined from constant fragments and grouping fragments",
     ("annotator/store/retrieval.py", "count"): "WHERE joined from constant fragments and grouping fragments",
     ("annotator/store/retrieval.py", "write_csv"): "WHERE joined from constant fragments and grouping fragments",
+    # annotator check's recount of the co-occurrence pairs: the import's constant counting queries, their FROM
+    # replaced by a constant subquery over every statement
+    ("annotator/store/pair_counts.py", "differing"): "constant queries derived from constants",
     # a colleague file's one runner of its queries (a lock, the file's stamp, one message on damage); callers pass
     # constant queries or an IN (?, ?, ...) list of placeholders, the values are parameters
     ("annotator/store/colleague.py", "read"): "constant queries from the callers, IN (?, ?, ...) placeholders",

@@ -215,3 +215,25 @@ def test_a_span_is_in_the_sentence_where_it_starts(tmp_path):
         assert table.cells[at["threat"]][at["threat"]] == 1
         assert table.total() == 2
         assert co.statements(p.conn, "commitment", "threat", "sentence")[0]["pairs"] == 1
+
+
+def test_annotator_check_finds_counts_that_went_wrong(tmp_path):
+    from annotator.store.check import check_project
+
+    path = tmp_path / "p.sqlite"
+    text = "We will act. They threaten us; we urge calm.\nA second line here."
+    with Project.open(path, create=True, user="ana", populate=[IncomingDocument(text, "t")]) as project:
+        doc = project.documents()[0].id
+        a, b = [lb.key for lb in project.labels()][:2]
+        project.add_span(doc, 0, 11, a)
+        project.add_span(doc, 3, 7, b)
+        project.add_span(doc, 13, 28, b)
+    assert check_project(path)[0] == []
+    with sqlite3.connect(path) as raw:  # a count changed outside Annotator
+        raw.execute("UPDATE overlap_pairs SET pairs = pairs + 1")
+    problems = check_project(path)[0]
+    assert any("differ from a recount for 1 statement(s) by overlap" in p for p in problems), problems
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE overlap_pairs SET pairs = pairs - 1")
+        raw.execute("INSERT INTO pairs_deferred (doc_id) VALUES (?)", (doc,))
+    assert any("left waiting for their pair counts" in p for p in check_project(path)[0])
