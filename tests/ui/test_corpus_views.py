@@ -262,3 +262,25 @@ def test_the_codeline_works_from_the_keyboard(qtbot, window, monkeypatch):
     assert window.view.selected_span_id == span_id
     span = window.session.project.span(span_id)
     assert window.session.document.text[span.start:span.end] == "commit"
+
+
+def test_a_table_counted_in_the_background_leaves_the_codelines_status_alone(qtbot, window):
+    """The status line shows what the tab in front says: a table finishing its count while the codeline is shown
+    (it raced the codeline's first message in CI) waits until the table's tab is shown again."""
+    from annotator.ui.corpus.window import CODELINE_TAB
+
+    corpus = window.corpus_views.show("codeline")
+    _wait_idle(qtbot, corpus)
+    chart = corpus.codeline_chart
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Right)
+    said = corpus.status.text()
+    assert said.startswith("statement 0:")
+    box = corpus.columns_by
+    box.setCurrentIndex((box.currentIndex() + 1) % box.count())  # the table counts again, in the background
+    _wait_idle(qtbot, corpus)
+    assert corpus.status.text() == said
+    corpus.tabs.setCurrentIndex(0)
+    assert "statement(s); Enter on a cell lists its spans" in corpus.status.text()
+    corpus.tabs.setCurrentIndex(CODELINE_TAB)
+    assert corpus.status.text() == said

@@ -45,6 +45,7 @@ from annotator.ui.dialogs import error
 from annotator.ui.text import plain
 
 LABELS_ROWS = ""  # the Rows chooser's "Labels" entry
+TABLE_TAB, CODELINE_TAB = 0, 3  # the tabs whose messages wait on the status line until they are shown
 
 
 #: the table's columns are fitted to their contents up to this many; the chart shows at most this many groups
@@ -76,7 +77,11 @@ class CorpusWindow(SpansTab, QDialog):
         self.tabs.addTab(self._build_spans(), "&Spans")
         self.status = plain(QLabel())
         self.status.setObjectName("corpus_status")
-        self.codeline_chart.currentChanged.connect(self.status.setText)
+        # each tab says its own things; the line shows the current tab's last one (a table counted in the background
+        # must not overwrite where the codeline's cursor is), and what concerns every tab (saved, failed) at once
+        self._said: dict[int, str] = {}
+        self.codeline_chart.currentChanged.connect(lambda text: self._status(text, CODELINE_TAB))
+        self.tabs.currentChanged.connect(lambda index: self.status.setText(self._said.get(index, "")))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
@@ -261,8 +266,13 @@ class CorpusWindow(SpansTab, QDialog):
             error(self, "Export the spans", message)
         self._status(message)
 
-    def _status(self, text: str) -> None:
-        self.status.setText(text)
+    def _status(self, text: str, tab: int | None = None) -> None:
+        """Say ``text`` on the status line: at once when it concerns every tab (``tab`` None) or ``tab`` is shown;
+        otherwise when ``tab`` is next shown."""
+        if tab is not None:
+            self._said[tab] = text
+        if tab is None or tab == self.tabs.currentIndex():
+            self.status.setText(text)
 
     def refresh_table(self) -> None:
         rows_by, cols_by = self.rows_by.currentData(), self.columns_by.currentData()
@@ -274,7 +284,7 @@ class CorpusWindow(SpansTab, QDialog):
             self.jobs.start("table", self.project, lambda conn: corpus.label_table(conn, cols_by))
         elif label is not None:
             self.jobs.start("table", self.project, lambda conn: corpus.crosstab(conn, rows_by, cols_by, label))
-        self._status("Counting…")
+        self._status("Counting…", TABLE_TAB)
 
     def refresh_cooccurrence(self) -> None:
         mode = self.co_mode.currentData()
@@ -346,7 +356,7 @@ class CorpusWindow(SpansTab, QDialog):
         self.table_chart.show_data(t.group_names[:shown], list(zip(rows, values, strict=True)), colours,
                                    title=f"{t.grouping.title} ({what}{', %' if percent else ''}{more})")
         self._status(f"{sum(t.row_totals(count)):,} {what} in {t.total_statements:,} statement(s); "
-                     "Enter on a cell lists its spans")
+                     "Enter on a cell lists its spans", TABLE_TAB)
 
     def _show_cooccurrence(self, c: co.Cooccurrence) -> None:
         self.co_result = c
