@@ -57,7 +57,27 @@ class _Thread(QThread):
         self.finishedWith.emit(report, problem)
 
 
-class ReportJob(QObject):
+class _Job(QObject):
+    """What both background jobs of the review share: a worker thread (``self.worker``, with a ``cancelled`` flag)
+    that is asked to stop, and waited for, the same way."""
+
+    worker: Any
+
+    @property
+    def running(self) -> bool:
+        return bool(self.worker.isRunning())
+
+    def cancel(self) -> None:
+        self.worker.cancelled = True
+        self.worker.requestInterruption()
+
+    def wait(self) -> None:
+        """Stop and wait for the thread (closing the review, the window or the project)."""
+        self.cancel()
+        self.worker.wait()
+
+
+class ReportJob(_Job):
     """One report being computed; ``done(report)`` when ready, ``failed(message)``, or nothing if cancelled."""
 
     done = Signal(object)
@@ -88,19 +108,6 @@ class ReportJob(QObject):
 
     def start(self) -> None:
         self.worker.start()
-
-    @property
-    def running(self) -> bool:
-        return self.worker.isRunning()
-
-    def cancel(self) -> None:
-        self.worker.cancelled = True
-        self.worker.requestInterruption()
-
-    def wait(self) -> None:
-        """Stop and wait for the thread (closing the window or the project)."""
-        self.cancel()
-        self.worker.wait()
 
     def _progressed(self, done: int, total: int) -> None:
         if self.dialog.maximum() != total:
@@ -210,7 +217,7 @@ class _IndexThread(QThread):
             self._file = None  # type: ignore[assignment]
 
 
-class IndexJob(QObject):
+class IndexJob(_Job):
     """The background walk of one colleague file (``store/review_index.py``): ``batch(Batch)`` as it goes,
     ``failed(message)`` when the file turns out damaged, ``ended`` when it stops (done, cancelled or failed)."""
 
@@ -227,19 +234,6 @@ class IndexJob(QObject):
 
     def start(self) -> None:
         self.worker.start(QThread.Priority.LowPriority)
-
-    @property
-    def running(self) -> bool:
-        return self.worker.isRunning()
-
-    def cancel(self) -> None:
-        self.worker.cancelled = True
-        self.worker.requestInterruption()
-
-    def wait(self) -> None:
-        """Stop and wait for the thread (closing the review, the window or the project)."""
-        self.cancel()
-        self.worker.wait()
 
     def dispose(self) -> None:
         """Stop, wait, and let go of everything its slots hold (the colleague file): the review is closing."""
