@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotator.core.text import sha256_text
 from annotator.errors import ProjectFileError
-from annotator.store import connection, pair_counts, search_index
+from annotator.store import connection, pair_counts, search_index, sentences
 from annotator.store.project import Project
 
 #: problems listed one by one; more are counted
@@ -72,6 +72,10 @@ def _pair_counts_problem(conn: sqlite3.Connection) -> str | None:
     if pending:
         return (f"co-occurrence: {pending} statement(s) left waiting for their pair counts outside a transaction "
                 "(the corpus views' co-occurrence may be wrong)")
+    missing = sentences.uncut(conn)
+    if missing:
+        return (f"co-occurrence: {missing} statement(s) hold spans but not where their sentences start "
+                "(the co-occurrence by sentence may be wrong)")
     off = {kind: n for kind, n in pair_counts.differing(conn).items() if n}
     if off:
         said = ", ".join(f"{n} statement(s) by {kind}" for kind, n in off.items())

@@ -20,6 +20,7 @@ from annotator.core.model import Span
 from annotator.core.search.hits import Hit
 from annotator.core.text import snap_to_words
 from annotator.errors import AnnotatorError
+from annotator.store import sentences
 from annotator.store.project import Project
 from annotator.store.writing import now
 
@@ -82,7 +83,7 @@ def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str
             covered[hit.doc_id].append((start, end))
             done.spans.append(Span(next_id, hit.doc_id, start, end, label, who, "", "search", stamp, stamp))
             next_id += 1
-        _insert(project, done.spans, "add_span")
+        _insert(project, done.spans, "add_span", texts)
         done.started = [r[0] for r in project.conn.execute(
             "SELECT id FROM documents WHERE status = 'todo' AND id " + _IN, (_ids(done.doc_ids),))]
         _set_status(project.conn, done.started, "todo", "in_progress", stamp)
@@ -100,7 +101,8 @@ def _cell(s: Span) -> str:
     return orjson.dumps(s).decode()
 
 
-def _insert(project: Project, spans: list[Span], action: str) -> None:
+def _insert(project: Project, spans: list[Span], action: str, texts: dict[int, str] | None = None) -> None:
+    sentences.ensure(project.conn, {s.doc_id for s in spans}, texts)  # statements getting their first span
     project.conn.executemany(f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              [_row(s) for s in spans])
     _history(project, [(s.doc_id, s.id, None, _cell(s)) for s in spans], action)

@@ -29,6 +29,7 @@ from annotator.core.model import (
 from annotator.errors import AnnotatorError, ProjectFileError
 from annotator.store import connection, docvars, exporting, importing, listing, recovery, writing
 from annotator.store import readonly as readonly_open
+from annotator.store import sentences
 from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS  # SPAN_FIELDS: part of this module's API
 from annotator.store.writing import json_cell, now, write_labels
 
@@ -323,6 +324,7 @@ class Project:
     ) -> Span:
         with self._write("add the span"):
             self._check_span(doc_id, start, end, label)
+            sentences.ensure(self.conn, [doc_id])  # its first span: where its sentences start, for the triggers
             stamp = now()
             cur = self.conn.execute(
                 'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
@@ -363,6 +365,7 @@ class Project:
         """Put back deleted spans exactly as they were, ids included (the undo of a delete)."""
         spans = list(spans)
         with self._write("restore the span"):
+            sentences.ensure(self.conn, [span.doc_id for span in spans])
             for span in spans:
                 self._check_span(span.doc_id, span.start, span.end, span.label)
                 self.conn.execute(
@@ -449,6 +452,7 @@ class Project:
         with self._write("restore the label"):
             self.conn.execute("DELETE FROM labels WHERE key NOT IN (SELECT label FROM spans)")
             write_labels(self.conn, codebook_before)
+            sentences.ensure(self.conn, [span.doc_id for span in spans])
             for span in spans:
                 self.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
                 self.conn.execute(

@@ -38,6 +38,7 @@ from annotator.core.review_notes import kept_note
 from annotator.errors import AnnotatorError
 from annotator.formats import jsonl
 from annotator.formats.common import dumps_line, output_file
+from annotator.store import sentences
 from annotator.store.project import Project, now
 
 ACCEPT, REJECT = "accept", "reject"
@@ -163,6 +164,7 @@ def _add_copy(project: Project, doc_id: int, theirs: core.TheirSpan, colleague: 
     project._check_span(doc_id, theirs.start, theirs.end, theirs.label)
     stamp = now()
     span = Span(0, doc_id, theirs.start, theirs.end, theirs.label, colleague.name, theirs.note, origin, stamp, stamp)
+    sentences.ensure(project.conn, [doc_id])  # its first span: where its sentences start, for the triggers
     cur = project.conn.execute(
         'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -180,6 +182,7 @@ def _remove(project: Project, span: Span) -> None:
 
 
 def _restore(project: Project, span: Span) -> None:
+    sentences.ensure(project.conn, [span.doc_id])
     project.conn.execute(
         'INSERT INTO spans (id, doc_id, start, "end", label, annotator, note, origin, created, updated)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -184,7 +184,9 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     )
     if doc_rows:
         search_index.index_new(conn, doc_rows[0][0])  # the full-text index, in the same transaction
-        sentences.index_new(conn, ((row[0], row[3]) for row in doc_rows))  # before the spans: their triggers read it
+    spanned = {row[0] for row in span_rows}
+    # sentence starts of the statements getting their first spans (most imported ones have none: nothing to cut)
+    sentences.ensure(conn, spanned, {row[0]: row[3] for row in doc_rows if row[0] in spanned})
     result["new_variables"] = write_document_variables(conn, stored, stamp)
     del doc_rows
     if added_to:
@@ -197,7 +199,7 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             everything = existing + added
             added.append(Label(key, key, codebook.free_shortcut(everything), codebook.next_color(everything), ""))
         write_labels(conn, added, first_position=len(existing))
-    pair_counts.defer(conn, {row[0] for row in span_rows})  # pairs counted in bulk below, not span by span
+    pair_counts.defer(conn, spanned)  # pairs counted in bulk below, not span by span
     conn.executemany(
         'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -55,6 +55,7 @@ def _assert_counts(project: Project) -> None:
     kept, expected = _kept(project), _recount(project)
     assert kept == expected
     assert pair_counts.pending(project.conn) == 0  # an import's deferral ends in its transaction
+    assert sentences.uncut(project.conn) == 0  # every statement with spans has its sentence starts
     for mode in co.MODES:
         table = co.cooccurrence(project.conn, mode)
         by_labels: Counter[tuple[str, str]] = Counter()
@@ -90,6 +91,8 @@ def test_the_kept_counts_follow_any_sequence_of_writes(blank, tmp_path, docs, st
     shutil.copyfile(blank, path)
     with Project.open(path, user="kim") as p:
         p.import_documents([IncomingDocument(t, f"s{i}") for i, t in enumerate(docs)])
+        # statements imported without spans are not cut: each gets its starts with its first span, by any writer
+        assert p.conn.execute("SELECT count(*) FROM sentence_starts").fetchone()[0] == 0
         ids = [r[0] for r in p.conn.execute("SELECT id FROM documents ORDER BY id")]
         text = {i: p.document(i).text for i in ids}
         undo: list = []
@@ -188,7 +191,8 @@ def test_the_migration_counts_an_older_project_as_the_triggers_would(tmp_path, d
         for doc_id, text in p.conn.execute("SELECT id, text FROM documents").fetchall():  # the segmentation's
             stored = [s for (s,) in p.conn.execute(
                 "SELECT start FROM sentence_starts WHERE doc_id = ? ORDER BY start", (doc_id,))]
-            assert stored == sentences.starts(text)
+            spanned = p.conn.execute("SELECT 1 FROM spans WHERE doc_id = ?", (doc_id,)).fetchone()
+            assert stored == (sentences.starts(text) if spanned else [])  # only statements with spans are cut
 
 
 def test_the_frozen_v4_project_opens_counted(tmp_path):
@@ -237,3 +241,27 @@ def test_annotator_check_finds_counts_that_went_wrong(tmp_path):
         raw.execute("UPDATE overlap_pairs SET pairs = pairs - 1")
         raw.execute("INSERT INTO pairs_deferred (doc_id) VALUES (?)", (doc,))
     assert any("left waiting for their pair counts" in p for p in check_project(path)[0])
+
+
+def test_only_statements_with_spans_are_cut_and_check_finds_one_left_uncut(tmp_path):
+    from annotator.store.check import check_project
+
+    path = tmp_path / "p.sqlite"
+    two = "We will act. They threaten us.\nA second line here."
+    with Project.open(path, create=True, user="ana") as p:
+        p.import_documents([IncomingDocument(two, "plain"), IncomingDocument("One sentence only", "one"),
+                            IncomingDocument(two + " More.", "with", spans=[IncomingSpan(0, 2, "threat")])])
+        ids = {d.title: d.id for d in p.documents()}
+        cut = {d for (d,) in p.conn.execute("SELECT DISTINCT doc_id FROM sentence_starts")}
+        assert cut == {ids["with"]}  # the import cut only the statement that came with spans
+        p.add_span(ids["plain"], 13, 17, "commitment")  # its first span, after the import
+        p.add_span(ids["one"], 0, 3, "threat")
+        stored = [s for (s,) in p.conn.execute("SELECT start FROM sentence_starts WHERE doc_id = ? ORDER BY start",
+                                               (ids["plain"],))]
+        assert stored == sentences.starts(two) != []
+        _assert_counts(p)
+    assert check_project(path)[0] == []  # the one-sentence statement stores no start, and needs none
+    with sqlite3.connect(path) as raw:  # starts lost, as a writer that skipped sentences.ensure would leave them
+        raw.execute("DELETE FROM sentence_starts WHERE doc_id = ?", (ids["plain"],))
+    problems = check_project(path)[0]
+    assert any("1 statement(s) hold spans but not where their sentences start" in p for p in problems), problems
