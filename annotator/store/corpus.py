@@ -316,9 +316,23 @@ def timeline(conn: sqlite3.Connection, period: str = "quarter", variable: str = 
     return Timeline(period, table.labels, table.names, periods, counts, undated)
 
 
+#: the distinct non-empty dates, one seek of ``documents_by_date`` each (a DISTINCT read every statement's entry)
+_DATES = """WITH RECURSIVE dates(raw) AS (
+        SELECT (SELECT min(date) FROM documents INDEXED BY documents_by_date WHERE date > '')
+        UNION ALL SELECT (SELECT min(date) FROM documents INDEXED BY documents_by_date WHERE date > dates.raw)
+        FROM dates WHERE dates.raw IS NOT NULL)
+    SELECT raw FROM dates WHERE raw IS NOT NULL"""
+
+
 def group_filter(conn: sqlite3.Connection, by: str, key: Any, alias: str = "v") -> tuple[str, tuple[Any, ...]]:
     """An SQL condition on ``s.doc_id`` selecting the statements of group ``key`` of grouping ``by``."""
     g = grouping(conn, by, alias)
+    if g.summary == "date":  # the group's dates by seeks of the date index, then its statements by the same index
+        values = f"SELECT raw FROM ({_DATES}) WHERE {g.key} {'IS NULL' if key is None else '= ?'}"
+        either = "d.date IS NULL OR d.date = '' OR " if key is None else ""
+        sql = (f"s.doc_id IN (SELECT d.id FROM documents d INDEXED BY documents_by_date"
+               f" WHERE {either}d.date IN ({values}))")
+        return sql, (() if key is None else (key,))
     # the group's stored values first (the period's SQL once per distinct value), then the statements holding them
     values = (f"SELECT raw FROM (SELECT DISTINCT {g.raw} AS raw FROM {g.documents_sql()}) "
               f"WHERE {g.key} {'IS NULL' if key is None else '= ?'}")

@@ -265,3 +265,19 @@ def test_a_dense_statement_stores_rows_in_proportion_to_its_spans_not_their_pair
         t, c = at["threat"], at["commitment"]
         assert table.cells[t][c] == (n // 2) ** 2  # every threat overlaps every commitment
         assert table.cells[t][t] == table.cells[c][c] == (n // 2) * (n // 2 - 1) // 2
+
+
+def test_every_cell_lists_the_spans_it_counts_whatever_the_dates(project):
+    """A cell's span list (``retrieval`` through ``corpus.group_filter``, whose date groups read the date index)
+    holds exactly the spans the table counts in it, for every grouping, odd dates included (a year alone, no
+    month, an impossible month, text that is no date, none)."""
+    odd = [_doc(10 + i, date, "Japan", [(0, 5, "threat"), (6, 10, "commitment")])
+           for i, date in enumerate(["2023", "2023-13-01", "soon", "2023-01", "2023-01-05T10:00", ""])]
+    project.import_documents(odd)
+    for by, _title in corpus.groupings(project.conn):
+        table = corpus.label_table(project.conn, by)
+        for i, label in enumerate(table.labels):
+            for j, key in enumerate(table.groups):
+                cell = retrieval.SpanQuery(labels=(label,), groups=((by, key),))
+                assert retrieval.count(project.conn, cell) == table.spans[i][j], (by, key, label)
+                assert len(retrieval.spans(project.conn, cell)) == table.spans[i][j], (by, key, label)
