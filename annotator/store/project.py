@@ -27,9 +27,8 @@ from annotator.core.model import (
     Span,
 )
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection, docvars, exporting, importing, listing, recovery, writing
+from annotator.store import connection, docvars, exporting, importing, listing, recovery, sentences, writing
 from annotator.store import readonly as readonly_open
-from annotator.store import sentences
 from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS  # SPAN_FIELDS: part of this module's API
 from annotator.store.writing import json_cell, now, write_labels
 

@@ -93,6 +93,8 @@ def _fts_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled
             return
         found: list[Hit] = []
         for doc_id, sha, title, date, text, note, marked_text, marked_note in rows:
+            if cancelled is not None and cancelled():  # asked once a statement (a window may pause it there)
+                return
             opener, closer = _OPEN, _CLOSE
             if any(m in s for m in (_OPEN, _CLOSE) for s in (text, note)):
                 opener, closer = core_hits.free_markers(text, note)

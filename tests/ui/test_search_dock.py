@@ -10,6 +10,8 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from annotator.core.model import IncomingDocument
+from annotator.core.search.hits import Hit
+from annotator.core.search.query import parse as parse_query
 from annotator.store import Project
 from annotator.store.transfer import import_paths
 from tests.ui.conftest import show_window
@@ -181,3 +183,46 @@ def test_the_hits_model_passes_qtmodeltester_and_sorts_by_left_context(qtmodelte
     model.append([make_hit(2, "s", "u", "", "d ironclad w", 2, 10, 2)])  # arrives while sorted: in its place
     assert [model.index(r, RIGHT).data() for r in range(4)] == [" z", " y", " x", " w"]
     assert model.statements() == 2
+
+
+def test_a_search_waits_while_the_window_shows_its_hits_and_a_cancel_ends_the_wait(qtbot, corpus, monkeypatch):
+    """The dock pauses the search while it takes hits in and paints them (the two share the GIL): a paused search
+    stops at its next statement until resumed (or :data:`worker.PAUSE` passes); a cancel ends the pause at once."""
+    import time
+
+    from annotator.core.search.query import parse
+    from annotator.ui.search import worker
+
+    monkeypatch.setattr(worker, "PAUSE", 30.0)
+    got: list[list[tuple]] = []
+    thread = worker.SearchThread(corpus.path, parse("ironclad"), 1, 20)
+    thread.found.connect(lambda _g, rows: got.append(rows))
+    thread.pause()
+    thread.start()
+    time.sleep(0.3)
+    qtbot.wait(50)
+    assert got == [] and thread.isRunning()  # held at its first statement
+    thread.resume()
+    qtbot.waitUntil(lambda: not thread.isRunning(), timeout=10000)
+    qtbot.wait(50)
+    rows = [r for batch in got for r in batch]
+    assert rows and all(type(r) is tuple for r in rows)  # plain tuples: the model keeps them as they come
+    assert {Hit._make(r).match.casefold() for r in rows} == {"ironclad"}
+
+    again = worker.SearchThread(corpus.path, parse("ironclad"), 2, 20)
+    again.pause()
+    again.start()
+    time.sleep(0.2)
+    started = time.perf_counter()
+    again.cancel()
+    assert again.wait(5000) and time.perf_counter() - started < 5
+
+
+def test_hits_arriving_in_many_batches_are_shown_together_and_all(qtbot, win, corpus):
+    from annotator.store import search
+
+    controller = _search(qtbot, win, "the")
+    expected = search.search_all(corpus.conn, parse_query("the"), 60)
+    assert controller.model.rowCount() == len(expected) > 16
+    assert [h.key for h in controller.model.rows] == [h.key for h in expected]
+    assert controller.model.statements() == len({h.doc_id for h in expected})

@@ -3,7 +3,8 @@ hit in its statement, label selected hits in one undoable step, filter to hits n
 
 ``install(window)`` adds it to a MainWindow (View ▸ Search, ``Ctrl+Shift+F``; Edit ▸ Rebuild Search Index).
 Typing never waits for a search: the query runs 200 ms after the last key, in a thread (``worker.py``), and its
-hits arrive in batches; a new key cancels the run before.
+hits arrive in batches; a new key cancels the run before. Arriving hits are shown at most every :data:`SHOW_MS`
+(each showing lays out and repaints the hits), the search paused meanwhile (see ``worker.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from annotator.ui.search.worker import MAX_HITS, SearchThread
 
 #: how long after the last key the query runs
 DEBOUNCE_MS = 200
+#: arriving hits are shown at most this often while a search runs (the first at once)
+SHOW_MS = 150
 
 
 def key_rows() -> list[tuple[str, str]]:
@@ -66,6 +69,12 @@ class SearchController(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.run)
+        self._arrived: list[tuple[Any, ...]] = []  # hits of the running search not shown yet
+        self._shown_once = False
+        self.show_timer = QTimer(self)
+        self.show_timer.setSingleShot(True)
+        self.show_timer.setInterval(SHOW_MS)
+        self.show_timer.timeout.connect(self._show_arrived)
         self.panel.query.textChanged.connect(lambda _t: self.timer.start())
         self.panel.query.returnPressed.connect(self._enter_in_query)
         self.panel.regex.toggled.connect(lambda _on: self.timer.start())
@@ -160,6 +169,8 @@ class SearchController(QObject):
         if self.running is not None:
             self.running.cancel()
             self.running = None
+        self.show_timer.stop()
+        self._arrived = []
         self.panel.progress.hide()
         self.panel.cancel.hide()
 
@@ -169,6 +180,7 @@ class SearchController(QObject):
         self.timer.stop()
         self.cancel()
         self.generation += 1
+        self._shown_once = False
         self.model.clear()
         self._last, self._to_hits = self._asked(), False
         text = self.panel.query.text()
@@ -203,11 +215,27 @@ class SearchController(QObject):
             thread.cancel()
             thread.wait()
 
-    def _found(self, generation: int, batch: list[Hit]) -> None:
-        if generation == self.generation:
-            self.model.append(batch)
-            self._update_counts(running=True)
-            self._focus_hits()
+    def _found(self, generation: int, batch: list[tuple[Any, ...]]) -> None:
+        if generation != self.generation:
+            return
+        self._arrived += batch
+        if not self.show_timer.isActive():
+            self.show_timer.start(0 if not self._shown_once else SHOW_MS)
+
+    def _show_arrived(self) -> None:
+        """Show the hits that arrived: the search paused until the event loop has laid them out and painted them
+        (two turns of it: the view lays out on a zero timer, then paints)."""
+        arrived, self._arrived = self._arrived, []
+        if not arrived:
+            return
+        self._shown_once = True
+        thread = self.running
+        if thread is not None:
+            thread.pause()
+            QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, thread.resume))
+        self.model.append_rows(arrived)
+        self._update_counts(running=self.running is not None)
+        self._focus_hits()
 
     def _progressed(self, generation: int, done: int, total: int) -> None:
         if generation != self.generation or total <= 0:
@@ -222,6 +250,8 @@ class SearchController(QObject):
         if generation != self.generation:
             return
         self.running = None
+        self.show_timer.stop()
+        self._show_arrived()
         self.panel.progress.hide()
         self.panel.cancel.hide()
         self.panel.show_problem(problem)

@@ -5,6 +5,7 @@ hit, hits no span covers yet, or hits a label covers. Rows arrive in batches whi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, MutableSequence
+from operator import itemgetter
 from typing import Any, overload
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -17,6 +18,7 @@ from annotator.ui.models import Table
 
 Index = QModelIndex | QPersistentModelIndex
 STATEMENT, DATE, LEFT, MATCH, RIGHT, LABELS = range(6)
+_DOC_ID = itemgetter(Hit._fields.index("doc_id"))
 
 _KEYS: dict[int, Callable[[Hit], Any]] = {
     STATEMENT: lambda h: (h.title.casefold(), h.doc_id, h.field, h.start),
@@ -66,6 +68,10 @@ class HitList(MutableSequence[Hit]):
     def extend(self, hits: Iterable[Hit]) -> None:
         self._rows.extend(tuple(h) for h in hits)
 
+    def extend_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """Hits already made plain tuples (``tuple(hit)``), added as they are."""
+        self._rows.extend(rows)
+
     def __iter__(self) -> Iterator[Hit]:
         return map(Hit._make, self._rows)
 
@@ -100,20 +106,24 @@ class HitsModel(Table):
         self.endResetModel()
 
     def append(self, found: Iterable[Hit]) -> None:
-        found = list(found)
-        self.all.extend(found)
-        shown_rows = [h for h in found if keep(h, self.labelled)]
+        self.append_rows([tuple(h) for h in found])
+
+    def append_rows(self, found: list[tuple[Any, ...]]) -> None:
+        """Hits that arrived, as plain tuples (a search's thread makes them: the GUI thread only extends its lists,
+        in C, never walks a batch hit by hit unless a filter is on)."""
+        self.all.extend_rows(found)
+        shown_rows = found if self.labelled is None else [t for t in found if keep(Hit._make(t), self.labelled)]
         if not shown_rows:
             return
-        self._docs.update(h.doc_id for h in shown_rows)
+        self._docs.update(map(_DOC_ID, shown_rows))
         if self._sort is None:
             first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(shown_rows) - 1)
-            self.rows.extend(shown_rows)
+            self.rows.extend_rows(shown_rows)
             self.endInsertRows()
         else:
             self.layoutAboutToBeChanged.emit()
-            self.rows.extend(shown_rows)
+            self.rows.extend_rows(shown_rows)
             self._order()
             self.layoutChanged.emit()
 
