@@ -69,6 +69,13 @@ class Chart(pg.PlotWidget):
         legend.setBrush(pg.mkBrush(QApplication.palette().color(QPalette.ColorRole.Base)))
         return legend
 
+    def _legend_beside(self, legend: pg.LegendItem) -> None:
+        """The legend to the right of the plotting area, in a margin of its width: drawn over the plot (its box
+        filled) it hid the top of the bars and lines under it (a bar of 1 showed as 0.72)."""
+        legend.setParentItem(self.plotItem)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-4, 4))
+        self.plotItem.layout.setContentsMargins(0, 0, legend.boundingRect().width() + 8, 0)
+
     def _category_axis(self, axis: str, every: int = 1) -> None:
         ticks = [(i, c if len(c) <= 24 else c[:23] + "…") for i, c in enumerate(self.categories) if i % every == 0]
         item = self.plotItem.getAxis(axis)
@@ -119,6 +126,7 @@ class GroupedBars(Chart):
         self.plotItem.setXRange(-0.6, max(0, len(self.categories) - 0.4), padding=0)
         top = max([v or 0 for _, vs in self.series for v in vs] + [1])
         self.plotItem.setYRange(0, top * 1.2, padding=0)
+        self._legend_beside(legend)
 
 
 class Lines(Chart):
@@ -139,6 +147,7 @@ class Lines(Chart):
         self.plotItem.getAxis("bottom").setLabel(html.escape(title))
         top = max([v or 0 for _, vs in self.series for v in vs] + [1])
         self.plotItem.setYRange(0, top * 1.2, padding=0)
+        self._legend_beside(legend)
         self.plotItem.setXRange(-0.5, max(0.5, len(self.categories) - 0.5), padding=0)
 
 

@@ -84,6 +84,9 @@ def test_commitments_per_issuer_per_quarter_as_table_and_chart_exported(qtbot, w
     chart = dict(corpus.table_chart.values())
     assert chart == {"Japan": [3, 0, 0, 0], "Korea": [0, 1, 0, 1]}
     assert corpus.table_chart.categories == model.column_names
+    plot = corpus.table_chart.plotItem  # the legend beside the bars, never over them (it hid a bar's top)
+    qtbot.waitUntil(lambda: plot.vb.sceneBoundingRect().width() > 50)
+    assert not plot.legend.sceneBoundingRect().intersects(plot.vb.sceneBoundingRect())
 
     targets = iter([tmp_path / "table.csv", tmp_path / "chart.png", tmp_path / "chart.csv"])
     monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(next(targets)))
