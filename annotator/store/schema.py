@@ -237,8 +237,9 @@ _V4 = [*_V4_SEARCH, *_V4_CORPUS, *_V4_SUGGEST]
 # seek in ``spans_by_doc``: for overlap the spans starting less than the statement's longest span before it
 # (``span_reach``: only grows, so it stays a bound), for a sentence the spans starting between its sentence's start
 # and the next one's. ``sentence_starts`` holds where each statement's sentences start (all but the first, which
-# starts the text), as ``core.suggest.segment.sentences`` cuts it: written with the statement at import (its text
-# never changes), filled here for older projects by ``sentences.fill`` in batches. A span is in the sentence where
+# starts the text), as ``core.suggest.segment.sentences`` cuts it, for the statements that hold spans: written when
+# a statement gets its first span, by every writer, before the insert (``sentences.ensure``; its text never
+# changes), filled here for older projects by ``sentences.fill`` in batches. A span is in the sentence where
 # it starts (one starting in the blank between two sentences is in the one before). An import (and this migration)
 # counts its statements' pairs in bulk instead (``pairs_deferred``, ``store/pair_counts.py``).
 _REACH = "(SELECT longest FROM span_reach WHERE doc_id = {R}.doc_id)"
