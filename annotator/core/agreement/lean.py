@@ -1,4 +1,4 @@
-"""The lean path of agreement over a whole corpus (issue 14): the same figures as :func:`.tally.measure` and the
+"""The lean path of agreement over a whole corpus (issue 14): the same figures as the reference ``measure`` and the
 review's item counts (:func:`annotator.core.review.classify`), with fewer Python operations per span.
 
 - :func:`measure` makes one document's :class:`~.tally.DocTally` from ``(start, end, label)`` tuples. The text
@@ -12,7 +12,8 @@ review's item counts (:func:`annotator.core.review.classify`), with fewer Python
   ``classify`` has one possible count and it follows; otherwise it answers ``None`` and the caller classifies.
 - :func:`document_overall` is :func:`.tally.document_figures`' overall row without the entries of unused labels.
 
-The existing functions stay the reference: tests/core/test_agreement_lean.py compares both on hostile text.
+The reference functions (tests/core/agreement_oracle.py, ``review.classify``) are what tests/core/test_agreement_lean.py
+holds these to, on hostile text.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ def _covered(intervals: Sequence[Interval], prefix: dict[int, int]) -> int:
 
 
 def _sweep(a: Sequence[Interval], b: Sequence[Interval], prefix: dict[int, int]) -> tuple[int, int, int, int]:
-    """(exact, overlap, both, observed) of two disjoint sorted interval lists: :func:`.tally._sweep` on prefix
-    counts."""
+    """(exact, overlap, both, observed) of two disjoint sorted interval lists: the reference's ``_sweep`` on
+    prefix counts."""
     exact = overlap = both = observed = 0
     n_a, n_b = len(a), len(b)
     used_a, used_b = bytearray(n_a), bytearray(n_b)
@@ -200,8 +201,9 @@ def _layer(intervals: list[Interval], length: int, prefix: dict[int, int], lengt
 
 
 def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple]) -> DocTally:
-    """One document's :class:`~.tally.DocTally`, equal to :func:`.tally.measure`'s (its ``lengths`` and ``gaps``
-    lists may hold the same numbers in another order: they are counted, never read in order)."""
+    """One document's :class:`~.tally.DocTally`, equal to the reference's (tests/core/agreement_oracle.py; its
+    ``lengths`` and ``gaps`` lists may hold the same numbers in another order: they are counted, never read in
+    order)."""
     length = len(text)
     prefix, chars = prefix_counts(text, spans_a, spans_b)
     group_a, group_b = _grouped(spans_a), _grouped(spans_b)
