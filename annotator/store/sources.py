@@ -16,6 +16,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -26,7 +27,9 @@ from annotator.errors import AnnotatorError
 from annotator.formats.common import open_input
 from annotator.store import connection, original, readonly, schema
 from annotator.store.connection import SQLITE_HEADER, translated
-from annotator.store.project import Project, default_user
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
 
 Row = tuple[str, str, list[tuple[int, int, str, str]]]
 
@@ -56,6 +59,8 @@ def rows_of(path: Path) -> list[Row]:
     if not path.exists():
         raise AnnotatorError(f"no such file: {path}")
     if is_project(path):
+        from annotator.store.project import Project  # on first use: exports are read without it
+
         with Project.open(path, readonly=True) as project:
             return [
                 (doc.sha256, doc.text, list(spans))
@@ -195,6 +200,8 @@ def _open(path: Path) -> Project:
     reads them, the documents' types at once (a scan that reads no text), each text's length when it is read. A
     read that fails on damage is one clear line (``translated``). A colleague's review opens a large file the
     same way (``store/colleague.py``)."""
+    from annotator.store.project import Project, default_user  # on first use: exports are read without it
+
     if inuse.open_project_of(path) is None:
         with translated("open", path):
             connection.check_header(path)
