@@ -238,14 +238,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from annotator.store import Project
+    from annotator.store.stats import read
 
-    for _attempt in (1, 2):  # a second read takes SQLite's locks if a window opened it meanwhile
-        with Project.open(args.project, readonly=True, trusted=True) as project:
-            stats = project.stats()
-            names = {lb.key: lb.name for lb in project.labels()}
-            if not project.changed_while_reading():
-                break
+    stats, names = read(args.project)
     if args.json:
         import orjson
 

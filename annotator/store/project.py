@@ -491,14 +491,9 @@ class Project:
 
     @_reading
     def stats(self) -> dict[str, Any]:
-        statuses = dict(self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status").fetchall())
-        counts = self.label_counts()
-        return {
-            "documents": sum(statuses.values()),
-            "status": {s: int(statuses.get(s, 0)) for s in STATUSES},
-            "spans": sum(counts.values()),
-            "labels": {lb.key: int(counts.get(lb.key, 0)) for lb in self.labels()},
-        }
+        from annotator.store import stats  # the same figures ``annotator stats`` reads without a Project
+
+        return stats.figures(self.conn)
 
     @_reading
     def history(self, limit: int = 100) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -24,9 +25,11 @@ from annotator.core.agreement import AnnotationSet, DocSpans, split_by_annotator
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
 from annotator.formats.common import open_input
-from annotator.store import original
+from annotator.store import connection, original, readonly, schema
 from annotator.store.connection import SQLITE_HEADER, translated
-from annotator.store.project import Project
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
 
 Row = tuple[str, str, list[tuple[int, int, str, str]]]
 
@@ -56,6 +59,8 @@ def rows_of(path: Path) -> list[Row]:
     if not path.exists():
         raise AnnotatorError(f"no such file: {path}")
     if is_project(path):
+        from annotator.store.project import Project  # on first use: exports are read without it
+
         with Project.open(path, readonly=True) as project:
             return [
                 (doc.sha256, doc.text, list(spans))
@@ -101,7 +106,14 @@ class ProjectDocs(Mapping[str, DocSpans]):
         self._cursor: Iterator[tuple[int, str]] | None = None
         self._ahead: tuple[int, str] | None = None
         conn = project.conn
-        with translated("read", project.path):
+        # bounded as every read of a colleague's file (DESIGN.md §2.2): these reads are linear in the file
+        with translated("read", project.path), connection.bounded(conn, connection.budget_for(project.path),
+                                                                    project.path):
+            # the types of what is read here and when a text is read (a large file is not checked whole first,
+            # see _open): the table's type check, which reads no text (typeof does not load a text's pages)
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM documents WHERE typeof(text) != 'text'"
+                            " OR typeof(length) != 'integer' OR typeof(sha256) != 'text')").fetchone()[0]:
+                raise ValueError("damaged: a document's text, length or hash has the wrong type")
             # sha -> (id, length): the listing index covers these, no text is read
             self._docs = {sha: (doc_id, length) for doc_id, sha, length in conn.execute(
                 "SELECT id, sha256, length FROM documents ORDER BY id")}
@@ -169,6 +181,8 @@ class ProjectDocs(Mapping[str, DocSpans]):
         if text is None:
             with translated("read", self._project.path):
                 text = self._text(doc_id)
+            if len(text) != length:  # the spans were checked against the stored length
+                raise AnnotatorError(f"{self._project.path} is damaged (a document's length is not its text's)")
             self._texts.put(sha, text)
         spans = self._spans.get(doc_id, ())
         if type(spans) is str:
@@ -176,8 +190,36 @@ class ProjectDocs(Mapping[str, DocSpans]):
         return DocSpans.checked(text, spans)  # type: ignore[arg-type]
 
 
+def _open(path: Path) -> Project:
+    """A colleague's project, read-only, as ``Project.open(path, readonly=True)`` opens it, except a large one.
+
+    A file beyond :data:`connection.FULL_CHECK_BYTES` that SQLite reads as it is (no ``-wal`` to apply, the current
+    schema) is not checked whole before the comparison (``quick_check`` and the type check of every row: 2.4 s of
+    CPU for each 100 000-statement file, more than reading it; issue 14): its identity is (header, version, exactly
+    our schema), and what agreement reads is checked as it is read: the spans' types and bounds by the query that
+    reads them, the documents' types at once (a scan that reads no text), each text's length when it is read. A
+    read that fails on damage is one clear line (``translated``). A colleague's review opens a large file the
+    same way (``store/colleague.py``)."""
+    from annotator.store.project import Project, default_user  # on first use: exports are read without it
+
+    if inuse.open_project_of(path) is None:
+        with translated("open", path):
+            connection.check_header(path)
+            if (path.stat().st_size > connection.FULL_CHECK_BYTES and not connection.wal_pending(path)
+                    and readonly._version_of(path) == schema.SCHEMA_VERSION):
+                conn = connection._connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+                try:
+                    connection.check_identity(conn, path)
+                    conn.execute("PRAGMA query_only = ON")
+                except BaseException:
+                    conn.close()
+                    raise
+                return Project(conn, path, True, default_user(), None)
+    return Project.open(path, readonly=True)
+
+
 def _project_set(path: Path, texts: _Texts, before_adjudication: bool) -> AnnotationSet:
-    project = Project.open(path, readonly=True)
+    project = _open(path)
     try:
         return AnnotationSet(path.name, ProjectDocs(project, texts, before_adjudication))
     except BaseException:

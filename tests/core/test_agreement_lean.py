@@ -1,7 +1,8 @@
-"""The lean agreement path (annotator/core/agreement/lean.py) against the reference functions it replaces in
-``compare`` and the review report: ``tally.measure``, ``review._counts`` (``classify``), ``document_figures``, on
-hostile text (emoji, CRLF, combining marks, empty documents) and hostile spans (overlaps within one side, nested,
-duplicated, touching), and on the Krippendorff / DKPro α_u studies (tests/core/dkpro_alpha_u/)."""
+"""The lean agreement path (annotator/core/agreement/lean.py) against the reference functions it replaced in
+``compare`` and the review report: ``measure`` (tests/core/agreement_oracle.py), ``review._counts``
+(``classify``), ``document_figures``, on hostile text (emoji, CRLF, combining marks, empty documents) and hostile
+spans (overlaps within one side, nested, duplicated, touching), and on the Krippendorff / DKPro α_u studies
+(tests/core/dkpro_alpha_u/)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.core import review
-from annotator.core.agreement import AnnotationSet, DocSpans, compare, lean
-from annotator.core.agreement.tally import Tally, _check_same_text, document_figures, measure
+from annotator.core.agreement import AnnotationSet, DocSpans, compare, lean, pairing
+from annotator.core.agreement.tally import Tally, _check_same_text, document_figures
+from tests.core.agreement_oracle import measure
 from tests.core.test_unitizing import EX_1995, EX_2004
 from tests.hostile import hostile_text
 
@@ -236,3 +238,23 @@ def test_empty_and_crlf_documents() -> None:
     a, b = sets_of(cases)
     assert {k: v for k, v in compare(a, b).items() if k in ("overall", "labels")} == {
         k: v for k, v in reference_compare(a, b).items() if k in ("overall", "labels")}
+
+
+intervals = st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)).map(lambda t: (t[0], t[0] + t[1])),
+                     max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(intervals, intervals, st.booleans())
+def test_overlap_count_of_crowded_spans_is_the_maximum_matching(a: list, b: list, swept: bool) -> None:
+    # spans of one label overlapping each other (nested, crossing, duplicated): the count is the size of the
+    # weighted matching pairing picks, found by augmenting paths, or by pairing itself past the limit of pairs
+    a, b = sorted(a), sorted(b)
+    expected = len(pairing.label_overlap_pairs([(s, e, "x") for s, e in a], [(s, e, "x") for s, e in b]))
+    limit = lean._MAX_MATCHING_PAIRS
+    try:
+        lean._MAX_MATCHING_PAIRS = 0 if swept else limit
+        assert lean._matching_size(a, b, "x") == expected
+    finally:
+        lean._MAX_MATCHING_PAIRS = limit
+    assert lean._common(a, b) == sum((Counter(a) & Counter(b)).values())

@@ -88,3 +88,57 @@ def test_a_span_of_no_document_is_refused_when_loaded(tmp_path):
     conn.close()
     with pytest.raises(AnnotatorError, match="invalid span"):
         sources.load([a])
+
+
+def _as_large(monkeypatch):
+    """Every file counts as large: opened by its identity, its reads checked as they go (sources._open)."""
+    from annotator.store import connection
+
+    monkeypatch.setattr(connection, "FULL_CHECK_BYTES", 0)
+    checked = []
+    monkeypatch.setattr(connection, "check_contents", lambda *a, **k: checked.append(a))
+    return checked
+
+
+def test_a_large_project_is_compared_without_a_whole_check_and_left_as_it_was(tmp_path, monkeypatch):
+    a, b = project(tmp_path / "a.sqlite", 5), project(tmp_path / "b.sqlite", 6)
+    before = {p: p.read_bytes() for p in (a, b)}
+    small = compare(*sources.load([a, b]))
+    checked = _as_large(monkeypatch)
+    sets = sources.load([a, b])
+    assert compare(*sets) == small
+    assert checked == []  # no quick_check, no type check of every row
+    for s in sets:
+        s.docs.close()
+    assert {p: p.read_bytes() for p in (a, b)} == before
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["a.sqlite", "b.sqlite"]  # no -wal, no -shm
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    ("UPDATE documents SET length = 'many' WHERE id = 1", "wrong type"),
+    ("UPDATE documents SET text = CAST(text AS BLOB) WHERE id = 2", "wrong type"),
+    ("UPDATE documents SET sha256 = X'07' WHERE id = 3", "wrong type"),
+    ('UPDATE spans SET "end" = \'x\' WHERE id = (SELECT min(id) FROM spans)', "invalid span"),
+])
+def test_a_damaged_large_project_is_one_clear_line(tmp_path, monkeypatch, damage, message):
+    a = project(tmp_path / "a.sqlite", 7)
+    conn = sqlite3.connect(a)
+    with conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(damage)
+    conn.close()
+    _as_large(monkeypatch)
+    with pytest.raises(AnnotatorError, match=message):
+        compare(*sources.load([a, project(tmp_path / "b.sqlite", 8)]))
+
+
+def test_a_large_project_whose_text_is_not_its_length_is_refused_when_read(tmp_path, monkeypatch):
+    a = project(tmp_path / "a.sqlite", 9)
+    conn = sqlite3.connect(a)
+    with conn:
+        conn.execute("UPDATE documents SET length = length + 1, sha256 = 'x' WHERE id = 2")
+    conn.close()
+    _as_large(monkeypatch)
+    sets = sources.load([a, project(tmp_path / "b.sqlite", 9)])
+    with pytest.raises(AnnotatorError, match="damaged"):
+        [sets[0].docs[sha] for sha in sets[0].docs]

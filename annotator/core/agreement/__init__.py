@@ -14,11 +14,47 @@ compared, and its spans count nowhere.
 - :mod:`.render`: the plain-text tables.
 """
 
-from annotator.core.agreement.pairing import overlap_pairs
-from annotator.core.agreement.render import MEASURES, format_compare, format_many
-from annotator.core.agreement.render import num as _num
-from annotator.core.agreement.sets import AnnotationSet, DocSpans, SpanTuple, split_by_annotator
-from annotator.core.agreement.tally import Tally, agree_many, compare, fleiss_kappa, pairwise
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from annotator.core.agreement.pairing import overlap_pairs
+    from annotator.core.agreement.render import MEASURES, format_compare, format_many
+    from annotator.core.agreement.render import num as _num
+    from annotator.core.agreement.sets import AnnotationSet, DocSpans, SpanTuple, split_by_annotator
+    from annotator.core.agreement.tally import Tally, agree_many, compare, fleiss_kappa, pairwise
+
+#: where each name lives; imported on first use, so ``annotator --help`` and ``annotator stats`` (whose parser
+#: names the measures, :mod:`.render`) do not import the figures (dataclasses, fractions: 35 ms of a 0.2 s command)
+_WHERE = {
+    "overlap_pairs": "pairing",
+    "MEASURES": "render",
+    "format_compare": "render",
+    "format_many": "render",
+    "_num": "render",
+    "AnnotationSet": "sets",
+    "DocSpans": "sets",
+    "SpanTuple": "sets",
+    "split_by_annotator": "sets",
+    "Tally": "tally",
+    "agree_many": "tally",
+    "compare": "tally",
+    "fleiss_kappa": "tally",
+    "pairwise": "tally",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(f"{__name__}.{where}")
+    value = getattr(module, "num" if name == "_num" else name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MEASURES",

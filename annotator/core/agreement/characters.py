@@ -42,10 +42,6 @@ def merge(spans: Iterable[SpanTuple]) -> list[tuple[int, int]]:
     return merged
 
 
-def covered(intervals: Iterable[tuple[int, int]], prefix: Mapping[int, int]) -> int:
-    return sum(prefix[e] - prefix[s] for s, e in intervals)
-
-
 def depth_hist(layers: Sequence[list[tuple[int, int]]], prefix: Mapping[int, int], hist: list[int]) -> None:
     """Add to ``hist[k]`` the non-whitespace characters covered by exactly ``k`` of the layers (k ≥ 1)."""
     delta: dict[int, int] = defaultdict(int)

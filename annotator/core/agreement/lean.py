@@ -1,4 +1,4 @@
-"""The lean path of agreement over a whole corpus (issue 14): the same figures as :func:`.tally.measure` and the
+"""The lean path of agreement over a whole corpus (issue 14): the same figures as the reference ``measure`` and the
 review's item counts (:func:`annotator.core.review.classify`), with fewer Python operations per span.
 
 - :func:`measure` makes one document's :class:`~.tally.DocTally` from ``(start, end, label)`` tuples. The text
@@ -12,12 +12,12 @@ review's item counts (:func:`annotator.core.review.classify`), with fewer Python
   ``classify`` has one possible count and it follows; otherwise it answers ``None`` and the caller classifies.
 - :func:`document_overall` is :func:`.tally.document_figures`' overall row without the entries of unused labels.
 
-The existing functions stay the reference: tests/core/test_agreement_lean.py compares both on hostile text.
+The reference functions (tests/core/agreement_oracle.py, ``review.classify``) are what tests/core/test_agreement_lean.py
+holds these to, on hostile text.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -73,8 +73,8 @@ def _covered(intervals: Sequence[Interval], prefix: dict[int, int]) -> int:
 
 
 def _sweep(a: Sequence[Interval], b: Sequence[Interval], prefix: dict[int, int]) -> tuple[int, int, int, int]:
-    """(exact, overlap, both, observed) of two disjoint sorted interval lists: :func:`.tally._sweep` on prefix
-    counts."""
+    """(exact, overlap, both, observed) of two disjoint sorted interval lists: the reference's ``_sweep`` on
+    prefix counts."""
     exact = overlap = both = observed = 0
     n_a, n_b = len(a), len(b)
     used_a, used_b = bytearray(n_a), bytearray(n_b)
@@ -128,6 +128,55 @@ def _both(a: Sequence[Interval], b: Sequence[Interval], prefix: dict[int, int]) 
     return both
 
 
+def _common(a: Sequence[Interval], b: Sequence[Interval]) -> int:
+    """The size of the multiset intersection of two sorted interval lists (a merge: no Counter per label)."""
+    common = i = j = 0
+    n_a, n_b = len(a), len(b)
+    while i < n_a and j < n_b:
+        x, y = a[i], b[j]
+        if x == y:
+            common += 1
+            i += 1
+            j += 1
+        elif x < y:
+            i += 1
+        else:
+            j += 1
+    return common
+
+
+#: beyond this many pairs of spans to test, :func:`_matching_size` asks :func:`.pairing.label_overlap_pairs` (a
+#: sweep) instead of testing every pair
+_MAX_MATCHING_PAIRS = 4096
+
+
+def _matching_size(a: Sequence[Interval], b: Sequence[Interval], label: str) -> int:
+    """The size of a maximum one-to-one pairing of overlapping intervals (one label) where spans of a side overlap
+    each other: augmenting paths (Kuhn) over the overlapping pairs. Every maximum matching has this size, so it
+    is ``len(pairing.label_overlap_pairs(...))`` without its choice among them by shared characters."""
+    if not a or not b:
+        return 0
+    if len(a) * len(b) > _MAX_MATCHING_PAIRS:
+        return len(pairing.label_overlap_pairs([(s, e, label) for s, e in a], [(s, e, label) for s, e in b]))
+    adjacent = [[j for j, (sb, eb) in enumerate(b) if sb < ea and sa < eb] for sa, ea in a]
+    owner = [-1] * len(b)
+
+    def augment(i: int, seen: bytearray) -> bool:
+        for j in adjacent[i]:
+            if not seen[j]:
+                seen[j] = 1
+                if owner[j] < 0 or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    size = 0
+    for i, found in enumerate(adjacent):
+        if found and augment(i, bytearray(len(b))):
+            size += 1
+    return size
+
+
 def _layer(intervals: list[Interval], length: int, prefix: dict[int, int], lengths: list[int], gaps: list[int]
            ) -> tuple[list[Interval], bool, int]:
     """One annotator's sorted spans of one label in one pass: (their units, whether they were disjoint already,
@@ -152,8 +201,9 @@ def _layer(intervals: list[Interval], length: int, prefix: dict[int, int], lengt
 
 
 def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple]) -> DocTally:
-    """One document's :class:`~.tally.DocTally`, equal to :func:`.tally.measure`'s (its ``lengths`` and ``gaps``
-    lists may hold the same numbers in another order: they are counted, never read in order)."""
+    """One document's :class:`~.tally.DocTally`, equal to the reference's (tests/core/agreement_oracle.py; its
+    ``lengths`` and ``gaps`` lists may hold the same numbers in another order: they are counted, never read in
+    order)."""
     length = len(text)
     prefix, chars = prefix_counts(text, spans_a, spans_b)
     group_a, group_b = _grouped(spans_a), _grouped(spans_b)
@@ -183,11 +233,10 @@ def measure(text: str, spans_a: Sequence[SpanTuple], spans_b: Sequence[SpanTuple
             ub, dis_b, cov_b = _layer(ib, length, prefix, lengths, gaps)
             if dis_a and dis_b:
                 exact, overlap, both, observed = _sweep(ia, ib, prefix)
-            else:  # a side's spans overlap each other: the general matching (rare)
+            else:  # a side's spans overlap each other: the general matching
                 both = _both(ua, ub, prefix)
-                exact = sum((Counter(ia) & Counter(ib)).values()) if ia and ib else 0
-                overlap = len(pairing.label_overlap_pairs([(s, e, label) for s, e in ia],
-                                                          [(s, e, label) for s, e in ib]))
+                exact = _common(ia, ib)
+                overlap = _matching_size(ia, ib, label)
                 observed = unitizing_observed(ua, ub)
             counts[label] = [len(ia), len(ib), exact, overlap, cov_a, cov_b, both, observed]
         all_lengths[label] = lengths

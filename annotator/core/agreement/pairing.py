@@ -71,10 +71,3 @@ def overlap_pairs(a: Sequence[SpanTuple], b: Sequence[SpanTuple]) -> list[tuple[
             local = label_overlap_pairs([a[i] for i in ia], [b[j] for j in ib])
             pairs.extend((ia[i], ib[j]) for i, j in local)
     return sorted(pairs)
-
-
-def exact_matches(a: Sequence[SpanTuple], b: Sequence[SpanTuple]) -> int:
-    """Multiset intersection size: a span duplicated twice on one side matches at most twice."""
-    if not a or not b:
-        return 0
-    return sum((Counter(a) & Counter(b)).values())
