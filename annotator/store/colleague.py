@@ -238,6 +238,7 @@ class ColleagueFile:
         self.unchecked = False
         #: the agreement report's shares kept for it, by (my project, colleague) (store/report_entries.py)
         self.kept: dict[tuple[str, str], Any] = {}
+        self._aligned: dict[str, tuple[tuple[int, int], Alignment]] = {}  # :meth:`align`'s, by my project
         self._finalizer = weakref.finalize(self, rows.close) if rows is not None else None
 
     @property
@@ -255,7 +256,7 @@ class ColleagueFile:
         if self._finalizer is not None:
             self._finalizer()
         self._memory = {}
-        self.kept = {}
+        self.kept, self._aligned = {}, {}
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -464,7 +465,21 @@ class ColleagueFile:
         return out
 
     def align(self, project: Project) -> Alignment:
-        """Which of my documents they have (by the hash of the text; each hash recomputed), in my order."""
+        """Which of my documents they have (by the hash of the text; each hash recomputed), in my order.
+
+        Kept while my statements stay the same ones: a statement's text (so its hash) and title never change and
+        none is ever deleted, so the same number of them and the same highest id is the same set (a report at
+        100 000 statements spent 1.7 s of its 2.6 aligning again)."""
+        key = str(project.path.resolve())
+        count = project.conn.execute("SELECT count(*), max(id) FROM documents").fetchone()
+        kept = self._aligned.get(key)
+        if kept is not None and kept[0] == count:
+            return kept[1]
+        found = self._align(project)
+        self._aligned[key] = (count, found)
+        return found
+
+    def _align(self, project: Project) -> Alignment:
         mine = project.conn.execute("SELECT id, sha256, title FROM documents ORDER BY id").fetchall()
         by_title = {title: doc_id for doc_id, _sha, title in mine}
         if self._rows is None:

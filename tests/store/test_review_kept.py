@@ -102,7 +102,12 @@ def test_kept_report_equals_the_report_from_scratch_after_edits(tmp_path):
         me.update_span(span.id, note="a note")
         assert me.conn.execute("SELECT revision FROM span_revisions WHERE doc_id = ?",
                                (doc_id,)).fetchone() == revision
-        _same(me, bob, colleague)
+        rows = len(_same(me, bob, colleague).documents)
+        # a statement of theirs imported into my project: aligned now, in the report at once
+        text = next(t for t in (f"{TEXTS[k % len(TEXTS)]} — statement {k}: more words\u00a0here. 😀 {'x' * (k % 5)}"
+                                for k in range(24) if k % 7 == 3))
+        me.import_documents([IncomingDocument(text, "new", spans=[IncomingSpan(0, 4, "threat")])])
+        assert len(_same(me, bob, colleague).documents) == rows + 1
 
 
 def test_edits_made_while_the_comparison_runs_and_from_another_process(tmp_path):
