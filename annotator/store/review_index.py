@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator import gcpause
 from annotator.core import review as core
 from annotator.store import report_entries
 from annotator.store.colleague import ColleagueFile
@@ -26,6 +27,10 @@ from annotator.store.listing import has_listing
 from annotator.store.project import Project
 
 FORWARD_PER_BACKWARD = 4  # the walk's pace: four statements after the start for each one before it
+#: The walk keeps three objects per statement for the report (store/report_entries.py) and the collector's full
+#: pass, which holds every thread, walks all of them (and the window's): the walk freezes what exists when it starts
+#: and, every this many statements, what it kept since, so a full pass meets a few thousand objects at most
+_REFREEZE = 2048
 
 
 @dataclass
@@ -124,6 +129,7 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
     """Compare every statement of mine (``reader``: my project, read-only, this thread's) with ``cfile``, from
     ``start`` on; ``emit`` a :class:`Batch` every ``every`` seconds and at the end. Stops when ``cancelled()``."""
     conn = cfile.connect()
+    gcpause.hold()  # see _REFREEZE
     try:
         rejected = _rejections(reader)
         shares = _Shares(reader, cfile)  # its revisions read before any span
@@ -164,6 +170,9 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
                 batch.aligned += 1
                 (batch.backward if go_back else batch.forward).append((doc_id, bits))
             batch.examined += 1
+            if n % _REFREEZE == 0:
+                with gcpause.held():  # what the walk kept so far joins the frozen objects (the outer hold stays)
+                    pass
             time.sleep(0)  # hands the GIL to the window's thread if it waits: a key press never queues behind us
             batch.reached = (batch.reached[0], doc_id) if go_back else (doc_id, batch.reached[1])
             if time.monotonic() - last >= every:
@@ -173,6 +182,7 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
         batch.done = (True, True)
         emit(batch)
     finally:
+        gcpause.release()
         if conn is not None:
             conn.close()
 
