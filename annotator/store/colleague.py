@@ -464,7 +464,7 @@ class ColleagueFile:
             out[sha_of[doc_id]].append((start, end, label, annotator))
         return out
 
-    def align(self, project: Project) -> Alignment:
+    def align(self, project: Project, conn: sqlite3.Connection | None = None) -> Alignment:
         """Which of my documents they have (by the hash of the text; each hash recomputed), in my order.
 
         Kept while my statements stay the same ones: a statement's text (so its hash) and title never change and
@@ -475,11 +475,11 @@ class ColleagueFile:
         kept = self._aligned.get(key)
         if kept is not None and kept[0] == count:
             return kept[1]
-        found = self._align(project)
+        found = self._align(project, conn)
         self._aligned[key] = (count, found)
         return found
 
-    def _align(self, project: Project) -> Alignment:
+    def _align(self, project: Project, conn: sqlite3.Connection | None) -> Alignment:
         mine = project.conn.execute("SELECT id, sha256, title FROM documents ORDER BY id").fetchall()
         by_title = {title: doc_id for doc_id, _sha, title in mine}
         if self._rows is None:
@@ -488,10 +488,10 @@ class ColleagueFile:
         else:
             held: dict[str, tuple[int, str]] = {}
             for sha, doc_id, title in self._rows.read(
-                    "SELECT sha256, id, title FROM documents INDEXED BY documents_listing"):
+                    "SELECT sha256, id, title FROM documents INDEXED BY documents_listing", conn=conn):
                 if isinstance(sha, str) and type(doc_id) is int:
                     held[sha] = (doc_id, str(title))
-            self._rows.verify([(held[s][0], s) for _i, s, _t in mine if s in held])
+            self._rows.verify([(held[s][0], s) for _i, s, _t in mine if s in held], conn)
             forged = self._rows.forged
             theirs_by_sha = {sha: title for sha, (doc_id, title) in held.items() if doc_id not in forged}
             del held
