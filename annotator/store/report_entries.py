@@ -31,14 +31,15 @@ BATCH = 128
 
 
 class KeptShares:
-    """One colleague's shares of my statements: ``entries[doc_id] = (revision, entry, values)`` and their running
-    sum (:attr:`totals`), changed under :attr:`lock` only. The values (the document rows) follow the codebook's
+    """One colleague's shares of my statements: ``entries[doc_id]`` (:func:`~annotator.core.review_kept.keep`: the
+    revision, the document row's values, the entry) and their running sum (:attr:`totals`), changed under
+    :attr:`lock` only. The values (the document rows) follow the codebook's
     order :attr:`codebook` (:meth:`follow`)."""
 
     def __init__(self, codebook: Sequence[str]) -> None:
         self.lock = threading.Lock()
         self.labels = kept.Labels()
-        self.entries: dict[int, tuple[int, kept.Entry, kept.Values]] = {}
+        self.entries: dict[int, bytes] = {}
         self.totals = kept.Totals()
         self.codebook = tuple(codebook)
         self.overall = lean.Overall(self.codebook)
@@ -56,12 +57,12 @@ class KeptShares:
         with self.lock:
             old = self.entries.get(doc_id)
             if old is not None:
-                if old[0] > revision:
+                if kept.revision_of(old) > revision:
                     return
-                self.totals.add(old[1], -1)
+                self.totals.add(kept.entry_of(old), -1)
             if overall is not self.overall:  # made while the codebook changed
                 values = self._values(entry)
-            self.entries[doc_id] = (revision, entry, values)
+            self.entries[doc_id] = kept.keep(revision, values, entry)
             self.totals.add(entry)
 
     def _values(self, entry: kept.Entry) -> kept.Values:
@@ -75,8 +76,9 @@ class KeptShares:
                 return
             self.codebook = tuple(codebook)
             self.overall = lean.Overall(self.codebook)
-            for doc_id, (revision, entry, _) in self.entries.items():
-                self.entries[doc_id] = (revision, entry, self._values(entry))
+            for doc_id, found in self.entries.items():
+                entry = kept.entry_of(found)
+                self.entries[doc_id] = kept.keep(kept.revision_of(found), self._values(entry), entry)
 
 
 _kept_lock = threading.Lock()

@@ -123,7 +123,8 @@ def _kept_report(project: Project, cfile: ColleagueFile, colleague: str, pairs: 
     local: dict[int, tuple[kept_mod.Entry, kept_mod.Values]] = {}  # shares as this report's snapshot has them
     befores: dict[int, kept_mod.Entry] = {}
     total = len(pairs)
-    todo = [(d, s) for d, s in pairs if d in undone or (e := kept.get(d)) is None or e[0] != revisions.get(d, 0)]
+    todo = [(d, s) for d, s in pairs
+            if d in undone or (e := kept.get(d)) is None or kept_mod.revision_of(e) != revisions.get(d, 0)]
     read, planned = 0, len(todo) + total
     for _round in range(3):
         for batch in entries.batches(project, cfile, todo):
@@ -151,14 +152,14 @@ def _kept_report(project: Project, cfile: ColleagueFile, colleague: str, pairs: 
     if befores:
         earlier_totals = totals.copy()
         for doc_id, entry in befores.items():
-            earlier_totals.add(chosen[doc_id][0], -1)
+            earlier_totals.add(kept_mod.entry_of(chosen[doc_id]), -1)
             earlier_totals.add(entry)
         before = earlier_totals.side(shares.labels)
     titles = dict(project.conn.execute("SELECT id, title FROM documents INDEXED BY documents_listing"))
     rows = []
     base = planned - total
     for n in range(0, total, _ROWS):
-        rows += [kept_mod.row(sha, titles[d], chosen[d][1]) for d, sha in pairs[n:n + _ROWS]]
+        rows += [kept_mod.row(sha, titles[d], kept_mod.values_of(chosen[d])) for d, sha in pairs[n:n + _ROWS]]
         if progress is not None:
             progress(base + min(total, n + _ROWS), base + total)
     return core.assemble(after, before, len(befores), rows, common["labels"], common["label_names"], totals.n_theirs,
@@ -171,29 +172,29 @@ _ROWS = 4096
 
 def _snapshot(pairs: list[tuple[int, str]], revisions: dict[int, int], shares: entries.KeptShares,
               local: dict[int, tuple[kept_mod.Entry, kept_mod.Values]]
-              ) -> tuple[dict[int, tuple[kept_mod.Entry, kept_mod.Values]], kept_mod.Totals, list[tuple[int, str]]]:
+              ) -> tuple[dict[int, bytes], kept_mod.Totals, list[tuple[int, str]]]:
     """(each wanted statement's share as of the report's revisions, their sum, the statements with neither a kept
     nor a local share of that revision); the caller holds the lock."""
     kept = shares.entries
     totals = shares.totals.copy()
-    chosen: dict[int, tuple[kept_mod.Entry, kept_mod.Values]] = {}
+    chosen: dict[int, bytes] = {}  # as kept (core/review_kept.py keep)
     missing = []
     for doc_id, sha in pairs:
         found = kept.get(doc_id)
-        if found is not None and found[0] == revisions.get(doc_id, 0):
-            chosen[doc_id] = found[1:]
+        if found is not None and kept_mod.revision_of(found) == revisions.get(doc_id, 0):
+            chosen[doc_id] = found
             continue
         mine = local.get(doc_id)
         if mine is None:
             missing.append((doc_id, sha))
             continue
         if found is not None:  # a later revision is kept (written after this report's snapshot): not this one's
-            totals.add(found[1], -1)
+            totals.add(kept_mod.entry_of(found), -1)
         totals.add(mine[0])
-        chosen[doc_id] = mine
+        chosen[doc_id] = kept_mod.keep(revisions.get(doc_id, 0), mine[1], mine[0])
     if not missing:
         for doc_id in kept.keys() - chosen.keys():  # kept but not wanted (not aligned now)
-            totals.add(kept[doc_id][1], -1)
+            totals.add(kept_mod.entry_of(kept[doc_id]), -1)
     return chosen, totals, missing
 
 
