@@ -436,6 +436,16 @@ def build_report(
                              dict(zip(_COUNTS, counts[0], strict=True))))
         if progress is not None and (i % 64 == 0 or i == n):
             progress(i, n)
+    return assemble(after, before if changed else None, changed, doc_rows, labels, names, n_theirs, mine, theirs,
+                    only_mine, only_theirs)
+
+
+def assemble(after: _Side, before: _Side | None, changed: int, doc_rows: list[dict[str, Any]],
+             labels: Sequence[str] | None, names: Mapping[str, str], n_theirs: int, mine: str, theirs: str,
+             only_mine: Sequence[str], only_theirs: Sequence[str]) -> Report:
+    """The report of its figure sets and document rows (:func:`build_report`; the kept report,
+    ``core/review_kept.py``, sums its sets another way)."""
+    n = len(doc_rows)
     overall, label_rows, found = after.rows(labels, names, n, n_theirs)
     earlier = None
     if changed and before is not None:

@@ -17,13 +17,20 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from annotator import gcpause
 from annotator.core import review as core
+from annotator.store import report_entries
 from annotator.store.colleague import ColleagueFile
 from annotator.store.listing import has_listing
 from annotator.store.project import Project
 
 FORWARD_PER_BACKWARD = 4  # the walk's pace: four statements after the start for each one before it
+#: The walk keeps three objects per statement for the report (store/report_entries.py) and the collector's full
+#: pass, which holds every thread, walks all of them (and the window's): the walk freezes what exists when it starts
+#: and, every this many statements, what it kept since, so a full pass meets a few thousand objects at most
+_REFREEZE = 2048
 
 
 @dataclass
@@ -48,11 +55,14 @@ def _rejections(reader: Project) -> dict[int, set[tuple[str, str]]]:
 
 
 def open_bits(reader: Project, doc_id: int, sha: str, cfile: ColleagueFile, conn: object,
-              rejected: set[tuple[str, str]]) -> int | None:
+              rejected: set[tuple[str, str]], theirs: list[tuple[Any, ...]] | None = None,
+              mine: list[tuple[Any, ...]] | None = None) -> int | None:
     """A bit per colleague of ``cfile`` (in its order) whose items of this statement include an open one; None if
     they lack the statement. Without a rejection in it, a statement is settled exactly when both sides hold the
-    same (start, end, label) multiset -- no classification needed; with one, the items are classified."""
-    theirs = cfile.triples(sha, conn)  # type: ignore[arg-type]
+    same (start, end, label) multiset -- no classification needed; with one, the items are classified.
+    ``theirs`` (:meth:`ColleagueFile.triples`) and ``mine`` (sorted triples) when read already."""
+    if theirs is None:
+        theirs = cfile.triples(sha, conn)  # type: ignore[arg-type]
     if theirs is None:
         return None
     colleagues = cfile.colleagues
@@ -65,13 +75,11 @@ def open_bits(reader: Project, doc_id: int, sha: str, cfile: ColleagueFile, conn
             if any(i.is_disagreement and (c.origin, i.key) not in rejected for i in items):
                 bits |= 1 << n
         return bits
-    mine = reader.conn.execute(
-        'SELECT start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label', (doc_id,)).fetchall()
+    if mine is None:
+        mine = _mine(reader, doc_id)
     if len(colleagues) == 1:
         return int(mine != theirs)
-    by_name: dict[str, list[tuple[int, int, str]]] = {}
-    for start, end, label, annotator in theirs:
-        by_name.setdefault(annotator or cfile.default_name, []).append((start, end, label))
+    by_name = _by_colleague(theirs, cfile)
     bits = 0
     for n, c in enumerate(colleagues):
         if sorted(by_name.get(c.name, [])) != mine:
@@ -79,13 +87,52 @@ def open_bits(reader: Project, doc_id: int, sha: str, cfile: ColleagueFile, conn
     return bits
 
 
+def _mine(reader: Project, doc_id: int) -> list[tuple[Any, ...]]:
+    return reader.conn.execute(
+        'SELECT start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label', (doc_id,)).fetchall()
+
+
+def _by_colleague(theirs: list[tuple[Any, ...]], cfile: ColleagueFile) -> dict[str, list[tuple[Any, ...]]]:
+    """Their ``(start, end, label, annotator)`` rows as each colleague's ``(start, end, label)``."""
+    by_name: dict[str, list[tuple[Any, ...]]] = {}
+    for start, end, label, annotator in theirs:
+        by_name.setdefault(annotator or cfile.default_name, []).append((start, end, label))
+    return by_name
+
+
+class _Shares:
+    """What the walk keeps for the agreement report (``store/report_entries.py``): each aligned statement's share
+    for each colleague, with the statement's revision read before its spans."""
+
+    def __init__(self, reader: Project, cfile: ColleagueFile) -> None:
+        self.revisions = report_entries.revisions(reader.conn)
+        codebook = [lb.key for lb in reader.labels()] if self.revisions is not None else []
+        self.kept = [report_entries.kept_for(cfile, reader, c.name, codebook) for c in cfile.colleagues] \
+            if self.revisions is not None else []
+        self.reader, self.cfile = reader, cfile
+
+    def add(self, doc_id: int, theirs: list[tuple[Any, ...]], mine: list[tuple[Any, ...]]) -> None:
+        if self.revisions is None:
+            return
+        revision = self.revisions.get(doc_id, 0)
+        text = self.reader.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        if len(self.kept) == 1:
+            self.kept[0].put(doc_id, revision, self.kept[0].make(text, mine, theirs))
+            return
+        by_name = _by_colleague(theirs, self.cfile)
+        for c, shares in zip(self.cfile.colleagues, self.kept, strict=True):
+            shares.put(doc_id, revision, shares.make(text, mine, by_name.get(c.name, [])))
+
+
 def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batch], None],
          cancelled: Callable[[], bool], every: float = 0.1) -> None:
     """Compare every statement of mine (``reader``: my project, read-only, this thread's) with ``cfile``, from
     ``start`` on; ``emit`` a :class:`Batch` every ``every`` seconds and at the end. Stops when ``cancelled()``."""
     conn = cfile.connect()
+    gcpause.hold()  # see _REFREEZE
     try:
         rejected = _rejections(reader)
+        shares = _Shares(reader, cfile)  # its revisions read before any span
         if has_listing(reader.conn):  # (id, ..., sha256) in a small index: the texts' pages are never read
             forward = reader.conn.execute("SELECT id, sha256 FROM documents INDEXED BY documents_listing"
                                           " WHERE id >= ? ORDER BY id", (start,))
@@ -113,11 +160,19 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
                 batch.done = (ahead is None, behind is None)
                 continue
             doc_id, sha = row
-            bits = open_bits(reader, doc_id, sha, cfile, conn, rejected.get(doc_id, set()))
+            theirs = cfile.triples(sha, conn)
+            bits = None
+            if theirs is not None:
+                mine = _mine(reader, doc_id)
+                bits = open_bits(reader, doc_id, sha, cfile, conn, rejected.get(doc_id, set()), theirs, mine)
+                shares.add(doc_id, theirs, mine)
             if bits is not None:
                 batch.aligned += 1
                 (batch.backward if go_back else batch.forward).append((doc_id, bits))
             batch.examined += 1
+            if n % _REFREEZE == 0:
+                with gcpause.held():  # what the walk kept so far joins the frozen objects (the outer hold stays)
+                    pass
             time.sleep(0)  # hands the GIL to the window's thread if it waits: a key press never queues behind us
             batch.reached = (batch.reached[0], doc_id) if go_back else (doc_id, batch.reached[1])
             if time.monotonic() - last >= every:
@@ -126,7 +181,10 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
                 last = time.monotonic()
         batch.done = (True, True)
         emit(batch)
+        if shares.revisions is not None:
+            cfile.align(reader, conn)  # kept by the file: the agreement report starts from it (1.7 s at 100 000)
     finally:
+        gcpause.release()
         if conn is not None:
             conn.close()
 

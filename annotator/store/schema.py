@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable
 
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _V1 = [
     """CREATE TABLE documents (
@@ -327,6 +327,37 @@ _V5_CORPUS: list[str | Callable[[sqlite3.Connection], None]] = [
 _V5 = [*_V5_CORPUS]
 
 
+# v6, the agreement report kept between reports (issue 14, annotator/store/report_entries.py): each statement's
+# share of a report against a colleague is computed once (by the background comparison) and kept in memory with the
+# statement's revision. ``span_revisions`` holds that revision: one more on every insert and delete of one of its
+# spans and every change of a span's place or label (a note is no figure), by triggers, so whatever writes the spans
+# (the window, an undo, an import, ``annotator`` on the command line in another process) makes the kept share stale
+# and a report recomputes exactly those statements. A statement without a row has revision 0 (no span of it was
+# written since this version): nothing to fill for older projects. Revisions only grow (no row is ever lowered and
+# statements are never deleted), so of two shares of one statement the later is known.
+_BUMP = """INSERT INTO span_revisions (doc_id, revision) VALUES ({R}.doc_id, 1)
+            ON CONFLICT (doc_id) DO UPDATE SET revision = revision + 1;"""
+_V6_REPORT = [
+    """CREATE TABLE span_revisions (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL CHECK (revision > 0)
+    )""",
+    f"""CREATE TRIGGER report_span_insert AFTER INSERT ON spans BEGIN
+        {_BUMP.format(R="NEW")}
+    END""",
+    f"""CREATE TRIGGER report_span_delete AFTER DELETE ON spans BEGIN
+        {_BUMP.format(R="OLD")}
+    END""",
+    f"""CREATE TRIGGER report_span_update AFTER UPDATE OF doc_id, start, "end", label ON spans
+       WHEN OLD.doc_id IS NOT NEW.doc_id OR OLD.start IS NOT NEW.start OR OLD."end" IS NOT NEW."end"
+         OR OLD.label IS NOT NEW.label BEGIN
+        {_BUMP.format(R="OLD")}
+        {_BUMP.format(R="NEW")}
+    END""",
+]
+_V6 = [*_V6_REPORT]
+
+
 def _fill(conn: sqlite3.Connection) -> None:
     """The v5 migration's filling of what an older project holds (imported here: it needs the segmentation)."""
     if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM documents)").fetchone()[0]:
@@ -357,6 +388,7 @@ def _run(statements: list[str] | list[str | _Step]) -> _Step:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _run(_V1), 2: _run(_V2), 3: _run(_V3)}
 MIGRATIONS[4] = _run(_V4)
 MIGRATIONS[5] = _run(_V5)
+MIGRATIONS[6] = _run(_V6)
 
 
 def migrate(conn: sqlite3.Connection, current: int) -> None:

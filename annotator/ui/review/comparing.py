@@ -1,6 +1,7 @@
 """The Review dock's background comparison of a colleague file with my statements (``store/review_index.py``):
-started when a file is opened, from the statement shown; its progress and Cancel in the dock; J / K waiting for
-it where it has not been yet; a file it finds damaged closed with a message. Mixed into the ReviewController."""
+started when a file is opened, from the statement shown; its progress and Cancel in the dock; J / K stepping
+across statements by what it found, and waiting for it where it has not been yet; a file it finds damaged closed
+with a message. Mixed into the ReviewController."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui.dialogs import error
+from annotator.ui.review.panel import OPEN
 from annotator.ui.review.worker import IndexJob
 
 #: files and projects up to this many statements are compared whole (and checked for alignment) when opened
@@ -33,9 +35,12 @@ class Comparing:
     report_job: Any
     panel: Any
     session: Any
+    rows: list[Any]
+    current_key: str | None
     # the controller's own, used here
-    _step: Callable[..., None]
     refresh: Callable[[], None]
+    go_to: Callable[[str | None], None]
+    _row: Callable[[str | None], Any]
     close_review: Callable[[], None]
     colleague: Callable[[], tuple[store.ColleagueFile, store.Colleague] | None]
     _colleagues_changed: Callable[[], None]
@@ -155,3 +160,85 @@ class Comparing:
             return
         self.choice = 0
         self._colleagues_changed()
+
+    # ------------------------------------------------------------------ J / K across statements
+    def _step(self, forward: bool, waited: bool = False) -> None:
+        """The next (previous) open disagreement after (before) the selected one, in text order; past the last
+        (first) one, the first (last) of the next (previous) statement that has any. Going round -- past the end
+        of the statements, or back to the top of this one -- always says so in the status bar."""
+        if not self.files:
+            return
+        if not waited:
+            self.pending = None
+        open_rows = [i for i, r in enumerate(self.rows) if r.status == OPEN]
+        here = self.rows.index(self._row(self.current_key)) if self._row(self.current_key) else None
+        if here is None:
+            ahead = open_rows if forward else open_rows[::-1]
+        else:
+            ahead = [i for i in open_rows if i > here] if forward else [i for i in open_rows[::-1] if i < here]
+        if ahead:
+            self.go_to(self.rows[ahead[0]].key)
+            return
+        chosen = self.colleague()
+        who = chosen[1].name if chosen else "your colleague"
+        status = self.window.statusBar()
+        other = self._other_document(forward)
+        if other == WAIT:
+            doc = self.session.document
+            if doc is not None:
+                self.pending = (forward, doc.id, self.choice)
+                index = self.indexes.get(id(chosen[0])) if chosen else None
+                how_far = f" ({index.examined} of {index.total} compared)" if index is not None else ""
+                status.showMessage(f"Still comparing your statements with {who}{how_far}: "
+                                   f"{'J' if forward else 'K'} goes on by itself when the "
+                                   f"{'next' if forward else 'previous'} disagreement is found", 0)
+            return
+        if isinstance(other, str):  # the comparison was stopped before it got there
+            status.showMessage(other, 8000)
+            return
+        if other is not None:
+            doc_id, wrapped = other
+            self.window.open_document(doc_id)
+            rows = [r for r in self.rows if r.status == OPEN]
+            if rows:
+                self.go_to(rows[0 if forward else -1].key)
+            doc = self.session.document
+            title = doc.title if doc is not None else ""
+            went = (f"Went round past the {'last' if forward else 'first'} statement to " if wrapped else "On to ")
+            status.showMessage(f"{went}“{title}”: {len(rows)} open disagreement(s) with {who}", 6000)
+            return
+        if open_rows:
+            target = open_rows[0] if forward else open_rows[-1]
+            self.go_to(self.rows[target].key)
+            if target == here:
+                status.showMessage(f"This is the only open disagreement left with {who}", 6000)
+            else:
+                status.showMessage(f"Went round to the {'first' if forward else 'last'} open disagreement of this "
+                                   "statement (no other statement has any)", 6000)
+            return
+        status.showMessage(f"No open disagreements left with {who}", 6000)
+
+    def _other_document(self, forward: bool) -> tuple[int, bool] | str | None:
+        """The next (previous) aligned statement with an open item, after the current one and going round, and
+        whether it is reached by going round the end (the start) of the statements; :data:`WAIT` when the
+        background comparison has not reached where it would be yet; a message when it was stopped before."""
+        chosen = self.colleague()
+        session = self.session
+        if chosen is None or session.document is None:
+            return None
+        cfile, colleague = chosen
+        index, n = self._index_of(cfile, colleague)
+        if index is None:
+            return None
+
+        def exact(doc_id: int) -> bool:
+            is_open = bool(store.review_document(session.project, doc_id, cfile, colleague).open_items)
+            index.settle(doc_id, n, is_open)
+            return is_open
+
+        found, doc_id, wrapped = index.step(session.document.id, forward, n, exact)
+        if found == "found" and doc_id is not None:
+            return doc_id, wrapped
+        if found == "wait":
+            return self._stopped_message(cfile, index) if index.stopped else WAIT
+        return None
