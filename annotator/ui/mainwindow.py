@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.spans_panel.spanActivated.connect(self._span_activated_in_panel)
         self.spans_panel.model.noteEdited.connect(lambda span, note: self.editor.set_note(span, note))
         self.labels_bar.labelClicked.connect(lambda key: self.editor.apply_label(key))
-        self.view.spanSelected.connect(self.spans_panel.select)
+        self.view.spanSelected.connect(self.spans_panel.select_later)
         self.find_bar.findRequested.connect(self._find)
         self.find_bar.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
 
