@@ -79,3 +79,21 @@ def test_a_table_request_outdated_by_a_direct_one_is_dropped(qtbot, tmp_path):
     finally:
         window.close()
         project.close()
+
+
+def test_opening_a_statement_paints_its_scroll_bar_on_the_next_turn(qtbot, tmp_path):
+    short, long = IncomingDocument("A short statement.", "short"), IncomingDocument(PARAGRAPH * 80, "long")
+    window, project = _window(qtbot, tmp_path, [short, long])
+    try:
+        bar = window.view.verticalScrollBar()
+        ids = [d.id for d in project.documents()]
+        window.open_document(ids[1])
+        assert bar.maximum() > 0  # the range is the new text's at once
+        assert not bar.updatesEnabled()  # the pixels wait for the next turn of the event loop
+        qtbot.waitUntil(bar.updatesEnabled)
+        window.open_document(ids[0])
+        qtbot.waitUntil(bar.updatesEnabled)
+        assert bar.maximum() == 0
+    finally:
+        window.close()
+        project.close()
