@@ -3,7 +3,8 @@ current row follow on the next turn of the event loop (issue #14: the 1 M-charac
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import IncomingDocument
@@ -94,6 +95,46 @@ def test_opening_a_statement_paints_its_scroll_bar_on_the_next_turn(qtbot, tmp_p
         window.open_document(ids[0])
         qtbot.waitUntil(bar.updatesEnabled)
         assert bar.maximum() == 0
+    finally:
+        window.close()
+        project.close()
+
+
+def test_a_span_outlined_again_after_a_paint_is_repainted(qtbot, tmp_path):
+    window, project = _window(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 4, "one")])
+    try:
+        view = window.view
+        view.select_cp(4, 13)
+        qtbot.keyClick(view, window.session.labels[0].shortcut)
+        span_id = view.selected_span_id
+        assert span_id is not None
+        view.viewport().repaint()
+        outlined = view.viewport().grab().toImage()
+        view.set_selected_span(None)
+        for _ in range(3):
+            QApplication.processEvents()  # the outline's lines are repainted without it
+        plain = view.viewport().grab().toImage()
+        assert plain != outlined
+        painted: list[QRect] = []
+
+        class Paints(QObject):
+            def eventFilter(self, _obj, event):  # noqa: ANN001
+                if event.type() == QEvent.Type.Paint:
+                    painted.append(event.rect())
+                return False
+
+        spy = Paints()
+        view.viewport().installEventFilter(spy)
+        view.set_selected_span(span_id)  # the same span on the same lines as its first outline
+        for _ in range(3):
+            QApplication.processEvents()
+        view.viewport().removeEventFilter(spy)
+        where = view.cp_rects(4, 13)[0].toRect()
+        region = QRegion()
+        for r in painted:
+            region = region.united(r)
+        assert region.contains(where)  # its lines were repainted (not just the caret), the outline with them
+        assert view.viewport().grab().toImage() == outlined
     finally:
         window.close()
         project.close()
