@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.spans_panel.spanActivated.connect(self._span_activated_in_panel)
         self.spans_panel.model.noteEdited.connect(lambda span, note: self.editor.set_note(span, note))
         self.labels_bar.labelClicked.connect(lambda key: self.editor.apply_label(key))
-        self.view.spanSelected.connect(self.spans_panel.select)
+        self.view.spanSelected.connect(self.spans_panel.select_later)
         self.find_bar.findRequested.connect(self._find)
         self.find_bar.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
 
@@ -242,8 +242,10 @@ class MainWindow(QMainWindow):
         # the statement is painted at once, the panels beside it on the next turn of the event loop (hold_paint):
         # Ctrl+U at 100 000 statements painted the scrolled documents list and the spans table first (issue #14)
         direct = Qt.FindChildOption.FindDirectChildrenOnly  # docks and toolbars are the window's own children
+        # The statement's scroll bars too: a new text changes their range, and Fusion paints a bar with fills that
+        # Qt's raster engine splits over its thread pool and waits for (a fifth of Ctrl+U / Ctrl+Enter, py-spy)
         hold_paint(*self.findChildren(QDockWidget, options=direct), *self.findChildren(QToolBar, options=direct),
-                   self.statusBar())
+                   self.statusBar(), self.view.verticalScrollBar(), self.view.horizontalScrollBar())
         self._show_document(doc)
         self.documents.select(doc.id)
 

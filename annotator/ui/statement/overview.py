@@ -59,6 +59,7 @@ class OverviewStrip(QWidget):
         self._image: QImage | None = None
         self._patterns: dict[frozenset[str], bytes] = {}
         self._pending = False
+        self._dirty: set[int] = set()  # start rows of changed spans, redrawn on the next turn of the event loop
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Where this statement's spans lie; click to go there")
 
@@ -77,14 +78,23 @@ class OverviewStrip(QWidget):
         return -(-row * max(1, len(self._view.text)) // max(1, self.height()))
 
     def span_changed(self, old: Span | None, new: Span | None) -> None:
+        """Redraw the rows of a changed span once the event loop is back (with any other changes meanwhile): a
+        label key press paints the statement, the strip's tick follows (rewriting the rows and the image, and
+        painting the strip with the statement, was a tenth of a key press)."""
         if not self.built:
             self.invalidate()
             return
-        for span in (old, new):
-            if span is not None:
-                row = self._row(span.start)
-                self._draw_rows(row, row + 1)
-                self.update(0, row - 1, self.width(), 4)
+        if not self._dirty:
+            QTimer.singleShot(0, self, self._draw_dirty)
+        self._dirty.update(self._row(span.start) for span in (old, new) if span is not None)
+
+    def _draw_dirty(self) -> None:
+        rows, self._dirty = self._dirty, set()
+        if not rows or not self.built:  # a new statement or height meanwhile: built whole, later or already
+            return
+        for row in sorted(rows):
+            self._draw_rows(row, row + 1)
+            self.update(0, row - 1, self.width(), 4)
         self._image = self._to_image()
 
     def _build(self) -> QImage:

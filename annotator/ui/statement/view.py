@@ -96,6 +96,7 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self._scrolling = False
         self._lines_key: tuple[object, ...] | None = None
         self._lines: list[Line] = []
+        self._updated: tuple[Span | None, list[Line] | None] = (None, None)  # the last _update_span's span and lines
         self.overview = OverviewStrip(self, self)
         self._init_reading()
 
@@ -298,18 +299,20 @@ class StatementView(ReadingMixin, QPlainTextEdit):
     def _visible_lines(self) -> list[Line]:
         """The laid-out lines intersecting the viewport, top to bottom. Changes no scroll position.
 
-        Kept while the top block, content offset, viewport size and document revision stay the same (one key
-        press asks for them several times: lanes before and after, the span's lines, its visibility, the paint);
-        scrolling, resizing, a font change and a new document drop them.
+        Kept while the scroll bars' values (the top line, in lines), the viewport size and the document revision
+        stay the same (one key press asks for them several times: lanes before and after, the span's lines, its
+        visibility, the paint); scrolling, resizing, a font change, room made for lanes and a new document drop
+        them. The key leaves out ``contentOffset()``: Qt asks the spaced layout (Python) for the top paragraph's
+        rectangle to give it, which made each look at the kept lines cost a few dozen microseconds.
         """
-        offset = self.contentOffset()
-        block = self.firstVisibleBlock()
         size = self.viewport().size()
-        key = (block.blockNumber(), offset.x(), offset.y(), size.width(), size.height(), self.document().revision())
+        key = (self.verticalScrollBar().value(), self.horizontalScrollBar().value(), size.width(), size.height(),
+               self.document().revision())
         if key == self._lines_key:
             return self._lines
         self._lines_key = None
-        out = self._lines = lines_on_screen(block, offset, size.height(), self.blockBoundingRect)
+        out = self._lines = lines_on_screen(self.firstVisibleBlock(), self.contentOffset(), size.height(),
+                                            self.blockBoundingRect)
         self._lines_key = key
         return out
 
@@ -354,10 +357,15 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         )
 
     def _update_span(self, span: Span, lines: list[Line] | None = None) -> None:
-        """Repaint only the lines ``span`` is on."""
+        """Repaint only the lines ``span`` is on (asked twice in a row for the same span on the same lines, as a
+        new span is drawn and then outlined, the rectangles are asked for once)."""
         if not self.isVisible():
             return
-        rects = self._span_rects(span, self._visible_lines() if lines is None else lines)
+        lines = self._visible_lines() if lines is None else lines
+        if self._updated[0] is span and self._updated[1] is lines:
+            return  # its lines are already scheduled for a repaint
+        self._updated = (span, lines)
+        rects = self._span_rects(span, lines)
         if rects:
             top = min(r.top() for r in rects)
             bottom = max(r.bottom() for r in rects) + self._layout.gap  # with the lanes below the lines
@@ -400,6 +408,7 @@ class StatementView(ReadingMixin, QPlainTextEdit):
             super().paintEvent(event)
             return
         self._painting = True
+        self._updated = (None, None)  # what was scheduled is painted now: the next change schedules again
         try:
             rect = event.rect()
             lines = self._visible_lines() if len(self._index) else []
