@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
@@ -22,8 +22,6 @@ from annotator.ui.suggest.worker import Arrived, Retrainer
 
 #: statements suggested for at once when one opens: it and the next few
 FOCUS_AHEAD = 3
-#: the Suggestions list is refilled at most this often while the corpus's batches come in
-PANEL_EVERY_MS = 1500
 _ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
@@ -60,11 +58,7 @@ class SuggestController(QObject):
         self.retrainer.trained.connect(self._trained)
         self.retrainer.suggested.connect(self._suggested)
         self.retrainer.evaluated.connect(self._evaluated)
-        self.retrainer.corpusDone.connect(self._fill_panel)
-        self.panel_clock = QElapsedTimer()
-        self.panel_timer = QTimer(self)
-        self.panel_timer.setSingleShot(True)
-        self.panel_timer.timeout.connect(self._fill_panel)
+        self.retrainer.corpusDone.connect(self._say_count)
         self.retrainer.failed.connect(lambda msg: self.window.statusBar().showMessage(f"Retraining failed: {msg}",
                                                                                       8000))
         # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
@@ -195,11 +189,10 @@ class SuggestController(QObject):
         doc = self.session.document if self.session is not None else None
         if doc is not None and doc.id in result.docs:
             self.refresh()
-        if not corpus:
-            self._fill_panel()
-        elif not self.panel_timer.isActive():  # the list follows the batches without being rebuilt for each
-            wait = PANEL_EVERY_MS - self.panel_clock.elapsed() if self.panel_clock.isValid() else 0
-            self.panel_timer.start(max(0, wait))
+        if self.session is not None and self.dock.isVisible():  # only these statements' rows anew
+            self.panel.replace_docs({doc_id: self._listed(doc_id) for doc_id in result.docs}, self.titles,
+                                    self.names, self._text_of)
+            self._say_count()
 
     def _evaluated(self, evaluation: Evaluation, figures: dict[float, dict[str, Any]]) -> None:
         self.evaluation, self._figures = evaluation, dict(figures)
@@ -208,6 +201,10 @@ class SuggestController(QObject):
     def visible(self, doc_id: int, spans: list[tuple[int, int, str]] | None = None) -> list[Suggestion]:
         """A statement's suggestions as they are shown: at or above the threshold, not rejected, not touching a
         span of their label (``spans``: the statement's, read from the project when not given)."""
+        return [Suggestion._make(row) for row in self._visible_rows(doc_id, spans)]
+
+    def _visible_rows(self, doc_id: int, spans: list[tuple[int, int, str]] | None = None) -> list[Row]:
+        """:meth:`visible` as plain tuples (``batch.Row``), as the Suggestions list keeps them."""
         found = self.suggestions.get(doc_id, ())
         if not found:
             return []
@@ -221,7 +218,7 @@ class SuggestController(QObject):
                 continue
             if any(lb == label and s < end and start < e for s, e, lb in spans):
                 continue
-            out.append(Suggestion._make(row))
+            out.append(row)
         return out
 
     def refresh(self, reset_current: bool = False) -> None:
@@ -249,22 +246,32 @@ class SuggestController(QObject):
         colors = {lb.key: lb.color for lb in self.session.labels} if self.session else {}
         self.layer.show_suggestions(self.shown, self.current, self.names if self.session else {}, colors)
 
+    def _listed(self, doc_id: int) -> list[Row]:
+        """A statement's suggestions as the list shows them, plain tuples (the list holds the corpus's: named tuples
+        would be tracked by the cycle collector); its spans read only if changed in this session."""
+        spans: list[tuple[int, int, str]] | None = None if doc_id in self.touched else []
+        return [row for row in self._visible_rows(doc_id, spans) if self.panel.passes(row)]
+
+    def _text_of(self, row: Row) -> str:
+        return self.texts.get(row[:4], "")
+
     def _fill_panel(self) -> None:
         """The corpus's suggestions, as far as they have come: nothing is read but the spans of the statements
-        changed since their suggestions were made."""
-        self.panel_clock.start()
+        changed since their suggestions were made. The retrain's batches replace their statements' rows
+        (:meth:`_suggested`), not the whole list."""
         if self.session is None:
             return
         if not self.dock.isVisible():  # filled when shown (the corpus's batches need not rebuild a hidden list)
             return
-        project = self.session.project
-        rows = []
-        for doc_id in sorted(self.suggestions):
-            spans = ([(s.start, s.end, s.label) for s in project.spans(doc_id)] if doc_id in self.touched else [])
-            rows += [sg for sg in self.visible(doc_id, spans) if self.panel.passes(sg)]
-        self.panel.set_rows(rows, self.titles, self.names, lambda sg: self.texts.get(sg.key, ""))
-        if not self.retrainer.corpus_done:
-            self.panel.count.setText(self.panel.count.text() + " so far; still suggesting…")
+        rows = [sg for doc_id in sorted(self.suggestions) for sg in self._listed(doc_id)]
+        self.panel.set_rows(rows, self.titles, self.names, self._text_of)
+        self._say_count()
+
+    def _say_count(self) -> None:
+        if self.session is None or not self.dock.isVisible():
+            return
+        more = "" if self.retrainer.corpus_done else " so far; still suggesting…"
+        self.panel.count.setText(f"{len(self.panel.rows)} suggestion(s){more}")
 
     def _show_figures(self) -> None:
         if self.version is None:
