@@ -142,6 +142,9 @@ class SuggestionsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        em = self.table.fontMetrics().averageCharWidth()
+        for column, chars in ((0, 28), (1, 16), (2, 13), (3, 28)):  # a title, the header, a source legible
+            self.table.setColumnWidth(column, chars * em)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
         self.count = QLabel("")
