@@ -177,7 +177,7 @@ def _event_loop(ctx: Context, unlabelled: int, n_spans: int) -> Row:
         retrainer.suggested.connect(lambda _r, corpus: first_ghosts.append(time.perf_counter() - t0)
                                     if not corpus and not first_ghosts else None)
         retrainer.start_now()
-        busy, busy_cpu, seconds = run_until(retrainer.idle, 600)
+        busy, busy_cpu, seconds = run_until(ctl.settled, 600)  # the list showing the last answer too
         info = ctl.train_info
         ctx.note(f"suggest: in the window ({len(labelled)} statements labelled, {unlabelled} more): a retrain "
                  f"(train {info.get('seconds', 0):.2f} s wall / {info.get('cpu', 0):.2f} s CPU in its process), "

@@ -27,7 +27,7 @@ def sample_window(qtbot, tmp_path):
 
 
 def _settled(ctl) -> bool:
-    return ctl.version is not None and ctl.retrainer.idle()
+    return ctl.version is not None and ctl.settled()
 
 
 def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_window, qtbot, tmp_path):

@@ -4,9 +4,10 @@ controller, never in the session's spans."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
@@ -22,6 +23,9 @@ from annotator.ui.suggest.worker import Arrived, Retrainer
 
 #: statements suggested for at once when one opens: it and the next few
 FOCUS_AHEAD = 3
+#: statements of an answer put in the Suggestions list per turn of the event loop (a 100-statement batch at once
+#: took 10-20 ms of the GUI thread's CPU, measured)
+LIST_STEP = 16
 _ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
@@ -59,6 +63,11 @@ class SuggestController(QObject):
         self.retrainer.suggested.connect(self._suggested)
         self.retrainer.evaluated.connect(self._evaluated)
         self.retrainer.corpusDone.connect(self._say_count)
+        self.list_pending: dict[int, None] = {}  # statements whose answer the list has still to show, in order
+        self.list_timer = QTimer(self)
+        self.list_timer.setSingleShot(True)
+        self.list_timer.setInterval(0)
+        self.list_timer.timeout.connect(self._list_step)
         self.retrainer.failed.connect(lambda msg: self.window.statusBar().showMessage(f"Retraining failed: {msg}",
                                                                                       8000))
         # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
@@ -189,10 +198,26 @@ class SuggestController(QObject):
         doc = self.session.document if self.session is not None else None
         if doc is not None and doc.id in result.docs:
             self.refresh()
-        if self.session is not None and self.dock.isVisible():  # only these statements' rows anew
-            self.panel.replace_docs({doc_id: self._listed(doc_id) for doc_id in result.docs}, self.titles,
-                                    self.names, self._text_of)
-            self._say_count()
+        if self.session is not None and self.dock.isVisible():  # only these statements' rows anew, a few a turn
+            self.list_pending.update(dict.fromkeys(result.docs))
+            self.list_timer.start()
+
+    def _list_step(self) -> None:
+        if self.session is None or not self.dock.isVisible():
+            self.list_pending.clear()
+            return
+        step = list(itertools.islice(self.list_pending, LIST_STEP))
+        for doc_id in step:
+            del self.list_pending[doc_id]
+        self.panel.replace_docs({doc_id: self._listed(doc_id) for doc_id in step}, self.titles, self.names,
+                                self._text_of)
+        self._say_count()
+        if self.list_pending:
+            self.list_timer.start()
+
+    def settled(self) -> bool:
+        """Nothing left to ask the retrain process nor to show of its answers."""
+        return self.retrainer.idle() and not self.list_pending
 
     def _evaluated(self, evaluation: Evaluation, figures: dict[float, dict[str, Any]]) -> None:
         self.evaluation, self._figures = evaluation, dict(figures)
@@ -263,6 +288,7 @@ class SuggestController(QObject):
             return
         if not self.dock.isVisible():  # filled when shown (the corpus's batches need not rebuild a hidden list)
             return
+        self.list_pending.clear()
         rows = [sg for doc_id in sorted(self.suggestions) for sg in self._listed(doc_id)]
         self.panel.set_rows(rows, self.titles, self.names, self._text_of)
         self._say_count()
