@@ -8,6 +8,7 @@ import orjson
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
+from annotator.core.suggest.suggester import Suggestion
 from annotator.store import Project
 from annotator.ui.app import sample_documents
 from tests.core.suggest.fixtures import PHRASES_1
@@ -26,7 +27,7 @@ def sample_window(qtbot, tmp_path):
 
 
 def _settled(ctl) -> bool:
-    return ctl.version is not None and ctl.retrainer.idle()
+    return ctl.version is not None and ctl.settled()
 
 
 def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_window, qtbot, tmp_path):
@@ -119,7 +120,7 @@ def test_accept_all_here_is_one_undo_step_and_the_dock_bulk_accepts(sample_windo
     window.suggestions.dock.show()
     panel = ctl.panel
     panel.label_filter.setCurrentIndex(panel.label_filter.findData("call_to_action"))
-    listed = list(panel.rows)
+    listed = [Suggestion._make(row) for row in panel.rows]  # kept as plain tuples
     assert listed and {sg.label for sg in listed} == {"call_to_action"}
     assert {sg.doc_id for sg in listed} == {d[0] for d in project.conn.execute("SELECT id FROM documents")}
     panel.accept_listed.click()

@@ -31,6 +31,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Any
 
 import orjson
@@ -137,13 +138,13 @@ _SERVER: subprocess.Popen[bytes] | None = None
 _HEADER = struct.Struct("!Q")
 
 
-def _send(stream: IO[bytes], obj: dict[str, Any]) -> None:
+def _send(stream: IO[bytes], obj: Any) -> None:
     data = orjson.dumps(obj)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _receive(stream: IO[bytes]) -> dict[str, Any]:
+def _receive(stream: IO[bytes], kind: type = dict) -> Any:
     head = stream.read(_HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError("the retrain process ended")
@@ -152,9 +153,60 @@ def _receive(stream: IO[bytes]) -> dict[str, Any]:
     if len(data) < size:
         raise EOFError("the retrain process ended")
     obj = orjson.loads(data)
-    if not isinstance(obj, dict):
+    if not isinstance(obj, kind):
         raise EOFError("the retrain process answered nonsense")
     return obj
+
+
+#: items of an answer's long list (a corpus batch's statements, the cross-validation's regions) sent in one frame:
+#: about 120 KB. The window's thread decoding a frame holds the interpreter's lock meanwhile (``orjson.loads`` is
+#: one C call), and a 100-statement batch in one frame (750 KB) held it for 12-30 ms, the event loop's longest
+#: stalls during a retrain with the cycle collector's passes (measured); between frames the lock is given back
+PART = 16
+
+
+def _parted(answer: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """Where an answer's long list is (sent in parts of :data:`PART` items), if it has one."""
+    if "docs" in answer:
+        return answer, "docs"
+    evaluation = answer.get("evaluation")
+    if isinstance(evaluation, dict) and "regions" in evaluation:
+        return evaluation, "regions"
+    return None
+
+
+def _send_answer(stream: IO[bytes], answer: dict[str, Any]) -> None:
+    """The answer, its long list replaced by the number of frames that follow it, each a list of items."""
+    where = _parted(answer)
+    items = where[0][where[1]] if where is not None else None
+    if where is None or not isinstance(items, list):
+        _send(stream, answer)
+        return
+    holder, key = where
+    holder[key] = -(-len(items) // PART)
+    _send(stream, answer)
+    for i in range(0, len(items), PART):
+        _send(stream, items[i : i + PART])
+    holder[key] = items
+
+
+def _receive_answer(stream: IO[bytes], each: Callable[[Any], Any] | None) -> dict[str, Any]:
+    """An answer sent by :func:`_send_answer`, its long list read back frame by frame, each item made into what
+    ``each`` makes of it as its frame arrives (no frame's JSON lists outlive it)."""
+    answer = _receive(stream)
+    where = _parted(answer)
+    if where is not None:
+        holder, key = where
+        frames = holder[key]
+        if not isinstance(frames, int) or frames < 0:
+            raise EOFError("the retrain process answered nonsense")
+        items: list[Any] = []
+        for _ in range(frames):
+            frame = _receive(stream, list)
+            items += map(each, frame) if each is not None else frame
+            del frame
+        holder[key] = items
+    return answer
 
 
 # -- JSON both ways (plain data; never pickle) --------------------------------------------------------------------
@@ -173,10 +225,15 @@ def evaluation_to_json(ev: Evaluation) -> dict[str, Any]:
             "regions": [[[list(g) for g in gold], [_sg(s) for s in sugg]] for gold, sugg in ev.regions]}
 
 
+def region_from_json(region: list[Any]) -> tuple[tuple[tuple[int, int, str], ...], tuple[Suggestion, ...]]:
+    gold, sugg = region
+    return tuple(_span(g) for g in gold), tuple(Suggestion(*s) for s in sugg)
+
+
 def evaluation_from_json(e: dict[str, Any]) -> Evaluation:
+    """The evaluation; its regions as JSON lists, or made already by :func:`region_from_json` (from :func:`ask`)."""
     evaluation = Evaluation(tuple(e["labels"]), documents=int(e["documents"]), by=str(e["by"]))
-    evaluation.regions = [(tuple(_span(g) for g in gold), tuple(Suggestion(*s) for s in sugg))
-                          for gold, sugg in e["regions"]]
+    evaluation.regions = [r if isinstance(r, tuple) else region_from_json(r) for r in e["regions"]]
     return evaluation
 
 
@@ -190,6 +247,22 @@ def suggested_from_json(obj: dict[str, Any]) -> Suggested:
     docs = {int(doc_id): (str(title), [(Suggestion(*row[:6]), str(row[6])) for row in found])
             for doc_id, title, found in obj["docs"]}
     return Suggested(docs, int(obj["last"]), bool(obj["more"]), str(obj["version"]))
+
+
+#: a suggestion as the window keeps it: ``(doc_id, start, end, label, confidence, source)``, a plain tuple. The
+#: cycle collector stops tracking a plain tuple of plain values, not a named tuple (``Suggestion``): the window's
+#: 60 000 suggestions of a 1 000-statement corpus as named tuples made each of its full passes scan them all, 30 to
+#: 85 ms with every thread held (measured); ``Suggestion._make`` gives one back when it is shown
+Row = tuple[int, int, int, str, float, str]
+
+
+def doc_from_json(item: list[Any]) -> tuple[int, str, tuple[Row, ...], dict[tuple[int, int, int, str], str]]:
+    """One statement of a suggest answer as the window keeps it: (doc_id, title, its suggestions as plain tuples,
+    their texts by (doc_id, start, end, label))."""
+    doc_id, title, found = item
+    rows = tuple((int(r[0]), int(r[1]), int(r[2]), str(r[3]), float(r[4]), str(r[5])) for r in found)
+    texts = {(r[0], r[1], r[2], r[3]): str(r[6]) for r in found}
+    return int(doc_id), str(title), rows, texts
 
 
 def _start() -> subprocess.Popen[bytes]:
@@ -235,11 +308,14 @@ def abort(cancel: threading.Event) -> None:
                 server.wait(5)  # reaped now: no process of ours is left once the window has closed
 
 
-def ask(request: dict[str, Any], cancel: threading.Event | None = None) -> dict[str, Any]:
+def ask(request: dict[str, Any], cancel: threading.Event | None = None,
+        each: Callable[[Any], Any] | None = None) -> dict[str, Any]:
     """One request answered by the retrain process, waited for (the calling thread releases the GIL while it
     waits); the process is started on first use and kept; one that died is replaced once (unless :func:`abort`
     killed it: then :class:`Cancelled`). Raises RuntimeError with the process's message when the request failed
-    there."""
+    there. ``each`` makes each item of the answer's long list (a batch's statements, the regions of a
+    cross-validation) into what the caller keeps, as its frame arrives (:func:`doc_from_json`,
+    :func:`region_from_json`)."""
     global _SERVER
     cancel = cancel or threading.Event()
     with _LOCK:
@@ -256,7 +332,7 @@ def ask(request: dict[str, Any], cancel: threading.Event | None = None) -> dict[
             assert server.stdin is not None and server.stdout is not None
             try:
                 _send(server.stdin, request)
-                answer = _receive(server.stdout)
+                answer = _receive_answer(server.stdout, each)
             except (OSError, EOFError):
                 with _STARTING:
                     _discard(server)
@@ -321,7 +397,7 @@ def serve() -> None:
             answer = handle(request)
         except Exception as exc:  # the window reports it; the process goes on
             answer = {"error": f"{type(exc).__name__}: {exc}"}
-        _send(stdout, answer)
+        _send_answer(stdout, answer)
 
 
 if __name__ == "__main__":

@@ -37,9 +37,9 @@ def prior(cue: Cue) -> float:
 
 
 class Suggestion(NamedTuple):
-    """A suggested span. A named tuple of plain values, not a dataclass: the window keeps thousands of them (the
-    corpus's suggestions), and the cycle collector stops tracking tuples of plain values, so they do not lengthen its
-    full passes (which stall whichever thread triggers them)."""
+    """A suggested span. The cycle collector keeps tracking a named tuple (it stops tracking only plain tuples of
+    plain values), so the window keeps the corpus's suggestions as plain tuples (``batch.Row``) and makes these of
+    the few it shows."""
 
     doc_id: int
     start: int

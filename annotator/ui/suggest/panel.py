@@ -3,9 +3,11 @@ label and source, every suggestion of the corpus at or above the threshold, and 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,18 +17,88 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.core.suggest.batch import Row
 from annotator.core.suggest.evaluate import format_figures
 from annotator.core.suggest.suggester import Suggestion
 
-#: rows the list shows at most (a bulk accept takes every suggestion that passes the filters, listed or not)
-MAX_ROWS = 2000
+COLUMNS = ("Statement", "Label", "Confidence", "Source", "Text")
 SOURCES = (("", "All sources"), ("pattern:", "Cue patterns"), ("model:", "Model"))
+
+
+class SuggestionsModel(QAbstractTableModel):
+    """Every listed suggestion, by statement: a view asks only for the rows it shows, so the list holds the whole
+    corpus's (60 000 and more) and a batch of the retrain replaces its statements' rows in place (a table of items
+    made anew for 2 000 rows took 0.1-0.3 s of the event loop for each batch, measured)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        #: plain tuples (``batch.Row``: not tracked by the cycle collector); equal to their ``Suggestion``
+        self.rows: list[Row] = []
+        self.doc_ids: list[int] = []  # each row's statement (sorted: the rows are by statement)
+        self.titles: dict[int, str] = {}
+        self.names: dict[str, str] = {}
+        self.text_of: Callable[[Row], str] = lambda _row: ""
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = sorted(rows, key=lambda row: row[0])  # by statement; stable: a statement's rows keep their order
+        self.doc_ids = [row[0] for row in self.rows]
+        self.endResetModel()
+
+    def replace_docs(self, by_doc: dict[int, list[Row]]) -> None:
+        """These statements' rows replaced by the ones given (none: removed), each where it belongs: the rows from
+        the first statement given to the last go out and come back in as one block (a corpus batch's statements
+        are consecutive), the other statements' among them kept."""
+        if not by_doc:
+            return
+        i, j = bisect_left(self.doc_ids, min(by_doc)), bisect_right(self.doc_ids, max(by_doc))
+        block = [row for row in self.rows[i:j] if row[0] not in by_doc]
+        block += [row for rows in by_doc.values() for row in rows]
+        block.sort(key=lambda row: row[0])
+        if j > i:
+            self.beginRemoveRows(QModelIndex(), i, j - 1)
+            del self.rows[i:j], self.doc_ids[i:j]
+            self.endRemoveRows()
+        if block:
+            self.beginInsertRows(QModelIndex(), i, i + len(block) - 1)
+            self.rows[i:i] = block
+            self.doc_ids[i:i] = [row[0] for row in block]
+            self.endInsertRows()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            doc_id, _start, _end, label, confidence, source = row
+            if column == 0:
+                return self.titles.get(doc_id, str(doc_id))
+            if column == 1:
+                return self.names.get(label, label)
+            if column == 2:
+                return f"{confidence:.2f}"
+            if column == 3:
+                return source
+            return " ".join(self.text_of(row).split())
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
 
 
 class SuggestionsPanel(QWidget):
@@ -61,15 +133,20 @@ class SuggestionsPanel(QWidget):
         self.figures.setTextFormat(Qt.TextFormat.PlainText)
         self.figures.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.figures.setWordWrap(True)
-        self.table = QTableWidget(0, 5)
+        self.model = SuggestionsModel(self)
+        self.table = QTableView()
         self.table.setObjectName("suggest_table")
-        self.table.setHorizontalHeaderLabels(["Statement", "Label", "Confidence", "Source", "Text"])
+        self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.itemActivated.connect(self._activated)
-        self.table.itemDoubleClicked.connect(self._activated)
+        em = self.table.fontMetrics().averageCharWidth()
+        for column, chars in ((0, 28), (1, 16), (2, 13), (3, 28)):  # a title, the header, a source legible
+            self.table.setColumnWidth(column, chars * em)
+        self.table.activated.connect(self._activated)
+        self.table.doubleClicked.connect(self._activated)
         self.count = QLabel("")
         self.accept_listed = QPushButton("Accept all listed")
         self.accept_listed.setObjectName("suggest_accept_listed")
@@ -85,7 +162,6 @@ class SuggestionsPanel(QWidget):
         layout.addWidget(self.figures)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
-        self.rows: list[Suggestion] = []
         self.threshold.valueChanged.connect(lambda v: self.thresholdChanged.emit(float(v)))
         self.label_filter.currentIndexChanged.connect(lambda _i: self.filtersChanged.emit())
         self.source_filter.currentIndexChanged.connect(lambda _i: self.filtersChanged.emit())
@@ -103,27 +179,36 @@ class SuggestionsPanel(QWidget):
         self.label_filter.setCurrentIndex(max(index, 0))
         self.label_filter.blockSignals(False)
 
-    def passes(self, sg: Suggestion) -> bool:
+    def passes(self, sg: Suggestion | Row) -> bool:
         label, source = self.label_filter.currentData() or "", self.source_filter.currentData() or ""
-        return (not label or sg.label == label) and sg.source.startswith(source)
+        return (not label or sg[3] == label) and sg[5].startswith(source)  # a Suggestion or a plain tuple
 
-    def set_rows(self, rows: list[Suggestion], titles: dict[int, str], names: dict[str, str], texts: Any) -> None:
-        self.rows = rows[:MAX_ROWS]
-        self.table.setUpdatesEnabled(False)
-        self.table.setRowCount(len(self.rows))
-        for i, sg in enumerate(self.rows):
-            phrase = " ".join(texts(sg).split())
-            cells = (titles.get(sg.doc_id, str(sg.doc_id)), names.get(sg.label, sg.label), f"{sg.confidence:.2f}",
-                     sg.source, phrase)
-            for j, cell in enumerate(cells):
-                item = QTableWidgetItem(cell)
-                if j == 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(i, j, item)
-        self.table.setUpdatesEnabled(True)
-        more = f" (the first {MAX_ROWS} listed)" if len(rows) > MAX_ROWS else ""
-        self.count.setText(f"{len(rows)} suggestion(s){more}")
-        self.accept_listed.setEnabled(bool(rows))
+    @property
+    def rows(self) -> list[Row]:
+        """The listed suggestions, in the list's order (plain tuples, equal to their ``Suggestion``)."""
+        return self.model.rows
+
+    def _names(self, titles: dict[int, str], names: dict[str, str], texts: Callable[[Row], str]) -> None:
+        self.model.titles, self.model.names, self.model.text_of = titles, names, texts
+
+    def set_rows(self, rows: list[Row], titles: dict[int, str], names: dict[str, str],
+                 texts: Callable[[Row], str]) -> None:
+        """The whole list anew (a filter, the threshold, an accept or a rejection changed it)."""
+        self._names(titles, names, texts)
+        self.model.set_rows(rows)
+        self._counted()
+
+    def replace_docs(self, by_doc: dict[int, list[Row]], titles: dict[int, str], names: dict[str, str],
+                     texts: Callable[[Row], str]) -> None:
+        """Some statements' rows anew (the retrain's answer for them), the rest of the list left as it is."""
+        self._names(titles, names, texts)
+        self.model.replace_docs(by_doc)
+        self._counted()
+
+    def _counted(self) -> None:
+        n = len(self.model.rows)
+        self.count.setText(f"{n} suggestion(s)")
+        self.accept_listed.setEnabled(bool(n))
 
     def set_figures(self, figures: dict[str, dict[str, Any]] | None, names: dict[str, str], note: str) -> None:
         """The figures per label as a plain table (no rich text: a label's name is shown as typed)."""
@@ -132,7 +217,7 @@ class SuggestionsPanel(QWidget):
             return
         self.figures.setText(format_figures(figures, names) + "\n" + note)
 
-    def _activated(self, item: QTableWidgetItem) -> None:
-        row = item.row()
-        if 0 <= row < len(self.rows):
-            self.suggestionActivated.emit(self.rows[row])
+    def _activated(self, index: QModelIndex) -> None:
+        row = index.row()
+        if 0 <= row < len(self.model.rows):
+            self.suggestionActivated.emit(Suggestion._make(self.model.rows[row]))

@@ -12,6 +12,7 @@ answer made before the change is dropped.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,33 +36,50 @@ class _Thread(QThread):
         self.request = request
         self.generation = generation
         self.threshold = threshold
-        self.answer: dict[str, Any] | None = None
         self.result: Any = None
         self.error: str | None = None
         self.cancel = threading.Event()
 
     def run(self) -> None:  # the worker thread: no Qt widget, no project connection here
         try:
-            self.answer = batch.ask(self.request, self.cancel)
-            # the answer made into objects here, not on the GUI thread (a corpus batch: thousands of them; the
-            # figures: a matching per statement, 50 ms on 100 statements)
+            # each frame's items made into what the window keeps as it arrives, here, not on the GUI thread (a
+            # corpus batch: thousands of suggestions; the figures: a matching per statement, 50 ms on 100)
+            each = {"focus": batch.doc_from_json, "corpus": batch.doc_from_json,
+                    "evaluate": batch.region_from_json}.get(self.kind)
+            answer = batch.ask(self.request, self.cancel, each)
             if self.kind in ("focus", "corpus"):
-                self.result = batch.suggested_from_json(self.answer)
+                texts: dict[tuple[int, int, int, str], str] = {}
+                docs = {}
+                for doc_id, title, rows, its_texts in answer["docs"]:
+                    docs[doc_id] = (title, rows)
+                    texts.update(its_texts)
+                self.result = Arrived(docs, texts, int(answer["last"]), bool(answer["more"]), str(answer["version"]))
             elif self.kind == "evaluate":
-                evaluation = batch.evaluation_from_json(self.answer["evaluation"])
+                evaluation = batch.evaluation_from_json(answer["evaluation"])
                 self.result = (evaluation, {self.threshold: evaluation.figures(self.threshold)})
             else:
-                self.result = self.answer
-            self.answer = None  # its lists are garbage now, not old objects the cycle collector keeps scanning
+                self.result = answer
         except Exception as exc:  # reported in the window's status bar; the last good model stays
             self.error = f"{type(exc).__name__}: {exc}"
+
+
+@dataclass
+class Arrived:
+    """Suggestions for some statements, as the window keeps them: doc_id -> (title, its suggestions as plain tuples
+    (``batch.Row``)), their texts by (doc_id, start, end, label); ``last``, ``more``: as in ``batch.Suggested``."""
+
+    docs: dict[int, tuple[str, tuple[batch.Row, ...]]]
+    texts: dict[tuple[int, int, int, str], str]
+    last: int
+    more: bool
+    version: str
 
 
 class Retrainer(QObject):
     """``schedule()`` after a change, ``focus(doc_ids)`` when a statement opens; the answers come as signals."""
 
     trained = Signal(object)  # {"version", "spans", "documents", "seconds", "cpu"}
-    suggested = Signal(object, bool)  # batch.Suggested, whether it is a corpus batch
+    suggested = Signal(object, bool)  # Arrived, whether it is a corpus batch
     evaluated = Signal(object, object)  # Evaluation, {threshold: its figures}
     failed = Signal(str)
     started = Signal()
