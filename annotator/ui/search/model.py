@@ -86,6 +86,10 @@ class HitList(MutableSequence[Hit]):
 
 class HitsModel(Table):
     HEADERS = ("Statement", "Date", "Left", "Hit", "Right", "Labels")
+    #: the roles answered (a repaint asks each visible cell for ~8: the others end at once, which counts while a
+    #: search's thread holds the GIL between two calls)
+    ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                                       Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole))
 
     def __init__(self) -> None:
         super().__init__()
