@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QColor
 
 from annotator.core.suggest.suggester import Suggestion
 from annotator.store import Project
@@ -53,8 +54,20 @@ def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_
     assert all(0.5 <= g.confidence <= 1 for g in ghosts)
     assert any(g.source.startswith("model:") for g in ghosts) and any(g.source.startswith("pattern:") for g in ghosts)
     assert all(ctl.layer.tag(g).split()[-1].replace(".", "").isdigit() for g in ghosts)
-    grab = view.grab()  # the ghosts' pixels: each ghost's outline is in its label's colour
-    assert not grab.isNull()
+    grab = view.grab().toImage()  # the pixels: each ghost's tag is drawn, filled in its label's colour
+    colors = {lb.key: QColor(lb.color) for lb in window.session.labels}
+    ratio = grab.devicePixelRatio()
+    on_screen = [g for g in ghosts if view.cp_rects(g.start, g.end)]  # tag_boxes() has those only
+    checked = 0
+    for ghost, box in zip(on_screen, ctl.layer.tag_boxes(), strict=True):
+        at = ctl.layer.mapTo(view, box.center().toPoint() - QPoint(int(box.width() / 2) - 2, 0))
+        if not view.rect().contains(at):
+            continue
+        pixel, want = grab.pixelColor(int(at.x() * ratio), int(at.y() * ratio)), colors[ghost.label]
+        assert max(abs(pixel.red() - want.red()), abs(pixel.green() - want.green()),
+                   abs(pixel.blue() - want.blue())) < 60, (ghost, pixel.name(), want.name())
+        checked += 1
+    assert checked >= 2  # the tags on the first screen (three in the test window)
 
     qtbot.keyClick(view, Qt.Key.Key_S)  # step to the first suggestion
     assert ctl.current == ghosts[0]
@@ -82,7 +95,8 @@ def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_
 
     # the model's per-label figures, beside the threshold in the Suggestions dock
     qtbot.waitUntil(lambda: _settled(ctl), timeout=120_000)
-    window.suggestions.dock.show()
+    ctl.dock.toggleViewAction().trigger()
+    assert ctl.dock.isVisible()  # opened as a user does, from the Suggestions or View menu
     figures = ctl.figures()
     assert set(figures) == {"threat", "commitment", "call_to_action"}
     assert figures["threat"]["spans"] == 4 and figures["threat"]["overlap"]["recall"] is not None
