@@ -258,3 +258,26 @@ def test_overlap_count_of_crowded_spans_is_the_maximum_matching(a: list, b: list
     finally:
         lean._MAX_MATCHING_PAIRS = limit
     assert lean._common(a, b) == sum((Counter(a) & Counter(b)).values())
+
+
+def test_the_whitespace_counted_on_bytes_is_str_isspace() -> None:
+    import sys
+
+    from annotator.core.agreement import characters
+
+    found = [chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+    assert "".join(c for c in found if c < "\x80").encode() == characters._ASCII_SPACE
+    assert tuple(c.encode() for c in found if c >= "\x80") == characters._WIDE_SPACE
+
+
+whitespace = st.sampled_from([chr(i) for i in range(0x3001) if chr(i).isspace()] + ["\u200b", "\u180e", "\ufeff"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(hostile_text, whitespace, st.sampled_from(["–", "’", "🚀", "\x80", "\u2018", "é"])),
+                max_size=12))
+def test_non_whitespace_counted_on_bytes_equals_split(pieces: list[str]) -> None:
+    from annotator.core.agreement import characters
+
+    text = "".join(pieces)
+    assert characters.nonspace_text(text) == len("".join(text.split()))

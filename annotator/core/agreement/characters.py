@@ -19,6 +19,29 @@ def nonspace(text: str) -> int:
     return sum(map(len, text.split()))
 
 
+#: the whitespace ``str.split()`` splits on (``str.isspace``): these ASCII bytes, and the wide characters below
+#: as UTF-8 (written out: finding them takes 0.1 s; tests/core/test_agreement_lean.py holds them to ``isspace``)
+_ASCII_SPACE = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+_WIDE_SPACE = tuple(c.encode() for c in "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                                        "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+#: every byte but those of :data:`_WIDE_SPACE` (deleted: what is left is a short string to look for them in)
+_NOT_WIDE = bytes(sorted(set(range(256)) - {b for seq in _WIDE_SPACE for b in seq}))
+
+
+def nonspace_text(text: str) -> int:
+    """:func:`nonspace` of a whole text at a third less work: on its UTF-8 bytes, where every whitespace
+    character is one ASCII byte unless the text holds one of the rarer wide ones (then :func:`nonspace`), so the
+    count is ``len(text)`` less the ASCII whitespace bytes, with no word objects. The wide ones are looked for among
+    the few bytes that can belong to them (a candidate is then confirmed in the whole text)."""
+    data = text.encode("utf-8", "surrogatepass")
+    rest = data.translate(None, _NOT_WIDE)
+    if rest:
+        for seq in _WIDE_SPACE:
+            if seq in rest and seq in data:
+                return nonspace(text)
+    return len(text) - len(data) + len(data.translate(None, _ASCII_SPACE))
+
+
 def boundary_prefix(text: str, spans: Iterable[SpanTuple]) -> tuple[dict[int, int], int]:
     """Non-whitespace characters before each span boundary, and in the whole text."""
     prefix: dict[int, int] = {}

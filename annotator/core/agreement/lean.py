@@ -36,8 +36,9 @@ _MAX_PAIRS = 1024
 def prefix_counts(text: str, spans: Sequence[SpanTuple], other: Sequence[SpanTuple]) -> tuple[dict[int, int], int]:
     """Non-whitespace characters in the whole text, and a count at each boundary of ``spans`` and ``other`` whose
     differences give the characters between two boundaries covered by a span (``str.split`` splits on exactly
-    the ``str.isspace`` characters): the text is split once, and the pieces inside spans once more; the text
-    between spans is never counted piece by piece (no difference spans it)."""
+    the ``str.isspace`` characters): the pieces inside spans are split, the whole text counted on its bytes
+    (:func:`.characters.nonspace_text`); the text between spans is never counted piece by piece (no difference
+    spans it)."""
     delta: dict[int, int] = {}
     get = delta.get
     for s, e, _ in spans:
@@ -54,7 +55,7 @@ def prefix_counts(text: str, spans: Sequence[SpanTuple], other: Sequence[SpanTup
         prefix[p] = count
         depth += delta[p]
         prev = p
-    return prefix, len("".join(text.split()))
+    return prefix, characters.nonspace_text(text)
 
 
 def _grouped(spans: Sequence[SpanTuple]) -> dict[str, list[Interval]]:
