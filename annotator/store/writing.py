@@ -4,7 +4,6 @@ import of documents with their spans (:meth:`Project.import_documents` and proje
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import sqlite3
 from collections import Counter
@@ -27,11 +26,11 @@ def now() -> str:
 
 
 def json_cell(obj: Any) -> str | None:
-    """A history ``before``/``after`` cell: the object (a dataclass as its fields) as JSON text; None stays NULL."""
+    """A history ``before``/``after`` cell: the object (a dataclass as its fields) as JSON text; None stays NULL.
+    orjson writes a dataclass's fields itself, in their order, as ``dataclasses.asdict`` then ``dumps`` did, without
+    the deep copy (1.5 % of a label key press on a 1 M-character statement)."""
     if obj is None:
         return None
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        obj = dataclasses.asdict(obj)
     return orjson.dumps(obj).decode()
 
 
