@@ -333,13 +333,13 @@ _V5 = [*_V5_CORPUS]
 # spans and every change of a span's place or label (a note is no figure), by triggers, so whatever writes the spans
 # (the window, an undo, an import, ``annotator`` on the command line in another process) makes the kept share stale
 # and a report recomputes exactly those statements. A statement without a row has revision 0 (no span of it was
-# written since this version): nothing to fill for older projects. Revisions only grow (no row is ever lowered and
-# statements are never deleted), so of two shares of one statement the later is known.
+# written since this version): nothing to fill for older projects. Revisions only grow (no row is ever lowered or
+# deleted, not even with its statement: an id used again goes on counting), so of two shares the later is known.
 _BUMP = """INSERT INTO span_revisions (doc_id, revision) VALUES ({R}.doc_id, 1)
             ON CONFLICT (doc_id) DO UPDATE SET revision = revision + 1;"""
 _V6_REPORT = [
     """CREATE TABLE span_revisions (
-        doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        doc_id INTEGER PRIMARY KEY,  -- no foreign key: a deleted statement's spans go first (and bump it)
         revision INTEGER NOT NULL CHECK (revision > 0)
     )""",
     f"""CREATE TRIGGER report_span_insert AFTER INSERT ON spans BEGIN

@@ -338,6 +338,8 @@ SQL_ALLOWED = {
     # constant queries or an IN (?, ?, ...) list of placeholders, the values are parameters
     ("annotator/store/colleague.py", "read"): "constant queries from the callers, IN (?, ?, ...) placeholders",
     ("annotator/store/check.py", "check_project"): "the same constant type checks (connection._TYPE_CHECKS)",
+    # a batch of statements for the agreement report: an IN (?, ?, ...) list of placeholders, the ids are parameters
+    ("annotator/store/report_entries.py", "batches"): "IN (?, ?, ...) placeholders",
 }
 
 
