@@ -15,6 +15,11 @@ HOSTILE = (
     "We urge restraint; <b>bold</b> &amp; <img src=x onerror=alert(1)> stays literal.\r\n"
 )
 SECOND = "Second statement: we commit to defend our allies."
+#: a plain paragraph the key-press tests repeat into long statements
+PARAGRAPH = (
+    "The ministers reaffirmed their commitment to a free and open region, and they condemned the launches "
+    "in the strongest terms, calling on all parties to refrain from further provocations. "
+)
 
 
 @pytest.fixture
@@ -31,6 +36,16 @@ def window(qtbot, project, tmp_path):
 
     return show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "settings.ini"),
                                                             QSettings.Format.IniFormat)))
+
+
+def window_over(qtbot, tmp_path, docs):
+    """A new project holding ``docs`` in the real window (1100 × 700), shown: (window, project)."""
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=docs)
+    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window.resize(1100, 700)
+    return show_window(qtbot, window), project
 
 
 def show_window(qtbot, window):

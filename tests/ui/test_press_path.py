@@ -6,26 +6,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import IncomingDocument
-from annotator.store import Project
-from tests.ui.conftest import show_window
-
-PARAGRAPH = (
-    "The ministers reaffirmed their commitment to a free and open region, and they condemned the launches "
-    "in the strongest terms, calling on all parties to refrain from further provocations. "
-)
-
-
-def _window(qtbot, tmp_path, docs):
-    from annotator.ui.mainwindow import MainWindow
-
-    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=docs)
-    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window.resize(1100, 700)
-    return show_window(qtbot, window), project
+from tests.ui.conftest import PARAGRAPH, window_over
 
 
 def _stored(path, doc_id):
@@ -37,7 +22,7 @@ def _stored(path, doc_id):
 
 
 def test_a_label_key_saves_and_paints_at_once_and_the_panels_follow(qtbot, tmp_path):
-    window, project = _window(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 3, "one"),
+    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 3, "one"),
                                                 IncomingDocument("Another statement.", "two")])
     try:
         qtbot.waitUntil(lambda: window.session.document is not None)
@@ -70,7 +55,7 @@ def test_a_label_key_saves_and_paints_at_once_and_the_panels_follow(qtbot, tmp_p
 
 def test_remembered_paragraph_rectangles_follow_a_relayout(qtbot, tmp_path):
     text = "\n".join(PARAGRAPH * (1 + k % 3) for k in range(12))
-    window, project = _window(qtbot, tmp_path, [IncomingDocument(text, "long")])
+    window, project = window_over(qtbot, tmp_path, [IncomingDocument(text, "long")])
     try:
         view = window.view
         doc = window.session.document.id
@@ -104,7 +89,7 @@ def test_remembered_paragraph_rectangles_follow_a_relayout(qtbot, tmp_path):
 
 def test_the_documents_list_finds_rows_by_id_after_filters(qtbot, tmp_path):
     docs = [IncomingDocument(f"Statement number {i}.", f"s{i}") for i in range(40)]
-    window, project = _window(qtbot, tmp_path, docs)
+    window, project = window_over(qtbot, tmp_path, docs)
     try:
         ids = [d.id for d in project.documents()]
         for doc_id in ids[::3]:
@@ -128,7 +113,7 @@ def test_the_documents_list_finds_rows_by_id_after_filters(qtbot, tmp_path):
 def test_nested_spans_by_key_make_room_and_keep_the_sorted_ends(qtbot, tmp_path):
     from annotator.ui.statement.span_layer import MIN_LANES, lane_room
 
-    window, project = _window(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")])
+    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")])
     try:
         view = window.view
         keys = [lb.shortcut for lb in window.session.labels]

@@ -3,27 +3,12 @@ current row follow on the next turn of the event loop (issue #14: the 1 M-charac
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import IncomingDocument
-from annotator.store import Project
-from tests.ui.conftest import show_window
-
-PARAGRAPH = (
-    "The ministers reaffirmed their commitment to a free and open region, and they condemned the launches "
-    "in the strongest terms, calling on all parties to refrain from further provocations. "
-)
-
-
-def _window(qtbot, tmp_path, docs):
-    from annotator.ui.mainwindow import MainWindow
-
-    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=docs)
-    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window.resize(1100, 700)
-    return show_window(qtbot, window), project
+from tests.ui.conftest import PARAGRAPH, window_over
 
 
 def _strip_rows(strip) -> list[bytes]:
@@ -33,7 +18,7 @@ def _strip_rows(strip) -> list[bytes]:
 
 def test_the_strip_tick_and_the_table_row_follow_the_press(qtbot, tmp_path):
     text = "\n".join(PARAGRAPH for _ in range(60))
-    window, project = _window(qtbot, tmp_path, [IncomingDocument(text, "long")])
+    window, project = window_over(qtbot, tmp_path, [IncomingDocument(text, "long")])
     try:
         view, strip = window.view, window.view.overview
         qtbot.waitUntil(lambda: strip.built)
@@ -63,7 +48,7 @@ def test_the_strip_tick_and_the_table_row_follow_the_press(qtbot, tmp_path):
 
 
 def test_a_table_request_outdated_by_a_direct_one_is_dropped(qtbot, tmp_path):
-    window, project = _window(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")])
+    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")])
     try:
         doc = window.session.document.id
         first = project.add_span(doc, 4, 13, window.session.labels[0].key)
@@ -84,7 +69,7 @@ def test_a_table_request_outdated_by_a_direct_one_is_dropped(qtbot, tmp_path):
 
 def test_opening_a_statement_paints_its_scroll_bar_on_the_next_turn(qtbot, tmp_path):
     short, long = IncomingDocument("A short statement.", "short"), IncomingDocument(PARAGRAPH * 80, "long")
-    window, project = _window(qtbot, tmp_path, [short, long])
+    window, project = window_over(qtbot, tmp_path, [short, long])
     try:
         bar = window.view.verticalScrollBar()
         ids = [d.id for d in project.documents()]
@@ -101,7 +86,7 @@ def test_opening_a_statement_paints_its_scroll_bar_on_the_next_turn(qtbot, tmp_p
 
 
 def test_a_span_outlined_again_after_a_paint_is_repainted(qtbot, tmp_path):
-    window, project = _window(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 4, "one")])
+    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 4, "one")])
     try:
         view = window.view
         view.select_cp(4, 13)
