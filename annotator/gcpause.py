@@ -5,11 +5,17 @@ window's objects (about 100 000) or a colleague file's spans it took 150 ms to 1
 a retrain or an agreement report (measured, issue #14). ``gc.freeze`` is process-wide, so it is counted here: the
 objects are given back to the collector when the last holder lets go, not when the first one does (a report ending
 must not thaw what the suggestions' retrain still relies on, and the other way round).
+
+They are given back, not kept frozen for good: a cycle of frozen objects that becomes garbage is never freed, and
+those cycles hold Qt objects -- a closed review's or dialog's widgets stayed alive, and a later window lost its
+keyboard focus to them (tried, issue #14; ``tests/ui/test_review_gui.py`` failed that way).
 """
 
 from __future__ import annotations
 
 import gc
+import importlib
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,3 +54,22 @@ def held() -> Iterator[None]:
         yield
     finally:
         release()
+
+
+def imported(name: str) -> None:
+    """Import a large module (a chart library: 100 000 objects or more) with no collector pass while it loads, and
+    freeze what it made (given back with the rest by the last :func:`release`). Imported in the report's thread
+    before its hold, its objects set off a full pass there that walked the whole heap: 55-80 ms during which the
+    window's thread could not run (traced with ``gc.callbacks``, issue #14)."""
+    if name in sys.modules:
+        return
+    with _lock:
+        was = gc.isenabled()
+        gc.disable()  # process-wide, for the import only: the window's young cycles wait a fraction of a second
+    try:
+        importlib.import_module(name)
+    finally:
+        with _lock:
+            gc.freeze()
+            if was:
+                gc.enable()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator import formats
+from annotator import formats, pacing
 from annotator.core import review as core
 from annotator.core.model import Label
 from annotator.core.text import sha256_text
@@ -113,10 +113,11 @@ class _Rows:
             self._check_stamp()
         with connection.translated("read", self.path):
             try:
+                # read in a paced thread (annotator/pacing.py), a long list of rows hands the GIL over as it goes
                 if conn is not None:
-                    return conn.execute(sql, params).fetchall()
+                    return list(pacing.rows(conn.execute(sql, params)))
                 with self.lock:
-                    return self.conn.execute(sql, params).fetchall()
+                    return list(pacing.rows(self.conn.execute(sql, params)))
             except sqlite3.DatabaseError as exc:
                 raise ProjectFileError(f"{self.path} is damaged ({exc}); nothing more of it is read") from None
 
@@ -154,6 +155,7 @@ class _Rows:
         for n in range(0, len(todo), 256):
             batch = dict(todo[n : n + 256])
             marks = ",".join("?" * len(batch))
+            pacing.pace()
             for doc_id, text in self.read(f"SELECT id, text FROM documents WHERE id IN ({marks})", tuple(batch), conn):
                 ok = isinstance(text, str) and sha256_text(text) == batch[doc_id]
                 (self.checked if ok else self.forged).add(doc_id)
@@ -481,7 +483,7 @@ class ColleagueFile:
         return found
 
     def _align(self, project: Project, conn: sqlite3.Connection | None) -> Alignment:
-        mine = project.conn.execute("SELECT id, sha256, title FROM documents ORDER BY id").fetchall()
+        mine = list(pacing.rows(project.conn.execute("SELECT id, sha256, title FROM documents ORDER BY id")))
         by_title = {title: doc_id for doc_id, _sha, title in mine}
         if self._rows is None:
             theirs_by_sha = {sha: d.title for sha, d in self._memory.items()}

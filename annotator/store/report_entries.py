@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from annotator import pacing
 from annotator.core import review_kept as kept
 from annotator.core.agreement import lean
 from annotator.core.agreement.sets import SpanTuple
@@ -98,7 +99,7 @@ def revisions(conn: sqlite3.Connection) -> dict[int, int] | None:
     """Every statement's revision (absent: 0); None for a project without them (older than schema 6, read-only):
     nothing can be kept for it."""
     try:
-        return dict(conn.execute("SELECT doc_id, revision FROM span_revisions"))
+        return dict(pacing.rows(conn.execute("SELECT doc_id, revision FROM span_revisions")))
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             return None
@@ -127,13 +128,16 @@ def batches(project: Project, cfile: ColleagueFile, pairs: Sequence[tuple[int, s
         chunk = pairs[n:n + BATCH]
         ids = tuple(doc_id for doc_id, _ in chunk)
         marks = ",".join("?" * len(ids))
+        pacing.pace()  # each query below steps its rows letting go of the GIL: the window takes it here
         with translated("read", project.path):
             docs = {i: (t, x) for i, t, x in conn.execute(
                 f"SELECT id, title, text FROM documents WHERE id IN ({marks})", ids)}
+            pacing.pace()
             mine: dict[int, list[tuple[int, SpanTuple]]] = {i: [] for i in ids}
             for doc_id, span_id, start, end, label in conn.execute(
                     f'SELECT doc_id, id, start, "end", label FROM spans WHERE doc_id IN ({marks})'
                     ' ORDER BY doc_id, start, "end", label, id', ids):
                 mine[doc_id].append((span_id, (start, end, intern.setdefault(label, label))))
+        pacing.pace()
         theirs = cfile.rows_of([sha for _, sha in chunk])
         yield [(i, sha, *docs[i], mine[i], theirs.get(sha, [])) for i, sha in chunk]

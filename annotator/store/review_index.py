@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator import gcpause
+from annotator import gcpause, pacing
 from annotator.core import review as core
 from annotator.store import report_entries
 from annotator.store.colleague import ColleagueFile
@@ -173,7 +173,7 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
             if n % _REFREEZE == 0:
                 with gcpause.held():  # what the walk kept so far joins the frozen objects (the outer hold stays)
                     pass
-            time.sleep(0)  # hands the GIL to the window's thread if it waits: a key press never queues behind us
+            pacing.pace()  # hands the GIL to the window's thread for real (annotator/pacing.py)
             batch.reached = (batch.reached[0], doc_id) if go_back else (doc_id, batch.reached[1])
             if time.monotonic() - last >= every:
                 emit(batch)

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from annotator import gcpause
+from annotator import gcpause, pacing
 from annotator.core import review as core
 from annotator.core import review_kept as kept_mod
 from annotator.store import original
@@ -59,6 +59,7 @@ class _ReportDocs(Sequence[core.ReportDoc]):
         name = self._colleague.name if self._colleague is not None else None
         for batch in entries.batches(self._project, self._file, self._pairs):
             for doc_id, sha, title, text, mine, rows in batch:
+                pacing.pace()
                 yield self._doc(doc_id, sha, title, text, mine, entries.theirs_of(rows, self._file, name))
 
 
@@ -129,6 +130,7 @@ def _kept_report(project: Project, cfile: ColleagueFile, colleague: str, pairs: 
     for _round in range(3):
         for batch in entries.batches(project, cfile, todo):
             for doc_id, _sha, _title, text, mine, their_rows in batch:
+                pacing.pace()
                 theirs = entries.theirs_of(their_rows, cfile, colleague)
                 if doc_id not in local:
                     made = shares.make(text, [t for _, t in mine], theirs)
@@ -155,10 +157,11 @@ def _kept_report(project: Project, cfile: ColleagueFile, colleague: str, pairs: 
             earlier_totals.add(kept_mod.entry_of(chosen[doc_id]), -1)
             earlier_totals.add(entry)
         before = earlier_totals.side(shares.labels)
-    titles = dict(project.conn.execute("SELECT id, title FROM documents INDEXED BY documents_listing"))
+    titles = dict(pacing.rows(project.conn.execute("SELECT id, title FROM documents INDEXED BY documents_listing")))
     rows = []
     base = planned - total
     for n in range(0, total, _ROWS):
+        pacing.pace()
         rows += [kept_mod.row(sha, titles[d], kept_mod.values_of(chosen[d])) for d, sha in pairs[n:n + _ROWS]]
         if progress is not None:
             progress(base + min(total, n + _ROWS), base + total)

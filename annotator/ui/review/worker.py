@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
+from annotator import gcpause, pacing
 from annotator.core import review as core
 from annotator.errors import AnnotatorError
 from annotator.store import connection, review_index
@@ -48,9 +49,9 @@ class _Thread(QThread):
         try:
             # the dialog's module (its charts: numpy, pyqtgraph) is loaded here, not when the report is shown: on the
             # window's thread its first import froze the window 1.7 s; here, 0.1 s at most in numpy's own start
-            import annotator.ui.review.report  # noqa: F401
-
-            report = store.review_report(self._reader, self._file, self._colleague, progress=self._progress)
+            gcpause.imported("annotator.ui.review.report")
+            with pacing.paced():  # the window's thread gets the GIL while the rows are read (annotator/pacing.py)
+                report = store.review_report(self._reader, self._file, self._colleague, progress=self._progress)
         except Cancelled:
             self.cancelled = True
         except AnnotatorError as exc:
@@ -205,13 +206,15 @@ class _IndexThread(QThread):
         self.cancelled = False
 
     def _stop(self) -> bool:
+        pacing.pace()  # asked between statements and, in the whole check, every few thousand SQLite steps
         return self.cancelled or self.isInterruptionRequested()
 
     def run(self) -> None:
         try:
-            review_index.walk(self._reader, self._file, self._start, self.batch.emit, self._stop)
-            if not self._stop():
-                self._file.check_whole(cancelled=self._stop)  # a large file's whole check, now that J is served
+            with pacing.paced():  # the window's thread gets the GIL while the rows are read (annotator/pacing.py)
+                review_index.walk(self._reader, self._file, self._start, self.batch.emit, self._stop)
+                if not self._stop():
+                    self._file.check_whole(cancelled=self._stop)  # a large file's whole check, now J is served
         except connection.Cancelled:
             self.cancelled = True
         except AnnotatorError as exc:
