@@ -48,6 +48,16 @@ def _rss_mb() -> float:
         return int(fh.read().split()[1]) * 4096 / 1e6
 
 
+def _cpu_wait() -> float:
+    """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere): on a loaded
+    machine the part of a stall the operating system caused, not the application."""
+    try:
+        with open("/proc/thread-self/schedstat") as fh:
+            return int(fh.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _ms(times: list[float]) -> float:
     return median(times) * 1000
 
@@ -75,6 +85,7 @@ class Window:
         from annotator.ui.mainwindow import MainWindow
 
         self.app = QApplication.instance() or QApplication(sys.argv[:1])
+        self.cpu_wait = 0.0  # of the last wait_for's worst stall, ms
         self.project = Project.open(path, user="bench")
         settings = QSettings(str(ctx.workdir / "corpus-bench.ini"), QSettings.Format.IniFormat)
         self.window = MainWindow(self.project, settings)
@@ -112,17 +123,24 @@ class Window:
 
     def wait_for(self, done: Any, limit: float = 600.0) -> tuple[float, float]:
         """Run the event loop (idle as a window waits, not spinning) until ``done()``; (seconds, the worst delay of
-        a 4 ms timer's tick beyond its interval, in ms: how long the window could not answer)."""
+        a 4 ms timer's tick beyond its interval, in ms: how long the window could not answer). ``self.cpu_wait``:
+        how much of that worst delay the window's thread spent waiting for a CPU (the machine's load), in ms."""
         from PySide6.QtCore import QEventLoop, QTimer
 
         interval = 0.004
         worst = [0.0]
         last = [time.perf_counter()]
+        waited = [_cpu_wait()]
+        self.cpu_wait = 0.0
 
         def tick() -> None:
             now = time.perf_counter()
-            worst[0] = max(worst[0], now - last[0] - interval)
+            cpu = _cpu_wait()
+            if now - last[0] - interval > worst[0]:
+                worst[0] = now - last[0] - interval
+                self.cpu_wait = (cpu - waited[0]) * 1000
             last[0] = now
+            waited[0] = cpu
 
         timer = QTimer()
         timer.setInterval(int(interval * 1000))
@@ -225,11 +243,13 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
         raise RuntimeError("no disagreement shown after opening the colleague file")
     # the rest is compared in the background (issue #14): the window answers meanwhile
     compared, compare_stall = win.wait_for(lambda: not review.index_jobs)
+    compare_wait = win.cpu_wait
     growth = _rss_mb() - before
 
     cpu = time.process_time()  # both threads: the report's and the window's
     review.actions["review_report"].trigger()
     took, stall = win.wait_for(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
+    report_wait = win.cpu_wait
     cpu = time.process_time() - cpu
     floor_cpu = time.process_time()
     floor = timed(lambda: exact_floor(corpus.mine, corpus.theirs))
@@ -240,9 +260,10 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
     gc.collect()
     left = _rss_mb() - before
     ctx.note(f"corpus review: colleague open {opened:.2f} s ({opened_cpu:.2f} s CPU) to the first disagreement, the "
-             f"rest compared in the background in {compared:.1f} s (worst stall {compare_stall:.1f} ms; +{growth:.0f} MB, "
-             f"{left:.0f} MB left after closing); report {took:.2f} s (CPU {cpu:.2f} s; set intersection "
-             f"{floor_cpu:.2f} s), worst stall {stall:.1f} ms")
+             f"rest compared in the background in {compared:.1f} s (worst stall {compare_stall:.1f} ms, of which "
+             f"{compare_wait:.1f} ms waiting for a CPU; +{growth:.0f} MB, {left:.0f} MB left after closing); report "
+             f"{took:.2f} s (CPU {cpu:.2f} s; set intersection {floor_cpu:.2f} s), worst stall {stall:.1f} ms, of "
+             f"which {report_wait:.1f} ms waiting for a CPU")
     return [
         Row(MEASURES[4], took, "s", floor, "set intersection", Target(max_figure=3, unit="s")),
         Row(MEASURES[5], stall, "ms", None, "", FRAME),
