@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from annotator import pacing
 from annotator.core.model import IncomingDocument, Label
 from annotator.errors import AnnotatorError
 from annotator.store import Project
@@ -97,6 +98,29 @@ def test_the_walk_finds_the_open_statements_and_reads_no_span_twice(tmp_path):
         ix.add(b)
     assert ix.finished and ix.aligned == 2 and ix.open_count(0) == 1
     assert ix.step(1, True, 0, never) == ("found", 2, False)
+    cfile.close()
+
+
+def test_a_paced_walk_pauses_between_statements_and_finds_the_same(tmp_path):
+    """In the review's thread the walk is paced (annotator/pacing.py): it hands the GIL to the window's thread
+    between statements -- a real pause, not ``time.sleep(0)`` -- and finds what an unpaced walk finds."""
+    mine = make(tmp_path / "mine.sqlite", [(1, 2, 7, "threat"), (2, 2, 8, "threat")])
+    theirs = make(tmp_path / "theirs.sqlite", [(1, 2, 7, "threat"), (2, 2, 9, "threat")])
+    cfile = rv.ColleagueFile.load(theirs)
+    found = []
+    with Project.open(mine) as project:
+        for every in (None, 0.0):
+            batches: list[Batch] = []
+            before = pacing.pauses()
+            if every is None:
+                walk(rv.reader(project), cfile, 1, batches.append, lambda: False)
+                assert pacing.pauses() == before  # not paced: never slowed (the command line)
+            else:
+                with pacing.paced(every=every, pause=0.0001):
+                    walk(rv.reader(project), cfile, 1, batches.append, lambda: False)
+                assert pacing.pauses() - before >= 2  # at least one pause per statement
+            found.append(sorted(p for b in batches for p in b.forward + b.backward))
+    assert found[0] == found[1] == [(1, 0), (2, 1)]
     cfile.close()
 
 
