@@ -147,6 +147,33 @@ def test_updates_agree_with_brute_force(spans: list[Span], ops: list[tuple[bool,
     assert all(original.get(s.id) == s for s in before)
 
 
+def test_block_maxima_stay_upper_bounds_through_many_edits():
+    """An edit keeps the block maxima as upper bounds (no recomputation per label key); queried between edits
+    and past the point where they are computed exactly again, the answers stay the brute force ones."""
+    rng = random.Random(7)
+    current = {i: span(i, rng.randrange(0, 3000), 0) for i in range(5 * BLOCK)}
+    current = {i: span(i, s.start, s.start + rng.choice([1, 4, 60, 900])) for i, s in current.items()}
+    index = IntervalIndex(current.values())
+    next_id = len(current)
+    for step in range(6 * BLOCK):
+        if rng.random() < 0.45:
+            victim = rng.choice(sorted(current))
+            assert index.remove(victim) == current.pop(victim)
+        else:
+            start = rng.randrange(0, 3000)
+            current[next_id] = span(next_id, start, start + rng.choice([1, 4, 60, 2500]))
+            index.add(current[next_id])
+            next_id += 1
+        ends = index.ends
+        for block, bound in enumerate(index._bmax):  # what the queries skip by
+            assert bound >= max(ends[block * BLOCK : (block + 1) * BLOCK]), (step, block)
+            assert index._pmax[block] >= max(ends[: (block + 1) * BLOCK]), (step, block)
+        if step % 3 == 0:
+            everything = sorted(current.values(), key=lambda s: (s.start, s.end, s.label, s.id))
+            a = rng.randrange(0, 3100)
+            assert index.overlapping(a, a + 40) == brute_overlapping(everything, a, a + 40), step
+
+
 @given(span_lists, st.integers(1, 5))
 def test_lanes_never_collide_below_the_cap(spans: list[Span], cap: int):
     ordered = sorted(spans, key=lambda s: (s.start, s.end, s.id))
