@@ -107,6 +107,7 @@ def read(path: Path) -> ReadResult:
     docs: list[IncomingDocument] = []
     skipped = 0
     doc_labels: dict[str, int] = {}
+    names = (path.stem, path.name)
     for where, number, obj in json_entries(data, path, problems):
         if not isinstance(obj, dict):
             problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
@@ -115,7 +116,7 @@ def read(path: Path) -> ReadResult:
             skipped += 1
             continue
         try:
-            docs.append(document_from(obj, path, number, parsed=True))
+            docs.append(document_from(obj, path, number, parsed=True, names=names))
             for label in document_labels(obj):
                 doc_labels[label] = doc_labels.get(label, 0) + 1
         except ValueError as exc:
@@ -129,6 +130,8 @@ def read(path: Path) -> ReadResult:
 def document_labels(obj: dict[str, Any]) -> list[str]:
     """The document-level (text-classification) labels of a task: Prodigy's ``accept`` list (choice interface),
     a ``label`` on a task without spans (binary ``textcat``), spaCy's ``cats`` scored 0.5 or more."""
+    if "accept" not in obj and "label" not in obj and "cats" not in obj:
+        return []  # the usual line (our exports, plain texts): one test instead of three lookups
     found: list[str] = []
     accept = obj.get("accept")
     if isinstance(accept, list):
@@ -142,12 +145,15 @@ def document_labels(obj: dict[str, Any]) -> list[str]:
     return found
 
 
-def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = False) -> IncomingDocument:
+def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = False,
+                  names: tuple[str, str] | None = None) -> IncomingDocument:
     """One JSONL object → a validated document; raises ValueError naming the first problem.
 
     ``parsed``: ``obj`` was parsed by orjson, whose strings are valid Unicode already (orjson rejects
     lone surrogates), so the text is not encoded again just to check that; the store encodes it once to hash it.
+    ``names``: the file's (stem, name), computed once per file by the readers rather than once per line.
     """
+    stem, name = names if names is not None else (path.stem, path.name)
     text = obj.get("text")
     problem = (
         (f"'text' must be a string, got {type(text).__name__}" if not isinstance(text, str) else None)
@@ -171,7 +177,7 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
     for key in ("_annotator_id", "_session_id"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ValueError(f"{key!r} must be a string")
-    line_annotator = obj.get("_annotator_id") or obj.get("_session_id") or path.stem
+    line_annotator = obj.get("_annotator_id") or obj.get("_session_id") or stem
     raw_spans = obj.get("spans") or []
     if not isinstance(raw_spans, list):
         raise ValueError("'spans' must be a list")
@@ -197,17 +203,21 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
                 f"{text[span.start : span.end]!r} (offsets must be in code points)"
             )
         spans.append(span)
-    title = meta.get("title") if isinstance(meta.get("title"), str) and meta.get("title") else None
-    status = meta.get("status") if meta.get("status") in STATUSES else None
-    source = meta.get("source") if isinstance(meta.get("source"), str) else path.name
+    title = meta.get("title")
+    status = meta.get("status")
+    source = meta.get("source")
     return IncomingDocument(
         text=text,
-        title=title or f"{path.stem} #{number}",
-        source=source or path.name,
+        title=title if isinstance(title, str) and title else f"{stem} #{number}",
+        source=source if isinstance(source, str) and source else name,
         spans=spans,
-        status=status,
-        **meta_variables(meta),
+        status=status if status in STATUSES else None,
+        **(meta_variables(meta) if _VARIABLE_KEYS & meta.keys() else {}),  # none: the document's defaults
     )
+
+
+#: the ``meta`` keys :func:`meta_variables` reads; a ``meta`` without any gives the defaults ("" and no variables)
+_VARIABLE_KEYS = frozenset(("date", "issuer", "url", "note", "variables"))
 
 
 def meta_variables(meta: dict[str, Any]) -> dict[str, Any]:
@@ -270,6 +280,7 @@ class Stream:
         path, problems = self.path, Problems(self.path)
         batch: list[IncomingDocument] = []
         found = False
+        names = (path.stem, path.name)
         with open_input(path) as fh:
             for number, raw in enumerate(fh, 1):
                 line = (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).rstrip(b"\n").rstrip(b"\r")
@@ -288,7 +299,7 @@ class Stream:
                     self.skipped_tasks += 1
                     continue
                 try:
-                    doc = document_from(obj, path, number, parsed=True)
+                    doc = document_from(obj, path, number, parsed=True, names=names)
                     for label in document_labels(obj):
                         self.doc_labels[label] = self.doc_labels.get(label, 0) + 1
                 except ValueError as exc:

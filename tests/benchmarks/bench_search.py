@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import time
 from collections import Counter
 
 from annotator.core.search.query import parse
@@ -107,9 +108,11 @@ def run(ctx: Context) -> list[Row]:
     count = ctx.size(10_000, 300)
     docs = list(data.statements(count, corpus_data.BODY_SIZE, seed=11))
     sizes: dict[str, int] = {}
+    cpu: dict[str, list[float]] = {"True": [], "False": []}
 
     def importer(with_index: bool):  # type: ignore[no-untyped-def]
         def go() -> None:
+            c0 = time.process_time()
             path = ctx.workdir / f"import-{with_index}.sqlite"
             for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 leftover.unlink(missing_ok=True)
@@ -123,11 +126,14 @@ def run(ctx: Context) -> list[Row]:
                     sizes[str(with_index)] = path.stat().st_size
             finally:
                 search_index.index_new = saved
+                cpu[str(with_index)].append(time.process_time() - c0)
         return go
 
     with_index, without = interleaved([importer(True), importer(False)], ctx.repeats(3, 1))
     rows.append(Row("search: import with the full-text index", median(with_index), "s", median(without),
                     f"the same import without the index, {count} statements", Target(max_ratio=1.5)))
+    ctx.note(f"search: import CPU seconds (median) with the index {median(cpu['True']):.2f}, without "
+             f"{median(cpu['False']):.2f} ({median(cpu['True']) / median(cpu['False']):.2f}x)")
     grown = sizes["True"] - sizes["False"]
     rows.append(Row("search: index size", grown / 1e6, "MB", sizes["False"] / 1e6, "the project without it"))
     ctx.note(f"search: the index of {count} statements takes {grown / 1e6:.1f} MB beside a "
