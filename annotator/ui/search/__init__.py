@@ -229,10 +229,6 @@ class SearchController(QObject):
         if not arrived:
             return
         self._shown_once = True
-        thread = self.running
-        if thread is not None:
-            thread.pause()
-            QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, thread.resume))
         self.model.append_rows(arrived)
         self._update_counts(running=self.running is not None)
         self._focus_hits()
