@@ -13,6 +13,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import orjson
@@ -31,6 +32,8 @@ _OPEN, _CLOSE = "\ufdd0", "\ufdd1"  # noncharacters: a statement holding one is 
 _FTS_PROBLEMS = ("fts5:", "syntax error", "unterminated string", "no such column", "unknown special query")
 
 Progress = Callable[[int, int], None]
+#: a hit as a plain tuple of :class:`Hit`'s fields
+Row = tuple[Any, ...]
 
 
 def _malformed(exc: sqlite3.Error) -> AnnotatorError | None:
@@ -63,10 +66,18 @@ def hits(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEX
          cancelled: Callable[[], bool] | None = None, progress: Progress | None = None,
          batch: int = BATCH) -> Iterator[list[Hit]]:
     """Batches of hits, in statement order, each hit with its covering labels."""
-    source = _regex_batches(conn, query, context, cancelled, progress, batch) if query.regex else \
-        _fts_batches(conn, query, context, cancelled, progress, batch)
-    for found in source:
-        yield add_labels(conn, found) if found else found
+    for found in rows(conn, query, context, cancelled, progress, batch):
+        yield [Hit._make(t) for t in found]
+
+
+def rows(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEXT,
+         cancelled: Callable[[], bool] | None = None, progress: Progress | None = None,
+         batch: int = BATCH) -> Iterator[list[Row]]:
+    """:func:`hits` as plain tuples of :class:`Hit`'s fields (what the Search dock keeps): made without a NamedTuple
+    each, and ``cancelled`` asked between any two statements (the dock's thread takes turns with the window there)."""
+    if query.regex:
+        return _regex_batches(conn, query, context, cancelled, progress, batch)
+    return _fts_batches(conn, query, context, cancelled, progress, batch)
 
 
 def check(conn: sqlite3.Connection, query: Query) -> None:
@@ -77,87 +88,111 @@ def check(conn: sqlite3.Connection, query: Query) -> None:
 
 
 def _fts_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled: Callable[[], bool] | None,
-                 progress: Progress | None, batch: int) -> Iterator[list[Hit]]:
+                 progress: Progress | None, batch: int) -> Iterator[list[Row]]:
     check(conn, query)
     total = statements_matching(conn, query) if progress is not None else 0
     after, done, size = 0, 0, min(FIRST_BATCH, batch)
     sql = ("SELECT f.rowid, d.sha256, d.title, d.date, d.text, d.note, highlight(search_fts, 1, ?, ?),"
            " highlight(search_fts, 2, ?, ?) FROM search_fts f JOIN documents d ON d.id = f.rowid"
            " WHERE search_fts MATCH ? AND f.rowid > ? ORDER BY f.rowid LIMIT ?")
+    filtered = query.exact_diacritics  # only then does a region FTS5 marked need a second look
     while True:
         if cancelled is not None and cancelled():
             return
-        rows = _run(conn, sql, (_OPEN, _CLOSE, _OPEN, _CLOSE, query.fts, after, size))
+        read = _run(conn, sql, (_OPEN, _CLOSE, _OPEN, _CLOSE, query.fts, after, size))
         size = min(size * 2, batch)
-        if not rows:
+        if not read:
             return
-        found: list[Hit] = []
-        for doc_id, sha, title, date, text, note, marked_text, marked_note in rows:
-            if cancelled is not None and cancelled():  # asked once a statement (a window may pause it there)
+        spans = _spans(conn, [r[0] for r in read])
+        found: list[Row] = []
+        for doc_id, sha, title, date, text, note, marked_text, marked_note in read:
+            if cancelled is not None and cancelled():  # asked once a statement (a window may take its turn there)
                 return
             opener, closer = _OPEN, _CLOSE
-            if any(m in s for m in (_OPEN, _CLOSE) for s in (text, note)):
+            if _OPEN in text or _CLOSE in text or (note and (_OPEN in note or _CLOSE in note)):
                 opener, closer = core_hits.free_markers(text, note)
                 marked_text, marked_note = _run(
                     conn, "SELECT highlight(search_fts, 1, ?, ?), highlight(search_fts, 2, ?, ?) FROM search_fts"
                     " WHERE search_fts MATCH ? AND rowid = ?", (opener, closer, opener, closer, query.fts, doc_id))[0]
             for field_name, value, marked in ((core_hits.TEXT, text, marked_text), (core_hits.MEMO, note, marked_note)):
                 if marked is not None and core_hits.unmark(marked, opener, closer) == value:
-                    regions = [r for r in core_hits.marked_regions(marked, opener, closer)
-                               if query.keeps(value[r[0] : r[1]])]
+                    regions = core_hits.marked_regions(marked, opener, closer)
+                    if filtered:
+                        regions = [r for r in regions if query.keeps(value[r[0] : r[1]])]
                 else:  # highlight() cannot give this text back whole (a NUL in it): found here instead
                     regions = locate(value or "", query)
-                found += [core_hits.make_hit(doc_id, sha, title, date, value, start, end, context, field_name)
-                          for start, end in regions]
-        after = rows[-1][0]
-        done += len(rows)
+                if regions:
+                    found += _labelled(core_hits.cut(doc_id, sha, title, date, value, regions, context, field_name),
+                                       regions, spans.get(doc_id) if field_name == core_hits.TEXT else None)
+        after = read[-1][0]
+        done += len(read)
         if progress is not None:
             progress(done, total)
         yield found
 
 
 def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled: Callable[[], bool] | None,
-                   progress: Progress | None, batch: int) -> Iterator[list[Hit]]:
+                   progress: Progress | None, batch: int) -> Iterator[list[Row]]:
     total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0]) if progress is not None else 0
     after, done = 0, 0
     batch = max(batch, 256)
     while True:
-        rows = conn.execute("SELECT id, sha256, title, date, text, note FROM documents WHERE id > ? ORDER BY id"
+        read = conn.execute("SELECT id, sha256, title, date, text, note FROM documents WHERE id > ? ORDER BY id"
                             " LIMIT ?", (after, batch)).fetchall()
-        if not rows:
+        if not read:
             return
-        found: list[Hit] = []
-        for doc_id, sha, title, date, text, note in rows:
+        spans: dict[int, list[tuple[int, int, str]]] | None = None
+        found: list[Row] = []
+        for doc_id, sha, title, date, text, note in read:
             if cancelled is not None and cancelled():
                 return
             for field_name, value in ((core_hits.TEXT, text), (core_hits.MEMO, note)):
                 if not value:
                     continue
                 try:
-                    for m in query.pattern.finditer(value, timeout=REGEX_TIMEOUT_S):
-                        if m.end() > m.start():  # an empty match marks nothing that could be labelled
-                            found.append(core_hits.make_hit(doc_id, sha, title, date, value, m.start(), m.end(),
-                                                            context, field_name))
+                    regions = [m.span() for m in query.pattern.finditer(value, timeout=REGEX_TIMEOUT_S)
+                               if m.end() > m.start()]  # an empty match marks nothing that could be labelled
                 except TimeoutError:
                     raise AnnotatorError(
                         f"the regular expression takes too long on statement {doc_id} ({title[:60]!r}); "
                         "make it more specific (nested repeats such as (a+)+ can run for ever)") from None
-        after = rows[-1][0]
-        done += len(rows)
+                if not regions:
+                    continue
+                if spans is None:  # the batch's spans, once it has a hit in a text
+                    spans = _spans(conn, [r[0] for r in read])
+                found += _labelled(core_hits.cut(doc_id, sha, title, date, value, regions, context, field_name),
+                                   regions, spans.get(doc_id) if field_name == core_hits.TEXT else None)
+        after = read[-1][0]
+        done += len(read)
         if progress is not None:
             progress(done, total)
         yield found
 
 
-def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> list[Hit]:
-    """The hits with the labels of the spans that cover them now (memo hits have none)."""
-    doc_ids = sorted({h.doc_id for h in found if not h.in_memo})
+def _spans(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> dict[int, list[tuple[int, int, str]]]:
+    """The spans (start, end, label) of each of these statements that has any."""
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for doc_id, start, end, label in conn.execute(
         'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN (SELECT value FROM json_each(?))',
-        (orjson.dumps(doc_ids).decode(),),
+        (orjson.dumps(sorted(doc_ids)).decode(),),
     ):
         spans[doc_id].append((start, end, label))
+    return spans
+
+
+def _labelled(cut: list[Row], regions: Sequence[tuple[int, int]],
+              spans: list[tuple[int, int, str]] | None) -> list[Row]:
+    """The hits ``cut`` from ``regions`` of one text with the labels of the ``spans`` that cover them (None: a memo,
+    or a text without spans)."""
+    if spans:
+        for i, labels in core_hits.covered(spans, regions).items():
+            cut[i] = (*cut[i][:-1], labels)
+    return cut
+
+
+def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> list[Hit]:
+    """The hits with the labels of the spans that cover them now (memo hits have none)."""
+    spans = _spans(conn, list({h.doc_id for h in found if not h.in_memo}))
     return [h._replace(labels=core_hits.covering(spans[h.doc_id], h.start, h.end))
             if not h.in_memo and h.doc_id in spans else h._replace(labels=()) for h in found]
 

@@ -165,9 +165,12 @@ def _window_rows(ctx: Context, path, word: str) -> list[Row]:  # type: ignore[no
                 target.setFocus()
                 out.append(timed(lambda t=target, c=ch: QTest.keyClick(t, c)))
             win.wait_for(lambda: controller.running is not None or not controller.timer.isActive(), 5)
-        took, stall = win.wait_for(lambda: controller.running is None and not controller.timer.isActive())
+        with _OwnStalls() as own:
+            took, stall = win.wait_for(lambda: controller.running is None and not controller.timer.isActive())
         hits = controller.model.rowCount()
-        ctx.note(f"search box: {hits} hits of {box.text()!r} shown after {took:.2f} s; worst stall {stall:.1f} ms")
+        ctx.note(f"search box: {hits} hits of {box.text()!r} shown after {took:.2f} s; worst stall {stall:.1f} ms"
+                 + (f", {own.worst:.1f} ms less the GUI thread's waits in the kernel's run queue (other processes' "
+                    "load)" if own.worst is not None else ""))
         QTest.keyClick(box, Qt.Key.Key_Escape)
         bare.close()
     finally:
@@ -176,3 +179,46 @@ def _window_rows(ctx: Context, path, word: str) -> list[Row]:  # type: ignore[no
         Row(MEASURES[6], max(presses) * 1e3, "ms", max(baseline) * 1e3, "the same keys in a bare QLineEdit", FRAME),
         Row(MEASURES[7], stall, "ms", None, "", FRAME),
     ]
+
+
+class _OwnStalls:
+    """Beside the stall a loaded machine makes worse for any program: a 4 ms timer's worst delay less the time the
+    GUI thread sat runnable in the kernel's run queue meanwhile (``/proc/thread-self/schedstat``, Linux; ``worst``
+    None elsewhere). What is left is the thread's own work and its waits for locks (the GIL) -- what this program
+    can change; a bare Qt program's is under 1 ms while its plain stall reaches 50-300 ms on the shared machine."""
+
+    def __init__(self) -> None:
+        self.worst: float | None = None
+
+    def _queued(self) -> float:
+        self._stat.seek(0)
+        return int(self._stat.read().split()[1]) / 1e6  # ns waiting on a run queue -> ms
+
+    def __enter__(self) -> _OwnStalls:
+        import time
+
+        from PySide6.QtCore import QTimer
+
+        try:
+            self._stat = open("/proc/thread-self/schedstat")  # noqa: SIM115 - closed in __exit__
+        except OSError:
+            return self
+        last = [time.perf_counter(), self._queued()]
+        self.worst = 0.0
+
+        def tick() -> None:
+            now, queued = time.perf_counter(), self._queued()
+            own = (now - last[0]) * 1000 - 4 - (queued - last[1])
+            self.worst = max(self.worst or 0.0, own)
+            last[0], last[1] = now, queued
+
+        self._timer = QTimer()
+        self._timer.setInterval(4)
+        self._timer.timeout.connect(tick)
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.worst is not None:
+            self._timer.stop()
+            self._stat.close()

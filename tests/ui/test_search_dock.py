@@ -146,13 +146,13 @@ def test_typing_in_the_box_never_waits_for_the_search(qtbot, win, monkeypatch):
     from annotator.store import search as store_search
 
     threads: list[str] = []
-    real = store_search.hits
+    real = store_search.rows
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread().name)
         yield from real(*args, **kwargs)
 
-    monkeypatch.setattr(store_search, "hits", spy)
+    monkeypatch.setattr(store_search, "rows", spy)
     qtbot.keyClick(win.view, Qt.Key.Key_F, CTRL | SHIFT)
     controller = win.search
     box = controller.panel.query
@@ -185,37 +185,64 @@ def test_the_hits_model_passes_qtmodeltester_and_sorts_by_left_context(qtmodelte
     assert model.statements() == 2
 
 
-def test_a_search_waits_while_the_window_shows_its_hits_and_a_cancel_ends_the_wait(qtbot, corpus, monkeypatch):
-    """The dock pauses the search while it takes hits in and paints them (the two share the GIL): a paused search
-    stops at its next statement until resumed (or :data:`worker.PAUSE` passes); a cancel ends the pause at once."""
+def test_a_search_takes_turns_with_the_window_and_a_cancel_ends_its_wait(qtbot, corpus, monkeypatch):
+    """The search and the window share the GIL, so the search runs in turns of at most :data:`worker.SLICE` and
+    waits between two for the window's event loop to give it the next (a window that never does holds it for
+    :data:`worker.PAUSE`); a cancel ends the wait at once."""
     import time
 
     from annotator.core.search.query import parse
     from annotator.ui.search import worker
 
     monkeypatch.setattr(worker, "PAUSE", 30.0)
+    monkeypatch.setattr(worker, "SLICE", 0.0)  # a turn a statement
     got: list[list[tuple]] = []
     thread = worker.SearchThread(corpus.path, parse("ironclad"), 1, 20)
     thread.found.connect(lambda _g, rows: got.append(rows))
-    thread.pause()
     thread.start()
-    time.sleep(0.3)
+    time.sleep(0.3)  # the event loop does not run: no turn is given
+    assert thread.turns == 1 and thread.isRunning() and got == []
+    qtbot.waitUntil(lambda: not thread.isRunning(), timeout=10000)  # the event loop gives each turn
     qtbot.wait(50)
-    assert got == [] and thread.isRunning()  # held at its first statement
-    thread.resume()
-    qtbot.waitUntil(lambda: not thread.isRunning(), timeout=10000)
-    qtbot.wait(50)
+    assert thread.turns > 1
     rows = [r for batch in got for r in batch]
     assert rows and all(type(r) is tuple for r in rows)  # plain tuples: the model keeps them as they come
     assert {Hit._make(r).match.casefold() for r in rows} == {"ironclad"}
 
     again = worker.SearchThread(corpus.path, parse("ironclad"), 2, 20)
-    again.pause()
     again.start()
     time.sleep(0.2)
     started = time.perf_counter()
     again.cancel()
     assert again.wait(5000) and time.perf_counter() - started < 5
+
+    monkeypatch.setattr(worker, "SLICE", 60.0)  # one turn is the whole search: it never waits for the window
+    whole = worker.SearchThread(corpus.path, parse("ironclad"), 3, 20)
+    whole.start()
+    assert whole.wait(10000) and whole.turns == 0
+
+
+def test_a_hit_cell_answers_every_role_at_once_as_one_by_one(qapp):
+    """Qt 6's delegates ask a cell for seven roles in one ``multiData`` call (one entry into Python while a search
+    holds the GIL): it answers exactly what ``data`` answers, role by role."""
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    from annotator.core.search.hits import make_hit
+    from annotator.ui.search.model import HitsModel
+
+    model = HitsModel()
+    model.label_names = {"threat": "Threat"}
+    model.append([make_hit(1, "s", "\ufeffBOM title", "2024-01-01", "a\r\nironclad\tb", 3, 11, 3)._replace(
+        labels=("threat", "zzz")), make_hit(2, "s", "memo", "", "x ironclad", 2, 10, 5, "note")])
+    for row in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            index = model.index(row, col)
+            for role in range(14):
+                asked = QModelRoleData(role)
+                model.multiData(index, QModelRoleDataSpan(asked))
+                assert asked.data() == index.data(role), (row, col, role)
+    assert model.index(0, 0).data() == "\u2060\ufeffBOM title" and model.index(1, 0).data() == "memo (memo)"
+    assert model.index(0, 2).data() == "a  " and model.index(0, 5).data() == "Threat, zzz"
 
 
 def test_hits_arriving_in_many_batches_are_shown_together_and_all(qtbot, win, corpus):

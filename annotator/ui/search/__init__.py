@@ -4,7 +4,7 @@ hit in its statement, label selected hits in one undoable step, filter to hits n
 ``install(window)`` adds it to a MainWindow (View ▸ Search, ``Ctrl+Shift+F``; Edit ▸ Rebuild Search Index).
 Typing never waits for a search: the query runs 200 ms after the last key, in a thread (``worker.py``), and its
 hits arrive in batches; a new key cancels the run before. Arriving hits are shown at most every :data:`SHOW_MS`
-(each showing lays out and repaints the hits), the search paused meanwhile (see ``worker.py``).
+(each showing lays out and repaints the hits); the search takes turns with the window (see ``worker.py``).
 """
 
 from __future__ import annotations
@@ -223,16 +223,12 @@ class SearchController(QObject):
             self.show_timer.start(0 if not self._shown_once else SHOW_MS)
 
     def _show_arrived(self) -> None:
-        """Show the hits that arrived: the search paused until the event loop has laid them out and painted them
-        (two turns of it: the view lays out on a zero timer, then paints)."""
+        """Show the hits that arrived (the view lays them out and paints them on the event loop's next turns; how
+        the search gives way meanwhile: ``worker.py``)."""
         arrived, self._arrived = self._arrived, []
         if not arrived:
             return
         self._shown_once = True
-        thread = self.running
-        if thread is not None:
-            thread.pause()
-            QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, thread.resume))
         self.model.append_rows(arrived)
         self._update_counts(running=self.running is not None)
         self._focus_hits()

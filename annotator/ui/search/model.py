@@ -8,17 +8,27 @@ from collections.abc import Callable, Iterable, Iterator, MutableSequence
 from operator import itemgetter
 from typing import Any, overload
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
-from annotator.core.search.hits import Hit, shown
+from annotator.core.search.hits import MEMO, Hit, shown
 from annotator.store.search import keep
 from annotator.ui.models import Table
+from annotator.ui.text import to_qt
 
 Index = QModelIndex | QPersistentModelIndex
 STATEMENT, DATE, LEFT, MATCH, RIGHT, LABELS = range(6)
 _DOC_ID = itemgetter(Hit._fields.index("doc_id"))
+# where a hit's fields are in its plain tuple, and the roles and alignments as numbers (looked up once: an enum's
+# member read through PySide costs microseconds, and a repaint reads them for every cell)
+_TITLE, _DATE, _LEFT, _MATCH, _RIGHT, _FIELD, _LABELS = (Hit._fields.index(f) for f in (
+    "title", "date", "left", "match", "right", "field", "labels"))
+_DISPLAY, _ALIGN, _FONT, _TOOLTIP = (int(r.value) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ToolTipRole))
+_RIGHT_ALIGNED = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_LEFT_ALIGNED = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 
 _KEYS: dict[int, Callable[[Hit], Any]] = {
     STATEMENT: lambda h: (h.title.casefold(), h.doc_id, h.field, h.start),
@@ -86,10 +96,8 @@ class HitList(MutableSequence[Hit]):
 
 class HitsModel(Table):
     HEADERS = ("Statement", "Date", "Left", "Hit", "Right", "Labels")
-    #: the roles answered (a repaint asks each visible cell for ~8: the others end at once, which counts while a
-    #: search's thread holds the GIL between two calls)
-    ROLES = frozenset(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
-                                       Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole))
+    #: the roles answered (a repaint asks each visible cell for seven: the others end at once)
+    ROLES = frozenset((_DISPLAY, _ALIGN, _FONT, _TOOLTIP))
 
     def __init__(self) -> None:
         super().__init__()
@@ -164,32 +172,52 @@ class HitsModel(Table):
     def _count(self) -> int:
         return len(self.rows)
 
-    def _value(self, row: int, col: int, role: int) -> Any:
-        hit = self.rows[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(hit, col)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignRight if col == LEFT else Qt.AlignmentFlag.AlignLeft
-            return int(side | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and col == MATCH:
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole:
-            where = "memo of " if hit.in_memo else ""
-            return f"{where}{hit.title}\n…{shown(hit.left)}[{shown(hit.match)}]{shown(hit.right)}…"
-        return None
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in self.ROLES:
+            return None
+        row, rows = index.row(), self.rows._rows
+        if not 0 <= row < len(rows) or not index.isValid():
+            return None
+        return self._cell(rows[row], index.column(), role)
 
-    def _text(self, hit: Hit, col: int) -> str:
+    def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role a view asks of one cell in one call (Qt 6's item delegate asks seven at once): one entry into
+        Python, so one wait for the GIL while a search runs, not one a role."""
+        row, rows = index.row(), self.rows._rows
+        hit = rows[row] if index.isValid() and 0 <= row < len(rows) else None
+        col = index.column()
+        each: Iterable[QModelRoleData] = (roles,) if isinstance(roles, QModelRoleData) else roles  # type: ignore[assignment]
+        for asked in each:
+            role = asked.role()
+            value = self._cell(hit, col, role) if hit is not None and role in self.ROLES else None
+            if value is None:
+                asked.clearData()
+            else:
+                asked.setData(value)
+
+    def _cell(self, hit: tuple[Any, ...], col: int, role: int) -> Any:
+        """A cell of ``hit`` (a plain tuple, as kept) for one of :attr:`ROLES`."""
+        if role == _DISPLAY:
+            return to_qt(self._text(hit, col))
+        if role == _ALIGN:
+            return _RIGHT_ALIGNED if col == LEFT else _LEFT_ALIGNED
+        if role == _FONT:
+            return self._bold if col == MATCH else None
+        where = "memo of " if hit[_FIELD] == MEMO else ""
+        return to_qt(f"{where}{hit[_TITLE]}\n…{shown(hit[_LEFT])}[{shown(hit[_MATCH])}]{shown(hit[_RIGHT])}…")
+
+    def _text(self, hit: tuple[Any, ...], col: int) -> str:
         if col == STATEMENT:
-            return f"{hit.title} (memo)" if hit.in_memo else hit.title
+            return f"{hit[_TITLE]} (memo)" if hit[_FIELD] == MEMO else hit[_TITLE]
         if col == DATE:
-            return hit.date
+            return hit[_DATE]  # type: ignore[no-any-return]
         if col == LEFT:
-            return shown(hit.left)
+            return shown(hit[_LEFT])
         if col == MATCH:
-            return shown(hit.match)
+            return shown(hit[_MATCH])
         if col == RIGHT:
-            return shown(hit.right)
-        return ", ".join(sorted(self.label_names.get(k, k) for k in hit.labels))
+            return shown(hit[_RIGHT])
+        return ", ".join(sorted(self.label_names.get(k, k) for k in hit[_LABELS]))
 
     def hit(self, row: int) -> Hit:
         return self.rows[row]

@@ -4,10 +4,14 @@ generation number and the dock drops what an old one still sends.
 
 The window must not wait on a search (≤ one frame, issue 12), and the two threads share one GIL: while the search
 builds hits in Python, each call of the GUI thread into Python waits for the GIL (up to the switch interval, 5 ms),
-and a repaint of the hits calls the model for every visible cell, one wait each -- a 4 ms timer was late by 180 ms
-and more. So the dock pauses the search while it takes hits in and paints them (:meth:`SearchThread.pause`,
-:meth:`SearchThread.resume`): the search stops at its next statement, the GIL free, for at most :data:`PAUSE`
-seconds. Hits are sent as plain tuples (as the model keeps them), so taking them in is a list extended in C.
+and a repaint of the hits calls the model for every visible cell, one wait each -- the window's 4 ms timer was late
+by 85-150 ms (measured, 100 000 statements). So the search takes turns with the window: it runs for at most
+:data:`SLICE` seconds, then asks the window for its next turn with an event of low priority (behind the window's
+pending input, timers, signals and repaints, which Qt posts at low priority too) and waits, the GIL free, until the
+window's event loop has got through what it had to do. While the window is idle a turn follows the last at once.
+Hits are sent as plain tuples (as the model keeps them), so taking them in is a list extended in C. While a search
+runs the objects that were there before it are kept out of the cycle collector's full passes (``gcpause``): a full
+pass started by either thread holds both, 35-130 ms over the window's objects (measured).
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, Signal
 
+from annotator import gcpause
 from annotator.core.search.query import Query
 from annotator.errors import AnnotatorError
 from annotator.store import search
@@ -26,8 +32,14 @@ from annotator.store.connection import user_problem
 
 #: a search shows at most this many hits (a word in every statement would otherwise fill memory)
 MAX_HITS = 100_000
-#: the longest a search stays paused by the window (seconds)
+#: the longest a search runs before the window has its turn (seconds): the most a key press, a timer or a repaint
+#: can wait for the search
+SLICE = 0.004
+#: the longest a search waits for its turn (seconds): a window busy for longer does not hold it for ever
 PAUSE = 0.5
+#: the event that gives a search its next turn
+TURN = QEvent.Type(QEvent.registerEventType())
+_LOW = Qt.EventPriority.LowEventPriority.value
 
 
 class SearchThread(QThread):
@@ -42,18 +54,27 @@ class SearchThread(QThread):
         self._conn: sqlite3.Connection | None = None
         self._go = threading.Event()
         self._go.set()
+        self._until = 0.0  # when this turn ends (perf_counter)
+        self.turns = 0  # turns given back to the window (for the tests)
 
-    def pause(self) -> None:
-        """Hold the search at its next statement (the window is busy with what it sent)."""
-        self._go.clear()
-
-    def resume(self) -> None:
-        self._go.set()
+    def event(self, event: QEvent) -> bool:
+        """The window's event loop reached the search's request: its next turn (this object lives in the GUI
+        thread, the search in its own)."""
+        if event.type() == TURN:
+            self._go.set()
+            return True
+        return super().event(event)
 
     def _stopped(self) -> bool:
-        """Asked once a statement: waits while paused (at most :data:`PAUSE`), then says whether to stop."""
-        if not self._go.is_set():
-            self._go.wait(PAUSE)
+        """Asked once a statement: at the end of a turn, waits for the next one (at most :data:`PAUSE`); then says
+        whether to stop."""
+        if time.perf_counter() >= self._until:
+            self._go.clear()
+            if not self.cancelled:  # checked after the clear: a cancel from now on sets it again
+                self.turns += 1
+                QCoreApplication.postEvent(self, QEvent(TURN), _LOW)
+                self._go.wait(PAUSE)
+            self._until = time.perf_counter() + SLICE
         return self.cancelled
 
     def cancel(self) -> None:
@@ -66,9 +87,11 @@ class SearchThread(QThread):
 
     def run(self) -> None:
         problem, truncated, count = "", False, 0
+        gcpause.hold()  # the window's objects out of the collector's full passes, which would hold both threads
         try:
             self._conn = search.reader(self.path)
-            batches = search.hits(self._conn, self.query, self.context, cancelled=self._stopped,
+            self._until = time.perf_counter() + SLICE
+            batches = search.rows(self._conn, self.query, self.context, cancelled=self._stopped,
                                   progress=lambda done, total: self.progressed.emit(self.generation, done, total))
             for batch in batches:
                 if self.cancelled:
@@ -77,7 +100,7 @@ class SearchThread(QThread):
                     batch, truncated = batch[: MAX_HITS - count], True
                 count += len(batch)
                 if batch:
-                    self.found.emit(self.generation, [tuple(h) for h in batch])
+                    self.found.emit(self.generation, batch)
                 if truncated:
                     break
         except AnnotatorError as exc:
@@ -89,4 +112,5 @@ class SearchThread(QThread):
             conn, self._conn = self._conn, None
             if conn is not None:
                 conn.close()
+            gcpause.release()
         self.ended.emit(self.generation, "" if self.cancelled else problem, truncated)
