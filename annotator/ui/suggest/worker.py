@@ -48,11 +48,10 @@ class _Thread(QThread):
                     "evaluate": batch.region_from_json}.get(self.kind)
             answer = batch.ask(self.request, self.cancel, each)
             if self.kind in ("focus", "corpus"):
-                texts: dict[tuple[int, int, int, str], str] = {}
-                docs = {}
+                docs, texts = {}, {}
                 for doc_id, title, rows, its_texts in answer["docs"]:
                     docs[doc_id] = (title, rows)
-                    texts.update(its_texts)
+                    texts[doc_id] = its_texts
                 self.result = Arrived(docs, texts, int(answer["last"]), bool(answer["more"]), str(answer["version"]))
             elif self.kind == "evaluate":
                 evaluation = batch.evaluation_from_json(answer["evaluation"])
@@ -66,10 +65,12 @@ class _Thread(QThread):
 @dataclass
 class Arrived:
     """Suggestions for some statements, as the window keeps them: doc_id -> (title, its suggestions as plain tuples
-    (``batch.Row``)), their texts by (doc_id, start, end, label); ``last``, ``more``: as in ``batch.Suggested``."""
+    (``batch.Row``)); doc_id -> their texts by (doc_id, start, end, label), kept by statement (the window's merge
+    of a batch's 5 000 texts into one dict of the corpus's took 1-8 ms of the GUI thread, measured; by statement
+    it merges 100); ``last``, ``more``: as in ``batch.Suggested``."""
 
     docs: dict[int, tuple[str, tuple[batch.Row, ...]]]
-    texts: dict[tuple[int, int, int, str], str]
+    texts: dict[int, dict[tuple[int, int, int, str], str]]
     last: int
     more: bool
     version: str
