@@ -114,3 +114,51 @@ def test_a_retrain_reads_nothing_on_the_gui_thread_and_asks_the_open_statement_f
     assert ctl.shown and ctl.figures() is not None
     window.close()
     project.close()
+
+
+def test_the_switch_interval_is_short_while_a_request_runs_and_given_back_after(qtbot, tmp_path):
+    import sys
+
+    from annotator.ui.mainwindow import MainWindow
+
+    before = sys.getswitchinterval()
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=sample_documents())
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    ctl = window.suggestions
+    seen: list[float] = []
+    original = worker._Thread.run
+
+    def spy(self):
+        seen.append(sys.getswitchinterval())  # in the worker thread, as its request runs
+        original(self)
+
+    worker._Thread.run = spy
+    try:
+        ctl.retrainer.start_now()
+        qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
+    finally:
+        worker._Thread.run = original
+    assert seen and set(seen) == {worker.SWITCH_INTERVAL}
+    assert sys.getswitchinterval() == before
+    window.close()
+    project.close()
+
+
+def test_a_switch_interval_changed_by_someone_else_meanwhile_is_left_as_they_set_it():
+    import sys
+
+    before = sys.getswitchinterval()
+    marker = object()
+    worker._RUNNING.add(marker)  # type: ignore[arg-type]
+    try:
+        worker._running_changed()
+        assert sys.getswitchinterval() == worker.SWITCH_INTERVAL
+        worker._running_changed()  # a second request: nothing more saved
+        sys.setswitchinterval(0.002)
+    finally:
+        worker._RUNNING.discard(marker)  # type: ignore[arg-type]
+        worker._running_changed()
+    try:
+        assert sys.getswitchinterval() == 0.002 and worker._saved_interval is None
+    finally:
+        sys.setswitchinterval(before)

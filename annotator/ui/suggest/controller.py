@@ -26,6 +26,7 @@ FOCUS_AHEAD = 3
 #: statements of an answer put in the Suggestions list per turn of the event loop (a 100-statement batch at once
 #: took 10-20 ms of the GUI thread's CPU, measured)
 LIST_STEP = 16
+_NO_TEXTS: dict[tuple[int, int, int, str], str] = {}
 _ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
@@ -43,7 +44,8 @@ class SuggestController(QObject):
         #: tuples (``batch.Row``: not tracked by the cycle collector); :meth:`visible` gives ``Suggestion`` objects
         self.suggestions: dict[int, tuple[Row, ...]] = {}
         self.titles: dict[int, str] = {}
-        self.texts: dict[tuple[int, int, int, str], str] = {}
+        #: doc_id -> its suggestions' texts (for the list) by (doc_id, start, end, label)
+        self.texts: dict[int, dict[tuple[int, int, int, str], str]] = {}
         #: statements whose spans changed in this session (their spans are read when listed)
         self.touched: set[int] = set()
         self.rejected: set[tuple[int, int, int, str]] = set()  # rejected in this session (and not undone)
@@ -71,7 +73,7 @@ class SuggestController(QObject):
         self.retrainer.failed.connect(lambda msg: self.window.statusBar().showMessage(f"Retraining failed: {msg}",
                                                                                       8000))
         # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
-        self.retrainer.started.connect(lambda: self.panel.count.setText("retraining…"))
+        self.retrainer.started.connect(lambda: self.panel.say("retraining…"))
         self.actions = self._build_actions()
         self.panel.thresholdChanged.connect(self.set_threshold)
         self.panel.filtersChanged.connect(self._fill_panel)
@@ -209,7 +211,8 @@ class SuggestController(QObject):
         step = list(itertools.islice(self.list_pending, LIST_STEP))
         for doc_id in step:
             del self.list_pending[doc_id]
-        self.panel.replace_docs({doc_id: self._listed(doc_id) for doc_id in step}, self.titles, self.names,
+        passes = self.panel.filter()
+        self.panel.replace_docs({doc_id: self._listed(doc_id, passes) for doc_id in step}, self.titles, self.names,
                                 self._text_of)
         self._say_count()
         if self.list_pending:
@@ -271,14 +274,15 @@ class SuggestController(QObject):
         colors = {lb.key: lb.color for lb in self.session.labels} if self.session else {}
         self.layer.show_suggestions(self.shown, self.current, self.names if self.session else {}, colors)
 
-    def _listed(self, doc_id: int) -> list[Row]:
-        """A statement's suggestions as the list shows them, plain tuples (the list holds the corpus's: named tuples
-        would be tracked by the cycle collector); its spans read only if changed in this session."""
+    def _listed(self, doc_id: int, passes: Any) -> list[Row]:
+        """A statement's suggestions as the list shows them (``passes``: the list's filters, ``panel.filter()``),
+        plain tuples (the list holds the corpus's: named tuples would be tracked by the cycle collector); its spans
+        read only if changed in this session."""
         spans: list[tuple[int, int, str]] | None = None if doc_id in self.touched else []
-        return [row for row in self._visible_rows(doc_id, spans) if self.panel.passes(row)]
+        return [row for row in self._visible_rows(doc_id, spans) if passes(row)]
 
     def _text_of(self, row: Row) -> str:
-        return self.texts.get(row[:4], "")
+        return self.texts.get(row[0], _NO_TEXTS).get(row[:4], "")
 
     def _fill_panel(self) -> None:
         """The corpus's suggestions, as far as they have come: nothing is read but the spans of the statements
@@ -289,15 +293,15 @@ class SuggestController(QObject):
         if not self.dock.isVisible():  # filled when shown (the corpus's batches need not rebuild a hidden list)
             return
         self.list_pending.clear()
-        rows = [sg for doc_id in sorted(self.suggestions) for sg in self._listed(doc_id)]
+        passes = self.panel.filter()
+        rows = [sg for doc_id in sorted(self.suggestions) for sg in self._listed(doc_id, passes)]
         self.panel.set_rows(rows, self.titles, self.names, self._text_of)
         self._say_count()
 
     def _say_count(self) -> None:
         if self.session is None or not self.dock.isVisible():
             return
-        more = "" if self.retrainer.corpus_done else " so far; still suggesting…"
-        self.panel.count.setText(f"{len(self.panel.rows)} suggestion(s){more}")
+        self.panel.set_count_suffix("" if self.retrainer.corpus_done else " so far; still suggesting…")
 
     def _show_figures(self) -> None:
         if self.version is None:
@@ -437,9 +441,10 @@ class SuggestController(QObject):
     def accept_listed(self) -> None:
         project = self.session.project
         chosen = []
+        passes = self.panel.filter()
         for doc_id in sorted(self.suggestions):
             spans = [(s.start, s.end, s.label) for s in project.spans(doc_id)] if doc_id in self.touched else []
-            chosen += [sg for sg in self.visible(doc_id, spans) if self.panel.passes(sg)]
+            chosen += [sg for sg in self.visible(doc_id, spans) if passes(sg)]
         if not chosen:
             return
         here = self.session.document.id if self.session.document else None

@@ -7,7 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,13 @@ from annotator.core.suggest.suggester import Suggestion
 
 COLUMNS = ("Statement", "Label", "Confidence", "Source", "Text")
 SOURCES = (("", "All sources"), ("pattern:", "Cue patterns"), ("model:", "Model"))
+#: the roles :meth:`SuggestionsModel.data` answers, as the plain ints the view asks with: a view asks seven roles
+#: of every cell it paints, and comparing an int with a Qt enum member costs more than the rest of the call
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: the longest count the list shows, which sizes its label once (see :meth:`SuggestionsPanel._fix_count_size`)
+_WIDEST_COUNT = "000 000 suggestion(s) so far; still suggesting…"
 
 
 class SuggestionsModel(QAbstractTableModel):
@@ -81,11 +88,13 @@ class SuggestionsModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row, column = self.rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        # the role first: five of the seven roles a view asks of each cell are answered None without more
+        if role == _DISPLAY:
+            i = index.row()
+            if not 0 <= i < len(self.rows) or not index.isValid():
+                return None
+            row, column = self.rows[i], index.column()
             doc_id, _start, _end, label, confidence, source = row
             if column == 0:
                 return self.titles.get(doc_id, str(doc_id))
@@ -96,9 +105,53 @@ class SuggestionsModel(QAbstractTableModel):
             if column == 3:
                 return source
             return " ".join(self.text_of(row).split())
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _ALIGNMENT and index.column() == 2:
+            return _RIGHT
         return None
+
+
+class SuggestionsTable(QTableView):
+    """The list's view. A view repaints all it shows after any rows come or go, even far below what it shows (a
+    full repaint of the list: 3-6 ms of the GUI thread, each cell's text laid out again), and the retrain's corpus
+    batches insert their rows, by statement, mostly below the first screen, a few statements each turn of the
+    event loop. A change that begins below the last row shown leaves the rows shown as they were: it updates the
+    scroll bar without the repaint."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._changed = False  # rows came or went since the last layout
+        self._changed_shown = False  # ... and some of them at or above the last row shown
+
+    def _rows_change(self, start: int) -> None:
+        last = self.rowAt(self.viewport().height() - 1)  # -1: the rows end above the viewport's bottom
+        self._changed = True
+        if last < 0 or start <= last:
+            self._changed_shown = True
+
+    def rowsAboutToBeRemoved(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
+        self._rows_change(start)
+        super().rowsAboutToBeRemoved(parent, start, end)
+
+    def rowsInserted(self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int) -> None:
+        self._rows_change(start)
+        super().rowsInserted(parent, start, end)
+
+    def rows_changed_unseen(self) -> bool:
+        """Whether the rows changed since the last layout, all of them below the rows shown."""
+        return self._changed and not self._changed_shown
+
+    def doItemsLayout(self) -> None:
+        unseen = self.rows_changed_unseen()
+        self._changed = self._changed_shown = False
+        if not unseen:
+            super().doItemsLayout()
+            return
+        viewport = self.viewport()  # the layout (scroll bar, header) without the viewport's repaint
+        viewport.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, True)
+        try:
+            super().doItemsLayout()
+        finally:
+            viewport.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, False)
 
 
 class SuggestionsPanel(QWidget):
@@ -134,7 +187,7 @@ class SuggestionsPanel(QWidget):
         self.figures.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.figures.setWordWrap(True)
         self.model = SuggestionsModel(self)
-        self.table = QTableView()
+        self.table = SuggestionsTable()
         self.table.setObjectName("suggest_table")
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
@@ -148,6 +201,10 @@ class SuggestionsPanel(QWidget):
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
         self.count = QLabel("")
+        self.count.setObjectName("suggest_count")
+        #: what follows the count while the corpus is still being suggested for (set by the controller)
+        self.count_suffix = ""
+        self._fix_count_size()
         self.accept_listed = QPushButton("Accept all listed")
         self.accept_listed.setObjectName("suggest_accept_listed")
         self.accept_here = QPushButton("Accept all in this statement (Shift+Enter)")
@@ -180,8 +237,15 @@ class SuggestionsPanel(QWidget):
         self.label_filter.blockSignals(False)
 
     def passes(self, sg: Suggestion | Row) -> bool:
+        return self.filter()(sg)
+
+    def filter(self) -> Callable[[Suggestion | Row], bool]:
+        """:meth:`passes` with the filters read once (each read asks both combo boxes: 10 us a row, when a batch of
+        the retrain lists hundreds)."""
         label, source = self.label_filter.currentData() or "", self.source_filter.currentData() or ""
-        return (not label or sg[3] == label) and sg[5].startswith(source)  # a Suggestion or a plain tuple
+        if not label:
+            return lambda sg: sg[5].startswith(source)  # a Suggestion or a plain tuple
+        return lambda sg: sg[3] == label and sg[5].startswith(source)
 
     @property
     def rows(self) -> list[Row]:
@@ -205,9 +269,35 @@ class SuggestionsPanel(QWidget):
         self.model.replace_docs(by_doc)
         self._counted()
 
+    def _fix_count_size(self) -> None:
+        """The count's label at one size, wide enough for any count: a label whose text changes asks the dock and
+        the window to lay themselves out again (1-2 ms of the GUI thread each time the list grows during a retrain)
+        unless its size is fixed."""
+        text = self.count.text()
+        self.count.setMinimumSize(0, 0)
+        self.count.setMaximumSize(16777215, 16777215)
+        self.count.setText(_WIDEST_COUNT)
+        hint = self.count.sizeHint()
+        self.count.setText(text)
+        self.count.setFixedSize(hint.width() + 4, hint.height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fix_count_size()
+
+    def set_count_suffix(self, suffix: str) -> None:
+        self.count_suffix = suffix
+        self._counted()
+
+    def say(self, text: str) -> None:
+        """A word in the count's place ("retraining…"), until the list changes."""
+        if self.count.text() != text:
+            self.count.setText(text)
+
     def _counted(self) -> None:
         n = len(self.model.rows)
-        self.count.setText(f"{n} suggestion(s)")
+        self.say(f"{n} suggestion(s){self.count_suffix}")
         self.accept_listed.setEnabled(bool(n))
 
     def set_figures(self, figures: dict[str, dict[str, Any]] | None, names: dict[str, str], note: str) -> None:
