@@ -313,7 +313,7 @@ class SearchController(QObject):
         window = self.window
         session = window.session
         touched = set(done.doc_ids)
-        where = [i for i, h in enumerate(self.model.all) if h.doc_id in touched and not h.in_memo]
+        where = self.model.all.in_texts_of(touched)
         fresh = search.add_labels(session.project.conn, [self.model.all[i] for i in where])
         for i, hit in zip(where, fresh, strict=True):
             self.model.all[i] = hit

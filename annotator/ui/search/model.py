@@ -19,7 +19,8 @@ from annotator.ui.text import to_qt
 
 Index = QModelIndex | QPersistentModelIndex
 STATEMENT, DATE, LEFT, MATCH, RIGHT, LABELS = range(6)
-_DOC_ID = itemgetter(Hit._fields.index("doc_id"))
+_DOC_ID_AT = Hit._fields.index("doc_id")
+_DOC_ID = itemgetter(_DOC_ID_AT)
 # where a hit's fields are in its plain tuple, and the roles and alignments as numbers (looked up once: an enum's
 # member read through PySide costs microseconds, and a repaint reads them for every cell)
 _TITLE, _DATE, _LEFT, _MATCH, _RIGHT, _FIELD, _LABELS = (Hit._fields.index(f) for f in (
@@ -84,6 +85,11 @@ class HitList(MutableSequence[Hit]):
 
     def __iter__(self) -> Iterator[Hit]:
         return map(Hit._make, self._rows)
+
+    def in_texts_of(self, doc_ids: set[int]) -> list[int]:
+        """Where the hits in the texts (not the memos) of these statements are, read from the plain tuples: after a
+        label key over 100 000 hits, making each a :class:`Hit` to ask took 100 ms of the window's thread, this 10."""
+        return [i for i, t in enumerate(self._rows) if t[_DOC_ID_AT] in doc_ids and t[_FIELD] != MEMO]
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, list | HitList) else NotImplemented
