@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QTextCursor
@@ -38,14 +40,19 @@ def window(qtbot, project, tmp_path):
                                                             QSettings.Format.IniFormat)))
 
 
+@contextmanager
 def window_over(qtbot, tmp_path, docs):
-    """A new project holding ``docs`` in the real window (1100 × 700), shown: (window, project)."""
+    """A new project holding ``docs`` in the real window (1100 × 700), shown: (window, project), both closed after."""
     from annotator.ui.mainwindow import MainWindow
 
     project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=docs)
     window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     window.resize(1100, 700)
-    return show_window(qtbot, window), project
+    try:
+        yield show_window(qtbot, window), project
+    finally:
+        window.close()
+        project.close()
 
 
 def show_window(qtbot, window):

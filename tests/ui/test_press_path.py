@@ -22,9 +22,8 @@ def _stored(path, doc_id):
 
 
 def test_a_label_key_saves_and_paints_at_once_and_the_panels_follow(qtbot, tmp_path):
-    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 3, "one"),
-                                                IncomingDocument("Another statement.", "two")])
-    try:
+    with window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 3, "one"),
+                                       IncomingDocument("Another statement.", "two")]) as (window, project):
         qtbot.waitUntil(lambda: window.session.document is not None)
         doc = window.session.document.id
         label = window.session.labels[0]
@@ -48,15 +47,11 @@ def test_a_label_key_saves_and_paints_at_once_and_the_panels_follow(qtbot, tmp_p
         qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert len(_stored(project.path, doc)) == 1
         qtbot.waitUntil(lambda: button.text().endswith("  1") and model.index(row, 2).data() == 1)
-    finally:
-        window.close()
-        project.close()
 
 
 def test_remembered_paragraph_rectangles_follow_a_relayout(qtbot, tmp_path):
     text = "\n".join(PARAGRAPH * (1 + k % 3) for k in range(12))
-    window, project = window_over(qtbot, tmp_path, [IncomingDocument(text, "long")])
-    try:
+    with window_over(qtbot, tmp_path, [IncomingDocument(text, "long")]) as (window, project):
         view = window.view
         doc = window.session.document.id
         for k in range(6):  # nested spans: the first paragraph needs more lanes than the minimum
@@ -82,15 +77,11 @@ def test_remembered_paragraph_rectangles_follow_a_relayout(qtbot, tmp_path):
             lines = view._visible_lines()
             for a, b in zip(lines, lines[1:], strict=False):  # the lines stay apart by the room below them
                 assert b.top >= a.top + a.height + view.line_gap() - 0.5
-    finally:
-        window.close()
-        project.close()
 
 
 def test_the_documents_list_finds_rows_by_id_after_filters(qtbot, tmp_path):
     docs = [IncomingDocument(f"Statement number {i}.", f"s{i}") for i in range(40)]
-    window, project = window_over(qtbot, tmp_path, docs)
-    try:
+    with window_over(qtbot, tmp_path, docs) as (window, project):
         ids = [d.id for d in project.documents()]
         for doc_id in ids[::3]:
             project.set_status(doc_id, "done")
@@ -105,16 +96,12 @@ def test_the_documents_list_finds_rows_by_id_after_filters(qtbot, tmp_path):
         assert [model.row_of(d) for d in ids] == list(range(len(ids)))
         window.open_document(ids[7])
         assert window.documents.table.currentIndex().row() == 7
-    finally:
-        window.close()
-        project.close()
 
 
 def test_nested_spans_by_key_make_room_and_keep_the_sorted_ends(qtbot, tmp_path):
     from annotator.ui.statement.span_layer import MIN_LANES, lane_room
 
-    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")])
-    try:
+    with window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")]) as (window, project):
         view = window.view
         keys = [lb.shortcut for lb in window.session.labels]
         view.viewport().repaint()
@@ -130,6 +117,3 @@ def test_nested_spans_by_key_make_room_and_keep_the_sorted_ends(qtbot, tmp_path)
             qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
             assert view._ends == sorted(view.index.ends)
         assert len(_stored(project.path, window.session.document.id)) == 3
-    finally:
-        window.close()
-        project.close()

@@ -18,8 +18,7 @@ def _strip_rows(strip) -> list[bytes]:
 
 def test_the_strip_tick_and_the_table_row_follow_the_press(qtbot, tmp_path):
     text = "\n".join(PARAGRAPH for _ in range(60))
-    window, project = window_over(qtbot, tmp_path, [IncomingDocument(text, "long")])
-    try:
+    with window_over(qtbot, tmp_path, [IncomingDocument(text, "long")]) as (window, project):
         view, strip = window.view, window.view.overview
         qtbot.waitUntil(lambda: strip.built)
         blank = _strip_rows(strip)
@@ -42,14 +41,10 @@ def test_the_strip_tick_and_the_table_row_follow_the_press(qtbot, tmp_path):
         strip.invalidate()
         qtbot.waitUntil(lambda: strip.built)
         assert _strip_rows(strip) == kept
-    finally:
-        window.close()
-        project.close()
 
 
 def test_a_table_request_outdated_by_a_direct_one_is_dropped(qtbot, tmp_path):
-    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")])
-    try:
+    with window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 2, "one")]) as (window, project):
         doc = window.session.document.id
         first = project.add_span(doc, 4, 13, window.session.labels[0].key)
         second = project.add_span(doc, 18, 26, window.session.labels[0].key)
@@ -62,15 +57,11 @@ def test_a_table_request_outdated_by_a_direct_one_is_dropped(qtbot, tmp_path):
         assert panel.table.currentIndex().data(Qt.ItemDataRole.UserRole) == second.id
         panel.select_later(None)
         qtbot.waitUntil(lambda: not panel.table.selectionModel().hasSelection())
-    finally:
-        window.close()
-        project.close()
 
 
 def test_opening_a_statement_paints_its_scroll_bar_on_the_next_turn(qtbot, tmp_path):
     short, long = IncomingDocument("A short statement.", "short"), IncomingDocument(PARAGRAPH * 80, "long")
-    window, project = window_over(qtbot, tmp_path, [short, long])
-    try:
+    with window_over(qtbot, tmp_path, [short, long]) as (window, project):
         bar = window.view.verticalScrollBar()
         ids = [d.id for d in project.documents()]
         window.open_document(ids[1])
@@ -80,14 +71,10 @@ def test_opening_a_statement_paints_its_scroll_bar_on_the_next_turn(qtbot, tmp_p
         window.open_document(ids[0])
         qtbot.waitUntil(bar.updatesEnabled)
         assert bar.maximum() == 0
-    finally:
-        window.close()
-        project.close()
 
 
 def test_a_span_outlined_again_after_a_paint_is_repainted(qtbot, tmp_path):
-    window, project = window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 4, "one")])
-    try:
+    with window_over(qtbot, tmp_path, [IncomingDocument(PARAGRAPH * 4, "one")]) as (window, project):
         view = window.view
         view.select_cp(4, 13)
         qtbot.keyClick(view, window.session.labels[0].shortcut)
@@ -120,6 +107,3 @@ def test_a_span_outlined_again_after_a_paint_is_repainted(qtbot, tmp_path):
             region = region.united(r)
         assert region.contains(where)  # its lines were repainted (not just the caret), the outline with them
         assert view.viewport().grab().toImage() == outlined
-    finally:
-        window.close()
-        project.close()
