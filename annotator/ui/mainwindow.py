@@ -24,6 +24,7 @@ from annotator.ui.filewatch import FileWatcher
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint
 from annotator.ui.reading import columns
 from annotator.ui.reading import control as reading
+from annotator.ui.search.docfilter import DocumentFilter
 from annotator.ui.session import Session
 from annotator.ui.statement.view import StatementView
 from annotator.ui.text import plain
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self._listed_key: tuple[object, ...] | None = None  # the filters and project state ``_listed`` was read at
         self._listed: object = None
+        self.doc_filter = DocumentFilter(self)  # a text filter: its first page at once, the rest off this thread
         self.session = Session(project, self)
         self.editor = Editor(self.session, self.view, self)
         self.files = Files(self)
@@ -228,15 +230,49 @@ class MainWindow(QMainWindow):
         project = self.session.project
         # the same filters on a project nobody wrote to since: the same list (a second caller while the window
         # builds, a filter of document variables changing), not 100 000 ids read again (60 ms; issue #14)
-        key = (status, search, id(project.conn), project.conn.total_changes, project.data_version())
+        key = self._list_key(status, search)
+        self.doc_filter.cancel()
         listed = self._listed if key == self._listed_key else None
+        counting = False
+        if listed is None and search:  # the first page now, the whole list when a thread has read it
+            listed = self.doc_filter.start(status, search, key)
+            counting = self.doc_filter.running is not None
+            if not counting:
+                self._listed_key, self._listed = key, listed
         if listed is None:
             listed = project.documents(status, search)
             self._listed_key, self._listed = key, listed
         self.documents.model.set_rows(listed)
+        self._show_count(counting)
         if self.session.document is not None:
             self.documents.select(self.session.document.id)
         self._update_progress()
+
+    def _list_key(self, status: str | None, search: str | None) -> tuple[object, ...]:
+        project = self.session.project
+        return (status, search, id(project.conn), project.conn.total_changes, project.data_version())
+
+    def list_complete(self, key: tuple[object, ...], listed: object) -> None:
+        """The whole list of a text filter whose first page is shown, read off this thread (``doc_filter``)."""
+        if key == self._list_key(*self.documents.filters()):  # nobody wrote meanwhile: the list holds
+            self._listed_key, self._listed = key, listed
+        self.documents.model.extend_to(listed)  # type: ignore[arg-type]
+        self._show_count(False)
+        if self.session.document is not None:
+            self.documents.select(self.session.document.id)
+
+    def _show_count(self, counting: bool) -> None:
+        """Under the list, while a filter is on: how many it lists, of how many ("counting" until it is whole)."""
+        status, search = self.documents.filters()
+        label = self.documents.count
+        model = self.documents.model
+        if not status and not search and not (model.keep is not None and model.keeping()):
+            label.hide()
+            return
+        shown, total = model.rowCount(), self.session.project.progress()[1]
+        label.setText(f"listing… the first {shown:,} of {total:,} statements shown" if counting
+                      else f"{shown:,} of {total:,} statements listed")
+        label.show()
 
     def _document_opened(self, doc: Document) -> None:
         # the statement is painted at once, the panels beside it on the next turn of the event loop (hold_paint):

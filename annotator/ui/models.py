@@ -95,6 +95,21 @@ class DocumentsModel(Table):
         self._index_rows()
         self.endResetModel()
 
+    def extend_to(self, rows: DocumentList) -> None:
+        """The whole list of which the rows shown are the start (the Documents filter shows its first page, then the
+        whole list read off the GUI thread): the rows after them are inserted, so the view keeps its place and
+        selection. Rows sorted by a column or filtered by a variable, or a list that changed meanwhile: set anew."""
+        shown = getattr(self.rows, "ids", None)
+        count = len(self.rows)
+        if shown is None or rows.ids[:count] != shown:
+            self.set_rows(rows)
+        elif len(rows) == count:
+            self.rows = rows
+        else:
+            self.beginInsertRows(QModelIndex(), count, len(rows) - 1)
+            self.rows = rows
+            self.endInsertRows()
+
     def _index_rows(self) -> None:
         """Make :meth:`row_of` a lookup: a bisect in a ``DocumentList``'s ids (ascending: the store lists in
         id order), no dict of 100 000 entries (12 ms) per filter; a dict for a list sorted by a column."""

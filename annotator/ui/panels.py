@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QSizePolicy,
     QTableView,
@@ -62,6 +63,10 @@ class DocumentsPanel(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.search)
         layout.addWidget(self.table)
+        self.count = QLabel()  # how many a filter lists (set by the window; "counting" while the rest is read)
+        self.count.setObjectName("documents_count")
+        self.count.hide()
+        layout.addWidget(self.count)
         self._debounce = QTimer(self, singleShot=True, interval=200)
         self._debounce.timeout.connect(self.filtersChanged)
         self.search.textChanged.connect(self._debounce.start)

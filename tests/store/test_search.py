@@ -178,6 +178,27 @@ def test_the_documents_filter_uses_the_index(one):
     assert one.documents(search="...").ids == []  # no word: the scan
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.tuples(hostile_text, st.sampled_from(["todo", "done", "in_progress"])), min_size=1,
+                      max_size=8),
+       typed=st.sampled_from(["word", "WORD a", "wo", "threat", "e\u0301", "한국어", "ß", "a", "日本", "...", "<b>"]),
+       status=st.sampled_from([None, "todo", "done"]), limit=st.integers(1, 5))
+def test_the_filters_first_page_is_the_start_of_its_whole_list_on_hostile_text(project, texts, typed, status, limit):
+    """What the Documents list shows first (``filter_page``) is exactly the start of the whole list the same filter
+    gives (``Project.documents``), with and without a status, on hostile statements."""
+    added = project.import_documents([IncomingDocument(f"{t} word{next(_counter)}", t[:20] or "t")
+                                      for t, _status in texts])["doc_ids"]
+    for doc_id, (_text, chosen) in zip(added, texts, strict=True):
+        project.set_status(doc_id, chosen)
+    whole = project.documents(status=status, search=typed).ids
+    first = search_index.filter_page(project.conn, typed, status, limit)
+    if typed == "...":  # no word: the index cannot answer (the list scans)
+        assert first is None
+    else:
+        assert first == whole[:limit]
+    assert project.listed(whole) == project.documents(status=status, search=typed)
+
+
 def test_an_older_project_is_migrated_with_its_index_filled(tmp_path):
     path = tmp_path / "v3.sqlite"
     shutil.copyfile(FROZEN / "v3.sqlite", path)
