@@ -236,9 +236,7 @@ class MainWindow(QMainWindow):
         counting = False
         if listed is None and search:  # the first page now, the whole list when a thread has read it
             listed = self.doc_filter.start(status, search, key)
-            counting = self.doc_filter.running is not None
-            if not counting:
-                self._listed_key, self._listed = key, listed
+            counting = listed is not None
         if listed is None:
             listed = project.documents(status, search)
             self._listed_key, self._listed = key, listed

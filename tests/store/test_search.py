@@ -184,8 +184,9 @@ def test_the_documents_filter_uses_the_index(one):
        typed=st.sampled_from(["word", "WORD a", "wo", "threat", "e\u0301", "한국어", "ß", "a", "日本", "...", "<b>"]),
        status=st.sampled_from([None, "todo", "done"]), limit=st.integers(1, 5))
 def test_the_filters_first_page_is_the_start_of_its_whole_list_on_hostile_text(project, texts, typed, status, limit):
-    """What the Documents list shows first (``filter_page``) is exactly the start of the whole list the same filter
-    gives (``Project.documents``), with and without a status, on hostile statements."""
+    """What the Documents list shows first (``filter_page``: the last word whole) is never more than the whole list
+    the same filter gives (``Project.documents``: the last word a prefix too): ascending ids of it, at most ``limit``;
+    with and without a status, on hostile statements."""
     added = project.import_documents([IncomingDocument(f"{t} word{next(_counter)}", t[:20] or "t")
                                       for t, _status in texts])["doc_ids"]
     for doc_id, (_text, chosen) in zip(added, texts, strict=True):
@@ -194,9 +195,23 @@ def test_the_filters_first_page_is_the_start_of_its_whole_list_on_hostile_text(p
     first = search_index.filter_page(project.conn, typed, status, limit)
     if typed == "...":  # no word: the index cannot answer (the list scans)
         assert first is None
-    else:
-        assert first == whole[:limit]
+        return
+    assert first is not None and len(first) <= limit and first == sorted(set(first)) and set(first) <= set(whole)
+    if typed == "word" and status is None:  # every statement says "word<n>": the prefix lists them all
+        assert len(whole) == len(project.documents())
     assert project.listed(whole) == project.documents(status=status, search=typed)
+
+
+def test_the_filters_first_page_takes_the_last_word_whole_and_the_whole_list_as_a_prefix(project):
+    ids = project.import_documents([IncomingDocument(f"in Accordance {w} the rules {i}", f"s{i}") for i, w in enumerate(
+        ["within", "WITH", "without", "with", "wit", "with"])])["doc_ids"]
+    project.set_status(ids[3], "done")
+    assert search_index.filter_page(project.conn, "accordance with", None, 2) == [ids[1], ids[3]]
+    assert search_index.filter_page(project.conn, "accordance with", None, 9) == [ids[1], ids[3], ids[5]]
+    assert search_index.filter_page(project.conn, "accordance with", "todo", 9) == [ids[1], ids[5]]
+    assert search_index.filter_page(project.conn, "accordance wi", None, 9) == []
+    assert project.documents(search="accordance with").ids == [ids[0], ids[1], ids[2], ids[3], ids[5]]
+    assert project.documents(search="accordance wi").ids == ids
 
 
 def test_an_older_project_is_migrated_with_its_index_filled(tmp_path):

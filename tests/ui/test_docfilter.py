@@ -41,6 +41,7 @@ def held(monkeypatch):
 
     monkeypatch.setattr(listing, "ids", ids)
     monkeypatch.setattr(docfilter, "FIRST_PAGE", FIRST)
+    monkeypatch.setattr(docfilter, "AT_ONCE", 0)  # 30 statements would be listed whole at once
     yield go
     go.set()
 
@@ -62,7 +63,9 @@ def test_first_page_at_once_then_the_whole_list_and_its_count(qtbot, tmp_path, h
         _type(qtbot, window, "ironclad")
         whole = project.documents(search="ironclad").ids
         assert len(whole) == 20
-        assert _shown(window) == whole[:FIRST]  # shown before the rest is listed
+        first = _shown(window)  # shown before the rest is listed: statements saying "ironclad" as a whole word
+        assert len(first) == FIRST and first == sorted(first) and set(first) <= set(whole)
+        assert first != whole[:FIRST]  # "ironcladThreat" (a hostile neighbour glued on) waits for the whole list
         count = window.documents.count
         assert count.isVisible() and count.text() == "listing… the first 4 of 30 statements shown"
         assert window.doc_filter.running is not None
@@ -86,7 +89,9 @@ def test_typing_more_while_the_rest_loads_cancels_it(qtbot, tmp_path, held, monk
         monkeypatch.setattr(window, "list_complete", lambda key, listed: (completed.append(key[1]), real(key, listed)))
         _type(qtbot, window, "iron")
         first = window.doc_filter.running
-        assert first is not None and _shown(window) == project.documents(search="iron").ids[:FIRST]
+        # no statement says "iron" as a whole word: the first page is empty, the whole list will have "ironclad"
+        assert first is not None and _shown(window) == []
+        assert window.documents.count.text() == "listing… the first 0 of 30 statements shown"
         qtbot.keyClicks(window.documents.search, "clad pl")  # "ironclad pl": the 10 "IRONCLAD pledge" ones
         assert first.cancelled and window.doc_filter.running is None  # at the first key, not after the pause
         qtbot.waitUntil(lambda: not window.documents._debounce.isActive())
@@ -108,7 +113,8 @@ def test_a_status_with_the_text_filter(qtbot, tmp_path, held):
         _type(qtbot, window, "ironclad")
         whole = project.documents(status="done", search="ironclad").ids
         assert len(whole) > FIRST
-        assert _shown(window) == whole[:FIRST]
+        first = _shown(window)
+        assert len(first) == FIRST and first == sorted(first) and set(first) <= set(whole)
         held.set()
         qtbot.waitUntil(lambda: window.doc_filter.running is None)
         qtbot.waitUntil(lambda: _shown(window) == whole)
@@ -118,6 +124,28 @@ def test_a_status_with_the_text_filter(qtbot, tmp_path, held):
         qtbot.waitUntil(lambda: window.doc_filter.running is None)
         qtbot.waitUntil(lambda: _shown(window) == todo)
         assert set(todo).isdisjoint(whole) and len(todo) + len(whole) == 20
+
+
+def test_a_first_page_that_missed_a_longer_word_is_put_right_by_the_whole_list(qtbot, tmp_path, held):
+    docs = [IncomingDocument(f"in accordance {w} the rules {i}", f"s{i}")
+            for i, w in enumerate(["within", "with", "without", "with", "with", "withal", "with", "with", "x"])]
+    with window_over(qtbot, tmp_path, docs) as (window, project):
+        _type(qtbot, window, "accordance with")
+        ids = [d.id for d in project.documents()]
+        assert _shown(window) == [ids[i] for i in (1, 3, 4, 6)]  # "with" whole: the first page
+        held.set()
+        qtbot.waitUntil(lambda: window.doc_filter.running is None)
+        qtbot.waitUntil(lambda: len(_shown(window)) == 8)
+        assert _shown(window) == ids[:8] == project.documents(search="accordance with").ids
+        assert window.documents.count.text() == "8 of 9 statements listed"
+
+
+def test_a_small_project_is_listed_whole_at_once(qtbot, tmp_path):
+    with window_over(qtbot, tmp_path, _docs()) as (window, project):
+        _type(qtbot, window, "iron")
+        assert window.doc_filter.running is None
+        assert _shown(window) == project.documents(search="iron").ids and len(_shown(window)) == 20
+        assert window.documents.count.text() == "20 of 30 statements listed"
 
 
 def test_a_filter_the_index_cannot_answer_scans_in_the_thread(qtbot, tmp_path, held):
