@@ -35,3 +35,60 @@ def test_hitlist_is_a_sequence_of_hits():
     assert [h.doc_id for h in hits] == [2, 1, 0]
     del hits[0]
     assert len(hits) == 2 and hits == [_hit(1), _hit(0)]
+
+
+def test_hits_arriving_below_the_rows_shown_repaint_only_the_scroll_bar(qtbot):
+    from PySide6.QtCore import QEvent, QObject, Qt
+
+    from annotator.ui.search.panel import SearchPanel
+
+    panel = SearchPanel()
+    qtbot.addWidget(panel)
+    panel.resize(700, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    table, model = panel.table, panel.model
+    paints = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                paints.append(watched)
+            return False
+
+    spy = Paints()
+    table.viewport().installEventFilter(spy)
+
+    def settle() -> None:
+        qtbot.wait(50)
+        paints.clear()
+
+    model.append([_hit(i) for i in range(3)])  # the rows shown change: painted
+    qtbot.waitUntil(lambda: table.viewport() in paints)
+    assert table.rowAt(table.viewport().height() - 1) == -1  # room below them
+    model.append([_hit(i) for i in range(3, 200)])  # some of these show: painted
+    qtbot.waitUntil(lambda: table.viewport() in paints)
+    shown = table.rowAt(table.viewport().height() - 1)
+    assert 3 <= shown < 199
+    settle()
+    bar = table.verticalScrollBar()
+    before = bar.maximum()
+    model.append([_hit(i) for i in range(200, 1200)])  # all below the last row shown: only the scroll bar
+    qtbot.waitUntil(lambda: bar.maximum() > before)
+    qtbot.wait(50)
+    assert table.viewport() not in paints
+    assert model.rowCount() == 1200 and table.rowAt(table.viewport().height() - 1) == shown
+    table.scrollToBottom()  # the rows that arrived unpainted are there to read
+    qtbot.waitUntil(lambda: table.viewport() in paints)
+    last = table.rowAt(table.viewport().height() - 1)
+    assert last == 1199 and table.model().index(last, 0).data(Qt.ItemDataRole.DisplayRole) == "statement 1199"
+    settle()
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # a layout change repaints as before
+    qtbot.waitUntil(lambda: table.viewport() in paints)
+    settle()
+    table.scrollToTop()
+    qtbot.waitUntil(lambda: table.viewport() in paints)
+    settle()
+    model.append([_hit(99999)])  # sorted: arrives first, among the rows shown
+    qtbot.waitUntil(lambda: table.viewport() in paints)
+    assert table.model().index(0, 0).data(Qt.ItemDataRole.DisplayRole) == "statement 99999"
