@@ -82,6 +82,7 @@ def filter_page(conn: sqlite3.Connection, typed: str, status: str | None, limit:
     if match is None or not has_index(conn):
         return None
     whole = match.removesuffix("*")
+    params: tuple[str | int, ...]
     if status:  # the index outside (rowid order), each match looked up in (status, id): never the text's row
         sql, params = ("SELECT f.rowid FROM search_fts f CROSS JOIN documents d INDEXED BY documents_by_status"
                        " WHERE search_fts MATCH ? AND d.status = ? AND d.id = f.rowid ORDER BY f.rowid LIMIT ?",

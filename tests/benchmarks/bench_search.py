@@ -179,16 +179,18 @@ def _filter_row(ctx: Context, win, old: str, whole: int) -> Row:  # type: ignore
         base.append(timed(lambda: conn.execute(OLD_FILTER, (old, old)).fetchone()))
     worst = max(range(len(stalls)), key=stalls.__getitem__)
     ctx.note(f"documents filter: {old!r} lists {whole} statements; first {FIRST_PAGE} painted in "
-             f"{median(first) * 1e3:.1f} ms (median; CPU {median(cpu) * 1e3:.1f} ms), the whole list {median(rest) * 1e3:.0f} ms later (median, a "
-             f"thread); worst event-loop stall meanwhile {stalls[worst]:.1f} ms, {waits[worst]:.1f} ms of it waiting "
-             "for a CPU")
+             f"{median(first) * 1e3:.1f} ms (median; CPU {median(cpu) * 1e3:.1f} ms), the whole list "
+             f"{median(rest) * 1e3:.0f} ms later (median, a thread); worst event-loop stall meanwhile "
+             f"{stalls[worst]:.1f} ms, {waits[worst]:.1f} ms of it waiting for a CPU")
     return Row(MEASURES[2], median(first) * 1e3, "ms", median(base) * 1e3, "old filter: full scan", FAST)
 
 
-def _window_rows(ctx: Context, path, word: str, old: str, whole: int) -> tuple[Row, list[Row]]:  # type: ignore[no-untyped-def]
-    """The Documents filter (:func:`_filter_row`); then the real window: typing in the Search box while searches start and are cancelled behind it (each key press
-    timed, against the same keys in a bare QLineEdit), then the worst stall of the event loop (a 4 ms timer's
-    largest delay) while a search of a word in every statement runs to its end."""
+def _window_rows(ctx: Context, path, word: str, old: str,  # type: ignore[no-untyped-def]
+                 whole: int) -> tuple[Row, list[Row]]:
+    """The Documents filter (:func:`_filter_row`); then the real window: typing in the Search box while searches
+    start and are cancelled behind it (each key press timed, against the same keys in a bare QLineEdit), then the
+    worst stall of the event loop (a 4 ms timer's largest delay) while a search of a word in every statement runs
+    to its end."""
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QLineEdit

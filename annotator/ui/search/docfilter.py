@@ -6,10 +6,11 @@ anything was shown. Now the window lists a first page of :data:`FIRST_PAGE` matc
 them all, the last word a prefix (the same ``listing.ids`` as ``Project.documents``, inside SQLite with the GIL
 free), and the window appends the rest in one step -- or, when the whole list starts otherwise (a longer word began
 with the last one: "within" for "with"), shows it instead. The count under the list says "listing…" until then.
-A project of at most :data:`AT_ONCE` statements is listed whole at once, as before (a few milliseconds). Typing more, choosing another status or
-closing the window cancels the thread (``sqlite3.Connection.interrupt``); a late answer of an old filter is dropped
-by its generation number. A filter the index cannot answer (no word in it, a damaged index, an old file read as it
-is) scans, in the thread too, with nothing listed until it is done.
+A project of at most :data:`AT_ONCE` statements is listed whole at once, as before (a few milliseconds).
+
+Typing more, choosing another status or closing the window cancels the thread (``sqlite3.Connection.interrupt``);
+a late answer of an old filter is dropped by its generation number. A filter the index cannot answer (no word in
+it, a damaged index, an old file read as it is) scans, in the thread too, with nothing listed until it is done.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ class DocumentFilter(QObject):
         thread.finished.connect(lambda t=thread: self._finished(t))
         self._threads.add(thread)
         self.running = thread
-        QTimer.singleShot(0, self, thread.start)  # after the first page is painted (its repaint and the thread would take turns with the GIL)
+        QTimer.singleShot(0, self, thread.start)  # after the first page's paint (the two would take turns for the GIL)
         return project.listed(self._first)
 
     def cancel(self) -> None:
