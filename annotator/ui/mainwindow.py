@@ -260,17 +260,18 @@ class MainWindow(QMainWindow):
             self.documents.select(self.session.document.id)
 
     def _show_count(self, counting: bool) -> None:
-        """Under the list, while a filter is on: how many it lists, of how many ("counting" until it is whole)."""
+        """Under the list: how many statements, or how many a filter lists ("listing…" until it is whole). Always
+        shown, so a filter turned on or off never moves the list."""
         status, search = self.documents.filters()
-        label = self.documents.count
         model = self.documents.model
-        if not status and not search and not (model.keep is not None and model.keeping()):
-            label.hide()
-            return
         shown, total = model.rowCount(), self.session.project.progress()[1]
-        label.setText(f"listing… the first {shown:,} of {total:,} statements shown" if counting
-                      else f"{shown:,} of {total:,} statements listed")
-        label.show()
+        if counting:
+            text = f"listing… the first {shown:,} of {total:,} statements shown"
+        elif status or search or (model.keep is not None and model.keeping()):
+            text = f"{shown:,} of {total:,} statements listed"
+        else:
+            text = f"{total:,} statements"
+        self.documents.count.setText(text)
 
     def _document_opened(self, doc: Document) -> None:
         # the statement is painted at once, the panels beside it on the next turn of the event loop (hold_paint):

@@ -79,7 +79,7 @@ def test_first_page_at_once_then_the_whole_list_and_its_count(qtbot, tmp_path, h
         assert window.session.document.id == whole[15]
         window.documents.search.clear()
         qtbot.waitUntil(lambda: len(_shown(window)) == 30)
-        assert not count.isVisible()
+        assert count.isVisible() and count.text() == "30 statements"
 
 
 def test_typing_more_while_the_rest_loads_cancels_it(qtbot, tmp_path, held, monkeypatch):
