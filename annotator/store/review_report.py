@@ -162,7 +162,8 @@ def _kept_report(project: Project, cfile: ColleagueFile, colleague: str, pairs: 
     base = planned - total
     for n in range(0, total, _ROWS):
         pacing.pace()
-        rows += [kept_mod.row(sha, titles[d], kept_mod.values_of(chosen[d])) for d, sha in pairs[n:n + _ROWS]]
+        rows += [kept_mod.row(sha, titles[d], kept_mod.values_of(chosen[d]))
+                 for d, sha in pacing.rows(pairs[n:n + _ROWS], _PACED)]
         if progress is not None:
             progress(base + min(total, n + _ROWS), base + total)
     return core.assemble(after, before, len(befores), rows, common["labels"], common["label_names"], totals.n_theirs,
@@ -171,6 +172,10 @@ def _kept_report(project: Project, cfile: ColleagueFile, colleague: str, pairs: 
 
 #: document rows made between two progress calls (a cancel is seen that often)
 _ROWS = 4096
+#: statements a loop of the report handles between two looks at :func:`annotator.pacing.pace`: 4 096 rows made
+#: without one, or the 100 000 statements of :func:`_snapshot`, held the GIL in 5 ms turns against the window's
+#: thread, which needs it a few times per event, and kept it waiting 40 ms (measured, issue #14)
+_PACED = 64
 
 
 def _snapshot(pairs: list[tuple[int, str]], revisions: dict[int, int], shares: entries.KeptShares,
@@ -182,7 +187,7 @@ def _snapshot(pairs: list[tuple[int, str]], revisions: dict[int, int], shares: e
     totals = shares.totals.copy()
     chosen: dict[int, bytes] = {}  # as kept (core/review_kept.py keep)
     missing = []
-    for doc_id, sha in pairs:
+    for doc_id, sha in pacing.rows(pairs, _PACED):
         found = kept.get(doc_id)
         if found is not None and kept_mod.revision_of(found) == revisions.get(doc_id, 0):
             chosen[doc_id] = found
@@ -196,8 +201,9 @@ def _snapshot(pairs: list[tuple[int, str]], revisions: dict[int, int], shares: e
         totals.add(mine[0])
         chosen[doc_id] = kept_mod.keep(revisions.get(doc_id, 0), mine[1], mine[0])
     if not missing:
-        for doc_id in kept.keys() - chosen.keys():  # kept but not wanted (not aligned now)
-            totals.add(kept_mod.entry_of(kept[doc_id]), -1)
+        for doc_id in pacing.rows(kept, _PACED):  # kept but not wanted (not aligned now); a set difference of the
+            if doc_id not in chosen:              # keys, in one step, held the GIL 30 ms at 100 000 (issue #14)
+                totals.add(kept_mod.entry_of(kept[doc_id]), -1)
     return chosen, totals, missing
 
 

@@ -38,12 +38,15 @@ def _text_colour() -> QColor:
 class Chart(pg.PlotWidget):
     """A plot that remembers its categories and series: ``values()`` is ``[(series, [value per category])]``."""
 
+    MINIMUM_HEIGHT = 220
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=QApplication.palette().color(QPalette.ColorRole.Base))
+        # no menu made at all (its view box's menu is a third of a plot's making), rather than made and turned off
+        super().__init__(parent, background=QApplication.palette().color(QPalette.ColorRole.Base), enableMenu=False)
         self.categories: list[str] = []
         self.series: list[tuple[str, list[float | None]]] = []
         self.category_title = ""
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(self.MINIMUM_HEIGHT)
         self.plotItem.setMenuEnabled(False)
         self.plotItem.hideButtons()
         self.setMouseEnabled(x=False, y=False)

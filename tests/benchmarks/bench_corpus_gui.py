@@ -248,7 +248,9 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
 
     cpu = time.process_time()  # both threads: the report's and the window's
     review.actions["review_report"].trigger()
-    took, stall = win.wait_for(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
+    # to the dialog shown with its chart made and drawn (after it shows, in turns of their own)
+    took, stall = win.wait_for(lambda: review.report_dialog is not None and review.report_dialog.isVisible()
+                               and review.report_dialog.ready)
     report_wait = win.cpu_wait
     cpu = time.process_time() - cpu
     floor_cpu = time.process_time()

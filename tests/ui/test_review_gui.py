@@ -23,7 +23,7 @@ from annotator.paths import sample_docs_dir
 from annotator.store import Project
 from annotator.store import review as rv
 from annotator.store.transfer import export_project, import_paths
-from annotator.ui import filedialogs
+from annotator.ui import charts, filedialogs
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review import controller as review_ui
 from annotator.ui.review.commands import HOW, key_rows
@@ -379,6 +379,9 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     table = dialog.documents_table.model()
     documents = [table.index(r, 0).data() for r in range(table.rowCount())]
     assert documents == [d.title for d in project.documents()]
+    # the chart is made and drawn by the event loop's next turns after the dialog shows (issue #14), unasked
+    qtbot.waitUntil(lambda: dialog.ready)
+    assert dialog.findChild(charts.Chart, "report_chart") is dialog.chart
     chart = dict(dialog.chart.values())
     assert set(chart) == {"Threat", "Commitment", "Call to action", "Sanction"}
     assert chart["Commitment"][0] == pytest.approx(2 / 3)  # overlap F1: the boundary pair matches, 1 of 2 each

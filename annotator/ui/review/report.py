@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -74,13 +74,20 @@ def figure(value: float | None) -> str:
 class BarChart(charts.HorizontalBars):
     """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1 (pyqtgraph)."""
 
-    def __init__(self, rows: list[dict], parent: QWidget | None = None) -> None:
+    def __init__(self, rows: list[dict], parent: QWidget | None = None, drawn: bool = True) -> None:
         super().__init__(parent)
         self.rows = rows
+        self.drawn = False
         self.setObjectName("report_chart")
-        self.show_data([row["title"] or row["key"] for row in rows],
-                       [(name, [row[key] for row in rows]) for key, name, _ in SERIES],
+        if drawn:
+            self.draw()
+
+    def draw(self) -> None:
+        """Its bars and legend (a second step: made and drawn at once, a chart held the window 36 ms)."""
+        self.show_data([row["title"] or row["key"] for row in self.rows],
+                       [(name, [row[key] for row in self.rows]) for key, name, _ in SERIES],
                        [c for _, _, c in SERIES], fmt=figure)
+        self.drawn = True
 
 
 class _RowsModel(QAbstractTableModel):
@@ -186,7 +193,12 @@ class ReportDialog(QDialog):
         self.diagnostics.setWordWrap(True)
         self.diagnostics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.diagnostics.setVisible(bool(warnings))
-        self.chart = BarChart(report.labels)
+        # the chart (a pyqtgraph plot: 20-40 ms to make, as long again to draw) is made in two steps after the
+        # dialog is shown, each its own turn of the event loop, so neither holds the window a frame (issue #14)
+        self._chart: BarChart | None = None
+        self._chart_page = QWidget()
+        self._chart_page.setMinimumHeight(BarChart.MINIMUM_HEIGHT)
+        QVBoxLayout(self._chart_page).setContentsMargins(0, 0, 0, 0)
         settings = getattr(parent, "settings", None)
         settings = settings if isinstance(settings, QSettings) else None
         self.labels_table = _table(report.labels, "Label", settings)
@@ -218,10 +230,42 @@ class ReportDialog(QDialog):
         layout.addWidget(self.counts_note)
         layout.addWidget(self.diagnostics)
         layout.addWidget(plain(QLabel("Agreement per label")))
-        layout.addWidget(self.chart)
-        layout.addWidget(tabs, 1)
+        layout.addWidget(self._chart_page, 2)  # the chart's room shared with the tables: taking all it could,
+        layout.addWidget(tabs, 3)  # it left the per-label table one row
         layout.addWidget(buttons)
         self.resize(860, 640)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the chart is made and drawn (it is soon after the dialog is shown)."""
+        return self._chart is not None and self._chart.drawn
+
+    @property
+    def chart(self) -> BarChart:
+        """The per-label chart, made and drawn now if the steps after showing have not yet done it."""
+        self._chart_step()
+        self._chart_step()
+        assert self._chart is not None
+        return self._chart
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self.ready:
+            QTimer.singleShot(0, self, self._chart_steps)
+
+    def _chart_steps(self) -> None:
+        self._chart_step()
+        if not self.ready:
+            QTimer.singleShot(0, self, self._chart_steps)
+
+    def _chart_step(self) -> None:
+        if self._chart is None:
+            self._chart = BarChart(self.report.labels, drawn=False)
+            layout = self._chart_page.layout()
+            assert layout is not None
+            layout.addWidget(self._chart)
+        elif not self._chart.drawn:
+            self._chart.draw()
 
     @property
     def documents_table(self) -> QTableView:

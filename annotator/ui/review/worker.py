@@ -47,10 +47,10 @@ class _Thread(QThread):
         report: core.Report | None = None
         problem = ""
         try:
-            # the dialog's module (its charts: numpy, pyqtgraph) is loaded here, not when the report is shown: on the
-            # window's thread its first import froze the window 1.7 s; here, 0.1 s at most in numpy's own start
-            gcpause.imported("annotator.ui.review.report")
             with pacing.paced():  # the window's thread gets the GIL while the rows are read (annotator/pacing.py)
+                # the dialog's module (its charts: numpy, pyqtgraph) is loaded here, not when the report is shown: on
+                # the window's thread its first import froze the window 1.7 s; here, paced between modules
+                gcpause.imported("annotator.ui.review.report")
                 report = store.review_report(self._reader, self._file, self._colleague, progress=self._progress)
         except Cancelled:
             self.cancelled = True

@@ -88,3 +88,26 @@ def test_the_process_reads_the_file_itself_and_suggests_as_the_command_does(tmp_
     assert list(some.docs) == [2] and some.docs[2][0] == sample_documents()[1].title
     evaluation = batch.evaluation_from_json(batch.handle({"op": "evaluate", "path": str(path)})["evaluation"])
     assert evaluation.figures(0.5) == figures
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
+def test_the_retrain_process_runs_only_on_a_cpu_nothing_else_wants():
+    """A training of a large corpus takes minutes of CPU: at a mere nice 5 it took both cores' share from the
+    window's threads (issue #14), so the process, and every thread it starts, runs in the idle class."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    batch = subprocess.Popen([sys.executable, "-m", "annotator.core.suggest.batch"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 10
+        threads: list[int] = []
+        while time.monotonic() < deadline:
+            threads = [int(t) for t in os.listdir(f"/proc/{batch.pid}/task")]
+            if len(threads) >= 2 and all(os.sched_getscheduler(t) == os.SCHED_IDLE for t in threads):
+                break
+            time.sleep(0.05)
+        assert len(threads) >= 2, "the process's watcher thread never started"
+        assert [os.sched_getscheduler(t) for t in threads] == [os.SCHED_IDLE] * len(threads)
+    finally:
+        batch.stdin.close()
+        batch.wait(10)
+        batch.stdout.close()

@@ -1,0 +1,82 @@
+"""annotator/pacing.py: a paced thread hands the GIL over between small steps, between the modules it imports, and
+with the interpreter's switch interval lowered while it runs."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+import threading
+
+from annotator import pacing
+
+
+def test_the_switch_interval_is_lowered_while_any_thread_is_paced_and_given_back_after_the_last():
+    default = sys.getswitchinterval()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with pacing.paced():
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert entered.wait(10)
+    try:
+        assert sys.getswitchinterval() == min(default, pacing.SWITCH)
+        with pacing.paced():
+            assert sys.getswitchinterval() == min(default, pacing.SWITCH)
+        assert sys.getswitchinterval() == min(default, pacing.SWITCH), "the first to leave gave it back too soon"
+    finally:
+        leave.set()
+        thread.join(10)
+    assert sys.getswitchinterval() == default
+
+
+def test_an_interval_someone_else_set_meanwhile_is_left_alone():
+    default = sys.getswitchinterval()
+    try:
+        with pacing.quick_switches():
+            sys.setswitchinterval(0.002)
+        assert sys.getswitchinterval() == 0.002
+    finally:
+        sys.setswitchinterval(default)
+
+
+def test_a_paced_thread_pauses_between_the_modules_it_imports(tmp_path, monkeypatch):
+    """Each module of the package works 2 ms at import and looks for the next: the paced import pauses between
+    them (a chart library's import in the report's thread kept the window from the GIL, issue #14); an import in
+    a thread that is not paced does not."""
+    package = tmp_path / "pacedpkg"
+    package.mkdir()
+    busy = "import time\nt = time.perf_counter()\nwhile time.perf_counter() - t < 0.002: pass\n"
+    (package / "__init__.py").write_text(busy + "from . import m0\n")
+    for k in range(8):
+        nxt = f"from . import m{k + 1}\n" if k < 7 else ""
+        (package / f"m{k}.py").write_text(textwrap.dedent(busy) + nxt)
+    (tmp_path / "plainpkg").mkdir()
+    for path in package.iterdir():
+        (tmp_path / "plainpkg" / path.name).write_text(path.read_text())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    counted: dict[str, int] = {}
+
+    def load(name: str, paced: bool) -> None:
+        start = pacing.pauses()
+        if paced:
+            with pacing.paced():
+                __import__(name)
+        else:
+            __import__(name)
+        counted[name] = pacing.pauses() - start
+
+    try:
+        for name, paced in (("pacedpkg", True), ("plainpkg", False)):
+            thread = threading.Thread(target=load, args=(name, paced))
+            thread.start()
+            thread.join(10)
+    finally:
+        for name in [m for m in sys.modules if m.split(".")[0] in ("pacedpkg", "plainpkg")]:
+            del sys.modules[name]
+    assert counted["pacedpkg"] >= 3, counted  # 18 ms of work in 2 ms pieces, a pause every 3 ms
+    assert counted["plainpkg"] == 0
+
