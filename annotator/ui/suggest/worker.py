@@ -2,6 +2,12 @@
 request at a time -- the project file's path, never its texts -- and a QThread waits for the answer. Nothing is
 read on the GUI thread: the process opens the file read-only itself.
 
+The waiting thread only reads the answer's bytes (``batch.Parts``: no object the cycle collector tracks); the GUI
+thread decodes its frames, a few each turn of its event loop (:data:`DECODE_BUDGET`). Decoded in the waiting
+thread, they made that thread hold the interpreter's lock and start the collector's passes, which hold every
+thread: when the machine preempted it meanwhile, the event loop waited 20-60 ms for the lock (traced with
+``gc.callbacks`` and the threads' schedstat, issue 13).
+
 The order, newest data first: after a change (debounced) the next request is a training on the labelled
 statements; then the statements in :meth:`Retrainer.focus` (the open one and the next few); then the
 cross-validation; then, while :attr:`Retrainer.corpus_wanted`, the corpus in batches by id. A change met half-way
