@@ -143,16 +143,17 @@ def _event_loop(ctx: Context, unlabelled: int, n_spans: int) -> Row:
     retrainer = ctl.retrainer
 
     def run_until(done: Any, limit_s: float) -> tuple[float, float, float]:
-        """(the worst delay, the GUI thread's CPU time in it, seconds until ``done()``) of a 1 ms timer."""
-        gaps: list[tuple[float, float]] = []
+        """(the worst delay, the GUI thread's CPU time in it, seconds until ``done()``) of a 1 ms timer; the worst
+        delay's wait for a CPU in ``waited``."""
+        gaps: list[tuple[float, float, float]] = []
         clock = QElapsedTimer()
         clock.start()
-        last = [time.perf_counter(), time.thread_time()]
+        last = [time.perf_counter(), time.thread_time(), _cpu_wait()]
 
         def tick() -> None:
-            now, cpu = time.perf_counter(), time.thread_time()
-            gaps.append((now - last[0], cpu - last[1]))
-            last[0], last[1] = now, cpu
+            now, cpu, wait = time.perf_counter(), time.thread_time(), _cpu_wait()
+            gaps.append((now - last[0], cpu - last[1], wait - last[2]))
+            last[0], last[1], last[2] = now, cpu, wait
             if done() or clock.elapsed() > limit_s * 1000:
                 loop.quit()
 
@@ -164,8 +165,11 @@ def _event_loop(ctx: Context, unlabelled: int, n_spans: int) -> Row:
         timer.start()
         loop.exec()
         timer.stop()
-        worst, cpu = max(gaps[1:] or [(0.0, 0.0)])
+        worst, cpu, wait = max(gaps[1:] or [(0.0, 0.0, 0.0)])
+        waited[0] = wait
         return worst - 0.001, cpu, clock.elapsed() / 1000
+
+    waited = [0.0]
 
     try:
         run_until(retrainer.idle, 600)  # the first retrain: the process started, scikit-learn imported in it
@@ -178,18 +182,39 @@ def _event_loop(ctx: Context, unlabelled: int, n_spans: int) -> Row:
                                     if not corpus and not first_ghosts else None)
         retrainer.start_now()
         busy, busy_cpu, seconds = run_until(ctl.settled, 600)  # the list showing the last answer too
+        busy_wait = waited[0]
         info = ctl.train_info
         ctx.note(f"suggest: in the window ({len(labelled)} statements labelled, {unlabelled} more): a retrain "
                  f"(train {info.get('seconds', 0):.2f} s wall / {info.get('cpu', 0):.2f} s CPU in its process), "
                  f"the open statement's suggestions {first_ghosts[0] if first_ghosts else float('nan'):.2f} s "
                  f"after the change, everything (cross-validation, the corpus in batches) done in {seconds:.1f} s; "
                  f"{len(ctl.panel.rows)} suggestions listed; worst 1 ms timer delay {busy * 1000:.1f} ms, "
-                 f"{busy_cpu * 1000:.1f} ms of it the GUI thread's CPU time (idle {idle * 1000:.1f} ms)")
+                 f"{busy_cpu * 1000:.1f} ms of it the GUI thread's CPU time, {busy_wait * 1000:.1f} ms its wait for "
+                 f"a CPU (idle {idle * 1000:.1f} ms; load {_load()})")
     finally:
         window.close()
         app.processEvents()
         project.close()
     return Row(MEASURES[2], busy, "s", max(idle, 1e-4), "the same timer, idle", Target(max_figure=1 / 60, unit="s"))
+
+
+def _cpu_wait() -> float:
+    """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere): on a loaded
+    machine the part of a stall the operating system caused, not the application (as in ``bench_corpus_gui``)."""
+    try:
+        with open("/proc/thread-self/schedstat") as fh:
+            return int(fh.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _load() -> str:
+    """The load averages (1, 5, 15 minutes), or "?" where the system does not say."""
+    try:
+        with open("/proc/loadavg") as fh:
+            return " ".join(fh.read().split()[:3])
+    except OSError:
+        return "?"
 
 
 # -- the learning curve --------------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ def test_a_retrain_reads_nothing_on_the_gui_thread_and_asks_the_open_statement_f
 
     def spy(self, kind, request, *rest):
         asked.append(kind)
-        assert set(request) <= {"op", "path", "doc_ids", "after", "limit"}  # a path, never texts
+        assert set(request) <= {"op", "path", "doc_ids", "after", "limit", "threshold"}  # a path, never texts
         original(self, kind, request, *rest)
 
     statements: list[str] = []

@@ -40,7 +40,8 @@ class Evaluation:
         is None where it is undefined (nothing to find, nothing suggested)."""
         counts = {lb: Counter() for lb in self.labels}
         for gold, suggested in self.regions:
-            shown = [(s.start, s.end, s.label) for s in suggested if s.confidence >= threshold]
+            # by index: a Suggestion, or the plain tuple the window keeps (``batch.Row``)
+            shown = [(s[1], s[2], s[3]) for s in suggested if s[4] >= threshold]
             for lb in self.labels:
                 counts[lb]["spans"] += sum(1 for g in gold if g[2] == lb)
                 counts[lb]["suggested"] += sum(1 for s in shown if s[2] == lb)

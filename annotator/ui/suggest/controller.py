@@ -26,7 +26,6 @@ FOCUS_AHEAD = 3
 #: statements of an answer put in the Suggestions list per turn of the event loop (a 100-statement batch at once
 #: took 10-20 ms of the GUI thread's CPU, measured)
 LIST_STEP = 16
-_NO_TEXTS: dict[tuple[int, int, int, str], str] = {}
 _ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
@@ -44,8 +43,9 @@ class SuggestController(QObject):
         #: tuples (``batch.Row``: not tracked by the cycle collector); :meth:`visible` gives ``Suggestion`` objects
         self.suggestions: dict[int, tuple[Row, ...]] = {}
         self.titles: dict[int, str] = {}
-        #: doc_id -> its suggestions' texts (for the list) by (doc_id, start, end, label)
-        self.texts: dict[int, dict[tuple[int, int, int, str], str]] = {}
+        #: doc_id -> its suggestions' texts (for the list), in the order of its rows in :attr:`suggestions` (plain
+        #: tuples, like the rows: not tracked by the cycle collector)
+        self.texts: dict[int, tuple[str, ...]] = {}
         #: statements whose spans changed in this session (their spans are read when listed)
         self.touched: set[int] = set()
         self.rejected: set[tuple[int, int, int, str]] = set()  # rejected in this session (and not undone)
@@ -282,7 +282,14 @@ class SuggestController(QObject):
         return [row for row in self._visible_rows(doc_id, spans) if passes(row)]
 
     def _text_of(self, row: Row) -> str:
-        return self.texts.get(row[0], _NO_TEXTS).get(row[:4], "")
+        """A listed suggestion's text (asked for the rows the list paints): found by its place among its statement's
+        rows (a few dozen), "" when the statement's suggestions have been made anew without it."""
+        rows, texts = self.suggestions.get(row[0], ()), self.texts.get(row[0], ())
+        try:
+            i = rows.index(row)
+        except ValueError:
+            return ""
+        return texts[i] if i < len(texts) else ""
 
     def _fill_panel(self) -> None:
         """The corpus's suggestions, as far as they have come: nothing is read but the spans of the statements

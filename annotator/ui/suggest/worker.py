@@ -2,6 +2,12 @@
 request at a time -- the project file's path, never its texts -- and a QThread waits for the answer. Nothing is
 read on the GUI thread: the process opens the file read-only itself.
 
+The waiting thread only reads the answer's bytes (``batch.Parts``: no object the cycle collector tracks); the GUI
+thread decodes its frames, a few each turn of its event loop (:data:`DECODE_BUDGET`). Decoded in the waiting
+thread, they made that thread hold the interpreter's lock and start the collector's passes, which hold every
+thread: when the machine preempted it meanwhile, the event loop waited 20-60 ms for the lock (traced with
+``gc.callbacks`` and the threads' schedstat, issue 13).
+
 The order, newest data first: after a change (debounced) the next request is a training on the labelled
 statements; then the statements in :meth:`Retrainer.focus` (the open one and the next few); then the
 cross-validation; then, while :attr:`Retrainer.corpus_wanted`, the corpus in batches by id. A change met half-way
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,9 @@ _RUNNING: set[QThread] = set()
 #: frame of an answer in Python, and the GUI thread waking for its next event waits for the interpreter's lock up
 #: to one interval: at 1 ms its median wake-up delay beside such a thread went from 4-7 ms to 3 (measured, loaded)
 SWITCH_INTERVAL = 0.001
+#: the window's thread decodes an answer's frames (``batch.Parts``) for at most this long a turn of its event loop
+#: (one frame at least: 16 statements, about 1 ms)
+DECODE_BUDGET = 0.003
 _saved_interval: float | None = None
 
 
@@ -61,35 +71,50 @@ class _Thread(QThread):
 
     def run(self) -> None:  # the worker thread: no Qt widget, no project connection here
         try:
-            # each frame's items made into what the window keeps as it arrives, here, not on the GUI thread (a
-            # corpus batch: thousands of suggestions; the figures: a matching per statement, 50 ms on 100)
-            each = {"focus": batch.doc_from_json, "corpus": batch.doc_from_json,
-                    "evaluate": batch.region_from_json}.get(self.kind)
-            answer = batch.ask(self.request, self.cancel, each)
-            if self.kind in ("focus", "corpus"):
-                docs, texts = {}, {}
-                for doc_id, title, rows, its_texts in answer["docs"]:
-                    docs[doc_id] = (title, rows)
-                    texts[doc_id] = its_texts
-                self.result = Arrived(docs, texts, int(answer["last"]), bool(answer["more"]), str(answer["version"]))
-            elif self.kind == "evaluate":
-                evaluation = batch.evaluation_from_json(answer["evaluation"])
-                self.result = (evaluation, {self.threshold: evaluation.figures(self.threshold)})
+            # only the answer's bytes here: its frames are decoded on the window's thread, a few a turn of its
+            # event loop (:meth:`Retrainer._decode`). Decoded here, this thread held the interpreter's lock while it
+            # made them into objects and set off the cycle collector's passes with every thread held; preempted
+            # meanwhile on a busy machine, it stalled the event loop for 20-60 ms (measured, issue 13)
+            if self.kind == "train":
+                self.result = batch.ask(self.request, self.cancel)
             else:
-                self.result = answer
+                self.result = batch.ask_parts(self.request, self.cancel)
         except Exception as exc:  # reported in the window's status bar; the last good model stays
             self.error = f"{type(exc).__name__}: {exc}"
+
+    def make_result(self) -> None:
+        """The answer's frames decoded (:class:`batch.Parts`, by :meth:`Retrainer._decode`) made into what the
+        window keeps."""
+        answer = self.result.whole()
+        if self.kind in ("focus", "corpus"):
+            docs, texts = {}, {}
+            for doc_id, title, rows, its_texts in answer["docs"]:
+                docs[doc_id] = (title, rows)
+                texts[doc_id] = its_texts
+            self.result = Arrived(docs, texts, int(answer["last"]), bool(answer["more"]), str(answer["version"]))
+        else:
+            evaluation = batch.evaluation_from_json(answer["evaluation"])
+            # the figures at the window's threshold come computed by the process (50 ms of matching on 100
+            # statements, not for the window's thread)
+            figures = batch.figures_from_json(answer.get("figures"))
+            self.result = (evaluation, {self.threshold: figures if figures is not None
+                                        else evaluation.figures(self.threshold)})
+
+    @property
+    def each(self) -> Any:
+        """What each item of the answer's long list is made into."""
+        return batch.region_from_json if self.kind == "evaluate" else batch.doc_from_json
 
 
 @dataclass
 class Arrived:
     """Suggestions for some statements, as the window keeps them: doc_id -> (title, its suggestions as plain tuples
-    (``batch.Row``)); doc_id -> their texts by (doc_id, start, end, label), kept by statement (the window's merge
-    of a batch's 5 000 texts into one dict of the corpus's took 1-8 ms of the GUI thread, measured; by statement
-    it merges 100); ``last``, ``more``: as in ``batch.Suggested``."""
+    (``batch.Row``)); doc_id -> their texts in the same order, kept by statement (the window's merge of a batch's
+    5 000 texts into one dict of the corpus's took 1-8 ms of the GUI thread, measured; by statement it merges
+    100); ``last``, ``more``: as in ``batch.Suggested``."""
 
     docs: dict[int, tuple[str, tuple[batch.Row, ...]]]
-    texts: dict[int, dict[tuple[int, int, int, str], str]]
+    texts: dict[int, tuple[str, ...]]
     last: int
     more: bool
     version: str
@@ -123,12 +148,18 @@ class Retrainer(QObject):
         self.corpus_done = False
         self.stopped = False
         self.threshold = 0.5  # the figures come computed at this threshold
+        #: the answer of the finished request in :attr:`thread` being decoded, a few frames a turn
+        self.decode_timer = QTimer(self)
+        self.decode_timer.setSingleShot(True)
+        self.decode_timer.setInterval(0)
+        self.decode_timer.timeout.connect(self._decode)
 
     # ------------------------------------------------------------------ asked by the controller
     def schedule(self) -> None:
         self.timer.start()
 
     def busy(self) -> bool:
+        """A request under way, or its answer being decoded."""
         return self.thread is not None
 
     def idle(self) -> bool:
@@ -164,8 +195,10 @@ class Retrainer(QObject):
         self.timer.stop()
         self.need_train = self.need_eval = self.need_focus = False
         self.corpus_wanted = False
+        self.decode_timer.stop()
         if self.thread is not None:
-            batch.abort(self.thread.cancel)
+            if self.thread.isRunning():  # (not one whose answer was being decoded: the process is idle)
+                batch.abort(self.thread.cancel)
             self.thread.wait()
             _RUNNING.discard(self.thread)
             _running_changed()
@@ -179,7 +212,7 @@ class Retrainer(QObject):
         if self.need_focus:
             return "focus", {"op": "suggest", "path": path, "doc_ids": self.focused}
         if self.need_eval:
-            return "evaluate", {"op": "evaluate", "path": path}
+            return "evaluate", {"op": "evaluate", "path": path, "threshold": self.threshold}
         if self.corpus_wanted and not self.corpus_done:
             return "corpus", {"op": "suggest", "path": path, "after": self.cursor, "limit": BATCH}
         return None
@@ -200,15 +233,44 @@ class Retrainer(QObject):
         thread.start(QThread.Priority.LowPriority)
 
     def _finished(self) -> None:
-        thread, self.thread = self.thread, None
-        if thread is None:
+        thread = self.thread
+        if thread is None or thread.isRunning():  # stopped meanwhile, or another's late signal
             return
         thread.wait()
         _RUNNING.discard(thread)
+        if thread.error is None and isinstance(thread.result, batch.Parts) and thread.generation == self.generation:
+            _running_changed()
+            self._decode()  # the thread stays :attr:`thread` (busy) until its answer is decoded
+            return
+        self.thread = None
         try:
             self._answered(thread)
         finally:
             _running_changed()  # the interval given back unless the answer started the next request
+
+    def _decode(self) -> None:
+        """Some of the finished request's frames decoded (:data:`DECODE_BUDGET`), the rest at the next turn; then
+        the answer is given."""
+        thread = self.thread
+        if thread is None or thread.isRunning() or not isinstance(thread.result, batch.Parts):
+            return
+        if thread.generation != self.generation:  # a change meanwhile: dropped undecoded
+            self.thread = None
+            self._kick()
+            return
+        parts, each = thread.result, thread.each
+        deadline = time.perf_counter() + DECODE_BUDGET
+        try:
+            while parts.step(each) and time.perf_counter() < deadline:
+                pass
+            if not parts.done:
+                self.decode_timer.start()
+                return
+            thread.make_result()
+        except Exception as exc:  # a frame that is not what it should be: reported like a failed request
+            thread.result, thread.error = None, f"{type(exc).__name__}: {exc}"
+        self.thread = None
+        self._answered(thread)
 
     def _answered(self, thread: _Thread) -> None:
         if thread.generation != self.generation:  # made before the newest change: dropped

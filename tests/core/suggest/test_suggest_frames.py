@@ -34,7 +34,7 @@ def test_a_long_answer_goes_in_frames_and_comes_back_whole():
     assert [d[0] for d in got["docs"]] == [d[0] for d in answer["docs"]]
     doc_id, title, rows, texts = got["docs"][2]
     assert (doc_id, title) == (3, "T3") and rows[1] == (3, 1, 4, "threat", 0.51, "model:v1")
-    assert texts[(3, 1, 4, "threat")] == "text 3 1 😀"
+    assert texts[1] == "text 3 1 😀" and len(texts) == len(rows)  # in the rows' order
     assert Suggestion._make(rows[1]).key == (3, 1, 4, "threat")
     assert answer["docs"][0][0] == 1  # the sender's answer is left as it was
 
@@ -57,3 +57,45 @@ def test_the_window_s_suggestions_are_not_tracked_by_the_cycle_collector():
     gc.collect()  # a tuple is left untracked by a pass that finds its items untracked
     assert rows and not any(gc.is_tracked(r) for r in rows) and not gc.is_tracked(rows)
     assert gc.is_tracked(Suggestion._make(rows[0]))  # why the window does not keep named tuples
+
+
+def test_parts_read_without_decoding_then_decode_a_frame_a_step():
+    answer = _answer(2 * batch.PART + 3)
+    stream = io.BytesIO()
+    batch._send_answer(stream, answer)
+    stream.seek(0)
+    parts = batch._receive_parts(stream)
+    assert len(parts.frames) == 3 and all(isinstance(f, bytes) for f in parts.frames) and not parts.items
+    assert parts.step(batch.doc_from_json) is True and len(parts.items) == batch.PART
+    assert parts.frames[0] == b""  # a decoded frame's bytes are let go
+    whole = parts.whole(batch.doc_from_json)
+    assert parts.done and [d[0] for d in whole["docs"]] == list(range(1, 2 * batch.PART + 4))
+    assert parts.step(batch.doc_from_json) is False
+
+
+def test_a_frame_that_is_not_a_list_of_items_is_refused_in_one_line():
+    import pytest
+
+    for bad in (b"{not json", b'{"a": 1}'):
+        parts = batch.Parts({"docs": 1, "last": 1, "more": False, "version": "v"}, [bad])
+        with pytest.raises(EOFError, match="answered nonsense"):
+            parts.step(batch.doc_from_json)
+    stream = io.BytesIO()
+    batch._send(stream, {"docs": 2, "last": 1, "more": False, "version": "v"})
+    batch._send(stream, [])
+    stream.seek(0)
+    with pytest.raises(EOFError, match="ended"):
+        batch._receive_parts(stream)
+
+
+def test_an_evaluate_request_with_a_threshold_carries_the_figures_at_it():
+    from annotator.core.suggest.evaluate import Evaluation
+
+    ev = Evaluation(("threat",), documents=1)
+    ev.regions = [(((0, 5, "threat"),), (Suggestion(1, 0, 5, "threat", 0.9, "pattern:x"),))]
+    figures = ev.figures(0.5)
+    assert batch.figures_from_json(figures) == figures
+    assert batch.figures_from_json(None) is None and batch.figures_from_json({"threat": {"overlap": 1}}) is None
+    plain = Evaluation(("threat",), documents=1)
+    plain.regions = [(((0, 5, "threat"),), ((1, 0, 5, "threat", 0.9, "pattern:x"),))]  # as the window keeps them
+    assert plain.figures(0.5) == figures
