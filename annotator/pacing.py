@@ -69,23 +69,36 @@ def paced(every: float = EVERY, pause: float = PAUSE) -> Iterator[None]:
         _local.plan = before
 
 
-@contextmanager
-def quick_switches() -> Iterator[None]:
-    """The interpreter's switch interval at most :data:`SWITCH` while any thread is in this block (counted), given
-    back when the last one leaves, unless something else changed it meanwhile."""
+def switch_quickly() -> None:
+    """The interpreter's switch interval at most :data:`SWITCH` until the matching :func:`switch_back` (counted:
+    the paced threads and the suggestions' requests each ask, and the last to leave gives it back, unless
+    something else changed it meanwhile)."""
     global _switching, _saved_interval
     with _switch_lock:
         if _switching == 0:
             _saved_interval = sys.getswitchinterval()
             sys.setswitchinterval(min(_saved_interval, SWITCH))
         _switching += 1
+
+
+def switch_back() -> None:
+    global _switching
+    with _switch_lock:
+        if _switching == 0:
+            return
+        _switching -= 1
+        if _switching == 0 and sys.getswitchinterval() == min(_saved_interval, SWITCH):
+            sys.setswitchinterval(_saved_interval)
+
+
+@contextmanager
+def quick_switches() -> Iterator[None]:
+    """:func:`switch_quickly` while the block runs."""
+    switch_quickly()
     try:
         yield
     finally:
-        with _switch_lock:
-            _switching -= 1
-            if _switching == 0 and sys.getswitchinterval() == min(_saved_interval, SWITCH):
-                sys.setswitchinterval(_saved_interval)
+        switch_back()
 
 
 def pace() -> None:

@@ -80,3 +80,14 @@ def test_a_paced_thread_pauses_between_the_modules_it_imports(tmp_path, monkeypa
     assert counted["pacedpkg"] >= 3, counted  # 18 ms of work in 2 ms pieces, a pause every 3 ms
     assert counted["plainpkg"] == 0
 
+
+
+def test_the_suggestions_requests_and_a_paced_thread_share_one_count_whichever_ends_first():
+    """Two owners that each saved and restored the interval left it lowered for good when they ended in the other
+    order than they began; counted in one place, the default comes back either way."""
+    default = sys.getswitchinterval()
+    pacing.switch_quickly()  # a suggestions request starts
+    with pacing.paced():  # a report starts
+        pacing.switch_back()  # the request ends first
+        assert sys.getswitchinterval() == min(default, pacing.SWITCH)
+    assert sys.getswitchinterval() == default

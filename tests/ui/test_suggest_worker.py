@@ -9,6 +9,7 @@ import sqlite3
 
 from PySide6.QtCore import QSettings, Qt
 
+from annotator import pacing
 from annotator.core.suggest import batch
 from annotator.store import Project
 from annotator.ui.app import sample_documents
@@ -138,7 +139,7 @@ def test_the_switch_interval_is_short_while_a_request_runs_and_given_back_after(
         qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle(), timeout=120_000)
     finally:
         worker._Thread.run = original
-    assert seen and set(seen) == {worker.SWITCH_INTERVAL}
+    assert seen and set(seen) == {min(before, pacing.SWITCH)}
     assert sys.getswitchinterval() == before
     window.close()
     project.close()
@@ -152,13 +153,13 @@ def test_a_switch_interval_changed_by_someone_else_meanwhile_is_left_as_they_set
     worker._RUNNING.add(marker)  # type: ignore[arg-type]
     try:
         worker._running_changed()
-        assert sys.getswitchinterval() == worker.SWITCH_INTERVAL
+        assert sys.getswitchinterval() == min(before, pacing.SWITCH)
         worker._running_changed()  # a second request: nothing more saved
         sys.setswitchinterval(0.002)
     finally:
         worker._RUNNING.discard(marker)  # type: ignore[arg-type]
         worker._running_changed()
     try:
-        assert sys.getswitchinterval() == 0.002 and worker._saved_interval is None
+        assert sys.getswitchinterval() == 0.002 and not worker._switching
     finally:
         sys.setswitchinterval(before)

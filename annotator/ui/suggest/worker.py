@@ -26,7 +26,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from annotator import gcpause
+from annotator import gcpause, pacing
 from annotator.core.suggest import batch
 
 DEBOUNCE_MS = 800
@@ -35,27 +35,24 @@ BATCH = 100
 #: running threads, held here rather than by a Qt parent: a window deleted while its retrain runs must not take
 #: a running QThread down with it (Qt aborts the process then); each leaves this set when it has finished
 _RUNNING: set[QThread] = set()
-#: the interpreter's switch interval while a request runs (its default: 5 ms). The worker thread decodes each
-#: frame of an answer in Python, and the GUI thread waking for its next event waits for the interpreter's lock up
-#: to one interval: at 1 ms its median wake-up delay beside such a thread went from 4-7 ms to 3 (measured, loaded)
-SWITCH_INTERVAL = 0.001
 #: the window's thread decodes an answer's frames (``batch.Parts``) for at most this long a turn of its event loop
 #: (one frame at least: 16 statements, about 1 ms)
 DECODE_BUDGET = 0.003
-_saved_interval: float | None = None
+_switching = False
 
 
 def _running_changed() -> None:
-    """The switch interval lowered while any request runs, and given back (if nobody changed it meanwhile) when
-    none does."""
-    global _saved_interval
-    if _RUNNING and _saved_interval is None:
-        _saved_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(_saved_interval, SWITCH_INTERVAL))
-    elif not _RUNNING and _saved_interval is not None:
-        if sys.getswitchinterval() == min(_saved_interval, SWITCH_INTERVAL):
-            sys.setswitchinterval(_saved_interval)
-        _saved_interval = None
+    """The interpreter's switch interval lowered while any request runs (``pacing.switch_quickly``: the worker
+    thread decodes each frame of an answer in Python, and the window's thread waking for its next event waits for
+    the GIL up to one interval; at 1 ms its median wake-up delay beside such a thread went from 4-7 ms to 3,
+    measured loaded), given back when none does."""
+    global _switching
+    if _RUNNING and not _switching:
+        pacing.switch_quickly()
+        _switching = True
+    elif not _RUNNING and _switching:
+        pacing.switch_back()
+        _switching = False
 
 
 class _Thread(QThread):
