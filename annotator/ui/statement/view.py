@@ -309,9 +309,13 @@ class StatementView(ReadingMixin, QPlainTextEdit):
     def _find_directions(self, lines: list[Line]) -> None:
         """Mark the lines holding right-to-left text (:func:`x_ranges` places their spans by glyph runs); only
         before placing spans on them, as the lines themselves are asked for several times per key press."""
-        if self._text.isascii():
+        if self._text.isascii() or not lines:
             return
         to_cp, text = self._map.to_cp, self._text
+        if not right_to_left(text, to_cp(lines[0].qa), to_cp(lines[-1].qb, ceil=True)):
+            for line in lines:  # none on these lines (one search, not two position lookups and one per line)
+                line.rtl = False
+            return
         for line in lines:
             if line.rtl is None:
                 line.rtl = right_to_left(text, to_cp(line.qa), to_cp(line.qb, ceil=True))
