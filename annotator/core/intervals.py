@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from heapq import heapify, heappop, heappush
 from itertools import accumulate, compress, islice
 from operator import attrgetter, eq, le
 
@@ -256,6 +257,44 @@ class IntervalIndex:
                         out.append(spans[i])
             block += 1
         return out
+
+    def depths(self, a: int, b: int, cap: int) -> tuple[int, int]:
+        """(how many spans cover code point ``a``, the most that cover ``a`` or the start of any span starting in
+        ``(a, b)``), each counted up to ``cap``: the overlap depth of a stretch of text, for the underline lanes.
+
+        No sorted copy of the ends is needed (sorting 10 000 ends took a millisecond per open of a dense
+        statement): the spans covering ``a`` are those before ``bisect_right(starts, a)`` and from the first
+        block whose running maximum end passes ``a``; they are looked through backwards, a block at a time in
+        C-level passes, and only until ``cap`` are found (deep overlaps have them among the last spans started).
+        Then one sweep over the spans starting in ``(a, b)`` with a heap of the covering spans' ends.
+        """
+        starts, ends = self._starts, self._ends
+        hi = first = bisect_right(starts, a)
+        if len(self._bmax) * BLOCK < len(ends):
+            self._complete_blocks()
+        lo = bisect_right(self._pmax, a) * BLOCK  # every span before lo ends at or before a
+        active: list[int] = []
+        while hi > lo and len(active) < cap:
+            cut = max(lo, hi - BLOCK)
+            active += filter(a.__lt__, ends[cut:hi])
+            hi = cut
+        at_a = depth = min(len(active), cap)
+        if depth >= cap:
+            return cap, cap
+        heapify(active)
+        i, j = first, bisect_left(starts, b, first)
+        while i < j:
+            start = starts[i]
+            while i < j and starts[i] == start:
+                heappush(active, ends[i])
+                i += 1
+            while active and active[0] <= start:
+                heappop(active)
+            if len(active) > depth:
+                depth = len(active)
+                if depth >= cap:
+                    return at_a, cap
+        return at_a, depth
 
     def starting_in(self, a: int, b: int) -> list[Span]:
         """Spans whose start is in ``[a, b)``, in order."""

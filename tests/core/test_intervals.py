@@ -147,6 +147,35 @@ def test_updates_agree_with_brute_force(spans: list[Span], ops: list[tuple[bool,
     assert all(original.get(s.id) == s for s in before)
 
 
+def brute_depths(spans: list[Span], a: int, b: int, cap: int) -> tuple[int, int]:
+    def depth(p: int) -> int:
+        return sum(1 for s in spans if s.start <= p < s.end)
+
+    at = [a] + [s.start for s in spans if a < s.start < b]
+    return min(depth(a), cap), min(max(map(depth, at)), cap)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 300), st.integers(0, 120)), max_size=3 * BLOCK + 5),
+    st.lists(st.tuples(st.integers(0, 400), st.integers(0, 60)), max_size=12),
+    st.lists(st.tuples(st.integers(-5, 450), st.integers(0, 200), st.integers(1, 12)), max_size=20),
+)
+def test_depths_agree_with_brute_force(pairs, added, windows):
+    """The capped overlap depths the view's lanes need, also with zero-length spans and after edits (the block
+    maxima are then upper bounds, not exact)."""
+    spans = [span(i, s, s + n) for i, (s, n) in enumerate(pairs)]
+    index = IntervalIndex(spans)
+    index.overlapping(0, 1)  # exact maxima, then loosened by the edits
+    for k, (s, n) in enumerate(added):
+        new = span(len(pairs) + k, s, s + n)
+        index.add(new)
+        spans.append(new)
+        if k % 3 == 2:
+            index.remove(spans.pop(k // 2).id)
+    for a, n, cap in windows:
+        assert index.depths(a, a + n, cap) == brute_depths(spans, a, a + n, cap)
+
+
 def test_block_maxima_stay_upper_bounds_through_many_edits():
     """An edit keeps the block maxima as upper bounds (no recomputation per label key); queried between edits
     and past the point where they are computed exactly again, the answers stay the brute force ones."""

@@ -210,6 +210,31 @@ def test_partial_repaints_agree_with_a_full_paint_when_lanes_shift(view: Stateme
     qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
 
 
+def test_dense_overlaps_drawn_on_screen_as_a_full_paint_after_adds_removes_and_scrolls(view: StatementView, qtbot):
+    """Hundreds of overlapping spans over several paragraphs: after each span added (lanes and the room below
+    the lines grow), removed, and after small scrolls (blits), the window shows what a full paint draws."""
+    rng = random.Random(3)
+    text = "\n".join(" ".join(["word"] * rng.randint(5, 60)) for _ in range(30))
+    spans = []
+    for i in range(400):
+        a = rng.randrange(len(text) - 1)
+        spans.append(span(i + 1, a, min(len(text), a + int(rng.paretovariate(0.8) * 5)), rng.choice(
+            ["threat", "commitment", "call_to_action"])))
+    spans.sort(key=lambda s: (s.start, s.end, s.label, s.id))
+    view.set_document(text, spans, LABELS)
+    qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
+    for k in range(6):  # nested ever deeper at the top, then one far below
+        view.add_span(span(1000 + k, 10 + 2 * k, 300 - 2 * k, LABELS[k % 3].key))
+        qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
+    view.remove_span(1002)
+    qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
+    for _ in range(3):
+        view.verticalScrollBar().setValue(view.verticalScrollBar().value() + 2)
+        qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
+    view.add_span(span(2000, len(text) // 2, len(text) // 2 + 40, "commitment"))
+    qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
+
+
 def test_empty_document(view: StatementView):
     view.set_document("", [], LABELS)
     grab(view)

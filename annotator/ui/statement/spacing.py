@@ -9,7 +9,6 @@ while a statement is open, so deleting a span does not make the text jump.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -43,7 +42,6 @@ class ReadingMixin(_Base):
         self._spacing = 1.0  # line spacing asked for (1.0: single)
         self._max_chars = 0  # longest line in average characters (0: the view's width)
         self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
-        self._ends: list[int] | None = None  # the spans' ends, sorted, while no span changes
         self._counting_off = False
         self._layout.room = self._room_kept
         self._line_height = QFontMetricsF(self.font()).height()
@@ -79,16 +77,6 @@ class ReadingMixin(_Base):
             self._forget_lines()
             self.viewport().update()
 
-    def _sorted_ends(self) -> list[int]:
-        """The spans' ends, sorted (kept in step by the view as spans change)."""
-        if self._ends is None:
-            self._ends = sorted(self._index.ends)  # nearly sorted already unless spans are long
-        return self._ends
-
-    def _depth_at(self, pos: int, ends: list[int]) -> int:
-        """How many spans cover code point ``pos``: those started by it less those ended by it (two bisects)."""
-        return bisect_right(self._index.starts, pos) - bisect_right(ends, pos)
-
     def _lanes_of(self, block: QTextBlock) -> int:
         """Underline lanes the spans over ``block`` need (at least :data:`MIN_LANES`): the deepest overlap at
         the paragraph's start or at a span starting in it, and at least the lanes of the paragraph before when
@@ -96,8 +84,8 @@ class ReadingMixin(_Base):
         spans, room for every lane). Kept until a span there overlaps deeper,
         never fewer while the statement is open (the text does not jump back when a span is deleted).
 
-        Counted with bisects on the index's starts and a sorted copy of the ends, O(spans starting in the
-        paragraph x log n): a paragraph of a dense statement holds hundreds of overlapping spans."""
+        Counted by the index (:meth:`~annotator.core.intervals.IntervalIndex.depths`), up to the deepest lane
+        only: a paragraph of a dense statement holds hundreds of overlapping spans."""
         number = block.blockNumber()
         lanes = self._block_lanes.get(number)
         if lanes is not None:
@@ -108,13 +96,13 @@ class ReadingMixin(_Base):
             # Qt measures the last paragraphs for its scroll bar: counting there would convert positions
             # across the whole text (a 1 M-character statement: +13 ms to open); counted when scrolled to
             return MIN_LANES
-        ends = self._sorted_ends()
-        starts, to_cp, cap = self._index.starts, self._map.to_cp, MAX_LANES + 1
+        depths, to_cp, cap = self._index.depths, self._map.to_cp, MAX_LANES + 1
         pending = []  # this paragraph and the ones before it that spans run on from, not yet counted
         before = MIN_LANES
         while True:
             pending.append(block)
-            if block.blockNumber() == 0 or self._depth_at(to_cp(block.position()), ends) == 0:
+            a = to_cp(block.position())
+            if block.blockNumber() == 0 or depths(a, a, 1)[0] == 0:
                 break
             if len(pending) > WALK_BACK:  # spans run on over many paragraphs (a dense statement): room for all
                 before = cap
@@ -126,13 +114,9 @@ class ReadingMixin(_Base):
                 break
         for block in reversed(pending):
             a, b = to_cp(block.position()), to_cp(block.position() + block.length(), ceil=True)
-            depth = self._depth_at(a, ends)
-            if depth:
+            at_a, depth = depths(a, b, cap)
+            if at_a:
                 depth = max(depth, before)
-            for i in range(bisect_left(starts, a), bisect_left(starts, b)):
-                if depth >= cap:
-                    break
-                depth = max(depth, self._depth_at(starts[i], ends))
             before = self._block_lanes[block.blockNumber()] = max(MIN_LANES, min(depth, cap))
         return self._block_lanes[number]
 
@@ -147,16 +131,9 @@ class ReadingMixin(_Base):
     def _make_room(self, span: Span) -> None:
         """A new or moved span: if it overlaps deeper than the lanes of the paragraphs it is on hold, their
         lines move apart (the layout sees it on the next paint) and everything below is repainted. Only the
-        depth inside the span changed: counted at its start and at each span starting in it, with bisects
-        (a dense statement's span holds hundreds of others; listing them took milliseconds)."""
-        ends = self._sorted_ends()
-        starts, cap = self._index.starts, MAX_LANES + 1
-        depth = self._depth_at(span.start, ends)
-        for i in range(bisect_right(starts, span.start), bisect_left(starts, span.end)):
-            if depth >= cap:
-                break
-            depth = max(depth, self._depth_at(starts[i], ends))
-        depth = min(depth, cap)
+        depth inside the span changed: counted at its start and at each span starting in it, up to the deepest
+        lane (a dense statement's span holds hundreds of others; listing them took milliseconds)."""
+        depth = self._index.depths(span.start, span.end, MAX_LANES + 1)[1]
         if depth <= MIN_LANES:
             return
         doc = self.document()

@@ -12,6 +12,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import attrgetter
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QTextBlock, QTextLine
@@ -33,6 +35,7 @@ MIN_LANES = 2  # lanes of room kept below every line, so the first overlaps do n
 LANE_TOP = 1  # px between a line's text box and its first lane
 INNERMOST_BANDS = 600  # up to this many spans on screen, bands take the innermost span's colour; beyond, a union
 SEPARATOR_STUB = 5.0  # px shown after a line's text when a span runs on over the line break
+_START, _END = attrgetter("start"), attrgetter("end")
 
 
 @dataclass(slots=True)
@@ -222,16 +225,27 @@ def span_fills(
 
     def put(qs: int, qe: int, colour: QColor, below: float | None, height: float, trim: int = 0) -> None:
         """Fill [qs, qe) on each line it is on: the line's text box (``below`` None), or a ``height`` px
-        stripe ``below`` px under it; ``trim`` px short at the end."""
+        stripe ``below`` px under it; ``trim`` px short at the end. (A dense screen makes hundreds of these
+        calls per paint: the lines a range covers whole take their kept extent without a call.)"""
         found = fills.get(id(colour))
-        rects = found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]
-        for i in range(max(0, bisect_right(starts, qs) - 1), bisect_left(starts, qe)):
+        append = (found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]).append
+        i = bisect_right(starts, qs) - 1
+        for i in range(i if i > 0 else 0, bisect_left(starts, qe)):
             line = shown[i]
-            for x1, x2 in x_ranges(line, qs, qe):
-                if below is None:
-                    rects.append(QRectF(x1, line.top, max(1.0, x2 - x1 - trim), line.height))
-                else:
-                    rects.append(QRectF(x1, line.top + line.height + below, max(1.0, x2 - x1 - trim), height))
+            qa, qb = line.qa, line.qb
+            if qs <= qa and qb <= qe and qa < qe and (qe == qb or not line.block_end):
+                extent = line.extent  # all of the line's text, no run-on stub: x_ranges' first case
+                if extent is None:
+                    x = line.line.x()
+                    extent = line.extent = (line.left + x, line.left + x + line.line.naturalTextWidth())
+                pieces: list[tuple[float, float]] | tuple[tuple[float, float]] = (extent,)
+            else:
+                pieces = x_ranges(line, qs, qe)
+            top = line.top if below is None else line.top + line.height + below
+            tall = line.height if below is None else height
+            for x1, x2 in pieces:
+                width = x2 - x1 - trim
+                append(QRectF(x1, top, width if width > 1.0 else 1.0, tall))
 
     unions: dict[str, list[list[int]]] = {}
     innermost = len(visible) <= INNERMOST_BANDS
@@ -282,23 +296,37 @@ def innermost_stretches(spans: list[Span]) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     if not spans:
         return out
-    bounds = sorted({p for s in spans for p in (s.start, s.end)})
+    bounds = sorted(set(map(_START, spans)).union(map(_END, spans)))
     active: list[tuple[int, int, int, str]] = []  # (-start, end, order, label): the innermost on top
+    push, pop = heapq.heappush, heapq.heappop
     i, n = 0, len(spans)
-    for pos, following in zip(bounds, bounds[1:], strict=False):
-        while i < n and spans[i].start <= pos:
-            span = spans[i]
-            heapq.heappush(active, (-span.start, span.end, i, span.label))
-            i += 1
+    next_start = spans[0].start
+    last_end, last_label = -1, ""  # the stretch made last (out[-1]), kept apart to extend it cheaply
+    pos = bounds[0]
+    for following in islice(bounds, 1, None):
+        if next_start <= pos:
+            while i < n:
+                span = spans[i]
+                if span.start > pos:
+                    next_start = span.start
+                    break
+                push(active, (-span.start, span.end, i, span.label))
+                i += 1
+            else:
+                next_start = bounds[-1] + 1  # none left to start
         while active and active[0][1] <= pos:
-            heapq.heappop(active)
-        if not active:
-            continue
-        label = active[0][3]
-        if out and out[-1][1] == pos and out[-1][2] == label:
-            out[-1] = (out[-1][0], following, label)
-        else:
-            out.append((pos, following, label))
+            pop(active)
+        if active:
+            label = active[0][3]
+            if last_end == pos and last_label == label:
+                last_end = following
+            else:
+                if last_end >= 0:
+                    out.append((last_start, last_end, last_label))
+                last_start, last_end, last_label = pos, following, label
+        pos = following
+    if last_end >= 0:
+        out.append((last_start, last_end, last_label))
     return out
 
 

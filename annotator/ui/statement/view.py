@@ -24,7 +24,7 @@ speaks code points.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_right
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
@@ -114,7 +114,7 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self._map = PositionMap(text)
         self._index = spans.copy() if isinstance(spans, IntervalIndex) else IntervalIndex(spans, presorted)
         self._set_colors(labels)
-        self._block_lanes, self._ends = {}, None
+        self._block_lanes = {}
         self._counting_off = True  # Qt lays out an emptied document first: nothing to count yet
         try:
             set_plain_text(self, text)
@@ -165,16 +165,6 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         """Apply one index change and repaint what it touches: the lines of the old and new span, or the whole
         view when the change moves other visible spans to other underline lanes (a nested span shifts the
         spans that overlap it, which may run on over lines far from it)."""
-        ends = self._ends  # the sorted ends follow the change (a re-sort of 10 000 per key press was ~1 ms)
-        if ends is not None:
-            if old is not None:
-                i = bisect_left(ends, old.end)
-                if i < len(ends) and ends[i] == old.end:
-                    del ends[i]
-                else:
-                    self._ends = None  # not where it should be: made again when next needed
-            if new is not None and self._ends is not None:
-                insort(ends, new.end)
         if not self.isVisible():
             mutate()
             self.overview.span_changed(old, new)
@@ -319,9 +309,13 @@ class StatementView(ReadingMixin, QPlainTextEdit):
     def _find_directions(self, lines: list[Line]) -> None:
         """Mark the lines holding right-to-left text (:func:`x_ranges` places their spans by glyph runs); only
         before placing spans on them, as the lines themselves are asked for several times per key press."""
-        if self._text.isascii():
+        if self._text.isascii() or not lines:
             return
         to_cp, text = self._map.to_cp, self._text
+        if not right_to_left(text, to_cp(lines[0].qa), to_cp(lines[-1].qb, ceil=True)):
+            for line in lines:  # none on these lines (one search, not two position lookups and one per line)
+                line.rtl = False
+            return
         for line in lines:
             if line.rtl is None:
                 line.rtl = right_to_left(text, to_cp(line.qa), to_cp(line.qb, ceil=True))
