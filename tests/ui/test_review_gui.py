@@ -535,6 +535,8 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     monkeypatch.setattr(store_review, "review_report", endless)
     review.actions["review_report"].trigger()
     job = review.report_job
+    # shown as the answer to the click: shown later, its first show fell mid-report and stalled the window (#14)
+    assert job.dialog.isVisible()
     qtbot.waitUntil(lambda: len(seen) > 20)
     qtbot.waitUntil(lambda: job.dialog.value() > 0)  # progress reaches the dialog while the window runs
     from PySide6.QtWidgets import QPushButton
