@@ -148,7 +148,8 @@ def _send(stream: IO[bytes], obj: Any) -> None:
     stream.flush()
 
 
-def _receive(stream: IO[bytes], kind: type = dict) -> Any:
+def _frame(stream: IO[bytes]) -> bytes:
+    """One length-prefixed frame, as bytes."""
     head = stream.read(_HEADER.size)
     if len(head) < _HEADER.size:
         raise EOFError("the retrain process ended")
@@ -156,7 +157,11 @@ def _receive(stream: IO[bytes], kind: type = dict) -> Any:
     data = stream.read(size)
     if len(data) < size:
         raise EOFError("the retrain process ended")
-    obj = orjson.loads(data)
+    return data
+
+
+def _receive(stream: IO[bytes], kind: type = dict) -> Any:
+    obj = orjson.loads(_frame(stream))
     if not isinstance(obj, kind):
         raise EOFError("the retrain process answered nonsense")
     return obj
@@ -245,15 +250,7 @@ def _receive_parts(stream: IO[bytes]) -> Parts:
         count = where[0][where[1]]
         if not isinstance(count, int) or count < 0:
             raise EOFError("the retrain process answered nonsense")
-        for _ in range(count):
-            head = stream.read(_HEADER.size)
-            if len(head) < _HEADER.size:
-                raise EOFError("the retrain process ended")
-            size = _HEADER.unpack(head)[0]
-            data = stream.read(size)
-            if len(data) < size:
-                raise EOFError("the retrain process ended")
-            frames.append(data)
+        frames = [_frame(stream) for _ in range(count)]
     return Parts(answer, frames)
 
 
