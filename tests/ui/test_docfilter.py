@@ -157,3 +157,18 @@ def test_a_filter_the_index_cannot_answer_scans_in_the_thread(qtbot, tmp_path, h
         qtbot.waitUntil(lambda: window.doc_filter.running is None)
         qtbot.waitUntil(lambda: len(_shown(window)) == 30)
         assert _shown(window) == project.documents(search="😀").ids
+
+
+def test_a_damaged_index_still_lists_in_the_window_by_the_scan(qtbot, tmp_path, held):
+    """A project whose index pages are garbage (a file damaged outside the app): the first page is empty, not a
+    traceback, and the thread's list falls back to the scan and equals the one-step list."""
+    with window_over(qtbot, tmp_path, _docs()) as (window, project):
+        with project._write("damage"):
+            project.conn.execute("UPDATE search_fts_data SET block = x'00ff00ff' WHERE id > 10")
+        _type(qtbot, window, "ironclad")
+        assert _shown(window) == [] and window.doc_filter.running is not None
+        held.set()
+        qtbot.waitUntil(lambda: window.doc_filter.running is None)
+        whole = project.documents(search="ironclad").ids
+        qtbot.waitUntil(lambda: _shown(window) == whole)
+        assert len(whole) == 20 and window.documents.count.text() == "20 of 30 statements listed"
