@@ -114,3 +114,44 @@ def test_nested_spans_by_key_make_room(qtbot, tmp_path):
         for _ in range(2):
             qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert len(_stored(project.path, window.session.document.id)) == 3
+
+
+def test_paragraphs_on_screen_keep_their_glyphs_and_leave_them_off_screen(qtbot, tmp_path):
+    """A repaint draws the kept glyphs of the paragraphs on screen (no shaping again per key press); they are freed
+    once the paragraph scrolls away, and kept glyphs paint exactly what freshly shaped ones do."""
+    text = "\n".join(f"{k} " + PARAGRAPH * (1 + k % 2) + " 👩‍⚕️ é" for k in range(120))
+    with window_over(qtbot, tmp_path, [IncomingDocument(text, "long")]) as (window, project):
+        view = window.view
+        label = window.session.labels[0]
+        view.select_cp(2, 10)
+        qtbot.keyClick(view, label.shortcut)
+        view.viewport().repaint()
+        first = view.document().firstBlock()
+        on_screen = [b for b in _blocks(view) if b.position() <= view._visible_lines()[-1].qa]
+        assert first.layout().cacheEnabled() and all(b.layout().cacheEnabled() for b in on_screen)
+        assert not any(b.layout().cacheEnabled() for b in _blocks(view)[len(on_screen):])
+        kept = view.viewport().grab().toImage()
+        view._glyphs.forget()
+        for block in on_screen:
+            block.layout().setCacheEnabled(False)  # as before: shaped again on every draw
+        view._forget_lines()
+        view._glyphs.keep = lambda blocks: None
+        view.viewport().repaint()
+        assert view.viewport().grab().toImage() == kept
+        del view._glyphs.keep
+        bar = view.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        view.viewport().repaint()
+        assert not first.layout().cacheEnabled()  # scrolled away: its glyphs are let go
+        assert view.document().lastBlock().layout().cacheEnabled()
+        view.select_cp(len(text) - 4, len(text))  # and a press down there still saves and paints
+        qtbot.keyClick(view, label.shortcut)
+        assert len(_stored(project.path, window.session.document.id)) == 2
+
+
+def _blocks(view):
+    block, out = view.document().firstBlock(), []
+    while block.isValid():
+        out.append(block)
+        block = block.next()
+    return out

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
 from annotator.ui.palette import BAND_ALPHA, span_colours
+from annotator.ui.statement.glyphs import GlyphCache
 from annotator.ui.statement.overview import OverviewStrip
 from annotator.ui.statement.positions import PositionMap, set_plain_text
 from annotator.ui.statement.spacing import ReadingMixin
@@ -98,7 +99,9 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self._lines: list[Line] = []
         self._updated: tuple[Span | None, list[Line] | None] = (None, None)  # the last _update_span's span and lines
         self.overview = OverviewStrip(self, self)
+        self._glyphs = GlyphCache()
         self._init_reading()
+        self.document().contentsChange.connect(self._blocks_changed)
 
     # ------------------------------------------------------------------ content
     def set_document(
@@ -111,6 +114,7 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self._selected = None
         self._text = text
         self._forget_lines()
+        self._glyphs.forget()  # the old text's blocks go with it
         self._map = PositionMap(text)
         self._index = spans.copy() if isinstance(spans, IntervalIndex) else IntervalIndex(spans, presorted)
         self._set_colors(labels)
@@ -123,6 +127,9 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         self.overview.invalidate()
         if changed:
             self.spanSelected.emit(None)
+
+    def _blocks_changed(self, *_: int) -> None:
+        self._glyphs.forget()
 
     def set_labels(self, labels: list[Label]) -> None:
         self._set_colors(labels)
@@ -301,8 +308,13 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         if key == self._lines_key:
             return self._lines
         self._lines_key = None
-        out = self._lines = lines_on_screen(self.firstVisibleBlock(), self.contentOffset(), size.height(),
-                                            self.blockBoundingRect)
+        first = self.firstVisibleBlock()
+        out = self._lines = lines_on_screen(first, self.contentOffset(), size.height(), self.blockBoundingRect)
+        blocks, last = [], out[-1].block_pos if out else -1
+        while first.isValid() and first.position() <= last:
+            blocks.append(first)
+            first = first.next()
+        self._glyphs.keep(blocks)  # the paragraphs on screen keep their shaped glyphs for the next repaint
         self._lines_key = key
         return out
 
