@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import IncomingDocument
+from annotator.ui.suggest.ghosts import GhostLayer
 from tests.ui.conftest import PARAGRAPH, window_over
 
 
@@ -30,6 +31,7 @@ def test_a_label_key_saves_and_paints_at_once_and_the_panels_follow(qtbot, tmp_p
         window.view.select_cp(4, 13)  # "ministers"
         qtbot.keyClick(window.view, label.shortcut)  # no event loop turn after this until we wait below
         assert _stored(project.path, doc) == [(4, 13, label.key)]  # saved before the press returned
+        assert window.findChild(GhostLayer).isHidden()  # no suggestions: no layer painted over the statement
         assert [(s.start, s.end) for s in window.view.index] == [(4, 13)]  # in the statement
         model = window.documents.model
         row = model.row_of(doc)

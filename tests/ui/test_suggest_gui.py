@@ -51,6 +51,7 @@ def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_
     # dashed ghosts with their confidences, drawn by the layer over the statement; none is a span
     ghosts = ctl.layer.suggestions
     assert len(ghosts) >= 4 and project.spans(second.id) == []
+    assert ctl.layer.isVisible()  # hidden while it had nothing to draw, shown with the ghosts
     assert all(0.5 <= g.confidence <= 1 for g in ghosts)
     assert any(g.source.startswith("model:") for g in ghosts) and any(g.source.startswith("pattern:") for g in ghosts)
     assert all(ctl.layer.tag(g).split()[-1].replace(".", "").isdigit() for g in ghosts)
