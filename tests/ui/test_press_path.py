@@ -157,3 +157,36 @@ def _blocks(view):
         out.append(block)
         block = block.next()
     return out
+
+
+def test_a_selection_made_far_into_a_statement_is_wholly_in_view_and_labelling_it_does_not_scroll(qtbot, tmp_path):
+    """Paragraphs laid out only once on screen take the room their overlapping spans' lanes need, which pushed a
+    selection made by a jump (``select_cp``: find, search hits, the benchmark) below the window or cut it at the
+    bottom edge; the label key press then scrolled to show the new span."""
+    paragraphs = [f"{k} " + PARAGRAPH * 2 for k in range(300)]
+    text = "\n".join(paragraphs)
+    with window_over(qtbot, tmp_path, [IncomingDocument(text, "long")]) as (window, project):
+        view = window.view
+        doc = window.session.document.id
+        labels = window.session.labels
+        at = 0
+        for k, paragraph in enumerate(paragraphs):  # four nested spans per paragraph: more lanes than the minimum
+            for depth in range(4):
+                project.add_span(doc, at + 2 + 3 * depth, at + 120 - 3 * depth, labels[depth % len(labels)].key, "")
+            at += len(paragraph) + 1
+        window.session.reload_document()
+        QApplication.processEvents()
+        bar = view.verticalScrollBar()
+        height = view.viewport().height()
+        for fraction in (0.3, 0.55, 0.8, 0.97):
+            start = text.index("ministers", int(len(text) * fraction))
+            view.select_cp(start, start + 9)
+            QApplication.processEvents()
+            q = view.position_map.to_qt(start + 9)
+            line = next((ln for ln in view._visible_lines() if ln.qa <= q <= ln.qb), None)
+            assert line is not None and 0 <= line.top and line.top + line.height <= height, fraction
+            value = bar.value()
+            qtbot.keyClick(view, labels[0].shortcut)
+            assert bar.value() == value  # the new span is already in view
+            assert view.selected_span_id is not None
+        assert len(_stored(project.path, doc)) == 4 * 300 + 4

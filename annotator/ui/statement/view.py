@@ -230,6 +230,28 @@ class StatementView(ReadingMixin, QPlainTextEdit):
         cursor.setPosition(self._map.to_qt(start))
         cursor.setPosition(self._map.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+        self._show_caret_line(cursor.position())
+
+    def _show_caret_line(self, q: int) -> None:
+        """Scroll so the line of Qt position ``q`` is wholly in view. Qt scrolled by the rectangles of paragraphs
+        it had not laid out yet; laid out, they take the room their lanes need, which can push the caret's line
+        below the window, and Qt's own test leaves a line cut by the bottom edge where it is (a selection made by
+        a jump far into a statement was left out of view or cut, and the label key press then had to scroll)."""
+        if not self.isVisible():
+            return
+        height = self.viewport().height()
+        for _ in range(4):
+            line = next((ln for ln in self._visible_lines() if ln.qa <= q <= ln.qb), None)
+            if line is None:
+                self.ensureCursorVisible()  # now by the laid-out rectangles
+                continue
+            bar = self.verticalScrollBar()
+            if line.top < 0 and line.top + line.height <= height:
+                bar.setValue(bar.value() - 1)
+            elif line.top + line.height > height and line.top > 0:
+                bar.setValue(bar.value() + 1)
+            else:
+                return
 
     @property
     def selected_span_id(self) -> int | None:
