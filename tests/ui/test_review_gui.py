@@ -15,7 +15,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QWidget
 
 from annotator.core import review as core
 from annotator.core.model import Label
@@ -535,17 +535,22 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     monkeypatch.setattr(store_review, "review_report", endless)
     review.actions["review_report"].trigger()
     job = review.report_job
-    # shown as the answer to the click: shown later, its first show fell mid-report and stalled the window (#14)
-    assert job.dialog.isVisible()
-    qtbot.waitUntil(lambda: len(seen) > 20)
-    qtbot.waitUntil(lambda: job.dialog.value() > 0)  # progress reaches the dialog while the window runs
-    from PySide6.QtWidgets import QPushButton
+    # in the status bar, as the answer to the click, and no window of its own: a progress dialog's first show made
+    # Qt repaint the whole main window as it lost the activation, the window's worst stall meanwhile (#14)
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-    (cancel,) = job.dialog.findChildren(QPushButton)
+    progress = window.statusBar().findChild(QWidget, "report_progress")
+    assert progress is job.progress and progress.isVisible()
+    assert not [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+    assert window.isActiveWindow() or QApplication.activeWindow() in (None, window)
+    qtbot.waitUntil(lambda: len(seen) > 20)
+    qtbot.waitUntil(lambda: progress.value() > 0)  # progress reaches the status bar while the window runs
+    (cancel,) = progress.findChildren(QPushButton)
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.report_job is None)
     assert not job.worker.isRunning() and review.report_dialog is None
     assert "cancelled" in window.statusBar().currentMessage()
+    assert not [w for w in window.statusBar().findChildren(QWidget, "report_progress") if w.isVisible()]
 
 
 def test_a_colleague_file_is_read_off_the_gui_thread_and_can_be_cancelled(window, review, bob_path, qtbot,
