@@ -40,7 +40,7 @@ def plot_item_steps() -> Iterator[pg.PlotItem | None]:
     last, for a caller that takes one step per turn of the event loop: made at once (with the widget around it) a
     plot held the window 15-40 ms, two thirds of it the context-menu form pyqtgraph builds even with no menu
     (measured with the agreement report at 100 000 statements, issue #14)."""
-    axes = {name: pg.AxisItem(name) for name in ("left", "bottom", "top", "right")}
+    axes = {name: pg.AxisItem(name) for name in ("left", "bottom")}  # the two shown (a plot given one shows it)
     yield None
     view = pg.ViewBox(enableMenu=False)
     yield None

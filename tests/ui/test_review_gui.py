@@ -26,6 +26,7 @@ from annotator.store.transfer import export_project, import_paths
 from annotator.ui import charts, filedialogs
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review import controller as review_ui
+from annotator.ui.review import report as report_ui
 from annotator.ui.review.commands import HOW, key_rows
 from annotator.ui.review.panel import COLORS, phrase
 from annotator.ui.review.report import figure
@@ -386,6 +387,10 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     assert set(chart) == {"Threat", "Commitment", "Call to action", "Sanction"}
     assert chart["Commitment"][0] == pytest.approx(2 / 3)  # overlap F1: the boundary pair matches, 1 of 2 each
     assert not dialog.chart.grab().isNull()
+    # made in steps (its plot item too), it is the plot a one-step chart is: two axes shown, the same ranges
+    plot, whole = dialog.chart.plotItem, report_ui.BarChart(dialog.report.labels).plotItem
+    assert [n for n in ("left", "bottom", "top", "right") if plot.getAxis(n).isVisible()] == ["left", "bottom"]
+    assert plot.viewRange() == whole.viewRange()
     assert "bob@bob.sqlite" in dialog.summary.text()
 
     out_csv, out_json = tmp_path / "report.csv", tmp_path / "report.json"
@@ -537,7 +542,7 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     job = review.report_job
     # in the status bar, as the answer to the click, and no window of its own: a progress dialog's first show made
     # Qt repaint the whole main window as it lost the activation, the window's worst stall meanwhile (#14)
-    from PySide6.QtWidgets import QProgressDialog, QPushButton
+    from PySide6.QtWidgets import QProgressDialog, QToolButton
 
     progress = window.statusBar().findChild(QWidget, "report_progress")
     assert progress is job.progress and progress.isVisible()
@@ -545,7 +550,8 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     assert window.isActiveWindow() or QApplication.activeWindow() in (None, window)
     qtbot.waitUntil(lambda: len(seen) > 20)
     qtbot.waitUntil(lambda: progress.value() > 0)  # progress reaches the status bar while the window runs
-    (cancel,) = progress.findChildren(QPushButton)
+    (cancel,) = progress.findChildren(QToolButton)
+    assert cancel.text() == "Cancel"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.report_job is None)
     assert not job.worker.isRunning() and review.report_dialog is None
