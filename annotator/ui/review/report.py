@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -276,9 +275,11 @@ class ReportDialog(QDialog):
     def _chart_steps_made(self) -> Iterator[None]:
         """The chart made, drawn, then put in the dialog, ``None`` yielded after each step. Put in first, it was
         painted again after each step of its drawing, 5-10 ms each."""
-        plot_item = None
-        for plot_item in charts.plot_item_steps():
+        steps = charts.plot_item_steps()
+        plot_item = next(steps)
+        while plot_item is None:
             yield None
+            plot_item = next(steps)
         chart = BarChart(self.report.labels, drawn=False, plot_item=plot_item)
         yield None
         for _ in chart.draw_steps():
