@@ -22,6 +22,8 @@ from contextlib import contextmanager
 
 _lock = threading.Lock()
 _holds = 0
+_off = 0  # collector_off blocks running
+_was_enabled = True
 
 
 def hold() -> None:
@@ -56,6 +58,28 @@ def held() -> Iterator[None]:
         release()
 
 
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """No cycle-collector pass in any thread while the block runs (counted: the last block to end turns it back on,
+    unless it was off before the first), and what the block made frozen as it ends (given back with the rest by the
+    last :func:`release`). For a short burst of work that makes 100 000 objects or more in a background thread: the
+    passes its objects set off walk them all and hold every thread meanwhile."""
+    global _off, _was_enabled
+    with _lock:
+        if _off == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _off += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            gc.freeze()
+            _off -= 1
+            if _off == 0 and _was_enabled:
+                gc.enable()
+
+
 def imported(name: str) -> None:
     """Import a large module (a chart library: 100 000 objects or more) with no collector pass while it loads, and
     freeze what it made (given back with the rest by the last :func:`release`). Imported in the report's thread
@@ -63,13 +87,5 @@ def imported(name: str) -> None:
     window's thread could not run (traced with ``gc.callbacks``, issue #14)."""
     if name in sys.modules:
         return
-    with _lock:
-        was = gc.isenabled()
-        gc.disable()  # process-wide, for the import only: the window's young cycles wait a fraction of a second
-    try:
+    with collector_off():  # process-wide, for the import only: the window's young cycles wait a fraction of a second
         importlib.import_module(name)
-    finally:
-        with _lock:
-            gc.freeze()
-            if was:
-                gc.enable()

@@ -1,24 +1,22 @@
 """Colleagues' files for review (annotator/store/review.py holds the rest of the review). Documents align with mine
 by SHA-256 of the text only: a document whose text differs is never aligned.
 
-A colleague's *project* is never read whole into memory (100 000 statements and a million spans took 3 GB that
-way): a :class:`ColleagueFile` keeps one read-only connection to it (``immutable`` in place, or a private copy when
-its ``-wal`` must be applied or its schema is older, as ``store/readonly.py`` does) and reads one document at a
-time, found through the file's unique index on ``sha256``. Their stored hash is never trusted: the text it names
-is hashed again before its spans are used (a forged hash names a different text: that document counts as
-missing), and their spans are checked against that text. What is checked whole before any read stays the same
-for a small file; a large file's whole check (``quick_check`` and the type checks, seconds at 600 MB) is
-:meth:`ColleagueFile.check_whole`, which the review runs in the background (``store/review_index.py``).
+A colleague's *project* is never read whole into memory (100 000 statements and a million spans took 3 GB that way):
+a :class:`ColleagueFile` keeps one read-only connection to it (``immutable`` in place, or a private copy when its
+``-wal`` must be applied or its schema is older, as ``store/readonly.py`` does) and reads one document at a time,
+found through the file's unique index on ``sha256`` (the reading itself: ``store/colleague_rows.py``). Their stored
+hash is never trusted: the text it names is hashed again before its spans are used (a forged hash names a different
+text: that document counts as missing), and their spans are checked against that text. What is checked whole before
+any read stays the same for a small file; a large file's whole check (``quick_check`` and the type checks, seconds
+at 600 MB) is :meth:`ColleagueFile.check_whole`, which the review runs in the background
+(``store/review_index.py``).
 
 An *export* (jsonl, doccano, brat, text) is read through the format readers, which hold it whole anyway.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import threading
-import time
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +27,9 @@ from annotator import formats, pacing
 from annotator.core import review as core
 from annotator.core.model import Label
 from annotator.core.text import sha256_text
-from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.errors import AnnotatorError
 from annotator.store import connection, readonly
+from annotator.store.colleague_rows import Rows, check_bounds, connect_read_only
 from annotator.store.project import Project
 from annotator.store.sources import is_project
 
@@ -74,125 +73,6 @@ class Alignment:
 #: (v6: my project's span revisions, store/report_entries.py) is never read from a colleague's file, and copying a
 #: 900 MB file on every open would cost what reading it in place saves
 READ_IN_PLACE_FROM = 5
-#: problems listed one by one in a message; more are counted
-MAX_LISTED = 20
-#: a thread's own connection (the background walk) looks at the file's stamp at most this often (seconds)
-STAMP_EVERY = 0.2
-_SPAN_SQL = 'SELECT start, "end", label, annotator, note FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id'
-
-
-def _connect(target: str) -> sqlite3.Connection:
-    """A read-only connection usable from any thread (one at a time: :class:`_Rows` holds a lock), with the
-    pragmas of ``connection._connect``: no function of the file's schema runs with our privileges."""
-    conn = sqlite3.connect(target, isolation_level=None, uri=target.startswith("file:"), check_same_thread=False,
-                           timeout=connection.BUSY_TIMEOUT_MS / 1000)
-    conn.execute("PRAGMA trusted_schema = OFF")
-    conn.execute("PRAGMA query_only = ON")
-    return conn
-
-
-class _Rows:
-    """A colleague project's rows, read on demand through one connection (one thread at a time: a lock)."""
-
-    def __init__(self, path: Path, conn: sqlite3.Connection, target: str, workdir: Path | None,
-                 stamp: tuple[object, ...] | None) -> None:
-        self.path, self.conn, self.target, self.workdir, self.stamp = path, conn, target, workdir, stamp
-        self.lock = threading.RLock()
-        self._stamped = 0.0
-        #: their ids whose text does not hash to the stored sha256 (damage or forgery): never aligned
-        self.forged: set[int] = set()
-        self.checked: set[int] = set()  # their ids whose text was hashed again and matched
-
-    def connect(self) -> sqlite3.Connection:
-        """A second connection to the same bytes, for another thread (the caller closes it)."""
-        return _connect(self.target)
-
-    def read(self, sql: str, params: tuple[Any, ...] = (), conn: sqlite3.Connection | None = None) -> list[Any]:
-        if self.stamp is not None and (conn is None or time.monotonic() - self._stamped > STAMP_EVERY):
-            self._stamped = time.monotonic()
-            self._check_stamp()
-        with connection.translated("read", self.path):
-            try:
-                # read in a paced thread (annotator/pacing.py), a long list of rows hands the GIL over as it goes
-                if conn is not None:
-                    return list(pacing.rows(conn.execute(sql, params)))
-                with self.lock:
-                    return list(pacing.rows(self.conn.execute(sql, params)))
-            except sqlite3.DatabaseError as exc:
-                raise ProjectFileError(f"{self.path} is damaged ({exc}); nothing more of it is read") from None
-
-    def _check_stamp(self) -> None:
-        if readonly.file_stamp(self.path) != self.stamp:
-            raise AnnotatorError(f"{self.path} was written while it was open for review (by its owner?): "
-                                 "open it again to see it as it is now")
-
-    def their_id(self, sha: str, conn: sqlite3.Connection | None = None) -> int | None:
-        """Their document whose text has this SHA-256 (hashed again, not taken from the file), or None."""
-        found = self.find(sha, conn)
-        return found[0] if found is not None else None
-
-    def find(self, sha: str, conn: sqlite3.Connection | None = None) -> tuple[int, int | None] | None:
-        """(their id, the text's length when it was read to be hashed, else None) of the document whose text has
-        this SHA-256, or None."""
-        if not isinstance(sha, str):
-            return None
-        rows = self.read("SELECT id FROM documents WHERE sha256 = ?", (sha,), conn)
-        if not rows or type(rows[0][0]) is not int or rows[0][0] in self.forged:
-            return None
-        doc_id = rows[0][0]
-        if doc_id in self.checked:
-            return doc_id, None
-        (text,) = self.read("SELECT text FROM documents WHERE id = ?", (doc_id,), conn)[0]
-        if not isinstance(text, str) or sha256_text(text) != sha:
-            self.forged.add(doc_id)
-            return None
-        self.checked.add(doc_id)  # ints only, at most one per document: a few MB at 100 000
-        return doc_id, len(text)
-
-    def verify(self, found: list[tuple[int, str]], conn: sqlite3.Connection | None = None) -> None:
-        """Hash again the texts of ``found`` (their id, stored sha256) not hashed yet, a batch at a time."""
-        todo = [(i, s) for i, s in found if i not in self.checked and i not in self.forged]
-        for n in range(0, len(todo), 256):
-            batch = dict(todo[n : n + 256])
-            marks = ",".join("?" * len(batch))
-            pacing.pace()
-            for doc_id, text in self.read(f"SELECT id, text FROM documents WHERE id IN ({marks})", tuple(batch), conn):
-                ok = isinstance(text, str) and sha256_text(text) == batch[doc_id]
-                (self.checked if ok else self.forged).add(doc_id)
-
-    def spans(self, doc_id: int, conn: sqlite3.Connection | None = None, length: int | None = None,
-              sql: str = _SPAN_SQL) -> list[tuple[Any, ...]]:
-        """Their span rows of a document (``sql``: the fields, start and end first), checked against its text."""
-        if length is None:
-            length = self.read("SELECT length(text) FROM documents WHERE id = ?", (doc_id,), conn)[0][0]
-        rows = self.read(sql, (doc_id,), conn)
-        for row in rows:
-            start, end, *rest = row
-            if not (type(start) is int and type(end) is int and 0 <= start < end <= length
-                    and all(isinstance(v, str) for v in rest)):
-                raise AnnotatorError(f"{self.path} is damaged: a span ({start!r}-{end!r}) lies outside its "
-                                     f"statement's text or has the wrong type; nothing more of it is read")
-        return rows
-
-    def close(self) -> None:
-        with self.lock:
-            self.conn.close()
-        self.checked, self.forged = set(), set()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
-
-
-def _check_bounds(rows: _Rows, conn: sqlite3.Connection | None = None) -> None:
-    """Every span inside its statement (by the stored lengths; each document's read checks its real text)."""
-    bad = rows.read(
-        'SELECT g.doc_id, g.a, g.b FROM (SELECT doc_id, min(start) a, max("end") b, min("end" - start) w'
-        " FROM spans GROUP BY doc_id) g LEFT JOIN documents AS d INDEXED BY documents_listing ON d.id = g.doc_id"
-        " WHERE d.id IS NULL OR g.a < 0 OR g.w <= 0 OR g.b > d.length", conn=conn)
-    if bad:
-        raise AnnotatorError(
-            f"{rows.path} is damaged: span(s) in {len(bad)} statement(s) lie outside their statement's text; "
-            "nothing of it was opened", [f"statement {d}: spans from {a} to {b}" for d, a, b in bad[:MAX_LISTED]])
 
 
 class _Documents(Mapping[str, TheirDocument]):
@@ -224,7 +104,7 @@ class ColleagueFile:
     closed when it is collected."""
 
     def __init__(self, path: Path, documents: Mapping[str, TheirDocument], labels: Iterable[Label] = (),
-                 rows: _Rows | None = None, names: Iterable[str] = (), count: int = 0) -> None:
+                 rows: Rows | None = None, names: Iterable[str] = (), count: int = 0) -> None:
         self.path = path
         self.name = path.name
         self._memory = dict(documents)
@@ -301,18 +181,18 @@ class ColleagueFile:
                     target = str(workdir / "project.sqlite") if workdir is not None else \
                         path.resolve().as_uri() + "?mode=ro&immutable=1"
                     probe_stamp = probe._stamp
-                conn = _connect(target)
+                conn = connect_read_only(target)
                 unchecked, stamp_kept = False, probe_stamp
             else:  # large: its identity now, its whole check in the background (check_whole)
                 target = path.resolve().as_uri() + "?mode=ro&immutable=1"
-                conn = _connect(target)
+                conn = connect_read_only(target)
                 workdir, unchecked, stamp_kept = None, True, stamp
                 try:
                     connection.check_identity(conn, path)
                 except BaseException:
                     conn.close()
                     raise
-        rows = _Rows(path, conn, target, workdir, stamp_kept)
+        rows = Rows(path, conn, target, workdir, stamp_kept)
         try:
             step(1, 4)
             labels = [Label(*r) for r in rows.read(
@@ -324,7 +204,7 @@ class ColleagueFile:
             names = cls._names(rows)
             step(3, 4)
             if not unchecked:
-                _check_bounds(rows)
+                check_bounds(rows)
             count = rows.read("SELECT count(*) FROM documents")[0][0]
             step(4, 4)
         except BaseException:
@@ -335,7 +215,7 @@ class ColleagueFile:
         return loaded
 
     @staticmethod
-    def _names(rows: _Rows) -> list[str]:
+    def _names(rows: Rows) -> list[str]:
         """Annotators in the order their first span appears (by document, then position)."""
         found = [a for (a,) in rows.read("SELECT DISTINCT annotator FROM spans")]
         if len(found) < 2:  # the usual file: one annotator, no order to find (a scan less)
@@ -363,7 +243,7 @@ class ColleagueFile:
             with connection.translated("read", self.path), connection.bounded(
                     conn, connection.budget_for(self.path), self.path, cancelled=cancelled):
                 connection.check_contents(conn, self.path, None)
-                _check_bounds(self._rows, conn)
+                check_bounds(self._rows, conn)
         finally:
             conn.close()
         self.unchecked = False

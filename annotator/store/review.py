@@ -46,11 +46,11 @@ ACCEPT, REJECT = "accept", "reject"
 
 # -- colleague files (annotator/store/colleague.py), re-exported where the window and the tests reach them ---------
 
-from annotator.store.colleague import MAX_LISTED as MAX_LISTED  # noqa: E402
 from annotator.store.colleague import Alignment as Alignment  # noqa: E402
 from annotator.store.colleague import Colleague as Colleague  # noqa: E402
 from annotator.store.colleague import ColleagueFile as ColleagueFile  # noqa: E402
 from annotator.store.colleague import TheirDocument as TheirDocument  # noqa: E402
+from annotator.store.colleague_rows import MAX_LISTED as MAX_LISTED  # noqa: E402
 
 # -- reading the review state ------------------------------------------------------------------------------------
 

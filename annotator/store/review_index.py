@@ -182,7 +182,10 @@ def walk(reader: Project, cfile: ColleagueFile, start: int, emit: Callable[[Batc
         batch.done = (True, True)
         emit(batch)
         if shares.revisions is not None:
-            cfile.align(reader, conn)  # kept by the file: the agreement report starts from it (1.7 s at 100 000)
+            # kept by the file: the agreement report starts from it (1.7 s at 100 000). Its 100 000-row lists set off
+            # full collector passes of 10-14 ms each in this thread, which hold the window's thread too (#14)
+            with gcpause.collector_off():
+                cfile.align(reader, conn)
     finally:
         gcpause.release()
         if conn is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -35,14 +35,28 @@ def _text_colour() -> QColor:
     return QApplication.palette().color(QPalette.ColorRole.WindowText)
 
 
+def plot_item_steps() -> Iterator[pg.PlotItem | None]:
+    """A chart's plot item made in three steps of a few milliseconds each, ``None`` yielded between them and the item
+    last, for a caller that takes one step per turn of the event loop: made at once (with the widget around it) a
+    plot held the window 15-40 ms, two thirds of it the context-menu form pyqtgraph builds even with no menu
+    (measured with the agreement report at 100 000 statements, issue #14)."""
+    axes = {name: pg.AxisItem(name) for name in ("left", "bottom")}  # the two shown (a plot given one shows it)
+    yield None
+    view = pg.ViewBox(enableMenu=False)
+    yield None
+    yield pg.PlotItem(viewBox=view, axisItems=axes, enableMenu=False)
+
+
 class Chart(pg.PlotWidget):
     """A plot that remembers its categories and series: ``values()`` is ``[(series, [value per category])]``."""
 
     MINIMUM_HEIGHT = 220
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        # no menu made at all (its view box's menu is a third of a plot's making), rather than made and turned off
-        super().__init__(parent, background=QApplication.palette().color(QPalette.ColorRole.Base), enableMenu=False)
+    def __init__(self, parent: QWidget | None = None, plot_item: pg.PlotItem | None = None) -> None:
+        # no menu made at all (its view box's menu is a third of a plot's making), rather than made and turned off;
+        # ``plot_item`` made beforehand in steps (:func:`plot_item_steps`), or here at once
+        super().__init__(parent, background=QApplication.palette().color(QPalette.ColorRole.Base),
+                         plotItem=plot_item, enableMenu=False)
         self.categories: list[str] = []
         self.series: list[tuple[str, list[float | None]]] = []
         self.category_title = ""
@@ -166,7 +180,16 @@ class HorizontalBars(Chart):
 
     def show_data(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
                   colours: Sequence[str | None] = (), fmt=lambda v: f"{v:.2f}") -> None:  # type: ignore[no-untyped-def]
+        for _ in self.show_data_steps(categories, series, colours, fmt):
+            pass
+
+    def show_data_steps(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
+                        colours: Sequence[str | None] = (),
+                        fmt=lambda v: f"{v:.2f}") -> Iterator[None]:  # type: ignore[no-untyped-def]
+        """:meth:`show_data` a series per step (its bars, then its figures), then the axes: the report's chart drawn
+        at once held the window 15-20 ms (issue #14)."""
         self._reset(categories, series)
+        self.plotItem.disableAutoRange()  # the ranges are set at the end; each item added re-fitted them
         legend = self._legend()
         n = max(1, len(self.series))
         height = 0.8 / n
@@ -178,12 +201,14 @@ class HorizontalBars(Chart):
                                    brush=colour(k, colours), pen=None)
             self.plotItem.addItem(item)
             legend.addItem(item, html.escape(name))
+            yield
             for y, v in zip(ys, vals, strict=True):
                 text = pg.TextItem("n/a" if v is None else fmt(v), color=_text_colour(),
                                    anchor=(0, 0.5) if (v or 0) >= 0 else (1, 0.5))
                 text.setFont(font)
                 text.setPos(v or 0, y)
                 self.plotItem.addItem(text)
+            yield
         self._category_axis("left")
         self.plotItem.invertY(True)
         # room on the left for a negative value's figure, on the right for the legend (figures here are ≤ 1)

@@ -99,8 +99,9 @@ def test_imported_loads_with_no_pass_and_freezes_what_it_made(tmp_path, monkeypa
 
 
 def test_a_paced_thread_pauses_and_an_unpaced_one_never_does():
+    mine = pacing.pauses()  # this thread's count so far (an earlier test may have paced it)
     pacing.pace()  # not paced: returns at once, counts nothing
-    assert pacing.pauses() == 0
+    assert pacing.pauses() == mine
     counted: list[int] = []
 
     def work() -> None:
@@ -118,4 +119,25 @@ def test_a_paced_thread_pauses_and_an_unpaced_one_never_does():
     thread.start()
     thread.join()
     assert counted[0] >= 10 and counted[1] == 0
-    assert pacing.pauses() == 0  # another thread's pauses are its own
+    assert pacing.pauses() == mine  # another thread's pauses are its own
+
+
+def test_the_collector_stays_off_until_the_last_of_two_overlapping_blocks_ends():
+    """Two threads' ``collector_off`` blocks that overlap without nesting (the report's import, the comparison's
+    alignment): the first to end must not turn the collector on under the other; a collector off before stays off."""
+    first, second = gcpause.collector_off(), gcpause.collector_off()
+    assert gc.isenabled()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second block still runs
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gcpause.collector_off():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

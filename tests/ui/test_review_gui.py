@@ -15,7 +15,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QWidget
 
 from annotator.core import review as core
 from annotator.core.model import Label
@@ -26,6 +26,7 @@ from annotator.store.transfer import export_project, import_paths
 from annotator.ui import charts, filedialogs
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review import controller as review_ui
+from annotator.ui.review import report as report_ui
 from annotator.ui.review.commands import HOW, key_rows
 from annotator.ui.review.panel import COLORS, phrase
 from annotator.ui.review.report import figure
@@ -386,6 +387,10 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     assert set(chart) == {"Threat", "Commitment", "Call to action", "Sanction"}
     assert chart["Commitment"][0] == pytest.approx(2 / 3)  # overlap F1: the boundary pair matches, 1 of 2 each
     assert not dialog.chart.grab().isNull()
+    # made in steps (its plot item too), it is the plot a one-step chart is: two axes shown, the same ranges
+    plot, whole = dialog.chart.plotItem, report_ui.BarChart(dialog.report.labels).plotItem
+    assert [n for n in ("left", "bottom", "top", "right") if plot.getAxis(n).isVisible()] == ["left", "bottom"]
+    assert plot.viewRange() == whole.viewRange()
     assert "bob@bob.sqlite" in dialog.summary.text()
 
     out_csv, out_json = tmp_path / "report.csv", tmp_path / "report.json"
@@ -535,17 +540,23 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     monkeypatch.setattr(store_review, "review_report", endless)
     review.actions["review_report"].trigger()
     job = review.report_job
-    # shown as the answer to the click: shown later, its first show fell mid-report and stalled the window (#14)
-    assert job.dialog.isVisible()
-    qtbot.waitUntil(lambda: len(seen) > 20)
-    qtbot.waitUntil(lambda: job.dialog.value() > 0)  # progress reaches the dialog while the window runs
-    from PySide6.QtWidgets import QPushButton
+    # in the status bar, as the answer to the click, and no window of its own: a progress dialog's first show made
+    # Qt repaint the whole main window as it lost the activation, the window's worst stall meanwhile (#14)
+    from PySide6.QtWidgets import QProgressDialog, QToolButton
 
-    (cancel,) = job.dialog.findChildren(QPushButton)
+    progress = window.statusBar().findChild(QWidget, "report_progress")
+    assert progress is job.progress and progress.isVisible()
+    assert not [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+    assert window.isActiveWindow() or QApplication.activeWindow() in (None, window)
+    qtbot.waitUntil(lambda: len(seen) > 20)
+    qtbot.waitUntil(lambda: progress.value() > 0)  # progress reaches the status bar while the window runs
+    (cancel,) = progress.findChildren(QToolButton)
+    assert cancel.text() == "Cancel"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: review.report_job is None)
     assert not job.worker.isRunning() and review.report_dialog is None
     assert "cancelled" in window.statusBar().currentMessage()
+    assert not [w for w in window.statusBar().findChildren(QWidget, "report_progress") if w.isVisible()]
 
 
 def test_a_colleague_file_is_read_off_the_gui_thread_and_can_be_cancelled(window, review, bob_path, qtbot,

@@ -358,6 +358,8 @@ def _discard(server: subprocess.Popen[bytes]) -> None:
 #: held while a request's process is made sure of, and while :func:`abort` kills it: a request either sees its
 #: cancellation before it starts a process, or its process is killed after
 _STARTING = threading.Lock()
+#: set by :func:`stop` as this process ends: no request starts a retrain process after it
+_STOPPED = False
 
 
 class Cancelled(Exception):
@@ -396,7 +398,7 @@ def ask_parts(request: dict[str, Any], cancel: threading.Event | None = None) ->
     with _LOCK:
         for attempt in (1, 2):
             with _STARTING:
-                if cancel.is_set():
+                if cancel.is_set() or _STOPPED:
                     raise Cancelled("the request was cancelled")
                 if _SERVER is not None and _SERVER.poll() is not None:  # died, or killed by abort()
                     _discard(_SERVER)
@@ -413,7 +415,7 @@ def ask_parts(request: dict[str, Any], cancel: threading.Event | None = None) ->
                     _discard(server)
                     if _SERVER is server:
                         _SERVER = None
-                if cancel.is_set():
+                if cancel.is_set() or _STOPPED:
                     raise Cancelled("the request was cancelled") from None
                 if attempt == 2:
                     raise
@@ -425,20 +427,30 @@ def ask_parts(request: dict[str, Any], cancel: threading.Event | None = None) ->
 
 
 def stop() -> None:
-    """End the retrain process (it also ends by itself when this process does)."""
-    global _SERVER
-    with _LOCK:
-        if _SERVER is not None:
-            if _SERVER.stdin is not None:
-                _SERVER.stdin.close()
-            try:
-                _SERVER.wait(5)
-            except subprocess.TimeoutExpired:
-                _SERVER.kill()
-                _SERVER.wait()
-            if _SERVER.stdout is not None:
-                _SERVER.stdout.close()
-            _SERVER = None
+    """End the retrain process as this process ends (it would also end by itself). A request in flight (a thread
+    holding :data:`_LOCK`, waiting for its answer) is not waited for: its process is killed, the request ends with
+    :class:`Cancelled`, and no request starts another process after this. Taking ``_LOCK`` here made a window
+    closed mid-training hang at exit until the training ended, minutes in the idle class on a busy machine (seen:
+    benchmark probes left waiting)."""
+    global _SERVER, _STOPPED
+    with _STARTING:
+        _STOPPED = True
+        server, _SERVER = _SERVER, None
+    if server is None:
+        return
+    if _LOCK.locked():  # a request waits for its answer: nobody will read it
+        _discard(server)
+        return
+    if server.stdin is not None:
+        with contextlib.suppress(OSError):
+            server.stdin.close()
+    try:
+        server.wait(5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    if server.stdout is not None:
+        server.stdout.close()
 
 
 atexit.register(stop)

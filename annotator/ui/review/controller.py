@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
@@ -425,9 +425,10 @@ class ReviewController(Comparing, QObject):
             self.report_dialog.close()
         from annotator.ui.review.report import ReportDialog  # its charts (pyqtgraph, numpy) load when first shown
 
-        self.report_dialog = ReportDialog(self.window, report)
-        self.report_dialog.finished.connect(lambda _r: self.window.focus_statement())
-        self.report_dialog.open()
+        dialog = self.report_dialog = ReportDialog(self.window, report)
+        dialog.finished.connect(lambda _r: self.window.focus_statement())
+        # shown in the next turn of the event loop: made and shown in one, it held the window 15-30 ms (issue #14)
+        QTimer.singleShot(0, dialog, lambda: dialog.open() if self.report_dialog is dialog else None)
 
     def export_gold(self) -> Path | None:
         from annotator.ui.review.report import export_gold

@@ -8,9 +8,11 @@ with its value written beside it ("n/a" where the figure is undefined).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -74,19 +76,31 @@ def figure(value: float | None) -> str:
 class BarChart(charts.HorizontalBars):
     """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1 (pyqtgraph)."""
 
-    def __init__(self, rows: list[dict], parent: QWidget | None = None, drawn: bool = True) -> None:
-        super().__init__(parent)
+    def __init__(self, rows: list[dict], parent: QWidget | None = None, drawn: bool = True,
+                 plot_item: pg.PlotItem | None = None) -> None:
+        super().__init__(parent, plot_item)
         self.rows = rows
         self.drawn = False
+        self.painted = False
         self.setObjectName("report_chart")
         if drawn:
             self.draw()
 
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        self.painted = True
+
     def draw(self) -> None:
-        """Its bars and legend (a second step: made and drawn at once, a chart held the window 36 ms)."""
-        self.show_data([row["title"] or row["key"] for row in self.rows],
-                       [(name, [row[key] for row in self.rows]) for key, name, _ in SERIES],
-                       [c for _, _, c in SERIES], fmt=figure)
+        """Its bars and legend, at once (:meth:`draw_steps` a step at a time)."""
+        for _ in self.draw_steps():
+            pass
+
+    def draw_steps(self) -> Iterator[None]:
+        """Its bars and legend a series at a time, then its axes (made and drawn at once, a chart held the window
+        36 ms)."""
+        yield from self.show_data_steps([row["title"] or row["key"] for row in self.rows],
+                                        [(name, [row[key] for row in self.rows]) for key, name, _ in SERIES],
+                                        [c for _, _, c in SERIES], fmt=figure)
         self.drawn = True
 
 
@@ -193,9 +207,10 @@ class ReportDialog(QDialog):
         self.diagnostics.setWordWrap(True)
         self.diagnostics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.diagnostics.setVisible(bool(warnings))
-        # the chart (a pyqtgraph plot: 20-40 ms to make, as long again to draw) is made in two steps after the
-        # dialog is shown, each its own turn of the event loop, so neither holds the window a frame (issue #14)
+        # the chart (a pyqtgraph plot: 20-40 ms to make, as long again to draw) is made and drawn in small steps
+        # after the dialog is shown, each its own turn of the event loop, so none holds the window a frame (#14)
         self._chart: BarChart | None = None
+        self._chart_making = self._chart_steps_made()
         self._chart_page = QWidget()
         self._chart_page.setMinimumHeight(BarChart.MINIMUM_HEIGHT)
         QVBoxLayout(self._chart_page).setContentsMargins(0, 0, 0, 0)
@@ -237,35 +252,42 @@ class ReportDialog(QDialog):
 
     @property
     def ready(self) -> bool:
-        """Whether the chart is made and drawn (it is soon after the dialog is shown)."""
-        return self._chart is not None and self._chart.drawn
+        """Whether the chart is made, drawn and painted on screen (it is soon after the dialog is shown)."""
+        return self._chart is not None and self._chart.painted
 
     @property
     def chart(self) -> BarChart:
         """The per-label chart, made and drawn now if the steps after showing have not yet done it."""
-        self._chart_step()
-        self._chart_step()
+        for _ in self._chart_making:
+            pass
         assert self._chart is not None
         return self._chart
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if not self.ready:
-            QTimer.singleShot(0, self, self._chart_steps)
-
-    def _chart_steps(self) -> None:
-        self._chart_step()
-        if not self.ready:
-            QTimer.singleShot(0, self, self._chart_steps)
+            QTimer.singleShot(0, self, self._chart_step)
 
     def _chart_step(self) -> None:
-        if self._chart is None:
-            self._chart = BarChart(self.report.labels, drawn=False)
-            layout = self._chart_page.layout()
-            assert layout is not None
-            layout.addWidget(self._chart)
-        elif not self._chart.drawn:
-            self._chart.draw()
+        if next(self._chart_making, True) is None:
+            QTimer.singleShot(0, self, self._chart_step)
+
+    def _chart_steps_made(self) -> Iterator[None]:
+        """The chart made, drawn, then put in the dialog, ``None`` yielded after each step. Put in first, it was
+        painted again after each step of its drawing, 5-10 ms each."""
+        steps = charts.plot_item_steps()
+        plot_item = next(steps)
+        while plot_item is None:
+            yield None
+            plot_item = next(steps)
+        chart = BarChart(self.report.labels, drawn=False, plot_item=plot_item)
+        yield None
+        for _ in chart.draw_steps():
+            yield None
+        layout = self._chart_page.layout()
+        assert layout is not None
+        layout.addWidget(chart)
+        self._chart = chart
 
     @property
     def documents_table(self) -> QTableView:

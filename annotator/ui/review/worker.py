@@ -3,7 +3,7 @@ colleague's file (:func:`load_colleague_file`) and comparing it with my statemen
 
 A :class:`ReportJob` computes :func:`annotator.store.review.review_report` in a ``QThread`` on its own read-only
 connection to the project file (:func:`annotator.store.review.reader`), so the window keeps painting and taking
-keys while 100 000 statements are compared; a progress dialog shows how far it is and cancels it. The colleague
+keys while 100 000 statements are compared; the status bar shows how far it is and cancels it. The colleague
 file is only read by the job (the controller does not change a loaded file, it replaces it).
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
 
 from annotator import gcpause, pacing
 from annotator.core import review as core
@@ -22,6 +22,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import connection, review_index
 from annotator.store import review as store
 from annotator.store.project import Project
+from annotator.ui.statusprogress import StatusProgress
 from annotator.ui.text import plain
 
 
@@ -89,19 +90,11 @@ class ReportJob(_Job):
     failed = Signal(str)
     ended = Signal()
 
-    def __init__(self, parent: QWidget, project: Project, colleague_file: store.ColleagueFile,
+    def __init__(self, parent: QMainWindow, project: Project, colleague_file: store.ColleagueFile,
                  colleague: store.Colleague | None) -> None:
         super().__init__(parent)
         self.worker = _Thread(store.reader(project), colleague_file, colleague)
-        self.dialog = QProgressDialog(parent)
-        self.dialog.setLabel(plain(QLabel("Comparing the statements…")))
-        self.dialog.setCancelButtonText("Cancel")
-        self.dialog.setRange(0, 0)
-        self.dialog.setObjectName("report_progress")
-        self.dialog.setWindowTitle("Agreement report")
-        self.dialog.setWindowModality(Qt.WindowModality.NonModal)  # the window stays usable meanwhile
-        self.dialog.setMinimumDuration(300)
-        self.dialog.canceled.connect(self.cancel)
+        self.progress: StatusProgress | None = None
         self.worker.progressed.connect(self._progressed)
         self.worker.finishedWith.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         parent.installEventFilter(self)  # closing the window stops the job first
@@ -112,21 +105,25 @@ class ReportJob(_Job):
         return False
 
     def start(self) -> None:
-        # shown now, as the answer to the click, not when the minimum duration has passed: its first show (a new
-        # window: 40 ms of the window's thread, and its waits for the report's GIL) then fell mid-report and was
-        # the window's worst stall meanwhile, 58-94 ms at 100 000 statements; 18 ms without it (issue #14)
-        self.dialog.show()
+        # in the status bar, shown as the answer to the click: a progress dialog (a window of its own, shown then or
+        # after a minimum duration) made Qt repaint the whole main window as it lost the activation, 10-20 ms of
+        # this thread while the report's thread competed for the GIL: the window's worst stall (issue #14)
+        window = self.parent()
+        assert isinstance(window, QMainWindow)
+        self.progress = StatusProgress(window, "Agreement report: comparing the statements…", "report_progress",
+                                       "Stop the agreement report")
+        self.progress.canceled.connect(self.cancel)
         self.worker.start()
 
     def _progressed(self, done: int, total: int) -> None:
-        if self.dialog.maximum() != total:
-            self.dialog.setMaximum(total)
-        self.dialog.setValue(done)
+        if self.progress is not None:
+            self.progress.progress(done, total)
 
     def _finished(self, report: Any, problem: str) -> None:
         self.worker.wait()
-        self.dialog.reset()
-        self.dialog.hide()
+        if self.progress is not None:
+            self.progress.finish()
+            self.progress = None
         owner = self.parent()
         if owner is not None:
             owner.removeEventFilter(self)

@@ -111,3 +111,54 @@ def test_the_retrain_process_runs_only_on_a_cpu_nothing_else_wants():
         batch.stdin.close()
         batch.wait(10)
         batch.stdout.close()
+
+
+#: a "window" whose retrain process takes a request and never answers (a long training), asked from a thread; then
+#: the window ends as a closed window's process does, through the interpreter's exit
+STUCK = textwrap.dedent("""
+    import subprocess, sys, threading, time
+    from annotator.core.suggest import batch
+
+    def start():
+        return subprocess.Popen([sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(1); time.sleep(120)"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    batch._start = start
+    outcome = []
+
+    def request():
+        try:
+            batch.ask({"op": "train", "path": "x"})
+        except batch.Cancelled:
+            outcome.append("cancelled")
+
+    threading.Thread(target=request, daemon=True).start()
+    while batch._SERVER is None or not batch._LOCK.locked():
+        time.sleep(0.01)
+    print(batch._SERVER.pid, flush=True)
+    time.sleep(0.3)
+    sys.exit(0)
+""")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_window_closed_while_a_training_runs_exits_at_once_and_leaves_no_process():
+    """The process's exit ends the retrain process without waiting for the answer a thread still waits for: it
+    waited for the training to end (minutes), the exit's handler blocked behind the request's lock."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    window = subprocess.Popen([sys.executable, "-c", STUCK], stdout=subprocess.PIPE, text=True, env=env)
+    server_pid = int(window.stdout.readline())
+    try:
+        started = time.monotonic()
+        window.wait(timeout=20)
+        assert time.monotonic() - started < 4  # not the 5 s a polite stop waits, nor the training's 120 s
+        assert window.returncode == 0
+        deadline = time.monotonic() + 5
+        while not _gone(server_pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(server_pid), "the retrain process outlived its window"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(server_pid, signal.SIGKILL)
+        window.kill()
+        window.stdout.close()
