@@ -1,9 +1,9 @@
 """The statement view: read-only plain text with every span painted in its label's colour (DESIGN.md §3, §7).
 
 Why it paints spans itself: ExtraSelections hold a live QTextCursor each and slow every repaint, a
-QSyntaxHighlighter keeps one format per character (no overlaps), and char-format edits change the document and re-
-lay out whole paragraphs. Instead ``paintEvent`` (:mod:`~annotator.ui.statement.screen`) asks the interval index for
-the spans on the visible lines only and draws them *before* the text: a translucent band per label over the
+QSyntaxHighlighter keeps one format per character (no overlaps), and char-format edits change the document and
+re-lay out whole paragraphs. Instead ``paintEvent`` (:mod:`~annotator.ui.statement.screen`) asks the interval index
+for the spans on the visible lines only and draws them *before* the text: a translucent band per label over the
 stretches its spans cover (a pile of same-label spans never darkens the text), and a coloured underline per span in
 lanes *below* the line, one lane per level of overlap (up to :data:`MAX_LANES`; deeper spans share a thin line below
 them), in the room the line spacing keeps there (:class:`~annotator.ui.statement.layout.SpacedLayout`; the room
