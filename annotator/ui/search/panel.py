@@ -85,9 +85,14 @@ class SearchPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
-        self.progress.hide()
         self.cancel = QPushButton("Cancel")
-        self.cancel.hide()
+        for shown_while_searching in (self.progress, self.cancel):
+            # hidden between searches, but their room kept: showing them must not move the hits (a smaller table is
+            # laid out and painted again, while the search competes for the GIL: the worst stall, traced, issue 12)
+            policy = shown_while_searching.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            shown_while_searching.setSizePolicy(policy)
+            shown_while_searching.hide()
 
         self.model = HitsModel()
         self.table = HitsTable()
@@ -98,6 +103,8 @@ class SearchPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        # always there, so the first hits that fill the view do not narrow it (a second layout and paint of them)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setItemDelegateForColumn(LEFT, LeftElided(self.table))
         # in statement order (as found) until a header is clicked
