@@ -9,6 +9,10 @@ by 85-150 ms (measured, 100 000 statements). So the search takes turns with the 
 :data:`SLICE` seconds, then asks the window for its next turn with an event of low priority (behind the window's
 pending input, timers, signals and repaints, which Qt posts at low priority too) and waits, the GIL free, until the
 window's event loop has got through what it had to do. While the window is idle a turn follows the last at once.
+During a turn the interpreter switches threads every 0.5 ms (``pacing.switch_quickly``), so a timer's or a key's
+call into Python waits that long for the GIL, not 5 ms; and when the dock shows arrived hits it ends the turn
+(:meth:`SearchThread.give_way`), so their paint runs before the next one, not cell by cell against it (traced:
+15-35 ms of a stall were such waits, issue 12).
 Hits are sent as plain tuples (as the model keeps them), so taking them in is a list extended in C. While a search
 runs the objects that were there before it are kept out of the cycle collector's full passes (``gcpause``): a full
 pass started by either thread holds both, 35-130 ms over the window's objects (measured).
