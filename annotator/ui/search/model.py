@@ -28,13 +28,13 @@ _DISPLAY, _ALIGN, _FONT, _TOOLTIP = (int(r.value) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
     Qt.ItemDataRole.ToolTipRole))
 _RIGHT_ALIGNED = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_LEFT_ALIGNED = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 _ELIDE_LEFT = Qt.TextElideMode.ElideLeft
 #: rows whose painted texts are kept (a screenful is a few dozen; more are dropped at once)
 PAINTED_KEPT = 1024
 #: hits freed per turn of the event loop once a new search has replaced them (about a millisecond): freeing a
 #: search's 100 000 hits at once took the window's thread 20 ms as the next search started, while the user typed
 DROP_SLICE = 4096
-_LEFT_ALIGNED = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
 
 _KEYS: dict[int, Callable[[Hit], Any]] = {
     STATEMENT: lambda h: (h.title.casefold(), h.doc_id, h.field, h.start),
