@@ -152,3 +152,29 @@ def test_a_new_search_frees_the_hits_it_replaces_a_slice_per_turn_of_the_event_l
         turns += 1
         assert turns < 100, "the old hits are never all freed"
     assert turns >= 4
+
+
+def test_the_search_steps_aside_after_the_dock_took_in_hits(qtbot, many, monkeypatch):
+    """``give_way`` (the dock has just been handed hits to lay out and paint) ends the search's turn, and its next
+    turn is given :data:`~annotator.ui.search.worker.GIVE_WAY` later even though the event loop runs meanwhile: the
+    paint does not share the GIL with the search."""
+    import time
+
+    from annotator.core.search.query import parse
+    from annotator.ui.search import worker
+
+    monkeypatch.setattr(worker, "SLICE", 0.0)  # a turn a step: the search waits for the event loop all the time
+    monkeypatch.setattr(worker, "GIVE_WAY", 0.4)
+    thread = worker.SearchThread(many.path, parse("ironclad"), 1, 20)
+    thread.start()
+    qtbot.waitUntil(lambda: thread.turns > 5, timeout=10000)  # running, turn after turn
+    thread.give_way()
+    qtbot.wait(50)  # the step it was in ends; its next turn is asked for
+    asked = thread.turns
+    started = time.perf_counter()
+    qtbot.wait(200)  # the event loop runs, but the turn is not given yet
+    assert thread.turns == asked and thread.isRunning()
+    qtbot.waitUntil(lambda: thread.turns > asked, timeout=10000)
+    assert time.perf_counter() - started >= 0.4 - 0.05 - 0.02
+    thread.cancel()
+    assert thread.wait(5000)

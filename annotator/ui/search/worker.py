@@ -78,8 +78,8 @@ class SearchThread(QThread):
         return super().event(event)
 
     def _stopped(self) -> bool:
-        """Asked once a statement: at the end of a turn, waits for the next one (at most :data:`PAUSE`); then says
-        whether to stop."""
+        """Asked between statements and between the rows SQLite gives: at the end of a turn, waits for the next one
+        (at most :data:`PAUSE`); then says whether to stop."""
         if time.perf_counter() >= self._until:
             self._go.clear()
             if not self.cancelled:  # checked after the clear: a cancel from now on sets it again
