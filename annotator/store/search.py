@@ -44,9 +44,27 @@ def _malformed(exc: sqlite3.Error) -> AnnotatorError | None:
     return None
 
 
-def _run(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> list[tuple]:  # type: ignore[type-arg]
+class _Stopped(Exception):
+    """``cancelled`` said stop while rows were read (:func:`_run`)."""
+
+
+def _run(conn: sqlite3.Connection, sql: str, params: Sequence[object],  # type: ignore[type-arg]
+         cancelled: Callable[[], bool] | None = None) -> list[tuple]:
+    """The rows of ``sql``; with ``cancelled``, read one by one and it is asked between any two (raises
+    :class:`_Stopped` when it says stop). Each row is a step of SQLite, which lets go of the GIL and takes it back a
+    few microseconds later: a waiting thread (the window's) is woken but finds it taken again, and waits on; CPython
+    asks the holder to let go only after a switch interval *without* a switch, which such a read never gives. So a
+    batch of 64 statements read at once held the window 8-14 ms (traced, issue 12); ``cancelled`` is where the
+    Search dock's thread gives the window its turn."""
     try:
-        return conn.execute(sql, params).fetchall()
+        if cancelled is None:
+            return conn.execute(sql, params).fetchall()
+        read = []
+        for row in conn.execute(sql, params):
+            read.append(row)
+            if cancelled():
+                raise _Stopped
+        return read
     except sqlite3.Error as exc:
         problem = _malformed(exc)
         if problem is not None:
@@ -74,7 +92,8 @@ def rows(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEX
          cancelled: Callable[[], bool] | None = None, progress: Progress | None = None,
          batch: int = BATCH) -> Iterator[list[Row]]:
     """:func:`hits` as plain tuples of :class:`Hit`'s fields (what the Search dock keeps): made without a NamedTuple
-    each, and ``cancelled`` asked between any two statements (the dock's thread takes turns with the window there)."""
+    each, and ``cancelled`` asked between any two statements and any two rows read (the dock's thread takes turns
+    with the window there)."""
     if query.regex:
         return _regex_batches(conn, query, context, cancelled, progress, batch)
     return _fts_batches(conn, query, context, cancelled, progress, batch)
@@ -99,11 +118,14 @@ def _fts_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled
     while True:
         if cancelled is not None and cancelled():
             return
-        read = _run(conn, sql, (_OPEN, _CLOSE, _OPEN, _CLOSE, query.fts, after, size))
-        size = min(size * 2, batch)
-        if not read:
+        try:
+            read = _run(conn, sql, (_OPEN, _CLOSE, _OPEN, _CLOSE, query.fts, after, size), cancelled)
+            size = min(size * 2, batch)
+            if not read:
+                return
+            spans = _spans(conn, [r[0] for r in read], cancelled)
+        except _Stopped:
             return
-        spans = _spans(conn, [r[0] for r in read])
         found: list[Row] = []
         for doc_id, sha, title, date, text, note, marked_text, marked_note in read:
             if cancelled is not None and cancelled():  # asked once a statement (a window may take its turn there)
@@ -137,8 +159,11 @@ def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancell
     after, done = 0, 0
     batch = max(batch, 256)
     while True:
-        read = conn.execute("SELECT id, sha256, title, date, text, note FROM documents WHERE id > ? ORDER BY id"
-                            " LIMIT ?", (after, batch)).fetchall()
+        try:
+            read = _run(conn, "SELECT id, sha256, title, date, text, note FROM documents WHERE id > ? ORDER BY id"
+                        " LIMIT ?", (after, batch), cancelled)
+        except _Stopped:
+            return
         if not read:
             return
         spans: dict[int, list[tuple[int, int, str]]] | None = None
@@ -159,7 +184,10 @@ def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancell
                 if not regions:
                     continue
                 if spans is None:  # the batch's spans, once it has a hit in a text
-                    spans = _spans(conn, [r[0] for r in read])
+                    try:
+                        spans = _spans(conn, [r[0] for r in read], cancelled)
+                    except _Stopped:
+                        return
                 found += _labelled(core_hits.cut(doc_id, sha, title, date, value, regions, context, field_name),
                                    regions, spans.get(doc_id) if field_name == core_hits.TEXT else None)
         after = read[-1][0]
@@ -169,12 +197,13 @@ def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancell
         yield found
 
 
-def _spans(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> dict[int, list[tuple[int, int, str]]]:
-    """The spans (start, end, label) of each of these statements that has any."""
+def _spans(conn: sqlite3.Connection, doc_ids: Sequence[int],
+           cancelled: Callable[[], bool] | None = None) -> dict[int, list[tuple[int, int, str]]]:
+    """The spans (start, end, label) of each of these statements that has any (``cancelled`` as in :func:`_run`)."""
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for doc_id, start, end, label in conn.execute(
-        'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN (SELECT value FROM json_each(?))',
-        (orjson.dumps(sorted(doc_ids)).decode(),),
+    for doc_id, start, end, label in _run(
+        conn, 'SELECT doc_id, start, "end", label FROM spans WHERE doc_id IN (SELECT value FROM json_each(?))',
+        (orjson.dumps(sorted(doc_ids)).decode(),), cancelled,
     ):
         spans[doc_id].append((start, end, label))
     return spans

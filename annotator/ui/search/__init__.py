@@ -203,6 +203,11 @@ class SearchController(QObject):
         self._threads.add(thread)
         self.running = thread
         self.panel.counts.setText("Searching…")
+        # shown now, before the thread takes the GIL (a widget's first show polishes it: milliseconds of Python)
+        self.panel.progress.setRange(0, 1)
+        self.panel.progress.setValue(0)
+        self.panel.progress.show()
+        self.panel.cancel.show()
         thread.start()
 
     def _finished(self, thread: SearchThread) -> None:
@@ -229,6 +234,8 @@ class SearchController(QObject):
         if not arrived:
             return
         self._shown_once = True
+        if self.running is not None:
+            self.running.give_way()  # what changes is painted before the search's next turn
         self.model.append_rows(arrived)
         self._update_counts(running=self.running is not None)
         self._focus_hits()
@@ -238,9 +245,6 @@ class SearchController(QObject):
             return
         self.panel.progress.setMaximum(total)
         self.panel.progress.setValue(done)
-        if done < total:
-            self.panel.progress.show()
-            self.panel.cancel.show()
 
     def _ended(self, generation: int, problem: str, truncated: bool) -> None:
         if generation != self.generation:

@@ -3,7 +3,7 @@ cancel, and the keyword-in-context table."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Label
-from annotator.ui.search.model import LEFT, HitsModel, LeftElided
+from annotator.ui.search.model import LEFT, HitsModel
 from annotator.ui.text import plain
 
 HELP = ('words, "a phrase", prefix*, OR, NOT, NEAR(a b, 10) — case and diacritics folded; '
@@ -85,9 +85,14 @@ class SearchPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
-        self.progress.hide()
         self.cancel = QPushButton("Cancel")
-        self.cancel.hide()
+        for shown_while_searching in (self.progress, self.cancel):
+            # hidden between searches, but their room kept: showing them must not move the hits (a smaller table is
+            # laid out and painted again, while the search competes for the GIL: the worst stall, traced, issue 12)
+            policy = shown_while_searching.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            shown_while_searching.setSizePolicy(policy)
+            shown_while_searching.hide()
 
         self.model = HitsModel()
         self.table = HitsTable()
@@ -98,16 +103,19 @@ class SearchPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        # always there, so the first hits that fill the view do not narrow it (a second layout and paint of them)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.table.setItemDelegateForColumn(LEFT, LeftElided(self.table))
         # in statement order (as found) until a header is clicked
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.sectionResized.connect(lambda col, _old, _new: self._fit_left() if col == LEFT else None)
         for col, width in enumerate((220, 84, 300, 110, 300, 120)):
             self.table.setColumnWidth(col, width)
+        self._fit_left()
         self.table.setAlternatingRowColors(True)
 
         top = QHBoxLayout()
@@ -127,6 +135,19 @@ class SearchPanel(QWidget):
         layout.addLayout(status)
         layout.addWidget(self.table, 1)
         self.set_labels([])
+
+    def _fit_left(self) -> None:
+        """The left context elided on its left, to what its column shows (the style's text margins and a pixel of
+        grid less), so the view's own elision, on the right, never cuts the end next to the hit."""
+        style = self.table.style()
+        margin = 2 * (style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1) + 2
+        self.model.fit_left(self.table.fontMetrics(), max(self.table.columnWidth(LEFT) - margin, 0))
+        self.table.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_left()
 
     def set_labels(self, labels: list[Label]) -> None:
         current = self.filter.currentData()

@@ -9,6 +9,11 @@ by 85-150 ms (measured, 100 000 statements). So the search takes turns with the 
 :data:`SLICE` seconds, then asks the window for its next turn with an event of low priority (behind the window's
 pending input, timers, signals and repaints, which Qt posts at low priority too) and waits, the GIL free, until the
 window's event loop has got through what it had to do. While the window is idle a turn follows the last at once.
+During a turn the interpreter switches threads every 0.5 ms (``pacing.switch_quickly``), so a timer's or a key's
+call into Python waits that long for the GIL, not 5 ms (traced: 15-35 ms of a stall were such waits, issue 12); and
+when the dock shows arrived hits the search steps aside for :data:`GIVE_WAY` (:meth:`SearchThread.give_way`), so
+their layout and paint (Qt paints at its next update, 5 ms or more later) do not take the GIL back and forth with it
+for every cell.
 Hits are sent as plain tuples (as the model keeps them), so taking them in is a list extended in C. While a search
 runs the objects that were there before it are kept out of the cycle collector's full passes (``gcpause``): a full
 pass started by either thread holds both, 35-130 ms over the window's objects (measured).
@@ -22,9 +27,9 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, QTimer, Signal
 
-from annotator import gcpause
+from annotator import gcpause, pacing
 from annotator.core.search.query import Query
 from annotator.errors import AnnotatorError
 from annotator.store import search
@@ -37,6 +42,8 @@ MAX_HITS = 100_000
 SLICE = 0.004
 #: the longest a search waits for its turn (seconds): a window busy for longer does not hold it for ever
 PAUSE = 0.5
+#: how long the search steps aside when the dock has taken in hits (seconds; at most every ``SHOW_MS``)
+GIVE_WAY = 0.02
 #: the event that gives a search its next turn
 TURN = QEvent.Type(QEvent.registerEventType())
 _LOW = Qt.EventPriority.LowEventPriority.value
@@ -55,19 +62,24 @@ class SearchThread(QThread):
         self._go = threading.Event()
         self._go.set()
         self._until = 0.0  # when this turn ends (perf_counter)
+        self._aside_until = 0.0  # no turn before this (perf_counter): see give_way
         self.turns = 0  # turns given back to the window (for the tests)
 
     def event(self, event: QEvent) -> bool:
         """The window's event loop reached the search's request: its next turn (this object lives in the GUI
         thread, the search in its own)."""
         if event.type() == TURN:
-            self._go.set()
+            aside = self._aside_until - time.perf_counter()
+            if aside > 0:  # stepping aside (give_way): the turn comes after it
+                QTimer.singleShot(max(1, round(aside * 1000)), self._go.set)
+            else:
+                self._go.set()
             return True
         return super().event(event)
 
     def _stopped(self) -> bool:
-        """Asked once a statement: at the end of a turn, waits for the next one (at most :data:`PAUSE`); then says
-        whether to stop."""
+        """Asked between statements and between the rows SQLite gives: at the end of a turn, waits for the next one
+        (at most :data:`PAUSE`); then says whether to stop."""
         if time.perf_counter() >= self._until:
             self._go.clear()
             if not self.cancelled:  # checked after the clear: a cancel from now on sets it again
@@ -76,6 +88,12 @@ class SearchThread(QThread):
                 self._go.wait(PAUSE)
             self._until = time.perf_counter() + SLICE
         return self.cancelled
+
+    def give_way(self) -> None:
+        """End the search's turn at its next step and give it the next one :data:`GIVE_WAY` from now at the earliest
+        (the GUI thread, which just gave the view rows to lay out and paint)."""
+        self._aside_until = time.perf_counter() + GIVE_WAY
+        self._until = 0.0
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -88,6 +106,7 @@ class SearchThread(QThread):
     def run(self) -> None:
         problem, truncated, count = "", False, 0
         gcpause.hold()  # the window's objects out of the collector's full passes, which would hold both threads
+        pacing.switch_quickly()  # a window's call into Python during a turn waits 0.5 ms for the GIL, not 5
         try:
             self._conn = search.reader(self.path)
             self._until = time.perf_counter() + SLICE
@@ -112,5 +131,6 @@ class SearchThread(QThread):
             conn, self._conn = self._conn, None
             if conn is not None:
                 conn.close()
+            pacing.switch_back()
             gcpause.release()
         self.ended.emit(self.generation, "" if self.cancelled else problem, truncated)
