@@ -1,7 +1,12 @@
-"""The full-text index's write tuning (``search_index.HASH_BYTES``, FTS5's ``hashsize``): an import large enough
-for FTS5's default to cut it into several segments goes out as one, and every kind of query -- words, phrases,
+"""What an import is given to go faster, and that it changes no answer.
+
+The full-text index's write tuning (``search_index.HASH_BYTES``, FTS5's ``hashsize``): an import large enough for
+FTS5's default to cut it into several segments goes out as one, and every kind of query -- words, phrases,
 prefixes, NEAR, OR/NOT, diacritics, memos, the Documents filter's list and first page -- finds exactly what the
-same statements indexed with FTS5's defaults (``rebuild``) find; FTS5's own check passes on both."""
+same statements indexed with FTS5's defaults (``rebuild``) find; FTS5's own check passes on both.
+
+The import's page cache (``importing.IMPORT_CACHE_KIB``): given for the import's transaction (whole or streamed),
+the connection's own again afterwards, also when the file is refused and rolled back."""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ import pytest
 
 from annotator.core.model import IncomingDocument
 from annotator.core.search.query import parse
-from annotator.store import Project, search, search_index
+from annotator.formats import jsonl
+from annotator.store import Project, importing, search, search_index, transfer, writing
 from tests.benchmarks import data
 
 QUERIES = ["missile", '"ballistic missile launches"', "launch*", "NEAR(strongly condemn, 3)", "kamikawa OR park",
@@ -78,3 +84,39 @@ def test_the_setting_is_written_once_in_the_index_own_config(tmp_path):
         assert project.conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall() == schema
         assert [h.doc_id for h in search.search_all(project.conn, parse("ironclad"))] == [1, 2]
         assert project.conn.total_changes > changes
+
+
+def _cache(project: Project) -> int:
+    return project.conn.execute("PRAGMA cache_size").fetchone()[0]
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_import_has_the_larger_page_cache_and_gives_it_back_refused_or_not(tmp_path, monkeypatch, streamed):
+    if streamed:
+        monkeypatch.setattr(transfer, "STREAM_BYTES", 0)
+        monkeypatch.setattr(jsonl, "STREAM_BATCH", 2)
+    seen: list[int] = []
+    populate = writing.populate
+
+    def watched(conn, docs, user, source=""):  # type: ignore[no-untyped-def]
+        seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+        return populate(conn, docs, user, source)
+
+    monkeypatch.setattr(writing, "populate", watched)
+    good = tmp_path / "good.jsonl"
+    good.write_text("".join(f'{{"text": "statement {i} 👍"}}\n' for i in range(5)), encoding="utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{"text": "also fine"}\n{"text": "and this"}\n{"text": 5}\n', encoding="utf-8")
+    with Project.open(tmp_path / "p.sqlite", create=True, user="tester") as project:
+        seen.clear()  # making the project populates it with nothing
+        own = _cache(project)
+        assert own != -importing.IMPORT_CACHE_KIB
+        report = transfer.import_paths(project, [good])
+        assert len(report.imported) == 5 and seen and set(seen) == {-importing.IMPORT_CACHE_KIB}
+        assert _cache(project) == own
+        seen.clear()
+        report = transfer.import_paths(project, [bad])
+        assert report.rejected and _cache(project) == own and len(project.documents().ids) == 5
+        assert seen == ([-importing.IMPORT_CACHE_KIB] if streamed else [])  # a whole file is refused before it
+        project.import_documents([IncomingDocument("one more", "more")])
+        assert _cache(project) == own and len(project.documents().ids) == 6
