@@ -5,7 +5,7 @@ FTS5's default to cut it into several segments goes out as one, and every kind o
 prefixes, NEAR, OR/NOT, diacritics, memos, the Documents filter's list and first page -- finds exactly what the
 same statements indexed with FTS5's defaults (``rebuild``) find; FTS5's own check passes on both.
 
-The import's page cache (``importing.IMPORT_CACHE_KIB``): given for the import's transaction (whole or streamed),
+The import's page cache (``importing.IMPORT_CACHE_SIZE``): given for the import's transaction (whole or streamed),
 the connection's own again afterwards, also when the file is refused and rolled back."""
 
 from __future__ import annotations
@@ -110,13 +110,13 @@ def test_an_import_has_the_larger_page_cache_and_gives_it_back_refused_or_not(tm
     with Project.open(tmp_path / "p.sqlite", create=True, user="tester") as project:
         seen.clear()  # making the project populates it with nothing
         own = _cache(project)
-        assert own != -importing.IMPORT_CACHE_KIB
+        assert own != importing.IMPORT_CACHE_SIZE
         report = transfer.import_paths(project, [good])
-        assert len(report.imported) == 5 and seen and set(seen) == {-importing.IMPORT_CACHE_KIB}
+        assert len(report.imported) == 5 and seen and set(seen) == {importing.IMPORT_CACHE_SIZE}
         assert _cache(project) == own
         seen.clear()
         report = transfer.import_paths(project, [bad])
         assert report.rejected and _cache(project) == own and len(project.documents().ids) == 5
-        assert seen == ([-importing.IMPORT_CACHE_KIB] if streamed else [])  # a whole file is refused before it
+        assert seen == ([importing.IMPORT_CACHE_SIZE] if streamed else [])  # a whole file is refused before it
         project.import_documents([IncomingDocument("one more", "more")])
         assert _cache(project) == own and len(project.documents().ids) == 6
