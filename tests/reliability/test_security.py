@@ -308,6 +308,8 @@ SQL_ALLOWED = {
     ("annotator/store/listing.py", "read"): "IN (?, ?, ...) placeholders",
     # table names from a constant tuple in the function, checked against sqlite_master
     ("annotator/store/backup_policy.py", "fingerprint"): "table names from a constant tuple",
+    # the connection's own page cache size, an int read from PRAGMA cache_size, put back after an import
+    ("annotator/store/importing.py", "_import_cache"): "an int from PRAGMA cache_size",
     # columns are Span field names (checked against SPAN_FIELDS), WHERE is "" or a constant; the status is a parameter
     ("annotator/store/exporting.py", "rows"): "columns from SPAN_FIELDS, constant WHERE",
     # a list of "?" placeholders, one per value of the chunk; the values are parameters
