@@ -338,7 +338,7 @@ SQL_ALLOWED = {
     ("annotator/store/pair_counts.py", "differing"): "constant queries derived from constants",
     # a colleague file's one runner of its queries (a lock, the file's stamp, one message on damage); callers pass
     # constant queries or an IN (?, ?, ...) list of placeholders, the values are parameters
-    ("annotator/store/colleague.py", "read"): "constant queries from the callers, IN (?, ?, ...) placeholders",
+    ("annotator/store/colleague_rows.py", "read"): "constant queries from the callers, IN (?, ?, ...) placeholders",
     ("annotator/store/check.py", "check_project"): "the same constant type checks (connection._TYPE_CHECKS)",
     # a batch of statements for the agreement report: an IN (?, ?, ...) list of placeholders, the ids are parameters
     ("annotator/store/report_entries.py", "batches"): "IN (?, ?, ...) placeholders",
