@@ -17,6 +17,23 @@ from tests.benchmarks.run import LAST_RUN, MODULES
 pytestmark = pytest.mark.benchmark
 
 
+def why_it_failed(stdout: str, stderr: str) -> str:
+    """The rows that failed, every traceback and Qt's warning: what a failed run needs, not its last lines."""
+    errors = [line for line in stdout.splitlines() if "ERROR" in line]
+    tracebacks, keep = [], False
+    for line in stderr.splitlines():
+        if line.startswith("Traceback"):
+            keep = True
+        elif keep and not line.startswith((" ", "Traceback", "During handling", "The above")) and line:
+            tracebacks.append(line)  # the exception's own line ends the traceback
+            keep = False
+            continue
+        if keep:
+            tracebacks.append(line)
+    warnings = [line for line in stderr.splitlines() if "Qt warning" in line]
+    return "\n".join(["rows with ERROR:", *errors, "tracebacks:", *tracebacks, *warnings, "stderr tail:", stderr[-1500:]])
+
+
 def test_quick_mode_runs_every_benchmark_and_prints_its_rows() -> None:
     before = LAST_RUN.stat().st_mtime_ns if LAST_RUN.exists() else None
     proc = subprocess.run(
@@ -26,7 +43,7 @@ def test_quick_mode_runs_every_benchmark_and_prints_its_rows() -> None:
         text=True,
         timeout=240,
     )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert proc.returncode == 0, why_it_failed(proc.stdout, proc.stderr)
     rows = [line.split("|")[1:-1] for line in proc.stdout.splitlines() if line.startswith("| ")]
     assert [c.strip() for c in rows[0]] == list(HEADERS)
     printed = {cells[0].strip(): cells for cells in rows[1:]}

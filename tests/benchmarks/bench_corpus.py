@@ -192,11 +192,12 @@ def _backup_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
     backup (timed, the baseline of the skipped one), more on open with nothing changed (skipped), and listing
     them from the manifest vs ``os.stat`` of each backup file (the least a listing can do)."""
     import os
+    from unittest import mock
 
     from annotator.store import backups
 
-    os.environ["ANNOTATOR_DATA_DIR"] = str(ctx.workdir / "data")
-    try:
+    # its own folder, then the run's again (a popped override sent later benchmarks' backups to the user's)
+    with mock.patch.dict(os.environ, {"ANNOTATOR_DATA_DIR": str(ctx.workdir / "data")}):
         made: list[object] = []
         def backup() -> None:
             made.append(backups.backup_in_own_connection(corpus.mine, "open"))
@@ -215,8 +216,6 @@ def _backup_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:
             Row(MEASURES[7], _ms(listed), "ms", _ms(stats), "os.stat of each", Target(max_figure=100, unit="ms")),
             Row(MEASURES[8], _ms(skip), "ms", full * 1000, "a full backup"),
         ]
-    finally:
-        os.environ.pop("ANNOTATOR_DATA_DIR", None)
 
 
 def _store_rows(ctx: Context, corpus: corpus_data.Corpus) -> list[Row]:

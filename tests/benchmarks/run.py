@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
         ctx = Context(quick=args.quick, workdir=Path(tmp))
+        # every window and backup of the run keeps its settings and backups here, never in the user's own folder
+        # (a popped override once sent the later benchmarks' backups to ~/.local/share/Annotator)
+        os.environ["ANNOTATOR_DATA_DIR"] = str(ctx.workdir / "userdata")
         rows = [row for module in modules for row in run_module(module, ctx)]
     elapsed = time.perf_counter() - started
     about = machine()

@@ -163,3 +163,61 @@ def test_a_switch_interval_changed_by_someone_else_meanwhile_is_left_as_they_set
         assert sys.getswitchinterval() == 0.002 and not worker._switching
     finally:
         sys.setswitchinterval(before)
+
+
+#: a window whose process ends without the window being closed (a script, a probe: ``app.exec()`` never ran), with
+#: a training under way in a retrain process that never answers
+ENDS_UNCLOSED = """
+import subprocess, sys, time
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from annotator.core.suggest import batch
+from annotator.store import Project
+from annotator.ui.app import sample_documents
+from annotator.ui.mainwindow import MainWindow
+
+batch._start = lambda: subprocess.Popen(
+    [sys.executable, "-c", "import sys, time; sys.stdin.buffer.read(1); time.sleep(120)"],
+    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+
+def main():  # the window is a local: it is deleted as this returns, its request's thread still running
+    app = QApplication([])
+    window = MainWindow(Project.open(sys.argv[1], create=True, user="t", populate=sample_documents()),
+                        QSettings(sys.argv[2], QSettings.Format.IniFormat))
+    window.show()
+    view = window.view
+    start = view.text.index("strongly condemn")
+    view.select_cp(start, start + len("strongly condemn"))
+    QTest.keyClick(view, Qt.Key.Key_1)
+    window.suggestions.retrainer.start_now()
+    deadline = time.monotonic() + 20
+    while batch._SERVER is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    assert window.suggestions.retrainer.thread.isRunning()
+    print(batch._SERVER.pid, flush=True)
+    return 0
+
+
+sys.exit(main())
+"""
+
+
+def test_a_process_that_ends_with_its_window_open_mid_training_exits_cleanly(tmp_path):
+    """Qt aborted such a process ("QThread: Destroyed while thread is still running"): the running request's
+    thread was destroyed with the interpreter. Now the exit kills the retrain process and waits for the thread."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", ENDS_UNCLOSED, str(tmp_path / "p.sqlite"), str(tmp_path / "s.ini")],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "QThread" not in proc.stderr
+    server_pid = int(proc.stdout.split()[0])
+    if os.path.exists("/proc/self/status"):
+        assert not _alive(server_pid), "the retrain process outlived its window"

@@ -17,6 +17,7 @@ answer made before the change is dropped.
 
 from __future__ import annotations
 
+import atexit
 import sys
 import threading
 import time
@@ -53,6 +54,20 @@ def _running_changed() -> None:
     elif not _RUNNING and _switching:
         pacing.switch_back()
         _switching = False
+
+
+@atexit.register
+def _end_running() -> None:
+    """A process that ends with a request under way (its window never closed: ``app.exec()`` left another way, a
+    script or probe that returns) kills the retrain process and waits for each thread, as a closing window does.
+    Left to the interpreter's teardown, a still-running QThread is destroyed with this module's set and Qt aborts
+    the process ("QThread: Destroyed while thread is still running", seen in the memory probe). Registered after
+    :mod:`batch`'s own exit handler, so it runs before it."""
+    for thread in list(_RUNNING):
+        if thread.isRunning():
+            batch.abort(thread.cancel)
+        thread.wait()
+    _RUNNING.clear()
 
 
 class _Thread(QThread):
