@@ -23,7 +23,7 @@ from pathlib import Path
 from annotator import paths
 from annotator.core.model import IncomingDocument
 from annotator.errors import ProjectFileError
-from annotator.store import connection, locks
+from annotator.store import checkpoints, connection, locks
 from annotator.store.project import Project
 
 try:
@@ -140,16 +140,36 @@ def _read_holder(fd: int) -> str:
 
 
 class EditedProject(Project):
-    """A project opened by a window: holds the editing lock until it is closed.
+    """A project opened by a window: holds the editing lock until it is closed, and (edited) has its log
+    checkpointed by a thread of its own, never by the window's commits (``store/checkpoints.py``).
 
     ``readonly_reason`` says why it opened read-only (another window edits it), or is None.
     """
 
     lock: EditorLock | None = None
     readonly_reason: str | None = None
+    checkpoints: checkpoints.Checkpointer | None = None
+
+    def checkpoint_in_background(self) -> None:
+        done_elsewhere = checkpoints.Checkpointer(self.path)
+        if done_elsewhere.working:
+            checkpoints.writes_only(self.conn)
+            self.checkpoints = done_elsewhere
+        else:
+            done_elsewhere.stop()
+
+    def check_files(self) -> str | None:
+        recovered = super().check_files()
+        if recovered is not None and self.checkpoints is not None:
+            checkpoints.writes_only(self.conn)  # the recovery's new connection, on new files
+            self.checkpoints.reopen()
+        return recovered
 
     def close(self) -> None:
         try:
+            if self.checkpoints is not None:
+                self.checkpoints.stop()  # before the close's own last checkpoint, which removes the log
+                self.checkpoints = None
             super().close()
         finally:
             if self.lock is not None:
@@ -191,4 +211,5 @@ def open_for_editing(
         raise
     assert isinstance(project, EditedProject)
     project.lock = lock
+    project.checkpoint_in_background()
     return project

@@ -35,6 +35,7 @@ from tests.benchmarks import (  # noqa: E402
     bench_start,
     bench_store,
     bench_suggest,
+    bench_writes,
 )
 from tests.benchmarks.common import Context, Row, table  # noqa: E402
 
@@ -43,6 +44,7 @@ MODULES: tuple[ModuleType, ...] = (
     bench_search,
     bench_corpus_views,
     bench_suggest,
+    bench_writes,
 )
 LAST_RUN = Path(__file__).with_name("last_run.md")
 

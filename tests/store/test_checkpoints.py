@@ -1,0 +1,122 @@
+"""A window's log is checkpointed by a thread of its own, never by the window's commits (a label key press).
+
+SQLite's automatic checkpoint ran inside the commit that filled the log to 1 000 pages: at 100 000 statements one
+press in a hundred took 10-25 ms, some over 200 ms. These tests hold the window's project to: no checkpoint in its
+commits, the log still checkpointed and started afresh, the data whole after close, and a log put in the real
+one's place (deleted, foreign) never read into the project.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from annotator.store import Project, checkpoints
+from annotator.store.editlock import open_for_editing
+from annotator.ui.app import sample_documents
+
+
+@pytest.fixture
+def quick_looks(monkeypatch):
+    monkeypatch.setattr(checkpoints, "LOOK_EVERY_S", 0.05)
+
+
+def _wait(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def _label_words(project: Project, count: int, note: str = "") -> None:
+    doc = project.documents()[0]
+    text = project.document(doc.id).text
+    starts = [i + 1 for i, ch in enumerate(text) if ch == " "][:count]
+    for start in starts:
+        project.add_span(doc.id, start, start + 1, "threat", note=note)
+
+
+@contextlib.contextmanager
+def _window_project(path: Path):
+    """The project as a window opens it (``open_for_editing``), on a new file of the sample statements."""
+    project = open_for_editing(path, "kim", create=True, populate=sample_documents())
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def _spans(path: Path) -> int:
+    with Project.open(path, readonly=True) as p:
+        return p.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+
+
+def test_the_windows_commits_never_checkpoint_even_past_a_thousand_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr(checkpoints, "LOOK_EVERY_S", 3600)  # the thread never looks in this test
+    path = tmp_path / "p.sqlite"
+    with _window_project(path) as project:
+        assert project.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        _label_words(project, 120, note="n" * 40_000)  # ten pages of note a span: past 1 000 pages of log
+        with contextlib.closing(sqlite3.connect(path)) as look:
+            frames = look.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        assert frames > 1_000  # with SQLite's automatic checkpoint the log would have started over
+    assert not Path(f"{path}-wal").exists()  # the window's close is still the last: it removes the log
+    assert _spans(path) == 120
+
+
+def test_the_log_is_checkpointed_in_the_background_and_then_started_afresh(tmp_path, quick_looks):
+    path = tmp_path / "p.sqlite"
+    with _window_project(path) as project:
+        _label_words(project, 40)
+        _wait(lambda: project.checkpoints.done)
+        busy, frames, done = project.checkpoints.done[0]
+        assert busy == 0 and frames == done > 40  # the whole log, while the window waited for nothing
+        _label_words(project, 1)  # the log starts afresh with this write: only its own pages are in it
+        _wait(lambda: len(project.checkpoints.done) > 1)
+        assert project.checkpoints.done[-1][1] < frames
+    assert project.checkpoints is None and not Path(f"{path}-wal").exists()
+    assert _spans(path) == 41
+
+
+def test_after_the_window_recovers_deleted_log_files_the_new_ones_are_checkpointed(tmp_path, quick_looks):
+    path = tmp_path / "p.sqlite"
+    with _window_project(path) as project:
+        _label_words(project, 5)
+        for suffix in ("-wal", "-shm"):
+            os.unlink(f"{path}{suffix}")
+        time.sleep(0.2)  # the thread looks a few times meanwhile: no log there, nothing done
+        _label_words(project, 1)  # noticed, recovered, then written
+        assert project.recovered and "deleted" in project.recovered
+        assert project.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        before = len(project.checkpoints.done)
+        _label_words(project, 3)
+        _wait(lambda: len(project.checkpoints.done) > before and project.checkpoints.done[-1][1] > 0)
+    assert _spans(path) == 5 + 1 + 3
+
+
+def test_a_foreign_log_put_in_place_is_never_checkpointed_into_the_project(tmp_path, quick_looks):
+    """A ``-wal`` of another database copied over the window's: SQLite would copy its pages into the project if
+    a new connection read it. The checkpoint thread keeps the log it opened with the window."""
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("CREATE TABLE junk (x)")
+    conn.executemany("INSERT INTO junk VALUES (?)", [(b"\xff" * 3000,)] * 50)
+    path = tmp_path / "p.sqlite"
+    with contextlib.closing(conn), _window_project(path) as project:
+        _label_words(project, 10)
+        shutil.copyfile(f"{other}-wal", f"{path}-wal.new")
+        os.replace(f"{path}-wal.new", f"{path}-wal")  # a new file in the log's place
+        time.sleep(0.5)  # ten looks: the log "changed"; whatever the thread does, it must not read that file
+        _label_words(project, 1)  # the window notices and recovers
+        assert project.recovered
+    with Project.open(path) as p:  # a full open: schema and contents checked
+        assert p.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert _spans(path) == 11
