@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDialog, QDockWidget
 
 from annotator import inuse
 from annotator.core import review as core
@@ -428,7 +428,22 @@ class ReviewController(Comparing, QObject):
         dialog = self.report_dialog = ReportDialog(self.window, report)
         dialog.finished.connect(lambda _r: self.window.focus_statement())
         # shown in the next turn of the event loop: made and shown in one, it held the window 15-30 ms (issue #14)
-        QTimer.singleShot(0, dialog, lambda: dialog.open() if self.report_dialog is dialog else None)
+        QTimer.singleShot(0, dialog, lambda: self._open_report(dialog))
+
+    def _open_report(self, dialog: QDialog) -> None:
+        """Shown first without the activation, which it takes a turn later: the window losing it repaints every
+        widget it has (10-20 ms), and that repaint and the dialog's first paint shared one turn (issue #14)."""
+        if self.report_dialog is not dialog:
+            return
+        dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        dialog.open()
+
+        def activate() -> None:
+            dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+            if dialog.isVisible():
+                dialog.activateWindow()
+
+        QTimer.singleShot(0, dialog, activate)
 
     def export_gold(self) -> Path | None:
         from annotator.ui.review.report import export_gold

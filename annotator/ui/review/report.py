@@ -170,6 +170,11 @@ def _figures_line(row: dict) -> str:
             f"κ {figure(row['kappa'])} · α_u {figure(row.get('alpha_u'))}")
 
 
+#: the chart's first step waits this long after the dialog is shown, so the dialog's first paint and the main
+#: window's repaint as it loses the activation have each had their turn of the event loop first
+CHART_AFTER_MS = 20
+
+
 class ReportDialog(QDialog):
     """The report of one colleague against my project, with its export buttons."""
 
@@ -265,8 +270,8 @@ class ReportDialog(QDialog):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        if not self.ready:
-            QTimer.singleShot(0, self, self._chart_step)
+        if not self.ready:  # after the dialog's first paint and its taking the activation (CHART_AFTER_MS)
+            QTimer.singleShot(CHART_AFTER_MS, self, self._chart_step)
 
     def _chart_step(self) -> None:
         if next(self._chart_making, True) is None:
