@@ -21,6 +21,7 @@ Killed mid-checkpoint, SQLite recovers as from any checkpoint: the log is applie
 from __future__ import annotations
 
 import atexit
+import collections
 import contextlib
 import os
 import sqlite3
@@ -36,52 +37,92 @@ LOOK_EVERY_S = 1.0
 LONGEST_S = 30.0
 
 
-def writes_only(conn: sqlite3.Connection) -> None:
-    """The writing connection never checkpoints in its commits (set again on every new connection)."""
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
+#: SQLite's own automatic checkpoint (pages), given back to a window whose checkpoint thread stopped working
+SQLITE_DEFAULT_PAGES = 1000
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection with the project's log open now, as the window's is (SQLite opens it at the first read)."""
+def writes_only(conn: sqlite3.Connection, background: bool = True) -> None:
+    """The writing connection never checkpoints in its commits (set again on every new connection), or, with
+    ``background`` False, does again as SQLite does by default."""
+    conn.execute(f"PRAGMA wal_autocheckpoint = {0 if background else SQLITE_DEFAULT_PAGES}")
+
+
+#: the identities ((st_dev, st_ino) each) of a project's file, its ``-wal`` and its ``-shm``, in that order, as the
+#: window's connection has them open (``recovery.FileWatch.ids``)
+Ids = tuple[tuple[int, int] | None, ...]
+
+
+def _ids(path: Path) -> Ids:
+    out = []
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            st = os.stat(f"{path}{suffix}")
+            out.append((st.st_dev, st.st_ino))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+def _connect(path: Path, ids: Ids) -> sqlite3.Connection | None:
+    """A connection with the project's log open now (SQLite opens it at the first read), or None unless the
+    files under the project's names are, before and after, exactly those the window has open (``ids``).
+
+    Within one process SQLite shares a file's shared-memory index between connections by the file's inode: a
+    connection that opened a foreign ``-wal`` under the name would copy that file's pages into the project by the
+    window's index, and one that opened another file under the project's name would map the window's ``-shm``
+    afresh and drop its locks when it closed (the reviewer's reading of os_unix.c and wal.c)."""
+    if None in ids or _ids(path) != ids:
+        return None
     uri = f"file:{urllib.parse.quote(os.fspath(path))}?mode=rw"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0.2, check_same_thread=False)
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0.2, check_same_thread=False)
+    except sqlite3.Error:
+        return None
     try:
         conn.execute("PRAGMA schema_version").fetchone()
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+        if _ids(path) == ids:
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()  # not the last connection on these files (the window's is open): nothing checkpointed or removed
+    return None
 
 
 class Checkpointer:
     """The background thread that checkpoints one project's log; :meth:`stop` before the project closes.
 
-    Its connection is opened once, with the log, just after the window's, and kept: a ``-wal`` put in the log's place
-    later (deleted, replaced by a foreign one: DESIGN.md §2.2) is never read by it; it goes on with the files the
-    window has open until the window's next write notices and recovers (``recovery.py``); :meth:`reopen` then
-    follows the window to the new files.
+    Its connection is opened on the window's thread, just after the window's, onto the very files the window has
+    open (:func:`_connect`), and kept: a ``-wal`` put in the log's place later (deleted, replaced by a foreign one:
+    DESIGN.md §2.2) is never read by it; it goes on with the window's files until the window's next write notices
+    and recovers (``recovery.py``); :meth:`reopen` then moves it, at once and on the window's thread, to the new
+    files. :attr:`working` is False when it has no connection or its thread has ended: the window then gives the
+    checkpoints back to SQLite (``EditedProject.check_files``).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, ids: Ids) -> None:
         self.path = Path(path)
         self.look_every, self.longest = LOOK_EVERY_S, LONGEST_S
-        #: the checkpoints run so far, each SQLite's (busy, log frames, frames checkpointed): for tests and figures
-        self.done: list[tuple[int, int, int]] = []
-        try:
-            self._conn: sqlite3.Connection | None = _connect(self.path)
-        except sqlite3.Error:
-            self._conn = None  # see :attr:`working`
-        #: whether it could open the file: if not, the window keeps SQLite's own checkpoints in its commits
-        self.working = self._conn is not None
-        self._reopen = False
+        #: the latest checkpoints, each SQLite's (busy, log frames, frames checkpointed): for tests and figures
+        self.done: collections.deque[tuple[int, int, int]] = collections.deque(maxlen=1000)
+        self._lock = threading.Lock()  # the connection: the thread's checkpoint, the window's reopen and stop
+        self._conn = _connect(self.path, ids)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
-        self._thread.start()
-        _RUNNING.add(self)
+        if self._conn is not None:
+            self._thread.start()
+            _RUNNING.add(self)
 
-    def reopen(self) -> None:
-        """The window recovered its project into new files: checkpoint those from now on."""
-        self._reopen = True
+    @property
+    def working(self) -> bool:
+        return self._conn is not None and self._thread.is_alive() and not self._stop.is_set()
+
+    def reopen(self, ids: Ids) -> bool:
+        """The window recovered its project into new files (``ids``): checkpoint those from now on. False if
+        they could not be opened as the window's (then :attr:`working` is False)."""
+        with self._lock:
+            self._close()
+            self._conn = _connect(self.path, ids)
+        return self._conn is not None
 
     def _log_state(self) -> tuple[int, int] | None:
         try:
@@ -91,17 +132,13 @@ class Checkpointer:
         return (st.st_mtime_ns, st.st_size)
 
     def _checkpoint(self) -> None:
-        if self._reopen:
-            self._reopen = False
-            self._close()
-            with contextlib.suppress(sqlite3.Error):
-                self._conn = _connect(self.path)
-        if self._conn is None:
-            return
-        try:
-            row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        except sqlite3.Error:  # busy, or the file went away: the next look tries again
-            return
+        with self._lock:
+            if self._conn is None:
+                return
+            try:
+                row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            except sqlite3.Error:  # busy, interrupted by stop(): the next look tries again
+                return
         self.done.append((int(row[0]), int(row[1]), int(row[2])))
 
     def _run(self) -> None:
@@ -119,19 +156,26 @@ class Checkpointer:
                     self._checkpoint()
                     checkpointed, changed_at = self._log_state(), None
         finally:
-            self._close()
+            with self._lock:
+                self._close()
 
     def _close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            conn.close()
+            conn.close()  # never the last connection on the window's files: nothing checkpointed or removed
 
     def stop(self) -> None:
-        """End the thread and close its connection (a checkpoint under way finishes first: milliseconds, it never
-        waits for a writer), so the window's own close is the last and removes the log."""
+        """End the thread and close its connection, so the window's own close is the last and removes the log. A
+        checkpoint under way is interrupted (SQLite's copy loop looks for it; what it copied stays copied)."""
         self._stop.set()
-        with contextlib.suppress(RuntimeError):
+        conn = self._conn
+        if conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                conn.interrupt()
+        if self._thread.is_alive():
             self._thread.join()
+        with self._lock:
+            self._close()
         _RUNNING.discard(self)
 
 

@@ -151,7 +151,11 @@ class EditedProject(Project):
     checkpoints: checkpoints.Checkpointer | None = None
 
     def checkpoint_in_background(self) -> None:
-        done_elsewhere = checkpoints.Checkpointer(self.path)
+        """Checkpoints by a thread of their own from now on, if the project is in WAL mode and the thread could
+        open the window's own files; else SQLite's in the commits, as before."""
+        if self._watch is None or not self._watch.locks:  # read-only, or a rollback journal: no log
+            return
+        done_elsewhere = checkpoints.Checkpointer(self.path, self._watch.ids)
         if done_elsewhere.working:
             checkpoints.writes_only(self.conn)
             self.checkpoints = done_elsewhere
@@ -160,9 +164,15 @@ class EditedProject(Project):
 
     def check_files(self) -> str | None:
         recovered = super().check_files()
-        if recovered is not None and self.checkpoints is not None:
-            checkpoints.writes_only(self.conn)  # the recovery's new connection, on new files
-            self.checkpoints.reopen()
+        if self.checkpoints is None:
+            return recovered
+        if recovered is not None and self._watch is not None:  # the recovery's new connection, on new files
+            checkpoints.writes_only(self.conn)
+            self.checkpoints.reopen(self._watch.ids)
+        if not self.checkpoints.working:  # its files could not be opened, or its thread ended: SQLite's again
+            self.checkpoints.stop()
+            self.checkpoints = None
+            checkpoints.writes_only(self.conn, background=False)
         return recovered
 
     def close(self) -> None:
@@ -211,5 +221,9 @@ def open_for_editing(
         raise
     assert isinstance(project, EditedProject)
     project.lock = lock
-    project.checkpoint_in_background()
+    try:
+        project.checkpoint_in_background()
+    except BaseException:
+        project.close()  # the lock with it
+        raise
     return project

@@ -303,6 +303,25 @@ def test_deleted_wal_and_shm_are_recovered_before_the_next_write(tmp_path):
         assert q.document(1).status == "done"
 
 
+def test_log_files_deleted_again_after_a_recovery_are_noticed_again(tmp_path):
+    """The recovered connection's ``-wal`` and ``-shm`` did not exist yet when its watch looked, so a second
+    deletion went unnoticed and the writes after it were lost at close."""
+    project = make(tmp_path / "p.sqlite", spans=0)
+    p = Project.open(project)
+    try:
+        for round_ in range(2):
+            p.add_span(1, round_, round_ + 2, "threat")
+            for suffix in ("-wal", "-shm"):
+                os.unlink(f"{project}{suffix}")
+            p.recovered = None
+            p.add_span(2, round_, round_ + 3, "commitment")  # noticed, recovered, then written
+            assert p.recovered and "deleted" in p.recovered, round_
+    finally:
+        p.close()
+    with Project.open(project, readonly=True) as q:
+        assert [len(q.spans(i)) for i in (1, 2)] == [2, 2]
+
+
 def test_window_notices_a_deleted_wal_and_says_nothing_was_lost(qtbot, tmp_path):
     from annotator.ui import app as app_module
 

@@ -8,6 +8,7 @@ one's place (deleted, foreign) never read into the project.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import shutil
@@ -120,3 +121,37 @@ def test_a_foreign_log_put_in_place_is_never_checkpointed_into_the_project(tmp_p
     with Project.open(path) as p:  # a full open: schema and contents checked
         assert p.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert _spans(path) == 11
+
+
+def test_files_that_are_not_the_windows_are_never_opened_for_checkpoints(tmp_path):
+    """Only the very files the window has open (by inode): a foreign ``-wal`` under the log's name would have its
+    pages copied into the project by the window's shared index (SQLite shares it within a process by inode)."""
+    path = tmp_path / "p.sqlite"
+    with _window_project(path) as project:
+        _label_words(project, 3)
+        ids = project._watch.ids
+        assert checkpoints.Checkpointer(path, ids).working  # (stopped at exit)
+        shutil.copyfile(f"{path}-wal", f"{path}-wal.new")
+        os.replace(f"{path}-wal.new", f"{path}-wal")  # the same bytes, another file
+        refused = checkpoints.Checkpointer(path, ids)
+        assert not refused.working and refused.done == collections.deque()
+        refused.stop()
+        _label_words(project, 1)  # the window notices, recovers, and its checkpoints follow it to the new files
+        assert project.recovered and project.checkpoints is not None and project.checkpoints.working
+    assert _spans(path) == 4
+
+
+def test_when_the_checkpoint_thread_cannot_go_on_the_window_checkpoints_as_sqlite_does(tmp_path, monkeypatch):
+    path = tmp_path / "p.sqlite"
+    with _window_project(path) as project:
+        project.checkpoints.stop()  # its thread ended (as if it had died)
+        _label_words(project, 1)  # the next write looks
+        assert project.checkpoints is None
+        assert project.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == checkpoints.SQLITE_DEFAULT_PAGES
+    with _window_project(tmp_path / "q.sqlite") as project:
+        monkeypatch.setattr(checkpoints, "_connect", lambda *_: None)  # the recovered files cannot be opened
+        for suffix in ("-wal", "-shm"):
+            os.unlink(f"{project.path}{suffix}")
+        _label_words(project, 1)
+        assert project.recovered and project.checkpoints is None
+        assert project.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == checkpoints.SQLITE_DEFAULT_PAGES

@@ -66,7 +66,7 @@ def _end_running() -> None:
     for thread in list(_RUNNING):
         if thread.isRunning():
             batch.abort(thread.cancel)
-        thread.wait()
+        thread.wait(10_000)  # seconds at most: its process is killed, its read ends at once
     _RUNNING.clear()
 
 
