@@ -20,6 +20,9 @@ from annotator.errors import AnnotatorError
 
 _lock = threading.Lock()
 _open: dict[Path, int] = {}  # absolute project path -> number of open connections in this process
+#: absolute project path -> (st_dev, st_ino) of its file, ``-wal`` and ``-shm`` as the editing connection opened
+#: them (``store/beside.py`` opens second connections onto those files only)
+_files: dict[Path, tuple[tuple[int, int] | None, ...]] = {}
 
 COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -42,6 +45,18 @@ def unregister(path: str | os.PathLike[str]) -> None:
             _open[key] = left
         else:
             _open.pop(key, None)
+            _files.pop(key, None)
+
+
+def remember_files(path: str | os.PathLike[str], ids: tuple[tuple[int, int] | None, ...]) -> None:
+    """The identities of the files an editing connection on ``path`` has open (at open, after a recovery)."""
+    with _lock:
+        _files[_key(path)] = ids
+
+
+def files_of(path: str | os.PathLike[str]) -> tuple[tuple[int, int] | None, ...] | None:
+    with _lock:
+        return _files.get(_key(path))
 
 
 def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:

@@ -40,10 +40,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from annotator import paths
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection, readonly
+from annotator.store import beside, connection, readonly
 from annotator.store.backup_policy import MANIFEST as MANIFEST  # retention and the manifest live in backup_policy
 from annotator.store.backup_policy import SKIP_UNCHANGED, fingerprint, kept_by_age, read_manifest, write_manifest
 
@@ -312,7 +313,8 @@ def backup_in_own_connection(project_path: str | Path, reason: str = "manual", k
     process's other connections hold on it."""
     path = Path(project_path)
     with _translated(f"cannot back up {path.name}"):
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=connection.BUSY_TIMEOUT_MS / 1000)
+        conn = beside.connect(path, f"file:{quote(str(path.resolve()))}", isolation_level=None,
+                              timeout=connection.BUSY_TIMEOUT_MS / 1000)
     try:
         return backup_connection(conn, path, reason, keep)
     finally:

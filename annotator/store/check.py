@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotator.core.text import sha256_text
 from annotator.errors import ProjectFileError
-from annotator.store import connection, pair_counts, search_index, sentences
+from annotator.store import beside, connection, pair_counts, search_index, sentences
 from annotator.store.project import Project
 
 #: problems listed one by one; more are counted
@@ -90,8 +90,9 @@ def contents_problem(path: str | Path, cancelled: Callable[[], bool] | None = No
     cancelled, or the file is gone)."""
     path = Path(path)
     try:
-        conn = connection._connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    except sqlite3.Error:
+        conn = beside.connect(path, path.resolve().as_uri() + "?mode=ro",
+                              opener=lambda uri: connection._connect(uri, uri=True))
+    except (sqlite3.Error, ProjectFileError):  # gone, or replaced: the window's watch sees to that
         return None
     try:
         conn.execute("PRAGMA query_only = ON")

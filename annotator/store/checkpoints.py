@@ -31,61 +31,36 @@ import urllib.parse
 import weakref
 from pathlib import Path
 
+from annotator.errors import ProjectFileError
+from annotator.store import beside
+
 #: seconds between looks at the ``-wal``
 LOOK_EVERY_S = 1.0
 #: a log that keeps changing (a long run of writes) is checkpointed at least this often
 LONGEST_S = 30.0
 
 
-#: SQLite's own automatic checkpoint (pages), given back to a window whose checkpoint thread stopped working
+#: SQLite's own automatic checkpoint (pages; the PRAGMA below), given back to a window whose checkpoint thread
+#: stopped working
 SQLITE_DEFAULT_PAGES = 1000
 
 
 def writes_only(conn: sqlite3.Connection, background: bool = True) -> None:
     """The writing connection never checkpoints in its commits (set again on every new connection), or, with
     ``background`` False, does again as SQLite does by default."""
-    conn.execute(f"PRAGMA wal_autocheckpoint = {0 if background else SQLITE_DEFAULT_PAGES}")
+    conn.execute("PRAGMA wal_autocheckpoint = 0" if background else "PRAGMA wal_autocheckpoint = 1000")
 
 
-#: the identities ((st_dev, st_ino) each) of a project's file, its ``-wal`` and its ``-shm``, in that order, as the
-#: window's connection has them open (``recovery.FileWatch.ids``)
-Ids = tuple[tuple[int, int] | None, ...]
-
-
-def _ids(path: Path) -> Ids:
-    out = []
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            st = os.stat(f"{path}{suffix}")
-            out.append((st.st_dev, st.st_ino))
-        except OSError:
-            out.append(None)
-    return tuple(out)
-
-
-def _connect(path: Path, ids: Ids) -> sqlite3.Connection | None:
-    """A connection with the project's log open now (SQLite opens it at the first read), or None unless the
-    files under the project's names are, before and after, exactly those the window has open (``ids``).
-
-    Within one process SQLite shares a file's shared-memory index between connections by the file's inode: a
-    connection that opened a foreign ``-wal`` under the name would copy that file's pages into the project by the
-    window's index, and one that opened another file under the project's name would map the window's ``-shm``
-    afresh and drop its locks when it closed (the reviewer's reading of os_unix.c and wal.c)."""
-    if None in ids or _ids(path) != ids:
+def _connect(path: Path, files: beside.Ids) -> sqlite3.Connection | None:
+    """A connection with the project's log open now (SQLite opens it at the first read) onto the very files the
+    window has open (``files``; :func:`beside.connect`), or None."""
+    if None in files or beside.ids(path) != files:  # no log yet, or not the window's
         return None
     uri = f"file:{urllib.parse.quote(os.fspath(path))}?mode=rw"
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=0.2, check_same_thread=False)
-    except sqlite3.Error:
+        return beside.connect(path, uri, isolation_level=None, timeout=0.2, check_same_thread=False)
+    except (sqlite3.Error, ProjectFileError):
         return None
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()
-        if _ids(path) == ids:
-            return conn
-    except sqlite3.Error:
-        pass
-    conn.close()  # not the last connection on these files (the window's is open): nothing checkpointed or removed
-    return None
 
 
 class Checkpointer:
@@ -99,7 +74,7 @@ class Checkpointer:
     checkpoints back to SQLite (``EditedProject.check_files``).
     """
 
-    def __init__(self, path: Path, ids: Ids) -> None:
+    def __init__(self, path: Path, ids: beside.Ids) -> None:
         self.path = Path(path)
         self.look_every, self.longest = LOOK_EVERY_S, LONGEST_S
         #: the latest checkpoints, each SQLite's (busy, log frames, frames checkpointed): for tests and figures
@@ -116,7 +91,7 @@ class Checkpointer:
     def working(self) -> bool:
         return self._conn is not None and self._thread.is_alive() and not self._stop.is_set()
 
-    def reopen(self, ids: Ids) -> bool:
+    def reopen(self, ids: beside.Ids) -> bool:
         """The window recovered its project into new files (``ids``): checkpoint those from now on. False if
         they could not be opened as the window's (then :attr:`working` is False)."""
         with self._lock:

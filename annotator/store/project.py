@@ -173,7 +173,6 @@ class Project:
             return None
         with connection.translated("recover", self.path):
             self.conn = recovery.recover(self.conn, self.path)
-            self.conn.execute("PRAGMA schema_version").fetchone()  # its -wal and -shm made now: the watch has them
         self._watch = recovery.FileWatch(self.path, self.conn)
         self._lengths.clear()
         self._progress = None

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from annotator import inuse
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import backups, locks
+from annotator.store import backups, beside, locks
 from annotator.store.connection import open_writable
+
 
 class FileWatch:
     """The identity of an open project's files, to notice when another program deletes or replaces them.
@@ -24,7 +25,11 @@ class FileWatch:
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
-        self.ids = self._ids()
+        # a read first: a connection just switched to WAL mode (a file made in rollback mode, a recovery's new
+        # copy) makes its -wal and -shm only then, and the watch (and ``beside``) must know those files
+        conn.execute("PRAGMA schema_version").fetchone()
+        self.ids = beside.ids(path)
+        inuse.remember_files(path, self.ids)  # the files second connections in this process must be onto
         # a WAL-mode connection holds a shared lock on the file for as long as it is open; a rollback journal
         # (a file system without shared memory) holds none between transactions
         self.locks = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
@@ -33,20 +38,10 @@ class FileWatch:
         if self.locks:
             self.own.calibrate()
 
-    def _ids(self) -> tuple[tuple[int, int] | None, ...]:
-        out = []
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                st = os.stat(f"{self.path}{suffix}")
-                out.append((st.st_dev, st.st_ino))
-            except OSError:
-                out.append(None)
-        return tuple(out)
-
     def changed(self) -> str | None:
         """What went wrong with the project's files since they were opened, or None: their identities (three
         ``stat`` calls) and our locks on them (``/proc/self/fdinfo``, or ``/proc/locks`` where that cannot tell)."""
-        now = self._ids()
+        now = beside.ids(self.path)
         names = (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm")
         for name, before, after in zip(names, self.ids, now, strict=True):
             if before is not None and after != before:

@@ -322,6 +322,42 @@ def test_log_files_deleted_again_after_a_recovery_are_noticed_again(tmp_path):
         assert [len(q.spans(i)) for i in (1, 2)] == [2, 2]
 
 
+def test_a_project_file_replaced_under_the_window_is_not_opened_again_beside_it(tmp_path):
+    """A sync client puts another copy in the project's place while the window edits it. A search, the report, a
+    backup or the whole-file check opened a second connection by name: onto the stranger, with the window's
+    ``-shm`` (SQLite shares it within a process by inode), and closing it dropped the window's locks on the
+    ``-shm`` (measured: held before, not after). Now each is refused with one line, the locks stay, and the
+    window's next write recovers every saved change."""
+    from annotator.store import backups, search
+    from annotator.store.check import contents_problem
+    from annotator.store.editlock import open_for_editing
+    from annotator.store.review_report import reader
+
+    path, other = tmp_path / "p.sqlite", make(tmp_path / "other.sqlite")
+    window = open_for_editing(path, "kim", create=True,
+                              populate=[IncomingDocument(t, f"s{i}") for i, t in enumerate(TEXTS)])
+    try:
+        for i in range(3):
+            window.add_span(1, i, i + 2, "threat")
+        shm = f"{path}-shm"
+        assert locks.held_by(shm, os.getpid())
+        shutil.copyfile(other, tmp_path / "incoming")
+        os.replace(tmp_path / "incoming", path)
+        for second in (lambda: search.reader(path), lambda: reader(window),
+                       lambda: backups.backup_in_own_connection(path, "manual")):
+            with pytest.raises(ProjectFileError, match="replaced by another program"):
+                second()
+            assert locks.held_by(shm, os.getpid())
+        assert contents_problem(path) is None  # cannot tell now; the window's watch sees to it
+        assert locks.held_by(shm, os.getpid())
+        window.add_span(2, 0, 3, "commitment")
+        assert window.recovered and "replaced" in window.recovered
+    finally:
+        window.close()
+    with Project.open(path, readonly=True) as q:
+        assert [len(q.spans(i)) for i in (1, 2)] == [3, 1]
+
+
 def test_window_notices_a_deleted_wal_and_says_nothing_was_lost(qtbot, tmp_path):
     from annotator.ui import app as app_module
 

@@ -184,7 +184,7 @@ def test_a_selection_made_far_into_a_statement_is_wholly_in_view_and_labelling_i
             QApplication.processEvents()
             q = view.position_map.to_qt(start + 9)
             line = next((ln for ln in view._visible_lines() if ln.qa <= q <= ln.qb), None)
-            assert line is not None and 0 <= line.top and line.top + line.height <= height, fraction
+            assert line is not None and line.top >= 0 and line.top + line.height <= height, fraction
             value = bar.value()
             qtbot.keyClick(view, labels[0].shortcut)
             assert bar.value() == value  # the new span is already in view

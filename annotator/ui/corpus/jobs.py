@@ -67,7 +67,11 @@ class Jobs(QObject):
         if old is not None:
             old.cancel()
             self._old.append(old)
-        thread = _Thread(project, fn)
+        try:
+            thread = _Thread(project, fn)
+        except AnnotatorError as exc:  # its connection refused (the project's files replaced meanwhile): one line
+            self.failed.emit(kind, exc.message)
+            return
         self._running[kind] = thread
         thread.finishedWith.connect(lambda result, problem, t=thread: self._finished(kind, t, result, problem),
                                     Qt.ConnectionType.QueuedConnection)

@@ -18,7 +18,6 @@ answer made before the change is dropped.
 from __future__ import annotations
 
 import atexit
-import sys
 import threading
 import time
 from dataclasses import dataclass
