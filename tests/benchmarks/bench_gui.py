@@ -53,7 +53,7 @@ class Bench:
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-        from annotator.store import Project
+        from annotator.store.editlock import open_for_editing
         from annotator.ui.mainwindow import MainWindow
 
         self.ctx = ctx
@@ -62,7 +62,7 @@ class Bench:
         self.data = gui_data.build(ctx)
         copy = ctx.workdir / "gui-bench.sqlite"
         shutil.copyfile(self.data.path, copy)
-        self.project = Project.open(copy, user="bench")
+        self.project = open_for_editing(copy, "bench")  # as the window opens it (its checkpoints in a thread)
         settings = QSettings(str(ctx.workdir / "bench.ini"), QSettings.Format.IniFormat)
         self.window = MainWindow(self.project, settings)
         self.window.show()
