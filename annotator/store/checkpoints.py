@@ -159,7 +159,7 @@ _RUNNING: weakref.WeakSet[Checkpointer] = weakref.WeakSet()
 
 @atexit.register
 def _stop_all() -> None:
-    """A process that ends with a project still open (a script; a window never closed) lets a checkpoint under way
-    finish rather than freeze its thread inside SQLite."""
+    """A process that ends with a project still open (a script; a window never closed) ends its checkpoint thread
+    first (a checkpoint under way interrupted) rather than freeze that thread inside SQLite at the exit."""
     for each in list(_RUNNING):
         each.stop()
