@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from annotator.core.search.query import parse
-from annotator.formats import jsonl
 from annotator.store import Project, search, search_index, transfer
+from tests.store.streaming import stream_imports
 
 WORDS = ["zeppelin", "ÉVIAN", "quokka", "한국어", "naïve", "ironclad", "𝐃elta", "crlf"]
 
@@ -37,8 +37,7 @@ def _fts_rows(project: Project) -> int:
 @pytest.mark.parametrize("streamed", [False, True])
 def test_a_jsonl_import_is_indexed_and_a_refused_one_leaves_the_index_as_it_was(tmp_path, monkeypatch, streamed):
     if streamed:
-        monkeypatch.setattr(transfer, "STREAM_BYTES", 0)
-        monkeypatch.setattr(jsonl, "STREAM_BATCH", 3)
+        stream_imports(monkeypatch, batch=3)
     source = _write(tmp_path / "in.jsonl", _records())
     with Project.open(tmp_path / "p.sqlite", create=True, user="tester") as project:
         report = transfer.import_paths(project, [source])

@@ -14,9 +14,9 @@ import pytest
 
 from annotator.core.model import IncomingDocument
 from annotator.core.search.query import parse
-from annotator.formats import jsonl
 from annotator.store import Project, importing, search, search_index, transfer, writing
 from tests.benchmarks import data
+from tests.store.streaming import stream_imports
 
 QUERIES = ["missile", '"ballistic missile launches"', "launch*", "NEAR(strongly condemn, 3)", "kamikawa OR park",
            "ballistic NOT seoul", "yoko", "YŌKO", "memo", '"water plant"', "officials", "한국"]
@@ -93,8 +93,7 @@ def _cache(project: Project) -> int:
 @pytest.mark.parametrize("streamed", [False, True])
 def test_an_import_has_the_larger_page_cache_and_gives_it_back_refused_or_not(tmp_path, monkeypatch, streamed):
     if streamed:
-        monkeypatch.setattr(transfer, "STREAM_BYTES", 0)
-        monkeypatch.setattr(jsonl, "STREAM_BATCH", 2)
+        stream_imports(monkeypatch)
     seen: list[int] = []
     populate = writing.populate
 

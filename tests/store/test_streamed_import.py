@@ -16,6 +16,7 @@ from annotator.formats import jsonl
 from annotator.store import Project, transfer
 from tests.helpers import content
 from tests.hostile import PIECES
+from tests.store.streaming import stream_imports
 
 RECORDS = [
     {"text": "Seoul 😀 said:\r\nThe 𝐃𝐏𝐑𝐊 threatens peace.", "spans": [{"start": 0, "end": 5, "label": "threat"}],
@@ -33,8 +34,7 @@ RECORDS = [
 
 @pytest.fixture
 def streamed(monkeypatch):
-    monkeypatch.setattr(transfer, "STREAM_BYTES", 0)
-    monkeypatch.setattr(jsonl, "STREAM_BATCH", 2)
+    stream_imports(monkeypatch)
 
 
 def write_jsonl(path: Path, records: list, bom: bool = False, crlf: bool = False) -> Path:
@@ -64,8 +64,7 @@ def import_into(path: Path, source: Path):  # type: ignore[no-untyped-def]
 def test_the_streamed_import_stores_what_the_whole_file_import_stores(tmp_path, monkeypatch, bom, crlf):
     source = write_jsonl(tmp_path / "in.jsonl", RECORDS, bom, crlf)
     whole = import_into(tmp_path / "whole.sqlite", source)
-    monkeypatch.setattr(transfer, "STREAM_BYTES", 0)
-    monkeypatch.setattr(jsonl, "STREAM_BATCH", 2)
+    stream_imports(monkeypatch)
     calls = []
     monkeypatch.setattr(jsonl, "read", lambda *a, **k: calls.append(a) or pytest.fail("read whole"))
     streamed = import_into(tmp_path / "streamed.sqlite", source)

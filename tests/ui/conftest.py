@@ -66,6 +66,19 @@ def show_window(qtbot, window):
     return window
 
 
+def shown_search_panel(qtbot, width: int | None = None):
+    """The Search dock's panel on its own, shown (``width`` × 300 when given)."""
+    from annotator.ui.search.panel import SearchPanel
+
+    panel = SearchPanel()
+    qtbot.addWidget(panel)
+    if width is not None:
+        panel.resize(width, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
 def record_messages(monkeypatch, *modules) -> list[tuple[str, str]]:
     """Message boxes of ``modules`` (their ``error``, ``inform`` and ``show_import_report``) recorded as
     (title, message) instead of shown: a modal box would wait for a click."""

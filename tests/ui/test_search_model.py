@@ -7,6 +7,7 @@ import gc
 
 from annotator.core.search.hits import Hit
 from annotator.ui.search.model import HitList, HitsModel
+from tests.ui.conftest import shown_search_panel
 
 
 def _hit(i: int, labels: tuple[str, ...] = ()) -> Hit:
@@ -40,13 +41,8 @@ def test_hitlist_is_a_sequence_of_hits():
 def test_hits_arriving_below_the_rows_shown_repaint_only_the_scroll_bar(qtbot):
     from PySide6.QtCore import QEvent, QObject, Qt
 
-    from annotator.ui.search.panel import SearchPanel
 
-    panel = SearchPanel()
-    qtbot.addWidget(panel)
-    panel.resize(700, 300)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_search_panel(qtbot, 700)
     table, model = panel.table, panel.model
     paints = []
 

@@ -16,7 +16,7 @@ from annotator import pacing
 from annotator.core.model import IncomingDocument
 from annotator.core.search.hits import make_hit
 from annotator.store import Project
-from tests.ui.conftest import show_window
+from tests.ui.conftest import show_window, shown_search_panel
 
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
 #: statements enough for several batches of hits (16, 32, 64 statements a batch) and far more hits than rows shown
@@ -89,13 +89,8 @@ def test_the_left_context_is_painted_elided_on_its_left_to_its_column(qtbot):
     from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
 
     from annotator.ui.search.model import LEFT, MATCH
-    from annotator.ui.search.panel import SearchPanel
 
-    panel = SearchPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1200, 300)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_search_panel(qtbot, 1200)
     table, model = panel.table, panel.model
     text = "word " * 40 + "the ironclad 👍🏽 end"
     start = text.index("ironclad")
@@ -127,7 +122,6 @@ def test_a_new_search_frees_the_hits_it_replaces_a_slice_per_turn_of_the_event_l
     the old hits at most :data:`~annotator.ui.search.model.DROP_SLICE` per turn of the event loop (freeing 100 000
     at once took the window 20 ms), every one of them in the end."""
     from annotator.ui.search import model as hits_model
-    from annotator.ui.search.panel import SearchPanel
 
     freed: list[int] = []
 
@@ -135,10 +129,7 @@ def test_a_new_search_frees_the_hits_it_replaces_a_slice_per_turn_of_the_event_l
         def __del__(self) -> None:
             freed.append(1)
 
-    panel = SearchPanel()
-    qtbot.addWidget(panel)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_search_panel(qtbot)
     count = 3 * hits_model.DROP_SLICE + 5
     panel.model.append_rows([(i, "s", "t", "", 0, 3, "", "the", "", "text", Tracked()) for i in range(count)])
     panel.model.sort(0)  # ``rows`` a sorted copy of ``all``: the same hits held twice
