@@ -11,6 +11,7 @@ from typing import Any, overload
 from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 
+from annotator import pacing
 from annotator.core.search.hits import MEMO, Hit, shown
 from annotator.store.search import keep
 from annotator.ui.models import Table
@@ -32,9 +33,10 @@ _LEFT_ALIGNED = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ELIDE_LEFT = Qt.TextElideMode.ElideLeft
 #: rows whose painted texts are kept (a screenful is a few dozen; more are dropped at once)
 PAINTED_KEPT = 1024
-#: hits freed per turn of the event loop once a new search has replaced them (about a millisecond): freeing a
-#: search's 100 000 hits at once took the window's thread 20 ms as the next search started, while the user typed
-DROP_SLICE = 4096
+#: hits freed per turn of the event loop once a new search has replaced them (about a millisecond; the slice paced
+#: threads free large containers by, ``pacing.drop``): freeing a search's 100 000 hits at once took the window's
+#: thread 20 ms as the next search started, while the user typed
+DROP_SLICE = pacing.DROP_SLICE
 
 _KEYS: dict[int, Callable[[Hit], Any]] = {
     STATEMENT: lambda h: (h.title.casefold(), h.doc_id, h.field, h.start),
