@@ -13,6 +13,8 @@ from annotator.errors import FormatError
 
 def file_bytes(path: Path, limit: int) -> bytes:
     """The file's bytes; refused when it is not a regular file, empty or larger than ``limit``."""
+    from annotator.formats.common import read_at_most  # here: the formats package imports these readers
+
     try:
         if not path.is_file():
             raise FormatError(f"{path}: not a regular file")
@@ -20,7 +22,7 @@ def file_bytes(path: Path, limit: int) -> bytes:
         if size > limit:
             raise FormatError(f"{path}: the file is too large ({size // 2**20} MB; at most {limit // 2**20} MB)")
         with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+            data = read_at_most(fh, limit)
     except OSError as exc:
         raise FormatError(f"cannot read {path}: {exc.strerror or exc}") from None
     if not data.strip():
