@@ -21,7 +21,7 @@ def stamp(path: Path, result: ReadResult, extractor: str, version: str) -> ReadR
     """Give every document of ``result`` without a provenance this file's; returns ``result``."""
     missing = [doc for doc in result.documents if doc.provenance is None]
     if missing:
-        sha = file_sha256(path)
+        shared = Provenance(path.name, file_sha256(path), extractor, version)  # frozen: one for the whole file
         for doc in missing:
-            doc.provenance = Provenance(path.name, sha, extractor, version)
+            doc.provenance = shared
     return result
