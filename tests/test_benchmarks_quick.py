@@ -31,7 +31,8 @@ def why_it_failed(stdout: str, stderr: str) -> str:
         if keep:
             tracebacks.append(line)
     warnings = [line for line in stderr.splitlines() if "Qt warning" in line]
-    return "\n".join(["rows with ERROR:", *errors, "tracebacks:", *tracebacks, *warnings, "stderr tail:", stderr[-1500:]])
+    return "\n".join(["rows with ERROR:", *errors, "tracebacks:", *tracebacks, *warnings,
+                      "stderr tail:", stderr[-1500:]])
 
 
 def test_quick_mode_runs_every_benchmark_and_prints_its_rows() -> None:

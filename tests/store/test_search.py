@@ -295,5 +295,5 @@ def test_a_search_asks_whether_to_stop_between_rows_read_and_stopping_anywhere_l
     assert len(asked) >= 40 + 40 + 30  # each statement read, each statement cut, each span read
     for stop_at in range(1, len(asked) + 1):
         calls = iter(range(1, 10**6))
-        got = list(search.rows(project.conn, query, cancelled=lambda s=stop_at: next(calls) >= s))
+        got = list(search.rows(project.conn, query, cancelled=lambda s=stop_at, c=calls: next(c) >= s))
         assert got == whole[: len(got)]

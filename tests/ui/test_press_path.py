@@ -170,7 +170,7 @@ def test_a_selection_made_far_into_a_statement_is_wholly_in_view_and_labelling_i
         doc = window.session.document.id
         labels = window.session.labels
         at = 0
-        for k, paragraph in enumerate(paragraphs):  # four nested spans per paragraph: more lanes than the minimum
+        for paragraph in paragraphs:  # four nested spans per paragraph: more lanes than the minimum
             for depth in range(4):
                 project.add_span(doc, at + 2 + 3 * depth, at + 120 - 3 * depth, labels[depth % len(labels)].key, "")
             at += len(paragraph) + 1

@@ -229,8 +229,8 @@ def span_fills(
         calls per paint: the lines a range covers whole take their kept extent without a call.)"""
         found = fills.get(id(colour))
         append = (found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]).append
-        i = bisect_right(starts, qs) - 1
-        for i in range(i if i > 0 else 0, bisect_left(starts, qe)):
+        first = bisect_right(starts, qs) - 1
+        for i in range(first if first > 0 else 0, bisect_left(starts, qe)):
             line = shown[i]
             qa, qb = line.qa, line.qb
             if qs <= qa and qb <= qe and qa < qe and (qe == qb or not line.block_end):
@@ -301,7 +301,7 @@ def innermost_stretches(spans: list[Span]) -> list[tuple[int, int, str]]:
     push, pop = heapq.heappush, heapq.heappop
     i, n = 0, len(spans)
     next_start = spans[0].start
-    last_end, last_label = -1, ""  # the stretch made last (out[-1]), kept apart to extend it cheaply
+    last_start, last_end, last_label = -1, -1, ""  # the stretch made last, kept apart to extend it cheaply
     pos = bounds[0]
     for following in islice(bounds, 1, None):
         if next_start <= pos:
