@@ -66,6 +66,8 @@ class ReviewController(Comparing, QObject):
         self.review: store.DocumentReview | None = None
         self.rows: list[Row] = []
         self.current_key: str | None = None
+        #: the info line's part about the statement shown, as the last refresh found it (None: a message is shown)
+        self._doc_info: str | None = None
         self.report_dialog: ReportDialog | None = None
         self.report_job: ReportJob | None = None
         self._session: Session | None = None
@@ -197,7 +199,7 @@ class ReviewController(Comparing, QObject):
             cfile.close()
         self.files = []
         self.choice = 0
-        self.review, self.rows, self.current_key = None, [], None
+        self.review, self.rows, self.current_key, self._doc_info = None, [], None, None
         if self.report_dialog is not None:
             self.report_dialog.close()
             self.report_dialog = None
@@ -242,7 +244,7 @@ class ReviewController(Comparing, QObject):
             for other in self.indexes.values():
                 other.stale(doc.id)
         if doc is None or doc.sha256 not in cfile.documents:
-            self.review, self.rows, self.current_key = None, [], None
+            self.review, self.rows, self.current_key, self._doc_info = None, [], None, None
             missing = "No statement is open." if doc is None else (
                 f"“{doc.title}” is not in {cfile.name} (its text differs or it is missing): nothing to compare.")
             self.panel.clear(missing)
@@ -264,15 +266,25 @@ class ReviewController(Comparing, QObject):
         self.panel.set_rows(doc.text, self.rows, self.current_key, names)
         self.panel.select_key(self.current_key)
         counts = Counter(r.status for r in self.rows)
+        self._doc_info = (f"“{doc.title}”: {counts[OPEN]} open, {counts[REJECTED]} rejected, {counts[ACCEPTED]} "
+                          f"accepted, {sum(1 for i in review.items if i.kind == core.AGREED)} agreed")
+        self._show_info()
+        self._update_actions()
+
+    def _show_info(self) -> None:
+        """The info line: the statement's counts as the last refresh found them, and how far the comparison with
+        the chosen colleague's file got (alone when the comparison ends: nothing else changed)."""
+        chosen = self.colleague()
+        if chosen is None or self._doc_info is None:
+            return
+        cfile, colleague = chosen
+        index, n = self._index_of(cfile, colleague)
         alignment = f"{cfile.count} statement(s) in {cfile.name}"
         if index is not None and index.finished:
             alignment += f"; {index.open_count(n)} of yours with open disagreements"
         elif index is not None:
             alignment += f"; {index.open_count(n)} with open disagreements so far"
-        self.panel.info.setText(
-            f"“{doc.title}”: {counts[OPEN]} open, {counts[REJECTED]} rejected, {counts[ACCEPTED]} accepted, "
-            f"{sum(1 for i in review.items if i.kind == core.AGREED)} agreed  ·  {alignment}")
-        self._update_actions()
+        self.panel.info.setText(f"{self._doc_info}  ·  {alignment}")
 
     def _row(self, key: str | None) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)

@@ -13,7 +13,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
 
 from annotator import gcpause, pacing
@@ -239,6 +239,38 @@ class IndexJob(_Job):
         self.worker.batch.connect(self.batch, Qt.ConnectionType.QueuedConnection)
         self.worker.failed.connect(self.failed, Qt.ConnectionType.QueuedConnection)
         self.worker.finished.connect(self.ended, Qt.ConnectionType.QueuedConnection)
+        self._watch(parent)
+
+    def _watch(self, window: QObject) -> None:
+        """Stop the walk when the window closes (its native window hides) or the application quits: a thread still
+        running as the process ends makes Qt abort it ("QThread: Destroyed while thread is still running"). Signals,
+        not an event filter like the report's: a filter written in Python is called for every event the window gets,
+        each call a wait for the interpreter's lock, which the walk holds most of the time it runs (issue #14)."""
+        handle = window.windowHandle() if isinstance(window, QWidget) else None
+        app = QCoreApplication.instance()
+        self._watched: list[tuple[Any, Any]] = []  # (signal, slot)
+        if handle is not None:
+            self._watched.append((handle.visibleChanged, self._window_visible))
+        if app is not None:
+            self._watched.append((app.aboutToQuit, self._stop))
+        for signal, slot in self._watched:
+            signal.connect(slot)
+        self.worker.finished.connect(self._unwatch, Qt.ConnectionType.QueuedConnection)
+
+    def _unwatch(self) -> None:
+        """Let go of the window's and the application's signals (they would keep this job alive)."""
+        for signal, slot in self._watched:
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        self._watched = []
+
+    def _window_visible(self, visible: bool) -> None:
+        if not visible:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.worker.isRunning():
+            self.wait()
 
     def start(self) -> None:
         self.worker.start(QThread.Priority.LowPriority)
@@ -246,6 +278,7 @@ class IndexJob(_Job):
     def dispose(self) -> None:
         """Stop, wait, and let go of everything its slots hold (the colleague file): the review is closing."""
         self.wait()
+        self._unwatch()
         for signal in (self.batch, self.failed, self.ended):
             with contextlib.suppress(RuntimeError, TypeError):
                 signal.disconnect()
