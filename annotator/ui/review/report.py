@@ -1,18 +1,16 @@
 """Review ▸ Agreement Report (per-label and per-document tables, a bar chart, CSV and JSON export) and
 Review ▸ Export Gold JSONL.
 
-The figures are :func:`annotator.store.review.review_report` (my project against one colleague); the chart is
-drawn with pyqtgraph (``annotator/ui/charts.py``): per label, a bar for the overlap F1 and one for Cohen's κ, each
+The figures are :func:`annotator.store.review.review_report` (my project against one colleague); the chart
+(``annotator/ui/charts.py``, drawn with QPainter) has per label a bar for the overlap F1 and one for Cohen's κ, each
 with its value written beside it ("n/a" where the figure is undefined).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
@@ -21,6 +19,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -74,34 +75,16 @@ def figure(value: float | None) -> str:
 
 
 class BarChart(charts.HorizontalBars):
-    """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1 (pyqtgraph)."""
+    """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1."""
 
-    def __init__(self, rows: list[dict], parent: QWidget | None = None, drawn: bool = True,
-                 plot_item: pg.PlotItem | None = None) -> None:
-        super().__init__(parent, plot_item)
+    def __init__(self, rows: list[dict], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.rows = rows
-        self.drawn = False
-        self.painted = False
         self.setObjectName("report_chart")
-        if drawn:
-            self.draw()
-
-    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        super().paintEvent(event)
-        self.painted = True
-
-    def draw(self) -> None:
-        """Its bars and legend, at once (:meth:`draw_steps` a step at a time)."""
-        for _ in self.draw_steps():
-            pass
-
-    def draw_steps(self) -> Iterator[None]:
-        """Its bars and legend a series at a time, then its axes (made and drawn at once, a chart held the window
-        36 ms)."""
-        yield from self.show_data_steps([row["title"] or row["key"] for row in self.rows],
-                                        [(name, [row[key] for row in self.rows]) for key, name, _ in SERIES],
-                                        [c for _, _, c in SERIES], fmt=figure)
-        self.drawn = True
+        self.setAccessibleName("Agreement per label: overlap F1 and Cohen's κ")
+        self.show_data([row["title"] or row["key"] for row in rows],
+                       [(name, [row[key] for row in rows]) for key, name, _ in SERIES],
+                       [c for _, _, c in SERIES], fmt=figure)
 
 
 class _RowsModel(QAbstractTableModel):
@@ -145,9 +128,19 @@ class _RowsModel(QAbstractTableModel):
         return None
 
 
+class _Table(QTableView):
+    """A table that knows whether it has been painted on screen (the report is ready once its first table is)."""
+
+    painted = False
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        self.painted = True
+
+
 def _table(rows: list[dict], first: str, settings: QSettings | None = None,
-           spec: tuple[tuple[str, str, bool], ...] = TABLE, key: str = "") -> QTableView:
-    table = QTableView()
+           spec: tuple[tuple[str, str, bool], ...] = TABLE, key: str = "") -> _Table:
+    table = _Table()
     table.setModel(_RowsModel(rows, first, table, spec))
     table.verticalHeader().hide()
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
@@ -165,14 +158,31 @@ def _table(rows: list[dict], first: str, settings: QSettings | None = None,
     return table
 
 
+def _page(tabs: QTabWidget, title: str) -> QWidget:
+    """An empty tab for a table made later."""
+    page = QWidget()
+    QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+    tabs.addTab(page, title)
+    return page
+
+
 def _figures_line(row: dict) -> str:
     return (f"exact F1 {figure(row['exact_f1'])} · overlap F1 {figure(row['overlap_f1'])} · "
             f"κ {figure(row['kappa'])} · α_u {figure(row.get('alpha_u'))}")
 
 
-#: the chart's first step waits this long after the dialog is shown, so the dialog's first paint and the main
-#: window's repaint as it loses the activation have each had their turn of the event loop first
-CHART_AFTER_MS = 20
+#: the tables are shown this long after the dialog's first paint: a timer's turn comes after the events already
+#: posted, among them the main window's repaint as it loses the activation (10-15 ms at 100 000 statements); shown
+#: at once (a zero timer), the tables were painted in the same turn as that repaint, 30 ms (issue #14)
+TABLES_AFTER_MS = 20
+
+#: the most height the chart takes from the tables, px: beyond it (five labels or more, in a cramped dialog) the
+#: chart scrolls
+CHART_ROOM = 200
+#: the least height of the tables' tabs, px (the tab bar, a header and three rows)
+TABLES_ROOM = 140
+#: the most height the warnings take, in lines of text: more scroll
+WARNING_LINES = 6
 
 
 class ReportDialog(QDialog):
@@ -211,32 +221,48 @@ class ReportDialog(QDialog):
         self.diagnostics.setObjectName("report_diagnostics")
         self.diagnostics.setWordWrap(True)
         self.diagnostics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.diagnostics.setVisible(bool(warnings))
-        # the chart (a pyqtgraph plot: 20-40 ms to make, as long again to draw) is made and drawn in small steps
-        # after the dialog is shown, each its own turn of the event loop, so none holds the window a frame (#14)
-        self._chart: BarChart | None = None
-        self._chart_making = self._chart_steps_made()
-        self._chart_page = QWidget()
-        self._chart_page.setMinimumHeight(BarChart.MINIMUM_HEIGHT)
-        QVBoxLayout(self._chart_page).setContentsMargins(0, 0, 0, 0)
+        # at most WARNING_LINES lines tall, the rest scrolled: a codebook's warnings (two per label) wrapped over
+        # more lines than the dialog had, and the tables then covered the chart's last rows
+        self._warnings = QScrollArea()
+        self._warnings.setWidget(self.diagnostics)
+        self._warnings.setWidgetResizable(True)
+        self._warnings.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._warnings.setMaximumHeight(self.fontMetrics().lineSpacing() * WARNING_LINES + 4)
+        if not warnings:  # hidden, never shown: shown before it has a parent, it opened as a window of its own
+            self._warnings.hide()  # for a moment (12 ms, the dialog's making held the window, issue #14)
+        # drawn with QPainter (charts.HorizontalBars), made at once: a pyqtgraph plot took 12-25 ms to make in one
+        # step, held the window over a frame even made after the dialog was shown (issue #14). Shown whole up to
+        # CHART_ROOM (four labels), a longer codebook's chart scrolls in its place rather than stretching the dialog
+        self._chart = BarChart(report.labels)
+        self._chart_page = QScrollArea()
+        self._chart_page.setWidget(self._chart)
+        self._chart_page.setWidgetResizable(True)
+        self._chart_page.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._chart_page.setMinimumHeight(min(self._chart.minimumHeight(), CHART_ROOM))
         settings = getattr(parent, "settings", None)
-        settings = settings if isinstance(settings, QSettings) else None
-        self.labels_table = _table(report.labels, "Label", settings)
-        self.before_table: QTableView | None = None
-        self._settings = settings
-        self._documents_table: QTableView | None = None
+        self._settings = settings if isinstance(settings, QSettings) else None
+        # each table is made into its tab's page when it is first shown: the per-label ones a moment after the
+        # dialog's first paint (show_tables), the per-statement one (100 000 rows) when its tab is first opened, so
+        # showing the report never sizes a 100 000-row view on the GUI thread (issue 14: a 45 ms stall)
+        self._tables: dict[str, _Table] = {}
         tabs = QTabWidget()
-        tabs.addTab(self.labels_table, "Per label (adjudicated)")
+        self._pages = {"labels": _page(tabs, "Per label (adjudicated)")}
         if report.before is not None:
-            self.before_table = _table(report.before["labels"], "Label", settings, key="label_before")
-            tabs.addTab(self.before_table, "Per label (before adjudication)")
-        # one row per statement (100 000 of them) is made into a table when its tab is first opened, so showing
-        # the report never sizes a 100 000-row view on the GUI thread (issue 14: a 45 ms stall)
-        self._documents_page = QWidget()
-        QVBoxLayout(self._documents_page).setContentsMargins(0, 0, 0, 0)
-        tabs.addTab(self._documents_page, "Per statement (adjudicated)")
-        tabs.currentChanged.connect(lambda i: self.documents_table if tabs.widget(i) is self._documents_page else None)
+            self._pages["before"] = _page(tabs, "Per label (before adjudication)")
+        self._pages["documents"] = _page(tabs, "Per statement (adjudicated)")
+        tabs.currentChanged.connect(lambda i: self.documents_table if tabs.widget(i) is self._pages["documents"]
+                                    else None)
         self.tabs = tabs
+        # the tabs are shown after the dialog's first paint, in room kept for them (its height set by the stretch
+        # alone, whatever the tables' sizes): painted with it, the tab bar and the per-label table took half that
+        # paint, which then held the window a frame (14-20 ms with the chart), and making the tables with the
+        # dialog held it 3-4 ms more (issue #14)
+        self._lower = QStackedWidget()
+        self._lower.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        self._lower.setMinimumHeight(TABLES_ROOM)
+        self._tables_due = False
+        self._lower.addWidget(QWidget())
+        self._lower.addWidget(tabs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.csv_button = QPushButton("Export CSV…")
         self.json_button = QPushButton("Export JSON…")
@@ -248,61 +274,65 @@ class ReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.counts_note)
-        layout.addWidget(self.diagnostics)
+        layout.addWidget(self._warnings)
         layout.addWidget(plain(QLabel("Agreement per label")))
         layout.addWidget(self._chart_page, 2)  # the chart's room shared with the tables: taking all it could,
-        layout.addWidget(tabs, 3)  # it left the per-label table one row
+        layout.addWidget(self._lower, 3)  # it left the per-label table one row
         layout.addWidget(buttons)
         self.resize(860, 640)
 
     @property
     def ready(self) -> bool:
-        """Whether the chart is made, drawn and painted on screen (it is soon after the dialog is shown)."""
-        return self._chart is not None and self._chart.painted
+        """Whether the chart and the per-label table have been painted on screen (the chart is with the dialog's
+        first paint, the tables a turn or two later)."""
+        return self._chart.painted and "labels" in self._tables and self._tables["labels"].painted
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._tables_due and self._lower.currentWidget() is not self.tabs:  # the first paint
+            self._tables_due = True
+            QTimer.singleShot(TABLES_AFTER_MS, self, self.show_tables)
+
+    def show_tables(self) -> None:
+        """The tabs of tables in their place (the dialog's first paint leaves it empty); at once when asked."""
+        if "labels" not in self._tables:
+            self._table_in("labels", self.report.labels, "Label")
+            if self.report.before is not None:
+                self._table_in("before", self.report.before["labels"], "Label", key="label_before")
+        self._lower.setCurrentWidget(self.tabs)
+
+    def _table_in(self, page: str, rows: list[dict], first: str, spec: tuple[tuple[str, str, bool], ...] = TABLE,
+                  key: str = "") -> _Table:
+        table = self._tables[page] = _table(rows, first, self._settings, spec, key)
+        layout = self._pages[page].layout()
+        assert layout is not None
+        layout.addWidget(table)
+        return table
+
+    @property
+    def labels_table(self) -> QTableView:
+        """The per-label table (adjudicated), made and shown now if the dialog has not yet done it."""
+        self.show_tables()
+        return self._tables["labels"]
+
+    @property
+    def before_table(self) -> QTableView | None:
+        """The per-label table before adjudication; None when no accept changed my annotations."""
+        self.show_tables()
+        return self._tables.get("before")
 
     @property
     def chart(self) -> BarChart:
-        """The per-label chart, made and drawn now if the steps after showing have not yet done it."""
-        for _ in self._chart_making:
-            pass
-        assert self._chart is not None
+        """The per-label chart."""
         return self._chart
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self.ready:  # after the dialog's first paint and its taking the activation (CHART_AFTER_MS)
-            QTimer.singleShot(CHART_AFTER_MS, self, self._chart_step)
-
-    def _chart_step(self) -> None:
-        if next(self._chart_making, True) is None:
-            QTimer.singleShot(0, self, self._chart_step)
-
-    def _chart_steps_made(self) -> Iterator[None]:
-        """The chart made, drawn, then put in the dialog, ``None`` yielded after each step. Put in first, it was
-        painted again after each step of its drawing, 5-10 ms each."""
-        steps = charts.plot_item_steps()
-        plot_item = next(steps)
-        while plot_item is None:
-            yield None
-            plot_item = next(steps)
-        chart = BarChart(self.report.labels, drawn=False, plot_item=plot_item)
-        yield None
-        for _ in chart.draw_steps():
-            yield None
-        layout = self._chart_page.layout()
-        assert layout is not None
-        layout.addWidget(chart)
-        self._chart = chart
 
     @property
     def documents_table(self) -> QTableView:
         """The per-statement table, made on first use (its tab opened, or asked for)."""
-        if self._documents_table is None:
-            self._documents_table = _table(self.report.documents, "Statement", self._settings, DOCUMENT_TABLE)
-            layout = self._documents_page.layout()
-            assert layout is not None
-            layout.addWidget(self._documents_table)
-        return self._documents_table
+        self.show_tables()
+        if "documents" not in self._tables:
+            return self._table_in("documents", self.report.documents, "Statement", DOCUMENT_TABLE)
+        return self._tables["documents"]
 
     def export(self, fmt: str) -> Path | None:
         """Ask where, then write the report atomically; the path written, or None (cancelled or failed)."""
