@@ -54,6 +54,10 @@ def install(window: Any) -> ReviewController:
     return existing
 
 
+#: the report dialog takes the keyboard this long after it is shown (after its tables, which come 20 ms after its
+#: first paint), so the main window's repaint on losing the focus has an event-loop turn of its own
+ACTIVATE_AFTER_MS = 60
+
 IDLE = "Open a colleague's project or export with Review ▸ Open Colleague File… (Ctrl+Shift+O)."
 
 
@@ -443,8 +447,11 @@ class ReviewController(Comparing, QObject):
         QTimer.singleShot(0, dialog, lambda: self._open_report(dialog))
 
     def _open_report(self, dialog: QDialog) -> None:
-        """Shown first without the activation, which it takes a turn later: the window losing it repaints every
-        widget it has (10-20 ms), and that repaint and the dialog's first paint shared one turn (issue #14)."""
+        """Shown first without the activation, which it takes :data:`ACTIVATE_AFTER_MS` later: the window losing it
+        repaints every widget it has (12-16 ms), and that repaint shared one turn of the event loop with the dialog's
+        first paint (issue #14). A timer of 0 ms is not a later turn: Qt 6 runs it in the same pass; this one falls
+        after the dialog's first paint and its tables (``TABLES_AFTER_MS``). Keys meanwhile reach neither window:
+        the dialog is modal."""
         if self.report_dialog is not dialog:
             return
         dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -455,7 +462,7 @@ class ReviewController(Comparing, QObject):
             if dialog.isVisible():
                 dialog.activateWindow()
 
-        QTimer.singleShot(0, dialog, activate)
+        QTimer.singleShot(ACTIVATE_AFTER_MS, dialog, activate)
 
     def export_gold(self) -> Path | None:
         from annotator.ui.review.report import export_gold
