@@ -404,6 +404,13 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     dialog.csv_button.click()
     monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(out_json))
     dialog.json_button.click()
+    out_png = tmp_path / "chart.png"  # the chart as the analyst saves it from the dialog's button
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(out_png))
+    dialog.png_button.click()
+    saved = QImage(str(out_png))
+    assert saved.size() == dialog.chart.size()
+    assert {colour for _, _, colour in report_ui.SERIES} <= {
+        saved.pixelColor(x, y).name() for x in range(0, saved.width(), 2) for y in range(0, saved.height(), 2)}
     rows = list(csv.DictReader(io.StringIO(out_csv.read_text("utf-8"))))
     assert [r["scope"] for r in rows] == ["overall", *["label"] * 4, "document", "document"]
     by_label = {r["key"]: r for r in rows if r["scope"] == "label"}

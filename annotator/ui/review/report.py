@@ -184,6 +184,13 @@ TABLES_ROOM = 140
 #: the most height the warnings take, in lines of text: more scroll
 WARNING_LINES = 6
 
+#: what the dialog's export buttons write: (what, suggested file name, file dialog filter) by format
+EXPORTS = {
+    "csv": ("the report", "agreement-report.csv", "CSV (*.csv)"),
+    "json": ("the report", "agreement-report.json", "JSON (*.json)"),
+    "png": ("the chart", "agreement-chart.png", "PNG image (*.png)"),
+}
+
 
 class ReportDialog(QDialog):
     """The report of one colleague against my project, with its export buttons."""
@@ -266,11 +273,14 @@ class ReportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.csv_button = QPushButton("Export CSV…")
         self.json_button = QPushButton("Export JSON…")
+        self.png_button = QPushButton("Chart as PNG…")
         buttons.addButton(self.csv_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.json_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.png_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.csv_button.clicked.connect(lambda: self.export("csv"))
         self.json_button.clicked.connect(lambda: self.export("json"))
+        self.png_button.clicked.connect(lambda: self.export("png"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.counts_note)
@@ -335,16 +345,19 @@ class ReportDialog(QDialog):
         return self._tables["documents"]
 
     def export(self, fmt: str) -> Path | None:
-        """Ask where, then write the report atomically; the path written, or None (cancelled or failed)."""
-        name = "agreement-report." + fmt
-        kind = "CSV (*.csv)" if fmt == "csv" else "JSON (*.json)"
-        chosen = filedialogs.save_file(self, f"Export the report as {fmt.upper()}", name, f"{kind};;All files (*)")
+        """Ask where, then write the report (``csv``, ``json``) or its chart (``png``, the whole chart as drawn, its
+        scrolled-off rows too) atomically; the path written, or None (cancelled or failed)."""
+        what, name, kind = EXPORTS[fmt]
+        chosen = filedialogs.save_file(self, f"Export {what} as {fmt.upper()}", name, f"{kind};;All files (*)")
         if not chosen:
             return None
-        data = core.report_to_csv(self.report) if fmt == "csv" else core.report_to_json(self.report)
         try:
-            with output_file(chosen) as out:
-                out.write(data)
+            if fmt == "png":
+                self._chart.save_png(chosen)
+            else:
+                data = core.report_to_csv(self.report) if fmt == "csv" else core.report_to_json(self.report)
+                with output_file(chosen) as out:
+                    out.write(data)
         except AnnotatorError as exc:
             error(self, "Export the report", str(exc))
             return None
