@@ -248,6 +248,21 @@ def test_reading_a_file_takes_memory_for_the_file_not_for_the_limit(tmp_path):
         assert peak < 2 << 20, peak
 
 
+@pytest.mark.parametrize("name", ["doccano/text_classification.jsonl",
+                                  "prodigy/github-issues-DOCUMENTATION-textcat-head.jsonl"])
+def test_other_tools_files_are_read_in_memory_their_size(name):
+    """The same on files doccano and Prodigy wrote (tests/formats/data): the whole read, parsed and checked, takes
+    a few times the file, not the 1 GiB limit (it was over 1 GiB for each)."""
+    path = Path(__file__).parents[1] / "formats" / "data" / name
+    tracemalloc.start()
+    try:
+        assert formats.read(path).documents
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20, peak
+
+
 def test_a_file_that_grows_while_read_is_read_to_the_limit(tmp_path, monkeypatch):
     """What was appended after the size was taken is still read, in blocks, up to the limit and one byte more (so
     the caller sees the file is over it)."""
