@@ -175,6 +175,11 @@ class Lines(Chart):
         self.plotItem.setXRange(-0.5, max(0.5, len(self.categories) - 0.5), padding=0)
 
 
+def two_places(value: float) -> str:
+    """A figure as :class:`HorizontalBars` writes it unless told otherwise."""
+    return f"{value:.2f}"
+
+
 class _Frame(NamedTuple):
     """Where :class:`HorizontalBars` draws, in pixels: the names' column, the scale, the rows and the bars."""
 
@@ -212,7 +217,7 @@ class HorizontalBars(QWidget):
         self.series: list[tuple[str, list[float | None]]] = []
         self.colours: list[str] = []
         self.category_title = ""
-        self.fmt: Callable[[float], str] = lambda v: f"{v:.2f}"
+        self.fmt: Callable[[float], str] = two_places
         self.painted = False  # painted on screen at least once
         self.setMinimumHeight(self.MINIMUM_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -223,7 +228,7 @@ class HorizontalBars(QWidget):
         return [(c, [vals[i] for _, vals in self.series]) for i, c in enumerate(self.categories)]
 
     def show_data(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
-                  colours: Sequence[str | None] = (), fmt: Callable[[float], str] = lambda v: f"{v:.2f}") -> None:
+                  colours: Sequence[str | None] = (), fmt: Callable[[float], str] = two_places) -> None:
         self.categories = [str(c) for c in categories]
         self.series = [(str(n), list(v)) for n, v in series]
         self.colours = [colour(k, colours) for k in range(len(self.series))]
