@@ -59,7 +59,8 @@ def files_of(path: str | os.PathLike[str]) -> tuple[tuple[int, int] | None, ...]
         return _files.get(_key(path))
 
 
-def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+def identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(st_dev, st_ino) of the file at ``path``, None when there is none."""
     try:
         st = os.stat(path)
     except (OSError, ValueError):
@@ -73,12 +74,12 @@ def open_project_of(path: str | os.PathLike[str]) -> Path | None:
         projects = list(_open)
     if not projects:
         return None
-    target = _identity(path)
+    target = identity(path)
     if target is None:
         return None
     for project in projects:
         for suffix in COMPANIONS:
-            if _identity(f"{project}{suffix}") == target:
+            if identity(f"{project}{suffix}") == target:
                 return project
     return None
 

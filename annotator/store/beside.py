@@ -33,14 +33,7 @@ Ids = tuple[tuple[int, int] | None, ...]
 
 
 def ids(path: str | os.PathLike[str]) -> Ids:
-    out = []
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            st = os.stat(f"{os.fspath(path)}{suffix}")
-            out.append((st.st_dev, st.st_ino))
-        except OSError:
-            out.append(None)
-    return tuple(out)
+    return tuple(inuse.identity(f"{os.fspath(path)}{suffix}") for suffix in ("", "-wal", "-shm"))
 
 
 def replaced(path: Path) -> ProjectFileError:
