@@ -23,18 +23,20 @@ from annotator.ui.reading import columns
 from annotator.ui.text import plain_tooltip
 
 
-def hold_paint(*widgets: QWidget) -> None:
-    """Let ``widgets`` repaint only once the event loop runs again (a zero-delay timer), not inside the caller.
+def hold_paint(*widgets: QWidget, after_ms: int = 0) -> None:
+    """Let ``widgets`` repaint only once the event loop runs again (a zero-delay timer), not inside the caller;
+    with ``after_ms``, that long later, in a turn of the event loop of their own.
 
     A ``repaint()`` of the statement paints every dirty widget of the window with it, so a key press that also
     changed a panel would pay for painting the panel before it returns. Their models change at once (everything
     that reads them sees the new rows); only the pixels wait. A widget whose updates are already held, or were
-    turned off by someone else, is left alone.
+    turned off by someone else, is left alone. (A zero timer is no later turn in Qt 6: it runs in the same pass of
+    the event loop, after the events already posted; a timer of 1 ms or more comes after the timers already due.)
     """
     for widget in widgets:
         if widget.updatesEnabled():
             widget.setUpdatesEnabled(False)
-            QTimer.singleShot(0, widget, lambda w=widget: w.setUpdatesEnabled(True))  # repaints it whole
+            QTimer.singleShot(after_ms, widget, lambda w=widget: w.setUpdatesEnabled(True))  # repaints it whole
 
 
 class DocumentsPanel(QWidget):
