@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import corpus_data
-from tests.benchmarks.common import Context, Row, Target, median, timed
+from tests.benchmarks.common import Context, Row, Stall, StallWatch, Target, median, timed
 
 NAME = "corpus_gui"
 MEASURES = (
@@ -46,16 +46,6 @@ FRAME = Target(max_figure=16, unit="ms")
 def _rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * 4096 / 1e6
-
-
-def _cpu_wait() -> float:
-    """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere): on a loaded
-    machine the part of a stall the operating system caused, not the application."""
-    try:
-        with open("/proc/thread-self/schedstat") as fh:
-            return int(fh.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 def _ms(times: list[float]) -> float:
@@ -85,7 +75,7 @@ class Window:
         from annotator.ui.mainwindow import MainWindow
 
         self.app = QApplication.instance() or QApplication(sys.argv[:1])
-        self.cpu_wait = 0.0  # of the last wait_for's worst stall, ms
+        self.stall = Stall()  # the last wait_for's worst stall
         self.project = Project.open(path, user="bench")
         settings = QSettings(str(ctx.workdir / "corpus-bench.ini"), QSettings.Format.IniFormat)
         self.window = MainWindow(self.project, settings)
@@ -123,32 +113,18 @@ class Window:
 
     def wait_for(self, done: Any, limit: float = 600.0, settle: float = 0.0) -> tuple[float, float]:
         """Run the event loop (idle as a window waits, not spinning) until ``done()``; (seconds, the worst delay of
-        a 4 ms timer's tick beyond its interval, in ms: how long the window could not answer). ``self.cpu_wait``:
-        how much of that worst delay the window's thread spent waiting for a CPU (the machine's load), in ms.
+        a 4 ms timer's tick beyond its interval, in ms: how long the window could not answer). ``self.stall``:
+        that worst delay with what the window's thread and the machine did meanwhile (:class:`Stall`).
         ``settle``: seconds the stalls are still watched after ``done()`` (work it set off, e.g. repaints it posted,
         counts too), not counted in the time returned."""
         from PySide6.QtCore import QEventLoop, QTimer
 
-        interval = 0.004
-        worst = [0.0]
-        last = [time.perf_counter()]
-        waited = [_cpu_wait()]
-        self.cpu_wait = 0.0
-
-        def tick() -> None:
-            now = time.perf_counter()
-            cpu = _cpu_wait()
-            if now - last[0] - interval > worst[0]:
-                worst[0] = now - last[0] - interval
-                self.cpu_wait = (cpu - waited[0]) * 1000
-            last[0] = now
-            waited[0] = cpu
-
+        watch = StallWatch(0.004)
         timer = QTimer()
-        timer.setInterval(int(interval * 1000))
-        timer.timeout.connect(tick)
+        timer.setInterval(4)
+        timer.timeout.connect(watch.tick)
         t0 = time.perf_counter()
-        last[0] = t0
+        watch.restart()
         timer.start()
         while not done():
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
@@ -159,7 +135,8 @@ class Window:
         while time.perf_counter() - t0 - took < settle:
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         timer.stop()
-        return took, max(0.0, worst[0]) * 1000
+        self.stall = watch.worst
+        return took, max(0.0, watch.worst.ms)
 
 
 def run(ctx: Context) -> list[Row]:
@@ -250,7 +227,7 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
         raise RuntimeError("no disagreement shown after opening the colleague file")
     # the rest is compared in the background (issue #14): the window answers meanwhile
     compared, compare_stall = win.wait_for(lambda: not review.index_jobs)
-    compare_wait = win.cpu_wait
+    compare_worst = win.stall
     growth = _rss_mb() - before
 
     cpu = time.process_time()  # both threads: the report's and the window's
@@ -260,7 +237,7 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
                                and review.report_dialog.ready and review.report_dialog.isActiveWindow()
                                and not review.report_dialog.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating),
                                settle=0.25)  # the main window's repaint as it loses the focus counts too
-    report_wait = win.cpu_wait
+    report_worst = win.stall
     cpu = time.process_time() - cpu
     floor_cpu = time.process_time()
     floor = timed(lambda: exact_floor(corpus.mine, corpus.theirs))
@@ -271,10 +248,9 @@ def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[
     gc.collect()
     left = _rss_mb() - before
     ctx.note(f"corpus review: colleague open {opened:.2f} s ({opened_cpu:.2f} s CPU) to the first disagreement, the "
-             f"rest compared in the background in {compared:.1f} s (worst stall {compare_stall:.1f} ms, of which "
-             f"{compare_wait:.1f} ms waiting for a CPU; +{growth:.0f} MB, {left:.0f} MB left after closing); report "
-             f"{took:.2f} s (CPU {cpu:.2f} s; set intersection {floor_cpu:.2f} s), worst stall {stall:.1f} ms, of "
-             f"which {report_wait:.1f} ms waiting for a CPU")
+             f"rest compared in the background in {compared:.1f} s (worst stall {compare_worst}; "
+             f"+{growth:.0f} MB, {left:.0f} MB left after closing); report "
+             f"{took:.2f} s (CPU {cpu:.2f} s; set intersection {floor_cpu:.2f} s), worst stall {report_worst}")
     return [
         Row(MEASURES[4], took, "s", floor, "set intersection", Target(max_figure=3, unit="s")),
         Row(MEASURES[5], stall, "ms", None, "", FRAME),

@@ -196,7 +196,7 @@ def _filter_row(ctx: Context, win, old: str, whole: int) -> Row:  # type: ignore
         assert panel.model.rowCount() == whole, (panel.model.rowCount(), whole)
         rest.append(took)
         stalls.append(stall)
-        waits.append(win.cpu_wait)
+        waits.append(win.stall)
         apply("")
         win.flush()
         base.append(timed(lambda: conn.execute(OLD_FILTER, (old, old)).fetchone()))
@@ -204,7 +204,7 @@ def _filter_row(ctx: Context, win, old: str, whole: int) -> Row:  # type: ignore
     ctx.note(f"documents filter: {old!r} lists {whole} statements; the first {shown} painted in "
              f"{median(first) * 1e3:.1f} ms (median; CPU {median(cpu) * 1e3:.1f} ms), the whole list "
              f"{median(rest) * 1e3:.0f} ms later (median, a thread); worst event-loop stall meanwhile "
-             f"{stalls[worst]:.1f} ms, {waits[worst]:.1f} ms of it waiting for a CPU")
+             f"{waits[worst]}")
     return Row(MEASURES[2], median(first) * 1e3, "ms", median(base) * 1e3, "old filter: full scan", FAST)
 
 
@@ -235,14 +235,9 @@ def _window_rows(ctx: Context, path, word: str, old: str,  # type: ignore[no-unt
                 target.setFocus()
                 out.append(timed(lambda t=target, c=ch: QTest.keyClick(t, c)))
             win.wait_for(lambda: controller.running is not None or not controller.timer.isActive(), 5)
-        with _OwnStalls() as own:
-            took, stall = win.wait_for(lambda: controller.running is None and not controller.timer.isActive())
+        took, stall = win.wait_for(lambda: controller.running is None and not controller.timer.isActive())
         hits = controller.model.rowCount()
-        ctx.note(f"search box: {hits} hits of {box.text()!r} shown after {took:.2f} s; worst stall {stall:.1f} ms"
-                 + (f", {own.worst:.1f} ms less the GUI thread's waits in the kernel's run queue (other processes' "
-                    f"load): between those two ticks the GUI thread ran {own.cpu:.1f} ms and slept, neither running "
-                    f"nor queued, {max(0.0, own.worst + 4 - own.cpu):.1f} ms (waits for the GIL)"
-                    if own.worst is not None else ""))
+        ctx.note(f"search box: {hits} hits of {box.text()!r} shown after {took:.2f} s; worst stall {win.stall}")
         QTest.keyClick(box, Qt.Key.Key_Escape)
         bare.close()
     finally:
@@ -251,49 +246,3 @@ def _window_rows(ctx: Context, path, word: str, old: str,  # type: ignore[no-unt
         Row(MEASURES[6], max(presses) * 1e3, "ms", max(baseline) * 1e3, "the same keys in a bare QLineEdit", FRAME),
         Row(MEASURES[7], stall, "ms", None, "", FRAME),
     ]
-
-
-class _OwnStalls:
-    """Beside the stall a loaded machine makes worse for any program: a 4 ms timer's worst delay less the time the
-    GUI thread sat runnable in the kernel's run queue meanwhile (``/proc/thread-self/schedstat``, Linux; ``worst``
-    None elsewhere). What is left is the thread's own work and its waits for locks (the GIL) -- what this program
-    can change; a bare Qt program's is under 1 ms while its plain stall reaches 50-300 ms on the shared machine."""
-
-    def __init__(self) -> None:
-        self.worst: float | None = None
-        self.cpu = 0.0  # the GUI thread's CPU time between the two ticks of the worst (ms)
-
-    def _queued(self) -> float:
-        self._stat.seek(0)
-        return int(self._stat.read().split()[1]) / 1e6  # ns waiting on a run queue -> ms
-
-    def __enter__(self) -> _OwnStalls:
-        import time
-
-        from PySide6.QtCore import QTimer
-
-        try:
-            self._stat = open("/proc/thread-self/schedstat")  # noqa: SIM115 - closed in __exit__
-        except OSError:
-            return self
-        last = [time.perf_counter(), self._queued(), time.thread_time()]
-        self.worst = 0.0
-
-        def tick() -> None:
-            now, queued, cpu = time.perf_counter(), self._queued(), time.thread_time()
-            own = (now - last[0]) * 1000 - 4 - (queued - last[1])
-            if own > (self.worst or 0.0):
-                self.worst = own
-                self.cpu = (cpu - last[2]) * 1000
-            last[0], last[1], last[2] = now, queued, cpu
-
-        self._timer = QTimer()
-        self._timer.setInterval(4)
-        self._timer.timeout.connect(tick)
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.worst is not None:
-            self._timer.stop()
-            self._stat.close()

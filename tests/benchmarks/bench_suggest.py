@@ -24,7 +24,7 @@ from annotator.core.suggest.evaluate import Evaluation, format_figures
 from annotator.core.suggest.segment import clauses
 from annotator.core.suggest.suggester import MODES, TrainingDoc, train
 from tests.benchmarks import data
-from tests.benchmarks.common import ROOT, Context, Row, Target, interleaved, median
+from tests.benchmarks.common import ROOT, Context, Row, Target, cpu_wait, interleaved, median
 
 NAME = "suggest"
 MEASURES = (
@@ -148,10 +148,10 @@ def _event_loop(ctx: Context, unlabelled: int, n_spans: int) -> Row:
         gaps: list[tuple[float, float, float]] = []
         clock = QElapsedTimer()
         clock.start()
-        last = [time.perf_counter(), time.thread_time(), _cpu_wait()]
+        last = [time.perf_counter(), time.thread_time(), cpu_wait()]
 
         def tick() -> None:
-            now, cpu, wait = time.perf_counter(), time.thread_time(), _cpu_wait()
+            now, cpu, wait = time.perf_counter(), time.thread_time(), cpu_wait()
             gaps.append((now - last[0], cpu - last[1], wait - last[2]))
             last[0], last[1], last[2] = now, cpu, wait
             if done() or clock.elapsed() > limit_s * 1000:
@@ -196,16 +196,6 @@ def _event_loop(ctx: Context, unlabelled: int, n_spans: int) -> Row:
         app.processEvents()
         project.close()
     return Row(MEASURES[2], busy, "s", max(idle, 1e-4), "the same timer, idle", Target(max_figure=1 / 60, unit="s"))
-
-
-def _cpu_wait() -> float:
-    """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere): on a loaded
-    machine the part of a stall the operating system caused, not the application (as in ``bench_corpus_gui``)."""
-    try:
-        with open("/proc/thread-self/schedstat") as fh:
-            return int(fh.read().split()[1]) / 1e9
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 def _load() -> str:

@@ -202,3 +202,69 @@ def annotator_cmd() -> list[str]:
     """The installed ``annotator`` console script beside this interpreter (as users start it), else ``-m``."""
     script = Path(sys.executable).parent / "annotator"
     return [str(script)] if script.exists() else [sys.executable, "-m", "annotator"]
+
+
+def cpu_wait() -> float:
+    """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere): on a loaded
+    machine the part of a stall the operating system caused, not the application."""
+    try:
+        with open("/proc/thread-self/schedstat") as fh:
+            return int(fh.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def steal() -> float:
+    """Seconds of every CPU's time the host gave to something other than this virtual machine (``steal`` in
+    ``/proc/stat``, summed over the CPUs; 0 elsewhere). During a stall the window's thread neither ran nor waited
+    for a CPU through it: the machine was not running at all."""
+    try:
+        with open("/proc/stat") as fh:
+            return int(fh.readline().split()[8]) / 100  # USER_HZ
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+@dataclass
+class Stall:
+    """The worst delay of a timer's tick in the window's thread beyond its interval (ms), and what the thread and
+    the machine did between that tick and the one before (``span_ms``): the thread's own CPU time, its wait for a
+    CPU, and the host's steal (both CPUs). The rest of the span the thread neither ran nor waited for a CPU: it
+    slept or was blocked (the interpreter's lock, a read from the disk), or the machine was not running."""
+
+    ms: float = 0.0
+    span_ms: float = 0.0
+    cpu_ms: float = 0.0
+    wait_ms: float = 0.0
+    steal_ms: float = 0.0
+
+    def __str__(self) -> str:
+        rest = max(0.0, self.span_ms - self.cpu_ms - self.wait_ms)
+        return (f"{self.ms:.1f} ms; of the {self.span_ms:.1f} ms between its two ticks the window's thread ran "
+                f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms; host steal "
+                f"{self.steal_ms:.0f} ms")
+
+
+class StallWatch:
+    """Called at every tick of a timer of ``interval`` seconds in the window's thread: keeps the worst
+    :class:`Stall` (the tick's delay beyond the interval)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.worst = Stall()
+        self._last = self._now()
+
+    @staticmethod
+    def _now() -> tuple[float, float, float, float]:
+        return time.perf_counter(), time.thread_time(), cpu_wait(), steal()
+
+    def restart(self) -> None:
+        self.worst = Stall()
+        self._last = self._now()
+
+    def tick(self) -> None:
+        now = self._now()
+        late = (now[0] - self._last[0] - self.interval) * 1000
+        if late > self.worst.ms:
+            self.worst = Stall(late, *((a - b) * 1000 for a, b in zip(now, self._last, strict=True)))
+        self._last = now
