@@ -235,6 +235,36 @@ def test_dense_overlaps_drawn_on_screen_as_a_full_paint_after_adds_removes_and_s
     qtbot.waitUntil(lambda: on_screen(view) == rendered(view))
 
 
+def test_lanes_kept_between_changes_paint_what_a_fresh_view_paints(view: StatementView, qtbot):
+    """The view keeps the lanes of the spans on screen between a change and its paint: after every add, nested
+    remove and replace on unchanged lines, it draws what a new view given the same spans draws (stale lanes
+    would put an underline in another lane)."""
+    rng = random.Random(5)
+    text = " ".join(["word"] * 300)
+    spans = [span(i + 1, a, a + rng.randint(3, 90), rng.choice(["threat", "commitment", "call_to_action"]))
+             for i, a in enumerate(sorted(rng.randrange(600) for _ in range(40)))]
+    view.set_document(text, spans, LABELS)
+    fresh = StatementView()
+    qtbot.addWidget(fresh)
+    fresh.resize(view.size())
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+
+    def same() -> bool:
+        fresh.set_document(text, view.spans_in_order(), LABELS)
+        qtbot.waitUntil(lambda: fresh.viewport().size() == view.viewport().size())  # its scroll bar laid out
+        return rendered(view) == rendered(fresh)
+
+    assert same()
+    for k in range(5):  # nested ever deeper around the first spans: the others move to other lanes
+        view.add_span(span(500 + k, 4 * k, 200 - 4 * k, LABELS[k % 3].key))
+        assert same()
+    view.remove_span(502)
+    assert same()
+    view.replace_span(span(503, 0, 40, "threat"))
+    assert same()
+
+
 def test_empty_document(view: StatementView):
     view.set_document("", [], LABELS)
     grab(view)

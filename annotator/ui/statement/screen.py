@@ -31,7 +31,8 @@ else:
 
 class ScreenMixin(_Base):
     """For a ``QPlainTextEdit`` that has ``_text``, ``_map``, ``_index``, ``_layout``, ``_glyphs``, ``_selected``,
-    ``_color`` and the kept-lines fields (the statement view)."""
+    ``_color``, the kept-lines fields and the kept lanes' (``_lanes_kept``, ``_spans_version``): the statement
+    view."""
 
     # ------------------------------------------------------------------ geometry
     def _visible_lines(self) -> list[Line]:
@@ -124,11 +125,28 @@ class ScreenMixin(_Base):
         to_cp = self._map.to_cp
         return self._index.overlapping(to_cp(lines[0].qa), to_cp(lines[-1].qb + 1, ceil=True))
 
-    def _lanes_for(self, lines: list[Line]) -> dict[int, int]:
-        """Underline lane of each span on those lines: a function of what is on screen, never cached, so a
-        grab or a partial repaint can never leave stale lanes behind."""
+    def _visible_lanes(self, lines: list[Line]) -> tuple[list[Span], list[int]]:
+        """The spans on those lines, in order, and the underline lane of each: a function of the lines and the
+        spans alone. Kept for the same list of lines (kept lines are one list until the view scrolls, resizes or
+        lays out again) and the same spans (:meth:`_spans_changed` after every change): a label key press asked
+        for them three times, before and after its change and in the paint that follows, each a lane assignment
+        over the screen's spans."""
+        kept = self._lanes_kept
+        if kept is not None and kept[0] is lines and kept[1] is self._index and kept[2] == self._spans_version:
+            return kept[3], kept[4]
         visible = self._visible_spans(lines)
-        return dict(zip([s.id for s in visible], assign_lanes(visible, MAX_LANES), strict=True))
+        lanes = assign_lanes(visible, MAX_LANES)
+        self._lanes_kept = (lines, self._index, self._spans_version, visible, lanes)
+        return visible, lanes
+
+    def _spans_changed(self) -> None:
+        """The spans shown changed (one added, removed or replaced): lanes kept for the old ones are void."""
+        self._spans_version += 1
+
+    def _lanes_for(self, lines: list[Line]) -> dict[int, int]:
+        """Underline lane of each span on those lines."""
+        visible, lanes = self._visible_lanes(lines)
+        return dict(zip([s.id for s in visible], lanes, strict=True))
 
     def _qt_at(self, point: QPoint) -> int | None:
         """Qt position of the character under ``point`` (viewport coordinates), None off the text."""
@@ -170,10 +188,9 @@ class ScreenMixin(_Base):
     def _paint_spans(self, lines: list[Line], rect: QRect) -> None:
         """Bands and underlines of the spans on screen (:func:`span_fills`), drawn before the text; lanes are
         assigned over the whole screen, not just ``rect``, so partial repaints agree with full ones."""
-        visible = self._visible_spans(lines)
+        visible, lanes = self._visible_lanes(lines)
         if not visible:
             return
-        lanes = assign_lanes(visible, MAX_LANES)
         top, bottom = rect.top() - 1, rect.bottom() + 1
         gap = self._layout.gap
         first = bisect_right([ln.top + ln.height + gap for ln in lines], top)

@@ -86,6 +86,8 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         self._scrolling = False
         self._lines_key: tuple[object, ...] | None = None
         self._lines: list[Line] = []
+        self._lanes_kept: tuple[object, ...] | None = None  # (lines, index, spans version, spans, their lanes)
+        self._spans_version = 0
         self._updated: tuple[Span | None, list[Line] | None] = (None, None)  # the last _update_span's span and lines
         self.overview = OverviewStrip(self, self)
         self._glyphs = GlyphCache()
@@ -163,11 +165,13 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         spans that overlap it, which may run on over lines far from it)."""
         if not self.isVisible():
             mutate()
+            self._spans_changed()
             self.overview.span_changed(old, new)
             return
         lines = self._visible_lines()
         before = self._lanes_for(lines)
         mutate()
+        self._spans_changed()
         self.overview.span_changed(old, new)
         after = self._lanes_for(lines)
         moved = {s.id for s in (old, new) if s is not None}
