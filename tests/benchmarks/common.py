@@ -6,6 +6,7 @@ import gc
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -225,24 +226,47 @@ def steal() -> float:
         return 0.0
 
 
+_GC_STARTED: dict[int, float] = {}  # thread id -> when its running collection started
+_GC_SECONDS = [0.0]  # the cycle collector's time so far, every thread, while collector_time() is on
+
+
+def _time_collections(phase: str, _info: dict[str, int]) -> None:
+    if phase == "start":
+        _GC_STARTED[threading.get_ident()] = time.perf_counter()
+    else:
+        started = _GC_STARTED.pop(threading.get_ident(), None)
+        if started is not None:
+            _GC_SECONDS[0] += time.perf_counter() - started
+
+
+def collector_time() -> float:
+    """Seconds Python's cycle collector has run (in any thread) since the first call: a full pass holds the
+    interpreter's lock, so it stalls the window's thread whichever thread runs it."""
+    if _time_collections not in gc.callbacks:
+        gc.callbacks.append(_time_collections)
+    return _GC_SECONDS[0]
+
+
 @dataclass
 class Stall:
     """The worst delay of a timer's tick in the window's thread beyond its interval (ms), and what the thread and
     the machine did between that tick and the one before (``span_ms``): the thread's own CPU time, its wait for a
     CPU, and the host's steal (both CPUs). The rest of the span the thread neither ran nor waited for a CPU: it
-    slept or was blocked (the interpreter's lock, a read from the disk), or the machine was not running."""
+    slept or was blocked (the interpreter's lock, a read from the disk), or the machine was not running.
+    ``gc_ms``: how much of the span Python's cycle collector ran, in any thread (it holds the lock)."""
 
     ms: float = 0.0
     span_ms: float = 0.0
     cpu_ms: float = 0.0
     wait_ms: float = 0.0
     steal_ms: float = 0.0
+    gc_ms: float = 0.0
 
     def __str__(self) -> str:
         rest = max(0.0, self.span_ms - self.cpu_ms - self.wait_ms)
         return (f"{self.ms:.1f} ms; of the {self.span_ms:.1f} ms between its two ticks the window's thread ran "
-                f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms; host steal "
-                f"{self.steal_ms:.0f} ms")
+                f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms; the cycle "
+                f"collector ran {self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms")
 
 
 class StallWatch:
@@ -255,8 +279,8 @@ class StallWatch:
         self._last = self._now()
 
     @staticmethod
-    def _now() -> tuple[float, float, float, float]:
-        return time.perf_counter(), time.thread_time(), cpu_wait(), steal()
+    def _now() -> tuple[float, float, float, float, float]:
+        return time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time()
 
     def restart(self) -> None:
         self.worst = Stall()
