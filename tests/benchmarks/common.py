@@ -215,6 +215,20 @@ def cpu_wait() -> float:
         return 0.0
 
 
+def blocking() -> tuple[float, float]:
+    """(KB this thread has read from storage, times it went to sleep: voluntary context switches) from
+    ``/proc/thread-self`` (zeros elsewhere). A stall the thread spent neither running nor waiting for a CPU was spent
+    asleep: on the disk (KB read) or on a lock, the interpreter's among them (sleeps without reads)."""
+    try:
+        with open("/proc/thread-self/io") as fh:
+            read = next(int(line.split()[1]) for line in fh if line.startswith("read_bytes:"))
+        with open("/proc/thread-self/status") as fh:
+            sleeps = next(int(line.split()[1]) for line in fh if line.startswith("voluntary_ctxt_switches:"))
+        return read / 1024, float(sleeps)
+    except (OSError, StopIteration, IndexError, ValueError):
+        return 0.0, 0.0
+
+
 def steal() -> float:
     """Seconds of every CPU's time the host gave to something other than this virtual machine (``steal`` in
     ``/proc/stat``, summed over the CPUs; 0 elsewhere). During a stall the window's thread neither ran nor waited
@@ -253,7 +267,8 @@ class Stall:
     the machine did between that tick and the one before (``span_ms``): the thread's own CPU time, its wait for a
     CPU, and the host's steal (both CPUs). The rest of the span the thread neither ran nor waited for a CPU: it
     slept or was blocked (the interpreter's lock, a read from the disk), or the machine was not running.
-    ``gc_ms``: how much of the span Python's cycle collector ran, in any thread (it holds the lock)."""
+    ``gc_ms``: how much of the span Python's cycle collector ran, in any thread (it holds the lock); ``disk_kb`` and
+    ``sleeps``: what the thread read from storage in it and how many times it went to sleep (:func:`blocking`)."""
 
     ms: float = 0.0
     span_ms: float = 0.0
@@ -261,12 +276,15 @@ class Stall:
     wait_ms: float = 0.0
     steal_ms: float = 0.0
     gc_ms: float = 0.0
+    disk_kb: float = 0.0
+    sleeps: float = 0.0
 
     def __str__(self) -> str:
         rest = max(0.0, self.span_ms - self.cpu_ms - self.wait_ms)
         return (f"{self.ms:.1f} ms; of the {self.span_ms:.1f} ms between its two ticks the window's thread ran "
-                f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms; the cycle "
-                f"collector ran {self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms")
+                f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms (asleep "
+                f"{self.sleeps:.0f} times, {self.disk_kb:.0f} KB read from the disk); the cycle collector ran "
+                f"{self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms")
 
 
 class StallWatch:
@@ -279,8 +297,9 @@ class StallWatch:
         self._last = self._now()
 
     @staticmethod
-    def _now() -> tuple[float, float, float, float, float]:
-        return time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time()
+    def _now() -> tuple[float, ...]:
+        return (time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time(),
+                *(n / 1000 for n in blocking()))  # x 1000 below: KB, sleeps
 
     def restart(self) -> None:
         self.worst = Stall()
