@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import os
 import statistics
 import subprocess
 import sys
@@ -205,14 +207,77 @@ def annotator_cmd() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "annotator"]
 
 
+class _Proc:
+    """Reads small files of ``/proc`` *keeping the interpreter's lock* (libc through ``ctypes.PyDLL``). A Python
+    ``open``/``read``/``close`` releases the lock three times, and while another thread is busy in Python each release
+    costs the reader a switch interval (5 ms, 0.5 ms while paced): a 4 ms watch reading four files per tick was
+    measured taking 8-85 ms a tick, so the watch made the stalls it measured. Not on Linux: every read fails."""
+
+    def __init__(self) -> None:
+        self._buffer = ctypes.create_string_buffer(8192)
+        try:
+            libc = ctypes.PyDLL(None)
+            self._open, self._read, self._close = libc.open, libc.read, libc.close
+        except (OSError, AttributeError):
+            self._open = None
+            return
+        self._open.argtypes, self._open.restype = [ctypes.c_char_p, ctypes.c_int], ctypes.c_int
+        self._read.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_size_t]
+        self._read.restype = ctypes.c_ssize_t
+        self._close.argtypes, self._close.restype = [ctypes.c_int], ctypes.c_int
+        self._opendir, self._readdir, self._closedir = libc.opendir, libc.readdir, libc.closedir
+        self._opendir.argtypes, self._opendir.restype = [ctypes.c_char_p], ctypes.c_void_p
+        self._readdir.argtypes, self._readdir.restype = [ctypes.c_void_p], ctypes.c_void_p
+        self._closedir.argtypes, self._closedir.restype = [ctypes.c_void_p], ctypes.c_int
+
+    def text(self, path: str) -> str:
+        """The file's first 8 KB (one ``read``: enough for every file read here)."""
+        if self._open is None or sys.platform != "linux":
+            raise OSError(path)
+        fd = self._open(path.encode(), os.O_RDONLY)
+        if fd < 0:
+            raise OSError(path)
+        try:
+            size = self._read(fd, self._buffer, len(self._buffer))
+        finally:
+            self._close(fd)
+        if size < 0:
+            raise OSError(path)
+        return self._buffer.raw[:size].decode("ascii", "replace")
+
+    def names(self, path: str) -> list[str]:
+        """The entries of a directory (glibc's ``struct dirent``: the name 19 bytes in), "." and ".." left out."""
+        if self._open is None or sys.platform != "linux":
+            raise OSError(path)
+        handle = self._opendir(path.encode())
+        if not handle:
+            raise OSError(path)
+        out = []
+        try:
+            while entry := self._readdir(handle):
+                name = ctypes.string_at(entry + 19).decode("ascii", "replace")
+                if name not in (".", ".."):
+                    out.append(name)
+        finally:
+            self._closedir(handle)
+        return out
+
+
+_PROC = _Proc()
+
+
 def cpu_wait() -> float:
     """Seconds this thread has spent ready to run but waiting for a CPU (Linux schedstat; 0 elsewhere): on a loaded
     machine the part of a stall the operating system caused, not the application."""
     try:
-        with open("/proc/thread-self/schedstat") as fh:
-            return int(fh.read().split()[1]) / 1e9
+        return int(_PROC.text("/proc/thread-self/schedstat").split()[1]) / 1e9
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+def _field(text: str, name: str) -> int:
+    start = text.index(name) + len(name)
+    return int(text[start:text.index("\n", start)].split()[0])
 
 
 def blocking() -> tuple[float, float]:
@@ -220,13 +285,38 @@ def blocking() -> tuple[float, float]:
     ``/proc/thread-self`` (zeros elsewhere). A stall the thread spent neither running nor waiting for a CPU was spent
     asleep: on the disk (KB read) or on a lock, the interpreter's among them (sleeps without reads)."""
     try:
-        with open("/proc/thread-self/io") as fh:
-            read = next(int(line.split()[1]) for line in fh if line.startswith("read_bytes:"))
-        with open("/proc/thread-self/status") as fh:
-            sleeps = next(int(line.split()[1]) for line in fh if line.startswith("voluntary_ctxt_switches:"))
+        read = _field(_PROC.text("/proc/thread-self/io"), "read_bytes:")
+        sleeps = _field(_PROC.text("/proc/thread-self/status"), "voluntary_ctxt_switches:")
         return read / 1024, float(sleeps)
-    except (OSError, StopIteration, IndexError, ValueError):
+    except (OSError, IndexError, ValueError):
         return 0.0, 0.0
+
+
+def thread_times() -> dict[int, float]:
+    """Seconds of CPU each thread of this process has run (Linux ``/proc/PID/task/*/schedstat``; empty elsewhere)."""
+    out: dict[int, float] = {}
+    tasks = f"/proc/{os.getpid()}/task"
+    try:
+        names = _PROC.names(tasks)
+    except OSError:
+        return out
+    for name in names:
+        try:
+            out[int(name)] = int(_PROC.text(f"{tasks}/{name}/schedstat").split()[0]) / 1e9
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def thread_name(native_id: int) -> str:
+    """A thread's Python name, else the system's (``comm``)."""
+    for thread in threading.enumerate():
+        if thread.native_id == native_id and not thread.name.startswith("Dummy"):
+            return thread.name
+    try:
+        return _PROC.text(f"/proc/{os.getpid()}/task/{native_id}/comm").strip() or str(native_id)
+    except OSError:
+        return str(native_id)
 
 
 def steal() -> float:
@@ -234,8 +324,7 @@ def steal() -> float:
     ``/proc/stat``, summed over the CPUs; 0 elsewhere). During a stall the window's thread neither ran nor waited
     for a CPU through it: the machine was not running at all."""
     try:
-        with open("/proc/stat") as fh:
-            return int(fh.readline().split()[8]) / 100  # USER_HZ
+        return int(_PROC.text("/proc/stat").split("\n", 1)[0].split()[8]) / 100  # USER_HZ
     except (OSError, IndexError, ValueError):
         return 0.0
 
@@ -278,13 +367,15 @@ class Stall:
     gc_ms: float = 0.0
     disk_kb: float = 0.0
     sleeps: float = 0.0
+    others: tuple[tuple[str, float], ...] = ()  # (name, ms): the process's other threads that ran in the span
 
     def __str__(self) -> str:
         rest = max(0.0, self.span_ms - self.cpu_ms - self.wait_ms)
+        others = ", ".join(f"{name} {ms:.1f} ms" for name, ms in self.others) or "none"
         return (f"{self.ms:.1f} ms; of the {self.span_ms:.1f} ms between its two ticks the window's thread ran "
                 f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms (asleep "
-                f"{self.sleeps:.0f} times, {self.disk_kb:.0f} KB read from the disk); the cycle collector ran "
-                f"{self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms")
+                f"{self.sleeps:.0f} times, {self.disk_kb:.0f} KB read from the disk); other threads ran: {others}; "
+                f"the cycle collector ran {self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms")
 
 
 class StallWatch:
@@ -295,6 +386,7 @@ class StallWatch:
         self.interval = interval
         self.worst = Stall()
         self._last = self._now()
+        self._threads = thread_times()
 
     @staticmethod
     def _now() -> tuple[float, ...]:
@@ -304,10 +396,14 @@ class StallWatch:
     def restart(self) -> None:
         self.worst = Stall()
         self._last = self._now()
+        self._threads = thread_times()
 
     def tick(self) -> None:
-        now = self._now()
+        now, threads = self._now(), thread_times()  # ~0.1 ms a tick for a dozen threads
         late = (now[0] - self._last[0] - self.interval) * 1000
         if late > self.worst.ms:
-            self.worst = Stall(late, *((a - b) * 1000 for a, b in zip(now, self._last, strict=True)))
-        self._last = now
+            me = threading.get_native_id()
+            ran = sorted(((t - self._threads.get(tid, 0.0)) * 1000, tid) for tid, t in threads.items() if tid != me)
+            others = tuple((thread_name(tid), ms) for ms, tid in reversed(ran[-3:]) if ms >= 0.5)
+            self.worst = Stall(late, *((a - b) * 1000 for a, b in zip(now, self._last, strict=True)), others=others)
+        self._last, self._threads = now, threads
