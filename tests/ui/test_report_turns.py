@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
 
-from annotator.ui.review import controller as review_ui
+from annotator.ui.review import opening
 from annotator.ui.review.report import ReportDialog
 from tests.ui.test_review_gui import bob_path, open_files, project, review  # noqa: F401 - fixtures
 
@@ -116,4 +116,4 @@ def test_the_reports_tables_are_made_in_one_turn_and_painted_in_a_later_one(wind
     dialog = ctl.report_dialog
     assert dialog._lower.updatesEnabled()
     assert dialog.labels_table.model().rowCount() > 0
-    assert review_ui.NEXT_TURN_MS > 0  # a zero timer would be the same pass of the event loop in Qt 6
+    assert opening.NEXT_TURN_MS > 0  # a zero timer would be the same pass of the event loop in Qt 6

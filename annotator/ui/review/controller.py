@@ -25,8 +25,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QDialog, QDockWidget, QToolBar, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
 from annotator.core import review as core
@@ -35,9 +35,9 @@ from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
-from annotator.ui.panels import hold_paint
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review.comparing import Comparing
+from annotator.ui.review.opening import open_in_turns
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review.worker import IndexJob, ReportJob, load_colleague_file
 from annotator.ui.session import Session
@@ -54,19 +54,6 @@ def install(window: Any) -> ReviewController:
         existing = window._review_controller = ReviewController(window)
     return existing
 
-
-#: the report dialog takes the keyboard this long after it is shown (after its tables, which come 20 ms after its
-#: first paint), so the main window's repaint on losing the focus has an event-loop turn of its own
-ACTIVATE_AFTER_MS = 60
-
-#: a timer this short is a later turn of the event loop (one of 0 ms runs in the same pass in Qt 6)
-NEXT_TURN_MS = 1
-
-#: the main window's parts repaint in inactive colours from this long after the report dialog shows, one part per
-#: :data:`WINDOW_PAINT_STEP_MS`: all at once, with the dialog's first paint, they held the window 28-34 ms (on a
-#: platform that activates a window as it shows, offscreen; issue #14)
-WINDOW_PAINT_AFTER_MS = ACTIVATE_AFTER_MS + 20
-WINDOW_PAINT_STEP_MS = 20
 
 IDLE = "Open a colleague's project or export with Review ▸ Open Colleague File… (Ctrl+Shift+O)."
 
@@ -453,56 +440,9 @@ class ReviewController(Comparing, QObject):
 
         dialog = self.report_dialog = ReportDialog(self.window, report)
         dialog.finished.connect(lambda _r: self.window.focus_statement())
-        # made, readied and shown in turns of the event loop of their own: in one, it held the window 15-30 ms
-        # (issue #14)
-        QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: self._ready_report(dialog))
-
-    def _ready_report(self, dialog: QDialog) -> None:
-        """What showing the dialog does before its first paint, done a turn earlier: the style's polish of every
-        widget in it, its layout (3-4 ms at 100 000 statements), its native window."""
-        if self.report_dialog is not dialog:
-            return
-        dialog.ensurePolished()
-        for child in dialog.findChildren(QWidget):
-            child.ensurePolished()
-        layout = dialog.layout()
-        if layout is not None:
-            layout.activate()
-        dialog.winId()
-        QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: self._open_report(dialog))
-
-    def _open_report(self, dialog: QDialog) -> None:
-        """Shown first without the activation, which it takes :data:`ACTIVATE_AFTER_MS` later: the window losing it
-        repaints every widget it has (12-16 ms), and that repaint shared one turn of the event loop with the dialog's
-        first paint (issue #14). A timer of 0 ms is not a later turn: Qt 6 runs it in the same pass; this one falls
-        after the dialog's first paint and its tables (``TABLES_AFTER_MS``). Keys meanwhile reach neither window:
-        the dialog is modal."""
-        if self.report_dialog is not dialog:
-            return
-        self._hold_window_paint()
-        dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        dialog.open()
-
-        def activate() -> None:
-            dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
-            if dialog.isVisible():
-                dialog.activateWindow()
-
-        QTimer.singleShot(ACTIVATE_AFTER_MS, dialog, activate)
-
-    def _hold_window_paint(self) -> None:
-        """The main window's docks, its statement and its bars repaint one at a time, in turns of their own, from
-        :data:`WINDOW_PAINT_AFTER_MS` on (a modal dialog is opening: nothing in the window changes meanwhile but its
-        colours, as it loses the activation). Each dock's tables repaint whole then (an item view repaints its
-        viewport on every activation change, whatever the palette)."""
-        window = self.window
-        direct = Qt.FindChildOption.FindDirectChildrenOnly
-        parts: list[list[QWidget]] = [[dock] for dock in window.findChildren(QDockWidget, options=direct)
-                                      if dock.isVisible()]
-        parts += [[window.centralWidget()], [*window.findChildren(QToolBar, options=direct), window.statusBar(),
-                                              window.menuBar()]]
-        for n, part in enumerate(parts):
-            hold_paint(*part, after_ms=WINDOW_PAINT_AFTER_MS + n * WINDOW_PAINT_STEP_MS)
+        # made, readied, shown and activated in turns of the event loop of their own: in one, it held the window
+        # 15-34 ms (issue #14)
+        open_in_turns(self.window, dialog, lambda: self.report_dialog is dialog)
 
     def export_gold(self) -> Path | None:
         from annotator.ui.review.report import export_gold
