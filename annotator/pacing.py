@@ -72,7 +72,7 @@ def paced(every: float = EVERY, pause: float = PAUSE) -> Iterator[None]:
     before = getattr(_local, "plan", None)
     _local.plan = (every, pause)
     _local.last = time.monotonic()
-    lowered = _lower_priority()
+    lowered = _lower_priority() if before is None else None  # once, by the outermost block
     try:
         with quick_switches():
             yield

@@ -215,6 +215,9 @@ class _Proc:
 
     def __init__(self) -> None:
         self._buffer = ctypes.create_string_buffer(8192)
+        self._open = None
+        if sys.platform != "linux":
+            return
         try:
             libc = ctypes.PyDLL(None)
             self._open, self._read, self._close = libc.open, libc.read, libc.close
@@ -232,7 +235,7 @@ class _Proc:
 
     def text(self, path: str) -> str:
         """The file's first 8 KB (one ``read``: enough for every file read here)."""
-        if self._open is None or sys.platform != "linux":
+        if self._open is None:
             raise OSError(path)
         fd = self._open(path.encode(), os.O_RDONLY)
         if fd < 0:
@@ -247,7 +250,7 @@ class _Proc:
 
     def names(self, path: str) -> list[str]:
         """The entries of a directory (glibc's ``struct dirent``: the name 19 bytes in), "." and ".." left out."""
-        if self._open is None or sys.platform != "linux":
+        if self._open is None:
             raise OSError(path)
         handle = self._opendir(path.encode())
         if not handle:
@@ -388,10 +391,13 @@ class StallWatch:
         self._last = self._now()
         self._threads = thread_times()
 
+    #: what each reading of :meth:`_now` becomes in a :class:`Stall` field: seconds to ms; KB and sleeps as they are
+    _UNITS = (1000, 1000, 1000, 1000, 1000, 1, 1)
+
     @staticmethod
     def _now() -> tuple[float, ...]:
-        return (time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time(),
-                *(n / 1000 for n in blocking()))  # x 1000 below: KB, sleeps
+        """perf_counter, the thread's CPU, its CPU wait, host steal, collector time; KB read, sleeps."""
+        return (time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time(), *blocking())
 
     def restart(self) -> None:
         self.worst = Stall()
@@ -405,5 +411,6 @@ class StallWatch:
             me = threading.get_native_id()
             ran = sorted(((t - self._threads.get(tid, 0.0)) * 1000, tid) for tid, t in threads.items() if tid != me)
             others = tuple((thread_name(tid), ms) for ms, tid in reversed(ran[-3:]) if ms >= 0.5)
-            self.worst = Stall(late, *((a - b) * 1000 for a, b in zip(now, self._last, strict=True)), others=others)
+            span = ((a - b) * unit for a, b, unit in zip(now, self._last, self._UNITS, strict=True))
+            self.worst = Stall(late, *span, others=others)
         self._last, self._threads = now, threads

@@ -131,6 +131,8 @@ def test_a_paced_thread_runs_at_a_lower_priority_than_the_window_and_only_while_
         with pacing.paced():
             seen["inside"] = os.getpriority(os.PRIO_PROCESS, me)
             seen["window"] = os.getpriority(os.PRIO_PROCESS, main)
+            with pacing.paced():  # a nested block lowers nothing more
+                seen["nested"] = os.getpriority(os.PRIO_PROCESS, me)
         seen["after"] = os.getpriority(os.PRIO_PROCESS, me)
 
     window = os.getpriority(os.PRIO_PROCESS, main)
@@ -139,5 +141,6 @@ def test_a_paced_thread_runs_at_a_lower_priority_than_the_window_and_only_while_
     thread.join()
     assert seen["inside"] == min(19, seen["before"] + pacing.NICER) > seen["before"]
     assert seen["window"] == window
+    assert seen["nested"] == seen["inside"]
     if os.geteuid() == 0:  # a raise back needs the privilege (otherwise the thread ends with its job, lowered)
         assert seen["after"] == seen["before"]
