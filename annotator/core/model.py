@@ -178,5 +178,5 @@ class ImportReport:
             lines.append(f"rejected {first}" if first.startswith(path) else f"rejected {path}: {first}")
             lines.extend(f"  {p}" for p in problems[1:])
         if self.cancelled:
-            lines.append("cancelled: files not yet reached were not imported")
+            lines.append("cancelled: the file being imported and those not yet reached were left out")
         return lines

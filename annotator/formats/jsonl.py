@@ -31,6 +31,7 @@ from annotator.formats.common import (
     statement_size_problem,
     text_problem,
 )
+from annotator.pacing import pace
 
 EXTENSIONS = (".jsonl", ".ndjson")
 
@@ -262,6 +263,8 @@ class Stream:
         self.size = size or STREAM_BATCH
         self.skipped_tasks = 0
         self.doc_labels: dict[str, int] = {}
+        #: bytes of the file read when the last batch was handed out (for a progress bar)
+        self.position = 0
 
     @staticmethod
     def takes(path: Path) -> bool:
@@ -283,6 +286,7 @@ class Stream:
         names = (path.stem, path.name)
         with open_input(path) as fh:
             for number, raw in enumerate(fh, 1):
+                pace()  # in a paced thread (an import in the window), the window's thread gets the GIL in between
                 line = (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).rstrip(b"\n").rstrip(b"\r")
                 if not line.strip():
                     continue
@@ -310,8 +314,10 @@ class Stream:
                     continue  # the file is refused: only its other problems are still looked for
                 batch.append(doc)
                 if len(batch) >= self.size:
+                    self.position = fh.tell()
                     yield batch
                     batch = []
+            self.position = fh.tell()
         if not found and not problems.count and not self.skipped_tasks:
             problems.add("file", "no documents (the file is empty)")
         problems.raise_if_any()

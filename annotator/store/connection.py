@@ -78,6 +78,24 @@ def _connect(target: Path | str, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def second_writer(path: Path) -> sqlite3.Connection:
+    """Another connection that writes the project this process edits (an import in a thread, opened in that
+    thread), onto the very files the window has open (``store/beside.py``), with the window's pragmas. The file was
+    checked when the window opened it; SQLite keeps the two writers' transactions apart."""
+    from urllib.parse import quote
+
+    from annotator.store import beside
+
+    with translated("open", path):
+        conn = beside.connect(path, f"file:{quote(str(Path(path).resolve()))}", lambda uri: _connect(uri, uri=True))
+        try:
+            _configure_writable(conn)
+        except BaseException:
+            conn.close()
+            raise
+    return conn
+
+
 def _configure_writable(conn: sqlite3.Connection) -> None:
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if str(mode).lower() != "wal":  # e.g. a file system without shared memory: still safe with a rollback journal

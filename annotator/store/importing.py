@@ -47,11 +47,17 @@ def import_documents(project: Project, docs: Iterable[IncomingDocument], source:
 
 def import_batches(project: Project, batches: Iterable[list[IncomingDocument]], source: str = "") -> dict[str, Any]:
     """:func:`import_documents` for one file read in batches: one transaction for all of them (the file goes in
-    whole or not at all: an error from the reader after any batch rolls every batch back), one batch in memory at
-    a time. Returns what :func:`import_documents` returns, for the whole file."""
+    whole or not at all: an error from the reader after any batch rolls every batch back), a few batches in memory
+    at a time. Returns what :func:`import_documents` returns, for the whole file."""
     total: dict[str, Any] | None = None
-    with project._write("import"), _import_cache(project.conn):
-        for docs in batches:
-            outcome = writing.populate(project.conn, docs, project.user, source)
-            total = outcome if total is None else writing.merge_outcomes(total, outcome)
+    each = iter(batches)
+    try:
+        with project._write("import"), _import_cache(project.conn):
+            for docs in each:
+                outcome = writing.populate(project.conn, docs, project.user, source)
+                total = outcome if total is None else writing.merge_outcomes(total, outcome)
+    finally:
+        close = getattr(each, "close", None)
+        if close is not None:  # however this ends: a reader reading ahead in a thread stops at once
+            close()
     return total if total is not None else writing.populate(project.conn, [], project.user, source)

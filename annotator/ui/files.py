@@ -10,18 +10,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core import codebook
 from annotator.core import variables as cv
 from annotator.errors import AnnotatorError
 from annotator.formats.common import ExportOptions, read_bytes
 from annotator.store import variables as sv
-from annotator.store.transfer import export_project, import_paths
-from annotator.ui import commands, filedialogs
+from annotator.store.transfer import export_project
+from annotator.ui import commands, filedialogs, importjob
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
-from annotator.ui.text import plain
 
 IMPORT_FILTER = (
     "Statements and annotations (*.txt *.md *.html *.htm *.pdf *.docx *.jsonl *.ndjson *.json *.ann *.csv *.conll"
@@ -69,27 +68,13 @@ class Files:
             self.import_paths([path])
 
     def import_paths(self, paths: Iterable[str | Path]) -> None:
-        paths = list(paths)
-        dialog = QProgressDialog("Importing…", "Cancel", 0, 0, self.window)
-        dialog.setLabel(plain(QLabel("Importing…")))  # it shows file names: never as rich text
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-
-        def progress(done: int, total: int, name: str) -> None:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-            dialog.setLabelText(f"Importing {name}…" if name else "Finishing…")
-            QApplication.processEvents()
-
+        """Import in a thread, with a window-modal progress dialog (``ui/importjob.py``); returns when it is done."""
         try:
-            report = import_paths(self.session.project, paths, progress, dialog.wasCanceled)
+            report = importjob.run(self.window, self.session.project, list(paths))
         except AnnotatorError as exc:
-            dialog.close()
             error(self.window, "Import failed", str(exc))
             self.window.documents_changed()
             return
-        dialog.close()
         if report.new_labels:
             self.session.labels_set()
         self.window.documents_changed()

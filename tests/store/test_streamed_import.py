@@ -144,3 +144,24 @@ def test_stream_problems_are_raised_after_the_last_line(tmp_path):
             got += batch
     assert [d.text for d in got] == ["a"]  # written before the refusal, rolled back by the caller's transaction
     assert refused.value.problems == ["line 2: expected a JSON object, got list"]
+
+
+def test_progress_within_a_file_and_a_cancel_between_its_batches_leaves_it_out_whole(tmp_path, streamed):
+    source = write_jsonl(tmp_path / "a.jsonl", RECORDS, crlf=True)
+    size = source.stat().st_size
+    seen: list[tuple[int, int]] = []
+    with Project.open(tmp_path / "p.sqlite", create=True, user="tester") as project:
+        report = transfer.import_paths(project, [source], within=lambda read, total: seen.append((read, total)))
+        whole = project.stats()["documents"]
+    assert not report.cancelled and whole > 3
+    assert len(seen) >= 3 and {total for _, total in seen} == {size}
+    assert [read for read, _ in seen] == sorted(read for read, _ in seen) and seen[-1][0] == size
+    asked: list[tuple[int, int]] = []
+    with Project.open(tmp_path / "q.sqlite", create=True, user="tester") as project:
+        report = transfer.import_paths(project, [source, source], cancelled=lambda: len(asked) >= 2,
+                                       within=lambda read, total: asked.append((read, total)))
+        assert report.cancelled and report.imported == [] and len(asked) == 2
+        assert project.stats()["documents"] == 0  # two batches were written, and rolled back with the file
+        report = transfer.import_paths(project, [source])  # the connection goes on: the file goes in whole
+        assert project.stats()["documents"] == whole and len(report.imported) == whole
+    assert "left out" in transfer.ImportReport(cancelled=True).summary_lines()[-1]

@@ -1,0 +1,129 @@
+"""File ▸ Import runs in a thread (``ui/importjob.py``): the window keeps painting through a long import, the
+progress dialog moves within a large file and its Cancel leaves that file out whole; the window's own connection
+then works on, and the command line reads what the thread wrote. Driven through the real menu action, dialog and
+keys; the database read afterwards."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import orjson
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+
+from annotator import cli
+from annotator.formats import jsonl
+from annotator.ui import filedialogs
+from tests.ui.conftest import HOSTILE, key_select, spans_in_db
+
+STATEMENTS = 10_000
+
+
+@pytest.fixture
+def big_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(jsonl, "STREAM_BATCH", 400)  # 25 batches: progress and a cancel between them
+    path = tmp_path / "corpus.jsonl"
+    sentence = "The ministers reaffirmed their ironclad commitment to peace 😀 and stability. "
+    with path.open("wb") as fh:
+        for i in range(STATEMENTS):
+            fh.write(orjson.dumps({"text": f"Statement {i}.\r\n" + sentence * 20, "meta": {"title": f"s{i}"}}) + b"\n")
+    monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(path)])
+    return path
+
+
+def _watch(window, on_dialog=None):  # type: ignore[no-untyped-def]
+    """A 10 ms timer on the window's thread: the gaps between its ticks, the dialog's (value, maximum) seen, and
+    the report's text once it opens (accepted, as the user would)."""
+    seen = {"ticks": [], "values": [], "report": []}
+
+    def tick():
+        seen["ticks"].append(time.monotonic())
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                seen["values"].append((widget.value(), widget.maximum()))
+                if on_dialog is not None:
+                    on_dialog(widget)
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                seen["report"].append(widget.text())
+                widget.accept()
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(10)
+    return timer, seen
+
+
+def _trigger_import(window):  # type: ignore[no-untyped-def]
+    action = next(a for a in window.findChildren(type(window.menuBar().actions()[0]))
+                  if a.text().replace("&", "").startswith("Import Files"))
+    action.trigger()
+
+
+def _label_key_saves(qtbot, window, project) -> bool:  # type: ignore[no-untyped-def]
+    """The window's own connection works on: back in the statement, a label key saves a span."""
+    window.activateWindow()  # back from the report's box (activation is asynchronous)
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    doc = window.session.document.id
+    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(window.view, "1")
+    return bool(spans_in_db(project, doc))
+
+
+def _count(project) -> int:  # type: ignore[no-untyped-def]
+    conn = sqlite3.connect(f"file:{project.path}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_long_import_keeps_the_window_painting_shows_progress_within_the_file_and_work_goes_on(
+        window, project, qtbot, big_file, tmp_path):
+    before = _count(project)
+    timer, seen = _watch(window)
+    started = time.monotonic()
+    _trigger_import(window)
+    took = time.monotonic() - started
+    timer.stop()
+    assert _count(project) == before + STATEMENTS
+    assert seen["report"] and f"imported {STATEMENTS} document(s)" in seen["report"][0]
+    ticks = [t for t in seen["ticks"] if t >= started]
+    assert took > 0.5 and len(ticks) > 10, (took, len(ticks))
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(gaps) < 0.25, max(gaps)  # on the window's thread it was one gap: the whole import
+    inside = {v for v, m in seen["values"] if 0 < v < m}
+    assert len(inside) >= 3, seen["values"]  # the bar moved within the one file
+    assert len(window.documents.model.rows) == before + STATEMENTS  # the list shows them
+    assert _label_key_saves(qtbot, window, project)
+    # and the command line reads the project as the window sees it
+    out = tmp_path / "out.jsonl"
+    assert cli.main(["export", str(project.path), "-o", str(out)]) == 0
+    assert len(out.read_bytes().splitlines()) == before + STATEMENTS
+
+
+def test_cancel_leaves_the_file_out_whole_and_the_window_works_on(window, project, qtbot, big_file):
+    before = _count(project)
+    clicked = []
+
+    def cancel_once_under_way(dialog):  # type: ignore[no-untyped-def]
+        if not clicked and 0 < dialog.value() < dialog.maximum():
+            button = dialog.findChild(QPushButton)
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            clicked.append(dialog.value())
+
+    timer, seen = _watch(window, cancel_once_under_way)
+    _trigger_import(window)
+    timer.stop()
+    assert clicked, seen["values"]
+    assert _count(project) == before  # not one statement of the file: it goes in whole or not at all
+    assert seen["report"] and "cancelled" in seen["report"][0] and "imported 0" in seen["report"][0]
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+    assert _label_key_saves(qtbot, window, project)
+    timer, seen = _watch(window)
+    _trigger_import(window)  # and the same file goes in whole when asked again
+    timer.stop()
+    assert _count(project) == before + STATEMENTS
+    assert f"imported {STATEMENTS} document(s)" in seen["report"][0]
