@@ -78,18 +78,23 @@ def _connect(target: Path | str, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def second_writer(path: Path) -> sqlite3.Connection:
-    """Another connection that writes the project this process edits (an import in a thread, opened in that
-    thread), onto the very files the window has open (``store/beside.py``), with the window's pragmas. The file was
-    checked when the window opened it; SQLite keeps the two writers' transactions apart."""
+def beside_window(path: Path, write: bool) -> sqlite3.Connection:
+    """Another connection to the project this process edits, for long work in a thread (an import writing, an
+    export reading; opened in that thread), onto the very files the window has open (``store/beside.py``), with the
+    window's pragmas or read-only. The file was checked when the window opened it; SQLite keeps the window's
+    connection and this one apart, and a read sees one committed state."""
     from urllib.parse import quote
 
     from annotator.store import beside
 
+    uri = f"file:{quote(str(Path(path).resolve()))}" + ("" if write else "?mode=ro")
     with translated("open", path):
-        conn = beside.connect(path, f"file:{quote(str(Path(path).resolve()))}", lambda uri: _connect(uri, uri=True))
+        conn = beside.connect(path, uri, lambda u: _connect(u, uri=True))
         try:
-            _configure_writable(conn)
+            if write:
+                _configure_writable(conn)
+            else:
+                conn.execute("PRAGMA query_only = ON")
         except BaseException:
             conn.close()
             raise

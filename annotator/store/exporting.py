@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby, starmap
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotator.core.model import Document, Span
 from annotator.core.text import sha256_text
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 #: the fields of :class:`Span`, in order: the columns of a span row
 SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Span))
+T = TypeVar("T")
 _DOC_COLUMNS = "id, title, source, text, sha256, status, date, issuer, url, note"
 
 
@@ -75,11 +76,12 @@ class DocumentWalk:
     """What :meth:`Project.iter_documents` returns: an iterator of (document, [Span]) that also offers the
     export's fast read of the same documents (``export_rows()``)."""
 
-    __slots__ = ("_project", "_status", "_walk")
+    __slots__ = ("_project", "_status", "_step", "_walk")
 
-    def __init__(self, project: Project, status: str | None) -> None:
+    def __init__(self, project: Project, status: str | None, step: Callable[[int], None] | None = None) -> None:
         self._project = project
         self._status = status
+        self._step = step  # told after each document: how many so far
         self._walk: Iterator[tuple[Document, list[Span]]] | None = None
 
     def __iter__(self) -> DocumentWalk:
@@ -87,8 +89,15 @@ class DocumentWalk:
 
     def __next__(self) -> tuple[Document, list[Span]]:
         if self._walk is None:
-            self._walk = ((doc, list(starmap(Span, rows))) for doc, rows in rows(self._project, self._status))
+            self._walk = ((doc, list(starmap(Span, rows))) for doc, rows in self.export_rows())
         return next(self._walk)
 
     def export_rows(self, fields: Sequence[str] = SPAN_FIELDS) -> Iterator[tuple[Document, list[tuple[Any, ...]]]]:
-        return rows(self._project, self._status, fields)
+        walk = rows(self._project, self._status, fields)
+        return walk if self._step is None else _stepped(walk, self._step)
+
+
+def _stepped(walk: Iterator[T], step: Callable[[int], None]) -> Iterator[T]:
+    for n, item in enumerate(walk, 1):
+        step(n)
+        yield item

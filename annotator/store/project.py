@@ -12,7 +12,7 @@ import functools
 import getpass
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import starmap
 from pathlib import Path
 from typing import Any
@@ -484,13 +484,15 @@ class Project:
             )
 
     # ------------------------------------------------------------------ reading for export and stats
-    def iter_documents(self, status: str | None = None) -> Iterator[tuple[Document, list[Span]]]:
-        """Each document with its sorted spans, one at a time (constant memory for any project size).
+    def iter_documents(self, status: str | None = None, step: Callable[[int], None] | None = None,
+                       ) -> Iterator[tuple[Document, list[Span]]]:
+        """Each document with its sorted spans, one at a time (constant memory for any project size);
+        ``step(n)`` told after each (an export's progress and cancel).
 
         The iterator also has ``export_rows()``: the same walk with each span as a plain row (:meth:`export_rows`),
         which the export writers take when they get it (no Span object per span).
         """
-        return exporting.DocumentWalk(self, status)
+        return exporting.DocumentWalk(self, status, step)
 
     def export_rows(
         self, status: str | None = None, fields: Sequence[str] = SPAN_FIELDS

@@ -24,8 +24,9 @@ Progress = Callable[[int, int, str], None]
 Within = Callable[[int, int], None]
 
 
-class ImportCancelled(Exception):
-    """Raised between two batches of a file when the import is cancelled: the file's transaction rolls back."""
+class Cancelled(Exception):
+    """The user cancelled: raised between two batches of an imported file (its transaction rolls back), or by an
+    export's ``step`` (its temporary file is removed)."""
 
 
 def import_paths(
@@ -64,7 +65,7 @@ def import_paths(
                 if result.attached:
                     docs = docs + formats.spans.resolve(path, result.attached, _texts(project, result.attached))
                 outcome = project.import_documents(docs, source=path.name)
-        except ImportCancelled:
+        except Cancelled:
             report.cancelled = True
             break
         except ProjectFileError:
@@ -134,7 +135,7 @@ def _batches(stream: _Stamped, within: Within | None, cancelled: Callable[[], bo
     size = stream.stream.path.stat().st_size
     for batch, position in stream.positioned():
         if cancelled is not None and cancelled():
-            raise ImportCancelled
+            raise Cancelled
         yield batch
         if within is not None:
             within(position, size)
@@ -198,11 +199,14 @@ def export_project(
     target: str | Path | None,
     status: str | None = None,
     options: ExportOptions | None = None,
+    step: Callable[[int], None] | None = None,
 ) -> int:
     """Write the project (or the documents with ``status``) as ``fmt``; returns the number of records.
 
     ``options``: the offset unit and spaCy spans key asked for; the writer leaves in ``options.notes`` what the
     export summary must say (texts normalised for brat, overlaps doccano refuses, spans a format cannot hold).
+    ``step(n)`` is told after each document read, ``n`` so far; what it raises (:class:`Cancelled`) stops the
+    export with nothing written.
     """
     options = options if options is not None else ExportOptions()
     if options.offsets is not None and fmt not in formats.OFFSET_WRITERS:
@@ -211,7 +215,7 @@ def export_project(
             + ", ".join(sorted(formats.OFFSET_WRITERS))
         )
     refuse_project_target(project, target)
-    items = project.iter_documents(status)
+    items = project.iter_documents(status, step)
     if fmt in formats.STREAM_WRITERS:
         with output_file(target) as out:
             n = formats.write_stream(fmt, items, out, options)

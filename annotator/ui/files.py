@@ -1,7 +1,8 @@
 """The File and codebook commands: new, open, recent, import (menu and drop), export, codebook files.
 
-Long imports show a cancellable progress dialog and end with a summary of what was imported, skipped and
-rejected, and why. Every failure is shown to the user; nothing is swallowed.
+Imports and exports run in a thread with a cancellable progress dialog (``ui/filejob.py``), the window painting
+meanwhile; an import ends with a summary of what was imported, skipped and rejected, and why. Every failure is
+shown to the user; nothing is swallowed.
 """
 
 from __future__ import annotations
@@ -10,15 +11,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core import codebook
 from annotator.core import variables as cv
+from annotator.core.model import ImportReport
 from annotator.errors import AnnotatorError
 from annotator.formats.common import ExportOptions, read_bytes
+from annotator.store import connection
 from annotator.store import variables as sv
-from annotator.store.transfer import export_project
-from annotator.ui import commands, filedialogs, importjob
+from annotator.store.project import Project
+from annotator.store.transfer import Cancelled, export_project, import_paths
+from annotator.ui import commands, filedialogs, filejob
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report
 
@@ -68,9 +72,9 @@ class Files:
             self.import_paths([path])
 
     def import_paths(self, paths: Iterable[str | Path]) -> None:
-        """Import in a thread, with a window-modal progress dialog (``ui/importjob.py``); returns when it is done."""
+        """Import in a thread, with a window-modal progress dialog (``ui/filejob.py``); returns when it is done."""
         try:
-            report = importjob.run(self.window, self.session.project, list(paths))
+            report = _import(self.window, self.session.project, list(paths))
         except AnnotatorError as exc:
             error(self.window, "Import failed", str(exc))
             self.window.documents_changed()
@@ -91,11 +95,10 @@ class Files:
                 continue
             options = ExportOptions(offsets=dialog.offset_unit())
             try:
-                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-                try:
-                    n = export_project(self.session.project, fmt, target, status, options)
-                finally:
-                    QApplication.restoreOverrideCursor()
+                n = _export(self.window, self.session.project, fmt, target, status, options)
+            except Cancelled:
+                self.window.statusBar().showMessage(f"Export cancelled: {target} was not written", 8000)
+                return
             except AnnotatorError as exc:
                 error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
                 continue
@@ -204,3 +207,61 @@ class Files:
 def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]
     return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
 
+
+
+# -- the long work, in a thread (ui/filejob.py) ---------------------------------------------------------------------
+
+#: the progress bar's steps per imported file (a file read in batches moves the bar within its step)
+STEPS = 1000
+
+
+def _import(parent: QWidget, project: Project, paths: list[str | Path]) -> ImportReport:
+    """``paths`` into ``project`` through a connection of the import's own; a cancel leaves out the file being
+    imported (whole) and those not reached."""
+    if project.readonly:
+        return import_paths(project, paths)  # refused at once, with the usual message
+    path, user = project.path, project.user
+
+    def work(job: filejob.Job) -> ImportReport:
+        at = [0, 1]  # files done, files
+
+        def progress(done: int, total: int, name: str) -> None:
+            at[:] = [done, max(1, total)]
+            job.report(done * STEPS, at[1] * STEPS, f"Importing {name}…" if name else "Finishing…")
+
+        def within(read: int, size: int) -> None:
+            job.report(at[0] * STEPS + (STEPS * read // size if size else 0), at[1] * STEPS)
+
+        writer = Project(connection.beside_window(path, write=True), path, False, user, None)
+        try:
+            return import_paths(writer, paths, progress, lambda: job.cancelled, within=within)
+        finally:
+            writer.close()
+
+    return filejob.run(parent, "Import", "Importing…", work, "Cancelling: the file being imported is left out…")
+
+
+def _export(parent: QWidget, project: Project, fmt: str, target: Path, status: str | None,
+            options: ExportOptions) -> int:
+    """The export through a read-only connection of its own (one committed state); a cancel writes nothing."""
+    if project.readonly:  # a second window's read-only view (perhaps of a private copy): read where it is
+        return export_project(project, fmt, target, status, options)
+    path, user = project.path, project.user
+
+    def work(job: filejob.Job) -> int:
+        reader = Project(connection.beside_window(path, write=False), path, True, user, None, trusted_read=True)
+        try:
+            total = max(1, len(reader.documents(status)))  # ids only: 24 ms at 100 000
+            every = max(1, total // 200)
+
+            def step(n: int) -> None:
+                if job.cancelled:
+                    raise Cancelled
+                if n % every == 0:
+                    job.report(n, total)
+
+            return export_project(reader, fmt, target, status, options, step)
+        finally:
+            reader.close()
+
+    return filejob.run(parent, "Export", f"Exporting to {target.name}…", work)

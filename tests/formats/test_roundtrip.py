@@ -8,6 +8,7 @@ import orjson
 import pytest
 from hypothesis import given, settings
 
+from annotator.core.model import IncomingDocument
 from annotator.core.neutral import csv_cell_original
 from annotator.store import Project
 from annotator.store.transfer import export_project, import_paths
@@ -87,6 +88,30 @@ def test_export_is_atomic_old_file_stays_on_failure(tmp_path, monkeypatch):
             export_project(p, "jsonl", target)
     assert target.read_bytes() == b"old export\n"
     assert sorted(x.name for x in tmp_path.iterdir() if x.name.startswith(".out")) == []
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "brat"])
+def test_an_export_counts_its_documents_and_a_cancel_from_its_step_writes_nothing(tmp_path, fmt):
+    from annotator.store.transfer import Cancelled
+
+    with Project.open(tmp_path / "p.sqlite", create=True) as p:
+        import_paths(p, ["sample_docs"])
+        p.import_documents([IncomingDocument(f"Text {i}.", f"t{i}") for i in range(5)])
+        total = len(p.documents())
+        seen: list[int] = []
+        target = tmp_path / ("out" if fmt == "brat" else f"out.{fmt}")
+        export_project(p, fmt, target, step=seen.append)
+        assert seen == list(range(1, total + 1))
+        again = tmp_path / ("again" if fmt == "brat" else f"again.{fmt}")
+
+        def cancel_at_three(n: int) -> None:
+            if n == 3:
+                raise Cancelled
+
+        with pytest.raises(Cancelled):
+            export_project(p, fmt, again, step=cancel_at_three)
+    assert not again.exists()
+    assert [x.name for x in tmp_path.iterdir() if x.name.startswith(".")] == []  # no temporary file or folder
 
 
 def test_prodigy_db_out_answers_and_annotators(tmp_path):

@@ -1,7 +1,7 @@
-"""File ▸ Import runs in a thread (``ui/importjob.py``): the window keeps painting through a long import, the
-progress dialog moves within a large file and its Cancel leaves that file out whole; the window's own connection
-then works on, and the command line reads what the thread wrote. Driven through the real menu action, dialog and
-keys; the database read afterwards."""
+"""File ▸ Import and File ▸ Export run in a thread (``ui/filejob.py``): the window keeps painting through a long
+import, the progress dialog moves within a large file and its Cancel leaves that file out whole; an export's Cancel
+writes nothing. The window's own connection then works on, and the command line reads what the thread wrote.
+Driven through the real menu actions, dialogs and keys; the database and files read afterwards."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushB
 from annotator import cli
 from annotator.formats import jsonl
 from annotator.ui import filedialogs
-from tests.ui.conftest import HOSTILE, key_select, spans_in_db
+from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db
+from tests.ui.test_dialogs import qtbot_click
 
 STATEMENTS = 10_000
 
@@ -55,10 +56,15 @@ def _watch(window, on_dialog=None):  # type: ignore[no-untyped-def]
     return timer, seen
 
 
-def _trigger_import(window):  # type: ignore[no-untyped-def]
+def _trigger(window, name: str):  # type: ignore[no-untyped-def]
+    """The window's action named ``name`` (as its menu shows it), as a click on it."""
     action = next(a for a in window.findChildren(type(window.menuBar().actions()[0]))
-                  if a.text().replace("&", "").startswith("Import Files"))
+                  if a.text().replace("&", "") == name)
     action.trigger()
+
+
+def _trigger_import(window):  # type: ignore[no-untyped-def]
+    _trigger(window, "Import Files…")
 
 
 def _label_key_saves(qtbot, window, project) -> bool:  # type: ignore[no-untyped-def]
@@ -127,3 +133,48 @@ def test_cancel_leaves_the_file_out_whole_and_the_window_works_on(window, projec
     timer.stop()
     assert _count(project) == before + STATEMENTS
     assert f"imported {STATEMENTS} document(s)" in seen["report"][0]
+
+
+def _export_as(fmt: str, target):  # type: ignore[no-untyped-def]
+    """The user's answer to the Export dialog: this format, this target, Export."""
+    def answer(dialog):  # type: ignore[no-untyped-def]
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        dialog.target.setText(str(target))
+        qtbot_click(dialog)
+    return answer
+
+
+def test_an_export_runs_in_a_thread_and_its_cancel_writes_nothing(window, project, qtbot, tmp_path):
+    from annotator.core.model import IncomingDocument
+    from annotator.ui import dialogs
+
+    sentence = "We urge restraint 😀 and dialogue.\r\n"
+    project.import_documents([IncomingDocument(f"{i}. " + sentence * 10, f"s{i}") for i in range(6000)])
+    before = _count(project)
+    folder = tmp_path / "brat-out"
+    clicked = []
+
+    def cancel_once_under_way(dialog):  # type: ignore[no-untyped-def]
+        if not clicked and 0 < dialog.value() < dialog.maximum():
+            qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+            clicked.append(dialog.value())
+
+    timer, seen = _watch(window, cancel_once_under_way)
+    answers = on_dialog(dialogs.ExportDialog, _export_as("brat", folder))  # noqa: F841 - kept alive meanwhile
+    started = time.monotonic()
+    _trigger(window, "Export…")
+    timer.stop()
+    assert clicked, seen["values"]
+    assert not folder.exists() and list(tmp_path.glob(".*")) == []  # nothing written, no temporary folder left
+    assert "cancelled" in window.statusBar().currentMessage()
+    ticks = [t for t in seen["ticks"] if t >= started]
+    assert max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.25
+    # again, to the end: every statement, the window's connection untouched and working
+    out = tmp_path / "all.jsonl"
+    answers = on_dialog(dialogs.ExportDialog, _export_as("jsonl", out))  # noqa: F841
+    timer, seen = _watch(window)
+    _trigger(window, "Export…")
+    timer.stop()
+    assert len(out.read_bytes().splitlines()) == before
+    assert f"Exported {before} record(s)" in window.statusBar().currentMessage()
+    assert _label_key_saves(qtbot, window, project)
