@@ -58,6 +58,6 @@ def import_batches(project: Project, batches: Iterable[list[IncomingDocument]], 
                 total = outcome if total is None else writing.merge_outcomes(total, outcome)
     finally:
         close = getattr(each, "close", None)
-        if close is not None:  # however this ends: a reader reading ahead in a thread stops at once
+        if close is not None:  # however this ends, the reader's file is closed now, not when its traceback goes
             close()
     return total if total is not None else writing.populate(project.conn, [], project.user, source)

@@ -95,7 +95,7 @@ def import_paths(
 
 #: a JSON Lines file larger than this is imported in batches, never held in memory whole (issue #14: 100 000
 #: statements, 450 MB, took 2.35 GB read at once), with progress and cancel between batches (:func:`_batches`);
-#: a smaller file is one batch or two (2 000 statements), read whole as fast.
+#: a smaller one (a few hundred statements, less than a batch) is read whole, as fast.
 STREAM_BYTES = 1024 * 1024
 
 

@@ -208,7 +208,6 @@ def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]
     return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
 
 
-
 # -- the long work, in a thread (ui/filejob.py) ---------------------------------------------------------------------
 
 #: the progress bar's steps per imported file (a file read in batches moves the bar within its step)
