@@ -17,12 +17,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
-from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from annotator import gcpause, pacing
+from annotator.ui.opening import open_in_turns
 from annotator.ui.text import plain
 
 T = TypeVar("T")
+
+#: the progress dialog's own "show me after this long" (it is opened by :func:`run`, never by itself)
+NEVER_BY_ITSELF_MS = 1 << 30
 
 
 class Job(QThread):
@@ -50,8 +54,8 @@ class Job(QThread):
             self.error = exc
 
 
-def run(parent: QWidget, title: str, label: str, work: Callable[[Job], T], cancelling: str = "Cancelling…") -> T:
-    """``work(job)`` in a thread, with a progress dialog over ``parent`` (shown after 0.4 s) whose Cancel sets
+def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], cancelling: str = "Cancelling…") -> T:
+    """``work(job)`` in a thread, with a progress dialog over ``parent`` whose Cancel sets
     ``job.cancelled`` and shows ``cancelling``; returns its result or raises what it raised."""
     job = Job(work)
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
@@ -60,8 +64,11 @@ def run(parent: QWidget, title: str, label: str, work: Callable[[Job], T], cance
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    dialog.setMinimumDuration(400)
-    dialog.setValue(0)
+    # opened at once, in turns of the event loop (ui/opening.py), and the work started once the main window has
+    # repainted, not shown by itself 0.4 s into the work: the dialog's show and the main window's repaint as it
+    # lost the activation (40 ms of the window's thread, its Python paints waiting for the lock the work held)
+    # stalled the window 60-90 ms at 100 000 statements
+    dialog.setMinimumDuration(NEVER_BY_ITSELF_MS)
 
     def moved(value: int, maximum: int, text: str) -> None:
         if job.cancelled:
@@ -79,7 +86,7 @@ def run(parent: QWidget, title: str, label: str, work: Callable[[Job], T], cance
     dialog.canceled.connect(cancel)
     loop = QEventLoop()
     job.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
-    job.start()
+    open_in_turns(parent, dialog, lambda: True, job.start)
     loop.exec()
     job.wait()
     dialog.close()

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from annotator.core import codebook
 from annotator.core import variables as cv
@@ -214,7 +214,7 @@ def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]
 STEPS = 1000
 
 
-def _import(parent: QWidget, project: Project, paths: list[str | Path]) -> ImportReport:
+def _import(parent: QMainWindow, project: Project, paths: list[str | Path]) -> ImportReport:
     """``paths`` into ``project`` through a connection of the import's own; a cancel leaves out the file being
     imported (whole) and those not reached."""
     if project.readonly:
@@ -240,7 +240,7 @@ def _import(parent: QWidget, project: Project, paths: list[str | Path]) -> Impor
     return filejob.run(parent, "Import", "Importing…", work, "Cancelling: the file being imported is left out…")
 
 
-def _export(parent: QWidget, project: Project, fmt: str, target: Path, status: str | None,
+def _export(parent: QMainWindow, project: Project, fmt: str, target: Path, status: str | None,
             options: ExportOptions) -> int:
     """The export through a read-only connection of its own (one committed state); a cancel writes nothing."""
     if project.readonly:  # a second window's read-only view (perhaps of a private copy): read where it is

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QToolBar, QWidget
 
-from annotator.ui.review import opening
+from annotator.ui import opening
 from annotator.ui.review.report import ReportDialog
 from tests.ui.test_review_gui import bob_path, open_files, project, review  # noqa: F401 - fixtures
 

@@ -35,9 +35,9 @@ from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
+from annotator.ui.opening import open_in_turns
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review.comparing import Comparing
-from annotator.ui.review.opening import open_in_turns
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review.worker import IndexJob, ReportJob, load_colleague_file
 from annotator.ui.session import Session

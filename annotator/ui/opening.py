@@ -28,14 +28,17 @@ WINDOW_PAINT_AFTER_MS = ACTIVATE_AFTER_MS + 20
 WINDOW_PAINT_STEP_MS = 20
 
 
-def open_in_turns(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool]) -> None:
+def open_in_turns(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
+                  then: Callable[[], None] | None = None) -> None:
     """Open ``dialog`` (window-modal) over ``window``: readied in the next turn, shown in the one after, activated
     :data:`ACTIVATE_AFTER_MS` later. ``wanted()`` is asked before each step: False (the dialog was replaced or its
-    source closed meanwhile) stops there."""
-    QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: _ready(window, dialog, wanted))
+    source closed meanwhile) stops there. ``then()`` is called in a turn of its own once the main window has
+    repainted (work that would compete with the opening for the window's thread: a progress dialog's job)."""
+    QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: _ready(window, dialog, wanted, then))
 
 
-def _ready(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool]) -> None:
+def _ready(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
+           then: Callable[[], None] | None) -> None:
     """What showing the dialog does before its first paint, done a turn earlier: the style's polish of every widget
     in it, its layout (3-4 ms for the report at 100 000 statements), its native window."""
     if not wanted():
@@ -47,16 +50,19 @@ def _ready(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool]) -> 
     if layout is not None:
         layout.activate()
     dialog.winId()
-    QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: _show(window, dialog, wanted))
+    QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: _show(window, dialog, wanted, then))
 
 
-def _show(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool]) -> None:
+def _show(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
+          then: Callable[[], None] | None) -> None:
     """Shown first without the activation, which it takes :data:`ACTIVATE_AFTER_MS` later: the window losing it
     repaints every widget it has (12-16 ms), and that repaint shared one turn of the event loop with the dialog's
     first paint (issue #14). Keys meanwhile reach neither window: the dialog is modal."""
     if not wanted():
         return
-    _hold_window_paint(window)
+    repainted_ms = _hold_window_paint(window)
+    if then is not None:
+        QTimer.singleShot(repainted_ms + WINDOW_PAINT_STEP_MS, dialog, then)
     dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
     dialog.open()
 
@@ -68,7 +74,7 @@ def _show(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool]) -> N
     QTimer.singleShot(ACTIVATE_AFTER_MS, dialog, activate)
 
 
-def _hold_window_paint(window: QMainWindow) -> None:
+def _hold_window_paint(window: QMainWindow) -> int:
     """The main window's docks, its central widget and its bars repaint one at a time, in turns of their own, from
     :data:`WINDOW_PAINT_AFTER_MS` on (a modal dialog is opening: nothing in the window changes meanwhile but its
     colours, as it loses the activation). Each dock's tables repaint whole then (an item view repaints its viewport
@@ -80,3 +86,4 @@ def _hold_window_paint(window: QMainWindow) -> None:
                                           window.menuBar()]]
     for n, part in enumerate(parts):
         hold_paint(*part, after_ms=WINDOW_PAINT_AFTER_MS + n * WINDOW_PAINT_STEP_MS)
+    return WINDOW_PAINT_AFTER_MS + (len(parts) - 1) * WINDOW_PAINT_STEP_MS  # ms until the last part repaints
