@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: the fields of :class:`Span`, in order: the columns of a span row
 SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Span))
+#: the same, quoted, for a SELECT or an INSERT of whole spans
+SPAN_COLUMNS = ", ".join(f'"{f}"' for f in SPAN_FIELDS)
 T = TypeVar("T")
 _DOC_COLUMNS = "id, title, source, text, sha256, status, date, issuer, url, note"
 

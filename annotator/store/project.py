@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from annotator import inuse
-from annotator.core import codebook
 from annotator.core.model import (
     STATUSES,
     Document,
@@ -27,12 +26,21 @@ from annotator.core.model import (
     Span,
 )
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import connection, docvars, exporting, importing, listing, recovery, sentences, writing
+from annotator.store import (
+    codebook_changes,
+    connection,
+    docvars,
+    exporting,
+    importing,
+    listing,
+    recovery,
+    sentences,
+    writing,
+)
 from annotator.store import readonly as readonly_open
 from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS  # SPAN_FIELDS: part of this module's API
-from annotator.store.writing import json_cell, now, write_labels
-
-_SPAN_COLUMNS = ", ".join(f'"{f}"' for f in SPAN_FIELDS)
+from annotator.store.exporting import SPAN_COLUMNS as _SPAN_COLUMNS
+from annotator.store.writing import json_cell, now
 
 
 def default_user() -> str:
@@ -415,60 +423,18 @@ class Project:
         """Replace the codebook's labels, their order and properties at once (add, rename, recolour, re-key,
         describe, reorder). Labels still used by spans cannot be dropped here (see :meth:`delete_label`).
         Returns the previous codebook."""
-        problems = codebook.label_problems(labels)
-        if problems:
-            raise AnnotatorError("the codebook is invalid; nothing was changed", problems)
-        with self._write("change the codebook"):
-            before = self.labels()
-            used = set(self.label_counts())
-            dropped = used - {lb.key for lb in labels}
-            if dropped:
-                raise AnnotatorError(
-                    "labels in use cannot be dropped from the codebook: " + ", ".join(sorted(dropped))
-                )
-            self.conn.execute("DELETE FROM labels WHERE key NOT IN (SELECT label FROM spans)")
-            write_labels(self.conn, labels)
-            self._log("set_codebook", None, None, {"labels": before}, {"labels": labels})
-        return before
+        return codebook_changes.set_codebook(self, labels)
 
     def delete_label(self, key: str, relabel_to: str | None = None) -> tuple[list[Label], list[Span]]:
         """Remove a label; its spans are deleted, or relabeled to ``relabel_to``.
 
         Returns (the codebook before, the spans as they were) so the change can be undone.
         """
-        with self._write("delete the label"):
-            before = self.labels()
-            if key not in {lb.key for lb in before}:
-                raise AnnotatorError(f"no label {key!r} in the codebook")
-            if relabel_to is not None and (relabel_to == key or relabel_to not in {lb.key for lb in before}):
-                raise AnnotatorError(f"cannot move the spans of {key!r} to {relabel_to!r}")
-            spans = [
-                Span(*r)
-                for r in self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE label = ? ORDER BY id", (key,))
-            ]
-            if relabel_to is None:
-                self.conn.execute("DELETE FROM spans WHERE label = ?", (key,))
-            else:
-                self.conn.execute(
-                    "UPDATE spans SET label = ?, updated = ? WHERE label = ?", (relabel_to, now(), key)
-                )
-            self.conn.execute("DELETE FROM labels WHERE key = ?", (key,))
-            self._log("delete_label", None, None, {"label": key, "spans": len(spans)}, {"relabel_to": relabel_to})
-        return before, spans
+        return codebook_changes.delete_label(self, key, relabel_to)
 
     def restore_label(self, codebook_before: list[Label], spans: list[Span]) -> None:
         """Undo :meth:`delete_label`: the codebook as it was and the label's spans as they were."""
-        with self._write("restore the label"):
-            self.conn.execute("DELETE FROM labels WHERE key NOT IN (SELECT label FROM spans)")
-            write_labels(self.conn, codebook_before)
-            sentences.ensure(self.conn, [span.doc_id for span in spans])
-            for span in spans:
-                self.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
-                self.conn.execute(
-                    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    dataclasses.astuple(span),
-                )
-            self._log("restore_label", None, None, None, {"labels": codebook_before, "spans": len(spans)})
+        codebook_changes.restore_label(self, codebook_before, spans)
 
     # ------------------------------------------------------------------ settings
     @_reading
