@@ -188,15 +188,22 @@ def _gui(args: list[str]) -> int:
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]
-    """Progress on stderr, only when it is a terminal."""
+    """(progress, within): an import's progress on stderr, only when it is a terminal: the file it is at, and how far
+    into a large one (``import_paths``' two callbacks)."""
     if not sys.stderr.isatty():
-        return None
+        return None, None
+    at = ["", 0, 0]  # the line shown, files done, files
 
     def report(done: int, total: int, name: str) -> None:
         end = "\n" if done >= total else ""
-        print(f"\r\x1b[K{label} {done}/{total} {terminal_safe(name)}", end=end, file=sys.stderr, flush=True)
+        at[:] = [f"{label} {done}/{total} {terminal_safe(name)}", done, total]
+        print(f"\r\x1b[K{at[0]}", end=end, file=sys.stderr, flush=True)
 
-    return report
+    def within(read: int, size: int) -> None:
+        if size and at[1] < at[2]:
+            print(f"\r\x1b[K{at[0]} {100 * read // size}%", end="", file=sys.stderr, flush=True)
+
+    return report, within
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -206,8 +213,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     check_command_may_write(args.project)
     with Project.open(args.project, create=True) as project:
+        progress, within = _progress("importing")
         report = import_paths(
-            project, args.paths, progress=_progress("importing"), fmt=args.format, offsets=args.offsets
+            project, args.paths, progress=progress, fmt=args.format, offsets=args.offsets, within=within
         )
     for line in report.summary_lines():
         stream = sys.stderr if line.startswith(("rejected", "  ")) else sys.stdout

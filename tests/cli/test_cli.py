@@ -2,6 +2,7 @@
 
 import codecs
 import json
+import re
 import sqlite3
 
 import pytest
@@ -154,3 +155,37 @@ def test_missing_import_path(project, tmp_path):
     result = run_cli("import", project, tmp_path / "nope.txt")
     assert result.returncode == 1
     assert b"no such file or folder" in result.stderr
+
+
+def test_import_on_a_terminal_shows_how_far_into_a_large_file_it_is(tmp_path):
+    """stderr a terminal (a pty): the file being imported and, for a JSON Lines file read in batches, its percent."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    source = tmp_path / "large.jsonl"
+    with source.open("w", encoding="utf-8") as fh:
+        for i in range(5000):
+            fh.write(json.dumps({"text": f"Statement {i}. " + "We urge restraint and dialogue. " * 15}) + "\n")
+    assert source.stat().st_size > 2 * 1024 * 1024  # three batches of 2 000
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "annotator", "import", str(tmp_path / "p.sqlite"), str(source)],
+                              stdout=subprocess.PIPE, stderr=follower, timeout=120)
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0 and b"imported 5000 document(s)" in done.stdout
+    percents = [int(p) for p in re.findall(rb"large\.jsonl (\d+)%", shown)]
+    assert len(percents) >= 2 and percents == sorted(percents) and 0 < percents[0] < 100, shown[-500:]
+    assert shown.rstrip().endswith(b"importing 1/1"), shown[-200:]
