@@ -95,8 +95,15 @@ def widget_problems(widgets: list[QWidget]) -> Iterator[str]:
 
 
 def test_nothing_from_a_file_is_shown_as_rich_text(hostile_project, tmp_path, qtbot, monkeypatch):
+    from PySide6.QtCore import QEvent
+
     from annotator.ui.app import create_window
 
+    # every widget of the application is scanned: windows earlier tests closed (their projects closed with them)
+    # are deleted first, or their models would read a closed project
+    for leftover in QApplication.topLevelWidgets():
+        leftover.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     window = create_window(hostile_project, ask_name=False)
     qtbot.addWidget(window)
     window.show()

@@ -1,0 +1,206 @@
+"""The File and codebook commands: new, open, recent, import (menu and drop), export, codebook files.
+
+Imports and exports run in a thread with a cancellable progress dialog (``ui/files/job.py``), the window painting
+meanwhile; an import ends with a summary of what was imported, skipped and rejected, and why. Every failure is
+shown to the user; nothing is swallowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core import codebook
+from annotator.core import variables as cv
+from annotator.errors import AnnotatorError
+from annotator.formats.common import ExportOptions, read_bytes
+from annotator.store import variables as sv
+from annotator.store.transfer import Cancelled
+from annotator.ui import commands, filedialogs
+from annotator.ui.codebook_dialog import CodebookDialog
+from annotator.ui.dialogs import ExportDialog, error, show_import_report
+from annotator.ui.files import job
+
+IMPORT_FILTER = (
+    "Statements and annotations (*.txt *.md *.html *.htm *.pdf *.docx *.jsonl *.ndjson *.json *.ann *.csv *.conll"
+    " *.iob *.bio *.spacy);;All files (*)"
+)
+PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
+
+
+class Files:
+    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+        self.window = window
+        self.export_notes: QMessageBox | None = None  # what the last export could not hold as is
+
+    @property
+    def session(self):  # type: ignore[no-untyped-def]
+        return self.window.session
+
+    # ------------------------------------------------------------------ projects
+    def new_project(self) -> None:
+        path = filedialogs.save_file(self.window, "New project", "", PROJECT_FILTER)
+        if not path:
+            return
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".sqlite")
+        if target.exists():
+            error(self.window, "New project", f"{target} already exists; open it with File ▸ Open instead.")
+            return
+        self.window.open_project(target, create=True)
+
+    def open_project(self) -> None:
+        path = filedialogs.open_file(self.window, "Open project", PROJECT_FILTER)
+        if path:
+            self.window.open_project(Path(path))
+
+    # ------------------------------------------------------------------ import
+    def import_files(self) -> None:
+        paths = filedialogs.open_files(self.window, "Import files", IMPORT_FILTER)
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder(self) -> None:
+        path = filedialogs.existing_folder(self.window, "Import folder")
+        if path:
+            self.import_paths([path])
+
+    def import_paths(self, paths: Iterable[str | Path]) -> None:
+        """Import in a thread, with a window-modal progress dialog (``ui/files/job.py``); returns when it is done."""
+        try:
+            report = job.run_import(self.window, self.session.project, list(paths))
+        except AnnotatorError as exc:
+            error(self.window, "Import failed", str(exc))
+            self.window.documents_changed()
+            return
+        if report.new_labels:
+            self.session.labels_set()
+        self.window.documents_changed()
+        show_import_report(self.window, report)
+
+    # ------------------------------------------------------------------ export
+    def export(self) -> None:
+        """File ▸ Export: until it succeeds or is cancelled, the same dialog comes back with the user's choices
+        (after a refused overwrite or a failed write, nothing typed is lost)."""
+        dialog = ExportDialog(self.window, self.session.project.path)
+        while dialog.exec() == ExportDialog.DialogCode.Accepted:
+            fmt, status, target = dialog.values()
+            if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
+                continue
+            options = ExportOptions(offsets=dialog.offset_unit())
+            try:
+                n = job.run_export(self.window, self.session.project, fmt, target, status, options)
+            except Cancelled:
+                self.window.statusBar().showMessage(f"Export cancelled: {target} was not written", 8000)
+                return
+            except AnnotatorError as exc:
+                error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
+                continue
+            self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
+            if options.notes:  # what the format could not hold as is, or warns of: said, not hidden
+                self.export_notes = QMessageBox(
+                    QMessageBox.Icon.Information, "Export",
+                    f"Exported {n} record(s) to {target}.\n\n" + "\n".join(options.notes),
+                    QMessageBox.StandardButton.Ok, self.window,
+                )
+                self.export_notes.setTextFormat(Qt.TextFormat.PlainText)
+                self.export_notes.open()  # window-modal, not blocking: the export is done
+            return
+
+    def _confirm_overwrite(self, target: Path) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Export", f"{target.name} exists. Replace it?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a file name is never rich text
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    # ------------------------------------------------------------------ codebook
+    def edit_codebook(self) -> None:
+        session = self.session
+        from annotator.store import suggest as cue_store  # each label's cue patterns are edited there too
+
+        dialog = CodebookDialog(self.window, session.labels, session.project.label_counts(),
+                                cue_store.cues(session.project))
+        accepted = dialog.exec() == CodebookDialog.DialogCode.Accepted
+        if accepted:
+            self.apply_codebook(dialog.labels(), dialog.deletions, dialog.cues())
+        self.window.focus_statement()
+
+    def apply_codebook(self, labels, deletions: dict[str, str | None] | None = None,  # type: ignore[no-untyped-def]
+                       cues: dict | None = None) -> None:
+        session = self.session
+        stack = session.undo_stack
+        stack.beginMacro("Edit codebook")
+        try:
+            for key, relabel_to in (deletions or {}).items():
+                if not session.push(commands.DeleteLabel(session, key, relabel_to)):
+                    return
+            if labels != session.project.labels() and not session.push(commands.SetCodebook(session, labels)):
+                return
+            if cues is not None:  # after the labels: a label's cues are stored under its key as it now is
+                self.window.suggestions.set_cues(cues)
+        finally:
+            stack.endMacro()
+
+    def export_codebook(self) -> None:
+        path = filedialogs.save_file(self.window, "Export codebook", self.session.project.path.stem + ".codebook.json",
+                                     "Codebook (*.json)")
+        if not path:
+            return
+        from annotator.formats.common import output_file
+
+        try:
+            with output_file(path) as out:
+                from annotator.store import suggest as cue_store  # each label's cue patterns travel too
+
+                out.write(codebook.codebook_to_json(self.session.labels, sv.definitions(self.session.project),
+                                                    cue_store.cues(self.session.project)))
+        except AnnotatorError as exc:
+            error(self.window, "Export codebook", str(exc))
+            return
+        self.window.statusBar().showMessage(f"Codebook saved to {path}", 6000)
+
+    def import_codebook(self) -> None:
+        path = filedialogs.open_file(self.window, "Import codebook", "Codebook (*.json)")
+        if not path:
+            return
+        try:
+            data = read_bytes(Path(path), codebook.MAX_CODEBOOK_BYTES)
+            labels = codebook.codebook_from_json(data)
+            shared = cv.from_codebook_json(data)
+            shared_cues = codebook.cues_from_json(data)
+        except ValueError as exc:
+            error(self.window, "Import codebook", f"the codebook's variables are invalid: {exc}")
+            return
+        except (AnnotatorError, OSError) as exc:
+            error(self.window, "Import codebook", str(exc))
+            return
+        # labels in use but missing from the shared codebook are kept at the end, so no span loses its label
+        keys = {lb.key for lb in labels}
+        used = self.session.project.label_counts()
+        kept = [lb for lb in self.session.labels if lb.key not in keys and used.get(lb.key)]
+        for lb in kept:
+            if lb.shortcut in {x.shortcut for x in labels}:
+                lb = type(lb)(lb.key, lb.name, "", lb.color, lb.description)
+            labels.append(lb)
+        self.apply_codebook(labels)
+        self._add_shared_variables(shared or [])
+        have = {lb.key for lb in self.session.labels}  # the labels' cue patterns, for the labels now in the codebook
+        self.window.suggestions.set_cues({k: v for k, v in shared_cues.items() if k in have})
+
+    def _add_shared_variables(self, shared: list) -> None:  # type: ignore[type-arg]
+        """The codebook's document variables the project lacks are added (one undoable step each); none is
+        removed or retyped, so no value is lost."""
+        from annotator.ui.properties.commands import AddVariable
+
+        have = {v.name.lower() for v in sv.definitions(self.session.project)}
+        for variable in shared:
+            if variable.name.lower() not in have:
+                self.session.push(AddVariable(self.window.properties, variable))
+
+
+def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]
+    return [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]

@@ -1,0 +1,160 @@
+"""Long file work off the window's thread (File ▸ Import: :func:`run_import`, File ▸ Export: :func:`run_export`):
+a thread with a connection of its own does it, while the window keeps painting and a window-modal progress dialog
+says how far it is and cancels it.
+
+An import of 100 000 statements (about 500 MB of JSON Lines) takes two minutes, an export of a million spans several
+seconds. On the window's thread the window froze for all of it, the dialog unpainted and its Cancel unanswered
+(issue #14: the window never freezes). The window's own connection is left idle meanwhile (the dialog is
+window-modal: nothing in the window writes) and sees what the thread committed once it is done; SQLite keeps the
+two connections apart.
+
+:func:`run` returns when the work has ended, as the call on the window's thread did, so its callers (menu, drop,
+tests) go on as before: with the work's result, or the exception that stopped it raised again here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
+
+from annotator import gcpause, pacing
+from annotator.core.model import ImportReport
+from annotator.formats.common import ExportOptions
+from annotator.store import connection
+from annotator.store.project import Project
+from annotator.store.transfer import Cancelled, export_project, import_paths
+from annotator.ui.opening import open_in_turns
+from annotator.ui.text import plain
+
+T = TypeVar("T")
+
+#: the progress dialog's own "show me after this long" (it is opened by :func:`run`, never by itself)
+NEVER_BY_ITSELF_MS = 1 << 30
+
+
+class Job(QThread):
+    """What the work is given: :meth:`report` its progress, :attr:`cancelled` once the user cancels."""
+
+    moved = Signal(int, int, str)  # value, maximum, what is being done ("": as before)
+
+    def __init__(self, work: Callable[[Job], object]) -> None:
+        super().__init__()
+        self._work = work
+        self.cancelled = False
+        self.result: object = None
+        self.error: BaseException | None = None  # raised again on the window's thread
+
+    def report(self, value: int, maximum: int, label: str = "") -> None:
+        self.moved.emit(value, maximum, label)
+
+    def run(self) -> None:
+        try:
+            # the window's thread gets the GIL and a core while the work runs Python, and the collector's full
+            # passes set off by the work's objects do not walk the window's (annotator/pacing.py, gcpause.py)
+            with pacing.paced(), gcpause.held():
+                self.result = self._work(self)
+        except BaseException as exc:  # a ProjectFileError (disk full, ...), a cancel, or a bug: the caller's
+            self.error = exc
+
+
+def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], cancelling: str = "Cancelling…") -> T:
+    """``work(job)`` in a thread, with a progress dialog over ``parent`` whose Cancel sets
+    ``job.cancelled`` and shows ``cancelling``; returns its result or raises what it raised."""
+    job = Job(work)
+    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+    dialog.setLabel(plain(QLabel(label)))  # it shows file names: never as rich text
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    # opened at once, in turns of the event loop (ui/opening.py), and the work started once the main window has
+    # repainted, not shown by itself 0.4 s into the work: the dialog's show and the main window's repaint as it
+    # lost the activation (40 ms of the window's thread, its Python paints waiting for the lock the work held)
+    # stalled the window 60-90 ms at 100 000 statements
+    dialog.setMinimumDuration(NEVER_BY_ITSELF_MS)
+
+    def moved(value: int, maximum: int, text: str) -> None:
+        if job.cancelled:
+            return
+        dialog.setMaximum(maximum)
+        dialog.setValue(value)
+        if text:
+            dialog.setLabelText(text)
+
+    def cancel() -> None:
+        job.cancelled = True
+        dialog.setLabelText(cancelling)
+
+    job.moved.connect(moved, Qt.ConnectionType.QueuedConnection)
+    dialog.canceled.connect(cancel)
+    loop = QEventLoop()
+    job.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    open_in_turns(parent, dialog, lambda: True, job.start)
+    loop.exec()
+    job.wait()
+    dialog.close()
+    dialog.deleteLater()
+    if job.error is not None:
+        raise job.error
+    return job.result  # type: ignore[return-value]
+
+
+#: the progress bar's steps per imported file (a file read in batches moves the bar within its step)
+STEPS = 1000
+
+
+def run_import(parent: QMainWindow, project: Project, paths: list[str | Path]) -> ImportReport:
+    """``paths`` into ``project`` through a connection of the import's own; a cancel leaves out the file being
+    imported (whole) and those not reached."""
+    if project.readonly:
+        return import_paths(project, paths)  # refused at once, with the usual message
+    path, user = project.path, project.user
+
+    def work(job: Job) -> ImportReport:
+        at = [0, 1]  # files done, files
+
+        def progress(done: int, total: int, name: str) -> None:
+            at[:] = [done, max(1, total)]
+            job.report(done * STEPS, at[1] * STEPS, f"Importing {name}…" if name else "Finishing…")
+
+        def within(read: int, size: int) -> None:
+            job.report(at[0] * STEPS + (STEPS * read // size if size else 0), at[1] * STEPS)
+
+        writer = Project(connection.beside_window(path, write=True), path, False, user, None)
+        try:
+            return import_paths(writer, paths, progress, lambda: job.cancelled, within=within)
+        finally:
+            writer.close()
+
+    return run(parent, "Import", "Importing…", work, "Cancelling: the file being imported is left out…")
+
+
+def run_export(parent: QMainWindow, project: Project, fmt: str, target: Path, status: str | None,
+               options: ExportOptions) -> int:
+    """The export through a read-only connection of its own (one committed state); a cancel writes nothing."""
+    if project.readonly:  # a second window's read-only view, perhaps of a private copy (a foreign -wal beside the
+        # file is never read): only its own connection reads what it shows, and only on this thread
+        return export_project(project, fmt, target, status, options)
+    path, user = project.path, project.user
+
+    def work(job: Job) -> int:
+        reader = Project(connection.beside_window(path, write=False), path, True, user, None, trusted_read=True)
+        try:
+            total = max(1, len(reader.documents(status)))  # ids only: 24 ms at 100 000
+            every = max(1, total // 200)
+
+            def step(n: int) -> None:
+                if job.cancelled:
+                    raise Cancelled
+                if n % every == 0:
+                    job.report(n, total)
+
+            return export_project(reader, fmt, target, status, options, step)
+        finally:
+            reader.close()
+
+    return run(parent, "Export", f"Exporting to {target.name}…", work)
