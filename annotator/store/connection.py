@@ -14,10 +14,11 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from annotator import inuse, leftovers, paths
 from annotator.errors import AnnotatorError, ProjectFileError, ReadOnlyError
-from annotator.store import locks, schema
+from annotator.store import beside, locks, schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -69,8 +70,9 @@ def translated(action: str, path: Path) -> Iterator[None]:
         raise ProjectFileError(f"cannot {action} {path}: {problem}") from exc
 
 
-def _connect(target: Path | str, uri: bool = False) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(target), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, uri=uri)
+def _connect(target: Path | str, uri: bool = False, same_thread: bool = True) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(target), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, uri=uri,
+                           check_same_thread=same_thread)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     # functions in a file's schema (views, triggers, defaults) never run with our privileges; our schema has none
@@ -79,17 +81,13 @@ def _connect(target: Path | str, uri: bool = False) -> sqlite3.Connection:
 
 
 def beside_window(path: Path, write: bool) -> sqlite3.Connection:
-    """Another connection to the project this process edits, for long work in a thread (an import writing, an
-    export reading; opened in that thread), onto the very files the window has open (``store/beside.py``), with the
-    window's pragmas or read-only. The file was checked when the window opened it; SQLite keeps the window's
-    connection and this one apart, and a read sees one committed state."""
-    from urllib.parse import quote
-
-    from annotator.store import beside
-
+    """Another connection to the project this process edits, for long work in a thread (an import writing; an
+    export, a search reading), onto the very files the window has open (``store/beside.py``), with the window's
+    pragmas or read-only. Any one thread at a time may use it. The file was checked when the window opened it;
+    SQLite keeps the window's connection and this one apart, and a read sees one committed state."""
     uri = f"file:{quote(str(Path(path).resolve()))}" + ("" if write else "?mode=ro")
     with translated("open", path):
-        conn = beside.connect(path, uri, lambda u: _connect(u, uri=True))
+        conn = beside.connect(path, uri, lambda u: _connect(u, uri=True, same_thread=False))
         try:
             if write:
                 _configure_writable(conn)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from annotator import gcpause, pacing
 from annotator.core import review as core
 from annotator.core import review_kept as kept_mod
-from annotator.store import beside, original
+from annotator.store import original
 from annotator.store import report_entries as entries
-from annotator.store.connection import BUSY_TIMEOUT_MS, translated
+from annotator.store.connection import beside_window, translated
 from annotator.store.project import Project
 
 if TYPE_CHECKING:
@@ -212,8 +211,4 @@ def _snapshot(pairs: list[tuple[int, str]], revisions: dict[int, int], shares: e
 def reader(project: Project) -> Project:
     """A second, read-only connection to ``project``'s file, for work off the GUI thread (a report): it reads
     what is committed, never writes, and may be used from the thread that asks for it."""
-    with translated("open", project.path):
-        conn = beside.connect(project.path, f"file:{quote(str(project.path.resolve()))}?mode=ro",
-                              isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return Project(conn, project.path, True, project.user, None)
+    return Project(beside_window(project.path, write=False), project.path, True, project.user, None)

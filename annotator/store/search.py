@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import orjson
 
@@ -22,8 +21,7 @@ from annotator.core.search import hits as core_hits
 from annotator.core.search.hits import Hit
 from annotator.core.search.query import REGEX_TIMEOUT_S, Query, locate
 from annotator.errors import AnnotatorError
-from annotator.store import beside, connection
-from annotator.store.connection import BUSY_TIMEOUT_MS
+from annotator.store import connection
 
 #: statements read in the first batch (a first page of hits), then twice as many each batch up to :data:`BATCH`
 FIRST_BATCH = 16
@@ -242,10 +240,4 @@ def search_all(conn: sqlite3.Connection, query: Query, context: int = core_hits.
 
 def reader(path: Path) -> sqlite3.Connection:
     """A read-only connection to the user's own project for a search off the GUI thread (any thread may use it)."""
-    with connection.translated("open", path):
-        conn = beside.connect(path, f"file:{quote(str(path.resolve()))}?mode=ro", isolation_level=None,
-                              timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA trusted_schema = OFF")
-        conn.execute("PRAGMA query_only = ON")
-    return conn
+    return connection.beside_window(path, write=False)
