@@ -111,10 +111,6 @@ class _Stamped:
         self.stream = formats.jsonl.Stream(path)
         self.provenance = Provenance(path.name, file_sha256(path), "jsonl", __version__)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        for batch, _position in self.positioned():
-            yield batch
-
     def positioned(self) -> Iterator[tuple[list[IncomingDocument], int]]:
         """(batch, bytes of the file read once it was made)."""
         for batch in self.stream:

@@ -1,4 +1,4 @@
-"""File ▸ Import and File ▸ Export run in a thread (``ui/filejob.py``): the window keeps painting through a long
+"""File ▸ Import and File ▸ Export run in a thread (``ui/files/job.py``): the window keeps painting through a long
 import, the progress dialog moves within a large file and its Cancel leaves that file out whole; an export's Cancel
 writes nothing. The window's own connection then works on, and the command line reads what the thread wrote.
 Driven through the real menu actions, dialogs and keys; the database and files read afterwards."""
