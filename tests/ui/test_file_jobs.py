@@ -178,3 +178,40 @@ def test_an_export_runs_in_a_thread_and_its_cancel_writes_nothing(window, projec
     assert len(out.read_bytes().splitlines()) == before
     assert f"Exported {before} record(s)" in window.statusBar().currentMessage()
     assert _label_key_saves(qtbot, window, project)
+
+
+def test_other_tools_files_go_in_through_the_window_as_through_the_command_line(window, project, qtbot, tmp_path,
+                                                                                monkeypatch):
+    """doccano's and Prodigy's own example files (tests/formats/data), read a batch of two at a time in the import's
+    thread: the window says what `annotator import` says of them (the statements, the skipped tasks, the labels it
+    cannot hold, the file it refuses and why) and holds the same statements."""
+    from pathlib import Path
+
+    from tests.helpers import run_cli
+    from tests.store.streaming import stream_imports
+
+    stream_imports(monkeypatch)
+    data = Path(__file__).parent.parent / "formats" / "data"
+    files = sorted(str(p) for p in data.rglob("*.jsonl"))
+    assert len(files) == 3
+    monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: files)
+    timer, seen = _watch(window)
+    _trigger_import(window)
+    timer.stop()
+    alone = tmp_path / "alone.sqlite"
+    said = run_cli("import", alone, *files)
+    assert said.returncode == 1  # one file refused
+    lines = (said.stdout + said.stderr).decode().splitlines()
+    told = seen["report"][0].splitlines()
+    assert [ln for ln in lines if not ln.startswith("  ")] == told
+    assert any(ln.startswith("rejected") and "column_data" in ln for ln in told)
+
+    def texts(path):  # type: ignore[no-untyped-def]
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return {r[0] for r in conn.execute("SELECT sha256 FROM documents")}
+        finally:
+            conn.close()
+
+    assert texts(alone) and texts(alone) <= texts(project.path)
+    assert len(window.documents.model.rows) == len(texts(project.path))
