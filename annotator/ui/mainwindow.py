@@ -176,12 +176,17 @@ class MainWindow(QMainWindow):
         self._labels_changed()
         self.documents_changed()
         self._update_title()
+        self.open_first_unfinished()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_first_unfinished(self) -> None:
+        """The first statement still to do (else the first listed); an empty view when there is none."""
+        session = self.session
         first = session.project.next_unfinished() or next(iter(r.id for r in self.documents.model.rows), None)
         if first is not None:
             self.open_document(first)
         else:
             self.view.set_document("", [], session.labels)
-        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_project(self, path: Path, create: bool = False) -> bool:
         if inuse.open_project_of(path) is not None:  # already open here (by inode): nothing to do

@@ -67,15 +67,16 @@ def _trigger_import(window):  # type: ignore[no-untyped-def]
     _trigger(window, "Import Files…")
 
 
-def _label_key_saves(qtbot, window, project) -> bool:  # type: ignore[no-untyped-def]
-    """The window's own connection works on: back in the statement, a label key saves a span."""
+def _label_key_saves(qtbot, window, project, start: int | None = None, length: int = 5) -> bool:  # type: ignore[no-untyped-def]
+    """The window's own connection works on: back in the statement, a label key saves a span there (by default on
+    "peace" in the fixture's statement)."""
+    start = HOSTILE.index("peace") if start is None else start
     window.activateWindow()  # back from the report's box (activation is asynchronous)
     qtbot.waitUntil(window.isActiveWindow)
     window.view.setFocus()
-    doc = window.session.document.id
-    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    key_select(qtbot, window.view, start, length)
     qtbot.keyClick(window.view, "1")
-    return bool(spans_in_db(project, doc))
+    return (start, start + length, "threat", "") in spans_in_db(project, window.session.document.id)
 
 
 def _count(project) -> int:  # type: ignore[no-untyped-def]
@@ -215,3 +216,19 @@ def test_other_tools_files_go_in_through_the_window_as_through_the_command_line(
 
     assert texts(alone) and texts(alone) <= texts(project.path)
     assert len(window.documents.model.rows) == len(texts(project.path))
+
+
+def test_importing_into_an_empty_project_opens_its_first_statement(qtbot, tmp_path, monkeypatch):
+    from tests.ui.conftest import window_over
+
+    source = tmp_path / "two.jsonl"
+    source.write_bytes(b'{"text": "We urge calm \xf0\x9f\x98\x80 now.\\r\\n"}\n{"text": "A second one."}\n')
+    monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(source)])
+    with window_over(qtbot, tmp_path, []) as (window, project):
+        assert window.session.document is None and window.view.text == ""
+        timer, seen = _watch(window)
+        _trigger_import(window)
+        timer.stop()
+        assert seen["report"] and "imported 2 document(s)" in seen["report"][0]
+        assert window.session.document is not None and window.view.text == "We urge calm 😀 now.\r\n"
+        assert _label_key_saves(qtbot, window, project, 3, 4)

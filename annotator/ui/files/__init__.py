@@ -80,6 +80,8 @@ class Files:
         if report.new_labels:
             self.session.labels_set()
         self.window.documents_changed()
+        if self.session.document is None and report.imported:  # a project that was empty: its first statement
+            self.window.open_first_unfinished()
         show_import_report(self.window, report)
 
     # ------------------------------------------------------------------ export
