@@ -307,7 +307,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from annotator.store import backups
+    from annotator.store import backups, restoring
 
     if args.list or args.backup is None:
         infos = backups.list_backups(args.project)
@@ -326,7 +326,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
             print(f"  {n:>3}  {item.local_time():<19}  {size:>9}  {docs:>9}  {spans:>7}  {why}")
         return 0
     chosen = backups.find(args.project, args.backup)
-    done = backups.restore(args.project, chosen)
+    done = restoring.restore(args.project, chosen)
     print(f"restored {args.project} from {chosen.name}")
     if done.previous is not None:
         print(f"the project as it was is kept as backup {done.previous.name}")

@@ -37,6 +37,9 @@ _HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdiges
 _TAGGED = re.compile(r"(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]+)-[A-Za-z0-9_]+")
 #: what mkstemp/mkdtemp and secrets.token_hex add (older versions' untagged names)
 _UNTAGGED = re.compile(r"[A-Za-z0-9_]{4,}")
+#: what a restore leaves beside a project when it is killed (``store/restoring.py``): the backup's copy, and the
+#: replaced file kept by a second name until it is let go of; removed by the next restore and the next open
+RESTORE_SUFFIXES = (".restoring", ".replaced")
 #: files SQLite keeps beside a database being created
 _SQLITE_SIDES = ("-journal", "-wal", "-shm")
 

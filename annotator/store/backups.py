@@ -1,4 +1,4 @@
-"""Rotating backups of project files, made through SQLite's backup API (DESIGN.md §2.2), and restoring them.
+"""Rotating backups of project files, made through SQLite's backup API (DESIGN.md §2.2).
 
 Backups live in the user data directory (``paths.backups_dir()``), never beside the project: one folder per
 project, named by a readable part of the project's name and a hash of its absolute path
@@ -18,11 +18,7 @@ describes with another size, is opened and checked as before).
 File names sort by time: ``20250301T101500.123456Z-open.sqlite`` — the UTC time, then why it was made
 (``open``, ``periodic``, ``before-restore``, ``manual``).
 
-:func:`restore` replaces a project with one of its backups, atomically: the project as it is now is backed up
-first; the backup is copied into a temporary file beside the project and renamed over it. The old file's
-``-wal`` is folded into it and removed first (by leaving WAL mode), which needs the project closed everywhere:
-when another window or process still has it open, the restore is refused with a message saying so, because a
-stale ``-wal`` beside the restored file would be replayed into it.
+Restoring one (``store/restoring.py``) backs the project up first, with the reason ``before-restore``.
 """
 
 from __future__ import annotations
@@ -31,12 +27,10 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
 import sqlite3
-import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +38,7 @@ from urllib.parse import quote
 
 from annotator import paths
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import beside, connection, readonly
+from annotator.store import beside, connection
 from annotator.store.backup_policy import MANIFEST as MANIFEST  # retention and the manifest live in backup_policy
 from annotator.store.backup_policy import SKIP_UNCHANGED, fingerprint, kept_by_age, read_manifest, write_manifest
 
@@ -60,8 +54,6 @@ _NAME = re.compile(r"^(\d{8}T\d{6}\.\d{6})Z-([a-z-]+)(?:-(\d+))?\.sqlite$")
 _TEMP_PREFIX = ".backup-"
 #: a temporary file older than this is a leftover of a killed process, not a backup in progress
 _STALE_TEMP_SECONDS = 600
-#: how long a restore waits for other connections to let go of the project
-RESTORE_WAIT_SECONDS = 2.0
 
 
 class BackupError(AnnotatorError):
@@ -200,28 +192,58 @@ def _next_stamp(folder: Path) -> str:
     return _stamp(now)
 
 
-def copy_into(source: sqlite3.Connection, target: Path) -> tuple[int, int]:
+#: pages (4 KiB each) copied per step of a backup that reports its progress: 64 MiB, about 0.3 s
+STEP_PAGES = 16384
+#: what a backup that reports its progress is told: (pages copied, pages in all)
+Step = Callable[[int, int], None]
+
+
+def copy_into(source: sqlite3.Connection, target: Path, step: Step | None = None,
+              cancelled: Callable[[], bool] | None = None) -> tuple[int, int]:
     """Copy a consistent snapshot of ``source`` into the new file ``target`` as one rollback-journal database;
-    returns its (documents, spans), for the manifest."""
+    returns its (documents, spans), for the manifest.
+
+    ``step``: the copy is made in steps of :data:`STEP_PAGES`, each reported, within one read transaction of
+    ``source`` (one snapshot: a write meanwhile by another connection would otherwise restart the copy).
+    ``cancelled()``, asked after each step and during the copy's check, stops it with ``connection.Cancelled``."""
     dest = sqlite3.connect(str(target), isolation_level=None)
+    began = False
     try:
-        source.backup(dest)
+        if step is None and cancelled is None:
+            source.backup(dest)
+        else:
+            if not source.in_transaction:
+                source.execute("BEGIN")
+                began = True
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the snapshot starts here
+
+            def progress(_status: int, remaining: int, total: int) -> None:
+                if cancelled is not None and cancelled():
+                    raise connection.Cancelled(f"the copy into {target.name} was cancelled")
+                if step is not None:
+                    step(total - remaining, total)
+
+            source.backup(dest, pages=STEP_PAGES, progress=progress)
         # the copy carries the source's WAL flag in its header; a backup is one self-contained file
         dest.execute("PRAGMA journal_mode = DELETE")
         try:  # quick_check and the value types: the whole-file check a large project skips when opened
-            connection.check_contents(dest, target)
+            connection.check_contents(dest, target, cancelled=cancelled)
         except ProjectFileError as exc:
             raise BackupError(f"the copy did not verify ({exc.message})") from None
         documents = dest.execute("SELECT count(*) FROM documents").fetchone()[0]
         spans = dest.execute("SELECT count(*) FROM spans").fetchone()[0]
     finally:
         dest.close()
+        if began:
+            with contextlib.suppress(sqlite3.Error):
+                source.execute("ROLLBACK")
     _fsync_file(target)
     return int(documents), int(spans)
 
 
 def backup_connection(
-    source: sqlite3.Connection, project_path: str | Path, reason: str = "manual", keep: int | None = None
+    source: sqlite3.Connection, project_path: str | Path, reason: str = "manual", keep: int | None = None,
+    step: Step | None = None, cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Back up the database open on ``source`` (a project's connection) into the project's backup folder.
 
@@ -229,6 +251,7 @@ def backup_connection(
     newest backup, that backup's path (no copy is made). ``keep``: also keep at most this many (tests, stress
     runs); retention is otherwise by age (:func:`kept_by_age`). Raises :class:`BackupError` with a clear message
     when the backup folder cannot take it (full, read-only, ...); the backups already there are left as they were.
+    ``step`` and ``cancelled``: see :func:`copy_into` (a cancelled backup leaves nothing behind).
     """
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
@@ -246,7 +269,7 @@ def backup_connection(
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            documents, spans = copy_into(source, tmp)
+            documents, spans = copy_into(source, tmp, step, cancelled)
             target = _unique(folder, f"{_next_stamp(folder)}-{reason}")
             os.chmod(tmp, paths.new_file_mode(target))
             os.replace(tmp, target)
@@ -312,13 +335,18 @@ def backup_in_own_connection(project_path: str | Path, reason: str = "manual", k
     The file is only ever opened through SQLite: opening and closing it directly would drop the POSIX locks the
     process's other connections hold on it."""
     path = Path(project_path)
-    with _translated(f"cannot back up {path.name}"):
-        conn = beside.connect(path, f"file:{quote(str(path.resolve()))}", isolation_level=None,
-                              timeout=connection.BUSY_TIMEOUT_MS / 1000)
+    conn = own_connection(path)
     try:
         return backup_connection(conn, path, reason, keep)
     finally:
         conn.close()
+
+
+def own_connection(path: Path) -> sqlite3.Connection:
+    """A connection of its own to a project (see :func:`backup_in_own_connection`)."""
+    with _translated(f"cannot back up {path.name}"):
+        return beside.connect(path, f"file:{quote(str(path.resolve()))}", isolation_level=None,
+                              timeout=connection.BUSY_TIMEOUT_MS / 1000)
 
 
 def _unique(folder: Path, base: str) -> Path:
@@ -438,139 +466,3 @@ def find(project_path: str | Path, which: str) -> Path:
     if candidate.is_file():
         return candidate
     raise BackupError(f"no backup {which!r} of {Path(project_path).name} (see `annotator restore PROJECT --list`)")
-
-
-# -- restoring ------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Restored:
-    project: Path
-    backup: Path
-    #: the project as it was just before, itself kept as a backup (None when there was no file, or it was
-    #: unreadable and was kept as raw bytes instead: see ``damaged_copy``)
-    previous: Path | None
-    damaged_copy: Path | None = None
-
-
-def restore(project_path: str | Path, backup_path: str | Path, keep: int | None = None) -> Restored:
-    """Replace the project file with a backup, atomically (see the module docstring).
-
-    Raises :class:`~annotator.errors.ProjectFileError` / :class:`BackupError` with a clear message, leaving the
-    project as it was, when the backup is not a readable project, when the project is open elsewhere, or when
-    the disk refuses.
-    """
-    project = Path(project_path)
-    backup = Path(backup_path)
-    if not backup.is_file():
-        raise BackupError(f"no such backup: {backup}")
-    if project.is_dir():
-        raise ProjectFileError(f"{project} is a folder, not a project file")
-    if project.exists() and os.path.samefile(project, backup):
-        raise BackupError(f"{backup} is the project itself, not a backup of it")
-    # 1. the backup must be a project this version can open (read from a private copy: never touched)
-    with connection.translated("read the backup", backup):
-        source, workdir = readonly.open_readonly_copy(backup)
-    tmp: Path | None = None
-    try:
-        # 2. the new file, complete and synced, beside the project (so the rename is atomic)
-        with _translated(f"cannot restore {project.name}"):
-            project.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{project.name}.", suffix=".restoring", dir=project.parent)
-            os.close(fd)
-            tmp = Path(tmp_name)
-            copy_into(source, tmp)
-            os.chmod(tmp, paths.new_file_mode(project))  # the restored project keeps the project's permissions
-        # 3. keep the project as it is now, and take it over: fold its -wal in, hold it exclusively, rename
-        return _replace(project, tmp, backup, keep)
-    finally:
-        source.close()
-        shutil.rmtree(workdir, ignore_errors=True)
-        if tmp is not None:
-            _remove(tmp, Path(f"{tmp}-journal"))
-
-
-def _replace(project: Path, tmp: Path, backup: Path, keep: int | None) -> Restored:
-    wal, shm = Path(f"{project}-wal"), Path(f"{project}-shm")
-    if not project.exists():
-        if wal.exists() and wal.stat().st_size:
-            raise ProjectFileError(f"{project} is missing but its {wal.name} is there; move {wal.name} away first")
-        _remove(wal, shm)
-        with _translated(f"cannot restore {project.name}"):
-            os.replace(tmp, project)
-            _fsync_dir(project.parent)
-        return Restored(project, backup, None)
-
-    with contextlib.suppress(OSError):  # the restored file keeps the permissions the project had
-        os.chmod(tmp, stat.S_IMODE(project.stat().st_mode))
-    previous: Path | None = None
-    damaged: Path | None = None
-    opened = sqlite3.connect(str(project), isolation_level=None, timeout=RESTORE_WAIT_SECONDS)
-    conn: sqlite3.Connection | None = opened
-    try:
-        try:
-            connection.validate(opened, project)
-            readable = True
-        except (ProjectFileError, sqlite3.DatabaseError, UnicodeDecodeError):
-            readable = False
-        if readable:
-            # keep one more than usual until the next backup, so the one being restored is not rotated away
-            previous = backup_connection(opened, project, "before-restore", None if keep is None else keep + 1)
-            _take_over(opened, project)
-        else:
-            opened.close()
-            conn = None
-            damaged = _keep_damaged(project)
-            _remove(wal, shm)
-        with _translated(f"cannot restore {project.name}"):
-            os.replace(tmp, project)
-            _fsync_dir(project.parent)
-    finally:
-        if conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-            conn.close()
-    return Restored(project, backup, previous, damaged)
-
-
-def _take_over(conn: sqlite3.Connection, project: Path) -> None:
-    """Leave WAL mode (which folds the ``-wal`` into the file and removes it, and is only possible when no other
-    connection has the project open), then hold the file exclusively until it has been replaced."""
-    busy = ProjectFileError(
-        f"cannot restore {project.name}: it is open in another window or process; close it there, then restore"
-    )
-    try:
-        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        if str(mode).lower() != "delete":
-            raise busy
-        conn.execute("BEGIN EXCLUSIVE")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            raise busy from exc
-        problem = connection.user_problem(exc)
-        if problem is None:
-            raise
-        raise ProjectFileError(f"cannot restore {project.name}: {problem}") from exc
-
-
-def _keep_damaged(project: Path) -> Path:
-    """An unreadable project cannot go through SQLite: keep its raw bytes (and its -wal) before replacing it."""
-    folder = folder_for(project)
-    base = f"{_stamp()}-damaged"
-    with _translated(f"cannot keep a copy of {project.name} in {folder}"):
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{base}.bin"
-        tmp = folder / f"{_TEMP_PREFIX}{base}.part"
-        try:
-            shutil.copyfile(project, tmp)
-            _fsync_file(tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            _remove(tmp)
-            raise
-        wal = Path(f"{project}-wal")
-        if wal.exists():
-            shutil.copyfile(wal, folder / f"{base}.bin-wal")
-        _fsync_dir(folder)
-    return target

@@ -184,9 +184,11 @@ def check_identity(conn: sqlite3.Connection, path: Path) -> int:
     return int(version)
 
 
-def check_contents(conn: sqlite3.Connection, path: Path, budget: int | None = None) -> None:
-    """``quick_check`` and the type checks, bounded by ``budget`` virtual-machine steps (None: unbounded)."""
-    with bounded(conn, budget, path):
+def check_contents(conn: sqlite3.Connection, path: Path, budget: int | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> None:
+    """``quick_check`` and the type checks, bounded by ``budget`` virtual-machine steps (None: unbounded), stopped
+    (:class:`Cancelled`) once ``cancelled()``."""
+    with bounded(conn, budget, path, cancelled):
         factory = conn.text_factory
         conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the report may quote the file's bad bytes
         try:
@@ -201,10 +203,11 @@ def check_contents(conn: sqlite3.Connection, path: Path, budget: int | None = No
                 raise ProjectFileError(f"{path} is damaged ({what}); restore it from a backup")
 
 
-def validate(conn: sqlite3.Connection, path: Path, budget: int | None = None) -> int:
+def validate(conn: sqlite3.Connection, path: Path, budget: int | None = None,
+             cancelled: Callable[[], bool] | None = None) -> int:
     """Check the file is an Annotator project we can read, whole; return its schema version."""
     version = check_identity(conn, path)
-    check_contents(conn, path, budget)
+    check_contents(conn, path, budget, cancelled)
     return version
 
 
@@ -486,6 +489,7 @@ def open_writable(path: Path) -> sqlite3.Connection:
     if not writable(path):
         raise ProjectFileError(f"cannot open {path} for editing: the file or its folder is read-only")
     check_wal(path)
+    leftovers.clean_beside(path, leftovers.RESTORE_SUFFIXES)  # a killed restore's copies (0.9 GB at 100 000)
     conn = _connect(path)
     try:
         version = validate_on_open(conn, path)

@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator import leftovers
@@ -41,7 +42,8 @@ def file_stamp(path: Path) -> tuple[object, ...]:
     return tuple(out)
 
 
-def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection, Path | None, bool]:
+def open_readonly(path: Path, trusted: bool = False,
+                  cancelled: Callable[[], bool] | None = None) -> tuple[sqlite3.Connection, Path | None, bool]:
     """Open a project for reading only; it is never migrated, written or checkpointed.
 
     ``trusted`` (the user's own project, read by a command while a window may edit it): opened in place with
@@ -54,7 +56,8 @@ def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection
     and ``-shm`` (a window has it open); otherwise ``immutable`` too, so a command leaves nothing beside a file it
     reads, and the caller checks :func:`file_stamp` afterwards (a window that opened and wrote meanwhile makes the
     read void, see ``Project.changed_while_reading``). Returns the connection, the private folder to remove on
-    close (or None), and whether the read is immutable.
+    close (or None), and whether the read is immutable. The check of a colleague's file stops
+    (``connection.Cancelled``) once ``cancelled()``.
     """
     check_header(path)
     here = _open_here(path)
@@ -67,7 +70,7 @@ def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection
     immutable = not here and (not trusted or not writable(path) or not (
         os.path.exists(f"{path}-wal") and os.path.exists(f"{path}-shm")))
     if not here and ((immutable and wal_pending(path)) or _version_of(path) < schema.SCHEMA_VERSION):
-        conn, workdir = _open_private_copy(path, trusted)
+        conn, workdir = _open_private_copy(path, trusted, cancelled)
         return conn, workdir, False
     uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     conn = _connect(uri, uri=True)
@@ -75,7 +78,7 @@ def open_readonly(path: Path, trusted: bool = False) -> tuple[sqlite3.Connection
         if trusted:  # the user's own project: as when opened for editing
             validate_on_open(conn, path)
         else:  # a colleague's file: checked whole before any read, with bounded work
-            validate(conn, path, budget_for(path))
+            validate(conn, path, budget_for(path), cancelled)
         conn.execute("PRAGMA query_only = ON")
     except BaseException:
         conn.close()
@@ -93,7 +96,8 @@ def _version_of(path: Path) -> int:
         raise ProjectFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _open_private_copy(path: Path, trusted: bool) -> tuple[sqlite3.Connection, Path]:
+def _open_private_copy(path: Path, trusted: bool,
+                       cancelled: Callable[[], bool] | None = None) -> tuple[sqlite3.Connection, Path]:
     workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
     try:
         copy = workdir / "project.sqlite"
@@ -114,7 +118,7 @@ def _open_private_copy(path: Path, trusted: bool) -> tuple[sqlite3.Connection, P
             if trusted:
                 check_if_small(conn, path)
             else:
-                check_contents(conn, path, budget_for(path))
+                check_contents(conn, path, budget_for(path), cancelled)
             if version < schema.SCHEMA_VERSION:  # migrate the private copy, never the colleague's file
                 conn.execute("BEGIN IMMEDIATE")
                 schema.migrate(conn, version)
@@ -129,6 +133,7 @@ def _open_private_copy(path: Path, trusted: bool) -> tuple[sqlite3.Connection, P
     return conn, workdir
 
 
-def open_readonly_copy(path: Path) -> tuple[sqlite3.Connection, Path]:
-    """A colleague's file (or a backup) read through a private copy; see :func:`open_readonly`."""
-    return _open_private_copy(path, trusted=False)
+def open_readonly_copy(path: Path, cancelled: Callable[[], bool] | None = None) -> tuple[sqlite3.Connection, Path]:
+    """A colleague's file (or a backup) read through a private copy; see :func:`open_readonly`. Its check stops
+    (``connection.Cancelled``) once ``cancelled()``."""
+    return _open_private_copy(path, trusted=False, cancelled=cancelled)

@@ -181,12 +181,12 @@ def backup(project_path: str, seed: int) -> None:
 
 
 def restore(project_path: str, a: str, b: str) -> None:
-    from annotator.store import backups
+    from annotator.store import restoring
 
     say("ready")
     while True:
         for which in (a, b):
-            backups.restore(project_path, which, keep=3)
+            restoring.restore(project_path, which, keep=3)
             say("ack-file", Path(which).name)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from annotator import cli, paths
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import Project, backups
+from annotator.store import Project, backups, restoring
 from tests.reliability.common import dump, integrity, make_project, settled
 from tests.ui.conftest import record_messages, show_window
 
@@ -157,13 +157,13 @@ def test_restore_replaces_the_project_and_keeps_the_current_one_first(tmp_path):
     old_dump = dump(project)
     add_spans(project, 4)
     new_dump = dump(project)
-    done = backups.restore(project, old)
+    done = restoring.restore(project, old)
     assert dump(project) == old_dump and integrity(project) == "ok"
     assert done.previous is not None and "before-restore" in done.previous.name
     assert dump(done.previous) == new_dump, "the project as it was is itself a backup"
     assert not list(tmp_path.glob(".*restoring*")), "no temporary file left beside the project"
     # and the restore can be undone
-    backups.restore(project, done.previous)
+    restoring.restore(project, done.previous)
     assert dump(project) == new_dump
 
 
@@ -188,7 +188,7 @@ def test_restore_folds_the_old_wal_in_first_and_never_replays_it(tmp_path):
     subprocess.run([sys.executable, "-c", script], check=True, env={**os.environ}, timeout=60)
     wal = Path(f"{project}-wal")
     assert wal.exists() and wal.stat().st_size > 0
-    done = backups.restore(project, old)
+    done = restoring.restore(project, old)
     assert not wal.exists() and not Path(f"{project}-shm").exists()
     assert dump(project) == old_dump
     conn = sqlite3.connect(done.previous)
@@ -207,7 +207,7 @@ def test_restore_is_refused_while_the_project_is_open_elsewhere(tmp_path):
     other = Project.open(project)
     try:
         with pytest.raises(ProjectFileError, match="open in another window or process"):
-            backups.restore(project, old)
+            restoring.restore(project, old)
         assert other.stats()["spans"] == 20  # the other one keeps working
         other.add_span(other.documents()[0].id, 0, 1, "threat")
     finally:
@@ -228,7 +228,7 @@ def test_restore_over_a_damaged_project_keeps_its_bytes(tmp_path):
     project.write_bytes(bytes(data))
     with pytest.raises(ProjectFileError, match="damaged"):
         Project.open(project)
-    done = backups.restore(project, old)
+    done = restoring.restore(project, old)
     assert done.previous is None and done.damaged_copy is not None
     assert done.damaged_copy.read_bytes() == bytes(data)
     assert integrity(project) == "ok"
@@ -241,13 +241,13 @@ def test_restore_of_a_bad_backup_changes_nothing(tmp_path):
         bad = tmp_path / name
         bad.write_bytes(payload)
         with pytest.raises(AnnotatorError, match="not an Annotator project"):
-            backups.restore(project, bad)
+            restoring.restore(project, bad)
     newer = make_project(tmp_path / "newer.sqlite")
     conn = sqlite3.connect(newer)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
     with pytest.raises(AnnotatorError, match="newer Annotator"):
-        backups.restore(project, newer)
+        restoring.restore(project, newer)
     assert project.read_bytes() == before
     assert not list(tmp_path.glob(".*restoring*"))
 
@@ -257,7 +257,7 @@ def test_restore_recreates_a_missing_project(tmp_path):
     old = backups.backup_file(project)
     expected = dump(project)
     project.unlink()
-    done = backups.restore(project, old)
+    done = restoring.restore(project, old)
     assert done.previous is None and dump(project) == expected
 
 

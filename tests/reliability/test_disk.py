@@ -19,7 +19,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from annotator import cli
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import Project, backups
+from annotator.store import Project, backups, restoring
 from annotator.store.transfer import export_project, import_paths
 from tests.reliability.common import dump, make_project, settled
 from tests.reliability.faults import FaultyConnection
@@ -189,7 +189,7 @@ def test_backups_to_a_full_disk(disk, tmp_path, monkeypatch, qtbot, messages):
     # a restore needs a backup of the project as it is: refused, the project untouched
     before = project.read_bytes()
     with pytest.raises(AnnotatorError, match="the disk is full"):
-        backups.restore(project, first)
+        restoring.restore(project, first)
     assert project.read_bytes() == before
     # the window: a backup on open fails, says so in the status bar, and labelling goes on
     # (after a change: a backup on open of a project unchanged since its last backup is skipped, needing no disk)
@@ -260,7 +260,7 @@ def test_export_backup_and_restore_into_a_read_only_folder(disk, tmp_path, monke
         with pytest.raises(backups.BackupError, match="Read-only file system"):
             backups.backup_file(project)
         with pytest.raises(AnnotatorError, match="read-only|Read-only"):
-            backups.restore(restored, good)
+            restoring.restore(restored, good)
         assert target.read_bytes() == b"old\n" and restored.read_bytes() == project.read_bytes()
     finally:
         disk.writable()
