@@ -224,6 +224,8 @@ def copy_into(source: sqlite3.Connection, target: Path, step: Step | None = None
                     step(total - remaining, total)
 
             source.backup(dest, pages=STEP_PAGES, progress=progress)
+            if step is not None:
+                step(0, 0)  # copied: its check follows, of no known length
         # the copy carries the source's WAL flag in its header; a backup is one self-contained file
         dest.execute("PRAGMA journal_mode = DELETE")
         try:  # quick_check and the value types: the whole-file check a large project skips when opened

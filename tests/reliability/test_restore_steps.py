@@ -49,6 +49,7 @@ def test_prepare_tells_its_four_steps_and_finish_makes_no_second_copy(tmp_path, 
             assert any(f"(step {n} of 4)" in text for text in steps), steps
         copying = [(d, t) for text, d, t in told if "step 2 of 4" in text and t]
         assert len(copying) > 2 and copying[-1][0] == copying[-1][1], copying  # moved, and ended at the end
+        assert told[-1][1:] == (0, 0), "the check of the copy that follows has no known length"
         made = set(backups.folder_for(project).iterdir())
         done = prepared.finish()
     finally:
