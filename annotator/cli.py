@@ -206,6 +206,19 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
     return report, within
 
 
+def _steps():  # type: ignore[no-untyped-def]
+    """Long work's steps on stderr, only when it is a terminal: what it is doing, and its percent where it knows
+    (``restoring.prepare``'s ``progress``); the line is cleared once the work is done."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(text: str, done: int, total: int) -> None:
+        percent = f" {100 * done // total}%" if total else ""
+        print(f"\r\x1b[K{terminal_safe(text)}{percent}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.store import Project
     from annotator.store.editlock import check_command_may_write
@@ -326,7 +339,12 @@ def _cmd_restore(args: argparse.Namespace) -> int:
             print(f"  {n:>3}  {item.local_time():<19}  {size:>9}  {docs:>9}  {spans:>7}  {why}")
         return 0
     chosen = backups.find(args.project, args.backup)
-    done = restoring.restore(args.project, chosen)
+    steps = _steps()
+    try:
+        done = restoring.restore(args.project, chosen, progress=steps)
+    finally:
+        if steps is not None:
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)  # the steps' line cleared
     print(f"restored {args.project} from {chosen.name}")
     if done.previous is not None:
         print(f"the project as it was is kept as backup {done.previous.name}")

@@ -93,14 +93,16 @@ class Prepared:
         _remove(self.tmp, Path(f"{self.tmp}-journal"))
 
 
-def restore(project_path: str | Path, backup_path: str | Path, keep: int | None = None) -> Restored:
-    """Replace the project file with a backup, atomically (see the module docstring).
+def restore(project_path: str | Path, backup_path: str | Path, keep: int | None = None,
+            progress: Progress | None = None) -> Restored:
+    """Replace the project file with a backup, atomically (see the module docstring); ``progress``: as
+    :func:`prepare` tells it.
 
     Raises :class:`~annotator.errors.ProjectFileError` / :class:`BackupError` with a clear message, leaving the
     project as it was, when the backup is not a readable project, when the project is open elsewhere, or when
     the disk refuses.
     """
-    prepared = prepare(project_path, backup_path, keep)
+    prepared = prepare(project_path, backup_path, keep, progress)
     try:
         done = prepared.finish()
     finally:

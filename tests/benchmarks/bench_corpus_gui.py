@@ -14,10 +14,10 @@
 - File ▸ Import of 10 000 more statements (one JSON Lines file, 20 MB; quick mode 200) through the window's own
   call: the time to the report (info) and the worst event-loop stall while the import's thread runs (≤ 16 ms); the
   list's refresh and the report's box after it are noted apart (the window's own work, as a filter's change);
-- File ▸ Restore from Backup of the project's newest backup (at 100 000 statements the backup checked, two copies of a 0.9 GB file and theirs):
-  from the call to the project open again (info), and the worst event-loop stall while its thread reads and copies
-  (≤ 16 ms); closing the project, the rename and opening it again after are noted apart (the window's own work, as
-  an open: nothing can be shown meanwhile).
+- File ▸ Restore from Backup of the project's newest backup (at 100 000 statements: the backup checked, two copies
+  of a 0.9 GB file and their checks): from the call to the project open again (info), and the worst event-loop stall
+  while its thread reads and copies (≤ 16 ms); closing the project, the rename and opening it again after are noted
+  apart (the window's own work, as an open: nothing can be shown meanwhile).
 """
 
 from __future__ import annotations

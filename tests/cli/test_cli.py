@@ -4,6 +4,8 @@ import codecs
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -157,22 +159,15 @@ def test_missing_import_path(project, tmp_path):
     assert b"no such file or folder" in result.stderr
 
 
-def test_import_on_a_terminal_shows_how_far_into_a_large_file_it_is(tmp_path):
-    """stderr a terminal (a pty): the file being imported and, for a JSON Lines file read in batches, its percent."""
+def _on_a_terminal(*args: str) -> tuple[subprocess.CompletedProcess[bytes], bytes]:
+    """``annotator ARGS`` with stderr on a terminal (a pty): what it returned, and what the terminal was shown."""
     import os
     import pty
-    import subprocess
-    import sys
 
-    source = tmp_path / "large.jsonl"
-    with source.open("w", encoding="utf-8") as fh:
-        for i in range(5000):
-            fh.write(json.dumps({"text": f"Statement {i}. " + "We urge restraint and dialogue. " * 15}) + "\n")
-    assert source.stat().st_size > 2 * 1024 * 1024  # three batches of 2 000
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run([sys.executable, "-m", "annotator", "import", str(tmp_path / "p.sqlite"), str(source)],
-                              stdout=subprocess.PIPE, stderr=follower, timeout=120)
+        done = subprocess.run([sys.executable, "-m", "annotator", *args], stdout=subprocess.PIPE, stderr=follower,
+                              timeout=120)
         os.close(follower)
         shown = b""
         while True:
@@ -185,7 +180,32 @@ def test_import_on_a_terminal_shows_how_far_into_a_large_file_it_is(tmp_path):
             shown += chunk
     finally:
         os.close(leader)
+    return done, shown
+
+
+def test_import_on_a_terminal_shows_how_far_into_a_large_file_it_is(tmp_path):
+    """stderr a terminal (a pty): the file being imported and, for a JSON Lines file read in batches, its percent."""
+    source = tmp_path / "large.jsonl"
+    with source.open("w", encoding="utf-8") as fh:
+        for i in range(5000):
+            fh.write(json.dumps({"text": f"Statement {i}. " + "We urge restraint and dialogue. " * 15}) + "\n")
+    assert source.stat().st_size > 2 * 1024 * 1024  # three batches of 2 000
+    done, shown = _on_a_terminal("import", str(tmp_path / "p.sqlite"), str(source))
     assert done.returncode == 0 and b"imported 5000 document(s)" in done.stdout
     percents = [int(p) for p in re.findall(rb"large\.jsonl (\d+)%", shown)]
     assert len(percents) >= 2 and percents == sorted(percents) and 0 < percents[0] < 100, shown[-500:]
     assert shown.rstrip().endswith(b"importing 1/1"), shown[-200:]
+
+
+def test_restore_on_a_terminal_shows_its_steps_then_clears_them(tmp_path):
+    from annotator.store import backups
+    from tests.reliability.common import make_project
+
+    project = make_project(tmp_path / "p.sqlite", docs=200)
+    backups.backup_file(project, "manual")
+    done, shown = _on_a_terminal("restore", str(project), "1")
+    assert done.returncode == 0 and b"restored" in done.stdout, (done.stdout, shown)
+    for n in range(1, 5):
+        assert f"(step {n} of 4)".encode() in shown, shown
+    assert re.search(rb"step 2 of 4\)\S* 100%", shown), shown
+    assert shown.endswith(b"\r\x1b[K"), shown[-80:]  # the terminal's line is left clear for the shell
