@@ -8,15 +8,15 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDockWidget
 
 from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING
 from annotator.core.suggest.batch import Row
 from annotator.core.suggest.evaluate import Evaluation
 from annotator.core.suggest.suggester import Suggestion
 from annotator.errors import AnnotatorError
-from annotator.ui.suggest import commands
+from annotator.ui.suggest import commands, menu
 from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
 from annotator.ui.suggest.worker import Arrived, Retrainer
@@ -74,7 +74,7 @@ class SuggestController(QObject):
                                                                                       8000))
         # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
         self.retrainer.started.connect(lambda: self.panel.say("retraining…"))
-        self.actions = self._build_actions()
+        self.actions = menu.build(self)
         self.panel.thresholdChanged.connect(self.set_threshold)
         self.panel.filtersChanged.connect(self._fill_panel)
         self.panel.suggestionActivated.connect(self.show_suggestion)
@@ -86,43 +86,6 @@ class SuggestController(QObject):
         self._bind()
 
     # ------------------------------------------------------------------ wiring
-    def _build_actions(self) -> dict[str, QAction]:
-        menu = QMenu("&Suggestions", self.window)
-        menu.setObjectName("suggestions_menu")
-        self.window.menuBar().insertMenu(self.window.menus["&View"].menuAction(), menu)
-        self.window.menus["&Suggestions"] = menu
-        actions: dict[str, QAction] = {}
-        for ident, text, keys, handler, local, separator in commands.ACTIONS:
-            action = QAction(text, self.window)
-            action.setObjectName(ident)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            slot = getattr(self, handler)
-            action.triggered.connect(lambda _=False, h=slot: h())
-            if local:
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.view.addAction(action)
-            else:
-                self.window.addAction(action)
-            if separator and menu.actions():
-                menu.addSeparator()
-            menu.addAction(action)
-            actions[ident] = action
-        menu.addSeparator()
-        menu.addAction(self.dock.toggleViewAction())
-        edit_cues = QAction("Edit Cue &Patterns…", self.window)
-        edit_cues.setObjectName("suggest_edit_cues")
-        edit_cues.triggered.connect(self.edit_cues)
-        menu.addAction(edit_cues)
-        labels_menu = self.window.menus["&Labels"]
-        labels_menu.insertAction(self.window.actions_["codebook_export"], edit_cues)  # beside Edit Codebook
-        actions["suggest_edit_cues"] = edit_cues
-        self.window.menus["&View"].addAction(self.dock.toggleViewAction())
-        # beside Next Unfinished in the Document menu
-        document = self.window.menus["&Document"]
-        after = self.window.actions_["next_doc"]
-        document.insertAction(after, actions["suggest_next_doc"])
-        return actions
-
     def _bind(self) -> None:
         session = self.window.session
         if session is self.session:
