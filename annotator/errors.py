@@ -32,5 +32,14 @@ class FormatError(AnnotatorError):
     """An input file is malformed; ``problems`` lists every bad line."""
 
 
+class Cancelled(AnnotatorError):
+    """The user cancelled long work; what it was doing is left out whole: an imported file's transaction rolls
+    back, an export's or a backup's temporary file is removed, a read or a check stops, a restore leaves the project
+    as it was. An error that reaches a generic handler says only that it was cancelled."""
+
+    def __init__(self, message: str = "cancelled") -> None:
+        super().__init__(message)
+
+
 class ReadOnlyError(ProjectFileError):
     """A change was attempted on a project opened read-only."""

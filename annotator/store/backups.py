@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from annotator import paths
-from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.errors import AnnotatorError, Cancelled, ProjectFileError
 from annotator.store import beside, connection
 from annotator.store.backup_policy import MANIFEST as MANIFEST  # retention and the manifest live in backup_policy
 from annotator.store.backup_policy import SKIP_UNCHANGED, fingerprint, kept_by_age, read_manifest, write_manifest
@@ -205,7 +205,7 @@ def copy_into(source: sqlite3.Connection, target: Path, step: Step | None = None
 
     ``step``: the copy is made in steps of :data:`STEP_PAGES`, each reported, within one read transaction of
     ``source`` (one snapshot: a write meanwhile by another connection would otherwise restart the copy).
-    ``cancelled()``, asked after each step and during the copy's check, stops it with ``connection.Cancelled``."""
+    ``cancelled()``, asked after each step and during the copy's check, stops it with ``errors.Cancelled``."""
     dest = sqlite3.connect(str(target), isolation_level=None)
     began = False
     try:
@@ -219,7 +219,7 @@ def copy_into(source: sqlite3.Connection, target: Path, step: Step | None = None
 
             def progress(_status: int, remaining: int, total: int) -> None:
                 if cancelled is not None and cancelled():
-                    raise connection.Cancelled(f"the copy into {target.name} was cancelled")
+                    raise Cancelled(f"the copy into {target.name} was cancelled")
                 if step is not None:
                     step(total - remaining, total)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.text import sha256_text
-from annotator.errors import ProjectFileError
+from annotator.errors import Cancelled, ProjectFileError
 from annotator.store import beside, connection, pair_counts, search_index, sentences
 from annotator.store.project import Project
 
@@ -98,7 +98,7 @@ def contents_problem(path: str | Path, cancelled: Callable[[], bool] | None = No
         conn.execute("PRAGMA query_only = ON")
         with connection.translated("check", path), connection.bounded(conn, None, path, cancelled):
             connection.check_contents(conn, path)
-    except connection.Cancelled:
+    except Cancelled:
         return None
     except ProjectFileError as exc:
         return exc.message

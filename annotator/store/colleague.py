@@ -235,7 +235,7 @@ class ColleagueFile:
 
     def check_whole(self, cancelled: Any = None) -> None:
         """A large project's whole check (``quick_check`` and the type checks), on its own connection (run it in
-        the background); raises ProjectFileError on damage, ``connection.Cancelled`` when ``cancelled()``."""
+        the background); raises ProjectFileError on damage, ``errors.Cancelled`` when ``cancelled()``."""
         if self._rows is None or not self.unchecked:
             return
         conn = self._rows.connect()

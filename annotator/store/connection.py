@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from annotator import inuse, leftovers, paths
-from annotator.errors import AnnotatorError, ProjectFileError, ReadOnlyError
+from annotator.errors import Cancelled, ProjectFileError, ReadOnlyError
 from annotator.store import beside, locks, schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -317,10 +317,6 @@ def bounded(conn: sqlite3.Connection, budget: int | None, path: Path,
         ) from None
     finally:
         conn.set_progress_handler(None, 0)
-
-
-class Cancelled(AnnotatorError):
-    """The user cancelled a long read."""
 
 
 #: damage that passes quick_check (a flipped type byte in a record): values of the wrong type where the code

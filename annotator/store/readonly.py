@@ -57,7 +57,7 @@ def open_readonly(path: Path, trusted: bool = False,
     reads, and the caller checks :func:`file_stamp` afterwards (a window that opened and wrote meanwhile makes the
     read void, see ``Project.changed_while_reading``). Returns the connection, the private folder to remove on
     close (or None), and whether the read is immutable. The check of a colleague's file stops
-    (``connection.Cancelled``) once ``cancelled()``.
+    (``errors.Cancelled``) once ``cancelled()``.
     """
     check_header(path)
     here = _open_here(path)
@@ -135,5 +135,5 @@ def _open_private_copy(path: Path, trusted: bool,
 
 def open_readonly_copy(path: Path, cancelled: Callable[[], bool] | None = None) -> tuple[sqlite3.Connection, Path]:
     """A colleague's file (or a backup) read through a private copy; see :func:`open_readonly`. Its check stops
-    (``connection.Cancelled``) once ``cancelled()``."""
+    (``errors.Cancelled``) once ``cancelled()``."""
     return _open_private_copy(path, trusted=False, cancelled=cancelled)

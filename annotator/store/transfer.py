@@ -13,7 +13,7 @@ from typing import Any
 
 from annotator import formats, inuse
 from annotator.core.model import ImportReport, IncomingDocument
-from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.errors import AnnotatorError, Cancelled, ProjectFileError
 from annotator.formats.common import ExportOptions, output_file
 from annotator.store.connection import SQLITE_HEADER
 from annotator.store.project import Project
@@ -22,11 +22,6 @@ from annotator.store.project import Project
 Progress = Callable[[int, int, str], None]
 #: within(bytes of the current file read, its size): after each batch of a file read in batches
 Within = Callable[[int, int], None]
-
-
-class Cancelled(Exception):
-    """The user cancelled: raised between two batches of an imported file (its transaction rolls back), or by an
-    export's ``step`` (its temporary file is removed)."""
 
 
 def import_paths(

@@ -18,7 +18,7 @@ import pytest
 
 from annotator import cli
 from annotator.core.model import IncomingDocument, IncomingSpan
-from annotator.errors import AnnotatorError, ProjectFileError
+from annotator.errors import AnnotatorError, Cancelled, ProjectFileError
 from annotator.store import Project, connection, locks
 from annotator.store.review import ColleagueFile
 
@@ -461,7 +461,7 @@ def test_untrusted_reads_are_bounded_and_cancellable(tmp_path):
     with pytest.raises(ProjectFileError, match="far more work"), connection.bounded(conn, 1, project):
         conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000) "
                      "SELECT count(*) FROM c").fetchone()
-    with pytest.raises(connection.Cancelled), connection.bounded(conn, None, project, cancelled=lambda: True):
+    with pytest.raises(Cancelled), connection.bounded(conn, None, project, cancelled=lambda: True):
         conn.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000) "
                      "SELECT count(*) FROM c").fetchone()
     conn.close()

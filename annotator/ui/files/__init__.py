@@ -15,10 +15,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from annotator.core import codebook
 from annotator.core import variables as cv
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled
 from annotator.formats.common import ExportOptions, read_bytes
 from annotator.store import variables as sv
-from annotator.store.transfer import Cancelled
 from annotator.ui import commands, filedialogs
 from annotator.ui.codebook_dialog import CodebookDialog
 from annotator.ui.dialogs import ExportDialog, error, show_import_report

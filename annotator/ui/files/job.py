@@ -23,10 +23,11 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
 
 from annotator import gcpause, pacing
 from annotator.core.model import ImportReport
+from annotator.errors import Cancelled
 from annotator.formats.common import ExportOptions
 from annotator.store import connection
 from annotator.store.project import Project
-from annotator.store.transfer import Cancelled, export_project, import_paths
+from annotator.store.transfer import export_project, import_paths
 from annotator.ui.opening import open_in_turns
 from annotator.ui.text import plain
 

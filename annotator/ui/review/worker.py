@@ -18,16 +18,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
 
 from annotator import gcpause, pacing
 from annotator.core import review as core
-from annotator.errors import AnnotatorError
-from annotator.store import connection, review_index
+from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import review as store
+from annotator.store import review_index
 from annotator.store.project import Project
 from annotator.ui.statusprogress import StatusProgress
 from annotator.ui.text import plain
-
-
-class Cancelled(Exception):
-    """Raised inside the job's progress callback when the user cancels: it unwinds the report."""
 
 
 class _Thread(QThread):
@@ -216,7 +212,7 @@ class _IndexThread(QThread):
                 review_index.walk(self._reader, self._file, self._start, self.batch.emit, self._stop)
                 if not self._stop():
                     self._file.check_whole(cancelled=self._stop)  # a large file's whole check, now J is served
-        except connection.Cancelled:
+        except Cancelled:
             self.cancelled = True
         except AnnotatorError as exc:
             self.failed.emit(str(exc))
