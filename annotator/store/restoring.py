@@ -11,7 +11,7 @@ statements the two copies of an 893 MB file and their checks take about 15 s, is
 
 - :func:`prepare` does everything that takes time and leaves the project as it is: the backup read and checked,
   copied beside the project, and the project as it is now backed up, with its fingerprint noted. It reports its
-  steps and stops (``connection.Cancelled``, nothing left behind) once ``cancelled()``.
+  steps and stops (``errors.Cancelled``, nothing left behind) once ``cancelled()``.
 - :meth:`Prepared.finish`, with the project closed in this process, takes the project over and renames the copy
   over it. The before-restore backup is made again there only if the project changed since :func:`prepare` (its
   fingerprint differs): no acknowledged work is ever replaced without a copy of it kept.
@@ -26,6 +26,7 @@ import shutil
 import sqlite3
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +52,9 @@ from annotator.store.backups import (
 #: what :func:`prepare` tells of its progress: (what it is doing, done, of how many; 0 of 0: cannot tell)
 Progress = Callable[[str, int, int], None]
 STEPS = 4
-#: how long a restore waits for other connections to let go of the project
+#: how long a restore waits for other connections to let go of the project, asking again every so often
 RESTORE_WAIT_SECONDS = 2.0
+RETRY_S = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,14 +261,29 @@ def _unchanged_since(prepared: Prepared, conn: sqlite3.Connection) -> bool:
 
 def _take_over(conn: sqlite3.Connection, project: Path) -> None:
     """Leave WAL mode (which folds the ``-wal`` into the file and removes it, and is only possible when no other
-    connection has the project open), then hold the file exclusively until it has been replaced."""
+    connection has the project open), then hold the file exclusively until it has been replaced.
+
+    SQLite refuses at once while another connection is open, without its busy wait: asked again every
+    :data:`RETRY_S` for :data:`RESTORE_WAIT_SECONDS`, so a reader that is just ending (a window's background
+    search or check, a command's read) is waited for, and a window or process that keeps the project open is
+    named in the refusal."""
     busy = ProjectFileError(
         f"cannot restore {project.name}: it is open in another window or process; close it there, then restore"
     )
+    deadline = time.monotonic() + RESTORE_WAIT_SECONDS
     try:
-        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        if str(mode).lower() != "delete":
-            raise busy
+        while True:
+            try:
+                mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                    raise
+                mode = None
+            if str(mode).lower() == "delete":
+                break
+            if time.monotonic() >= deadline:
+                raise busy
+            time.sleep(RETRY_S)
         conn.execute("BEGIN EXCLUSIVE")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():

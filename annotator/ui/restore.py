@@ -186,6 +186,9 @@ def _replace(window, prepared: restoring.Prepared, chosen: BackupInfo) -> bool: 
     keeper = getattr(window, "backups", None)
     if keeper is not None:
         keeper.join()  # a backup in progress holds the project open
+    suggestions = getattr(window, "suggestions", None)
+    if suggestions is not None:  # its process reads the project; it starts again on the reopened one
+        suggestions.retrainer.stop()
     lock = getattr(project, "lock", None)
     if lock is not None:
         project.lock = None  # keep editing rights through the restore

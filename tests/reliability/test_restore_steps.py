@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
 
+from annotator.errors import Cancelled
 from annotator.store import Project, backups, connection, restoring
 from tests.reliability.common import dump, incoming, integrity, make_project, settled
 from tests.ui.conftest import key_select, record_messages, show_window
@@ -117,7 +118,7 @@ def test_a_cancel_at_any_step_leaves_the_project_and_its_backups_as_they_were(tm
     def progress(text: str, _done: int, _total: int) -> None:
         state["step"] = int(text.split("(step ")[1][0])
 
-    with pytest.raises(connection.Cancelled):
+    with pytest.raises(Cancelled):
         restoring.prepare(project, old, progress=progress, cancelled=lambda: state["step"] >= at_step)
     assert state["step"] == at_step
     assert dump(project) == before and integrity(project) == "ok"
@@ -238,3 +239,23 @@ def test_cancel_leaves_the_project_its_backups_and_the_window_as_they_were(qtbot
     _restore_through_the_menu(window)
     assert "Restored p.sqlite" in window.statusBar().currentMessage()
     assert _label_key(qtbot, window, project, start=10) == spans, "the backup on open, and one span labelled now"
+
+
+def test_a_restore_while_the_suggestions_retrain_reads_the_project(qtbot, app_window, monkeypatch):
+    """The retrain's process reads the project while it trains; the restore stops it rather than refusing as if
+    another window had the project open (a label key just before a restore set one off), and it starts again on
+    the restored project."""
+    from annotator.ui import restore
+
+    window, project = app_window
+    restored_to = dump(project)
+    _label_key(qtbot, window, project)
+    retrainer = window.suggestions.retrainer
+    monkeypatch.setattr(restore, "confirm", lambda *_a: True)
+    for _ in range(3):
+        retrainer.start_now()
+        qtbot.waitUntil(retrainer.busy, timeout=5000)
+        assert restore.restore_from_backup(window, backups.list_backups(project)[-1])
+        assert dump(project) == restored_to
+    assert window.suggestions.version is None and not retrainer.stopped  # the restored project: trained afresh
+    qtbot.waitUntil(lambda: window.suggestions.version is not None, timeout=30_000)
