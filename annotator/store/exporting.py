@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 SPAN_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Span))
 #: the same, quoted, for a SELECT or an INSERT of whole spans
 SPAN_COLUMNS = ", ".join(f'"{f}"' for f in SPAN_FIELDS)
+
+
+def span_row(s: Span) -> tuple[int, int, int, int, str, str, str, str, str, str]:
+    """A span as its row, in :data:`SPAN_FIELDS`' order, without ``dataclasses.astuple``'s deep copy of every field
+    (undoing the deletion of a label's 331 500 spans spent 20 s of its 35 in it)."""
+    return (s.id, s.doc_id, s.start, s.end, s.label, s.annotator, s.note, s.origin, s.created, s.updated)
 T = TypeVar("T")
 _DOC_COLUMNS = "id, title, source, text, sha256, status, date, issuer, url, note"
 

@@ -21,6 +21,7 @@ from annotator.core.search.hits import Hit
 from annotator.core.text import snap_to_words
 from annotator.errors import AnnotatorError
 from annotator.store import sentences
+from annotator.store.exporting import span_row
 from annotator.store.project import Project
 from annotator.store.writing import now
 
@@ -90,11 +91,6 @@ def label_hits(project: Project, hits: Sequence[Hit], label: str, annotator: str
     return done
 
 
-def _row(s: Span) -> tuple[int, int, int, int, str, str, str, str, str, str]:
-    """A span as its row, without ``dataclasses.astuple``'s deep copy of every field."""
-    return (s.id, s.doc_id, s.start, s.end, s.label, s.annotator, s.note, s.origin, s.created, s.updated)
-
-
 def _cell(s: Span) -> str:
     """A span as its history cell: what ``json_cell`` writes (orjson serialises the dataclass itself, fields in
     order), without ``dataclasses.asdict``'s deep copy."""
@@ -104,7 +100,7 @@ def _cell(s: Span) -> str:
 def _insert(project: Project, spans: list[Span], action: str, texts: dict[int, str] | None = None) -> None:
     sentences.ensure(project.conn, {s.doc_id for s in spans}, texts)  # statements getting their first span
     project.conn.executemany(f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [_row(s) for s in spans])
+                             [span_row(s) for s in spans])
     _history(project, [(s.doc_id, s.id, None, _cell(s)) for s in spans], action)
 
 

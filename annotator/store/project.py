@@ -38,7 +38,7 @@ from annotator.store import (
     writing,
 )
 from annotator.store import readonly as readonly_open
-from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS  # SPAN_FIELDS: part of this module's API
+from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS, span_row  # SPAN_FIELDS: part of this module's API
 from annotator.store.exporting import SPAN_COLUMNS as _SPAN_COLUMNS
 from annotator.store.writing import json_cell, now
 
@@ -387,7 +387,7 @@ class Project:
                 self._check_span(span.doc_id, span.start, span.end, span.label)
                 self.conn.execute(
                     f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    dataclasses.astuple(span),
+                    span_row(span),
                 )
                 self._log("restore_span", span.doc_id, span.id, None, span)
 

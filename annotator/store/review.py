@@ -39,6 +39,7 @@ from annotator.errors import AnnotatorError
 from annotator.formats import jsonl
 from annotator.formats.common import dumps_line, output_file
 from annotator.store import sentences
+from annotator.store.exporting import span_row
 from annotator.store.project import Project, now
 
 ACCEPT, REJECT = "accept", "reject"
@@ -168,7 +169,7 @@ def _add_copy(project: Project, doc_id: int, theirs: core.TheirSpan, colleague: 
     cur = project.conn.execute(
         'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        dataclasses.astuple(span)[1:],
+        span_row(span)[1:],
     )
     span = dataclasses.replace(span, id=cur.lastrowid or 0)
     project._touch(doc_id)
@@ -186,7 +187,7 @@ def _restore(project: Project, span: Span) -> None:
     project.conn.execute(
         'INSERT INTO spans (id, doc_id, start, "end", label, annotator, note, origin, created, updated)'
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        dataclasses.astuple(span),
+        span_row(span),
     )
     project._log("restore_span", span.doc_id, span.id, None, span)
 
