@@ -7,13 +7,16 @@ and the command makes itself obsolete so the undo stack never claims a change th
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Label, Span
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled
+from annotator.store import Project
 from annotator.ui.session import Session
+
+T = TypeVar("T")
 
 
 class _Command(QUndoCommand):
@@ -28,6 +31,10 @@ class _Command(QUndoCommand):
             self.session.show_doc(self.doc_id)
         try:
             step()
+        except Cancelled:  # by the user, in its progress dialog: said in the status bar, not as an error
+            self.failure = "cancelled"
+            self.setObsolete(True)
+            self.session.cancelled.emit(self.text())
         except AnnotatorError as exc:
             self.failure = str(exc)
             self.setObsolete(True)
@@ -152,10 +159,27 @@ class DeleteLabel(_Command):
         self.saved: tuple[list[Label], list[Span]] | None = None
 
     def do(self) -> None:
-        self.saved = self.session.project.delete_label(self.key, self.relabel_to)
+        key, relabel_to = self.key, self.relabel_to
+        self.saved = _whole_project(self.session, f"Deleting the label “{self.session.label_name(key)}”…",
+                                    lambda project: project.delete_label(key, relabel_to))
         self.session.labels_set()
 
     def undo_step(self) -> None:
         assert self.saved is not None
-        self.session.project.restore_label(*self.saved)
+        saved = self.saved
+        _whole_project(self.session, "Putting the label back…", lambda project: project.restore_label(*saved))
         self.session.labels_set()
+
+
+def _whole_project(session: Session, label: str, change: Callable[[Project], T]) -> T:
+    """``change(project)`` for a change of many statements at once: in a thread with a progress dialog and a
+    Cancel over the session's window (``ui/files/job.py``: the window paints meanwhile; a Cancel raises
+    ``Cancelled``, which refuses the command like any store error); directly when the session has no window."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from annotator.ui.files import job  # here: ui/files imports this module
+
+    window = session.parent()
+    if not isinstance(window, QMainWindow):
+        return change(session.project)
+    return job.run_write(window, session.project, "Codebook", label, change)

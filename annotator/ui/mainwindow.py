@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
         session.labelsChanged.connect(self._labels_changed)
         session.statusChanged.connect(self._status_changed)
         session.failed.connect(lambda message: error(self, "Not saved", message))
+        session.cancelled.connect(
+            lambda what: self.statusBar().showMessage(f"{what}: cancelled, nothing was changed", 10000))
         self.editor.rebind(session)
         self._labels_changed()
         self.documents_changed()

@@ -28,6 +28,7 @@ class Session(QObject):
     statusChanged = Signal(int, str)  # doc id, new status
     documentsChanged = Signal()  # documents added (import)
     failed = Signal(str)  # a user-facing message: the store refused (disk full, read-only, ...)
+    cancelled = Signal(str)  # the change the user cancelled (its name): nothing of it was made
 
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -35,15 +35,16 @@ def big_file(tmp_path, monkeypatch):
 
 
 def _watch(window, on_dialog=None):  # type: ignore[no-untyped-def]
-    """A 10 ms timer on the window's thread: the gaps between its ticks, the dialog's (value, maximum) seen, and
-    the report's text once it opens (accepted, as the user would)."""
-    seen = {"ticks": [], "values": [], "report": []}
+    """A 10 ms timer on the window's thread: the gaps between its ticks, the dialog's (value, maximum) and label
+    seen, and the report's text once it opens (accepted, as the user would)."""
+    seen = {"ticks": [], "values": [], "labels": [], "report": []}
 
     def tick():
         seen["ticks"].append(time.monotonic())
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QProgressDialog) and widget.isVisible():
                 seen["values"].append((widget.value(), widget.maximum()))
+                seen["labels"].append(widget.labelText())
                 if on_dialog is not None:
                     on_dialog(widget)
             if isinstance(widget, QMessageBox) and widget.isVisible():
@@ -232,3 +233,61 @@ def test_importing_into_an_empty_project_opens_its_first_statement(qtbot, tmp_pa
         assert seen["report"] and "imported 2 document(s)" in seen["report"][0]
         assert window.session.document is not None and window.view.text == "We urge calm 😀 now.\r\n"
         assert _label_key_saves(qtbot, window, project, 3, 4)
+
+
+def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_and_undo_too(
+        window, project, qtbot, monkeypatch):
+    """Labels ▸ Edit Codebook, a label in use deleted: its spans (60 000 here; a third of a million at 100 000
+    statements took 7 s) are deleted by a thread with a progress dialog, the window painting; a Cancel keeps every
+    one of them and the codebook; Ctrl+Z puts them back the same way."""
+    from annotator.core.model import IncomingDocument, IncomingSpan
+    from annotator.ui import codebook_dialog
+
+    sentence = "The ministers warned of grave consequences 😀 and urged restraint.\r\n"
+    project.import_documents([IncomingDocument(f"{i}. " + sentence * 4, f"s{i}", spans=[
+        IncomingSpan(4 + 7 * k, 20 + 7 * k, "threat", "ana", "") for k in range(10)]) for i in range(6000)])
+    threats = project.label_counts()["threat"]
+    assert threats >= 60_000
+    monkeypatch.setattr(codebook_dialog.QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
+
+    def delete_threat(dialog):  # type: ignore[no-untyped-def]
+        dialog.table.selectRow(0)
+        dialog.delete_label()
+        dialog.accept()
+
+    clicked = []
+
+    def cancel_once_shown(dialog):  # type: ignore[no-untyped-def]
+        if not clicked and dialog.isVisible():
+            clicked.append(dialog.labelText())
+            qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    timer, seen = _watch(window, cancel_once_shown)
+    answers = on_dialog(codebook_dialog.CodebookDialog, delete_threat)  # noqa: F841 - kept alive meanwhile
+    window.files.edit_codebook()
+    timer.stop()
+    assert clicked and "Deleting the label" in clicked[0], clicked
+    assert project.label_counts()["threat"] == threats and "threat" in {lb.key for lb in project.labels()}
+    assert window.session.undo_stack.count() == 0, "a cancelled change is no step to undo"
+    assert "cancelled, nothing was changed" in window.statusBar().currentMessage()
+    assert not seen["report"], "a cancel is not an error: no box"
+    # again, to the end: the window ticking meanwhile
+    timer, seen = _watch(window)
+    answers = on_dialog(codebook_dialog.CodebookDialog, delete_threat)  # noqa: F841
+    started = time.monotonic()
+    window.files.edit_codebook()
+    took = time.monotonic() - started
+    timer.stop()
+    assert "threat" not in project.label_counts() and "threat" not in {lb.key for lb in project.labels()}
+    ticks = [t for t in seen["ticks"] if t >= started] + [time.monotonic()]
+    assert took > 0.3 and max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.25, took
+    assert [lb.key for lb in window.session.labels][0] != "threat"  # the window shows the codebook as it is now
+    # Ctrl+Z: every span back, through the thread too
+    timer, seen = _watch(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    timer.stop()
+    assert project.label_counts()["threat"] == threats
+    assert any("Putting the label back" in text for text in seen["labels"]), seen["labels"][:3]

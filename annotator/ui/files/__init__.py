@@ -30,6 +30,16 @@ IMPORT_FILTER = (
 PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
 
 
+def _drop_if_empty(stack) -> None:  # type: ignore[no-untyped-def]
+    """Take the macro just ended off the stack when none of its changes happened (the first was refused or
+    cancelled): Edit ▸ Undo must not offer a step that changes nothing."""
+    if stack.count() and stack.index() == stack.count():
+        top = stack.command(stack.count() - 1)
+        if top.childCount() == 0:
+            top.setObsolete(True)
+            stack.undo()  # an obsolete command is deleted from the stack when undone
+
+
 class Files:
     def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
         self.window = window
@@ -145,6 +155,7 @@ class Files:
                 self.window.suggestions.set_cues(cues)
         finally:
             stack.endMacro()
+            _drop_if_empty(stack)
 
     def export_codebook(self) -> None:
         path = filedialogs.save_file(self.window, "Export codebook", self.session.project.path.stem + ".codebook.json",
