@@ -160,21 +160,21 @@ class DeleteLabel(_Command):
 
     def do(self) -> None:
         key, relabel_to = self.key, self.relabel_to
-        self.saved = _whole_project(self.session, f"Deleting the label “{self.session.label_name(key)}”…",
+        self.saved = many_statements(self.session, f"Deleting the label “{self.session.label_name(key)}”…",
                                     lambda project: project.delete_label(key, relabel_to))
         self.session.labels_set()
 
     def undo_step(self) -> None:
         assert self.saved is not None
         saved = self.saved
-        _whole_project(self.session, "Putting the label back…", lambda project: project.restore_label(*saved))
+        many_statements(self.session, "Putting the label back…", lambda project: project.restore_label(*saved))
         self.session.labels_set()
 
 
-def _whole_project(session: Session, label: str, change: Callable[[Project], T]) -> T:
+def many_statements(session: Session, label: str, change: Callable[[Project], T], title: str = "Codebook") -> T:
     """``change(project)`` for a change of many statements at once: in a thread with a progress dialog and a
     Cancel over the session's window (``ui/files/job.py``: the window paints meanwhile; a Cancel raises
-    ``Cancelled``, which refuses the command like any store error); directly when the session has no window."""
+    ``Cancelled``, which refuses the command: :meth:`_Command._run`); directly when the session has no window."""
     from PySide6.QtWidgets import QMainWindow
 
     from annotator.ui.files import job  # here: ui/files imports this module
@@ -182,4 +182,4 @@ def _whole_project(session: Session, label: str, change: Callable[[Project], T])
     window = session.parent()
     if not isinstance(window, QMainWindow):
         return change(session.project)
-    return job.run_write(window, session.project, "Codebook", label, change)
+    return job.run_write(window, session.project, title, label, change)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from annotator.core.model import IncomingDocument
 from annotator.store import Project
@@ -159,3 +161,35 @@ def on_dialog(cls, *actions, timeout_ms: int = 10_000):
     timer.timeout.connect(poll)
     timer.start(20)
     return timer
+
+
+def watch_progress(window, on_dialog=None):  # type: ignore[no-untyped-def]
+    """A 10 ms timer on the window's thread: its ticks (and whether a progress dialog showed at each), the
+    dialog's (value, maximum) and label seen, and the report's text once it opens (accepted, as the user would)."""
+    seen = {"ticks": [], "shown": [], "values": [], "labels": [], "report": []}
+
+    def tick():
+        seen["ticks"].append(time.monotonic())
+        seen["shown"].append(False)  # whether a progress dialog showed at this tick
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.isVisible():
+                seen["shown"][-1] = True
+                seen["values"].append((widget.value(), widget.maximum()))
+                seen["labels"].append(widget.labelText())
+                if on_dialog is not None:
+                    on_dialog(widget)
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                seen["report"].append(widget.text())
+                widget.accept()
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(10)
+    return timer, seen
+
+
+def gaps_while_shown(seen) -> list[float]:  # type: ignore[no-untyped-def]
+    """The gaps between two ticks of :func:`watch_progress` at both of which a progress dialog showed: how long
+    the window could not answer while a thread did the work (not the window's own work before or after it)."""
+    ticks, shown = seen["ticks"], seen["shown"]
+    return [ticks[i + 1] - ticks[i] for i in range(len(ticks) - 1) if shown[i] and shown[i + 1]]

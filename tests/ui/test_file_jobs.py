@@ -10,13 +10,13 @@ import time
 
 import orjson
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from annotator import cli
 from annotator.formats import jsonl
 from annotator.ui import filedialogs
-from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db
+from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db, watch_progress
 from tests.ui.test_dialogs import qtbot_click
 
 STATEMENTS = 10_000
@@ -32,29 +32,6 @@ def big_file(tmp_path, monkeypatch):
             fh.write(orjson.dumps({"text": f"Statement {i}.\r\n" + sentence * 20, "meta": {"title": f"s{i}"}}) + b"\n")
     monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(path)])
     return path
-
-
-def _watch(window, on_dialog=None):  # type: ignore[no-untyped-def]
-    """A 10 ms timer on the window's thread: the gaps between its ticks, the dialog's (value, maximum) and label
-    seen, and the report's text once it opens (accepted, as the user would)."""
-    seen = {"ticks": [], "values": [], "labels": [], "report": []}
-
-    def tick():
-        seen["ticks"].append(time.monotonic())
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QProgressDialog) and widget.isVisible():
-                seen["values"].append((widget.value(), widget.maximum()))
-                seen["labels"].append(widget.labelText())
-                if on_dialog is not None:
-                    on_dialog(widget)
-            if isinstance(widget, QMessageBox) and widget.isVisible():
-                seen["report"].append(widget.text())
-                widget.accept()
-
-    timer = QTimer(window)
-    timer.timeout.connect(tick)
-    timer.start(10)
-    return timer, seen
 
 
 def _trigger(window, name: str):  # type: ignore[no-untyped-def]
@@ -91,7 +68,7 @@ def _count(project) -> int:  # type: ignore[no-untyped-def]
 def test_a_long_import_keeps_the_window_painting_shows_progress_within_the_file_and_work_goes_on(
         window, project, qtbot, big_file, tmp_path):
     before = _count(project)
-    timer, seen = _watch(window)
+    timer, seen = watch_progress(window)
     started = time.monotonic()
     _trigger_import(window)
     took = time.monotonic() - started
@@ -122,7 +99,7 @@ def test_cancel_leaves_the_file_out_whole_and_the_window_works_on(window, projec
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
             clicked.append(dialog.value())
 
-    timer, seen = _watch(window, cancel_once_under_way)
+    timer, seen = watch_progress(window, cancel_once_under_way)
     _trigger_import(window)
     timer.stop()
     assert clicked, seen["values"]
@@ -130,7 +107,7 @@ def test_cancel_leaves_the_file_out_whole_and_the_window_works_on(window, projec
     assert seen["report"] and "cancelled" in seen["report"][0] and "imported 0" in seen["report"][0]
     assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
     assert _label_key_saves(qtbot, window, project)
-    timer, seen = _watch(window)
+    timer, seen = watch_progress(window)
     _trigger_import(window)  # and the same file goes in whole when asked again
     timer.stop()
     assert _count(project) == before + STATEMENTS
@@ -161,7 +138,7 @@ def test_an_export_runs_in_a_thread_and_its_cancel_writes_nothing(window, projec
             qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
             clicked.append(dialog.value())
 
-    timer, seen = _watch(window, cancel_once_under_way)
+    timer, seen = watch_progress(window, cancel_once_under_way)
     answers = on_dialog(dialogs.ExportDialog, _export_as("brat", folder))  # noqa: F841 - kept alive meanwhile
     started = time.monotonic()
     _trigger(window, "Export…")
@@ -174,7 +151,7 @@ def test_an_export_runs_in_a_thread_and_its_cancel_writes_nothing(window, projec
     # again, to the end: every statement, the window's connection untouched and working
     out = tmp_path / "all.jsonl"
     answers = on_dialog(dialogs.ExportDialog, _export_as("jsonl", out))  # noqa: F841
-    timer, seen = _watch(window)
+    timer, seen = watch_progress(window)
     _trigger(window, "Export…")
     timer.stop()
     assert len(out.read_bytes().splitlines()) == before
@@ -197,7 +174,7 @@ def test_other_tools_files_go_in_through_the_window_as_through_the_command_line(
     files = sorted(str(p) for p in data.rglob("*.jsonl"))
     assert len(files) == 3
     monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: files)
-    timer, seen = _watch(window)
+    timer, seen = watch_progress(window)
     _trigger_import(window)
     timer.stop()
     alone = tmp_path / "alone.sqlite"
@@ -227,7 +204,7 @@ def test_importing_into_an_empty_project_opens_its_first_statement(qtbot, tmp_pa
     monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(source)])
     with window_over(qtbot, tmp_path, []) as (window, project):
         assert window.session.document is None and window.view.text == ""
-        timer, seen = _watch(window)
+        timer, seen = watch_progress(window)
         _trigger_import(window)
         timer.stop()
         assert seen["report"] and "imported 2 document(s)" in seen["report"][0]
@@ -262,7 +239,7 @@ def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_a
             clicked.append(dialog.labelText())
             qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
 
-    timer, seen = _watch(window, cancel_once_shown)
+    timer, seen = watch_progress(window, cancel_once_shown)
     answers = on_dialog(codebook_dialog.CodebookDialog, delete_threat)  # noqa: F841 - kept alive meanwhile
     window.files.edit_codebook()
     timer.stop()
@@ -272,7 +249,7 @@ def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_a
     assert "cancelled, nothing was changed" in window.statusBar().currentMessage()
     assert not seen["report"], "a cancel is not an error: no box"
     # again, to the end: the window ticking meanwhile
-    timer, seen = _watch(window)
+    timer, seen = watch_progress(window)
     answers = on_dialog(codebook_dialog.CodebookDialog, delete_threat)  # noqa: F841
     started = time.monotonic()
     window.files.edit_codebook()
@@ -283,7 +260,7 @@ def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_a
     assert took > 0.3 and max(b - a for a, b in zip(ticks, ticks[1:], strict=False)) < 0.25, took
     assert [lb.key for lb in window.session.labels][0] != "threat"  # the window shows the codebook as it is now
     # Ctrl+Z: every span back, through the thread too
-    timer, seen = _watch(window)
+    timer, seen = watch_progress(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.view.setFocus()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QProgressDialog
 
 from annotator import gcpause, pacing
 from annotator.core.model import ImportReport
@@ -90,6 +90,7 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
         job.cancelled = True
         dialog.setLabelText(cancelling)
 
+    focused = QApplication.focusWidget()  # where the keyboard goes back to once the work is done
     job.moved.connect(moved, Qt.ConnectionType.QueuedConnection)
     dialog.canceled.connect(cancel)
     loop = QEventLoop()
@@ -99,6 +100,9 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
     job.wait()
     dialog.close()
     dialog.deleteLater()
+    parent.activateWindow()  # as the dialog closes; without a window manager (and on some) it stays unactivated
+    if focused is not None and focused.window() is parent:
+        focused.setFocus(Qt.FocusReason.OtherFocusReason)
     if job.error is not None:
         raise job.error
     return job.result  # type: ignore[return-value]

@@ -297,8 +297,12 @@ class SearchController(QObject):
             self.panel.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def selected_hits(self) -> list[Hit]:
-        rows = sorted({i.row() for i in self.panel.table.selectionModel().selectedRows()})
-        return [self.model.hit(r) for r in rows]
+        """The hits selected, in the list's order: read from the selection's ranges (whole rows, the table
+        selects rows), not ``selectedRows()``, which asks the model about every cell: 0.5 s for 6 000 hits."""
+        rows: set[int] = set()
+        for selected in self.panel.table.selectionModel().selection():
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        return [self.model.hit(r) for r in sorted(rows)]
 
     def select_all(self) -> None:
         self.panel.table.selectAll()
@@ -340,11 +344,15 @@ class SearchController(QObject):
         self._update_counts()
 
     def _reselect(self, wanted: set[tuple[int, str, int, int]]) -> None:
+        """Select the rows of these hits again, one range per run of adjacent rows (all of them after Ctrl+A)."""
         chosen = QItemSelection()
         last = self.model.columnCount() - 1
-        for row, hit in enumerate(self.model.rows):
-            if hit.key in wanted:
-                chosen.select(self.model.index(row, 0), self.model.index(row, last))
+        rows = [row for row, hit in enumerate(self.model.rows) if hit.key in wanted]
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i] != rows[i - 1] + 1:
+                chosen.select(self.model.index(rows[start], 0), self.model.index(rows[i - 1], last))
+                start = i
         self.panel.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def rebuild_index(self) -> None:
