@@ -225,12 +225,8 @@ def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> list[Hit]:
 
 
 def keep(hit: Hit, labelled: str | None) -> bool:
-    """The results filter: None keeps every hit, "" those no span covers yet, a label key those it covers."""
-    if labelled is None:
-        return True
-    if labelled == "":
-        return not hit.labels and not hit.in_memo
-    return labelled in hit.labels
+    """The results filter (``core.search.hits.kept``) on a hit."""
+    return core_hits.kept(hit.labels, hit.field, labelled)
 
 
 def search_all(conn: sqlite3.Connection, query: Query, context: int = core_hits.CONTEXT,

@@ -55,6 +55,7 @@ def test_the_hits_keep_their_room_while_a_search_fills_them(qtbot, win):
     """From Enter to the last hit shown the hits table is never resized (each resize lays out and paints every hit
     shown again, the window's longest step while the search runs), and the search switches the GIL quickly
     (``pacing.switch_quickly``) only while it runs."""
+    win.suggestions.retrainer.stop()  # its requests switch quickly too, while they run: the search's alone here
     default = sys.getswitchinterval()
     qtbot.keyClick(win.view, Qt.Key.Key_F, CTRL | SHIFT)
     controller = win.search
@@ -67,7 +68,10 @@ def test_the_hits_keep_their_room_while_a_search_fills_them(qtbot, win):
     table.viewport().installEventFilter(spy)
     intervals: list[float] = []
     batches: list[int] = []
-    controller.panel.progress.valueChanged.connect(lambda _v: intervals.append(sys.getswitchinterval()))
+    # the interval while the search's thread runs (a progress signal handled after it ended reads the default)
+    controller.panel.progress.valueChanged.connect(
+        lambda _v: intervals.append(sys.getswitchinterval())
+        if controller.running is not None and controller.running.isRunning() else None)
     qtbot.keyClick(box, Qt.Key.Key_Return)
     thread = controller.running
     assert thread is not None

@@ -127,3 +127,13 @@ def shown(context: str) -> str:
 
 
 _ONE_LINE = str.maketrans(dict.fromkeys("\r\n\t\u2028\u2029\x0b\x0c\x85", " "))
+
+
+def kept(labels: tuple[str, ...], field: str, labelled: str | None) -> bool:
+    """The results filter, on a hit's covering labels and field: None keeps every hit, "" those no span covers
+    yet (memos are never labelled), a label key those it covers."""
+    if labelled is None:
+        return True
+    if labelled == "":
+        return not labels and field != MEMO
+    return labelled in labels
