@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QProgressDialog
 
@@ -101,7 +102,7 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
     dialog.close()
     dialog.deleteLater()
     parent.activateWindow()  # as the dialog closes; without a window manager (and on some) it stays unactivated
-    if focused is not None and focused.window() is parent:
+    if focused is not None and shiboken6.isValid(focused) and focused.window() is parent:  # (not deleted meanwhile)
         focused.setFocus(Qt.FocusReason.OtherFocusReason)
     if job.error is not None:
         raise job.error
