@@ -219,9 +219,30 @@ def _labelled(cut: list[Row], regions: Sequence[tuple[int, int]],
 
 def add_labels(conn: sqlite3.Connection, found: list[Hit]) -> list[Hit]:
     """The hits with the labels of the spans that cover them now (memo hits have none)."""
-    spans = _spans(conn, list({h.doc_id for h in found if not h.in_memo}))
-    return [h._replace(labels=core_hits.covering(spans[h.doc_id], h.start, h.end))
-            if not h.in_memo and h.doc_id in spans else h._replace(labels=()) for h in found]
+    return [Hit._make(row) for row in add_labels_rows(conn, [tuple(h) for h in found])]
+
+
+_DOC_ID, _START, _END, _FIELD = (Hit._fields.index(f) for f in ("doc_id", "start", "end", "field"))
+
+
+def add_labels_rows(conn: sqlite3.Connection, rows: list[Row]) -> list[Row]:
+    """:func:`add_labels` on hits as plain tuples (what the Search dock keeps), each statement's hits at once
+    (``core_hits.covered``): after a label key over 100 000 hits, a :class:`Hit` made and replaced for each, and
+    each asked of every span of its statement, took 1.1 of the dock's 1.6 s on the window's thread."""
+    out = [(*row[:-1], ()) for row in rows]
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row[_FIELD] != core_hits.MEMO:
+            by_doc[row[_DOC_ID]].append(i)
+    spans = _spans(conn, list(by_doc))
+    for doc_id, where in by_doc.items():
+        found = spans.get(doc_id)
+        if not found:
+            continue
+        where.sort(key=lambda i: rows[i][_START])
+        for j, labels in core_hits.covered(found, [(rows[i][_START], rows[i][_END]) for i in where]).items():
+            out[where[j]] = (*out[where[j]][:-1], labels)
+    return out
 
 
 def keep(hit: Hit, labelled: str | None) -> bool:

@@ -297,3 +297,26 @@ def test_a_search_asks_whether_to_stop_between_rows_read_and_stopping_anywhere_l
         calls = iter(range(1, 10**6))
         got = list(search.rows(project.conn, query, cancelled=lambda s=stop_at, c=calls: next(c) >= s))
         assert got == whole[: len(got)]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spans=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12), st.sampled_from(["threat", "commitment"])),
+                      max_size=12),
+       regions=st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8), st.booleans()), max_size=10))
+def test_a_hits_labels_are_exactly_the_spans_that_cover_it_whole(tmp_path_factory, spans, regions):
+    """The labels the dock refreshes after a label key (``add_labels_rows``, each statement's hits at once, in any
+    order) are the labels of the spans covering each hit whole, sorted, once each; a memo hit has none."""
+    from annotator.core.search.hits import MEMO, TEXT, Hit
+
+    path = tmp_path_factory.mktemp("labels") / "p.sqlite"
+    with Project.open(path, create=True, user="t", populate=[IncomingDocument("x" * 60, "one")]) as p:
+        doc = p.documents()[0].id
+        for start, length, label in spans:
+            p.add_span(doc, start, start + length, label)
+        rows = [tuple(Hit(doc, "", "", "", s, s + n, "", "x" * n, "", MEMO if memo else TEXT, ("stale",)))
+                for s, n, memo in regions]
+        got = search.add_labels_rows(p.conn, rows)
+    want = [() if memo else tuple(sorted({lb for a, n, lb in spans if a <= s and a + n >= s + length}))
+            for s, length, memo in regions]
+    assert [row[-1] for row in got] == want
+    assert [row[:-1] for row in got] == [row[:-1] for row in rows]

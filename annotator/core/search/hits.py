@@ -101,15 +101,11 @@ def cut(doc_id: int, sha256: str, title: str, date: str, text: str, regions: Ite
              text[start:end], text[end : end + context], field_name, ()) for start, end in regions]
 
 
-def covering(spans: Iterable[tuple[int, int, str]], start: int, end: int) -> tuple[str, ...]:
-    """The labels of the spans (start, end, label) that cover ``start``-``end`` whole, sorted, each once."""
-    return tuple(sorted({label for s, e, label in spans if s <= start and e >= end}))
-
-
 def covered(spans: Iterable[tuple[int, int, str]], regions: Sequence[tuple[int, int]]) -> dict[int, tuple[str, ...]]:
-    """:func:`covering` for many regions of one text at once, sorted by start: {index of a region: its labels} for
-    the regions a span covers (most are covered by none). Each span looks only at the regions that start inside it
-    (a bisection), not every region at every span."""
+    """The labels of the spans (start, end, label) that cover each of many regions of one text whole, the regions
+    sorted by start: {index of a region: its labels, sorted, each once} for the regions a span covers (most are
+    covered by none). Each span looks only at the regions that start inside it (a bisection), not every region at
+    every span."""
     starts = [r[0] for r in regions]
     found: dict[int, set[str]] = {}
     for s, e, label in spans:

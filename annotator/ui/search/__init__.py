@@ -325,9 +325,7 @@ class SearchController(QObject):
         session = window.session
         touched = set(done.doc_ids)
         where = self.model.all.in_texts_of(touched)
-        fresh = search.add_labels(session.project.conn, [self.model.all[i] for i in where])
-        for i, hit in zip(where, fresh, strict=True):
-            self.model.all[i] = hit
+        self.model.all.set_rows_at(where, search.add_labels_rows(session.project.conn, self.model.all.rows_at(where)))
         selected = set(self.model.rows.keys(self.selected_rows()))
         self.model.refilter()
         self._reselect(selected)

@@ -115,6 +115,15 @@ class HitList(MutableSequence[Hit]):
         out._rows = kept_rows(self._rows, labelled)
         return out
 
+    def rows_at(self, where: list[int]) -> list[tuple[Any, ...]]:
+        """The plain tuples of the hits at these places."""
+        return [self._rows[i] for i in where]
+
+    def set_rows_at(self, where: list[int], rows: list[tuple[Any, ...]]) -> None:
+        """Replace the hits at these places by these plain tuples."""
+        for i, row in zip(where, rows, strict=True):
+            self._rows[i] = row
+
     def in_texts_of(self, doc_ids: set[int]) -> list[int]:
         """Where the hits in the texts (not the memos) of these statements are, read from the plain tuples: after a
         label key over 100 000 hits, making each a :class:`Hit` to ask took 100 ms of the window's thread, this 10."""
