@@ -188,6 +188,20 @@ def watch_progress(window, on_dialog=None):  # type: ignore[no-untyped-def]
     return timer, seen
 
 
+def cancel_once(qtbot, clicked: list[str], under_way: bool = False):  # type: ignore[no-untyped-def]
+    """For :func:`watch_progress`: click a progress dialog's Cancel the first time it shows (``under_way``: once
+    its bar has moved and not ended), noting its label in ``clicked``."""
+    from PySide6.QtWidgets import QPushButton
+
+    def cancel(dialog):  # type: ignore[no-untyped-def]
+        if clicked or (under_way and not 0 < dialog.value() < dialog.maximum()):
+            return
+        clicked.append(dialog.labelText())
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    return cancel
+
+
 def gaps_while_shown(seen) -> list[float]:  # type: ignore[no-untyped-def]
     """The gaps between two ticks of :func:`watch_progress` at both of which a progress dialog showed: how long
     the window could not answer while a thread did the work (not the window's own work before or after it)."""

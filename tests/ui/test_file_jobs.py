@@ -11,12 +11,12 @@ import time
 import orjson
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from annotator import cli
 from annotator.formats import jsonl
 from annotator.ui import filedialogs
-from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db, watch_progress
+from tests.ui.conftest import HOSTILE, cancel_once, key_select, on_dialog, spans_in_db, watch_progress
 from tests.ui.test_dialogs import qtbot_click
 
 STATEMENTS = 10_000
@@ -93,13 +93,7 @@ def test_cancel_leaves_the_file_out_whole_and_the_window_works_on(window, projec
     before = _count(project)
     clicked = []
 
-    def cancel_once_under_way(dialog):  # type: ignore[no-untyped-def]
-        if not clicked and 0 < dialog.value() < dialog.maximum():
-            button = dialog.findChild(QPushButton)
-            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-            clicked.append(dialog.value())
-
-    timer, seen = watch_progress(window, cancel_once_under_way)
+    timer, seen = watch_progress(window, cancel_once(qtbot, clicked, under_way=True))
     _trigger_import(window)
     timer.stop()
     assert clicked, seen["values"]
@@ -133,12 +127,7 @@ def test_an_export_runs_in_a_thread_and_its_cancel_writes_nothing(window, projec
     folder = tmp_path / "brat-out"
     clicked = []
 
-    def cancel_once_under_way(dialog):  # type: ignore[no-untyped-def]
-        if not clicked and 0 < dialog.value() < dialog.maximum():
-            qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-            clicked.append(dialog.value())
-
-    timer, seen = watch_progress(window, cancel_once_under_way)
+    timer, seen = watch_progress(window, cancel_once(qtbot, clicked, under_way=True))
     answers = on_dialog(dialogs.ExportDialog, _export_as("brat", folder))  # noqa: F841 - kept alive meanwhile
     started = time.monotonic()
     _trigger(window, "Export…")
@@ -234,12 +223,7 @@ def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_a
 
     clicked = []
 
-    def cancel_once_shown(dialog):  # type: ignore[no-untyped-def]
-        if not clicked and dialog.isVisible():
-            clicked.append(dialog.labelText())
-            qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-
-    timer, seen = watch_progress(window, cancel_once_shown)
+    timer, seen = watch_progress(window, cancel_once(qtbot, clicked))
     answers = on_dialog(codebook_dialog.CodebookDialog, delete_threat)  # noqa: F841 - kept alive meanwhile
     window.files.edit_codebook()
     timer.stop()

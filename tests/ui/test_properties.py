@@ -216,24 +216,17 @@ def test_a_vars_file_for_thousands_of_statements_is_set_in_a_thread_and_its_canc
         qtbot, window, project, tmp_path, monkeypatch):
     """At 100 000 statements a vars file took 3.6 s on the window's thread: now a thread sets it, the window
     painting, and a Cancel leaves every statement as it was; the same file then goes in whole."""
-    from PySide6.QtWidgets import QPushButton
 
     from annotator.core.model import IncomingDocument
-    from tests.ui.conftest import gaps_while_shown, watch_progress
+    from tests.ui.conftest import cancel_once, gaps_while_shown, watch_progress
 
     shown = record_messages(monkeypatch, properties)
     n = 20_000
     project.import_documents([IncomingDocument(f"Statement {i} 😀.\r\n", f"s{i}") for i in range(n)])
     path = tmp_path / "vars.csv"
     path.write_text("title,issuer,wave\n" + "".join(f"s{i},MOFA,{i % 5}\n" for i in range(n)), encoding="utf-8")
-    clicked = []
-
-    def cancel(dialog):  # type: ignore[no-untyped-def]
-        if not clicked:
-            clicked.append(dialog.labelText())
-            qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-
-    timer, seen = watch_progress(window, cancel)
+    clicked: list[str] = []
+    timer, seen = watch_progress(window, cancel_once(qtbot, clicked))
     window.properties.apply_file(str(path))
     timer.stop()
     assert clicked and "Setting the variables of vars.csv" in clicked[0]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QPushButton
 
 from annotator.core.model import IncomingDocument
 from annotator.core.search.hits import Hit
@@ -261,7 +260,7 @@ def test_labelling_thousands_of_hits_runs_in_a_thread_cancel_keeps_nothing_undo_
     with a progress dialog, the window painting; a Cancel adds none and leaves no step to undo; Ctrl+Z and
     Ctrl+Shift+Z take them off and put them back the same way."""
     from annotator.ui.search import commands
-    from tests.ui.conftest import gaps_while_shown, watch_progress, window_over
+    from tests.ui.conftest import cancel_once, gaps_while_shown, watch_progress, window_over
 
     n = 3 * commands.IN_PLACE
     docs = [IncomingDocument(f"Statement {i}: an ironclad pledge 😀,\r\nironclad again.", f"s{i}")
@@ -270,14 +269,8 @@ def test_labelling_thousands_of_hits_runs_in_a_thread_cancel_keeps_nothing_undo_
         controller = _search(qtbot, win, "ironclad")
         qtbot.waitUntil(lambda: controller.model.rowCount() == n, timeout=20000)
         table = controller.panel.table
-        clicked = []
-
-        def cancel(dialog):  # type: ignore[no-untyped-def]
-            if not clicked:
-                clicked.append(dialog.labelText())
-                qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-
-        timer, seen = watch_progress(win, cancel)
+        clicked: list[str] = []
+        timer, seen = watch_progress(win, cancel_once(qtbot, clicked))
         qtbot.keyClick(table, Qt.Key.Key_A, CTRL)
         qtbot.keyClick(table, Qt.Key.Key_2)
         timer.stop()
