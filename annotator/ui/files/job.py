@@ -1,6 +1,7 @@
-"""Long file work off the window's thread (File ▸ Import: :func:`run_import`, File ▸ Export: :func:`run_export`):
-a thread with a connection of its own does it, while the window keeps painting and a window-modal progress dialog
-says how far it is and cancels it.
+"""Long work off the window's thread: File ▸ Import (:func:`run_import`), File ▸ Export (:func:`run_export`), and
+one change of many statements (:func:`run_write`: deleting a label and its undo, labelling thousands of search hits,
+a vars file; File ▸ Restore from Backup calls :func:`run`). A thread with a connection of its own does it, while the
+window keeps painting and a window-modal progress dialog says how far it is and cancels it.
 
 An import of 100 000 statements (about 500 MB of JSON Lines) takes two minutes, an export of a million spans several
 seconds. On the window's thread the window froze for all of it, the dialog unpainted and its Cancel unanswered
