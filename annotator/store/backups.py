@@ -245,7 +245,7 @@ def copy_into(source: sqlite3.Connection, target: Path, step: Step | None = None
 
 def backup_connection(
     source: sqlite3.Connection, project_path: str | Path, reason: str = "manual", keep: int | None = None,
-    step: Step | None = None, cancelled: Callable[[], bool] | None = None,
+    step: Step | None = None, cancelled: Callable[[], bool] | None = None, mark: str | None = None,
 ) -> Path:
     """Back up the database open on ``source`` (a project's connection) into the project's backup folder.
 
@@ -253,14 +253,15 @@ def backup_connection(
     newest backup, that backup's path (no copy is made). ``keep``: also keep at most this many (tests, stress
     runs); retention is otherwise by age (:func:`kept_by_age`). Raises :class:`BackupError` with a clear message
     when the backup folder cannot take it (full, read-only, ...); the backups already there are left as they were.
-    ``step`` and ``cancelled``: see :func:`copy_into` (a cancelled backup leaves nothing behind).
+    ``step`` and ``cancelled``: see :func:`copy_into` (a cancelled backup leaves nothing behind). ``mark``: the
+    project's fingerprint, when the caller has just read it.
     """
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
     folder = folder_for(project_path)
     with _translated(f"cannot read {Path(project_path).name}"):
         # read before the copy: a change made meanwhile makes the next backup run again, never skip one
-        mark = fingerprint(source)
+        mark = fingerprint(source) if mark is None else mark
     if reason in SKIP_UNCHANGED:
         same = _unchanged(folder, mark)
         if same is not None:

@@ -177,7 +177,7 @@ def _back_up_as_it_is(project: Path, keep: int | None, tell, cancelled) -> tuple
             mark = fingerprint(conn)  # read before the copy: a change meanwhile makes finish() back up again
         # one more than usual kept until the next backup, so the one being restored is not rotated away
         previous = backup_connection(conn, project, "before-restore", None if keep is None else keep + 1, step,
-                                     cancelled)
+                                     cancelled, mark)
         return previous, mark
     finally:
         conn.close()
