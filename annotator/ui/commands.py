@@ -17,6 +17,7 @@ from annotator.store import Project
 from annotator.ui.session import Session
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class _Command(QUndoCommand):
@@ -171,15 +172,19 @@ class DeleteLabel(_Command):
         self.session.labels_set()
 
 
-def many_statements(session: Session, label: str, change: Callable[[Project], T], title: str = "Codebook") -> T:
+def many_statements(session: Session, label: str, change: Callable[[Project], T], title: str = "Codebook",
+                    then: Callable[[Project, T], U] | None = None, finishing: str = "") -> T | U:
     """``change(project)`` for a change of many statements at once: in a thread with a progress dialog and a
     Cancel over the session's window (``ui/files/job.py``: the window paints meanwhile; a Cancel raises
-    ``Cancelled``, which refuses the command: :meth:`_Command._run`); directly when the session has no window."""
+    ``Cancelled``, which refuses the command: :meth:`_Command._run`); directly when the session has no window.
+    ``then(project, result)``, when given, reads what the window needs once the change is committed, in the same
+    thread, and its result is returned instead."""
     from PySide6.QtWidgets import QMainWindow
 
     from annotator.ui.files import job  # here: ui/files imports this module
 
     window = session.parent()
     if not isinstance(window, QMainWindow):
-        return change(session.project)
-    return job.run_write(window, session.project, title, label, change)
+        done = change(session.project)
+        return done if then is None else then(session.project, done)
+    return job.run_write(window, session.project, title, label, change, then, finishing)

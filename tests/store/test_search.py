@@ -320,3 +320,31 @@ def test_a_hits_labels_are_exactly_the_spans_that_cover_it_whole(tmp_path_factor
             for s, length, memo in regions]
     assert [row[-1] for row in got] == want
     assert [row[:-1] for row in got] == [row[:-1] for row in rows]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spans=st.lists(st.tuples(st.booleans(), st.integers(0, 40), st.integers(1, 12),
+                                st.sampled_from(["threat", "commitment"])), max_size=12),
+       regions=st.lists(st.tuples(st.booleans(), st.integers(0, 40), st.integers(1, 8), st.booleans()), max_size=12),
+       touched=st.sets(st.booleans()))
+def test_relabelled_reads_again_only_the_hits_in_the_texts_of_the_statements_touched(tmp_path_factory, spans, regions,
+                                                                                    touched):
+    """What a step labelling hits reads for the dock in its thread (``relabelled``): the hits in the texts of the
+    statements it touched get the labels ``add_labels_rows`` gives them; every other hit (another statement's, a memo
+    hit) comes back as it was, stale labels and all, in the same place."""
+    from annotator.core.search.hits import MEMO, TEXT, Hit
+
+    path = tmp_path_factory.mktemp("relabel") / "p.sqlite"
+    with Project.open(path, create=True, user="t",
+                      populate=[IncomingDocument("x" * 60, "one"), IncomingDocument("y" * 60, "two")]) as p:
+        ids = [d.id for d in p.documents()]
+        for second, start, length, label in spans:
+            p.add_span(ids[second], start, start + length, label)
+        rows = [tuple(Hit(ids[second], "", "", "", s, s + n, "", "x" * n, "", MEMO if memo else TEXT, ("stale",)))
+                for second, s, n, memo in regions]
+        doc_ids = [ids[second] for second in touched]
+        got = search.relabelled(p.conn, rows, doc_ids)
+        fresh = search.add_labels_rows(p.conn, rows)
+    assert len(got) == len(rows)
+    for row, new, read in zip(rows, got, fresh, strict=True):
+        assert new == (read if row[0] in doc_ids and row[9] == TEXT else row)

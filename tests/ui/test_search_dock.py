@@ -292,3 +292,68 @@ def test_labelling_thousands_of_hits_runs_in_a_thread_cancel_keeps_nothing_undo_
         assert not seen["report"], seen["report"]
         gaps = gaps_while_shown(seen)  # while the thread writes (the dock's refresh after it: the window's own work)
         assert len(gaps) > 10 and max(gaps) < 0.25, gaps
+
+
+def test_after_thousands_of_hits_are_labelled_the_dock_shows_labels_read_in_the_thread_and_keeps_the_selection(
+        qtbot, tmp_path, monkeypatch):
+    """The dock's hits' labels are read again by the labelling thread once the change is committed (at 100 000
+    hits, 1 s it no longer takes of the window's thread); the dialog then has no Cancel, and closing it changes
+    nothing: the step stays. Every hit shown keeps its row and its selection; under the "not yet labelled" filter
+    the hits go and come back with undo and redo."""
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from annotator.store import search
+    from annotator.ui.search import commands
+    from annotator.ui.search.model import LABELS
+    from tests.ui.conftest import watch_progress, window_over
+
+    n = 3 * commands.IN_PLACE
+    docs = [IncomingDocument(f"Statement {i}: an ironclad pledge 😀,\r\nironclad again.", f"s{i}")
+            for i in range(n // 2)]
+    readers: list[str] = []
+    acted = threading.Event()
+    relabelled = search.relabelled
+
+    def reading(*args):  # the dock's reading, held until the test has tried to cancel it
+        readers.append(threading.current_thread().name)
+        assert acted.wait(20)
+        return relabelled(*args)
+
+    monkeypatch.setattr(search, "relabelled", reading)
+    finishing: list[bool] = []
+
+    def on_dialog(dialog):
+        if dialog.labelText().startswith("Reading the hits' labels") and not acted.is_set():
+            finishing.append(dialog.findChild(QPushButton) is not None)
+            dialog.close()  # the only way left to ask for a cancel: the window's close button
+            acted.set()
+
+    with window_over(qtbot, tmp_path, docs) as (win, project):
+        controller = _search(qtbot, win, "ironclad")
+        qtbot.waitUntil(lambda: controller.model.rowCount() == n, timeout=20000)
+        model, table = controller.model, controller.panel.table
+        timer, seen = watch_progress(win, on_dialog)
+        qtbot.keyClick(table, Qt.Key.Key_A, CTRL)
+        qtbot.keyClick(table, Qt.Key.Key_2)
+        timer.stop()
+        assert finishing == [False]  # the Cancel had gone once the change was committed
+        assert readers and threading.main_thread().name not in readers
+        assert len(_spans(project, "commitment")) == n and win.session.undo_stack.count() == 1
+        assert f"Labelled {n} hit(s)" in win.statusBar().currentMessage()
+        assert {model.index(r, LABELS).data() for r in range(n)} == {"Commitment"}
+        assert controller.selected_rows() == list(range(n))  # every hit kept its row and its selection
+        acted.set()  # from here on the reading is not held
+        combo = controller.panel.filter
+        combo.setCurrentIndex(combo.findData(""))  # not yet labelled: none
+        assert model.rowCount() == 0
+        qtbot.waitUntil(win.isActiveWindow)
+        qtbot.keyClick(win.view, Qt.Key.Key_Z, CTRL)
+        assert _spans(project, "commitment") == [] and model.rowCount() == n
+        assert {model.index(r, LABELS).data() for r in range(n)} == {""}
+        combo.setCurrentIndex(combo.findData("commitment"))
+        assert model.rowCount() == 0
+        qtbot.waitUntil(win.isActiveWindow)
+        qtbot.keyClick(win.view, Qt.Key.Key_Z, CTRL | SHIFT)
+        assert len(_spans(project, "commitment")) == n and model.rowCount() == n

@@ -88,3 +88,26 @@ def test_hits_arriving_below_the_rows_shown_repaint_only_the_scroll_bar(qtbot):
     model.append([_hit(99999)])  # sorted: arrives first, among the rows shown
     qtbot.waitUntil(lambda: table.viewport() in paints)
     assert table.model().index(0, 0).data(Qt.ItemDataRole.DisplayRole) == "statement 99999"
+
+
+def test_relabel_takes_a_snapshots_fresh_labels_and_reads_only_the_hits_that_arrived_since(qapp):
+    """After a step labelling hits: the hits of the snapshot taken as it began get the labels its thread read; of
+    those that arrived since, only the ones in the texts of the statements it touched are read here."""
+    model = HitsModel()
+    model.append([_hit(i) for i in range(6)])
+    snapshot = model.all.snapshot()
+    model.all[0] = _hit(0, ("changed after",))  # the snapshot is a list of its own
+    assert snapshot[0] == tuple(_hit(0))
+    fresh = [tuple(_hit(i, ("threat",) if i in (1, 2) else ())) for i in range(6)]
+    model.append([_hit(1)._replace(start=9, end=12), _hit(7)])  # arrived while the step ran
+    asked: list[list[tuple[object, ...]]] = []
+
+    def read(rows):
+        asked.append(rows)
+        return [(*r[:-1], ("commitment",)) for r in rows]
+
+    model.all.relabel(fresh, {1, 2}, read)
+    assert [h.labels for h in model.all] == [(), ("threat",), ("threat",), (), (), (), ("commitment",), ()]
+    assert asked == [[tuple(_hit(1)._replace(start=9, end=12))]]
+    gc.collect()
+    assert not any(gc.is_tracked(t) for t in model.all._rows)  # still plain tuples

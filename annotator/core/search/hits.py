@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 #: characters of context each side of a hit, unless asked otherwise
@@ -52,6 +53,16 @@ class Hit(NamedTuple):
         if self.in_memo:
             out["field"] = MEMO
         return out
+
+
+#: a hit's key (:attr:`Hit.key`) read from its plain tuple (what a search makes by the hundred thousand)
+row_key = itemgetter(*(Hit._fields.index(f) for f in ("doc_id", "field", "start", "end")))
+_DOC_ID_AT, _FIELD_AT = Hit._fields.index("doc_id"), Hit._fields.index("field")
+
+
+def in_texts(rows: Sequence[tuple[Any, ...]], doc_ids: set[int], start: int = 0) -> list[int]:
+    """Where (from ``start`` on) the hits, as plain tuples, in the texts (not the memos) of these statements are."""
+    return [i for i in range(start, len(rows)) if rows[i][_DOC_ID_AT] in doc_ids and rows[i][_FIELD_AT] != MEMO]
 
 
 def marked_regions(marked: str, opener: str, closer: str) -> list[tuple[int, int]]:

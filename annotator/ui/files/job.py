@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import shiboken6
 from PySide6.QtCore import QEventLoop, Qt, QThread, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QProgressDialog
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QProgressDialog, QPushButton
 
 from annotator import gcpause, pacing
 from annotator.core.model import ImportReport
@@ -34,6 +34,7 @@ from annotator.ui.opening import open_in_turns
 from annotator.ui.text import plain
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 #: the progress dialog's own "show me after this long" (it is opened by :func:`run`, never by itself)
 NEVER_BY_ITSELF_MS = 1 << 30
@@ -48,11 +49,18 @@ class Job(QThread):
         super().__init__()
         self._work = work
         self.cancelled = False
+        self.final = False  # past the point where a Cancel can still leave everything as it was
         self.result: object = None
         self.error: BaseException | None = None  # raised again on the window's thread
 
     def report(self, value: int, maximum: int, label: str = "") -> None:
         self.moved.emit(value, maximum, label)
+
+    def finishing(self, label: str) -> None:
+        """The work is done and kept (committed); what is left cannot be cancelled: the dialog's Cancel goes, so it
+        never says "nothing is changed" of work that stays."""
+        self.final = True
+        self.moved.emit(0, 0, label)
 
     def run(self) -> None:
         try:
@@ -81,6 +89,8 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
     dialog.setMinimumDuration(NEVER_BY_ITSELF_MS)
 
     def moved(value: int, maximum: int, text: str) -> None:
+        if job.final and dialog.findChild(QPushButton) is not None:
+            dialog.setCancelButton(None)  # the button and its Escape: nothing can be cancelled any more
         if job.cancelled:
             return
         dialog.setMaximum(maximum)
@@ -89,6 +99,8 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
             dialog.setLabelText(text)
 
     def cancel() -> None:
+        if job.final:
+            return
         job.cancelled = True
         dialog.setLabelText(cancelling)
 
@@ -140,19 +152,26 @@ def run_import(parent: QMainWindow, project: Project, paths: list[str | Path]) -
     return run(parent, "Import", "Importing…", work, "Cancelling: the file being imported is left out…")
 
 
-def run_write(parent: QMainWindow, project: Project, title: str, label: str, work: Callable[[Project], T]) -> T:
+def run_write(parent: QMainWindow, project: Project, title: str, label: str, work: Callable[[Project], T],
+              then: Callable[[Project, T], U] | None = None, finishing: str = "") -> T | U:
     """``work(writer)``: one change of the whole project (a label's spans: a third of a 100 000-statement corpus's
     million took 7-15 s), through a connection of its own onto the window's files. Its Cancel interrupts the
-    change, rolled back whole, and raises ``Cancelled``."""
+    change, rolled back whole, and raises ``Cancelled``. ``then(writer, result)``, when given, reads what the
+    window needs of the change once it is committed (shown as ``finishing``, with no Cancel any more) and its
+    result is returned instead."""
     if project.readonly:
         return work(project)  # refused at once, with the usual message
     path, user = project.path, project.user
 
-    def change(job: Job) -> T:
+    def change(job: Job) -> T | U:
         writer = _writer(path, user)
         try:
             with connection.bounded(writer.conn, None, path, lambda: job.cancelled):
-                return work(writer)
+                done = work(writer)
+            if then is None:
+                return done
+            job.finishing(finishing)
+            return then(writer, done)
         finally:
             writer.close()
 

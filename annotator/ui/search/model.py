@@ -12,20 +12,17 @@ from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QPer
 from PySide6.QtGui import QFont, QFontMetrics
 
 from annotator import pacing
-from annotator.core.search.hits import MEMO, Hit, kept, shown
+from annotator.core.search.hits import MEMO, Hit, in_texts, kept, row_key, shown
 from annotator.ui.models import Table
 from annotator.ui.text import to_qt
 
 Index = QModelIndex | QPersistentModelIndex
 STATEMENT, DATE, LEFT, MATCH, RIGHT, LABELS = range(6)
-_DOC_ID_AT = Hit._fields.index("doc_id")
-_DOC_ID = itemgetter(_DOC_ID_AT)
+_DOC_ID = itemgetter(Hit._fields.index("doc_id"))
 # where a hit's fields are in its plain tuple, and the roles and alignments as numbers (looked up once: an enum's
 # member read through PySide costs microseconds, and a repaint reads them for every cell)
 _TITLE, _DATE, _LEFT, _MATCH, _RIGHT, _FIELD, _LABELS = (Hit._fields.index(f) for f in (
     "title", "date", "left", "match", "right", "field", "labels"))
-#: a hit's key (``Hit.key``) from its plain tuple
-_KEY = itemgetter(*(Hit._fields.index(f) for f in ("doc_id", "field", "start", "end")))
 _DISPLAY, _ALIGN, _FONT, _TOOLTIP = (int(r.value) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
     Qt.ItemDataRole.ToolTipRole))
@@ -106,8 +103,8 @@ class HitList(MutableSequence[Hit]):
         """The keys (``Hit.key``) of these hits (by default every one), read from the plain tuples: making 100 000
         :class:`Hit` to ask took 0.5 s of the window's thread after a label key over them."""
         if rows is None:
-            return list(map(_KEY, self._rows))
-        return [_KEY(self._rows[i]) for i in rows]
+            return list(map(row_key, self._rows))
+        return [row_key(self._rows[i]) for i in rows]
 
     def kept(self, labelled: str | None) -> HitList:
         """The hits the results filter keeps, as a new list."""
@@ -115,19 +112,26 @@ class HitList(MutableSequence[Hit]):
         out._rows = kept_rows(self._rows, labelled)
         return out
 
-    def rows_at(self, where: list[int]) -> list[tuple[Any, ...]]:
-        """The plain tuples of the hits at these places."""
-        return [self._rows[i] for i in where]
+    def doc_ids(self) -> set[int]:
+        """The statements of these hits, read from the plain tuples (making 100 000 :class:`Hit` to ask took 0.1 s
+        of the window's thread after a label key over them)."""
+        return set(map(_DOC_ID, self._rows))
 
-    def set_rows_at(self, where: list[int], rows: list[tuple[Any, ...]]) -> None:
-        """Replace the hits at these places by these plain tuples."""
-        for i, row in zip(where, rows, strict=True):
-            self._rows[i] = row
+    def snapshot(self) -> list[tuple[Any, ...]]:
+        """The hits as plain tuples, as they are now (a list of its own: a thread may read it). Hits are only ever
+        added at the end (a new search starts a new list), so each keeps its place."""
+        return list(self._rows)
 
-    def in_texts_of(self, doc_ids: set[int]) -> list[int]:
-        """Where the hits in the texts (not the memos) of these statements are, read from the plain tuples: after a
-        label key over 100 000 hits, making each a :class:`Hit` to ask took 100 ms of the window's thread, this 10."""
-        return [i for i, t in enumerate(self._rows) if t[_DOC_ID_AT] in doc_ids and t[_FIELD] != MEMO]
+    def relabel(self, fresh: list[tuple[Any, ...]], doc_ids: set[int],
+                read: Callable[[list[tuple[Any, ...]]], list[tuple[Any, ...]]]) -> None:
+        """The hits of an earlier :meth:`snapshot` of this list, their labels read again (``fresh``: in a step's
+        thread), and those that arrived since in the texts of these statements with theirs from ``read`` (plain
+        tuples in, plain tuples with their labels out)."""
+        rows = self._rows
+        rows[: len(fresh)] = fresh
+        late = in_texts(rows, doc_ids, len(fresh))
+        for i, row in zip(late, read([rows[i] for i in late]), strict=True):
+            rows[i] = row
 
     def __eq__(self, other: object) -> bool:
         return list(self) == list(other) if isinstance(other, list | HitList) else NotImplemented
@@ -231,12 +235,17 @@ class HitsModel(Table):
         self.labelled = labelled
         self.refilter()
 
+    def keeps_places(self) -> bool:
+        """Whether :meth:`refilter` after the hits' labels changed leaves every hit in its row: all are shown, and
+        not sorted by their labels."""
+        return self.labelled is None and (self._sort is None or self._sort[0] != LABELS)
+
     def refilter(self) -> None:
         """Apply the filter again (after the hits' labels changed)."""
         self.beginResetModel()
         self._painted.clear()
         self.rows = self.all.kept(self.labelled)
-        self._docs = {h.doc_id for h in self.rows}
+        self._docs = self.rows.doc_ids()
         if self._sort is not None:
             self._order()
         self.endResetModel()
