@@ -43,6 +43,8 @@ from annotator.store.exporting import span_row
 from annotator.store.project import Project, now
 
 ACCEPT, REJECT = "accept", "reject"
+#: statements between two calls of :func:`accept_all_agreed`'s ``progress``
+PROGRESS_EVERY = 64
 
 
 # -- colleague files (annotator/store/colleague.py), re-exported where the window and the tests reach them ---------
@@ -261,9 +263,12 @@ keep_mine = reject
 
 
 def accept_all_agreed(
-    project: Project, colleague_files: Sequence[ColleagueFile], doc_ids: Iterable[int] | None = None
+    project: Project, colleague_files: Sequence[ColleagueFile], doc_ids: Iterable[int] | None = None,
+    progress: core.Progress | None = None,
 ) -> Adjudication:
-    """Copy in the colleagues' consensus spans I lack (see the module docstring); one transaction, one undo."""
+    """Copy in the colleagues' consensus spans I lack (see the module docstring); one transaction, one undo.
+    ``progress(done, total)`` every :data:`PROGRESS_EVERY` statements; an exception it raises (a cancel) rolls it
+    all back."""
     targets = set(doc_ids) if doc_ids is not None else None
     with project._write("accept all agreed spans"):
         added: list[Span] = []
@@ -271,7 +276,10 @@ def accept_all_agreed(
         decided: list[Decision] = []
         replaced: list[Decision] = []
         befores: dict[int, str] = {}
-        for doc in project.documents():
+        docs = project.documents()
+        for at, doc in enumerate(docs):
+            if progress is not None and at % PROGRESS_EVERY == 0:
+                progress(at, len(docs))
             if targets is not None and doc.id not in targets:
                 continue
             holders = [(f, c) for f in colleague_files if doc.sha256 in f.documents for c in f.colleagues]

@@ -72,6 +72,17 @@ class Job(QThread):
             self.error = exc
 
 
+def step(done: int, total: int) -> None:
+    """For a store function given a ``progress(done, total)``, run by :func:`run_write`: moves the dialog's bar, and
+    stops the work (raises ``Cancelled``, which rolls its change back) once the user has cancelled. Called on any
+    other thread (the work run directly, without a window), it does nothing."""
+    current = QThread.currentThread()
+    if isinstance(current, Job):
+        if current.cancelled and not current.final:
+            raise Cancelled("cancelled")
+        current.report(done, total)
+
+
 def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], cancelling: str = "Cancelling…") -> T:
     """``work(job)`` in a thread, with a progress dialog over ``parent`` whose Cancel sets
     ``job.cancelled`` and shows ``cancelling``; returns its result or raises what it raised."""
@@ -105,6 +116,7 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
         dialog.setLabelText(cancelling)
 
     focused = QApplication.focusWidget()  # where the keyboard goes back to once the work is done
+    active = QApplication.activeWindow() or parent  # the window, or a dialog of it the work was started from
     job.moved.connect(moved, Qt.ConnectionType.QueuedConnection)
     dialog.canceled.connect(cancel)
     loop = QEventLoop()
@@ -114,8 +126,10 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
     job.wait()
     dialog.close()
     dialog.deleteLater()
-    parent.activateWindow()  # as the dialog closes; without a window manager (and on some) it stays unactivated
-    if focused is not None and shiboken6.isValid(focused) and focused.window() is parent:  # (not deleted meanwhile)
+    if not shiboken6.isValid(active) or not active.isVisible():  # (closed or deleted meanwhile)
+        active = parent
+    active.activateWindow()  # as the dialog closes; without a window manager (and on some) it stays unactivated
+    if focused is not None and shiboken6.isValid(focused) and focused.window() is active:
         focused.setFocus(Qt.FocusReason.OtherFocusReason)
     if job.error is not None:
         raise job.error
@@ -164,10 +178,13 @@ def run_write(parent: QMainWindow, project: Project, title: str, label: str, wor
     path, user = project.path, project.user
 
     def change(job: Job) -> T | U:
+        if job.cancelled:  # before it began
+            raise Cancelled("cancelled")
         writer = _writer(path, user)
         try:
             with connection.bounded(writer.conn, None, path, lambda: job.cancelled):
                 done = work(writer)
+            job.final = True  # committed: a Cancel from now on would only say "nothing is changed" of work that is
             if then is None:
                 return done
             job.finishing(finishing)

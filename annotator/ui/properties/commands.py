@@ -1,5 +1,7 @@
 """Undoable changes of document variables: each is one saved transaction (``store/variables.py``) and one step of
-the window's undo stack, like every other change (``ui/commands.py``)."""
+the window's undo stack, like every other change (``ui/commands.py``). Renaming and deleting one change every
+statement's values (0.4-0.5 s at 100 000 statements): a thread does them, their undo and redo, with a progress
+dialog and a Cancel (``many_statements``)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ from annotator.core import variables as cv
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
 from annotator.store import variables as sv
-from annotator.ui.commands import _Command
+from annotator.ui.commands import _Command, many_statements
+
+#: the progress dialog's title
+TITLE = "Document variables"
 
 
 def field_name(name: str) -> str:
@@ -75,11 +80,15 @@ class RenameVariable(_Command):
         self.old, self.new = old, new
 
     def do(self) -> None:
-        sv.rename_variable(self.session.project, self.old, self.new)
+        old, new = self.old, self.new
+        many_statements(self.session, f"Renaming the variable “{old}”…",
+                        lambda project: sv.rename_variable(project, old, new), TITLE)
         self.controller.definitions_changed()
 
     def undo_step(self) -> None:
-        sv.rename_variable(self.session.project, self.new, self.old)
+        old, new = self.old, self.new
+        many_statements(self.session, f"Renaming the variable “{new}” back…",
+                        lambda project: sv.rename_variable(project, new, old), TITLE)
         self.controller.definitions_changed()
 
 
@@ -93,12 +102,16 @@ class DeleteVariable(_Command):
         self.saved: tuple[Variable, int, dict[int, Any]] | None = None
 
     def do(self) -> None:
-        self.saved = sv.delete_variable(self.session.project, self.name)
+        name = self.name
+        self.saved = many_statements(self.session, f"Deleting the variable “{name}”…",
+                                     lambda project: sv.delete_variable(project, name), TITLE)
         self.controller.definitions_changed()
 
     def undo_step(self) -> None:
         assert self.saved is not None
-        sv.restore_variable(self.session.project, *self.saved)
+        saved = self.saved
+        many_statements(self.session, f"Putting the variable “{self.name}” back…",
+                        lambda project: sv.restore_variable(project, *saved), TITLE)
         self.controller.definitions_changed()
 
 

@@ -10,16 +10,18 @@ lists them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from annotator.store import Project
 from annotator.store import review as store
-from annotator.ui.commands import _Command
+from annotator.ui.commands import _Command, many_statements
 from annotator.ui.session import Session
 
+T = TypeVar("T")
 OPEN_FILTER = ("Colleague projects and exports (*.sqlite *.db *.jsonl *.ndjson *.json *.ann);;"
                "Annotator projects (*.sqlite *.db);;Exports (*.jsonl *.ndjson *.json *.ann);;All files (*)")
 
@@ -111,26 +113,36 @@ class Adjudicate(_Command):
 
     A store refusal (the span changed since it was shown, disk full, read-only) is reported by ``_Command`` and
     makes the command obsolete; an accept-all that found nothing to accept is obsolete too (no empty undo step).
+    ``many`` (what the progress dialog says) runs it, its undo and its redo in a thread (``many_statements``): an
+    accept-all reads every statement the colleagues share (100 000 took minutes).
     """
 
     def __init__(self, controller: Any, session: Session, text: str, doc_id: int | None,
-                 run: Callable[[], store.Adjudication], key: str | None) -> None:
+                 run: Callable[[Project], store.Adjudication], key: str | None, many: str | None = None) -> None:
         super().__init__(session, text, doc_id)
         self.controller = controller
         self.run = run
         self.key = key  # the item decided (None: accept all agreed)
+        self.many = many
         self.done: store.Adjudication | None = None
 
     def do(self) -> None:
         if self.done is None:
-            self.done = self.run()
+            self.done = self._apply(self.many, self.run)
             if self.done.empty:
                 self.setObsolete(True)
         else:
-            store.redo(self.session.project, self.done)
+            done = self.done
+            self._apply("Accepting them again…", lambda project: store.redo(project, done))
         self.controller.adjudicated(self, undone=False)
 
     def undo_step(self) -> None:
         assert self.done is not None
-        store.undo(self.session.project, self.done)
+        done = self.done
+        self._apply("Taking them back…", lambda project: store.undo(project, done))
         self.controller.adjudicated(self, undone=True)
+
+    def _apply(self, label: str | None, change: Callable[[Project], T]) -> T:
+        if self.many is None:
+            return change(self.session.project)
+        return many_statements(self.session, label or self.many, change, "Review")

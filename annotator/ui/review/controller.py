@@ -35,6 +35,7 @@ from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
+from annotator.ui.files import job as filejob
 from annotator.ui.opening import open_in_turns
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review.comparing import Comparing
@@ -55,6 +56,9 @@ def install(window: Any) -> ReviewController:
     return existing
 
 
+#: Accept All Agreed on the window's thread in a project of at most this many statements (about a millisecond each);
+#: in a larger one it runs in a thread, with a progress dialog and a Cancel (100 000 took minutes)
+ACCEPT_ALL_IN_PLACE = 200
 IDLE = "Open a colleague's project or export with Review ▸ Open Colleague File… (Ctrl+Shift+O)."
 
 
@@ -356,15 +360,15 @@ class ReviewController(Comparing, QObject):
             self.window.statusBar().showMessage(f"Already {row.status}; Ctrl+Z undoes it", 4000)
             return
         colleague = chosen[1]
-        item, doc_id, project = row.item, session.document.id, session.project
+        item, doc_id = row.item, session.document.id
         names = self.names()
         label = names.get(item.theirs.label if item.theirs else item.mine.label, "")
         if decision == store.ACCEPT:
             text = f"Accept {colleague.name}'s “{label}”" if item.theirs else f"Drop my “{label}” as {colleague.name}"
-            run = lambda: store.accept(project, doc_id, item, colleague)  # noqa: E731
+            run = lambda project: store.accept(project, doc_id, item, colleague)  # noqa: E731
         else:
             text = f"Keep mine over {colleague.name}'s “{label}”" if item.theirs else f"Keep my “{label}”"
-            run = lambda: store.reject(project, doc_id, item, colleague)  # noqa: E731
+            run = lambda project: store.reject(project, doc_id, item, colleague)  # noqa: E731
         if not session.push(Adjudicate(self, session, text, doc_id, run, row.key)):
             self.refresh()  # the store refused (the span changed?): show what is there now
 
@@ -374,9 +378,12 @@ class ReviewController(Comparing, QObject):
             self.window.statusBar().showMessage(
                 "Accept all agreed takes what at least two colleagues agree on: open a second colleague's file", 6000)
             return
-        project, files = session.project, list(self.files)
+        files = list(self.files)
+        many = "Accepting the spans two or more colleagues agree on…" \
+            if session.project.progress()[1] > ACCEPT_ALL_IN_PLACE else None  # (a dialog would only flash by)
         command = Adjudicate(self, session, "Accept all agreed spans", None,
-                             lambda: store.accept_all_agreed(project, files), None)
+                             lambda project: store.accept_all_agreed(project, files, progress=filejob.step), None,
+                             many=many)
         if session.push(command) and command.done is not None and command.done.empty:
             self.window.statusBar().showMessage("Nothing to accept: no span all colleagues agree on is missing", 6000)
 

@@ -1,0 +1,72 @@
+"""Review ▸ Accept All Agreed in a project of more statements than ``ACCEPT_ALL_IN_PLACE`` (100 000 took minutes
+on the window's thread): a thread does it, its undo and its redo, with a progress dialog whose bar moves through the
+statements; the window keeps painting; a Cancel leaves the project as it was and no step to undo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from annotator.core.model import IncomingDocument
+from annotator.store import Project
+from annotator.store.transfer import export_project
+from annotator.ui import filedialogs
+from annotator.ui.review import controller as review_ui
+from tests.ui.conftest import cancel_once, gaps_while_shown, watch_progress, window_over
+
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+WORDS = "strongly condemn"
+
+
+def _docs(n: int) -> list[IncomingDocument]:
+    return [IncomingDocument(f"Statement {i}: we {WORDS} the launch 😀,\r\nand call for talks.", f"s{i:04}")
+            for i in range(n)]
+
+
+def _colleague(tmp_path, name: str, docs: list[IncomingDocument]):
+    """A colleague's export (JSON Lines) of the same statements, "strongly condemn" labelled Threat in each."""
+    with Project.open(tmp_path / f"{name}-project.sqlite", create=True, user=name, populate=docs) as p:
+        for d in p.documents():
+            start = p.document(d.id).text.index(WORDS)
+            p.add_span(d.id, start, start + len(WORDS), "threat")
+        export_project(p, "jsonl", tmp_path / f"{name}.jsonl")
+    return tmp_path / f"{name}.jsonl"
+
+
+def _threats(project) -> int:
+    return project.conn.execute("SELECT count(*) FROM spans WHERE label = 'threat'").fetchone()[0]
+
+
+def test_accept_all_agreed_in_a_large_project_runs_in_a_thread_cancel_keeps_nothing_undo_redo_too(
+        qtbot, tmp_path, monkeypatch):
+    n = review_ui.ACCEPT_ALL_IN_PLACE + 150
+    docs = _docs(n)
+    paths = [str(_colleague(tmp_path, name, docs)) for name in ("bob", "carol")]
+    with window_over(qtbot, tmp_path, docs) as (win, project):
+        review = review_ui.install(win)
+        monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: paths)
+        qtbot.keyClick(win.view, Qt.Key.Key_O, CTRL | SHIFT)  # Review ▸ Open Colleague File…
+        qtbot.waitUntil(lambda: len(review.colleagues()) == 2, timeout=10000)
+        accept = review.actions["review_accept_agreed"]
+        clicked: list[str] = []
+        timer, seen = watch_progress(win, cancel_once(qtbot, clicked, under_way=True))
+        accept.trigger()
+        timer.stop()
+        assert clicked and "two or more colleagues agree" in clicked[0]
+        assert _threats(project) == 0 and win.session.undo_stack.count() == 0
+        assert "cancelled, nothing was changed" in win.statusBar().currentMessage()
+        timer, seen = watch_progress(win)
+        accept.trigger()
+        assert _threats(project) == n and win.session.undo_stack.undoText() == "Accept all agreed spans"
+        assert f"Accepted {n} agreed span(s)" in win.statusBar().currentMessage()
+        steps = [v for v, top in seen["values"] if top == n]
+        assert len(set(steps)) > 2, seen["values"]  # the bar moved through the statements
+        qtbot.waitUntil(win.isActiveWindow)  # back from the progress dialog (activation is asynchronous)
+        qtbot.keyClick(win.view, Qt.Key.Key_Z, CTRL)
+        assert _threats(project) == 0
+        qtbot.waitUntil(win.isActiveWindow)
+        qtbot.keyClick(win.view, Qt.Key.Key_Z, CTRL | SHIFT)
+        timer.stop()
+        assert _threats(project) == n
+        assert {"Taking them back…", "Accepting them again…"} <= set(seen["labels"])
+        gaps = gaps_while_shown(seen)
+        assert len(gaps) > 10 and max(gaps) < 0.25, gaps
