@@ -165,6 +165,23 @@ class Project:
             self.check_files()
         return connection.write_transaction(self.conn, self.path, self.readonly, action)
 
+    def reader_beside(self) -> Project:
+        """A second read-only project onto the very bytes this read-only one reads -- its private copy, or the file
+        in place as it was opened (``immutable``, or with SQLite's shared locks) -- for long reading in a thread (an
+        export from a read-only window): what this one was checked for at its open holds for it; close it after."""
+        if not self.readonly:
+            raise AnnotatorError("reader_beside is for a read-only project; a window's own has beside_window")
+        if self._workdir is not None:
+            target = (self._workdir / "project.sqlite").as_uri() + "?mode=ro"
+        else:
+            target = self.path.resolve().as_uri() + ("?mode=ro&immutable=1" if self._stamp is not None else "?mode=ro")
+        with connection.translated("open", self.path):
+            conn = connection._connect(target, uri=True, same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+        reader = Project(conn, self.path, True, self.user, None, trusted_read=not self.untrusted)
+        reader._stamp = self._stamp
+        return reader
+
     def changed_while_reading(self) -> bool:
         """Whether someone wrote the file since this lock-free (``immutable``) read began: the read may then mix
         two states and must be done again (it will take SQLite's locks then, the writer's ``-wal`` being there)."""

@@ -213,6 +213,44 @@ def test_readonly_copy_includes_a_wal_left_beside_the_file(tmp_path):
     assert hashlib.sha256(path.read_bytes() + Path(f"{path}-wal").read_bytes()).hexdigest() == digest
 
 
+def test_a_reader_beside_a_read_only_project_reads_its_very_bytes_from_another_thread(tmp_path):
+    """``reader_beside`` (a read-only window's export in a thread): in place and immutable, or through the private
+    copy a -wal beside the file asked for, it reads what the project reads, from any thread, writes nothing and
+    leaves nothing beside the file; an editable project has no such reader (it has ``beside_window``)."""
+    import threading
+
+    path = tmp_path / "c.sqlite"
+    with Project.open(path, create=True, populate=[IncomingDocument("x y z", "t")]) as p:
+        p.add_span(1, 0, 1, "threat")
+        with pytest.raises(AnnotatorError, match="read-only"):
+            p.reader_beside()
+    for wal in (False, True):
+        if wal:  # a change left in a -wal, no -shm: read through a private copy
+            code = (
+                "import sqlite3, os\n"
+                f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+                "c.execute('PRAGMA wal_autocheckpoint=0')\n"
+                "c.execute(\"INSERT INTO spans (doc_id,start,\\\"end\\\",label,created,updated) \"\n"
+                "          \"VALUES (1,2,3,'commitment','','')\")\n"
+                "os._exit(0)\n"
+            )
+            subprocess.run([sys.executable, "-c", code], check=True)
+            Path(f"{path}-shm").unlink()
+        listing = sorted(os.listdir(tmp_path))
+        with Project.open(path, readonly=True, trusted=True) as shown:
+            assert (shown._workdir is not None) == wal
+            reader = shown.reader_beside()
+            got: list[object] = []
+            worker = threading.Thread(target=lambda r=reader, g=got: g.append([(s.start, s.label) for s in r.spans(1)]))
+            worker.start()
+            worker.join()
+            assert got == [[(s.start, s.label) for s in shown.spans(1)]] and len(got[0]) == 1 + wal
+            with pytest.raises(ReadOnlyError):
+                reader.add_span(1, 0, 1, "threat")
+            reader.close()
+        assert sorted(os.listdir(tmp_path)) == listing
+
+
 def test_creation_is_atomic_no_partial_file_on_failure(tmp_path, monkeypatch):
     path = tmp_path / "new.sqlite"
 

@@ -252,3 +252,70 @@ def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_a
     timer.stop()
     assert project.label_counts()["threat"] == threats
     assert any("Putting the label back" in text for text in seen["labels"]), seen["labels"][:3]
+
+
+@pytest.mark.parametrize("how", ["beside an editing window", "through a private copy"])
+def test_a_read_only_window_exports_in_a_thread_exactly_what_it_shows(qtbot, tmp_path, how):
+    """A read-only window (another window edits the project; or a crash left a -wal no -shm can vouch for, read
+    through a private copy) exported on the window's thread, frozen for the whole export. Its export now runs in a
+    thread over a second connection onto the very bytes the window reads, with progress and a Cancel; the file is
+    what the command line exports, spans a crash left in the -wal included, and nothing appears beside the project."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QSettings
+
+    from annotator.core.model import IncomingDocument
+    from annotator.store import Project
+    from annotator.store.editlock import open_for_editing
+    from annotator.ui import dialogs
+    from annotator.ui.mainwindow import MainWindow
+    from tests.ui.conftest import show_window
+
+    path = tmp_path / "p.sqlite"
+    docs = [IncomingDocument(f"{i}. We urge restraint 😀 and dialogue.\r\n" * 5, f"s{i}") for i in range(3000)]
+    with Project.open(path, create=True, user="kim", populate=docs) as p:
+        for doc in p.documents()[:50]:
+            p.add_span(doc.id, 3, 7, "call_to_action")
+    editor = None
+    if how == "beside an editing window":
+        editor = open_for_editing(path, "kim")
+        editor.add_span(1, 8, 16, "commitment")
+        shown = open_for_editing(path, "ana")
+    else:  # a crash after a span was saved, its -shm gone since
+        root = Path(__file__).resolve().parents[2]
+        code = "import sys, os\nfrom annotator.store import Project\n" \
+               "p = Project.open(sys.argv[1]); p.add_span(1, 8, 16, 'commitment'); os._exit(0)\n"
+        subprocess.run([sys.executable, "-c", code, str(path)], check=True, cwd=root,
+                       env={**os.environ, "PYTHONPATH": str(root)})
+        Path(f"{path}-shm").unlink()
+        shown = Project.open(path, readonly=True, trusted=True, user="ana")
+        assert shown._workdir is not None  # the private copy
+    before = sorted(os.listdir(tmp_path))
+    window = MainWindow(shown, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    try:
+        show_window(qtbot, window)
+        assert shown.readonly
+        out = tmp_path / "out" / "all.jsonl"
+        out.parent.mkdir()
+        answers = on_dialog(dialogs.ExportDialog, _export_as("jsonl", out))  # noqa: F841 - kept alive meanwhile
+        timer, seen = watch_progress(window)
+        _trigger(window, "Export…")
+        timer.stop()
+        assert seen["values"] and seen["labels"], "no progress dialog: the export ran on the window's thread"
+        assert f"Exported {len(docs)} record(s)" in window.statusBar().currentMessage()
+    finally:
+        window.close()
+        shown.close()
+        beside = sorted(n for n in os.listdir(tmp_path) if n not in ("out", "s.ini"))
+        if editor is not None:
+            editor.close()
+    assert beside == before  # nothing left beside the project (its private copy is gone with the window)
+    export_now = tmp_path / "cli.jsonl"
+    assert cli.main(["export", str(path), "-o", str(export_now)]) == 0
+    assert out.read_bytes() == export_now.read_bytes()
+    first = orjson.loads(out.read_bytes().splitlines()[0])
+    assert [(s["start"], s["end"], s["label"]) for s in first["spans"]] == [(3, 7, "call_to_action"),
+                                                                            (8, 16, "commitment")]
