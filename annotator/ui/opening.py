@@ -49,7 +49,7 @@ def _ready(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
     layout = dialog.layout()
     if layout is not None:
         layout.activate()
-    dialog.winId()
+    dialog.create()  # its native window; not winId(), which marks it native and so every child of the main window too
     QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: _show(window, dialog, wanted, then))
 
 
