@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QDockWidget
 
 from annotator.core.search.hits import Hit
 from annotator.core.search.query import parse
-from annotator.errors import AnnotatorError
-from annotator.store import hit_labels, search, search_index
+from annotator.errors import AnnotatorError, Cancelled
+from annotator.store import Project, hit_labels, search, search_index
 from annotator.ui.dialogs import error
+from annotator.ui.files import job
 from annotator.ui.search.commands import LabelHits, Reader
 from annotator.ui.search.model import HitList
 from annotator.ui.search.panel import SearchPanel
@@ -372,10 +373,18 @@ class SearchController(QObject):
         self.panel.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def rebuild_index(self) -> None:
-        project = self.window.session.project
-        try:
+        """Edit ▸ Rebuild Search Index: the index made again from every statement, in one transaction, in a thread
+        with a progress dialog and a Cancel (``ui/files/job.py``), which leaves the index as it was."""
+        def rebuild(project: Project) -> None:
             with project._write("rebuild the search index"):
                 search_index.rebuild(project.conn)
+
+        try:
+            job.run_write(self.window, self.window.session.project, "Rebuild search index",
+                          "Rebuilding the search index from every statement…", rebuild)
+        except Cancelled:
+            self.window.statusBar().showMessage("Rebuild search index: cancelled, the index is as it was", 8000)
+            return
         except AnnotatorError as exc:
             error(self.window, "Cannot rebuild the search index", str(exc))
             return
