@@ -26,7 +26,7 @@ undo commands stay valid for commands stacked after them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -379,15 +379,17 @@ def _summary(done: Adjudication) -> dict[str, Any]:
 # -- the adjudicated result --------------------------------------------------------------------------------------
 
 
-def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()) -> Iterator[dict[str, Any]]:
+def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = (),
+                 step: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
     """My project after adjudication as ``jsonl`` records (DESIGN.md §2.4), one per document, with provenance.
 
     Each span gains ``"origin"`` ("" for my own, ``"name@file"`` for an accepted copy). ``meta`` gains
     ``"reviewed_against"`` (the origins of the colleagues whose file holds the document), ``"open_disagreements"``
     (items neither agreed, accepted nor rejected) and ``"adjudicated"``: true when the document was reviewed
     against at least one colleague and nothing is left open — so a consumer can keep only settled documents.
+    ``step(n)`` is told after each document read (what it raises stops the walk).
     """
-    for doc, spans in project.iter_documents():
+    for doc, spans in project.iter_documents(None, step):
         rec = jsonl.record(doc, spans)
         origins = {s.id: s.origin for s in spans}
         for entry in rec["spans"]:
@@ -412,11 +414,13 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
         yield rec
 
 
-def write_gold(project: Project, target: str | Path | None, colleague_files: Sequence[ColleagueFile] = ()) -> int:
-    """Write :func:`gold_records` as JSONL, atomically (the old file or the whole new one); returns the lines."""
+def write_gold(project: Project, target: str | Path | None, colleague_files: Sequence[ColleagueFile] = (),
+               step: Callable[[int], None] | None = None) -> int:
+    """Write :func:`gold_records` as JSONL, atomically (the old file or the whole new one); returns the lines.
+    What ``step`` raises (a cancel) leaves the old file, or none."""
     n = 0
     with output_file(target) as out:
-        for rec in gold_records(project, colleague_files):
+        for rec in gold_records(project, colleague_files, step):
             out.write(dumps_line(rec))
             n += 1
     return n

@@ -1,6 +1,7 @@
-"""Long work off the window's thread: File ▸ Import (:func:`run_import`), File ▸ Export (:func:`run_export`), and
-one change of many statements (:func:`run_write`: deleting a label and its undo, labelling thousands of search hits,
-a vars file; File ▸ Restore from Backup calls :func:`run`). A thread with a connection of its own does it, while the
+"""Long work off the window's thread: File ▸ Import (:func:`run_import`); one change of many statements
+(:func:`run_write`: deleting a label and its undo, labelling thousands of search hits, a vars file, Accept All
+Agreed, a variable renamed or deleted, the search index rebuilt); long reading (:func:`run_read`: File ▸ Export, the
+gold JSONL); File ▸ Restore from Backup calls :func:`run`. A thread with a connection of its own does it, while the
 window keeps painting and a window-modal progress dialog says how far it is and cancels it.
 
 An import of 100 000 statements (about 500 MB of JSON Lines) takes two minutes, an export of a million spans several
@@ -200,16 +201,17 @@ def _writer(path: Path, user: str) -> Project:
     return Project(connection.beside_window(path, write=True), path, False, user, None)
 
 
-def run_export(parent: QMainWindow, project: Project, fmt: str, target: Path, status: str | None,
-               options: ExportOptions) -> int:
-    """The export through a read-only connection of its own (one committed state); a cancel writes nothing. A
-    read-only window's export reads the very bytes the window shows (``Project.reader_beside``: its private copy,
-    or the file as it opened it)."""
-    path, user = project.path, project.user
+def run_read(parent: QMainWindow, project: Project, title: str, label: str,
+             work: Callable[[Project, Callable[[int], None]], T], status: str | None = None) -> T:
+    """``work(reader, step)``: long reading of the whole project (an export, the gold JSONL), through a read-only
+    connection of its own (one committed state). ``step(n)``, told after each statement (of ``status``) read, moves
+    the bar and raises ``Cancelled`` once the user cancels. A read-only window's reader reads the very bytes the
+    window shows (``Project.reader_beside``: its private copy, or the file as it opened it)."""
 
-    def work(job: Job) -> int:
-        reader = project.reader_beside() if project.readonly else \
-            Project(connection.beside_window(path, write=False), path, True, user, None, trusted_read=True)
+    def go(job: Job) -> T:
+        reader = project.reader_beside() if project.readonly else Project(
+            connection.beside_window(project.path, write=False), project.path, True, project.user, None,
+            trusted_read=True)
         try:
             total = max(1, len(reader.documents(status)))  # ids only: 24 ms at 100 000
             every = max(1, total // 200)
@@ -220,8 +222,15 @@ def run_export(parent: QMainWindow, project: Project, fmt: str, target: Path, st
                 if n % every == 0:
                     job.report(n, total)
 
-            return export_project(reader, fmt, target, status, options, step)
+            return work(reader, step)
         finally:
             reader.close()
 
-    return run(parent, "Export", f"Exporting to {target.name}…", work)
+    return run(parent, title, label, go)
+
+
+def run_export(parent: QMainWindow, project: Project, fmt: str, target: Path, status: str | None,
+               options: ExportOptions) -> int:
+    """The export in a thread (:func:`run_read`); a cancel writes nothing."""
+    return run_read(parent, project, "Export", f"Exporting to {target.name}…",
+                    lambda reader, step: export_project(reader, fmt, target, status, options, step), status)

@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -29,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import review as core
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled
 from annotator.formats.common import output_file
 from annotator.store import Project
 from annotator.store import review as store
 from annotator.ui import charts, filedialogs
 from annotator.ui.dialogs import error
+from annotator.ui.files import job
 from annotator.ui.panels import hold_paint
 from annotator.ui.reading import columns
 from annotator.ui.text import plain, plain_tooltip, to_qt
@@ -379,13 +379,14 @@ def export_gold(parent: Any, project: Project, files: list[store.ColleagueFile])
                                    project.path.stem + ".gold.jsonl", "JSONL (*.jsonl);;All files (*)")
     if not chosen:
         return None
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        n = store.write_gold(project, chosen, files)
+    try:  # in a thread: each statement compared with every colleague again (minutes at 100 000 statements)
+        n = job.run_read(parent, project, "Export gold JSONL", f"Writing {Path(chosen).name}…",
+                         lambda reader, step: store.write_gold(reader, chosen, files, step))
+    except Cancelled:
+        parent.statusBar().showMessage("Export gold JSONL: cancelled, nothing was written", 8000)
+        return None
     except AnnotatorError as exc:
-        QApplication.restoreOverrideCursor()
         error(parent, "Export gold JSONL", str(exc))
         return None
-    QApplication.restoreOverrideCursor()
     parent.statusBar().showMessage(f"Wrote {n} statement(s) to {chosen}", 8000)
     return Path(chosen)
