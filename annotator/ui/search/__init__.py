@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject,
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
-from annotator.core.search.hits import Hit
 from annotator.core.search.query import parse
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import Project, hit_labels, search, search_index
@@ -308,15 +307,12 @@ class SearchController(QObject):
             return list(range(ranges[0][0], ranges[0][1] + 1))
         return sorted({row for top, bottom in ranges for row in range(top, bottom + 1)})
 
-    def selected_hits(self) -> list[Hit]:
-        return [self.model.hit(r) for r in self.selected_rows()]
-
     def select_all(self) -> None:
         self.panel.table.selectAll()
 
     def label_selected(self, key: str) -> None:
         self.bind()  # hits of a project the window has since closed are dropped, never labelled in the new one
-        hits = self.selected_hits()
+        hits = self.model.rows.rows_of(self.selected_rows())  # plain tuples: each a Hit again in the step's thread
         if not hits:
             self.window.statusBar().showMessage("Select hits (Ctrl+A for all), then press a label key", 5000)
             return

@@ -24,10 +24,10 @@ class LabelHits(_Command, Generic[R]):
     """``prepare()`` gives, as each change begins, the :data:`Reader` of what the dock shows of the hits;
     ``changed(done, undone, read)`` is told once the change is done, with what it read."""
 
-    def __init__(self, session: Session, hits: Sequence[Hit], label: str, prepare: Callable[[], Reader[R]],
-                 changed: Callable[[hit_labels.Labelled, bool, R], Any]) -> None:
+    def __init__(self, session: Session, hits: Sequence[tuple[Any, ...]], label: str,
+                 prepare: Callable[[], Reader[R]], changed: Callable[[hit_labels.Labelled, bool, R], Any]) -> None:
         super().__init__(session, f"Label {len(hits)} hit(s) “{session.label_name(label)}”", None)
-        self.hits = list(hits)
+        self.hits = hits  # plain tuples (``Hit``'s fields), each a Hit again where the change runs
         self.label = label
         self.prepare = prepare
         self.changed = changed
@@ -36,8 +36,8 @@ class LabelHits(_Command, Generic[R]):
     def do(self) -> None:
         if self.done is None:
             hits, label = self.hits, self.label
-            done, read = self._write(f"Labelling {len(hits)} hits…",
-                                     lambda project: hit_labels.label_hits(project, hits, label))
+            done, read = self._write(f"Labelling {len(hits)} hits…", lambda project: hit_labels.label_hits(
+                project, [Hit._make(row) for row in hits], label))
             self.done = done
             if not done.spans:
                 self.setObsolete(True)  # nothing was added: no empty undo step

@@ -117,6 +117,12 @@ class HitList(MutableSequence[Hit]):
         of the window's thread after a label key over them)."""
         return set(map(_DOC_ID, self._rows))
 
+    def rows_of(self, where: Iterable[int]) -> list[tuple[Any, ...]]:
+        """The hits at these places as plain tuples (making 100 000 :class:`Hit` took 0.15 s of the window's thread
+        as a label key over them began)."""
+        rows = self._rows
+        return [rows[i] for i in where]
+
     def snapshot(self) -> list[tuple[Any, ...]]:
         """The hits as plain tuples, as they are now (a list of its own: a thread may read it). Hits are only ever
         added at the end (a new search starts a new list), so each keeps its place."""
