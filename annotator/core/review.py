@@ -118,11 +118,14 @@ def _difference(mine: SpanLike, theirs: SpanLike) -> str:
     return "+".join(parts)
 
 
-def classify(mine: Sequence[SpanLike], theirs: Sequence[SpanLike], keys: bool = True) -> list[Item]:
+def classify(mine: Sequence[SpanLike], theirs: Sequence[SpanLike], keys: bool | frozenset[str] = True) -> list[Item]:
     """Items of one document in position order (start, end, kind, spans); see the module docstring.
 
     ``keys=False`` leaves every key empty (the report only counts kinds, and the keys' JSON is a tenth of its
-    time)."""
+    time); a set of kinds keys those items only (Accept All Agreed needs the keys of THEIRS_ONLY items). An item's
+    key is the same either way: two items share the JSON a key starts from only if they are of one kind (it holds
+    both triples, or null for the side an item lacks, and an agreed pair's two triples are equal, a conflict's not),
+    so the ``#2`` of a repeated pair counts the same among the items of its kind as among all."""
     pairs: list[tuple[int, int]] = []
     # 1. exact: a multiset match, each triple's occurrences paired in input order
     waiting: dict[SpanTuple, list[int]] = defaultdict(list)
@@ -161,7 +164,7 @@ def classify(mine: Sequence[SpanLike], theirs: Sequence[SpanLike], keys: bool = 
     items: list[Item] = []
     for kind, m, t in raw:
         key = ""
-        if keys:
+        if keys is True or (keys and kind in keys):
             base = json.dumps([triple(m), triple(t)], ensure_ascii=False, separators=(",", ":"))
             seen[base] += 1
             key = base if seen[base] == 1 else f"{base}#{seen[base]}"  # the same pair twice (duplicate spans)

@@ -316,13 +316,15 @@ class ColleagueFile:
                'SELECT start, "end", label FROM spans WHERE doc_id = ? ORDER BY start, "end", label')
         return self._rows.spans(where[0], conn, where[1], sql)
 
-    def rows_of(self, shas: Sequence[str], conn: sqlite3.Connection | None = None
-                ) -> dict[str, list[tuple[int, int, str, str]]]:
-        """Their ``(start, end, label, annotator)`` of several documents at once (by the SHA-256 of the text, each
-        checked as :meth:`spans` checks it), in the order of :meth:`spans`; a document they lack is left out. A few
-        queries for a batch of documents where :meth:`spans` makes three for each (a report's bulk read)."""
+    def rows_of(self, shas: Sequence[str], conn: sqlite3.Connection | None = None, notes: bool = False
+                ) -> dict[str, list[tuple[Any, ...]]]:
+        """Their ``(start, end, label, annotator)`` -- and ``note`` with ``notes`` -- of several documents at once (by
+        the SHA-256 of the text, each checked as :meth:`spans` checks it), in the order of :meth:`spans`; a document
+        they lack is left out. A few queries for a batch of documents where :meth:`spans` makes three for each (a
+        report's bulk read, Accept All Agreed's)."""
         if self._rows is None:
-            return {sha: [(s.start, s.end, s.label, s.annotator) for s in doc.spans]
+            return {sha: [(s.start, s.end, s.label, s.annotator, s.note) if notes else
+                          (s.start, s.end, s.label, s.annotator) for s in doc.spans]
                     for sha in shas if (doc := self._memory.get(sha)) is not None}
         rows = self._rows
         marks = ",".join("?" * len(shas))
@@ -335,15 +337,15 @@ class ColleagueFile:
         marks = ",".join("?" * len(sha_of))
         ids = tuple(sha_of)
         length = dict(rows.read(f"SELECT id, length(text) FROM documents WHERE id IN ({marks})", ids, conn))
-        out: dict[str, list[tuple[int, int, str, str]]] = {sha_of[i]: [] for i in ids}
-        for doc_id, start, end, label, annotator in rows.read(
-                f'SELECT doc_id, start, "end", label, annotator FROM spans WHERE doc_id IN ({marks})'
-                ' ORDER BY doc_id, start, "end", label, id', ids, conn):
+        out: dict[str, list[tuple[Any, ...]]] = {sha_of[i]: [] for i in ids}
+        for doc_id, start, end, label, annotator, *note in rows.read(
+                f'SELECT doc_id, start, "end", label, annotator{", note" if notes else ""} FROM spans'
+                f' WHERE doc_id IN ({marks}) ORDER BY doc_id, start, "end", label, id', ids, conn):
             if not (type(start) is int and type(end) is int and 0 <= start < end <= length[doc_id]
-                    and isinstance(label, str) and isinstance(annotator, str)):
+                    and all(isinstance(v, str) for v in (label, annotator, *note))):
                 raise AnnotatorError(f"{self.path} is damaged: a span ({start!r}-{end!r}) lies outside its "
                                      f"statement's text or has the wrong type; nothing more of it is read")
-            out[sha_of[doc_id]].append((start, end, label, annotator))
+            out[sha_of[doc_id]].append((start, end, label, annotator, *note))
         return out
 
     def align(self, project: Project, conn: sqlite3.Connection | None = None) -> Alignment:

@@ -26,6 +26,7 @@ undo commands stay valid for commands stacked after them.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ from annotator.store.exporting import span_row
 from annotator.store.project import Project, now
 
 ACCEPT, REJECT = "accept", "reject"
+#: the items :func:`accept_all_agreed` reads the keys of
+_THEIRS_ONLY = frozenset({core.THEIRS_ONLY})
 #: statements between two calls of :func:`accept_all_agreed`'s ``progress``
 PROGRESS_EVERY = 64
 
@@ -268,7 +271,8 @@ def accept_all_agreed(
 ) -> Adjudication:
     """Copy in the colleagues' consensus spans I lack (see the module docstring); one transaction, one undo.
     ``progress(done, total)`` every :data:`PROGRESS_EVERY` statements; an exception it raises (a cancel) rolls it
-    all back."""
+    all back. The colleagues' spans are read :data:`PROGRESS_EVERY` statements at a time (``rows_of``), and a
+    statement where no triple is held by every colleague more often than by me is passed over unclassified."""
     targets = set(doc_ids) if doc_ids is not None else None
     with project._write("accept all agreed spans"):
         added: list[Span] = []
@@ -276,41 +280,56 @@ def accept_all_agreed(
         decided: list[Decision] = []
         replaced: list[Decision] = []
         befores: dict[int, str] = {}
-        docs = project.documents()
-        for at, doc in enumerate(docs):
-            if progress is not None and at % PROGRESS_EVERY == 0:
+        docs = [d for d in project.documents() if targets is None or d.id in targets]
+        for at in range(0, len(docs), PROGRESS_EVERY):
+            if progress is not None:
                 progress(at, len(docs))
-            if targets is not None and doc.id not in targets:
-                continue
-            holders = [(f, c) for f in colleague_files if doc.sha256 in f.documents for c in f.colleagues]
-            if len(holders) < 2:
-                continue
-            mine = project.spans(doc.id)
-            rejected = {(d.origin, d.item_key) for d in decisions(project, doc.id) if d.decision == REJECT}
-            offers: list[dict[tuple[int, int, str], list[core.Item]]] = []
-            for f, c in holders:
-                by_triple: dict[tuple[int, int, str], list[core.Item]] = {}
-                for item in core.classify(mine, f.spans(doc.sha256, c)):
-                    if item.kind == core.THEIRS_ONLY and (c.origin, item.key) not in rejected:
-                        by_triple.setdefault((item.theirs.start, item.theirs.end, item.theirs.label), []).append(item)
-                offers.append(by_triple)
-            for triple in sorted(offers[0]):
-                count = min(len(o.get(triple, ())) for o in offers)
-                for n in range(count):
-                    first = holders[0][1]
-                    theirs = offers[0][triple][n].theirs
-                    new_label = _ensure_label(project, triple[2], first.codebook)
-                    labels += [new_label] if new_label else []
-                    origin = "; ".join(c.origin for _, c in holders)
-                    befores.setdefault(doc.id, doc.status)
-                    added.append(_add_copy(project, doc.id, theirs, first, origin))
-                    for (_, c), o in zip(holders, offers, strict=True):
-                        new, old = _decide(project, doc.id, o[triple][n].key, ACCEPT, c.origin)
-                        decided.append(new)
-                        replaced += [old] if old else []
+            chunk = docs[at : at + PROGRESS_EVERY]
+            held = [f.rows_of([d.sha256 for d in chunk], notes=True) for f in colleague_files]
+            for doc in chunk:
+                holders = [(f, c, [core.TheirSpan(*r) for r in rows[doc.sha256]
+                                   if (r[3] or f.default_name) == c.name])
+                           for f, rows in zip(colleague_files, held, strict=True) if doc.sha256 in rows
+                           for c in f.colleagues]
+                if len(holders) < 2:
+                    continue
+                mine = project.spans(doc.id)
+                if not _offered(mine, [theirs for _f, _c, theirs in holders]):
+                    continue
+                rejected = {(d.origin, d.item_key) for d in decisions(project, doc.id) if d.decision == REJECT}
+                offers: list[dict[tuple[int, int, str], list[core.Item]]] = []
+                for _f, c, theirs in holders:
+                    by_triple: dict[tuple[int, int, str], list[core.Item]] = {}
+                    for item in core.classify(mine, theirs, keys=_THEIRS_ONLY):
+                        if item.kind == core.THEIRS_ONLY and (c.origin, item.key) not in rejected:
+                            by_triple.setdefault((item.theirs.start, item.theirs.end, item.theirs.label),
+                                                 []).append(item)
+                    offers.append(by_triple)
+                for triple in sorted(offers[0]):
+                    count = min(len(o.get(triple, ())) for o in offers)
+                    for n in range(count):
+                        first = holders[0][1]
+                        theirs_span = offers[0][triple][n].theirs
+                        new_label = _ensure_label(project, triple[2], first.codebook)
+                        labels += [new_label] if new_label else []
+                        origin = "; ".join(c.origin for _, c, _t in holders)
+                        befores.setdefault(doc.id, doc.status)
+                        added.append(_add_copy(project, doc.id, theirs_span, first, origin))
+                        for (_, c, _t), o in zip(holders, offers, strict=True):
+                            new, old = _decide(project, doc.id, o[triple][n].key, ACCEPT, c.origin)
+                            decided.append(new)
+                            replaced += [old] if old else []
         statuses = _moved(project, befores)
     return Adjudication("accept_all_agreed", tuple(added), (), tuple(labels), tuple(decided), tuple(replaced),
                         statuses)
+
+
+def _offered(mine: Sequence[Span], holders: Sequence[Sequence[core.TheirSpan]]) -> bool:
+    """Whether some (start, end, label) is held by every colleague more often than by me: else no span of theirs
+    can be left unmatched by mine in all of them, so there is nothing to accept (and nothing to classify)."""
+    counts = [Counter((s.start, s.end, s.label) for s in theirs) for theirs in holders]
+    held = Counter((s.start, s.end, s.label) for s in mine)
+    return any(min(c[t] for c in counts) > held[t] for t in counts[0])
 
 
 def _status(project: Project, doc_id: int) -> str:

@@ -220,3 +220,13 @@ def test_report_keeps_non_ascii_as_is():
     assert "Déclaration 😀".encode() in review.report_to_json(r)
     assert "Déclaration 😀".encode() in review.report_to_csv(r)
     assert r.overall["exact_f1"] is None
+
+
+@given(spans, spans, st.sets(st.sampled_from([AGREED, CONFLICT, MINE_ONLY, THEIRS_ONLY])))
+def test_keys_of_some_kinds_are_the_keys_classify_gives_them_among_all(m, t, kinds):
+    """``keys=`` a set of kinds (Accept All Agreed keys THEIRS_ONLY items only): those items get exactly the keys
+    they get when every item is keyed, duplicates' ``#2`` included; the others none."""
+    every = review.classify(mine(*m), theirs(*t))
+    some = review.classify(mine(*m), theirs(*t), keys=frozenset(kinds))
+    assert [(i.kind, i.mine, i.theirs) for i in some] == [(i.kind, i.mine, i.theirs) for i in every]
+    assert [i.key for i in some] == [i.key if i.kind in kinds else "" for i in every]

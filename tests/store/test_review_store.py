@@ -10,6 +10,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core import review as core
 from annotator.core.model import IncomingDocument, Label
@@ -291,7 +293,7 @@ def test_gold_export_is_atomic(mine, bob, tmp_path, monkeypatch):
     target = tmp_path / "gold.jsonl"
     target.write_bytes(b"old\n")
 
-    def broken(project, files):
+    def broken(project, files, step=None):
         yield {"text": "x"}
         raise RuntimeError("disk gone")
 
@@ -330,3 +332,59 @@ def test_decisions_table_arrives_by_migration_from_the_frozen_v1(tmp_path):
     shutil.copyfile(FROZEN / "v1.sqlite", path)
     assert len(rv.ColleagueFile.load(path).documents) == 2
     assert path.read_bytes() == (FROZEN / "v1.sqlite").read_bytes()
+
+
+_SPANS = st.lists(st.tuples(st.integers(0, 20), st.integers(1, 6), st.sampled_from(["a", "b"])), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPANS, st.lists(_SPANS, min_size=2, max_size=3))
+def test_a_statement_accept_all_passes_over_has_nothing_every_colleague_offers(mine_spans, holders_spans):
+    """Accept All Agreed classifies only statements where some (start, end, label) is held by every colleague
+    more often than by me (``_offered``). Where it is not, classifying finds no triple that every colleague holds
+    as theirs only: passing it over changes nothing."""
+    from annotator.core.model import Span
+
+    mine = [Span(i, 1, s, s + n, lb, "me", "", "", "", "") for i, (s, n, lb) in enumerate(mine_spans)]
+    holders = [[core.TheirSpan(s, s + n, lb) for s, n, lb in theirs] for theirs in holders_spans]
+    if rv._offered(mine, holders):
+        return
+    offered = [{core.triple(i.theirs) for i in core.classify(mine, theirs) if i.kind == core.THEIRS_ONLY}
+               for theirs in holders]
+    assert not set.intersection(*offered)
+
+
+def test_accept_all_agreed_over_batches_of_colleague_projects(tmp_path):
+    """Across several of ``rows_of``'s batches, from two colleagues' projects (read in place, each text hashed
+    again): a span both hold is accepted where I lack it and they both hold the statement; their notes come with
+    it; the progress is told per batch; undo takes it all back."""
+    n = 3 * rv.PROGRESS_EVERY + 5
+    docs = [IncomingDocument(f"Statement {i}: we condemn the launch 😀.\r\nTalks now.", f"s{i}") for i in range(n)]
+
+    def colleague(name: str, lacking: int) -> Path:
+        path = tmp_path / f"{name}.sqlite"
+        with Project.open(path, create=True, user=name,
+                          populate=[d for i, d in enumerate(docs) if i % lacking]) as p:
+            for d in p.documents():
+                start = p.document(d.id).text.index("condemn")
+                p.add_span(d.id, start, start + 7, "threat", f"{name}'s note")
+        return path
+
+    with Project.open(tmp_path / "me.sqlite", create=True, user="me", populate=docs) as me:
+        ids = [d.id for d in me.documents()]
+        for i, doc_id in enumerate(ids):
+            if i % 3 == 0:
+                start = me.document(doc_id).text.index("condemn")
+                me.add_span(doc_id, start, start + 7, "threat")
+        files = [rv.ColleagueFile.load(colleague("bob", 7)), rv.ColleagueFile.load(colleague("carol", 5))]
+        told: list[tuple[int, int]] = []
+        done = rv.accept_all_agreed(me, files, progress=lambda a, b: told.append((a, b)))
+        want = [doc_id for i, doc_id in enumerate(ids) if i % 3 and i % 7 and i % 5]
+        assert sorted(s.doc_id for s in done.added) == want
+        assert {(s.label, s.note, s.annotator) for s in done.added} == {("threat", "bob's note", "bob")}
+        assert told == [(k, n) for k in range(0, n, rv.PROGRESS_EVERY)]
+        assert len(done.decided) == 2 * len(want)
+        rv.undo(me, done)
+        assert sum(len(me.spans(d)) for d in ids) == len(range(0, n, 3))
+        for f in files:
+            f.close()

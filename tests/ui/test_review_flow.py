@@ -117,6 +117,7 @@ def test_accepting_theirs_over_mine_keeps_both_notes_in_the_project_panel_and_go
     assert resolved["note"] == f"bob: {HIS_NOTE}\n\nana: {MY_NOTE}" and resolved["annotator"] == "bob"
 
     # undo puts my span back exactly (id, note, times); redo brings the same copy back
+    qtbot.waitUntil(window.isActiveWindow)  # back from the export's progress dialog (activation is asynchronous)
     undo(qtbot, window)
     assert full_spans(project) == before
     redo(qtbot, window)

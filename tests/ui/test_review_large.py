@@ -5,12 +5,15 @@ they were."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt
 
 from annotator.core.model import IncomingDocument
 from annotator.store import Project
 from annotator.store.transfer import export_project
 from annotator.ui import filedialogs
+from annotator.ui.files import job
 from annotator.ui.review import controller as review_ui
 from tests.ui.conftest import cancel_once, gaps_while_shown, watch_progress, window_over
 
@@ -33,6 +36,21 @@ def _colleague(tmp_path, name: str, docs: list[IncomingDocument]):
     return tmp_path / f"{name}.jsonl"
 
 
+def held_until_clicked(step, clicked: list[str]):  # type: ignore[no-untyped-def]
+    """``step`` (the work's progress, in its thread), held from its fourth call until the test has clicked Cancel:
+    on a loaded machine the work could otherwise end before the click."""
+    calls = [0]
+
+    def held(*args):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        deadline = time.monotonic() + 20
+        while calls[0] > 3 and not clicked and time.monotonic() < deadline:
+            time.sleep(0.005)
+        return step(*args)
+
+    return held
+
+
 def _threats(project) -> int:
     return project.conn.execute("SELECT count(*) FROM spans WHERE label = 'threat'").fetchone()[0]
 
@@ -49,9 +67,12 @@ def test_accept_all_agreed_in_a_large_project_runs_in_a_thread_cancel_keeps_noth
         qtbot.waitUntil(lambda: len(review.colleagues()) == 2, timeout=10000)
         accept = review.actions["review_accept_agreed"]
         clicked: list[str] = []
+        step = job.step
+        monkeypatch.setattr(job, "step", held_until_clicked(step, clicked))
         timer, seen = watch_progress(win, cancel_once(qtbot, clicked, under_way=True))
         accept.trigger()
         timer.stop()
+        monkeypatch.setattr(job, "step", step)
         assert clicked and "two or more colleagues agree" in clicked[0]
         assert _threats(project) == 0 and win.session.undo_stack.count() == 0
         assert "cancelled, nothing was changed" in win.statusBar().currentMessage()
@@ -92,9 +113,13 @@ def test_the_gold_export_of_a_large_project_runs_in_a_thread_and_its_cancel_writ
         qtbot.keyClick(win.view, Qt.Key.Key_O, CTRL | SHIFT)  # Review ▸ Open Colleague File…
         qtbot.waitUntil(lambda: len(review.colleagues()) == 2, timeout=10000)
         clicked: list[str] = []
+        write_gold = store.write_gold
+        monkeypatch.setattr(store, "write_gold", lambda project, target, files, step: write_gold(
+            project, target, files, held_until_clicked(step, clicked)))
         timer, seen = watch_progress(win, cancel_once(qtbot, clicked, under_way=True))
         review.actions["review_gold"].trigger()
         timer.stop()
+        monkeypatch.setattr(store, "write_gold", write_gold)
         assert clicked == ["Writing gold.jsonl…"]
         assert list(gold.parent.iterdir()) == []
         assert "cancelled, nothing was written" in win.statusBar().currentMessage()
