@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from annotator import pacing
 from annotator.core.search import hits as core_hits
 from annotator.core.search.hits import Hit
 from annotator.core.search.query import REGEX_TIMEOUT_S, Query, locate
@@ -55,8 +56,8 @@ def _run(conn: sqlite3.Connection, sql: str, params: Sequence[object],  # type: 
     batch of 64 statements read at once held the window 8-14 ms (traced, issue 12); ``cancelled`` is where the
     Search dock's thread gives the window its turn."""
     try:
-        if cancelled is None:
-            return conn.execute(sql, params).fetchall()
+        if cancelled is None:  # paced in a paced thread (a label step's, reading its hits' labels again)
+            return list(pacing.rows(conn.execute(sql, params)))
         read = []
         for row in conn.execute(sql, params):
             read.append(row)
@@ -242,6 +243,9 @@ def add_labels_rows(conn: sqlite3.Connection, rows: list[Row]) -> list[Row]:
         where.sort(key=lambda i: rows[i][_START])
         for j, labels in core_hits.covered(found, [(rows[i][_START], rows[i][_END]) for i in where]).items():
             out[where[j]] = (*out[where[j]][:-1], labels)
+    # freed a slice at a time in a paced thread: 300 000 span rows freed as the function returns held the GIL
+    # 30-50 ms in C (a label step's thread at 100 000 hits, issue #14)
+    pacing.drop(spans, by_doc)
     return out
 
 

@@ -76,3 +76,38 @@ def test_own_changes_do_not_count_as_outside_and_scroll_is_kept(window, project,
     assert "extra 999" in titles(window)
     assert bar.value() == scrolled
     assert window.session.document.title == "hostile"
+
+
+def test_a_job_of_the_window_is_not_taken_for_a_change_made_elsewhere(window, project, qtbot, tmp_path, monkeypatch):
+    """A job in a thread (here: a variable deleted from every statement) commits through a connection of its own,
+    which moves the version the watch polls. It used to refresh the Documents list in the middle of the job (40 ms
+    of the window's thread at 100 000 statements) and once more a second after it. The watch pauses while a job
+    runs and takes a writing job's commits as seen; after a job that only reads (an export), a change made
+    elsewhere meanwhile is still shown."""
+    from annotator.core.variables import Variable
+    from annotator.ui import dialogs, properties
+    from tests.ui.conftest import on_dialog
+    from tests.ui.test_dialogs import qtbot_click
+
+    watcher = window.outside
+    refreshed: list[int] = []
+    monkeypatch.setattr(watcher, "refresh", lambda: refreshed.append(1))
+    window.session.push(properties.commands.AddVariable(window.properties, Variable("wave", "number")))
+    window.session.push(properties.commands.DeleteVariable(window.properties, "wave"))  # a job that writes
+    assert watcher.timer.isActive()  # looking again after the job
+    assert watcher.poll() is False and refreshed == []  # its commits were not taken for a change made elsewhere
+
+    def export_with_a_change_elsewhere(dialog):  # type: ignore[no-untyped-def]
+        other = Project.open(project.path, user="script")  # another process writes while the export runs
+        try:
+            other.import_documents([IncomingDocument("Written elsewhere.", "elsewhere")])
+        finally:
+            other.close()
+        dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+        dialog.target.setText(str(tmp_path / "out.jsonl"))
+        qtbot_click(dialog)
+
+    answers = on_dialog(dialogs.ExportDialog, export_with_a_change_elsewhere)  # noqa: F841 - kept alive meanwhile
+    window.files.export()
+    assert (tmp_path / "out.jsonl").exists()
+    assert watcher.poll() is True and refreshed == [1]  # the change made elsewhere, not the export
