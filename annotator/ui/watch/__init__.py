@@ -27,6 +27,7 @@ class OutsideChanges(QObject):
         super().__init__(window)
         self.window = window
         self._seen: tuple[int, int] | None = None  # (id of the project, its data_version)
+        self._ours = False  # the next change seen is a job of this window's own (:meth:`resume`)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.poll)
@@ -42,8 +43,9 @@ class OutsideChanges(QObject):
             return False
         key = (id(project), version)
         seen, self._seen = self._seen, key
-        if seen is None or seen[0] != key[0] or seen == key:
-            return False  # the first look at this project, or nothing new
+        ours, self._ours = self._ours, False
+        if seen is None or seen[0] != key[0] or seen == key or ours:
+            return False  # the first look at this project, nothing new, or a job of this window's own
         self.refresh()
         return True
 
@@ -53,13 +55,10 @@ class OutsideChanges(QObject):
         self.timer.stop()
 
     def resume(self, ours: bool) -> None:
-        """Look again after the job; ``ours``: it wrote, and its caller shows what it changed, so the version now
-        is taken as seen (else the next look refreshes the window a second time)."""
-        if ours:
-            try:
-                self._seen = (id(self.window.session.project), self.window.session.project.data_version())
-            except (sqlite3.Error, AnnotatorError):
-                self._seen = None
+        """Look again after the job; ``ours``: it wrote, and its caller shows what it changed, so the next look
+        takes the version as seen (else it refreshes the window a second time). Nothing is read here: a read
+        failing as the job ends would be a failure no one is told of."""
+        self._ours = self._ours or ours
         self.timer.start()
 
     def refresh(self) -> None:
