@@ -261,9 +261,14 @@ class ReviewIndex:
 
     def stale(self, doc_id: int) -> None:
         """This statement changed (a bulk adjudication, an edit): look at it again before trusting any answer."""
-        for n in range(self.colleagues):
-            self.overrides.pop((doc_id, n), None)
-        self.stale_ids.add(doc_id)
+        self.stale_all({doc_id})
+
+    def stale_all(self, doc_ids: set[int]) -> None:
+        """:meth:`stale` for many statements at once (Accept All Agreed touches tens of thousands: one call each, for
+        each colleague file, took a good part of the window's 0.26 s after it at 100 000 statements)."""
+        for key in [key for key in self.overrides if key[0] in doc_ids]:
+            del self.overrides[key]
+        self.stale_ids |= doc_ids
 
     def open_count(self, colleague: int) -> int:
         """Statements with open disagreements with this colleague, of those known (walked or seen since)."""

@@ -22,6 +22,8 @@ colleague file.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +58,7 @@ def install(window: Any) -> ReviewController:
     return existing
 
 
+_DOC_ID = attrgetter("doc_id")
 #: Accept All Agreed on the window's thread in a project of at most this many statements (about a millisecond each);
 #: in a larger one it runs in a thread, with a progress dialog and a Cancel (100 000 took minutes)
 ACCEPT_ALL_IN_PLACE = 200
@@ -392,10 +395,9 @@ class ReviewController(Comparing, QObject):
         session, done = command.session, command.done
         if session is not self.window.session or done is None:
             return
-        touched = {s.doc_id for s in (*done.added, *done.removed)} | {d.doc_id for d in (*done.decided, *done.replaced)}
+        touched = set(map(_DOC_ID, chain(done.added, done.removed, done.decided, done.replaced)))
         for index in self.indexes.values():  # looked at again when J reaches them
-            for doc_id in touched:
-                index.stale(doc_id)
+            index.stale_all(touched)
         if done.new_labels:
             session.labels_set()  # re-reads the document as well
         else:
