@@ -388,3 +388,36 @@ def test_accept_all_agreed_over_batches_of_colleague_projects(tmp_path):
         assert sum(len(me.spans(d)) for d in ids) == len(range(0, n, 3))
         for f in files:
             f.close()
+
+
+def test_accept_all_agreed_refuses_a_colleague_project_whose_note_is_not_text_and_changes_nothing(tmp_path):
+    """A hostile colleague project (a span's note stored as a blob, as a tool that is not ours could leave it) is
+    refused as damaged: at its open when it is small enough to be checked whole, else by the batch read Accept All
+    Agreed uses with notes (``rows_of``, the check made large here); my project is left as it was either way."""
+    docs = [IncomingDocument(f"Statement {i}: we condemn the launch.", f"s{i}") for i in range(3)]
+    paths = []
+    for name in ("bob", "carol"):
+        path = tmp_path / f"{name}.sqlite"
+        with Project.open(path, create=True, user=name, populate=docs) as p:
+            for d in p.documents():
+                start = p.document(d.id).text.index("condemn")
+                p.add_span(d.id, start, start + 7, "threat")
+        paths.append(path)
+    raw = sqlite3.connect(paths[1])
+    raw.execute("UPDATE spans SET note = X'00ff' WHERE id = (SELECT min(id) FROM spans)")
+    raw.commit()
+    raw.close()
+    with Project.open(tmp_path / "me.sqlite", create=True, user="me", populate=docs) as me:
+        before = me.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+        with pytest.raises(AnnotatorError, match="damaged"):
+            rv.ColleagueFile.load(paths[1])
+        from annotator.store import connection
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(connection, "FULL_CHECK_BYTES", 0)  # as for a large file: checked in the background
+            files = [rv.ColleagueFile.load(p) for p in paths]
+            with pytest.raises(AnnotatorError, match="damaged"):
+                rv.accept_all_agreed(me, files)
+        assert me.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == before
+        for f in files:
+            f.close()

@@ -58,6 +58,7 @@ def install(window: Any) -> ReviewController:
     return existing
 
 
+#: the statement of a span or a decision (an adjudication touches)
 _DOC_ID = attrgetter("doc_id")
 #: Accept All Agreed on the window's thread in a project of at most this many statements (about a millisecond each);
 #: in a larger one it runs in a thread, with a progress dialog and a Cancel (100 000 took minutes)
