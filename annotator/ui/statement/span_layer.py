@@ -233,19 +233,33 @@ def span_fills(
         for i in range(first if first > 0 else 0, bisect_left(starts, qe)):
             line = shown[i]
             qa, qb = line.qa, line.qb
+            top = line.top if below is None else line.top + line.height + below
+            tall = line.height if below is None else height
             if qs <= qa and qb <= qe and qa < qe and (qe == qb or not line.block_end):
                 extent = line.extent  # all of the line's text, no run-on stub: x_ranges' first case
                 if extent is None:
                     x = line.line.x()
                     extent = line.extent = (line.left + x, line.left + x + line.line.naturalTextWidth())
-                pieces: list[tuple[float, float]] | tuple[tuple[float, float]] = (extent,)
+                x1, x2 = extent
+            elif qa <= qs < qe <= qb and not line.rtl:  # inside one line of left-to-right text: x_ranges inlined
+                memo = line.xs
+                x1 = memo.get(qs)
+                if x1 is None:
+                    x1 = memo[qs] = cursor_x(line.line, qs - line.block_pos)
+                x2 = memo.get(qe)
+                if x2 is None:
+                    x2 = memo[qe] = cursor_x(line.line, qe - line.block_pos)
+                if x2 < x1:
+                    x1, x2 = x2, x1
+                x1 += line.left
+                x2 += line.left
             else:
-                pieces = x_ranges(line, qs, qe)
-            top = line.top if below is None else line.top + line.height + below
-            tall = line.height if below is None else height
-            for x1, x2 in pieces:
-                width = x2 - x1 - trim
-                append(QRectF(x1, top, width if width > 1.0 else 1.0, tall))
+                for x1, x2 in x_ranges(line, qs, qe):
+                    width = x2 - x1 - trim
+                    append(QRectF(x1, top, width if width > 1.0 else 1.0, tall))
+                continue
+            width = x2 - x1 - trim
+            append(QRectF(x1, top, width if width > 1.0 else 1.0, tall))
 
     unions: dict[str, list[list[int]]] = {}
     innermost = len(visible) <= INNERMOST_BANDS
