@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QPalette
 
-from annotator.core.intervals import assign_lanes
+from annotator.core.intervals import IntervalIndex, assign_lanes
 from annotator.core.model import Label, Span
 from annotator.ui.statement import span_layer
 from annotator.ui.statement.span_layer import MAX_LANES, innermost_stretches, lane_metrics, span_fills, x_ranges
@@ -122,3 +122,96 @@ def test_span_fills_place_every_range_as_x_ranges_does(qtbot):
         for line in lines:  # the reference starts from lines that have kept nothing
             line.extent, line.xs = None, {}
         assert got == as_tuples(reference_fills(lines, visible, lanes, *args)), round_
+
+
+def test_rectangles_kept_between_paints_of_the_same_lines_stay_right_as_spans_come_and_go(qtbot):
+    """``kept`` carries the rectangles of each range from paint to paint while the lines stay (a label key repaints
+    a screen whose ranges are nearly all known): after every addition, removal and change of lane, the fills are
+    the reference's, as if nothing had been kept."""
+    rng = random.Random(15)
+    words = ["alpha", "beta", "😀x", "שלום", "done.", "epsilon"]
+    text = "\r\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(10))
+    view = StatementView()
+    qtbot.addWidget(view)
+    view.resize(420, 900)
+    with qtbot.waitExposed(view):
+        view.show()
+    shade = QColor(view.palette().color(QPalette.ColorRole.Text))
+    spans = [Span(i + 1, 1, a, min(len(text), a + rng.choice([1, 4, 30, 200])), rng.choice(KEYS))
+             for i, a in enumerate(rng.randrange(len(text)) for _ in range(60))]
+    view.set_document(text, ordered(spans), LABELS)
+    view.viewport().repaint()
+    lines = view._visible_lines()
+    view._find_directions(lines)
+    args = (view._map.to_qt_many, view._color, shade, lane_metrics(lines[0].height))
+    kept: dict = {}
+    next_id = len(spans) + 1
+    for step in range(40):
+        if spans and rng.random() < 0.4:
+            spans.remove(rng.choice(spans))
+        else:
+            a = rng.randrange(len(text))
+            spans.append(Span(next_id, 1, a, min(len(text), a + rng.choice([1, 4, 30, 200])), rng.choice(KEYS)))
+            next_id += 1
+        on_screen = view._map.to_cp(lines[0].qa), view._map.to_cp(lines[-1].qb + 1, ceil=True)
+        visible = IntervalIndex(ordered(spans)).overlapping(*on_screen)
+        lanes = assign_lanes(visible, MAX_LANES)
+        got = as_tuples(span_fills(lines, visible, lanes, *args, kept))
+        assert got == as_tuples(reference_fills(lines, visible, lanes, *args)), step
+    assert kept  # the ranges were kept
+
+
+def test_a_label_key_repaints_the_same_picture_as_a_fresh_view_of_the_same_spans(qtbot, tmp_path):
+    """End to end: label keys and a removal in the window (its paints keep rectangles between them), then the
+    window's view is grabbed beside a new view given the same statement and spans."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+
+    from annotator.core.model import IncomingDocument
+    from annotator.store import Project
+    from annotator.ui.mainwindow import MainWindow
+
+    rng = random.Random(16)
+    words = ["alpha", "beta", "😀x", "done.", "epsilon", "zeta"]
+    text = "\r\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(5, 30))) for _ in range(6))
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana")
+    project.import_documents([IncomingDocument(text, "t")])
+    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(1600, 900)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.open_document(project.documents()[0].id)
+    view = window.view
+    assert view.viewport().width() > 300
+    view.setFocus()
+    view.select_cp(10, len(text) - 10)  # one span over every line: the short ones below cut its band in pieces
+    QTest.keyClick(view, Qt.Key.Key_2)
+    qtbot.wait(5)
+    for i in range(12):
+        a = rng.randrange(20, len(text) - 40)
+        view.select_cp(a, a + rng.choice([3, 9, 25]))
+        QTest.keyClick(view, [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3][i % 3])
+        qtbot.wait(5)  # the key's own repaint: the span's lines only
+        if i % 4 == 3:
+            view.viewport().repaint()  # and now and then the whole screen
+    QTest.keyClick(view, Qt.Key.Key_Delete)  # the selected (last) span goes
+    qtbot.wait(5)
+    assert view._fills_kept is not None and len(view._fills_kept[1]) > 1  # a full paint and partial ones
+    spans = project.spans(project.documents()[0].id)
+    assert len(spans) == 12 and len(view.index) == 12
+    fresh = StatementView()
+    qtbot.addWidget(fresh)
+    fresh.set_reading(*view.reading)
+    fresh.resize(view.size())
+    with qtbot.waitExposed(fresh):
+        fresh.show()
+    fresh.set_document(text, spans, view.labels)
+    qtbot.wait(1)
+    want, got = view.viewport().size(), fresh.viewport().size()
+    fresh.resize(fresh.width() + want.width() - got.width(), fresh.height() + want.height() - got.height())
+    qtbot.waitUntil(lambda: fresh.viewport().size() == view.viewport().size())
+    fresh.viewport().repaint()
+    view.set_selected_span(None)
+    view.viewport().repaint()
+    assert view.viewport().grab().toImage() == fresh.viewport().grab().toImage()

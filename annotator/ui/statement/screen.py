@@ -77,6 +77,7 @@ class ScreenMixin(_Base):
     def _forget_lines(self) -> None:
         self._lines_key = None
         self._lines = []
+        self._fills_kept = None
 
     def _span_rects(self, span: Span, lines: list[Line]) -> list[QRectF]:
         qs, qe = self._map.to_qt(span.start), self._map.to_qt(span.end)
@@ -200,8 +201,12 @@ class ScreenMixin(_Base):
         shade = QColor(self.palette().color(QPalette.ColorRole.Text))
         shade.setAlpha(150)
         self._find_directions(shown)
+        kept = self._fills_kept
+        if kept is None or kept[0] is not lines:
+            kept = self._fills_kept = (lines, {})
+        placed = kept[1].setdefault((first, len(shown)), {})  # a full paint and a span's lines keep apart
         fills = span_fills(shown, visible, lanes, self._map.to_qt_many, self._color, shade,
-                           lane_metrics(shown[0].height))
+                           lane_metrics(shown[0].height), placed)
         painter = QPainter(self.viewport())
         painter.setClipRect(rect)
         painter.setPen(Qt.PenStyle.NoPen)

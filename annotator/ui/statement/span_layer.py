@@ -203,6 +203,7 @@ def span_fills(
     color_of: Callable[[str], tuple[QColor, QColor]],
     shade: QColor,
     lane: tuple[int, int] = (2, 3),
+    kept: dict[tuple[int, int, float | None, float, int], list[QRectF]] | None = None,
 ) -> list[tuple[QColor, list[QRectF]]]:
     """The rectangles to fill, per colour, for the ``visible`` spans (in start order, with their underline
     ``lanes``) on the ``shown`` lines: bands, then underlines, then the deep-overlap line.
@@ -216,6 +217,9 @@ def span_fills(
     coloured line however many overlap, and nothing is drawn through the glyphs. Spans deeper than
     :data:`MAX_LANES` share a thin line (``shade``) below the last lane. A screenful of the densest statement
     (hundreds of spans per line) thus costs a few primitives per line. ``color_of(label)``: (band, underline).
+
+    ``kept``: the rectangles of each range found in earlier paints of the same ``shown`` lines (the caller drops
+    it when the lines change), filled in here: a label key repaints a screen whose ranges are nearly all known.
     """
     starts = [ln.qa for ln in shown]
     thickness, pitch = lane
@@ -225,10 +229,21 @@ def span_fills(
 
     def put(qs: int, qe: int, colour: QColor, below: float | None, height: float, trim: int = 0) -> None:
         """Fill [qs, qe) on each line it is on: the line's text box (``below`` None), or a ``height`` px
-        stripe ``below`` px under it; ``trim`` px short at the end. (A dense screen makes hundreds of these
-        calls per paint: the lines a range covers whole take their kept extent without a call.)"""
+        stripe ``below`` px under it; ``trim`` px short at the end."""
+        key = (qs, qe, below, height, trim)
+        rects = kept.get(key) if kept is not None else None
+        if rects is None:
+            rects = place(qs, qe, below, height, trim)
+            if kept is not None:
+                kept[key] = rects
         found = fills.get(id(colour))
-        append = (found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]).append
+        (found[1] if found is not None else fills.setdefault(id(colour), (colour, []))[1]).extend(rects)
+
+    def place(qs: int, qe: int, below: float | None, height: float, trim: int) -> list[QRectF]:
+        """The rectangles of :func:`put`. (A dense screen makes hundreds of these per first paint: the lines a
+        range covers whole take their kept extent, and a range inside one line its two kept x, without a call.)"""
+        out: list[QRectF] = []
+        append = out.append
         first = bisect_right(starts, qs) - 1
         for i in range(first if first > 0 else 0, bisect_left(starts, qe)):
             line = shown[i]
@@ -260,6 +275,7 @@ def span_fills(
                 continue
             width = x2 - x1 - trim
             append(QRectF(x1, top, width if width > 1.0 else 1.0, tall))
+        return out
 
     unions: dict[str, list[list[int]]] = {}
     innermost = len(visible) <= INNERMOST_BANDS

@@ -89,6 +89,8 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         self._lanes_kept: tuple[object, ...] | None = None  # (lines, index, spans version, spans, their lanes)
         self._spans_version = 0
         self._updated: tuple[Span | None, list[Line] | None] = (None, None)  # the last _update_span's span and lines
+        #: (lines, {(first shown, how many): {range: rectangles}}): what the paints of those kept lines placed
+        self._fills_kept: tuple[list[Line], dict[tuple[int, int], dict]] | None = None
         self.overview = OverviewStrip(self, self)
         self._glyphs = GlyphCache()
         self._init_reading()
