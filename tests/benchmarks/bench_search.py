@@ -296,6 +296,7 @@ def _label_rows(ctx: Context, win) -> list[Row]:  # type: ignore[no-untyped-def]
     try:
         table.setFocus()
         QTest.keyClick(table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        win.flush()  # the table's repaint of the selection, before the label key (as a hand is never that quick)
         gc.collect()
         watch.restart()
         timer.start()

@@ -326,7 +326,7 @@ def test_after_thousands_of_hits_are_labelled_the_dock_shows_labels_read_in_the_
 
     def on_dialog(dialog):
         if dialog.labelText().startswith("Reading the hits' labels") and not acted.is_set():
-            finishing.append(dialog.findChild(QPushButton) is not None)
+            finishing.append(dialog.findChild(QPushButton).isEnabled())
             dialog.close()  # the only way left to ask for a cancel: the window's close button
             acted.set()
 
@@ -338,7 +338,7 @@ def test_after_thousands_of_hits_are_labelled_the_dock_shows_labels_read_in_the_
         qtbot.keyClick(table, Qt.Key.Key_A, CTRL)
         qtbot.keyClick(table, Qt.Key.Key_2)
         timer.stop()
-        assert finishing == [False]  # the Cancel had gone once the change was committed
+        assert finishing == [False]  # the Cancel was greyed once the change was committed
         assert readers and threading.main_thread().name not in readers
         assert len(_spans(project, "commitment")) == n and win.session.undo_stack.count() == 1
         assert f"Labelled {n} hit(s)" in win.statusBar().currentMessage()
@@ -422,3 +422,66 @@ def test_repainting_the_hits_header_with_every_hit_selected_asks_the_model_nothi
         finally:
             sys.setprofile(None)
         assert calls.count("rowCount") + calls.count("columnCount") < 100, len(calls)
+
+
+def test_a_label_key_labels_exactly_the_rows_picked_by_ctrl_and_shift_clicks(qtbot, win, corpus):
+    """Rows picked with the mouse: a Shift+click run, Ctrl+clicks inside and beside it (overlapping and touching
+    ranges in the selection), one row Ctrl+clicked off again. The label goes on those hits, each once."""
+    controller = _search(qtbot, win, "the")
+    table, model = controller.panel.table, controller.model
+    assert model.rowCount() >= 12
+
+    def click(row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+        rect = table.visualRect(model.index(row, 0))
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+    table.scrollToTop()
+    click(1)
+    click(4, SHIFT)  # 1-4
+    click(3, CTRL)  # off again
+    click(3, CTRL)  # and on: a range of its own inside 1-4
+    click(5, CTRL)  # touching the run
+    click(9, CTRL)
+    click(10, CTRL)
+    click(10, CTRL)  # off
+    picked = [1, 2, 3, 4, 5, 9]
+    assert controller.selected_rows() == picked
+    assert controller.selected_ranges() == [(1, 6), (9, 10)]
+    hits = [model.hit(r) for r in picked]
+    qtbot.keyClick(table, Qt.Key.Key_3)  # Call to action
+    got = sorted(_spans(corpus, "call_to_action"))
+    assert got == sorted({(h.doc_id, h.start, h.end) for h in hits if not h.in_memo})
+
+
+def test_after_a_label_key_in_the_dock_the_documents_list_shows_each_statement_as_it_is_now(qtbot, win, corpus,
+                                                                                             monkeypatch):
+    """The label changed spans, not which statements there are: the list keeps its ids (not read again) and reads
+    its rows again (status and span count as they are now). A statement imported meanwhile by another program is
+    listed too (then the ids are read again)."""
+    from annotator.store import listing
+
+    model = win.documents.model
+    before = [model.index(r, 0).data() for r in range(model.rowCount())]
+    reads = []
+    ids = listing.ids
+    monkeypatch.setattr(listing, "ids", lambda *a: reads.append(a) or ids(*a))
+    controller = _search(qtbot, win, "ironclad")
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_2)
+    assert reads == []  # the same statements: their ids kept
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == before
+    labelled = {d for d, _s, _e in _spans(corpus, "commitment")}
+    for r in range(model.rowCount()):
+        doc_id = model.index(r, 0).data(Qt.ItemDataRole.UserRole)
+        spans = corpus.conn.execute("SELECT count(*) FROM spans WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        assert int(model.index(r, 2).data()) == spans
+        if doc_id in labelled:
+            assert model.index(r, 1).data() == "In progress"
+    # another program adds a statement; the next labelling lists it
+    other = Project.open(corpus.path, user="other")
+    other.import_documents([IncomingDocument("A third ironclad promise.", "from elsewhere")])
+    other.close()
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(controller.panel.table, Qt.Key.Key_3)
+    assert reads  # read again: the project holds one statement more than listed
+    assert "from elsewhere" in [model.index(r, 0).data() for r in range(model.rowCount())]

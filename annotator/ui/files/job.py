@@ -58,8 +58,8 @@ class Job(QThread):
         self.moved.emit(value, maximum, label)
 
     def finishing(self, label: str) -> None:
-        """The work is done and kept (committed); what is left cannot be cancelled: the dialog's Cancel goes, so it
-        never says "nothing is changed" of work that stays."""
+        """The work is done and kept (committed); what is left cannot be cancelled: the dialog's Cancel is greyed, so
+        it never says "nothing is changed" of work that stays."""
         self.final = True
         self.moved.emit(0, 0, label)
 
@@ -104,8 +104,12 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
     dialog.setMinimumDuration(NEVER_BY_ITSELF_MS)
 
     def moved(value: int, maximum: int, text: str) -> None:
-        if job.final and dialog.findChild(QPushButton) is not None:
-            dialog.setCancelButton(None)  # the button and its Escape: nothing can be cancelled any more
+        button = dialog.findChild(QPushButton) if job.final else None
+        if button is not None and button.isEnabled():
+            # nothing can be cancelled any more: the button greyed (its Escape and the close box reach cancel(), which
+            # does nothing now). Not taken away: the dialog laid out again and shrank, its repaints waiting for the
+            # GIL the work's last Python held -- the worst stall of labelling 100 000 hits from the dock (issue #14)
+            button.setEnabled(False)
         if job.cancelled:
             return
         dialog.setMaximum(maximum)
@@ -182,7 +186,7 @@ def run_write(parent: QMainWindow, project: Project, title: str, label: str, wor
     """``work(writer)``: one change of the whole project (a label's spans: a third of a 100 000-statement corpus's
     million took 7-15 s), through a connection of its own onto the window's files. Its Cancel interrupts the
     change, rolled back whole, and raises ``Cancelled``. ``then(writer, result)``, when given, reads what the
-    window needs of the change once it is committed (shown as ``finishing``, with no Cancel any more) and its
+    window needs of the change once it is committed (shown as ``finishing``, its Cancel greyed) and its
     result is returned instead."""
     if project.readonly:
         return work(project)  # refused at once, with the usual message

@@ -403,7 +403,7 @@ class ReviewController(Comparing, QObject):
             session.labels_set()  # re-reads the document as well
         else:
             session.reload_document()
-        self.window.documents_changed()
+        self.window.documents_changed(same_statements=True)
         self.refresh()
         if command.key is None:
             n = len(done.added)

@@ -117,11 +117,15 @@ class HitList(MutableSequence[Hit]):
         of the window's thread after a label key over them)."""
         return set(map(_DOC_ID, self._rows))
 
-    def rows_of(self, where: Iterable[int]) -> list[tuple[Any, ...]]:
-        """The hits at these places as plain tuples (making 100 000 :class:`Hit` took 0.15 s of the window's thread
-        as a label key over them began)."""
+    def rows_in(self, runs: Iterable[tuple[int, int]]) -> list[tuple[Any, ...]]:
+        """The hits in these runs of places ``(first, last + 1)`` as plain tuples, a slice each (making 100 000
+        :class:`Hit` took 0.15 s of the window's thread as a label key over them began; picking 100 000 rows one by
+        one, 12 ms)."""
         rows = self._rows
-        return [rows[i] for i in where]
+        out: list[tuple[Any, ...]] = []
+        for first, stop in runs:
+            out += rows[first:stop]
+        return out
 
     def snapshot(self) -> list[tuple[Any, ...]]:
         """The hits as plain tuples, as they are now (a list of its own: a thread may read it). Hits are only ever
