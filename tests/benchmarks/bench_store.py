@@ -3,7 +3,9 @@
 Three ways in: the store's own bulk import (``Project.import_documents``), a JSONL file through ``import_paths``
 (what ``annotator import`` does: parse, validate, store), and a folder of ``.txt`` files (one transaction per
 file, as the contract asks). The baseline inserts the very rows the import stored into a fresh file with the same
-schema and the same pragmas (WAL, synchronous=NORMAL), in one transaction.
+schema and the same pragmas (WAL, synchronous=NORMAL), in one transaction, and the full-text index of them: the
+least work the contract allows, as the export's baseline is (issue 14), since the index is kept in step with every
+import in the same transaction (issue 12). The ratio to the bare ``executemany`` is noted beside.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ def run(ctx: Context) -> list[Row]:
         conn.executemany(f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES ({placeholders})", rows)
         conn.execute("COMMIT")
 
-    def raw_indexed() -> None:  # (info) the baseline plus the full-text index the import also writes (schema v4)
+    def raw_indexed() -> None:  # the baseline: the rows and the full-text index the import also writes (schema v4)
         conn = state["conn"]
         assert isinstance(conn, sqlite3.Connection)
         conn.execute("BEGIN")
@@ -127,16 +129,14 @@ def run(ctx: Context) -> list[Row]:
         [with_cpu(0, store_import), with_cpu(1, file_import), with_cpu(2, raw_import), with_cpu(3, raw_indexed)],
         ctx.repeats(5, 2), setup=setup)
     close_all()
-    raw = median(raw_t)
-    out = [Row(MEASURES[0], median(store_t), "s", raw, "executemany", TARGET),
-           Row(MEASURES[1], median(file_t), "s", raw, "executemany", TARGET)]
+    raw, indexed = median(raw_t), median(indexed_t)
+    out = [Row(MEASURES[0], median(store_t), "s", indexed, "executemany + its full-text index", TARGET),
+           Row(MEASURES[1], median(file_t), "s", indexed, "executemany + its full-text index", TARGET)]
     store_cpu, file_cpu, raw_cpu, indexed_cpu = (median(c) for c in cpu)
-    ctx.note(f"store: CPU seconds (median): store {store_cpu:.2f}, JSONL file {file_cpu:.2f}, executemany "
-             f"{raw_cpu:.2f} ({store_cpu / raw_cpu:.2f}x, {file_cpu / raw_cpu:.2f}x)")
-    indexed = median(indexed_t)
-    ctx.note(f"store: executemany plus the same full-text index insert (FTS5, what the import also writes): "
-             f"{indexed:.2f} s, {indexed_cpu:.2f} s CPU; against it store {median(store_t) / indexed:.2f}x, "
-             f"JSONL file {median(file_t) / indexed:.2f}x")
+    ctx.note(f"store: CPU seconds (median): store {store_cpu:.2f}, JSONL file {file_cpu:.2f}, executemany plus the "
+             f"index {indexed_cpu:.2f} ({store_cpu / indexed_cpu:.2f}x, {file_cpu / indexed_cpu:.2f}x)")
+    ctx.note(f"store: against the bare executemany (no full-text index: {raw:.2f} s, {raw_cpu:.2f} s CPU) store "
+             f"{median(store_t) / raw:.2f}x, JSONL file {median(file_t) / raw:.2f}x")
 
     # a folder of text files, one transaction per file
     folder = work / "txt"
@@ -147,6 +147,6 @@ def run(ctx: Context) -> list[Row]:
     with Project.open(_fresh(work / "folder.sqlite"), create=True, user="bench") as project:
         folder_t = timed(lambda: import_paths(project, [folder]))
         assert project.progress()[1] == n
-    out.append(Row(MEASURES[2], folder_t, "s", raw, "executemany", Target()))
+    out.append(Row(MEASURES[2], folder_t, "s", indexed, "executemany + its full-text index", Target()))
     shutil.rmtree(work, ignore_errors=True)
     return out
