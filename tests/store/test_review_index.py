@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator import pacing
 from annotator.core.model import IncomingDocument, Label
@@ -64,6 +66,28 @@ def test_what_the_window_saw_since_wins():
     assert looked == [2]
     ix.settle(6, 0, True)
     assert ix.step(5, True, 0, exact) == ("found", 6, False)
+
+
+
+@given(st.lists(st.tuples(st.sampled_from(["stale", "stale_all", "settle"]), st.sets(st.integers(1, 8), max_size=4),
+                          st.integers(0, 1), st.booleans()), max_size=40))
+def test_statements_a_bulk_adjudication_changed_are_counted_until_each_colleague_reviews_them(ops):
+    """``unsettled(n)``: the statements :meth:`stale_all` marked (Accept All Agreed) that were not settled for
+    colleague ``n`` since, whatever the window's own marks (``stale``, on every statement it shows) and settles."""
+    ix = ReviewIndex(5, 8, 2)
+    ix.add(Batch(forward=[(5, 1), (6, 0), (8, 3)], backward=[(4, 2), (2, 1)], reached=(8, 1), done=(True, True),
+                 examined=8, aligned=5))
+    for op, ids, n, is_open in ops:
+        if op == "stale_all":
+            ix.stale_all(ids)
+        elif op == "stale":
+            for doc_id in ids:
+                ix.stale(doc_id)
+        else:
+            for doc_id in ids:
+                ix.settle(doc_id, n, is_open)
+        for c in (0, 1):
+            assert ix.unsettled(c) == sum(1 for d in ix.bulk_ids if (d, c) not in ix.overrides)
 
 
 def test_several_colleagues_each_have_their_bit():

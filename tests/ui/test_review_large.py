@@ -65,6 +65,8 @@ def test_accept_all_agreed_in_a_large_project_runs_in_a_thread_cancel_keeps_noth
         monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: paths)
         qtbot.keyClick(win.view, Qt.Key.Key_O, CTRL | SHIFT)  # Review ▸ Open Colleague File…
         qtbot.waitUntil(lambda: len(review.colleagues()) == 2, timeout=10000)
+        qtbot.waitUntil(lambda: all(ix.finished for ix in review.indexes.values()), timeout=30000)
+        assert f"{n} of yours with open disagreements" in review.panel.info.text()
         accept = review.actions["review_accept_agreed"]
         clicked: list[str] = []
         step = job.step
@@ -82,6 +84,13 @@ def test_accept_all_agreed_in_a_large_project_runs_in_a_thread_cancel_keeps_noth
         assert f"Accepted {n} agreed span(s)" in win.statusBar().currentMessage()
         steps = [v for v, top in seen["values"] if top == n]
         assert len(set(steps)) > 2, seen["values"]  # the bar moved through the statements
+        # the count says what it holds: the others as compared before, n - 1 changed since (the one shown reviewed)
+        info = review.panel.info.text()
+        assert f"{n - 1} of yours with open disagreements as compared ({n - 1} changed since" in info
+        qtbot.waitUntil(win.isActiveWindow)
+        qtbot.keyClick(win.view, Qt.Key.Key_J)  # J looks at each changed one again: none is open now
+        assert "changed since" not in review.panel.info.text()
+        assert "0 of yours with open disagreements" in review.panel.info.text()
         qtbot.waitUntil(win.isActiveWindow)  # back from the progress dialog (activation is asynchronous)
         qtbot.keyClick(win.view, Qt.Key.Key_Z, CTRL)
         assert _threats(project) == 0

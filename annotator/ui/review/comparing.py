@@ -219,6 +219,7 @@ class Comparing:
             went = (f"Went round past the {'last' if forward else 'first'} statement to " if wrapped else "On to ")
             status.showMessage(f"{went}“{title}”: {len(rows)} open disagreement(s) with {who}", 6000)
             return
+        self._show_info()  # the statements J compared again on its way are counted as they are now
         if open_rows:
             target = open_rows[0] if forward else open_rows[-1]
             self.go_to(self.rows[target].key)

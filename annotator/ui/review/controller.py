@@ -293,6 +293,9 @@ class ReviewController(Comparing, QObject):
             alignment += f"; {index.open_count(n)} of yours with open disagreements"
         elif index is not None:
             alignment += f"; {index.open_count(n)} with open disagreements so far"
+        changed = index.unsettled(n) if index is not None else 0
+        if changed:  # after Accept All Agreed: counted as compared before it, until J reaches them
+            alignment += f" as compared ({changed} changed since, compared again as J reaches them)"
         self.panel.info.setText(f"{self._doc_info}  ·  {alignment}")
 
     def _row(self, key: str | None) -> Row | None:
