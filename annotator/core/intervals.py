@@ -54,7 +54,7 @@ class IntervalIndex:
     (nothing here depends on it; the store and the session always give (label, id) order).
     """
 
-    __slots__ = ("_spans", "_starts", "_ends", "_by_id", "_bmax", "_pmax", "_loose")
+    __slots__ = ("_spans", "_starts", "_ends", "_by_id", "_bmax", "_pmax", "_loose", "_shared")
 
     def __init__(self, spans: Iterable[Span] = (), presorted: bool = False) -> None:
         """Build in O(n) when ``spans`` is already sorted by (start, end, label, id), as the store returns them.
@@ -64,6 +64,7 @@ class IntervalIndex:
         keys). The id lookup is built on first use: opening a statement and painting it never needs it.
         """
         items = spans if isinstance(spans, list) else list(spans)
+        self._shared: list[int] | None = None  # see copy()
         self._by_id: dict[int, Span] | None = None
         starts = [s.start for s in items]
         ends = [s.end for s in items]
@@ -80,13 +81,35 @@ class IntervalIndex:
         self._complete_blocks()
 
     def copy(self) -> IntervalIndex:
-        """An independent index of the same spans: list copies (memcpy) rather than a rebuild, a fraction of its
-        cost; the view takes one of the session's on every open."""
+        """An independent index of the same spans, copied on write: both read the same lists until either is
+        changed, which then takes lists of its own (list copies: 0.6 ms for 10 000 spans, paid by the first change,
+        not by every open; the view takes one of the session's each time a statement is shown). The lists' shared
+        count (``_shared``) says how many indexes read them."""
+        cell = self._shared
+        if cell is None:
+            cell = self._shared = [1]
+        cell[0] += 1
         new = IntervalIndex.__new__(IntervalIndex)
-        new._spans, new._starts, new._ends = self._spans.copy(), self._starts.copy(), self._ends.copy()
-        new._bmax, new._pmax = self._bmax.copy(), self._pmax.copy()
-        new._by_id, new._loose = None, self._loose
+        new._spans, new._starts, new._ends = self._spans, self._starts, self._ends
+        new._bmax, new._pmax = self._bmax, self._pmax  # a query completing them completes them for both alike
+        new._by_id, new._loose, new._shared = None, self._loose, cell
         return new
+
+    def _own(self) -> None:
+        """Lists of its own before a change, if another index still reads these."""
+        cell = self._shared
+        if cell is None:
+            return
+        if cell[0] > 1:
+            self._spans, self._starts, self._ends = self._spans.copy(), self._starts.copy(), self._ends.copy()
+            self._bmax, self._pmax = self._bmax.copy(), self._pmax.copy()
+            cell[0] -= 1
+        self._shared = None
+
+    def __del__(self) -> None:
+        cell = getattr(self, "_shared", None)
+        if cell is not None:
+            cell[0] -= 1
 
     # ------------------------------------------------------------------ container protocol
     def __len__(self) -> int:
@@ -107,6 +130,7 @@ class IntervalIndex:
         if ids is None:
             ids = self._by_id = dict(zip(map(_ID, self._spans), self._spans, strict=True))
             if len(ids) != len(self._spans):  # a repeated id (a caller's bug): keep one, as add() would
+                self._own()
                 kept = set(map(id, ids.values()))
                 self._spans = [s for s in self._spans if id(s) in kept]
                 self._starts = [s.start for s in self._spans]
@@ -146,6 +170,7 @@ class IntervalIndex:
     # ------------------------------------------------------------------ updates
     def add(self, span: Span) -> None:
         """Insert ``span`` (replacing a span with the same id)."""
+        self._own()
         if span.id in self._ids():
             self.remove(span.id)
         i = bisect_left(self._spans, _key(span), key=_key)
@@ -160,6 +185,7 @@ class IntervalIndex:
         span = self._ids().pop(span_id, None)
         if span is None:
             return None
+        self._own()
         i = self._find(span)
         del self._spans[i], self._starts[i], self._ends[i]
         self._shift_blocks(i // BLOCK, BLOCK - 1, -1)

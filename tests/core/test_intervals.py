@@ -255,3 +255,35 @@ def test_ten_thousand_spans_build_query_and_update_quickly():
         f"insert {insert * 1e6:.1f} µs, remove {remove * 1e6:.1f} µs"
     )
     assert built < 0.5 and query < 0.005 and insert < 0.005 and remove < 0.005
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20), st.sampled_from("abc")), max_size=30),
+       st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(0, 60), st.integers(1, 20)), max_size=20))
+def test_a_copy_and_its_original_change_apart_and_answer_as_fresh_indexes(triples, edits):
+    """copy() shares the lists until either changes (copy on write): after any edits to either, each answers every
+    query as an index built from its own spans would, and a dropped copy leaves the original free to change."""
+    spans = [Span(i + 1, 1, s, s + n, lb) for i, (s, n, lb) in enumerate(triples)]
+    original = IntervalIndex(spans)
+    copy = original.copy()
+    mine, theirs = list(spans), list(spans)
+    next_id = len(spans) + 1
+    for on_copy, remove, start, length in edits:
+        target, kept = (copy, theirs) if on_copy else (original, mine)
+        target.overlapping(0, 80)  # a query completes the shared block maxima
+        if remove and kept:
+            gone = kept.pop(start % len(kept))
+            target.remove(gone.id)
+        else:
+            span = Span(next_id, 1, start, start + length, "a")
+            next_id += 1
+            kept.append(span)
+            target.add(span)
+    for index, kept in ((original, mine), (copy, theirs)):
+        fresh = IntervalIndex(kept)
+        assert list(index) == list(fresh)
+        for a in range(0, 80, 7):
+            assert index.overlapping(a, a + 9) == fresh.overlapping(a, a + 9)
+            assert index.depths(a, a + 9, 5) == fresh.depths(a, a + 9, 5)
+    del copy, index  # (the loop left its last index named)
+    shared = original._shared
+    assert shared is None or shared[0] == 1  # the original reads its lists alone now
