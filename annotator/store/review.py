@@ -34,7 +34,7 @@ from typing import Any
 
 from annotator.core import codebook
 from annotator.core import review as core
-from annotator.core.model import Label, Span
+from annotator.core.model import Document, Label, Span
 from annotator.core.review_notes import kept_note
 from annotator.errors import AnnotatorError
 from annotator.formats import jsonl
@@ -287,10 +287,7 @@ def accept_all_agreed(
             chunk = docs[at : at + PROGRESS_EVERY]
             held = [f.rows_of([d.sha256 for d in chunk], notes=True) for f in colleague_files]
             for doc in chunk:
-                holders = [(f, c, [core.TheirSpan(*r) for r in rows[doc.sha256]
-                                   if (r[3] or f.default_name) == c.name])
-                           for f, rows in zip(colleague_files, held, strict=True) if doc.sha256 in rows
-                           for c in f.colleagues]
+                holders = _holders(colleague_files, held, doc.sha256)
                 if len(holders) < 2:
                     continue
                 mine = project.spans(doc.id)
@@ -322,6 +319,14 @@ def accept_all_agreed(
         statuses = _moved(project, befores)
     return Adjudication("accept_all_agreed", tuple(added), (), tuple(labels), tuple(decided), tuple(replaced),
                         statuses)
+
+
+def _holders(colleague_files: Sequence[ColleagueFile], held: Sequence[dict[str, list[tuple[Any, ...]]]], sha: str
+             ) -> list[tuple[ColleagueFile, Colleague, list[core.TheirSpan]]]:
+    """(file, colleague, their spans) of each colleague whose file holds the statement ``sha``, from the files'
+    :meth:`~ColleagueFile.rows_of` (``held``, in the files' order): what :meth:`ColleagueFile.spans` gives each."""
+    return [(f, c, [core.TheirSpan(*r) for r in rows[sha] if (r[3] or f.default_name) == c.name])
+            for f, rows in zip(colleague_files, held, strict=True) if sha in rows for c in f.colleagues]
 
 
 def _offered(mine: Sequence[Span], holders: Sequence[Sequence[core.TheirSpan]]) -> bool:
@@ -406,9 +411,22 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
     ``"reviewed_against"`` (the origins of the colleagues whose file holds the document), ``"open_disagreements"``
     (items neither agreed, accepted nor rejected) and ``"adjudicated"``: true when the document was reviewed
     against at least one colleague and nothing is left open — so a consumer can keep only settled documents.
-    ``step(n)`` is told after each document read (what it raises stops the walk).
+    ``step(n)`` is told after each document read (what it raises stops the walk). The colleagues' spans are read
+    :data:`PROGRESS_EVERY` statements at a time (``rows_of``: a few queries per file where each statement took five).
     """
-    for doc, spans in project.iter_documents(None, step):
+    chunk: list[tuple[Document, list[Span]]] = []
+    for read in project.iter_documents(None, step):
+        chunk.append(read)
+        if len(chunk) == PROGRESS_EVERY:
+            yield from _gold_chunk(project, colleague_files, chunk)
+            chunk = []
+    yield from _gold_chunk(project, colleague_files, chunk)
+
+
+def _gold_chunk(project: Project, colleague_files: Sequence[ColleagueFile],
+                chunk: list[tuple[Document, list[Span]]]) -> Iterator[dict[str, Any]]:
+    held = [f.rows_of([doc.sha256 for doc, _ in chunk]) for f in colleague_files] if chunk else []
+    for doc, spans in chunk:
         rec = jsonl.record(doc, spans)
         origins = {s.id: s.origin for s in spans}
         for entry in rec["spans"]:
@@ -416,13 +434,10 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
         rejected = {(d.origin, d.item_key) for d in decisions(project, doc.id) if d.decision == REJECT}
         against: list[str] = []
         open_count = 0
-        for f in colleague_files:
-            if doc.sha256 not in f.documents:
-                continue
-            for c in f.colleagues:
-                against.append(c.origin)
-                items = core.classify(spans, f.spans(doc.sha256, c))
-                open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
+        for _f, c, theirs in _holders(colleague_files, held, doc.sha256):
+            against.append(c.origin)
+            items = core.classify(spans, theirs)
+            open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
         rec["meta"].update(
             {
                 "adjudicated": bool(against) and open_count == 0,

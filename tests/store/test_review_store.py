@@ -421,3 +421,74 @@ def test_accept_all_agreed_refuses_a_colleague_project_whose_note_is_not_text_an
         assert me.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == before
         for f in files:
             f.close()
+
+
+def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_path):
+    """The gold export reads its colleagues ``rows_of`` a batch at a time: over several batches, with a colleague
+    project lacking some statements, a JSONL file of two annotators, rejections and accepted copies, each record is
+    the one the per-statement reading (``spans`` of each colleague, as before) makes."""
+    n = 2 * rv.PROGRESS_EVERY + 9
+    texts = [f"Statement {i}: we condemn the launch 😀 and\r\nurge talks now." for i in range(n)]
+    docs = [IncomingDocument(t, f"s{i}") for i, t in enumerate(texts)]
+
+    def span_of(p, doc_id, phrase, label):
+        start = p.document(doc_id).text.index(phrase)
+        return p.add_span(doc_id, start, start + len(phrase), label)
+
+    bob = tmp_path / "bob.sqlite"
+    with Project.open(bob, create=True, user="bob", populate=[d for i, d in enumerate(docs) if i % 6]) as p:
+        for d in p.documents():
+            if d.id % 7:  # every 7th: nobody labels anything in it (adjudicated as it is)
+                span_of(p, d.id, "condemn", "threat")
+            if d.id % 4 == 0 and d.id % 7:
+                span_of(p, d.id, "urge talks", "call_to_action")
+    with Project.open(tmp_path / "team.sqlite", create=True, user="carol", populate=docs) as p:
+        for d in [d for d in p.documents() if d.id % 7]:
+            span_of(p, d.id, "condemn the launch" if d.id % 3 else "condemn", "threat")
+        team = tmp_path / "team.jsonl"
+        with open(team, "w", encoding="utf-8") as out:
+            for doc in p.documents():
+                text = p.document(doc.id).text
+                spans = [{"start": s.start, "end": s.end, "label": s.label, "annotator": "carol"}
+                         for s in p.spans(doc.id)]
+                if doc.id % 5 and doc.id % 7:
+                    start = text.index("talks")
+                    spans.append({"start": start, "end": start + 5, "label": "commitment", "annotator": "dan"})
+                out.write(json.dumps({"text": text, "spans": spans, "meta": {"title": doc.title}}) + "\n")
+    with Project.open(tmp_path / "me.sqlite", create=True, user="me", populate=docs) as me:
+        for d in me.documents():
+            if d.id % 2 and d.id % 7:
+                span_of(me, d.id, "condemn", "threat")
+        files = [rv.ColleagueFile.load(bob), rv.ColleagueFile.load(team)]
+        assert len(files[1].colleagues) == 2
+        rv.accept_all_agreed(me, files)
+        for doc_id in (2, 8, 14, 15):
+            review = rv.review_document(me, doc_id, files[1], files[1].colleagues[1])
+            for item in review.open_items[:1]:
+                rv.reject(me, doc_id, item, files[1].colleagues[1])
+
+        def reference():
+            for doc, spans in me.iter_documents(None):
+                rec = jsonl.record(doc, spans)
+                origins = {s.id: s.origin for s in spans}
+                for entry in rec["spans"]:
+                    entry["origin"] = origins[entry["id"]]
+                rejected = {(d.origin, d.item_key) for d in rv.decisions(me, doc.id) if d.decision == rv.REJECT}
+                against, open_count = [], 0
+                for f in files:
+                    if doc.sha256 not in f.documents:
+                        continue
+                    for c in f.colleagues:
+                        against.append(c.origin)
+                        items = core.classify(spans, f.spans(doc.sha256, c))
+                        open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
+                rec["meta"].update({"adjudicated": bool(against) and open_count == 0, "reviewed_against": against,
+                                    "open_disagreements": open_count})
+                yield rec
+
+        got = list(rv.gold_records(me, files))
+        assert got == list(reference())
+        assert len(got) == n and any(r["meta"]["open_disagreements"] for r in got)
+        assert any(r["meta"]["adjudicated"] for r in got) and any(len(r["meta"]["reviewed_against"]) == 3 for r in got)
+        for f in files:
+            f.close()
