@@ -146,7 +146,7 @@ def test_accept_all_here_is_one_undo_step_and_the_dock_bulk_accepts(sample_windo
     assert project.conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 0
 
 
-def test_threshold_hides_suggestions_and_next_suggested_statement(sample_window, qtbot):
+def test_threshold_hides_suggestions_and_next_suggested_statement(sample_window, qtbot, monkeypatch):
     window = sample_window
     ctl = window.suggestions
     qtbot.waitUntil(lambda: _settled(ctl), timeout=120_000)
@@ -161,6 +161,54 @@ def test_threshold_hides_suggestions_and_next_suggested_statement(sample_window,
     assert names.index("suggest_next_doc") == names.index("next_unfinished") + 1
     ctl.actions["suggest_next_doc"].trigger()
     assert window.session.document.id != first and ctl.shown
+    chosen = window.session.document.id
+    # a corpus too large to score at once: a slice a turn, the window answering between them, the same statement
+    from annotator.ui.suggest import best
+
+    window.open_document(first)
+    monkeypatch.setattr(best, "AT_ONCE", 0)
+    ctl.actions["suggest_next_doc"].trigger()
+    assert ctl.best_statement.running and window.session.document.id == first
+    qtbot.waitUntil(lambda: not ctl.best_statement.running, timeout=10_000)
+    assert window.session.document.id == chosen
+
+
+def test_the_best_statement_of_a_large_corpus_is_scored_a_slice_a_turn(qtbot, monkeypatch):
+    """Each slice of the scan ends within its time and the event loop runs between slices; the answer is the first
+    of the highest scores, the same as one pass; a cancel (the project closed) tells nothing."""
+    from PySide6.QtCore import QObject, QTimer
+
+    from annotator.ui.suggest import best
+
+    monkeypatch.setattr(best, "SLICE_S", 0.0)  # a slice ends at its first check: every 64 statements
+    scores = {i: float((i * 37) % 1000) for i in range(1, 5001)}
+    turns, scored, found = [0], [], []
+
+    def score(doc_id: int) -> float:
+        scored.append((turns[0], doc_id))
+        return scores[doc_id]
+
+    def tick() -> None:
+        turns[0] += 1
+
+    owner = QObject()
+    scan = best.BestStatement(owner, score, found.append)
+    timer = QTimer(owner)
+    timer.timeout.connect(tick)
+    timer.start(0)
+    scan.start(sorted(scores))
+    assert scan.running and not found
+    qtbot.waitUntil(lambda: bool(found), timeout=10_000)
+    timer.stop()
+    top = max(scores.values())
+    assert found == [min(i for i, v in scores.items() if v == top)]
+    assert [d for _t, d in scored] == sorted(scores)  # each once, in order
+    assert len({t for t, _d in scored}) > 10  # the window's timer ran between the slices
+    found.clear()
+    scan.start(sorted(scores))
+    scan.cancel()
+    qtbot.wait(50)
+    assert found == [] and not scan.running
 
 
 def _type(qtbot, editor, text: str) -> None:

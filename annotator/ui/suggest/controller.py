@@ -5,6 +5,7 @@ controller, never in the session's spans."""
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -16,7 +17,7 @@ from annotator.core.suggest.batch import Row
 from annotator.core.suggest.evaluate import Evaluation
 from annotator.core.suggest.suggester import Suggestion
 from annotator.errors import AnnotatorError
-from annotator.ui.suggest import commands, menu
+from annotator.ui.suggest import best, commands, menu
 from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
 from annotator.ui.suggest.worker import Arrived, Retrainer
@@ -70,6 +71,7 @@ class SuggestController(QObject):
         self.list_timer.setSingleShot(True)
         self.list_timer.setInterval(0)
         self.list_timer.timeout.connect(self._list_step)
+        self.best_statement = best.BestStatement(self, self._score, self._best_found)  # Next Suggested Statement
         self.retrainer.failed.connect(lambda msg: self.window.statusBar().showMessage(f"Retraining failed: {msg}",
                                                                                       8000))
         # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
@@ -91,6 +93,7 @@ class SuggestController(QObject):
         if session is self.session:
             return
         self.session = session
+        self.best_statement.cancel()  # a scan of the project before: nothing of it is opened in this one
         self.version, self.evaluation, self.train_info, self._figures = None, None, {}, {}
         self.suggestions, self.titles, self.texts = {}, {}, {}
         self.touched, self.rejected = set(), set()
@@ -432,23 +435,34 @@ class SuggestController(QObject):
             self._make_current(sg)
 
     def next_suggested_statement(self) -> None:
-        """The unfinished statement (not the open one) whose shown suggestions add up to the most confidence."""
+        """The unfinished statement (not the open one) whose shown suggestions add up to the most confidence (scored
+        a slice at a time in a large corpus: ``best.py``)."""
         if not self.suggestions:
             return self._note("not trained yet")
         here = self.session.document.id if self.session.document else None
-        unfinished = {r[0] for r in self.session.project.conn.execute(
-            "SELECT id FROM documents WHERE status IN ('todo', 'in_progress')")}
-        best, best_score = None, 0.0
-        for doc_id in sorted((unfinished & set(self.suggestions)) - {here}):
-            score = sum(sg.confidence for sg in self.visible(doc_id, None if doc_id in self.touched else []))
-            if score > best_score:
-                best, best_score = doc_id, score
-        if best is None:
+        project = self.session.project
+        # the ids alone, each status's from its index (30 000 of 100 000: 9 ms, where a row each took 21 ms); those
+        # without suggestions score nothing in the scan
+        ids = sorted(project.documents("todo").ids + project.documents("in_progress").ids)
+        if here is not None and (at := bisect_left(ids, here)) < len(ids) and ids[at] == here:
+            del ids[at]
+        if len(ids) > best.AT_ONCE:
+            self._note(f"looking through {len(ids):,} statements for the most suggestions…")
+        self.best_statement.start(ids)
+
+    def _score(self, doc_id: int) -> float:
+        """How much confidence a statement's shown suggestions add up to."""
+        return sum(row[4] for row in self._visible_rows(doc_id, None if doc_id in self.touched else []))
+
+    def _best_found(self, doc_id: int | None) -> None:
+        if doc_id is None:
             more = "" if self.retrainer.corpus_done else " yet (still suggesting for the corpus)"
             return self._note(f"no unfinished statement has suggestions at this threshold{more}")
-        self.window.open_document(best)
+        self.window.open_document(doc_id)
         if not self.retrainer.corpus_done:
             self._note("the best among the statements suggested for so far (still suggesting for the corpus)")
+        else:
+            self.window.statusBar().clearMessage()
 
     def edit_cues(self) -> None:
         """Cue patterns are edited in the codebook editor, beside their label."""
