@@ -18,6 +18,9 @@
   of a 0.9 GB file and their checks): from the call to the project open again (info), and the worst event-loop stall
   while its thread reads and copies (≤ 16 ms); closing the project, the rename and opening it again after are noted
   apart (the window's own work, as an open: nothing can be shown meanwhile);
+- Document ▸ Next Suggested Statement (Ctrl+Shift+U) with five suggestions for each statement (made up, as a
+  finished suggestion run would leave them): from the key to the statement shown (info), and the worst event-loop
+  stall meanwhile, the key's own handling included (≤ 16 ms);
 - Review ▸ Accept All Agreed with two colleagues' projects open (the colleague's, and a second name of the same
   file): the time to the end (info) and the worst event-loop stall while its thread runs (≤ 16 ms); the window's
   refresh after it is noted apart. Undone after, untimed.
@@ -55,6 +58,8 @@ MEASURES = (
     "100 000 statements: worst event-loop stall while File ▸ Restore from Backup copies",
     "100 000 statements: Review ▸ Accept All Agreed, two colleagues (info)",
     "100 000 statements: worst event-loop stall while Accept All Agreed runs",
+    "100 000 statements: Next Suggested Statement, five suggestions each (info)",
+    "100 000 statements: worst event-loop stall while Next Suggested Statement looks",
 )
 FRAME = Target(max_figure=16, unit="ms")
 
@@ -168,6 +173,7 @@ def run(ctx: Context) -> list[Row]:
     try:
         rows += _list_rows(ctx, win, mine)
         rows += _key_rows(ctx, win)
+        rows += _suggest_rows(ctx, win)
         rows += _review_rows(ctx, win, corpus)
         rows += _accept_all_rows(ctx, win, corpus)
         rows += _import_rows(ctx, win)  # late: the project then holds more statements
@@ -227,6 +233,47 @@ def _key_rows(ctx: Context, win: Window) -> list[Row]:
         Row(MEASURES[2], _ms(u), "ms", _ms(down), "Ctrl+PgDown", FRAME),
         Row(MEASURES[3], _ms(enter), "ms", _ms(down), "Ctrl+PgDown", FRAME),
     ]
+
+
+def _suggest_rows(ctx: Context, win: Window) -> list[Row]:
+    import random
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    window = win.window
+    ctl = window.suggestions
+    rng = random.Random(7)
+    kept = ctl.suggestions
+    ctl.suggestions = made = {d: tuple((d, s, s + 10, "threat", rng.random(), "bench") for s in range(0, 500, 100))
+                              for (d,) in win.project.conn.execute("SELECT id FROM documents")}
+    first = window.session.document.id
+    view = window.view
+    view.setFocus()
+    win.flush()
+    watch = StallWatch(0.004)
+    timer = QTimer()
+    timer.setInterval(4)
+    timer.timeout.connect(watch.tick)
+    try:
+        gc.collect()
+        watch.restart()
+        timer.start()
+        t0 = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        while ctl.best_statement.running or window.session.document.id == first:
+            win.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            if time.perf_counter() - t0 > 120:
+                raise TimeoutError("Next Suggested Statement found nothing")
+        took = time.perf_counter() - t0
+        while time.perf_counter() - t0 - took < 0.1:  # the statement's paints, still watched
+            win.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        timer.stop()
+    finally:
+        ctl.suggestions = kept
+    ctx.note(f"next suggested statement over {len(made)} statements with five suggestions each: shown {took:.2f} s "
+             f"after Ctrl+Shift+U; worst stall {watch.worst}")
+    return [Row(MEASURES[17], took, "s"), Row(MEASURES[18], max(0.0, watch.worst.ms), "ms", None, "", FRAME)]
 
 
 def _review_rows(ctx: Context, win: Window, corpus: corpus_data.Corpus) -> list[Row]:
