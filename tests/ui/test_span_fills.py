@@ -92,19 +92,24 @@ def as_tuples(fills):
             for c, rects in fills if rects]
 
 
+def _shown_view(qtbot, rng: random.Random, words: list[str], paragraphs: int) -> tuple[str, StatementView, QColor]:
+    """A statement of ``paragraphs`` CRLF-separated paragraphs of ``words``, a shown view, and its deep-lane shade."""
+    text = "\r\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(paragraphs))
+    view = StatementView()
+    qtbot.addWidget(view)
+    view.resize(420, 900)
+    with qtbot.waitExposed(view):
+        view.show()
+    return text, view, QColor(view.palette().color(QPalette.ColorRole.Text))
+
+
 def test_span_fills_place_every_range_as_x_ranges_does(qtbot):
     """Lines covered whole (taken from their kept extent), ranges running on over line and paragraph breaks,
     astral characters, CRLF and right-to-left lines: the same rectangles, colours and order as placing each
     range on each line through x_ranges."""
     rng = random.Random(14)
     words = ["alpha", "beta", "gamma", "δέλτα", "😀x", "𝐃ee", "שלום", "done.", "epsilon", "zeta"]
-    text = "\r\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(12))
-    view = StatementView()
-    qtbot.addWidget(view)
-    view.resize(420, 900)
-    with qtbot.waitExposed(view):
-        view.show()
-    shade = QColor(view.palette().color(QPalette.ColorRole.Text))
+    text, view, shade = _shown_view(qtbot, rng, words, 12)
     for round_ in range(25):
         n = rng.choice([3, 20, 120])
         spans = []
@@ -129,14 +134,7 @@ def test_rectangles_kept_between_paints_of_the_same_lines_stay_right_as_spans_co
     a screen whose ranges are nearly all known): after every addition, removal and change of lane, the fills are
     the reference's, as if nothing had been kept."""
     rng = random.Random(15)
-    words = ["alpha", "beta", "😀x", "שלום", "done.", "epsilon"]
-    text = "\r\n".join(" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))) for _ in range(10))
-    view = StatementView()
-    qtbot.addWidget(view)
-    view.resize(420, 900)
-    with qtbot.waitExposed(view):
-        view.show()
-    shade = QColor(view.palette().color(QPalette.ColorRole.Text))
+    text, view, shade = _shown_view(qtbot, rng, ["alpha", "beta", "😀x", "שלום", "done.", "epsilon"], 10)
     spans = [Span(i + 1, 1, a, min(len(text), a + rng.choice([1, 4, 30, 200])), rng.choice(KEYS))
              for i, a in enumerate(rng.randrange(len(text)) for _ in range(60))]
     view.set_document(text, ordered(spans), LABELS)
