@@ -190,6 +190,15 @@ class DocumentsModel(Table):
         self._row_by_id = dict(zip(ids, range(len(ids)), strict=True))
         return self._row_by_id.get(doc_id, -1)
 
+    def block_of(self, doc_id: int, size: int = 64) -> Sequence[int]:
+        """The ids of the ``size`` rows around ``doc_id``'s (a block of the list holding its row; just ``doc_id``
+        when it is not listed): a screen's variable columns are read a block at a time, not a row at a time."""
+        i = self.row_of(doc_id)
+        if i < 0:
+            return (doc_id,)
+        start = i - i % size
+        return self._ids()[start:start + size]
+
     def update(self, doc_id: int, **changes: Any) -> None:
         """Change one row in place (status, span count) without resetting the view.
 

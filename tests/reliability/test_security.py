@@ -348,6 +348,9 @@ SQL_ALLOWED = {
     ("annotator/store/check.py", "check_project"): "the same constant type checks (connection._TYPE_CHECKS)",
     # a batch of statements for the agreement report: an IN (?, ?, ...) list of placeholders, the ids are parameters
     ("annotator/store/report_entries.py", "batches"): "IN (?, ?, ...) placeholders",
+    # a block of the Documents list's rows: the variables of its statements, an IN (?, ?, ...) list of placeholders
+    ("annotator/store/docvars.py", "values_of"): "IN (?, ?, ...) placeholders",
+    ("annotator/store/variables.py", "fields_of"): "IN (?, ?, ...) placeholders",
 }
 
 

@@ -99,6 +99,25 @@ def test_values_keep_their_type_and_sort_by_it(project):
         sv.set_value(project, a, "missing", "x")
 
 
+def test_a_block_of_statements_reads_as_each_one_does(project):
+    """``fields_of`` (a screen of the Documents list in one read) gives each statement what ``fields`` does, leaves
+    out an id no longer in the project, and reads nothing for no ids."""
+    more = project.import_documents([IncomingDocument(f"Statement {i}.", f"s{i}", date=f"2024-01-{i + 1:02}",
+                                                      issuer="MOFA" if i % 2 else "", variables={"pages": i})
+                                     for i in range(6)])["doc_ids"]
+    a, b = (d.id for d in project.documents()[:2])
+    sv.add_variable(project, Variable("joint", "bool"))
+    sv.set_value(project, a, "joint", "yes")
+    sv.set_value(project, more[3], "joint", "no")
+    ids = [a, b, *more, 999]
+    block = sv.fields_of(project, ids)
+    assert set(block) == set(ids) - {999}
+    assert block == {d: sv.fields(project, d) for d in block}
+    assert block[more[3]].values == {"pages": 3, "joint": False} and block[b] == sv.Fields()
+    assert sv.fields_of(project, []) == {}
+    assert sv.fields_of(project, [more[5]]) == {more[5]: sv.fields(project, more[5])}
+
+
 def test_definitions_add_rename_reorder_delete_and_restore(project):
     doc = project.documents()[0].id
     sv.add_variable(project, Variable("region", "text"))

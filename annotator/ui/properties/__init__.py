@@ -107,13 +107,14 @@ class PropertiesController(QObject):
         return self._fields
 
     def fields(self, doc_id: int) -> Fields:
-        if self._fields is None:  # the rows on screen, one by one: every document's only for a filter or a sort
+        if self._fields is None:  # the rows on screen, a block at a time: every document's only for a filter or a sort
             found = self._some.get(doc_id)
             if found is None:
-                try:
-                    found = self._some[doc_id] = sv.fields(self.session.project, doc_id)
-                except AnnotatorError:  # deleted meanwhile
-                    found = Fields()
+                # the rows around it too, in one read: a jump to a far statement (Next Suggested Statement, a search
+                # hit) shows a screen of rows never read, three queries each (issue #14)
+                block = [d for d in self.window.documents.model.block_of(doc_id) if d not in self._some]
+                self._some.update(sv.fields_of(self.session.project, block or [doc_id]))
+                found = self._some.setdefault(doc_id, Fields())  # deleted meanwhile: empty
             return found
         found = self.all_fields().get(doc_id)
         if found is None:  # a document imported since the last read
