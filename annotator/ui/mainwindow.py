@@ -21,7 +21,7 @@ from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
-from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint
+from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, hold_paint_in_turns
 from annotator.ui.reading import columns
 from annotator.ui.reading import control as reading
 from annotator.ui.search.docfilter import DocumentFilter
@@ -223,6 +223,9 @@ class MainWindow(QMainWindow):
             error(self, "Cannot open the statement", str(exc))
         self.documents.select(doc_id)
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        # painted now, with what every part of the window showed of it (its suggestions too), before the panels
+        # held by _document_opened: opened from a timer, the window's update request came after their first turn
+        self.view.viewport().repaint()
 
     def step_document(self, delta: int) -> None:
         rows = self.documents.model.rows
@@ -290,13 +293,18 @@ class MainWindow(QMainWindow):
         self.documents.count.setText(text)
 
     def _document_opened(self, doc: Document) -> None:
-        # the statement is painted at once, the panels beside it on the next turn of the event loop (hold_paint):
-        # Ctrl+U at 100 000 statements painted the scrolled documents list and the spans table first (issue #14)
+        # The statement is painted at once, the panels beside it after, one per turn of the event loop
+        # (hold_paint_in_turns): Ctrl+U at 100 000 statements painted the scrolled documents list and the spans
+        # table first, and a statement opened from a timer (Next Suggested Statement) painted everything in one
+        # turn, 21-37 ms (issue #14). Of the Documents list only the table changes (its whole dock took 3-5 ms more).
+        # The statement's scroll bars wait too: a new text changes their range, and Fusion paints a bar with fills
+        # that Qt's raster engine splits over its thread pool and waits for (a fifth of Ctrl+U / Ctrl+Enter, py-spy)
         direct = Qt.FindChildOption.FindDirectChildrenOnly  # docks and toolbars are the window's own children
-        # The statement's scroll bars too: a new text changes their range, and Fusion paints a bar with fills that
-        # Qt's raster engine splits over its thread pool and waits for (a fifth of Ctrl+U / Ctrl+Enter, py-spy)
-        hold_paint(*self.findChildren(QDockWidget, options=direct), *self.findChildren(QToolBar, options=direct),
-                   self.statusBar(), self.view.verticalScrollBar(), self.view.horizontalScrollBar())
+        table = self.documents.table
+        docks = [d for d in self.findChildren(QDockWidget, options=direct) if d.isVisible()]
+        hold_paint_in_turns([table], *([dock] for dock in docks if not dock.isAncestorOf(table)),
+                            [*self.findChildren(QToolBar, options=direct), self.statusBar(),
+                             self.view.verticalScrollBar(), self.view.horizontalScrollBar()])
         self._show_document(doc)
         self.documents.select(doc.id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -37,6 +38,29 @@ def hold_paint(*widgets: QWidget, after_ms: int = 0) -> None:
         if widget.updatesEnabled():
             widget.setUpdatesEnabled(False)
             QTimer.singleShot(after_ms, widget, lambda w=widget: w.setUpdatesEnabled(True))  # repaints it whole
+
+
+def hold_paint_in_turns(*parts: list[QWidget]) -> None:
+    """Like :func:`hold_paint`, but the parts repaint one after another, each in a turn of the event loop of its own
+    (a 1 ms timer started as the one before repaints): a statement opened from a timer (Next Suggested Statement)
+    painted every dock, bar and the statement in one pass, 21-37 ms at 100 000 statements (issue #14)."""
+    held = [[w for w in part if w.updatesEnabled()] for part in parts]
+    held = [part for part in held if part]
+    if not held:
+        return
+    for part in held:
+        for widget in part:
+            widget.setUpdatesEnabled(False)
+    owner = held[0][0].window()  # lives as long as any of them: the chain goes on if one part is deleted meanwhile
+
+    def release(n: int) -> None:
+        for widget in held[n]:
+            if shiboken6.isValid(widget):
+                widget.setUpdatesEnabled(True)  # repaints it whole, on the next pass
+        if n + 1 < len(held):
+            QTimer.singleShot(1, owner, lambda: release(n + 1))
+
+    QTimer.singleShot(1, owner, lambda: release(0))
 
 
 class DocumentsPanel(QWidget):

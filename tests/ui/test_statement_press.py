@@ -107,3 +107,67 @@ def test_a_span_outlined_again_after_a_paint_is_repainted(qtbot, tmp_path):
             region = region.united(r)
         assert region.contains(where)  # its lines were repainted (not just the caret), the outline with them
         assert view.viewport().grab().toImage() == outlined
+
+
+class _PaintLog(QObject):
+    """Which of ``watched`` painted, and in which pass of the window's painting (a count of its update requests)."""
+
+    def __init__(self, window, watched: dict[str, object]) -> None:
+        super().__init__()
+        self.window, self.watched = window, watched
+        self.passes, self.paints = 0, []
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest and obj is self.window:
+            self.passes += 1
+        elif event.type() == QEvent.Type.Paint:
+            for name, widget in self.watched.items():
+                if obj is widget:
+                    self.paints.append((self.passes, name))
+        return False
+
+    def first(self, name: str) -> int:
+        return min(p for p, n in self.paints if n == name)
+
+
+def test_an_opened_statement_is_painted_before_the_panels_each_in_a_pass_of_its_own(qtbot, tmp_path):
+    """Opened from a key (Ctrl+U) or from a timer (Next Suggested Statement, issue #14), the statement is painted
+    first; the Documents list and the spans table after it, in passes of their own; and nothing stays held."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDockWidget
+
+    docs = [IncomingDocument(f"{PARAGRAPH} statement {i}", f"s{i:03}") for i in range(300)]
+    with window_over(qtbot, tmp_path, docs) as (window, project):
+        ids = [d.id for d in project.documents()]
+        project.add_span(ids[250], 4, 13, window.session.labels[0].key)
+        log = _PaintLog(window, {"statement": window.view.viewport(),
+                                 "documents": window.documents.table.viewport(),
+                                 "spans": window.spans_panel.table.viewport()})
+        held = [window.documents.table, *window.findChildren(QDockWidget), window.statusBar(),
+                window.view.verticalScrollBar()]
+        app = QApplication.instance()
+        app.installEventFilter(log)
+        try:
+            for how in ("key", "timer"):
+                log.paints.clear()
+                if how == "key":
+                    qtbot.keyClick(window.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+                    target = ids[1]
+                else:
+                    target = ids[250]  # far down the list: its rows are read as they are painted
+                    QTimer.singleShot(0, window, lambda t=target: window.open_document(t))
+                qtbot.waitUntil(lambda t=target: window.session.document.id == t)
+                qtbot.waitUntil(lambda: all(w.updatesEnabled() for w in held))
+                qtbot.waitUntil(lambda: {n for _p, n in log.paints} >= {"statement", "documents", "spans"})
+                first = log.first("statement")
+                assert log.first("documents") > first and log.first("spans") > first, (how, log.paints)
+                assert log.first("documents") != log.first("spans"), (how, log.paints)
+                current = window.documents.table.currentIndex()
+                assert current.data(Qt.ItemDataRole.UserRole) == target
+        finally:
+            app.removeEventFilter(log)
+        # opened five times in one turn: the holds of each overlap, and every part is painted again after them
+        for doc_id in ids[10:15]:
+            window.open_document(doc_id)
+        qtbot.waitUntil(lambda: all(w.updatesEnabled() for w in held))
+        assert window.documents.table.currentIndex().data(Qt.ItemDataRole.UserRole) == ids[14]
