@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog, QDockWidget, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDockWidget,
+    QHeaderView,
+    QMainWindow,
+    QToolBar,
+    QWidget,
+)
 
 from annotator.ui.panels import hold_paint
 
@@ -80,10 +88,16 @@ def _hold_window_paint(window: QMainWindow) -> int:
     colours, as it loses the activation). Each dock's tables repaint whole then (an item view repaints its viewport
     on every activation change, whatever the palette)."""
     direct = Qt.FindChildOption.FindDirectChildrenOnly
-    parts: list[list[QWidget]] = [[dock] for dock in window.findChildren(QDockWidget, options=direct)
-                                  if dock.isVisible()]
+    parts: list[list[QWidget]] = []
+    for dock in window.findChildren(QDockWidget, options=direct):
+        if dock.isVisible():
+            # a table's rows after the rest of its dock: the Documents dock whole took 15-18 ms at 100 000
+            # statements (its table's 17 rows alone 9-10 ms; File > Import's worst stall)
+            parts += [[dock], *([view.viewport()] for view in dock.findChildren(QAbstractItemView)
+                                if view.isVisible() and not isinstance(view, QHeaderView))]
     parts += [[window.centralWidget()], [*window.findChildren(QToolBar, options=direct), window.statusBar(),
                                           window.menuBar()]]
-    for n, part in enumerate(parts):
+    # held last part first: a part inside an earlier one is held by itself, so it is not released with it
+    for n, part in reversed(list(enumerate(parts))):
         hold_paint(*part, after_ms=WINDOW_PAINT_AFTER_MS + n * WINDOW_PAINT_STEP_MS)
     return WINDOW_PAINT_AFTER_MS + (len(parts) - 1) * WINDOW_PAINT_STEP_MS  # ms until the last part repaints
