@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import corpus_data
-from tests.benchmarks.common import Context, Row, Stall, StallWatch, Target, median, timed
+from tests.benchmarks.common import Context, Row, Stall, StallWatch, Target, median, painted, timed
 
 NAME = "corpus_gui"
 MEASURES = (
@@ -124,11 +124,7 @@ class Window:
         view.setFocus()
         self.flush()
 
-        def press() -> None:
-            QTest.keyClick(view, key, modifier)
-            view.viewport().repaint()
-
-        took = timed(press)
+        took = timed(painted(view.viewport(), lambda: QTest.keyClick(view, key, modifier)))
         self.flush()
         return took
 

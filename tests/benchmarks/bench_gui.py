@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.benchmarks import data, gui_data
-from tests.benchmarks.common import Context, Row, Target, interleaved, median, run_probe, timed
+from tests.benchmarks.common import Context, Row, Target, interleaved, median, painted, run_probe, timed
 from tests.benchmarks.probe_gui import CLEAN_RSS
 
 NAME = "gui"
@@ -204,11 +204,7 @@ class Bench:
         for _ in range(repeats):
             self.open(other)
 
-            def go() -> None:
-                self.window.open_document(self.data.ids[name])
-                self.view.viewport().repaint()
-
-            out.append(timed(go))
+            out.append(timed(painted(self.view.viewport(), lambda: self.window.open_document(self.data.ids[name]))))
             self.flush()
         return out
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -153,6 +154,34 @@ def timed(fn: Callable[[], object]) -> float:
         t0 = time.perf_counter()
         fn()
         return time.perf_counter() - t0
+
+
+def painted(viewport: Any, act: Callable[[], object]) -> Callable[[], None]:
+    """``act`` and then ``viewport``'s paint, as the window would show it: a repaint unless ``act`` painted it
+    itself (the window paints an opened statement at once: a second paint is no work a user waits for)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Spy(QObject):
+        seen = False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if obj is viewport and event.type() == QEvent.Type.Paint:
+                self.seen = True
+            return False
+
+    spy = Spy()
+
+    def run() -> None:
+        spy.seen = False
+        viewport.installEventFilter(spy)
+        try:
+            act()
+        finally:
+            viewport.removeEventFilter(spy)
+        if not spy.seen:
+            viewport.repaint()
+
+    return run
 
 
 def best(times: Sequence[float]) -> float:
