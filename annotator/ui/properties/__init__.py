@@ -114,7 +114,7 @@ class PropertiesController(QObject):
                 # hit) shows a screen of rows never read, three queries each (issue #14)
                 block = [d for d in self.window.documents.model.block_of(doc_id) if d not in self._some]
                 self._some.update(sv.fields_of(self.session.project, block or [doc_id]))
-                found = self._some.setdefault(doc_id, Fields())  # deleted meanwhile: empty
+                found = self._some.get(doc_id, Fields())  # deleted meanwhile: empty (and asked again)
             return found
         found = self.all_fields().get(doc_id)
         if found is None:  # a document imported since the last read
