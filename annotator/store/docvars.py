@@ -26,18 +26,16 @@ def definitions_of(conn: sqlite3.Connection) -> list[Variable]:
     return [Variable(n, t) for n, t in conn.execute("SELECT name, type FROM variables ORDER BY position, name")]
 
 
-def values_of(conn: sqlite3.Connection, doc_id: int | Sequence[int] | None = None) -> dict[int, dict[str, Any]]:
-    """Each document's own-variable values (in their type), by document id; one document with ``doc_id``, or those
-    of a sequence of ids (a screen of the Documents list: one query)."""
+def values_of(conn: sqlite3.Connection, doc_ids: Sequence[int] | None = None) -> dict[int, dict[str, Any]]:
+    """Each document's own-variable values (in their type), by document id; only those of ``doc_ids`` when given
+    (one statement, or a screen of the Documents list: one query)."""
     types = {v.name: v.type for v in definitions_of(conn)}
     if not types:
         return {}
     sql = "SELECT v.doc_id, v.variable, v.value FROM document_values v JOIN variables d ON d.name = v.variable"
-    params: Sequence[Any] = ()
-    if isinstance(doc_id, int):
-        sql, params = sql + " WHERE v.doc_id = ?", (doc_id,)
-    elif doc_id is not None:
-        sql, params = sql + f" WHERE v.doc_id IN ({', '.join('?' * len(doc_id))})", list(doc_id)
+    params: list[int] = []
+    if doc_ids is not None:
+        sql, params = sql + f" WHERE v.doc_id IN ({', '.join('?' * len(doc_ids))})", list(doc_ids)
     out: dict[int, dict[str, Any]] = {}
     for doc, name, value in conn.execute(sql + " ORDER BY v.doc_id, d.position", params):
         out.setdefault(doc, {})[name] = cv.from_store(types[name], value)

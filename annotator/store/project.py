@@ -237,7 +237,7 @@ class Project:
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise AnnotatorError(f"no document {doc_id} in {self.path}")
-        return docvars.document_of(row, docvars.values_of(self.conn, doc_id).get(doc_id, {}))
+        return docvars.document_of(row, docvars.values_of(self.conn, (doc_id,)).get(doc_id, {}))
 
     @_reading
     def progress(self) -> tuple[int, int]:

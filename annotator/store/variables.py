@@ -48,35 +48,33 @@ def definitions(project: Project) -> list[Variable]:
 
 @_reading
 def fields(project: Project, doc_id: int) -> Fields:
-    row = project.conn.execute("SELECT date, issuer, url, note FROM documents WHERE id = ?", (doc_id,)).fetchone()
-    if row is None:
+    found = _fields(project, (doc_id,)).get(doc_id)
+    if found is None:
         raise AnnotatorError(f"no document {doc_id} in {project.path}")
-    return Fields(row[0], row[1], row[2], row[3], values=values_of(project.conn, doc_id).get(doc_id, {}))
+    return found
 
 
 @_reading
 def all_fields(project: Project) -> dict[int, Fields]:
     """Every document's variables by id (for the Documents list: one read for all)."""
-    values = values_of(project.conn)
-    return {
-        r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {}))
-        for r in project.conn.execute("SELECT id, date, issuer, url, note FROM documents")
-    }
+    return _fields(project, None)
 
 
 @_reading
 def fields_of(project: Project, doc_ids: Sequence[int]) -> dict[int, Fields]:
     """The variables of the documents ``doc_ids`` (a screen of the Documents list, at most a few hundred) in two
     queries, where one document at a time took three each; an id no longer in the project is left out."""
-    if not doc_ids:
-        return {}
+    return _fields(project, doc_ids) if doc_ids else {}
+
+
+def _fields(project: Project, doc_ids: Sequence[int] | None) -> dict[int, Fields]:
+    """The variables of the documents ``doc_ids`` (an ``IN (?, ?, ...)`` list of placeholders), or of all."""
+    sql, params = "SELECT id, date, issuer, url, note FROM documents", list(doc_ids or ())
+    if doc_ids is not None:
+        sql += f" WHERE id IN ({', '.join('?' * len(doc_ids))})"
     values = values_of(project.conn, doc_ids)
-    marks = ", ".join("?" * len(doc_ids))
-    return {
-        r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {}))
-        for r in project.conn.execute(f"SELECT id, date, issuer, url, note FROM documents WHERE id IN ({marks})",
-                                      list(doc_ids))
-    }
+    rows = project.conn.execute(sql, params)
+    return {r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {})) for r in rows}
 
 
 @_reading

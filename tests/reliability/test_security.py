@@ -350,7 +350,7 @@ SQL_ALLOWED = {
     ("annotator/store/report_entries.py", "batches"): "IN (?, ?, ...) placeholders",
     # a block of the Documents list's rows: the variables of its statements, an IN (?, ?, ...) list of placeholders
     ("annotator/store/docvars.py", "values_of"): "IN (?, ?, ...) placeholders",
-    ("annotator/store/variables.py", "fields_of"): "IN (?, ?, ...) placeholders",
+    ("annotator/store/variables.py", "_fields"): "IN (?, ?, ...) placeholders",
 }
 
 

@@ -59,6 +59,8 @@ def test_frozen_v3_reads_its_variables(tmp_path):
         got = sv.fields(p, first)
         assert (got.date, got.issuer, got.values) == ("2023-10-26", "U.S. Department of State",
                                                       {"pages": 2, "joint": True})
+        ids = [d.id for d in p.documents()]
+        assert sv.fields_of(p, ids) == sv.all_fields(p) == {d: sv.fields(p, d) for d in ids}
 
 
 def test_each_change_is_one_transaction_with_a_history_row(project):
