@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.panels import hold_paint
+from annotator.ui.panels import hold_paint_in_turns
 
 #: the dialog takes the keyboard this long after it is shown (after its tables, which come 20 ms after its first
 #: paint), so the main window's repaint on losing the focus has an event-loop turn of its own
@@ -97,7 +97,4 @@ def _hold_window_paint(window: QMainWindow) -> int:
                                 if view.isVisible() and not isinstance(view, QHeaderView))]
     parts += [[window.centralWidget()], [*window.findChildren(QToolBar, options=direct), window.statusBar(),
                                           window.menuBar()]]
-    # held last part first: a part inside an earlier one is held by itself, so it is not released with it
-    for n, part in reversed(list(enumerate(parts))):
-        hold_paint(*part, after_ms=WINDOW_PAINT_AFTER_MS + n * WINDOW_PAINT_STEP_MS)
-    return WINDOW_PAINT_AFTER_MS + (len(parts) - 1) * WINDOW_PAINT_STEP_MS  # ms until the last part repaints
+    return hold_paint_in_turns(*parts, first_ms=WINDOW_PAINT_AFTER_MS, step_ms=WINDOW_PAINT_STEP_MS)
