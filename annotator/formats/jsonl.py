@@ -13,6 +13,7 @@ invalid line is rejected whole, with every bad line number.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,21 +39,26 @@ EXTENSIONS = (".jsonl", ".ndjson")
 
 def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
     ordered = sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id))
-    return record_of_rows(doc, [(s.start, s.end, s.label, s.annotator, s.note, s.id, s.origin) for s in ordered])
+    return record_of_rows(
+        doc, [(s.start, s.end, s.label, s.annotator, s.note, s.id, s.origin, s.doc_id) for s in ordered]
+    )
 
 
-def record_of_rows(doc: Document, rows: Iterable[tuple[Any, ...]]) -> dict[str, Any]:
+def record_of_rows(doc: Document, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     """A document's ``jsonl`` record from its spans as rows of :data:`ROW_FIELDS`, in the order given."""
     text = doc.text
-    return {
-        "text": text,
-        "spans": [
+    if any(map(_origin, rows)):
+        spans = [
             {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i,
              **({"origin": origin} if origin else {})}
-            for a, b, lb, who, note, i, origin in rows
-        ],
-        "meta": meta(doc),
-    }
+            for a, b, lb, who, note, i, origin, _ in rows
+        ]
+    else:  # most statements: no span came from a suggestion or a rule (a tenth faster without the test per span)
+        spans = [
+            {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i}
+            for a, b, lb, who, note, i, _, _ in rows
+        ]
+    return {"text": text, "spans": spans, "meta": meta(doc)}
 
 
 def meta(doc: Document) -> dict[str, Any]:
@@ -71,8 +77,10 @@ def meta(doc: Document) -> dict[str, Any]:
     }
 
 
-#: the span fields a ``jsonl`` line holds, as :func:`write_rows` takes them
-ROW_FIELDS = ("start", "end", "label", "annotator", "note", "id", "origin")
+#: the span fields a ``jsonl`` line holds, as :func:`write_rows` takes them; doc_id last, unwritten (the
+#: store's rows then come as SQLite gives them, see ``store.exporting.rows``)
+ROW_FIELDS = ("start", "end", "label", "annotator", "note", "id", "origin", "doc_id")
+_origin = itemgetter(ROW_FIELDS.index("origin"))
 
 
 def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:

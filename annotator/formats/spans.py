@@ -72,8 +72,10 @@ def _fast_rows(items: Iterable[tuple[Document, list[Span]]]) -> Iterator[tuple[A
     return (
         (doc.id, doc.sha256, doc.title, a, b, lb, doc.text[a:b], who, note, created, updated, doc.date, doc.issuer,
          origin)
-        for doc, span_rows in fast(("start", "end", "label", "annotator", "note", "created", "updated", "origin"))
-        for a, b, lb, who, note, created, updated, origin in span_rows
+        for doc, span_rows in fast(
+            ("start", "end", "label", "annotator", "note", "created", "updated", "origin", "doc_id")  # see jsonl
+        )
+        for a, b, lb, who, note, created, updated, origin, _ in span_rows
     )
 
 

@@ -165,6 +165,14 @@ class _Plain:
         return iter(self._items)
 
 
+def fast_jsonl(project, status):
+    from annotator import formats
+
+    out = io.BytesIO()
+    formats.STREAM_WRITERS["jsonl"](project.iter_documents(status), out)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("status", [None, "done", "todo"])
 def test_fast_export_read_writes_the_same_bytes_as_the_generic_path(tmp_path, status):
     from annotator import formats
@@ -179,6 +187,7 @@ def test_fast_export_read_writes_the_same_bytes_as_the_generic_path(tmp_path, st
         p.set_status(1, "done")
         p.set_status(3, "done")
         p.delete_span(p.spans(4)[0].id)
+        p.add_span(1, 5, 9, "threat", origin="bob@bob.jsonl")  # statement 1: spans with and without an origin
         for fmt, writer in formats.STREAM_WRITERS.items():
             fast, slow = io.BytesIO(), io.BytesIO()
             n_fast = writer(p.iter_documents(status), fast)
@@ -186,6 +195,10 @@ def test_fast_export_read_writes_the_same_bytes_as_the_generic_path(tmp_path, st
             assert (n_fast, fast.getvalue()) == (n_slow, slow.getvalue()), fmt
             if fmt != "csv":  # JSON lines escape the Unicode line breaks; a CSV field keeps them as they are
                 assert b"\xe2\x80\xa8" not in fast.getvalue() and b"\xe2\x80\xa9" not in fast.getvalue()
+        if status != "todo":  # statement 1 is done
+            lines = [orjson.loads(line) for line in fast_jsonl(p, status).splitlines()]
+            origins = [s.get("origin") for s in lines[0]["spans"]]
+            assert origins == [None, None, None, "bob@bob.jsonl"], origins  # by start: 0, 0, 4, then 5
         expected = {None: 4, "done": 2, "todo": 1}[status]  # deleting a span put statement 4 in progress
         assert formats.STREAM_WRITERS["jsonl"](p.iter_documents(status), io.BytesIO()) == expected
 
