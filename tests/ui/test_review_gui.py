@@ -573,6 +573,31 @@ def test_the_report_is_computed_off_the_gui_thread_with_progress_and_cancel(wind
     assert not [w for w in window.statusBar().findChildren(QWidget, "report_progress") if w.isVisible()]
 
 
+def test_closing_the_window_while_the_report_runs_stops_it(window, review, bob_path, qtbot, monkeypatch):
+    """The report's thread must not outlive the window (Qt aborts at exit), and the window needs no event filter of
+    Python for it (one waited for the interpreter's lock on every event the window got while the report ran)."""
+    from annotator.store import review as store_review
+
+    open_files(monkeypatch, qtbot, window, bob_path)
+    started = []
+
+    def endless(_project, _file, _colleague, progress):
+        started.append(True)
+        for i in range(10**9):  # only a cancel stops it
+            progress(i, 10**9)
+            time.sleep(0.002)
+
+    monkeypatch.setattr(store_review, "review_report", endless)
+    review.actions["review_report"].trigger()
+    job = review.report_job
+    qtbot.waitUntil(lambda: bool(started))
+    assert job.worker.isRunning()
+    window.close()  # as the window's close button does
+    assert job.worker.isFinished() and job.worker.cancelled
+    qtbot.waitUntil(lambda: review.report_job is None)
+    assert review.report_dialog is None
+
+
 def test_a_colleague_file_is_read_off_the_gui_thread_and_can_be_cancelled(window, review, bob_path, qtbot,
                                                                             monkeypatch):
     import threading

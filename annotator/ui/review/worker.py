@@ -13,7 +13,7 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
 
 from annotator import gcpause, pacing
@@ -78,6 +78,38 @@ class _Job(QObject):
         self.cancel()
         self.worker.wait()
 
+    def _watch(self, window: QObject) -> None:
+        """Stop the thread when the window closes (its native window hides) or the application quits: a thread still
+        running as the process ends makes Qt abort it ("QThread: Destroyed while thread is still running"). Signals,
+        not an event filter on the window (the report had one): a filter written in Python is called for every event
+        the window gets, each call a wait for the interpreter's lock, which the thread holds most of the time it runs
+        (issue #14)."""
+        handle = window.windowHandle() if isinstance(window, QWidget) else None
+        app = QCoreApplication.instance()
+        self._watched: list[tuple[Any, Any]] = []  # (signal, slot)
+        if handle is not None:
+            self._watched.append((handle.visibleChanged, self._window_visible))
+        if app is not None:
+            self._watched.append((app.aboutToQuit, self._stop))
+        for signal, slot in self._watched:
+            signal.connect(slot)
+        self.worker.finished.connect(self._unwatch, Qt.ConnectionType.QueuedConnection)
+
+    def _unwatch(self) -> None:
+        """Let go of the window's and the application's signals (they would keep this job alive)."""
+        for signal, slot in self._watched:
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        self._watched = []
+
+    def _window_visible(self, visible: bool) -> None:
+        if not visible:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.worker.isRunning():
+            self.wait()
+
 
 class ReportJob(_Job):
     """One report being computed; ``done(report)`` when ready, ``failed(message)``, or nothing if cancelled."""
@@ -93,12 +125,7 @@ class ReportJob(_Job):
         self.progress: StatusProgress | None = None
         self.worker.progressed.connect(self._progressed)
         self.worker.finishedWith.connect(self._finished, Qt.ConnectionType.QueuedConnection)
-        parent.installEventFilter(self)  # closing the window stops the job first
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close and self.worker.isRunning():
-            self.wait()
-        return False
+        self._watch(parent)  # closing the window stops the job
 
     def start(self) -> None:
         # in the status bar, shown as the answer to the click: a progress dialog (a window of its own, shown then or
@@ -120,9 +147,7 @@ class ReportJob(_Job):
         if self.progress is not None:
             self.progress.finish()
             self.progress = None
-        owner = self.parent()
-        if owner is not None:
-            owner.removeEventFilter(self)
+        self._unwatch()
         if report is not None and not self.worker.cancelled:
             self.done.emit(report)
         elif problem:
@@ -236,37 +261,6 @@ class IndexJob(_Job):
         self.worker.failed.connect(self.failed, Qt.ConnectionType.QueuedConnection)
         self.worker.finished.connect(self.ended, Qt.ConnectionType.QueuedConnection)
         self._watch(parent)
-
-    def _watch(self, window: QObject) -> None:
-        """Stop the walk when the window closes (its native window hides) or the application quits: a thread still
-        running as the process ends makes Qt abort it ("QThread: Destroyed while thread is still running"). Signals,
-        not an event filter like the report's: a filter written in Python is called for every event the window gets,
-        each call a wait for the interpreter's lock, which the walk holds most of the time it runs (issue #14)."""
-        handle = window.windowHandle() if isinstance(window, QWidget) else None
-        app = QCoreApplication.instance()
-        self._watched: list[tuple[Any, Any]] = []  # (signal, slot)
-        if handle is not None:
-            self._watched.append((handle.visibleChanged, self._window_visible))
-        if app is not None:
-            self._watched.append((app.aboutToQuit, self._stop))
-        for signal, slot in self._watched:
-            signal.connect(slot)
-        self.worker.finished.connect(self._unwatch, Qt.ConnectionType.QueuedConnection)
-
-    def _unwatch(self) -> None:
-        """Let go of the window's and the application's signals (they would keep this job alive)."""
-        for signal, slot in self._watched:
-            with contextlib.suppress(RuntimeError, TypeError):
-                signal.disconnect(slot)
-        self._watched = []
-
-    def _window_visible(self, visible: bool) -> None:
-        if not visible:
-            self._stop()
-
-    def _stop(self) -> None:
-        if self.worker.isRunning():
-            self.wait()
 
     def start(self) -> None:
         self.worker.start(QThread.Priority.LowPriority)
