@@ -54,16 +54,30 @@ def hold_paint_in_turns(*parts: list[QWidget], first_ms: int = 1, step_ms: int =
         for widget in part:
             widget.setUpdatesEnabled(False)
     owner = held[0][0].window()  # lives as long as any of them: the chain goes on if one part is deleted meanwhile
-
-    def release(n: int) -> None:
-        for widget in held[n]:
-            if shiboken6.isValid(widget):
-                widget.setUpdatesEnabled(True)  # repaints it whole, on the next pass
-        if n + 1 < len(held):
-            QTimer.singleShot(step_ms, owner, lambda: release(n + 1))
-
-    QTimer.singleShot(first_ms, owner, lambda: release(0))
+    owner.setProperty(_CHAINS, (owner.property(_CHAINS) or 0) + 1)
+    QTimer.singleShot(first_ms, owner, lambda: _release(held, 0, owner, step_ms))
     return first_ms + (len(held) - 1) * step_ms
+
+
+#: a window's property: how many chains of :func:`hold_paint_in_turns` are releasing its parts
+_CHAINS = "annotator_paint_chains"
+
+
+def repainting(window: QWidget) -> bool:
+    """Whether parts of ``window`` are still held by :func:`hold_paint_in_turns`, to repaint in turns to come."""
+    return bool(window.property(_CHAINS))
+
+
+def _release(held: list[list[QWidget]], n: int, owner: QWidget, step_ms: int) -> None:
+    """Part ``n`` of :func:`hold_paint_in_turns` repaints; the next one ``step_ms`` later. (A module function, not a
+    closure calling itself: that is a reference cycle, which kept the window's wrapper alive after Qt deleted it.)"""
+    for widget in held[n]:
+        if shiboken6.isValid(widget):
+            widget.setUpdatesEnabled(True)  # repaints it whole, on the next pass
+    if n + 1 < len(held):
+        QTimer.singleShot(step_ms, owner, lambda: _release(held, n + 1, owner, step_ms))
+    else:
+        owner.setProperty(_CHAINS, max(0, (owner.property(_CHAINS) or 0) - 1))
 
 
 class DocumentsPanel(QWidget):
