@@ -221,6 +221,11 @@ class Project:
         """
         return listing.DocumentList(listing.ids(self.conn, status, search), self._read_listing_page)
 
+    @_reading
+    def ids_after(self, doc_id: int) -> list[int]:
+        """The ids of the documents after ``doc_id``, ascending (those an import added to a list read before it)."""
+        return listing.ids_after(self.conn, doc_id)
+
     def listed(self, doc_ids: list[int]) -> listing.DocumentList:
         """These documents (ids ascending, found elsewhere: the Documents filter's first page, or its whole list read
         off the GUI thread) as :meth:`documents` lists them, each row read when it is looked at."""

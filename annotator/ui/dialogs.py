@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator import formats
 from annotator.core.model import STATUS_NAMES, STATUSES, ImportReport
 from annotator.ui import filedialogs
+from annotator.ui.opening import open_in_turns
 from annotator.ui.statement.positions import set_plain_text
 from annotator.ui.text import plain
 
@@ -116,10 +118,14 @@ class ExportDialog(QDialog):
         return self.format.currentData(), self.status.currentData(), Path(self.target.text().strip())
 
 
-def show_import_report(parent: QWidget, report: ImportReport) -> None:
-    """What was imported, skipped and rejected, and why; the full list in the details."""
+def show_import_report(parent: QMainWindow, report: ImportReport) -> QMessageBox:
+    """What was imported, skipped and rejected, and why; the full list in the details. Opened over the window in
+    turns of the event loop (``ui/opening.py``) and left to the user: shown at once, in the turn the window's list
+    took the new statements, it held the window 70-85 ms at 100 000 statements (issue #14)."""
     lines = report.summary_lines()
     box = QMessageBox(parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setWindowTitle("Import")
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setIcon(QMessageBox.Icon.Warning if report.rejected else QMessageBox.Icon.Information)
@@ -129,7 +135,8 @@ def show_import_report(parent: QWidget, report: ImportReport) -> None:
         if report.duplicates:
             details += ["", "Already in the project:", *(f"  {t}" for t in report.duplicates)]
         box.setDetailedText("\n".join(details))
-    box.exec()
+    open_in_turns(parent, box, lambda: True)
+    return box
 
 
 def error(parent: QWidget, title: str, message: str) -> None:

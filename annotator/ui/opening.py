@@ -7,6 +7,7 @@ widget in inactive colours as it lost the activation. :func:`open_in_turns` does
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.panels import hold_paint_in_turns
+from annotator.ui.panels import hold_paint_in_turns, repainting
 
 #: the dialog takes the keyboard this long after it is shown (after its tables, which come 20 ms after its first
 #: paint), so the main window's repaint on losing the focus has an event-loop turn of its own
@@ -34,6 +35,9 @@ NEXT_TURN_MS = 1
 #: platform that activates a window as it shows, offscreen; issue #14)
 WINDOW_PAINT_AFTER_MS = ACTIVATE_AFTER_MS + 20
 WINDOW_PAINT_STEP_MS = 20
+
+#: the longest a dialog waits to be shown for the window to finish repainting part by part
+WAIT_FOR_REPAINT_MS = 250
 
 
 def open_in_turns(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
@@ -62,13 +66,21 @@ def _ready(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
 
 
 def _show(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
-          then: Callable[[], None] | None) -> None:
+          then: Callable[[], None] | None, since: float | None = None) -> None:
     """Shown first without the activation, which it takes :data:`ACTIVATE_AFTER_MS` later: the window losing it
     repaints every widget it has (12-16 ms), and that repaint shared one turn of the event loop with the dialog's
-    first paint (issue #14). Keys meanwhile reach neither window: the dialog is modal."""
+    first paint (issue #14). Keys meanwhile reach neither window: the dialog is modal.
+
+    Shown once the window has repainted what came before, part by part (the end of a file job, an opened statement:
+    :func:`hold_paint_in_turns`), for at most :data:`WAIT_FOR_REPAINT_MS`: a part still held then would not be
+    held again, and would repaint in one pass with every other such part as the window loses the activation."""
     if not wanted():
         return
-    repainted_ms = _hold_window_paint(window)
+    since = time.monotonic() if since is None else since
+    if repainting(window) and time.monotonic() - since < WAIT_FOR_REPAINT_MS / 1000:
+        QTimer.singleShot(NEXT_TURN_MS, dialog, lambda: _show(window, dialog, wanted, then, since))
+        return
+    repainted_ms = hold_window_paint(window, WINDOW_PAINT_AFTER_MS, WINDOW_PAINT_STEP_MS)
     if then is not None:
         QTimer.singleShot(repainted_ms + WINDOW_PAINT_STEP_MS, dialog, then)
     dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -82,11 +94,12 @@ def _show(window: QMainWindow, dialog: QDialog, wanted: Callable[[], bool],
     QTimer.singleShot(ACTIVATE_AFTER_MS, dialog, activate)
 
 
-def _hold_window_paint(window: QMainWindow) -> int:
+def hold_window_paint(window: QMainWindow, first_ms: int = NEXT_TURN_MS, step_ms: int = NEXT_TURN_MS) -> int:
     """The main window's docks, its central widget and its bars repaint one at a time, in turns of their own, from
-    :data:`WINDOW_PAINT_AFTER_MS` on (a modal dialog is opening: nothing in the window changes meanwhile but its
-    colours, as it loses the activation). Each dock's tables repaint whole then (an item view repaints its viewport
-    on every activation change, whatever the palette)."""
+    ``first_ms`` on, ``step_ms`` apart; the ms until the last is released. For a change of the window's activation
+    (a modal dialog opening or closing: nothing else in the window changes then but its colours), when Qt repaints
+    every widget of it. Each dock's tables repaint whole then (an item view repaints its viewport on every
+    activation change, whatever the palette)."""
     direct = Qt.FindChildOption.FindDirectChildrenOnly
     parts: list[list[QWidget]] = []
     for dock in window.findChildren(QDockWidget, options=direct):
@@ -95,6 +108,7 @@ def _hold_window_paint(window: QMainWindow) -> int:
             # statements (its table's 17 rows alone 9-10 ms; File > Import's worst stall)
             parts += [[dock], *([view.viewport()] for view in dock.findChildren(QAbstractItemView)
                                 if view.isVisible() and not isinstance(view, QHeaderView))]
-    parts += [[window.centralWidget()], [*window.findChildren(QToolBar, options=direct), window.statusBar(),
-                                          window.menuBar()]]
-    return hold_paint_in_turns(*parts, first_ms=WINDOW_PAINT_AFTER_MS, step_ms=WINDOW_PAINT_STEP_MS)
+    central = window.centralWidget()
+    parts += [[central] if central is not None else [],
+              [*window.findChildren(QToolBar, options=direct), window.statusBar(), window.menuBar()]]
+    return hold_paint_in_turns(*parts, first_ms=first_ms, step_ms=step_ms)

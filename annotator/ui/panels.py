@@ -54,7 +54,7 @@ def hold_paint_in_turns(*parts: list[QWidget], first_ms: int = 1, step_ms: int =
         for widget in part:
             widget.setUpdatesEnabled(False)
     owner = held[0][0].window()  # lives as long as any of them: the chain goes on if one part is deleted meanwhile
-    owner.setProperty(_CHAINS, (owner.property(_CHAINS) or 0) + 1)
+    _count_chain(owner, +1)
     QTimer.singleShot(first_ms, owner, lambda: _release(held, 0, owner, step_ms))
     return first_ms + (len(held) - 1) * step_ms
 
@@ -76,8 +76,12 @@ def _release(held: list[list[QWidget]], n: int, owner: QWidget, step_ms: int) ->
             widget.setUpdatesEnabled(True)  # repaints it whole, on the next pass
     if n + 1 < len(held):
         QTimer.singleShot(step_ms, owner, lambda: _release(held, n + 1, owner, step_ms))
-    else:
-        owner.setProperty(_CHAINS, max(0, (owner.property(_CHAINS) or 0) - 1))
+    else:  # done once the last part has painted, in the next pass
+        QTimer.singleShot(step_ms, owner, lambda: _count_chain(owner, -1))
+
+
+def _count_chain(owner: QWidget, change: int) -> None:
+    owner.setProperty(_CHAINS, max(0, (owner.property(_CHAINS) or 0) + change))
 
 
 class DocumentsPanel(QWidget):

@@ -159,6 +159,7 @@ def test_nothing_from_a_file_is_shown_as_rich_text(hostile_project, tmp_path, qt
     monkeypatch.setattr(QProgressDialog, "setLabelText", labelled)
     inspect_next_box()
     window.files.import_paths([bad, good])
+    qtbot.waitUntil(lambda: "checked QMessageBox" in seen)  # the report opens after the import returns
     monkeypatch.undo()
     target = tmp_path / f"{NAME} export.jsonl"
     target.write_bytes(b"old\n")

@@ -147,6 +147,7 @@ def test_drop_files_imports_with_summary(window, project, qtbot, tmp_path):
     event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
     window.dropEvent(event)
+    qtbot.waitUntil(lambda: bool(found))  # the report opens after the import returns
     timer.stop()
     titles = [r.title for r in window.documents.model.rows]
     assert "new statement" in titles

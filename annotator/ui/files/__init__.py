@@ -84,11 +84,11 @@ class Files:
             report = job.run_import(self.window, self.session.project, list(paths))
         except AnnotatorError as exc:
             error(self.window, "Import failed", str(exc))
-            self.window.documents_changed()
+            self.window.documents_changed(statements_added=True)  # the files imported before the failing one
             return
         if report.new_labels:
             self.session.labels_set()
-        self.window.documents_changed()
+        self.window.documents_changed(statements_added=True)
         if self.session.document is None and report.imported:  # a project that was empty: its first statement
             self.window.open_first_unfinished()
         show_import_report(self.window, report)
