@@ -59,13 +59,14 @@ def hold_paint_in_turns(*parts: list[QWidget], first_ms: int = 1, step_ms: int =
     return first_ms + (len(held) - 1) * step_ms
 
 
-#: a window's property: how many chains of :func:`hold_paint_in_turns` are releasing its parts
-_CHAINS = "annotator_paint_chains"
+#: the attribute of a window's wrapper counting the chains of :func:`hold_paint_in_turns` releasing its parts (on
+#: the Python object, not a Qt property: nothing to ask of Qt's meta-object for it)
+_CHAINS = "_annotator_paint_chains"
 
 
 def repainting(window: QWidget) -> bool:
     """Whether parts of ``window`` are still held by :func:`hold_paint_in_turns`, to repaint in turns to come."""
-    return bool(window.property(_CHAINS))
+    return bool(getattr(window, _CHAINS, 0))
 
 
 def _release(held: list[list[QWidget]], n: int, owner: QWidget, step_ms: int) -> None:
@@ -81,7 +82,7 @@ def _release(held: list[list[QWidget]], n: int, owner: QWidget, step_ms: int) ->
 
 
 def _count_chain(owner: QWidget, change: int) -> None:
-    owner.setProperty(_CHAINS, max(0, (owner.property(_CHAINS) or 0) + change))
+    setattr(owner, _CHAINS, max(0, getattr(owner, _CHAINS, 0) + change))
 
 
 class DocumentsPanel(QWidget):
