@@ -335,8 +335,8 @@ def test_an_import_adds_its_statements_to_the_list_and_its_report_opens_after_it
     from annotator.store import listing
 
     source = tmp_path / "more.jsonl"
-    source.write_bytes(b"".join(orjson.dumps({"text": f"More {i}: we urge calm 😀.\r\n", "meta": {"title": f"more {i}"}})
-                                + b"\n" for i in range(3)))
+    lines = [{"text": f"More {i}: we urge calm 😀.\r\n", "meta": {"title": f"more {i}"}} for i in range(3)]
+    source.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
     monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(source)])
     full_reads = []
     real_ids = listing.ids
