@@ -118,7 +118,7 @@ class ExportDialog(QDialog):
         return self.format.currentData(), self.status.currentData(), Path(self.target.text().strip())
 
 
-def show_import_report(parent: QMainWindow, report: ImportReport) -> QMessageBox:
+def show_import_report(parent: QMainWindow, report: ImportReport) -> None:
     """What was imported, skipped and rejected, and why; the full list in the details. Opened over the window in
     turns of the event loop (``ui/opening.py``) and left to the user: shown at once, in the turn the window's list
     took the new statements, it held the window 70-85 ms at 100 000 statements (issue #14)."""
@@ -136,7 +136,6 @@ def show_import_report(parent: QMainWindow, report: ImportReport) -> QMessageBox
             details += ["", "Already in the project:", *(f"  {t}" for t in report.duplicates)]
         box.setDetailedText("\n".join(details))
     open_in_turns(parent, box, lambda: True)
-    return box
 
 
 def error(parent: QWidget, title: str, message: str) -> None:
