@@ -22,8 +22,6 @@ colleague file.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,8 +56,6 @@ def install(window: Any) -> ReviewController:
     return existing
 
 
-#: the statement of a span or a decision (an adjudication touches)
-_DOC_ID = attrgetter("doc_id")
 #: Accept All Agreed on the window's thread in a project of at most this many statements (about a millisecond each);
 #: in a larger one it runs in a thread, with a progress dialog and a Cancel (100 000 took minutes)
 ACCEPT_ALL_IN_PLACE = 200
@@ -399,15 +395,15 @@ class ReviewController(Comparing, QObject):
         session, done = command.session, command.done
         if session is not self.window.session or done is None:
             return
-        touched = set(map(_DOC_ID, chain(done.added, done.removed, done.decided, done.replaced)))
         for index in self.indexes.values():  # looked at again when J reaches them
-            index.stale_all(touched)
+            index.stale_all(done.doc_ids)
         if done.new_labels:
             session.labels_set()  # re-reads the document as well
         else:
             session.reload_document()
         self.window.documents_changed(same_statements=True)
-        self.refresh()
+        if session.document is None:  # else the document read again has refreshed the review (its spansReset)
+            self.refresh()
         if command.key is None:
             n = len(done.added)
             self.window.statusBar().showMessage(
