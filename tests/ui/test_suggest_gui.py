@@ -171,6 +171,16 @@ def test_threshold_hides_suggestions_and_next_suggested_statement(sample_window,
     assert ctl.best_statement.running and window.session.document.id == first
     qtbot.waitUntil(lambda: not ctl.best_statement.running, timeout=10_000)
     assert window.session.document.id == chosen
+    # from there: the open statement is never scored, nor a finished one; every unfinished one is, in order
+    scored: list[int] = []
+    score = ctl.best_statement._score
+    monkeypatch.setattr(ctl.best_statement, "_score", lambda doc_id: scored.append(doc_id) or score(doc_id))
+    project = window.session.project
+    project.set_status(first, "done")
+    ctl.actions["suggest_next_doc"].trigger()
+    qtbot.waitUntil(lambda: not ctl.best_statement.running, timeout=10_000)
+    unfinished = sorted(project.documents("todo").ids + project.documents("in_progress").ids)
+    assert scored == [d for d in unfinished if d != chosen] and first not in scored
 
 
 def test_the_best_statement_of_a_large_corpus_is_scored_a_slice_a_turn(qtbot, monkeypatch):
