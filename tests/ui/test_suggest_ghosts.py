@@ -58,3 +58,52 @@ def test_placed_tags_never_overlap_nor_leave_the_width(anchors):
     assert _overlapping(boxes) == []
     assert all(b.left() >= 0 and b.right() <= width for b in boxes)
     assert all(b.width() == w for b, (_r, w) in zip(boxes, rects, strict=True))
+
+
+def test_a_caret_move_repaints_the_ghosts_over_its_lines_not_the_whole_statement(qtbot, tmp_path):
+    """The ghost layer lies over the whole statement and repaints with its text. A caret's move (or blink) asks for a
+    line: the layer repainted whole then, and the statement under it with it (a second full paint of a statement
+    opened by Next Suggested Statement, in the Documents list's turn; issue #14). Now only the caret's lines; the
+    whole layer when the text scrolls, its ghosts drawn where the text moved."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtWidgets import QAbstractSlider
+
+    from annotator.ui.mainwindow import MainWindow
+
+    long_text = TEXT + "\n\n" + "\n\n".join(f"Paragraph {i}: we condemn it and we urge calm." for i in range(60))
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester",
+                           populate=[IncomingDocument(long_text, "t")])
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    ctl = window.suggestions
+    qtbot.waitUntil(lambda: ctl.version is not None and ctl.retrainer.idle() and len(ctl.shown) >= 6,
+                    timeout=120_000)
+    layer, view = ctl.layer, window.view
+    qtbot.waitUntil(layer.isVisible)
+
+    class Painted(QObject):
+        rects: list[tuple[str, object]] = []
+
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                self.rects.append(("layer" if obj is layer else "text", event.rect()))
+            return False
+
+    painted = Painted()
+    layer.installEventFilter(painted)
+    view.viewport().installEventFilter(painted)
+    view.setFocus()
+    qtbot.wait(50)
+    painted.rects.clear()
+    for _ in range(3):
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+        qtbot.wait(20)
+    whole = layer.rect()
+    assert painted.rects, "the caret's moves repainted nothing"
+    assert all(r != whole and r.height() < whole.height() // 2 for _w, r in painted.rects), painted.rects
+    painted.rects.clear()
+    view.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderPageStepAdd)
+    qtbot.waitUntil(lambda: ("layer", whole) in painted.rects)
+    layer.removeEventFilter(painted)
+    view.viewport().removeEventFilter(painted)
+    window.close()
+    project.close()

@@ -23,7 +23,7 @@ class GhostLayer(QWidget):
         self.names: dict[str, str] = {}
         self.colors: dict[str, str] = {}
         view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda *_: self.update())
+        view.updateRequest.connect(self._text_updated)
         self._place()
         self.raise_()
         # hidden while it has nothing to draw: shown, this transparent layer over the whole viewport is painted with
@@ -32,6 +32,16 @@ class GhostLayer(QWidget):
 
     def _place(self) -> None:
         self.setGeometry(self.view.viewport().geometry())
+
+    def _text_updated(self, rect: QRect, dy: int) -> None:
+        """The view repaints ``rect`` of its text (viewport coordinates, which are this layer's): the ghosts over it
+        with it; all of them when the text scrolled. Not the whole layer for a caret's blink or one line's change:
+        over the whole viewport, it repainted the statement under it too (a Next Suggested Statement's opened
+        statement painted twice, the second time in the Documents list's turn; issue #14)."""
+        if dy or rect.contains(self.rect()):
+            self.update()
+        else:
+            self.update(rect)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show):
