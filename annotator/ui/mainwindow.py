@@ -328,7 +328,8 @@ class MainWindow(QMainWindow):
         docks = [d for d in self.findChildren(QDockWidget, options=direct) if d.isVisible()]
         hold_paint_in_turns([table], *([dock] for dock in docks if not dock.isAncestorOf(table)),
                             [*self.findChildren(QToolBar, options=direct), self.statusBar(),
-                             self.view.verticalScrollBar(), self.view.horizontalScrollBar()])
+                             self.view.verticalScrollBar(), self.view.horizontalScrollBar()],
+                            before=self.documents.read_shown)
         self._show_document(doc)
         self.documents.select(doc.id)
 
