@@ -34,6 +34,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from annotator import pacing
 from annotator.core import codebook
 from annotator.core import review as core
 from annotator.core.model import Document, Label, Span
@@ -297,6 +298,7 @@ def accept_all_agreed(
             chunk = docs[at : at + PROGRESS_EVERY]
             held = [f.rows_of([d.sha256 for d in chunk], notes=True) for f in colleague_files]
             for doc in chunk:
+                pacing.pace()  # in the window's job thread: the window gets the GIL between statements (pacing.py)
                 holders = _holders(colleague_files, held, doc.sha256)
                 if len(holders) < 2:
                     continue

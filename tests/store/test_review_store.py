@@ -230,7 +230,7 @@ def export(project, path):
         jsonl.write(project.iter_documents(), out)
 
 
-def test_accept_all_agreed_takes_the_consensus_of_colleagues(mine, bob, bob_path, tmp_path):
+def test_accept_all_agreed_takes_the_consensus_of_colleagues(mine, bob, bob_path, tmp_path, monkeypatch):
     # a single colleague: what we agree on is already mine, there is no consensus to take
     assert rv.accept_all_agreed(mine, [bob]).empty
     # carol agrees with bob on "threatens" (which I lack) and on "allies" in document two
@@ -253,7 +253,28 @@ def test_accept_all_agreed_takes_the_consensus_of_colleagues(mine, bob, bob_path
     # my conflicting and mine-only spans are left to me
     assert mine.span(2).note == "mine" and len(mine.spans(1)) == 4
     assert rv.accept_all_agreed(mine, [bob, carol]).empty
+    assert done.doc_ids == {1, 2}  # the statements it changed, gathered with it (the window's review uses them)
     rv.undo(mine, done)
+    assert state(mine) == before
+    # in the window's job thread (paced, annotator/pacing.py) it hands the GIL over between statements, and does the
+    # same; the command line is not paced, never slowed
+    import sys
+
+    from annotator import pacing
+
+    between: list[str] = []
+    real_pace = pacing.pace
+
+    def pace() -> None:
+        between.append(sys._getframe(1).f_code.co_name)
+        real_pace()
+
+    monkeypatch.setattr(pacing, "pace", pace)
+    with pacing.paced(every=0.0, pause=0.0001):
+        paced = rv.accept_all_agreed(mine, [bob, carol])
+    assert between.count("accept_all_agreed") == len(mine.documents())  # one pause before each statement
+    assert [(s.doc_id, s.label, s.origin) for s in paced.added] == [(s.doc_id, s.label, s.origin) for s in done.added]
+    rv.undo(mine, paced)
     assert state(mine) == before
     # a rejected item is not taken back by the bulk action; limiting to documents works
     item = next(i for i in rv.review_document(mine, 2, bob, bob.colleagues[0]).items)
