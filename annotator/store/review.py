@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
@@ -125,13 +126,15 @@ class Adjudication:
     #: (doc_id, status before, status after) of the statements the adjudication moved (a "to do" statement that
     #: got an accepted span is "in progress"); undo puts them back, so undoing leaves no "in progress" with 0 spans
     statuses: tuple[tuple[int, str, str], ...] = ()
-    #: the statements it changed (spans added or removed, items decided): made with it, so Accept All Agreed's
-    #: hundred thousand are gathered in its thread, not by the window after it (20-50 ms; issue #14)
-    doc_ids: frozenset[int] = dataclasses.field(init=False, repr=False, compare=False)
+    #: the statements it changed (spans added or removed, items decided), for the window's review: Accept All Agreed
+    #: gathers its own as it goes, in its thread (made from its 300 000 spans and decisions at once, the window
+    #: took 20-50 ms; made so in the thread, that one loop in C held the GIL 50 ms; issue #14); never changed after
+    doc_ids: AbstractSet[int] = dataclasses.field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        touched = chain(self.added, self.removed, self.decided, self.replaced)
-        object.__setattr__(self, "doc_ids", frozenset(map(_DOC_ID, touched)))
+        if not self.doc_ids:  # one decision's few
+            touched = chain(self.added, self.removed, self.decided, self.replaced)
+            object.__setattr__(self, "doc_ids", frozenset(map(_DOC_ID, touched)))
 
     @property
     def empty(self) -> bool:
@@ -291,6 +294,7 @@ def accept_all_agreed(
         decided: list[Decision] = []
         replaced: list[Decision] = []
         befores: dict[int, str] = {}
+        touched: set[int] = set()
         docs = [d for d in project.documents() if targets is None or d.id in targets]
         for at in range(0, len(docs), PROGRESS_EVERY):
             if progress is not None:
@@ -324,13 +328,14 @@ def accept_all_agreed(
                         origin = "; ".join(c.origin for _, c, _t in holders)
                         befores.setdefault(doc.id, doc.status)
                         added.append(_add_copy(project, doc.id, theirs_span, first, origin))
+                        touched.add(doc.id)
                         for (_, c, _t), o in zip(holders, offers, strict=True):
                             new, old = _decide(project, doc.id, o[triple][n].key, ACCEPT, c.origin)
                             decided.append(new)
                             replaced += [old] if old else []
         statuses = _moved(project, befores)
     return Adjudication("accept_all_agreed", tuple(added), (), tuple(labels), tuple(decided), tuple(replaced),
-                        statuses)
+                        statuses, touched)
 
 
 def _holders(colleague_files: Sequence[ColleagueFile], held: Sequence[dict[str, list[tuple[Any, ...]]]], sha: str
@@ -355,27 +360,27 @@ def _status(project: Project, doc_id: int) -> str:
 
 def _moved(project: Project, befores: dict[int, str]) -> tuple[tuple[int, str, str], ...]:
     """The statements whose status the adjudication changed, as (doc_id, before, after)."""
-    return tuple((i, b, a) for i, b in befores.items() if (a := _status(project, i)) != b)
+    return tuple((i, b, a) for i, b in pacing.rows(befores.items(), every=16) if (a := _status(project, i)) != b)
 
 
 def _set_statuses(project: Project, moves: Iterable[tuple[int, str, str]]) -> None:
     """Each statement from one status to the other, only if it still has the first (the analyst's own status
     change since is kept)."""
-    for doc_id, old, new in moves:
+    for doc_id, old, new in pacing.rows(moves, every=16):
         project.conn.execute("UPDATE documents SET status = ?, updated = ? WHERE id = ? AND status = ?",
                              (new, now(), doc_id, old))
 
 
 def undo(project: Project, done: Adjudication) -> None:
     """Put my project back as it was before ``done``; one transaction."""
-    with project._write("undo the review decision"):
-        for span in done.added:
+    with project._write("undo the review decision"):  # paced in the window's job thread (annotator/pacing.py)
+        for span in pacing.rows(done.added, every=16):
             _remove(project, span)
-        for span in done.removed:
+        for span in pacing.rows(done.removed, every=16):
             _restore(project, span)
-        for d in done.decided:
+        for d in pacing.rows(done.decided, every=16):
             project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
-        for d in done.replaced:
+        for d in pacing.rows(done.replaced, every=16):
             _put_decision(project, d)
         _set_statuses(project, ((i, after, before) for i, before, after in done.statuses))
         for label in done.new_labels:
@@ -391,13 +396,13 @@ def redo(project: Project, done: Adjudication) -> None:
         for label in done.new_labels:
             if not any(lb.key == label.key for lb in project.labels()):
                 _insert_label(project, label)
-        for span in done.removed:
+        for span in pacing.rows(done.removed, every=16):
             _remove(project, span)
-        for span in done.added:
+        for span in pacing.rows(done.added, every=16):
             _restore(project, span)
-        for d in done.replaced:
+        for d in pacing.rows(done.replaced, every=16):
             project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
-        for d in done.decided:
+        for d in pacing.rows(done.decided, every=16):
             _put_decision(project, d)
         _set_statuses(project, done.statuses)
         project._log("review_redo", None, None, None, _summary(done))
