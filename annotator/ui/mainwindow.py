@@ -14,6 +14,7 @@ from annotator.core.model import Document, Span
 from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
+from annotator.store.listing import DocumentList
 from annotator.ui import actions as action_table
 from annotator.ui import corpus as corpus_views
 from annotator.ui import properties, restore, review, search, suggest, watch
@@ -276,13 +277,13 @@ class MainWindow(QMainWindow):
         self._show_count(counting)
         self._update_progress()
 
-    def _check_added(self, listed: object) -> None:
+    def _check_added(self, listed: DocumentList) -> None:
         """The turn after an import's statements were added to the list: the ids listed are as many as the project
         holds (else a statement was deleted from outside meanwhile, which the app never does: every id is read
         again), and the counts under the list and in the status bar say so."""
         if self._listed is not listed:
             return  # listed anew since
-        if len(listed) != self.session.project.progress()[1]:  # type: ignore[arg-type]
+        if len(listed) != self.session.project.progress()[1]:
             self._listed_key = self._listed = None
             self.documents_changed()
             return
