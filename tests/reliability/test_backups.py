@@ -501,3 +501,38 @@ def test_gui_restore_says_it_closed_the_review(qtbot, tmp_path, monkeypatch, no_
     assert not window.review.files
     assert "The review was closed" in window.statusBar().currentMessage()
     window.close()
+
+
+def test_gui_restore_keeps_the_open_statements_date_and_issuer(qtbot, tmp_path, monkeypatch, no_dialogs):
+    """A tester restored a backup with a statement open that had a date and issuer: the restored project had both
+    emptied, by two "set_variable" rows written at the restore. The Properties panel, rebuilt for the reopened
+    project, left its fields empty while it remembered the old values, and saved the empty fields as edits."""
+    from annotator.store import variables as sv
+    from annotator.ui import restore
+    from annotator.ui.app import create_window
+
+    project = tmp_path / "p.sqlite"
+    make_project(project, docs=3, spans=1)
+    with Project.open(project) as p:
+        ids = [d.id for d in p.documents()]
+        for doc_id in ids:
+            sv.set_value(p, doc_id, "date", "2023-10-26")
+            sv.set_value(p, doc_id, "issuer", f"Issuer {doc_id}")
+            sv.set_value(p, doc_id, "url", "https://example.org/s")
+    window = show_window(qtbot, create_window(project, ask_name=False))
+    settled(qtbot, window)
+    window.open_document(ids[1])
+    panel = window.properties.panel
+    assert panel.value_of("date") == "2023-10-26" and panel.value_of("issuer") == f"Issuer {ids[1]}"
+    monkeypatch.setattr(restore, "confirm", lambda *_a: True)
+    assert restore.restore_from_backup(window, backups.list_backups(project)[0])
+    qtbot.wait(50)
+    for doc_id in ids:  # the statement open at the restore, and one opened after it
+        window.open_document(doc_id)
+        qtbot.wait(10)
+    window.close()
+    with Project.open(project, readonly=True) as p:
+        assert [(sv.fields(p, i).date, sv.fields(p, i).issuer) for i in ids] == [
+            ("2023-10-26", f"Issuer {i}") for i in ids]
+        written = p.conn.execute("SELECT count(*) FROM history WHERE action = 'set_variable'").fetchone()[0]
+    assert written == 9, "the three statements' three values, and nothing written at or after the restore"

@@ -134,6 +134,7 @@ class PropertiesController(QObject):
             with contextlib.suppress(RuntimeError, TypeError):  # a session already deleted with its project
                 self._session.documentOpened.disconnect(self._document_opened)
         self._session = session
+        self.panel.forget()  # its statement was the old project's: never saved into this one
         session.documentOpened.connect(self._document_opened)
         self.definitions_changed()
 

@@ -108,6 +108,17 @@ class PropertiesPanel(QWidget):
         for var in variables:
             self.types[var.name] = var.type
             self._add(var.name, var.name, var.type)
+        for name in self.editors:  # the new fields show what was shown: left empty, leaving them saved "" over it
+            self._show(name, self.shown.get(name))
+
+    def forget(self) -> None:
+        """Another project is open: the statement shown, its values and the fields are of none now (nothing saved:
+        a field being edited was saved as it lost the keyboard to the menu or dialog that changed the project)."""
+        self.doc_id = None
+        self.shown = {}
+        for name in self.editors:
+            self._show(name, None)
+        self.setEnabled(False)
 
     def _add(self, name: str, label: str, type_: str) -> None:
         editor: QWidget
