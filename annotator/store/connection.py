@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 import stat
 import tempfile
@@ -18,7 +17,7 @@ from urllib.parse import quote
 
 from annotator import inuse, leftovers, paths
 from annotator.errors import Cancelled, ProjectFileError, ReadOnlyError
-from annotator.store import beside, locks, schema
+from annotator.store import beside, schema, stamp
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -189,18 +188,24 @@ def check_contents(conn: sqlite3.Connection, path: Path, budget: int | None = No
     """``quick_check`` and the type checks, bounded by ``budget`` virtual-machine steps (None: unbounded), stopped
     (:class:`Cancelled`) once ``cancelled()``."""
     with bounded(conn, budget, path, cancelled):
-        factory = conn.text_factory
-        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the report may quote the file's bad bytes
-        try:
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            conn.text_factory = factory
-        if result != "ok":  # SQLite's report spans lines ("*** in database main ***\nPage 14: ..."): one line
-            detail = " ".join(str(result).replace("*** in database main ***", "").split())[:200]
-            raise ProjectFileError(f"{path} is damaged ({detail}); restore it from a backup")
+        sqlite_check(conn, path)
         for what, sql in _TYPE_CHECKS:
             if conn.execute(sql).fetchone()[0]:
                 raise ProjectFileError(f"{path} is damaged ({what}); restore it from a backup")
+
+
+def sqlite_check(conn: sqlite3.Connection, path: Path, whole: bool = False) -> None:
+    """SQLite's ``quick_check``, or with ``whole`` its ``integrity_check`` (the same, and every index compared with its
+    table; to the first problem), run after :func:`check_identity`, so on our schema: a problem as one clear line."""
+    factory = conn.text_factory
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # the report may quote the file's bad bytes
+    try:
+        result = conn.execute("PRAGMA integrity_check(1)" if whole else "PRAGMA quick_check").fetchone()[0]
+    finally:
+        conn.text_factory = factory
+    if result != "ok":  # SQLite's report spans lines ("*** in database main ***\nPage 14: ..."): one line
+        detail = " ".join(str(result).replace("*** in database main ***", "").split())[:200]
+        raise ProjectFileError(f"{path} is damaged ({detail}); restore it from a backup")
 
 
 def validate(conn: sqlite3.Connection, path: Path, budget: int | None = None,
@@ -344,73 +349,14 @@ _TYPE_CHECKS = (
 )
 
 
-# -- a -wal beside the project -------------------------------------------------------------------------------------
-
-
 def wal_pending(path: Path) -> bool:
-    """Whether a ``-wal`` beside ``path`` may hold frames SQLite would apply (more than its 32-byte header)."""
+    """Whether a ``-wal`` beside ``path`` may hold frames SQLite would apply (more than its 32-byte header); what
+    SQLite would do with it is ``store/walcheck.py``'s question."""
     try:
         st = os.stat(f"{path}-wal")
     except OSError:
         return False
     return stat.S_ISREG(st.st_mode) and st.st_size > 32
-
-
-def wal_live(path: Path) -> bool:
-    """Whether another process has the project open now (its SQLite locks are on the file or its ``-shm``):
-    then the ``-wal`` is that connection's own, already checked when it opened."""
-    for target in (path, Path(f"{path}-shm")):
-        found = locks.others(target)
-        if found:
-            return True
-    return False
-
-
-def check_wal(path: Path) -> None:
-    """Refuse a ``-wal`` beside the project that is not the project's (a copied pair, a synced folder).
-
-    SQLite applies any ``-wal`` whose header and checksums are valid, whatever database wrote it, and a refused
-    open would still fold it into the project at close (DESIGN.md §7). A ``-wal`` no live connection owns (left
-    by a crash, or foreign) is tried on a private copy first; the real files are opened only if the pair reads as
-    a project, and are left exactly as they were otherwise.
-    """
-    if not wal_pending(path) or inuse.open_project_of(path) is not None or wal_live(path):
-        return
-    workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
-    try:
-        copy = workdir / "project.sqlite"
-        shutil.copyfile(path, copy)
-        try:
-            shutil.copyfile(f"{path}-wal", f"{copy}-wal")
-        except FileNotFoundError:  # its connection closed meanwhile and folded it into the project: none left
-            return
-        try:
-            _identify_copy(copy, path)
-        except ProjectFileError:
-            for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
-            shutil.copyfile(path, copy)  # afresh: closing the first copy may have folded the -wal into it
-            try:
-                _identify_copy(copy, path)
-            except ProjectFileError:
-                raise  # the file itself is not a project: say that, as without a -wal
-            raise ProjectFileError(
-                f"{path.name}-wal beside {path} is not this project's journal (it would replace the project with "
-                f"other data); nothing was changed. Move {path.name}-wal out of the folder to open the project as "
-                "it was last saved in full, or restore a backup"
-            ) from None
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _identify_copy(copy: Path, shown: Path) -> None:
-    conn = _connect(copy)
-    try:
-        with translated("open", shown):
-            check_identity(conn, shown)
-    finally:
-        conn.close()
 
 
 def create_file(path: Path, populate: callable | None = None) -> bool:  # type: ignore[valid-type]
@@ -432,6 +378,7 @@ def create_file(path: Path, populate: callable | None = None) -> bool:  # type: 
             conn.execute("PRAGMA journal_mode = DELETE")  # single file while building
             conn.execute("BEGIN IMMEDIATE")
             schema.migrate(conn, 0)
+            stamp.bump(conn)  # its identity, from the start
             if populate is not None:
                 populate(conn)
             conn.execute("COMMIT")
@@ -484,6 +431,8 @@ def open_writable(path: Path) -> sqlite3.Connection:
     check_header(path)
     if not writable(path):
         raise ProjectFileError(f"cannot open {path} for editing: the file or its folder is read-only")
+    from annotator.store.walcheck import check_wal  # it opens copies through this module
+
     check_wal(path)
     leftovers.clean_beside(path, leftovers.RESTORE_SUFFIXES)  # a killed restore's copies (0.9 GB at 100 000)
     conn = _connect(path)
@@ -494,6 +443,7 @@ def open_writable(path: Path) -> sqlite3.Connection:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 schema.migrate(conn, version)
+                stamp.bump(conn)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -512,6 +462,7 @@ def write_transaction(conn: sqlite3.Connection, path: Path, readonly: bool, acti
     with translated(action, path):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            stamp.bump(conn)
             yield
             conn.execute("COMMIT")
         except BaseException:

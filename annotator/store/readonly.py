@@ -22,12 +22,12 @@ from annotator.store.connection import (
     check_header,
     check_identity,
     check_if_small,
-    check_wal,
     validate,
     validate_on_open,
     wal_pending,
     writable,
 )
+from annotator.store.walcheck import check_wal
 
 
 def file_stamp(path: Path) -> tuple[object, ...]:
@@ -63,7 +63,7 @@ def open_readonly(path: Path, trusted: bool = False,
     here = _open_here(path)
     if here and not trusted:
         raise ProjectFileError(f"{path} is your own project, open in this window; open a colleague's file")
-    if trusted and not here:
+    if not here:  # a colleague's -wal too: read with another project's, their file would be that mix
         check_wal(path)
     # immutable: no locks and nothing created beside the file. For the user's own project only when nobody can
     # be writing it (a read-only folder, where SQLite could not make its -shm anyway)

@@ -239,16 +239,84 @@ def test_foreign_wal_is_never_applied(tmp_path):
         assert len(p.documents()) == 3
 
 
-def test_a_wal_left_by_a_crash_is_still_applied(tmp_path):
-    project = make(tmp_path / "p.sqlite")
-    code = (
-        "import sys, os\n"
-        "from annotator.store import Project\n"
-        "p = Project.open(sys.argv[1]); p.add_span(1, 0, 2, 'threat'); os._exit(0)\n"
-    )
-    subprocess.run([sys.executable, "-c", code, str(project)], check=True, cwd=ROOT,
+def crash_wal(project: Path, code: str) -> Path:
+    """The ``-wal`` a process leaves when it is killed after running ``code`` on ``p`` (the project, open)."""
+    script = ("import sys, os\nfrom annotator.store import Project\n"
+              f"p = Project.open(sys.argv[1])\n{code}\nos._exit(0)\n")
+    subprocess.run([sys.executable, "-c", script, str(project)], check=True, cwd=ROOT,
                    env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert connection.wal_pending(project)
+    return Path(f"{project}-wal")
+
+
+def refused_everywhere(project: Path, wal: Path, tmp_path: Path) -> None:
+    """Every command, every open and a colleague's review refuse ``project`` with ``wal`` beside it, and leave both
+    as they were."""
+    before = digest(project, wal)
+    statement = tmp_path / "s.txt"
+    statement.write_text("A statement.")
+    good = make(tmp_path / "good" / "good.sqlite")
+    for argv in (["export", str(project)], ["import", str(project), str(statement)], ["stats", str(project)],
+                 ["check", str(project)], ["agree", str(project), str(good)], ["agree", str(good), str(project)]):
+        message = one_clear_line(run_cli(*argv))
+        assert "not this project's journal" in message, (argv, message)
+        assert digest(project, wal) == before, argv
+    for readonly in (False, True):
+        with pytest.raises(ProjectFileError, match="not this project's journal"):
+            Project.open(project, readonly=readonly)
+    with pytest.raises(ProjectFileError, match="not this project's journal"):
+        ColleagueFile.load(project)
+    assert digest(project, wal) == before
+
+
+def test_another_projects_wal_is_never_applied(tmp_path):
+    """A -wal of another Annotator project has a valid header and our schema, and quick_check passes the mix: its
+    pages replaced some of the project's, whose indexes then missed its rows (a helper's attack with brat's news
+    corpus: the import exited 0, agree compared the other project's statements)."""
+    project = make(tmp_path / "p.sqlite")
+    other = make(tmp_path / "other" / "p.sqlite", texts=[f"Another statement number {i}." for i in range(12)])
+    wal = crash_wal(other, "p.import_documents([__import__('annotator.core.model', fromlist=['x'])"
+                           ".IncomingDocument('HACKED BY WAL ' * 40, 'hacked')])\np.add_span(2, 0, 7, 'threat')")
+    shutil.copyfile(wal, f"{project}-wal")
+    refused_everywhere(project, Path(f"{project}-wal"), tmp_path)
+    Path(f"{project}-wal").unlink()  # moved away, as the message says: the project opens as it was
+    with Project.open(project) as p:
+        assert [d.title for d in p.documents()] == ["s0", "s1", "s2"]
+
+
+def test_a_project_made_before_the_stamp_refuses_a_wal_that_breaks_it(tmp_path):
+    """Without a stamp to compare, the copy with the -wal applied must be whole: here another project's journal makes
+    the mix "malformed" (the helper's attack on such a project exited 0, and `check` then found 12 index errors)."""
+    project = make(tmp_path / "p.sqlite",
+                   texts=[f"Statement {i}. " + "Words of the statement. " * (20 + i * 7) for i in range(30)])
+    conn = sqlite3.connect(project)
+    conn.execute("DELETE FROM settings WHERE key IN ('project_id', 'write_seq')")  # as before the stamp
+    conn.commit()
+    conn.close()
+    other = make(tmp_path / "other" / "p.sqlite", texts=["Short one.", "Short two."])
+    wal = crash_wal(other, "p.import_documents([__import__('annotator.core.model', fromlist=['x'])"
+                           ".IncomingDocument('HACKED ' * 50, f'h{i}') for i in range(3)])")
+    shutil.copyfile(wal, f"{project}-wal")
+    refused_everywhere(project, Path(f"{project}-wal"), tmp_path)
+
+
+def test_a_stale_wal_of_the_same_project_is_never_applied(tmp_path):
+    """The project's own -wal from earlier (a crash), put back beside the file after the project moved on (a synced
+    folder brings the old pair back): its pages are older than the file's."""
+    project = make(tmp_path / "p.sqlite")
+    stale = tmp_path / "stale-wal"
+    shutil.copyfile(crash_wal(project, "[p.add_span(d.id, 0, 2, 'threat') for d in p.documents()]"), stale)
+    with Project.open(project) as p:  # applies it (a crash's -wal), then moves on
+        p.import_documents([IncomingDocument(f"Later statement {i}. " * 30, f"later {i}") for i in range(40)])
+        for d in p.documents():
+            p.add_span(d.id, 0, 5, "commitment")
+    shutil.copyfile(stale, f"{project}-wal")
+    refused_everywhere(project, Path(f"{project}-wal"), tmp_path)
+
+
+def test_a_wal_left_by_a_crash_is_still_applied(tmp_path):
+    project = make(tmp_path / "p.sqlite")
+    crash_wal(project, "p.add_span(1, 0, 2, 'threat')")
     assert run_cli("export", str(project)).returncode == 0
     with Project.open(project) as p:
         assert len(p.spans(1)) == 2
