@@ -75,6 +75,11 @@ def run(args: argparse.Namespace) -> int:
             if not project.changed_while_reading():
                 break
     names = {lb.key: lb.name for lb in labels}
+    from annotator.core.suggest.cues import stopped_message
+
+    slow = stopped_message()
+    if slow:
+        print(f"annotator: warning: {terminal_safe(slow)}", file=sys.stderr)
     if args.evaluate:
         return _print_evaluation(result, threshold, names, args)
     if args.json:

@@ -77,10 +77,14 @@ def regex_of(cue: Cue) -> str:
     raise ValueError(f"the kind must be one of {', '.join(KINDS)}, not {cue.kind!r}")
 
 
-def compile_cue(cue: Cue) -> re.Pattern[str]:
+def compile_cue(cue: Cue) -> Any:
+    """The cue's pattern, compiled by ``regex`` (as ``re`` reads it, ``VERSION0``), which can stop a match that runs
+    too long (:func:`_matches`): a codebook shared by a colleague may hold ``(a+)+b``."""
+    import regex  # the Search dock's regular expressions use it for the same reason
+
     try:
-        compiled = re.compile(regex_of(cue), re.IGNORECASE)
-    except re.error as exc:
+        compiled = regex.compile(regex_of(cue), regex.IGNORECASE | regex.VERSION0)
+    except (regex.error, ValueError, OverflowError, RecursionError) as exc:
         raise ValueError(f"not a valid regular expression ({exc})") from None
     if compiled.fullmatch(""):
         raise ValueError("the pattern matches the empty string")
@@ -158,14 +162,32 @@ _FOUND: dict[tuple[Cue, str], tuple[tuple[int, int, Cue], ...]] = {}
 FOUND_SIZE = 50000
 
 
+#: seconds one cue may search one statement: plenty for any pattern that does not backtrack without end (a
+#: word cue over a 1 M-character statement takes a few milliseconds), then more per character
+TIMEOUT_S = 0.25
+TIMEOUT_PER_CHAR_S = 5e-7
+
+#: cues stopped for running too long in this process: searched no more, and said by the caller
+stopped: set[Cue] = set()
+
+
 def _matches(cue: Cue, text: str) -> tuple[tuple[int, int, Cue], ...]:
+    """A cue's matches in ``text``; none once its search ran past its time in any statement (:data:`stopped`)."""
+    if cue in stopped:
+        return ()
     key = (cue, text)
     found = _FOUND.get(key)
     if found is None:
         if len(_FOUND) >= FOUND_SIZE:
             _FOUND.clear()
-        found = _FOUND[key] = tuple((m.start(), m.end(), cue) for m in compile_cached(cue).finditer(text)
-                                    if m.end() > m.start())
+        timeout = TIMEOUT_S + TIMEOUT_PER_CHAR_S * len(text)
+        try:
+            found = tuple((m.start(), m.end(), cue) for m in compile_cached(cue).finditer(text, timeout=timeout)
+                          if m.end() > m.start())
+        except TimeoutError:
+            stopped.add(cue)
+            found = ()
+        _FOUND[key] = found
     return found
 
 
@@ -173,10 +195,20 @@ def clear_cache() -> None:
     _FOUND.clear()
 
 
-_COMPILED: dict[Cue, re.Pattern[str]] = {}
+def stopped_message() -> str | None:
+    """One line naming the cues stopped so far, or None."""
+    if not stopped:
+        return None
+    names = ", ".join(sorted(c.name for c in stopped))
+    return (f"cue pattern(s) {names} stopped: searching one statement took longer than "
+            f"{TIMEOUT_S:g} s (a pattern that backtracks without end, such as (a+)+b); fix it in Labels ▸ Edit "
+            "Codebook. The other cues were used")
 
 
-def compile_cached(cue: Cue) -> re.Pattern[str]:
+_COMPILED: dict[Cue, Any] = {}
+
+
+def compile_cached(cue: Cue) -> Any:
     compiled = _COMPILED.get(cue)
     if compiled is None:
         if len(_COMPILED) > 4096:
