@@ -188,8 +188,11 @@ class MainWindow(QMainWindow):
         first = session.project.next_unfinished() or next(iter(r.id for r in self.documents.model.rows), None)
         if first is not None:
             self.open_document(first)
-        else:
+        else:  # the panels too: they showed the last project's statement
             self.view.set_document("", [], session.labels)
+            self.spans_panel.model.reset("", session.index, session.labels)
+            self.labels_bar.set_counts(self._counts())
+            self._update_title()
 
     def open_project(self, path: Path, create: bool = False) -> bool:
         if inuse.open_project_of(path) is not None:  # already open here (by inode): nothing to do

@@ -255,6 +255,25 @@ def test_open_and_new_project_from_file_menu(window, tmp_path, monkeypatch):
     assert window.session.project.path == target  # still working on the project that was open
 
 
+def test_a_new_empty_project_shows_no_span_count_or_value_of_the_last_one(window, qtbot, tmp_path, monkeypatch):
+    """A tester made a new project with a span selected in the old one: the Spans panel still listed it, beside an
+    empty Documents list."""
+    window.view.select_cp(0, 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    assert window.spans_panel.model.rowCount() >= 1
+    target = tmp_path / "empty.sqlite"
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(target))
+    window.files.new_project()
+    assert window.session.project.path == target and window.documents.model.rows == []
+    assert window.spans_panel.model.rowCount() == 0
+    assert window.view.text == ""
+    buttons = window.labels_bar.buttons.values()
+    assert buttons and all(b.text().endswith("  0") for b in buttons), [b.text() for b in buttons]
+    panel = window.properties.panel
+    assert not panel.isEnabled() and panel.doc_id is None and all(v in ("", None) for v in
+                                                                    (panel.value_of(n) for n in panel.editors))
+
+
 def test_shortcuts_dialog_opens(window, qtbot):
     from annotator.ui.dialogs import ShortcutsDialog
 
