@@ -26,7 +26,7 @@ class Session(QObject):
     spansReset = Signal(int)  # doc id: many spans changed at once (label deleted, adjudication)
     labelsChanged = Signal()
     statusChanged = Signal(int, str)  # doc id, new status
-    documentsChanged = Signal()  # documents added (import)
+    documentsChanged = Signal()  # statements added (an import) or changed by another process
     failed = Signal(str)  # a user-facing message: the store refused (disk full, read-only, ...)
     cancelled = Signal(str)  # the change the user cancelled (its name): nothing of it was made
 

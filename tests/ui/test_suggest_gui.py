@@ -323,3 +323,27 @@ def test_codebook_export_and_import_carry_cue_patterns(sample_window, tmp_path, 
     window.files.import_codebook()
     assert store.cues(project)["commitment"] == (Cue("pledge", "phrase", "we pledge"),)
     assert store.cues(project)["threat"] == DEFAULT_CUES["threat"]  # a label without cues in the file keeps its own
+
+
+def test_statements_imported_after_the_corpus_was_suggested_for_get_their_suggestions(sample_window, qtbot,
+                                                                                     tmp_path, monkeypatch):
+    """A tester imported a Word file after the suggestions had gone through the corpus: the dock never listed it
+    (the command line did), as nothing told the suggestions that statements came."""
+    from annotator.ui import files as files_ui
+
+    window = sample_window
+    ctl = window.suggestions
+    window.suggestions.dock.show()
+    qtbot.waitUntil(lambda: _settled(ctl), timeout=120_000)
+    before = {row[0] for row in ctl.panel.rows}
+    assert before
+    statement = tmp_path / "communique.txt"
+    statement.write_text("Communiqué of the Ministers\n\nWe pledge to strengthen cooperation.\n\n"
+                         "We call on Russia to withdraw.\n", encoding="utf-8")
+    monkeypatch.setattr(files_ui, "show_import_report", lambda *_a: None)
+    window.files.import_paths([statement])
+    new = window.session.project.conn.execute("SELECT max(id) FROM documents").fetchone()[0]
+    assert new not in before
+    qtbot.waitUntil(lambda: _settled(ctl) and new in {row[0] for row in ctl.panel.rows}, timeout=120_000)
+    assert {row[3] for row in ctl.panel.rows if row[0] == new} == {"commitment", "call_to_action"}
+    assert "so far" not in ctl.panel.count.text()

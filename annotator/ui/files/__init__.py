@@ -7,12 +7,15 @@ shown to the user; nothing is swallowed.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from annotator import formats
 from annotator.core import codebook
 from annotator.core import variables as cv
 from annotator.errors import AnnotatorError, Cancelled
@@ -20,7 +23,7 @@ from annotator.formats.common import ExportOptions, read_bytes
 from annotator.store import variables as sv
 from annotator.ui import commands, filedialogs
 from annotator.ui.codebook_dialog import CodebookDialog
-from annotator.ui.dialogs import ExportDialog, error, show_import_report
+from annotator.ui.dialogs import FORMAT_NAMES, ExportDialog, error, show_import_report
 from annotator.ui.files import job
 
 IMPORT_FILTER = (
@@ -38,6 +41,29 @@ def _drop_if_empty(stack) -> None:  # type: ignore[no-untyped-def]
         if top.childCount() == 0:
             top.setObsolete(True)
             stack.undo()  # an obsolete command is deleted from the stack when undone
+
+
+#: the export formats that need spaCy (an optional dependency), by their name in the Export dialog
+NEEDS_SPACY = {"spacy": "spaCy DocBin", "prodigy": "Prodigy JSONL with tokens"}
+
+
+def spacy_missing(fmt: str) -> str:
+    """What to do when export format ``fmt`` needs spaCy and it is not installed: another place would fail the
+    same way (the dialog said "Choose another place, or cancel")."""
+    others = ", ".join(FORMAT_NAMES[f].split(" — ")[0].split(" (")[0] for f in formats.EXPORT_FORMATS
+                       if f not in NEEDS_SPACY and f in FORMAT_NAMES)
+    return (f"The {NEEDS_SPACY[fmt]} format needs spaCy, which is not installed in the Python that runs "
+            f"Annotator.\n\nInstall it, then export again:\n    pip install spacy\n(that is, {sys.executable} -m pip "
+            f"install spacy, or pip install 'annotator[spacy]').\n\nThe other formats work without it: {others}.")
+
+
+def _spacy_imports() -> bool:
+    """Whether spaCy imports (at once when the export's thread imported it already)."""
+    try:
+        import spacy  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 class Files:
@@ -85,10 +111,12 @@ class Files:
         except AnnotatorError as exc:
             error(self.window, "Import failed", str(exc))
             self.window.documents_changed(statements_added=True)  # the files imported before the failing one
+            self.session.documentsChanged.emit()
             return
         if report.new_labels:
             self.session.labels_set()
         self.window.documents_changed(statements_added=True)
+        self.session.documentsChanged.emit()  # the suggestions learn from them and suggest for them
         if self.session.document is None and report.imported:  # a project that was empty: its first statement
             self.window.open_first_unfinished()
         show_import_report(self.window, report)
@@ -102,6 +130,9 @@ class Files:
             fmt, status, target = dialog.values()
             if target.exists() and fmt != "brat" and not self._confirm_overwrite(target):
                 continue
+            if fmt in NEEDS_SPACY and importlib.util.find_spec("spacy") is None:  # before any progress dialog
+                error(self.window, "Export needs spaCy", spacy_missing(fmt))
+                continue
             options = ExportOptions(offsets=dialog.offset_unit())
             try:
                 n = job.run_export(self.window, self.session.project, fmt, target, status, options)
@@ -109,7 +140,10 @@ class Files:
                 self.window.statusBar().showMessage(f"Export cancelled: {target} was not written", 8000)
                 return
             except AnnotatorError as exc:
-                error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
+                if fmt in NEEDS_SPACY and not _spacy_imports():  # installed, but it does not import
+                    error(self.window, "Export needs spaCy", spacy_missing(fmt))
+                else:
+                    error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
                 continue
             self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
             if options.notes:  # what the format could not hold as is, or warns of: said, not hidden

@@ -103,6 +103,7 @@ class SuggestController(QObject):
         session.spanChanged.connect(lambda before, after: self._spans_changed(before.doc_id, after.doc_id))
         session.spansReset.connect(self._spans_changed)
         session.statusChanged.connect(lambda *_: self.retrainer.schedule())
+        session.documentsChanged.connect(self.retrainer.schedule)  # an import: its statements were never suggested for
         session.labelsChanged.connect(self._labels_changed)
         session.documentOpened.connect(self._opened)
         try:
