@@ -82,13 +82,17 @@ class GhostLayer(QWidget):
         for sg, rects, nth in drawn:
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
-            pen = QPen(colour, 2.5 if current else 1.4, Qt.PenStyle.DashLine)
-            pen.setDashPattern([4, 3] if current else [3, 3])
+            # the one Enter or Backspace acts on: a solid line; the others dashed. Each outline lies around the
+            # text, never on it (drawn on the glyphs' edges it cut their last letters and descenders), and a second
+            # ghost of one clause lies around the first
+            pen = QPen(colour, 2.0 if current else 1.2, Qt.PenStyle.SolidLine if current else Qt.PenStyle.DashLine)
+            if not current:
+                pen.setDashPattern([3, 3])
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            inset = 2.0 * nth
+            out = OUTSET + NEST * nth
             for r in rects:
-                painter.drawRect(r.adjusted(inset, 1 + inset, -inset, -1 - inset))
+                painter.drawRect(r.adjusted(-out, -out + 1, out, out))
         for (sg, _rects, _nth), box in zip(drawn, boxes, strict=True):  # the tags over every outline
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
@@ -119,6 +123,9 @@ class GhostLayer(QWidget):
 
 
 GAP = 3.0
+#: px between a ghost's outline and its text, and between two ghosts of one clause
+OUTSET = 2.0
+NEST = 2.5
 
 
 def place_tags(anchors: list[tuple[QRectF, float]], height: float, width: float) -> list[QRectF]:
