@@ -462,8 +462,10 @@ def write_transaction(conn: sqlite3.Connection, path: Path, readonly: bool, acti
     with translated(action, path):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            stamp.bump(conn)
+            changes = conn.total_changes
             yield
+            if conn.total_changes != changes:  # a write that changed nothing (an import of known files) leaves it
+                stamp.bump(conn)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:

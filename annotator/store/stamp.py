@@ -14,9 +14,9 @@ from __future__ import annotations
 import sqlite3
 from typing import NamedTuple
 
-#: at the start of every write transaction (``connection.write_transaction``, a migration): one page more per commit,
-#: 35-60 us more per label key (measured, interleaved, on the 1 M-character statement); a project made before the stamp
-#: gets its identity at its first write
+#: at the end of every write transaction that changed a row (``connection.write_transaction``, a migration): one
+#: page more per commit, 35-60 us more per label key (measured, interleaved, on the 1 M-character statement); a
+#: project made before the stamp gets its identity at its first write
 BUMP = ("INSERT INTO settings (key, value) VALUES ('write_seq', '1'), ('project_id', lower(hex(randomblob(16)))) "
         "ON CONFLICT (key) DO UPDATE SET value = CASE key WHEN 'write_seq' THEN CAST(value AS INTEGER) + 1 "
         "ELSE value END")

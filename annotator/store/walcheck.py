@@ -39,7 +39,10 @@ def check_wal(path: Path) -> None:
     try:
         copy = workdir / "project.sqlite"
         shutil.copyfile(path, copy)
-        before = _identify_copy(copy, path)  # the file alone is a project (else say so, as without a -wal)
+        try:  # the file alone: its stamp, if it reads (a checkpoint cut short by a crash or a full disk leaves it
+            before = _identify_copy(copy, path)  # part old, part new: only the pair is whole then)
+        except ProjectFileError:
+            before = None  # the stamp cannot tell: the pair must be whole
         _remove(Path(f"{copy}-wal"), Path(f"{copy}-shm"))
         try:
             shutil.copyfile(f"{path}-wal", f"{copy}-wal")
