@@ -224,7 +224,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.store.editlock import check_command_may_write
     from annotator.store.transfer import import_paths
 
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    if missing:  # before the project is created: bad input changes nothing
+        raise AnnotatorError(f"no such file or folder: {missing[0]}", [f"no such file or folder: {m}"
+                                                                      for m in missing[1:]])
     check_command_may_write(args.project)
+    created = not args.project.exists() and not args.project.is_symlink()
     with Project.open(args.project, create=True) as project:
         progress, within = _progress("importing")
         report = import_paths(
@@ -233,7 +238,24 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for line in report.summary_lines():
         stream = sys.stderr if line.startswith(("rejected", "  ")) else sys.stdout
         print(terminal_safe(line), file=stream)
+    if created and report.rejected and not report.imported and not report.spans and _remove_new(args.project):
+        print(terminal_safe(f"annotator: nothing was imported, so {args.project} was not created"), file=sys.stderr)
     return 1 if report.rejected else 0
+
+
+def _remove_new(project: Path) -> bool:
+    """Remove the empty project this import created (every file it was given was rejected), unless a window
+    opened it meanwhile; whether it was removed."""
+    from annotator.store.editlock import window_holding
+
+    if window_holding(project) is not None:
+        return False
+    try:
+        for suffix in ("-wal", "-shm", "-journal", ""):
+            Path(f"{project}{suffix}").unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ which writer makes an export format.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -125,6 +126,8 @@ def _refuse_foreign(path: Path, kind: str | None, obj: Any) -> None:
 
 def reader_for(path: Path, fmt: str | None = None) -> Reader:
     """The reader for one file: ``fmt`` when given, else by its extension (and, for JSON, its first record)."""
+    if getattr(path, "refusal", ""):
+        return _skipped
     if fmt is not None:
         if fmt not in READERS:
             raise AnnotatorError(f"unknown import format {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}")
@@ -155,6 +158,12 @@ def reader_for(path: Path, fmt: str | None = None) -> Reader:
     )
 
 
+def _skipped(path: Path, **_: Any) -> ReadResult:
+    """The "reader" of a :class:`RefusedPath`: nothing read (not a byte of it, nor of a link's target), and the
+    import report names it and why."""
+    return ReadResult([], notes=[f"skipped {path}: not read: {getattr(path, 'refusal', '')}"])
+
+
 #: readers by format name, and by an extension only one format uses
 READERS: dict[str, Reader] = {
     "jsonl": jsonl.read,
@@ -177,25 +186,75 @@ READERS_BY_SUFFIX: dict[str, Reader] = {
 IMPORTABLE_SUFFIXES = {*plaintext.EXTENSIONS, *sources.EXTENSIONS, *JSON_SUFFIXES, ".ann", ".csv"}
 
 
+class RefusedPath(type(Path())):  # type: ignore[misc]  # the concrete class (PosixPath or WindowsPath)
+    """A file found in a folder that is not read, and why (:attr:`refusal`): a named pipe, a device, a socket, a
+    link out of the folder or to nothing. :func:`collect` lists it so that the import names it among the files it
+    skipped: :func:`reader_for` gives it a reader that reads nothing and says so in the report's notes."""
+
+    refusal = ""
+
+
+def _refused(path: Path, why: str) -> RefusedPath:
+    refused = RefusedPath(path)
+    refused.refusal = why
+    return refused
+
+
+def _refusal(child: Path, root: Path) -> str | None:
+    """Why a file inside the folder ``root`` (resolved) is not read, or None: it must be a regular file, or a link
+    to one inside the folder. Only ``lstat``/``stat`` are called: a named pipe is never opened, so never waited on."""
+    try:
+        if child.is_symlink():
+            try:
+                target = child.resolve(strict=True)
+            except (OSError, RuntimeError):
+                return "a link to nothing (its target does not exist or links in a loop)"
+            if not target.is_relative_to(root):
+                return f"a link to {target}, outside the folder; links out of a folder are never followed"
+        mode = child.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+    return f"{kind}, not a regular file; only regular files are read"
+
+
 def collect(paths: Iterable[str | Path]) -> list[Path]:
     """Files to import: each file given, and the importable files inside each folder (recursively, sorted).
 
     A brat pair ``NAME.txt`` + ``NAME.ann`` counts once (as the ``.txt``). Hidden files are skipped, and so are
-    ``.csv`` files inside folders (named one by one, they are read as our csv export).
+    ``.csv`` files inside folders (named one by one, they are read as our csv export), and links to folders
+    (never followed). A file of an importable kind that is not a regular file inside the folder (a named pipe, a
+    device, a link out of the folder or to nothing; a brat pair whose ``.ann`` is one) is listed as a
+    :class:`RefusedPath`, which is not read and which the import report names, with why: nothing of an importable
+    kind inside a folder is skipped unsaid.
     """
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
-                    suffix = child.suffix.lower()
-                    if suffix == ".ann" and child.with_suffix(".txt").exists():
-                        continue
-                    # a .csv in a folder is more often a table of its own (sample_docs/sources.csv: the
-                    # samples' issuers) than our csv export: read only when given by name
-                    if suffix != ".csv" and (suffix in IMPORTABLE_SUFFIXES or suffix in READERS_BY_SUFFIX):
-                        files.append(child)
+                if any(p.startswith(".") for p in child.relative_to(path).parts):
+                    continue
+                suffix = child.suffix.lower()
+                # a .csv in a folder is more often a table of its own (sample_docs/sources.csv: the
+                # samples' issuers) than our csv export: read only when given by name
+                if suffix == ".csv" or (suffix not in IMPORTABLE_SUFFIXES and suffix not in READERS_BY_SUFFIX):
+                    continue
+                if child.is_dir():  # a folder named like a file (its files are listed on their own)
+                    continue
+                partner = child.with_suffix(".txt" if suffix == ".ann" else ".ann")
+                if suffix == ".ann" and (partner.exists() or partner.is_symlink()):
+                    continue  # the pair counts once, as its .txt
+                why = _refusal(child, root)
+                if why is None and suffix in plaintext.EXTENSIONS and (partner.exists() or partner.is_symlink()):
+                    partner_why = _refusal(partner, root)  # a brat pair: its .ann is read too
+                    if partner_why is not None:
+                        why = f"its brat partner {partner.name} is {partner_why}"
+                files.append(child if why is None else _refused(child, why))
         elif path.exists():
             files.append(path)
         else:

@@ -9,7 +9,11 @@ limit, chosen so that export → import gives back the same spans (start, end, l
   ``\\n``, ``\\r``, VT, FF, FS/GS/RS, NEL, U+2028, U+2029). Like brat itself we write the span as discontinuous
   fragments ``start end;start end`` that leave the line breaks out, with the text field the fragments joined by a
   space. A span that begins or ends with a line break gets a zero-length fragment at that end (brat's parser
-  accepts ``start == end``), so the first fragment's start and the last fragment's end are always the span's.
+  accepts ``start == end``, its text check passes as the text field keeps the joining space, and its client makes
+  such fragments itself when it splits a span at line breaks), so the first fragment's start and the last
+  fragment's end are always the span's. A span holding only line breaks and spaces cannot be written: its text
+  field would be blank, which brat's parser reports as "missing text" and rewrites; it is left out, and the
+  export summary counts and names it.
 - **Reading fragments.** When the gaps between fragments hold only whitespace (which is what brat and we write for
   a span across lines), the fragments are one span from the first start to the last end. Fragments with words
   between them are a genuinely discontinuous annotation, which a span cannot be: each fragment is imported as its
@@ -28,17 +32,17 @@ limit, chosen so that export → import gives back the same spans (start, end, l
   name is cut to 100 UTF-8 bytes; Windows device names get a ``_`` prefix; duplicates (compared case-insensitively,
   as macOS and Windows do) get ``_2``, ``_3``, ... A title, an annotator, a status or a document id has no place in
   brat, so those do not survive the round trip (export ``jsonl`` for them); the imported title is ``NAME``.
-- **CRLF.** brat reads ``.txt`` with universal newlines (``open_textfile(..., 'rU')`` in brat's server), so for
-  brat, and for any tool opening the file in text mode, ``\\r\\n`` is one character and a lone ``\\r`` is ``\\n``. So we
-  write what brat reads: such a text's ``.txt`` has ``\\n`` line ends and its offsets count them, the export
-  summary names the texts normalised, and the ``jsonl`` export stays the exact record (its text keeps every
-  ``\\r``). Read back, a normalised text is a different text (another SHA-256) from the project's.
+- **CRLF.** brat counts every character of the ``.txt`` as it is: its server opens it with ``codecs.open(path,
+  'rU', 'utf8')``, which drops the ``U`` and reads in binary mode, without newline translation (its client treats
+  ``\\r`` as a line break inside spans). So the ``.txt`` is the text byte for byte, ``\\r\\n`` counted as two
+  characters, and export → import gives back the same text (same SHA-256) and spans.
 - **Overlaps.** ``annotation.conf`` declares ``<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>``, so brat's
   validator accepts nested and crossing spans, which a project may hold.
 
 Read: ``NAME.ann`` or ``NAME.txt`` with its sibling. The text is decoded strictly as UTF-8 and kept as is (a BOM
-stays a character: brat's offsets count it), unless its ``.ann`` fits only the text as brat reads it (``\\r\\n`` as
-one ``\\n``, an annotation made in brat on a CRLF text): then the text is read that way and the report says so.
+stays a character: brat's offsets count it), unless its ``.ann`` fits only the text as a text-mode reader sees it
+(``\\r\\n`` as one ``\\n``: made by a tool that read the ``.txt`` so): then the text is read that way and the
+report says so; when it fits neither, the refusal says what is left the other way.
 Every ``T`` line's offsets must lie in the text, in order, and its text field must equal the text at those offsets
 (fragments joined by a space; as in brat, trailing whitespace is tolerated and a blank or missing text field is
 taken from the text). ``R``/``E``/``A``/``M``/``N``/``*`` lines and
@@ -51,9 +55,7 @@ Write: ``write_folder`` fills a temporary sibling folder and renames it into pla
 
 from __future__ import annotations
 
-import bisect
 import contextlib
-import dataclasses
 import os
 import re
 import secrets
@@ -69,7 +71,7 @@ from annotator import leftovers
 from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
 from annotator.core.text import MAX_TEXT_BYTES
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats.common import ExportOptions, Problems, check_span, read_bytes
+from annotator.formats.common import ExportOptions, Problems, check_span, consequence, read_bytes
 
 #: the characters ``str.splitlines`` (and so brat) breaks lines at; none may appear inside a ``.ann`` line
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -178,11 +180,22 @@ def safe_name(title: str, used: set[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- write
+def blank(text: str, span: Span) -> bool:
+    """Whether the span holds only line breaks and spaces, which brat cannot hold: its text field would be blank,
+    which brat's parser reports as "missing text" and fills from the text, rewriting the ``.ann``."""
+    return text[span.start : span.end].isspace()
+
+
 def ann_text(text: str, spans: list[Span]) -> str:
-    """The ``.ann`` file for one document: T lines in (start, end, label) order, each followed by its note."""
+    """The ``.ann`` file for one document: T lines in (start, end, label) order, each followed by its note; spans
+    that are :func:`blank` are left out (the export counts them)."""
     lines = []
     notes = 0
-    for t, s in enumerate(sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id)), 1):
+    t = 0
+    for s in sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id)):
+        if blank(text, s):
+            continue
+        t += 1
         frags = fragments(text, s.start, s.end)
         offsets = ";".join(f"{a} {b}" for a, b in frags)
         quoted = " ".join(text[a:b] for a, b in frags)
@@ -269,46 +282,25 @@ def _make_temp_sibling(folder: Path) -> Path:
     raise AnnotatorError(f"cannot write {folder}: no free temporary name beside it")
 
 
-def as_brat_reads(text: str, spans: list[Span]) -> tuple[str, list[Span]]:
-    """The text as brat reads it (universal newlines: ``\\r\\n`` and a lone ``\\r`` become ``\\n``) and the spans
-    moved onto it, each covering the same phrase as brat reads it (a span holding only the ``\\r`` of a ``\\r\\n``
-    holds that line break)."""
-    if "\r" not in text:
-        return text, spans
-    crlf = [m.start() for m in re.finditer("\r\n", text)]
-
-    def moved(offset: int) -> int:
-        return offset - bisect.bisect_left(crlf, offset)
-
-    def inside_pair(offset: int) -> bool:  # between the CR and the LF of a pair
-        i = bisect.bisect_left(crlf, offset - 1)
-        return i < len(crlf) and crlf[i] == offset - 1
-
-    # a span ending between CR and LF held the line break (the CR): it keeps it (the LF)
-    out = [dataclasses.replace(s, start=moved(s.start), end=moved(s.end) + inside_pair(s.end)) for s in spans]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), out
-
-
 def _write_files(items: Iterable[tuple[Document, list[Span]]], tmp: Path, options: ExportOptions) -> int:
     used: set[str] = set()
     types: set[str] = set()
-    normalised: list[str] = []
+    left_out: list[str] = []
     n = 0
     for doc, spans in items:
         name = safe_name(doc.title, used)
-        text, spans = as_brat_reads(doc.text, spans)
-        if text is not doc.text:
-            normalised.append(f"{name}.txt")
-        (tmp / f"{name}.txt").write_bytes(text.encode("utf-8"))
+        text = doc.text
+        (tmp / f"{name}.txt").write_bytes(text.encode("utf-8"))  # byte for byte: brat counts every character
         (tmp / f"{name}.ann").write_bytes(ann_text(text, spans).encode("utf-8"))
-        types.update(encode_label(s.label) for s in spans)
+        left_out += [f"{name}.txt {s.label} {s.start}-{s.end}" for s in spans if blank(text, s)]
+        types.update(encode_label(s.label) for s in spans if not blank(text, s))
         n += 1
     (tmp / "annotation.conf").write_bytes(annotation_conf(types).encode("utf-8"))
-    if normalised:
-        shown = ", ".join(normalised[:20]) + (f" and {len(normalised) - 20} more" if len(normalised) > 20 else "")
+    if left_out:
+        shown = "; ".join(left_out[:20]) + (f" and {len(left_out) - 20} more" if len(left_out) > 20 else "")
         options.notes.append(
-            f"{len(normalised)} text(s) had \\r\\n or \\r line ends, written as \\n because brat reads them so "
-            f"(their offsets count that; the jsonl export keeps the exact text): {shown}"
+            f"{len(left_out)} span(s) holding only line breaks or spaces left out of the brat export (brat cannot "
+            f"hold a span without a visible character; the jsonl export keeps them): {shown}"
         )
     return n
 
@@ -346,22 +338,28 @@ def read(path: Path) -> ReadResult:
         if not missing.exists():
             raise FormatError(
                 f"{other}: its brat partner {missing.name} is missing (brat keeps NAME.txt beside "
-                "NAME.ann); nothing from it was imported"
+                f"NAME.ann); {consequence()}"
             )
     text = _read_text(txt)
     ann_data = read_bytes(ann)
     problems, spans, split, ignored = _parse(text, ann_data, ann)
     report = []
     if problems.count and "\r" in text:
-        # brat itself reads the .txt with universal newlines: an .ann made by brat counts \r\n as one character
-        brat_text = text.replace("\r\n", "\n").replace("\r", "\n")
-        again = _parse(brat_text, ann_data, ann)
+        # brat counts every character of the .txt as it is (its server opens it with codecs.open, which drops the
+        # 'U' of 'rU': binary, no newline translation); a tool that read it in text mode counts \r\n as one
+        newlines = text.replace("\r\n", "\n").replace("\r", "\n")
+        again = _parse(newlines, ann_data, ann)
         if not again[0].count:
             problems, spans, split, ignored = again
-            text = brat_text
+            text = newlines
             report.append(
-                f"{txt.name}: its offsets count line ends as brat reads them (\\r\\n as one), so the text was "
-                "read so too, with \\n line ends"
+                f"{txt.name}: its offsets count a \\r\\n line end as one character (as a text-mode reader does, "
+                "not brat), so the text was read so too, with \\n line ends"
+            )
+        else:  # which lines fit neither way
+            problems.afterwords.append(
+                f"(counting each \\r\\n as one character instead, {again[0].count} problem(s) remain: "
+                + "; ".join(item.split(" (offsets must")[0] for item in again[0].items[:3]) + ")"
             )
     problems.raise_if_any()
     if split:
@@ -428,10 +426,10 @@ def _read_text(txt: Path) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FormatError(
             f"{txt}: not valid UTF-8 (line {line}, byte {exc.start}); brat offsets count the characters of a UTF-8 "
-            "text, so it cannot be imported; nothing from it was imported"
+            f"text, so it cannot be read; {consequence()}"
         ) from None
     if not text:
-        raise FormatError(f"{txt}: the file is empty; nothing was imported")
+        raise FormatError(f"{txt}: the file is empty; {consequence()}")
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import contextvars
 import os
 import stat
 import sys
@@ -82,13 +83,58 @@ def check_span(text: str, start: Any, end: Any, label: Any, annotator: Any = "",
     return IncomingSpan(start, end, label, annotator, note)
 
 
+#: what a rejected file means for the command reading it, ending every refusal of a reader: an import takes
+#: nothing from it; ``agree`` (:func:`reading_for`) compares nothing
+_CONSEQUENCE: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "consequence", default="nothing from this file was imported"
+)
+
+
+def consequence() -> str:
+    """How a refusal of an input file ends, for the command reading it ("nothing from this file was imported")."""
+    return _CONSEQUENCE.get()
+
+
+@contextlib.contextmanager
+def reading_for(phrase: str) -> Iterator[None]:
+    """Readers called inside end their refusals with ``phrase`` (``agree``: "no agreement was computed")."""
+    token = _CONSEQUENCE.set(phrase)
+    try:
+        yield
+    finally:
+        _CONSEQUENCE.reset(token)
+
+
+def utf8_problem(data: bytes) -> str | None:
+    """Where ``data`` is not UTF-8 ("not valid UTF-8 at line 3, byte 12 of the line"), or None."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        return f"not valid UTF-8 at line {line}, byte {exc.start - line_start + 1} of the line"
+    return None
+
+
+def json_problem(line: bytes, exc: orjson.JSONDecodeError) -> str:
+    """Why one line of JSON did not parse: its invalid UTF-8 named as such (orjson says "surrogates not allowed")."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"not valid JSON: not valid UTF-8 at byte {bad.start + 1} of the line (JSON files must be UTF-8)"
+    return f"not valid JSON ({exc.msg})"
+
+
 class Problems:
     """Collects every bad line of a file, then rejects the file whole."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, consequence: str | None = None) -> None:
         self.path = str(path)
         self.items: list[str] = []
         self.count = 0
+        self.consequence = consequence
+        #: said after the problems, not counted as one (what was tried besides)
+        self.afterwords: list[str] = []
 
     def add(self, where: str, message: str) -> None:
         self.count += 1
@@ -100,7 +146,8 @@ class Problems:
             items = list(self.items)
             if self.count > len(items):
                 items.append(f"... and {self.count - len(items)} more")
-            raise FormatError(f"{self.path}: {self.count} problem(s); nothing from this file was imported", items)
+            items += self.afterwords
+            raise FormatError(f"{self.path}: {self.count} problem(s); {self.consequence or consequence()}", items)
 
 
 #: a whole input file larger than this is refused before it is read (a statement is at most 64 MB, and a file of
@@ -311,7 +358,11 @@ def json_entries(data: bytes, path: Path, problems: Problems) -> Iterator[tuple[
             whole = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             if first == b"[" and (path.suffix.lower() == ".json" or first_line.strip() == b"["):
-                problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})")
+                bad = utf8_problem(body)
+                if bad:
+                    problems.add("file", f"not valid JSON: {bad} (JSON files must be UTF-8)")
+                else:
+                    problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})")
                 return
         if isinstance(whole, list):
             for i, item in enumerate(whole):
@@ -324,4 +375,4 @@ def json_entries(data: bytes, path: Path, problems: Problems) -> Iterator[tuple[
         try:
             yield f"line {number}", number, orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            problems.add(f"line {number}", f"not valid JSON ({exc.msg})")
+            problems.add(f"line {number}", json_problem(line, exc))

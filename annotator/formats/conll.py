@@ -20,7 +20,7 @@ from typing import IO
 
 from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
 from annotator.errors import FormatError
-from annotator.formats.common import ExportOptions, Problems, read_bytes
+from annotator.formats.common import ExportOptions, Problems, consequence, read_bytes
 
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
@@ -72,7 +72,7 @@ def read(path: Path) -> ReadResult:
     try:
         data = read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FormatError(f"{path}: not valid UTF-8 (byte {exc.start}); nothing from it was imported") from None
+        raise FormatError(f"{path}: not valid UTF-8 (byte {exc.start}); {consequence()}") from None
     docs: list[IncomingDocument] = []
     parts: list[str] = []  # text pieces of the current document
     spans: list[IncomingSpan] = []

@@ -27,6 +27,7 @@ from annotator.formats.common import (
     check_span,
     dumps_line,
     json_entries,
+    json_problem,
     open_input,
     read_bytes,
     statement_size_problem,
@@ -302,7 +303,7 @@ class Stream:
                 try:
                     obj = orjson.loads(line)
                 except orjson.JSONDecodeError as exc:
-                    problems.add(where, f"not valid JSON ({exc.msg})")
+                    problems.add(where, json_problem(line, exc))
                     continue
                 if not isinstance(obj, dict):
                     problems.add(where, f"expected a JSON object, got {type(obj).__name__}")

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from annotator.core.model import Document, IncomingDocument, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats.common import ExportOptions, Problems, check_span, read_bytes, text_problem
+from annotator.formats.common import ExportOptions, Problems, check_span, consequence, read_bytes, text_problem
 
 LANGUAGE = "xx"
 
@@ -112,7 +112,7 @@ def read(path: Path, spans_key: str | None = None) -> ReadResult:
         docbin = DocBin().from_bytes(read_bytes(path))
         docs_in = list(docbin.get_docs(nlp.vocab))
     except (ValueError, KeyError, TypeError) as exc:
-        raise FormatError(f"{path}: not a spaCy DocBin ({exc}); nothing from it was imported") from None
+        raise FormatError(f"{path}: not a spaCy DocBin ({exc}); {consequence()}") from None
     problems = Problems(path)
     docs: list[IncomingDocument] = []
     for number, sdoc in enumerate(docs_in, 1):

@@ -18,7 +18,7 @@ from typing import IO, Any
 from annotator.core.model import Document, IncomingDocument, ReadResult, Span
 from annotator.core.neutral import csv_cell_original, csv_row
 from annotator.errors import FormatError
-from annotator.formats.common import Problems, check_span, dumps_line, json_entries, read_bytes
+from annotator.formats.common import Problems, check_span, consequence, dumps_line, json_entries, read_bytes
 
 _SHA = re.compile(r"[0-9a-f]{64}")
 #: the columns a row needs to be attached to a document
@@ -160,7 +160,7 @@ def read_csv(path: Path) -> ReadResult:
     try:
         decoded = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FormatError(f"{path}: not valid UTF-8 (byte {exc.start}); nothing from it was imported") from None
+        raise FormatError(f"{path}: not valid UTF-8 (byte {exc.start}); {consequence()}") from None
     reader = csv.DictReader(io.StringIO(decoded, newline=""))
     header = reader.fieldnames or []
     if not all(c in header for c in REQUIRED):
@@ -195,7 +195,7 @@ def resolve(
     if missing:
         raise FormatError(
             f"{path}: {len(missing)} document(s) it names are not in this project (a spans/csv export is re-imported"
-            " onto the documents it came from: import their texts first); nothing from it was imported",
+            f" onto the documents it came from: import their texts first); {consequence()}",
             list(missing.values())[:50],
         )
     problems = Problems(path)

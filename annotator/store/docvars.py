@@ -6,6 +6,7 @@ values suggest, as an import adds an unknown label, and the import reports it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +15,36 @@ from annotator.core import variables as cv
 from annotator.core.model import Document, IncomingDocument
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
+
+#: the whole numbers a project file holds exactly (SQLite's INTEGER: 64-bit two's complement)
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+_WHOLE = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def _beyond_int64(value: Any) -> bool:
+    """Whether ``value`` is (a JSON integer or a text cell spelling) a whole number SQLite cannot store."""
+    if isinstance(value, str) and _WHOLE.fullmatch(value):
+        value = int(value)
+    return isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX
+
+
+def guess_type(values: list[Any], cells: bool = True) -> str:
+    """``core.variables.guess_type``, except that a column holding a whole number beyond 64 bits (an identifier
+    such as 12345678901234567890, which no number variable can hold exactly) is text, kept digit for digit."""
+    if any(_beyond_int64(v) for v in values):
+        return "text"
+    return cv.guess_type(values, cells=cells)
+
+
+def parse_value(type_: str, raw: Any) -> Any:
+    """``core.variables.parse_value``, refusing (ValueError) a whole number a number variable cannot store."""
+    value = cv.parse_value(type_, raw)
+    if type_ == "number" and _beyond_int64(value):
+        raise ValueError(
+            f"{raw!r} is too large for a number variable (whole numbers from {INT_MIN} to {INT_MAX}); "
+            "a text variable keeps it as written"
+        )
+    return value
 
 
 def document_of(row: tuple[Any, ...], variables: dict[str, Any]) -> Document:
@@ -40,7 +71,6 @@ def values_of(conn: sqlite3.Connection, doc_ids: Sequence[int] | None = None) ->
     for doc, name, value in conn.execute(sql + " ORDER BY v.doc_id, d.position", params):
         out.setdefault(doc, {})[name] = cv.from_store(types[name], value)
     return out
-
 
 
 def write_document_variables(
@@ -70,7 +100,7 @@ def write_document_variables(
     added = [n for n in seen if n not in existing]
     if added:
         position = conn.execute("SELECT coalesce(max(position) + 1, 0) FROM variables").fetchone()[0]
-        new = [cv.Variable(n, cv.guess_type(seen[n], cells=False)) for n in added]
+        new = [cv.Variable(n, guess_type(seen[n], cells=False)) for n in added]
         problems = cv.definition_problems([cv.Variable(n, t) for n, t in existing.items()] + new)
         if problems:
             raise AnnotatorError("cannot add the document variables", problems)
@@ -84,7 +114,7 @@ def write_document_variables(
         for raw_name, raw in doc.variables.items():
             name = lowered.get(raw_name.lower(), raw_name)
             try:
-                value = cv.parse_value(existing[name], raw)
+                value = parse_value(existing[name], raw)
             except ValueError as exc:
                 raise AnnotatorError(f"cannot store {doc.title!r}: variable {name!r}: {exc}") from None
             if value is not None:

@@ -24,7 +24,7 @@ from annotator import formats, inuse
 from annotator.core.agreement import AnnotationSet, DocSpans, split_by_annotator
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
-from annotator.formats.common import open_input
+from annotator.formats.common import open_input, reading_for
 from annotator.store import connection, original, readonly, schema
 from annotator.store.connection import SQLITE_HEADER, translated
 
@@ -54,8 +54,36 @@ def is_project(path: Path) -> bool:
     return True
 
 
+#: the file names a project goes by (the window's file dialogs offer these)
+PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+#: how a file that cannot be compared ends its message (the readers' own is about importing)
+NOT_COMPARED = "no agreement was computed"
+
+
+def check_comparable(path: Path) -> None:
+    """One clear line (AnnotatorError) for a path that holds nothing to compare: missing, a folder named like a
+    project, a project-named file that is not SQLite, a folder without an annotation file in it."""
+    if not path.exists() and not path.is_symlink():
+        raise AnnotatorError(f"no such file or folder: {path}")
+    if path.is_dir():
+        if path.suffix.lower() in PROJECT_SUFFIXES:
+            raise AnnotatorError(f"{path} is a folder, not an Annotator project file")
+        if not formats.collect([path]):
+            raise AnnotatorError(
+                f"{path} is a folder holding no annotation files to compare (exports: "
+                + ", ".join(sorted(formats.JSON_SUFFIXES)) + ", brat .ann/.txt pairs, ...)"
+            )
+        return
+    if path.suffix.lower() in PROJECT_SUFFIXES and not is_project(path):
+        empty = path.is_file() and path.stat().st_size == 0
+        raise AnnotatorError(
+            f"{path} is not an Annotator project ({'an empty file' if empty else 'not a SQLite database'})"
+        )
+
+
 def rows_of(path: Path) -> list[Row]:
-    """(sha256, text, [(start, end, label, annotator)]) for every document of a project or an export."""
+    """(sha256, text, [(start, end, label, annotator)]) for every document of a project or an export (which
+    :func:`check_comparable` let through)."""
     if not path.exists():
         raise AnnotatorError(f"no such file: {path}")
     if is_project(path):
@@ -68,9 +96,15 @@ def rows_of(path: Path) -> list[Row]:
             ]
     files = formats.collect([path])
     rows: list[Row] = []
-    for file in files:
-        for doc in formats.read(file).documents:
-            rows.append((sha256_text(doc.text), doc.text, [(s.start, s.end, s.label, s.annotator) for s in doc.spans]))
+    with reading_for(NOT_COMPARED):
+        for file in files:
+            refusal = getattr(file, "refusal", "")  # a pipe, a device, a link out of the folder: never read
+            if refusal:
+                raise AnnotatorError(f"{file}: not read: {refusal}; {NOT_COMPARED}")
+            for doc in formats.read(file).documents:
+                rows.append(
+                    (sha256_text(doc.text), doc.text, [(s.start, s.end, s.label, s.annotator) for s in doc.spans])
+                )
     return rows
 
 
@@ -239,6 +273,7 @@ def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication:
     texts = _Texts()
     for path in paths:
         path = Path(path)
+        check_comparable(path)
         try:
             if not by_annotator and is_project(path):
                 new = [_project_set(path, texts, before_adjudication)]

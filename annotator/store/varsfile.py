@@ -25,11 +25,14 @@ from annotator.core import variables as cv
 from annotator.core.text import decode_bytes
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats.common import Problems, read_bytes
+from annotator.formats.common import Problems, read_bytes, utf8_problem
+from annotator.store import docvars
 from annotator.store import variables as sv
 from annotator.store.project import Project
 
 KEYS = ("sha256", "title")
+#: how a refused vars file ends its message
+APPLIED_NOTHING = "nothing from this file was applied"
 #: the memo may be headed "memo" as the window calls it
 ALIASES = {"memo": "note"}
 
@@ -57,7 +60,9 @@ def read_rows(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
         try:
             doc = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
         except orjson.JSONDecodeError as exc:
-            raise FormatError(f"{path}: not valid JSON ({exc})") from None
+            bad = utf8_problem(data)
+            raise FormatError(f"{path}: {bad} (the file must be UTF-8)" if bad else f"{path}: not valid JSON ({exc})"
+                              ) from None
         if isinstance(doc, dict) and isinstance(doc.get("documents"), list):
             doc = doc["documents"]
         if not isinstance(doc, list):
@@ -87,7 +92,7 @@ def read_rows(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
 def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Variable]]:
     """The values to set per document id and the variables to add; raises AnnotatorError naming every bad row."""
     rows, cells = read_rows(path)
-    problems = Problems(path)
+    problems = Problems(path, APPLIED_NOTHING)
     if not rows:
         raise FormatError(f"{path}: no rows")
     columns: dict[str, str] = {}  # as written -> the variable it sets
@@ -110,7 +115,7 @@ def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]]
             problems.add(f"column {col!r}", problem)
             continue
         column = [row.get(col) for _, row in rows if isinstance(row, dict)]
-        new[low] = Variable(name, cv.guess_type(column, cells=cells))
+        new[low] = Variable(name, docvars.guess_type(column, cells=cells))
     types = {**{k: v.type for k, v in known.items()}, **{k: v.type for k, v in new.items()}}
     names = {**{k: v.name for k, v in known.items()}, **{k: v.name for k, v in new.items()}}
     docs = project.documents()
@@ -157,7 +162,7 @@ def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]]
                 elif low in cv.FIXED:
                     values[low] = cv.parse_text(raw, low)
                 elif low in types:
-                    values[names[low]] = cv.parse_value(types[low], raw)
+                    values[names[low]] = docvars.parse_value(types[low], raw)
             except ValueError as exc:
                 problems.add(where, f"{col}: {exc}")
                 bad = True

@@ -58,11 +58,6 @@ def spans_of(project):
     return out
 
 
-def universal_newlines(text: str) -> str:
-    """``text`` as a text-mode reader (brat) sees it; of a slice that splits a CRLF, its half is that line break."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def parse_ann(ann: str, txt: str):
     """An independent reading of our .ann: every T line's text field is the text at its fragments, no line holds a
     line break; returns [(first start, last end, brat type, T id)] and {T id: raw note}."""
@@ -89,69 +84,67 @@ def parse_ann(ann: str, txt: str):
 def test_export_import_keeps_text_spans_and_notes_exactly(tmp_path_factory, case, data):
     text, raw = case
     spans = [(s, e, lb, data.draw(NOTES)) for s, e, lb in raw]
+    # a span holding only line breaks and spaces has no place in brat: left out, and counted
+    kept = [sp for sp in spans if not text[sp[0] : sp[1]].isspace()]
     tmp = tmp_path_factory.mktemp("brat")
+    options = ExportOptions()
     with project_with(tmp, [("statement", text, spans)]) as p:
-        assert export_project(p, "brat", tmp / "out") == 1
+        assert export_project(p, "brat", tmp / "out", options=options) == 1
+    assert any(f"{len(spans) - len(kept)} span(s) holding only" in n for n in options.notes) == (kept != spans)
     txt = (tmp / "out" / "statement.txt").read_bytes()
-    brat_text = universal_newlines(text)  # what brat (and Python's text mode) reads
-    assert txt == brat_text.encode("utf-8")  # U+2028 and the rest as they were
+    assert txt == text.encode("utf-8")  # byte for byte, as brat counts it: CR, U+2028 and the rest as they were
     ann = (tmp / "out" / "statement.ann").read_bytes().decode("utf-8")
-    textbounds, notes = parse_ann(ann, brat_text)
-    # each span covers the phrase brat reads, and where the text has no CR, the very same offsets
-    assert sorted((brat_text[s:e], brat.decode_label(t)) for s, e, t, _ in textbounds) == sorted(
-        (universal_newlines(text[s:e]), lb) for s, e, lb, _ in spans
+    textbounds, notes = parse_ann(ann, text)
+    assert sorted((s, e, brat.decode_label(t)) for s, e, t, _ in textbounds) == sorted(
+        (s, e, lb) for s, e, lb, _ in kept
     )
-    if "\r" not in text:
-        assert sorted((s, e, brat.decode_label(t)) for s, e, t, _ in textbounds) == sorted(
-            (s, e, lb) for s, e, lb, _ in spans
-        )
-    assert len(notes) == sum(1 for *_, n in spans if n)
+    assert len(notes) == sum(1 for *_, n in kept if n)
     with Project.open(tmp / "q.sqlite", create=True) as q:
         report = import_paths(q, [tmp / "out"])
         assert not report.rejected, report.rejected
         (got,) = spans_of(q).items()
-        assert got[0] == brat_text
-        assert sorted((brat_text[s:e], lb, n) for s, e, lb, n in got[1]) == sorted(
-            (universal_newlines(text[s:e]), lb, n) for s, e, lb, n in spans
-        )
+        assert got == (text, sorted(kept))
 
 
 def test_crlf_emoji_and_spans_across_lines(tmp_path):
     text = "The DPRK 😀 threatens\r\npeace;\u2028we urge 𝐃𝐏𝐑𝐊 restraint.\r\n"
     start = text.index("threatens")
+    semi = text.index(";")
     spans = [
-        (start, text.index(";") + 1, "threat", "across CRLF"),
+        (start, semi + 1, "threat", "across CRLF"),
         (text.index("\r"), text.index("p"), "call to action", "only the line break"),
-        (text.index(";") + 1, len(text), "commitment", "starts and ends with a break\nsecond line"),
+        (semi + 1, len(text), "commitment", "starts and ends with a break\nsecond line"),
+        (text.index("threatens\r") + 9, semi, "threat", "starts with the line break"),
     ]
     options = ExportOptions()
     with project_with(tmp_path, [("Joint statement", text, spans)]) as p:
         export_project(p, "brat", tmp_path / "out", options=options)
-    # brat reads the .txt with universal newlines: we write it so, and say so
-    brat_text = text.replace("\r\n", "\n")
-    assert (tmp_path / "out" / "Joint statement.txt").read_bytes() == brat_text.encode("utf-8")
-    assert any("Joint statement.txt" in note and "brat" in note for note in options.notes), options.notes
+    # brat counts every character of the .txt as it is (codecs.open drops the 'U' of 'rU'): written byte for byte
+    assert (tmp_path / "out" / "Joint statement.txt").read_bytes() == text.encode("utf-8")
     ann = (tmp_path / "out" / "Joint statement.ann").read_bytes().decode("utf-8")
-    assert f"T1\tthreat {start} {start + 9};{start + 10} {start + 16}\tthreatens peace;\n" in ann
-    assert "T2\tcall%20to%20action 20 20;21 21\t \n" in ann  # only the line break: two zero-length fragments
+    assert f"T1\tthreat {start} {start + 9};{start + 11} {start + 17}\tthreatens peace;\n" in ann
+    assert f"T2\tthreat {start + 9} {start + 9};{start + 11} {semi}\t peace\n" in ann  # zero-length, then "peace"
+    assert "call%20to%20action" not in ann  # only a line break: brat cannot hold it
     assert "#3\tAnnotatorNotes T3\tstarts and ends with a break\\nsecond line\n" in ann
-    # read as brat reads it (text mode), each T line's text is the phrase at its offsets
-    with open(tmp_path / "out" / "Joint statement.txt", encoding="utf-8") as fh:
-        as_brat = fh.read()
-    assert as_brat[start : start + 9] == "threatens"
+    assert any("1 span(s) holding only line breaks" in n and "call to action 20-22" in n for n in options.notes)
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
-    assert "[entities]\ncommitment\nthreat\n" in conf and "call%20to%20action" in conf
+    assert "[entities]\ncommitment\nthreat\n" in conf and "call%20to%20action" not in conf
     assert "<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>" in conf.split("[relations]")[1].split("[events]")[0]
     with Project.open(tmp_path / "q.sqlite", create=True) as q:
         assert not import_paths(q, [tmp_path / "out"]).rejected
-        semi = brat_text.index(";")
-        moved = [
-            (start, semi + 1, "threat", "across CRLF"),
-            (20, 21, "call to action", "only the line break"),
-            (semi + 1, len(brat_text), "commitment", "starts and ends with a break\nsecond line"),
-        ]
-        assert spans_of(q) == {brat_text: sorted(moved)}
+        assert spans_of(q) == {text: sorted(spans[:1] + spans[2:])}
         assert [d.title for d in q.documents()] == ["Joint statement"]
+
+
+def test_a_span_of_only_a_line_break_is_left_out_and_named(tmp_path):
+    # the tester's brat_nlspan.jsonl: brat read "T2 nl 8 8;9 9" with a blank text field as "missing text"
+    text = "Line one\nWe urge"
+    with project_with(tmp_path, [("nl", text, [(8, 9, "nl", ""), (7, 10, "e_nl_W", "")])]) as p:
+        result = run_cli("export", p.path, "--format", "brat", "-o", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "nl.ann").read_text(encoding="utf-8") == "T1\te_nl_W 7 8;9 10\te W\n"
+    assert b"1 span(s) holding only line breaks or spaces left out" in result.stderr
+    assert b"nl.txt nl 8-9" in result.stderr
 
 
 def test_file_names_are_safe_unique_and_readable(tmp_path):
@@ -336,6 +329,5 @@ def test_cli_export_and_import_brat(tmp_path):
     assert result.returncode == 0, result.stderr
     assert b"imported 1 document(s) with 2 span(s)" in result.stdout
     with Project.open(tmp_path / "q.sqlite") as q:
-        # the CRLF became the LF brat reads, and every span after it moved back one
-        assert spans_of(q) == {text.replace("\r\n", "\n"): sorted([(5, 17, "threat", "note\nhere"),
-                                                                    (22, 28, "commitment", "")])}
+        # the same text, CRLF and all (the same SHA-256), and the same spans
+        assert spans_of(q) == {text: sorted([(5, 18, "threat", "note\nhere"), (23, 29, "commitment", "")])}

@@ -349,9 +349,9 @@ def test_csv_file_of_another_shape_is_named(tmp_path):
         spans.read_csv(other)
 
 
-def test_brat_annotation_made_in_brat_on_a_crlf_text_is_read_as_brat_counts(tmp_path):
+def test_brat_annotation_counting_crlf_as_one_character_is_read_so(tmp_path):
     raw = "First line.\r\nThey threaten us.\r\n"
-    as_brat = raw.replace("\r\n", "\n")  # what brat's server reads (universal newlines)
+    as_brat = raw.replace("\r\n", "\n")  # what a tool reading the .txt in text mode counts (brat itself does not)
     start = as_brat.index("threaten")
     (tmp_path / "doc.txt").write_bytes(raw.encode("utf-8"))
     (tmp_path / "doc.ann").write_text(f"T1\tthreat {start} {start + 8}\tthreaten\n", encoding="utf-8")
@@ -359,7 +359,7 @@ def test_brat_annotation_made_in_brat_on_a_crlf_text_is_read_as_brat_counts(tmp_
         report = import_paths(p, [tmp_path / "doc.txt"])
         assert not report.rejected, report.rejected
         assert spans_by_text(p) == {as_brat: [(start, start + 8, "threat", "")]}
-        assert any("as brat reads them" in n for n in report.notes)
+        assert any("count a \\r\\n line end as one character" in n for n in report.notes)
 
 
 def test_real_prodigy_binary_textcat_file_counts_its_document_labels(tmp_path):
