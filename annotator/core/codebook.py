@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -82,9 +83,83 @@ def free_shortcut(labels: Iterable[Label]) -> str:
     return next((s for s in SHORTCUTS if s not in used), "")
 
 
+def name_problems(labels: Iterable[Label]) -> list[str]:
+    """Two labels whose names differ only in case or spacing ("Threat", "threat ") cannot be told apart in the
+    labels bar, the reports or an export's label list: one problem per name used again."""
+    problems: list[str] = []
+    first: dict[str, str] = {}
+    for label in labels:
+        if not isinstance(label.name, str) or not label.name.strip():
+            continue  # reported by label_problems
+        folded = fold_name(label.name)
+        if folded in first:
+            problems.append(
+                f"the name {label.name.strip()!r} is used twice (as {first[folded]!r}); names are "
+                "compared ignoring case, so give each label a name of its own"
+            )
+        else:
+            first[folded] = label.name.strip()
+    return problems
+
+
+def fold_name(name: str) -> str:
+    """A label name as :func:`name_problems` compares it: case folded, runs of spaces as one."""
+    return " ".join(name.split()).casefold()
+
+
 def next_color(labels: Iterable[Label]) -> str:
-    used = {label.color.lower() for label in labels}
-    return next((c for c in PALETTE if c not in used), PALETTE[len(used) % len(PALETTE)])
+    """The colour of a label added after ``labels``: the first palette colour none of them uses, then the colour
+    of :func:`extra_colors` farthest (in CIELAB) from every colour in use, so a codebook of many labels keeps them
+    apart (the 10th label on took the first palette colour again). Deterministic: the same labels, the same
+    colour."""
+    used = {label.color.lower() for label in labels if isinstance(label.color, str) and _COLOR.match(label.color)}
+    free = next((c for c in PALETTE if c not in used), None)
+    if free is not None:
+        return free
+    taken = [_lab(c) for c in sorted(used)]
+    best, distance = EXTRA_COLORS[0], -1.0
+    for candidate in EXTRA_COLORS:  # the first of equally distant ones wins
+        d = min(_distance(_lab(candidate), t) for t in taken)
+        if d > distance:
+            best, distance = candidate, d
+    return best
+
+
+def extra_colors() -> tuple[str, ...]:
+    """Colours beyond :data:`PALETTE`, for :func:`next_color` to choose from: 24 hues at three lightnesses and two
+    saturations, none so light or dark that a tint of it on the text, or its underline, would not show."""
+    out: list[str] = []
+    for lightness in (0.45, 0.32, 0.6):
+        for saturation in (0.75, 0.45):
+            for step in range(24):
+                r, g, b = colorsys.hls_to_rgb(step / 24, lightness, saturation)
+                out.append(f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}")
+    return tuple(dict.fromkeys(out))
+
+
+EXTRA_COLORS = extra_colors()
+
+
+def _lab(color: str) -> tuple[float, float, float]:
+    """A ``#rrggbb`` colour in CIELAB (D65)."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(int(color[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def _distance(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
 
 
 def codebook_to_json(labels: Iterable[Label], variables: Iterable[Any] = (), cues: Any = None) -> bytes:

@@ -145,6 +145,11 @@ class CodebookDialog(QDialog):
         name, ok = QInputDialog.getText(self, "New label", "Name of the new label:")
         if not ok or not name.strip():
             return
+        same = next((lb.name for lb in current if codebook.fold_name(lb.name) == codebook.fold_name(name)), None)
+        if same is not None:  # "threat" beside "Threat": two buttons, two columns no one could tell apart
+            self._refuse(f"There is already a label named “{same}” (names are compared ignoring case).\n\n"
+                         "Choose another name, or edit that label instead.")
+            return
         key = re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "label"
         taken = {lb.key for lb in current} | set(self.deletions)
         base, n = key, 2
@@ -246,11 +251,14 @@ class CodebookDialog(QDialog):
     def _accept(self) -> None:
         cue_problems_found = self.cue_issues()
         self.cue_errors.setText("\n".join(cue_problems_found[:12]))
-        problems = codebook.label_problems(self.labels()) + cue_problems_found
+        labels = self.labels()
+        problems = codebook.label_problems(labels) + codebook.name_problems(labels) + cue_problems_found
         if problems:
-            box = QMessageBox(QMessageBox.Icon.Warning, "Codebook", "The codebook is not valid:\n" +
-                              "\n".join(problems[:20]), QMessageBox.StandardButton.Ok, self)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.exec()
+            self._refuse("The codebook is not valid:\n" + "\n".join(problems[:20]))
             return
         self.accept()
+
+    def _refuse(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Codebook", message, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.core.neutral import csv_row
 from annotator.formats.common import output_file
 from annotator.store.corpus import CodelineRow
 from annotator.ui import charts
+from annotator.ui.corpus import plots
 
 
 class CodelineChart(charts.Chart):
@@ -43,6 +44,7 @@ class CodelineChart(charts.Chart):
         self._cursor: pg.BarGraphItem | None = None
         self.plotItem.invertY(True)
         self.plotItem.getAxis("bottom").setLabel("position in the statement (%)")
+        plots.plain_axes(self)
         self.scene().sigMouseClicked.connect(self._clicked)
 
     def show_rows(self, rows: list[CodelineRow], names: dict[str, str], colours: dict[str, str], first: int,
@@ -67,6 +69,7 @@ class CodelineChart(charts.Chart):
             self.plotItem.addItem(item)
             legend.addItem(item, html.escape(names.get(label, label)))
         self._category_axis("left")
+        plots.legend_outside(self)  # beside the strips: inside, it covered their right end (the text's last part)
         self.plotItem.setXRange(0, 100, padding=0.01)
         self.plotItem.setYRange(-0.6, max(0.6, len(rows) - 0.4), padding=0)
         self.plotItem.setTitle(html.escape(f"Statements {first:,}–{first + len(rows) - 1:,} of {total:,}"),
@@ -74,6 +77,10 @@ class CodelineChart(charts.Chart):
         self._cursor = None
         self.set_current(len(rows) - 1 if self.land_last else 0, -1)
         self.land_last = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        plots.legend_outside(self)
 
     def _band(self) -> float:
         return 0.8 / max(1, len(self.order))

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 from annotator.errors import AnnotatorError
 from annotator.store import cooccurrence as co
 from annotator.store import corpus, retrieval
-from annotator.ui import charts, filedialogs
+from annotator.ui import filedialogs
+from annotator.ui.corpus import plots
 from annotator.ui.corpus.codeline import CodelineChart
 from annotator.ui.corpus.jobs import Jobs
 from annotator.ui.corpus.models import MatrixModel
@@ -77,6 +78,7 @@ class CorpusWindow(SpansTab, QDialog):
         self.tabs.addTab(self._build_spans(), "&Spans")
         self.status = plain(QLabel())
         self.status.setObjectName("corpus_status")
+        self.status.setWordWrap(True)  # a long statement title wraps: on one line it widened the window off screen
         # each tab says its own things; the line shows the current tab's last one (a table counted in the background
         # must not overwrite where the codeline's cursor is), and what concerns every tab (saved, failed) at once
         self._said: dict[int, str] = {}
@@ -119,7 +121,7 @@ class CorpusWindow(SpansTab, QDialog):
         self.table_view = make_table_view("corpus_table")
         self.table_view.setModel(self.table_model)
         self.table_view.activated.connect(self._table_cell_activated)
-        self.table_chart = charts.GroupedBars()
+        self.table_chart = plots.TableChart()
         self.table_chart.setObjectName("corpus_table_chart")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table_view)
@@ -174,7 +176,7 @@ class CorpusWindow(SpansTab, QDialog):
         for p in ("quarter", "month", "year"):
             self.period.addItem(p.capitalize(), p)
         self.period.currentIndexChanged.connect(self.refresh_timeline)
-        self.timeline_chart = charts.Lines()
+        self.timeline_chart = plots.TimelineChart()
         self.timeline_chart.setObjectName("timeline_chart")
         self.timeline_note = plain(QLabel())
         form = QFormLayout()

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from annotator.core import variables as cv
 from annotator.core.variables import Variable
 from annotator.store.variables import Fields
-from annotator.ui.text import from_qt, to_qt
+from annotator.ui.text import from_qt, plain, to_qt
 
 
 class Column:
@@ -73,8 +73,19 @@ class FilterBar(QWidget):
         layout.addWidget(self.date_to, 1, 1)
         layout.addWidget(self.variable, 2, 0)
         layout.addWidget(self.value, 2, 1)
+        # a date that is not one is said so, as the Properties panel refuses it, and not applied: ignored without
+        # a word, "from 2023-13-45" left every statement listed as if they were filtered
+        self.problem = plain(QLabel(""))
+        self.problem.setObjectName("filter_problem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.hide()
+        layout.addWidget(self.problem, 3, 0, 1, 2)
         self.issuer.currentIndexChanged.connect(self.changed)
         self.variable.currentIndexChanged.connect(self.changed)
+        for edit in (self.date_from, self.date_to):
+            edit.setProperty("invalid", False)
+            edit.editingFinished.connect(self.check_dates)
         for edit in (self.date_from, self.date_to, self.value):
             edit.editingFinished.connect(self.changed)
         self.set_choices([], [])
@@ -96,6 +107,25 @@ class FilterBar(QWidget):
         for combo, value in ((self.issuer, issuer), (self.variable, variable)):
             combo.setCurrentIndex(max(combo.findData(value), 0) if value is not None else 0)
             combo.blockSignals(False)
+
+    def check_dates(self) -> list[str]:
+        """Mark a date field whose text is not a date (red, the reason in its tooltip and under the filters);
+        the problems, none when both are dates or empty."""
+        problems = []
+        for edit, which in ((self.date_from, "from"), (self.date_to, "to")):
+            text = from_qt(edit.text()).strip()
+            try:
+                cv.parse_date(text)
+                problem = ""
+            except ValueError as exc:
+                problem = f"{exc} (YYYY-MM-DD): the “{which}” date is not applied"
+                problems.append(problem)
+            edit.setProperty("invalid", bool(problem))
+            edit.setStyleSheet("QLineEdit { color: #b00020; border: 1px solid #b00020; }" if problem else "")
+            edit.setToolTip(to_qt(problem) if problem else "")
+        self.problem.setText(to_qt("\n".join(problems)))
+        self.problem.setVisible(bool(problems))
+        return problems
 
     def predicate(self, types: dict[str, str]) -> Callable[[Fields], bool] | None:
         """Whether a document's variables pass the filters; None when no filter is set (or a date is unfinished)."""

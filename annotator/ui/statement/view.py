@@ -78,6 +78,8 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         self._text = ""
         self._map = PositionMap("")
         self._index = IntervalIndex()
+        #: the find bar's search under way (find_text): needle, where it began, what it selected, in which text
+        self._find_state: tuple[str, tuple[int, int, int], tuple[int, int], str] | None = None
         self._labels: list[Label] = []
         self._colors: dict[str, tuple[QColor, QColor]] = {}
         self._colors_key: tuple[object, ...] | None = None
@@ -291,22 +293,38 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         bar.setValue(max(0, number - bar.pageStep() // 2))
 
     def find_text(self, needle: str, backwards: bool = False) -> bool:
-        """Select the next (previous) case-insensitive occurrence of ``needle``, wrapping around."""
+        """Select the next (previous) case-insensitive occurrence of ``needle``, wrapping around.
+
+        Successive finds are one search while the selection is the one the last find left: a changed ``needle``
+        (typed on, the find bar searching as you type) is looked for from the start of the current match, so "Pyo"
+        after "Py" extends the match rather than skipping to the next one; the same ``needle`` again finds the
+        next. When ``needle`` is not found, the selection an earlier, shorter needle made is dropped and the caret
+        goes back to where the search began, so a label key cannot label a partial match."""
         if not needle:
             return False
         pattern = re.compile(re.escape(needle), re.IGNORECASE)  # per-character folding keeps offsets valid
         selection = self.selection_cp()
         here = self.cursor_cp()
         start, end = selection if selection else (here, here)
+        last = self._find_state
+        if last is not None and last[2] == (start, end) and last[3] is self._text:
+            origin, retyped = last[1], last[0].casefold() != needle.casefold()  # the search ignores case
+        else:
+            origin, retyped = (start, end, here), False
         if backwards:
             found = [m for m in pattern.finditer(self._text, 0, start)] or list(pattern.finditer(self._text))
             match = found[-1] if found else None
         else:
-            match = pattern.search(self._text, end) or pattern.search(self._text)
+            match = pattern.search(self._text, start if retyped else end) or pattern.search(self._text)
         if match is None:
+            if (start, end) != origin[:2]:  # an earlier find of this search selected something: not any more
+                self.select_cp(origin[2], origin[2])
+                start = end = origin[2]
+            self._find_state = (needle, origin, (start, end), self._text)
             return False
         self._select_span(None)
         self.select_cp(match.start(), match.end())
+        self._find_state = (needle, origin, (match.start(), match.end()), self._text)
         return True
 
     # ------------------------------------------------------------------ events

@@ -1,0 +1,148 @@
+"""A newcomer's findings on the Corpus window's charts: the timeline's axis read "Spans per quarter (x0.001)"
+(pyqtgraph's SI prefix), a label counting the same as another was hidden under it, and legends covered the data
+(Codeline) or ran off the chart (the Table's, with many labels)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, QSettings, Qt
+from PySide6.QtGui import QColor, QImage
+
+from annotator.core.model import IncomingDocument, IncomingSpan, Label
+from annotator.store import Project
+from tests.ui.conftest import show_window
+
+TEXT = "They threaten the region. We commit to peace and we will defend our allies. We urge calm."
+WORDS = {"threat": ["threaten", "region"], "commitment": ["commit", "defend"], "call_to_action": ["urge"]}
+MORE = [
+    Label(f"extra_{i}", f"Extra label number {i}", "", f"#{40 + 13 * i:02x}{90 + 9 * i:02x}{200 - 9 * i:02x}", "")
+    for i in range(11)
+]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    """Two statements of one quarter, one issuer: Threat and Commitment 4 spans each, Call to action 2."""
+    from annotator.ui.mainwindow import MainWindow
+
+    docs = []
+    for i, date in enumerate(("2023-10-26", "2023-12-21")):
+        spans = [
+            IncomingSpan(TEXT.index(w), TEXT.index(w) + len(w), label, "kim")
+            for label, words in WORDS.items()
+            for w in words
+        ]
+        docs.append(IncomingDocument(TEXT + f" #{i}", f"statement {i}", "t", spans, date=date, issuer="MOFA"))
+    project = Project.open(tmp_path / "c.sqlite", create=True, user="kim", populate=docs)
+    win = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    yield show_window(qtbot, win)
+    win.close()
+    project.close()
+
+
+def _shown(qtbot, window, tab: str):
+    corpus = window.corpus_views.show(tab)  # Corpus ▸ Timeline… (or the tab's own menu entry)
+    qtbot.waitUntil(lambda: not corpus.jobs.busy(), timeout=10_000)
+    qtbot.waitExposed(corpus)
+    qtbot.wait(20)
+    return corpus
+
+
+def _plot_area(chart) -> QRect:
+    """The plotting area (the view box, inside the axes and margins) in the chart's pixels."""
+    return chart.mapFromScene(chart.plotItem.vb.sceneBoundingRect()).boundingRect()
+
+
+def _near(image: QImage, area: QRect, colour: str, within: int = 60) -> int:
+    """How many pixels of ``area`` are within ``within`` (RGB distance) of ``colour``."""
+    want = QColor(colour)
+    n = 0
+    for y in range(max(0, area.top()), min(image.height(), area.bottom() + 1)):
+        for x in range(max(0, area.left()), min(image.width(), area.right() + 1)):
+            c = image.pixelColor(x, y)
+            if (c.red() - want.red()) ** 2 + (c.green() - want.green()) ** 2 + (
+                c.blue() - want.blue()
+            ) ** 2 < within**2:
+                n += 1
+    return n
+
+
+def _labels(chart) -> list[str]:
+    return [chart.plotItem.getAxis(name).labelString() for name in ("left", "bottom")]
+
+
+def test_timeline_axis_plain_and_equal_counts_both_visible(qtbot, window):
+    corpus = _shown(qtbot, window, "timeline")
+    chart = corpus.timeline_chart
+    series = dict(chart.values())
+    assert chart.categories == ["2023-Q4"]
+    assert series["Threat"] == series["Commitment"] == [4]
+    image = chart.grab().toImage()
+    bottom = _labels(chart)[1]
+    assert "Spans per quarter" in bottom
+    assert all("(x" not in label for label in _labels(chart)), _labels(chart)
+    # the point of Threat (drawn first) is not hidden under Commitment's: both colours show in the plot
+    area = _plot_area(chart)
+    colours = {lb.key: lb.color for lb in window.session.labels}
+    assert _near(image, area, colours["commitment"]) >= 8
+    assert _near(image, area, colours["threat"]) >= 8, "the Threat point is hidden under Commitment's"
+    # and the legend is beside the plot, not over it
+    assert not chart.plotItem.legend.sceneBoundingRect().intersects(chart.plotItem.vb.sceneBoundingRect())
+
+
+def test_codeline_legend_beside_the_strips(qtbot, window):
+    corpus = _shown(qtbot, window, "codeline")
+    chart = corpus.codeline_chart
+    assert len(chart.rows) == 2
+    legend = chart.plotItem.legend
+    assert legend is not None and len(legend.items) == 3
+    assert not legend.sceneBoundingRect().intersects(chart.plotItem.vb.sceneBoundingRect()), (
+        "the legend covers the codeline's strips"
+    )
+    assert all("(x" not in label for label in _labels(chart))
+
+
+def test_table_chart_axis_plain_and_every_legend_entry_on_the_chart(qtbot, window):
+    window.session.project.set_codebook(window.session.project.labels() + MORE)  # a codebook of 14 labels
+    window.session.labels_set()
+    corpus = _shown(qtbot, window, "table")
+    chart = corpus.table_chart
+    assert [name for name, _ in chart.values()][:3] == ["Threat", "Commitment", "Call to action"]
+    assert len(chart.values()) == 14
+    chart.grab()
+    assert all("(x" not in label for label in _labels(chart)), _labels(chart)  # one issuer: x from -0.6 to 0.4
+    legend = chart.plotItem.legend
+    assert len(legend.items) == 14
+    box = legend.sceneBoundingRect()
+    view = chart.mapToScene(chart.viewport().rect()).boundingRect()
+    assert box.bottom() <= view.bottom() and box.right() <= view.right(), "legend entries run off the chart"
+    assert not box.intersects(chart.plotItem.vb.sceneBoundingRect())
+    # a taller chart gives the legend back one column
+    corpus.resize(corpus.width(), corpus.height() + 400)
+    qtbot.waitUntil(lambda: chart.plotItem.legend.columnCount == 1 or chart.height() < 14 * 22)
+    assert not chart.plotItem.legend.sceneBoundingRect().intersects(chart.plotItem.vb.sceneBoundingRect())
+
+
+def test_a_long_title_in_the_status_line_does_not_widen_the_window(qtbot, tmp_path):
+    """The codeline's status line names the statement under its cursor: a 300-character title made the Corpus
+    window 1 700 px wide, its legend and buttons off the screen."""
+    from annotator.ui.mainwindow import MainWindow
+
+    title = "Joint Statement by the Secretary of State and the Ministers for Foreign Affairs " * 4
+    docs = [IncomingDocument(TEXT, title, "t", [IncomingSpan(5, 13, "threat", "kim")], date="2023-11-01")]
+    project = Project.open(tmp_path / "t.sqlite", create=True, user="kim", populate=docs)
+    win = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    try:
+        corpus = _shown(qtbot, win, "codeline")
+        width = 1000  # as the window opens (it said the first statement's title already: 2 329 px)
+        chart = corpus.codeline_chart
+        chart.setFocus()
+        qtbot.keyClick(chart, Qt.Key.Key_End)  # the cursor on the statement's last span: its title in the status line
+        status = corpus.findChild(type(corpus.status), "corpus_status")
+        qtbot.waitUntil(lambda: title.strip()[:40] in status.text())
+        qtbot.wait(50)
+        assert corpus.width() <= width
+        assert corpus.minimumSizeHint().width() < width
+    finally:
+        win.close()
+        project.close()
