@@ -103,6 +103,17 @@ def parse_text(raw: Any, what: str = "the value") -> str:
     return raw
 
 
+#: the whole numbers a number variable holds: SQLite's 64-bit integers
+MAX_WHOLE = 2**63 - 1
+
+
+def _whole(number: int) -> int:
+    if not -MAX_WHOLE - 1 <= number <= MAX_WHOLE:
+        raise ValueError(f"{number} is too large for a number variable (at most 19 digits); a text variable keeps "
+                         "it digit for digit")
+    return number
+
+
 def parse_value(type_: str, raw: Any) -> Any:
     """A value of a variable of ``type_`` from text (a CSV cell, a form field) or JSON; None when empty.
 
@@ -118,13 +129,13 @@ def parse_value(type_: str, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise ValueError(f"expected a number, got {raw!r}")
         if isinstance(raw, int):
-            return raw
+            return _whole(raw)
         if isinstance(raw, float):
             number = raw
         elif isinstance(raw, str):
             text = raw.strip()
             if re.fullmatch(r"[+-]?\d+", text):
-                return int(text)
+                return _whole(int(text))
             try:
                 number = float(text)
             except ValueError:

@@ -91,6 +91,9 @@ def test_memo_and_own_variables_of_each_type(qtbot, window, project):
     assert sv.fields(project, doc) == sv.Fields(note="check the date", values={"pages": 12, "joint": True})
     _type_into(qtbot, panel.editors["pages"], "many")
     assert "not a number" in panel.message.text() and panel.editors["pages"].text() == "12"
+    _type_into(qtbot, panel.editors["pages"], "12345678901234567890")  # past SQLite's integers: a traceback before
+    assert "too large" in panel.message.text() and panel.editors["pages"].text() == "12"
+    assert sv.fields(project, doc).values["pages"] == 12
 
 
 def test_date_column_sorts_by_date_and_filters_narrow_the_list(qtbot, window, project):
