@@ -16,8 +16,6 @@ from annotator.core.model import Document, IncomingDocument
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
 
-#: the whole numbers a project file holds exactly (SQLite's INTEGER: 64-bit two's complement)
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 _WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 
 
@@ -25,7 +23,7 @@ def _beyond_int64(value: Any) -> bool:
     """Whether ``value`` is (a JSON integer or a text cell spelling) a whole number SQLite cannot store."""
     if isinstance(value, str) and _WHOLE.fullmatch(value):
         value = int(value)
-    return isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX
+    return isinstance(value, int) and not isinstance(value, bool) and not -cv.MAX_WHOLE - 1 <= value <= cv.MAX_WHOLE
 
 
 def guess_type(values: list[Any], cells: bool = True) -> str:
@@ -34,17 +32,6 @@ def guess_type(values: list[Any], cells: bool = True) -> str:
     if any(_beyond_int64(v) for v in values):
         return "text"
     return cv.guess_type(values, cells=cells)
-
-
-def parse_value(type_: str, raw: Any) -> Any:
-    """``core.variables.parse_value``, refusing (ValueError) a whole number a number variable cannot store."""
-    value = cv.parse_value(type_, raw)
-    if type_ == "number" and _beyond_int64(value):
-        raise ValueError(
-            f"{raw!r} is too large for a number variable (whole numbers from {INT_MIN} to {INT_MAX}); "
-            "a text variable keeps it as written"
-        )
-    return value
 
 
 def document_of(row: tuple[Any, ...], variables: dict[str, Any]) -> Document:
@@ -114,7 +101,7 @@ def write_document_variables(
         for raw_name, raw in doc.variables.items():
             name = lowered.get(raw_name.lower(), raw_name)
             try:
-                value = parse_value(existing[name], raw)
+                value = cv.parse_value(existing[name], raw)
             except ValueError as exc:
                 raise AnnotatorError(f"cannot store {doc.title!r}: variable {name!r}: {exc}") from None
             if value is not None:

@@ -162,7 +162,7 @@ def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]]
                 elif low in cv.FIXED:
                     values[low] = cv.parse_text(raw, low)
                 elif low in types:
-                    values[names[low]] = docvars.parse_value(types[low], raw)
+                    values[names[low]] = cv.parse_value(types[low], raw)
             except ValueError as exc:
                 problems.add(where, f"{col}: {exc}")
                 bad = True
