@@ -290,3 +290,24 @@ def test_deleting_and_renaming_a_variable_run_in_a_thread_and_a_cancel_keeps_eve
         assert sv.values_of(project.conn) == values
         assert {"Renaming the variable “wave”…", "Deleting the variable “round”…",
                 "Putting the variable “round” back…", "Renaming the variable “round” back…"} <= set(seen["labels"])
+
+
+def test_a_variable_deleted_and_added_again_as_yes_no_leaves_the_other_values_alone(qtbot, window, project):
+    """A reviewer's case: the panel kept the deleted text variable's value, showing it in the new yes/no field raised
+    KeyError, the rebuild stopped half way, and the next statement opened saved its empty fields over the values."""
+    controller = window.properties
+    first = window.session.document.id
+    window.session.push(properties.commands.AddVariable(controller, Variable("x", "text")))
+    _type_into(qtbot, controller.panel.editors["x"], "abc")
+    _type_into(qtbot, controller.panel.editors["issuer"], "Ministry")
+    window.view.setFocus()
+    window.session.push(properties.commands.DeleteVariable(controller, "x"))
+    window.session.push(properties.commands.AddVariable(controller, Variable("x", "bool")))
+    panel = controller.panel
+    assert isinstance(panel.editors["x"], QComboBox) and panel.editors["x"].currentData() is None
+    assert panel.editors["issuer"].text() == "Ministry"
+    window.focus_statement()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)  # the next statement
+    assert window.session.document.id != first
+    assert sv.fields(project, first).issuer == "Ministry"

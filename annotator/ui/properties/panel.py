@@ -102,13 +102,17 @@ class PropertiesPanel(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
+        before = self.types
         self.types = {"date": "date", "issuer": "text", "url": "text", "note": "memo"}
         for name in cv.FIXED:
             self._add(name, cv.FIXED_NAMES[name], self.types[name])
         for var in variables:
             self.types[var.name] = var.type
             self._add(var.name, var.name, var.type)
-        for name in self.editors:  # the new fields show what was shown: left empty, leaving them saved "" over it
+        # the new fields show what was shown (left empty, the next statement opened saved "" over it); a variable
+        # gone, or of another type now (deleted, then added again as yes/no), shows nothing
+        self.shown = {n: v for n, v in self.shown.items() if n in self.editors and before.get(n) == self.types[n]}
+        for name in self.editors:
             self._show(name, self.shown.get(name))
 
     def forget(self) -> None:
@@ -167,7 +171,7 @@ class PropertiesPanel(QWidget):
         editor.blockSignals(True)
         try:
             if isinstance(editor, QComboBox):
-                editor.setCurrentIndex({None: 0, True: 1, False: 2}[value])
+                editor.setCurrentIndex({True: 1, False: 2}.get(value, 0))
             elif isinstance(editor, QPlainTextEdit):
                 editor.setPlainText(to_qt(value or ""))
             elif isinstance(editor, QLineEdit):
