@@ -78,8 +78,17 @@ def regex_of(cue: Cue) -> str:
 
 
 def compile_cue(cue: Cue) -> Any:
-    """The cue's pattern, compiled by ``regex`` (as ``re`` reads it, ``VERSION0``), which can stop a match that runs
-    too long (:func:`_matches`): a codebook shared by a colleague may hold ``(a+)+b``."""
+    """The cue's pattern. A ``regex`` cue is compiled by the ``regex`` module (``VERSION0``, close to ``re``; its
+    ``\\w`` also takes combining marks), which can stop a search that runs too long (:func:`_matches`): a codebook
+    shared by a colleague may hold ``(a+)+b``. Phrases and token patterns, which we write, stay with ``re``."""
+    if cue.kind != "regex":
+        try:
+            compiled = re.compile(regex_of(cue), re.IGNORECASE)
+        except re.error as exc:
+            raise ValueError(f"not a valid pattern ({exc})") from None
+        if compiled.fullmatch(""):
+            raise ValueError("the pattern matches the empty string")
+        return compiled
     import regex  # the Search dock's regular expressions use it for the same reason
 
     try:
@@ -162,10 +171,11 @@ _FOUND: dict[tuple[Cue, str], tuple[tuple[int, int, Cue], ...]] = {}
 FOUND_SIZE = 50000
 
 
-#: seconds one cue may search one statement: plenty for any pattern that does not backtrack without end (a
-#: word cue over a 1 M-character statement takes a few milliseconds), then more per character
-TIMEOUT_S = 0.25
-TIMEOUT_PER_CHAR_S = 5e-7
+#: seconds one regular-expression cue may search one statement: plenty for any pattern that does not backtrack
+#: without end (``\b(?:\w+\s+){2,5}?to\b`` over 1 M characters takes 0.3 s), then more per character; ``regex``
+#: counts the process's CPU time, so other threads busy meanwhile shorten it
+TIMEOUT_S = 1.0
+TIMEOUT_PER_CHAR_S = 2e-6
 
 #: cues stopped for running too long in this process: searched no more, and said by the caller
 stopped: set[Cue] = set()
@@ -180,10 +190,12 @@ def _matches(cue: Cue, text: str) -> tuple[tuple[int, int, Cue], ...]:
     if found is None:
         if len(_FOUND) >= FOUND_SIZE:
             _FOUND.clear()
+        pattern = compile_cached(cue)
         timeout = TIMEOUT_S + TIMEOUT_PER_CHAR_S * len(text)
         try:
-            found = tuple((m.start(), m.end(), cue) for m in compile_cached(cue).finditer(text, timeout=timeout)
-                          if m.end() > m.start())
+            found = tuple((m.start(), m.end(), cue) for m in (
+                pattern.finditer(text, timeout=timeout) if cue.kind == "regex" else pattern.finditer(text))
+                if m.end() > m.start())
         except TimeoutError:
             stopped.add(cue)
             found = ()
@@ -200,7 +212,7 @@ def stopped_message() -> str | None:
     if not stopped:
         return None
     names = ", ".join(sorted(c.name for c in stopped))
-    return (f"cue pattern(s) {names} stopped: searching one statement took longer than "
+    return (f"cue pattern(s) {names} stopped: searching one statement took more than "
             f"{TIMEOUT_S:g} s (a pattern that backtracks without end, such as (a+)+b); fix it in Labels ▸ Edit "
             "Codebook. The other cues were used")
 
