@@ -22,6 +22,8 @@ _WHOLE = re.compile(r"\s*[+-]?\d+\s*")
 def _beyond_int64(value: Any) -> bool:
     """Whether ``value`` is (a JSON integer or a text cell spelling) a whole number SQLite cannot store."""
     if isinstance(value, str) and _WHOLE.fullmatch(value):
+        if len(value.strip().lstrip("+-")) > 19:  # int() of 4 301 digits or more raises: longer than 19 is beyond
+            return True
         value = int(value)
     return isinstance(value, int) and not isinstance(value, bool) and not -cv.MAX_WHOLE - 1 <= value <= cv.MAX_WHOLE
 

@@ -58,6 +58,18 @@ def test_vars_json_with_a_huge_integer_adds_a_text_variable(tmp_path):
     assert json.loads(run_cli("export", project).stdout)["meta"]["variables"] == {"big": str(BIG)}
 
 
+def test_vars_csv_with_a_5000_digit_cell_is_text_not_a_traceback(tmp_path):
+    """int() refuses a string of 4 301 digits or more (Python's limit): the type guess must not ask it (a
+    reviewer's case)."""
+    project = _one_project(tmp_path, {})
+    src = tmp_path / "long.csv"
+    digits = "7" * 5000
+    src.write_text(f"title,serial\none,{digits}\n", encoding="utf-8")
+    result = run_cli("vars", project, src)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
+    assert json.loads(run_cli("export", project).stdout)["meta"]["variables"] == {"serial": digits}
+
+
 # -- 4. agree on a folder holding nothing to compare
 def test_agree_refuses_an_empty_folder_and_a_folder_named_like_a_project(tmp_path):
     project = _one_project(tmp_path, {})
