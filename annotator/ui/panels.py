@@ -311,6 +311,7 @@ class LabelsBar(QWidget):
             button.setToolTip(plain_tooltip(f"{label.name}: {label.description}" if label.description else label.name))
             self.buttons[label.key] = button
         self.set_counts(counts)
+        self._place()  # also with no label at all: no "»" left from the last codebook
 
     def counts_later(self, counts: dict[str, int]) -> None:
         """Show ``counts`` on the next turn of the event loop (once for all the changes meanwhile): a label key

@@ -219,3 +219,13 @@ def test_labels_toolbar_at_the_side_stacks_and_overflows_downwards(window, proje
     assert all(b.geometry().left() == shown[0].geometry().left() for b in shown)  # one column
     assert bar.more.geometry().bottom() <= bar.height()
     assert len(shown) + len(bar.hidden_labels()) == 14
+
+
+def test_a_codebook_emptied_leaves_no_more_button(window, project, qtbot):
+    """A reviewer's case: with no label left, the "»" of the last codebook stayed, over an empty menu."""
+    _add_labels(qtbot, window, NEW)
+    qtbot.wait(50)
+    bar = window.labels_bar
+    assert bar.more.isVisible()
+    bar.set_labels([], {})
+    assert not bar.more.isVisible() and bar.hidden_labels() == []
