@@ -80,6 +80,28 @@ def collector_off() -> Iterator[None]:
                 gc.enable()
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cycle-collector pass in any thread while the block runs (counted with :func:`collector_off`), nothing
+    frozen after: for a background thread's job, so that the collector never runs in that thread. A pass there frees
+    the cycles of closed windows -- Qt objects: a chart's menus -- and PySide then deletes them holding a Qt lock
+    in the job's thread and the interpreter's lock in the window's; the two waited on each other for good (seen in
+    CI: a Corpus window's job, its garbage collected in the thread while the window deleted a menu)."""
+    global _off, _was_enabled
+    with _lock:
+        if _off == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _off += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _off -= 1
+            if _off == 0 and _was_enabled:
+                gc.enable()
+
+
 def imported(name: str) -> None:
     """Import a large module (a chart library: 100 000 objects or more) with no collector pass while it loads, and
     freeze what it made (given back with the rest by the last :func:`release`). Imported in the report's thread

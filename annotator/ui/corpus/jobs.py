@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
+from annotator import gcpause
 from annotator.errors import AnnotatorError
 from annotator.store.project import Project
 from annotator.store.review_report import reader
@@ -39,7 +40,8 @@ class _Thread(QThread):
         result: Any = None
         problem = ""
         try:
-            result = self.fn(self.reader.conn)
+            with gcpause.collector_paused():  # the collector runs on the window's thread, never in this one
+                result = self.fn(self.reader.conn)
         except AnnotatorError as exc:
             problem = str(exc)
         except sqlite3.OperationalError as exc:
