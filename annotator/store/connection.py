@@ -448,7 +448,6 @@ def open_writable(path: Path) -> sqlite3.Connection:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        stamp.claim(conn, path)  # written here: a journal a copy of it writes elsewhere is never taken for its own
     except BaseException:
         conn.close()
         raise

@@ -52,7 +52,7 @@ def check_wal(path: Path) -> None:
             after: stamps.Stamp | None | bool = _identify_copy(copy, path, whole=True)
         except ProjectFileError:
             after = False  # not a project, or not whole, with it
-        if after is not False and stamps.continues(before, after, stamps.place_of(path)):  # type: ignore[arg-type]
+        if after is not False and stamps.continues(before, after):  # type: ignore[arg-type]
             return
         if after is False:  # is the file alone whole? Then the -wal is what breaks it
             _remove(copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"))

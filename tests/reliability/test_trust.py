@@ -300,21 +300,6 @@ def test_a_project_made_before_the_stamp_refuses_a_wal_that_breaks_it(tmp_path):
     refused_everywhere(project, Path(f"{project}-wal"), tmp_path)
 
 
-def test_a_wal_of_a_copy_of_the_project_is_never_applied(tmp_path):
-    """A copy keeps the project's identity, and both go on with their own writes: the copy's journal, counting more
-    writes, was taken for the project's own and replaced its work with the copy's (found by a reviewer). The
-    journal names where it was written."""
-    project = make(tmp_path / "p.sqlite")
-    copy = tmp_path / "copy" / "p.sqlite"
-    copy.parent.mkdir()
-    shutil.copyfile(project, copy)
-    with Project.open(project) as p:
-        p.add_span(1, 0, 2, "threat")
-    wal = crash_wal(copy, "[p.add_span(d.id, 0, 4, 'commitment') for d in p.documents()]")
-    shutil.copyfile(wal, f"{project}-wal")
-    refused_everywhere(project, Path(f"{project}-wal"), tmp_path)
-
-
 def test_a_stale_wal_of_the_same_project_is_never_applied(tmp_path):
     """The project's own -wal from earlier (a crash), put back beside the file after the project moved on (a synced
     folder brings the old pair back): its pages are older than the file's."""
