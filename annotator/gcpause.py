@@ -64,20 +64,12 @@ def collector_off() -> Iterator[None]:
     unless it was off before the first), and what the block made frozen as it ends (given back with the rest by the
     last :func:`release`). For a short burst of work that makes 100 000 objects or more in a background thread: the
     passes its objects set off walk them all and hold every thread meanwhile."""
-    global _off, _was_enabled
-    with _lock:
-        if _off == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _off += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            gc.freeze()
-            _off -= 1
-            if _off == 0 and _was_enabled:
-                gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            with _lock:
+                gc.freeze()  # still paused: no pass runs between the block's end and the freeze
 
 
 @contextmanager

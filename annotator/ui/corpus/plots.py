@@ -57,12 +57,21 @@ def legend_outside(chart: pg.PlotWidget) -> None:
     plot.layout.setContentsMargins(0, 0, legend.boundingRect().width() + 2 * LEGEND_GAP, 0)
 
 
-class TableChart(charts.GroupedBars):
-    """The Table tab's bars: plain axes, the legend beside them."""
+class _LegendBeside:
+    """A chart with plain axes and its legend beside the plot, placed again as the chart is resized (mixed in before
+    a :class:`charts.Chart`)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        plain_axes(self)
+        super().__init__(parent)  # type: ignore[call-arg]
+        plain_axes(self)  # type: ignore[arg-type]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)  # type: ignore[misc]
+        legend_outside(self)  # type: ignore[arg-type]
+
+
+class TableChart(_LegendBeside, charts.GroupedBars):
+    """The Table tab's bars: plain axes, the legend beside them."""
 
     def show_data(
         self,
@@ -74,18 +83,10 @@ class TableChart(charts.GroupedBars):
         super().show_data(categories, series, colours, title)
         legend_outside(self)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        legend_outside(self)
 
-
-class TimelineChart(charts.Lines):
+class TimelineChart(_LegendBeside, charts.Lines):
     """The Timeline tab's lines: plain axes, the legend beside them, and each label its own hollow marker (shape and
     size) and line style, so a label counting the same as another shows through it."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        plain_axes(self)
 
     def show_data(
         self,
@@ -102,8 +103,4 @@ class TimelineChart(charts.Lines):
             item.setSymbolSize(MARKER_SIZES[k % len(MARKER_SIZES)])
             item.setSymbolPen(pg.mkPen(colour, width=2))
             item.setSymbolBrush(pg.mkBrush(None))  # hollow: a marker over another leaves it seen
-        legend_outside(self)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
         legend_outside(self)
