@@ -17,13 +17,15 @@ import gc
 import importlib
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _lock = threading.Lock()
 _holds = 0
-_off = 0  # collector_off blocks running
+_off = 0  # collector_paused and collector_off blocks running
 _was_enabled = True
+_pending = False  # the last block ended in a background thread: the window's thread turns the collector back on
+_waker: Callable[[], None] | None = None
 
 
 def hold() -> None:
@@ -75,23 +77,66 @@ def collector_off() -> Iterator[None]:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cycle-collector pass in any thread while the block runs (counted with :func:`collector_off`), nothing
-    frozen after: for a background thread's job, so that the collector never runs in that thread. A pass there frees
-    the cycles of closed windows -- Qt objects: a chart's menus -- and PySide then deletes them holding a Qt lock
-    in the job's thread and the interpreter's lock in the window's; the two waited on each other for good (seen in
-    CI: a Corpus window's job, its garbage collected in the thread while the window deleted a menu)."""
+    frozen after: for a background thread's whole job (``ui/background.py``), so that the collector never runs in
+    that thread. A pass there frees the cycles of closed windows -- Qt objects: a chart's menus -- and PySide then
+    deletes them holding a Qt lock in the job's thread and the interpreter's lock in the window's; the two waited on
+    each other for good (seen in CI: a Corpus window's job, its garbage collected in the thread while the window
+    deleted a menu).
+
+    The last block to end in a thread other than the main one does not turn the collector back on there: the next
+    allocation of that thread (the signal that says it is done) would start the pass the block kept away. It asks
+    the window's thread to (:func:`set_waker`, :func:`settle`); with no waker set (no window), it turns it on
+    itself."""
     global _off, _was_enabled
     with _lock:
         if _off == 0:
-            _was_enabled = gc.isenabled()
+            if not _pending:  # else the block before it found the collector on, and it is not on again yet
+                _was_enabled = gc.isenabled()
             gc.disable()
         _off += 1
     try:
         yield
     finally:
-        with _lock:
-            _off -= 1
-            if _off == 0 and _was_enabled:
-                gc.enable()
+        _end_pause()
+
+
+def _end_pause() -> None:
+    global _off, _pending
+    with _lock:
+        _off -= 1
+        if _off or not _was_enabled:
+            return
+        waker = _waker
+        if waker is None or threading.current_thread() is threading.main_thread():
+            _pending = False
+            gc.enable()
+            return
+        _pending = True
+    waker()  # outside the lock: it only posts an event to the window's thread
+
+
+def set_waker(waker: Callable[[], None] | None) -> None:
+    """``waker()``, called from a background thread, must have the main (window's) thread call :func:`settle` soon;
+    None: background threads turn the collector back on themselves."""
+    global _waker
+    with _lock:
+        _waker = waker
+    if waker is None:
+        settle()
+
+
+def settle() -> None:
+    """On the main thread: the collector back on if the last paused block ended in another thread and none runs now."""
+    global _pending
+    with _lock:
+        if _pending and _off == 0:
+            _pending = False
+            gc.enable()
+
+
+def paused() -> bool:
+    """Whether a block holds the collector off, or it waits for :func:`settle` to be on again."""
+    return bool(_off or _pending)
 
 
 def imported(name: str) -> None:

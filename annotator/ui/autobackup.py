@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from annotator.errors import AnnotatorError
 from annotator.store import Project, backups
+from annotator.ui import background
 from annotator.ui.mainwindow import MainWindow
 
 #: minutes of work between two periodic backups (``ANNOTATOR_BACKUP_MINUTES`` overrides it, e.g. for tests)
@@ -101,8 +102,7 @@ class AutoBackup(QObject):
         if wait:
             work()
             return self.last if self.last_error is None else None
-        self._thread = threading.Thread(target=work, name="annotator-backup", daemon=True)
-        self._thread.start()
+        self._thread = background.thread(work, "annotator-backup")
         return None
 
     def join(self, timeout: float | None = None) -> None:

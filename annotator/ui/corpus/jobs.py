@@ -11,15 +11,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
-from annotator import gcpause
 from annotator.errors import AnnotatorError
 from annotator.store.project import Project
 from annotator.store.review_report import reader
+from annotator.ui import background
 
 
-class _Thread(QThread):
+class _Thread(background.Thread):
     finishedWith = Signal(object, str)
 
     def __init__(self, project: Project, fn: Callable[[sqlite3.Connection], Any]) -> None:
@@ -36,12 +36,11 @@ class _Thread(QThread):
             if self._open:
                 self.reader.conn.interrupt()
 
-    def run(self) -> None:
+    def work(self) -> None:
         result: Any = None
         problem = ""
         try:
-            with gcpause.collector_paused():  # the collector runs on the window's thread, never in this one
-                result = self.fn(self.reader.conn)
+            result = self.fn(self.reader.conn)
         except AnnotatorError as exc:
             problem = str(exc)
         except sqlite3.OperationalError as exc:

@@ -31,6 +31,7 @@ from annotator.formats.common import ExportOptions
 from annotator.store import connection
 from annotator.store.project import Project
 from annotator.store.transfer import export_project, import_paths
+from annotator.ui import background
 from annotator.ui.opening import hold_window_paint, open_in_turns
 from annotator.ui.text import plain
 
@@ -41,7 +42,7 @@ U = TypeVar("U")
 NEVER_BY_ITSELF_MS = 1 << 30
 
 
-class Job(QThread):
+class Job(background.Thread):
     """What the work is given: :meth:`report` its progress, :attr:`cancelled` once the user cancels."""
 
     moved = Signal(int, int, str)  # value, maximum, what is being done ("": as before)
@@ -63,7 +64,7 @@ class Job(QThread):
         self.final = True
         self.moved.emit(0, 0, label)
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             # the window's thread gets the GIL and a core while the work runs Python, and the collector's full
             # passes set off by the work's objects do not walk the window's (annotator/pacing.py, gcpause.py)

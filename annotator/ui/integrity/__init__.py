@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel
 
 from annotator.store import check, connection
+from annotator.ui import background
 from annotator.ui.text import plain, plain_tooltip
 
 
@@ -61,8 +62,7 @@ class BackgroundCheck(QObject):
                 with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
                     self.done.emit(path, problem)
 
-        self._thread = threading.Thread(target=work, name="annotator-integrity", daemon=True)
-        self._thread.start()
+        self._thread = background.thread(work, "annotator-integrity")
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:

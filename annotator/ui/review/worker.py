@@ -22,11 +22,12 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import review as store
 from annotator.store import review_index
 from annotator.store.project import Project
+from annotator.ui import background
 from annotator.ui.statusprogress import StatusProgress
 from annotator.ui.text import plain
 
 
-class _Thread(QThread):
+class _Thread(background.Thread):
     progressed = Signal(int, int)
     finishedWith = Signal(object, str)  # report or None, error message ("" when cancelled or done)
 
@@ -40,7 +41,7 @@ class _Thread(QThread):
             raise Cancelled
         self.progressed.emit(done, total)
 
-    def run(self) -> None:
+    def work(self) -> None:
         report: core.Report | None = None
         problem = ""
         try:
@@ -155,7 +156,7 @@ class ReportJob(_Job):
         self.ended.emit()
 
 
-class _LoadThread(QThread):
+class _LoadThread(background.Thread):
     progressed = Signal(int, int)
 
     def __init__(self, path: Path) -> None:
@@ -170,7 +171,7 @@ class _LoadThread(QThread):
             raise Cancelled
         self.progressed.emit(done, total)
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             self.loaded = store.ColleagueFile.load(self.path, progress=self._progress)
         except Cancelled:
@@ -218,7 +219,7 @@ def load_colleague_file(parent: QWidget, path: Path) -> tuple[store.ColleagueFil
     return loaded, worker.problem
 
 
-class _IndexThread(QThread):
+class _IndexThread(background.Thread):
     batch = Signal(object)  # a review_index.Batch
     failed = Signal(str)
 
@@ -231,7 +232,7 @@ class _IndexThread(QThread):
         pacing.pace()  # asked between statements and, in the whole check, every few thousand SQLite steps
         return self.cancelled or self.isInterruptionRequested()
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             with pacing.paced():  # the window's thread gets the GIL while the rows are read (annotator/pacing.py)
                 review_index.walk(self._reader, self._file, self._start, self.batch.emit, self._stop)

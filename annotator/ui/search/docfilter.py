@@ -20,11 +20,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from annotator.errors import AnnotatorError
 from annotator.store import listing, search, search_index
 from annotator.store.connection import user_problem
+from annotator.ui import background
 
 #: the matches listed on the window's thread before the rest (a screenful is 20-60 rows; a listing page is 256)
 FIRST_PAGE = listing.PAGE
@@ -33,7 +34,7 @@ FIRST_PAGE = listing.PAGE
 AT_ONCE = 5_000
 
 
-class FilterThread(QThread):
+class FilterThread(background.Thread):
     listed = Signal(int, object, str)  # generation, the ids (ascending; None after a problem), the problem
 
     def __init__(self, path: Path, status: str | None, text: str, generation: int) -> None:
@@ -49,7 +50,7 @@ class FilterThread(QThread):
             with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
                 conn.interrupt()
 
-    def run(self) -> None:
+    def work(self) -> None:
         ids: list[int] | None = None
         problem = ""
         try:

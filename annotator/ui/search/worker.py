@@ -27,13 +27,14 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 
 from annotator import gcpause, pacing
 from annotator.core.search.query import Query
 from annotator.errors import AnnotatorError
 from annotator.store import search
 from annotator.store.connection import user_problem
+from annotator.ui import background
 
 #: a search shows at most this many hits (a word in every statement would otherwise fill memory)
 MAX_HITS = 100_000
@@ -49,7 +50,7 @@ TURN = QEvent.Type(QEvent.registerEventType())
 _LOW = Qt.EventPriority.LowEventPriority.value
 
 
-class SearchThread(QThread):
+class SearchThread(background.Thread):
     found = Signal(int, object)  # generation, list[tuple] (each a Hit as a plain tuple)
     progressed = Signal(int, int, int)  # generation, statements read, of
     ended = Signal(int, str, bool)  # generation, problem ("" if none), stopped at MAX_HITS
@@ -103,7 +104,7 @@ class SearchThread(QThread):
             with contextlib.suppress(sqlite3.ProgrammingError):  # closed meanwhile
                 conn.interrupt()  # a long statement inside SQLite stops now
 
-    def run(self) -> None:
+    def work(self) -> None:
         problem, truncated, count = "", False, 0
         gcpause.hold()  # the window's objects out of the collector's full passes, which would hold both threads
         pacing.switch_quickly()  # a window's call into Python during a turn waits 0.5 ms for the GIL, not 5

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from annotator import gcpause, pacing
 from annotator.core.suggest import batch
+from annotator.ui import background
 
 DEBOUNCE_MS = 800
 #: statements per corpus batch (about a second of suggesting at 2 000 characters a statement)
@@ -69,7 +70,7 @@ def _end_running() -> None:
     _RUNNING.clear()
 
 
-class _Thread(QThread):
+class _Thread(background.Thread):
     def __init__(self, kind: str, request: dict[str, Any], generation: int, threshold: float = 0.5) -> None:
         super().__init__()
         self.kind = kind
@@ -80,7 +81,7 @@ class _Thread(QThread):
         self.error: str | None = None
         self.cancel = threading.Event()
 
-    def run(self) -> None:  # the worker thread: no Qt widget, no project connection here
+    def work(self) -> None:  # the worker thread: no Qt widget, no project connection here
         try:
             # only the answer's bytes here: its frames are decoded on the window's thread, a few a turn of its
             # event loop (:meth:`Retrainer._decode`). Decoded here, this thread held the interpreter's lock while it
