@@ -17,8 +17,9 @@ An *export* (jsonl, doccano, brat, text) is read through the format readers, whi
 from __future__ import annotations
 
 import sqlite3
+import time
 import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from annotator import formats, pacing
 from annotator.core import review as core
 from annotator.core.model import Label
 from annotator.core.text import sha256_text
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import connection, readonly
 from annotator.store.colleague_rows import Rows, check_bounds, connect_read_only
 from annotator.store.project import Project
@@ -175,7 +176,7 @@ class ColleagueFile:
             if (connection.wal_pending(path) or readonly._version_of(path) < READ_IN_PLACE_FROM) or small:
                 # the whole file checked before any read (and a private copy where it must be): as any read-only
                 # open of a colleague's file
-                with Project.open(path, readonly=True) as probe:
+                with Project.open(path, readonly=True, cancelled=_asking(step)) as probe:
                     workdir = probe._workdir
                     probe._workdir = None  # ours now: removed when this file is closed
                     target = str(workdir / "project.sqlite") if workdir is not None else \
@@ -392,3 +393,24 @@ class ColleagueFile:
         # in the review's thread: freed a slice at a time (at once, the window waited 25-30 ms for the GIL)
         pacing.drop(mine, by_title, mine_shas, paired, theirs_by_sha)
         return found
+
+
+def _asking(step: core.Progress, every: float = 0.05) -> Callable[[], bool]:
+    """``cancelled()`` for a check that asks every few thousand SQLite steps, from a ``progress`` that raises
+    ``Cancelled`` once the user cancels: it is told (0, 4), the step the check is part of, at most every ``every``
+    seconds."""
+    last = [0.0]
+
+    def cancelled() -> bool:
+        now = time.monotonic()
+        if now - last[0] < every:
+            return False
+        last[0] = now
+        try:
+            step(0, 4)
+        except Cancelled:
+            return True
+        return False
+
+    return cancelled
+

@@ -104,13 +104,15 @@ class Project:
         trusted: bool = False,
         user: str | None = None,
         populate: Iterable[IncomingDocument] | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Project:
         """Open a project file.
 
         ``create``: make it (atomically) if it does not exist, filled with ``populate`` documents if given.
         ``readonly``: never migrated, written, checkpointed or touched; a colleague's file by default (bounded
         checks, nothing left beside it), or with ``trusted`` the user's own project read by a command while a
-        window may be editing it (SQLite's shared locks, one consistent snapshot).
+        window may be editing it (SQLite's shared locks, one consistent snapshot). A read-only open's checks stop
+        (``errors.Cancelled``) once ``cancelled()``.
         """
         path = Path(path)
         user = user or default_user()
@@ -119,7 +121,7 @@ class Project:
                 if not path.exists():
                     raise ProjectFileError(f"no such project: {path}")
                 stamp = readonly_open.file_stamp(path)
-                conn, workdir, immutable = readonly_open.open_readonly(path, trusted=trusted)
+                conn, workdir, immutable = readonly_open.open_readonly(path, trusted=trusted, cancelled=cancelled)
                 project = cls(conn, path, True, user, workdir, trusted_read=trusted)
                 project._stamp = stamp if immutable else None
                 return project

@@ -63,15 +63,21 @@ def open_readonly(path: Path, trusted: bool = False,
     here = _open_here(path)
     if here and not trusted:
         raise ProjectFileError(f"{path} is your own project, open in this window; open a colleague's file")
-    if not here:  # a colleague's -wal too: read with another project's, their file would be that mix
-        check_wal(path)
-    # immutable: no locks and nothing created beside the file. For the user's own project only when nobody can
-    # be writing it (a read-only folder, where SQLite could not make its -shm anyway)
-    immutable = not here and (not trusted or not writable(path) or not (
-        os.path.exists(f"{path}-wal") and os.path.exists(f"{path}-shm")))
-    if not here and ((immutable and wal_pending(path)) or _version_of(path) < schema.SCHEMA_VERSION):
-        conn, workdir = _open_private_copy(path, trusted, cancelled)
-        return conn, workdir, False
+    # a colleague's -wal too: read with another project's, their file would be that mix. The pair checked is
+    # kept, and read if a private copy is needed: copied once
+    checked = None if here else check_wal(path, cancelled, keep=True)
+    try:
+        # immutable: no locks and nothing created beside the file. For the user's own project only when nobody
+        # can be writing it (a read-only folder, where SQLite could not make its -shm anyway)
+        immutable = not here and (not trusted or not writable(path) or not (
+            os.path.exists(f"{path}-wal") and os.path.exists(f"{path}-shm")))
+        if not here and ((immutable and wal_pending(path)) or _version_of(path) < schema.SCHEMA_VERSION):
+            conn, workdir = _open_private_copy(path, trusted, cancelled, checked)
+            checked = None  # the copy's now
+            return conn, workdir, False
+    finally:
+        if checked is not None:
+            shutil.rmtree(checked, ignore_errors=True)
     uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     conn = _connect(uri, uri=True)
     try:
@@ -96,15 +102,16 @@ def _version_of(path: Path) -> int:
         raise ProjectFileError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
-def _open_private_copy(path: Path, trusted: bool,
-                       cancelled: Callable[[], bool] | None = None) -> tuple[sqlite3.Connection, Path]:
-    workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
+def _open_private_copy(path: Path, trusted: bool, cancelled: Callable[[], bool] | None = None,
+                       checked: Path | None = None) -> tuple[sqlite3.Connection, Path]:
+    """``checked``: a private folder ``check_wal`` left, whose copy of the pair is read instead of a new one."""
+    workdir = checked or Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers
     try:
         copy = workdir / "project.sqlite"
-        shutil.copyfile(path, copy)
-        wal = Path(f"{path}-wal")
-        if wal_pending(path):
-            shutil.copyfile(wal, Path(f"{copy}-wal"))
+        if checked is None:
+            shutil.copyfile(path, copy)
+            if wal_pending(path):
+                shutil.copyfile(Path(f"{path}-wal"), Path(f"{copy}-wal"))
         conn = _connect(copy)
         try:
             try:

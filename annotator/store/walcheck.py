@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator import inuse, leftovers
@@ -31,11 +32,16 @@ def wal_live(path: Path) -> bool:
     return False
 
 
-def check_wal(path: Path) -> None:
-    """Refuse a ``-wal`` beside the project that is not the project's; see the module docstring."""
+def check_wal(path: Path, cancelled: Callable[[], bool] | None = None, keep: bool = False) -> Path | None:
+    """Refuse a ``-wal`` beside the project that is not the project's; see the module docstring. The check's
+    ``integrity_check`` is bounded by the file's size (``connection.budget_for``: a file made to stall it is refused)
+    and stops (``errors.Cancelled``) once ``cancelled()``. ``keep``: return the private folder whose
+    ``project.sqlite`` is the pair checked, for the caller to read (a colleague's file: copied once, not twice) and
+    remove; None when there was nothing to check."""
     if not connection.wal_pending(path) or inuse.open_project_of(path) is not None or wal_live(path):
-        return
+        return None
     workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
+    kept = False
     try:
         copy = workdir / "project.sqlite"
         shutil.copyfile(path, copy)
@@ -47,27 +53,30 @@ def check_wal(path: Path) -> None:
         try:
             shutil.copyfile(f"{path}-wal", f"{copy}-wal")
         except FileNotFoundError:  # its connection closed meanwhile and folded it into the project: none left
-            return
+            return None
         try:
-            after: stamps.Stamp | None | bool = _identify_copy(copy, path, whole=True)
+            after: stamps.Stamp | None | bool = _identify_copy(copy, path, whole=True, cancelled=cancelled)
         except ProjectFileError:
             after = False  # not a project, or not whole, with it
         if after is not False and stamps.continues(before, after):  # type: ignore[arg-type]
-            return
+            kept = keep
+            return workdir if keep else None
         if after is False:  # is the file alone whole? Then the -wal is what breaks it
             _remove(copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"))
             shutil.copyfile(path, copy)
-            _identify_copy(copy, path, whole=True)  # the file's own damage, said as without a -wal
+            _identify_copy(copy, path, whole=True, cancelled=cancelled)  # the file's own damage, as without a -wal
         raise ProjectFileError(
             f"{path.name}-wal beside {path} is not this project's journal (it would replace the project with "
             f"other data); nothing was changed. Move {path.name}-wal out of the folder to open the project as "
             "it was last saved in full, or restore a backup"
         )
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _identify_copy(copy: Path, shown: Path, whole: bool = False) -> stamps.Stamp | None:
+def _identify_copy(copy: Path, shown: Path, whole: bool = False,
+                   cancelled: Callable[[], bool] | None = None) -> stamps.Stamp | None:
     """The private copy is a project (its identity), and its stamp; ``whole``: and SQLite's ``integrity_check``
     finds nothing, which compares every index with its table. A ``-wal`` of another project of this version, or of
     this one at another time, keeps our schema, and ``quick_check`` passes the mix (tried with a project made from
@@ -78,7 +87,9 @@ def _identify_copy(copy: Path, shown: Path, whole: bool = False) -> stamps.Stamp
         with translated("open", shown):
             check_identity(conn, shown)
             if whole:
-                sqlite_check(conn, shown, whole=True)
+                budget = connection.budget_for(copy) + connection.budget_for(Path(f"{copy}-wal"))
+                with connection.bounded(conn, budget, shown, cancelled):
+                    sqlite_check(conn, shown, whole=True)
             return stamps.read(conn)
     finally:
         conn.close()
