@@ -115,14 +115,15 @@ def _end_pause() -> None:
     waker()  # outside the lock: it only posts an event to the window's thread
 
 
-def set_waker(waker: Callable[[], None] | None) -> None:
+def set_waker(waker: Callable[[], None] | None) -> Callable[[], None] | None:
     """``waker()``, called from a background thread, must have the main (window's) thread call :func:`settle` soon;
-    None: background threads turn the collector back on themselves."""
+    None: background threads turn the collector back on themselves. Returns the waker before."""
     global _waker
     with _lock:
-        _waker = waker
+        before, _waker = _waker, waker
     if waker is None:
         settle()
+    return before
 
 
 def settle() -> None:

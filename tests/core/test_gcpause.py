@@ -141,3 +141,34 @@ def test_the_collector_stays_off_until_the_last_of_two_overlapping_blocks_ends()
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_a_block_ending_in_another_thread_leaves_the_collector_to_the_main_thread():
+    """With a waker (the window), the last paused block ending in a background thread does not turn the collector
+    on there: the thread's next allocation would start a pass in it. The main thread does, on :func:`settle`; a
+    block the main thread starts meanwhile keeps it off, and turns it on as it ends."""
+    woken: list[str] = []
+    before = gcpause.set_waker(lambda: woken.append(threading.current_thread().name))
+    try:
+        def job() -> None:
+            with gcpause.collector_paused():
+                pass
+
+        thread = threading.Thread(target=job, name="job")
+        thread.start()
+        thread.join()
+        assert woken == ["job"] and not gc.isenabled() and gcpause.paused()
+        with gcpause.collector_off():  # the main thread's own block before the settle
+            assert not gc.isenabled()
+        assert gc.isenabled() and not gcpause.paused()
+        gcpause.settle()  # late: nothing left to do
+        assert gc.isenabled()
+        thread = threading.Thread(target=job, name="job")
+        thread.start()
+        thread.join()
+        gcpause.settle()
+        assert gc.isenabled() and not gcpause.paused()
+    finally:
+        gcpause.set_waker(before)
+        gc.enable()
+        gc.unfreeze()
