@@ -41,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     from annotator import format_names as formats  # the names only: the readers are imported when used
     from annotator.format_names import OFFSET_UNITS
 
-    offsets_help = "offset unit of doccano (default utf16, as its editor counts) and labelstudio (default codepoints)"
+    offsets_help = (
+        "offset unit of doccano (export default utf16, as its editor counts; import default: the unit the file shows)"
+        " and labelstudio (default codepoints)"
+    )
     p.add_argument("--format", choices=formats.IMPORT_FORMATS, help="read every file as this (default: by each file)")
     p.add_argument("--offsets", choices=OFFSET_UNITS, help=offsets_help)
 

@@ -11,14 +11,17 @@ Read, one object per line (``.jsonl``) or a JSON array of the same objects (docc
 file holding one object is read as one document):
 
 - spans under ``"label"`` (doccano ≥ 1.0), ``"labels"`` (doccano 0.x) or ``"entities"`` (the relation-extraction
-  export), each either ``[start, end, "label"]`` or ``{"start_offset", "end_offset", "label"}``; ``relations`` are
+  export), each either ``[start, end, "label"]`` or ``{"start_offset", "end_offset", "label"}`` (with a span's
+  ``"text"``, when given, checked against the text it marks); ``relations`` are
   not spans and are counted in the import report instead;
 - the text under ``"text"`` (or ``"data"``, which some doccano 1.x exports used).
 
-Offsets count UTF-16 code units both ways, as doccano's editor does (JavaScript string indices; doccano issue
-#2290): a character beyond U+FFFF such as an emoji counts two. ``offsets="codepoints"`` (``--offsets codepoints``)
-reads and writes code points instead, for files made by scripts that count Python ``str`` indices. The text is
-stored verbatim, so the offsets stay valid.
+The export writes offsets in UTF-16 code units, as doccano's editor counts them (JavaScript string indices;
+doccano issue #2290): a character beyond U+FFFF such as an emoji counts two. ``offsets="codepoints"``
+(``--offsets codepoints``) writes Python ``str`` indices instead. The import reads a file in the counting the file
+shows (UTF-16 code units, code points or grapheme clusters; :mod:`annotator.formats.counting`), and says so when
+it is not UTF-16 units; ``offsets`` given reads it in that counting only. The text is stored verbatim, so the
+offsets stay valid.
 
 Document-level labels (a text-classification project's ``"label": ["positive"]``, or ``cats``) cannot be held by
 a project, which holds spans: they are counted and named in the import report, never dropped silently.
@@ -34,7 +37,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
+from annotator.core.model import Document, IncomingDocument, ReadResult, Span
+from annotator.core.text import storable_problem
 from annotator.formats.common import (
     ExportOptions,
     Problems,
@@ -42,10 +46,12 @@ from annotator.formats.common import (
     check_span,
     dumps_line,
     has_overlap,
+    is_int,
     json_entries,
     read_bytes,
     text_problem,
 )
+from annotator.formats.counting import Entry, RawSpan, choose
 
 #: where doccano puts the spans, newest first
 SPAN_KEYS = ("label", "labels", "entities")
@@ -79,12 +85,13 @@ def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options:
     return n
 
 
-def read(path: Path, offsets: str = "utf16") -> ReadResult:
-    """A doccano JSONL file, or a ``.json`` array of the same objects; rejected whole on any bad line or item."""
+def read(path: Path, offsets: str | None = None) -> ReadResult:
+    """A doccano JSONL file, or a ``.json`` array of the same objects; rejected whole on any bad line or item.
+    ``offsets`` (``utf16``/``codepoints``) is the counting of the file's offsets; None: the one the file shows."""
     data = read_bytes(path)
     problems = Problems(path)
     entries = list(json_entries(data, path, problems))
-    docs: list[IncomingDocument] = []
+    parsed: list[tuple[str, Entry]] = []  # (title, the line's text and raw spans)
     relations = 0
     doc_labels: dict[str, int] = {}
     for where, number, obj in entries:
@@ -92,7 +99,7 @@ def read(path: Path, offsets: str = "utf16") -> ReadResult:
             problems.add(where, f"expected a JSON object, got {_kind(obj)}")
             continue
         try:
-            docs.append(document_from(obj, path, number, offsets, doc_labels))
+            parsed.append(parse(obj, path, where, number, doc_labels))
         except ValueError as exc:
             problems.add(where, str(exc))
             continue
@@ -100,8 +107,22 @@ def read(path: Path, offsets: str = "utf16") -> ReadResult:
             relations += len(obj["relations"])
     if not entries and not problems.count:
         problems.add("file", "no documents (the file is empty)")
+    choice = choose([entry for _, entry in parsed], path.name, offsets)
+    for where, message in choice.problems:
+        problems.add(where, message)
     problems.raise_if_any()
-    notes = [f"{path.name}: {relations} doccano relation(s) not imported (only spans are)"] if relations else []
+    docs = [
+        IncomingDocument(
+            text=entry.text,
+            title=title,
+            source=path.name,
+            spans=[check_span(entry.text, s, e, raw.label) for raw, (s, e) in zip(entry.spans, pairs, strict=True)],
+        )
+        for (title, entry), pairs in zip(parsed, choice.spans, strict=True)
+    ]
+    notes = list(choice.notes)
+    if relations:
+        notes.append(f"{path.name}: {relations} doccano relation(s) not imported (only spans are)")
     return ReadResult(docs, notes=notes, doc_labels=doc_labels)
 
 
@@ -109,11 +130,11 @@ def _kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def document_from(
-    obj: dict[str, Any], path: Path, number: int, offsets: str = "utf16", doc_labels: dict[str, int] | None = None
-) -> IncomingDocument:
-    """One doccano object → a validated document; raises ValueError naming the first problem. Document-level
-    labels are counted into ``doc_labels``."""
+def parse(
+    obj: dict[str, Any], path: Path, where: str, number: int, doc_labels: dict[str, int] | None = None
+) -> tuple[str, Entry]:
+    """One doccano object → (title, its text and raw spans, checked but for the counting of their offsets);
+    raises ValueError naming the first problem. Document-level labels are counted into ``doc_labels``."""
     if "text" not in obj and "data" not in obj:
         raise ValueError(
             "no 'text' key (doccano's default text column); found keys "
@@ -125,7 +146,6 @@ def document_from(
     if problem:
         raise ValueError(problem)
     assert isinstance(text, str)
-    units = Utf16Offsets(text) if offsets == "utf16" else None
     spans = []
     labels_here: list[str] = []
     for key, raw_spans in _span_lists(obj):
@@ -133,7 +153,7 @@ def document_from(
             if isinstance(raw, str) and key in ("label", "labels"):
                 labels_here.append(raw)  # text classification: a label of the whole document
             else:
-                spans.append(_span(text, raw, key, i, units))
+                spans.append(_span(raw, key, i))
     cats = obj.get("cats")
     if isinstance(cats, dict):
         labels_here += [str(k) for k, v in cats.items() if isinstance(v, (int, float)) and v >= 0.5]
@@ -146,7 +166,7 @@ def document_from(
         if (isinstance(doc_id, int) and not isinstance(doc_id, bool)) or (isinstance(doc_id, str) and doc_id.strip())
         else number
     )
-    return IncomingDocument(text=text, title=f"{path.stem} #{name}", source=path.name, spans=spans)
+    return f"{path.stem} #{name}", Entry(where, text, spans)
 
 
 def _span_lists(obj: dict[str, Any]) -> list[tuple[str, list[Any]]]:
@@ -166,19 +186,28 @@ def _span_lists(obj: dict[str, Any]) -> list[tuple[str, list[Any]]]:
     return found
 
 
-def _span(text: str, raw: Any, key: str, i: int, units: Utf16Offsets | None = None) -> IncomingSpan:
+def _span(raw: Any, key: str, i: int) -> RawSpan:
+    """One span with everything checked that does not depend on how its offsets count."""
     where = f"{key}[{i - 1}]"
+    span_text = None
     if isinstance(raw, dict):
         start, end, label = raw.get("start_offset"), raw.get("end_offset"), raw.get("label")
         if start is None and end is None:
             start, end = raw.get("start"), raw.get("end")
+        span_text = raw.get("text")
+        if span_text is not None and not isinstance(span_text, str):
+            raise ValueError(f"{where}: the span's 'text' must be a string, got {_kind(span_text)}")
     elif isinstance(raw, list) and len(raw) == 3:
         start, end, label = raw
     else:
         raise ValueError(f"{where}: expected [start, end, label] or an object with start_offset, end_offset, label")
-    try:
-        if units is not None:
-            start, end = units.to_codepoints(start), units.to_codepoints(end)
-        return check_span(text, start, end, label)
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+    if not is_int(start) or not is_int(end):
+        raise ValueError(f"{where}: start and end must be integers, got {start!r} and {end!r}")
+    if not 0 <= start < end:
+        raise ValueError(f"{where}: span {start}-{end} is empty or starts before the text")
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError(f"{where}: the label must be a non-empty string, got {label!r}")
+    bad = storable_problem(label)
+    if bad:
+        raise ValueError(f"{where}: {bad}")
+    return RawSpan(where, start, end, label, span_text)

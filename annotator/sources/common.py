@@ -67,6 +67,38 @@ def tidy(text: str) -> str:
     return _BLANKS.sub("\n\n", text).strip("\n")
 
 
+#: "Microsoft Word - statement.docx": the title a PDF printed from an Office file gets, the file's name after it
+_OFFICE_PRINT = re.compile(r"^microsoft\s+(?:office\s+)?(?:word|excel|powerpoint|publisher)\s*-\s*", re.IGNORECASE)
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|dotx?|rtf|odt|pdf|txt|pptx?|xlsx?|html?|indd|pages|wpd)$", re.IGNORECASE)
+#: titles that authoring tools fill in by themselves: they name no statement
+_PLACEHOLDER = re.compile(
+    r"^(?:untitled|untitled document|document|new document|doc|microsoft word document|word document|title|"
+    r"no title|notitle|print|pdf|slide|powerpoint presentation|presentation|page|blank|template|normal|draft|"
+    r"none|null|unknown|n/?a|test|(?:document|title|page|slide)\s*(?:title|name|here)?)"
+    r"[\s_\-.#()]*\d*[\s_\-.()]*$",
+    re.IGNORECASE,
+)
+
+
+def meaningful_title(raw: str) -> str:
+    """The title a file's properties state, or "" when it names nothing: empty, a placeholder an authoring tool
+    filled in ("Untitled", "Document1", "PowerPoint Presentation"), or a bare file name such as the "Microsoft
+    Word - x.doc" of a PDF printed from Word (whose file name part is kept when it reads as words: "Microsoft Word -
+    Joint Statement.docx" is "Joint Statement")."""
+    title = " ".join(raw.replace("\x00", " ").split())
+    printed = _OFFICE_PRINT.match(title)
+    if printed:
+        title = title[printed.end() :]
+    if printed or _FILE_EXTENSION.search(title):
+        title = re.split(r"[\\/]", title)[-1]  # "C:\\Users\\kim\\statement.docx": the file's name only
+        title = _FILE_EXTENSION.sub("", title).strip()
+        if " " not in title:  # "x", "JS_2023-10-26_final": a file's name, not a title
+            return ""
+    if sum(ch.isalpha() for ch in title) < 2 or _PLACEHOLDER.match(title):
+        return ""
+    return title
+
+
 def document(path: Path, data: bytes, text: str, extractor: str, version: str, **fields: str) -> ReadResult:
     """One statement read from a published form, with its provenance; refused when no text is left."""
     if not text.strip():

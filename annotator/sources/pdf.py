@@ -17,7 +17,7 @@ from typing import Any
 from annotator.core.model import ReadResult
 from annotator.errors import FormatError
 from annotator.sources import MAX_FILE_BYTES, webtext
-from annotator.sources.common import document, file_bytes, tidy, wrong_type
+from annotator.sources.common import document, file_bytes, meaningful_title, tidy, wrong_type
 
 #: pypdf reports what it repairs through logging ("EOF marker not found"): the import's one line says what matters,
 #: so nothing reaches a terminal through logging's last-resort handler
@@ -46,8 +46,7 @@ def read(path: Path) -> ReadResult:
         if len(reader.pages) > MAX_PAGES:
             raise FormatError(f"{path}: the PDF has {len(reader.pages)} pages (at most {MAX_PAGES})")
         pages = [page.extract_text(extraction_mode="plain") or "" for page in reader.pages]
-        info: Any = reader.metadata or {}
-        title = str(info.get("/Title") or "").strip().strip("\x00")
+        title = _title(reader)
     except FormatError:
         raise
     except (FileNotDecryptedError, DependencyError):
@@ -57,11 +56,30 @@ def read(path: Path) -> ReadResult:
     text = join_pages(pages)
     if not text.strip():
         raise FormatError(f"{path}: the PDF has no text layer (a scanned image?); run OCR on it first")
-    if title.lower().startswith(("microsoft word - ", "untitled")) or title.lower().endswith((".doc", ".docx")):
-        title = ""
     header = webtext.clean(text)
     return document(path, data, text, EXTRACTOR, pypdf.__version__,
                     title=title or (header.title if header.date else ""), date=header.date, issuer=header.issuer)
+
+
+def _title(reader: Any) -> str:
+    """The title the file's properties state: the document information's /Title, else the XMP metadata's
+    ``dc:title`` (PDF 2.0 keeps only that), when it names something (:func:`common.meaningful_title`)."""
+    try:
+        info = reader.metadata
+        raw = info.title if info is not None else None  # resolved when indirect; None when absent
+    except Exception:  # damaged properties state no title; the text is still read
+        raw = None
+    title = meaningful_title(raw) if isinstance(raw, str) else ""
+    if not title:
+        try:
+            xmp = reader.xmp_metadata
+            titles = (xmp.dc_title or {}) if xmp is not None else {}
+        except Exception:  # a damaged XMP packet states nothing
+            titles = {}
+        if isinstance(titles, dict):
+            found = [titles.get("x-default"), *titles.values()]
+            title = next((t for t in (meaningful_title(v) for v in found if isinstance(v, str)) if t), "")
+    return title
 
 
 def _opens_without_password(reader) -> bool:  # type: ignore[no-untyped-def]

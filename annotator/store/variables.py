@@ -15,6 +15,7 @@ from typing import Any
 
 from annotator.core import variables as cv
 from annotator.core.model import Provenance
+from annotator.core.urls import parse_url
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
 from annotator.store import search_index
@@ -111,6 +112,17 @@ def check_value(conn: sqlite3.Connection, name: str, raw: Any) -> Any:
         return cv.parse_value(row[0], raw)
     except ValueError as exc:
         raise AnnotatorError(f"{name}: {exc}") from None
+
+
+def check_entry(conn: sqlite3.Connection, name: str, raw: Any) -> Any:
+    """What a user typed for variable ``name``, parsed as :func:`check_value` does, and a URL held to be an http(s)
+    or file: address, trimmed (``core/urls.py``). Files and undo keep any URL text a statement already has."""
+    if name == "url":
+        try:
+            raw = parse_url(raw)
+        except ValueError as exc:
+            raise AnnotatorError(f"{name}: {exc}") from None
+    return check_value(conn, name, raw)
 
 
 def _write_value(conn: sqlite3.Connection, doc_id: int, name: str, value: Any) -> None:

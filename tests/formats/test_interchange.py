@@ -159,9 +159,16 @@ def test_doccano_offsets_are_utf16_both_ways_on_astral_text(tmp_path):
     assert result.returncode == 0, result.stderr
     with Project.open(tmp_path / "q.sqlite") as q:
         assert spans_by_text(q)[text] == [(start, end, "call", "")]
-    # the default (utf16) refuses an offset inside an emoji's surrogate pair, saying what to do
+    # an offset inside an emoji's surrogate pair shows the file counts code points: read so, and said, naming the
+    # line and how to read it otherwise; with --offsets utf16 it is refused, saying what to do
     bad = write_lines(tmp_path / "bad.jsonl", [{"id": 1, "text": text, "label": [[1, 3, "call"]]}])
     result = run_cli("import", tmp_path / "r.sqlite", bad)
+    said = result.stdout + result.stderr
+    assert result.returncode == 0 and b"offsets read as code points" in said and b"line 1" in said
+    assert b"--offsets utf16" in said
+    with Project.open(tmp_path / "r.sqlite") as r:
+        assert spans_by_text(r)[text] == [(1, 3, "call", "")]
+    result = run_cli("import", tmp_path / "s.sqlite", bad, "--offsets", "utf16")
     assert result.returncode == 1 and b"--offsets codepoints" in result.stderr
     out = run_cli("export", tmp_path / "p.sqlite", "--format", "doccano", "--offsets", "codepoints")
     assert json.loads(out.stdout)["label"][0] == [start, end, "call"]
@@ -176,7 +183,8 @@ def test_doccano_utf16_round_trip_on_hostile_text(tmp_path_factory, case):
         tmp / "in.jsonl", [{"text": text, "label": [[u16(text, s), u16(text, e), lb] for s, e, lb in spans]}]
     )
     with Project.open(tmp / "p.sqlite", create=True) as p:
-        report = import_paths(p, [src])
+        # random spans can look like code points as much as UTF-16 units, so the unit is named here
+        report = import_paths(p, [src], offsets="utf16")
         assert not report.rejected, report.rejected
         got = [(s, e, lb) for s, e, lb, _ in spans_by_text(p)[text]]
         assert sorted(got) == sorted(set(spans)) or sorted(got) == sorted(spans)

@@ -212,15 +212,20 @@ class PropertiesController(QObject):
     def edit(self, doc_id: int, name: str, raw: Any) -> None:
         project = self.session.project
         try:
-            value = sv.check_value(project.conn, name, raw)
+            value = sv.check_entry(project.conn, name, raw)
         except AnnotatorError as exc:
-            self.panel.refuse(name, str(exc))
+            if name == "url":  # kept as typed, marked, to be corrected
+                self.panel.mark(name, str(exc))
+            else:
+                self.panel.refuse(name, str(exc))
             return
         try:
             before = sv.fields(project, doc_id).get(name)
         except AnnotatorError:  # the statement is gone (another project opened)
             return
         if value == before or (value in ("", None) and before in ("", None)):
+            if doc_id == self.panel.doc_id:
+                self.panel.settle(name)  # typed with spaces around, or marked and typed back: the saved value
             return
         command = commands.SetValue(self, doc_id, name, before, value)
         if not self.session.push(command):

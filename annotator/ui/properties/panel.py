@@ -24,9 +24,11 @@ from annotator.core import variables as cv
 from annotator.core.model import Provenance
 from annotator.core.variables import Variable
 from annotator.store.variables import Fields
-from annotator.ui.text import from_qt, plain, to_qt
+from annotator.ui.text import from_qt, plain, plain_tooltip, to_qt
 
 PLACEHOLDERS = {"date": "YYYY-MM-DD", "number": "a number", "text": "", "url": "https://…"}
+#: a field holding what cannot be saved, as the Documents filters mark a date that is not one (columns.py)
+INVALID_STYLE = "QLineEdit { color: #b00020; border: 1px solid #b00020; }"
 
 
 class MemoEdit(QPlainTextEdit):
@@ -168,6 +170,10 @@ class PropertiesPanel(QWidget):
     def _show(self, name: str, value: Any) -> None:
         self.shown[name] = value
         editor = self.editors[name]
+        if editor.property("invalid"):
+            editor.setProperty("invalid", False)
+            editor.setStyleSheet("")
+            editor.setToolTip("")
         editor.blockSignals(True)
         try:
             if isinstance(editor, QComboBox):
@@ -193,6 +199,8 @@ class PropertiesPanel(QWidget):
         raw = self.value_of(name)
         shown = self.shown.get(name)
         if raw == cv.display(self.types[name], shown) or raw == shown or (raw in ("", None) and shown in ("", None)):
+            if self.editors[name].property("invalid"):  # marked, then typed back to the saved value
+                self.settle(name)
             return
         self.edited.emit(self.doc_id, name, raw)
 
@@ -200,3 +208,18 @@ class PropertiesPanel(QWidget):
         """A value that cannot be saved: say why and show the saved value again."""
         self._show(name, self.shown.get(name))
         self.message.setText(to_qt(message))
+
+    def mark(self, name: str, message: str) -> None:
+        """A value that cannot be saved, kept as typed so it can be corrected (a typo in a long URL is fixed, not
+        typed again): the field marked red with the reason in its tooltip, and the reason below the fields. Nothing
+        is saved; the mark goes when a value is saved or another statement is shown."""
+        editor = self.editors[name]
+        editor.setProperty("invalid", True)
+        editor.setStyleSheet(INVALID_STYLE)
+        editor.setToolTip(plain_tooltip(message))
+        self.message.setText(to_qt(message))
+
+    def settle(self, name: str) -> None:
+        """The saved value shown again (``  https://x `` typed over ``https://x``: saved as it was, shown trimmed)."""
+        self._show(name, self.shown.get(name))
+        self.message.clear()

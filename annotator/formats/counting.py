@@ -1,0 +1,312 @@
+"""How a doccano file counts its offsets, decided by what the file shows (README, ``doccano``).
+
+Our spans count code points (DESIGN.md §2.1). doccano's editor counted UTF-16 code units (JavaScript string
+indices: an emoji is two), doccano's Python side and the scripts around it count code points, and a few tools count
+grapheme clusters (what a reader sees as one character: ``👩‍👩‍👧``, ``é`` written as ``e`` + accent, a CRLF). On
+text without characters beyond U+FFFF, combining sequences or CRLF the three agree; where they differ, the file
+decides:
+
+1. A counting *fits* a file when every span of every line is valid under it: inside the text, not between the two
+   UTF-16 units of one character, and marking exactly the span's own ``text`` where a span carries one.
+2. When no counting fits, the file is refused whole, naming each bad line, what is wrong there, and the counting the
+   line would fit (a file whose lines fit different countings is named as such).
+3. When several fit and mark different text, each reading is scored by the span edges no annotator makes: an edge
+   inside a word or inside a character (between a letter and its accent, inside an emoji sequence, between CR and
+   LF), or a span that begins or ends with white space. The reading with the fewest is taken, UTF-16 first (then
+   code points) on a tie.
+4. The import summary says so whenever the reading is not UTF-16 units, naming the line that showed it, and warns,
+   naming the line, when two readings that mark different text were equally plausible.
+
+An explicit unit (``--offsets utf16|codepoints``) is taken as given: lines that do not fit it are refused, each
+naming the counting it would fit.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from annotator.formats.common import Utf16Offsets
+
+#: the countings, in the order a tie is broken
+UNITS = ("utf16", "codepoints", "graphemes")
+NAMES = {"utf16": "UTF-16 code units", "codepoints": "code points", "graphemes": "grapheme clusters"}
+#: the option that reads a file in a counting (grapheme clusters are found, never asked for)
+OPTIONS = {"utf16": "--offsets utf16", "codepoints": "--offsets codepoints"}
+
+Pairs = list[tuple[int, int]]
+
+
+@dataclass(slots=True)
+class RawSpan:
+    """A span as the file gives it: integer offsets ``0 <= start < end`` in a counting not yet known."""
+
+    where: str  # "label[0]"
+    start: int
+    end: int
+    label: str
+    text: str | None = None  # the span's own text, when the file gives one
+
+
+@dataclass(slots=True)
+class Entry:
+    """One line (or array item) of a file: its text and raw spans."""
+
+    where: str  # "line 3"
+    text: str
+    spans: list[RawSpan]
+
+
+@dataclass
+class Choice:
+    """The counting chosen for a file, its spans converted to code points (one list per entry), what the import
+    summary should say, and (where, message) problems that refuse the file."""
+
+    unit: str | None
+    spans: list[Pairs] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def choose(entries: list[Entry], name: str, requested: str | None = None) -> Choice:
+    """Read ``entries`` in ``requested`` (``utf16``/``codepoints``), or in the counting the file shows when None."""
+    primary = requested or "utf16"
+    units = [requested] if requested else list(UNITS)
+    readings = {unit: [_convert(e, unit) for e in entries] for unit in units}
+    fitting = [u for u in UNITS if u in readings and all(err is None for _, err in readings[u])]
+    if not fitting:
+        return Choice(None, problems=_refusal(entries, readings, primary, requested))
+    chosen, tied = fitting[0], []
+    if any(_pairs(readings[u]) != _pairs(readings[chosen]) for u in fitting):
+        scores = {u: _score(entries, _pairs(readings[u])) for u in fitting}
+        best = min(scores.values())
+        chosen = next(u for u in fitting if scores[u] == best)
+        tied = [u for u in fitting if scores[u] == best and _pairs(readings[u]) != _pairs(readings[chosen])]
+    pairs = _pairs(readings[chosen])
+    notes = []
+    if chosen != primary:
+        notes.append(_why_not(entries, readings, primary, chosen, name))
+    for other in tied:
+        notes.append(_tie_warning(entries, pairs, _pairs(readings[other]), chosen, other, name))
+    return Choice(chosen, pairs, notes)
+
+
+# -- converting ------------------------------------------------------------------------------------------------
+
+
+def _convert(entry: Entry, unit: str) -> tuple[Pairs, str | None]:
+    """The entry's spans in code points under ``unit``, or the first reason they do not fit it."""
+    text = entry.text
+    if not entry.spans:
+        return [], None
+    to_cp, length = _converter(text, unit, max(s.end for s in entry.spans))
+    out: Pairs = []
+    for span in entry.spans:
+        if span.end > length:
+            past = f"is outside the text, running past its end ({_lengths(text)})"
+            return out, f"{span.where}: [{span.start}, {span.end}] {past}"
+        try:
+            start, end = to_cp(span.start), to_cp(span.end)
+        except ValueError as exc:
+            return out, f"{span.where}: {exc}"
+        if span.text is not None and text[start:end] != span.text:
+            return out, (
+                f"{span.where}: [{span.start}, {span.end}] marks {_show(text[start:end])}, "
+                f"not the span's text {_show(span.text)}"
+            )
+        out.append((start, end))
+    return out, None
+
+
+def _converter(text: str, unit: str, upto: int) -> tuple[Callable[[int], int], int]:
+    """(offset in ``unit`` → code point, the text's length in ``unit``) for offsets up to ``upto``."""
+    if unit == "codepoints" or (unit == "utf16" and text.isascii()):
+        return int, len(text)
+    if unit == "utf16":
+        units = Utf16Offsets(text)
+
+        def from_utf16(offset: int) -> int:
+            try:
+                return int(units.to_codepoints(offset))
+            except ValueError:
+                ch = text[units.to_codepoints(offset - 1)]
+                raise ValueError(
+                    f"offset {offset} falls between the two UTF-16 code units of {_show(ch)} (U+{ord(ch):04X})"
+                ) from None
+
+        return from_utf16, units.to_utf16(len(text))
+    if not _joined(text, upto):
+        return int, len(text)
+    starts = _cluster_starts(text, upto)
+    # all clusters seen (the text has that many), or more than ``upto``: then every offset up to it fits
+    length = len(starts) if len(starts) <= upto else upto
+    return (lambda k: starts[k] if k < len(starts) else len(text)), length
+
+
+#: what makes a grapheme cluster of more than one code point (UAX #29): CRLF, accents and other extending marks,
+#: spacing marks, ZWJ, regional indicators (flags), prepended marks, conjoining Hangul jamo
+_JOINING = (
+    r"\r\n|[\p{GCB=Extend}\p{GCB=SpacingMark}\p{GCB=ZWJ}\p{GCB=Regional_Indicator}\p{GCB=Prepend}"
+    r"\p{GCB=L}\p{GCB=V}\p{GCB=T}]"
+)
+
+
+def _joined(text: str, upto: int) -> bool:
+    """Whether one of the first ``upto`` grapheme clusters of ``text`` may be more than one code point (if not,
+    offsets up to ``upto`` count the same in clusters as in code points). A search at C speed, no segmentation."""
+    if text.isascii():
+        return "\r\n" in text[: upto + 1]
+    import regex
+
+    return regex.search(_JOINING, text, pos=0, endpos=upto + 1) is not None
+
+
+def _cluster_starts(text: str, upto: int) -> list[int]:
+    """Where the first ``upto + 1`` grapheme clusters of ``text`` start (all of them if it has fewer)."""
+    import regex
+
+    starts = []
+    for match in regex.finditer(r"\X", text):
+        starts.append(match.start())
+        if len(starts) > upto:
+            break
+    return starts
+
+
+def _pairs(reading: list[tuple[Pairs, str | None]]) -> list[Pairs]:
+    return [pairs for pairs, _ in reading]
+
+
+# -- plausibility ----------------------------------------------------------------------------------------------
+
+
+def _score(entries: list[Entry], pairs: list[Pairs]) -> int:
+    """How many span edges of this reading no annotator would make."""
+    return sum(_odd_edges(e.text, s, t) for e, spans in zip(entries, pairs, strict=True) for s, t in spans)
+
+
+def _odd_edges(text: str, start: int, end: int) -> int:
+    odd = _splits(text, start) + _splits(text, end)
+    return odd + text[start].isspace() + text[end - 1].isspace()
+
+
+def _splits(text: str, i: int) -> bool:
+    """Whether offset ``i`` falls inside a word or inside one character as a reader sees it."""
+    if i <= 0 or i >= len(text):
+        return False
+    before, after = text[i - 1], text[i]
+    if before == "\r" and after == "\n":
+        return True
+    if before == "\u200d" or _joins(after) or (_regional(before) and _regional(after)):
+        return True
+    return _wordy(before) and _wordy(after)
+
+
+def _joins(ch: str) -> bool:
+    """A character that belongs to the one before it: an accent, a variation selector, a ZWJ, a skin tone."""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d" or "\U0001f3fb" <= ch <= "\U0001f3ff"
+
+
+def _regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
+def _wordy(ch: str) -> bool:
+    """A letter or digit of a script that separates words with spaces (in Chinese or Thai any edge may be a word's)."""
+    if not ch.isalnum():
+        return False
+    o = ord(ch)
+    return not (0x0E00 <= o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF or o >= 0x2E80)
+
+
+# -- what the summary says -------------------------------------------------------------------------------------
+
+
+def _refusal(
+    entries: list[Entry], readings: dict[str, list[tuple[Pairs, str | None]]], primary: str, requested: str | None
+) -> list[tuple[str, str]]:
+    """One problem per line that does not fit ``primary``, naming the countings it would fit."""
+    if requested is not None:  # what the other countings make of the lines, for the hint
+        readings = {**readings, **{u: [_convert(e, u) for e in entries] for u in UNITS if u not in readings}}
+    problems = []
+    partial: list[tuple[str, list[str]]] = []  # (line, the countings it fits) for lines some counting does not fit
+    for i, entry in enumerate(entries):
+        fits = [u for u in UNITS if u in readings and readings[u][i][1] is None]
+        if fits and len(fits) < len(readings):
+            partial.append((entry.where, fits))
+        err = readings[primary][i][1]
+        if err is None:
+            continue
+        errors = {readings[u][i][1] for u in UNITS if u in readings}
+        if len(errors) == 1 and len(readings) == len(UNITS):  # the same whatever the counting: past the end
+            problems.append((entry.where, f"{err}, however its offsets are counted"))
+            continue
+        counting = f"counting {NAMES[primary]}" + ("" if requested else ", as doccano's editor does")
+        if fits:
+            hint = next((OPTIONS[u] for u in fits if u in OPTIONS), None)
+            also = f"; counting {' or '.join(NAMES[u] for u in fits)} it fits"
+            also += f" (import it with {hint})" if requested and hint else ""
+        else:
+            also = "; it fits no other counting either (" + ", ".join(NAMES[u] for u in UNITS if u != primary) + ")"
+        problems.append((entry.where, f"{err} ({counting}){also}"))
+    if requested is None and len({tuple(fits) for _, fits in partial}) > 1:
+        named = ", ".join(f"{where} only {' or '.join(NAMES[u] for u in fits)}" for where, fits in partial[:4])
+        more = f" and {len(partial) - 4} more" if len(partial) > 4 else ""
+        problems.append(("file", f"its lines count offsets in different ways ({named}{more}); a file counts one way"))
+    return problems
+
+
+def _why_not(
+    entries: list[Entry], readings: dict[str, list[tuple[Pairs, str | None]]], primary: str, chosen: str, name: str
+) -> str:
+    """Why the file was read in ``chosen`` rather than ``primary``, naming the line that shows it."""
+    head = f"{name}: offsets read as {NAMES[chosen]}, not {NAMES[primary]} (as doccano's editor counts)"
+    undo = f"; to read them as {NAMES[primary]}, import with {OPTIONS[primary]}"
+    for i, entry in enumerate(entries):
+        err = readings[primary][i][1]
+        if err is not None:
+            return f"{head}: counted so, {entry.where}: {err}{undo}"
+    found = _first_difference(entries, _pairs(readings[primary]), _pairs(readings[chosen]))
+    assert found is not None  # a reading was scored better, so they differ somewhere
+    where, span, a, b = found
+    return f"{head}: counted so, {where}: {span.where} [{span.start}, {span.end}] would mark {a}, not {b}{undo}"
+
+
+def _tie_warning(entries: list[Entry], pairs: list[Pairs], other: list[Pairs], chosen: str, alt: str, name: str) -> str:
+    found = _first_difference(entries, pairs, other)
+    assert found is not None
+    where, span, a, b = found
+    fix = (
+        f"if it counts {NAMES[alt]}, remove its statements and import it again with {OPTIONS[alt]}"
+        if alt in OPTIONS
+        else f"if it counts {NAMES[alt]}, fix the file"
+    )
+    return (
+        f"warning: {name}: {where}: {span.where} [{span.start}, {span.end}] marks {a} counted as {NAMES[chosen]} "
+        f"(read so) but {b} counted as {NAMES[alt]}, and the file does not show which it counts; {fix}"
+    )
+
+
+def _first_difference(entries: list[Entry], a: list[Pairs], b: list[Pairs]) -> tuple[str, RawSpan, str, str] | None:
+    """The first span the two readings place differently, preferring one whose first reading looks wrong."""
+    first = None
+    for entry, xs, ys in zip(entries, a, b, strict=True):
+        for span, x, y in zip(entry.spans, xs, ys, strict=True):
+            if x == y:
+                continue
+            found = (entry.where, span, _show(entry.text[x[0] : x[1]]), _show(entry.text[y[0] : y[1]]))
+            if _odd_edges(entry.text, *x) > _odd_edges(entry.text, *y):
+                return found
+            first = first or found
+    return first
+
+
+def _show(part: str, limit: int = 40) -> str:
+    return repr(part if len(part) <= limit else part[: limit - 1] + "…")
+
+
+def _lengths(text: str) -> str:
+    cps = len(text)
+    u16 = Utf16Offsets(text).to_utf16(cps)
+    return f"{u16} UTF-16 code units, {cps} code points" if u16 != cps else f"{cps} characters"
