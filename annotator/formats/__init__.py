@@ -17,7 +17,18 @@ from annotator import inuse, sources
 from annotator.core.model import Document, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
 from annotator.format_names import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: F401 - re-exported
-from annotator.formats import brat, conll, doccano, jsonl, labelstudio, plaintext, prodigy, spacy_docbin, spans
+from annotator.formats import (
+    brat,
+    brat_write,
+    conll,
+    doccano,
+    jsonl,
+    labelstudio,
+    plaintext,
+    prodigy,
+    spacy_docbin,
+    spans,
+)
 from annotator.formats.common import ExportOptions, open_input
 
 Items = Iterable[tuple[Document, list[Span]]]
@@ -37,7 +48,7 @@ STREAM_WRITERS: dict[str, Callable[..., int]] = {
 }
 TAKE_OPTIONS = {"doccano", "conll", "labelstudio", "spacy", "prodigy"}
 #: export formats that are a folder of files: ``writer(items, folder, options)``
-FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat.write_folder}
+FOLDER_WRITERS: dict[str, Callable[..., int]] = {"brat": brat_write.write_folder}
 EXTENSIONS = {
     "jsonl": ".jsonl",
     "spans": ".jsonl",

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.errors import AnnotatorError, FormatError
-from annotator.formats import brat
+from annotator.formats import brat, brat_write
 from annotator.formats.common import ExportOptions
 from annotator.store import Project
 from annotator.store.transfer import export_project, import_paths
@@ -202,7 +202,7 @@ def test_export_needs_a_new_or_empty_folder_and_leaves_nothing_on_failure(tmp_pa
                 raise OSError(28, "No space left on device")
             return ""
 
-        monkeypatch.setattr(brat, "ann_text", broken)
+        monkeypatch.setattr(brat_write, "ann_text", broken)
         with pytest.raises(AnnotatorError, match="No space left"):
             export_project(p, "brat", tmp_path / "new")
     assert not (tmp_path / "new").exists()
