@@ -106,14 +106,11 @@ class Project:
         populate: Iterable[IncomingDocument] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Project:
-        """Open a project file.
-
-        ``create``: make it (atomically) if it does not exist, filled with ``populate`` documents if given.
-        ``readonly``: never migrated, written, checkpointed or touched; a colleague's file by default (bounded
-        checks, nothing left beside it), or with ``trusted`` the user's own project read by a command while a
-        window may be editing it (SQLite's shared locks, one consistent snapshot). A read-only open's checks stop
-        (``errors.Cancelled``) once ``cancelled()``.
-        """
+        """Open a project file. ``create``: make it (atomically) if it does not exist, filled with ``populate``
+        documents if given. ``readonly``: never migrated, written, checkpointed or touched; a colleague's file by
+        default (bounded checks, stopped once ``cancelled()``, nothing left beside it), or with ``trusted`` the
+        user's own project read by a command while a window may be editing it (SQLite's shared locks, one
+        consistent snapshot)."""
         path = Path(path)
         user = user or default_user()
         with connection.translated("open", path):
