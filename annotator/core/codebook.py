@@ -162,6 +162,12 @@ def _distance(a: tuple[float, float, float], b: tuple[float, float, float]) -> f
     return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
 
 
+def color_lab(color: str) -> tuple[float, float, float]:
+    """A ``#rrggbb`` colour in CIELAB, where the distance between two colours is how far apart they look (ΔE76:
+    about 2 is just noticeable; Okabe–Ito's blue and sky blue are 26 apart, its blue and vermillion 115)."""
+    return _lab(color)
+
+
 def codebook_to_json(labels: Iterable[Label], variables: Iterable[Any] = (), cues: Any = None) -> bytes:
     """The codebook as JSON, with the project's document variables (``core.variables.Variable``) so a team shares
     one set (DESIGN.md §2.6), and each label's cue patterns when ``cues`` (label key -> cues) is given (issue 13)."""

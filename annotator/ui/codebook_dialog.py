@@ -3,7 +3,8 @@ cue patterns (issue 13: below the table, for the selected label; they belong to 
 label whatever its name, key or shortcut becomes).
 
 The dialog edits a copy; OK applies it as undoable commands (deletions first, each asking what to do with the
-label's spans, then the new codebook as one change). Cancel changes nothing.
+label's spans, then the new codebook as one change). Cancel (Escape, closing the window) changes nothing: with
+edits made it first asks "Discard changes?"; without, it closes at once.
 """
 
 from __future__ import annotations
@@ -98,6 +99,28 @@ class CodebookDialog(QDialog):
         layout.addWidget(self.cue_errors)
         layout.addWidget(box)
         self.resize(820, 560)
+        self._opened = self._state()
+
+    def _state(self) -> tuple[object, ...]:
+        """What the dialog would apply: the labels, their cue patterns and the deletions."""
+        return (self.labels(), [self.cues_text(r) for r in range(self.table.rowCount())], dict(self.deletions))
+
+    def reject(self) -> None:
+        """Cancel, Escape or the window closed: the edits are thrown away, asked first when there are any."""
+        if self._state() != self._opened and not self._discard():
+            return
+        super().reject()
+
+    def _discard(self) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Codebook", "Discard changes?",
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("The edits made to the codebook in this dialog are not saved.")
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
     # ------------------------------------------------------------------ rows
     def _append(self, label: Label, row: int | None = None, cues_text: str = "") -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -166,11 +168,38 @@ def error(parent: QWidget, title: str, message: str) -> None:
     box.exec()
 
 
+_PAGE_KEYS = (Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+
+
+class PagedTable(QTableWidget):
+    """A read-only list read like a page: Home and End go to its first and last row, PageUp and PageDown scroll
+    it a page (the current row along), where a table's End went to the row's last column and PageDown first only
+    moved the current row to the foot of the page."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        move = QAbstractItemView.CursorAction
+        if action not in (move.MoveHome, move.MoveEnd, move.MovePageUp, move.MovePageDown) or not self.rowCount():
+            return super().moveCursor(action, modifiers)
+        column = max(self.currentColumn(), 0)
+        if action in (move.MoveHome, move.MoveEnd):
+            return self.model().index(0 if action == move.MoveHome else self.rowCount() - 1, column)
+        bar = self.verticalScrollBar()
+        down = action == move.MovePageDown
+        bar.triggerAction(bar.SliderAction.SliderPageStepAdd if down else bar.SliderAction.SliderPageStepSub)
+        if down and bar.value() == bar.maximum():
+            row = self.rowCount() - 1
+        elif not down and bar.value() == bar.minimum():
+            row = 0
+        else:
+            row = max(self.rowAt(0), 0)  # the first row of the new page
+        return self.model().index(row, column)
+
+
 class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget, rows: list[tuple[str, str]]) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        table = QTableWidget(len(rows), 2)
+        table = PagedTable(len(rows), 2)
         table.setHorizontalHeaderLabels(["Keys", "Action"])
         for i, (keys, what) in enumerate(rows):
             table.setItem(i, 0, QTableWidgetItem(keys))
@@ -178,6 +207,7 @@ class ShortcutsDialog(QDialog):
         table.verticalHeader().hide()
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # wrapped: all lines
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -187,6 +217,13 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         self.table = table
         self.resize(640, 560)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Home, End and the page keys scroll the list wherever the keyboard is in the dialog (the Close button)."""
+        if event.key() in _PAGE_KEYS:  # (the list itself takes them before they come here)
+            QApplication.sendEvent(self.table, event)
+            return
+        super().keyPressEvent(event)
 
 
 class FindBar(QWidget):

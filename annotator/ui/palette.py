@@ -7,13 +7,50 @@ invisible, so it is lightened until it stands out from the background; the hue s
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from annotator.core import codebook
 
 BAND_ALPHA = 56  # light paper: three overlapping bands still leave black text legible
 BAND_ALPHA_DARK = 96  # dark paper: a translucent band needs more body to show against near-black
 UNKNOWN_COLOR = "#888888"
 MIN_CONTRAST = 0.35  # difference in lightness an underline keeps from the paper
+
+
+#: how far apart (CIELAB ΔE, :func:`codebook.color_lab`) a colour that means something of its own (a review
+#: category) is kept from the label colours in use and from the others: 35 leaves room for the review's four beside
+#: the codebook's first eight colours (Okabe–Ito's blue and sky blue, told apart, are 26 apart)
+APART = 35.0
+
+
+def distinct_colours(preferred: Mapping[str, Sequence[str]], in_use: Iterable[str]) -> dict[str, str]:
+    """A colour for each key of ``preferred`` that cannot be taken for one of ``in_use`` (the label colours), nor
+    for another key's: its first preferred colour at least :data:`APART` from all of them, else the colour farthest
+    from them among all the preferred ones and the codebook's extra colours. The same labels, the same colours."""
+    return dict(_distinct(tuple((key, tuple(colours)) for key, colours in preferred.items()),
+                          tuple(sorted({c.lower() for c in in_use if QColor.isValidColorName(c)}))))
+
+
+@lru_cache(maxsize=16)
+def _distinct(preferred: tuple[tuple[str, tuple[str, ...]], ...],
+              in_use: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pool = (*dict.fromkeys(c for _key, colours in preferred for c in colours), *codebook.EXTRA_COLORS)
+    lab = {c: codebook.color_lab(c) for c in (*pool, *in_use)}
+    taken = [lab[c] for c in in_use]
+    out = []
+    for key, colours in preferred:
+        def far(colour: str) -> float:
+            return min((math.dist(lab[colour], t) for t in taken), default=math.inf)
+
+        chosen = next((c for c in colours if far(c) >= APART), None) or max(pool, key=far)
+        taken.append(lab[chosen])
+        out.append((key, chosen))
+    return tuple(out)
 
 
 def is_dark(palette: QPalette | None = None) -> bool:

@@ -26,7 +26,8 @@ class Session(QObject):
     spansReset = Signal(int)  # doc id: many spans changed at once (label deleted, adjudication)
     labelsChanged = Signal()
     statusChanged = Signal(int, str)  # doc id, new status
-    documentsChanged = Signal()  # statements added (an import) or changed by another process
+    documentsChanged = Signal()  # statements added by an import of this window
+    changedElsewhere = Signal()  # statements, spans or statuses changed by another process (seen once a poll)
     failed = Signal(str)  # a user-facing message: the store refused (disk full, read-only, ...)
     cancelled = Signal(str)  # the change the user cancelled (its name): nothing of it was made
 

@@ -106,9 +106,16 @@ def test_cancel_codebook_changes_nothing(window, project, qtbot):
         dialog.table.item(0, 0).setText("Changed")
         dialog.reject()
 
+    asked: list[str] = []
+
+    def discard(box):
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Discard").click()
+
+    boxes = on_dialog(QMessageBox, discard)  # noqa: F841 - "Discard changes?" comes first
     timer = on_dialog(codebook_dialog.CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
     window.files.edit_codebook()
-    assert project.labels() == before
+    assert project.labels() == before and asked == ["Discard changes?"]
 
 
 def test_codebook_export_and_import(window, project, tmp_path, monkeypatch):

@@ -256,6 +256,9 @@ def test_cue_patterns_edited_in_the_codebook_editor_kept_through_renames_and_rek
             codebook_dialog.QDialogButtonBox.StandardButton.Ok).click()
         seen["problems"] = dialog.cue_errors.text()
         seen["open"] = dialog.isVisible()
+        boxes.stop()  # the edits are thrown away, once "Discard changes?" is answered
+        discard = on_dialog(codebook_dialog.QMessageBox,  # noqa: F841 - kept alive while the box runs
+                            lambda box: next(b for b in box.buttons() if b.text() == "Discard").click())
         dialog.reject()
 
     timer = on_dialog(codebook_dialog.CodebookDialog, bad)  # noqa: F841 - kept alive while the dialog runs

@@ -36,7 +36,7 @@ from typing import IO, Any
 
 import orjson
 
-from annotator.core.suggest import learned
+from annotator.core.suggest import cues, learned
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.evaluate import Evaluation, cross_validate
 from annotator.core.suggest.suggester import Suggestion, TrainingDoc, train
@@ -126,15 +126,25 @@ def _evaluate(path: str, threshold: float | None = None) -> dict[str, Any]:
 
 
 def handle(request: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a request, naming the codebook's cue patterns stopped for running too long (the window says it)."""
     op = request.get("op")
     if op == "train":
-        return _train(str(request["path"]))
-    if op == "suggest":
-        return _suggest(request)
-    if op == "evaluate":
+        answer = _train(str(request["path"]))
+    elif op == "suggest":
+        answer = _suggest(request)
+    elif op == "evaluate":
         threshold = request.get("threshold")
-        return _evaluate(str(request["path"]), None if threshold is None else float(threshold))
-    raise ValueError(f"unknown request {op!r}")
+        answer = _evaluate(str(request["path"]), None if threshold is None else float(threshold))
+    else:
+        raise ValueError(f"unknown request {op!r}")
+    answer["stopped"] = sorted(c.name for label_cues in _STATE.cues.values() for c in label_cues if c in cues.stopped)
+    return answer
+
+
+def stopped_of(answer: dict[str, Any]) -> tuple[str, ...]:
+    """The names of the cue patterns an answer says were stopped (``cues.stopped``; none if it says nothing sound)."""
+    names = answer.get("stopped")
+    return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
 
 
 _LOCK = threading.Lock()

@@ -207,12 +207,13 @@ def clear_cache() -> None:
     _FOUND.clear()
 
 
-def stopped_message() -> str | None:
-    """One line naming the cues stopped so far, or None."""
-    if not stopped:
+def stopped_message(names: Iterable[str] | None = None) -> str | None:
+    """One line naming the cues stopped so far (or those ``names``: the retrain process's, said by the window),
+    or None."""
+    names = sorted(c.name for c in stopped) if names is None else sorted(names)
+    if not names:
         return None
-    names = ", ".join(sorted(c.name for c in stopped))
-    return (f"cue pattern(s) {names} stopped: searching one statement took more than "
+    return (f"cue pattern(s) {', '.join(names)} stopped: searching one statement took more than "
             f"{TIMEOUT_S:g} s (a pattern that backtracks without end, such as (a+)+b); fix it in Labels ▸ Edit "
             "Codebook. The other cues were used")
 

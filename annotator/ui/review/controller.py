@@ -267,7 +267,8 @@ class ReviewController(Comparing, QObject):
         if self.current_key is not None and self._row(self.current_key) is None:
             self.current_key = None
         names = self.names()
-        self.panel.show_document(doc.text, review.items, names, colleague.name)
+        self.panel.show_document(doc.text, review.items, names, colleague.name, review.rejected,
+                                 [lb.color for lb in session.labels])
         self.panel.set_rows(doc.text, self.rows, self.current_key, names)
         self.panel.select_key(self.current_key)
         counts = Counter(r.status for r in self.rows)

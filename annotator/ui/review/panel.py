@@ -3,7 +3,10 @@
 The combined statement is a second, read-only :class:`~annotator.ui.statement.view.StatementView` fed with pseudo spans:
 one per painting layer of :func:`annotator.core.review.layers`, labelled with the four review categories, whose
 pseudo labels carry the legend colours. So the view paints "mine / theirs / agreed / conflicting" with no change
-of its own, and its tooltip names the category, whose span it is and its real label.
+of its own, and its tooltip names the category, whose span it is and its real label. A disagreement I rejected
+(kept mine) is settled: listed in the table, no longer painted nor counted as an open one. The colours are chosen
+apart from every label colour in use, so a category is never taken for a label (the default codebook's "Call to
+action" is the green "agreed" once was).
 
 Everything taken from files (phrases, names, notes) is shown as plain text.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,29 +40,50 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import review as core
+from annotator.core.codebook import DEFAULT_LABELS
 from annotator.core.model import Label, Span
 from annotator.store.review import ACCEPT, Decision, DocumentReview
+from annotator.ui.palette import distinct_colours
 from annotator.ui.statement.view import BAND_ALPHA, StatementView
 from annotator.ui.text import plain
 
-#: legend colours (Okabe–Ito, told apart with the common colour-vision deficiencies), in CATEGORIES order
-COLORS: dict[str, str] = {
-    core.MINE_ONLY: "#0072b2",  # blue
-    core.THEIRS_ONLY: "#e69f00",  # orange
-    core.AGREED: "#009e73",  # bluish green
-    core.CONFLICT: "#cc3d8f",  # reddish purple, darkened a little so its underline stands out
-}
 KIND_TEXT = {core.MINE_ONLY: "Mine only", core.THEIRS_ONLY: "Theirs only", core.CONFLICT: "Conflict"}
 DIFFERENCE_TEXT = {"boundary": "Conflict: boundary", "label": "Conflict: label",
                    "label+boundary": "Conflict: label + boundary"}
 OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
+LEGEND_TIPS = {
+    core.MINE_ONLY: "My spans the colleague does not have, not settled yet",
+    core.THEIRS_ONLY: "The colleague's spans I do not have, not settled yet",
+    core.AGREED: "Spans we both have, same start, end and label (as theirs become once accepted)",
+    core.CONFLICT: "My span and the colleague's overlap but differ in label or boundary, not settled yet",
+}
+#: each category's colours, in order of preference (Okabe–Ito's and Paul Tol's, told apart with the common
+#: colour-vision deficiencies): the first far enough from every label colour in use and from the other categories'
+#: is taken (``palette.distinct_colours``). With the codebook's first eight colours: a neutral grey for agreed (no
+#: label's hue: the default "Call to action" is the green it once was), reddish purple or crimson, indigo, olive
+PREFERRED: dict[str, tuple[str, ...]] = {
+    core.AGREED: ("#6e6e6e", "#88ccee", "#009e73", "#44aa99"),
+    core.CONFLICT: ("#cc3d8f", "#c91d48", "#aa3377", "#ee6677", "#882255"),
+    core.MINE_ONLY: ("#332288", "#0072b2", "#4477aa", "#56b4e9"),
+    core.THEIRS_ONLY: ("#999933", "#e69f00", "#997700", "#ddaa33"),
+}
 COLUMNS = ("Kind", "Label", "Mine", "Theirs", "Status")
 PHRASE_MAX = 70
 
 
-def review_labels() -> list[Label]:
+def review_colors(label_colors: Iterable[str] = ()) -> dict[str, str]:
+    """Each category's colour beside labels of these colours, in legend order."""
+    chosen = distinct_colours(PREFERRED, label_colors)
+    return {cat: chosen[cat] for cat in core.CATEGORIES}
+
+
+#: the colours with the default codebook
+COLORS = review_colors(lb.color for lb in DEFAULT_LABELS)
+
+
+def review_labels(colors: dict[str, str] = COLORS) -> list[Label]:
     """The pseudo codebook of the combined view: one label per category, in the legend's colours."""
-    return [Label(cat, name, "", COLORS[cat]) for cat, name in core.CATEGORIES.items()]
+    return [Label(cat, name, "", colors[cat]) for cat, name in core.CATEGORIES.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +165,8 @@ def chip(color: str, size: int = 16) -> QPixmap:
 
 
 class Legend(QWidget):
-    """Four colour chips with the category names and how many items of each this statement has."""
+    """The key of the combined view: a colour chip per category, its name and how many items of this statement
+    the view paints in that colour (a rejected one is settled: listed, no longer painted nor counted)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,17 +174,27 @@ class Legend(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         self.names: dict[str, QLabel] = {}
+        self.chips: dict[str, QLabel] = {}
+        self.colors: dict[str, str] = {}
         for cat, name in core.CATEGORIES.items():
             swatch = QLabel()
-            swatch.setPixmap(chip(COLORS[cat]))
             swatch.setObjectName(f"chip_{cat}")
             text = plain(QLabel(name))
             text.setObjectName(f"legend_{cat}")
+            for widget in (swatch, text):
+                widget.setToolTip(LEGEND_TIPS[cat])
             layout.addWidget(swatch)
             layout.addWidget(text)
             layout.addSpacing(10)
-            self.names[cat] = text
+            self.names[cat], self.chips[cat] = text, swatch
         layout.addStretch(1)
+        self.set_colors(COLORS)
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        if colors != self.colors:
+            self.colors = dict(colors)
+            for cat, swatch in self.chips.items():
+                swatch.setPixmap(chip(colors[cat]))
 
     def set_counts(self, counts: dict[str, int] | None) -> None:
         for cat, name in core.CATEGORIES.items():
@@ -302,10 +338,16 @@ class ReviewPanel(QWidget):
         self.legend.set_counts(None)
         self.info.setText(message)
 
-    def show_document(self, text: str, items: list[core.Item], names: dict[str, str], colleague: str) -> None:
-        """The combined layers of ``items`` over ``text``."""
+    def show_document(self, text: str, items: list[core.Item], names: dict[str, str], colleague: str,
+                      rejected: Collection[str] = (), label_colors: Iterable[str] | None = None) -> None:
+        """The combined layers of ``items`` over ``text`` but the ``rejected`` ones' (settled by keeping mine, as
+        an accepted one is by turning agreed or going: the table lists them), in colours apart from
+        ``label_colors`` (the codebook's; None: the default codebook's)."""
+        colors = COLORS if label_colors is None else review_colors(label_colors)
+        self.legend.set_colors(colors)
         spans: list[Span] = []
         self._span_keys, self._key_spans = {}, {}
+        items = [i for i in items if i.key not in rejected]
         by_key = {i.key: i for i in items}
         for n, layer in enumerate(core.layers(items), start=1):
             item = by_key.get(layer.key)
@@ -320,12 +362,13 @@ class ReviewPanel(QWidget):
         top = self.view.cursorForPosition(QPoint(0, 0)).position() if text == self.view.text else None
         self._quiet = True
         try:
-            self.view.set_document(text, spans, review_labels())
+            self.view.set_document(text, spans, review_labels(colors))
             if top:  # a refresh after an edit keeps the place the reviewer is looking at
                 self._scroll_to_top(top)
         finally:
             self._quiet = False
-        self.legend.set_counts({cat: sum(1 for i in items if i.kind == cat) for cat in core.CATEGORIES})
+        counts = Counter(i.kind for i in items)
+        self.legend.set_counts({cat: counts[cat] for cat in core.CATEGORIES})
 
     def _scroll_to_top(self, qt_pos: int) -> None:
         """Put the line holding Qt position ``qt_pos`` at the top of the combined view."""

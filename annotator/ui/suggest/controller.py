@@ -13,14 +13,15 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING
-from annotator.core.suggest.batch import Row
+from annotator.core.suggest.batch import Row, stopped_of
+from annotator.core.suggest.cues import stopped_message
 from annotator.core.suggest.evaluate import Evaluation
 from annotator.core.suggest.suggester import Suggestion
 from annotator.errors import AnnotatorError
 from annotator.ui.suggest import best, commands, menu
 from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
-from annotator.ui.suggest.worker import Arrived, Retrainer
+from annotator.ui.suggest.worker import OUTSIDE_QUIET_MS, Arrived, Retrainer
 
 #: statements suggested for at once when one opens: it and the next few
 FOCUS_AHEAD = 3
@@ -53,6 +54,8 @@ class SuggestController(QObject):
         self.current: Suggestion | None = None
         self.shown: list[Suggestion] = []
         self.threshold = DEFAULT_THRESHOLD
+        #: the cue patterns the retrain process stopped for running too long, as its last answer named them
+        self.stopped: tuple[str, ...] = ()
         self.layer = GhostLayer(self.view)
         self.panel = SuggestionsPanel()
         self.dock = QDockWidget("Suggestions", window)
@@ -98,12 +101,14 @@ class SuggestController(QObject):
         self.suggestions, self.titles, self.texts = {}, {}, {}
         self.touched, self.rejected = set(), set()
         self.current = None
+        self._say_stopped(())
         for signal in (session.spanAdded, session.spanRemoved):
             signal.connect(lambda span: self._spans_changed(span.doc_id))
         session.spanChanged.connect(lambda before, after: self._spans_changed(before.doc_id, after.doc_id))
         session.spansReset.connect(self._spans_changed)
         session.statusChanged.connect(lambda *_: self.retrainer.schedule())
         session.documentsChanged.connect(self.retrainer.schedule)  # an import: its statements were never suggested for
+        session.changedElsewhere.connect(lambda: self.retrainer.schedule(OUTSIDE_QUIET_MS))  # once it stands still
         session.labelsChanged.connect(self._labels_changed)
         session.documentOpened.connect(self._opened)
         try:
@@ -155,7 +160,18 @@ class SuggestController(QObject):
     def _trained(self, info: dict[str, Any]) -> None:
         self.version = str(info.get("version", ""))
         self.train_info = info
+        self._say_stopped(stopped_of(info))
         self._show_figures()
+
+    def _say_stopped(self, names: tuple[str, ...]) -> None:
+        """Say in the dock which cue patterns the retrain process stopped for running too long (newly stopped ones
+        also in the status bar: the dock may be hidden), when an answer names others than the last."""
+        if names != self.stopped:
+            new, self.stopped = set(names) - set(self.stopped), names
+            message = stopped_message(names)
+            self.panel.set_stopped(f"{message[0].upper()}{message[1:]}." if message else None)
+            if new and message:
+                self.window.statusBar().showMessage(f"Suggestions: {message}", 15000)
 
     def _suggested(self, result: Arrived, corpus: bool) -> None:
         # made in the worker's thread as the window keeps them: merged here in C (a 100-statement batch of 6 000
@@ -163,6 +179,7 @@ class SuggestController(QObject):
         self.suggestions.update((doc_id, rows) for doc_id, (_title, rows) in result.docs.items())
         self.titles.update((doc_id, title) for doc_id, (title, _rows) in result.docs.items())
         self.texts.update(result.texts)
+        self._say_stopped(result.stopped)
         # ``touched`` and ``rejected`` stay: this answer may have read the file before the latest change
         doc = self.session.document if self.session is not None else None
         if doc is not None and doc.id in result.docs:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -186,6 +187,7 @@ class SuggestionsPanel(QWidget):
         self.figures.setTextFormat(Qt.TextFormat.PlainText)
         self.figures.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.figures.setWordWrap(True)
+        self.stopped = self._stopped_line()
         self.model = SuggestionsModel(self)
         self.table = SuggestionsTable()
         self.table.setObjectName("suggest_table")
@@ -217,6 +219,7 @@ class SuggestionsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.figures)
+        layout.addWidget(self.stopped)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self.threshold.valueChanged.connect(lambda v: self.thresholdChanged.emit(float(v)))
@@ -299,6 +302,30 @@ class SuggestionsPanel(QWidget):
         n = len(self.model.rows)
         self.say(f"{n} suggestion(s){self.count_suffix}")
         self.accept_listed.setEnabled(bool(n))
+
+    def _stopped_line(self) -> QWidget:
+        """A warning icon and a line naming the cue patterns stopped for running too long; hidden until one is."""
+        line = QWidget()
+        line.setObjectName("suggest_stopped")
+        icon = QLabel()
+        size = self.fontMetrics().height()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.stopped_text = QLabel("")
+        self.stopped_text.setObjectName("suggest_stopped_text")
+        self.stopped_text.setTextFormat(Qt.TextFormat.PlainText)  # a cue's name is shown as typed
+        self.stopped_text.setWordWrap(True)
+        row = QHBoxLayout(line)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(icon)
+        row.addWidget(self.stopped_text, 1)
+        line.hide()
+        return line
+
+    def set_stopped(self, message: str | None) -> None:
+        """Say which cue patterns were stopped (None: none; the line hides)."""
+        self.stopped_text.setText(message or "")
+        self.stopped.setVisible(bool(message))
 
     def set_figures(self, figures: dict[str, dict[str, Any]] | None, names: dict[str, str], note: str) -> None:
         """The figures per label as a plain table (no rich text: a label's name is shown as typed)."""

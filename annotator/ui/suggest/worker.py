@@ -31,6 +31,9 @@ from annotator.core.suggest import batch
 from annotator.ui import background
 
 DEBOUNCE_MS = 800
+#: changes made by another process (an `annotator import` committing batch after batch) are seen once a poll, a
+#: second apart (``ui/watch``): learned from once three polls have seen none, not restarted at each
+OUTSIDE_QUIET_MS = 3000
 #: statements per corpus batch (about a second of suggesting at 2 000 characters a statement)
 BATCH = 100
 #: running threads, held here rather than by a Qt parent: a window deleted while its retrain runs must not take
@@ -103,7 +106,8 @@ class _Thread(background.Thread):
             for doc_id, title, rows, its_texts in answer["docs"]:
                 docs[doc_id] = (title, rows)
                 texts[doc_id] = its_texts
-            self.result = Arrived(docs, texts, int(answer["last"]), bool(answer["more"]), str(answer["version"]))
+            self.result = Arrived(docs, texts, int(answer["last"]), bool(answer["more"]), str(answer["version"]),
+                                  batch.stopped_of(answer))
         else:
             evaluation = batch.evaluation_from_json(answer["evaluation"])
             # the figures at the window's threshold come computed by the process (50 ms of matching on 100
@@ -130,6 +134,7 @@ class Arrived:
     last: int
     more: bool
     version: str
+    stopped: tuple[str, ...] = ()  # the cue patterns stopped for running too long (``batch.stopped_of``)
 
 
 class Retrainer(QObject):
@@ -167,8 +172,11 @@ class Retrainer(QObject):
         self.decode_timer.timeout.connect(self._decode)
 
     # ------------------------------------------------------------------ asked by the controller
-    def schedule(self) -> None:
-        self.timer.start()
+    def schedule(self, quiet_ms: int = DEBOUNCE_MS) -> None:
+        """Learn anew once nothing has changed for ``quiet_ms`` (a wait already longer is kept: changes made
+        elsewhere, seen once a poll, ask for longer than the poll)."""
+        waiting = self.timer.remainingTime() if self.timer.isActive() else 0
+        self.timer.start(max(quiet_ms, waiting))
 
     def busy(self) -> bool:
         """A request under way, or its answer being decoded."""

@@ -75,7 +75,7 @@ class OutsideChanges(QObject):
             return
         for bar, value in zip(bars, scrolled, strict=True):
             bar.setValue(value)
-        session.documentsChanged.emit()  # statements, spans or statuses from elsewhere: the suggestions learn anew
+        session.changedElsewhere.emit()  # statements, spans or statuses from elsewhere: the suggestions learn anew
         if labels != session.labels:
             session.labels = labels
             session.labelsChanged.emit()
