@@ -17,15 +17,13 @@ import gc
 import importlib
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 _lock = threading.Lock()
 _holds = 0
-_off = 0  # collector_paused and collector_off blocks running
+_off = 0  # pauses running (collector_paused and collector_off blocks, background jobs)
 _was_enabled = True
-_pending = False  # the last block ended in a background thread: the window's thread turns the collector back on
-_waker: Callable[[], None] | None = None
 
 
 def hold() -> None:
@@ -77,67 +75,41 @@ def collector_off() -> Iterator[None]:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No cycle-collector pass in any thread while the block runs (counted with :func:`collector_off`), nothing
-    frozen after: for a background thread's whole job (``ui/background.py``), so that the collector never runs in
-    that thread. A pass there frees the cycles of closed windows -- Qt objects: a chart's menus -- and PySide then
-    deletes them holding a Qt lock in the job's thread and the interpreter's lock in the window's; the two waited on
-    each other for good (seen in CI: a Corpus window's job, its garbage collected in the thread while the window
-    deleted a menu).
-
-    The last block to end in a thread other than the main one does not turn the collector back on there: the next
-    allocation of that thread (the signal that says it is done) would start the pass the block kept away. It asks
-    the window's thread to (:func:`set_waker`, :func:`settle`); with no waker set (no window), it turns it on
-    itself."""
-    global _off, _was_enabled
-    with _lock:
-        if _off == 0:
-            if not _pending:  # else the block before it found the collector on, and it is not on again yet
-                _was_enabled = gc.isenabled()
-            gc.disable()
-        _off += 1
+    frozen after."""
+    pause()
     try:
         yield
     finally:
-        _end_pause()
+        resume()
 
 
-def _end_pause() -> None:
-    global _off, _pending
+def pause() -> None:
+    """No cycle-collector pass in any thread until the matching :func:`resume` (counted: the last one turns the
+    collector back on, unless it was off before the first). A background thread's whole job is paused from the
+    window's thread before the thread starts, and resumed there once it has ended (``ui/background.py``), so the
+    collector never runs in the job's thread, not even in its first or last allocations: a pass there frees the
+    cycles of closed windows -- Qt objects: a chart's menus -- and PySide then deletes them holding a Qt lock in
+    the job's thread and the interpreter's lock in the window's; the two waited on each other for good (seen in CI:
+    a Corpus window's job, its garbage collected in the thread while the window deleted a menu)."""
+    global _off, _was_enabled
+    with _lock:
+        if _off == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _off += 1
+
+
+def resume() -> None:
+    global _off
     with _lock:
         _off -= 1
-        if _off or not _was_enabled:
-            return
-        waker = _waker
-        if waker is None or threading.current_thread() is threading.main_thread():
-            _pending = False
-            gc.enable()
-            return
-        _pending = True
-    waker()  # outside the lock: it only posts an event to the window's thread
-
-
-def set_waker(waker: Callable[[], None] | None) -> Callable[[], None] | None:
-    """``waker()``, called from a background thread, must have the main (window's) thread call :func:`settle` soon;
-    None: background threads turn the collector back on themselves. Returns the waker before."""
-    global _waker
-    with _lock:
-        before, _waker = _waker, waker
-    if waker is None:
-        settle()
-    return before
-
-
-def settle() -> None:
-    """On the main thread: the collector back on if the last paused block ended in another thread and none runs now."""
-    global _pending
-    with _lock:
-        if _pending and _off == 0:
-            _pending = False
+        if _off == 0 and _was_enabled:
             gc.enable()
 
 
 def paused() -> bool:
-    """Whether a block holds the collector off, or it waits for :func:`settle` to be on again."""
-    return bool(_off or _pending)
+    """Whether a pause holds the collector off."""
+    return _off > 0
 
 
 def imported(name: str) -> None:

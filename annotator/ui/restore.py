@@ -8,8 +8,6 @@ session before the restore is dropped with it: it described a project that no lo
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -30,6 +28,7 @@ from annotator.store import backups, restoring
 from annotator.store.backups import BackupInfo
 from annotator.store.connection import Cancelled
 from annotator.store.editlock import EditorLock
+from annotator.ui import background
 from annotator.ui.dialogs import error
 from annotator.ui.files import job
 from annotator.ui.text import plain
@@ -200,7 +199,7 @@ def _replace(window, prepared: restoring.Prepared, chosen: BackupInfo) -> bool: 
     except AnnotatorError as exc:
         failure = str(exc)
     else:  # freeing the replaced file's space takes 0.6 s at 100 000 statements: not on the window's thread
-        threading.Thread(target=done.let_go, name="annotator-let-go").start()
+        background.thread(done.let_go, "annotator-let-go", daemon=False)  # ends its work at exit
     if lock is not None:
         lock.release()
     reopened = window.open_project(path)

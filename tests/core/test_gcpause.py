@@ -143,32 +143,22 @@ def test_the_collector_stays_off_until_the_last_of_two_overlapping_blocks_ends()
         gc.unfreeze()
 
 
-def test_a_block_ending_in_another_thread_leaves_the_collector_to_the_main_thread():
-    """With a waker (the window), the last paused block ending in a background thread does not turn the collector
-    on there: the thread's next allocation would start a pass in it. The main thread does, on :func:`settle`; a
-    block the main thread starts meanwhile keeps it off, and turns it on as it ends."""
-    woken: list[str] = []
-    before = gcpause.set_waker(lambda: woken.append(threading.current_thread().name))
+def test_a_pause_made_on_one_thread_holds_across_blocks_of_another_until_resumed():
+    """The window's thread pauses the collector for a job (``ui/background.py``) and resumes it after the job's
+    thread has ended; the job's own blocks, begun and ended in its thread, never turn it on meanwhile."""
+    gcpause.pause()
     try:
         def job() -> None:
+            with gcpause.collector_off():
+                pass
             with gcpause.collector_paused():
                 pass
 
-        thread = threading.Thread(target=job, name="job")
+        thread = threading.Thread(target=job)
         thread.start()
         thread.join()
-        assert woken == ["job"] and not gc.isenabled() and gcpause.paused()
-        with gcpause.collector_off():  # the main thread's own block before the settle
-            assert not gc.isenabled()
-        assert gc.isenabled() and not gcpause.paused()
-        gcpause.settle()  # late: nothing left to do
-        assert gc.isenabled()
-        thread = threading.Thread(target=job, name="job")
-        thread.start()
-        thread.join()
-        gcpause.settle()
-        assert gc.isenabled() and not gcpause.paused()
+        assert not gc.isenabled() and gcpause.paused()
     finally:
-        gcpause.set_waker(before)
-        gc.enable()
-        gc.unfreeze()
+        gcpause.resume()
+    assert gc.isenabled() and not gcpause.paused()
+    gc.unfreeze()

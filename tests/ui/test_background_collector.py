@@ -128,3 +128,30 @@ def test_an_afternoon_of_search_export_and_backup_runs_no_pass_outside_the_windo
         assert backups.last is not None and backups.last_error is None
         _settled(qtbot)
     assert passes.threads and passes.elsewhere() == []
+
+
+def test_not_even_a_jobs_first_or_last_allocations_start_a_pass_in_its_thread(qtbot):
+    """Paused from inside the job's thread, its first allocations (the thread's start, the pause itself) and its
+    last (after the resume) could still start a pass there: about one job start in a hundred at the default
+    thresholds (a reviewer's count, stop 34). At a threshold of one, every allocation made with the collector on
+    would show here."""
+
+    class Job(background.Thread):
+        def work(self) -> None:
+            _cycles(20)
+
+    before = gc.get_threshold()
+    with _Passes() as passes:
+        gc.set_threshold(1)
+        try:
+            for _ in range(40):
+                job = Job()
+                job.start()
+                plain = background.thread(lambda: _cycles(20), "annotator-test")
+                job.wait()
+                plain.join()
+                qtbot.wait(1)  # the window's thread takes the ends in
+            _settled(qtbot)
+        finally:
+            gc.set_threshold(*before)
+    assert passes.threads and passes.elsewhere() == []
