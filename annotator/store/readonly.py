@@ -120,7 +120,7 @@ def _open_private_copy(path: Path, trusted: bool, cancelled: Callable[[], bool] 
                 if not wal_pending(path):
                     raise
                 conn.close()
-                check_wal(path)  # says whether the -wal is the problem
+                check_wal(path, cancelled)  # says whether the -wal is the problem
                 raise
             if trusted:
                 check_if_small(conn, path)
