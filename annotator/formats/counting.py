@@ -10,12 +10,15 @@ decides:
    UTF-16 units of one character, and marking exactly the span's own ``text`` where a span carries one.
 2. When no counting fits, the file is refused whole, naming each bad line, what is wrong there, and the counting the
    line would fit (a file whose lines fit different countings is named as such).
-3. When several fit and mark different text, each reading is scored by the span edges no annotator makes: an edge
-   inside a word or inside a character (between a letter and its accent, inside an emoji sequence, between CR and
-   LF), or a span that begins or ends with white space. The reading with the fewest is taken, UTF-16 first (then
-   code points) on a tie.
-4. The import summary says so whenever the reading is not UTF-16 units, naming the line that showed it, and warns,
-   naming the line, when two readings that mark different text were equally plausible.
+3. UTF-16 units are kept whenever they fit, so our own export (which counts them) always reads back as written,
+   spans cut inside a word included. Where another counting also fits and marks different text, each reading is
+   scored by the span edges no annotator makes: an edge inside a word or inside a character (between a letter and
+   its accent, inside an emoji sequence, between CR and LF), or a span that begins or ends with white space; if the
+   other scores as well or better, the import warns, naming the line, both texts and the option that reads the
+   other way.
+4. Only when UTF-16 units do not fit (a span past the end, an offset inside an emoji, a span's own text that does
+   not match) is another counting taken: the one with the fewest odd edges (code points first on a tie), and the
+   import summary says so, naming the line that showed it.
 
 An explicit unit (``--offsets utf16|codepoints``) is taken as given: lines that do not fit it are refused, each
 naming the counting it would fit.
@@ -77,17 +80,21 @@ def choose(entries: list[Entry], name: str, requested: str | None = None) -> Cho
     fitting = [u for u in UNITS if u in readings and all(err is None for _, err in readings[u])]
     if not fitting:
         return Choice(None, problems=_refusal(entries, readings, primary, requested))
-    chosen, tied = fitting[0], []
-    if any(_pairs(readings[u]) != _pairs(readings[chosen]) for u in fitting):
+    chosen, doubts = fitting[0], []
+    differing = [u for u in fitting if _pairs(readings[u]) != _pairs(readings[chosen])]
+    if differing:
         scores = {u: _score(entries, _pairs(readings[u])) for u in fitting}
-        best = min(scores.values())
-        chosen = next(u for u in fitting if scores[u] == best)
-        tied = [u for u in fitting if scores[u] == best and _pairs(readings[u]) != _pairs(readings[chosen])]
+        if chosen == primary:  # it fits: kept (our own export always does), doubted where another reads better
+            doubts = [u for u in differing if scores[u] <= scores[chosen]]
+        else:  # proven not to be the primary counting: the most plausible of the others
+            best = min(scores[u] for u in fitting)
+            chosen = next(u for u in fitting if scores[u] == best)
+            doubts = [u for u in fitting if scores[u] == best and _pairs(readings[u]) != _pairs(readings[chosen])]
     pairs = _pairs(readings[chosen])
     notes = []
     if chosen != primary:
         notes.append(_why_not(entries, readings, primary, chosen, name))
-    for other in tied:
+    for other in doubts:
         notes.append(_tie_warning(entries, pairs, _pairs(readings[other]), chosen, other, name))
     return Choice(chosen, pairs, notes)
 
@@ -262,15 +269,9 @@ def _why_not(
 ) -> str:
     """Why the file was read in ``chosen`` rather than ``primary``, naming the line that shows it."""
     head = f"{name}: offsets read as {NAMES[chosen]}, not {NAMES[primary]} (as doccano's editor counts)"
-    undo = f"; to read them as {NAMES[primary]}, import with {OPTIONS[primary]}"
-    for i, entry in enumerate(entries):
-        err = readings[primary][i][1]
-        if err is not None:
-            return f"{head}: counted so, {entry.where}: {err}{undo}"
-    found = _first_difference(entries, _pairs(readings[primary]), _pairs(readings[chosen]))
-    assert found is not None  # a reading was scored better, so they differ somewhere
-    where, span, a, b = found
-    return f"{head}: counted so, {where}: {span.where} [{span.start}, {span.end}] would mark {a}, not {b}{undo}"
+    err = next(e for _, e in readings[primary] if e is not None)  # chosen only when the primary does not fit
+    where = next(entry.where for entry, (_, e) in zip(entries, readings[primary], strict=True) if e is not None)
+    return f"{head}: counted as {NAMES[primary]}, {where}: {err}"
 
 
 def _tie_warning(entries: list[Entry], pairs: list[Pairs], other: list[Pairs], chosen: str, alt: str, name: str) -> str:
@@ -284,7 +285,8 @@ def _tie_warning(entries: list[Entry], pairs: list[Pairs], other: list[Pairs], c
     )
     return (
         f"warning: {name}: {where}: {span.where} [{span.start}, {span.end}] marks {a} counted as {NAMES[chosen]} "
-        f"(read so) but {b} counted as {NAMES[alt]}, and the file does not show which it counts; {fix}"
+        f"(read so) but {b} counted as {NAMES[alt]}, which looks as much like a span an annotator makes or more; the "
+        f"file does not prove which it counts; {fix}"
     )
 
 

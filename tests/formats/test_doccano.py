@@ -41,10 +41,9 @@ def test_import_export_import_keeps_text_and_offsets_exactly(tmp_path_factory, c
     tmp = tmp_path_factory.mktemp("doccano")
     doccano_spans = [[u16(text, s), u16(text, e), lb] for s, e, lb in spans]
     src = write_lines(tmp / "in.jsonl", [{"id": 41, "text": text, "label": doccano_spans}])
-    # random spans can look like code points as much as UTF-16 units (an edge mid-word one way, at a word's end the
-    # other), so this round trip names its unit; word-like spans read by default: test_trial2_doccano_offsets.py
+    # the default reading: UTF-16 units are kept whenever they fit, so our own export always reads back as written
     with Project.open(tmp / "p.sqlite", create=True) as p:
-        report = import_paths(p, [src], offsets="utf16")
+        report = import_paths(p, [src])
         assert not report.rejected, report.rejected
         assert [d.title for d in p.documents()] == ["in #41"]
         doc_id = p.documents()[0].id
@@ -56,7 +55,7 @@ def test_import_export_import_keeps_text_and_offsets_exactly(tmp_path_factory, c
     assert out["id"] == doc_id and out["text"] == text
     assert out["label"] == sorted(doccano_spans)
     with Project.open(tmp / "q.sqlite", create=True) as q:
-        report = import_paths(q, [tmp / "out.jsonl"], offsets="utf16")
+        report = import_paths(q, [tmp / "out.jsonl"])
         assert not report.rejected, report.rejected
         assert spans_of(q) == {text: sorted(spans)}
 
