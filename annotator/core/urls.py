@@ -17,8 +17,8 @@ SCHEMES = ("http", "https", "file")
 MAX_URL = 2000
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-#: one label of a host name: letters (any script), digits, hyphens inside
-_LABEL = re.compile(r"^(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?$")
+#: one label of a host name as DNS holds it (an international name in its IDNA form): letters, digits, hyphens inside
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
 def parse_url(raw: Any) -> str:
@@ -68,13 +68,17 @@ def parse_url(raw: Any) -> str:
 
 
 def _host_ok(host: str) -> bool:
-    """A domain name with a dot (``www.state.gov``, ``例え.jp``), ``localhost``, or an IP address."""
+    """A host name (``www.state.gov``, ``भारत.भारत``, ``intranet``) or an IP address. International names are
+    checked in their IDNA form, as DNS holds them: letters with combining marks (Devanagari, Thai, Tamil, an accent
+    typed apart) are letters there."""
     try:
         ipaddress.ip_address(host)
         return True
     except ValueError:
         pass
-    if host == "localhost":
-        return True
-    labels = host.rstrip(".").split(".")
-    return len(labels) >= 2 and all(_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
+    try:
+        ascii_host = host.rstrip(".").encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        return False
+    labels = ascii_host.split(".")
+    return all(_LABEL.match(label) for label in labels) and not labels[-1].isdigit()

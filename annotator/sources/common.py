@@ -80,6 +80,24 @@ _PLACEHOLDER = re.compile(
 )
 
 
+#: a path, not a title: a drive letter, a leading slash or tilde, or a backslash anywhere
+_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|[/~\\]|.*\\)")
+
+
+def _unspaced(ch: str) -> bool:
+    """A letter of a script written without spaces between words (Chinese, Japanese, Thai, ...): a name made of them
+    reads as words without a space."""
+    o = ord(ch)
+    return ch.isalpha() and (0x0E00 <= o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF or o >= 0x2E80)
+
+
+def names_a_file(raw: str) -> bool:
+    """Whether a stated title is a file's name ("Microsoft Word - statement.docx", "x.pdf"): a statement's own
+    heading is a better title then."""
+    title = " ".join(raw.split())
+    return bool(_OFFICE_PRINT.match(title) or _FILE_EXTENSION.search(title))
+
+
 def meaningful_title(raw: str) -> str:
     """The title a file's properties state, or "" when it names nothing: empty, a placeholder an authoring tool
     filled in ("Untitled", "Document1", "PowerPoint Presentation"), or a bare file name such as the "Microsoft
@@ -89,14 +107,27 @@ def meaningful_title(raw: str) -> str:
     printed = _OFFICE_PRINT.match(title)
     if printed:
         title = title[printed.end() :]
-    if printed or _FILE_EXTENSION.search(title):
-        title = re.split(r"[\\/]", title)[-1]  # "C:\\Users\\kim\\statement.docx": the file's name only
+    if names_a_file(raw):
+        if _PATH.match(title):  # "C:\\Users\\kim\\statement.docx", "/home/kim/x.pdf": the file's name only
+            title = re.split(r"[\\/]", title)[-1]  # (a slash in a title stays: "U.S./Japan/ROK statement")
         title = _FILE_EXTENSION.sub("", title).strip()
-        if " " not in title:  # "x", "JS_2023-10-26_final": a file's name, not a title
+        if " " not in title and not any(_unspaced(ch) for ch in title):  # "JS_2023-10-26_final": a file's name
             return ""
     if sum(ch.isalpha() for ch in title) < 2 or _PLACEHOLDER.match(title):
         return ""
-    return title
+    return FileName(title) if names_a_file(raw) else title
+
+
+class FileName(str):
+    """A title read from a file's name the properties state ("Microsoft Word - Joint Statement.docx")."""
+
+
+def best_title(stated: str, heading: str) -> str:
+    """The title the file's properties state, unless it is only a file's name and the statement's own heading (its
+    title line above the date) names it: then the heading."""
+    if isinstance(stated, FileName) and heading:
+        return heading
+    return stated or heading
 
 
 def document(path: Path, data: bytes, text: str, extractor: str, version: str, **fields: str) -> ReadResult:

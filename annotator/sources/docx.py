@@ -19,7 +19,7 @@ from annotator import __version__
 from annotator.core.model import ReadResult
 from annotator.errors import FormatError
 from annotator.sources import MAX_FILE_BYTES, webtext
-from annotator.sources.common import document, file_bytes, meaningful_title, tidy, wrong_type
+from annotator.sources.common import best_title, document, file_bytes, meaningful_title, tidy, wrong_type
 
 EXTRACTOR = "docx"
 #: the most the members read may inflate to, together
@@ -64,7 +64,8 @@ def read(path: Path) -> ReadResult:
     title = _core_title(core) or next((t for t in map(meaningful_title, headings) if t), "")
     header = webtext.clean(text)
     return document(path, data, text, EXTRACTOR, __version__,
-                    title=title or (header.title if header.date else ""), date=header.date, issuer=header.issuer)
+                    title=best_title(title, header.title if header.date else ""), date=header.date,
+                    issuer=header.issuer)
 
 
 def _core_properties(path: Path, archive: zipfile.ZipFile, names: set[str]) -> str | None:

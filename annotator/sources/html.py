@@ -77,9 +77,20 @@ _HEAD_BYTES = 1 << 20
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
+#: the accounts a CMS names as a page's author when no one is: never a statement's issuer (the site is, then)
+_NO_ONE = re.compile(
+    r"(?:site[ _-]?|web[ _-]?)?(?:admin(?:istrator)?|master|team|editor|staff|user|root|guest|author|owner|"
+    r"content(?:[ _-]?team)?|webmaster|wordpress|drupal|joomla|unknown|anonymous|none|null|n/?a)[ _-]?\d*",
+    re.IGNORECASE,
+)
+
+
 def _author(extracted: str, stated: str) -> str:
-    """The extractor's author, or the page's own when the extractor found none or a cut of it (only its words)."""
+    """The extractor's author, or the page's own when the extractor found none or a cut of it (only its words);
+    a CMS account ("admin", "Webmaster") is no one's name."""
     extracted = " ".join(extracted.split())
+    extracted = "" if _NO_ONE.fullmatch(extracted) else extracted
+    stated = "" if _NO_ONE.fullmatch(stated) else stated
     if stated and (not extracted or _words(extracted) <= _words(stated)):
         return stated
     return extracted

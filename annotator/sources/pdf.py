@@ -17,7 +17,7 @@ from typing import Any
 from annotator.core.model import ReadResult
 from annotator.errors import FormatError
 from annotator.sources import MAX_FILE_BYTES, webtext
-from annotator.sources.common import document, file_bytes, meaningful_title, tidy, wrong_type
+from annotator.sources.common import best_title, document, file_bytes, meaningful_title, tidy, wrong_type
 
 #: pypdf reports what it repairs through logging ("EOF marker not found"): the import's one line says what matters,
 #: so nothing reaches a terminal through logging's last-resort handler
@@ -58,7 +58,8 @@ def read(path: Path) -> ReadResult:
         raise FormatError(f"{path}: the PDF has no text layer (a scanned image?); run OCR on it first")
     header = webtext.clean(text)
     return document(path, data, text, EXTRACTOR, pypdf.__version__,
-                    title=title or (header.title if header.date else ""), date=header.date, issuer=header.issuer)
+                    title=best_title(title, header.title if header.date else ""), date=header.date,
+                    issuer=header.issuer)
 
 
 def _title(reader: Any) -> str:

@@ -81,3 +81,11 @@ def test_without_an_author_the_site_or_host_stays_the_issuer(tmp_path):
         assert formats.read(FILES / name).documents[0].issuer in ("bundespolizei.de", "Bundesrat")
     bare = formats.read(page(tmp_path, '<meta name="author" content="–">')).documents[0]
     assert bare.issuer in ("", "www.state.gov", "state.gov")
+
+
+@pytest.mark.parametrize("account", ["admin", "Webmaster", "WordPress", "site_admin", "Administrator", "editor2"])
+def test_a_cms_account_named_as_author_is_never_the_issuer(tmp_path, account):
+    """A reviewer's finding: `<meta name="author" content="admin">` beat the site's name."""
+    site = '<meta property="og:site_name" content="U.S. Department of State">'
+    meta = f'<meta name="author" content="{account}">\n{site}'
+    assert formats.read(page(tmp_path, meta)).documents[0].issuer == "U.S. Department of State"

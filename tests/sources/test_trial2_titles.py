@@ -11,6 +11,7 @@ from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from annotator import formats
+from annotator.sources import common
 from annotator.store import Project
 from annotator.store.transfer import import_paths
 
@@ -149,3 +150,26 @@ def test_imported_titles_reach_the_project_and_a_txt_keeps_its_file_name(tmp_pat
             "Joint Statement on the DPRK",
             "press-release",
         ]
+
+
+@pytest.mark.parametrize(
+    ("stated", "title"),
+    [
+        ("Microsoft Word - U.S./Japan/ROK statement.docx", "U.S./Japan/ROK statement"),  # a slash in a title stays
+        ("Microsoft Word - 日米韓首脳共同声明.docx", "日米韓首脳共同声明"),  # words without spaces between them
+        ("C:\\Users\\kim\\Joint Statement.docx", "Joint Statement"),  # a path: its file's name
+        ("/home/kim/JS_final.pdf", ""),
+    ],
+)
+def test_a_title_from_a_file_name_keeps_slashes_and_unspaced_scripts(stated, title):
+    """A reviewer's findings: the path split cut real titles at a slash, and a Japanese file name (no spaces) was
+    always taken for a bare file name."""
+    assert common.meaningful_title(stated) == title
+
+
+def test_the_statements_own_heading_is_preferred_to_a_title_made_of_a_file_name():
+    heading = "Joint Statement of the Foreign Ministers"
+    assert common.best_title(common.meaningful_title("Microsoft Word - trilateral draft 3.docx"), heading) == heading
+    assert common.best_title(common.meaningful_title("Trilateral Statement"), heading) == "Trilateral Statement"
+    assert common.best_title(common.meaningful_title("Microsoft Word - trilateral draft 3.docx"), "") == (
+        "trilateral draft 3")

@@ -51,7 +51,7 @@ def test_an_invalid_url_is_marked_explained_and_not_saved(qtbot, window, project
     assert reason in panel.message.text() and "not" in panel.message.text()
     assert reason in url.toolTip() and panel.message.isVisibleTo(panel)
     # leaving the field with Tab does not save it either
-    _type_into(qtbot, url, typed + "x", Qt.Key.Key_Tab)
+    _type_into(qtbot, url, typed + " x", Qt.Key.Key_Tab)
     assert sv.fields(project, doc).url == "" and _marked(url)
 
 
