@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import time
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from annotator.core.intervals import BLOCK, IntervalIndex, assign_lanes
@@ -259,6 +259,7 @@ def test_ten_thousand_spans_build_query_and_update_quickly():
 
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20), st.sampled_from("abc")), max_size=30),
        st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(0, 60), st.integers(1, 20)), max_size=20))
+@example(triples=[(1, 1, "b")], edits=[(False, False, 1, 1)])  # an added span ties a built-in one, lower label
 def test_a_copy_and_its_original_change_apart_and_answer_as_fresh_indexes(triples, edits):
     """copy() shares the lists until either changes (copy on write): after any edits to either, each answers every
     query as an index built from its own spans would, and a dropped copy leaves the original free to change."""
@@ -279,7 +280,9 @@ def test_a_copy_and_its_original_change_apart_and_answer_as_fresh_indexes(triple
             kept.append(span)
             target.add(span)
     for index, kept in ((original, mine), (copy, theirs)):
-        fresh = IntervalIndex(kept)
+        # given in the store's order, as the index documents: ties of (start, end) handed over in another order
+        # keep that order (hypothesis found a span added with a lower label than an equal one built in)
+        fresh = IntervalIndex(sorted(kept, key=lambda s: (s.start, s.end, s.label, s.id)))
         assert list(index) == list(fresh)
         for a in range(0, 80, 7):
             assert index.overlapping(a, a + 9) == fresh.overlapping(a, a + 9)
