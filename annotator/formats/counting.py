@@ -94,8 +94,8 @@ def choose(entries: list[Entry], name: str, requested: str | None = None) -> Cho
     notes = []
     if chosen != primary:
         notes.append(_why_not(entries, readings, primary, chosen, name))
-    for other in doubts:
-        notes.append(_tie_warning(entries, pairs, _pairs(readings[other]), chosen, other, name))
+    if doubts:
+        notes.append(_doubt_warning(entries, pairs, {u: _pairs(readings[u]) for u in doubts}, chosen, name))
     return Choice(chosen, pairs, notes)
 
 
@@ -274,19 +274,24 @@ def _why_not(
     return f"{head}: counted as {NAMES[primary]}, {where}: {err}"
 
 
-def _tie_warning(entries: list[Entry], pairs: list[Pairs], other: list[Pairs], chosen: str, alt: str, name: str) -> str:
-    found = _first_difference(entries, pairs, other)
-    assert found is not None
-    where, span, a, b = found
-    fix = (
-        f"if it counts {NAMES[alt]}, remove its statements and import it again with {OPTIONS[alt]}"
-        if alt in OPTIONS
-        else f"if it counts {NAMES[alt]}, fix the file"
-    )
+def _doubt_warning(entries: list[Entry], pairs: list[Pairs], others: dict[str, list[Pairs]], chosen: str,
+                   name: str) -> str:
+    """One warning for the file: the first line read one way that another counting reads as plausibly, how many
+    lines differ so, and what to do (the file's statements are imported already, their spans as read)."""
+    alt = next(iter(others))
+    where, span, a, b = _first_difference(entries, pairs, others[alt]) or ("", entries[0].spans[0], "", "")
+    lines = sum(any(x != y for x, y in zip(mine, theirs, strict=True))
+                for mine, theirs in zip(pairs, others[alt], strict=True))
+    more = f" ({lines} lines read differently so)" if lines > 1 else ""
+    names = " or ".join(NAMES[u] for u in others)
+    unit = next((u for u in others if u in OPTIONS), None)
+    fix = (f"if it counts {NAMES[unit]}, import it with `annotator import NEW_PROJECT FILE {OPTIONS[unit]}` into a "
+           "project that does not hold these statements yet (imported again here, its spans would be added beside "
+           "these)") if unit else "if it does, fix the file's offsets"
     return (
-        f"warning: {name}: {where}: {span.where} [{span.start}, {span.end}] marks {a} counted as {NAMES[chosen]} "
-        f"(read so) but {b} counted as {NAMES[alt]}, which looks as much like a span an annotator makes or more; the "
-        f"file does not prove which it counts; {fix}"
+        f"warning: {name}: its offsets may count {names}, not {NAMES[chosen]} as doccano's editor does (read so): "
+        f"{where}: {span.where} [{span.start}, {span.end}] marks {a} counted as {NAMES[chosen]}, {b} counted as "
+        f"{NAMES[alt]}{more}; the file does not prove which; {fix}"
     )
 
 

@@ -194,3 +194,19 @@ def test_word_spans_in_any_counting_are_read_exactly_or_warned(tmp_path, case, u
     if got == spans and any(u16(text, x) != count(text, x) for s, e, _ in spans for x in (s, e)):
         # the UTF-16 reading (doccano's editor) would have marked other text: the summary says it was not used
         assert any("offsets read as" in n and "line 1" in n for n in result.notes), result.notes
+
+
+def test_one_warning_for_the_file_counts_every_line_and_says_what_can_be_done(tmp_path):
+    """The newcomer's trial (stop 34): two warnings per line (code points, grapheme clusters), only the first line
+    named, and advice to remove statements, which nothing in the app can do."""
+    src = write_lines(
+        tmp_path / "emoji_cp.jsonl",
+        [
+            {"text": "🚀 We urge restraint.", "label": [[5, 9, "call"]]},
+            {"text": "🚀🚀 They threaten retaliation.", "label": [[8, 16, "threat"]]},
+        ],
+    )
+    notes = [n for n in doccano.read(src).notes if n.startswith("warning:")]
+    assert len(notes) == 1, notes
+    assert "line 1" in notes[0] and "2 lines" in notes[0] and "'urge'" in notes[0]
+    assert "--offsets codepoints" in notes[0] and "NEW_PROJECT" in notes[0] and "remove" not in notes[0]

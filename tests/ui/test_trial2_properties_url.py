@@ -84,3 +84,19 @@ def test_the_mark_goes_with_the_statement_and_the_other_is_untouched(qtbot, wind
     qtbot.waitUntil(lambda: panel.doc_id == second)
     assert not _marked(url) and url.text() == "" and panel.message.text() == ""
     assert sv.fields(project, first).url == "" and sv.fields(project, second).url == ""
+
+
+def test_the_fields_stay_where_they_are_as_the_message_comes_and_goes(qtbot, window):
+    """A newcomer's trial: the fields moved about 16 px as the red line appeared, and a click aimed at the next field
+    landed between two."""
+    panel = window.properties.panel
+    url, issuer = panel.editors["url"], panel.editors["issuer"]
+    before = (url.mapTo(window, url.rect().topLeft()), issuer.mapTo(window, issuer.rect().topLeft()))
+    _type_into(qtbot, url, "state.gov/briefings")
+    assert panel.message.text()
+    qtbot.wait(10)  # the layout settles
+    assert (url.mapTo(window, url.rect().topLeft()), issuer.mapTo(window, issuer.rect().topLeft())) == before
+    _type_into(qtbot, url, "https://www.state.gov/")
+    assert not panel.message.text()
+    qtbot.wait(10)
+    assert (url.mapTo(window, url.rect().topLeft()), issuer.mapTo(window, issuer.rect().topLeft())) == before

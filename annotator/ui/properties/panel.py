@@ -83,6 +83,9 @@ class PropertiesPanel(QWidget):
         self.message = plain(QLabel())
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020")
+        # its two lines kept whether it says something or not: the fields above never move as it comes and goes (a
+        # click aimed at the next field landed between two, seen in a newcomer's trial)
+        self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
         self.origin = plain(QLabel())
         self.origin.setWordWrap(True)
         self.origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -215,6 +218,7 @@ class PropertiesPanel(QWidget):
         is saved; the mark goes when a value is saved or another statement is shown."""
         editor = self.editors[name]
         editor.setProperty("invalid", True)
+        editor.setFixedHeight(editor.height())  # a style sheet's frame is sized otherwise: the rows below stay put
         editor.setStyleSheet(INVALID_STYLE)
         editor.setToolTip(plain_tooltip(message))
         self.message.setText(to_qt(message))
