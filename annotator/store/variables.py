@@ -120,8 +120,8 @@ def check_entry(conn: sqlite3.Connection, name: str, raw: Any) -> Any:
     if name == "url":
         try:
             raw = parse_url(raw)
-        except ValueError as exc:
-            raise AnnotatorError(f"{name}: {exc}") from None
+        except ValueError as exc:  # it names the value and says what a URL is: no field name before it
+            raise AnnotatorError(str(exc)) from None
     return check_value(conn, name, raw)
 
 

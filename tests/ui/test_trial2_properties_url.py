@@ -49,6 +49,7 @@ def test_an_invalid_url_is_marked_explained_and_not_saved(qtbot, window, project
     assert _marked(url), url.styleSheet()
     assert url.text() == typed  # kept to be corrected
     assert reason in panel.message.text() and "not" in panel.message.text()
+    assert not panel.message.text().lower().startswith("url:")  # no internal field name before it (a trial)
     assert reason in url.toolTip() and panel.message.isVisibleTo(panel)
     # leaving the field with Tab does not save it either
     _type_into(qtbot, url, typed + " x", Qt.Key.Key_Tab)

@@ -308,7 +308,8 @@ class SuggestController(QObject):
         note = (f"cross-validated on {ev.documents} statement(s) marked done (folds by {ev.by}) at threshold "
                 f"{self.threshold:.2f}; {model}")
         if not ev.documents:
-            self.panel.set_figures(None, {}, "Mark statements done to see how good the suggestions are. " + note)
+            self.panel.set_figures(None, {}, "Mark statements done to see how good the suggestions are. "
+                                   + note[:1].upper() + note[1:])
             return
         self.panel.set_figures(self.figures(), self.names, note)
 
