@@ -132,9 +132,18 @@ def test_the_gold_export_of_a_large_project_runs_in_a_thread_and_its_cancel_writ
         assert clicked == ["Writing gold.jsonl…"]
         assert list(gold.parent.iterdir()) == []
         assert "cancelled, nothing was written" in win.statusBar().currentMessage()
+        def paced(step):  # type: ignore[no-untyped-def]
+            def each(*args):  # type: ignore[no-untyped-def]
+                time.sleep(0.001)  # a statement takes a millisecond: the 10 ms watch sees the bar move (in CI the
+                return step(*args)  # whole export once ran between two of its ticks)
+            return each
+
+        monkeypatch.setattr(store, "write_gold", lambda project, target, files, step: write_gold(
+            project, target, files, paced(step)))
         timer, seen = watch_progress(win)
         review.actions["review_gold"].trigger()
         timer.stop()
+        monkeypatch.setattr(store, "write_gold", write_gold)
         assert f"Wrote {n} statement(s)" in win.statusBar().currentMessage()
         assert len({v for v, top in seen["values"] if top == n}) > 2  # the bar moved through the statements
         expected = tmp_path / "expected.jsonl"
