@@ -12,6 +12,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from annotator.core.variables import parse_text
+
 #: the schemes kept; a ``javascript:`` or ``data:`` address is never a statement's source
 SCHEMES = ("http", "https", "file")
 MAX_URL = 2000
@@ -24,11 +26,7 @@ _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 def parse_url(raw: Any) -> str:
     """``raw`` trimmed, when it is an http(s) or file: address; "" for empty; ``www.…`` gets ``https://`` in front
     (as a browser's address bar reads it). Raises ValueError naming the problem."""
-    if raw is None:
-        return ""
-    if not isinstance(raw, str):
-        raise ValueError(f"a URL must be text, got {raw!r}")
-    text = raw.strip()
+    text = parse_text(raw, "a URL").strip()  # text, storable: as every variable's value
     if not text:
         return ""
     shown = text if len(text) <= 80 else text[:79] + "…"

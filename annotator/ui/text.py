@@ -39,3 +39,9 @@ def plain_tooltip(text: str) -> str:
     """Text Qt shows literally where it would guess rich text (tooltips, dialog prompts): escaped inside a
     rich-text wrapper we control, so ``<b>`` or ``<img onerror=...>`` from a file appears as typed."""
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence of its own: its first letter a capital (a core message, "cue pattern(s) ... stopped",
+    shown after another sentence or alone)."""
+    return text[:1].upper() + text[1:]

@@ -44,7 +44,7 @@ def test_the_suggestions_dock_names_a_cue_stopped_by_its_time_limit(qtbot, tmp_p
         # the pattern fixed (one undoable change): the retrain says nothing is stopped, the line goes
         ctl.set_cues({"call_to_action": [Cue("runaway", "regex", r"a+b"), WORD]})
         qtbot.waitUntil(lambda: not line.isVisible(), timeout=120_000)
-        assert ctl.stopped == ()
+        assert ctl.panel.stopped_names == ()
     finally:
         window.close()
         project.close()

@@ -22,6 +22,7 @@ from annotator.ui.suggest import best, commands, menu
 from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
 from annotator.ui.suggest.worker import OUTSIDE_QUIET_MS, Arrived, Retrainer
+from annotator.ui.text import sentence
 
 #: statements suggested for at once when one opens: it and the next few
 FOCUS_AHEAD = 3
@@ -55,7 +56,6 @@ class SuggestController(QObject):
         self.shown: list[Suggestion] = []
         self.threshold = DEFAULT_THRESHOLD
         #: the cue patterns the retrain process stopped for running too long, as its last answer named them
-        self.stopped: tuple[str, ...] = ()
         self.layer = GhostLayer(self.view)
         self.panel = SuggestionsPanel()
         self.dock = QDockWidget("Suggestions", window)
@@ -164,14 +164,9 @@ class SuggestController(QObject):
         self._show_figures()
 
     def _say_stopped(self, names: tuple[str, ...]) -> None:
-        """Say in the dock which cue patterns the retrain process stopped for running too long (newly stopped ones
-        also in the status bar: the dock may be hidden), when an answer names others than the last."""
-        if names != self.stopped:
-            new, self.stopped = set(names) - set(self.stopped), names
-            message = stopped_message(names)
-            self.panel.set_stopped(f"{message[0].upper()}{message[1:]}." if message else None)
-            if new and message:
-                self.window.statusBar().showMessage(f"Suggestions: {message}", 15000)
+        """The stopped cue patterns in the dock; newly stopped ones in the status bar too (the dock may be hidden)."""
+        if self.panel.set_stopped(names):
+            self.window.statusBar().showMessage(f"Suggestions: {stopped_message(names)}", 15000)
 
     def _suggested(self, result: Arrived, corpus: bool) -> None:
         # made in the worker's thread as the window keeps them: merged here in C (a 100-statement batch of 6 000
@@ -308,8 +303,8 @@ class SuggestController(QObject):
         note = (f"cross-validated on {ev.documents} statement(s) marked done (folds by {ev.by}) at threshold "
                 f"{self.threshold:.2f}; {model}")
         if not ev.documents:
-            self.panel.set_figures(None, {}, "Mark statements done to see how good the suggestions are. "
-                                   + note[:1].upper() + note[1:])
+            done = "Mark statements done to see how good the suggestions are."
+            self.panel.set_figures(None, {}, f"{done} {sentence(note)}")
             return
         self.panel.set_figures(self.figures(), self.names, note)
 

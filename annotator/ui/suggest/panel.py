@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.suggest.batch import Row
+from annotator.core.suggest.cues import stopped_message
 from annotator.core.suggest.evaluate import format_figures
 from annotator.core.suggest.suggester import Suggestion
+from annotator.ui.text import sentence
 
 COLUMNS = ("Statement", "Label", "Confidence", "Source", "Text")
 SOURCES = (("", "All sources"), ("pattern:", "Cue patterns"), ("model:", "Model"))
@@ -187,6 +189,7 @@ class SuggestionsPanel(QWidget):
         self.figures.setTextFormat(Qt.TextFormat.PlainText)
         self.figures.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.figures.setWordWrap(True)
+        self.stopped_names: tuple[str, ...] = ()
         self.stopped = self._stopped_line()
         self.model = SuggestionsModel(self)
         self.table = SuggestionsTable()
@@ -322,10 +325,16 @@ class SuggestionsPanel(QWidget):
         line.hide()
         return line
 
-    def set_stopped(self, message: str | None) -> None:
-        """Say which cue patterns were stopped (None: none; the line hides)."""
-        self.stopped_text.setText(message or "")
+    def set_stopped(self, names: tuple[str, ...]) -> bool:
+        """Say which cue patterns the retrain process stopped for running too long (none: the line hides); True when
+        an answer names one it did not before. Nothing is redrawn while the names stay the same."""
+        if names == self.stopped_names:
+            return False
+        new, self.stopped_names = set(names) - set(self.stopped_names), names
+        message = stopped_message(names)
+        self.stopped_text.setText(f"{sentence(message)}." if message else "")
         self.stopped.setVisible(bool(message))
+        return bool(new)
 
     def set_figures(self, figures: dict[str, dict[str, Any]] | None, names: dict[str, str], note: str) -> None:
         """The figures per label as a plain table (no rich text: a label's name is shown as typed)."""
