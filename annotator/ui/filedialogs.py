@@ -19,7 +19,7 @@ from PySide6.QtCore import QFileInfo, QSettings, QStandardPaths
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
 
-from annotator import paths
+from annotator import formats, paths
 
 _LAST_DIR_KEY = "dialogs/last_folder"
 
@@ -121,7 +121,9 @@ def _run(dialog: QFileDialog) -> list[str]:
 
 
 def open_files(parent: QWidget | None, caption: str, name_filter: str = "") -> list[str]:
-    return _run(make_dialog(parent, caption, QFileDialog.FileMode.ExistingFiles, name_filter))
+    """The files chosen, in the order the folder lists them (``s2`` before ``s10``): a selection has no order of
+    its own, and an import lists its statements in this one."""
+    return formats.natural_order(_run(make_dialog(parent, caption, QFileDialog.FileMode.ExistingFiles, name_filter)))
 
 
 def open_file(parent: QWidget | None, caption: str, name_filter: str = "") -> str:
