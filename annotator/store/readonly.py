@@ -125,7 +125,7 @@ def _open_private_copy(path: Path, trusted: bool, cancelled: Callable[[], bool] 
             if trusted:
                 check_if_small(conn, path)
             else:
-                check_contents(conn, path, budget_for(path), cancelled)
+                check_contents(conn, path, budget_for(path), cancelled, checked_whole=checked is not None)
             if version < schema.SCHEMA_VERSION:  # migrate the private copy, never the colleague's file
                 conn.execute("BEGIN IMMEDIATE")
                 schema.migrate(conn, version)

@@ -82,3 +82,26 @@ def test_cancelling_the_open_stops_the_journals_whole_check(tmp_path, copies):
     assert len(copies) == 1, copies  # stopped in the journal's check, before any other copy or read
     assert digest(path, Path(f"{path}-wal")) == before
     assert _ours() == temp_before
+
+
+def test_the_pair_checked_whole_is_not_checked_again_before_it_is_read(tmp_path, monkeypatch):
+    """``integrity_check`` (walcheck) covers all ``quick_check`` does: the copy it passed is read after the type
+    checks alone (at 893 MB the second pass cost seconds)."""
+    from annotator.store import connection, walcheck
+
+    path = colleague_pair(tmp_path / "from_bob", 50)
+    passes: list[bool] = []
+    real = connection.sqlite_check
+
+    def counted(conn, shown, whole=False):  # type: ignore[no-untyped-def]
+        passes.append(whole)
+        return real(conn, shown, whole)
+
+    monkeypatch.setattr(connection, "sqlite_check", counted)
+    monkeypatch.setattr(walcheck, "sqlite_check", counted)
+    theirs = ColleagueFile.load(path)
+    try:
+        assert sum(len(d.spans) for d in theirs.documents.values()) == 51
+    finally:
+        theirs.close()
+    assert passes == [True]  # the pair's integrity_check, and no quick_check of the same copy after it
