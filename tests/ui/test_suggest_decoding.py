@@ -11,7 +11,7 @@ import threading
 from PySide6.QtCore import QTimer
 
 from annotator.core.model import IncomingDocument
-from annotator.core.suggest import batch
+from annotator.core.suggest import batch, frames
 from annotator.ui.suggest import worker
 from tests.benchmarks import data
 from tests.ui.conftest import window_over
@@ -87,7 +87,7 @@ def test_a_change_while_an_answer_is_decoded_drops_the_answer(qtbot, tmp_path, m
         thread = self.thread
         original(self)
         if (not dropped and thread is not None and thread.kind == "corpus" and self.thread is thread
-                and isinstance(thread.result, batch.Parts) and not thread.result.done):
+                and isinstance(thread.result, frames.Parts) and not thread.result.done):
             dropped.append(thread)
             self.start_now()  # a change, one frame into the answer
 
@@ -100,7 +100,7 @@ def test_a_change_while_an_answer_is_decoded_drops_the_answer(qtbot, tmp_path, m
         _settle(qtbot, ctl)
         assert dropped, "no corpus answer was being decoded"
         thread = dropped[0]
-        assert isinstance(thread.result, batch.Parts) and not thread.result.done  # left undecoded
+        assert isinstance(thread.result, frames.Parts) and not thread.result.done  # left undecoded
         assert thread.generation < ctl.retrainer.generation
         assert all(isinstance(a, worker.Arrived) for a in arrived)
         assert ctl.retrainer.corpus_done and len(ctl.suggestions) > 16  # the next retrain got everything
@@ -117,7 +117,7 @@ def test_closing_the_window_while_an_answer_is_decoded_stops_the_decoding(qtbot,
         def decode(self):
             original(self)
             thread = self.thread
-            if not seen and thread is not None and isinstance(thread.result, batch.Parts) and not thread.result.done:
+            if not seen and thread is not None and isinstance(thread.result, frames.Parts) and not thread.result.done:
                 seen.append(thread)
                 window.close()  # closed between two frames
 
@@ -127,6 +127,6 @@ def test_closing_the_window_while_an_answer_is_decoded_stops_the_decoding(qtbot,
             retrainer.start_now()
             qtbot.waitUntil(lambda: bool(seen), timeout=180_000)
         assert retrainer.thread is None and not retrainer.decode_timer.isActive() and not worker._RUNNING
-        assert isinstance(seen[0].result, batch.Parts) and not seen[0].result.done
+        assert isinstance(seen[0].result, frames.Parts) and not seen[0].result.done
         qtbot.wait(20)  # nothing more happens in the closed window
         assert retrainer.thread is None

@@ -24,7 +24,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import struct
 import subprocess
 import sys
 import threading
@@ -32,11 +31,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-import orjson
-
-from annotator.core.suggest import cues, learned
+from annotator.core.suggest import cues, frames, learned
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.evaluate import Evaluation, cross_validate
 from annotator.core.suggest.suggester import Suggestion, TrainingDoc, train
@@ -149,127 +146,6 @@ def stopped_of(answer: dict[str, Any]) -> tuple[str, ...]:
 
 _LOCK = threading.Lock()
 _SERVER: subprocess.Popen[bytes] | None = None
-_HEADER = struct.Struct("!Q")
-
-
-def _send(stream: IO[bytes], obj: Any) -> None:
-    data = orjson.dumps(obj)
-    stream.write(_HEADER.pack(len(data)) + data)
-    stream.flush()
-
-
-def _frame(stream: IO[bytes]) -> bytes:
-    """One length-prefixed frame, as bytes."""
-    head = stream.read(_HEADER.size)
-    if len(head) < _HEADER.size:
-        raise EOFError("the retrain process ended")
-    size = _HEADER.unpack(head)[0]
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError("the retrain process ended")
-    return data
-
-
-def _receive(stream: IO[bytes], kind: type = dict) -> Any:
-    obj = orjson.loads(_frame(stream))
-    if not isinstance(obj, kind):
-        raise EOFError("the retrain process answered nonsense")
-    return obj
-
-
-#: items of an answer's long list (a corpus batch's statements, the cross-validation's regions) sent in one frame:
-#: about 120 KB. The window's thread decoding a frame holds the interpreter's lock meanwhile (``orjson.loads`` is
-#: one C call), and a 100-statement batch in one frame (750 KB) held it for 12-30 ms, the event loop's longest
-#: stalls during a retrain with the cycle collector's passes (measured); between frames the lock is given back
-PART = 16
-
-
-def _parted(answer: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
-    """Where an answer's long list is (sent in parts of :data:`PART` items), if it has one."""
-    if "docs" in answer:
-        return answer, "docs"
-    evaluation = answer.get("evaluation")
-    if isinstance(evaluation, dict) and "regions" in evaluation:
-        return evaluation, "regions"
-    return None
-
-
-def _send_answer(stream: IO[bytes], answer: dict[str, Any]) -> None:
-    """The answer, its long list replaced by the number of frames that follow it, each a list of items."""
-    where = _parted(answer)
-    items = where[0][where[1]] if where is not None else None
-    if where is None or not isinstance(items, list):
-        _send(stream, answer)
-        return
-    holder, key = where
-    holder[key] = -(-len(items) // PART)
-    _send(stream, answer)
-    for i in range(0, len(items), PART):
-        _send(stream, items[i : i + PART])
-    holder[key] = items
-
-
-class Parts:
-    """An answer as it came through the pipe: its head decoded, its long list's frames still bytes. Read by the
-    waiting thread without making a single object the cycle collector tracks (bytes are not tracked), so that
-    thread neither holds the interpreter's lock for long nor sets off a collector pass; the frames are made into
-    objects where :meth:`step` is called -- the window's thread, a frame or a few per turn of its event loop."""
-
-    def __init__(self, answer: dict[str, Any], frames: list[bytes]) -> None:
-        self.answer = answer
-        self.frames = frames
-        self.items: list[Any] = []
-        self._next = 0
-
-    @property
-    def done(self) -> bool:
-        return self._next >= len(self.frames)
-
-    def step(self, each: Callable[[Any], Any] | None = None) -> bool:
-        """Decode the next frame, its items made into what ``each`` makes of them; whether frames are left. Raises
-        EOFError on a frame that is not a list of items."""
-        if self.done:
-            return False
-        data, self.frames[self._next] = self.frames[self._next], b""
-        self._next += 1
-        try:
-            frame = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            raise EOFError("the retrain process answered nonsense") from None
-        if not isinstance(frame, list):
-            raise EOFError("the retrain process answered nonsense")
-        self.items += map(each, frame) if each is not None else frame
-        return not self.done
-
-    def whole(self, each: Callable[[Any], Any] | None = None) -> dict[str, Any]:
-        """The answer with its long list in place (the frames not decoded yet decoded now)."""
-        while self.step(each):
-            pass
-        where = _parted(self.answer)
-        if where is not None:
-            where[0][where[1]] = self.items
-        return self.answer
-
-
-def _receive_parts(stream: IO[bytes]) -> Parts:
-    """An answer sent by :func:`_send_answer`: its head, and its long list's frames as they came (not decoded)."""
-    answer = _receive(stream)
-    frames: list[bytes] = []
-    where = _parted(answer)
-    if where is not None:
-        count = where[0][where[1]]
-        if not isinstance(count, int) or count < 0:
-            raise EOFError("the retrain process answered nonsense")
-        frames = [_frame(stream) for _ in range(count)]
-    return Parts(answer, frames)
-
-
-def _receive_answer(stream: IO[bytes], each: Callable[[Any], Any] | None) -> dict[str, Any]:
-    """An answer sent by :func:`_send_answer`, its long list read back frame by frame, each item made into what
-    ``each`` makes of it (no frame's JSON lists outlive it)."""
-    return _receive_parts(stream).whole(each)
-
-
 # -- JSON both ways (plain data; never pickle) --------------------------------------------------------------------
 
 
@@ -400,9 +276,9 @@ def ask(request: dict[str, Any], cancel: threading.Event | None = None,
     return ask_parts(request, cancel).whole(each)
 
 
-def ask_parts(request: dict[str, Any], cancel: threading.Event | None = None) -> Parts:
-    """:func:`ask`, its answer's long list left in frames of bytes for the caller to decode (:class:`Parts`): what
-    the window's waiting thread asks, so that it makes no objects (see :class:`Parts`)."""
+def ask_parts(request: dict[str, Any], cancel: threading.Event | None = None) -> frames.Parts:
+    """:func:`ask`, its answer's long list left in frames of bytes for the caller to decode (:class:`frames.Parts`):
+    what the window's waiting thread asks, so that it makes no objects."""
     global _SERVER
     cancel = cancel or threading.Event()
     with _LOCK:
@@ -418,8 +294,8 @@ def ask_parts(request: dict[str, Any], cancel: threading.Event | None = None) ->
                 server = _SERVER
             assert server.stdin is not None and server.stdout is not None
             try:
-                _send(server.stdin, request)
-                parts = _receive_parts(server.stdout)
+                frames.send(server.stdin, request)
+                parts = frames.receive_parts(server.stdout)
             except (OSError, EOFError):
                 with _STARTING:
                     _discard(server)
@@ -499,14 +375,14 @@ def serve() -> None:
     sys.stdout = sys.stderr  # nothing printed may mix with the answers
     while True:
         try:
-            request = _receive(stdin)
+            request = frames.receive(stdin)
         except EOFError:
             return
         try:
             answer = handle(request)
         except Exception as exc:  # the window reports it; the process goes on
             answer = {"error": f"{type(exc).__name__}: {exc}"}
-        _send_answer(stdout, answer)
+        frames.send_answer(stdout, answer)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 request at a time -- the project file's path, never its texts -- and a QThread waits for the answer. Nothing is
 read on the GUI thread: the process opens the file read-only itself.
 
-The waiting thread only reads the answer's bytes (``batch.Parts``: no object the cycle collector tracks); the GUI
+The waiting thread only reads the answer's bytes (``frames.Parts``: no object the cycle collector tracks); the GUI
 thread decodes its frames, a few each turn of its event loop (:data:`DECODE_BUDGET`). Decoded in the waiting
 thread, they made that thread hold the interpreter's lock and start the collector's passes, which hold every
 thread: when the machine preempted it meanwhile, the event loop waited 20-60 ms for the lock (traced with
@@ -27,7 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from annotator import gcpause, pacing
-from annotator.core.suggest import batch
+from annotator.core.suggest import batch, frames
 from annotator.ui import background
 
 DEBOUNCE_MS = 800
@@ -39,7 +39,7 @@ BATCH = 100
 #: running threads, held here rather than by a Qt parent: a window deleted while its retrain runs must not take
 #: a running QThread down with it (Qt aborts the process then); each leaves this set when it has finished
 _RUNNING: set[QThread] = set()
-#: the window's thread decodes an answer's frames (``batch.Parts``) for at most this long a turn of its event loop
+#: the window's thread decodes an answer's frames (``frames.Parts``) for at most this long a turn of its event loop
 #: (one frame at least: 16 statements, about 1 ms)
 DECODE_BUDGET = 0.003
 _switching = False
@@ -98,7 +98,7 @@ class _Thread(background.Thread):
             self.error = f"{type(exc).__name__}: {exc}"
 
     def make_result(self) -> None:
-        """The answer's frames decoded (:class:`batch.Parts`, by :meth:`Retrainer._decode`) made into what the
+        """The answer's frames decoded (:class:`frames.Parts`, by :meth:`Retrainer._decode`) made into what the
         window keeps."""
         answer = self.result.whole()
         if self.kind in ("focus", "corpus"):
@@ -258,7 +258,7 @@ class Retrainer(QObject):
             return
         thread.wait()
         _RUNNING.discard(thread)
-        if thread.error is None and isinstance(thread.result, batch.Parts) and thread.generation == self.generation:
+        if thread.error is None and isinstance(thread.result, frames.Parts) and thread.generation == self.generation:
             _running_changed()
             self._decode()  # the thread stays :attr:`thread` (busy) until its answer is decoded
             return
@@ -272,7 +272,7 @@ class Retrainer(QObject):
         """Some of the finished request's frames decoded (:data:`DECODE_BUDGET`), the rest at the next turn; then
         the answer is given."""
         thread = self.thread
-        if thread is None or thread.isRunning() or not isinstance(thread.result, batch.Parts):
+        if thread is None or thread.isRunning() or not isinstance(thread.result, frames.Parts):
             return
         if thread.generation != self.generation:  # a change meanwhile: dropped undecoded
             self.thread = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import io
 
-from annotator.core.suggest import batch
+from annotator.core.suggest import batch, frames
 from annotator.core.suggest.suggester import Suggestion
 
 
@@ -17,19 +17,19 @@ def _answer(n_docs: int) -> dict:
 
 
 def test_a_long_answer_goes_in_frames_and_comes_back_whole():
-    answer = _answer(3 * batch.PART + 1)
+    answer = _answer(3 * frames.PART + 1)
     stream = io.BytesIO()
-    batch._send_answer(stream, answer)
-    frames = 0
+    frames.send_answer(stream, answer)
+    sent = 0
     stream.seek(0)
     while stream.tell() < len(stream.getvalue()):
-        size = batch._HEADER.unpack(stream.read(batch._HEADER.size))[0]
-        assert size < 120_000 or frames == 0
+        size = frames.HEADER.unpack(stream.read(frames.HEADER.size))[0]
+        assert size < 120_000 or sent == 0
         stream.read(size)
-        frames += 1
-    assert frames == 1 + 4  # the head, then four frames of at most PART statements
+        sent += 1
+    assert sent == 1 + 4  # the head, then four frames of at most PART statements
     stream.seek(0)
-    got = batch._receive_answer(stream, batch.doc_from_json)
+    got = frames.receive_answer(stream, batch.doc_from_json)
     assert got["last"] == answer["last"] and got["more"] is True
     assert [d[0] for d in got["docs"]] == [d[0] for d in answer["docs"]]
     doc_id, title, rows, texts = got["docs"][2]
@@ -44,9 +44,9 @@ def test_an_evaluation_comes_back_in_frames_as_the_in_process_one():
     answer = {"evaluation": {"labels": ["threat"], "documents": 40, "by": "statements", "regions": regions},
               "version": "v1", "seconds": 0.1}
     stream = io.BytesIO()
-    batch._send_answer(stream, answer)
+    frames.send_answer(stream, answer)
     stream.seek(0)
-    got = batch._receive_answer(stream, batch.region_from_json)
+    got = frames.receive_answer(stream, batch.region_from_json)
     ev = batch.evaluation_from_json(got["evaluation"])
     assert ev.figures(0.5) == batch.evaluation_from_json(answer["evaluation"]).figures(0.5)
 
@@ -60,16 +60,16 @@ def test_the_window_s_suggestions_are_not_tracked_by_the_cycle_collector():
 
 
 def test_parts_read_without_decoding_then_decode_a_frame_a_step():
-    answer = _answer(2 * batch.PART + 3)
+    answer = _answer(2 * frames.PART + 3)
     stream = io.BytesIO()
-    batch._send_answer(stream, answer)
+    frames.send_answer(stream, answer)
     stream.seek(0)
-    parts = batch._receive_parts(stream)
+    parts = frames.receive_parts(stream)
     assert len(parts.frames) == 3 and all(isinstance(f, bytes) for f in parts.frames) and not parts.items
-    assert parts.step(batch.doc_from_json) is True and len(parts.items) == batch.PART
+    assert parts.step(batch.doc_from_json) is True and len(parts.items) == frames.PART
     assert parts.frames[0] == b""  # a decoded frame's bytes are let go
     whole = parts.whole(batch.doc_from_json)
-    assert parts.done and [d[0] for d in whole["docs"]] == list(range(1, 2 * batch.PART + 4))
+    assert parts.done and [d[0] for d in whole["docs"]] == list(range(1, 2 * frames.PART + 4))
     assert parts.step(batch.doc_from_json) is False
 
 
@@ -77,15 +77,15 @@ def test_a_frame_that_is_not_a_list_of_items_is_refused_in_one_line():
     import pytest
 
     for bad in (b"{not json", b'{"a": 1}'):
-        parts = batch.Parts({"docs": 1, "last": 1, "more": False, "version": "v"}, [bad])
+        parts = frames.Parts({"docs": 1, "last": 1, "more": False, "version": "v"}, [bad])
         with pytest.raises(EOFError, match="answered nonsense"):
             parts.step(batch.doc_from_json)
     stream = io.BytesIO()
-    batch._send(stream, {"docs": 2, "last": 1, "more": False, "version": "v"})
-    batch._send(stream, [])
+    frames.send(stream, {"docs": 2, "last": 1, "more": False, "version": "v"})
+    frames.send(stream, [])
     stream.seek(0)
     with pytest.raises(EOFError, match="ended"):
-        batch._receive_parts(stream)
+        frames.receive_parts(stream)
 
 
 def test_an_evaluate_request_with_a_threshold_carries_the_figures_at_it():
