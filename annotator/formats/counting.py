@@ -15,13 +15,13 @@ decides:
    scored by the span edges no annotator makes: an edge inside a word or inside a character (between a letter and
    its accent, inside an emoji sequence, between CR and LF), or a span that begins or ends with white space; if the
    other scores as well or better, the import warns, naming the line, both texts and the option that reads the
-   other way.
+   other way (:attr:`Choice.doubt`: File ▸ Import in the window asks instead, before it imports the file).
 4. Only when UTF-16 units do not fit (a span past the end, an offset inside an emoji, a span's own text that does
    not match) is another counting taken: the one with the fewest odd edges (code points first on a tie), and the
    import summary says so, naming the line that showed it.
 
-An explicit unit (``--offsets utf16|codepoints``) is taken as given: lines that do not fit it are refused, each
-naming the counting it would fit.
+An explicit unit (``--offsets utf16|codepoints``, or any of :data:`UNITS` as File ▸ Import's question chose it) is
+taken as given: lines that do not fit it are refused, each naming the counting it would fit.
 """
 
 from __future__ import annotations
@@ -61,15 +61,32 @@ class Entry:
     spans: list[RawSpan]
 
 
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """Another counting reads the file ``name`` as plausibly as the one chosen and marks other text (rule 3): the
+    counting it was read in, the others (in :data:`UNITS` order), and what differs (the first such span, how many
+    lines), for the warning and for File ▸ Import's question before the file is imported; ``distinct``: the chosen
+    counting and those others that each read the file differently (code points and grapheme clusters often read it
+    alike: one choice)."""
+
+    name: str
+    chosen: str
+    others: tuple[str, ...]
+    difference: str
+    distinct: tuple[str, ...] = ()
+
+
 @dataclass
 class Choice:
     """The counting chosen for a file, its spans converted to code points (one list per entry), what the import
-    summary should say, and (where, message) problems that refuse the file."""
+    summary should say, (where, message) problems that refuse the file, and the doubt about the counting (which
+    the notes' warning states) when there is one."""
 
     unit: str | None
     spans: list[Pairs] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
+    doubt: Doubt | None = None
 
 
 def choose(entries: list[Entry], name: str, requested: str | None = None) -> Choice:
@@ -92,11 +109,13 @@ def choose(entries: list[Entry], name: str, requested: str | None = None) -> Cho
             doubts = [u for u in fitting if scores[u] == best and _pairs(readings[u]) != _pairs(readings[chosen])]
     pairs = _pairs(readings[chosen])
     notes = []
+    doubt = None
     if chosen != primary:
         notes.append(_why_not(entries, readings, primary, chosen, name))
     if doubts:
-        notes.append(_doubt_warning(entries, pairs, {u: _pairs(readings[u]) for u in doubts}, chosen, name))
-    return Choice(chosen, pairs, notes)
+        doubt = _doubt(entries, pairs, {u: _pairs(readings[u]) for u in doubts}, chosen, name)
+        notes.append(_doubt_warning(doubt))
+    return Choice(chosen, pairs, notes, doubt=doubt)
 
 
 # -- converting ------------------------------------------------------------------------------------------------
@@ -274,24 +293,39 @@ def _why_not(
     return f"{head}: counted as {NAMES[primary]}, {where}: {err}"
 
 
-def _doubt_warning(entries: list[Entry], pairs: list[Pairs], others: dict[str, list[Pairs]], chosen: str,
-                   name: str) -> str:
-    """One warning for the file: the first line read one way that another counting reads as plausibly, how many
-    lines differ so, and what to do (the file's statements are imported already, their spans as read)."""
+def _doubt(entries: list[Entry], pairs: list[Pairs], others: dict[str, list[Pairs]], chosen: str,
+           name: str) -> Doubt:
+    """The doubt about the file: the first line read one way that another counting reads as plausibly, and how many
+    lines differ so."""
     alt = next(iter(others))
     where, span, a, b = _first_difference(entries, pairs, others[alt]) or ("", entries[0].spans[0], "", "")
     lines = sum(any(x != y for x, y in zip(mine, theirs, strict=True))
                 for mine, theirs in zip(pairs, others[alt], strict=True))
     more = f" ({lines} lines read differently so)" if lines > 1 else ""
-    names = " or ".join(NAMES[u] for u in others)
-    unit = next((u for u in others if u in OPTIONS), None)
-    fix = (f"if it counts {NAMES[unit]}, import it with `annotator import NEW_PROJECT FILE {OPTIONS[unit]}` into a "
-           "project that does not hold these statements yet (imported again here, its spans would be added beside "
-           "these)") if unit else "if it does, fix the file's offsets"
+    difference = (f"{where}: {span.where} [{span.start}, {span.end}] marks {a} counted as {NAMES[chosen]}, {b} "
+                  f"counted as {NAMES[alt]}{more}")
+    distinct: dict[str, list[Pairs]] = {chosen: pairs}
+    for unit, read in others.items():
+        if read not in distinct.values():
+            distinct[unit] = read
+    return Doubt(name, chosen, tuple(others), difference, tuple(distinct))
+
+
+def _doubt_warning(doubt: Doubt) -> str:
+    """One warning for the file: what differs, and what to do (the file's statements are imported already, their
+    spans as read; File ▸ Import in the window asks before it imports such a file, so this is the command line's
+    warning, and the review's when a colleague's file is read)."""
+    names = " or ".join(NAMES[u] for u in doubt.others)
+    editor = " as doccano's editor does" if doubt.chosen == "utf16" else ""
+    unit = next((u for u in doubt.others if u in OPTIONS), None)
+    into = ("into a project that does not hold these statements yet (into one that does, its spans would be added "
+            "beside those there)")
+    window = "File ▸ Import in the window, which asks how the file counts"
+    fix = (f"if it counts {NAMES[unit]}, import it with `annotator import NEW_PROJECT FILE {OPTIONS[unit]}`, or with "
+           f"{window}, {into}") if unit else f"if it does, import it with {window}, {into}, or fix the file's offsets"
     return (
-        f"warning: {name}: its offsets may count {names}, not {NAMES[chosen]} as doccano's editor does (read so): "
-        f"{where}: {span.where} [{span.start}, {span.end}] marks {a} counted as {NAMES[chosen]}, {b} counted as "
-        f"{NAMES[alt]}{more}; the file does not prove which; {fix}"
+        f"warning: {doubt.name}: its offsets may count {names}, not {NAMES[doubt.chosen]}{editor} (read so): "
+        f"{doubt.difference}; the file does not prove which; {fix}"
     )
 
 

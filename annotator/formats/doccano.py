@@ -20,8 +20,9 @@ The export writes offsets in UTF-16 code units, as doccano's editor counts them 
 doccano issue #2290): a character beyond U+FFFF such as an emoji counts two. ``offsets="codepoints"``
 (``--offsets codepoints``) writes Python ``str`` indices instead. The import reads a file in the counting the file
 shows (UTF-16 code units, code points or grapheme clusters; :mod:`annotator.formats.counting`), and says so when
-it is not UTF-16 units; ``offsets`` given reads it in that counting only. The text is stored verbatim, so the
-offsets stay valid.
+it is not UTF-16 units; ``offsets`` given reads it in that counting only. Where another counting reads the file as
+plausibly and marks other text, File ▸ Import asks which before it imports it (:func:`doubt`), and reads it with
+the counting chosen as ``offsets``. The text is stored verbatim, so the offsets stay valid.
 
 Document-level labels (a text-classification project's ``"label": ["positive"]``, or ``cats``) cannot be held by
 a project, which holds spans: they are counted and named in the import report, never dropped silently.
@@ -51,7 +52,7 @@ from annotator.formats.common import (
     read_bytes,
     text_problem,
 )
-from annotator.formats.counting import Entry, RawSpan, choose
+from annotator.formats.counting import Doubt, Entry, RawSpan, choose
 
 #: where doccano puts the spans, newest first
 SPAN_KEYS = ("label", "labels", "entities")
@@ -87,7 +88,41 @@ def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options:
 
 def read(path: Path, offsets: str | None = None) -> ReadResult:
     """A doccano JSONL file, or a ``.json`` array of the same objects; rejected whole on any bad line or item.
-    ``offsets`` (``utf16``/``codepoints``) is the counting of the file's offsets; None: the one the file shows."""
+    ``offsets`` (``utf16``/``codepoints``/``graphemes``) is the counting of the file's offsets; None: the one the
+    file shows."""
+    problems, parsed, relations, doc_labels = _parse_file(path)
+    choice = choose([entry for _, entry in parsed], path.name, offsets)
+    for where, message in choice.problems:
+        problems.add(where, message)
+    problems.raise_if_any()
+    docs = [
+        IncomingDocument(
+            text=entry.text,
+            title=title,
+            source=path.name,
+            spans=[check_span(entry.text, s, e, raw.label) for raw, (s, e) in zip(entry.spans, pairs, strict=True)],
+        )
+        for (title, entry), pairs in zip(parsed, choice.spans, strict=True)
+    ]
+    notes = list(choice.notes)
+    if relations:
+        notes.append(f"{path.name}: {relations} doccano relation(s) not imported (only spans are)")
+    return ReadResult(docs, notes=notes, doc_labels=doc_labels)
+
+
+def doubt(path: Path) -> Doubt | None:
+    """What :func:`read` would warn of: another counting reads the file's offsets as plausibly as the one it would
+    take, marking other text (File ▸ Import asks which before it imports the file). None when no other counting
+    does, or when the file is refused anyway (the import says why)."""
+    problems, parsed, _, _ = _parse_file(path)
+    if problems.count:
+        return None
+    return choose([entry for _, entry in parsed], path.name).doubt
+
+
+def _parse_file(path: Path) -> tuple[Problems, list[tuple[str, Entry]], int, dict[str, int]]:
+    """The file's lines checked and parsed: (its problems, (title, entry) per good line, relations, document-level
+    labels), the counting of the offsets still to choose."""
     data = read_bytes(path)
     problems = Problems(path)
     entries = list(json_entries(data, path, problems))
@@ -107,23 +142,7 @@ def read(path: Path, offsets: str | None = None) -> ReadResult:
             relations += len(obj["relations"])
     if not entries and not problems.count:
         problems.add("file", "no documents (the file is empty)")
-    choice = choose([entry for _, entry in parsed], path.name, offsets)
-    for where, message in choice.problems:
-        problems.add(where, message)
-    problems.raise_if_any()
-    docs = [
-        IncomingDocument(
-            text=entry.text,
-            title=title,
-            source=path.name,
-            spans=[check_span(entry.text, s, e, raw.label) for raw, (s, e) in zip(entry.spans, pairs, strict=True)],
-        )
-        for (title, entry), pairs in zip(parsed, choice.spans, strict=True)
-    ]
-    notes = list(choice.notes)
-    if relations:
-        notes.append(f"{path.name}: {relations} doccano relation(s) not imported (only spans are)")
-    return ReadResult(docs, notes=notes, doc_labels=doc_labels)
+    return problems, parsed, relations, doc_labels
 
 
 def _kind(value: Any) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 from annotator import formats, pacing
 from annotator.core import review as core
-from annotator.core.model import Label
+from annotator.core.model import Label, ReadResult
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import connection, readonly
@@ -105,9 +105,13 @@ class ColleagueFile:
     closed when it is collected."""
 
     def __init__(self, path: Path, documents: Mapping[str, TheirDocument], labels: Iterable[Label] = (),
-                 rows: Rows | None = None, names: Iterable[str] = (), count: int = 0) -> None:
+                 rows: Rows | None = None, names: Iterable[str] = (), count: int = 0,
+                 notes: Iterable[str] = ()) -> None:
         self.path = path
         self.name = path.name
+        #: what the format readers said of an export (a doubt about its offsets, tasks skipped, what it held that a
+        #: review cannot compare): shown to the user, never dropped
+        self.notes = list(notes)
         self._memory = dict(documents)
         self._rows = rows
         self.count = count if rows is not None else len(self._memory)
@@ -154,16 +158,19 @@ class ColleagueFile:
         if is_project(path):
             return cls._open_project(path, progress)
         docs: dict[str, TheirDocument] = {}
+        notes: list[str] = []
         files = formats.collect([path])
         for n, file in enumerate(files, 1):
             if progress is not None:
                 progress(n - 1, len(files))
-            for incoming in formats.read(file).documents:
+            result = formats.read(file)
+            for incoming in result.documents:
                 sha = sha256_text(incoming.text)
                 old = docs.get(sha)
                 spans = tuple(core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in incoming.spans)
                 docs[sha] = TheirDocument(sha, old.title if old else incoming.title, (old.spans if old else ()) + spans)
-        return cls(path, docs)
+            notes += _read_notes(file, result)
+        return cls(path, docs, notes=notes)
 
     @classmethod
     def _open_project(cls, path: Path, progress: core.Progress | None) -> ColleagueFile:
@@ -393,6 +400,22 @@ class ColleagueFile:
         # in the review's thread: freed a slice at a time (at once, the window waited 25-30 ms for the GIL)
         pacing.drop(mine, by_title, mine_shas, paired, theirs_by_sha)
         return found
+
+
+def _read_notes(file: Path, result: ReadResult) -> list[str]:
+    """What the reader of one export said, and what it read that the review leaves out, as an import's summary
+    names them (``ImportReport.summary_lines``)."""
+    notes = list(result.notes)
+    if result.skipped_tasks:
+        notes.append(f"{file.name}: skipped {result.skipped_tasks} rejected or ignored task(s)")
+    if result.doc_labels:
+        named = ", ".join(f"{label} ({n})" for label, n in sorted(result.doc_labels.items()))
+        notes.append(f"{file.name}: not compared: {sum(result.doc_labels.values())} document-level label(s) "
+                     f"(a review compares spans): {named}")
+    if result.attached:
+        notes.append(f"{file.name}: not compared: {len(result.attached)} span(s) that name their statement by its "
+                     "hash, without its text (a spans or csv export): open the colleague's project or JSONL export")
+    return notes
 
 
 def _asking(step: core.Progress, every: float = 0.05) -> Callable[[], bool]:

@@ -7,7 +7,7 @@ and renamed into place, so the target is the old file or the complete new one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from annotator import formats, inuse
 from annotator.core.model import ImportReport, IncomingDocument
 from annotator.errors import AnnotatorError, Cancelled, ProjectFileError
 from annotator.formats.common import ExportOptions, output_file
+from annotator.formats.counting import NAMES as COUNTINGS
 from annotator.store.connection import SQLITE_HEADER
 from annotator.store.project import Project
 
@@ -30,14 +31,15 @@ def import_paths(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     fmt: str | None = None,
-    offsets: str | None = None,
+    offsets: str | Mapping[Path, str] | None = None,
     within: Within | None = None,
 ) -> ImportReport:
     """Import files and folders. Bad files are rejected (with every reason) and the others still go in.
 
     A problem with the project itself (disk full, read-only) stops the run with a ProjectFileError; files
     imported before it are complete, the one being imported is absent. ``fmt`` forces a reader (else each file's
-    is chosen from it); ``offsets`` (``codepoints``/``utf16``) overrides the unit of formats that count in one.
+    is chosen from it); ``offsets`` (``codepoints``/``utf16``) overrides the unit of formats that count in one, for
+    every file, or for the files it maps (each to its own: File ▸ Import's answers about doubtful doccano files).
     ``cancelled`` is asked before each file and between the batches of a file read in batches (that file is then
     left out whole); ``within`` is told how far into such a file the import is.
     """
@@ -49,13 +51,14 @@ def import_paths(
             break
         if progress is not None:
             progress(done, len(files), path.name)
+        unit = offsets.get(path) if isinstance(offsets, Mapping) else offsets
         try:
-            stream = _stream(path, fmt, offsets)
+            stream = _stream(path, fmt, unit)
             if stream is not None:  # a JSON Lines file, read and written in batches (one transaction)
                 outcome = project.import_batches(_batches(stream, within, cancelled), source=path.name)
                 result: Any = stream
             else:
-                result = formats.read(path, fmt, offsets)
+                result = formats.read(path, fmt, unit)
                 docs = result.documents
                 if result.attached:
                     docs = docs + formats.spans.resolve(path, result.attached, _texts(project, result.attached))
@@ -83,6 +86,9 @@ def import_paths(
         report.new_labels += [k for k in outcome["new_labels"] if k not in report.new_labels]
         report.skipped_tasks += result.skipped_tasks
         report.notes += getattr(result, "notes", [])
+        if isinstance(offsets, Mapping) and unit is not None:
+            counted = COUNTINGS.get(unit, unit)
+            report.notes.append(f"{path.name}: offsets read as {counted}, as chosen when importing it")
     if progress is not None:
         progress(len(files), len(files), "")
     return report

@@ -108,6 +108,9 @@ class Files:
         """Import in a thread, with a window-modal progress dialog (``ui/files/job.py``); returns when it is done."""
         try:
             report = job.run_import(self.window, self.session.project, list(paths))
+        except Cancelled:  # before anything was written: while the files were read, or at the question on offsets
+            self.window.statusBar().showMessage("Import cancelled: nothing was imported", 8000)
+            return
         except AnnotatorError as exc:
             error(self.window, "Import failed", str(exc))
             self.window.documents_changed(statements_added=True)  # the files imported before the failing one

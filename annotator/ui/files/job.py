@@ -28,10 +28,12 @@ from annotator import gcpause, pacing
 from annotator.core.model import ImportReport
 from annotator.errors import Cancelled
 from annotator.formats.common import ExportOptions
+from annotator.formats.counting import Doubt
 from annotator.store import connection
 from annotator.store.project import Project
 from annotator.store.transfer import export_project, import_paths
 from annotator.ui import background
+from annotator.ui.files import offsets
 from annotator.ui.opening import hold_window_paint, open_in_turns
 from annotator.ui.text import plain
 
@@ -161,28 +163,47 @@ STEPS = 1000
 
 def run_import(parent: QMainWindow, project: Project, paths: list[str | Path]) -> ImportReport:
     """``paths`` into ``project`` through a connection of the import's own; a cancel leaves out the file being
-    imported (whole) and those not reached."""
+    imported (whole) and those not reached.
+
+    A doccano file whose offsets read as plausibly in another counting is asked about before anything is written
+    (``ui/files/offsets.py``): the thread reads the files first and returns the doubts, the window asks, then the
+    import runs with the counting chosen for each such file. A Cancel there, or of the reading, raises
+    ``Cancelled``: nothing is imported."""
     if project.readonly:
         return import_paths(project, paths)  # refused at once, with the usual message
     path, user = project.path, project.user
 
-    def work(job: Job) -> ImportReport:
-        at = [0, 1]  # files done, files
+    def importing(answers: dict[Path, str] | None) -> Callable[[Job], ImportReport | list[tuple[Path, Doubt]]]:
+        def work(job: Job) -> ImportReport | list[tuple[Path, Doubt]]:
+            if answers is None:
+                doubts = offsets.find(paths, job)
+                if doubts:
+                    return doubts  # asked on the window's thread, then imported with the answers
+            at = [0, 1]  # files done, files
 
-        def progress(done: int, total: int, name: str) -> None:
-            at[:] = [done, max(1, total)]
-            job.report(done * STEPS, at[1] * STEPS, f"Importing {name}…" if name else "Finishing…")
+            def progress(done: int, total: int, name: str) -> None:
+                at[:] = [done, max(1, total)]
+                job.report(done * STEPS, at[1] * STEPS, f"Importing {name}…" if name else "Finishing…")
 
-        def within(read: int, size: int) -> None:
-            job.report(at[0] * STEPS + (STEPS * read // size if size else 0), at[1] * STEPS)
+            def within(read: int, size: int) -> None:
+                job.report(at[0] * STEPS + (STEPS * read // size if size else 0), at[1] * STEPS)
 
-        writer = _writer(path, user)
-        try:
-            return import_paths(writer, paths, progress, lambda: job.cancelled, within=within)
-        finally:
-            writer.close()
+            writer = _writer(path, user)
+            try:
+                return import_paths(writer, paths, progress, lambda: job.cancelled, offsets=answers, within=within)
+            finally:
+                writer.close()
 
-    return run(parent, "Import", "Importing…", work, "Cancelling: the file being imported is left out…")
+        return work
+
+    cancelling = "Cancelling: the file being imported is left out…"
+    done = run(parent, "Import", "Importing…", importing(None), cancelling)
+    if isinstance(done, ImportReport):
+        return done
+    answers = offsets.ask(parent, done)  # raises Cancelled: nothing written
+    report = run(parent, "Import", "Importing…", importing(answers), cancelling)
+    assert isinstance(report, ImportReport)
+    return report
 
 
 def run_write(parent: QMainWindow, project: Project, title: str, label: str, work: Callable[[Project], T],

@@ -39,6 +39,7 @@ from annotator.ui.files import job as filejob
 from annotator.ui.opening import open_in_turns
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review.comparing import Comparing
+from annotator.ui.review.notes import show_read_notes
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review.worker import IndexJob, ReportJob, load_colleague_file
 from annotator.ui.session import Session
@@ -164,6 +165,7 @@ class ReviewController(Comparing, QObject):
             self.choice = len(self.colleagues())  # show the newly opened colleague
             self.files.append(loaded)
             opened += 1
+            show_read_notes(self.window, loaded)  # what its reader said (an unaligned file's line comes after)
             self._start_comparing(loaded)
             if self._small(loaded):
                 self._wait_comparing(loaded)  # a fraction of a second: J and the counts are whole from the start
