@@ -307,7 +307,11 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     from annotator.core import agreement
     from annotator.store import sources
 
-    sets = sources.load(args.files, by_annotator=args.by_annotator, before_adjudication=args.before_adjudication)
+    notes: list[str] = []
+    sets = sources.load(args.files, by_annotator=args.by_annotator, before_adjudication=args.before_adjudication,
+                        notes=notes)
+    for note in notes:  # a doccano file's doubtful offsets, tasks skipped: on stderr, beside a --json answer
+        print(terminal_safe(f"annotator: {note}"), file=sys.stderr)
     if len(sets) < 2:
         raise AnnotatorError(
             f"need at least two annotators to compare, found {len(sets)}"

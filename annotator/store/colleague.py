@@ -26,13 +26,13 @@ from typing import Any
 
 from annotator import formats, pacing
 from annotator.core import review as core
-from annotator.core.model import Label, ReadResult
+from annotator.core.model import Label
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import connection, readonly
 from annotator.store.colleague_rows import Rows, check_bounds, connect_read_only
 from annotator.store.project import Project
-from annotator.store.sources import is_project
+from annotator.store.sources import is_project, read_notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +169,7 @@ class ColleagueFile:
                 old = docs.get(sha)
                 spans = tuple(core.TheirSpan(s.start, s.end, s.label, s.annotator, s.note) for s in incoming.spans)
                 docs[sha] = TheirDocument(sha, old.title if old else incoming.title, (old.spans if old else ()) + spans)
-            notes += _read_notes(file, result)
+            notes += read_notes(file, result)
         return cls(path, docs, notes=notes)
 
     @classmethod
@@ -400,22 +400,6 @@ class ColleagueFile:
         # in the review's thread: freed a slice at a time (at once, the window waited 25-30 ms for the GIL)
         pacing.drop(mine, by_title, mine_shas, paired, theirs_by_sha)
         return found
-
-
-def _read_notes(file: Path, result: ReadResult) -> list[str]:
-    """What the reader of one export said, and what it read that the review leaves out, as an import's summary
-    names them (``ImportReport.summary_lines``)."""
-    notes = list(result.notes)
-    if result.skipped_tasks:
-        notes.append(f"{file.name}: skipped {result.skipped_tasks} rejected or ignored task(s)")
-    if result.doc_labels:
-        named = ", ".join(f"{label} ({n})" for label, n in sorted(result.doc_labels.items()))
-        notes.append(f"{file.name}: not compared: {sum(result.doc_labels.values())} document-level label(s) "
-                     f"(a review compares spans): {named}")
-    if result.attached:
-        notes.append(f"{file.name}: not compared: {len(result.attached)} span(s) that name their statement by its "
-                     "hash, without its text (a spans or csv export): open the colleague's project or JSONL export")
-    return notes
 
 
 def _asking(step: core.Progress, every: float = 0.05) -> Callable[[], bool]:

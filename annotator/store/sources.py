@@ -22,6 +22,7 @@ import orjson
 
 from annotator import formats, inuse
 from annotator.core.agreement import AnnotationSet, DocSpans, split_by_annotator
+from annotator.core.model import ReadResult
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
 from annotator.formats.common import open_input, reading_for
@@ -81,9 +82,26 @@ def check_comparable(path: Path) -> None:
         )
 
 
-def rows_of(path: Path) -> list[Row]:
+def read_notes(file: Path, result: ReadResult) -> list[str]:
+    """What the reader of one export said (a doubt about its offsets, ...), and what it read that a comparison
+    leaves out, as an import's summary names them (``ImportReport.summary_lines``): for the review and ``annotator
+    agree`` to show, never to drop."""
+    notes = list(result.notes)
+    if result.skipped_tasks:
+        notes.append(f"{file.name}: skipped {result.skipped_tasks} rejected or ignored task(s)")
+    if result.doc_labels:
+        named = ", ".join(f"{label} ({n})" for label, n in sorted(result.doc_labels.items()))
+        notes.append(f"{file.name}: not compared: {sum(result.doc_labels.values())} document-level label(s) "
+                     f"(spans are compared): {named}")
+    if result.attached:
+        notes.append(f"{file.name}: not compared: {len(result.attached)} span(s) that name their statement by its "
+                     "hash, without its text (a spans or csv export): compare the project or its JSONL export")
+    return notes
+
+
+def rows_of(path: Path, notes: list[str] | None = None) -> list[Row]:
     """(sha256, text, [(start, end, label, annotator)]) for every document of a project or an export (which
-    :func:`check_comparable` let through)."""
+    :func:`check_comparable` let through); what the export's readers noted is added to ``notes``."""
     if not path.exists():
         raise AnnotatorError(f"no such file: {path}")
     if is_project(path):
@@ -101,7 +119,10 @@ def rows_of(path: Path) -> list[Row]:
             refusal = getattr(file, "refusal", "")  # a pipe, a device, a link out of the folder: never read
             if refusal:
                 raise AnnotatorError(f"{file}: not read: {refusal}; {NOT_COMPARED}")
-            for doc in formats.read(file).documents:
+            result = formats.read(file)
+            if notes is not None:
+                notes += read_notes(file, result)
+            for doc in result.documents:
                 rows.append(
                     (sha256_text(doc.text), doc.text, [(s.start, s.end, s.label, s.annotator) for s in doc.spans])
                 )
@@ -261,8 +282,10 @@ def _project_set(path: Path, texts: _Texts, before_adjudication: bool) -> Annota
         raise
 
 
-def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication: bool = False) -> list[AnnotationSet]:
-    """One set per file (named by the file), or per annotator in each file (``FILE:annotator``).
+def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication: bool = False,
+         notes: list[str] | None = None) -> list[AnnotationSet]:
+    """One set per file (named by the file), or per annotator in each file (``FILE:annotator``); what the readers of
+    exports noted is added to ``notes``.
 
     ``before_adjudication``: a project's spans as they were before its review decisions (store/original.py);
     exports keep no decisions and are read as they are. Not with ``by_annotator``."""
@@ -278,7 +301,7 @@ def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication:
             if not by_annotator and is_project(path):
                 new = [_project_set(path, texts, before_adjudication)]
             else:
-                rows = rows_of(path)
+                rows = rows_of(path, notes)
                 if by_annotator:
                     found = split_by_annotator(rows, unnamed="(unnamed)")
                     new = [AnnotationSet(f"{path.name}:{name}", s.docs) for name, s in found.items()]

@@ -113,3 +113,25 @@ def test_agree_before_adjudication_equals_the_figures_before_any_decision(tmp_pa
     text = run_cli("agree", mine_path, theirs_path, "--before-adjudication").stdout.decode()
     assert text.startswith("before adjudication: 1 statement(s) put back")
     assert run_cli("agree", mine_path, theirs_path, "--before-adjudication", "--by-annotator").returncode == 1
+
+
+def test_agree_says_what_the_readers_noted_of_an_export_on_stderr(tmp_path):
+    """A doccano file whose offsets may count code points is compared as read, and the reader's warning is printed
+    (it was dropped: the figures then compared spans read one way, unsaid); the --json answer stays clean."""
+    text = "Seoul 😀 said: the 𝐃𝐏𝐑𝐊 threatens peace.\r\nWe urge restraint."
+    start = text.index("threatens")
+
+    def doccano(name: str, shift: int) -> str:
+        path = tmp_path / name
+        line = {"id": 1, "text": text, "label": [[start + shift, start + shift + 9, "threat"]]}
+        path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+        return str(path)
+
+    ours = doccano("ours.jsonl", 5)  # UTF-16 units: the emoji and four bold letters count two each
+    bob = doccano("bob.jsonl", 0)  # code points: UTF-16 units read it too, three letters to the left
+    said = run_cli("agree", ours, bob, "--json")
+    assert said.returncode == 0, said.stderr
+    json.loads(said.stdout)  # the answer alone on stdout
+    err = said.stderr.decode()
+    assert "annotator: warning: bob.jsonl: its offsets may count code points" in err, err
+    assert "ours.jsonl" not in err, err
