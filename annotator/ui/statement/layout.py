@@ -8,6 +8,10 @@ the first time the paragraph's rectangle is asked for, and reports the taller re
 and the caret all read the moved lines, so they agree. A paragraph Qt lays out again (a resize, a font change)
 is found with its lines back together (its second line sits right under its first) and moved apart again;
 a single-line paragraph only needs the taller rectangle.
+
+The first paragraph's lines also start ``top`` pixels down: room above the statement's first line, where the tag of
+a suggestion on that line goes (:mod:`annotator.ui.suggest.ghosts`; every other line has the room below the line
+before it). Qt puts a laid-out paragraph's first line at 0, so a first paragraph laid out again is found there.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class SpacedLayout(QPlainTextDocumentLayout):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self.gap = 0  # px of room below each line
+        self.top = 0  # px of room above the first paragraph's first line (below Qt's document margin)
         #: px a paragraph needs below its lines, and whether that is final (False: counted later, not kept)
         self.room: Callable[[QTextBlock], tuple[int, bool]] | None = None
         # block number -> (line count, Qt's height and width of the spaced block, the rectangle reported): Qt asks
@@ -45,6 +50,17 @@ class SpacedLayout(QPlainTextDocumentLayout):
         self.requestUpdate()
         return True
 
+    def set_top(self, top: int) -> bool:
+        """Change the room above the first line; True if it changed."""
+        top = max(0, int(top))
+        if top == self.top:
+            return False
+        self.top = top
+        self._known.clear()
+        self.documentSizeChanged.emit(self.documentSize())
+        self.requestUpdate()
+        return True
+
     def documentChanged(self, position: int, removed: int, added: int) -> None:
         self._known.clear()  # block numbers now name other paragraphs
         super().documentChanged(position, removed, added)
@@ -61,20 +77,23 @@ class SpacedLayout(QPlainTextDocumentLayout):
         if self.room is not None and block.isValid():
             room, final = self.room(block)
             gap = max(gap, room)
-        if not gap or rect.isNull():
+        lead = self.top if number == 0 else 0
+        if not (gap or lead) or rect.isNull():
             return rect
         if n == 0:
             return rect
         first = layout.lineAt(0)
-        if n > 1:
+        moved = abs(first.y() - lead) > 0.01
+        if not moved and n > 1:
             second = layout.lineAt(1)
-            if abs(second.y() - (first.y() + first.height() + gap)) > 0.01:
-                y = first.y()
-                for i in range(n):
-                    line = layout.lineAt(i)
-                    line.setPosition(QPointF(line.x(), y))
-                    y += line.height() + gap
-                rect = super().blockBoundingRect(block)  # Qt's rectangle of the lines where they are now
+            moved = abs(second.y() - (first.y() + first.height() + gap)) > 0.01
+        if moved:
+            y = float(lead)
+            for i in range(n):
+                line = layout.lineAt(i)
+                line.setPosition(QPointF(line.x(), y))
+                y += line.height() + gap
+            rect = super().blockBoundingRect(block)  # Qt's rectangle of the lines where they are now
         last = layout.lineAt(n - 1)
         bottom = last.y() + last.height() + gap
         if not block.next().isValid():

@@ -5,10 +5,15 @@ The room below a paragraph's lines is what the line spacing asks for, and at lea
 of spans in that paragraph needs for one underline lane per span (:func:`~annotator.ui.statement.span_layer.lane_room`),
 counted lazily per paragraph as Qt lays it out and grown when a new span overlaps deeper. It never shrinks
 while a statement is open, so deleting a span does not make the text jump.
+
+Above the first line there is room for a suggestion's tag (a tag sits above its line, in the room below the line
+before; the first line has none before it), whether or not suggestions are shown, so the text does not jump when
+they come.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -25,13 +30,28 @@ else:
     _Base = object
 
 MARGIN = 8  # px around the text (Qt's document margin)
+TAG_SCALE = 0.72  # a suggestion's tag ("Label 0.73", drawn above its line) in this fraction of the text's size
 FAR = 200  # paragraphs from the first one on screen beyond which the lanes are not counted yet
 WALK_BACK = 4  # paragraphs looked back at for spans running on into one (beyond: room for every lane)
 
 
+def tag_font(font: QFont) -> QFont:
+    """The font of the suggestions' tags over a statement shown in ``font``."""
+    small = QFont(font)
+    small.setPointSizeF(max(6.0, font.pointSizeF() * TAG_SCALE))
+    return small
+
+
+def tag_height(font: QFont) -> float:
+    """px of a tag's box over a statement shown in ``font``: its text's height less 1 px (the tag's top where it
+    always was, its bottom meets its line's top edge instead of crossing into the line)."""
+    return QFontMetricsF(tag_font(font)).height() - 1
+
+
 class ReadingMixin(_Base):
     """Reading settings and lane room for a ``QPlainTextEdit`` that has ``_index``, ``_map``, ``overview``,
-    ``zoomRequested`` and ``_forget_lines`` (the statement view)."""
+    ``zoomRequested`` and ``_forget_lines`` (the statement view); and room above the first line for the tag of a
+    suggestion there (:func:`tag_height`)."""
 
     def _init_reading(self) -> None:
         document = self._document = QTextDocument(self)  # both kept referenced for as long as the view lives
@@ -44,6 +64,7 @@ class ReadingMixin(_Base):
         self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
         self._counting_off = False
         self._layout.room = self._room_kept
+        self._layout.set_top(self._tag_room())
         self._line_height = QFontMetricsF(self.font()).height()
         self._side = 0  # px of blank margin on each side when the line width is limited
         self.setViewportMargins(0, 0, STRIP_WIDTH, 0)
@@ -73,9 +94,13 @@ class ReadingMixin(_Base):
         (a paragraph with deeper overlaps gets more: :meth:`_room`)."""
         height = self._line_height = QFontMetricsF(self.font()).height()
         wanted = max(round(height * (self._spacing - 1.0)), lane_room(MIN_LANES, height))
-        if self._layout.set_gap(wanted):
+        if self._layout.set_gap(wanted) | self._layout.set_top(self._tag_room()):
             self._forget_lines()
             self.viewport().update()
+
+    def _tag_room(self) -> int:
+        """px above the first line for a suggestion's tag (the document margin gives part of it), 1 px to spare."""
+        return max(0, math.ceil(tag_height(self.font()) + 1 - MARGIN))
 
     def _lanes_of(self, block: QTextBlock) -> int:
         """Underline lanes the spans over ``block`` need (at least :data:`MIN_LANES`): the deepest overlap at

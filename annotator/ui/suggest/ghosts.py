@@ -1,14 +1,17 @@
 """Ghost spans: the current statement's suggestions drawn over the statement view as dashed outlines in their
-label's colour, each with a small tag "Label 0.73" (issue 13). A layer of its own above the view's viewport, so the
-view's painting is untouched; it is transparent to the mouse and repaints whenever the view's text does."""
+label's colour, each with a small tag "Label 0.73" (issue 13) just above the ghost's first line, never over the text:
+in the room below the line before, or, on the statement's first line, in the room the view keeps above it
+(:func:`~annotator.ui.statement.spacing.tag_height`). A layer of its own above the view's viewport, so the view's
+painting is untouched; it is transparent to the mouse and repaints whenever the view's text does."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.suggest.suggester import Suggestion
+from annotator.ui.statement.spacing import tag_font, tag_height
 
 
 class GhostLayer(QWidget):
@@ -65,8 +68,7 @@ class GhostLayer(QWidget):
             return
         painter = QPainter(self)
         painter.setClipRect(event.rect())
-        font = QFont(self.view.font())
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.72))
+        font = tag_font(self.view.font())
         painter.setFont(font)
         metrics = QFontMetricsF(font)
         drawn: list[tuple[Suggestion, list[QRectF], int]] = []
@@ -78,7 +80,7 @@ class GhostLayer(QWidget):
                 extents[(sg.start, sg.end)] = nth + 1
                 drawn.append((sg, rects, nth))
         boxes = place_tags([(rects[0], metrics.horizontalAdvance(self.tag(sg)) + 6) for sg, rects, _n in drawn],
-                           metrics.height(), self.width())
+                           tag_height(self.view.font()), self.width())
         for sg, rects, nth in drawn:
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
@@ -107,15 +109,13 @@ class GhostLayer(QWidget):
 
     def tag_boxes(self) -> list[QRectF]:
         """Where the tags of the ghosts are drawn now (in the layer's coordinates), in the ghosts' order; for tests."""
-        font = QFont(self.view.font())
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.72))
-        metrics = QFontMetricsF(font)
+        metrics = QFontMetricsF(tag_font(self.view.font()))
         anchors = []
         for sg in self.suggestions:
             rects = self.view.cp_rects(sg.start, sg.end)
             if rects:
                 anchors.append((rects[0], metrics.horizontalAdvance(self.tag(sg)) + 6))
-        return place_tags(anchors, metrics.height(), self.width())
+        return place_tags(anchors, tag_height(self.view.font()), self.width())
 
     def rect_of(self, sg: Suggestion) -> QRect | None:
         rects = self.view.cp_rects(sg.start, sg.end)
@@ -130,13 +130,15 @@ NEST = 2.5
 
 def place_tags(anchors: list[tuple[QRectF, float]], height: float, width: float) -> list[QRectF]:
     """A tag box for each (first line rectangle of a ghost, tag width), none overlapping another: each sits just
-    above its ghost's first line, at its start; one that would cover a tag placed before moves right past it, and
-    when the line has no room left, a row up; none runs off the right edge (``width``)."""
+    above its ghost's first line (its bottom on the line's top edge, where the ghost's outline runs), at its start;
+    one that would cover a tag placed before moves right past it, and when the line has no room left, a row up;
+    none runs off the right edge (``width``).
+
+    Never over the line's text: a line scrolled to the top edge of the view has its tag above the edge, out of
+    sight like the text above it (the view keeps room above the statement's first line for one row of tags)."""
     placed: list[QRectF] = []
     for anchor, tag_width in anchors:
-        top = anchor.top() - height + 1
-        if top < 0:
-            top = anchor.top() + 1
+        top = anchor.top() - height
         box = QRectF(0, top, tag_width, height)
         for row in range(8):
             box.moveTop(top - row * (height + 1))
