@@ -10,8 +10,9 @@ edits made it first asks "Discard changes?"; without, it closes at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,9 +24,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -63,6 +67,11 @@ class CodebookDialog(QDialog):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self._double_clicked)
+        # the heading above the cue patterns names the label as it is being renamed, not only after OK
+        self._names = _NameDelegate(self.table, self._name_typed)
+        self.table.setItemDelegateForColumn(0, self._names)
+        self._names.closeEditor.connect(lambda *_: self._show_title(self.table.currentRow()))
+        self.table.itemChanged.connect(self._item_changed)
         self.cue_title = QLabel("")
         self.cue_editor = QPlainTextEdit()
         self.cue_editor.setObjectName("codebook_cues")
@@ -245,10 +254,27 @@ class CodebookDialog(QDialog):
             has_row = 0 <= row < self.table.rowCount()
             self.cue_editor.setEnabled(has_row)
             self.cue_editor.setPlainText(self.cues_text(row) if has_row else "")
-            name = self.table.item(row, 0).text() if has_row and self.table.item(row, 0) else ""
-            self.cue_title.setText(f"Cue patterns of “{name}”" if has_row else "Cue patterns (select a label)")
+            self._show_title(row)
         finally:
             self._loading = False
+
+    def _show_title(self, row: int, name: str | None = None) -> None:
+        """The heading above the cue patterns: the current row's label name (``name``: as being typed)."""
+        if not 0 <= row < self.table.rowCount():
+            self.cue_title.setText("Cue patterns (select a label)")
+            return
+        if name is None:
+            item = self.table.item(row, 0)
+            name = item.text() if item is not None else ""
+        self.cue_title.setText(f"Cue patterns of “{name.strip()}”")
+
+    def _name_typed(self, row: int, name: str) -> None:
+        if row == self.table.currentRow():
+            self._show_title(row, name)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() == 0 and item.row() == self.table.currentRow():
+            self._show_title(item.row())
 
     def _cues_edited(self) -> None:
         row = self.table.currentRow()
@@ -285,3 +311,19 @@ class CodebookDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Warning, "Codebook", message, QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
+
+
+class _NameDelegate(QStyledItemDelegate):
+    """The Name column's editor, telling ``typed(row, text)`` each change typed (before it is committed)."""
+
+    def __init__(self, parent: QWidget, typed: Callable[[int, str], None]) -> None:
+        super().__init__(parent)
+        self._typed = typed
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit):
+            where = QPersistentModelIndex(index)
+            editor.textEdited.connect(lambda text: where.isValid() and self._typed(where.row(), text))
+        return editor
