@@ -121,8 +121,8 @@ def _run(dialog: QFileDialog) -> list[str]:
 
 
 def open_files(parent: QWidget | None, caption: str, name_filter: str = "") -> list[str]:
-    """The files chosen, in the order the folder lists them (``s2`` before ``s10``): a selection has no order of
-    its own, and an import lists its statements in this one."""
+    """The files chosen, in natural order (``s2`` before ``s10``): a selection has no order of its own, and an
+    import lists its statements in this one."""
     return formats.natural_order(_run(make_dialog(parent, caption, QFileDialog.FileMode.ExistingFiles, name_filter)))
 
 
