@@ -67,13 +67,19 @@ class Doubt:
     counting it was read in, the others (in :data:`UNITS` order), and what differs (the first such span, how many
     lines), for the warning and for File ▸ Import's question before the file is imported; ``distinct``: the chosen
     counting and those others that each read the file differently (code points and grapheme clusters often read it
-    alike: one choice)."""
+    alike: one choice); ``marks``: the text each of those marks at the first place they differ (shown), in
+    ``where`` (the line and its span); ``likelier``: the one whose spans look most like an annotator's; ``lines``:
+    how many lines they read differently."""
 
     name: str
     chosen: str
     others: tuple[str, ...]
     difference: str
     distinct: tuple[str, ...] = ()
+    marks: tuple[str, ...] = ()
+    where: str = ""
+    likelier: str = ""
+    lines: int = 0
 
 
 @dataclass
@@ -113,7 +119,7 @@ def choose(entries: list[Entry], name: str, requested: str | None = None) -> Cho
     if chosen != primary:
         notes.append(_why_not(entries, readings, primary, chosen, name))
     if doubts:
-        doubt = _doubt(entries, pairs, {u: _pairs(readings[u]) for u in doubts}, chosen, name)
+        doubt = _doubt(entries, pairs, {u: _pairs(readings[u]) for u in doubts}, chosen, name, scores)
         notes.append(_doubt_warning(doubt))
     return Choice(chosen, pairs, notes, doubt=doubt)
 
@@ -294,7 +300,7 @@ def _why_not(
 
 
 def _doubt(entries: list[Entry], pairs: list[Pairs], others: dict[str, list[Pairs]], chosen: str,
-           name: str) -> Doubt:
+           name: str, scores: dict[str, int]) -> Doubt:
     """The doubt about the file: the first line read one way that another counting reads as plausibly, and how many
     lines differ so."""
     alt = next(iter(others))
@@ -308,7 +314,11 @@ def _doubt(entries: list[Entry], pairs: list[Pairs], others: dict[str, list[Pair
     for unit, read in others.items():
         if read not in distinct.values():
             distinct[unit] = read
-    return Doubt(name, chosen, tuple(others), difference, tuple(distinct))
+    at = next(((n, i) for n, entry in enumerate(entries) for i, raw in enumerate(entry.spans) if raw is span), None)
+    marks = tuple(_show(entries[at[0]].text[slice(*read[at[0]][at[1]])]) if at else "" for read in distinct.values())
+    likelier = min(distinct, key=lambda u: (scores.get(u, 0), u != chosen))
+    return Doubt(name, chosen, tuple(others), difference, tuple(distinct), marks, f"{where}, {span.where}", likelier,
+                 lines)
 
 
 def _doubt_warning(doubt: Doubt) -> str:

@@ -88,11 +88,11 @@ def step(done: int, total: int) -> None:
 
 
 def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], cancelling: str = "Cancelling…",
-        writes: bool = True) -> T:
+        writes: bool | Callable[[T | None], bool] = True) -> T:
     """``work(job)`` in a thread, with a progress dialog over ``parent`` whose Cancel sets
     ``job.cancelled`` and shows ``cancelling``; returns its result or raises what it raised. The window's watch of
     changes made elsewhere (``ui/watch``) is paused meanwhile; ``writes``: the work's own commits are not taken for
-    such changes after it."""
+    such changes after it (a function of its result when only some results come with commits)."""
     job = Job(work)
     dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
     dialog.setLabel(plain(QLabel(label)))  # it shows file names: never as rich text
@@ -141,7 +141,7 @@ def run(parent: QMainWindow, title: str, label: str, work: Callable[[Job], T], c
         job.wait()
     finally:
         if outside is not None:
-            outside.resume(ours=writes)
+            outside.resume(ours=writes(job.result) if callable(writes) else writes)
     # the window repaints part by part as it takes the activation back, each part in a turn of its own: in one, with
     # the Documents list taking an import's new statements, it held the window 30-40 ms at 100 000 (issue #14)
     hold_window_paint(parent)
@@ -179,6 +179,8 @@ def run_import(parent: QMainWindow, project: Project, paths: list[str | Path]) -
                 doubts = offsets.find(paths, job)
                 if doubts:
                     return doubts  # asked on the window's thread, then imported with the answers
+                if job.cancelled:  # pressed as the last file was read: nothing written
+                    raise Cancelled("cancelled: nothing was imported")
             at = [0, 1]  # files done, files
 
             def progress(done: int, total: int, name: str) -> None:
@@ -197,7 +199,9 @@ def run_import(parent: QMainWindow, project: Project, paths: list[str | Path]) -
         return work
 
     cancelling = "Cancelling: the file being imported is left out…"
-    done = run(parent, "Import", "Importing…", importing(None), cancelling)
+    # reading for doubts writes nothing: a change made elsewhere meanwhile is still the window's to take
+    done = run(parent, "Import", "Importing…", importing(None), cancelling,
+               writes=lambda result: not isinstance(result, list))
     if isinstance(done, ImportReport):
         return done
     answers = offsets.ask(parent, done)  # raises Cancelled: nothing written
