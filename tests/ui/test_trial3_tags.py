@@ -123,3 +123,29 @@ def test_the_tag_of_a_suggestion_on_the_first_line_hides_no_text(qtbot, tmp_path
     finally:
         window.close()
         project.close()
+
+
+def test_a_tag_of_a_line_scrolled_to_the_top_edge_is_seen(qtbot, tmp_path):
+    """A reviewer's finding: with its line at the view's top edge, the tag went above the edge, out of sight, while
+    its dashed outline showed (and S, which scrolls only to an unseen ghost, did not bring it into sight)."""
+    from annotator.core.model import IncomingDocument
+    from annotator.core.suggest.suggester import Suggestion
+    from tests.ui.conftest import window_over
+
+    text = "\n\n".join(f"Paragraph {i}: we condemn the launches and we urge restraint, and we call on all parties." * 3
+                       for i in range(40))
+    with window_over(qtbot, tmp_path, [IncomingDocument(text, "t")]) as (window, _project):
+        view = window.view
+        block = view.document().findBlockByNumber(10)
+        view.verticalScrollBar().setValue(block.firstLineNumber())
+        qtbot.wait(50)
+        start = block.position()  # the paragraph's first character, on the line now at the top edge
+        cp = view.position_map.to_cp(start)
+        sg = Suggestion(window.session.document.id, cp, cp + 9, "threat", 0.8, "model:1")
+        layer = window.suggestions.layer
+        layer.show_suggestions([sg], sg, {"threat": "Threat"}, {"threat": "#ff0000"})
+        qtbot.wait(50)
+        ghost = layer.rect_of(sg)
+        assert ghost is not None and ghost.top() <= 2, ghost  # the line is at the top edge
+        (tag,) = layer.tag_boxes()
+        assert tag.top() >= 0 and tag.bottom() <= layer.height(), tag  # in sight

@@ -134,11 +134,14 @@ def place_tags(anchors: list[tuple[QRectF, float]], height: float, width: float)
     one that would cover a tag placed before moves right past it, and when the line has no room left, a row up;
     none runs off the right edge (``width``).
 
-    Never over the line's text: a line scrolled to the top edge of the view has its tag above the edge, out of
-    sight like the text above it (the view keeps room above the statement's first line for one row of tags)."""
+    Never over the line's text but where the line is scrolled to the top edge of the view: there the tag is drawn
+    over the line's top, seen rather than out of sight (the view keeps room above the statement's first line for
+    one row of tags, so scrolled to the top it is over no text)."""
     placed: list[QRectF] = []
     for anchor, tag_width in anchors:
         top = anchor.top() - height
+        if top < 0 <= anchor.bottom():  # the line at the top edge, no room above it on screen: over its top
+            top = 0.0
         box = QRectF(0, top, tag_width, height)
         for row in range(8):
             box.moveTop(top - row * (height + 1))
