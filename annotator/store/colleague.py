@@ -147,11 +147,14 @@ class ColleagueFile:
 
     # ------------------------------------------------------------------ loading
     @classmethod
-    def load(cls, path: str | Path, progress: core.Progress | None = None) -> ColleagueFile:
+    def load(cls, path: str | Path, progress: core.Progress | None = None,
+             offsets: Mapping[Path, str] | None = None) -> ColleagueFile:
         """Open a project (never written, migrated or touched) or read an export (jsonl, doccano, brat, text).
 
         ``progress(done, total)``: steps of a project's open (or files of an export); an exception it raises (a
-        cancel) stops the load."""
+        cancel) stops the load. ``offsets``: the counting of a file's offsets (``utf16``, ``codepoints``, ...) by
+        the paths ``formats.collect([path])`` gives, as the user chose it for a doubtful doccano file (the review's
+        question, ``ui/files/offsets.py``); a file not named there is read in the counting it shows."""
         path = Path(path)
         if not path.exists():
             raise AnnotatorError(f"no such file: {path}")
@@ -163,7 +166,7 @@ class ColleagueFile:
         for n, file in enumerate(files, 1):
             if progress is not None:
                 progress(n - 1, len(files))
-            result = formats.read(file)
+            result = formats.read(file, None, offsets.get(file) if offsets else None)
             for incoming in result.documents:
                 sha = sha256_text(incoming.text)
                 old = docs.get(sha)

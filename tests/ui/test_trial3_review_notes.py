@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.store import review as rv
 from annotator.ui import filedialogs
+from annotator.ui.files import offsets
 from tests.ui.conftest import HOSTILE, SECOND
+from tests.ui.test_trial3_review_offsets import answer
 
 
 def write(path, objects):
@@ -37,20 +39,24 @@ def _notes_box():
                  and w.windowTitle() == "Open colleague file"), None)
 
 
-def test_a_colleague_doccano_file_read_with_a_doubt_says_so(window, qtbot, monkeypatch, tmp_path):
-    # bob counted code points (an emoji and four mathematical letters before "threatens"): UTF-16 units fit too
+def test_a_colleague_doccano_file_read_with_notes_says_so(window, qtbot, monkeypatch, tmp_path):
+    # bob counted code points (an emoji and four mathematical letters before "threatens"): UTF-16 units fit too, so
+    # the window asks how the file counts before it is read (tests/ui/test_trial3_review_offsets.py); his labels of
+    # a whole statement are not compared: said in the box, and the doubt, answered, is not repeated there
     bob = write(tmp_path / "bob.jsonl", [
-        {"id": 1, "text": HOSTILE, "label": [[*words(HOSTILE, "threatens"), "threat"]]},
+        {"id": 1, "text": HOSTILE, "label": [[*words(HOSTILE, "threatens"), "threat"], "urgent"]},
         {"id": 2, "text": SECOND, "label": [[*words(SECOND, "defend"), "commitment"]]},
     ])
+    timer = answer([], offsets.button_name("utf16"))  # as the file was read so far
     _open_colleague(monkeypatch, qtbot, window, bob)
+    timer.stop()
     qtbot.waitUntil(lambda: _notes_box() is not None, timeout=5000)
     box = _notes_box()
     text = box.text()
-    assert "bob.jsonl" in text and "warning: bob.jsonl: its offsets may count code points" in text, text
-    assert "'threatens'" in text, text  # what the other counting marks, named
+    assert "bob.jsonl" in text and "not compared: 1 document-level label(s)" in text and "urgent" in text, text
+    assert "warning" not in text and "may count" not in text, text  # the counting was chosen: no doubt left
     status = window.statusBar().currentMessage()
-    assert "bob.jsonl" in status and "warning:" in status, status
+    assert "bob.jsonl" in status and "document-level" in status, status
     review = window.review
     assert [f.name for f in review.files] == ["bob.jsonl"]  # the review goes on: the file is open for review
     box.accept()

@@ -16,7 +16,8 @@ Keys (listed in Help ▸ Review Keys and F1), active while the keyboard is in th
 ``A`` accept theirs, ``R`` reject theirs / keep mine -- each settles the selected item and stays on it; ``J`` or
 ``F8`` the next open disagreement after the selected one, ``K`` or ``Shift+F8`` the previous one (on to the next or
 previous statement that has any; going round the end says so in the status bar); ``Ctrl+Shift+O`` opens a
-colleague file.
+colleague file (a doccano file whose offsets read as plausibly in two countings is asked about first, as File ▸
+Import asks, and compared as counted the way chosen; Cancel there opens nothing).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
 from annotator.core import review as core
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
@@ -41,7 +42,7 @@ from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build
 from annotator.ui.review.comparing import Comparing
 from annotator.ui.review.notes import show_read_notes
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
-from annotator.ui.review.worker import IndexJob, ReportJob, load_colleague_file
+from annotator.ui.review.worker import IndexJob, ReportJob, choose_offsets, load_colleague_file
 from annotator.ui.session import Session
 
 if TYPE_CHECKING:
@@ -155,7 +156,15 @@ class ReviewController(Comparing, QObject):
             if any(f.path.resolve() == path.resolve() for f in self.files):
                 self.window.statusBar().showMessage(f"{path.name} is already open for review", 6000)
                 continue
-            loaded, problem = load_colleague_file(self.window, path)
+            try:  # a doubtful doccano file: how it counts its offsets, asked as File ▸ Import asks, before it is read
+                answers, problem = choose_offsets(self.window, path)
+            except Cancelled:
+                self.window.statusBar().showMessage(f"Opening {path.name} was cancelled: nothing of it was opened",
+                                                    6000)
+                continue
+            loaded = None
+            if problem is None:
+                loaded, problem = load_colleague_file(self.window, path, answers)
             if problem is not None:
                 error(self.window, "Cannot open the colleague file", f"{path}:\n{problem}")
                 continue

@@ -1,7 +1,8 @@
-"""What the format readers said of a colleague's export opened for review (``ColleagueFile.notes``: a doubt about a
-doccano file's offsets, tasks skipped, labels the review cannot compare): shown as File ▸ Import shows its summary,
-a line in the status bar and a box over the window, never dropped (a reviewer's finding: the review read the file
-and said nothing of them)."""
+"""What the format readers said of a colleague's export opened for review (``ColleagueFile.notes``: tasks skipped,
+labels the review cannot compare, a counting of offsets found otherwise than doccano's): shown as File ▸ Import shows
+its summary, a line in the status bar and a box over the window, never dropped (a reviewer's finding: the review read
+the file and said nothing of them). A doubt about a doccano file's offsets is asked before the file is read
+(``worker.choose_offsets``), and the file read in the counting chosen notes no doubt: the box does not repeat it."""
 
 from __future__ import annotations
 

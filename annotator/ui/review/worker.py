@@ -1,5 +1,6 @@
 """Whole-project review work off the GUI thread, with progress and cancel: the agreement report, opening a
-colleague's file (:func:`load_colleague_file`) and comparing it with my statements (:class:`IndexJob`).
+colleague's file (:func:`load_colleague_file`, after :func:`choose_offsets` asked how a doubtful doccano file counts
+its offsets) and comparing it with my statements (:class:`IndexJob`).
 
 A :class:`ReportJob` computes :func:`annotator.store.review.review_report` in a ``QThread`` on its own read-only
 connection to the project file (:func:`annotator.store.review.reader`), so the window keeps painting and taking
@@ -10,6 +11,7 @@ file is only read by the job (the controller does not change a loaded file, it r
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,9 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import review as store
 from annotator.store import review_index
 from annotator.store.project import Project
+from annotator.store.sources import is_project
 from annotator.ui import background
+from annotator.ui.files import offsets as offsets_ui
 from annotator.ui.statusprogress import StatusProgress
 from annotator.ui.text import plain
 
@@ -159,11 +163,13 @@ class ReportJob(_Job):
 class _LoadThread(background.Thread):
     progressed = Signal(int, int)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, offsets: Mapping[Path, str] | None = None, find: bool = False) -> None:
         super().__init__()
         self.path = path
+        self.offsets = offsets
+        self.find = find  # only the doubts about a doccano file's offsets are looked for (``ui/files/offsets.find``)
         self.cancelled = False
-        self.loaded: store.ColleagueFile | None = None
+        self.loaded: Any = None  # the colleague file, or (find) the doubts
         self.problem: str | None = None
 
     def _progress(self, done: int, total: int) -> None:
@@ -171,27 +177,33 @@ class _LoadThread(background.Thread):
             raise Cancelled
         self.progressed.emit(done, total)
 
+    def report(self, done: int, total: int, _text: str = "") -> None:
+        """As ``ui/files/job.Job.report``, for :func:`annotator.ui.files.offsets.find`."""
+        self.progressed.emit(done, total)
+
     def work(self) -> None:
         try:
-            self.loaded = store.ColleagueFile.load(self.path, progress=self._progress)
+            if self.find:  # a project is never asked about; a missing file: the load says so
+                project = not self.path.exists() or is_project(self.path)
+                self.loaded = [] if project else offsets_ui.find([self.path], self)
+            else:
+                chosen = {"offsets": self.offsets} if self.offsets else {}  # a counting chosen (choose_offsets)
+                self.loaded = store.ColleagueFile.load(self.path, progress=self._progress, **chosen)
         except Cancelled:
             self.cancelled = True
         except (AnnotatorError, OSError, ValueError) as exc:
             self.problem = str(exc)
 
 
-def load_colleague_file(parent: QWidget, path: Path) -> tuple[store.ColleagueFile | None, str | None]:
-    """Read a colleague file in a thread (its own read-only connection) while the window keeps running, with a
-    progress dialog that cancels it; returns (the file, None), (None, the problem), or (None, None) if cancelled.
-
-    The caller waits in a local event loop, so it reads like a plain call; the window paints and answers meanwhile.
-    """
-    worker = _LoadThread(path)
+def _in_thread(parent: QWidget, worker: _LoadThread, label: str, name: str) -> tuple[Any, str | None]:
+    """Run ``worker`` while the window keeps running, with a progress dialog that cancels it; (what it found, None),
+    (None, the problem), or (None, None) if cancelled. The caller waits in a local event loop, so it reads like a
+    plain call; the window paints and answers meanwhile."""
     dialog = QProgressDialog(parent)
-    dialog.setLabel(plain(QLabel(f"Reading {path.name}…")))  # a file name is shown as it is, never as rich text
+    dialog.setLabel(plain(QLabel(label)))  # a file name is shown as it is, never as rich text
     dialog.setCancelButtonText("Cancel")
     dialog.setRange(0, 0)
-    dialog.setObjectName("colleague_progress")
+    dialog.setObjectName(name)
     dialog.setWindowTitle("Open colleague file")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no second open or edit while it is read
     dialog.setMinimumDuration(300)
@@ -215,8 +227,31 @@ def load_colleague_file(parent: QWidget, path: Path) -> tuple[store.ColleagueFil
     dialog.reset()
     dialog.hide()
     dialog.deleteLater()
-    loaded, worker.loaded = worker.loaded, None  # the dialog's slots keep the thread a while: not the file
-    return loaded, worker.problem
+    found, worker.loaded = worker.loaded, None  # the dialog's slots keep the thread a while: not the file
+    return found, worker.problem
+
+
+def load_colleague_file(parent: QWidget, path: Path, offsets: Mapping[Path, str] | None = None
+                        ) -> tuple[store.ColleagueFile | None, str | None]:
+    """Read a colleague file in a thread (its own read-only connection) while the window keeps running, with a
+    progress dialog that cancels it; returns (the file, None), (None, the problem), or (None, None) if cancelled.
+    ``offsets``: the counting chosen for each doubtful doccano file (:func:`choose_offsets`)."""
+    return _in_thread(parent, _LoadThread(path, offsets), f"Reading {path.name}…", "colleague_progress")
+
+
+def choose_offsets(parent: QWidget, path: Path) -> tuple[dict[Path, str] | None, str | None]:
+    """Before an export is read for review: how each doccano file in it whose offsets read as plausibly in two
+    countings counts them, asked as File ▸ Import asks (``ui/files/offsets.py``): the files read for doubts in a
+    thread, the question on the window's thread. (the answers, None) -- None when nothing was in doubt, so nothing
+    was asked -- or (None, the problem); raises ``Cancelled`` when the user cancels the reading or the question
+    (nothing is opened). A project is never asked about."""
+    worker = _LoadThread(path, find=True)
+    found, problem = _in_thread(parent, worker, f"Reading {path.name}…", "colleague_doubts")
+    if worker.cancelled:
+        raise Cancelled("cancelled: nothing was opened")
+    if problem is not None:
+        return None, problem
+    return (offsets_ui.ask(parent, found, "Review") if found else None), None
 
 
 class _IndexThread(background.Thread):
