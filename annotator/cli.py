@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--offsets", choices=("utf16", "codepoints"),
+                   help="how the doccano (and Label Studio) files among FILE count their offsets (default: what each "
+                   "shows; a file that could be read either way is read as UTF-16 units, and said so on stderr)")
     p.add_argument("--by-annotator", action="store_true", help="split files holding several annotators")
     p.add_argument(
         "--before-adjudication", action="store_true",
@@ -309,7 +312,7 @@ def _cmd_agree(args: argparse.Namespace) -> int:
 
     notes: list[str] = []
     sets = sources.load(args.files, by_annotator=args.by_annotator, before_adjudication=args.before_adjudication,
-                        notes=notes)
+                        notes=notes, offsets=args.offsets)
     for note in notes:  # a doccano file's doubtful offsets, tasks skipped: on stderr, beside a --json answer
         print(terminal_safe(f"annotator: {note}"), file=sys.stderr)
     if len(sets) < 2:

@@ -330,9 +330,10 @@ def _doubt_warning(doubt: Doubt) -> str:
     unit = next((u for u in doubt.others if u in OPTIONS), None)
     into = ("into a project that does not hold these statements yet (into one that does, its spans would be added "
             "beside those there)")
-    window = "File ▸ Import in the window, which asks how the file counts"
-    fix = (f"if it counts {NAMES[unit]}, import it with `annotator import NEW_PROJECT FILE {OPTIONS[unit]}`, or with "
-           f"{window}, {into}") if unit else f"if it does, import it with {window}, {into}, or fix the file's offsets"
+    window = "File ▸ Import or Review ▸ Open Colleague File in the window, which ask how the file counts"
+    fix = (f"if it counts {NAMES[unit]}, import it with `annotator import NEW_PROJECT FILE {OPTIONS[unit]}` {into}, "
+           f"compare it with `annotator agree ... {OPTIONS[unit]}`, or open it with {window}") if unit else (
+        f"if it does, open it with {window}, or fix the file's offsets")
     return (
         f"warning: {doubt.name}: its offsets may count {names}, not {NAMES[doubt.chosen]}{editor} (read so): "
         f"{doubt.difference}; the file does not prove which; {fix}"

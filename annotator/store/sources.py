@@ -99,9 +99,10 @@ def read_notes(file: Path, result: ReadResult) -> list[str]:
     return notes
 
 
-def rows_of(path: Path, notes: list[str] | None = None) -> list[Row]:
+def rows_of(path: Path, notes: list[str] | None = None, offsets: str | None = None) -> list[Row]:
     """(sha256, text, [(start, end, label, annotator)]) for every document of a project or an export (which
-    :func:`check_comparable` let through); what the export's readers noted is added to ``notes``."""
+    :func:`check_comparable` let through); what the export's readers noted is added to ``notes``; ``offsets``: how
+    the files of formats that count in a unit count (``formats.read``)."""
     if not path.exists():
         raise AnnotatorError(f"no such file: {path}")
     if is_project(path):
@@ -119,7 +120,7 @@ def rows_of(path: Path, notes: list[str] | None = None) -> list[Row]:
             refusal = getattr(file, "refusal", "")  # a pipe, a device, a link out of the folder: never read
             if refusal:
                 raise AnnotatorError(f"{file}: not read: {refusal}; {NOT_COMPARED}")
-            result = formats.read(file)
+            result = formats.read(file, None, offsets)
             if notes is not None:
                 notes += read_notes(file, result)
             for doc in result.documents:
@@ -283,9 +284,9 @@ def _project_set(path: Path, texts: _Texts, before_adjudication: bool) -> Annota
 
 
 def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication: bool = False,
-         notes: list[str] | None = None) -> list[AnnotationSet]:
+         notes: list[str] | None = None, offsets: str | None = None) -> list[AnnotationSet]:
     """One set per file (named by the file), or per annotator in each file (``FILE:annotator``); what the readers of
-    exports noted is added to ``notes``.
+    exports noted is added to ``notes``; ``offsets``: how exports in formats that count in a unit count.
 
     ``before_adjudication``: a project's spans as they were before its review decisions (store/original.py);
     exports keep no decisions and are read as they are. Not with ``by_annotator``."""
@@ -301,7 +302,7 @@ def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication:
             if not by_annotator and is_project(path):
                 new = [_project_set(path, texts, before_adjudication)]
             else:
-                rows = rows_of(path, notes)
+                rows = rows_of(path, notes, offsets)
                 if by_annotator:
                     found = split_by_annotator(rows, unnamed="(unnamed)")
                     new = [AnnotationSet(f"{path.name}:{name}", s.docs) for name, s in found.items()]

@@ -135,3 +135,10 @@ def test_agree_says_what_the_readers_noted_of_an_export_on_stderr(tmp_path):
     err = said.stderr.decode()
     assert "annotator: warning: bob.jsonl: its offsets may count code points" in err, err
     assert "ours.jsonl" not in err, err
+    assert "annotator agree ... --offsets codepoints" in err, err  # advice the command itself can follow
+    assert json.loads(said.stdout)["overall"]["exact"]["f1"] == 0.0  # read so, "𝐑𝐊 thre" is not "threatens"
+    ours_cp = doccano("ours_cp.jsonl", 0)  # our side in code points too: both files read so when told
+    said = run_cli("agree", ours_cp, bob, "--json", "--offsets", "codepoints")
+    assert said.returncode == 0, said.stderr
+    assert json.loads(said.stdout)["overall"]["exact"]["f1"] == 1.0
+    assert "warning" not in said.stderr.decode()
