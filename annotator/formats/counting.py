@@ -314,11 +314,17 @@ def _doubt(entries: list[Entry], pairs: list[Pairs], others: dict[str, list[Pair
     for unit, read in others.items():
         if read not in distinct.values():
             distinct[unit] = read
-    at = next(((n, i) for n, entry in enumerate(entries) for i, raw in enumerate(entry.spans) if raw is span), None)
-    marks = tuple(_show(entries[at[0]].text[slice(*read[at[0]][at[1]])]) if at else "" for read in distinct.values())
+    places = [(n, i) for n, entry in enumerate(entries) for i in range(len(entry.spans))]
+    first = next((p for p in places if entries[p[0]].spans[p[1]] is span), places[0] if places else None)
+    # where the readings first mark text each of its own (code points and grapheme clusters may agree there and
+    # differ only after a CRLF): else the first place two differ
+    apart = next((p for p in places if len({tuple(read[p[0]][p[1]]) for read in distinct.values()}) == len(distinct)),
+                 first)
+    marks = tuple(_show(entries[apart[0]].text[slice(*read[apart[0]][apart[1]])]) if apart else ""
+                  for read in distinct.values())
+    place = f"{entries[apart[0]].where}, span {apart[1] + 1}" if apart else where
     likelier = min(distinct, key=lambda u: (scores.get(u, 0), u != chosen))
-    return Doubt(name, chosen, tuple(others), difference, tuple(distinct), marks, f"{where}, {span.where}", likelier,
-                 lines)
+    return Doubt(name, chosen, tuple(others), difference, tuple(distinct), marks, place, likelier, lines)
 
 
 def _doubt_warning(doubt: Doubt) -> str:

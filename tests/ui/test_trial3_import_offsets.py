@@ -213,3 +213,18 @@ def test_a_change_made_elsewhere_while_the_question_waits_is_still_taken(window,
     _trigger_import(window)
     answering.stop()
     qtbot.waitUntil(lambda: model.rowCount() == before + 1, timeout=5000)
+
+
+def test_three_readings_are_shown_where_each_marks_its_own_text(tmp_path):
+    """On a screen: code points and grapheme clusters both marked 'threatens' at the first difference (they part only
+    after a CRLF), so two buttons read "Mark 'threatens'". The question now shows the first span the three readings
+    mark apart, in plain words ('span 2', not 'label[1]')."""
+    from annotator.formats import doccano
+
+    text = "Seoul 😀 said: the 𝐃𝐏𝐑𝐊 threatens peace.\r\nWe urge restraint."
+    s, u = text.index("threatens"), text.index("urge")
+    doubt = doccano.doubt(write(tmp_path / "bob.jsonl", [{"id": 1, "text": text,
+                                                           "label": [[s, s + 9, "threat"], [u, u + 4, "call"]]}]))
+    assert doubt is not None and doubt.distinct == ("utf16", "codepoints", "graphemes")
+    assert len(set(doubt.marks)) == 3 and doubt.marks[1] == "'urge'", doubt.marks
+    assert doubt.where == "line 1, span 2" and doubt.likelier == "codepoints"

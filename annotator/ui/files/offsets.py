@@ -91,15 +91,18 @@ def _ask_one(parent: QWidget, doubt: Doubt, name: str, n: int, files: int, doing
     more = f"; {doubt.lines} lines differ so" if doubt.lines > 1 else ""
     readings = "\n".join(f"  • {PLAIN.get(u, NAMES[u])}: {mark}" for u, mark in zip(units, marks, strict=True))
     which = f" ({n + 1} of {files})" if files > 1 else ""
+    ways = {2: "two", 3: "three"}.get(len(units), str(len(units)))
     verb = "imports" if doing == "Import" else "opens"
     nothing = f"Cancel {verb} none of the files." if files > 1 else f"Cancel {verb} nothing."
-    text = (f"{name}{which}: the file's spans can be read in two ways, and the file does not say which.\n\n"
+    text = (f"{name}{which}: the file's spans can be read in {ways} ways, and the file does not say which.\n\n"
             f"Where they first differ ({doubt.where or 'its first span'}{more}), the span marks:\n{readings}\n\n"
             f"Which text did the annotator mark? {nothing}")
     box = QMessageBox(QMessageBox.Icon.Question, f"{doing}: which text is marked?", text,
                       QMessageBox.StandardButton.NoButton, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # file names and statements' words, never rich text
-    choices = [(box.addButton(f"Mark {mark}" if mark else f"Count {NAMES[u]}", QMessageBox.ButtonRole.AcceptRole), u)
+    alike = len(set(marks)) < len(marks)  # two readings mark the same there (they differ elsewhere): named too
+    choices = [(box.addButton(f"Mark {mark}" + (f" ({NAMES[u]})" if alike else "") if mark else f"Count {NAMES[u]}",
+                              QMessageBox.ButtonRole.AcceptRole), u)
                for u, mark in zip(units, marks, strict=True)]
     for button, u in choices:
         button.setToolTip(f"Read the file's offsets {PLAIN.get(u, NAMES[u])}")
