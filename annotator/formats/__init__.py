@@ -246,7 +246,7 @@ def _natural_part(part: str) -> tuple[str | int, ...]:
 def natural_order(paths: Iterable[P]) -> list[P]:
     """``paths`` in natural order: numbers by value (``s2`` before ``s10``), letters whatever their case, folder by
     folder; the same on every machine (no locale; names differing only in case or zeros keep code point order).
-    100 000 paths in about 0.3 s (natsort took 4.7 s)."""
+    100 000 paths in 1.4 s on a loaded 2-core machine (natsort took 4.7 s)."""
     given = list(paths)
     named = sorted((os.fspath(p), n) for n, p in enumerate(given))  # code point order first: ties keep it
     parts: dict[str, tuple[str | int, ...]] = {}  # a folder's name is in many paths: made once
