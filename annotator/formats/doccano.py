@@ -113,11 +113,23 @@ def read(path: Path, offsets: str | None = None) -> ReadResult:
 def doubt(path: Path) -> Doubt | None:
     """What :func:`read` would warn of: another counting reads the file's offsets as plausibly as the one it would
     take, marking other text (File ▸ Import asks which before it imports the file). None when no other counting
-    does, or when the file is refused anyway (the import says why)."""
+    does, or when the file is refused anyway (the import says why).
+
+    A file of ASCII text without a CRLF cannot be in doubt (every counting reads it alike) and is not parsed: the
+    window's import reads it once, not twice."""
+    if alike_in_every_counting(read_bytes(path)):
+        return None
     problems, parsed, _, _ = _parse_file(path)
     if problems.count:
         return None
     return choose([entry for _, entry in parsed], path.name).doubt
+
+
+def alike_in_every_counting(data: bytes) -> bool:
+    """Whether a JSON file's strings read alike in UTF-16 units, code points and grapheme clusters, from its bytes
+    alone: ASCII (JSON escapes every control character, so a CR LF shows as ``\\r\\n``) without ``\\u`` escapes
+    (which may stand for any character) and without a CR LF (one grapheme cluster, two code points)."""
+    return data.isascii() and b"\\u" not in data and b"\\r\\n" not in data
 
 
 def _parse_file(path: Path) -> tuple[Problems, list[tuple[str, Entry]], int, dict[str, int]]:
