@@ -608,16 +608,16 @@ def test_a_colleague_file_is_read_off_the_gui_thread_and_can_be_cancelled(window
     real = rv.ColleagueFile.load
     threads, ticks = [], []
 
-    def recorded(path, progress=None):
+    def recorded(path, progress=None, offsets=None):
         threads.append(threading.get_ident())
-        return real(path, progress)
+        return real(path, progress, offsets)
 
     monkeypatch.setattr(rv.ColleagueFile, "load", staticmethod(recorded))
     assert review.open_paths([bob_path]) == 1 and review.files
     assert threads and threads[0] != threading.get_ident()
     review.close_review()
 
-    def endless(path, progress=None):
+    def endless(path, progress=None, offsets=None):
         for i in range(10**9):  # a file that never ends: only a cancel stops it
             progress(i, 10**9)
             time.sleep(0.002)

@@ -50,6 +50,8 @@ def find(paths: list[str | Path], job: Any) -> list[tuple[Path, Doubt]]:
             job.report(n, len(files), f"Reading {path.name}…")
             inuse.refuse_if_open_here(path)
             doubt = doccano.doubt(path)
+        except Cancelled:  # an AnnotatorError too: never passed over as a file that cannot be read
+            raise
         except (AnnotatorError, OSError, ValueError):
             continue
         if doubt is not None:

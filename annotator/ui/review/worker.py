@@ -11,7 +11,7 @@ file is only read by the job (the controller does not change a loaded file, it r
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -161,34 +161,27 @@ class ReportJob(_Job):
 
 
 class _LoadThread(background.Thread):
+    """``read(thread)`` in a thread of its own: what it gives is ``loaded``; ``cancelled`` is set by the progress
+    dialog's Cancel (and once the read stopped on it), ``problem`` is why the file could not be read."""
+
     progressed = Signal(int, int)
 
-    def __init__(self, path: Path, offsets: Mapping[Path, str] | None = None, find: bool = False) -> None:
+    def __init__(self, read: Callable[[_LoadThread], Any]) -> None:
         super().__init__()
-        self.path = path
-        self.offsets = offsets
-        self.find = find  # only the doubts about a doccano file's offsets are looked for (``ui/files/offsets.find``)
+        self._read = read
         self.cancelled = False
-        self.loaded: Any = None  # the colleague file, or (find) the doubts
+        self.loaded: Any = None
         self.problem: str | None = None
 
-    def _progress(self, done: int, total: int) -> None:
+    def report(self, done: int, total: int, _text: str = "") -> None:
+        """The read's progress (as ``ui/files/job.Job.report``); raises ``Cancelled`` once the user cancelled."""
         if self.cancelled:
             raise Cancelled
         self.progressed.emit(done, total)
 
-    def report(self, done: int, total: int, _text: str = "") -> None:
-        """As ``ui/files/job.Job.report``, for :func:`annotator.ui.files.offsets.find`."""
-        self.progressed.emit(done, total)
-
     def work(self) -> None:
         try:
-            if self.find:  # a project is never asked about; a missing file: the load says so
-                project = not self.path.exists() or is_project(self.path)
-                self.loaded = [] if project else offsets_ui.find([self.path], self)
-            else:
-                chosen = {"offsets": self.offsets} if self.offsets else {}  # a counting chosen (choose_offsets)
-                self.loaded = store.ColleagueFile.load(self.path, progress=self._progress, **chosen)
+            self.loaded = self._read(self)
         except Cancelled:
             self.cancelled = True
         except (AnnotatorError, OSError, ValueError) as exc:
@@ -236,7 +229,8 @@ def load_colleague_file(parent: QWidget, path: Path, offsets: Mapping[Path, str]
     """Read a colleague file in a thread (its own read-only connection) while the window keeps running, with a
     progress dialog that cancels it; returns (the file, None), (None, the problem), or (None, None) if cancelled.
     ``offsets``: the counting chosen for each doubtful doccano file (:func:`choose_offsets`)."""
-    return _in_thread(parent, _LoadThread(path, offsets), f"Reading {path.name}…", "colleague_progress")
+    worker = _LoadThread(lambda thread: store.ColleagueFile.load(path, thread.report, offsets))
+    return _in_thread(parent, worker, f"Reading {path.name}…", "colleague_progress")
 
 
 def choose_offsets(parent: QWidget, path: Path) -> tuple[dict[Path, str] | None, str | None]:
@@ -245,7 +239,10 @@ def choose_offsets(parent: QWidget, path: Path) -> tuple[dict[Path, str] | None,
     thread, the question on the window's thread. (the answers, None) -- None when nothing was in doubt, so nothing
     was asked -- or (None, the problem); raises ``Cancelled`` when the user cancels the reading or the question
     (nothing is opened). A project is never asked about."""
-    worker = _LoadThread(path, find=True)
+    def doubts(thread: _LoadThread) -> list[Any]:  # a project is never asked about; a missing file: the load says so
+        return [] if not path.exists() or is_project(path) else offsets_ui.find([path], thread)
+
+    worker = _LoadThread(doubts)
     found, problem = _in_thread(parent, worker, f"Reading {path.name}…", "colleague_doubts")
     if worker.cancelled:
         raise Cancelled("cancelled: nothing was opened")
