@@ -41,23 +41,19 @@ class SpacedLayout(QPlainTextDocumentLayout):
 
     def set_gap(self, gap: int) -> bool:
         """Change the room below each line; True if it changed (the view then repaints and rescales)."""
-        gap = max(0, int(gap))
-        if gap == self.gap:
-            return False
-        self.gap = gap
-        self._known.clear()
-        self.documentSizeChanged.emit(self.documentSize())  # the view recomputes its scroll bars
-        self.requestUpdate()
-        return True
+        return self._set_room("gap", gap)
 
     def set_top(self, top: int) -> bool:
         """Change the room above the first line; True if it changed."""
-        top = max(0, int(top))
-        if top == self.top:
+        return self._set_room("top", top)
+
+    def _set_room(self, name: str, px: int) -> bool:
+        px = max(0, int(px))
+        if px == getattr(self, name):
             return False
-        self.top = top
+        setattr(self, name, px)
         self._known.clear()
-        self.documentSizeChanged.emit(self.documentSize())
+        self.documentSizeChanged.emit(self.documentSize())  # the view recomputes its scroll bars
         self.requestUpdate()
         return True
 
