@@ -124,6 +124,11 @@ class ReadResult:
     attached: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
 
+def counted(counts: dict[str, int]) -> str:
+    """``{"urgent": 2, "positive": 1}`` as the summaries name them: "positive (1), urgent (2)"."""
+    return ", ".join(f"{name} ({n})" for name, n in sorted(counts.items()))
+
+
 @dataclass(slots=True)
 class ImportReport:
     """The outcome of importing some files: what went in, what was skipped, what was rejected and why."""
@@ -163,10 +168,9 @@ class ImportReport:
                 f"{self.present_spans} span(s) already present (same start, end, label, annotator) not added again"
             )
         if self.doc_labels:
-            named = ", ".join(f"{label} ({n})" for label, n in sorted(self.doc_labels.items()))
             lines.append(
                 f"not imported: {sum(self.doc_labels.values())} document-level label(s), which a project cannot hold"
-                f" (it holds spans): {named}"
+                f" (it holds spans): {counted(self.doc_labels)}"
             )
         if self.skipped_tasks:
             lines.append(f"skipped {self.skipped_tasks} rejected or ignored task(s)")

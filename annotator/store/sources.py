@@ -22,7 +22,7 @@ import orjson
 
 from annotator import formats, inuse
 from annotator.core.agreement import AnnotationSet, DocSpans, split_by_annotator
-from annotator.core.model import ReadResult
+from annotator.core.model import ReadResult, counted
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
 from annotator.formats.common import open_input, reading_for
@@ -90,9 +90,8 @@ def read_notes(file: Path, result: ReadResult) -> list[str]:
     if result.skipped_tasks:
         notes.append(f"{file.name}: skipped {result.skipped_tasks} rejected or ignored task(s)")
     if result.doc_labels:
-        named = ", ".join(f"{label} ({n})" for label, n in sorted(result.doc_labels.items()))
         notes.append(f"{file.name}: not compared: {sum(result.doc_labels.values())} document-level label(s) "
-                     f"(spans are compared): {named}")
+                     f"(spans are compared): {counted(result.doc_labels)}")
     if result.attached:
         notes.append(f"{file.name}: not compared: {len(result.attached)} span(s) that name their statement by its "
                      "hash, without its text (a spans or csv export): compare the project or its JSONL export")
