@@ -41,6 +41,15 @@ def _editor(table) -> QLineEdit:
     return next(e for e in table.viewport().findChildren(QLineEdit) if e.isVisible())
 
 
+def _type_name(qtbot, table, name: str) -> QLineEdit:
+    """F2 on the current label's name, and ``name`` typed over it (not committed): the name's editor."""
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = _editor(table)
+    editor.selectAll()
+    qtbot.keyClicks(editor, name)
+    return editor
+
+
 def test_the_cue_heading_follows_a_rename_as_it_is_typed_and_cancel_saves_nothing(window, project, qtbot):
     before_labels, before_cues = project.labels(), cue_store.cues(project)
     old = before_labels[0].name
@@ -55,19 +64,13 @@ def test_the_cue_heading_follows_a_rename_as_it_is_typed_and_cancel_saves_nothin
         qtbot.keyClick(table, Qt.Key.Key_Home, CTRL)  # the first label's name, as a user gets there
         seen["start"] = dialog.cue_title.text()
         # Escape abandons a rename: the heading shows the name kept
-        qtbot.keyClick(table, Qt.Key.Key_F2)
-        editor = _editor(table)
-        editor.selectAll()
-        qtbot.keyClicks(editor, "Nope")
+        editor = _type_name(qtbot, table, "Nope")
         seen["typing_abandoned"] = dialog.cue_title.text()
         qtbot.keyClick(editor, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: not any(e.isVisible() for e in table.viewport().findChildren(QLineEdit)))
         seen["escaped"] = (dialog.isVisible(), table.item(0, 0).text(), dialog.cue_title.text())
         # typed: the heading follows each key
-        qtbot.keyClick(table, Qt.Key.Key_F2)
-        editor = _editor(table)
-        editor.selectAll()
-        qtbot.keyClicks(editor, "Menace")
+        editor = _type_name(qtbot, table, "Menace")
         seen["typing"] = dialog.cue_title.text()
         qtbot.keyClick(editor, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: table.item(0, 0).text() == "Menace")
@@ -111,10 +114,7 @@ def test_the_heading_follows_a_rename_committed_by_clicking_another_row(window, 
         table = dialog.table
         table.setFocus()
         qtbot.keyClick(table, Qt.Key.Key_Home, CTRL)
-        qtbot.keyClick(table, Qt.Key.Key_F2)
-        editor = _editor(table)
-        editor.selectAll()
-        qtbot.keyClicks(editor, "  Danger ")
+        _type_name(qtbot, table, "  Danger ")
         seen["typing"] = dialog.cue_title.text()
         rect = table.visualItemRect(table.item(1, 4))
         qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -95,6 +95,16 @@ def answer(asked, button, timeout_ms=8000):
     return timer
 
 
+def open_answering(monkeypatch, qtbot, window, button, *paths):
+    """:func:`open_colleague`, each question about a file's counting answered with ``button`` (None: Cancel); the
+    questions asked, as :func:`answer` notes them."""
+    asked: list[tuple[str, list[str]]] = []
+    timer = answer(asked, button)
+    open_colleague(monkeypatch, qtbot, window, *paths)
+    timer.stop()
+    return asked
+
+
 def open_colleague(monkeypatch, qtbot, window, *paths):
     """Review ▸ Open Colleague File… by its key, the file dialog answered with ``paths``."""
     monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(p) for p in paths])
@@ -107,10 +117,7 @@ def _doc_id(project, title):
 
 
 def test_a_doubtful_colleague_file_is_asked_about_and_compared_as_counted(window, bob, qtbot, monkeypatch):
-    asked: list[tuple[str, list[str]]] = []
-    timer = answer(asked, CODE_POINTS)
-    open_colleague(monkeypatch, qtbot, window, bob)
-    timer.stop()
+    asked = open_answering(monkeypatch, qtbot, window, CODE_POINTS, bob)
 
     assert len(asked) == 1, asked
     question, buttons = asked[0]
@@ -134,10 +141,7 @@ def test_a_doubtful_colleague_file_is_asked_about_and_compared_as_counted(window
 
 
 def test_cancel_at_the_question_opens_nothing(window, bob, qtbot, monkeypatch):
-    asked: list[tuple[str, list[str]]] = []
-    timer = answer(asked, None)
-    open_colleague(monkeypatch, qtbot, window, bob)
-    timer.stop()
+    asked = open_answering(monkeypatch, qtbot, window, None, bob)
 
     assert len(asked) == 1, asked
     review = window.review
