@@ -92,19 +92,28 @@ def pause() -> None:
     the job's thread and the interpreter's lock in the window's; the two waited on each other for good (seen in CI:
     a Corpus window's job, its garbage collected in the thread while the window deleted a menu)."""
     global _off, _was_enabled
-    with _lock:
+    _lock.acquire()  # not ``with``: it makes a bound ``__exit__`` object, an allocation that can start a pass
+    try:
         if _off == 0:
             _was_enabled = gc.isenabled()
             gc.disable()
         _off += 1
+    finally:
+        _lock.release()
 
 
 def resume() -> None:
+    """Let go of one :func:`pause`. It allocates nothing the collector counts, before or after turning it on: a
+    thread that lives as long as a project pauses and resumes around each step of its own
+    (``store/checkpoints.py``)."""
     global _off
-    with _lock:
+    _lock.acquire()
+    try:
         _off -= 1
         if _off == 0 and _was_enabled:
             gc.enable()
+    finally:
+        _lock.release()
 
 
 def paused() -> bool:

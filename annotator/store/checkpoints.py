@@ -31,11 +31,14 @@ import urllib.parse
 import weakref
 from pathlib import Path
 
+from annotator import gcpause
 from annotator.errors import ProjectFileError
 from annotator.store import beside
 
 #: seconds between looks at the ``-wal``
 LOOK_EVERY_S = 1.0
+#: the thread sleeps this long at a time between looks: the longest :meth:`Checkpointer.stop` waits for it
+SLICE_S = 0.05
 #: a log that keeps changing (a long run of writes) is checkpointed at least this often
 LONGEST_S = 30.0
 
@@ -81,15 +84,21 @@ class Checkpointer:
         self.done: collections.deque[tuple[int, int, int]] = collections.deque(maxlen=1000)
         self._lock = threading.Lock()  # the connection: the thread's checkpoint, the window's reopen and stop
         self._conn = _connect(self.path, ids)
-        self._stop = threading.Event()
+        self._stopping = False
+        self._ended_paused = False  # the thread's end holds a collector pause that stop() lets go of
         self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
         if self._conn is not None:
-            self._thread.start()
+            gcpause.pause()  # for the thread's start: let go of by the thread itself (see _run)
+            try:
+                self._thread.start()
+            except BaseException:
+                gcpause.resume()
+                raise
             _RUNNING.add(self)
 
     @property
     def working(self) -> bool:
-        return self._conn is not None and self._thread.is_alive() and not self._stop.is_set()
+        return self._conn is not None and self._thread.is_alive() and not self._stopping
 
     def reopen(self, ids: beside.Ids) -> bool:
         """The window recovered its project into new files (``ids``): checkpoint those from now on. False if
@@ -117,22 +126,56 @@ class Checkpointer:
         self.done.append((int(row[0]), int(row[1]), int(row[2])))
 
     def _run(self) -> None:
+        """Look at the log every :attr:`look_every`, asleep in :data:`SLICE_S` steps between looks.
+
+        A cycle-collector pass runs in the thread whose allocation crosses the threshold (CPython 3.11), and a pass
+        in any thread but the window's may free a closed window's Qt objects there and freeze the app
+        (``gcpause.pause``). This thread lives as long as the project, so the collector cannot be off all that
+        time: it is off while the thread does anything that allocates -- its start (paused by ``__init__``), each
+        look, its end (let go of by :meth:`stop` once the thread has ended) -- and what runs with it on allocates
+        nothing the collector counts: ``time.sleep``, a clock, attribute reads (``Event.wait`` did: measured,
+        a pass in this thread about every wait at a threshold of one)."""
         try:
-            checkpointed = self._log_state()  # as it was after the last checkpoint (the open's, for a start)
-            seen, changed_at = checkpointed, None
-            while not self._stop.wait(self.look_every):
-                now = self._log_state()
-                if now is None or now == checkpointed:
-                    seen, changed_at = now, None
-                    continue
-                changed_at = changed_at or time.monotonic()
-                still, seen = now == seen, now
-                if still or time.monotonic() - changed_at >= self.longest:
-                    self._checkpoint()
-                    checkpointed, changed_at = self._log_state(), None
+            gcpause.resume()  # the start's pause: from here on, every allocation sits inside pause() ... resume()
+            self._loop()
         finally:
+            gcpause.pause()  # its end: what the thread's exit allocates happens with the collector off
+            self._ended_paused = True
             with self._lock:
                 self._close()
+
+    def _loop(self) -> None:
+        step = min(SLICE_S, self.look_every)
+        gcpause.pause()
+        try:
+            self._checkpointed = self._seen = self._log_state()  # as after the last checkpoint (the open's)
+            self._changed_at: float | None = None
+            next_look = time.monotonic() + self.look_every
+        finally:
+            gcpause.resume()
+        while not self._stopping:
+            time.sleep(step)
+            if self._stopping or time.monotonic() < next_look:
+                continue
+            gcpause.pause()
+            try:
+                self._look()
+                next_look = time.monotonic() + self.look_every
+            finally:
+                gcpause.resume()
+
+    def _look(self) -> None:
+        """Checkpoint if the log changed since the last checkpoint and has been still since the last look, or has
+        kept changing for :attr:`longest` seconds."""
+        now = self._log_state()
+        if now is None or now == self._checkpointed:
+            self._seen, self._changed_at = now, None
+            return
+        self._changed_at = self._changed_at or time.monotonic()
+        still, self._seen = now == self._seen, now
+        if still or time.monotonic() - self._changed_at >= self.longest:
+            self._checkpoint()
+            self._checkpointed, self._changed_at = self._log_state(), None
 
     def _close(self) -> None:
         conn, self._conn = self._conn, None
@@ -142,13 +185,16 @@ class Checkpointer:
     def stop(self) -> None:
         """End the thread and close its connection, so the window's own close is the last and removes the log. A
         checkpoint under way is interrupted (SQLite's copy loop looks for it; what it copied stays copied)."""
-        self._stop.set()
+        self._stopping = True
         conn = self._conn
         if conn is not None:
             with contextlib.suppress(sqlite3.Error):
                 conn.interrupt()
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join()  # at most one SLICE_S asleep, or the checkpoint's interrupted step
+        if self._ended_paused:  # once, and only after the thread has ended: its exit allocated with it off
+            self._ended_paused = False
+            gcpause.resume()
         with self._lock:
             self._close()
         _RUNNING.discard(self)
