@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -175,3 +176,12 @@ def prev_word_end(text: str, pos: int, floor: int) -> int:
     while p > floor and not is_word_char(text[p - 1]):
         p -= 1
     return max(p, floor + 1)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """``text`` as pieces of text and numbers alternating (text first, case-folded; runs of digits by value), so
+    "s2" sorts before "s10" and "Statement" with "statement" (a tie: callers break it, by id or code point order)."""
+    return tuple(int(piece) if i % 2 else piece.casefold() for i, piece in enumerate(_DIGITS.split(text)))

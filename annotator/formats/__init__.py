@@ -7,7 +7,6 @@ which writer makes an export format.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -17,6 +16,7 @@ import orjson
 
 from annotator import inuse, sources
 from annotator.core.model import Document, ReadResult, Span
+from annotator.core.text import natural_key
 from annotator.errors import AnnotatorError, FormatError
 from annotator.format_names import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: F401 - re-exported
 from annotator.formats import (
@@ -235,14 +235,6 @@ def _refusal(child: Path, root: Path) -> str | None:
 
 
 P = TypeVar("P", str, Path)
-_DIGITS = re.compile(r"(\d+)")
-
-
-def _natural_part(part: str) -> tuple[str | int, ...]:
-    """A path part as text and numbers alternating (text first, case-folded; runs of digits by value)."""
-    return tuple(int(piece) if i % 2 else piece.casefold() for i, piece in enumerate(_DIGITS.split(part)))
-
-
 def natural_order(paths: Iterable[P]) -> list[P]:
     """``paths`` in natural order: numbers by value (``s2`` before ``s10``), letters whatever their case, folder by
     folder; the same on every machine (no locale; names differing only in case or zeros keep code point order).
@@ -252,7 +244,7 @@ def natural_order(paths: Iterable[P]) -> list[P]:
     parts: dict[str, tuple[str | int, ...]] = {}  # a folder's name is in many paths: made once
 
     def key(item: tuple[str, int]) -> tuple[tuple[str | int, ...], ...]:
-        return tuple(parts.get(part) or parts.setdefault(part, _natural_part(part)) for part in item[0].split(os.sep))
+        return tuple(parts.get(part) or parts.setdefault(part, natural_key(part)) for part in item[0].split(os.sep))
 
     return [given[n] for _, n in sorted(named, key=key)]
 

@@ -19,6 +19,7 @@ from typing import overload
 import orjson
 
 from annotator.core.model import DocumentSummary
+from annotator.core.text import natural_key
 from annotator.store import search_index
 
 PAGE = 256
@@ -63,6 +64,34 @@ def ids(conn: sqlite3.Connection, status: str | None, search: str | None) -> lis
     return found
 
 
+#: the columns a Documents list is sorted by (:func:`order`)
+ORDERS = ("title", "status", "spans")
+
+
+def order(conn: sqlite3.Connection, column: str) -> list[int]:
+    """Every document's id in the order of a column of the Documents list, ties by id: ``title`` in natural order
+    (numbers by value, "s2" before "s10"; letters whatever their case), ``status``, ``spans`` (their count). At
+    100 000 statements the titles' order takes about a second of Python: the window asks for it off its thread."""
+    covered = has_listing(conn)
+    if column == "title":
+        rows = conn.execute("SELECT id, title FROM documents INDEXED BY documents_listing" if covered
+                            else "SELECT id, title FROM documents").fetchall()
+        rows.sort(key=lambda row: (natural_key(row[1]), row[1], row[0]))
+        return [row[0] for row in rows]
+    if column == "status":
+        sql = ("SELECT json_group_array(id) FROM"
+               " (SELECT id FROM documents INDEXED BY documents_by_status ORDER BY status, id)")
+    elif column == "spans":
+        sql = ("SELECT json_group_array(id) FROM (SELECT d.id FROM documents d"
+               " LEFT JOIN document_span_counts c ON c.doc_id = d.id ORDER BY coalesce(c.spans, 0), d.id)" if covered
+               else "SELECT json_group_array(id) FROM (SELECT d.id FROM documents d"
+               " ORDER BY (SELECT count(*) FROM spans s WHERE s.doc_id = d.id), d.id)")
+    else:
+        raise ValueError(f"no order by {column!r}; one of {ORDERS}")
+    listed: list[int] = orjson.loads(conn.execute(sql).fetchone()[0])
+    return listed
+
+
 def ids_after(conn: sqlite3.Connection, last: int) -> list[int]:
     """Ids of the documents after ``last``, ascending: what an import added to a list read before it (a range of the
     table's own key: 4 ms for 5 000 new statements, where every id again took 20-45 ms at 100 000)."""
@@ -76,7 +105,8 @@ def ids_after(conn: sqlite3.Connection, last: int) -> list[int]:
 class DocumentList(Sequence[DocumentSummary]):
     """A list of :class:`DocumentSummary` whose rows are read a page at a time, when first looked at.
 
-    ``doc_ids`` ascending (the listing order is id order): the window finds a document's row by bisect.
+    ``doc_ids`` ascending (the listing order is id order: the window finds a document's row by bisect), unless the
+    list was :meth:`reordered` (sorted by a column).
 
     ``read_page(ids)`` returns the rows of those ids (in any order). Rows can be replaced (``rows[i] = summary``)
     as a list's can, so a view can show a change without reading the list again.
@@ -96,6 +126,11 @@ class DocumentList(Sequence[DocumentSummary]):
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def reordered(self, doc_ids: list[int]) -> DocumentList:
+        """The list of ``doc_ids`` (these, or some of them, in another order: sorted by a column), read as this one
+        is; rows are read again when looked at."""
+        return DocumentList(doc_ids, self._read)
 
     def _page(self, number: int) -> list[DocumentSummary]:
         page = self._pages.get(number)

@@ -22,6 +22,7 @@ from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
+from annotator.ui.listorder import ListOrder
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, hold_paint_in_turns
 from annotator.ui.reading import columns
 from annotator.ui.reading import control as reading
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self._listed_key: tuple[object, ...] | None = None  # the filters and project state ``_listed`` was read at
         self._listed: object = None
         self.doc_filter = DocumentFilter(self)  # a text filter: its first page at once, the rest off this thread
+        self.list_order = ListOrder(self)  # the list sorted by a column: its order read off this thread
         self.session = Session(project, self)
         self.editor = Editor(self.session, self.view, self)
         self.files = Files(self)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.model import STATUSES, DocumentSummary, IncomingDocument, IncomingSpan
+from annotator.core.text import natural_key
 from annotator.store import Project, listing, schema
 
 FROZEN = Path(__file__).parent / "frozen"
@@ -141,3 +142,41 @@ def test_next_unfinished_seeks_both_statuses_and_wraps(tmp_path):
         assert p.next_unfinished(3) == 2
         p.set_status(2, "done")
         assert p.next_unfinished() is None and p.next_unfinished(1) is None
+
+
+# ------------------------------------------------------------------ a column's order (the window sorts by ids alone)
+@settings(max_examples=40, deadline=None)
+@given(titles=st.lists(st.text(max_size=12) | st.from_regex(r"[sS]\d{1,4}( [a-zA-Z]\d{0,3})?", fullmatch=True),
+                       min_size=1, max_size=30),
+       counts=st.lists(st.integers(0, 3), min_size=30, max_size=30),
+       statuses=st.lists(st.sampled_from(STATUSES), min_size=30, max_size=30))
+def test_a_columns_order_is_every_id_once_numbers_by_value_ties_by_import(tmp_path_factory, titles, counts, statuses):
+    path = tmp_path_factory.mktemp("order") / "p.sqlite"
+    docs = [IncomingDocument(f"{i} {title}\r\n", title) for i, title in enumerate(titles)]
+    with Project.open(path, create=True, user="kim", populate=docs) as p:
+        ids = [d.id for d in p.documents()]
+        for doc_id, n, status in zip(ids, counts, statuses, strict=False):
+            for k in range(n):
+                p.add_span(doc_id, 0, 1, "threat", note=str(k))
+            p.set_status(doc_id, status)
+        title_of = dict(zip(ids, titles, strict=True))
+        by_title = listing.order(p.conn, "title")
+        assert sorted(by_title) == ids
+        for a, b in zip(by_title, by_title[1:], strict=False):  # numbers by value, letters whatever their case
+            ka, kb = natural_key(title_of[a]), natural_key(title_of[b])
+            assert ka < kb or (ka == kb and (title_of[a], a) <= (title_of[b], b))
+        summaries = {d.id: d for d in p.documents()}
+        assert listing.order(p.conn, "status") == sorted(ids, key=lambda i: (summaries[i].status, i))
+        assert listing.order(p.conn, "spans") == sorted(ids, key=lambda i: (summaries[i].span_count, i))
+
+
+def test_a_columns_order_in_a_file_without_the_listing_index_and_an_unknown_column(tmp_path, monkeypatch):
+    with make(tmp_path, n=40) as p:
+        p.add_span(p.documents()[5].id, 0, 3, "threat")
+        expected = {c: listing.order(p.conn, c) for c in listing.ORDERS}
+        monkeypatch.setattr(listing, "has_listing", lambda conn: False)  # a file older than schema v3
+        assert {c: listing.order(p.conn, c) for c in listing.ORDERS} == expected
+        assert expected["title"] == [d.id for d in p.documents()]  # t0 … t9, t10 … (code points: t1, t10, t11 …)
+        assert expected["spans"][-1] == p.documents()[5].id
+        with pytest.raises(ValueError, match="no order by 'date'"):
+            listing.order(p.conn, "date")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +35,23 @@ FIRST_PAGE = listing.PAGE
 AT_ONCE = 5_000
 
 
-class FilterThread(background.Thread):
-    listed = Signal(int, object, str)  # generation, the ids (ascending; None after a problem), the problem
+class ListThread(background.Thread):
+    """Document ids read by ``read`` through a read-only connection of the thread's own (a filter's whole list, a
+    column's order); :meth:`cancel` interrupts it, and a cancelled thread says nothing."""
 
-    def __init__(self, path: Path, status: str | None, text: str, generation: int) -> None:
+    listed = Signal(int, object, str)  # generation, the ids (None after a problem), the problem
+
+    def __init__(self, path: Path, read: Callable[[sqlite3.Connection], list[int]], generation: int,
+                 doing: str = "the filter") -> None:
         super().__init__()
-        self.path, self.status, self.text, self.generation = path, status, text, generation
+        self.path, self.read, self.generation, self.doing = path, read, generation, doing
         self.cancelled = False
         self._conn: sqlite3.Connection | None = None
+
+    def start(self, *args: Any) -> None:
+        """Started a turn after it is made: not at all if it was cancelled meanwhile (the window closed)."""
+        if not self.cancelled:
+            super().start(*args)
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -56,11 +66,11 @@ class FilterThread(background.Thread):
         try:
             self._conn = search.reader(self.path)
             if not self.cancelled:
-                ids = listing.ids(self._conn, self.status, self.text)
+                ids = self.read(self._conn)
         except AnnotatorError as exc:
             problem = str(exc)
         except sqlite3.Error as exc:
-            problem = user_problem(exc) or f"the filter failed ({' '.join(str(exc).split())})"
+            problem = user_problem(exc) or f"{self.doing} failed ({' '.join(str(exc).split())})"
         finally:
             conn, self._conn = self._conn, None
             if conn is not None:
@@ -76,8 +86,8 @@ class DocumentFilter(QObject):
         super().__init__(window)
         self.window = window
         self.generation = 0
-        self.running: FilterThread | None = None
-        self._threads: set[FilterThread] = set()
+        self.running: ListThread | None = None
+        self._threads: set[ListThread] = set()
         self._key: tuple[object, ...] | None = None  # the window's list key the running filter is for
         self._first: list[int] = []
         window.documents.search.textChanged.connect(lambda _t: self.cancel())  # typing more: the rest is stale
@@ -98,7 +108,7 @@ class DocumentFilter(QObject):
         first = search_index.filter_page(project.conn, text, status, FIRST_PAGE)
         self.generation += 1
         self._key, self._first = key, first or []
-        thread = FilterThread(project.path, status, text, self.generation)
+        thread = ListThread(project.path, lambda conn: listing.ids(conn, status, text), self.generation)
         thread.listed.connect(self._listed)
         thread.finished.connect(lambda t=thread: self._finished(t))
         self._threads.add(thread)
@@ -117,7 +127,7 @@ class DocumentFilter(QObject):
             thread.cancel()
             thread.wait()
 
-    def _finished(self, thread: FilterThread) -> None:
+    def _finished(self, thread: ListThread) -> None:
         self._threads.discard(thread)
         thread.deleteLater()
 
