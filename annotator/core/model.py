@@ -150,16 +150,16 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         new_spans = self.spans - self.extended_spans
-        lines = [f"imported {len(self.imported)} document(s) with {new_spans} span(s)"]
+        lines = [f"imported {len(self.imported)} statement(s) with {new_spans} span(s)"]
         if self.merged_tasks:
-            lines.append(f"merged {self.merged_tasks} record(s) on a text already read into its document")
+            lines.append(f"merged {self.merged_tasks} record(s) on a text already read into its statement")
         if self.extended:
             lines.append(
-                f"added {self.extended_spans} span(s) to {len(self.extended)} document(s) already in the project"
+                f"added {self.extended_spans} span(s) to {len(self.extended)} statement(s) already in the project"
             )
         unchanged = len(self.duplicates) - len(self.extended)
         if unchanged:
-            lines.append(f"skipped {unchanged} document(s) already in the project (same text, no new spans)")
+            lines.append(f"skipped {unchanged} statement(s) already in the project (same text, no new spans)")
         if self.spans_by_annotator:
             who = ", ".join(f"{name or '(no annotator)'} {n}" for name, n in sorted(self.spans_by_annotator.items()))
             lines.append(f"spans added per annotator: {who}")

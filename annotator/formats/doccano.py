@@ -80,7 +80,7 @@ def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options:
         n += 1
     if options is not None and overlapping:
         options.notes.append(
-            f"{overlapping} document(s) hold overlapping spans: doccano imports them only into a project whose "
+            f"{overlapping} statement(s) hold overlapping spans: doccano imports them only into a project whose "
             "settings allow overlapping spans ('Allow overlapping spans' when creating the project)"
         )
     return n

@@ -194,7 +194,7 @@ def resolve(
             missing[sha] = f"{title!r} (sha256 {sha[:12]}…)" if isinstance(title, str) and title else f"sha256 {sha}"
     if missing:
         raise FormatError(
-            f"{path}: {len(missing)} document(s) it names are not in this project (a spans/csv export is re-imported"
+            f"{path}: {len(missing)} statement(s) it names are not in this project (a spans/csv export is re-imported"
             f" onto the documents it came from: import their texts first); {consequence()}",
             list(missing.values())[:50],
         )

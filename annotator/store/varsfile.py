@@ -44,7 +44,7 @@ class VarsReport:
     new_variables: list[Variable] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
-        lines = [f"set {self.values} value(s) on {self.documents} document(s)"]
+        lines = [f"set {self.values} value(s) on {self.documents} statement(s)"]
         if self.new_variables:
             added = ", ".join(f"{v.name} ({cv.TYPE_NAMES[v.type].lower()})" for v in self.new_variables)
             lines.append(f"added variable(s) to the project: {added}")

@@ -18,7 +18,7 @@ def project(tmp_path):
     path = tmp_path / "p.sqlite"
     result = run_cli("import", path, "sample_docs")
     assert result.returncode == 0, result.stderr
-    assert b"imported 2 document(s)" in result.stdout
+    assert b"imported 2 statement(s)" in result.stdout
     return path
 
 
@@ -39,7 +39,7 @@ def test_import_is_idempotent(project):
     before = content(project)
     result = run_cli("import", project, "sample_docs")
     assert result.returncode == 0
-    assert b"skipped 2 document(s) already in the project" in result.stdout
+    assert b"skipped 2 statement(s) already in the project" in result.stdout
     assert content(project) == before
 
 
@@ -75,7 +75,7 @@ def test_windows_line_endings_and_emoji_from_a_folder(tmp_path):
     project = tmp_path / "p.sqlite"
     result = run_cli("import", project, folder)
     assert result.returncode == 0, result.stderr
-    assert b"imported 4 document(s)" in result.stdout
+    assert b"imported 4 statement(s)" in result.stdout
     assert b"decoded as cp1252" in result.stdout
     out = run_cli("export", project)
     texts = sorted(json.loads(line)["text"] for line in out.stdout.decode().splitlines())
@@ -191,7 +191,7 @@ def test_import_on_a_terminal_shows_how_far_into_a_large_file_it_is(tmp_path):
             fh.write(json.dumps({"text": f"Statement {i}. " + "We urge restraint and dialogue. " * 15}) + "\n")
     assert source.stat().st_size > 2 * 1024 * 1024  # three batches of 2 000
     done, shown = _on_a_terminal("import", str(tmp_path / "p.sqlite"), str(source))
-    assert done.returncode == 0 and b"imported 5000 document(s)" in done.stdout
+    assert done.returncode == 0 and b"imported 5000 statement(s)" in done.stdout
     percents = [int(p) for p in re.findall(rb"large\.jsonl (\d+)%", shown)]
     assert len(percents) >= 2 and percents == sorted(percents) and 0 < percents[0] < 100, shown[-500:]
     assert shown.rstrip().endswith(b"importing 1/1"), shown[-200:]

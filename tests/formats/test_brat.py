@@ -327,7 +327,7 @@ def test_cli_export_and_import_brat(tmp_path):
     assert again.returncode == 1 and b"not empty" in again.stderr and b"Traceback" not in again.stderr
     result = run_cli("import", tmp_path / "q.sqlite", out)
     assert result.returncode == 0, result.stderr
-    assert b"imported 1 document(s) with 2 span(s)" in result.stdout
+    assert b"imported 1 statement(s) with 2 span(s)" in result.stdout
     with Project.open(tmp_path / "q.sqlite") as q:
         # the same text, CRLF and all (the same SHA-256), and the same spans
         assert spans_of(q) == {text: sorted([(5, 18, "threat", "note\nhere"), (23, 29, "commitment", "")])}

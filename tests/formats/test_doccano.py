@@ -184,7 +184,7 @@ def test_cli_export_and_import_doccano(tmp_path):
     assert orjson.loads(out.read_bytes())["label"] == [[5, 18, "threat"], [23, 29, "commitment"]]
     result = run_cli("import", tmp_path / "q.sqlite", out)
     assert result.returncode == 0, result.stderr
-    assert b"imported 1 document(s) with 2 span(s)" in result.stdout
+    assert b"imported 1 statement(s) with 2 span(s)" in result.stdout
     with Project.open(tmp_path / "q.sqlite") as q:
         assert spans_of(q) == {text: [(5, 18, "threat"), (23, 29, "commitment")]}
     (tmp_path / "bad.jsonl").write_text('{"text": "abc", "label": [[0, 9, "x"]]}\n')

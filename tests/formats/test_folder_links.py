@@ -30,7 +30,7 @@ def test_links_out_pipes_and_devices_are_named_and_never_read(tmp_path):
     assert "zero.txt: not read: a link to /dev/zero, outside the folder" in err
     assert "fifo.txt: not read: a named pipe" in err
     assert "gone.txt: not read: a link to nothing" in err
-    assert b"imported 1 document(s)" in result.stdout  # plain.txt; link_in.txt is the same text
+    assert b"imported 1 statement(s)" in result.stdout  # plain.txt; link_in.txt is the same text
     exported = run_cli("export", tmp_path / "p.sqlite").stdout
     assert b"a statement" in exported and b"outside the folder" not in exported
 

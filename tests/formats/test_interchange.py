@@ -91,7 +91,7 @@ def test_prodigy_db_out_of_two_annotators_keeps_every_accepted_span(tmp_path):
         assert report.present_spans == 1
         lines = "\n".join(report.summary_lines())
         assert "proj-alice 1" in lines and "proj-bob 2" in lines and "1 span(s) already present" in lines
-        assert "skipped 2 document(s) already in the project" not in lines
+        assert "skipped 2 statement(s) already in the project" not in lines
     result = run_cli("agree", tmp_path / "p.sqlite", "--by-annotator", "--json")
     assert result.returncode == 0, result.stderr
     assert b"proj-alice" in result.stdout and b"proj-bob" in result.stdout
@@ -120,7 +120,7 @@ def test_reimport_adds_new_spans_to_the_document_already_there(tmp_path):
         assert spans_by_text(p) == {
             text: [(5, 13, "threat", "alice"), (5, 13, "threat", "bob"), (21, 27, "commitment", "bob")]
         }
-        assert "added 2 span(s) to 1 document(s) already in the project" in report.summary_lines()
+        assert "added 2 span(s) to 1 statement(s) already in the project" in report.summary_lines()
         again = import_paths(p, [first, second])  # nothing new: nothing added
         assert again.spans == 0 and again.present_spans == 3
         assert len(spans_by_text(p)[text]) == 3
@@ -278,7 +278,7 @@ def test_brat_conf_declares_overlaps_and_doccano_export_warns_of_them(tmp_path):
     assert "<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>" in relations.splitlines()
     assert any("overlapping spans" in n and "Allow overlapping spans" in n for n in options.notes)
     result = run_cli("export", tmp_path / "p.sqlite", "--format", "doccano", "-o", tmp_path / "d2.jsonl")
-    assert result.returncode == 0 and b"1 document(s) hold overlapping spans" in result.stderr
+    assert result.returncode == 0 and b"1 statement(s) hold overlapping spans" in result.stderr
 
 
 # ------------------------------------------------------------------ 7. what the README tells pandas users

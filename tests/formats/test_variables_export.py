@@ -84,7 +84,7 @@ def test_vars_csv_sets_values_adds_variables_and_says_so(project, tmp_path):
     path.write_text(f"sha256,Date,issuer,wave,official\n{one.sha256},2024-01-05,MOFA,3,yes\n"
                     f"{two.sha256},,Élysée,4.5,no\n", encoding="utf-8-sig")
     report = apply(project, path)
-    assert report.summary_lines() == ["set 7 value(s) on 2 document(s)",
+    assert report.summary_lines() == ["set 7 value(s) on 2 statement(s)",
                                       "added variable(s) to the project: wave (number), official (yes/no)"]
     assert sv.fields(project, one.id).get("date") == "2024-01-05"
     assert sv.fields(project, two.id).values == {"wave": 4.5, "official": False}
@@ -125,7 +125,7 @@ def test_vars_command(tmp_path):
     good = tmp_path / "v.csv"
     good.write_text("title,issuer\none,MOFA\n", encoding="utf-8")
     done = run_cli("vars", proj, good)
-    assert done.returncode == 0 and b"set 1 value(s) on 1 document(s)" in done.stdout
+    assert done.returncode == 0 and b"set 1 value(s) on 1 statement(s)" in done.stdout
     bad = tmp_path / "b.csv"
     bad.write_text("title,date\none,2023-02-30\n", encoding="utf-8")
     done = run_cli("vars", proj, bad)

@@ -90,7 +90,7 @@ def test_the_command_line_waits_for_another_writer(tmp_path, capsys):
     started = time.monotonic()
     assert cli.main(["import", str(project), str(statement)]) == 0
     assert time.monotonic() - started >= 0.5, "it waited its turn"
-    assert "imported 1 document" in capsys.readouterr().out
+    assert "imported 1 statement" in capsys.readouterr().out
     holder.communicate(timeout=30)
 
 

@@ -72,7 +72,7 @@ def test_cli_rejects_each_bad_file_whole_with_its_message(name, cases, template,
     before = dump(project)
     assert cli.main(["import", str(project), str(case.path)]) == 1
     out, err = capsys.readouterr()
-    assert out.splitlines() == ["imported 0 document(s) with 0 span(s)"]
+    assert out.splitlines() == ["imported 0 statement(s) with 0 span(s)"]
     lines = err.splitlines()
     assert lines[0].startswith(f"rejected {case.path}"), lines
     assert all(line.startswith("  ") for line in lines[1:]), "one line, then the bad lines indented"

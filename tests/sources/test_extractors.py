@@ -148,7 +148,7 @@ def test_a_folder_of_published_statements_imports_with_date_issuer_and_provenanc
     project = tmp_path / "p.sqlite"
     done = run_cli("import", project, folder)
     assert done.returncode == 0, done.stderr
-    assert b"imported 3 document(s)" in done.stdout
+    assert b"imported 3 statement(s)" in done.stdout
     with Project.open(project, readonly=True) as p:
         fields = {d.title: sv.fields(p, d.id) for d in p.documents()}
         assert fields["Erinnerung an die Opfer der NS-Verbrechen"].issuer == "Bundesrat"
@@ -156,7 +156,7 @@ def test_a_folder_of_published_statements_imports_with_date_issuer_and_provenanc
         extractors = sorted(sv.provenance(p, d.id)[0].extractor for d in p.documents())
         assert extractors == ["docx", "pypdf", "trafilatura"]
     again = run_cli("import", project, folder)  # re-importing the same files is skipped
-    assert b"skipped 3 document(s) already in the project" in again.stdout
+    assert b"skipped 3 statement(s) already in the project" in again.stdout
 
 
 def test_unknown_types_are_still_refused(tmp_path):

@@ -158,7 +158,7 @@ def test_drop_files_imports_with_summary(window, project, qtbot, tmp_path):
     timer.stop()
     titles = [r.title for r in window.documents.model.rows]
     assert "new statement" in titles
-    assert found and "imported 1 document(s)" in found[0] and "rejected" in found[0] and "line 1" in found[0]
+    assert found and "imported 1 statement(s)" in found[0] and "rejected" in found[0] and "line 1" in found[0]
     assert "2 done" not in window.progress_label.text() and "of 3" in window.progress_label.text()
 
 

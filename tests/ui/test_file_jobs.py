@@ -75,7 +75,7 @@ def test_a_long_import_keeps_the_window_painting_shows_progress_within_the_file_
     qtbot.waitUntil(lambda: bool(seen["report"]))  # the report opens after the import returns
     timer.stop()
     assert _count(project) == before + STATEMENTS
-    assert seen["report"] and f"imported {STATEMENTS} document(s)" in seen["report"][0]
+    assert seen["report"] and f"imported {STATEMENTS} statement(s)" in seen["report"][0]
     ticks = [t for t in seen["ticks"] if t >= started]
     assert took > 0.5 and len(ticks) > 10, (took, len(ticks))
     gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
@@ -108,7 +108,7 @@ def test_cancel_leaves_the_file_out_whole_and_the_window_works_on(window, projec
     qtbot.waitUntil(lambda: bool(seen["report"]))  # the report opens after the import returns
     timer.stop()
     assert _count(project) == before + STATEMENTS
-    assert f"imported {STATEMENTS} document(s)" in seen["report"][0]
+    assert f"imported {STATEMENTS} statement(s)" in seen["report"][0]
 
 
 def _export_as(fmt: str, target):  # type: ignore[no-untyped-def]
@@ -201,7 +201,7 @@ def test_importing_into_an_empty_project_opens_its_first_statement(qtbot, tmp_pa
         _trigger_import(window)
         qtbot.waitUntil(lambda: bool(seen["report"]))  # the report opens after the import returns
         timer.stop()
-        assert seen["report"] and "imported 2 document(s)" in seen["report"][0]
+        assert seen["report"] and "imported 2 statement(s)" in seen["report"][0]
         assert window.session.document is not None and window.view.text == "We urge calm 😀 now.\r\n"
         assert _label_key_saves(qtbot, window, project, 3, 4)
 
@@ -391,7 +391,7 @@ def test_an_import_adds_its_statements_to_the_list_and_its_report_opens_after_it
     QApplication.instance().removeEventFilter(at_show)
     assert at_show.at_show == set(range(len(parts)))  # the box waited for the window to repaint, part by part
     (box,) = boxes()
-    assert "imported 3 document(s)" in box.text()
+    assert "imported 3 statement(s)" in box.text()
     assert box.windowModality() == Qt.WindowModality.WindowModal
     qtbot.waitUntil(box.isActiveWindow)
     qtbot.keyClick(box, Qt.Key.Key_Return)
@@ -435,11 +435,11 @@ def test_a_long_import_report_fills_its_details_in_turns_and_lists_every_stateme
         qtbot.waitUntil(lambda: bool(boxes()))
         (box,) = boxes()
         if attempt == 0:
-            assert f"imported {n} document(s)" in box.text()
+            assert f"imported {n} statement(s)" in box.text()
             qtbot.waitUntil(box.isActiveWindow)
             qtbot.keyClick(box, Qt.Key.Key_Return)
             qtbot.waitUntil(lambda: not boxes())
-    assert f"skipped {n} document(s)" in box.text()
+    assert f"skipped {n} statement(s)" in box.text()
     shown = box.detailedText().split("\n")
     assert len(shown) <= dialogs.DETAIL_LINES_PER_TURN  # the first turn's lines only
     qtbot.waitUntil(lambda: box.detailedText().count("\n") >= n)

@@ -38,7 +38,7 @@ def test_files_chosen_in_the_dialog_are_imported_in_the_folders_order(qtbot, tmp
         _trigger_import(window)
         qtbot.waitUntil(lambda: bool(seen["report"]))
         timer.stop()
-        assert "imported 6 document(s)" in seen["report"][0]
+        assert "imported 6 statement(s)" in seen["report"][0]
         assert _titles(project) == BROWSER
         table = window.documents.table  # what the Documents list shows, top to bottom
         model = table.model()

@@ -83,7 +83,7 @@ def test_import_asks_how_a_doubtful_doccano_file_counts_and_imports_it_so(window
     assert spans == [("commit", "commitment"), ("threaten", "threat"), ("urge", "call")], spans
     assert documents == 2 + 3
     assert [title for title, _ in shown] == ["report"], shown
-    assert reports[0][0] == "imported 3 document(s) with 3 span(s)", reports
+    assert reports[0][0] == "imported 3 statement(s) with 3 span(s)", reports
     assert "emoji_cp.jsonl: offsets read as code points, as chosen when importing it" in reports[0], reports
     assert not any("warning:" in line for line in reports[0]), reports  # asked, so not warned of
 
