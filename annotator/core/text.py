@@ -181,7 +181,21 @@ def prev_word_end(text: str, pos: int, floor: int) -> int:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural_key(text: str) -> tuple[str | int, ...]:
-    """``text`` as pieces of text and numbers alternating (text first, case-folded; runs of digits by value), so
-    "s2" sorts before "s10" and "Statement" with "statement" (a tie: callers break it, by id or code point order)."""
-    return tuple(int(piece) if i % 2 else piece.casefold() for i, piece in enumerate(_DIGITS.split(text)))
+def natural_key(text: str) -> bytes:
+    """A key whose byte order is ``text``'s natural order: its text case-folded, each run of digits by its value
+    ("s2" before "s10", "S3" beside "s3"; digits of any script), so that SQLite, comparing blobs byte by byte,
+    sorts by it as Python does (``store.listing.order``: the sort runs in SQLite, the interpreter's lock free).
+
+    Text goes as UTF-8 (its byte order is code point order); a number as a zero byte (below any text byte: "s" before
+    "s1" and "s!"), its length in two bytes, then its digits without leading zeros. Ties (case, zeros) are the
+    caller's to break."""
+    out = []
+    for i, piece in enumerate(_DIGITS.split(text)):
+        if i % 2 == 0:
+            out.append(piece.casefold().replace("\x00", "\x01").encode("utf-8", "surrogatepass"))
+            continue
+        if not piece.isascii():  # Arabic-Indic, Devanagari, full-width … digits: by their value
+            piece = "".join(str(unicodedata.decimal(ch)) for ch in piece)
+        digits = piece.lstrip("0") or "0"
+        out.append(b"\x00" + min(len(digits), 0xFFFF).to_bytes(2, "big") + digits.encode("ascii"))
+    return b"".join(out)

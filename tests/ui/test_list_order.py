@@ -4,6 +4,7 @@ off the window's thread, and used again by every filter until the project change
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 import pytest
@@ -137,3 +138,16 @@ def test_closing_the_window_while_its_order_is_read_ends_its_thread(qtbot, tmp_p
         assert threads and not any(t.isRunning() for t in threads)
         qtbot.wait(50)  # a start queued a turn after the click is not made after the close
         assert not any(t.isRunning() for t in threads) and reads == (["title"] if reading else [])
+
+
+def test_an_order_that_cannot_be_read_says_so_and_leaves_the_list_as_it_was(qtbot, tmp_path, monkeypatch):
+    def broken(conn, column):  # type: ignore[no-untyped-def]
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(listing, "order", broken)
+    monkeypatch.setattr(listorder, "AT_ONCE", 0)
+    with window_over(qtbot, tmp_path, _docs()) as (window, _project):
+        _click_header(qtbot, window, 0)
+        bar = window.statusBar()
+        qtbot.waitUntil(lambda: "could not be sorted by Title" in bar.currentMessage())
+        assert "input/output error" in bar.currentMessage() and _titles(window) == TITLES  # said in plain words
