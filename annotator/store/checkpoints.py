@@ -117,7 +117,7 @@ class Checkpointer:
 
     def _checkpoint(self) -> None:
         with self._lock:
-            if self._conn is None:
+            if self._conn is None or self._stopping:  # stop()'s interrupt may have come before this statement began
                 return
             try:
                 row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
@@ -139,8 +139,11 @@ class Checkpointer:
             gcpause.resume()  # the start's pause: from here on, every allocation sits inside pause() ... resume()
             self._loop()
         finally:
-            gcpause.pause()  # its end: what the thread's exit allocates happens with the collector off
-            self._ended_paused = True
+            if self._stopping:  # its end: what the thread's exit allocates happens with the collector off
+                gcpause.pause()
+                self._ended_paused = True
+            # (ended by an error instead, the collector stays on: held off until stop(), which only the window's next
+            # write would call, it would be off for a whole read-only session)
             with self._lock:
                 self._close()
 

@@ -108,12 +108,15 @@ class DocumentList(Sequence[DocumentSummary]):
     as a list's can, so a view can show a change without reading the list again.
     """
 
-    __slots__ = ("_ids", "_pages", "_read")
+    __slots__ = ("_ids", "_pages", "_read", "in_id_order")
 
-    def __init__(self, doc_ids: list[int], read_page: Callable[[Sequence[int]], Iterable[tuple]]) -> None:  # type: ignore[type-arg]
+    def __init__(self, doc_ids: list[int], read_page: Callable[[Sequence[int]], Iterable[tuple]],  # type: ignore[type-arg]
+                 in_id_order: bool = True) -> None:
         self._ids = doc_ids
         self._read = read_page
         self._pages: dict[int, list[DocumentSummary]] = {}
+        #: ids ascending, as the store lists them (a row is found by bisect); False once :meth:`reordered`
+        self.in_id_order = in_id_order
 
     @property
     def ids(self) -> list[int]:
@@ -126,7 +129,7 @@ class DocumentList(Sequence[DocumentSummary]):
     def reordered(self, doc_ids: list[int]) -> DocumentList:
         """The list of ``doc_ids`` (these, or some of them, in another order: sorted by a column), read as this one
         is; rows are read again when looked at."""
-        return DocumentList(doc_ids, self._read)
+        return DocumentList(doc_ids, self._read, in_id_order=False)
 
     def _page(self, number: int) -> list[DocumentSummary]:
         page = self._pages.get(number)

@@ -12,10 +12,12 @@ statements listed since come last until the new one is read.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+import weakref
+
+from PySide6.QtCore import QEvent, QObject
 
 from annotator.store import listing
-from annotator.ui.search.docfilter import ListThread
+from annotator.ui.search.docfilter import ListThread, start_later
 
 #: a project of at most this many statements has a column's order read on the window's thread
 AT_ONCE = 5_000
@@ -36,7 +38,8 @@ class ListOrder(QObject):
         self._running: dict[int, ListThread] = {}  # column -> its thread
         self._threads: set[ListThread] = set()
         self._applying = False
-        self._project: object = None  # the connection the orders were read for
+        self._project: weakref.ref[object] | None = None  # the project the orders were read for
+        self._message = ""  # the status bar's "Sorting…" while it is ours to clear
         window.documents.model.ranking_for = self.ranking_for
         window.installEventFilter(self)  # closing the window stops a running thread first
 
@@ -46,27 +49,23 @@ class ListOrder(QObject):
         return False
 
     def _state(self) -> tuple[object, ...]:
+        """The project's state: an order read at another is read again (a write since, here or elsewhere)."""
         project = self.window.session.project
-        return (id(project.conn), project.conn.total_changes, project.data_version())
+        return (project.conn.total_changes, project.data_version())
 
     def ranking_for(self, column: int) -> list[int] | None:
         """Every document's id in ``column``'s order, or None while it is read for the first time. An order read
         before the project changed is given while the new one is read (not again while one is put in place)."""
         if column not in COLUMNS:
             return None
+        project = self.window.session.project
+        if self._project is None or self._project() is not project:  # another project: nothing read before holds
+            self.forget()
+            self._project = weakref.ref(project)
         state = self._state()
-        if state[0] != self._project:  # another project opened: nothing read before holds
-            self._project = state[0]
-            self._known.clear()
-            if self._running:
-                self.window.statusBar().clearMessage()  # "Sorting…" of the project closed
-            for thread in self._running.values():
-                thread.cancel()
-            self._running.clear()
         known = self._known.get(column)
         if column in self._running or (known is not None and (known[0] == state or self._applying)):
             return known[1] if known is not None else None  # (the order being read comes with resort())
-        project = self.window.session.project
         if project.progress()[1] <= AT_ONCE:
             ids = listing.order(project.conn, COLUMNS[column])
             self._known[column] = (state, ids)
@@ -83,19 +82,20 @@ class ListOrder(QObject):
         thread.finished.connect(lambda t=thread: self._finished(t))
         self._running[column] = thread
         self._threads.add(thread)
-        self.window.statusBar().showMessage(f"Sorting the statements by {NAMES[column]}…")
-        QTimer.singleShot(0, self, thread.start)  # after the click's own repaint
+        self._message = f"Sorting the statements by {NAMES[column]}…"
+        self.window.statusBar().showMessage(self._message)
+        start_later(self, thread, self._finished)
 
     def _ordered(self, thread: ListThread, column: int, state: tuple[object, ...], ids: list[int] | None,
                  problem: str) -> None:
         if self._running.get(column) is not thread:
             return  # cancelled: another project opened since
         del self._running[column]
-        bar = self.window.statusBar()
         if ids is None:
-            bar.showMessage(f"The statements could not be sorted by {NAMES[column]}: {problem}", 10_000)
+            self.window.statusBar().showMessage(f"The statements could not be sorted by {NAMES[column]}: {problem}",
+                                                10_000)
             return
-        bar.clearMessage()
+        self._clear_message()
         before = self._known.get(column)
         self._known[column] = (state, ids)
         model = self.window.documents.model
@@ -111,8 +111,24 @@ class ListOrder(QObject):
         self._threads.discard(thread)
         thread.deleteLater()
 
+    def _clear_message(self) -> None:
+        """Take "Sorting…" off the status bar, unless something else was said there since."""
+        bar = self.window.statusBar()
+        if self._message and bar.currentMessage() == self._message:
+            bar.clearMessage()
+        self._message = ""
+
+    def forget(self) -> None:
+        """Stop every thread and forget every order (another project opens; its connection is not this one's)."""
+        self.wait()
+        self._running.clear()
+        self._known.clear()
+        self._project = None
+        self._clear_message()
+
     def wait(self) -> None:
-        """Stop every thread and wait for it (closing the window)."""
+        """Stop every thread and wait for it (closing the window, or its project: the window's close is then the
+        project's last connection, which checkpoints and removes the log)."""
         for thread in list(self._threads):
             thread.cancel()
             thread.wait()

@@ -210,6 +210,9 @@ class MainWindow(QMainWindow):
         old = self.session
         self.undo_group.removeStack(old.undo_stack)
         old.blockSignals(True)
+        self.doc_filter.wait()  # their threads' connections closed first: the window's close is the file's last
+        self.list_order.forget()
+        self._listed_key = self._listed = None  # (its key holds the connection's id, which a new one may reuse)
         old.project.close()
         old.deleteLater()
         self.session = Session(project, self)

@@ -194,3 +194,19 @@ def test_the_checkpoint_thread_never_runs_a_collector_pass_and_stops_at_once(tmp
     assert passes and "checkpoints" not in passes
     assert stopped < 1.0  # asleep in short steps: a window closes without waiting for a look
     assert not gcpause.paused() and gc.isenabled()  # the end's pause let go of once the thread ended
+
+
+def test_a_checkpoint_thread_ended_by_an_error_leaves_the_collector_on(tmp_path, quick_looks, monkeypatch):
+    """Its end's pause is held only for stop() to let go of; ended by an error, nothing would until the window's
+    next write, which a read-only session never makes (a reviewer, stop 36)."""
+    monkeypatch.setattr(threading, "excepthook", lambda args: None)  # the error is the test's own
+
+    def broken(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a look that fails")
+
+    monkeypatch.setattr(checkpoints.Checkpointer, "_look", broken)
+    with _window_project(tmp_path / "p.sqlite") as project:
+        _wait(lambda: not project.checkpoints.working)
+        assert not gcpause.paused() and gc.isenabled()
+        project.checkpoints.stop()
+        assert not gcpause.paused() and gc.isenabled()

@@ -151,3 +151,73 @@ def test_an_order_that_cannot_be_read_says_so_and_leaves_the_list_as_it_was(qtbo
         bar = window.statusBar()
         qtbot.waitUntil(lambda: "could not be sorted by Title" in bar.currentMessage())
         assert "input/output error" in bar.currentMessage() and _titles(window) == TITLES  # said in plain words
+
+
+def test_a_second_column_clicked_while_its_order_is_read_keeps_every_row_found(qtbot, tmp_path, held):
+    """The rows stay in the first column's order while the second's is read: found there, not by a bisect of ids
+    that are no longer ascending (the selection was lost and Ctrl+PgDown went to row 0; a reviewer, stop 36)."""
+    go, _ = held
+    with window_over(qtbot, tmp_path, _docs()) as (window, project):
+        ids = [d.id for d in project.documents()]
+        project.set_status(ids[0], "done")
+        project.set_status(ids[7], "in_progress")
+        window.documents_changed()
+        model, table = window.documents.model, window.documents.table
+        go.set()
+        _click_header(qtbot, window, 1)
+        qtbot.waitUntil(lambda: not window.list_order._running)
+        window.open_document(ids[7])
+        go.clear()
+        _click_header(qtbot, window, 0)  # Title: its order is being read
+        shown = _listed(window)
+        assert [model.row_of(i) for i in shown] == list(range(len(shown)))
+        assert table.currentIndex().row() == shown.index(ids[7])
+        qtbot.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        assert window.session.document.id == shown[shown.index(ids[7]) + 1]
+        go.set()
+        qtbot.waitUntil(lambda: not window.list_order._running)
+        assert _listed(window) == [ids[n] for n in NATURAL]
+        assert table.currentIndex().row() == _listed(window).index(window.session.document.id)
+
+
+def test_what_else_the_status_bar_says_stays_when_the_order_arrives(qtbot, tmp_path, held):
+    go, _ = held
+    with window_over(qtbot, tmp_path, _docs()) as (window, _project):
+        bar = window.statusBar()
+        _click_header(qtbot, window, 0)
+        bar.showMessage("x.sqlite opened read-only: another window edits it", 15000)
+        go.set()
+        qtbot.waitUntil(lambda: not window.list_order._running)
+        assert bar.currentMessage() == "x.sqlite opened read-only: another window edits it"
+
+
+def test_another_project_opened_is_sorted_by_its_own_titles_and_no_thread_outlives_the_old(qtbot, tmp_path, held):
+    go, _ = held
+    other = tmp_path / "other.sqlite"
+    from annotator.store import Project
+
+    Project.open(other, create=True, user="ana", populate=[IncomingDocument(f"other {t}", t)
+                                                           for t in ("b10", "b9", "a1")]).close()
+    with window_over(qtbot, tmp_path, _docs()) as (window, _project):
+        go.set()
+        _click_header(qtbot, window, 0)
+        qtbot.waitUntil(lambda: _titles(window)[:2] == ["s1", "s2"])
+        go.clear()
+        _click_header(qtbot, window, 0)  # descending: known at once, no read
+        assert window.open_project(other)
+        assert not any(t.isRunning() for t in window.list_order._threads)  # the old project's: none began
+        go.set()
+        qtbot.waitUntil(lambda: _titles(window) == ["b10", "b9", "a1"])  # its own order, descending
+
+
+def test_a_filter_thread_cancelled_before_it_starts_is_let_go(qtbot, tmp_path, monkeypatch):
+    from annotator.ui.search import docfilter
+
+    monkeypatch.setattr(docfilter, "AT_ONCE", 0)
+    with window_over(qtbot, tmp_path, _docs()) as (window, _project):
+        window.documents.search.setText("text")
+        qtbot.waitUntil(lambda: not window.doc_filter._threads)
+        for _ in range(3):
+            window.documents_changed()
+            window.documents_changed()  # two in one turn: the first thread is cancelled before it starts
+        qtbot.waitUntil(lambda: not window.doc_filter._threads)

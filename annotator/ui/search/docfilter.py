@@ -48,11 +48,6 @@ class ListThread(background.Thread):
         self.cancelled = False
         self._conn: sqlite3.Connection | None = None
 
-    def start(self, *args: Any) -> None:
-        """Started a turn after it is made: not at all if it was cancelled meanwhile (the window closed)."""
-        if not self.cancelled:
-            super().start(*args)
-
     def cancel(self) -> None:
         self.cancelled = True
         conn = self._conn
@@ -77,6 +72,13 @@ class ListThread(background.Thread):
                 conn.close()
         if not self.cancelled:
             self.listed.emit(self.generation, ids, problem)
+
+
+def start_later(owner: QObject, thread: ListThread, let_go: Callable[[ListThread], None]) -> None:
+    """Start ``thread`` on the next turn of the event loop (after the paint that set it off: the two would take turns
+    for the GIL), unless it was cancelled meanwhile (typing on, the window closed): then ``let_go`` it at once, as its
+    end would have."""
+    QTimer.singleShot(0, owner, lambda: let_go(thread) if thread.cancelled else thread.start())
 
 
 class DocumentFilter(QObject):
@@ -113,7 +115,7 @@ class DocumentFilter(QObject):
         thread.finished.connect(lambda t=thread: self._finished(t))
         self._threads.add(thread)
         self.running = thread
-        QTimer.singleShot(0, self, thread.start)  # after the first page's paint (the two would take turns for the GIL)
+        start_later(self, thread, self._finished)
         return project.listed(self._first)
 
     def cancel(self) -> None:
