@@ -19,10 +19,10 @@ from annotator.ui import actions as action_table
 from annotator.ui import corpus as corpus_views
 from annotator.ui import properties, restore, review, search, suggest, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
+from annotator.ui.doclist.order import ListOrder
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
-from annotator.ui.listorder import ListOrder
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, hold_paint_in_turns
 from annotator.ui.reading import columns
 from annotator.ui.reading import control as reading

@@ -90,7 +90,6 @@ class DocumentsModel(Table):
         #: every document's id in the order of a column of the first three (``store.listing.order``), or None when
         #: it is not known yet (read off the window's thread: :meth:`resort` when it is): set by the window
         self.ranking_for: Callable[[int], list[int] | None] = lambda column: None
-        self._bisect = True  # rows is a DocumentList in id order: row_of bisects its ids
         self._changed: set[int] = set()  # ids of rows changed by :meth:`update` whose views are not told yet
 
     def set_rows(self, rows: list[DocumentSummary] | DocumentList) -> None:
@@ -165,8 +164,6 @@ class DocumentsModel(Table):
         """Sort by the chosen column without reading a row: a ``DocumentList`` gets its ids in the column's order
         (the first three: :attr:`ranking_for`, read off the window's thread at 100 000 statements; a variable: its
         values, held in memory). Until a column's order is known the rows stay as listed."""
-        # as the store lists (ids ascending), not as an earlier sort left them while a new column's order is read
-        self._bisect = isinstance(self.rows, DocumentList) and self.rows.in_id_order
         if self._order is None or not 0 <= self._order[0] < self.columnCount():
             return
         column, order = self._order
@@ -177,7 +174,6 @@ class DocumentsModel(Table):
                 self.rows = self.rows.reordered(sorted(self.rows.ids, key=key, reverse=descending))
             else:
                 self.rows = sorted(self.rows, key=lambda r: key(r.id), reverse=descending)
-            self._bisect = False
             return
         ranked = self.ranking_for(column)
         if ranked is None:
@@ -193,7 +189,6 @@ class DocumentsModel(Table):
         else:
             rank = {doc_id: n for n, doc_id in enumerate(ranked)}
             self.rows = sorted(self.rows, key=lambda r: (rank.get(r.id, len(rank)), r.id))
-        self._bisect = False
 
     def _count(self) -> int:
         return len(self.rows)
@@ -219,7 +214,7 @@ class DocumentsModel(Table):
         made again when it misses."""
         if isinstance(self.rows, DocumentList):
             ids = self.rows.ids
-            if self._bisect:
+            if self.rows.in_id_order:  # not as an earlier sort left them while another column's order is read
                 i = bisect_left(ids, doc_id)
                 return i if i < len(ids) and ids[i] == doc_id else -1
             if self._indexed is ids:

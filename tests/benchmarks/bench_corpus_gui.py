@@ -3,7 +3,7 @@
 - the Documents list: choose a status in its filter, then "All statuses" again (combo box + the table's repaint),
   ≤ 50 ms; baseline a plain cursor fetching the same documents' ids;
 - the Documents list sorted by Title: a click on the header to the rows in order (info; the order is read off the
-  window's thread, ``ui/listorder.py``), the worst event-loop stall meanwhile (≤ 16 ms), and the status filter with
+  window's thread, ``ui/doclist/order.py``), the worst event-loop stall meanwhile (≤ 16 ms), and the status filter with
   the list so sorted (≤ 50 ms); baselines a cursor's ``ORDER BY title`` and a cursor fetching all ids;
 - Ctrl+U (next unfinished) and Ctrl+Enter (mark done, open the next unfinished), key press to the statement
   painted, ≤ 16 ms; baseline Ctrl+PgDown (open the next statement in the list), the same work without a search;
@@ -215,7 +215,7 @@ def _list_rows(ctx: Context, win: Window, path: Path) -> list[Row]:
 
 
 def _sorted_rows(ctx: Context, win: Window, path: Path) -> list[Row]:
-    """A click on the Title header (the order read off the window's thread: ``ui/listorder.py``), then the status
+    """A click on the Title header (the order read off the window's thread: ``ui/doclist/order.py``), then the status
     filter with the list so sorted; the list back in import order after."""
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from annotator.core.model import IncomingDocument
 from annotator.store import listing
-from annotator.ui import listorder
+from annotator.ui.doclist import order as listorder
 from tests.hostile import PIECES
 from tests.ui.conftest import window_over
 

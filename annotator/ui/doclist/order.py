@@ -5,7 +5,7 @@ Sorting the list's rows on the window's thread read every row first: at 100 000 
 list is sorted by its ids alone (``DocumentsModel._sort_rows``), in the order of the column that
 ``store.listing.order`` reads: every document's id, titles in natural order (s2 before s10). The order is read once
 per column and state of the project; a project of at most :data:`AT_ONCE` statements reads it on the window's thread
-(a few milliseconds), a larger one in a thread of its own (titles: about a second of Python at 100 000), and the
+(a few milliseconds), a larger one in a thread of its own (titles: 0.3-0.6 s at 100 000, sorted by SQLite), and the
 rows are put in order when it is read. An order read before the project changed is still used meanwhile: the
 statements listed since come last until the new one is read.
 """
@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QEvent, QObject
-
 from annotator.store import listing
-from annotator.ui.search.docfilter import ListThread, start_later
+from annotator.ui.doclist.threads import ListThread, ThreadOwner
 
 #: a project of at most this many statements has a column's order read on the window's thread
 AT_ONCE = 5_000
@@ -26,27 +24,18 @@ COLUMNS = dict(enumerate(listing.ORDERS))
 NAMES = {0: "Title", 1: "Status", 2: "Spans"}
 
 
-class ListOrder(QObject):
+class ListOrder(ThreadOwner):
     """The order of each of the Documents list's first three columns for the window's project; the model asks
     for it (:meth:`ranking_for`)."""
 
     def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
         super().__init__(window)
-        self.window = window
-        self.generation = 0
         self._known: dict[int, tuple[object, list[int]]] = {}  # column -> (the project's state read at, ids)
         self._running: dict[int, ListThread] = {}  # column -> its thread
-        self._threads: set[ListThread] = set()
         self._applying = False
         self._project: weakref.ref[object] | None = None  # the project the orders were read for
         self._message = ""  # the status bar's "Sorting…" while it is ours to clear
         window.documents.model.ranking_for = self.ranking_for
-        window.installEventFilter(self)  # closing the window stops a running thread first
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Close and watched is self.window:
-            self.wait()
-        return False
 
     def _state(self) -> tuple[object, ...]:
         """The project's state: an order read at another is read again (a write since, here or elsewhere)."""
@@ -74,17 +63,14 @@ class ListOrder(QObject):
         return known[1] if known is not None else None
 
     def _start(self, column: int, state: tuple[object, ...]) -> None:
-        self.generation += 1
         name = COLUMNS[column]
         thread = ListThread(self.window.session.project.path, lambda conn: listing.order(conn, name),
-                            self.generation, doing=f"sorting by {NAMES[column]}")
+                            doing=f"sorting by {NAMES[column]}")
         thread.listed.connect(lambda _g, ids, problem, t=thread: self._ordered(t, column, state, ids, problem))
-        thread.finished.connect(lambda t=thread: self._finished(t))
         self._running[column] = thread
-        self._threads.add(thread)
         self._message = f"Sorting the statements by {NAMES[column]}…"
         self.window.statusBar().showMessage(self._message)
-        start_later(self, thread, self._finished)
+        self.start_later(thread)
 
     def _ordered(self, thread: ListThread, column: int, state: tuple[object, ...], ids: list[int] | None,
                  problem: str) -> None:
@@ -107,10 +93,6 @@ class ListOrder(QObject):
         finally:
             self._applying = False
 
-    def _finished(self, thread: ListThread) -> None:
-        self._threads.discard(thread)
-        thread.deleteLater()
-
     def _clear_message(self) -> None:
         """Take "Sorting…" off the status bar, unless something else was said there since."""
         bar = self.window.statusBar()
@@ -125,10 +107,3 @@ class ListOrder(QObject):
         self._known.clear()
         self._project = None
         self._clear_message()
-
-    def wait(self) -> None:
-        """Stop every thread and wait for it (closing the window, or its project: the window's close is then the
-        project's last connection, which checkpoints and removes the log)."""
-        for thread in list(self._threads):
-            thread.cancel()
-            thread.wait()
