@@ -221,3 +221,37 @@ def test_a_filter_thread_cancelled_before_it_starts_is_let_go(qtbot, tmp_path, m
             window.documents_changed()
             window.documents_changed()  # two in one turn: the first thread is cancelled before it starts
         qtbot.waitUntil(lambda: not window.doc_filter._threads)
+
+
+def test_a_command_line_import_of_files_not_made_here_is_sorted_into_the_open_windows_list(qtbot, tmp_path, held):
+    """A second process writes (``annotator import`` of Prodigy recipes' own example file and a text file) while the
+    window's list is sorted by Title through its thread: the window notices, reads the order again, and lists the
+    new statements in their natural places, the open statement still selected."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from annotator.core.text import natural_key
+
+    go, reads = held
+    go.set()
+    root = Path(__file__).resolve().parents[2]
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    prodigy = root / "tests/formats/data/prodigy/github-issues-DOCUMENTATION-textcat-head.jsonl"
+    shutil.copy(prodigy, incoming / "s5.jsonl")
+    (incoming / "s0.txt").write_text("A statement imported from the command line.\r\n", "utf-8")
+    with window_over(qtbot, tmp_path, _docs()) as (window, project):
+        window.open_document(project.documents()[3].id)  # "s1"
+        _click_header(qtbot, window, 0)
+        qtbot.waitUntil(lambda: _titles(window)[:2] == ["s1", "s2"])
+        result = subprocess.run([sys.executable, "-m", "annotator", "import", str(project.path), str(incoming)],
+                                capture_output=True, text=True, timeout=60,
+                                env={**os.environ, "PYTHONPATH": str(root)})
+        assert result.returncode == 0, result.stderr
+        qtbot.waitUntil(lambda: len(_titles(window)) > len(TITLES) and _titles(window)[0] == "s0", timeout=10_000)
+        shown = _titles(window)
+        assert shown == sorted(shown, key=lambda t: (natural_key(t), t)) and reads.count("title") >= 2
+        assert window.documents.table.currentIndex().row() == shown.index("s1")
