@@ -131,6 +131,10 @@ class DocumentList(Sequence[DocumentSummary]):
         is; rows are read again when looked at."""
         return DocumentList(doc_ids, self._read, in_id_order=False)
 
+    def in_import_order(self) -> DocumentList:
+        """These rows with their ids ascending, as the store lists them (a list sorted by a column, unsorted)."""
+        return DocumentList(sorted(self._ids), self._read)
+
     def _page(self, number: int) -> list[DocumentSummary]:
         page = self._pages.get(number)
         if page is None:

@@ -140,7 +140,9 @@ class DocumentsModel(Table):
         return super().headerData(section, orientation, role)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._order = (column, order)
+        """Sort by ``column``; -1 (the header's third click clears its indicator) puts the rows back in import
+        order."""
+        self._order = (column, order) if column >= 0 else None
         self.resort()
 
     def sorted_by(self) -> int | None:
@@ -164,7 +166,10 @@ class DocumentsModel(Table):
         """Sort by the chosen column without reading a row: a ``DocumentList`` gets its ids in the column's order
         (the first three: :attr:`ranking_for`, read off the window's thread at 100 000 statements; a variable: its
         values, held in memory). Until a column's order is known the rows stay as listed."""
-        if self._order is None or not 0 <= self._order[0] < self.columnCount():
+        if self._order is None:
+            self._in_import_order()
+            return
+        if not 0 <= self._order[0] < self.columnCount():
             return
         column, order = self._order
         descending = order == Qt.SortOrder.DescendingOrder
@@ -189,6 +194,14 @@ class DocumentsModel(Table):
         else:
             rank = {doc_id: n for n, doc_id in enumerate(ranked)}
             self.rows = sorted(self.rows, key=lambda r: (rank.get(r.id, len(rank)), r.id))
+
+    def _in_import_order(self) -> None:
+        """The rows back in import order (ids ascending), as the store lists them, if a sort moved them."""
+        if isinstance(self.rows, DocumentList):
+            if not self.rows.in_id_order:
+                self.rows = self.rows.in_import_order()
+        elif any(a.id > b.id for a, b in zip(self.rows, self.rows[1:])):
+            self.rows = sorted(self.rows, key=lambda r: r.id)
 
     def _count(self) -> int:
         return len(self.rows)

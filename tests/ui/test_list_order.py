@@ -58,6 +58,38 @@ def test_a_title_click_sorts_numbers_by_value_and_keeps_the_open_statement_selec
         assert table.currentIndex().row() == len(TITLES) - 2 == window.documents.model.row_of(ids[1])
 
 
+def test_a_third_click_on_the_same_header_puts_the_list_back_in_import_order(qtbot, tmp_path):
+    with window_over(qtbot, tmp_path, _docs()) as (window, project):
+        ids = [d.id for d in project.documents()]
+        window.open_document(ids[3])  # "s1"
+        table, header = window.documents.table, window.documents.table.horizontalHeader()
+        for _ in range(3):  # ascending, descending, none
+            _click_header(qtbot, window, 0)
+        assert header.sortIndicatorSection() == -1 and window.documents.model.sorted_by() is None
+        assert _listed(window) == ids
+        assert table.currentIndex().row() == 3 == window.documents.model.row_of(ids[3])
+        qtbot.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # the next imported
+        assert window.session.document.id == ids[4]
+        status = window.documents.status  # a filter keeps import order too
+        status.setCurrentIndex(status.findData("todo"))
+        assert _listed(window) == ids
+        status.setCurrentIndex(0)
+        _click_header(qtbot, window, 2)  # another column sorts again from its first click
+        assert header.sortIndicatorSection() == 2 and window.documents.model.sorted_by() == 2
+
+
+def test_a_third_click_while_a_large_projects_order_is_read_leaves_import_order(qtbot, tmp_path, held):
+    go, reads = held
+    with window_over(qtbot, tmp_path, _docs()) as (window, project):
+        ids = [d.id for d in project.documents()]
+        for _ in range(3):
+            _click_header(qtbot, window, 0)
+        go.set()
+        qtbot.waitUntil(lambda: not window.list_order._running)
+        qtbot.wait(20)
+        assert reads == ["title"] and _listed(window) == ids  # the order arrived after the list went back
+
+
 def test_status_and_span_columns_sort_by_their_values_ties_by_import_order(qtbot, tmp_path):
     with window_over(qtbot, tmp_path, _docs()) as (window, project):
         ids = [d.id for d in project.documents()]

@@ -69,8 +69,11 @@ class PropertiesController(QObject):
         model = window.documents.model
         model.keep = self._keep
         model.keeping = lambda: self._predicate is not None
-        # unsorted (import order) until a header is clicked; then the model sorts (a date column by date)
-        window.documents.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # unsorted (import order) until a header is clicked; then the model sorts (a date column by date); a third
+        # click on the same header clears the indicator, and the rows go back to import order
+        header = window.documents.table.horizontalHeader()
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         window.documents.table.setSortingEnabled(True)
 
         self.focus_action = QAction("Document &Properties", window)
