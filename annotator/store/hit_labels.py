@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import orjson
@@ -105,11 +105,13 @@ def _insert(project: Project, spans: list[Span], action: str, texts: dict[int, s
     # once, which never gives a waiting thread its turn; in a job's thread 100 000 rows held the window 20-46 ms
     project.conn.executemany(f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                              pacing.rows(span_row(s) for s in spans))
-    _history(project, [(s.doc_id, s.id, None, _cell(s)) for s in spans], action)
+    _history(project, ((s.doc_id, s.id, None, _cell(s)) for s in spans), action)
 
 
-def _history(project: Project, rows: list[tuple[int, int, str | None, str | None]], action: str) -> None:
-    """One history row per span, as a change of one span writes (the history stays per span)."""
+def _history(project: Project, rows: Iterable[tuple[int, int, str | None, str | None]], action: str) -> None:
+    """One history row per span, as a change of one span writes (the history stays per span). ``rows`` is made as
+    it is written: a list of 100 000 of them, freed at once after the write, held the GIL 10-13 ms in C (a label
+    step's thread, traced, issue #14)."""
     stamp = now()
     project.conn.executemany(
         "INSERT INTO history (at, actor, action, doc_id, span_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -126,7 +128,7 @@ def undo(project: Project, done: Labelled) -> None:
     """Take the step back: its spans deleted, its statements "to do" again (unless they hold other spans)."""
     with project._write("undo labelling the hits"):
         project.conn.execute("DELETE FROM spans WHERE id " + _IN, (_ids([s.id for s in done.spans]),))
-        _history(project, [(s.doc_id, s.id, _cell(s), None) for s in done.spans], "delete_span")
+        _history(project, ((s.doc_id, s.id, _cell(s), None) for s in done.spans), "delete_span")
         empty = [i for i in done.started
                  if project.conn.execute("SELECT 1 FROM spans WHERE doc_id = ? LIMIT 1", (i,)).fetchone() is None]
         _set_status(project.conn, empty, "in_progress", "todo", now())

@@ -363,13 +363,13 @@ def _status(project: Project, doc_id: int) -> str:
 
 def _moved(project: Project, befores: dict[int, str]) -> tuple[tuple[int, str, str], ...]:
     """The statements whose status the adjudication changed, as (doc_id, before, after)."""
-    return tuple((i, b, a) for i, b in pacing.rows(befores.items(), every=16) if (a := _status(project, i)) != b)
+    return tuple((i, b, a) for i, b in pacing.rows(befores.items()) if (a := _status(project, i)) != b)
 
 
 def _set_statuses(project: Project, moves: Iterable[tuple[int, str, str]]) -> None:
     """Each statement from one status to the other, only if it still has the first (the analyst's own status
     change since is kept)."""
-    for doc_id, old, new in pacing.rows(moves, every=16):
+    for doc_id, old, new in pacing.rows(moves):
         project.conn.execute("UPDATE documents SET status = ?, updated = ? WHERE id = ? AND status = ?",
                              (new, now(), doc_id, old))
 
@@ -377,13 +377,13 @@ def _set_statuses(project: Project, moves: Iterable[tuple[int, str, str]]) -> No
 def undo(project: Project, done: Adjudication) -> None:
     """Put my project back as it was before ``done``; one transaction."""
     with project._write("undo the review decision"):  # paced in the window's job thread (annotator/pacing.py)
-        for span in pacing.rows(done.added, every=16):
+        for span in pacing.rows(done.added):
             _remove(project, span)
-        for span in pacing.rows(done.removed, every=16):
+        for span in pacing.rows(done.removed):
             _restore(project, span)
-        for d in pacing.rows(done.decided, every=16):
+        for d in pacing.rows(done.decided):
             project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
-        for d in pacing.rows(done.replaced, every=16):
+        for d in pacing.rows(done.replaced):
             _put_decision(project, d)
         _set_statuses(project, ((i, after, before) for i, before, after in done.statuses))
         for label in done.new_labels:
@@ -399,13 +399,13 @@ def redo(project: Project, done: Adjudication) -> None:
         for label in done.new_labels:
             if not any(lb.key == label.key for lb in project.labels()):
                 _insert_label(project, label)
-        for span in pacing.rows(done.removed, every=16):
+        for span in pacing.rows(done.removed):
             _remove(project, span)
-        for span in pacing.rows(done.added, every=16):
+        for span in pacing.rows(done.added):
             _restore(project, span)
-        for d in pacing.rows(done.replaced, every=16):
+        for d in pacing.rows(done.replaced):
             project.conn.execute("DELETE FROM review_decisions WHERE id = ?", (d.id,))
-        for d in pacing.rows(done.decided, every=16):
+        for d in pacing.rows(done.decided):
             _put_decision(project, d)
         _set_statuses(project, done.statuses)
         project._log("review_redo", None, None, None, _summary(done))
