@@ -273,6 +273,11 @@ class MainWindow(QMainWindow):
         if listed is None and search:  # the first page now, the whole list when a thread has read it
             listed = self.doc_filter.start(status, search, key)
             counting = listed is not None
+            if counting and self.documents.model.sorted_by() is not None:
+                # sorted by a column, the first page (the first matches in import order, sorted among themselves)
+                # would be replaced by the whole list's first rows: the list stays as it was until the whole comes
+                self._show_count(counting, whole_to_come=True)
+                return
         if listed is None:
             listed = project.documents(status, search)
             self._listed_key, self._listed = key, listed
@@ -311,13 +316,16 @@ class MainWindow(QMainWindow):
         if self.session.document is not None:
             self.documents.select(self.session.document.id)
 
-    def _show_count(self, counting: bool) -> None:
-        """Under the list: how many statements, or how many a filter lists ("listing…" until it is whole). Always
-        shown, so a filter turned on or off never moves the list."""
+    def _show_count(self, counting: bool, whole_to_come: bool = False) -> None:
+        """Under the list: how many statements, or how many a filter lists ("listing…" until it is whole; with
+        ``whole_to_come``, nothing of it is shown yet). Always shown, so a filter turned on or off never moves the
+        list."""
         status, search = self.documents.filters()
         model = self.documents.model
         shown, total = model.rowCount(), self.session.project.progress()[1]
-        if counting:
+        if whole_to_come:
+            text = f"listing the statements that hold “{search}”…"
+        elif counting:
             text = f"listing… the first {shown:,} of {total:,} statements shown"
         elif status or search or (model.keep is not None and model.keeping()):
             text = f"{shown:,} of {total:,} statements listed"

@@ -172,3 +172,23 @@ def test_a_damaged_index_still_lists_in_the_window_by_the_scan(qtbot, tmp_path, 
         whole = project.documents(search="ironclad").ids
         qtbot.waitUntil(lambda: _shown(window) == whole)
         assert len(whole) == 20 and window.documents.count.text() == "20 of 30 statements listed"
+
+
+def test_with_the_list_sorted_the_filter_shows_its_whole_list_in_order_in_one_step(qtbot, tmp_path, held):
+    """Sorted by Title, the first page (the first matches by import order) would be replaced by the whole list's
+    first rows: the list stays as it was until the whole list comes, then shows it sorted."""
+    from tests.ui.test_list_order import _click_header
+
+    with window_over(qtbot, tmp_path, _docs()) as (window, project):
+        _click_header(qtbot, window, 0)  # 30 statements: the order is read at once
+        before = _shown(window)
+        titles = {d.id: d.title for d in project.documents()}
+        _type(qtbot, window, "ironclad")
+        assert _shown(window) == before  # nothing of the filter shown yet, nothing moved
+        assert window.documents.count.text() == "listing the statements that hold “ironclad”…"
+        held.set()
+        qtbot.waitUntil(lambda: window.doc_filter.running is None)
+        whole = set(project.documents(search="ironclad").ids)
+        assert _shown(window) == [i for i in before if i in whole]  # the title order, filtered
+        assert [titles[i] for i in _shown(window)] == [titles[i] for i in before if i in whole]
+        assert window.documents.count.text() == "20 of 30 statements listed"
