@@ -6,9 +6,11 @@ of spans in that paragraph needs for one underline lane per span (:func:`~annota
 counted lazily per paragraph as Qt lays it out and grown when a new span overlaps deeper. It never shrinks
 while a statement is open, so deleting a span does not make the text jump.
 
-Above the first line there is room for a suggestion's tag (a tag sits above its line, in the room below the line
-before; the first line has none before it), whether or not suggestions are shown, so the text does not jump when
-they come.
+Above the first line there is room for a suggestion's tag (a tag sits above its line; the first line has no line
+before it), whether or not suggestions are shown, so the text does not jump when they come. Between the lines, the
+room for a row of tags (:func:`tag_row`) is kept below the lanes only while a statement's suggestions are shown
+(:meth:`ReadingMixin.keep_tag_rows`) and until another statement opens: a tag there covers no lane and no descender
+of the line above it, and a statement without suggestions reads as densely as before.
 """
 
 from __future__ import annotations
@@ -48,6 +50,13 @@ def tag_height(font: QFont) -> float:
     return QFontMetricsF(tag_font(font)).height() - 1
 
 
+def tag_row(font: QFont) -> int:
+    """px of room for a row of suggestions' tags between two lines of a statement shown in ``font`` (below the
+    upper line's lanes): a tag's height and at least 1 px clear of those lanes and of a ghost's outline around them
+    (:mod:`annotator.ui.suggest.ghosts`)."""
+    return math.ceil(tag_height(font) + 1)
+
+
 class ReadingMixin(_Base):
     """Reading settings and lane room for a ``QPlainTextEdit`` that has ``_index``, ``_map``, ``overview``,
     ``zoomRequested`` and ``_forget_lines`` (the statement view); and room above the first line for the tag of a
@@ -64,6 +73,9 @@ class ReadingMixin(_Base):
         self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
         self._counting_off = False
         self._layout.room = self._room_kept
+        #: the statement (its PositionMap) whose lines keep room for a row of tags between them (keep_tag_rows)
+        self._tag_rows_for: object | None = None
+        self._tag_row = tag_row(self.font())
         self._layout.set_top(self._tag_room())
         self._line_height = QFontMetricsF(self.font()).height()
         self._side = 0  # px of blank margin on each side when the line width is limited
@@ -93,6 +105,7 @@ class ReadingMixin(_Base):
         """Room below each line: what the line spacing asks for, and at least the lanes of :data:`MIN_LANES`
         (a paragraph with deeper overlaps gets more: :meth:`_room`)."""
         height = self._line_height = QFontMetricsF(self.font()).height()
+        self._tag_row = tag_row(self.font())
         wanted = max(round(height * (self._spacing - 1.0)), lane_room(MIN_LANES, height))
         if self._layout.set_gap(wanted) | self._layout.set_top(self._tag_room()):
             self._forget_lines()
@@ -146,7 +159,40 @@ class ReadingMixin(_Base):
         return self._block_lanes[number]
 
     def _room(self, block: QTextBlock) -> int:
-        return lane_room(self._lanes_of(block), self._line_height)
+        room = lane_room(self._lanes_of(block), self._line_height)
+        if self._tag_rows_for is self._map:  # suggestions shown on this statement: a row of tags below the lanes
+            room += self._tag_row
+        return room
+
+    def keep_tag_rows(self, shown: bool) -> None:
+        """Suggestions are ``shown`` on the open statement (or none): room for a row of their tags between its lines,
+        below the lanes (:func:`tag_row`; a line spacing that leaves room enough already moves nothing). Kept, once
+        made, until another statement opens, so the text does not jump back when the last suggestion is accepted
+        or rejected; a statement opened without suggestions has none. Cheap when nothing changes (each key press
+        repaints the suggestions)."""
+        want = self._map if shown or self._tag_rows_for is self._map else None
+        if want is self._tag_rows_for:
+            return
+        self._tag_rows_for = want
+        self._layout.forget()
+        self._forget_lines()
+        self.viewport().update()
+
+    def lane_rooms(self) -> dict[float, int]:
+        """px below each line on screen (by its viewport top) that its underline lanes take
+        (:func:`~annotator.ui.statement.span_layer.lane_room` of its paragraph's lanes): what a layer drawn over
+        the view keeps clear of."""
+        rooms: dict[float, int] = {}
+        doc = self.document()
+        last_pos, room = -1, 0
+        for line in self._visible_lines():
+            if line.block_pos != last_pos:
+                last_pos = line.block_pos
+                lanes = self._lanes_of(doc.findBlock(line.block_pos))
+                room = lane_room(lanes, self._line_height)
+            # the lanes are drawn to the metrics of the line's own height (the layout's room: the font's)
+            rooms[line.top] = max(room, lane_room(lanes, line.height))
+        return rooms
 
     def _room_kept(self, block: QTextBlock) -> tuple[int, bool]:
         """:meth:`_room`, and whether it is final (the paragraph's lanes are counted and kept): the layout

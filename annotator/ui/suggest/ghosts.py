@@ -1,7 +1,9 @@
 """Ghost spans: the current statement's suggestions drawn over the statement view as dashed outlines in their
 label's colour, each with a small tag "Label 0.73" (issue 13) just above the ghost's first line, never over the text:
-in the room below the line before, or, on the statement's first line, in the room the view keeps above it
-(:func:`~annotator.ui.statement.spacing.tag_height`). A layer of its own above the view's viewport, so the view's
+in the row the view keeps for tags between its lines while suggestions are shown, below the lanes of the line before
+(:meth:`~annotator.ui.statement.spacing.ReadingMixin.keep_tag_rows`), or, on the statement's first line, in the
+room the view keeps above it (:func:`~annotator.ui.statement.spacing.tag_height`). An outline runs around its text
+and the underline lanes below it, never through a lane. A layer of its own above the view's viewport, so the view's
 painting is untouched; it is transparent to the mouse and repaints whenever the view's text does."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.suggest.suggester import Suggestion
-from annotator.ui.statement.spacing import tag_font, tag_height
+from annotator.ui.statement.spacing import tag_font, tag_height, tag_row
 
 
 class GhostLayer(QWidget):
@@ -54,6 +56,7 @@ class GhostLayer(QWidget):
     def show_suggestions(self, suggestions: list[Suggestion], current: Suggestion | None,
                          names: dict[str, str], colors: dict[str, str]) -> None:
         self.suggestions, self.current, self.names, self.colors = suggestions, current, names, colors
+        self.view.keep_tag_rows(bool(suggestions))  # room between the lines for the tags (nothing if kept already)
         if suggestions and self.isHidden():
             self._place()
             self.raise_()
@@ -72,6 +75,7 @@ class GhostLayer(QWidget):
         painter.setFont(font)
         metrics = QFontMetricsF(font)
         drawn: list[tuple[Suggestion, list[QRectF], int]] = []
+        rooms = self.view.lane_rooms()
         extents: dict[tuple[int, int], int] = {}
         for sg in self.suggestions:
             rects = self.view.cp_rects(sg.start, sg.end)
@@ -79,22 +83,23 @@ class GhostLayer(QWidget):
                 nth = extents.get((sg.start, sg.end), 0)  # ghosts of one clause, nested so each outline shows
                 extents[(sg.start, sg.end)] = nth + 1
                 drawn.append((sg, rects, nth))
-        boxes = place_tags([(rects[0], metrics.horizontalAdvance(self.tag(sg)) + 6) for sg, rects, _n in drawn],
-                           tag_height(self.view.font()), self.width())
+        height = tag_height(self.view.font())
+        row = tag_row(self.view.font())
+        boxes = place_tags([(tag_anchor(rects, height, row, rooms), metrics.horizontalAdvance(self.tag(sg)) + 6)
+                            for sg, rects, _n in drawn], height, self.width())
         for sg, rects, nth in drawn:
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
             # the one Enter or Backspace acts on: a solid line; the others dashed. Each outline lies around the
-            # text, never on it (drawn on the glyphs' edges it cut their last letters and descenders), and a second
-            # ghost of one clause lies around the first
+            # text and its lanes, on neither (drawn on the glyphs' edges it cut their last letters and descenders;
+            # 2 px below the line it ran along its first lane), and a second ghost of one clause lies around the first
             pen = QPen(colour, 2.0 if current else 1.2, Qt.PenStyle.SolidLine if current else Qt.PenStyle.DashLine)
             if not current:
                 pen.setDashPattern([3, 3])
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            out = OUTSET + NEST * nth
-            for r in rects:
-                painter.drawRect(r.adjusted(-out, -out + 1, out, out))
+            for r in outlines(rects, nth, rooms):
+                painter.drawRect(r)
         for (sg, _rects, _nth), box in zip(drawn, boxes, strict=True):  # the tags over every outline
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
@@ -110,12 +115,23 @@ class GhostLayer(QWidget):
     def tag_boxes(self) -> list[QRectF]:
         """Where the tags of the ghosts are drawn now (in the layer's coordinates), in the ghosts' order; for tests."""
         metrics = QFontMetricsF(tag_font(self.view.font()))
+        height, row, rooms = tag_height(self.view.font()), tag_row(self.view.font()), self.view.lane_rooms()
         anchors = []
         for sg in self.suggestions:
             rects = self.view.cp_rects(sg.start, sg.end)
             if rects:
-                anchors.append((rects[0], metrics.horizontalAdvance(self.tag(sg)) + 6))
-        return place_tags(anchors, tag_height(self.view.font()), self.width())
+                anchors.append((tag_anchor(rects, height, row, rooms), metrics.horizontalAdvance(self.tag(sg)) + 6))
+        return place_tags(anchors, height, self.width())
+
+    def outline_rects(self, sg: Suggestion) -> list[QRectF]:
+        """The rectangles of ``sg``'s outline as drawn now (the pen runs along their edges); for tests."""
+        nth = 0
+        for other in self.suggestions:
+            if other == sg:
+                break
+            if (other.start, other.end) == (sg.start, sg.end) and self.view.cp_rects(other.start, other.end):
+                nth += 1
+        return outlines(self.view.cp_rects(sg.start, sg.end), nth, self.view.lane_rooms())
 
     def rect_of(self, sg: Suggestion) -> QRect | None:
         rects = self.view.cp_rects(sg.start, sg.end)
@@ -128,33 +144,60 @@ OUTSET = 2.0
 NEST = 2.5
 
 
-def place_tags(anchors: list[tuple[QRectF, float]], height: float, width: float) -> list[QRectF]:
-    """A tag box for each (first line rectangle of a ghost, tag width), none overlapping another: each sits just
-    above its ghost's first line (its bottom on the line's top edge, where the ghost's outline runs), at its start;
-    one that would cover a tag placed before moves right past it, and when the line has no room left, a row up;
-    none runs off the right edge (``width``).
+def outlines(rects: list[QRectF], nth: int, rooms: dict[float, int]) -> list[QRectF]:
+    """The outline around a ghost's line ``rects``, the ``nth`` ghost of its clause (0: the first): ``OUTSET`` px
+    out from the text at the sides, its top edge 1 px above the line (in the room kept for tags), its bottom edge in
+    the last px of the room its line's lanes take (``rooms``: by line top, :meth:`lane_rooms`), below every lane;
+    a later ghost of the clause ``NEST`` px further out on each side."""
+    out = OUTSET + NEST * nth
+    boxes = []
+    for r in rects:
+        top = r.top() - out + 1
+        bottom = r.bottom() + max(rooms.get(r.top(), 0) - 1, OUTSET) + NEST * nth
+        boxes.append(QRectF(r.left() - out, top, r.width() + 2 * out, bottom - top))
+    return boxes
 
-    Never over the line's text but where the line is scrolled to the top edge of the view: there the tag is drawn
-    over the line's top, seen rather than out of sight (the view keeps room above the statement's first line for
-    one row of tags, so scrolled to the top it is over no text)."""
+
+def tag_anchor(rects: list[QRectF], height: float, row: int, rooms: dict[float, int]) -> QRectF:
+    """Where a ghost's tag goes: above the first of its line ``rects`` whose row of tags (``height`` px above the
+    line) is on screen, as :func:`place_tags` takes it (the tag's bottom on the rectangle's top). A ghost whose
+    lines all lie at the top edge of the view, their rows above it (scrolled), hangs its tag below its first
+    line's lanes (``rooms``), in the ``row`` px kept for tags there, rather than over its text or out of sight."""
+    for r in rects:
+        if r.top() - height >= 0:
+            return r
+    r = rects[0]
+    below = r.bottom() + rooms.get(r.top(), 0) + row
+    return QRectF(r.left(), below, r.width(), 0.0)
+
+
+def place_tags(anchors: list[tuple[QRectF, float]], height: float, width: float) -> list[QRectF]:
+    """A tag box for each (line rectangle of a ghost, tag width), none overlapping another: each sits just above
+    the line (its bottom on the line's top edge, where the ghost's outline runs, in the row the view keeps for tags
+    there), at the ghost's start; one that would cover a tag placed before moves right past it, or, with no room
+    left on the right, to the nearest free place on its left (over another ghost's text, in the same row); only when
+    the row has no room left at all, a row up (over the line above: the last resort of a line with more tags than its
+    width holds); none runs off the right edge (``width``).
+
+    A line at the top edge of the view (its row above out of sight) has its tag over its top, seen rather than out
+    of sight (:func:`tag_anchor` gives such a line only when no other is on screen; the view keeps room above the
+    statement's first line for one row of tags, so scrolled to the top it is over no text)."""
     placed: list[QRectF] = []
     for anchor, tag_width in anchors:
         top = anchor.top() - height
         if top < 0 <= anchor.bottom():  # the line at the top edge, no room above it on screen: over its top
             top = 0.0
-        box = QRectF(0, top, tag_width, height)
+        limit = max(0.0, width - tag_width - 2)
+        want = min(max(0.0, anchor.left()), limit)
+        box = QRectF(want, top, tag_width, height)
         for row in range(8):
-            box.moveTop(top - row * (height + 1))
-            x = min(anchor.left(), max(0.0, width - tag_width - 2))
-            for _ in range(len(placed) + 1):
-                box.moveLeft(x)
-                hit = [p for p in placed if p.adjusted(-GAP, 0, GAP, 0).intersects(box)]
-                if not hit:
-                    break
-                x = max(p.right() for p in hit) + GAP
-            else:
-                continue
-            if not hit and box.right() <= max(width, tag_width + 2):
+            y = top - row * (height + 1)
+            near = [p.adjusted(-GAP, 0, GAP, 0) for p in placed if p.top() < y + height and y < p.bottom()]
+            xs = {want, *(p.right() for p in near), *(p.left() - tag_width for p in near)}
+            free = [x for x in xs if 0.0 <= x <= limit
+                    and not any(p.intersects(QRectF(x, y, tag_width, height)) for p in near)]
+            box = QRectF(min(free, key=lambda x: (x < want, abs(x - want))) if free else want, y, tag_width, height)
+            if free:
                 break
-        placed.append(QRectF(box))
+        placed.append(box)
     return placed
