@@ -200,7 +200,7 @@ class DocumentsModel(Table):
         if isinstance(self.rows, DocumentList):
             if not self.rows.in_id_order:
                 self.rows = self.rows.in_import_order()
-        elif any(a.id > b.id for a, b in zip(self.rows, self.rows[1:])):
+        elif any(a.id > b.id for a, b in zip(self.rows, self.rows[1:], strict=False)):
             self.rows = sorted(self.rows, key=lambda r: r.id)
 
     def _count(self) -> int:
