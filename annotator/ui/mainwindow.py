@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
                 # sorted by a column, the first page (the first matches in import order, sorted among themselves)
                 # would be replaced by the whole list's first rows: the list stays as it was until the whole comes
                 self._show_count(counting, whole_to_come=True)
+                self._update_progress()
                 return
         if listed is None:
             listed = project.documents(status, search)

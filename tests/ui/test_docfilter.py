@@ -192,3 +192,9 @@ def test_with_the_list_sorted_the_filter_shows_its_whole_list_in_order_in_one_st
         assert _shown(window) == [i for i in before if i in whole]  # the title order, filtered
         assert [titles[i] for i in _shown(window)] == [titles[i] for i in before if i in whole]
         assert window.documents.count.text() == "20 of 30 statements listed"
+        # statements imported meanwhile: the list read again, in one step, and the count of the project's at once
+        project.import_documents([IncomingDocument("one more ironclad text", "t30"), IncomingDocument("another", "z")])
+        window.documents_changed(statements_added=True)
+        assert window.progress_label.text().startswith("0 of 32 done")
+        qtbot.waitUntil(lambda: window.doc_filter.running is None)
+        assert window.documents.count.text() == "21 of 32 statements listed"
