@@ -227,18 +227,55 @@ def test_room_for_tags_between_lines_only_with_suggestions_and_kept_while_the_st
     view.set_reading(view.font(), 1.0, 0)  # as the window gives it: single spacing, room for the lanes
     dense = pitch()
     assert dense == lines_apart(view)
-    view.keep_tag_rows(False)
+    view.keep_tag_rows([])
     assert pitch() == dense
-    view.keep_tag_rows(True)
+    view.keep_tag_rows([40])
     assert pitch() == dense + tag_row(view.font())
-    view.keep_tag_rows(False)  # the last suggestion accepted: the room stays
+    view.keep_tag_rows([])  # the last suggestion accepted: the room stays
     assert pitch() == dense + tag_row(view.font())
     view.set_document(DESCENDERS + " Again.", [], labels)  # another statement: as dense as before
     assert pitch() == dense
     view.set_reading(view.font(), 3.0, 0)  # a wide line spacing has room for the tags already: nothing moves
     wide = pitch()
-    view.keep_tag_rows(True)
+    view.keep_tag_rows([0])
     assert pitch() == wide
+
+
+def test_only_the_paragraphs_where_suggestions_start_and_the_one_before_each_make_room_for_tags(qtbot):
+    """A heading, a paragraph with a suggestion in it, a closing paragraph without: the heading (two paragraphs
+    before) and the closing paragraph read as densely as without suggestions; the suggestion's paragraph and the
+    blank one before it (its tag may sit below that one's line) stand a row apart."""
+    from annotator.core.model import Label
+    from annotator.ui.statement.spacing import tag_row
+    from annotator.ui.statement.view import StatementView
+
+    view = StatementView()
+    qtbot.addWidget(view)
+    view.resize(300, 900)
+    view.show()
+    qtbot.waitExposed(view)
+    closing = "We reaffirm our commitment to peace, to our allies and to the region, plainly and gladly, again."
+    text = f"A heading of a statement that wraps over two lines here\n\n{DESCENDERS}\n\n{closing}"
+    view.set_document(text, [], [Label("threat", "Threat", "1", "#d55e00", "")])
+    view.set_reading(view.font(), 1.0, 0)
+
+    def pitches() -> dict[int, float]:
+        """For each paragraph of more than one line on screen, the px between its first two lines."""
+        view._forget_lines()
+        by_block: dict[int, list[float]] = {}
+        for line in view._visible_lines():
+            by_block.setdefault(view.document().findBlock(line.block_pos).blockNumber(), []).append(line.top)
+        return {n: tops[1] - tops[0] for n, tops in by_block.items() if len(tops) > 1}
+
+    dense = pitches()
+    assert set(dense) == {0, 2, 4} and len(set(dense.values())) == 1
+    view.keep_tag_rows([text.index("they threaten us")])  # in paragraph 2
+    row = tag_row(view.font())
+    assert pitches() == {0: dense[0], 2: dense[2] + row, 4: dense[4]}
+    lines = view._visible_lines()
+    blank = next(ln for ln in lines if view.document().findBlock(ln.block_pos).blockNumber() == 1)
+    after = next(ln for ln in lines if ln.top > blank.top)
+    assert after.top - blank.top == dense[0] + row  # below the blank paragraph before it: a row for its tags
 
 
 def lines_apart(view) -> float:  # type: ignore[no-untyped-def]

@@ -8,14 +8,16 @@ while a statement is open, so deleting a span does not make the text jump.
 
 Above the first line there is room for a suggestion's tag (a tag sits above its line; the first line has no line
 before it), whether or not suggestions are shown, so the text does not jump when they come. Between the lines, the
-room for a row of tags (:func:`tag_row`) is kept below the lanes only while a statement's suggestions are shown
-(:meth:`ReadingMixin.keep_tag_rows`) and until another statement opens: a tag there covers no lane and no descender
-of the line above it, and a statement without suggestions reads as densely as before.
+room for a row of tags (:func:`tag_row`) is kept below the lanes only in the paragraphs where suggestions start and
+the paragraph before each (:meth:`ReadingMixin.keep_tag_rows`), until another statement opens: a tag there covers no
+lane and no descender of the line above it, and the other paragraphs, and a statement without suggestions, read as
+densely as before.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
@@ -73,8 +75,10 @@ class ReadingMixin(_Base):
         self._block_lanes: dict[int, int] = {}  # underline lanes the room below a paragraph's lines holds
         self._counting_off = False
         self._layout.room = self._room_kept
-        #: the statement (its PositionMap) whose lines keep room for a row of tags between them (keep_tag_rows)
+        #: the statement (its PositionMap) whose paragraphs ``_tag_blocks`` keep room for a row of tags below their
+        #: lines (keep_tag_rows)
         self._tag_rows_for: object | None = None
+        self._tag_blocks: set[int] = set()
         self._tag_row = tag_row(self.font())
         self._layout.set_top(self._tag_room())
         self._line_height = QFontMetricsF(self.font()).height()
@@ -160,20 +164,28 @@ class ReadingMixin(_Base):
 
     def _room(self, block: QTextBlock) -> int:
         room = lane_room(self._lanes_of(block), self._line_height)
-        if self._tag_rows_for is self._map:  # suggestions shown on this statement: a row of tags below the lanes
-            room += self._tag_row
+        if self._tag_rows_for is self._map and block.blockNumber() in self._tag_blocks:
+            room += self._tag_row  # a suggestion's tag may sit below this paragraph's lines: a row below the lanes
         return room
 
-    def keep_tag_rows(self, shown: bool) -> None:
-        """Suggestions are ``shown`` on the open statement (or none): room for a row of their tags between its lines,
-        below the lanes (:func:`tag_row`; a line spacing that leaves room enough already moves nothing). Kept, once
-        made, until another statement opens, so the text does not jump back when the last suggestion is accepted
-        or rejected; a statement opened without suggestions has none. Cheap when nothing changes (each key press
-        repaints the suggestions)."""
-        want = self._map if shown or self._tag_rows_for is self._map else None
-        if want is self._tag_rows_for:
+    def keep_tag_rows(self, starts: Iterable[int]) -> None:
+        """Suggestions start at ``starts`` (code points) in the open statement: room for a row of their tags below
+        the lines of each paragraph one starts in, and of the paragraph before it (a tag sits above its ghost's first
+        line, below the line before: the paragraph before's last when the ghost starts a paragraph), below the
+        lanes (:func:`tag_row`; a line spacing that leaves room enough already moves nothing). Kept, once made, until
+        another statement opens, so the text does not jump back when a suggestion is accepted or rejected; the other
+        paragraphs read as densely as without suggestions. Cheap when nothing changes (each key press repaints the
+        suggestions)."""
+        if self._tag_rows_for is not self._map:
+            self._tag_rows_for, self._tag_blocks = self._map, set()
+        doc, to_qt, wanted = self.document(), self._map.to_qt, set()
+        for cp in starts:
+            number = doc.findBlock(to_qt(cp)).blockNumber()
+            if number >= 0:
+                wanted.update((number, number - 1) if number else (number,))
+        if wanted <= self._tag_blocks:
             return
-        self._tag_rows_for = want
+        self._tag_blocks |= wanted
         self._layout.forget()
         self._forget_lines()
         self.viewport().update()

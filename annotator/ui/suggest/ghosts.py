@@ -1,6 +1,6 @@
 """Ghost spans: the current statement's suggestions drawn over the statement view as dashed outlines in their
 label's colour, each with a small tag "Label 0.73" (issue 13) just above the ghost's first line, never over the text:
-in the row the view keeps for tags between its lines while suggestions are shown, below the lanes of the line before
+in the row the view keeps for tags below the lanes of the line before, in the paragraphs where suggestions start
 (:meth:`~annotator.ui.statement.spacing.ReadingMixin.keep_tag_rows`), or, on the statement's first line, in the
 room the view keeps above it (:func:`~annotator.ui.statement.spacing.tag_height`). An outline runs around its text
 and the underline lanes below it, never through a lane. A layer of its own above the view's viewport, so the view's
@@ -56,7 +56,7 @@ class GhostLayer(QWidget):
     def show_suggestions(self, suggestions: list[Suggestion], current: Suggestion | None,
                          names: dict[str, str], colors: dict[str, str]) -> None:
         self.suggestions, self.current, self.names, self.colors = suggestions, current, names, colors
-        self.view.keep_tag_rows(bool(suggestions))  # room between the lines for the tags (nothing if kept already)
+        self.view.keep_tag_rows(sg.start for sg in suggestions)  # room for their tags (nothing if kept already)
         if suggestions and self.isHidden():
             self._place()
             self.raise_()
