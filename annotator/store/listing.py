@@ -18,6 +18,7 @@ from typing import overload
 
 import orjson
 
+from annotator import pacing
 from annotator.core.model import DocumentSummary
 from annotator.core.text import natural_key
 from annotator.store import search_index
@@ -74,7 +75,7 @@ def order(conn: sqlite3.Connection, column: str) -> list[int]:
     100 000 statements the titles' keys take a third of a second of Python: the window asks for it off its thread."""
     covered = has_listing(conn)
     if column == "title":  # sorted by SQLite (with the interpreter's lock free), by the key Python makes per title
-        conn.create_function("natural_key", 1, natural_key, deterministic=True)
+        conn.create_function("natural_key", 1, _paced_key, deterministic=True)
         sql = ("SELECT id FROM documents INDEXED BY documents_listing ORDER BY natural_key(title), title, id"
                if covered else "SELECT id FROM documents ORDER BY natural_key(title), title, id")
     elif column == "status":
@@ -85,7 +86,15 @@ def order(conn: sqlite3.Connection, column: str) -> list[int]:
                else "SELECT d.id FROM documents d ORDER BY (SELECT count(*) FROM spans s WHERE s.doc_id = d.id), d.id")
     else:
         raise ValueError(f"no order by {column!r}; one of {ORDERS}")
-    return [doc_id for (doc_id,) in conn.execute(sql)]  # a row at a time: an aggregate's order is not SQLite's promise
+    # a row at a time (an aggregate's order is not SQLite's promise), paced in a paced thread (the list's)
+    return [doc_id for (doc_id,) in pacing.rows(conn.execute(sql))]
+
+
+def _paced_key(title: str) -> bytes:
+    """:func:`natural_key`, with :func:`pacing.pace` (in a paced thread, a pause every few ms): SQLite calls it once
+    per title, each call taking the GIL and letting it go."""
+    pacing.pace()
+    return natural_key(title)
 
 
 def ids_after(conn: sqlite3.Connection, last: int) -> list[int]:

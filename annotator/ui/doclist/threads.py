@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
+from annotator import pacing
 from annotator.errors import AnnotatorError
 from annotator.store import search
 from annotator.store.connection import user_problem
@@ -42,7 +43,8 @@ class ListThread(background.Thread):
         try:
             self._conn = search.reader(self.path)
             if not self.cancelled:
-                ids = self.read(self._conn)
+                with pacing.paced():  # the window's thread gets the GIL while the rows or titles are read
+                    ids = self.read(self._conn)
         except AnnotatorError as exc:
             problem = str(exc)
         except sqlite3.Error as exc:
