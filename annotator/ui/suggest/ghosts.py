@@ -66,16 +66,12 @@ class GhostLayer(QWidget):
     def tag(self, sg: Suggestion) -> str:
         return f"{self.names.get(sg.label, sg.label)} {sg.confidence:.2f}"
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if not self.suggestions:
-            return
-        painter = QPainter(self)
-        painter.setClipRect(event.rect())
-        font = tag_font(self.view.font())
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
+    def _layout(self) -> list[tuple[Suggestion, list[QRectF], QRectF]]:
+        """Each ghost on screen (in the ghosts' order) with the rectangles of its outline and its tag's box: what
+        :meth:`paintEvent` draws and the tests ask of :meth:`tag_boxes` and :meth:`outline_rects`."""
+        metrics = QFontMetricsF(tag_font(self.view.font()))
+        height, row, rooms = tag_height(self.view.font()), tag_row(self.view.font()), self.view.lane_rooms()
         drawn: list[tuple[Suggestion, list[QRectF], int]] = []
-        rooms = self.view.lane_rooms()
         extents: dict[tuple[int, int], int] = {}
         for sg in self.suggestions:
             rects = self.view.cp_rects(sg.start, sg.end)
@@ -83,11 +79,18 @@ class GhostLayer(QWidget):
                 nth = extents.get((sg.start, sg.end), 0)  # ghosts of one clause, nested so each outline shows
                 extents[(sg.start, sg.end)] = nth + 1
                 drawn.append((sg, rects, nth))
-        height = tag_height(self.view.font())
-        row = tag_row(self.view.font())
         boxes = place_tags([(tag_anchor(rects, height, row, rooms), metrics.horizontalAdvance(self.tag(sg)) + 6)
                             for sg, rects, _n in drawn], height, self.width())
-        for sg, rects, nth in drawn:
+        return [(sg, outlines(rects, nth, rooms), box) for (sg, rects, nth), box in zip(drawn, boxes, strict=True)]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.suggestions:
+            return
+        laid = self._layout()
+        painter = QPainter(self)
+        painter.setClipRect(event.rect())
+        painter.setFont(tag_font(self.view.font()))
+        for sg, outline, _box in laid:
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
             # the one Enter or Backspace acts on: a solid line; the others dashed. Each outline lies around the
@@ -98,9 +101,9 @@ class GhostLayer(QWidget):
                 pen.setDashPattern([3, 3])
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for r in outlines(rects, nth, rooms):
+            for r in outline:
                 painter.drawRect(r)
-        for (sg, _rects, _nth), box in zip(drawn, boxes, strict=True):  # the tags over every outline
+        for sg, _outline, box in laid:  # the tags over every outline
             colour = QColor(self.colors.get(sg.label, "#888888"))
             current = sg == self.current
             painter.setPen(Qt.PenStyle.NoPen)
@@ -113,25 +116,13 @@ class GhostLayer(QWidget):
         painter.end()
 
     def tag_boxes(self) -> list[QRectF]:
-        """Where the tags of the ghosts are drawn now (in the layer's coordinates), in the ghosts' order; for tests."""
-        metrics = QFontMetricsF(tag_font(self.view.font()))
-        height, row, rooms = tag_height(self.view.font()), tag_row(self.view.font()), self.view.lane_rooms()
-        anchors = []
-        for sg in self.suggestions:
-            rects = self.view.cp_rects(sg.start, sg.end)
-            if rects:
-                anchors.append((tag_anchor(rects, height, row, rooms), metrics.horizontalAdvance(self.tag(sg)) + 6))
-        return place_tags(anchors, height, self.width())
+        """Where the tags of the ghosts on screen are drawn now (in the layer's coordinates), in the ghosts' order;
+        for tests."""
+        return [box for _sg, _outline, box in self._layout()]
 
     def outline_rects(self, sg: Suggestion) -> list[QRectF]:
         """The rectangles of ``sg``'s outline as drawn now (the pen runs along their edges); for tests."""
-        nth = 0
-        for other in self.suggestions:
-            if other == sg:
-                break
-            if (other.start, other.end) == (sg.start, sg.end) and self.view.cp_rects(other.start, other.end):
-                nth += 1
-        return outlines(self.view.cp_rects(sg.start, sg.end), nth, self.view.lane_rooms())
+        return next((outline for other, outline, _box in self._layout() if other == sg), [])
 
     def rect_of(self, sg: Suggestion) -> QRect | None:
         rects = self.view.cp_rects(sg.start, sg.end)
