@@ -135,7 +135,10 @@ def test_a_tag_of_a_line_scrolled_to_the_top_edge_is_seen(qtbot, tmp_path):
     text = "\n\n".join(f"Paragraph {i}: we condemn the launches and we urge restraint, and we call on all parties." * 3
                        for i in range(40))
     with window_over(qtbot, tmp_path, [IncomingDocument(text, "t")]) as (window, _project):
-        view = window.view
+        view, ctl = window.view, window.suggestions
+        # the window's own suggestions first (its cue patterns find "we condemn" here): arriving after this test's
+        # one, they replaced it in the layer (CI of 00e8806 saw three tags where the test showed one)
+        qtbot.waitUntil(lambda: ctl.version is not None and ctl.settled() and bool(ctl.shown), timeout=120_000)
         block = view.document().findBlockByNumber(10)
         view.verticalScrollBar().setValue(block.firstLineNumber())
         qtbot.wait(50)
