@@ -1,4 +1,4 @@
-"""The agreement report's chart (``charts.HorizontalBars``) as the analyst sees it: bars to scale in the series'
+"""The agreement report's chart (``ui.bars.HorizontalBars``) as the analyst sees it: bars to scale in the series'
 colours, a negative κ to the left of zero, "n/a" where a figure is undefined, the theme's colours, the PNG and CSV
 it saves, and the report dialog showing it with its first paint."""
 
@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage, QPalette
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from annotator.core import review as core
-from annotator.ui import charts
+from annotator.ui.bars import PALETTE, HorizontalBars
 from annotator.ui.review.report import SERIES, BarChart, ReportDialog, figure
 
 BLUE, ORANGE = (QColor(c) for _, _, c in SERIES)
@@ -44,7 +44,7 @@ def bars(image: QImage, colour: QColor) -> list[tuple[int, int]]:
 
 @pytest.fixture
 def chart(qtbot, tmp_path):
-    widget = charts.HorizontalBars()
+    widget = HorizontalBars()
     qtbot.addWidget(widget)
     widget.resize(640, 320)
     widget.show_data(["Threat", "Sanction", "Call to action"],
@@ -88,7 +88,7 @@ def test_values_csv_and_tooltip(chart, tmp_path, qtbot):
     chart.show()
     qtbot.waitUntil(lambda: chart.painted)
     image = chart.grab().toImage()
-    blue = runs(image, QColor(charts.PALETTE[0]))
+    blue = runs(image, QColor(PALETTE[0]))
     assert blue
     at = QPoint(20, blue[len(blue) // 2][0])  # on the name, which the column elides
     chart.event(QHelpEvent(QEvent.Type.ToolTip, at, chart.mapToGlobal(at)))
@@ -96,7 +96,7 @@ def test_values_csv_and_tooltip(chart, tmp_path, qtbot):
 
 
 def test_empty_and_dark_palette(qtbot, tmp_path):
-    widget = charts.HorizontalBars()
+    widget = HorizontalBars()
     qtbot.addWidget(widget)
     widget.resize(400, 200)
     palette = widget.palette()
@@ -133,7 +133,7 @@ def test_report_dialog_paints_its_chart_with_its_first_paint(qtbot):
 def test_short_of_room_every_bar_still_drawn(qtbot, tmp_path):
     """Squeezed to its least height (a cramped dialog), the bars thin down but every one is drawn, its figure's
     digits still clear of the next bar's."""
-    widget = charts.HorizontalBars()
+    widget = HorizontalBars()
     qtbot.addWidget(widget)
     names = [f"label {i}" for i in range(6)]
     widget.show_data(names, [("Overlap F1", [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]), ("Cohen's κ", [0.5] * 6)],

@@ -24,7 +24,7 @@ from annotator.paths import sample_docs_dir
 from annotator.store import Project
 from annotator.store import review as rv
 from annotator.store.transfer import export_project, import_paths
-from annotator.ui import charts, filedialogs
+from annotator.ui import bars, filedialogs
 from annotator.ui.dialogs import ShortcutsDialog
 from annotator.ui.review import controller as review_ui
 from annotator.ui.review import report as report_ui
@@ -386,7 +386,7 @@ def test_report_dialog_chart_and_csv_json_export(window, review, project, bob_pa
     # shown without the activation, which it takes a little later (issue #14): the keyboard is the dialog's then
     qtbot.waitUntil(lambda: not dialog.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating))
     qtbot.waitUntil(dialog.isActiveWindow)
-    assert dialog.findChild(charts.HorizontalBars, "report_chart") is dialog.chart
+    assert dialog.findChild(bars.HorizontalBars, "report_chart") is dialog.chart
     assert dialog.chart.isVisible() and dialog.chart.visibleRegion().boundingRect().height() >= 100
     chart = dict(dialog.chart.values())
     assert set(chart) == {"Threat", "Commitment", "Call to action", "Sanction"}

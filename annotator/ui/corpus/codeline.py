@@ -73,7 +73,7 @@ class CodelineChart(charts.Chart):
         self.plotItem.setXRange(0, 100, padding=0.01)
         self.plotItem.setYRange(-0.6, max(0.6, len(rows) - 0.4), padding=0)
         self.plotItem.setTitle(html.escape(f"Statements {first:,}–{first + len(rows) - 1:,} of {total:,}"),
-                               color=charts._text_colour())
+                               color=charts.text_colour())
         self._cursor = None
         self.set_current(len(rows) - 1 if self.land_last else 0, -1)
         self.land_last = False

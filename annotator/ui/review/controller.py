@@ -457,7 +457,7 @@ class ReviewController(Comparing, QObject):
     def _report_ready(self, report: core.Report) -> None:
         if self.report_dialog is not None:
             self.report_dialog.close()
-        from annotator.ui.review.report import ReportDialog  # its charts (pyqtgraph, numpy) load when first shown
+        from annotator.ui.review.report import ReportDialog  # loaded by the report's thread, not at start
 
         dialog = self.report_dialog = ReportDialog(self.window, report)
         dialog.finished.connect(lambda _r: self.window.focus_statement())

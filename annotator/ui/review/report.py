@@ -2,7 +2,7 @@
 Review ▸ Export Gold JSONL.
 
 The figures are :func:`annotator.store.review.review_report` (my project against one colleague); the chart
-(``annotator/ui/charts.py``, drawn with QPainter) has per label a bar for the overlap F1 and one for Cohen's κ, each
+(``annotator/ui/bars.py``, drawn with QPainter) has per label a bar for the overlap F1 and one for Cohen's κ, each
 with its value written beside it ("n/a" where the figure is undefined).
 """
 
@@ -32,7 +32,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.formats.common import output_file
 from annotator.store import Project
 from annotator.store import review as store
-from annotator.ui import charts, filedialogs
+from annotator.ui import bars, filedialogs
 from annotator.ui.dialogs import error
 from annotator.ui.files import job
 from annotator.ui.panels import hold_paint_in_turns
@@ -75,7 +75,7 @@ def figure(value: float | None) -> str:
     return "0.00" if text == "-0.00" else text
 
 
-class BarChart(charts.HorizontalBars):
+class BarChart(bars.HorizontalBars):
     """Horizontal bars per label: overlap F1 and κ on one scale from min(0, lowest κ) to 1."""
 
     def __init__(self, rows: list[dict], parent: QWidget | None = None) -> None:
@@ -241,7 +241,7 @@ class ReportDialog(QDialog):
         self._warnings.setMaximumHeight(self.fontMetrics().lineSpacing() * WARNING_LINES + 4)
         if not warnings:  # hidden, never shown: shown before it has a parent, it opened as a window of its own
             self._warnings.hide()  # for a moment (12 ms, the dialog's making held the window, issue #14)
-        # drawn with QPainter (charts.HorizontalBars), made at once: a pyqtgraph plot took 12-25 ms to make in one
+        # drawn with QPainter (bars.HorizontalBars), made at once: a pyqtgraph plot took 12-25 ms to make in one
         # step, held the window over a frame even made after the dialog was shown (issue #14). Shown whole up to
         # CHART_ROOM (four labels), a longer codebook's chart scrolls in its place rather than stretching the dialog
         self._chart = BarChart(report.labels)

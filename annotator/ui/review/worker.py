@@ -50,8 +50,8 @@ class _Thread(background.Thread):
         problem = ""
         try:
             with pacing.paced():  # the window's thread gets the GIL while the rows are read (annotator/pacing.py)
-                # the dialog's module (its charts: numpy, pyqtgraph) is loaded here, not when the report is shown: on
-                # the window's thread its first import froze the window 1.7 s; here, paced between modules
+                # the dialog's module is loaded here, not when the report is shown (its first import froze the
+                # window's thread 1.7 s when its chart still loaded numpy and pyqtgraph); here, paced between modules
                 gcpause.imported("annotator.ui.review.report")
                 report = store.review_report(self._reader, self._file, self._colleague, progress=self._progress)
         except Cancelled:
