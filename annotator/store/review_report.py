@@ -122,7 +122,7 @@ def _kept_report(project: Project, cfile: ColleagueFile, colleague: str, pairs: 
     local: dict[int, tuple[kept_mod.Entry, kept_mod.Values]] = {}  # shares as this report's snapshot has them
     befores: dict[int, kept_mod.Entry] = {}
     total = len(pairs)
-    todo = [(d, s) for d, s in pairs
+    todo = [(d, s) for d, s in pacing.rows(pairs, _PACED)  # paced: at once, the report's first stall (py-spy)
             if d in undone or (e := kept.get(d)) is None or kept_mod.revision_of(e) != revisions.get(d, 0)]
     read, planned = 0, len(todo) + total
     for _round in range(3):

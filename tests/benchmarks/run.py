@@ -11,6 +11,7 @@ Exit status: 0 when every benchmark ran (met or not), 1 when one failed to run o
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import sys
@@ -37,7 +38,7 @@ from tests.benchmarks import (  # noqa: E402
     bench_suggest,
     bench_writes,
 )
-from tests.benchmarks.common import Context, Row, table  # noqa: E402
+from tests.benchmarks.common import ROOT, Context, Row, table  # noqa: E402
 
 MODULES: tuple[ModuleType, ...] = (
     bench_store, bench_export, bench_agree, bench_start, bench_gui, bench_corpus, bench_corpus_gui, bench_sources,
@@ -139,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the command rows start fresh interpreters: measure them as an installed Annotator runs, with its .pyc
         # files (PYTHONDONTWRITEBYTECODE=1 compiles ~185 modules on every start, 0.5 s of a GUI start here)
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        # and this interpreter's imports too, as pip's install compiles them: a module first imported by a
+        # background thread (the report's dialog) was compiled there, one C call holding the GIL 20-30 ms against
+        # the window's thread, in a fresh clone only
+        compileall.compile_dir(ROOT / "annotator", quiet=1)
     qt = QtMessages()
     qt.install()
     started = time.perf_counter()
