@@ -180,3 +180,39 @@ def test_a_columns_order_in_a_file_without_the_listing_index_and_an_unknown_colu
         assert expected["spans"][-1] == p.documents()[5].id
         with pytest.raises(ValueError, match="no order by 'date'"):
             listing.order(p.conn, "date")
+
+
+def test_an_order_comes_with_its_ids_ascending_read_in_the_same_snapshot(tmp_path, monkeypatch):
+    """The window takes a column's order whole when its ids ascending equal the list's (one comparison in C, not a
+    set of 100 000): both must be read in one snapshot, or a statement imported between the two reads would be in
+    the ids and not in the order, and the sorted list would lose it."""
+    from annotator import pacing
+    from annotator.store import search
+
+    with make(tmp_path, n=30) as p:  # the window's project, open
+        reader = search.reader(p.path)  # the order's thread's
+        real_rows = pacing.rows
+        written: list[int] = []
+
+        def rows(found, every=16):  # type: ignore[no-untyped-def]
+            if not written:  # between the order's first read and the ids', the window imports a statement
+                p.import_documents([IncomingDocument("a text written meanwhile", "s0")])
+                written.append(1)
+            return real_rows(found, every)
+
+        monkeypatch.setattr(pacing, "rows", rows)
+        ranking = listing.order(reader, "title")
+        reader.close()
+        assert written == [1]
+        assert len(ranking) == 30 and ranking.ascending == sorted(ranking)  # neither holds the one written after
+        assert len(listing.order(p.conn, "status").ascending) == 31
+
+
+def test_a_reordered_list_keeps_its_ids_ascending_and_gives_them_back_unsorted(tmp_path):
+    with make(tmp_path, n=20) as p:
+        listed = p.documents()
+        ids = list(listed.ids)
+        assert listed.ascending is listed.ids
+        backwards = listed.reordered(ids[::-1])
+        assert backwards.ascending == ids and backwards.in_import_order().ids == ids
+        assert listed.reordered(ids[:5]).ascending is None  # some of them only: not known
