@@ -15,7 +15,6 @@ from annotator.errors import AnnotatorError
 from annotator.store import search
 from annotator.store.connection import user_problem
 from annotator.ui import background
-from annotator.ui.opening import NEXT_TURN_MS
 
 
 class ListThread(background.Thread):
@@ -58,6 +57,13 @@ class ListThread(background.Thread):
             self.listed.emit(self.generation, ids, problem)
 
 
+#: a list's thread starts this long after it is asked for, once the window has repainted what asked (a header's
+#: click, a filter's first page): started at once (a 0 ms timer runs in the same pass as the click, before its paint)
+#: or a turn later, its first title keys took turns for the GIL with that repaint, whose data() calls each need it,
+#: and the window stalled 17-27 ms at 100 000 statements; 40 ms later, 8-13 ms (probe of four sorts by Title)
+START_AFTER_MS = 40
+
+
 class ThreadOwner(QObject):
     """Runs :class:`ListThread` s for the window: each started a turn after it is made, let go of when it ends (or
     at once, cancelled before it started), and all stopped and waited for when the window closes."""
@@ -74,14 +80,12 @@ class ThreadOwner(QObject):
         return False
 
     def start_later(self, thread: ListThread) -> None:
-        """Start ``thread`` on the next turn of the event loop (after the paint that set it off: the two would take
+        """Start ``thread`` :data:`START_AFTER_MS` from now (after the paint that set it off: the two would take
         turns for the GIL), unless it was cancelled meanwhile (typing on, the window closed): then it is let go of at
         once, as its end would have."""
         thread.finished.connect(lambda t=thread: self._finished(t))
         self._threads.add(thread)
-        # not a 0 ms timer: in Qt 6 it runs in the same pass, before the paint (the list's repaint for a header's
-        # click then took turns for the GIL with the thread's first title keys, 17-30 ms at 100 000 statements)
-        QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._finished(thread) if thread.cancelled else thread.start())
+        QTimer.singleShot(START_AFTER_MS, self, lambda: self._finished(thread) if thread.cancelled else thread.start())
 
     def _finished(self, thread: ListThread) -> None:
         self._threads.discard(thread)
