@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from annotator.ui.opening import NEXT_TURN_MS
+
 #: statements scored in one go (the answer comes at once); more are scored a slice at a time
 AT_ONCE = 2000
 #: the longest slice of the window's thread (seconds); the next one runs on the next turn of the event loop
@@ -70,8 +72,8 @@ class BestStatement(QObject):
             scan = self._scan
             if at_once:
                 self._tell(scan, best)
-            else:  # the statement opened on a turn of its own, not on the last slice's
-                QTimer.singleShot(0, self, lambda: self._tell(scan, best))
+            else:  # the statement opened on a turn of its own, not on the last slice's (a 0 ms timer runs in this one)
+                QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._tell(scan, best))
 
     def _tell(self, scan: int, best: int | None) -> None:
         if scan != self._scan:  # cancelled, or another scan started since
