@@ -106,8 +106,7 @@ def order(conn: sqlite3.Connection, column: str) -> Ranking:
         conn.execute("BEGIN")
     try:
         ranked = [doc_id for (doc_id,) in pacing.rows(conn.execute(sql))]
-        every = conn.execute("SELECT id FROM documents ORDER BY id")
-        return Ranking(ranked, [doc_id for (doc_id,) in pacing.rows(every)])
+        return Ranking(ranked, ids(conn, None, None))  # as the window lists them all
     finally:
         if began and conn.in_transaction:
             conn.execute("COMMIT")

@@ -191,16 +191,16 @@ class DocumentsModel(Table):
             ranked = ranked[::-1]
         if isinstance(self.rows, DocumentList):
             mine = self.rows.ascending
-            if whole is not None and mine is not None and len(mine) == len(whole) and mine == whole:
-                listed = list(ranked)  # the very ids listed: taken whole after one comparison in C (2 ms at 100 000)
+            if whole is not None and whole == mine:  # the very ids listed: one comparison in C (2 ms at 100 000)
+                self.rows = self.rows.reordered(list(ranked))
+                return
+            present = set(self.rows.ids)
+            if len(present) == len(ranked) and present.issuperset(ranked):  # the whole list: no Python loop
+                listed = list(ranked)
             else:
-                present = set(self.rows.ids)
-                if len(present) == len(ranked) and present.issuperset(ranked):  # the whole list: no Python loop
-                    listed = list(ranked)
-                else:
-                    listed = [i for i in ranked if i in present]
-                if len(listed) < len(present):  # listed since the order was read (an import): last, until read
-                    listed += sorted(present.difference(listed))
+                listed = [i for i in ranked if i in present]
+            if len(listed) < len(present):  # listed since the order was read (an import): last, until it is again
+                listed += sorted(present.difference(listed))
             self.rows = self.rows.reordered(listed)
         else:
             rank = {doc_id: n for n, doc_id in enumerate(ranked)}

@@ -65,8 +65,8 @@ START_AFTER_MS = 40
 
 
 class ThreadOwner(QObject):
-    """Runs :class:`ListThread` s for the window: each started a turn after it is made, let go of when it ends (or
-    at once, cancelled before it started), and all stopped and waited for when the window closes."""
+    """Runs :class:`ListThread` s for the window: each started :data:`START_AFTER_MS` after it is made, let go of
+    when it ends (or at once, cancelled before it started), and all stopped and waited for when the window closes."""
 
     def __init__(self, window: QObject) -> None:
         super().__init__(window)
