@@ -15,13 +15,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QFileInfo, QSettings, QStandardPaths
+from PySide6.QtCore import QFileInfo, QSettings, QSize, QStandardPaths
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QListView, QStyle, QTreeView, QWidget
 
 from annotator import formats, paths
 
 _LAST_DIR_KEY = "dialogs/last_folder"
+_SIZE_KEY = "dialogs/size"
+#: a first dialog's size (within 90 % of the screen): Qt's own is about 630 x 410 px, where the names of
+#: statements and colleagues' files ("2024-03-12 Joint Statement of ... .html") were cut in the middle
+FIRST_SIZE = QSize(900, 560)
 
 
 class PlainIcons(QAbstractFileIconProvider):
@@ -108,11 +112,45 @@ def make_dialog(parent: QWidget | None, caption: str, mode: QFileDialog.FileMode
             folder = str(suggested_path.parent)
         dialog.selectFile(suggested_path.name)
     dialog.setDirectory(folder)
+    _lay_out(dialog)
     return dialog
 
 
+def _lay_out(dialog: QFileDialog) -> None:
+    """The size the user last left a dialog at (else :data:`FIRST_SIZE`, within the screen); size, type and date
+    as wide as what they show, the file names all the width left, and the places on the left as wide as their
+    names."""
+    stored = _settings().value(_SIZE_KEY)
+    if isinstance(stored, QSize) and stored.isValid():
+        size = stored
+    else:
+        screen = (dialog.parentWidget() or dialog).screen().availableGeometry().size() * 0.9
+        size = FIRST_SIZE.boundedTo(screen)
+    dialog.resize(size)
+    details = dialog.findChild(QTreeView, "treeView")  # the "Detail View" of Qt's dialog
+    if details is not None:
+        header = details.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name
+        for column in range(1, header.count()):  # size, type ("JSONL file"), date: as wide as what they show
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    places = dialog.findChild(QListView, "sidebar")
+    if places is not None and places.model() is not None and places.model().rowCount():
+        places.setMinimumWidth(places.sizeHintForColumn(0) + 2 * places.frameWidth() + 4)
+
+
+def _keep_size(dialog: QFileDialog) -> None:
+    store = _settings()
+    store.setValue(_SIZE_KEY, dialog.size())
+    store.sync()
+
+
 def _run(dialog: QFileDialog) -> list[str]:
-    if dialog.exec() != QFileDialog.DialogCode.Accepted:
+    try:
+        code = dialog.exec()
+    finally:
+        _keep_size(dialog)  # cancelled too: the size was the user's choice either way
+    if code != QFileDialog.DialogCode.Accepted:
         return []
     chosen = dialog.selectedFiles()
     if chosen:
