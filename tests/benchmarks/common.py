@@ -351,6 +351,18 @@ def thread_name(native_id: int) -> str:
         return str(native_id)
 
 
+def major_faults() -> tuple[float, float]:
+    """(major page faults of this thread, of the whole process) so far (``/proc/*/stat``; zeros elsewhere): a fault
+    that reads a page from storage. A thread that takes one while it holds the interpreter's lock holds up every
+    other thread until the read is done."""
+    try:
+        mine = _PROC.text("/proc/thread-self/stat").rsplit(")", 1)[1].split()
+        every = _PROC.text("/proc/self/stat").rsplit(")", 1)[1].split()
+        return float(mine[9]), float(every[9])  # majflt: the 12th field, the 10th after the command's name
+    except (OSError, IndexError, ValueError):
+        return 0.0, 0.0
+
+
 def steal() -> float:
     """Seconds of every CPU's time the host gave to something other than this virtual machine (``steal`` in
     ``/proc/stat``, summed over the CPUs; 0 elsewhere). During a stall the window's thread neither ran nor waited
@@ -389,7 +401,9 @@ class Stall:
     CPU, and the host's steal (both CPUs). The rest of the span the thread neither ran nor waited for a CPU: it
     slept or was blocked (the interpreter's lock, a read from the disk), or the machine was not running.
     ``gc_ms``: how much of the span Python's cycle collector ran, in any thread (it holds the lock); ``disk_kb`` and
-    ``sleeps``: what the thread read from storage in it and how many times it went to sleep (:func:`blocking`)."""
+    ``sleeps``: what the thread read from storage in it and how many times it went to sleep (:func:`blocking`);
+    ``faults`` and ``process_faults``: the major page faults of the thread and of the whole process in the span
+    (:func:`major_faults`)."""
 
     ms: float = 0.0
     span_ms: float = 0.0
@@ -399,6 +413,8 @@ class Stall:
     gc_ms: float = 0.0
     disk_kb: float = 0.0
     sleeps: float = 0.0
+    faults: float = 0.0
+    process_faults: float = 0.0
     others: tuple[tuple[str, float], ...] = ()  # (name, ms): the process's other threads that ran in the span
 
     def __str__(self) -> str:
@@ -406,7 +422,8 @@ class Stall:
         others = ", ".join(f"{name} {ms:.1f} ms" for name, ms in self.others) or "none"
         return (f"{self.ms:.1f} ms; of the {self.span_ms:.1f} ms between its two ticks the window's thread ran "
                 f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms (asleep "
-                f"{self.sleeps:.0f} times, {self.disk_kb:.0f} KB read from the disk); other threads ran: {others}; "
+                f"{self.sleeps:.0f} times, {self.disk_kb:.0f} KB read from the disk); major page faults: the thread "
+                f"{self.faults:.0f}, the process {self.process_faults:.0f}; other threads ran: {others}; "
                 f"the cycle collector ran {self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms")
 
 
@@ -421,12 +438,13 @@ class StallWatch:
         self._threads = thread_times()
 
     #: what each reading of :meth:`_now` becomes in a :class:`Stall` field: seconds to ms; KB and sleeps as they are
-    _UNITS = (1000, 1000, 1000, 1000, 1000, 1, 1)
+    _UNITS = (1000, 1000, 1000, 1000, 1000, 1, 1, 1, 1)
 
     @staticmethod
     def _now() -> tuple[float, ...]:
-        """perf_counter, the thread's CPU, its CPU wait, host steal, collector time; KB read, sleeps."""
-        return (time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time(), *blocking())
+        """perf_counter, the thread's CPU, its CPU wait, host steal, collector time; KB read, sleeps; major faults."""
+        return (time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time(), *blocking(),
+                *major_faults())
 
     def restart(self) -> None:
         self.worst = Stall()
