@@ -287,3 +287,28 @@ def test_a_table_counted_in_the_background_leaves_the_codelines_status_alone(qtb
     assert "statement(s); Enter on a cell lists its spans" in corpus.status.text()
     corpus.tabs.setCurrentIndex(CODELINE_TAB)
     assert corpus.status.text() == said
+
+
+def test_retrieved_spans_show_their_text_beside_a_long_statement_title(qtbot, tmp_path):
+    """A statement's full title ("U.S.-Japan-ROK Joint Statement Condemning ...") as wide as its text pushed the
+    span's own text, the column the analyst looks for, off the list's right edge (seen on Xvfb)."""
+    from tests.ui.conftest import window_over
+
+    title = "U.S.-Japan-ROK Joint Statement Condemning DPRK-Russia Arms Transfers and Ballistic Missile Launches"
+    spans = [IncomingSpan(TEXT.index(w), TEXT.index(w) + len(w), "commitment", "kim") for w in ("commit", "defend")]
+    docs = [IncomingDocument(TEXT, title, "t", spans, date="2023-10-26", issuer="U.S. Department of State")]
+    with window_over(qtbot, tmp_path, docs) as (window, _project):
+        qtbot.keyClick(window.view, Qt.Key.Key_R, CTRL_SHIFT)  # Corpus ▸ Retrieve Spans
+        corpus = window.corpus_views.corpus_window
+        corpus.find_text.setFocus()
+        qtbot.keyClick(corpus.find_text, Qt.Key.Key_Return)  # Find, every span
+        _wait_idle(qtbot, corpus)
+        view = corpus.spans_view
+        assert corpus.spans_model.rows and view.horizontalScrollBar().value() == 0
+        text_column = [view.model().headerData(c, Qt.Orientation.Horizontal) for c in range(7)].index("Text")
+        left, shown = view.columnViewportPosition(text_column), view.columnWidth(text_column)
+        # the span's text, "commit" and "defend", is on screen whole: the title gave up the room, its tooltip whole
+        assert left + view.sizeHintForColumn(text_column) <= view.viewport().width() and shown >= 200
+        assert view.columnWidth(0) <= view.viewport().width() * 0.25
+        qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)  # every column on screen, Note too
+        assert view.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == title

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,12 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store import retrieval
-from annotator.ui.corpus.models import SpansModel
+from annotator.ui.corpus.models import SPAN_HEADERS, SpansModel
 from annotator.ui.corpus.widgets import make_table_view
 from annotator.ui.text import plain
 
 #: the spans list shows this many rows; the CSV export writes them all
 SHOWN_SPANS = 10_000
+#: the most of the spans list's width a column may take (its whole text is in its tooltip): a statement's title as
+#: wide as its text pushed the span's own text off the right edge
+COLUMN_SHARES = {"Statement": 0.25, "Issuer": 0.15, "Note": 0.2}
+TEXT_COLUMN = SPAN_HEADERS.index("Text")
 
 
 class SpansTab:
@@ -66,6 +71,8 @@ class SpansTab:
         self.spans_view = make_table_view("spans_table")
         self.spans_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.spans_view.setModel(self.spans_model)
+        # the span's text takes the width the other columns leave, as the list is resized too
+        self.spans_view.horizontalHeader().setSectionResizeMode(TEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.spans_view.activated.connect(self._span_activated)
         self.spans_note = plain(QLabel())
         self.query = retrieval.SpanQuery()
@@ -78,6 +85,16 @@ class SpansTab:
         layout.addLayout(self._exports(("spans_csv", "Spans as CSV…", self.export_spans)))
         return page
 
+
+    def fit_span_columns(self) -> None:
+        """Each column as wide as what it shows, titles, issuers and notes within their :data:`COLUMN_SHARES` of
+        the list; the span's text has the width they leave."""
+        view = self.spans_view
+        view.resizeColumnsToContents()
+        width = view.viewport().width()
+        for name, share in COLUMN_SHARES.items():
+            column = SPAN_HEADERS.index(name)
+            view.setColumnWidth(column, min(view.columnWidth(column), int(width * share)))
 
     def find_spans(self) -> None:
         label = self.find_label.currentData()

@@ -324,7 +324,7 @@ class CorpusWindow(SpansTab, QDialog):
         elif kind == "spans":
             rows, n = result
             self.spans_model.set_rows(rows, self.names)
-            self.spans_view.resizeColumnsToContents()
+            self.fit_span_columns()
             shown = f" (the first {len(rows):,} shown)" if n > len(rows) else ""
             scope = f" in {self._scope}" if self._scope else ""
             self.spans_note.setText(f"{n:,} span(s){scope}{shown}")
