@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -196,6 +196,9 @@ class PagedTable(QTableWidget):
 
 
 class ShortcutsDialog(QDialog):
+    SIZE = QSize(800, 600)
+    KEYS_SHARE = 0.3
+
     def __init__(self, parent: QWidget, rows: list[tuple[str, str]]) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
@@ -208,7 +211,10 @@ class ShortcutsDialog(QDialog):
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # wrapped: all lines
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # the keys as wide as they are, up to KEYS_SHARE of the dialog (a long one wraps): one key's note ("with a
+        # suggestion current, no span selected") left the actions a column of 170 px, wrapped to four lines
+        table.resizeColumnToContents(0)
+        table.setColumnWidth(0, min(table.columnWidth(0), int(self.SIZE.width() * self.KEYS_SHARE)))
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -216,7 +222,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.table = table
-        self.resize(640, 560)
+        self.resize(self.SIZE)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Home, End and the page keys scroll the list wherever the keyboard is in the dialog (the Close button)."""

@@ -306,3 +306,30 @@ def test_f1_lists_the_search_and_corpus_shortcuts(window, qtbot):
     for keys, what in (("Ctrl+Shift+F", "Search"), ("Ctrl+Shift+C", "Corpus: Label × Group Table"),
                        ("Ctrl+Shift+R", "Corpus: Retrieve Spans")):
         assert any(row.startswith(keys) and what in row for row in seen), (keys, seen)
+
+
+def test_f1_gives_the_actions_the_room_the_keys_leave(window, qtbot):
+    """The longest key ("Backspace (with a suggestion current, no span selected)") sized the Keys column and left
+    the actions 170 px, each wrapped to three or four lines (seen on Xvfb at 11 pt)."""
+    from PySide6.QtWidgets import QTableWidget
+
+    from annotator.ui.dialogs import ShortcutsDialog
+
+    seen: dict[str, bool] = {}
+
+    def read(dialog):
+        table = dialog.findChild(QTableWidget)
+        qtbot.waitUntil(lambda: table.viewport().width() > 0)
+        width = table.viewport().width()
+        metrics = table.fontMetrics()
+        actions = [table.item(i, 1).text() for i in range(table.rowCount())]
+        seen["keys within their share"] = table.columnWidth(0) <= dialog.width() * 0.3
+        seen["actions wider than keys"] = table.columnWidth(1) > table.columnWidth(0) and width > 0
+        seen["every action in two lines"] = all(
+            metrics.horizontalAdvance(a) <= 2 * (table.columnWidth(1) - 12) for a in actions)
+        dialog.done(QDialog.DialogCode.Accepted)
+
+    timer = on_dialog(ShortcutsDialog, read)  # noqa: F841
+    window.show_shortcuts()
+    assert seen == dict.fromkeys(("keys within their share", "actions wider than keys", "every action in two lines"),
+                                 True)
