@@ -66,6 +66,8 @@ class CodebookDialog(QDialog):
         for i in range(4):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # rows as tall as their wrapped description: at 11 pt one line cut it to "…, or an acto…"
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellDoubleClicked.connect(self._double_clicked)
         # the heading above the cue patterns names the label as it is being renamed, not only after OK
         self._names = _NameDelegate(self.table, self._name_typed)

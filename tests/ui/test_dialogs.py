@@ -333,3 +333,32 @@ def test_f1_gives_the_actions_the_room_the_keys_leave(window, qtbot):
     window.show_shortcuts()
     assert seen == dict.fromkeys(("keys within their share", "actions wider than keys", "every action in two lines"),
                                  True)
+
+
+def test_the_codebook_shows_each_description_whole(window, project, qtbot):
+    """Rows kept one line tall cut a description to "a statement that something endangers, or an acto…" (seen on
+    Xvfb at 11 pt): each row is now as tall as its description wrapped in its column."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QTableWidget
+
+    from annotator.ui.codebook_dialog import CodebookDialog
+
+    labels = project.labels()
+    assert any(len(label.description) > 60 for label in labels)  # the default codebook's are a sentence or two
+    fits: list[bool] = []
+
+    def read(dialog):
+        table = dialog.findChild(QTableWidget)
+        dialog.resize(560, 500)  # a narrow dialog: two or three lines each
+        qtbot.waitUntil(lambda: table.columnWidth(4) > 0)
+        QApplication.processEvents()
+        width = table.columnWidth(4) - 8  # the cell's margins
+        for row in range(table.rowCount()):
+            text = table.item(row, 4).text()
+            needed = table.fontMetrics().boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+            fits.append(table.rowHeight(row) >= needed.height())
+        dialog.reject()
+
+    timer = on_dialog(CodebookDialog, read)  # noqa: F841
+    qtbot.keyClick(window.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # Labels ▸ Edit Codebook
+    assert fits == [True] * len(labels)
