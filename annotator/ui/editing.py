@@ -84,7 +84,7 @@ class Editor(QObject):
             self.window.statusBar().showMessage("Select a span (click it or press Tab) to edit its note", 4000)
             return
         label = self.session.label_name(span.label)
-        phrase = self.text[span.start : span.end]
+        phrase = " ".join(self.text[span.start : span.end].split())  # one line, a span over a line break too
         phrase = phrase if len(phrase) <= 80 else phrase[:77] + "…"
         note = ask_note(self.window, f"Note on {label}: “{phrase}”", span.note)
         self.window.focus_statement()

@@ -271,3 +271,24 @@ def test_leaving_a_span_with_the_caret_lets_keys_select_and_label_again(window, 
     qtbot.keyClick(view, Qt.Key.Key_3)
     labels = sorted(s[2] for s in spans_in_db(project, doc))
     assert labels == ["call_to_action", "threat"]
+
+
+def test_the_note_dialog_quotes_a_span_over_a_line_break_on_one_line(window, project, qtbot):
+    """The dialog's heading quoted the span's text as it is: a span over "said:\\r\\nThe" split it over lines with
+    a blank one between (seen on Xvfb)."""
+    from PySide6.QtWidgets import QLabel
+
+    view = window.view
+    start = HOSTILE.index("said")
+    key_select(qtbot, view, start, HOSTILE.index("The") + 3 - start)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    headings: list[str] = []
+
+    def read(dialog):
+        headings.append(dialog.findChildren(QLabel)[0].text())
+        qtbot.keyClick(dialog.edit, Qt.Key.Key_Escape)
+
+    timer = on_dialog(NoteDialog, read)  # noqa: F841 - kept alive while the dialog runs
+    qtbot.keyClick(view, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    assert headings and "said: The" in headings[0] and "\n" not in headings[0] and "\r" not in headings[0]
