@@ -18,6 +18,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.ui.bars import colour, text_colour, write_csv, write_png
 
+#: the part of a line chart's height below 0, so a marker at 0 shows whole
+ZERO_ROOM = 0.08
+
 
 class Chart(pg.PlotWidget):
     """A plot that remembers its categories and series: ``values()`` is ``[(series, [value per category])]``."""
@@ -122,6 +125,7 @@ class Lines(Chart):
         self._category_axis("bottom", max(1, len(self.categories) // 10))
         self.plotItem.getAxis("bottom").setLabel(html.escape(title))
         top = max([v or 0 for _, vs in self.series for v in vs] + [1])
-        self.plotItem.setYRange(0, top * 1.2, padding=0)
+        # a little room below 0: a period's markers at 0 sat on the plot's bottom edge, their lower half cut off
+        self.plotItem.setYRange(-top * ZERO_ROOM, top * 1.2, padding=0)
         self._legend_beside(legend)
         self.plotItem.setXRange(-0.5, max(0.5, len(self.categories) - 0.5), padding=0)

@@ -146,3 +146,23 @@ def test_a_long_title_in_the_status_line_does_not_widen_the_window(qtbot, tmp_pa
     finally:
         win.close()
         project.close()
+
+
+def test_a_timeline_marker_at_zero_shows_whole(qtbot, tmp_path):
+    """A label counting 0 in a period had its marker on the plot's bottom edge, its lower half cut off (Xvfb)."""
+    from PySide6.QtCore import QPointF
+
+    from annotator.ui.corpus.plots import MARKER_SIZES
+    from tests.ui.conftest import window_over
+
+    threat = [IncomingSpan(TEXT.index("threaten"), TEXT.index("threaten") + 8, "threat", "kim")]
+    commit = [IncomingSpan(TEXT.index("commit"), TEXT.index("commit") + 6, "commitment", "kim")]
+    docs = [IncomingDocument(TEXT, "autumn", "t", threat + commit, date="2023-10-26", issuer="MOFA"),
+            IncomingDocument(TEXT + " #2", "winter", "t", commit, date="2024-01-15", issuer="MOFA")]
+    with window_over(qtbot, tmp_path, docs) as (window, _project):
+        chart = _shown(qtbot, window, "timeline").timeline_chart
+        assert dict(chart.values())["Threat"] == [1, 0]
+        vb = chart.plotItem.vb
+        zero = vb.mapViewToScene(QPointF(1, 0)).y()
+        # the largest marker, centred on 0, lies inside the plot: below 0 there is room for its lower half
+        assert vb.sceneBoundingRect().bottom() - zero >= max(MARKER_SIZES) / 2
