@@ -166,3 +166,18 @@ def test_a_timeline_marker_at_zero_shows_whole(qtbot, tmp_path):
         zero = vb.mapViewToScene(QPointF(1, 0)).y()
         # the largest marker, centred on 0, lies inside the plot: below 0 there is room for its lower half
         assert vb.sceneBoundingRect().bottom() - zero >= max(MARKER_SIZES) / 2
+
+
+def test_the_codeline_scale_ends_at_100(qtbot, window):
+    """pyqtgraph hid the "100" at the position axis's right end (a few px past the axis): the scale stopped at 90."""
+    from PySide6.QtGui import QPainter
+
+    chart = _shown(qtbot, window, "codeline").codeline_chart
+    axis = chart.plotItem.getAxis("bottom")
+    image = QImage(chart.size(), QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        drawn = [text for _rect, _flags, text in axis.generateDrawSpecs(painter)[2]]
+    finally:
+        painter.end()
+    assert "0" in drawn and "100" in drawn, drawn

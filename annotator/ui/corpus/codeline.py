@@ -44,6 +44,8 @@ class CodelineChart(charts.Chart):
         self._cursor: pg.BarGraphItem | None = None
         self.plotItem.invertY(True)
         self.plotItem.getAxis("bottom").setLabel("position in the statement (%)")
+        # "100" at the axis's right end runs a few px past it: pyqtgraph hid it, leaving the scale without its end
+        self.plotItem.getAxis("bottom").setStyle(hideOverlappingLabels=15)
         plots.plain_axes(self)
         self.scene().sigMouseClicked.connect(self._clicked)
 
