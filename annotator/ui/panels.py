@@ -188,7 +188,7 @@ class SpansPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked,
         )
-        columns.resizable(self.table.horizontalHeader(), {0: 112, 1: 132})  # Note: the rest, no scroll bar at 360 px
+        columns.resizable(self.table.horizontalHeader(), {0: 112, 1: 132})  # Note: the rest
         columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

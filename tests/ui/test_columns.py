@@ -107,3 +107,21 @@ def test_report_statement_column_elided_in_the_middle(qtbot, window):
     assert a.startswith("2023") and a.endswith("fers") and b.endswith("ches")
     assert TITLE_A in table.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert window.settings.value("columns/report_statement/Statement") == 200
+
+
+def test_many_spans_scroll_the_spans_panel_down_never_sideways(qtbot, paths):
+    """Qt's stretched last column kept its first 100 px: once the spans' vertical scroll bar appeared, the
+    columns ran past the panel's edge and a horizontal scroll bar covered the last row (seen on Xvfb)."""
+    with Project.open(paths[0], user="tester") as project:
+        doc = project.documents()[0].id
+        for i in range(30):
+            project.add_span(doc, TEXT.index(PHRASE) + i, TEXT.index(PHRASE) + 40 + i, "threat")
+    window = open_window(qtbot, paths)
+    window.open_document(doc)
+    table = window.spans_panel.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 30)
+    qtbot.waitUntil(table.verticalScrollBar().isVisible)
+    header = table.horizontalHeader()
+    assert sum(header.sectionSize(s) for s in range(header.count())) <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    window.close()

@@ -43,9 +43,13 @@ def _title(header: QHeaderView, section: int) -> str:
 
 def resizable(header: QHeaderView, widths: dict[int, int]) -> None:
     """Every column resizable by dragging its edge, the last one taking what is left; ``widths``: the
-    default width of some columns."""
-    header.setStretchLastSection(True)
+    default width of some columns. (Qt's "stretch last section" never shrank that one below its first 100 px: a
+    vertical scroll bar appearing pushed the Spans panel's columns past its edge, and a horizontal one covered its
+    last row. A section in ``Stretch`` mode gives way down to the header's minimum.)"""
+    header.setStretchLastSection(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    if header.count():
+        header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
     for section, width in widths.items():
         if section < header.count():
             header.resizeSection(section, width)
@@ -54,9 +58,9 @@ def resizable(header: QHeaderView, widths: dict[int, int]) -> None:
 def remember(header: QHeaderView, settings: QSettings, name: str) -> None:
     """Give ``header``'s columns the widths the user left them at, and remember every change from now on."""
     prefix = f"columns/{name}/"
-    last = header.count() - 1 if header.stretchLastSection() else -1
+    stretched = QHeaderView.ResizeMode.Stretch
     for section in range(header.count()):
-        if section == last:
+        if header.sectionResizeMode(section) == stretched:  # it takes what is left: nothing to remember
             continue
         value = settings.value(prefix + _title(header, section))
         try:
@@ -67,7 +71,7 @@ def remember(header: QHeaderView, settings: QSettings, name: str) -> None:
             header.resizeSection(section, width)
 
     def resized(section: int, _old: int, new: int) -> None:
-        if section != header.count() - 1 or not header.stretchLastSection():
+        if header.sectionResizeMode(section) != stretched:
             settings.setValue(prefix + _title(header, section), new)
 
     header.sectionResized.connect(resized)
