@@ -734,3 +734,30 @@ def test_report_diagnostics_say_what_to_do(window, review, bob_path, qtbot, monk
     assert "Threat: only 2 and 4 span(s)" in dialog.diagnostics.text()
     assert "Label more statements" in dialog.diagnostics.text()
     dialog.reject()
+
+
+def test_a_boundary_conflict_shows_where_the_two_phrases_differ(window, review, project, tmp_path, qtbot,
+                                                                   monkeypatch):
+    """Cut at the right, two phrases sharing their start read the same in the table ("will significantly
+    increase t…" twice, seen on Xvfb): the difference to judge was hidden. Cut in the middle, both ends show."""
+    from PySide6.QtGui import QFontMetrics
+
+    mine = "Such weapons deliveries, several of which we now confirm have been completed, " + TOLL
+    longer = mine + " of Russia’s war of aggression"
+    theirs = make(tmp_path / "dan.sqlite", "dan", [(ARMS, longer, "threat", "")])
+    theirs.close()
+    text = project.document(ARMS).text
+    start = text.index(mine)
+    project.add_span(ARMS, start, start + len(mine), "threat")
+    open_files(monkeypatch, qtbot, window, tmp_path / "dan.sqlite")
+    qtbot.waitUntil(lambda: any(row[0] == "Conflict: boundary" for row in table(review)))
+    t = review.panel.table
+    row = [r[0] for r in table(review)].index("Conflict: boundary")
+    qtbot.waitUntil(lambda: t.columnWidth(2) > 0)
+    painted = []
+    for column in (2, 3):
+        full = t.item(row, column).text()
+        width = t.columnWidth(column) - 8
+        assert QFontMetrics(t.font()).horizontalAdvance(full) > width  # too long to show whole: elided
+        painted.append(QFontMetrics(t.font()).elidedText(full, t.textElideMode(), width))
+    assert painted[0] != painted[1], painted

@@ -44,6 +44,7 @@ from annotator.core.codebook import DEFAULT_LABELS
 from annotator.core.model import Label, Span
 from annotator.store.review import ACCEPT, Decision, DocumentReview
 from annotator.ui.palette import distinct_colours
+from annotator.ui.reading import columns
 from annotator.ui.statement.view import BAND_ALPHA, StatementView
 from annotator.ui.text import plain
 
@@ -138,10 +139,9 @@ def build_rows(review: DocumentReview, decided: list[Decision], my_spans: list[S
 
 
 def phrase(text: str, triple: tuple[int, int, str] | None) -> str:
-    if triple is None:
-        return "—"
-    words = " ".join(text[triple[0] : triple[1]].split())
-    return words if len(words) <= PHRASE_MAX else words[: PHRASE_MAX - 1] + "…"
+    """A span's text on one line, a long one kept to its start and its end (where two phrases of a boundary
+    conflict differ)."""
+    return "—" if triple is None else columns.clip(text, PHRASE_MAX, triple[0], triple[1])
 
 
 def plain_tooltip(text: str) -> str:
@@ -229,7 +229,9 @@ class ReviewPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # both ends show: two phrases of a boundary conflict often share their start ("will significantly increase
+        # t…" twice, cut at the right, hid the very difference to judge)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
         # the label column fits its text: in a label conflict ("Commitment → Call to action") it is the point
         for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
