@@ -761,3 +761,22 @@ def test_a_boundary_conflict_shows_where_the_two_phrases_differ(window, review, 
         assert QFontMetrics(t.font()).horizontalAdvance(full) > width  # too long to show whole: elided
         painted.append(QFontMetrics(t.font()).elidedText(full, t.textElideMode(), width))
     assert painted[0] != painted[1], painted
+
+
+def test_the_report_shows_every_figure_of_a_label_without_scrolling(window, review, project, bob_path, qtbot,
+                                                                     monkeypatch):
+    """The label column started 260 px wide for names of a few letters, and κ and α_u, the figures the report is
+    read for, sat past the dialog's right edge (seen on Xvfb)."""
+    open_files(monkeypatch, qtbot, window, bob_path)
+    review.actions["review_report"].trigger()
+    qtbot.waitUntil(lambda: review.report_dialog is not None and review.report_dialog.isVisible())
+    dialog = review.report_dialog
+    dialog.resize(960, 640)  # its size on a screen of 1280 px or more (this offscreen one is 800 px wide)
+    table = dialog.labels_table
+    qtbot.waitUntil(lambda: table.isVisible() and table.viewport().width() > 900)
+    header = table.horizontalHeader()
+    titles = [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(header.count())]
+    assert "κ" in titles and "α_u" in titles
+    assert header.sectionPosition(header.count() - 1) + 40 <= table.viewport().width()  # the last figure shows
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible())
+    dialog.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
@@ -139,6 +139,10 @@ class _Table(QTableView):
         self.painted = True
 
 
+#: the widest the first column of a report's table starts, px (a statement's title elides in the middle)
+FIRST_COLUMN_MAX = 220
+
+
 def _table(rows: list[dict], first: str, settings: QSettings | None = None,
            spec: tuple[tuple[str, str, bool], ...] = TABLE, key: str = "") -> _Table:
     table = _Table()
@@ -147,13 +151,17 @@ def _table(rows: list[dict], first: str, settings: QSettings | None = None,
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     table.setWordWrap(False)
     header = table.horizontalHeader()
-    columns.resizable(header, {0: 260})
+    metrics = QFontMetrics(table.font())
+    # the first column as wide as its widest name among the first rows, up to FIRST_COLUMN_MAX (a label's name
+    # is short: at a fixed 260 px it pushed κ and α_u off the right edge of the dialog)
+    model = table.model()
+    names = [model.text(i, 0) for i in range(min(200, model.rowCount()))] + [first]
+    columns.resizable(header, {0: min(FIRST_COLUMN_MAX, max(map(metrics.horizontalAdvance, names)) + 24)})
     columns.elide_middle(table)
     # widths from the header and the widest figure ("0.000", a count of the overall row), never every row
-    metrics = QFontMetrics(table.font())
     widest = max([len(str(r.get(k, ""))) for r in rows[:200] for _, k, f in spec if not f] + [5])
     for c, (title, _, _) in enumerate(spec, start=1):
-        header.resizeSection(c, max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("8" * widest)) + 16)
+        header.resizeSection(c, max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("8" * widest)) + 12)
     if settings is not None:
         columns.remember(header, settings, "report_" + (key or first.lower()))
     return table
@@ -293,7 +301,8 @@ class ReportDialog(QDialog):
         layout.addWidget(self._chart_page, 2)  # the chart's room shared with the tables: taking all it could,
         layout.addWidget(self._lower, 3)  # it left the per-label table one row
         layout.addWidget(buttons)
-        self.resize(860, 640)
+        # wide enough for every figure column of the per-label table (twelve beside the label), within the screen
+        self.resize(QSize(960, 640).boundedTo(parent.screen().availableGeometry().size() * 0.9))
 
     @property
     def ready(self) -> bool:
