@@ -62,10 +62,13 @@ class RestoreDialog(QDialog):
                 backups.human_size(item.size),
                 "?" if item.documents is None else str(item.documents),
                 "?" if item.spans is None else str(item.spans),
-                item.why + (f" — unreadable: {item.problem}" if item.problem else ""),
+                # the row is this file: its folder said again pushed the reason past the cell's end
+                item.why + (f" — unreadable: {item.problem.replace(str(item.path), item.name)}" if item.problem
+                            else ""),
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
+                cell.setToolTip(text)  # whole, where the cell cuts it
                 if item.problem:
                     cell.setFlags(Qt.ItemFlag.NoItemFlags)
                 if col in (1, 2, 3):

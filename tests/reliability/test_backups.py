@@ -536,3 +536,21 @@ def test_gui_restore_keeps_the_open_statements_date_and_issuer(qtbot, tmp_path, 
             ("2023-10-26", f"Issuer {i}") for i in ids]
         written = p.conn.execute("SELECT count(*) FROM history WHERE action = 'set_variable'").fetchone()[0]
     assert written == 9, "the three statements' three values, and nothing written at or after the restore"
+
+
+def test_the_restore_dialog_says_why_a_backup_is_unreadable_without_its_folder(qtbot, tmp_path):
+    """A backup's problem quoted its whole path, so the cell ran out before the reason ("…/20240101T101500.123456Z-…",
+    seen on Xvfb): the row is that file, named by its name; every cell is whole in its tooltip."""
+    from datetime import timezone
+
+    from annotator.ui.restore import RestoreDialog
+
+    path = tmp_path / "backups" / "p-0b2c5a98bedf9775" / "20240101T101500.123456Z-periodic.sqlite"
+    reason = "it stops in the middle (truncated: 700 of 4096 bytes)"
+    info = backups.BackupInfo(path, datetime(2024, 1, 1, 10, 15, tzinfo=timezone.utc), "periodic", 700, None, None,
+                              f"{path}: {reason}")
+    dialog = RestoreDialog(None, "p.sqlite", [info])
+    qtbot.addWidget(dialog)
+    made = dialog.table.item(0, 4)
+    assert str(path.parent) not in made.text() and path.name in made.text() and made.text().endswith(reason)
+    assert made.toolTip() == made.text()
