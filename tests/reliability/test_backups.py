@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -541,13 +541,12 @@ def test_gui_restore_keeps_the_open_statements_date_and_issuer(qtbot, tmp_path, 
 def test_the_restore_dialog_says_why_a_backup_is_unreadable_without_its_folder(qtbot, tmp_path):
     """A backup's problem quoted its whole path, so the cell ran out before the reason ("…/20240101T101500.123456Z-…",
     seen on Xvfb): the row is that file, named by its name; every cell is whole in its tooltip."""
-    from datetime import timezone
 
     from annotator.ui.restore import RestoreDialog
 
     path = tmp_path / "backups" / "p-0b2c5a98bedf9775" / "20240101T101500.123456Z-periodic.sqlite"
     reason = "it stops in the middle (truncated: 700 of 4096 bytes)"
-    info = backups.BackupInfo(path, datetime(2024, 1, 1, 10, 15, tzinfo=timezone.utc), "periodic", 700, None, None,
+    info = backups.BackupInfo(path, datetime(2024, 1, 1, 10, 15, tzinfo=UTC), "periodic", 700, None, None,
                               f"{path}: {reason}")
     dialog = RestoreDialog(None, "p.sqlite", [info])
     qtbot.addWidget(dialog)
