@@ -198,6 +198,7 @@ class PagedTable(QTableWidget):
 class ShortcutsDialog(QDialog):
     SIZE = QSize(800, 600)
     KEYS_SHARE = 0.3
+    _passing = False  # a page key is being passed on to the list
 
     def __init__(self, parent: QWidget, rows: list[tuple[str, str]]) -> None:
         super().__init__(parent)
@@ -226,8 +227,13 @@ class ShortcutsDialog(QDialog):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Home, End and the page keys scroll the list wherever the keyboard is in the dialog (the Close button)."""
-        if event.key() in _PAGE_KEYS:  # (the list itself takes them before they come here)
-            QApplication.sendEvent(self.table, event)
+        if event.key() in _PAGE_KEYS and not self._passing:  # (the list itself takes them before they come here)
+            # a key the list leaves (Home at its top) comes back up to this dialog: passed on once, not again
+            self._passing = True
+            try:
+                QApplication.sendEvent(self.table, event)
+            finally:
+                self._passing = False
             return
         super().keyPressEvent(event)
 

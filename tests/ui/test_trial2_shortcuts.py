@@ -35,6 +35,7 @@ def test_end_home_and_page_keys_scroll_the_shortcuts_list(window, qtbot):
         close.setFocus()
         seen["end_from_button"] = press(Qt.Key.Key_End, close)
         seen["home_from_button"] = press(Qt.Key.Key_Home, close)
+        seen["home_again"] = press(Qt.Key.Key_Home, close)  # at the top already: the list leaves it to the dialog
         seen["page"] = bar.pageStep()
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
 
@@ -46,6 +47,7 @@ def test_end_home_and_page_keys_scroll_the_shortcuts_list(window, qtbot):
     assert seen["home"] == 0 and seen["home_row"] == 0
     page = seen["page"]
     assert seen["down1"] >= min(page - 1, seen["max"]) and seen["down1"] > 0, "PageDown scrolls a page"
-    assert seen["down2"] >= min(seen["down1"] + page - 1, seen["max"]) and seen["down2"] > seen["down1"]
+    assert seen["down2"] >= min(seen["down1"] + page - 1, seen["max"])
+    assert seen["down2"] > seen["down1"] or seen["down1"] == seen["max"], "a second page, unless the first ended it"
     assert seen["up1"] < seen["down2"] and seen["up2"] == 0, "PageUp scrolls back a page"
-    assert seen["end_from_button"] == seen["max"] and seen["home_from_button"] == 0
+    assert seen["end_from_button"] == seen["max"] and seen["home_from_button"] == 0 and seen["home_again"] == 0
