@@ -33,6 +33,8 @@ from annotator.ui.statement.view import StatementView
 from annotator.ui.text import plain
 
 MAX_RECENT = 8
+#: the least width of the statement's area, px (about 55 characters a line at the reading size)
+STATEMENT_MIN_WIDTH = 400
 
 
 class MainWindow(QMainWindow):
@@ -51,6 +53,9 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view)
+        # the statement keeps room to read when the window is made small: the docks give way first (they kept
+        # their 480 and 360 px, and a 1024 px window left the statement 140 px, three words a line)
+        central.setMinimumWidth(STATEMENT_MIN_WIDTH)
         self.setCentralWidget(central)
 
         self.documents = DocumentsPanel()
