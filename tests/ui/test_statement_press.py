@@ -149,6 +149,7 @@ def test_an_opened_statement_is_painted_before_the_panels_each_in_a_pass_of_its_
         app.installEventFilter(log)
         try:
             for how in ("key", "timer"):
+                qtbot.wait(100)  # the window's own pending paints (its first show, the last open) land first
                 log.paints.clear()
                 if how == "key":
                     qtbot.keyClick(window.view, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
