@@ -121,12 +121,10 @@ def _lay_out(dialog: QFileDialog) -> None:
     as wide as what they show, the file names all the width left, and the places on the left as wide as their
     names."""
     stored = _settings().value(_SIZE_KEY)
-    if isinstance(stored, QSize) and stored.isValid():
-        size = stored
-    else:
-        screen = (dialog.parentWidget() or dialog).screen().availableGeometry().size() * 0.9
-        size = FIRST_SIZE.boundedTo(screen)
-    dialog.resize(size)
+    screen = (dialog.parentWidget() or dialog).screen().availableGeometry().size() * 0.9
+    # a size left on a larger screen is cut to this one; a hand-edited value that is no size is ignored
+    size = stored if isinstance(stored, QSize) and stored.isValid() else FIRST_SIZE
+    dialog.resize(size.boundedTo(screen))
     details = dialog.findChild(QTreeView, "treeView")  # the "Detail View" of Qt's dialog
     if details is not None:
         header = details.header()
