@@ -411,10 +411,16 @@ def info(path: Path) -> BackupInfo:
     if match is None:
         raise BackupError(f"{path.name} is not a backup file")
     created, reason = _created(match), match.group(2)
+
+    def unreadable(size: int, problem: str) -> BackupInfo:
+        # the listing names each backup and its folder already: a problem repeating the whole path ran past the
+        # restore dialog's cell before it said what is wrong
+        return BackupInfo(path, created, reason, size, None, None, problem.replace(str(path), path.name))
+
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return BackupInfo(path, created, reason, 0, None, None, exc.strerror or str(exc))
+        return unreadable(0, exc.strerror or str(exc))
     try:
         connection.check_header(path)
         conn = sqlite3.connect(_read_only_uri(path), uri=True)
@@ -425,9 +431,9 @@ def info(path: Path) -> BackupInfo:
         finally:
             conn.close()
     except ProjectFileError as exc:
-        return BackupInfo(path, created, reason, size, None, None, exc.message)
+        return unreadable(size, exc.message)
     except sqlite3.Error as exc:
-        return BackupInfo(path, created, reason, size, None, None, connection.user_problem(exc) or str(exc))
+        return unreadable(size, connection.user_problem(exc) or str(exc))
     return BackupInfo(path, created, reason, size, int(documents), int(spans))
 
 

@@ -62,9 +62,7 @@ class RestoreDialog(QDialog):
                 backups.human_size(item.size),
                 "?" if item.documents is None else str(item.documents),
                 "?" if item.spans is None else str(item.spans),
-                # the row is this file: its folder said again pushed the reason past the cell's end
-                item.why + (f" — unreadable: {item.problem.replace(str(item.path), item.name)}" if item.problem
-                            else ""),
+                item.why + (f" — unreadable: {item.problem}" if item.problem else ""),
             )
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)

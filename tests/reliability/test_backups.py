@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -540,16 +540,20 @@ def test_gui_restore_keeps_the_open_statements_date_and_issuer(qtbot, tmp_path, 
 
 def test_the_restore_dialog_says_why_a_backup_is_unreadable_without_its_folder(qtbot, tmp_path):
     """A backup's problem quoted its whole path, so the cell ran out before the reason ("…/20240101T101500.123456Z-…",
-    seen on Xvfb): the row is that file, named by its name; every cell is whole in its tooltip."""
+    seen on Xvfb): the row is that file, named by its name; every cell is whole in its tooltip. A file of foreign
+    bytes among the project's real backups, listed by the store, shown by the dialog."""
 
     from annotator.ui.restore import RestoreDialog
 
-    path = tmp_path / "backups" / "p-0b2c5a98bedf9775" / "20240101T101500.123456Z-periodic.sqlite"
-    reason = "it stops in the middle (truncated: 700 of 4096 bytes)"
-    info = backups.BackupInfo(path, datetime(2024, 1, 1, 10, 15, tzinfo=UTC), "periodic", 700, None, None,
-                              f"{path}: {reason}")
-    dialog = RestoreDialog(None, "p.sqlite", [info])
+    project = make_project(tmp_path / "p.sqlite", docs=2, spans=1)
+    backups.backup_file(project, "open")
+    path = backups.folder_for(project) / "20240101T101500.123456Z-periodic.sqlite"
+    path.write_bytes(b"<html><body>not a backup</body></html>" * 20)
+    reason = "is not an Annotator project (not a SQLite database)"
+    infos = backups.list_backups(project)
+    assert [i.path for i in infos if i.problem] == [path]
+    dialog = RestoreDialog(None, "p.sqlite", infos)
     qtbot.addWidget(dialog)
-    made = dialog.table.item(0, 4)
+    made = dialog.table.item([i.path for i in infos].index(path), 4)
     assert str(path.parent) not in made.text() and path.name in made.text() and made.text().endswith(reason)
     assert made.toolTip() == made.text()
