@@ -33,6 +33,7 @@ from annotator import formats
 from annotator.core.model import STATUS_NAMES, STATUSES, ImportReport
 from annotator.ui import filedialogs
 from annotator.ui.opening import open_in_turns
+from annotator.ui.reading import columns
 from annotator.ui.statement.positions import set_plain_text
 from annotator.ui.text import plain
 
@@ -214,8 +215,7 @@ class ShortcutsDialog(QDialog):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         # the keys as wide as they are, up to KEYS_SHARE of the dialog (a long one wraps): one key's note ("with a
         # suggestion current, no span selected") left the actions a column of 170 px, wrapped to four lines
-        table.resizeColumnToContents(0)
-        table.setColumnWidth(0, min(table.columnWidth(0), int(self.SIZE.width() * self.KEYS_SHARE)))
+        columns.fit_within(table, 0, int(self.SIZE.width() * self.KEYS_SHARE))
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

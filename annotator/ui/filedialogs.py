@@ -20,6 +20,7 @@ from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QListView, QStyle, QTreeView, QWidget
 
 from annotator import formats, paths
+from annotator.ui.sizing import within_screen
 
 _LAST_DIR_KEY = "dialogs/last_folder"
 _SIZE_KEY = "dialogs/size"
@@ -121,10 +122,8 @@ def _lay_out(dialog: QFileDialog) -> None:
     as wide as what they show, the file names all the width left, and the places on the left as wide as their
     names."""
     stored = _settings().value(_SIZE_KEY)
-    screen = (dialog.parentWidget() or dialog).screen().availableGeometry().size() * 0.9
     # a size left on a larger screen is cut to this one; a hand-edited value that is no size is ignored
-    size = stored if isinstance(stored, QSize) and stored.isValid() else FIRST_SIZE
-    dialog.resize(size.boundedTo(screen))
+    dialog.resize(within_screen(dialog, stored if isinstance(stored, QSize) and stored.isValid() else FIRST_SIZE))
     details = dialog.findChild(QTreeView, "treeView")  # the "Detail View" of Qt's dialog
     if details is not None:
         header = details.header()

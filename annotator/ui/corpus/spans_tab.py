@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.store import retrieval
 from annotator.ui.corpus.models import SPAN_HEADERS, SpansModel
 from annotator.ui.corpus.widgets import make_table_view
+from annotator.ui.reading import columns
 from annotator.ui.text import plain
 
 #: the spans list shows this many rows; the CSV export writes them all
@@ -90,11 +91,10 @@ class SpansTab:
         """Each column as wide as what it shows, titles, issuers and notes within their :data:`COLUMN_SHARES` of
         the list; the span's text has the width they leave."""
         view = self.spans_view
-        view.resizeColumnsToContents()
         width = view.viewport().width()
-        for name, share in COLUMN_SHARES.items():
-            column = SPAN_HEADERS.index(name)
-            view.setColumnWidth(column, min(view.columnWidth(column), int(width * share)))
+        for column, name in enumerate(SPAN_HEADERS):
+            if column != TEXT_COLUMN:  # stretched
+                columns.fit_within(view, column, int(width * COLUMN_SHARES.get(name, 1.0)))
 
     def find_spans(self) -> None:
         label = self.find_label.currentData()

@@ -31,6 +31,13 @@ def clip(text: str, limit: int = CELL_CHARS, start: int = 0, end: int | None = N
     return part[:half] + " … " + part[-half:]
 
 
+def fit_within(view: QAbstractItemView, column: int, most: int) -> None:
+    """``column`` as wide as what it shows, but at most ``most`` px: longer text elides (whole in its tooltip) and
+    leaves the other columns their room."""
+    view.resizeColumnToContents(column)
+    view.setColumnWidth(column, min(view.columnWidth(column), most))
+
+
 def elide_middle(view: QAbstractItemView) -> None:
     view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
 

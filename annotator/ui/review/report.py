@@ -37,6 +37,7 @@ from annotator.ui.dialogs import error
 from annotator.ui.files import job
 from annotator.ui.panels import hold_paint_in_turns
 from annotator.ui.reading import columns
+from annotator.ui.sizing import within_screen
 from annotator.ui.text import plain, plain_tooltip, to_qt
 
 #: (column title, row key, is a figure) of both tables
@@ -302,7 +303,7 @@ class ReportDialog(QDialog):
         layout.addWidget(self._lower, 3)  # it left the per-label table one row
         layout.addWidget(buttons)
         # wide enough for every figure column of the per-label table (twelve beside the label), within the screen
-        self.resize(QSize(960, 640).boundedTo(parent.screen().availableGeometry().size() * 0.9))
+        self.resize(within_screen(self, QSize(960, 640)))
 
     @property
     def ready(self) -> bool:
