@@ -120,7 +120,10 @@ class DocumentsPanel(QWidget):
         self.table = row_table(self.model, QAbstractItemView.EditTrigger.NoEditTriggers)
         # widths set, not fitted (fitting asks every row of a 10 000-document project on each change); the user
         # resizes them, long titles are elided in the middle and shown whole in the tooltip
-        columns.resizable(self.table.horizontalHeader(), {0: 124, 1: 84, 2: 48})
+        header = self.table.horizontalHeader()
+        columns.resizable(header, {0: columns.chars(self.table, 20),
+                                   1: columns.fits(header, 1, *STATUS_NAMES.values()),
+                                   2: columns.fits(header, 2, "99999")})
         columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -188,7 +191,8 @@ class SpansPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked,
         )
-        columns.resizable(self.table.horizontalHeader(), {0: 112, 1: 132})  # Note: the rest
+        columns.resizable(self.table.horizontalHeader(),  # Note: the rest
+                          {0: columns.chars(self.table, 19), 1: columns.chars(self.table, 22)})
         columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -23,10 +23,12 @@ from annotator.ui.dialogs import error
 from annotator.ui.properties import commands
 from annotator.ui.properties.columns import Column, FilterBar
 from annotator.ui.properties.panel import PropertiesPanel
+from annotator.ui.reading import columns
 
 VARS_FILTER = "Document variables (*.csv *.json);;All files (*)"
 DEFAULT_COLUMNS = ("date", "issuer")
-COLUMN_WIDTHS = {"date": 84, "issuer": 130}
+#: the default width of a variable's column in the Documents list, in average characters (a date's fits a date)
+COLUMN_CHARS = {"issuer": 22}
 
 
 def install(window: Any) -> PropertiesController:
@@ -181,9 +183,11 @@ class PropertiesController(QObject):
                        for n in self.shown_columns]
         self.window.documents_changed()
         header = self.window.documents.table.horizontalHeader()
-        for i, name in enumerate(self.shown_columns, 3):
+        table = self.window.documents.table
+        for i, column in enumerate(model.extra, 3):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(i, COLUMN_WIDTHS.get(name, 90))
+            header.resizeSection(i, columns.fits(header, i, columns.DATE_SAMPLE) if column.type == "date"
+                                 else columns.chars(table, COLUMN_CHARS.get(column.name, 15)))
 
     @property
     def _predicate(self):  # type: ignore[no-untyped-def]

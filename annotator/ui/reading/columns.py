@@ -14,6 +14,10 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 #: longest text a cell or tooltip is given: eliding or showing a 1 M-character phrase helps nobody
 CELL_CHARS = 400
 TIP_CHARS = 2000
+#: px a cell's text needs besides itself (the item's margins and focus frame, both sides)
+CELL_PAD = 12
+#: a date as the tables show it: the widest a date column needs
+DATE_SAMPLE = "2026-12-31"
 
 
 def clip(text: str, limit: int = CELL_CHARS, start: int = 0, end: int | None = None) -> str:
@@ -36,6 +40,20 @@ def fit_within(view: QAbstractItemView, column: int, most: int) -> None:
     leaves the other columns their room."""
     view.resizeColumnToContents(column)
     view.setColumnWidth(column, min(view.columnWidth(column), most))
+
+
+def chars(view: QAbstractItemView, count: float) -> int:
+    """``count`` average characters of ``view``'s font, in px: a default width that grows with the font (a fixed
+    84 px showed a date whole at 9 pt and "202…-26" at 11 pt)."""
+    return round(count * view.fontMetrics().averageCharWidth())
+
+
+def fits(header: QHeaderView, section: int, *samples: str) -> int:
+    """The px ``section`` needs to show each of ``samples`` whole in its cells, and its title in the header."""
+    view = header.parentWidget()
+    metrics = view.fontMetrics() if view is not None else header.fontMetrics()
+    text = max((metrics.horizontalAdvance(s) for s in samples), default=0) + CELL_PAD
+    return max(text, header.sectionSizeHint(section))
 
 
 def elide_middle(view: QAbstractItemView) -> None:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Label
-from annotator.ui.search.model import LEFT, HitsModel
+from annotator.ui.reading import columns
+from annotator.ui.search.model import DATE, LEFT, HitsModel
 from annotator.ui.text import plain
 
 HELP = ('words, "a phrase", prefix*, OR, NOT, NEAR(a b, 10) — case and diacritics folded; '
@@ -118,8 +119,9 @@ class SearchPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.sectionResized.connect(lambda col, _old, _new: self._fit_left() if col == LEFT else None)
-        for col, width in enumerate((220, 84, 300, 110, 300, 120)):
-            self.table.setColumnWidth(col, width)
+        for col, chars in enumerate((36, 0, 50, 18, 50, 20)):  # in average characters: they grow with the font
+            self.table.setColumnWidth(col, columns.chars(self.table, chars))
+        self.table.setColumnWidth(DATE, columns.fits(header, DATE, columns.DATE_SAMPLE))
         self._fit_left()
         self.table.setAlternatingRowColors(True)
 
