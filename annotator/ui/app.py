@@ -25,6 +25,7 @@ from annotator.ui import integrity
 from annotator.ui.autobackup import AutoBackup
 from annotator.ui.dialogs import error
 from annotator.ui.mainwindow import MainWindow
+from annotator.ui.palette import PROBLEM_COLOR
 from annotator.ui.text import plain, plain_tooltip
 
 
@@ -108,7 +109,7 @@ def show_readonly_reason(window: MainWindow) -> QLabel | None:
         return None
     label = plain(QLabel("Read-only: open in another window"))
     label.setToolTip(plain_tooltip(reason))
-    label.setStyleSheet("color: #b00020; font-weight: bold")
+    label.setStyleSheet(f"color: {PROBLEM_COLOR}; font-weight: bold")
     window.statusBar().addPermanentWidget(label)
     window.readonly_label = label  # type: ignore[attr-defined]
     return label

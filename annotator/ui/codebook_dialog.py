@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from annotator.core import codebook
 from annotator.core.model import Label
 from annotator.core.suggest.cues import Cue, cue_problems
+from annotator.ui.palette import PROBLEM_COLOR
 from annotator.ui.panels import swatch
 from annotator.ui.suggest.cues_text import HELP, cues_to_text, parse
 from annotator.ui.text import plain_tooltip
@@ -84,7 +85,7 @@ class CodebookDialog(QDialog):
         self.cue_errors.setObjectName("codebook_cue_problems")
         self.cue_errors.setTextFormat(Qt.TextFormat.PlainText)
         self.cue_errors.setWordWrap(True)
-        self.cue_errors.setStyleSheet("color: #b00020")
+        self.cue_errors.setStyleSheet(f"color: {PROBLEM_COLOR}")
         self._loading = False
         for label in labels:
             self._append(label, cues_text=cues_to_text((cues or {}).get(label.key, ())))

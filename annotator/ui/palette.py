@@ -19,6 +19,11 @@ from annotator.core import codebook
 BAND_ALPHA = 56  # light paper: three overlapping bands still leave black text legible
 BAND_ALPHA_DARK = 96  # dark paper: a translucent band needs more body to show against near-black
 UNKNOWN_COLOR = "#888888"
+#: text that says what is wrong (a field's value that cannot be saved, a file that cannot be read): dark red, 7:1
+#: against white
+PROBLEM_COLOR = "#b00020"
+#: a field holding what cannot be saved (Document Properties, the Documents list's filters)
+INVALID_STYLE = f"QLineEdit {{ color: {PROBLEM_COLOR}; border: 1px solid {PROBLEM_COLOR}; }}"
 MIN_CONTRAST = 0.35  # difference in lightness an underline keeps from the paper
 
 

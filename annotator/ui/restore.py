@@ -9,7 +9,7 @@ session before the restore is dropped with it: it described a project that no lo
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,6 +31,7 @@ from annotator.store.editlock import EditorLock
 from annotator.ui import background
 from annotator.ui.dialogs import error
 from annotator.ui.files import job
+from annotator.ui.palette import PROBLEM_COLOR
 from annotator.ui.text import plain
 
 ACTION_NAME = "restore_backup"
@@ -38,7 +39,7 @@ COLUMNS = ("When", "Size", "Documents", "Spans", "Made")
 
 
 class RestoreDialog(QDialog):
-    """The backups of one project, newest first; unreadable ones are listed, greyed, with the reason."""
+    """The backups of one project, newest first; unreadable ones are listed, not selectable, with the reason."""
 
     def __init__(self, parent: QWidget | None, project_name: str, infos: list[BackupInfo]) -> None:
         super().__init__(parent)
@@ -67,8 +68,10 @@ class RestoreDialog(QDialog):
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)  # whole, where the cell cuts it
-                if item.problem:
-                    cell.setFlags(Qt.ItemFlag.NoItemFlags)
+                if item.problem:  # listed, not chosen; legible (a disabled row was light grey on white)
+                    cell.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                    if col == len(cells) - 1:
+                        cell.setForeground(QColor(PROBLEM_COLOR))
                 if col in (1, 2, 3):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, cell)

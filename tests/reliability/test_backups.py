@@ -543,6 +543,9 @@ def test_the_restore_dialog_says_why_a_backup_is_unreadable_without_its_folder(q
     seen on Xvfb): the row is that file, named by its name; every cell is whole in its tooltip. A file of foreign
     bytes among the project's real backups, listed by the store, shown by the dialog."""
 
+    from PySide6.QtCore import Qt
+
+    from annotator.ui.palette import PROBLEM_COLOR
     from annotator.ui.restore import RestoreDialog
 
     project = make_project(tmp_path / "p.sqlite", docs=2, spans=1)
@@ -554,6 +557,19 @@ def test_the_restore_dialog_says_why_a_backup_is_unreadable_without_its_folder(q
     assert [i.path for i in infos if i.problem] == [path]
     dialog = RestoreDialog(None, "p.sqlite", infos)
     qtbot.addWidget(dialog)
-    made = dialog.table.item([i.path for i in infos].index(path), 4)
+    row = [i.path for i in infos].index(path)
+    made = dialog.table.item(row, 4)
     assert str(path.parent) not in made.text() and path.name in made.text() and made.text().endswith(reason)
     assert made.toolTip() == made.text()
+    # legible (a disabled row was light grey on white), its reason in the problem colour, and never chosen
+    assert all(dialog.table.item(row, c).flags() == Qt.ItemFlag.ItemIsEnabled for c in range(5))
+    assert made.foreground().color().name() == PROBLEM_COLOR
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    cell = dialog.table.visualItemRect(made).center()
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert dialog.selected() is None and not dialog.restore_button.isEnabled()
+    readable = dialog.table.item([i.path for i in infos].index(next(i.path for i in infos if not i.problem)), 0)
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.table.visualItemRect(readable).center())
+    assert dialog.selected() is not None and dialog.restore_button.isEnabled()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel
 
 from annotator.store import check, connection
 from annotator.ui import background
+from annotator.ui.palette import PROBLEM_COLOR
 from annotator.ui.text import plain, plain_tooltip
 
 
@@ -78,7 +79,7 @@ class BackgroundCheck(QObject):
         label = plain(QLabel("Damaged: run annotator check"))
         label.setToolTip(plain_tooltip(f"{problem}\n\nNothing was changed. Run `annotator check {path}` for "
                                        "every problem, and restore a backup (Restore from Backup)."))
-        label.setStyleSheet("color: #b00020; font-weight: bold")
+        label.setStyleSheet(f"color: {PROBLEM_COLOR}; font-weight: bold")
         self.window.statusBar().addPermanentWidget(label)
         self.window.statusBar().showMessage(problem, 15000)
         self.label = label

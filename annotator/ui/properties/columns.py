@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QWidget
 from annotator.core import variables as cv
 from annotator.core.variables import Variable
 from annotator.store.variables import Fields
+from annotator.ui.palette import INVALID_STYLE, PROBLEM_COLOR
 from annotator.ui.text import from_qt, plain, to_qt
 
 
@@ -78,7 +79,7 @@ class FilterBar(QWidget):
         self.problem = plain(QLabel(""))
         self.problem.setObjectName("filter_problem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setStyleSheet(f"color: {PROBLEM_COLOR}")
         self.problem.hide()
         layout.addWidget(self.problem, 3, 0, 1, 2)
         self.issuer.currentIndexChanged.connect(self.changed)
@@ -121,7 +122,7 @@ class FilterBar(QWidget):
                 problem = f"{exc} (YYYY-MM-DD): the “{which}” date is not applied"
                 problems.append(problem)
             edit.setProperty("invalid", bool(problem))
-            edit.setStyleSheet("QLineEdit { color: #b00020; border: 1px solid #b00020; }" if problem else "")
+            edit.setStyleSheet(INVALID_STYLE if problem else "")
             edit.setToolTip(to_qt(problem) if problem else "")
         self.problem.setText(to_qt("\n".join(problems)))
         self.problem.setVisible(bool(problems))

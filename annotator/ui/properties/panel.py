@@ -24,11 +24,12 @@ from annotator.core import variables as cv
 from annotator.core.model import Provenance
 from annotator.core.variables import Variable
 from annotator.store.variables import Fields
+from annotator.ui.palette import INVALID_STYLE, PROBLEM_COLOR
 from annotator.ui.text import from_qt, plain, plain_tooltip, to_qt
 
 PLACEHOLDERS = {"date": "YYYY-MM-DD", "number": "a number", "text": "", "url": "https://…"}
-#: a field holding what cannot be saved, as the Documents filters mark a date that is not one (columns.py)
-INVALID_STYLE = "QLineEdit { color: #b00020; border: 1px solid #b00020; }"
+#: the widest a field's caption is, in average characters
+CAPTION_CHARS = 16
 
 
 class MemoEdit(QPlainTextEdit):
@@ -82,7 +83,7 @@ class PropertiesPanel(QWidget):
         scroll.setWidget(self.form_host)
         self.message = plain(QLabel())
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(f"color: {PROBLEM_COLOR}")
         # its two lines kept whether it says something or not: the fields above never move as it comes and goes (a
         # click aimed at the next field landed between two, seen in a newcomer's trial)
         self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
@@ -146,7 +147,15 @@ class PropertiesPanel(QWidget):
             editor.editingFinished.connect(lambda n=name: self._commit(n))
         editor.setObjectName(f"property_{name}")
         editor.setAccessibleName(label)
-        caption = plain(QLabel(f"{label}:"))
+        caption = plain(QLabel())
+        # a long variable name is elided in its middle, whole in the tooltip: at its full width it took the fields'
+        # room ("country_of_origin_of_the_statement:" left them 90 px in a 350 px dock)
+        metrics = caption.fontMetrics()
+        most = CAPTION_CHARS * metrics.averageCharWidth()
+        shown = metrics.elidedText(f"{label}:", Qt.TextElideMode.ElideMiddle, most)
+        caption.setText(shown)
+        if shown != f"{label}:":
+            caption.setToolTip(plain_tooltip(label))
         caption.setBuddy(editor)
         self.form.addRow(caption, editor)
         self.editors[name] = editor

@@ -1,0 +1,94 @@
+"""Tables and forms at a larger font (11 pt, a common system setting): default widths that were fixed pixels clipped
+what they hold ("202…-26" for a date, "In p…ress" for a status, seen on Xvfb), and a long variable name took the
+Document Properties fields' room. Through the real window, with the sample statements as the app imports them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from annotator import paths
+from annotator.sources.samples import sample_documents
+from tests.ui.conftest import on_dialog, window_over
+
+
+@pytest.fixture
+def eleven_pt(qapp):
+    before = QApplication.font()
+    QApplication.setFont(QFont("DejaVu Sans", 11))
+    yield
+    QApplication.setFont(before)
+
+
+def _cell_room(table) -> int:
+    """The px of a column its text cannot use (the item's margins both sides)."""
+    style = table.style()
+    return 2 * (style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+
+
+def _clipped(table, columns) -> list[tuple[str, int, int]]:
+    """(text, px it needs, px its column gives) of every cell and header title of ``columns`` shown cut."""
+    metrics, header = QFontMetrics(table.font()), table.horizontalHeader()
+    model, out = table.model(), []
+    for col in columns:
+        room = table.columnWidth(col)
+        if header.sectionSizeHint(col) > header.sectionSize(col):
+            out.append((str(model.headerData(col, Qt.Orientation.Horizontal)), header.sectionSizeHint(col), room))
+        for row in range(model.rowCount()):
+            text = str(model.index(row, col).data() or "")
+            if metrics.horizontalAdvance(text) + _cell_room(table) > room:
+                out.append((text, metrics.horizontalAdvance(text) + _cell_room(table), room))
+    return out
+
+
+def test_documents_list_shows_dates_statuses_and_counts_whole_at_11_pt(qtbot, tmp_path, eleven_pt):
+    with window_over(qtbot, tmp_path, sample_documents(paths.sample_docs_dir())) as (window, _project):
+        table = window.documents.table
+        model = table.model()
+        titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        assert titles[1:4] == ["Status", "Spans", "Date"], titles
+        assert [model.index(r, 3).data() for r in range(2)] == ["2023-10-26", "2023-12-21"]
+        assert _clipped(table, (1, 2, 3)) == []
+
+
+def test_search_hits_show_their_dates_whole_at_11_pt(qtbot, tmp_path, eleven_pt):
+    with window_over(qtbot, tmp_path, sample_documents(paths.sample_docs_dir())) as (window, _project):
+        qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        controller = window.search
+        qtbot.waitUntil(controller.panel.query.hasFocus)
+        qtbot.keyClicks(controller.panel.query, "DPRK")
+        qtbot.keyClick(controller.panel.query, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: controller.running is None and controller.panel.model.rowCount() > 0, timeout=10000)
+        table = controller.panel.table
+        assert table.model().headerData(1, Qt.Orientation.Horizontal) == "Date"
+        assert _clipped(table, (1,)) == []
+
+
+def test_a_long_variable_name_leaves_the_fields_their_room(qtbot, tmp_path):
+    from annotator.ui.properties.variables_dialog import VariablesDialog
+
+    long_name = "country_of_origin_of_the_statement"
+    with window_over(qtbot, tmp_path, sample_documents(paths.sample_docs_dir())) as (window, project):
+        controller = window.properties
+
+        def add(dialog):
+            dialog.name.setFocus()
+            qtbot.keyClicks(dialog.name, long_name)
+            qtbot.keyClick(dialog.name, Qt.Key.Key_Return)  # Enter in the name field adds it
+            dialog.accept()
+
+        timer = on_dialog(VariablesDialog, add)
+        controller.manage()
+        timer.stop()
+        assert [v.name for v in controller.variables] == [long_name]
+        panel = controller.panel
+        qtbot.waitUntil(lambda: panel.editors[long_name].isVisible())
+        caption = panel.form.labelForField(panel.editors[long_name])
+        assert "…" in caption.text() and long_name in caption.toolTip()
+        # every field keeps at least half the form's width (with the name whole, the issuer's field had 90 of 330 px)
+        form = panel.form_host.width()
+        assert all(editor.width() >= form // 2 for editor in panel.editors.values()), (
+            form, {n: e.width() for n, e in panel.editors.items()})
+        assert project.conn.execute("SELECT count(*) FROM variables").fetchone()[0] == 1
