@@ -85,10 +85,13 @@ def import_paths(
             report.doc_labels[label] = report.doc_labels.get(label, 0) + n
         report.new_labels += [k for k in outcome["new_labels"] if k not in report.new_labels]
         report.skipped_tasks += result.skipped_tasks
-        report.notes += getattr(result, "notes", [])
-        if isinstance(offsets, Mapping) and unit is not None:
-            counted = COUNTINGS.get(unit, unit)
-            report.notes.append(f"{path.name}: offsets read as {counted}, as chosen when importing it")
+        if outcome["imported"] or outcome["extended"]:
+            # how the file was read (its header, page chrome, encoding, offsets) matters only where it added
+            # something: of a statement skipped as already in the project, it described text that was not stored
+            report.notes += getattr(result, "notes", [])
+            if isinstance(offsets, Mapping) and unit is not None:
+                counted = COUNTINGS.get(unit, unit)
+                report.notes.append(f"{path.name}: offsets read as {counted}, as chosen when importing it")
     if progress is not None:
         progress(len(files), len(files), "")
     return report
