@@ -85,9 +85,10 @@ def import_paths(
             report.doc_labels[label] = report.doc_labels.get(label, 0) + n
         report.new_labels += [k for k in outcome["new_labels"] if k not in report.new_labels]
         report.skipped_tasks += result.skipped_tasks
-        if outcome["imported"] or outcome["extended"]:
-            # how the file was read (its header, page chrome, encoding, offsets) matters only where it added
-            # something: of a statement skipped as already in the project, it described text that was not stored
+        if not outcome["duplicates"] or outcome["imported"] or outcome["extended"]:
+            # how the file was read (its header, page chrome, encoding, offsets) is not said where all it held was
+            # skipped as already in the project: it described text that was not stored (a file refused, or with
+            # nothing to import, keeps its notes: they say why)
             report.notes += getattr(result, "notes", [])
             if isinstance(offsets, Mapping) and unit is not None:
                 counted = COUNTINGS.get(unit, unit)

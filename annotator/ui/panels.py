@@ -121,9 +121,9 @@ class DocumentsPanel(QWidget):
         # widths set, not fitted (fitting asks every row of a 10 000-document project on each change); the user
         # resizes them, long titles are elided in the middle and shown whole in the tooltip
         header = self.table.horizontalHeader()
-        columns.resizable(header, {0: columns.chars(self.table, 20),
-                                   1: columns.fits(header, 1, *STATUS_NAMES.values()),
-                                   2: columns.fits(header, 2, "99999")})
+        #: the default widths of the first columns (the window's variables add theirs after them)
+        self.widths = {0: 124, 1: columns.fits(header, 1, *STATUS_NAMES.values()), 2: columns.fits(header, 2, "99999")}
+        columns.resizable(header, self.widths)
         columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -191,8 +191,7 @@ class SpansPanel(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked,
         )
-        columns.resizable(self.table.horizontalHeader(),  # Note: the rest
-                          {0: columns.chars(self.table, 19), 1: columns.chars(self.table, 22)})
+        columns.resizable(self.table.horizontalHeader(), {0: 112, 1: 132})  # Note: the rest
         columns.elide_middle(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -4,14 +4,17 @@ Document Properties fields' room. Through the real window, with the sample state
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from annotator import paths
 from annotator.sources.samples import sample_documents
-from tests.ui.conftest import on_dialog, window_over
+from annotator.store import Project
+from tests.ui.conftest import on_dialog, show_window, window_over
 
 
 @pytest.fixture
@@ -31,11 +34,15 @@ def _cell_room(table) -> int:
 def _clipped(table, columns) -> list[tuple[str, int, int]]:
     """(text, px it needs, px its column gives) of every cell and header title of ``columns`` shown cut."""
     metrics, header = QFontMetrics(table.font()), table.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    margins = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_HeaderMargin, None, header)
     model, out = table.model(), []
     for col in columns:
         room = table.columnWidth(col)
-        if header.sectionSizeHint(col) > header.sectionSize(col):
-            out.append((str(model.headerData(col, Qt.Orientation.Horizontal)), header.sectionSizeHint(col), room))
+        title = str(model.headerData(col, Qt.Orientation.Horizontal))
+        if QFontMetrics(bold).horizontalAdvance(title) + margins > room:
+            out.append((title, QFontMetrics(bold).horizontalAdvance(title) + margins, room))
         for row in range(model.rowCount()):
             text = str(model.index(row, col).data() or "")
             if metrics.horizontalAdvance(text) + _cell_room(table) > room:
@@ -44,18 +51,31 @@ def _clipped(table, columns) -> list[tuple[str, int, int]]:
 
 
 def test_documents_list_shows_dates_statuses_and_counts_whole_at_11_pt(qtbot, tmp_path, eleven_pt):
-    with window_over(qtbot, tmp_path, sample_documents(paths.sample_docs_dir())) as (window, _project):
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana",
+                           populate=sample_documents(paths.sample_docs_dir()))
+    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))  # at its first size
+    with contextlib.closing(project), contextlib.closing(show_window(qtbot, window)):
         table = window.documents.table
         model = table.model()
         titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
         assert titles[1:4] == ["Status", "Spans", "Date"], titles
         assert [model.index(r, 3).data() for r in range(2)] == ["2023-10-26", "2023-12-21"]
         assert _clipped(table, (1, 2, 3)) == []
+        # and every column in view: the last (Issuer) takes what is left, never pushed past the dock's edge
+        header = table.horizontalHeader()
+        last = header.count() - 1
+        assert titles[last] == "Issuer" and header.sectionSize(last) >= header.minimumSectionSize(), [
+            header.sectionSize(c) for c in range(5)]
+        assert header.sectionViewportPosition(last) + header.sectionSize(last) <= table.viewport().width()
+        assert not table.horizontalScrollBar().isVisible()
 
 
 def test_search_hits_show_their_dates_whole_at_11_pt(qtbot, tmp_path, eleven_pt):
     with window_over(qtbot, tmp_path, sample_documents(paths.sample_docs_dir())) as (window, _project):
-        qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+        qtbot.keyClick(window.view, Qt.Key.Key_F, ctrl_shift)
         controller = window.search
         qtbot.waitUntil(controller.panel.query.hasFocus)
         qtbot.keyClicks(controller.panel.query, "DPRK")

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QHeaderView
+from PySide6.QtWidgets import QDockWidget
 
 from annotator.core import variables as cv
 from annotator.core.model import Document
@@ -27,8 +27,8 @@ from annotator.ui.reading import columns
 
 VARS_FILTER = "Document variables (*.csv *.json);;All files (*)"
 DEFAULT_COLUMNS = ("date", "issuer")
-#: the default width of a variable's column in the Documents list, in average characters (a date's fits a date)
-COLUMN_CHARS = {"issuer": 22}
+#: the default width of a variable's column in the Documents list, in px (a date's fits a date at the font in use)
+COLUMN_WIDTHS = {"issuer": 130}
 
 
 def install(window: Any) -> PropertiesController:
@@ -182,12 +182,15 @@ class PropertiesController(QObject):
         model.extra = [Column(n, types.get(n, "date" if n == "date" else "text"), self.fields, self.all_fields)
                        for n in self.shown_columns]
         self.window.documents_changed()
-        header = self.window.documents.table.horizontalHeader()
-        table = self.window.documents.table
+        # every column resizable and the last taking what is left, as the list's own (a count of spans stretched
+        # once these were added, and pushed the Issuer past the dock's edge), at the widths the user left them
+        documents = self.window.documents
+        header = documents.table.horizontalHeader()
+        widths = dict(documents.widths)
         for i, column in enumerate(model.extra, 3):
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(i, columns.fits(header, i, columns.DATE_SAMPLE) if column.type == "date"
-                                 else columns.chars(table, COLUMN_CHARS.get(column.name, 15)))
+            widths[i] = (columns.fits(header, i, columns.DATE_SAMPLE) if column.type == "date"
+                         else COLUMN_WIDTHS.get(column.name, 90))
+        columns.resizable(header, widths | columns.remembered(header, self.window.settings, "documents"))
 
     @property
     def _predicate(self):  # type: ignore[no-untyped-def]

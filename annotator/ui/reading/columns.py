@@ -9,6 +9,7 @@ gets one that was meant for another column.
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
 #: longest text a cell or tooltip is given: eliding or showing a 1 M-character phrase helps nobody
@@ -42,18 +43,18 @@ def fit_within(view: QAbstractItemView, column: int, most: int) -> None:
     view.setColumnWidth(column, min(view.columnWidth(column), most))
 
 
-def chars(view: QAbstractItemView, count: float) -> int:
-    """``count`` average characters of ``view``'s font, in px: a default width that grows with the font (a fixed
-    84 px showed a date whole at 9 pt and "202…-26" at 11 pt)."""
-    return round(count * view.fontMetrics().averageCharWidth())
-
-
 def fits(header: QHeaderView, section: int, *samples: str) -> int:
-    """The px ``section`` needs to show each of ``samples`` whole in its cells, and its title in the header."""
+    """The px ``section`` needs to show each of ``samples`` whole in its cells, and its title in the header: for a
+    column whose values have a known widest form (a date, a status, a count), at the font in use (a fixed 84 px
+    showed a date whole at 9 pt and "202…-26" at 11 pt). The room of a sort indicator is not kept: Qt elides the
+    title of the one column sorted by, where a column kept wide for it would take the others' room."""
     view = header.parentWidget()
     metrics = view.fontMetrics() if view is not None else header.fontMetrics()
-    text = max((metrics.horizontalAdvance(s) for s in samples), default=0) + CELL_PAD
-    return max(text, header.sectionSizeHint(section))
+    bold = QFont(header.font())
+    bold.setBold(True)  # the style may draw titles bold
+    title = str(header.model().headerData(section, header.orientation()) or "") if header.model() else ""
+    widest = max([metrics.horizontalAdvance(s) for s in samples] + [QFontMetrics(bold).horizontalAdvance(title)])
+    return widest + CELL_PAD
 
 
 def elide_middle(view: QAbstractItemView) -> None:
@@ -80,20 +81,27 @@ def resizable(header: QHeaderView, widths: dict[int, int]) -> None:
             header.resizeSection(section, width)
 
 
-def remember(header: QHeaderView, settings: QSettings, name: str) -> None:
-    """Give ``header``'s columns the widths the user left them at, and remember every change from now on."""
-    prefix = f"columns/{name}/"
-    stretched = QHeaderView.ResizeMode.Stretch
-    for section in range(header.count()):
-        if header.sectionResizeMode(section) == stretched:  # it takes what is left: nothing to remember
-            continue
+def remembered(header: QHeaderView, settings: QSettings, name: str) -> dict[int, int]:
+    """The widths the user left ``header``'s columns at, but the last's (:func:`resizable`: it takes what is
+    left)."""
+    prefix, out = f"columns/{name}/", {}
+    for section in range(header.count() - 1):
         value = settings.value(prefix + _title(header, section))
         try:
             width = int(value) if value is not None else 0
         except (TypeError, ValueError):
             width = 0  # a hand-edited settings file: the default width
         if 16 <= width <= 4000:
-            header.resizeSection(section, width)
+            out[section] = width
+    return out
+
+
+def remember(header: QHeaderView, settings: QSettings, name: str) -> None:
+    """Give ``header``'s columns the widths the user left them at, and remember every change from now on."""
+    prefix = f"columns/{name}/"
+    stretched = QHeaderView.ResizeMode.Stretch
+    for section, width in remembered(header, settings, name).items():
+        header.resizeSection(section, width)
 
     def resized(section: int, _old: int, new: int) -> None:
         if header.sectionResizeMode(section) != stretched:

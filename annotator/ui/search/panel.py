@@ -119,9 +119,8 @@ class SearchPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.sectionResized.connect(lambda col, _old, _new: self._fit_left() if col == LEFT else None)
-        for col, chars in enumerate((36, 0, 50, 18, 50, 20)):  # in average characters: they grow with the font
-            self.table.setColumnWidth(col, columns.chars(self.table, chars))
-        self.table.setColumnWidth(DATE, columns.fits(header, DATE, columns.DATE_SAMPLE))
+        for col, width in enumerate((220, 84, 300, 110, 300, 120)):
+            self.table.setColumnWidth(col, columns.fits(header, col, columns.DATE_SAMPLE) if col == DATE else width)
         self._fit_left()
         self.table.setAlternatingRowColors(True)
 
