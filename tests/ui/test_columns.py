@@ -71,9 +71,19 @@ def test_documents_list_shows_both_ends_of_a_title_and_remembers_widths(qtbot, p
     assert header.sectionSize(0) == before + 60
     window.documents_changed()  # a refresh of the list keeps the width
     assert header.sectionSize(0) == before + 60
+    # a variable's column (Date) too, through a change of the variables (its columns laid out again)
+    assert header.model().headerData(3, Qt.Orientation.Horizontal) == "Date"
+    date = header.sectionSize(3)
+    drag_edge(qtbot, header, 3, 30)
+    window.properties.definitions_changed()
+    assert (header.sectionSize(0), header.sectionSize(3)) == (before + 60, date + 30)
+    last = header.count() - 1  # the last (Issuer) takes what is left, the span count does not
+    assert header.sectionResizeMode(last) == QHeaderView.ResizeMode.Stretch
+    assert header.sectionResizeMode(2) == QHeaderView.ResizeMode.Interactive
     window.close()
     again = open_window(qtbot, paths)
-    assert again.documents.table.horizontalHeader().sectionSize(0) == before + 60
+    header = again.documents.table.horizontalHeader()
+    assert (header.sectionSize(0), header.sectionSize(3)) == (before + 60, date + 30)
     again.close()
 
 
