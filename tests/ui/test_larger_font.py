@@ -50,13 +50,20 @@ def _clipped(table, columns) -> list[tuple[str, int, int]]:
     return out
 
 
-def test_documents_list_shows_dates_statuses_and_counts_whole_at_11_pt(qtbot, tmp_path, eleven_pt):
+@contextlib.contextmanager
+def first_window(qtbot, tmp_path):
+    """The real window at its first size (1280 x 800) on a new project of the sample statements."""
     from annotator.ui.mainwindow import MainWindow
 
     project = Project.open(tmp_path / "p.sqlite", create=True, user="ana",
                            populate=sample_documents(paths.sample_docs_dir()))
-    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))  # at its first size
+    window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     with contextlib.closing(project), contextlib.closing(show_window(qtbot, window)):
+        yield window
+
+
+def test_documents_list_shows_dates_statuses_and_counts_whole_at_11_pt(qtbot, tmp_path, eleven_pt):
+    with first_window(qtbot, tmp_path) as window:
         table = window.documents.table
         model = table.model()
         titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
@@ -112,3 +119,23 @@ def test_a_long_variable_name_leaves_the_fields_their_room(qtbot, tmp_path):
         assert all(editor.width() >= form // 2 for editor in panel.editors.values()), (
             form, {n: e.width() for n, e in panel.editors.items()})
         assert project.conn.execute("SELECT count(*) FROM variables").fetchone()[0] == 1
+
+
+def test_where_a_statement_came_from_is_never_cut_in_a_short_window(qtbot, tmp_path, eleven_pt):
+    """At 1024 x 520 the "Imported … from …" line below the fields lost its last line to the dock's edge; it is
+    under the fields now, scrolled with them: laid out whole, and every line of it can be scrolled into view."""
+    from PySide6.QtWidgets import QScrollArea
+
+    with first_window(qtbot, tmp_path) as window:
+        window.resize(1024, 520)
+        origin = window.properties.panel.origin
+        qtbot.waitUntil(lambda: window.height() == 520 and origin.text().startswith("Imported "))
+        scroll = window.properties.panel.findChild(QScrollArea)
+        qtbot.wait(50)
+        assert origin.height() >= origin.heightForWidth(origin.width()), (origin.height(), origin.width())
+        bottom = origin.mapTo(scroll.widget(), origin.rect().bottomLeft()).y()
+        bar = scroll.verticalScrollBar()
+        assert bottom < scroll.widget().height() <= bar.maximum() + scroll.viewport().height()
+        bar.setValue(bar.maximum())  # scrolled to the end, its last line shows
+        qtbot.wait(50)
+        assert origin.visibleRegion().boundingRect().bottom() == origin.rect().bottom()

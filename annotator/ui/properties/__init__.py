@@ -58,6 +58,9 @@ class PropertiesController(QObject):
         spans_dock = next((d for d in window.findChildren(QDockWidget) if d.objectName() == "spans_dock"), None)
         if spans_dock is not None:
             window.splitDockWidget(spans_dock, self.dock, Qt.Orientation.Vertical)
+            # the fields and where the statement came from, under them, shown without scrolling in a first window
+            # (a saved window state, restored after, keeps the user's split)
+            window.resizeDocks([spans_dock, self.dock], [300, 420], Qt.Orientation.Vertical)
         window.restoreDockWidget(self.dock)
         self.panel.edited.connect(self.edit)
         self.panel.manageRequested.connect(self.manage)

@@ -75,9 +75,22 @@ class PropertiesPanel(QWidget):
         self.shown: dict[str, Any] = {}
         self.types: dict[str, str] = {}
         self.doc_id: int | None = None
-        self.form_host = QWidget()
-        self.form = QFormLayout(self.form_host)
+        fields = QWidget()
+        self.form = QFormLayout(fields)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.origin = plain(QLabel())
+        self.origin.setObjectName("property_origin")
+        self.origin.setWordWrap(True)
+        self.origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # where it came from, under the fields and scrolled with them: below the scroll area, a short dock cut its
+        # last lines off (seen on Xvfb at 1024 x 520)
+        self.form_host = QWidget()
+        host = QVBoxLayout(self.form_host)
+        host.setContentsMargins(self.form.contentsMargins())  # the origin aligned with the captions
+        self.form.setContentsMargins(0, 0, 0, 0)
+        host.addWidget(fields)
+        host.addWidget(self.origin)
+        host.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_host)
@@ -87,9 +100,6 @@ class PropertiesPanel(QWidget):
         # its two lines kept whether it says something or not: the fields above never move as it comes and goes (a
         # click aimed at the next field landed between two, seen in a newcomer's trial)
         self.message.setMinimumHeight(2 * self.message.fontMetrics().lineSpacing())
-        self.origin = plain(QLabel())
-        self.origin.setWordWrap(True)
-        self.origin.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.manage = QPushButton("Variables…")
         self.manage.setToolTip("Add, rename, delete or reorder the project's own variables")
         self.manage.clicked.connect(self.manageRequested)
@@ -97,7 +107,6 @@ class PropertiesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll)
         layout.addWidget(self.message)
-        layout.addWidget(self.origin)
         layout.addWidget(self.manage, 0, Qt.AlignmentFlag.AlignLeft)
         self.set_variables([])
         self.setEnabled(False)
