@@ -127,9 +127,12 @@ def test_where_a_statement_came_from_is_never_cut_in_a_short_window(qtbot, tmp_p
     from PySide6.QtWidgets import QScrollArea
 
     with first_window(qtbot, tmp_path) as window:
-        window.resize(1024, 520)
         origin = window.properties.panel.origin
-        qtbot.waitUntil(lambda: window.height() == 520 and origin.text().startswith("Imported "))
+        qtbot.waitUntil(lambda: origin.text().startswith("Imported "))
+        qtbot.wait(50)
+        assert origin.visibleRegion().boundingRect() == origin.rect()  # at the first size, shown without scrolling
+        window.resize(1024, 520)
+        qtbot.waitUntil(lambda: window.height() == 520)
         scroll = window.properties.panel.findChild(QScrollArea)
         qtbot.wait(50)
         assert origin.height() >= origin.heightForWidth(origin.width()), (origin.height(), origin.width())
