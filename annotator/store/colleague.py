@@ -32,7 +32,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import connection, readonly
 from annotator.store.colleague_rows import Rows, check_bounds, connect_read_only
 from annotator.store.project import Project
-from annotator.store.sources import is_project, read_notes
+from annotator.store.sources import check_comparable, is_project, read_notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +156,7 @@ class ColleagueFile:
         the paths ``formats.collect([path])`` gives, as the user chose it for a doubtful doccano file (the review's
         question, ``ui/files/offsets.py``); a file not named there is read in the counting it shows."""
         path = Path(path)
-        if not path.exists():
-            raise AnnotatorError(f"no such file: {path}")
+        check_comparable(path)  # as `annotator agree` says it: a file named like a project that is not one, ...
         if is_project(path):
             return cls._open_project(path, progress)
         docs: dict[str, TheirDocument] = {}

@@ -487,6 +487,21 @@ def test_unreadable_file_and_own_project_are_refused_with_a_message(
     assert not review.dock.isVisible() and review.files == []
 
 
+def test_a_file_named_like_a_project_that_is_not_one_is_called_so(window, review, tmp_path, qtbot, monkeypatch):
+    """A newcomer's finding: a text file renamed .sqlite was refused as an "unknown file type .sqlite; expected
+    .txt, .md, …" (its path twice), though the dialog offers *.sqlite; the command line says what it is."""
+    shown = []
+    monkeypatch.setattr(review_ui, "error", lambda parent, title, message: shown.append((title, message)))
+    fake = tmp_path / "fake.sqlite"
+    fake.write_text("not a database\n", "utf-8")
+    before = fake.read_bytes()
+    open_files(monkeypatch, qtbot, window, fake)
+    assert len(shown) == 1 and shown[0][0] == "Cannot open the colleague file", shown
+    assert "is not an Annotator project (not a SQLite database)" in shown[0][1], shown
+    assert "unknown file type" not in shown[0][1] and shown[0][1].count(str(fake)) == 1, shown
+    assert fake.read_bytes() == before and review.files == []
+
+
 def test_opening_another_project_closes_the_review(window, review, bob_path, tmp_path, qtbot, monkeypatch):
     open_files(monkeypatch, qtbot, window, bob_path)
     assert review.files

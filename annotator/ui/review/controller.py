@@ -166,7 +166,8 @@ class ReviewController(Comparing, QObject):
             if problem is None:
                 loaded, problem = load_colleague_file(self.window, path, answers)
             if problem is not None:
-                error(self.window, "Cannot open the colleague file", f"{path}:\n{problem}")
+                error(self.window, "Cannot open the colleague file",
+                      problem if str(path) in problem else f"{path}:\n{problem}")  # the path once
                 continue
             if loaded is None:  # cancelled
                 self.window.statusBar().showMessage(f"Opening {path.name} was cancelled", 6000)
