@@ -114,10 +114,13 @@ class Files:
         except AnnotatorError as exc:
             error(self.window, "Import failed", str(exc))
             self.window.documents_changed(statements_added=True)  # the files imported before the failing one
+            self.session.reload_document()  # they may have added spans to the statement shown
             self.session.documentsChanged.emit()
             return
         if report.new_labels:
             self.session.labels_set()
+        if report.extended_spans:  # spans added to statements already in the project: perhaps the one shown (its
+            self.session.reload_document()  # Spans panel, label counts and view showed the old ones until reopened)
         self.window.documents_changed(statements_added=True)
         self.session.documentsChanged.emit()  # the suggestions learn from them and suggest for them
         if self.session.document is None and report.imported:  # a project that was empty: its first statement
