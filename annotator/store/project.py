@@ -308,6 +308,13 @@ class Project:
             length = self._lengths[doc_id] = int(row[0])
         return length
 
+    @_reading
+    def status_of(self, doc_id: int) -> str | None:
+        """A document's status, read without its text (``documents_listing``); None for no such document."""
+        row = self.conn.execute("SELECT status FROM documents INDEXED BY documents_listing WHERE id = ?",
+                                (doc_id,)).fetchone()
+        return None if row is None else str(row[0])
+
     def _touch(self, doc_id: int) -> None:
         """A document whose spans change is at least in progress. Its status is read from ``documents_listing``
         first: ``status`` comes after the text in the row, and the UPDATE's test read a 1 M-character statement's

@@ -60,19 +60,30 @@ class AddSpan(_Command):
         super().__init__(session, f"Label “{session.label_name(label)}”", doc_id)
         self.args = (doc_id, start, end, label, note, origin, annotator)
         self.span: Span | None = None
+        #: the statement was "To do" and this label made it "In progress": its undo puts it back (it left a
+        #: statement without a span in progress, a newcomer's finding), its redo forward again
+        self.started = False
 
     def do(self) -> None:
         project = self.session.project
         if self.span is None:
             doc_id, start, end, label, note, origin, annotator = self.args
+            self.started = project.status_of(doc_id) == "todo"
             self.span = project.add_span(doc_id, start, end, label, note, origin, annotator)
         else:
             project.restore_spans([self.span])
+            if self.started:
+                project.set_status(self.span.doc_id, "in_progress")
+                self.session.status_set(self.span.doc_id, "in_progress")
         self.session.added(self.span)
 
     def undo_step(self) -> None:
         assert self.span is not None
-        self.session.project.delete_span(self.span.id)
+        project = self.session.project
+        project.delete_span(self.span.id)
+        if self.started and project.status_of(self.span.doc_id) == "in_progress":
+            project.set_status(self.span.doc_id, "todo")
+            self.session.status_set(self.span.doc_id, "todo")
         self.session.removed(self.span)
 
 
