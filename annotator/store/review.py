@@ -430,7 +430,8 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
     Each span gains ``"origin"`` ("" for my own, ``"name@file"`` for an accepted copy). ``meta`` gains
     ``"reviewed_against"`` (the origins of the colleagues whose file holds the document), ``"open_disagreements"``
     (items neither agreed, accepted nor rejected) and ``"adjudicated"``: true when the document was reviewed
-    against at least one colleague and nothing is left open — so a consumer can keep only settled documents.
+    against at least one colleague, nothing is left open and it is not "To do" in my project (a statement no one
+    labelled is not a settled example without spans) — so a consumer can keep only settled documents.
     ``step(n)`` is told after each document read (what it raises stops the walk). The colleagues' spans are read
     :data:`PROGRESS_EVERY` statements at a time (``rows_of``: a few queries per file where each statement took five).
     """
@@ -460,7 +461,9 @@ def _gold_chunk(project: Project, colleague_files: Sequence[ColleagueFile],
             open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
         rec["meta"].update(
             {
-                "adjudicated": bool(against) and open_count == 0,
+                # a statement nobody has started ("To do") is not settled though nothing differs: neither side
+                # labelled it, and a trainer would take it for a checked example without spans (a newcomer's finding)
+                "adjudicated": bool(against) and open_count == 0 and doc.status != "todo",
                 "reviewed_against": against,
                 "open_disagreements": open_count,
             }

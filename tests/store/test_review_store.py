@@ -459,7 +459,7 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
     bob = tmp_path / "bob.sqlite"
     with Project.open(bob, create=True, user="bob", populate=[d for i, d in enumerate(docs) if i % 6]) as p:
         for d in p.documents():
-            if d.id % 7:  # every 7th: nobody labels anything in it (adjudicated as it is)
+            if d.id % 7:  # every 7th: nobody labels anything in it (not adjudicated: "To do" in mine)
                 span_of(p, d.id, "condemn", "threat")
             if d.id % 4 == 0 and d.id % 7:
                 span_of(p, d.id, "urge talks", "call_to_action")
@@ -483,6 +483,9 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
         files = [rv.ColleagueFile.load(bob), rv.ColleagueFile.load(team)]
         assert len(files[1].colleagues) == 2
         rv.accept_all_agreed(me, files)
+        for d in me.documents():
+            if d.id % 7 == 0 and d.id % 14:  # read, nothing to label: marked done (the others left "To do")
+                me.set_status(d.id, "done")
         for doc_id in (2, 8, 14, 15):
             review = rv.review_document(me, doc_id, files[1], files[1].colleagues[1])
             for item in review.open_items[:1]:
@@ -503,7 +506,8 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
                         against.append(c.origin)
                         items = core.classify(spans, f.spans(doc.sha256, c))
                         open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
-                rec["meta"].update({"adjudicated": bool(against) and open_count == 0, "reviewed_against": against,
+                settled = bool(against) and open_count == 0 and doc.status != "todo"
+                rec["meta"].update({"adjudicated": settled, "reviewed_against": against,
                                     "open_disagreements": open_count})
                 yield rec
 
@@ -511,5 +515,28 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
         assert got == list(reference())
         assert len(got) == n and any(r["meta"]["open_disagreements"] for r in got)
         assert any(r["meta"]["adjudicated"] for r in got) and any(len(r["meta"]["reviewed_against"]) == 3 for r in got)
+        meta = [r["meta"] for r in got]  # and a statement nobody started, not settled though nothing is open
+        assert any(not m["adjudicated"] and not m["open_disagreements"] and m["reviewed_against"] for m in meta)
         for f in files:
             f.close()
+
+
+def test_gold_export_does_not_settle_a_statement_nobody_started(tmp_path):
+    """A statement neither I nor the colleague labelled, still "To do" in my project, differs in nothing, but is
+    no checked example without spans: not ``adjudicated`` until I mark it (a newcomer's finding)."""
+    docs = [IncomingDocument(ONE, "one"), IncomingDocument(TWO, "two")]
+    with Project.open(tmp_path / "theirs.sqlite", create=True, user="bob", populate=docs) as theirs:
+        theirs.add_span(1, *at(ONE, "The DPRK"), "threat")
+    with Project.open(tmp_path / "mine.sqlite", create=True, user="me", populate=docs) as mine:
+        mine.add_span(1, *at(ONE, "The DPRK"), "threat")
+        bob = rv.ColleagueFile.load(tmp_path / "theirs.sqlite")
+        target = tmp_path / "gold.jsonl"
+
+        def settled():
+            rv.write_gold(mine, target, [bob])
+            return [(json.loads(line)["meta"]["title"], json.loads(line)["meta"]["adjudicated"])
+                    for line in target.read_text(encoding="utf-8").splitlines()]
+
+        assert settled() == [("one", True), ("two", False)]
+        mine.set_status(2, "done")  # read, and nothing in it to label
+        assert settled() == [("one", True), ("two", True)]
