@@ -68,7 +68,7 @@ def test_an_impossible_date_is_refused_with_a_message_and_nothing_saved(qtbot, w
     panel = window.properties.panel
     _type_into(qtbot, panel.editors["date"], "2023-02-30")
     assert "exists" in panel.message.text()
-    assert panel.editors["date"].text() == ""
+    assert panel.editors["date"].text() == "2023-02-30"  # kept to be corrected, marked
     assert sv.fields(project, doc).date == ""
     assert not window.undo_group.canUndo()
 
@@ -89,11 +89,35 @@ def test_memo_and_own_variables_of_each_type(qtbot, window, project):
     qtbot.keyClicks(memo, "check the date")
     qtbot.keyClick(memo, Qt.Key.Key_Return, CTRL)
     assert sv.fields(project, doc) == sv.Fields(note="check the date", values={"pages": 12, "joint": True})
+    # a value that cannot be saved is kept as typed, marked, to be corrected; nothing is saved
     _type_into(qtbot, panel.editors["pages"], "many")
-    assert "not a number" in panel.message.text() and panel.editors["pages"].text() == "12"
+    assert "not a number" in panel.message.text() and panel.editors["pages"].text() == "many"
+    assert panel.editors["pages"].property("invalid") and "not a number" in panel.editors["pages"].toolTip()
     _type_into(qtbot, panel.editors["pages"], "12345678901234567890")  # past SQLite's integers: a traceback before
-    assert "too large" in panel.message.text() and panel.editors["pages"].text() == "12"
+    assert "too large" in panel.message.text() and panel.editors["pages"].text() == "12345678901234567890"
     assert sv.fields(project, doc).values["pages"] == 12
+    _type_into(qtbot, panel.editors["pages"], "13")  # corrected: saved, the mark gone
+    assert sv.fields(project, doc).values["pages"] == 13 and not panel.editors["pages"].property("invalid")
+
+
+def test_an_impossible_date_is_kept_as_typed_and_marked(qtbot, window, project):
+    """A newcomer's finding: 2023-02-30 typed in Date and Tab emptied the field, and its reason went as the next
+    field was saved; now the text stays to be corrected, red, its reason in its tooltip (as a URL's was)."""
+    doc = window.session.document.id
+    date = window.properties.panel.editors["date"]
+    date.setFocus()
+    qtbot.keyClicks(date, "2023-02-30")
+    qtbot.keyClick(date, Qt.Key.Key_Tab)
+    assert date.text() == "2023-02-30" and date.property("invalid"), date.text()
+    assert date.toolTip() and sv.fields(project, doc).get("date") in ("", None)
+    issuer = window.properties.panel.editors["issuer"]
+    assert issuer.hasFocus()
+    qtbot.keyClicks(issuer, "MOFA")
+    qtbot.keyClick(issuer, Qt.Key.Key_Tab)  # another field saved: the date stays marked, its reason on it
+    assert sv.fields(project, doc).get("issuer") == "MOFA"
+    assert date.text() == "2023-02-30" and date.property("invalid") and date.toolTip()
+    _type_into(qtbot, date, "2023-02-28")
+    assert sv.fields(project, doc).get("date") == "2023-02-28" and not date.property("invalid")
 
 
 def test_date_column_sorts_by_date_and_filters_narrow_the_list(qtbot, window, project):

@@ -227,11 +227,13 @@ class PropertiesController(QObject):
         try:
             value = sv.check_entry(project.conn, name, raw)
         except AnnotatorError as exc:
-            if name == "url":  # kept as typed, marked, to be corrected
+            if self.panel.can_mark(name):  # kept as typed, marked, to be corrected (a date refused was emptied)
                 self.panel.mark(name, str(exc))
             else:
                 self.panel.refuse(name, str(exc))
             return
+        if doc_id == self.panel.doc_id:
+            self.panel.unmark(name)  # a value that can be saved: shown as saved from now on
         try:
             before = sv.fields(project, doc_id).get(name)
         except AnnotatorError:  # the statement is gone (another project opened)

@@ -172,15 +172,21 @@ class PropertiesPanel(QWidget):
     # ------------------------------------------------------------------ showing
     def show_fields(self, doc_id: int | None, fields: Fields | None,
                     provenance: tuple[Provenance, str] | None = None) -> None:
-        if doc_id != self.doc_id:
+        same = doc_id == self.doc_id
+        if not same:
             for name in list(self.editors):  # a field being edited when another statement opens is kept
                 self._commit(name)
         self.doc_id = doc_id
         self.setEnabled(fields is not None)
-        self.message.clear()
         fields = fields or Fields()
+        marked = [n for n, e in self.editors.items() if same and e.property("invalid")]
+        if not marked:
+            self.message.clear()
         for name in self.editors:
-            self._show(name, fields.get(name))
+            if name in marked:  # the same statement shown again (another field saved): what was typed stays
+                self.shown[name] = fields.get(name)
+            else:
+                self._show(name, fields.get(name))
         if provenance is None:
             self.origin.setText("")
         else:
@@ -191,10 +197,7 @@ class PropertiesPanel(QWidget):
     def _show(self, name: str, value: Any) -> None:
         self.shown[name] = value
         editor = self.editors[name]
-        if editor.property("invalid"):
-            editor.setProperty("invalid", False)
-            editor.setStyleSheet("")
-            editor.setToolTip("")
+        self.unmark(name)
         editor.blockSignals(True)
         try:
             if isinstance(editor, QComboBox):
@@ -230,6 +233,11 @@ class PropertiesPanel(QWidget):
         self._show(name, self.shown.get(name))
         self.message.setText(to_qt(message))
 
+    def can_mark(self, name: str) -> bool:
+        """Whether the field of ``name`` can keep a value that cannot be saved, marked (:meth:`mark`): one line of
+        text (a date, a number, a URL, a text); else it is :meth:`refuse`d."""
+        return isinstance(self.editors.get(name), QLineEdit)
+
     def mark(self, name: str, message: str) -> None:
         """A value that cannot be saved, kept as typed so it can be corrected (a typo in a long URL is fixed, not
         typed again): the field marked red with the reason in its tooltip, and the reason below the fields. Nothing
@@ -240,6 +248,14 @@ class PropertiesPanel(QWidget):
         editor.setStyleSheet(INVALID_STYLE)
         editor.setToolTip(plain_tooltip(message))
         self.message.setText(to_qt(message))
+
+    def unmark(self, name: str) -> None:
+        """The mark of :meth:`mark` gone, the text as it is (a value that can be saved now)."""
+        editor = self.editors[name]
+        if editor.property("invalid"):
+            editor.setProperty("invalid", False)
+            editor.setStyleSheet("")
+            editor.setToolTip("")
 
     def settle(self, name: str) -> None:
         """The saved value shown again (``  https://x `` typed over ``https://x``: saved as it was, shown trimmed)."""
