@@ -14,7 +14,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator import commands as _commands_package
 from annotator.core.neutral import terminal_lines, terminal_safe
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, about
 
 _PLUGGED = _commands_package.load()
 COMMANDS = ("import", "export", "agree", "stats", "check", "restore", "vars", *(m.NAME for m in _PLUGGED))
@@ -344,7 +344,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     problems, counted = check_project(args.project)
     for line in problems:
-        print(f"annotator: {args.project}: {line}", file=sys.stderr)
+        print(f"annotator: {about(args.project, line)}", file=sys.stderr)
     if problems:
         return 1
     print(f"{args.project}: ok ({counted['documents']} statement(s), {counted['spans']} span(s) checked)")

@@ -7,6 +7,12 @@ or input and carries a message fit to show as is; anything else is our bug and k
 from __future__ import annotations
 
 
+def about(path: object, message: str, sep: str = ": ") -> str:
+    """``message`` about the file ``path``, which it names once: prefixed with the path unless it names it already
+    ("fake.sqlite: fake.sqlite is not an Annotator project" said it twice)."""
+    return message if str(path) in message else f"{path}{sep}{message}"
+
+
 class AnnotatorError(Exception):
     """A problem with the user's input, file or disk, with a clear one-line message."""
 

@@ -587,6 +587,14 @@ def test_a_flipped_byte_in_my_statement_is_caught_by_export_and_check(tmp_path):
     assert result.returncode == 0 and "ok (3 statement(s), 3 span(s)" in result.stdout
 
 
+def test_check_of_a_file_that_is_no_project_names_it_once(tmp_path):
+    fake = tmp_path / "fake.sqlite"
+    fake.write_text("notes, renamed\n", encoding="utf-8")
+    line = one_clear_line(run_cli("check", str(fake)))
+    assert line.count(str(fake)) == 1 and "is not an Annotator project (not a SQLite database)" in line, line
+    assert fake.read_text(encoding="utf-8") == "notes, renamed\n"
+
+
 def test_out_of_range_colleague_spans_refuse_the_file(tmp_path):
     theirs = make(tmp_path / "theirs.sqlite")
     conn = sqlite3.connect(theirs)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
 from annotator.core import review as core
-from annotator.errors import AnnotatorError, Cancelled
+from annotator.errors import AnnotatorError, Cancelled, about
 from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
@@ -166,8 +166,7 @@ class ReviewController(Comparing, QObject):
             if problem is None:
                 loaded, problem = load_colleague_file(self.window, path, answers)
             if problem is not None:
-                error(self.window, "Cannot open the colleague file",
-                      problem if str(path) in problem else f"{path}:\n{problem}")  # the path once
+                error(self.window, "Cannot open the colleague file", about(path, problem, ":\n"))
                 continue
             if loaded is None:  # cancelled
                 self.window.statusBar().showMessage(f"Opening {path.name} was cancelled", 6000)
