@@ -383,17 +383,24 @@ class Project:
         return span
 
     def update_span(self, span_id: int, **changes: Any) -> tuple[Span, Span]:
-        """Change a span's ``label``, ``start``, ``end`` and/or ``note``; returns (before, after)."""
+        """Change a span's ``label``, ``start``, ``end`` and/or ``note``; returns (before, after).
+
+        A span of another annotator whose label or place this project's user changes becomes the user's: the
+        judgement it records is theirs now (relabelled in a copy of a colleague's project, it was exported under
+        the colleague's name, and a review read the colleague's file as two annotators). A note alone keeps it."""
         unknown = set(changes) - {"label", "start", "end", "note"}
         if unknown:
             raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a span")
         with self._write("change the span"):
             before = self.span(span_id)
             after = dataclasses.replace(before, **changes, updated=now())
+            judged = (after.label, after.start, after.end) != (before.label, before.start, before.end)
+            if judged and self.user and before.annotator != self.user:
+                after = dataclasses.replace(after, annotator=self.user)
             self._check_span(after.doc_id, after.start, after.end, after.label)
             self.conn.execute(
-                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, updated = ? WHERE id = ?',
-                (after.start, after.end, after.label, after.note, after.updated, span_id),
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, annotator = ?, updated = ? WHERE id = ?',
+                (after.start, after.end, after.label, after.note, after.annotator, after.updated, span_id),
             )
             self._touch(after.doc_id)
             self._log("update_span", after.doc_id, span_id, before, after)
@@ -425,8 +432,8 @@ class Project:
             before = self.span(span.id)
             self._check_span(span.doc_id, span.start, span.end, span.label)
             self.conn.execute(
-                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, updated = ? WHERE id = ?',
-                (span.start, span.end, span.label, span.note, span.updated, span.id),
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, annotator = ?, updated = ? WHERE id = ?',
+                (span.start, span.end, span.label, span.note, span.annotator, span.updated, span.id),
             )
             self._log("update_span", span.doc_id, span.id, before, span)
 
