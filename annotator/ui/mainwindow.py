@@ -110,6 +110,12 @@ class MainWindow(QMainWindow):
         self.search = search.install(self)  # the Search dock (Ctrl+Shift+F)
         self.corpus_views = corpus_views.install(self)  # the Corpus menu: tables, charts, span retrieval
         self.suggestions = suggest.install(self)  # ghost spans, their keys, the Suggestions dock (issue 13)
+        # the docks below the statement (Review, Search, Suggestions) share its width as tabs: side by side, two of
+        # them at a large font asked more width than the screen had, and the window grew past its edge
+        bottom = [d for d in self.findChildren(QDockWidget)
+                  if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
+        for dock in bottom[1:]:
+            self.tabifyDockWidget(bottom[0], dock)
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building

@@ -142,3 +142,29 @@ def test_where_a_statement_came_from_is_never_cut_in_a_short_window(qtbot, tmp_p
         bar.setValue(bar.maximum())  # scrolled to the end, its last line shows
         qtbot.wait(50)
         assert origin.visibleRegion().boundingRect().bottom() == origin.rect().bottom()
+
+
+def test_docks_below_the_statement_share_its_width_as_tabs(qtbot, tmp_path, monkeypatch, eleven_pt):
+    """A newcomer's finding: at a large font, Search then Review ▸ Open Colleague File put their docks side by side,
+    asked more width than the screen had, and the window grew past its edge. They are tabs now; the one opened last
+    is in front."""
+    from PySide6.QtWidgets import QDockWidget
+
+    from annotator.store.transfer import export_project
+    from annotator.ui import filedialogs
+
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    with first_window(qtbot, tmp_path) as window:
+        width = window.width()
+        qtbot.keyClick(window.view, Qt.Key.Key_F, ctrl_shift)
+        search = window.findChild(QDockWidget, "search_dock")
+        qtbot.waitUntil(search.isVisible)
+        export_project(window.session.project, "jsonl", tmp_path / "colleague.jsonl")
+        monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(tmp_path / "colleague.jsonl")])
+        window.view.setFocus()
+        qtbot.keyClick(window.view, Qt.Key.Key_O, ctrl_shift)
+        review = window.findChild(QDockWidget, "review_dock")
+        qtbot.waitUntil(review.isVisible, timeout=10000)
+        qtbot.wait(100)
+        assert review in window.tabifiedDockWidgets(search)
+        assert window.width() == width, (window.width(), width)
