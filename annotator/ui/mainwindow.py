@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
             self.open_document(first)
         else:  # the panels too: they showed the last project's statement
             self.view.set_document("", [], session.labels)
-            self.spans_panel.model.reset("", session.index, session.labels)
+            self.spans_panel.model.reset("", session.index, session.labels, session.project.user)
             self.labels_bar.set_counts(self._counts())
             self._update_title()
 
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         if doc is None:
             return
         self.view.set_document(doc.text, session.index, session.labels)
-        self.spans_panel.model.reset(doc.text, session.index, session.labels)
+        self.spans_panel.model.reset(doc.text, session.index, session.labels, session.project.user)
         self.labels_bar.set_counts(self._counts())
         self._update_title()
 

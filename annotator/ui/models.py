@@ -317,11 +317,14 @@ class SpansModel(Table):
         self._shown: Callable[[int], Span] | None = None  # while a row signal runs: what each row showed/shows
         self.text = ""
         self.labels: dict[str, Label] = {}
+        #: the analyst: a span of anyone else names them beside its label ("Threat · bob")
+        self.me = ""
 
-    def reset(self, text: str, spans: IntervalIndex, labels: list[Label]) -> None:
+    def reset(self, text: str, spans: IntervalIndex, labels: list[Label], me: str = "") -> None:
         """Show ``spans``, the session's index itself (not a copy): later changes to it come through the
         session's signals to :meth:`inserted`, :meth:`removed` and :meth:`changed`."""
         self.beginResetModel()
+        self.me = me
         self.text = text
         self.spans = spans
         self._rows = len(spans)
@@ -351,8 +354,8 @@ class SpansModel(Table):
             return None
         label = self.labels.get(span.label)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if col == 0:
-                return label.name if label else span.label
+            if col == 0:  # whose, where it is not the analyst's: two colleagues' equal spans were two equal rows
+                return self._label_text(label, span)
             if col == 1:  # on one line; the view elides it in the middle, the tooltip shows it whole
                 return columns.clip(self.text, columns.CELL_CHARS, span.start, span.end)
             if role == Qt.ItemDataRole.DisplayRole and "\n" in span.note:  # one row: its lines shown joined
@@ -364,11 +367,15 @@ class SpansModel(Table):
             if col == 1:
                 return plain_tooltip(columns.clip(self.text, columns.TIP_CHARS, span.start, span.end))
             if col == 0:
-                return plain_tooltip(label.name if label else span.label)
+                return plain_tooltip(self._label_text(label, span).replace(" · ", ", by ", 1))
             return plain_tooltip(span.note) if span.note else None
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None
+
+    def _label_text(self, label: Label | None, span: Span) -> str:
+        name = label.name if label else span.label
+        return name if span.annotator in ("", self.me) else f"{name} · {span.annotator}"
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != 2 or not index.isValid():

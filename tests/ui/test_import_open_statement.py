@@ -1,10 +1,12 @@
 """File ▸ Import of a colleague's spans on the statement shown: the Spans panel, the label counts and the view show
 them at once (a newcomer's finding: the Documents list said 3 spans, the Spans panel listed 2 and the toolbar kept
-"Threat 1" until another statement was opened and this one again). Through the real action, the database read."""
+"Threat 1" until another statement was opened and this one again), naming whose they are (two colleagues' equal
+spans were two equal rows). Through the real action, the database read."""
 
 from __future__ import annotations
 
 import orjson
+from PySide6.QtCore import Qt
 
 from annotator.store.transfer import export_project
 from annotator.ui import filedialogs
@@ -39,5 +41,11 @@ def test_spans_imported_onto_the_statement_shown_appear_at_once(qtbot, window, p
     assert window.session.document.id == doc.id  # still the statement shown
     assert any(s.annotator == "bob" and (s.start, s.end) == (start, end) for s in window.session.spans)
     assert window.session.counts[label.key] == counted + 1
+    # and whose it is, beside its label (the analyst's own spans name nobody)
+    model = window.spans_panel.model
+    shown = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert f"{label.name} · bob" in shown and all("·" not in t for t in shown if "bob" not in t), shown
+    row = shown.index(f"{label.name} · bob")
+    assert "by bob" in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
     button = window.labels_bar.buttons[label.key]
     assert button.text().endswith(f" {window.session.counts[label.key]}"), button.text()
