@@ -150,7 +150,10 @@ class ImportReport:
 
     def summary_lines(self) -> list[str]:
         new_spans = self.spans - self.extended_spans
-        lines = [f"imported {len(self.imported)} statement(s) with {new_spans} span(s)"]
+        # "imported 0 statement(s) with 0 span(s)" read as a contradiction above "added 4 span(s) to 3 statement(s)
+        # already in the project" (a newcomer's finding): said only when statements came, or nothing at all did
+        lines = [] if self.extended and not self.imported else [
+            f"imported {len(self.imported)} statement(s) with {new_spans} span(s)"]
         if self.merged_tasks:
             lines.append(f"merged {self.merged_tasks} record(s) on a text already read into its statement")
         if self.extended:
