@@ -430,8 +430,9 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
     Each span gains ``"origin"`` ("" for my own, ``"name@file"`` for an accepted copy). ``meta`` gains
     ``"reviewed_against"`` (the origins of the colleagues whose file holds the document), ``"open_disagreements"``
     (items neither agreed, accepted nor rejected) and ``"adjudicated"``: true when the document was reviewed
-    against at least one colleague, nothing is left open and it is not "To do" in my project (a statement no one
-    labelled is not a settled example without spans) — so a consumer can keep only settled documents.
+    against at least one colleague, nothing is left open and it was started: not "To do" in my project, or a
+    decision of the review made on it (a statement no one labelled is not a settled example without spans) — so a
+    consumer can keep only settled documents.
     ``step(n)`` is told after each document read (what it raises stops the walk). The colleagues' spans are read
     :data:`PROGRESS_EVERY` statements at a time (``rows_of``: a few queries per file where each statement took five).
     """
@@ -452,7 +453,8 @@ def _gold_chunk(project: Project, colleague_files: Sequence[ColleagueFile],
         origins = {s.id: s.origin for s in spans}
         for entry in rec["spans"]:
             entry["origin"] = origins[entry["id"]]
-        rejected = {(d.origin, d.item_key) for d in decisions(project, doc.id) if d.decision == REJECT}
+        made = decisions(project, doc.id)
+        rejected = {(d.origin, d.item_key) for d in made if d.decision == REJECT}
         against: list[str] = []
         open_count = 0
         for _f, c, theirs in _holders(colleague_files, held, doc.sha256):
@@ -461,9 +463,9 @@ def _gold_chunk(project: Project, colleague_files: Sequence[ColleagueFile],
             open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
         rec["meta"].update(
             {
-                # a statement nobody has started ("To do") is not settled though nothing differs: neither side
-                # labelled it, and a trainer would take it for a checked example without spans (a newcomer's finding)
-                "adjudicated": bool(against) and open_count == 0 and doc.status != "todo",
+                # a statement nobody has started ("To do", no decision of the review) is not settled though nothing
+                # differs: a trainer would take it for a checked example without spans (a newcomer's finding)
+                "adjudicated": bool(against) and open_count == 0 and (doc.status != "todo" or bool(made)),
                 "reviewed_against": against,
                 "open_disagreements": open_count,
             }

@@ -497,7 +497,8 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
                 origins = {s.id: s.origin for s in spans}
                 for entry in rec["spans"]:
                     entry["origin"] = origins[entry["id"]]
-                rejected = {(d.origin, d.item_key) for d in rv.decisions(me, doc.id) if d.decision == rv.REJECT}
+                made = rv.decisions(me, doc.id)
+                rejected = {(d.origin, d.item_key) for d in made if d.decision == rv.REJECT}
                 against, open_count = [], 0
                 for f in files:
                     if doc.sha256 not in f.documents:
@@ -506,7 +507,7 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
                         against.append(c.origin)
                         items = core.classify(spans, f.spans(doc.sha256, c))
                         open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
-                settled = bool(against) and open_count == 0 and doc.status != "todo"
+                settled = bool(against) and open_count == 0 and (doc.status != "todo" or bool(made))
                 rec["meta"].update({"adjudicated": settled, "reviewed_against": against,
                                     "open_disagreements": open_count})
                 yield rec
@@ -540,3 +541,15 @@ def test_gold_export_does_not_settle_a_statement_nobody_started(tmp_path):
         assert settled() == [("one", True), ("two", False)]
         mine.set_status(2, "done")  # read, and nothing in it to label
         assert settled() == [("one", True), ("two", True)]
+        mine.set_status(2, "todo")
+        bob.close()
+    # a decision of the review settles it too: bob's only span rejected on a statement I had not started
+    with Project.open(tmp_path / "theirs.sqlite", user="bob") as theirs:
+        theirs.add_span(2, *at(TWO, "allies"), "threat")
+    with Project.open(tmp_path / "mine.sqlite", user="me") as mine:
+        bob = rv.ColleagueFile.load(tmp_path / "theirs.sqlite")
+        assert settled() == [("one", True), ("two", False)]
+        item = rv.review_document(mine, 2, bob, bob.colleagues[0]).open_items[0]
+        rv.reject(mine, 2, item, bob.colleagues[0])
+        assert mine.status_of(2) == "todo" and settled() == [("one", True), ("two", True)]
+        bob.close()
