@@ -74,6 +74,16 @@ class Chart(pg.PlotWidget):
             metrics = QFontMetrics(item.style.get("tickFont") or self.font())
             item.setWidth(max([metrics.horizontalAdvance(t) for _, t in ticks] + [20]) + 16)
 
+    def _count_axis(self, top: float) -> None:
+        """Whole ticks on the value axis when the figures are counts under 10 (pyqtgraph's own put a tick at 0.5
+        and 1.5 between two spans, a newcomer's finding); its own choice otherwise."""
+        axis = self.plotItem.getAxis("left")
+        counts = all(v is None or float(v).is_integer() for _, vs in self.series for v in vs)
+        if counts and top < 10:
+            axis.setTickSpacing(major=1, minor=1)
+        else:
+            axis.setTickSpacing()
+
     def save_png(self, target: str | Path) -> None:
         """The chart as drawn, written through a temporary file renamed into place."""
         write_png(self, target)
@@ -105,6 +115,7 @@ class GroupedBars(Chart):
         self.plotItem.setXRange(-0.6, max(0, len(self.categories) - 0.4), padding=0)
         top = max([v or 0 for _, vs in self.series for v in vs] + [1])
         self.plotItem.setYRange(0, top * 1.2, padding=0)
+        self._count_axis(top)
         self._legend_beside(legend)
 
 
@@ -127,5 +138,6 @@ class Lines(Chart):
         top = max([v or 0 for _, vs in self.series for v in vs] + [1])
         # a little room below 0: a period's markers at 0 sat on the plot's bottom edge, their lower half cut off
         self.plotItem.setYRange(-top * ZERO_ROOM, top * 1.2, padding=0)
+        self._count_axis(top)
         self._legend_beside(legend)
         self.plotItem.setXRange(-0.5, max(0.5, len(self.categories) - 0.5), padding=0)

@@ -181,3 +181,14 @@ def test_the_codeline_scale_ends_at_100(qtbot, window):
     finally:
         painter.end()
     assert "0" in drawn and "100" in drawn, drawn
+
+
+@pytest.mark.parametrize("tab, name", [("table", "table_chart"), ("timeline", "timeline_chart")])
+def test_counts_are_ticked_in_whole_numbers(qtbot, window, tab, name):
+    """A newcomer's finding: counts of 2 and 4 were read off ticks at 0.5, 1.5, 2.5 … (pyqtgraph's own spacing)."""
+    chart = getattr(_shown(qtbot, window, tab), name)
+    chart.grab()
+    axis = chart.plotItem.getAxis("left")
+    low, high = chart.plotItem.vb.viewRange()[1]
+    ticks = [v for _spacing, values in axis.tickValues(low, high, axis.height()) for v in values]
+    assert ticks and all(float(v).is_integer() for v in ticks), ticks
