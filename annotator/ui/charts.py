@@ -140,4 +140,7 @@ class Lines(Chart):
         self.plotItem.setYRange(-top * ZERO_ROOM, top * 1.2, padding=0)
         self._count_axis(top)
         self._legend_beside(legend)
-        self.plotItem.setXRange(-0.5, max(0.5, len(self.categories) - 0.5), padding=0)
+        # half a period of room at each end, and at least 2 % of the width: over 100 quarters half a period was
+        # 3 px, and the last period's marker was cut in half at the edge (a newcomer's finding)
+        room = max(0.5, 0.02 * len(self.categories))
+        self.plotItem.setXRange(-room, max(0.5, len(self.categories) - 1 + room), padding=0)

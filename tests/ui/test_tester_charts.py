@@ -192,3 +192,24 @@ def test_counts_are_ticked_in_whole_numbers(qtbot, window, tab, name):
     low, high = chart.plotItem.vb.viewRange()[1]
     ticks = [v for _spacing, values in axis.tickValues(low, high, axis.height()) for v in values]
     assert ticks and all(float(v).is_integer() for v in ticks), ticks
+
+
+def test_a_long_timeline_keeps_its_last_period_whole_and_marks_no_band(qtbot, tmp_path):
+    """A statement of 1998 among those of 2023 makes 104 quarters: the markers of every label at 0 merged into a band
+    along the axis, and the last quarter's marker was cut in half at the right edge (a newcomer's finding, Xvfb)."""
+    from PySide6.QtCore import QPointF
+
+    from annotator.ui.corpus.plots import MARKER_SIZES
+    from tests.ui.conftest import window_over
+
+    threat = [IncomingSpan(TEXT.index("threaten"), TEXT.index("threaten") + 8, "threat", "kim")]
+    docs = [IncomingDocument(TEXT, "old", "t", threat, date="1998-02-01", issuer="MOFA"),
+            IncomingDocument(TEXT + " #2", "new", "t", threat, date="2023-12-21", issuer="MOFA")]
+    with window_over(qtbot, tmp_path, docs) as (window, _project):
+        chart = _shown(qtbot, window, "timeline").timeline_chart
+        n = len(chart.categories)
+        assert chart.categories[0] == "1998-Q1" and chart.categories[-1] == "2023-Q4" and n == 104
+        assert all(item.opts["symbol"] is None for item in chart.plotItem.listDataItems())
+        vb = chart.plotItem.vb
+        last = vb.mapViewToScene(QPointF(n - 1, 1)).x()
+        assert vb.sceneBoundingRect().right() - last >= max(MARKER_SIZES) / 2

@@ -84,6 +84,11 @@ class TableChart(_LegendBeside, charts.GroupedBars):
         legend_outside(self)
 
 
+#: the most periods whose points the timeline marks: over more (100 quarters since 1998), the markers of every
+#: label at 0 merged into a thick band along the axis (a newcomer's finding), and the lines say it alone
+MARKED_PERIODS = 40
+
+
 class TimelineChart(_LegendBeside, charts.Lines):
     """The Timeline tab's lines: plain axes, the legend beside them, and each label its own hollow marker (shape and
     size) and line style, so a label counting the same as another shows through it."""
@@ -103,4 +108,6 @@ class TimelineChart(_LegendBeside, charts.Lines):
             item.setSymbolSize(MARKER_SIZES[k % len(MARKER_SIZES)])
             item.setSymbolPen(pg.mkPen(colour, width=2))
             item.setSymbolBrush(pg.mkBrush(None))  # hollow: a marker over another leaves it seen
+            if len(self.categories) > MARKED_PERIODS:  # lines alone: a marker per period made a band along 0
+                item.setSymbol(None)
         legend_outside(self)
