@@ -213,3 +213,16 @@ def test_a_long_timeline_keeps_its_last_period_whole_and_marks_no_band(qtbot, tm
         vb = chart.plotItem.vb
         last = vb.mapViewToScene(QPointF(n - 1, 1)).x()
         assert vb.sceneBoundingRect().right() - last >= max(MARKER_SIZES) / 2
+
+
+def test_cooccurrence_says_what_it_counts_and_what_a_cell_gives(qtbot, window):
+    """A newcomer's finding: the tab's lower half, the statements of a cell, was an empty white box with no word."""
+    corpus = _shown(qtbot, window, "cooccurrence")
+    assert corpus.status.text() == "No two spans overlap"  # these spans never overlap
+    corpus.co_mode.setCurrentIndex(corpus.co_mode.findData("sentence"))
+    qtbot.waitUntil(lambda: "same sentence" in corpus.status.text(), timeout=10_000)
+    assert corpus.status.text().endswith("pair(s) of spans that start in the same sentence; Enter on a count lists "
+                                         "the statements"), corpus.status.text()
+    corpus.tabs.setCurrentIndex(0)
+    corpus.tabs.setCurrentIndex(1)  # said again as the tab is shown again
+    assert "same sentence" in corpus.status.text()

@@ -46,7 +46,7 @@ from annotator.ui.dialogs import error
 from annotator.ui.text import plain
 
 LABELS_ROWS = ""  # the Rows chooser's "Labels" entry
-TABLE_TAB, CODELINE_TAB = 0, 3  # the tabs whose messages wait on the status line until they are shown
+TABLE_TAB, CO_TAB, CODELINE_TAB = 0, 1, 3  # the tabs whose messages wait on the status line until they are shown
 
 
 #: the table's columns are fitted to their contents up to this many; the chart shows at most this many groups
@@ -365,6 +365,10 @@ class CorpusWindow(SpansTab, QDialog):
         names = [c.names[k] for k in c.labels]
         self.co_model.set_matrix("Label", names, names, c.cells)
         self.co_view.resizeColumnsToContents()
+        # what the table holds and what a cell gives: below it, an empty list said nothing (a newcomer's finding)
+        together = "overlap" if c.mode == "overlap" else "start in the same sentence"
+        self._status(f"{c.total():,} pair(s) of spans that {together}; Enter on a count lists the statements"
+                     if c.total() else f"No two spans {together}", CO_TAB)
 
     def _show_timeline(self, tl: corpus.Timeline) -> None:
         series = [(tl.names[k], row) for k, row in zip(tl.labels, tl.counts, strict=True)]
