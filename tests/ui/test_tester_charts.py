@@ -226,3 +226,15 @@ def test_cooccurrence_says_what_it_counts_and_what_a_cell_gives(qtbot, window):
     corpus.tabs.setCurrentIndex(0)
     corpus.tabs.setCurrentIndex(1)  # said again as the tab is shown again
     assert "same sentence" in corpus.status.text()
+
+
+def test_the_codeline_cursor_is_no_labels_colour(qtbot, window):
+    """A newcomer's finding: the frame round the current span was the palette's highlight blue, Commitment's own."""
+    chart = _shown(qtbot, window, "codeline").codeline_chart
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Right)  # onto the first span
+    frame = chart._cursor.opts["pen"].color()
+    for label in window.session.labels:
+        c = QColor(label.color)
+        distance = ((c.red() - frame.red()) ** 2 + (c.green() - frame.green()) ** 2 + (c.blue() - frame.blue()) ** 2)
+        assert distance ** 0.5 > 120, (label.name, label.color, frame.name())

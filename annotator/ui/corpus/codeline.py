@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QWidget
 
 from annotator.core.neutral import csv_row
 from annotator.formats.common import output_file
 from annotator.store.corpus import CodelineRow
 from annotator.ui import charts
+from annotator.ui.bars import text_colour
 from annotator.ui.corpus import plots
 
 
@@ -107,9 +108,10 @@ class CodelineChart(charts.Chart):
             y, height = row - 0.4 + band * (k + 0.5), band * 1.5
         if self._cursor is not None:
             self.plotItem.removeItem(self._cursor)
-        highlight = QApplication.palette().color(QPalette.ColorRole.Highlight)
+        # in the text's colour, as the statement outlines its selected span: the palette's highlight blue was
+        # Commitment's own (a newcomer's finding), and a label's colour could be any
         self._cursor = pg.BarGraphItem(x0=[x0], y=[y], width=[width], height=[height], brush=None,
-                                       pen=pg.mkPen(highlight, width=3))
+                                       pen=pg.mkPen(text_colour(), width=3))
         self._cursor.setZValue(10)
         self.plotItem.addItem(self._cursor)
         self.currentChanged.emit(self.describe())
