@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from annotator.core import codebook
 from annotator.core.model import Label
 from annotator.core.suggest.cues import Cue, cue_problems
+from annotator.ui.dialogs import roomy
 from annotator.ui.palette import PROBLEM_COLOR
 from annotator.ui.panels import swatch
 from annotator.ui.suggest.cues_text import HELP, cues_to_text, parse
@@ -131,7 +132,7 @@ class CodebookDialog(QDialog):
         keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
-        box.exec()
+        roomy(box).exec()
         return box.clickedButton() is discard
 
     # ------------------------------------------------------------------ rows

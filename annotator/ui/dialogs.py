@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
+    QSpacerItem,
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
@@ -125,6 +128,8 @@ class ExportDialog(QDialog):
 #: lines of an import report's details put in its box per turn of the event loop, the first with the box: a text box
 #: takes about 3 µs a line, and importing a folder again listed its 10 000 statements (30 ms in one turn; issue #14)
 DETAIL_LINES_PER_TURN = 1000
+#: the widest line a message box is widened for, in average characters (:func:`roomy`)
+ROOMY_CHARS = 80
 
 
 def show_import_report(parent: QMainWindow, report: ImportReport) -> None:
@@ -163,10 +168,26 @@ def _add_details(box: QMessageBox, details: list[str], turn: int) -> None:
         QTimer.singleShot(0, box, lambda: _add_details(box, details, turn + 1))
 
 
+def roomy(box: QMessageBox, chars: int = ROOMY_CHARS) -> QMessageBox:
+    """``box`` wide enough for its explanation's lines (at most ``chars`` average characters, and 3/4 of the screen):
+    Qt sized it to a short question and wrapped a one-line explanation into three short lines (the codebook's
+    "Discard changes?", a newcomer's finding)."""
+    grid = box.layout()
+    if isinstance(grid, QGridLayout):
+        metrics = box.fontMetrics()
+        lines = box.informativeText().splitlines() or [""]
+        width = min(max(metrics.horizontalAdvance(line) for line in lines), chars * metrics.averageCharWidth())
+        screen = box.screen().availableGeometry().width() if box.screen() is not None else 1024
+        width = min(width + box.iconPixmap().width() + 3 * metrics.height(), screen * 3 // 4)  # and the icon
+        grid.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding),
+                     grid.rowCount(), 0, 1, grid.columnCount())
+    return box
+
+
 def error(parent: QWidget, title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, title, message, QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.exec()
+    roomy(box).exec()
 
 
 _PAGE_KEYS = (Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)

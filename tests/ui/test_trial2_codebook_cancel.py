@@ -111,3 +111,29 @@ def test_without_edits_cancel_and_escape_close_at_once(window, project, qtbot):
         qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is window.view)
         qtbot.keyClick(window.view, Qt.Key.Key_K, CTRL)
     assert closed == [True, True] and asked == []
+
+
+def test_the_discard_question_explains_itself_on_one_line(window, qtbot):
+    """A newcomer's finding: the box was so narrow that its one-line explanation wrapped into three short lines."""
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QLabel
+
+    seen: dict[str, object] = {}
+
+    def look(box):
+        label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        seen["fits"] = QFontMetrics(label.font()).horizontalAdvance(label.text()) <= label.width()
+        seen["sizes"] = (QFontMetrics(label.font()).horizontalAdvance(label.text()), label.width(), box.width())
+        seen["text"] = label.text()
+        next(b for b in box.buttons() if b.text() == "Discard").click()
+
+    boxes = on_dialog(QMessageBox, look)  # noqa: F841 - alive while it runs
+
+    def drive(dialog):
+        qtbot.waitUntil(dialog.isActiveWindow)
+        _rename_first(qtbot, dialog, "Menace")
+        _cancel(qtbot, dialog)
+
+    timer = on_dialog(CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
+    qtbot.keyClick(window.view, Qt.Key.Key_K, CTRL)
+    assert seen.get("fits") is True, seen
