@@ -219,8 +219,10 @@ def _replace(window, prepared: restoring.Prepared, chosen: BackupInfo) -> bool: 
     if failure is not None:
         return _not_restored(window, failure)
     assert done is not None
-    kept = f" The project as it was is kept as the backup {done.previous.name}." if done.previous else ""
-    closed = " The review was closed: open the colleague files again to go on." if reviewing else ""
+    # short enough for the status bar beside its counts (the backup's file name and the advice ran past it and were
+    # cut, a newcomer's finding): the backup is the newest in Restore from Backup's list, "before restore"
+    kept = " The project as it was is kept as a backup." if done.previous else ""
+    closed = " The review was closed." if reviewing else ""
     window.statusBar().showMessage(f"Restored {name} from the backup of {chosen.local_time()}.{kept}{closed}", 20000)
     window.focus_statement()
     return True

@@ -499,7 +499,18 @@ def test_gui_restore_says_it_closed_the_review(qtbot, tmp_path, monkeypatch, no_
     monkeypatch.setattr(restore, "confirm", lambda *_a: True)
     assert restore.restore_from_backup(window, backups.list_backups(project)[0])
     assert not window.review.files
-    assert "The review was closed" in window.statusBar().currentMessage()
+    message = window.statusBar().currentMessage()
+    assert "The review was closed" in message and "kept as a backup" in message
+    # whole on the status bar at the window's first width, beside its counts (the backup's file name and advice
+    # ran past them and were cut, a newcomer's finding)
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QWidget
+
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    bar = window.statusBar()
+    beside = sum(w.width() for w in bar.findChildren(QWidget) if w.isVisible() and w.parent() is bar)
+    assert QFontMetrics(bar.font()).horizontalAdvance(message) < bar.width() - beside, (message, bar.width(), beside)
     window.close()
 
 
