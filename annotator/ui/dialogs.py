@@ -72,7 +72,7 @@ class ExportDialog(QDialog):
         self.offsets.addItem("Code points (Python str indices)", "codepoints")
         self.offsets.addItem("UTF-16 code units (JavaScript indices)", "utf16")
         # in the folder the user last chose (never beside the default project, in the user data folder)
-        self.target = QLineEdit(str(Path(filedialogs.start_folder()) / f"{project_path.stem}.jsonl"))
+        self.target = QLineEdit(str(Path(filedialogs.start_folder(saving=True)) / f"{project_path.stem}.jsonl"))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()

@@ -23,6 +23,7 @@ from annotator import formats, paths
 from annotator.ui.sizing import within_screen
 
 _LAST_DIR_KEY = "dialogs/last_folder"
+_SAVE_DIR_KEY = "dialogs/last_save_folder"
 _SIZE_KEY = "dialogs/size"
 #: a first dialog's size (within 90 % of the screen): Qt's own is about 630 x 410 px, where the names of
 #: statements and colleagues' files ("2024-03-12 Joint Statement of ... .html") were cut in the middle
@@ -75,10 +76,12 @@ def _inside(folder: Path, parent: Path) -> bool:
     return True
 
 
-def start_folder() -> str:
-    """The folder the user last chose in a dialog, else their documents folder; never the user data folder."""
+def start_folder(saving: bool = False) -> str:
+    """The folder the user last chose a file to read in (``saving``: to write in), else their documents folder;
+    never the user data folder. Kept apart: after a colleague's file was opened, every export proposed its folder
+    (a newcomer's finding)."""
     data = paths.data_dir()
-    last = str(_settings().value(_LAST_DIR_KEY, "") or "")
+    last = str(_settings().value(_SAVE_DIR_KEY if saving else _LAST_DIR_KEY, "") or "")
     for candidate in (last, QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation),
                       str(Path.home())):
         if candidate and os.path.isdir(candidate) and not _inside(Path(candidate), data):
@@ -86,18 +89,21 @@ def start_folder() -> str:
     return str(Path.home())
 
 
-def remember(chosen: str | Path) -> None:
+def remember(chosen: str | Path, saving: bool = False) -> None:
     folder = Path(chosen) if os.path.isdir(chosen) else Path(chosen).parent
     if not _inside(folder, paths.data_dir()):
         store = _settings()
-        store.setValue(_LAST_DIR_KEY, str(folder))
+        store.setValue(_SAVE_DIR_KEY if saving else _LAST_DIR_KEY, str(folder))
         store.sync()
 
 
 def make_dialog(parent: QWidget | None, caption: str, mode: QFileDialog.FileMode, name_filter: str = "",
-                suggested: str = "") -> QFileDialog:
-    """A Qt file dialog that does not sniff files, in :func:`start_folder` (or ``suggested``'s folder)."""
+                suggested: str = "", saving: bool = False) -> QFileDialog:
+    """A Qt file dialog that does not sniff files, in :func:`start_folder` (or ``suggested``'s folder); ``saving``:
+    one that asks where to write."""
     dialog = QFileDialog(parent, caption)
+    if saving:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setIconProvider(_icons())
     dialog.setFileMode(mode)
@@ -105,7 +111,7 @@ def make_dialog(parent: QWidget | None, caption: str, mode: QFileDialog.FileMode
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     if name_filter:
         dialog.setNameFilter(name_filter)
-    folder = start_folder()
+    folder = start_folder(saving)
     if suggested:
         suggested_path = Path(suggested)
         if suggested_path.parent != Path(".") and suggested_path.parent.is_dir() and not _inside(
@@ -151,7 +157,7 @@ def _run(dialog: QFileDialog) -> list[str]:
         return []
     chosen = dialog.selectedFiles()
     if chosen:
-        remember(chosen[0])
+        remember(chosen[0], saving=dialog.acceptMode() == QFileDialog.AcceptMode.AcceptSave)
     return chosen
 
 
@@ -176,7 +182,5 @@ def existing_folder(parent: QWidget | None, caption: str, suggested: str = "") -
 
 def save_file(parent: QWidget | None, caption: str, suggested: str = "", name_filter: str = "") -> str:
     """A file name to write; ``suggested`` may be a bare name (put in :func:`start_folder`) or a full path."""
-    dialog = make_dialog(parent, caption, QFileDialog.FileMode.AnyFile, name_filter, suggested)
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    chosen = _run(dialog)
+    chosen = _run(make_dialog(parent, caption, QFileDialog.FileMode.AnyFile, name_filter, suggested, saving=True))
     return chosen[0] if chosen else ""

@@ -152,6 +152,7 @@ class Files:
                     error(self.window, "Export failed", f"{exc}\n\nChoose another place, or cancel.")
                 continue
             self.window.statusBar().showMessage(f"Exported {n} record(s) to {target}", 8000)
+            filedialogs.remember(target, saving=True)  # the next export starts there, typed or browsed
             if options.notes:  # what the format could not hold as is, or warns of: said, not hidden
                 self.export_notes = QMessageBox(
                     QMessageBox.Icon.Information, "Export",
