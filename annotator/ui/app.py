@@ -49,6 +49,10 @@ def open_startup_project(path: Path | None, analyst: str) -> Project:
     Opened for editing, or read-only when another window already edits it (``project.readonly_reason`` says so).
     """
     if path is not None:
+        if not path.exists() and not path.is_symlink() and not path.parent.is_dir():
+            # a mistyped folder made no folders and an empty project without a word (a newcomer's finding)
+            raise AnnotatorError(f"{path} was not created: there is no folder {path.parent}. Check the path, or "
+                                 "create the folder first.")
         return open_for_editing(path, analyst, create=True)
     default = paths.default_project()
     return open_for_editing(default, analyst, create=True,

@@ -102,3 +102,17 @@ def test_killed_process_keeps_every_change_the_window_showed(tmp_path):
         stored = {(s.start, s.end) for d in p.documents() for s in p.spans(d.id)}
     assert set(acknowledged) <= stored
     assert doc
+
+
+def test_a_project_in_a_folder_that_does_not_exist_is_not_made(qtbot, tmp_path):
+    """A newcomer's finding: ``annotator /tmp/nodir/sub/x.sqlite`` made both folders and an empty project without a
+    word. Now it says so, and makes nothing."""
+    import pytest
+
+    from annotator.errors import AnnotatorError
+    from annotator.ui.app import create_window
+
+    target = tmp_path / "nodir" / "sub" / "x.sqlite"
+    with pytest.raises(AnnotatorError, match="there is no folder .*nodir.*sub"):
+        create_window(target, ask_name=False)
+    assert not (tmp_path / "nodir").exists()
