@@ -129,6 +129,7 @@ def test_where_a_statement_came_from_is_never_cut_in_a_short_window(qtbot, tmp_p
     with first_window(qtbot, tmp_path) as window:
         origin = window.properties.panel.origin
         qtbot.waitUntil(lambda: origin.text().startswith("Imported "))
+        assert "(the file's SHA-256 " in origin.text()  # not the text's, which exports carry
         qtbot.wait(50)
         assert origin.visibleRegion().boundingRect() == origin.rect()  # at the first size, shown without scrolling
         window.resize(1024, 520)

@@ -191,8 +191,11 @@ class PropertiesPanel(QWidget):
             self.origin.setText("")
         else:
             prov, when = provenance
+            # the file's hash, named so: exports and the review match statements by their text's (a newcomer's
+            # finding: "SHA-256 93f40c…" here, 4771a7… in the export)
             self.origin.setText(to_qt(f"Imported {when[:16].replace('T', ' ')} UTC from {prov.file_name} by "
-                                      f"{prov.extractor} {prov.extractor_version} (SHA-256 {prov.file_sha256[:12]}…)"))
+                                      f"{prov.extractor} {prov.extractor_version} (the file's SHA-256 "
+                                      f"{prov.file_sha256[:12]}…)"))
 
     def _show(self, name: str, value: Any) -> None:
         self.shown[name] = value
