@@ -10,6 +10,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from annotator import __version__
 from annotator import commands as _commands_package
@@ -19,6 +20,18 @@ from annotator.errors import AnnotatorError, about
 _PLUGGED = _commands_package.load()
 COMMANDS = ("import", "export", "agree", "stats", "check", "restore", "vars", *(m.NAME for m in _PLUGGED))
 STATUS_CHOICES = ("todo", "in_progress", "done", "skipped")
+
+
+class _Parser(argparse.ArgumentParser):
+    """A command's parser: a missing project says where the app's own one is (``annotator stats`` alone gave only
+    "the following arguments are required: project", a newcomer's finding)."""
+
+    def error(self, message: str) -> NoReturn:
+        if "project" in message.split(":", 1)[-1]:
+            from annotator import paths  # only now: the commands' start does not load it
+
+            message += f" (the app's default project is {paths.default_project()})"
+        super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("import", help="import statements (.txt, .md, .jsonl, ...) and their spans into a project")
     p.add_argument("project", type=Path, help="the project file (created if missing)")

@@ -35,6 +35,16 @@ def test_usage_errors_exit_2(project):
     assert run_cli("import", project).returncode == 2
 
 
+def test_a_command_without_its_project_says_where_the_apps_own_is(tmp_path):
+    """A newcomer's finding: ``annotator stats`` alone said only that a project is required."""
+    result = run_cli("stats", env={"ANNOTATOR_DATA_DIR": str(tmp_path / "data")})
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "required: project" in err, err
+    assert f"the app's default project is {tmp_path / 'data'}" in err, err
+    assert not (tmp_path / "data").exists()  # said, not made
+    assert "default project" not in run_cli("export", tmp_path / "p.sqlite", "--format", "nope").stderr.decode()
+
+
 def test_import_is_idempotent(project):
     before = content(project)
     result = run_cli("import", project, "sample_docs")
