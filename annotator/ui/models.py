@@ -367,15 +367,15 @@ class SpansModel(Table):
             if col == 1:
                 return plain_tooltip(columns.clip(self.text, columns.TIP_CHARS, span.start, span.end))
             if col == 0:
-                return plain_tooltip(self._label_text(label, span).replace(" · ", ", by ", 1))
+                return plain_tooltip(self._label_text(label, span, ", by "))
             return plain_tooltip(span.note) if span.note else None
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         return None
 
-    def _label_text(self, label: Label | None, span: Span) -> str:
+    def _label_text(self, label: Label | None, span: Span, by: str = " · ") -> str:
         name = label.name if label else span.label
-        return name if span.annotator in ("", self.me) else f"{name} · {span.annotator}"
+        return name if span.annotator in ("", self.me) else f"{name}{by}{span.annotator}"
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != 2 or not index.isValid():

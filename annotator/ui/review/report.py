@@ -161,8 +161,8 @@ def _table(rows: list[dict], first: str, settings: QSettings | None = None,
     columns.elide_middle(table)
     # widths from the header and the widest figure ("0.000", a count of the overall row), never every row
     widest = max([len(str(r.get(k, ""))) for r in rows[:200] for _, k, f in spec if not f] + [5])
-    for c, (title, _, _) in enumerate(spec, start=1):
-        header.resizeSection(c, max(metrics.horizontalAdvance(title), metrics.horizontalAdvance("8" * widest)) + 12)
+    for c in range(1, len(spec) + 1):
+        header.resizeSection(c, columns.fits(header, c, "8" * widest))
     if settings is not None:
         columns.remember(header, settings, "report_" + (key or first.lower()))
     return table
