@@ -24,7 +24,8 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("report", help="labels per issuer, period, statement or variable; co-occurrence")
     p.add_argument("project", type=Path)
     p.add_argument("--by", default="issuer", metavar="GROUPING",
-                   help="issuer, date:month, date:quarter, date:year, document, or a variable's name (default issuer)")
+                   help="issuer, date:month, date:quarter, date:year, url:site (the site the statement was "
+                        "published on), document, or a variable's name (default issuer)")
     p.add_argument("--rows", metavar="GROUPING",
                    help="with --label: a crosstab of that label, rows by this grouping (same choices as --by), "
                         "columns by --by; e.g. --rows issuer --label commitment --by date:quarter")
@@ -93,7 +94,9 @@ def _rows(result: dict[str, Any]) -> list[list[Any]]:
     head = [result.get("rows", "label"), *result["group_names"], "total"]
     rows = [[name, *row, total] for name, row, total in
             zip(names, result["cells"], result["row_totals"], strict=True)]
-    rows.append(["total", *result["column_totals"], sum(result["row_totals"])])
+    # the corner totals the row above it: spans, or statements (each in one group, so a statement with two labels
+    # is counted once, as in the column totals; the total column counts it once per label)
+    rows.append(["total", *result["column_totals"], sum(result["column_totals"])])
     return [head, *rows]
 
 

@@ -3,7 +3,10 @@
 A *grouping* puts every statement in one group:
 
 - ``document``: the statement itself (its id; the title names the column);
-- ``date``, ``issuer``, ``url``, ``note``: the value of that column of ``documents``;
+- ``date``, ``issuer``, ``url``, ``note``: the value of that column of ``documents`` (the command line's; the
+  window offers neither the whole URL nor the memo: each is one group per statement);
+- ``url:site``: the site of the URL (its host, lower case, without ``www.``: ``https://www.State.gov/x`` is
+  ``state.gov``), where statements were published;
 - a project variable's name: its value (``document_values``);
 - ``date:year``, ``date:quarter``, ``date:month`` (also ``VAR:year`` … for a date-typed variable): the period.
 
@@ -33,7 +36,7 @@ from annotator.store.docvars import definitions_of
 
 PERIODS = ("year", "quarter", "month")
 #: the groupings every project has (a project variable's name is one too)
-BUILTIN = ("document", "issuer", "date", "url", "note", *(f"date:{p}" for p in PERIODS))
+BUILTIN = ("document", "issuer", "date", "url", "note", "url:site", *(f"date:{p}" for p in PERIODS))
 
 _YEAR = "{c} GLOB '[0-9][0-9][0-9][0-9]*'"
 _MONTH = "{c} GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]*'"
@@ -50,6 +53,14 @@ def _period_sql(column: str, period: str) -> str:
     quarter = f"(CAST(substr({column}, 6, 2) AS INTEGER) + 2) / 3"
     return (f"CASE WHEN {month} THEN substr({column}, 1, 4) || '-Q' || ({quarter}) "
             f"WHEN {year} THEN substr({column}, 1, 4) || '-Q?' END")
+
+
+def _site_sql(column: str) -> str:
+    """SQL for the site of the URL in ``column``: its host in lower case, without a leading ``www.`` (NULL when it
+    has none)."""
+    rest = f"(CASE WHEN instr({column}, '://') > 0 THEN substr({column}, instr({column}, '://') + 3) ELSE {column} END)"
+    host = f"lower(CASE WHEN instr({rest}, '/') > 0 THEN substr({rest}, 1, instr({rest}, '/') - 1) ELSE {rest} END)"
+    return f"NULLIF(CASE WHEN {host} GLOB 'www.*' THEN substr({host}, 5) ELSE {host} END, '')"
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,8 @@ class Grouping:
 def groupings(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """Every grouping this project offers, as (``by``, title), in the order a chooser lists them."""
     out = [("document", "Statement"), ("issuer", "Issuer"), ("date:year", "Date by year"),
-           ("date:quarter", "Date by quarter"), ("date:month", "Date by month"), ("date", "Date"), ("url", "URL"),
-           ("note", "Memo")]
+           ("date:quarter", "Date by quarter"), ("date:month", "Date by month"), ("date", "Date"),
+           ("url:site", "Site (from the URL)")]  # a whole URL or memo would be a group per statement
     for var in definitions_of(conn):
         out.append((var.name, var.name))
         if var.type == "date":
@@ -101,6 +112,8 @@ def grouping(conn: sqlite3.Connection, by: str, alias: str = "v") -> Grouping:
     variables = {v.name: v for v in definitions_of(conn)}
     if by == "document":
         return Grouping(by, "Statement", "", "d.id", titles=True)
+    if by == "url:site":
+        return Grouping(by, "Site", "(no URL)", "NULLIF(d.url, '')", _site_sql("raw"))
     if period and period not in PERIODS:
         raise AnnotatorError(f"unknown period {period!r} in --by {by!r}; expected year, quarter or month")
     if name in cv.FIXED:

@@ -59,9 +59,14 @@ def test_csv_by_issuer_is_neutralised(project):
     assert rows[1] == ["Threat", "0", "2", "2"]
     assert rows[2] == ["Commitment", "2", "1", "3"]
     assert rows[-1] == ["total", "2", "3", "5"]
+    # counting statements, the total row counts each once (two's commitment and threat), its corner too; the total
+    # column counts statements per label
+    docs = list(csv.reader(io.StringIO(run_cli("report", project, "--documents", "--csv").stdout.decode("utf-8"))))
+    assert docs[1:3] == [["Threat", "0", "2", "2"], ["Commitment", "1", "1", "2"]]
+    assert docs[-1] == ["total", "1", "2", "3"]
 
 
-@pytest.mark.parametrize("by", ["document", "date:year", "date:month", "region", "url"])
+@pytest.mark.parametrize("by", ["document", "date:year", "date:month", "region", "url", "url:site"])
 def test_every_grouping_adds_up(project, by):
     data = json.loads(run_cli("report", project, "--by", by, "--json").stdout)
     assert sum(data["row_totals"]) == 5

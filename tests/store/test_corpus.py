@@ -72,6 +72,26 @@ def test_every_grouping_puts_each_statement_in_one_group(project):
     assert docs.group_names == [f"statement {i}" for i in range(5)]
 
 
+def test_the_site_grouping_is_the_urls_host_without_www(project):
+    """Where statements were published, not one group per URL (the window no longer offers the whole URL or the
+    memo: a newcomer's finding); odd URLs fall in a group of their own or in "(no URL)", never lost."""
+    urls = ["https://www.State.gov/a?b=1", "http://state.gov", "https://mofa.go.jp/x/y", "mofa.go.jp/z", "mailto:",
+            "https:///nohost", ""]
+    docs = [_doc(20 + i, "2023-01-01", "Japan", [(0, 5, "threat")]) for i in range(len(urls))]
+    for doc, url in zip(docs, urls, strict=True):
+        doc.url = url
+    project.import_documents(docs)
+    t = corpus.label_table(project.conn, "url:site")
+    assert dict(zip(t.group_names, t.group_statements, strict=True)) == {
+        "mailto:": 1, "mofa.go.jp": 2, "state.gov": 2, "(no URL)": 5 + 2}
+    assert ("url:site", "Site (from the URL)") in corpus.groupings(project.conn)
+    assert not {"url", "note"} & {by for by, _ in corpus.groupings(project.conn)}
+    threat = t.labels.index("threat")
+    for j, key in enumerate(t.groups):
+        cell = retrieval.SpanQuery(labels=("threat",), groups=(("url:site", key),))
+        assert retrieval.count(project.conn, cell) == t.spans[threat][j], key
+
+
 def test_partial_and_missing_dates_have_their_own_groups(project):
     project.conn.execute("UPDATE documents SET date = '2022' WHERE id = 5")  # a file made elsewhere
     assert corpus.label_table(project.conn, "date:month").groups == ["2022-??", "2023-01", "2023-02", "2023-05", None]

@@ -102,6 +102,7 @@ def test_commitments_per_issuer_per_quarter_as_table_and_chart_exported(qtbot, w
         ["Commitment by Issuer", "2023-Q1", "2023-Q2", "2023-Q3", "(no date)", "Total"],
         ["Japan", "3", "0", "0", "0", "3"],
         ["Korea", "0", "1", "0", "1", "2"],
+        ["Total", "3", "1", "0", "1", "5"],
     ]
     image = QImage(str(tmp_path / "chart.png"))
     assert not image.isNull() and image.width() > 200 and image.height() > 150
@@ -137,6 +138,43 @@ def test_a_cell_lists_its_spans_and_enter_opens_one_selected(qtbot, window):
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert window.session.document.title == "statement 1"
     assert window.view.selected_span_id == rows[2][0]
+
+
+def test_the_total_row_counts_each_statement_once_and_lists_its_columns_spans(qtbot, window, tmp_path, monkeypatch):
+    """The table's last row totals its columns (a newcomer's finding: the CSV had a Total column and no total row,
+    while ``annotator report`` printed one). Counting statements, statement 0 holds a commitment and a threat: the
+    Total row counts it once, the Total column once per label. Enter on a total lists every span it covers."""
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
+    corpus = window.corpus_views.corpus_window
+    _pick(qtbot, corpus.columns_by, "Date by quarter")
+    _wait_idle(qtbot, corpus)
+    model = corpus.table_model
+    last = model.rowCount() - 1
+    assert model.headerData(last, Qt.Orientation.Vertical) == "Total"
+    assert [model.text(last, c) for c in range(model.columnCount())] == ["4", "2", "1", "1", "8"]
+    assert model.data(model.index(last, 0), Qt.ItemDataRole.FontRole).bold()
+
+    _pick(qtbot, corpus.count_by, "Statements with at least one")
+    _pick(qtbot, corpus.percent_by, "Column percentages")
+    assert [model.text(last, c) for c in range(model.columnCount())] == ["2", "1", "1", "1", "5"]
+    assert model.text(0, 0) == "50.0%"  # one of Q1's two statements has a threat
+    assert model.text(0, model.columnCount() - 1) == "3"  # threats: statements 0, 2, 3
+    targets = iter([tmp_path / "table.csv"])
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(next(targets)))
+    corpus.findChild(type(corpus.find_button), "table_csv").click()
+    with open(tmp_path / "table.csv", newline="", encoding="utf-8") as fh:
+        assert list(csv.reader(fh))[-1] == ["Total", "2", "1", "1", "1", "5"]
+
+    table = corpus.table_view
+    table.setFocus()
+    table.setCurrentIndex(model.index(last, 0))  # Total of 2023-Q1: statements 0 and 1, every label
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    _wait_idle(qtbot, corpus)
+    rows = corpus.spans_model.rows
+    assert sorted((r[2], r[8]) for r in rows) == [
+        ("statement 0", "commit"), ("statement 0", "defend"), ("statement 0", "threaten"),
+        ("statement 1", "commit"),
+    ]
 
 
 def test_retrieve_spans_by_text_and_export_them(qtbot, window, tmp_path, monkeypatch):

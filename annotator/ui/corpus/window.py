@@ -126,6 +126,7 @@ class CorpusWindow(SpansTab, QDialog):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table_view)
         split.addWidget(self.table_chart)
+        split.setSizes([1000, 1000])  # half each: the table's labels and its Total row show without a scroll
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(split, 1)
@@ -346,7 +347,8 @@ class CorpusWindow(SpansTab, QDialog):
                   else "Label")
         cells = t.cells(count)
         self.table_model.set_matrix(corner, rows, t.group_names, cells,
-                                    t.percent(count, percent) if percent else None, t.row_totals(count))
+                                    t.percent(count, percent) if percent else None, t.row_totals(count),
+                                    t.column_totals(count))
         if len(t.groups) <= FIT_COLUMNS:  # fitting 100 000 statement columns would measure each one
             self.table_view.resizeColumnsToContents()
         values = t.percent(count, percent) if percent else cells
@@ -357,8 +359,9 @@ class CorpusWindow(SpansTab, QDialog):
         more = f"; the first {shown:,} of {len(t.groups):,}" if shown < len(t.groups) else ""
         self.table_chart.show_data(t.group_names[:shown], list(zip(rows, values, strict=True)), colours,
                                    title=f"{t.grouping.title} ({what}{', %' if percent else ''}{more})")
-        self._status(f"{sum(t.row_totals(count)):,} {what} in {t.total_statements:,} statement(s); "
-                     "Enter on a cell lists its spans", TABLE_TAB)
+        counted = (f"{sum(t.row_totals(count)):,} spans in {t.total_statements:,} statement(s)" if count == "spans"
+                   else f"{t.total_statements:,} statement(s), each counted once per label it has")
+        self._status(f"{counted}; Enter on a cell lists its spans", TABLE_TAB)
 
     def _show_cooccurrence(self, c: co.Cooccurrence) -> None:
         self.co_result = c
@@ -385,11 +388,13 @@ class CorpusWindow(SpansTab, QDialog):
         groups: list[tuple[str, Any]] = []
         if index.column() < len(t.groups):
             groups.append((t.grouping.by, t.groups[index.column()]))
+        total = index.row() >= len(t.labels)  # the Total row: the column's spans of every row
         if t.rows_grouping is not None:
-            groups.append((t.rows_grouping.by, t.labels[index.row()]))
+            if not total:
+                groups.append((t.rows_grouping.by, t.labels[index.row()]))
             labels: tuple[str, ...] = (t.label,)
         else:
-            labels = (t.labels[index.row()],)
+            labels = () if total else (t.labels[index.row()],)
         self.show_spans(retrieval.SpanQuery(labels=labels, groups=tuple(groups)))
 
     def _open(self, doc_id: int, span_id: int | None) -> None:
