@@ -1,9 +1,10 @@
 """``jsonl``: one document per line, spaCy / Prodigy compatible (DESIGN.md §2.4).
 
-Write: ``{"text", "spans": [{"start", "end", "label", "text", "annotator", "note", "id"}], "meta": {"doc_id",
-"title", "source", "sha256", "status", "date", "issuer", "url", "note", "variables"}}``, spans sorted by
-(start, end, label). A span with an ``origin`` (a colleague's span accepted in review, ``name@file``; an accepted
-suggestion, ``suggested:pattern:NAME`` or ``suggested:model:VERSION``) carries it as ``"origin"``.
+Write: ``{"text", "spans": [{"start", "end", "label", "text", "annotator", "note", "id", "origin"}], "meta":
+{"doc_id", "title", "source", "sha256", "status", "date", "issuer", "url", "note", "variables"}}``, spans sorted by
+(start, end, label). ``origin`` is ``""`` for the analyst's own span, ``name@file`` for a colleague's span accepted
+in review, ``suggested:pattern:NAME`` or ``suggested:model:VERSION`` for an accepted suggestion, ``search`` for a
+search's hits: every span has it, as in the gold export, so a table of spans has one column, never a gap.
 
 Read: our own exports, Prodigy ``db-out`` files (``spans``, ``_annotator_id``; ``answer`` reject/ignore skipped and
 counted) and plain ``{"text": ...}`` lines. Text is stored verbatim so the offsets stay valid. A file with any
@@ -13,7 +14,6 @@ invalid line is rejected whole, with every bad line number.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,17 +48,11 @@ def record(doc: Document, spans: list[Span]) -> dict[str, Any]:
 def record_of_rows(doc: Document, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     """A document's ``jsonl`` record from its spans as rows of :data:`ROW_FIELDS`, in the order given."""
     text = doc.text
-    if any(map(_origin, rows)):
-        spans = [
-            {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i,
-             **({"origin": origin} if origin else {})}
-            for a, b, lb, who, note, i, origin, _ in rows
-        ]
-    else:  # most statements: no span came from a suggestion or a rule (a tenth faster without the test per span)
-        spans = [
-            {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i}
-            for a, b, lb, who, note, i, _, _ in rows
-        ]
+    spans = [
+        {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i,
+         "origin": origin or ""}
+        for a, b, lb, who, note, i, origin, _ in rows
+    ]
     return {"text": text, "spans": spans, "meta": meta(doc)}
 
 
@@ -81,7 +75,6 @@ def meta(doc: Document) -> dict[str, Any]:
 #: the span fields a ``jsonl`` line holds, as :func:`write_rows` takes them; doc_id last, unwritten (the
 #: store's rows then come as SQLite gives them, see ``store.exporting.rows``)
 ROW_FIELDS = ("start", "end", "label", "annotator", "note", "id", "origin", "doc_id")
-_origin = itemgetter(ROW_FIELDS.index("origin"))
 
 
 def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes]) -> int:

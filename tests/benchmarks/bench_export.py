@@ -29,7 +29,8 @@ SPANS_PER_DOC = 100
 
 _DOCS_SQL = "SELECT id, title, source, sha256, status, date, issuer, url, note, text FROM documents ORDER BY id"
 _SPANS_SQL = (
-    'SELECT doc_id, start, "end", label, annotator, note, id FROM spans ORDER BY doc_id, start, "end", label, id'
+    'SELECT doc_id, start, "end", label, annotator, note, id, origin FROM spans '
+    'ORDER BY doc_id, start, "end", label, id'
 )
 
 
@@ -54,8 +55,9 @@ def cursor_and_orjson(project_file: Path, out_file: Path) -> int:
                 record = {
                     "text": text,
                     "spans": [
-                        {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i}
-                        for _, a, b, lb, who, note, i in spans
+                        {"start": a, "end": b, "label": lb, "text": text[a:b], "annotator": who, "note": note, "id": i,
+                         "origin": origin or ""}
+                        for _, a, b, lb, who, note, i, origin in spans
                     ],
                     "meta": {"doc_id": doc_id, "title": title, "source": source, "sha256": sha, "status": status,
                              "date": date, "issuer": issuer, "url": url, "note": note,

@@ -199,7 +199,7 @@ def test_fast_export_read_writes_the_same_bytes_as_the_generic_path(tmp_path, st
         if status != "todo":  # statement 1 is done
             lines = [orjson.loads(line) for line in fast_jsonl(p, status).splitlines()]
             origins = [s.get("origin") for s in lines[0]["spans"]]
-            assert origins == [None, None, None, "bob@bob.jsonl"], origins  # by start: 0, 0, 4, then 5
+            assert origins == ["", "", "", "bob@bob.jsonl"], origins  # by start: 0, 0, 4, then 5
         expected = {None: 4, "done": 2, "todo": 1}[status]  # deleting a span put statement 4 in progress
         assert formats.STREAM_WRITERS["jsonl"](p.iter_documents(status), io.BytesIO()) == expected
 
