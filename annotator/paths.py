@@ -48,6 +48,12 @@ def resources_dir() -> Path:
     return _bundled("resources")
 
 
+def guide_file() -> Path:
+    """The README, which Help ▸ User Guide shows (bundled beside the resources its pictures name)."""
+    installed = _PACKAGE / "_data" / "README.md"
+    return installed if installed.is_file() else _PACKAGE.parent / "README.md"
+
+
 def new_file_mode(target: Path) -> int:
     """The permissions a file written to ``target`` through a temporary file should get: the old file's when it
     replaces one, else what a plain ``open()`` would give under the user's umask (``mkstemp`` makes 0600, which

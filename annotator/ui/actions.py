@@ -70,6 +70,7 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("codebook", "Edit &Codebook…", "files.edit_codebook", ("Ctrl+K",), "&Labels"),
     ActionSpec("codebook_export", "Export Codebook…", "files.export_codebook", (), "&Labels"),
     ActionSpec("codebook_import", "Import Codebook…", "files.import_codebook", (), "&Labels"),
+    ActionSpec("guide", "&User Guide", "window.show_guide", (), "&Help"),
     ActionSpec("shortcuts", "&Keyboard Shortcuts", "window.show_shortcuts", ("F1",), "&Help"),
     ActionSpec("about", "&About Annotator", "window.show_about", (), "&Help"),
 )

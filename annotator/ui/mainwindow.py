@@ -23,6 +23,7 @@ from annotator.ui.doclist.order import ListOrder
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
+from annotator.ui.guide import GuideDialog
 from annotator.ui.opening import NEXT_TURN_MS
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, hold_paint_in_turns
 from annotator.ui.reading import columns
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
                                                                   "window": self}, self, self.view)
         self._build_menus()
         self.label_actions: list[QAction] = []
+        self.guide: GuideDialog | None = None
         span_selected = lambda: self.view.selected_span_id is not None  # noqa: E731
         self.guard = ShortcutGuard(self.view, {k: span_selected for k in (
             "Ctrl+Shift+Left", "Ctrl+Shift+Right", "Ctrl+Alt+Shift+Left", "Ctrl+Alt+Shift+Right", "Escape")})
@@ -463,6 +465,13 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         AboutDialog(self).exec()
+
+    def show_guide(self) -> None:
+        """Help ▸ User Guide: beside the window, not over it (one, brought forward when asked again)."""
+        if self.guide is None:
+            self.guide = GuideDialog(self)
+        self.guide.show()
+        self.guide.activateWindow()
 
     # ------------------------------------------------------------------ window state, drops
     def _restore_window_state(self) -> None:

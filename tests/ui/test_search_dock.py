@@ -168,6 +168,19 @@ def test_typing_in_the_box_never_waits_for_the_search(qtbot, win, monkeypatch):
     assert threads and threading.main_thread().name not in threads
 
 
+def test_the_search_is_in_the_edit_menu_beside_find_and_its_dock_in_view(qtbot, win):
+    """Edit ▸ Search All Statements… (Ctrl+Shift+F) below Find in Statement; View lists only the dock's toggle (a
+    newcomer read "Search…" and "Search" there as one thing twice)."""
+    texts = [a.text() for a in win.menus["&Edit"].actions()]
+    assert texts[texts.index("&Find in Statement…") + 1] == "&Search All Statements…"
+    view = [a.text() for a in win.menus["&View"].actions()]
+    assert "Search" in view and not [t for t in view if t.startswith("&Search")]
+    edit_search = win.menus["&Edit"].actions()[texts.index("&Search All Statements…")]
+    assert edit_search.shortcut().toString() == "Ctrl+Shift+F"
+    edit_search.trigger()
+    assert win.search.dock.isVisible() and win.search.panel.query.hasFocus()
+
+
 def test_the_hits_model_passes_qtmodeltester_and_sorts_by_left_context(qtmodeltester):
     from annotator.core.search.hits import make_hit
     from annotator.ui.search.model import LEFT, RIGHT, HitsModel

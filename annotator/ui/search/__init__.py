@@ -87,7 +87,7 @@ class SearchController(QObject):
         self.panel.table.activated.connect(lambda index: self.open_hit(index.row(), focus_statement=True))
         self.panel.table.clicked.connect(lambda index: self.open_hit(index.row(), focus_statement=False))
 
-        self.show_action = QAction("&Search…", window)
+        self.show_action = QAction("&Search All Statements…", window)
         self.show_action.setObjectName("search_show")
         self.show_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
         self.show_action.setStatusTip("Find every place the statements say something; label the hits")
@@ -96,10 +96,14 @@ class SearchController(QObject):
         self.rebuild_action = QAction("Rebuild Search &Index", window)
         self.rebuild_action.setObjectName("search_rebuild")
         self.rebuild_action.triggered.connect(self.rebuild_index)
-        view = window.menus["&View"]
-        view.addAction(self.show_action)
-        view.addAction(self.dock.toggleViewAction())
-        window.menus["&Edit"].addAction(self.rebuild_action)
+        # beside Find in Statement; the View menu keeps only the dock's toggle (both there read as one thing twice:
+        # a newcomer's finding)
+        edit = window.menus["&Edit"]
+        find = window.actions_["find"]
+        after = edit.actions()[edit.actions().index(find) + 1:]
+        edit.insertAction(after[0] if after else None, self.show_action)
+        window.menus["&View"].addAction(self.dock.toggleViewAction())
+        edit.addAction(self.rebuild_action)
         window.restoreDockWidget(self.dock)
         window.installEventFilter(self)  # closing the window stops a running search first
         self.panel.table.installEventFilter(self)  # a label key in the hits labels the selected ones

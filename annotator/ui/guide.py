@@ -1,0 +1,136 @@
+"""Help ▸ User Guide: the README's sections for analysts, one at a time, beside the window (a newcomer's finding:
+Help held only the shortcut lists and About).
+
+The guide is the README itself (bundled in the wheel beside the resources its pictures name), so it never drifts
+from what the repository says; the sections written for developers (running the tests, the benchmark tables) are
+left out. Each ``## `` heading starts a section; the text before the first is the introduction.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage, QResizeEvent, QTextCursor, QTextDocument, QTextImageFormat
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QListWidget,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import paths
+
+#: sections for the people who build Annotator, not for its users
+SKIPPED = ("Run the tests", "Performance")
+
+
+def sections(markdown: str) -> list[tuple[str, str]]:
+    """(title, markdown) per ``## `` section, the introduction first (titled by the ``# `` heading); a ``## `` inside
+    a fenced code block is code, not a heading."""
+    found: list[tuple[str, list[str]]] = [("Introduction", [])]
+    fenced = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if not fenced and line.startswith("## "):
+            found.append((line[3:].strip(), [line]))
+        else:
+            found[-1][1].append(line)
+    return [(title, _one_line_captions("\n".join(lines).strip() + "\n")) for title, lines in found
+            if title not in SKIPPED and any(line.strip() for line in lines)]
+
+
+def _one_line_captions(markdown: str) -> str:
+    """A picture's caption on one line: Qt's reader draws the picture once per line of a caption broken over several
+    (the README's are wrapped at 120 columns)."""
+    return _PICTURE.sub(lambda m: "![" + " ".join(m.group(1).split()) + "](", markdown)
+
+
+_PICTURE = re.compile(r"!\[([^\]]*)\]\(")
+
+
+class GuideDialog(QDialog):
+    """The guide's sections listed on the left, the chosen one on the right; links open in the browser."""
+
+    def __init__(self, parent: QWidget | None, source: Path | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Annotator User Guide")
+        source = source or paths.guide_file()
+        try:
+            self.parts = sections(source.read_text(encoding="utf-8"))
+        except OSError as exc:
+            self.parts = [("Not found", f"The guide ({source}) could not be read: {exc.strerror or exc}.\n")]
+        self.contents = QListWidget(objectName="guide_sections")
+        self.contents.addItems([title for title, _ in self.parts])
+        self.contents.setMaximumWidth(self.contents.sizeHintForColumn(0) + 40)
+        self.text = QTextBrowser(objectName="guide_text")
+        self.text.setOpenExternalLinks(True)
+        self.text.setSearchPaths([str(source.parent)])  # the pictures, named relative to the README
+        self._widths: dict[str, int] = {}
+        self.contents.currentRowChanged.connect(self._show)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.contents)
+        split.addWidget(self.text)
+        split.setStretchFactor(1, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(split)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row, 1)
+        layout.addWidget(buttons)
+        self.contents.setCurrentRow(0)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1000, screen.width() - 80), min(720, screen.height() - 80))
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.parts):
+            self.text.setMarkdown(self.parts[row][1])
+            self._fit_pictures()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_pictures()
+
+    def _fit_pictures(self) -> None:
+        """Each picture at most as wide as the text (the screenshots are wider than the dialog), in proportion."""
+        room = max(100, self.text.viewport().width() - 2 * int(self.text.document().documentMargin()) - 4)
+        found: list[tuple[int, int, QTextImageFormat]] = []
+        block = self.text.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                part = it.fragment()
+                if part.charFormat().isImageFormat():
+                    found.append((part.position(), part.length(), part.charFormat().toImageFormat()))
+                it += 1
+            block = block.next()
+        for at, length, picture in found:  # changed after the walk: a change would move the fragments walked
+            natural = self._natural_width(picture.name())
+            if natural:
+                picture.setWidth(min(natural, room))
+                cursor = QTextCursor(self.text.document())
+                cursor.setPosition(at)
+                cursor.setPosition(at + length, QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(picture)
+
+    def _natural_width(self, name: str) -> int:
+        if name not in self._widths:
+            data = self.text.loadResource(QTextDocument.ResourceType.ImageResource.value, QUrl(name))
+            picture = data if isinstance(data, QImage) else QImage.fromData(data) if data else QImage()
+            self._widths[name] = picture.width()
+        return self._widths[name]
+
+    def show_section(self, title: str) -> bool:
+        """Show the section called ``title``; False if there is none."""
+        for row, (name, _) in enumerate(self.parts):
+            if name == title:
+                self.contents.setCurrentRow(row)
+                return True
+        return False

@@ -1,0 +1,89 @@
+"""Help ▸ User Guide (a newcomer's finding: Help held only the shortcut lists and About): the README's sections for
+analysts, beside the window, its pictures fitted to the text, the developers' sections left out."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextImageFormat
+
+from annotator import paths
+from annotator.ui.guide import SKIPPED, sections
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _help_action(window, text):
+    found = [a for a in window.menus["&Help"].actions() if a.text() == text]
+    assert len(found) == 1, [a.text() for a in window.menus["&Help"].actions()]
+    return found[0]
+
+
+def _pictures(browser):
+    found = []
+    block = browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                found.append(QTextImageFormat(fmt.toImageFormat()))
+            it += 1
+        block = block.next()
+    return found
+
+
+def test_help_opens_the_guide_beside_the_window(qtbot, window):
+    _help_action(window, "&User Guide").trigger()
+    guide = window.guide
+    qtbot.waitUntil(guide.isActiveWindow)
+    assert not guide.isModal()  # the analyst reads and labels at once
+    titles = [guide.contents.item(i).text() for i in range(guide.contents.count())]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    headings = [h for h in re.findall(r"^## (.+)$", readme, flags=re.M) if h not in SKIPPED]
+    assert titles == ["Introduction", *headings]
+    assert not set(SKIPPED) & set(titles) and "Working in the window" in titles
+
+    # the chosen section's text, chosen with the keyboard in the list
+    guide.contents.setFocus()
+    while guide.contents.currentItem().text() != "Working in the window":
+        qtbot.keyClick(guide.contents, Qt.Key.Key_Down)
+    assert guide.text.toPlainText().startswith("Working in the window")
+    assert "Ctrl+Z" in guide.text.toPlainText()
+    pictures = _pictures(guide.text)
+    assert len(pictures) == 1  # one screenshot, drawn once (its caption spans three lines of the README)
+    assert 100 <= pictures[0].width() <= guide.text.viewport().width()
+
+    # asked again: the same guide, raised, not a second one
+    _help_action(window, "&User Guide").trigger()
+    assert window.guide is guide and guide.isVisible()
+    qtbot.waitUntil(guide.isActiveWindow)
+    qtbot.keyClick(guide.contents, Qt.Key.Key_Escape)
+    assert not guide.isVisible()
+
+
+def test_a_heading_in_a_code_block_is_code():
+    found = sections("# T\n\nintro\n\n## One\n\n```sh\n## not a heading\n```\n\n## Performance\n\nfigures\n")
+    assert [title for title, _ in found] == ["Introduction", "One"]
+    assert "## not a heading" in found[1][1]
+
+
+def test_the_wheel_carries_the_guide_beside_the_pictures_it_names():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    bundled = config["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert bundled["README.md"] == "annotator/_data/README.md"
+    assert bundled["resources"] == "annotator/_data/resources"
+    assert paths.guide_file().is_file()
+    for name in re.findall(r"\]\((resources/[^)]+)\)", paths.guide_file().read_text(encoding="utf-8")):
+        assert (paths.guide_file().parent / name).is_file(), name
+
+
+def test_an_unreadable_guide_says_so(qtbot, tmp_path):
+    from annotator.ui.guide import GuideDialog
+
+    dialog = GuideDialog(None, tmp_path / "missing.md")
+    qtbot.addWidget(dialog)
+    assert "could not be read" in dialog.text.toPlainText()
