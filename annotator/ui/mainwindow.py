@@ -34,6 +34,11 @@ from annotator.ui.statement.view import StatementView
 from annotator.ui.text import plain
 
 MAX_RECENT = 8
+#: what the statement's place says while none is open (a new project's window was blank: a newcomer's finding)
+EMPTY_VIEW = ("No statement is open.\n\nChoose one in the Documents list, or bring statements in: "
+              "File\u00a0▸\u00a0Import\u00a0Files… (Ctrl+I) reads web pages, PDFs, Word files, text and JSONL, with "
+              "their date and issuer. You can also drop files on this window.\n\n"
+              "Help\u00a0▸\u00a0User\u00a0Guide explains the rest.")
 #: the least width of the statement's area, px (about 55 characters a line at the reading size)
 STATEMENT_MIN_WIDTH = 400
 
@@ -47,6 +52,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.view = StatementView()
+        self.view.setPlaceholderText(EMPTY_VIEW)
         self.find_bar = FindBar()
         central = QWidget()
         layout = QVBoxLayout(central)

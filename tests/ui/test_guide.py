@@ -87,3 +87,21 @@ def test_an_unreadable_guide_says_so(qtbot, tmp_path):
     dialog = GuideDialog(None, tmp_path / "missing.md")
     qtbot.addWidget(dialog)
     assert "could not be read" in dialog.text.toPlainText()
+
+
+def test_a_new_projects_window_says_how_to_begin(qtbot, tmp_path):
+    """An empty project's statement area was blank (a newcomer's finding): it names the import, its key, and the
+    guide, and those are the window's real actions."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.store import Project
+    from annotator.ui.mainwindow import MainWindow
+    from tests.ui.conftest import show_window
+
+    project = Project.open(tmp_path / "new.sqlite", create=True, user="ana")
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    hint = window.view.placeholderText().replace("\u00a0", " ")
+    assert window.view.document().isEmpty() and window.session.document is None
+    assert window.actions_["import"].text().replace("&", "") in hint
+    assert window.actions_["import"].shortcut().toString() in hint
+    assert "Help ▸ " + window.actions_["guide"].text().replace("&", "") in hint
