@@ -101,6 +101,31 @@ def _set_priority(value: int) -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), value)
 
 
+@contextmanager
+def idle_in_c() -> Iterator[None]:
+    """In a :func:`paced` thread on Linux, the block runs at ``SCHED_IDLE``: for long work in C that lets go of the
+    GIL (copying a backup's pages, checking them). Nice 5 still let such a thread keep a core while the window's
+    thread, woken by its timer, waited 31.5 ms for one (Restore from Backup at 100 000 statements, the second core
+    busy elsewhere; issue #14): an idle thread is preempted at once. Afterwards the thread goes back to its policy
+    where it may; without the privilege to (a user's ``RLIMIT_NICE``) it stays idle, and such a thread ends with
+    its job. Elsewhere, and outside a paced thread (the command line), nothing changes."""
+    if getattr(_local, "plan", None) is None or not hasattr(os, "SCHED_IDLE"):
+        yield
+        return
+    tid = threading.get_native_id()
+    try:
+        before = os.sched_getscheduler(tid)
+        os.sched_setscheduler(tid, os.SCHED_IDLE, os.sched_param(0))
+    except OSError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with suppress(OSError):
+            os.sched_setscheduler(tid, before, os.sched_param(0))
+
+
 def switch_quickly() -> None:
     """The interpreter's switch interval at most :data:`SWITCH` until the matching :func:`switch_back` (counted:
     the paced threads and the suggestions' requests each ask, and the last to leave gives it back, unless

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator import pacing
 from annotator.errors import AnnotatorError
 from annotator.store import backups, restoring
 from annotator.store.backups import BackupInfo
@@ -159,7 +160,8 @@ def restore_from_backup(window, chosen: BackupInfo | None = None) -> bool:  # ty
         def progress(text: str, done: int, total: int) -> None:
             work.report(done, total, text)
 
-        return restoring.prepare(path, backup, progress=progress, cancelled=lambda: work.cancelled)
+        with pacing.idle_in_c():  # its checks and copies run in SQLite's C, giving way to the window at once
+            return restoring.prepare(path, backup, progress=progress, cancelled=lambda: work.cancelled)
 
     keeper = getattr(window, "backups", None)
     if keeper is not None:

@@ -144,3 +144,32 @@ def test_a_paced_thread_runs_at_a_lower_priority_than_the_window_and_only_while_
     assert seen["nested"] == seen["inside"]
     if os.geteuid() == 0:  # a raise back needs the privilege (otherwise the thread ends with its job, lowered)
         assert seen["after"] == seen["before"]
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_c_work_in_a_paced_thread_runs_idle_and_only_there():
+    """Restore from Backup's copy kept a core at nice 5 while the window's thread waited 31.5 ms for one (issue #14):
+    its C work runs at SCHED_IDLE, which any woken thread preempts; the window's thread and the command line's work
+    (not paced) keep their policy."""
+    main = threading.get_native_id()
+    seen: dict[str, int] = {}
+
+    def work() -> None:
+        me = threading.get_native_id()
+        with pacing.idle_in_c():
+            seen["unpaced"] = os.sched_getscheduler(me)
+        with pacing.paced():
+            with pacing.idle_in_c():
+                seen["inside"] = os.sched_getscheduler(me)
+                seen["window"] = os.sched_getscheduler(main)
+            seen["after"] = os.sched_getscheduler(me)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen["unpaced"] == os.SCHED_OTHER
+    assert seen["inside"] == os.SCHED_IDLE
+    assert seen["window"] == os.SCHED_OTHER
+    if os.geteuid() == 0:  # going back needs the privilege (otherwise the thread ends with its job, idle)
+        assert seen["after"] == os.SCHED_OTHER
+

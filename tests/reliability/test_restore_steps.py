@@ -5,10 +5,12 @@ with a progress dialog and a Cancel, the window painting meanwhile; driven throu
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -259,3 +261,23 @@ def test_a_restore_while_the_suggestions_retrain_reads_the_project(qtbot, app_wi
         assert dump(project) == restored_to
     assert window.suggestions.version is None and not retrainer.stopped  # the restored project: trained afresh
     qtbot.waitUntil(lambda: window.suggestions.version is not None, timeout=30_000)
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_the_restores_checks_and_copies_run_at_idle_priority(qtbot, app_window, monkeypatch):
+    """Nice 5 still let the restore's copy keep a core while the window's thread waited 31.5 ms for one (issue
+    #14): through File ▸ Restore from Backup…, every step's C work (checks and copies, watched at each report)
+    runs at SCHED_IDLE, and the window's thread keeps its policy."""
+    window, project = app_window
+    policies: set[int] = set()
+    real = restoring.copy_into
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        policies.add(os.sched_getscheduler(threading.get_native_id()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(restoring, "copy_into", watched)
+    _restore_through_the_menu(window)
+    assert "Restored p.sqlite" in window.statusBar().currentMessage()
+    assert policies == {os.SCHED_IDLE}
+    assert os.sched_getscheduler(threading.get_native_id()) == os.SCHED_OTHER
