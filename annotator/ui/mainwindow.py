@@ -124,6 +124,9 @@ class MainWindow(QMainWindow):
                   if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea]
         for dock in bottom[1:]:
             self.tabifyDockWidget(bottom[0], dock)
+        # the right-hand docks keep the window's height: a dock below took its height from them too, and Document
+        # Properties shrank to a scroll box, its memo and Variables… out of sight (a newcomer's finding)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self._restore_window_state()
 
     # ------------------------------------------------------------------ building
