@@ -56,7 +56,7 @@ _PICTURE = re.compile(r"!\[([^\]]*)\]\(")
 
 
 class GuideDialog(QDialog):
-    """The guide's sections listed on the left, the chosen one on the right; links open in the browser."""
+    """The guide's sections listed on the left, the chosen one on the right."""
 
     def __init__(self, parent: QWidget | None, source: Path | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +70,7 @@ class GuideDialog(QDialog):
         self.contents.addItems([title for title, _ in self.parts])
         self.contents.setMaximumWidth(self.contents.sizeHintForColumn(0) + 40)
         self.text = QTextBrowser(objectName="guide_text")
-        self.text.setOpenExternalLinks(True)
+        self.text.setOpenLinks(False)  # the guide is read here; it neither follows nor opens links
         self.text.setSearchPaths([str(source.parent)])  # the pictures, named relative to the README
         self._widths: dict[str, int] = {}
         self.contents.currentRowChanged.connect(self._show)
