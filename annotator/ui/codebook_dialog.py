@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from annotator.core import codebook
 from annotator.core.model import Label
 from annotator.core.suggest.cues import Cue, cue_problems
+from annotator.ui.cue_columns import CueColumns
 from annotator.ui.dialogs import roomy
 from annotator.ui.palette import PROBLEM_COLOR
 from annotator.ui.panels import swatch
@@ -82,6 +83,9 @@ class CodebookDialog(QDialog):
         self.cue_editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.cue_editor.setToolTip(HELP)
         self.cue_editor.setPlaceholderText("No cue patterns. " + HELP)
+        # "Name", "Kind" and "Pattern" over the editor, its lines in those columns however long a name (display
+        # only: the text typed is what is read and saved)
+        self.cue_columns = CueColumns(self.cue_editor)
         self.cue_errors = QLabel("")
         self.cue_errors.setObjectName("codebook_cue_problems")
         self.cue_errors.setTextFormat(Qt.TextFormat.PlainText)
@@ -108,7 +112,11 @@ class CodebookDialog(QDialog):
         layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
         layout.addWidget(self.cue_title)
-        layout.addWidget(self.cue_editor, 2)
+        cues = QVBoxLayout()
+        cues.setSpacing(2)  # the headings belong to the box below them
+        cues.addWidget(self.cue_columns.headings)
+        cues.addWidget(self.cue_editor)
+        layout.addLayout(cues, 2)
         layout.addWidget(self.cue_errors)
         layout.addWidget(box)
         self.resize(820, 560)
@@ -203,9 +211,11 @@ class CodebookDialog(QDialog):
         if used:
             others = [lb for i, lb in enumerate(self.labels()) if i != row and lb.key in self.original]
             choices = ["Delete its spans"] + [f"Move its spans to “{lb.name}”" for lb in others]
+            keep = 1 if others else 0  # chosen at first: the choice that loses no span (a newcomer's finding)
             choice, ok = QInputDialog.getItem(
                 self, "Delete label",
-                plain_tooltip(f"“{label.name}” labels {used} span(s). What should happen to them?"), choices, 0, False,
+                plain_tooltip(f"“{label.name}” labels {used} span(s). What should happen to them?"), choices, keep,
+                False,
             )
             if not ok:
                 return
@@ -258,6 +268,7 @@ class CodebookDialog(QDialog):
             has_row = 0 <= row < self.table.rowCount()
             self.cue_editor.setEnabled(has_row)
             self.cue_editor.setPlainText(self.cues_text(row) if has_row else "")
+            self.cue_columns.fit()  # this label's names may be longer or shorter than the last one's
             self._show_title(row)
         finally:
             self._loading = False

@@ -97,6 +97,35 @@ def test_delete_used_label_asks_and_moves_its_spans(window, project, qtbot, monk
     assert spans_in_db(project, window.session.document.id)[0][2] == "threat"
 
 
+def test_deleting_a_used_label_offers_to_move_its_spans_first(window, project, qtbot):
+    """The question chose "Delete its spans" at first, with OK focused (a newcomer's finding): Enter now moves the
+    spans to the next label, and deletes none. Driven through the real Delete… button and the real question."""
+    from PySide6.QtWidgets import QInputDialog, QPushButton
+
+    from annotator.ui import codebook_dialog
+
+    key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    offered: list[str] = []
+
+    def answer(question):
+        offered.append(question.textValue())
+        qtbot.keyClick(question, Qt.Key.Key_Return)
+
+    def drive(dialog):
+        dialog.table.selectRow(0)
+        delete = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Delete…")
+        question = on_dialog(QInputDialog, answer)  # noqa: F841 - kept alive while the question runs
+        qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+        dialog.accept()
+
+    timer = on_dialog(codebook_dialog.CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
+    window.files.edit_codebook()
+    assert offered == ["Move its spans to “Commitment”"]
+    assert [lb.key for lb in project.labels()] == ["commitment", "call_to_action"]
+    assert spans_in_db(project, window.session.document.id)[0][2] == "commitment"
+
+
 def test_cancel_codebook_changes_nothing(window, project, qtbot):
     from annotator.ui import codebook_dialog
 

@@ -8,7 +8,7 @@ import re
 
 from annotator.core.suggest.cues import KINDS, Cue
 
-_SPLIT = re.compile(r"\t+| {2,}")
+SEPARATOR = re.compile(r"\t+| {2,}")
 HELP = ("One cue a line: NAME, KIND and PATTERN separated by a tab or two spaces. Kinds: phrase (words, any case), "
         "tokens (? any word, ... up to six words, word* a prefix, a|b either), regex (Python, any case). "
         "Lines starting with # are ignored.")
@@ -24,7 +24,7 @@ def parse(label: str, text: str) -> tuple[list[Cue], list[str]]:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        parts = _SPLIT.split(line.strip(), maxsplit=2)
+        parts = SEPARATOR.split(line.strip(), maxsplit=2)
         if len(parts) != 3:
             problems.append(f"label {label!r}, line {number}: expected NAME, KIND and PATTERN, found {line.strip()!r}")
             continue
