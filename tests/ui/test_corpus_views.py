@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from annotator.core.model import IncomingDocument, IncomingSpan
 from annotator.store import Project
 from annotator.ui import filedialogs
-from tests.ui.conftest import show_window
+from tests.ui.conftest import key_select, show_window
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
@@ -175,6 +175,31 @@ def test_the_total_row_counts_each_statement_once_and_lists_its_columns_spans(qt
         ("statement 0", "commit"), ("statement 0", "defend"), ("statement 0", "threaten"),
         ("statement 1", "commit"),
     ]
+
+
+def test_an_open_table_follows_the_project(qtbot, window):
+    """An open table kept its old counts after a span was labelled in the main window: its CSV saved them, and Enter
+    on a cell listed a span more than the cell said (a newcomer's finding). The shown tab is counted again after a
+    change, without touching the corpus window; another tab when it is next shown."""
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
+    corpus = window.corpus_views.corpus_window
+    _pick(qtbot, corpus.columns_by, "Date by quarter")
+    _wait_idle(qtbot, corpus)
+    model = corpus.table_model
+    last = model.rowCount() - 1
+    assert model.text(last, model.columnCount() - 1) == "8"
+    timeline_before = dict(corpus.timeline_chart.values())
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.open_document(window.documents.model.rows[0].id)  # statement 0, 2023-Q1
+    window.view.setFocus()
+    key_select(qtbot, window.view, TEXT.index("peace"), 5)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)  # a threat
+    qtbot.waitUntil(lambda: model.text(last, model.columnCount() - 1) == "9", timeout=5000)
+    assert model.text(0, 0) == "2"  # threats in 2023-Q1: statement 0's two
+    corpus.tabs.setCurrentIndex(corpus.TABS.index("timeline"))
+    qtbot.waitUntil(lambda: dict(corpus.timeline_chart.values()) != timeline_before, timeout=5000)
 
 
 def test_retrieve_spans_by_text_and_export_them(qtbot, window, tmp_path, monkeypatch):
