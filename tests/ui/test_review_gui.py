@@ -795,3 +795,21 @@ def test_the_report_shows_every_figure_of_a_label_without_scrolling(window, revi
     assert header.sectionPosition(header.count() - 1) + 40 <= table.viewport().width()  # the last figure shows
     qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible())
     dialog.close()
+
+
+def test_a_copy_of_my_project_is_reviewed_against_its_other_annotator_first(
+        window, review, tmp_path, qtbot, monkeypatch):
+    """Bob worked on a copy of my project: his file holds my spans under my name and his own. The Colleague box
+    chose me first, as if I were the colleague (a newcomer's finding); it now chooses bob, and still offers both."""
+    path = tmp_path / "copy" / "bob.sqlite"
+    path.parent.mkdir()
+    make(path, "ana", MINE).close()
+    with Project.open(path, user="bob") as copy:
+        text = copy.document(MISSILES).text
+        copy.add_span(MISSILES, text.index(BLATANT), text.index(BLATANT) + len(BLATANT), "threat")
+    open_files(monkeypatch, qtbot, window, path)
+    qtbot.waitUntil(lambda: review.panel.colleague.count() == 2)
+    box = review.panel.colleague
+    assert [box.itemText(i) for i in range(box.count())] == ["ana — bob.sqlite", "bob — bob.sqlite"]
+    assert box.currentText() == "bob — bob.sqlite" and box.isVisible()
+    assert review.colleague()[1].name == "bob"

@@ -171,7 +171,11 @@ class ReviewController(Comparing, QObject):
             if loaded is None:  # cancelled
                 self.window.statusBar().showMessage(f"Opening {path.name} was cancelled", 6000)
                 continue
-            self.choice = len(self.colleagues())  # show the newly opened colleague
+            # show the newly opened colleague: in a copy of my project they worked on, the first who is not me (my
+            # own spans in their file were chosen first, as if I were the colleague: a newcomer's finding)
+            me = self.window.session.project.user
+            others = [i for i, c in enumerate(loaded.colleagues) if c.name != me]
+            self.choice = len(self.colleagues()) + (others[0] if others else 0)
             self.files.append(loaded)
             opened += 1
             show_read_notes(self.window, loaded)  # what its reader said (an unaligned file's line comes after)
