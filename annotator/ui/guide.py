@@ -28,22 +28,42 @@ from annotator import paths
 
 #: sections for the people who build Annotator, not for its users
 SKIPPED = ("Run the tests", "Performance")
+#: a subsection's title in the contents, under its section's
+INDENT = "    "
+#: the guide's width, and the least it is narrowed to beside the window
+WIDTH, NARROWEST = 900, 560
 
 
 def sections(markdown: str) -> list[tuple[str, str]]:
-    """(title, markdown) per ``## `` section, the introduction first (titled by the ``# `` heading); a ``## `` inside
-    a fenced code block is code, not a heading."""
+    """(title, markdown) per ``## `` section, the introduction first (titled by the ``# `` heading), each ``### ``
+    subsection after its section as its own entry (title indented; its text up to the next heading of either
+    level). A heading inside a fenced code block is code, not a heading."""
     found: list[tuple[str, list[str]]] = [("Introduction", [])]
+    sub: list[tuple[str, list[str]]] = []
     fenced = False
+    out: list[tuple[str, list[str]]] = []
+
+    def close_section() -> None:
+        if found[-1][0] not in SKIPPED:  # with its subsections
+            out.append(found[-1])
+            out.extend(sub)
+        sub.clear()
+
     for line in markdown.splitlines():
         if line.startswith("```"):
             fenced = not fenced
         if not fenced and line.startswith("## "):
+            close_section()
             found.append((line[3:].strip(), [line]))
-        else:
-            found[-1][1].append(line)
-    return [(title, _one_line_captions("\n".join(lines).strip() + "\n")) for title, lines in found
-            if title not in SKIPPED and any(line.strip() for line in lines)]
+            continue
+        if not fenced and line.startswith("### "):
+            sub.append((INDENT + line[4:].strip(), []))
+        found[-1][1].append(line)
+        if sub:
+            sub[-1][1].append(line)
+    close_section()
+    return [(title, _one_line_captions("\n".join(lines).strip() + "\n")) for title, lines in out
+            if any(line.strip() for line in lines)]
 
 
 def _one_line_captions(markdown: str) -> str:
@@ -87,7 +107,20 @@ class GuideDialog(QDialog):
         layout.addWidget(buttons)
         self.contents.setCurrentRow(0)
         screen = self.screen().availableGeometry()
-        self.resize(min(1000, screen.width() - 80), min(720, screen.height() - 80))
+        self.resize(min(WIDTH, screen.width() - 80), min(720, screen.height() - 80))
+
+    def place_beside(self, window: QWidget) -> None:
+        """To the right of ``window`` where its screen has room, else to its left, narrowed to the room down to
+        :data:`NARROWEST`; else where the system puts it."""
+        screen = window.screen().availableGeometry()
+        frame = window.frameGeometry()
+        right, left = screen.right() - frame.right(), frame.left() - screen.left()
+        room = max(right, left)
+        if room < NARROWEST:
+            return
+        self.resize(min(self.width(), room), self.height())
+        x = frame.right() + 1 if right >= left else frame.left() - self.width()
+        self.move(x, max(screen.top(), frame.top()))
 
     def _show(self, row: int) -> None:
         if 0 <= row < len(self.parts):

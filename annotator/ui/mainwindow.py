@@ -476,9 +476,11 @@ class MainWindow(QMainWindow):
         AboutDialog(self).exec()
 
     def show_guide(self) -> None:
-        """Help ▸ User Guide: beside the window, not over it (one, brought forward when asked again)."""
+        """Help ▸ User Guide: beside the window, not over it (one, brought forward when asked again). A window of
+        its own: a dialog of this one would be held above it, over the statement."""
         if self.guide is None:
-            self.guide = GuideDialog(self)
+            self.guide = GuideDialog(None)
+            self.guide.place_beside(self)
         self.guide.show()
         self.guide.activateWindow()
 
@@ -496,6 +498,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.file_watch.timer.stop()
+        if self.guide is not None:
+            self.guide.close()
+            self.guide.deleteLater()
         self.suggestions.retrainer.stop()
         self.session.project.close()
         super().closeEvent(event)

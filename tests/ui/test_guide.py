@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextImageFormat
 
 from annotator import paths
-from annotator.ui.guide import SKIPPED, sections
+from annotator.ui.guide import INDENT, SKIPPED, sections
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,10 +41,14 @@ def test_help_opens_the_guide_beside_the_window(qtbot, window):
     guide = window.guide
     qtbot.waitUntil(guide.isActiveWindow)
     assert not guide.isModal()  # the analyst reads and labels at once
+    assert guide.parent() is None  # a window of its own, not a dialog held above the statement
+    assert not guide.frameGeometry().intersects(window.frameGeometry()) or (
+        window.screen().availableGeometry().width() - window.frameGeometry().width() < 560)  # beside, if room
     titles = [guide.contents.item(i).text() for i in range(guide.contents.count())]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     headings = [h for h in re.findall(r"^## (.+)$", readme, flags=re.M) if h not in SKIPPED]
-    assert titles == ["Introduction", *headings]
+    assert [t for t in titles if not t.startswith(INDENT)] == ["Introduction", *headings]
+    assert INDENT + "Search the corpus" in titles  # a subsection, found from the contents
     assert not set(SKIPPED) & set(titles) and "Working in the window" in titles
 
     # the chosen section's text, chosen with the keyboard in the list
@@ -63,12 +67,17 @@ def test_help_opens_the_guide_beside_the_window(qtbot, window):
     qtbot.waitUntil(guide.isActiveWindow)
     qtbot.keyClick(guide.contents, Qt.Key.Key_Escape)
     assert not guide.isVisible()
+    _help_action(window, "&User Guide").trigger()
+    window.close()  # closing the main window closes the guide too
+    assert not guide.isVisible()
 
 
-def test_a_heading_in_a_code_block_is_code():
-    found = sections("# T\n\nintro\n\n## One\n\n```sh\n## not a heading\n```\n\n## Performance\n\nfigures\n")
-    assert [title for title, _ in found] == ["Introduction", "One"]
-    assert "## not a heading" in found[1][1]
+def test_a_heading_in_a_code_block_is_code_and_subsections_are_entries():
+    found = sections("# T\n\nintro\n\n## One\n\n```sh\n## not a heading\n```\n\n### Sub\n\nsub text\n\n"
+                     "### Two\n\nmore\n\n## Performance\n\n### Run\n\nfigures\n")
+    assert [title for title, _ in found] == ["Introduction", "One", INDENT + "Sub", INDENT + "Two"]
+    assert "## not a heading" in found[1][1] and "sub text" in found[1][1] and "more" in found[1][1]
+    assert found[2][1] == "### Sub\n\nsub text\n" and found[3][1] == "### Two\n\nmore\n"
 
 
 def test_the_wheel_carries_the_guide_beside_the_pictures_it_names():
@@ -105,3 +114,24 @@ def test_a_new_projects_window_says_how_to_begin(qtbot, tmp_path):
     assert window.actions_["import"].text().replace("&", "") in hint
     assert window.actions_["import"].shortcut().toString() in hint
     assert "Help ▸ " + window.actions_["guide"].text().replace("&", "") in hint
+
+
+def test_the_guide_sits_beside_the_window_where_the_screen_has_room(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from annotator.ui.guide import NARROWEST, GuideDialog
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    window.setGeometry(screen.left(), screen.top(), screen.width() - NARROWEST - 20, 300)
+    window.show()
+    qtbot.waitExposed(window)
+    guide = GuideDialog(None)
+    qtbot.addWidget(guide)
+    guide.place_beside(window)
+    assert guide.x() == window.frameGeometry().right() + 1  # to its right, narrowed to the room
+    assert NARROWEST <= guide.width() <= screen.right() - window.frameGeometry().right()
+    window.move(screen.right() - window.frameGeometry().width() + 1, screen.top())  # now room on the left only
+    guide.place_beside(window)
+    assert guide.frameGeometry().right() < window.frameGeometry().left() + 1

@@ -1,7 +1,8 @@
 """The Search dock (issue 12, DESIGN.md §3): keyword in context across the statements and their memos, open a
 hit in its statement, label selected hits in one undoable step, filter to hits not yet labelled / labelled with L.
 
-``install(window)`` adds it to a MainWindow (View ▸ Search, ``Ctrl+Shift+F``; Edit ▸ Rebuild Search Index).
+``install(window)`` adds it to a MainWindow (Edit ▸ Search All Statements…, ``Ctrl+Shift+F``; View ▸ Search, its
+dock; Edit ▸ Rebuild Search Index).
 Typing never waits for a search: the query runs 200 ms after the last key, in a thread (``worker.py``), and its
 hits arrive in batches; a new key cancels the run before. Arriving hits are shown at most every :data:`SHOW_MS`
 (each showing lays out and repaints the hits); the search takes turns with the window (see ``worker.py``).
