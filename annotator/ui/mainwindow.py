@@ -35,10 +35,11 @@ from annotator.ui.text import plain
 
 MAX_RECENT = 8
 #: what the statement's place says while none is open (a new project's window was blank: a newcomer's finding)
-EMPTY_VIEW = ("No statement is open.\n\nChoose one in the Documents list, or bring statements in: "
-              "File\u00a0▸\u00a0Import\u00a0Files… (Ctrl+I) reads web pages, PDFs, Word files, text and JSONL, with "
-              "their date and issuer. You can also drop files on this window.\n\n"
-              "Help\u00a0▸\u00a0User\u00a0Guide explains the rest.")
+_IMPORT = ("File\u00a0▸\u00a0Import\u00a0Files… (Ctrl+I) reads web pages, PDFs, Word files, text and JSONL, with "
+           "their date and issuer. You can also drop files on this window.\n\n"
+           "Help\u00a0▸\u00a0User\u00a0Guide explains the rest.")
+EMPTY_PROJECT = "This project holds no statement yet.\n\nBring statements in: " + _IMPORT
+EMPTY_VIEW = "No statement is open.\n\nChoose one in the Documents list, or bring more in: " + _IMPORT
 #: the least width of the statement's area, px (about 55 characters a line at the reading size)
 STATEMENT_MIN_WIDTH = 400
 
@@ -52,7 +53,6 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.view = StatementView()
-        self.view.setPlaceholderText(EMPTY_VIEW)
         self.find_bar = FindBar()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
     def _update_progress(self) -> None:
         done, total = self.session.project.progress()
         self.progress_label.setText(f"{done} of {total} done  ·  analyst: {self.session.project.user}")
+        self.view.setPlaceholderText(EMPTY_VIEW if total else EMPTY_PROJECT)
 
     def _update_title(self) -> None:
         doc = self.session.document

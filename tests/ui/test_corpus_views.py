@@ -163,7 +163,9 @@ def test_the_total_row_counts_each_statement_once_and_lists_its_columns_spans(qt
     monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(next(targets)))
     corpus.findChild(type(corpus.find_button), "table_csv").click()
     with open(tmp_path / "table.csv", newline="", encoding="utf-8") as fh:
-        assert list(csv.reader(fh))[-1] == ["Total", "2", "1", "1", "1", "5"]
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["Label (column %)", "2023-Q1", "2023-Q2", "2023-Q3", "(no date)", "Total (count)"]
+    assert rows[1][1] == "50.0" and rows[-1] == ["Total (count)", "2", "1", "1", "1", "5"]
 
     table = corpus.table_view
     table.setFocus()

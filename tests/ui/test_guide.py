@@ -111,6 +111,7 @@ def test_a_new_projects_window_says_how_to_begin(qtbot, tmp_path):
     window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     hint = window.view.placeholderText().replace("\u00a0", " ")
     assert window.view.document().isEmpty() and window.session.document is None
+    assert hint.startswith("This project holds no statement yet.") and "Documents list" not in hint
     assert window.actions_["import"].text().replace("&", "") in hint
     assert window.actions_["import"].shortcut().toString() in hint
     assert "Help ▸ " + window.actions_["guide"].text().replace("&", "") in hint

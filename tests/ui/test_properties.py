@@ -335,3 +335,21 @@ def test_a_variable_deleted_and_added_again_as_yes_no_leaves_the_other_values_al
     qtbot.keyClick(window.view, Qt.Key.Key_PageDown, CTRL)  # the next statement
     assert window.session.document.id != first
     assert sv.fields(project, first).issuer == "Ministry"
+
+
+def test_a_long_url_shows_its_start_once_saved(qtbot, window, project):
+    """A URL saved with Tab read "ttps://State.gov/…": the field kept its end in view (a newcomer's finding)."""
+    doc = window.session.document.id
+    qtbot.keyClick(window.view, Qt.Key.Key_P, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.properties.panel
+    url = panel.editors["url"]
+    url.setFocus()
+    long = "https://www.state.gov/joint-statement-on-the-dprk-russia-arms-transfers-" + "x" * 60
+    qtbot.keyClicks(url, long)
+    qtbot.keyClick(url, Qt.Key.Key_Tab)
+    assert sv.fields(project, doc).url == long
+    assert not url.hasFocus() and url.cursorPosition() == 0
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # undone and redone: shown from its start too
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert url.text() == long and url.cursorPosition() == 0

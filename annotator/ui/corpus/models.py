@@ -46,12 +46,16 @@ class MatrixModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _INDEX) -> int:
         return 0 if parent.isValid() else len(self.column_names) + (1 if self.totals is not None else 0)
 
+    def total_name(self) -> str:
+        """The totals' title: they are counts, also beside percentages (a CSV of both said not which was which)."""
+        return "Total" if self.percents is None else "Total (count)"
+
     def headers(self) -> list[str]:
-        return [*self.column_names, *(["Total"] if self.totals is not None else [])]
+        return [*self.column_names, *([self.total_name()] if self.totals is not None else [])]
 
     def names(self) -> list[str]:
         """The rows' names, the totals row's included."""
-        return [*self.row_names, *(["Total"] if self.column_totals is not None else [])]
+        return [*self.row_names, *([self.total_name()] if self.column_totals is not None else [])]
 
     def is_total(self, r: int, c: int) -> bool:
         return r >= len(self.row_names) or c >= len(self.column_names)

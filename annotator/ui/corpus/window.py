@@ -389,6 +389,8 @@ class CorpusWindow(SpansTab, QDialog):
         corner = (f"{self.names.get(t.label, t.label)} by {t.rows_grouping.title}" if t.rows_grouping is not None
                   else "Label")
         cells = t.cells(count)
+        if percent:  # which figures are percentages, in the CSV too
+            corner += f" ({percent} %)"
         self.table_model.set_matrix(corner, rows, t.group_names, cells,
                                     t.percent(count, percent) if percent else None, t.row_totals(count),
                                     t.column_totals(count))

@@ -209,6 +209,8 @@ class PropertiesPanel(QWidget):
                 editor.setPlainText(to_qt(value or ""))
             elif isinstance(editor, QLineEdit):
                 editor.setText(to_qt(cv.display(self.types[name], value)))
+                if not editor.hasFocus():  # its start shown: a long URL read "ttps://…" (a newcomer's finding)
+                    editor.setCursorPosition(0)
         finally:
             editor.blockSignals(False)
 
