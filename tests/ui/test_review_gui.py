@@ -813,3 +813,19 @@ def test_a_copy_of_my_project_is_reviewed_against_its_other_annotator_first(
     assert [box.itemText(i) for i in range(box.count())] == ["ana — bob.sqlite", "bob — bob.sqlite"]
     assert box.currentText() == "bob — bob.sqlite" and box.isVisible()
     assert review.colleague()[1].name == "bob"
+
+
+def test_the_phrases_get_the_tables_room_and_the_kind_stays_whole(window, review, bob_path, qtbot, monkeypatch):
+    """At 1280 px the kind and label columns, fitted whole, left the phrases "blata…tions" (a newcomer's finding):
+    the label column is held to a share of the table, the kind column stays whole (cut, two kinds read the same),
+    and the two phrases share the rest."""
+    window.resize(1280, 800)
+    open_files(monkeypatch, qtbot, window, bob_path)
+    qtbot.waitUntil(lambda: review.panel.table.rowCount() > 0)
+    t = review.panel.table
+    header = t.horizontalHeader()
+    qtbot.waitUntil(lambda: t.viewport().width() > 300)
+    share = t.viewport().width()
+    assert header.sectionSize(0) >= t.sizeHintForColumn(0)
+    assert header.sectionSize(1) <= max(80, int(share * 0.2)) + 1
+    assert header.sectionSize(2) + header.sectionSize(3) >= share * 0.35

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,8 @@ from annotator.ui.statement.view import BAND_ALPHA, StatementView
 from annotator.ui.text import plain
 
 KIND_TEXT = {core.MINE_ONLY: "Mine only", core.THEIRS_ONLY: "Theirs only", core.CONFLICT: "Conflict"}
+#: the label column takes at most this share of the table's width, and at least MIN_FITTED px
+FITTED_SHARE, MIN_FITTED = 0.2, 80
 DIFFERENCE_TEXT = {"boundary": "Conflict: boundary", "label": "Conflict: label",
                    "label+boundary": "Conflict: label + boundary"}
 OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
@@ -233,11 +235,14 @@ class ReviewPanel(QWidget):
         # t…" twice, cut at the right, hid the very difference to judge)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.table.horizontalHeader()
-        # the label column fits its text: in a label conflict ("Commitment → Call to action") it is the point
-        for col, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
+        # the kind column fits its text, the label column too up to a share of the table (in a label conflict,
+        # "Commitment → Call to action" is the point, and its tooltip says it whole), the two phrases share the
+        # rest: at 1280 px, both fitted whole, they left the phrases "blata…tions" (a newcomer's finding)
+        for col, mode in enumerate((QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Interactive,
                                     QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch,
                                     QHeaderView.ResizeMode.ResizeToContents)):
             header.setSectionResizeMode(col, mode)
+        self.table.viewport().installEventFilter(self)
 
         top = QHBoxLayout()
         top.addWidget(self.colleague_label)
@@ -400,7 +405,7 @@ class ReviewPanel(QWidget):
                 )
                 for c, value in enumerate(cells):
                     cell = QTableWidgetItem(value)
-                    if c == 1:
+                    if c in (0, 1):
                         cell.setToolTip(plain_tooltip(value))
                     if c in (2, 3):
                         triple = row.mine if c == 2 else row.theirs
@@ -412,8 +417,22 @@ class ReviewPanel(QWidget):
                         cell.setForeground(QBrush(muted))
                     self.table.setItem(r, c, cell)
             self._select_row(self.row_of(current))
+            self._fit_columns()
         finally:
             self._quiet = False
+
+    def _fit_columns(self) -> None:
+        """The kind column as wide as its text (cut, "Confli…undary" read the same for two kinds), the label
+        column too up to :data:`FITTED_SHARE` of the table."""
+        header = self.table.horizontalHeader()
+        header.resizeSection(0, self.table.sizeHintForColumn(0))
+        most = max(MIN_FITTED, int(self.table.viewport().width() * FITTED_SHARE))
+        header.resizeSection(1, min(most, self.table.sizeHintForColumn(1)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return False
 
     def row_of(self, key: str | None) -> int:
         return next((i for i, row in enumerate(self.rows) if row.key == key), -1)
