@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,8 @@ from annotator.ui.suggest.cues_text import HELP, cues_to_text, parse
 from annotator.ui.text import plain_tooltip
 
 COLUMNS = ("Name", "Key", "Shortcut", "Colour", "Description")
+#: the name and key columns take at most this share of the table's width each, and at least NAME_LEAST px
+NAME_SHARE, NAME_LEAST = 0.22, 90
 #: where a row keeps its cue patterns (as the editor's text), on its Name item
 CUES_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -66,9 +68,15 @@ class CodebookDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        for i in range(4):
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # the name and key as wide as their text up to a share of the table (fitted whole, a long name pushed the
+        # colour and description out of sight and the description wrapped into rows 100 px tall: a newcomer's
+        # finding); the shortcut and colour fitted; the description the rest
+        for i, mode in enumerate((QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Interactive,
+                                  QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
+                                  QHeaderView.ResizeMode.Stretch)):
+            header.setSectionResizeMode(i, mode)
+        self.table.viewport().installEventFilter(self)
+        self.table.model().rowsInserted.connect(lambda *_: self._fit_columns())
         # rows as tall as their wrapped description: at 11 pt one line cut it to "…, or an acto…"
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellDoubleClicked.connect(self._double_clicked)
@@ -290,6 +298,20 @@ class CodebookDialog(QDialog):
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == 0 and item.row() == self.table.currentRow():
             self._show_title(item.row())
+        if item.column() in (0, 1):
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The name and key columns as wide as their text, each at most :data:`NAME_SHARE` of the table (a name
+        cut there is whole in its cell's editor)."""
+        most = max(NAME_LEAST, int(self.table.viewport().width() * NAME_SHARE))
+        for col in (0, 1):
+            self.table.horizontalHeader().resizeSection(col, min(most, self.table.sizeHintForColumn(col)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
 
     def _cues_edited(self) -> None:
         row = self.table.currentRow()

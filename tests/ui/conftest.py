@@ -160,7 +160,20 @@ def on_dialog(cls, *actions, timeout_ms: int = 10_000):
 
     timer.timeout.connect(poll)
     timer.start(20)
+    _WATCHERS.append(timer)
     return timer
+
+
+#: every :func:`on_dialog` watcher of the running test, stopped when it ends: one still polling for a dialog that
+#: never came (its timeout not yet over) answered the next test's message box with a button it did not have
+_WATCHERS: list[object] = []
+
+
+@pytest.fixture(autouse=True)
+def _stop_dialog_watchers():
+    yield
+    while _WATCHERS:
+        _WATCHERS.pop().stop()  # type: ignore[attr-defined]
 
 
 def watch_progress(window, on_dialog=None):  # type: ignore[no-untyped-def]

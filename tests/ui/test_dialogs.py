@@ -126,6 +126,45 @@ def test_deleting_a_used_label_offers_to_move_its_spans_first(window, project, q
     assert spans_in_db(project, window.session.document.id)[0][2] == "commitment"
 
 
+def test_a_long_label_name_leaves_every_column_in_view(window, project, qtbot):
+    """A long name, fitted whole, pushed Colour and Description behind a scroll bar, and the description wrapped
+    into rows 100 px tall (a newcomer's finding): the name column is held to a share of the table."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit, QPushButton
+
+    from annotator.ui import codebook_dialog
+
+    long = "Statement of military readiness and deterrence posture"
+    seen = {}
+
+    def name_it(question):
+        field = question.findChild(QLineEdit)
+        qtbot.keyClicks(field, long)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    def look(dialog):
+        dialog.resize(820, 560)
+        add = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Add")
+        asked = on_dialog(QInputDialog, name_it)  # noqa: F841 - kept alive while the question runs
+        qtbot.mouseClick(add, Qt.MouseButton.LeftButton)  # Add asks the new label's name
+        t = dialog.table
+        row = t.rowCount() - 1
+        qtbot.wait(20)
+        seen["name_text"] = t.item(row, 0).text()
+        seen["scroll"] = t.horizontalScrollBar().maximum()
+        seen["name"] = t.horizontalHeader().sectionSize(0)
+        seen["room"] = t.viewport().width()
+        seen["rows"] = [t.rowHeight(r) for r in range(row)]
+        dialog.reject()
+
+    timer = on_dialog(codebook_dialog.CodebookDialog, look)  # noqa: F841 - kept alive while the dialog runs
+    boxes = on_dialog(QMessageBox, lambda box: next(b for b in box.buttons() if b.text() == "Discard").click())  # noqa: F841
+    window.files.edit_codebook()
+    assert seen["name_text"] == long
+    assert seen["scroll"] == 0
+    assert seen["name"] <= max(codebook_dialog.NAME_LEAST, seen["room"] * codebook_dialog.NAME_SHARE) + 1
+    assert max(seen["rows"]) < 60  # the other labels' rows stay one or two lines
+
+
 def test_cancel_codebook_changes_nothing(window, project, qtbot):
     from annotator.ui import codebook_dialog
 
