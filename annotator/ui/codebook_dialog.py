@@ -43,6 +43,7 @@ from annotator.ui.cue_columns import CueColumns
 from annotator.ui.dialogs import roomy
 from annotator.ui.palette import PROBLEM_COLOR
 from annotator.ui.panels import swatch
+from annotator.ui.reading import columns
 from annotator.ui.suggest.cues_text import HELP, cues_to_text, parse
 from annotator.ui.text import plain_tooltip
 
@@ -306,7 +307,7 @@ class CodebookDialog(QDialog):
         cut there is whole in its cell's editor)."""
         most = max(NAME_LEAST, int(self.table.viewport().width() * NAME_SHARE))
         for col in (0, 1):
-            self.table.horizontalHeader().resizeSection(col, min(most, self.table.sizeHintForColumn(col)))
+            columns.fit_within(self.table, col, most)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:

@@ -424,10 +424,8 @@ class ReviewPanel(QWidget):
     def _fit_columns(self) -> None:
         """The kind column as wide as its text (cut, "Confli…undary" read the same for two kinds), the label
         column too up to :data:`FITTED_SHARE` of the table."""
-        header = self.table.horizontalHeader()
-        header.resizeSection(0, self.table.sizeHintForColumn(0))
-        most = max(MIN_FITTED, int(self.table.viewport().width() * FITTED_SHARE))
-        header.resizeSection(1, min(most, self.table.sizeHintForColumn(1)))
+        self.table.horizontalHeader().resizeSection(0, self.table.sizeHintForColumn(0))
+        columns.fit_within(self.table, 1, max(MIN_FITTED, int(self.table.viewport().width() * FITTED_SHARE)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
