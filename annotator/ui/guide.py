@@ -3,7 +3,8 @@ Help held only the shortcut lists and About).
 
 The guide is the README itself (bundled in the wheel beside the resources its pictures name), so it never drifts
 from what the repository says; the sections written for developers (running the tests, the benchmark tables) are
-left out. Each ``## `` heading starts a section; the text before the first is the introduction.
+left out. Each ``## `` heading starts a section, listed with its ``### `` subsections; the text before the first is
+the introduction.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ WIDTH, NARROWEST = 900, 560
 
 
 def sections(markdown: str) -> list[tuple[str, str]]:
-    """(title, markdown) per ``## `` section, the introduction first (titled by the ``# `` heading), each ``### ``
+    """(title, markdown) per ``## `` section, the text before the first ("Introduction") first, each ``### ``
     subsection after its section as its own entry (title indented; its text up to the next heading of either
     level). A heading inside a fenced code block is code, not a heading."""
     found: list[tuple[str, list[str]]] = [("Introduction", [])]
