@@ -68,6 +68,16 @@ def _wait_idle(qtbot, corpus):
     qtbot.waitUntil(lambda: not corpus.jobs.busy(), timeout=10_000)
 
 
+def _table_by_quarter(qtbot, window):
+    """Corpus ▸ Label × Group Table by its key, columns by quarter, counted: (the corpus window, its table's model,
+    the Total row's index)."""
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
+    corpus = window.corpus_views.corpus_window
+    _pick(qtbot, corpus.columns_by, "Date by quarter")
+    _wait_idle(qtbot, corpus)
+    return corpus, corpus.table_model, corpus.table_model.rowCount() - 1
+
+
 def test_commitments_per_issuer_per_quarter_as_table_and_chart_exported(qtbot, window, tmp_path, monkeypatch):
     qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)  # Corpus ▸ Label × Group Table
     corpus = window.corpus_views.corpus_window
@@ -144,12 +154,7 @@ def test_the_total_row_counts_each_statement_once_and_lists_its_columns_spans(qt
     """The table's last row totals its columns (a newcomer's finding: the CSV had a Total column and no total row,
     while ``annotator report`` printed one). Counting statements, statement 0 holds a commitment and a threat: the
     Total row counts it once, the Total column once per label. Enter on a total lists every span it covers."""
-    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
-    corpus = window.corpus_views.corpus_window
-    _pick(qtbot, corpus.columns_by, "Date by quarter")
-    _wait_idle(qtbot, corpus)
-    model = corpus.table_model
-    last = model.rowCount() - 1
+    corpus, model, last = _table_by_quarter(qtbot, window)
     assert model.headerData(last, Qt.Orientation.Vertical) == "Total"
     assert [model.text(last, c) for c in range(model.columnCount())] == ["4", "2", "1", "1", "8"]
     assert model.data(model.index(last, 0), Qt.ItemDataRole.FontRole).bold()
@@ -183,12 +188,7 @@ def test_an_open_table_follows_the_project(qtbot, window):
     """An open table kept its old counts after a span was labelled in the main window: its CSV saved them, and Enter
     on a cell listed a span more than the cell said (a newcomer's finding). The shown tab is counted again after a
     change, without touching the corpus window; another tab when it is next shown."""
-    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
-    corpus = window.corpus_views.corpus_window
-    _pick(qtbot, corpus.columns_by, "Date by quarter")
-    _wait_idle(qtbot, corpus)
-    model = corpus.table_model
-    last = model.rowCount() - 1
+    corpus, model, last = _table_by_quarter(qtbot, window)
     assert model.text(last, model.columnCount() - 1) == "8"
     timeline_before = dict(corpus.timeline_chart.values())
 
