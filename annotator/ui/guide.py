@@ -27,6 +27,12 @@ from PySide6.QtWidgets import (
 
 from annotator import paths
 
+#: what the statement's place says while none is open (a new project's window was blank: a newcomer's finding)
+_IMPORT = ("File\u00a0▸\u00a0Import\u00a0Files… (Ctrl+I) reads web pages, PDFs, Word files, text and JSONL, with "
+           "their date and issuer. You can also drop files on this window.\n\n"
+           "Help\u00a0▸\u00a0User\u00a0Guide explains the rest.")
+EMPTY_PROJECT = "This project holds no statement yet.\n\nBring statements in: " + _IMPORT
+EMPTY_VIEW = "No statement is open.\n\nChoose one in the Documents list, or bring more in: " + _IMPORT
 #: sections for the people who build Annotator, not for its users
 SKIPPED = ("Run the tests", "Performance")
 #: a subsection's title in the contents, under its section's
@@ -168,3 +174,14 @@ class GuideDialog(QDialog):
                 self.contents.setCurrentRow(row)
                 return True
         return False
+
+
+def show_beside(window: QWidget, shown: GuideDialog | None) -> GuideDialog:
+    """Help ▸ User Guide: ``shown`` (the one already made) or a new guide, beside ``window``, not over it, and
+    brought forward. A window of its own: a dialog of ``window`` would be held above it, over the statement."""
+    if shown is None:
+        shown = GuideDialog(None)
+        shown.place_beside(window)
+    shown.show()
+    shown.activateWindow()
+    return shown

@@ -17,13 +17,12 @@ from annotator.store.editlock import open_for_editing
 from annotator.store.listing import DocumentList
 from annotator.ui import actions as action_table
 from annotator.ui import corpus as corpus_views
-from annotator.ui import properties, restore, review, search, suggest, watch
+from annotator.ui import guide, properties, restore, review, search, suggest, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.doclist.order import ListOrder
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
-from annotator.ui.guide import GuideDialog
 from annotator.ui.opening import NEXT_TURN_MS
 from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, hold_paint_in_turns
 from annotator.ui.reading import columns
@@ -34,12 +33,6 @@ from annotator.ui.statement.view import StatementView
 from annotator.ui.text import plain
 
 MAX_RECENT = 8
-#: what the statement's place says while none is open (a new project's window was blank: a newcomer's finding)
-_IMPORT = ("File\u00a0▸\u00a0Import\u00a0Files… (Ctrl+I) reads web pages, PDFs, Word files, text and JSONL, with "
-           "their date and issuer. You can also drop files on this window.\n\n"
-           "Help\u00a0▸\u00a0User\u00a0Guide explains the rest.")
-EMPTY_PROJECT = "This project holds no statement yet.\n\nBring statements in: " + _IMPORT
-EMPTY_VIEW = "No statement is open.\n\nChoose one in the Documents list, or bring more in: " + _IMPORT
 #: the least width of the statement's area, px (about 55 characters a line at the reading size)
 STATEMENT_MIN_WIDTH = 400
 
@@ -94,7 +87,7 @@ class MainWindow(QMainWindow):
                                                                   "window": self}, self, self.view)
         self._build_menus()
         self.label_actions: list[QAction] = []
-        self.guide: GuideDialog | None = None
+        self.guide: guide.GuideDialog | None = None
         span_selected = lambda: self.view.selected_span_id is not None  # noqa: E731
         self.guard = ShortcutGuard(self.view, {k: span_selected for k in (
             "Ctrl+Shift+Left", "Ctrl+Shift+Right", "Ctrl+Alt+Shift+Left", "Ctrl+Alt+Shift+Right", "Escape")})
@@ -443,7 +436,7 @@ class MainWindow(QMainWindow):
     def _update_progress(self) -> None:
         done, total = self.session.project.progress()
         self.progress_label.setText(f"{done} of {total} done  ·  analyst: {self.session.project.user}")
-        self.view.setPlaceholderText(EMPTY_VIEW if total else EMPTY_PROJECT)
+        self.view.setPlaceholderText(guide.EMPTY_VIEW if total else guide.EMPTY_PROJECT)
 
     def _update_title(self) -> None:
         doc = self.session.document
@@ -477,13 +470,7 @@ class MainWindow(QMainWindow):
         AboutDialog(self).exec()
 
     def show_guide(self) -> None:
-        """Help ▸ User Guide: beside the window, not over it (one, brought forward when asked again). A window of
-        its own: a dialog of this one would be held above it, over the statement."""
-        if self.guide is None:
-            self.guide = GuideDialog(None)
-            self.guide.place_beside(self)
-        self.guide.show()
-        self.guide.activateWindow()
+        self.guide = guide.show_beside(self, self.guide)
 
     # ------------------------------------------------------------------ window state, drops
     def _restore_window_state(self) -> None:
