@@ -43,11 +43,14 @@ def window(qtbot, project, tmp_path):
 
 
 @contextmanager
-def window_over(qtbot, tmp_path, docs):
-    """A new project holding ``docs`` in the real window (1100 × 700), shown: (window, project), both closed after."""
+def window_over(qtbot, tmp_path, docs, prepare=None):
+    """A new project holding ``docs`` in the real window (1100 × 700), shown: (window, project), both closed after.
+    ``prepare(project)`` runs before the window opens."""
     from annotator.ui.mainwindow import MainWindow
 
     project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=docs)
+    if prepare is not None:
+        prepare(project)
     window = MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     window.resize(1100, 700)
     try:
