@@ -40,8 +40,7 @@ from annotator.core import codebook
 from annotator.core.model import Label
 from annotator.core.suggest.cues import Cue, cue_problems
 from annotator.ui.dialogs import roomy
-from annotator.ui.palette import PROBLEM_COLOR
-from annotator.ui.panels import swatch
+from annotator.ui.palette import PROBLEM_COLOR, swatch
 from annotator.ui.reading import columns
 from annotator.ui.suggest.cue_columns import CueColumns
 from annotator.ui.suggest.cues_text import HELP, cues_to_text, parse

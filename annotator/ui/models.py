@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
 from annotator.store.listing import DocumentList
-from annotator.ui.palette import readable
+from annotator.ui.palette import readable, swatch
 from annotator.ui.reading import columns
 from annotator.ui.text import from_qt, plain_tooltip, to_qt
 
@@ -362,7 +362,7 @@ class SpansModel(Table):
                 return " ⏎ ".join(span.note.splitlines())
             return span.note
         if role == Qt.ItemDataRole.DecorationRole and col == 0 and label:
-            return QColor(label.color)
+            return swatch(label.color, 14)
         if role == Qt.ItemDataRole.ToolTipRole:  # escaped: nothing from a document is interpreted as rich text
             if col == 1:
                 return plain_tooltip(columns.clip(self.text, columns.TIP_CHARS, span.start, span.end))

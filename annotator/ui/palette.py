@@ -11,8 +11,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPixmap
 
 from annotator.core import codebook
 
@@ -83,6 +83,32 @@ def span_colours(colour: str, palette: QPalette) -> tuple[QColor, QColor]:
     band = QColor(line)
     band.setAlpha(BAND_ALPHA_DARK if is_dark(palette) else BAND_ALPHA)
     return band, line
+
+
+def swatch(colour: str, size: int = 12) -> QPixmap:
+    """A label's colour as a small square with a darker edge inside a ring of the paper's colour: it reads on the
+    paper, and on a selected row's highlight (a bare colour drawn there, the teal of "Call to action" blended into
+    the blue of the Spans panel's selected row). One pixmap per colour, size and paper."""
+    return _swatch(colour, size, QGuiApplication.palette().color(QPalette.ColorRole.Base).name())
+
+
+@lru_cache(maxsize=512)
+def _swatch(colour: str, size: int, paper: str) -> QPixmap:
+    fill = QColor(colour)
+    if not fill.isValid():
+        fill = QColor(UNKNOWN_COLOR)
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(paper))
+    painter.drawRoundedRect(QRectF(0, 0, size, size), 3, 3)
+    painter.setBrush(fill)
+    painter.setPen(fill.darker(140))
+    painter.drawRoundedRect(QRectF(1.5, 1.5, size - 3, size - 3), 1.5, 1.5)
+    painter.end()
+    return pixmap
 
 
 def dark_palette() -> QPalette:

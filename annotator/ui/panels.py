@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import STATUS_NAMES, STATUSES, Label
 from annotator.ui.models import DocumentsModel, SpansModel
+from annotator.ui.palette import swatch
 from annotator.ui.reading import columns
 from annotator.ui.text import plain_tooltip
 
@@ -178,9 +189,18 @@ class DocumentsPanel(QWidget):
 
 
 class SpansPanel(QWidget):
-    """The open document's spans: label, phrase, note (editable in place). Selecting one scrolls to it."""
+    """The open document's spans: label, phrase, note (editable in place). Selecting one scrolls to it.
+
+    Unless the user has dragged it, the Label column is as wide as the codebook's names need (with a colleague's
+    name beside them where the statement holds their spans: "Call to action · ana" had been cut to "Call t… · ana"),
+    at most :data:`LABEL_SHARE` of the table."""
 
     spanActivated = Signal(int)
+    #: the Label column's width when it fits the labels: at least this many px, at most this share of the table
+    LABEL_LEAST = 72
+    LABEL_SHARE = 0.45
+    #: px the colour swatch beside a label takes, with its gap
+    SWATCH_ROOM = 20
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,6 +219,37 @@ class SpansPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self._quiet = False
         self._later: list[int | None] = []  # the span to select on the next turn of the event loop (select_later)
+        self._others: set[str] = set()  # whose spans besides the analyst's the Label column names
+        self._label_width = 0  # what the Label column's texts need (px)
+        self.model.modelReset.connect(self._fit_labels)
+        self.model.rowsInserted.connect(self._inserted)
+        self.table.viewport().installEventFilter(self)
+
+    def _fit_labels(self) -> None:
+        """Measure what the Label column shows: every label's name, beside each colleague's here."""
+        model = self.model
+        self._others = {span.annotator for span in model.spans} - {"", model.me}
+        names = [label.name for label in model.labels.values()]
+        samples = names + [f"{name} · {who}" for who in self._others for name in names]
+        header = self.table.horizontalHeader()
+        self._label_width = columns.fits(header, 0, *samples) + self.SWATCH_ROOM
+        self._apply_label_width()
+
+    def _inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """A span by someone not named yet (a colleague's, accepted in review) widens the column for them."""
+        model = self.model
+        if any(model.spans[i].annotator not in ("", model.me, *self._others) for i in range(first, last + 1)):
+            self._fit_labels()
+
+    def _apply_label_width(self) -> None:
+        if self._label_width:
+            most = int(self.table.viewport().width() * self.LABEL_SHARE)
+            columns.fit_section(self.table.horizontalHeader(), 0, max(self.LABEL_LEAST, min(self._label_width, most)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self._apply_label_width()
+        return False
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self._quiet or not current.isValid():
@@ -250,18 +301,6 @@ def row_table(model: QAbstractItemModel, triggers: QAbstractItemView.EditTrigger
     table.verticalHeader().hide()
     table.setWordWrap(False)
     return table
-
-
-def swatch(color: str, size: int = 12) -> QPixmap:
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(color))
-    painter.setPen(QColor(color).darker(140))
-    painter.drawRoundedRect(0, 0, size - 1, size - 1, 3, 3)
-    painter.end()
-    return pixmap
 
 
 class LabelsBar(QWidget):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QFontMetrics, QMouseEvent
-from PySide6.QtWidgets import QApplication, QHeaderView
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPalette
+from PySide6.QtWidgets import QApplication, QHeaderView, QStyleOptionViewItem
 
 from annotator.core import review as core
 from annotator.core.model import IncomingDocument
@@ -135,3 +135,39 @@ def test_many_spans_scroll_the_spans_panel_down_never_sideways(qtbot, paths):
     assert sum(header.sectionSize(s) for s in range(header.count())) <= table.viewport().width()
     assert not table.horizontalScrollBar().isVisible()
     window.close()
+
+
+def test_a_colleagues_label_shows_whole_until_the_user_sizes_the_column(qtbot, paths):
+    """The Label column fits the codebook's names beside a colleague's ("Call t… · ana" was cut at 112 px); once
+    the user drags it, their width holds across statements and runs. Its swatch keeps a ring of the paper's colour,
+    so the label's colour reads on a selected row's highlight too."""
+    project = Project.open(paths[0], user="tester")
+    label = max(project.labels(), key=lambda lb: len(lb.name))
+    for row in project.documents():
+        project.add_span(row.id, TEXT.index(PHRASE), TEXT.index(PHRASE) + 12, label.key, annotator="ana")
+    project.close()
+    window = open_window(qtbot, paths)
+    table = window.spans_panel.table
+    header = table.horizontalHeader()
+    index = table.model().index(0, 0)
+    assert index.data() == f"{label.name} · ana"
+    option = QStyleOptionViewItem()
+    option.initFrom(table)
+    needs = table.itemDelegate().sizeHint(option, index).width()
+    assert needs <= header.sectionSize(0) <= table.viewport().width() * 0.45, (needs, header.sectionSize(0))
+    table.selectRow(0)
+    swatch = index.data(Qt.ItemDataRole.DecorationRole).toImage()
+    paper = table.palette().color(QPalette.ColorRole.Base)
+    middle = swatch.width() // 2
+    assert swatch.pixelColor(middle, 0) == paper and swatch.pixelColor(middle, middle) == QColor(label.color)
+    assert QSettings(str(paths[1]), QSettings.Format.IniFormat).value("columns/spans/Label") is None  # not theirs
+    drag_edge(qtbot, header, 0, -40)
+    width = header.sectionSize(0)
+    first = window.session.document.id
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # the next statement
+    qtbot.waitUntil(lambda: window.session.document.id != first)
+    assert table.model().rowCount() == 1 and header.sectionSize(0) == width
+    window.close()
+    again = open_window(qtbot, paths)
+    assert again.spans_panel.table.horizontalHeader().sectionSize(0) == width
+    again.close()

@@ -96,15 +96,37 @@ def remembered(header: QHeaderView, settings: QSettings, name: str) -> dict[int,
     return out
 
 
+#: a header's property: the sections whose width the user chose (dragged, or left so in an earlier run)
+_CHOSEN = "annotatorChosenWidths"
+#: a header's property, true while :func:`fit_section` resizes: that width is not the user's
+_FITTING = "annotatorFitting"
+
+
 def remember(header: QHeaderView, settings: QSettings, name: str) -> None:
-    """Give ``header``'s columns the widths the user left them at, and remember every change from now on."""
+    """Give ``header``'s columns the widths the user left them at, and remember every change from now on but
+    :func:`fit_section`'s."""
     prefix = f"columns/{name}/"
     stretched = QHeaderView.ResizeMode.Stretch
-    for section, width in remembered(header, settings, name).items():
+    chosen = remembered(header, settings, name)
+    for section, width in chosen.items():
         header.resizeSection(section, width)
+    header.setProperty(_CHOSEN, sorted(chosen))
 
     def resized(section: int, _old: int, new: int) -> None:
-        if header.sectionResizeMode(section) != stretched:
+        if header.sectionResizeMode(section) != stretched and not header.property(_FITTING):
             settings.setValue(prefix + _title(header, section), new)
+            header.setProperty(_CHOSEN, sorted({*(header.property(_CHOSEN) or ()), section}))
 
     header.sectionResized.connect(resized)
+
+
+def fit_section(header: QHeaderView, section: int, width: int) -> None:
+    """``section`` ``width`` px wide, unless the user chose its width (:func:`remember`): a width that follows
+    what the column shows, not remembered as the user's."""
+    if section in (header.property(_CHOSEN) or ()) or header.sectionSize(section) == width:
+        return
+    header.setProperty(_FITTING, True)
+    try:
+        header.resizeSection(section, width)
+    finally:
+        header.setProperty(_FITTING, False)
