@@ -16,8 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -38,6 +38,7 @@ from annotator.store import corpus, retrieval
 from annotator.ui import filedialogs
 from annotator.ui.corpus import plots
 from annotator.ui.corpus.codeline import CodelineChart
+from annotator.ui.corpus.follow import Following
 from annotator.ui.corpus.jobs import Jobs
 from annotator.ui.corpus.models import MatrixModel
 from annotator.ui.corpus.spans_tab import SpansTab
@@ -52,11 +53,9 @@ TABLE_TAB, CO_TAB, CODELINE_TAB = 0, 1, 3  # the tabs whose messages wait on the
 #: the table's columns are fitted to their contents up to this many; the chart shows at most this many groups
 FIT_COLUMNS = 300
 CHART_GROUPS = 60
-#: how often a shown corpus window looks whether the project changed (one read of the history's last id)
-FOLLOW_MS = 1500
 
 
-class CorpusWindow(SpansTab, QDialog):
+class CorpusWindow(SpansTab, Following, QDialog):
     TABS = ("table", "cooccurrence", "timeline", "codeline", "spans")
 
     def __init__(self, main: Any) -> None:
@@ -86,12 +85,7 @@ class CorpusWindow(SpansTab, QDialog):
         self._said: dict[int, str] = {}
         self.codeline_chart.currentChanged.connect(lambda text: self._status(text, CODELINE_TAB))
         self.tabs.currentChanged.connect(lambda index: self.status.setText(self._said.get(index, "")))
-        self._mark = 0  # the project's change the figures were counted at (``_change_mark``)
-        self._stale: set[str] = set()  # tabs to count again when next shown
-        self.tabs.currentChanged.connect(lambda _index: self._recount_shown())
-        self.follow = QTimer(self)
-        self.follow.setInterval(FOLLOW_MS)
-        self.follow.timeout.connect(self._follow)
+        self._start_following()
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
@@ -225,45 +219,6 @@ class CorpusWindow(SpansTab, QDialog):
     @property
     def project(self) -> Any:
         return self.main.session.project
-
-    def reload(self) -> None:
-        """Read the codebook and groupings, then compute every view (the project may have changed)."""
-        self._mark = self._change_mark()
-        self._read_choices()
-        for tab in self.TABS:
-            self._recount(tab)
-
-    def _change_mark(self) -> int:
-        """The project's last change: every write, this window's or another process's, appends to its history."""
-        return int(self.project.conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0])
-
-    def _follow(self) -> None:
-        """While shown, the figures follow the project: after a change the shown tab is counted again, the others
-        when next shown (a newcomer's finding: an open table kept its old counts after a span was added, its CSV
-        saved them, and Enter on a cell listed a span more than the cell said)."""
-        if not self.isVisible():
-            return
-        mark = self._change_mark()
-        if mark == self._mark:
-            return
-        self._mark = mark
-        self._read_choices()
-        self._stale = set(self.TABS)
-        self._recount_shown()
-
-    def _recount_shown(self) -> None:
-        tab = self.TABS[self.tabs.currentIndex()]
-        if tab in self._stale:
-            self._stale.discard(tab)
-            self._recount(tab)
-
-    def _recount(self, tab: str) -> None:
-        if tab == "spans":
-            if self.spans_note.text():  # a list was asked for: the same query again
-                self._run_query()
-            return
-        {"table": self.refresh_table, "cooccurrence": self.refresh_cooccurrence, "timeline": self.refresh_timeline,
-         "codeline": self.refresh_codeline}[tab]()
 
     def _read_choices(self) -> None:
         """The codebook's names and colours, and the groupings offered, keeping each chooser's choice."""
@@ -493,14 +448,6 @@ class CorpusWindow(SpansTab, QDialog):
             return None
         self._status(f"Saved {chosen}")
         return Path(chosen)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.follow.start()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        self.follow.stop()
-        super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.follow.stop()
