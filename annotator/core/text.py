@@ -57,9 +57,13 @@ def decode_bytes(data: bytes) -> Decoded:
         pass
     if b"\x00" in data:
         raise FormatError("the file is binary, not text (it holds NUL bytes)")
+    if _plausibly_western(data):
+        return Decoded(_checked(data.decode("cp1252")), "cp1252", legacy=True)
     from charset_normalizer import from_bytes  # imported here: only legacy files need it
 
-    matches = from_bytes(data)
+    # Windows' own code pages and the East Asian ones first: on a short text the detector ties among single-byte code
+    # pages and chose DOS and Mac ones (cp775 for a Portuguese "negociações", cp852 for a Norwegian "fordømmer")
+    matches = from_bytes(data, cp_isolation=list(_LIKELY)) or from_bytes(data)
     best = matches.best()
     if best is None or best.encoding is None:
         raise FormatError("the file is not text in any known encoding")
@@ -67,28 +71,40 @@ def decode_bytes(data: bytes) -> Decoded:
     for match in matches:
         if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
             best = match
-    if best.encoding in _DOS_OR_CENTRAL_EUROPEAN and _decodes_cleanly(data, "cp1252"):
-        # A short Windows text with a curly quote (0x92) was read as cp775, a German one as cp1250: cp1252 is
-        # preferred when the detector's own measure rates it at least as well as its DOS/Central-European pick.
-        western = from_bytes(data, cp_isolation=["cp1252"]).best()
-        if western is not None and western.chaos <= best.chaos and western.coherence >= best.coherence:
-            best = western
     return Decoded(_checked(str(best)), best.encoding, legacy=True)
 
 
-#: the detector's picks that lose to cp1252 when it decodes as cleanly (DOS code pages, Central European ones)
-_DOS_OR_CENTRAL_EUROPEAN = frozenset({
-    "cp437", "cp737", "cp775", "cp850", "cp852", "cp855", "cp857", "cp858", "cp860", "cp861", "cp862", "cp863",
-    "cp864", "cp865", "cp866", "cp869", "cp1250", "iso8859_2", "latin_2", "mac_latin2", "iso8859_16",
-})
+#: the encodings a statement saved without a byte-order mark and not in UTF-8 is likely to be in: Windows' code pages,
+#: the legacy Cyrillic and East Asian ones; the detector tries others only when none of these decodes the file (Thai
+#: cp874 is not among them: it tied with KOI8-U on a Ukrainian statement and won)
+_LIKELY = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+           "koi8_r", "koi8_u", "shift_jis", "euc_jp", "iso2022_jp", "gb18030", "big5", "euc_kr", "cp949")
 
 
-def _decodes_cleanly(data: bytes, codec: str) -> bool:
+#: letters another code page's text shows as when read as cp1252 (Czech ř ě ů ý as ø ì ù ý, Hungarian ő ű as õ û,
+#: Polish ł ą as ³ ¹, Russian and Greek letters as Ð Þ ð þ and their kin): where one appears, the detector decides
+_NOT_PLAINLY_WESTERN = frozenset("øØìÌùÙòÒõÕûÛðÐþÞýÝ¹²³¤¦¨¬¯´µ¶¸")
+#: at most this share of a Western text's letters lies outside ASCII (French, German, Spanish: a few in a hundred);
+#: Cyrillic or Greek read as cp1252 is nearly all accented letters
+_WESTERN_SHARE = 0.25
+
+
+def _plausibly_western(data: bytes) -> bool:
+    """Whether ``data`` reads as Windows-1252 text of a Western language: it decodes cleanly, and what is not ASCII
+    is typographic punctuation (curly quotes, dashes, €) or the accented letters of those languages, a few among
+    many. Then cp1252 is taken without asking the detector, which on a short text ties among single-byte code pages
+    and picked cp775, mac_iceland or mac_latin2 for three of five short English and French statements with a curly
+    quote or an é (a newcomer's trial: "ōstrongly condemnö", "Ministerís", "Cafť"), stored for good."""
     try:
-        data.decode(codec)
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         return False
-    return True
+    outside = [ch for ch in text if ord(ch) > 0x7F]
+    if any(ch in _NOT_PLAINLY_WESTERN for ch in outside):
+        return False
+    accented = sum(ch.isalpha() for ch in outside)
+    letters = accented + sum(ch.isascii() and ch.isalpha() for ch in text)
+    return accented <= _WESTERN_SHARE * letters
 
 
 def _checked(text: str) -> str:
