@@ -43,6 +43,9 @@ def words_for(nlp: Any, text: str, spans: Iterable[tuple[int, int]]) -> tuple[li
         starts.add(start)
         ends.add(end)
     cuts = {0, len(text)} | starts | ends
+    # spaCy refuses a text past ``max_length`` (a million characters) to spare a parser's memory; only its
+    # tokenizer runs here, and a statement the project holds (a 28.5 MB report was imported) must export too
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
     for tok in nlp.make_doc(text):
         cuts.add(tok.idx)
         cuts.add(tok.idx + len(tok.text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -86,22 +87,42 @@ def user_message(exc: BaseException) -> str | None:
     return None
 
 
+#: the same bug's message is not shown again within this many seconds
+BUG_REPEAT_S = 60.0
+
+
 def install_error_hook(window: MainWindow) -> None:
     """A problem with the user's disk or file that surfaces where no code expected one (a read refreshing a panel
-    after the disk failed, inside a Qt slot) is shown as a message, not a traceback on stderr; any other
-    exception is our bug and goes to the previous hook with its traceback (DESIGN.md §4)."""
+    after the disk failed, inside a Qt slot) is shown as a message, not a traceback on stderr. Any other exception
+    is our bug: it goes to the previous hook with its traceback (DESIGN.md §4), and the user is told too (a spaCy
+    export that failed on a long statement had said nothing in the window, and no file was written: the analyst
+    would have thought it worked). One such message at a time, and the same one not again for a minute."""
     previous = sys.excepthook
+    said: dict[str, float] = {}  # a bug's message -> when it was last shown
+    showing: list[bool] = []  # a message is up (a bug in a timer would stack them)
 
     def hook(kind, exc, tb):  # type: ignore[no-untyped-def]
         message = user_message(exc)
         if message is None:
             previous(kind, exc, tb)
-            return
-        print(f"annotator: {message}", file=sys.stderr)
+            if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: not a bug to report
+                return
+            message = (f"Something went wrong inside Annotator: {type(exc).__name__}: {exc}\n\nIt is a bug, not "
+                       "something you did. What was saved before is safe; what was being done may not have "
+                       "happened. The details were printed where Annotator was started.")
+            now = time.monotonic()
+            if showing or now - said.get(message, -BUG_REPEAT_S) < BUG_REPEAT_S:
+                return
+            said[message] = now
+        else:
+            print(f"annotator: {message}", file=sys.stderr)
+        showing.append(True)
         try:
             error(window, "Annotator", message)
         except RuntimeError:  # the window is gone
             error(None, "Annotator", message)  # type: ignore[arg-type]
+        finally:
+            showing.clear()
 
     sys.excepthook = hook
 

@@ -92,3 +92,26 @@ def test_without_spacy_one_clear_line(tmp_path):
         "annotator: the spacy format needs spaCy, which is not installed: pip install 'annotator[spacy]'"
     ]
     assert run_cli("export", tmp_path / "p.sqlite", "--format", "spacy", "-o", tmp_path / "o.spacy").returncode == 0
+
+
+def test_a_statement_past_a_million_characters_exports_for_spacy_and_prodigy(tmp_path):
+    """spaCy refuses a text past ``max_length`` (a million characters): a newcomer's 28.5 MB statement, which the
+    import took, stopped the export with a traceback on the command line and silently in the window."""
+    from spacy.tokens import DocBin
+
+    sentence = "We continue to coordinate closely with allies. "
+    text = sentence * (1_050_000 // len(sentence)) + "They pose a grave threat."
+    start = text.index("grave threat")
+    project = project_from(tmp_path, text, [(start, start + len("grave threat"), "threat", "ana", "")])
+    path = project.path
+    project.close()
+    out = tmp_path / "out.spacy"
+    result = run_cli("export", path, "--format", "spacy", "-o", out)
+    assert result.returncode == 0, result.stderr
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("xx").vocab)
+    assert len(doc.text) > 1_000_000 and [s.text for s in doc.spans["sc"]] == ["grave threat"]
+    result = run_cli("export", path, "--format", "prodigy", "-o", tmp_path / "out.jsonl")
+    assert result.returncode == 0, result.stderr
+    (record,) = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    (span,) = record["spans"]
+    assert record["text"][span["start"]:span["end"]] == "grave threat"
