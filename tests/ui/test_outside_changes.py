@@ -111,3 +111,25 @@ def test_a_job_of_the_window_is_not_taken_for_a_change_made_elsewhere(window, pr
     window.files.export()
     assert (tmp_path / "out.jsonl").exists()
     assert watcher.poll() is True and refreshed == [1]  # the change made elsewhere, not the export
+
+
+def test_variables_set_from_the_command_line_show_in_the_open_list(window, project, qtbot, tmp_path):
+    """``annotator vars`` beside the open window: the Documents list's Date and Issuer follow within a poll (they
+    kept what was read before until a restart, while Document Properties showed the new values)."""
+    model = window.documents.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    date_col, issuer_col = headers.index("Date"), headers.index("Issuer")
+    row = model.row_of(window.session.document.id)
+    assert model.index(row, issuer_col).data() == ""  # read, and held, before the command runs
+    title = window.session.document.title
+    table = tmp_path / "vars.csv"
+    table.write_text(f'title,date,issuer\n"{title}",2024-05-11,Ministry of Foreign Affairs of Japan\n', "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "annotator", "vars", str(project.path), str(table)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    qtbot.waitUntil(lambda: model.index(model.row_of(window.session.document.id), issuer_col).data()
+                    == "Ministry of Foreign Affairs of Japan", timeout=5000)
+    assert model.index(model.row_of(window.session.document.id), date_col).data() == "2024-05-11"
+    assert "Ministry of Foreign Affairs of Japan" in [window.properties.filters.issuer.itemText(i)
+                                                      for i in range(window.properties.filters.issuer.count())]

@@ -164,6 +164,22 @@ class PropertiesController(QObject):
         self._refresh_lists()
         self._show_current()
 
+    def changed_elsewhere(self) -> None:
+        """Another process changed the project (``annotator vars``, an import): what was read of the variables is
+        forgotten before the Documents list is read again (its Date and Issuer kept the values read before until
+        the app was restarted, a newcomer's trial found, while the form showed the new ones); the issuers offered
+        and the form follow. New variables: the columns and filters are laid out again."""
+        project = self.session.project
+        if sv.definitions(project) != self.variables:
+            self.definitions_changed()
+            return
+        self._forget()
+        issuers = sorted(sv.issuers(project), key=str.casefold)
+        if issuers != self._issuers:
+            self._issuers = issuers
+            self.filters.set_choices(issuers, self.variables)
+        self._show_current()
+
     def values_changed(self, doc_id: int) -> None:
         self._forget()
         self._show_current()

@@ -2,10 +2,10 @@
 up in the window by themselves (issue 15, item 6).
 
 A timer asks SQLite's ``PRAGMA data_version`` once a second: a few microseconds, and it moves only when another
-connection committed (the window's own commits leave it as is). When it moves, the Documents list, the counts and
-the progress are read again, and the codebook if it changed. Nothing the analyst is doing is disturbed: the
-open statement, its selection and the undo stack are left alone; the Documents list keeps its current row
-(without opening anything) and its scroll position.
+connection committed (the window's own commits leave it as is). When it moves, the document variables (Date,
+Issuer), the Documents list, the counts and the progress are read again, and the codebook if it changed. Nothing
+the analyst is doing is disturbed: the open statement, its selection and the undo stack are left alone; the
+Documents list keeps its current row (without opening anything) and its scroll position.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class OutsideChanges(QObject):
         bars = (table.verticalScrollBar(), table.horizontalScrollBar())
         scrolled = [bar.value() for bar in bars]
         try:
+            window.properties.changed_elsewhere()  # its variables first: the list shows and filters by them
             window.documents_changed()  # keeps the current row, without opening anything
             labels = session.project.labels()
         except AnnotatorError as exc:
