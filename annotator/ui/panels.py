@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -171,6 +171,11 @@ class DocumentsPanel(QWidget):
             )
             selection.blockSignals(False)
             self.table.viewport().update()
+        elif QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            # the row pressed on, opened as the button went down: scrolled now, a half-shown last row moved up
+            # under the pointer and the release selected the row below it (a newcomer's trial: the list marked one
+            # statement while another was open and took the label keys). Qt itself does not scroll on a press
+            return
         self.table.scrollTo(index)
 
     def read_shown(self) -> None:
