@@ -9,10 +9,12 @@ widget as drawn). Text is set as plain text.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -20,6 +22,9 @@ from annotator.ui.bars import colour, text_colour, write_csv, write_png
 
 #: the part of a line chart's height below 0, so a marker at 0 shows whole
 ZERO_ROOM = 0.08
+#: the least of a category's name under a chart worth showing (else fewer are shown), and the px between two names
+TICK_LEAST = "Abc…"
+TICK_GAP = 10
 
 
 class Chart(pg.PlotWidget):
@@ -42,6 +47,8 @@ class Chart(pg.PlotWidget):
             axis = self.plotItem.getAxis(name)
             axis.setPen(pen)
             axis.setTextPen(pen)
+        self.plotItem.vb.sigResized.connect(lambda _box: self._fit_bottom_ticks())  # the room per name changed
+        self.plotItem.vb.sigXRangeChanged.connect(lambda _box, _range: self._fit_bottom_ticks())
 
     def values(self) -> list[tuple[str, list[float | None]]]:
         return [(name, list(vals)) for name, vals in self.series]
@@ -67,12 +74,35 @@ class Chart(pg.PlotWidget):
         self.plotItem.layout.setContentsMargins(0, 0, legend.boundingRect().width() + 8, 0)
 
     def _category_axis(self, axis: str, every: int = 1) -> None:
+        self._ticks = (axis, every)
+        if axis == "bottom":
+            self._fit_bottom_ticks()
+            return
         ticks = [(i, c if len(c) <= 24 else c[:23] + "…") for i, c in enumerate(self.categories) if i % every == 0]
         item = self.plotItem.getAxis(axis)
         item.setTicks([ticks, []])
-        if axis == "left":  # wide enough for the names at once (pyqtgraph widens it only after a first paint)
-            metrics = QFontMetrics(item.style.get("tickFont") or self.font())
-            item.setWidth(max([metrics.horizontalAdvance(t) for _, t in ticks] + [20]) + 16)
+        # wide enough for the names at once (pyqtgraph widens it only after a first paint)
+        metrics = QFontMetrics(item.style.get("tickFont") or self.font())
+        item.setWidth(max([metrics.horizontalAdvance(t) for _, t in ticks] + [20]) + 16)
+
+    def _fit_bottom_ticks(self) -> None:
+        """The categories under the plot, each elided in the middle to the room between two shown (both ends of a
+        name show: "Ministry…of Japan"), every second or third shown where even a few letters would not fit; again
+        as the plot is resized. Cut at a fixed 24 characters, ten issuers' names ran into each other in unreadable text,
+        and pyqtgraph dropped the first, wider than its room at the edge (a newcomer's trial)."""
+        axis_name, every = getattr(self, "_ticks", ("", 1))
+        if axis_name != "bottom":
+            return
+        item = self.plotItem.getAxis("bottom")
+        metrics = QFontMetrics(item.style.get("tickFont") or self.font())
+        (low, high), px = self.plotItem.vb.viewRange()[0], self.plotItem.vb.width()
+        per = px / (high - low) if px > 0 and high > low else 0.0  # px from one category to the next
+        if per > 0:
+            every = max(every, math.ceil((metrics.horizontalAdvance(TICK_LEAST) + TICK_GAP) / per))
+        room = int(per * every) - TICK_GAP if per > 0 else metrics.horizontalAdvance("x" * 24)
+        ticks = [(i, metrics.elidedText(c, Qt.TextElideMode.ElideMiddle, room))
+                 for i, c in enumerate(self.categories) if i % every == 0]
+        item.setTicks([ticks, []])
 
     def _count_axis(self, top: float) -> None:
         """Whole ticks on the value axis when the figures are counts under 10 (pyqtgraph's own put a tick at 0.5

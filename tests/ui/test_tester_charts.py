@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QRect, QSettings, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QFontMetrics, QImage
 
 from annotator.core.model import IncomingDocument, IncomingSpan, Label
 from annotator.store import Project
@@ -238,3 +238,53 @@ def test_the_codeline_cursor_is_no_labels_colour(qtbot, window):
         c = QColor(label.color)
         distance = ((c.red() - frame.red()) ** 2 + (c.green() - frame.green()) ** 2 + (c.blue() - frame.blue()) ** 2)
         assert distance ** 0.5 > 120, (label.name, label.color, frame.name())
+
+
+ISSUERS = ["Amnesty International", "Apple", "Jill Serjeant", "Ministry of Foreign Affairs of Japan", "Richard Adams",
+           "Sarah Hinger; Sylvia Torres-Guillén", "U.S. Department of State", "Wikimedia Foundation",
+           "Ministry of Foreign Affairs of the Republic of Korea", "Auswärtiges Amt"]
+
+
+def test_many_issuers_under_the_table_chart_never_run_into_each_other(qtbot, tmp_path):
+    """A newcomer's trial: the Table by issuer (ten issuers) printed their names over each other ("Ministry of
+    Foreign Af…Richard AdamsSarah Hinger; Sylvia T…") and left the first out. Each shown name now fits the room
+    to the next one, the first is shown, both ends of a cut name show, and a wider window shows more of them."""
+    from annotator.ui.mainwindow import MainWindow
+
+    docs = [IncomingDocument(TEXT + f" #{i}", f"statement {i}", "t",
+                             [IncomingSpan(TEXT.index("threaten"), TEXT.index("threaten") + 8, "threat", "kim")],
+                             date="2024-01-0" + str(i % 9 + 1), issuer=issuer) for i, issuer in enumerate(ISSUERS)]
+    project = Project.open(tmp_path / "c.sqlite", create=True, user="kim", populate=docs)
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    try:
+        corpus = _shown(qtbot, window, "table")
+        corpus.columns_by.setCurrentIndex(corpus.columns_by.findText("Issuer"))
+        qtbot.waitUntil(lambda: not corpus.jobs.busy() and len(corpus.table_chart.categories) == len(ISSUERS),
+                        timeout=10_000)
+        chart = corpus.table_chart
+
+        def shown() -> list[tuple[float, str]]:
+            axis = chart.plotItem.getAxis("bottom")
+            metrics = QFontMetrics(axis.style.get("tickFont") or chart.font())
+            ticks = axis._tickLevels[0]  # what the axis draws (pyqtgraph keeps the ticks it was given here)
+            vb = chart.plotItem.vb
+            (low, high), px = vb.viewRange()[0], vb.width()
+            at = [(x - low) * px / (high - low) for x, _ in ticks]
+            texts = [t for _, t in ticks]
+            for a, b, t, u in zip(at, at[1:], texts, texts[1:], strict=False):
+                assert (metrics.horizontalAdvance(t) + metrics.horizontalAdvance(u)) / 2 < b - a, (t, u)
+            assert metrics.horizontalAdvance(ticks[0][1]) / 2 <= at[0], "the first name runs off the plot"
+            return ticks
+
+        for width in (900, 1500):
+            corpus.resize(width, corpus.height())
+            qtbot.wait(50)
+            ticks = shown()
+            assert ticks[0][0] == 0, "the first issuer is named"
+        named = {chart.categories[int(x)]: t for x, t in ticks}
+        assert len(named) == len(ISSUERS) and named["Apple"] == "Apple"  # at 1500 px every issuer, short ones whole
+        japan = named["Ministry of Foreign Affairs of Japan"]
+        assert japan.startswith("Minis") and japan.endswith("Japan") and "…" in japan
+    finally:
+        window.close()
+        project.close()
