@@ -12,6 +12,7 @@ import argparse
 import csv
 import io
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -121,10 +122,117 @@ def run(args: argparse.Namespace) -> int:
         csv.writer(buf).writerows(csv_row(r) for r in rows)
         sys.stdout.write(buf.getvalue())
         return 0
-    cells = [[str(c) for c in r] for r in rows]
-    widths = [min(30, max(len(r[j]) for r in cells)) for j in range(len(cells[0]))]
-    for r in cells:
-        line = "  ".join((c[:30].ljust(w) if j == 0 else c[:30].rjust(w))
-                         for j, (c, w) in enumerate(zip(r, widths, strict=True)))
-        print(terminal_safe(line.rstrip()))
+    for line in _table(result, rows):
+        print(line)
     return 0
+
+
+#: a name takes at most this many terminal columns in the table; a longer one is cut in the middle ("…")
+WIDTH = 30
+#: the key of a name the table itself gives ("label", "total"): it is never changed, a group's name like it is
+_FIXED = object()
+
+
+def _table(result: dict[str, Any], rows: list[list[Any]]) -> list[str]:
+    """The aligned text table: names (the header, the first column) cut to :data:`WIDTH` so the cut shows and
+    two names never look alike; each cell escaped first, so the escapes are measured with it."""
+    cells = [[terminal_safe(str(c)) for c in r] for r in rows]
+    if "cooccurrence" in result:
+        head_keys, first_keys = [_FIXED, *result["labels"]], [_FIXED, *result["labels"]]
+    else:
+        keys = result["row_groups"] if "rows" in result else result["labels"]
+        head_keys, first_keys = [_FIXED, *result["groups"], _FIXED], [_FIXED, *keys, _FIXED]
+    cells[0] = _shown(cells[0], head_keys)
+    for r, name in zip(cells, _shown([r[0] for r in cells], first_keys), strict=True):
+        r[0] = name
+    widths = [max(_columns(r[j]) for r in cells) for j in range(len(cells[0]))]
+    return ["  ".join(_pad(c, w, left=j == 0) for j, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+            for r in cells]
+
+
+def _shown(names: list[str], keys: list[Any]) -> list[str]:
+    """``names`` as the table shows them: alike ones (two statements titled the same, an issuer named "total")
+    told apart by their keys, then each cut in the middle to :data:`WIDTH` (both ends show: "Ministry of
+    Foreign Affairs of Japan" and "... of the Republic of Korea" differ at their ends), and names still cut alike
+    widened together until they differ (at worst to their full length)."""
+    names = _told_apart(names, keys)
+    limits = [WIDTH] * len(names)
+    shown = [_fit(name, WIDTH) for name in names]
+    while True:
+        alike: dict[str, list[int]] = {}
+        for i, text in enumerate(shown):
+            alike.setdefault(text, []).append(i)
+        groups = [group for group in alike.values() if len(group) > 1]
+        if not groups:
+            return shown
+        for group in groups:  # the names differ (told apart above), so in full they do not look alike
+            # the least width that tells the group apart, found by halving (a wider cut shows more of both ends):
+            # a thousand statements titled alike but for a number in the middle take a moment, not a minute
+            low, high = max(limits[i] for i in group) + 1, max(_columns(names[i]) for i in group)
+            while low < high:
+                mid = (low + high) // 2
+                if len({_fit(names[i], mid) for i in group}) == len(group):
+                    high = mid
+                else:
+                    low = mid + 1
+            for i in group:
+                limits[i] = low
+                shown[i] = _fit(names[i], low)
+
+
+def _told_apart(names: list[str], keys: list[Any]) -> list[str]:
+    """Each name that another also has gets its key ("Joint Statement [12]": a statement's id with --by document),
+    or quotes when the name is its key (an issuer named "total"); the table's own names ("total", "(no issuer)")
+    stay as they are."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    out = list(names)
+    taken = set(names)
+    for i, (name, key) in enumerate(zip(names, keys, strict=True)):
+        if counts[name] == 1 or key is _FIXED or key is None:
+            continue
+        candidate = f"{name} [{terminal_safe(str(key))}]" if str(key) != name else f'"{name}"'
+        while candidate in taken:  # a name that already reads so
+            candidate = f"{candidate} [{i}]"
+        taken.add(candidate)
+        out[i] = candidate
+    return out
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal columns: its start and its end with "…" between when it is longer."""
+    if _columns(text) <= width:
+        return text
+    room = width - 1  # the ellipsis takes one
+    head = _take(text, (room + 1) // 2)
+    tail = _take(text[len(head):][::-1], room // 2)[::-1]
+    while tail and _columns(tail[0]) == 0:  # a combining mark cut from its letter
+        tail = tail[1:]
+    return head.rstrip() + "…" + tail.lstrip()
+
+
+def _take(text: str, width: int) -> str:
+    """The longest start of ``text`` that fits ``width`` terminal columns (with the marks of its last letter)."""
+    if text.isascii():
+        return text[:width]
+    used = 0
+    for i, ch in enumerate(text):
+        used += _columns(ch)
+        if used > width:
+            return text[:i]
+    return text
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a wide (CJK) character, none for a combining mark or a
+    zero-width one, so names in Japanese or Korean stay aligned (escaped first: no control character is left)."""
+    if text.isascii():
+        return len(text)
+    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+               else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, left: bool) -> str:
+    fill = " " * (width - _columns(text))
+    return text + fill if left else fill + text

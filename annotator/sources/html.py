@@ -2,7 +2,9 @@
 date, issuer (the author, else the site) and canonical URL when the page states them. The author is the
 extractor's, else the one the page's ``<meta>`` tags state (``author``, ``article:author``, ``dc.creator``, ...),
 which also stands for an extractor's author made of its words ("U S Department" for "U.S. Department of State":
-the extractor drops or cuts names that read like an organisation's, which statements' authors are).
+the extractor drops or cuts names that read like an organisation's, which statements' authors are). A candidate that
+is only a date, a time or a number is none (the extractor takes a title's last part, "... | 02.11.2021", for the
+site's name): the next one is the issuer.
 
 The extractor is trafilatura (Apache-2.0; first among open extractors in its authors' published evaluation,
 F 0.91 against readability's 0.80). Paragraphs stay paragraphs: one blank line between them.
@@ -20,6 +22,7 @@ from annotator.core.variables import parse_date
 from annotator.errors import FormatError
 from annotator.sources import MAX_FILE_BYTES
 from annotator.sources.common import document, file_bytes, sniff, tidy, wrong_type
+from annotator.sources.webtext import names_no_one
 
 EXTRACTOR = "trafilatura"
 
@@ -39,9 +42,9 @@ def read(path: Path) -> ReadResult:
     if found is None or not (found.text or "").strip():
         raise FormatError(f"{path}: no main text found in the page")
     title = (found.title or "").strip()
-    site = (found.sitename or "").strip()
+    site = _named((found.sitename or "").strip())
     issuer = _author(found.author or "", page_author(data)) or (site if site and site != title else "")
-    issuer = issuer or (found.hostname or "")
+    issuer = issuer or _named((found.hostname or "").strip())
     try:
         date = parse_date(found.date or "")
     except ValueError:
@@ -88,12 +91,17 @@ _NO_ONE = re.compile(
 def _author(extracted: str, stated: str) -> str:
     """The extractor's author, or the page's own when the extractor found none or a cut of it (only its words);
     a CMS account ("admin", "Webmaster") is no one's name."""
-    extracted = " ".join(extracted.split())
+    extracted = _named(" ".join(extracted.split()))
     extracted = "" if _NO_ONE.fullmatch(extracted) else extracted
     stated = "" if _NO_ONE.fullmatch(stated) else stated
     if stated and (not extracted or _words(extracted) <= _words(stated)):
         return stated
     return extracted
+
+
+def _named(candidate: str) -> str:
+    """``candidate``, or "" when it names no one (a date, a time, a number: "02.11.2021", an address "10.0.0.5")."""
+    return "" if names_no_one(candidate) else candidate
 
 
 def _words(name: str) -> set[str]:
@@ -102,7 +110,7 @@ def _words(name: str) -> set[str]:
 
 def page_author(data: bytes) -> str:
     """The author the page's ``<meta>`` tags state (:data:`AUTHOR_META`), or "": never a URL (``article:author``
-    is often a profile's address) nor a value without two letters."""
+    is often a profile's address), a value without two letters nor a date (the next tag's value is, then)."""
     head = data[:_HEAD_BYTES]
     body = re.search(rb"<body[\s>]", head, re.IGNORECASE)
     head = head[: body.start()] if body else head
@@ -121,7 +129,8 @@ def page_author(data: bytes) -> str:
     for key in AUTHOR_META:
         for value in reader.found.get(key, []):
             value = " ".join(value.split())
-            if sum(ch.isalpha() for ch in value) >= 2 and not re.match(r"(?i)(https?:|www\.)", value):
+            if (sum(ch.isalpha() for ch in value) >= 2 and not re.match(r"(?i)(https?:|www\.)", value)
+                    and not names_no_one(value)):
                 return value[:300]
     return ""
 

@@ -58,6 +58,44 @@ _ISSUER = re.compile(
     re.IGNORECASE,
 )
 
+#: the words a date or a time is written with, besides its digits and punctuation: month and weekday names and
+#: their short forms (English, German, French, Spanish, Italian, Portuguese, Dutch), ordinal endings, a.m./p.m.,
+#: zones, ISO's T and Z, "Uhr", the small words between ("2 de noviembre de 2021", "the 2nd of November"), the
+#: labels put before a date ("Published:", "Stand:") and CJK's 年月日
+_DATE_WORDS_TEXT = """
+    january jan february feb march mar april apr may june jun july jul august aug september sep sept october oct
+    november nov december dec monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri
+    saturday sat sunday sun
+    januar jänner jän februar märz mär mai juni juli oktober okt dezember dez montag dienstag mittwoch donnerstag
+    freitag samstag sonnabend sonntag
+    janvier janv février févr fevrier mars avril avr juin juillet juil août aout septembre octobre novembre
+    décembre lundi mardi mercredi jeudi vendredi samedi dimanche
+    enero ene febrero marzo abril mayo junio julio agosto ago septiembre setiembre octubre noviembre diciembre dic
+    lunes martes miércoles jueves viernes sábado domingo
+    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+    janeiro fevereiro março abril maio junho julho setembro outubro novembro dezembro fev set out
+    januari februari maart mei augustus
+    st nd rd th er ème º ª am pm h hrs uhr t z utc gmt cet cest est edt cst cdt mst mdt pst pdt bst ist
+    jst kst mez mesz
+    of the on at de del di du le la el um à y et and to bis
+    published updated posted date dated last modified veröffentlicht aktualisiert stand vom publié mis jour
+    年 月 日 時 分 秒 년 월 일 시 분 초
+"""
+_DATE_WORDS = frozenset(_DATE_WORDS_TEXT.split())
+_LETTERS = re.compile(r"[^\W\d_]+")
+_AM_PM = re.compile(r"\b[ap]\.\s?m\.")
+
+
+def names_no_one(value: str) -> bool:
+    """True when ``value`` is only a date, a time, a number or punctuation ("02.11.2021", "2 November 2021",
+    "11/02/2021 10:30 Uhr", "2021", "–"): an extractor's "author" or "site name" that is such a value (a page's
+    title ending in "| 02.11.2021" gives one) is no issuer. Month names alone ("May", "June") may be a name."""
+    words = _LETTERS.findall(_AM_PM.sub(" ", value.casefold()))
+    if not words:
+        return True
+    return any(ch.isdigit() for ch in value) and all(word in _DATE_WORDS for word in words)
+
+
 #: the header is the lines before the statement's first paragraph this long
 _LONG = 200
 _HEADER_LINES = 15
