@@ -115,6 +115,27 @@ def filter_page(conn: sqlite3.Connection, typed: str, status: str | None, limit:
         return None
 
 
+class Scratch:
+    """An FTS5 table in memory tokenized as the project's index, to mark one piece of a long statement at a time
+    (``store/search.py``: one ``highlight()`` of a long statement costs its hits × its length)."""
+
+    def __init__(self) -> None:
+        self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        # the project index's own tokenizer (schema.py's ``_V4_SEARCH``, the only one a project's index is made
+        # with): written here, never read from the file, whose schema a hostile project could make say anything
+        self.conn.execute("CREATE VIRTUAL TABLE piece USING fts5(text, tokenize='unicode61 remove_diacritics 2')")
+
+    def mark(self, text: str, match: str, opener: str, closer: str) -> str | None:
+        """``text`` with the regions of ``match`` (an FTS5 query) marked, or None if it holds none."""
+        self.conn.execute("INSERT INTO piece(rowid, text) VALUES (1, ?)", (text,))
+        try:
+            found = self.conn.execute("SELECT highlight(piece, 0, ?, ?) FROM piece WHERE piece MATCH ? AND rowid = 1",
+                                      (opener, closer, match)).fetchone()
+        finally:
+            self.conn.execute("DELETE FROM piece")
+        return None if found is None else str(found[0])
+
+
 def check(conn: sqlite3.Connection) -> str | None:
     """FTS5's own check of the index against the statements; None if sound, else one line."""
     try:

@@ -10,6 +10,7 @@ A malformed query is one :class:`~annotator.errors.AnnotatorError` line, never a
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,3 +228,104 @@ def filter_query(typed: str) -> str | None:
     if not tokens(typed):
         return None
     return '"' + typed.replace('"', '""') + '"*'
+
+
+#: FTS5's operators, as a query's words
+FTS_OPERATORS = ("AND", "OR", "NOT")
+
+
+def fts_tree(text: str) -> Any:
+    """The query as FTS5 reads it, as a tree: a phrase (an FTS5 string), or ``(operator, child, ...)`` with "AND",
+    "OR" or "NOT"; None with NEAR (its hits depend on the distance, not only on each phrase) or a query read
+    otherwise than FTS5 reads it. What the search's marking of a long statement needs (``store/search.py``)."""
+    terms = fts_terms(text)
+    at = 0
+    if terms is None:
+        return None
+
+    def peek() -> str | None:
+        return terms[at] if at < len(terms) else None
+
+    def take() -> str:
+        nonlocal at
+        at += 1
+        return terms[at - 1]
+
+    def binary(op: str, operand: Callable[[], Any]) -> Any:
+        node = operand()
+        while peek() == op:
+            take()
+            node = (op, node, operand())
+        return node
+
+    def primary() -> Any:  # implicit AND binds tightest: "a OR b c" is "a OR (b c)" (tried)
+        if peek() == "(":
+            take()
+            node = binary("OR", lambda: binary("AND", lambda: binary("NOT", primary)))
+            if take() != ")":
+                raise ValueError
+            return node
+        phrases = []
+        while peek() is not None and peek() not in (*FTS_OPERATORS, "(", ")"):
+            phrases.append(take())
+        if not phrases:
+            raise ValueError
+        return ("AND", *phrases)
+
+    try:
+        tree = binary("OR", lambda: binary("AND", lambda: binary("NOT", primary)))
+        if at != len(terms):
+            raise ValueError
+    except (ValueError, IndexError):
+        return None
+    return tree
+
+
+def fts_terms(text: str) -> list[str] | None:
+    """The query as FTS5 reads it: each phrase an FTS5 string (``"..."``, ``*`` if a prefix, ``+`` joining), and
+    brackets and operators; None with NEAR."""
+    out: list[str] = []
+    i, n, join = 0, len(text), False
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in "()+":
+            join = ch == "+"
+            if not join:
+                out.append(ch)
+            i += 1
+            continue
+        if ch == '"':
+            j = text.find('"', i + 1)
+            while 0 <= j < n - 1 and text[j + 1] == '"':
+                j = text.find('"', j + 2)
+            if j < 0:
+                return None
+            word, i = text[i + 1 : j].replace('""', '"'), j + 1
+        elif _bare(ch):
+            j = i
+            while j < n and _bare(text[j]):
+                j += 1
+            word, i = text[i:j], j
+            if word in FTS_OPERATORS and not join:
+                out.append(word)
+                continue
+            if word == "NEAR" and i < n and text[i] == "(":
+                return None
+        else:
+            return None
+        phrase = '"' + word.replace('"', '""') + '"' + ("*" if i < n and text[i] == "*" else "")
+        i += phrase.endswith("*")
+        if join and out and out[-1] not in (*FTS_OPERATORS, "(", ")"):
+            out[-1] += " + " + phrase
+        else:
+            out.append(phrase)
+        join = False
+    return out
+
+
+def _bare(ch: str) -> bool:
+    """A character of an FTS5 bareword (FTS5's own rule: not ASCII, or a letter, digit or "_" of ASCII)."""
+    return ord(ch) >= 0x80 or ch.isalnum() or ch in "_\x1a"

@@ -107,23 +107,28 @@ def remember(header: QHeaderView, settings: QSettings, name: str) -> None:
     :func:`fit_section`'s."""
     prefix = f"columns/{name}/"
     stretched = QHeaderView.ResizeMode.Stretch
-    chosen = remembered(header, settings, name)
-    for section, width in chosen.items():
+    left = remembered(header, settings, name)
+    for section, width in left.items():
         header.resizeSection(section, width)
-    header.setProperty(_CHOSEN, sorted(chosen))
+    header.setProperty(_CHOSEN, sorted(left))
 
     def resized(section: int, _old: int, new: int) -> None:
         if header.sectionResizeMode(section) != stretched and not header.property(_FITTING):
             settings.setValue(prefix + _title(header, section), new)
-            header.setProperty(_CHOSEN, sorted({*(header.property(_CHOSEN) or ()), section}))
+            header.setProperty(_CHOSEN, sorted(chosen(header) | {section}))
 
     header.sectionResized.connect(resized)
+
+
+def chosen(header: QHeaderView) -> set[int]:
+    """The sections whose width the user chose (dragged, or left so in an earlier run: :func:`remember`)."""
+    return set(header.property(_CHOSEN) or ())
 
 
 def fit_section(header: QHeaderView, section: int, width: int) -> None:
     """``section`` ``width`` px wide, unless the user chose its width (:func:`remember`): a width that follows
     what the column shows, not remembered as the user's."""
-    if section in (header.property(_CHOSEN) or ()) or header.sectionSize(section) == width:
+    if section in chosen(header) or header.sectionSize(section) == width:
         return
     header.setProperty(_FITTING, True)
     try:

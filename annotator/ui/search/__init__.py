@@ -21,6 +21,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import Project, hit_labels, search, search_index
 from annotator.ui.dialogs import error
 from annotator.ui.files import job
+from annotator.ui.reading import columns
 from annotator.ui.search.commands import LabelHits, Reader
 from annotator.ui.search.model import HitList
 from annotator.ui.search.panel import SearchPanel
@@ -60,6 +61,8 @@ class SearchController(QObject):
         self.dock = QDockWidget("Search", window)
         self.dock.setObjectName("search_dock")
         self.dock.setWidget(self.panel)
+        # widths the user drags are kept (and win over the Hit and context columns' fitting: panel.fit_columns)
+        columns.remember(self.panel.table.horizontalHeader(), window.settings, "search")
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
         self.generation = 0
@@ -190,6 +193,7 @@ class SearchController(QObject):
         self.generation += 1
         self._shown_once = False
         self.model.clear()
+        self.panel.reset_hits()
         self._last, self._to_hits = self._asked(), False
         text = self.panel.query.text()
         if not text.strip():
@@ -245,6 +249,7 @@ class SearchController(QObject):
         if self.running is not None:
             self.running.give_way()  # what changes is painted before the search's next turn
         self.model.append_rows(arrived)
+        self.panel.fit_hits(arrived)
         self._update_counts(running=self.running is not None)
         self._focus_hits()
 

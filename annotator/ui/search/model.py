@@ -28,7 +28,7 @@ _DISPLAY, _ALIGN, _FONT, _TOOLTIP = (int(r.value) for r in (
     Qt.ItemDataRole.ToolTipRole))
 _RIGHT_ALIGNED = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 _LEFT_ALIGNED = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
-_ELIDE_LEFT = Qt.TextElideMode.ElideLeft
+_ELIDE_LEFT, _ELIDE_MIDDLE = Qt.TextElideMode.ElideLeft, Qt.TextElideMode.ElideMiddle
 #: rows whose painted texts are kept (a screenful is a few dozen; more are dropped at once)
 PAINTED_KEPT = 1024
 #: hits freed per turn of the event loop once a new search has replaced them (about a millisecond; the slice paced
@@ -171,6 +171,8 @@ class HitsModel(Table):
         self._painted: dict[int, tuple[str, ...]] = {}
         #: the font and width (pixels) the left context is elided at on its left, or None: not elided here
         self._left_fit: tuple[QFontMetrics, int] | None = None
+        #: the font and width (pixels) the hit is elided at in its middle, or None: not elided here
+        self._match_fit: tuple[QFontMetrics, int] | None = None
         #: hits cleared away, freed :data:`DROP_SLICE` at a time by ``_drop_timer``
         self._dropping: list[list[tuple[Any, ...]]] = []
         self._drop_timer = QTimer(self)
@@ -192,6 +194,12 @@ class HitsModel(Table):
         6.8 ms repaint of the hits, measured; the first paint of a search's hits is the window's longest step while
         it runs)."""
         self._left_fit = (metrics, width)
+        self._painted.clear()
+
+    def fit_match(self, metrics: QFontMetrics, width: int) -> None:
+        """Paint the hit elided in its middle to ``width`` pixels of ``metrics``'s (bold) font (its start and end
+        show; the view would cut its end): once a row, as :meth:`fit_left`."""
+        self._match_fit = (metrics, width)
         self._painted.clear()
 
     # ------------------------------------------------------------------ contents
@@ -325,6 +333,9 @@ class HitsModel(Table):
         if self._left_fit is not None:
             metrics, width = self._left_fit
             texts[LEFT] = metrics.elidedText(texts[LEFT], _ELIDE_LEFT, width)
+        if self._match_fit is not None:
+            metrics, width = self._match_fit
+            texts[MATCH] = metrics.elidedText(texts[MATCH], _ELIDE_MIDDLE, width)
         return tuple(texts)
 
     def _cell(self, hit: tuple[Any, ...], col: int, role: int) -> Any:

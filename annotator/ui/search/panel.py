@@ -3,13 +3,16 @@ cancel, and the keyword-in-context table."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -20,10 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Label
+from annotator.core.search.hits import Hit, shown
 from annotator.ui.reading import columns
-from annotator.ui.search.model import DATE, LEFT, HitsModel
-from annotator.ui.text import plain
+from annotator.ui.search.model import DATE, LABELS, LEFT, MATCH, RIGHT, STATEMENT, HitsModel
+from annotator.ui.text import plain, to_qt
 
+#: the most of the table's width the Hit column takes to show its hits whole (a longer hit is cut in its middle,
+#: whole in the row's tooltip); the context columns share what the others leave, each at least :data:`CONTEXT_MIN`
+HIT_SHARE = 0.35
+CONTEXT_MIN = 120
+#: the hits of a batch measured for the Hit column's width (their distinct texts; a batch holds up to thousands)
+MEASURED = 256
+_MATCH_AT = Hit._fields.index("match")
 HELP = ('words, "a phrase", prefix*, OR, NOT, NEAR(a b, 10) — case and diacritics folded; '
         "or a regular expression")
 
@@ -33,6 +44,8 @@ class HitsTable(QTableView):
     bar: the cells shown are not laid out and painted again for each batch. Qt repaints every cell shown after any
     insert -- 5-8 ms of the window's thread at each batch, taking turns for the GIL with the search, the worst stall
     of the event loop while a search runs (traced, issue 12)."""
+
+    resized = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,6 +65,10 @@ class HitsTable(QTableView):
         bottom = self.rowAt(self.viewport().height() - 1)  # -1: the rows end above the bottom, a new one shows
         below = 0 <= bottom < first
         self._below = below if self._below is None else self._below and below
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def doItemsLayout(self) -> None:
         below, self._below = self._below, None
@@ -116,12 +133,16 @@ class SearchPanel(QWidget):
         # row, two calls into Python each. With 100 000 hits selected (Ctrl+A) that was 1.2 M calls and a third of
         # a second of the window's thread every time the header repainted (a dialog opening or closing over it)
         header.setSelectionModel(QItemSelectionModel(self.model, header))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.sectionResized.connect(lambda col, _old, _new: self._fit_left() if col == LEFT else None)
-        for col, width in enumerate((220, 84, 300, 110, 300, 120)):
-            self.table.setColumnWidth(col, columns.fits(header, col, columns.DATE_SAMPLE) if col == DATE else width)
+        # the last column (Labels) takes what is left, its width never taken for the user's (columns.remember)
+        columns.resizable(header, {col: columns.fits(header, col, columns.DATE_SAMPLE) if col == DATE else width
+                                   for col, width in enumerate((220, 84, 300, 110, 300, 120))})
+        header.sectionResized.connect(self._section_resized)
+        self.table.resized.connect(self.fit_columns)
+        #: the widest hit shown so far (px, bold), and the texts measured for it
+        self._widest_hit = 0
+        self._measured: set[str] = set()
         self._fit_left()
+        self._fit_match()
         self.table.setAlternatingRowColors(True)
 
         top = QHBoxLayout()
@@ -142,18 +163,68 @@ class SearchPanel(QWidget):
         layout.addWidget(self.table, 1)
         self.set_labels([])
 
+    def _section_resized(self, col: int, _old: int, _new: int) -> None:
+        if col == LEFT:
+            self._fit_left()
+        elif col == MATCH:
+            self._fit_match()
+
+    def reset_hits(self) -> None:
+        """A new search: the Hit column fits its hits from now on."""
+        self._widest_hit, self._measured = 0, set()
+
+    def fit_hits(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Widen the Hit column to show these hits (plain tuples, as they arrive) whole: the one thing a keyword in
+        context list must show ("strongly con…" was cut at a fixed 110 px beside 300 px of context)."""
+        texts = {to_qt(shown(r[_MATCH_AT])) for r in rows[:MEASURED]} - self._measured
+        if not texts:
+            return
+        self._measured |= texts
+        widest = max(map(self._bold_metrics().horizontalAdvance, texts)) + columns.CELL_PAD
+        if widest > self._widest_hit:
+            self._widest_hit = widest
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """The Hit column as wide as its widest hit (at most :data:`HIT_SHARE` of the table), the two contexts
+        sharing what the other columns leave; a column the user dragged keeps the width chosen
+        (``columns.fit_section``)."""
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        hit = min(max(self._widest_hit, columns.fits(header, MATCH)), max(int(room * HIT_SHARE), 40))
+        columns.fit_section(header, MATCH, hit)
+        chosen = columns.chosen(header)
+        contexts = [c for c in (LEFT, RIGHT) if c not in chosen]
+        if contexts:
+            others = sum(header.sectionSize(c) for c in (STATEMENT, DATE, MATCH, LEFT, RIGHT) if c not in contexts)
+            share = max((room - others - columns.fits(header, LABELS, "Commitment")) // len(contexts), CONTEXT_MIN)
+            for col in contexts:
+                columns.fit_section(header, col, share)
+
+    def _fit_match(self) -> None:
+        """The hit elided in its middle to its column (its start and end show; whole in the row's tooltip)."""
+        self.model.fit_match(self._bold_metrics(), max(self.table.columnWidth(MATCH) - self._margin(), 0))
+
+    def _bold_metrics(self) -> QFontMetrics:
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # the hit's font (the model's bold, resolved against the table's)
+        return QFontMetrics(bold)
+
+    def _margin(self) -> int:
+        style = self.table.style()
+        return 2 * (style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1) + 2
+
     def _fit_left(self) -> None:
         """The left context elided on its left, to what its column shows (the style's text margins and a pixel of
         grid less), so the view's own elision, on the right, never cuts the end next to the hit."""
-        style = self.table.style()
-        margin = 2 * (style.pixelMetric(style.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1) + 2
-        self.model.fit_left(self.table.fontMetrics(), max(self.table.columnWidth(LEFT) - margin, 0))
+        self.model.fit_left(self.table.fontMetrics(), max(self.table.columnWidth(LEFT) - self._margin(), 0))
         self.table.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_left()
+            self._fit_match()
 
     def set_labels(self, labels: list[Label]) -> None:
         current = self.filter.currentData()
