@@ -394,3 +394,16 @@ def assign_lanes(spans: Sequence[Span], cap: int | None = None) -> list[int]:
             full_until = min(lane_ends)
         i = j
     return out
+
+
+def joined(regions: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``(start, end)`` regions sorted, those that overlap made one; regions that only touch stay apart (an
+    annotator's units of one label, ``agreement/unitizing.py``; the hits ``highlight()`` marks as one, the search)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(regions):
+        if out and s < out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out

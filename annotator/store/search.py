@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from annotator import pacing
+from annotator.core import intervals
 from annotator.core.search import hits as core_hits
 from annotator.core.search.hits import Hit
 from annotator.core.search.query import REGEX_TIMEOUT_S, Query, fts_tree, locate, tokens
@@ -220,7 +221,7 @@ def _long_regions(conn: sqlite3.Connection, pieces: search_index.Scratch, query:
         stop = reach.match(value, end).end()  # type: ignore[union-attr]
         marked = pieces.mark(value[start:stop], match, opener, closer)
         if marked is not None:
-            pending = _joined(pending + [(start + s, start + e) for s, e in
+            pending = intervals.joined(pending + [(start + s, start + e) for s, e in
                                          core_hits.marked_regions(marked, opener, closer)])
         kept = next((k for k, r in enumerate(pending) if r[1] > end), len(pending))  # those ending before the
         done += pending[:kept]  # next piece's start are final
@@ -244,18 +245,6 @@ def _piece_end(value: str, start: int) -> int:
         return at
     space = _SPACE.search(value, end)  # no space for half a piece: the next one
     return space.start() if space else len(value)
-
-
-def _joined(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Regions sorted, those that overlap made one (``highlight()`` marks overlapping hits as one)."""
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(regions):
-        if out and s < out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
 
 
 def _kept(regions: list[tuple[int, int]], value: str, query: Query) -> list[tuple[int, int]]:

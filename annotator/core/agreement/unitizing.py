@@ -33,19 +33,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from itertools import accumulate, combinations
 
+from annotator.core import intervals
+
 Interval = tuple[int, int]
 
 
 def units(spans: Iterable[tuple[int, int]]) -> list[Interval]:
     """One annotator's units of one label: sorted; spans that overlap join into one, spans that touch stay apart."""
-    out: list[Interval] = []
-    for s, e in sorted(spans):
-        if out and s < out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
+    return intervals.joined(spans)
 
 
 def distance(a: Interval | None, a_gap: Interval | None, b: Interval | None, b_gap: Interval | None) -> int:
