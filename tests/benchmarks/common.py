@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -416,6 +416,8 @@ class Stall:
     faults: float = 0.0
     process_faults: float = 0.0
     others: tuple[tuple[str, float], ...] = ()  # (name, ms): the process's other threads that ran in the span
+    #: the watch's worst stall among the ticks in whose span the host stole nothing (:attr:`StallWatch.own`)
+    own_ms: float | None = None
 
     def __str__(self) -> str:
         rest = max(0.0, self.span_ms - self.cpu_ms - self.wait_ms)
@@ -424,7 +426,9 @@ class Stall:
                 f"{self.cpu_ms:.1f} ms, waited for a CPU {self.wait_ms:.1f} ms, neither {rest:.1f} ms (asleep "
                 f"{self.sleeps:.0f} times, {self.disk_kb:.0f} KB read from the disk); major page faults: the thread "
                 f"{self.faults:.0f}, the process {self.process_faults:.0f}; other threads ran: {others}; "
-                f"the cycle collector ran {self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms")
+                f"the cycle collector ran {self.gc_ms:.1f} ms; host steal {self.steal_ms:.0f} ms"
+                + (f"; the worst in a span the host stole nothing in: {self.own_ms:.1f} ms"
+                   if self.own_ms is not None else ""))
 
 
 class StallWatch:
@@ -433,7 +437,10 @@ class StallWatch:
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
-        self.worst = Stall()
+        self._worst = Stall()
+        #: the worst among the ticks in whose span the host stole nothing (``/proc/stat``'s steal did not move): a
+        #: stall of the machine's own making, not a pause of the whole virtual machine
+        self.own = Stall()
         self._last = self._now()
         self._threads = thread_times()
 
@@ -446,18 +453,29 @@ class StallWatch:
         return (time.perf_counter(), time.thread_time(), cpu_wait(), steal(), collector_time(), *blocking(),
                 *major_faults())
 
+    @property
+    def worst(self) -> Stall:
+        """The worst stall, with the worst in a span the host stole nothing in (``own_ms``)."""
+        return replace(self._worst, own_ms=max(0.0, self.own.ms))
+
     def restart(self) -> None:
-        self.worst = Stall()
+        self._worst = Stall()
+        self.own = Stall()
         self._last = self._now()
         self._threads = thread_times()
 
     def tick(self) -> None:
         now, threads = self._now(), thread_times()  # ~0.1 ms a tick for a dozen threads
         late = (now[0] - self._last[0] - self.interval) * 1000
-        if late > self.worst.ms:
+        stolen = now[3] != self._last[3]
+        if late > self._worst.ms or (not stolen and late > self.own.ms):
             me = threading.get_native_id()
             ran = sorted(((t - self._threads.get(tid, 0.0)) * 1000, tid) for tid, t in threads.items() if tid != me)
             others = tuple((thread_name(tid), ms) for ms, tid in reversed(ran[-3:]) if ms >= 0.5)
             span = ((a - b) * unit for a, b, unit in zip(now, self._last, self._UNITS, strict=True))
-            self.worst = Stall(late, *span, others=others)
+            stall = Stall(late, *span, others=others)
+            if late > self._worst.ms:
+                self._worst = stall
+            if not stolen and late > self.own.ms:
+                self.own = stall
         self._last, self._threads = now, threads
