@@ -110,7 +110,7 @@ def _print_evaluation(evaluation: Any, threshold: float, names: dict[str, str], 
         figures = {args.label: figures[args.label]}
     if args.json:
         out = {"threshold": threshold, "documents": evaluation.documents, "folds_by": evaluation.by,
-               "labels": figures}
+               "spans_compared": evaluation.spans(), "accepted_suggestions": evaluation.accepted, "labels": figures}
         sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
         return 0
     if not evaluation.documents:
@@ -119,4 +119,6 @@ def _print_evaluation(evaluation: Any, threshold: float, names: dict[str, str], 
           f" threshold {threshold:.2f}")
     for line in format_figures(figures, names).splitlines():
         print(terminal_safe(line))
+    if evaluation.caveat():
+        print(evaluation.caveat())
     return 0

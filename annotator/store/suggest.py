@@ -117,13 +117,18 @@ def accept(project: Project, suggestion: Suggestion) -> Span:
 def training_docs(project: Project) -> list[TrainingDoc]:
     """Every statement that can teach: those marked done and those holding spans, with their spans."""
     spans: dict[int, list[tuple[int, int, str]]] = {}
-    for doc_id, start, end, label in project.conn.execute('SELECT doc_id, start, "end", label FROM spans'):
+    accepted: dict[int, set[tuple[int, int, str]]] = {}  # spans that were accepted suggestions ("suggested:...")
+    for doc_id, start, end, label, suggested in project.conn.execute(
+            "SELECT doc_id, start, \"end\", label, origin LIKE 'suggested%' FROM spans"):
         spans.setdefault(doc_id, []).append((start, end, label))
+        if suggested:
+            accepted.setdefault(doc_id, set()).add((start, end, label))
     rows = project.conn.execute(
         "SELECT id, text, status FROM documents WHERE status = 'done' OR id IN (SELECT doc_id FROM spans)"
         " ORDER BY id"
     ).fetchall()
-    return [TrainingDoc(i, text, tuple(sorted(spans.get(i, ()))), status == "done") for i, text, status in rows]
+    return [TrainingDoc(i, text, tuple(sorted(spans.get(i, ()))), status == "done", frozenset(accepted.get(i, ())))
+            for i, text, status in rows]
 
 
 def train(project: Project, mode: str = "both") -> tuple[Any, list[TrainingDoc], dict[str, tuple[Cue, ...]]]:

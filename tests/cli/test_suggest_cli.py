@@ -58,3 +58,21 @@ def test_bad_input_is_one_clear_line(tmp_path):
     assert proc.returncode == 1 and b"between 0 and 1" in proc.stderr
     proc = run_cli("suggest", tmp_path / "missing.sqlite")
     assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+
+
+def test_evaluate_says_how_many_spans_compared_were_accepted_suggestions(tmp_path):
+    """A newcomer's trial saw recall 1.00 after two finished statements where 9 of 12 spans were accepted
+    suggestions, which the suggester finds again: the figures say so, and how many, when any were."""
+    path = _project(tmp_path)
+    plain = run_cli("suggest", path, "--evaluate").stdout.decode()
+    assert "accepted suggestions" not in plain  # hand-made spans only: nothing to warn of
+    assert orjson.loads(run_cli("suggest", path, "--evaluate", "--json").stdout)["accepted_suggestions"] == 0
+    with Project.open(path) as p:
+        spans = sorted(p.spans(1), key=lambda s: s.start)
+        for span in spans[:2]:  # two of them as if accepted from the Suggestions dock
+            p.conn.execute("UPDATE spans SET origin = 'suggested:pattern:x' WHERE id = ?", (span.id,))
+        p.conn.commit()
+    figures = orjson.loads(run_cli("suggest", path, "--evaluate", "--json").stdout)
+    assert figures["accepted_suggestions"] == 2 and figures["spans_compared"] == len(spans)
+    out = run_cli("suggest", path, "--evaluate").stdout.decode()
+    assert f"2 of the {len(spans)} span(s) compared were accepted suggestions" in out

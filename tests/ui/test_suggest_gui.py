@@ -350,3 +350,29 @@ def test_statements_imported_after_the_corpus_was_suggested_for_get_their_sugges
     qtbot.waitUntil(lambda: _settled(ctl) and new in {row[0] for row in ctl.panel.rows}, timeout=120_000)
     assert {row[3] for row in ctl.panel.rows if row[0] == new} == {"commitment", "call_to_action"}
     assert "so far" not in ctl.panel.count.text()
+
+
+def test_the_dock_says_when_the_figures_count_accepted_suggestions(qtbot, tmp_path):
+    """A newcomer's trial read recall 1.00 after two finished statements where most spans were accepted
+    suggestions: the dock's figures now say how many of the spans compared were (the suggester finds them again)."""
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=sample_documents())
+    first = project.documents()[0]
+    text = project.document(first.id).text
+    for n, (phrase, label) in enumerate(PHRASES_1):
+        start = text.index(phrase)
+        project.add_span(first.id, start, start + len(phrase), label,
+                         origin="suggested:pattern:test" if n < 2 else "")
+    project.set_status(first.id, "done")
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    try:
+        ctl = window.suggestions
+        ctl.dock.toggleViewAction().trigger()  # Suggestions ▸ the dock, as a user opens it
+        qtbot.waitUntil(lambda: _settled(ctl) and ctl.evaluation is not None, timeout=120_000)
+        qtbot.waitUntil(lambda: "accepted suggestions" in ctl.panel.figures.text(), timeout=10_000)
+        assert f"2 of the {ctl.evaluation.spans()} span(s) compared were accepted suggestions" in \
+            ctl.panel.figures.text()
+    finally:
+        window.close()
+        project.close()

@@ -158,7 +158,7 @@ def _span(x: list[Any]) -> tuple[int, int, str]:
 
 
 def evaluation_to_json(ev: Evaluation) -> dict[str, Any]:
-    return {"labels": list(ev.labels), "documents": ev.documents, "by": ev.by,
+    return {"labels": list(ev.labels), "documents": ev.documents, "by": ev.by, "accepted": ev.accepted,
             "regions": [[[list(g) for g in gold], [_sg(s) for s in sugg]] for gold, sugg in ev.regions]}
 
 
@@ -176,7 +176,8 @@ def _row(r: list[Any]) -> Row:
 
 def evaluation_from_json(e: dict[str, Any]) -> Evaluation:
     """The evaluation; its regions as JSON lists, or made already by :func:`region_from_json` (from :func:`ask`)."""
-    evaluation = Evaluation(tuple(e["labels"]), documents=int(e["documents"]), by=str(e["by"]))
+    evaluation = Evaluation(tuple(e["labels"]), documents=int(e["documents"]), by=str(e["by"]),
+                            accepted=int(e.get("accepted", 0)))
     evaluation.regions = [r if isinstance(r, tuple) else region_from_json(r) for r in e["regions"]]
     return evaluation
 

@@ -60,12 +60,14 @@ class Suggestion(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class TrainingDoc:
-    """A statement as training sees it: its spans, and whether it is marked done."""
+    """A statement as training sees it: its spans, and whether it is marked done; ``accepted``: those of its spans
+    that were accepted suggestions (their origin), which a cross-validation's figures favour."""
 
     doc_id: int
     text: str
     spans: tuple[SpanTuple, ...]
     done: bool
+    accepted: frozenset[SpanTuple] = frozenset()
 
 
 #: regions of documents left out of training (cross-validation): doc_id -> [(start, end)]

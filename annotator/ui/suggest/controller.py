@@ -301,7 +301,7 @@ class SuggestController(QObject):
             self.panel.set_figures(None, {}, f"Cross-validating…; {model}")
             return
         note = (f"cross-validated on {ev.documents} statement(s) marked done (folds by {ev.by}) at threshold "
-                f"{self.threshold:.2f}; {model}")
+                f"{self.threshold:.2f}; {model}" + (f". {ev.caveat()}" if ev.caveat() else ""))
         if not ev.documents:
             done = "Mark statements done to see how good the suggestions are."
             self.panel.set_figures(None, {}, f"{done} {sentence(note)}")
