@@ -15,9 +15,9 @@ PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="{charset}">
-<title>Joint Statement on Trilateral Cooperation</title>
+<title>{title}</title>
 {meta}
-<link rel="canonical" href="https://www.state.gov/joint-statement-on-trilateral-cooperation/">
+{canonical}
 </head>
 <body>
 <header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/about">About</a></nav></header>
@@ -29,7 +29,7 @@ their commitment to trilateral cooperation in the face of the growing threats in
 <p>The Ministers strongly condemned the continued ballistic missile launches by the DPRK, which pose a grave threat
 to regional peace and stability, and urged Pyongyang to return to dialogue without preconditions.</p>
 <p>They committed to deepen coordination on deterrence, economic security and humanitarian assistance, and to meet
-again before the end of the year.</p>
+again before the end of the year.{tail}</p>
 </article>
 </main>
 <footer>Privacy policy | Contact | Accessibility</footer>
@@ -38,9 +38,14 @@ again before the end of the year.</p>
 """
 
 
+TITLE = "Joint Statement on Trilateral Cooperation"
+CANONICAL = '<link rel="canonical" href="https://www.state.gov/joint-statement-on-trilateral-cooperation/">'
+
+
 def page(tmp_path, meta, charset="utf-8", name="statement.html"):
     path = tmp_path / name
-    path.write_bytes(PAGE.format(meta=meta, charset=charset).encode(charset))
+    path.write_bytes(PAGE.format(meta=meta, charset=charset, title=TITLE, canonical=CANONICAL, tail="")
+                     .encode(charset))
     return path
 
 

@@ -13,36 +13,12 @@ from annotator.sources.webtext import names_no_one
 from annotator.store import Project
 from annotator.store.transfer import import_paths
 from tests.helpers import run_cli
+from tests.sources.test_trial2_html_author import PAGE
 
 # trimmed from github.com/adbar/trafilatura @ e90b0ef, tests/eval/amnesty.de-waffensysteme.html (Apache-2.0):
 # the head, the site's header and the article, without scripts, menus, embedded tweets and teasers (15 kB of 100)
 AMNESTY = Path(__file__).parents[1] / "data" / "pages" / "amnesty.de-waffensysteme.html"
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-{meta}
-{canonical}
-</head>
-<body>
-<header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/about">About</a></nav></header>
-<main>
-<article>
-<h1>Joint Statement on Trilateral Cooperation</h1>
-<p>The Foreign Ministers of the United States, Japan and the Republic of Korea met today in Washington to reaffirm
-their commitment to trilateral cooperation in the face of the growing threats in the region.</p>
-<p>The Ministers strongly condemned the continued ballistic missile launches by the DPRK, which pose a grave threat
-to regional peace and stability, and urged Pyongyang to return to dialogue without preconditions.</p>
-<p>They committed to deepen coordination on deterrence, economic security and humanitarian assistance, and to meet
-again before the end of the year. ({name})</p>
-</article>
-</main>
-<footer>Privacy policy | Contact | Accessibility</footer>
-</body>
-</html>
-"""
 CANONICAL = '<link rel="canonical" href="https://www.mofa.go.jp/press/release/joint-statement.html">'
 
 
@@ -58,7 +34,8 @@ def _page(tmp_path: Path, name: str, meta: str = "", title: str = "Joint Stateme
           canonical: str = CANONICAL) -> Path:
     path = tmp_path / name
     # each page's text its own: the import takes a statement it already holds for a duplicate
-    path.write_text(PAGE.format(title=title, meta=meta, canonical=canonical, name=name), encoding="utf-8")
+    path.write_text(PAGE.format(charset="utf-8", title=title, meta=meta, canonical=canonical, tail=f" ({name})"),
+                    encoding="utf-8")
     return path
 
 
