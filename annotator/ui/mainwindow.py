@@ -23,8 +23,9 @@ from annotator.ui.doclist.order import ListOrder
 from annotator.ui.editing import Editor, ShortcutGuard
 from annotator.ui.files import Files, drop_paths
 from annotator.ui.filewatch import FileWatcher
+from annotator.ui.labelsbar import LabelsBar
 from annotator.ui.opening import NEXT_TURN_MS
-from annotator.ui.panels import DocumentsPanel, LabelsBar, SpansPanel, hold_paint, hold_paint_in_turns
+from annotator.ui.panels import DocumentsPanel, SpansPanel, hold_paint, hold_paint_in_turns
 from annotator.ui.reading import columns
 from annotator.ui.reading import control as reading
 from annotator.ui.search.docfilter import DocumentFilter
