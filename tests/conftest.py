@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Qt keeps its own dialogs' state (a file dialog's folders, columns, view) in the user's configuration folder
 # (~/.config/QtProject.conf), read once per process: the tests' go to a folder of their own, not the developer's
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="annotator-tests-config-")
+# removed when the run ends: a developer's /tmp had gathered 434 of them
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
