@@ -171,3 +171,28 @@ def test_a_colleagues_label_shows_whole_until_the_user_sizes_the_column(qtbot, p
     again = open_window(qtbot, paths)
     assert again.spans_panel.table.horizontalHeader().sectionSize(0) == width
     again.close()
+
+
+def test_a_width_the_user_never_chose_is_not_remembered_as_theirs(qtbot, paths):
+    """The Documents list's variable columns (Date, Issuer) get default widths when laid out: those are not the
+    user's, so a later run at a larger font fits its dates again instead of keeping the first run's px."""
+    window = open_window(qtbot, paths)
+    header = window.documents.table.horizontalHeader()
+    assert header.model().headerData(3, Qt.Orientation.Horizontal) == "Date"
+    window.properties.definitions_changed()  # laid out again, as after `annotator vars`
+    window.close()
+    settings = QSettings(str(paths[1]), QSettings.Format.IniFormat)
+    assert settings.value("columns/documents/Date") is None
+    app = QApplication.instance()
+    font = app.font()
+    larger = app.font()
+    larger.setPointSizeF(font.pointSizeF() * 1.6)
+    app.setFont(larger)
+    try:
+        again = open_window(qtbot, paths)
+        header = again.documents.table.horizontalHeader()
+        metrics = again.documents.table.fontMetrics()
+        assert header.sectionSize(3) >= metrics.horizontalAdvance("2026-12-31")  # the date shows whole
+        again.close()
+    finally:
+        app.setFont(font)

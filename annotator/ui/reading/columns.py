@@ -8,6 +8,9 @@ gets one that was meant for another column.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView
@@ -71,14 +74,17 @@ def resizable(header: QHeaderView, widths: dict[int, int]) -> None:
     """Every column resizable by dragging its edge, the last one taking what is left; ``widths``: the
     default width of some columns. (Qt's "stretch last section" never shrank that one below its first 100 px: a
     vertical scroll bar appearing pushed the Spans panel's columns past its edge, and a horizontal one covered its
-    last row. A section in ``Stretch`` mode gives way down to the header's minimum.)"""
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    if header.count():
-        header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
-    for section, width in widths.items():
-        if section < header.count():
-            header.resizeSection(section, width)
+    last row. A section in ``Stretch`` mode gives way down to the header's minimum.) These widths are the
+    program's: once :func:`remember` watches ``header``, they are not saved as the user's (a date column's px,
+    saved at the first run's font, cut its dates at a larger one)."""
+    with _fitting(header):
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        if header.count():
+            header.setSectionResizeMode(header.count() - 1, QHeaderView.ResizeMode.Stretch)
+        for section, width in widths.items():
+            if section < header.count():
+                header.resizeSection(section, width)
 
 
 def remembered(header: QHeaderView, settings: QSettings, name: str) -> dict[int, int]:
@@ -130,8 +136,16 @@ def fit_section(header: QHeaderView, section: int, width: int) -> None:
     what the column shows, not remembered as the user's."""
     if section in chosen(header) or header.sectionSize(section) == width:
         return
+    with _fitting(header):
+        header.resizeSection(section, width)
+
+
+@contextmanager
+def _fitting(header: QHeaderView) -> Iterator[None]:
+    """Resizes made inside are the program's, not the user's (:func:`remember` saves none of them)."""
+    before = header.property(_FITTING)
     header.setProperty(_FITTING, True)
     try:
-        header.resizeSection(section, width)
+        yield
     finally:
-        header.setProperty(_FITTING, False)
+        header.setProperty(_FITTING, before)
