@@ -7,6 +7,7 @@ Storage errors split in two (DESIGN.md §4): problems with the user's file or di
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 import stat
@@ -473,3 +474,22 @@ def write_transaction(conn: sqlite3.Connection, path: Path, readonly: bool, acti
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def reading(method):  # type: ignore[no-untyped-def]
+    """A project's read (a method of an object with ``conn`` and ``path``): a failure of the user's disk or file
+    becomes a clear ProjectFileError, not a raw sqlite3 error."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with translated("read", self.path):
+            try:
+                return method(self, *args, **kwargs)
+            except (TypeError, ValueError, AttributeError, sqlite3.DatabaseError) as exc:
+                # not checked whole at open when large (issue #14): damage is named here, or it is our bug
+                damage = diagnose(self.conn, self.path)
+                if damage is None:
+                    raise
+                raise damage from exc
+
+    return read

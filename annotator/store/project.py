@@ -7,13 +7,11 @@ UI) need not re-read.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import getpass
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import starmap
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +32,11 @@ from annotator.store import (
     importing,
     listing,
     recovery,
-    sentences,
     writing,
 )
 from annotator.store import readonly as readonly_open
-from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS, span_row  # SPAN_FIELDS: part of this module's API
-from annotator.store.exporting import SPAN_COLUMNS as _SPAN_COLUMNS
+from annotator.store.exporting import _DOC_COLUMNS, SPAN_FIELDS  # SPAN_FIELDS: part of this module's API
+from annotator.store.span_edits import SpanEdits
 from annotator.store.writing import json_cell, now
 
 
@@ -50,25 +47,7 @@ def default_user() -> str:
         return "analyst"
 
 
-def _reading(method):  # type: ignore[no-untyped-def]
-    """A read: a failure of the user's disk or file becomes a clear ProjectFileError, not a raw sqlite3 error."""
-
-    @functools.wraps(method)
-    def read(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        with connection.translated("read", self.path):
-            try:
-                return method(self, *args, **kwargs)
-            except (TypeError, ValueError, AttributeError, sqlite3.DatabaseError) as exc:
-                # not checked whole at open when large (issue #14): damage is named here, or it is our bug
-                damage = connection.diagnose(self.conn, self.path)
-                if damage is None:
-                    raise
-                raise damage from exc
-
-    return read
-
-
-class Project:
+class Project(SpanEdits):
     """An open project file. Use :meth:`open`; close with :meth:`close` or a ``with`` block."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, user: str, workdir: Path | None,
@@ -212,7 +191,7 @@ class Project:
         )
 
     # ------------------------------------------------------------------ documents
-    @_reading
+    @connection.reading
     def documents(self, status: str | None = None, search: str | None = None) -> listing.DocumentList:
         """Documents in import order, without their text; optionally by status and containing ``search``.
 
@@ -220,7 +199,7 @@ class Project:
         """
         return listing.DocumentList(listing.ids(self.conn, status, search), self._read_listing_page)
 
-    @_reading
+    @connection.reading
     def ids_after(self, doc_id: int) -> list[int]:
         """The ids of the documents after ``doc_id``, ascending (those an import added to a list read before it)."""
         return listing.ids_after(self.conn, doc_id)
@@ -236,14 +215,14 @@ class Project:
                 self._page_reader = listing.page_reader(self.conn, listing.has_listing(self.conn))
             return self._page_reader(doc_ids)
 
-    @_reading
+    @connection.reading
     def document(self, doc_id: int) -> Document:
         row = self.conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise AnnotatorError(f"no document {doc_id} in {self.path}")
         return docvars.document_of(row, docvars.values_of(self.conn, (doc_id,)).get(doc_id, {}))
 
-    @_reading
+    @connection.reading
     def progress(self) -> tuple[int, int]:
         """(documents done, documents in all)."""
         # two counts an index answers (a range of documents_by_status, and count(*)'s own fast path), not one
@@ -261,7 +240,7 @@ class Project:
         """Changes with every commit: ours (total_changes) and another connection's (data_version)."""
         return self.data_version(), self.conn.total_changes
 
-    @_reading
+    @connection.reading
     def next_unfinished(self, after: int | None = None) -> int | None:
         """The next document to do or in progress after ``after`` (wrapping round), or None if all are finished.
 
@@ -298,7 +277,7 @@ class Project:
             self._progress = (self._progress_key(), (done + (status == "done") - (old == "done"), total))
         return old
 
-    @_reading
+    @connection.reading
     def _length(self, doc_id: int) -> int:
         length = self._lengths.get(doc_id)
         if length is None:
@@ -308,7 +287,7 @@ class Project:
             length = self._lengths[doc_id] = int(row[0])
         return length
 
-    @_reading
+    @connection.reading
     def status_of(self, doc_id: int) -> str | None:
         """A document's status, read without its text (``documents_listing``); None for no such document."""
         row = self.conn.execute("SELECT status FROM documents INDEXED BY documents_listing WHERE id = ?",
@@ -340,105 +319,8 @@ class Project:
         :func:`annotator.store.importing.import_batches`)."""
         return importing.import_batches(self, batches, source)
 
-    # ------------------------------------------------------------------ spans
-    @_reading
-    def spans(self, doc_id: int) -> list[Span]:
-        """A document's spans sorted by (start, end, label, id)."""
-        rows = self.conn.execute(
-            f'SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ? ORDER BY start, "end", label, id', (doc_id,)
-        ).fetchall()
-        return list(starmap(Span, rows))
-
-    @_reading
-    def span(self, span_id: int) -> Span:
-        row = self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", (span_id,)).fetchone()
-        if row is None:
-            raise AnnotatorError(f"no span {span_id} in {self.path}")
-        return Span(*row)
-
-    def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
-        length = self._length(doc_id)
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
-            raise AnnotatorError(f"span {start}-{end} is outside the document (0-{length}) or empty")
-        if self.conn.execute("SELECT 1 FROM labels WHERE key = ?", (label,)).fetchone() is None:
-            raise AnnotatorError(f"unknown label {label!r}: add it to the codebook first")
-
-    def add_span(
-        self, doc_id: int, start: int, end: int, label: str, note: str = "", origin: str = "",
-        annotator: str | None = None,
-    ) -> Span:
-        with self._write("add the span"):
-            self._check_span(doc_id, start, end, label)
-            sentences.ensure(self.conn, [doc_id])  # its first span: where its sentences start, for the triggers
-            stamp = now()
-            cur = self.conn.execute(
-                'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, start, end, label, annotator or self.user, note, origin, stamp, stamp),
-            )
-            who = annotator or self.user
-            span = Span(cur.lastrowid or 0, doc_id, start, end, label, who, note, origin, stamp, stamp)
-            self._touch(doc_id)
-            self._log("add_span", doc_id, span.id, None, span)
-        return span
-
-    def update_span(self, span_id: int, **changes: Any) -> tuple[Span, Span]:
-        """Change a span's ``label``, ``start``, ``end`` and/or ``note``; returns (before, after).
-
-        A span of another annotator whose label or place this project's user changes becomes the user's: the
-        judgement it records is theirs now (relabelled in a copy of a colleague's project, it was exported under
-        the colleague's name, and a review read the colleague's file as two annotators). A note alone keeps it."""
-        unknown = set(changes) - {"label", "start", "end", "note"}
-        if unknown:
-            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a span")
-        with self._write("change the span"):
-            before = self.span(span_id)
-            after = dataclasses.replace(before, **changes, updated=now())
-            judged = (after.label, after.start, after.end) != (before.label, before.start, before.end)
-            if judged and self.user and before.annotator != self.user:
-                after = dataclasses.replace(after, annotator=self.user)
-            self._check_span(after.doc_id, after.start, after.end, after.label)
-            self.conn.execute(
-                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, annotator = ?, updated = ? WHERE id = ?',
-                (after.start, after.end, after.label, after.note, after.annotator, after.updated, span_id),
-            )
-            self._touch(after.doc_id)
-            self._log("update_span", after.doc_id, span_id, before, after)
-        return before, after
-
-    def delete_span(self, span_id: int) -> Span:
-        with self._write("delete the span"):
-            span = self.span(span_id)
-            self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
-            self._log("delete_span", span.doc_id, span_id, span, None)
-        return span
-
-    def restore_spans(self, spans: Iterable[Span]) -> None:
-        """Put back deleted spans exactly as they were, ids included (the undo of a delete)."""
-        spans = list(spans)
-        with self._write("restore the span"):
-            sentences.ensure(self.conn, [span.doc_id for span in spans])
-            for span in spans:
-                self._check_span(span.doc_id, span.start, span.end, span.label)
-                self.conn.execute(
-                    f"INSERT INTO spans ({_SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    span_row(span),
-                )
-                self._log("restore_span", span.doc_id, span.id, None, span)
-
-    def restore_span_state(self, span: Span) -> None:
-        """Put a span back to a previous state (the undo of an update)."""
-        with self._write("restore the span"):
-            before = self.span(span.id)
-            self._check_span(span.doc_id, span.start, span.end, span.label)
-            self.conn.execute(
-                'UPDATE spans SET start = ?, "end" = ?, label = ?, note = ?, annotator = ?, updated = ? WHERE id = ?',
-                (span.start, span.end, span.label, span.note, span.annotator, span.updated, span.id),
-            )
-            self._log("update_span", span.doc_id, span.id, before, span)
-
     # ------------------------------------------------------------------ codebook
-    @_reading
+    @connection.reading
     def labels(self) -> list[Label]:
         return [
             Label(*r)
@@ -447,7 +329,7 @@ class Project:
             )
         ]
 
-    @_reading
+    @connection.reading
     def label_counts(self, doc_id: int | None = None) -> dict[str, int]:
         sql, params = "SELECT label, count(*) FROM spans", []
         if doc_id is not None:
@@ -472,7 +354,7 @@ class Project:
         codebook_changes.restore_label(self, codebook_before, spans)
 
     # ------------------------------------------------------------------ settings
-    @_reading
+    @connection.reading
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
@@ -502,12 +384,12 @@ class Project:
         (start, end, label, id), one document in memory at a time (see :func:`annotator.store.exporting.rows`)."""
         return exporting.rows(self, status, fields)
 
-    @_reading
+    @connection.reading
     def stats(self) -> dict[str, Any]:
         from annotator.store import stats  # the same figures ``annotator stats`` reads without a Project
 
         return stats.figures(self.conn)
 
-    @_reading
+    @connection.reading
     def history(self, limit: int = 100) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT * FROM history ORDER BY id DESC LIMIT ?", [limit]))

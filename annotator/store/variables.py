@@ -18,9 +18,9 @@ from annotator.core.model import Provenance
 from annotator.core.urls import parse_url
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
-from annotator.store import search_index
+from annotator.store import connection, search_index
 from annotator.store.docvars import definitions_of, values_of
-from annotator.store.project import Project, _reading
+from annotator.store.project import Project
 from annotator.store.writing import now
 
 
@@ -41,13 +41,13 @@ class Fields:
 
 
 # ---------------------------------------------------------------------- reading
-@_reading
+@connection.reading
 def definitions(project: Project) -> list[Variable]:
     """The project's own variables, in order."""
     return definitions_of(project.conn)
 
 
-@_reading
+@connection.reading
 def fields(project: Project, doc_id: int) -> Fields:
     found = _fields(project, (doc_id,)).get(doc_id)
     if found is None:
@@ -55,13 +55,13 @@ def fields(project: Project, doc_id: int) -> Fields:
     return found
 
 
-@_reading
+@connection.reading
 def all_fields(project: Project) -> dict[int, Fields]:
     """Every document's variables by id (for the Documents list: one read for all)."""
     return _fields(project, None)
 
 
-@_reading
+@connection.reading
 def fields_of(project: Project, doc_ids: Sequence[int]) -> dict[int, Fields]:
     """The variables of the documents ``doc_ids`` (a screen of the Documents list, at most a few hundred) in two
     queries, where one document at a time took three each; an id no longer in the project is left out."""
@@ -78,13 +78,13 @@ def _fields(project: Project, doc_ids: Sequence[int] | None) -> dict[int, Fields
     return {r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {})) for r in rows}
 
 
-@_reading
+@connection.reading
 def issuers(project: Project) -> list[str]:
     """The issuers the documents name (for the filter): one scan of the listing index, no row of text read."""
     return [r[0] for r in project.conn.execute("SELECT DISTINCT issuer FROM documents WHERE issuer != ''")]
 
 
-@_reading
+@connection.reading
 def provenance(project: Project, doc_id: int) -> tuple[Provenance, str] | None:
     """Where an imported statement came from, and when it was imported; None for one made otherwise."""
     row = project.conn.execute(
