@@ -188,8 +188,9 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     sentences.ensure(conn, spanned, {row[0]: row[3] for row in doc_rows if row[0] in spanned})
     result["new_variables"] = write_document_variables(conn, stored, stamp)
     del doc_rows
-    if added_to:
-        conn.executemany("UPDATE documents SET updated = ? WHERE id = ?", [(stamp, i) for i in added_to])
+    if added_to:  # a statement given spans is at least in progress, as a label in the window makes it
+        conn.executemany("UPDATE documents SET updated = ?, status = CASE status WHEN 'todo' THEN 'in_progress'"
+                         " ELSE status END WHERE id = ?", [(stamp, i) for i in added_to])
     if result["new_labels"]:
         rows = conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")
         existing = [Label(*r) for r in rows]

@@ -187,7 +187,7 @@ class MainWindow(Listing, QMainWindow):
         session.spanAdded.connect(self._span_added)
         session.spanRemoved.connect(self._span_removed)
         session.spanChanged.connect(self._span_changed)
-        session.spansReset.connect(lambda _doc_id: self._show_document(session.document))
+        session.spansReset.connect(self._spans_reset)
         session.labelsChanged.connect(self._labels_changed)
         session.statusChanged.connect(self._status_changed)
         session.failed.connect(lambda message: error(self, "Not saved", message))
@@ -283,6 +283,22 @@ class MainWindow(Listing, QMainWindow):
             return
         self.view.set_document(doc.text, session.index, session.labels)
         self.spans_panel.model.reset(doc.text, session.index, session.labels, session.project.user)
+        self.labels_bar.set_counts(self._counts())
+        self._update_title()
+
+    def _spans_reset(self, doc_id: int) -> None:
+        """The open statement's spans read again (many changed at once, here or elsewhere): shown where the
+        analyst is reading, the selected span kept while it is there."""
+        doc = self.session.document
+        if doc is None or doc.id != doc_id or self.view.text != doc.text:
+            self._show_document(doc)
+            return
+        session = self.session
+        selected = self.view.selected_span_id
+        self.view.set_spans(session.index, session.labels)
+        self.spans_panel.model.reset(doc.text, session.index, session.labels, session.project.user)
+        if selected is not None and session.span_by_id(selected) is not None:
+            self.spans_panel.select(selected)
         self.labels_bar.set_counts(self._counts())
         self._update_title()
 

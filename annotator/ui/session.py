@@ -49,13 +49,30 @@ class Session(QObject):
         self.counts = Counter(s.label for s in self.index)
         self.documentOpened.emit(self.document)
 
-    def reload_document(self) -> None:
+    def reload_document(self, spans: list[Span] | None = None) -> None:
+        """The open statement and its spans read again (``spans``: already read); the view keeps its place."""
         if self.document is not None:
             doc_id = self.document.id
+            status = self.document.status
             self.document = self.project.document(doc_id)
-            self.index = IntervalIndex(self.project.spans(doc_id))
+            self.index = IntervalIndex(self.project.spans(doc_id) if spans is None else spans)
             self.counts = Counter(s.label for s in self.index)
             self.spansReset.emit(doc_id)
+            if self.document.status != status:
+                self.statusChanged.emit(doc_id, self.document.status)
+
+    def changed_elsewhere(self) -> bool:
+        """Read the open statement again if another process changed its spans or its status (``annotator import``
+        added a span to it: the view, the Spans panel and the counts showed the old ones, and the Documents list's
+        count went wrong after the next label and its undo, a newcomer's finding). True if it had changed."""
+        doc = self.document
+        if doc is None:
+            return False
+        spans = self.project.spans(doc.id)
+        if spans == self.index.spans() and self.project.status_of(doc.id) == doc.status:
+            return False
+        self.reload_document(spans)
+        return True
 
     def label_name(self, key: str) -> str:
         """The name the analyst gave label ``key`` (the key itself for a label not in the codebook)."""

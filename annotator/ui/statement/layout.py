@@ -64,6 +64,8 @@ class SpacedLayout(QPlainTextDocumentLayout):
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)
         layout = block.layout()
+        if layout is None:  # a paragraph of a text being replaced: Qt's own rectangle (a null one)
+            return rect
         n = layout.lineCount()
         number = block.blockNumber()
         known = self._known.get(number)

@@ -53,6 +53,10 @@ from annotator.ui.statement.span_layer import (
 
 __all__ = ["BAND_ALPHA", "StatementView"]
 
+#: spans new or changed in one :meth:`StatementView.set_spans` past which every paragraph's lanes are counted again
+#: (as it is shown) rather than room made for each
+RESET_ROOM_MOST = 500
+
 
 class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
     """Shows one statement and its spans; selection and hit-testing in code points.
@@ -121,6 +125,28 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
             self._counting_off = False
         self.overview.invalidate()
         if changed:
+            self.spanSelected.emit(None)
+
+    def set_spans(self, spans: IntervalIndex, labels: list[Label]) -> None:
+        """The same text with spans changed many at once (read again: changed by another process, a codebook
+        import, an adjudication): the scroll position, the caret and the selected span (while it is there) are
+        kept, where :meth:`set_document` starts the statement afresh at its top (a codebook import sent the
+        analyst back to the first line, a newcomer's finding)."""
+        old = self._index
+        self._index = spans.copy()
+        self._set_colors(labels)
+        self._spans_changed()
+        new = [span for span in self._index if old.get(span.id) != span]
+        if len(new) > RESET_ROOM_MOST:  # many: every paragraph's lanes counted again as it is shown
+            self._block_lanes = {}
+            self._layout.forget()
+            self._forget_lines()
+        for span in new if len(new) <= RESET_ROOM_MOST else ():
+            self._make_room(span)
+        self.overview.invalidate()
+        self.viewport().update()
+        if self._selected is not None and self._index.get(self._selected) is None:
+            self._selected = None
             self.spanSelected.emit(None)
 
     def _blocks_changed(self, *_: int) -> None:

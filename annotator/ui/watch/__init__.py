@@ -3,8 +3,9 @@ up in the window by themselves (issue 15, item 6).
 
 A timer asks SQLite's ``PRAGMA data_version`` once a second: a few microseconds, and it moves only when another
 connection committed (the window's own commits leave it as is). When it moves, the document variables (Date,
-Issuer), the Documents list, the counts and the progress are read again, and the codebook if it changed. Nothing
-the analyst is doing is disturbed: the open statement, its selection and the undo stack are left alone; the
+Issuer), the Documents list, the counts and the progress are read again, the codebook if it changed, and the open
+statement's spans and status if they changed. Nothing the analyst is doing is disturbed: the open statement keeps
+its place, caret and selected span, the undo stack is left alone (its steps name their own spans), and the
 Documents list keeps its current row (without opening anything) and its scroll position.
 """
 
@@ -71,15 +72,16 @@ class OutsideChanges(QObject):
             window.properties.changed_elsewhere()  # its variables first: the list shows and filters by them
             window.documents_changed()  # keeps the current row, without opening anything
             labels = session.project.labels()
+            if labels != session.labels:
+                session.labels = labels
+                session.labelsChanged.emit()
+            session.changed_elsewhere()  # the open statement's spans and status, its place and selection kept
         except AnnotatorError as exc:
             window.statusBar().showMessage(f"Could not read the changes made elsewhere: {exc}", 6000)
             return
         for bar, value in zip(bars, scrolled, strict=True):
             bar.setValue(value)
         session.changedElsewhere.emit()  # statements, spans or statuses from elsewhere: the suggestions learn anew
-        if labels != session.labels:
-            session.labels = labels
-            session.labelsChanged.emit()
 
 
 def install(window: Any) -> OutsideChanges:
