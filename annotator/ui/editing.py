@@ -59,6 +59,12 @@ class Editor(QObject):
             if bounds is None:
                 self.window.statusBar().showMessage("Nothing to label: the selection is only whitespace", 4000)
                 return
+            same = self._held(bounds[0], bounds[1], key)
+            if same is not None:  # a second press on the same phrase (a duplicate counted twice in every export)
+                self.view.set_selected_span(same.id)
+                self.window.statusBar().showMessage(
+                    f"Already labelled “{self.session.label_name(key)}” here: nothing added", 4000)
+                return
             command = commands.AddSpan(self.session, doc.id, bounds[0], bounds[1], key)
             if self.session.push(command) and command.span is not None:
                 self.view.set_selected_span(command.span.id)
@@ -71,6 +77,12 @@ class Editor(QObject):
         elif span is None:
             self.window.statusBar().showMessage("Select a phrase (Shift+arrows or the mouse), then press a label key",
                                                 4000)
+
+    def _held(self, start: int, end: int, key: str) -> Span | None:
+        """The analyst's own span of label ``key`` over exactly ``start``-``end``, if the statement holds one."""
+        me = self.session.project.user
+        return next((s for s in self.session.index.starting_in(start, start + 1)
+                     if s.end == end and s.label == key and s.annotator == me), None)
 
     def delete_span(self) -> None:
         span = self.selected_span()

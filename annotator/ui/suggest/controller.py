@@ -86,6 +86,7 @@ class SuggestController(QObject):
         self.panel.acceptListedRequested.connect(self.accept_listed)
         self.panel.acceptHereRequested.connect(self.accept_all_here)
         self.view.installEventFilter(self)
+        self.view.cursorPositionChanged.connect(self._caret_moved)
         self.session: Any = None
         window.undo_group.activeStackChanged.connect(lambda _stack: self._bind())
         self._bind()
@@ -361,6 +362,15 @@ class SuggestController(QObject):
                 self.accept_current(what.split(":", 1)[1])
             return True
         return False
+
+    def _caret_moved(self) -> None:
+        """The analyst moved the caret (a click, an arrow key): they read or select elsewhere now, so stepping
+        through the suggestions ends, and a label key labels their selection, never a suggestion off screen (after
+        a click in the title, 1 accepted one a page below: a newcomer's finding). S steps again."""
+        if self.current is not None:
+            self.current = None
+            self._paint()
+            self._note("stepping ended; S steps to the next suggestion")
 
     # ------------------------------------------------------------------ commands
     def _announce(self) -> None:
