@@ -170,18 +170,24 @@ class Editor(QObject):
             return
         if doc.status != "done" and not self.session.push(commands.SetStatus(self.session, doc.id, "done")):
             return
-        following = self.session.project.next_unfinished(doc.id)
-        if following is None:
-            done, total = self.session.project.progress()
-            self.window.statusBar().showMessage(f"All statements are finished ({done} of {total} done)", 6000)
-            return
-        self.window.open_document(following)
+        self._open_next_unfinished(doc.id)
 
     def next_unfinished(self) -> None:
         doc = self.session.document
-        following = self.session.project.next_unfinished(doc.id if doc else None)
+        self._open_next_unfinished(doc.id if doc else None)
+
+    def _open_next_unfinished(self, after: int | None) -> None:
+        """The next unfinished statement (of the list, when a filter is on) opened, or the analyst told none is."""
+        following = self.window.next_unfinished(after)
         if following is not None:
             self.window.open_document(following)
+            return
+        done, total = self.session.project.progress()
+        if self.window.filtering():
+            self.window.statusBar().showMessage("Every statement the list shows is finished: clear the filter for "
+                                                f"the rest ({done} of {total} done)", 6000)
+        else:
+            self.window.statusBar().showMessage(f"All statements are finished ({done} of {total} done)", 6000)
 
     def step_document(self, delta: int) -> None:
         self.window.step_document(delta)

@@ -153,10 +153,14 @@ class DocumentsPanel(QWidget):
 
     def select(self, doc_id: int) -> None:
         row = self.model.row_of(doc_id)
-        if row < 0:
+        selection = self.table.selectionModel()
+        if row < 0:  # not listed (a filter hides it): no other row is marked as the one open
+            selection.blockSignals(True)
+            selection.clear()
+            selection.blockSignals(False)
+            self.table.viewport().update()
             return
         index = self.model.index(row, 0)
-        selection = self.table.selectionModel()
         if selection.currentIndex().row() != row:
             selection.blockSignals(True)
             selection.setCurrentIndex(

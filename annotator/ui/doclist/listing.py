@@ -13,6 +13,9 @@ from PySide6.QtCore import QTimer
 from annotator.store.listing import DocumentList
 from annotator.ui.opening import NEXT_TURN_MS
 
+#: the statuses of a statement still to work on
+UNFINISHED = ("todo", "in_progress")
+
 
 class Listing:
     session: Any
@@ -111,3 +114,23 @@ class Listing:
         else:
             text = f"{total:,} statements"
         self.documents.count.setText(text)
+
+    def filtering(self) -> bool:
+        """Whether the list shows some of the statements only (a status, text or variable filter)."""
+        status, search = self.documents.filters()
+        model = self.documents.model
+        return bool(status or search or (model.keep is not None and model.keeping()))
+
+    def next_unfinished(self, after: int | None) -> int | None:
+        """The next statement to work on after ``after``: the project's next unfinished one, or with a filter on,
+        the next unfinished one the list shows, in its order (the list is the analyst's queue: Ctrl+U opened a
+        statement the filter hid while the list still marked another, a newcomer's finding)."""
+        if not self.filtering():
+            return self.session.project.next_unfinished(after)
+        model = self.documents.model
+        rows, first = model.rows, model.row_of(after) if after is not None else -1
+        for step in range(1, len(rows) + 1):
+            row = rows[(first + step) % len(rows)]
+            if row.status in UNFINISHED and row.id != after:
+                return int(row.id)
+        return None
