@@ -388,6 +388,14 @@ def rotate(project_path: str | Path, keep: int | None = None) -> list[Path]:
     return deleted
 
 
+def discard(backup: Path) -> None:
+    """Delete one backup this program has just made and found needless (a restore refused after it: the project
+    is as the backup before it holds), and its manifest entry."""
+    _remove(backup)
+    folder = backup.parent
+    _write_manifest(folder, _read_manifest(folder))
+
+
 # -- listing --------------------------------------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from annotator import leftovers, paths
 from annotator.errors import ProjectFileError
-from annotator.store import connection, readonly
+from annotator.store import backups, connection, readonly
 from annotator.store.backup_policy import fingerprint
 from annotator.store.backups import (
     _TEMP_PREFIX,
@@ -104,9 +104,21 @@ def restore(project_path: str | Path, backup_path: str | Path, keep: int | None 
     project as it was, when the backup is not a readable project, when the project is open elsewhere, or when
     the disk refuses.
     """
+    from annotator.store.editlock import window_holding  # (editlock imports the project, which imports much)
+
+    holding = window_holding(project_path)
+    if holding is not None:  # refused before anything is written, a before-restore backup included
+        raise ProjectFileError(f"cannot restore {Path(project_path).name}: it is open for editing in {holding[1]}; "
+                               "close it there (or use File ▸ Restore from Backup… in that window), then restore")
     prepared = prepare(project_path, backup_path, keep, progress)
     try:
         done = prepared.finish()
+    except BaseException:
+        # the project is as it was: the copy of it made for this restore is one of it unchanged, not a restore
+        # point (each refused attempt listed another "before a restore" backup, a newcomer's finding)
+        if prepared.previous is not None:
+            backups.discard(prepared.previous)
+        raise
     finally:
         prepared.discard()
     done.let_go()

@@ -249,3 +249,23 @@ def test_a_window_and_the_command_line_at_once(tmp_path, qtbot, recorded):
         doc = p.documents()[0].id
         assert shown <= {(s.start, s.end) for s in p.spans(doc)}
         assert p.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_restore_refused_while_a_window_edits_the_project_writes_no_backup(tmp_path, capsys):
+    """``annotator restore`` beside a window editing the project: refused at once, with the window named, and no
+    "before a restore" backup added for a restore that never happened (a newcomer's trial listed one per attempt)."""
+    from annotator.store import backups
+
+    project = make_project(tmp_path / "p.sqlite", docs=3)
+    backups.backup_file(project)
+    listed = backups.list_backups(project)
+    window = spawn(WINDOW, project, env={"QT_QPA_PLATFORM": "offscreen"})
+    try:
+        assert window.stdout.readline().strip() == "editing"
+        for attempt in ("1", "1"):
+            assert cli.main(["restore", str(project), attempt]) == 1
+            err = capsys.readouterr().err
+            assert "open for editing in another Annotator window" in err and "then restore" in err
+        assert backups.list_backups(project) == listed
+    finally:
+        window.communicate(timeout=60)  # its stdin closed: the window ends
