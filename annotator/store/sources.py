@@ -56,7 +56,7 @@ def is_project(path: Path) -> bool:
 
 
 #: the file names a project goes by (the window's file dialogs offer these)
-PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".annotator")
 #: how a file that cannot be compared ends its message (the readers' own is about importing)
 NOT_COMPARED = "no agreement was computed"
 

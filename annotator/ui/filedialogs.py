@@ -20,7 +20,12 @@ from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QListView, QStyle, QTreeView, QWidget
 
 from annotator import formats, paths
+from annotator.store.sources import PROJECT_SUFFIXES
 from annotator.ui.sizing import within_screen
+
+#: the names a project file goes by, as a dialog's filter: the dialogs hid ``p.annotator``, which the command line
+#: had made as asked (a newcomer's finding)
+PROJECT_PATTERNS = " ".join(f"*{suffix}" for suffix in PROJECT_SUFFIXES)
 
 _LAST_DIR_KEY = "dialogs/last_folder"
 _SAVE_DIR_KEY = "dialogs/last_save_folder"

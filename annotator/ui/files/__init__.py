@@ -30,7 +30,7 @@ IMPORT_FILTER = (
     "Statements and annotations (*.txt *.md *.html *.htm *.pdf *.docx *.jsonl *.ndjson *.json *.ann *.csv *.conll"
     " *.iob *.bio *.spacy);;All files (*)"
 )
-PROJECT_FILTER = "Annotator projects (*.sqlite *.db);;All files (*)"
+PROJECT_FILTER = f"Annotator projects ({filedialogs.PROJECT_PATTERNS});;All files (*)"
 
 
 def _drop_if_empty(stack) -> None:  # type: ignore[no-untyped-def]

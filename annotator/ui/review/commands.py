@@ -18,12 +18,14 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 
 from annotator.store import Project
 from annotator.store import review as store
+from annotator.ui import filedialogs
 from annotator.ui.commands import _Command, many_statements
 from annotator.ui.session import Session
 
 T = TypeVar("T")
-OPEN_FILTER = ("Colleague projects and exports (*.sqlite *.db *.jsonl *.ndjson *.json *.ann);;"
-               "Annotator projects (*.sqlite *.db);;Exports (*.jsonl *.ndjson *.json *.ann);;All files (*)")
+OPEN_FILTER = (f"Colleague projects and exports ({filedialogs.PROJECT_PATTERNS} *.jsonl *.ndjson *.json *.ann);;"
+               f"Annotator projects ({filedialogs.PROJECT_PATTERNS});;Exports (*.jsonl *.ndjson *.json *.ann);;"
+               "All files (*)")
 
 #: (id, menu text, shortcuts, handler, on the dock and statement only, separator before)
 ACTIONS: tuple[tuple[str, str, tuple[str, ...], str, bool, bool], ...] = (
