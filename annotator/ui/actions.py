@@ -58,6 +58,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("shrink_start", "Shrink Span Start by a Word", "editor.shrink_start", ("Ctrl+Alt+Shift+Right",),
                "&Edit", "view"),
     ActionSpec("clear", "Clear Selection", "editor.clear_selection", ("Escape",), "&Edit", "view"),
+    ActionSpec("analyst", "Your &Name…", "window.change_analyst", (), "&Edit", separator_before=True,
+               tip="The name recorded on every span you label"),
     ActionSpec("done_next", "Mark &Done and Open Next", "editor.done_and_next", ("Ctrl+Return", "Ctrl+Enter"),
                "&Document"),
     ActionSpec("mark_in_progress", "Mark In &Progress", "editor.set_status", (), "&Document", args=("in_progress",)),

@@ -22,7 +22,7 @@ from annotator.store import Project
 from annotator.store.connection import user_problem
 from annotator.store.editlock import open_for_editing
 from annotator.store.project import default_user
-from annotator.ui import integrity
+from annotator.ui import analyst, integrity
 from annotator.ui.autobackup import AutoBackup
 from annotator.ui.dialogs import error
 from annotator.ui.mainwindow import MainWindow
@@ -67,10 +67,10 @@ def analyst_name(store: QSettings, ask: bool = True) -> str:
         return name
     name = default_user()
     if ask:
-        text, ok = QInputDialog.getText(None, "Welcome to Annotator",
-                                        "Your name, recorded on every span you label:", QLineEdit.EchoMode.Normal, name)
-        if ok and text.strip():
-            name = text.strip()
+        text, ok = QInputDialog.getText(None, "Welcome to Annotator", analyst.PROMPT, QLineEdit.EchoMode.Normal,
+                                        name)
+        if ok and analyst.problem(" ".join(text.split())) is None:
+            name = " ".join(text.split())
     store.setValue("analyst", name)
     return name
 

@@ -15,8 +15,8 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
+from annotator.ui import analyst, guide, properties, restore, review, search, suggest, watch
 from annotator.ui import corpus as corpus_views
-from annotator.ui import guide, properties, restore, review, search, suggest, watch
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.doclist.listing import Listing
 from annotator.ui.doclist.order import ListOrder
@@ -348,7 +348,7 @@ class MainWindow(Listing, QMainWindow):
     def _status_changed(self, doc_id: int, status: str) -> None:
         hold_paint(self.documents, self.statusBar())
         self.documents.model.update(doc_id, status=status)
-        self._update_progress()
+        self.update_progress()
         self._update_title()
 
     def _span_activated_in_panel(self, span_id: int) -> None:
@@ -359,7 +359,7 @@ class MainWindow(Listing, QMainWindow):
         self.find_bar.status.setText("" if found or not text else "not found")
 
     # ------------------------------------------------------------------ status bar, title, recent
-    def _update_progress(self) -> None:
+    def update_progress(self) -> None:
         done, total = self.session.project.progress()
         self.progress_label.setText(f"{done} of {total} done  ·  analyst: {self.session.project.user}")
         self.view.setPlaceholderText(guide.EMPTY_VIEW if total else guide.EMPTY_PROJECT)
@@ -391,6 +391,9 @@ class MainWindow(Listing, QMainWindow):
         rows = (action_table.shortcut_rows(action_table.SPECS) + reading.key_rows() + self.properties.key_rows()
                 + review_rows + search.key_rows() + corpus_views.key_rows() + suggest.key_rows())
         ShortcutsDialog(self, rows).exec()
+
+    def change_analyst(self) -> None:
+        analyst.change(self)
 
     def show_about(self) -> None:
         AboutDialog(self).exec()

@@ -1,5 +1,5 @@
 """The Documents list read as the project changes (a mixin of :class:`annotator.ui.mainwindow.MainWindow`, which
-provides ``session``, ``documents``, ``doc_filter``, ``_listed``, ``_listed_key`` and ``_update_progress``): the same
+provides ``session``, ``documents``, ``doc_filter``, ``_listed``, ``_listed_key`` and ``update_progress``): the same
 list kept while nobody wrote, only the ids after the last read after an import, and a text filter's first page shown
 while a thread reads the whole (issue #14: at 100 000 statements every full read of the list cost 60 ms or more)."""
 
@@ -23,7 +23,7 @@ class Listing:
     doc_filter: Any
     _listed: Any
     _listed_key: tuple[object, ...] | None
-    _update_progress: Callable[[], None]
+    update_progress: Callable[[], None]
 
     def documents_changed(self, same_statements: bool = False, statements_added: bool = False) -> None:
         """The Documents list read again, keeping the current row. ``same_statements``: the change was to spans
@@ -58,7 +58,7 @@ class Listing:
                 # sorted by a column, the first page (the first matches in import order, sorted among themselves)
                 # would be replaced by the whole list's first rows: the list stays as it was until the whole comes
                 self._show_count(counting, whole_to_come=True)
-                self._update_progress()
+                self.update_progress()
                 return
         if listed is None:
             listed = project.documents(status, search)
@@ -70,7 +70,7 @@ class Listing:
             QTimer.singleShot(NEXT_TURN_MS, self, lambda: self._check_added(listed))
             return
         self._show_count(counting)
-        self._update_progress()
+        self.update_progress()
 
     def _check_added(self, listed: DocumentList) -> None:
         """The turn after an import's statements were added to the list: the ids listed are as many as the project
@@ -83,7 +83,7 @@ class Listing:
             self.documents_changed()
             return
         self._show_count(False)
-        self._update_progress()
+        self.update_progress()
 
     def _list_key(self, status: str | None, search: str | None) -> tuple[object, ...]:
         project = self.session.project
@@ -102,17 +102,16 @@ class Listing:
         """Under the list: how many statements, or how many a filter lists ("listing…" until it is whole; with
         ``whole_to_come``, nothing of it is shown yet). Always shown, so a filter turned on or off never moves the
         list."""
-        status, search = self.documents.filters()
-        model = self.documents.model
-        shown, total = model.rowCount(), self.session.project.progress()[1]
+        search = self.documents.filters()[1]
+        shown, total = self.documents.model.rowCount(), self.session.project.progress()[1]
         if whole_to_come:
             text = f"listing the statements that hold “{search}”…"
         elif counting:
             text = f"listing… the first {shown:,} of {total:,} statements shown"
-        elif status or search or (model.keep is not None and model.keeping()):
-            text = f"{shown:,} of {total:,} statements listed"
+        elif self.filtering():
+            text = f"{shown:,} of {total:,} {_statements(total)} listed"
         else:
-            text = f"{total:,} statements"
+            text = f"{total:,} {_statements(total)}"
         self.documents.count.setText(text)
 
     def filtering(self) -> bool:
@@ -134,3 +133,7 @@ class Listing:
             if row.status in UNFINISHED and row.id != after:
                 return int(row.id)
         return None
+
+
+def _statements(n: int) -> str:
+    return "statement" if n == 1 else "statements"

@@ -76,6 +76,8 @@ class OutsideChanges(QObject):
                 session.labels = labels
                 session.labelsChanged.emit()
             session.changed_elsewhere()  # the open statement's spans and status, its place and selection kept
+            if session.document is None and window.documents.model.rowCount():
+                window.open_first_unfinished()  # an empty project's first statements: as on opening a project
         except AnnotatorError as exc:
             window.statusBar().showMessage(f"Could not read the changes made elsewhere: {exc}", 6000)
             return
