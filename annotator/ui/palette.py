@@ -25,6 +25,9 @@ PROBLEM_COLOR = "#b00020"
 #: a field holding what cannot be saved (Document Properties, the Documents list's filters)
 INVALID_STYLE = f"QLineEdit {{ color: {PROBLEM_COLOR}; border: 1px solid {PROBLEM_COLOR}; }}"
 MIN_CONTRAST = 0.35  # difference in lightness an underline keeps from the paper
+#: the least contrast ratio (WCAG) an underline keeps from light paper: Okabe–Ito's yellow has 1.3 on white, its
+#: orange and sky blue 2.2-2.3 (left as they are)
+LIGHT_PAPER_RATIO = 2.0
 
 
 #: how far apart (CIELAB ΔE, :func:`codebook.color_lab`) a colour that means something of its own (a review
@@ -64,13 +67,39 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
 
 
+def luminance(colour: QColor) -> float:
+    """WCAG 2's relative luminance: 0 for black, 1 for white (yellow is 0.93, where HSL's lightness says 0.5)."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2's contrast ratio of two colours, 1 (none) to 21 (black on white)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def ink_on(fill: QColor) -> QColor:
+    """Black or white, whichever reads better on ``fill`` (a tag filled with a label's colour): white text on a
+    yellow tag could not be read (a newcomer's finding)."""
+    black, white = QColor("#000000"), QColor("#ffffff")
+    return black if contrast(fill, black) >= contrast(fill, white) else white
+
+
 def readable(colour: QColor, palette: QPalette) -> QColor:
-    """``colour`` made to stand out from ``palette``'s paper: lightened on dark paper until it does."""
-    paper = palette.color(QPalette.ColorRole.Base).lightnessF()
+    """``colour`` made to stand out from ``palette``'s paper: lightened on dark paper until it does; on light
+    paper a colour as light as the paper (a yellow underline, a yellow band on white) darkened until it shows, the
+    hue kept. The codebook's other colours already stand out, and are left as they are."""
+    paper = palette.color(QPalette.ColorRole.Base)
     out = QColor(colour)
-    if paper < 0.5:
-        while out.lightnessF() - paper < MIN_CONTRAST and out.lightnessF() < 0.95:
+    if paper.lightnessF() < 0.5:
+        while out.lightnessF() - paper.lightnessF() < MIN_CONTRAST and out.lightnessF() < 0.95:
             out = out.lighter(125)
+    else:
+        while contrast(out, paper) < LIGHT_PAPER_RATIO and out.valueF() > 0.2:
+            out = out.darker(115)
     return out
 
 

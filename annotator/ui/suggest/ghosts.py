@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.suggest.suggester import Suggestion
+from annotator.ui.palette import ink_on
 from annotator.ui.statement.spacing import tag_font, tag_height, tag_row
 
 
@@ -111,7 +112,7 @@ class GhostLayer(QWidget):
             fill.setAlpha(255 if current else 215)
             painter.setBrush(fill)
             painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(QColor("#ffffff") if colour.lightnessF() < 0.6 else QColor("#000000"))
+            painter.setPen(ink_on(colour))
             painter.drawText(box.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter, self.tag(sg))
         painter.end()
 
