@@ -1,4 +1,5 @@
-"""A PDF with a text layer: its text in reading order, lines joined into paragraphs, words split by an end-of-line
+"""A PDF with a text layer: its text in reading order without the pages' running heads, feet and page numbers
+(listed in the import summary), lines joined into paragraphs, runs of spaces made one, words split by an end-of-line
 hyphen rejoined. A scanned PDF (no text layer), an encrypted one or a damaged one gets one clear line.
 
 The library is pypdf (BSD-3-Clause; the project is MIT, so an AGPL one such as PyMuPDF is not an option). Its
@@ -66,9 +67,9 @@ def read(path: Path) -> ReadResult:
     result = document(path, data, text, EXTRACTOR, pypdf.__version__,
                       title=best_title(title, header.title if header.date else ""), date=header.date,
                       issuer=header.issuer)
-    if removed:
+    if removed:  # listed as every removed line is (a long document's first ten, then how many more)
         shown = list(dict.fromkeys(removed))
-        quoted = "; ".join(repr(line) for line in shown[:6]) + (f"; {len(shown) - 6} more" if len(shown) > 6 else "")
+        quoted = "; ".join(map(repr, shown[:10])) + (f"; and {len(shown) - 10} more" if len(shown) > 10 else "")
         result.notes.append(f"{path.name}: removed {len(removed)} running head, foot or page number line(s): "
                             f"{quoted}")
     return result
@@ -105,11 +106,14 @@ def _opens_without_password(reader) -> bool:  # type: ignore[no-untyped-def]
 
 def join_pages(pages: list[str], removed: list[str] | None = None) -> str:
     """The pages' lines as paragraphs, runs of spaces in a line made one, the pages' furniture left out
-    (:func:`drop_furniture`; its lines are appended to ``removed``). A line ends its paragraph when it is blank,
-    short and ends a sentence, a short heading before a capital, a short line in a script without capitals (Arabic,
-    Thai, CJK: no capital marks what follows as new), or a short line before a short "Label:" line. A word broken by
-    a hyphen at a line end is joined again (a hyphen before a capital is kept: ``U.S.-Japan``); lines of Chinese,
-    Japanese or Thai, written without spaces, join without one."""
+    (:func:`drop_furniture`; its lines are appended to ``removed``).
+
+    A line ends its paragraph when it is blank, short and ends a sentence, a short heading before a capital, a
+    short line in a script without capitals (Arabic, Thai, CJK: no capital marks what follows as new), a sentence
+    whose next line changes from such a script to one with capitals or back ("Chinese (traditional):" over
+    "你好世界"), or a short line before a short "Label:" line. A word broken by a hyphen at a line end is joined
+    again (a hyphen before a capital is kept: ``U.S.-Japan``); lines of Chinese, Japanese or Thai, written without
+    spaces, join without one."""
     texts = [[_SPACES.sub(" ", line.strip()) for line in tidy(page).split("\n")] for page in pages]
     kept = [list(lines) for lines in texts]
     dropped = drop_furniture(texts)
@@ -118,30 +122,34 @@ def join_pages(pages: list[str], removed: list[str] | None = None) -> str:
     if removed is not None:
         removed.extend(dropped)
     paragraphs: list[str] = []
-    current = ""
+    current: list[str] = []  # the paragraph's pieces, joined once: a paragraph may run over many pages
     for lines in texts:
         widths = [_width(line) for line in lines if line]
-        full = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 2 else (widths[0] if widths else 0)
+        full = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 2 else sum(widths)
+        # with two or three lines the quantile lies past the widest line; the rule that needs no punctuation (a
+        # line of Japanese may end a sentence mid-line) measures "short" against the widest line instead
+        widest = min(full, max(widths, default=0))
         for i, line in enumerate(lines):
             if not line:
                 if current:
-                    paragraphs.append(current)
-                    current = ""
+                    paragraphs.append("".join(current))
+                    current = []
                 continue
-            current = _join(current, line)
+            _join(current, line)
             following = lines[i + 1] if i + 1 < len(lines) else ""
             width, open_end = _width(line), line.endswith((",", "-"))
             short = width < 0.75 * full
             ends_sentence = short and _SENTENCE_END.search(line)
             heading = width < 0.6 * full and following[:1].isupper() and not open_end
-            caseless = short and _caseless(line)
+            caseless = width < 0.75 * widest and _caseless(line)
+            switch = bool(following and _SENTENCE_END.search(line)) and _caseless(line) != _caseless(following, 0)
             before_label = (short and not open_end and following.endswith((":", "\uff1a"))
                             and _width(following) < 0.6 * full and not following[:1].islower())
-            if ends_sentence or heading or caseless or before_label:
-                paragraphs.append(current)
-                current = ""
+            if ends_sentence or heading or caseless or switch or before_label:
+                paragraphs.append("".join(current))
+                current = []
     if current:
-        paragraphs.append(current)
+        paragraphs.append("".join(current))
     return "\n\n".join(paragraphs)
 
 
@@ -164,25 +172,34 @@ def drop_furniture(pages: list[list[str]]) -> list[str]:
 
     ``needed`` is half the pages, at least 2 of 2 or 3 pages and at least 3 of more: a running head most often
     skips the first page, so "every page" would miss it; two pages of a long document may begin alike by chance,
-    three hardly do. A document of one page loses only a line that says it is a page number."""
+    three hardly do. A document of one page loses only a line that says in words it is a page number ("Page 1 of
+    1"; a lone "- 30 -" is a press release's end mark)."""
     removed: list[str] = []
     n = len(pages)
     needed = 2 if n <= 3 else max(3, math.ceil(n / 2))
+    numbered = [False] * n  # a page has one page number: once it is found, no other number goes
     for lines in pages:
         _trim(lines)
     for end in (0, -1):
         for _level in range(2):
             edge = [lines[end] if lines else "" for lines in pages]
-            numbers = [_numbers(line) if n > 1 and (i or end) else [] for i, line in enumerate(edge)]
+            numbers = [_numbers(line) if n > 1 and (i or end) and not numbered[i] else []
+                       for i, line in enumerate(edge)]
+            bare = [bool(numbers[i]) and bool(_BARE_NUMBER.fullmatch(line)) for i, line in enumerate(edge)]
             steps = Counter(step for i, values in enumerate(numbers) for step in {v - i for v in values})
+            bare_steps = Counter(numbers[i][0] - i for i in range(n) if bare[i])
             keys = [_key(line) if n > 1 else "" for line in edge]
-            if end == 0 and not any(ch.isdigit() for ch in edge[0]):
+            if end == 0 and keys and not any(ch.isdigit() for ch in edge[0]):
                 keys[0] = ""
             running = _running(keys, needed)
             for i, line in enumerate(edge):
-                bare = n > 1 and bool(_BARE_NUMBER.fullmatch(line))
-                counts = any((v - i == 1 or steps[v - i] >= 2) if bare else steps[v - i] >= needed for v in numbers[i])
-                if line and (_NUMBERED_PAGE.fullmatch(line) or counts or running[i]):
+                step = numbers[i][0] - i if bare[i] else 0
+                counts = (step == 1 or bare_steps[step] >= 2) if bare[i] else any(
+                    steps[v - i] >= needed for v in numbers[i])
+                says = bool(line) and not numbered[i] and bool(_NUMBERED_PAGE.fullmatch(line)) and (
+                    n > 1 or line[:1].isalpha())  # one page's "- 30 -" ends a press release; "Page 1 of 1" goes
+                if says or counts or running[i]:
+                    numbered[i] = numbered[i] or says or counts
                     removed.append(pages[i].pop(end))
                     _trim(pages[i])
     return removed
@@ -202,10 +219,11 @@ _SPACES = re.compile(r"[^\S\n]{2,}")
 
 
 def _numbers(line: str) -> list[int]:
-    """The numbers a line begins and ends with (arabic up to 4 digits, lower-case roman), which may be its page's."""
+    """The numbers a line begins and ends with (arabic up to 4 digits, lower-case roman), which may be its page's:
+    the line's very first or last characters ("on page 3." ends a sentence, not a running head)."""
     tokens = _TOKEN.findall(line)
     found = []
-    for token in {tokens[0], tokens[-1]} if tokens else ():
+    for token in {t for t in tokens[:1] + tokens[-1:] if line.startswith(t) or line.endswith(t)}:
         if token.isdecimal() and len(token) <= 4:
             found.append(int(token))
         elif token.islower() and _ROMAN.fullmatch(token):
@@ -226,18 +244,20 @@ def _key(line: str) -> str:
 
 
 def _running(keys: list[str], needed: int) -> list[bool]:
-    """Which keys are a running line's: alike to a key found on two pages or more, on at least ``needed`` pages."""
+    """Which keys are a running line's: alike to a key found on two pages or more, on at least ``needed`` pages.
+    The eight commonest such keys are matched loosely, any others exactly (a book's many chapter heads)."""
     hits = [False] * len(keys)
-    for seed, count in Counter(k for k in keys if k).items():
+    for rank, (seed, count) in enumerate(Counter(k for k in keys if k).most_common()):
         if count < 2:
-            continue
+            break
         matcher = SequenceMatcher(None, "", seed, autojunk=False)
         alike = []
         for i, key in enumerate(keys):
-            if key:
+            if key == seed:
+                alike.append(i)
+            elif key and rank < 8:
                 matcher.set_seq1(key)
-                if key == seed or (matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85
-                                   and matcher.ratio() >= 0.85):
+                if matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
                     alike.append(i)
         if len(alike) >= needed:
             for i in alike:
@@ -261,9 +281,9 @@ def _width(line: str) -> int:
                else 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
 
 
-def _caseless(line: str) -> bool:
-    """Whether the line ends in a script without capitals (Arabic, Hebrew, Thai, CJK, Devanagari)."""
-    letter = next((ch for ch in reversed(line) if ch.isalpha()), "")
+def _caseless(line: str, at: int = -1) -> bool:
+    """Whether the line ends (``at=0``: begins) in a script without capitals (Arabic, Hebrew, Thai, CJK, Indic)."""
+    letter = next((ch for ch in (reversed(line) if at else line) if ch.isalpha()), "")
     return bool(letter) and letter.lower() == letter.upper()
 
 
@@ -275,13 +295,15 @@ def _unspaced(ch: str) -> bool:
             or 0x20000 <= o <= 0x3FFFF)
 
 
-def _join(current: str, line: str) -> str:
-    if not current:
-        return line
-    if _HYPHENATED.search(current) and line[:1].islower():
-        return current[:-1] + line
-    if current.endswith("-") and line[:1].isupper():
-        return current + line
-    if _unspaced(current[-1]) and _unspaced(line[0]):
-        return current + line
-    return f"{current} {line}"
+def _join(pieces: list[str], line: str) -> None:
+    """Adds a line to a paragraph's pieces: after a space, or none after a hyphen or between unspaced scripts."""
+    last = pieces[-1] if pieces else ""
+    if not last:
+        pieces.append(line)
+    elif _HYPHENATED.search(last) and line[:1].islower():
+        pieces[-1] = last[:-1]
+        pieces.append(line)
+    elif (last.endswith("-") and line[:1].isupper()) or (_unspaced(last[-1]) and _unspaced(line[0])):
+        pieces.append(line)
+    else:
+        pieces.append(" " + line)
