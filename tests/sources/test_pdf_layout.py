@@ -4,7 +4,7 @@ joined onto the line before it ("مرحبا بالعالم Russian:"). Real file
 
 from pathlib import Path
 
-from annotator.sources import pdf
+from annotator.sources import pdf_layout
 from annotator.store import Project
 from tests.helpers import run_cli
 
@@ -21,9 +21,9 @@ def body(n: int) -> str:
 
 
 def _removed(pages: list[str]) -> list[str]:
-    """The lines :func:`pdf.join_pages` reports removing (for the import summary)."""
+    """The lines :func:`pdf_layout.join_pages` reports removing (for the import summary)."""
     removed: list[str] = []
-    pdf.join_pages(pages, removed)
+    pdf_layout.join_pages(pages, removed)
     return removed
 
 
@@ -34,7 +34,7 @@ def test_a_running_head_with_its_page_number_is_dropped_wherever_the_number_stan
         "3   Trilateral Statement\non the world.\n" + body(2),
         "Trilateral Statement    4\non the future.\n" + body(3) + "on the seas.",
     ]
-    text = pdf.join_pages(pages)
+    text = pdf_layout.join_pages(pages)
     assert "Trilateral Statement" not in text
     assert text.startswith("Joint Statement on Trilateral Cooperation\n\nNovember 8, 2023\n\nOn maritime security,")
     # each page's last sentence runs on to the next page, and no run of spaces is left
@@ -46,7 +46,7 @@ def test_a_running_head_with_its_page_number_is_dropped_wherever_the_number_stan
 def test_page_of_footers_go_with_the_footer_line_above_them():
     footer = "Ministry of Foreign Affairs of Japan"
     pages = [body(n) + f"on part {n}.\n{footer}\nPage {n + 1} of 5" for n in range(5)]
-    text = pdf.join_pages(pages)
+    text = pdf_layout.join_pages(pages)
     assert "Page" not in text and footer not in text
     assert text.count("the Foreign Ministers reaffirmed") == 5
     assert sorted(_removed(pages)) == sorted([f"Page {n} of 5" for n in range(1, 6)] + [footer] * 5)
@@ -55,7 +55,7 @@ def test_page_of_footers_go_with_the_footer_line_above_them():
 def test_bare_page_numbers_go_but_a_number_that_does_not_count_the_pages_stays():
     pages = [body(0) + "on Asia.\n1", body(1) + "on Africa.\n2", body(2) + "on this table:\nTotal\n17",
              body(3) + "on Europe.\n4"]
-    text = pdf.join_pages(pages)
+    text = pdf_layout.join_pages(pages)
     assert "Total 17" in text and text.endswith("on Europe.")
     assert _removed(pages) == ["1", "2", "4"]  # a table's total at the foot of page 3 is text, not its page number
 
@@ -63,7 +63,7 @@ def test_bare_page_numbers_go_but_a_number_that_does_not_count_the_pages_stays()
 def test_the_first_page_keeps_its_title_which_later_pages_repeat_as_their_running_head():
     title = "Joint Statement on Trilateral Cooperation"
     pages = [f"{title}\n" + body(n) + f"on {TOPICS[n + 2]}." for n in range(3)]
-    text = pdf.join_pages(pages)
+    text = pdf_layout.join_pages(pages)
     assert text.startswith(title + "\n\n") and text.count(title) == 1
     assert _removed(pages) == [title, title]
 
@@ -76,7 +76,7 @@ def test_a_one_page_statement_keeps_every_line_and_loses_only_its_runs_of_spaces
             "all who helped them.\n"
             "Washington, 21 December 2023\n"
             "2\n")
-    assert pdf.join_pages([page]) == (
+    assert pdf_layout.join_pages([page]) == (
         "Statement by the Press Secretary\n\nDecember 21, 2023\n\n"
         "The President welcomes today's agreement between the parties, which will bring relief to the families who "
         "have waited for it for far too long. He thanks the negotiators for their work and all who helped them.\n\n"
@@ -94,7 +94,7 @@ def test_a_wrapped_paragraph_still_joins_across_pages_with_its_hyphens_mended():
         "Short closing line.\n"
         "- 2 -",
     ]
-    assert pdf.join_pages(pages) == (
+    assert pdf_layout.join_pages(pages) == (
         "The governments of the three countries will continue to coordinate closely with the international "
         "community on the U.S.-Japan-ROK framework and its implementation in the region, and they will work together "
         "to uphold the rules-based international order and to deter aggression, in the Indo-Pacific and beyond."
@@ -104,7 +104,7 @@ def test_a_wrapped_paragraph_still_joins_across_pages_with_its_hyphens_mended():
 def test_a_label_line_starts_its_own_paragraph_after_a_line_in_a_script_without_capitals():
     page = ("English:\nHello World\nArabic:\nمرحبا بالعالم\nRussian:\nПривет, мир\nChinese (traditional):\n你好世界\n"
             "Thai:\nสวัสดีชาวโลก\nJapanese:\nこんにちは世界")
-    assert pdf.join_pages([page]).split("\n\n") == [
+    assert pdf_layout.join_pages([page]).split("\n\n") == [
         "English:", "Hello World", "Arabic:", "مرحبا بالعالم", "Russian:", "Привет, мир", "Chinese (traditional):",
         "你好世界", "Thai:", "สวัสดีชาวโลก", "Japanese:", "こんにちは世界"]
 
@@ -113,7 +113,7 @@ def test_lines_of_a_script_written_without_spaces_join_without_one():
     page = ("日米韓の外相は、地域の平和と安定のために三か国の連携を一層強化していくことで一致し\n"
             "た。\n"
             "三か国は引き続き緊密に協力していく。")
-    assert pdf.join_pages([page]) == (
+    assert pdf_layout.join_pages([page]) == (
         "日米韓の外相は、地域の平和と安定のために三か国の連携を一層強化していくことで一致した。\n\n"
         "三か国は引き続き緊密に協力していく。")
 
