@@ -26,7 +26,8 @@ from annotator import pacing
 from annotator.core import intervals
 from annotator.core.search import hits as core_hits
 from annotator.core.search.hits import Hit
-from annotator.core.search.query import REGEX_TIMEOUT_S, Query, fts_tree, locate, tokens
+from annotator.core.search.query import REGEX_TIMEOUT_S, Query, fts_text, fts_tree, locate
+from annotator.core.search.reach import most_tokens, near_phrases, reach, reach_end, sure_terms
 from annotator.errors import AnnotatorError
 from annotator.store import connection, search_index
 
@@ -194,10 +195,14 @@ def _long_regions(conn: sqlite3.Connection, pieces: search_index.Scratch, query:
                   field_name: str, cancelled: Callable[[], bool] | None) -> Iterator[list[tuple[int, int]]]:
     """The regions ``highlight()`` marks in a long text or memo, in order, a growing batch at a time (the first
     page of a statement of 300 000 hits shows at once). Each piece of :data:`PIECE` characters, ended at a space and
-    reaching as many words into the next as its longest phrase has, is marked alone with the phrases FTS5 marks in
-    this statement (:func:`_live`), and what overlaps is joined, as ``highlight()`` joins overlapping hits: linear in
-    the hits (``annotator search`` of 60 000 hits in 2.8 MB: 5.8 s by one ``highlight()``, 0.56 s so; 600 000 in
-    28 MB: 5.5 s). A query with NEAR, or a text holding a NUL, is marked whole as before."""
+    reaching as many tokens into the next as the longest match of its phrases and NEAR groups may have after its
+    first (``core.search.reach``), is marked alone with the phrases and NEAR groups FTS5 marks in this statement
+    (:func:`_live`), and what overlaps is joined, as ``highlight()`` joins overlapping hits: linear in the hits
+    (``annotator search`` of 60 000 hits in 2.8 MB: 5.8 s by one ``highlight()``, 0.56 s so; 600 000 in 28 MB:
+    5.5 s). A match lies whole in the piece it starts in, and FTS5 marks a NEAR group's phrases wherever they are near
+    (each starts at most its length and the distance before the last one), so the pieces mark what the whole text
+    would. A piece is longer for a long reach (a NEAR group of distance 5 000), so that it is not mostly its reach. A
+    query read otherwise than FTS5 reads it, or a text holding a NUL, is marked whole."""
     live = None if "\x00" in value else _live(conn, query, doc_id)
     if live is None:
         opener, closer = core_hits.free_markers(value)
@@ -208,8 +213,12 @@ def _long_regions(conn: sqlite3.Connection, pieces: search_index.Scratch, query:
         return
     if not live:
         return
-    match = " OR ".join(live)
-    reach = re.compile(r"(?:\s+\S+){0,%d}" % max(len(tokens(p)) for p in live))  # noqa: UP031
+    # a NEAR group with a phrase of several words alone: beside others, FTS5 may mark its phrases in a piece where
+    # it does not hold (see _live; a one-word phrase it takes as found wherever the piece has the word)
+    alone = [p for p in live if any(most_tokens(q) != 1 for q in near_phrases(p))]
+    matches = [m for m in (" OR ".join(p for p in live if p not in alone), *alone) if m]
+    tokens = reach(live)
+    size = max(PIECE, 16 * tokens)  # a piece mostly its own, not its reach into the next
     opener, closer = (_OPEN, _CLOSE) if _OPEN not in value and _CLOSE not in value else core_hits.free_markers(value)
     done: list[tuple[int, int]] = []
     pending: list[tuple[int, int]] = []  # regions a later piece may still join
@@ -217,12 +226,13 @@ def _long_regions(conn: sqlite3.Connection, pieces: search_index.Scratch, query:
     while start < len(value):
         if cancelled is not None and cancelled():
             raise _Stopped
-        end = _piece_end(value, start)
-        stop = reach.match(value, end).end()  # type: ignore[union-attr]
-        marked = pieces.mark(value[start:stop], match, opener, closer)
-        if marked is not None:
-            pending = intervals.joined(pending + [(start + s, start + e) for s, e in
-                                         core_hits.marked_regions(marked, opener, closer)])
+        end = _piece_end(value, start, size)
+        stop = reach_end(value, end, tokens)
+        for match in matches:
+            marked = pieces.mark(value[start:stop], match, opener, closer)
+            if marked is not None:
+                pending = intervals.joined(pending + [(start + s, start + e) for s, e in
+                                             core_hits.marked_regions(marked, opener, closer)])
         kept = next((k for k, r in enumerate(pending) if r[1] > end), len(pending))  # those ending before the
         done += pending[:kept]  # next piece's start are final
         del pending[:kept]
@@ -235,12 +245,14 @@ def _long_regions(conn: sqlite3.Connection, pieces: search_index.Scratch, query:
         yield _kept(done, value, query)
 
 
-def _piece_end(value: str, start: int) -> int:
-    """Where a piece from ``start`` ends: at a space about :data:`PIECE` characters on (no token crosses a space)."""
-    end = start + PIECE
+def _piece_end(value: str, start: int, size: int = 0) -> int:
+    """Where a piece from ``start`` ends: at a space about :data:`PIECE` (or ``size``, if more) characters on (no
+    token crosses a space)."""
+    size = max(size, PIECE)
+    end = start + size
     if end >= len(value):
         return len(value)
-    at = max(value.rfind(" ", start + PIECE // 2, end), value.rfind("\n", start + PIECE // 2, end))
+    at = max(value.rfind(" ", start + size // 2, end), value.rfind("\n", start + size // 2, end))
     if at > start:
         return at
     space = _SPACE.search(value, end)  # no space for half a piece: the next one
@@ -252,29 +264,51 @@ def _kept(regions: list[tuple[int, int]], value: str, query: Query) -> list[tupl
 
 
 def _live(conn: sqlite3.Connection, query: Query, doc_id: int) -> list[str] | None:
-    """The phrases (as FTS5 strings) whose hits ``highlight()`` marks in this statement: FTS5 marks a phrase only
-    where every operator above it holds ("(a AND w) OR c" marks only c in a statement without w; "a NOT b" never b).
-    Read from the query's tree, each phrase asked of the index for this statement. None with NEAR (its hits depend
-    on the distance, not only on each phrase) or a query read otherwise than FTS5 reads it."""
+    """The phrases and NEAR groups (as FTS5 strings) whose hits ``highlight()`` marks in this statement: FTS5 marks
+    a phrase only where every operator above it holds ("(a AND w) OR c" marks only c in a statement without w; "a NOT
+    b" never b), and a NEAR group's phrases only where they are near. Read from the query's tree (a NEAR group one
+    leaf, as a phrase), each leaf asked of the index for this statement. None for a query read otherwise than FTS5
+    reads it, or where FTS5 may mark otherwise (SQLite 3.40, tried; the text is then marked whole):
+
+    - a NEAR group that does not hold, where the statement has all its words: FTS5 tests its phrases in turn, stops
+      at the first the statement does not hold, and leaves the others as they were, which ``highlight()`` marks
+      beside a branch that holds ("NEAR(korea "nuclear test") OR sanctions" marks every korea in a statement saying
+      nuclear and test apart; a phrase after the one it stopped at, where it was in an earlier statement);
+    - "a NOT b" whose a no statement from this one on holds: FTS5 never moves b on, and marks it ("sanctions OR
+      (typo NOT korea)" marks korea).
+    """
     tree = fts_tree(query.text)
     if tree is None:
         return None
-    present: dict[str, bool] = {}
+    asked: dict[tuple[str, str], bool] = {}
+    stray = False
+
+    def has(match: str, rows: str = "=") -> bool:
+        if (match, rows) not in asked:
+            asked[match, rows] = bool(_run(conn, "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts"
+                                           f" MATCH ? AND rowid {rows} ? LIMIT 1)", (match, doc_id))[0][0])
+        return asked[match, rows]
 
     def holds(node: Any) -> tuple[bool, list[str]]:
+        nonlocal stray
         if isinstance(node, str):
-            if node not in present:
-                present[node] = bool(_run(conn, "SELECT count(*) FROM search_fts WHERE search_fts MATCH ? AND"
-                                          " rowid = ?", (f"{{text note}} : ({node})", doc_id))[0][0])
-            return present[node], [node] if present[node] else []
+            found, phrases = has(f"{{text note}} : ({node})"), near_phrases(node)
+            if not found and len(phrases) > 1 and not stray:
+                # FTS5 tests the phrases where the statement has all the group's words: asked in any column, and
+                # only those sure to be one word each, so that a statement where it may is never taken for one it is not
+                held, words = [has(f"{{text note}} : ({p})") for p in phrases], sure_terms(node)
+                stray = not all(held) and (not words or has(" AND ".join(words)))
+            return found, [node] if found else []
         results = [holds(child) for child in node[1:]]
         if node[0] == "OR":
             return any(r[0] for r in results), [p for r in results for p in r[1]]
+        if node[0] == "NOT" and not results[0][0] and not stray:
+            stray = not has(f"{{text note}} : ({fts_text(node[1])})", ">=")
         true = all(r[0] for r in results) if node[0] == "AND" else results[0][0] and not results[1][0]
         return true, ([p for r in (results if node[0] == "AND" else results[:1]) for p in r[1]] if true else [])
 
     true, live = holds(tree)
-    return live if true else None
+    return live if true and not stray else None
 
 
 def _regex_batches(conn: sqlite3.Connection, query: Query, context: int, cancelled: Callable[[], bool] | None,

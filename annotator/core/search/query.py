@@ -235,9 +235,9 @@ FTS_OPERATORS = ("AND", "OR", "NOT")
 
 
 def fts_tree(text: str) -> Any:
-    """The query as FTS5 reads it, as a tree: a phrase (an FTS5 string), or ``(operator, child, ...)`` with "AND",
-    "OR" or "NOT"; None with NEAR (its hits depend on the distance, not only on each phrase) or a query read
-    otherwise than FTS5 reads it. What the search's marking of a long statement needs (``store/search.py``)."""
+    """The query as FTS5 reads it, as a tree: a leaf (an FTS5 phrase, or a NEAR group, as :func:`fts_terms` writes
+    them), or ``(operator, child, ...)`` with "AND", "OR" or "NOT"; None for a query read otherwise than FTS5 reads
+    it. What the search's marking of a long statement needs (``store/search.py``)."""
     terms = fts_terms(text)
     at = 0
     if terms is None:
@@ -281,49 +281,109 @@ def fts_tree(text: str) -> Any:
     return tree
 
 
+def fts_text(node: Any) -> str:
+    """A tree of :func:`fts_tree` (or a part of it) as an FTS5 query again."""
+    if isinstance(node, str):
+        return node
+    return "(" + f" {node[0]} ".join(fts_text(child) for child in node[1:]) + ")"
+
+
+#: FTS5's distance of a NEAR group that gives none
+NEAR_DISTANCE = 10
+
+
 def fts_terms(text: str) -> list[str] | None:
-    """The query as FTS5 reads it: each phrase an FTS5 string (``"..."``, ``*`` if a prefix, ``+`` joining), and
-    brackets and operators; None with NEAR."""
+    """The query as FTS5 reads it: brackets, operators, and leaves -- each phrase an FTS5 string (``"..."``, ``*``
+    if a prefix, ``+`` joining: ``"the" + "iron"*``), each NEAR group one leaf with its distance written out
+    (``NEAR("iron" "fist", 5)``, FTS5's ``NEAR(iron fist, 5)``); None for a query read otherwise than FTS5 reads it
+    (FTS5 refuses it first: the search checks every query with FTS5 before it marks)."""
     out: list[str] = []
-    i, n, join = 0, len(text), False
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
+    i = 0
+    while (i := _space(text, i)) < len(text):
+        if text[i] in "()":
+            out.append(text[i])
             i += 1
             continue
-        if ch in "()+":
-            join = ch == "+"
-            if not join:
-                out.append(ch)
-            i += 1
+        j = _bareword(text, i)
+        if text[i:j] in FTS_OPERATORS:
+            out.append(text[i:j])
+            i = j
             continue
-        if ch == '"':
+        if text[i:j] == "NEAR" and text[_space(text, j) : _space(text, j) + 1] == "(":  # FTS5 allows a space there
+            found = _near(text, _space(text, j) + 1)
+        else:
+            found = _phrase(text, i)
+        if found is None:
+            return None
+        term, i = found
+        out.append(term)
+    return out
+
+
+def _near(text: str, i: int) -> tuple[str, int] | None:
+    """The NEAR group whose phrases begin at ``i`` (after its bracket) and where it ends, or None (FTS5's grammar:
+    ``NEAR ( phrase phrase ... [, N] )``, N a bareword of ASCII digits, :data:`NEAR_DISTANCE` if none)."""
+    phrases = []
+    while (i := _space(text, i)) < len(text) and text[i] not in ",)":
+        found = _phrase(text, i)
+        if found is None:
+            return None
+        phrases.append(found[0])
+        i = found[1]
+    if not phrases or i >= len(text):
+        return None
+    distance = NEAR_DISTANCE
+    if text[i] == ",":
+        i = _space(text, i + 1)
+        j = _bareword(text, i)
+        if j == i or not text[i:j].isascii() or not text[i:j].isdigit():
+            return None
+        distance, i = int(text[i:j]), _space(text, j)
+    if text[i : i + 1] != ")":
+        return None
+    return f"NEAR({' '.join(phrases)}, {distance})", i + 1
+
+
+def _phrase(text: str, i: int) -> tuple[str, int] | None:
+    """The phrase at ``i`` (strings joined by ``+``, each a prefix if a ``*`` follows) as an FTS5 string, and where
+    it ends; None if there is none (an operator, a bracket, punctuation)."""
+    parts = []
+    while True:
+        if text[i : i + 1] == '"':
             j = text.find('"', i + 1)
-            while 0 <= j < n - 1 and text[j + 1] == '"':
+            while 0 <= j < len(text) - 1 and text[j + 1] == '"':
                 j = text.find('"', j + 2)
             if j < 0:
                 return None
             word, i = text[i + 1 : j].replace('""', '"'), j + 1
-        elif _bare(ch):
-            j = i
-            while j < n and _bare(text[j]):
-                j += 1
-            word, i = text[i:j], j
-            if word in FTS_OPERATORS and not join:
-                out.append(word)
-                continue
-            if word == "NEAR" and i < n and text[i] == "(":
+        else:
+            j = _bareword(text, i)
+            if j == i or text[i:j] in FTS_OPERATORS:
                 return None
-        else:
-            return None
-        phrase = '"' + word.replace('"', '""') + '"' + ("*" if i < n and text[i] == "*" else "")
-        i += phrase.endswith("*")
-        if join and out and out[-1] not in (*FTS_OPERATORS, "(", ")"):
-            out[-1] += " + " + phrase
-        else:
-            out.append(phrase)
-        join = False
-    return out
+            word, i = text[i:j], j
+        star = _space(text, i)
+        prefix = text[star : star + 1] == "*"  # FTS5 allows a space before the star too
+        if prefix:
+            i = star + 1
+        parts.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+        plus = _space(text, i)
+        if text[plus : plus + 1] != "+":
+            return " + ".join(parts), i
+        i = _space(text, plus + 1)
+
+
+def _space(text: str, i: int) -> int:
+    """Where the first character from ``i`` on that is not a space is (FTS5 skips spaces between its tokens)."""
+    while i < len(text) and text[i] in " \t\n\r":
+        i += 1
+    return i
+
+
+def _bareword(text: str, i: int) -> int:
+    """Where the bareword at ``i`` ends (``i`` if none is there)."""
+    while i < len(text) and _bare(text[i]):
+        i += 1
+    return i
 
 
 def _bare(ch: str) -> bool:
