@@ -102,6 +102,18 @@ def name_problems(labels: Iterable[Label]) -> list[str]:
     return problems
 
 
+def key_for_name(name: str, taken: Iterable[str] = ()) -> str:
+    """The key of a new label named ``name``: lower case, runs of anything but letters and digits as one ``_``
+    ("Call to action" -> ``call_to_action``, "Menace à la paix" -> ``menace_à_la_paix``), ``label`` when nothing
+    is left; ``_2``, ``_3``, … after it while it is one of ``taken``."""
+    base = re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "label"
+    taken = set(taken)
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
 def fold_name(name: str) -> str:
     """A label name as :func:`name_problems` compares it: case folded, runs of spaces as one."""
     return " ".join(name.split()).casefold()

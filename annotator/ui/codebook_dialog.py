@@ -2,18 +2,18 @@
 cue patterns (issue 13: below the table, for the selected label; they belong to the row, so they stay with the
 label whatever its name, key or shortcut becomes).
 
-The dialog edits a copy; OK applies it as undoable commands (deletions first, each asking what to do with the
-label's spans, then the new codebook as one change). Cancel (Escape, closing the window) changes nothing: with
-edits made it first asks "Discard changes?"; without, it closes at once.
+The dialog edits a copy; OK applies it as one undoable step (``Files.apply_codebook``: the labels added first when a
+deleted label's spans move to one of them, then the deletions — each asked here what to do with the label's spans,
+any other label offered, those added in this dialog too — then the new codebook). A label's key is what exports
+write: fixed once the label exists, a new label's made from its name (and following it until typed over).
+Cancel (Escape, closing the window) changes nothing: with edits made it first asks "Discard changes?"; without, it
+closes at once.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QCursor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QColorDialog,
@@ -24,14 +24,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +37,15 @@ from PySide6.QtWidgets import (
 from annotator.core import codebook
 from annotator.core.model import Label
 from annotator.core.suggest.cues import Cue, cue_problems
+from annotator.ui.codebook_cells import (
+    AUTO_ROLE,
+    HINT,
+    KEY_ROLE,
+    KEY_TIP,
+    NAME_TIP,
+    NEW_KEY_TIP,
+    NameDelegate,
+)
 from annotator.ui.dialogs import roomy
 from annotator.ui.palette import PROBLEM_COLOR, swatch
 from annotator.ui.reading import columns
@@ -62,8 +69,15 @@ class CodebookDialog(QDialog):
         self.original = {lb.key for lb in labels}
         #: label key -> key to move its spans to (None: delete them)
         self.deletions: dict[str, str | None] = {}
+        self._setting_key = False  # a key set by the dialog (a new row, or following its name), not typed
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        for col, tip in ((0, NAME_TIP), (1, KEY_TIP), (2, "The key 1–9 that applies this label in a statement.")):
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
+        self.key_hint = QLabel(HINT)
+        self.key_hint.setObjectName("codebook_key_hint")
+        self.key_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.key_hint.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -81,7 +95,7 @@ class CodebookDialog(QDialog):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.cellDoubleClicked.connect(self._double_clicked)
         # the heading above the cue patterns names the label as it is being renamed, not only after OK
-        self._names = _NameDelegate(self.table, self._name_typed)
+        self._names = NameDelegate(self.table, self._name_typed)
         self.table.setItemDelegateForColumn(0, self._names)
         self._names.closeEditor.connect(lambda *_: self._show_title(self.table.currentRow()))
         self.table.itemChanged.connect(self._item_changed)
@@ -118,6 +132,7 @@ class CodebookDialog(QDialog):
         box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 3)
+        layout.addWidget(self.key_hint)
         layout.addLayout(buttons)
         layout.addWidget(self.cue_title)
         cues = QVBoxLayout()
@@ -152,17 +167,26 @@ class CodebookDialog(QDialog):
         return box.clickedButton() is discard
 
     # ------------------------------------------------------------------ rows
-    def _append(self, label: Label, row: int | None = None, cues_text: str = "") -> None:
+    def _append(self, label: Label, row: int | None = None, cues_text: str = "", auto: bool = False) -> None:
         row = self.table.rowCount() if row is None else row
         self.table.insertRow(row)
         name = QTableWidgetItem(label.name)
         name.setData(CUES_ROLE, cues_text)
+        name.setToolTip(NAME_TIP)
         self.table.setItem(row, 0, name)
         key = QTableWidgetItem(label.key)
         if label.key in self.original:  # a key is the label's identity in exports: fixed once in use
             key.setFlags(key.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            key.setToolTip("The key identifies the label in exports and cannot change; rename the label instead.")
-        self.table.setItem(row, 1, key)
+            key.setToolTip(KEY_TIP + " Rename the label in the Name column instead.")
+        else:
+            key.setToolTip(NEW_KEY_TIP)
+            key.setData(KEY_ROLE, label.key)
+            key.setData(AUTO_ROLE, auto)
+        self._setting_key = True  # not the user's edit
+        try:
+            self.table.setItem(row, 1, key)
+        finally:
+            self._setting_key = False
         combo = QComboBox()
         combo.addItem("none", "")
         for s in codebook.SHORTCUTS:
@@ -202,23 +226,34 @@ class CodebookDialog(QDialog):
             self._refuse(f"There is already a label named “{same}” (names are compared ignoring case).\n\n"
                          "Choose another name, or edit that label instead.")
             return
-        key = re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "label"
-        taken = {lb.key for lb in current} | set(self.deletions)
-        base, n = key, 2
-        while key in taken:
-            key, n = f"{base}_{n}", n + 1
-        self._append(Label(key, name.strip(), codebook.free_shortcut(current), codebook.next_color(current), ""))
+        key = codebook.key_for_name(name, self._taken_keys())
+        self._append(Label(key, name.strip(), codebook.free_shortcut(current), codebook.next_color(current), ""),
+                     auto=True)
         self.table.selectRow(self.table.rowCount() - 1)
+
+    def _taken_keys(self, but_row: int = -1) -> set[str]:
+        """The keys a new label cannot take: every other row's, and those of the labels deleted here (exports
+        would mix the deleted label's spans, kept by a colleague, with the new one's)."""
+        rows = (r for r in range(self.table.rowCount()) if r != but_row)
+        return {self._row_label(r).key for r in rows} | set(self.deletions) | self.original
+
+    def _is_auto(self, row: int) -> bool:
+        item = self.table.item(row, 1)
+        return item is not None and bool(item.data(AUTO_ROLE))
 
     def delete_label(self) -> None:
         row = self._selected_row()
         if row < 0:
             return
         label = self._row_label(row)
-        used = self.counts.get(label.key, 0) if label.key in self.original else 0
+        used = self._spans_of(label.key)
+        target: str | None = None
         if used:
-            others = [lb for i, lb in enumerate(self.labels()) if i != row and lb.key in self.original]
-            choices = ["Delete its spans"] + [f"Move its spans to “{lb.name}”" for lb in others]
+            # every other label, those added in this dialog too (a newcomer added "Warning" to move a label's spans
+            # to, and it was not offered until the dialog was closed and opened again)
+            others = [lb for i, lb in enumerate(self.labels()) if i != row]
+            choices = ["Delete its spans"] + [
+                f"Move its spans to “{lb.name}”" + ("" if lb.key in self.original else " (new)") for lb in others]
             keep = 1 if others else 0  # chosen at first: the choice that loses no span (a newcomer's finding)
             choice, ok = QInputDialog.getItem(
                 self, "Delete label",
@@ -228,10 +263,18 @@ class CodebookDialog(QDialog):
             if not ok:
                 return
             index = choices.index(choice)
-            self.deletions[label.key] = None if index == 0 else others[index - 1].key
-        elif label.key in self.original:
-            self.deletions[label.key] = None
+            target = None if index == 0 else others[index - 1].key
+        for key, moved_to in list(self.deletions.items()):  # spans moved here earlier go where this label's go
+            if moved_to == label.key:
+                self.deletions[key] = target
+        if label.key in self.original:
+            self.deletions[label.key] = target
         self.table.removeRow(row)
+
+    def _spans_of(self, key: str) -> int:
+        """The spans ``key`` would hold on OK: its own, and those of the labels deleted here that move to it."""
+        own = self.counts.get(key, 0) if key in self.original else 0
+        return own + sum(self._spans_of(k) for k, to in self.deletions.items() if to == key)
 
     def _move(self, delta: int) -> None:
         row = self._selected_row()
@@ -239,9 +282,9 @@ class CodebookDialog(QDialog):
         if row < 0 or not 0 <= target < self.table.rowCount():
             return
         label = self._row_label(row)
-        cues_text = self.cues_text(row)
+        cues_text, auto = self.cues_text(row), self._is_auto(row)
         self.table.removeRow(row)
-        self._append(label, target, cues_text)
+        self._append(label, target, cues_text, auto)
         self.table.selectRow(target)
 
     def move_up(self) -> None:
@@ -263,6 +306,8 @@ class CodebookDialog(QDialog):
     def _double_clicked(self, row: int, column: int) -> None:
         if column == 3:
             self.pick_color(row)
+        elif column == 1 and self._row_label(row).key in self.original:  # not editable: say why, where it was
+            QToolTip.showText(QCursor.pos(), KEY_TIP + " Rename the label in the Name column instead.", self.table)
 
     # ------------------------------------------------------------------ cue patterns
     def cues_text(self, row: int) -> str:
@@ -298,8 +343,29 @@ class CodebookDialog(QDialog):
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() == 0 and item.row() == self.table.currentRow():
             self._show_title(item.row())
+        if item.column() == 0 and self._is_auto(item.row()):  # a new label renamed: its key follows
+            key = codebook.key_for_name(item.text(), self._taken_keys(item.row()))
+            self._setting_key = True
+            try:
+                self.table.item(item.row(), 1).setText(key)
+            finally:
+                self._setting_key = False
+        if item.column() == 1 and item.data(KEY_ROLE) is not None:
+            self._key_changed(item)
         if item.column() in (0, 1):
             self._fit_columns()
+
+    def _key_changed(self, item: QTableWidgetItem) -> None:
+        """A new label's key changed (typed, or following its name): deletions moving spans to it follow, and one
+        typed stops following the name."""
+        old, new = item.data(KEY_ROLE), item.text().strip()
+        if not self._setting_key:
+            item.setData(AUTO_ROLE, False)
+        if old != new:
+            item.setData(KEY_ROLE, new)
+            for key, moved_to in list(self.deletions.items()):
+                if moved_to == old:
+                    self.deletions[key] = new
 
     def _fit_columns(self) -> None:
         """The name and key columns as wide as their text, each at most :data:`NAME_SHARE` of the table (a name
@@ -339,6 +405,9 @@ class CodebookDialog(QDialog):
         self.cue_errors.setText("\n".join(cue_problems_found[:12]))
         labels = self.labels()
         problems = codebook.label_problems(labels) + codebook.name_problems(labels) + cue_problems_found
+        problems += [f"the key {lb.key!r} of the new label “{lb.name}” belonged to the label deleted here; "
+                     "exports would mix their spans, so give it a key of its own"
+                     for lb in labels if lb.key in self.original and lb.key in self.deletions]
         if problems:
             self._refuse("The codebook is not valid:\n" + "\n".join(problems[:20]))
             return
@@ -348,19 +417,3 @@ class CodebookDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Warning, "Codebook", message, QMessageBox.StandardButton.Ok, self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
-
-
-class _NameDelegate(QStyledItemDelegate):
-    """The Name column's editor, telling ``typed(row, text)`` each change typed (before it is committed)."""
-
-    def __init__(self, parent: QWidget, typed: Callable[[int, str], None]) -> None:
-        super().__init__(parent)
-        self._typed = typed
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
-        editor = super().createEditor(parent, option, index)
-        if isinstance(editor, QLineEdit):
-            where = QPersistentModelIndex(index)
-            editor.textEdited.connect(lambda text: where.isValid() and self._typed(where.row(), text))
-        return editor

@@ -223,3 +223,19 @@ def gaps_while_shown(seen) -> list[float]:  # type: ignore[no-untyped-def]
     the window could not answer while a thread did the work (not the window's own work before or after it)."""
     ticks, shown = seen["ticks"], seen["shown"]
     return [ticks[i + 1] - ticks[i] for i in range(len(ticks) - 1) if shown[i] and shown[i + 1]]
+
+
+def choose_in_file_dialog(path) -> None:
+    """The analyst picks ``path`` in the (Qt) file dialog that opens next."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    def pick() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(20, pick)
+            return
+        dialogs[0].selectFile(str(path))
+        dialogs[0].accept()
+
+    QTimer.singleShot(0, pick)

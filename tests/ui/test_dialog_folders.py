@@ -9,20 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from annotator.ui.dialogs import ExportDialog
-from tests.ui.conftest import on_dialog
-
-
-def _choose_in_file_dialog(path) -> None:
-    """The analyst picks ``path`` in the file dialog that opens next."""
-    def pick() -> None:
-        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()]
-        if not dialogs:
-            QTimer.singleShot(20, pick)
-            return
-        dialogs[0].selectFile(str(path))
-        dialogs[0].accept()
-
-    QTimer.singleShot(0, pick)
+from tests.ui.conftest import choose_in_file_dialog, on_dialog
 
 
 def _export_dialog(window, then) -> str:
@@ -46,7 +33,7 @@ def test_exports_start_where_the_last_export_went_not_where_a_file_was_read(qtbo
     page.write_text("A statement a colleague sent, with a threat in it.", encoding="utf-8")
     before = window.session.project.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     summary = on_dialog(QMessageBox, lambda box: box.accept())  # the import's summary, read and closed
-    _choose_in_file_dialog(page)
+    choose_in_file_dialog(page)
     window.actions_["import"].trigger()  # a file read from the colleague's folder
     qtbot.waitUntil(lambda: window.session.project.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
                     == before + 1)

@@ -13,6 +13,7 @@ from annotator.core.codebook import codebook_to_json
 from annotator.core.model import Label
 from annotator.errors import ProjectFileError
 from annotator.ui import filedialogs
+from annotator.ui.codebook_import import ImportPreview
 from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db
 
 
@@ -198,6 +199,12 @@ def test_codebook_export_and_import(window, project, tmp_path, monkeypatch):
     shared.write_bytes(codebook_to_json([Label("threat", "Threat", "1", "#d55e00", "x"),
                                          Label("denial", "Denial", "2", "#0072b2", "y")]))
     monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(shared))
+
+    def remove_unused_then_ok(preview):  # the labels no span uses kept unless the box is ticked
+        preview.remove_unused.setChecked(True)
+        preview.accept()
+
+    timer = on_dialog(ImportPreview, remove_unused_then_ok)  # noqa: F841 - alive while the preview runs
     window.files.import_codebook()
     assert [lb.key for lb in project.labels()] == ["threat", "denial"]
     bad = tmp_path / "bad.json"

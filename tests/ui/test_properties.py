@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 from annotator.core.variables import Variable
 from annotator.store import variables as sv
 from annotator.ui import filedialogs, properties
+from annotator.ui.codebook_import import ImportPreview
 from annotator.ui.properties.variables_dialog import VariablesDialog
 from tests.ui.conftest import on_dialog, record_messages
 
@@ -212,6 +213,7 @@ def test_the_codebook_json_shares_the_variables(qtbot, window, project, tmp_path
     target.write_text(json.dumps(data), encoding="utf-8")
     window.session.push(properties.commands.DeleteVariable(window.properties, "wave"))
     monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(target))
+    timer = on_dialog(ImportPreview, lambda preview: preview.accept())  # noqa: F841 - alive while it runs
     window.files.import_codebook()
     assert sv.definitions(project) == [Variable("wave", "number"), Variable("joint", "bool")]
     assert "joint" in window.properties.panel.editors

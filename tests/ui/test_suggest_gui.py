@@ -12,9 +12,10 @@ from PySide6.QtGui import QColor
 from annotator.core.suggest.suggester import Suggestion
 from annotator.store import Project
 from annotator.ui.app import sample_documents
+from annotator.ui.codebook_import import ImportPreview
 from tests.core.suggest.fixtures import PHRASES_1
 from tests.helpers import run_cli
-from tests.ui.conftest import show_window
+from tests.ui.conftest import on_dialog, show_window
 
 
 @pytest.fixture
@@ -323,6 +324,7 @@ def test_codebook_export_and_import_carry_cue_patterns(sample_window, tmp_path, 
     shared = tmp_path / "shared.json"
     shared.write_bytes(codebook_to_json(DEFAULT_LABELS, (), {"commitment": [Cue("pledge", "phrase", "we pledge")]}))
     monkeypatch.setattr(filedialogs, "open_file", lambda *a, **k: str(shared))
+    timer = on_dialog(ImportPreview, lambda preview: preview.accept())  # noqa: F841 - alive while it runs
     window.files.import_codebook()
     assert store.cues(project)["commitment"] == (Cue("pledge", "phrase", "we pledge"),)
     assert store.cues(project)["threat"] == DEFAULT_CUES["threat"]  # a label without cues in the file keeps its own

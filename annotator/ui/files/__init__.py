@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -185,18 +186,32 @@ class Files:
                        cues: dict | None = None) -> None:
         session = self.session
         stack = session.undo_stack
+        staged, failed, steps = False, False, stack.index()
         stack.beginMacro("Edit codebook")
         try:
+            before = session.project.labels()
+            if any(to is not None and to not in {lb.key for lb in before} for to in (deletions or {}).values()):
+                # spans move to a label added in the same dialog: it exists first (the labels deleted kept
+                # without a shortcut meanwhile, which the new codebook may give to another label)
+                staged = True
+                if not session.push(commands.SetCodebook(session, labels + [
+                        replace(lb, shortcut="") for lb in before if lb.key in (deletions or {})])):
+                    return
+            failed = True
             for key, relabel_to in (deletions or {}).items():
                 if not session.push(commands.DeleteLabel(session, key, relabel_to)):
                     return
             if labels != session.project.labels() and not session.push(commands.SetCodebook(session, labels)):
                 return
+            failed = False
             if cues is not None:  # after the labels: a label's cues are stored under its key as it now is
                 self.window.suggestions.set_cues(cues)
         finally:
             stack.endMacro()
-            _drop_if_empty(stack)
+            if staged and failed:  # not left halfway, the new label there and the deleted one without its key
+                self._take_back(stack, steps)
+            else:
+                _drop_if_empty(stack)
 
     def export_codebook(self) -> None:
         path = filedialogs.save_file(self.window, "Export codebook", self.session.project.path.stem + ".codebook.json",
@@ -217,6 +232,12 @@ class Files:
         self.window.statusBar().showMessage(f"Codebook saved to {path}", 6000)
 
     def import_codebook(self) -> None:
+        """Labels ▸ Import Codebook…: the file read, what it would change shown (``ui/codebook_import.py``), and on
+        OK applied as one undoable step; Cancel, or a file the codebook matches already, changes nothing."""
+        from annotator.core.codebook_merge import plan_import
+        from annotator.store import suggest as cue_store
+        from annotator.ui import codebook_import
+
         path = filedialogs.open_file(self.window, "Import codebook", "Codebook (*.json)")
         if not path:
             return
@@ -231,28 +252,74 @@ class Files:
         except (AnnotatorError, OSError) as exc:
             error(self.window, "Import codebook", str(exc))
             return
-        # labels in use but missing from the shared codebook are kept at the end, so no span loses its label
-        keys = {lb.key for lb in labels}
-        used = self.session.project.label_counts()
-        kept = [lb for lb in self.session.labels if lb.key not in keys and used.get(lb.key)]
-        for lb in kept:
-            if lb.shortcut in {x.shortcut for x in labels}:
-                lb = type(lb)(lb.key, lb.name, "", lb.color, lb.description)
-            labels.append(lb)
-        self.apply_codebook(labels)
-        self._add_shared_variables(shared or [])
-        have = {lb.key for lb in self.session.labels}  # the labels' cue patterns, for the labels now in the codebook
-        self.window.suggestions.set_cues({k: v for k, v in shared_cues.items() if k in have})
+        project, name = self.session.project, Path(path).name
+        current, counts = project.labels(), project.label_counts()
+        cues, variables = cue_store.cues(project), sv.definitions(project)
 
-    def _add_shared_variables(self, shared: list) -> None:  # type: ignore[type-arg]
-        """The codebook's document variables the project lacks are added (one undoable step each); none is
-        removed or retyped, so no value is lost."""
+        def plan(remove_unused: bool):  # type: ignore[no-untyped-def]
+            return plan_import(current, counts, labels, cues, shared_cues, variables, shared, remove_unused)
+
+        if not plan(False).changes_anything() and not plan(False).can_remove:
+            codebook_import.inform(self.window, codebook_import.TITLE,
+                                   f"The codebook in “{name}” is this project's already: nothing was changed.")
+            return
+        preview = codebook_import.ImportPreview(self.window, name, plan)
+        accepted = preview.exec() == preview.DialogCode.Accepted
+        self.window.focus_statement()  # the keys back in the statement: Ctrl+Z, or labelling on
+        if not accepted:
+            self.window.statusBar().showMessage("Codebook import cancelled: nothing was changed", 8000)
+            return
+        chosen = preview.plan
+        if not chosen.changes_anything():
+            self.window.statusBar().showMessage(f"Imported the codebook of {name}: nothing changed", 8000)
+        elif self._apply_import(chosen, name):
+            self.window.statusBar().showMessage(
+                f"Imported the codebook of {name}: {chosen.summary()} (Edit ▸ Undo undoes it)", 12000)
+
+    def _apply_import(self, plan, name: str) -> bool:  # type: ignore[no-untyped-def]
+        """The labels, cue patterns and variables of ``plan`` (``core.codebook_merge.ImportPlan``) as one step of
+        the undo stack; when one of them is refused, those done before it are undone, and False."""
+        from annotator.ui.suggest.commands import SetCues
+
+        session = self.session
+        stack = session.undo_stack
+        done, steps = False, stack.index()
+        stack.beginMacro(f"Import codebook “{name}”")
+        try:
+            if plan.labels != session.project.labels() and not session.push(commands.SetCodebook(session,
+                                                                                                 plan.labels)):
+                return False
+            if plan.cues and not session.push(SetCues(self.window.suggestions, session, plan.cues)):
+                return False
+            done = self._add_shared_variables(plan.variables)
+            return done
+        finally:
+            stack.endMacro()
+            if not done:
+                self._take_back(stack, steps)
+            else:
+                _drop_if_empty(stack)
+
+    @staticmethod
+    def _take_back(stack, steps: int) -> None:  # type: ignore[no-untyped-def]
+        """The macro just ended (above ``steps`` commands), part of which was refused: what it did undone, and the
+        macro off the stack (Edit ▸ Redo must not offer half of it)."""
+        if stack.index() == steps + 1 and stack.count() == steps + 1:
+            stack.undo()  # undone first: an obsolete command is dropped without being undone
+            stack.command(steps).setObsolete(True)
+            stack.redo()  # an obsolete command is deleted, not redone
+
+    def _add_shared_variables(self, shared: list) -> bool:  # type: ignore[type-arg]
+        """The codebook's document variables the project lacks are added (a step each, in the import's macro);
+        none is removed or retyped, so no value is lost. False when one was refused."""
         from annotator.ui.properties.commands import AddVariable
 
         have = {v.name.lower() for v in sv.definitions(self.session.project)}
         for variable in shared:
-            if variable.name.lower() not in have:
-                self.session.push(AddVariable(self.window.properties, variable))
+            if variable.name.lower() not in have and not self.session.push(AddVariable(self.window.properties,
+                                                                                       variable)):
+                return False
+        return True
 
 
 def drop_paths(urls) -> list[Path]:  # type: ignore[no-untyped-def]
