@@ -1,5 +1,5 @@
-"""A seventh newcomer's trial, the label keys: a second press on the same phrase adds nothing, and a click elsewhere
-ends stepping through the suggestions, so a label key never accepts one off screen."""
+"""A seventh newcomer's trial, the label keys: a second press on the same phrase adds nothing, a click elsewhere ends
+stepping through the suggestions, and a key never accepts or rejects one off screen unseen."""
 
 from __future__ import annotations
 
@@ -60,4 +60,14 @@ def test_a_click_elsewhere_ends_stepping_and_a_label_key_accepts_nothing(sample_
     qtbot.keyClick(view, Qt.Key.Key_1)  # no selection, no suggestion: nothing is labelled
     assert len(project.spans(doc.id)) == 2
     qtbot.keyClick(view, Qt.Key.Key_S)  # S steps again
-    assert ctl.current is not None
+    current = ctl.current
+    assert current is not None
+
+    # scrolled away by the keyboard, the suggestion stays current, but a key shows it before it acts on it
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ctl.layer.rect_of(current) is None)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert len(project.spans(doc.id)) == 2  # not accepted unseen
+    assert ctl.layer.rect_of(current) is not None and "shown again" in window.statusBar().currentMessage()
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # seen now: accepted
+    assert len(project.spans(doc.id)) == 3

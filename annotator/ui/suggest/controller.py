@@ -86,7 +86,7 @@ class SuggestController(QObject):
         self.panel.acceptListedRequested.connect(self.accept_listed)
         self.panel.acceptHereRequested.connect(self.accept_all_here)
         self.view.installEventFilter(self)
-        self.view.cursorPositionChanged.connect(self._caret_moved)
+        self.view.viewport().installEventFilter(self)  # a click in the text ends the stepping
         self.session: Any = None
         window.undo_group.activeStackChanged.connect(lambda _stack: self._bind())
         self._bind()
@@ -347,12 +347,22 @@ class SuggestController(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and obj is self.view.viewport():
+            if self.current is not None:
+                self._end_stepping()
+            return False
         if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(event, QKeyEvent):
             what = self._takes(event)
             if what is None:
                 return False
             if kind == QEvent.Type.ShortcutOverride:
                 event.accept()  # the key comes to the view as a key press; no shortcut fires
+                return True
+            if self.current is not None and self.layer.rect_of(self.current) is None:
+                # the analyst scrolled away from it: what the key would accept is shown first, never taken unseen
+                self.view.scroll_to_cp(self.current.start)
+                self._paint()
+                self._note("the suggestion is shown again; press the key again to act on it")
                 return True
             if what == "accept":
                 self.accept_current()
@@ -363,14 +373,13 @@ class SuggestController(QObject):
             return True
         return False
 
-    def _caret_moved(self) -> None:
-        """The analyst moved the caret (a click, an arrow key): they read or select elsewhere now, so stepping
-        through the suggestions ends, and a label key labels their selection, never a suggestion off screen (after
-        a click in the title, 1 accepted one a page below: a newcomer's finding). S steps again."""
-        if self.current is not None:
-            self.current = None
-            self._paint()
-            self._note("stepping ended; S steps to the next suggestion")
+    def _end_stepping(self) -> None:
+        """A click in the text: the analyst reads or selects elsewhere now, so stepping through the suggestions
+        ends and a label key labels their selection (after a click in the title, 1 accepted a suggestion a page
+        below: a newcomer's finding). S steps again."""
+        self.current = None
+        self._paint()
+        self._note("stepping ended; S steps to the next suggestion")
 
     # ------------------------------------------------------------------ commands
     def _announce(self) -> None:
