@@ -156,6 +156,8 @@ class Bench:
             self.flush()
             sql = 'SELECT count(*) FROM spans WHERE doc_id = ? AND start = ? AND "end" = ? AND label = ?'
             before = self.project.conn.execute(sql, (doc_id, a, b, first)).fetchone()[0]
+            if before:  # labelled by an earlier round: a second press of the same label there adds nothing
+                continue
             times.append(timed(lambda: self._cpu(name, press)))
             if self.project.conn.execute(sql, (doc_id, a, b, first)).fetchone()[0] != before + 1:
                 raise AssertionError(f"the key press did not save the span {a}-{b} in {name}")
