@@ -16,11 +16,12 @@ undo commands stay valid for commands stacked after them.
   recorded in ``review_decisions`` as the audit trail.
 - **reject** (= **keep mine**) changes no span: the decision is what persists, under the item's content key and
   the colleague's origin. A rejected item is settled for as long as both of its spans stay as they were.
-- **accept all agreed** takes the spans every colleague holding the document agrees on (at least two colleagues,
-  identical start, end and label) and that I lack, where nothing of mine overlaps them in conflict and nobody
-  rejected them; with one colleague there is no such consensus, and what mine and theirs agree on is already in
-  my project, so it does nothing. The copy's origin lists every colleague (``"a@x; b@y"``), its annotator is the
-  first of them.
+- **accept all agreed** takes the spans two colleagues or more agree on (identical start, end and label; a third
+  who lacks the span does not veto it) and that I lack, where nothing of mine overlaps them in conflict and none
+  of those colleagues' copies was rejected; with one colleague there is no agreement, and what mine and theirs
+  agree on is already in my project, so it does nothing. The copy's origin lists the colleagues who agree
+  (``"a@x; b@y"``), its annotator is the first of them. (Every colleague holding the statement had to agree: with
+  five colleagues' files open, two agreeing were never taken, against what the menu and the guide say.)
 """
 
 from __future__ import annotations
@@ -286,7 +287,7 @@ def accept_all_agreed(
     """Copy in the colleagues' consensus spans I lack (see the module docstring); one transaction, one undo.
     ``progress(done, total)`` every :data:`PROGRESS_EVERY` statements; an exception it raises (a cancel) rolls it
     all back. The colleagues' spans are read :data:`PROGRESS_EVERY` statements at a time (``rows_of``), and a
-    statement where no triple is held by every colleague more often than by me is passed over unclassified."""
+    statement where no triple is held by two colleagues, each more often than by me, is passed over unclassified."""
     targets = set(doc_ids) if doc_ids is not None else None
     with project._write("accept all agreed spans"):
         added: list[Span] = []
@@ -318,18 +319,21 @@ def accept_all_agreed(
                             by_triple.setdefault((item.theirs.start, item.theirs.end, item.theirs.label),
                                                  []).append(item)
                     offers.append(by_triple)
-                for triple in sorted(offers[0]):
-                    count = min(len(o.get(triple, ())) for o in offers)
+                for triple in sorted({t for o in offers for t in o}):
+                    agreeing = [(h, o) for h, o in zip(holders, offers, strict=True) if triple in o]
+                    if len(agreeing) < 2:  # one colleague's span alone is no agreement
+                        continue
+                    count = min(len(o[triple]) for _h, o in agreeing)
                     for n in range(count):
-                        first = holders[0][1]
-                        theirs_span = offers[0][triple][n].theirs
+                        first = agreeing[0][0][1]
+                        theirs_span = agreeing[0][1][triple][n].theirs
                         new_label = _ensure_label(project, triple[2], first.codebook)
                         labels += [new_label] if new_label else []
-                        origin = "; ".join(c.origin for _, c, _t in holders)
+                        origin = "; ".join(c.origin for (_f, c, _t), _o in agreeing)
                         befores.setdefault(doc.id, doc.status)
                         added.append(_add_copy(project, doc.id, theirs_span, first, origin))
                         touched.add(doc.id)
-                        for (_, c, _t), o in zip(holders, offers, strict=True):
+                        for (_, c, _t), o in agreeing:
                             new, old = _decide(project, doc.id, o[triple][n].key, ACCEPT, c.origin)
                             decided.append(new)
                             replaced += [old] if old else []
@@ -350,11 +354,12 @@ def _holders(colleague_files: Sequence[ColleagueFile], held: Sequence[dict[str, 
 
 
 def _offered(mine: Sequence[Span], holders: Sequence[Sequence[core.TheirSpan]]) -> bool:
-    """Whether some (start, end, label) is held by every colleague more often than by me: else no span of theirs
-    can be left unmatched by mine in all of them, so there is nothing to accept (and nothing to classify)."""
+    """Whether some (start, end, label) is held by two colleagues or more, each more often than by me: else no span
+    of theirs can be left unmatched by mine in two of them, so there is nothing to accept (and nothing to
+    classify)."""
     counts = [Counter((s.start, s.end, s.label) for s in theirs) for theirs in holders]
     held = Counter((s.start, s.end, s.label) for s in mine)
-    return any(min(c[t] for c in counts) > held[t] for t in counts[0])
+    return any(sum(c[t] > held[t] for c in counts) >= 2 for t in {t for c in counts for t in c})
 
 
 def _status(project: Project, doc_id: int) -> str:

@@ -404,7 +404,8 @@ class ReviewController(Comparing, QObject):
                              lambda project: store.accept_all_agreed(project, files, progress=filejob.step), None,
                              many=many)
         if session.push(command) and command.done is not None and command.done.empty:
-            self.window.statusBar().showMessage("Nothing to accept: no span all colleagues agree on is missing", 6000)
+            self.window.statusBar().showMessage(
+                "Nothing to accept: no span two or more colleagues agree on is missing", 6000)
 
     def adjudicated(self, command: Adjudicate, undone: bool) -> None:
         """After a command ran (or was undone/redone): the window shows the project as it is now."""
