@@ -190,6 +190,15 @@ def error(parent: QWidget, title: str, message: str) -> None:
     roomy(box).exec()
 
 
+def confirm(parent: QWidget, title: str, message: str) -> bool:
+    """Yes or Cancel, Cancel the default (Enter or Escape changes nothing); True for Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, message,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return roomy(box).exec() == QMessageBox.StandardButton.Yes
+
+
 _PAGE_KEYS = (Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 
 

@@ -16,7 +16,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMessageBox, QWidget
 
 from annotator.core import review as core
 from annotator.core.model import Label
@@ -31,6 +31,7 @@ from annotator.ui.review import report as report_ui
 from annotator.ui.review.commands import HOW, key_rows
 from annotator.ui.review.panel import COLORS, phrase
 from annotator.ui.review.report import figure
+from tests.ui.conftest import on_dialog
 
 ARMS, MISSILES = 1, 2  # document ids after importing the two sample statements, in title order
 CONDEMN = "strongly condemn"
@@ -310,9 +311,22 @@ def test_accepting_their_label_adds_it_to_my_codebook_and_undo_removes_it(
     window.open_document(MISSILES)
     key(qtbot, window.view, Qt.Key.Key_K)  # the last one: bob's "sanction"
     assert current_row(review)[:2] == ("Theirs only", "Sanction")
-    key(qtbot, window.view, Qt.Key.Key_A)
+    asked: list[str] = []
+    answers = on_dialog(QMessageBox, lambda box: (asked.append(box.text()), box.reject()),  # noqa: F841
+                        lambda box: (asked.append(box.text()), box.button(QMessageBox.StandardButton.Yes).click()))
+    before = spans(project, MISSILES)
+    key(qtbot, window.view, Qt.Key.Key_A)  # asked first: Cancel accepts nothing
+    assert "“sanction” is not a label of your codebook" in asked[0]
+    assert spans(project, MISSILES) == before and "sanction" not in [lb.key for lb in project.labels()]
+    assert "Not accepted" in window.statusBar().currentMessage()
+    window.activateWindow()  # back from the box (offscreen, nothing hands the window its activation back)
+    qtbot.waitUntil(window.isActiveWindow)
+    key(qtbot, window.view, Qt.Key.Key_A)  # Yes: the label added, the span accepted
+    assert len(asked) == 2
     assert "sanction" in [lb.key for lb in window.session.labels]
     assert ("sanction", "bob@bob.sqlite") in [(s.label, s.origin) for s in project.spans(MISSILES)]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     undo(qtbot, window)
     assert "sanction" not in [lb.key for lb in project.labels()]
     assert "sanction" not in [lb.key for lb in window.session.labels]

@@ -38,6 +38,7 @@ from annotator.ui import filedialogs
 from annotator.ui.dialogs import ShortcutsDialog, error
 from annotator.ui.files import job as filejob
 from annotator.ui.opening import open_in_turns
+from annotator.ui.review import labels
 from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
 from annotator.ui.review.comparing import Comparing
 from annotator.ui.review.notes import show_read_notes
@@ -382,6 +383,8 @@ class ReviewController(Comparing, QObject):
         item, doc_id = row.item, session.document.id
         names = self.names()
         label = names.get(item.theirs.label if item.theirs else item.mine.label, "")
+        if decision == store.ACCEPT and item.theirs is not None and not labels.may_add(self.window, item.theirs.label):
+            return
         if decision == store.ACCEPT:
             text = f"Accept {colleague.name}'s “{label}”" if item.theirs else f"Drop my “{label}” as {colleague.name}"
             run = lambda project: store.accept(project, doc_id, item, colleague)  # noqa: E731
@@ -424,7 +427,8 @@ class ReviewController(Comparing, QObject):
         if command.key is None:
             n = len(done.added)
             self.window.statusBar().showMessage(
-                f"{'Undid' if undone else 'Accepted'} {n} agreed span(s)" if n else "", 6000)
+                f"{'Undid' if undone else 'Accepted'} {n} agreed span(s)" + ("" if undone else labels.added_note(
+                    done.new_labels)) if n else "", 8000)
             return
         # A and R settle the selected item and the selection stays on it (now accepted or rejected); J and K move
         # on from there, so no open item is ever passed over (Help ▸ Review Keys says so)
