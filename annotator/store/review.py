@@ -20,8 +20,7 @@ undo commands stay valid for commands stacked after them.
   who lacks the span does not veto it) and that I lack, where nothing of mine overlaps them in conflict and none
   of those colleagues' copies was rejected; with one colleague there is no agreement, and what mine and theirs
   agree on is already in my project, so it does nothing. The copy's origin lists the colleagues who agree
-  (``"a@x; b@y"``), its annotator is the first of them. (Every colleague holding the statement had to agree: with
-  five colleagues' files open, two agreeing were never taken, against what the menu and the guide say.)
+  (``"a@x; b@y"``), its annotator is the first of them.
 """
 
 from __future__ import annotations
@@ -433,11 +432,12 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
     """My project after adjudication as ``jsonl`` records (DESIGN.md §2.4), one per document, with provenance.
 
     Each span gains ``"origin"`` ("" for my own, ``"name@file"`` for an accepted copy). ``meta`` gains
-    ``"reviewed_against"`` (the origins of the colleagues whose file holds the document), ``"open_disagreements"``
-    (items neither agreed, accepted nor rejected) and ``"adjudicated"``: true when the document was reviewed
-    against at least one colleague, nothing is left open and it was started: not "To do" in my project, or a
-    decision of the review made on it (a statement no one labelled is not a settled example without spans) — so a
-    consumer can keep only settled documents.
+    ``"reviewed_against"`` (the origins of the colleagues whose file, open now, holds the document, then those it
+    was adjudicated against before, by its decisions and accepted copies), ``"open_disagreements"`` (items neither
+    agreed, accepted nor rejected, against the files open now) and ``"adjudicated"``: true when the document was
+    compared with at least one colleague's file open now, nothing is left open and it was started: not "To do" in
+    my project, or a decision of the review made on it (a statement no one labelled is not a settled example
+    without spans) — so a consumer can keep only settled documents.
     ``step(n)`` is told after each document read (what it raises stops the walk). The colleagues' spans are read
     :data:`PROGRESS_EVERY` statements at a time (``rows_of``: a few queries per file where each statement took five).
     """
@@ -466,11 +466,15 @@ def _gold_chunk(project: Project, colleague_files: Sequence[ColleagueFile],
             against.append(c.origin)
             items = core.classify(spans, theirs)
             open_count += sum(1 for i in items if i.is_disagreement and (c.origin, i.key) not in rejected)
+        # named too: colleagues adjudicated against before, by the decisions and accepted copies the project keeps
+        earlier = {d.origin for d in made} | {o for s in spans for o in s.origin.split("; ") if "@" in o}
+        compared = list(against)
+        against += sorted(earlier - set(against))
         rec["meta"].update(
             {
                 # a statement nobody has started ("To do", no decision of the review) is not settled though nothing
                 # differs: a trainer would take it for a checked example without spans (a newcomer's finding)
-                "adjudicated": bool(against) and open_count == 0 and (doc.status != "todo" or bool(made)),
+                "adjudicated": bool(compared) and open_count == 0 and (doc.status != "todo" or bool(made)),
                 "reviewed_against": against,
                 "open_disagreements": open_count,
             }

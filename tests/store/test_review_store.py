@@ -332,6 +332,11 @@ def test_gold_export(mine, bob, tmp_path):
                    ("commit to act.", "bob@bob.sqlite", "bob"), ("They must stop.", "", "me")}
     assert [s["text"] for s in lines[1]["spans"]] == ["allies"]
     assert lines[1]["meta"]["sha256"] == mine.document(2).sha256
+    # exported again in a later session against no file (or others): bob, adjudicated against before, still named
+    assert rv.write_gold(mine, target, []) == 3
+    lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [r["meta"]["reviewed_against"] for r in lines] == [["bob@bob.sqlite"], ["bob@bob.sqlite"], []]
+    assert [r["meta"]["adjudicated"] for r in lines] == [False, False, False]  # compared with no file open now
 
 
 def test_gold_export_is_atomic(mine, bob, tmp_path, monkeypatch):
