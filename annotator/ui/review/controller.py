@@ -202,9 +202,13 @@ class ReviewController(Comparing, QObject):
         elif alignment.text_differs:
             message = (f"{len(alignment.text_differs)} statement(s) in {loaded.name} have one of your titles but a "
                        "different text: they are not compared")
+            endings = labels.line_endings_only(self.session.project, alignment.text_differs)
+            if endings:  # the cause said: a file saved on Windows drops its statements from the review
+                message += (f"; {endings} of them differ from yours only in line endings (\\r\\n against \\n), "
+                            "which move every offset: ask for the file as Annotator wrote it")
         else:
             return
-        self.window.statusBar().showMessage(message, 15000)
+        self.window.statusBar().showMessage(message, 30000)
 
     def close_review(self) -> None:
         for job in self.index_jobs.values():
