@@ -233,3 +233,20 @@ def test_help_says_how_the_review_keys_move(window, review):
     rows = dict((what.split(":")[0], what) for _keys, what in key_rows())
     assert "stays on it" in rows["Accept Theirs"] and "stays on it" in rows["Reject Theirs (Keep Mine)"]
     assert "going round says so" in rows["Next Disagreement"]
+
+
+def test_undoing_the_last_decision_takes_the_settled_message_away(window, review, project, bob_path, qtbot,
+                                                                 monkeypatch):
+    """The status bar said "Every disagreement … is settled" after its undo had opened one again (a newcomer's
+    finding): an undo says what it undid instead."""
+    open_files(monkeypatch, qtbot, window, bob_path)
+    view = window.view
+    key(qtbot, view, J)
+    for n in range(4):
+        key(qtbot, view, R)
+        if n < 3:
+            key(qtbot, view, J)
+    assert "Every disagreement in this statement is settled" in status(window)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "settled" not in status(window) and status(window).startswith("Undone: Keep")
+    assert [r[-1] for r in table(review)].count("open") == 1

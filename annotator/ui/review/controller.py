@@ -206,7 +206,8 @@ class ReviewController(Comparing, QObject):
             if endings:  # the cause said: a file saved on Windows drops its statements from the review
                 message += (f"; {endings} of them differ from yours only in line endings (\\r\\n against \\n), "
                             "which move every offset: ask for the file as Annotator wrote it")
-        else:
+        else:  # every statement lines up: an earlier file's warning goes
+            self.window.statusBar().clearMessage()
             return
         self.window.statusBar().showMessage(message, 30000)
 
@@ -437,7 +438,9 @@ class ReviewController(Comparing, QObject):
         # A and R settle the selected item and the selection stays on it (now accepted or rejected); J and K move
         # on from there, so no open item is ever passed over (Help ▸ Review Keys says so)
         self.go_to(command.key if self._row(command.key) else None)
-        if not undone and not any(r.status == OPEN for r in self.rows):
+        if undone:  # not the message of what was undone ("… is settled") standing over it
+            self.window.statusBar().showMessage(f"Undone: {command.text()}", 6000)
+        elif not any(r.status == OPEN for r in self.rows):
             self.window.statusBar().showMessage("Every disagreement in this statement is settled; "
                                                 "J goes on to the next statement", 6000)
 
