@@ -26,3 +26,18 @@ def test_a_statement_differing_only_in_line_endings_is_named_as_such(qtbot, tmp_
         message = window.statusBar().currentMessage()
         assert "1 statement(s) in carol.jsonl have one of your titles but a different text" in message
         assert "1 of them differ from yours only in line endings" in message
+
+
+def test_the_kind_column_shows_its_title_when_no_disagreement_is_listed(qtbot):
+    """A statement with nothing to settle lists no row: the Kind column kept the width of no text, its title cut
+    to "Kinc" (a newcomer's finding)."""
+    from annotator.ui.review.panel import ReviewPanel
+
+    panel = ReviewPanel([])
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_rows("Some text.", [], None, {})
+    header = panel.table.horizontalHeader()
+    assert header.sectionSize(0) >= header.sectionSizeHint(0)

@@ -50,7 +50,7 @@ from annotator.ui.text import plain
 
 KIND_TEXT = {core.MINE_ONLY: "Mine only", core.THEIRS_ONLY: "Theirs only", core.CONFLICT: "Conflict"}
 #: the label column takes at most this share of the table's width, and at least MIN_FITTED px
-FITTED_SHARE, MIN_FITTED = 0.2, 80
+FITTED_SHARE, MIN_FITTED = 0.28, 80
 DIFFERENCE_TEXT = {"boundary": "Conflict: boundary", "label": "Conflict: label",
                    "label+boundary": "Conflict: label + boundary"}
 OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
@@ -405,7 +405,9 @@ class ReviewPanel(QWidget):
                 )
                 for c, value in enumerate(cells):
                     cell = QTableWidgetItem(value)
-                    if c in (0, 1):
+                    if c == 1 and len(set(labels)) > 1:  # whose is which: cut in the middle, the arrow may not show
+                        cell.setToolTip(plain_tooltip(f"mine: {labels[0]}\ntheirs: {labels[1]}"))
+                    elif c in (0, 1):
                         cell.setToolTip(plain_tooltip(value))
                     if c in (2, 3):
                         triple = row.mine if c == 2 else row.theirs
@@ -424,7 +426,8 @@ class ReviewPanel(QWidget):
     def _fit_columns(self) -> None:
         """The kind column as wide as its text (cut, "Confli…undary" read the same for two kinds), the label
         column too up to :data:`FITTED_SHARE` of the table."""
-        self.table.horizontalHeader().resizeSection(0, self.table.sizeHintForColumn(0))
+        header = self.table.horizontalHeader()  # with no row, the title's own width ("Kinc" was cut)
+        header.resizeSection(0, max(self.table.sizeHintForColumn(0), header.sectionSizeHint(0)))
         columns.fit_within(self.table, 1, max(MIN_FITTED, int(self.table.viewport().width() * FITTED_SHARE)))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
