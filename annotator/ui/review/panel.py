@@ -50,7 +50,7 @@ from annotator.ui.text import plain
 
 KIND_TEXT = {core.MINE_ONLY: "Mine only", core.THEIRS_ONLY: "Theirs only", core.CONFLICT: "Conflict"}
 #: the label column takes at most this share of the table's width, and at least MIN_FITTED px
-FITTED_SHARE, MIN_FITTED = 0.28, 80
+FITTED_SHARE, MIN_FITTED = 0.2, 80
 DIFFERENCE_TEXT = {"boundary": "Conflict: boundary", "label": "Conflict: label",
                    "label+boundary": "Conflict: label + boundary"}
 OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
