@@ -50,3 +50,14 @@ def test_unbalanced_rare_and_boundaries():
 def test_healthy_figures_have_no_warning():
     a = [words(10 * k, 10 * k + 5, "t") for k in range(8)]
     assert compare(*sets(TEXT, a, a))["diagnostics"] == []
+
+
+def test_a_label_only_one_annotator_uses_is_named_as_such():
+    """Their "sanction", which my codebook lacks: α_u read -47 with only "too few to judge" beside it (a newcomer's
+    finding). That one side never uses the label is what is said, with where to look."""
+    found = compare(*sets(TEXT, [words(0, 3, "t"), words(20, 23, "t")],
+                          [words(0, 3, "t"), words(20, 23, "t"), words(40, 41, "sanction")]))
+    assert ("sanction", "one_sided") in kinds(found) and ("sanction", "sparse") not in kinds(found)
+    d = next(d for d in found["diagnostics"] if d["label"] == "sanction")
+    assert d["finding"] == "only one of you uses it (0 and 1 span(s)): its figures measure no agreement"
+    assert "codebook" in d["advice"]

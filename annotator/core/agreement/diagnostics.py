@@ -1,6 +1,8 @@
 """Warnings that go with agreement figures, in the manner of INCEpTION's agreement page: when a label's figures
 cannot be read at face value, say why in one line and what to do in another.
 
+- ``one_sided``: one annotator never uses the label (often: it is not in their codebook): its figures measure no
+  agreement (α_u can read -47);
 - ``sparse``: fewer than :data:`MIN_SPANS` spans from each annotator: too few for any figure to mean much;
 - ``unbalanced``: one annotator uses the label at least :data:`UNBALANCED` times as often as the other (skewed
   marginals of the span counts): they read the label's definition differently;
@@ -21,6 +23,8 @@ RARE = 0.02
 BOUNDARY_GAP = 0.2
 
 ADVICE = {
+    "one_sided": "Check that the label is in both codebooks under the same key: a label only one codebook has is "
+                 "never matched.",
     "sparse": "Label more statements before judging this label; its figures can swing with one span.",
     "unbalanced": "Compare how each of you reads the label's definition on a few statements; add examples to it.",
     "rare": "Read α_u and the F1s for this label: κ is unstable when a label covers almost none of the text.",
@@ -43,6 +47,10 @@ def find(entries: Mapping[str, Mapping[str, Any]], counts: Mapping[str, Sequence
     for label, entry in entries.items():
         n_a, n_b = entry["a"], entry["b"]
         if not n_a and not n_b:
+            continue
+        if not n_a or not n_b:  # before "sparse": that one side never uses it is the point (α_u of -47 read as a bug)
+            add(label, "one_sided", f"only one of you uses it ({n_a} and {n_b} span(s)): its figures measure no "
+                                    "agreement")
             continue
         if max(n_a, n_b) < MIN_SPANS:
             add(label, "sparse", f"only {n_a} and {n_b} span(s): too few to judge agreement on")
