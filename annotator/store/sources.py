@@ -288,17 +288,21 @@ def load(paths: Iterable[Path], by_annotator: bool = False, before_adjudication:
     exports noted is added to ``notes``; ``offsets``: how exports in formats that count in a unit count.
 
     ``before_adjudication``: a project's spans as they were before its review decisions (store/original.py);
-    exports keep no decisions and are read as they are. Not with ``by_annotator``."""
+    exports keep no decisions and are read as they are. Not with ``by_annotator``, which splits every file but a
+    first project compared with others (the reference: whole, as the review reads it)."""
     if before_adjudication and by_annotator:
         raise AnnotatorError("--before-adjudication compares whole projects; it cannot be used with --by-annotator")
     sets: list[AnnotationSet] = []
     names: set[str] = set()
     texts = _Texts()
-    for path in paths:
-        path = Path(path)
+    paths = [Path(p) for p in paths]
+    for at, path in enumerate(paths):
         check_comparable(path)
         try:
-            if not by_annotator and is_project(path):
+            # the reference, my project beside colleagues' files, is whole as the review reads it: its accepted
+            # copies are mine (split, they made "p.sqlite:bob" of my own project: α_u -6.4, a newcomer's finding)
+            whole = not by_annotator or (at == 0 and len(paths) > 1)
+            if whole and is_project(path):
                 new = [_project_set(path, texts, before_adjudication)]
             else:
                 rows = rows_of(path, notes, offsets)

@@ -113,6 +113,11 @@ def test_agree_before_adjudication_equals_the_figures_before_any_decision(tmp_pa
     text = run_cli("agree", mine_path, theirs_path, "--before-adjudication").stdout.decode()
     assert text.startswith("before adjudication: 1 statement(s) put back")
     assert run_cli("agree", mine_path, theirs_path, "--before-adjudication", "--by-annotator").returncode == 1
+    # split by annotator, my project (the reference) stays whole as the review reads it: the copies I accepted are
+    # mine, not a "bob" of my own file (a newcomer's finding: "ana.sqlite:bob" against bob, α_u -6.4)
+    split = json.loads(run_cli("agree", mine_path, theirs_path, "--json", "--by-annotator").stdout)
+    assert split["labels"] == after["labels"]
+    assert "ana.sqlite:bob" not in json.dumps(split)
 
 
 def test_agree_says_what_the_readers_noted_of_an_export_on_stderr(tmp_path):
