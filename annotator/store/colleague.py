@@ -29,6 +29,7 @@ from annotator.core import review as core
 from annotator.core.model import Label
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError, Cancelled
+from annotator.formats.common import reading_for
 from annotator.store import connection, readonly
 from annotator.store.colleague_rows import Rows, check_bounds, connect_read_only
 from annotator.store.project import Project
@@ -74,6 +75,10 @@ class Alignment:
 #: (v6: my project's span revisions, store/report_entries.py) is never read from a colleague's file, and copying a
 #: 900 MB file on every open would cost what reading it in place saves
 READ_IN_PLACE_FROM = 5
+
+#: how a refusal of a colleague's file ends: it is read for the review, nothing of it is imported (it said "nothing
+#: from this file was imported", which made a reviewer fear a write into the project: a newcomer's finding)
+NOT_OPENED = "it is not opened for review"
 
 
 class _Documents(Mapping[str, TheirDocument]):
@@ -165,7 +170,8 @@ class ColleagueFile:
         for n, file in enumerate(files, 1):
             if progress is not None:
                 progress(n - 1, len(files))
-            result = formats.read(file, None, offsets.get(file) if offsets else None)
+            with reading_for(NOT_OPENED):  # a refusal's last words: a review reads, never imports
+                result = formats.read(file, None, offsets.get(file) if offsets else None)
             for incoming in result.documents:
                 sha = sha256_text(incoming.text)
                 old = docs.get(sha)

@@ -41,3 +41,18 @@ def test_the_kind_column_shows_its_title_when_no_disagreement_is_listed(qtbot):
     panel.set_rows("Some text.", [], None, {})
     header = panel.table.horizontalHeader()
     assert header.sectionSize(0) >= header.sectionSizeHint(0)
+
+
+def test_a_refused_colleague_file_is_not_opened_and_nothing_is_said_imported(tmp_path):
+    """A review reads a colleague's file, never imports it: a refusal ended "nothing from this file was imported",
+    which made a reviewer fear a write into the project (a newcomer's finding)."""
+    import pytest
+
+    from annotator.errors import AnnotatorError
+    from annotator.store import review as rv
+
+    path = tmp_path / "carol.jsonl"
+    path.write_bytes(b'{"text": "We condemn it.", "spans": [{"start": 3, "end": 10, "label": "threat"}]}\n{"text": ')
+    with pytest.raises(AnnotatorError) as caught:
+        rv.ColleagueFile.load(path)
+    assert "; it is not opened for review" in str(caught.value) and "imported" not in str(caught.value)

@@ -206,9 +206,11 @@ class ReviewController(Comparing, QObject):
             if endings:  # the cause said: a file saved on Windows drops its statements from the review
                 message += (f"; {endings} of them differ from yours only in line endings (\\r\\n against \\n), "
                             "which move every offset: ask for the file as Annotator wrote it")
-        else:  # every statement lines up: an earlier file's warning goes
-            self.window.statusBar().clearMessage()
+        else:  # every statement lines up: an earlier file's warning of this kind goes (not what its reading said)
+            if self.window.statusBar().currentMessage() == getattr(self, "_unaligned", None):
+                self.window.statusBar().clearMessage()
             return
+        self._unaligned = message
         self.window.statusBar().showMessage(message, 30000)
 
     def close_review(self) -> None:
