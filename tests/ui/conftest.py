@@ -239,3 +239,16 @@ def choose_in_file_dialog(path) -> None:
         dialogs[0].accept()
 
     QTimer.singleShot(0, pick)
+
+
+@pytest.fixture
+def sample_window(qtbot, tmp_path):
+    """The real window on a new project of the two sample statements (analyst "tester"), closed after."""
+    from annotator.ui.app import sample_documents
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=sample_documents())
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    yield window
+    window.close()
+    project.close()

@@ -208,9 +208,8 @@ def test_going_round_inside_the_only_statement_with_open_items_says_so(
     assert current_row(review)[0] == "Conflict: boundary" and status(window) == ""
 
 
-def test_the_settled_message_goes_when_j_opens_a_statement_with_open_items(
-    window, review, project, bob_path, qtbot, monkeypatch
-):
+def _reject_every_one_of_the_first_statement(monkeypatch, qtbot, window, bob_path):  # type: ignore[no-untyped-def]
+    """bob's file opened, and each of the first statement's four disagreements rejected by R, J between them."""
     open_files(monkeypatch, qtbot, window, bob_path)
     view = window.view
     key(qtbot, view, J)
@@ -218,6 +217,13 @@ def test_the_settled_message_goes_when_j_opens_a_statement_with_open_items(
         key(qtbot, view, R)
         if n < 3:
             key(qtbot, view, J)
+    return view
+
+
+def test_the_settled_message_goes_when_j_opens_a_statement_with_open_items(
+    window, review, project, bob_path, qtbot, monkeypatch
+):
+    view = _reject_every_one_of_the_first_statement(monkeypatch, qtbot, window, bob_path)
     assert [r[-1] for r in table(review)] == ["rejected"] * 4
     assert "Every disagreement in this statement is settled" in status(window)
     assert len(rv.decisions(project)) == 4
@@ -239,13 +245,7 @@ def test_undoing_the_last_decision_takes_the_settled_message_away(window, review
                                                                  monkeypatch):
     """The status bar said "Every disagreement … is settled" after its undo had opened one again (a newcomer's
     finding): an undo says what it undid instead."""
-    open_files(monkeypatch, qtbot, window, bob_path)
-    view = window.view
-    key(qtbot, view, J)
-    for n in range(4):
-        key(qtbot, view, R)
-        if n < 3:
-            key(qtbot, view, J)
+    view = _reject_every_one_of_the_first_statement(monkeypatch, qtbot, window, bob_path)
     assert "Every disagreement in this statement is settled" in status(window)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "settled" not in status(window) and status(window).startswith("Undone: Keep")

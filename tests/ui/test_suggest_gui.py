@@ -5,7 +5,6 @@ one key each, one rejected, the rejection undone, the per-label figures read -- 
 from __future__ import annotations
 
 import orjson
-import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor
 
@@ -16,16 +15,6 @@ from annotator.ui.codebook_import import ImportPreview
 from tests.core.suggest.fixtures import PHRASES_1
 from tests.helpers import run_cli
 from tests.ui.conftest import on_dialog, show_window
-
-
-@pytest.fixture
-def sample_window(qtbot, tmp_path):
-    from annotator.ui.mainwindow import MainWindow
-
-    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=sample_documents())
-    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
-    yield window
-    window.close()
 
 
 def _settled(ctl) -> bool:

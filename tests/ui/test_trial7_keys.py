@@ -3,23 +3,9 @@ stepping through the suggestions, and a key never accepts or rejects one off scr
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from annotator.store import Project
-from annotator.ui.app import sample_documents
-from tests.ui.conftest import point_of, show_window
-
-
-@pytest.fixture
-def sample_window(qtbot, tmp_path):
-    from annotator.ui.mainwindow import MainWindow
-
-    project = Project.open(tmp_path / "p.sqlite", create=True, user="ana", populate=sample_documents())
-    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
-    yield window
-    window.close()
-    project.close()
+from tests.ui.conftest import point_of
 
 
 def test_the_same_label_on_the_same_phrase_twice_adds_one_span(sample_window, qtbot):
