@@ -8,8 +8,7 @@ import itertools
 from bisect import bisect_left
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING
@@ -21,6 +20,7 @@ from annotator.errors import AnnotatorError
 from annotator.ui.suggest import best, commands, menu
 from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
+from annotator.ui.suggest.stepping import Stepping
 from annotator.ui.suggest.worker import OUTSIDE_QUIET_MS, Arrived, Retrainer
 from annotator.ui.text import sentence
 
@@ -29,11 +29,9 @@ FOCUS_AHEAD = 3
 #: statements of an answer put in the Suggestions list per turn of the event loop (a 100-statement batch at once
 #: took 10-20 ms of the GUI thread's CPU, measured)
 LIST_STEP = 16
-_ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 
 
-class SuggestController(QObject):
+class SuggestController(Stepping, QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
@@ -329,102 +327,6 @@ class SuggestController(QObject):
         self.refresh()
         self._fill_panel()
         self._show_figures()
-
-    # ------------------------------------------------------------------ keys
-    def _takes(self, event: QKeyEvent) -> str | None:
-        """What the key does to the current suggestion: "accept", "reject", a label key, or None (not ours)."""
-        if self.current is None or self.view.selected_span_id is not None or self.view.textCursor().hasSelection():
-            return None
-        if event.modifiers() not in _PLAIN and event.modifiers() != Qt.KeyboardModifier.NoModifier:
-            return None
-        if event.key() in _ACCEPT_KEYS:
-            return "accept"
-        if event.key() == Qt.Key.Key_Backspace:
-            return "reject"
-        text = event.text()
-        label = next((lb.key for lb in self.session.labels if lb.shortcut and lb.shortcut == text), None)
-        return f"label:{label}" if label else None
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        kind = event.type()
-        if kind == QEvent.Type.MouseButtonPress and obj is self.view.viewport():
-            if self.current is not None:
-                self._end_stepping()
-            return False
-        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(event, QKeyEvent):
-            what = self._takes(event)
-            if what is None:
-                return False
-            if kind == QEvent.Type.ShortcutOverride:
-                event.accept()  # the key comes to the view as a key press; no shortcut fires
-                return True
-            if self.current is not None and self.layer.rect_of(self.current) is None:
-                # the analyst scrolled away from it: what the key would accept is shown first, never taken unseen
-                self.view.scroll_to_cp(self.current.start)
-                self._paint()
-                self._note("the suggestion is shown again; press the key again to act on it")
-                return True
-            if what == "accept":
-                self.accept_current()
-            elif what == "reject":
-                self.reject_current()
-            else:
-                self.accept_current(what.split(":", 1)[1])
-            return True
-        return False
-
-    def _end_stepping(self) -> None:
-        """A click in the text: the analyst reads or selects elsewhere now, so stepping through the suggestions
-        ends and a label key labels their selection (after a click in the title, 1 accepted a suggestion a page
-        below: a newcomer's finding). S steps again."""
-        self.current = None
-        self._paint()
-        self._note("stepping ended; S steps to the next suggestion")
-
-    # ------------------------------------------------------------------ commands
-    def _announce(self) -> None:
-        sg = self.current
-        if sg is None:
-            self._note("none left in this statement at this threshold")
-            return
-        i = self.shown.index(sg) + 1
-        self._note(f"{i} of {len(self.shown)}: {self.names.get(sg.label, sg.label)} {sg.confidence:.2f} "
-                   f"({sg.source}) — Enter accepts, Backspace rejects, S next")
-
-    def _make_current(self, sg: Suggestion | None) -> None:
-        self.current = sg
-        self._paint()
-        if sg is not None and self.layer.rect_of(sg) is None:
-            self.view.scroll_to_cp(sg.start)
-        self._announce()
-
-    def next_suggestion(self) -> None:
-        self._make_current(self._following(self.current))
-
-    def previous_suggestion(self) -> None:
-        if not self.shown:
-            return self._make_current(None)
-        i = self.shown.index(self.current) if self.current in self.shown else 0
-        self._make_current(self.shown[i - 1])
-
-    def accept_current(self, label: str | None = None) -> None:
-        sg = self.current
-        if sg is None:
-            return
-        if label is not None and label != sg.label:
-            sg = Suggestion(sg.doc_id, sg.start, sg.end, label, sg.confidence, sg.source)
-        after = self._following(self.current)
-        commands.accept(self.session, [sg], "Accept suggestion")
-        self.refresh()
-        self._make_current(after if after in self.shown else self._following(None))
-
-    def reject_current(self) -> None:
-        sg = self.current
-        if sg is None:
-            return
-        after = self._following(sg)
-        self.session.push(commands.Reject(self, self.session, [sg]))
-        self._make_current(after if after in self.shown else self._following(None))
 
     def rejections_changed(self, suggestions: list[Suggestion], rejected: bool) -> None:
         for sg in suggestions:
