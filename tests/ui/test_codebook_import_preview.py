@@ -28,8 +28,8 @@ from annotator.core.suggest.cues import Cue
 from annotator.core.variables import Variable
 from annotator.store import suggest as cue_store
 from annotator.store import variables as sv
-from annotator.ui.codebook_dialog import CodebookDialog
-from annotator.ui.codebook_import import ImportPreview
+from annotator.ui.codebook.dialog import CodebookDialog
+from annotator.ui.codebook.preview import ImportPreview
 from tests.ui.conftest import PARAGRAPH, SECOND, choose_in_file_dialog, on_dialog, window_over
 from tests.ui.test_tester_codebook import _type_and_enter
 

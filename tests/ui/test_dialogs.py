@@ -13,7 +13,7 @@ from annotator.core.codebook import codebook_to_json
 from annotator.core.model import Label
 from annotator.errors import ProjectFileError
 from annotator.ui import filedialogs
-from annotator.ui.codebook_import import ImportPreview
+from annotator.ui.codebook.preview import ImportPreview
 from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db
 
 
@@ -33,7 +33,7 @@ def close_message_boxes(found: list[str]):
 
 
 def test_codebook_editor_add_rename_recolour_rekey_reorder(window, project, qtbot, monkeypatch):
-    from annotator.ui import codebook_dialog
+    from annotator.ui.codebook import dialog as codebook_dialog
 
     monkeypatch.setattr(codebook_dialog.QInputDialog, "getText", lambda *a, **k: ("Sanction threat", True))
     monkeypatch.setattr(codebook_dialog.QColorDialog, "getColor", lambda *a, **k: QColor("#123456"))
@@ -71,7 +71,7 @@ def test_codebook_editor_add_rename_recolour_rekey_reorder(window, project, qtbo
 
 
 def test_delete_used_label_asks_and_moves_its_spans(window, project, qtbot, monkeypatch):
-    from annotator.ui import codebook_dialog
+    from annotator.ui.codebook import dialog as codebook_dialog
 
     key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
     qtbot.keyClick(window.view, Qt.Key.Key_1)
@@ -103,7 +103,7 @@ def test_deleting_a_used_label_offers_to_move_its_spans_first(window, project, q
     spans to the next label, and deletes none. Driven through the real Delete… button and the real question."""
     from PySide6.QtWidgets import QInputDialog, QPushButton
 
-    from annotator.ui import codebook_dialog
+    from annotator.ui.codebook import dialog as codebook_dialog
 
     key_select(qtbot, window.view, HOSTILE.index("peace"), 5)
     qtbot.keyClick(window.view, Qt.Key.Key_1)
@@ -132,7 +132,7 @@ def test_a_long_label_name_leaves_every_column_in_view(window, project, qtbot):
     into rows 100 px tall (a newcomer's finding): the name column is held to a share of the table."""
     from PySide6.QtWidgets import QInputDialog, QLineEdit, QPushButton
 
-    from annotator.ui import codebook_dialog
+    from annotator.ui.codebook import dialog as codebook_dialog
 
     long = "Statement of military readiness and deterrence posture"
     seen = {}
@@ -167,7 +167,7 @@ def test_a_long_label_name_leaves_every_column_in_view(window, project, qtbot):
 
 
 def test_cancel_codebook_changes_nothing(window, project, qtbot):
-    from annotator.ui import codebook_dialog
+    from annotator.ui.codebook import dialog as codebook_dialog
 
     before = project.labels()
 
@@ -416,7 +416,7 @@ def test_the_codebook_shows_each_description_whole(window, project, qtbot):
     from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QTableWidget
 
-    from annotator.ui.codebook_dialog import CodebookDialog
+    from annotator.ui.codebook.dialog import CodebookDialog
 
     labels = project.labels()
     assert any(len(label.description) > 60 for label in labels)  # the default codebook's are a sentence or two

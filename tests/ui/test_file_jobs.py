@@ -212,7 +212,7 @@ def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_a
     statements took 7 s) are deleted by a thread with a progress dialog, the window painting; a Cancel keeps every
     one of them and the codebook; Ctrl+Z puts them back the same way."""
     from annotator.core.model import IncomingDocument, IncomingSpan
-    from annotator.ui import codebook_dialog
+    from annotator.ui.codebook import dialog as codebook_dialog
 
     sentence = "The ministers warned of grave consequences 😀 and urged restraint.\r\n"
     project.import_documents([IncomingDocument(f"{i}. " + sentence * 4, f"s{i}", spans=[

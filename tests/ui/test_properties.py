@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 from annotator.core.variables import Variable
 from annotator.store import variables as sv
 from annotator.ui import filedialogs, properties
-from annotator.ui.codebook_import import ImportPreview
+from annotator.ui.codebook.preview import ImportPreview
 from annotator.ui.properties.variables_dialog import VariablesDialog
 from tests.ui.conftest import on_dialog, record_messages
 

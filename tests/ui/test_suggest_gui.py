@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from annotator.core.suggest.suggester import Suggestion
 from annotator.store import Project
 from annotator.ui.app import sample_documents
-from annotator.ui.codebook_import import ImportPreview
+from annotator.ui.codebook.preview import ImportPreview
 from tests.core.suggest.fixtures import PHRASES_1
 from tests.helpers import run_cli
 from tests.ui.conftest import on_dialog, show_window
@@ -224,7 +224,7 @@ def test_cue_patterns_edited_in_the_codebook_editor_kept_through_renames_and_rek
                                                                                    monkeypatch):
     from annotator.core.suggest.cues import Cue
     from annotator.store import suggest as store
-    from annotator.ui import codebook_dialog
+    from annotator.ui.codebook import dialog as codebook_dialog
     from tests.ui.conftest import on_dialog
     from tests.ui.test_dialogs import close_message_boxes
 

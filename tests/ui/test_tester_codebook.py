@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QLineEdit, QMenu, QMessageBox, QPushButton
 
-from annotator.ui.codebook_dialog import CodebookDialog
+from annotator.ui.codebook.dialog import CodebookDialog
 from annotator.ui.panels import repainting
 from tests.ui.conftest import HOSTILE, key_select, on_dialog, spans_in_db
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from annotator.core import codebook
 from annotator.core import review as core
-from annotator.ui import codebook_dialog
+from annotator.ui.codebook import dialog as codebook_dialog
 from tests.ui.conftest import on_dialog
 from tests.ui.test_review_gui import ARMS, TOLL, WORK, bob_path, current_row, key, open_files, project, review, undo  # noqa: F401 - fixtures: mine and bob's
 

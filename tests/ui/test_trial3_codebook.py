@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QMessageBox, QPushButton
 
 from annotator.store import suggest as cue_store
-from annotator.ui.codebook_dialog import CodebookDialog
+from annotator.ui.codebook.dialog import CodebookDialog
 from tests.ui.conftest import on_dialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier

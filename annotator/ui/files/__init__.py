@@ -23,7 +23,7 @@ from annotator.errors import AnnotatorError, Cancelled
 from annotator.formats.common import ExportOptions, read_bytes
 from annotator.store import variables as sv
 from annotator.ui import commands, filedialogs
-from annotator.ui.codebook_dialog import CodebookDialog
+from annotator.ui.codebook.dialog import CodebookDialog
 from annotator.ui.dialogs import FORMAT_NAMES, ExportDialog, error, show_import_report
 from annotator.ui.files import job
 
@@ -232,11 +232,11 @@ class Files:
         self.window.statusBar().showMessage(f"Codebook saved to {path}", 6000)
 
     def import_codebook(self) -> None:
-        """Labels ▸ Import Codebook…: the file read, what it would change shown (``ui/codebook_import.py``), and on
+        """Labels ▸ Import Codebook…: the file read, what it would change shown (``ui/codebook/preview.py``), and on
         OK applied as one undoable step; Cancel, or a file the codebook matches already, changes nothing."""
         from annotator.core.codebook_merge import plan_import
         from annotator.store import suggest as cue_store
-        from annotator.ui import codebook_import
+        from annotator.ui.codebook import preview as codebook_import
 
         path = filedialogs.open_file(self.window, "Import codebook", "Codebook (*.json)")
         if not path:

@@ -1,4 +1,4 @@
-"""The cells of the codebook editor (``ui/codebook_dialog.py``): what its Name and Key columns say about
+"""The cells of the codebook editor (``ui/codebook/dialog.py``): what its Name and Key columns say about
 themselves, and the Name column's editor."""
 
 from __future__ import annotations

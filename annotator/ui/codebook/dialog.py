@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from annotator.core import codebook
 from annotator.core.model import Label
 from annotator.core.suggest.cues import Cue, cue_problems
-from annotator.ui.codebook_cells import (
+from annotator.ui.codebook.cells import (
     AUTO_ROLE,
     HINT,
     KEY_ROLE,
