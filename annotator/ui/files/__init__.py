@@ -259,7 +259,8 @@ class Files:
         def plan(remove_unused: bool):  # type: ignore[no-untyped-def]
             return plan_import(current, counts, labels, cues, shared_cues, variables, shared, remove_unused)
 
-        if not plan(False).changes_anything() and not plan(False).can_remove:
+        first = plan(False)
+        if not first.changes_anything() and not first.can_remove:
             codebook_import.inform(self.window, codebook_import.TITLE,
                                    f"The codebook in “{name}” is this project's already: nothing was changed.")
             return
