@@ -49,6 +49,14 @@ class Chart(pg.PlotWidget):
             axis.setTextPen(pen)
         self.plotItem.vb.sigResized.connect(lambda _box: self._fit_bottom_ticks())  # the room per name changed
         self.plotItem.vb.sigXRangeChanged.connect(lambda _box, _range: self._fit_bottom_ticks())
+        self.set_margins()
+
+    def set_margins(self, right: float = 0) -> None:
+        """The plot's margins: ``right`` px beside it (a legend's), and above it half a line of the axis's text, so
+        a tick at the top of the range shows its number whole (the "6" over bars of 5 was cut in half, a lead
+        analyst's trial)."""
+        top = QFontMetrics(self.plotItem.getAxis("left").style.get("tickFont") or self.font()).height() // 2 + 2
+        self.plotItem.layout.setContentsMargins(0, top, right, 0)
 
     def values(self) -> list[tuple[str, list[float | None]]]:
         return [(name, list(vals)) for name, vals in self.series]
@@ -71,7 +79,7 @@ class Chart(pg.PlotWidget):
         filled) it hid the top of the bars and lines under it (a bar of 1 showed as 0.72)."""
         legend.setParentItem(self.plotItem)
         legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-4, 4))
-        self.plotItem.layout.setContentsMargins(0, 0, legend.boundingRect().width() + 8, 0)
+        self.set_margins(legend.boundingRect().width() + 8)
 
     def _category_axis(self, axis: str, every: int = 1) -> None:
         self._ticks = (axis, every)

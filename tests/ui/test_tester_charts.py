@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage
 
 from annotator.core.model import IncomingDocument, IncomingSpan, Label
 from annotator.store import Project
-from tests.ui.conftest import show_window
+from tests.ui.conftest import show_window, window_over
 
 TEXT = "They threaten the region. We commit to peace and we will defend our allies. We urge calm."
 WORDS = {"threat": ["threaten", "region"], "commitment": ["commit", "defend"], "call_to_action": ["urge"]}
@@ -153,7 +153,6 @@ def test_a_timeline_marker_at_zero_shows_whole(qtbot, tmp_path):
     from PySide6.QtCore import QPointF
 
     from annotator.ui.corpus.plots import MARKER_SIZES
-    from tests.ui.conftest import window_over
 
     threat = [IncomingSpan(TEXT.index("threaten"), TEXT.index("threaten") + 8, "threat", "kim")]
     commit = [IncomingSpan(TEXT.index("commit"), TEXT.index("commit") + 6, "commitment", "kim")]
@@ -200,7 +199,6 @@ def test_a_long_timeline_keeps_its_last_period_whole_and_marks_no_band(qtbot, tm
     from PySide6.QtCore import QPointF
 
     from annotator.ui.corpus.plots import MARKER_SIZES
-    from tests.ui.conftest import window_over
 
     threat = [IncomingSpan(TEXT.index("threaten"), TEXT.index("threaten") + 8, "threat", "kim")]
     docs = [IncomingDocument(TEXT, "old", "t", threat, date="1998-02-01", issuer="MOFA"),
@@ -288,3 +286,31 @@ def test_many_issuers_under_the_table_chart_never_run_into_each_other(qtbot, tmp
     finally:
         window.close()
         project.close()
+
+
+@pytest.mark.parametrize("tab, name", [("table", "table_chart"), ("timeline", "timeline_chart")])
+def test_the_count_at_the_top_of_the_scale_is_drawn_whole(qtbot, tmp_path, tab, name):
+    """A lead analyst's trial: with 5 spans the scale ran to 6, and the "6" at the chart's top edge was cut in half.
+    Every number the count axis draws now lies inside the chart."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    threat = [IncomingSpan(TEXT.index(w), TEXT.index(w) + len(w), "threat", "kim")
+              for w in ("threaten", "region", "commit", "defend", "urge")]
+    docs = [IncomingDocument(TEXT, "autumn", "t", threat, date="2023-10-26", issuer="MOFA")]
+    with window_over(qtbot, tmp_path, docs) as (window, _project):
+        chart = getattr(_shown(qtbot, window, tab), name)
+        chart.grab()
+        axis = chart.plotItem.getAxis("left")
+        assert chart.plotItem.vb.viewRange()[1][1] == pytest.approx(6)  # the scale ends on a whole count
+        image = QImage(chart.size(), QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        try:
+            specs = axis.generateDrawSpecs(painter)[2]
+            drawn = [(axis.mapRectToScene(QRectF(rect)), text) for rect, _flags, text in specs]
+        finally:
+            painter.end()
+        assert "6" in [text for _rect, text in drawn]
+        for rect, text in drawn:
+            shown = chart.mapFromScene(rect).boundingRect()
+            assert chart.rect().contains(shown), (text, shown, chart.rect())

@@ -36,7 +36,7 @@ def plain_axes(chart: pg.PlotWidget) -> None:
         chart.plotItem.getAxis(name).enableAutoSIPrefix(False)
 
 
-def legend_outside(chart: pg.PlotWidget) -> None:
+def legend_outside(chart: charts.Chart) -> None:
     """The chart's legend at the top right, in a margin of its own beside the plot (never over the data), in as
     many columns as it needs to fit the chart's height."""
     plot = getattr(chart, "plotItem", None)
@@ -44,7 +44,7 @@ def legend_outside(chart: pg.PlotWidget) -> None:
         return
     legend = plot.legend
     if legend is None or not legend.items:
-        plot.layout.setContentsMargins(0, 0, 0, 0)
+        chart.set_margins()
         return
     n = len(legend.items)
     legend.setColumnCount(1)
@@ -54,7 +54,7 @@ def legend_outside(chart: pg.PlotWidget) -> None:
     legend.updateSize()
     legend.setParentItem(plot)
     legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-LEGEND_GAP, LEGEND_GAP))
-    plot.layout.setContentsMargins(0, 0, legend.boundingRect().width() + 2 * LEGEND_GAP, 0)
+    chart.set_margins(legend.boundingRect().width() + 2 * LEGEND_GAP)
 
 
 class _LegendBeside:
