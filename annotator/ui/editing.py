@@ -30,9 +30,11 @@ class Editor(QObject):
         view.cursorPositionChanged.connect(self._caret_moved)
 
     def _caret_moved(self) -> None:
-        """Moving the caret out of the selected span leaves it: the next keys act on the text again."""
+        """Moving the caret out of the selected span, or to its end, leaves it: the next keys act on the text again.
+        At its end it had stayed selected, so after Ctrl+End over a span ending the statement, Shift+Ctrl+Left
+        shrank and relabelled it (a data scientist's trial) where a new selection was meant."""
         span = self.selected_span()
-        if span is not None and not span.start <= self.view.cursor_cp() <= span.end:
+        if span is not None and not span.start <= self.view.cursor_cp() < span.end:
             self.view.set_selected_span(None)
 
     def rebind(self, session: Session) -> None:
