@@ -13,6 +13,7 @@ F 0.91 against readability's 0.80). Paragraphs stay paragraphs: one blank line b
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from annotator.core.model import ReadResult
 from annotator.core.variables import parse_date
 from annotator.errors import FormatError
-from annotator.sources import MAX_FILE_BYTES
+from annotator.sources import MAX_FILE_BYTES, dates
 from annotator.sources.common import document, file_bytes, sniff, tidy, wrong_type
 from annotator.sources.webtext import names_no_one
 
@@ -49,12 +50,16 @@ def read(path: Path) -> ReadResult:
         date = parse_date(found.date or "")
     except ValueError:
         date = ""
+    day = dates.check(_markup(data), date) if date else dates.Check("")
     url = (found.url or "").strip()
     lines = [line.strip() for line in found.text.split("\n") if line.strip()]
     credits = [line for line in lines if _CREDIT.fullmatch(line)]
     text = tidy("\n\n".join(line for line in lines if not _CREDIT.fullmatch(line)))
     result = document(path, data, text, EXTRACTOR, trafilatura.__version__,
-                      title=title, date=date, issuer=issuer, url=url if url.startswith(("http://", "https://")) else "")
+                      title=title, date=day.date, issuer=issuer,
+                      url=url if url.startswith(("http://", "https://")) else "")
+    if day.note:
+        result.notes.append(f"{path.name}: {day.note}")
     if credits:
         quoted = "; ".join(repr(line) for line in credits)
         result.notes.append(f"{path.name}: removed {len(credits)} picture credit line(s): {quoted}")
@@ -106,6 +111,17 @@ def _named(candidate: str) -> str:
 
 def _words(name: str) -> set[str]:
     return set(re.findall(r"\w+", name.casefold()))
+
+
+def _markup(data: bytes) -> str:
+    """The page's markup as text, its entities resolved (``June&nbsp;7``), in the charset its ``<meta>`` names."""
+    found = _CHARSET.search(data[:_HEAD_BYTES])
+    charset = found.group(1).decode("ascii") if found else "utf-8"
+    try:
+        markup = data.decode(charset, errors="replace")
+    except LookupError:  # a charset Python does not know
+        markup = data.decode("utf-8", errors="replace")
+    return unescape(markup)
 
 
 def page_author(data: bytes) -> str:
