@@ -41,6 +41,15 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
+def model_waits(needs: int) -> str:
+    """What the suggestions lack while the model waits for ``needs`` more statements marked done (said by the
+    command and the window alike)."""
+    from annotator.core.suggest.suggester import MIN_DONE
+
+    return (f"cue patterns only: the model learns once {MIN_DONE} statements are marked done ({needs} more "
+            "needed)")
+
+
 def threshold_of(project: Any) -> float:
     try:
         value = float(project.setting(THRESHOLD_SETTING) or DEFAULT_THRESHOLD)
@@ -72,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 suggester, _docs, _cues = store.train(project)
                 result = store.suggest_corpus(project, suggester, args.label, threshold)
+                needs = suggester.model_needs
             if not project.changed_while_reading():
                 break
     names = {lb.key: lb.name for lb in labels}
@@ -82,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"annotator: warning: {terminal_safe(slow)}", file=sys.stderr)
     if args.evaluate:
         return _print_evaluation(result, threshold, names, args)
+    if needs:
+        print(f"annotator: {model_waits(needs)}", file=sys.stderr)
     if args.json:
         rows = [
             {"doc_id": sg.doc_id, "sha256": sha, "start": sg.start, "end": sg.end, "label": sg.label, "text": text,
@@ -110,7 +122,8 @@ def _print_evaluation(evaluation: Any, threshold: float, names: dict[str, str], 
         figures = {args.label: figures[args.label]}
     if args.json:
         out = {"threshold": threshold, "documents": evaluation.documents, "folds_by": evaluation.by,
-               "spans_compared": evaluation.spans(), "accepted_suggestions": evaluation.accepted, "labels": figures}
+               "spans_compared": evaluation.spans(), "accepted_suggestions": evaluation.accepted,
+               "too_few_documents": evaluation.too_few(), "labels": figures}
         sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
         return 0
     if not evaluation.documents:

@@ -118,6 +118,25 @@ def meaningful_title(raw: str) -> str:
     return FileName(title) if names_a_file(raw) else title
 
 
+#: the authors an authoring tool or an account fills in: they name no issuer
+_NO_AUTHOR = re.compile(
+    r"(?:microsoft\s+office\s+user|windows\s+user|office\s+user|mac\s+user|apple\s+user|unknown\s+author|"
+    r"default\s+user|local\s+user|site\s+admin(?:istrator)?|system\s+administrator)",
+    re.IGNORECASE,
+)
+
+
+def meaningful_author(raw: str) -> str:
+    """The author a file's properties state (a PDF's ``/Author``), when it may name the statement's issuer ("Council
+    of the EU"), else "": an account's or a tool's name ("jsmith", "Administrator", "Microsoft Office User"), a
+    single word, an address, a path, or a value of no letters. Never the title: the caller compares."""
+    author = " ".join(raw.replace("\x00", " ").split())
+    if (" " not in author or len(author) > 200 or _NO_AUTHOR.fullmatch(author) or "@" in author
+            or "\\" in author or "/" in author or sum(ch.isalpha() for ch in author) < 4):
+        return ""
+    return author
+
+
 class FileName(str):
     """A title read from a file's name the properties state ("Microsoft Word - Joint Statement.docx")."""
 

@@ -16,7 +16,14 @@ from typing import Any
 from annotator.core.model import ReadResult
 from annotator.errors import FormatError
 from annotator.sources import MAX_FILE_BYTES, webtext
-from annotator.sources.common import best_title, document, file_bytes, meaningful_title, wrong_type
+from annotator.sources.common import (
+    best_title,
+    document,
+    file_bytes,
+    meaningful_author,
+    meaningful_title,
+    wrong_type,
+)
 from annotator.sources.pdf_layout import join_pages
 
 #: pypdf reports what it repairs through logging ("EOF marker not found"): the import's one line says what matters,
@@ -45,6 +52,7 @@ def read(path: Path) -> ReadResult:
             raise FormatError(f"{path}: the PDF has {len(reader.pages)} pages (at most {MAX_PAGES})")
         pages = [page.extract_text(extraction_mode="plain") or "" for page in reader.pages]
         title = _title(reader)
+        author = _author(reader)
     except FormatError:
         raise
     except (FileNotDecryptedError, DependencyError):
@@ -56,9 +64,10 @@ def read(path: Path) -> ReadResult:
     if not text.strip():
         raise FormatError(f"{path}: the PDF has no text layer (a scanned image?); run OCR on it first")
     header = webtext.clean(text)
-    result = document(path, data, text, EXTRACTOR, pypdf.__version__,
-                      title=best_title(title, header.title if header.date else ""), date=header.date,
-                      issuer=header.issuer)
+    title = best_title(title, header.title if header.date else "")
+    # the issuer a header line names, else the file's /Author when it names one: never the title (trial 10, D3)
+    issuer = next((i for i in (header.issuer, author) if i and i.casefold() != title.casefold()), "")
+    result = document(path, data, text, EXTRACTOR, pypdf.__version__, title=title, date=header.date, issuer=issuer)
     if removed:  # listed as every removed line is (a long document's first ten, then how many more)
         shown = list(dict.fromkeys(removed))
         quoted = "; ".join(map(repr, shown[:10])) + (f"; and {len(shown) - 10} more" if len(shown) > 10 else "")
@@ -86,6 +95,17 @@ def _title(reader: Any) -> str:
             found = [titles.get("x-default"), *titles.values()]
             title = next((t for t in (meaningful_title(v) for v in found if isinstance(v, str)) if t), "")
     return title
+
+
+def _author(reader: Any) -> str:
+    """The author the document information states (``/Author``), when it may name an issuer
+    (:func:`common.meaningful_author`)."""
+    try:
+        info = reader.metadata
+        raw = info.author if info is not None else None
+    except Exception:  # damaged properties state no author
+        raw = None
+    return meaningful_author(raw) if isinstance(raw, str) else ""
 
 
 def _opens_without_password(reader) -> bool:  # type: ignore[no-untyped-def]

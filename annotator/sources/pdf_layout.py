@@ -12,6 +12,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 from annotator.sources.common import tidy
+from annotator.sources.webtext import parse_header_date
 
 _HYPHENATED = re.compile(r"(\w)-$")
 #: a sentence's end: Latin, CJK (。！？：；」』）》】), Arabic (؟ ۔) and Devanagari (। ॥) punctuation
@@ -59,12 +60,18 @@ def join_pages(pages: list[str], removed: list[str] | None = None) -> str:
             switch = bool(following and _SENTENCE_END.search(line)) and _caseless(line) != _caseless(following, 0)
             before_label = (short and not open_end and following.endswith((":", "\uff1a"))
                             and _width(following) < 0.6 * full and not following[:1].islower())
-            if ends_sentence or heading or caseless or switch or before_label:
+            # a date on a line of its own ("15 June 2024", "Brussels, 27 May 2024") is a header's, not a sentence's
+            dated = short and (_is_date(line) or (not open_end and _is_date(following)))
+            if ends_sentence or heading or caseless or switch or before_label or dated:
                 paragraphs.append("".join(current))
                 current = []
     if current:
         paragraphs.append("".join(current))
     return "\n\n".join(paragraphs)
+
+
+def _is_date(line: str) -> bool:
+    return 0 < len(line) <= 60 and bool(parse_header_date(line))
 
 
 def drop_furniture(pages: list[list[str]]) -> list[str]:
@@ -82,7 +89,9 @@ def drop_furniture(pages: list[list[str]]) -> list[str]:
       exactly, the others 85 % alike to it (OCR slips: "VICKSBUEG").
 
     The first page keeps its first line unless it says it is a page number or is a running line with a number:
-    there it is the statement's own heading or letterhead ("..., Level 1"), which later pages may repeat.
+    there it is the statement's own heading or letterhead ("..., Level 1"), which later pages may repeat. It counts
+    among the pages a running line is found on, though: a letterhead repeated at the top of page 2 of 2 is a
+    running head there (trial 10, D3).
 
     ``needed`` is half the pages, at least 2 of 2 or 3 pages and at least 3 of more: a running head most often
     skips the first page, so "every page" would miss it; two pages of a long document may begin alike by chance,
@@ -94,18 +103,23 @@ def drop_furniture(pages: list[list[str]]) -> list[str]:
     numbered = [False] * n  # a page has one page number: once it is found, no other number goes
     for lines in pages:
         _trim(lines)
+    kept = 0  # the first page's first lines kept as its letterhead: the next level looks below them
     for end in (0, -1):
         for _level in range(2):
             edge = [lines[end] if lines else "" for lines in pages]
+            if end == 0 and pages and kept:
+                edge[0] = pages[0][kept] if len(pages[0]) > kept else ""
             numbers = [_numbers(line) if n > 1 and (i or end) and not numbered[i] else []
                        for i, line in enumerate(edge)]
             bare = [bool(numbers[i]) and bool(_BARE_NUMBER.fullmatch(line)) for i, line in enumerate(edge)]
             steps = Counter(step for i, values in enumerate(numbers) for step in {v - i for v in values})
             bare_steps = Counter(numbers[i][0] - i for i in range(n) if bare[i])
             keys = [_key(line) if n > 1 else "" for line in edge]
-            if end == 0 and keys and not any(ch.isdigit() for ch in edge[0]):
-                keys[0] = ""
+            letterhead = end == 0 and bool(keys) and not any(ch.isdigit() for ch in edge[0])
             running = _running(keys, needed)
+            if letterhead and running[0]:
+                running[0] = False
+                kept += 1
             for i, line in enumerate(edge):
                 step = numbers[i][0] - i if bare[i] else 0
                 counts = (step == 1 or bare_steps[step] >= 2) if bare[i] else any(
@@ -114,7 +128,7 @@ def drop_furniture(pages: list[list[str]]) -> list[str]:
                     n > 1 or line[:1].isalpha())  # one page's "- 30 -" ends a press release; "Page 1 of 1" goes
                 if says or counts or running[i]:
                     numbered[i] = numbered[i] or says or counts
-                    removed.append(pages[i].pop(end))
+                    removed.append(pages[i].pop(kept if end == 0 and i == 0 else end))
                     _trim(pages[i])
     return removed
 

@@ -47,9 +47,15 @@ _DATE_FORMS = (
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),
     re.compile(rf"(?P<day>\d{{1,2}})\.?\s+{_MONTH}\s+(?P<year>\d{{4}})"),
     re.compile(r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})"),
+    re.compile(r"(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.\s?(?P<year>\d{4})"),  # 14.03.2024: day first
 )
-#: a date line may carry a short section name before a bar ("NEWS |", "Press Release |")
-_DATE_LINE = re.compile(r"(?:(?P<section>[^|]{1,40}?)(?:\s*\|\s*|\s+[•·–-]\s+))?(?P<date>.+?)\s*")
+#: a date line may carry a short section name before a bar ("NEWS |", "Press Release |"), or be a dateline: a
+#: place, a comma, the date ("Brussels, 27 May 2024", "Washington, D.C., December 19, 2023", "Berlin, 14.03.2024";
+#: a weekday takes the place's: "Monday, 3 June 2024")
+_DATE_LINE = re.compile(
+    r"(?:(?P<section>[^|]{1,40}?)(?:\s*\|\s*|\s+[•·–-]\s+)"
+    r"|(?P<place>[^\W\d_][^\d|,]{0,40}(?:,\s*[^\W\d_][^\d|,]{0,20})?),\s+)?(?P<date>.+?)\s*"
+)
 #: a short header line naming who issued the statement
 _ISSUER = re.compile(
     r"(?:the\s+)?(?:(?:u\.s\.|united states|federal|royal)\s+)?"
@@ -111,7 +117,8 @@ class Cleaned:
 
 
 def parse_header_date(line: str) -> str:
-    """The ISO date a header line states (the whole line is the date, maybe after "SECTION |"), or ""."""
+    """The ISO date a header line states (the whole line is the date, maybe after "SECTION |" or a dateline's
+    "Place, "), or "". One function for every reader's header: a ``.txt`` file's, a PDF's, a Word file's."""
     match = _DATE_LINE.fullmatch(line.strip())
     if not match:
         return ""
@@ -173,7 +180,7 @@ def clean(text: str) -> Cleaned:
     elif before and _title_like(before[0]):  # the title above the date ("The Crazy Ones / October 14, 1998")
         result.title = before[0]
     for line in rest[:2]:
-        if len(line) <= 80 and _ISSUER.fullmatch(line):
+        if len(line) <= 80 and _ISSUER.fullmatch(line) and line != result.title:  # never the title
             result.issuer = line
             break
     return result

@@ -80,7 +80,8 @@ def test_a_one_page_statement_keeps_every_line_and_loses_only_its_runs_of_spaces
         "Statement by the Press Secretary\n\nDecember 21, 2023\n\n"
         "The President welcomes today's agreement between the parties, which will bring relief to the families who "
         "have waited for it for far too long. He thanks the negotiators for their work and all who helped them.\n\n"
-        "Washington, 21 December 2023 2")  # one page: a last "2" is the statement's own, not a page number
+        "Washington, 21 December 2023\n\n2")  # one page: a last "2" is the statement's own, not a page number;
+    # the dateline, a date on a line of its own, is a paragraph of its own (trial 10, D4)
 
 
 def test_a_wrapped_paragraph_still_joins_across_pages_with_its_hyphens_mended():

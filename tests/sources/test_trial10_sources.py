@@ -65,3 +65,44 @@ def test_an_ambiguous_numeric_date_takes_the_reading_the_page_also_writes_in_wor
     exported = run_cli("export", tmp_path / "p.sqlite").stdout.decode("utf-8").splitlines()
     assert json.loads(exported[0])["meta"]["date"] == "2024-06-07"
     assert "date left empty" not in result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
+
+
+def test_a_two_page_pdf_reads_its_dateline_its_author_and_drops_its_running_head(tmp_path):
+    """D3: the issuer was the title, "Brussels, 27 May 2024" was not read, and the letterhead repeated at the top of
+    page 2 stayed in the middle of the statement."""
+    docs, summary = _import(tmp_path, "12_eu_council.pdf")
+    doc = docs["12_eu_council.pdf"]
+    meta = doc["meta"]
+    assert (meta["title"], meta["date"], meta["issuer"]) == (
+        "Council Conclusions on the Korean Peninsula", "2024-05-27", "Council of the EU")
+    assert doc["text"].count("Council of the European Union - Press Release") == 1  # page 1's letterhead stays
+    assert doc["text"].startswith("Council of the European Union - Press Release\n\nBrussels, 27 May 2024\n\n")
+    assert "irreversible manner.\n\nThe EU remains committed" in doc["text"]
+    assert ("12_eu_council.pdf: removed 3 running head, foot or page number line(s): "
+            "'Council of the European Union - Press Release'; '1'; '2'") in summary
+
+
+def test_a_pdf_issuer_is_never_its_title(tmp_path):
+    """Without /Author, the header's issuer is the title's line no more: the statement has none."""
+    import pypdf
+
+    reader = pypdf.PdfReader(FILES / "12_eu_council.pdf")
+    writer = pypdf.PdfWriter(clone_from=reader)
+    writer.add_metadata({"/Author": "jsmith"})  # an account, not an issuer
+    with open(tmp_path / "noauthor.pdf", "wb") as fh:
+        writer.write(fh)
+    result = run_cli("import", tmp_path / "p.sqlite", tmp_path / "noauthor.pdf")
+    assert result.returncode == 0, result.stderr
+    meta = json.loads(run_cli("export", tmp_path / "p.sqlite").stdout)["meta"]
+    assert (meta["title"], meta["date"], meta["issuer"]) == (
+        "Council Conclusions on the Korean Peninsula", "2024-05-27", "")
+
+
+def test_a_date_on_a_line_of_its_own_ends_the_paragraph_and_dates_the_pdf(tmp_path):
+    """D4: "Foreign, Commonwealth & Development Office" and "15 June 2024" were joined into one paragraph, so the
+    date and the title (its /Title is "Untitled") were lost."""
+    docs, _ = _import(tmp_path, "13_uk_fcdo.pdf")
+    doc = docs["13_uk_fcdo.pdf"]
+    assert doc["text"].startswith("Foreign, Commonwealth & Development Office\n\n15 June 2024\n\n"
+                                  "UK statement on DPRK satellite launch\n\nThe United Kingdom condemns")
+    assert (doc["meta"]["title"], doc["meta"]["date"]) == ("UK statement on DPRK satellite launch", "2024-06-15")

@@ -21,12 +21,49 @@ def _settled(ctl) -> bool:
     return ctl.version is not None and ctl.settled()
 
 
-def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_window, qtbot, tmp_path):
-    window, view = sample_window, sample_window.view
+def finished_from_the_evaluation_set(project: Project, n: int) -> None:
+    """``n`` statements of the evaluation set added to ``project`` with their hand-made spans, marked done: the model
+    learns only from ten finished statements on (trial 10, D9), and the samples are two."""
+    from annotator.core.model import IncomingDocument
+    from tests.benchmarks.bench_suggest import read_eval_set
+
+    docs = read_eval_set()[:n]
+    project.import_documents([IncomingDocument(d.text, f"eval {d.doc_id}") for d in docs])
+    ids = project.conn.execute("SELECT id FROM documents ORDER BY id DESC LIMIT ?", (n,)).fetchall()
+    for (doc_id,), doc in zip(sorted(ids), docs, strict=True):
+        for start, end, label in doc.spans:
+            project.add_span(doc_id, start, end, label)
+        project.set_status(doc_id, "done")
+
+
+def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(qtbot, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    project = Project.open(tmp_path / "p.sqlite", create=True, user="tester", populate=sample_documents())
+    finished_from_the_evaluation_set(project, 9)
+    window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
+    try:
+        _done_when(window, qtbot)
+    finally:
+        window.close()
+        project.close()
+
+
+def _done_when(window, qtbot):
+    view = window.view
     ctl = window.suggestions
     project = window.session.project
     first = window.session.document
     assert "strongly condemn the provision" in first.text
+    # nine statements done: the cue patterns suggest alone, and the dock says what the model waits for
+    qtbot.waitUntil(lambda: _settled(ctl) and ctl.evaluation is not None, timeout=120_000)
+    assert ctl.version == "" and ctl.layer.suggestions
+    assert all(g.source.startswith("pattern:") for g in ctl.layer.suggestions)
+    ctl.dock.show()
+    said = " ".join(ctl.panel.figures.text().split())
+    assert "the model learns once 10 statements are marked done (1 more needed)" in said, said
+    assert "Only 9 statement(s) marked done: too few" in said
+    ctl.dock.hide()
     for phrase, label in PHRASES_1:  # a handful of spans, each selected and labelled by its key
         start = first.text.index(phrase)
         view.select_cp(start, start + len(phrase))
@@ -90,9 +127,10 @@ def test_done_when_label_suggest_accept_reject_undo_and_read_the_figures(sample_
     assert ctl.dock.isVisible()  # opened as a user does, from the Suggestions or View menu
     figures = ctl.figures()
     assert set(figures) == {"threat", "commitment", "call_to_action"}
-    assert figures["threat"]["spans"] == 4 and figures["threat"]["overlap"]["recall"] is not None
+    assert figures["threat"]["spans"] >= 4 and figures["threat"]["overlap"]["recall"] is not None
     shown = ctl.panel.figures.text()
     assert "Threat" in shown and "Call to action" in shown and f"{figures['threat']['overlap']['f1']:.2f}" in shown
+    assert "too few" not in shown and "cross-validated on 10 statement(s)" in " ".join(shown.split()).lower()
 
     # the command prints the same figures, beside the open window
     proc = run_cli("suggest", project.path, "--evaluate", "--json")

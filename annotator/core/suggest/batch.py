@@ -81,6 +81,7 @@ def _train(path: str) -> dict[str, Any]:
     suggester = train(docs, labels, label_cues)
     _STATE.path, _STATE.suggester, _STATE.docs, _STATE.labels, _STATE.cues = path, suggester, docs, labels, label_cues
     return {"version": suggester.version, "spans": suggester.spans_seen, "documents": len(docs),
+            "done": suggester.done_seen, "needs": suggester.model_needs,
             "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
 
 

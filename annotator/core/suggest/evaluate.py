@@ -6,7 +6,10 @@ out whole statements; with fewer, it holds out sentences of them (every fifth se
 finished statement still has figures. A fold's suggester is trained on everything else, then suggests for what it
 held out; suggestions and the spans held out are matched as ``annotator agree`` matches (DESIGN.md §2.5):
 *exact* is the same start, end and label, *overlap* a maximum one-to-one pairing of same-label spans that share a
-character. The predictions are kept with their confidences, so the figures at another threshold need no
+character. Each fold's suggester has a model when the whole training has one (:data:`~.suggester.MIN_DONE`
+statements marked done or more), so the figures are of what suggests. Figures from fewer finished statements than
+that say so (:meth:`Evaluation.caveat`): on two statements an overlap F1 of 0.73 looked good to a newcomer and meant
+nothing (trial 10, D9). The predictions are kept with their confidences, so the figures at another threshold need no
 retraining.
 """
 
@@ -20,7 +23,7 @@ from typing import Any
 from annotator.core.agreement import overlap_pairs
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.segment import sentences
-from annotator.core.suggest.suggester import SpanTuple, Suggestion, TrainingDoc, train
+from annotator.core.suggest.suggester import MIN_DONE, SpanTuple, Suggestion, TrainingDoc, train
 
 FOLDS = 5
 MIN_DOCS_FOR_DOCUMENT_FOLDS = 5
@@ -42,12 +45,22 @@ class Evaluation:
         """The held-out spans compared (of the codebook's labels)."""
         return sum(len(gold) for gold, _suggested in self.regions)
 
+    def too_few(self) -> bool:
+        """Whether the figures come from fewer statements marked done than the model needs to learn: too few to
+        say much (none: there are no figures)."""
+        return 0 < self.documents < MIN_DONE
+
     def caveat(self) -> str:
-        """What the figures favour, in a sentence, or "" when none of the spans were accepted suggestions."""
-        if not self.accepted:
-            return ""
-        return (f"{self.accepted} of the {self.spans()} span(s) compared were accepted suggestions, which the "
-                "suggester finds again: these figures flatter it")
+        """What the figures favour or lack, in sentences, or "" when nothing: too few finished statements, spans
+        that were accepted suggestions."""
+        out = []
+        if self.too_few():
+            out.append(f"only {self.documents} statement(s) marked done: too few for these figures to mean much "
+                       f"({MIN_DONE} needed, {MIN_DONE - self.documents} more)")
+        if self.accepted:
+            out.append(f"{self.accepted} of the {self.spans()} span(s) compared were accepted suggestions, which "
+                       "the suggester finds again: these figures flatter it")
+        return "; ".join(out)
 
     def figures(self, threshold: float) -> dict[str, dict[str, Any]]:
         """label -> {"overlap": {precision, recall, f1}, "exact": {...}, "spans": n, "suggested": n}; a figure
@@ -109,9 +122,11 @@ def cross_validate(
 ) -> Evaluation:
     folds, by = folds_of(docs, k)
     texts = {d.doc_id: d for d in docs}
-    evaluation = Evaluation(tuple(labels), documents=sum(1 for d in docs if d.done), by=by)
+    done = sum(1 for d in docs if d.done)
+    evaluation = Evaluation(tuple(labels), documents=done, by=by)
+    min_done = 0 if done >= MIN_DONE else MIN_DONE  # each fold learns as the whole training does
     for fold in folds:
-        suggester = train(docs, labels, cues, mode, exclude=fold)
+        suggester = train(docs, labels, cues, mode, exclude=fold, min_done=min_done)
         for doc_id, regions in fold.items():
             doc = texts[doc_id]
             suggestions = suggester.suggest(doc_id, doc.text)

@@ -2,11 +2,12 @@
 
 A sentence ends at ``.``, ``!`` or ``?`` (with any closing quotes or brackets) followed by whitespace and a
 capital, digit or opening quote, or at a line break; a period after an abbreviation ("U.S.", "Mr.", "Oct.",
-a single capital) ends nothing. A sentence is cut into clauses at ``;`` and ``:`` and before ", and", ", but",
-", while" and ", whereas" (not after a comma of the same clause: "A, B, and C" is a list); a clause shorter
-than three words joins its neighbour. Each unit is trimmed to whole words: leading conjunctions, surrounding
-spaces and the final punctuation are left out, and a bracket or quotation is never cut in half (a cut inside one
-is not made).
+a single capital) ends nothing, nor does the period of an ordinal date ("Am 2. Dezember", "am 3. März": a number
+before the month's name, German and English). A sentence is cut into clauses at ``;`` and ``:`` and before
+", and", ", but", ", while" and ", whereas" (not after a comma of the same clause: "A, B, and C" is a list); a
+clause shorter than three words joins its neighbour. Each unit is trimmed to whole words: leading conjunctions,
+surrounding spaces and the final punctuation are left out, and a bracket or quotation is never cut in half (a cut
+inside one is not made).
 """
 
 from __future__ import annotations
@@ -27,6 +28,16 @@ _ABBREVIATIONS = frozenset((
     "nov", "dec", "gen", "col", "lt", "sgt", "adm", "gov", "sen", "rep", "jr", "sr", "inc", "corp", "co", "dept",
 ))
 MIN_WORDS = 3
+#: month names a German ordinal date's period stands before ("am 2. Dezember"): no sentence ends there (trial 10,
+#: D9: "Am 2" and "Dezember wird ..." were two sentences); English ones too ("the 2. December" is rare, and never an
+#: end)
+_MONTHS = frozenset((
+    "januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+    "november", "dezember",
+    "january", "february", "march", "may", "june", "july", "october", "december",
+))
+_ORDINAL = re.compile(r"(?<![\w.])\d{1,2}$")
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 _PAIRED = re.compile("[" + re.escape("".join(OPENERS) + "".join(CLOSERS) + STRAIGHT) + "]")
 
 
@@ -52,12 +63,20 @@ def _abbreviation_before(text: str, dot: int) -> bool:
     return "." in word or word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
+def _ordinal_date(text: str, dot: int) -> bool:
+    """Whether the period at ``dot`` follows a day's number and precedes a month's name ("2. Dezember")."""
+    if not _ORDINAL.search(text, max(dot - 3, 0), dot):
+        return False
+    m = _NEXT_WORD.match(text, dot + 1)
+    return m is not None and m.group(1).lower() in _MONTHS
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of ``text`` as (start, end), untrimmed, covering the text in order."""
     out: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
-        if text[m.start()] == "." and _abbreviation_before(text, m.start()):
+        if text[m.start()] == "." and (_abbreviation_before(text, m.start()) or _ordinal_date(text, m.start())):
             continue
         end = m.end() if text[m.start()] != "\n" else m.start()
         if end > start:
@@ -100,14 +119,17 @@ _SENTENCE_END = frozenset(".!?:;\"”’)]…")
 
 def is_heading(text: str, unit: Unit) -> bool:
     """Whether ``unit`` is a whole line of its own that reads as a title or heading, not a sentence: at most
-    :data:`HEADING_WORDS` words, not ending in sentence punctuation, with a line break (or the text's edge) on
-    both sides."""
+    :data:`HEADING_WORDS` words (or more, a third of them numbers: a table of contents, "Contents 1 Foo 2 2 Bar 2
+    ...", trial 10), not ending in sentence punctuation, with a line break (or the text's edge) on both sides."""
     line_start = text.rfind("\n", 0, unit.start) + 1
     line_end = text.find("\n", unit.end)
     line_end = len(text) if line_end < 0 else line_end
     line = text[line_start:line_end].strip()
-    if not line or line[-1] in _SENTENCE_END or len(line.split()) > HEADING_WORDS:
+    if not line or line[-1] in _SENTENCE_END:
         return False
+    words = line.split()
+    if len(words) > HEADING_WORDS and sum(1 for w in words if w.strip(".,").isdigit()) * 3 < len(words):
+        return False  # a long line: a heading only when a third of it is numbers (a table of contents)
     return not text[line_start : unit.start].strip() and not text[unit.end : line_end].strip()
 
 

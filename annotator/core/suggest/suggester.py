@@ -5,6 +5,14 @@ that label covers at least half of the clause or half of the span lies in it, an
 statement marked done and no span of that label touches it (a statement not done may still lack labels, so its
 other clauses teach nothing). The spans' own texts are positives too.
 
+The model learns only once :data:`MIN_DONE` statements are marked done (before that, the cue patterns alone
+suggest): on the evaluation set ``tests/data/suggest_eval`` (trained on the first N finished statements, tested on
+every third, threshold 0.5) the model's suggestions were right (overlap precision, pooled over the labels) 0.27 of
+the time at 2 finished statements, 0.33 at 5, 0.44 at 8, 0.47 at 10 and 0.57 at 20, against 0.73 for the cue
+patterns alone; with the model the mean overlap F1 went below the cues' alone (0.43 against 0.47) until 8 and above
+it from 10 (0.53); and a newcomer's two finished statements made it suggest 163 clauses of a LaTeX placeholder text
+and 35 of a German press release, 0 and 6 at 10 (trial 10, D9).
+
 A cue's confidence is its precision on the clauses of the statements marked done, smoothed towards 0.6 (a cue
 never seen at work suggests with 0.6). The model's confidence is its probability. With both, a clause takes the
 larger of the two, and the source that gave it.
@@ -28,6 +36,8 @@ MODES = ("patterns", "model", "both")
 #: below this a suggestion is not made at all (the user's threshold hides more)
 FLOOR = 0.2
 PRIOR_HITS, PRIOR_RIGHT = 2.0, 1.2
+#: statements marked done before the model learns (see the module's docstring for the measurements)
+MIN_DONE = 10
 
 
 def prior(cue: Cue) -> float:
@@ -113,6 +123,14 @@ class Suggester:
     model: learned.LearnedModel | None = None
     mode: str = "both"
     spans_seen: int = 0
+    done_seen: int = 0  # statements marked done it learned from
+    min_done: int = MIN_DONE  # how many it needs before the model learns
+
+    @property
+    def model_needs(self) -> int:
+        """How many more statements marked done the model needs before it learns (0: it has enough; always 0 for
+        the cue patterns alone)."""
+        return 0 if self.mode == "patterns" else max(self.min_done - self.done_seen, 0)
 
     @property
     def version(self) -> str:
@@ -175,8 +193,10 @@ def train(
     cues: Mapping[str, Sequence[Cue]],
     mode: str = "both",
     exclude: Regions | None = None,
+    min_done: int = MIN_DONE,
 ) -> Suggester:
-    """A suggester trained on ``docs`` (spans and clauses inside ``exclude`` left out)."""
+    """A suggester trained on ``docs`` (spans and clauses inside ``exclude`` left out); its model learns only from
+    ``min_done`` statements marked done on (the cue patterns suggest alone before)."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
     labels = tuple(labels)
@@ -223,7 +243,8 @@ def train(
     priors = {c.name: prior(c) for cs in cue_map.values() for c in cs}
     confidence = {name: (right.get(name, 0) + PRIOR_HITS * priors[name]) / (n + PRIOR_HITS)
                   for name, n in hits.items()}
+    done_seen = sum(1 for d in kept_docs if d.done)
     model = None
-    if mode != "patterns" and texts:
+    if mode != "patterns" and texts and done_seen >= min_done:
         model = learned.fit(texts, targets, model_version(kept_docs))
-    return Suggester(labels, cue_map, confidence, model, mode, spans_seen)
+    return Suggester(labels, cue_map, confidence, model, mode, spans_seen, done_seen, min_done)

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
-from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING
+from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING, model_waits
 from annotator.core.suggest.batch import Row, stopped_of
 from annotator.core.suggest.cues import stopped_message
 from annotator.core.suggest.evaluate import Evaluation
@@ -293,14 +293,20 @@ class SuggestController(Stepping, QObject):
             self.panel.set_figures(None, {}, "Not trained yet")
             return
         info = self.train_info
-        model = (f"model {self.version or 'not trained (too few labels)'} on {info.get('spans', 0)} span(s), "
-                 f"retrained in {info.get('seconds', 0.0):.2f} s")
+        needs = int(info.get("needs", 0) or 0)
+        if needs:  # the model waits: said first, not in the note's tail (trial 10, D9)
+            model = f"{model_waits(needs)}; read in {info.get('seconds', 0.0):.2f} s"
+        else:
+            model = (f"model {self.version or 'not trained (too few labels)'} on {info.get('spans', 0)} span(s), "
+                     f"retrained in {info.get('seconds', 0.0):.2f} s")
         ev = self.evaluation
         if ev is None:
             self.panel.set_figures(None, {}, f"Cross-validating…; {model}")
             return
-        note = (f"cross-validated on {ev.documents} statement(s) marked done (folds by {ev.by}) at threshold "
-                f"{self.threshold:.2f}; {model}" + (f". {ev.caveat()}" if ev.caveat() else ""))
+        # what the figures lack first (too few finished statements, accepted suggestions), where it is read
+        caveat = f"{sentence(ev.caveat())}. " if ev.caveat() else ""
+        note = (f"{caveat}Cross-validated on {ev.documents} statement(s) marked done (folds by {ev.by}) at "
+                f"threshold {self.threshold:.2f}; {model}")
         if not ev.documents:
             done = "Mark statements done to see how good the suggestions are."
             self.panel.set_figures(None, {}, f"{done} {sentence(note)}")

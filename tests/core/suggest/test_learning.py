@@ -20,8 +20,10 @@ def test_clause_targets_positive_covered_negative_only_when_done():
     assert unit_targets(Unit(40, 100, 0), spans, ["threat"], True) == {"threat": 0}
 
 
-def test_model_learns_from_one_done_statement_and_suggests_in_the_next():
-    suggester = train(sample_docs(), LABELS, DEFAULT_CUES, mode="model")
+def test_model_waits_for_ten_done_statements_then_learns_from_one_and_suggests_in_the_next():
+    waiting = train(sample_docs(), LABELS, DEFAULT_CUES, mode="model")  # one statement done: no model (trial 10)
+    assert waiting.model is None and waiting.model_needs == 9 and waiting.suggest(2, SAMPLE_2) == []
+    suggester = train(sample_docs(), LABELS, DEFAULT_CUES, mode="model", min_done=1)
     assert suggester.model is not None and set(suggester.model.labels) == {"threat", "commitment"}
     suggestions = suggester.suggest(2, SAMPLE_2)
     assert suggestions and all(s.source == f"model:{suggester.version}" for s in suggestions)
