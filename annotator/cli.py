@@ -6,6 +6,7 @@ Exit status: 0 success; 1 bad input (one clear line per problem on stderr, no tr
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -201,9 +202,33 @@ def _gui(args: list[str]) -> int:
     if len(args) > 1:
         print("usage: annotator [PROJECT] | annotator COMMAND ... (see annotator --help)", file=sys.stderr)
         return 2
+    problem = _gui_problem(args[0] if args else None)
+    if problem:  # Qt would abort (exit 134, "Reinstalling the application may fix this"), or make a project "bogus"
+        print(f"annotator: {terminal_safe(problem)}", file=sys.stderr)
+        return 2
     from annotator.ui.app import run  # the only path that imports Qt
 
     return run(Path(args[0]) if args else None)
+
+
+def _gui_problem(project: str | None) -> str | None:
+    """Why the window cannot open, said before Qt is loaded: a name that is neither a command nor a project file
+    (``annotator exprot``), or no display to show it on (a data scientist's trial: both ended in Qt's abort)."""
+    if project is not None and not Path(project).exists() and not Path(project).is_symlink():
+        from annotator.store.sources import PROJECT_SUFFIXES
+
+        if Path(project).suffix.lower() not in PROJECT_SUFFIXES:
+            import difflib
+
+            close = difflib.get_close_matches(project, COMMANDS, n=1)
+            hint = f"did you mean 'annotator {close[0]} …'? " if close else ""
+            return (f"{project!r} is neither a command nor a project file: {hint}A new project's name ends in "
+                    f"{', '.join(PROJECT_SUFFIXES)}; the commands are {', '.join(COMMANDS)} (annotator --help).")
+    if sys.platform.startswith("linux") and not any(
+            os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return ("there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). The "
+                "commands work without one: annotator --help.")
+    return None
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]
@@ -241,12 +266,14 @@ def _steps():  # type: ignore[no-untyped-def]
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.store import Project
     from annotator.store.editlock import check_command_may_write
+    from annotator.store.sources import check_new_project_folder
     from annotator.store.transfer import import_paths
 
     missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:  # before the project is created: bad input changes nothing
         raise AnnotatorError(f"no such file or folder: {missing[0]}", [f"no such file or folder: {m}"
                                                                       for m in missing[1:]])
+    check_new_project_folder(args.project)
     check_command_may_write(args.project)
     created = not args.project.exists() and not args.project.is_symlink()
     with Project.open(args.project, create=True) as project:

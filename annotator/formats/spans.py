@@ -154,6 +154,25 @@ def _attached(rows: Iterable[tuple[str, dict[str, Any]]], problems: Problems, em
     return ReadResult([], attached=attached)  # type: ignore[arg-type]
 
 
+def _csv_problem(exc: csv.Error) -> str:
+    if "end of data" in str(exc):
+        return "a quoted cell is not closed: its \" runs to the end of the file"
+    return f"{exc} (a \" inside a cell must be doubled, and the cell quoted)"
+
+
+def _strictly(reader: csv.DictReader, path: Path) -> Iterator[dict[str, Any]]:
+    """``reader``'s rows; a row that is not RFC 4180 refuses the file, naming the line it starts on."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise FormatError(f"{path}: line {start}: {_csv_problem(exc)}; {consequence()}") from None
+        yield row
+
+
 def read_csv(path: Path) -> ReadResult:
     """Our ``csv`` export (RFC 4180, UTF-8): the same rows as ``spans``; ``start``/``end`` are read as integers."""
     data = read_bytes(path)
@@ -161,15 +180,19 @@ def read_csv(path: Path) -> ReadResult:
         decoded = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not valid UTF-8 (byte {exc.start}); {consequence()}") from None
-    reader = csv.DictReader(io.StringIO(decoded, newline=""))
-    header = reader.fieldnames or []
+    # strict: a quote left open ran to the end of the file as one cell, reported as a row without start or end
+    reader = csv.DictReader(io.StringIO(decoded, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise FormatError(f"{path}: line 1: {_csv_problem(exc)}; {consequence()}") from None
     if not all(c in header for c in REQUIRED):
         raise FormatError(
             f"{path}: a CSV file is imported as our csv export, which has the columns {', '.join(COLUMNS)}; "
             f"this one has {', '.join(header[:12]) or 'none'} (import texts as .txt or .jsonl instead)"
         )
     def rows() -> Iterator[tuple[str, dict[str, Any]]]:
-        for row in reader:
+        for row in _strictly(reader, path):
             # a cell the export neutralised against formulas ('=...) comes back as it was written
             values: dict[str, Any] = {k: csv_cell_original(v) if isinstance(v, str) else v for k, v in row.items()}
             for key in ("start", "end"):

@@ -57,6 +57,17 @@ def is_project(path: Path) -> bool:
 
 #: the file names a project goes by (the window's file dialogs offer these)
 PROJECT_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".annotator")
+
+
+def check_new_project_folder(path: Path) -> None:
+    """A project about to be created in a folder that does not exist: refused (AnnotatorError), nothing made. A
+    mistyped folder had made every folder on the way and an empty project without a word, in the window and in
+    ``annotator import`` (newcomers' findings)."""
+    if not path.exists() and not path.is_symlink() and not path.parent.is_dir():
+        raise AnnotatorError(f"{path} was not created: there is no folder {path.parent}. Check the path, or "
+                             "create the folder first.")
+
+
 #: how a file that cannot be compared ends its message (the readers' own is about importing)
 NOT_COMPARED = "no agreement was computed"
 

@@ -22,6 +22,7 @@ from annotator.store import Project
 from annotator.store.connection import user_problem
 from annotator.store.editlock import open_for_editing
 from annotator.store.project import default_user
+from annotator.store.sources import check_new_project_folder
 from annotator.ui import analyst, integrity
 from annotator.ui.autobackup import AutoBackup
 from annotator.ui.dialogs import error
@@ -50,10 +51,7 @@ def open_startup_project(path: Path | None, analyst: str) -> Project:
     Opened for editing, or read-only when another window already edits it (``project.readonly_reason`` says so).
     """
     if path is not None:
-        if not path.exists() and not path.is_symlink() and not path.parent.is_dir():
-            # a mistyped folder made no folders and an empty project without a word (a newcomer's finding)
-            raise AnnotatorError(f"{path} was not created: there is no folder {path.parent}. Check the path, or "
-                                 "create the folder first.")
+        check_new_project_folder(path)
         return open_for_editing(path, analyst, create=True)
     default = paths.default_project()
     return open_for_editing(default, analyst, create=True,
