@@ -10,6 +10,7 @@ before anything is inflated, and again while inflating, should a member's header
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -47,6 +48,7 @@ def read(path: Path) -> ReadResult:
             core_name = _core_properties(path, archive, names)
             core = _inflate(path, archive, core_name) if core_name else b""
             styles = _inflate(path, archive, "word/styles.xml") if "word/styles.xml" in names else b""
+            notes = {kind: _inflate(path, archive, name) for kind, name in _note_parts(path, archive, names).items()}
     except FormatError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
@@ -59,13 +61,92 @@ def read(path: Path) -> ReadResult:
     blocks: list[str] = []
     headings: list[str] = []  # paragraphs in the Title style, as Word shows a document's title
     found_body = root.find(f"{_W}body")
+    kept = _mark_notes(root, notes)
     _walk(found_body if found_body is not None else root, blocks, (_title_styles(styles), headings))
-    text = tidy("\n\n".join(b for b in blocks if b.strip()))
-    title = _core_title(core) or next((t for t in map(meaningful_title, headings) if t), "")
-    header = webtext.clean(text)
-    return document(path, data, text, EXTRACTOR, __version__,
-                    title=best_title(title, header.title if header.date else ""), date=header.date,
-                    issuer=header.issuer)
+    body = tidy("\n\n".join(b for b in blocks if b.strip()))
+    text = body + ("\n\n" + NOTES_RULE + "\n\n" + "\n\n".join(f"[{mark}] {note}" for mark, note in kept)
+                   if kept else "")
+    unmarked = _MARK.sub("", body)  # a note's mark on the date's or the title's line does not hide them
+    title = _core_title(core) or next((t for t in (meaningful_title(_MARK.sub("", h)) for h in headings) if t), "")
+    header = webtext.clean(unmarked)
+    result = document(path, data, text, EXTRACTOR, __version__,
+                      title=best_title(title, header.title if header.date else ""), date=header.date,
+                      issuer=header.issuer)
+    if kept:
+        result.notes.append(f"{path.name}: kept {len(kept)} footnote(s) or endnote(s): marked "
+                            f"{', '.join(f'[{mark}]' for mark, _ in kept[:5])}{', ...' if len(kept) > 5 else ''} "
+                            f"where the text refers to them, their text at its end after a line '{NOTES_RULE}'")
+    return result
+
+
+#: the line between a statement's text and its footnotes' and endnotes' text
+NOTES_RULE = "__________"
+#: the marks put where the text refers to a note: [1], [2] for footnotes, [i], [ii] for endnotes (as Word numbers them)
+_MARK = re.compile(r"\[(?:\d{1,4}|[ivxlc]{1,8})\]")
+_NOTE_TYPES = {"footnotes": "footnote", "endnotes": "endnote"}
+
+
+def _note_parts(path: Path, archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """The parts holding the footnotes and endnotes: where the document's relationships say, else their usual
+    names (``word/footnotes.xml``, ``word/endnotes.xml``)."""
+    found: dict[str, str] = {}
+    if "word/_rels/document.xml.rels" in names:
+        try:
+            rels = ElementTree.fromstring(_inflate(path, archive, "word/_rels/document.xml.rels"))
+        except ElementTree.ParseError:
+            rels = None
+        for rel in rels.iter(f"{_REL}Relationship") if rels is not None else ():
+            kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+            target = (rel.get("Target") or "")
+            target = target.lstrip("/") if target.startswith("/") else "word/" + target
+            if kind in _NOTE_TYPES and target in names:
+                found[kind] = target
+    for kind in _NOTE_TYPES:
+        if kind not in found and f"word/{kind}.xml" in names:
+            found[kind] = f"word/{kind}.xml"
+    return found
+
+
+def _mark_notes(root: ElementTree.Element, parts: dict[str, bytes]) -> list[tuple[str, str]]:
+    """Numbers the text's references to footnotes (1, 2, ...) and endnotes (i, ii, ...) in the order the text
+    makes them, as Word does, and gives each reference its mark (``[1]``) for :func:`_paragraph` to write;
+    returns (mark, the note's text) for each note referred to, footnotes first. A reference followed by a mark of
+    its own (``customMarkFollows``, a "*") keeps that mark in the text. Damaged notes are none."""
+    kept: list[tuple[str, str]] = []
+    for kind, single in _NOTE_TYPES.items():
+        if kind not in parts:
+            continue
+        try:
+            notes = ElementTree.fromstring(parts[kind])
+        except ElementTree.ParseError:
+            continue
+        texts: dict[str, str] = {}
+        for note in notes.iter(f"{_W}{single}"):
+            if note.get(f"{_W}type") in (None, "normal"):
+                inner: list[str] = []
+                _walk(note, inner)
+                texts[note.get(f"{_W}id") or ""] = " ".join(" ".join(b.split()) for b in inner if b.strip())
+        seen: dict[str, str] = {}
+        for ref in root.iter(f"{_W}{single}Reference"):
+            note_id = ref.get(f"{_W}id") or ""
+            if not texts.get(note_id):
+                continue
+            if note_id not in seen:
+                n = len(seen) + 1
+                seen[note_id] = str(n) if single == "footnote" else _roman(n)
+                kept.append((seen[note_id], texts[note_id]))
+            if ref.get(f"{_W}customMarkFollows") not in ("1", "true", "on"):
+                ref.set("mark", f"[{seen[note_id]}]")
+    return kept
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
 
 
 def _core_properties(path: Path, archive: zipfile.ZipFile, names: set[str]) -> str | None:
@@ -185,4 +266,6 @@ def _paragraph(p: ElementTree.Element) -> str:
             parts.append("\n")
         elif tag == f"{_W}noBreakHyphen":
             parts.append("-")
+        elif tag in (f"{_W}footnoteReference", f"{_W}endnoteReference"):
+            parts.append(node.get("mark", ""))  # set by _mark_notes
     return "".join(parts)

@@ -106,3 +106,29 @@ def test_a_date_on_a_line_of_its_own_ends_the_paragraph_and_dates_the_pdf(tmp_pa
     assert doc["text"].startswith("Foreign, Commonwealth & Development Office\n\n15 June 2024\n\n"
                                   "UK statement on DPRK satellite launch\n\nThe United Kingdom condemns")
     assert (doc["meta"]["title"], doc["meta"]["date"]) == ("UK statement on DPRK satellite launch", "2024-06-15")
+
+
+def test_a_word_files_footnote_is_kept_marked_where_the_text_refers_to_it(tmp_path):
+    """D5: the footnote "See UN Security Council resolution 2397 (2017)." was dropped, and the summary said
+    nothing. Its text now ends the statement after a rule, marked [1] where the text refers to it."""
+    docs, summary = _import(tmp_path, "08_nato_communique.docx")
+    doc = docs["08_nato_communique.docx"]
+    assert doc["text"].startswith("March 3, 2024[1]\n\nNATO Allies condemn")
+    assert doc["text"].endswith("ministerial meeting.\n\n__________\n\n"
+                                "[1] See UN Security Council resolution 2397 (2017).")
+    assert doc["meta"]["date"] == "2024-03-03"  # the mark on the date's line does not hide the date
+    assert "08_nato_communique.docx: kept 1 footnote(s) or endnote(s): marked [1]" in summary
+
+
+def test_a_dateline_dates_a_word_file_and_a_text_file_as_it_does_a_pdf(tmp_path):
+    """D5: "Seoul, 22 April 2024", the third paragraph, left the date empty."""
+    lines = ["Korea-Japan Foreign Ministers' Joint Press Release", "Seoul, 22 April 2024",
+             "The two Ministers committed to expand cooperation on cyber security."]
+    (tmp_path / "seoul.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    docs, _ = _import(tmp_path, "09_untitled.docx")
+    assert docs["09_untitled.docx"]["meta"]["date"] == "2024-04-22"
+    assert docs["09_untitled.docx"]["meta"]["title"] == "Korea-Japan Foreign Ministers' Joint Press Release"
+    result = run_cli("import", tmp_path / "txt.sqlite", tmp_path / "seoul.txt")
+    assert result.returncode == 0, result.stderr
+    meta = json.loads(run_cli("export", tmp_path / "txt.sqlite").stdout)["meta"]
+    assert (meta["date"], meta["title"]) == ("2024-04-22", "Korea-Japan Foreign Ministers' Joint Press Release")
