@@ -105,7 +105,7 @@ class SuggestController(Stepping, QObject):
             signal.connect(lambda span: self._spans_changed(span.doc_id))
         session.spanChanged.connect(lambda before, after: self._spans_changed(before.doc_id, after.doc_id))
         session.spansReset.connect(self._spans_changed)
-        session.statusChanged.connect(lambda *_: self.retrainer.schedule())
+        session.statusChanged.connect(self._status_changed)
         session.documentsChanged.connect(self.retrainer.schedule)  # an import: its statements were never suggested for
         session.changedElsewhere.connect(lambda: self.retrainer.schedule(OUTSIDE_QUIET_MS))  # once it stands still
         session.labelsChanged.connect(self._labels_changed)
@@ -127,6 +127,29 @@ class SuggestController(Stepping, QObject):
         self.panel.set_labels([(lb.key, lb.name) for lb in self.session.labels])
         self.retrainer.schedule()
         self.refresh()
+
+    def _status_changed(self, doc_id: int, status: str) -> None:
+        """A statement marked skipped has no suggestions, as ``annotator suggest`` prints none for it: dropped now
+        (not at the corpus's next pass), from the statement, the list, Next Suggested Statement and "Accept all
+        listed"; any status change teaches the model something, so it learns anew."""
+        if status == "skipped":
+            self._drop([doc_id])
+        self.retrainer.schedule()
+
+    def _drop(self, doc_ids: list[int]) -> None:
+        """These statements' suggestions forgotten, and their rows taken out of the list."""
+        doc_ids = [d for d in doc_ids if d in self.suggestions]
+        if not doc_ids:
+            return
+        for doc_id in doc_ids:
+            self.suggestions.pop(doc_id, None)
+            self.texts.pop(doc_id, None)
+        doc = self.session.document if self.session is not None else None
+        if doc is not None and doc.id in doc_ids:
+            self.refresh()
+        if self.dock.isVisible():
+            self.list_pending.update(dict.fromkeys(doc_ids))
+            self.list_timer.start()
 
     def _spans_changed(self, *doc_ids: int) -> None:
         self.touched.update(doc_ids)
@@ -173,6 +196,7 @@ class SuggestController(Stepping, QObject):
         self.suggestions.update((doc_id, rows) for doc_id, (_title, rows) in result.docs.items())
         self.titles.update((doc_id, title) for doc_id, (title, _rows) in result.docs.items())
         self.texts.update(result.texts)
+        self._drop(result.gone(self.suggestions))  # skipped meanwhile, here or by another process
         self._say_stopped(result.stopped)
         # ``touched`` and ``rejected`` stay: this answer may have read the file before the latest change
         doc = self.session.document if self.session is not None else None

@@ -106,8 +106,9 @@ class _Thread(background.Thread):
             for doc_id, title, rows, its_texts in answer["docs"]:
                 docs[doc_id] = (title, rows)
                 texts[doc_id] = its_texts
+            asked = tuple(int(i) for i in self.request["doc_ids"]) if "doc_ids" in self.request else None
             self.result = Arrived(docs, texts, int(answer["last"]), bool(answer["more"]), str(answer["version"]),
-                                  batch.stopped_of(answer))
+                                  batch.stopped_of(answer), asked, int(self.request.get("after", 0)))
         else:
             evaluation = batch.evaluation_from_json(answer["evaluation"])
             # the figures at the window's threshold come computed by the process (50 ms of matching on 100
@@ -135,6 +136,19 @@ class Arrived:
     more: bool
     version: str
     stopped: tuple[str, ...] = ()  # the cue patterns stopped for running too long (``batch.stopped_of``)
+    #: the statements asked for (a focus request), or None: a corpus batch, which read every statement after
+    #: ``after`` up to ``last`` (to the end when not ``more``)
+    asked: tuple[int, ...] | None = None
+    after: int = 0
+
+    def gone(self, known: Any) -> list[int]:
+        """Those of ``known`` (doc ids) this answer covered but holds no suggestions for: statements it did not read
+        (skipped, here or by another process) or that have none now. The window drops theirs, as ``annotator
+        suggest`` leaves a skipped statement out (trial 10, D13: a skipped statement's 169 suggestions stayed
+        listed, drawn, and accepted by "Accept all listed")."""
+        if self.asked is not None:
+            return [d for d in self.asked if d in known and d not in self.docs]
+        return [d for d in known if self.after < d and (not self.more or d <= self.last) and d not in self.docs]
 
 
 class Retrainer(QObject):
