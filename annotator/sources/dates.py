@@ -66,6 +66,20 @@ def _unambiguous(text: str, y: int, m: int, d: int) -> bool:
     return any(re.search(form, text, re.IGNORECASE) for form in forms)
 
 
+def _near(markup: str, y: int) -> str:
+    """The stretches of the markup around each place it writes the year ("2024", or "24" after a dot or slash as
+    in 07.06.24, 06/07/24), one a line: every form looked for holds the year, and searching these rather than a
+    whole page takes a tenth of the time."""
+    at: list[int] = []
+    for year in (str(y), f"{y % 100:02d}"):  # str.find: a tenth of the time of one pattern for both
+        i = markup.find(year)
+        while i >= 0 and len(at) < 10_000:
+            if len(year) == 4 or (i and markup[i - 1] in "./-"):
+                at.append(i)
+            i = markup.find(year, i + len(year))
+    return "\n".join(markup[max(0, i - 40) : i + 24] for i in sorted(at))
+
+
 def _numeric(text: str, first: int, second: int, y: int) -> re.Match[str] | None:
     """``first/second/year`` (or with dashes) written in the page."""
     return re.search(rf"(?<![\d/.-])0?{first}([/-])0?{second}\1{_years(y)}(?![\d/])", text)
@@ -87,6 +101,7 @@ def check(markup: str, iso: str) -> Check:
     if parts is None:
         return Check("")
     y, m, d = parts
+    markup = _near(markup, y)
     if _unambiguous(markup, y, m, d):
         return Check(iso)
     if d != m and d <= 12:

@@ -44,15 +44,19 @@ def read(path: Path) -> ReadResult:
         raise FormatError(f"{path}: no main text found in the page")
     title = (found.title or "").strip()
     site = _named((found.sitename or "").strip())
-    issuer = _author(found.author or "", page_author(data)) or (site if site and site != title else "")
+    markup = _markup(data)
+    issuer = _author(_byline(found.author or "", markup), page_author(data)) or (
+        site if site and site != title else "")
     issuer = issuer or _named((found.hostname or "").strip())
     try:
         date = parse_date(found.date or "")
     except ValueError:
         date = ""
-    day = dates.check(_markup(data), date) if date else dates.Check("")
+    day = dates.check(markup, date) if date else dates.Check("")
     url = (found.url or "").strip()
+    cut = _inline_authors(data)
     lines = [line.strip() for line in found.text.split("\n") if line.strip()]
+    lines = [cut.get(" ".join(line.split()), line) for line in lines] if cut else lines
     credits = [line for line in lines if _CREDIT.fullmatch(line)]
     text = tidy("\n\n".join(line for line in lines if not _CREDIT.fullmatch(line)))
     result = document(path, data, text, EXTRACTOR, trafilatura.__version__,
@@ -102,6 +106,59 @@ def _author(extracted: str, stated: str) -> str:
     if stated and (not extracted or _words(extracted) <= _words(stated)):
         return stated
     return extracted
+
+
+#: the words a byline puts before its author: "Press Statement by", "Remarks by", "Posted by", "By:"
+_BY = re.compile(r"(?:(?:press|media|joint)\s+)?(?:(?:statement|remarks|readout|release|note|briefing|posted|written|"
+                 r"published|issued)\s+)?by:?\s+(?=\S)", re.IGNORECASE)
+
+
+def _byline(extracted: str, markup: str) -> str:
+    """The extractor's author as the page writes it: without the words a byline puts before it ("Press Statement
+    by Matthew Miller, Department Spokesperson" is "Matthew Miller, Department Spokesperson"), and with its commas
+    where the extractor made them "; " (it takes a comma for a list of authors) but the page writes the name so."""
+    author = " ".join(extracted.split())
+    if "; " in author and author.replace("; ", ", ") in " ".join(markup.split()):
+        author = author.replace("; ", ", ")
+    return author[_BY.match(author).end():] if _BY.match(author) else author
+
+
+#: an inline element naming an author (``<span class="author">``): the extractor drops it as page furniture, also
+#: from the middle of a sentence ("Posted on 2024-05-01 by <span class="author">Ministry ...</span>")
+_INLINE_AUTHOR = re.compile(
+    rb"""<(?:span|a|em|strong|b|i|cite)\b[^>]*\b(?:class|id|rel|itemprop)\s*=\s*["']?[^"'>]*author""", re.IGNORECASE)
+
+
+def _inline_authors(data: bytes) -> dict[str, str]:
+    """{a paragraph as the extractor leaves it without an author element inside it: the paragraph whole}, for the
+    author elements that stand inside a sentence (after some text of their paragraph); a byline that is only the
+    author stays dropped."""
+    if not _INLINE_AUTHOR.search(data):
+        return {}
+    from trafilatura.utils import load_html
+
+    tree = load_html(data)
+    if tree is None:
+        return {}
+    found: dict[str, str] = {}
+    for element in tree.iter("span", "a", "em", "strong", "b", "i", "cite"):
+        marks = " ".join(element.get(key) or "" for key in ("class", "id", "rel", "itemprop"))
+        parent = element.getparent()
+        if "author" not in marks.lower() or parent is None:
+            continue
+        before, after, seen = [parent.text or ""], [element.tail or ""], False
+        for child in parent:
+            if child is element:
+                seen = True
+            elif not isinstance(child.tag, str):  # a comment
+                (after if seen else before).append(child.tail or "")
+            else:
+                (after if seen else before).extend((child.text_content(), child.tail or ""))
+        head, tail = " ".join("".join(before).split()), " ".join("".join(after).split())
+        if head:
+            whole = " ".join(parent.text_content().split())
+            found[head] = found[f"{head} {tail}".strip()] = whole
+    return found
 
 
 def _named(candidate: str) -> str:

@@ -132,3 +132,19 @@ def test_a_dateline_dates_a_word_file_and_a_text_file_as_it_does_a_pdf(tmp_path)
     assert result.returncode == 0, result.stderr
     meta = json.loads(run_cli("export", tmp_path / "txt.sqlite").stdout)["meta"]
     assert (meta["date"], meta["title"]) == ("2024-04-22", "Korea-Japan Foreign Ministers' Joint Press Release")
+
+
+def test_a_byline_issuer_is_the_name_as_the_page_writes_it(tmp_path):
+    """D2: "Press Statement by Matthew Miller, Department Spokesperson" became the issuer "Press Statement by Matthew
+    Miller; Department Spokesperson", one issuer group per byline's wording."""
+    docs, _ = _import(tmp_path, "03_sanctions_nodate.html")
+    assert docs["03_sanctions_nodate.html"]["meta"]["issuer"] == "Matthew Miller, Department Spokesperson"
+
+
+def test_an_author_inside_a_sentence_stays_in_it(tmp_path):
+    """D2: "Posted on 2024-05-01 by <span class="author">Ministry ...</span>" was stored as "Posted on 2024-05-01
+    by", the name cut out of the sentence."""
+    docs, _ = _import(tmp_path, "05_kor_aus.htm")
+    doc = docs["05_kor_aus.htm"]
+    assert "\n\nPosted on 2024-05-01 by Ministry of Foreign Affairs, Republic of Korea\n\n" in doc["text"]
+    assert doc["meta"]["issuer"] == "Ministry of Foreign Affairs, Republic of Korea"
