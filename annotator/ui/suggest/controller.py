@@ -51,6 +51,7 @@ class SuggestController(Stepping, QObject):
         self.touched: set[int] = set()
         self.rejected: set[tuple[int, int, int, str]] = set()  # rejected in this session (and not undone)
         self.current: Suggestion | None = None
+        self.said = ""  # what the status bar last said of the current suggestion
         self.shown: list[Suggestion] = []
         self.threshold = DEFAULT_THRESHOLD
         #: the cue patterns the retrain process stopped for running too long, as its last answer named them
@@ -259,9 +260,19 @@ class SuggestController(Stepping, QObject):
             self.shown = self.visible(doc.id, [(s.start, s.end, s.label) for s in self.session.index])
         if reset_current:
             self.current = None  # a suggestion becomes current only when stepped to (S): keys are never taken
-        elif self.current is not None and self.current not in self.shown:
-            self.current = self._following(self.current)
+        elif self.current is not None:
+            # a retrain's answer makes the statement's suggestions anew, with new confidences (and the model's new
+            # version): the current one is the same clause and label, else the one after it; the status bar names
+            # it again, since Enter, Backspace and the label keys act on it (trial 10, D11: it named another)
+            self.current = self._same(self.current) or self._following(self.current)
+            if self._describe() != self.said:
+                self._announce()
         self._paint()
+
+    def _same(self, sg: Suggestion) -> Suggestion | None:
+        """The shown suggestion for the clause and label of ``sg`` (its confidence and source may be new)."""
+        key = (sg.start, sg.end, sg.label)
+        return next((s for s in self.shown if (s.start, s.end, s.label) == key), None)
 
     def _following(self, after: Suggestion | None) -> Suggestion | None:
         if not self.shown:

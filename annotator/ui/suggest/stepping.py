@@ -25,6 +25,7 @@ class Stepping:
     window: Any
     current: Suggestion | None
     shown: list[Suggestion]
+    said: str
 
     # ------------------------------------------------------------------ keys
     def _takes(self, event: QKeyEvent) -> str | None:
@@ -78,14 +79,18 @@ class Stepping:
         self._note("stepping ended; S steps to the next suggestion")
 
     # ------------------------------------------------------------------ commands
-    def _announce(self) -> None:
+    def _describe(self) -> str:
+        """What the status bar says of the current suggestion (the one the keys act on)."""
         sg = self.current
-        if sg is None:
-            self._note("none left in this statement at this threshold")
-            return
+        if sg is None or sg not in self.shown:
+            return "none left in this statement at this threshold"
         i = self.shown.index(sg) + 1
-        self._note(f"{i} of {len(self.shown)}: {self.names.get(sg.label, sg.label)} {sg.confidence:.2f} "
-                   f"({sg.source}) — Enter accepts, Backspace rejects, S next")
+        return (f"{i} of {len(self.shown)}: {self.names.get(sg.label, sg.label)} {sg.confidence:.2f} "
+                f"({sg.source}) — Enter accepts, Backspace rejects, S next")
+
+    def _announce(self) -> None:
+        self.said = self._describe()
+        self._note(self.said)
 
     def _make_current(self, sg: Suggestion | None) -> None:
         self.current = sg
@@ -104,20 +109,23 @@ class Stepping:
         self._make_current(self.shown[i - 1])
 
     def accept_current(self, label: str | None = None) -> None:
-        sg = self.current
-        if sg is None:
+        current = self.current
+        if current is None:
             return
+        sg = current
         if label is not None and label != sg.label:
             sg = Suggestion(sg.doc_id, sg.start, sg.end, label, sg.confidence, sg.source)
-        after = self._following(self.current)
+        self.current = None  # not named while the accept refreshes the statement's suggestions
         commands.accept(self.session, [sg], "Accept suggestion")
         self.refresh()
-        self._make_current(after if after in self.shown else self._following(None))
+        # the one after it, by clause and label (the list may have been made anew meanwhile: trial 10, D11)
+        self._make_current(self._following(current))
 
     def reject_current(self) -> None:
         sg = self.current
         if sg is None:
             return
-        after = self._following(sg)
+        self.current = None
         self.session.push(commands.Reject(self, self.session, [sg]))
-        self._make_current(after if after in self.shown else self._following(None))
+        self.refresh()
+        self._make_current(self._following(sg))
