@@ -74,6 +74,7 @@ def import_paths(
             continue
         report.imported += outcome["imported"]
         report.duplicates += outcome["duplicates"]
+        _name_duplicates(report, path, outcome)
         report.extended += outcome["extended"]
         report.merged_tasks += outcome["merged"]
         report.spans += outcome["spans"]
@@ -96,6 +97,20 @@ def import_paths(
     if progress is not None:
         progress(len(files), len(files), "")
     return report
+
+
+def _name_duplicates(report: ImportReport, path: Path, outcome: Mapping[str, Any]) -> None:
+    """Which statements of the file were skipped as already in the project, and as which statement there (the
+    summary's count named neither: trial 10, D6)."""
+    extended = set(outcome["extended"])
+    pairs = [(title, there) for title, there in zip(outcome["duplicates"], outcome.get("duplicate_of", []),
+                                                    strict=False) if title not in extended]
+    if not pairs:
+        return
+    named = [repr(title) if title == there else f"{title!r} (there as {there!r})" for title, there in pairs[:5]]
+    more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+    report.notes.append(f"{path.name}: skipped, the same text as a statement already in the project: "
+                        f"{'; '.join(named)}{more}")
 
 
 #: a JSON Lines file larger than this is imported in batches, never held in memory whole (issue #14: 100 000

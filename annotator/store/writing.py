@@ -54,7 +54,8 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     same text), in which case it is counted in ``present``. So importing a file twice adds nothing, the same span
     from two tasks is held once, and a record that itself holds a span twice keeps both.
 
-    Returns ``{"imported": [titles], "duplicates": [titles of texts already here], "extended": [those of them that
+    Returns ``{"imported": [titles], "duplicates": [titles of texts already here], "duplicate_of": [the titles
+    they have here, in the same order], "extended": [those of them that
     received spans], "merged": records folded into an earlier record's document, "spans": n added,
     "extended_spans": n of them added to documents already here, "present": n, "by_annotator": {name: n added},
     "new_labels": [keys], "doc_ids": [ids of new documents]}``.
@@ -67,6 +68,7 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     result: dict[str, Any] = {
         "imported": [],
         "duplicates": [],
+        "duplicate_of": [],
         "extended": [],
         "merged": 0,
         "spans": 0,
@@ -89,13 +91,16 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
         shas.append(hashlib.sha256(data).hexdigest())
     # one query per 500 texts for the documents already in the project
     known: dict[str, int] = {}
+    known_titles: dict[int, str] = {}  # the title of each document already here, for the summary to name it
     distinct = list(dict.fromkeys(shas))
     for i in range(0, len(distinct), 500):
         chunk = distinct[i : i + 500]
         marks = ", ".join("?" * len(chunk))
-        known.update(
-            (r[0], r[1]) for r in conn.execute(f"SELECT sha256, id FROM documents WHERE sha256 IN ({marks})", chunk)
-        )
+        for sha, found_id, found_title in conn.execute(
+            f"SELECT sha256, id, title FROM documents WHERE sha256 IN ({marks})", chunk
+        ):
+            known[sha] = found_id
+            known_titles[found_id] = found_title
     # ids as SQLite would give them one INSERT at a time (max + 1): the caller holds the transaction
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0] + 1
     doc_rows: list[tuple[Any, ...]] = []
@@ -152,6 +157,7 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             )
             titles[doc_id] = doc.title
             result["duplicates"].append(doc.title)
+            result["duplicate_of"].append(known_titles.get(doc_id, doc.title))
         else:
             result["merged"] += 1
         keys = held.setdefault(doc_id, Counter())

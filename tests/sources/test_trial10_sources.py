@@ -148,3 +148,16 @@ def test_an_author_inside_a_sentence_stays_in_it(tmp_path):
     doc = docs["05_kor_aus.htm"]
     assert "\n\nPosted on 2024-05-01 by Ministry of Foreign Affairs, Republic of Korea\n\n" in doc["text"]
     assert doc["meta"]["issuer"] == "Ministry of Foreign Affairs, Republic of Korea"
+
+
+def test_a_page_skipped_as_already_imported_is_named_with_the_statement_it_repeats(tmp_path):
+    """D6: the summary said "skipped 1 statement(s) already in the project" without naming the file nor the
+    statement it duplicates."""
+    shutil.copy(FILES / "01_trilateral_icbm.html", tmp_path / "01_trilateral_icbm (1).html")
+    _import(tmp_path, "01_trilateral_icbm.html")
+    result = run_cli("import", tmp_path / "corpus.sqlite", tmp_path / "01_trilateral_icbm (1).html")
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
+    assert "skipped 1 statement(s) already in the project (same text, no new spans)" in said
+    assert ("01_trilateral_icbm (1).html: skipped, the same text as a statement already in the project: "
+            "'Joint Statement on the DPRK ICBM Launch'") in said
