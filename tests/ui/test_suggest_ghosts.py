@@ -13,7 +13,7 @@ from annotator.ui.suggest.ghosts import place_tags
 from tests.ui.conftest import show_window
 
 TEXT = ("Title line\n\nWe condemn it; we urge calm; we will defend; they threaten us; "
-        "we call on them to stop and we condemn this threat. We reaffirm our commitment.")
+        "we call on them to stop and we reaffirm our pledge. We reaffirm our commitment.")
 
 
 def _overlapping(boxes: list[QRectF]) -> list[tuple[int, int]]:

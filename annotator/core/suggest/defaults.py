@@ -64,3 +64,13 @@ MEASURED: dict[str, float] = {
 DEFAULT_PRIOR: dict[Cue, float] = {
     cue: MEASURED[cue.name] for cues in DEFAULT_CUES.values() for cue in cues if cue.name in MEASURED
 }
+
+#: a threat cue in a clause where a commitment or call-to-action cue matches too is mostly the object of that act,
+#: not a threat ("We urge the DPRK to cease its destabilizing actions", "... will continue to use all available tools
+#: to counter these threats": trial 10, D10). On ``tests/data/suggest_eval`` the threat cues' clauses overlapped a
+#: threat span 76 times in 100 alone and 5 times in 15 in such company (smoothed as above: 0.36), while the commitment
+#: and call-to-action cues kept theirs beside a threat cue (9 of 12, 3 of 3). label key -> (the labels whose cues
+#: outrank its cues in a clause, the confidence its cues have there at most); ``test_defaults.py`` recomputes it
+IN_COMPANY: dict[str, tuple[frozenset[str], float]] = {
+    "threat": (frozenset({"commitment", "call_to_action"}), 0.36),
+}

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 from annotator.core.suggest import learned
 from annotator.core.suggest.cues import Cue, find
-from annotator.core.suggest.defaults import DEFAULT_PRIOR
+from annotator.core.suggest.defaults import DEFAULT_PRIOR, IN_COMPANY
 from annotator.core.suggest.segment import Unit, clauses, is_heading
 
 SpanTuple = tuple[int, int, str]
@@ -162,6 +162,10 @@ class Suggester:
                     conf = self.cue_confidence.get(cue.name, prior(cue))
                     if conf > best.get((i, label), (-1.0, ""))[0]:
                         best[(i, label)] = (conf, f"pattern:{cue.name}")
+            for (i, label), (conf, source) in list(best.items()):  # a cue outranked by the clause's own act
+                company = IN_COMPANY.get(label)
+                if company and any((i, other) in best for other in company[0]) and conf > company[1]:
+                    best[(i, label)] = (company[1], source)
         if self.mode in ("model", "both") and self.model is not None:
             probs = self.model.probabilities([text[u.start : u.end] for u in units])
             source = f"model:{self.model.version}"
