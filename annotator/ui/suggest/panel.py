@@ -157,6 +157,34 @@ class SuggestionsTable(QTableView):
             viewport.setAttribute(Qt.WidgetAttribute.WA_UpdatesDisabled, False)
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label never given less height than its text needs at its width: a dock's layout does not ask
+    a label its height for a width, so squeezed it centred its lines and cut the first and the last (trial 10, D12:
+    the figures' header line and the note's end were half shown)."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(max(self.width(), 1))
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+
+#: rows of suggestions the list shows at least, beside its header (the dock showed two and a half)
+MIN_ROWS = 4
+
+
 class SuggestionsPanel(QWidget):
     thresholdChanged = Signal(float)
     filtersChanged = Signal()
@@ -184,11 +212,11 @@ class SuggestionsPanel(QWidget):
         top.addWidget(self.label_filter)
         top.addWidget(self.source_filter)
         top.addStretch(1)
-        self.figures = QLabel("Not trained yet")
+        self.figures = WrappedLabel()
         self.figures.setObjectName("suggest_figures")
         self.figures.setTextFormat(Qt.TextFormat.PlainText)
         self.figures.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.figures.setWordWrap(True)
+        self.figures.setText("Not trained yet")
         self.stopped_names: tuple[str, ...] = ()
         self.stopped = self._stopped_line()
         self.model = SuggestionsModel(self)
@@ -197,6 +225,7 @@ class SuggestionsPanel(QWidget):
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self._fix_table_height()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -287,10 +316,18 @@ class SuggestionsPanel(QWidget):
         self.count.setText(text)
         self.count.setFixedSize(hint.width() + 4, hint.height())
 
+    def _fix_table_height(self) -> None:
+        """The list at least :data:`MIN_ROWS` rows high, besides its header and frame."""
+        header = self.table.horizontalHeader().sizeHint().height()
+        rows = MIN_ROWS * self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(header + rows + 2 * self.table.frameWidth() + 2)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._fix_count_size()
+            self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+            self._fix_table_height()
 
     def set_count_suffix(self, suffix: str) -> None:
         self.count_suffix = suffix
@@ -314,7 +351,7 @@ class SuggestionsPanel(QWidget):
         size = self.fontMetrics().height()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.stopped_text = QLabel("")
+        self.stopped_text = WrappedLabel("")
         self.stopped_text.setObjectName("suggest_stopped_text")
         self.stopped_text.setTextFormat(Qt.TextFormat.PlainText)  # a cue's name is shown as typed
         self.stopped_text.setWordWrap(True)
