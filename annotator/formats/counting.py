@@ -191,7 +191,8 @@ def _joined(text: str, upto: int) -> bool:
         return "\r\n" in text[: upto + 1]
     import regex
 
-    return regex.search(_JOINING, text, pos=0, endpos=upto + 1) is not None
+    # no further than the text: an offset past 2**63 (a hostile file's) overflowed the regex module's end
+    return regex.search(_JOINING, text, pos=0, endpos=min(upto + 1, len(text))) is not None
 
 
 def _cluster_starts(text: str, upto: int) -> list[int]:

@@ -286,6 +286,9 @@ def test_the_note_dialog_quotes_a_span_over_a_line_break_on_one_line(window, pro
 
     def read(dialog):
         headings.append(dialog.findChildren(QLabel)[0].text())
+        # the keys reach the dialog once it is the active window: before, Escape was the main window's shortcut
+        # (it cleared the span's selection) and the dialog stayed open until the watchdog closed it (1 run in 3)
+        qtbot.waitUntil(dialog.isActiveWindow)
         qtbot.keyClick(dialog.edit, Qt.Key.Key_Escape)
 
     timer = on_dialog(NoteDialog, read)  # noqa: F841 - kept alive while the dialog runs
