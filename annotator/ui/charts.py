@@ -15,16 +15,21 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QPalette
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from annotator.ui.bars import colour, text_colour, write_csv, write_png
+from annotator.ui.bars import PALETTE, colour, text_colour, write_csv, write_png
 
 #: the part of a line chart's height below 0, so a marker at 0 shows whole
 ZERO_ROOM = 0.08
 #: the least of a category's name under a chart worth showing (else fewer are shown), and the px between two names
 TICK_LEAST = "Abc…"
 TICK_GAP = 10
+#: names this short are shown whole or not at all: periods and codes, whose both ends say which ("2021-Q4" and
+#: "2023-Q4" both read "20…Q4" cut in the middle, a corpus analyst's trial)
+TICK_WHOLE = 10
+#: the widest a legend's name is shown, in characters "n" wide
+LEGEND_NAME = 18
 
 
 class Chart(pg.PlotWidget):
@@ -69,6 +74,14 @@ class Chart(pg.PlotWidget):
         self.categories = [str(c) for c in categories]
         self.series = [(str(n), list(v)) for n, v in series]
 
+    def legend_name(self, name: str) -> str:
+        """A series' name as its legend shows it: cut in the middle past :data:`LEGEND_NAME` characters' width, so
+        ten issuers' names took two thirds of the chart in two columns and left the bars 300 px (a corpus analyst's
+        trial); the CSV export keeps the whole names."""
+        metrics = QFontMetrics(self.font())
+        return html.escape(metrics.elidedText(name, Qt.TextElideMode.ElideMiddle,
+                                              metrics.horizontalAdvance("n" * LEGEND_NAME)))
+
     def _legend(self) -> pg.LegendItem:
         legend = self.plotItem.addLegend(offset=(-10, 10), labelTextColor=text_colour())
         legend.setBrush(pg.mkBrush(QApplication.palette().color(QPalette.ColorRole.Base)))
@@ -106,7 +119,9 @@ class Chart(pg.PlotWidget):
         (low, high), px = self.plotItem.vb.viewRange()[0], self.plotItem.vb.width()
         per = px / (high - low) if px > 0 and high > low else 0.0  # px from one category to the next
         if per > 0:
-            every = max(every, math.ceil((metrics.horizontalAdvance(TICK_LEAST) + TICK_GAP) / per))
+            least = max([metrics.horizontalAdvance(TICK_LEAST)]
+                        + [metrics.horizontalAdvance(c) for c in self.categories if len(c) <= TICK_WHOLE])
+            every = max(every, math.ceil((least + TICK_GAP) / per))
         room = int(per * every) - TICK_GAP if per > 0 else metrics.horizontalAdvance("x" * 24)
         ticks = [(i, metrics.elidedText(c, Qt.TextElideMode.ElideMiddle, room))
                  for i, c in enumerate(self.categories) if i % every == 0]
@@ -131,6 +146,16 @@ class Chart(pg.PlotWidget):
         write_csv(target, self.category_title, self.categories, self.series)
 
 
+def bar_style(k: int, given: Sequence[str | None] = ()) -> dict[str, object]:
+    """Series ``k``'s bars: filled in its colour, or, past the palette's eight colours where no colour is given,
+    hatched in a colour already used and outlined in it, so the ninth series is not the first's twin (ten issuers
+    drew "Council of the EU" and "(no issuer)" in one orange, a corpus analyst's trial)."""
+    fill = colour(k, given)
+    if (k < len(given) and given[k]) or k < len(PALETTE):
+        return {"brush": fill, "pen": None}
+    return {"brush": QBrush(QColor(fill), Qt.BrushStyle.BDiagPattern), "pen": pg.mkPen(fill, width=1.5)}
+
+
 class GroupedBars(Chart):
     """Vertical bars: for each category, one bar per series side by side."""
 
@@ -144,9 +169,9 @@ class GroupedBars(Chart):
         for k, (name, vals) in enumerate(self.series):
             xs = [i - 0.4 + width * (k + 0.5) for i in range(len(self.categories))]
             heights = [v or 0 for v in vals]
-            item = pg.BarGraphItem(x=xs, height=heights, width=width * 0.95, brush=colour(k, colours), pen=None)
+            item = pg.BarGraphItem(x=xs, height=heights, width=width * 0.95, **bar_style(k, colours))
             self.plotItem.addItem(item)
-            legend.addItem(item, html.escape(name))
+            legend.addItem(item, self.legend_name(name))
         every = max(1, len(self.categories) // 12)
         self._category_axis("bottom", every)
         self.plotItem.getAxis("bottom").setLabel(html.escape(title))
@@ -170,7 +195,7 @@ class Lines(Chart):
             pen = pg.mkPen(colour(k, colours), width=2)
             item = self.plotItem.plot(xs, [v or 0 for v in vals], pen=pen, symbol="o", symbolSize=5,
                                       symbolBrush=colour(k, colours), symbolPen=None)
-            legend.addItem(item, html.escape(name))
+            legend.addItem(item, self.legend_name(name))
         self._category_axis("bottom", max(1, len(self.categories) // 10))
         self.plotItem.getAxis("bottom").setLabel(html.escape(title))
         top = max([v or 0 for _, vs in self.series for v in vs] + [1])

@@ -314,3 +314,39 @@ def test_the_count_at_the_top_of_the_scale_is_drawn_whole(qtbot, tmp_path, tab, 
         for rect, text in drawn:
             shown = chart.mapFromScene(rect).boundingRect()
             assert chart.rect().contains(shown), (text, shown, chart.rect())
+
+
+def test_ten_issuers_by_quarter_periods_whole_every_series_its_own_look(qtbot, tmp_path):
+    """A corpus analyst's trial (Rows Issuer, Columns Date by quarter, ten issuers): the quarters read "20…Q4" for
+    both 2021-Q4 and 2023-Q4, the ninth and tenth issuers were drawn in the first and second ones' colours, and the
+    legend's two columns of whole names left the bars a third of the chart."""
+    from PySide6.QtCore import Qt as QtEnum
+
+    quarters = ["2021-11-02", "2023-10-26", "2024-02-07", "2024-05-27", ""]
+    docs = [IncomingDocument(TEXT + f" #{i}", f"statement {i}", "t",
+                             [IncomingSpan(TEXT.index("threaten"), TEXT.index("threaten") + 8, "threat", "kim")],
+                             date=quarters[i % len(quarters)], issuer=issuer) for i, issuer in enumerate(ISSUERS)]
+    with window_over(qtbot, tmp_path, docs) as (window, _project):
+        corpus = _shown(qtbot, window, "table")
+        corpus.resize(800, corpus.height())
+        corpus.rows_by.setCurrentIndex(corpus.rows_by.findText("Issuer"))
+        corpus.columns_by.setCurrentIndex(corpus.columns_by.findText("Date by quarter"))
+        qtbot.waitUntil(lambda: not corpus.jobs.busy() and corpus.table_chart.categories[:1] == ["2021-Q4"],
+                        timeout=10_000)
+        qtbot.wait(50)
+        chart = corpus.table_chart
+        ticks = chart.plotItem.getAxis("bottom")._tickLevels[0]  # what the axis draws
+        assert ticks and all(text == chart.categories[int(x)] for x, text in ticks), ticks  # whole, or not shown
+        assert len(ticks) >= 2
+        bars = [item for item in chart.plotItem.items if hasattr(item, "opts") and "brush" in item.opts]
+        assert len(bars) == len(ISSUERS)
+        looks = {(pg_brush(b).color().name(), pg_brush(b).style()) for b in bars}
+        assert len(looks) == len(ISSUERS)  # no two issuers alike
+        assert pg_brush(bars[8]).style() != QtEnum.BrushStyle.SolidPattern
+        assert _plot_area(chart).width() >= 0.45 * chart.width(), (_plot_area(chart).width(), chart.width())
+
+
+def pg_brush(bar):
+    import pyqtgraph as pg
+
+    return pg.mkBrush(bar.opts["brush"])

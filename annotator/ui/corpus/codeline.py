@@ -70,7 +70,7 @@ class CodelineChart(charts.Chart):
             item = pg.BarGraphItem(x0=x0, y=ys, width=widths, height=band * 0.9,
                                    brush=charts.colour(k, [colours.get(lb) for lb in order]), pen=None)
             self.plotItem.addItem(item)
-            legend.addItem(item, html.escape(names.get(label, label)))
+            legend.addItem(item, self.legend_name(names.get(label, label)))
         self._category_axis("left")
         plots.legend_outside(self)  # beside the strips: inside, it covered their right end (the text's last part)
         self.plotItem.setXRange(0, 100, padding=0.01)
