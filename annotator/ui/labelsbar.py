@@ -58,8 +58,6 @@ class LabelsBar(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicking keeps the keyboard in the statement
             button.setAutoRaise(False)
             button.clicked.connect(lambda _=False, key=label.key: self.labelClicked.emit(key))
-            # tooltips are escaped by Qt only if they are not detected as rich text: make them plain
-            button.setToolTip(plain_tooltip(f"{label.name}: {label.description}" if label.description else label.name))
             self.buttons[label.key] = button
         self.set_counts(counts)
         self._place()  # also with no label at all: no "»" left from the last codebook
@@ -84,9 +82,15 @@ class LabelsBar(QWidget):
             if button is not None:
                 key = f"[{label.shortcut}] " if label.shortcut else ""
                 name = button.fontMetrics().elidedText(label.name, Qt.TextElideMode.ElideMiddle, room)
-                text = f"{key}{name}  {counts.get(label.key, 0)}"
+                n = counts.get(label.key, 0)
+                text = f"{key}{name}  {n}"
                 if button.text() != text:
                     button.setText(text)
+                    # the number is this statement's, not the project's: after labelling 11 hits across the corpus
+                    # "Call to action 1" was read as the project's count (a corpus analyst's trial). Tooltips are
+                    # escaped by Qt only if they are not detected as rich text: made plain
+                    about = f"{label.name}: {label.description}" if label.description else label.name
+                    button.setToolTip(plain_tooltip(f"{about}\n{n} span(s) of it in this statement"))
                     changed = True
         if changed:  # the buttons' widths may have changed: the toolbar asks again, and they are placed anew
             self.updateGeometry()
