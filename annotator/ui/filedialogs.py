@@ -81,17 +81,30 @@ def _inside(folder: Path, parent: Path) -> bool:
     return True
 
 
-def start_folder(saving: bool = False) -> str:
-    """The folder the user last chose a file to read in (``saving``: to write in), else their documents folder;
-    never the user data folder. Kept apart: after a colleague's file was opened, every export proposed its folder
-    (a newcomer's finding)."""
+def start_folder(saving: bool = False, beside: Path | None = None) -> str:
+    """The folder the user last chose a file to read in (``saving``: to write in), else the open project's folder
+    (``beside``), else their documents folder; never the user data folder. Kept apart: after a colleague's file was
+    opened, every export proposed its folder (a newcomer's finding). The project's folder before the home folder:
+    with a project in ``~/corpus/``, Import Folder and Export opened in ``/root`` (two newcomers' trials)."""
     data = paths.data_dir()
     last = str(_settings().value(_SAVE_DIR_KEY if saving else _LAST_DIR_KEY, "") or "")
-    for candidate in (last, QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation),
+    for candidate in (last, str(beside or ""),
+                      QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation),
                       str(Path.home())):
         if candidate and os.path.isdir(candidate) and not _inside(Path(candidate), data):
             return candidate
     return str(Path.home())
+
+
+def project_folder(widget: QWidget | None) -> Path | None:
+    """The folder of the project open in ``widget``'s window (or a window it belongs to), if any."""
+    while widget is not None:
+        session = getattr(widget, "session", None)
+        project = getattr(session, "project", None)
+        if project is not None:
+            return Path(project.path).parent
+        widget = widget.parentWidget()
+    return None
 
 
 def remember(chosen: str | Path, saving: bool = False) -> None:
@@ -116,7 +129,7 @@ def make_dialog(parent: QWidget | None, caption: str, mode: QFileDialog.FileMode
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     if name_filter:
         dialog.setNameFilter(name_filter)
-    folder = start_folder(saving)
+    folder = start_folder(saving, project_folder(parent))
     if suggested:
         suggested_path = Path(suggested)
         if suggested_path.parent != Path(".") and suggested_path.parent.is_dir() and not _inside(

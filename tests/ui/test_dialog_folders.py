@@ -26,6 +26,23 @@ def _export_dialog(window, then) -> str:
     return proposed[0]
 
 
+def _dialog_folder(window, action: str) -> str:
+    """The folder the file dialog of ``action`` opens in (the dialog cancelled)."""
+    seen: list[str] = []
+
+    def where() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(20, where)
+            return
+        seen.append(dialogs[0].directory().absolutePath())
+        dialogs[0].reject()
+
+    QTimer.singleShot(0, where)
+    window.actions_[action].trigger()
+    return seen[0]
+
+
 def test_exports_start_where_the_last_export_went_not_where_a_file_was_read(qtbot, window, tmp_path):
     colleague = tmp_path / "from_colleague"
     colleague.mkdir()
@@ -55,16 +72,18 @@ def test_exports_start_where_the_last_export_went_not_where_a_file_was_read(qtbo
     qtbot.waitUntil((exports / "mine.jsonl").exists)
     assert _export_dialog(window, lambda d: d.reject()).startswith(str(exports))  # the next export: there
 
-    seen: list[str] = []
+    assert _dialog_folder(window, "import") == str(colleague)  # reading again: in the colleague's folder
 
-    def where() -> None:
-        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()]
-        if not dialogs:
-            QTimer.singleShot(20, where)
-            return
-        seen.append(dialogs[0].directory().absolutePath())
-        dialogs[0].reject()
 
-    QTimer.singleShot(0, where)
-    window.actions_["import"].trigger()  # reading again: in the colleague's folder, as before
-    assert seen == [str(colleague)]
+def test_with_no_folder_chosen_yet_dialogs_start_beside_the_project(qtbot, tmp_path):
+    """Two newcomers' trials: with the project in a corpus folder, File ▸ Import Folder opened in the home folder
+    and File ▸ Export proposed ``~/corpus.jsonl``. With nothing chosen yet, both start where the project is."""
+    from annotator.core.model import IncomingDocument
+    from tests.ui.conftest import window_over
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with window_over(qtbot, corpus, [IncomingDocument("We urge calm.", "s", "t")]) as (window, project):
+        assert project.path.parent == corpus
+        assert _export_dialog(window, lambda d: d.reject()) == str(corpus / "p.jsonl")
+        assert _dialog_folder(window, "import_folder") == str(corpus)
