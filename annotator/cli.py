@@ -123,12 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "vars", help="set document variables (date, issuer, url, note, your own) from a CSV or JSON file",
-        description="Each row names a document by its 'sha256' or 'title' column; the other columns are variables. "
+        description="Each row names a document by its 'sha256' or 'title' column; the other columns are variables, "
+        "and a 'new_title' column gives the statement a new title. "
         "The file is applied whole or not at all; every bad row is named. A column naming a variable the project "
         "lacks adds it.",
     )
     p.add_argument("project", type=Path)
     p.add_argument("file", type=Path, metavar="FILE", help="CSV with a header row, or a JSON list of objects")
+    p.add_argument("--empty-clears", action="store_true",
+                   help="an empty cell (JSON: null or \"\") clears its value; without it, an empty cell leaves it")
     for module in _PLUGGED:
         module.add_parser(sub)
     return parser
@@ -430,7 +433,7 @@ def _cmd_vars(args: argparse.Namespace) -> int:
     from annotator.store.varsfile import apply
 
     with Project.open(args.project) as project:
-        report = apply(project, args.file)
+        report = apply(project, args.file, empty_clears=args.empty_clears)
     for line in report.summary_lines():
         print(line)
     return 0

@@ -18,7 +18,7 @@ from annotator.core.model import Provenance
 from annotator.core.urls import parse_url
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
-from annotator.store import connection, search_index
+from annotator.store import connection, search_index, statements
 from annotator.store.docvars import definitions_of, values_of
 from annotator.store.project import Project
 from annotator.store.writing import now
@@ -186,14 +186,22 @@ def set_many(
         for doc_id, values in rows:
             if doc_id not in current:
                 raise AnnotatorError(f"no document {doc_id} in {project.path}")
-            before = {n: current[doc_id].get(n) for n in values}
+            before = {n: _title(conn, doc_id) if n == "title" else current[doc_id].get(n) for n in values}
             after = {n: v for n, v in values.items() if before[n] != v}
             for name, value in after.items():
-                _write_value(conn, doc_id, name, value)
+                if name == "title":  # a vars file's new_title (``varsfile.NEW_TITLE``)
+                    statements.write_title(project, doc_id, value)
+                else:
+                    _write_value(conn, doc_id, name, value)
             if after:
                 changed += len(after)
                 _log(project, "set_variables", doc_id, {n: before[n] for n in after}, after)
     return changed
+
+
+def _title(conn: sqlite3.Connection, doc_id: int) -> str:
+    return str(conn.execute("SELECT title FROM documents INDEXED BY documents_listing WHERE id = ?",
+                            (doc_id,)).fetchone()[0])
 
 
 # ---------------------------------------------------------------------- definitions
