@@ -33,9 +33,11 @@ class Fields:
     url: str = ""
     note: str = ""
     values: dict[str, Any] = field(default_factory=dict, compare=True, hash=False)
+    #: the statement's title, edited beside its variables (Document Properties); not one of them: not compared
+    title: str = field(default="", compare=False)
 
     def get(self, name: str) -> Any:
-        if name in cv.FIXED:
+        if name in cv.FIXED or name == "title":
             return getattr(self, name)
         return self.values.get(name)
 
@@ -70,12 +72,12 @@ def fields_of(project: Project, doc_ids: Sequence[int]) -> dict[int, Fields]:
 
 def _fields(project: Project, doc_ids: Sequence[int] | None) -> dict[int, Fields]:
     """The variables of the documents ``doc_ids`` (an ``IN (?, ?, ...)`` list of placeholders), or of all."""
-    sql, params = "SELECT id, date, issuer, url, note FROM documents", list(doc_ids or ())
+    sql, params = "SELECT id, date, issuer, url, note, title FROM documents", list(doc_ids or ())
     if doc_ids is not None:
         sql += f" WHERE id IN ({', '.join('?' * len(doc_ids))})"
     values = values_of(project.conn, doc_ids)
     rows = project.conn.execute(sql, params)
-    return {r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {})) for r in rows}
+    return {r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {}), title=r[5]) for r in rows}
 
 
 @connection.reading
