@@ -205,18 +205,19 @@ def _gui(args: list[str]) -> int:
     if len(args) > 1:
         print("usage: annotator [PROJECT] | annotator COMMAND ... (see annotator --help)", file=sys.stderr)
         return 2
-    problem = _gui_problem(args[0] if args else None)
+    problem, status = _gui_problem(args[0] if args else None)
     if problem:  # Qt would abort (exit 134, "Reinstalling the application may fix this"), or make a project "bogus"
         print(f"annotator: {terminal_safe(problem)}", file=sys.stderr)
-        return 2
+        return status
     from annotator.ui.app import run  # the only path that imports Qt
 
     return run(Path(args[0]) if args else None)
 
 
-def _gui_problem(project: str | None) -> str | None:
-    """Why the window cannot open, said before Qt is loaded: a name that is neither a command nor a project file
-    (``annotator exprot``), or no display to show it on (a data scientist's trial: both ended in Qt's abort)."""
+def _gui_problem(project: str | None) -> tuple[str | None, int]:
+    """Why the window cannot open, said before Qt is loaded, with the exit status: a name that is neither a command
+    nor a project file (``annotator exprot``, a usage error: 2), or no display to show it on (1). A data scientist's
+    trial: both ended in Qt's abort."""
     if project is not None and not Path(project).exists() and not Path(project).is_symlink():
         from annotator.store.sources import PROJECT_SUFFIXES
 
@@ -226,12 +227,12 @@ def _gui_problem(project: str | None) -> str | None:
             close = difflib.get_close_matches(project, COMMANDS, n=1)
             hint = f"did you mean 'annotator {close[0]} …'? " if close else ""
             return (f"{project!r} is neither a command nor a project file: {hint}A new project's name ends in "
-                    f"{', '.join(PROJECT_SUFFIXES)}; the commands are {', '.join(COMMANDS)} (annotator --help).")
+                    f"{', '.join(PROJECT_SUFFIXES)}; the commands are {', '.join(COMMANDS)} (annotator --help)."), 2
     if sys.platform.startswith("linux") and not any(
             os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
         return ("there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). The "
-                "commands work without one: annotator --help.")
-    return None
+                "commands work without one: annotator --help."), 1
+    return None, 0
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]

@@ -180,6 +180,9 @@ def read_csv(path: Path) -> ReadResult:
         decoded = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError(f"{path}: not valid UTF-8 (byte {exc.start}); {consequence()}") from None
+    # a cell may be as long as the file (a span's text or note over Python's 128 KiB default had refused our own
+    # export); the limit is the process's, and only ever raised
+    csv.field_size_limit(max(csv.field_size_limit(), len(decoded) + 1))
     # strict: a quote left open ran to the end of the file as one cell, reported as a row without start or end
     reader = csv.DictReader(io.StringIO(decoded, newline=""), strict=True)
     try:

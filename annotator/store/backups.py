@@ -47,7 +47,6 @@ REASONS = {
     "open": "on open",
     "periodic": "during work",
     "before-restore": "before a restore",
-    "before-delete": "before a delete",
     "manual": "by hand",
 }
 SUFFIX = ".sqlite"
