@@ -15,7 +15,7 @@ import importlib
 from types import ModuleType
 
 #: one line per command module; kept in the order ``annotator --help`` lists them
-MODULES: tuple[str, ...] = ("search", "report", "suggest")
+MODULES: tuple[str, ...] = ("search", "report", "suggest", "delete")
 
 
 def load() -> list[ModuleType]:

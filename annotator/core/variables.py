@@ -23,7 +23,7 @@ TYPE_NAMES: dict[str, str] = {"text": "Text", "number": "Number", "date": "Date"
 FIXED: tuple[str, ...] = ("date", "issuer", "url", "note")
 FIXED_NAMES: dict[str, str] = {"date": "Date", "issuer": "Issuer", "url": "URL", "note": "Memo"}
 #: names a project variable cannot take: the fixed variables and the keys that identify a document in a vars file
-RESERVED = frozenset({*FIXED, "title", "sha256", "doc_id", "id", "text", "source", "status"})
+RESERVED = frozenset({*FIXED, "title", "new_title", "sha256", "doc_id", "id", "text", "source", "status"})
 
 MAX_NAME = 100
 MAX_VALUE = 10_000

@@ -47,6 +47,7 @@ REASONS = {
     "open": "on open",
     "periodic": "during work",
     "before-restore": "before a restore",
+    "before-delete": "before a delete",
     "manual": "by hand",
 }
 SUFFIX = ".sqlite"

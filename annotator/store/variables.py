@@ -18,7 +18,7 @@ from annotator.core.model import Provenance
 from annotator.core.urls import parse_url
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
-from annotator.store import connection, search_index
+from annotator.store import connection, search_index, statements
 from annotator.store.docvars import definitions_of, values_of
 from annotator.store.project import Project
 from annotator.store.writing import now
@@ -33,9 +33,11 @@ class Fields:
     url: str = ""
     note: str = ""
     values: dict[str, Any] = field(default_factory=dict, compare=True, hash=False)
+    #: the statement's title, edited beside its variables (Document Properties); not one of them: not compared
+    title: str = field(default="", compare=False)
 
     def get(self, name: str) -> Any:
-        if name in cv.FIXED:
+        if name in cv.FIXED or name == "title":
             return getattr(self, name)
         return self.values.get(name)
 
@@ -70,12 +72,12 @@ def fields_of(project: Project, doc_ids: Sequence[int]) -> dict[int, Fields]:
 
 def _fields(project: Project, doc_ids: Sequence[int] | None) -> dict[int, Fields]:
     """The variables of the documents ``doc_ids`` (an ``IN (?, ?, ...)`` list of placeholders), or of all."""
-    sql, params = "SELECT id, date, issuer, url, note FROM documents", list(doc_ids or ())
+    sql, params = "SELECT id, date, issuer, url, note, title FROM documents", list(doc_ids or ())
     if doc_ids is not None:
         sql += f" WHERE id IN ({', '.join('?' * len(doc_ids))})"
     values = values_of(project.conn, doc_ids)
     rows = project.conn.execute(sql, params)
-    return {r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {})) for r in rows}
+    return {r[0]: Fields(r[1], r[2], r[3], r[4], values=values.get(r[0], {}), title=r[5]) for r in rows}
 
 
 @connection.reading
@@ -186,14 +188,22 @@ def set_many(
         for doc_id, values in rows:
             if doc_id not in current:
                 raise AnnotatorError(f"no document {doc_id} in {project.path}")
-            before = {n: current[doc_id].get(n) for n in values}
+            before = {n: _title(conn, doc_id) if n == "title" else current[doc_id].get(n) for n in values}
             after = {n: v for n, v in values.items() if before[n] != v}
             for name, value in after.items():
-                _write_value(conn, doc_id, name, value)
+                if name == "title":  # a vars file's new_title (``varsfile.NEW_TITLE``)
+                    statements.write_title(project, doc_id, value)
+                else:
+                    _write_value(conn, doc_id, name, value)
             if after:
                 changed += len(after)
                 _log(project, "set_variables", doc_id, {n: before[n] for n in after}, after)
     return changed
+
+
+def _title(conn: sqlite3.Connection, doc_id: int) -> str:
+    return str(conn.execute("SELECT title FROM documents INDEXED BY documents_listing WHERE id = ?",
+                            (doc_id,)).fetchone()[0])
 
 
 # ---------------------------------------------------------------------- definitions

@@ -4,11 +4,15 @@ Variables…), DESIGN.md §2.6.
 The file names each statement by a ``sha256`` column (the SHA-256 of its text, as ``meta.sha256`` in exports) or
 a ``title`` column; every other column is a variable: ``date`` (ISO 8601, an impossible date such as 2023-02-30 is
 a bad row), ``issuer``, ``url``, ``note`` (the memo) or one of the project's own variables. A column naming a
-variable the project lacks adds it, with the type its values spell (yes/no, number, date, else text). An empty
-cell leaves the value as it is. The file is applied whole or not at all: every bad row is named.
+variable the project lacks adds it, with the type its values spell (yes/no, number, date, else text). A
+``new_title`` column gives the statement a new title (the ``title`` column names the statement as it is titled
+now). An empty cell leaves the value as it is -- or, with ``empty_clears`` (``annotator vars --empty-clears``),
+clears it (a title is never cleared: an empty ``new_title`` cell leaves it). The file is applied whole or not at
+all: every bad row is named.
 
 CSV: a header row, UTF-8 (a BOM is fine) or a detected legacy encoding. JSON: a list of objects (or
-``{"documents": [...]}``), values as JSON text, numbers, true/false; ``null`` leaves the value as it is.
+``{"documents": [...]}``), values as JSON text, numbers, true/false; ``null`` leaves the value as it is (clears it
+with ``empty_clears``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import orjson
 
 from annotator.core import variables as cv
 from annotator.core.text import decode_bytes
+from annotator.core.titles import parse_title
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError, FormatError
 from annotator.formats.common import Problems, read_bytes, utf8_problem
@@ -31,6 +36,8 @@ from annotator.store import variables as sv
 from annotator.store.project import Project
 
 KEYS = ("sha256", "title")
+#: the column that gives a statement a new title (``title`` names the statement)
+NEW_TITLE = "new_title"
 #: how a refused vars file ends its message
 APPLIED_NOTHING = "nothing from this file was applied"
 #: the memo may be headed "memo" as the window calls it
@@ -89,8 +96,10 @@ def read_rows(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
     return rows, True
 
 
-def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]], list[Variable]]:
-    """The values to set per document id and the variables to add; raises AnnotatorError naming every bad row."""
+def plan(project: Project, path: Path, empty_clears: bool = False,
+         ) -> tuple[list[tuple[int, dict[str, Any]]], list[Variable]]:
+    """The values to set per document id (a new title as ``title``) and the variables to add; raises
+    AnnotatorError naming every bad row. ``empty_clears``: an empty cell (or JSON null) clears its value."""
     rows, cells = read_rows(path)
     problems = Problems(path, APPLIED_NOTHING)
     if not rows:
@@ -108,7 +117,7 @@ def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]]
     new: dict[str, Variable] = {}
     for col, name in columns.items():
         low = name.lower()
-        if col == "\0" or low in KEYS or low in cv.FIXED or low in known:
+        if col == "\0" or low in KEYS or low == NEW_TITLE or low in cv.FIXED or low in known:
             continue
         problem = cv.name_problem(name)
         if problem:
@@ -154,10 +163,16 @@ def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]]
         for col, raw in row.items():
             name = columns[col]
             low = name.lower()
-            if low in KEYS or raw is None or (isinstance(raw, str) and not raw.strip()):
+            if low in KEYS:
+                continue
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if empty_clears and low != NEW_TITLE and (low in cv.FIXED or low in known):
+                    values[low if low in cv.FIXED else names[low]] = "" if low in cv.FIXED else None
                 continue
             try:
-                if low == "date":
+                if low == NEW_TITLE:
+                    values["title"] = parse_title(raw)
+                elif low == "date":
                     values["date"] = cv.parse_date(raw)
                 elif low in cv.FIXED:
                     values[low] = cv.parse_text(raw, low)
@@ -176,11 +191,11 @@ def plan(project: Project, path: Path) -> tuple[list[tuple[int, dict[str, Any]]]
     return [(doc_id, values) for doc_id, (_, values) in planned.items()], list(new.values())
 
 
-def apply(project: Project, path: str | Path) -> VarsReport:
+def apply(project: Project, path: str | Path, empty_clears: bool = False) -> VarsReport:
     """Read the vars file and set its values in one transaction (whole file or nothing)."""
     path = Path(path)
     try:
-        rows, new = plan(project, path)
+        rows, new = plan(project, path, empty_clears)
     except AnnotatorError:
         raise
     changed = sv.set_many(project, rows, new)

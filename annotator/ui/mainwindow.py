@@ -15,7 +15,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
 from annotator.ui import actions as action_table
-from annotator.ui import analyst, guide, properties, restore, review, search, suggest, watch
+from annotator.ui import analyst, documents, guide, properties, restore, review, search, suggest, watch
 from annotator.ui import corpus as corpus_views
 from annotator.ui.dialogs import AboutDialog, FindBar, ShortcutsDialog, error
 from annotator.ui.doclist.listing import Listing
@@ -108,6 +108,7 @@ class MainWindow(Listing, QMainWindow):
         self.outside = watch.install(self)  # changes by other processes show up by themselves
         self.reading = reading.install(self)  # zoom, font, spacing, line width of every statement view
         self.properties = properties.install(self)
+        self.statements = documents.install(self)  # Delete Statement…; a title shown where it is named
         self.search = search.install(self)  # the Search dock (Ctrl+Shift+F)
         self.corpus_views = corpus_views.install(self)  # the Corpus menu: tables, charts, span retrieval
         self.suggestions = suggest.install(self)  # ghost spans, their keys, the Suggestions dock (issue 13)

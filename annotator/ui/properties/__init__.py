@@ -20,7 +20,7 @@ from annotator.store import variables as sv
 from annotator.store.variables import Fields
 from annotator.ui import filedialogs
 from annotator.ui.dialogs import error
-from annotator.ui.properties import commands
+from annotator.ui.properties import commands, title
 from annotator.ui.properties.columns import Column, FilterBar
 from annotator.ui.properties.panel import PropertiesPanel
 from annotator.ui.reading import columns
@@ -239,6 +239,9 @@ class PropertiesController(QObject):
 
     # ------------------------------------------------------------------ actions
     def edit(self, doc_id: int, name: str, raw: Any) -> None:
+        if name == "title":  # not a variable: checked and saved as a title (``properties/title.py``)
+            title.edit(self, doc_id, raw)
+            return
         project = self.session.project
         try:
             value = sv.check_entry(project.conn, name, raw)

@@ -18,7 +18,7 @@ TITLE = "Document variables"
 
 
 def field_name(name: str) -> str:
-    return cv.FIXED_NAMES.get(name, name)
+    return "Title" if name == "title" else cv.FIXED_NAMES.get(name, name)
 
 
 class SetValue(_Command):

@@ -1,4 +1,4 @@
-"""The Document Properties panel: the open statement's date, issuer, URL, memo and the project's own variables,
+"""The Document Properties panel: the open statement's title, date, issuer, URL, memo and the project's own variables,
 each edited by keyboard (Tab from field to field) and saved as one undoable change when the field is left or
 Enter is pressed; where it came from (the import's provenance) below them."""
 
@@ -118,7 +118,8 @@ class PropertiesPanel(QWidget):
             self.form.removeRow(0)
         self.editors = {}
         before = self.types
-        self.types = {"date": "date", "issuer": "text", "url": "text", "note": "memo"}
+        self.types = {"title": "text", "date": "date", "issuer": "text", "url": "text", "note": "memo"}
+        self._add("title", "Title", "text")  # the statement's title, as listed (an import may have named it by file)
         for name in cv.FIXED:
             self._add(name, cv.FIXED_NAMES[name], self.types[name])
         for var in variables:
