@@ -113,6 +113,7 @@ def test_delete_the_open_statement_asks_opens_the_next_and_undo_brings_it_back_w
         assert (project.document(first), project.spans(first)) == before
         assert project.document(first).status == "done" and project.document(first).issuer == "FCDO"
         assert window.session.document.id == first and len(window.session.index) == 2
+        assert window.statusBar().currentMessage() == "Undone: Delete Statement “13_uk_fcdo”"
         assert _listed(window) == ["13_uk_fcdo", "latex_placeholder", "07_plain_note"]
         assert check_project(project.path)[0] == []
         qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo

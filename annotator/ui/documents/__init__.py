@@ -160,8 +160,8 @@ class StatementsController(QObject):
 
 def ask(parent: Any, title: str, spans: int) -> bool:
     """Delete or Cancel, Cancel the default (Enter or Escape deletes nothing)."""
-    counted = f"{spans} span" + ("" if spans == 1 else "s")
-    box = QMessageBox(QMessageBox.Icon.Warning, TITLE, f"Delete “{short(title, 80)}” and its {counted}?",
+    held = f" and its {spans} span" + ("" if spans == 1 else "s") if spans else " (it holds no span)"
+    box = QMessageBox(QMessageBox.Icon.Warning, TITLE, f"Delete “{short(title, 80)}”{held}?",
                       QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("delete_statement_dialog")
     box.setTextFormat(Qt.TextFormat.PlainText)

@@ -34,3 +34,5 @@ class DeleteStatement(_Command):
         assert self.removed is not None
         statements.restore_statement(self.session.project, self.removed)
         self.controller.restored(self.target)
+        # not "Deleted …; Edit ▸ Undo brings it back" standing over the statement brought back (seen on Xvfb)
+        self.controller.window.statusBar().showMessage(f"Undone: {self.text()}", 6000)
