@@ -125,14 +125,58 @@ _NO_AUTHOR = re.compile(
     re.IGNORECASE,
 )
 
+#: The words that make a PDF's ``/Author`` read as an issuing institution. Word fills ``/Author`` in with the Office
+#: user's name: a clerk's ("Kim Min-jung"), an OEM machine's account ("HP Inc.", "Dell Inc.", "Lenovo User"), far
+#: more often than an institution's; a person's or a company's name never holds one of these words, an issuer's name
+#: does ("Council of the EU", "Ministry of Foreign Affairs", "Federal Foreign Office", "U.S. Department of State",
+#: "Embassy of Japan", "United Nations", "Government of the Republic of Korea"). Words that also name a person's
+#: role stay out unless they stand for an office ("Spokesperson" does; "Secretary", "Director", "President" do not:
+#: a clerk's own title). English first, then French, Spanish, Italian, German, Dutch; a compound's part
+#: (:data:`_INSTITUTION_PARTS`) and initials (:data:`_INSTITUTION_INITIALS`) count too.
+_INSTITUTION_WORDS_TEXT = """
+    ministry ministries department council office embassy consulate government commission agency union nations
+    spokesperson spokesman spokeswoman secretariat mission foreign affairs presidency chancellery cabinet
+    parliament delegation representation directorate bureau committee organisation organization authority
+    republic kingdom federal
+    ambassade embajada ambasciata botschaft gouvernement gobierno governo conseil consejo consiglio commissione
+    comisión comision ministère ministere ministerio ministero ministerie ministerium regierung regering amt
+    auswärtiges
+"""
+_INSTITUTION_WORDS = frozenset(_INSTITUTION_WORDS_TEXT.split())
+#: parts of a word (a German compound: Außenministerium holds "ministeri", Bundesregierung "regierung")
+_INSTITUTION_PARTS = ("ministeri", "regierung", "kanzleramt", "botschaft")
+#: institutions written as their initials: only in capitals ("UN", not "Un" of "Kim Un-hee")
+_INSTITUTION_INITIALS = frozenset(("UN", "EU", "NATO", "OSCE", "ASEAN", "OECD", "IAEA", "EEAS", "MOFA", "MFA", "FCDO",
+                                   "G7", "G20"))
+#: words of an account's or a company's name: "Microsoft Office 365 User", "Office Depot Inc." are no institution
+_NOT_INSTITUTION = frozenset(("user", "users", "inc", "ltd", "llc", "corp", "corporation", "gmbh", "plc", "pc",
+                              "laptop", "computer"))
+#: institution words of Chinese, Japanese, Korean names (ministry, foreign affairs, government, embassy, committee)
+_INSTITUTION_CJK = ("外務", "外交", "政府", "大使館", "委員会", "委员会", "国务院", "외교", "정부", "대사관", "위원회")
+
+
+def names_institution(name: str) -> bool:
+    """Whether ``name`` reads as an institution's (:data:`_INSTITUTION_WORDS`), not a person's or a company's."""
+    words = re.findall(r"\w+", name)
+    if any(word.casefold() in _NOT_INSTITUTION for word in words):
+        return False
+    for word in words:
+        folded = word.casefold()
+        if (folded in _INSTITUTION_WORDS or word in _INSTITUTION_INITIALS
+                or any(part in folded for part in _INSTITUTION_PARTS)):
+            return True
+    return any(part in name for part in _INSTITUTION_CJK)
+
 
 def meaningful_author(raw: str) -> str:
-    """The author a file's properties state (a PDF's ``/Author``), when it may name the statement's issuer ("Council
+    """The author a file's properties state (a PDF's ``/Author``), when it names the statement's issuer ("Council
     of the EU"), else "": an account's or a tool's name ("jsmith", "Administrator", "Microsoft Office User"), a
-    single word, an address, a path, or a value of no letters. Never the title: the caller compares."""
+    single word, an address, a path, a value of no letters, and any name that does not read as an institution's
+    (:func:`names_institution`: "HP Inc.", the typist's "Kim Min-jung"). Never the title: the caller compares."""
     author = " ".join(raw.replace("\x00", " ").split())
     if (" " not in author or len(author) > 200 or _NO_AUTHOR.fullmatch(author) or "@" in author
-            or "\\" in author or "/" in author or sum(ch.isalpha() for ch in author) < 4):
+            or "\\" in author or "/" in author or sum(ch.isalpha() for ch in author) < 4
+            or not names_institution(author)):
         return ""
     return author
 

@@ -85,8 +85,8 @@ def _numeric(text: str, first: int, second: int, y: int) -> re.Match[str] | None
     return re.search(rf"(?<![\d/.-])0?{first}([/-])0?{second}\1{_years(y)}(?![\d/])", text)
 
 
-def check(markup: str, iso: str) -> Check:
-    """The date to keep for a page its extractor dated ``iso``.
+def check(markup: str, iso: str, text: str = "") -> Check:
+    """The date to keep for a page its extractor dated ``iso``; ``text`` is the page's text as extracted.
 
     - The page writes that day unambiguously (2024-06-07, 7 June 2024, June 7, 2024, 07.06.2024, 20240607, ...):
       kept.
@@ -96,12 +96,37 @@ def check(markup: str, iso: str) -> Check:
     - It does not write the day at all and the day is the 1st: the extractor's guess from a year (a footer's "©
       2024") or a month alone: left empty, with a note.
     - Otherwise kept: the extractor read a form not listed here (it makes up no day but the 1st).
+
+    The markup is searched first (a ``<time datetime>`` or a ``<meta>`` holds the day only there); before the date is
+    left empty, the page's words are searched too: the markup without its tags and with its spaces collapsed, and
+    ``text``, where "June 1<sup>st</sup>, 2024", "<span>1</span> <span>June</span> <span>2024</span>" and a day and
+    year on two indented lines read as written (only then: a page's markup holds its day in most pages, and it is
+    a tenth of the time).
     """
     parts = _ymd(iso)
     if parts is None:
         return Check("")
-    y, m, d = parts
-    markup = _near(markup, y)
+    near = _near(markup, parts[0])
+    found = _decide(near, iso, *parts)
+    if found.date:
+        return found
+    words = _near(_words(markup), parts[0]) + "\n" + _near(" ".join(text.split()), parts[0])
+    return _decide(f"{near}\n{words}", iso, *parts)  # what the markup writes still counts ("06/07/2024")
+
+
+#: the elements that stand inside a word or a date ("1<sup>st</sup>", "<b>1</b>"): dropped with nothing in their place
+_INLINE_TAG = re.compile(r"</?(?:sup|sub|span|a|b|i|u|em|strong|small|abbr|time|font|mark|s)\b[^<>]*>", re.IGNORECASE)
+#: any other tag (one scan to the next < or >: linear in a page of unclosed tags)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def _words(markup: str) -> str:
+    """The markup's words: inline tags dropped, the others a space, every run of spaces one space."""
+    return " ".join(_TAG.sub(" ", _INLINE_TAG.sub("", markup)).split())
+
+
+def _decide(markup: str, iso: str, y: int, m: int, d: int) -> Check:
+    """:func:`check` over the stretches ``markup`` holds around the year."""
     if _unambiguous(markup, y, m, d):
         return Check(iso)
     if d != m and d <= 12:

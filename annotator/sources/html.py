@@ -52,7 +52,7 @@ def read(path: Path) -> ReadResult:
         date = parse_date(found.date or "")
     except ValueError:
         date = ""
-    day = dates.check(markup, date) if date else dates.Check("")
+    day = dates.check(markup, date, found.text) if date else dates.Check("")
     url = (found.url or "").strip()
     cut = _inline_authors(data)
     lines = [line.strip() for line in found.text.split("\n") if line.strip()]

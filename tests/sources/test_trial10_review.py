@@ -13,6 +13,8 @@ from annotator.store import Project
 from annotator.store.transfer import import_paths
 from tests.helpers import run_cli
 
+FILES = Path(__file__).parents[1] / "data" / "trial10"
+
 _BODY = "<p>" + "The three leaders reaffirmed their commitment to a free and open Indo-Pacific region. " * 6 + "</p>"
 
 
@@ -61,3 +63,59 @@ def test_a_page_with_a_long_tag_imports_as_fast_as_without_the_author_attributes
     hostile = _import_cpu(tmp_path, "hostile", _page(f"<p>Issued by <span {attribute * n}>the Ministry</span>.</p>"))
     plain = _import_cpu(tmp_path, "plain", _page(f"<p>Issued by <span {'title=x ' * n}>the Ministry</span>.</p>"))
     assert hostile < 4 * plain + 0.05, f"{hostile:.3f} s CPU against {plain:.3f} s without author attributes"
+
+
+# -- a web page dated the 1st, its day written with markup inside ------------------------------------------------
+
+def test_a_page_dated_the_first_keeps_its_date_when_markup_stands_inside_the_date(tmp_path):
+    """The day was looked for in the raw markup only, within 40 characters of the year: "June 1<sup>st</sup>, 2024",
+    the day, month and year in spans of their own, or the year on an indented line of its own, were not found, and
+    the 1st (which the extractor read right) was taken for its guess from a year: the date was left empty and the
+    summary said the page states no day."""
+    pages = {
+        "sup.html": "<p class='date'>June 1<sup>st</sup>, 2024</p>",
+        "spans.html": "<div class='date'><span>1</span> <span>June</span> <span>2024</span></div>",
+        "indented.html": "<p class='date'>1 June\n" + " " * 50 + "2024</p>",
+        "comment.html": "<p><time>June 1, <!-- year -->2024</time></p>",
+    }
+    for name, inside in pages.items():
+        (tmp_path / name).write_text(_page(f"{inside}<p>Seen as {name}.</p>"), encoding="utf-8")
+    (tmp_path / "footer.html").write_text(_page("").replace("</article>", "</article><footer>© <b>2024</b></footer>"),
+                                          encoding="utf-8")
+    docs, summary = _imported(tmp_path, *(tmp_path / name for name in [*pages, "footer.html"]))
+    assert {name: docs[name]["meta"]["date"] for name in pages} == dict.fromkeys(pages, "2024-06-01")
+    assert "states no day" not in summary.replace("footer.html: date left empty: the page states no day", "")
+    assert docs["footer.html"]["meta"]["date"] == ""  # a footer's year is still no day
+    assert "footer.html: date left empty: the page states no day" in summary
+
+
+# -- a PDF's /Author: an issuer only when it names an institution -------------------------------------------------
+
+def _issuer(tmp_path: Path, pdf: Path) -> str:
+    project = Project.open(tmp_path / f"{pdf.stem}.sqlite", create=True, user="tester")
+    try:
+        report = import_paths(project, [pdf])
+        assert report.imported and not report.rejected, report.rejected
+        return project.conn.execute("SELECT issuer FROM documents").fetchone()[0]
+    finally:
+        project.close()
+
+
+def test_a_pdf_author_is_the_issuer_only_when_it_names_an_institution(tmp_path):
+    """Word writes the Office user's name into /Author: an OEM machine's ("HP Inc.") or the typist's ("Kim
+    Min-jung") became the statement's issuer, a group of its own in every report by issuer."""
+    import pypdf
+
+    issuers = {}
+    for i, author in enumerate(("HP Inc.", "Kim Min-jung", "Dell Inc.", "Lenovo User", "Council of the EU",
+                                "Ministry of Foreign Affairs of Japan", "Auswärtiges Amt", "대한민국 외교부")):
+        writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(FILES / "12_eu_council.pdf"))
+        writer.add_metadata({"/Author": author})
+        path = tmp_path / f"author{i}.pdf"
+        with open(path, "wb") as fh:
+            writer.write(fh)
+        issuers[author] = _issuer(tmp_path, path)
+    assert issuers == {"HP Inc.": "", "Kim Min-jung": "", "Dell Inc.": "", "Lenovo User": "",
+                       "Council of the EU": "Council of the EU",
+                       "Ministry of Foreign Affairs of Japan": "Ministry of Foreign Affairs of Japan",
+                       "Auswärtiges Amt": "Auswärtiges Amt", "대한민국 외교부": "대한민국 외교부"}
