@@ -63,26 +63,42 @@ def read(path: Path) -> ReadResult:
     found_body = root.find(f"{_W}body")
     kept = _mark_notes(root, notes)
     _walk(found_body if found_body is not None else root, blocks, (_title_styles(styles), headings))
-    body = tidy("\n\n".join(b for b in blocks if b.strip()))
-    text = body + ("\n\n" + NOTES_RULE + "\n\n" + "\n\n".join(f"[{mark}] {note}" for mark, note in kept)
+    joined = "\n\n".join(b for b in blocks if b.strip())
+    body = tidy(_shown(joined))
+    text = body + ("\n\n" + NOTES_RULE + "\n\n" + "\n\n".join(f"{mark} {note}" for mark, note in kept)
                    if kept else "")
-    unmarked = _MARK.sub("", body)  # a note's mark on the date's or the title's line does not hide them
-    title = _core_title(core) or next((t for t in (meaningful_title(_MARK.sub("", h)) for h in headings) if t), "")
+    unmarked = tidy(_unmarked(joined))  # a note's mark on the date's or the title's line does not hide them
+    title = _core_title(core) or next((t for t in (meaningful_title(_unmarked(h)) for h in headings) if t), "")
     header = webtext.clean(unmarked)
     result = document(path, data, text, EXTRACTOR, __version__,
                       title=best_title(title, header.title if header.date else ""), date=header.date,
                       issuer=header.issuer)
     if kept:
         result.notes.append(f"{path.name}: kept {len(kept)} footnote(s) or endnote(s): marked "
-                            f"{', '.join(f'[{mark}]' for mark, _ in kept[:5])}{', ...' if len(kept) > 5 else ''} "
+                            f"{', '.join(mark for mark, _ in kept[:5])}{', ...' if len(kept) > 5 else ''} "
                             f"where the text refers to them, their text at its end after a line '{NOTES_RULE}'")
     return result
 
 
 #: the line between a statement's text and its footnotes' and endnotes' text
 NOTES_RULE = "__________"
-#: the marks put where the text refers to a note: [1], [2] for footnotes, [i], [ii] for endnotes (as Word numbers them)
-_MARK = re.compile(r"\[(?:\d{1,4}|[ivxlc]{1,8})\]")
+#: a note's mark in the text as :func:`_paragraph` writes it: between these two characters, which no Word file's text
+#: holds (XML 1.0 allows neither), so that the header is read without the marks (:func:`_unmarked`) and only them
+_MARK_START, _MARK_END = "\x00", "\x01"
+_MARK = re.compile("\x00[^\x00\x01]*\x01")
+#: a custom mark longer than this is no mark (a run of text after the reference): the note is numbered then
+_MAX_CUSTOM_MARK = 10
+_TRUE = ("1", "true", "on")
+
+
+def _shown(text: str) -> str:
+    """The text as stored: the notes' marks kept, without what delimits them."""
+    return text.replace(_MARK_START, "").replace(_MARK_END, "")
+
+
+def _unmarked(text: str) -> str:
+    """The text without the notes' marks ("March 3, 2024[1]" and "March 3, 2024*" are "March 3, 2024")."""
+    return _MARK.sub("", text) if _MARK_START in text else text
 _NOTE_TYPES = {"footnotes": "footnote", "endnotes": "endnote"}
 
 
@@ -111,8 +127,10 @@ def _mark_notes(root: ElementTree.Element, parts: dict[str, bytes]) -> list[tupl
     """Numbers the text's references to footnotes (1, 2, ...) and endnotes (i, ii, ...) in the order the text
     makes them, as Word does, and gives each reference its mark (``[1]``) for :func:`_paragraph` to write;
     returns (mark, the note's text) for each note referred to, footnotes first. A reference followed by a mark of
-    its own (``customMarkFollows``, a "*") keeps that mark in the text. Damaged notes are none."""
+    its own (``customMarkFollows``: a "*", a "†") keeps that mark in the text, and the note is listed under it; as in
+    Word, it takes no number. Damaged notes are none."""
     kept: list[tuple[str, str]] = []
+    custom = _custom_marks(root)
     for kind, single in _NOTE_TYPES.items():
         if kind not in parts:
             continue
@@ -125,19 +143,53 @@ def _mark_notes(root: ElementTree.Element, parts: dict[str, bytes]) -> list[tupl
             if note.get(f"{_W}type") in (None, "normal"):
                 inner: list[str] = []
                 _walk(note, inner)
-                texts[note.get(f"{_W}id") or ""] = " ".join(" ".join(b.split()) for b in inner if b.strip())
+                texts[note.get(f"{_W}id") or ""] = " ".join(" ".join(_shown(b).split()) for b in inner if b.strip())
         seen: dict[str, str] = {}
+        numbered = 0
         for ref in root.iter(f"{_W}{single}Reference"):
             note_id = ref.get(f"{_W}id") or ""
             if not texts.get(note_id):
                 continue
+            own = custom.get(ref)
+            if own is not None:
+                own.set("mark", "own")  # :func:`_paragraph` delimits it as a mark
+                mark = (own.text or "").strip()
+            elif note_id in seen:
+                mark = seen[note_id]
+            else:
+                numbered += 1
+                mark = f"[{numbered if single == 'footnote' else _roman(numbered)}]"
             if note_id not in seen:
-                n = len(seen) + 1
-                seen[note_id] = str(n) if single == "footnote" else _roman(n)
-                kept.append((seen[note_id], texts[note_id]))
-            if ref.get(f"{_W}customMarkFollows") not in ("1", "true", "on"):
-                ref.set("mark", f"[{seen[note_id]}]")
+                seen[note_id] = mark
+                kept.append((mark, texts[note_id]))
+            if own is None:
+                ref.set("mark", mark)
     return kept
+
+
+def _custom_marks(root: ElementTree.Element) -> dict[ElementTree.Element, ElementTree.Element]:
+    """{a reference followed by a mark of its own (``customMarkFollows``): the ``w:t`` holding that mark}: the first
+    text after the reference in its run, else in the next run (Word writes both). A reference whose mark is not
+    found, or is longer than :data:`_MAX_CUSTOM_MARK`, is left out (it is numbered)."""
+    refs = (f"{_W}footnoteReference", f"{_W}endnoteReference")
+    if not any(ref.get(f"{_W}customMarkFollows") in _TRUE for tag in refs for ref in root.iter(tag)):
+        return {}  # the usual file: not walked again
+    found: dict[ElementTree.Element, ElementTree.Element] = {}
+    for paragraph in root.iter(f"{_W}p"):
+        waiting: ElementTree.Element | None = None
+        runs_since = 0
+        for run in paragraph.iter(f"{_W}r"):
+            runs_since += 1
+            if runs_since > 1:
+                waiting = None  # a run passed without the mark
+            for child in run:
+                if child.tag in refs and child.get(f"{_W}customMarkFollows") in _TRUE:
+                    waiting, runs_since = child, 0
+                elif waiting is not None and child.tag == f"{_W}t" and (child.text or "").strip():
+                    if len(child.text.strip()) <= _MAX_CUSTOM_MARK:
+                        found[waiting] = child
+                    waiting = None
+    return found
 
 
 def _roman(n: int) -> str:
@@ -259,7 +311,8 @@ def _paragraph(p: ElementTree.Element) -> str:
     for node in p.iter():
         tag = node.tag
         if tag == f"{_W}t" and node.text:
-            parts.append(node.text)
+            # a note's own mark ("*") is delimited as the marks :func:`_mark_notes` gives are
+            parts.append(f"{_MARK_START}{node.text}{_MARK_END}" if node.get("mark") else node.text)
         elif tag == f"{_W}tab":
             parts.append("\t")
         elif tag in (f"{_W}br", f"{_W}cr"):
@@ -267,5 +320,6 @@ def _paragraph(p: ElementTree.Element) -> str:
         elif tag == f"{_W}noBreakHyphen":
             parts.append("-")
         elif tag in (f"{_W}footnoteReference", f"{_W}endnoteReference"):
-            parts.append(node.get("mark", ""))  # set by _mark_notes
+            mark = node.get("mark")  # set by _mark_notes
+            parts.append(f"{_MARK_START}{mark}{_MARK_END}" if mark else "")
     return "".join(parts)

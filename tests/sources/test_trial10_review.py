@@ -119,3 +119,45 @@ def test_a_pdf_author_is_the_issuer_only_when_it_names_an_institution(tmp_path):
                        "Council of the EU": "Council of the EU",
                        "Ministry of Foreign Affairs of Japan": "Ministry of Foreign Affairs of Japan",
                        "Auswärtiges Amt": "Auswärtiges Amt", "대한민국 외교부": "대한민국 외교부"}
+
+
+# -- a Word footnote with a mark of its own ------------------------------------------------------------------------
+
+def _with_notes(source: Path, target: Path, reference: str, more_notes: str = "", after: str = "") -> None:
+    """The trial's Word file with its footnote reference written as ``reference``, more footnotes, and ``after``
+    appended to its second paragraph."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b'<w:footnoteReference w:id="1"/></w:r>', reference.encode())
+                data = data.replace(b"and Russia.</w:t></w:r>", b"and Russia.</w:t></w:r>" + after.encode(), 1)
+            elif item.filename == "word/footnotes.xml":
+                data = data.replace(b"</w:footnotes>", more_notes.encode() + b"</w:footnotes>")
+            new.writestr(item, data)
+
+
+def test_a_word_footnote_with_its_own_mark_is_listed_under_it_and_the_date_is_read(tmp_path):
+    """A footnote with a custom mark ("*" after the date) kept the "*" in the text but was listed as "[1]", the
+    summary said "marked [1]", and the "*" on the date's line lost the date. Word gives such a note no number: the
+    next numbered one is [1]."""
+    source = FILES / "08_nato_communique.docx"
+    _with_notes(source, tmp_path / "next_run.docx",  # the mark in a run of its own, as the review's file has it
+                '<w:footnoteReference w:customMarkFollows="1" w:id="1"/></w:r><w:r><w:t>*</w:t></w:r>')
+    note = '<w:footnote w:id="2"><w:p><w:r><w:t>NATO Summit Declaration, 2023.</w:t></w:r></w:p></w:footnote>'
+    _with_notes(source, tmp_path / "same_run.docx",  # the mark in the reference's own run, as Word writes it
+                '<w:footnoteReference w:customMarkFollows="1" w:id="1"/><w:t>\u2020</w:t></w:r>', note,
+                '<w:r><w:footnoteReference w:id="2"/></w:r>')
+    docs, summary = _imported(tmp_path, tmp_path / "next_run.docx", tmp_path / "same_run.docx")
+    first, second = docs["next_run.docx"], docs["same_run.docx"]
+    assert first["text"].startswith("March 3, 2024*\n\nNATO Allies condemn")
+    assert first["text"].endswith("meeting.\n\n__________\n\n* See UN Security Council resolution 2397 (2017).")
+    assert "next_run.docx: kept 1 footnote(s) or endnote(s): marked * where the text refers to them" in summary
+    assert second["text"].startswith("March 3, 2024\u2020\n\nNATO Allies condemn the growing military cooperation"
+                                     " between the DPRK and Russia.[1]\n\n")
+    assert second["text"].endswith("__________\n\n\u2020 See UN Security Council resolution 2397 (2017).\n\n"
+                                   "[1] NATO Summit Declaration, 2023.")
+    assert "same_run.docx: kept 2 footnote(s) or endnote(s): marked \u2020, [1] where" in summary
+    assert first["meta"]["date"] == second["meta"]["date"] == "2024-03-03"
