@@ -7,6 +7,7 @@ and renamed into place, so the target is the old file or the complete new one.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -102,9 +103,18 @@ def import_paths(
 def _name_duplicates(report: ImportReport, path: Path, outcome: Mapping[str, Any]) -> None:
     """Which statements of the file were skipped as already in the project, and as which statement there (the
     summary's count named neither: trial 10, D6)."""
-    extended = set(outcome["extended"])
-    pairs = [(title, there) for title, there in zip(outcome["duplicates"], outcome.get("duplicate_of", []),
-                                                    strict=False) if title not in extended]
+    # "extended" holds one title per statement that received spans, and titles repeat ("Statement", "Joint
+    # Statement"): each is taken off one duplicate of its title, not off all of them (a statement skipped beside
+    # another of its title that received spans went unnamed). Which of two same-titled ones received them the
+    # titles do not say: where their titles in the project differ, the "there as" named may be the other's
+    # (populate would have to return the skipped ones themselves)
+    extended = Counter(outcome["extended"])
+    pairs: list[tuple[str, str]] = []
+    for title, there in zip(outcome["duplicates"], outcome.get("duplicate_of", []), strict=False):
+        if extended[title]:
+            extended[title] -= 1
+        else:
+            pairs.append((title, there))
     if not pairs:
         return
     named = [repr(title) if title == there else f"{title!r} (there as {there!r})" for title, there in pairs[:5]]

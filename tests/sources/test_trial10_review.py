@@ -161,3 +161,23 @@ def test_a_word_footnote_with_its_own_mark_is_listed_under_it_and_the_date_is_re
                                    "[1] NATO Summit Declaration, 2023.")
     assert "same_run.docx: kept 2 footnote(s) or endnote(s): marked \u2020, [1] where" in summary
     assert first["meta"]["date"] == second["meta"]["date"] == "2024-03-03"
+
+
+# -- the summary names every statement skipped as already imported ------------------------------------------------
+
+def test_a_skipped_statement_is_named_beside_one_of_its_title_that_received_spans(tmp_path):
+    """Titles repeat ("Statement"): the statement that received spans took every duplicate of its title out of the
+    summary's line naming those skipped."""
+    texts = ("We urge restraint by all parties now.", "We commit to peace and to dialogue.")
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps({"text": t, "spans": [], "meta": {"title": "Statement"}}) + "\n"
+                             for t in texts), encoding="utf-8")
+    span = {"start": 3, "end": 7, "label": "call_to_action"}
+    second.write_text("".join(json.dumps({"text": t, "spans": [span] if i == 0 else [], "meta": {"title": "Statement"}})
+                              + "\n" for i, t in enumerate(texts)), encoding="utf-8")
+    project = tmp_path / "dup.sqlite"
+    assert run_cli("import", project, first).returncode == 0
+    result = run_cli("import", project, second)
+    said = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
+    assert result.returncode == 0, said
+    assert "second.jsonl: skipped, the same text as a statement already in the project: 'Statement'" in said
