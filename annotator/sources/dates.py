@@ -12,8 +12,10 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-#: month names and their short forms: English, German, French, Spanish, Italian, Portuguese, Dutch
-_MONTH_NAMES = (
+#: month names and their short forms: English, German, French, Spanish, Italian, Portuguese, Dutch. The one table of
+#: them in the readers: a page's date check here, a header's date line (:func:`webtext.parse_header_date`, for .txt,
+#: PDF and Word files alike) and the words a date is written with (:func:`webtext.names_no_one`)
+MONTH_NAMES = (
     "january jan januar jänner jän janvier janv enero ene gennaio gen janeiro januari",
     "february feb februar février févr fevrier febrero febbraio fevereiro fev februari",
     "march mar märz mär maerz mars marzo março maart mrt",
@@ -27,6 +29,9 @@ _MONTH_NAMES = (
     "november nov novembre noviembre novembro",
     "december dec dezember dez décembre decembre diciembre dic dicembre dezembro",
 )
+
+#: {a month's name or short form, lower case: its number}
+MONTHS = {name: i for i, names in enumerate(MONTH_NAMES, 1) for name in names.split()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +57,7 @@ def _years(y: int) -> str:
 def _unambiguous(text: str, y: int, m: int, d: int) -> bool:
     """The day is written year first, with its month's name, day first with dots (as German and most of Europe
     write it), as eight digits or in CJK."""
-    names = "|".join(re.escape(n) for n in _MONTH_NAMES[m - 1].split())
+    names = "|".join(re.escape(n) for n in MONTH_NAMES[m - 1].split())
     day = rf"0?{d}(?:st|nd|rd|th|er|º|\.)?"
     month = rf"(?:{names})\.?"
     forms = (

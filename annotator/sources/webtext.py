@@ -11,6 +11,8 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from annotator.sources.dates import MONTH_NAMES, MONTHS
+
 #: lines a government web page puts above its content (U.S. .gov/.mil banners, skip links, share bars);
 #: matched whole, case-insensitively, after collapsing spaces and straightening quotes
 CHROME = tuple(
@@ -31,18 +33,9 @@ CHROME = tuple(
     )
 )
 
-#: a header line holding the date: "NEWS | Oct. 26, 2023", "December 21, 2023", "26 October 2023", "2023-10-26"
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")),
-        1,
-    )
-    for m in names
-}
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+#: a header line holding the date: "NEWS | Oct. 26, 2023", "December 21, 2023", "26 October 2023", "2023-10-26", in
+#: any language of :data:`dates.MONTH_NAMES` ("Berlin, 3. Juni 2024", "12 mars 2024")
+_MONTH = r"(?P<month>[^\W\d_]{3,10})\.?"
 _DATE_FORMS = (
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"),
     re.compile(rf"(?P<day>\d{{1,2}})\.?\s+{_MONTH}\s+(?P<year>\d{{4}})"),
@@ -64,30 +57,22 @@ _ISSUER = re.compile(
     re.IGNORECASE,
 )
 
-#: the words a date or a time is written with, besides its digits and punctuation: month and weekday names and
-#: their short forms (English, German, French, Spanish, Italian, Portuguese, Dutch), ordinal endings, a.m./p.m.,
-#: zones, ISO's T and Z, "Uhr", the small words between ("2 de noviembre de 2021", "the 2nd of November"), the
-#: labels put before a date ("Published:", "Stand:") and CJK's 年月日
+#: the words a date or a time is written with, besides its digits and punctuation: month names and their short
+#: forms (:data:`dates.MONTH_NAMES`), weekday names and theirs (English, German, French, Spanish), ordinal endings,
+#: a.m./p.m., zones, ISO's T and Z, "Uhr", the small words between ("2 de noviembre de 2021", "the 2nd of
+#: November"), the labels put before a date ("Published:", "Stand:") and CJK's 年月日
 _DATE_WORDS_TEXT = """
-    january jan february feb march mar april apr may june jun july jul august aug september sep sept october oct
-    november nov december dec monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri
-    saturday sat sunday sun
-    januar jänner jän februar märz mär mai juni juli oktober okt dezember dez montag dienstag mittwoch donnerstag
-    freitag samstag sonnabend sonntag
-    janvier janv février févr fevrier mars avril avr juin juillet juil août aout septembre octobre novembre
-    décembre lundi mardi mercredi jeudi vendredi samedi dimanche
-    enero ene febrero marzo abril mayo junio julio agosto ago septiembre setiembre octubre noviembre diciembre dic
+    monday mon tuesday tue tues wednesday wed thursday thu thur thurs friday fri saturday sat sunday sun
+    montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag
+    lundi mardi mercredi jeudi vendredi samedi dimanche
     lunes martes miércoles jueves viernes sábado domingo
-    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
-    janeiro fevereiro março abril maio junho julho setembro outubro novembro dezembro fev set out
-    januari februari maart mei augustus
     st nd rd th er ème º ª am pm h hrs uhr t z utc gmt cet cest est edt cst cdt mst mdt pst pdt bst ist
     jst kst mez mesz
     of the on at de del di du le la el um à y et and to bis
     published updated posted date dated last modified veröffentlicht aktualisiert stand vom publié mis jour
     年 月 日 時 分 秒 년 월 일 시 분 초
 """
-_DATE_WORDS = frozenset(_DATE_WORDS_TEXT.split())
+_DATE_WORDS = frozenset(_DATE_WORDS_TEXT.split()) | frozenset(" ".join(MONTH_NAMES).split())
 _LETTERS = re.compile(r"[^\W\d_]+")
 _AM_PM = re.compile(r"\b[ap]\.\s?m\.")
 
@@ -128,7 +113,7 @@ def parse_header_date(line: str) -> str:
         if not found:
             continue
         parts = found.groupdict()
-        month = int(parts["mon"]) if parts.get("mon") else _MONTHS.get(parts["month"].lower())
+        month = int(parts["mon"]) if parts.get("mon") else MONTHS.get(parts["month"].lower())
         if month is None:
             return ""
         try:

@@ -181,3 +181,54 @@ def test_a_skipped_statement_is_named_beside_one_of_its_title_that_received_span
     said = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
     assert result.returncode == 0, said
     assert "second.jsonl: skipped, the same text as a statement already in the project: 'Statement'" in said
+
+
+# -- one table of month names: a dateline in words dates a .txt, a PDF and a Word file -----------------------------
+
+def _pdf(path: Path, lines: list[str]) -> None:
+    """A one-page PDF of ``lines`` (Helvetica, WinAnsi), as an office's PDF writer makes it."""
+    def esc(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    content = ("BT /F1 11 Tf 14 TL 72 760 Td " + " ".join(f"({esc(line)}) Tj T*" for line in lines) + " ET")
+    stream = content.encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >>"
+               b" /Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(out)
+
+
+def test_a_dateline_with_its_month_in_words_in_another_language_dates_every_file_alike(tmp_path):
+    """The headers' month names were English only ("[A-Za-z]", so not "März"): "Berlin, 03.06.2024" dated a .txt, a
+    PDF and a Word file, "Berlin, 3. Juni 2024" none of them, though a saved page's date check knew the name."""
+    import zipfile
+
+    cases = {"berlin": ("Berlin, 3. Juni 2024", "2024-06-03"), "bern": ("Bern, 5. März 2024", "2024-03-05"),
+             "paris": ("Paris, 12 décembre 2023", "2023-12-12"), "madrid": ("Madrid, 7 junio 2024", "2024-06-07")}
+    paths = []
+    for name, (dateline, _) in cases.items():
+        lines = [f"Gemeinsame Erklärung ({name})", dateline,
+                 "Die Minister verurteilen die Raketenstarts und rufen zur Zurückhaltung auf."]
+        (tmp_path / f"{name}.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+        _pdf(tmp_path / f"{name}.pdf", [*lines[:2], "", f"{lines[2]} (PDF)"])
+        with zipfile.ZipFile(FILES / "09_untitled.docx") as old, zipfile.ZipFile(tmp_path / f"{name}.docx", "w") as new:
+            for item in old.infolist():
+                data = old.read(item.filename)
+                if item.filename == "word/document.xml":
+                    data = data.replace(b"Seoul, 22 April 2024", dateline.encode()).replace(
+                        b"cyber security.", f"cyber security ({name}).".encode())
+                new.writestr(item, data)
+        paths += [tmp_path / f"{name}.{suffix}" for suffix in ("txt", "pdf", "docx")]
+    docs, _ = _imported(tmp_path, *paths)
+    dated = {source: doc["meta"]["date"] for source, doc in docs.items()}
+    assert dated == {f"{name}.{suffix}": day for name, (_, day) in cases.items() for suffix in ("txt", "pdf", "docx")}
