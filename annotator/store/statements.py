@@ -76,8 +76,14 @@ def write_title(project: Project, doc_id: int, title: str) -> None:
     search_index.remember(conn, [doc_id])
 
 
+def _our_table(table: str) -> str:
+    if table not in KEPT_TABLES:  # the SQL below names only these (tests/reliability/test_security.py)
+        raise ValueError(f"not a statement's table: {table!r}")
+    return table
+
+
 def _rows(project: Project, table: str, doc_id: int) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-    cursor = project.conn.execute(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,))  # noqa: S608 - our names
+    cursor = project.conn.execute(f"SELECT * FROM {_our_table(table)} WHERE doc_id = ?", (doc_id,))  # noqa: S608
     return tuple(d[0] for d in cursor.description), cursor.fetchall()
 
 
@@ -129,8 +135,15 @@ def restore_statement(project: Project, removed: Removed) -> None:
 
 
 def _insert(project: Project, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """``rows`` written back into ``table`` (one of ours), under the columns they were read with (checked against
+    the table's own)."""
     if not rows:
         return
+    if table != "documents":
+        _our_table(table)
+    known = {r[1] for r in project.conn.execute(f"PRAGMA table_info({table})")}  # noqa: S608 - checked above
+    if not set(columns) <= known:
+        raise ValueError(f"columns {sorted(set(columns) - known)} are not {table}'s")
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" * len(columns))
     project.conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - our names

@@ -333,6 +333,11 @@ SQL_ALLOWED = {
     # labels, keys, variable names and values are parameters
     ("annotator/store/cooccurrence.py", "cooccurrence"): "constant pair joins",
     ("annotator/store/cooccurrence.py", "statements"): "constant pair joins, IN (?, ?, ...) placeholders",
+    # a deleted statement's rows read and written back (store/statements.py): the table one of KEPT_TABLES (or
+    # documents), checked in the function; the columns those the rows were read with, checked against PRAGMA
+    # table_info; every value a parameter
+    ("annotator/store/statements.py", "_rows"): "a table of KEPT_TABLES, checked",
+    ("annotator/store/statements.py", "_insert"): "a table of KEPT_TABLES or documents, its own checked columns",
     ("annotator/store/corpus.py", "_sizes"): "grouping fragments",
     ("annotator/store/corpus.py", "label_table"): "grouping fragments",
     ("annotator/store/corpus.py", "crosstab"): "grouping fragments",
