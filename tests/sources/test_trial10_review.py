@@ -12,6 +12,7 @@ import pytest
 from annotator.store import Project
 from annotator.store.transfer import import_paths
 from tests.helpers import run_cli
+from tests.sources.test_trial10_sources import imported
 
 FILES = Path(__file__).parents[1] / "data" / "trial10"
 
@@ -21,18 +22,6 @@ _BODY = "<p>" + "The three leaders reaffirmed their commitment to a free and ope
 def _page(inside: str) -> str:
     return ("<html><head><title>Joint Statement</title></head><body><article><h1>Joint Statement</h1>"
             f"{inside}{_BODY}</article></body></html>")
-
-
-def _imported(tmp_path: Path, *paths: Path) -> tuple[dict[str, dict], str]:
-    """{file name: the exported statement} and the import's summary."""
-    project = tmp_path / "corpus.sqlite"
-    result = run_cli("import", project, *paths)
-    summary = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
-    assert result.returncode == 0, summary
-    exported = run_cli("export", project)
-    assert exported.returncode == 0, exported.stderr
-    records = [json.loads(line) for line in exported.stdout.decode("utf-8").splitlines()]
-    return {r["meta"]["source"]: r for r in records}, summary
 
 
 # -- a web page's author elements: bounded work ------------------------------------------------------------------
@@ -82,7 +71,7 @@ def test_a_page_dated_the_first_keeps_its_date_when_markup_stands_inside_the_dat
         (tmp_path / name).write_text(_page(f"{inside}<p>Seen as {name}.</p>"), encoding="utf-8")
     (tmp_path / "footer.html").write_text(_page("").replace("</article>", "</article><footer>© <b>2024</b></footer>"),
                                           encoding="utf-8")
-    docs, summary = _imported(tmp_path, *(tmp_path / name for name in [*pages, "footer.html"]))
+    docs, summary = imported(tmp_path, *(tmp_path / name for name in [*pages, "footer.html"]))
     assert {name: docs[name]["meta"]["date"] for name in pages} == dict.fromkeys(pages, "2024-06-01")
     assert "states no day" not in summary.replace("footer.html: date left empty: the page states no day", "")
     assert docs["footer.html"]["meta"]["date"] == ""  # a footer's year is still no day
@@ -150,7 +139,7 @@ def test_a_word_footnote_with_its_own_mark_is_listed_under_it_and_the_date_is_re
     _with_notes(source, tmp_path / "same_run.docx",  # the mark in the reference's own run, as Word writes it
                 '<w:footnoteReference w:customMarkFollows="1" w:id="1"/><w:t>\u2020</w:t></w:r>', note,
                 '<w:r><w:footnoteReference w:id="2"/></w:r>')
-    docs, summary = _imported(tmp_path, tmp_path / "next_run.docx", tmp_path / "same_run.docx")
+    docs, summary = imported(tmp_path, tmp_path / "next_run.docx", tmp_path / "same_run.docx")
     first, second = docs["next_run.docx"], docs["same_run.docx"]
     assert first["text"].startswith("March 3, 2024*\n\nNATO Allies condemn")
     assert first["text"].endswith("meeting.\n\n__________\n\n* See UN Security Council resolution 2397 (2017).")
@@ -229,6 +218,6 @@ def test_a_dateline_with_its_month_in_words_in_another_language_dates_every_file
                         b"cyber security.", f"cyber security ({name}).".encode())
                 new.writestr(item, data)
         paths += [tmp_path / f"{name}.{suffix}" for suffix in ("txt", "pdf", "docx")]
-    docs, _ = _imported(tmp_path, *paths)
+    docs, _ = imported(tmp_path, *paths)
     dated = {source: doc["meta"]["date"] for source, doc in docs.items()}
     assert dated == {f"{name}.{suffix}": day for name, (_, day) in cases.items() for suffix in ("txt", "pdf", "docx")}

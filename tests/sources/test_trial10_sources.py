@@ -15,11 +15,16 @@ FILES = Path(__file__).parents[1] / "data" / "trial10"
 
 def _import(tmp_path: Path, *names: str) -> tuple[dict[str, dict], str]:
     """{file name: the exported statement} and the import's summary, for the trial's files ``names``."""
-    project = tmp_path / "corpus.sqlite"
     paths = []
     for name in names:
         shutil.copy(FILES / name, tmp_path / name)
         paths.append(tmp_path / name)
+    return imported(tmp_path, *paths)
+
+
+def imported(tmp_path: Path, *paths: Path) -> tuple[dict[str, dict], str]:
+    """{file name: the exported statement} and the import's summary, for ``paths`` imported by the command."""
+    project = tmp_path / "corpus.sqlite"
     result = run_cli("import", project, *paths)
     summary = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
     assert result.returncode == 0, summary

@@ -130,6 +130,15 @@ def key_select(qtbot, view, start_cp: int, length_cp: int) -> None:
         qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
 
 
+def type_into(qtbot, editor, text):
+    """Replace what a line edit holds by typing, as a user does (select all, Delete, the keys, Return)."""
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
 def spans_in_db(project, doc_id):
     return [(s.start, s.end, s.label, s.note) for s in project.spans(doc_id)]
 

@@ -10,17 +10,9 @@ from annotator.store import variables as sv
 from annotator.ui import filedialogs, properties
 from annotator.ui.codebook.preview import ImportPreview
 from annotator.ui.properties.variables_dialog import VariablesDialog
-from tests.ui.conftest import on_dialog, record_messages
+from tests.ui.conftest import on_dialog, record_messages, type_into
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def _type_into(qtbot, editor, text):
-    editor.setFocus()
-    editor.selectAll()
-    qtbot.keyClick(editor, Qt.Key.Key_Delete)
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
 def _rows(window):
@@ -67,7 +59,7 @@ def test_f1_lists_the_properties_keys(qtbot, window, monkeypatch):
 def test_an_impossible_date_is_refused_with_a_message_and_nothing_saved(qtbot, window, project):
     doc = window.session.document.id
     panel = window.properties.panel
-    _type_into(qtbot, panel.editors["date"], "2023-02-30")
+    type_into(qtbot, panel.editors["date"], "2023-02-30")
     assert "exists" in panel.message.text()
     assert panel.editors["date"].text() == "2023-02-30"  # kept to be corrected, marked
     assert sv.fields(project, doc).date == ""
@@ -80,7 +72,7 @@ def test_memo_and_own_variables_of_each_type(qtbot, window, project):
     for var in (Variable("pages", "number"), Variable("joint", "bool")):
         window.session.push(properties.commands.AddVariable(controller, var))
     panel = controller.panel
-    _type_into(qtbot, panel.editors["pages"], "12")
+    type_into(qtbot, panel.editors["pages"], "12")
     joint = panel.editors["joint"]
     assert isinstance(joint, QComboBox)
     joint.setFocus()
@@ -91,13 +83,13 @@ def test_memo_and_own_variables_of_each_type(qtbot, window, project):
     qtbot.keyClick(memo, Qt.Key.Key_Return, CTRL)
     assert sv.fields(project, doc) == sv.Fields(note="check the date", values={"pages": 12, "joint": True})
     # a value that cannot be saved is kept as typed, marked, to be corrected; nothing is saved
-    _type_into(qtbot, panel.editors["pages"], "many")
+    type_into(qtbot, panel.editors["pages"], "many")
     assert "not a number" in panel.message.text() and panel.editors["pages"].text() == "many"
     assert panel.editors["pages"].property("invalid") and "not a number" in panel.editors["pages"].toolTip()
-    _type_into(qtbot, panel.editors["pages"], "12345678901234567890")  # past SQLite's integers: a traceback before
+    type_into(qtbot, panel.editors["pages"], "12345678901234567890")  # past SQLite's integers: a traceback before
     assert "too large" in panel.message.text() and panel.editors["pages"].text() == "12345678901234567890"
     assert sv.fields(project, doc).values["pages"] == 12
-    _type_into(qtbot, panel.editors["pages"], "13")  # corrected: saved, the mark gone
+    type_into(qtbot, panel.editors["pages"], "13")  # corrected: saved, the mark gone
     assert sv.fields(project, doc).values["pages"] == 13 and not panel.editors["pages"].property("invalid")
 
 
@@ -117,7 +109,7 @@ def test_an_impossible_date_is_kept_as_typed_and_marked(qtbot, window, project):
     qtbot.keyClick(issuer, Qt.Key.Key_Tab)  # another field saved: the date stays marked, its reason on it
     assert sv.fields(project, doc).get("issuer") == "MOFA"
     assert date.text() == "2023-02-30" and date.property("invalid") and date.toolTip()
-    _type_into(qtbot, date, "2023-02-28")
+    type_into(qtbot, date, "2023-02-28")
     assert sv.fields(project, doc).get("date") == "2023-02-28" and not date.property("invalid")
 
 
@@ -138,10 +130,10 @@ def test_date_column_sorts_by_date_and_filters_narrow_the_list(qtbot, window, pr
     filters.issuer.setCurrentIndex(filters.issuer.findText("MOFA"))
     qtbot.waitUntil(lambda: [r[4] for r in _rows(window)] == ["MOFA"])
     filters.issuer.setCurrentIndex(0)
-    _type_into(qtbot, filters.date_from, "2023-06-01")
+    type_into(qtbot, filters.date_from, "2023-06-01")
     qtbot.waitUntil(lambda: [r[3] for r in _rows(window)] == ["2023-12-01"])
-    _type_into(qtbot, filters.date_from, "")
-    _type_into(qtbot, filters.date_to, "2023-06-01")
+    type_into(qtbot, filters.date_from, "")
+    type_into(qtbot, filters.date_to, "2023-06-01")
     qtbot.waitUntil(lambda: [r[3] for r in _rows(window)] == ["2023-02-01"])
 
 
@@ -156,7 +148,7 @@ def test_variables_dialog_adds_renames_reorders_and_deletes_undoably(qtbot, wind
 
     def work(dialog):
         dialog.type.setCurrentIndex(dialog.type.findData("number"))
-        _type_into(qtbot, dialog.name, "wave")  # Enter in the name field adds it
+        type_into(qtbot, dialog.name, "wave")  # Enter in the name field adds it
         dialog.type.setCurrentIndex(dialog.type.findData("text"))
         dialog.name.clear()
         qtbot.keyClicks(dialog.name, "region")
@@ -165,7 +157,7 @@ def test_variables_dialog_adds_renames_reorders_and_deletes_undoably(qtbot, wind
         qtbot.keyClicks(dialog.name, "area")
         qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
-        _type_into(qtbot, dialog.name, "date")
+        type_into(qtbot, dialog.name, "date")
         assert "built-in" in dialog.message.text()
         dialog.reject()
 
@@ -175,7 +167,7 @@ def test_variables_dialog_adds_renames_reorders_and_deletes_undoably(qtbot, wind
     assert sv.definitions(project) == [Variable("area", "text"), Variable("wave", "number")]
     assert isinstance(controller.panel.editors["area"], QLineEdit)
     doc = window.session.document.id
-    _type_into(qtbot, controller.panel.editors["area"], "Asia")
+    type_into(qtbot, controller.panel.editors["area"], "Asia")
     window.session.push(properties.commands.DeleteVariable(controller, "area"))
     assert "area" not in controller.panel.editors and sv.fields(project, doc).values == {}
     window.undo_group.undo()
@@ -324,8 +316,8 @@ def test_a_variable_deleted_and_added_again_as_yes_no_leaves_the_other_values_al
     controller = window.properties
     first = window.session.document.id
     window.session.push(properties.commands.AddVariable(controller, Variable("x", "text")))
-    _type_into(qtbot, controller.panel.editors["x"], "abc")
-    _type_into(qtbot, controller.panel.editors["issuer"], "Ministry")
+    type_into(qtbot, controller.panel.editors["x"], "abc")
+    type_into(qtbot, controller.panel.editors["issuer"], "Ministry")
     window.view.setFocus()
     window.session.push(properties.commands.DeleteVariable(controller, "x"))
     window.session.push(properties.commands.AddVariable(controller, Variable("x", "bool")))

@@ -14,20 +14,12 @@ from annotator.store import variables as sv
 from annotator.store.check import check_project
 from annotator.store.editlock import open_for_editing
 from annotator.ui.documents import StatementsController
-from tests.ui.conftest import on_dialog, record_messages, show_window, window_over
+from tests.ui.conftest import on_dialog, record_messages, show_window, type_into, window_over
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 DOCS = [IncomingDocument("We condemn the launch. We commit to peace.", "13_uk_fcdo"),
         IncomingDocument("This is a LaTeX placeholder.", "latex_placeholder"),
         IncomingDocument("We urge restraint.", "07_plain_note")]
-
-
-def _type_into(qtbot, editor, text):
-    editor.setFocus()
-    editor.selectAll()
-    qtbot.keyClick(editor, Qt.Key.Key_Delete)
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
 def _titles(path):
@@ -52,7 +44,7 @@ def test_the_title_field_saves_at_once_shows_everywhere_and_undoes(qtbot, tmp_pa
         doc = window.session.document.id
         field = window.properties.panel.editors["title"]
         assert field.text() == "13_uk_fcdo"
-        _type_into(qtbot, field, "UK statement on the launch")
+        type_into(qtbot, field, "UK statement on the launch")
         assert _titles(project.path)[0] == "UK statement on the launch"
         assert _listed(window)[0] == "UK statement on the launch"
         assert window.windowTitle().startswith("UK statement on the launch — ")
@@ -71,7 +63,7 @@ def test_an_empty_or_unstorable_title_is_refused_with_a_message(qtbot, tmp_path)
     with window_over(qtbot, tmp_path, DOCS) as (window, project):
         panel = window.properties.panel
         field = panel.editors["title"]
-        _type_into(qtbot, field, "   ")
+        type_into(qtbot, field, "   ")
         assert "cannot be empty" in panel.message.text()
         assert field.text() == "13_uk_fcdo"  # the saved title shown again
         field.setText("bad\x07title")
