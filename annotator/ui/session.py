@@ -26,7 +26,7 @@ class Session(QObject):
     spansReset = Signal(int)  # doc id: many spans changed at once (label deleted, adjudication)
     labelsChanged = Signal()
     statusChanged = Signal(int, str)  # doc id, new status
-    documentsChanged = Signal()  # statements added by an import of this window
+    documentsChanged = Signal()  # statements added (an import) or deleted and brought back in this window
     changedElsewhere = Signal()  # statements, spans or statuses changed by another process (seen once a poll)
     failed = Signal(str)  # a user-facing message: the store refused (disk full, read-only, ...)
     cancelled = Signal(str)  # the change the user cancelled (its name): nothing of it was made
@@ -48,6 +48,12 @@ class Session(QObject):
         self.index = IntervalIndex(self.project.spans(doc_id))
         self.counts = Counter(s.label for s in self.index)
         self.documentOpened.emit(self.document)
+
+    def close_document(self) -> None:
+        """No statement open (the open one was deleted): nothing of it is kept to be shown."""
+        self.document = None
+        self.index = IntervalIndex()
+        self.counts = Counter()
 
     def reload_document(self, spans: list[Span] | None = None) -> None:
         """The open statement and its spans read again (``spans``: already read); the view keeps its place."""

@@ -8,14 +8,12 @@ Document Properties (``ui/properties/title.py``), shown at once wherever a state
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from annotator.core.intervals import IntervalIndex
 from annotator.errors import AnnotatorError
 from annotator.store.statements import title_of
 from annotator.ui.dialogs import error, roomy
@@ -136,9 +134,7 @@ class StatementsController(QObject):
     def deleted(self, doc_id: int, was_open: bool, following: int | None) -> None:
         window, session = self.window, self.window.session
         if was_open:  # nothing of it shown any more (the panels read the open statement)
-            session.document = None
-            session.index = IntervalIndex()
-            session.counts = Counter()
+            session.close_document()
         window.documents_changed()
         if was_open:
             if following is not None:
@@ -146,7 +142,7 @@ class StatementsController(QObject):
             else:
                 window.open_first_unfinished()
         window.properties.changed_elsewhere()
-        session.changedElsewhere.emit()  # spans went: the suggestions learn anew
+        session.documentsChanged.emit()  # its spans went: the suggestions learn anew
         _search_again(window)
 
     def restored(self, doc_id: int) -> None:
@@ -154,7 +150,7 @@ class StatementsController(QObject):
         window.documents_changed()
         window.open_document(doc_id)
         window.properties.changed_elsewhere()
-        window.session.changedElsewhere.emit()
+        window.session.documentsChanged.emit()
         _search_again(window)
 
 
