@@ -123,7 +123,12 @@ class Chart(pg.PlotWidget):
                         + [metrics.horizontalAdvance(c) for c in self.categories if len(c) <= TICK_WHOLE])
             every = max(every, math.ceil((least + TICK_GAP) / per))
         room = int(per * every) - TICK_GAP if per > 0 else metrics.horizontalAdvance("x" * 24)
-        ticks = [(i, metrics.elidedText(c, Qt.TextElideMode.ElideMiddle, room))
+
+        def fits(i: int) -> int:  # a name centred under its category, no wider than twice its way to an edge
+            return min(room, int(2 * per * min(i - low, high - i))) if per > 0 else room
+
+        # (pyqtgraph drops a name that runs past the plot's edge: with every second name shown, the first was)
+        ticks = [(i, metrics.elidedText(c, Qt.TextElideMode.ElideMiddle, fits(i)))
                  for i, c in enumerate(self.categories) if i % every == 0]
         item.setTicks([ticks, []])
 

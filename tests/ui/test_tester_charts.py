@@ -338,6 +338,10 @@ def test_ten_issuers_by_quarter_periods_whole_every_series_its_own_look(qtbot, t
         ticks = chart.plotItem.getAxis("bottom")._tickLevels[0]  # what the axis draws
         assert ticks and all(text == chart.categories[int(x)] for x, text in ticks), ticks  # whole, or not shown
         assert len(ticks) >= 2
+        # the first period under its bars, not dropped by pyqtgraph for running past the plot's left edge
+        metrics = QFontMetrics(chart.plotItem.getAxis("bottom").style.get("tickFont") or chart.font())
+        (low, _high), px = chart.plotItem.vb.viewRange()[0], chart.plotItem.vb.width()
+        assert ticks[0][0] == 0 and metrics.horizontalAdvance(ticks[0][1]) / 2 <= (0 - low) * px / (_high - low)
         bars = [item for item in chart.plotItem.items if hasattr(item, "opts") and "brush" in item.opts]
         assert len(bars) == len(ISSUERS)
         looks = {(pg_brush(b).color().name(), pg_brush(b).style()) for b in bars}
@@ -350,3 +354,29 @@ def pg_brush(bar):
     import pyqtgraph as pg
 
     return pg.mkBrush(bar.opts["brush"])
+
+
+@pytest.mark.parametrize("width", [700, 800, 900, 1000, 1100, 1200])
+def test_the_first_issuer_is_named_when_every_second_one_is(qtbot, tmp_path, width):
+    """Seen on Xvfb (the corpus analyst's project): a ten-character issuer ("amnesty.de") is shown whole or not at
+    all, so every second issuer was named, each with twice the room; the first, centred under its bars, then ran
+    past the plot's left edge and pyqtgraph dropped it."""
+    names = ["Auswärtiges Amt", "Council of the EU", "Foreign, Commonwealth & Development Office",
+             "G7 Foreign Ministers", "Ministry of Foreign Affairs of Japan", "Office of the Spokesperson",
+             "U.S. Department of State", "amnesty.de", "Ministry of Foreign Affairs, Republic of Korea"]
+    docs = [IncomingDocument(TEXT + f" #{i}", f"statement {i}", "t",
+                             [IncomingSpan(TEXT.index("threaten"), TEXT.index("threaten") + 8, "threat", "kim")],
+                             date="2024-01-02", issuer=issuer) for i, issuer in enumerate(names)]
+    with window_over(qtbot, tmp_path, docs) as (window, _project):
+        corpus = _shown(qtbot, window, "table")
+        corpus.resize(width, corpus.height())
+        corpus.columns_by.setCurrentIndex(corpus.columns_by.findText("Issuer"))
+        qtbot.waitUntil(lambda: not corpus.jobs.busy() and len(corpus.table_chart.categories) == len(names),
+                        timeout=10_000)
+        qtbot.wait(50)
+        chart = corpus.table_chart
+        axis = chart.plotItem.getAxis("bottom")
+        ticks = axis._tickLevels[0]  # what the axis draws
+        metrics = QFontMetrics(axis.style.get("tickFont") or chart.font())
+        (low, high), px = chart.plotItem.vb.viewRange()[0], chart.plotItem.vb.width()
+        assert ticks[0][0] == 0 and metrics.horizontalAdvance(ticks[0][1]) / 2 <= (0 - low) * px / (high - low)
