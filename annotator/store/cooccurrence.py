@@ -8,7 +8,8 @@ Two spans of one statement co-occur
   break; "U.S." and "Mr." end nothing). A span starting in the blank between two sentences is in the one before.
 
 Each unordered pair of spans counts once; ``cells[i][j] == cells[j][i]``; the diagonal counts pairs of two spans of
-the same label. :func:`statements` lists the statements where two labels co-occur, with the number of pairs.
+the same label. :func:`statements` lists the statements where two labels co-occur, with the number of pairs. Both
+count the statements of a status choice (``status``, as in ``corpus``).
 
 Both are read from per-statement counts of pairs by label pair (``overlap_pairs``, ``sentence_pairs``, schema v5)
 that triggers on ``spans`` keep in every write's transaction (``schema._V5_CORPUS``): the table is a GROUP BY over
@@ -23,16 +24,17 @@ from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.store.corpus import codebook
+from annotator.store.counting import ALL, Counting, counting
 
 MODES = ("overlap", "sentence")
 #: each mode's query over its table of pair counts (one constant text per mode)
 _TABLE_SQL = {
-    "overlap": "SELECT x, y, sum(pairs) FROM overlap_pairs GROUP BY x, y",
-    "sentence": "SELECT x, y, sum(pairs) FROM sentence_pairs GROUP BY x, y",
+    "overlap": "SELECT x, y, sum(pairs) FROM overlap_pairs{where} GROUP BY x, y",
+    "sentence": "SELECT x, y, sum(pairs) FROM sentence_pairs{where} GROUP BY x, y",
 }
 _STATEMENTS_SQL = {
-    "overlap": "SELECT doc_id, pairs FROM overlap_pairs WHERE x = ? AND y = ? AND pairs > 0",
-    "sentence": "SELECT doc_id, pairs FROM sentence_pairs WHERE x = ? AND y = ? AND pairs > 0",
+    "overlap": "SELECT doc_id, pairs FROM overlap_pairs WHERE x = ? AND y = ? AND pairs > 0{where}",
+    "sentence": "SELECT doc_id, pairs FROM sentence_pairs WHERE x = ? AND y = ? AND pairs > 0{where}",
 }
 
 
@@ -47,16 +49,20 @@ class Cooccurrence:
     labels: list[str]
     names: dict[str, str]
     cells: list[list[int]]  # pairs of spans
+    counting: Counting | None = None  # the statements counted (by status), and those left out
 
     def total(self) -> int:
         n = len(self.labels)
         return sum(self.cells[i][j] for i in range(n) for j in range(i, n))
 
 
-def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap") -> Cooccurrence:
-    """The labels × labels table of co-occurring pairs of spans (one aggregate query)."""
+def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap", status: str = ALL) -> Cooccurrence:
+    """The labels × labels table of co-occurring pairs of spans in the statements ``status`` counts (a choice of
+    ``counting.CHOICES``; every statement unless told): one aggregate query."""
     _check(mode)
-    found = conn.execute(_TABLE_SQL[mode]).fetchall()
+    counted = counting(conn, status)
+    where, kept = counted.where("doc_id")
+    found = conn.execute(_TABLE_SQL[mode].format(where=where), kept).fetchall()
     labels, names = codebook(conn)
     extra = sorted({x for r in found for x in r[:2]} - set(labels))
     labels += extra
@@ -68,13 +74,16 @@ def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap") -> Cooccurrenc
         cells[i][j] += n
         if i != j:
             cells[j][i] += n
-    return Cooccurrence(mode, labels, names, cells)
+    return Cooccurrence(mode, labels, names, cells, counted)
 
 
-def statements(conn: sqlite3.Connection, x: str, y: str, mode: str = "overlap") -> list[dict[str, Any]]:
-    """The statements where labels ``x`` and ``y`` co-occur: ``{"doc_id", "title", "pairs"}``, most pairs first."""
+def statements(conn: sqlite3.Connection, x: str, y: str, mode: str = "overlap",
+               status: str = ALL) -> list[dict[str, Any]]:
+    """The statements ``status`` counts where labels ``x`` and ``y`` co-occur: ``{"doc_id", "title", "pairs"}``,
+    most pairs first."""
     _check(mode)
-    counts = conn.execute(_STATEMENTS_SQL[mode], (min(x, y), max(x, y))).fetchall()
+    where, kept = counting(conn, status).where("doc_id", " AND ")
+    counts = conn.execute(_STATEMENTS_SQL[mode].format(where=where), (min(x, y), max(x, y), *kept)).fetchall()
     titles = {}
     ids = [d for d, _ in counts]
     for k in range(0, len(ids), 500):

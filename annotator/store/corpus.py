@@ -21,6 +21,11 @@ the count toggle costs nothing). Column percentages are against the column total
 the number of statements in the group (with or without spans); row percentages against the row total (a label's
 spans, or its statements; statements are in one group each, so a row adds up).
 
+Every figure counts the statements of a status choice (``status``, a key of ``counting.CHOICES``: every statement
+unless told; ``annotator report`` and the Corpus window leave the skipped ones out unless asked): a condition on the
+statement's id from the status index (``counting.Counting.condition``), so the counts kept by triggers need no status.
+A group none of whose statements is counted is not listed.
+
 Everything reads only: these run on a read-only connection beside a window, or from ``annotator report``.
 """
 
@@ -32,6 +37,7 @@ from typing import Any
 
 from annotator.core import variables as cv
 from annotator.errors import AnnotatorError
+from annotator.store.counting import ALL, Counting, counting
 from annotator.store.docvars import definitions_of
 
 PERIODS = ("year", "quarter", "month")
@@ -152,6 +158,7 @@ class LabelTable:
     label_statements: list[int] = field(default_factory=list)  # statements with at least one span of each label
     rows_grouping: Grouping | None = None  # a crosstab's rows (None: the rows are labels)
     label: str = ""  # a crosstab's label
+    counting: Counting | None = None  # the statements counted (by status), and those left out
 
     def cells(self, count: str = "spans") -> list[list[int]]:
         return self.spans if count == "spans" else self.statements
@@ -197,29 +204,35 @@ def codebook(conn: sqlite3.Connection) -> tuple[list[str], dict[str, str]]:
     return [r[0] for r in rows], {r[0]: r[1] for r in rows}
 
 
-def _sizes(conn: sqlite3.Connection, g: Grouping) -> list[tuple[Any, int]]:
-    """Statements per group (with or without spans)."""
+def _sizes(conn: sqlite3.Connection, g: Grouping, counted: Counting) -> list[tuple[Any, int]]:
+    """Statements counted per group (with or without spans); a group none of whose statements is counted is not
+    listed."""
     if g.summary == "date":  # in the order of the index documents_by_date: no sort
-        inner = "SELECT NULLIF(date, '') AS raw, count(*) AS n FROM documents GROUP BY date"
+        where, kept = counted.where("id")
+        inner = f"SELECT NULLIF(date, '') AS raw, count(*) AS n FROM documents{where} GROUP BY date"
     else:
-        inner = f"SELECT {g.raw} AS raw, count(*) AS n FROM {g.documents_sql()} GROUP BY raw"
+        where, kept = counted.where("d.id")
+        inner = f"SELECT {g.raw} AS raw, count(*) AS n FROM {g.documents_sql()}{where} GROUP BY raw"
     sql = f"SELECT {g.key} AS k, sum(n) FROM ({inner}) GROUP BY k"
-    return conn.execute(sql, g.params).fetchall()
+    return conn.execute(sql, (*g.params, *kept)).fetchall()
 
 
-def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
-    """The label × group table for grouping ``by``: two aggregate queries (cells, group sizes) over the per-statement
-    label counts (``label_doc_counts``, kept by triggers), never over every span."""
+def label_table(conn: sqlite3.Connection, by: str, status: str = ALL) -> LabelTable:
+    """The label × group table for grouping ``by``, of the statements ``status`` counts (a choice of
+    ``counting.CHOICES``; every statement unless told): two aggregate queries (cells, group sizes) over the
+    per-statement label counts (``label_doc_counts``, kept by triggers), never over every span."""
     g = grouping(conn, by)
+    counted = counting(conn, status)
+    where, kept = counted.where("c.doc_id")
     if g.summary:  # the summary holds the value: one ordered scan of its index, no statement read
         inner = (f"SELECT label, NULLIF({g.summary}, '') AS raw, sum(spans) AS n, count(*) AS docs "
-                 f"FROM label_doc_counts GROUP BY {g.summary}, label")
+                 f"FROM label_doc_counts c{where} GROUP BY {g.summary}, label")
     else:
         inner = (f"SELECT c.label, {g.raw} AS raw, sum(c.spans) AS n, count(*) AS docs "
-                 f"FROM label_doc_counts c JOIN {g.documents_sql('d.id = c.doc_id')} GROUP BY raw, c.label")
+                 f"FROM label_doc_counts c JOIN {g.documents_sql('d.id = c.doc_id')}{where} GROUP BY raw, c.label")
     sql = f"SELECT label, {g.key} AS k, sum(n), sum(docs) FROM ({inner}) GROUP BY label, k"
-    found = conn.execute(sql, g.params).fetchall()
-    sizes = _sizes(conn, g)
+    found = conn.execute(sql, (*g.params, *kept)).fetchall()
+    sizes = _sizes(conn, g, counted)
     labels, names = codebook(conn)
     extra = sorted({r[0] for r in found} - set(labels))
     labels += extra
@@ -232,7 +245,7 @@ def label_table(conn: sqlite3.Connection, by: str) -> LabelTable:
         titles = dict(conn.execute("SELECT id, title FROM documents"))
     return LabelTable(
         g, labels, names, groups, [_group_name(g, k, titles) for k in groups], spans, statements,
-        [size[k] for k in groups], sum(size.values()), [sum(r) for r in statements],
+        [size[k] for k in groups], sum(size.values()), [sum(r) for r in statements], counting=counted,
     )
 
 
@@ -249,24 +262,28 @@ def _cells(found: list[Any], rows: list[str], groups: list[str]) -> tuple[list[l
     return spans, statements
 
 
-def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str) -> LabelTable:
-    """One label's spans with groups on both sides (Commitments per issuer per quarter): rows are the groups of
-    ``rows_by``, columns those of ``cols_by``; ``labels`` holds the row keys and ``names`` their names. Column
-    totals in statement mode are the statements in the column group, as in :func:`label_table`."""
+def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str, status: str = ALL) -> LabelTable:
+    """One label's spans with groups on both sides (Commitments per issuer per quarter), of the statements
+    ``status`` counts: rows are the groups of ``rows_by``, columns those of ``cols_by``; ``labels`` holds the row
+    keys and ``names`` their names. Column totals in statement mode are the statements in the column group, as in
+    :func:`label_table`."""
     r, c = grouping(conn, rows_by, "v1"), grouping(conn, cols_by, "v2")
+    counted = counting(conn, status)
+    and_kept, kept = counted.where("x.doc_id", " AND ")
     covered = " INDEXED BY documents_listing" if r.covered and c.covered else ""
     if r.summary and c.summary:
         inner = (f"SELECT NULLIF({r.summary}, '') AS raw, NULLIF({c.summary}, '') AS raw2, sum(spans) AS n, "
-                 f"count(*) AS docs FROM label_doc_counts WHERE label = ? GROUP BY {r.summary}, {c.summary}")
+                 f"count(*) AS docs FROM label_doc_counts x WHERE label = ?{and_kept} "
+                 f"GROUP BY {r.summary}, {c.summary}")
     else:
         inner = (f"SELECT {r.raw} AS raw, {c.raw} AS raw2, sum(x.spans) AS n, count(*) AS docs "
                  f"FROM label_doc_counts x JOIN documents d{covered} ON d.id = x.doc_id{r.join}{c.join} "
-                 "WHERE x.label = ? GROUP BY raw, raw2")
+                 f"WHERE x.label = ?{and_kept} GROUP BY raw, raw2")
     sql = (f"SELECT {r.key} AS rk, ck, sum(n), sum(docs) FROM ("
            f"SELECT raw, {c.key.replace('raw', 'raw2')} AS ck, n, docs FROM ({inner})) GROUP BY rk, ck")
-    params = (label,) if r.summary and c.summary else (*r.params, *c.params, label)
+    params = (label, *kept) if r.summary and c.summary else (*r.params, *c.params, label, *kept)
     found = conn.execute(sql, params).fetchall()
-    rsizes, csizes = _sizes(conn, r), _sizes(conn, c)
+    rsizes, csizes = _sizes(conn, r, counted), _sizes(conn, c, counted)
     titles: dict[int, str] = dict(conn.execute("SELECT id, title FROM documents")) if (r.titles or c.titles) else {}
     rows = sorted({k for k, _ in rsizes}, key=_sort_key)
     groups = sorted({k for k, _ in csizes}, key=_sort_key)
@@ -275,7 +292,7 @@ def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str) -
     return LabelTable(
         c, rows, {k: _group_name(r, k, titles) for k in rows}, groups, [_group_name(c, k, titles) for k in groups],
         spans, statements, [size[k] for k in groups], sum(size.values()), [sum(x) for x in statements],
-        rows_grouping=r, label=label,
+        rows_grouping=r, label=label, counting=counted,
     )
 
 
@@ -290,6 +307,7 @@ class Timeline:
     periods: list[str]
     counts: list[list[int]]
     undated: int
+    counting: Counting | None = None  # the statements counted (by status), and those left out
 
 
 def _fill(periods: list[str], period: str) -> list[str]:
@@ -316,17 +334,19 @@ def _fill(periods: list[str], period: str) -> list[str]:
     return sorted(set(out) | set(periods))
 
 
-def timeline(conn: sqlite3.Connection, period: str = "quarter", variable: str = "date") -> Timeline:
-    """Spans per label per ``period`` (year, quarter, month) of the statements' ``variable`` (a date)."""
+def timeline(conn: sqlite3.Connection, period: str = "quarter", variable: str = "date",
+             status: str = ALL) -> Timeline:
+    """Spans per label per ``period`` (year, quarter, month) of the statements' ``variable`` (a date), of the
+    statements ``status`` counts."""
     if period not in PERIODS:
         raise AnnotatorError(f"unknown period {period!r}; expected year, quarter or month")
-    table = label_table(conn, f"{variable}:{period}")
+    table = label_table(conn, f"{variable}:{period}", status)
     cols = [j for j, k in enumerate(table.groups) if k is not None]
     undated = sum(table.spans[i][j] for i in range(len(table.labels)) for j, k in enumerate(table.groups) if k is None)
     periods = _fill([str(table.groups[j]) for j in cols], period)
     at = {str(table.groups[j]): j for j in cols}
     counts = [[table.spans[i][at[p]] if p in at else 0 for p in periods] for i in range(len(table.labels))]
-    return Timeline(period, table.labels, table.names, periods, counts, undated)
+    return Timeline(period, table.labels, table.names, periods, counts, undated, table.counting)
 
 
 #: the distinct non-empty dates, one seek of ``documents_by_date`` each (a DISTINCT read every statement's entry)
@@ -366,12 +386,14 @@ class CodelineRow:
 
 
 def codeline(conn: sqlite3.Connection, offset: int = 0, count: int = 50,
-             labels: tuple[str, ...] = ()) -> tuple[int, list[CodelineRow]]:
-    """A page of statements (in id order, from ``offset``) with their spans (of ``labels`` only, if given), and the
-    number of statements (MAXQDA's Codeline, one strip per statement)."""
-    total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    docs = conn.execute("SELECT id, title, length FROM documents ORDER BY id LIMIT ? OFFSET ?",
-                        (count, max(0, offset))).fetchall()
+             labels: tuple[str, ...] = (), status: str = ALL) -> tuple[int, list[CodelineRow]]:
+    """A page of the statements ``status`` counts (in id order, from ``offset``) with their spans (of ``labels``
+    only, if given), and the number of those statements (MAXQDA's Codeline, one strip per statement)."""
+    counted = counting(conn, status)
+    total = counted.counted
+    where, kept = counted.where("id")
+    docs = conn.execute(f"SELECT id, title, length FROM documents INDEXED BY documents_listing{where} "
+                        "ORDER BY id LIMIT ? OFFSET ?", (*kept, count, max(0, offset))).fetchall()
     by_doc: dict[int, list[tuple[str, int, int]]] = {d[0]: [] for d in docs}
     ids: dict[int, list[int]] = {d[0]: [] for d in docs}
     if docs:

@@ -1,5 +1,5 @@
 """Retrieve labelled spans across the corpus (issue 12): by label, annotator, text, note and any document variable,
-or the spans of one cell of a label × group table; written as CSV.
+or the spans of one cell of a label × group table; of the statements a status choice counts (D15); written as CSV.
 
 Text and note match as case-folded substrings (Unicode: "évian" finds "ÉVIAN"; SQLite's own ``lower()`` folds ASCII
 only, so the connection gets a ``casefold`` function for the query). A variable filter is an exact value.
@@ -17,7 +17,7 @@ from annotator.core import variables as cv
 from annotator.core.neutral import csv_row
 from annotator.errors import AnnotatorError
 from annotator.formats.common import output_file
-from annotator.store import corpus
+from annotator.store import corpus, counting
 from annotator.store.docvars import definitions_of
 
 COLUMNS = ("span_id", "doc_id", "title", "date", "issuer", "start", "end", "label", "text", "annotator", "note")
@@ -33,6 +33,7 @@ class SpanQuery:
     note: str = ""
     variables: dict[str, Any] = field(default_factory=dict)  # name (date, issuer, ..., or own) -> exact value
     groups: tuple[tuple[str, Any], ...] = ()  # (grouping, key): the statements of one group (a table's cell)
+    status: str = counting.ALL  # the statements counted by status (a choice of ``counting.CHOICES``)
 
 
 def _fold(value: Any) -> str | None:
@@ -70,6 +71,10 @@ def _where(conn: sqlite3.Connection, q: SpanQuery) -> tuple[str, list[Any]]:
         sql, group_params = corpus.group_filter(conn, by, key)
         parts.append(sql)
         params += group_params
+    kept, status_params = counting.counting(conn, q.status).condition("s.doc_id")
+    if kept:
+        parts.append(kept)
+        params += status_params
     return (" WHERE " + " AND ".join(parts)) if parts else "", params
 
 
