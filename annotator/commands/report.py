@@ -4,6 +4,10 @@ Labels × a grouping (``--by``; spans per cell, or statements with at least one 
 crosstab (``--rows issuer --label commitment --by date:quarter``: the window's Corpus ▸ Crosstab), or the labels ×
 labels co-occurrence (``--cooccurrence``, by overlap or ``--same-sentence``); as an aligned table, ``--csv`` or
 ``--json``. It only reads: it opens the project read-only beside a window that edits it, as ``stats`` does.
+
+Every kind counts the statements ``--status`` keeps (D15): all but the skipped ones unless told, ``all``, or one
+status, as the Corpus window's *Statements* chooser does; the table says under it (the CSV on stderr, the JSON in
+``left_out``) how many statements it left out.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from typing import Any
 from annotator.core.neutral import csv_row, terminal_safe
 
 NAME = "report"
+#: --status: ``annotator.store.counting.CHOICES`` (the Corpus window's *Statements*), spelled out here as cli.py spells
+#: export's: importing the store's module would load dataclasses at every command's start
+STATUS_CHOICES = ("not_skipped", "all", "todo", "in_progress", "done", "skipped")
+DEFAULT_STATUS = "not_skipped"
 
 
 def add_parser(sub: Any) -> None:
@@ -33,6 +41,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--label", metavar="KEY", help="with --rows: the label (its key) the crosstab counts")
     p.add_argument("--documents", action="store_true",
                    help="count statements with at least one span of the label, not spans")
+    p.add_argument("--status", choices=STATUS_CHOICES, default=DEFAULT_STATUS,
+                   help="count only statements with this status; all: every statement; not_skipped (the "
+                        "default): every statement but those marked skipped (the report says how many it left out)")
     p.add_argument("--cooccurrence", action="store_true", help="labels × labels: pairs of spans that overlap")
     p.add_argument("--same-sentence", action="store_true",
                    help="with --cooccurrence: pairs of spans that start in the same sentence")
@@ -50,19 +61,19 @@ def _read(args: argparse.Namespace) -> dict[str, Any]:
         with Project.open(args.project, readonly=True, trusted=True) as project:
             if args.cooccurrence:
                 mode = "sentence" if args.same_sentence else "overlap"
-                c = co.cooccurrence(project.conn, mode)
+                c = co.cooccurrence(project.conn, mode, args.status)
                 result = {"cooccurrence": mode, "labels": c.labels, "names": [c.names[k] for k in c.labels],
-                          "cells": c.cells}
+                          "cells": c.cells, **_counted(c.counting)}
             elif args.rows:
                 result = _crosstab(project, args)
             else:
-                t = corpus.label_table(project.conn, args.by)
+                t = corpus.label_table(project.conn, args.by, args.status)
                 count = "statements" if args.documents else "spans"
                 result = {
                     "by": args.by, "count": count, "labels": t.labels, "names": [t.names[k] for k in t.labels],
                     "groups": t.groups, "group_names": t.group_names, "cells": t.cells(count),
                     "row_totals": t.row_totals(count), "column_totals": t.column_totals(count),
-                    "statements": t.group_statements,
+                    "statements": t.group_statements, **_counted(t.counting),
                 }
             if not project.changed_while_reading():
                 break
@@ -76,15 +87,33 @@ def _crosstab(project: Any, args: argparse.Namespace) -> dict[str, Any]:
     keys = [lb.key for lb in project.labels()]
     if args.label not in keys:
         raise AnnotatorError(f"no label {args.label!r} in the codebook; its labels are: {', '.join(keys)}")
-    t = corpus.crosstab(project.conn, args.rows, args.by, args.label)
+    t = corpus.crosstab(project.conn, args.rows, args.by, args.label, args.status)
     count = "statements" if args.documents else "spans"
     return {
         "rows": args.rows, "label": args.label, "by": args.by, "count": count,
         "row_groups": t.labels, "row_names": [t.names[k] for k in t.labels],
         "groups": t.groups, "group_names": t.group_names, "cells": t.cells(count),
         "row_totals": t.row_totals(count), "column_totals": t.column_totals(count),
-        "statements": t.group_statements,
+        "statements": t.group_statements, **_counted(t.counting),
     }
+
+
+def _counted(counting: Any) -> dict[str, Any]:
+    """Which statements the figures count: the --status choice, its statuses, and the statements left out by status
+    (``{"skipped": 12}``)."""
+    return {"status": counting.choice, "statuses": list(counting.statuses), "left_out": counting.left_out}
+
+
+def _note(result: dict[str, Any]) -> str:
+    """The line under a table (on stderr under CSV) saying which statements were left out, "" when none was."""
+    from annotator.store.counting import describe
+
+    said = describe(result["left_out"])
+    if not said:
+        return ""
+    if result["status"] == DEFAULT_STATUS:
+        return f"{said} (--status all counts them)"
+    return f"Counting only statements marked {result['status'].replace('_', ' ')}: {said}"
 
 
 def _rows(result: dict[str, Any]) -> list[list[Any]]:
@@ -117,13 +146,18 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode() + "\n")
         return 0
     rows = _rows(result)
+    note = _note(result)
     if args.csv:
         buf = io.StringIO()
         csv.writer(buf).writerows(csv_row(r) for r in rows)
         sys.stdout.write(buf.getvalue())
+        if note:  # beside the CSV, never in it
+            print(note, file=sys.stderr)
         return 0
     for line in _table(result, rows):
         print(line)
+    if note:
+        print(note)
     return 0
 
 
