@@ -5,6 +5,7 @@ thread). A mixin of :class:`annotator.ui.corpus.window.CorpusWindow`, which prov
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class SpansTab:
     columns_by: QComboBox
     tabs: Any
     TABS: tuple[str, ...]
+    status_choice: Any
 
     def _build_spans(self) -> QWidget:
         page = QWidget()
@@ -108,7 +110,7 @@ class SpansTab:
         self._run_query()
 
     def _run_query(self) -> None:
-        q = self.query
+        q = self.query = replace(self.query, status=self.status_choice())  # the statements the window counts
         self.spans_note.setText("Finding…")
         self.jobs.start("spans", self.project,
                         lambda conn: (retrieval.spans(conn, q, SHOWN_SPANS), retrieval.count(conn, q)))
@@ -149,7 +151,7 @@ class SpansTab:
         chosen = self._ask("csv", "spans")
         if not chosen:
             return None
-        q = self.query
+        q = replace(self.query, status=self.status_choice())
         self._status("Writing the spans…")
         self.jobs.start("export_spans", self.project, lambda conn: (retrieval.write_csv(conn, q, chosen), chosen))
         return Path(chosen)

@@ -7,6 +7,9 @@
 - **Codeline**: a strip per statement of where each label's spans fall, a page of statements at a time.
 - **Spans**: spans retrieved by label, annotator, text, note and a variable; Enter opens one in its statement.
 
+Above the tabs, *Statements* chooses which statements every tab counts by status (all but the skipped ones unless
+told; ``annotator report --status`` offers the same choices, :mod:`.statuses`).
+
 Every figure is computed by ``annotator.store`` on a read-only connection in a thread (:mod:`.jobs`). Tables and
 charts export as CSV and PNG through :mod:`annotator.ui.filedialogs`, written atomically.
 """
@@ -42,6 +45,7 @@ from annotator.ui.corpus.follow import Following
 from annotator.ui.corpus.jobs import Jobs
 from annotator.ui.corpus.models import MatrixModel
 from annotator.ui.corpus.spans_tab import SpansTab
+from annotator.ui.corpus.statuses import StatusChooser
 from annotator.ui.corpus.widgets import make_table_view, save_widget_png
 from annotator.ui.dialogs import error
 from annotator.ui.text import plain
@@ -55,7 +59,7 @@ FIT_COLUMNS = 300
 CHART_GROUPS = 60
 
 
-class CorpusWindow(SpansTab, Following, QDialog):
+class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
     TABS = ("table", "cooccurrence", "timeline", "codeline", "spans")
 
     def __init__(self, main: Any) -> None:
@@ -87,6 +91,7 @@ class CorpusWindow(SpansTab, Following, QDialog):
         self.tabs.currentChanged.connect(lambda index: self.status.setText(self._said.get(index, "")))
         self._start_following()
         layout = QVBoxLayout(self)
+        layout.addLayout(self._build_statuses())
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
         self.resize(1000, 720)
@@ -250,10 +255,7 @@ class CorpusWindow(SpansTab, Following, QDialog):
         self._choose(self.find_variable, keep[4], None)
         for box in (self.rows_by, self.table_label, self.columns_by, self.find_label, self.find_variable):
             box.blockSignals(False)
-        total = int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-        self.code_from.blockSignals(True)
-        self.code_from.setRange(1, max(1, total))
-        self.code_from.blockSignals(False)
+        self.refresh_counted()  # the codeline's range follows from its own count of the statements
 
     @staticmethod
     def _choose(box: QComboBox, value: Any, default: Any) -> None:
@@ -281,15 +283,17 @@ class CorpusWindow(SpansTab, Following, QDialog):
         self.table_label.setEnabled(rows_by != LABELS_ROWS)
         if cols_by is None:
             return
+        status = self.status_choice()
         if rows_by == LABELS_ROWS:
-            self.jobs.start("table", self.project, lambda conn: corpus.label_table(conn, cols_by))
+            self.jobs.start("table", self.project, lambda conn: corpus.label_table(conn, cols_by, status))
         elif label is not None:
-            self.jobs.start("table", self.project, lambda conn: corpus.crosstab(conn, rows_by, cols_by, label))
+            self.jobs.start("table", self.project,
+                            lambda conn: corpus.crosstab(conn, rows_by, cols_by, label, status))
         self._status("Counting…", TABLE_TAB)
 
     def refresh_cooccurrence(self) -> None:
-        mode = self.co_mode.currentData()
-        self.jobs.start("cooccurrence", self.project, lambda conn: co.cooccurrence(conn, mode))
+        mode, status = self.co_mode.currentData(), self.status_choice()
+        self.jobs.start("cooccurrence", self.project, lambda conn: co.cooccurrence(conn, mode, status))
 
     def _codeline_page(self, step: int) -> None:
         """The page before (-1) or after (+1), from the codeline's keys; nothing at either end."""
@@ -301,13 +305,13 @@ class CorpusWindow(SpansTab, Following, QDialog):
         self.code_from.setValue(after)
 
     def refresh_timeline(self) -> None:
-        period = self.period.currentData()
-        self.jobs.start("timeline", self.project, lambda conn: corpus.timeline(conn, period))
+        period, status = self.period.currentData(), self.status_choice()
+        self.jobs.start("timeline", self.project, lambda conn: corpus.timeline(conn, period, status=status))
 
     def refresh_codeline(self) -> None:
-        offset = self.code_from.value() - 1
+        offset, status = self.code_from.value() - 1, self.status_choice()
         self.jobs.start("codeline", self.project,
-                        lambda conn: corpus.codeline(conn, offset, CodelineChart.PAGE))
+                        lambda conn: corpus.codeline(conn, offset, CodelineChart.PAGE, status=status))
 
     def _done(self, kind: str, result: Any) -> None:
         if kind == "table":
@@ -319,7 +323,16 @@ class CorpusWindow(SpansTab, Following, QDialog):
             self._show_timeline(result)
         elif kind == "codeline":
             total, rows = result
+            asked = self.code_from.value()
+            self.code_from.blockSignals(True)
+            self.code_from.setRange(1, max(1, total))
+            self.code_from.blockSignals(False)
+            if self.code_from.value() != asked:  # past the last statement counted now: its last page
+                self.refresh_codeline()
+                return
             self.codeline_chart.show_rows(rows, self.names, self.colours, self.code_from.value(), total)
+        elif kind == "counted":
+            self._show_counted(result)
         elif kind == "spans":
             rows, n = result
             self.spans_model.set_rows(rows, self.names)
@@ -409,8 +422,8 @@ class CorpusWindow(SpansTab, Following, QDialog):
         c = self.co_result
         if c is None or not index.isValid():
             return
-        x, y, mode = c.labels[index.row()], c.labels[index.column()], c.mode
-        self.jobs.start("co_statements", self.project, lambda conn: co.statements(conn, x, y, mode))
+        x, y, mode, status = c.labels[index.row()], c.labels[index.column()], c.mode, self.status_choice()
+        self.jobs.start("co_statements", self.project, lambda conn: co.statements(conn, x, y, mode, status))
 
     def _show_co_statements(self, rows: list[dict[str, Any]]) -> None:
         self._co_doc_ids = [r["doc_id"] for r in rows]
