@@ -8,6 +8,9 @@ decisions, rejected suggestions and sentence starts (kept in :class:`Removed` to
 and the store keep from those (its span and label counts, co-occurring pairs, ``span_reach``, its full-text index
 rows), which are made again as the rows come back. ``span_revisions`` keeps its row: revisions only grow
 (``schema._V6_REPORT``), so a statement brought back is newer than any share a report kept of it.
+
+Its id and its spans' ids are never given again (``ids.py``): a statement imported after the delete gets new ones,
+so the undo always finds them free.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 
 from annotator.core.titles import parse_title
 from annotator.errors import AnnotatorError
-from annotator.store import connection, pair_counts, search_index
+from annotator.store import connection, ids, pair_counts, search_index
 from annotator.store.project import Project
 from annotator.store.writing import now
 
@@ -106,6 +109,10 @@ def delete_statement(project: Project, doc_id: int) -> Removed:
         conn.execute("DELETE FROM spans WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))  # the rest by ON DELETE CASCADE
         pair_counts.recount_deferred(conn)  # (nothing left to count: ends the deferral)
+        # its ids are given to no statement or span imported later: the undo puts them back (``store/ids.py``)
+        ids.deleted(conn, "documents", [doc_id])
+        span_id = removed.rows["spans"][0].index("id")
+        ids.deleted(conn, "spans", [row[span_id] for row in removed.rows["spans"][1]])
         project._log("delete_statement", doc_id, None,
                      {"title": removed.title, "sha256": removed.sha256, "status": document["status"],
                       "spans": removed.spans}, None)

@@ -17,7 +17,7 @@ from annotator.core import codebook
 from annotator.core.model import STATUSES, IncomingDocument, Label
 from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError
-from annotator.store import pair_counts, search_index, sentences
+from annotator.store import ids, pair_counts, search_index, sentences
 from annotator.store.docvars import write_document_variables
 
 
@@ -101,8 +101,9 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
         ):
             known[sha] = found_id
             known_titles[found_id] = found_title
-    # ids as SQLite would give them one INSERT at a time (max + 1): the caller holds the transaction
-    next_id = conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0] + 1
+    # ids as SQLite would give them one INSERT at a time (max + 1), but never one a deleted statement had: its undo
+    # puts it back under it (``store/ids.py``); the caller holds the transaction
+    next_id = ids.next_id(conn, "documents")
     doc_rows: list[tuple[Any, ...]] = []
     span_rows: list[tuple[Any, ...]] = []
     history_rows: list[tuple[Any, ...]] = []
@@ -206,10 +207,11 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             added.append(Label(key, key, codebook.free_shortcut(everything), codebook.next_color(everything), ""))
         write_labels(conn, added, first_position=len(existing))
     pair_counts.defer(conn, spanned)  # pairs counted in bulk below, not span by span
+    first_span = ids.next_id(conn, "spans")  # never a deleted span's id: its undo puts it back under it
     conn.executemany(
-        'INSERT INTO spans (doc_id, start, "end", label, annotator, note, origin, created, updated)'
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        span_rows,
+        'INSERT INTO spans (id, doc_id, start, "end", label, annotator, note, origin, created, updated)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((first_span + i, *row) for i, row in enumerate(span_rows)),
     )
     pair_counts.recount_deferred(conn)
     result["spans"] = len(span_rows)
