@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from annotator.core import codebook
 from annotator.core.model import Label, Span
 from annotator.errors import AnnotatorError
-from annotator.store import pair_counts, sentences
+from annotator.store import ids, pair_counts, sentences
 from annotator.store.exporting import SPAN_COLUMNS as _SPAN_COLUMNS
 from annotator.store.exporting import span_row
 from annotator.store.writing import now, write_labels
@@ -48,6 +48,7 @@ def delete_label(project: Project, key: str, relabel_to: str | None) -> tuple[li
         pair_counts.defer(conn, {span.doc_id for span in spans})  # counted afresh once, not span by span
         if relabel_to is None:
             conn.execute("DELETE FROM spans WHERE label = ?", (key,))
+            ids.deleted(conn, "spans", (span.id for span in spans))  # the undo puts them back under these
         else:
             conn.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", (relabel_to, now(), key))
         conn.execute("DELETE FROM labels WHERE key = ?", (key,))

@@ -21,7 +21,7 @@ from annotator.core.model import Span
 from annotator.core.search.hits import Hit
 from annotator.core.text import snap_to_words
 from annotator.errors import AnnotatorError
-from annotator.store import sentences
+from annotator.store import ids, sentences
 from annotator.store.exporting import span_row
 from annotator.store.project import Project
 from annotator.store.writing import now
@@ -128,6 +128,7 @@ def undo(project: Project, done: Labelled) -> None:
     """Take the step back: its spans deleted, its statements "to do" again (unless they hold other spans)."""
     with project._write("undo labelling the hits"):
         project.conn.execute("DELETE FROM spans WHERE id " + _IN, (_ids([s.id for s in done.spans]),))
+        ids.deleted(project.conn, "spans", (s.id for s in done.spans))  # the redo puts them back under these
         _history(project, ((s.doc_id, s.id, _cell(s), None) for s in done.spans), "delete_span")
         empty = [i for i in done.started
                  if project.conn.execute("SELECT 1 FROM spans WHERE doc_id = ? LIMIT 1", (i,)).fetchone() is None]

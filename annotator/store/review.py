@@ -43,7 +43,7 @@ from annotator.core.review_notes import kept_note
 from annotator.errors import AnnotatorError
 from annotator.formats import jsonl
 from annotator.formats.common import dumps_line, output_file
-from annotator.store import sentences
+from annotator.store import ids, sentences
 from annotator.store.exporting import span_row
 from annotator.store.project import Project, now
 
@@ -198,6 +198,7 @@ def _add_copy(project: Project, doc_id: int, theirs: core.TheirSpan, colleague: 
 
 def _remove(project: Project, span: Span) -> None:
     project.conn.execute("DELETE FROM spans WHERE id = ?", (span.id,))
+    ids.deleted(project.conn, "spans", [span.id])  # an import never takes it: an undo or redo puts it back
     project._log("delete_span", span.doc_id, span.id, span, None)
 
 

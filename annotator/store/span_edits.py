@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.core.model import Span
 from annotator.errors import AnnotatorError
-from annotator.store import connection, sentences
+from annotator.store import connection, ids, sentences
 from annotator.store.exporting import SPAN_COLUMNS as _SPAN_COLUMNS
 from annotator.store.exporting import span_row
 from annotator.store.writing import now
@@ -95,6 +95,7 @@ class SpanEdits:
         with self._write("delete the span"):
             span = self.span(span_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            ids.deleted(self.conn, "spans", [span_id])  # an import never takes it: the undo puts it back
             self._log("delete_span", span.doc_id, span_id, span, None)
         return span
 
