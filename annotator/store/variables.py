@@ -165,13 +165,18 @@ def set_value(project: Project, doc_id: int, name: str, raw: Any) -> tuple[Any, 
     return before, value
 
 
+#: what :func:`set_many` changed of one statement: (its id, the values before, the values after), by name
+Change = tuple[int, dict[str, Any], dict[str, Any]]
+
+
 def set_many(
-    project: Project, rows: Iterable[tuple[int, Mapping[str, Any]]], new_variables: Iterable[Variable] = ()
+    project: Project, rows: Iterable[tuple[int, Mapping[str, Any]]], new_variables: Iterable[Variable] = (),
+    changes: list[Change] | None = None,
 ) -> int:
     """Set variables of many statements at once (a vars file), adding ``new_variables`` first; one transaction.
 
     The values must already be parsed (:func:`check_value` or ``core.variables.parse_value``). Returns the number of
-    values that changed.
+    values that changed; ``changes``, when given, is told each statement's, for :func:`put_back` (the undo).
     """
     changed = 0
     with project._write("set the document variables"):
@@ -198,7 +203,32 @@ def set_many(
             if after:
                 changed += len(after)
                 _log(project, "set_variables", doc_id, {n: before[n] for n in after}, after)
+                if changes is not None:
+                    changes.append((doc_id, {n: before[n] for n in after}, after))
     return changed
+
+
+def put_back(project: Project, changes: Sequence[Change], added: Sequence[Variable] = ()) -> None:
+    """Undo :func:`set_many`: every value it changed (set or cleared, a title too) as it was before, and the
+    variables it added taken away with their values; one transaction. A statement deleted since is passed over."""
+    with project._write("put the document variables back"):
+        conn = project.conn
+        gone = {v.name for v in added}
+        for doc_id, before, after in changes:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
+                continue
+            for name, value in before.items():
+                if name == "title":
+                    statements.write_title(project, doc_id, value)
+                elif name not in gone:  # (their values go with them)
+                    _write_value(conn, doc_id, name, value)
+            _log(project, "set_variables", doc_id, after, before)
+        if gone:
+            for name in gone:
+                conn.execute("DELETE FROM document_values WHERE variable = ?", (name,))
+                conn.execute("DELETE FROM variables WHERE name = ?", (name,))
+            _write_definitions(conn, definitions_of(conn))
+            _log(project, "delete_variables", None, {"variables": [[v.name, v.type] for v in added]}, None)
 
 
 def _title(conn: sqlite3.Connection, doc_id: int) -> str:

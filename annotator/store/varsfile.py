@@ -47,11 +47,18 @@ ALIASES = {"memo": "note"}
 @dataclass(slots=True)
 class VarsReport:
     documents: int = 0
+    #: values set (to something); ``cleared``: values emptied by an empty cell (with ``empty_clears``)
     values: int = 0
     new_variables: list[Variable] = field(default_factory=list)
+    cleared: int = 0
+    empty_clears: bool = False
+    #: what changed, per statement (``variables.set_many``): :func:`undo` puts it back, :func:`redo` again
+    changes: list[sv.Change] = field(default_factory=list, repr=False)
 
     def summary_lines(self) -> list[str]:
         lines = [f"set {self.values} value(s) on {self.documents} statement(s)"]
+        if self.empty_clears:
+            lines.append(f"cleared {self.cleared} value(s) whose cell was empty")
         if self.new_variables:
             added = ", ".join(f"{v.name} ({cv.TYPE_NAMES[v.type].lower()})" for v in self.new_variables)
             lines.append(f"added variable(s) to the project: {added}")
@@ -198,5 +205,19 @@ def apply(project: Project, path: str | Path, empty_clears: bool = False) -> Var
         rows, new = plan(project, path, empty_clears)
     except AnnotatorError:
         raise
-    changed = sv.set_many(project, rows, new)
-    return VarsReport(documents=len(rows), values=changed, new_variables=new)
+    changes: list[sv.Change] = []
+    changed = sv.set_many(project, rows, new, changes)
+    cleared = sum(1 for _, _, after in changes for value in after.values() if value in ("", None))
+    return VarsReport(documents=len(rows), values=changed - cleared, new_variables=new, cleared=cleared,
+                      empty_clears=empty_clears, changes=changes)
+
+
+def undo(project: Project, report: VarsReport) -> None:
+    """Put back what :func:`apply` changed: every value set or cleared as it was, a title as it was, the variables
+    it added taken away; one transaction."""
+    sv.put_back(project, report.changes, report.new_variables)
+
+
+def redo(project: Project, report: VarsReport) -> None:
+    """Set again what :func:`apply` set (after :func:`undo`); one transaction."""
+    sv.set_many(project, [(doc_id, after) for doc_id, _, after in report.changes], report.new_variables)
