@@ -17,7 +17,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileInfo, QSettings, QSize, QStandardPaths
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QListView, QStyle, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QGridLayout,
+    QHeaderView,
+    QListView,
+    QStyle,
+    QTreeView,
+    QWidget,
+)
 
 from annotator import formats, paths
 from annotator.store.sources import PROJECT_SUFFIXES
@@ -187,6 +196,20 @@ def open_files(parent: QWidget | None, caption: str, name_filter: str = "") -> l
 
 def open_file(parent: QWidget | None, caption: str, name_filter: str = "") -> str:
     chosen = _run(make_dialog(parent, caption, QFileDialog.FileMode.ExistingFile, name_filter))
+    return chosen[0] if chosen else ""
+
+
+def open_file_with(parent: QWidget | None, caption: str, name_filter: str, option: QWidget) -> str:
+    """:func:`open_file` with ``option`` (a check box that says how the file is to be read) under the file type,
+    aligned with the name and type fields; the caller reads it once the dialog is closed."""
+    dialog = make_dialog(parent, caption, QFileDialog.FileMode.ExistingFile, name_filter)
+    layout = dialog.layout()
+    if isinstance(layout, QGridLayout):  # Qt's own dialog: its fields' column, in a row of its own under them
+        layout.addWidget(option, layout.rowCount(), 1, 1, 1)
+    else:  # (another layout: below all)
+        layout.addWidget(option)
+    chosen = _run(dialog)
+    option.setParent(None)  # the caller's again, to be read: the dialog may go before it does
     return chosen[0] if chosen else ""
 
 

@@ -88,7 +88,8 @@ class PropertiesController(QObject):
         self.manage_action = QAction("Document &Variables…", window)
         self.manage_action.triggered.connect(self.manage)
         self.vars_action = QAction("Set Document &Variables…", window)
-        self.vars_action.setStatusTip("Set dates, issuers and variables from a CSV or JSON file (by sha256 or title)")
+        self.vars_action.setStatusTip("Set dates, issuers and variables from a CSV or JSON file (by sha256 or title); "
+                                      "an option of its dialog makes empty cells clear values")
         self.vars_action.triggered.connect(self.set_from_file)
         window.addAction(self.focus_action)
         document_menu = window.menus["&Document"]
@@ -277,13 +278,17 @@ class PropertiesController(QObject):
         self.window.focus_statement()
 
     def set_from_file(self) -> None:
-        path = filedialogs.open_file(self.window, "Set document variables", VARS_FILTER)
-        if path:
-            self.apply_file(path)
+        from annotator.ui.properties.variables_dialog import empty_clears_option
 
-    def apply_file(self, path: str) -> None:
+        option = empty_clears_option()  # unticked each time: an empty cell leaves the value as it is
+        path = filedialogs.open_file_with(self.window, "Set document variables", VARS_FILTER, option)
+        if path:
+            self.apply_file(path, option.isChecked())
+
+    def apply_file(self, path: str, empty_clears: bool = False) -> None:
         """A vars file, whole or nothing (``store/varsfile.py``), in a thread with a progress dialog and a Cancel
-        (one for 100 000 statements took 3.6 s); the summary says what was set and added."""
+        (one for 100 000 statements took 3.6 s); the summary says what was set, cleared and added. What it changed
+        is one step of the undo stack (``commands.SetFromFile``)."""
         from pathlib import Path
 
         from annotator.store.varsfile import apply
@@ -291,15 +296,30 @@ class PropertiesController(QObject):
 
         try:
             report = job.run_write(self.window, self.session.project, "Set document variables",
-                                   f"Setting the variables of {Path(path).name}…", lambda project: apply(project, path))
+                                   f"Setting the variables of {Path(path).name}…",
+                                   lambda project: apply(project, path, empty_clears))
         except Cancelled:
             self.window.statusBar().showMessage("Set document variables: cancelled, nothing was changed", 10000)
             return
         except AnnotatorError as exc:
             error(self.window, "Set document variables", "\n".join(exc.lines()))
             return
+        lines = report.summary_lines()
+        if report.changes or report.new_variables:
+            self.session.push(commands.SetFromFile(self, Path(path).name, report))
+            lines.append("Edit ▸ Undo puts every value back as it was.")
+        self.file_applied(report)
+        inform(self.window, "Set document variables", "\n".join(lines))
+
+    def file_applied(self, report: Any) -> None:
+        """A vars file's values were set, put back or set again: the form, the columns and the filters; a title it
+        changed shows at once in the window's title, the Documents list and the search results."""
         self.definitions_changed()
-        inform(self.window, "Set document variables", "\n".join(report.summary_lines()))
+        doc = self.session.document
+        if doc is not None and any(doc_id == doc.id and "title" in after for doc_id, _, after in report.changes):
+            from annotator.ui.documents import title_changed
+
+            title_changed(self.window, doc.id)
 
     def _fill_columns_menu(self) -> None:
         self.columns_menu.clear()

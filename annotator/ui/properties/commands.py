@@ -11,6 +11,7 @@ from annotator.core import variables as cv
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
 from annotator.store import variables as sv
+from annotator.store import varsfile
 from annotator.ui.commands import _Command, many_statements
 
 #: the progress dialog's title
@@ -128,3 +129,34 @@ class ReorderVariables(_Command):
     def undo_step(self) -> None:
         sv.reorder_variables(self.session.project, self.before)
         self.controller.definitions_changed()
+
+
+class SetFromFile(_Command):
+    """A vars file (File ▸ Set Document Variables…) as one step: pushed once it is applied (in a thread, its bad
+    rows said, its summary shown: ``PropertiesController.apply_file``), so its first redo does nothing; undo puts
+    back every value it set or cleared and every title it changed, and takes away the variables it added; redo sets
+    them again. Both in a thread with a progress dialog, like renaming a variable."""
+
+    def __init__(self, controller: Any, name: str, report: Any) -> None:
+        super().__init__(controller.session, f"Set Document Variables from “{name}”", None)
+        self.controller = controller
+        self.report = report
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # applied already
+            self._first = False
+            return
+        super().redo()
+
+    def do(self) -> None:
+        report = self.report
+        many_statements(self.session, "Setting the document variables again…",
+                        lambda project: varsfile.redo(project, report), TITLE)
+        self.controller.file_applied(report)
+
+    def undo_step(self) -> None:
+        report = self.report
+        many_statements(self.session, "Putting the document variables back…",
+                        lambda project: varsfile.undo(project, report), TITLE)
+        self.controller.file_applied(report)

@@ -1,5 +1,6 @@
 """The project's own document variables, defined like the codebook: add (name and type), rename, delete (with its
-values; undoable) and reorder. Each button is one undoable, saved change."""
+values; undoable) and reorder. Each button is one undoable, saved change. And the option File ▸ Set Document
+Variables… adds to its file dialog: whether an empty cell clears a value (``annotator vars --empty-clears``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -136,3 +138,22 @@ class VariablesDialog(QDialog):
         after = list(order)
         after[i], after[j] = after[j], after[i]
         self._push(commands.ReorderVariables(self.controller, order, after), name)
+
+
+#: the option's words, and what its tooltip explains
+EMPTY_CLEARS = "&Empty cells clear values (unticked, an empty cell leaves the value as it is)"
+EMPTY_CLEARS_TIP = (
+    "Ticked: a cell left empty in the file (null in JSON) clears that value of its statement: its date, issuer, "
+    "URL, memo or one of the project's variables becomes empty. Use it to take out wrong values.\n"
+    "Unticked (the default): an empty cell changes nothing.\n"
+    "A title is never cleared. The summary says how many values were cleared; Edit ▸ Undo puts them back."
+)
+
+
+def empty_clears_option() -> QCheckBox:
+    """The check box under the file dialog's fields of File ▸ Set Document Variables…, unticked (the safe way)."""
+    box = QCheckBox(EMPTY_CLEARS)
+    box.setObjectName("empty_clears")
+    box.setToolTip(EMPTY_CLEARS_TIP)
+    box.setChecked(False)
+    return box
