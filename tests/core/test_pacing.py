@@ -7,6 +7,7 @@ import os
 import sys
 import textwrap
 import threading
+import time
 
 import pytest
 
@@ -173,3 +174,41 @@ def test_c_work_in_a_paced_thread_runs_idle_and_only_there():
     if os.geteuid() == 0:  # going back needs the privilege (otherwise the thread ends with its job, idle)
         assert seen["after"] == os.SCHED_OTHER
 
+
+
+def _pauses_while(main_waits: bool) -> int:
+    """The pauses a paced thread makes in 30 ms of work between two timed pauses (``every`` 10 s), while the main
+    thread waits on a lock the thread holds (a futex, as for the GIL), or sleeps."""
+    held, started = threading.Lock(), threading.Event()
+    made: list[int] = []
+
+    def work() -> None:
+        with held, pacing.paced(every=10.0):
+            started.set()
+            time.sleep(0.05)  # the main thread is asleep by now
+            begin = pacing.pauses()
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 0.03:
+                pacing.pace()
+            made.append(pacing.pauses() - begin)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    assert started.wait(10)
+    if main_waits:
+        with held:  # asleep on the lock's futex until the work ends
+            pass
+    else:
+        time.sleep(0.2)  # asleep, but waiting for nothing of the thread's
+    thread.join(10)
+    return made[0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the look at the window's thread is Linux's /proc")
+def test_a_paced_thread_pauses_at_once_while_the_window_thread_waits_on_a_futex():
+    """The window's thread waits for the GIL on a futex: a paced thread pauses when it sees that, between two timed
+    pauses, so each of the window's many takes of the GIL for one event waits a fraction of a millisecond, not up to
+    EVERY (16-20 ms stalls of a timer while a colleague's file was compared, issue #14). Asleep otherwise (the
+    event loop's poll, a sleep), the window's thread does not make it pause."""
+    assert _pauses_while(main_waits=True) >= 10  # about one per LOOK (0.25 ms) of the 30 ms
+    assert _pauses_while(main_waits=False) == 0
