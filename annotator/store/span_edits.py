@@ -14,7 +14,7 @@ from typing import Any
 
 from annotator.core.model import Span
 from annotator.errors import AnnotatorError
-from annotator.store import connection, ids, sentences
+from annotator.store import conflicts, connection, ids, sentences
 from annotator.store.exporting import SPAN_COLUMNS as _SPAN_COLUMNS
 from annotator.store.exporting import span_row
 from annotator.store.writing import now
@@ -43,6 +43,10 @@ class SpanEdits:
         if row is None:
             raise AnnotatorError(f"no span {span_id} in {self.path}")
         return Span(*row)
+
+    def _span_or_none(self, span_id: int) -> Span | None:
+        row = self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", (span_id,)).fetchone()
+        return None if row is None else Span(*row)
 
     def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
         length = self._length(doc_id)
@@ -91,8 +95,12 @@ class SpanEdits:
             self._log("update_span", after.doc_id, span_id, before, after)
         return before, after
 
-    def delete_span(self, span_id: int) -> Span:
+    def delete_span(self, span_id: int, expected: Span | None = None) -> Span:
+        """Delete a span; ``expected`` (the undo of a label): refused (``conflicts.Conflict``) unless the span is still
+        as that label made it."""
         with self._write("delete the span"):
+            if expected is not None:
+                conflicts.check_span(self, expected, self._span_or_none(span_id))  # type: ignore[arg-type]
             span = self.span(span_id)
             self.conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             ids.deleted(self.conn, "spans", [span_id])  # an import never takes it: the undo puts it back
@@ -112,9 +120,12 @@ class SpanEdits:
                 )
                 self._log("restore_span", span.doc_id, span.id, None, span)
 
-    def restore_span_state(self, span: Span) -> None:
-        """Put a span back to a previous state (the undo of an update)."""
+    def restore_span_state(self, span: Span, expected: Span | None = None, undoing: bool = True) -> None:
+        """Put a span back to a previous state (the undo of an update); ``expected``: the state it must be in still,
+        else ``conflicts.Conflict`` and nothing written."""
         with self._write("restore the span"):
+            if expected is not None:
+                conflicts.check_span(self, expected, self._span_or_none(span.id), undoing)  # type: ignore[arg-type]
             before = self.span(span.id)
             self._check_span(span.doc_id, span.start, span.end, span.label)
             self._set_span(span)

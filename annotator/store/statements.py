@@ -21,7 +21,7 @@ from typing import Any
 
 from annotator.core.titles import parse_title
 from annotator.errors import AnnotatorError
-from annotator.store import connection, ids, pair_counts, search_index
+from annotator.store import conflicts, connection, ids, pair_counts, search_index
 from annotator.store.project import Project
 from annotator.store.writing import now
 
@@ -60,11 +60,15 @@ def title_of(project: Project, doc_id: int) -> str:
     return str(row[0])
 
 
-def set_title(project: Project, doc_id: int, raw: Any) -> tuple[str, str]:
-    """Give a statement a new title; returns (before, after). The full-text index follows (titles are searched)."""
+def set_title(project: Project, doc_id: int, raw: Any, expect: str | None = None,
+              undoing: bool = True) -> tuple[str, str]:
+    """Give a statement a new title; returns (before, after). The full-text index follows (titles are searched).
+    ``expect`` (an undo's or redo's): the title it must find, else ``conflicts.Conflict`` and nothing written."""
     title = check_title(raw)
     with project._write("change the title"):
         before = title_of(project, doc_id)
+        if expect is not None:
+            conflicts.check_fields(project, doc_id, {"title": expect}, {"title": before}, undoing)
         if before != title:
             write_title(project, doc_id, title)
             project._log("set_title", doc_id, None, {"title": before}, {"title": title})

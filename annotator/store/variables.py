@@ -18,7 +18,7 @@ from annotator.core.model import Provenance
 from annotator.core.urls import parse_url
 from annotator.core.variables import Variable
 from annotator.errors import AnnotatorError
-from annotator.store import connection, search_index, statements
+from annotator.store import conflicts, connection, search_index, statements
 from annotator.store.docvars import definitions_of, values_of
 from annotator.store.project import Project
 from annotator.store.writing import now
@@ -151,14 +151,22 @@ def _write_value(conn: sqlite3.Connection, doc_id: int, name: str, value: Any) -
         )
 
 
-def set_value(project: Project, doc_id: int, name: str, raw: Any) -> tuple[Any, Any]:
+#: ``expect`` of :func:`set_value` when the value it replaces may be anything (a first edit)
+ANY = object()
+
+
+def set_value(project: Project, doc_id: int, name: str, raw: Any, expect: Any = ANY,
+              undoing: bool = True) -> tuple[Any, Any]:
     """Set one variable of one statement (``date``, ``issuer``, ``url``, ``note`` or a project variable).
 
     Returns (before, after) in the variable's type; an empty value is "" for the fixed ones, None for the others.
+    ``expect`` (an undo's or redo's): the value it must find, else :class:`conflicts.Conflict` and nothing written.
     """
     with project._write("set the document variable"):
         value = check_value(project.conn, name, raw)
         before = fields(project, doc_id).get(name)
+        if expect is not ANY:
+            conflicts.check_fields(project, doc_id, {name: expect}, {name: before}, undoing)
         if before != value:
             _write_value(project.conn, doc_id, name, value)
             _log(project, "set_variable", doc_id, {name: before}, {name: value})
@@ -171,16 +179,18 @@ Change = tuple[int, dict[str, Any], dict[str, Any]]
 
 def set_many(
     project: Project, rows: Iterable[tuple[int, Mapping[str, Any]]], new_variables: Iterable[Variable] = (),
-    changes: list[Change] | None = None,
+    changes: list[Change] | None = None, expected: Sequence[tuple[int, Mapping[str, Any]]] = (),
 ) -> int:
     """Set variables of many statements at once (a vars file), adding ``new_variables`` first; one transaction.
 
     The values must already be parsed (:func:`check_value` or ``core.variables.parse_value``). Returns the number of
     values that changed; ``changes``, when given, is told each statement's, for :func:`put_back` (the undo).
+    ``expected`` (a redo's): the values each statement must hold still, else nothing is set.
     """
     changed = 0
     with project._write("set the document variables"):
         conn = project.conn
+        _unchanged(project, expected, False)
         added = list(new_variables)
         if added:
             existing = definitions_of(conn)
@@ -214,6 +224,7 @@ def put_back(project: Project, changes: Sequence[Change], added: Sequence[Variab
     with project._write("put the document variables back"):
         conn = project.conn
         gone = {v.name for v in added}
+        _unchanged(project, [(doc_id, after) for doc_id, _, after in changes], True)
         for doc_id, before, after in changes:
             if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
                 continue
@@ -229,6 +240,23 @@ def put_back(project: Project, changes: Sequence[Change], added: Sequence[Variab
                 conn.execute("DELETE FROM variables WHERE name = ?", (name,))
             _write_definitions(conn, definitions_of(conn))
             _log(project, "delete_variables", None, {"variables": [[v.name, v.type] for v in added]}, None)
+
+
+def _unchanged(project: Project, expected: Sequence[tuple[int, Mapping[str, Any]]], undoing: bool) -> None:
+    """Refuse (:class:`conflicts.Conflict`, naming every field changed) when a statement's values are no longer
+    ``expected``: a file's undo or redo never overwrites what another writer set since. A statement deleted since
+    is passed over, as :func:`put_back` does."""
+    current = fields_of(project, [doc_id for doc_id, _ in expected])
+    differ: list[tuple[int, str, Any, Any]] = []
+    for doc_id, values in expected:
+        if doc_id in current:
+            now = current[doc_id]
+            differ += [(doc_id, n, v, now.title if n == "title" else now.get(n)) for n, v in values.items()
+                       if not conflicts.same(v, now.title if n == "title" else now.get(n))]
+    if differ:
+        first = differ[0][0]
+        raise conflicts.refuse(project, first, [(n, v, now) for d, n, v, now in differ if d == first], undoing,
+                               others=len({d for d, *_ in differ}) - 1)
 
 
 def _title(conn: sqlite3.Connection, doc_id: int) -> str:

@@ -214,10 +214,13 @@ def apply(project: Project, path: str | Path, empty_clears: bool = False) -> Var
 
 def undo(project: Project, report: VarsReport) -> None:
     """Put back what :func:`apply` changed: every value set or cleared as it was, a title as it was, the variables
-    it added taken away; one transaction."""
+    it added taken away; one transaction. Refused whole (``conflicts.Conflict``, naming what changed) when another
+    writer changed one of those values since: the undo never overwrites it."""
     sv.put_back(project, report.changes, report.new_variables)
 
 
 def redo(project: Project, report: VarsReport) -> None:
-    """Set again what :func:`apply` set (after :func:`undo`); one transaction."""
-    sv.set_many(project, [(doc_id, after) for doc_id, _, after in report.changes], report.new_variables)
+    """Set again what :func:`apply` set (after :func:`undo`); one transaction, refused as :func:`undo` is when a
+    value is no longer what the undo left."""
+    sv.set_many(project, [(doc_id, after) for doc_id, _, after in report.changes], report.new_variables,
+                expected=[(doc_id, before) for doc_id, before, _ in report.changes])
