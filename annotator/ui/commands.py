@@ -1,7 +1,12 @@
 """Undoable changes: each command's ``redo``/``undo`` calls one core operation and tells the session.
 
-If the store refuses (disk full, read-only file), nothing was changed (the store rolls back), the user is told,
-and the command makes itself obsolete so the undo stack never claims a change that did not happen.
+If the store refuses (disk full, read-only file), nothing was changed (the store rolls back) and the user is told.
+A change refused when first made makes itself obsolete, so the undo stack never claims a change that did not
+happen. An undo or a redo refused (a value another writer changed since: ``store/conflicts.py``; a Cancel) leaves
+its step where it was (trial 11, D3: a refused undo was dropped from the stack although its change stood, and the
+next undo failed on what it had depended on): QUndoStack moves its index over the step once ``undo()`` (``redo()``)
+returns, whatever happened, so the step asks the stack, once control is back in the event loop, to move back over
+it without running it again (:meth:`_Command._keep`). Edit ▸ Undo (Redo) then offers the same step again.
 """
 
 from __future__ import annotations
@@ -9,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Label, Span
 from annotator.errors import AnnotatorError, Cancelled
-from annotator.store import Project
+from annotator.store import Project, conflicts
 from annotator.ui.session import Session
 
 T = TypeVar("T")
@@ -26,32 +32,104 @@ class _Command(QUndoCommand):
         self.session = session
         self.doc_id = doc_id
         self.failure: str | None = None
+        self._made = False  # done once: a refusal from now on is an undo's or a redo's, and keeps the step
+        self._pass = False  # the stack's next undo()/redo() of this step only moves its index back over it
 
-    def _run(self, step: Callable[[], Any]) -> None:
-        if self.doc_id is not None:
-            self.session.show_doc(self.doc_id)
+    def _run(self, step: Callable[[], Any], undoing: bool = False) -> bool:
+        """``step()``, or its refusal said and the step kept (made already) or dropped (never made); whether done."""
+        self.failure = None
         try:
+            if self.doc_id is not None:
+                self.session.show_doc(self.doc_id)
             step()
         except Cancelled:  # by the user, in its progress dialog: said in the status bar, not as an error
             self.failure = "cancelled"
-            self.setObsolete(True)
             self.session.cancelled.emit(self.text())
+            self._refused(undoing)
+            return False
         except AnnotatorError as exc:
+            exc = self._named(exc, undoing)
             self.failure = str(exc)
-            self.setObsolete(True)
             self.session.report(exc)
+            self._refused(undoing)
+            return False
+        self._made = True
+        return True
+
+    def _named(self, exc: AnnotatorError, undoing: bool) -> AnnotatorError:
+        """The refusal as the user reads it: which step, and a statement by its title (never "no document 10 in
+        …", its id: trial 11, L5)."""
+        if not self._made:
+            return exc
+        project = self.session.project
+        message = exc.message
+        if self.doc_id is not None and not isinstance(exc, conflicts.Conflict):
+            try:
+                gone = project.status_of(self.doc_id) is None
+            except AnnotatorError:
+                gone = False
+            if gone:
+                message = (f"{conflicts.statement_name(project, self.doc_id)} is no longer in the project, so this "
+                           "change cannot be taken back or made again there; nothing was changed")
+        doing = "undo" if undoing else "redo"
+        return AnnotatorError(f"Cannot {doing} “{self.text()}”: {message}", exc.problems)
+
+    def _refused(self, undoing: bool) -> None:
+        if self._made:
+            self._keep(undoing)
+        else:
+            self.setObsolete(True)
+
+    def _keep(self, undoing: bool) -> None:
+        """A refused undo (redo) stays the step to undo (redo) next: once the stack has moved its index over it (after
+        ``undo()`` returns, QUndoStack's own order), a redo (undo) that runs nothing moves it back. Looked for again
+        while ``undo()`` has not returned yet (a message box's event loop in it)."""
+        self._pass = True
+        stack = self.session.undo_stack
+        moved, unmoved = (0, -1) if undoing else (-1, 0)
+
+        def held(offset: int) -> bool:
+            at = stack.index() + offset
+            return 0 <= at < stack.count() and _holds(stack.command(at), self)
+
+        def back() -> None:
+            if not self._pass:
+                return
+            if held(moved):
+                stack.redo() if undoing else stack.undo()
+            elif held(unmoved):  # still inside the stack's undo() (redo()): not moved yet
+                QTimer.singleShot(0, stack, back)
+                return
+            self._pass = False  # (taken off the stack meanwhile: nothing to pass over)
+
+        QTimer.singleShot(0, stack, back)
 
     def redo(self) -> None:
+        if self._pass:
+            self._pass = False
+            return
         self._run(self.do)
 
     def undo(self) -> None:
-        self._run(self.undo_step)
+        if self._pass:
+            self._pass = False
+            return
+        self._run(self.undo_step, undoing=True)
 
     def do(self) -> None:
         raise NotImplementedError
 
     def undo_step(self) -> None:
         raise NotImplementedError
+
+
+def _holds(command: QUndoCommand | None, step: QUndoCommand) -> bool:
+    """Whether ``command`` (a step of the stack) is ``step`` or holds it (a macro: Edit Codebook, an import)."""
+    if command is None:
+        return False
+    if command is step:
+        return True
+    return any(_holds(command.child(i), step) for i in range(command.childCount()))
 
 
 class AddSpan(_Command):
@@ -80,7 +158,7 @@ class AddSpan(_Command):
     def undo_step(self) -> None:
         assert self.span is not None
         project = self.session.project
-        project.delete_span(self.span.id)
+        project.delete_span(self.span.id, expected=self.span)  # refused when the span changed since
         if self.started and project.status_of(self.span.doc_id) == "in_progress":
             project.set_status(self.span.doc_id, "todo")
             self.session.status_set(self.span.doc_id, "todo")
@@ -102,13 +180,13 @@ class ChangeSpan(_Command):
         if self.after is None:
             self.before, self.after = project.update_span(self.span_id, **self.changes)
         else:
-            project.restore_span_state(self.after)
+            project.restore_span_state(self.after, expected=self.before, undoing=False)
         assert self.before is not None
         self.session.changed(self.before, self.after)
 
     def undo_step(self) -> None:
         assert self.before is not None and self.after is not None
-        self.session.project.restore_span_state(self.before)
+        self.session.project.restore_span_state(self.before, expected=self.after)
         self.session.changed(self.after, self.before)
 
 
@@ -134,11 +212,14 @@ class SetStatus(_Command):
 
     def do(self) -> None:
         assert self.doc_id is not None
+        if self.previous is not None:  # done again: over the status its undo left only
+            conflicts.check_status(self.session.project, self.doc_id, self.previous, undoing=False)
         self.previous = self.session.project.set_status(self.doc_id, self.status)
         self.session.status_set(self.doc_id, self.status)
 
     def undo_step(self) -> None:
         assert self.doc_id is not None and self.previous is not None
+        conflicts.check_status(self.session.project, self.doc_id, self.status)  # not over another writer's
         self.session.project.set_status(self.doc_id, self.previous)
         self.session.status_set(self.doc_id, self.previous)
 

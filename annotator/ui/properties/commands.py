@@ -44,18 +44,25 @@ class SetValue(_Command):
             return
         self._first = False
         try:
-            self.do()
+            self._write(self.after, sv.ANY, False)
         except AnnotatorError as exc:  # as _Command._run: said once, and no undo step for what was not saved
             self.failure = str(exc)
             self.setObsolete(True)
             self.session.report(exc)
+        else:
+            self._made = True
 
     def do(self) -> None:
-        sv.set_value(self.session.project, self.doc_id, self.name, self.after)  # type: ignore[arg-type]
-        self.controller.values_changed(self.doc_id)
+        """Done again: only over the value its undo left (trial 11, D2)."""
+        self._write(self.after, self.before, False)
 
     def undo_step(self) -> None:
-        sv.set_value(self.session.project, self.doc_id, self.name, self.before)  # type: ignore[arg-type]
+        """The value before, only over the value this change left: never over one another writer (``annotator
+        vars`` beside the window) set since (trial 11, D2)."""
+        self._write(self.before, self.after, True)
+
+    def _write(self, value: Any, expect: Any, undoing: bool) -> None:
+        sv.set_value(self.session.project, self.doc_id, self.name, value, expect, undoing)  # type: ignore[arg-type]
         self.controller.values_changed(self.doc_id)
 
 
@@ -146,6 +153,7 @@ class SetFromFile(_Command):
     def redo(self) -> None:
         if self._first:  # applied already
             self._first = False
+            self._made = True
             return
         super().redo()
 

@@ -8,22 +8,19 @@ from typing import Any
 
 from annotator.errors import AnnotatorError
 from annotator.store import statements
+from annotator.store import variables as sv
 from annotator.ui.properties.commands import SetValue
 
 
 class SetTitle(SetValue):
     """Give one statement a new title; undo puts the title before back."""
 
-    def do(self) -> None:
-        self._write(self.after)
-
-    def undo_step(self) -> None:
-        self._write(self.before)
-
-    def _write(self, title: str) -> None:
+    def _write(self, title: Any, expect: Any, undoing: bool) -> None:
+        """The title, over ``expect`` only in an undo or redo (not over another writer's title: trial 11, D2)."""
         from annotator.ui.documents import title_changed
 
-        statements.set_title(self.session.project, self.doc_id, title)  # type: ignore[arg-type]
+        statements.set_title(self.session.project, self.doc_id, title,  # type: ignore[arg-type]
+                             None if expect is sv.ANY else expect, undoing)
         title_changed(self.controller.window, self.doc_id)  # type: ignore[arg-type]
 
 
