@@ -267,6 +267,15 @@ def _steps():  # type: ignore[no-untyped-def]
     return show
 
 
+def analyst_name() -> str | None:
+    """Whom a command's writes are recorded under: the analyst's name the window keeps (Edit ▸ Your Name…, in
+    ``settings.ini``), as the window records its own; None (the login name) when the window has none (trial 11,
+    L2)."""
+    from annotator.analyst import saved_name
+
+    return saved_name()
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.store import Project
     from annotator.store.editlock import check_command_may_write
@@ -280,7 +289,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     check_new_project_folder(args.project)
     check_command_may_write(args.project)
     created = not args.project.exists() and not args.project.is_symlink()
-    with Project.open(args.project, create=True) as project:
+    with Project.open(args.project, create=True, user=analyst_name()) as project:
         progress, within = _progress("importing")
         report = import_paths(
             project, args.paths, progress=progress, fmt=args.format, offsets=args.offsets, within=within
@@ -433,7 +442,7 @@ def _cmd_vars(args: argparse.Namespace) -> int:
     from annotator.store import Project
     from annotator.store.varsfile import apply
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, user=analyst_name()) as project:
         report = apply(project, args.file, empty_clears=args.empty_clears)
     for line in report.summary_lines():
         print(line)
