@@ -23,6 +23,9 @@ _open: dict[Path, int] = {}  # absolute project path -> number of open connectio
 #: absolute project path -> (st_dev, st_ino) of its file, ``-wal`` and ``-shm`` as the editing connection opened
 #: them (``store/beside.py`` opens second connections onto those files only)
 _files: dict[Path, tuple[tuple[int, int] | None, ...]] = {}
+#: absolute project path -> why no second connection may be opened on it (its file was overwritten in place by
+#: another program: ``store/overwrite.py``), until the project is closed
+_refused: dict[Path, str] = {}
 
 COMPANIONS = ("", "-wal", "-shm", "-journal")
 
@@ -46,12 +49,24 @@ def unregister(path: str | os.PathLike[str]) -> None:
         else:
             _open.pop(key, None)
             _files.pop(key, None)
+            _refused.pop(key, None)
 
 
 def remember_files(path: str | os.PathLike[str], ids: tuple[tuple[int, int] | None, ...]) -> None:
     """The identities of the files an editing connection on ``path`` has open (at open, after a recovery)."""
     with _lock:
         _files[_key(path)] = ids
+
+
+def refuse_beside(path: str | os.PathLike[str], why: str) -> None:
+    """No second connection onto ``path`` from now on until it is closed here (``beside.connect`` says ``why``)."""
+    with _lock:
+        _refused[_key(path)] = why
+
+
+def refusal(path: str | os.PathLike[str]) -> str | None:
+    with _lock:
+        return _refused.get(_key(path))
 
 
 def files_of(path: str | os.PathLike[str]) -> tuple[tuple[int, int] | None, ...] | None:

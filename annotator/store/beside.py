@@ -46,6 +46,8 @@ def connect(path: Path, uri: str, opener: Callable[[str], sqlite3.Connection] | 
     """``sqlite3.connect(uri, uri=True, **kwargs)`` (or ``opener(uri)``), refused (:class:`ProjectFileError`,
     nothing left open) when this process edits ``path`` and the files under its names are no longer the ones the
     window has open."""
+    if (why := inuse.refusal(path)) is not None:  # overwritten in place: nothing reads the mix (overwrite.py)
+        raise ProjectFileError(why)
     want = inuse.files_of(path)
     if want is not None and ids(path) != want:
         raise replaced(path)

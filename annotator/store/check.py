@@ -13,7 +13,7 @@ from pathlib import Path
 
 from annotator.core.text import sha256_text
 from annotator.errors import Cancelled, ProjectFileError
-from annotator.store import beside, connection, pair_counts, search_index, sentences
+from annotator.store import beside, connection, overwrite, pair_counts, search_index, sentences, stamp
 from annotator.store.project import Project
 
 #: problems listed one by one; more are counted
@@ -30,6 +30,9 @@ def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
     problems: list[str] = []
     counted = {"documents": 0, "spans": 0}
     try:
+        mixed = _mixed(path, project.conn)
+        if mixed:
+            return [mixed], counted
         with connection.translated("check", path):
             rows = project.conn.execute("PRAGMA integrity_check(100)").fetchall()
             problems += [f"integrity: {' '.join(str(r[0]).split())}" for r in rows if r[0] != "ok"]
@@ -65,6 +68,23 @@ def check_project(path: str | Path) -> tuple[list[str], dict[str, int]]:
     if len(problems) > MAX_PROBLEMS:
         problems = [*problems[:MAX_PROBLEMS], f"... and {len(problems) - MAX_PROBLEMS} more"]
     return problems, counted
+
+
+def _mixed(path: Path, conn: sqlite3.Connection) -> str | None:
+    """The file alone and the file with its ``-wal`` (what ``conn`` reads) are two projects: the file was copied
+    over in place while a window had it open (``store/overwrite.py``). An older copy of the same project put there
+    cannot be told from the files (the window that had it open can: it says so)."""
+    try:
+        alone = overwrite.main_stamp(path)
+        with_log = stamp.read(conn)
+    except (overwrite.Unreadable, sqlite3.Error, ProjectFileError):
+        return None
+    if alone is None or with_log is None or alone.project_id == with_log.project_id:
+        return None
+    return (f"{path.name} holds another project than its {path.name}-wal: the file was overwritten by another "
+            "program while a window had it open. Read nothing from it as it is: close that window (it leaves the "
+            "file as the other program wrote it), then restore a backup (annotator restore PROJECT) if the "
+            "copy was a mistake")
 
 
 def _pair_counts_problem(conn: sqlite3.Connection) -> str | None:

@@ -29,11 +29,12 @@ import threading
 import time
 import urllib.parse
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator import gcpause
 from annotator.errors import ProjectFileError
-from annotator.store import beside
+from annotator.store import beside, overwrite
 
 #: seconds between looks at the ``-wal``
 LOOK_EVERY_S = 1.0
@@ -77,8 +78,13 @@ class Checkpointer:
     checkpoints back to SQLite (``EditedProject.check_files``).
     """
 
-    def __init__(self, path: Path, ids: beside.Ids) -> None:
+    def __init__(self, path: Path, ids: beside.Ids,
+                 main_ok: Callable[[overwrite.State | None], bool] | None = None) -> None:
         self.path = Path(path)
+        #: whether the project file (its size and time now) is as the window's watch last found it to be this
+        #: project's: a file another program copied over it in place is never written into (``overwrite.py``)
+        self.main_ok = main_ok
+        self._main_after: overwrite.State | None = None  # the file as this thread's last checkpoint left it
         self.look_every, self.longest = LOOK_EVERY_S, LONGEST_S
         #: the latest checkpoints, each SQLite's (busy, log frames, frames checkpointed): for tests and figures
         self.done: collections.deque[tuple[int, int, int]] = collections.deque(maxlen=1000)
@@ -115,15 +121,23 @@ class Checkpointer:
             return None
         return (st.st_mtime_ns, st.st_size)
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self) -> bool:
+        """A checkpoint, unless the project file changed since the window last found it to be this project's (or
+        this thread last wrote it): then the window's next look (its next write, or two seconds) decides first."""
         with self._lock:
             if self._conn is None or self._stopping:  # stop()'s interrupt may have come before this statement began
-                return
+                return False
+            if self.main_ok is not None:
+                now = overwrite.main_state(self.path)
+                if now != self._main_after and not self.main_ok(now):
+                    return False
             try:
                 row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
             except sqlite3.Error:  # busy, interrupted by stop(): the next look tries again
-                return
+                return False
+            self._main_after = overwrite.main_state(self.path)
         self.done.append((int(row[0]), int(row[1]), int(row[2])))
+        return True
 
     def _run(self) -> None:
         """Look at the log every :attr:`look_every`, asleep in :data:`SLICE_S` steps between looks.
@@ -176,8 +190,7 @@ class Checkpointer:
             return
         self._changed_at = self._changed_at or time.monotonic()
         still, self._seen = now == self._seen, now
-        if still or time.monotonic() - self._changed_at >= self.longest:
-            self._checkpoint()
+        if (still or time.monotonic() - self._changed_at >= self.longest) and self._checkpoint():
             self._checkpointed, self._changed_at = self._log_state(), None
 
     def _close(self) -> None:

@@ -155,15 +155,26 @@ class EditedProject(Project):
         open the window's own files; else SQLite's in the commits, as before."""
         if self._watch is None or not self._watch.locks:  # read-only, or a rollback journal: no log
             return
-        done_elsewhere = checkpoints.Checkpointer(self.path, self._watch.ids)
+        done_elsewhere = checkpoints.Checkpointer(self.path, self._watch.ids, self._main_ok)
         if done_elsewhere.working:
             checkpoints.writes_only(self.conn)
             self.checkpoints = done_elsewhere
         else:
             done_elsewhere.stop()
 
+    def _main_ok(self, state: tuple[int, int] | None) -> bool:
+        """(The checkpoint thread's question; see ``recovery.FileWatch.main_unchanged``.)"""
+        watch = self._watch
+        return watch is not None and watch.main_unchanged(state)
+
     def check_files(self) -> str | None:
-        recovered = super().check_files()
+        try:
+            recovered = super().check_files()
+        except ProjectFileError:
+            if self._watch is not None and self._watch.overwritten is not None and self.checkpoints is not None:
+                self.checkpoints.stop()  # overwritten in place: nothing more is copied into the file
+                self.checkpoints = None
+            raise
         if self.checkpoints is None:
             return recovered
         if recovered is not None and self._watch is not None:  # the recovery's new connection, on new files

@@ -31,6 +31,7 @@ from annotator.store import (
     exporting,
     importing,
     listing,
+    overwrite,
     recovery,
     writing,
 )
@@ -110,8 +111,11 @@ class Project(SpanEdits):
             return cls(connection.open_writable(path), path, False, user, None)
 
     def close(self) -> None:
-        self._watch = None  # nothing to watch or recover once closed
-        self.conn.close()
+        watch, self._watch = self._watch, None  # nothing to watch or recover once closed
+        if watch is not None and watch.overwritten is not None:
+            overwrite.close_leaving_file(self.conn, self.path)  # no checkpoint into the other program's file
+        else:
+            self.conn.close()
         if self._registered:
             self._registered = False
             inuse.unregister(self.path)
@@ -168,12 +172,16 @@ class Project(SpanEdits):
     def check_files(self) -> str | None:
         """Notice another program deleting or replacing the project's files (or our locks on them being dropped)
         and recover before anything is lost: every committed change is written back from this connection's view.
-        Returns what happened (also kept in :attr:`recovered`), or None when all is well."""
+        Returns what happened (also kept in :attr:`recovered`), or None when all is well. The file overwritten in
+        place by another program is not recovered into: this and every later write is refused
+        (:class:`ProjectFileError`, saying what happened and where the work is safe; ``store/overwrite.py``)."""
         if self._watch is None:
             return None
-        problem = self._watch.changed()
+        problem = self._watch.changed(self.conn)
         if problem is None:
             return None
+        if self._watch.overwritten is not None:  # overwritten in place: refused, never recovered into (overwrite.py)
+            raise ProjectFileError(self._watch.overwritten)
         with connection.translated("recover", self.path):
             self.conn = recovery.recover(self.conn, self.path)
         self._watch = recovery.FileWatch(self.path, self.conn)
@@ -183,6 +191,11 @@ class Project(SpanEdits):
         self._page_reader = None  # bound to the old connection
         self.recovered = f"{problem}; every saved change was recovered and the project file rewritten whole"
         return self.recovered
+
+    def overwritten(self) -> str | None:
+        """What the analyst was told when another program overwrote the project file in place (every write is
+        refused since), or None."""
+        return None if self._watch is None else self._watch.overwritten
 
     def _log(self, action: str, doc_id: int | None, span_id: int | None, before: Any, after: Any) -> None:
         self.conn.execute(

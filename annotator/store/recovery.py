@@ -11,7 +11,8 @@ from pathlib import Path
 
 from annotator import inuse
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import backups, beside, locks
+from annotator.store import backups, beside, locks, overwrite
+from annotator.store import stamp as stamps
 from annotator.store.connection import open_writable
 
 
@@ -37,11 +38,37 @@ class FileWatch:
         self.own = locks.OwnLocks(path)
         if self.locks:
             self.own.calibrate()
+        # the main file alone must stay this project's, its count never going down (``store/overwrite.py``)
+        view = stamps.read(conn)
+        self.project_id = view.project_id if view is not None else None
+        self.main = overwrite.main_state(path)
+        self.main_writes = 0
+        with contextlib.suppress(overwrite.Unreadable):
+            found = overwrite.main_stamp(path)
+            if found is not None and found.project_id == self.project_id:
+                self.main_writes = found.writes
+        #: what the file holds now that another program overwrote it in place, told on every write: set once
+        self.overwritten: str | None = None
 
-    def changed(self) -> str | None:
+    def changed(self, conn: sqlite3.Connection | None = None) -> str | None:
         """What went wrong with the project's files since they were opened, or None: their identities (three
-        ``stat`` calls) and our locks on them (``/proc/self/fdinfo``, or ``/proc/locks`` where that cannot tell)."""
-        now = beside.ids(self.path)
+        ``stat`` calls), our locks on them (``/proc/self/fdinfo``, or ``/proc/locks`` where that cannot tell), and,
+        when the main file's size or time changed, its own stamp (:attr:`overwritten` is set then: that one is
+        not recovered from, see ``store/overwrite.py``). ``conn``: the window's, for the identity of a project
+        that had none when it was opened."""
+        if self.overwritten is not None:
+            return self.overwritten
+        try:
+            st = os.stat(self.path)
+            main: tuple[int, int] | None = (st.st_dev, st.st_ino)
+        except OSError:
+            st, main = None, None
+        if st is not None and main == self.ids[0] and overwrite.state_of(st) != self.main:
+            # first: a -wal deleted or locks dropped as well must not be recovered from a mix of two files
+            problem = self._look_inside(conn)
+            if problem is not None:
+                return problem
+        now = (main, inuse.identity(f"{self.path}-wal"), inuse.identity(f"{self.path}-shm"))
         names = (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm")
         for name, before, after in zip(names, self.ids, now, strict=True):
             if before is not None and after != before:
@@ -54,6 +81,26 @@ class FileWatch:
         if held is False:
             return f"the locks on {self.path.name} were dropped"
         return None
+
+    def _look_inside(self, conn: sqlite3.Connection | None) -> str | None:
+        if self.project_id is None and conn is not None:
+            view = stamps.read(conn)
+            self.project_id = view.project_id if view is not None else None
+        seen = overwrite.look(self.path, self.project_id, self.main_writes)
+        if seen.state is None:  # being written as we look: this write waits for the next look
+            raise overwrite.BeingWritten(f"{self.path.name} is being changed by another program right now; nothing was "
+                                   "saved. Try again in a moment")
+        if seen.problem is None:
+            self.main, self.main_writes = seen.state, seen.writes
+            return None
+        self.overwritten = overwrite.message(self.path, seen.problem, overwrite.newest_backup(self.path))
+        inuse.refuse_beside(self.path, self.overwritten)  # no backup, search or check reads the mix
+        return self.overwritten
+
+    def main_unchanged(self, state: tuple[int, int] | None) -> bool:
+        """Whether the main file is as this watch last found it to be this project's (``state``: its size and time
+        now): the checkpoint thread copies the window's ``-wal`` into it only then."""
+        return self.overwritten is None and state is not None and state == self.main
 
 
 def recover(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:

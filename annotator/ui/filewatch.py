@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.errors import AnnotatorError
+from annotator.store.overwrite import BeingWritten
 
 INTERVAL_MS = 2000
 
@@ -30,11 +31,17 @@ class FileWatcher(QObject):
         project = self.window.session.project
         if project.readonly:
             return None
+        if project.overwritten():  # a write found it first and said so: no second message
+            self.timer.stop()
+            return project.overwritten()
         try:
             project.check_files()
+        except BeingWritten:
+            return None  # a copy onto the file under way: looked at again in two seconds
         except AnnotatorError as exc:
             self.timer.stop()  # one message, not one every two seconds
-            self._tell("The project's files", str(exc), QMessageBox.Icon.Warning)
+            title = ("The project file was overwritten" if project.overwritten() else "The project's files")
+            self._tell(title, str(exc), QMessageBox.Icon.Warning)
             return str(exc)
         message, project.recovered = project.recovered, None
         if message:
