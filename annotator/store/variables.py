@@ -300,8 +300,10 @@ def rename_variable(project: Project, old: str, new: str) -> None:
             _log(project, "rename_variable", None, {"name": old}, {"name": new})
 
 
-def delete_variable(project: Project, name: str) -> tuple[Variable, int, dict[int, Any]]:
-    """Remove a variable and its values. Returns (the variable, its position, its values by document) for undo."""
+def delete_variable(project: Project, name: str, empty: bool = False) -> tuple[Variable, int, dict[int, Any]]:
+    """Remove a variable and its values. Returns (the variable, its position, its values by document) for undo.
+    ``empty`` (the undo of adding it): refused (``conflicts.Conflict``) when a statement has a value of it, which
+    another writer set since (``annotator vars``): the undo would take it away for good."""
     with project._write("delete the variable"):
         existing = definitions_of(project.conn)
         found = [i for i, v in enumerate(existing) if v.name == name]
@@ -309,6 +311,9 @@ def delete_variable(project: Project, name: str) -> tuple[Variable, int, dict[in
             raise AnnotatorError(f"no variable {name!r} in this project")
         variable = existing[found[0]]
         values = {d: v[name] for d, v in values_of(project.conn).items() if name in v}
+        if empty and values:
+            first = min(values)
+            raise conflicts.refuse(project, first, [(name, None, values[first])], others=len(values) - 1)
         project.conn.execute("DELETE FROM variables WHERE name = ?", (name,))  # values go by ON DELETE CASCADE
         project.conn.execute("DELETE FROM document_values WHERE variable = ?", (name,))
         _write_definitions(project.conn, [v for v in existing if v.name != name])

@@ -206,3 +206,34 @@ def test_a_refused_undo_of_delete_statement_keeps_its_step_and_the_steps_before_
             qtbot.waitUntil(lambda: window.undo_group.undoText() == "Delete Statement “second statement”")
             assert window.session.undo_stack.index() == 2 and not window.undo_group.canRedo()
             assert content(project.path) == before
+
+
+def test_a_refused_step_inside_one_undo_step_keeps_the_whole_step_done(qtbot, tmp_path):
+    """Labels ▸ Import Codebook… is one step of several changes (a label, a variable): the variable's removal is
+    refused (``annotator vars`` gave it values since, which the undo would take away for good), so the whole step
+    stays done -- the label it added too -- and Edit ▸ Undo offers it again."""
+    from annotator.core.codebook import codebook_to_json
+    from annotator.core.model import Label
+    from annotator.core.variables import Variable
+    from annotator.store import variables as sv
+    from annotator.ui.codebook.preview import ImportPreview
+    from tests.ui.conftest import choose_in_file_dialog
+
+    shared = tmp_path / "team.codebook.json"
+    with window_over(qtbot, tmp_path, DOCS) as (window, project):
+        labels = project.labels() + [Label("warning", "Warning", "4", "#56b4e9")]
+        shared.write_bytes(codebook_to_json(labels, [Variable("wave", "number")], None))
+        timer = on_dialog(ImportPreview, lambda d: d.accept())  # noqa: F841 - alive while it runs
+        choose_in_file_dialog(shared)
+        window.actions_["codebook_import"].trigger()
+        assert window.undo_group.undoText() == "Import codebook “team.codebook.json”"
+        _vars(tmp_path, project, "title,wave\nsecond statement,7\n")
+        said = _keys(qtbot, window)
+        assert len(said) == 1 and "the wave of “second statement” is now “7”" in said[0]
+        qtbot.waitUntil(lambda: window.session.undo_stack.index() == 1)
+        assert window.undo_group.undoText() == "Import codebook “team.codebook.json”"
+        assert not window.undo_group.canRedo()
+        assert "warning" in [lb.key for lb in project.labels()] and "wave" in [v.name for v in
+                                                                               sv.definitions(project)]
+        assert sv.fields(project, project.documents()[1].id).values == {"wave": 7}
+        assert "warning" in [lb.key for lb in window.session.labels]

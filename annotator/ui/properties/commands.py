@@ -77,7 +77,9 @@ class AddVariable(_Command):
         self.controller.definitions_changed()
 
     def undo_step(self) -> None:
-        sv.delete_variable(self.session.project, self.variable.name)
+        """The variable taken away, only while no statement has a value of it (one set since by another writer
+        would be lost for good: trial 11, D2)."""
+        sv.delete_variable(self.session.project, self.variable.name, empty=True)
         self.controller.definitions_changed()
 
 
