@@ -34,6 +34,7 @@ class _Command(QUndoCommand):
         self.failure: str | None = None
         self._made = False  # done once: a refusal from now on is an undo's or a redo's, and keeps the step
         self._pass = False  # the stack's next undo()/redo() of this step only moves its index back over it
+        self._removing: QUndoCommand | None = None  # ... and makes this step of the stack obsolete
 
     def _run(self, step: Callable[[], Any], undoing: bool = False) -> bool:
         """``step()``, or its refusal said and the step kept (made already) or dropped (never made); whether done."""
@@ -50,11 +51,27 @@ class _Command(QUndoCommand):
         except AnnotatorError as exc:
             exc = self._named(exc, undoing)
             self.failure = str(exc)
-            self.session.report(exc)
-            self._refused(undoing)
+            if self._made:
+                self._keep(undoing, self._ask(exc, undoing))
+            else:
+                self.session.report(exc)
+                self.setObsolete(True)
             return False
         self._made = True
         return True
+
+    def _ask(self, exc: AnnotatorError, undoing: bool) -> bool:
+        """The refused undo (redo) shown over the window, asking whether to remove the step (``ui/refused.py``);
+        without a window, reported and kept."""
+        from PySide6.QtWidgets import QMainWindow
+
+        window = self.session.parent()
+        if not isinstance(window, QMainWindow):
+            self.session.report(exc)
+            return False
+        from annotator.ui import refused
+
+        return refused.remove(window, str(exc), undoing)
 
     def _named(self, exc: AnnotatorError, undoing: bool) -> AnnotatorError:
         """The refusal as the user reads it: which step, and a statement by its title (never "no document 10 in
@@ -80,10 +97,12 @@ class _Command(QUndoCommand):
         else:
             self.setObsolete(True)
 
-    def _keep(self, undoing: bool) -> None:
+    def _keep(self, undoing: bool, remove: bool = False) -> None:
         """A refused undo (redo) stays the step to undo (redo) next: once the stack has moved its index over it (after
         ``undo()`` returns, QUndoStack's own order), a redo (undo) that runs nothing moves it back. Looked for again
-        while ``undo()`` has not returned yet (a message box's event loop in it)."""
+        while ``undo()`` has not returned yet (a message box's event loop in it). ``remove``: that redo (undo) makes
+        the step -- or the macro holding it -- obsolete instead, and QUndoStack deletes it: its change stands (or,
+        a redo's, was not made), the steps around it stay, and Edit ▸ Undo (Redo) goes on past it."""
         self._pass = True
         stack = self.session.undo_stack
         moved, unmoved = (0, -1) if undoing else (-1, 0)
@@ -96,25 +115,33 @@ class _Command(QUndoCommand):
             if not self._pass:
                 return
             if held(moved):
-                stack.redo() if undoing else stack.undo()
-            elif held(unmoved):  # still inside the stack's undo() (redo()): not moved yet
+                self._removing = stack.command(stack.index() + moved) if remove else None
+                stack.redo() if undoing else stack.undo()  # (this step may be deleted by now: not touched after)
+                return
+            if held(unmoved):  # still inside the stack's undo() (redo()): not moved yet
                 QTimer.singleShot(0, stack, back)
                 return
             self._pass = False  # (taken off the stack meanwhile: nothing to pass over)
 
         QTimer.singleShot(0, stack, back)
 
+    def _passed(self) -> bool:
+        """Whether this undo()/redo() only passes over the step (:meth:`_keep`), removing it if asked."""
+        if not self._pass:
+            return False
+        self._pass = False
+        removing, self._removing = self._removing, None
+        if removing is not None:
+            removing.setObsolete(True)  # the stack deletes it once this returns (the macro's others redone first)
+        return True
+
     def redo(self) -> None:
-        if self._pass:
-            self._pass = False
-            return
-        self._run(self.do)
+        if not self._passed():
+            self._run(self.do)
 
     def undo(self) -> None:
-        if self._pass:
-            self._pass = False
-            return
-        self._run(self.undo_step, undoing=True)
+        if not self._passed():
+            self._run(self.undo_step, undoing=True)
 
     def do(self) -> None:
         raise NotImplementedError

@@ -34,14 +34,21 @@ def _value(path, sql, *args):
         conn.close()
 
 
-def _keys(qtbot, window, redo: bool = False) -> list[str]:
-    """Ctrl+Z (Ctrl+Shift+Z) in the statement; the text of every message box it raised (each answered OK)."""
+def _keys(qtbot, window, redo: bool = False, remove: bool = False) -> list[str]:
+    """Ctrl+Z (Ctrl+Shift+Z) in the statement; the text of every message box it raised, each answered with Enter
+    (its default: Keep the Step) or, with ``remove``, Alt+R (Remove It from Undo)."""
     said: list[str] = []
 
     def read(box: QMessageBox) -> None:
         qtbot.waitUntil(box.isActiveWindow)
         said.append(box.text())
-        qtbot.keyClick(box, Qt.Key.Key_Return)
+        if remove:
+            assert [b.text() for b in box.buttons()] == ["&Keep the Step", "&Remove It from Redo" if redo else
+                                                         "&Remove It from Undo"]
+            qtbot.keyClick(box, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+        else:
+            assert box.defaultButton().text() == "&Keep the Step"
+            qtbot.keyClick(box, Qt.Key.Key_Return)
 
     boxes = on_dialog(QMessageBox, read, read)
     window.activateWindow()
@@ -237,3 +244,65 @@ def test_a_refused_step_inside_one_undo_step_keeps_the_whole_step_done(qtbot, tm
                                                                                sv.definitions(project)]
         assert sv.fields(project, project.documents()[1].id).values == {"wave": 7}
         assert "warning" in [lb.key for lb in window.session.labels]
+
+
+def test_a_refused_step_removed_from_undo_lets_undo_go_on_to_the_step_before(qtbot, tmp_path):
+    """The refusal asks: Keep the Step (Enter), or Remove It from Undo, whose change stays and Edit ▸ Undo goes on
+    to the step before it -- the way on when the values will not come back (a delete's undo refused over a
+    statement imported again: the label made before the delete is then refused too, by its statement's title)."""
+    with window_over(qtbot, tmp_path, DOCS) as (window, project):
+        first = window.session.document.id
+        type_into(qtbot, window.properties.panel.editors["issuer"], "First Issuer")
+        window.open_document(project.documents()[-1].id)
+        doc = window.session.document.id
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        window.view.setFocus()
+        key_select(qtbot, window.view, 3, 7)
+        qtbot.keyClick(window.view, Qt.Key.Key_2)
+
+        def delete(box: QMessageBox) -> None:
+            qtbot.waitUntil(box.isActiveWindow)
+            next(b for b in box.buttons() if b.text().replace("&", "") == "Delete").click()
+
+        timer = on_dialog(QMessageBox, delete)
+        window.statements.delete_action.trigger()
+        timer.stop()
+        source = tmp_path / "again.jsonl"
+        source.write_bytes(orjson.dumps({"text": DOCS[1].text, "meta": {"title": "second-reimported"}}) + b"\n")
+        assert run_cli("import", project.path, source).returncode == 0
+        before = content(project.path)
+        assert window.session.undo_stack.count() == 3
+
+        said = _keys(qtbot, window, remove=True)  # the delete's undo: refused, removed
+        assert len(said) == 1 and "second-reimported" in said[0]
+        qtbot.waitUntil(lambda: window.session.undo_stack.count() == 2)
+        assert window.session.undo_stack.index() == 2 and window.undo_group.undoText() == "Label “Commitment”"
+        assert not window.undo_group.canRedo() and content(project.path) == before
+
+        said = _keys(qtbot, window, remove=True)  # the label on the deleted statement: named by its title
+        assert len(said) == 1 and "the deleted statement “second statement” is no longer in the project" in said[0]
+        assert "no document" not in said[0] and f" {doc} " not in said[0]
+        qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1)
+        assert window.undo_group.undoText() == "Set Issuer to “First Issuer”" and content(project.path) == before
+
+        assert _keys(qtbot, window) == []  # and the step before them is undone as ever
+        assert _value(project.path, "SELECT issuer FROM documents WHERE id = ?", first) == ("",)
+        assert window.session.undo_stack.index() == 0 and window.undo_group.canRedo()
+
+
+def test_a_refused_redo_removed_from_redo_is_not_made_and_redo_goes_on(qtbot, tmp_path):
+    with window_over(qtbot, tmp_path, DOCS) as (window, project):
+        doc = window.session.document.id
+        type_into(qtbot, window.properties.panel.editors["issuer"], "Window Issuer")
+        type_into(qtbot, window.properties.panel.editors["date"], "2024-05-06")
+        assert _keys(qtbot, window) == [] and _keys(qtbot, window) == []
+        _vars(tmp_path, project, "title,issuer\njoint statement,CLI Issuer\n")
+        said = _keys(qtbot, window, redo=True, remove=True)
+        assert len(said) == 1 and "Cannot redo" in said[0]
+        qtbot.waitUntil(lambda: window.session.undo_stack.count() == 1)
+        assert window.session.undo_stack.index() == 0 and not window.undo_group.canUndo()
+        assert window.undo_group.redoText() == "Set Date to “2024-05-06”"
+        assert _keys(qtbot, window, redo=True) == []
+        assert _value(project.path, "SELECT issuer, date FROM documents WHERE id = ?", doc) == ("CLI Issuer",
+                                                                                              "2024-05-06")
