@@ -145,3 +145,16 @@ def check_span(project: Project, expected: Any, now: Any, undoing: bool = True) 
     raise Conflict(f"Changed since: a span labelled “{expected.label}” in {where} (characters {expected.start}-"
                    f"{expected.end}) was {what}{who} after this change. It was not {step}, so that change is kept; "
                    "nothing was changed.")
+
+
+def variable_added(project: Project, name: str) -> Conflict:
+    """The refusal of putting a deleted variable back (its undo) when the project has a variable of that name again
+    (``annotator vars`` added one with a column of that name since): its values would be replaced."""
+    rows = project.conn.execute(
+        "SELECT actor, at, after FROM history WHERE action IN ('add_variable', 'add_variables', 'rename_variable',"
+        " 'restore_variable', 'set_variables_defined') ORDER BY id DESC LIMIT ?", (_LOOKED_AT,))
+    who = next((f" (by {actor} at {str(at).replace('T', ' ')[:19]})" for actor, at, after in rows
+                if after and name.lower() in str(after).lower()), "")
+    return Conflict(f"Changed since: the project has a variable “{name}” again, added since this change{who}; "
+                    "putting the deleted one back would replace it and its values. It was not undone, so that "
+                    "change is kept; nothing was changed.")

@@ -322,8 +322,11 @@ def delete_variable(project: Project, name: str, empty: bool = False) -> tuple[V
 
 
 def restore_variable(project: Project, variable: Variable, position: int, values: Mapping[int, Any]) -> None:
-    """Undo :func:`delete_variable`: the variable where it was, with its values."""
+    """Undo :func:`delete_variable`: the variable where it was, with its values; refused (``conflicts.Conflict``)
+    when a variable of its name was added since, whose values it would replace."""
     with project._write("restore the variable"):
+        if any(v.name.lower() == variable.name.lower() for v in definitions_of(project.conn)):
+            raise conflicts.variable_added(project, variable.name)
         ordered = [v for v in definitions_of(project.conn) if v.name != variable.name]
         ordered.insert(min(position, len(ordered)), variable)
         _write_definitions(project.conn, ordered)

@@ -306,3 +306,65 @@ def test_a_refused_redo_removed_from_redo_is_not_made_and_redo_goes_on(qtbot, tm
         assert _keys(qtbot, window, redo=True) == []
         assert _value(project.path, "SELECT issuer, date FROM documents WHERE id = ?", doc) == ("CLI Issuer",
                                                                                               "2024-05-06")
+
+
+def _manage(qtbot, window, work) -> None:
+    from annotator.ui.properties.variables_dialog import VariablesDialog
+
+    timer = on_dialog(VariablesDialog, work)
+    window.properties.manage()
+    timer.stop()
+
+
+def _select(dialog, name: str) -> None:
+    listed = dialog.list
+    row = next(r for r in range(listed.count()) if listed.item(r).text().startswith(name))
+    listed.setCurrentRow(row)
+
+
+def test_undo_of_deleting_a_variable_is_refused_when_annotator_vars_added_one_of_its_name(qtbot, tmp_path):
+    from annotator.core.variables import Variable
+    from annotator.store import variables as sv
+
+    def prepare(project):
+        sv.add_variable(project, Variable("region", "text"))
+        sv.set_value(project, project.documents()[0].id, "region", "Asia")
+
+    with window_over(qtbot, tmp_path, DOCS, prepare) as (window, project):
+        def delete(dialog) -> None:
+            _select(dialog, "region")
+            on_dialog(QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+            qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+            dialog.reject()
+
+        _manage(qtbot, window, delete)
+        assert sv.definitions(project) == [] and window.undo_group.undoText() == "Delete variable “region”"
+        _vars(tmp_path, project, "title,region\nsecond statement,Europe\n")  # a new "region", a text of its own
+        before = content(project.path)
+        said = _keys(qtbot, window)
+        assert content(project.path) == before  # Europe kept, Asia not put over it
+        assert len(said) == 1 and "the project has a variable “region” again" in said[0]
+        qtbot.waitUntil(lambda: window.undo_group.undoText() == "Delete variable “region”")
+
+
+def test_undo_of_reordering_variables_keeps_one_annotator_vars_added_since(qtbot, tmp_path):
+    from annotator.core.variables import Variable
+    from annotator.store import variables as sv
+
+    def prepare(project):
+        sv.add_variable(project, Variable("region", "text"))
+        sv.add_variable(project, Variable("wave", "number"))
+
+    with window_over(qtbot, tmp_path, DOCS, prepare) as (window, project):
+        def up(dialog) -> None:
+            _select(dialog, "wave")
+            qtbot.mouseClick(dialog.up_button, Qt.MouseButton.LeftButton)
+            dialog.reject()
+
+        _manage(qtbot, window, up)
+        assert [v.name for v in sv.definitions(project)] == ["wave", "region"]
+        _vars(tmp_path, project, "title,phase\nsecond statement,late\n")
+        assert _keys(qtbot, window) == []  # not refused for a variable it did not know
+        assert [v.name for v in sv.definitions(project)] == ["region", "wave", "phase"]
+        assert _keys(qtbot, window, redo=True) == []
+        assert [v.name for v in sv.definitions(project)] == ["wave", "region", "phase"]

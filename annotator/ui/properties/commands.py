@@ -132,12 +132,18 @@ class ReorderVariables(_Command):
         self.before, self.after = before, after
 
     def do(self) -> None:
-        sv.reorder_variables(self.session.project, self.after)
+        sv.reorder_variables(self.session.project, self._with_new(self.after))
         self.controller.definitions_changed()
 
     def undo_step(self) -> None:
-        sv.reorder_variables(self.session.project, self.before)
+        sv.reorder_variables(self.session.project, self._with_new(self.before))
         self.controller.definitions_changed()
+
+    def _with_new(self, order: list[str]) -> list[str]:
+        """``order`` with the variables another writer added since (``annotator vars``) after it, where they are
+        now, and those gone since left out: the undo is never refused for them."""
+        now = [v.name for v in sv.definitions(self.session.project)]
+        return [n for n in order if n in now] + [n for n in now if n not in order]
 
 
 class SetFromFile(_Command):
