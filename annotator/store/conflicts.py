@@ -10,6 +10,7 @@ No Qt here: the window's commands (``ui/commands.py``, ``ui/properties``) and th
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -53,6 +54,14 @@ def shown(value: Any, name: str = "") -> str:
     return f"“{text if len(text) <= 60 else text[:59] + '…'}”"
 
 
+def when(at: Any) -> str:
+    """A history row's time (UTC, ISO 8601) as the analyst's clock reads it: ``2026-12-03 16:10:02``."""
+    try:
+        return datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return str(at)
+
+
 def same(a: Any, b: Any) -> bool:
     """Equal values, an empty text and no value alike (a fixed field is "" where a variable is None)."""
     return (a in ("", None) and b in ("", None)) or a == b
@@ -87,8 +96,7 @@ def who_set(project: Project, doc_id: int, name: str, value: Any) -> str:
         if isinstance(wrote, dict) and name in wrote:
             if not (same(wrote[name], value) or str(wrote[name]) == str(value)):
                 return ""  # the newest write of the field is not the value now: not known who
-            when = str(at).replace("T", " ")[:19]
-            return f" (set by {actor} at {when})"
+            return f" (set by {actor} at {when(at)})"
     return ""
 
 
@@ -104,7 +112,7 @@ def refuse(project: Project, doc_id: int, changes: list[tuple[str, Any, Any]], u
     if others:
         parts.append(f"and values of {others} other statement(s) changed too")
     step = "undone" if undoing else "done again"
-    return Conflict(f"Changed since: {'; '.join(parts)}. It was not {step}, so that change is kept; nothing was "
+    return Conflict(f"{'; '.join(parts)}. It was not {step}, so that change is kept; nothing was "
                     "changed.")
 
 
@@ -139,10 +147,10 @@ def check_span(project: Project, expected: Any, now: Any, undoing: bool = True) 
     where = statement_name(project, expected.doc_id)
     row = project.conn.execute("SELECT actor, at FROM history WHERE span_id = ? ORDER BY id DESC LIMIT 1",
                                (expected.id,)).fetchone()
-    who = f" by {row[0]} at {str(row[1]).replace('T', ' ')[:19]}" if row is not None else ""
+    who = f" by {row[0]} at {when(row[1])}" if row is not None else ""
     what = "deleted" if now is None else "changed"
     step = "undone" if undoing else "done again"
-    raise Conflict(f"Changed since: a span labelled “{expected.label}” in {where} (characters {expected.start}-"
+    raise Conflict(f"a span labelled “{expected.label}” in {where} (characters {expected.start}-"
                    f"{expected.end}) was {what}{who} after this change. It was not {step}, so that change is kept; "
                    "nothing was changed.")
 
@@ -153,8 +161,8 @@ def variable_added(project: Project, name: str) -> Conflict:
     rows = project.conn.execute(
         "SELECT actor, at, after FROM history WHERE action IN ('add_variable', 'add_variables', 'rename_variable',"
         " 'restore_variable', 'set_variables_defined') ORDER BY id DESC LIMIT ?", (_LOOKED_AT,))
-    who = next((f" (by {actor} at {str(at).replace('T', ' ')[:19]})" for actor, at, after in rows
+    who = next((f" (by {actor} at {when(at)})" for actor, at, after in rows
                 if after and name.lower() in str(after).lower()), "")
-    return Conflict(f"Changed since: the project has a variable “{name}” again, added since this change{who}; "
+    return Conflict(f"the project has a variable “{name}” again, added since this change{who}; "
                     "putting the deleted one back would replace it and its values. It was not undone, so that "
                     "change is kept; nothing was changed.")
