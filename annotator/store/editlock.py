@@ -41,21 +41,22 @@ def lock_file(project_path: str | Path) -> Path:
 class EditorLock:
     """An exclusive, process-lifetime advisory lock on one project. Use :meth:`acquire`."""
 
-    def __init__(self, fd: int | None, path: Path) -> None:
+    def __init__(self, fd: int | None, path: Path, project: Path | None = None) -> None:
         self._fd = fd
         self.path = path
+        self.project = project  # the project's path it was taken for
 
     @classmethod
     def acquire(cls, project_path: str | Path) -> EditorLock | str:
         """The lock, or (when another window holds it) a description of who holds it."""
         path = lock_file(project_path)
         if fcntl is None:
-            return cls(None, path)
+            return cls(None, path, Path(project_path))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError:
-            return cls(None, path)  # cannot lock: edit anyway, SQLite keeps the file whole
+            return cls(None, path, Path(project_path))  # cannot lock: edit anyway, SQLite keeps the file whole
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -64,11 +65,11 @@ class EditorLock:
             return holder
         except OSError:
             os.close(fd)
-            return cls(None, path)
+            return cls(None, path, Path(project_path))
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n{os.fspath(project_path)}\n".encode(errors="replace"), 0)
-        return cls(fd, path)
+        return cls(fd, path, Path(project_path))
 
     @property
     def held(self) -> bool:
@@ -175,8 +176,12 @@ class EditedProject(Project):
                 self.checkpoints.stop()  # overwritten in place: nothing more is copied into the file
                 self.checkpoints = None
             raise
+        if recovered is not None and self.lock is not None and self.lock.project != self.path:
+            self._lock_new_place()  # followed to a renamed folder (``store/moved.py``)
         if self.checkpoints is None:
             return recovered
+        if recovered is not None and self.checkpoints.path != self.path:
+            self.checkpoints.path = self.path  # the same files (its connection holds them), by their new names
         if recovered is not None and self._watch is not None:  # the recovery's new connection, on new files
             checkpoints.writes_only(self.conn)
             self.checkpoints.reopen(self._watch.ids)
@@ -185,6 +190,14 @@ class EditedProject(Project):
             self.checkpoints = None
             checkpoints.writes_only(self.conn, background=False)
         return recovered
+
+    def _lock_new_place(self) -> None:
+        """The editing lock of the project's new name: a second window then opens it read-only there too."""
+        lock = EditorLock.acquire(self.path)
+        if isinstance(lock, EditorLock):
+            if self.lock is not None:
+                self.lock.release()
+            self.lock = lock
 
     def close(self) -> None:
         try:

@@ -31,6 +31,7 @@ from annotator.store import (
     exporting,
     importing,
     listing,
+    moved,
     overwrite,
     recovery,
     writing,
@@ -67,6 +68,7 @@ class Project(SpanEdits):
         if self._registered:
             inuse.register(path)
         self._watch = None if readonly else recovery.FileWatch(path, conn)
+        self._followed = False  # its folder was renamed while open, and the files followed (``store/moved.py``)
         #: set when the project's files had to be recovered (see :meth:`check_files`); the window says so
         self.recovered: str | None = None
         self._stamp: tuple[object, ...] | None = None
@@ -114,6 +116,10 @@ class Project(SpanEdits):
         watch, self._watch = self._watch, None  # nothing to watch or recover once closed
         if watch is not None and watch.overwritten is not None:
             overwrite.close_leaving_file(self.conn, self.path)  # no checkpoint into the other program's file
+        elif self._followed:  # SQLite removes its log by the old name at close: emptied here, removed by the new
+            moved.checkpoint_before_close(self.conn)
+            self.conn.close()
+            moved.tidy(self.path)
         else:
             self.conn.close()
         if self._registered:
@@ -182,6 +188,8 @@ class Project(SpanEdits):
             return None
         if self._watch.overwritten is not None:  # overwritten in place: refused, never recovered into (overwrite.py)
             raise ProjectFileError(self._watch.overwritten)
+        if self._watch.moved is not None:  # the folder renamed: the same files, by their new names (moved.py)
+            return self._follow(self._watch.moved, problem)
         with connection.translated("recover", self.path):
             self.conn = recovery.recover(self.conn, self.path)
         self._watch = recovery.FileWatch(self.path, self.conn)
@@ -191,6 +199,18 @@ class Project(SpanEdits):
         self._page_reader = None  # bound to the old connection
         self.recovered = f"{problem}; every saved change was recovered and the project file rewritten whole"
         return self.recovered
+
+    def _follow(self, new: Path, said: str) -> str:
+        """The project's files are now at ``new`` (its folder renamed): the connection goes on writing into them
+        (SQLite holds them open); only their names change, for second connections, backups and the close."""
+        if self._registered:
+            inuse.unregister(self.path)
+            inuse.register(new)
+        self.path = new
+        self._followed = True
+        self._watch = recovery.FileWatch(new, self.conn)
+        self.recovered = said
+        return said
 
     def overwritten(self) -> str | None:
         """What the analyst was told when another program overwrote the project file in place (every write is

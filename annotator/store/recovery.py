@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator import inuse
 from annotator.errors import AnnotatorError, ProjectFileError
-from annotator.store import backups, beside, locks, overwrite
+from annotator.store import backups, beside, locks, moved, overwrite
 from annotator.store import stamp as stamps
 from annotator.store.connection import open_writable
 
@@ -49,6 +49,9 @@ class FileWatch:
                 self.main_writes = found.writes
         #: what the file holds now that another program overwrote it in place, told on every write: set once
         self.overwritten: str | None = None
+        self.fds = moved.descriptors(self.ids[0])  # where the file went if its folder is renamed (``moved.py``)
+        #: where the three files are now, found together after the folder was moved or renamed
+        self.moved: Path | None = None
 
     def changed(self, conn: sqlite3.Connection | None = None) -> str | None:
         """What went wrong with the project's files since they were opened, or None: their identities (three
@@ -68,6 +71,10 @@ class FileWatch:
             problem = self._look_inside(conn)
             if problem is not None:
                 return problem
+        if main is None and self.ids[0] is not None:  # gone from here: moved with its folder, or deleted?
+            self.moved = moved.new_place(self.path, self.ids, self.fds)
+            if self.moved is not None:
+                return moved.message(self.path, self.moved)
         now = (main, inuse.identity(f"{self.path}-wal"), inuse.identity(f"{self.path}-shm"))
         names = (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm")
         for name, before, after in zip(names, self.ids, now, strict=True):
@@ -110,6 +117,8 @@ def recover(conn: sqlite3.Connection, path: Path) -> sqlite3.Connection:
     Refused (the work is kept in a file beside the project and named) when another process has the project open:
     replacing the file under it could lose that process's work instead.
     """
+    if not path.parent.is_dir():  # the folder is gone (moved where it cannot be found, or deleted)
+        raise moved.lost(path)
     others = locks.others(path)
     tmp = path.with_name(f".{path.name}.recovered-{os.getpid()}")
     try:

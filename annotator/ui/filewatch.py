@@ -8,7 +8,7 @@ them, and the analyst is told what happened and that nothing was lost.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.errors import AnnotatorError
 from annotator.store.overwrite import BeingWritten
@@ -29,8 +29,8 @@ class FileWatcher(QObject):
     def check(self) -> str | None:
         """Check now; returns what was repaired (also shown), or None."""
         project = self.window.session.project
-        if project.readonly:
-            return None
+        if project.readonly or QApplication.activeModalWidget() is not None:
+            return None  # (a message the analyst is reading -- a refused write's, often this one -- is left alone)
         if project.overwritten():  # a write found it first and said so: no second message
             self.timer.stop()
             return project.overwritten()
@@ -44,7 +44,12 @@ class FileWatcher(QObject):
             self._tell(title, str(exc), QMessageBox.Icon.Warning)
             return str(exc)
         message, project.recovered = project.recovered, None
-        if message:
+        if message and message.startswith("the project's"):  # its folder renamed, followed (store/moved.py)
+            self.window._update_title()
+            self.window.remember_recent(project.path)
+            self.window.statusBar().showMessage(f"{project.path.name} is now in {project.path.parent}", 15000)
+            self._tell("The project was moved", f"{message[0].upper()}{message[1:]}.", QMessageBox.Icon.Information)
+        elif message:
             self.window.statusBar().showMessage(f"{project.path.name}: {message}", 15000)
             self._tell("The project's files were repaired", f"{project.path}: {message}.", QMessageBox.Icon.Information)
         return message
