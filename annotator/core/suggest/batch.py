@@ -37,6 +37,7 @@ from annotator.core.suggest import cues, frames, learned
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.evaluate import Evaluation, cross_validate
 from annotator.core.suggest.suggester import Suggestion, TrainingDoc, train
+from annotator.errors import AnnotatorError
 
 #: the characters of a suggested text the window is sent (for the Suggestions list)
 TEXT_SENT = 300
@@ -308,8 +309,8 @@ def ask_parts(request: dict[str, Any], cancel: threading.Event | None = None) ->
                 if attempt == 2:
                     raise
                 continue
-            if "error" in parts.answer:
-                raise RuntimeError(str(parts.answer["error"]))
+            if "error" in parts.answer:  # the user's file or disk (told as it is), else our bug
+                raise (AnnotatorError if parts.answer.get("user") else RuntimeError)(str(parts.answer["error"]))
             return parts
     raise AssertionError("unreachable")
 
@@ -382,6 +383,8 @@ def serve() -> None:
             return
         try:
             answer = handle(request)
+        except AnnotatorError as exc:  # the project's file or disk: its own message, as the window words them
+            answer = {"error": exc.message, "user": True}
         except Exception as exc:  # the window reports it; the process goes on
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         frames.send_answer(stdout, answer)

@@ -28,6 +28,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from annotator import gcpause, pacing
 from annotator.core.suggest import batch, frames
+from annotator.errors import AnnotatorError
 from annotator.ui import background
 
 DEBOUNCE_MS = 800
@@ -94,6 +95,8 @@ class _Thread(background.Thread):
                 self.result = batch.ask(self.request, self.cancel)
             else:
                 self.result = batch.ask_parts(self.request, self.cancel)
+        except AnnotatorError as exc:  # the project's file or disk: its own message (trial 11, L6)
+            self.error = exc.message
         except Exception as exc:  # reported in the window's status bar; the last good model stays
             self.error = f"{type(exc).__name__}: {exc}"
 
