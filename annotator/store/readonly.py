@@ -65,7 +65,7 @@ def open_readonly(path: Path, trusted: bool = False,
         raise ProjectFileError(f"{path} is your own project, open in this window; open a colleague's file")
     # a colleague's -wal too: read with another project's, their file would be that mix. The pair checked is
     # kept, and read if a private copy is needed: copied once
-    checked = None if here else check_wal(path, cancelled, keep=True)
+    checked = None if here else check_wal(path, cancelled, keep=True, colleague=not trusted)
     try:
         # immutable: no locks and nothing created beside the file. For the user's own project only when nobody
         # can be writing it (a read-only folder, where SQLite could not make its -shm anyway)
@@ -120,7 +120,7 @@ def _open_private_copy(path: Path, trusted: bool, cancelled: Callable[[], bool] 
                 if not wal_pending(path):
                     raise
                 conn.close()
-                check_wal(path, cancelled)  # says whether the -wal is the problem
+                check_wal(path, cancelled, colleague=not trusted)  # says whether the -wal is the problem
                 raise
             if trusted:
                 check_if_small(conn, path)

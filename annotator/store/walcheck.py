@@ -32,12 +32,14 @@ def wal_live(path: Path) -> bool:
     return False
 
 
-def check_wal(path: Path, cancelled: Callable[[], bool] | None = None, keep: bool = False) -> Path | None:
+def check_wal(path: Path, cancelled: Callable[[], bool] | None = None, keep: bool = False,
+              colleague: bool = False) -> Path | None:
     """Refuse a ``-wal`` beside the project that is not the project's; see the module docstring. The check's
     ``integrity_check`` is bounded by the file's size (``connection.budget_for``: a file made to stall it is refused)
     and stops (``errors.Cancelled``) once ``cancelled()``. ``keep``: return the private folder whose
     ``project.sqlite`` is the pair checked, for the caller to read (a colleague's file: copied once, not twice) and
-    remove; None when there was nothing to check."""
+    remove; None when there was nothing to check. ``colleague``: the file is a colleague's, read for a review (the
+    advice is theirs to follow, not to move files in their folder or restore a backup)."""
     if not connection.wal_pending(path) or inuse.open_project_of(path) is not None or wal_live(path):
         return None
     workdir = Path(tempfile.mkdtemp(prefix=leftovers.readonly_prefix()))  # named for leftovers.clean_temp_folder
@@ -65,14 +67,20 @@ def check_wal(path: Path, cancelled: Callable[[], bool] | None = None, keep: boo
             _remove(copy, Path(f"{copy}-wal"), Path(f"{copy}-shm"))
             shutil.copyfile(path, copy)
             _identify_copy(copy, path, whole=True, cancelled=cancelled)  # the file's own damage, as without a -wal
-        raise ProjectFileError(
-            f"{path.name}-wal beside {path} is not this project's journal (it would replace the project with "
-            f"other data); nothing was changed. Move {path.name}-wal out of the folder to open the project as "
-            "it was last saved in full, or restore a backup"
-        )
+        raise ProjectFileError(f"{path.name}-wal beside {path} is not this project's journal (it would replace the "
+                               f"project with other data); nothing was changed. {_advice(path, colleague)}")
     finally:
         if not kept:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _advice(path: Path, colleague: bool) -> str:
+    if colleague:  # (trial 11, L3) their folder is theirs: a review reads it and never moves or writes a file
+        return (f"This is a colleague's file, so it was not read: ask them for a clean copy (their project closed in "
+                f"Annotator, without {path.name}-wal beside it) or an export of it (annotator export, JSON Lines), "
+                "and open that")
+    return (f"Move {path.name}-wal out of the folder to open the project as it was last saved in full, or restore "
+            "a backup")
 
 
 def _identify_copy(copy: Path, shown: Path, whole: bool = False,
