@@ -5,8 +5,9 @@ A change refused when first made makes itself obsolete, so the undo stack never 
 happen. An undo or a redo refused (a value another writer changed since: ``store/conflicts.py``; a Cancel) leaves
 its step where it was (trial 11, D3: a refused undo was dropped from the stack although its change stood, and the
 next undo failed on what it had depended on): QUndoStack moves its index over the step once ``undo()`` (``redo()``)
-returns, whatever happened, so the step asks the stack, once control is back in the event loop, to move back over
-it without running it again (:meth:`_Command._keep`). Edit ▸ Undo (Redo) then offers the same step again.
+returns, whatever happened, so the step moves it back, as the stack says its index changed, without running again
+(:meth:`_Command._keep`). Edit ▸ Undo (Redo) then offers the same step again -- unless the analyst, asked
+(``ui/refused.py``), removes it from the history: its change stays, and Undo goes on to the step before it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Label, Span
@@ -98,32 +98,26 @@ class _Command(QUndoCommand):
             self.setObsolete(True)
 
     def _keep(self, undoing: bool, remove: bool = False) -> None:
-        """A refused undo (redo) stays the step to undo (redo) next: once the stack has moved its index over it (after
-        ``undo()`` returns, QUndoStack's own order), a redo (undo) that runs nothing moves it back. Looked for again
-        while ``undo()`` has not returned yet (a message box's event loop in it). ``remove``: that redo (undo) makes
-        the step -- or the macro holding it -- obsolete instead, and QUndoStack deletes it: its change stands (or,
-        a redo's, was not made), the steps around it stay, and Edit ▸ Undo (Redo) goes on past it."""
+        """A refused undo (redo) stays the step to undo (redo) next: QUndoStack moves its index over it once
+        ``undo()`` returns, whatever happened, and as it does (``indexChanged``, the last thing its ``undo()`` does)
+        a redo (undo) that runs nothing moves it back -- at once, so no key pressed meanwhile meets the stack
+        between the two. ``remove``: that redo (undo) makes the step -- or the macro holding it -- obsolete
+        instead, and QUndoStack deletes it: its change stands (or, a redo's, was not made), the steps around it
+        stay, and Edit ▸ Undo (Redo) goes on past it."""
         self._pass = True
         stack = self.session.undo_stack
-        moved, unmoved = (0, -1) if undoing else (-1, 0)
+        moved = 0 if undoing else -1
 
-        def held(offset: int) -> bool:
-            at = stack.index() + offset
-            return 0 <= at < stack.count() and _holds(stack.command(at), self)
-
-        def back() -> None:
-            if not self._pass:
-                return
-            if held(moved):
-                self._removing = stack.command(stack.index() + moved) if remove else None
+        def back(_index: int) -> None:
+            stack.indexChanged.disconnect(back)
+            at = stack.index() + moved
+            if self._pass and 0 <= at < stack.count() and _holds(stack.command(at), self):
+                self._removing = stack.command(at) if remove else None
                 stack.redo() if undoing else stack.undo()  # (this step may be deleted by now: not touched after)
                 return
-            if held(unmoved):  # still inside the stack's undo() (redo()): not moved yet
-                QTimer.singleShot(0, stack, back)
-                return
-            self._pass = False  # (taken off the stack meanwhile: nothing to pass over)
+            self._pass = False  # (not where it was left: nothing to pass over)
 
-        QTimer.singleShot(0, stack, back)
+        stack.indexChanged.connect(back)
 
     def _passed(self) -> bool:
         """Whether this undo()/redo() only passes over the step (:meth:`_keep`), removing it if asked."""

@@ -368,3 +368,29 @@ def test_undo_of_reordering_variables_keeps_one_annotator_vars_added_since(qtbot
         assert [v.name for v in sv.definitions(project)] == ["region", "wave", "phase"]
         assert _keys(qtbot, window, redo=True) == []
         assert [v.name for v in sv.definitions(project)] == ["wave", "region", "phase"]
+
+
+def test_the_refused_step_is_back_in_place_as_soon_as_the_key_returns(qtbot, tmp_path):
+    """No moment in which Edit ▸ Undo offers the step below: a Ctrl+Z pressed right after the refusal meets the
+    refused step again, never the one under it."""
+    with window_over(qtbot, tmp_path, DOCS) as (window, project):
+        doc = window.session.document.id
+        type_into(qtbot, window.properties.panel.editors["date"], "2024-01-02")
+        type_into(qtbot, window.properties.panel.editors["issuer"], "Window Issuer")
+        _vars(tmp_path, project, "title,issuer\njoint statement,CLI Issuer\n")
+        said: list[str] = []
+        boxes = on_dialog(QMessageBox, *[lambda box: (said.append(box.text()), box.accept())] * 2)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        window.view.setFocus()
+        qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+        assert window.session.undo_stack.index() == 2  # at once, no event processed since
+        assert window.undo_group.undoText() == "Set Issuer to “Window Issuer”" and not window.undo_group.canRedo()
+        window.activateWindow()  # (back from the message box, as a hand clicks the window)
+        qtbot.waitUntil(window.isActiveWindow)
+        window.view.setFocus()
+        qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+        boxes.stop()
+        assert len(said) == 2 and all("“CLI Issuer”" in text for text in said)
+        assert _value(project.path, "SELECT date, issuer FROM documents WHERE id = ?", doc) == ("2024-01-02",
+                                                                                              "CLI Issuer")
