@@ -12,6 +12,7 @@ returns, whatever happened, so the step moves it back, as the stack says its ind
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -88,6 +89,10 @@ class _Command(QUndoCommand):
             if gone:
                 message = (f"{conflicts.statement_name(project, self.doc_id)} is no longer in the project, so this "
                            "change cannot be taken back or made again there; nothing was changed")
+        # any other statement the store names by its id ("no document 10 in /path"): by its title
+        message = re.sub(rf"no (?:document|statement) (\d+) in {re.escape(str(project.path))}",
+                         lambda found: f"{conflicts.statement_name(project, int(found.group(1)))} is not in the "
+                                       "project", message)
         doing = "undo" if undoing else "redo"
         return AnnotatorError(f"Cannot {doing} “{self.text()}”: {message}", exc.problems)
 

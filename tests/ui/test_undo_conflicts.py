@@ -394,3 +394,31 @@ def test_the_refused_step_is_back_in_place_as_soon_as_the_key_returns(qtbot, tmp
         assert len(said) == 2 and all("“CLI Issuer”" in text for text in said)
         assert _value(project.path, "SELECT date, issuer FROM documents WHERE id = ?", doc) == ("2024-01-02",
                                                                                               "CLI Issuer")
+
+
+def test_a_redo_over_a_statement_deleted_elsewhere_names_it_by_its_title(qtbot, tmp_path):
+    """L5: a vars file's redo after another program deleted one of its statements: refused, the statement named by
+    the title its deletion recorded, never "no document 2 in …"."""
+    from annotator.store import statements
+
+    table = tmp_path / "mine.csv"
+    table.write_text("title,issuer\njoint statement,FCDO\nsecond statement,MOFA\n", "utf-8")
+    with window_over(qtbot, tmp_path, DOCS) as (window, project):
+        seen: dict = {}
+        files = on_dialog(QFileDialog, _choose(qtbot, table, False, seen))
+        boxes = on_dialog(QMessageBox, _summary(qtbot, seen))
+        window.properties.vars_action.trigger()
+        files.stop()
+        boxes.stop()
+        assert _keys(qtbot, window) == []  # undone
+        second = project.documents()[1].id
+        other = Project.open(project.path, user="bob")
+        try:
+            statements.delete_statement(other, second)
+        finally:
+            other.close()
+        said = _keys(qtbot, window, redo=True)
+        assert len(said) == 1 and "Cannot redo “Set Document Variables from “mine.csv””" in said[0]
+        assert "the deleted statement “second statement” is not in the project" in said[0], said[0]
+        assert "no document" not in said[0] and str(project.path) not in said[0]
+        qtbot.waitUntil(lambda: window.undo_group.redoText() == "Set Document Variables from “mine.csv”")
