@@ -102,16 +102,18 @@ def verdict(found: stamps.Stamp | None, project_id: str | None, least: int) -> s
 
 class Look:
     """The result of looking inside the main file: ``problem`` (what it holds instead, or None), ``writes`` (its
-    count when it is this project's), ``state`` (the file's size and time the look is valid for; None: the file kept
-    changing while it was read, look again)."""
+    count when it is this project's), ``state`` (the file's size and time the look is valid for; None: the file
+    changed while it was read: a good look is not kept, a bad one is not believed -- look again)."""
 
     def __init__(self, problem: str | None, writes: int, state: State | None) -> None:
         self.problem, self.writes, self.state = problem, writes, state
 
 
 def look(path: Path, project_id: str | None, least: int) -> Look:
-    """Read the main file's stamp; a bad one is believed only when read :data:`CONFIRM_READS` times with the file
-    unchanged across each read and between them (a checkpoint under way writes pages meanwhile)."""
+    """Read the main file's stamp. A good one is good for that moment (a copy over the file truncates it first: a
+    read that finds this project's pages read them before); a bad one is believed only when read
+    :data:`CONFIRM_READS` times with the file unchanged across each read and between them (a checkpoint under way
+    writes pages meanwhile)."""
     bad: tuple[str, State] | None = None
     for attempt in range(CONFIRM_READS + 2):
         if attempt:
@@ -123,15 +125,16 @@ def look(path: Path, project_id: str | None, least: int) -> Look:
         except Unreadable:
             found, problem = None, "a file that is not a whole Annotator project"
         after = main_state(path)
-        if before is None or before != after:
+        stable = before is not None and before == after
+        if problem is None:
+            return Look(None, found.writes if found is not None else least, after if stable else None)
+        if not stable:
             bad = None
             continue
-        if problem is None:
-            return Look(None, found.writes if found is not None else least, after)
         if bad is not None and bad == (problem, after):
             return Look(problem, least, after)
         bad = (problem, after)
-    return Look(None, least, None)  # it kept changing: another look later (the file is being written now)
+    return Look("a file being written now", least, None)  # bad, but unsettled: refused now, looked at again
 
 
 def message(path: Path, holds: str, newest: tuple[str, str] | None) -> str:

@@ -94,12 +94,13 @@ class FileWatch:
             view = stamps.read(conn)
             self.project_id = view.project_id if view is not None else None
         seen = overwrite.look(self.path, self.project_id, self.main_writes)
-        if seen.state is None:  # being written as we look: this write waits for the next look
-            raise overwrite.BeingWritten(f"{self.path.name} is being changed by another program right now; nothing was "
-                                   "saved. Try again in a moment")
         if seen.problem is None:
-            self.main, self.main_writes = seen.state, seen.writes
+            if seen.state is not None:  # (changing as it was read: good now, looked at again next time)
+                self.main, self.main_writes = seen.state, seen.writes
             return None
+        if seen.state is None:  # not ours, but still being written as we look: refused, and looked at again
+            raise overwrite.BeingWritten(f"{self.path.name} is being changed by another program right now; nothing "
+                                         "was saved. Try again in a moment")
         self.overwritten = overwrite.message(self.path, seen.problem, overwrite.newest_backup(self.path))
         inuse.refuse_beside(self.path, self.overwritten)  # no backup, search or check reads the mix
         return self.overwritten

@@ -202,3 +202,30 @@ def test_check_beside_the_window_names_the_mix(tmp_path):
         assert "another project" in result.stdout + result.stderr, (result.stdout, result.stderr)
     finally:
         window.close()
+
+
+def test_a_file_changing_while_it_is_read_is_judged_once_it_settles(tmp_path, monkeypatch):
+    """A copy under way (its size and time change while the stamp is read) is not believed yet, either way: a
+    write then is refused (not acknowledged) and the file looked at again; a good read while a checkpoint writes is
+    taken for that write (no refusal for the window's own checkpoints)."""
+    ours, theirs = make(tmp_path / "c.sqlite", OURS), make(tmp_path / "b.sqlite", THEIRS)
+    window = open_for_editing(ours, "ana")
+    real = overwrite.main_state
+    ticks = iter(range(10**6))
+    monkeypatch.setattr(overwrite, "CONFIRM_GAP_S", 0.001)
+    try:
+        window.add_span(1, 3, 11, "threat")
+        window.conn.execute("PRAGMA wal_checkpoint")  # the file changes, legitimately
+        monkeypatch.setattr(overwrite, "main_state", lambda path: (next(ticks), 0))  # ... while it is read
+        window.add_span(1, 12, 19, "commitment")  # good for now: saved
+        assert window._watch.main != (0, 0) and window.check_files() is None
+        cp(theirs, ours)
+        with pytest.raises(overwrite.BeingWritten, match="being changed by another program right now"):
+            window.add_span(2, 4, 10, "threat")
+        monkeypatch.setattr(overwrite, "main_state", real)  # the copy has ended
+        with pytest.raises(ProjectFileError, match="overwritten by another program"):
+            window.add_span(2, 4, 10, "threat")
+        assert window.overwritten()
+    finally:
+        window.close()
+    assert digest(ours) == digest(theirs)
