@@ -212,6 +212,12 @@ class Project(SpanEdits):
         self.recovered = said
         return said
 
+    def database_file(self) -> Path:
+        """The file this project's connection reads, for a process of its own to read (the suggestions'): its
+        private copy, else the project's file by its name now (its folder may have been renamed: ``moved.py``;
+        SQLite's ``database_list`` keeps the name it was opened by)."""
+        return self._workdir / "project.sqlite" if self._workdir is not None else self.path
+
     def overwritten(self) -> str | None:
         """What the analyst was told when another program overwrote the project file in place (every write is
         refused since), or None."""

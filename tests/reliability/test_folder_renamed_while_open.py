@@ -67,6 +67,9 @@ def test_window_follows_its_renamed_folder_and_saves_every_label_there(qtbot, tm
         assert "t5moved" in window.statusBar().currentMessage()
         window.file_watch.box.close()
         assert "f.sqlite" in window.windowTitle()
+        with qtbot.waitSignal(window.suggestions.retrainer.trained, timeout=60_000):
+            window.suggestions.retrainer.start_now()  # its own process reads the project by its new name
+        assert "Retraining failed" not in window.statusBar().currentMessage()
     finally:
         if watcher is not None:
             watcher.stop()  # (tests/ui's fixture that stops them does not reach this folder)

@@ -170,10 +170,9 @@ class SuggestController(Stepping, QObject):
         self.refresh(reset_current=True)
 
     def _database_file(self) -> str:
-        """The file the window's connection reads (a read-only project may be a private copy of ``path``)."""
-        project = self.window.session.project
-        row = project.conn.execute("PRAGMA database_list").fetchone()
-        return str(row[2]) if row and row[2] else str(project.path)
+        """The file the window's connection reads (a read-only project may be a private copy of ``path``; an edited
+        one's folder may have been renamed while it was open, and followed)."""
+        return str(self.window.session.project.database_file())
 
     @property
     def names(self) -> dict[str, str]:
