@@ -12,13 +12,13 @@ import sqlite3
 
 import orjson
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import IncomingDocument
 from annotator.store import Project
 from tests.helpers import content, run_cli
 from tests.ui.conftest import key_select, on_dialog, type_into, window_over
-from tests.ui.test_vars_file_empty_clears import _choose, _summary
+from tests.ui.test_vars_file_empty_clears import _run_dialog
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -166,12 +166,7 @@ def test_undo_of_a_vars_file_is_refused_whole_over_a_value_set_since(qtbot, tmp_
     table = tmp_path / "mine.csv"
     table.write_text("title,issuer,date\njoint statement,FCDO,2023-07-12\nsecond statement,MOFA,\n", "utf-8")
     with window_over(qtbot, tmp_path, DOCS) as (window, project):
-        seen: dict = {}
-        files = on_dialog(QFileDialog, _choose(qtbot, table, False, seen))
-        boxes = on_dialog(QMessageBox, _summary(qtbot, seen))
-        window.properties.vars_action.trigger()
-        files.stop()
-        boxes.stop()
+        _run_dialog(qtbot, window, table, tick=False)
         assert window.undo_group.undoText() == "Set Document Variables from “mine.csv”"
         _vars(tmp_path, project, "title,issuer\nsecond statement,Ministry\n")
         before = content(project.path)
@@ -404,12 +399,7 @@ def test_a_redo_over_a_statement_deleted_elsewhere_names_it_by_its_title(qtbot, 
     table = tmp_path / "mine.csv"
     table.write_text("title,issuer\njoint statement,FCDO\nsecond statement,MOFA\n", "utf-8")
     with window_over(qtbot, tmp_path, DOCS) as (window, project):
-        seen: dict = {}
-        files = on_dialog(QFileDialog, _choose(qtbot, table, False, seen))
-        boxes = on_dialog(QMessageBox, _summary(qtbot, seen))
-        window.properties.vars_action.trigger()
-        files.stop()
-        boxes.stop()
+        _run_dialog(qtbot, window, table, tick=False)
         assert _keys(qtbot, window) == []  # undone
         second = project.documents()[1].id
         other = Project.open(project.path, user="bob")
