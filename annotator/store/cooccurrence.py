@@ -27,10 +27,10 @@ from annotator.store.corpus import codebook
 from annotator.store.counting import ALL, Counting, counting
 
 MODES = ("overlap", "sentence")
-#: each mode's query over its table of pair counts (one constant text per mode)
+#: each mode's query over its table of pair counts (one constant text per mode; ``{where}``: which statements)
 _TABLE_SQL = {
-    "overlap": "SELECT x, y, sum(pairs) FROM overlap_pairs{where} GROUP BY x, y",
-    "sentence": "SELECT x, y, sum(pairs) FROM sentence_pairs{where} GROUP BY x, y",
+    "overlap": "SELECT x, y, sum(pairs) AS pairs FROM overlap_pairs{where} GROUP BY x, y",
+    "sentence": "SELECT x, y, sum(pairs) AS pairs FROM sentence_pairs{where} GROUP BY x, y",
 }
 _STATEMENTS_SQL = {
     "overlap": "SELECT doc_id, pairs FROM overlap_pairs WHERE x = ? AND y = ? AND pairs > 0{where}",
@@ -61,8 +61,9 @@ def cooccurrence(conn: sqlite3.Connection, mode: str = "overlap", status: str = 
     ``counting.CHOICES``; every statement unless told): one aggregate query."""
     _check(mode)
     counted = counting(conn, status)
-    where, kept = counted.where("doc_id")
-    found = conn.execute(_TABLE_SQL[mode].format(where=where), kept).fetchall()
+    inner, params = counted.additive(lambda where: _TABLE_SQL[mode].replace("{where}", where), "doc_id", ("x", "y"),
+                                     ("pairs",))
+    found = [r for r in conn.execute(f"SELECT x, y, sum(pairs) FROM ({inner}) GROUP BY x, y", params) if r[2]]
     labels, names = codebook(conn)
     extra = sorted({x for r in found for x in r[:2]} - set(labels))
     labels += extra
@@ -83,7 +84,7 @@ def statements(conn: sqlite3.Connection, x: str, y: str, mode: str = "overlap",
     most pairs first."""
     _check(mode)
     where, kept = counting(conn, status).where("doc_id", " AND ")
-    counts = conn.execute(_STATEMENTS_SQL[mode].format(where=where), (min(x, y), max(x, y), *kept)).fetchall()
+    counts = conn.execute(_STATEMENTS_SQL[mode].replace("{where}", where), (min(x, y), max(x, y), *kept)).fetchall()
     titles = {}
     ids = [d for d, _ in counts]
     for k in range(0, len(ids), 500):

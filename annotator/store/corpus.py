@@ -208,13 +208,17 @@ def _sizes(conn: sqlite3.Connection, g: Grouping, counted: Counting) -> list[tup
     """Statements counted per group (with or without spans); a group none of whose statements is counted is not
     listed."""
     if g.summary == "date":  # in the order of the index documents_by_date: no sort
-        where, kept = counted.where("id")
-        inner = f"SELECT NULLIF(date, '') AS raw, count(*) AS n FROM documents{where} GROUP BY date"
+        # every statement: one ordered scan of the date index; a few by id: seeks in the listing, which has the date
+        inner, params = counted.additive(
+            lambda where: ("SELECT NULLIF(date, '') AS raw, count(*) AS n FROM documents INDEXED BY "
+                           f"{'documents_listing' if where else 'documents_by_date'}{where} GROUP BY date"),
+            "id", ("raw",), ("n",))
     else:
-        where, kept = counted.where("d.id")
-        inner = f"SELECT {g.raw} AS raw, count(*) AS n FROM {g.documents_sql()}{where} GROUP BY raw"
-    sql = f"SELECT {g.key} AS k, sum(n) FROM ({inner}) GROUP BY k"
-    return conn.execute(sql, (*g.params, *kept)).fetchall()
+        inner, params = counted.additive(
+            lambda where: f"SELECT {g.raw} AS raw, count(*) AS n FROM {g.documents_sql()}{where} GROUP BY raw",
+            "d.id", ("raw",), ("n",), g.params)
+    sql = f"SELECT {g.key} AS k, sum(n) AS n FROM ({inner}) GROUP BY k"
+    return [r for r in conn.execute(sql, params) if r[1]]
 
 
 def label_table(conn: sqlite3.Connection, by: str, status: str = ALL) -> LabelTable:
@@ -223,15 +227,19 @@ def label_table(conn: sqlite3.Connection, by: str, status: str = ALL) -> LabelTa
     per-statement label counts (``label_doc_counts``, kept by triggers), never over every span."""
     g = grouping(conn, by)
     counted = counting(conn, status)
-    where, kept = counted.where("c.doc_id")
     if g.summary:  # the summary holds the value: one ordered scan of its index, no statement read
-        inner = (f"SELECT label, NULLIF({g.summary}, '') AS raw, sum(spans) AS n, count(*) AS docs "
-                 f"FROM label_doc_counts c{where} GROUP BY {g.summary}, label")
+        inner, params = counted.additive(
+            lambda where: (f"SELECT label, NULLIF({g.summary}, '') AS raw, sum(spans) AS n, count(*) AS docs "
+                           f"FROM label_doc_counts c{where} GROUP BY {g.summary}, label"),
+            "c.doc_id", ("label", "raw"), ("n", "docs"))
     else:
-        inner = (f"SELECT c.label, {g.raw} AS raw, sum(c.spans) AS n, count(*) AS docs "
-                 f"FROM label_doc_counts c JOIN {g.documents_sql('d.id = c.doc_id')}{where} GROUP BY raw, c.label")
+        inner, params = counted.additive(
+            lambda where: (f"SELECT c.label AS label, {g.raw} AS raw, sum(c.spans) AS n, count(*) AS docs "
+                           f"FROM label_doc_counts c JOIN {g.documents_sql('d.id = c.doc_id')}{where} "
+                           "GROUP BY raw, c.label"),
+            "c.doc_id", ("label", "raw"), ("n", "docs"), g.params)
     sql = f"SELECT label, {g.key} AS k, sum(n), sum(docs) FROM ({inner}) GROUP BY label, k"
-    found = conn.execute(sql, (*g.params, *kept)).fetchall()
+    found = [r for r in conn.execute(sql, params) if r[3]]  # a label only statements left out have: none
     sizes = _sizes(conn, g, counted)
     labels, names = codebook(conn)
     extra = sorted({r[0] for r in found} - set(labels))
@@ -269,20 +277,22 @@ def crosstab(conn: sqlite3.Connection, rows_by: str, cols_by: str, label: str, s
     :func:`label_table`."""
     r, c = grouping(conn, rows_by, "v1"), grouping(conn, cols_by, "v2")
     counted = counting(conn, status)
-    and_kept, kept = counted.where("x.doc_id", " AND ")
     covered = " INDEXED BY documents_listing" if r.covered and c.covered else ""
     if r.summary and c.summary:
-        inner = (f"SELECT NULLIF({r.summary}, '') AS raw, NULLIF({c.summary}, '') AS raw2, sum(spans) AS n, "
-                 f"count(*) AS docs FROM label_doc_counts x WHERE label = ?{and_kept} "
-                 f"GROUP BY {r.summary}, {c.summary}")
+        inner, params = counted.additive(
+            lambda where: (f"SELECT NULLIF({r.summary}, '') AS raw, NULLIF({c.summary}, '') AS raw2, "
+                           f"sum(spans) AS n, count(*) AS docs FROM label_doc_counts x WHERE label = ?{where} "
+                           f"GROUP BY {r.summary}, {c.summary}"),
+            "x.doc_id", ("raw", "raw2"), ("n", "docs"), (label,), " AND ")
     else:
-        inner = (f"SELECT {r.raw} AS raw, {c.raw} AS raw2, sum(x.spans) AS n, count(*) AS docs "
-                 f"FROM label_doc_counts x JOIN documents d{covered} ON d.id = x.doc_id{r.join}{c.join} "
-                 f"WHERE x.label = ?{and_kept} GROUP BY raw, raw2")
+        inner, params = counted.additive(
+            lambda where: (f"SELECT {r.raw} AS raw, {c.raw} AS raw2, sum(x.spans) AS n, count(*) AS docs "
+                           f"FROM label_doc_counts x JOIN documents d{covered} ON d.id = x.doc_id{r.join}{c.join} "
+                           f"WHERE x.label = ?{where} GROUP BY raw, raw2"),
+            "x.doc_id", ("raw", "raw2"), ("n", "docs"), (*r.params, *c.params, label), " AND ")
     sql = (f"SELECT {r.key} AS rk, ck, sum(n), sum(docs) FROM ("
            f"SELECT raw, {c.key.replace('raw', 'raw2')} AS ck, n, docs FROM ({inner})) GROUP BY rk, ck")
-    params = (label, *kept) if r.summary and c.summary else (*r.params, *c.params, label, *kept)
-    found = conn.execute(sql, params).fetchall()
+    found = [row for row in conn.execute(sql, params) if row[3]]
     rsizes, csizes = _sizes(conn, r, counted), _sizes(conn, c, counted)
     titles: dict[int, str] = dict(conn.execute("SELECT id, title FROM documents")) if (r.titles or c.titles) else {}
     rows = sorted({k for k, _ in rsizes}, key=_sort_key)

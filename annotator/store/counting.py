@@ -9,11 +9,18 @@ The counts the figures read (``label_doc_counts``, ``overlap_pairs``, ``sentence
 :class:`Counting` turns the choice into a condition on a statement's id, ``id [NOT] IN (SELECT id FROM documents
 INDEXED BY documents_by_status WHERE status IN (...))``, on the smaller side (the statements left out, or those
 kept), which SQLite reads once from the status index into a small in-memory set; nothing left out, no condition.
+
+A figure that adds up over statements (a sum, a count: the tables, the co-occurrence) is read the cheaper way
+(:meth:`Counting.additive`): when fewer statements are left out than kept, as every statement's figure less that of
+the statements left out, in one statement (``UNION ALL`` of the two, so one snapshot); the whole figure keeps its
+ordered scan of an index, and the part left out is a seek per statement. A lookup in the set per row of the scan
+instead cost 3× the scan (a label × quarter table at 100 000 statements, 1 in 10 skipped: 52 -> 167 ms).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.model import STATUS_NAMES, STATUSES
@@ -56,18 +63,41 @@ class Counting:
         """Statements counted."""
         return sum(n for s, n in self.present.items() if s in self.statuses)
 
-    def condition(self, column: str) -> tuple[str, tuple[str, ...]]:
-        """An SQL condition on ``column`` (a statement's id, a constant SQL name such as ``c.doc_id``) keeping the
-        statements counted, and its parameters; ``""`` when nothing is left out."""
+    def _fewer(self) -> tuple[str, tuple[str, ...]]:
+        """Which statements to name: ``("", ())`` none (nothing is left out), ``("left out", statuses)`` or
+        ``("kept", statuses)``, whichever are fewer."""
         out = self.left_out
         if not out:
             return "", ()
-        if sum(out.values()) <= self.counted:  # the statements left out are the smaller set
-            return f"{column} NOT IN ({_IDS}({','.join('?' * len(out))}))", tuple(out)
-        kept = tuple(s for s in self.present if s in self.statuses)
-        if not kept:  # no statement has a status counted
+        if sum(out.values()) <= self.counted:
+            return "left out", tuple(out)
+        return "kept", tuple(s for s in self.present if s in self.statuses)
+
+    def condition(self, column: str) -> tuple[str, tuple[str, ...]]:
+        """An SQL condition on ``column`` (a statement's id, a constant SQL name such as ``c.doc_id``) keeping the
+        statements counted, and its parameters; ``""`` when nothing is left out."""
+        side, statuses = self._fewer()
+        if not side:
+            return "", ()
+        if not statuses:  # no statement has a status counted
             return "0", ()
-        return f"{column} IN ({_IDS}({','.join('?' * len(kept))}))", kept
+        return f"{column} {'NOT IN' if side == 'left out' else 'IN'} ({_IDS}({','.join('?' * len(statuses))}))", \
+            statuses
+
+    def additive(self, select: Callable[[str], str], column: str, keys: Sequence[str], sums: Sequence[str],
+                 params: tuple[object, ...] = (), joiner: str = " WHERE ") -> tuple[str, tuple[object, ...]]:
+        """An aggregate query of the statements counted, and its parameters: ``select(where)`` is the query with
+        ``where`` (``""`` or ``joiner`` and a condition on ``column`` whose parameters follow ``params``) in it, its
+        result columns ``keys`` then ``sums``, figures that add up over statements. When fewer statements are left
+        out than kept, the query's rows for every statement and, negated, those for the statements left out: the
+        caller sums ``sums`` by ``keys`` (and drops what comes to nothing)."""
+        side, statuses = self._fewer()
+        if side == "left out":
+            ids = f"{joiner}{column} IN ({_IDS}({','.join('?' * len(statuses))}))"
+            less = ", ".join([*keys, *(f"-{name}" for name in sums)])
+            return f"{select('')} UNION ALL SELECT {less} FROM ({select(ids)})", (*params, *params, *statuses)
+        where, kept = self.where(column, joiner)
+        return select(where), (*params, *kept)
 
     def where(self, column: str, joiner: str = " WHERE ") -> tuple[str, tuple[str, ...]]:
         """:meth:`condition` led by ``joiner`` (" WHERE ", " AND "), or ``""``."""
