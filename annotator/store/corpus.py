@@ -37,7 +37,7 @@ from typing import Any
 
 from annotator.core import variables as cv
 from annotator.errors import AnnotatorError
-from annotator.store.counting import ALL, Counting, counting
+from annotator.store.counting import ALL, Counting, counting, tally
 from annotator.store.docvars import definitions_of
 
 PERIODS = ("year", "quarter", "month")
@@ -399,7 +399,7 @@ def codeline(conn: sqlite3.Connection, offset: int = 0, count: int = 50,
              labels: tuple[str, ...] = (), status: str = ALL) -> tuple[int, list[CodelineRow]]:
     """A page of the statements ``status`` counts (in id order, from ``offset``) with their spans (of ``labels``
     only, if given), and the number of those statements (MAXQDA's Codeline, one strip per statement)."""
-    counted = counting(conn, status)
+    counted = tally(conn, status)
     total = counted.counted
     where, kept = counted.where("id")
     docs = conn.execute(f"SELECT id, title, length FROM documents INDEXED BY documents_listing{where} "

@@ -125,6 +125,8 @@ def test_the_condition_names_the_fewer_statements_and_nothing_when_none_is_left_
         assert counting.counting(conn, "not_skipped").condition("c.doc_id")[0].startswith("c.doc_id NOT IN")
         assert counting.counting(conn, "todo").condition("c.doc_id")[0].startswith("c.doc_id IN")
         assert counting.counting(conn, "all").condition("c.doc_id") == ("", ())
+        assert counting.tally(conn, "all").counted == len(STATUSES)  # "all" reads the statuses only when asked
+        assert counting.tally(conn, "not_skipped").left_out == {"skipped": STATUSES.count("skipped")}
         none_skipped = counting.Counting("not_skipped", counting.CHOICES["not_skipped"], {"done": 3, "todo": 1})
         assert none_skipped.condition("id") == ("", ()) and none_skipped.describe() == ""
         nobody = counting.Counting("todo", ("todo",), {"done": 3})

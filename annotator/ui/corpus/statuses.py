@@ -48,7 +48,7 @@ class StatusChooser:
     def refresh_counted(self) -> None:
         """Count what the choice keeps and leaves out (one read of the status index), off the GUI thread."""
         choice = self.status_choice()
-        self.jobs.start("counted", self.project, lambda conn: counting.counting(conn, choice))
+        self.jobs.start("counted", self.project, lambda conn: counting.tally(conn, choice))
 
     def _show_counted(self, counted: counting.Counting) -> None:
         if counted.choice != self.status_choice():
