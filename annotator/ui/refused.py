@@ -23,10 +23,10 @@ def remove(parent: QWidget, message: str, undoing: bool) -> bool:
     box.setTextFormat(Qt.TextFormat.PlainText)
     if undoing:
         box.setInformativeText("Keep the step to undo it once the values are back to what it left, or remove it "
-                               "from Edit ▸ Undo:\nits change stays, and Undo goes on to the step before it.")
+                               "from Edit ▸ Undo: its change stays, and Undo goes on to the step before it.")
     else:
         box.setInformativeText("Keep the step to redo it once the values are back to what its undo left, or remove "
-                               "it from Edit ▸ Redo:\nit is not made, and Redo goes on to the step after it.")
+                               "it from Edit ▸ Redo: it is not made, and Redo goes on to the step after it.")
     keep = box.addButton(KEEP, QMessageBox.ButtonRole.RejectRole)
     drop = box.addButton(REMOVE_UNDO if undoing else REMOVE_REDO, QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(keep)
