@@ -9,11 +9,10 @@ import orjson
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.core.model import IncomingDocument, IncomingSpan
 from annotator.store import Project
 from tests.helpers import run_cli
 from tests.ui.conftest import show_window
-from tests.ui.test_corpus_views import _pick, _wait_idle
+from tests.ui.test_corpus_views import _pick, _wait_idle, statements
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 TEXT = "We commit to peace and we will defend our allies.\nThey threaten the region."
@@ -36,13 +35,7 @@ def window(qtbot, tmp_path):
 
     from annotator.ui.mainwindow import MainWindow
 
-    commit = [(TEXT.index(w), TEXT.index(w) + len(w)) for w in ("commit", "defend")]
-    threat = (TEXT.index("threaten"), TEXT.index("threaten") + len("threaten"))
-    docs = []
-    for i, (date, issuer, n_commit, n_threat) in enumerate(STATEMENTS):
-        spans = [IncomingSpan(s, e, "commitment", "kim") for s, e in commit[:n_commit]]
-        spans += [IncomingSpan(*threat, "threat", "kim")] * n_threat
-        docs.append(IncomingDocument(f"{TEXT} #{i}", f"statement {i}", "t", spans, date=date, issuer=issuer))
+    docs = statements(TEXT, STATEMENTS)
     with Project.open(tmp_path / "c.sqlite", create=True, user="kim") as p:
         p.import_documents(docs)
         p.set_status(p.documents().ids[1], "done")

@@ -27,15 +27,22 @@ STATEMENTS = (
 )
 
 
-@pytest.fixture
-def project(tmp_path):
-    commit = [(TEXT.index(w), TEXT.index(w) + len(w)) for w in ("commit", "defend")]
-    threat = (TEXT.index("threaten"), TEXT.index("threaten") + len("threaten"))
+def statements(text: str, rows: tuple[tuple[str, str, int, int], ...]) -> list[IncomingDocument]:
+    """One statement of ``text`` per row (date, issuer, how many of "commit" and "defend" are Commitments, how many
+    times "threaten" is a Threat), by kim."""
+    commit = [(text.index(w), text.index(w) + len(w)) for w in ("commit", "defend")]
+    threat = (text.index("threaten"), text.index("threaten") + len("threaten"))
     docs = []
-    for i, (date, issuer, n_commit, n_threat) in enumerate(STATEMENTS):
+    for i, (date, issuer, n_commit, n_threat) in enumerate(rows):
         spans = [IncomingSpan(s, e, "commitment", "kim") for s, e in commit[:n_commit]]
         spans += [IncomingSpan(*threat, "threat", "kim")] * n_threat
-        docs.append(IncomingDocument(f"{TEXT} #{i}", f"statement {i}", "t", spans, date=date, issuer=issuer))
+        docs.append(IncomingDocument(f"{text} #{i}", f"statement {i}", "t", spans, date=date, issuer=issuer))
+    return docs
+
+
+@pytest.fixture
+def project(tmp_path):
+    docs = statements(TEXT, STATEMENTS)
     with Project.open(tmp_path / "c.sqlite", create=True, user="kim") as p:
         p.import_documents(docs)
     project = Project.open(tmp_path / "c.sqlite", user="kim")
