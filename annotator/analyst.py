@@ -22,8 +22,19 @@ _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v
             "'": "'", "\\": "\\"}
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _OCT = re.compile(r"[0-7]+")
-#: the longest name taken (as the window's Edit ▸ Your Name…)
+#: the longest name taken (a name is shown in the status bar, the Spans panel and every review)
 MOST_CHARS = 80
+
+
+def problem(name: str) -> str | None:
+    """Why ``name`` cannot be the analyst's name, or None (the window's Edit ▸ Your Name… asks it too)."""
+    if not name:
+        return "a name is needed"
+    if len(name) > MOST_CHARS:
+        return f"at most {MOST_CHARS} characters"
+    if any(unicodedata.category(ch)[0] == "C" for ch in name):
+        return "no control characters"
+    return None
 
 
 def saved_name(settings: Path | None = None) -> str | None:
@@ -38,9 +49,7 @@ def saved_name(settings: Path | None = None) -> str | None:
     if raw is None:
         return None
     name = " ".join(unescape(raw).split())
-    if not name or len(name) > MOST_CHARS or any(unicodedata.category(ch)[0] == "C" for ch in name):
-        return None
-    return name
+    return None if problem(name) else name
 
 
 def _general_value(text: str, key: str) -> str | None:

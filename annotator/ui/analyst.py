@@ -4,25 +4,15 @@ login name, "root", and nothing in the window could change it)."""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
-#: the longest name taken (a name is shown in the status bar, the Spans panel and every review)
-MOST_CHARS = 80
+from annotator.analyst import MOST_CHARS, problem
+
+__all__ = ["MOST_CHARS", "PROMPT", "change", "problem"]
+
 PROMPT = "Your name, recorded on every span you label (Edit ▸ Your Name… changes it later):"
-
-
-def problem(name: str) -> str | None:
-    """Why ``name`` cannot be the analyst's name, or None."""
-    if not name:
-        return "a name is needed"
-    if len(name) > MOST_CHARS:
-        return f"at most {MOST_CHARS} characters"
-    if any(unicodedata.category(ch)[0] == "C" for ch in name):
-        return "no control characters"
-    return None
 
 
 def change(window: Any) -> bool:
