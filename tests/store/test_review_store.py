@@ -19,7 +19,7 @@ from annotator.core.model import IncomingDocument, Label
 from annotator.core.text import sha256_text
 from annotator.errors import AnnotatorError
 from annotator.formats import jsonl
-from annotator.store import Project, schema
+from annotator.store import Project, gold, schema
 from annotator.store import review as rv
 from tests.helpers import content
 
@@ -309,7 +309,7 @@ def test_accept_all_agreed_takes_what_two_colleagues_agree_on_whatever_a_third_l
 
 def test_gold_export(mine, bob, tmp_path):
     target = tmp_path / "gold.jsonl"
-    assert rv.write_gold(mine, target, [bob]) == 3
+    assert gold.write_gold(mine, target, [bob]) == 3
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     meta = [(r["meta"]["title"], r["meta"]["adjudicated"], r["meta"]["open_disagreements"]) for r in lines]
     assert meta == [("one", False, 3), ("two", False, 1), ("three", False, 0)]
@@ -318,7 +318,7 @@ def test_gold_export(mine, bob, tmp_path):
     for doc_id in (1, 2):
         for item in rv.review_document(mine, doc_id, bob, colleague).open_items:
             (rv.reject if item.kind == core.MINE_ONLY else rv.accept)(mine, doc_id, item, colleague)
-    assert rv.write_gold(mine, target, [bob]) == 3
+    assert gold.write_gold(mine, target, [bob]) == 3
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [(r["meta"]["adjudicated"], r["meta"]["open_disagreements"]) for r in lines] == [
         (True, 0), (True, 0), (False, 0)]
@@ -333,7 +333,7 @@ def test_gold_export(mine, bob, tmp_path):
     assert [s["text"] for s in lines[1]["spans"]] == ["allies"]
     assert lines[1]["meta"]["sha256"] == mine.document(2).sha256
     # exported again in a later session against no file (or others): bob, adjudicated against before, still named
-    assert rv.write_gold(mine, target, []) == 3
+    assert gold.write_gold(mine, target, []) == 3
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [r["meta"]["reviewed_against"] for r in lines] == [["bob@bob.sqlite"], ["bob@bob.sqlite"], []]
     assert [r["meta"]["adjudicated"] for r in lines] == [False, False, False]  # compared with no file open now
@@ -347,9 +347,9 @@ def test_gold_export_is_atomic(mine, bob, tmp_path, monkeypatch):
         yield {"text": "x"}
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(rv, "gold_records", broken)
+    monkeypatch.setattr(gold, "gold_records", broken)
     with pytest.raises(RuntimeError):
-        rv.write_gold(mine, target, [bob])
+        gold.write_gold(mine, target, [bob])
     assert target.read_bytes() == b"old\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".gold")) == []
 
@@ -541,7 +541,7 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
                                     "open_disagreements": open_count})
                 yield rec
 
-        got = list(rv.gold_records(me, files))
+        got = list(gold.gold_records(me, files))
         assert got == list(reference())
         assert len(got) == n and any(r["meta"]["open_disagreements"] for r in got)
         assert any(r["meta"]["adjudicated"] for r in got) and any(len(r["meta"]["reviewed_against"]) == 3 for r in got)
@@ -563,7 +563,7 @@ def test_gold_export_does_not_settle_a_statement_nobody_started(tmp_path):
         target = tmp_path / "gold.jsonl"
 
         def settled():
-            rv.write_gold(mine, target, [bob])
+            gold.write_gold(mine, target, [bob])
             return [(json.loads(line)["meta"]["title"], json.loads(line)["meta"]["adjudicated"])
                     for line in target.read_text(encoding="utf-8").splitlines()]
 

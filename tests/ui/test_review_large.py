@@ -108,7 +108,7 @@ def test_the_gold_export_of_a_large_project_runs_in_a_thread_and_its_cancel_writ
     """Review ▸ Export Gold JSONL compares every statement with every colleague again (minutes at 100 000
     statements, with a wait cursor on the window's thread until now): a thread writes it with a progress bar; a
     Cancel leaves no file; to the end, the file is what the store writes."""
-    from annotator.store import review as store
+    from annotator.store import gold as store
 
     n = review_ui.ACCEPT_ALL_IN_PLACE + 150
     docs = _docs(n)

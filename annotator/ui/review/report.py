@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core import review as core
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.formats.common import output_file
-from annotator.store import Project
+from annotator.store import Project, gold
 from annotator.store import review as store
 from annotator.ui import bars, filedialogs
 from annotator.ui.dialogs import error
@@ -399,7 +399,7 @@ def export_gold(parent: Any, project: Project, files: list[store.ColleagueFile])
         return None
     try:  # in a thread: each statement compared with every colleague again (minutes at 100 000 statements)
         n = job.run_read(parent, project, "Export gold JSONL", f"Writing {Path(chosen).name}…",
-                         lambda reader, step: store.write_gold(reader, chosen, files, step))
+                         lambda reader, step: gold.write_gold(reader, chosen, files, step))
     except Cancelled:
         parent.statusBar().showMessage("Export gold JSONL: cancelled, nothing was written", 8000)
         return None
