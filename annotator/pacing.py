@@ -44,6 +44,11 @@ PAUSE = 0.0004
 #: about 5 us, so at most 2 % of the work
 LOOK = 0.00025
 
+#: after a pause for a waiting window's thread, how long at most a paced thread stays away while that thread runs:
+#: it lets go of the GIL around each call into Qt and needs it back a moment later, and each time it had waited for
+#: the worker's next look (26 waits in one 16 ms gap of a timer while a colleague's file was compared, issue #14)
+HOLD_OFF = 0.002
+
 #: the interpreter's switch interval while a thread is paced (CPython's default: 5 ms). Between two paces a thread
 #: running Python, or importing a library, keeps the GIL until the window's thread has waited this long, and that
 #: thread needs the GIL a few times per event: at 5 ms the chart library's import in the report's thread kept the
@@ -100,6 +105,10 @@ def paced(every: float = EVERY, pause: float = PAUSE) -> Iterator[None]:
             _set_priority(lowered)
 
 
+#: the window's thread's ``wchan`` asleep on a futex (the GIL's wait among others), and running or ready to run
+WAITS, RUNS = b"futex", b"0"
+
+
 class _WindowWaits:
     """Whether the window's thread (the process's main thread) is asleep on a futex: the wait for the GIL (a
     condition variable) is one, a wait for events (``poll``) is not. Linux only, from the thread's
@@ -130,9 +139,28 @@ class _WindowWaits:
         return cls(fd)
 
     def __call__(self) -> bool:
+        return self.state() == WAITS
+
+    def state(self) -> bytes:
+        """:data:`WAITS` (asleep on a futex), :data:`RUNS` (running, or ready to), or another wait (the event loop's
+        ``poll``, a sleep, the disk)."""
         assert self._libc is not None
         size = self._libc.pread(self._fd, self._buffer, len(self._buffer), 0)
-        return size > 0 and self._buffer.raw[:5] == b"futex"
+        found = self._buffer.raw[: max(size, 0)]
+        return WAITS if found.startswith(WAITS) else RUNS if found in (RUNS, b"") else found
+
+    def hold_off(self, pause: float) -> None:
+        """After a pause the window's thread was waiting for: more pauses while it runs, up to :data:`HOLD_OFF`, so
+        the rest of its event takes the GIL without waiting. A futex again right after it ran is the GIL wanted back
+        (a pause more); a futex with no run between is a wait for something else (a thread's end, a lock): no more."""
+        end = time.monotonic() + HOLD_OFF
+        before = WAITS  # what it was before the pause
+        while time.monotonic() < end:
+            now = self.state()
+            if now != RUNS and (now != WAITS or before != RUNS):
+                return
+            before = now
+            time.sleep(pause)
 
     def close(self) -> None:
         with suppress(OSError):
@@ -222,11 +250,14 @@ def pace() -> None:
         return
     now = time.monotonic()
     due = now - _local.last >= plan[0]
+    waited = False
     if not due and now - _local.looked >= LOOK and (window := _local.window) is not None:
         _local.looked = now
-        due = window()
+        due = waited = window()
     if due:
         time.sleep(plan[1])
+        if waited:
+            window.hold_off(plan[1])
         _local.last = time.monotonic()
         _local.count = getattr(_local, "count", 0) + 1
 

@@ -212,3 +212,40 @@ def test_a_paced_thread_pauses_at_once_while_the_window_thread_waits_on_a_futex(
     event loop's poll, a sleep), the window's thread does not make it pause."""
     assert _pauses_while(main_waits=True) >= 10  # about one per LOOK (0.25 ms) of the 30 ms
     assert _pauses_while(main_waits=False) == 0
+
+
+class _Scripted(pacing._WindowWaits):
+    """The window's thread's states as a script (one per look), the pauses counted: no /proc, no threads."""
+
+    def __init__(self, states: list[bytes]) -> None:
+        self.states, self.looks = list(states), 0
+
+    def state(self) -> bytes:
+        self.looks += 1
+        return self.states.pop(0) if self.states else pacing.RUNS
+
+
+@pytest.mark.parametrize(("states", "pauses"), [
+    ([pacing.RUNS, pacing.RUNS, b"poll_schedule_timeout"], 2),  # it ran its event, then went back to its loop
+    ([pacing.RUNS, pacing.WAITS, pacing.RUNS, b"poll_schedule_timeout"], 3),  # the GIL wanted back after a Qt call
+    ([pacing.WAITS], 0),  # a futex with no run since the pause: waiting for something else (a thread's end)
+    ([pacing.RUNS, pacing.WAITS, pacing.WAITS], 2),  # the same, after it ran
+    ([b"do_nanosleep"], 0),
+])
+def test_after_a_pause_the_window_waited_for_a_paced_thread_stays_away_while_the_window_runs(monkeypatch, states,
+                                                                                              pauses):
+    """The window's thread lets go of the GIL around each call into Qt and needs it back at once: after the pause it
+    waited for, the thread pauses again while the window's thread runs or wants the GIL back, and stops when it is
+    back in its event loop, waits for something else, or HOLD_OFF has passed (issue #14)."""
+    slept: list[float] = []
+    monkeypatch.setattr(pacing.time, "sleep", slept.append)
+    _Scripted(states).hold_off(0.0004)
+    assert slept == [0.0004] * pauses
+
+
+def test_the_hold_off_ends_after_hold_off_even_while_the_window_runs_on(monkeypatch):
+    window = _Scripted([])  # runs for ever
+    t0 = time.monotonic()
+    window.hold_off(0.0002)
+    assert pacing.HOLD_OFF <= time.monotonic() - t0 < pacing.HOLD_OFF + 0.05
+    assert window.looks >= 2
