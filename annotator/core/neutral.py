@@ -1,7 +1,10 @@
 """Text from files, made harmless for the program that shows it next (DESIGN.md §6 "Exports never attack their
 reader"): spreadsheet cells that would run as formulas, and control characters bound for a terminal.
 
-Both are applied where text leaves us (the CSV writers, the command line's printing), never to what is stored.
+Both are applied where text leaves us (the CSV writers, the command line's printing, and the window: every label
+name, colleague name or file name from a file that enters a message, a question, the status bar, a table cell or a
+tooltip goes through :func:`terminal_safe`, so a bidi override in a colleague's label cannot turn a question
+backwards), never to what is stored.
 """
 
 from __future__ import annotations
@@ -45,8 +48,8 @@ def csv_cell_original(cell: str) -> str:
 
 
 #: C0 and C1 controls, DEL, and the invisible characters that reorder or split what a terminal shows: bidi
-#: embeddings, overrides and isolates ("Trojan Source"), LINE/PARAGRAPH SEPARATOR
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+#: embeddings, overrides and isolates ("Trojan Source"), the Arabic letter mark, LINE/PARAGRAPH SEPARATOR
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -147,3 +147,27 @@ def test_agree_says_what_the_readers_noted_of_an_export_on_stderr(tmp_path):
     assert said.returncode == 0, said.stderr
     assert json.loads(said.stdout)["overall"]["exact"]["f1"] == 1.0
     assert "warning" not in said.stderr.decode()
+
+
+def test_agree_table_keeps_its_columns_beside_an_escaped_label(tmp_path):
+    """Trial 12, F8 side note: a colleague's label with a bidi override is printed escaped
+    (``sanction\\u202e<b>x</b>``), wider than raw; its row's figures must stay under their headers."""
+    odd = "sanction\u202e<b>x</b>"
+    files = []
+    for name, spans in (("mine", [(0, 2, odd), (3, 7, "threat")]), ("theirs", [(0, 2, odd), (8, 12, "threat")])):
+        path = tmp_path / f"{name}.jsonl"
+        record = {"text": "We urge calm and restraint.",
+                  "spans": [{"start": s, "end": e, "label": lb} for s, e, lb in spans]}
+        path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        files.append(path)
+    done = run_cli("agree", *files, env={"ANNOTATOR_DATA_DIR": os.environ["ANNOTATOR_DATA_DIR"]})
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr
+    assert "\u202e" not in out and "sanction\\u202e<b>x</b>" in out
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("label "))
+    rows = lines[header:header + 4]  # the header, two labels, (overall)
+    assert any(r.startswith("sanction\\u202e") for r in rows), rows
+    ends = {len(r) for r in rows}  # every column right-aligned under its header: rows end at the same place
+    assert len(ends) == 1, rows
+    assert {r.index(" " * 2 + r.split()[1]) for r in rows[1:]} == {rows[0].index("  A")}, rows

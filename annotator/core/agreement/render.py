@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from annotator.core.neutral import terminal_safe
+
 #: what each measure counts, printed under the tables and in ``annotator agree --help``
 MEASURES = (
     "exact: spans with the same statement, start, end and label; P = share of B's spans A has, R = share of A's "
@@ -25,7 +27,12 @@ def num(value: float | None) -> str:
 
 
 def table(rows: Sequence[Sequence[str]], left: int = 1) -> list[str]:
-    """Columns padded to their widest cell; the first ``left`` columns left-aligned, the rest right-aligned."""
+    """Columns padded to their widest cell; the first ``left`` columns left-aligned, the rest right-aligned.
+
+    Cells are escaped (:func:`terminal_safe`) before they are measured: a label with a control character is printed
+    escaped (``sanction\\u202e…``), wider than it is raw, and its row's figures kept their columns only if the
+    width counts the escape."""
+    rows = [[terminal_safe(cell) for cell in row] for row in rows]
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
     return [
         "  ".join(
