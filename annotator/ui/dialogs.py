@@ -279,7 +279,10 @@ class FindBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("Find in statement (Enter: next, Shift+Enter: previous, Esc: back to text)")
+        self.edit.setPlaceholderText(
+            "Find in statement, ignoring case (Enter: next, Shift+Enter: previous, Esc: back to text)")
+        self.edit.setToolTip("Case is ignored, as in Search All Statements; accents count, however they are written "
+                             "(é typed finds é stored as e + a combining accent)")
         self.status = plain(QLabel(""))
         close = QToolButton()
         close.setText("✕")

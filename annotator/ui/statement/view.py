@@ -23,7 +23,6 @@ speaks code points.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -38,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from annotator.core.find import Finder, fold
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import Label, Span
 from annotator.ui.palette import BAND_ALPHA, span_colours
@@ -84,6 +84,7 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         self._index = IntervalIndex()
         #: the find bar's search under way (find_text): needle, where it began, what it selected, in which text
         self._find_state: tuple[str, tuple[int, int, int], tuple[int, int], str] | None = None
+        self._finder: Finder | None = None  # the find's index of the text, built at the first find in it
         self._labels: list[Label] = []
         self._colors: dict[str, tuple[QColor, QColor]] = {}
         self._colors_key: tuple[object, ...] | None = None
@@ -319,7 +320,9 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         bar.setValue(max(0, number - bar.pageStep() // 2))
 
     def find_text(self, needle: str, backwards: bool = False) -> bool:
-        """Select the next (previous) case-insensitive occurrence of ``needle``, wrapping around.
+        """Select the next (previous) occurrence of ``needle``, wrapping around: case is ignored and so is how an
+        accent is written (``é`` typed finds ``e`` + U+0301), and a match never splits a letter from its marks
+        (:mod:`annotator.core.find`).
 
         Successive finds are one search while the selection is the one the last find left: a changed ``needle``
         (typed on, the find bar searching as you type) is looked for from the start of the current match, so "Pyo"
@@ -328,20 +331,20 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
         goes back to where the search began, so a label key cannot label a partial match."""
         if not needle:
             return False
-        pattern = re.compile(re.escape(needle), re.IGNORECASE)  # per-character folding keeps offsets valid
+        if self._finder is None or self._finder.text is not self._text:
+            self._finder = Finder(self._text)
         selection = self.selection_cp()
         here = self.cursor_cp()
         start, end = selection if selection else (here, here)
         last = self._find_state
         if last is not None and last[2] == (start, end) and last[3] is self._text:
-            origin, retyped = last[1], last[0].casefold() != needle.casefold()  # the search ignores case
+            origin, retyped = last[1], fold(last[0]) != fold(needle)  # the search's own equality
         else:
             origin, retyped = (start, end, here), False
         if backwards:
-            found = [m for m in pattern.finditer(self._text, 0, start)] or list(pattern.finditer(self._text))
-            match = found[-1] if found else None
+            match = self._finder.previous_match(needle, start)
         else:
-            match = pattern.search(self._text, start if retyped else end) or pattern.search(self._text)
+            match = self._finder.next_match(needle, start if retyped else end)
         if match is None:
             if (start, end) != origin[:2]:  # an earlier find of this search selected something: not any more
                 self.select_cp(origin[2], origin[2])
@@ -349,8 +352,8 @@ class StatementView(ScreenMixin, ReadingMixin, QPlainTextEdit):
             self._find_state = (needle, origin, (start, end), self._text)
             return False
         self._select_span(None)
-        self.select_cp(match.start(), match.end())
-        self._find_state = (needle, origin, (match.start(), match.end()), self._text)
+        self.select_cp(*match)
+        self._find_state = (needle, origin, match, self._text)
         return True
 
     # ------------------------------------------------------------------ events
