@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from annotator.core.json_kind import json_kind
 from annotator.core.model import Label
 from annotator.errors import FormatError
 
@@ -217,7 +218,7 @@ def codebook_from_json(data: bytes) -> list[Label]:
     problems: list[str] = []
     for i, item in enumerate(items, 1):
         if not isinstance(item, dict):
-            problems.append(f"label {i}: expected an object, got {type(item).__name__}")
+            problems.append(f"label {i}: expected an object, got {json_kind(item)}")
             continue
         unknown = set(item) - {"key", "name", "shortcut", "color", "description", "cues"}
         if unknown:

@@ -17,6 +17,7 @@ from typing import IO, Any, BinaryIO
 import orjson
 
 from annotator import leftovers, paths
+from annotator.core.json_kind import json_kind
 from annotator.core.model import IncomingSpan
 from annotator.core.text import MAX_TEXT_BYTES, storable_problem
 from annotator.errors import AnnotatorError, FormatError
@@ -60,8 +61,10 @@ def span_problem(text: str, start: Any, end: Any, label: Any) -> str | None:
 
 
 def text_problem(text: Any) -> str | None:
+    if text is None:
+        return "'text' is missing or null: each statement is an object with its 'text' (Annotator's JSONL, doccano)"
     if not isinstance(text, str):
-        return f"'text' must be a string, got {type(text).__name__}"
+        return f"'text' must be a string, got {json_kind(text)}"
     if not text:
         return "'text' is empty"
     return statement_size_problem(text) or storable_problem(text)

@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.core.json_kind import json_kind, keys_found
 from annotator.core.model import Document, IncomingDocument, ReadResult, Span
 from annotator.core.text import storable_problem
 from annotator.formats.common import (
@@ -143,7 +144,7 @@ def _parse_file(path: Path) -> tuple[Problems, list[tuple[str, Entry]], int, dic
     doc_labels: dict[str, int] = {}
     for where, number, obj in entries:
         if not isinstance(obj, dict):
-            problems.add(where, f"expected a JSON object, got {_kind(obj)}")
+            problems.add(where, f"expected a JSON object, got {json_kind(obj)}")
             continue
         try:
             parsed.append(parse(obj, path, where, number, doc_labels))
@@ -157,10 +158,6 @@ def _parse_file(path: Path) -> tuple[Problems, list[tuple[str, Entry]], int, dic
     return problems, parsed, relations, doc_labels
 
 
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
 def parse(
     obj: dict[str, Any], path: Path, where: str, number: int, doc_labels: dict[str, int] | None = None
 ) -> tuple[str, Entry]:
@@ -168,9 +165,8 @@ def parse(
     raises ValueError naming the first problem. Document-level labels are counted into ``doc_labels``."""
     if "text" not in obj and "data" not in obj:
         raise ValueError(
-            "no 'text' key (doccano's default text column); found keys "
-            + ", ".join(repr(k) for k in list(obj)[:8])
-            + ": a doccano export made with other column names needs them renamed to 'text' and 'label'"
+            f"no 'text' key (doccano's default text column); found keys {keys_found(obj)}"
+            ": a doccano export made with other column names needs them renamed to 'text' and 'label'"
         )
     text = obj["text"] if "text" in obj else obj.get("data")
     problem = text_problem(text)
@@ -209,7 +205,7 @@ def _span_lists(obj: dict[str, Any]) -> list[tuple[str, list[Any]]]:
         if value is None:
             continue
         if not isinstance(value, list):
-            raise ValueError(f"{key!r} must be a list of spans, got {_kind(value)}")
+            raise ValueError(f"{key!r} must be a list of spans, got {json_kind(value)}")
         if value:
             found.append((key, value))
     if len(found) > 1:
@@ -227,7 +223,7 @@ def _span(raw: Any, key: str, i: int) -> RawSpan:
             start, end = raw.get("start"), raw.get("end")
         span_text = raw.get("text")
         if span_text is not None and not isinstance(span_text, str):
-            raise ValueError(f"{where}: the span's 'text' must be a string, got {_kind(span_text)}")
+            raise ValueError(f"{where}: the span's 'text' must be a string, got {json_kind(span_text)}")
     elif isinstance(raw, list) and len(raw) == 3:
         start, end, label = raw
     else:

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import orjson
 
+from annotator.core.json_kind import json_kind, keys_found
 from annotator.core.model import STATUSES, Document, IncomingDocument, ReadResult, Span
 from annotator.core.text import sha256_text
 from annotator.core.variables import name_problem, parse_date, parse_text
@@ -113,7 +114,7 @@ def read(path: Path) -> ReadResult:
     names = (path.stem, path.name)
     for where, number, obj in json_entries(data, path, problems):
         if not isinstance(obj, dict):
-            problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
+            problems.add(where, f"expected a JSON object, got {json_kind(obj)}")
             continue
         if obj.get("answer") in ("reject", "ignore"):
             skipped += 1
@@ -158,8 +159,12 @@ def document_from(obj: dict[str, Any], path: Path, number: int, parsed: bool = F
     """
     stem, name = names if names is not None else (path.stem, path.name)
     text = obj.get("text")
+    if "text" not in obj:
+        raise ValueError(f"no 'text' key (found keys {keys_found(obj)}): this does not look like annotations; "
+                         "Annotator reads one statement per line, an object with its 'text' (its own JSONL export, "
+                         "Prodigy, spaCy)")
     problem = (
-        (f"'text' must be a string, got {type(text).__name__}" if not isinstance(text, str) else None)
+        (f"'text' must be a string, got {json_kind(text)}" if not isinstance(text, str) else None)
         or (None if text else "'text' is empty")
         if parsed
         else text_problem(text)
@@ -301,7 +306,7 @@ class Stream:
                     problems.add(where, json_problem(line, exc))
                     continue
                 if not isinstance(obj, dict):
-                    problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
+                    problems.add(where, f"expected a JSON object, got {json_kind(obj)}")
                     continue
                 if obj.get("answer") in ("reject", "ignore"):
                     self.skipped_tasks += 1

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.core.json_kind import json_kind
 from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadResult, Span
 from annotator.formats.common import (
     ExportOptions,
@@ -106,7 +107,7 @@ def read(path: Path, offsets: str = "codepoints") -> ReadResult:
     docs: list[IncomingDocument] = []
     for where, number, obj in json_entries(read_bytes(path), path, problems):
         if not isinstance(obj, dict):
-            problems.add(where, f"expected a Label Studio task (a JSON object), got {type(obj).__name__}")
+            problems.add(where, f"expected a Label Studio task (a JSON object), got {json_kind(obj)}")
             continue
         try:
             docs.append(_document(obj, path, number, offsets, counts))

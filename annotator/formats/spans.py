@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.core.json_kind import json_kind
 from annotator.core.model import Document, IncomingDocument, ReadResult, Span
 from annotator.core.neutral import csv_cell_original, csv_row
 from annotator.errors import FormatError
@@ -132,7 +133,7 @@ def read_jsonl(path: Path) -> ReadResult:
     rows: list[tuple[str, Any]] = []
     for where, _, obj in json_entries(read_bytes(path), path, problems):
         if not isinstance(obj, dict):
-            problems.add(where, f"expected a JSON object, got {type(obj).__name__}")
+            problems.add(where, f"expected a JSON object, got {json_kind(obj)}")
             continue
         rows.append((where, obj))
     return _attached(rows, problems, "no spans (the file is empty)")

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from annotator.core import variables as cv
+from annotator.core.json_kind import json_kind
 from annotator.core.text import decode_bytes
 from annotator.core.titles import parse_title
 from annotator.core.variables import Variable
@@ -143,7 +144,7 @@ def plan(project: Project, path: Path, empty_clears: bool = False,
     seen: dict[int, str] = {}
     for where, row in rows:
         if not isinstance(row, dict):
-            problems.add(where, f"expected an object, got {type(row).__name__}")
+            problems.add(where, f"expected an object, got {json_kind(row)}")
             continue
         if "\0" in row:
             problems.add(where, row["\0"])

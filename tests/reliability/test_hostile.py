@@ -186,7 +186,7 @@ CODEBOOKS = [
     (b"[]", "non-empty list 'labels'"),
     (b'{"labels": "threat"}', "non-empty list 'labels'"),
     (b"[" * 5000 + b"]" * 5000, "not valid JSON"),
-    (b'{"labels": [1]}', "expected an object, got int"),
+    (b'{"labels": [1]}', "expected an object, got a number (1)"),
     (b'{"labels": [{"key": "a", "name": "A", "color": "red"}]}', "the colour must look like #rrggbb"),
     (b'{"labels": [{"key": "a", "color": "#aaaaaa"}, {"key": "a", "color": "#bbbbbb"}]}', "the key is used twice"),
     (b'{"labels": [{"key": "a", "color": "#aaaaaa", "shortcut": "0"}]}', "the shortcut must be one of 1-9"),

@@ -143,7 +143,7 @@ def test_stream_problems_are_raised_after_the_last_line(tmp_path):
         for batch in stream:
             got += batch
     assert [d.text for d in got] == ["a"]  # written before the refusal, rolled back by the caller's transaction
-    assert refused.value.problems == ["line 2: expected a JSON object, got list"]
+    assert refused.value.problems == ["line 2: expected a JSON object, got a list"]
 
 
 def test_progress_within_a_file_and_a_cancel_between_its_batches_leaves_it_out_whole(tmp_path, streamed):
