@@ -21,11 +21,11 @@ MEMO_LINES = ("Check the date 😀 against the", "ministry’s page; 𝐃𝐏�
 
 
 def open_memo(qtbot, window):
-    """Ctrl+Shift+P, then Tab from the date over issuer and URL to the memo, as the analyst does."""
+    """Ctrl+Shift+P, then Tab from the title over date, issuer and URL to the memo, as the analyst does."""
     qtbot.keyClick(window.view, Qt.Key.Key_P, CTRL | SHIFT)
     panel = window.properties.panel
-    qtbot.waitUntil(panel.editors["date"].hasFocus)
-    for _ in range(3):
+    qtbot.waitUntil(panel.editors["title"].hasFocus)
+    for _ in range(4):
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
     memo = panel.editors["note"]
     assert memo.hasFocus()

@@ -24,8 +24,12 @@ def test_the_keyboard_reaches_the_dock_and_each_change_is_saved_and_undoable(qtb
     doc = window.session.document.id
     qtbot.keyClick(window.view, Qt.Key.Key_P, CTRL | Qt.KeyboardModifier.ShiftModifier)
     panel = window.properties.panel
+    title = panel.editors["title"]
+    qtbot.waitUntil(title.hasFocus)  # the panel's first field (trial 12: a rename landed in Date)
+    assert title.text() == window.session.document.title
+    qtbot.keyClick(title, Qt.Key.Key_Tab)  # nothing typed: nothing saved, and Tab goes on to the date
     date = panel.editors["date"]
-    qtbot.waitUntil(date.hasFocus)
+    assert date.hasFocus()
     qtbot.keyClicks(date, "2023-10-26")
     qtbot.keyClick(date, Qt.Key.Key_Tab)  # leaving the field saves it, and Tab goes on to the issuer
     assert sv.fields(project, doc).date == "2023-10-26"

@@ -83,7 +83,7 @@ class PropertiesController(QObject):
 
         self.focus_action = QAction("Document &Properties", window)
         self.focus_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.focus_action.setStatusTip("Edit the statement's date, issuer, URL, memo and variables")
+        self.focus_action.setStatusTip("Edit the statement's title, date, issuer, URL, memo and variables")
         self.focus_action.triggered.connect(self.focus)
         self.manage_action = QAction("Document &Variables…", window)
         self.manage_action.triggered.connect(self.manage)
@@ -234,7 +234,7 @@ class PropertiesController(QObject):
     def key_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for Help ▸ Keyboard Shortcuts."""
         return [
-            ("Ctrl+Shift+P", "Document Properties: the statement's date, issuer, URL, memo and variables"),
+            ("Ctrl+Shift+P", "Document Properties: the statement's title, date, issuer, URL, memo and variables"),
             ("Tab, Enter (Ctrl+Enter in the memo)", "Document Properties: next field; save the field (undoable)"),
         ]
 
@@ -269,7 +269,9 @@ class PropertiesController(QObject):
     def focus(self) -> None:
         self.dock.show()
         self.dock.raise_()
-        self.panel.editors["date"].setFocus(Qt.FocusReason.ShortcutFocusReason)
+        # the first field, as the panel reads from the top: Title (a tester pressed it to rename and landed in Date,
+        # trial 12); Tab goes on to the date, the issuer, the URL and the memo
+        self.panel.editors["title"].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def manage(self) -> None:
         from annotator.ui.properties.variables_dialog import VariablesDialog
