@@ -1,4 +1,5 @@
-"""What the project keeps for suggestions (issue 13): each label's cue patterns, and the rejected suggestions.
+"""What the project keeps for suggestions (issue 13): each label's cue patterns, and the rejected suggestions
+(rejected with Backspace, or accepted and then deleted or relabelled: :func:`said_no`).
 
 Suggestions themselves are never stored, so no export, agreement figure, statistic or span count can see them;
 an accepted suggestion is an ordinary span whose ``origin`` says where it came from (``suggested:pattern:NAME``,
@@ -102,10 +103,25 @@ def reject(project: Project, suggestions: Iterable[Suggestion]) -> list[int]:
 def unreject(project: Project, ids: Iterable[int]) -> None:
     """Forget rejections (the undo of :func:`reject`)."""
     ids = list(ids)
+    if not ids:  # the undo of a delete or relabel that rejected nothing: nothing written, nothing logged
+        return
     with project._write("undo the rejection"):
         for rid in ids:
             project.conn.execute("DELETE FROM suggest_rejections WHERE id = ?", (rid,))
         project._log("unreject_suggestion", None, None, {"ids": ids}, None)
+
+
+def said_no(project: Project, before: Span, after: Span | None) -> list[int]:
+    """An accepted suggestion's span deleted (``after`` None) or relabelled: the analyst's "not this label here",
+    remembered as a rejection of that suggestion (trial 12, F10: it was offered again over her relabelled span, and
+    after she deleted it). Returns the ids of the rows made, for the undo of the delete or relabel
+    (:func:`unreject`); none for any other span or change (a resize or a note is no "no")."""
+    if not before.origin.startswith("suggested:") or (after is not None and after.label == before.label):
+        return []
+    if not _has_tables(project):
+        return []
+    source = before.origin.removeprefix("suggested:")
+    return reject(project, [Suggestion(before.doc_id, before.start, before.end, before.label, 0.0, source)])
 
 
 def accept(project: Project, suggestion: Suggestion) -> Span:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoCommand
 from annotator.core.model import Label, Span
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import Project, conflicts
+from annotator.store import suggest as suggestions
 from annotator.ui.session import Session
 
 T = TypeVar("T")
@@ -200,6 +201,7 @@ class ChangeSpan(_Command):
         self.changes = changes
         self.before: Span | None = None
         self.after: Span | None = None
+        self.said_no: list[int] = []  # the rejection the relabel of an accepted suggestion made
 
     def do(self) -> None:
         project = self.session.project
@@ -208,11 +210,13 @@ class ChangeSpan(_Command):
         else:
             project.restore_span_state(self.after, expected=self.before, undoing=False)
         assert self.before is not None
+        self.said_no = suggestions.said_no(project, self.before, self.after)  # a relabelled accepted suggestion
         self.session.changed(self.before, self.after)
 
     def undo_step(self) -> None:
         assert self.before is not None and self.after is not None
         self.session.project.restore_span_state(self.before, expected=self.after)
+        suggestions.unreject(self.session.project, self.said_no)
         self.session.changed(self.after, self.before)
 
 
@@ -220,13 +224,16 @@ class DeleteSpan(_Command):
     def __init__(self, session: Session, span: Span) -> None:
         super().__init__(session, "Delete span", span.doc_id)
         self.span = span
+        self.said_no: list[int] = []  # the rejection the delete of an accepted suggestion made
 
     def do(self) -> None:
         self.span = self.session.project.delete_span(self.span.id)
+        self.said_no = suggestions.said_no(self.session.project, self.span, None)  # a deleted accepted suggestion
         self.session.removed(self.span)
 
     def undo_step(self) -> None:
         self.session.project.restore_spans([self.span])
+        suggestions.unreject(self.session.project, self.said_no)
         self.session.added(self.span)
 
 

@@ -17,6 +17,7 @@ from annotator.core.suggest.cues import stopped_message
 from annotator.core.suggest.evaluate import Evaluation
 from annotator.core.suggest.suggester import Suggestion
 from annotator.errors import AnnotatorError
+from annotator.store import suggest as store
 from annotator.ui.suggest import best, commands, menu
 from annotator.ui.suggest.ghosts import GhostLayer
 from annotator.ui.suggest.panel import SuggestionsPanel
@@ -154,8 +155,21 @@ class SuggestController(Stepping, QObject):
 
     def _spans_changed(self, *doc_ids: int) -> None:
         self.touched.update(doc_ids)
+        self._read_rejections(doc_ids)
         self.retrainer.schedule()
         self.refresh()
+
+    def _read_rejections(self, doc_ids: tuple[int, ...]) -> None:
+        """These statements' rejections as the project has them now: deleting or relabelling an accepted suggestion
+        rejected it (``store.said_no``), undoing that forgot it (trial 12, F10); the list shows it at once."""
+        fresh = {r for d in set(doc_ids) for r in store.rejected(self.session.project, d)}
+        kept = {r for r in self.rejected if r[0] not in doc_ids}
+        if kept | fresh == self.rejected:
+            return
+        self.rejected = kept | fresh
+        if self.dock.isVisible():
+            self.list_pending.update(dict.fromkeys(doc_ids))
+            self.list_timer.start()
 
     @staticmethod
     def _focus_ids(doc_id: int) -> list[int]:
@@ -447,8 +461,6 @@ class SuggestController(Stepping, QObject):
 
     def set_cues(self, changes: dict[str, list[Any]]) -> None:
         """Store cue patterns (label key -> cues) as one undoable change, then retrain."""
-        from annotator.store import suggest as store
-
         current = store.cues(self.session.project)
         changed = {k: v for k, v in changes.items() if tuple(v) != current.get(k)}
         if changed:
