@@ -12,9 +12,11 @@ statements the two copies of an 893 MB file and their checks take about 15 s, is
 - :func:`prepare` does everything that takes time and leaves the project as it is: the backup read and checked,
   copied beside the project, and the project as it is now backed up, with its fingerprint noted. It reports its
   steps and stops (``errors.Cancelled``, nothing left behind) once ``cancelled()``.
-- :meth:`Prepared.finish`, with the project closed in this process, takes the project over and renames the copy
-  over it. The before-restore backup is made again there only if the project changed since :func:`prepare` (its
-  fingerprint differs): no acknowledged work is ever replaced without a copy of it kept.
+- :meth:`Prepared.finish`, with the project closed in this process, takes the project over (no other connection
+  can write to it from then on) and renames the copy over it. The before-restore backup is made again there, under
+  that lock, only if the project changed since :func:`prepare` (its fingerprint differs), and replaces the one
+  :func:`prepare` made: one "before a restore" backup per restore, holding the project exactly as it was replaced,
+  so no acknowledged work is ever replaced without a copy of it kept, and the list never shows two to choose from.
 """
 
 from __future__ import annotations
@@ -215,18 +217,21 @@ def _replace(prepared: Prepared) -> Restored:
     opened = sqlite3.connect(str(project), isolation_level=None, timeout=RESTORE_WAIT_SECONDS)
     conn: sqlite3.Connection | None = opened
     try:
-        if _unchanged_since(prepared, opened):
-            readable, previous = True, prepared.previous
-        else:
-            try:
-                connection.validate(opened, project)
-                readable = True
-            except (ProjectFileError, sqlite3.DatabaseError, UnicodeDecodeError):
-                readable = False
-            if readable:
-                previous = backup_connection(opened, project, "before-restore", None if keep is None else keep + 1)
+        readable = _unchanged_since(prepared, opened) or _readable(opened, project)
         if readable:
             _take_over(opened, project)
+            # from here on no other connection can write: what is kept is exactly what is replaced. (Backed up
+            # before the take-over, as it was, a write that ended in between -- `annotator import` beside the
+            # window -- was replaced without a copy.)
+            if _unchanged_since(prepared, opened):
+                previous = prepared.previous
+            else:
+                previous = backup_connection(opened, project, "before-restore", None if keep is None else keep + 1)
+                if prepared.previous is not None and prepared.previous != previous:
+                    # one "before a restore" backup per restore: the project as it was replaced, everything saved
+                    # up to then; the earlier one, of the project as it was when the restore began, would be listed
+                    # beside it with nothing to tell which to choose (trial 11, L1)
+                    backups.discard(prepared.previous)
         else:
             opened.close()
             conn = None
@@ -260,6 +265,14 @@ def _link_aside(project: Path) -> Path | None:
     return aside
 
 
+def _readable(conn: sqlite3.Connection, project: Path) -> bool:
+    try:
+        connection.validate(conn, project)
+    except (ProjectFileError, sqlite3.DatabaseError, UnicodeDecodeError):
+        return False
+    return True
+
+
 def _unchanged_since(prepared: Prepared, conn: sqlite3.Connection) -> bool:
     """Whether the project still holds what the before-restore backup of :func:`prepare` holds."""
     if prepared.mark is None or prepared.previous is None or not prepared.previous.is_file():
@@ -273,7 +286,8 @@ def _unchanged_since(prepared: Prepared, conn: sqlite3.Connection) -> bool:
 
 def _take_over(conn: sqlite3.Connection, project: Path) -> None:
     """Leave WAL mode (which folds the ``-wal`` into the file and removes it, and is only possible when no other
-    connection has the project open), then hold the file exclusively until it has been replaced.
+    connection has the project open), then hold the file exclusively until it has been replaced (until ``conn``
+    closes; ``conn`` can still read it, and back it up).
 
     SQLite refuses at once while another connection is open, without its busy wait: asked again every
     :data:`RETRY_S` for :data:`RESTORE_WAIT_SECONDS`, so a reader that is just ending (a window's background
@@ -296,7 +310,16 @@ def _take_over(conn: sqlite3.Connection, project: Path) -> None:
             if time.monotonic() >= deadline:
                 raise busy
             time.sleep(RETRY_S)
+        # the exclusive lock kept past its (empty) transaction, until the connection closes: the project is then
+        # read and backed up through this connection (SQLite's backup refuses a source in a write transaction)
+        # while no other one can read or write it
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")
+        # its page cache is dropped: kept from WAL mode (which leaves the file's change counter as it is), it still
+        # showed the project as this connection last read it, without what another process wrote and checkpointed
+        # since -- a backup made now would have left that out
+        conn.execute("PRAGMA shrink_memory")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             raise busy from exc

@@ -184,7 +184,8 @@ def restore_from_backup(window, chosen: BackupInfo | None = None) -> bool:  # ty
 
 def _replace(window, prepared: restoring.Prepared, chosen: BackupInfo) -> bool:  # type: ignore[no-untyped-def]
     """Close the project, put the prepared copy in its place, open it again (a fraction of a second: the
-    before-restore backup is made again only if the project changed since it was made)."""
+    before-restore backup is made again, in place of the first, only if the project changed since it was made --
+    an `annotator import` beside the window, say: one such backup per restore, holding all of it)."""
     project = window.session.project
     path, name = project.path, project.path.name
     reviewing = bool(window.review.files)  # reopening the project closes the review

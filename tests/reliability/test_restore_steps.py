@@ -102,6 +102,9 @@ def test_work_saved_between_the_two_parts_is_backed_up_again_before_it_is_replac
     assert done.previous is not None and done.previous != prepared.previous
     assert dump(done.previous) == last, "the project as it was just before the rename is the one kept"
     assert "before-restore" in done.previous.name
+    # in place of the first: one "before a restore" backup per restore, the newest (trial 11, L1)
+    assert [i.path for i in backups.list_backups(project) if i.reason == "before-restore"] == [done.previous]
+    assert not prepared.previous.exists()
     restoring.restore(project, done.previous)
     assert dump(project) == last
 
