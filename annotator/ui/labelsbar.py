@@ -8,6 +8,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from annotator.core.model import Label
+from annotator.core.neutral import terminal_safe
 from annotator.ui.palette import swatch
 from annotator.ui.text import plain_tooltip
 
@@ -81,7 +82,7 @@ class LabelsBar(QWidget):
             button = self.buttons.get(label.key)
             if button is not None:
                 key = f"[{label.shortcut}] " if label.shortcut else ""
-                name = button.fontMetrics().elidedText(label.name, Qt.TextElideMode.ElideMiddle, room)
+                name = button.fontMetrics().elidedText(terminal_safe(label.name), Qt.TextElideMode.ElideMiddle, room)
                 n = counts.get(label.key, 0)
                 text = f"{key}{name}  {n}"
                 if button.text() != text:
@@ -89,7 +90,8 @@ class LabelsBar(QWidget):
                     # the number is this statement's, not the project's: after labelling 11 hits across the corpus
                     # "Call to action 1" was read as the project's count (a corpus analyst's trial). Tooltips are
                     # escaped by Qt only if they are not detected as rich text: made plain
-                    about = f"{label.name}: {label.description}" if label.description else label.name
+                    shown = terminal_safe(label.name)  # a label accepted from a colleague's file: escaped
+                    about = f"{shown}: {label.description}" if label.description else shown
                     button.setToolTip(plain_tooltip(f"{about}\n{n} span(s) of it in this statement"))
                     changed = True
         if changed:  # the buttons' widths may have changed: the toolbar asks again, and they are placed anew

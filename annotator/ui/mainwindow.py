@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QToolBar,
 
 from annotator import inuse
 from annotator.core.model import Document, Span
+from annotator.core.neutral import terminal_safe
 from annotator.errors import AnnotatorError
 from annotator.store import Project
 from annotator.store.editlock import open_for_editing
@@ -165,7 +166,8 @@ class MainWindow(Listing, QMainWindow):
         group.setExclusive(False)
         for label in self.session.labels:
             for exact in (False, True):
-                text = f"Apply “{label.name}”" + (" (exact characters)" if exact else "")
+                name = terminal_safe(label.name).replace("&", "&&")  # an & in a name is no mnemonic
+                text = f"Apply “{name}”" + (" (exact characters)" if exact else "")
                 action = QAction(text, self)
                 if label.shortcut:
                     action.setShortcut(QKeySequence(("Ctrl+" if exact else "") + label.shortcut))

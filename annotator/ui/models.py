@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication
 
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import STATUS_NAMES, DocumentSummary, Label, Span
+from annotator.core.neutral import terminal_safe
 from annotator.store.listing import DocumentList
 from annotator.ui.palette import readable, swatch
 from annotator.ui.reading import columns
@@ -374,8 +375,8 @@ class SpansModel(Table):
         return None
 
     def _label_text(self, label: Label | None, span: Span, by: str = " · ") -> str:
-        name = label.name if label else span.label
-        return name if span.annotator in ("", self.me) else f"{name}{by}{span.annotator}"
+        name = terminal_safe(label.name if label else span.label)  # a colleague's, accepted: from a file
+        return name if span.annotator in ("", self.me) else f"{name}{by}{terminal_safe(span.annotator)}"
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() != 2 or not index.isValid():

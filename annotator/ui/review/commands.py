@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QProxyStyle, QStyle, QWidget
 
 from annotator.store import Project
 from annotator.store import review as store
@@ -27,17 +27,19 @@ OPEN_FILTER = (f"Colleague projects and exports ({filedialogs.PROJECT_PATTERNS} 
                f"Annotator projects ({filedialogs.PROJECT_PATTERNS});;Exports (*.jsonl *.ndjson *.json *.ann);;"
                "All files (*)")
 
-#: (id, menu text, shortcuts, handler, on the dock and statement only, separator before)
+#: (id, menu text, shortcuts, handler, on the dock and statement only, separator before); every mnemonic of the
+#: menu its own (trial 12, F6: &C was Colleague File and Close, Alt+R, C only highlighted the one)
 ACTIONS: tuple[tuple[str, str, tuple[str, ...], str, bool, bool], ...] = (
     ("review_open", "Open &Colleague File…", ("Ctrl+Shift+O",), "open_colleague_file", False, False),
     ("review_open_folder", "Open Colleague &Folder (brat)…", (), "open_colleague_folder", False, False),
-    ("review_close", "&Close Review", (), "close_review", False, False),
+    ("review_close", "C&lose Review", (), "close_review", False, False),
     ("review_accept", "&Accept Theirs", ("A",), "accept", True, True),
     ("review_reject", "&Reject Theirs (Keep Mine)", ("R",), "reject", True, False),
     ("review_next", "&Next Disagreement", ("J", "F8"), "next", True, False),
     ("review_prev", "&Previous Disagreement", ("K", "Shift+F8"), "previous", True, False),
-    ("review_accept_agreed", "Accept All A&greed (2+ Colleagues)", (), "accept_all_agreed", False, True),
-    ("review_report", "Agreement &Report…", (), "show_report", False, True),
+    ("review_next_colleague", "Next Coll&eague", ("Ctrl+F8",), "next_colleague", False, False),
+    ("review_accept_agreed", "Accept All Agree&d (2+ Colleagues)", (), "accept_all_agreed", False, True),
+    ("review_report", "Agreemen&t Report…", (), "show_report", False, True),
     ("review_gold", "Export &Gold JSONL…", (), "export_gold", False, False),
 )
 #: the dock's buttons and their text (the key in brackets)
@@ -57,7 +59,40 @@ HOW = {
     "review_reject": "settles the selected one and stays on it",
     "review_next": "the open one after the selected, then the next statement's; going round says so",
     "review_prev": "the open one before the selected, then the previous statement's; going round says so",
+    "review_next_colleague": "J and K walk the next colleague's disagreements (as the dock's Colleague box, Alt+O)",
 }
+
+
+#: why a review action is disabled, in its status tip (the status bar, as the menu entry is hovered) and tooltip:
+#: after the project was reopened, Export Gold JSONL and Agreement Report were greyed out with nothing saying why
+#: (trial 12, F9)
+OPEN_FIRST = "Open a colleague's file first (Review ▸ Open Colleague File…, Ctrl+Shift+O)"
+WHY_DISABLED = {
+    "review_accept": "Select an open or rejected disagreement first (J / K or the Review dock's list)",
+    "review_reject": "Select an open disagreement first (J / K or the Review dock's list)",
+    "review_accept_agreed": "Open the files of at least two colleagues first (Review ▸ Open Colleague File…)",
+}
+
+
+def set_enabled(action: QAction, enabled: bool) -> None:
+    """Enable ``action``, or disable it saying why in its status tip and tooltip (:data:`WHY_DISABLED`)."""
+    action.setEnabled(enabled)
+    why = "" if enabled else WHY_DISABLED.get(action.objectName(), OPEN_FIRST)
+    name = action.text().replace("&", "").rstrip("…")
+    action.setStatusTip(why and f"{name}: {why}")
+    action.setToolTip(f"{name}: {why}" if why else action.iconText())
+
+
+class SayWhyDisabled(QProxyStyle):
+    """The window's style, but a disabled menu entry can be the current one (as on Windows): hovered or reached
+    with the arrow keys, it shows its status tip -- why it is disabled -- in the status bar (Fusion passed it by,
+    so nothing could say why)."""
+
+    def styleHint(self, hint: QStyle.StyleHint, option: Any = None, widget: Any = None,  # noqa: N802 - Qt's
+                  data: Any = None) -> int:
+        if hint == QStyle.StyleHint.SH_Menu_AllowActiveAndDisabled:
+            return 1
+        return super().styleHint(hint, option, widget, data)
 
 
 def build_actions(controller: Any, window: QWidget) -> dict[str, QAction]:
@@ -93,6 +128,10 @@ def install_actions(window: Any, actions: dict[str, QAction], dock: QDockWidget)
             menu.addSeparator()
         menu.addAction(action)
     menu.menuAction().setVisible(True)
+    menu.setToolTipsVisible(True)  # a disabled entry says why (set_enabled) when the pointer or the arrows reach it
+    style = SayWhyDisabled()
+    style.setParent(menu)
+    menu.setStyle(style)
     window.menus["&View"].addAction(dock.toggleViewAction())
     window.menus["&Help"].addAction(actions["review_keys"])
 
@@ -133,10 +172,11 @@ class Adjudicate(_Command):
             self.done = self._apply(self.many, self.run)
             if self.done.empty:
                 self.setObsolete(True)
+            self.controller.adjudicated(self, undone=False)
         else:
             done = self.done
             self._apply("Accepting them again…", lambda project: store.redo(project, done))
-        self.controller.adjudicated(self, undone=False)
+            self.controller.adjudicated(self, undone=False, redone=True)
 
     def undo_step(self) -> None:
         assert self.done is not None

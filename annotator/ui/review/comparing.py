@@ -15,6 +15,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui.dialogs import error
+from annotator.ui.review import status
 from annotator.ui.review.panel import OPEN
 from annotator.ui.review.worker import IndexJob
 
@@ -22,6 +23,8 @@ from annotator.ui.review.worker import IndexJob
 SMALL = 500
 #: what _other_document says when the background comparison has not reached the next statement yet
 WAIT = "wait"
+#: how to walk another colleague's disagreements, said when the chosen one's are all settled
+SWITCH = "Ctrl+F8 (Review ▸ Next Colleague) or Alt+O switches colleague"
 #: the dock's progress row follows the comparison at most this often (seconds); its batches come ten times a second
 PROGRESS_EVERY = 0.25
 
@@ -49,6 +52,8 @@ class Comparing:
     _row: Callable[[str | None], Any]
     close_review: Callable[[], None]
     colleague: Callable[[], tuple[store.ColleagueFile, store.Colleague] | None]
+    colleagues: Callable[[], list[tuple[store.ColleagueFile, store.Colleague]]]
+    say: Callable[..., str]
     _colleagues_changed: Callable[[], None]
 
     def _start_comparing(self, loaded: store.ColleagueFile) -> None:
@@ -61,7 +66,7 @@ class Comparing:
             job = IndexJob(self.window, session.project, loaded, start)
         except AnnotatorError as exc:
             index.stopped = True
-            self.window.statusBar().showMessage(f"Cannot compare {loaded.name} in the background: {exc}", 10000)
+            self.say(f"Cannot compare {loaded.name} in the background: {exc}", 10000)
             return
         self.index_jobs[id(loaded)] = job
         job.batch.connect(lambda batch: self._compared(loaded, batch))
@@ -117,12 +122,12 @@ class Comparing:
             if index is not None and not index.finished:
                 index.stopped = True
             if index is not None and index.finished and not self._small(cfile) and index.aligned == 0:
-                self.window.statusBar().showMessage(
+                self.say(
                     f"None of the {cfile.count} statement(s) in {cfile.name} has the exact text of one of yours: "
                     "nothing to compare", 15000)
             if self.pending is not None and index is not None and index.stopped:
                 self.pending = None
-                self.window.statusBar().showMessage(self._stopped_message(cfile, index), 8000)
+                self.say(self._stopped_message(cfile, index), 8000)
             self._show_progress()
             # the walk only read: the statement, its items and the table are as the last refresh showed them; only
             # the line of counts says more now. A whole refresh here (the review read again, the combined view and
@@ -193,20 +198,19 @@ class Comparing:
             return
         chosen = self.colleague()
         who = chosen[1].name if chosen else "your colleague"
-        status = self.window.statusBar()
         other = self._other_document(forward)
+        here_id = self.session.document.id if self.session.document is not None else None
         if other == WAIT:
-            doc = self.session.document
-            if doc is not None:
-                self.pending = (forward, doc.id, self.choice)
+            if here_id is not None:
+                self.pending = (forward, here_id, self.choice)
                 index = self.indexes.get(id(chosen[0])) if chosen else None
                 how_far = f" ({index.examined} of {index.total} compared)" if index is not None else ""
-                status.showMessage(f"Still comparing your statements with {who}{how_far}: "
-                                   f"{'J' if forward else 'K'} goes on by itself when the "
-                                   f"{'next' if forward else 'previous'} disagreement is found", 0)
+                self.say(f"Still comparing your statements with {who}{how_far}: "
+                         f"{'J' if forward else 'K'} goes on by itself when the "
+                         f"{'next' if forward else 'previous'} disagreement is found", 0, about=here_id)
             return
         if isinstance(other, str):  # the comparison was stopped before it got there
-            status.showMessage(other, 8000)
+            self.say(other, 8000)
             return
         if other is not None:
             doc_id, wrapped = other
@@ -215,21 +219,40 @@ class Comparing:
             if rows:
                 self.go_to(rows[0 if forward else -1].key)
             doc = self.session.document
-            title = doc.title if doc is not None else ""
             went = (f"Went round past the {'last' if forward else 'first'} statement to " if wrapped else "On to ")
-            status.showMessage(f"{went}“{title}”: {len(rows)} open disagreement(s) with {who}", 6000)
+            self.say(f"{went}“{status.TITLE}”: {len(rows)} open disagreement(s) with {who}", 6000,
+                     title=doc.title if doc is not None else "", about=doc.id if doc is not None else None)
             return
         self._show_info()  # the statements J compared again on its way are counted as they are now
         if open_rows:
             target = open_rows[0] if forward else open_rows[-1]
             self.go_to(self.rows[target].key)
             if target == here:
-                status.showMessage(f"This is the only open disagreement left with {who}", 6000)
+                self.say(f"This is the only open disagreement left with {who}{self._elsewhere()}", 6000,
+                         about=here_id)
             else:
-                status.showMessage(f"Went round to the {'first' if forward else 'last'} open disagreement of this "
-                                   "statement (no other statement has any)", 6000)
+                self.say(f"Went round to the {'first' if forward else 'last'} open disagreement of this "
+                         "statement (no other statement has any)", 6000, about=here_id)
             return
-        status.showMessage(f"No open disagreements left with {who}", 6000)
+        self.say(f"No open disagreements left with {who}{self._elsewhere()}", 6000)
+
+    def _elsewhere(self) -> str:
+        """What the other colleagues open still have open, and how to switch to them ("" when nothing): J and K
+        walk the chosen colleague only (trial 12, F5: "No open disagreements left with kim" said nothing of sato's
+        three statements)."""
+        left = []
+        for n, (cfile, colleague) in enumerate(self.colleagues()):
+            if n == self.choice:
+                continue
+            index, k = self._index_of(cfile, colleague)
+            if index is None:
+                continue
+            count = index.open_count(k)
+            if count:
+                left.append(f"{colleague.name} in {count}" + ("" if index.finished else " so far"))
+        if not left:
+            return ""
+        return f"; still open with {', '.join(left)} statement(s) — {SWITCH}"
 
     def _other_document(self, forward: bool) -> tuple[int, bool] | str | None:
         """The next (previous) aligned statement with an open item, after the current one and going round, and

@@ -31,19 +31,27 @@ from PySide6.QtWidgets import QDockWidget
 
 from annotator import inuse
 from annotator.core import review as core
-from annotator.errors import AnnotatorError, Cancelled, about
+from annotator.core.neutral import terminal_safe
+from annotator.errors import Cancelled, about
 from annotator.store import review as store
 from annotator.store.review_index import ReviewIndex
 from annotator.ui import filedialogs
-from annotator.ui.dialogs import ShortcutsDialog, error
+from annotator.ui.dialogs import error
 from annotator.ui.files import job as filejob
-from annotator.ui.opening import open_in_turns
-from annotator.ui.review import labels
-from annotator.ui.review.commands import BUTTONS, OPEN_FILTER, Adjudicate, build_actions, install_actions, key_rows
+from annotator.ui.review import labels, status
+from annotator.ui.review.commands import (
+    BUTTONS,
+    OPEN_FILTER,
+    Adjudicate,
+    build_actions,
+    install_actions,
+    set_enabled,
+)
 from annotator.ui.review.comparing import Comparing
 from annotator.ui.review.notes import show_read_notes
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
 from annotator.ui.review.reading import choose_offsets, load_colleague_file  # their progress dialogs closed after
+from annotator.ui.review.reporting import Reporting
 from annotator.ui.review.worker import IndexJob, ReportJob
 from annotator.ui.session import Session
 
@@ -66,7 +74,7 @@ ACCEPT_ALL_IN_PLACE = 200
 IDLE = "Open a colleague's project or export with Review ▸ Open Colleague File… (Ctrl+Shift+O)."
 
 
-class ReviewController(Comparing, QObject):
+class ReviewController(Comparing, Reporting, QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
@@ -86,6 +94,8 @@ class ReviewController(Comparing, QObject):
         #: a J / K that waits for the background comparison: (forward, from doc id, colleague choice)
         self.pending: tuple[bool, int, int] | None = None
 
+        self.messages = status.messages_of(window)
+        self.say = self.messages.say
         self.actions = build_actions(self, window)
         self.panel = ReviewPanel([self.actions[k] for k in BUTTONS])
         self.dock = QDockWidget("Review", window)
@@ -118,13 +128,17 @@ class ReviewController(Comparing, QObject):
             return
         if self._session is not None and self.files:
             self.close_review()
-            self.window.statusBar().showMessage("Review closed: another project was opened", 6000)
+            self.say("Review closed: another project was opened", 6000)
         self._session = session
-        session.documentOpened.connect(lambda _doc: self.refresh())
+        session.documentOpened.connect(self._document_opened)
         for signal in (session.spansReset, session.spanAdded, session.spanRemoved):
             signal.connect(lambda *_: self.refresh())
         session.spanChanged.connect(lambda *_: self.refresh())
         session.labelsChanged.connect(self.refresh)
+
+    def _document_opened(self, doc: Any) -> None:
+        self.messages.document_shown(getattr(doc, "id", None))  # a line about the statement before goes
+        self.refresh()
 
     # ------------------------------------------------------------------ colleague files
     def colleagues(self) -> list[tuple[store.ColleagueFile, store.Colleague]]:
@@ -156,12 +170,12 @@ class ReviewController(Comparing, QObject):
                       "in this window; open a colleague's file.")
                 continue
             if any(f.path.resolve() == path.resolve() for f in self.files):
-                self.window.statusBar().showMessage(f"{path.name} is already open for review", 6000)
+                self.say(f"{path.name} is already open for review", 6000)
                 continue
             try:  # a doubtful doccano file: how it counts its offsets, asked as File ▸ Import asks, before it is read
                 answers, problem = choose_offsets(self.window, path)
             except Cancelled:
-                self.window.statusBar().showMessage(f"Opening {path.name} was cancelled: nothing of it was opened",
+                self.say(f"Opening {path.name} was cancelled: nothing of it was opened",
                                                     6000)
                 continue
             loaded = None
@@ -171,7 +185,7 @@ class ReviewController(Comparing, QObject):
                 error(self.window, "Cannot open the colleague file", about(path, problem, ":\n"))
                 continue
             if loaded is None:  # cancelled
-                self.window.statusBar().showMessage(f"Opening {path.name} was cancelled", 6000)
+                self.say(f"Opening {path.name} was cancelled", 6000)
                 continue
             # show the newly opened colleague: in a copy of my project they worked on, the first who is not me (my
             # own spans in their file were chosen first, as if I were the colleague: a newcomer's finding)
@@ -208,11 +222,10 @@ class ReviewController(Comparing, QObject):
                 message += (f"; {endings} of them differ from yours only in line endings (\\r\\n against \\n), "
                             "which move every offset: ask for the file as Annotator wrote it")
         else:  # every statement lines up: an earlier file's warning of this kind goes (not what its reading said)
-            if self.window.statusBar().currentMessage() == getattr(self, "_unaligned", None):
+            if self.window.statusBar().currentMessage() == getattr(self, "_unaligned", None):  # as shown
                 self.window.statusBar().clearMessage()
             return
-        self._unaligned = message
-        self.window.statusBar().showMessage(message, 30000)
+        self._unaligned = self.say(message, 30000)
 
     def close_review(self) -> None:
         for job in self.index_jobs.values():
@@ -243,6 +256,15 @@ class ReviewController(Comparing, QObject):
         self.panel.set_colleagues([f"{c.name} — {f.name}" for f, c in self.colleagues()], self.choice)
         self.refresh()
 
+    def next_colleague(self) -> None:
+        """Review ▸ Next Colleague: J and K walk the next colleague's disagreements (round to the first)."""
+        pairs = self.colleagues()
+        if len(pairs) < 2:
+            self.say("Only one colleague is open: open another's file to switch (Ctrl+Shift+O)", 6000)
+            return
+        self.panel.colleague.setCurrentIndex((self.choice + 1) % len(pairs))  # emits colleagueChosen
+        self.say(f"J and K now walk {pairs[self.choice][1].name}'s disagreements", 6000)
+
     def _colleague_chosen(self, index: int) -> None:
         self.choice = max(0, index)
         self.current_key = None
@@ -268,13 +290,13 @@ class ReviewController(Comparing, QObject):
         if self.pending is not None and (doc is None or doc.id != self.pending[1]):
             self.pending = None  # the reviewer went elsewhere: a waiting J no longer applies
             self.window.statusBar().clearMessage()
-        self.dock.setWindowTitle(f"Review — {colleague.name} ({cfile.name})")
+        self.dock.setWindowTitle(terminal_safe(f"Review — {colleague.name} ({cfile.name})"))
         if doc is not None:  # what the window shows now wins over what the background comparison found
             for other in self.indexes.values():
                 other.stale(doc.id)
         if doc is None or doc.sha256 not in cfile.documents:
             self.review, self.rows, self.current_key, self._doc_info = None, [], None, None
-            missing = "No statement is open." if doc is None else (
+            missing = "No statement is open." if doc is None else terminal_safe(
                 f"“{doc.title}” is not in {cfile.name} (its text differs or it is missing): nothing to compare.")
             self.panel.clear(missing)
             self._update_actions()
@@ -317,7 +339,7 @@ class ReviewController(Comparing, QObject):
         changed = index.unsettled(n) if index is not None else 0
         if changed:  # after Accept All Agreed: counted as compared before it, until J reaches them
             alignment += f" as compared ({changed} changed since, compared again as J reaches them)"
-        self.panel.info.setText(f"{self._doc_info}  ·  {alignment}")
+        self.panel.info.setText(terminal_safe(f"{self._doc_info}  ·  {alignment}"))
 
     def _row(self, key: str | None) -> Row | None:
         return next((r for r in self.rows if r.key == key), None)
@@ -325,11 +347,12 @@ class ReviewController(Comparing, QObject):
     def _update_actions(self) -> None:
         reviewing = bool(self.files)
         row = self._row(self.current_key)
-        for ident in ("review_close", "review_next", "review_prev", "review_report", "review_gold"):
-            self.actions[ident].setEnabled(reviewing)
-        self.actions["review_accept"].setEnabled(row is not None and row.status != ACCEPTED)
-        self.actions["review_reject"].setEnabled(row is not None and row.status == OPEN)
-        self.actions["review_accept_agreed"].setEnabled(len(self.colleagues()) >= 2)
+        for ident in ("review_close", "review_next", "review_prev", "review_next_colleague", "review_report",
+                      "review_gold"):
+            set_enabled(self.actions[ident], reviewing)
+        set_enabled(self.actions["review_accept"], row is not None and row.status != ACCEPTED)
+        set_enabled(self.actions["review_reject"], row is not None and row.status == OPEN)
+        set_enabled(self.actions["review_accept_agreed"], len(self.colleagues()) >= 2)
 
     # ------------------------------------------------------------------ selecting and stepping
     def go_to(self, key: str | None) -> None:
@@ -382,22 +405,24 @@ class ReviewController(Comparing, QObject):
         chosen = self.colleague()
         session = self.session
         if row is None or chosen is None or session.document is None:
-            self.window.statusBar().showMessage("Pick a disagreement first (J / K or the list)", 4000)
+            self.say("Pick a disagreement first (J / K or the list)", 4000)
             return
         if row.item is None or (decision == store.REJECT and row.status == REJECTED):
-            self.window.statusBar().showMessage(f"Already {row.status}; Ctrl+Z undoes it", 4000)
+            self.say(f"Already {row.status}; Ctrl+Z undoes it", 4000)
             return
         colleague = chosen[1]
         item, doc_id = row.item, session.document.id
         names = self.names()
-        label = names.get(item.theirs.label if item.theirs else item.mine.label, "")
+        key = item.theirs.label if item.theirs else item.mine.label
+        label = names.get(key, key)  # an export's label has no name of its own: "Accept ito's “”" named none
+        label, who = terminal_safe(label), terminal_safe(colleague.name)  # also the Edit menu's Undo / Redo text
         if decision == store.ACCEPT and item.theirs is not None and not labels.may_add(self.window, item.theirs.label):
             return
         if decision == store.ACCEPT:
-            text = f"Accept {colleague.name}'s “{label}”" if item.theirs else f"Drop my “{label}” as {colleague.name}"
+            text = f"Accept {who}'s “{label}”" if item.theirs else f"Drop my “{label}” as {who}"
             run = lambda project: store.accept(project, doc_id, item, colleague)  # noqa: E731
         else:
-            text = f"Keep mine over {colleague.name}'s “{label}”" if item.theirs else f"Keep my “{label}”"
+            text = f"Keep mine over {who}'s “{label}”" if item.theirs else f"Keep my “{label}”"
             run = lambda project: store.reject(project, doc_id, item, colleague)  # noqa: E731
         if not session.push(Adjudicate(self, session, text, doc_id, run, row.key)):
             self.refresh()  # the store refused (the span changed?): show what is there now
@@ -405,7 +430,7 @@ class ReviewController(Comparing, QObject):
     def accept_all_agreed(self) -> None:
         session = self.session
         if len(self.colleagues()) < 2:
-            self.window.statusBar().showMessage(
+            self.say(
                 "Accept all agreed takes what at least two colleagues agree on: open a second colleague's file", 6000)
             return
         files = list(self.files)
@@ -415,11 +440,12 @@ class ReviewController(Comparing, QObject):
                              lambda project: store.accept_all_agreed(project, files, progress=filejob.step), None,
                              many=many)
         if session.push(command) and command.done is not None and command.done.empty:
-            self.window.statusBar().showMessage(
+            self.say(
                 "Nothing to accept: no span two or more colleagues agree on is missing", 6000)
 
-    def adjudicated(self, command: Adjudicate, undone: bool) -> None:
-        """After a command ran (or was undone/redone): the window shows the project as it is now."""
+    def adjudicated(self, command: Adjudicate, undone: bool, redone: bool = False) -> None:
+        """After a command ran (or was undone/redone): the window shows the project as it is now, and the status
+        bar says what was done (a redo too: the "Undone: …" before it stood over the redone step, trial 12, F1)."""
         session, done = command.session, command.done
         if session is not self.window.session or done is None:
             return
@@ -434,65 +460,20 @@ class ReviewController(Comparing, QObject):
             self.refresh()
         if command.key is None:
             n = len(done.added)
-            self.window.statusBar().showMessage(
-                f"{'Undid' if undone else 'Accepted'} {n} agreed span(s)" + ("" if undone else labels.added_note(
-                    done.new_labels)) if n else "", 8000)
+            did = "Undid" if undone else "Redone: accepted" if redone else "Accepted"
+            added = "" if undone else labels.added_note(done.new_labels)
+            self.say(f"{did} {n} agreed span(s){added}" if n else "", 8000)
             return
         # A and R settle the selected item and the selection stays on it (now accepted or rejected); J and K move
         # on from there, so no open item is ever passed over (Help ▸ Review Keys says so)
         self.go_to(command.key if self._row(command.key) else None)
+        doc_id = command.doc_id
+        settled = not any(r.status == OPEN for r in self.rows)
         if undone:  # not the message of what was undone ("… is settled") standing over it
-            self.window.statusBar().showMessage(f"Undone: {command.text()}", 6000)
-        elif not any(r.status == OPEN for r in self.rows):
-            self.window.statusBar().showMessage("Every disagreement in this statement is settled; "
-                                                "J goes on to the next statement", 6000)
-
-    # ------------------------------------------------------------------ report, gold, help
-    def show_report(self) -> None:
-        """Compute the report in the background (progress, cancel); the dialog opens when it is ready."""
-        chosen = self.colleague()
-        if chosen is None:
-            return
-        if self.report_job is not None:
-            self.report_job.wait()
-        try:
-            job = ReportJob(self.window, self.session.project, *chosen)
-        except AnnotatorError as exc:
-            error(self.window, "Agreement report", str(exc))
-            return
-        self.report_job = job
-        job.done.connect(self._report_ready)
-        job.failed.connect(lambda message: error(self.window, "Agreement report", message))
-        job.ended.connect(lambda: self._report_ended(job))
-        job.start()
-
-    def _report_ended(self, job: ReportJob) -> None:
-        if self.report_job is job:
-            self.report_job = None
-            if job.worker.cancelled:
-                self.window.statusBar().showMessage("Agreement report cancelled", 4000)
-        job.deleteLater()
-
-    def _report_ready(self, report: core.Report) -> None:
-        if self.report_dialog is not None:
-            self.report_dialog.close()
-        from annotator.ui.review.report import ReportDialog  # loaded by the report's thread, not at start
-
-        dialog = self.report_dialog = ReportDialog(self.window, report)
-        dialog.finished.connect(lambda _r: self.window.focus_statement())
-        # made, readied, shown and activated in turns of the event loop of their own: in one, it held the window
-        # 15-34 ms (issue #14)
-        open_in_turns(self.window, dialog, lambda: self.report_dialog is dialog)
-
-    def export_gold(self) -> Path | None:
-        from annotator.ui.review.report import export_gold
-
-        path = export_gold(self.window, self.session.project, self.files)
-        self.window.focus_statement()
-        return path
-
-    def show_keys(self) -> None:
-        dialog = ShortcutsDialog(self.window, [*key_rows(), ("Ctrl+Z, Ctrl+Shift+Z", "Undo, redo an accept or reject")])
-        dialog.setWindowTitle("Review keys")
-        dialog.exec()
-        self.window.focus_statement()
+            self.say(f"Undone: {command.text()}", 6000, about=doc_id)
+        elif redone:
+            self.say(f"Redone: {command.text()}" + ("; every disagreement in this statement is settled" if settled
+                                                    else ""), 6000, about=doc_id)
+        elif settled:
+            self.say("Every disagreement in this statement is settled; J goes on to the next statement", 6000,
+                     about=doc_id)

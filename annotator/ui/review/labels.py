@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.core.neutral import terminal_safe
 from annotator.ui.dialogs import confirm
+from annotator.ui.review import status
 
 TITLE = "Accept a label your codebook lacks"
 
@@ -19,17 +21,19 @@ def may_add(window: Any, key: str) -> bool:
     analyst answers (Cancel, the default, accepts nothing and says so)."""
     if key in {label.key for label in window.session.labels}:
         return True
-    if confirm(window, TITLE, f"“{key}” is not a label of your codebook. Accepting this span adds it to your "
+    shown = terminal_safe(key)  # a bidi override in it turned the whole question backwards (trial 12, F8)
+    if confirm(window, TITLE, f"“{shown}” is not a label of your codebook. Accepting this span adds it to your "
                               "codebook; Edit ▸ Undo takes both back.\n\nAdd the label and accept the span?"):
         return True
-    window.statusBar().showMessage(f"Not accepted: “{key}” is not in your codebook", 6000)
+    status.say(window, f"Not accepted: “{shown}” is not in your codebook", 6000)
     return False
 
 
 def added_note(new_labels: Any) -> str:
     """What an adjudication added to the codebook, for its status-bar line ("" when nothing)."""
     keys = [getattr(label, "key", str(label)) for label in new_labels or ()]
-    return f"; added {', '.join(f'“{k}”' for k in keys)} to your codebook (Edit ▸ Undo takes it back)" if keys else ""
+    shown = ", ".join(f"“{terminal_safe(k)}”" for k in keys)
+    return f"; added {shown} to your codebook (Edit ▸ Undo takes it back)" if keys else ""
 
 
 def line_endings_only(project: Any, differing: Any) -> int:

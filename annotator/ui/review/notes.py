@@ -11,8 +11,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from annotator.core.neutral import terminal_lines, terminal_safe
 from annotator.store import review as store
 from annotator.ui.opening import open_in_turns
+from annotator.ui.review import status
 
 #: characters of the notes in the box's text; all of them are in its details when there are more
 TEXT_CHARS = 2000
@@ -25,15 +27,16 @@ def show_read_notes(window: Any, cfile: store.ColleagueFile) -> QMessageBox | No
     if not notes:
         return None
     warned = any(note.startswith("warning:") for note in notes)
-    window.statusBar().showMessage(f"Read {cfile.name} for review with {len(notes)} note(s): {notes[0]}", 15000)
+    status.say(window, f"Read {cfile.name} for review with {len(notes)} note(s): {notes[0]}", 15000)
     box = QMessageBox(window)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     box.setWindowTitle("Open colleague file")
     box.setTextFormat(Qt.TextFormat.PlainText)  # file names and their statements' words, never rich text
     box.setIcon(QMessageBox.Icon.Warning if warned else QMessageBox.Icon.Information)
-    text = f"{cfile.name} was read for review (read-only, nothing of it imported), with {len(notes)} note(s):"
-    body = "\n\n".join(notes)
+    text = (f"{terminal_safe(cfile.name)} was read for review (read-only, nothing of it imported), with "
+            f"{len(notes)} note(s):")
+    body = "\n\n".join(terminal_lines(note) for note in notes)  # labels and names from the file, escaped
     box.setText(f"{text}\n\n{body if len(body) <= TEXT_CHARS else body[:TEXT_CHARS - 1] + '…'}")
     if len(body) > TEXT_CHARS:
         box.setDetailedText(body)

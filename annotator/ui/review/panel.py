@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from annotator.core import review as core
 from annotator.core.codebook import DEFAULT_LABELS
 from annotator.core.model import Label, Span
+from annotator.core.neutral import terminal_safe
 from annotator.store.review import ACCEPT, Decision, DocumentReview
 from annotator.ui.palette import distinct_colours
 from annotator.ui.reading import columns
@@ -215,7 +216,11 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.colleague = QComboBox()
         self.colleague.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.colleague_label = plain(QLabel("Colleague:"))
+        self.colleague.setObjectName("review_colleague")
+        # a keyboard path to it (J and K walk the chosen colleague only): Alt+O, or Review ▸ Next Colleague
+        self.colleague_label = plain(QLabel("C&olleague:"))
+        self.colleague_label.setBuddy(self.colleague)
+        self.colleague.setToolTip("Whose disagreements J and K walk (Alt+O; Ctrl+F8: the next colleague)")
         self.info = plain(QLabel(""))
         self.info.setWordWrap(True)
         self.info.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -304,7 +309,7 @@ class ReviewPanel(QWidget):
         self._quiet = True
         try:
             self.colleague.clear()
-            self.colleague.addItems(names)
+            self.colleague.addItems([terminal_safe(name) for name in names])
             self.colleague.setCurrentIndex(current)
         finally:
             self._quiet = False
@@ -358,11 +363,11 @@ class ReviewPanel(QWidget):
         by_key = {i.key: i for i in items}
         for n, layer in enumerate(core.layers(items), start=1):
             item = by_key.get(layer.key)
-            whose = {"both": "both", "mine": "mine", "theirs": colleague or "theirs"}[layer.side]
+            whose = {"both": "both", "mine": "mine", "theirs": terminal_safe(colleague) or "theirs"}[layer.side]
             source = None if item is None else item.theirs if layer.side == "theirs" else item.mine
             note = getattr(source, "note", "") or ""
             spans.append(Span(n, 0, layer.start, layer.end, layer.category,
-                              f"{whose}: {names.get(layer.label, layer.label)}", note))
+                              f"{whose}: {terminal_safe(names.get(layer.label, layer.label))}", note))
             self._span_keys[n] = layer.key
             self._key_spans.setdefault(layer.key, []).append(n)
         spans.sort(key=lambda s: (s.start, s.end, s.id))
@@ -394,7 +399,7 @@ class ReviewPanel(QWidget):
             self.table.setRowCount(len(rows))
             muted = self.palette().color(QPalette.ColorRole.PlaceholderText)  # settled: still legible, set back
             for r, row in enumerate(rows):
-                labels = [names.get(t[2], t[2]) for t in (row.mine, row.theirs) if t is not None]
+                labels = [terminal_safe(names.get(t[2], t[2])) for t in (row.mine, row.theirs) if t is not None]
                 label_text = labels[0] if len(set(labels)) == 1 else " → ".join(labels)
                 cells = (
                     DIFFERENCE_TEXT.get(row.difference, KIND_TEXT.get(row.kind, row.kind)),

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core import review as core
+from annotator.core.neutral import terminal_safe
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.formats.common import output_file
 from annotator.store import Project, gold
@@ -37,6 +38,7 @@ from annotator.ui.dialogs import error
 from annotator.ui.files import job
 from annotator.ui.panels import hold_paint_in_turns
 from annotator.ui.reading import columns
+from annotator.ui.review import status
 from annotator.ui.sizing import within_screen
 from annotator.ui.text import plain, plain_tooltip, to_qt
 
@@ -84,7 +86,7 @@ class BarChart(bars.HorizontalBars):
         self.rows = rows
         self.setObjectName("report_chart")
         self.setAccessibleName("Agreement per label: overlap F1 and Cohen's κ")
-        self.show_data([row["title"] or row["key"] for row in rows],
+        self.show_data([terminal_safe(row["title"] or row["key"]) for row in rows],
                        [(name, [row[key] for row in rows]) for key, name, _ in SERIES],
                        [c for _, _, c in SERIES], fmt=figure)
 
@@ -114,7 +116,7 @@ class _RowsModel(QAbstractTableModel):
     def text(self, r: int, c: int) -> str:
         row = self.rows[r]
         if c == 0:
-            return to_qt(str(row["title"] or row["key"]))
+            return to_qt(terminal_safe(str(row["title"] or row["key"])))
         _, key, is_figure = self.table[c - 1]
         return figure(row[key]) if is_figure else str(row[key])
 
@@ -235,7 +237,7 @@ class ReportDialog(QDialog):
         # contrast of 1.6:1, where 4.5:1 is the least for text
         self.counts_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         names = {row["key"]: row["title"] or row["key"] for row in report.labels}
-        warnings = [f"\u26a0 {names.get(d['label'], d['label'])}: {d['finding']}. {d['advice']}"
+        warnings = [f"\u26a0 {terminal_safe(names.get(d['label'], d['label']))}: {d['finding']}. {d['advice']}"
                     for d in report.diagnostics]
         self.diagnostics = plain(QLabel("\n".join(warnings)))
         self.diagnostics.setObjectName("report_diagnostics")
@@ -387,7 +389,7 @@ class ReportDialog(QDialog):
             return None
         parent = self.parentWidget()
         if parent is not None and hasattr(parent, "statusBar"):
-            parent.statusBar().showMessage(f"Report saved to {chosen}", 6000)
+            status.say(parent, f"Report saved to {chosen}", 6000)
         return Path(chosen)
 
 
@@ -401,10 +403,10 @@ def export_gold(parent: Any, project: Project, files: list[store.ColleagueFile])
         n = job.run_read(parent, project, "Export gold JSONL", f"Writing {Path(chosen).name}…",
                          lambda reader, step: gold.write_gold(reader, chosen, files, step))
     except Cancelled:
-        parent.statusBar().showMessage("Export gold JSONL: cancelled, nothing was written", 8000)
+        status.say(parent, "Export gold JSONL: cancelled, nothing was written", 8000)
         return None
     except AnnotatorError as exc:
         error(parent, "Export gold JSONL", str(exc))
         return None
-    parent.statusBar().showMessage(f"Wrote {n} statement(s) to {chosen}", 8000)
+    status.say(parent, f"Wrote {n} statement(s) to {chosen}", 8000)
     return Path(chosen)
