@@ -40,6 +40,7 @@ MEASURES = (
     "dense: open 50 k chars / 10 000 spans",
     "dense: apply a label (median)",
     "memory with the 1 M doc open (peak RSS)",
+    "find in the 1 M-char statement: the slowest key as a word is typed (Ctrl+F)",
 )
 PROBE = [sys.executable, "-m", "tests.benchmarks.probe_gui"]
 
@@ -271,6 +272,7 @@ def run(ctx: Context) -> list[Row]:
         rows += _guarded(MEASURES[2], lambda: _open_rows(ctx, bench))
         rows += _guarded(MEASURES[4], lambda: _scroll_rows(ctx, bench))
         rows += _guarded(MEASURES[7], lambda: _dense_rows(ctx, bench, presses))
+        rows += _guarded(MEASURES[10], lambda: _find_rows(ctx, bench))
     finally:
         bench.close()
         bench.project.close()
@@ -336,6 +338,45 @@ def _dense_rows(ctx: Context, bench: Bench, presses: int) -> list[Row]:
             Target(max_figure=16, unit="ms"),
         ),
     ]
+
+
+def _find_rows(ctx: Context, bench: Bench) -> list[Row]:
+    """Ctrl+F in the 1 M-character statement (opened anew each round: its first key builds the find's index), then
+    a word from its second half typed into the find bar a key at a time, each key timed with the repaint that shows
+    its match; against what the find did per key before trial 12's F7, a ``re.IGNORECASE`` pass over every match of
+    the prefix typed so far."""
+    import re
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window, view = bench.window, bench.view
+    bench.open("1m")
+    text = view.text
+    word = max(re.findall(r"[A-Za-z]{6,12}", text[len(text) // 2 : len(text) // 2 + 2000]), key=len)
+    keys, first, baseline = [], [], []
+    for _ in range(ctx.repeats(5, 1)):
+        bench.open("1k")
+        bench.open("1m")
+        bench.focus()
+        QTest.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        edit = window.find_bar.edit
+        edit.clear()
+        for n, ch in enumerate(word, 1):
+            took = timed(lambda ch=ch, edit=edit: (QTest.keyClicks(edit, ch), view.viewport().repaint()))
+            (first if n == 1 else keys).append(took)
+            pattern = re.compile(re.escape(word[:n]), re.IGNORECASE)
+            baseline.append(timed(lambda pattern=pattern: list(pattern.finditer(text))))
+        found = view.selection_cp()
+        if found is None or text[found[0] : found[1]].casefold() != word.casefold():
+            raise AssertionError(f"the find did not select {word!r}: {found}")
+        QTest.keyClick(edit, Qt.Key.Key_Escape)
+    worst = max(first + keys)
+    ctx.note(f"find: {word!r} typed into the find bar of the 1 M-character statement ({len(text):,} characters): the "
+             f"first key, building the index, {_ms(first):.2f} ms (median), the others {_ms(keys):.2f} ms (median), "
+             f"the slowest {worst * 1e3:.2f} ms; a re.IGNORECASE pass over every match per key {_ms(baseline):.2f} ms")
+    return [Row(MEASURES[10], worst * 1e3, "ms", _ms(baseline), "re.IGNORECASE over the text per key",
+                Target(max_figure=16, unit="ms"))]
 
 
 def _spans_on_screen(bench: Bench) -> int:

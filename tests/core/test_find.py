@@ -19,6 +19,9 @@ PIECES = [
     "é", "e\u0301", "É", "E\u0301", "è", "ñ", "n\u0303", "Å", "A\u030a", "\u212b",  # Å as the Angstrom sign too
     "ệ", "e\u0323\u0302", "e\u0302\u0323", "ṩ", "s\u0307\u0323", "q\u0307\u0323", "q\u0323\u0307",
     "한", "\u1112\u1161\u11ab", "😀", "👩\u200d👩\u200d👧", "🇺🇸", "𝐃", "\u0301",
+    # boundaries found looking back over text without ASCII: Cyrillic (й both ways), a Prepend character, Indic
+    # conjuncts (a consonant after a virama joins), lone regional indicators, ideographs, a lone CR
+    "й", "и\u0306", "Й", "ы", "\u0600", "क", "\u094d", "ष", "\u093f", "🇯", "🇵", "中", "文", "\r",
 ]
 
 
