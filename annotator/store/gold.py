@@ -12,6 +12,7 @@ from annotator.core import review as core
 from annotator.core.model import Document, Span
 from annotator.formats import jsonl
 from annotator.formats.common import dumps_line, output_file
+from annotator.store import original
 from annotator.store.colleague import ColleagueFile
 from annotator.store.project import Project
 from annotator.store.review import PROGRESS_EVERY, REJECT, decisions, holders
@@ -21,7 +22,9 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
                  step: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
     """My project after adjudication as ``jsonl`` records (DESIGN.md §2.4), one per document, with provenance.
 
-    Each span gains ``"origin"`` ("" for my own, ``"name@file"`` for an accepted copy). ``meta`` gains
+    Each span gains ``"origin"`` ("" for my own, ``"name@file"`` for an accepted copy) and ``"edited"``: true for
+    a span of a colleague's origin whose start, end or label was changed after it was accepted (:func:`edited`), so
+    a reader tells "their span, taken as it was" from "their span, changed by me"; false for every other. ``meta`` gains
     ``"reviewed_against"`` (the origins of the colleagues whose file, open now, holds the document, then those it
     was adjudicated against before, by its decisions and accepted copies), ``"open_disagreements"`` (items neither
     agreed, accepted nor rejected, against the files open now) and ``"adjudicated"``: true when the document was
@@ -31,23 +34,37 @@ def gold_records(project: Project, colleague_files: Sequence[ColleagueFile] = ()
     ``step(n)`` is told after each document read (what it raises stops the walk). The colleagues' spans are read
     :data:`PROGRESS_EVERY` statements at a time (``rows_of``: a few queries per file where each statement took five).
     """
+    undone = original.changes(project.conn)
     chunk: list[tuple[Document, list[Span]]] = []
     for read in project.iter_documents(None, step):
         chunk.append(read)
         if len(chunk) == PROGRESS_EVERY:
-            yield from _gold_chunk(project, colleague_files, chunk)
+            yield from _gold_chunk(project, colleague_files, chunk, undone)
             chunk = []
-    yield from _gold_chunk(project, colleague_files, chunk)
+    yield from _gold_chunk(project, colleague_files, chunk, undone)
+
+
+def edited(span: Span, changed: frozenset[int] = frozenset()) -> bool:
+    """Whether ``span`` is a colleague's accepted span that I resized or relabelled since (its origin is kept: it
+    still came from them): its annotator is no longer one of the colleagues its origin names (an edit of start,
+    end or label makes it mine, store/span_edits.py), or the reconstruction before adjudication found it among the
+    changed copies (``changed``, store/original.py; it holds when my name is the colleague's too). A new note
+    alone changes no judgement and is not an edit."""
+    names = original.colleague_origins(span.origin)
+    return bool(names) and (span.id in changed or not any(o.startswith(f"{span.annotator}@") for o in names))
 
 
 def _gold_chunk(project: Project, colleague_files: Sequence[ColleagueFile],
-                chunk: list[tuple[Document, list[Span]]]) -> Iterator[dict[str, Any]]:
+                chunk: list[tuple[Document, list[Span]]], undone: dict[int, original.Undone]
+                ) -> Iterator[dict[str, Any]]:
     held = [f.rows_of([doc.sha256 for doc, _ in chunk]) for f in colleague_files] if chunk else []
     for doc, spans in chunk:
         rec = jsonl.record(doc, spans)
-        origins = {s.id: s.origin for s in spans}
+        by_id = {s.id: s for s in spans}
+        changed = undone[doc.id].edited if doc.id in undone else frozenset()
         for entry in rec["spans"]:
-            entry["origin"] = origins[entry["id"]]
+            entry["origin"] = by_id[entry["id"]].origin
+            entry["edited"] = edited(by_id[entry["id"]], changed)
         made = decisions(project, doc.id)
         rejected = {(d.origin, d.item_key) for d in made if d.decision == REJECT}
         against: list[str] = []

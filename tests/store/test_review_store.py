@@ -326,7 +326,7 @@ def test_gold_export(mine, bob, tmp_path):
         assert set(rec) == {"text", "spans", "meta"}
         for s in rec["spans"]:
             assert rec["text"][s["start"] : s["end"]] == s["text"]
-            assert set(s) == {"start", "end", "label", "text", "annotator", "note", "id", "origin"}
+            assert set(s) == {"start", "end", "label", "text", "annotator", "note", "id", "origin", "edited"}
     one = {(s["text"], s["origin"], s["annotator"]) for s in lines[0]["spans"]}
     assert one == {("The DPRK", "", "me"), ("threatens", "bob@bob.sqlite", "bob"),
                    ("commit to act.", "bob@bob.sqlite", "bob"), ("They must stop.", "", "me")}
@@ -526,6 +526,7 @@ def test_gold_records_read_in_batches_are_those_read_statement_by_statement(tmp_
                 origins = {s.id: s.origin for s in spans}
                 for entry in rec["spans"]:
                     entry["origin"] = origins[entry["id"]]
+                    entry["edited"] = False  # no accepted copy here was changed since
                 made = rv.decisions(me, doc.id)
                 rejected = {(d.origin, d.item_key) for d in made if d.decision == rv.REJECT}
                 against, open_count = [], 0
