@@ -21,7 +21,7 @@ ACTIONS: tuple[tuple[str, str, tuple[str, ...], str, bool, bool], ...] = (
     # as shortcuts they would clash with Delete Span's Backspace (an ambiguous shortcut fires neither)
     ("suggest_accept", "&Accept Suggestion\tEnter", (), "accept_current", True, True),
     ("suggest_reject", "&Reject Suggestion\tBackspace", (), "reject_current", True, False),
-    ("suggest_accept_all", "Accept &All Above the Threshold in This Statement", ("Shift+Return",),
+    ("suggest_accept_all", "Accept A&ll Above the Threshold in This Statement", ("Shift+Return",),
      "accept_all_here", True, True),
     ("suggest_next_doc", "Next &Suggested Statement", ("Ctrl+Shift+U",), "next_suggested_statement", False, True),
     ("suggest_retrain", "Re&train Now", (), "retrain_now", False, True),

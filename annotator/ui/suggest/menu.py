@@ -38,7 +38,7 @@ def build(controller: Any) -> dict[str, QAction]:
         actions[ident] = action
     menu.addSeparator()
     menu.addAction(controller.dock.toggleViewAction())
-    edit_cues = QAction("Edit Cue &Patterns…", window)
+    edit_cues = QAction("Edit C&ue Patterns…", window)  # &P is Previous Suggestion, &C the Labels menu's Codebook
     edit_cues.setObjectName("suggest_edit_cues")
     edit_cues.triggered.connect(controller.edit_cues)
     menu.addAction(edit_cues)
