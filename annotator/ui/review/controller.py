@@ -50,9 +50,8 @@ from annotator.ui.review.commands import (
 from annotator.ui.review.comparing import Comparing
 from annotator.ui.review.notes import show_read_notes
 from annotator.ui.review.panel import ACCEPTED, OPEN, REJECTED, ReviewPanel, Row, build_rows
-from annotator.ui.review.reading import choose_offsets, load_colleague_file  # their progress dialogs closed after
 from annotator.ui.review.reporting import Reporting
-from annotator.ui.review.worker import IndexJob, ReportJob
+from annotator.ui.review.worker import IndexJob, ReportJob, choose_offsets, load_colleague_file
 from annotator.ui.session import Session
 
 if TYPE_CHECKING:

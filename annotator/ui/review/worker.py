@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressDialog, QWidget
 
@@ -201,10 +202,14 @@ def _in_thread(parent: QWidget, worker: _LoadThread, label: str, name: str) -> t
     dialog.setWindowModality(Qt.WindowModality.WindowModal)  # no second open or edit while it is read
     dialog.setMinimumDuration(300)
 
+    ended: list[bool] = []
+
     def cancel() -> None:
         worker.cancelled = True
 
     def progressed(done: int, total: int) -> None:
+        if ended:  # a progress still queued when the read ended: the dialog is gone
+            return
         if dialog.maximum() != total:
             dialog.setMaximum(total)
         dialog.setValue(done)
@@ -217,9 +222,14 @@ def _in_thread(parent: QWidget, worker: _LoadThread, label: str, name: str) -> t
     if not worker.isFinished():
         loop.exec()
     worker.wait()
+    # Gone at once, before the caller opens anything (an error box, the reader's notes, the offsets question):
+    # deleted later, it lived on in that box's loop, where a progress still queued from a read that ended before
+    # the window waited for it (a small file) set its value, which starts its "show after 300 ms" timer again, and
+    # it showed itself over the box (trial 11, L4).
+    ended.append(True)
     dialog.reset()
     dialog.hide()
-    dialog.deleteLater()
+    shiboken6.delete(dialog)
     found, worker.loaded = worker.loaded, None  # the dialog's slots keep the thread a while: not the file
     return found, worker.problem
 
