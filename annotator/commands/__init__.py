@@ -15,7 +15,7 @@ import importlib
 from types import ModuleType
 
 #: one line per command module; kept in the order ``annotator --help`` lists them
-MODULES: tuple[str, ...] = ("search", "report", "suggest", "delete")
+MODULES: tuple[str, ...] = ("search", "report", "suggest", "delete", "gold")
 
 
 def load() -> list[ModuleType]:
