@@ -268,3 +268,26 @@ def test_disabled_review_entries_say_why(qtbot, tmp_path, me):
     assert message(window) == gold.statusTip()
     qtbot.keyClick(menu, Qt.Key.Key_Escape)
     assert QKeySequence("Ctrl+F8") in review.actions["review_next_colleague"].shortcuts()
+
+
+def test_a_statement_renamed_in_its_properties_is_named_anew_in_the_review_dock(qtbot, tmp_path, me, monkeypatch):
+    """Trial 12, F13: after a rename the Review dock kept the old title ("“crlf_emoji”: 4 open, …") until the
+    statement was left and opened again; the Documents list and the window's title had the new one at once."""
+    window, review = window_of(qtbot, me, tmp_path)
+    bob = tmp_path / "bob.sqlite"
+    make(bob, "bob", BOB, [SANCTION]).close()
+    open_files(monkeypatch, qtbot, window, bob)
+    old = window.session.document.title
+    assert old in review.panel.info.text()
+    qtbot.keyClick(window.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    title = window.properties.panel.editors["title"]
+    qtbot.waitUntil(title.hasFocus)
+    title.selectAll()
+    qtbot.keyClicks(title, "crlf emoji statement")
+    qtbot.keyClick(title, Qt.Key.Key_Return)
+    assert window.session.document.title == "crlf emoji statement"
+    assert "crlf emoji statement" in review.panel.info.text(), review.panel.info.text()
+    assert old not in review.panel.info.text()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the rename undone: the old again
+    assert old in review.panel.info.text(), review.panel.info.text()

@@ -30,12 +30,15 @@ def install(window: Any) -> StatementsController:
 
 
 def title_changed(window: Any, doc_id: int) -> None:
-    """A statement's title changed (here or undone): the window's title, the Documents list, the Properties panel
-    and the search results say the new one at once."""
+    """A statement's title changed (here or undone): the window's title, the Documents list, the Properties panel,
+    the Review dock and the search results say the new one at once."""
     session = window.session
     if session.document is not None and session.document.id == doc_id:
         session.document = dataclasses.replace(session.document, title=title_of(session.project, doc_id))
         window._update_title()
+        review = getattr(window, "review", None)
+        if review is not None and review.files:  # its line names the statement (trial 12, F13: the old title stayed)
+            review.refresh()
     window.documents_changed(same_statements=True)
     window.properties.values_changed(doc_id)
     _search_again(window)
