@@ -243,6 +243,9 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
 
     A reader (or a crash) sees the old file or the whole new one, never a torn one. The temporary file is named
     with this process (``.NAME.HOST-PID-….part``); those of killed runs writing the same target are removed first.
+    A target that is a device or a pipe (``/dev/null``, ``/dev/stdout``, a named pipe read by another program) is
+    written straight into, as a shell's redirect does: renamed onto, ``/dev/null`` itself was replaced by a file
+    (run as root). A folder is refused.
     """
     if target is None or str(target) == "-":
         stream = sys.stdout.buffer if "b" in mode else sys.stdout
@@ -250,13 +253,26 @@ def output_file(target: str | Path | None, mode: str = "wb") -> Iterator[IO[Any]
         stream.flush()
         return
     target = Path(target)
+    text_args: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+    try:
+        kind = os.stat(target).st_mode
+    except OSError:
+        kind = None
+    if kind is not None and stat.S_ISDIR(kind):
+        raise AnnotatorError(f"cannot write {target}: it is a folder")
+    if kind is not None and not stat.S_ISREG(kind):
+        try:
+            with open(target, mode, **text_args) as stream:
+                yield stream
+        except OSError as exc:
+            raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
+        return
     leftovers.clean_beside(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=leftovers.temp_prefix(target), suffix=".part", dir=target.parent or ".")
     except OSError as exc:
         raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
-        text_args: dict[str, Any] = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
             fh.flush()

@@ -4,14 +4,12 @@ DESIGN.md §3 "Review"), each span's origin and each statement's ``adjudicated``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from annotator.core import review as core
 from annotator.core.model import Document, Span
-from annotator.errors import AnnotatorError
 from annotator.formats import jsonl
 from annotator.formats.common import dumps_line, output_file
 from annotator.store import original
@@ -97,10 +95,6 @@ def write_gold(project: Project, target: str | Path | None, colleague_files: Seq
     """Write :func:`gold_records` as JSONL, atomically (the old file or the whole new one); returns the lines.
     What ``step`` raises (a cancel) leaves the old file, or none."""
     refuse_project_target(project, target)  # never onto the project, its -wal/-shm, nor any SQLite file
-    if target is not None and str(target) != "-" and os.path.exists(target) and not os.path.isfile(target):
-        # the file is put in place by a rename: onto /dev/null (run as root) it replaced the device with a file
-        raise AnnotatorError(f"cannot write the gold JSONL to {target}: it is not a regular file (a device, a folder "
-                             "or a pipe); '-' writes to standard output")
     n = 0
     with output_file(target) as out:
         for rec in gold_records(project, colleague_files, step):

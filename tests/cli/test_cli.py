@@ -103,7 +103,7 @@ BAD_INPUTS = {
     "negative.jsonl": (b'{"text": "abc", "spans": [{"start": -1, "end": 2, "label": "x"}]}\n', "outside the text"),
     "float.jsonl": (b'{"text": "abc", "spans": [{"start": 0.0, "end": 2, "label": "x"}]}\n', "must be integers"),
     "nolabel.jsonl": (b'{"text": "abc", "spans": [{"start": 0, "end": 2}]}\n', "label"),
-    "notext.jsonl": (b'{"spans": []}\n', "'text' must be a string"),
+    "notext.jsonl": (b'{"spans": []}\n', "no 'text' key (found keys 'spans')"),
     "surrogate.jsonl": (b'{"text": "a\\ud800b"}\n', "line 1"),
     "deep.jsonl": (b"[" * 5000 + b"]" * 5000 + b"\n", "line 1"),
     "badutf8.jsonl": (b'{"text": "\xff\xfe"}\n', "line 1"),
