@@ -154,15 +154,20 @@ def test_before_adjudication_follows_the_rule_over_any_sequence(bob_file, clock,
                 assert reconstructed(project, doc) == modelled(project, doc, standing), ops
 
 
+def _accepted_boundary(bob_file, tmp_path):  # type: ignore[no-untyped-def]
+    """My project with bob's side of a boundary conflict accepted: (project, doc, the item, its copy)."""
+    colleague = bob_file.colleagues[0]
+    project, doc = make(tmp_path / "ana.sqlite", "ana", MINE)
+    item = next(i for i in rv.review_document(project, doc, bob_file, colleague).open_items
+                if i.mine and i.theirs and i.mine.label == i.theirs.label)
+    return project, doc, item, rv.accept(project, doc, item, colleague).added[0]
+
+
 def test_a_copy_grown_back_to_my_span_is_counted_once(bob_file, tmp_path):
     """Trial 12, F4, in the store: accept their boundary, grow the copy back to mine: before adjudication holds my
     span once (it held it twice), and the gold export says the copy was edited, its origin kept."""
-    colleague = bob_file.colleagues[0]
-    project, doc = make(tmp_path / "ana.sqlite", "ana", MINE)
+    project, doc, item, copy = _accepted_boundary(bob_file, tmp_path)
     with project:
-        item = next(i for i in rv.review_document(project, doc, bob_file, colleague).open_items
-                    if i.mine and i.theirs and i.mine.label == i.theirs.label)
-        copy = rv.accept(project, doc, item, colleague).added[0]
         assert reconstructed(project, doc) == sorted(MINE)
         project.update_span(copy.id, start=item.mine.start)  # grown back by a word at its start
         assert reconstructed(project, doc) == sorted(MINE)
@@ -175,12 +180,8 @@ def test_a_copy_grown_back_to_my_span_is_counted_once(bob_file, tmp_path):
 
 @pytest.mark.parametrize("change", ["label", "delete", "note"])
 def test_an_accepted_copy_relabelled_deleted_or_annotated_puts_my_span_back_once(bob_file, tmp_path, change):
-    colleague = bob_file.colleagues[0]
-    project, doc = make(tmp_path / "ana.sqlite", "ana", MINE)
+    project, doc, item, copy = _accepted_boundary(bob_file, tmp_path)
     with project:
-        item = next(i for i in rv.review_document(project, doc, bob_file, colleague).open_items
-                    if i.mine and i.theirs and i.mine.label == i.theirs.label)
-        copy = rv.accept(project, doc, item, colleague).added[0]
         if change == "label":
             project.update_span(copy.id, label="commitment")
         elif change == "delete":
@@ -195,12 +196,9 @@ def test_an_accepted_copy_relabelled_deleted_or_annotated_puts_my_span_back_once
 
 def test_an_accept_replaced_by_keep_mine_leaves_the_span_kept_as_mine(bob_file, tmp_path):
     """The addendum of F4: the copy grown back, the conflict shows again, R keeps mine: it counts once, as mine."""
+    project, doc, item, copy = _accepted_boundary(bob_file, tmp_path)
     colleague = bob_file.colleagues[0]
-    project, doc = make(tmp_path / "ana.sqlite", "ana", MINE)
     with project:
-        item = next(i for i in rv.review_document(project, doc, bob_file, colleague).open_items
-                    if i.mine and i.theirs and i.mine.label == i.theirs.label)
-        copy = rv.accept(project, doc, item, colleague).added[0]
         project.update_span(copy.id, start=item.mine.start)
         again = next(i for i in rv.review_document(project, doc, bob_file, colleague).open_items if i.key == item.key)
         assert rv.reject(project, doc, again, colleague).replaced  # the accept no longer stands
