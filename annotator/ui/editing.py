@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.core import wordstep
 from annotator.core.model import Span
-from annotator.core.text import snap_to_words
+from annotator.core.text import snap_to_words, trim_span
 from annotator.ui import commands
 from annotator.ui.dialogs import ask_note
 from annotator.ui.session import Session
@@ -50,14 +50,18 @@ class Editor(QObject):
 
     # ------------------------------------------------------------------ labels
     def apply_label(self, key: str, exact: bool = False) -> None:
-        """With text selected: a new span (snapped to words unless ``exact``). Else with a span selected: relabel."""
+        """With text selected: a new span (snapped to words unless ``exact``, white space trimmed from its ends
+        always). Else with a span selected: relabel."""
         doc = self.session.document
         if doc is None:
             return
         selection = self.view.selection_cp()
         if selection is not None and selection[0] < selection[1]:
             start, end = selection
-            bounds = (start, end) if exact else snap_to_words(doc.text, start, end)
+            # character precision keeps the characters chosen but never white space at the ends: Ctrl+Shift+Right
+            # selects up to the next word's start, and a span ending in a space is one spaCy's char_span cannot
+            # give (trial 13, F7)
+            bounds = trim_span(doc.text, start, end) if exact else snap_to_words(doc.text, start, end)
             if bounds is None:
                 self.window.statusBar().showMessage("Nothing to label: the selection is only whitespace", 4000)
                 return

@@ -63,6 +63,21 @@ def test_exact_modifier_keeps_character_precision(window, project, qtbot):
     assert spans_in_db(project, window.session.document.id) == [(start + 1, start + 4, "threat", "")]
 
 
+def test_character_precision_trims_the_white_space_at_the_ends(window, project, qtbot):
+    """Trial 13, F7: Ctrl+Shift+Right then Ctrl+2 stored "Begin Text\n\nThe " (on X11 the selection runs to the
+    next word's start), a span spaCy's char_span cannot give; the ends' white space goes, the characters chosen
+    stay (here a selection from inside a word over the space after it, by Shift+Right)."""
+    view = window.view
+    start = HOSTILE.index("threatens") + 2  # inside a word: character precision keeps the cut
+    view.select_cp(start, start)
+    for _ in range(len("reatens ")):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selection_cp() == (start, start + len("reatens "))
+    qtbot.keyClick(view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    ((s, e, label, _),) = spans_in_db(project, window.session.document.id)
+    assert (HOSTILE[s:e], label) == ("reatens", "commitment")
+
+
 def test_whitespace_is_trimmed_and_emoji_label(window, project, qtbot):
     start = HOSTILE.index("😀") - 1
     key_select(qtbot, window.view, start, 3)  # " 😀 "
