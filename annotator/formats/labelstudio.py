@@ -11,7 +11,8 @@ Write: a JSON array of tasks for the standard named-entity configuration
       "predictions": []}]
 
 one annotation per annotator of the document. A span's note is its region's ``"meta": {"text": [note]}`` (the
-region's Meta field in Label Studio). Statuses have no place in it (export ``jsonl`` for them).
+region's Meta field in Label Studio). ``data`` also holds the statement's source, status, date, issuer, url, memo
+(``note``) and ``variables`` (:mod:`annotator.formats.docfields`), read back on import, so a round trip keeps them.
 
 Read: the full export (``annotations[].result[]`` with ``type: "labels"``; each annotation's spans get its
 annotator: ``completed_by``'s email, else ``user N``, else the file's name without extension; cancelled
@@ -44,6 +45,7 @@ from annotator.formats.common import (
     read_bytes,
     text_problem,
 )
+from annotator.formats.docfields import fields, incoming_fields
 
 
 def task(doc: Document, spans: list[Span], offsets: str = "codepoints") -> dict[str, Any]:
@@ -73,7 +75,7 @@ def task(doc: Document, spans: list[Span], offsets: str = "codepoints") -> dict[
         annotations.append(annotation)
     return {
         "id": doc.id,
-        "data": {"text": doc.text, "title": doc.title, "sha256": doc.sha256},
+        "data": {"text": doc.text, "title": doc.title, "sha256": doc.sha256, **fields(doc)},
         "annotations": annotations,
         "predictions": [],
     }
@@ -99,6 +101,7 @@ class _Counts:
         self.predictions = 0
         self.other: dict[str, int] = {}
         self.doc_labels: dict[str, int] = {}
+        self.fields_left: list[str] = []
 
 
 def read(path: Path, offsets: str = "codepoints") -> ReadResult:
@@ -124,6 +127,8 @@ def read(path: Path, offsets: str = "codepoints") -> ReadResult:
     if counts.other:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.other.items()))
         notes.append(f"{path.name}: Label Studio results that are not spans, not imported: {kinds}")
+    if counts.fields_left:
+        notes.append(f"{path.name}: task data not taken as the statement's fields: {'; '.join(counts.fields_left)}")
     return ReadResult(docs, notes=notes, doc_labels=counts.doc_labels)
 
 
@@ -254,7 +259,14 @@ def _document(obj: dict[str, Any], path: Path, number: int, offsets: str, counts
     name = task_id if isinstance(task_id, (int, str)) and not isinstance(task_id, bool) else number
     data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
     title = data.get("title") if isinstance(data.get("title"), str) and data.get("title") else f"{path.stem} #{name}"
-    return IncomingDocument(text=text, title=title, source=path.name, spans=spans)
+    found: dict[str, Any] = {"source": path.name}
+    try:
+        found.update(incoming_fields(data, "data"))
+    except ValueError as exc:
+        if "sha256" in data:  # our own export: its fields are ours, and a wrong one is a damaged file
+            raise
+        counts.fields_left.append(f"task {name}: {exc}")  # another project's data keys: named, not imported
+    return IncomingDocument(text=text, title=title, spans=spans, **found)
 
 
 def _texts(value: Any) -> list[str] | None:

@@ -1,10 +1,12 @@
 """``spacy``: a spaCy DocBin (``.spacy``), what ``spacy train`` and ``DocBin().from_disk`` read.
 
 Write: one ``Doc`` per document, its spans in ``doc.spans[KEY]`` (``sc`` by default, ``--spans-key``), so overlapping
-and nested spans are all kept; ``doc.user_data`` holds ``doc_id``, ``title``, ``sha256``, ``status`` and, parallel
-to the spans, their ``annotators`` and ``notes``. The tokens come from a blank multi-language tokenizer
-(``spacy.blank("xx")``), split further at every span boundary so each span is exactly a run of tokens and
-``doc.text`` is the stored text (offsets are exact, no "expand" alignment).
+and nested spans are all kept; ``doc.user_data`` holds ``doc_id``, ``title``, ``sha256``, the statement's
+``source``, ``status``, ``date``, ``issuer``, ``url``, memo (``note``) and ``variables``
+(:mod:`annotator.formats.docfields`, read back on import) and, parallel to the spans, their ``annotators`` and
+``notes``. The tokens come from a blank multi-language tokenizer (``spacy.blank("xx")``), split further at every
+span boundary so each span is exactly a run of tokens and ``doc.text`` is the stored text (offsets are exact, no
+"expand" alignment).
 
 Read: every span group of each ``Doc`` (or only ``KEY`` when given), else ``doc.ents``; the text is ``doc.text``.
 
@@ -20,6 +22,7 @@ from typing import IO, Any
 from annotator.core.model import Document, IncomingDocument, ReadResult, Span
 from annotator.errors import AnnotatorError, FormatError
 from annotator.formats.common import ExportOptions, Problems, check_span, consequence, read_bytes, text_problem
+from annotator.formats.docfields import fields, incoming_fields
 
 LANGUAGE = "xx"
 
@@ -83,7 +86,7 @@ def to_doc(nlp: Any, doc: Document, spans: list[Span], key: str) -> Any:
             "doc_id": doc.id,
             "title": doc.title,
             "sha256": doc.sha256,
-            "status": doc.status,
+            **fields(doc),
             "annotators": [s.annotator for s in ordered],
             "notes": [s.note for s in ordered],
         }
@@ -136,18 +139,18 @@ def read(path: Path, spans_key: str | None = None) -> ReadResult:
             isinstance(annotators, (list, tuple)) and isinstance(notes, (list, tuple)) and len(annotators) == len(found)
         )
         spans = []
+        own: dict[str, Any] = {"source": path.name}
         try:
             for i, span in enumerate(found):
                 who = annotators[i] if parallel else path.stem  # type: ignore[index]
                 note = notes[i] if parallel else ""  # type: ignore[index]
                 spans.append(check_span(sdoc.text, span.start_char, span.end_char, span.label_, who, note))
+            own.update(incoming_fields(data, "user_data"))
         except ValueError as exc:
             problems.add(where, str(exc))
             continue
         title = data.get("title") if isinstance(data.get("title"), str) and data.get("title") else None
-        docs.append(
-            IncomingDocument(text=sdoc.text, title=title or f"{path.stem} #{number}", source=path.name, spans=spans)
-        )
+        docs.append(IncomingDocument(text=sdoc.text, title=title or f"{path.stem} #{number}", spans=spans, **own))
     if not docs and not problems.count:
         problems.add("file", "no documents (the DocBin is empty)")
     problems.raise_if_any()
