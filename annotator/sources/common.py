@@ -51,6 +51,47 @@ def sniff(data: bytes) -> str:
     return "plain text"
 
 
+#: the byte-order marks of UTF-32 and UTF-16 (UTF-32 first: its little-endian mark begins with UTF-16's)
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+#: a charset declaration naming UTF-16 or UTF-32 (read with the NUL bytes of its own encoding taken out)
+_WIDE_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*(?:utf-?(?:16|32)|ucs-?[24]|unicode)", re.IGNORECASE)
+_WIDE_CODECS = ("utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be")
+
+
+def wide_unicode(data: bytes) -> tuple[str, str] | None:
+    """(the text, the encoding) of a page in UTF-16 or UTF-32, else None (the bytes are read as before).
+
+    A page is taken as such when it starts with a byte-order mark, or when its NUL bytes (which every ASCII
+    character of markup has in these encodings) come with a charset declaration naming UTF-16/32 or with markup
+    (``<html``); which of the four the bytes are is then checked by charset-normalizer, not taken from the
+    declaration (``charset=UTF-16`` says neither the byte order nor whether there is a mark). Raises a FormatError
+    naming the encoding when the bytes do not decode so: such a page is not "a binary file"."""
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), codec.upper()
+            except UnicodeDecodeError as exc:
+                raise FormatError(f"the file starts with a {codec.upper()} byte-order mark but is not "
+                                  f"{codec.upper()} ({exc.reason} at byte {exc.start + len(bom)})") from None
+    head = data[:4096]
+    if b"\x00" not in head:
+        return None
+    narrow = head.replace(b"\x00", b"")
+    declared = _WIDE_CHARSET.search(narrow)
+    if not declared and not (b"<html" in narrow.lower() or b"<!doctype html" in narrow.lower()):
+        return None
+    from charset_normalizer import from_bytes  # only such pages need it
+
+    best = from_bytes(data, cp_isolation=list(_WIDE_CODECS)).best()
+    if best is None or best.encoding not in _WIDE_CODECS:
+        said = declared.group().decode("ascii", "replace") if declared else "markup with NUL bytes"
+        raise FormatError(f"the page looks like UTF-16 or UTF-32 ({said}) but decodes as neither; save it "
+                          "again as UTF-8")
+    text = str(best)
+    return text, best.encoding.replace("_", "-").upper()
+
+
 def wrong_type(path: Path, data: bytes, expected: str) -> FormatError:
     return FormatError(f"{path}: not {expected}: the file is {sniff(data)}")
 

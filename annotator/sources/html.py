@@ -22,14 +22,20 @@ from annotator.core.model import ReadResult
 from annotator.core.variables import parse_date
 from annotator.errors import FormatError
 from annotator.sources import MAX_FILE_BYTES, dates
-from annotator.sources.common import document, file_bytes, sniff, tidy, wrong_type
+from annotator.sources.common import document, file_bytes, sniff, tidy, wide_unicode, wrong_type
 from annotator.sources.webtext import names_no_one
 
 EXTRACTOR = "trafilatura"
 
 
 def read(path: Path) -> ReadResult:
-    data = file_bytes(path, MAX_FILE_BYTES)
+    raw = data = file_bytes(path, MAX_FILE_BYTES)
+    try:
+        wide = wide_unicode(data)
+    except FormatError as exc:
+        raise FormatError(f"{path}: {exc.message}") from None
+    if wide:  # UTF-16/32: read on as UTF-8, the declaration saying so (the extractor and the meta readers use it)
+        data = _DECLARED.sub(b"\\1utf-8", wide[0].encode("utf-8"))
     if sniff(data) not in ("a web page (HTML)", "plain text") or b"<" not in data[:65536]:
         raise wrong_type(path, data, "a web page")
     import trafilatura  # 0.3 s to import: only when a page is read
@@ -59,9 +65,11 @@ def read(path: Path) -> ReadResult:
     lines = [cut.get(" ".join(line.split()), line) for line in lines] if cut else lines
     credits = [line for line in lines if _CREDIT.fullmatch(line)]
     text = tidy("\n\n".join(line for line in lines if not _CREDIT.fullmatch(line)))
-    result = document(path, data, text, EXTRACTOR, trafilatura.__version__,
+    result = document(path, raw, text, EXTRACTOR, trafilatura.__version__,
                       title=title, date=day.date, issuer=issuer,
                       url=url if url.startswith(("http://", "https://")) else "")
+    if wide:
+        result.notes.append(f"{path.name}: not UTF-8; decoded as {wide[1]}")
     if day.note:
         result.notes.append(f"{path.name}: {day.note}")
     if credits:
@@ -86,6 +94,8 @@ AUTHOR_META = (
 )
 #: the head is read up to this many bytes (the ``<meta>`` tags come first)
 _HEAD_BYTES = 1 << 20
+#: a charset declaration's value, to be made ``utf-8`` when the page was UTF-16/32
+_DECLARED = re.compile(rb"""(<meta[^>]*?charset\s*=\s*["']?\s*)[A-Za-z0-9_.:-]+""", re.IGNORECASE)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
