@@ -86,6 +86,7 @@ def import_paths(
         for label, n in result.doc_labels.items():
             report.doc_labels[label] = report.doc_labels.get(label, 0) + n
         report.new_labels += [k for k in outcome["new_labels"] if k not in report.new_labels]
+        report.notes += label_notes(path.name, outcome)
         report.skipped_tasks += result.skipped_tasks
         if not outcome["duplicates"] or outcome["imported"] or outcome["extended"]:
             # how the file was read (its header, page chrome, encoding, offsets) is not said where all it held was
@@ -98,6 +99,19 @@ def import_paths(
     if progress is not None:
         progress(len(files), len(files), "")
     return report
+
+
+def label_notes(name: str, outcome: Mapping[str, Any]) -> list[str]:
+    """What the summary says of the file's labels read as the codebook's (``store/label_matching.py``, rule 2) and
+    of a new label named apart from one it would look like (rule 3's guard)."""
+    notes = []
+    read_as = outcome.get("label_read_as") or {}
+    if read_as:
+        notes.append(f"{name}: label(s) read as the codebook's (same name ignoring case, '_', '-' and spaces): "
+                     + ", ".join(f"{text!r} read as {there}" for text, there in read_as.items()))
+    for key, shown in (outcome.get("label_renamed") or {}).items():
+        notes.append(f"{name}: new label {key!r} is named {shown!r}, as another label already shows its name")
+    return notes
 
 
 def _name_duplicates(report: ImportReport, path: Path, outcome: Mapping[str, Any]) -> None:

@@ -19,6 +19,7 @@ from annotator.core.text import storable_problem
 from annotator.errors import AnnotatorError
 from annotator.store import ids, pair_counts, search_index, sentences
 from annotator.store.docvars import write_document_variables
+from annotator.store.label_matching import LabelMatcher, distinct_name, fold_label
 
 
 def now() -> str:
@@ -60,10 +61,10 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     "extended_spans": n of them added to documents already here, "present": n, "by_annotator": {name: n added},
     "new_labels": [keys], "doc_ids": [ids of new documents]}``.
     """
-    labels = {r[0] for r in conn.execute("SELECT key FROM labels")}
-    if not labels and conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0:
+    if conn.execute("SELECT 1 FROM labels LIMIT 1").fetchone() is None and conn.execute(
+            "SELECT count(*) FROM documents").fetchone()[0] == 0:
         write_labels(conn, codebook.DEFAULT_LABELS)
-        labels = {lb.key for lb in codebook.DEFAULT_LABELS}
+    labels = LabelMatcher(conn)  # which label each span's is: store/label_matching.py
     stamp = now()
     result: dict[str, Any] = {
         "imported": [],
@@ -76,6 +77,8 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
         "present": 0,
         "by_annotator": {},
         "new_labels": [],
+        "label_read_as": {},
+        "label_renamed": {},
         "doc_ids": [],
     }
     # Every text is encoded once: the UTF-8 bytes both prove it storable (no lone surrogate) and give its hash.
@@ -143,10 +146,8 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             )
             if sha not in repeated:  # the usual case: a text read once, new here: every span goes in as is
                 for sp in doc.spans:
-                    if sp.label not in labels:
-                        labels.add(sp.label)
-                        result["new_labels"].append(sp.label)
-                    span_rows.append((doc_id, sp.start, sp.end, sp.label, sp.annotator, sp.note, "", stamp, stamp))
+                    span_rows.append((doc_id, sp.start, sp.end, labels.key(sp.label), sp.annotator, sp.note, "",
+                                      stamp, stamp))
                     by_annotator[sp.annotator] = by_annotator.get(sp.annotator, 0) + 1
                 continue
             held[doc_id] = Counter()
@@ -164,16 +165,14 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
         keys = held.setdefault(doc_id, Counter())
         used: Counter[tuple[int, int, str, str]] = Counter()
         for sp in doc.spans:
-            key = (sp.start, sp.end, sp.label, sp.annotator)
+            label = labels.key(sp.label)
+            key = (sp.start, sp.end, label, sp.annotator)
             used[key] += 1
             if used[key] <= keys[key]:
                 result["present"] += 1
                 continue
             keys[key] += 1
-            if sp.label not in labels:
-                labels.add(sp.label)
-                result["new_labels"].append(sp.label)
-            span_rows.append((doc_id, sp.start, sp.end, sp.label, sp.annotator, sp.note, "", stamp, stamp))
+            span_rows.append((doc_id, sp.start, sp.end, label, sp.annotator, sp.note, "", stamp, stamp))
             by_annotator[sp.annotator] = by_annotator.get(sp.annotator, 0) + 1
             if doc_id not in new_ids:
                 added_to[doc_id] = added_to.get(doc_id, 0) + 1
@@ -198,13 +197,20 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     if added_to:  # a statement given spans is at least in progress, as a label in the window makes it
         conn.executemany("UPDATE documents SET updated = ?, status = CASE status WHEN 'todo' THEN 'in_progress'"
                          " ELSE status END WHERE id = ?", [(stamp, i) for i in added_to])
+    result["new_labels"] = list(labels.new)
+    result["label_read_as"] = labels.read_as_names()
     if result["new_labels"]:
         rows = conn.execute("SELECT key, name, shortcut, color, description FROM labels ORDER BY position")
         existing = [Label(*r) for r in rows]
+        taken = {fold_label(lb.name) for lb in existing}
         added: list[Label] = []
         for key in result["new_labels"]:
             everything = existing + added
-            added.append(Label(key, key, codebook.free_shortcut(everything), codebook.next_color(everything), ""))
+            name = distinct_name(key, key, taken)
+            if name != key:
+                result["label_renamed"][key] = name
+            taken.add(fold_label(name))
+            added.append(Label(key, name, codebook.free_shortcut(everything), codebook.next_color(everything), ""))
         write_labels(conn, added, first_position=len(existing))
     pair_counts.defer(conn, spanned)  # pairs counted in bulk below, not span by span
     first_span = ids.next_id(conn, "spans")  # never a deleted span's id: its undo puts it back under it
@@ -230,6 +236,8 @@ def merge_outcomes(total: dict[str, Any], more: dict[str, Any]) -> dict[str, Any
                 total[key][who] = total[key].get(who, 0) + n
         elif key == "new_labels":
             total[key] += [k for k in value if k not in total[key]]
+        elif key in ("label_read_as", "label_renamed"):
+            total[key].update(value)
         else:
             total[key] += value
     return total

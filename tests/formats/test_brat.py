@@ -112,7 +112,7 @@ def test_crlf_emoji_and_spans_across_lines(tmp_path):
     semi = text.index(";")
     spans = [
         (start, semi + 1, "threat", "across CRLF"),
-        (text.index("\r"), text.index("p"), "call to action", "only the line break"),
+        (text.index("\r"), text.index("p"), "call to arms", "only the line break"),
         (semi + 1, len(text), "commitment", "starts and ends with a break\nsecond line"),
         (text.index("threatens\r") + 9, semi, "threat", "starts with the line break"),
     ]
@@ -124,9 +124,9 @@ def test_crlf_emoji_and_spans_across_lines(tmp_path):
     ann = (tmp_path / "out" / "Joint statement.ann").read_bytes().decode("utf-8")
     assert f"T1\tthreat {start} {start + 9};{start + 11} {start + 17}\tthreatens peace;\n" in ann
     assert f"T2\tthreat {start + 9} {start + 9};{start + 11} {semi}\t peace\n" in ann  # zero-length, then "peace"
-    assert "call%20to%20action" not in ann  # only a line break: brat cannot hold it
+    assert "call%20to%20arms" not in ann  # only a line break: brat cannot hold it
     assert "#3\tAnnotatorNotes T3\tstarts and ends with a break\\nsecond line\n" in ann
-    assert any("1 span(s) holding only line breaks" in n and "call to action 20-22" in n for n in options.notes)
+    assert any("1 span(s) holding only line breaks" in n and "call to arms 20-22" in n for n in options.notes)
     conf = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
     assert "[entities]\ncommitment\nthreat\n" in conf and "call%20to%20action" not in conf
     assert "<OVERLAP> Arg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>" in conf.split("[relations]")[1].split("[events]")[0]

@@ -1,0 +1,63 @@
+"""Trial 13 through File ▸ Import in the real window (the file dialog answered, the summary read, then the
+database and the widgets): labels spelled as the codebook's (F11), an edited JSONL of our own (F10), our CSV export
+(F14) and how to take an import back (F12)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from PySide6.QtWidgets import QMessageBox
+
+from annotator.core.model import IncomingDocument
+from annotator.ui import filedialogs
+from tests.ui.conftest import on_dialog, window_over
+from tests.ui.test_trial3_import_offsets import _trigger_import
+
+TEXT = "We warn them. We will act. Stop now."
+
+
+def _import(qtbot, window, monkeypatch, files) -> str:
+    """The summary's text and details after File ▸ Import of ``files``, closed as the user does."""
+    monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(f) for f in files])
+    said: list[str] = []
+
+    def read(box):
+        said.append(box.text() + "\n" + box.detailedText())
+        box.accept()
+
+    timer = on_dialog(QMessageBox, read)
+    _trigger_import(window)
+    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    timer.stop()
+    return said[0]
+
+
+def _rows(project, sql):
+    conn = sqlite3.connect(f"file:{project.path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_labels_spelled_as_the_codebooks_go_onto_its_labels_and_the_toolbar_shows_each_name_once(
+        qtbot, tmp_path, monkeypatch):
+    brat = tmp_path / "brat"
+    brat.mkdir()
+    (brat / "a.txt").write_text(TEXT, encoding="utf-8")
+    (brat / "a.ann").write_text("T1\tThreat 0 7\tWe warn\nT2\tCall_to_action 27 35\tStop now\n", encoding="utf-8")
+    doccano = tmp_path / "d.jsonl"
+    doccano.write_text(json.dumps({"text": "Another one.", "label": [[0, 7, "COMMITMENT"]]}) + "\n", encoding="utf-8")
+    with window_over(qtbot, tmp_path, [IncomingDocument("First statement.", "first")]) as (window, project):
+        said = _import(qtbot, window, monkeypatch, [brat / "a.txt", doccano])
+        assert "'Threat' read as Threat, 'Call_to_action' read as Call to action" in said, said
+        assert "'COMMITMENT' read as Commitment" in said, said
+        assert "added label(s)" not in said, said
+        assert _rows(project, "SELECT key FROM labels ORDER BY position") == [
+            ("threat",), ("commitment",), ("call_to_action",)]
+        assert sorted(_rows(project, "SELECT label FROM spans")) == [("call_to_action",), ("commitment",),
+                                                                     ("threat",)]
+        shown = [button.text() for button in window.labels_bar.buttons.values()]
+        names = [text.split("] ", 1)[-1].rsplit("  ", 1)[0] for text in shown]
+        assert len(shown) == 3 and len(set(names)) == 3, shown
