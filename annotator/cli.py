@@ -277,6 +277,7 @@ def analyst_name() -> str | None:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from annotator.formats.doubts import settle as settle_doubts
     from annotator.store import Project
     from annotator.store.editlock import check_command_may_write
     from annotator.store.sources import check_new_project_folder
@@ -288,12 +289,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
                                                                       for m in missing[1:]])
     check_new_project_folder(args.project)
     check_command_may_write(args.project)
+    offsets: str | dict[Path, str] | None = args.offsets
+    read_as: list[str] = []
+    if offsets is None:  # a doubtful doccano file: read as the window's question defaults to, or refused
+        offsets, read_as = settle_doubts(args.paths, args.format)
     created = not args.project.exists() and not args.project.is_symlink()
     with Project.open(args.project, create=True, user=analyst_name()) as project:
         progress, within = _progress("importing")
-        report = import_paths(
-            project, args.paths, progress=progress, fmt=args.format, offsets=args.offsets, within=within
-        )
+        report = import_paths(project, args.paths, progress=progress, fmt=args.format, offsets=offsets or None,
+                              within=within)
+    for line in read_as:
+        print(terminal_safe(line))
     for line in report.summary_lines():
         stream = sys.stderr if line.startswith(("rejected", "  ")) else sys.stdout
         print(terminal_safe(line), file=stream)

@@ -14,8 +14,9 @@ decides:
    spans cut inside a word included. Where another counting also fits and marks different text, each reading is
    scored by the span edges no annotator makes: an edge inside a word or inside a character (between a letter and
    its accent, inside an emoji sequence, between CR and LF), or a span that begins or ends with white space; if the
-   other scores as well or better, the import warns, naming the line, both texts and the option that reads the
-   other way (:attr:`Choice.doubt`: File ▸ Import in the window asks instead, before it imports the file).
+   other scores as well or better, the reading warns, naming the line, both texts and the option that reads the
+   other way (:attr:`Choice.doubt`: File ▸ Import in the window asks instead, before it imports the file, and
+   ``annotator import`` reads it as the question's default or refuses it: ``formats/doubts.py``).
 4. Only when UTF-16 units do not fit (a span past the end, an offset inside an emoji, a span's own text that does
    not match) is another counting taken: the one with the fewest odd edges (code points first on a tie), and the
    import summary says so, naming the line that showed it.
@@ -68,8 +69,10 @@ class Doubt:
     lines), for the warning and for File ▸ Import's question before the file is imported; ``distinct``: the chosen
     counting and those others that each read the file differently (code points and grapheme clusters often read it
     alike: one choice); ``marks``: the text each of those marks at the first place they differ (shown), in
-    ``where`` (the line and its span); ``likelier``: the one whose spans look most like an annotator's; ``lines``:
-    how many lines they read differently."""
+    ``where`` (the line and its span); ``likelier``: the one whose spans look most like an annotator's (the chosen
+    one on a tie: File ▸ Import's default answer); ``clear``: whether ``likelier`` looks more like it than every
+    other reading does (no tie), the only case the command line reads such a file without being told how it counts
+    (``formats/doubts.py``); ``lines``: how many lines they read differently."""
 
     name: str
     chosen: str
@@ -80,6 +83,7 @@ class Doubt:
     where: str = ""
     likelier: str = ""
     lines: int = 0
+    clear: bool = False
 
 
 @dataclass
@@ -325,7 +329,8 @@ def _doubt(entries: list[Entry], pairs: list[Pairs], others: dict[str, list[Pair
                   for read in distinct.values())
     place = f"{entries[apart[0]].where}, span {apart[1] + 1}" if apart else where
     likelier = min(distinct, key=lambda u: (scores.get(u, 0), u != chosen))
-    return Doubt(name, chosen, tuple(others), difference, tuple(distinct), marks, place, likelier, lines)
+    clear = all(scores.get(u, 0) > scores.get(likelier, 0) for u in distinct if u != likelier)
+    return Doubt(name, chosen, tuple(others), difference, tuple(distinct), marks, place, likelier, lines, clear)
 
 
 def _doubt_warning(doubt: Doubt) -> str:
