@@ -1,12 +1,12 @@
 """``conll``: CoNLL-style IOB2, one token per line (``token<TAB>tag``), a blank line between sentences.
 
-Write: each line of the text is a sentence; tokens are words or single other characters, and never cut a character
-as a reader sees it in two (an accent, an emoji sequence, a flag: :mod:`annotator.formats.conll_tokens`). A token is
-tagged ``B-label``/``I-label`` when it overlaps a span. IOB cannot hold overlapping spans, so of spans that overlap
-the longest is kept (ties: the earlier) and the others are left out and counted in the export summary; nor can it
-hold the exact text (spacing), notes or annotators: export ``jsonl`` for those. A span that IOB cannot give back as
-it is (an edge inside a token, white space at an edge, a line break inside, no token of its own) is named in the
-summary with what it reads back as; none is moved silently.
+Write: each line of the text is a sentence; tokens are words, numbers (``9.087``, ``2024-01-05``) or single other
+characters, and never cut a character as a reader sees it in two (an accent, an emoji sequence, a flag:
+:mod:`annotator.formats.conll_tokens`). A token is tagged ``B-label``/``I-label`` when it overlaps a span. IOB cannot
+hold overlapping spans, so of spans that overlap the longest is kept (ties: the earlier) and the others are left out and
+counted in the export summary; nor can it hold the exact text (spacing), notes or annotators: export ``jsonl`` for
+those. A span that IOB cannot give back as it is (an edge inside a token, white space at an edge, a line break inside,
+no token of its own) is named in the summary with what it reads back as; none is moved silently.
 
 Read: IOB2, IOB1 (``I-`` may open a span) and BIOES/BILOU (``S-``/``U-``, ``E-``/``L-``); the text is the tokens
 joined by a space, sentences by a line break. Documents are separated by ``-DOCSTART-`` lines (CoNLL 2003); a file

@@ -10,6 +10,9 @@ Devanagari conjunct with its virama and vowel signs, Hangul jamo with a tone mar
 - any other character is a token of its own (a punctuation mark, an emoji, a flag);
 - white space separates tokens; but a mark on a space (``" \\u0301"``, a spacing accent as Unicode spells it) is
   a character, not white space, and is a token with its space;
+- a number stays one token with the marks inside it: a digit, one of ``. , : / -`` and a digit, nothing between
+  them, join (``9.087``, ``1,000``, ``0,5``, ``2024-01-05``, ``05.01.2024``, ``10:30``; ``1st`` and ``3º`` are words
+  already), as spaCy's tokenizer keeps them, so a value is never read back as ``9 . 087``;
 - a mark or U+200D that stands on nothing a reader sees (after U+200B, U+FEFF or another control) stays in the
   token before it; only one with nothing before it on its line, or after a tab, starts a token (it is a character
   of its own there, and read back it is where it was).
@@ -61,7 +64,35 @@ def tokens(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     end = len(text) if end is None else end
     character_pattern, _, not_plain = _patterns()
     if not_plain.search(text, start, end) is None:
-        return [m.span() for m in _PLAIN.finditer(text, start, end)]
+        found = [m.span() for m in _PLAIN.finditer(text, start, end)]
+    else:
+        found = _characters(text, start, end, character_pattern)
+    return _numbers_joined(text, found) if _NUMBER.search(text, start, end) else found
+
+
+#: a digit, a mark that may stand inside a number, a digit
+_NUMBER = re.compile(r"\d[.,:/\-]\d")
+_INSIDE_NUMBERS = frozenset(".,:/-")
+
+
+def _numbers_joined(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``found`` with each token ending in a digit, a one-character ``. , : / -`` right after it and a token
+    starting with a digit right after that made one token (again and again: ``2024-01-05``)."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(found):
+        a, b = found[i]
+        while (i + 2 < len(found) and text[b - 1].isdigit() and found[i + 1] == (b, b + 1)
+               and text[b] in _INSIDE_NUMBERS and found[i + 2][0] == b + 1 and text[b + 1].isdigit()):
+            b = found[i + 2][1]
+            i += 2
+        out.append((a, b))
+        i += 1
+    return out
+
+
+def _characters(text: str, start: int, end: int, character_pattern: Any) -> list[tuple[int, int]]:
+    """The tokens of a line holding characters of several code points, a character at a time."""
     out: list[tuple[int, int]] = []
     word: bool | None = None  # whether the open token is a word; None: no token open (start, or white space)
     for match in character_pattern.finditer(text, start, end):
