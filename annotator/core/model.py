@@ -173,7 +173,8 @@ class ImportReport:
         if self.doc_labels:
             lines.append(
                 f"not imported: {sum(self.doc_labels.values())} document-level label(s), which a project cannot hold"
-                f" (it holds spans): {counted(self.doc_labels)}"
+                f" (it holds spans): {counted(self.doc_labels)}; the texts they label are imported as"
+                " statements, without them"
             )
         if self.skipped_tasks:
             lines.append(f"skipped {self.skipped_tasks} rejected or ignored task(s)")
