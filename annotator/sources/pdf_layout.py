@@ -26,9 +26,13 @@ def join_pages(pages: list[str], removed: list[str] | None = None) -> str:
     A line ends its paragraph when it is blank, short and ends a sentence, a short heading before a capital, a
     short line in a script without capitals (Arabic, Thai, CJK: no capital marks what follows as new), a sentence
     whose next line changes from such a script to one with capitals or back ("Chinese (traditional):" over
-    "你好世界"), or a short line before a short "Label:" line. A word broken by a hyphen at a line end is joined
-    again (a hyphen before a capital is kept: ``U.S.-Japan``); lines of Chinese, Japanese or Thai, written without
-    spaces, join without one."""
+    "你好世界"), or a short line before a short "Label:" line. A line that begins with a section's number ("1.2.",
+    "2.3.4", "(a)"; "A." and "IV." on a short line) or a run-in head in capitals ("JUNE 11TH.—") starts a
+    paragraph after a line that ends a sentence (however long) or is short, and a table of contents' line is one of
+    its own (trial 13, F2). A line ending in a word no heading ends in ("… camp that") is no heading, and an empty
+    line between a line without a sentence's end and one beginning in lower case does not break the sentence. A
+    word broken by a hyphen at a line end is joined again (a hyphen before a capital is kept: ``U.S.-Japan``);
+    lines of Chinese, Japanese or Thai, written without spaces, join without one."""
     texts = [[_SPACES.sub(" ", line.strip()) for line in tidy(page).split("\n")] for page in pages]
     kept = [list(lines) for lines in texts]
     dropped = drop_furniture(texts)
@@ -38,36 +42,104 @@ def join_pages(pages: list[str], removed: list[str] | None = None) -> str:
         removed.extend(dropped)
     paragraphs: list[str] = []
     current: list[str] = []  # the paragraph's pieces, joined once: a paragraph may run over many pages
+    ended = False  # whether the last line ended a sentence or was short
     for lines in texts:
         widths = [_width(line) for line in lines if line]
         full = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 2 else sum(widths)
         # with two or three lines the quantile lies past the widest line; the rule that needs no punctuation (a
         # line of Japanese may end a sentence mid-line) measures "short" against the widest line instead
         widest = min(full, max(widths, default=0))
+        toc = _contents_lines(lines)
         for i, line in enumerate(lines):
             if not line:
-                if current:
+                if current and not _runs_on(lines, i):
                     paragraphs.append("".join(current))
                     current = []
                 continue
+            if current and ended and (_begins_section(line, full) or _begins_run_in(line) or toc[i]):
+                paragraphs.append("".join(current))  # a page's first line, after the sentence the last page ended
+                current = []
             _join(current, line)
             following = lines[i + 1] if i + 1 < len(lines) else ""
             width, open_end = _width(line), line.endswith((",", "-"))
             short = width < 0.75 * full
             ends_sentence = short and _SENTENCE_END.search(line)
-            heading = width < 0.6 * full and following[:1].isupper() and not open_end
+            heading = (width < 0.6 * full and following[:1].isupper() and not open_end
+                       and _last_word(line) not in _OPEN_WORDS)
+            # a section's number ("1.2. What is this spec?") or a run-in head ("JUNE 11TH.—") after a sentence's
+            # end, however long its line; a line of a table of contents ("1 Foo 2") is a line of its own
+            ended = bool(_SENTENCE_END.search(line)) or (short and not open_end)
+            section = ended and _begins_section(following, full)
+            run_in = ended and _begins_run_in(following)
+            contents = toc[i] or (i + 1 < len(lines) and toc[i + 1])
             caseless = width < 0.75 * widest and _caseless(line)
             switch = bool(following and _SENTENCE_END.search(line)) and _caseless(line) != _caseless(following, 0)
             before_label = (short and not open_end and following.endswith((":", "\uff1a"))
                             and _width(following) < 0.6 * full and not following[:1].islower())
             # a date on a line of its own ("15 June 2024", "Brussels, 27 May 2024") is a header's, not a sentence's
             dated = short and (_is_date(line) or (not open_end and _is_date(following)))
-            if ends_sentence or heading or caseless or switch or before_label or dated:
+            if (ends_sentence or heading or caseless or switch or before_label or dated or section or run_in
+                    or contents):
                 paragraphs.append("".join(current))
                 current = []
     if current:
         paragraphs.append("".join(current))
     return "\n\n".join(paragraphs)
+
+
+#: a line that begins with a section's number: "1.", "1.2.", "2.3.4", "(a)", "(iv)"; not "2018." (a year)
+_SECTION_NUMBER = re.compile(r"(?:\d{1,3}\.(?:\d{1,3}\.?)*|\(\w{1,4}\))\s+\S")
+#: a section's letter or roman number ("A.", "IV."): only on a short line, as "J. Smith" may begin a line of prose
+_LETTER_NUMBER = re.compile(r"(?:[A-Z]|[IVXLC]{1,6})\.\s+\S")
+#: a run-in head in capitals closed by a dash: a diary's "JUNE 11TH.—", a dateline's "WASHINGTON —"
+_RUN_IN = re.compile(r"[A-Z0-9][A-Z0-9 ,.'\u2019]{2,40}?\s*[\u2014\u2013]")
+#: a table of contents' line: its text, then dot leaders and a page number, or a section's number, its text and
+#: a page number ("1 Foo 2", "2.1 Directory layout 4")
+_DOT_LEADERS = re.compile(r"\S.*?(?:\.\s?){3,}\s*\d{1,4}|\S.*?\u2026+\s*\d{1,4}")
+_NUMBERED_ENTRY = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+[^\W\d].{0,80}?\s\d{1,3}")
+#: words that end no heading: a line ending in one runs on ("A report creeps into camp that" beside a picture)
+_OPEN_WORDS_TEXT = """
+    a an the and or but nor of to in on at by for from with into onto upon as than that which who whom whose
+    is are was were be been has have had will would shall should can could may might must not if when while where
+    whether because although though so such this these those its their our his her my your
+    der die das den dem des und oder aber von zu mit für auf im am aus bei nach über unter dass ein eine einen
+    einem einer ist sind wird werden le la les un une du de et ou à au aux pour par sur dans avec que qui est
+    sont el los las y o en con para por del es son
+"""
+_OPEN_WORDS = frozenset(_OPEN_WORDS_TEXT.split())
+
+
+def _begins_section(line: str, full: float) -> bool:
+    if _SECTION_NUMBER.match(line):
+        return True
+    return bool(_LETTER_NUMBER.match(line)) and _width(line) < 0.75 * full
+
+
+def _begins_run_in(line: str) -> bool:
+    found = _RUN_IN.match(line)
+    return bool(found) and sum(ch.isalpha() for ch in found.group()) >= 2
+
+
+def _contents_lines(lines: list[str]) -> list[bool]:
+    """Which lines are a table of contents': a line with dot leaders before its page number, or one of two or more
+    numbered lines in a row that end in a page number ("1 Foo 2" over "2 Bar 2": one such line alone may be a
+    list's item ending in a number)."""
+    numbered = [bool(_NUMBERED_ENTRY.fullmatch(line)) for line in lines]
+    return [bool(_DOT_LEADERS.fullmatch(line)) or (numbered[i] and (
+        (i > 0 and numbered[i - 1]) or (i + 1 < len(lines) and numbered[i + 1]))) for i, line in enumerate(lines)]
+
+
+def _runs_on(lines: list[str], blank: int) -> bool:
+    """Whether the sentence runs on over the blank line at ``blank`` (an OCR layer's gap): the line before it ends
+    without a sentence's punctuation and the next line begins in lower case."""
+    before = next((line for line in reversed(lines[:blank]) if line), "")
+    after = next((line for line in lines[blank + 1 :] if line), "")
+    return bool(before) and not _SENTENCE_END.search(before) and after[:1].islower()
+
+
+def _last_word(line: str) -> str:
+    words = line.split()
+    return words[-1] if words else ""
 
 
 def _is_date(line: str) -> bool:
