@@ -17,6 +17,7 @@ from annotator.core.model import ImportReport, IncomingDocument
 from annotator.errors import AnnotatorError, Cancelled, ProjectFileError
 from annotator.formats.common import ExportOptions, output_file
 from annotator.formats.counting import NAMES as COUNTINGS
+from annotator.store import reconcile
 from annotator.store.connection import SQLITE_HEADER
 from annotator.store.project import Project
 
@@ -87,6 +88,7 @@ def import_paths(
             report.doc_labels[label] = report.doc_labels.get(label, 0) + n
         report.new_labels += [k for k in outcome["new_labels"] if k not in report.new_labels]
         report.notes += label_notes(path.name, outcome)
+        report.notes += reconcile.summary_notes(path.name, outcome)
         report.skipped_tasks += result.skipped_tasks
         if not outcome["duplicates"] or outcome["imported"] or outcome["extended"]:
             # how the file was read (its header, page chrome, encoding, offsets) is not said where all it held was

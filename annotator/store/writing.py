@@ -20,6 +20,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import ids, pair_counts, search_index, sentences
 from annotator.store.docvars import write_document_variables
 from annotator.store.label_matching import LabelMatcher, distinct_name, fold_label
+from annotator.store.reconcile import reconcile
 
 
 def now() -> str:
@@ -79,6 +80,8 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
         "new_labels": [],
         "label_read_as": {},
         "label_renamed": {},
+        "filled_values": [],
+        "differing_values": [],
         "doc_ids": [],
     }
     # Every text is encoded once: the UTF-8 bytes both prove it storable (no lone surrogate) and give its hash.
@@ -118,8 +121,11 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
     titles: dict[int, str] = {}
     by_annotator: dict[str, int] = result["by_annotator"]
     repeated = {sha for sha, n in Counter(shas).items() if n > 1}
+    existing: list[tuple[int, IncomingDocument]] = []  # records of statements already here, for reconcile
     for doc, sha in zip(docs, shas, strict=True):
         doc_id = known.get(sha)
+        if doc_id is not None and doc_id not in new_ids:
+            existing.append((doc_id, doc))
         if doc_id is None:
             doc_id = next_id
             next_id += 1
@@ -176,6 +182,12 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             by_annotator[sp.annotator] = by_annotator.get(sp.annotator, 0) + 1
             if doc_id not in new_ids:
                 added_to[doc_id] = added_to.get(doc_id, 0) + 1
+    # before the new spans go in: a span note is compared with the spans the statement held before this import
+    values = reconcile(conn, existing, labels.key, stamp)
+    result["filled_values"], result["differing_values"] = values["filled"], values["differs"]
+    for doc_id, n in values["filled_in"].items():  # values the statement lacked, taken from the file
+        history_rows.append((stamp, user, "import_values", doc_id, None, None,
+                             json_cell({"filled": n, "source": source})))
     for doc_id, n in added_to.items():
         result["extended"].append(titles[doc_id])
         result["extended_spans"] += n

@@ -61,3 +61,23 @@ def test_labels_spelled_as_the_codebooks_go_onto_its_labels_and_the_toolbar_show
         shown = [button.text() for button in window.labels_bar.buttons.values()]
         names = [text.split("] ", 1)[-1].rsplit("  ", 1)[0] for text in shown]
         assert len(shown) == 3 and len(set(names)) == 3, shown
+
+
+def test_an_edited_export_imported_again_says_which_values_it_did_not_take(qtbot, tmp_path, monkeypatch):
+    text = "English:\n\nHello World\n\nRussian:\n\nПривет, мир"
+    doc = IncomingDocument(text, "multilang", issuer="Ministère", note="memo")
+    edited = {"text": text, "spans": [{"start": 10, "end": 21, "label": "threat", "note": "file's note"}],
+              "meta": {"title": "multilang", "issuer": "Quai d'Orsay", "note": "memo", "date": "2024-02-29"}}
+    path = tmp_path / "edited.jsonl"
+    path.write_text(json.dumps(edited, ensure_ascii=False) + "\n", encoding="utf-8")
+    with window_over(qtbot, tmp_path, [doc]) as (window, project):
+        window.open_document(project.documents()[0].id)
+        panel = window.properties.panel
+        assert panel.editors["date"].text() == ""
+        said = _import(qtbot, window, monkeypatch, [path])
+        assert "'multilang': issuer in the file \"Quai d'Orsay\" not taken (the project's 'Ministère'; kept)" in said
+        assert "filled 1 value(s) the project's statements lacked: 'multilang': date set to '2024-02-29'" in said
+        assert _rows(project, "SELECT issuer, date FROM documents") == [("Ministère", "2024-02-29")]
+        # the statement shown has its date at once, as it has the file's spans
+        qtbot.waitUntil(lambda: panel.editors["date"].text() == "2024-02-29")
+        assert panel.editors["issuer"].text() == "Ministère"

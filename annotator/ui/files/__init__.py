@@ -120,8 +120,9 @@ class Files:
             return
         if report.new_labels:
             self.session.labels_set()
-        if report.extended_spans:  # spans added to statements already in the project: perhaps the one shown (its
-            self.session.reload_document()  # Spans panel, label counts and view showed the old ones until reopened)
+        if report.duplicates:  # spans, notes or values added to statements already in the project: perhaps the one
+            self.session.reload_document()  # shown (its panels, label counts and view showed the old until reopened)
+            self.window.properties.changed_elsewhere()  # a date, issuer, memo or variable filled (trial 13, F10)
         self.window.documents_changed(statements_added=True)
         self.session.documentsChanged.emit()  # the suggestions learn from them and suggest for them
         if self.session.document is None and report.imported:  # a project that was empty: its first statement
