@@ -21,7 +21,7 @@ from typing import Any
 from annotator.core.model import ReadResult
 from annotator.core.variables import parse_date
 from annotator.errors import FormatError
-from annotator.sources import MAX_FILE_BYTES, dates
+from annotator.sources import MAX_FILE_BYTES, dates, embeds
 from annotator.sources.common import document, file_bytes, sniff, tidy, wide_unicode, wrong_type
 from annotator.sources.webtext import names_no_one
 
@@ -63,6 +63,9 @@ def read(path: Path) -> ReadResult:
     cut = _inline_authors(data)
     lines = [line.strip() for line in found.text.split("\n") if line.strip()]
     lines = [cut.get(" ".join(line.split()), line) for line in lines] if cut else lines
+    pieces = embeds.player_texts(data)
+    players = [line for line in lines if embeds.is_player_line(line, pieces)]
+    lines = [line for line in lines if not embeds.is_player_line(line, pieces)] if players else lines
     credits = [line for line in lines if _CREDIT.fullmatch(line)]
     text = tidy("\n\n".join(line for line in lines if not _CREDIT.fullmatch(line)))
     result = document(path, raw, text, EXTRACTOR, trafilatura.__version__,
@@ -75,6 +78,10 @@ def read(path: Path) -> ReadResult:
     if credits:
         quoted = "; ".join(repr(line) for line in credits)
         result.notes.append(f"{path.name}: removed {len(credits)} picture credit line(s): {quoted}")
+    if players:
+        quoted = "; ".join(repr(line) for line in dict.fromkeys(players))
+        result.notes.append(f"{path.name}: removed {len(players)} line(s) of embedded video players (skip links, "
+                            f"consent notices): {quoted}")
     return result
 
 

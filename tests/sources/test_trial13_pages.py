@@ -83,3 +83,38 @@ def test_chardets_utf16_test_page_imports(tmp_path):
     assert doc["meta"]["title"] == "Unicode Plane 1 Example Usage For Business Applications"
     assert sum(ord(ch) > 0xFFFF for ch in doc["text"]) > 100  # its table of plane-1 letters, whole
     assert "decoded as UTF-16-LE" in said
+
+
+def test_a_saved_pages_video_players_skip_links_and_consent_notices_are_dropped_and_listed(tmp_path):
+    """F8: bundesrat.de's page kept, once per embedded video, the player's skip link and its notice that playing
+    it sends data to YouTube, as paragraphs of the statement."""
+    docs, said = imported(tmp_path, FILES / "bundesrat.de-erinnerungen.html")
+    text = docs["bundesrat.de-erinnerungen.html"]["text"]
+    for player in ("Video überspringen", "Datenübertragung an YouTube", "keinen Einfluss"):
+        assert player not in text
+    assert "Bundesratspräsident: Gedenken an die Opfer des Holocaust nicht verwässern" in text.split("\n\n")
+    assert "Der israelische Parlamentspräsident Mickey Levy erinnerte in seiner Rede" in text
+    assert ("bundesrat.de-erinnerungen.html: removed 4 line(s) of embedded video players (skip links, consent "
+            "notices): 'Video überspringen Hinweis: Wenn Sie dieses Video hier abspielen, erfolgt eine "
+            "Datenübertragung an YouTube bzw. Google.'; 'Auf Art und Umfang der von diesem Anbieter übertragenen "
+            "bzw. gespeicherten Daten hat der Bundesrat keinen Einfluss.'") in said
+    assert "removed 2 picture credit line(s)" in said
+
+
+def test_a_statements_paragraph_beside_a_player_stays(tmp_path):
+    """Only the player's own words go: a paragraph sharing its element, that says nothing of the video, stays."""
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Statement</title></head><body><article><h1>Statement</h1>"
+        "<p>The Ministers condemned the launch and called on Pyongyang to return to talks without delay.</p>"
+        '<div><p>They agreed to meet again in the autumn in Seoul.</p>'
+        '<iframe src="https://www.youtube-nocookie.com/embed/x"></iframe></div>'
+        '<div><a href="#end">Skip video</a><iframe src="https://player.vimeo.com/video/1"></iframe>'
+        "<p>Playing this video sends data to Vimeo.</p></div>"
+        "<p>The statement was issued in Tokyo on behalf of the three governments after the meeting.</p>"
+        "</article></body></html>", encoding="utf-8")
+    docs, said = imported(tmp_path, path)
+    text = docs["page.html"]["text"]
+    assert "They agreed to meet again in the autumn in Seoul." in text
+    assert "Skip video" not in text and "sends data to Vimeo" not in text
+    assert "removed 2 line(s) of embedded video players" in said
