@@ -7,6 +7,7 @@ appends to it. A mixin of :class:`annotator.ui.corpus.window.CorpusWindow`, whic
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -51,7 +52,11 @@ class Following:
         """While shown: after a change the shown tab is counted again, the others when next shown."""
         if not self.isVisible():
             return
-        mark = self._change_mark()
+        try:
+            mark = self._change_mark()
+        except sqlite3.ProgrammingError:  # the project closed under the window (the app quitting): nothing to follow
+            self.follow.stop()
+            return
         if mark == self._mark:
             return
         self._mark = mark
