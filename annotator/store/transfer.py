@@ -75,8 +75,12 @@ def import_paths(
             report.rejected.append((str(path), [exc.message, *problems]))
             continue
         report.imported += outcome["imported"]
-        report.duplicates += outcome["duplicates"]
-        _name_duplicates(report, path, outcome)
+        # our spans/csv export: no texts, no statements (a file read in batches is a stream: JSON Lines with texts)
+        spans_only = bool(getattr(result, "attached", None)) and not getattr(result, "documents", None)
+        # such a file's statements are the project's own, named by their SHA-256: not "skipped, the same text" (it
+        # carries none) but statements whose spans were all there already (trial 13, F14)
+        report.duplicates += outcome["extended"] if spans_only else outcome["duplicates"]
+        _name_duplicates(report, path, outcome, spans_only)
         report.extended += outcome["extended"]
         report.merged_tasks += outcome["merged"]
         report.spans += outcome["spans"]
@@ -116,9 +120,10 @@ def label_notes(name: str, outcome: Mapping[str, Any]) -> list[str]:
     return notes
 
 
-def _name_duplicates(report: ImportReport, path: Path, outcome: Mapping[str, Any]) -> None:
+def _name_duplicates(report: ImportReport, path: Path, outcome: Mapping[str, Any], spans_only: bool = False) -> None:
     """Which statements of the file were skipped as already in the project, and as which statement there (the
-    summary's count named neither: trial 10, D6)."""
+    summary's count named neither: trial 10, D6). ``spans_only``: the file names statements of the project by their
+    SHA-256 and carries spans only (our ``spans``/``csv`` export): those it added nothing to are named as such."""
     # "extended" holds one title per statement that received spans, and titles repeat ("Statement", "Joint
     # Statement"): each is taken off one duplicate of its title, not off all of them (a statement skipped beside
     # another of its title that received spans went unnamed). Which of two same-titled ones received them the
@@ -135,6 +140,10 @@ def _name_duplicates(report: ImportReport, path: Path, outcome: Mapping[str, Any
         return
     named = [repr(title) if title == there else f"{title!r} (there as {there!r})" for title, there in pairs[:5]]
     more = f" and {len(pairs) - 5} more" if len(pairs) > 5 else ""
+    if spans_only:
+        report.notes.append(f"{path.name}: every span it holds for {len(pairs)} statement(s) of the project was "
+                            f"there already (nothing added to them): {'; '.join(named)}{more}")
+        return
     report.notes.append(f"{path.name}: skipped, the same text as a statement already in the project: "
                         f"{'; '.join(named)}{more}")
 

@@ -67,3 +67,17 @@ def test_more_differences_than_listed_are_counted(tmp_path):
     out = run_cli("import", project, _write(tmp_path / "b.jsonl", *records)).stdout.decode()
     assert out.count("issuer in the file 'B' not taken (the project's 'A'; kept)") == 10, out
     assert "b.jsonl: and 4 more value(s) that differ from the project's, not taken" in out, out
+
+
+def test_our_csv_export_imported_again_says_its_spans_were_there_not_that_a_text_was(tmp_path):
+    project = tmp_path / "p.sqlite"
+    assert run_cli("import", project, _write(tmp_path / "out.jsonl", _record())).returncode == 0
+    csv = tmp_path / "out.csv"
+    assert run_cli("export", project, "--format", "csv", "-o", csv).returncode == 0
+    result = run_cli("import", project, csv)
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert "out.csv: every span it holds for 1 statement(s) of the project was there already (nothing added to " \
+           "them): 'multilang'" in out, out
+    assert "same text" not in out and "skipped" not in out, out
+    assert "1 span(s) already present" in out, out

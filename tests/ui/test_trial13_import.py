@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import IncomingDocument
@@ -81,3 +82,21 @@ def test_an_edited_export_imported_again_says_which_values_it_did_not_take(qtbot
         # the statement shown has its date at once, as it has the file's spans
         qtbot.waitUntil(lambda: panel.editors["date"].text() == "2024-02-29")
         assert panel.editors["issuer"].text() == "Ministère"
+
+
+def test_our_csv_export_imported_again_says_its_spans_were_there(qtbot, tmp_path, monkeypatch):
+    from annotator.store.transfer import export_project
+
+    doc = IncomingDocument(TEXT, "first")
+    with window_over(qtbot, tmp_path, [doc]) as (window, project):
+        window.open_document(project.documents()[0].id)
+        qtbot.keyClick(window.view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+        for _ in range(7):
+            qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: len(_rows(project, "SELECT id FROM spans")) == 1)
+        csv = tmp_path / "out.csv"
+        export_project(project, "csv", csv)
+        said = _import(qtbot, window, monkeypatch, [csv])
+        assert "out.csv: every span it holds for 1 statement(s) of the project was there already" in said, said
+        assert "same text" not in said and "skipped" not in said, said

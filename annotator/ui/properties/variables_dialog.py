@@ -95,10 +95,11 @@ class VariablesDialog(QDialog):
             if found is not None:
                 self.type.setCurrentIndex(self.type.findData(found.type))
 
-    def _push(self, command: Any, select: str | None) -> None:
+    def _push(self, command: Any, select: str | None) -> bool:
         ok = self.controller.session.push(command)
         self.message.setText("" if ok else to_qt(command.failure or ""))
         self.refresh(select if ok else self.current())
+        return bool(ok)
 
     def add(self) -> None:
         name = from_qt(self.name.text()).strip()
@@ -106,7 +107,10 @@ class VariablesDialog(QDialog):
         if problem:
             self.message.setText(to_qt(problem[0]))
             return
-        self._push(commands.AddVariable(self.controller, Variable(name, self.type.currentData())), name)
+        if self._push(commands.AddVariable(self.controller, Variable(name, self.type.currentData())), name):
+            # the new variable selected filled the box with its name (for Rename): the next name typed was appended
+            # to it, "source_langwave" (trial 13, F14); the box is for the next one
+            self.name.clear()
 
     def rename(self) -> None:
         old, new = self.current(), from_qt(self.name.text()).strip()
