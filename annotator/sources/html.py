@@ -21,7 +21,7 @@ from typing import Any
 from annotator.core.model import ReadResult
 from annotator.core.variables import parse_date
 from annotator.errors import FormatError
-from annotator.sources import MAX_FILE_BYTES, dates, embeds
+from annotator.sources import MAX_FILE_BYTES, dates, embeds, page_title
 from annotator.sources.common import document, file_bytes, sniff, tidy, wide_unicode, wrong_type
 from annotator.sources.webtext import names_no_one
 
@@ -48,9 +48,9 @@ def read(path: Path) -> ReadResult:
         raise FormatError(f"{path}: the page cannot be read ({type(exc).__name__}: {exc})") from None
     if found is None or not (found.text or "").strip():
         raise FormatError(f"{path}: no main text found in the page")
-    title = (found.title or "").strip()
     site = _named((found.sitename or "").strip())
     markup = _markup(data)
+    title = page_title.chosen((found.title or "").strip(), markup, site)
     issuer = _author(_byline(found.author or "", markup), page_author(data)) or (
         site if site and site != title else "")
     issuer = issuer or _named((found.hostname or "").strip())

@@ -118,3 +118,35 @@ def test_a_statements_paragraph_beside_a_player_stays(tmp_path):
     assert "They agreed to meet again in the autumn in Seoul." in text
     assert "Skip video" not in text and "sends data to Vimeo" not in text
     assert "removed 2 line(s) of embedded video players" in said
+
+
+#: chardet's windows-1252 test page (LGPL-2.1, not copied here): ``<title>BBC - 606 - A Forum Conversation</title>``
+BBC_PAGE = Path("/usr/lib/google-cloud-sdk/platform/gsutil/third_party/chardet/tests/windows-1252/"
+                "_mozilla_bug421271_text.html")
+FORUM = ("<html><head><title>{title}</title></head><body>{h1}<p class='posted'>posted 5 Weeks Ago</p>"
+         "<p>if rangers draw and marseille and benfica win i stand to lift a fortune, not bad for a small bet on "
+         "nine results of the weekend's matches.</p></body></html>")
+
+
+@pytest.mark.parametrize(("title", "h1", "expected"), [
+    # F9: the extractor cut at the last " - " and kept "BBC - 606", the site and its section
+    ("BBC - 606 - A Forum Conversation", "", "BBC - 606 - A Forum Conversation"),
+    # the page's own heading names a part (two headings: the extractor does not take one for the title)
+    ("Ministry of Foreign Affairs - Press - Joint Statement on the Launch",
+     "<h1>Joint Statement on the Launch</h1><h1>Related</h1>", "Joint Statement on the Launch"),
+    ("Joint Statement on the Launch - Press - Ministry of Foreign Affairs",
+     "<h1>Joint Statement on the Launch</h1><h1>Related</h1>", "Joint Statement on the Launch"),
+    # one separator: "Statement - Site", as before
+    ("Statement on the Launch - Ministry of Foreign Affairs", "", "Statement on the Launch"),
+])
+def test_a_title_with_several_separators_is_not_cut_to_the_sites_name(tmp_path, title, h1, expected):
+    path = tmp_path / "page.html"
+    path.write_text(FORUM.format(title=title, h1=h1), encoding="utf-8")
+    docs, _ = imported(tmp_path, path)
+    assert docs["page.html"]["meta"]["title"] == expected
+
+
+@pytest.mark.skipif(not BBC_PAGE.is_file(), reason="chardet's test page is not on this machine")
+def test_the_bbc_forum_page_keeps_its_own_name(tmp_path):
+    docs, _ = imported(tmp_path, BBC_PAGE)
+    assert docs[BBC_PAGE.name]["meta"]["title"] == "BBC - 606 - A Forum Conversation"
