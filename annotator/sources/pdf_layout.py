@@ -91,8 +91,9 @@ def join_pages(pages: list[str], removed: list[str] | None = None) -> str:
 _SECTION_NUMBER = re.compile(r"(?:\d{1,3}\.(?:\d{1,3}\.?)*|\(\w{1,4}\))\s+\S")
 #: a section's letter or roman number ("A.", "IV."): only on a short line, as "J. Smith" may begin a line of prose
 _LETTER_NUMBER = re.compile(r"(?:[A-Z]|[IVXLC]{1,6})\.\s+\S")
-#: a run-in head in capitals closed by a dash: a diary's "JUNE 11TH.—", a dateline's "WASHINGTON —"
-_RUN_IN = re.compile(r"[A-Z0-9][A-Z0-9 ,.'\u2019]{2,40}?\s*[\u2014\u2013]")
+#: a run-in head in capitals closed by a dash, a sentence beginning after it: a diary's "JUNE 11TH.—Stayed", a
+#: dateline's "WASHINGTON — The" (not "NATO — and its partners", a sentence's own dash)
+_RUN_IN = re.compile(r"[A-Z0-9][A-Z0-9 ,.'\u2019]{2,40}?\s*[\u2014\u2013]\s*[A-Z]")
 #: a table of contents' line: its text, then dot leaders and a page number, or a section's number, its text and
 #: a page number ("1 Foo 2", "2.1 Directory layout 4")
 _DOT_LEADERS = re.compile(r"\S.*?(?:\.\s?){3,}\s*\d{1,4}|\S.*?\u2026+\s*\d{1,4}")

@@ -158,3 +158,15 @@ def test_other_section_numbers_contents_leaders_and_a_gap_inside_a_sentence(tmp_
                              "year, after the talks.")
     assert paragraphs[5].startswith("(a) The first recommendation")
     assert paragraphs[6:] == ["IV. Findings", full + "."]
+
+
+def test_a_run_in_head_starts_a_paragraph_but_a_sentences_own_dash_does_not():
+    from annotator.sources.pdf_layout import join_pages
+
+    full = "The ministers reaffirmed that the partnership serves the peace and prosperity of the whole region."
+    page = "\n".join([full, "WASHINGTON — The Secretary met the ministers of the region again today, as agreed.",
+                      full, "NATO — and its partners in the region — welcomed the talks of the ministers today.",
+                      full])
+    assert join_pages([page]).split("\n\n") == [
+        full, f"WASHINGTON — The Secretary met the ministers of the region again today, as agreed. {full} NATO — and "
+        f"its partners in the region — welcomed the talks of the ministers today. {full}"]
