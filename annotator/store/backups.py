@@ -16,7 +16,7 @@ size, counts and fingerprint: listing reads it instead of opening each backup (a
 describes with another size, is opened and checked as before).
 
 File names sort by time: ``20250301T101500.123456Z-open.sqlite`` — the UTC time, then why it was made
-(``open``, ``periodic``, ``before-restore``, ``manual``).
+(``open``, ``periodic``, ``before-restore``, ``before-delete``, ``before-import``, ``manual``).
 
 Restoring one (``store/restoring.py``) backs the project up first, with the reason ``before-restore``.
 """
@@ -48,6 +48,7 @@ REASONS = {
     "periodic": "during work",
     "before-restore": "before a restore",
     "before-delete": "before a delete",
+    "before-import": "before an import",
     "manual": "by hand",
 }
 SUFFIX = ".sqlite"

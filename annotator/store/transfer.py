@@ -19,6 +19,7 @@ from annotator.formats.common import ExportOptions, output_file
 from annotator.formats.counting import NAMES as COUNTINGS
 from annotator.store import reconcile
 from annotator.store.connection import SQLITE_HEADER
+from annotator.store.import_backup import ImportBackup
 from annotator.store.project import Project
 
 #: progress(done, total, current file name)
@@ -35,6 +36,7 @@ def import_paths(
     fmt: str | None = None,
     offsets: str | Mapping[Path, str] | None = None,
     within: Within | None = None,
+    in_window: bool = False,
 ) -> ImportReport:
     """Import files and folders. Bad files are rejected (with every reason) and the others still go in.
 
@@ -43,10 +45,13 @@ def import_paths(
     is chosen from it); ``offsets`` (``codepoints``/``utf16``) overrides the unit of formats that count in one, for
     every file, or for the files it maps (each to its own: File ▸ Import's answers about doubtful doccano files).
     ``cancelled`` is asked before each file and between the batches of a file read in batches (that file is then
-    left out whole); ``within`` is told how far into such a file the import is.
+    left out whole); ``within`` is told how far into such a file the import is. A project that held statements is
+    backed up first when that is cheap, and the summary says how to take the import back (``store/import_backup.py``;
+    ``in_window``: said as File ▸ Restore from Backup…, else as ``annotator restore``).
     """
     report = ImportReport()
     files = formats.collect(paths)
+    taking_back = ImportBackup(project, files, in_window)
     for done, path in enumerate(files):
         if cancelled is not None and cancelled():
             report.cancelled = True
@@ -102,6 +107,7 @@ def import_paths(
             if isinstance(offsets, Mapping) and unit is not None:
                 counted = COUNTINGS.get(unit, unit)
                 report.notes.append(f"{path.name}: offsets read as {counted}, as chosen when importing it")
+    report.notes += taking_back.note()
     if progress is not None:
         progress(len(files), len(files), "")
     return report

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 
@@ -24,8 +25,13 @@ def _write(path, *records):
     return path
 
 
+def _one(project, sql):
+    with contextlib.closing(sqlite3.connect(project)) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
 def _row(project):
-    with sqlite3.connect(project) as conn:
+    with contextlib.closing(sqlite3.connect(project)) as conn:
         doc = conn.execute("SELECT date, issuer, url, note FROM documents").fetchone()
         wave = conn.execute("SELECT value FROM document_values WHERE variable = 'wave'").fetchone()
         notes = [r[0] for r in conn.execute("SELECT note FROM spans ORDER BY start")]
@@ -81,3 +87,34 @@ def test_our_csv_export_imported_again_says_its_spans_were_there_not_that_a_text
            "them): 'multilang'" in out, out
     assert "same text" not in out and "skipped" not in out, out
     assert "1 span(s) already present" in out, out
+
+
+def test_an_import_says_how_to_take_it_back_and_the_restore_it_names_does(tmp_path):
+    """F12: a wrong folder imported into a project that held statements is taken back by the one command the
+    summary prints (a backup made just before it); an import that changed nothing says nothing and keeps none."""
+    import re
+
+    project = tmp_path / "p.sqlite"
+    assert run_cli("import", project, "sample_docs").returncode == 0  # a new project: nothing to take back
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    for i in range(3):
+        (wrong / f"s{i}.txt").write_text(f"A statement that does not belong here, number {i}.", encoding="utf-8")
+    (wrong / "d.jsonl").write_text(json.dumps({"text": "Labelled.", "label": [[0, 8, "NEWLABEL"]]}) + "\n",
+                                   encoding="utf-8")
+    result = run_cli("import", project, wrong)
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    found = re.search(rf"to take this import back: annotator restore {re.escape(str(project))} (\S+) \(the backup "
+                      r"made just before it, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d; changes made after the import would go "
+                      r"with it\)", out)
+    assert found, out
+    assert _one(project, "SELECT count(*) FROM documents") == 6
+    again = run_cli("import", project, wrong).stdout.decode()
+    assert "take this import back" not in again, again  # nothing changed: nothing to take back
+    listed = run_cli("restore", project, "--list").stdout.decode()
+    assert listed.count("before an import") == 1, listed
+    restored = run_cli("restore", project, found.group(1))
+    assert restored.returncode == 0, restored.stderr
+    assert _one(project, "SELECT count(*) FROM documents") == 2
+    assert _one(project, "SELECT count(*) FROM labels WHERE key = 'NEWLABEL'") == 0

@@ -100,3 +100,17 @@ def test_our_csv_export_imported_again_says_its_spans_were_there(qtbot, tmp_path
         said = _import(qtbot, window, monkeypatch, [csv])
         assert "out.csv: every span it holds for 1 statement(s) of the project was there already" in said, said
         assert "same text" not in said and "skipped" not in said, said
+
+
+def test_file_import_says_how_to_take_the_import_back(qtbot, tmp_path, monkeypatch):
+    """F12: the summary names the backup made just before the import as File ▸ Restore from Backup… lists it."""
+    from annotator.store import backups
+
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("A statement from the wrong folder.", encoding="utf-8")
+    with window_over(qtbot, tmp_path, [IncomingDocument("First statement.", "first")]) as (window, project):
+        said = _import(qtbot, window, monkeypatch, [wrong])
+        (made,) = backups.list_backups(project.path)
+        assert made.reason == "before-import" and made.documents == 1
+        assert (f"to take this import back: File ▸ Restore from Backup…, the backup 'before an import' of "
+                f"{made.local_time()} (changes made after the import would go with it)") in said, said

@@ -192,7 +192,8 @@ def run_import(parent: QMainWindow, project: Project, paths: list[str | Path]) -
 
             writer = _writer(path, user)
             try:
-                return import_paths(writer, paths, progress, lambda: job.cancelled, offsets=answers, within=within)
+                return import_paths(writer, paths, progress, lambda: job.cancelled, offsets=answers, within=within,
+                                    in_window=True)
             finally:
                 writer.close()
 
