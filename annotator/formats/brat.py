@@ -30,8 +30,10 @@ limit, chosen so that export → import gives back the same spans (start, end, l
 - **File names** come from titles: path separators, characters Windows forbids, control and bidirectional-override
   characters become spaces; runs of whitespace collapse; leading dots (hidden files) and trailing dots go; the
   name is cut to 100 UTF-8 bytes; Windows device names get a ``_`` prefix; duplicates (compared case-insensitively,
-  as macOS and Windows do) get ``_2``, ``_3``, ... A title, an annotator, a status or a document id has no place in
-  brat, so those do not survive the round trip (export ``jsonl`` for them); the imported title is ``NAME``.
+  as macOS and Windows do) get ``_2``, ``_3``, ... A title, an annotator, a status, a date, issuer, URL, memo or
+  variables have no place in brat, so those do not survive the round trip (export ``jsonl`` for them); the
+  imported title is ``NAME``. The export's summary names them (:mod:`annotator.formats.losses`: the titles the
+  file names changed, with examples, and how many of each other one), never silently.
 - **CRLF.** brat counts every character of the ``.txt`` as it is: its server opens it with ``codecs.open(path,
   'rU', 'utf8')``, which drops the ``U`` and reads in binary mode, without newline translation (its client treats
   ``\\r`` as a line break inside spans). So the ``.txt`` is the text byte for byte, ``\\r\\n`` counted as two

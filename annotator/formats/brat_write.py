@@ -19,6 +19,7 @@ from annotator.core.model import Document, Span
 from annotator.errors import AnnotatorError
 from annotator.formats.brat import encode_label, escape_note, fragments
 from annotator.formats.common import ExportOptions
+from annotator.formats.losses import Losses
 
 #: characters that cannot be in a file name on some system (``/`` and ``\\`` separate paths)
 _FORBIDDEN_IN_NAMES = set('<>:"/\\|?*')
@@ -155,9 +156,11 @@ def _write_files(items: Iterable[tuple[Document, list[Span]]], tmp: Path, option
     used: set[str] = set()
     types: set[str] = set()
     left_out: list[str] = []
+    losses = Losses("brat", keeps=("span note",))
     n = 0
     for doc, spans in items:
         name = safe_name(doc.title, used)
+        losses.add(doc, spans, title_as=name)
         text = doc.text
         (tmp / f"{name}.txt").write_bytes(text.encode("utf-8"))  # byte for byte: brat counts every character
         (tmp / f"{name}.ann").write_bytes(ann_text(text, spans).encode("utf-8"))
@@ -171,6 +174,8 @@ def _write_files(items: Iterable[tuple[Document, list[Span]]], tmp: Path, option
             f"{len(left_out)} span(s) holding only line breaks or spaces left out of the brat export (brat cannot "
             f"hold a span without a visible character; the jsonl export keeps them): {shown}"
         )
+    if (lost := losses.note()) is not None:
+        options.notes.append(lost)
     return n
 
 

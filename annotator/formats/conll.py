@@ -26,6 +26,7 @@ from annotator.core.model import Document, IncomingDocument, IncomingSpan, ReadR
 from annotator.errors import FormatError
 from annotator.formats import conll_tokens
 from annotator.formats.common import ExportOptions, Problems, consequence, read_bytes
+from annotator.formats.losses import Losses
 
 
 def kept_spans(spans: Iterable[Span]) -> tuple[list[Span], int]:
@@ -118,7 +119,9 @@ def _quoted(part: str, most: int = 40) -> str:
 def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options: ExportOptions | None = None) -> int:
     n = left_out = 0
     moved = Moved()
+    losses = Losses("conll")
     for doc, spans in items:
+        losses.add(doc, spans)
         kept, dropped = kept_spans(spans)
         left_out += dropped
         moved.title = doc.title
@@ -132,6 +135,8 @@ def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options:
                 "(export jsonl to keep them)"
             )
         options.notes += moved.notes()
+        if (lost := losses.note()) is not None:
+            options.notes.append(lost)
     return n
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from annotator.formats.common import Utf16Offsets
 
@@ -60,6 +61,7 @@ class Entry:
     where: str  # "line 3"
     text: str
     spans: list[RawSpan]
+    extra: dict[str, Any] = field(default_factory=dict)  # the line's object: its other keys (title, fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,17 @@
 """``doccano``: doccano's sequence-labelling JSONL (DESIGN.md §2.4).
 
-Write, one line per document, nothing but doccano's own keys::
+Write, one line per document, doccano's own keys first::
 
-    {"id": 7, "text": "...", "label": [[start, end, "label"], ...]}
+    {"id": 7, "text": "...", "label": [[start, end, "label"], ...], "offsets": "utf16", "title": "...",
+     "sha256": "...", "source", "status", "date", "issuer", "url", "note", "variables",
+     "label_annotators": ["kim", ...], "label_notes": ["", ...]}
 
-``id`` is our document id and the spans are sorted by (start, end, label). doccano has no place for a span's
-note or annotator, nor for the title or status: export ``jsonl`` when those matter.
+``id`` is our document id and the spans are sorted by (start, end, label). doccano keeps any key but its text and
+label columns as the example's metadata, so the rest is what a statement holds beyond its spans
+(:mod:`annotator.formats.docfields`), its spans' annotators and notes parallel to ``label``, and ``offsets``, how
+they count: all read back, so a round trip gives back the same statements. A line's ``offsets`` (``utf16`` or
+``codepoints``, the same on every line) is the counting it is read in; a line with ``sha256`` is ours, and a field
+there that no statement can hold refuses the file; another tool's key of those names is named and not imported.
 
 Read, one object per line (``.jsonl``) or a JSON array of the same objects (doccano's ``.json`` export; a ``.json``
 file holding one object is read as one document):
@@ -54,6 +60,7 @@ from annotator.formats.common import (
     text_problem,
 )
 from annotator.formats.counting import Doubt, Entry, RawSpan, choose
+from annotator.formats.docfields import fields, taken_fields
 
 #: where doccano puts the spans, newest first
 SPAN_KEYS = ("label", "labels", "entities")
@@ -67,7 +74,18 @@ def record(doc: Document, spans: list[Span], offsets: str = "utf16") -> dict[str
         label = [[units.to_utf16(s.start), units.to_utf16(s.end), s.label] for s in ordered]
     else:
         label = [[s.start, s.end, s.label] for s in ordered]
-    return {"id": doc.id, "text": doc.text, "label": label}
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "label": label,
+        "offsets": offsets,  # how they count, so the import never has to guess
+        # doccano keeps any other key as the example's metadata: what a statement holds beyond its spans
+        "title": doc.title,
+        "sha256": doc.sha256,
+        **fields(doc),
+        "label_annotators": [s.annotator for s in ordered],
+        "label_notes": [s.note for s in ordered],
+    }
 
 
 def write(items: Iterable[tuple[Document, list[Span]]], out: IO[bytes], options: ExportOptions | None = None) -> int:
@@ -92,20 +110,26 @@ def read(path: Path, offsets: str | None = None) -> ReadResult:
     ``offsets`` (``utf16``/``codepoints``/``graphemes``) is the counting of the file's offsets; None: the one the
     file shows."""
     problems, parsed, relations, doc_labels = _parse_file(path)
-    choice = choose([entry for _, entry in parsed], path.name, offsets)
+    choice = choose([entry for _, entry in parsed], path.name, offsets or declared([e for _, e in parsed]))
     for where, message in choice.problems:
         problems.add(where, message)
     problems.raise_if_any()
-    docs = [
-        IncomingDocument(
-            text=entry.text,
-            title=title,
-            source=path.name,
-            spans=[check_span(entry.text, s, e, raw.label) for raw, (s, e) in zip(entry.spans, pairs, strict=True)],
-        )
-        for (title, entry), pairs in zip(parsed, choice.spans, strict=True)
-    ]
+    docs = []
+    left = []
+    for (title, entry), pairs in zip(parsed, choice.spans, strict=True):
+        who, notes_of = _parallel(entry.extra, len(entry.spans))
+        spans = [check_span(entry.text, s, e, raw.label, who[i], notes_of[i])
+                 for i, (raw, (s, e)) in enumerate(zip(entry.spans, pairs, strict=True))]
+        # our own export (its sha256 beside the text): a wrong field is a damaged file; another tool's: named
+        found, wrong = taken_fields(entry.extra, entry.where, ours=entry.extra.get("sha256") is not None)
+        if wrong:
+            left.append(wrong)
+        found = {"source": path.name, **found}
+        docs.append(IncomingDocument(text=entry.text, title=title, spans=spans, **found))
     notes = list(choice.notes)
+    if left:
+        notes.append(f"{path.name}: keys not taken as the statement's fields: {'; '.join(left[:5])}"
+                     + (f" and {len(left) - 5} more" if len(left) > 5 else ""))
     if relations:
         notes.append(f"{path.name}: {relations} doccano relation(s) not imported (only spans are)")
     return ReadResult(docs, notes=notes, doc_labels=doc_labels)
@@ -121,9 +145,17 @@ def doubt(path: Path) -> Doubt | None:
     if alike_in_every_counting(read_bytes(path)):
         return None
     problems, parsed, _, _ = _parse_file(path)
-    if problems.count:
+    if problems.count or declared([e for _, e in parsed]):
         return None
     return choose([entry for _, entry in parsed], path.name).doubt
+
+
+def declared(entries: list[Entry]) -> str | None:
+    """The counting every line says its offsets are in (our export writes ``"offsets": "utf16"`` beside its
+    spans), when all say the same; else None (the file decides)."""
+    said = {e.extra.get("offsets") for e in entries}
+    unit = said.pop() if len(said) == 1 else None
+    return unit if unit in ("utf16", "codepoints") else None
 
 
 def alike_in_every_counting(data: bytes) -> bool:
@@ -193,7 +225,20 @@ def parse(
         if (isinstance(doc_id, int) and not isinstance(doc_id, bool)) or (isinstance(doc_id, str) and doc_id.strip())
         else number
     )
-    return f"{path.stem} #{name}", Entry(where, text, spans)
+    title = obj.get("title")
+    title = title if isinstance(title, str) and title.strip() else f"{path.stem} #{name}"
+    return title, Entry(where, text, spans, extra=obj)
+
+
+def _parallel(obj: dict[str, Any], n: int) -> tuple[list[str], list[str]]:
+    """The spans' annotators and notes our export writes beside ``label`` (``label_annotators``,
+    ``label_notes``: one string per span), else none ("")."""
+    def strings(key: str) -> list[str]:
+        value = obj.get(key)
+        ok = isinstance(value, list) and len(value) == n and all(isinstance(v, str) for v in value)
+        return list(value) if ok else [""] * n  # type: ignore[arg-type]
+
+    return strings("label_annotators"), strings("label_notes")
 
 
 def _span_lists(obj: dict[str, Any]) -> list[tuple[str, list[Any]]]:

@@ -51,3 +51,15 @@ def incoming_fields(data: Mapping[str, Any], where: str) -> dict[str, Any]:
             raise ValueError(f"{where}.{key}: {message.removeprefix(f'{where}.{key}: ')}") from None
         out[key] = value
     return out
+
+
+def taken_fields(data: Mapping[str, Any], where: str, ours: bool) -> tuple[dict[str, Any], str | None]:
+    """:func:`incoming_fields` of a record ``ours`` (our own export: a wrong field is a damaged file, raised) or
+    another tool's (whose keys of the same names may mean something else: a field no statement can hold is left
+    out, and what is wrong with it returned for the summary)."""
+    try:
+        return incoming_fields(data, where), None
+    except ValueError as exc:
+        if ours:
+            raise
+        return {}, str(exc)

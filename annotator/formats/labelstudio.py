@@ -45,7 +45,7 @@ from annotator.formats.common import (
     read_bytes,
     text_problem,
 )
-from annotator.formats.docfields import fields, incoming_fields
+from annotator.formats.docfields import fields, taken_fields
 
 
 def task(doc: Document, spans: list[Span], offsets: str = "codepoints") -> dict[str, Any]:
@@ -259,14 +259,11 @@ def _document(obj: dict[str, Any], path: Path, number: int, offsets: str, counts
     name = task_id if isinstance(task_id, (int, str)) and not isinstance(task_id, bool) else number
     data = obj.get("data") if isinstance(obj.get("data"), dict) else {}
     title = data.get("title") if isinstance(data.get("title"), str) and data.get("title") else f"{path.stem} #{name}"
-    found: dict[str, Any] = {"source": path.name}
-    try:
-        found.update(incoming_fields(data, "data"))
-    except ValueError as exc:
-        if "sha256" in data:  # our own export: its fields are ours, and a wrong one is a damaged file
-            raise
-        counts.fields_left.append(f"task {name}: {exc}")  # another project's data keys: named, not imported
-    return IncomingDocument(text=text, title=title, spans=spans, **found)
+    # our own export (its sha256 beside the text): a wrong field is a damaged file; another project's: named
+    found, left = taken_fields(data, "data", ours="sha256" in data)
+    if left:
+        counts.fields_left.append(f"task {name}: {left}")
+    return IncomingDocument(text=text, title=title, spans=spans, **{"source": path.name, **found})
 
 
 def _texts(value: Any) -> list[str] | None:

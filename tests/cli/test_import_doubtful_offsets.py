@@ -6,7 +6,7 @@ import sqlite3
 
 from tests.helpers import run_cli
 
-DATA = "tests/formats/data/doccano"
+DATA = "tests/cli/data"
 
 
 def spans(project):

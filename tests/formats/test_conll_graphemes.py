@@ -203,7 +203,7 @@ def test_marks_on_no_letter_stay_where_they_are(tmp_path):
     assert [token for token, _, _ in token_lines(exported)] == [
         "x", " \u0301", "and", "a", "\u200b\u0301", "b", "\u0301lone", "and", "\u200dz",
     ]
-    assert notes == []
+    assert notes == ["not in the conll export, which has no place for them (export jsonl to keep them): 1 title(s)"]
     (tmp_path / "out.conll").write_text(exported, encoding="utf-8")
     (doc,) = conll.read(tmp_path / "out.conll").documents
     assert doc.text == "x  \u0301 and a \u200b\u0301 b\n\u0301lone and \u200dz"
@@ -231,6 +231,7 @@ def test_spans_iob_cannot_give_back_are_named_in_the_summary():
         "'urge'; 'Joint statement': call to action 14-27 read as 14-30 'now.\\nThey refuse'",
         "1 span(s) cross a line break: each line is a sentence and a span ends with its sentence, so each reads back "
         "as one span per line: 'Joint statement': call to action 14-27 (2 lines)",
+        "not in the conll export, which has no place for them (export jsonl to keep them): 1 title(s)",
     ]
 
 

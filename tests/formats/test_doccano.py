@@ -51,7 +51,8 @@ def test_import_export_import_keeps_text_and_offsets_exactly(tmp_path_factory, c
     data = (tmp / "out.jsonl").read_bytes()
     assert data.endswith(b"\n") and data.count(b"\n") == 1  # one line, even with U+2028 or CR in the text
     out = orjson.loads(data)
-    assert list(out) == ["id", "text", "label"]  # doccano's shape, nothing else
+    assert list(out)[:3] == ["id", "text", "label"]  # doccano's shape; its other keys are the example's metadata
+    assert out["offsets"] == "utf16" and out["title"] == "in #41" and len(out["label_annotators"]) == len(spans)
     assert out["id"] == doc_id and out["text"] == text
     assert out["label"] == sorted(doccano_spans)
     with Project.open(tmp / "q.sqlite", create=True) as q:
