@@ -220,6 +220,7 @@ def _document(obj: dict[str, Any], path: Path, number: int, offsets: str, counts
         annotations = obj.get("annotations") or obj.get("completions") or []
         if not isinstance(annotations, list):
             raise ValueError("'annotations' must be a list")
+        ours = isinstance(obj.get("data"), dict) and "sha256" in obj["data"]
         predictions = obj.get("predictions")
         counts.predictions += len(predictions) if isinstance(predictions, list) else 0
         for k, annotation in enumerate(annotations):
@@ -228,7 +229,8 @@ def _document(obj: dict[str, Any], path: Path, number: int, offsets: str, counts
             if annotation.get("was_cancelled"):
                 counts.cancelled += 1
                 continue
-            who = _annotator(annotation.get("completed_by"), path.stem)
+            # our own export (data.sha256) writes no completed_by for spans without an annotator: none, not the file
+            who = _annotator(annotation.get("completed_by"), "" if ours else path.stem)
             results = annotation.get("result") or []
             if not isinstance(results, list):
                 raise ValueError(f"annotations[{k}].result must be a list")

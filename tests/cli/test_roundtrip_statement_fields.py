@@ -26,7 +26,7 @@ RECORDS = [
         },
     },
     {"text": "Plain one.\r\n", "spans": [], "meta": {"title": "p", "status": "skipped", "issuer": "Auswärtiges Amt"}},
-    {"text": "Todo 👩‍👩‍👧 one.", "spans": [{"start": 0, "end": 4, "label": "call", "annotator": "ana", "note": "n"}],
+    {"text": "Todo 👩‍👩‍👧 one.", "spans": [{"start": 0, "end": 4, "label": "call", "annotator": "", "note": "n"}],
      "meta": {"title": "t", "url": "https://x.example/", "variables": {"joint": False}}},
 ]
 
