@@ -52,6 +52,7 @@ def import_paths(
     report = ImportReport()
     files = formats.collect(paths)
     taking_back = ImportBackup(project, files, in_window)
+    read_as: dict[tuple[str, str], list[str]] = {}
     for done, path in enumerate(files):
         if cancelled is not None and cancelled():
             report.cancelled = True
@@ -96,7 +97,7 @@ def import_paths(
         for label, n in result.doc_labels.items():
             report.doc_labels[label] = report.doc_labels.get(label, 0) + n
         report.new_labels += [k for k in outcome["new_labels"] if k not in report.new_labels]
-        report.notes += label_notes(path.name, outcome)
+        report.notes += label_notes(path.name, outcome, read_as)
         report.notes += reconcile.summary_notes(path.name, outcome)
         report.skipped_tasks += result.skipped_tasks
         if not outcome["duplicates"] or outcome["imported"] or outcome["extended"]:
@@ -107,23 +108,33 @@ def import_paths(
             if isinstance(offsets, Mapping) and unit is not None:
                 counted = COUNTINGS.get(unit, unit)
                 report.notes.append(f"{path.name}: offsets read as {counted}, as chosen when importing it")
-    report.notes += taking_back.note()
+    report.notes += read_as_note(read_as) + taking_back.note()
     if progress is not None:
         progress(len(files), len(files), "")
     return report
 
 
-def label_notes(name: str, outcome: Mapping[str, Any]) -> list[str]:
-    """What the summary says of the file's labels read as the codebook's (``store/label_matching.py``, rule 2) and
-    of a new label named apart from one it would look like (rule 3's guard)."""
-    notes = []
-    read_as = outcome.get("label_read_as") or {}
-    if read_as:
-        notes.append(f"{name}: label(s) read as the codebook's (same name ignoring case, '_', '-' and spaces): "
-                     + ", ".join(f"{text!r} read as {there}" for text, there in read_as.items()))
-    for key, shown in (outcome.get("label_renamed") or {}).items():
-        notes.append(f"{name}: new label {key!r} is named {shown!r}, as another label already shows its name")
-    return notes
+def label_notes(name: str, outcome: Mapping[str, Any], read_as: dict[tuple[str, str], list[str]]) -> list[str]:
+    """The file's labels read as the codebook's (``store/label_matching.py``, rule 2) gathered into ``read_as``
+    ((text, label's name) -> files), said once for the whole import by :func:`read_as_note`; the notes of a new label
+    named apart from one it would look like (rule 3's guard)."""
+    for text, there in (outcome.get("label_read_as") or {}).items():
+        files = read_as.setdefault((text, there), [])
+        if name not in files:
+            files.append(name)
+    return [f"{name}: new label {key!r} is named {shown!r}, as another label already shows its name"
+            for key, shown in (outcome.get("label_renamed") or {}).items()]
+
+
+def read_as_note(read_as: dict[tuple[str, str], list[str]]) -> list[str]:
+    """One line for the whole import (a folder of one tool's files spells a label alike in each)."""
+    if not read_as:
+        return []
+    each = []
+    for (text, there), files in read_as.items():
+        named = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        each.append(f"{text!r} read as {there} ({named})")
+    return ["labels read as the codebook's (the same name ignoring case, '_', '-' and spaces): " + "; ".join(each)]
 
 
 def _name_duplicates(report: ImportReport, path: Path, outcome: Mapping[str, Any], spans_only: bool = False) -> None:

@@ -48,9 +48,10 @@ def test_the_command_reads_other_tools_spellings_as_the_codebooks_labels(tmp_pat
     assert _labels(project) == [("threat", "Threat"), ("commitment", "Commitment"),
                                 ("call_to_action", "Call to action"), ("Org", "Org")]
     assert _span_labels(project).count("threat") == 2 and "THREAT" not in _span_labels(project)
-    assert "'Threat' read as Threat, 'Call_to_action' read as Call to action" in out, out
-    assert ("'THREAT' read as Threat, 'COMMITMENT' read as Commitment, 'call-to-action' read as Call to action, "
-            "'ORG' read as Org") in out, out
+    assert ("labels read as the codebook's (the same name ignoring case, '_', '-' and spaces): 'Threat' read as "
+            "Threat (a.txt); 'Call_to_action' read as Call to action (a.txt); 'THREAT' read as Threat (d.jsonl); "
+            "'COMMITMENT' read as Commitment (d.jsonl); 'call-to-action' read as Call to action (d.jsonl); "
+            "'ORG' read as Org (d.jsonl)\n") in out, out
     assert "added label(s) to the codebook: Org\n" in out, out
     names = [fold_label(name) for _, name in _labels(project)]
     assert len(names) == len(set(names))

@@ -52,8 +52,9 @@ def test_labels_spelled_as_the_codebooks_go_onto_its_labels_and_the_toolbar_show
     doccano.write_text(json.dumps({"text": "Another one.", "label": [[0, 7, "COMMITMENT"]]}) + "\n", encoding="utf-8")
     with window_over(qtbot, tmp_path, [IncomingDocument("First statement.", "first")]) as (window, project):
         said = _import(qtbot, window, monkeypatch, [brat / "a.txt", doccano])
-        assert "'Threat' read as Threat, 'Call_to_action' read as Call to action" in said, said
-        assert "'COMMITMENT' read as Commitment" in said, said
+        assert ("'Threat' read as Threat (a.txt); 'Call_to_action' read as Call to action (a.txt); 'COMMITMENT' read "
+                "as Commitment (d.jsonl)") in said, said
+        assert said.count("read as the codebook's") == 1, said  # one line for the import, not one per file
         assert "added label(s)" not in said, said
         assert _rows(project, "SELECT key FROM labels ORDER BY position") == [
             ("threat",), ("commitment",), ("call_to_action",)]
