@@ -52,6 +52,9 @@ class VariablesDialog(QDialog):
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)  # Enter in the name field adds; as the dialog's default button Close also took it,
+        close.setDefault(False)  # and the dialog shut after each name added by Enter (seen on Xvfb, trial 13)
         layout = QGridLayout(self)
         layout.addWidget(self.list, 0, 0, 5, 2)
         layout.addWidget(self.up_button, 0, 2)
