@@ -21,8 +21,7 @@ import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotator.store import backups
-from annotator.store.backup_policy import fingerprint
+from annotator.store import backups, connection
 
 #: a project this small is always backed up before an import (about 0.15 s)
 FREE_BYTES = 32 * 1024 * 1024
@@ -41,17 +40,25 @@ def _size(path: Path) -> int:
 
 
 class ImportBackup:
-    """Made (or not) before an import's first file; :meth:`note` is the summary's line afterwards."""
+    """Made (or not) before an import's first file; :meth:`note` is the summary's line afterwards.
+
+    The backup reads the project through a connection of its own (``backups.backup_in_own_connection``), so the
+    import's connection makes one call more than before, before its transaction, and none after it: a failure of
+    any of them leaves the project as it was and says so in one line (``tests/reliability/test_faults.py``). A
+    backup that cannot be made (its folder's disk full) does not stop the import; the summary says so."""
 
     def __init__(self, project, files: Iterable[Path], in_window: bool) -> None:  # type: ignore[no-untyped-def]
         self.project = project
         self.in_window = in_window
         self.backup: Path | None = None
         self.why_none = ""
-        self.mark = ""
-        if project.readonly or project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None:
-            return  # refused at once, or nothing to lose: an empty project
-        self.mark = fingerprint(project.conn)
+        self.held = False  # the project held statements: something to take back to
+        if project.readonly:
+            return  # refused at once
+        with connection.translated("import", project.path):
+            self.held = project.conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+        if not self.held:
+            return  # nothing to lose: an empty project
         incoming = sum(_size(p) for p in files)
         size = _size(Path(project.path))
         if size > max(FREE_BYTES, RATIO * incoming):
@@ -59,15 +66,14 @@ class ImportBackup:
                              f"than {RATIO} times the files imported ({backups.human_size(incoming)})")
             return
         try:
-            self.backup = backups.backup_connection(project.conn, project.path, REASON, mark=self.mark)
+            self.backup = backups.backup_in_own_connection(project.path, REASON)
         except backups.BackupError as exc:
             self.why_none = f"no backup could be made before this import: {exc.message}"
 
-    def note(self) -> list[str]:
-        """How to take the import back, when it changed the project; a backup it made needlessly is discarded."""
-        if not self.mark:
+    def note(self, changed: bool) -> list[str]:
+        """How to take the import back, when it ``changed`` the project; a backup made needlessly is discarded."""
+        if not self.held:
             return []
-        changed = fingerprint(self.project.conn) != self.mark
         if not changed:
             if self.backup is not None:
                 with contextlib.suppress(OSError, backups.BackupError):

@@ -53,6 +53,7 @@ def import_paths(
     files = formats.collect(paths)
     taking_back = ImportBackup(project, files, in_window)
     read_as: dict[tuple[str, str], list[str]] = {}
+    changed = False  # whether the import wrote anything (its summary then says how to take it back)
     for done, path in enumerate(files):
         if cancelled is not None and cancelled():
             report.cancelled = True
@@ -80,6 +81,8 @@ def import_paths(
             problems = exc.problems if exc.problems else []
             report.rejected.append((str(path), [exc.message, *problems]))
             continue
+        changed = changed or any(outcome.get(k) for k in (
+            "imported", "spans", "new_labels", "filled_values", "new_variables"))
         report.imported += outcome["imported"]
         # our spans/csv export: no texts, no statements (a file read in batches is a stream: JSON Lines with texts)
         spans_only = bool(getattr(result, "attached", None)) and not getattr(result, "documents", None)
@@ -108,7 +111,7 @@ def import_paths(
             if isinstance(offsets, Mapping) and unit is not None:
                 counted = COUNTINGS.get(unit, unit)
                 report.notes.append(f"{path.name}: offsets read as {counted}, as chosen when importing it")
-    report.notes += read_as_note(read_as) + taking_back.note()
+    report.notes += read_as_note(read_as) + taking_back.note(changed)
     if progress is not None:
         progress(len(files), len(files), "")
     return report
