@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from annotator.core.model import STATUSES, Document
-from annotator.formats.jsonl import meta_variables
+from annotator.formats.jsonl import meta, meta_variables
 
 #: the keys :func:`fields` writes
 KEYS = ("source", "status", "date", "issuer", "url", "note", "variables")
@@ -20,15 +20,9 @@ _VARIABLE_KEYS = frozenset(("date", "issuer", "url", "note", "variables"))
 
 
 def fields(doc: Document) -> dict[str, Any]:
-    return {
-        "source": doc.source,
-        "status": doc.status,
-        "date": doc.date,
-        "issuer": doc.issuer,
-        "url": doc.url,
-        "note": doc.note,
-        "variables": dict(doc.variables),
-    }
+    """The statement's :data:`KEYS` as our jsonl's ``meta`` writes them."""
+    found = meta(doc)
+    return {key: dict(found[key]) if key == "variables" else found[key] for key in KEYS}
 
 
 def incoming_fields(data: Mapping[str, Any], where: str) -> dict[str, Any]:

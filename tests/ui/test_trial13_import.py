@@ -8,30 +8,12 @@ import json
 import sqlite3
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.core.model import IncomingDocument
-from annotator.ui import filedialogs
-from tests.ui.conftest import on_dialog, window_over
-from tests.ui.test_trial3_import_offsets import _trigger_import
+from tests.ui.conftest import window_over
+from tests.ui.test_import_summary import _import
 
 TEXT = "We warn them. We will act. Stop now."
-
-
-def _import(qtbot, window, monkeypatch, files) -> str:
-    """The summary's text and details after File ▸ Import of ``files``, closed as the user does."""
-    monkeypatch.setattr(filedialogs, "open_files", lambda *a, **k: [str(f) for f in files])
-    said: list[str] = []
-
-    def read(box):
-        said.append(box.text() + "\n" + box.detailedText())
-        box.accept()
-
-    timer = on_dialog(QMessageBox, read)
-    _trigger_import(window)
-    qtbot.waitUntil(lambda: bool(said), timeout=20000)
-    timer.stop()
-    return said[0]
 
 
 def _rows(project, sql):
