@@ -60,9 +60,12 @@ def reconcile(conn: sqlite3.Connection, pairs: list[tuple[int, IncomingDocument]
                 filled.append((title, shown, theirs))
             else:
                 differs.append((title, shown, theirs, ours))
-        if updates:
-            sets = ", ".join(f"{c} = ?" for c in updates)
-            conn.execute(f"UPDATE documents SET {sets}, updated = ? WHERE id = ?", (*updates.values(), stamp, doc_id))
+        if updates:  # one constant statement: a field not filled is given None, which keeps its value
+            conn.execute(
+                "UPDATE documents SET date = coalesce(?, date), issuer = coalesce(?, issuer), url = coalesce(?, url),"
+                " note = coalesce(?, note), updated = ? WHERE id = ?",
+                (*(updates.get(c) for c in ("date", "issuer", "url", "note")), stamp, doc_id),
+            )
         values = values_of(conn, [doc_id]).get(doc_id, {})
         missing: dict[str, object] = {}
         for raw_name, raw in doc.variables.items():

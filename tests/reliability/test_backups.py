@@ -63,11 +63,11 @@ def test_backup_includes_committed_changes_still_in_the_wal(tmp_path):
     conn.close()
 
 
-def test_folder_is_per_project_by_absolute_path(tmp_path):
+def test_folder_is_per_project_by_absolute_path(tmp_path, monkeypatch):
     a = backups.folder_for(tmp_path / "a" / "p.sqlite")
     b = backups.folder_for(tmp_path / "b" / "p.sqlite")
     assert a != b and a.name.startswith("p-") and b.name.startswith("p-")
-    os.chdir(tmp_path / "..")
+    monkeypatch.chdir(tmp_path / "..")  # given back after the test: the suite's later relative paths need it
     relative = Path(tmp_path.name) / "a" / "p.sqlite"
     assert backups.folder_for(relative) == a
     hostile = backups.folder_for(tmp_path / "<b>x</b> ../..\\evil.sqlite")
