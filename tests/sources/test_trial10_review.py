@@ -174,6 +174,19 @@ def test_a_skipped_statement_is_named_beside_one_of_its_title_that_received_span
 
 # -- one table of month names: a dateline in words dates a .txt, a PDF and a Word file -----------------------------
 
+def write_pdf(path: Path, objects: list[bytes]) -> None:
+    """A PDF file of ``objects`` (numbered from 1, the catalog first), with its cross-reference table."""
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(out)
+
+
 def _pdf(path: Path, lines: list[str]) -> None:
     """A one-page PDF of ``lines`` (Helvetica, WinAnsi), as an office's PDF writer makes it."""
     def esc(line: str) -> str:
@@ -186,15 +199,7 @@ def _pdf(path: Path, lines: list[str]) -> None:
                b" /Contents 5 0 R >>",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(out)
+    write_pdf(path, objects)
 
 
 def test_a_dateline_with_its_month_in_words_in_another_language_dates_every_file_alike(tmp_path):

@@ -16,6 +16,7 @@ import pytest
 
 from annotator.store import Project
 from tests.helpers import run_cli
+from tests.sources.test_trial10_review import write_pdf
 
 DATA = Path(__file__).parents[1] / "data" / "pdf"
 MIME_SPEC = Path("/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")
@@ -62,15 +63,7 @@ def _pdf(path: Path, pages: list[list[str]]) -> Path:
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >>"
                        b" /Contents %d 0 R >>" % (5 + 2 * k))
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(out)
+    write_pdf(path, objects)
     return path
 
 
