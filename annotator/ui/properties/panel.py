@@ -114,10 +114,12 @@ class PropertiesPanel(QWidget):
     # ------------------------------------------------------------------ building
     def set_variables(self, variables: list[Variable]) -> None:
         """One field per fixed variable, then one per project variable, in order."""
+        before = self.types
+        # typed and not saved yet (another program added a variable meanwhile): kept in the field made anew
+        typing = {n: self.value_of(n) for n in self.editors if self._typing(n)} if self.isEnabled() else {}
         while self.form.rowCount():
             self.form.removeRow(0)
         self.editors = {}
-        before = self.types
         self.types = {"title": "text", "date": "date", "issuer": "text", "url": "text", "note": "memo"}
         self._add("title", "Title", "text")  # the statement's title, as listed (an import may have named it by file)
         for name in cv.FIXED:
@@ -130,6 +132,9 @@ class PropertiesPanel(QWidget):
         self.shown = {n: v for n, v in self.shown.items() if n in self.editors and before.get(n) == self.types[n]}
         for name in self.editors:
             self._show(name, self.shown.get(name))
+            if name in typing and before.get(name) == self.types[name]:
+                self._put(name, typing[name])
+                self._set_typing(name, True)
 
     def forget(self) -> None:
         """Another project is open: the statement shown, its values and the fields are of none now (nothing saved:
@@ -179,15 +184,26 @@ class PropertiesPanel(QWidget):
                 self._commit(name)
         self.doc_id = doc_id
         self.setEnabled(fields is not None)
-        fields = fields or Fields()
+        # the same statement shown again (another field saved, another program changed the project): a field marked
+        # invalid, or typed in and not saved yet, keeps what was typed -- it is saved when the field is left (trial
+        # 14: a half-written memo was wiped when the command line changed another statement)
         marked = [n for n, e in self.editors.items() if same and e.property("invalid")]
+        fields = fields or Fields()
+        typing = [n for n in self.editors if same and n not in marked and self._typing(n)]
         if not marked:
             self.message.clear()
+        changed_under = []
         for name in self.editors:
-            if name in marked:  # the same statement shown again (another field saved): what was typed stays
+            if name in marked or name in typing:
+                if name in typing and not self._same(fields.get(name), self.shown.get(name)):
+                    changed_under.append(self.editors[name].accessibleName())
                 self.shown[name] = fields.get(name)
             else:
                 self._show(name, fields.get(name))
+        if changed_under:
+            self.message.setText(to_qt(
+                f"{', '.join(changed_under)} changed in the project while you typed here; what you typed stays, and "
+                "is saved when you leave the field (Undo takes it back)"))
         if provenance is None:
             self.origin.setText("")
         else:
@@ -200,16 +216,23 @@ class PropertiesPanel(QWidget):
 
     def _show(self, name: str, value: Any) -> None:
         self.shown[name] = value
-        editor = self.editors[name]
         self.unmark(name)
+        editor = self.editors[name]
+        self._put(name, value if isinstance(editor, QComboBox) else value or "" if isinstance(editor, QPlainTextEdit)
+                  else cv.display(self.types[name], value))
+
+    def _put(self, name: str, value: Any) -> None:
+        """The field shows ``value`` (a choice's value; a text as typed), its signals quiet."""
+        editor = self.editors[name]
         editor.blockSignals(True)
         try:
             if isinstance(editor, QComboBox):
                 editor.setCurrentIndex({True: 1, False: 2}.get(value, 0))
             elif isinstance(editor, QPlainTextEdit):
                 editor.setPlainText(to_qt(value or ""))
+                editor.document().setModified(False)  # (as setText does for a line)
             elif isinstance(editor, QLineEdit):
-                editor.setText(to_qt(cv.display(self.types[name], value)))
+                editor.setText(to_qt(value or ""))
                 if not editor.hasFocus():  # its start shown: a long URL read "ttps://…" (a newcomer's finding)
                     editor.setCursorPosition(0)
         finally:
@@ -223,12 +246,37 @@ class PropertiesPanel(QWidget):
             return from_qt(editor.toPlainText())
         return from_qt(editor.text())  # type: ignore[attr-defined]
 
+    def _same(self, raw: Any, shown: Any, name: str | None = None) -> bool:
+        """Whether a field's value ``raw`` is the saved value ``shown`` (as typed, as displayed, or both empty)."""
+        display = cv.display(self.types[name], shown) if name is not None else shown
+        return raw in (display, shown) or (raw in ("", None) and shown in ("", None))
+
+    def _unchanged(self, name: str) -> bool:
+        """Whether the field of ``name`` holds what was last shown in it (nothing typed, or typed back)."""
+        return self._same(self.value_of(name), self.shown.get(name), name)
+
+    def _typing(self, name: str) -> bool:
+        """Whether the field of ``name`` holds something typed since it was last shown or saved."""
+        editor = self.editors[name]
+        modified = editor.isModified() if isinstance(editor, QLineEdit) else \
+            editor.document().isModified() if isinstance(editor, QPlainTextEdit) else False
+        return modified and not self._unchanged(name)
+
+    def _set_typing(self, name: str, typing: bool) -> None:
+        """Mark the field of ``name`` as typed in (or not: what it holds is being saved, which may show it trimmed,
+        or refuse it)."""
+        editor = self.editors[name]
+        if isinstance(editor, QLineEdit):
+            editor.setModified(typing)
+        elif isinstance(editor, QPlainTextEdit):
+            editor.document().setModified(typing)
+
     def _commit(self, name: str) -> None:
         if not self.isEnabled() or name not in self.editors or self.doc_id is None:
             return
         raw = self.value_of(name)
-        shown = self.shown.get(name)
-        if raw == cv.display(self.types[name], shown) or raw == shown or (raw in ("", None) and shown in ("", None)):
+        self._set_typing(name, False)
+        if self._unchanged(name):
             if self.editors[name].property("invalid"):  # marked, then typed back to the saved value
                 self.settle(name)
             return
