@@ -1,6 +1,7 @@
 """A PDF with a text layer: its text in reading order without the pages' running heads, feet and page numbers
-(listed in the import summary), lines joined into paragraphs, runs of spaces made one, words split by an end-of-line
-hyphen rejoined. A scanned PDF (no text layer), an encrypted one or a damaged one gets one clear line.
+(listed in the import summary), lines joined into paragraphs, runs of spaces and tabs made one space (Qt's PDF writer
+maps its spaces to tabs), words split by an end-of-line hyphen rejoined. A scanned PDF (no text layer), an encrypted
+one or a damaged one gets one clear line.
 
 The library is pypdf (BSD-3-Clause; the project is MIT, so an AGPL one such as PyMuPDF is not an option). Its
 plain extraction follows the page's content order, which for statements (one column) is the reading order.

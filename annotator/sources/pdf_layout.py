@@ -1,6 +1,6 @@
 """A PDF's pages as a statement's text (pure; ``sources/pdf.py`` reads the pages): the pages' running heads, feet
-and page numbers left out, lines joined into paragraphs as a reader reads them, runs of spaces made one, words split
-by an end-of-line hyphen rejoined."""
+and page numbers left out, lines joined into paragraphs as a reader reads them, runs of spaces (or a tab) made one
+space, words split by an end-of-line hyphen rejoined."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]。！？：；」』）》】؟۔
 
 
 def join_pages(pages: list[str], removed: list[str] | None = None) -> str:
-    """The pages' lines as paragraphs, runs of spaces in a line made one, the pages' furniture left out
+    """The pages' lines as paragraphs, runs of spaces in a line and tabs made one space, the pages' furniture left out
     (:func:`drop_furniture`; its lines are appended to ``removed``).
 
     A line ends its paragraph when it is blank, short and ends a sentence, a short heading before a capital, a
@@ -216,7 +216,11 @@ _BARE_NUMBER = re.compile(r"\d{1,3}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|
 _ROMAN = re.compile(r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _ROMAN_VALUE = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
-_SPACES = re.compile(r"[^\S\n]{2,}")
+#: the spaces between a line's words: a run of two or more, or a tab (a vertical tab, a form feed), made one space. A
+#: PDF has no tab stops: a tab character in its text layer is a glyph the writer mapped to U+0009, drawn as a space
+#: (Qt's QPdfWriter maps every space so, trial 14, F1), and a table's columns are placed by the page's positioning,
+#: which pypdf's plain extraction gives as one space as it does any gap between words
+_SPACES = re.compile(r"[^\S\n]{2,}|[\t\x0b\x0c]")
 
 
 def _numbers(line: str) -> list[int]:
