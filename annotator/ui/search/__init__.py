@@ -16,13 +16,14 @@ from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QObject,
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
-from annotator.core.search.query import parse
+from annotator.core.search.query import Query, parse
 from annotator.errors import AnnotatorError, Cancelled
 from annotator.store import Project, hit_labels, search, search_index
 from annotator.ui.dialogs import error
 from annotator.ui.files import job
 from annotator.ui.reading import columns
 from annotator.ui.search.commands import LabelHits, Reader
+from annotator.ui.search.follow import REFUSED, Follow
 from annotator.ui.search.model import HitList
 from annotator.ui.search.panel import SearchPanel
 from annotator.ui.search.worker import MAX_HITS, SearchThread
@@ -70,6 +71,9 @@ class SearchController(QObject):
         self._threads: set[SearchThread] = set()
         self._session: Any = None
         self._last: tuple[str, bool, bool] | None = None  # the search the hits are of
+        self._query: Query | None = None  # the same, parsed (None: no hits, or a malformed search)
+        self._truncated = False  # its hits stopped at MAX_HITS
+        self.follow = Follow(self)  # the hits read again when the project changes (``follow.py``)
         self._to_hits = False  # Enter was pressed in the box: the keyboard goes to the first hits
 
         self.timer = QTimer(self)
@@ -86,7 +90,7 @@ class SearchController(QObject):
         self.panel.query.returnPressed.connect(self._enter_in_query)
         self.panel.regex.toggled.connect(lambda _on: self.timer.start())
         self.panel.exact.toggled.connect(lambda _on: self.timer.start())
-        self.panel.cancel.clicked.connect(self.cancel)
+        self.panel.cancel.clicked.connect(lambda: (self.cancel(), self.update_counts()))
         self.panel.filterChanged.connect(self._filter)
         self.panel.table.activated.connect(lambda index: self.open_hit(index.row(), focus_statement=True))
         self.panel.table.clicked.connect(lambda index: self.open_hit(index.row(), focus_statement=False))
@@ -109,6 +113,7 @@ class SearchController(QObject):
         window.menus["&View"].addAction(self.dock.toggleViewAction())
         edit.addAction(self.rebuild_action)
         window.restoreDockWidget(self.dock)
+        self.dock.visibilityChanged.connect(self.follow.shown)
         window.installEventFilter(self)  # closing the window stops a running search first
         self.panel.table.installEventFilter(self)  # a label key in the hits labels the selected ones
         self.bind()
@@ -131,8 +136,13 @@ class SearchController(QObject):
             return
         self._session = session
         session.labelsChanged.connect(self._labels_changed)
+        # statements, spans or memos changed by another process, statements imported or deleted in this window
+        session.changedElsewhere.connect(self.follow.changed)
+        session.documentsChanged.connect(self.follow.changed)
         self._labels_changed()
         self.cancel()
+        self.follow.reset()
+        self._query = None
         self.model.clear()
         self._update_counts()
 
@@ -165,7 +175,7 @@ class SearchController(QObject):
     def _enter_in_query(self) -> None:
         """Enter: search now (unless this search already ran) and take the keyboard to the hits once there are."""
         self.timer.stop()
-        if self._asked() != self._last:
+        if self._asked() != self._last or self.follow.stale:  # (hits out of date: searched again)
             self.run()
         self._to_hits = True
         self._focus_hits()
@@ -180,6 +190,7 @@ class SearchController(QObject):
         if self.running is not None:
             self.running.cancel()
             self.running = None
+        self.follow.cancelled()
         self.show_timer.stop()
         self._arrived = []
         self.panel.progress.hide()
@@ -194,7 +205,8 @@ class SearchController(QObject):
         self._shown_once = False
         self.model.clear()
         self.panel.reset_hits()
-        self._last, self._to_hits = self._asked(), False
+        self.follow.reset()
+        self._last, self._to_hits, self._query = self._asked(), False, None
         text = self.panel.query.text()
         if not text.strip():
             self.panel.show_problem("")
@@ -207,6 +219,26 @@ class SearchController(QObject):
             self._update_counts()
             return
         self.panel.show_problem("")
+        self._query, self._truncated = query, False
+        self.panel.counts.setText("Searching…")
+        self._start(query)
+
+    def searched(self) -> Query | None:
+        """The search whose hits the dock shows (None: none, or a malformed one)."""
+        return self._query
+
+    def search_again(self) -> int | None:
+        """Run the search the hits are of again (the project changed: ``follow.py``), the hits shown kept until
+        it ends; its generation (None: no search to run)."""
+        self.bind()  # (a project opened since: no search)
+        if self._query is None:
+            return None
+        self.cancel()
+        self.generation += 1
+        self._start(self._query)
+        return self.generation
+
+    def _start(self, query: Query) -> None:
         thread = SearchThread(self.window.session.project.path, query, self.generation, 60)
         thread.found.connect(self._found)
         thread.progressed.connect(self._progressed)
@@ -214,7 +246,6 @@ class SearchController(QObject):
         thread.finished.connect(lambda t=thread: self._finished(t))
         self._threads.add(thread)
         self.running = thread
-        self.panel.counts.setText("Searching…")
         # shown now, before the thread takes the GIL (a widget's first show polishes it: milliseconds of Python)
         self.panel.progress.setRange(0, 1)
         self.panel.progress.setValue(0)
@@ -233,7 +264,7 @@ class SearchController(QObject):
             thread.wait()
 
     def _found(self, generation: int, batch: list[tuple[Any, ...]]) -> None:
-        if generation != self.generation:
+        if generation != self.generation or self.follow.found(generation, batch):
             return
         self._arrived += batch
         if not self.show_timer.isActive():
@@ -264,11 +295,22 @@ class SearchController(QObject):
             return
         self.running = None
         self.show_timer.stop()
-        self._show_arrived()
         self.panel.progress.hide()
         self.panel.cancel.hide()
         self.panel.show_problem(problem)
+        if self.follow.ended(generation, problem):  # the hits read again after a change: shown at once
+            if not problem:
+                self._truncated = truncated
+            self.update_counts()
+            return
+        self._show_arrived()
+        self._truncated = truncated
         self._update_counts(truncated=truncated)
+
+    def update_counts(self) -> None:
+        """The count line as the hits stand (a search running or not)."""
+        self._update_counts(running=self.running is not None and self.follow.generation is None,
+                            truncated=self._truncated and self.running is None)
 
     def _update_counts(self, running: bool = False, truncated: bool = False) -> None:
         hits, statements = self.model.rowCount(), self.model.statements()
@@ -283,6 +325,8 @@ class SearchController(QObject):
             text += f" — stopped at the first {MAX_HITS:,}: narrow the search"
         if running:
             text += " — searching…"
+        elif self.follow.stale:
+            text += self.follow.note()
         elif hits:
             text += " — select hits (Ctrl+A: all) and press a label key"
         self.panel.counts.setText(text)
@@ -331,6 +375,10 @@ class SearchController(QObject):
 
     def label_selected(self, key: str) -> None:
         self.bind()  # hits of a project the window has since closed are dropped, never labelled in the new one
+        if self.follow.stale:  # hits found before the project changed: perhaps fewer than the search finds now
+            self.window.statusBar().showMessage(REFUSED, 8000)
+            self.update_counts()
+            return
         hits = self.model.rows.rows_in(self.selected_ranges())  # plain tuples: each a Hit again in the step's thread
         if not hits:
             self.window.statusBar().showMessage("Select hits (Ctrl+A for all), then press a label key", 5000)
@@ -360,7 +408,7 @@ class SearchController(QObject):
         else:
             wanted = set(self.model.rows.keys(row for first, stop in selected for row in range(first, stop)))
             self.model.refilter()
-            self._select_rows([row for row, key in enumerate(self.model.rows.keys()) if key in wanted])
+            self.select_rows([row for row, key in enumerate(self.model.rows.keys()) if key in wanted])
         if session.document is not None and session.document.id in touched:
             session.reload_document()
         window.documents_changed(same_statements=True)
@@ -376,7 +424,7 @@ class SearchController(QObject):
         window.statusBar().showMessage(message + " (Ctrl+Z undoes)" if not undone else message, 8000)
         self._update_counts()
 
-    def _select_rows(self, rows: list[int]) -> None:
+    def select_rows(self, rows: list[int]) -> None:
         """Select these rows (in order), one range per run of adjacent rows."""
         runs, start = [], 0
         for i in range(1, len(rows) + 1):

@@ -214,6 +214,23 @@ class HitsModel(Table):
             self._dropping.append(old)
             self._drop_timer.start()
 
+    def replace(self, found: list[tuple[Any, ...]]) -> None:
+        """Every hit at once (plain tuples): the same search read again after the project changed
+        (``follow.py``), filtered and sorted as the hits before; those before are freed a slice at a time."""
+        self.beginResetModel()
+        old = self.all._rows
+        self.all = HitList()
+        self.all.extend_rows(found)
+        self.rows = self.all.kept(self.labelled)
+        self._docs = self.rows.doc_ids()
+        self._painted.clear()
+        if self._sort is not None:
+            self._order()
+        self.endResetModel()
+        if len(old) > DROP_SLICE:
+            self._dropping.append(old)
+            self._drop_timer.start()
+
     def _drop_some(self) -> None:
         """Free up to :data:`DROP_SLICE` of the hits cleared away, the last first."""
         budget = DROP_SLICE
