@@ -11,6 +11,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
+from annotator.sources.common import names_institution
 from annotator.sources.dates import MONTH_NAMES, MONTHS
 
 #: lines a government web page puts above its content (U.S. .gov/.mil banners, skip links, share bars);
@@ -49,13 +50,47 @@ _DATE_LINE = re.compile(
     r"(?:(?P<section>[^|]{1,40}?)(?:\s*\|\s*|\s+[•·–-]\s+)"
     r"|(?P<place>[^\W\d_][^\d|,]{0,40}(?:,\s*[^\W\d_][^\d|,]{0,20})?),\s+)?(?P<date>.+?)\s*"
 )
-#: a short header line naming who issued the statement
-_ISSUER = re.compile(
-    r"(?:the\s+)?(?:(?:u\.s\.|united states|federal|royal)\s+)?"
-    r"(?:department|ministry|office|embassy|mission|government|council|secretariat|commission|white house|"
-    r"cabinet|presidency|chancellery|foreign ministry|state department)\b.{0,60}",
+#: A short header line naming who issued the statement: a line shaped as an organisation's name (:func:`_names_issuer`)
+#: that holds an institution's word anywhere (:func:`common.names_institution`: "ASEAN Secretariat", "Nordic Council
+#: of Ministers", "Global Affairs Canada", "Ministère de l'Europe et des Affaires étrangères", "Auswärtiges Amt") or
+#: one of these, which that list (made for a PDF's /Author) lacks, in the date reader's languages
+_ISSUER_WORDS = re.compile(
+    r"\b(?:white\s+house|state\s+department|élysée|elysee|secr[ée]tariat|secretar[íi]a|segreteria|sekretariat|"
+    r"d[ée]partement|departamento|dipartimento|minist[ée]rio|oficina|ufficio|büro|kommission|comiss[ãa]o|conselho|"
+    r"raad|embaixada|bundesamt|ministerrat)\b",
     re.IGNORECASE,
 )
+#: words that name a statement, not its issuer: such a line is a title ("Joint Statement on …", "Council
+#: Conclusions on …", "… - Press Release", "Déclaration conjointe …"), in the date reader's languages
+_DOCUMENT_WORDS_TEXT = """
+    statement statements declaration communiqué communique release remarks readout speech briefing conclusions
+    resolution report letter message note notice announcement transcript interview factsheet
+    erklärung pressemitteilung mitteilung rede schlussfolgerungen
+    déclaration discours lettre
+    declaración comunicado discurso conclusiones
+    dichiarazione comunicato discorso
+    declaração
+    verklaring persbericht
+"""
+_DOCUMENT_WORDS = frozenset(_DOCUMENT_WORDS_TEXT.split())
+#: a sentence's verbs a statement's first lines begin with: "The Council condemns Russia" is no issuer's name
+_VERBS_TEXT = """
+    condemn condemns condemned urge urges urged welcome welcomes welcomed call calls called reaffirm reaffirms
+    express expresses expressed announce announces announced adopt adopts adopted agree agrees agreed is are was were
+    will has have met meet meets stands supports deplore deplores notes
+    verurteilt verurteilen begrüßt fordert condamne condamnent salue appelle condena condenan condanna
+    condannano veroordeelt veroordelen
+"""
+_VERBS = frozenset(_VERBS_TEXT.split())
+#: the small words inside an organisation's name, written in lower case ("of", "de l'", "für", "degli")
+_NAME_LINKS_TEXT = """
+    of the and for on to in at a an de des du la le les l d et à au aux en pour für und der die das dem den von
+    zu vom zur van het voor y del los las e da do dos das di della degli dei delle per
+"""
+_NAME_LINKS = frozenset(_NAME_LINKS_TEXT.split())
+#: the longest header line read as an issuer's name, and its most words
+_ISSUER_CHARS = 80
+_ISSUER_WORDS_MAX = 12
 
 #: the words a date or a time is written with, besides its digits and punctuation: month names and their short
 #: forms (:data:`dates.MONTH_NAMES`), weekday names and theirs (English, German, French, Spanish), ordinal endings,
@@ -164,11 +199,31 @@ def clean(text: str) -> Cleaned:
         rest = rest[1:]
     elif before and _title_like(before[0]):  # the title above the date ("The Crazy Ones / October 14, 1998")
         result.title = before[0]
-    for line in rest[:2]:
-        if len(line) <= 80 and _ISSUER.fullmatch(line) and line != result.title:  # never the title
+    # the two lines after the title, else the letterhead line above the date ("Foreign, Commonwealth & Development
+    # Office" over "15 June 2024"); never the title
+    for line in [*rest[:2], *before]:
+        if line != result.title and _names_issuer(line):
             result.issuer = line
             break
     return result
+
+
+def _names_issuer(line: str) -> bool:
+    """Whether a header line is an organisation's name: short, no sentence (no closing punctuation, no verb a
+    statement begins with, its words capitalised but for the small words of a name and at most one more:
+    "Ministère de l'Europe et des Affaires étrangères"), no date, no title (a word naming a statement: "Joint
+    Statement on …"), no address, and an institution's word in it (:data:`_ISSUER_WORDS`)."""
+    if (len(line) > _ISSUER_CHARS or line.endswith((".", "!", "?", ":", ";", ",", "\u2026")) or "@" in line
+            or "http" in line.casefold() or "www." in line.casefold() or parse_header_date(line) or names_no_one(line)):
+        return False
+    words = _LETTERS.findall(line.replace("\u2019", "'"))
+    folded = [word.casefold() for word in words]
+    if not words or len(words) > _ISSUER_WORDS_MAX or any(w in _DOCUMENT_WORDS or w in _VERBS for w in folded):
+        return False
+    lower = [word for word, f in zip(words, folded, strict=True) if f not in _NAME_LINKS and word.islower()]
+    if len(lower) > 1 or (words[0].islower() and folded[0] not in _NAME_LINKS):
+        return False
+    return names_institution(line) or bool(_ISSUER_WORDS.search(line))
 
 
 def _title_like(line: str) -> bool:
