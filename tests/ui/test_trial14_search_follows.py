@@ -132,3 +132,20 @@ def test_statements_file_import_adds_in_the_window_are_searched_again(qtbot, tmp
         qtbot.keyClick(table, Qt.Key.Key_A, CTRL)
         qtbot.keyClick(table, Qt.Key.Key_1)
         assert len(_threat_spans(project.path)) == 5
+
+
+def test_a_hidden_dock_searches_again_when_shown(qtbot, tmp_path):
+    with window_over(qtbot, tmp_path, DOCS) as (window, project):
+        controller = _search(qtbot, window, "peace")
+        controller.dock.toggleViewAction().trigger()  # View ▸ Search: hidden
+        assert not controller.dock.isVisible()
+        late = tmp_path / "late.txt"
+        late.write_text(LATE, encoding="utf-8")
+        assert run_cli("import", project.path, late).returncode == 0
+        qtbot.waitUntil(lambda: window.documents.model.rowCount() == 3, timeout=5000)  # the window saw it
+        qtbot.wait(500)
+        assert controller.running is None and controller.model.rowCount() == 3  # nothing read for a hidden dock
+        window.view.setFocus()
+        qtbot.keyClick(window.view, Qt.Key.Key_F, CTRL | SHIFT)
+        qtbot.waitUntil(lambda: _counts(controller).startswith("5 hit(s) in 3 statement(s)") and
+                        "changed" not in _counts(controller), timeout=10000)
