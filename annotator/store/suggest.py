@@ -20,7 +20,7 @@ import orjson
 from annotator.core.model import Span
 from annotator.core.suggest.cues import Cue, cue_problems, cues_from_items, cues_to_items
 from annotator.core.suggest.defaults import DEFAULT_CUES
-from annotator.core.suggest.suggester import Suggestion, TrainingDoc
+from annotator.core.suggest.suggester import Suggestion, TrainingDoc, as_suggested
 from annotator.errors import AnnotatorError
 from annotator.store.connection import BUSY_TIMEOUT_MS, translated
 from annotator.store.project import Project, now
@@ -131,20 +131,48 @@ def accept(project: Project, suggestion: Suggestion) -> Span:
 
 
 def training_docs(project: Project) -> list[TrainingDoc]:
-    """Every statement that can teach: those marked done and those holding spans, with their spans."""
+    """Every statement that can teach: those marked done and those holding spans, with their spans; of these, the
+    accepted suggestions, and those still as suggested, which training leaves out (``suggester.as_suggested``; a
+    span relabelled since is known by the rejection :func:`said_no` made of its old label, with its source, and its
+    ``updated`` time no longer its ``created``)."""
     spans: dict[int, list[tuple[int, int, str]]] = {}
     accepted: dict[int, set[tuple[int, int, str]]] = {}  # spans that were accepted suggestions ("suggested:...")
-    for doc_id, start, end, label, suggested in project.conn.execute(
-            "SELECT doc_id, start, \"end\", label, origin LIKE 'suggested%' FROM spans"):
+    created: dict[tuple[int, int, int, str], str] = {}  # when each was accepted
+    relabelled: dict[int, set[tuple[int, int, str]]] = {}
+    for doc_id, start, end, label, origin, made in project.conn.execute(
+            "SELECT doc_id, start, \"end\", label, origin, created FROM spans"):
         spans.setdefault(doc_id, []).append((start, end, label))
-        if suggested:
+        if origin.startswith("suggested:"):
             accepted.setdefault(doc_id, set()).add((start, end, label))
+            created[(doc_id, start, end, label)] = made
+    if accepted and _has_tables(project):
+        for doc_id, start, end, label in project.conn.execute(
+                "SELECT doc_id, start, \"end\", label FROM spans WHERE origin LIKE 'suggested%'"
+                " AND updated != created AND EXISTS (SELECT 1 FROM suggest_rejections r WHERE r.doc_id = spans.doc_id"
+                " AND r.start = spans.start AND r.\"end\" = spans.\"end\" AND r.label != spans.label"
+                " AND 'suggested:' || r.source = spans.origin)"):
+            relabelled.setdefault(doc_id, set()).add((start, end, label))
     rows = project.conn.execute(
         "SELECT id, text, status FROM documents WHERE status = 'done' OR id IN (SELECT doc_id FROM spans)"
         " ORDER BY id"
     ).fetchall()
-    return [TrainingDoc(i, text, tuple(sorted(spans.get(i, ()))), status == "done", frozenset(accepted.get(i, ())))
-            for i, text, status in rows]
+    done_at = _marked_done(project, [i for i, _text, status in rows if status == "done" and i in accepted])
+    out = []
+    for i, text, status in rows:
+        kept = as_suggested(text, accepted.get(i, ()), relabelled.get(i, ()))
+        after = frozenset(sp for sp in kept if i in done_at and created[(i, *sp)] > done_at[i])
+        out.append(TrainingDoc(i, text, tuple(sorted(spans.get(i, ()))), status == "done",
+                               frozenset(accepted.get(i, ())), kept, after))
+    return out
+
+
+def _marked_done(project: Project, doc_ids: list[int]) -> dict[int, str]:
+    """When each of these statements was last marked done (its history), for those whose history says."""
+    if not doc_ids:
+        return {}
+    return dict(project.conn.execute(
+        "SELECT doc_id, max(at) FROM history WHERE action = 'set_status' AND json_extract(after, '$.status') = 'done'"
+        " AND doc_id IN (SELECT value FROM json_each(?)) GROUP BY doc_id", (orjson.dumps(doc_ids).decode(),)))
 
 
 def train(project: Project, mode: str = "both") -> tuple[Any, list[TrainingDoc], dict[str, tuple[Cue, ...]]]:

@@ -82,7 +82,7 @@ def _train(path: str) -> dict[str, Any]:
     suggester = train(docs, labels, label_cues)
     _STATE.path, _STATE.suggester, _STATE.docs, _STATE.labels, _STATE.cues = path, suggester, docs, labels, label_cues
     return {"version": suggester.version, "spans": suggester.spans_seen, "documents": len(docs),
-            "done": suggester.done_seen, "needs": suggester.model_needs,
+            "done": suggester.done_seen, "needs": suggester.model_needs, "left_out": suggester.left_out,
             "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
 
 

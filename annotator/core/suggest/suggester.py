@@ -13,9 +13,24 @@ patterns alone; with the model the mean overlap F1 went below the cues' alone (0
 it from 10 (0.53); and a newcomer's two finished statements made it suggest 163 clauses of a LaTeX placeholder text
 and 35 of a German press release, 0 and 6 at 10 (trial 10, D9).
 
-A cue's confidence is its precision on the clauses of the statements marked done, smoothed towards 0.6 (a cue
-never seen at work suggests with 0.6). The model's confidence is its probability. With both, a clause takes the
-larger of the two, and the source that gave it.
+A cue's confidence is its precision on the clauses of the statements marked done, smoothed towards its prior
+(:func:`prior`: a default cue's measured precision, else 0.6). The model's confidence is its probability. With
+both, a clause takes the larger of the two, and the source that gave it.
+
+**The suggester does not vouch for itself** (trial 14, F4). A span that is an accepted suggestion *as it was
+suggested* -- its origin ``suggested:...``, its extent still a whole clause (as :func:`.segment.clauses` cuts them:
+suggestions cover nothing else), not relabelled since (:attr:`TrainingDoc.as_suggested`, read by the store) -- is
+evidence for nothing here: not for the confidence of any cue (its own source's, or another's matching the same
+clause), and not a training example of the model, so accepting suggestions and retraining leaves every confidence
+where the analyst's own labels put it. Its clause counts as if the span were not there when it was accepted after
+its statement was marked done (:attr:`TrainingDoc.after_done`): the statement's "done" had said "no span of that
+label here", and "Accept all listed" over finished statements raised ``threat-condemn`` from 0.39 to 0.57 (their
+clauses it also matched turned from wrong to right), so that a second "Accept all listed" took a wave only the
+first made look good. Accepted before the statement was marked done, its clause counts neither way (not the
+negative a finished statement makes of a clause without a span: the analyst accepted it). Resized (its extent no
+longer a clause) or relabelled, the span is her own judgement and counts as any other. What counts against a cue
+or the model as before: a rejected suggestion's clause (no span there, a negative once its statement is marked
+done), and an accepted one deleted or relabelled (the store remembers it as rejected).
 """
 
 from __future__ import annotations
@@ -71,13 +86,30 @@ class Suggestion(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class TrainingDoc:
     """A statement as training sees it: its spans, and whether it is marked done; ``accepted``: those of its spans
-    that were accepted suggestions (their origin), which a cross-validation's figures favour."""
+    that were accepted suggestions (their origin), which a cross-validation's figures favour; ``as_suggested``: those
+    of them still as they were suggested (not resized nor relabelled: :func:`as_suggested`), which training leaves
+    out; ``after_done``: those of these accepted after the statement was marked done (the module's docstring)."""
 
     doc_id: int
     text: str
     spans: tuple[SpanTuple, ...]
     done: bool
     accepted: frozenset[SpanTuple] = frozenset()
+    as_suggested: frozenset[SpanTuple] = frozenset()
+    after_done: frozenset[SpanTuple] = frozenset()
+
+
+def as_suggested(text: str, accepted: Iterable[SpanTuple],
+                 relabelled: Iterable[SpanTuple] = ()) -> frozenset[SpanTuple]:
+    """Of a statement's spans that were accepted suggestions (``accepted``), those still as a suggestion made them:
+    each covers a whole clause of ``text`` (a suggestion covers nothing else, so a resized one does not), and is not
+    among ``relabelled`` (the store knows which were relabelled since: the "no" it remembered for the old label)."""
+    changed = set(relabelled)
+    accepted = [sp for sp in accepted if sp not in changed]
+    if not accepted:
+        return frozenset()
+    units = {(u.start, u.end) for u in clauses(text)}
+    return frozenset(sp for sp in accepted if (sp[0], sp[1]) in units)
 
 
 #: regions of documents left out of training (cross-validation): doc_id -> [(start, end)]
@@ -122,8 +154,14 @@ class Suggester:
     cue_confidence: dict[str, float] = field(default_factory=dict)  # cue name -> confidence
     model: learned.LearnedModel | None = None
     mode: str = "both"
-    spans_seen: int = 0
+    spans_seen: int = 0  # the spans it learned from (accepted suggestions as suggested left out)
     done_seen: int = 0  # statements marked done it learned from
+    #: label -> the spans of that label it learned from (the model's positives besides clauses), and how many
+    #: accepted suggestions it left out (the module's docstring)
+    learned_spans: dict[str, int] = field(default_factory=dict)
+    left_out: int = 0
+    #: cue name -> (clauses it matched in statements marked done, those a span of its label covers)
+    cue_record: dict[str, tuple[int, int]] = field(default_factory=dict)
     min_done: int = MIN_DONE  # how many it needs before the model learns
 
     @property
@@ -211,6 +249,8 @@ def train(
     hits: dict[str, float] = {}
     right: dict[str, float] = {}
     spans_seen = 0
+    left_out = 0
+    learned_spans: dict[str, int] = {}
     kept_docs: list[TrainingDoc] = []
     for doc in docs:
         regions = exclude.get(doc.doc_id)
@@ -220,9 +260,21 @@ def train(
         if not spans and not doc.done:
             continue
         kept_docs.append(TrainingDoc(doc.doc_id, doc.text, spans, doc.done))
+        # evidence for nothing (the module's docstring); those accepted after "done" leave their clause as it was
+        vouched = tuple(sp for sp in spans if sp in doc.as_suggested and sp not in doc.after_done)
+        if doc.as_suggested:
+            own = tuple(sp for sp in spans if sp not in doc.as_suggested)
+            left_out += len(spans) - len(own)
+            spans = own
         spans_seen += len(spans)
         units = [u for u in clauses(doc.text) if not _inside(regions, u.start, u.end)]
         unit_labels = [unit_targets(u, spans, labels, doc.done) for u in units]
+        withheld: set[tuple[int, str]] = set()  # (clause, label) an accepted suggestion as suggested covers
+        for i, u in enumerate(units):
+            for s, e, lb in vouched:
+                if unit_labels[i][lb] != 1 and s < u.end and u.start < e:
+                    unit_labels[i][lb] = None
+                    withheld.add((i, lb))
         for u, ys in zip(units, unit_labels, strict=True):
             if all(y is None for y in ys.values()):
                 continue
@@ -231,6 +283,7 @@ def train(
                 targets[lb].append(ys[lb])
         for s, e, lb in spans:
             texts.append(doc.text[s:e])
+            learned_spans[lb] = learned_spans.get(lb, 0) + 1
             for other in labels:
                 targets[other].append(1 if other == lb else None)
         if doc.done and mode != "model":
@@ -239,7 +292,7 @@ def train(
                 seen: set[tuple[int, str]] = set()
                 for s, _e, cue in find(label_cues, doc.text):
                     i = bisect.bisect_right(starts, s) - 1
-                    if i < 0 or s >= units[i].end or (i, cue.name) in seen:
+                    if i < 0 or s >= units[i].end or (i, cue.name) in seen or (i, label) in withheld:
                         continue
                     seen.add((i, cue.name))
                     hits[cue.name] = hits.get(cue.name, 0) + 1
@@ -251,4 +304,6 @@ def train(
     model = None
     if mode != "patterns" and texts and done_seen >= min_done:
         model = learned.fit(texts, targets, model_version(kept_docs))
-    return Suggester(labels, cue_map, confidence, model, mode, spans_seen, done_seen, min_done)
+    record = {name: (int(n), int(right.get(name, 0))) for name, n in hits.items()}
+    return Suggester(labels, cue_map, confidence, model, mode, spans_seen, done_seen, min_done=min_done,
+                     learned_spans=learned_spans if model is not None else {}, left_out=left_out, cue_record=record)

@@ -345,8 +345,10 @@ class SuggestController(Stepping, QObject):
         if needs:  # the model waits: said first, not in the note's tail (trial 10, D9)
             model = f"{model_waits(needs)}; read in {info.get('seconds', 0.0):.2f} s"
         else:
-            model = (f"model {self.version or 'not trained (too few labels)'} on {info.get('spans', 0)} span(s), "
-                     f"retrained in {info.get('seconds', 0.0):.2f} s")
+            left_out = int(info.get("left_out", 0) or 0)
+            left = f" ({left_out} accepted suggestion(s) left out: no evidence for the suggester)" if left_out else ""
+            model = (f"model {self.version or 'not trained (too few labels)'} on {info.get('spans', 0)} span(s)"
+                     f"{left}, retrained in {info.get('seconds', 0.0):.2f} s")
         ev = self.evaluation
         if ev is None:
             self.panel.set_figures(None, {}, f"Cross-validating…; {model}")
