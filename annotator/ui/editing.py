@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from annotator.core import wordstep
+from annotator.core import codebook, wordstep
 from annotator.core.model import Span
 from annotator.core.text import snap_to_words, trim_span
 from annotator.ui import commands
 from annotator.ui.dialogs import ask_note
 from annotator.ui.session import Session
+
+#: the keys a label may have (1-9), by their Qt key
+_DIGITS = {getattr(Qt.Key, f"Key_{d}"): d for d in codebook.SHORTCUTS}
 
 
 class Editor(QObject):
@@ -28,6 +31,21 @@ class Editor(QObject):
         self.window = window
 
         view.cursorPositionChanged.connect(self._caret_moved)
+        view.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """A digit that reaches the text as a key press has no label: a label's key is an action's shortcut, which
+        takes the key before the view. Said in the status bar (trial 14, F6: after deleting the label of key 2,
+        pressing 2 over a selection did nothing, silently)."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            digit = _DIGITS.get(event.key(), "")
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if digit and modifiers in (Qt.KeyboardModifier.NoModifier,
+                                                            Qt.KeyboardModifier.ControlModifier):
+                self.window.statusBar().showMessage(
+                    f"No label on key {digit} — Labels ▸ Edit Codebook… (Ctrl+K) to give it one", 6000)
+                return True
+        return False
 
     def _caret_moved(self) -> None:
         """Moving the caret out of the selected span, or to its end, leaves it: the next keys act on the text again.
