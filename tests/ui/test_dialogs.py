@@ -77,11 +77,11 @@ def test_delete_used_label_asks_and_moves_its_spans(window, project, qtbot, monk
     qtbot.keyClick(window.view, Qt.Key.Key_1)
     asked = []
 
-    def choose(parent, title, label, items, *a, **k):
-        asked.append(items)
-        return items[1], True  # move to the first other label
+    def choose(parent, label, used, others):
+        asked.append([lb.name for lb, _new in others])
+        return "move", others[0][0].key  # move to the first other label
 
-    monkeypatch.setattr(codebook_dialog.QInputDialog, "getItem", choose)
+    monkeypatch.setattr(codebook_dialog, "choose_fate", choose)
 
     def drive(dialog):
         dialog.table.selectRow(0)
@@ -90,7 +90,7 @@ def test_delete_used_label_asks_and_moves_its_spans(window, project, qtbot, monk
 
     timer = on_dialog(codebook_dialog.CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
     window.files.edit_codebook()
-    assert asked and asked[0][0] == "Delete its spans"
+    assert asked and asked[0][0] == "Commitment"
     assert [lb.key for lb in project.labels()] == ["commitment", "call_to_action"]
     assert spans_in_db(project, window.session.document.id)[0][2] == "commitment"
     window.session.undo_stack.undo()
@@ -99,8 +99,9 @@ def test_delete_used_label_asks_and_moves_its_spans(window, project, qtbot, monk
 
 
 def test_deleting_a_used_label_offers_to_move_its_spans_first(window, project, qtbot):
-    """The question chose "Delete its spans" at first, with OK focused (a newcomer's finding): Enter now moves the
-    spans to the next label, and deletes none. Driven through the real Delete… button and the real question."""
+    """The question chose "Delete its spans" at first, with OK focused (a newcomer's finding), then "Move its spans
+    to …" (trial 14, F3): it now chooses nothing, Enter does nothing, and a move is picked. Driven through the real
+    Delete… button and the real question."""
     from PySide6.QtWidgets import QInputDialog, QPushButton
 
     from annotator.ui.codebook import dialog as codebook_dialog
@@ -111,6 +112,8 @@ def test_deleting_a_used_label_offers_to_move_its_spans_first(window, project, q
 
     def answer(question):
         offered.append(question.textValue())
+        qtbot.keyClick(question, Qt.Key.Key_Return)  # nothing chosen: OK disabled
+        question.setTextValue("Move its spans to “Commitment”")
         qtbot.keyClick(question, Qt.Key.Key_Return)
 
     def drive(dialog):
@@ -122,7 +125,7 @@ def test_deleting_a_used_label_offers_to_move_its_spans_first(window, project, q
 
     timer = on_dialog(codebook_dialog.CodebookDialog, drive)  # noqa: F841 - kept alive while the dialog runs
     window.files.edit_codebook()
-    assert offered == ["Move its spans to “Commitment”"]
+    assert offered == ["Choose what happens to its 1 span…"]
     assert [lb.key for lb in project.labels()] == ["commitment", "call_to_action"]
     assert spans_in_db(project, window.session.document.id)[0][2] == "commitment"
 

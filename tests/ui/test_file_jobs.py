@@ -223,7 +223,7 @@ def test_deleting_a_label_of_many_spans_runs_in_a_thread_its_cancel_keeps_them_a
         IncomingSpan(4 + 7 * k, 20 + 7 * k, "threat", "ana", "") for k in range(10)]) for i in range(6000)])
     threats = project.label_counts()["threat"]
     assert threats >= 60_000
-    monkeypatch.setattr(codebook_dialog.QInputDialog, "getItem", lambda _p, _t, _l, items, *a, **k: (items[0], True))
+    monkeypatch.setattr(codebook_dialog, "choose_fate", lambda *_a: ("delete", ""))
 
     def delete_threat(dialog):  # type: ignore[no-untyped-def]
         dialog.table.selectRow(0)

@@ -3,7 +3,8 @@ cue patterns (issue 13: below the table, for the selected label; they belong to 
 label whatever its name, key or shortcut becomes).
 
 The dialog edits a copy; OK applies it as one undoable step (``Files.apply_codebook``: the labels added first when a
-deleted label's spans move to one of them, then the deletions — each asked here what to do with the label's spans,
+deleted label's spans move to one of them, then the deletions — each asked here what to do with the label's spans
+(``deletion.py``: nothing chosen at first; keeping them and only freeing the label's key is one answer),
 any other label offered, those added in this dialog too — then the new codebook). A label's key is what exports
 write: fixed once the label exists, a new label's made from its name (and following it until typed over).
 Cancel (Escape, closing the window) changes nothing: with edits made it first asks "Discard changes?"; without, it
@@ -46,12 +47,12 @@ from annotator.ui.codebook.cells import (
     NEW_KEY_TIP,
     NameDelegate,
 )
+from annotator.ui.codebook.deletion import FREE_KEY, choose_fate
 from annotator.ui.dialogs import roomy
 from annotator.ui.palette import PROBLEM_COLOR, swatch
 from annotator.ui.reading import columns
 from annotator.ui.suggest.cue_columns import CueColumns
 from annotator.ui.suggest.cues_text import HELP, cues_to_text, parse
-from annotator.ui.text import plain_tooltip
 
 COLUMNS = ("Name", "Key", "Shortcut", "Colour", "Description")
 #: the name and key columns take at most this share of the table's width each, and at least NAME_LEAST px
@@ -250,20 +251,19 @@ class CodebookDialog(QDialog):
         target: str | None = None
         if used:
             # every other label, those added in this dialog too (a newcomer added "Warning" to move a label's spans
-            # to, and it was not offered until the dialog was closed and opened again)
-            others = [lb for i, lb in enumerate(self.labels()) if i != row]
-            choices = ["Delete its spans"] + [
-                f"Move its spans to “{lb.name}”" + ("" if lb.key in self.original else " (new)") for lb in others]
-            keep = 1 if others else 0  # chosen at first: the choice that loses no span (a newcomer's finding)
-            choice, ok = QInputDialog.getItem(
-                self, "Delete label",
-                plain_tooltip(f"“{label.name}” labels {used} span(s). What should happen to them?"), choices, keep,
-                False,
-            )
-            if not ok:
+            # to, and it was not offered until the dialog was closed and opened again); nothing chosen at first
+            # (trial 14, F3: a preselected move, with OK the default, merged one label into another on Enter)
+            others = [(lb, lb.key not in self.original) for i, lb in enumerate(self.labels()) if i != row]
+            answer = choose_fate(self, label, used, others)
+            if answer is None:
                 return
-            index = choices.index(choice)
-            target = None if index == 0 else others[index - 1].key
+            fate, target_key = answer
+            if fate == FREE_KEY:  # retired: the label and its spans stay, its key is free for another label
+                combo = self.table.cellWidget(row, 2)
+                if isinstance(combo, QComboBox):
+                    combo.setCurrentIndex(0)
+                return
+            target = target_key or None
         for key, moved_to in list(self.deletions.items()):  # spans moved here earlier go where this label's go
             if moved_to == label.key:
                 self.deletions[key] = target
