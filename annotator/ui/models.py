@@ -310,6 +310,10 @@ class SpansModel(Table):
     HEADERS = ("Label", "Phrase", "Note")
     ROLES = frozenset({_DISPLAY, _EDIT, _DECORATION, _TOOLTIP, _USER})
     noteEdited = Signal(object, str)  # span, new note
+    #: rows the views hold (their current row, an open editor's) whose spans the statement read again lacks, told
+    #: before they go: an editor open on one is closed while its row is valid (released later, its hiding moved
+    #: the table's current row to its first span, as a Tab key would)
+    rowsLeaving = Signal(list)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -323,14 +327,54 @@ class SpansModel(Table):
 
     def reset(self, text: str, spans: IntervalIndex, labels: list[Label], me: str = "") -> None:
         """Show ``spans``, the session's index itself (not a copy): later changes to it come through the
-        session's signals to :meth:`inserted`, :meth:`removed` and :meth:`changed`."""
+        session's signals to :meth:`inserted`, :meth:`removed` and :meth:`changed`.
+
+        The same statement read again (its spans changed by another process, a review, a rename of the analyst):
+        the rows are laid out anew with every row the views hold (the selected one, the one whose note is being
+        typed) kept on its span, by id, wherever it now is; one whose span is gone is held no more. A model reset
+        closed the note's editor with the typing lost and left the selection on the row's index, on another span,
+        which a label key or Delete then acted on (trial 14, F9)."""
+        def show() -> None:
+            self.me = me
+            self.text = text
+            self.spans = spans
+            self._rows = len(spans)
+            self.labels = {lb.key: lb for lb in labels}
+
+        # the rows the views know, still as they were (the session reads a statement again into a new index)
+        if text == self.text and spans is not self.spans and self._rows == len(self.spans):
+            self._relayout(spans, show)
+            return
+        self._all_leaving()  # (another statement: its note's edit ends, unsaved, before the table resets)
         self.beginResetModel()
-        self.me = me
-        self.text = text
-        self.spans = spans
-        self._rows = len(spans)
-        self.labels = {lb.key: lb for lb in labels}
+        show()
         self.endResetModel()
+
+    def _all_leaving(self) -> None:
+        """Every row the views hold is about to go (:attr:`rowsLeaving`)."""
+        held = sorted({i.row() for i in self.persistentIndexList()})
+        if held:
+            self.rowsLeaving.emit(held)
+
+    def _relayout(self, spans: IntervalIndex, show: Callable[[], None]) -> None:
+        """``show()`` shows ``spans``; each row the views hold follows its span (by id) to its new row, or is
+        dropped with it (a selection never lands on another span, an editor is never moved to one). Rows held
+        whose spans go are named first (:attr:`rowsLeaving`), while they are still valid."""
+        old = self.spans
+        leaving = sorted({i.row() for i in self.persistentIndexList()
+                          if 0 <= i.row() < self._rows and old[i.row()].id not in spans})
+        if leaving:
+            self.rowsLeaving.emit(leaving)
+        self.layoutAboutToBeChanged.emit()
+        held = self.persistentIndexList()  # asked after the signal: the views hold their selection by then
+        ids = [old[i.row()].id if 0 <= i.row() < self._rows else None for i in held]
+        show()
+        rows = {span_id: self.row_of(span_id) for span_id in dict.fromkeys(ids) if span_id is not None}
+        self.changePersistentIndexList(held, [
+            self.index(rows[span_id], i.column()) if span_id is not None and rows[span_id] >= 0 else QModelIndex()
+            for i, span_id in zip(held, ids, strict=True)
+        ])
+        self.layoutChanged.emit()
 
     def _count(self) -> int:
         return self._rows
@@ -445,7 +489,9 @@ class SpansModel(Table):
         return lambda r: spans[r if r < i else r + 1]
 
     def _resync(self) -> None:
-        """The index changed in a way no single row signal says (a span replaced under its id): show it anew."""
+        """The index changed in a way no single row signal says (a span replaced under its id): show it anew.
+        The rows the views hold are not known to be their spans any more: an editor open is closed unsaved."""
+        self._all_leaving()
         self.beginResetModel()
         self._rows = len(self.spans)
         self.endResetModel()

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QLabel,
@@ -224,6 +225,8 @@ class SpansPanel(QWidget):
         self._others: set[str] = set()  # whose spans besides the analyst's the Label column names
         self._label_width = 0  # what the Label column's texts need (px)
         self.model.modelReset.connect(self._fit_labels)
+        self.model.layoutChanged.connect(self._fit_labels)  # the statement's spans read again (SpansModel.reset)
+        self.model.rowsLeaving.connect(self._close_editor_in)
         self.model.rowsInserted.connect(self._inserted)
         self.table.viewport().installEventFilter(self)
 
@@ -242,6 +245,19 @@ class SpansPanel(QWidget):
         model = self.model
         if any(model.spans[i].annotator not in ("", model.me, *self._others) for i in range(first, last + 1)):
             self._fit_labels()
+
+    def _close_editor_in(self, rows: list[int]) -> None:
+        """The span whose note is being typed is going (deleted by another process; another statement shown): its
+        editor is closed now, while its row is still valid, the typing with it (there is no span here to save it
+        on: a save opens the span's statement again), and the keyboard stays in the table. Released by the model's
+        reset or relayout instead, the editor's hiding moved the table's current row to its first span, as a Tab
+        does, and the statement selected that span: a label key or Delete then acted on it."""
+        table = self.table
+        if table.state() != QAbstractItemView.State.EditingState or table.currentIndex().row() not in rows:
+            return
+        for editor in table.viewport().findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if editor.isVisible():
+                table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def _apply_label_width(self) -> None:
         if self._label_width:
