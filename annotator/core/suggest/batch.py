@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.core.suggest import cues, frames, learned
+from annotator.core.suggest import cues, frames, learned, why
 from annotator.core.suggest.cues import Cue
 from annotator.core.suggest.evaluate import Evaluation, cross_validate
 from annotator.core.suggest.suggester import Suggestion, TrainingDoc, train
@@ -83,7 +83,8 @@ def _train(path: str) -> dict[str, Any]:
     _STATE.path, _STATE.suggester, _STATE.docs, _STATE.labels, _STATE.cues = path, suggester, docs, labels, label_cues
     return {"version": suggester.version, "spans": suggester.spans_seen, "documents": len(docs),
             "done": suggester.done_seen, "needs": suggester.model_needs, "left_out": suggester.left_out,
-            "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu}
+            "seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+            "why": why.evidence(suggester)}
 
 
 def _suggest(request: dict[str, Any]) -> dict[str, Any]:

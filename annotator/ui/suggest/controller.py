@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from annotator.commands.suggest import DEFAULT_THRESHOLD, THRESHOLD_SETTING, model_waits
+from annotator.core.suggest import why as why_words
 from annotator.core.suggest.batch import Row, stopped_of
 from annotator.core.suggest.cues import stopped_message
 from annotator.core.suggest.evaluate import Evaluation
@@ -64,6 +65,8 @@ class SuggestController(Stepping, QObject):
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
         self.dock.visibilityChanged.connect(lambda shown: self._fill_panel() if shown else None)
+        self.known: dict[str, Any] = {}  # what the last retrain says of its cues and model (``why.evidence``)
+        self.panel.model.why_of = self.why
         self.retrainer = Retrainer(self._database_file, self)
         self.retrainer.trained.connect(self._trained)
         self.retrainer.suggested.connect(self._suggested)
@@ -196,6 +199,8 @@ class SuggestController(Stepping, QObject):
     def _trained(self, info: dict[str, Any]) -> None:
         self.version = str(info.get("version", ""))
         self.train_info = info
+        known = info.get("why")
+        self.known = known if isinstance(known, dict) else {}
         self._say_stopped(stopped_of(info))
         self._show_figures()
 
@@ -306,6 +311,13 @@ class SuggestController(Stepping, QObject):
         read only if changed in this session."""
         spans: list[tuple[int, int, str]] | None = None if doc_id in self.touched else []
         return [row for row in self._visible_rows(doc_id, spans) if passes(row)]
+
+    def why(self, row: Row | Suggestion) -> str:
+        """Why a suggestion is made, in words: the cue's matched words and record, or what the model learned from
+        (``core/suggest/why``), from the last retrain's answer."""
+        doc = self.session.document if self.session is not None else None
+        text = doc.text[row[1]:row[2]] if doc is not None and doc.id == row[0] else self._text_of(tuple(row))
+        return why_words.explain(row[5], row[3], row[4], text, self.known, self.names)
 
     def _text_of(self, row: Row) -> str:
         """A listed suggestion's text (asked for the rows the list paints): found by its place among its statement's

@@ -27,7 +27,7 @@ from annotator.core.suggest.batch import Row
 from annotator.core.suggest.cues import stopped_message
 from annotator.core.suggest.evaluate import format_figures
 from annotator.core.suggest.suggester import Suggestion
-from annotator.ui.text import sentence
+from annotator.ui.text import plain_tooltip, sentence
 
 COLUMNS = ("Statement", "Label", "Confidence", "Source", "Text")
 SOURCES = (("", "All sources"), ("pattern:", "Cue patterns"), ("model:", "Model"))
@@ -35,6 +35,7 @@ SOURCES = (("", "All sources"), ("pattern:", "Cue patterns"), ("model:", "Model"
 #: of every cell it paints, and comparing an int with a Qt enum member costs more than the rest of the call
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: the longest count the list shows, which sizes its label once (see :meth:`SuggestionsPanel._fix_count_size`)
 _WIDEST_COUNT = "000 000 suggestion(s) so far; still suggesting…"
@@ -53,6 +54,8 @@ class SuggestionsModel(QAbstractTableModel):
         self.titles: dict[int, str] = {}
         self.names: dict[str, str] = {}
         self.text_of: Callable[[Row], str] = lambda _row: ""
+        #: why a row is suggested, in words (``core/suggest/why``): its tooltip, asked only when hovered
+        self.why_of: Callable[[Row], str] = lambda _row: ""
 
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
@@ -110,6 +113,12 @@ class SuggestionsModel(QAbstractTableModel):
             return " ".join(self.text_of(row).split())
         if role == _ALIGNMENT and index.column() == 2:
             return _RIGHT
+        if role == _TOOLTIP and index.isValid() and 0 <= index.row() < len(self.rows):
+            row = self.rows[index.row()]
+            why, text = self.why_of(row), " ".join(self.text_of(row).split())
+            # escaped: the clause is a statement's text, never read as rich text
+            head = f"{self.names.get(row[3], row[3])} {row[4]:.2f} ({row[5]})" + (f": {why}" if why else "")
+            return plain_tooltip(f"{head}\n\n{text}")
         return None
 
 

@@ -26,6 +26,7 @@ class Stepping:
     current: Suggestion | None
     shown: list[Suggestion]
     said: str
+    why: Any  # the controller's: why a suggestion is made, in words
 
     # ------------------------------------------------------------------ keys
     def _takes(self, event: QKeyEvent) -> str | None:
@@ -85,8 +86,9 @@ class Stepping:
         if sg is None or sg not in self.shown:
             return "none left in this statement at this threshold"
         i = self.shown.index(sg) + 1
+        why = self.why(sg)
         return (f"{i} of {len(self.shown)}: {self.names.get(sg.label, sg.label)} {sg.confidence:.2f} "
-                f"({sg.source}) — Enter accepts, Backspace rejects, S next")
+                f"({sg.source}) — Enter accepts, Backspace rejects, S next" + (f" — {why}" if why else ""))
 
     def _announce(self) -> None:
         self.said = self._describe()
