@@ -245,6 +245,7 @@ class MainWindow(Listing, QMainWindow):
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_document(self, doc_id: int) -> None:
+        self.spans_panel.commit_editing()  # a note being typed is saved on its own statement's span first
         try:
             self.session.open_document(doc_id)
         except AnnotatorError as exc:

@@ -247,9 +247,10 @@ class SpansPanel(QWidget):
             self._fit_labels()
 
     def _close_editor_in(self, rows: list[int]) -> None:
-        """The span whose note is being typed is going (deleted by another process; another statement shown): its
-        editor is closed now, while its row is still valid, the typing with it (there is no span here to save it
-        on: a save opens the span's statement again), and the keyboard stays in the table. Released by the model's
+        """The span whose note is being typed is going (deleted by another process; another statement shown, once
+        :meth:`commit_editing` saved the typing): its editor is closed now, while its row is still valid, the typing
+        with it (there is no span here to save it on: a save opens the span's statement again), and the keyboard
+        stays in the table. Released by the model's
         reset or relayout instead, the editor's hiding moved the table's current row to its first span, as a Tab
         does, and the statement selected that span: a label key or Delete then acted on it."""
         table = self.table
@@ -257,6 +258,18 @@ class SpansPanel(QWidget):
             return
         for editor in table.viewport().findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if editor.isVisible():
+                table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def commit_editing(self) -> None:
+        """A note being typed is saved now, on its span: another statement is about to be shown (Ctrl+PgDown, a
+        click in the Documents list keeps the keyboard in the note). Closed by the new statement's rows instead, the
+        typing was lost (trial 14, F9's last case)."""
+        table = self.table
+        if table.state() != QAbstractItemView.State.EditingState:
+            return
+        for editor in table.viewport().findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if editor.isVisible():
+                table.commitData(editor)
                 table.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
     def _apply_label_width(self) -> None:

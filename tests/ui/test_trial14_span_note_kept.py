@@ -166,7 +166,8 @@ def test_no_other_span_is_selected_when_the_one_whose_note_is_typed_is_deleted_e
 
 def test_no_span_of_the_next_statement_is_selected_when_it_is_opened_while_a_note_is_typed(qtbot, tmp_path):
     """Ctrl+PgDown with the note's editor open: the statement opened had its first span selected, as if by Tab
-    (the editor, released by the table's reset, handed the focus on), and label key 2 relabelled it."""
+    (the editor, released by the table's reset, handed the focus on), and label key 2 relabelled it; the note typed
+    was lost (it is saved on its span first now)."""
     other = "We condemn the attack. We commit to peace."
     docs = [IncomingDocument(TEXT, "G7"), IncomingDocument(other, "other")]
 
@@ -176,10 +177,13 @@ def test_no_span_of_the_next_statement_is_selected_when_it_is_opened_while_a_not
 
     with window_over(qtbot, tmp_path, docs, prepare=prepare) as (window, project):
         g7 = window.session.document.id
-        editor = _edit_note(qtbot, window, _span_id(window, "We call on the Houthis"), "typed")
+        houthis = _span_id(window, "We call on the Houthis")
+        editor = _edit_note(qtbot, window, houthis, "typed")
         qtbot.keyClick(editor, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: window.session.document.id != g7)
         qtbot.wait(50)
+        assert _note_in_db(project, houthis) == "typed"  # saved on its span before the next statement showed
+        assert window.undo_group.undoText() == "Edit note"  # one undoable step, as Return gives
         assert _selected_span(window) is None
         assert window.view.selected_span_id is None
         assert not isinstance(QApplication.focusWidget(), QLineEdit)
