@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import STATUS_NAMES, STATUSES
-from annotator.ui.models import DocumentsModel, SpansModel
+from annotator.ui.models import DocumentsModel
 from annotator.ui.reading import columns
+from annotator.ui.spans_model import SpansModel
 
 
 def hold_paint(*widgets: QWidget, after_ms: int = 0) -> None:
