@@ -23,18 +23,25 @@ def _ready(ctl, version=None) -> bool:
             and ctl.retrainer.corpus_done)
 
 
-def test_accept_all_listed_in_the_dock_moves_no_cue_patterns_confidence(qtbot, tmp_path):
-    from annotator.ui.mainwindow import MainWindow
-
-    docs = read_eval_set()[:16]
+def half_labelled(tmp_path, count: int) -> Project:
+    """``count`` statements of the evaluation set, the first 12 marked done with half their spans: the cues find
+    clauses she left unlabelled in finished statements."""
+    docs = read_eval_set()[:count]
     project = Project.open(tmp_path / "p.sqlite", create=True, user="mira",
                            populate=[IncomingDocument(d.text, f"eval {d.doc_id}") for d in docs])
     ids = [r[0] for r in project.conn.execute("SELECT id FROM documents ORDER BY id")]
     for n, (doc_id, doc) in enumerate(zip(ids, docs, strict=True)):
-        if n < 12:  # half her spans: the cues find clauses she left unlabelled in finished statements
+        if n < 12:
             for start, end, label in doc.spans[::2]:
                 project.add_span(doc_id, start, end, label)
             project.set_status(doc_id, "done")
+    return project
+
+
+def test_accept_all_listed_in_the_dock_moves_no_cue_patterns_confidence(qtbot, tmp_path):
+    from annotator.ui.mainwindow import MainWindow
+
+    project = half_labelled(tmp_path, 16)
     window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     try:
         ctl = window.suggestions

@@ -9,13 +9,11 @@ import re
 
 from PySide6.QtCore import QSettings, Qt
 
-from annotator.core.model import IncomingDocument
 from annotator.core.suggest.cues import Cue, find
 from annotator.core.suggest.why import explain, matched_words
-from annotator.store import Project
 from annotator.store import suggest as store
-from tests.benchmarks.bench_suggest import read_eval_set
 from tests.ui.conftest import show_window
+from tests.ui.test_trial14_suggest_vouch import half_labelled
 
 NAMES = {"threat": "Threat", "commitment": "Commitment", "call_to_action": "Call to action"}
 
@@ -41,15 +39,7 @@ def test_the_words_a_cue_matched_and_its_record_in_plain_words():
 def test_the_status_line_and_the_dock_say_why(qtbot, tmp_path):
     from annotator.ui.mainwindow import MainWindow
 
-    docs = read_eval_set()[:14]
-    project = Project.open(tmp_path / "p.sqlite", create=True, user="mira",
-                           populate=[IncomingDocument(d.text, f"eval {d.doc_id}") for d in docs])
-    ids = [r[0] for r in project.conn.execute("SELECT id FROM documents ORDER BY id")]
-    for n, (doc_id, doc) in enumerate(zip(ids, docs, strict=True)):
-        if n < 12:
-            for start, end, label in doc.spans[::2]:
-                project.add_span(doc_id, start, end, label)
-            project.set_status(doc_id, "done")
+    project = half_labelled(tmp_path, 14)
     window = show_window(qtbot, MainWindow(project, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
     try:
         ctl = window.suggestions

@@ -5,25 +5,13 @@ fields with the real ``annotator vars`` run beside the window; what is saved is 
 
 from __future__ import annotations
 
-import sqlite3
-
 from PySide6.QtCore import Qt
 
-from annotator.core.model import IncomingDocument
 from tests.helpers import run_cli
 from tests.ui.conftest import window_over
+from tests.ui.test_undo_conflicts import DOCS, _value
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-DOCS = [IncomingDocument("We condemn the launch. We commit to peace.", "joint statement"),
-        IncomingDocument("We urge restraint and we warn them.", "second statement")]
-
-
-def _value(path, sql, *args):
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, args).fetchone()
-    finally:
-        conn.close()
 
 
 def _vars_beside(qtbot, window, tmp_path, project, text: str) -> None:
