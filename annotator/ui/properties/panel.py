@@ -202,8 +202,8 @@ class PropertiesPanel(QWidget):
                 self._show(name, fields.get(name))
         if changed_under:
             self.message.setText(to_qt(
-                f"{', '.join(changed_under)} changed in the project while you typed here; what you typed stays, and "
-                "is saved when you leave the field (Undo takes it back)"))
+                f"{', '.join(changed_under)} changed in the project while you typed here; yours is saved when you "
+                "leave the field"))
         if provenance is None:
             self.origin.setText("")
         else:
