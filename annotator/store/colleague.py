@@ -75,6 +75,8 @@ class Alignment:
 #: (v6: my project's span revisions, store/report_entries.py) is never read from a colleague's file, and copying a
 #: 900 MB file on every open would cost what reading it in place saves
 READ_IN_PLACE_FROM = 5
+#: items between two paces in the alignment's passes over every statement: 30-60 us of Python
+SLICE = 512
 
 #: how a refusal of a colleague's file ends: it is read for the review, nothing of it is imported (it said "nothing
 #: from this file was imported", which made a reviewer fear a write into the project: a newcomer's finding)
@@ -381,30 +383,35 @@ class ColleagueFile:
         return found
 
     def _align(self, project: Project, conn: sqlite3.Connection | None) -> Alignment:
+        # every pass over the 100 000 statements is paced (annotator/pacing.py): a comprehension between two paces
+        # kept the window's thread from the GIL 12-18 ms at a time, and every stall above 12 ms while a colleague
+        # file was compared fell in this second at the walk's end (measured, issue #14)
         mine = list(pacing.rows(project.conn.execute("SELECT id, sha256, title FROM documents ORDER BY id")))
-        by_title = {title: doc_id for doc_id, _sha, title in mine}
+        by_title = {title: doc_id for doc_id, _sha, title in pacing.rows(mine, SLICE)}
         if self._rows is None:
-            theirs_by_sha = {sha: d.title for sha, d in self._memory.items()}
-            pairs = [(i, s) for i, s, _t in mine if s in self._memory]
+            theirs_by_sha = {sha: d.title for sha, d in pacing.rows(list(self._memory.items()), SLICE)}
+            pairs = [(i, s) for i, s, _t in pacing.rows(mine, SLICE) if s in self._memory]
         else:
             held: dict[str, tuple[int, str]] = {}
             rows = self._rows.read("SELECT sha256, id, title FROM documents INDEXED BY documents_listing", conn=conn)
-            for sha, doc_id, title in rows:
+            for sha, doc_id, title in pacing.rows(rows, SLICE):
                 if isinstance(sha, str) and type(doc_id) is int:
                     held[sha] = (doc_id, str(title))
             pacing.drop(rows)
-            self._rows.verify([(held[s][0], s) for _i, s, _t in mine if s in held], conn)
+            self._rows.verify([(held[s][0], s) for _i, s, _t in pacing.rows(mine, SLICE) if s in held], conn)
             forged = self._rows.forged
-            theirs_by_sha = {sha: title for sha, (doc_id, title) in held.items() if doc_id not in forged}
+            theirs_by_sha = {sha: title for sha, (doc_id, title) in pacing.rows(held.items(), SLICE)
+                             if doc_id not in forged}
             pacing.drop(held)
-            pairs = [(i, s) for i, s, _t in mine if s in theirs_by_sha]
-        mine_shas = {s for _i, s, _t in mine}
-        paired = {s for _i, s in pairs}
-        only_theirs = [self.document(s) or TheirDocument(s, t, ()) for s, t in theirs_by_sha.items()
-                       if s not in mine_shas] if self._rows is None else [
-            TheirDocument(s, t, ()) for s, t in theirs_by_sha.items() if s not in mine_shas]
+            pairs = [(i, s) for i, s, _t in pacing.rows(mine, SLICE) if s in theirs_by_sha]
+        mine_shas = {s for _i, s, _t in pacing.rows(mine, SLICE)}
+        paired = {s for _i, s in pacing.rows(pairs, SLICE)}
+        unmatched = [(s, t) for s, t in pacing.rows(theirs_by_sha.items(), SLICE) if s not in mine_shas]
+        only_theirs = [(self.document(s) if self._rows is None else None) or TheirDocument(s, t, ())
+                       for s, t in unmatched]
         differs = [(by_title[d.title], d) for d in only_theirs if d.title in by_title]
-        found = Alignment(pairs, only_theirs, [i for i, s, _t in mine if s not in paired], differs)
+        found = Alignment(pairs, only_theirs, [i for i, s, _t in pacing.rows(mine, SLICE) if s not in paired],
+                          differs)
         # in the review's thread: freed a slice at a time (at once, the window waited 25-30 ms for the GIL)
         pacing.drop(mine, by_title, mine_shas, paired, theirs_by_sha)
         return found

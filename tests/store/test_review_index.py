@@ -210,3 +210,43 @@ def test_the_walk_aligns_the_file_with_no_collector_pass_and_gives_the_collector
     assert seen == [False]  # aligned once, with the collector off
     assert gc.isenabled() and gc.get_freeze_count() == 0  # on again, and nothing left frozen by the walk
     cfile.close()
+
+
+def test_the_alignment_hands_the_gil_over_in_every_pass_over_the_statements(tmp_path, monkeypatch):
+    """The alignment at the walk's end (and the report's) passes over every statement a few times; in a paced thread
+    each pass paces every few hundred items: one unpaced comprehension over 100 000 statements kept the window's
+    thread from the GIL 12-18 ms, and every stall above 12 ms while a colleague file was compared fell in that second
+    (issue #14). Counted in lines of the alignment's own Python run between two paces (a few per item), each pass
+    over more statements than the most allowed."""
+    import sys
+
+    from annotator.store import colleague
+
+    texts = [f"Statement number {n} about arms." for n in range(8 * colleague.SLICE)]
+    mine = make(tmp_path / "mine.sqlite", [], texts)
+    theirs = make(tmp_path / "theirs.sqlite", [], [*texts[: -colleague.SLICE], "Only theirs."])
+    cfile = rv.ColleagueFile.load(theirs)
+    lines, longest = [0], [0]
+    real_pace = pacing.pace
+
+    def pace() -> None:
+        longest[0] = max(longest[0], lines[0])
+        lines[0] = 0
+        real_pace()
+
+    def tracer(frame, event, _arg):  # type: ignore[no-untyped-def]
+        if event == "line" and frame.f_code.co_filename == colleague.__file__:
+            lines[0] += 1
+        return tracer
+
+    monkeypatch.setattr(pacing, "pace", pace)
+    with Project.open(mine) as project, pacing.paced(every=1.0, pause=0.0):
+        sys.settrace(tracer)
+        try:
+            found = cfile.align(rv.reader(project))
+        finally:
+            sys.settrace(None)
+    assert len(found.pairs) == 7 * colleague.SLICE and len(found.only_theirs) == 1
+    assert len(found.only_mine) == colleague.SLICE
+    assert 0 < longest[0] <= 6 * colleague.SLICE  # unpaced, one pass alone ran a line per statement: 8 * SLICE
+    cfile.close()
