@@ -18,7 +18,8 @@ from annotator.ui.text import plain_tooltip, to_qt
 Index = QModelIndex | QPersistentModelIndex
 #: rows of a sorted list looked for by a search of its ids before a dict of every row's place is made
 _SCANS = 8
-_DISPLAY, _EDIT, _DECORATION, _TOOLTIP, _FOREGROUND, _ALIGN, _USER = (int(r) for r in (
+#: Qt's item roles as ints, as ``data()`` is asked for them (this module's models and ``ui/spans_model.py``)
+DISPLAY, EDIT, DECORATION, TOOLTIP, FOREGROUND, ALIGN, USER = (int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DecorationRole,
     Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole,
     Qt.ItemDataRole.UserRole))
@@ -72,7 +73,7 @@ class DocumentsModel(Table):
     rows; clicking a header sorts by that column (``sort``), and the order holds when the rows are set again."""
 
     HEADERS = ("Title", "Status", "Spans")
-    ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ALIGN, _USER})
+    ROLES = frozenset({DISPLAY, TOOLTIP, FOREGROUND, ALIGN, USER})
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

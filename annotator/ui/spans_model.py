@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import Label, Span
 from annotator.core.neutral import terminal_safe
-from annotator.ui.models import _DECORATION, _DISPLAY, _EDIT, _TOOLTIP, _USER, Index, Table
+from annotator.ui.models import DECORATION, DISPLAY, EDIT, TOOLTIP, USER, Index, Table
 from annotator.ui.palette import swatch
 from annotator.ui.reading import columns
 from annotator.ui.text import from_qt, plain_tooltip
@@ -26,7 +26,7 @@ class SpansModel(Table):
     """
 
     HEADERS = ("Label", "Phrase", "Note")
-    ROLES = frozenset({_DISPLAY, _EDIT, _DECORATION, _TOOLTIP, _USER})
+    ROLES = frozenset({DISPLAY, EDIT, DECORATION, TOOLTIP, USER})
     noteEdited = Signal(object, str)  # span, new note
     #: rows the views hold (their current row, an open editor's) whose spans the statement read again lacks, told
     #: before they go: an editor open on one is closed while its row is valid (released later, its hiding moved
