@@ -1,8 +1,9 @@
 """Document variables (DESIGN.md §2.6): the fixed ones every statement has, the project's own typed ones, and how a
 value of each type is read from text or JSON, checked and shown.
 
-A value is kept in its type so it sorts as it should: text as ``str``, number as ``int`` or ``float``, date as an
-ISO 8601 ``YYYY-MM-DD`` string, yes/no as ``bool`` (``1``/``0`` in the project file). An empty value is ``None``.
+A value is kept in its type so it sorts as it should: text as ``str``, number as ``int`` or ``float``, date as an ISO
+8601 ``YYYY-MM-DD`` string (``YYYY-MM`` or ``YYYY`` when the day is not known), yes/no as ``bool`` (``1``/``0`` in the
+project file). An empty value is ``None``.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ FIXED_NAMES: dict[str, str] = {"date": "Date", "issuer": "Issuer", "url": "URL",
 RESERVED = frozenset({*FIXED, "title", "new_title", "sha256", "doc_id", "id", "text", "source", "status"})
 
 MAX_NAME = 100
+#: how a date is written, as messages and placeholders say
+DATE_FORMS = "YYYY-MM-DD (or YYYY-MM, YYYY when the day is not known)"
 MAX_VALUE = 10_000
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: a calendar date, or one of reduced precision (ISO 8601): a month, a year
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _TRUE = {"yes", "y", "true", "1", "ja", "oui"}
 _FALSE = {"no", "n", "false", "0", "nein", "non"}
 
@@ -70,7 +74,9 @@ def definition_problems(variables: list[Variable]) -> list[str]:
 
 
 def parse_date(raw: Any) -> str:
-    """An ISO 8601 calendar date ``YYYY-MM-DD`` that exists (2023-02-30 does not), or "" for empty.
+    """An ISO 8601 calendar date ``YYYY-MM-DD`` that exists (2023-02-30 does not), a month ``YYYY-MM`` or a year
+    ``YYYY`` when the day or the month is not known (ISO 8601's reduced precision: a statement dated "March 2024"
+    is counted in 2024-Q1 and 2024-03, never on a day no one wrote), or "" for empty.
 
     Raises ValueError naming the problem.
     """
@@ -82,9 +88,9 @@ def parse_date(raw: Any) -> str:
     if not text:
         return ""
     if not _ISO_DATE.fullmatch(text):
-        raise ValueError(f"{raw!r} is not a date written as YYYY-MM-DD")
+        raise ValueError(f"{raw!r} is not a date written as {DATE_FORMS}")
     try:
-        _dt.date.fromisoformat(text)
+        _dt.date.fromisoformat(text if len(text) == 10 else (text + "-01-01")[:10])
     except ValueError:
         raise ValueError(f"{raw!r} is not a date that exists") from None
     return text

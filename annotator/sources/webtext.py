@@ -42,6 +42,7 @@ _DATE_FORMS = (
     re.compile(rf"(?P<day>\d{{1,2}})\.?\s+{_MONTH}\s+(?P<year>\d{{4}})"),
     re.compile(r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})"),
     re.compile(r"(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.\s?(?P<year>\d{4})"),  # 14.03.2024: day first
+    re.compile(rf"{_MONTH}\s+(?P<year>\d{{4}})"),  # "March 2024": the month, no day (stored as 2024-03)
 )
 #: a date line may carry a short section name before a bar ("NEWS |", "Press Release |"), or be a dateline: a
 #: place, a comma, the date ("Brussels, 27 May 2024", "Washington, D.C., December 19, 2023", "Berlin, 14.03.2024";
@@ -137,8 +138,9 @@ class Cleaned:
 
 
 def parse_header_date(line: str) -> str:
-    """The ISO date a header line states (the whole line is the date, maybe after "SECTION |" or a dateline's
-    "Place, "), or "". One function for every reader's header: a ``.txt`` file's, a PDF's, a Word file's."""
+    """The ISO date a header line states (the whole line is the date, maybe after "SECTION |" or a dateline's "Place, ";
+    "March 2024" is the month, 2024-03), or "". One function for every reader's header: a ``.txt`` file's, a PDF's, a
+    Word file's."""
     match = _DATE_LINE.fullmatch(line.strip())
     if not match:
         return ""
@@ -152,9 +154,10 @@ def parse_header_date(line: str) -> str:
         if month is None:
             return ""
         try:
-            return _dt.date(int(parts["year"]), month, int(parts["day"])).isoformat()
+            day = _dt.date(int(parts["year"]), month, int(parts.get("day") or 1))
         except ValueError:
             return ""
+        return day.isoformat() if parts.get("day") else day.isoformat()[:7]
     return ""
 
 

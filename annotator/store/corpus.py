@@ -10,11 +10,11 @@ A *grouping* puts every statement in one group:
 - a project variable's name: its value (``document_values``);
 - ``date:year``, ``date:quarter``, ``date:month`` (also ``VAR:year`` … for a date-typed variable): the period.
 
-Dates are ISO strings (``YYYY-MM-DD``; the importers and the Properties panel enforce that, but files made elsewhere
-may hold less). A period needs the parts it names: ``2023-05-04`` is ``2023``, ``2023-Q2``, ``2023-05``; a date with
-only a year (``2023``) is ``2023`` by year and ``2023-Q?`` / ``2023-??`` by quarter or month (so it sorts beside its
-year, after its known periods); an empty or unreadable date is the group ``None``, shown as "(no date)". Any empty
-value is ``None`` ("(no issuer)", "(no VAR)").
+Dates are ISO strings (``YYYY-MM-DD``, or ``YYYY-MM`` / ``YYYY`` when the day is not known; the importers and the
+Properties panel enforce that, but files made elsewhere may hold other text). A period needs the parts it names:
+``2023-05-04`` is ``2023``, ``2023-Q2``, ``2023-05``; a date with only a year (``2023``) is ``2023`` by year and
+``2023-Q?`` / ``2023-??`` by quarter or month (so it sorts beside its year, after its known periods); an empty or
+unreadable date is the group ``None``, shown as "(no date)". Any empty value is ``None`` ("(no issuer)", "(no VAR)").
 
 The table's cells count spans, or statements with at least one span of the label (both are computed in one query:
 the count toggle costs nothing). Column percentages are against the column total: its spans, or in statement mode

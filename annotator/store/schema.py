@@ -85,10 +85,10 @@ _V2 = [
 ]
 
 # v3: document variables (DESIGN.md §2.6, annotator/store/variables.py). Every statement has a date (ISO 8601
-# ``YYYY-MM-DD`` or empty), an issuer, a url and a memo (``note``); the project's own typed variables are defined in
-# ``variables`` (in order, like the codebook) and a document's values are in ``document_values`` (no row: empty).
-# A value is stored in its type (number: INTEGER/REAL, yes/no: 0/1, text and date: TEXT) so it sorts as it
-# should. ``imports`` is each imported document's provenance.
+# ``YYYY-MM-DD``, a month ``YYYY-MM`` or a year ``YYYY`` when the day is not known, or empty), an issuer, a url and a
+# memo (``note``); the project's own typed variables are defined in ``variables`` (in order, like the codebook) and a
+# document's values are in ``document_values`` (no row: empty). A value is stored in its type (number: INTEGER/REAL,
+# yes/no: 0/1, text and date: TEXT) so it sorts as it should. ``imports`` is each imported document's provenance.
 _V3_SOURCES = [
     "ALTER TABLE documents ADD COLUMN date TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE documents ADD COLUMN issuer TEXT NOT NULL DEFAULT ''",

@@ -27,6 +27,9 @@ CHROME = ["An official website of the United States government", "Here's how you
     ("NEWS | Oct. 26, 2023", "2023-10-26"), ("December 21, 2023", "2023-12-21"), ("26 October 2023", "2023-10-26"),
     ("Press Release | Sept. 3, 2024", "2024-09-03"), ("2023-10-26", "2023-10-26"), ("February 30, 2023", ""),
     ("We met on December 21, 2023 in Seoul.", ""), ("Smarch 3, 2023", ""),
+    # a month without its day is that month (trial 15: "March 2024" left the statement undated), never a day
+    ("March 2024", "2024-03"), ("Brussels, mars 2024", "2024-03"), ("Mayday 2024", ""), ("2024", ""),
+    ("Statement of March 2024", ""),
 ])
 def test_header_dates(line, date):
     assert parse_header_date(line) == date

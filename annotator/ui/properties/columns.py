@@ -57,10 +57,10 @@ class FilterBar(QWidget):
         self.issuer.setAccessibleName("Issuer filter")
         self.date_from = QLineEdit()
         self.date_from.setObjectName("filter_date_from")
-        self.date_from.setPlaceholderText("from YYYY-MM-DD")
+        self.date_from.setPlaceholderText("from YYYY-MM-DD, YYYY-MM or YYYY")
         self.date_to = QLineEdit()
         self.date_to.setObjectName("filter_date_to")
-        self.date_to.setPlaceholderText("to YYYY-MM-DD")
+        self.date_to.setPlaceholderText("to YYYY-MM-DD, YYYY-MM or YYYY")
         self.variable = QComboBox()
         self.variable.setObjectName("filter_variable")
         self.value = QLineEdit()
@@ -119,7 +119,7 @@ class FilterBar(QWidget):
                 cv.parse_date(text)
                 problem = ""
             except ValueError as exc:
-                problem = f"{exc} (YYYY-MM-DD): the “{which}” date is not applied"
+                problem = f"{exc}: the “{which}” date is not applied"
                 problems.append(problem)
             edit.setProperty("invalid", bool(problem))
             edit.setStyleSheet(INVALID_STYLE if problem else "")
@@ -143,7 +143,9 @@ class FilterBar(QWidget):
                 return False
             if (low or high) and not fields.date:
                 return False
-            if low and fields.date < low or high and fields.date > high:
+            # a month or a year (a date of reduced precision, "2024-03") is kept when it meets the range: a
+            # "~" after it or after the upper bound stands for every day in it ("2024-03~" > "2024-03-31")
+            if low and fields.date + "~" < low or high and fields.date > high + "~":
                 return False
             if needle:
                 names = [name] if name else [*cv.FIXED, *fields.values]

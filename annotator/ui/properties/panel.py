@@ -27,7 +27,7 @@ from annotator.store.variables import Fields
 from annotator.ui.palette import INVALID_STYLE, PROBLEM_COLOR
 from annotator.ui.text import from_qt, plain, plain_tooltip, to_qt
 
-PLACEHOLDERS = {"date": "YYYY-MM-DD", "number": "a number", "text": "", "url": "https://…"}
+PLACEHOLDERS = {"date": "YYYY-MM-DD (or YYYY-MM, YYYY)", "number": "a number", "text": "", "url": "https://…"}
 #: the widest a field's caption is, in average characters
 CAPTION_CHARS = 16
 
