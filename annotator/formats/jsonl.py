@@ -240,6 +240,7 @@ def meta_variables(meta: dict[str, Any]) -> dict[str, Any]:
         out["date"] = parse_date(date)
         for name in ("issuer", "url", "note"):
             out[name] = parse_text(meta.get(name), f"meta.{name}")
+        out["issuer"] = out["issuer"].strip()  # as parse_fixed: a name's spaces are not part of it
     except ValueError as exc:
         raise ValueError(f"meta: {exc}") from None
     found = meta.get("variables")

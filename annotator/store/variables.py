@@ -104,10 +104,8 @@ def _log(project: Project, action: str, doc_id: int | None, before: Any, after: 
 def check_value(conn: sqlite3.Connection, name: str, raw: Any) -> Any:
     """``raw`` parsed for variable ``name`` (fixed or the project's); raises AnnotatorError naming the problem."""
     try:
-        if name == "date":
-            return cv.parse_date(raw)
         if name in cv.FIXED:
-            return cv.parse_text(raw, f"the {cv.FIXED_NAMES[name].lower()}")
+            return cv.parse_fixed(name, raw)
         row = conn.execute("SELECT type FROM variables WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise AnnotatorError(f"no variable {name!r} in this project")

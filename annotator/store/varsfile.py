@@ -180,10 +180,8 @@ def plan(project: Project, path: Path, empty_clears: bool = False,
             try:
                 if low == NEW_TITLE:
                     values["title"] = parse_title(raw)
-                elif low == "date":
-                    values["date"] = cv.parse_date(raw)
                 elif low in cv.FIXED:
-                    values[low] = cv.parse_text(raw, low)
+                    values[low] = cv.parse_fixed(low, raw)
                 elif low in types:
                     values[names[low]] = cv.parse_value(types[low], raw)
             except ValueError as exc:

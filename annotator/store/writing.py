@@ -133,7 +133,7 @@ def populate(conn: sqlite3.Connection, docs: list[IncomingDocument], user: str, 
             new_ids.add(doc_id)
             status = doc.status if doc.status in STATUSES else ("in_progress" if doc.spans else "todo")
             doc_rows.append((doc_id, doc.title, doc.source or source, doc.text, len(doc.text), sha, status, stamp,
-                             stamp, doc.date, doc.issuer, doc.url, doc.note))
+                             stamp, doc.date, doc.issuer.strip(), doc.url, doc.note))  # cv.parse_fixed's issuer
             stored.append((doc_id, doc))
             result["imported"].append(doc.title)
             result["doc_ids"].append(doc_id)

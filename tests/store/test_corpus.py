@@ -83,7 +83,7 @@ def test_the_site_grouping_is_the_urls_host_without_www(project):
     project.import_documents(docs)
     t = corpus.label_table(project.conn, "url:site")
     assert dict(zip(t.group_names, t.group_statements, strict=True)) == {
-        "mailto:": 1, "mofa.go.jp": 2, "state.gov": 2, "(no URL)": 5 + 2}
+        "mailto": 1, "mofa.go.jp": 2, "state.gov": 2, "(no URL)": 5 + 2}
     assert ("url:site", "Site (from the URL)") in corpus.groupings(project.conn)
     assert not {"url", "note"} & {by for by, _ in corpus.groupings(project.conn)}
     threat = t.labels.index("threat")

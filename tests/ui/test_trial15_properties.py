@@ -50,3 +50,18 @@ def test_a_month_or_a_year_typed_in_date_is_saved_and_the_filters_take_one(qtbot
         type_into(qtbot, filters.date_to, "")
         qtbot.waitUntil(lambda: _listed(window) == ["s2", "s3"])  # the year 2024 may hold April: kept
         assert not filters.problem.isVisible()
+
+
+def test_an_issuer_typed_with_spaces_around_it_is_the_issuer_without_them(qtbot, tmp_path):
+    """Trial 15, F5: " Council of the EU" typed in Issuer was a second Council in every issuer table and filter."""
+    with window_over(qtbot, tmp_path, DOCS) as (window, project):
+        first, second = [d.id for d in project.documents()][:2]
+        issuer = window.properties.panel.editors["issuer"]
+        type_into(qtbot, issuer, "Council of the EU")
+        window.documents.table.selectRow(window.documents.model.row_of(second))
+        qtbot.waitUntil(lambda: window.session.document.id == second)
+        type_into(qtbot, issuer, "  Council of the EU ")
+        assert sv.fields(project, first).issuer == sv.fields(project, second).issuer == "Council of the EU"
+        assert window.undo_group.undoText() == "Set Issuer to “Council of the EU”"
+        filters = window.properties.filters
+        assert [filters.issuer.itemText(i) for i in range(filters.issuer.count())].count("Council of the EU") == 1
