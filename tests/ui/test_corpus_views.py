@@ -124,7 +124,16 @@ def test_commitments_per_issuer_per_quarter_as_table_and_chart_exported(qtbot, w
     image = QImage(str(tmp_path / "chart.png"))
     assert not image.isNull() and image.width() > 200 and image.height() > 150
     with open(tmp_path / "chart.csv", newline="", encoding="utf-8") as fh:
-        assert list(csv.reader(fh))[1] == ["2023-Q1", "3", "0"]
+        chart_rows = list(csv.reader(fh))
+    assert chart_rows[1] == ["2023-Q1", "3", "0"]
+    # the chart and its CSV name the label they count (trial 15, F3: the Threat chart read the same), and the
+    # Table as PNG says it above the table, whose corner cannot
+    assert chart_rows[0][0] == "Commitment by Issuer × Date by quarter (spans)", chart_rows[0]
+    monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(tmp_path / "table.png"))
+    corpus.findChild(type(corpus.find_button), "table_png").click()
+    qtbot.waitUntil((tmp_path / "table.png").exists)
+    assert corpus.table_caption == "Commitment by Issuer × Date by quarter"
+    assert QImage(str(tmp_path / "table.png")).height() > corpus.table_view.grab().height()
 
     # statements instead of spans, as column percentages
     _pick(qtbot, corpus.count_by, "Statements with at least one")

@@ -35,9 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.model import STATUS_NAMES
 from annotator.errors import AnnotatorError
 from annotator.store import cooccurrence as co
 from annotator.store import corpus, retrieval
+from annotator.store.counting import Counting
 from annotator.ui import filedialogs
 from annotator.ui.corpus import plots
 from annotator.ui.corpus.codeline import CodelineChart
@@ -74,6 +76,7 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         self.names: dict[str, str] = {}
         self.colours: dict[str, str] = {}
         self.table_result: corpus.LabelTable | None = None
+        self.table_caption = ""  # a crosstab's Table as PNG names what it counts above the table (its corner cannot)
         self.co_result: co.Cooccurrence | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_table(), "&Table")
@@ -139,7 +142,8 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         layout.addWidget(split, 1)
         layout.addLayout(self._exports(
             ("table_csv", "Table as CS&V…", lambda: self._export(self.table_model.save_csv, "csv", "corpus-table")),
-            ("table_png", "Table as &PNG…", lambda: self._export(self._png(self.table_view), "png", "corpus-table")),
+            ("table_png", "Table as &PNG…", lambda: self._export(
+                lambda target: save_widget_png(self.table_view, target, self.table_caption), "png", "corpus-table")),
             ("chart_csv", "Chart as CSV…", lambda: self._export(self.table_chart.save_csv, "csv", "corpus-chart")),
             ("chart_png", "Chart as PN&G…", lambda: self._export(self.table_chart.save_png, "png", "corpus-chart")),
         ))
@@ -370,8 +374,15 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         values = [row[:shown] for row in values]
         what = "statements" if count == "statements" else "spans"
         more = f"; the first {shown:,} of {len(t.groups):,}" if shown < len(t.groups) else ""
+        left_out = _left_out(t.counting)
+        # a crosstab's chart names the label it counts, as the table's corner does: the Commitment and the Threat
+        # charts of one grouping were told apart by their numbers only (trial 15, F3); and what was left out
+        counts = (f"{self.names.get(t.label, t.label)} by {t.rows_grouping.title} × " if crosstab
+                  and t.rows_grouping is not None else "")
         self.table_chart.show_data(t.group_names[:shown], list(zip(rows, values, strict=True)), colours,
-                                   title=f"{t.grouping.title} ({what}{', %' if percent else ''}{more})")
+                                   title=f"{counts}{t.grouping.title} ({what}{', %' if percent else ''}{more}"
+                                         f"{left_out})")
+        self.table_caption = f"{corner} × {t.grouping.title}{left_out}" if crosstab else ""
         counted = (f"{sum(t.row_totals(count)):,} spans in {t.total_statements:,} statement(s)" if count == "spans"
                    else f"{t.total_statements:,} statement(s), each counted once per label it has")
         self._status(f"{counted}; Enter on a cell lists its spans", TABLE_TAB)
@@ -466,3 +477,10 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         self.follow.stop()
         self.jobs.stop()
         super().closeEvent(event)
+
+
+def _left_out(counting: Counting | None) -> str:
+    """"; 1 skipped left out": the statements a table did not count, for its chart's title and its PNG's caption."""
+    out = counting.left_out if counting is not None else {}
+    return "; " + ", ".join(f"{n:,} {STATUS_NAMES.get(s, s).lower()}" for s, n in out.items()) + " left out" if out \
+        else ""
