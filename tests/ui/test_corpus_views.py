@@ -132,7 +132,7 @@ def test_commitments_per_issuer_per_quarter_as_table_and_chart_exported(qtbot, w
     monkeypatch.setattr(filedialogs, "save_file", lambda *a, **k: str(tmp_path / "table.png"))
     corpus.findChild(type(corpus.find_button), "table_png").click()
     qtbot.waitUntil((tmp_path / "table.png").exists)
-    assert corpus.table_caption == "Commitment by Issuer × Date by quarter"
+    assert corpus.table_caption == "Commitment by Issuer × Date by quarter (spans)"
     assert QImage(str(tmp_path / "table.png")).height() > corpus.table_view.grab().height()
 
     # statements instead of spans, as column percentages

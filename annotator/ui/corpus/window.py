@@ -76,7 +76,7 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         self.names: dict[str, str] = {}
         self.colours: dict[str, str] = {}
         self.table_result: corpus.LabelTable | None = None
-        self.table_caption = ""  # a crosstab's Table as PNG names what it counts above the table (its corner cannot)
+        self.table_caption = ""  # Table as PNG says what the table counts above it (its corner cannot)
         self.co_result: co.Cooccurrence | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_table(), "&Table")
@@ -377,12 +377,12 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         left_out = _left_out(t.counting)
         # a crosstab's chart names the label it counts, as the table's corner does: the Commitment and the Threat
         # charts of one grouping were told apart by their numbers only (trial 15, F3); and what was left out
-        counts = (f"{self.names.get(t.label, t.label)} by {t.rows_grouping.title} × " if crosstab
-                  and t.rows_grouping is not None else "")
+        subject = (f"{self.names.get(t.label, t.label)} by {t.rows_grouping.title} × " if crosstab
+                   and t.rows_grouping is not None else "")
         self.table_chart.show_data(t.group_names[:shown], list(zip(rows, values, strict=True)), colours,
-                                   title=f"{counts}{t.grouping.title} ({what}{', %' if percent else ''}{more}"
+                                   title=f"{subject}{t.grouping.title} ({what}{', %' if percent else ''}{more}"
                                          f"{left_out})")
-        self.table_caption = f"{corner} × {t.grouping.title}{left_out}" if crosstab else ""
+        self.table_caption = f"{corner} × {t.grouping.title} ({what}{left_out})"
         counted = (f"{sum(t.row_totals(count)):,} spans in {t.total_statements:,} statement(s)" if count == "spans"
                    else f"{t.total_statements:,} statement(s), each counted once per label it has")
         self._status(f"{counted}; Enter on a cell lists its spans", TABLE_TAB)
