@@ -213,9 +213,10 @@ def clean(text: str) -> Cleaned:
 
 def _names_issuer(line: str) -> bool:
     """Whether a header line is an organisation's name: short, no sentence (no closing punctuation, no verb a
-    statement begins with, its words capitalised but for the small words of a name and at most one more:
-    "Ministère de l'Europe et des Affaires étrangères"), no date, no title (a word naming a statement: "Joint
-    Statement on …"), no address, and an institution's word in it (:data:`_ISSUER_WORDS`)."""
+    statement begins with, its words capitalised but for the small words of a name, an institution's words and at
+    most one more: "Ministère de l'Europe et des Affaires étrangères", "Ministry of foreign affairs"), no date, no
+    title (a word naming a statement: "Joint Statement on …"), no address, and an institution's word in it
+    (:data:`_ISSUER_WORDS`)."""
     if (len(line) > _ISSUER_CHARS or line.endswith((".", "!", "?", ":", ";", ",", "\u2026")) or "@" in line
             or "http" in line.casefold() or "www." in line.casefold() or parse_header_date(line) or names_no_one(line)):
         return False
@@ -223,7 +224,9 @@ def _names_issuer(line: str) -> bool:
     folded = [word.casefold() for word in words]
     if not words or len(words) > _ISSUER_WORDS_MAX or any(w in _DOCUMENT_WORDS or w in _VERBS for w in folded):
         return False
-    lower = [word for word, f in zip(words, folded, strict=True) if f not in _NAME_LINKS and word.islower()]
+    # an institution's own word in lower case is part of its name ("Ministry of foreign affairs": trial 15, F2)
+    lower = [word for word, f in zip(words, folded, strict=True)
+             if f not in _NAME_LINKS and word.islower() and not names_institution(word)]
     if len(lower) > 1 or (words[0].islower() and folded[0] not in _NAME_LINKS):
         return False
     return names_institution(line) or bool(_ISSUER_WORDS.search(line))

@@ -1,11 +1,12 @@
-"""A statement whose date is known to the month or the year only (trial 15, F1): a header line "March 2024" left
-it undated, and ``annotator vars``, a JSONL ``meta.date`` and Document Properties refused "2024-03" and "2024" as
-"not a date written as YYYY-MM-DD", so a research lead could only invent a day or count it under "(no date)". An
-ISO 8601 date of reduced precision (``YYYY-MM``, ``YYYY``) is a statement's date now, and the corpus counts it in
-its year and quarter (``2024-Q1``; a year alone ``2024-Q?``), as ``store/corpus.py`` always could.
+"""Header lines a research lead's statements were written with (trial 15). F1: a statement whose date is known to the
+month or the year only: a header line "March 2024" left it undated, and ``annotator vars``, a JSONL ``meta.date``
+and Document Properties refused "2024-03" and "2024" as "not a date written as YYYY-MM-DD", so a research lead could
+only invent a day or count it under "(no date)". An ISO 8601 date of reduced precision (``YYYY-MM``, ``YYYY``) is a
+statement's date now, and the corpus counts it in its year and quarter (``2024-Q1``; a year alone ``2024-Q?``), as
+``store/corpus.py`` always could.
 
 Through ``annotator import``, ``vars``, ``export`` and ``report`` on files written here, and the date's one parser
-with generated dates."""
+with generated dates. F2: an issuer line in lower case (its last test)."""
 
 from __future__ import annotations
 
@@ -77,3 +78,20 @@ def test_a_month_read_from_a_header_set_by_vars_and_imported_in_jsonl_is_counted
     found = json.loads(report.stdout)
     assert dict(zip(found["groups"], found["statements"], strict=True)) == {"2023-Q?": 1, "2024-Q1": 2}
     assert found["cells"][found["labels"].index("threat")] == [0, 1]
+
+
+def test_an_issuer_written_with_its_institutions_words_in_lower_case_is_read(tmp_path):
+    """Trial 15, F2: "Ministry of foreign affairs" under the title was dropped without a word (two words in lower
+    case read as a sentence), while "Ministry of Foreign Affairs" was read: one spelling counted, the other not. An
+    institution's own words ("foreign", "affairs") may be in lower case; other lower-case words still make a
+    sentence, never an issuer."""
+    from annotator.sources.webtext import clean
+
+    ports = tmp_path / "r02.txt"
+    ports.write_text(f"12 May 2024\n\nStatement on Ports\n\nMinistry of foreign affairs\n\n{BODY}\n", "utf-8")
+    project = tmp_path / "p.sqlite"
+    said = run_cli("import", project, ports)
+    assert said.returncode == 0, said.stderr
+    assert _meta(project)["Statement on Ports"]["issuer"] == "Ministry of foreign affairs"
+    for line in ("Ministry officials said", "Embassy staff evacuated", "The ministry of foreign affairs condemns"):
+        assert clean(f"12 May 2024\n\nStatement on Ports\n\n{line}\n\n{BODY}\n").issuer == "", line
