@@ -40,7 +40,9 @@ def from_web_page(doc: IncomingDocument, name: str) -> list[str]:
         doc.text = cleaned.text
         quoted = "; ".join(repr(line[:60] + ("…" if len(line) > 60 else "")) for line in cleaned.removed)
         notes.append(f"{name}: removed {len(cleaned.removed)} line(s) of page chrome: {quoted}")
-    if cleaned.date or cleaned.removed:  # a title only from what looks like a page's header
+    # a title only from what looks like a page's header: a date, chrome, or an issuer's line under the title (trial
+    # 15, F2: "Statement on Nuclear Safety" over "Federal Foreign Office" gave neither without a date)
+    if cleaned.date or cleaned.removed or cleaned.issuer:
         doc.title = cleaned.title or doc.title
         doc.date, doc.issuer = cleaned.date, cleaned.issuer
         read = [f"{k} {v!r}" for k, v in (("date", doc.date), ("title", cleaned.title), ("issuer", doc.issuer)) if v]

@@ -6,7 +6,7 @@ statement's date now, and the corpus counts it in its year and quarter (``2024-Q
 ``store/corpus.py`` always could.
 
 Through ``annotator import``, ``vars``, ``export`` and ``report`` on files written here, and the date's one parser
-with generated dates. F2: an issuer line in lower case (its last test)."""
+with generated dates. F2: an issuer line in lower case, and one under a title with no date (the last two tests)."""
 
 from __future__ import annotations
 
@@ -95,3 +95,17 @@ def test_an_issuer_written_with_its_institutions_words_in_lower_case_is_read(tmp
     assert _meta(project)["Statement on Ports"]["issuer"] == "Ministry of foreign affairs"
     for line in ("Ministry officials said", "Embassy staff evacuated", "The ministry of foreign affairs condemns"):
         assert clean(f"12 May 2024\n\nStatement on Ports\n\n{line}\n\n{BODY}\n").issuer == "", line
+
+
+def test_a_header_without_a_date_gives_its_title_and_issuer_when_an_issuers_line_is_under_the_title(tmp_path):
+    """Trial 15, F2: "Statement on Nuclear Safety" over "Federal Foreign Office" gave neither title nor issuer, the
+    header being read only when it held a date or a page's chrome; a text whose first lines name no issuer keeps its
+    file's name as title (``s07`` in the test above)."""
+    safety = tmp_path / "r07.txt"
+    safety.write_text(f"Statement on Nuclear Safety\nFederal Foreign Office\n\n{BODY}\n", "utf-8")
+    project = tmp_path / "p.sqlite"
+    said = run_cli("import", project, safety)
+    assert said.returncode == 0, said.stderr
+    meta = _meta(project)["Statement on Nuclear Safety"]
+    assert (meta["issuer"], meta["date"]) == ("Federal Foreign Office", "")
+    assert "issuer 'Federal Foreign Office'" in said.stdout.decode() + said.stderr.decode()
