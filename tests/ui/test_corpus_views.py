@@ -393,3 +393,29 @@ def test_retrieved_spans_show_their_text_beside_a_long_statement_title(qtbot, tm
         assert view.columnWidth(0) <= view.viewport().width() * 0.25
         qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)  # every column on screen, Note too
         assert view.model().index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == title
+
+
+def test_a_crosstabs_rows_keep_their_colours_when_one_leaves(qtbot, window, project):
+    """Trial 15, F4: colours went by a row's place, so when one issuer's statements were left out every issuer after
+    it changed colour between two charts compared side by side. Korea keeps its colour when Japan leaves."""
+    import pyqtgraph as pg
+
+    def colours(corpus):
+        items = [i for i in corpus.table_chart.plotItem.items if isinstance(i, pg.BarGraphItem)]
+        drawn = (pg.mkBrush(i.opts["brush"]).color().name() for i in items)
+        return dict(zip(corpus.table_model.row_names, drawn, strict=True))
+
+    korea = [d.id for d in project.documents() if d.title == "statement 2"][0]
+    project.set_status(korea, "done")
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL_SHIFT)
+    corpus = window.corpus_views.corpus_window
+    _wait_idle(qtbot, corpus)
+    _pick(qtbot, corpus.rows_by, "Issuer")
+    _pick(qtbot, corpus.table_label, "Commitment")
+    _wait_idle(qtbot, corpus)
+    before = colours(corpus)
+    assert list(before) == ["Japan", "Korea"] and before["Japan"] != before["Korea"]
+    _pick(qtbot, corpus.statuses, "Done")
+    _wait_idle(qtbot, corpus)
+    qtbot.waitUntil(lambda: corpus.table_model.row_names == ["Korea"])
+    assert colours(corpus) == {"Korea": before["Korea"]}

@@ -41,6 +41,7 @@ from annotator.store import cooccurrence as co
 from annotator.store import corpus, retrieval
 from annotator.store.counting import Counting
 from annotator.ui import filedialogs
+from annotator.ui.bars import PALETTE
 from annotator.ui.corpus import plots
 from annotator.ui.corpus.codeline import CodelineChart
 from annotator.ui.corpus.follow import Following
@@ -77,6 +78,7 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         self.colours: dict[str, str] = {}
         self.table_result: corpus.LabelTable | None = None
         self.table_caption = ""  # Table as PNG says what the table counts above it (its corner cannot)
+        self._seen_rows: dict[str, dict[Any, str]] = {}  # a crosstab's rows by grouping: their colours (_row_colours)
         self.co_result: co.Cooccurrence | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_table(), "&Table")
@@ -369,7 +371,7 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         if len(t.groups) <= FIT_COLUMNS:  # fitting 100 000 statement columns would measure each one
             self.table_view.resizeColumnsToContents()
         values = t.percent(count, percent) if percent else cells
-        colours = [None if crosstab else self.colours.get(k) for k in t.labels]
+        colours = self._row_colours(t) if crosstab else [self.colours.get(k) for k in t.labels]
         shown = min(len(t.groups), CHART_GROUPS)
         values = [row[:shown] for row in values]
         what = "statements" if count == "statements" else "spans"
@@ -386,6 +388,17 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
         counted = (f"{sum(t.row_totals(count)):,} spans in {t.total_statements:,} statement(s)" if count == "spans"
                    else f"{t.total_statements:,} statement(s), each counted once per label it has")
         self._status(f"{counted}; Enter on a cell lists its spans", TABLE_TAB)
+
+    def _row_colours(self, t: corpus.LabelTable) -> list[str | None]:
+        """A crosstab's rows (issuers, sites, …) each keep the colour they were first drawn in while this window is
+        open, whatever the label counted or the statuses left out: by their place in the table, every issuer after
+        one that left changed colour between two charts compared side by side (trial 15, F4). The palette's colours
+        go to the first rows seen; later ones are drawn by their place, hatched, as before."""
+        seen = self._seen_rows.setdefault(t.rows_grouping.by if t.rows_grouping is not None else "", {})
+        for key in t.labels:
+            if key not in seen and len(seen) < len(PALETTE):
+                seen[key] = PALETTE[len(seen)]
+        return [seen.get(key) for key in t.labels]
 
     def _show_cooccurrence(self, c: co.Cooccurrence) -> None:
         self.co_result = c
