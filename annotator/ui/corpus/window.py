@@ -392,8 +392,9 @@ class CorpusWindow(SpansTab, Following, StatusChooser, QDialog):
     def _row_colours(self, t: corpus.LabelTable) -> list[str | None]:
         """A crosstab's rows (issuers, sites, …) each keep the colour they were first drawn in while this window is
         open, whatever the label counted or the statuses left out: by their place in the table, every issuer after
-        one that left changed colour between two charts compared side by side (trial 15, F4). The palette's colours
-        go to the first rows seen; later ones are drawn by their place, hatched, as before."""
+        one that left changed colour between two charts compared side by side (trial 15, F4). The palette's eight
+        colours go to the first rows seen; a row first seen after them is drawn by its place, as before (hatched
+        past the eighth place; before it, a colour may repeat)."""
         seen = self._seen_rows.setdefault(t.rows_grouping.by if t.rows_grouping is not None else "", {})
         for key in t.labels:
             if key not in seen and len(seen) < len(PALETTE):
