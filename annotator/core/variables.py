@@ -96,13 +96,14 @@ def parse_date(raw: Any) -> str:
     return text
 
 
-def parse_fixed(name: str, raw: Any) -> str:
-    """A fixed variable's text (issuer, url, memo; the date: :func:`parse_date`). An issuer is a name the corpus
-    groups by: spaces around it are not part of it (" Council of the EU" typed or in a vars file was a second
-    issuer that read the same, splitting its counts: trial 15, F5)."""
+def parse_fixed(name: str, raw: Any, what: str = "") -> str:
+    """A fixed variable's text (issuer, url, memo; the date: :func:`parse_date`); ``what`` names it in a message
+    (else "the issuer" …). An issuer is a name the corpus groups by: spaces around it are not part of it (" Council
+    of the EU" typed, in a vars file or a JSONL file was a second issuer that read the same, splitting its counts:
+    trial 15, F5)."""
     if name == "date":
         return parse_date(raw)
-    text = parse_text(raw, f"the {FIXED_NAMES[name].lower()}")
+    text = parse_text(raw, what or f"the {FIXED_NAMES[name].lower()}")
     return text.strip() if name == "issuer" else text
 
 

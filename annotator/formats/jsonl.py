@@ -22,7 +22,7 @@ import orjson
 from annotator.core.json_kind import json_kind, keys_found
 from annotator.core.model import STATUSES, Document, IncomingDocument, ReadResult, Span
 from annotator.core.text import sha256_text
-from annotator.core.variables import name_problem, parse_date, parse_text
+from annotator.core.variables import name_problem, parse_date, parse_fixed
 from annotator.formats.common import (
     Problems,
     check_span,
@@ -239,8 +239,7 @@ def meta_variables(meta: dict[str, Any]) -> dict[str, Any]:
             date = date[:10]  # an ISO 8601 date and time (other tools' meta): its date
         out["date"] = parse_date(date)
         for name in ("issuer", "url", "note"):
-            out[name] = parse_text(meta.get(name), f"meta.{name}")
-        out["issuer"] = out["issuer"].strip()  # as parse_fixed: a name's spaces are not part of it
+            out[name] = parse_fixed(name, meta.get(name), f"meta.{name}")
     except ValueError as exc:
         raise ValueError(f"meta: {exc}") from None
     found = meta.get("variables")
