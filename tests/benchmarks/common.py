@@ -21,12 +21,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass
 class Context:
-    """One run: quick or full, a scratch folder, and notes to print under the table."""
+    """One module's run: quick or full, a scratch folder of its own, the run's folder (``shared``: data made once per
+    run, for every module), and notes to print under the table."""
 
     quick: bool
     workdir: Path
+    shared: Path | None = None  # the run's folder; None: ``workdir``
     notes: list[str] = field(default_factory=list)
     cache: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.shared is None:
+            self.shared = self.workdir
 
     def size(self, full: int, quick: int | None = None) -> int:
         """``full`` in a full run; in quick mode ``quick`` (default: 1/50 of it, at least 1)."""

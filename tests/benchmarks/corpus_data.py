@@ -6,8 +6,10 @@ a body under its own numbered line, so every text is unique and the spans of a b
 labels 10 spans per statement; ``sato`` is the colleague of ``data.second_annotator`` (most agree, some shift,
 relabel, miss or add). Statuses are spread: 6 in 10 done, 1 skipped, 1 in progress, 2 to do.
 
-Made once per run. ``ANNOTATOR_BENCH_CACHE=DIR`` keeps the two files in DIR between runs (keyed by size and schema
-version and shape), which saves the minute it takes to make them at full size; they are copied, never used in place.
+Made once per run, in the run's folder (``Context.shared``), and copied into each module's folder: a module that
+writes (the corpus window's Accept All Agreed, its File ▸ Import) changes only its own copy.
+``ANNOTATOR_BENCH_CACHE=DIR`` keeps the two files in DIR between runs (keyed by size and schema version and shape),
+which saves the minute it takes to make them at full size.
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ def build(ctx: Context) -> Corpus:
         return found
     n = ctx.size(100_000, 1_000)
     cache = os.environ.get("ANNOTATOR_BENCH_CACHE")
-    store = Path(cache) if cache else ctx.workdir
+    store = Path(cache) if cache else ctx.shared
+    assert store is not None
     store.mkdir(parents=True, exist_ok=True)
     # keyed by the schema's objects too: a schema version changed in place (before it ships) must not reuse a file
     shape = hashlib.sha256(repr(sorted(expected_objects(SCHEMA_VERSION))).encode()).hexdigest()[:8]
@@ -101,7 +104,7 @@ def build(ctx: Context) -> Corpus:
         if not path.exists():
             bodies = bodies or _bodies(random.Random(41))
             _make(path, n, side, user, bodies)
-    if cache:  # work on copies: a benchmark that writes must not change the kept files
+    if store != ctx.workdir:  # work on copies: a benchmark that writes must not change the kept files, or the next's
         copies = [ctx.workdir / p.name for p in files]
         for src, dst in zip(files, copies, strict=True):
             shutil.copyfile(src, dst)
