@@ -419,6 +419,7 @@ class MainWindow(Listing, QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         self.file_watch.timer.stop()
+        self.outside.timer.stop()  # the project closes below: nothing to watch
         if self.guide is not None:
             self.guide.close()
             self.guide.deleteLater()

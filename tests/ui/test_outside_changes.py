@@ -133,3 +133,12 @@ def test_variables_set_from_the_command_line_show_in_the_open_list(window, proje
     assert model.index(model.row_of(window.session.document.id), date_col).data() == "2024-05-11"
     assert "Ministry of Foreign Affairs of Japan" in [window.properties.filters.issuer.itemText(i)
                                                       for i in range(window.properties.filters.issuer.count())]
+
+
+def test_a_closed_window_stops_watching_its_project(window, qtbot):
+    """A closed window stopped its file watch but kept asking its closed project once a second: in a process that
+    goes on (the benchmarks' runner, a test session) every closed window's poll ran for the rest of its life."""
+    assert window.outside.timer.isActive()
+    window.close()
+    assert not window.outside.timer.isActive()
+    assert not window.file_watch.timer.isActive()
