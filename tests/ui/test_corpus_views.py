@@ -284,7 +284,7 @@ def test_a_crosstab_cell_says_which_spans_it_lists(qtbot, window):
 
 
 def test_one_column_per_statement_stays_quick_to_show(qtbot, window, monkeypatch):
-    from annotator.ui.corpus import window as corpus_window
+    from annotator.ui.corpus import table_tab as corpus_window
 
     monkeypatch.setattr(corpus_window, "CHART_GROUPS", 3)
     corpus = window.corpus_views.show("table")
