@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator import paths
@@ -37,13 +38,19 @@ def problem(name: str) -> str | None:
     return None
 
 
-def saved_name(settings: Path | None = None) -> str | None:
+def saved_name(settings: Path | None = None, warn: Callable[[str], None] | None = None) -> str | None:
     """The name the window keeps (``settings.ini``), or None when there is none (never set, unreadable, or not a
-    name the window would take)."""
+    name the window would take). ``warn`` is told when the file is there but cannot be read (trial 17, F6: the
+    command line then recorded its writes under the login name, saying nothing)."""
     path = settings or paths.settings_file()
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError:
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if warn is not None:
+            warn(f"cannot read your name from {path} ({exc.strerror or exc}); this change is recorded under your "
+                 "login name")
         return None
     raw = _general_value(text, "analyst")
     if raw is None:

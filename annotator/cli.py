@@ -162,10 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a read the store did not wrap failed on the user's disk or file: one clear line, not a traceback
         from annotator.store.connection import user_problem
 
-        problem = user_problem(exc)
+        where = getattr(args, "project", None) or getattr(args, "output", None) or ""
+        problem = user_problem(exc, where or None)
         if problem is None:
             return _damaged(args, exc)
-        where = getattr(args, "project", None) or getattr(args, "output", None) or ""
         print(terminal_safe(f"annotator: cannot {args.command} {where}: {problem}".replace("  ", " ")), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -273,7 +273,7 @@ def analyst_name() -> str | None:
     L2)."""
     from annotator.analyst import saved_name
 
-    return saved_name()
+    return saved_name(warn=lambda said: print(f"annotator: warning: {terminal_safe(said)}", file=sys.stderr))
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

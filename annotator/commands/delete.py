@@ -42,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
     if holding is not None:  # refused before anything is written, the backup included
         raise ProjectFileError(f"cannot delete from {path.name}: it is open for editing in {holding[1]}; delete it "
                                "there (Document ▸ Delete Statement…, which Edit ▸ Undo takes back), or close it first")
-    from annotator.analyst import saved_name  # recorded under the window's analyst name, as its own deletes are
+    from annotator.cli import analyst_name  # recorded under the window's analyst name, as its own deletes are
 
-    with Project.open(path, user=saved_name()) as project:
+    with Project.open(path, user=analyst_name()) as project:
         doc_id = statements.find(project, title=args.title, sha256=args.sha256)
         backup = backups.backup_project(project, "before-delete")
         removed = statements.delete_statement(project, doc_id)

@@ -85,6 +85,8 @@ class Checkpointer:
         #: project's: a file another program copied over it in place is never written into (``overwrite.py``)
         self.main_ok = main_ok
         self._main_after: overwrite.State | None = None  # the file as this thread's last checkpoint left it
+        self._torn: overwrite.State | None = None  # ... when that checkpoint failed partway (see left_torn)
+        self._failed: tuple[tuple[int, int] | None, float] | None = None  # the log and time a checkpoint failed
         self.look_every, self.longest = LOOK_EVERY_S, LONGEST_S
         #: the latest checkpoints, each SQLite's (busy, log frames, frames checkpointed): for tests and figures
         self.done: collections.deque[tuple[int, int, int]] = collections.deque(maxlen=1000)
@@ -114,6 +116,16 @@ class Checkpointer:
             self._conn = _connect(self.path, ids)
         return self._conn is not None
 
+    def left_torn(self, state: overwrite.State | None) -> bool:
+        """Whether the project file (its size and time now: ``state``) is as this thread's last checkpoint left it
+        when it failed partway (the disk full, an I/O error, interrupted): some of the log's pages copied, not all.
+        The file alone is then no whole project, yet it is this project's: the ``-wal`` still holds every page,
+        SQLite reads the two together, and the next checkpoint (or the next open) finishes the copy. The window's
+        watch asks before it takes a file it cannot read alone for another program's (``recovery.FileWatch``);
+        waits for a checkpoint under way."""
+        with self._lock:
+            return state is not None and state == self._torn
+
     def _log_state(self) -> tuple[int, int] | None:
         try:
             st = os.stat(f"{self.path}-wal")
@@ -127,15 +139,19 @@ class Checkpointer:
         with self._lock:
             if self._conn is None or self._stopping:  # stop()'s interrupt may have come before this statement began
                 return False
-            if self.main_ok is not None:
-                now = overwrite.main_state(self.path)
-                if now != self._main_after and not self.main_ok(now):
-                    return False
+            now = overwrite.main_state(self.path)
+            if self.main_ok is not None and now != self._main_after and not self.main_ok(now):
+                return False
             try:
                 row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-            except sqlite3.Error:  # busy, interrupted by stop(): the next look tries again
+            except sqlite3.Error:  # interrupted by stop(), the disk full, an I/O error
+                self._failed = (self._log_state(), time.monotonic())
+                after = overwrite.main_state(self.path)
+                if after != now:  # it copied part of the log before it failed: the file alone is torn, and ours
+                    self._main_after = self._torn = after
                 return False
             self._main_after = overwrite.main_state(self.path)
+            self._torn = self._failed = None
         self.done.append((int(row[0]), int(row[1]), int(row[2])))
         return True
 
@@ -188,6 +204,8 @@ class Checkpointer:
         if now is None or now == self._checkpointed:
             self._seen, self._changed_at = now, None
             return
+        if self._failed is not None and self._failed[0] == now and time.monotonic() - self._failed[1] < self.longest:
+            return  # the last try failed (a full disk): again once a write got through, or after a while
         self._changed_at = self._changed_at or time.monotonic()
         still, self._seen = now == self._seen, now
         if (still or time.monotonic() - self._changed_at >= self.longest) and self._checkpoint():

@@ -40,8 +40,28 @@ _USER_CONDITIONS = (
 )
 
 
-def user_problem(exc: BaseException) -> str | None:
-    """The user-facing description of a SQLite or OS error that is about the user's file or disk."""
+#: free space below which an input/output error is taken for a full disk: SQLite says "disk I/O error" when a full
+#: disk refuses to grow its ``-shm`` (SQLITE_IOERR_SHMSIZE), or a write into the file, rather than "disk is full"
+NEARLY_FULL_BYTES = 64 * 1024
+
+
+def disk_full_at(path: str | os.PathLike[str] | None) -> bool:
+    """Whether the disk that holds ``path`` (or its nearest existing folder) has next to no room left."""
+    if path is None:
+        return False
+    place = Path(path)
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    try:
+        st = os.statvfs(place)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < NEARLY_FULL_BYTES
+
+
+def user_problem(exc: BaseException, path: str | os.PathLike[str] | None = None) -> str | None:
+    """The user-facing description of a SQLite or OS error that is about the user's file or disk (``path``: the
+    file the error came from, to tell a full disk behind an input/output error)."""
     if isinstance(exc, UnicodeDecodeError):  # SQLite's own message quoting bytes of a damaged file
         return "the project file is damaged (it holds bytes that are not valid UTF-8)"
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
@@ -52,7 +72,7 @@ def user_problem(exc: BaseException) -> str | None:
         text = str(exc).lower()
         for needle, message in _USER_CONDITIONS:
             if needle in text:
-                return message
+                return "the disk is full" if needle == "disk i/o error" and disk_full_at(path) else message
     return None
 
 
@@ -64,7 +84,7 @@ def translated(action: str, path: Path) -> Iterator[None]:
     except ProjectFileError:
         raise
     except (sqlite3.Error, OSError, UnicodeDecodeError) as exc:
-        problem = user_problem(exc)
+        problem = user_problem(exc, path)
         if problem is None:
             raise
         raise ProjectFileError(f"cannot {action} {path}: {problem}") from exc

@@ -144,11 +144,13 @@ class EditedProject(Project):
     """A project opened by a window: holds the editing lock until it is closed, and (edited) has its log
     checkpointed by a thread of its own, never by the window's commits (``store/checkpoints.py``).
 
-    ``readonly_reason`` says why it opened read-only (another window edits it), or is None.
+    ``readonly_reason`` says why it opened read-only (another window edits it, a read-only disk), or is None;
+    ``readonly_short`` says it in a few words (the status bar's).
     """
 
     lock: EditorLock | None = None
     readonly_reason: str | None = None
+    readonly_short: str | None = None
     checkpoints: checkpoints.Checkpointer | None = None
 
     def checkpoint_in_background(self) -> None:
@@ -169,6 +171,8 @@ class EditedProject(Project):
         return watch is not None and watch.main_unchanged(state)
 
     def check_files(self) -> str | None:
+        if self._watch is not None and self.checkpoints is not None:  # (a recovery's watch is a new one)
+            self._watch.ours = self.checkpoints.left_torn  # a checkpoint failed partway is not an overwrite
         try:
             recovered = super().check_files()
         except ProjectFileError:
@@ -211,10 +215,10 @@ class EditedProject(Project):
                 self.lock = None
 
 
-def _read_only(path: Path, user: str | None, reason: str) -> EditedProject:
+def _read_only(path: Path, user: str | None, short: str, reason: str) -> EditedProject:
     project = EditedProject.open(path, readonly=True, trusted=True, user=user)
     assert isinstance(project, EditedProject)
-    project.readonly_reason = reason
+    project.readonly_short, project.readonly_reason = short, reason
     return project
 
 
@@ -229,8 +233,9 @@ def open_for_editing(
     path = Path(path)
     lock = EditorLock.acquire(path)
     if isinstance(lock, str):
-        return _read_only(path, user, f"{path.name} is open for editing in {lock}; it is shown here read-only and "
-                          "nothing you do here is saved. Close the other window and open it again to edit it.")
+        return _read_only(path, user, "open in another window",
+                          f"{path.name} is open for editing in {lock}; it is shown here read-only and nothing you do "
+                          "here is saved. Close the other window and open it again to edit it.")
     try:
         project = EditedProject.open(path, create=create, user=user, populate=populate)
     except ProjectFileError:
@@ -238,8 +243,9 @@ def open_for_editing(
         if not (path.is_file() and not connection.writable(path)):
             raise
         # a read-only file or folder (a read-only disk, a CD, a share mounted read-only): show it read-only
-        return _read_only(path, user, f"{path.name} is on a read-only disk or in a read-only folder; it is shown "
-                          "here read-only and nothing you do here is saved. Copy it somewhere writable to edit it.")
+        return _read_only(path, user, "on a read-only disk",
+                          f"{path.name} is on a read-only disk or in a read-only folder; it is shown here read-only "
+                          "and nothing you do here is saved. Copy it somewhere writable to edit it.")
     except BaseException:
         lock.release()
         raise

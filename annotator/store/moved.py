@@ -40,22 +40,29 @@ def descriptors(ident: tuple[int, int] | None) -> list[int]:
     return found
 
 
-def new_place(path: Path, ids: beside.Ids, fds: list[int]) -> Path | None:
-    """Where the project's file is now, when its ``-wal`` and ``-shm`` are beside it there too (a folder moved or
-    renamed, or the three moved together); None when it is not found so (deleted, or moved alone)."""
-    for fd in [*fds, *descriptors(ids[0])]:
+def where_now(ident: tuple[int, int] | None, fds: list[int]) -> Path | None:
+    """Where the open file ``ident`` is now, by name (``/proc/self/fd``); None when it was deleted, or cannot be
+    told."""
+    for fd in [*fds, *descriptors(ident)]:
         try:
             st = os.fstat(fd)
-            if (st.st_dev, st.st_ino) != ids[0]:
+            if (st.st_dev, st.st_ino) != ident:
                 continue
             target = os.readlink(f"{FD_DIR}/{fd}")
         except OSError:
             continue
         if target.endswith(" (deleted)") or not target.startswith("/"):
             return None
-        there = Path(target)
-        if there != path and beside.ids(there) == ids:
-            return there
+        return Path(target)
+    return None
+
+
+def new_place(path: Path, ids: beside.Ids, fds: list[int]) -> Path | None:
+    """Where the project's file is now, when its ``-wal`` and ``-shm`` are beside it there too (a folder moved or
+    renamed, or the three moved together); None when it is not found so (deleted, or moved alone)."""
+    there = where_now(ids[0], fds)
+    if there is not None and there != path and beside.ids(there) == ids:
+        return there
     return None
 
 

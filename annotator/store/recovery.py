@@ -7,6 +7,7 @@ import contextlib
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator import inuse
@@ -47,6 +48,9 @@ class FileWatch:
             found = overwrite.main_stamp(path)
             if found is not None and found.project_id == self.project_id:
                 self.main_writes = found.writes
+        #: whether the main file, not a whole project read alone, is as the window's checkpoint thread left it when
+        #: a checkpoint failed partway (``checkpoints.Checkpointer.left_torn``; set by ``EditedProject``)
+        self.ours: Callable[[overwrite.State], bool] | None = None
         #: what the file holds now that another program overwrote it in place, told on every write: set once
         self.overwritten: str | None = None
         self.fds = moved.descriptors(self.ids[0])  # where the file went if its folder is renamed (``moved.py``)
@@ -78,8 +82,14 @@ class FileWatch:
         now = (main, inuse.identity(f"{self.path}-wal"), inuse.identity(f"{self.path}-shm"))
         names = (self.path.name, f"{self.path.name}-wal", f"{self.path.name}-shm")
         for name, before, after in zip(names, self.ids, now, strict=True):
-            if before is not None and after != before:
-                return f"{name} was {'deleted' if after is None else 'replaced'} by another program"
+            if before is None or after == before:
+                continue
+            if after is None and name == self.path.name:  # renamed alone (trial 17, F4: it was called deleted)
+                there = moved.where_now(before, self.fds)
+                if there is not None and there != self.path:
+                    return (f"{name} was renamed or moved to {there} by another program (that file may lack the "
+                            "latest changes)")
+            return f"{name} was {'deleted' if after is None else 'replaced'} by another program"
         if not self.locks:
             return None
         held = self.own.held()
@@ -97,6 +107,9 @@ class FileWatch:
         if seen.problem is None:
             if seen.state is not None:  # (changing as it was read: good now, looked at again next time)
                 self.main, self.main_writes = seen.state, seen.writes
+            return None
+        if seen.state is not None and self.ours is not None and self.ours(seen.state):
+            self.main = seen.state  # torn by our own checkpoint failing partway, not overwritten: the count stays
             return None
         if seen.state is None:  # not ours, but still being written as we look: refused, and looked at again
             raise overwrite.BeingWritten(f"{self.path.name} is being changed by another program right now; nothing "

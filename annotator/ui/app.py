@@ -130,7 +130,8 @@ def show_readonly_reason(window: MainWindow) -> QLabel | None:
     reason = getattr(window.session.project, "readonly_reason", None)
     if not reason:
         return None
-    label = plain(QLabel("Read-only: open in another window"))
+    short = getattr(window.session.project, "readonly_short", None) or "open in another window"
+    label = plain(QLabel(f"Read-only: {short}"))
     label.setToolTip(plain_tooltip(reason))
     label.setStyleSheet(f"color: {PROBLEM_COLOR}; font-weight: bold")
     window.statusBar().addPermanentWidget(label)

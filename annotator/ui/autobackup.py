@@ -9,11 +9,14 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel
 
 from annotator.errors import AnnotatorError
 from annotator.store import Project, backups
 from annotator.ui import background
 from annotator.ui.mainwindow import MainWindow
+from annotator.ui.palette import PROBLEM_COLOR
+from annotator.ui.text import plain, plain_tooltip
 
 #: minutes of work between two periodic backups (``ANNOTATOR_BACKUP_MINUTES`` overrides it, e.g. for tests)
 BACKUP_MINUTES = 5.0
@@ -25,7 +28,8 @@ class AutoBackup(QObject):
 
     A backup runs in a background thread on its own SQLite connection (a snapshot read: labelling goes on while
     it is copied; a 50 MB project takes ~0.2 s). One that fails (the backup folder is full or read-only) says so
-    in the status bar and is tried again at the next interval; the work itself is never stopped.
+    in the status bar, and "No backup" stays there (why, in its tooltip) until one is made; it is tried again at the
+    next interval; the work itself is never stopped.
     """
 
     #: reason, the backup made (Path) or None, the error message or None -- sent from the backup thread
@@ -43,6 +47,11 @@ class AutoBackup(QObject):
         self._thread: threading.Thread | None = None
         self._pending: tuple[int, int] | None = None
         self.done.connect(self._finished)
+        #: in the status bar while the last backup failed: a message that lasts 15 s is easily missed
+        self.failed_label = plain(QLabel("No backup"))
+        self.failed_label.setStyleSheet(f"color: {PROBLEM_COLOR}; font-weight: bold")
+        self.failed_label.hide()
+        window.statusBar().addPermanentWidget(self.failed_label)
         self.timer = QTimer(self)
         self.timer.setInterval(max(1, int(minutes * 60_000)))
         self.timer.timeout.connect(self.tick)
@@ -118,7 +127,12 @@ class AutoBackup(QObject):
             self.window.statusBar().showMessage(
                 f"Backup failed (your work is saved; retrying later): {problem}", 15000
             )
+            self.failed_label.setToolTip(plain_tooltip(
+                f"The last backup of this project failed: {problem}\n\nYour work is saved in the project; "
+                "Annotator tries again every few minutes of work."))
+            self.failed_label.show()
             return
         self.last = made
         self.marker = self._pending
         self.last_error = None
+        self.failed_label.hide()

@@ -49,9 +49,10 @@ class FileWatcher(QObject):
             self.window.remember_recent(project.path)
             self.window.statusBar().showMessage(f"{project.path.name} is now in {project.path.parent}", 15000)
             self._tell("The project was moved", f"{message[0].upper()}{message[1:]}.", QMessageBox.Icon.Information)
-        elif message:
-            self.window.statusBar().showMessage(f"{project.path.name}: {message}", 15000)
-            self._tell("The project's files were repaired", f"{project.path}: {message}.", QMessageBox.Icon.Information)
+        elif message:  # (it names the file: "p.sqlite-wal was deleted by another program; …")
+            self.window.statusBar().showMessage(message, 15000)
+            self._tell("The project's files were repaired", f"{message}.\n\nThe project: {project.path}",
+                       QMessageBox.Icon.Information)
         return message
 
     def _tell(self, title: str, text: str, icon: QMessageBox.Icon) -> None:

@@ -145,8 +145,10 @@ def restore_from_backup(window, chosen: BackupInfo | None = None) -> bool:  # ty
     if chosen is None:
         infos = backups.list_backups(project.path)
         if not infos:
-            inform(window, "Restore from Backup", f"There are no backups of {name} yet. Annotator makes one "
-                   "each time it opens a project, and every few minutes of work.")
+            failed = getattr(getattr(window, "backups", None), "last_error", None)
+            why = (f"Annotator tried to make one and could not: {failed}" if failed else
+                   "Annotator makes one each time it opens a project, and every few minutes of work.")
+            inform(window, "Restore from Backup", f"There are no backups of {name} yet. {why}")
             return False
         chosen = choose_backup(window, name, infos)
         if chosen is None:

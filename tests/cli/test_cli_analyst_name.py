@@ -80,3 +80,19 @@ def test_without_a_saved_name_a_command_is_recorded_under_the_login_name(user_da
     table.write_text("title,issuer\nfirst,FCDO\n", "utf-8")
     assert run_cli("vars", path, table).returncode == 0
     assert _actors(path)[-1] == ("set_variables", getpass.getuser())
+
+
+def test_an_unreadable_settings_file_is_said_not_passed_over(user_data_dir, tmp_path):
+    """Trial 17, F6: a settings.ini the command could not read was passed over in silence, and the import recorded
+    under the login name. (A folder in its place: unreadable even to root.)"""
+    (user_data_dir / "settings.ini").mkdir()
+    path = tmp_path / "p.sqlite"
+    Project.open(path, create=True, user="ana", populate=[IncomingDocument("We condemn it.", "first")]).close()
+    source = tmp_path / "more.txt"
+    source.write_text("We commit to peace.", "utf-8")
+    result = run_cli("import", path, source)
+    assert result.returncode == 0, result.stderr
+    said = result.stderr.decode()
+    assert f"annotator: warning: cannot read your name from {user_data_dir / 'settings.ini'}" in said
+    assert "recorded under your login name" in said
+    assert _actors(path)[-1] == ("import_document", getpass.getuser())

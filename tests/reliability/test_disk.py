@@ -7,9 +7,11 @@ needed (``chmod`` does not stop root); injected ``ENOSPC`` and read-only errors 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -59,17 +61,29 @@ class Disk:
         self._remount("rw")
 
 
-@pytest.fixture
-def disk(tmp_path):
-    root = tmp_path / "disk"
+@contextlib.contextmanager
+def small_disk(root: Path, size: str):
     root.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(root)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(root)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode(errors='replace').strip()}")
     try:
         yield Disk(root)
     finally:
         subprocess.run(["umount", "-l", str(root)], capture_output=True)
+
+
+@pytest.fixture
+def disk(tmp_path):
+    with small_disk(tmp_path / "disk", "1m") as mounted:
+        yield mounted
+
+
+@pytest.fixture
+def roomier_disk(tmp_path):
+    """Room for a log of a few megabytes (an afternoon's notes) before it fills up."""
+    with small_disk(tmp_path / "disk", "8m") as mounted:
+        yield mounted
 
 
 @pytest.fixture
@@ -159,6 +173,107 @@ def test_labelling_in_the_window_on_a_full_disk(disk, qtbot, tmp_path, messages)
     window.close()
 
 
+def whole_alone(path: Path) -> bool:
+    """Whether the project file read without its ``-wal`` is a whole database."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as alone:
+            return alone.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    except sqlite3.DatabaseError:
+        return False
+
+
+def test_a_checkpoint_the_full_disk_stops_halfway_is_not_taken_for_an_overwrite(roomier_disk, qtbot, monkeypatch,
+                                                                                 messages):
+    """Trial 17, F1: the window's checkpoint thread copied part of the log into the project file and then found the
+    disk full. The file alone was then no whole project; the next key press read it alone, took it for another
+    program's copy, refused every change from then on, and the window's close moved the log (all the work since the
+    open) into the backup folder, leaving a malformed project."""
+    from annotator.store import checkpoints
+    from annotator.ui.app import create_window
+
+    monkeypatch.setattr(checkpoints, "LOOK_EVERY_S", 0.05)
+    project = make_project(roomier_disk.root / "p.sqlite", docs=3)
+    window = show_window(qtbot, create_window(project, ask_name=False))
+    settled(qtbot, window)
+    opened = window.session.project
+    assert opened.checkpoints is not None and opened.checkpoints.working
+    doc = window.session.document.id
+    # an afternoon's work in the log (notes make it grow past the file's end), then the disk fills up before the
+    # thread's next checkpoint (held back meanwhile by its lock, so the disk is full when it starts)
+    with opened.checkpoints._lock:
+        for i in range(40):
+            opened.add_span(doc, i * 3, i * 3 + 2, "threat", note="n" * 8000)
+        before = os.stat(project)
+        roomier_disk.fill()
+    qtbot.waitUntil(lambda: os.stat(project).st_mtime_ns != before.st_mtime_ns, timeout=10_000)
+    assert not whole_alone(project), "the file alone is torn (the log holds the rest)"
+    text = window.session.document.text
+    for i in range(200):  # the log's last page may have room for a change or two; then they are refused
+        start = 200 + (i * 7) % (len(text) - 210)
+        window.view.select_cp(start, start + 5)
+        qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+        assert opened.overwritten() is None
+        if messages:
+            break
+    assert messages, "the disk is full: a change is refused"
+    assert messages[-1][0] == "Not saved" and "the disk is full" in messages[-1][1], messages[-1]
+    assert "overwritten" not in messages[-1][1]
+    messages.clear()
+    saved = {(s.start, s.end, s.label) for s in opened.spans(doc)}
+    roomier_disk.free()
+    window.view.select_cp(len(text) - 12, len(text) - 8)
+    qtbot.keyClick(window.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert not messages
+    saved.add((len(text) - 12, len(text) - 8, "commitment"))
+    window.close()
+    with Project.open(project, readonly=True, trusted=True) as p:
+        assert p.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert {(s.start, s.end, s.label) for s in p.spans(doc)} == saved, "every change is in the project"
+        noted = p.conn.execute("SELECT count(*) FROM spans WHERE note = ?", ("n" * 8000,)).fetchone()[0]
+    assert noted == 40
+    kept = backups.folder_for(project)
+    assert not list(kept.glob("*overwritten*")), "no log moved away"
+
+
+def test_an_input_output_error_on_a_full_disk_is_called_a_full_disk(disk, tmp_path):
+    """Trial 17, F2: at 0 bytes free SQLite says "disk I/O error" when it cannot grow the ``-shm`` (or a write into
+    the file); the analyst was told of an input/output error, as if the disk were failing."""
+    from annotator.store.connection import user_problem
+
+    said = sqlite3.OperationalError("disk I/O error")
+    project = disk.root / "p.sqlite"
+    assert user_problem(said, project) == "the disk reported an input/output error"
+    disk.fill()
+    assert user_problem(said, project) == "the disk is full"
+    assert user_problem(said, tmp_path / "elsewhere.sqlite") == "the disk reported an input/output error"
+    assert user_problem(sqlite3.OperationalError("database or disk is full"), project) == "the disk is full"
+
+
+def test_a_failed_backup_stays_shown_until_one_is_made(disk, tmp_path, monkeypatch, qtbot):
+    """Trial 17, F5: a backup that failed said so for 15 seconds in the status bar, and File ▸ Restore from Backup
+    then said "Annotator makes one each time it opens a project", as if all were well."""
+    from annotator.ui import restore
+    from annotator.ui.app import create_window
+
+    told = record_messages(monkeypatch, restore)
+    monkeypatch.setenv("ANNOTATOR_DATA_DIR", str(disk.root / "data"))
+    project = make_project(tmp_path / "p.sqlite", docs=5)
+    disk.fill()
+    window = show_window(qtbot, create_window(project, ask_name=False))
+    settled(qtbot, window)
+    label = window.backups.failed_label
+    assert label.isVisible() and label.text() == "No backup" and "the disk is full" in label.toolTip()
+    restore.install(window).trigger()
+    assert told == [("Restore from Backup", "There are no backups of p.sqlite yet. Annotator tried to make one and "
+                     f"could not: {window.backups.last_error}")]
+    assert "the disk is full" in told[0][1]
+    disk.free()
+    window.session.project.add_span(window.session.document.id, 0, 3, "threat")
+    assert window.backups.backup("periodic", wait=True) is not None
+    assert not label.isVisible()
+    window.close()
+
+
 def test_export_to_a_full_disk_keeps_the_old_file(disk, tmp_path, capsys):
     project = make_project(tmp_path / "p.sqlite", docs=40)
     target = disk.root / "out.jsonl"
@@ -233,7 +348,7 @@ def test_project_on_a_read_only_disk(disk, tmp_path, qtbot, capsys, messages):
         qtbot.addWidget(window)
         assert window.session.project.readonly
         assert "read-only disk" in window.session.project.readonly_reason
-        assert window.readonly_label.text().startswith("Read-only")
+        assert window.readonly_label.text() == "Read-only: on a read-only disk"
         window.session.project.close()
         window.close()
         assert project.read_bytes() == before and sorted(p.name for p in disk.root.iterdir()) == ["p.sqlite"]

@@ -444,6 +444,28 @@ def test_window_notices_a_deleted_wal_and_says_nothing_was_lost(qtbot, tmp_path)
     assert spans_in(project) == 1
 
 
+def test_window_tells_a_project_renamed_from_one_deleted(qtbot, tmp_path):
+    """Trial 17, F4: the project file renamed by another program (its log left behind) was reported as deleted,
+    with its name said twice ("p.sqlite: p.sqlite was deleted by another program")."""
+    from annotator.ui import app as app_module
+
+    project = make(tmp_path / "p.sqlite", spans=0)
+    window = app_module.create_window(project, ask_name=False)
+    qtbot.addWidget(window)
+    try:
+        window.session.project.add_span(1, 0, 2, "threat")
+        os.rename(project, tmp_path / "renamed.sqlite")
+        said = window.file_watch.check() or ""
+        assert said.startswith(f"p.sqlite was renamed or moved to {tmp_path / 'renamed.sqlite'} by another program")
+        bar = window.statusBar().currentMessage()
+        assert bar.startswith("p.sqlite was renamed") and bar.count("p.sqlite") == 1 and "recovered" in bar
+        window.file_watch.box.close()
+        window.session.project.add_span(1, 3, 5, "threat")
+    finally:
+        window.close()
+    assert spans_in(project) == 2
+
+
 # -- 5. and 11. only our schema; one clear line for every hostile file ---------------------------------------------
 
 
