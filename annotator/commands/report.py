@@ -38,7 +38,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--rows", metavar="GROUPING",
                    help="with --label: a crosstab of that label, rows by this grouping (same choices as --by), "
                         "columns by --by; e.g. --rows issuer --label commitment --by date:quarter")
-    p.add_argument("--label", metavar="KEY", help="with --rows: the label (its key) the crosstab counts")
+    p.add_argument("--label", metavar="LABEL", help="with --rows: the label (its key or name) the crosstab counts")
     p.add_argument("--documents", action="store_true",
                    help="count statements with at least one span of the label, not spans")
     p.add_argument("--status", choices=STATUS_CHOICES, default=DEFAULT_STATUS,
@@ -81,12 +81,10 @@ def _read(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _crosstab(project: Any, args: argparse.Namespace) -> dict[str, Any]:
-    from annotator.errors import AnnotatorError
+    from annotator.core.codebook import label_named
     from annotator.store import corpus
 
-    keys = [lb.key for lb in project.labels()]
-    if args.label not in keys:
-        raise AnnotatorError(f"no label {args.label!r} in the codebook; its labels are: {', '.join(keys)}")
+    args.label = label_named(project.labels(), args.label)
     t = corpus.crosstab(project.conn, args.rows, args.by, args.label, args.status)
     count = "statements" if args.documents else "spans"
     return {

@@ -35,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    from annotator.core.codebook import label_named
     from annotator.core.neutral import terminal_safe
     from annotator.core.search.hits import shown
     from annotator.core.search.query import parse
@@ -48,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     labelled = "" if args.unlabelled else args.label
     for _attempt in (1, 2):  # a second read takes SQLite's locks if a window opened it meanwhile
         with Project.open(args.project, readonly=True, trusted=True) as project:
-            if args.label is not None and args.label not in {lb.key for lb in project.labels()}:
-                raise AnnotatorError(f"no label {args.label!r} in {args.project}")
+            if args.label is not None:
+                labelled = args.label = label_named(project.labels(), args.label)
             from annotator.store import connection
 
             with connection.translated("search", args.project):

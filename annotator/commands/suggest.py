@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
         "and end).",
     )
     p.add_argument("project", type=Path)
-    p.add_argument("--label", help="only this label (its key)")
+    p.add_argument("--label", help="only this label (its key or its name)")
     p.add_argument("--min-confidence", type=float, default=None, metavar="X",
                    help="only suggestions at least this confident, 0-1 (default: the window's threshold)")
     p.add_argument("--evaluate", action="store_true", help="print the cross-validated figures per label")
@@ -61,6 +61,7 @@ def threshold_of(project: Any) -> float:
 def run(args: argparse.Namespace) -> int:
     import orjson
 
+    from annotator.core.codebook import label_named
     from annotator.store import Project
     from annotator.store import suggest as store
 
@@ -69,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     for _attempt in (1, 2):  # a second read takes SQLite's locks if a window opened it meanwhile
         with Project.open(args.project, readonly=True, trusted=True) as project:
             labels = project.labels()
-            if args.label is not None and args.label not in {lb.key for lb in labels}:
-                raise AnnotatorError(f"no label {args.label!r} in the codebook of {args.project}")
+            if args.label is not None:
+                args.label = label_named(labels, args.label)
             threshold = args.min_confidence if args.min_confidence is not None else threshold_of(project)
             if args.evaluate:
                 from annotator.core.suggest.evaluate import cross_validate

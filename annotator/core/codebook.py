@@ -115,6 +115,21 @@ def key_for_name(name: str, taken: Iterable[str] = ()) -> str:
     return key
 
 
+def label_named(labels: Iterable[Label], given: str) -> str:
+    """The key of the label a command's ``--label`` names: its key, or its name as the window shows it (case and
+    runs of spaces aside: ``--label Threat`` and ``--label threat`` both mean ``threat``). Raises
+    :class:`FormatError` naming the codebook's labels when none matches."""
+    labels = list(labels)
+    for label in labels:
+        if label.key == given:
+            return label.key
+    for label in labels:
+        if fold_name(label.name) == fold_name(given):
+            return label.key
+    known = ", ".join(f"{lb.key} ({lb.name})" if lb.name != lb.key else lb.key for lb in labels)
+    raise FormatError(f"no label {given!r} in the codebook; give a key or a name: {known or 'it has none'}")
+
+
 def fold_name(name: str) -> str:
     """A label name as :func:`name_problems` compares it: case folded, runs of spaces as one."""
     return " ".join(name.split()).casefold()

@@ -54,6 +54,7 @@ def test_bad_input_is_one_clear_line(tmp_path):
     path = _project(tmp_path, done=False)
     proc = run_cli("suggest", path, "--label", "nonsense")
     assert proc.returncode == 1 and b"no label 'nonsense'" in proc.stderr and b"Traceback" not in proc.stderr
+    assert b"threat (Threat)" in proc.stderr and b"call_to_action (Call to action)" in proc.stderr  # what to give
     proc = run_cli("suggest", path, "--min-confidence", "2")
     assert proc.returncode == 1 and b"between 0 and 1" in proc.stderr
     proc = run_cli("suggest", tmp_path / "missing.sqlite")
@@ -76,3 +77,14 @@ def test_evaluate_says_how_many_spans_compared_were_accepted_suggestions(tmp_pat
     assert figures["accepted_suggestions"] == 2 and figures["spans_compared"] == len(spans)
     out = run_cli("suggest", path, "--evaluate").stdout.decode()
     assert f"2 of the {len(spans)} span(s) compared were accepted suggestions" in out
+
+
+def test_a_label_by_the_name_the_window_shows(tmp_path):
+    """Trial 16, F7: ``--label Threat`` (the name on the toolbar) was refused: only the key was known."""
+    path = _project(tmp_path)
+    by_key = orjson.loads(run_cli("suggest", path, "--json", "--label", "call_to_action").stdout)["suggestions"]
+    by_name = run_cli("suggest", path, "--json", "--label", "call to  Action")
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_key and orjson.loads(by_name.stdout)["suggestions"] == by_key
+    found = run_cli("search", path, "urge", "--label", "Call to action")
+    assert found.returncode == 0, found.stderr

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -183,7 +184,8 @@ class Suggester:
         units: Sequence[Unit] | None = None,
     ) -> list[Suggestion]:
         """Suggestions for one statement, sorted by (start, end, label): one per clause and label at most, none
-        for a clause a span of that label already touches or that was rejected for that label."""
+        for a clause a span of that label already touches or a rejection of that label touches (the clause's own
+        suggestion rejected, or an accepted one resized and then deleted or relabelled: trial 16, F10)."""
         units = [u for u in (units if units is not None else clauses(text)) if not is_heading(text, u)]
         if not units:
             return []
@@ -211,17 +213,14 @@ class Suggester:
                 for i, p in enumerate(ps):
                     if p > best.get((i, label), (-1.0, ""))[0]:
                         best[(i, label)] = (p, source)
-        taken: dict[str, list[tuple[int, int]]] = {}
-        for s, e, lb in existing:
+        taken: dict[str, list[tuple[int, int]]] = {}  # label -> the spans and rejections of that label
+        for s, e, lb in itertools.chain(existing, rejected):
             taken.setdefault(lb, []).append((s, e))
-        refused = set(rejected)
         out: list[Suggestion] = []
         for (i, label), (conf, source) in best.items():
             if conf < FLOOR:
                 continue
             unit = units[i]
-            if (unit.start, unit.end, label) in refused:
-                continue
             if any(s < unit.end and unit.start < e for s, e in taken.get(label, ())):
                 continue
             out.append(Suggestion(doc_id, unit.start, unit.end, label, round(conf, 4), source))

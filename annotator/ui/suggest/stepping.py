@@ -71,13 +71,20 @@ class Stepping:
             return True
         return False
 
-    def _end_stepping(self) -> None:
+    def _end_stepping(self, why: str = "") -> None:
         """A click in the text: the analyst reads or selects elsewhere now, so stepping through the suggestions
         ends and a label key labels their selection (after a click in the title, 1 accepted a suggestion a page
         below: a newcomer's finding). S steps again."""
         self.current = None
         self._paint()
-        self._note("stepping ended; S steps to the next suggestion")
+        self._note(f"{why}stepping ended; S steps to the next suggestion")
+
+    def _span_selected(self, span_id: int | None) -> None:
+        """A span selected (Tab, a click) while stepping: the keys act on the span now (Backspace deletes it, a
+        label key relabels it), so the stepping ends and says so; the status bar had gone on saying "Backspace
+        rejects" (trial 16, F3)."""
+        if span_id is not None and self.current is not None:
+            self._end_stepping("a span is selected: Delete or Backspace deletes it, a label key relabels it; ")
 
     # ------------------------------------------------------------------ commands
     def _describe(self) -> str:
@@ -114,11 +121,21 @@ class Stepping:
         current = self.current
         if current is None:
             return
-        sg = current
-        if label is not None and label != sg.label:
-            sg = Suggestion(sg.doc_id, sg.start, sg.end, label, sg.confidence, sg.source)
         self.current = None  # not named while the accept refreshes the statement's suggestions
-        commands.accept(self.session, [sg], "Accept suggestion")
+        if label is None or label == current.label:
+            commands.accept(self.session, [current], "Accept suggestion")
+        else:
+            # accepted with another label: the span has that label, and the suggested one is rejected, as one undo
+            # step (it stayed offered: Shift+Enter then added it beside the correction, trial 16, F1)
+            stack = self.session.undo_stack
+            stack.beginMacro(f"Accept suggestion as {self.names.get(label, label)}")
+            try:
+                corrected = Suggestion(current.doc_id, current.start, current.end, label, current.confidence,
+                                       current.source)
+                if commands.accept(self.session, [corrected], "Accept suggestion"):
+                    self.session.push(commands.Reject(self, self.session, [current]))
+            finally:
+                stack.endMacro()
         self.refresh()
         # the one after it, by clause and label (the list may have been made anew meanwhile: trial 10, D11)
         self._make_current(self._following(current))
