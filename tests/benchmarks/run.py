@@ -11,7 +11,7 @@ Each benchmark module runs in an interpreter of its own (``--one NAME``, which w
 folder of its own, as an analyst's session is a process of its own: run one after another in one process, the
 earlier modules' windows stayed (a ``deleteLater`` with no event loop to run it; the label benchmark's window kept
 its one-second poll), the corpus window's Accept All Agreed and File ▸ Import changed the corpus the later modules
-read, and the comparison's worst stall was 20-21 ms there against 7-10 ms in a fresh process (issue #14). Data
+read, and the comparison's worst stall was 20-21 ms there against 11-12 ms in a fresh process (issue #14). Data
 made once per run (the 100 000-statement corpus) is made in the run's folder and copied into each module's.
 """
 
