@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
                 suggester, _docs, _cues = store.train(project)
                 result = store.suggest_corpus(project, suggester, args.label, threshold)
                 needs = suggester.model_needs
+                wanted = sorted({sg.doc_id for sg, _sha, _text in result})
+                titles = {doc.id: doc.title for doc in project.listed(wanted)} if wanted else {}
             if not project.changed_while_reading():
                 break
     names = {lb.key: lb.name for lb in labels}
@@ -97,20 +99,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"annotator: {model_waits(needs)}", file=sys.stderr)
     if args.json:
         rows = [
-            {"doc_id": sg.doc_id, "sha256": sha, "start": sg.start, "end": sg.end, "label": sg.label, "text": text,
-             "confidence": sg.confidence, "source": sg.source}
+            {"doc_id": sg.doc_id, "sha256": sha, "title": titles.get(sg.doc_id, ""), "start": sg.start,
+             "end": sg.end, "label": sg.label, "text": text, "confidence": sg.confidence, "source": sg.source}
             for sg, sha, text in result
         ]
         sys.stdout.buffer.write(orjson.dumps({"suggestions": rows}, option=orjson.OPT_INDENT_2) + b"\n")
         return 0
     for sg, _sha, text in result:
-        shown = " ".join(text.split())
-        shown = shown if len(shown) <= 100 else shown[:99] + "…"
-        cells = (str(sg.doc_id), f"{sg.start}-{sg.end}", names.get(sg.label, sg.label), f"{sg.confidence:.2f}",
-                 sg.source, shown)
+        cells = (str(sg.doc_id), _cut(titles.get(sg.doc_id, ""), 40), f"{sg.start}-{sg.end}",
+                 names.get(sg.label, sg.label), f"{sg.confidence:.2f}", sg.source, _cut(text, 100))
         print("\t".join(terminal_safe(c) for c in cells))
     print(f"{len(result)} suggestion(s) at confidence {threshold:.2f} or more", file=sys.stderr)
     return 0
+
+
+def _cut(text: str, most: int) -> str:
+    """One line of at most ``most`` characters (a title or a clause in a tab-separated row)."""
+    shown = " ".join(text.split())
+    return shown if len(shown) <= most else shown[: most - 1] + "…"
 
 
 def _print_evaluation(evaluation: Any, threshold: float, names: dict[str, str], args: argparse.Namespace) -> int:

@@ -27,7 +27,9 @@ def test_json_suggestions_in_code_points_and_nothing_written(tmp_path):
     proc = run_cli("suggest", path, "--json", "--min-confidence", "0.3")
     assert proc.returncode == 0, proc.stderr
     rows = orjson.loads(proc.stdout)["suggestions"]
-    assert rows and set(rows[0]) == {"doc_id", "sha256", "start", "end", "label", "text", "confidence", "source"}
+    assert rows and set(rows[0]) == {"doc_id", "sha256", "title", "start", "end", "label", "text", "confidence",
+                                     "source"}
+    assert {r["doc_id"]: r["title"] for r in rows} == {1: "one", 2: "two"}  # trial 16, F9: which statement
     texts = {1: SAMPLE_1, 2: SAMPLE_2 + "\n😀\nWe urge all to act."}
     for r in rows:
         assert texts[r["doc_id"]][r["start"] : r["end"]] == r["text"] and r["confidence"] >= 0.3
@@ -88,3 +90,13 @@ def test_a_label_by_the_name_the_window_shows(tmp_path):
     assert by_key and orjson.loads(by_name.stdout)["suggestions"] == by_key
     found = run_cli("search", path, "urge", "--label", "Call to action")
     assert found.returncode == 0, found.stderr
+
+
+def test_the_lines_name_each_statement_by_its_title(tmp_path):
+    """Trial 16, F9: the text output gave statement ids only; the analyst knows her statements by title."""
+    path = _project(tmp_path)
+    out = run_cli("suggest", path, "--min-confidence", "0.3")
+    assert out.returncode == 0, out.stderr
+    lines = [line.split("\t") for line in out.stdout.decode().splitlines()]
+    assert lines and {cells[0]: cells[1] for cells in lines} == {"1": "one", "2": "two"}
+    assert all(len(cells) == 7 for cells in lines)
