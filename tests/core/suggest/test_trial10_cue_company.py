@@ -55,5 +55,5 @@ def test_annotator_suggest_leaves_them_out_at_the_default_threshold(tmp_path):
         pass
     out = run_cli("suggest", path)
     assert out.returncode == 0, out.stderr
-    threats = [line.split("\t")[5] for line in out.stdout.decode().splitlines() if line.split("\t")[2] == "Threat"]
+    threats = [line.split("\t")[6] for line in out.stdout.decode().splitlines() if line.split("\t")[3] == "Threat"]
     assert threats == [THREAT.rstrip(".")]
