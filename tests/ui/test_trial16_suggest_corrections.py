@@ -112,3 +112,27 @@ def test_what_the_status_bar_said_of_one_statement_goes_when_the_next_opens(qtbo
         qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)  # done: the next statement opens
         assert window.session.document.id != first
         assert "in this statement" not in window.statusBar().currentMessage()
+
+
+def test_next_suggested_statement_looks_among_what_the_documents_filter_lists(qtbot, tmp_path):
+    """Trial 16, F11: with the Documents list filtered, Ctrl+Shift+U opened a statement the filter hid (Ctrl+U and
+    Ctrl+Enter keep to the list)."""
+    docs = [IncomingDocument("Opening words.\n", "first"), IncomingDocument(TEXT, "full of suggestions"),
+            IncomingDocument("Closing remarks on the weather.\nWe urge restraint by all parties.\n", "kept")]
+    with window_over(qtbot, tmp_path, docs) as (window, project):
+        ctl = window.suggestions
+        qtbot.waitUntil(lambda: ctl.settled() and ctl.retrainer.corpus_done, timeout=60_000)
+        ids = {d.title: d.id for d in project.documents()}
+        window.open_document(ids["first"])
+        ctl.actions["suggest_next_doc"].trigger()
+        qtbot.waitUntil(lambda: not ctl.best_statement.running, timeout=10_000)
+        assert window.session.document.id == ids["full of suggestions"], "without a filter, the best of all"
+        window.open_document(ids["first"])
+        box = window.documents.search
+        box.setFocus()
+        qtbot.keyClicks(box, "weather")
+        qtbot.waitUntil(lambda: not window.documents._debounce.isActive() and window.doc_filter.running is None)
+        qtbot.waitUntil(lambda: [r.id for r in window.documents.model.rows] == [ids["kept"]])
+        ctl.actions["suggest_next_doc"].trigger()
+        qtbot.waitUntil(lambda: not ctl.best_statement.running, timeout=10_000)
+        assert window.session.document.id == ids["kept"], "the one the list shows, not the one it hides"

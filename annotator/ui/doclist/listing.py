@@ -135,5 +135,13 @@ class Listing:
         return None
 
 
+    def unfinished_listed(self) -> list[int] | None:
+        """With a filter on, the unfinished statements the list shows (their ids); None with none on (then every
+        unfinished statement is the queue). Next Suggested Statement looks among these (trial 16, F11)."""
+        if not self.filtering():
+            return None
+        return [int(row.id) for row in self.documents.model.rows if row.status in UNFINISHED]
+
+
 def _statements(n: int) -> str:
     return "statement" if n == 1 else "statements"

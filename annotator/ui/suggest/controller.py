@@ -78,6 +78,7 @@ class SuggestController(Stepping, QObject):
         self.list_timer.setInterval(0)
         self.list_timer.timeout.connect(self._list_step)
         self.best_statement = best.BestStatement(self, self._score, self._best_found)  # Next Suggested Statement
+        self._among = ""  # " the list shows" while it looks among the statements a Documents filter lists
         self.retrainer.failed.connect(lambda msg: self.window.statusBar().showMessage(f"Retraining failed: {msg}",
                                                                                       8000))
         # said in the dock, not the status bar: a retrain follows every change and must not hide its messages
@@ -454,7 +455,11 @@ class SuggestController(Stepping, QObject):
         # the ids alone, each status's from its index (30 000 of 100 000: 9 ms, where a row each took 21 ms); one with
         # no suggestions (while the corpus is still being suggested for, most) scores nothing at once, in the scan's
         # slices: picking them out here took the key's own turn to 17-19 ms (issue #14)
-        ids = sorted(project.documents("todo").ids + project.documents("in_progress").ids)
+        listed = self.window.unfinished_listed()  # with a Documents filter on, among those it lists
+        self._among = "" if listed is None else " the list shows"
+        if listed is None:
+            listed = project.documents("todo").ids + project.documents("in_progress").ids
+        ids = sorted(listed)
         i = bisect_left(ids, here) if here is not None else len(ids)
         if i < len(ids) and ids[i] == here:
             del ids[i]
@@ -469,7 +474,7 @@ class SuggestController(Stepping, QObject):
     def _best_found(self, doc_id: int | None) -> None:
         if doc_id is None:
             more = "" if self.retrainer.corpus_done else " yet (still suggesting for the corpus)"
-            return self._note(f"no unfinished statement has suggestions at this threshold{more}")
+            return self._note(f"no unfinished statement{self._among} has suggestions at this threshold{more}")
         self.window.open_document(doc_id)
         if not self.retrainer.corpus_done:
             self._note("the best among the statements suggested for so far (still suggesting for the corpus)")
