@@ -477,12 +477,19 @@ def open_writable(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def acting_on(action: str) -> str:
+    """A write's action as its error message puts it before the project's path: "cannot import p.sqlite: …", but
+    "cannot add the span in p.sqlite: …" (trial 17, F7: "cannot add the span /tmp/p.sqlite: the disk is full" read
+    as if the path were the span)."""
+    return action if " " not in action else f"{action} in"
+
+
 @contextlib.contextmanager
 def write_transaction(conn: sqlite3.Connection, path: Path, readonly: bool, action: str) -> Iterator[None]:
     """One user action = one ``BEGIN IMMEDIATE`` … ``COMMIT``; on any error, rolled back whole."""
     if readonly:
         raise ReadOnlyError(f"cannot {action}: {path} is open read-only")
-    with translated(action, path):
+    with translated(acting_on(action), path):
         conn.execute("BEGIN IMMEDIATE")
         try:
             changes = conn.total_changes

@@ -424,7 +424,7 @@ def test_injected_read_only_error_in_the_window(qtbot, tmp_path, messages):
                                   error=lambda: sqlite3.OperationalError("attempt to write a readonly database"))
     window.view.select_cp(0, 4)
     qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    assert messages == [("Not saved", f"cannot add the span {project}: the project file or its folder is read-only")]
+    assert messages == [("Not saved", f"cannot add the span in {project}: the project file or its folder is read-only")]
     assert dump(project) == before and window.view.spans_in_order() == spans_before
     assert window.session.undo_stack.count() == 0, "the undo stack never claims a change that did not happen"
     store.conn = store.conn.real

@@ -163,8 +163,8 @@ def test_every_database_call_failing_leaves_the_project_as_it_was(op, template, 
             op.run(project, args)
         message = str(failure.value)
         # the operation's own words, or "read" when a read inside it failed
-        assert message in (f"cannot {op.action} {path}: {IO_ERROR}", f"cannot read {path}: {IO_ERROR}"), \
-            (n, faulty.failed_sql, message)
+        expected = (f"cannot {connection.acting_on(op.action)} {path}: {IO_ERROR}", f"cannot read {path}: {IO_ERROR}")
+        assert message in expected, (n, faulty.failed_sql, message)
         assert not project.conn.in_transaction, "the failed transaction was rolled back"
         assert dump(path) == before, f"call {n} ({faulty.failed_sql}) failing changed the project"
         # the disk recovers: the same operation on the same open project now works
