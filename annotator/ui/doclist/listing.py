@@ -134,7 +134,6 @@ class Listing:
                 return int(row.id)
         return None
 
-
     def unfinished_listed(self) -> list[int] | None:
         """With a filter on, the unfinished statements the list shows (their ids); None with none on (then every
         unfinished statement is the queue). Next Suggested Statement looks among these (trial 16, F11)."""

@@ -51,7 +51,8 @@ class SuggestController(Stepping, QObject):
         self.texts: dict[int, tuple[str, ...]] = {}
         #: statements whose spans changed in this session (their spans are read when listed)
         self.touched: set[int] = set()
-        self.rejected: set[tuple[int, int, int, str]] = set()  # rejected in this session (and not undone)
+        #: statement id -> its rejected suggestions (start, end, label), as last read or rejected here (not undone)
+        self.rejected: dict[int, set[tuple[int, int, str]]] = {}
         self.current: Suggestion | None = None
         self.said = ""  # what the status bar last said of the current suggestion
         self.shown: list[Suggestion] = []
@@ -105,7 +106,7 @@ class SuggestController(Stepping, QObject):
         self.best_statement.cancel()  # a scan of the project before: nothing of it is opened in this one
         self.version, self.evaluation, self.train_info, self._figures = None, None, {}, {}
         self.suggestions, self.titles, self.texts = {}, {}, {}
-        self.touched, self.rejected = set(), set()
+        self.touched, self.rejected = set(), {}
         self.current = None
         self._say_stopped(())
         for signal in (session.spanAdded, session.spanRemoved):
@@ -167,11 +168,14 @@ class SuggestController(Stepping, QObject):
     def _read_rejections(self, doc_ids: tuple[int, ...]) -> None:
         """These statements' rejections as the project has them now: deleting or relabelling an accepted suggestion
         rejected it (``store.said_no``), undoing that forgot it (trial 12, F10); the list shows it at once."""
-        fresh = {r for d in set(doc_ids) for r in store.rejected(self.session.project, d)}
-        kept = {r for r in self.rejected if r[0] not in doc_ids}
-        if kept | fresh == self.rejected:
+        fresh = {d: {(s, e, lb) for _d, s, e, lb in store.rejected(self.session.project, d)} for d in set(doc_ids)}
+        if all(self.rejected.get(d, set()) == found for d, found in fresh.items()):
             return
-        self.rejected = kept | fresh
+        for d, found in fresh.items():
+            if found:
+                self.rejected[d] = found
+            else:
+                self.rejected.pop(d, None)
         if self.dock.isVisible():
             self.list_pending.update(dict.fromkeys(doc_ids))
             self.list_timer.start()
@@ -266,7 +270,7 @@ class SuggestController(Stepping, QObject):
             spans = [(s.start, s.end, s.label) for s in self.session.project.spans(doc_id)]
         # a rejection anywhere in the clause says no to it, as in ``Suggester.suggest`` (an accepted suggestion
         # shrunk and then deleted is remembered at its last offsets: trial 16, F10)
-        blocked = list(spans) + [(s, e, lb) for d, s, e, lb in self.rejected if d == doc_id]
+        blocked = [*spans, *self.rejected.get(doc_id, ())]
         out = []
         threshold = self.threshold
         for row in found:
@@ -406,7 +410,10 @@ class SuggestController(Stepping, QObject):
 
     def rejections_changed(self, suggestions: list[Suggestion], rejected: bool) -> None:
         for sg in suggestions:
-            (self.rejected.add if rejected else self.rejected.discard)(sg.key)
+            if rejected:
+                self.rejected.setdefault(sg.doc_id, set()).add((sg.start, sg.end, sg.label))
+            else:
+                self.rejected.get(sg.doc_id, set()).discard((sg.start, sg.end, sg.label))
         if not rejected:  # suggested again: the open statement's suggestions are made anew (they left it out)
             doc = self.session.document
             if doc is not None:
